@@ -1,0 +1,250 @@
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use aisle::events::dataset::{Dataset, DatasetError, OnScenarioChange};
+use aisle::run::{RunError, run_into};
+use aisle::scenario::{BASELINE, ScenarioError, ScenarioFile};
+use clap::{Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+#[derive(Parser)]
+#[command(
+    name = "aisle",
+    version,
+    about = "Event-sourced retail behaviour simulator: shoppers in 3D store layouts, every action logged to Parquet",
+    after_help = "Examples:\n  aisle validate scenarios/grocery.toml\n  aisle run scenarios/grocery.toml --variant candy-at-checkout --seed 3\n\nExit codes: 0 success, 1 failure, 2 bad input."
+)]
+struct Cli {
+    /// More log output (-v info, -vv debug).
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check scenario files (the base layout and every variant) and summarise them.
+    #[command(after_help = "Example:\n  aisle validate scenarios/*.toml")]
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Simulate one day of one variant with one seed and write its event log.
+    #[command(
+        after_help = "Examples:\n  aisle run scenarios/grocery.toml\n  aisle run scenarios/grocery.toml --variant close-two-lanes --seed 7 --out /tmp/grocery"
+    )]
+    Run {
+        file: PathBuf,
+        /// Variant to simulate (`baseline` is the unedited layout).
+        #[arg(long, default_value = BASELINE)]
+        variant: String,
+        /// Random seed; the same seed gives the same log, byte for byte.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Dataset directory [default: output/<scenario name>].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Discard runs of an older version of the scenario already in the dataset.
+        #[arg(long)]
+        replace: bool,
+    },
+}
+
+/// Bad input (exit 2) or a failure (exit 1).
+enum Failure {
+    BadInput(String),
+    Failed(String),
+}
+
+impl From<ScenarioError> for Failure {
+    fn from(e: ScenarioError) -> Self {
+        match e {
+            ScenarioError::Io { .. } => Failure::BadInput(e.to_string()),
+            _ => Failure::BadInput(e.to_string()),
+        }
+    }
+}
+
+impl From<DatasetError> for Failure {
+    fn from(e: DatasetError) -> Self {
+        match e {
+            DatasetError::ScenarioChanged { .. } | DatasetError::BadManifest { .. } => {
+                Failure::BadInput(e.to_string())
+            }
+            DatasetError::Io { .. } => Failure::Failed(e.to_string()),
+        }
+    }
+}
+
+impl From<RunError> for Failure {
+    fn from(e: RunError) -> Self {
+        match e {
+            RunError::Dataset(d) => d.into(),
+            other => Failure::Failed(other.to_string()),
+        }
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let level = match cli.verbose {
+        0 => "warn",
+        1 => "info",
+        _ => "debug",
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| level.into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let result = match cli.command {
+        Command::Validate { files } => validate(&files),
+        Command::Run {
+            file,
+            variant,
+            seed,
+            out,
+            replace,
+        } => run(file, &variant, seed, out, replace),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::BadInput(msg)) => {
+            eprintln!("{}", prefix_lines(&msg));
+            ExitCode::from(2)
+        }
+        Err(Failure::Failed(msg)) => {
+            eprintln!("{}", prefix_lines(&msg));
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn prefix_lines(msg: &str) -> String {
+    msg.lines()
+        .map(|l| format!("error: {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn validate(files: &[PathBuf]) -> Result<(), Failure> {
+    let mut failed = Vec::new();
+    for path in files {
+        match validate_one(path) {
+            Ok(line) => println!("{line}"),
+            Err(e) => failed.push(e.to_string()),
+        }
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::BadInput(failed.join("\n")))
+    }
+}
+
+fn validate_one(path: &PathBuf) -> Result<String, ScenarioError> {
+    let file = ScenarioFile::read(path)?;
+    let mut problems = Vec::new();
+    let mut base = None;
+    for variant in file.variant_ids() {
+        match aisle::prepare(&file, &variant) {
+            Ok(p) => base = base.or(Some(p)),
+            Err(ScenarioError::Invalid { problems: ps, .. }) => problems.extend(ps),
+            Err(e) => return Err(e),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(ScenarioError::Invalid {
+            path: path.clone(),
+            problems,
+        });
+    }
+    let p = base.expect("baseline validated");
+    let s = &p.scenario;
+    Ok(format!(
+        "{}: ok — `{}`: {} × {} m, {} floor(s), {} fixtures, {} zones, {} checkout lanes, {} products in {} categories, {} variant(s); grid {} × {} cells of {} m",
+        path.display(),
+        s.name,
+        s.store.width,
+        s.store.depth,
+        s.store.floors.len(),
+        s.fixtures.len(),
+        s.zones.len(),
+        s.lanes.len(),
+        s.products.len(),
+        s.categories.len(),
+        file.variant_ids().len() - 1,
+        p.store.nx,
+        p.store.ny,
+        p.store.cell
+    ))
+}
+
+fn run(
+    path: PathBuf,
+    variant: &str,
+    seed: u64,
+    out: Option<PathBuf>,
+    replace: bool,
+) -> Result<(), Failure> {
+    let started = Instant::now();
+    let file = ScenarioFile::read(&path)?;
+    let prepared = aisle::prepare(&file, variant)?;
+    let s = &prepared.scenario;
+    let dir = out.unwrap_or_else(|| PathBuf::from("output").join(&s.name));
+    let on_change = if replace {
+        OnScenarioChange::Replace
+    } else {
+        OnScenarioChange::Refuse
+    };
+    let mut dataset =
+        Dataset::open_for(&dir, &s.name, &file.sha256, file.variant_ids(), on_change)?;
+    let bar = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template(
+            "{spinner} {prefix} [{bar:30}] {msg} ({elapsed} elapsed, ETA {eta})",
+        )
+        .expect("valid template")
+        .progress_chars("=> "),
+    );
+    bar.set_prefix(format!("{} / {} / seed {seed}", s.name, s.variant));
+    let open_ms = s.population.open_ms;
+    let outcome = run_into(&mut dataset, &prepared, seed, |p| {
+        bar.set_length(p.end_ms);
+        bar.set_position(p.t_ms.min(p.end_ms));
+        let clock = (open_ms + p.t_ms) / 60_000;
+        bar.set_message(format!(
+            "{:02}:{:02}, {} in store, {} arrived",
+            clock / 60,
+            clock % 60,
+            p.in_store,
+            p.arrived
+        ));
+    })?;
+    bar.finish_and_clear();
+    let sum = outcome.summary;
+    let wall = started.elapsed().as_secs_f64();
+    println!("{} / {} / seed {seed}", s.name, s.variant);
+    println!("  visitors      {}", sum.visitors);
+    println!(
+        "  transactions  {} (conversion {:.1}%)",
+        sum.transactions,
+        sum.conversion() * 100.0
+    );
+    println!(
+        "  revenue       {}.{:02}",
+        sum.revenue_cents / 100,
+        sum.revenue_cents % 100
+    );
+    println!(
+        "  events        {} → {} ({:.1} MiB, {:.1} bytes/event)",
+        outcome.log.rows,
+        outcome.log.path.display(),
+        outcome.log.bytes as f64 / 1048576.0,
+        outcome.log.bytes as f64 / outcome.log.rows.max(1) as f64
+    );
+    println!("  wall time     {wall:.2} s");
+    Ok(())
+}

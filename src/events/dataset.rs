@@ -1,0 +1,231 @@
+//! The dataset on disk: hive-partitioned event logs plus `manifest.json`,
+//! which is written last and atomically, so a killed run never leaves a
+//! log that looks complete.
+//!
+//! ```text
+//! <dir>/manifest.json
+//! <dir>/events/variant=<v>/seed=<s>/part-0.parquet
+//! ```
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+pub const MANIFEST: &str = "manifest.json";
+pub const FORMAT: &str = "aisle-dataset";
+
+#[derive(Debug, thiserror::Error)]
+pub enum DatasetError {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: not a readable aisle manifest: {message}", path.display())]
+    BadManifest { path: PathBuf, message: String },
+    #[error(
+        "{} holds runs of another version of scenario `{scenario}` (file hash {old}…, now {new}…); \
+         write to another directory with --out, or pass --replace to discard the old runs",
+        dir.display()
+    )]
+    ScenarioChanged {
+        dir: PathBuf,
+        scenario: String,
+        old: String,
+        new: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: String,
+    pub schema_version: u32,
+    pub aisle_version: String,
+    pub scenario: String,
+    pub scenario_sha256: String,
+    /// Every variant of the scenario, baseline first.
+    pub variants: Vec<String>,
+    pub runs: Vec<RunRecord>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub variant: String,
+    pub seed: u64,
+    pub status: RunStatus,
+    /// Relative to the dataset directory.
+    pub path: String,
+    pub rows: u64,
+    pub bytes: u64,
+    pub sha256: String,
+    pub visitors: u64,
+    pub transactions: u64,
+    pub revenue_cents: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    Complete,
+}
+
+/// Relative path of a run's event log inside a dataset.
+pub fn events_path(variant: &str, seed: u64) -> String {
+    format!("events/variant={variant}/seed={seed}/part-0.parquet")
+}
+
+/// Whether to keep or discard runs of an older version of the scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnScenarioChange {
+    Refuse,
+    Replace,
+}
+
+pub struct Dataset {
+    pub dir: PathBuf,
+    pub manifest: Manifest,
+}
+
+impl Dataset {
+    /// Opens the dataset in `dir` for `scenario`, creating it if absent.
+    pub fn open_for(
+        dir: &Path,
+        scenario: &str,
+        sha256: &str,
+        variants: Vec<String>,
+        on_change: OnScenarioChange,
+    ) -> Result<Dataset, DatasetError> {
+        let fresh = Manifest {
+            format: FORMAT.into(),
+            schema_version: super::parquet::SCHEMA_VERSION,
+            aisle_version: env!("CARGO_PKG_VERSION").into(),
+            scenario: scenario.into(),
+            scenario_sha256: sha256.into(),
+            variants,
+            runs: Vec::new(),
+        };
+        let manifest = match Self::read_manifest(dir)? {
+            Some(old) if old.scenario_sha256 != sha256 => match on_change {
+                OnScenarioChange::Refuse => {
+                    return Err(DatasetError::ScenarioChanged {
+                        dir: dir.to_owned(),
+                        scenario: old.scenario,
+                        old: old.scenario_sha256[..12.min(old.scenario_sha256.len())].into(),
+                        new: sha256[..12.min(sha256.len())].into(),
+                    });
+                }
+                OnScenarioChange::Replace => {
+                    let events = dir.join("events");
+                    if events.exists() {
+                        std::fs::remove_dir_all(&events).map_err(|source| DatasetError::Io {
+                            path: events,
+                            source,
+                        })?;
+                    }
+                    fresh
+                }
+            },
+            Some(old) => Manifest {
+                runs: old.runs,
+                ..fresh
+            },
+            None => fresh,
+        };
+        std::fs::create_dir_all(dir).map_err(|source| DatasetError::Io {
+            path: dir.to_owned(),
+            source,
+        })?;
+        Ok(Dataset {
+            dir: dir.to_owned(),
+            manifest,
+        })
+    }
+
+    /// Reads `dir/manifest.json`; `None` when there is none.
+    pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>, DatasetError> {
+        let path = dir.join(MANIFEST);
+        let text = match std::fs::read_to_string(&path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(DatasetError::Io { path, source }),
+        };
+        let m: Manifest = serde_json::from_str(&text).map_err(|e| DatasetError::BadManifest {
+            path: path.clone(),
+            message: e.to_string(),
+        })?;
+        if m.format != FORMAT {
+            return Err(DatasetError::BadManifest {
+                path,
+                message: format!("format is `{}`, expected `{FORMAT}`", m.format),
+            });
+        }
+        Ok(Some(m))
+    }
+
+    /// Records a finished run (replacing an earlier one of the same variant
+    /// and seed) and rewrites the manifest atomically.
+    pub fn record(&mut self, run: RunRecord) -> Result<(), DatasetError> {
+        self.manifest
+            .runs
+            .retain(|r| !(r.variant == run.variant && r.seed == run.seed));
+        self.manifest.runs.push(run);
+        self.manifest
+            .runs
+            .sort_by(|a, b| (&a.variant, a.seed).cmp(&(&b.variant, b.seed)));
+        let path = self.dir.join(MANIFEST);
+        let json = serde_json::to_string_pretty(&self.manifest).expect("manifest serialises");
+        write_atomic(&path, json.as_bytes()).map_err(|source| DatasetError::Io { path, source })
+    }
+}
+
+/// Where a file is written before it is renamed to `path`.
+pub fn atomic_temp_path(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+/// Syncs `file` (written at `tmp`) and renames it to `path`, then syncs the directory.
+pub fn sync_and_rename(file: File, tmp: &Path, path: &Path) -> std::io::Result<()> {
+    file.sync_all()?;
+    drop(file);
+    std::fs::rename(tmp, path)?;
+    if let Some(dir) = path.parent() {
+        // Make the rename itself durable.
+        if let Ok(d) = File::open(dir) {
+            let _ = d.sync_all();
+        }
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to `path` atomically (temporary file, fsync, rename).
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let tmp = atomic_temp_path(path);
+    let mut file = File::create(&tmp)?;
+    file.write_all(bytes)?;
+    sync_and_rename(file, &tmp, path)
+}
+
+/// SHA-256 of a file's contents, hex.
+pub fn file_sha256(path: &Path) -> std::io::Result<String> {
+    let mut file = File::open(path)?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(crate::scenario::hex(&hasher.finalize()))
+}

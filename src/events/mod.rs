@@ -1,0 +1,143 @@
+//! The event vocabulary (`SimEvent`), the Parquet log (schema v1) and the
+//! dataset around it. Only this module knows the Parquet schema.
+
+pub mod dataset;
+pub mod parquet;
+
+/// Everything that happens in a run, one row of the event log.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct SimEvent {
+    /// Total order within the run: (tick, shopper, emission order).
+    pub seq: u64,
+    /// Milliseconds since opening.
+    pub t_ms: u64,
+    /// Shopper index within the run (pseudonymous).
+    pub shopper: u32,
+    pub x: f32,
+    pub y: f32,
+    pub floor: u8,
+    /// The zone the shopper is in (for zone events: the zone entered or left).
+    pub zone: Option<u16>,
+    pub action: Action,
+}
+
+/// What happened, with the fields each kind needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Enter,
+    /// A position sample, once per trace interval.
+    Move,
+    ZoneEnter,
+    ZoneExit,
+    View {
+        product: u32,
+    },
+    Pick {
+        product: u32,
+        qty: u16,
+        amount_cents: i64,
+        planned: bool,
+    },
+    PutBack {
+        product: u32,
+        qty: u16,
+        amount_cents: i64,
+    },
+    QueueJoin {
+        lane: u16,
+    },
+    Checkout {
+        lane: u16,
+        qty: u16,
+        amount_cents: i64,
+    },
+    /// Left the queue without paying; the basket is lost.
+    Abandon {
+        lane: u16,
+        qty: u16,
+        amount_cents: i64,
+    },
+    Exit,
+}
+
+/// Kind names as written in the log, indexed by `Kind as usize`.
+pub const KIND_NAMES: [&str; 11] = [
+    "enter",
+    "move",
+    "zone_enter",
+    "zone_exit",
+    "view",
+    "pick",
+    "put_back",
+    "queue_join",
+    "checkout",
+    "abandon",
+    "exit",
+];
+
+impl Action {
+    pub fn kind_index(&self) -> usize {
+        match self {
+            Action::Enter => 0,
+            Action::Move => 1,
+            Action::ZoneEnter => 2,
+            Action::ZoneExit => 3,
+            Action::View { .. } => 4,
+            Action::Pick { .. } => 5,
+            Action::PutBack { .. } => 6,
+            Action::QueueJoin { .. } => 7,
+            Action::Checkout { .. } => 8,
+            Action::Abandon { .. } => 9,
+            Action::Exit => 10,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        KIND_NAMES[self.kind_index()]
+    }
+
+    pub fn product(&self) -> Option<u32> {
+        match *self {
+            Action::View { product }
+            | Action::Pick { product, .. }
+            | Action::PutBack { product, .. } => Some(product),
+            _ => None,
+        }
+    }
+
+    pub fn lane(&self) -> Option<u16> {
+        match *self {
+            Action::QueueJoin { lane }
+            | Action::Checkout { lane, .. }
+            | Action::Abandon { lane, .. } => Some(lane),
+            _ => None,
+        }
+    }
+
+    pub fn qty(&self) -> Option<u16> {
+        match *self {
+            Action::Pick { qty, .. }
+            | Action::PutBack { qty, .. }
+            | Action::Checkout { qty, .. }
+            | Action::Abandon { qty, .. } => Some(qty),
+            _ => None,
+        }
+    }
+
+    pub fn amount_cents(&self) -> Option<i64> {
+        match *self {
+            Action::Pick { amount_cents, .. }
+            | Action::PutBack { amount_cents, .. }
+            | Action::Checkout { amount_cents, .. }
+            | Action::Abandon { amount_cents, .. } => Some(amount_cents),
+            _ => None,
+        }
+    }
+
+    pub fn planned(&self) -> Option<bool> {
+        match *self {
+            Action::Pick { planned, .. } => Some(planned),
+            _ => None,
+        }
+    }
+}

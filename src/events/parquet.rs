@@ -1,0 +1,540 @@
+//! Parquet event log, schema v1: writer (on its own thread, atomic) and
+//! reader (back into `SimEvent`s, with a clear error for a malformed row).
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
+use std::thread::JoinHandle;
+
+use arrow_array::builder::{
+    BooleanBuilder, Float32Builder, Int64Builder, StringDictionaryBuilder, UInt8Builder,
+    UInt16Builder, UInt32Builder, UInt64Builder,
+};
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Float32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type};
+use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use parquet::arrow::ArrowWriter;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+use parquet::basic::{Compression, Encoding, ZstdLevel};
+use parquet::file::metadata::KeyValue;
+use parquet::file::properties::WriterProperties;
+use parquet::schema::types::ColumnPath;
+
+use super::{Action, KIND_NAMES, SimEvent};
+use crate::events::dataset::{atomic_temp_path, sync_and_rename};
+
+pub const SCHEMA_VERSION: u32 = 1;
+const BATCH_ROWS: usize = 64 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LogError {
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{}: {source}", path.display())]
+    Parquet {
+        path: PathBuf,
+        source: parquet::errors::ParquetError,
+    },
+    #[error("{}: {message}", path.display())]
+    Format { path: PathBuf, message: String },
+    #[error("the event log writer thread stopped unexpectedly")]
+    WriterGone,
+}
+
+/// What a log says about itself (Parquet key-value metadata).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct LogMeta {
+    pub schema_version: u32,
+    pub aisle_version: String,
+    pub scenario: String,
+    pub scenario_sha256: String,
+    pub variant: String,
+    pub seed: u64,
+    pub tick_ms: u64,
+    pub zones: Vec<String>,
+    pub products: Vec<String>,
+    pub lanes: Vec<String>,
+    pub floors: Vec<String>,
+}
+
+impl LogMeta {
+    fn to_key_values(&self) -> Vec<KeyValue> {
+        let json = |v: &Vec<String>| serde_json::to_string(v).expect("strings serialise");
+        [
+            ("aisle.schema_version", self.schema_version.to_string()),
+            ("aisle.version", self.aisle_version.clone()),
+            ("aisle.scenario", self.scenario.clone()),
+            ("aisle.scenario_sha256", self.scenario_sha256.clone()),
+            ("aisle.variant", self.variant.clone()),
+            ("aisle.seed", self.seed.to_string()),
+            ("aisle.tick_ms", self.tick_ms.to_string()),
+            ("aisle.zones", json(&self.zones)),
+            ("aisle.products", json(&self.products)),
+            ("aisle.lanes", json(&self.lanes)),
+            ("aisle.floors", json(&self.floors)),
+        ]
+        .into_iter()
+        .map(|(k, v)| KeyValue::new(k.to_owned(), v))
+        .collect()
+    }
+
+    fn from_key_values(kv: &BTreeMap<String, String>) -> Result<LogMeta, String> {
+        let get = |k: &str| {
+            kv.get(k)
+                .cloned()
+                .ok_or_else(|| format!("missing metadata key `{k}`: not an aisle event log"))
+        };
+        let num = |k: &str| -> Result<u64, String> {
+            get(k)?
+                .parse()
+                .map_err(|_| format!("metadata `{k}` is not a number"))
+        };
+        let list = |k: &str| -> Result<Vec<String>, String> {
+            serde_json::from_str(&get(k)?).map_err(|e| format!("metadata `{k}`: {e}"))
+        };
+        Ok(LogMeta {
+            schema_version: num("aisle.schema_version")? as u32,
+            aisle_version: get("aisle.version")?,
+            scenario: get("aisle.scenario")?,
+            scenario_sha256: get("aisle.scenario_sha256")?,
+            variant: get("aisle.variant")?,
+            seed: num("aisle.seed")?,
+            tick_ms: num("aisle.tick_ms")?,
+            zones: list("aisle.zones")?,
+            products: list("aisle.products")?,
+            lanes: list("aisle.lanes")?,
+            floors: list("aisle.floors")?,
+        })
+    }
+}
+
+pub fn schema() -> SchemaRef {
+    let dict = DataType::Dictionary(Box::new(DataType::UInt8), Box::new(DataType::Utf8));
+    Arc::new(Schema::new(vec![
+        Field::new("seq", DataType::UInt64, false),
+        Field::new("t_ms", DataType::UInt64, false),
+        Field::new("shopper", DataType::UInt32, false),
+        Field::new("kind", dict, false),
+        Field::new("x", DataType::Float32, false),
+        Field::new("y", DataType::Float32, false),
+        Field::new("floor", DataType::UInt8, false),
+        Field::new("zone", DataType::UInt16, true),
+        Field::new("product", DataType::UInt32, true),
+        Field::new("lane", DataType::UInt16, true),
+        Field::new("qty", DataType::UInt16, true),
+        Field::new("amount_cents", DataType::Int64, true),
+        Field::new("planned", DataType::Boolean, true),
+    ]))
+}
+
+/// Summary of a finished log file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WrittenLog {
+    pub path: PathBuf,
+    pub rows: u64,
+    pub bytes: u64,
+}
+
+/// Writes events to a Parquet file on a background thread. Nothing appears
+/// at `path` until `finish` succeeds: rows go to a temporary file that is
+/// synced and renamed into place.
+pub struct LogWriter {
+    sender: Option<SyncSender<Vec<SimEvent>>>,
+    thread: Option<JoinHandle<Result<WrittenLog, LogError>>>,
+}
+
+impl LogWriter {
+    pub fn create(path: &Path, meta: &LogMeta) -> Result<LogWriter, LogError> {
+        let tmp = atomic_temp_path(path);
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(|source| LogError::Io {
+                path: dir.to_owned(),
+                source,
+            })?;
+        }
+        let file = File::create(&tmp).map_err(|source| LogError::Io {
+            path: tmp.clone(),
+            source,
+        })?;
+        let props = writer_properties(meta);
+        let writer = ArrowWriter::try_new(file, schema(), Some(props)).map_err(|source| {
+            LogError::Parquet {
+                path: tmp.clone(),
+                source,
+            }
+        })?;
+        let (sender, receiver) = sync_channel::<Vec<SimEvent>>(8);
+        let final_path = path.to_owned();
+        let thread = std::thread::Builder::new()
+            .name("aisle-log-writer".into())
+            .spawn(move || write_loop(writer, receiver, tmp, final_path))
+            .map_err(|source| LogError::Io {
+                path: path.to_owned(),
+                source,
+            })?;
+        Ok(LogWriter {
+            sender: Some(sender),
+            thread: Some(thread),
+        })
+    }
+
+    /// Queues events (already in `seq` order) for writing.
+    pub fn send(&mut self, events: Vec<SimEvent>) -> Result<(), LogError> {
+        let sender = self.sender.as_ref().ok_or(LogError::WriterGone)?;
+        if sender.send(events).is_err() {
+            // The thread ended early: its error is the useful one.
+            return Err(self.join().err().unwrap_or(LogError::WriterGone));
+        }
+        Ok(())
+    }
+
+    /// Flushes, syncs and renames the file into place.
+    pub fn finish(mut self) -> Result<WrittenLog, LogError> {
+        self.join()
+    }
+
+    fn join(&mut self) -> Result<WrittenLog, LogError> {
+        self.sender = None;
+        let thread = self.thread.take().ok_or(LogError::WriterGone)?;
+        thread.join().map_err(|_| LogError::WriterGone)?
+    }
+}
+
+impl Drop for LogWriter {
+    fn drop(&mut self) {
+        // An unfinished writer leaves only its temporary file, which is removed.
+        if let Some(thread) = self.thread.take() {
+            self.sender = None;
+            let _ = thread.join();
+        }
+    }
+}
+
+fn writer_properties(meta: &LogMeta) -> WriterProperties {
+    let mut props = WriterProperties::builder()
+        .set_compression(Compression::ZSTD(
+            ZstdLevel::try_new(3).expect("valid zstd level"),
+        ))
+        .set_key_value_metadata(Some(meta.to_key_values()))
+        .set_max_row_group_row_count(Some(1 << 20));
+    // Monotone integer columns compress best as deltas.
+    for col in ["seq", "t_ms"] {
+        props = props
+            .set_column_dictionary_enabled(ColumnPath::from(col), false)
+            .set_column_encoding(ColumnPath::from(col), Encoding::DELTA_BINARY_PACKED);
+    }
+    props.build()
+}
+
+fn write_loop(
+    mut writer: ArrowWriter<File>,
+    receiver: Receiver<Vec<SimEvent>>,
+    tmp: PathBuf,
+    path: PathBuf,
+) -> Result<WrittenLog, LogError> {
+    let result = (|| {
+        let pq = |source| LogError::Parquet {
+            path: tmp.clone(),
+            source,
+        };
+        let mut pending: Vec<SimEvent> = Vec::with_capacity(BATCH_ROWS);
+        let mut rows = 0u64;
+        for chunk in receiver {
+            pending.extend_from_slice(&chunk);
+            if pending.len() >= BATCH_ROWS {
+                writer.write(&to_batch(&pending)).map_err(pq)?;
+                rows += pending.len() as u64;
+                pending.clear();
+            }
+        }
+        if !pending.is_empty() {
+            writer.write(&to_batch(&pending)).map_err(pq)?;
+            rows += pending.len() as u64;
+        }
+        let file = writer.into_inner().map_err(pq)?;
+        sync_and_rename(file, &tmp, &path).map_err(|source| LogError::Io {
+            path: path.clone(),
+            source,
+        })?;
+        let bytes = std::fs::metadata(&path)
+            .map_err(|source| LogError::Io {
+                path: path.clone(),
+                source,
+            })?
+            .len();
+        Ok(WrittenLog {
+            path: path.clone(),
+            rows,
+            bytes,
+        })
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+/// Builds one Arrow batch in schema v1 from events.
+pub fn to_batch(events: &[SimEvent]) -> RecordBatch {
+    let n = events.len();
+    let mut seq = UInt64Builder::with_capacity(n);
+    let mut t_ms = UInt64Builder::with_capacity(n);
+    let mut shopper = UInt32Builder::with_capacity(n);
+    let mut kind = StringDictionaryBuilder::<UInt8Type>::new();
+    let mut x = Float32Builder::with_capacity(n);
+    let mut y = Float32Builder::with_capacity(n);
+    let mut floor = UInt8Builder::with_capacity(n);
+    let mut zone = UInt16Builder::with_capacity(n);
+    let mut product = UInt32Builder::with_capacity(n);
+    let mut lane = UInt16Builder::with_capacity(n);
+    let mut qty = UInt16Builder::with_capacity(n);
+    let mut amount = Int64Builder::with_capacity(n);
+    let mut planned = BooleanBuilder::with_capacity(n);
+    for e in events {
+        seq.append_value(e.seq);
+        t_ms.append_value(e.t_ms);
+        shopper.append_value(e.shopper);
+        kind.append_value(e.action.kind());
+        x.append_value(e.x);
+        y.append_value(e.y);
+        floor.append_value(e.floor);
+        zone.append_option(e.zone);
+        product.append_option(e.action.product());
+        lane.append_option(e.action.lane());
+        qty.append_option(e.action.qty());
+        amount.append_option(e.action.amount_cents());
+        planned.append_option(e.action.planned());
+    }
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(seq.finish()),
+        Arc::new(t_ms.finish()),
+        Arc::new(shopper.finish()),
+        Arc::new(kind.finish()),
+        Arc::new(x.finish()),
+        Arc::new(y.finish()),
+        Arc::new(floor.finish()),
+        Arc::new(zone.finish()),
+        Arc::new(product.finish()),
+        Arc::new(lane.finish()),
+        Arc::new(qty.finish()),
+        Arc::new(amount.finish()),
+        Arc::new(planned.finish()),
+    ];
+    RecordBatch::try_new(schema(), columns).expect("columns match the schema")
+}
+
+/// Reads a log's metadata without its rows.
+pub fn read_meta(path: &Path) -> Result<LogMeta, LogError> {
+    let file = File::open(path).map_err(|source| LogError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let builder =
+        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|source| LogError::Parquet {
+            path: path.to_owned(),
+            source,
+        })?;
+    meta_of(path, &builder)
+}
+
+fn meta_of(
+    path: &Path,
+    builder: &ParquetRecordBatchReaderBuilder<File>,
+) -> Result<LogMeta, LogError> {
+    let kv: BTreeMap<String, String> = builder
+        .metadata()
+        .file_metadata()
+        .key_value_metadata()
+        .into_iter()
+        .flatten()
+        .filter_map(|kv| Some((kv.key.clone(), kv.value.clone()?)))
+        .collect();
+    let meta = LogMeta::from_key_values(&kv).map_err(|message| LogError::Format {
+        path: path.to_owned(),
+        message,
+    })?;
+    if meta.schema_version != SCHEMA_VERSION {
+        return Err(LogError::Format {
+            path: path.to_owned(),
+            message: format!(
+                "event log schema v{} is newer than this aisle understands (v{SCHEMA_VERSION}); upgrade aisle",
+                meta.schema_version
+            ),
+        });
+    }
+    Ok(meta)
+}
+
+/// Reads a whole log back into events, calling `f` batch by batch.
+pub fn read_log_with(path: &Path, mut f: impl FnMut(&[SimEvent])) -> Result<LogMeta, LogError> {
+    let file = File::open(path).map_err(|source| LogError::Io {
+        path: path.to_owned(),
+        source,
+    })?;
+    let pq = |source| LogError::Parquet {
+        path: path.to_owned(),
+        source,
+    };
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(pq)?
+        .with_batch_size(BATCH_ROWS);
+    let meta = meta_of(path, &builder)?;
+    let mut row = 0usize;
+    let mut events = Vec::with_capacity(BATCH_ROWS);
+    for batch in builder.build().map_err(pq)? {
+        let batch = batch.map_err(|e| pq(e.into()))?;
+        events.clear();
+        decode_batch(&batch, row, &mut events).map_err(|message| LogError::Format {
+            path: path.to_owned(),
+            message,
+        })?;
+        row += batch.num_rows();
+        f(&events);
+    }
+    Ok(meta)
+}
+
+/// Reads a whole log into memory.
+pub fn read_log(path: &Path) -> Result<(LogMeta, Vec<SimEvent>), LogError> {
+    let mut all = Vec::new();
+    let meta = read_log_with(path, |events| all.extend_from_slice(events))?;
+    Ok((meta, all))
+}
+
+fn decode_batch(
+    batch: &RecordBatch,
+    first_row: usize,
+    out: &mut Vec<SimEvent>,
+) -> Result<(), String> {
+    let col = |name: &str| {
+        batch
+            .column_by_name(name)
+            .ok_or_else(|| format!("column `{name}` is missing"))
+    };
+    let seq = col("seq")?
+        .as_primitive_opt::<UInt64Type>()
+        .ok_or("column `seq` is not u64")?;
+    let t_ms = col("t_ms")?
+        .as_primitive_opt::<UInt64Type>()
+        .ok_or("column `t_ms` is not u64")?;
+    let shopper = col("shopper")?
+        .as_primitive_opt::<UInt32Type>()
+        .ok_or("column `shopper` is not u32")?;
+    let kind = col("kind")?
+        .as_dictionary_opt::<UInt8Type>()
+        .ok_or("column `kind` is not a dictionary")?;
+    let kind_values = kind
+        .values()
+        .as_string_opt::<i32>()
+        .ok_or("column `kind` values are not strings")?;
+    let x = col("x")?
+        .as_primitive_opt::<Float32Type>()
+        .ok_or("column `x` is not f32")?;
+    let y = col("y")?
+        .as_primitive_opt::<Float32Type>()
+        .ok_or("column `y` is not f32")?;
+    let floor = col("floor")?
+        .as_primitive_opt::<UInt8Type>()
+        .ok_or("column `floor` is not u8")?;
+    let zone = col("zone")?
+        .as_primitive_opt::<UInt16Type>()
+        .ok_or("column `zone` is not u16")?;
+    let product = col("product")?
+        .as_primitive_opt::<UInt32Type>()
+        .ok_or("column `product` is not u32")?;
+    let lane = col("lane")?
+        .as_primitive_opt::<UInt16Type>()
+        .ok_or("column `lane` is not u16")?;
+    let qty = col("qty")?
+        .as_primitive_opt::<UInt16Type>()
+        .ok_or("column `qty` is not u16")?;
+    let amount = col("amount_cents")?
+        .as_primitive_opt::<Int64Type>()
+        .ok_or("column `amount_cents` is not i64")?;
+    let planned = col("planned")?
+        .as_boolean_opt()
+        .ok_or("column `planned` is not bool")?;
+    // Map dictionary entries to kind indices once per batch.
+    let kinds: Vec<Option<usize>> = (0..kind_values.len())
+        .map(|i| KIND_NAMES.iter().position(|k| *k == kind_values.value(i)))
+        .collect();
+    let opt = |a: &dyn Array, i: usize| a.is_valid(i);
+    for i in 0..batch.num_rows() {
+        let row = first_row + i;
+        let key = kind.keys().value(i) as usize;
+        let Some(k) = kinds.get(key).copied().flatten() else {
+            return Err(format!(
+                "row {row}: unknown event kind `{}`",
+                kind_values.value(key)
+            ));
+        };
+        let need = |name: &str, ok: bool| {
+            if ok {
+                Ok(())
+            } else {
+                Err(format!(
+                    "row {row}: `{}` event without `{name}`",
+                    KIND_NAMES[k]
+                ))
+            }
+        };
+        let product_v = || -> Result<u32, String> {
+            need("product", opt(product, i)).map(|_| product.value(i))
+        };
+        let lane_v =
+            || -> Result<u16, String> { need("lane", opt(lane, i)).map(|_| lane.value(i)) };
+        let qty_v = || -> Result<u16, String> { need("qty", opt(qty, i)).map(|_| qty.value(i)) };
+        let amount_v = || -> Result<i64, String> {
+            need("amount_cents", opt(amount, i)).map(|_| amount.value(i))
+        };
+        let action = match k {
+            0 => Action::Enter,
+            1 => Action::Move,
+            2 => Action::ZoneEnter,
+            3 => Action::ZoneExit,
+            4 => Action::View {
+                product: product_v()?,
+            },
+            5 => Action::Pick {
+                product: product_v()?,
+                qty: qty_v()?,
+                amount_cents: amount_v()?,
+                planned: need("planned", opt(planned, i)).map(|_| planned.value(i))?,
+            },
+            6 => Action::PutBack {
+                product: product_v()?,
+                qty: qty_v()?,
+                amount_cents: amount_v()?,
+            },
+            7 => Action::QueueJoin { lane: lane_v()? },
+            8 => Action::Checkout {
+                lane: lane_v()?,
+                qty: qty_v()?,
+                amount_cents: amount_v()?,
+            },
+            9 => Action::Abandon {
+                lane: lane_v()?,
+                qty: qty_v()?,
+                amount_cents: amount_v()?,
+            },
+            _ => Action::Exit,
+        };
+        out.push(SimEvent {
+            seq: seq.value(i),
+            t_ms: t_ms.value(i),
+            shopper: shopper.value(i),
+            x: x.value(i),
+            y: y.value(i),
+            floor: floor.value(i),
+            zone: opt(zone, i).then(|| zone.value(i)),
+            action,
+        });
+    }
+    Ok(())
+}

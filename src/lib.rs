@@ -1,0 +1,50 @@
+//! aisle: an event-sourced retail behaviour simulator.
+//!
+//! A scenario file is parsed and validated (`scenario`), rasterised into a
+//! navigable store (`store`, `nav`), simulated on bevy_ecs (`sim`) into a
+//! stream of `SimEvent`s, which is written to a Parquet dataset (`events`)
+//! and folded into figures (`metrics`). See ARCHITECTURE.md.
+
+pub mod events;
+pub mod geom;
+pub mod metrics;
+pub mod nav;
+pub mod run;
+pub mod scenario;
+pub mod sim;
+pub mod store;
+
+use std::sync::Arc;
+
+use scenario::{Problem, Scenario, ScenarioError, ScenarioFile};
+use store::Store;
+
+/// A validated layout ready to simulate: the model and its navigation grid.
+#[derive(Clone)]
+pub struct Prepared {
+    pub scenario: Arc<Scenario>,
+    pub store: Arc<Store>,
+}
+
+/// Validates `variant` of `file` completely: the model, then the geometry
+/// (walkable points, reachability, memory).
+pub fn prepare(file: &ScenarioFile, variant: &str) -> Result<Prepared, ScenarioError> {
+    let scenario = file.build(variant)?;
+    let store = Store::build(&scenario).map_err(|problems| ScenarioError::Invalid {
+        path: file.path.clone(),
+        problems: problems
+            .into_iter()
+            .map(|p| Problem {
+                variant: (variant != scenario::BASELINE).then(|| variant.to_owned()),
+                line: p
+                    .anchor
+                    .and_then(|(key, id)| scenario::error::line_of(&file.source, key, &id)),
+                message: p.message,
+            })
+            .collect(),
+    })?;
+    Ok(Prepared {
+        scenario: Arc::new(scenario),
+        store: Arc::new(store),
+    })
+}

@@ -1,0 +1,146 @@
+//! Flow fields: for a target cell, the walking distance from every cell
+//! (Dijkstra over the 8-connected grid and the connectors between floors).
+//! A shopper anywhere follows the field downhill to the target. Fields are
+//! computed on demand and kept in a cache bounded in bytes (least recently
+//! used out first).
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::Arc;
+
+use crate::store::{CellId, Store};
+
+/// Distance to the target in grid units (a tenth of a cell side);
+/// `UNREACHABLE` where the target cannot be reached.
+pub type FlowField = Arc<[u32]>;
+pub const UNREACHABLE: u32 = u32::MAX;
+
+/// What to do next from a cell, following a field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Arrived,
+    Walk(CellId),
+    /// Take connector `n` of the store.
+    Ride(usize),
+    /// The target cannot be reached from here.
+    Stuck,
+}
+
+/// Computes the distance field towards `target`.
+pub fn flow_field(store: &Store, target: CellId) -> FlowField {
+    let mut dist = vec![UNREACHABLE; store.cell_count()];
+    let mut heap = BinaryHeap::new();
+    dist[target as usize] = 0;
+    heap.push(Reverse((0u32, target)));
+    while let Some(Reverse((d, c))) = heap.pop() {
+        if d > dist[c as usize] {
+            continue;
+        }
+        let mut relax = |n: CellId, cost: u32| {
+            let nd = d + cost;
+            if nd < dist[n as usize] {
+                dist[n as usize] = nd;
+                heap.push(Reverse((nd, n)));
+            }
+        };
+        // Grid steps are symmetric, so predecessors are the neighbours.
+        store.for_each_step(c, &mut relax);
+        // Connectors are walked backwards: who could ride into `c`?
+        for link in &store.connectors {
+            if link.to == c {
+                relax(link.from, link.cost);
+            } else if link.from == c && !link.one_way {
+                relax(link.to, link.cost);
+            }
+        }
+    }
+    dist.into()
+}
+
+/// The step from `cell` that lies on a shortest path to the field's target.
+pub fn next_step(store: &Store, field: &[u32], cell: CellId) -> Step {
+    let here = field[cell as usize];
+    if here == 0 {
+        return Step::Arrived;
+    }
+    if here == UNREACHABLE {
+        return Step::Stuck;
+    }
+    let mut best = (UNREACHABLE, Step::Stuck);
+    store.for_each_step(cell, |n, cost| {
+        let via = field[n as usize].saturating_add(cost);
+        if via < best.0 {
+            best = (via, Step::Walk(n));
+        }
+    });
+    for (i, link) in store.connectors.iter().enumerate() {
+        let other = if link.from == cell {
+            link.to
+        } else if link.to == cell && !link.one_way {
+            link.from
+        } else {
+            continue;
+        };
+        let via = field[other as usize].saturating_add(link.cost);
+        if via < best.0 {
+            best = (via, Step::Ride(i));
+        }
+    }
+    best.1
+}
+
+/// Flow fields by target cell, bounded in memory.
+pub struct FlowFieldCache {
+    fields: HashMap<CellId, (FlowField, u64)>,
+    limit_bytes: u64,
+    bytes: u64,
+    clock: u64,
+    computed: u64,
+}
+
+impl FlowFieldCache {
+    pub fn new(limit_bytes: u64) -> Self {
+        FlowFieldCache {
+            fields: HashMap::new(),
+            limit_bytes,
+            bytes: 0,
+            clock: 0,
+            computed: 0,
+        }
+    }
+
+    pub fn get(&mut self, store: &Store, target: CellId) -> FlowField {
+        self.clock += 1;
+        if let Some((field, used)) = self.fields.get_mut(&target) {
+            *used = self.clock;
+            return field.clone();
+        }
+        let field = flow_field(store, target);
+        self.computed += 1;
+        let size = (field.len() * 4) as u64;
+        while self.bytes + size > self.limit_bytes && !self.fields.is_empty() {
+            // Evict the least recently used; ties cannot occur (clock is unique).
+            let oldest = *self
+                .fields
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(k, _)| k)
+                .expect("non-empty");
+            self.fields.remove(&oldest);
+            self.bytes -= size;
+        }
+        self.bytes += size;
+        self.fields.insert(target, (field.clone(), self.clock));
+        field
+    }
+
+    /// Bytes held by cached fields.
+    pub fn bytes(&self) -> u64 {
+        self.bytes
+    }
+
+    /// Fields computed so far (cache misses).
+    pub fn computed(&self) -> u64 {
+        self.computed
+    }
+}

@@ -1,0 +1,122 @@
+//! Variants: named lists of edits applied to the base layout, in order.
+
+use super::raw::{RawEdit, RawPlacement, RawScenario};
+
+/// Applies `edits` to a copy of the base; an edit that names something
+/// missing is reported with its position in the list.
+pub fn apply(base: &RawScenario, edits: &[RawEdit]) -> Result<RawScenario, Vec<String>> {
+    let mut s = base.clone();
+    let mut errors = Vec::new();
+    for (i, edit) in edits.iter().enumerate() {
+        if let Err(e) = apply_one(&mut s, edit) {
+            errors.push(format!("edit {} ({}): {e}", i + 1, edit.op()));
+        }
+    }
+    if errors.is_empty() {
+        Ok(s)
+    } else {
+        Err(errors)
+    }
+}
+
+impl RawEdit {
+    pub fn op(&self) -> &'static str {
+        match self {
+            RawEdit::MoveFixture { .. } => "move_fixture",
+            RawEdit::RotateFixture { .. } => "rotate_fixture",
+            RawEdit::RemoveFixture { .. } => "remove_fixture",
+            RawEdit::AddFixture { .. } => "add_fixture",
+            RawEdit::MoveProduct { .. } => "move_product",
+            RawEdit::SwapProducts { .. } => "swap_products",
+            RawEdit::OpenLane { .. } => "open_lane",
+            RawEdit::CloseLane { .. } => "close_lane",
+            RawEdit::SetPrice { .. } => "set_price",
+        }
+    }
+}
+
+fn apply_one(s: &mut RawScenario, edit: &RawEdit) -> Result<(), String> {
+    let fixture = |s: &mut RawScenario, id: &str| -> Result<usize, String> {
+        s.fixtures
+            .iter()
+            .position(|f| f.id == id)
+            .ok_or_else(|| format!("no fixture `{id}`"))
+    };
+    let product = |s: &RawScenario, id: &str| -> Result<usize, String> {
+        s.products
+            .iter()
+            .position(|p| p.id == id)
+            .ok_or_else(|| format!("no product `{id}`"))
+    };
+    let lane = |s: &mut RawScenario, id: &str| -> Result<usize, String> {
+        s.checkouts
+            .iter()
+            .position(|l| l.id == id)
+            .ok_or_else(|| format!("no checkout lane `{id}`"))
+    };
+    match edit {
+        RawEdit::MoveFixture { fixture: id, to } => {
+            let i = fixture(s, id)?;
+            s.fixtures[i].at = *to;
+        }
+        RawEdit::RotateFixture {
+            fixture: id,
+            rotation,
+        } => {
+            let i = fixture(s, id)?;
+            s.fixtures[i].rotation = *rotation;
+        }
+        RawEdit::RemoveFixture { fixture: id } => {
+            let i = fixture(s, id)?;
+            s.fixtures.remove(i);
+        }
+        RawEdit::AddFixture { fixture: f } => {
+            if s.fixtures.iter().any(|x| x.id == f.id) {
+                return Err(format!("fixture `{}` already exists", f.id));
+            }
+            s.fixtures.push(f.clone());
+        }
+        RawEdit::MoveProduct {
+            product: id,
+            fixture: to,
+            face,
+            level,
+            facings,
+        } => {
+            product(s, id)?;
+            fixture(s, to)?;
+            s.planogram.retain(|p| &p.product != id);
+            s.planogram.push(RawPlacement {
+                product: id.clone(),
+                fixture: to.clone(),
+                face: *face,
+                level: *level,
+                facings: *facings,
+            });
+        }
+        RawEdit::SwapProducts { a, b } => {
+            product(s, a)?;
+            product(s, b)?;
+            for p in &mut s.planogram {
+                if &p.product == a {
+                    p.product = b.clone();
+                } else if &p.product == b {
+                    p.product = a.clone();
+                }
+            }
+        }
+        RawEdit::OpenLane { lane: id } => {
+            let i = lane(s, id)?;
+            s.checkouts[i].open = true;
+        }
+        RawEdit::CloseLane { lane: id } => {
+            let i = lane(s, id)?;
+            s.checkouts[i].open = false;
+        }
+        RawEdit::SetPrice { product: id, price } => {
+            let i = product(s, id)?;
+            s.products[i].price = *price;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,99 @@
+//! Errors a scenario file can produce, each pointing at where to fix it.
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// One thing wrong with a scenario, in words a merchandiser can act on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// The variant whose edited layout has the problem; `None` for the base.
+    pub variant: Option<String>,
+    /// 1-based line in the file the problem is anchored to, when known.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    #[error("{}: cannot read the scenario file: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The file is not valid TOML or a value has the wrong type or name.
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// The file parses but describes an impossible or inconsistent store.
+    #[error("{}", render_problems(path, problems))]
+    Invalid {
+        path: PathBuf,
+        problems: Vec<Problem>,
+    },
+    #[error("{}: no variant `{variant}`; this scenario has: {}", path.display(), known.join(", "))]
+    UnknownVariant {
+        path: PathBuf,
+        variant: String,
+        known: Vec<String>,
+    },
+}
+
+fn render_problems(path: &std::path::Path, problems: &[Problem]) -> String {
+    let mut out = String::new();
+    for (i, p) in problems.iter().enumerate() {
+        if i > 0 {
+            out.push('\n');
+        }
+        out.push_str(&p.render(path));
+    }
+    out
+}
+
+impl Problem {
+    pub fn render(&self, path: &std::path::Path) -> String {
+        let place = match self.line {
+            Some(line) => format!("{}:{line}", path.display()),
+            None => format!("{}", path.display()),
+        };
+        match &self.variant {
+            Some(v) => format!("{place}: variant `{v}`: {}", self.message),
+            None => format!("{place}: {}", self.message),
+        }
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// Finds the line that declares `key = "value"` (the first one), so that a
+/// semantic problem about an id points at where that id is written.
+pub fn line_of(source: &str, key: &str, value: &str) -> Option<usize> {
+    let quoted = format!("\"{value}\"");
+    source
+        .lines()
+        .position(|l| {
+            let Some(rest) = l.find(key).map(|i| &l[i + key.len()..]) else {
+                return false;
+            };
+            let rest = rest.trim_start();
+            rest.strip_prefix('=')
+                .is_some_and(|r| r.trim_start().starts_with(&quoted))
+        })
+        .map(|i| i + 1)
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(source.len());
+    let before = &source[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rfind('\n').map_or(offset, |nl| offset - nl - 1) + 1;
+    (line, column)
+}

@@ -1,0 +1,149 @@
+//! Scenario files: parse (TOML → raw serde types), apply a variant's edits,
+//! validate (raw → typed model). Geometry that needs the navigation grid
+//! (reachability, walkable points) is checked by `store`.
+
+pub mod edit;
+pub mod error;
+pub mod model;
+pub mod raw;
+mod validate;
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+pub use error::{Problem, ScenarioError};
+pub use model::*;
+use raw::RawScenario;
+
+/// A scenario file read and parsed, not yet validated.
+#[derive(Debug, Clone)]
+pub struct ScenarioFile {
+    pub path: PathBuf,
+    pub source: String,
+    pub raw: RawScenario,
+    /// SHA-256 of the file's bytes, hex.
+    pub sha256: String,
+}
+
+impl ScenarioFile {
+    pub fn read(path: &Path) -> Result<Self, ScenarioError> {
+        let source = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::parse(path, source)
+    }
+
+    /// Parses `source` as if read from `path` (the path only labels errors).
+    pub fn parse(path: &Path, source: String) -> Result<Self, ScenarioError> {
+        let syntax = |offset: usize, message: String| {
+            let (line, column) = error::line_column(&source, offset);
+            ScenarioError::Syntax {
+                path: path.to_owned(),
+                line,
+                column,
+                message,
+            }
+        };
+        let de = match toml::Deserializer::parse(&source) {
+            Ok(de) => de,
+            Err(e) => {
+                return Err(syntax(
+                    e.span().map_or(0, |s| s.start),
+                    e.message().trim().to_owned(),
+                ));
+            }
+        };
+        let raw: RawScenario = match serde_path_to_error::deserialize(de) {
+            Ok(raw) => raw,
+            Err(e) => {
+                let field = e.path().to_string();
+                let inner = e.into_inner();
+                let message = inner.message().trim().to_owned();
+                let message = if field == "." {
+                    message
+                } else {
+                    format!("{field}: {message}")
+                };
+                return Err(syntax(inner.span().map_or(0, |s| s.start), message));
+            }
+        };
+        let sha256 = hex(&Sha256::digest(source.as_bytes()));
+        Ok(ScenarioFile {
+            path: path.to_owned(),
+            source,
+            raw,
+            sha256,
+        })
+    }
+
+    /// `baseline` followed by the variants in file order.
+    pub fn variant_ids(&self) -> Vec<String> {
+        std::iter::once(BASELINE.to_owned())
+            .chain(self.raw.variants.iter().map(|v| v.id.clone()))
+            .collect()
+    }
+
+    /// The validated model of the base layout (`baseline`) or a variant.
+    pub fn build(&self, variant: &str) -> Result<Scenario, ScenarioError> {
+        let invalid = |problems| ScenarioError::Invalid {
+            path: self.path.clone(),
+            problems,
+        };
+        if let Some(problems) = self.variant_list_problems() {
+            return Err(invalid(problems));
+        }
+        if variant == BASELINE {
+            return validate::validate(&self.raw, &self.source, None, &self.sha256)
+                .map_err(invalid);
+        }
+        let Some(v) = self.raw.variants.iter().find(|v| v.id == variant) else {
+            return Err(ScenarioError::UnknownVariant {
+                path: self.path.clone(),
+                variant: variant.to_owned(),
+                known: self.variant_ids(),
+            });
+        };
+        let edited = edit::apply(&self.raw, &v.edits).map_err(|errors| {
+            let line = error::line_of(&self.source, "id", &v.id);
+            invalid(
+                errors
+                    .into_iter()
+                    .map(|message| Problem {
+                        variant: Some(v.id.clone()),
+                        line,
+                        message,
+                    })
+                    .collect(),
+            )
+        })?;
+        validate::validate(&edited, &self.source, Some(&v.id), &self.sha256).map_err(invalid)
+    }
+
+    fn variant_list_problems(&self) -> Option<Vec<Problem>> {
+        let mut seen = std::collections::HashSet::new();
+        let problems: Vec<Problem> = self
+            .raw
+            .variants
+            .iter()
+            .filter_map(|v| {
+                let message = if v.id == BASELINE {
+                    format!("variant id `{BASELINE}` is reserved for the unedited layout; rename it")
+                } else if !seen.insert(v.id.as_str()) {
+                    format!("variant id `{}` is used more than once", v.id)
+                } else if !v.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') || v.id.is_empty() {
+                    format!("variant id `{}` may hold only letters, digits, `-` and `_` (it names a directory)", v.id)
+                } else {
+                    return None;
+                };
+                Some(Problem { variant: None, line: error::line_of(&self.source, "id", &v.id), message })
+            })
+            .collect();
+        (!problems.is_empty()).then_some(problems)
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}

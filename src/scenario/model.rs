@@ -1,0 +1,280 @@
+//! The validated scenario: typed, consistent, with ids resolved to indices.
+//! Everything downstream (store, sim, events) reads only these types.
+
+use crate::geom::{Point, Rect};
+pub use crate::scenario::raw::{ConnectorKind, Face, FixtureKind, LaneKind, ShelfLevel};
+
+/// Width of one product facing on a shelf, metres.
+pub const FACING_WIDTH_M: f64 = 0.25;
+/// How far in front of a shelf face a shopper stands to pick, metres.
+pub const STAND_OFF_M: f64 = 0.45;
+/// Spacing of queue places behind a checkout, metres.
+pub const QUEUE_SPACING_M: f64 = 0.6;
+/// The name of the unedited layout.
+pub const BASELINE: &str = "baseline";
+
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub description: String,
+    /// SHA-256 of the scenario file's bytes, hex.
+    pub source_sha256: String,
+    /// `baseline` or the id of the variant applied.
+    pub variant: String,
+    pub store: StoreSpec,
+    pub fixtures: Vec<Fixture>,
+    pub zones: Vec<Zone>,
+    pub entrances: Vec<Portal>,
+    pub exits: Vec<Portal>,
+    pub lanes: Vec<Lane>,
+    pub categories: Vec<Category>,
+    pub products: Vec<Product>,
+    pub population: Population,
+    pub run: RunSettings,
+}
+
+#[derive(Debug, Clone)]
+pub struct StoreSpec {
+    pub width: f64,
+    pub depth: f64,
+    pub cell: f64,
+    pub floors: Vec<Floor>,
+    pub connectors: Vec<Connector>,
+    pub walls: Vec<Wall>,
+}
+
+impl StoreSpec {
+    pub fn bounds(&self) -> Rect {
+        Rect::from_corners(Point::new(0.0, 0.0), Point::new(self.width, self.depth))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Floor {
+    pub id: String,
+    pub elevation: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Connector {
+    pub id: String,
+    pub kind: ConnectorKind,
+    pub from: FloorPoint,
+    pub to: FloorPoint,
+    pub traversal_s: f64,
+    pub one_way: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FloorPoint {
+    pub floor: u8,
+    pub at: Point,
+}
+
+#[derive(Debug, Clone)]
+pub struct Wall {
+    pub floor: u8,
+    /// The wall as the rectangle it occupies.
+    pub footprint: Rect,
+}
+
+#[derive(Debug, Clone)]
+pub struct Fixture {
+    pub id: String,
+    pub kind: FixtureKind,
+    pub floor: u8,
+    pub centre: Point,
+    /// Width along the front face and depth, before rotation.
+    pub size: [f64; 2],
+    pub height: f64,
+    pub rotation: u8,
+    pub levels: Vec<ShelfLevel>,
+    pub faces: Vec<Face>,
+}
+
+impl Fixture {
+    /// The floor area the fixture occupies, after rotation.
+    pub fn footprint(&self) -> Rect {
+        let [w, d] = self.size;
+        if self.rotation % 2 == 0 {
+            Rect::centred(self.centre, w, d)
+        } else {
+            Rect::centred(self.centre, d, w)
+        }
+    }
+
+    /// Outward unit normal of a face, after rotation.
+    pub fn face_normal(&self, face: Face) -> (f64, f64) {
+        let unrotated = match face {
+            Face::Front => (0.0, -1.0),
+            Face::Back => (0.0, 1.0),
+            Face::Left => (-1.0, 0.0),
+            Face::Right => (1.0, 0.0),
+        };
+        crate::geom::rotate_quarter(unrotated.0, unrotated.1, self.rotation)
+    }
+
+    /// Length of a face, metres.
+    pub fn face_length(&self, face: Face) -> f64 {
+        match face {
+            Face::Front | Face::Back => self.size[0],
+            Face::Left | Face::Right => self.size[1],
+        }
+    }
+
+    /// The point `along` metres from the start of `face` (walking the face
+    /// with the fixture on the left), on the face itself.
+    pub fn point_on_face(&self, face: Face, along: f64) -> Point {
+        let (nx, ny) = self.face_normal(face);
+        let half_depth = match face {
+            Face::Front | Face::Back => self.size[1] / 2.0,
+            Face::Left | Face::Right => self.size[0] / 2.0,
+        };
+        // Tangent: the normal turned clockwise, so the face is walked with the fixture on the left.
+        let (tx, ty) = (ny, -nx);
+        let half_len = self.face_length(face) / 2.0;
+        let s = along - half_len;
+        self.centre
+            .offset(nx * half_depth + tx * s, ny * half_depth + ty * s)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Zone {
+    pub id: String,
+    pub name: String,
+    pub floor: u8,
+    pub shape: ZoneShape,
+}
+
+#[derive(Debug, Clone)]
+pub enum ZoneShape {
+    Rect(Rect),
+    Polygon(Vec<Point>),
+}
+
+impl Zone {
+    pub fn contains(&self, p: Point) -> bool {
+        match &self.shape {
+            ZoneShape::Rect(r) => r.contains(p),
+            ZoneShape::Polygon(poly) => crate::geom::polygon_contains(poly, p),
+        }
+    }
+}
+
+/// An entrance or an exit.
+#[derive(Debug, Clone)]
+pub struct Portal {
+    pub id: String,
+    pub floor: u8,
+    pub at: Point,
+}
+
+#[derive(Debug, Clone)]
+pub struct Lane {
+    pub id: String,
+    pub kind: LaneKind,
+    pub floor: u8,
+    pub service_point: Point,
+    /// Unit vector along which the queue grows.
+    pub queue_dir: (f64, f64),
+    pub queue_places: u16,
+    pub service: ServiceModel,
+    /// Open from..to, milliseconds since midnight.
+    pub hours_ms: (u64, u64),
+    pub open: bool,
+}
+
+impl Lane {
+    /// Where the `k`-th queue place is (0 = being served).
+    pub fn place(&self, k: usize) -> Point {
+        let k = k.min(self.queue_places as usize - 1) as f64 * QUEUE_SPACING_M;
+        self.service_point
+            .offset(self.queue_dir.0 * k, self.queue_dir.1 * k)
+    }
+
+    pub fn is_open_at(&self, clock_ms: u64) -> bool {
+        self.open && clock_ms >= self.hours_ms.0 && clock_ms < self.hours_ms.1
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct ServiceModel {
+    pub base_s: f64,
+    pub per_item_s: f64,
+    pub cv: f64,
+}
+
+impl ServiceModel {
+    pub fn mean_s(&self, items: u32) -> f64 {
+        self.base_s + self.per_item_s * items as f64
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Category {
+    pub id: String,
+    pub name: String,
+    pub list_weight: f64,
+    pub colour: [u8; 3],
+}
+
+#[derive(Debug, Clone)]
+pub struct Product {
+    pub id: String,
+    pub name: String,
+    pub category: usize,
+    pub price_cents: i64,
+    pub margin: f64,
+    pub appeal: f64,
+    pub popularity: f64,
+    /// Where it is on the shelves; a product may sit in several places.
+    pub placements: Vec<Placement>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Placement {
+    pub fixture: usize,
+    pub face: Face,
+    pub level: ShelfLevel,
+    pub facings: u16,
+    /// Centre of its facings on the shelf face.
+    pub spot: Point,
+    /// Where a shopper stands to take it.
+    pub stand: Point,
+}
+
+#[derive(Debug, Clone)]
+pub struct Population {
+    pub daily_visitors: f64,
+    /// Opening and closing time, milliseconds since midnight.
+    pub open_ms: u64,
+    pub close_ms: u64,
+    /// Relative arrival intensity for each opening hour (normalised to sum 1).
+    pub hourly_profile: Vec<f64>,
+    pub segments: Vec<Segment>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Segment {
+    pub id: String,
+    pub share: f64,
+    pub list_mean: f64,
+    pub speed_mean: f64,
+    pub speed_sd: f64,
+    pub impulse: f64,
+    pub patience_s: f64,
+    pub browsing: f64,
+    pub put_back: f64,
+    pub dwell_median_s: f64,
+    pub group_mean: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct RunSettings {
+    pub tick_ms: u64,
+    pub trace_interval_ms: u64,
+    /// Milliseconds after closing by which everyone has left.
+    pub drain_ms: u64,
+    pub memory_limit_bytes: u64,
+}

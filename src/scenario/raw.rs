@@ -1,0 +1,444 @@
+//! The scenario file as written: serde types that mirror the TOML one to one.
+//!
+//! Nothing here is checked beyond syntax and types; `validate` turns a
+//! `RawScenario` into the typed, consistent `Scenario` model. Variant edits
+//! are applied to these raw types, so an edited layout is validated exactly
+//! like a written one.
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub scenario: RawMeta,
+    pub store: RawStore,
+    #[serde(default)]
+    pub fixtures: Vec<RawFixture>,
+    #[serde(default)]
+    pub zones: Vec<RawZone>,
+    #[serde(default)]
+    pub entrances: Vec<RawPoint>,
+    #[serde(default)]
+    pub exits: Vec<RawPoint>,
+    #[serde(default)]
+    pub checkouts: Vec<RawLane>,
+    #[serde(default)]
+    pub categories: Vec<RawCategory>,
+    #[serde(default)]
+    pub products: Vec<RawProduct>,
+    #[serde(default)]
+    pub planogram: Vec<RawPlacement>,
+    pub population: RawPopulation,
+    #[serde(default)]
+    pub run: RawRun,
+    #[serde(default)]
+    pub variants: Vec<RawVariant>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMeta {
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStore {
+    /// Width (x) and depth (y) of the store in metres.
+    pub footprint: [f64; 2],
+    /// Side of a navigation grid cell in metres.
+    #[serde(default = "default_cell")]
+    pub cell: f64,
+    pub floors: Vec<RawFloor>,
+    #[serde(default)]
+    pub connectors: Vec<RawConnector>,
+    #[serde(default)]
+    pub walls: Vec<RawWall>,
+}
+
+fn default_cell() -> f64 {
+    0.25
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFloor {
+    pub id: String,
+    #[serde(default)]
+    pub elevation: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConnectorKind {
+    Stairs,
+    Escalator,
+    Lift,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConnector {
+    pub id: String,
+    pub kind: ConnectorKind,
+    pub from: RawFloorPoint,
+    pub to: RawFloorPoint,
+    /// Seconds to get from one end to the other.
+    pub traversal_s: f64,
+    /// Escalators run one way; stairs and lifts both ways.
+    #[serde(default)]
+    pub one_way: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFloorPoint {
+    pub floor: String,
+    pub at: [f64; 2],
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWall {
+    pub floor: String,
+    pub from: [f64; 2],
+    pub to: [f64; 2],
+    #[serde(default = "default_wall_thickness")]
+    pub thickness: f64,
+}
+
+fn default_wall_thickness() -> f64 {
+    0.2
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FixtureKind {
+    Gondola,
+    WallShelf,
+    Endcap,
+    PromoTable,
+    Freezer,
+    Display,
+    CheckoutCounter,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShelfLevel {
+    Floor,
+    Knee,
+    Waist,
+    Eye,
+    Top,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Face {
+    Front,
+    Back,
+    Left,
+    Right,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFixture {
+    pub id: String,
+    pub kind: FixtureKind,
+    #[serde(default)]
+    pub floor: Option<String>,
+    /// Centre of the footprint, metres.
+    pub at: [f64; 2],
+    /// Width (along the front face) and depth, metres, before rotation.
+    pub size: [f64; 2],
+    /// Height in metres; it decides what blocks a shopper's view.
+    pub height: f64,
+    /// Quarter turns counter-clockwise; the unrotated front faces −y.
+    #[serde(default)]
+    pub rotation: u8,
+    /// Shelf levels present, bottom to top.
+    #[serde(default)]
+    pub levels: Vec<ShelfLevel>,
+    /// Faces shoppers can take products from.
+    #[serde(default)]
+    pub faces: Vec<Face>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawZone {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub floor: Option<String>,
+    /// `[x0, y0, x1, y1]`; give this or `polygon`.
+    #[serde(default)]
+    pub rect: Option<[f64; 4]>,
+    #[serde(default)]
+    pub polygon: Option<Vec<[f64; 2]>>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPoint {
+    pub id: String,
+    #[serde(default)]
+    pub floor: Option<String>,
+    pub at: [f64; 2],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LaneKind {
+    Staffed,
+    SelfService,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    North,
+    East,
+    South,
+    West,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLane {
+    pub id: String,
+    pub kind: LaneKind,
+    #[serde(default)]
+    pub floor: Option<String>,
+    /// Where the shopper stands while being served.
+    pub at: [f64; 2],
+    /// Direction the queue grows from the service point.
+    pub queue: Direction,
+    /// Queue places laid out on the floor (0.6 m apart).
+    #[serde(default = "default_queue_places")]
+    pub queue_places: u16,
+    pub service: RawService,
+    /// Opening hours `[from, to]`, hours since midnight; default: store hours.
+    #[serde(default)]
+    pub hours: Option<[f64; 2]>,
+    #[serde(default = "default_true")]
+    pub open: bool,
+}
+
+fn default_queue_places() -> u16 {
+    6
+}
+
+fn default_true() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawService {
+    /// Fixed seconds per transaction (greeting, payment).
+    pub base_s: f64,
+    /// Seconds per item scanned.
+    pub per_item_s: f64,
+    /// Coefficient of variation of the service time (log-normal).
+    #[serde(default = "default_service_cv")]
+    pub cv: f64,
+}
+
+fn default_service_cv() -> f64 {
+    0.3
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCategory {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Relative weight of this category when a shopping list is drawn.
+    pub list_weight: f64,
+    /// Display colour, `#rrggbb`.
+    #[serde(default)]
+    pub colour: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProduct {
+    pub id: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    pub category: String,
+    /// Shelf price in currency units (converted to integer cents).
+    pub price: f64,
+    /// Gross margin as a fraction of price.
+    pub margin: f64,
+    /// Chance in [0, 1] that a shopper who notices it buys it unplanned.
+    pub appeal: f64,
+    /// Relative weight within its category when lists are drawn.
+    #[serde(default = "default_one")]
+    pub popularity: f64,
+}
+
+fn default_one() -> f64 {
+    1.0
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlacement {
+    pub product: String,
+    pub fixture: String,
+    pub face: Face,
+    pub level: ShelfLevel,
+    #[serde(default = "default_facings")]
+    pub facings: u16,
+}
+
+fn default_facings() -> u16 {
+    1
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPopulation {
+    pub daily_visitors: f64,
+    /// Opening hours `[open, close]`, hours since midnight.
+    pub hours: [f64; 2],
+    /// Relative arrival intensity for each opening hour.
+    pub hourly_profile: Vec<f64>,
+    pub segments: Vec<RawSegment>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSegment {
+    pub id: String,
+    pub share: f64,
+    /// Planned items: 1 + Poisson(mean − 1).
+    pub list_mean: f64,
+    /// Walking speed in m/s, normal, truncated to [0.4, 2.0].
+    pub speed_mean: f64,
+    #[serde(default = "default_speed_sd")]
+    pub speed_sd: f64,
+    /// Propensity in [0, 1] to buy on impulse.
+    pub impulse: f64,
+    /// Seconds the shopper will queue before giving up.
+    pub patience_s: f64,
+    /// Tendency in [0, 1] to wander and browse.
+    #[serde(default)]
+    pub browsing: f64,
+    /// Chance in [0, 1] that a picked item is put back.
+    #[serde(default)]
+    pub put_back: f64,
+    /// Median seconds spent at a shelf (log-normal dwell).
+    #[serde(default = "default_dwell")]
+    pub dwell_median_s: f64,
+    /// Mean group size (1 = alone).
+    #[serde(default = "default_one")]
+    pub group_mean: f64,
+}
+
+fn default_speed_sd() -> f64 {
+    0.2
+}
+
+fn default_dwell() -> f64 {
+    6.0
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRun {
+    #[serde(default = "default_tick")]
+    pub tick_s: f64,
+    #[serde(default = "default_trace")]
+    pub trace_interval_s: f64,
+    /// Hours after closing for the last shoppers to finish and leave.
+    #[serde(default = "default_drain")]
+    pub drain_h: f64,
+    /// Memory the navigation data may use, MiB.
+    #[serde(default = "default_memory")]
+    pub memory_limit_mib: f64,
+}
+
+impl Default for RawRun {
+    fn default() -> Self {
+        RawRun {
+            tick_s: default_tick(),
+            trace_interval_s: default_trace(),
+            drain_h: default_drain(),
+            memory_limit_mib: default_memory(),
+        }
+    }
+}
+
+fn default_tick() -> f64 {
+    0.1
+}
+fn default_trace() -> f64 {
+    1.0
+}
+fn default_drain() -> f64 {
+    1.0
+}
+fn default_memory() -> f64 {
+    64.0
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVariant {
+    pub id: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub edits: Vec<RawEdit>,
+}
+
+/// One named change to the base layout; a variant is a list of these.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
+pub enum RawEdit {
+    MoveFixture {
+        fixture: String,
+        to: [f64; 2],
+    },
+    RotateFixture {
+        fixture: String,
+        rotation: u8,
+    },
+    RemoveFixture {
+        fixture: String,
+    },
+    AddFixture {
+        fixture: RawFixture,
+    },
+    MoveProduct {
+        product: String,
+        fixture: String,
+        face: Face,
+        level: ShelfLevel,
+        #[serde(default = "default_facings")]
+        facings: u16,
+    },
+    SwapProducts {
+        a: String,
+        b: String,
+    },
+    OpenLane {
+        lane: String,
+    },
+    CloseLane {
+        lane: String,
+    },
+    SetPrice {
+        product: String,
+        price: f64,
+    },
+}

@@ -1,0 +1,757 @@
+//! Raw scenario → validated model. Collects every problem rather than
+//! stopping at the first, and names the offending ids.
+
+use std::collections::{HashMap, HashSet};
+
+use super::error::{Problem, line_of};
+use super::model::*;
+use super::raw::*;
+use crate::geom::{Point, Rect};
+
+/// Checks `raw` and builds the model; `source` is the file text, used only
+/// to point problems at lines.
+pub fn validate(
+    raw: &RawScenario,
+    source: &str,
+    variant: Option<&str>,
+    source_sha256: &str,
+) -> Result<Scenario, Vec<Problem>> {
+    let mut v = Validator {
+        source,
+        variant,
+        problems: Vec::new(),
+    };
+    let scenario = v.scenario(raw, source_sha256);
+    if v.problems.is_empty() {
+        Ok(scenario)
+    } else {
+        Err(v.problems)
+    }
+}
+
+struct Validator<'a> {
+    source: &'a str,
+    variant: Option<&'a str>,
+    problems: Vec<Problem>,
+}
+
+const SHELVED: [FixtureKind; 5] = [
+    FixtureKind::Gondola,
+    FixtureKind::WallShelf,
+    FixtureKind::Endcap,
+    FixtureKind::Freezer,
+    FixtureKind::Display,
+];
+
+impl Validator<'_> {
+    fn problem(&mut self, anchor: Option<(&str, &str)>, message: String) {
+        let line = anchor.and_then(|(key, id)| line_of(self.source, key, id));
+        self.problems.push(Problem {
+            variant: self.variant.map(str::to_owned),
+            line,
+            message,
+        });
+    }
+
+    fn check(&mut self, ok: bool, anchor: Option<(&str, &str)>, message: impl FnOnce() -> String) {
+        if !ok {
+            self.problem(anchor, message());
+        }
+    }
+
+    fn unit_interval(&mut self, value: f64, what: &str, anchor: (&str, &str)) {
+        self.check((0.0..=1.0).contains(&value), Some(anchor), || {
+            format!("{what} must be a probability in [0, 1], got {value}")
+        });
+    }
+
+    fn unique<'s>(&mut self, kind: &str, ids: impl Iterator<Item = &'s str>) {
+        let mut seen = HashSet::new();
+        for id in ids {
+            if !seen.insert(id) {
+                self.problem(
+                    Some(("id", id)),
+                    format!("{kind} id `{id}` is used more than once"),
+                );
+            }
+        }
+    }
+
+    fn floor_index(
+        &mut self,
+        floors: &[RawFloor],
+        floor: Option<&str>,
+        what: &str,
+        id: &str,
+    ) -> u8 {
+        match floor {
+            None => 0,
+            Some(f) => match floors.iter().position(|x| x.id == f) {
+                Some(i) => i as u8,
+                None => {
+                    self.problem(
+                        Some(("id", id)),
+                        format!("{what} `{id}` is on floor `{f}`, which is not in `store.floors`"),
+                    );
+                    0
+                }
+            },
+        }
+    }
+
+    fn scenario(&mut self, raw: &RawScenario, sha: &str) -> Scenario {
+        let store = self.store(&raw.store);
+        let bounds = store.bounds();
+        let population = self.population(&raw.population);
+        let fixtures = self.fixtures(raw, &bounds);
+        let zones = self.zones(raw);
+        let entrances = self.portals(raw, &raw.entrances, "entrance", &bounds);
+        let exits = self.portals(raw, &raw.exits, "exit", &bounds);
+        let lanes = self.lanes(raw, &population);
+        let categories = self.categories(&raw.categories);
+        let products = self.products(raw, &categories, &fixtures);
+        let run = self.run(&raw.run);
+        Scenario {
+            name: raw.scenario.name.clone(),
+            description: raw.scenario.description.clone(),
+            source_sha256: sha.to_owned(),
+            variant: self.variant.unwrap_or(BASELINE).to_owned(),
+            store,
+            fixtures,
+            zones,
+            entrances,
+            exits,
+            lanes,
+            categories,
+            products,
+            population,
+            run,
+        }
+    }
+
+    fn store(&mut self, s: &RawStore) -> StoreSpec {
+        let [w, d] = s.footprint;
+        self.check(
+            w > 0.0 && d > 0.0 && w.is_finite() && d.is_finite(),
+            None,
+            || format!("store.footprint must be two positive lengths in metres, got [{w}, {d}]"),
+        );
+        self.check((0.05..=2.0).contains(&s.cell), None, || {
+            format!(
+                "store.cell must be between 0.05 and 2 metres, got {}",
+                s.cell
+            )
+        });
+        self.check(!s.floors.is_empty(), None, || {
+            "store.floors is empty: add at least one `[[store.floors]]`".into()
+        });
+        self.check(s.floors.len() <= 16, None, || {
+            format!(
+                "store has {} floors; at most 16 are supported",
+                s.floors.len()
+            )
+        });
+        self.unique("floor", s.floors.iter().map(|f| f.id.as_str()));
+        let floors = s
+            .floors
+            .iter()
+            .map(|f| Floor {
+                id: f.id.clone(),
+                elevation: f.elevation,
+            })
+            .collect();
+        let mut connectors = Vec::new();
+        for c in &s.connectors {
+            let from = self.floor_index(&s.floors, Some(&c.from.floor), "connector", &c.id);
+            let to = self.floor_index(&s.floors, Some(&c.to.floor), "connector", &c.id);
+            self.check(c.traversal_s > 0.0, Some(("id", &c.id)), || {
+                format!(
+                    "connector `{}` must take a positive traversal_s, got {}",
+                    c.id, c.traversal_s
+                )
+            });
+            self.check(from != to, Some(("id", &c.id)), || {
+                format!(
+                    "connector `{}` joins floor `{}` to itself",
+                    c.id, c.from.floor
+                )
+            });
+            connectors.push(Connector {
+                id: c.id.clone(),
+                kind: c.kind,
+                from: FloorPoint {
+                    floor: from,
+                    at: c.from.at.into(),
+                },
+                to: FloorPoint {
+                    floor: to,
+                    at: c.to.at.into(),
+                },
+                traversal_s: c.traversal_s,
+                one_way: c.one_way,
+            });
+        }
+        self.unique("connector", s.connectors.iter().map(|c| c.id.as_str()));
+        let walls = s
+            .walls
+            .iter()
+            .map(|wall| {
+                let floor = self.floor_index(&s.floors, Some(&wall.floor), "wall", &wall.floor);
+                let (a, b) = (Point::from(wall.from), Point::from(wall.to));
+                Wall {
+                    floor,
+                    footprint: Rect::from_corners(a, b).inflate(wall.thickness / 2.0),
+                }
+            })
+            .collect();
+        StoreSpec {
+            width: w,
+            depth: d,
+            cell: s.cell,
+            floors,
+            connectors,
+            walls,
+        }
+    }
+
+    fn fixtures(&mut self, raw: &RawScenario, bounds: &Rect) -> Vec<Fixture> {
+        self.unique("fixture", raw.fixtures.iter().map(|f| f.id.as_str()));
+        let mut out: Vec<Fixture> = Vec::new();
+        for f in &raw.fixtures {
+            let anchor = Some(("id", f.id.as_str()));
+            let floor = self.floor_index(&raw.store.floors, f.floor.as_deref(), "fixture", &f.id);
+            self.check(
+                f.size[0] > 0.0 && f.size[1] > 0.0 && f.height > 0.0,
+                anchor,
+                || format!("fixture `{}` must have a positive size and height", f.id),
+            );
+            self.check(f.rotation < 4, anchor, || {
+                format!(
+                    "fixture `{}` has rotation {}; use quarter turns 0, 1, 2 or 3",
+                    f.id, f.rotation
+                )
+            });
+            let shelved = SHELVED.contains(&f.kind);
+            self.check(
+                !shelved || (!f.levels.is_empty() && !f.faces.is_empty()),
+                anchor,
+                || {
+                    format!(
+                        "fixture `{}` is a shelved {:?} but lists no `levels` or no `faces`",
+                        f.id, f.kind
+                    )
+                },
+            );
+            let fixture = Fixture {
+                id: f.id.clone(),
+                kind: f.kind,
+                floor,
+                centre: f.at.into(),
+                size: f.size,
+                height: f.height,
+                rotation: f.rotation % 4,
+                levels: f.levels.clone(),
+                faces: f.faces.clone(),
+            };
+            let fp = fixture.footprint();
+            self.check(bounds.encloses(&fp), anchor, || {
+                format!(
+                    "fixture `{}` spans x {:.2}..{:.2}, y {:.2}..{:.2}, outside the {} × {} m store",
+                    f.id, fp.min.x, fp.max.x, fp.min.y, fp.max.y, bounds.max.x, bounds.max.y
+                )
+            });
+            for other in out.iter().filter(|o| o.floor == floor) {
+                let area = other.footprint().overlap_area(&fp);
+                if area > 1e-6 {
+                    self.problem(
+                        anchor,
+                        format!(
+                            "fixture `{}` overlaps fixture `{}` by {area:.2} m²",
+                            other.id, f.id
+                        ),
+                    );
+                }
+            }
+            out.push(fixture);
+        }
+        out
+    }
+
+    fn zones(&mut self, raw: &RawScenario) -> Vec<Zone> {
+        self.unique("zone", raw.zones.iter().map(|z| z.id.as_str()));
+        self.check(raw.zones.len() < u16::MAX as usize, None, || {
+            "too many zones (at most 65534)".into()
+        });
+        let mut out = Vec::new();
+        for z in &raw.zones {
+            let floor = self.floor_index(&raw.store.floors, z.floor.as_deref(), "zone", &z.id);
+            let shape = match (&z.rect, &z.polygon) {
+                (Some([x0, y0, x1, y1]), None) => ZoneShape::Rect(Rect::from_corners(
+                    Point::new(*x0, *y0),
+                    Point::new(*x1, *y1),
+                )),
+                (None, Some(poly)) if poly.len() >= 3 => {
+                    ZoneShape::Polygon(poly.iter().map(|p| Point::from(*p)).collect())
+                }
+                (None, Some(poly)) => {
+                    self.problem(
+                        Some(("id", &z.id)),
+                        format!(
+                            "zone `{}` polygon has {} corners; it needs at least 3",
+                            z.id,
+                            poly.len()
+                        ),
+                    );
+                    continue;
+                }
+                _ => {
+                    self.problem(
+                        Some(("id", &z.id)),
+                        format!(
+                            "zone `{}` must give exactly one of `rect` or `polygon`",
+                            z.id
+                        ),
+                    );
+                    continue;
+                }
+            };
+            out.push(Zone {
+                id: z.id.clone(),
+                name: z.name.clone().unwrap_or_else(|| z.id.clone()),
+                floor,
+                shape,
+            });
+        }
+        out
+    }
+
+    fn portals(
+        &mut self,
+        raw: &RawScenario,
+        points: &[RawPoint],
+        what: &str,
+        bounds: &Rect,
+    ) -> Vec<Portal> {
+        self.check(!points.is_empty(), None, || {
+            format!("the store has no {what}: add a `[[{what}s]]` table")
+        });
+        self.unique(what, points.iter().map(|p| p.id.as_str()));
+        points
+            .iter()
+            .map(|p| {
+                let floor = self.floor_index(&raw.store.floors, p.floor.as_deref(), what, &p.id);
+                let at = Point::from(p.at);
+                self.check(bounds.contains(at), Some(("id", &p.id)), || {
+                    format!(
+                        "{what} `{}` at ({}, {}) is outside the store",
+                        p.id, at.x, at.y
+                    )
+                });
+                Portal {
+                    id: p.id.clone(),
+                    floor,
+                    at,
+                }
+            })
+            .collect()
+    }
+
+    fn lanes(&mut self, raw: &RawScenario, population: &Population) -> Vec<Lane> {
+        self.check(!raw.checkouts.is_empty(), None, || {
+            "the store has no checkout lane: add a `[[checkouts]]` table".into()
+        });
+        self.check(raw.checkouts.len() < u16::MAX as usize, None, || {
+            "too many checkout lanes".into()
+        });
+        self.unique("checkout", raw.checkouts.iter().map(|c| c.id.as_str()));
+        let mut lanes = Vec::new();
+        for c in &raw.checkouts {
+            let anchor = Some(("id", c.id.as_str()));
+            let floor = self.floor_index(&raw.store.floors, c.floor.as_deref(), "checkout", &c.id);
+            let s = &c.service;
+            self.check(
+                s.base_s >= 0.0 && s.per_item_s >= 0.0 && s.base_s + s.per_item_s > 0.0,
+                anchor,
+                || {
+                    format!(
+                        "checkout `{}` service times must be non-negative and not both zero",
+                        c.id
+                    )
+                },
+            );
+            self.check((0.0..=3.0).contains(&s.cv), anchor, || {
+                format!(
+                    "checkout `{}` service cv must be in [0, 3], got {}",
+                    c.id, s.cv
+                )
+            });
+            self.check(c.queue_places >= 1, anchor, || {
+                format!("checkout `{}` needs at least one queue place", c.id)
+            });
+            let hours = c.hours.unwrap_or([
+                population.open_ms as f64 / 3.6e6,
+                population.close_ms as f64 / 3.6e6,
+            ]);
+            self.check(hours[0] < hours[1] && hours[0] >= 0.0, anchor, || {
+                format!(
+                    "checkout `{}` hours [{}, {}] must run forwards",
+                    c.id, hours[0], hours[1]
+                )
+            });
+            let queue_dir = match c.queue {
+                Direction::North => (0.0, 1.0),
+                Direction::East => (1.0, 0.0),
+                Direction::South => (0.0, -1.0),
+                Direction::West => (-1.0, 0.0),
+            };
+            lanes.push(Lane {
+                id: c.id.clone(),
+                kind: c.kind,
+                floor,
+                service_point: c.at.into(),
+                queue_dir,
+                queue_places: c.queue_places.max(1),
+                service: ServiceModel {
+                    base_s: s.base_s,
+                    per_item_s: s.per_item_s,
+                    cv: s.cv,
+                },
+                hours_ms: (hours_to_ms(hours[0]), hours_to_ms(hours[1])),
+                open: c.open,
+            });
+        }
+        // Someone must be able to pay at every hour the store is open.
+        let mut hour = population.open_ms;
+        while hour < population.close_ms && !lanes.is_empty() {
+            if !lanes.iter().any(|l| l.is_open_at(hour)) {
+                self.problem(
+                    None,
+                    format!(
+                        "no checkout lane is open at {:02}:{:02}; open one or change `hours`",
+                        hour / 3_600_000,
+                        hour / 60_000 % 60
+                    ),
+                );
+                break;
+            }
+            hour += 15 * 60_000;
+        }
+        lanes
+    }
+
+    fn categories(&mut self, cats: &[RawCategory]) -> Vec<Category> {
+        self.unique("category", cats.iter().map(|c| c.id.as_str()));
+        let mut out = Vec::new();
+        for c in cats {
+            self.check(
+                c.list_weight >= 0.0 && c.list_weight.is_finite(),
+                Some(("id", &c.id)),
+                || {
+                    format!(
+                        "category `{}` list_weight must be non-negative, got {}",
+                        c.id, c.list_weight
+                    )
+                },
+            );
+            let colour = match c.colour.as_deref().map(parse_colour) {
+                None => palette(out.len()),
+                Some(Some(rgb)) => rgb,
+                Some(None) => {
+                    self.problem(
+                        Some(("id", &c.id)),
+                        format!("category `{}` colour must look like \"#1f77b4\"", c.id),
+                    );
+                    [0, 0, 0]
+                }
+            };
+            out.push(Category {
+                id: c.id.clone(),
+                name: c.name.clone().unwrap_or_else(|| c.id.clone()),
+                list_weight: c.list_weight,
+                colour,
+            });
+        }
+        out
+    }
+
+    fn products(
+        &mut self,
+        raw: &RawScenario,
+        categories: &[Category],
+        fixtures: &[Fixture],
+    ) -> Vec<Product> {
+        self.check(!raw.products.is_empty(), None, || {
+            "the catalogue is empty: add `[[products]]`".into()
+        });
+        self.unique("product", raw.products.iter().map(|p| p.id.as_str()));
+        let cat_index: HashMap<&str, usize> = categories
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
+        let mut products = Vec::new();
+        let mut index = HashMap::new();
+        for p in &raw.products {
+            let anchor = ("id", p.id.as_str());
+            let category = match cat_index.get(p.category.as_str()) {
+                Some(&i) => i,
+                None => {
+                    self.problem(
+                        Some(anchor),
+                        format!(
+                            "product `{}` is in category `{}`, which is not in `[[categories]]`",
+                            p.id, p.category
+                        ),
+                    );
+                    0
+                }
+            };
+            self.check(p.price >= 0.0 && p.price < 1e9, Some(anchor), || {
+                format!(
+                    "product `{}` price must be non-negative, got {}",
+                    p.id, p.price
+                )
+            });
+            self.unit_interval(p.margin, &format!("product `{}` margin", p.id), anchor);
+            self.unit_interval(p.appeal, &format!("product `{}` appeal", p.id), anchor);
+            self.check(p.popularity >= 0.0, Some(anchor), || {
+                format!("product `{}` popularity must be non-negative", p.id)
+            });
+            index.insert(p.id.as_str(), products.len());
+            products.push(Product {
+                id: p.id.clone(),
+                name: p.name.clone().unwrap_or_else(|| p.id.clone()),
+                category,
+                price_cents: (p.price * 100.0).round() as i64,
+                margin: p.margin,
+                appeal: p.appeal,
+                popularity: p.popularity,
+                placements: Vec::new(),
+            });
+        }
+        let fixture_index: HashMap<&str, usize> = fixtures
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.id.as_str(), i))
+            .collect();
+        // Facings already used on each (fixture, face, level), in planogram order.
+        let mut used: HashMap<(usize, Face, ShelfLevel), u32> = HashMap::new();
+        for pl in &raw.planogram {
+            let anchor = Some(("product", pl.product.as_str()));
+            let Some(&pi) = index.get(pl.product.as_str()) else {
+                self.problem(
+                    anchor,
+                    format!(
+                        "planogram places product `{}`, which is not in the catalogue",
+                        pl.product
+                    ),
+                );
+                continue;
+            };
+            let Some(&fi) = fixture_index.get(pl.fixture.as_str()) else {
+                self.problem(
+                    anchor,
+                    format!(
+                        "product `{}` is placed on fixture `{}`, which does not exist",
+                        pl.product, pl.fixture
+                    ),
+                );
+                continue;
+            };
+            let f = &fixtures[fi];
+            if !f.faces.contains(&pl.face) || !f.levels.contains(&pl.level) {
+                self.problem(
+                    anchor,
+                    format!("product `{}` is placed on {:?} face, {:?} level of fixture `{}`, which has faces {:?} and levels {:?}", pl.product, pl.face, pl.level, f.id, f.faces, f.levels),
+                );
+                continue;
+            }
+            self.check(pl.facings >= 1, anchor, || {
+                format!(
+                    "product `{}` on fixture `{}` needs at least one facing",
+                    pl.product, pl.fixture
+                )
+            });
+            let start = used.entry((fi, pl.face, pl.level)).or_default();
+            let along = (*start as f64 + pl.facings as f64 / 2.0) * FACING_WIDTH_M;
+            *start += pl.facings as u32;
+            let capacity = f.face_length(pl.face);
+            if *start as f64 * FACING_WIDTH_M > capacity + 1e-9 {
+                self.problem(
+                    anchor,
+                    format!(
+                        "fixture `{}` {:?} face, {:?} level is over-full at product `{}`: {} facings need {:.2} m but the face is {:.2} m long",
+                        f.id, pl.face, pl.level, pl.product, start, *start as f64 * FACING_WIDTH_M, capacity
+                    ),
+                );
+                continue;
+            }
+            let spot = f.point_on_face(pl.face, along);
+            let (nx, ny) = f.face_normal(pl.face);
+            let stand = spot.offset(nx * STAND_OFF_M, ny * STAND_OFF_M);
+            products[pi].placements.push(Placement {
+                fixture: fi,
+                face: pl.face,
+                level: pl.level,
+                facings: pl.facings,
+                spot,
+                stand,
+            });
+        }
+        for p in &products {
+            self.check(!p.placements.is_empty(), Some(("id", &p.id)), || {
+                format!(
+                    "product `{}` has no place on any shelf: add it to `[[planogram]]`",
+                    p.id
+                )
+            });
+        }
+        self.check(categories.iter().any(|c| c.list_weight > 0.0), None, || {
+            "every category has list_weight 0: shoppers would plan nothing".into()
+        });
+        products
+    }
+
+    fn population(&mut self, p: &RawPopulation) -> Population {
+        self.check(
+            p.daily_visitors > 0.0 && p.daily_visitors <= 1e6,
+            None,
+            || {
+                format!(
+                    "population.daily_visitors must be between 1 and 1000000, got {}",
+                    p.daily_visitors
+                )
+            },
+        );
+        let [open, close] = p.hours;
+        let hours_ok = (0.0..24.0).contains(&open) && open < close && close <= 24.0;
+        self.check(hours_ok, None, || format!("population.hours [{open}, {close}] must be opening and closing hours within one day"));
+        let expected = if hours_ok {
+            (close - open).ceil() as usize
+        } else {
+            p.hourly_profile.len()
+        };
+        self.check(p.hourly_profile.len() == expected, None, || {
+            format!("population.hourly_profile has {} values but the store is open for {expected} hours", p.hourly_profile.len())
+        });
+        let total: f64 = p.hourly_profile.iter().sum();
+        self.check(
+            p.hourly_profile.iter().all(|w| *w >= 0.0) && total > 0.0,
+            None,
+            || "population.hourly_profile must be non-negative with a positive sum".into(),
+        );
+        self.check(!p.segments.is_empty(), None, || {
+            "population.segments is empty: add a `[[population.segments]]`".into()
+        });
+        self.unique("segment", p.segments.iter().map(|s| s.id.as_str()));
+        let share_sum: f64 = p.segments.iter().map(|s| s.share).sum();
+        self.check(
+            (share_sum - 1.0).abs() < 1e-6 || p.segments.is_empty(),
+            None,
+            || format!("segment shares sum to {share_sum}, not 1"),
+        );
+        let segments = p
+            .segments
+            .iter()
+            .map(|s| {
+                let anchor = ("id", s.id.as_str());
+                let name = |field: &str| format!("segment `{}` {field}", s.id);
+                self.unit_interval(s.share, &name("share"), anchor);
+                self.unit_interval(s.impulse, &name("impulse"), anchor);
+                self.unit_interval(s.browsing, &name("browsing"), anchor);
+                self.unit_interval(s.put_back, &name("put_back"), anchor);
+                self.check((1.0..=200.0).contains(&s.list_mean), Some(anchor), || format!("segment `{}` list_mean must be between 1 and 200, got {}", s.id, s.list_mean));
+                self.check((0.4..=2.5).contains(&s.speed_mean) && s.speed_sd >= 0.0, Some(anchor), || {
+                    format!("segment `{}` speed_mean must be between 0.4 and 2.5 m/s (and speed_sd ≥ 0), got {}", s.id, s.speed_mean)
+                });
+                self.check(s.patience_s > 0.0 && s.dwell_median_s > 0.0, Some(anchor), || format!("segment `{}` patience_s and dwell_median_s must be positive", s.id));
+                self.check(s.group_mean >= 1.0, Some(anchor), || format!("segment `{}` group_mean must be at least 1", s.id));
+                Segment {
+                    id: s.id.clone(),
+                    share: s.share,
+                    list_mean: s.list_mean,
+                    speed_mean: s.speed_mean,
+                    speed_sd: s.speed_sd,
+                    impulse: s.impulse,
+                    patience_s: s.patience_s,
+                    browsing: s.browsing,
+                    put_back: s.put_back,
+                    dwell_median_s: s.dwell_median_s,
+                    group_mean: s.group_mean,
+                }
+            })
+            .collect();
+        let total = if total > 0.0 { total } else { 1.0 };
+        Population {
+            daily_visitors: p.daily_visitors,
+            open_ms: hours_to_ms(open.max(0.0)),
+            close_ms: hours_to_ms(close.max(open.max(0.0))),
+            hourly_profile: p.hourly_profile.iter().map(|w| w / total).collect(),
+            segments,
+        }
+    }
+
+    fn run(&mut self, r: &RawRun) -> RunSettings {
+        self.check((0.01..=1.0).contains(&r.tick_s), None, || {
+            format!(
+                "run.tick_s must be between 0.01 and 1 second, got {}",
+                r.tick_s
+            )
+        });
+        let tick_ms = (r.tick_s * 1000.0).round().max(1.0) as u64;
+        let trace_ms = (r.trace_interval_s * 1000.0).round() as u64;
+        self.check(trace_ms >= tick_ms && trace_ms % tick_ms == 0, None, || {
+            format!(
+                "run.trace_interval_s ({}) must be a whole multiple of run.tick_s ({})",
+                r.trace_interval_s, r.tick_s
+            )
+        });
+        self.check((0.0..=24.0).contains(&r.drain_h), None, || {
+            format!(
+                "run.drain_h must be between 0 and 24 hours, got {}",
+                r.drain_h
+            )
+        });
+        self.check(r.memory_limit_mib > 0.0, None, || {
+            "run.memory_limit_mib must be positive".into()
+        });
+        RunSettings {
+            tick_ms,
+            trace_interval_ms: trace_ms.max(tick_ms),
+            drain_ms: hours_to_ms(r.drain_h.max(0.0)),
+            memory_limit_bytes: (r.memory_limit_mib.max(0.0) * 1024.0 * 1024.0) as u64,
+        }
+    }
+}
+
+fn hours_to_ms(h: f64) -> u64 {
+    (h * 3_600_000.0).round() as u64
+}
+
+fn parse_colour(s: &str) -> Option<[u8; 3]> {
+    let hex = s.strip_prefix('#')?;
+    if hex.len() != 6 {
+        return None;
+    }
+    let v = u32::from_str_radix(hex, 16).ok()?;
+    Some([(v >> 16) as u8, (v >> 8) as u8, v as u8])
+}
+
+/// A colour-blind-friendly default palette (Okabe–Ito, then Tableau tones).
+fn palette(i: usize) -> [u8; 3] {
+    const P: [[u8; 3]; 12] = [
+        [230, 159, 0],
+        [86, 180, 233],
+        [0, 158, 115],
+        [240, 228, 66],
+        [0, 114, 178],
+        [213, 94, 0],
+        [204, 121, 167],
+        [31, 119, 180],
+        [255, 127, 14],
+        [44, 160, 44],
+        [214, 39, 40],
+        [148, 103, 189],
+    ];
+    P[i % P.len()]
+}

@@ -1,0 +1,934 @@
+//! The simulation: shoppers on bevy_ecs, one single-threaded schedule with
+//! an explicit system order. Its only output is `SimEvent`s; it does no IO
+//! and cannot fail once built from a validated scenario and store.
+//!
+//! A tick runs: arrive → decide → walk → shelf → checkout → trace → close_tick.
+//! Events emitted during a tick are ordered by (shopper, emission order)
+//! before they get their `seq`, so the log's order does not depend on the
+//! order in which the ECS visits entities.
+
+pub mod rng;
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor};
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Exp, LogNormal, Normal, Poisson};
+
+use crate::events::{Action, SimEvent};
+use crate::geom::Point;
+use crate::nav::{FlowField, FlowFieldCache, Step, UNREACHABLE, next_step};
+use crate::scenario::Scenario;
+use crate::store::{CellId, Store};
+use rng::{Purpose, Streams};
+
+/// Spread of dwell times at a shelf (σ of the log-normal).
+const DWELL_SIGMA: f64 = 0.5;
+
+/// The static world a run takes place in.
+#[derive(Resource)]
+struct World0 {
+    scenario: Arc<Scenario>,
+    store: Arc<Store>,
+    streams: Streams,
+    /// Per category: cumulative product weights, for drawing lists.
+    category_products: Vec<(Vec<u32>, Vec<f64>)>,
+    category_weights: Vec<f64>,
+    /// Cell at the tail end of each lane's queue line.
+    lane_tails: Vec<CellId>,
+}
+
+#[derive(Resource)]
+struct Nav(FlowFieldCache);
+
+#[derive(Resource, Default)]
+struct Clock {
+    t_ms: u64,
+    tick: u64,
+}
+
+#[derive(Resource)]
+struct Arrivals {
+    times_ms: Vec<u64>,
+    next: usize,
+}
+
+#[derive(Resource, Default)]
+struct Outbox {
+    tick: Vec<SimEvent>,
+    ready: Vec<SimEvent>,
+    next_seq: u64,
+}
+
+impl Outbox {
+    fn emit(&mut self, t_ms: u64, s: &Shopper, action: Action) {
+        // For zone events `s.zone` is the zone entered or (still) being left.
+        self.tick.push(SimEvent {
+            seq: 0,
+            t_ms,
+            shopper: s.index,
+            x: s.pos.x as f32,
+            y: s.pos.y as f32,
+            floor: s.floor,
+            zone: s.zone,
+            action,
+        });
+    }
+}
+
+#[derive(Resource, Default)]
+struct Lanes(Vec<LaneState>);
+
+#[derive(Default)]
+struct LaneState {
+    /// Waiting shoppers and their item counts, front first.
+    queue: VecDeque<(Entity, u32)>,
+    serving: Option<(Entity, u64)>,
+    /// Expected seconds of work for the one being served.
+    serving_s: f64,
+}
+
+#[derive(Resource, Default)]
+struct Census {
+    in_store: u32,
+    spawned: u32,
+}
+
+#[derive(Component)]
+struct Shopper {
+    index: u32,
+    segment: usize,
+    speed: f64,
+    patience_ms: u64,
+    pos: Point,
+    floor: u8,
+    cell: CellId,
+    zone: Option<u16>,
+    /// Planned products not yet looked for.
+    list: Vec<u32>,
+    /// Products in the basket with their price in cents.
+    basket: Vec<(u32, i64)>,
+    shelf_rng: ChaCha8Rng,
+    checkout_rng: ChaCha8Rng,
+    activity: Activity,
+    route: Option<Route>,
+    riding: Option<Ride>,
+}
+
+struct Route {
+    field: FlowField,
+    goal: CellId,
+    point: Point,
+}
+
+struct Ride {
+    until_ms: u64,
+    to: CellId,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Activity {
+    Deciding,
+    ToShelf { product: u32 },
+    AtShelf { product: u32, until_ms: u64 },
+    ToLane { lane: u16 },
+    Queued { lane: u16, since_ms: u64 },
+    Served { lane: u16 },
+    ToExit,
+    Gone,
+}
+
+impl Shopper {
+    fn basket_total(&self) -> (u16, i64) {
+        (
+            self.basket.len() as u16,
+            self.basket.iter().map(|(_, c)| c).sum(),
+        )
+    }
+}
+
+/// Progress of a run, for progress bars.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SimProgress {
+    pub t_ms: u64,
+    /// The latest time the run can end.
+    pub end_ms: u64,
+    pub in_store: u32,
+    pub arrived: u32,
+}
+
+/// One run of a scenario with one seed.
+pub struct Simulation {
+    world: World,
+    schedule: Schedule,
+    end_ms: u64,
+    close_ms: u64,
+}
+
+impl Simulation {
+    pub fn new(scenario: Arc<Scenario>, store: Arc<Store>, seed: u64) -> Simulation {
+        let streams = Streams::new(seed);
+        let times_ms = arrival_times(&scenario, &mut streams.global(Purpose::Arrivals));
+        let category_weights = scenario.categories.iter().map(|c| c.list_weight).collect();
+        let category_products = (0..scenario.categories.len())
+            .map(|c| {
+                let ids: Vec<u32> = scenario
+                    .products
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, p)| p.category == c)
+                    .map(|(i, _)| i as u32)
+                    .collect();
+                let weights = ids
+                    .iter()
+                    .map(|&i| scenario.products[i as usize].popularity)
+                    .collect();
+                (ids, weights)
+            })
+            .collect();
+        let lane_tails = scenario
+            .lanes
+            .iter()
+            .map(|l| {
+                store
+                    .cell_at(l.floor, l.place(l.queue_places as usize - 1))
+                    .expect("validated queue line")
+            })
+            .collect();
+        let close_ms = scenario.population.close_ms - scenario.population.open_ms;
+        let end_ms = close_ms + scenario.run.drain_ms;
+        let mut world = World::new();
+        world.insert_resource(Nav(FlowFieldCache::new(scenario.run.memory_limit_bytes)));
+        world.insert_resource(Lanes(
+            (0..scenario.lanes.len())
+                .map(|_| LaneState::default())
+                .collect(),
+        ));
+        world.insert_resource(World0 {
+            scenario,
+            store,
+            streams,
+            category_products,
+            category_weights,
+            lane_tails,
+        });
+        world.insert_resource(Clock::default());
+        world.insert_resource(Arrivals { times_ms, next: 0 });
+        world.insert_resource(Outbox::default());
+        world.insert_resource(Census::default());
+        let mut schedule = Schedule::default();
+        schedule.set_executor(SingleThreadedExecutor::new());
+        schedule.set_build_settings(ScheduleBuildSettings {
+            ambiguity_detection: LogLevel::Error,
+            ..Default::default()
+        });
+        schedule.add_systems((arrive, decide, walk, shelf, checkout, trace, close_tick).chain());
+        Simulation {
+            world,
+            schedule,
+            end_ms,
+            close_ms,
+        }
+    }
+
+    /// Advances one tick; returns `false` once everyone has left after closing.
+    pub fn step(&mut self) -> bool {
+        if self.finished() {
+            return false;
+        }
+        self.schedule.run(&mut self.world);
+        let t = self.world.resource::<Clock>().t_ms;
+        if t >= self.end_ms {
+            self.force_out();
+        }
+        true
+    }
+
+    fn finished(&self) -> bool {
+        let clock = self.world.resource::<Clock>();
+        let census = self.world.resource::<Census>();
+        let arrivals = self.world.resource::<Arrivals>();
+        clock.t_ms >= self.close_ms
+            && census.in_store == 0
+            && arrivals.next == arrivals.times_ms.len()
+    }
+
+    /// At the hard end of the run, whoever is still inside leaves at once;
+    /// a shopper in a queue abandons the basket.
+    fn force_out(&mut self) {
+        let t = self.world.resource::<Clock>().t_ms;
+        let mut events = Vec::new();
+        let mut query = self.world.query::<(Entity, &mut Shopper)>();
+        let mut gone = Vec::new();
+        for (e, mut s) in query.iter_mut(&mut self.world) {
+            if s.activity == Activity::Gone {
+                continue;
+            }
+            let mut out = Outbox::default();
+            if let Activity::Queued { lane, .. } | Activity::Served { lane } = s.activity {
+                let (qty, amount_cents) = s.basket_total();
+                out.emit(
+                    t,
+                    &s,
+                    Action::Abandon {
+                        lane,
+                        qty,
+                        amount_cents,
+                    },
+                );
+            }
+            if s.zone.is_some() {
+                out.emit(t, &s, Action::ZoneExit);
+            }
+            out.emit(t, &s, Action::Exit);
+            s.activity = Activity::Gone;
+            events.extend(out.tick);
+            gone.push(e);
+        }
+        for e in gone {
+            self.world.despawn(e);
+        }
+        self.world.resource_mut::<Census>().in_store = 0;
+        let mut arrivals = self.world.resource_mut::<Arrivals>();
+        arrivals.next = arrivals.times_ms.len();
+        let mut outbox = self.world.resource_mut::<Outbox>();
+        outbox.tick = events;
+        flush_tick(&mut outbox);
+    }
+
+    /// Moves the events of finished ticks into `out`, in `seq` order.
+    pub fn drain_events(&mut self, out: &mut Vec<SimEvent>) {
+        out.append(&mut self.world.resource_mut::<Outbox>().ready);
+    }
+
+    pub fn progress(&self) -> SimProgress {
+        let census = self.world.resource::<Census>();
+        SimProgress {
+            t_ms: self.world.resource::<Clock>().t_ms,
+            end_ms: self.end_ms,
+            in_store: census.in_store,
+            arrived: census.spawned,
+        }
+    }
+
+    /// Flow fields computed so far and the bytes the cache holds.
+    pub fn nav_stats(&self) -> (u64, u64) {
+        let nav = &self.world.resource::<Nav>().0;
+        (nav.computed(), nav.bytes())
+    }
+
+    /// Runs to the end, handing events to `sink` in chunks and reporting
+    /// progress about once per simulated minute.
+    pub fn run_to_end(
+        &mut self,
+        mut sink: impl FnMut(&mut Vec<SimEvent>),
+        mut progress: impl FnMut(SimProgress),
+    ) {
+        let mut buf = Vec::new();
+        let report_every = (60_000 / self.world.resource::<World0>().scenario.run.tick_ms).max(1);
+        let mut ticks = 0u64;
+        while self.step() {
+            self.drain_events(&mut buf);
+            if buf.len() >= 8192 {
+                sink(&mut buf);
+                buf.clear();
+            }
+            ticks += 1;
+            if ticks % report_every == 0 {
+                progress(self.progress());
+            }
+        }
+        self.drain_events(&mut buf);
+        if !buf.is_empty() {
+            sink(&mut buf);
+        }
+        progress(self.progress());
+    }
+}
+
+/// Non-homogeneous Poisson arrivals by thinning (Lewis & Shedler 1979):
+/// candidates at the peak rate, each kept with probability rate(t) / peak.
+fn arrival_times(s: &Scenario, rng: &mut ChaCha8Rng) -> Vec<u64> {
+    let p = &s.population;
+    let open_ms = p.close_ms - p.open_ms;
+    let rates: Vec<f64> = p
+        .hourly_profile
+        .iter()
+        .map(|w| w * p.daily_visitors / 3_600_000.0)
+        .collect();
+    let peak = rates.iter().cloned().fold(0.0, f64::max);
+    if peak <= 0.0 {
+        return Vec::new();
+    }
+    let gap = Exp::new(peak).expect("positive rate");
+    let mut times = Vec::new();
+    let mut t = 0.0;
+    loop {
+        t += gap.sample(rng);
+        if t >= open_ms as f64 {
+            break;
+        }
+        let rate = rates[((t / 3_600_000.0) as usize).min(rates.len() - 1)];
+        if rng.random::<f64>() * peak < rate {
+            times.push(t as u64);
+        }
+    }
+    times
+}
+
+fn arrive(
+    mut commands: Commands,
+    w: Res<World0>,
+    clock: Res<Clock>,
+    mut arrivals: ResMut<Arrivals>,
+    mut census: ResMut<Census>,
+    mut out: ResMut<Outbox>,
+) {
+    let s = &w.scenario;
+    while arrivals.next < arrivals.times_ms.len() && arrivals.times_ms[arrivals.next] <= clock.t_ms
+    {
+        let index = arrivals.next as u32;
+        arrivals.next += 1;
+        let mut traits = w.streams.stream(index, Purpose::Traits);
+        let segment = pick_weighted(&mut traits, s.population.segments.iter().map(|g| g.share));
+        let seg = &s.population.segments[segment];
+        let speed = Normal::new(seg.speed_mean, seg.speed_sd)
+            .expect("validated")
+            .sample(&mut traits)
+            .clamp(0.4, 2.0);
+        let entrance = traits.random_range(0..s.entrances.len());
+        let list = draw_list(
+            &w,
+            seg.list_mean,
+            &mut w.streams.stream(index, Purpose::List),
+        );
+        let cell = w.store.entrances[entrance];
+        let shopper = Shopper {
+            index,
+            segment,
+            speed,
+            patience_ms: (seg.patience_s * 1000.0) as u64,
+            pos: s.entrances[entrance].at,
+            floor: s.entrances[entrance].floor,
+            cell,
+            zone: w.store.zone(cell),
+            list,
+            basket: Vec::new(),
+            shelf_rng: w.streams.stream(index, Purpose::Shelf),
+            checkout_rng: w.streams.stream(index, Purpose::Checkout),
+            activity: Activity::Deciding,
+            route: None,
+            riding: None,
+        };
+        out.emit(clock.t_ms, &shopper, Action::Enter);
+        if shopper.zone.is_some() {
+            out.emit(clock.t_ms, &shopper, Action::ZoneEnter);
+        }
+        census.in_store += 1;
+        census.spawned += 1;
+        commands.spawn(shopper);
+    }
+}
+
+/// A shopping list: 1 + Poisson(mean − 1) distinct products, each from a
+/// category drawn by list weight, then a product by popularity.
+fn draw_list(w: &World0, mean: f64, rng: &mut ChaCha8Rng) -> Vec<u32> {
+    let extra = if mean > 1.0 {
+        Poisson::new(mean - 1.0).expect("validated").sample(rng) as usize
+    } else {
+        0
+    };
+    let size = (1 + extra).min(w.scenario.products.len());
+    let mut list = Vec::with_capacity(size);
+    let mut attempts = 0;
+    while list.len() < size && attempts < size * 20 {
+        attempts += 1;
+        let c = pick_weighted(rng, w.category_weights.iter().copied());
+        let (ids, weights) = &w.category_products[c];
+        if ids.is_empty() {
+            continue;
+        }
+        let p = ids[pick_weighted(rng, weights.iter().copied())];
+        if !list.contains(&p) {
+            list.push(p);
+        }
+    }
+    list
+}
+
+/// Index drawn with probability proportional to its weight.
+fn pick_weighted(rng: &mut ChaCha8Rng, weights: impl Iterator<Item = f64> + Clone) -> usize {
+    let total: f64 = weights.clone().sum();
+    let mut u = rng.random::<f64>() * total;
+    let mut last = 0;
+    for (i, w) in weights.enumerate() {
+        if w > 0.0 {
+            last = i;
+            if u < w {
+                return i;
+            }
+            u -= w;
+        }
+    }
+    last
+}
+
+fn decide(
+    w: Res<World0>,
+    clock: Res<Clock>,
+    mut nav: ResMut<Nav>,
+    lanes: Res<Lanes>,
+    mut shoppers: Query<&mut Shopper>,
+) {
+    let store = &w.store;
+    for mut s in &mut shoppers {
+        if s.activity != Activity::Deciding {
+            continue;
+        }
+        // Nearest-next on walking distance: the closest placement of any listed product.
+        let mut best: Option<(u32, usize, CellId, FlowField)> = None;
+        for (li, &product) in s.list.iter().enumerate() {
+            for &stand in &store.stands[product as usize] {
+                let field = nav.0.get(store, stand);
+                let d = field[s.cell as usize];
+                if d != UNREACHABLE && best.as_ref().is_none_or(|b| d < b.0) {
+                    best = Some((d, li, stand, field));
+                }
+            }
+        }
+        if let Some((_, li, stand, field)) = best {
+            let product = s.list.remove(li);
+            let point = stand_point(&w, store, product, stand);
+            s.route = Some(Route {
+                field,
+                goal: stand,
+                point,
+            });
+            s.activity = Activity::ToShelf { product };
+            continue;
+        }
+        s.list.clear();
+        if s.basket.is_empty() {
+            head_for_exit(&w, &mut nav.0, &mut s);
+        } else {
+            let lane = choose_lane(&w, &mut nav.0, &lanes, &s, clock.t_ms);
+            let tail = w.lane_tails[lane];
+            let l = &w.scenario.lanes[lane];
+            s.route = Some(Route {
+                field: nav.0.get(store, tail),
+                goal: tail,
+                point: l.place(l.queue_places as usize - 1),
+            });
+            s.activity = Activity::ToLane { lane: lane as u16 };
+        }
+    }
+}
+
+/// Where to stand for a product: its standing point, or the centre of the
+/// walkable cell chosen for it when the point itself is not walkable.
+fn stand_point(w: &World0, store: &Store, product: u32, stand: CellId) -> Point {
+    let p = &w.scenario.products[product as usize];
+    p.placements
+        .iter()
+        .map(|pl| pl.stand)
+        .find(|pt| {
+            store.cell_at(w.scenario.fixtures[p.placements[0].fixture].floor, *pt) == Some(stand)
+        })
+        .unwrap_or_else(|| store.centre(stand).1)
+}
+
+fn head_for_exit(w: &World0, nav: &mut FlowFieldCache, s: &mut Shopper) {
+    let (field, goal) = w
+        .store
+        .exits
+        .iter()
+        .map(|&x| (nav.get(&w.store, x), x))
+        .min_by_key(|(f, _)| f[s.cell as usize])
+        .expect("validated: at least one exit");
+    let exit = w
+        .store
+        .exits
+        .iter()
+        .position(|&x| x == goal)
+        .expect("exit cell");
+    s.route = Some(Route {
+        field,
+        goal,
+        point: w.scenario.exits[exit].at,
+    });
+    s.activity = Activity::ToExit;
+}
+
+/// The open lane with the least expected time to be served: the walk there
+/// plus the work already queued at it.
+fn choose_lane(
+    w: &World0,
+    nav: &mut FlowFieldCache,
+    lanes: &Lanes,
+    s: &Shopper,
+    t_ms: u64,
+) -> usize {
+    let sc = &w.scenario;
+    let close = sc.population.close_ms;
+    // After closing, the lanes open at closing time serve the last shoppers.
+    let clock = (sc.population.open_ms + t_ms).min(close.saturating_sub(1));
+    let open: Vec<usize> = (0..sc.lanes.len())
+        .filter(|&i| sc.lanes[i].is_open_at(clock))
+        .collect();
+    let candidates = if open.is_empty() {
+        (0..sc.lanes.len()).filter(|&i| sc.lanes[i].open).collect()
+    } else {
+        open
+    };
+    let candidates = if candidates.is_empty() {
+        (0..sc.lanes.len()).collect::<Vec<_>>()
+    } else {
+        candidates
+    };
+    let mut best = (f64::INFINITY, candidates[0]);
+    for i in candidates {
+        let lane = &sc.lanes[i];
+        let state = &lanes.0[i];
+        let queued: f64 = state
+            .queue
+            .iter()
+            .map(|(_, items)| lane.service.mean_s(*items))
+            .sum();
+        let walk_m =
+            nav.get(&w.store, w.lane_tails[i])[s.cell as usize] as f64 / 10.0 * w.store.cell;
+        let wait = queued + state.serving_s + walk_m / s.speed;
+        if wait < best.0 {
+            best = (wait, i);
+        }
+    }
+    best.1
+}
+
+/// Result of moving a shopper for one tick.
+enum Moved {
+    Walking,
+    Arrived,
+    Ride(usize),
+}
+
+/// Moves `s` up to `budget` metres along its route. Steps go from cell to
+/// neighbouring cell centre (diagonals only past walkable corners), so a
+/// shopper is always on walkable floor.
+fn advance(store: &Store, s: &mut Shopper, mut budget: f64) -> Moved {
+    let Some(route) = s.route.as_ref() else {
+        return Moved::Arrived;
+    };
+    for _ in 0..16 {
+        let (target, arriving) = if s.cell == route.goal {
+            (route.point, true)
+        } else {
+            match next_step(store, &route.field, s.cell) {
+                Step::Walk(n) => (store.centre(n).1, false),
+                Step::Ride(i) => return Moved::Ride(i),
+                Step::Arrived => (route.point, true),
+                Step::Stuck => return Moved::Arrived,
+            }
+        };
+        let d = s.pos.distance(target);
+        if d <= budget {
+            s.pos = target;
+            budget -= d;
+            s.cell = store.cell_at(s.floor, s.pos).expect("walkable target");
+            if arriving {
+                return Moved::Arrived;
+            }
+        } else {
+            let f = budget / d;
+            s.pos = Point::new(
+                s.pos.x + (target.x - s.pos.x) * f,
+                s.pos.y + (target.y - s.pos.y) * f,
+            );
+            s.cell = store.cell_at(s.floor, s.pos).expect("on the grid");
+            return Moved::Walking;
+        }
+        if budget <= 1e-9 {
+            return Moved::Walking;
+        }
+    }
+    Moved::Walking
+}
+
+/// Emits zone exit/enter events if the shopper's cell is in another zone.
+fn update_zone(store: &Store, out: &mut Outbox, t_ms: u64, s: &mut Shopper) {
+    let zone = store.zone(s.cell);
+    if zone != s.zone {
+        if s.zone.is_some() {
+            out.emit(t_ms, s, Action::ZoneExit);
+        }
+        s.zone = zone;
+        if zone.is_some() {
+            out.emit(t_ms, s, Action::ZoneEnter);
+        }
+    }
+}
+
+fn walk(
+    mut commands: Commands,
+    w: Res<World0>,
+    clock: Res<Clock>,
+    mut lanes: ResMut<Lanes>,
+    mut census: ResMut<Census>,
+    mut out: ResMut<Outbox>,
+    mut shoppers: Query<(Entity, &mut Shopper)>,
+) {
+    let store = &w.store;
+    let dt = w.scenario.run.tick_ms as f64 / 1000.0;
+    let t = clock.t_ms;
+    for (entity, mut s) in &mut shoppers {
+        if let Some(ride) = &s.riding {
+            if t < ride.until_ms {
+                continue;
+            }
+            let to = ride.to;
+            let (floor, centre) = store.centre(to);
+            s.floor = floor;
+            s.pos = centre;
+            s.cell = to;
+            s.riding = None;
+            update_zone(store, &mut out, t, &mut s);
+        }
+        if !matches!(
+            s.activity,
+            Activity::ToShelf { .. } | Activity::ToLane { .. } | Activity::ToExit
+        ) {
+            continue;
+        }
+        let budget = s.speed * dt;
+        let moved = advance(store, &mut s, budget);
+        update_zone(store, &mut out, t, &mut s);
+        match moved {
+            Moved::Walking => {}
+            Moved::Ride(i) => {
+                let link = store.connectors[i];
+                let to = if link.from == s.cell {
+                    link.to
+                } else {
+                    link.from
+                };
+                s.riding = Some(Ride {
+                    until_ms: t + link.traversal_ms,
+                    to,
+                });
+            }
+            Moved::Arrived => {
+                s.route = None;
+                match s.activity {
+                    Activity::ToShelf { product } => {
+                        let seg = &w.scenario.population.segments[s.segment];
+                        let dwell = LogNormal::new(seg.dwell_median_s.ln(), DWELL_SIGMA)
+                            .expect("validated")
+                            .sample(&mut s.shelf_rng);
+                        out.emit(t, &s, Action::View { product });
+                        s.activity = Activity::AtShelf {
+                            product,
+                            until_ms: t + (dwell * 1000.0) as u64,
+                        };
+                    }
+                    Activity::ToLane { lane } => {
+                        out.emit(t, &s, Action::QueueJoin { lane });
+                        let items = s.basket.len() as u32;
+                        lanes.0[lane as usize].queue.push_back((entity, items));
+                        s.activity = Activity::Queued { lane, since_ms: t };
+                    }
+                    Activity::ToExit => {
+                        if s.zone.is_some() {
+                            out.emit(t, &s, Action::ZoneExit);
+                        }
+                        out.emit(t, &s, Action::Exit);
+                        s.activity = Activity::Gone;
+                        census.in_store -= 1;
+                        commands.entity(entity).despawn();
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+fn shelf(
+    w: Res<World0>,
+    clock: Res<Clock>,
+    mut out: ResMut<Outbox>,
+    mut shoppers: Query<&mut Shopper>,
+) {
+    let t = clock.t_ms;
+    for mut s in &mut shoppers {
+        let Activity::AtShelf { product, until_ms } = s.activity else {
+            continue;
+        };
+        if t < until_ms {
+            continue;
+        }
+        let price = w.scenario.products[product as usize].price_cents;
+        out.emit(
+            t,
+            &s,
+            Action::Pick {
+                product,
+                qty: 1,
+                amount_cents: price,
+                planned: true,
+            },
+        );
+        let put_back = w.scenario.population.segments[s.segment].put_back;
+        if s.shelf_rng.random::<f64>() < put_back {
+            out.emit(
+                t,
+                &s,
+                Action::PutBack {
+                    product,
+                    qty: 1,
+                    amount_cents: price,
+                },
+            );
+        } else {
+            s.basket.push((product, price));
+        }
+        s.activity = Activity::Deciding;
+    }
+}
+
+fn checkout(
+    w: Res<World0>,
+    clock: Res<Clock>,
+    mut nav: ResMut<Nav>,
+    mut lanes: ResMut<Lanes>,
+    mut out: ResMut<Outbox>,
+    mut shoppers: Query<&mut Shopper>,
+) {
+    let t = clock.t_ms;
+    let dt = w.scenario.run.tick_ms as f64 / 1000.0;
+    for (li, lane) in w.scenario.lanes.iter().enumerate() {
+        let state = &mut lanes.0[li];
+        // Finish the one being served.
+        if let Some((e, until)) = state.serving
+            && t >= until
+        {
+            state.serving = None;
+            state.serving_s = 0.0;
+            let mut s = shoppers.get_mut(e).expect("served shopper exists");
+            let (qty, amount_cents) = s.basket_total();
+            out.emit(
+                t,
+                &s,
+                Action::Checkout {
+                    lane: li as u16,
+                    qty,
+                    amount_cents,
+                },
+            );
+            head_for_exit(&w, &mut nav.0, &mut s);
+        }
+        // Reneging: a waiting shopper out of patience leaves the basket.
+        let mut k = 0;
+        while k < state.queue.len() {
+            let (e, _) = state.queue[k];
+            let mut s = shoppers.get_mut(e).expect("queued shopper exists");
+            let Activity::Queued { since_ms, .. } = s.activity else {
+                unreachable!("queue holds queued shoppers")
+            };
+            if t.saturating_sub(since_ms) > s.patience_ms {
+                let (qty, amount_cents) = s.basket_total();
+                out.emit(
+                    t,
+                    &s,
+                    Action::Abandon {
+                        lane: li as u16,
+                        qty,
+                        amount_cents,
+                    },
+                );
+                s.basket.clear();
+                head_for_exit(&w, &mut nav.0, &mut s);
+                state.queue.remove(k);
+            } else {
+                k += 1;
+            }
+        }
+        // Queued shoppers close up along the queue line; the front one steps up to be served.
+        for k in 0..state.queue.len() {
+            let (e, items) = state.queue[k];
+            let mut s = shoppers.get_mut(e).expect("queued shopper exists");
+            let place = lane.place(k + 1);
+            let front_free = k == 0 && state.serving.is_none();
+            let target = if front_free { lane.place(0) } else { place };
+            let step = s.speed * dt;
+            let d = s.pos.distance(target);
+            s.pos = if d <= step {
+                target
+            } else {
+                s.pos.offset(
+                    (target.x - s.pos.x) * step / d,
+                    (target.y - s.pos.y) * step / d,
+                )
+            };
+            s.cell = w
+                .store
+                .cell_at(s.floor, s.pos)
+                .expect("queue line is walkable");
+            update_zone(&w.store, &mut out, t, &mut s);
+            if front_free && s.pos == lane.place(0) {
+                let mean = lane.service.mean_s(items);
+                let secs = service_time(mean, lane.service.cv, &mut s.checkout_rng);
+                state.serving = Some((e, t + (secs * 1000.0) as u64));
+                state.serving_s = mean;
+                s.activity = Activity::Served { lane: li as u16 };
+            }
+        }
+        if let Some((e, _)) = state.serving
+            && state.queue.front().is_some_and(|(q, _)| *q == e)
+        {
+            state.queue.pop_front();
+        }
+    }
+}
+
+/// Log-normal service time with the given mean and coefficient of variation.
+fn service_time(mean: f64, cv: f64, rng: &mut ChaCha8Rng) -> f64 {
+    if cv <= 0.0 || mean <= 0.0 {
+        return mean.max(0.0);
+    }
+    let sigma2 = (1.0 + cv * cv).ln();
+    LogNormal::new(mean.ln() - sigma2 / 2.0, sigma2.sqrt())
+        .expect("finite parameters")
+        .sample(rng)
+}
+
+fn trace(w: Res<World0>, clock: Res<Clock>, mut out: ResMut<Outbox>, shoppers: Query<&Shopper>) {
+    if clock.t_ms % w.scenario.run.trace_interval_ms != 0 {
+        return;
+    }
+    for s in &shoppers {
+        if s.activity != Activity::Gone {
+            out.emit(clock.t_ms, s, Action::Move);
+        }
+    }
+}
+
+fn close_tick(w: Res<World0>, mut clock: ResMut<Clock>, mut out: ResMut<Outbox>) {
+    flush_tick(&mut out);
+    clock.tick += 1;
+    clock.t_ms = clock.tick * w.scenario.run.tick_ms;
+}
+
+/// Orders the tick's events by shopper (stable, so each shopper's own
+/// events keep their emission order) and numbers them.
+fn flush_tick(out: &mut Outbox) {
+    let mut tick = std::mem::take(&mut out.tick);
+    tick.sort_by_key(|e| e.shopper);
+    for mut e in tick.drain(..) {
+        e.seq = out.next_seq;
+        out.next_seq += 1;
+        out.ready.push(e);
+    }
+    out.tick = tick;
+}

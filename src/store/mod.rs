@@ -1,0 +1,413 @@
+//! The store as the simulation sees it: a walkable grid per floor, rasterised
+//! from fixtures and walls, with zones per cell, connectors between floors,
+//! and every place a shopper walks to resolved to a grid cell. Building it
+//! checks the geometry a file alone cannot: walkable points, reachability,
+//! and the memory the navigation data will need.
+
+use std::collections::VecDeque;
+
+use crate::geom::{Point, Rect};
+use crate::scenario::{Scenario, model::QUEUE_SPACING_M};
+
+/// A cell of the navigation grid: `floor * cells_per_floor + iy * nx + ix`.
+pub type CellId = u32;
+
+/// Fewest flow fields the memory limit must hold for a run to make sense.
+pub const MIN_CACHED_FIELDS: u64 = 16;
+/// Greatest distance from a shelf's standing point to walkable floor, metres.
+const MAX_STAND_SEARCH_M: f64 = 1.0;
+/// Nominal walking speed used to express connector times as distances.
+pub const REFERENCE_SPEED_MS: f64 = 1.2;
+
+/// A geometric problem, anchored to the id that causes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GeometryProblem {
+    /// `(key, id)` as written in the file, e.g. `("id", "A3")`.
+    pub anchor: Option<(&'static str, String)>,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Store {
+    pub nx: usize,
+    pub ny: usize,
+    pub cell: f64,
+    pub floors: usize,
+    walkable: Vec<bool>,
+    /// Zone index per cell; `NO_ZONE` outside every zone.
+    zone: Vec<u16>,
+    pub connectors: Vec<ConnectorLink>,
+    /// Where each product placement is taken from: `[product][placement]`.
+    pub stands: Vec<Vec<CellId>>,
+    pub entrances: Vec<CellId>,
+    pub exits: Vec<CellId>,
+    /// Cell of each lane's service point.
+    pub lanes: Vec<CellId>,
+}
+
+pub const NO_ZONE: u16 = u16::MAX;
+
+/// A connector as an edge of the navigation graph.
+#[derive(Debug, Clone, Copy)]
+pub struct ConnectorLink {
+    pub from: CellId,
+    pub to: CellId,
+    /// Cost in grid units (a tenth of a cell side).
+    pub cost: u32,
+    pub traversal_ms: u64,
+    pub one_way: bool,
+}
+
+impl Store {
+    pub fn build(s: &Scenario) -> Result<Store, Vec<GeometryProblem>> {
+        let spec = &s.store;
+        let nx = (spec.width / spec.cell + 1e-9).floor() as usize;
+        let ny = (spec.depth / spec.cell + 1e-9).floor() as usize;
+        let floors = spec.floors.len();
+        let cells = nx as u64 * ny as u64 * floors as u64;
+        let field_bytes = cells * 4;
+        let needed = field_bytes * MIN_CACHED_FIELDS + cells * 3;
+        if nx == 0 || ny == 0 || needed > s.run.memory_limit_bytes || cells >= u32::MAX as u64 / 2 {
+            return Err(vec![GeometryProblem {
+                anchor: None,
+                message: format!(
+                    "the store grid of {nx} × {ny} cells × {floors} floor(s) at {} m needs {:.1} MiB for {MIN_CACHED_FIELDS} flow fields, over run.memory_limit_mib = {:.0}; use a coarser store.cell or raise the limit",
+                    spec.cell,
+                    needed as f64 / 1048576.0,
+                    s.run.memory_limit_bytes as f64 / 1048576.0
+                ),
+            }]);
+        }
+        let mut store = Store {
+            nx,
+            ny,
+            cell: spec.cell,
+            floors,
+            walkable: vec![true; cells as usize],
+            zone: vec![NO_ZONE; cells as usize],
+            connectors: Vec::new(),
+            stands: Vec::new(),
+            entrances: Vec::new(),
+            exits: Vec::new(),
+            lanes: Vec::new(),
+        };
+        let obstacles = s
+            .fixtures
+            .iter()
+            .map(|f| (f.floor, f.footprint()))
+            .chain(spec.walls.iter().map(|w| (w.floor, w.footprint)));
+        for (floor, rect) in obstacles {
+            store.block(floor, &rect);
+        }
+        for id in 0..cells as CellId {
+            let (floor, centre) = store.centre(id);
+            if let Some(z) = s
+                .zones
+                .iter()
+                .position(|z| z.floor == floor && z.contains(centre))
+            {
+                store.zone[id as usize] = z as u16;
+            }
+        }
+        let mut problems = Vec::new();
+        let mut on_floor = |store: &Store,
+                            floor: u8,
+                            at: Point,
+                            anchor: (&'static str, &str),
+                            what: String| {
+            match store.cell_at(floor, at).filter(|c| store.is_walkable(*c)) {
+                Some(c) => c,
+                None => {
+                    problems.push(GeometryProblem {
+                        anchor: Some((anchor.0, anchor.1.to_owned())),
+                        message: format!("{what} at ({}, {}) is not on walkable floor (inside a fixture or wall, or outside the store)", at.x, at.y),
+                    });
+                    0
+                }
+            }
+        };
+        store.entrances = s
+            .entrances
+            .iter()
+            .map(|e| {
+                on_floor(
+                    &store,
+                    e.floor,
+                    e.at,
+                    ("id", &e.id),
+                    format!("entrance `{}`", e.id),
+                )
+            })
+            .collect();
+        store.exits = s
+            .exits
+            .iter()
+            .map(|e| {
+                on_floor(
+                    &store,
+                    e.floor,
+                    e.at,
+                    ("id", &e.id),
+                    format!("exit `{}`", e.id),
+                )
+            })
+            .collect();
+        for lane in &s.lanes {
+            // The whole queue line must be walkable: queued shoppers walk along it.
+            let tail = lane.place(lane.queue_places as usize - 1);
+            let steps =
+                ((lane.service_point.distance(tail) / (spec.cell / 2.0)).ceil() as usize).max(1);
+            let mut cell = on_floor(
+                &store,
+                lane.floor,
+                lane.service_point,
+                ("id", &lane.id),
+                format!("checkout `{}` service point", lane.id),
+            );
+            for k in 1..=steps {
+                let t = k as f64 / steps as f64;
+                let p = Point::new(
+                    lane.service_point.x + (tail.x - lane.service_point.x) * t,
+                    lane.service_point.y + (tail.y - lane.service_point.y) * t,
+                );
+                if store
+                    .cell_at(lane.floor, p)
+                    .is_none_or(|c| !store.is_walkable(c))
+                {
+                    let place = (lane.service_point.distance(p) / QUEUE_SPACING_M).ceil() as usize;
+                    on_floor(
+                        &store,
+                        lane.floor,
+                        p,
+                        ("id", &lane.id),
+                        format!("checkout `{}` queue place {place}", lane.id),
+                    );
+                    cell = 0;
+                    break;
+                }
+            }
+            store.lanes.push(cell);
+        }
+        for c in &spec.connectors {
+            let from = on_floor(
+                &store,
+                c.from.floor,
+                c.from.at,
+                ("id", &c.id),
+                format!("connector `{}` lower end", c.id),
+            );
+            let to = on_floor(
+                &store,
+                c.to.floor,
+                c.to.at,
+                ("id", &c.id),
+                format!("connector `{}` upper end", c.id),
+            );
+            store.connectors.push(ConnectorLink {
+                from,
+                to,
+                cost: (c.traversal_s * REFERENCE_SPEED_MS / spec.cell * 10.0)
+                    .round()
+                    .max(1.0) as u32,
+                traversal_ms: (c.traversal_s * 1000.0).round() as u64,
+                one_way: c.one_way,
+            });
+        }
+        for p in &s.products {
+            let mut cells = Vec::new();
+            for pl in &p.placements {
+                let floor = s.fixtures[pl.fixture].floor;
+                match store.nearest_walkable(floor, pl.stand, MAX_STAND_SEARCH_M) {
+                    Some(c) => cells.push(c),
+                    None => problems.push(GeometryProblem {
+                        anchor: Some(("id", p.id.clone())),
+                        message: format!(
+                            "product `{}` on fixture `{}` ({:?} face) has no walkable floor within {MAX_STAND_SEARCH_M} m of its shelf",
+                            p.id, s.fixtures[pl.fixture].id, pl.face
+                        ),
+                    }),
+                }
+            }
+            store.stands.push(cells);
+        }
+        if problems.is_empty() {
+            store.check_reachability(s, &mut problems);
+        }
+        if problems.is_empty() {
+            Ok(store)
+        } else {
+            Err(problems)
+        }
+    }
+
+    fn block(&mut self, floor: u8, rect: &Rect) {
+        let c = self.cell;
+        let ix0 = ((rect.min.x / c).floor().max(0.0) as usize).min(self.nx);
+        let ix1 = ((rect.max.x / c).ceil().max(0.0) as usize).min(self.nx);
+        let iy0 = ((rect.min.y / c).floor().max(0.0) as usize).min(self.ny);
+        let iy1 = ((rect.max.y / c).ceil().max(0.0) as usize).min(self.ny);
+        for iy in iy0..iy1 {
+            for ix in ix0..ix1 {
+                let square = Rect::from_corners(
+                    Point::new(ix as f64 * c, iy as f64 * c),
+                    Point::new((ix + 1) as f64 * c, (iy + 1) as f64 * c),
+                );
+                if square.overlap_area(rect) > 0.0 {
+                    let id = self.id(floor, ix, iy);
+                    self.walkable[id as usize] = false;
+                }
+            }
+        }
+    }
+
+    fn check_reachability(&self, s: &Scenario, problems: &mut Vec<GeometryProblem>) {
+        for (e, &start) in s.entrances.iter().zip(&self.entrances) {
+            let reached = self.reachable_from(start);
+            let mut missing = |cell: CellId, anchor: (&'static str, &str), what: String| {
+                if !reached[cell as usize] {
+                    problems.push(GeometryProblem {
+                        anchor: Some((anchor.0, anchor.1.to_owned())),
+                        message: format!("{what} is unreachable from entrance `{}`", e.id),
+                    });
+                }
+            };
+            for (p, cells) in s.products.iter().zip(&self.stands) {
+                if let Some(&cell) = cells
+                    .first()
+                    .filter(|_| cells.iter().all(|c| !reached[*c as usize]))
+                {
+                    let fixture = &s.fixtures[p.placements[0].fixture].id;
+                    missing(
+                        cell,
+                        ("id", &p.id),
+                        format!("product `{}` on fixture `{fixture}`", p.id),
+                    );
+                }
+            }
+            for (lane, &cell) in s.lanes.iter().zip(&self.lanes) {
+                missing(cell, ("id", &lane.id), format!("checkout `{}`", lane.id));
+            }
+            for (x, &cell) in s.exits.iter().zip(&self.exits) {
+                missing(cell, ("id", &x.id), format!("exit `{}`", x.id));
+            }
+        }
+    }
+
+    /// Cells reachable on foot (and by connector) from `start`.
+    pub fn reachable_from(&self, start: CellId) -> Vec<bool> {
+        let mut seen = vec![false; self.walkable.len()];
+        let mut queue = VecDeque::from([start]);
+        seen[start as usize] = true;
+        while let Some(c) = queue.pop_front() {
+            let mut visit = |n: CellId| {
+                if !seen[n as usize] {
+                    seen[n as usize] = true;
+                    queue.push_back(n);
+                }
+            };
+            self.for_each_step(c, |n, _| visit(n));
+            for link in &self.connectors {
+                if link.from == c {
+                    visit(link.to);
+                } else if link.to == c && !link.one_way {
+                    visit(link.from);
+                }
+            }
+        }
+        seen
+    }
+
+    /// Calls `f(neighbour, cost)` for each walkable cell one step away on the
+    /// same floor; diagonal steps only where both side cells are walkable,
+    /// so nobody cuts a fixture's corner. Costs: 10 straight, 14 diagonal.
+    #[inline]
+    pub fn for_each_step(&self, c: CellId, mut f: impl FnMut(CellId, u32)) {
+        let per_floor = (self.nx * self.ny) as CellId;
+        let base = c - c % per_floor;
+        let local = (c % per_floor) as usize;
+        let (ix, iy) = ((local % self.nx) as isize, (local / self.nx) as isize);
+        let open = |dx: isize, dy: isize| -> Option<CellId> {
+            let (x, y) = (ix + dx, iy + dy);
+            if x < 0 || y < 0 || x >= self.nx as isize || y >= self.ny as isize {
+                return None;
+            }
+            let id = base + (y as usize * self.nx + x as usize) as CellId;
+            self.walkable[id as usize].then_some(id)
+        };
+        let (w, e, s, n) = (open(-1, 0), open(1, 0), open(0, -1), open(0, 1));
+        for side in [w, e, s, n].into_iter().flatten() {
+            f(side, 10);
+        }
+        for (a, b, dx, dy) in [(w, s, -1, -1), (e, s, 1, -1), (w, n, -1, 1), (e, n, 1, 1)] {
+            if a.is_some() && b.is_some() {
+                if let Some(d) = open(dx, dy) {
+                    f(d, 14);
+                }
+            }
+        }
+    }
+
+    pub fn cell_count(&self) -> usize {
+        self.walkable.len()
+    }
+
+    pub fn id(&self, floor: u8, ix: usize, iy: usize) -> CellId {
+        (floor as usize * self.nx * self.ny + iy * self.nx + ix) as CellId
+    }
+
+    /// The cell containing `p` on `floor`, if `p` is inside the grid.
+    pub fn cell_at(&self, floor: u8, p: Point) -> Option<CellId> {
+        if p.x < 0.0 || p.y < 0.0 || floor as usize >= self.floors {
+            return None;
+        }
+        let (ix, iy) = ((p.x / self.cell) as usize, (p.y / self.cell) as usize);
+        (ix < self.nx && iy < self.ny).then(|| self.id(floor, ix, iy))
+    }
+
+    pub fn floor_of(&self, c: CellId) -> u8 {
+        (c as usize / (self.nx * self.ny)) as u8
+    }
+
+    /// Floor and centre point of a cell.
+    pub fn centre(&self, c: CellId) -> (u8, Point) {
+        let per_floor = self.nx * self.ny;
+        let local = c as usize % per_floor;
+        let (ix, iy) = (local % self.nx, local / self.nx);
+        (
+            (c as usize / per_floor) as u8,
+            Point::new((ix as f64 + 0.5) * self.cell, (iy as f64 + 0.5) * self.cell),
+        )
+    }
+
+    pub fn is_walkable(&self, c: CellId) -> bool {
+        self.walkable[c as usize]
+    }
+
+    pub fn zone(&self, c: CellId) -> Option<u16> {
+        let z = self.zone[c as usize];
+        (z != NO_ZONE).then_some(z)
+    }
+
+    /// The walkable cell nearest to `p` (by centre distance) within `radius`.
+    pub fn nearest_walkable(&self, floor: u8, p: Point, radius: f64) -> Option<CellId> {
+        if let Some(c) = self.cell_at(floor, p).filter(|c| self.is_walkable(*c)) {
+            return Some(c);
+        }
+        let r = (radius / self.cell).ceil() as isize;
+        let (cx, cy) = (
+            (p.x / self.cell).floor() as isize,
+            (p.y / self.cell).floor() as isize,
+        );
+        let mut best: Option<(f64, CellId)> = None;
+        for iy in (cy - r).max(0)..=(cy + r).min(self.ny as isize - 1) {
+            for ix in (cx - r).max(0)..=(cx + r).min(self.nx as isize - 1) {
+                let id = self.id(floor, ix as usize, iy as usize);
+                let d = self.centre(id).1.distance(p);
+                if self.is_walkable(id) && d <= radius && best.is_none_or(|(bd, _)| d < bd) {
+                    best = Some((d, id));
+                }
+            }
+        }
+        best.map(|(_, id)| id)
+    }
+}
