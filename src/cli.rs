@@ -147,11 +147,12 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
 
 fn validate_one(path: &PathBuf) -> Result<String, ScenarioError> {
     let file = ScenarioFile::read(path)?;
+    // Variants inherit the base layout's problems: report those once.
+    let base = aisle::prepare(&file, BASELINE)?;
     let mut problems = Vec::new();
-    let mut base = None;
-    for variant in file.variant_ids() {
-        match aisle::prepare(&file, &variant) {
-            Ok(p) => base = base.or(Some(p)),
+    for variant in file.variant_ids().iter().skip(1) {
+        match aisle::prepare(&file, variant) {
+            Ok(_) => {}
             Err(ScenarioError::Invalid { problems: ps, .. }) => problems.extend(ps),
             Err(e) => return Err(e),
         }
@@ -162,7 +163,7 @@ fn validate_one(path: &PathBuf) -> Result<String, ScenarioError> {
             problems,
         });
     }
-    let p = base.expect("baseline validated");
+    let p = base;
     let s = &p.scenario;
     Ok(format!(
         "{}: ok — `{}`: {} × {} m, {} floor(s), {} fixtures, {} zones, {} checkout lanes, {} products in {} categories, {} variant(s); grid {} × {} cells of {} m",

@@ -144,3 +144,82 @@ impl FlowFieldCache {
         self.computed
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geom::Point;
+    use crate::scenario::ScenarioFile;
+
+    fn tiny() -> Store {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+        crate::prepare(&ScenarioFile::read(&path).unwrap(), "baseline")
+            .unwrap()
+            .store
+            .as_ref()
+            .clone()
+    }
+
+    #[test]
+    fn open_floor_distances_are_octile() {
+        // The front strip y < 1 m is open floor from wall to wall.
+        let store = tiny();
+        let target = store.cell_at(0, Point::new(11.1, 0.6)).unwrap();
+        let field = flow_field(&store, target);
+        for (x, y, dx, dy) in [(6.1, 0.6, 20, 0), (10.1, 0.1, 4, 2), (11.1, 0.6, 0, 0)] {
+            let c = store.cell_at(0, Point::new(x, y)).unwrap();
+            let (long, short) = (dx.max(dy), dx.min(dy));
+            assert_eq!(
+                field[c as usize],
+                10 * (long - short) + 14 * short,
+                "from ({x}, {y})"
+            );
+        }
+    }
+
+    #[test]
+    fn following_the_field_reaches_the_target_on_walkable_cells_only() {
+        let store = tiny();
+        let target = store.cell_at(0, Point::new(6.1, 7.6)).unwrap(); // behind the gondolas
+        let field = flow_field(&store, target);
+        let mut cell = store.cell_at(0, Point::new(11.0, 0.3)).unwrap();
+        let mut steps = 0;
+        loop {
+            match next_step(&store, &field, cell) {
+                Step::Arrived => break,
+                Step::Walk(n) => {
+                    assert!(store.is_walkable(n));
+                    assert!(
+                        field[n as usize] < field[cell as usize],
+                        "the field must fall"
+                    );
+                    cell = n;
+                }
+                other => panic!("unexpected {other:?}"),
+            }
+            steps += 1;
+            assert!(steps < 1000);
+        }
+        assert_eq!(cell, target);
+    }
+
+    #[test]
+    fn the_cache_stays_within_its_byte_limit() {
+        let store = tiny();
+        let field_bytes = (store.cell_count() * 4) as u64;
+        let mut cache = FlowFieldCache::new(field_bytes * 3);
+        for x in 0..10 {
+            let c = store.cell_at(0, Point::new(0.6 + x as f64, 0.6)).unwrap();
+            cache.get(&store, c);
+            assert!(cache.bytes() <= field_bytes * 3);
+        }
+        assert_eq!(cache.computed(), 10);
+        let again = store.cell_at(0, Point::new(9.6, 0.6)).unwrap();
+        cache.get(&store, again);
+        assert_eq!(
+            cache.computed(),
+            10,
+            "a recent field is served from the cache"
+        );
+    }
+}

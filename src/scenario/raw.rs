@@ -442,3 +442,30 @@ pub enum RawEdit {
         price: f64,
     },
 }
+
+/// The name a value has in the file (`wall_shelf`, `eye`, `front`), for messages.
+fn file_name<T: Serialize>(value: &T) -> String {
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_default()
+}
+
+macro_rules! display_as_in_file {
+    ($($t:ty),*) => {$(
+        impl std::fmt::Display for $t {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&file_name(self))
+            }
+        }
+    )*};
+}
+
+display_as_in_file!(
+    ConnectorKind,
+    FixtureKind,
+    ShelfLevel,
+    Face,
+    LaneKind,
+    Direction
+);

@@ -237,7 +237,7 @@ impl Validator<'_> {
                 anchor,
                 || {
                     format!(
-                        "fixture `{}` is a shelved {:?} but lists no `levels` or no `faces`",
+                        "fixture `{}` is a shelved {} but lists no `levels` or no `faces`",
                         f.id, f.kind
                     )
                 },
@@ -517,6 +517,9 @@ impl Validator<'_> {
             self.check(p.popularity >= 0.0, Some(anchor), || {
                 format!("product `{}` popularity must be non-negative", p.id)
             });
+            if index.contains_key(p.id.as_str()) {
+                continue; // reported as a duplicate id above
+            }
             index.insert(p.id.as_str(), products.len());
             products.push(Product {
                 id: p.id.clone(),
@@ -536,6 +539,8 @@ impl Validator<'_> {
             .collect();
         // Facings already used on each (fixture, face, level), in planogram order.
         let mut used: HashMap<(usize, Face, ShelfLevel), u32> = HashMap::new();
+        // Products whose placement was rejected: saying they have no place would repeat it.
+        let mut misplaced = HashSet::new();
         for pl in &raw.planogram {
             let anchor = Some(("product", pl.product.as_str()));
             let Some(&pi) = index.get(pl.product.as_str()) else {
@@ -549,6 +554,7 @@ impl Validator<'_> {
                 continue;
             };
             let Some(&fi) = fixture_index.get(pl.fixture.as_str()) else {
+                misplaced.insert(pi);
                 self.problem(
                     anchor,
                     format!(
@@ -562,8 +568,17 @@ impl Validator<'_> {
             if !f.faces.contains(&pl.face) || !f.levels.contains(&pl.level) {
                 self.problem(
                     anchor,
-                    format!("product `{}` is placed on {:?} face, {:?} level of fixture `{}`, which has faces {:?} and levels {:?}", pl.product, pl.face, pl.level, f.id, f.faces, f.levels),
+                    format!(
+                        "product `{}` is placed on the {} face, {} level of fixture `{}`, which has faces {} and levels {}",
+                        pl.product,
+                        pl.face,
+                        pl.level,
+                        f.id,
+                        names(&f.faces),
+                        names(&f.levels)
+                    ),
                 );
+                misplaced.insert(pi);
                 continue;
             }
             self.check(pl.facings >= 1, anchor, || {
@@ -580,10 +595,11 @@ impl Validator<'_> {
                 self.problem(
                     anchor,
                     format!(
-                        "fixture `{}` {:?} face, {:?} level is over-full at product `{}`: {} facings need {:.2} m but the face is {:.2} m long",
+                        "fixture `{}` {} face, {} level is over-full at product `{}`: {} facings need {:.2} m but the face is {:.2} m long",
                         f.id, pl.face, pl.level, pl.product, start, *start as f64 * FACING_WIDTH_M, capacity
                     ),
                 );
+                misplaced.insert(pi);
                 continue;
             }
             let spot = f.point_on_face(pl.face, along);
@@ -598,13 +614,17 @@ impl Validator<'_> {
                 stand,
             });
         }
-        for p in &products {
-            self.check(!p.placements.is_empty(), Some(("id", &p.id)), || {
-                format!(
-                    "product `{}` has no place on any shelf: add it to `[[planogram]]`",
-                    p.id
-                )
-            });
+        for (i, p) in products.iter().enumerate() {
+            self.check(
+                !p.placements.is_empty() || misplaced.contains(&i),
+                Some(("id", &p.id)),
+                || {
+                    format!(
+                        "product `{}` has no place on any shelf: add it to `[[planogram]]`",
+                        p.id
+                    )
+                },
+            );
         }
         self.check(categories.iter().any(|c| c.list_weight > 0.0), None, || {
             "every category has list_weight 0: shoppers would plan nothing".into()
@@ -648,7 +668,7 @@ impl Validator<'_> {
         self.check(
             (share_sum - 1.0).abs() < 1e-6 || p.segments.is_empty(),
             None,
-            || format!("segment shares sum to {share_sum}, not 1"),
+            || format!("segment shares sum to {share_sum:.3}, not 1"),
         );
         let segments = p
             .segments
@@ -754,4 +774,12 @@ fn palette(i: usize) -> [u8; 3] {
         [148, 103, 189],
     ];
     P[i % P.len()]
+}
+
+fn names<T: std::fmt::Display>(items: &[T]) -> String {
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }

@@ -222,7 +222,7 @@ impl Store {
                     None => problems.push(GeometryProblem {
                         anchor: Some(("id", p.id.clone())),
                         message: format!(
-                            "product `{}` on fixture `{}` ({:?} face) has no walkable floor within {MAX_STAND_SEARCH_M} m of its shelf",
+                            "product `{}` on fixture `{}` ({} face) has no walkable floor within {MAX_STAND_SEARCH_M} m of its shelf",
                             p.id, s.fixtures[pl.fixture].id, pl.face
                         ),
                     }),

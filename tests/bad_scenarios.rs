@@ -1,0 +1,102 @@
+//! Data-driven: every `tests/bad_scenarios/NAME.toml` must make
+//! `aisle validate` exit with code 2 and print exactly `NAME.err`.
+
+use std::path::Path;
+use std::process::Command;
+
+#[test]
+fn every_bad_scenario_gives_its_exact_error() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("tests/bad_scenarios");
+    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    cases.sort();
+    assert!(
+        cases.len() >= 12,
+        "the catalogue must hold at least 12 bad files, found {}",
+        cases.len()
+    );
+    let mut failures = Vec::new();
+    for case in &cases {
+        let rel = case.strip_prefix(root).unwrap();
+        let expected = std::fs::read_to_string(case.with_extension("err")).unwrap_or_else(|_| {
+            panic!(
+                "{} has no .err file with its expected message",
+                rel.display()
+            )
+        });
+        let out = Command::new(env!("CARGO_BIN_EXE_aisle"))
+            .current_dir(root)
+            .arg("validate")
+            .arg(rel)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        if out.status.code() != Some(2) || stderr != expected || !out.stdout.is_empty() {
+            failures.push(format!(
+                "{}: exit {:?}\n--- expected\n{expected}--- got\n{stderr}",
+                rel.display(),
+                out.status.code()
+            ));
+        }
+        assert!(
+            !stderr.contains("panicked"),
+            "{} made aisle panic",
+            rel.display()
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn shipped_scenarios_validate() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for name in ["tiny", "grocery", "convenience"] {
+        let rel = format!("scenarios/{name}.toml");
+        let out = Command::new(env!("CARGO_BIN_EXE_aisle"))
+            .current_dir(root)
+            .args(["validate", &rel])
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{rel}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).starts_with(&format!("{rel}: ok")));
+    }
+}
+
+#[test]
+fn a_missing_file_is_bad_input_not_a_crash() {
+    let out = Command::new(env!("CARGO_BIN_EXE_aisle"))
+        .args(["validate", "no/such/file.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("error: no/such/file.toml: cannot read the scenario file"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn an_unknown_variant_names_the_known_ones() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = Command::new(env!("CARGO_BIN_EXE_aisle"))
+        .current_dir(root)
+        .args(["run", "scenarios/tiny.toml", "--variant", "nope", "--out"])
+        .arg(std::env::temp_dir().join("aisle-unknown-variant"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: scenarios/tiny.toml: no variant `nope`; this scenario has: baseline, cola-on-promo, same-as-baseline\n"
+    );
+}
