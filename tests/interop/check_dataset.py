@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Reads an aisle dataset with independent readers (pyarrow and DuckDB) and
+checks it against what `aisle run` reported: row counts, column types,
+visitors, transactions and revenue.
+
+usage: check_dataset.py DATASET_DIR [RUN_STDOUT ...]
+Each RUN_STDOUT is the captured output of one `aisle run` into the dataset.
+"""
+import json
+import re
+import sys
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+EXPECTED_TYPES = {
+    "seq": pa.uint64(),
+    "t_ms": pa.uint64(),
+    "shopper": pa.uint32(),
+    "kind": pa.dictionary(pa.uint8(), pa.string()),
+    "x": pa.float32(),
+    "y": pa.float32(),
+    "floor": pa.uint8(),
+    "zone": pa.uint16(),
+    "product": pa.uint32(),
+    "lane": pa.uint16(),
+    "qty": pa.uint16(),
+    "amount_cents": pa.int64(),
+    "planned": pa.bool_(),
+}
+KINDS = {"enter", "move", "zone_enter", "zone_exit", "view", "pick", "put_back",
+         "queue_join", "checkout", "abandon", "exit"}
+META_KEYS = {"aisle.schema_version", "aisle.version", "aisle.scenario_sha256", "aisle.variant",
+             "aisle.seed", "aisle.tick_ms", "aisle.zones", "aisle.products", "aisle.lanes"}
+
+
+def fail(msg):
+    print(f"interop check FAILED: {msg}", file=sys.stderr)
+    sys.exit(1)
+
+
+def parse_stdout(text):
+    """The figures `aisle run` printed."""
+    head = re.search(r"^(\S+) / (\S+) / seed (\d+)$", text, re.M)
+    get = lambda pat: re.search(pat, text, re.M).group(1)
+    return {
+        "variant": head.group(2),
+        "seed": int(head.group(3)),
+        "visitors": int(get(r"^  visitors\s+(\d+)")),
+        "transactions": int(get(r"^  transactions\s+(\d+)")),
+        "revenue_cents": round(float(get(r"^  revenue\s+([\d.]+)")) * 100),
+        "rows": int(get(r"^  events\s+(\d+)")),
+    }
+
+
+def main():
+    if len(sys.argv) < 2:
+        fail(__doc__)
+    root = Path(sys.argv[1])
+    manifest = json.loads((root / "manifest.json").read_text())
+    runs = {(r["variant"], r["seed"]): r for r in manifest["runs"]}
+    if not runs:
+        fail("the manifest lists no runs")
+    for out in sys.argv[2:]:
+        printed = parse_stdout(Path(out).read_text())
+        run = runs.get((printed["variant"], printed["seed"]))
+        if run is None:
+            fail(f"{out}: run {printed['variant']}/{printed['seed']} missing from the manifest")
+        for key in ("visitors", "transactions", "revenue_cents", "rows"):
+            if run[key] != printed[key]:
+                fail(f"{out}: printed {key}={printed[key]} but the manifest says {run[key]}")
+
+    # pyarrow: schema, metadata and per-file figures.
+    for (variant, seed), run in runs.items():
+        path = root / run["path"]
+        pf = pq.ParquetFile(path)
+        schema = pf.schema_arrow
+        for name, typ in EXPECTED_TYPES.items():
+            if name not in schema.names:
+                fail(f"{path}: column {name} missing")
+            if schema.field(name).type != typ:
+                fail(f"{path}: column {name} is {schema.field(name).type}, expected {typ}")
+        meta = {k.decode(): v.decode() for k, v in (pf.metadata.metadata or {}).items()}
+        missing = META_KEYS - meta.keys()
+        if missing:
+            fail(f"{path}: metadata keys missing: {sorted(missing)}")
+        if meta["aisle.variant"] != variant or int(meta["aisle.seed"]) != seed:
+            fail(f"{path}: metadata says {meta['aisle.variant']}/{meta['aisle.seed']}")
+        table = pf.read()
+        if table.num_rows != run["rows"]:
+            fail(f"{path}: pyarrow reads {table.num_rows} rows, manifest says {run['rows']}")
+        if "variant" in schema.names or "seed" in schema.names:
+            fail(f"{path}: partition columns must not be repeated inside the file")
+        kinds = set(table.column("kind").to_pylist())
+        if not kinds <= KINDS:
+            fail(f"{path}: unknown kinds {kinds - KINDS}")
+        print(f"pyarrow: {run['path']}: {table.num_rows} rows, schema and metadata ok")
+
+    # DuckDB over the whole dataset with hive partitioning.
+    con = duckdb.connect()
+    glob = str(root / "events" / "*" / "*" / "*.parquet")
+    rows = con.execute(
+        f"""
+        SELECT variant, CAST(seed AS BIGINT) AS seed, count(*) AS n,
+               count(*) FILTER (WHERE kind = 'enter') AS visitors,
+               count(*) FILTER (WHERE kind = 'checkout') AS transactions,
+               coalesce(sum(amount_cents) FILTER (WHERE kind = 'checkout'), 0) AS revenue
+        FROM read_parquet('{glob}', hive_partitioning = true)
+        GROUP BY ALL ORDER BY ALL
+        """
+    ).fetchall()
+    if len(rows) != len(runs):
+        fail(f"DuckDB sees {len(rows)} runs, the manifest lists {len(runs)}")
+    for variant, seed, n, visitors, transactions, revenue in rows:
+        run = runs.get((variant, seed))
+        if run is None:
+            fail(f"DuckDB found run {variant}/{seed} not in the manifest")
+        got = {"rows": n, "visitors": visitors, "transactions": transactions, "revenue_cents": revenue}
+        for key, value in got.items():
+            if run[key] != value:
+                fail(f"DuckDB: {variant}/{seed} {key}={value}, manifest says {run[key]}")
+        print(f"duckdb: variant={variant} seed={seed}: {n} rows, {visitors} visitors, "
+              f"{transactions} transactions, revenue {revenue / 100:.2f}: matches")
+    described = con.execute(f"DESCRIBE SELECT * FROM read_parquet('{glob}', hive_partitioning = true)").fetchall()
+    types = {row[0]: row[1] for row in described}
+    for col, want in {"seq": "UBIGINT", "shopper": "UINTEGER", "amount_cents": "BIGINT", "floor": "UTINYINT"}.items():
+        if types.get(col) != want:
+            fail(f"DuckDB types {col} as {types.get(col)}, expected {want}")
+    print("interop check passed")
+
+
+if __name__ == "__main__":
+    main()
