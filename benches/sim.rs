@@ -1,1 +1,55 @@
-fn main() {}
+//! Benchmarks (divan): `cargo bench`. `aisle bench` prints the design's
+//! targets for a whole store-day; these time the parts.
+
+use std::path::Path;
+
+use aisle::Prepared;
+use aisle::bench::{log_round_trip, store_day};
+use aisle::events::parquet::to_batch;
+use aisle::nav::flow_field;
+use aisle::scenario::ScenarioFile;
+use divan::Bencher;
+
+fn main() {
+    divan::main();
+}
+
+fn prepare(name: &str) -> Prepared {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
+    aisle::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap()
+}
+
+#[divan::bench(sample_count = 10)]
+fn tiny_store_day(b: Bencher) {
+    let p = prepare("tiny");
+    b.bench(|| store_day(&p, 1));
+}
+
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn grocery_store_day(b: Bencher) {
+    let p = prepare("grocery");
+    b.bench(|| store_day(&p, 1));
+}
+
+#[divan::bench(sample_count = 20)]
+fn grocery_flow_field(b: Bencher) {
+    let p = prepare("grocery");
+    let target = p.store.exits[0];
+    b.bench(|| flow_field(&p.store, target));
+}
+
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn grocery_log_write_and_read(b: Bencher) {
+    let p = prepare("grocery");
+    let (events, _) = store_day(&p, 1);
+    let dir = tempfile::tempdir().unwrap();
+    b.counter(divan::counter::ItemsCount::new(events.len())).bench(|| log_round_trip(&p, &events, dir.path()).unwrap());
+}
+
+#[divan::bench(sample_count = 20)]
+fn arrow_batch_of_64k_events(b: Bencher) {
+    let p = prepare("tiny");
+    let (events, _) = store_day(&p, 1);
+    let batch: Vec<_> = events.iter().cycle().take(65536).copied().collect();
+    b.counter(divan::counter::ItemsCount::new(batch.len())).bench(|| to_batch(&batch));
+}

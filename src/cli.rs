@@ -50,6 +50,17 @@ enum Command {
         #[arg(long)]
         replace: bool,
     },
+    /// Measure the performance targets: a store-day, the Parquet writer and reader, flow-field memory.
+    #[command(after_help = "Example:\n  aisle bench scenarios/grocery.toml --repeats 5")]
+    Bench {
+        #[arg(default_value = "scenarios/grocery.toml")]
+        file: PathBuf,
+        #[arg(long, default_value = BASELINE)]
+        variant: String,
+        /// Repeats; medians are reported.
+        #[arg(long, default_value_t = 3)]
+        repeats: usize,
+    },
 }
 
 /// Bad input (exit 2) or a failure (exit 1).
@@ -101,6 +112,7 @@ pub fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let result = match cli.command {
+        Command::Bench { file, variant, repeats } => bench(&file, &variant, repeats.max(1)),
         Command::Validate { files } => validate(&files),
         Command::Run {
             file,
@@ -248,4 +260,52 @@ fn run(
     );
     println!("  wall time     {wall:.2} s");
     Ok(())
+}
+
+fn bench(path: &PathBuf, variant: &str, repeats: usize) -> Result<(), Failure> {
+    use aisle::bench::{log_round_trip, median, store_day};
+    let file = ScenarioFile::read(path)?;
+    let p = aisle::prepare(&file, variant)?;
+    let tmp = std::env::temp_dir().join(format!("aisle-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).map_err(|e| Failure::Failed(format!("{}: {e}", tmp.display())))?;
+    let mut days = Vec::new();
+    let mut logs = Vec::new();
+    let bar = ProgressBar::new(repeats as u64);
+    for i in 0..repeats {
+        let (events, day) = store_day(&p, 1 + i as u64);
+        logs.push(log_round_trip(&p, &events, &tmp).map_err(|e| Failure::Failed(e.to_string()))?);
+        days.push(day);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    std::fs::remove_dir_all(&tmp).ok();
+    let med = |f: &dyn Fn(usize) -> f64| median((0..repeats).map(f).collect());
+    let sim_s = med(&|i| days[i].sim_s);
+    let write_s = med(&|i| logs[i].write_s);
+    let events = med(&|i| days[i].events as f64);
+    let steps_per_s = med(&|i| days[i].shopper_steps as f64 / days[i].sim_s);
+    let write_rate = med(&|i| logs[i].events as f64 / logs[i].write_s);
+    let read_rate = med(&|i| logs[i].events as f64 / logs[i].read_s);
+    let bytes_per_event = med(&|i| logs[i].bytes as f64 / logs[i].events.max(1) as f64);
+    let d = &days[0];
+    println!("{} / {}: medians over {repeats} store-days (seeds 1..={repeats}), one core", p.scenario.name, p.scenario.variant);
+    println!("  store-day, simulation         {sim_s:8.2} s          target ≤ 10 s with the log");
+    println!("  store-day, simulation + log   {:8.2} s", sim_s + write_s);
+    println!("  visitors / events             {:8} / {:.0}", d.visitors, events);
+    println!("  shopper-steps per second      {:8.2} M        target ≥ 10 M (peak {} in store)", steps_per_s / 1e6, d.peak_in_store);
+    println!("  parquet write                 {:8.2} M events/s  target ≥ 5 M", write_rate / 1e6);
+    println!("  parquet bytes per event       {bytes_per_event:8.2}          target ≤ 12");
+    println!("  parquet read (replay)         {:8.2} M events/s", read_rate / 1e6);
+    println!("  flow fields                   {:8} fields, {:.1} MiB  target ≤ 64 MiB", d.flow_fields, d.flow_field_bytes as f64 / 1048576.0);
+    if let Some(kib) = peak_rss_kib() {
+        println!("  peak memory (process)         {:8.1} MiB      target ≤ 512 MiB", kib as f64 / 1024.0);
+    }
+    Ok(())
+}
+
+/// Peak resident memory of this process (Linux), KiB.
+fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
 }

@@ -5,6 +5,7 @@
 //! stream of `SimEvent`s, which is written to a Parquet dataset (`events`)
 //! and folded into figures (`metrics`). See ARCHITECTURE.md.
 
+pub mod bench;
 pub mod events;
 pub mod geom;
 pub mod metrics;
