@@ -9,12 +9,12 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
 use arrow_array::builder::{
-    BooleanBuilder, Float32Builder, Int64Builder, StringDictionaryBuilder, UInt8Builder,
+    BooleanBuilder, Float32Builder, Int64Builder, UInt8Builder,
     UInt16Builder, UInt32Builder, UInt64Builder,
 };
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type};
-use arrow_array::{Array, ArrayRef, RecordBatch};
+use arrow_array::{Array, ArrayRef, DictionaryArray, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
@@ -286,7 +286,7 @@ pub fn to_batch(events: &[SimEvent]) -> RecordBatch {
     let mut seq = UInt64Builder::with_capacity(n);
     let mut t_ms = UInt64Builder::with_capacity(n);
     let mut shopper = UInt32Builder::with_capacity(n);
-    let mut kind = StringDictionaryBuilder::<UInt8Type>::new();
+    let mut kind = UInt8Builder::with_capacity(n);
     let mut x = Float32Builder::with_capacity(n);
     let mut y = Float32Builder::with_capacity(n);
     let mut floor = UInt8Builder::with_capacity(n);
@@ -300,7 +300,7 @@ pub fn to_batch(events: &[SimEvent]) -> RecordBatch {
         seq.append_value(e.seq);
         t_ms.append_value(e.t_ms);
         shopper.append_value(e.shopper);
-        kind.append_value(e.action.kind());
+        kind.append_value(e.action.kind_index() as u8);
         x.append_value(e.x);
         y.append_value(e.y);
         floor.append_value(e.floor);
@@ -315,7 +315,8 @@ pub fn to_batch(events: &[SimEvent]) -> RecordBatch {
         Arc::new(seq.finish()),
         Arc::new(t_ms.finish()),
         Arc::new(shopper.finish()),
-        Arc::new(kind.finish()),
+        // Every kind is in the dictionary, in a fixed order, so batches agree.
+        Arc::new(DictionaryArray::new(kind.finish(), Arc::new(StringArray::from(KIND_NAMES.to_vec())))),
         Arc::new(x.finish()),
         Arc::new(y.finish()),
         Arc::new(floor.finish()),
