@@ -112,7 +112,11 @@ pub fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let result = match cli.command {
-        Command::Bench { file, variant, repeats } => bench(&file, &variant, repeats.max(1)),
+        Command::Bench {
+            file,
+            variant,
+            repeats,
+        } => bench(&file, &variant, repeats.max(1)),
         Command::Validate { files } => validate(&files),
         Command::Run {
             file,
@@ -267,7 +271,8 @@ fn bench(path: &PathBuf, variant: &str, repeats: usize) -> Result<(), Failure> {
     let file = ScenarioFile::read(path)?;
     let p = aisle::prepare(&file, variant)?;
     let tmp = std::env::temp_dir().join(format!("aisle-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&tmp).map_err(|e| Failure::Failed(format!("{}: {e}", tmp.display())))?;
+    std::fs::create_dir_all(&tmp)
+        .map_err(|e| Failure::Failed(format!("{}: {e}", tmp.display())))?;
     let mut days = Vec::new();
     let mut logs = Vec::new();
     let bar = ProgressBar::new(repeats as u64);
@@ -288,17 +293,40 @@ fn bench(path: &PathBuf, variant: &str, repeats: usize) -> Result<(), Failure> {
     let read_rate = med(&|i| logs[i].events as f64 / logs[i].read_s);
     let bytes_per_event = med(&|i| logs[i].bytes as f64 / logs[i].events.max(1) as f64);
     let d = &days[0];
-    println!("{} / {}: medians over {repeats} store-days (seeds 1..={repeats}), one core", p.scenario.name, p.scenario.variant);
+    println!(
+        "{} / {}: medians over {repeats} store-days (seeds 1..={repeats}), one core",
+        p.scenario.name, p.scenario.variant
+    );
     println!("  store-day, simulation         {sim_s:8.2} s          target ≤ 10 s with the log");
     println!("  store-day, simulation + log   {:8.2} s", sim_s + write_s);
-    println!("  visitors / events             {:8} / {:.0}", d.visitors, events);
-    println!("  shopper-steps per second      {:8.2} M        target ≥ 10 M (peak {} in store)", steps_per_s / 1e6, d.peak_in_store);
-    println!("  parquet write                 {:8.2} M events/s  target ≥ 5 M", write_rate / 1e6);
+    println!(
+        "  visitors / events             {:8} / {:.0}",
+        d.visitors, events
+    );
+    println!(
+        "  shopper-steps per second      {:8.2} M        target ≥ 10 M (peak {} in store)",
+        steps_per_s / 1e6,
+        d.peak_in_store
+    );
+    println!(
+        "  parquet write                 {:8.2} M events/s  target ≥ 5 M",
+        write_rate / 1e6
+    );
     println!("  parquet bytes per event       {bytes_per_event:8.2}          target ≤ 12");
-    println!("  parquet read (replay)         {:8.2} M events/s", read_rate / 1e6);
-    println!("  flow fields                   {:8} fields, {:.1} MiB  target ≤ 64 MiB", d.flow_fields, d.flow_field_bytes as f64 / 1048576.0);
+    println!(
+        "  parquet read (replay)         {:8.2} M events/s",
+        read_rate / 1e6
+    );
+    println!(
+        "  flow fields                   {:8} fields, {:.1} MiB  target ≤ 64 MiB",
+        d.flow_fields,
+        d.flow_field_bytes as f64 / 1048576.0
+    );
     if let Some(kib) = peak_rss_kib() {
-        println!("  peak memory (process)         {:8.1} MiB      target ≤ 512 MiB", kib as f64 / 1024.0);
+        println!(
+            "  peak memory (process)         {:8.1} MiB      target ≤ 512 MiB",
+            kib as f64 / 1024.0
+        );
     }
     Ok(())
 }

@@ -8,10 +8,13 @@ use aisle::events::{Action, SimEvent};
 use aisle::sim::Simulation;
 use common::{prepare, simulate};
 
-fn check_day(name: &str, variant: &str, seed: u64) {
-    let p = prepare(name, variant);
+fn check_day(name: &str, variant: &str, seed: u64) -> Vec<SimEvent> {
+    check_prepared(name, &prepare(name, variant), seed)
+}
+
+fn check_prepared(name: &str, p: &aisle::Prepared, seed: u64) -> Vec<SimEvent> {
     let s = &p.scenario;
-    let events = simulate(&p, seed);
+    let events = simulate(p, seed);
     assert!(!events.is_empty(), "{name}: no events");
     let bounds = s.store.bounds();
     let mut last: Option<&SimEvent> = None;
@@ -109,6 +112,7 @@ fn check_day(name: &str, variant: &str, seed: u64) {
         last.unwrap().t_ms <= close,
         "{name}: the day ran past its end"
     );
+    events
 }
 
 #[test]
@@ -124,6 +128,51 @@ fn every_shipped_scenario_and_variant_keeps_the_invariants() {
             check_day(name, &variant, 2);
         }
     }
+}
+
+#[test]
+fn shoppers_change_floors_only_by_connectors_and_escalators_run_one_way() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/two_floors.toml");
+    let p = aisle::prepare(
+        &aisle::scenario::ScenarioFile::read(&path).unwrap(),
+        "baseline",
+    )
+    .unwrap();
+    let events = check_prepared("two_floors", &p, 3);
+    // Per shopper: floor, position, and when the position last changed.
+    let mut seen: HashMap<u32, (u8, f32, f32, u64)> = HashMap::new();
+    let (mut up, mut down, mut escalator) = (0, 0, 0);
+    for e in &events {
+        let entry = seen.entry(e.shopper).or_insert((e.floor, e.x, e.y, e.t_ms));
+        if entry.0 != e.floor {
+            let near = |x: f64| (e.x as f64 - x).abs() < 0.5 && (e.y as f64 - 7.5).abs() < 0.5;
+            // Up only by the stairs at (11.5, 7.5); down by the stairs or the escalator at (0.5, 7.5).
+            let (by_stairs, by_escalator) = (near(11.5), near(0.5));
+            assert!(
+                by_stairs || (e.floor == 0 && by_escalator),
+                "floor change away from a usable connector: {e:?}"
+            );
+            let takes = if by_stairs { 20_000 } else { 8_000 };
+            // Positions are sampled once a second, so the ride is seen to within 1 s.
+            assert!(
+                e.t_ms - entry.3 + 1000 >= takes,
+                "shopper {} changed floor faster than the connector allows",
+                e.shopper
+            );
+            if e.floor == 1 {
+                up += 1
+            } else {
+                down += 1
+            }
+            escalator += by_escalator as u32;
+            *entry = (e.floor, e.x, e.y, e.t_ms);
+        } else if (entry.1, entry.2) != (e.x, e.y) {
+            *entry = (e.floor, e.x, e.y, e.t_ms);
+        }
+    }
+    assert!(escalator > 0, "nobody took the escalator down");
+    assert!(up > 5, "few shoppers went upstairs: {up}");
+    assert_eq!(up, down, "everyone who went up came down");
 }
 
 #[test]

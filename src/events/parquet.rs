@@ -9,8 +9,8 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
 use arrow_array::builder::{
-    BooleanBuilder, Float32Builder, Int64Builder, UInt8Builder,
-    UInt16Builder, UInt32Builder, UInt64Builder,
+    BooleanBuilder, Float32Builder, Int64Builder, UInt8Builder, UInt16Builder, UInt32Builder,
+    UInt64Builder,
 };
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type};
@@ -316,7 +316,10 @@ pub fn to_batch(events: &[SimEvent]) -> RecordBatch {
         Arc::new(t_ms.finish()),
         Arc::new(shopper.finish()),
         // Every kind is in the dictionary, in a fixed order, so batches agree.
-        Arc::new(DictionaryArray::new(kind.finish(), Arc::new(StringArray::from(KIND_NAMES.to_vec())))),
+        Arc::new(DictionaryArray::new(
+            kind.finish(),
+            Arc::new(StringArray::from(KIND_NAMES.to_vec())),
+        )),
         Arc::new(x.finish()),
         Arc::new(y.finish()),
         Arc::new(floor.finish()),

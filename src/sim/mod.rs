@@ -688,6 +688,11 @@ fn walk(
                 continue;
             }
             let to = ride.to;
+            // Leave the zone on this floor where the ride began.
+            if s.zone.is_some() {
+                out.emit(t, &s, Action::ZoneExit);
+                s.zone = None;
+            }
             let (floor, centre) = store.centre(to);
             s.floor = floor;
             s.pos = centre;
