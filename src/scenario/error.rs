@@ -97,3 +97,24 @@ pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
     let column = before.rfind('\n').map_or(offset, |nl| offset - nl - 1) + 1;
     (line, column)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_map_to_one_based_lines_and_columns() {
+        let text = "a = 1\nbb = 2\n";
+        for (offset, expected) in [(0, (1, 1)), (4, (1, 5)), (6, (2, 1)), (8, (2, 3))] {
+            assert_eq!(line_column(text, offset), expected, "offset {offset}");
+        }
+    }
+
+    #[test]
+    fn ids_are_found_where_they_are_declared() {
+        let text = "[[fixtures]]\nid = \"A1\"\n[[planogram]]\nproduct = \"milk\"\nfixture = \"A1\"\n";
+        assert_eq!(line_of(text, "id", "A1"), Some(2));
+        assert_eq!(line_of(text, "product", "milk"), Some(4));
+        assert_eq!(line_of(text, "id", "A2"), None);
+    }
+}

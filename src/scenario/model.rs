@@ -122,16 +122,16 @@ impl Fixture {
         }
     }
 
-    /// The point `along` metres from the start of `face` (walking the face
-    /// with the fixture on the left), on the face itself.
+    /// The point `along` metres from the left end of `face` (as seen by a
+    /// shopper facing the shelf), on the face itself.
     pub fn point_on_face(&self, face: Face, along: f64) -> Point {
         let (nx, ny) = self.face_normal(face);
         let half_depth = match face {
             Face::Front | Face::Back => self.size[1] / 2.0,
             Face::Left | Face::Right => self.size[0] / 2.0,
         };
-        // Tangent: the normal turned clockwise, so the face is walked with the fixture on the left.
-        let (tx, ty) = (ny, -nx);
+        // Tangent: the shopper's right hand while facing the shelf.
+        let (tx, ty) = (-ny, nx);
         let half_len = self.face_length(face) / 2.0;
         let s = along - half_len;
         self.centre
@@ -277,4 +277,52 @@ pub struct RunSettings {
     /// Milliseconds after closing by which everyone has left.
     pub drain_ms: u64,
     pub memory_limit_bytes: u64,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn gondola(rotation: u8) -> Fixture {
+        Fixture {
+            id: "G".into(),
+            kind: FixtureKind::Gondola,
+            floor: 0,
+            centre: Point::new(5.0, 5.0),
+            size: [4.0, 1.0],
+            height: 1.8,
+            rotation,
+            levels: vec![ShelfLevel::Eye],
+            faces: vec![Face::Front, Face::Back],
+        }
+    }
+
+    #[test]
+    fn quarter_turns_swap_the_footprint_and_turn_the_faces() {
+        let cases = [
+            (0, (4.0, 1.0), (0.0, -1.0)),
+            (1, (1.0, 4.0), (1.0, 0.0)),
+            (2, (4.0, 1.0), (0.0, 1.0)),
+            (3, (1.0, 4.0), (-1.0, 0.0)),
+        ];
+        for (rotation, (w, d), front) in cases {
+            let g = gondola(rotation);
+            let fp = g.footprint();
+            assert_eq!((fp.width(), fp.depth()), (w, d), "rotation {rotation}");
+            let n = g.face_normal(Face::Front);
+            assert!((n.0 - front.0).abs() < 1e-12 && (n.1 - front.1).abs() < 1e-12, "rotation {rotation}: {n:?}");
+        }
+    }
+
+    #[test]
+    fn points_on_a_face_lie_on_its_edge_from_end_to_end() {
+        let g = gondola(0);
+        // The front face is the bottom edge, walked with the fixture on the left: west to east.
+        assert_eq!(g.point_on_face(Face::Front, 0.0), Point::new(3.0, 4.5));
+        assert_eq!(g.point_on_face(Face::Front, 4.0), Point::new(7.0, 4.5));
+        assert_eq!(g.point_on_face(Face::Back, 1.0), Point::new(6.0, 5.5));
+        let turned = gondola(1);
+        let p = turned.point_on_face(Face::Front, 2.0);
+        assert_eq!(p, Point::new(5.5, 5.0));
+    }
 }
