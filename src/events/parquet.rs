@@ -219,7 +219,7 @@ impl Drop for LogWriter {
 fn writer_properties(meta: &LogMeta) -> WriterProperties {
     let mut props = WriterProperties::builder()
         .set_compression(Compression::ZSTD(
-            ZstdLevel::try_new(3).expect("valid zstd level"),
+            ZstdLevel::try_new(1).expect("valid zstd level"),
         ))
         .set_key_value_metadata(Some(meta.to_key_values()))
         .set_max_row_group_row_count(Some(1 << 20));
