@@ -73,20 +73,41 @@ impl fmt::Display for Problem {
 }
 
 /// Finds the line that declares `key = "value"` (the first one), so that a
-/// semantic problem about an id points at where that id is written.
+/// semantic problem about an id points at where that id is written. `key`
+/// may name its table, `fixtures.id`, to match only inside `[[fixtures]]`.
 pub fn line_of(source: &str, key: &str, value: &str) -> Option<usize> {
+    let (section, key) = match key.rsplit_once('.') {
+        Some((section, key)) => (Some(section), key),
+        None => (None, key),
+    };
     let quoted = format!("\"{value}\"");
-    source
-        .lines()
-        .position(|l| {
-            let Some(rest) = l.find(key).map(|i| &l[i + key.len()..]) else {
-                return false;
-            };
-            let rest = rest.trim_start();
-            rest.strip_prefix('=')
-                .is_some_and(|r| r.trim_start().starts_with(&quoted))
-        })
-        .map(|i| i + 1)
+    let mut table = "";
+    for (i, line) in source.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            table = trimmed
+                .trim_start_matches('[')
+                .split(']')
+                .next()
+                .unwrap_or("")
+                .trim();
+            continue;
+        }
+        if section.is_some_and(|s| s != table) {
+            continue;
+        }
+        let Some(rest) = trimmed.strip_prefix(key) else {
+            continue;
+        };
+        if rest
+            .trim_start()
+            .strip_prefix('=')
+            .is_some_and(|r| r.trim_start().starts_with(&quoted))
+        {
+            return Some(i + 1);
+        }
+    }
+    None
 }
 
 /// 1-based line and column of a byte offset.
@@ -112,9 +133,10 @@ mod tests {
 
     #[test]
     fn ids_are_found_where_they_are_declared() {
-        let text = "[[fixtures]]\nid = \"A1\"\n[[planogram]]\nproduct = \"milk\"\nfixture = \"A1\"\n";
-        assert_eq!(line_of(text, "id", "A1"), Some(2));
-        assert_eq!(line_of(text, "product", "milk"), Some(4));
-        assert_eq!(line_of(text, "id", "A2"), None);
+        let text = "[[zones]]\nid = \"dairy\"\n[[categories]]\nid = \"dairy\"\n[[planogram]]\nproduct = \"milk\"\n";
+        assert_eq!(line_of(text, "id", "dairy"), Some(2));
+        assert_eq!(line_of(text, "categories.id", "dairy"), Some(4));
+        assert_eq!(line_of(text, "planogram.product", "milk"), Some(6));
+        assert_eq!(line_of(text, "products.id", "milk"), None);
     }
 }

@@ -106,7 +106,7 @@ impl ScenarioFile {
             });
         };
         let edited = edit::apply(&self.raw, &v.edits).map_err(|errors| {
-            let line = error::line_of(&self.source, "id", &v.id);
+            let line = error::line_of(&self.source, "variants.id", &v.id);
             invalid(
                 errors
                     .into_iter()
@@ -137,7 +137,7 @@ impl ScenarioFile {
                 } else {
                     return None;
                 };
-                Some(Problem { variant: None, line: error::line_of(&self.source, "id", &v.id), message })
+                Some(Problem { variant: None, line: error::line_of(&self.source, "variants.id", &v.id), message })
             })
             .collect();
         (!problems.is_empty()).then_some(problems)

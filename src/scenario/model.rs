@@ -310,7 +310,10 @@ mod tests {
             let fp = g.footprint();
             assert_eq!((fp.width(), fp.depth()), (w, d), "rotation {rotation}");
             let n = g.face_normal(Face::Front);
-            assert!((n.0 - front.0).abs() < 1e-12 && (n.1 - front.1).abs() < 1e-12, "rotation {rotation}: {n:?}");
+            assert!(
+                (n.0 - front.0).abs() < 1e-12 && (n.1 - front.1).abs() < 1e-12,
+                "rotation {rotation}: {n:?}"
+            );
         }
     }
 

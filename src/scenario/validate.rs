@@ -70,7 +70,7 @@ impl Validator<'_> {
         for id in ids {
             if !seen.insert(id) {
                 self.problem(
-                    Some(("id", id)),
+                    Some((section_of(kind), id)),
                     format!("{kind} id `{id}` is used more than once"),
                 );
             }
@@ -90,7 +90,7 @@ impl Validator<'_> {
                 Some(i) => i as u8,
                 None => {
                     self.problem(
-                        Some(("id", id)),
+                        Some((section_of(what), id)),
                         format!("{what} `{id}` is on floor `{f}`, which is not in `store.floors`"),
                     );
                     0
@@ -164,13 +164,17 @@ impl Validator<'_> {
         for c in &s.connectors {
             let from = self.floor_index(&s.floors, Some(&c.from.floor), "connector", &c.id);
             let to = self.floor_index(&s.floors, Some(&c.to.floor), "connector", &c.id);
-            self.check(c.traversal_s > 0.0, Some(("id", &c.id)), || {
-                format!(
-                    "connector `{}` must take a positive traversal_s, got {}",
-                    c.id, c.traversal_s
-                )
-            });
-            self.check(from != to, Some(("id", &c.id)), || {
+            self.check(
+                c.traversal_s > 0.0,
+                Some(("store.connectors.id", &c.id)),
+                || {
+                    format!(
+                        "connector `{}` must take a positive traversal_s, got {}",
+                        c.id, c.traversal_s
+                    )
+                },
+            );
+            self.check(from != to, Some(("store.connectors.id", &c.id)), || {
                 format!(
                     "connector `{}` joins floor `{}` to itself",
                     c.id, c.from.floor
@@ -218,7 +222,7 @@ impl Validator<'_> {
         self.unique("fixture", raw.fixtures.iter().map(|f| f.id.as_str()));
         let mut out: Vec<Fixture> = Vec::new();
         for f in &raw.fixtures {
-            let anchor = Some(("id", f.id.as_str()));
+            let anchor = Some(("fixtures.id", f.id.as_str()));
             let floor = self.floor_index(&raw.store.floors, f.floor.as_deref(), "fixture", &f.id);
             self.check(
                 f.size[0] > 0.0 && f.size[1] > 0.0 && f.height > 0.0,
@@ -295,7 +299,7 @@ impl Validator<'_> {
                 }
                 (None, Some(poly)) => {
                     self.problem(
-                        Some(("id", &z.id)),
+                        Some(("zones.id", &z.id)),
                         format!(
                             "zone `{}` polygon has {} corners; it needs at least 3",
                             z.id,
@@ -306,7 +310,7 @@ impl Validator<'_> {
                 }
                 _ => {
                     self.problem(
-                        Some(("id", &z.id)),
+                        Some(("zones.id", &z.id)),
                         format!(
                             "zone `{}` must give exactly one of `rect` or `polygon`",
                             z.id
@@ -341,7 +345,7 @@ impl Validator<'_> {
             .map(|p| {
                 let floor = self.floor_index(&raw.store.floors, p.floor.as_deref(), what, &p.id);
                 let at = Point::from(p.at);
-                self.check(bounds.contains(at), Some(("id", &p.id)), || {
+                self.check(bounds.contains(at), Some((section_of(what), &p.id)), || {
                     format!(
                         "{what} `{}` at ({}, {}) is outside the store",
                         p.id, at.x, at.y
@@ -366,7 +370,7 @@ impl Validator<'_> {
         self.unique("checkout", raw.checkouts.iter().map(|c| c.id.as_str()));
         let mut lanes = Vec::new();
         for c in &raw.checkouts {
-            let anchor = Some(("id", c.id.as_str()));
+            let anchor = Some(("checkouts.id", c.id.as_str()));
             let floor = self.floor_index(&raw.store.floors, c.floor.as_deref(), "checkout", &c.id);
             let s = &c.service;
             self.check(
@@ -445,7 +449,7 @@ impl Validator<'_> {
         for c in cats {
             self.check(
                 c.list_weight >= 0.0 && c.list_weight.is_finite(),
-                Some(("id", &c.id)),
+                Some(("categories.id", &c.id)),
                 || {
                     format!(
                         "category `{}` list_weight must be non-negative, got {}",
@@ -458,7 +462,7 @@ impl Validator<'_> {
                 Some(Some(rgb)) => rgb,
                 Some(None) => {
                     self.problem(
-                        Some(("id", &c.id)),
+                        Some(("categories.id", &c.id)),
                         format!("category `{}` colour must look like \"#1f77b4\"", c.id),
                     );
                     [0, 0, 0]
@@ -492,7 +496,7 @@ impl Validator<'_> {
         let mut products = Vec::new();
         let mut index = HashMap::new();
         for p in &raw.products {
-            let anchor = ("id", p.id.as_str());
+            let anchor = ("products.id", p.id.as_str());
             let category = match cat_index.get(p.category.as_str()) {
                 Some(&i) => i,
                 None => {
@@ -542,7 +546,7 @@ impl Validator<'_> {
         // Products whose placement was rejected: saying they have no place would repeat it.
         let mut misplaced = HashSet::new();
         for pl in &raw.planogram {
-            let anchor = Some(("product", pl.product.as_str()));
+            let anchor = Some(("planogram.product", pl.product.as_str()));
             let Some(&pi) = index.get(pl.product.as_str()) else {
                 self.problem(
                     anchor,
@@ -617,7 +621,7 @@ impl Validator<'_> {
         for (i, p) in products.iter().enumerate() {
             self.check(
                 !p.placements.is_empty() || misplaced.contains(&i),
-                Some(("id", &p.id)),
+                Some(("products.id", &p.id)),
                 || {
                     format!(
                         "product `{}` has no place on any shelf: add it to `[[planogram]]`",
@@ -674,7 +678,7 @@ impl Validator<'_> {
             .segments
             .iter()
             .map(|s| {
-                let anchor = ("id", s.id.as_str());
+                let anchor = ("population.segments.id", s.id.as_str());
                 let name = |field: &str| format!("segment `{}` {field}", s.id);
                 self.unit_interval(s.share, &name("share"), anchor);
                 self.unit_interval(s.impulse, &name("impulse"), anchor);
@@ -782,4 +786,22 @@ fn names<T: std::fmt::Display>(items: &[T]) -> String {
         .map(ToString::to_string)
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The anchor (`section.key`) under which ids of a kind are declared.
+pub fn section_of(kind: &str) -> &'static str {
+    match kind {
+        "fixture" => "fixtures.id",
+        "zone" => "zones.id",
+        "entrance" => "entrances.id",
+        "exit" => "exits.id",
+        "checkout" => "checkouts.id",
+        "category" => "categories.id",
+        "product" => "products.id",
+        "segment" => "population.segments.id",
+        "floor" => "store.floors.id",
+        "connector" => "store.connectors.id",
+        "wall" => "store.walls.floor",
+        _ => "id",
+    }
 }

@@ -22,7 +22,7 @@ pub const REFERENCE_SPEED_MS: f64 = 1.2;
 /// A geometric problem, anchored to the id that causes it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct GeometryProblem {
-    /// `(key, id)` as written in the file, e.g. `("id", "A3")`.
+    /// `(section.key, id)` as written in the file, e.g. `("fixtures.id", "A3")`.
     pub anchor: Option<(&'static str, String)>,
     pub message: String,
 }
@@ -134,7 +134,7 @@ impl Store {
                     &store,
                     e.floor,
                     e.at,
-                    ("id", &e.id),
+                    ("entrances.id", &e.id),
                     format!("entrance `{}`", e.id),
                 )
             })
@@ -147,7 +147,7 @@ impl Store {
                     &store,
                     e.floor,
                     e.at,
-                    ("id", &e.id),
+                    ("exits.id", &e.id),
                     format!("exit `{}`", e.id),
                 )
             })
@@ -161,7 +161,7 @@ impl Store {
                 &store,
                 lane.floor,
                 lane.service_point,
-                ("id", &lane.id),
+                ("checkouts.id", &lane.id),
                 format!("checkout `{}` service point", lane.id),
             );
             for k in 1..=steps {
@@ -179,7 +179,7 @@ impl Store {
                         &store,
                         lane.floor,
                         p,
-                        ("id", &lane.id),
+                        ("checkouts.id", &lane.id),
                         format!("checkout `{}` queue place {place}", lane.id),
                     );
                     cell = 0;
@@ -193,14 +193,14 @@ impl Store {
                 &store,
                 c.from.floor,
                 c.from.at,
-                ("id", &c.id),
+                ("store.connectors.id", &c.id),
                 format!("connector `{}` lower end", c.id),
             );
             let to = on_floor(
                 &store,
                 c.to.floor,
                 c.to.at,
-                ("id", &c.id),
+                ("store.connectors.id", &c.id),
                 format!("connector `{}` upper end", c.id),
             );
             store.connectors.push(ConnectorLink {
@@ -220,7 +220,7 @@ impl Store {
                 match store.nearest_walkable(floor, pl.stand, MAX_STAND_SEARCH_M) {
                     Some(c) => cells.push(c),
                     None => problems.push(GeometryProblem {
-                        anchor: Some(("id", p.id.clone())),
+                        anchor: Some(("products.id", p.id.clone())),
                         message: format!(
                             "product `{}` on fixture `{}` ({} face) has no walkable floor within {MAX_STAND_SEARCH_M} m of its shelf",
                             p.id, s.fixtures[pl.fixture].id, pl.face
@@ -279,16 +279,20 @@ impl Store {
                     let fixture = &s.fixtures[p.placements[0].fixture].id;
                     missing(
                         cell,
-                        ("id", &p.id),
+                        ("products.id", &p.id),
                         format!("product `{}` on fixture `{fixture}`", p.id),
                     );
                 }
             }
             for (lane, &cell) in s.lanes.iter().zip(&self.lanes) {
-                missing(cell, ("id", &lane.id), format!("checkout `{}`", lane.id));
+                missing(
+                    cell,
+                    ("checkouts.id", &lane.id),
+                    format!("checkout `{}`", lane.id),
+                );
             }
             for (x, &cell) in s.exits.iter().zip(&self.exits) {
-                missing(cell, ("id", &x.id), format!("exit `{}`", x.id));
+                missing(cell, ("exits.id", &x.id), format!("exit `{}`", x.id));
             }
         }
     }
