@@ -108,3 +108,25 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out
 }
+
+#[test]
+fn an_unfinished_log_leaves_nothing_that_looks_complete() {
+    let p = prepare("tiny", "baseline");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir
+        .path()
+        .join("events/variant=baseline/seed=1/part-0.parquet");
+    let mut writer =
+        aisle::events::parquet::LogWriter::create(&path, &aisle::run::log_meta(&p, 1)).unwrap();
+    writer.send(simulate(&p, 1)).unwrap();
+    drop(writer); // as if the run were interrupted before `finish`
+    assert!(
+        !path.exists(),
+        "a log that was never finished must not appear"
+    );
+    let stray: Vec<_> = walk(dir.path())
+        .into_iter()
+        .filter(|f| f.extension().is_some_and(|x| x == "parquet"))
+        .collect();
+    assert!(stray.is_empty(), "{stray:?}");
+}

@@ -45,6 +45,8 @@ pub enum LogError {
     Format { path: PathBuf, message: String },
     #[error("the event log writer thread stopped unexpectedly")]
     WriterGone,
+    #[error("{}: the run stopped before its log was complete; nothing was written", path.display())]
+    Interrupted { path: PathBuf },
 }
 
 /// What a log says about itself (Parquet key-value metadata).
@@ -145,7 +147,7 @@ pub struct WrittenLog {
 /// at `path` until `finish` succeeds: rows go to a temporary file that is
 /// synced and renamed into place.
 pub struct LogWriter {
-    sender: Option<SyncSender<Vec<SimEvent>>>,
+    sender: Option<SyncSender<ToWriter>>,
     thread: Option<JoinHandle<Result<WrittenLog, LogError>>>,
 }
 
@@ -169,7 +171,7 @@ impl LogWriter {
                 source,
             }
         })?;
-        let (sender, receiver) = sync_channel::<Vec<SimEvent>>(8);
+        let (sender, receiver) = sync_channel::<ToWriter>(8);
         let final_path = path.to_owned();
         let thread = std::thread::Builder::new()
             .name("aisle-log-writer".into())
@@ -187,7 +189,7 @@ impl LogWriter {
     /// Queues events (already in `seq` order) for writing.
     pub fn send(&mut self, events: Vec<SimEvent>) -> Result<(), LogError> {
         let sender = self.sender.as_ref().ok_or(LogError::WriterGone)?;
-        if sender.send(events).is_err() {
+        if sender.send(ToWriter::Events(events)).is_err() {
             // The thread ended early: its error is the useful one.
             return Err(self.join().err().unwrap_or(LogError::WriterGone));
         }
@@ -196,6 +198,10 @@ impl LogWriter {
 
     /// Flushes, syncs and renames the file into place.
     pub fn finish(mut self) -> Result<WrittenLog, LogError> {
+        if let Some(sender) = &self.sender {
+            // A send error means the thread already stopped; `join` reports why.
+            let _ = sender.send(ToWriter::Finish);
+        }
         self.join()
     }
 
@@ -208,7 +214,8 @@ impl LogWriter {
 
 impl Drop for LogWriter {
     fn drop(&mut self) {
-        // An unfinished writer leaves only its temporary file, which is removed.
+        // Dropped without `finish` (an interrupted run): the thread sees the
+        // channel close without `Finish` and removes its temporary file.
         if let Some(thread) = self.thread.take() {
             self.sender = None;
             let _ = thread.join();
@@ -232,9 +239,16 @@ fn writer_properties(meta: &LogMeta) -> WriterProperties {
     props.build()
 }
 
+/// What the writer thread is told.
+enum ToWriter {
+    Events(Vec<SimEvent>),
+    /// All events sent: close the file and move it into place.
+    Finish,
+}
+
 fn write_loop(
     mut writer: ArrowWriter<File>,
-    receiver: Receiver<Vec<SimEvent>>,
+    receiver: Receiver<ToWriter>,
     tmp: PathBuf,
     path: PathBuf,
 ) -> Result<WrittenLog, LogError> {
@@ -245,13 +259,24 @@ fn write_loop(
         };
         let mut pending: Vec<SimEvent> = Vec::with_capacity(BATCH_ROWS);
         let mut rows = 0u64;
-        for chunk in receiver {
+        let mut finished = false;
+        for message in receiver {
+            let chunk = match message {
+                ToWriter::Events(chunk) => chunk,
+                ToWriter::Finish => {
+                    finished = true;
+                    break;
+                }
+            };
             pending.extend_from_slice(&chunk);
             if pending.len() >= BATCH_ROWS {
                 writer.write(&to_batch(&pending)).map_err(pq)?;
                 rows += pending.len() as u64;
                 pending.clear();
             }
+        }
+        if !finished {
+            return Err(LogError::Interrupted { path: path.clone() });
         }
         if !pending.is_empty() {
             writer.write(&to_batch(&pending)).map_err(pq)?;
