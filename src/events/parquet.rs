@@ -236,6 +236,10 @@ fn writer_properties(meta: &LogMeta) -> WriterProperties {
             .set_column_dictionary_enabled(ColumnPath::from(col), false)
             .set_column_encoding(ColumnPath::from(col), Encoding::DELTA_BINARY_PACKED);
     }
+    // Positions rarely repeat exactly: a dictionary attempt only costs time.
+    for col in ["x", "y"] {
+        props = props.set_column_dictionary_enabled(ColumnPath::from(col), false);
+    }
     props.build()
 }
 
