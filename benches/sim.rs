@@ -43,8 +43,7 @@ fn grocery_log_write_and_read(b: Bencher) {
     let p = prepare("grocery");
     let (events, _) = store_day(&p, 1);
     let dir = tempfile::tempdir().unwrap();
-    b.counter(divan::counter::ItemsCount::new(events.len()))
-        .bench(|| log_round_trip(&p, &events, dir.path()).unwrap());
+    b.counter(divan::counter::ItemsCount::new(events.len())).bench(|| log_round_trip(&p, &events, dir.path()).unwrap());
 }
 
 #[divan::bench(sample_count = 20)]
@@ -52,6 +51,5 @@ fn arrow_batch_of_64k_events(b: Bencher) {
     let p = prepare("tiny");
     let (events, _) = store_day(&p, 1);
     let batch: Vec<_> = events.iter().cycle().take(65536).copied().collect();
-    b.counter(divan::counter::ItemsCount::new(batch.len()))
-        .bench(|| to_batch(&batch));
+    b.counter(divan::counter::ItemsCount::new(batch.len())).bench(|| to_batch(&batch));
 }

@@ -78,21 +78,12 @@ pub fn log_round_trip(
     read_log_with(&path, |batch| read += batch.len() as u64)?;
     let read_s = start.elapsed().as_secs_f64();
     std::fs::remove_file(&path).ok();
-    Ok(LogFigures {
-        write_s,
-        read_s,
-        bytes: written.bytes,
-        events: read,
-    })
+    Ok(LogFigures { write_s, read_s, bytes: written.bytes, events: read })
 }
 
 /// Median of a non-empty sample.
 pub fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(f64::total_cmp);
     let n = xs.len();
-    if n % 2 == 1 {
-        xs[n / 2]
-    } else {
-        (xs[n / 2 - 1] + xs[n / 2]) / 2.0
-    }
+    if n % 2 == 1 { xs[n / 2] } else { (xs[n / 2 - 1] + xs[n / 2]) / 2.0 }
 }

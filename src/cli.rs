@@ -81,9 +81,7 @@ impl From<ScenarioError> for Failure {
 impl From<DatasetError> for Failure {
     fn from(e: DatasetError) -> Self {
         match e {
-            DatasetError::ScenarioChanged { .. } | DatasetError::BadManifest { .. } => {
-                Failure::BadInput(e.to_string())
-            }
+            DatasetError::ScenarioChanged { .. } | DatasetError::BadManifest { .. } => Failure::BadInput(e.to_string()),
             DatasetError::Io { .. } => Failure::Failed(e.to_string()),
         }
     }
@@ -106,25 +104,13 @@ pub fn main() -> ExitCode {
         _ => "debug",
     };
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| level.into()),
-        )
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| level.into()))
         .with_writer(std::io::stderr)
         .init();
     let result = match cli.command {
-        Command::Bench {
-            file,
-            variant,
-            repeats,
-        } => bench(&file, &variant, repeats.max(1)),
+        Command::Bench { file, variant, repeats } => bench(&file, &variant, repeats.max(1)),
         Command::Validate { files } => validate(&files),
-        Command::Run {
-            file,
-            variant,
-            seed,
-            out,
-            replace,
-        } => run(file, &variant, seed, out, replace),
+        Command::Run { file, variant, seed, out, replace } => run(file, &variant, seed, out, replace),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -140,10 +126,7 @@ pub fn main() -> ExitCode {
 }
 
 fn prefix_lines(msg: &str) -> String {
-    msg.lines()
-        .map(|l| format!("error: {l}"))
-        .collect::<Vec<_>>()
-        .join("\n")
+    msg.lines().map(|l| format!("error: {l}")).collect::<Vec<_>>().join("\n")
 }
 
 fn validate(files: &[PathBuf]) -> Result<(), Failure> {
@@ -154,11 +137,7 @@ fn validate(files: &[PathBuf]) -> Result<(), Failure> {
             Err(e) => failed.push(e.to_string()),
         }
     }
-    if failed.is_empty() {
-        Ok(())
-    } else {
-        Err(Failure::BadInput(failed.join("\n")))
-    }
+    if failed.is_empty() { Ok(()) } else { Err(Failure::BadInput(failed.join("\n"))) }
 }
 
 fn validate_one(path: &PathBuf) -> Result<String, ScenarioError> {
@@ -174,10 +153,7 @@ fn validate_one(path: &PathBuf) -> Result<String, ScenarioError> {
         }
     }
     if !problems.is_empty() {
-        return Err(ScenarioError::Invalid {
-            path: path.clone(),
-            problems,
-        });
+        return Err(ScenarioError::Invalid { path: path.clone(), problems });
     }
     let p = base;
     let s = &p.scenario;
@@ -200,31 +176,18 @@ fn validate_one(path: &PathBuf) -> Result<String, ScenarioError> {
     ))
 }
 
-fn run(
-    path: PathBuf,
-    variant: &str,
-    seed: u64,
-    out: Option<PathBuf>,
-    replace: bool,
-) -> Result<(), Failure> {
+fn run(path: PathBuf, variant: &str, seed: u64, out: Option<PathBuf>, replace: bool) -> Result<(), Failure> {
     let started = Instant::now();
     let file = ScenarioFile::read(&path)?;
     let prepared = aisle::prepare(&file, variant)?;
     let s = &prepared.scenario;
     let dir = out.unwrap_or_else(|| PathBuf::from("output").join(&s.name));
-    let on_change = if replace {
-        OnScenarioChange::Replace
-    } else {
-        OnScenarioChange::Refuse
-    };
-    let mut dataset =
-        Dataset::open_for(&dir, &s.name, &file.sha256, file.variant_ids(), on_change)?;
+    let on_change = if replace { OnScenarioChange::Replace } else { OnScenarioChange::Refuse };
+    let mut dataset = Dataset::open_for(&dir, &s.name, &file.sha256, file.variant_ids(), on_change)?;
     let bar = ProgressBar::new(0).with_style(
-        ProgressStyle::with_template(
-            "{spinner} {prefix} [{bar:30}] {msg} ({elapsed} elapsed, ETA {eta})",
-        )
-        .expect("valid template")
-        .progress_chars("=> "),
+        ProgressStyle::with_template("{spinner} {prefix} [{bar:30}] {msg} ({elapsed} elapsed, ETA {eta})")
+            .expect("valid template")
+            .progress_chars("=> "),
     );
     bar.set_prefix(format!("{} / {} / seed {seed}", s.name, s.variant));
     let open_ms = s.population.open_ms;
@@ -232,28 +195,28 @@ fn run(
         bar.set_length(p.end_ms);
         bar.set_position(p.t_ms.min(p.end_ms));
         let clock = (open_ms + p.t_ms) / 60_000;
-        bar.set_message(format!(
-            "{:02}:{:02}, {} in store, {} arrived",
-            clock / 60,
-            clock % 60,
-            p.in_store,
-            p.arrived
-        ));
+        bar.set_message(format!("{:02}:{:02}, {} in store, {} arrived", clock / 60, clock % 60, p.in_store, p.arrived));
     })?;
     bar.finish_and_clear();
-    let sum = outcome.summary;
+    let m = &outcome.metrics;
+    let figure = |name: &str| outcome.scalars.iter().find(|x| x.name == name).map_or(0.0, |x| x.value);
     let wall = started.elapsed().as_secs_f64();
     println!("{} / {} / seed {seed}", s.name, s.variant);
-    println!("  visitors      {}", sum.visitors);
+    println!("  visitors      {}", m.visitors);
+    println!("  transactions  {} (conversion {:.1}%)", m.transactions, figure("conversion_rate") * 100.0);
+    println!("  revenue       {}.{:02}", m.revenue_cents / 100, m.revenue_cents % 100);
     println!(
-        "  transactions  {} (conversion {:.1}%)",
-        sum.transactions,
-        sum.conversion() * 100.0
+        "  per visitor   {:.2} revenue, basket {:.2} ({:.1} items), {:.1} min in store (median)",
+        figure("revenue_per_visitor"),
+        figure("basket_value"),
+        figure("basket_items"),
+        figure("time_in_store_p50") / 60.0
     );
     println!(
-        "  revenue       {}.{:02}",
-        sum.revenue_cents / 100,
-        sum.revenue_cents % 100
+        "  checkout      {:.0} s mean wait, {:.1}% abandoned ({:.2} lost)",
+        figure("queue_wait_mean"),
+        figure("abandonment_rate") * 100.0,
+        figure("lost_revenue")
     );
     println!(
         "  events        {} → {} ({:.1} MiB, {:.1} bytes/event)",
@@ -271,8 +234,7 @@ fn bench(path: &PathBuf, variant: &str, repeats: usize) -> Result<(), Failure> {
     let file = ScenarioFile::read(path)?;
     let p = aisle::prepare(&file, variant)?;
     let tmp = std::env::temp_dir().join(format!("aisle-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&tmp)
-        .map_err(|e| Failure::Failed(format!("{}: {e}", tmp.display())))?;
+    std::fs::create_dir_all(&tmp).map_err(|e| Failure::Failed(format!("{}: {e}", tmp.display())))?;
     let mut days = Vec::new();
     let mut logs = Vec::new();
     let bar = ProgressBar::new(repeats as u64);
@@ -299,34 +261,22 @@ fn bench(path: &PathBuf, variant: &str, repeats: usize) -> Result<(), Failure> {
     );
     println!("  store-day, simulation         {sim_s:8.2} s          target ≤ 10 s with the log");
     println!("  store-day, simulation + log   {:8.2} s", sim_s + write_s);
-    println!(
-        "  visitors / events             {:8} / {:.0}",
-        d.visitors, events
-    );
+    println!("  visitors / events             {:8} / {:.0}", d.visitors, events);
     println!(
         "  shopper-steps per second      {:8.2} M        target ≥ 10 M (peak {} in store)",
         steps_per_s / 1e6,
         d.peak_in_store
     );
-    println!(
-        "  parquet write                 {:8.2} M events/s  target ≥ 5 M",
-        write_rate / 1e6
-    );
+    println!("  parquet write                 {:8.2} M events/s  target ≥ 5 M", write_rate / 1e6);
     println!("  parquet bytes per event       {bytes_per_event:8.2}          target ≤ 12");
-    println!(
-        "  parquet read (replay)         {:8.2} M events/s",
-        read_rate / 1e6
-    );
+    println!("  parquet read (replay)         {:8.2} M events/s", read_rate / 1e6);
     println!(
         "  flow fields                   {:8} fields, {:.1} MiB  target ≤ 64 MiB",
         d.flow_fields,
         d.flow_field_bytes as f64 / 1048576.0
     );
     if let Some(kib) = peak_rss_kib() {
-        println!(
-            "  peak memory (process)         {:8.1} MiB      target ≤ 512 MiB",
-            kib as f64 / 1024.0
-        );
+        println!("  peak memory (process)         {:8.1} MiB      target ≤ 512 MiB", kib as f64 / 1024.0);
     }
     Ok(())
 }

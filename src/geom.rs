@@ -36,17 +36,11 @@ pub struct Rect {
 
 impl Rect {
     pub fn from_corners(a: Point, b: Point) -> Rect {
-        Rect {
-            min: Point::new(a.x.min(b.x), a.y.min(b.y)),
-            max: Point::new(a.x.max(b.x), a.y.max(b.y)),
-        }
+        Rect { min: Point::new(a.x.min(b.x), a.y.min(b.y)), max: Point::new(a.x.max(b.x), a.y.max(b.y)) }
     }
 
     pub fn centred(centre: Point, width: f64, depth: f64) -> Rect {
-        Rect::from_corners(
-            centre.offset(-width / 2.0, -depth / 2.0),
-            centre.offset(width / 2.0, depth / 2.0),
-        )
+        Rect::from_corners(centre.offset(-width / 2.0, -depth / 2.0), centre.offset(width / 2.0, depth / 2.0))
     }
 
     pub fn width(&self) -> f64 {
@@ -73,10 +67,7 @@ impl Rect {
     }
 
     pub fn inflate(&self, by: f64) -> Rect {
-        Rect {
-            min: self.min.offset(-by, -by),
-            max: self.max.offset(by, by),
-        }
+        Rect { min: self.min.offset(-by, -by), max: self.max.offset(by, by) }
     }
 
     /// Whether `other` lies wholly inside, allowing a rounding tolerance.

@@ -37,15 +37,10 @@ pub fn prepare(file: &ScenarioFile, variant: &str) -> Result<Prepared, ScenarioE
             .into_iter()
             .map(|p| Problem {
                 variant: (variant != scenario::BASELINE).then(|| variant.to_owned()),
-                line: p
-                    .anchor
-                    .and_then(|(key, id)| scenario::error::line_of(&file.source, key, &id)),
+                line: p.anchor.and_then(|(key, id)| scenario::error::line_of(&file.source, key, &id)),
                 message: p.message,
             })
             .collect(),
     })?;
-    Ok(Prepared {
-        scenario: Arc::new(scenario),
-        store: Arc::new(store),
-    })
+    Ok(Prepared { scenario: Arc::new(scenario), store: Arc::new(store) })
 }

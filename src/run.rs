@@ -1,15 +1,14 @@
 //! One run of (scenario, variant, seed) into a dataset: the simulation feeds
-//! the Parquet writer thread and the summary projection; the manifest is
+//! the Parquet writer thread and the metrics projection; the manifest is
 //! updated only once the log is safely in place.
 
 use std::path::Path;
 
 use crate::Prepared;
-use crate::events::dataset::{
-    Dataset, DatasetError, RunRecord, RunStatus, events_path, file_sha256,
-};
+use crate::events::dataset::{Dataset, DatasetError, RunRecord, RunStatus, events_path, file_sha256};
+use crate::events::metrics_table::{self, MetricRow};
 use crate::events::parquet::{LogError, LogMeta, LogWriter, SCHEMA_VERSION, WrittenLog};
-use crate::metrics::{Projection, Summary};
+use crate::metrics::{DayMetrics, DayProjection, Layout, Metric, Projection};
 use crate::sim::{SimProgress, Simulation};
 
 #[derive(Debug, thiserror::Error)]
@@ -19,15 +18,14 @@ pub enum RunError {
     #[error(transparent)]
     Dataset(#[from] DatasetError),
     #[error("{}: {source}", path.display())]
-    Io {
-        path: std::path::PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: std::path::PathBuf, source: std::io::Error },
 }
 
 #[derive(Debug, Clone)]
 pub struct RunOutcome {
-    pub summary: Summary,
+    pub metrics: DayMetrics,
+    /// The named figures of the day, as written to the metrics table.
+    pub scalars: Vec<Metric>,
     pub log: WrittenLog,
     pub record: RunRecord,
 }
@@ -60,11 +58,9 @@ pub fn run_into(
 ) -> Result<RunOutcome, RunError> {
     let rel = events_path(&p.scenario.variant, seed);
     let path = dataset.dir.join(&rel);
-    let (summary, log) = write_log(&path, p, seed, &mut progress)?;
-    let sha256 = file_sha256(&log.path).map_err(|source| RunError::Io {
-        path: log.path.clone(),
-        source,
-    })?;
+    let layout = Layout::new(p);
+    let (metrics, log) = write_log(&path, p, &layout, seed, &mut progress)?;
+    let sha256 = file_sha256(&log.path).map_err(|source| RunError::Io { path: log.path.clone(), source })?;
     let record = RunRecord {
         variant: p.scenario.variant.clone(),
         seed,
@@ -73,35 +69,48 @@ pub fn run_into(
         rows: log.rows,
         bytes: log.bytes,
         sha256,
-        visitors: summary.visitors,
-        transactions: summary.transactions,
-        revenue_cents: summary.revenue_cents,
+        visitors: metrics.visitors,
+        transactions: metrics.transactions,
+        revenue_cents: metrics.revenue_cents,
     };
+    let scalars = metrics.scalars(&layout);
+    let rows = scalars
+        .iter()
+        .map(|m| MetricRow {
+            variant: p.scenario.variant.clone(),
+            seed,
+            metric: m.name.clone(),
+            unit: m.unit.to_owned(),
+            value: m.value,
+        })
+        .collect();
+    metrics_table::upsert(&dataset.dir.join(METRICS_TABLE), &p.scenario.variant, seed, rows)?;
     dataset.record(record.clone())?;
-    Ok(RunOutcome {
-        summary,
-        log,
-        record,
-    })
+    Ok(RunOutcome { metrics, scalars, log, record })
 }
 
-/// Simulates into a single Parquet file at `path` (atomically).
+/// Where the per-run metric table lives inside a dataset.
+pub const METRICS_TABLE: &str = "metrics/metrics.parquet";
+
+/// Simulates into a single Parquet file at `path` (atomically), folding the
+/// live stream into the day's metrics on the way.
 pub fn write_log(
     path: &Path,
     p: &Prepared,
+    layout: &Layout,
     seed: u64,
     progress: &mut dyn FnMut(SimProgress),
-) -> Result<(Summary, WrittenLog), RunError> {
+) -> Result<(DayMetrics, WrittenLog), RunError> {
     let mut writer = LogWriter::create(path, &log_meta(p, seed))?;
     let mut sim = Simulation::new(p.scenario.clone(), p.store.clone(), seed);
-    let mut summary = Summary::default();
+    let mut metrics = DayProjection::new(layout);
     let mut failure = None;
     sim.run_to_end(
         |chunk| {
             if failure.is_some() {
                 return;
             }
-            summary.observe_all(chunk);
+            metrics.observe_all(chunk);
             if let Err(e) = writer.send(std::mem::take(chunk)) {
                 failure = Some(e);
             }
@@ -111,5 +120,5 @@ pub fn write_log(
     if let Some(e) = failure {
         return Err(e.into());
     }
-    Ok((summary, writer.finish()?))
+    Ok((metrics.finish(), writer.finish()?))
 }

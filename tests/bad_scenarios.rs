@@ -14,26 +14,14 @@ fn every_bad_scenario_gives_its_exact_error() {
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     cases.sort();
-    assert!(
-        cases.len() >= 12,
-        "the catalogue must hold at least 12 bad files, found {}",
-        cases.len()
-    );
+    assert!(cases.len() >= 12, "the catalogue must hold at least 12 bad files, found {}", cases.len());
     let mut failures = Vec::new();
     for case in &cases {
         let rel = case.strip_prefix(root).unwrap();
-        let expected = std::fs::read_to_string(case.with_extension("err")).unwrap_or_else(|_| {
-            panic!(
-                "{} has no .err file with its expected message",
-                rel.display()
-            )
-        });
-        let out = Command::new(env!("CARGO_BIN_EXE_aisle"))
-            .current_dir(root)
-            .arg("validate")
-            .arg(rel)
-            .output()
-            .unwrap();
+        let expected = std::fs::read_to_string(case.with_extension("err"))
+            .unwrap_or_else(|_| panic!("{} has no .err file with its expected message", rel.display()));
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_aisle")).current_dir(root).arg("validate").arg(rel).output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr);
         if out.status.code() != Some(2) || stderr != expected || !out.stdout.is_empty() {
             failures.push(format!(
@@ -42,11 +30,7 @@ fn every_bad_scenario_gives_its_exact_error() {
                 out.status.code()
             ));
         }
-        assert!(
-            !stderr.contains("panicked"),
-            "{} made aisle panic",
-            rel.display()
-        );
+        assert!(!stderr.contains("panicked"), "{} made aisle panic", rel.display());
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
@@ -56,33 +40,19 @@ fn shipped_scenarios_validate() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for name in ["tiny", "grocery", "convenience"] {
         let rel = format!("scenarios/{name}.toml");
-        let out = Command::new(env!("CARGO_BIN_EXE_aisle"))
-            .current_dir(root)
-            .args(["validate", &rel])
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{rel}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let out =
+            Command::new(env!("CARGO_BIN_EXE_aisle")).current_dir(root).args(["validate", &rel]).output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{rel}: {}", String::from_utf8_lossy(&out.stderr));
         assert!(String::from_utf8_lossy(&out.stdout).starts_with(&format!("{rel}: ok")));
     }
 }
 
 #[test]
 fn a_missing_file_is_bad_input_not_a_crash() {
-    let out = Command::new(env!("CARGO_BIN_EXE_aisle"))
-        .args(["validate", "no/such/file.toml"])
-        .output()
-        .unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_aisle")).args(["validate", "no/such/file.toml"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.starts_with("error: no/such/file.toml: cannot read the scenario file"),
-        "{stderr}"
-    );
+    assert!(stderr.starts_with("error: no/such/file.toml: cannot read the scenario file"), "{stderr}");
 }
 
 #[test]

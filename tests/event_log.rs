@@ -5,21 +5,19 @@ mod common;
 
 use aisle::events::dataset::{Dataset, OnScenarioChange};
 use aisle::events::parquet::{read_log, read_meta};
+use aisle::metrics::Layout;
 use aisle::run::{run_into, write_log};
 use common::{prepare, simulate};
 
 #[test]
 fn same_scenario_variant_and_seed_give_byte_identical_files() {
-    for (name, variant) in [
-        ("tiny", "baseline"),
-        ("tiny", "cola-on-promo"),
-        ("grocery", "baseline"),
-    ] {
+    for (name, variant) in [("tiny", "baseline"), ("tiny", "cola-on-promo"), ("grocery", "baseline")] {
         let p = prepare(name, variant);
         let dir = tempfile::tempdir().unwrap();
         let (a, b) = (dir.path().join("a.parquet"), dir.path().join("b.parquet"));
-        write_log(&a, &p, 11, &mut |_| {}).unwrap();
-        write_log(&b, &p, 11, &mut |_| {}).unwrap();
+        let layout = Layout::new(&p);
+        write_log(&a, &p, &layout, 11, &mut |_| {}).unwrap();
+        write_log(&b, &p, &layout, 11, &mut |_| {}).unwrap();
         let (a, b) = (std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
         assert!(a.len() > 1000, "{name}: log suspiciously small");
         assert!(a == b, "{name}/{variant}: two runs with seed 11 differ");
@@ -38,7 +36,7 @@ fn replayed_log_equals_the_live_stream() {
     let live = simulate(&p, 5);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("log.parquet");
-    let (_, written) = write_log(&path, &p, 5, &mut |_| {}).unwrap();
+    let (_, written) = write_log(&path, &p, &Layout::new(&p), 5, &mut |_| {}).unwrap();
     let (meta, replayed) = read_log(&path).unwrap();
     assert_eq!(written.rows as usize, live.len());
     assert_eq!(replayed, live);
@@ -54,45 +52,23 @@ fn replayed_log_equals_the_live_stream() {
 fn a_run_lands_in_the_hive_layout_with_a_manifest_and_no_temporary_files() {
     let p = prepare("tiny", "cola-on-promo");
     let dir = tempfile::tempdir().unwrap();
-    let variants = vec![
-        "baseline".into(),
-        "cola-on-promo".into(),
-        "same-as-baseline".into(),
-    ];
-    let mut ds = Dataset::open_for(
-        dir.path(),
-        "tiny",
-        &p.scenario.source_sha256,
-        variants.clone(),
-        OnScenarioChange::Refuse,
-    )
-    .unwrap();
+    let variants = vec!["baseline".into(), "cola-on-promo".into(), "same-as-baseline".into()];
+    let mut ds =
+        Dataset::open_for(dir.path(), "tiny", &p.scenario.source_sha256, variants.clone(), OnScenarioChange::Refuse)
+            .unwrap();
     let outcome = run_into(&mut ds, &p, 3, |_| {}).unwrap();
-    let log = dir
-        .path()
-        .join("events/variant=cola-on-promo/seed=3/part-0.parquet");
+    let log = dir.path().join("events/variant=cola-on-promo/seed=3/part-0.parquet");
     assert_eq!(outcome.log.path, log);
     assert_eq!(read_meta(&log).unwrap().variant, "cola-on-promo");
     let manifest = Dataset::read_manifest(dir.path()).unwrap().unwrap();
     assert_eq!(manifest.runs.len(), 1);
     assert_eq!(manifest.runs[0].rows, outcome.log.rows);
-    assert_eq!(
-        manifest.runs[0].sha256,
-        aisle::events::dataset::file_sha256(&log).unwrap()
-    );
-    let leftovers: Vec<_> = walk(dir.path())
-        .into_iter()
-        .filter(|p| p.file_name().unwrap().to_string_lossy().contains(".tmp"))
-        .collect();
+    assert_eq!(manifest.runs[0].sha256, aisle::events::dataset::file_sha256(&log).unwrap());
+    let leftovers: Vec<_> =
+        walk(dir.path()).into_iter().filter(|p| p.file_name().unwrap().to_string_lossy().contains(".tmp")).collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
     // A dataset of another version of the scenario is refused, not mixed.
-    let refused = Dataset::open_for(
-        dir.path(),
-        "tiny",
-        "0000",
-        variants,
-        OnScenarioChange::Refuse,
-    );
+    let refused = Dataset::open_for(dir.path(), "tiny", "0000", variants, OnScenarioChange::Refuse);
     assert!(refused.is_err());
 }
 
@@ -113,20 +89,12 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 fn an_unfinished_log_leaves_nothing_that_looks_complete() {
     let p = prepare("tiny", "baseline");
     let dir = tempfile::tempdir().unwrap();
-    let path = dir
-        .path()
-        .join("events/variant=baseline/seed=1/part-0.parquet");
-    let mut writer =
-        aisle::events::parquet::LogWriter::create(&path, &aisle::run::log_meta(&p, 1)).unwrap();
+    let path = dir.path().join("events/variant=baseline/seed=1/part-0.parquet");
+    let mut writer = aisle::events::parquet::LogWriter::create(&path, &aisle::run::log_meta(&p, 1)).unwrap();
     writer.send(simulate(&p, 1)).unwrap();
     drop(writer); // as if the run were interrupted before `finish`
-    assert!(
-        !path.exists(),
-        "a log that was never finished must not appear"
-    );
-    let stray: Vec<_> = walk(dir.path())
-        .into_iter()
-        .filter(|f| f.extension().is_some_and(|x| x == "parquet"))
-        .collect();
+    assert!(!path.exists(), "a log that was never finished must not appear");
+    let stray: Vec<_> =
+        walk(dir.path()).into_iter().filter(|f| f.extension().is_some_and(|x| x == "parquet")).collect();
     assert!(stray.is_empty(), "{stray:?}");
 }

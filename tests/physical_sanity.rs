@@ -24,16 +24,8 @@ fn check_prepared(name: &str, p: &aisle::Prepared, seed: u64) -> Vec<SimEvent> {
     let mut checkouts = 0;
     for e in &events {
         if let Some(prev) = last {
-            assert!(
-                e.seq > prev.seq,
-                "{name}: seq not strictly increasing at {}",
-                e.seq
-            );
-            assert!(
-                e.t_ms >= prev.t_ms,
-                "{name}: time goes back at seq {}",
-                e.seq
-            );
+            assert!(e.seq > prev.seq, "{name}: seq not strictly increasing at {}", e.seq);
+            assert!(e.t_ms >= prev.t_ms, "{name}: time goes back at seq {}", e.seq);
         }
         last = Some(e);
         let (x, y) = (e.x as f64, e.y as f64);
@@ -44,45 +36,25 @@ fn check_prepared(name: &str, p: &aisle::Prepared, seed: u64) -> Vec<SimEvent> {
         );
         for f in s.fixtures.iter().filter(|f| f.floor == e.floor) {
             let r = f.footprint();
-            let inside = x > r.min.x + 1e-3
-                && x < r.max.x - 1e-3
-                && y > r.min.y + 1e-3
-                && y < r.max.y - 1e-3;
+            let inside = x > r.min.x + 1e-3 && x < r.max.x - 1e-3 && y > r.min.y + 1e-3 && y < r.max.y - 1e-3;
             assert!(
                 !inside,
                 "{name}: shopper {} inside fixture `{}` at ({x}, {y}), event {:?}",
                 e.shopper, f.id, e.action
             );
         }
-        assert!(
-            !exits.contains_key(&e.shopper),
-            "{name}: shopper {} acts after leaving",
-            e.shopper
-        );
+        assert!(!exits.contains_key(&e.shopper), "{name}: shopper {} acts after leaving", e.shopper);
         if e.action != Action::Enter {
-            assert!(
-                enters.contains_key(&e.shopper),
-                "{name}: shopper {} acts before entering",
-                e.shopper
-            );
+            assert!(enters.contains_key(&e.shopper), "{name}: shopper {} acts before entering", e.shopper);
         }
         match e.action {
             Action::Enter => *enters.entry(e.shopper).or_default() += 1,
             Action::Exit => {
-                assert_eq!(
-                    enters.get(&e.shopper),
-                    Some(&1),
-                    "{name}: shopper {} exits without entering",
-                    e.shopper
-                );
+                assert_eq!(enters.get(&e.shopper), Some(&1), "{name}: shopper {} exits without entering", e.shopper);
                 *exits.entry(e.shopper).or_default() += 1;
             }
-            Action::Pick { amount_cents, .. } => {
-                *picked.entry(e.shopper).or_default() += amount_cents
-            }
-            Action::PutBack { amount_cents, .. } => {
-                *picked.entry(e.shopper).or_default() -= amount_cents
-            }
+            Action::Pick { amount_cents, .. } => *picked.entry(e.shopper).or_default() += amount_cents,
+            Action::PutBack { amount_cents, .. } => *picked.entry(e.shopper).or_default() -= amount_cents,
             Action::Checkout { amount_cents, .. } => {
                 checkouts += 1;
                 assert_eq!(
@@ -96,22 +68,12 @@ fn check_prepared(name: &str, p: &aisle::Prepared, seed: u64) -> Vec<SimEvent> {
         }
     }
     assert!(checkouts > 0, "{name}: nobody bought anything");
-    assert!(
-        enters.values().all(|&n| n == 1),
-        "{name}: someone entered twice"
-    );
+    assert!(enters.values().all(|&n| n == 1), "{name}: someone entered twice");
     for shopper in enters.keys() {
-        assert_eq!(
-            exits.get(shopper),
-            Some(&1),
-            "{name}: shopper {shopper} never left"
-        );
+        assert_eq!(exits.get(shopper), Some(&1), "{name}: shopper {shopper} never left");
     }
     let close = s.population.close_ms - s.population.open_ms + s.run.drain_ms;
-    assert!(
-        last.unwrap().t_ms <= close,
-        "{name}: the day ran past its end"
-    );
+    assert!(last.unwrap().t_ms <= close, "{name}: the day ran past its end");
     events
 }
 
@@ -133,11 +95,7 @@ fn every_shipped_scenario_and_variant_keeps_the_invariants() {
 #[test]
 fn shoppers_change_floors_only_by_connectors_and_escalators_run_one_way() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/two_floors.toml");
-    let p = aisle::prepare(
-        &aisle::scenario::ScenarioFile::read(&path).unwrap(),
-        "baseline",
-    )
-    .unwrap();
+    let p = aisle::prepare(&aisle::scenario::ScenarioFile::read(&path).unwrap(), "baseline").unwrap();
     let events = check_prepared("two_floors", &p, 3);
     // Per shopper: floor, position, and when the position last changed.
     let mut seen: HashMap<u32, (u8, f32, f32, u64)> = HashMap::new();
@@ -148,10 +106,7 @@ fn shoppers_change_floors_only_by_connectors_and_escalators_run_one_way() {
             let near = |x: f64| (e.x as f64 - x).abs() < 0.5 && (e.y as f64 - 7.5).abs() < 0.5;
             // Up only by the stairs at (11.5, 7.5); down by the stairs or the escalator at (0.5, 7.5).
             let (by_stairs, by_escalator) = (near(11.5), near(0.5));
-            assert!(
-                by_stairs || (e.floor == 0 && by_escalator),
-                "floor change away from a usable connector: {e:?}"
-            );
+            assert!(by_stairs || (e.floor == 0 && by_escalator), "floor change away from a usable connector: {e:?}");
             let takes = if by_stairs { 20_000 } else { 8_000 };
             // Positions are sampled once a second, so the ride is seen to within 1 s.
             assert!(

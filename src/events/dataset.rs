@@ -20,10 +20,7 @@ pub const FORMAT: &str = "aisle-dataset";
 #[derive(Debug, thiserror::Error)]
 pub enum DatasetError {
     #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{}: not a readable aisle manifest: {message}", path.display())]
     BadManifest { path: PathBuf, message: String },
     #[error(
@@ -31,12 +28,7 @@ pub enum DatasetError {
          write to another directory with --out, or pass --replace to discard the old runs",
         dir.display()
     )]
-    ScenarioChanged {
-        dir: PathBuf,
-        scenario: String,
-        old: String,
-        new: String,
-    },
+    ScenarioChanged { dir: PathBuf, scenario: String, old: String, new: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -120,28 +112,16 @@ impl Dataset {
                 OnScenarioChange::Replace => {
                     let events = dir.join("events");
                     if events.exists() {
-                        std::fs::remove_dir_all(&events).map_err(|source| DatasetError::Io {
-                            path: events,
-                            source,
-                        })?;
+                        std::fs::remove_dir_all(&events).map_err(|source| DatasetError::Io { path: events, source })?;
                     }
                     fresh
                 }
             },
-            Some(old) => Manifest {
-                runs: old.runs,
-                ..fresh
-            },
+            Some(old) => Manifest { runs: old.runs, ..fresh },
             None => fresh,
         };
-        std::fs::create_dir_all(dir).map_err(|source| DatasetError::Io {
-            path: dir.to_owned(),
-            source,
-        })?;
-        Ok(Dataset {
-            dir: dir.to_owned(),
-            manifest,
-        })
+        std::fs::create_dir_all(dir).map_err(|source| DatasetError::Io { path: dir.to_owned(), source })?;
+        Ok(Dataset { dir: dir.to_owned(), manifest })
     }
 
     /// Reads `dir/manifest.json`; `None` when there is none.
@@ -152,10 +132,8 @@ impl Dataset {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => return Err(DatasetError::Io { path, source }),
         };
-        let m: Manifest = serde_json::from_str(&text).map_err(|e| DatasetError::BadManifest {
-            path: path.clone(),
-            message: e.to_string(),
-        })?;
+        let m: Manifest = serde_json::from_str(&text)
+            .map_err(|e| DatasetError::BadManifest { path: path.clone(), message: e.to_string() })?;
         if m.format != FORMAT {
             return Err(DatasetError::BadManifest {
                 path,
@@ -168,13 +146,9 @@ impl Dataset {
     /// Records a finished run (replacing an earlier one of the same variant
     /// and seed) and rewrites the manifest atomically.
     pub fn record(&mut self, run: RunRecord) -> Result<(), DatasetError> {
-        self.manifest
-            .runs
-            .retain(|r| !(r.variant == run.variant && r.seed == run.seed));
+        self.manifest.runs.retain(|r| !(r.variant == run.variant && r.seed == run.seed));
         self.manifest.runs.push(run);
-        self.manifest
-            .runs
-            .sort_by(|a, b| (&a.variant, a.seed).cmp(&(&b.variant, b.seed)));
+        self.manifest.runs.sort_by(|a, b| (&a.variant, a.seed).cmp(&(&b.variant, b.seed)));
         let path = self.dir.join(MANIFEST);
         let json = serde_json::to_string_pretty(&self.manifest).expect("manifest serialises");
         write_atomic(&path, json.as_bytes()).map_err(|source| DatasetError::Io { path, source })
@@ -183,10 +157,7 @@ impl Dataset {
 
 /// Where a file is written before it is renamed to `path`.
 pub fn atomic_temp_path(path: &Path) -> PathBuf {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
 }
 

@@ -2,6 +2,7 @@
 //! dataset around it. Only this module knows the Parquet schema.
 
 pub mod dataset;
+pub mod metrics_table;
 pub mod parquet;
 
 /// Everything that happens in a run, one row of the event log.
@@ -98,18 +99,14 @@ impl Action {
 
     pub fn product(&self) -> Option<u32> {
         match *self {
-            Action::View { product }
-            | Action::Pick { product, .. }
-            | Action::PutBack { product, .. } => Some(product),
+            Action::View { product } | Action::Pick { product, .. } | Action::PutBack { product, .. } => Some(product),
             _ => None,
         }
     }
 
     pub fn lane(&self) -> Option<u16> {
         match *self {
-            Action::QueueJoin { lane }
-            | Action::Checkout { lane, .. }
-            | Action::Abandon { lane, .. } => Some(lane),
+            Action::QueueJoin { lane } | Action::Checkout { lane, .. } | Action::Abandon { lane, .. } => Some(lane),
             _ => None,
         }
     }

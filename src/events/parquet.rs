@@ -9,8 +9,7 @@ use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 use std::thread::JoinHandle;
 
 use arrow_array::builder::{
-    BooleanBuilder, Float32Builder, Int64Builder, UInt8Builder, UInt16Builder, UInt32Builder,
-    UInt64Builder,
+    BooleanBuilder, Float32Builder, Int64Builder, UInt8Builder, UInt16Builder, UInt32Builder, UInt64Builder,
 };
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type};
@@ -32,15 +31,9 @@ const BATCH_ROWS: usize = 64 * 1024;
 #[derive(Debug, thiserror::Error)]
 pub enum LogError {
     #[error("{}: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     #[error("{}: {source}", path.display())]
-    Parquet {
-        path: PathBuf,
-        source: parquet::errors::ParquetError,
-    },
+    Parquet { path: PathBuf, source: parquet::errors::ParquetError },
     #[error("{}: {message}", path.display())]
     Format { path: PathBuf, message: String },
     #[error("the event log writer thread stopped unexpectedly")]
@@ -87,16 +80,10 @@ impl LogMeta {
     }
 
     fn from_key_values(kv: &BTreeMap<String, String>) -> Result<LogMeta, String> {
-        let get = |k: &str| {
-            kv.get(k)
-                .cloned()
-                .ok_or_else(|| format!("missing metadata key `{k}`: not an aisle event log"))
-        };
-        let num = |k: &str| -> Result<u64, String> {
-            get(k)?
-                .parse()
-                .map_err(|_| format!("metadata `{k}` is not a number"))
-        };
+        let get =
+            |k: &str| kv.get(k).cloned().ok_or_else(|| format!("missing metadata key `{k}`: not an aisle event log"));
+        let num =
+            |k: &str| -> Result<u64, String> { get(k)?.parse().map_err(|_| format!("metadata `{k}` is not a number")) };
         let list = |k: &str| -> Result<Vec<String>, String> {
             serde_json::from_str(&get(k)?).map_err(|e| format!("metadata `{k}`: {e}"))
         };
@@ -155,35 +142,19 @@ impl LogWriter {
     pub fn create(path: &Path, meta: &LogMeta) -> Result<LogWriter, LogError> {
         let tmp = atomic_temp_path(path);
         if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|source| LogError::Io {
-                path: dir.to_owned(),
-                source,
-            })?;
+            std::fs::create_dir_all(dir).map_err(|source| LogError::Io { path: dir.to_owned(), source })?;
         }
-        let file = File::create(&tmp).map_err(|source| LogError::Io {
-            path: tmp.clone(),
-            source,
-        })?;
+        let file = File::create(&tmp).map_err(|source| LogError::Io { path: tmp.clone(), source })?;
         let props = writer_properties(meta);
-        let writer = ArrowWriter::try_new(file, schema(), Some(props)).map_err(|source| {
-            LogError::Parquet {
-                path: tmp.clone(),
-                source,
-            }
-        })?;
+        let writer = ArrowWriter::try_new(file, schema(), Some(props))
+            .map_err(|source| LogError::Parquet { path: tmp.clone(), source })?;
         let (sender, receiver) = sync_channel::<ToWriter>(8);
         let final_path = path.to_owned();
         let thread = std::thread::Builder::new()
             .name("aisle-log-writer".into())
             .spawn(move || write_loop(writer, receiver, tmp, final_path))
-            .map_err(|source| LogError::Io {
-                path: path.to_owned(),
-                source,
-            })?;
-        Ok(LogWriter {
-            sender: Some(sender),
-            thread: Some(thread),
-        })
+            .map_err(|source| LogError::Io { path: path.to_owned(), source })?;
+        Ok(LogWriter { sender: Some(sender), thread: Some(thread) })
     }
 
     /// Queues events (already in `seq` order) for writing.
@@ -225,9 +196,7 @@ impl Drop for LogWriter {
 
 fn writer_properties(meta: &LogMeta) -> WriterProperties {
     let mut props = WriterProperties::builder()
-        .set_compression(Compression::ZSTD(
-            ZstdLevel::try_new(1).expect("valid zstd level"),
-        ))
+        .set_compression(Compression::ZSTD(ZstdLevel::try_new(1).expect("valid zstd level")))
         .set_key_value_metadata(Some(meta.to_key_values()))
         .set_max_row_group_row_count(Some(1 << 20));
     // Monotone integer columns compress best as deltas.
@@ -257,10 +226,7 @@ fn write_loop(
     path: PathBuf,
 ) -> Result<WrittenLog, LogError> {
     let result = (|| {
-        let pq = |source| LogError::Parquet {
-            path: tmp.clone(),
-            source,
-        };
+        let pq = |source| LogError::Parquet { path: tmp.clone(), source };
         let mut pending: Vec<SimEvent> = Vec::with_capacity(BATCH_ROWS);
         let mut rows = 0u64;
         let mut finished = false;
@@ -287,21 +253,9 @@ fn write_loop(
             rows += pending.len() as u64;
         }
         let file = writer.into_inner().map_err(pq)?;
-        sync_and_rename(file, &tmp, &path).map_err(|source| LogError::Io {
-            path: path.clone(),
-            source,
-        })?;
-        let bytes = std::fs::metadata(&path)
-            .map_err(|source| LogError::Io {
-                path: path.clone(),
-                source,
-            })?
-            .len();
-        Ok(WrittenLog {
-            path: path.clone(),
-            rows,
-            bytes,
-        })
+        sync_and_rename(file, &tmp, &path).map_err(|source| LogError::Io { path: path.clone(), source })?;
+        let bytes = std::fs::metadata(&path).map_err(|source| LogError::Io { path: path.clone(), source })?.len();
+        Ok(WrittenLog { path: path.clone(), rows, bytes })
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
@@ -345,10 +299,7 @@ pub fn to_batch(events: &[SimEvent]) -> RecordBatch {
         Arc::new(t_ms.finish()),
         Arc::new(shopper.finish()),
         // Every kind is in the dictionary, in a fixed order, so batches agree.
-        Arc::new(DictionaryArray::new(
-            kind.finish(),
-            Arc::new(StringArray::from(KIND_NAMES.to_vec())),
-        )),
+        Arc::new(DictionaryArray::new(kind.finish(), Arc::new(StringArray::from(KIND_NAMES.to_vec())))),
         Arc::new(x.finish()),
         Arc::new(y.finish()),
         Arc::new(floor.finish()),
@@ -364,22 +315,13 @@ pub fn to_batch(events: &[SimEvent]) -> RecordBatch {
 
 /// Reads a log's metadata without its rows.
 pub fn read_meta(path: &Path) -> Result<LogMeta, LogError> {
-    let file = File::open(path).map_err(|source| LogError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
-    let builder =
-        ParquetRecordBatchReaderBuilder::try_new(file).map_err(|source| LogError::Parquet {
-            path: path.to_owned(),
-            source,
-        })?;
+    let file = File::open(path).map_err(|source| LogError::Io { path: path.to_owned(), source })?;
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
+        .map_err(|source| LogError::Parquet { path: path.to_owned(), source })?;
     meta_of(path, &builder)
 }
 
-fn meta_of(
-    path: &Path,
-    builder: &ParquetRecordBatchReaderBuilder<File>,
-) -> Result<LogMeta, LogError> {
+fn meta_of(path: &Path, builder: &ParquetRecordBatchReaderBuilder<File>) -> Result<LogMeta, LogError> {
     let kv: BTreeMap<String, String> = builder
         .metadata()
         .file_metadata()
@@ -388,10 +330,7 @@ fn meta_of(
         .flatten()
         .filter_map(|kv| Some((kv.key.clone(), kv.value.clone()?)))
         .collect();
-    let meta = LogMeta::from_key_values(&kv).map_err(|message| LogError::Format {
-        path: path.to_owned(),
-        message,
-    })?;
+    let meta = LogMeta::from_key_values(&kv).map_err(|message| LogError::Format { path: path.to_owned(), message })?;
     if meta.schema_version != SCHEMA_VERSION {
         return Err(LogError::Format {
             path: path.to_owned(),
@@ -406,27 +345,17 @@ fn meta_of(
 
 /// Reads a whole log back into events, calling `f` batch by batch.
 pub fn read_log_with(path: &Path, mut f: impl FnMut(&[SimEvent])) -> Result<LogMeta, LogError> {
-    let file = File::open(path).map_err(|source| LogError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
-    let pq = |source| LogError::Parquet {
-        path: path.to_owned(),
-        source,
-    };
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file)
-        .map_err(pq)?
-        .with_batch_size(BATCH_ROWS);
+    let file = File::open(path).map_err(|source| LogError::Io { path: path.to_owned(), source })?;
+    let pq = |source| LogError::Parquet { path: path.to_owned(), source };
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(pq)?.with_batch_size(BATCH_ROWS);
     let meta = meta_of(path, &builder)?;
     let mut row = 0usize;
     let mut events = Vec::with_capacity(BATCH_ROWS);
     for batch in builder.build().map_err(pq)? {
         let batch = batch.map_err(|e| pq(e.into()))?;
         events.clear();
-        decode_batch(&batch, row, &mut events).map_err(|message| LogError::Format {
-            path: path.to_owned(),
-            message,
-        })?;
+        decode_batch(&batch, row, &mut events)
+            .map_err(|message| LogError::Format { path: path.to_owned(), message })?;
         row += batch.num_rows();
         f(&events);
     }
@@ -440,122 +369,55 @@ pub fn read_log(path: &Path) -> Result<(LogMeta, Vec<SimEvent>), LogError> {
     Ok((meta, all))
 }
 
-fn decode_batch(
-    batch: &RecordBatch,
-    first_row: usize,
-    out: &mut Vec<SimEvent>,
-) -> Result<(), String> {
-    let col = |name: &str| {
-        batch
-            .column_by_name(name)
-            .ok_or_else(|| format!("column `{name}` is missing"))
-    };
-    let seq = col("seq")?
-        .as_primitive_opt::<UInt64Type>()
-        .ok_or("column `seq` is not u64")?;
-    let t_ms = col("t_ms")?
-        .as_primitive_opt::<UInt64Type>()
-        .ok_or("column `t_ms` is not u64")?;
-    let shopper = col("shopper")?
-        .as_primitive_opt::<UInt32Type>()
-        .ok_or("column `shopper` is not u32")?;
-    let kind = col("kind")?
-        .as_dictionary_opt::<UInt8Type>()
-        .ok_or("column `kind` is not a dictionary")?;
-    let kind_values = kind
-        .values()
-        .as_string_opt::<i32>()
-        .ok_or("column `kind` values are not strings")?;
-    let x = col("x")?
-        .as_primitive_opt::<Float32Type>()
-        .ok_or("column `x` is not f32")?;
-    let y = col("y")?
-        .as_primitive_opt::<Float32Type>()
-        .ok_or("column `y` is not f32")?;
-    let floor = col("floor")?
-        .as_primitive_opt::<UInt8Type>()
-        .ok_or("column `floor` is not u8")?;
-    let zone = col("zone")?
-        .as_primitive_opt::<UInt16Type>()
-        .ok_or("column `zone` is not u16")?;
-    let product = col("product")?
-        .as_primitive_opt::<UInt32Type>()
-        .ok_or("column `product` is not u32")?;
-    let lane = col("lane")?
-        .as_primitive_opt::<UInt16Type>()
-        .ok_or("column `lane` is not u16")?;
-    let qty = col("qty")?
-        .as_primitive_opt::<UInt16Type>()
-        .ok_or("column `qty` is not u16")?;
-    let amount = col("amount_cents")?
-        .as_primitive_opt::<Int64Type>()
-        .ok_or("column `amount_cents` is not i64")?;
-    let planned = col("planned")?
-        .as_boolean_opt()
-        .ok_or("column `planned` is not bool")?;
+fn decode_batch(batch: &RecordBatch, first_row: usize, out: &mut Vec<SimEvent>) -> Result<(), String> {
+    let col = |name: &str| batch.column_by_name(name).ok_or_else(|| format!("column `{name}` is missing"));
+    let seq = col("seq")?.as_primitive_opt::<UInt64Type>().ok_or("column `seq` is not u64")?;
+    let t_ms = col("t_ms")?.as_primitive_opt::<UInt64Type>().ok_or("column `t_ms` is not u64")?;
+    let shopper = col("shopper")?.as_primitive_opt::<UInt32Type>().ok_or("column `shopper` is not u32")?;
+    let kind = col("kind")?.as_dictionary_opt::<UInt8Type>().ok_or("column `kind` is not a dictionary")?;
+    let kind_values = kind.values().as_string_opt::<i32>().ok_or("column `kind` values are not strings")?;
+    let x = col("x")?.as_primitive_opt::<Float32Type>().ok_or("column `x` is not f32")?;
+    let y = col("y")?.as_primitive_opt::<Float32Type>().ok_or("column `y` is not f32")?;
+    let floor = col("floor")?.as_primitive_opt::<UInt8Type>().ok_or("column `floor` is not u8")?;
+    let zone = col("zone")?.as_primitive_opt::<UInt16Type>().ok_or("column `zone` is not u16")?;
+    let product = col("product")?.as_primitive_opt::<UInt32Type>().ok_or("column `product` is not u32")?;
+    let lane = col("lane")?.as_primitive_opt::<UInt16Type>().ok_or("column `lane` is not u16")?;
+    let qty = col("qty")?.as_primitive_opt::<UInt16Type>().ok_or("column `qty` is not u16")?;
+    let amount = col("amount_cents")?.as_primitive_opt::<Int64Type>().ok_or("column `amount_cents` is not i64")?;
+    let planned = col("planned")?.as_boolean_opt().ok_or("column `planned` is not bool")?;
     // Map dictionary entries to kind indices once per batch.
-    let kinds: Vec<Option<usize>> = (0..kind_values.len())
-        .map(|i| KIND_NAMES.iter().position(|k| *k == kind_values.value(i)))
-        .collect();
+    let kinds: Vec<Option<usize>> =
+        (0..kind_values.len()).map(|i| KIND_NAMES.iter().position(|k| *k == kind_values.value(i))).collect();
     let opt = |a: &dyn Array, i: usize| a.is_valid(i);
     for i in 0..batch.num_rows() {
         let row = first_row + i;
         let key = kind.keys().value(i) as usize;
         let Some(k) = kinds.get(key).copied().flatten() else {
-            return Err(format!(
-                "row {row}: unknown event kind `{}`",
-                kind_values.value(key)
-            ));
+            return Err(format!("row {row}: unknown event kind `{}`", kind_values.value(key)));
         };
         let need = |name: &str, ok: bool| {
-            if ok {
-                Ok(())
-            } else {
-                Err(format!(
-                    "row {row}: `{}` event without `{name}`",
-                    KIND_NAMES[k]
-                ))
-            }
+            if ok { Ok(()) } else { Err(format!("row {row}: `{}` event without `{name}`", KIND_NAMES[k])) }
         };
-        let product_v = || -> Result<u32, String> {
-            need("product", opt(product, i)).map(|_| product.value(i))
-        };
-        let lane_v =
-            || -> Result<u16, String> { need("lane", opt(lane, i)).map(|_| lane.value(i)) };
+        let product_v = || -> Result<u32, String> { need("product", opt(product, i)).map(|_| product.value(i)) };
+        let lane_v = || -> Result<u16, String> { need("lane", opt(lane, i)).map(|_| lane.value(i)) };
         let qty_v = || -> Result<u16, String> { need("qty", opt(qty, i)).map(|_| qty.value(i)) };
-        let amount_v = || -> Result<i64, String> {
-            need("amount_cents", opt(amount, i)).map(|_| amount.value(i))
-        };
+        let amount_v = || -> Result<i64, String> { need("amount_cents", opt(amount, i)).map(|_| amount.value(i)) };
         let action = match k {
             0 => Action::Enter,
             1 => Action::Move,
             2 => Action::ZoneEnter,
             3 => Action::ZoneExit,
-            4 => Action::View {
-                product: product_v()?,
-            },
+            4 => Action::View { product: product_v()? },
             5 => Action::Pick {
                 product: product_v()?,
                 qty: qty_v()?,
                 amount_cents: amount_v()?,
                 planned: need("planned", opt(planned, i)).map(|_| planned.value(i))?,
             },
-            6 => Action::PutBack {
-                product: product_v()?,
-                qty: qty_v()?,
-                amount_cents: amount_v()?,
-            },
+            6 => Action::PutBack { product: product_v()?, qty: qty_v()?, amount_cents: amount_v()? },
             7 => Action::QueueJoin { lane: lane_v()? },
-            8 => Action::Checkout {
-                lane: lane_v()?,
-                qty: qty_v()?,
-                amount_cents: amount_v()?,
-            },
-            9 => Action::Abandon {
-                lane: lane_v()?,
-                qty: qty_v()?,
-                amount_cents: amount_v()?,
-            },
+            8 => Action::Checkout { lane: lane_v()?, qty: qty_v()?, amount_cents: amount_v()? },
+            9 => Action::Abandon { lane: lane_v()?, qty: qty_v()?, amount_cents: amount_v()? },
             _ => Action::Exit,
         };
         out.push(SimEvent {

@@ -100,13 +100,7 @@ pub struct FlowFieldCache {
 
 impl FlowFieldCache {
     pub fn new(limit_bytes: u64) -> Self {
-        FlowFieldCache {
-            fields: HashMap::new(),
-            limit_bytes,
-            bytes: 0,
-            clock: 0,
-            computed: 0,
-        }
+        FlowFieldCache { fields: HashMap::new(), limit_bytes, bytes: 0, clock: 0, computed: 0 }
     }
 
     pub fn get(&mut self, store: &Store, target: CellId) -> FlowField {
@@ -120,12 +114,7 @@ impl FlowFieldCache {
         let size = (field.len() * 4) as u64;
         while self.bytes + size > self.limit_bytes && !self.fields.is_empty() {
             // Evict the least recently used; ties cannot occur (clock is unique).
-            let oldest = *self
-                .fields
-                .iter()
-                .min_by_key(|(_, (_, used))| *used)
-                .map(|(k, _)| k)
-                .expect("non-empty");
+            let oldest = *self.fields.iter().min_by_key(|(_, (_, used))| *used).map(|(k, _)| k).expect("non-empty");
             self.fields.remove(&oldest);
             self.bytes -= size;
         }
@@ -153,11 +142,7 @@ mod tests {
 
     fn tiny() -> Store {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
-        crate::prepare(&ScenarioFile::read(&path).unwrap(), "baseline")
-            .unwrap()
-            .store
-            .as_ref()
-            .clone()
+        crate::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap().store.as_ref().clone()
     }
 
     #[test]
@@ -169,11 +154,7 @@ mod tests {
         for (x, y, dx, dy) in [(6.1, 0.6, 20, 0), (10.1, 0.1, 4, 2), (11.1, 0.6, 0, 0)] {
             let c = store.cell_at(0, Point::new(x, y)).unwrap();
             let (long, short) = (dx.max(dy), dx.min(dy));
-            assert_eq!(
-                field[c as usize],
-                10 * (long - short) + 14 * short,
-                "from ({x}, {y})"
-            );
+            assert_eq!(field[c as usize], 10 * (long - short) + 14 * short, "from ({x}, {y})");
         }
     }
 
@@ -189,10 +170,7 @@ mod tests {
                 Step::Arrived => break,
                 Step::Walk(n) => {
                     assert!(store.is_walkable(n));
-                    assert!(
-                        field[n as usize] < field[cell as usize],
-                        "the field must fall"
-                    );
+                    assert!(field[n as usize] < field[cell as usize], "the field must fall");
                     cell = n;
                 }
                 other => panic!("unexpected {other:?}"),
@@ -216,10 +194,6 @@ mod tests {
         assert_eq!(cache.computed(), 10);
         let again = store.cell_at(0, Point::new(9.6, 0.6)).unwrap();
         cache.get(&store, again);
-        assert_eq!(
-            cache.computed(),
-            10,
-            "a recent field is served from the cache"
-        );
+        assert_eq!(cache.computed(), 10, "a recent field is served from the cache");
     }
 }

@@ -12,11 +12,7 @@ pub fn apply(base: &RawScenario, edits: &[RawEdit]) -> Result<RawScenario, Vec<S
             errors.push(format!("edit {} ({}): {e}", i + 1, edit.op()));
         }
     }
-    if errors.is_empty() {
-        Ok(s)
-    } else {
-        Err(errors)
-    }
+    if errors.is_empty() { Ok(s) } else { Err(errors) }
 }
 
 impl RawEdit {
@@ -37,32 +33,20 @@ impl RawEdit {
 
 fn apply_one(s: &mut RawScenario, edit: &RawEdit) -> Result<(), String> {
     let fixture = |s: &mut RawScenario, id: &str| -> Result<usize, String> {
-        s.fixtures
-            .iter()
-            .position(|f| f.id == id)
-            .ok_or_else(|| format!("no fixture `{id}`"))
+        s.fixtures.iter().position(|f| f.id == id).ok_or_else(|| format!("no fixture `{id}`"))
     };
     let product = |s: &RawScenario, id: &str| -> Result<usize, String> {
-        s.products
-            .iter()
-            .position(|p| p.id == id)
-            .ok_or_else(|| format!("no product `{id}`"))
+        s.products.iter().position(|p| p.id == id).ok_or_else(|| format!("no product `{id}`"))
     };
     let lane = |s: &mut RawScenario, id: &str| -> Result<usize, String> {
-        s.checkouts
-            .iter()
-            .position(|l| l.id == id)
-            .ok_or_else(|| format!("no checkout lane `{id}`"))
+        s.checkouts.iter().position(|l| l.id == id).ok_or_else(|| format!("no checkout lane `{id}`"))
     };
     match edit {
         RawEdit::MoveFixture { fixture: id, to } => {
             let i = fixture(s, id)?;
             s.fixtures[i].at = *to;
         }
-        RawEdit::RotateFixture {
-            fixture: id,
-            rotation,
-        } => {
+        RawEdit::RotateFixture { fixture: id, rotation } => {
             let i = fixture(s, id)?;
             s.fixtures[i].rotation = *rotation;
         }
@@ -76,13 +60,7 @@ fn apply_one(s: &mut RawScenario, edit: &RawEdit) -> Result<(), String> {
             }
             s.fixtures.push(f.clone());
         }
-        RawEdit::MoveProduct {
-            product: id,
-            fixture: to,
-            face,
-            level,
-            facings,
-        } => {
+        RawEdit::MoveProduct { product: id, fixture: to, face, level, facings } => {
             product(s, id)?;
             fixture(s, to)?;
             s.planogram.retain(|p| &p.product != id);

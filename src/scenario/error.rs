@@ -16,30 +16,15 @@ pub struct Problem {
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
     #[error("{}: cannot read the scenario file: {source}", path.display())]
-    Io {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Io { path: PathBuf, source: std::io::Error },
     /// The file is not valid TOML or a value has the wrong type or name.
     #[error("{}:{line}:{column}: {message}", path.display())]
-    Syntax {
-        path: PathBuf,
-        line: usize,
-        column: usize,
-        message: String,
-    },
+    Syntax { path: PathBuf, line: usize, column: usize, message: String },
     /// The file parses but describes an impossible or inconsistent store.
     #[error("{}", render_problems(path, problems))]
-    Invalid {
-        path: PathBuf,
-        problems: Vec<Problem>,
-    },
+    Invalid { path: PathBuf, problems: Vec<Problem> },
     #[error("{}: no variant `{variant}`; this scenario has: {}", path.display(), known.join(", "))]
-    UnknownVariant {
-        path: PathBuf,
-        variant: String,
-        known: Vec<String>,
-    },
+    UnknownVariant { path: PathBuf, variant: String, known: Vec<String> },
 }
 
 fn render_problems(path: &std::path::Path, problems: &[Problem]) -> String {
@@ -85,12 +70,7 @@ pub fn line_of(source: &str, key: &str, value: &str) -> Option<usize> {
     for (i, line) in source.lines().enumerate() {
         let trimmed = line.trim();
         if trimmed.starts_with('[') {
-            table = trimmed
-                .trim_start_matches('[')
-                .split(']')
-                .next()
-                .unwrap_or("")
-                .trim();
+            table = trimmed.trim_start_matches('[').split(']').next().unwrap_or("").trim();
             continue;
         }
         if section.is_some_and(|s| s != table) {
@@ -99,11 +79,7 @@ pub fn line_of(source: &str, key: &str, value: &str) -> Option<usize> {
         let Some(rest) = trimmed.strip_prefix(key) else {
             continue;
         };
-        if rest
-            .trim_start()
-            .strip_prefix('=')
-            .is_some_and(|r| r.trim_start().starts_with(&quoted))
-        {
+        if rest.trim_start().strip_prefix('=').is_some_and(|r| r.trim_start().starts_with(&quoted)) {
             return Some(i + 1);
         }
     }

@@ -28,10 +28,8 @@ pub struct ScenarioFile {
 
 impl ScenarioFile {
     pub fn read(path: &Path) -> Result<Self, ScenarioError> {
-        let source = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
+        let source =
+            std::fs::read_to_string(path).map_err(|source| ScenarioError::Io { path: path.to_owned(), source })?;
         Self::parse(path, source)
     }
 
@@ -39,20 +37,12 @@ impl ScenarioFile {
     pub fn parse(path: &Path, source: String) -> Result<Self, ScenarioError> {
         let syntax = |offset: usize, message: String| {
             let (line, column) = error::line_column(&source, offset);
-            ScenarioError::Syntax {
-                path: path.to_owned(),
-                line,
-                column,
-                message,
-            }
+            ScenarioError::Syntax { path: path.to_owned(), line, column, message }
         };
         let de = match toml::Deserializer::parse(&source) {
             Ok(de) => de,
             Err(e) => {
-                return Err(syntax(
-                    e.span().map_or(0, |s| s.start),
-                    e.message().trim().to_owned(),
-                ));
+                return Err(syntax(e.span().map_or(0, |s| s.start), e.message().trim().to_owned()));
             }
         };
         let raw: RawScenario = match serde_path_to_error::deserialize(de) {
@@ -61,42 +51,27 @@ impl ScenarioFile {
                 let field = e.path().to_string();
                 let inner = e.into_inner();
                 let message = inner.message().trim().to_owned();
-                let message = if field == "." {
-                    message
-                } else {
-                    format!("{field}: {message}")
-                };
+                let message = if field == "." { message } else { format!("{field}: {message}") };
                 return Err(syntax(inner.span().map_or(0, |s| s.start), message));
             }
         };
         let sha256 = hex(&Sha256::digest(source.as_bytes()));
-        Ok(ScenarioFile {
-            path: path.to_owned(),
-            source,
-            raw,
-            sha256,
-        })
+        Ok(ScenarioFile { path: path.to_owned(), source, raw, sha256 })
     }
 
     /// `baseline` followed by the variants in file order.
     pub fn variant_ids(&self) -> Vec<String> {
-        std::iter::once(BASELINE.to_owned())
-            .chain(self.raw.variants.iter().map(|v| v.id.clone()))
-            .collect()
+        std::iter::once(BASELINE.to_owned()).chain(self.raw.variants.iter().map(|v| v.id.clone())).collect()
     }
 
     /// The validated model of the base layout (`baseline`) or a variant.
     pub fn build(&self, variant: &str) -> Result<Scenario, ScenarioError> {
-        let invalid = |problems| ScenarioError::Invalid {
-            path: self.path.clone(),
-            problems,
-        };
+        let invalid = |problems| ScenarioError::Invalid { path: self.path.clone(), problems };
         if let Some(problems) = self.variant_list_problems() {
             return Err(invalid(problems));
         }
         if variant == BASELINE {
-            return validate::validate(&self.raw, &self.source, None, &self.sha256)
-                .map_err(invalid);
+            return validate::validate(&self.raw, &self.source, None, &self.sha256).map_err(invalid);
         }
         let Some(v) = self.raw.variants.iter().find(|v| v.id == variant) else {
             return Err(ScenarioError::UnknownVariant {
@@ -107,16 +82,7 @@ impl ScenarioFile {
         };
         let edited = edit::apply(&self.raw, &v.edits).map_err(|errors| {
             let line = error::line_of(&self.source, "variants.id", &v.id);
-            invalid(
-                errors
-                    .into_iter()
-                    .map(|message| Problem {
-                        variant: Some(v.id.clone()),
-                        line,
-                        message,
-                    })
-                    .collect(),
-            )
+            invalid(errors.into_iter().map(|message| Problem { variant: Some(v.id.clone()), line, message }).collect())
         })?;
         validate::validate(&edited, &self.source, Some(&v.id), &self.sha256).map_err(invalid)
     }

@@ -96,11 +96,7 @@ impl Fixture {
     /// The floor area the fixture occupies, after rotation.
     pub fn footprint(&self) -> Rect {
         let [w, d] = self.size;
-        if self.rotation % 2 == 0 {
-            Rect::centred(self.centre, w, d)
-        } else {
-            Rect::centred(self.centre, d, w)
-        }
+        if self.rotation % 2 == 0 { Rect::centred(self.centre, w, d) } else { Rect::centred(self.centre, d, w) }
     }
 
     /// Outward unit normal of a face, after rotation.
@@ -134,8 +130,7 @@ impl Fixture {
         let (tx, ty) = (-ny, nx);
         let half_len = self.face_length(face) / 2.0;
         let s = along - half_len;
-        self.centre
-            .offset(nx * half_depth + tx * s, ny * half_depth + ty * s)
+        self.centre.offset(nx * half_depth + tx * s, ny * half_depth + ty * s)
     }
 }
 
@@ -189,8 +184,7 @@ impl Lane {
     /// Where the `k`-th queue place is (0 = being served).
     pub fn place(&self, k: usize) -> Point {
         let k = k.min(self.queue_places as usize - 1) as f64 * QUEUE_SPACING_M;
-        self.service_point
-            .offset(self.queue_dir.0 * k, self.queue_dir.1 * k)
+        self.service_point.offset(self.queue_dir.0 * k, self.queue_dir.1 * k)
     }
 
     pub fn is_open_at(&self, clock_ms: u64) -> bool {
@@ -310,10 +304,7 @@ mod tests {
             let fp = g.footprint();
             assert_eq!((fp.width(), fp.depth()), (w, d), "rotation {rotation}");
             let n = g.face_normal(Face::Front);
-            assert!(
-                (n.0 - front.0).abs() < 1e-12 && (n.1 - front.1).abs() < 1e-12,
-                "rotation {rotation}: {n:?}"
-            );
+            assert!((n.0 - front.0).abs() < 1e-12 && (n.1 - front.1).abs() < 1e-12, "rotation {rotation}: {n:?}");
         }
     }
 

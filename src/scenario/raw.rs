@@ -445,10 +445,7 @@ pub enum RawEdit {
 
 /// The name a value has in the file (`wall_shelf`, `eye`, `front`), for messages.
 fn file_name<T: Serialize>(value: &T) -> String {
-    serde_json::to_value(value)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_default()
+    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
 macro_rules! display_as_in_file {
@@ -461,11 +458,4 @@ macro_rules! display_as_in_file {
     )*};
 }
 
-display_as_in_file!(
-    ConnectorKind,
-    FixtureKind,
-    ShelfLevel,
-    Face,
-    LaneKind,
-    Direction
-);
+display_as_in_file!(ConnectorKind, FixtureKind, ShelfLevel, Face, LaneKind, Direction);

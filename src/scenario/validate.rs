@@ -16,17 +16,9 @@ pub fn validate(
     variant: Option<&str>,
     source_sha256: &str,
 ) -> Result<Scenario, Vec<Problem>> {
-    let mut v = Validator {
-        source,
-        variant,
-        problems: Vec::new(),
-    };
+    let mut v = Validator { source, variant, problems: Vec::new() };
     let scenario = v.scenario(raw, source_sha256);
-    if v.problems.is_empty() {
-        Ok(scenario)
-    } else {
-        Err(v.problems)
-    }
+    if v.problems.is_empty() { Ok(scenario) } else { Err(v.problems) }
 }
 
 struct Validator<'a> {
@@ -35,22 +27,13 @@ struct Validator<'a> {
     problems: Vec<Problem>,
 }
 
-const SHELVED: [FixtureKind; 5] = [
-    FixtureKind::Gondola,
-    FixtureKind::WallShelf,
-    FixtureKind::Endcap,
-    FixtureKind::Freezer,
-    FixtureKind::Display,
-];
+const SHELVED: [FixtureKind; 5] =
+    [FixtureKind::Gondola, FixtureKind::WallShelf, FixtureKind::Endcap, FixtureKind::Freezer, FixtureKind::Display];
 
 impl Validator<'_> {
     fn problem(&mut self, anchor: Option<(&str, &str)>, message: String) {
         let line = anchor.and_then(|(key, id)| line_of(self.source, key, id));
-        self.problems.push(Problem {
-            variant: self.variant.map(str::to_owned),
-            line,
-            message,
-        });
+        self.problems.push(Problem { variant: self.variant.map(str::to_owned), line, message });
     }
 
     fn check(&mut self, ok: bool, anchor: Option<(&str, &str)>, message: impl FnOnce() -> String) {
@@ -69,21 +52,12 @@ impl Validator<'_> {
         let mut seen = HashSet::new();
         for id in ids {
             if !seen.insert(id) {
-                self.problem(
-                    Some((section_of(kind), id)),
-                    format!("{kind} id `{id}` is used more than once"),
-                );
+                self.problem(Some((section_of(kind), id)), format!("{kind} id `{id}` is used more than once"));
             }
         }
     }
 
-    fn floor_index(
-        &mut self,
-        floors: &[RawFloor],
-        floor: Option<&str>,
-        what: &str,
-        id: &str,
-    ) -> u8 {
+    fn floor_index(&mut self, floors: &[RawFloor], floor: Option<&str>, what: &str, id: &str) -> u8 {
         match floor {
             None => 0,
             Some(f) => match floors.iter().position(|x| x.id == f) {
@@ -131,66 +105,33 @@ impl Validator<'_> {
 
     fn store(&mut self, s: &RawStore) -> StoreSpec {
         let [w, d] = s.footprint;
-        self.check(
-            w > 0.0 && d > 0.0 && w.is_finite() && d.is_finite(),
-            None,
-            || format!("store.footprint must be two positive lengths in metres, got [{w}, {d}]"),
-        );
+        self.check(w > 0.0 && d > 0.0 && w.is_finite() && d.is_finite(), None, || {
+            format!("store.footprint must be two positive lengths in metres, got [{w}, {d}]")
+        });
         self.check((0.05..=2.0).contains(&s.cell), None, || {
-            format!(
-                "store.cell must be between 0.05 and 2 metres, got {}",
-                s.cell
-            )
+            format!("store.cell must be between 0.05 and 2 metres, got {}", s.cell)
         });
-        self.check(!s.floors.is_empty(), None, || {
-            "store.floors is empty: add at least one `[[store.floors]]`".into()
-        });
+        self.check(!s.floors.is_empty(), None, || "store.floors is empty: add at least one `[[store.floors]]`".into());
         self.check(s.floors.len() <= 16, None, || {
-            format!(
-                "store has {} floors; at most 16 are supported",
-                s.floors.len()
-            )
+            format!("store has {} floors; at most 16 are supported", s.floors.len())
         });
         self.unique("floor", s.floors.iter().map(|f| f.id.as_str()));
-        let floors = s
-            .floors
-            .iter()
-            .map(|f| Floor {
-                id: f.id.clone(),
-                elevation: f.elevation,
-            })
-            .collect();
+        let floors = s.floors.iter().map(|f| Floor { id: f.id.clone(), elevation: f.elevation }).collect();
         let mut connectors = Vec::new();
         for c in &s.connectors {
             let from = self.floor_index(&s.floors, Some(&c.from.floor), "connector", &c.id);
             let to = self.floor_index(&s.floors, Some(&c.to.floor), "connector", &c.id);
-            self.check(
-                c.traversal_s > 0.0,
-                Some(("store.connectors.id", &c.id)),
-                || {
-                    format!(
-                        "connector `{}` must take a positive traversal_s, got {}",
-                        c.id, c.traversal_s
-                    )
-                },
-            );
+            self.check(c.traversal_s > 0.0, Some(("store.connectors.id", &c.id)), || {
+                format!("connector `{}` must take a positive traversal_s, got {}", c.id, c.traversal_s)
+            });
             self.check(from != to, Some(("store.connectors.id", &c.id)), || {
-                format!(
-                    "connector `{}` joins floor `{}` to itself",
-                    c.id, c.from.floor
-                )
+                format!("connector `{}` joins floor `{}` to itself", c.id, c.from.floor)
             });
             connectors.push(Connector {
                 id: c.id.clone(),
                 kind: c.kind,
-                from: FloorPoint {
-                    floor: from,
-                    at: c.from.at.into(),
-                },
-                to: FloorPoint {
-                    floor: to,
-                    at: c.to.at.into(),
-                },
+                from: FloorPoint { floor: from, at: c.from.at.into() },
+                to: FloorPoint { floor: to, at: c.to.at.into() },
                 traversal_s: c.traversal_s,
                 one_way: c.one_way,
             });
@@ -202,20 +143,10 @@ impl Validator<'_> {
             .map(|wall| {
                 let floor = self.floor_index(&s.floors, Some(&wall.floor), "wall", &wall.floor);
                 let (a, b) = (Point::from(wall.from), Point::from(wall.to));
-                Wall {
-                    floor,
-                    footprint: Rect::from_corners(a, b).inflate(wall.thickness / 2.0),
-                }
+                Wall { floor, footprint: Rect::from_corners(a, b).inflate(wall.thickness / 2.0) }
             })
             .collect();
-        StoreSpec {
-            width: w,
-            depth: d,
-            cell: s.cell,
-            floors,
-            connectors,
-            walls,
-        }
+        StoreSpec { width: w, depth: d, cell: s.cell, floors, connectors, walls }
     }
 
     fn fixtures(&mut self, raw: &RawScenario, bounds: &Rect) -> Vec<Fixture> {
@@ -224,28 +155,16 @@ impl Validator<'_> {
         for f in &raw.fixtures {
             let anchor = Some(("fixtures.id", f.id.as_str()));
             let floor = self.floor_index(&raw.store.floors, f.floor.as_deref(), "fixture", &f.id);
-            self.check(
-                f.size[0] > 0.0 && f.size[1] > 0.0 && f.height > 0.0,
-                anchor,
-                || format!("fixture `{}` must have a positive size and height", f.id),
-            );
+            self.check(f.size[0] > 0.0 && f.size[1] > 0.0 && f.height > 0.0, anchor, || {
+                format!("fixture `{}` must have a positive size and height", f.id)
+            });
             self.check(f.rotation < 4, anchor, || {
-                format!(
-                    "fixture `{}` has rotation {}; use quarter turns 0, 1, 2 or 3",
-                    f.id, f.rotation
-                )
+                format!("fixture `{}` has rotation {}; use quarter turns 0, 1, 2 or 3", f.id, f.rotation)
             });
             let shelved = SHELVED.contains(&f.kind);
-            self.check(
-                !shelved || (!f.levels.is_empty() && !f.faces.is_empty()),
-                anchor,
-                || {
-                    format!(
-                        "fixture `{}` is a shelved {} but lists no `levels` or no `faces`",
-                        f.id, f.kind
-                    )
-                },
-            );
+            self.check(!shelved || (!f.levels.is_empty() && !f.faces.is_empty()), anchor, || {
+                format!("fixture `{}` is a shelved {} but lists no `levels` or no `faces`", f.id, f.kind)
+            });
             let fixture = Fixture {
                 id: f.id.clone(),
                 kind: f.kind,
@@ -267,13 +186,7 @@ impl Validator<'_> {
             for other in out.iter().filter(|o| o.floor == floor) {
                 let area = other.footprint().overlap_area(&fp);
                 if area > 1e-6 {
-                    self.problem(
-                        anchor,
-                        format!(
-                            "fixture `{}` overlaps fixture `{}` by {area:.2} m²",
-                            other.id, f.id
-                        ),
-                    );
+                    self.problem(anchor, format!("fixture `{}` overlaps fixture `{}` by {area:.2} m²", other.id, f.id));
                 }
             }
             out.push(fixture);
@@ -283,62 +196,39 @@ impl Validator<'_> {
 
     fn zones(&mut self, raw: &RawScenario) -> Vec<Zone> {
         self.unique("zone", raw.zones.iter().map(|z| z.id.as_str()));
-        self.check(raw.zones.len() < u16::MAX as usize, None, || {
-            "too many zones (at most 65534)".into()
-        });
+        self.check(raw.zones.len() < u16::MAX as usize, None, || "too many zones (at most 65534)".into());
         let mut out = Vec::new();
         for z in &raw.zones {
             let floor = self.floor_index(&raw.store.floors, z.floor.as_deref(), "zone", &z.id);
             let shape = match (&z.rect, &z.polygon) {
-                (Some([x0, y0, x1, y1]), None) => ZoneShape::Rect(Rect::from_corners(
-                    Point::new(*x0, *y0),
-                    Point::new(*x1, *y1),
-                )),
+                (Some([x0, y0, x1, y1]), None) => {
+                    ZoneShape::Rect(Rect::from_corners(Point::new(*x0, *y0), Point::new(*x1, *y1)))
+                }
                 (None, Some(poly)) if poly.len() >= 3 => {
                     ZoneShape::Polygon(poly.iter().map(|p| Point::from(*p)).collect())
                 }
                 (None, Some(poly)) => {
                     self.problem(
                         Some(("zones.id", &z.id)),
-                        format!(
-                            "zone `{}` polygon has {} corners; it needs at least 3",
-                            z.id,
-                            poly.len()
-                        ),
+                        format!("zone `{}` polygon has {} corners; it needs at least 3", z.id, poly.len()),
                     );
                     continue;
                 }
                 _ => {
                     self.problem(
                         Some(("zones.id", &z.id)),
-                        format!(
-                            "zone `{}` must give exactly one of `rect` or `polygon`",
-                            z.id
-                        ),
+                        format!("zone `{}` must give exactly one of `rect` or `polygon`", z.id),
                     );
                     continue;
                 }
             };
-            out.push(Zone {
-                id: z.id.clone(),
-                name: z.name.clone().unwrap_or_else(|| z.id.clone()),
-                floor,
-                shape,
-            });
+            out.push(Zone { id: z.id.clone(), name: z.name.clone().unwrap_or_else(|| z.id.clone()), floor, shape });
         }
         out
     }
 
-    fn portals(
-        &mut self,
-        raw: &RawScenario,
-        points: &[RawPoint],
-        what: &str,
-        bounds: &Rect,
-    ) -> Vec<Portal> {
-        self.check(!points.is_empty(), None, || {
-            format!("the store has no {what}: add a `[[{what}s]]` table")
-        });
+    fn portals(&mut self, raw: &RawScenario, points: &[RawPoint], what: &str, bounds: &Rect) -> Vec<Portal> {
+        self.check(!points.is_empty(), None, || format!("the store has no {what}: add a `[[{what}s]]` table"));
         self.unique(what, points.iter().map(|p| p.id.as_str()));
         points
             .iter()
@@ -346,16 +236,9 @@ impl Validator<'_> {
                 let floor = self.floor_index(&raw.store.floors, p.floor.as_deref(), what, &p.id);
                 let at = Point::from(p.at);
                 self.check(bounds.contains(at), Some((section_of(what), &p.id)), || {
-                    format!(
-                        "{what} `{}` at ({}, {}) is outside the store",
-                        p.id, at.x, at.y
-                    )
+                    format!("{what} `{}` at ({}, {}) is outside the store", p.id, at.x, at.y)
                 });
-                Portal {
-                    id: p.id.clone(),
-                    floor,
-                    at,
-                }
+                Portal { id: p.id.clone(), floor, at }
             })
             .collect()
     }
@@ -364,43 +247,23 @@ impl Validator<'_> {
         self.check(!raw.checkouts.is_empty(), None, || {
             "the store has no checkout lane: add a `[[checkouts]]` table".into()
         });
-        self.check(raw.checkouts.len() < u16::MAX as usize, None, || {
-            "too many checkout lanes".into()
-        });
+        self.check(raw.checkouts.len() < u16::MAX as usize, None, || "too many checkout lanes".into());
         self.unique("checkout", raw.checkouts.iter().map(|c| c.id.as_str()));
         let mut lanes = Vec::new();
         for c in &raw.checkouts {
             let anchor = Some(("checkouts.id", c.id.as_str()));
             let floor = self.floor_index(&raw.store.floors, c.floor.as_deref(), "checkout", &c.id);
             let s = &c.service;
-            self.check(
-                s.base_s >= 0.0 && s.per_item_s >= 0.0 && s.base_s + s.per_item_s > 0.0,
-                anchor,
-                || {
-                    format!(
-                        "checkout `{}` service times must be non-negative and not both zero",
-                        c.id
-                    )
-                },
-            );
+            self.check(s.base_s >= 0.0 && s.per_item_s >= 0.0 && s.base_s + s.per_item_s > 0.0, anchor, || {
+                format!("checkout `{}` service times must be non-negative and not both zero", c.id)
+            });
             self.check((0.0..=3.0).contains(&s.cv), anchor, || {
-                format!(
-                    "checkout `{}` service cv must be in [0, 3], got {}",
-                    c.id, s.cv
-                )
+                format!("checkout `{}` service cv must be in [0, 3], got {}", c.id, s.cv)
             });
-            self.check(c.queue_places >= 1, anchor, || {
-                format!("checkout `{}` needs at least one queue place", c.id)
-            });
-            let hours = c.hours.unwrap_or([
-                population.open_ms as f64 / 3.6e6,
-                population.close_ms as f64 / 3.6e6,
-            ]);
+            self.check(c.queue_places >= 1, anchor, || format!("checkout `{}` needs at least one queue place", c.id));
+            let hours = c.hours.unwrap_or([population.open_ms as f64 / 3.6e6, population.close_ms as f64 / 3.6e6]);
             self.check(hours[0] < hours[1] && hours[0] >= 0.0, anchor, || {
-                format!(
-                    "checkout `{}` hours [{}, {}] must run forwards",
-                    c.id, hours[0], hours[1]
-                )
+                format!("checkout `{}` hours [{}, {}] must run forwards", c.id, hours[0], hours[1])
             });
             let queue_dir = match c.queue {
                 Direction::North => (0.0, 1.0),
@@ -415,11 +278,7 @@ impl Validator<'_> {
                 service_point: c.at.into(),
                 queue_dir,
                 queue_places: c.queue_places.max(1),
-                service: ServiceModel {
-                    base_s: s.base_s,
-                    per_item_s: s.per_item_s,
-                    cv: s.cv,
-                },
+                service: ServiceModel { base_s: s.base_s, per_item_s: s.per_item_s, cv: s.cv },
                 hours_ms: (hours_to_ms(hours[0]), hours_to_ms(hours[1])),
                 open: c.open,
             });
@@ -447,16 +306,9 @@ impl Validator<'_> {
         self.unique("category", cats.iter().map(|c| c.id.as_str()));
         let mut out = Vec::new();
         for c in cats {
-            self.check(
-                c.list_weight >= 0.0 && c.list_weight.is_finite(),
-                Some(("categories.id", &c.id)),
-                || {
-                    format!(
-                        "category `{}` list_weight must be non-negative, got {}",
-                        c.id, c.list_weight
-                    )
-                },
-            );
+            self.check(c.list_weight >= 0.0 && c.list_weight.is_finite(), Some(("categories.id", &c.id)), || {
+                format!("category `{}` list_weight must be non-negative, got {}", c.id, c.list_weight)
+            });
             let colour = match c.colour.as_deref().map(parse_colour) {
                 None => palette(out.len()),
                 Some(Some(rgb)) => rgb,
@@ -478,21 +330,10 @@ impl Validator<'_> {
         out
     }
 
-    fn products(
-        &mut self,
-        raw: &RawScenario,
-        categories: &[Category],
-        fixtures: &[Fixture],
-    ) -> Vec<Product> {
-        self.check(!raw.products.is_empty(), None, || {
-            "the catalogue is empty: add `[[products]]`".into()
-        });
+    fn products(&mut self, raw: &RawScenario, categories: &[Category], fixtures: &[Fixture]) -> Vec<Product> {
+        self.check(!raw.products.is_empty(), None, || "the catalogue is empty: add `[[products]]`".into());
         self.unique("product", raw.products.iter().map(|p| p.id.as_str()));
-        let cat_index: HashMap<&str, usize> = categories
-            .iter()
-            .enumerate()
-            .map(|(i, c)| (c.id.as_str(), i))
-            .collect();
+        let cat_index: HashMap<&str, usize> = categories.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
         let mut products = Vec::new();
         let mut index = HashMap::new();
         for p in &raw.products {
@@ -502,19 +343,13 @@ impl Validator<'_> {
                 None => {
                     self.problem(
                         Some(anchor),
-                        format!(
-                            "product `{}` is in category `{}`, which is not in `[[categories]]`",
-                            p.id, p.category
-                        ),
+                        format!("product `{}` is in category `{}`, which is not in `[[categories]]`", p.id, p.category),
                     );
                     0
                 }
             };
             self.check(p.price >= 0.0 && p.price < 1e9, Some(anchor), || {
-                format!(
-                    "product `{}` price must be non-negative, got {}",
-                    p.id, p.price
-                )
+                format!("product `{}` price must be non-negative, got {}", p.id, p.price)
             });
             self.unit_interval(p.margin, &format!("product `{}` margin", p.id), anchor);
             self.unit_interval(p.appeal, &format!("product `{}` appeal", p.id), anchor);
@@ -536,11 +371,8 @@ impl Validator<'_> {
                 placements: Vec::new(),
             });
         }
-        let fixture_index: HashMap<&str, usize> = fixtures
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (f.id.as_str(), i))
-            .collect();
+        let fixture_index: HashMap<&str, usize> =
+            fixtures.iter().enumerate().map(|(i, f)| (f.id.as_str(), i)).collect();
         // Facings already used on each (fixture, face, level), in planogram order.
         let mut used: HashMap<(usize, Face, ShelfLevel), u32> = HashMap::new();
         // Products whose placement was rejected: saying they have no place would repeat it.
@@ -550,10 +382,7 @@ impl Validator<'_> {
             let Some(&pi) = index.get(pl.product.as_str()) else {
                 self.problem(
                     anchor,
-                    format!(
-                        "planogram places product `{}`, which is not in the catalogue",
-                        pl.product
-                    ),
+                    format!("planogram places product `{}`, which is not in the catalogue", pl.product),
                 );
                 continue;
             };
@@ -561,10 +390,7 @@ impl Validator<'_> {
                 misplaced.insert(pi);
                 self.problem(
                     anchor,
-                    format!(
-                        "product `{}` is placed on fixture `{}`, which does not exist",
-                        pl.product, pl.fixture
-                    ),
+                    format!("product `{}` is placed on fixture `{}`, which does not exist", pl.product, pl.fixture),
                 );
                 continue;
             };
@@ -586,10 +412,7 @@ impl Validator<'_> {
                 continue;
             }
             self.check(pl.facings >= 1, anchor, || {
-                format!(
-                    "product `{}` on fixture `{}` needs at least one facing",
-                    pl.product, pl.fixture
-                )
+                format!("product `{}` on fixture `{}` needs at least one facing", pl.product, pl.fixture)
             });
             let start = used.entry((fi, pl.face, pl.level)).or_default();
             let along = (*start as f64 + pl.facings as f64 / 2.0) * FACING_WIDTH_M;
@@ -619,16 +442,9 @@ impl Validator<'_> {
             });
         }
         for (i, p) in products.iter().enumerate() {
-            self.check(
-                !p.placements.is_empty() || misplaced.contains(&i),
-                Some(("products.id", &p.id)),
-                || {
-                    format!(
-                        "product `{}` has no place on any shelf: add it to `[[planogram]]`",
-                        p.id
-                    )
-                },
-            );
+            self.check(!p.placements.is_empty() || misplaced.contains(&i), Some(("products.id", &p.id)), || {
+                format!("product `{}` has no place on any shelf: add it to `[[planogram]]`", p.id)
+            });
         }
         self.check(categories.iter().any(|c| c.list_weight > 0.0), None, || {
             "every category has list_weight 0: shoppers would plan nothing".into()
@@ -637,43 +453,33 @@ impl Validator<'_> {
     }
 
     fn population(&mut self, p: &RawPopulation) -> Population {
-        self.check(
-            p.daily_visitors > 0.0 && p.daily_visitors <= 1e6,
-            None,
-            || {
-                format!(
-                    "population.daily_visitors must be between 1 and 1000000, got {}",
-                    p.daily_visitors
-                )
-            },
-        );
+        self.check(p.daily_visitors > 0.0 && p.daily_visitors <= 1e6, None, || {
+            format!("population.daily_visitors must be between 1 and 1000000, got {}", p.daily_visitors)
+        });
         let [open, close] = p.hours;
         let hours_ok = (0.0..24.0).contains(&open) && open < close && close <= 24.0;
-        self.check(hours_ok, None, || format!("population.hours [{open}, {close}] must be opening and closing hours within one day"));
-        let expected = if hours_ok {
-            (close - open).ceil() as usize
-        } else {
-            p.hourly_profile.len()
-        };
+        self.check(hours_ok, None, || {
+            format!("population.hours [{open}, {close}] must be opening and closing hours within one day")
+        });
+        let expected = if hours_ok { (close - open).ceil() as usize } else { p.hourly_profile.len() };
         self.check(p.hourly_profile.len() == expected, None, || {
-            format!("population.hourly_profile has {} values but the store is open for {expected} hours", p.hourly_profile.len())
+            format!(
+                "population.hourly_profile has {} values but the store is open for {expected} hours",
+                p.hourly_profile.len()
+            )
         });
         let total: f64 = p.hourly_profile.iter().sum();
-        self.check(
-            p.hourly_profile.iter().all(|w| *w >= 0.0) && total > 0.0,
-            None,
-            || "population.hourly_profile must be non-negative with a positive sum".into(),
-        );
+        self.check(p.hourly_profile.iter().all(|w| *w >= 0.0) && total > 0.0, None, || {
+            "population.hourly_profile must be non-negative with a positive sum".into()
+        });
         self.check(!p.segments.is_empty(), None, || {
             "population.segments is empty: add a `[[population.segments]]`".into()
         });
         self.unique("segment", p.segments.iter().map(|s| s.id.as_str()));
         let share_sum: f64 = p.segments.iter().map(|s| s.share).sum();
-        self.check(
-            (share_sum - 1.0).abs() < 1e-6 || p.segments.is_empty(),
-            None,
-            || format!("segment shares sum to {share_sum:.3}, not 1"),
-        );
+        self.check((share_sum - 1.0).abs() < 1e-6 || p.segments.is_empty(), None, || {
+            format!("segment shares sum to {share_sum:.3}, not 1")
+        });
         let segments = p
             .segments
             .iter()
@@ -684,12 +490,21 @@ impl Validator<'_> {
                 self.unit_interval(s.impulse, &name("impulse"), anchor);
                 self.unit_interval(s.browsing, &name("browsing"), anchor);
                 self.unit_interval(s.put_back, &name("put_back"), anchor);
-                self.check((1.0..=200.0).contains(&s.list_mean), Some(anchor), || format!("segment `{}` list_mean must be between 1 and 200, got {}", s.id, s.list_mean));
-                self.check((0.4..=2.5).contains(&s.speed_mean) && s.speed_sd >= 0.0, Some(anchor), || {
-                    format!("segment `{}` speed_mean must be between 0.4 and 2.5 m/s (and speed_sd ≥ 0), got {}", s.id, s.speed_mean)
+                self.check((1.0..=200.0).contains(&s.list_mean), Some(anchor), || {
+                    format!("segment `{}` list_mean must be between 1 and 200, got {}", s.id, s.list_mean)
                 });
-                self.check(s.patience_s > 0.0 && s.dwell_median_s > 0.0, Some(anchor), || format!("segment `{}` patience_s and dwell_median_s must be positive", s.id));
-                self.check(s.group_mean >= 1.0, Some(anchor), || format!("segment `{}` group_mean must be at least 1", s.id));
+                self.check((0.4..=2.5).contains(&s.speed_mean) && s.speed_sd >= 0.0, Some(anchor), || {
+                    format!(
+                        "segment `{}` speed_mean must be between 0.4 and 2.5 m/s (and speed_sd ≥ 0), got {}",
+                        s.id, s.speed_mean
+                    )
+                });
+                self.check(s.patience_s > 0.0 && s.dwell_median_s > 0.0, Some(anchor), || {
+                    format!("segment `{}` patience_s and dwell_median_s must be positive", s.id)
+                });
+                self.check(s.group_mean >= 1.0, Some(anchor), || {
+                    format!("segment `{}` group_mean must be at least 1", s.id)
+                });
                 Segment {
                     id: s.id.clone(),
                     share: s.share,
@@ -717,10 +532,7 @@ impl Validator<'_> {
 
     fn run(&mut self, r: &RawRun) -> RunSettings {
         self.check((0.01..=1.0).contains(&r.tick_s), None, || {
-            format!(
-                "run.tick_s must be between 0.01 and 1 second, got {}",
-                r.tick_s
-            )
+            format!("run.tick_s must be between 0.01 and 1 second, got {}", r.tick_s)
         });
         let tick_ms = (r.tick_s * 1000.0).round().max(1.0) as u64;
         let trace_ms = (r.trace_interval_s * 1000.0).round() as u64;
@@ -731,14 +543,9 @@ impl Validator<'_> {
             )
         });
         self.check((0.0..=24.0).contains(&r.drain_h), None, || {
-            format!(
-                "run.drain_h must be between 0 and 24 hours, got {}",
-                r.drain_h
-            )
+            format!("run.drain_h must be between 0 and 24 hours, got {}", r.drain_h)
         });
-        self.check(r.memory_limit_mib > 0.0, None, || {
-            "run.memory_limit_mib must be positive".into()
-        });
+        self.check(r.memory_limit_mib > 0.0, None, || "run.memory_limit_mib must be positive".into());
         RunSettings {
             tick_ms,
             trace_interval_ms: trace_ms.max(tick_ms),
@@ -781,11 +588,7 @@ fn palette(i: usize) -> [u8; 3] {
 }
 
 fn names<T: std::fmt::Display>(items: &[T]) -> String {
-    items
-        .iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
+    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }
 
 /// The anchor (`section.key`) under which ids of a kind are declared.

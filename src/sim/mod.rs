@@ -143,10 +143,7 @@ enum Activity {
 
 impl Shopper {
     fn basket_total(&self) -> (u16, i64) {
-        (
-            self.basket.len() as u16,
-            self.basket.iter().map(|(_, c)| c).sum(),
-        )
+        (self.basket.len() as u16, self.basket.iter().map(|(_, c)| c).sum())
     }
 }
 
@@ -182,56 +179,31 @@ impl Simulation {
                     .filter(|(_, p)| p.category == c)
                     .map(|(i, _)| i as u32)
                     .collect();
-                let weights = ids
-                    .iter()
-                    .map(|&i| scenario.products[i as usize].popularity)
-                    .collect();
+                let weights = ids.iter().map(|&i| scenario.products[i as usize].popularity).collect();
                 (ids, weights)
             })
             .collect();
         let lane_tails = scenario
             .lanes
             .iter()
-            .map(|l| {
-                store
-                    .cell_at(l.floor, l.place(l.queue_places as usize - 1))
-                    .expect("validated queue line")
-            })
+            .map(|l| store.cell_at(l.floor, l.place(l.queue_places as usize - 1)).expect("validated queue line"))
             .collect();
         let close_ms = scenario.population.close_ms - scenario.population.open_ms;
         let end_ms = close_ms + scenario.run.drain_ms;
         let mut world = World::new();
         world.insert_resource(Nav(FlowFieldCache::new(scenario.run.memory_limit_bytes)));
-        world.insert_resource(Lanes(
-            (0..scenario.lanes.len())
-                .map(|_| LaneState::default())
-                .collect(),
-        ));
-        world.insert_resource(World0 {
-            scenario,
-            store,
-            streams,
-            category_products,
-            category_weights,
-            lane_tails,
-        });
+        world.insert_resource(Lanes((0..scenario.lanes.len()).map(|_| LaneState::default()).collect()));
+        world.insert_resource(World0 { scenario, store, streams, category_products, category_weights, lane_tails });
         world.insert_resource(Clock::default());
         world.insert_resource(Arrivals { times_ms, next: 0 });
         world.insert_resource(Outbox::default());
         world.insert_resource(Census::default());
         let mut schedule = Schedule::default();
         schedule.set_executor(SingleThreadedExecutor::new());
-        schedule.set_build_settings(ScheduleBuildSettings {
-            ambiguity_detection: LogLevel::Error,
-            ..Default::default()
-        });
+        schedule
+            .set_build_settings(ScheduleBuildSettings { ambiguity_detection: LogLevel::Error, ..Default::default() });
         schedule.add_systems((arrive, decide, walk, shelf, checkout, trace, close_tick).chain());
-        Simulation {
-            world,
-            schedule,
-            end_ms,
-            close_ms,
-        }
+        Simulation { world, schedule, end_ms, close_ms }
     }
 
     /// Advances one tick; returns `false` once everyone has left after closing.
@@ -251,9 +223,7 @@ impl Simulation {
         let clock = self.world.resource::<Clock>();
         let census = self.world.resource::<Census>();
         let arrivals = self.world.resource::<Arrivals>();
-        clock.t_ms >= self.close_ms
-            && census.in_store == 0
-            && arrivals.next == arrivals.times_ms.len()
+        clock.t_ms >= self.close_ms && census.in_store == 0 && arrivals.next == arrivals.times_ms.len()
     }
 
     /// At the hard end of the run, whoever is still inside leaves at once;
@@ -270,15 +240,7 @@ impl Simulation {
             let mut out = Outbox::default();
             if let Activity::Queued { lane, .. } | Activity::Served { lane } = s.activity {
                 let (qty, amount_cents) = s.basket_total();
-                out.emit(
-                    t,
-                    &s,
-                    Action::Abandon {
-                        lane,
-                        qty,
-                        amount_cents,
-                    },
-                );
+                out.emit(t, &s, Action::Abandon { lane, qty, amount_cents });
             }
             if s.zone.is_some() {
                 out.emit(t, &s, Action::ZoneExit);
@@ -322,11 +284,7 @@ impl Simulation {
 
     /// Runs to the end, handing events to `sink` in chunks and reporting
     /// progress about once per simulated minute.
-    pub fn run_to_end(
-        &mut self,
-        mut sink: impl FnMut(&mut Vec<SimEvent>),
-        mut progress: impl FnMut(SimProgress),
-    ) {
+    pub fn run_to_end(&mut self, mut sink: impl FnMut(&mut Vec<SimEvent>), mut progress: impl FnMut(SimProgress)) {
         let mut buf = Vec::new();
         let report_every = (60_000 / self.world.resource::<World0>().scenario.run.tick_ms).max(1);
         let mut ticks = 0u64;
@@ -354,11 +312,7 @@ impl Simulation {
 fn arrival_times(s: &Scenario, rng: &mut ChaCha8Rng) -> Vec<u64> {
     let p = &s.population;
     let open_ms = p.close_ms - p.open_ms;
-    let rates: Vec<f64> = p
-        .hourly_profile
-        .iter()
-        .map(|w| w * p.daily_visitors / 3_600_000.0)
-        .collect();
+    let rates: Vec<f64> = p.hourly_profile.iter().map(|w| w * p.daily_visitors / 3_600_000.0).collect();
     let peak = rates.iter().cloned().fold(0.0, f64::max);
     if peak <= 0.0 {
         return Vec::new();
@@ -388,23 +342,15 @@ fn arrive(
     mut out: ResMut<Outbox>,
 ) {
     let s = &w.scenario;
-    while arrivals.next < arrivals.times_ms.len() && arrivals.times_ms[arrivals.next] <= clock.t_ms
-    {
+    while arrivals.next < arrivals.times_ms.len() && arrivals.times_ms[arrivals.next] <= clock.t_ms {
         let index = arrivals.next as u32;
         arrivals.next += 1;
         let mut traits = w.streams.stream(index, Purpose::Traits);
         let segment = pick_weighted(&mut traits, s.population.segments.iter().map(|g| g.share));
         let seg = &s.population.segments[segment];
-        let speed = Normal::new(seg.speed_mean, seg.speed_sd)
-            .expect("validated")
-            .sample(&mut traits)
-            .clamp(0.4, 2.0);
+        let speed = Normal::new(seg.speed_mean, seg.speed_sd).expect("validated").sample(&mut traits).clamp(0.4, 2.0);
         let entrance = traits.random_range(0..s.entrances.len());
-        let list = draw_list(
-            &w,
-            seg.list_mean,
-            &mut w.streams.stream(index, Purpose::List),
-        );
+        let list = draw_list(&w, seg.list_mean, &mut w.streams.stream(index, Purpose::List));
         let cell = w.store.entrances[entrance];
         let shopper = Shopper {
             index,
@@ -436,11 +382,7 @@ fn arrive(
 /// A shopping list: 1 + Poisson(mean − 1) distinct products, each from a
 /// category drawn by list weight, then a product by popularity.
 fn draw_list(w: &World0, mean: f64, rng: &mut ChaCha8Rng) -> Vec<u32> {
-    let extra = if mean > 1.0 {
-        Poisson::new(mean - 1.0).expect("validated").sample(rng) as usize
-    } else {
-        0
-    };
+    let extra = if mean > 1.0 { Poisson::new(mean - 1.0).expect("validated").sample(rng) as usize } else { 0 };
     let size = (1 + extra).min(w.scenario.products.len());
     let mut list = Vec::with_capacity(size);
     let mut attempts = 0;
@@ -502,11 +444,7 @@ fn decide(
         if let Some((_, li, stand, field)) = best {
             let product = s.list.remove(li);
             let point = stand_point(&w, store, product, stand);
-            s.route = Some(Route {
-                field,
-                goal: stand,
-                point,
-            });
+            s.route = Some(Route { field, goal: stand, point });
             s.activity = Activity::ToShelf { product };
             continue;
         }
@@ -517,11 +455,8 @@ fn decide(
             let lane = choose_lane(&w, &mut nav.0, &lanes, &s, clock.t_ms);
             let tail = w.lane_tails[lane];
             let l = &w.scenario.lanes[lane];
-            s.route = Some(Route {
-                field: nav.0.get(store, tail),
-                goal: tail,
-                point: l.place(l.queue_places as usize - 1),
-            });
+            s.route =
+                Some(Route { field: nav.0.get(store, tail), goal: tail, point: l.place(l.queue_places as usize - 1) });
             s.activity = Activity::ToLane { lane: lane as u16 };
         }
     }
@@ -534,9 +469,7 @@ fn stand_point(w: &World0, store: &Store, product: u32, stand: CellId) -> Point 
     p.placements
         .iter()
         .map(|pl| pl.stand)
-        .find(|pt| {
-            store.cell_at(w.scenario.fixtures[p.placements[0].fixture].floor, *pt) == Some(stand)
-        })
+        .find(|pt| store.cell_at(w.scenario.fixtures[p.placements[0].fixture].floor, *pt) == Some(stand))
         .unwrap_or_else(|| store.centre(stand).1)
 }
 
@@ -548,57 +481,27 @@ fn head_for_exit(w: &World0, nav: &mut FlowFieldCache, s: &mut Shopper) {
         .map(|&x| (nav.get(&w.store, x), x))
         .min_by_key(|(f, _)| f[s.cell as usize])
         .expect("validated: at least one exit");
-    let exit = w
-        .store
-        .exits
-        .iter()
-        .position(|&x| x == goal)
-        .expect("exit cell");
-    s.route = Some(Route {
-        field,
-        goal,
-        point: w.scenario.exits[exit].at,
-    });
+    let exit = w.store.exits.iter().position(|&x| x == goal).expect("exit cell");
+    s.route = Some(Route { field, goal, point: w.scenario.exits[exit].at });
     s.activity = Activity::ToExit;
 }
 
 /// The open lane with the least expected time to be served: the walk there
 /// plus the work already queued at it.
-fn choose_lane(
-    w: &World0,
-    nav: &mut FlowFieldCache,
-    lanes: &Lanes,
-    s: &Shopper,
-    t_ms: u64,
-) -> usize {
+fn choose_lane(w: &World0, nav: &mut FlowFieldCache, lanes: &Lanes, s: &Shopper, t_ms: u64) -> usize {
     let sc = &w.scenario;
     let close = sc.population.close_ms;
     // After closing, the lanes open at closing time serve the last shoppers.
     let clock = (sc.population.open_ms + t_ms).min(close.saturating_sub(1));
-    let open: Vec<usize> = (0..sc.lanes.len())
-        .filter(|&i| sc.lanes[i].is_open_at(clock))
-        .collect();
-    let candidates = if open.is_empty() {
-        (0..sc.lanes.len()).filter(|&i| sc.lanes[i].open).collect()
-    } else {
-        open
-    };
-    let candidates = if candidates.is_empty() {
-        (0..sc.lanes.len()).collect::<Vec<_>>()
-    } else {
-        candidates
-    };
+    let open: Vec<usize> = (0..sc.lanes.len()).filter(|&i| sc.lanes[i].is_open_at(clock)).collect();
+    let candidates = if open.is_empty() { (0..sc.lanes.len()).filter(|&i| sc.lanes[i].open).collect() } else { open };
+    let candidates = if candidates.is_empty() { (0..sc.lanes.len()).collect::<Vec<_>>() } else { candidates };
     let mut best = (f64::INFINITY, candidates[0]);
     for i in candidates {
         let lane = &sc.lanes[i];
         let state = &lanes.0[i];
-        let queued: f64 = state
-            .queue
-            .iter()
-            .map(|(_, items)| lane.service.mean_s(*items))
-            .sum();
-        let walk_m =
-            nav.get(&w.store, w.lane_tails[i])[s.cell as usize] as f64 / 10.0 * w.store.cell;
+        let queued: f64 = state.queue.iter().map(|(_, items)| lane.service.mean_s(*items)).sum();
+        let walk_m = nav.get(&w.store, w.lane_tails[i])[s.cell as usize] as f64 / 10.0 * w.store.cell;
         let wait = queued + state.serving_s + walk_m / s.speed;
         if wait < best.0 {
             best = (wait, i);
@@ -642,10 +545,7 @@ fn advance(store: &Store, s: &mut Shopper, mut budget: f64) -> Moved {
             }
         } else {
             let f = budget / d;
-            s.pos = Point::new(
-                s.pos.x + (target.x - s.pos.x) * f,
-                s.pos.y + (target.y - s.pos.y) * f,
-            );
+            s.pos = Point::new(s.pos.x + (target.x - s.pos.x) * f, s.pos.y + (target.y - s.pos.y) * f);
             s.cell = store.cell_at(s.floor, s.pos).expect("on the grid");
             return Moved::Walking;
         }
@@ -700,10 +600,7 @@ fn walk(
             s.riding = None;
             update_zone(store, &mut out, t, &mut s);
         }
-        if !matches!(
-            s.activity,
-            Activity::ToShelf { .. } | Activity::ToLane { .. } | Activity::ToExit
-        ) {
+        if !matches!(s.activity, Activity::ToShelf { .. } | Activity::ToLane { .. } | Activity::ToExit) {
             continue;
         }
         let budget = s.speed * dt;
@@ -713,15 +610,8 @@ fn walk(
             Moved::Walking => {}
             Moved::Ride(i) => {
                 let link = store.connectors[i];
-                let to = if link.from == s.cell {
-                    link.to
-                } else {
-                    link.from
-                };
-                s.riding = Some(Ride {
-                    until_ms: t + link.traversal_ms,
-                    to,
-                });
+                let to = if link.from == s.cell { link.to } else { link.from };
+                s.riding = Some(Ride { until_ms: t + link.traversal_ms, to });
             }
             Moved::Arrived => {
                 s.route = None;
@@ -732,10 +622,7 @@ fn walk(
                             .expect("validated")
                             .sample(&mut s.shelf_rng);
                         out.emit(t, &s, Action::View { product });
-                        s.activity = Activity::AtShelf {
-                            product,
-                            until_ms: t + (dwell * 1000.0) as u64,
-                        };
+                        s.activity = Activity::AtShelf { product, until_ms: t + (dwell * 1000.0) as u64 };
                     }
                     Activity::ToLane { lane } => {
                         out.emit(t, &s, Action::QueueJoin { lane });
@@ -759,12 +646,7 @@ fn walk(
     }
 }
 
-fn shelf(
-    w: Res<World0>,
-    clock: Res<Clock>,
-    mut out: ResMut<Outbox>,
-    mut shoppers: Query<&mut Shopper>,
-) {
+fn shelf(w: Res<World0>, clock: Res<Clock>, mut out: ResMut<Outbox>, mut shoppers: Query<&mut Shopper>) {
     let t = clock.t_ms;
     for mut s in &mut shoppers {
         let Activity::AtShelf { product, until_ms } = s.activity else {
@@ -774,27 +656,10 @@ fn shelf(
             continue;
         }
         let price = w.scenario.products[product as usize].price_cents;
-        out.emit(
-            t,
-            &s,
-            Action::Pick {
-                product,
-                qty: 1,
-                amount_cents: price,
-                planned: true,
-            },
-        );
+        out.emit(t, &s, Action::Pick { product, qty: 1, amount_cents: price, planned: true });
         let put_back = w.scenario.population.segments[s.segment].put_back;
         if s.shelf_rng.random::<f64>() < put_back {
-            out.emit(
-                t,
-                &s,
-                Action::PutBack {
-                    product,
-                    qty: 1,
-                    amount_cents: price,
-                },
-            );
+            out.emit(t, &s, Action::PutBack { product, qty: 1, amount_cents: price });
         } else {
             s.basket.push((product, price));
         }
@@ -822,15 +687,7 @@ fn checkout(
             state.serving_s = 0.0;
             let mut s = shoppers.get_mut(e).expect("served shopper exists");
             let (qty, amount_cents) = s.basket_total();
-            out.emit(
-                t,
-                &s,
-                Action::Checkout {
-                    lane: li as u16,
-                    qty,
-                    amount_cents,
-                },
-            );
+            out.emit(t, &s, Action::Checkout { lane: li as u16, qty, amount_cents });
             head_for_exit(&w, &mut nav.0, &mut s);
         }
         // Reneging: a waiting shopper out of patience leaves the basket.
@@ -838,20 +695,10 @@ fn checkout(
         while k < state.queue.len() {
             let (e, _) = state.queue[k];
             let mut s = shoppers.get_mut(e).expect("queued shopper exists");
-            let Activity::Queued { since_ms, .. } = s.activity else {
-                unreachable!("queue holds queued shoppers")
-            };
+            let Activity::Queued { since_ms, .. } = s.activity else { unreachable!("queue holds queued shoppers") };
             if t.saturating_sub(since_ms) > s.patience_ms {
                 let (qty, amount_cents) = s.basket_total();
-                out.emit(
-                    t,
-                    &s,
-                    Action::Abandon {
-                        lane: li as u16,
-                        qty,
-                        amount_cents,
-                    },
-                );
+                out.emit(t, &s, Action::Abandon { lane: li as u16, qty, amount_cents });
                 s.basket.clear();
                 head_for_exit(&w, &mut nav.0, &mut s);
                 state.queue.remove(k);
@@ -871,15 +718,9 @@ fn checkout(
             s.pos = if d <= step {
                 target
             } else {
-                s.pos.offset(
-                    (target.x - s.pos.x) * step / d,
-                    (target.y - s.pos.y) * step / d,
-                )
+                s.pos.offset((target.x - s.pos.x) * step / d, (target.y - s.pos.y) * step / d)
             };
-            s.cell = w
-                .store
-                .cell_at(s.floor, s.pos)
-                .expect("queue line is walkable");
+            s.cell = w.store.cell_at(s.floor, s.pos).expect("queue line is walkable");
             update_zone(&w.store, &mut out, t, &mut s);
             if front_free && s.pos == lane.place(0) {
                 let mean = lane.service.mean_s(items);
@@ -903,9 +744,7 @@ fn service_time(mean: f64, cv: f64, rng: &mut ChaCha8Rng) -> f64 {
         return mean.max(0.0);
     }
     let sigma2 = (1.0 + cv * cv).ln();
-    LogNormal::new(mean.ln() - sigma2 / 2.0, sigma2.sqrt())
-        .expect("finite parameters")
-        .sample(rng)
+    LogNormal::new(mean.ln() - sigma2 / 2.0, sigma2.sqrt()).expect("finite parameters").sample(rng)
 }
 
 fn trace(w: Res<World0>, clock: Res<Clock>, mut out: ResMut<Outbox>, shoppers: Query<&Shopper>) {

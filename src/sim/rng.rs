@@ -35,9 +35,7 @@ impl Streams {
         let mut h = Sha256::new();
         h.update(b"aisle.run-seed.v1");
         h.update(seed.to_le_bytes());
-        Streams {
-            key: h.finalize().into(),
-        }
+        Streams { key: h.finalize().into() }
     }
 
     pub fn stream(&self, shopper: u32, purpose: Purpose) -> ChaCha8Rng {

@@ -101,62 +101,41 @@ impl Store {
         }
         for id in 0..cells as CellId {
             let (floor, centre) = store.centre(id);
-            if let Some(z) = s
-                .zones
-                .iter()
-                .position(|z| z.floor == floor && z.contains(centre))
-            {
+            if let Some(z) = s.zones.iter().position(|z| z.floor == floor && z.contains(centre)) {
                 store.zone[id as usize] = z as u16;
             }
         }
         let mut problems = Vec::new();
-        let mut on_floor = |store: &Store,
-                            floor: u8,
-                            at: Point,
-                            anchor: (&'static str, &str),
-                            what: String| {
-            match store.cell_at(floor, at).filter(|c| store.is_walkable(*c)) {
-                Some(c) => c,
-                None => {
-                    problems.push(GeometryProblem {
-                        anchor: Some((anchor.0, anchor.1.to_owned())),
-                        message: format!("{what} at ({}, {}) is not on walkable floor (inside a fixture or wall, or outside the store)", at.x, at.y),
-                    });
-                    0
-                }
+        let mut on_floor = |store: &Store, floor: u8, at: Point, anchor: (&'static str, &str), what: String| match store
+            .cell_at(floor, at)
+            .filter(|c| store.is_walkable(*c))
+        {
+            Some(c) => c,
+            None => {
+                problems.push(GeometryProblem {
+                    anchor: Some((anchor.0, anchor.1.to_owned())),
+                    message: format!(
+                        "{what} at ({}, {}) is not on walkable floor (inside a fixture or wall, or outside the store)",
+                        at.x, at.y
+                    ),
+                });
+                0
             }
         };
         store.entrances = s
             .entrances
             .iter()
-            .map(|e| {
-                on_floor(
-                    &store,
-                    e.floor,
-                    e.at,
-                    ("entrances.id", &e.id),
-                    format!("entrance `{}`", e.id),
-                )
-            })
+            .map(|e| on_floor(&store, e.floor, e.at, ("entrances.id", &e.id), format!("entrance `{}`", e.id)))
             .collect();
         store.exits = s
             .exits
             .iter()
-            .map(|e| {
-                on_floor(
-                    &store,
-                    e.floor,
-                    e.at,
-                    ("exits.id", &e.id),
-                    format!("exit `{}`", e.id),
-                )
-            })
+            .map(|e| on_floor(&store, e.floor, e.at, ("exits.id", &e.id), format!("exit `{}`", e.id)))
             .collect();
         for lane in &s.lanes {
             // The whole queue line must be walkable: queued shoppers walk along it.
             let tail = lane.place(lane.queue_places as usize - 1);
-            let steps =
-                ((lane.service_point.distance(tail) / (spec.cell / 2.0)).ceil() as usize).max(1);
+            let steps = ((lane.service_point.distance(tail) / (spec.cell / 2.0)).ceil() as usize).max(1);
             let mut cell = on_floor(
                 &store,
                 lane.floor,
@@ -170,10 +149,7 @@ impl Store {
                     lane.service_point.x + (tail.x - lane.service_point.x) * t,
                     lane.service_point.y + (tail.y - lane.service_point.y) * t,
                 );
-                if store
-                    .cell_at(lane.floor, p)
-                    .is_none_or(|c| !store.is_walkable(c))
-                {
+                if store.cell_at(lane.floor, p).is_none_or(|c| !store.is_walkable(c)) {
                     let place = (lane.service_point.distance(p) / QUEUE_SPACING_M).ceil() as usize;
                     on_floor(
                         &store,
@@ -206,9 +182,7 @@ impl Store {
             store.connectors.push(ConnectorLink {
                 from,
                 to,
-                cost: (c.traversal_s * REFERENCE_SPEED_MS / spec.cell * 10.0)
-                    .round()
-                    .max(1.0) as u32,
+                cost: (c.traversal_s * REFERENCE_SPEED_MS / spec.cell * 10.0).round().max(1.0) as u32,
                 traversal_ms: (c.traversal_s * 1000.0).round() as u64,
                 one_way: c.one_way,
             });
@@ -233,11 +207,7 @@ impl Store {
         if problems.is_empty() {
             store.check_reachability(s, &mut problems);
         }
-        if problems.is_empty() {
-            Ok(store)
-        } else {
-            Err(problems)
-        }
+        if problems.is_empty() { Ok(store) } else { Err(problems) }
     }
 
     fn block(&mut self, floor: u8, rect: &Rect) {
@@ -272,24 +242,13 @@ impl Store {
                 }
             };
             for (p, cells) in s.products.iter().zip(&self.stands) {
-                if let Some(&cell) = cells
-                    .first()
-                    .filter(|_| cells.iter().all(|c| !reached[*c as usize]))
-                {
+                if let Some(&cell) = cells.first().filter(|_| cells.iter().all(|c| !reached[*c as usize])) {
                     let fixture = &s.fixtures[p.placements[0].fixture].id;
-                    missing(
-                        cell,
-                        ("products.id", &p.id),
-                        format!("product `{}` on fixture `{fixture}`", p.id),
-                    );
+                    missing(cell, ("products.id", &p.id), format!("product `{}` on fixture `{fixture}`", p.id));
                 }
             }
             for (lane, &cell) in s.lanes.iter().zip(&self.lanes) {
-                missing(
-                    cell,
-                    ("checkouts.id", &lane.id),
-                    format!("checkout `{}`", lane.id),
-                );
+                missing(cell, ("checkouts.id", &lane.id), format!("checkout `{}`", lane.id));
             }
             for (x, &cell) in s.exits.iter().zip(&self.exits) {
                 missing(cell, ("exits.id", &x.id), format!("exit `{}`", x.id));
@@ -377,10 +336,7 @@ impl Store {
         let per_floor = self.nx * self.ny;
         let local = c as usize % per_floor;
         let (ix, iy) = (local % self.nx, local / self.nx);
-        (
-            (c as usize / per_floor) as u8,
-            Point::new((ix as f64 + 0.5) * self.cell, (iy as f64 + 0.5) * self.cell),
-        )
+        ((c as usize / per_floor) as u8, Point::new((ix as f64 + 0.5) * self.cell, (iy as f64 + 0.5) * self.cell))
     }
 
     pub fn is_walkable(&self, c: CellId) -> bool {
@@ -398,10 +354,7 @@ impl Store {
             return Some(c);
         }
         let r = (radius / self.cell).ceil() as isize;
-        let (cx, cy) = (
-            (p.x / self.cell).floor() as isize,
-            (p.y / self.cell).floor() as isize,
-        );
+        let (cx, cy) = ((p.x / self.cell).floor() as isize, (p.y / self.cell).floor() as isize);
         let mut best: Option<(f64, CellId)> = None;
         for iy in (cy - r).max(0)..=(cy + r).min(self.ny as isize - 1) {
             for ix in (cx - r).max(0)..=(cx + r).min(self.nx as isize - 1) {

@@ -8,9 +8,7 @@ use aisle::scenario::ScenarioFile;
 use aisle::sim::Simulation;
 
 pub fn scenario_path(name: &str) -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(format!("{name}.toml"))
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(format!("{name}.toml"))
 }
 
 pub fn prepare(name: &str, variant: &str) -> Prepared {

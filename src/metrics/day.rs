@@ -1,0 +1,450 @@
+//! The metric catalogue of a store-day as one projection over its events.
+//!
+//! `DayMetrics` keeps sufficient statistics (counts, sums, samples, grids),
+//! so the days of several seeds merge by adding them up, and every figure
+//! is derived from them by `scalars()` and the accessors. Definitions follow
+//! the retail analytics industry's usage; each is written where it is
+//! computed.
+
+use std::collections::HashMap;
+
+use super::Projection;
+use crate::Prepared;
+use crate::events::{Action, SimEvent};
+
+/// What a projection needs to know about the store: grid, ids, areas.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub nx: usize,
+    pub ny: usize,
+    pub cell: f64,
+    pub floors: usize,
+    pub width: f64,
+    pub depth: f64,
+    pub zones: Vec<String>,
+    pub zone_names: Vec<String>,
+    /// Walkable floor area of each zone, m².
+    pub zone_area_m2: Vec<f64>,
+    /// For each cell: zones within `PASSING_DISTANCE_M` that the cell is not in.
+    near_zones: Vec<Vec<u16>>,
+    pub products: Vec<String>,
+    pub product_names: Vec<String>,
+    pub lanes: Vec<String>,
+    /// Hours since midnight at opening, and hours open.
+    pub open_hour: f64,
+    pub hours: usize,
+    pub trace_ms: u64,
+}
+
+/// A shopper within this distance of a zone has passed by it (capture rate).
+pub const PASSING_DISTANCE_M: f64 = 1.5;
+
+impl Layout {
+    pub fn new(p: &Prepared) -> Layout {
+        let (s, st) = (&p.scenario, &p.store);
+        let per_floor = st.nx * st.ny;
+        let cells = st.cell_count();
+        let mut zone_area_m2 = vec![0.0; s.zones.len()];
+        for c in 0..cells as u32 {
+            if let Some(z) = st.zone(c).filter(|_| st.is_walkable(c)) {
+                zone_area_m2[z as usize] += st.cell * st.cell;
+            }
+        }
+        let r = (PASSING_DISTANCE_M / st.cell).round() as isize;
+        let mut near_zones = vec![Vec::new(); cells];
+        for (c, near) in near_zones.iter_mut().enumerate() {
+            let (floor, local) = (c / per_floor, c % per_floor);
+            let (ix, iy) = ((local % st.nx) as isize, (local / st.nx) as isize);
+            let own = st.zone(c as u32);
+            for dy in -r..=r {
+                for dx in -r..=r {
+                    let (x, y) = (ix + dx, iy + dy);
+                    if x < 0 || y < 0 || x >= st.nx as isize || y >= st.ny as isize || dx * dx + dy * dy > r * r {
+                        continue;
+                    }
+                    let n = st.id(floor as u8, x as usize, y as usize);
+                    if let Some(z) = st.zone(n)
+                        && Some(z) != own
+                        && !near.contains(&z)
+                    {
+                        near.push(z);
+                    }
+                }
+            }
+        }
+        Layout {
+            nx: st.nx,
+            ny: st.ny,
+            cell: st.cell,
+            floors: st.floors,
+            width: s.store.width,
+            depth: s.store.depth,
+            zones: s.zones.iter().map(|z| z.id.clone()).collect(),
+            zone_names: s.zones.iter().map(|z| z.name.clone()).collect(),
+            zone_area_m2,
+            near_zones,
+            products: s.products.iter().map(|x| x.id.clone()).collect(),
+            product_names: s.products.iter().map(|x| x.name.clone()).collect(),
+            lanes: s.lanes.iter().map(|l| l.id.clone()).collect(),
+            open_hour: s.population.open_ms as f64 / 3.6e6,
+            hours: s.population.hourly_profile.len(),
+            trace_ms: s.run.trace_interval_ms,
+        }
+    }
+
+    /// Grid cell of a position, clamped to the grid.
+    pub fn cell_of(&self, x: f32, y: f32, floor: u8) -> usize {
+        let ix = ((x as f64 / self.cell) as usize).min(self.nx - 1);
+        let iy = ((y as f64 / self.cell) as usize).min(self.ny - 1);
+        (floor as usize).min(self.floors - 1) * self.nx * self.ny + iy * self.nx + ix
+    }
+}
+
+/// Per-shopper state while the day is folded.
+#[derive(Debug, Clone, Default)]
+struct Visit {
+    enter_ms: u64,
+    /// Last known position and when it was taken.
+    at: Option<(f32, f32, u8, u64)>,
+    path_m: f64,
+    zone_since: Option<(u16, u64)>,
+    zones_entered: Vec<u16>,
+    zones_passed: Vec<u16>,
+    viewed: bool,
+    picked: bool,
+    queue_join_ms: Option<u64>,
+}
+
+/// Sufficient statistics of one or more store-days.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DayMetrics {
+    pub days: u32,
+    pub visitors: u64,
+    pub transactions: u64,
+    pub revenue_cents: i64,
+    pub items_sold: u64,
+    pub picks_planned: u64,
+    pub picks_unplanned: u64,
+    pub put_backs: u64,
+    pub views: u64,
+    pub shoppers_viewing: u64,
+    pub shoppers_picking: u64,
+    /// Seconds from `enter` to `exit`, one per shopper.
+    pub time_in_store_s: Vec<f64>,
+    pub path_m_sum: f64,
+    pub zone_visitors: Vec<u64>,
+    pub zone_passers: Vec<u64>,
+    pub zone_dwell_s: Vec<f64>,
+    pub product_views: Vec<u64>,
+    pub product_picks: Vec<u64>,
+    /// Person-seconds per grid cell (all floors, floor-major).
+    pub heat_s: Vec<f64>,
+    /// Summed displacement (metres) of shoppers leaving each cell.
+    pub flow: Vec<(f64, f64)>,
+    pub peak_in_store: u64,
+    pub peak_density: f64,
+    /// Seconds from `queue_join` to `checkout`/`abandon` (queueing and service).
+    pub queue_wait_s: Vec<f64>,
+    pub queue_joins: u64,
+    pub abandons: u64,
+    pub lost_cents: i64,
+    pub hourly_visitors: Vec<u64>,
+    pub hourly_wait_s: Vec<f64>,
+    pub hourly_waits: Vec<u64>,
+}
+
+/// Folds one day's events into `DayMetrics`.
+pub struct DayProjection<'a> {
+    layout: &'a Layout,
+    m: DayMetrics,
+    visits: HashMap<u32, Visit>,
+    /// Trace instant being counted: its time, shoppers per zone, shoppers in store.
+    instant: (u64, Vec<u32>, u64),
+}
+
+impl<'a> DayProjection<'a> {
+    pub fn new(layout: &'a Layout) -> Self {
+        let (z, p, cells) = (layout.zones.len(), layout.products.len(), layout.nx * layout.ny * layout.floors);
+        let m = DayMetrics {
+            days: 1,
+            zone_visitors: vec![0; z],
+            zone_passers: vec![0; z],
+            zone_dwell_s: vec![0.0; z],
+            product_views: vec![0; p],
+            product_picks: vec![0; p],
+            heat_s: vec![0.0; cells],
+            flow: vec![(0.0, 0.0); cells],
+            hourly_visitors: vec![0; layout.hours.max(1)],
+            hourly_wait_s: vec![0.0; layout.hours.max(1)],
+            hourly_waits: vec![0; layout.hours.max(1)],
+            ..DayMetrics::default()
+        };
+        DayProjection { layout, m, visits: HashMap::new(), instant: (u64::MAX, vec![0; z], 0) }
+    }
+
+    fn close_instant(&mut self) {
+        let (_, counts, in_store) = &mut self.instant;
+        self.m.peak_in_store = self.m.peak_in_store.max(*in_store);
+        for (z, n) in counts.iter_mut().enumerate() {
+            let area = self.layout.zone_area_m2[z];
+            if area > 0.0 {
+                self.m.peak_density = self.m.peak_density.max(*n as f64 / area);
+            }
+            *n = 0;
+        }
+        *in_store = 0;
+    }
+
+    pub fn finish(mut self) -> DayMetrics {
+        self.close_instant();
+        self.m
+    }
+}
+
+impl Projection for DayProjection<'_> {
+    fn observe(&mut self, e: &SimEvent) {
+        if let Action::Move = e.action {
+            if self.instant.0 != e.t_ms {
+                self.close_instant();
+                self.instant.0 = e.t_ms;
+            }
+            self.instant.2 += 1;
+            if let Some(z) = e.zone {
+                self.instant.1[z as usize] += 1;
+            }
+        }
+        let layout = self.layout;
+        let m = &mut self.m;
+        if let Action::Enter = e.action {
+            m.visitors += 1;
+            let h = ((e.t_ms / 3_600_000) as usize).min(m.hourly_visitors.len() - 1);
+            m.hourly_visitors[h] += 1;
+            self.visits.insert(e.shopper, Visit { enter_ms: e.t_ms, ..Visit::default() });
+        }
+        let Some(v) = self.visits.get_mut(&e.shopper) else { return };
+        // Time and movement since the shopper's last event belong to where they were.
+        if let Some((x, y, floor, t)) = v.at {
+            let cell = layout.cell_of(x, y, floor);
+            m.heat_s[cell] += (e.t_ms - t) as f64 / 1000.0;
+            if floor == e.floor {
+                let (dx, dy) = ((e.x - x) as f64, (e.y - y) as f64);
+                v.path_m += dx.hypot(dy);
+                m.flow[cell].0 += dx;
+                m.flow[cell].1 += dy;
+            }
+        }
+        v.at = Some((e.x, e.y, e.floor, e.t_ms));
+        for &z in &layout.near_zones[layout.cell_of(e.x, e.y, e.floor)] {
+            if !v.zones_passed.contains(&z) {
+                v.zones_passed.push(z);
+            }
+        }
+        match e.action {
+            Action::ZoneEnter => {
+                if let Some(z) = e.zone {
+                    v.zone_since = Some((z, e.t_ms));
+                    if !v.zones_entered.contains(&z) {
+                        v.zones_entered.push(z);
+                    }
+                }
+            }
+            Action::ZoneExit => {
+                if let Some((z, since)) = v.zone_since.take() {
+                    m.zone_dwell_s[z as usize] += (e.t_ms - since) as f64 / 1000.0;
+                }
+            }
+            Action::View { product } => {
+                m.views += 1;
+                m.product_views[product as usize] += 1;
+                v.viewed = true;
+            }
+            Action::Pick { product, planned, .. } => {
+                if planned {
+                    m.picks_planned += 1;
+                } else {
+                    m.picks_unplanned += 1;
+                }
+                m.product_picks[product as usize] += 1;
+                v.picked = true;
+            }
+            Action::PutBack { .. } => m.put_backs += 1,
+            Action::QueueJoin { .. } => {
+                m.queue_joins += 1;
+                v.queue_join_ms = Some(e.t_ms);
+            }
+            Action::Checkout { qty, amount_cents, .. } | Action::Abandon { qty, amount_cents, .. } => {
+                if let Some(joined) = v.queue_join_ms.take() {
+                    let wait = (e.t_ms - joined) as f64 / 1000.0;
+                    m.queue_wait_s.push(wait);
+                    let h = ((joined / 3_600_000) as usize).min(m.hourly_waits.len() - 1);
+                    m.hourly_wait_s[h] += wait;
+                    m.hourly_waits[h] += 1;
+                }
+                if let Action::Checkout { .. } = e.action {
+                    m.transactions += 1;
+                    m.revenue_cents += amount_cents;
+                    m.items_sold += qty as u64;
+                } else {
+                    m.abandons += 1;
+                    m.lost_cents += amount_cents;
+                }
+            }
+            Action::Exit => {
+                let v = self.visits.remove(&e.shopper).expect("visit exists");
+                m.time_in_store_s.push((e.t_ms - v.enter_ms) as f64 / 1000.0);
+                m.path_m_sum += v.path_m;
+                m.shoppers_viewing += v.viewed as u64;
+                m.shoppers_picking += v.picked as u64;
+                for &z in &v.zones_entered {
+                    m.zone_visitors[z as usize] += 1;
+                }
+                for z in 0..m.zone_passers.len() as u16 {
+                    if v.zones_entered.contains(&z) || v.zones_passed.contains(&z) {
+                        m.zone_passers[z as usize] += 1;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// One named figure of a day.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Metric {
+    pub name: String,
+    pub unit: &'static str,
+    pub value: f64,
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b > 0.0 { a / b } else { 0.0 }
+}
+
+/// Linear interpolation between closest ranks (Hyndman & Fan type 7).
+pub fn quantile(samples: &[f64], q: f64) -> f64 {
+    if samples.is_empty() {
+        return 0.0;
+    }
+    let mut xs = samples.to_vec();
+    xs.sort_by(f64::total_cmp);
+    let h = (xs.len() - 1) as f64 * q;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    xs[lo] + (xs[hi] - xs[lo]) * (h - lo as f64)
+}
+
+impl DayMetrics {
+    /// Adds another day's (or seed's) statistics to these.
+    pub fn merge(&mut self, o: &DayMetrics) {
+        fn add<T: Copy + std::ops::AddAssign>(a: &mut [T], b: &[T]) {
+            for (x, y) in a.iter_mut().zip(b) {
+                *x += *y;
+            }
+        }
+        self.days += o.days;
+        self.visitors += o.visitors;
+        self.transactions += o.transactions;
+        self.revenue_cents += o.revenue_cents;
+        self.items_sold += o.items_sold;
+        self.picks_planned += o.picks_planned;
+        self.picks_unplanned += o.picks_unplanned;
+        self.put_backs += o.put_backs;
+        self.views += o.views;
+        self.shoppers_viewing += o.shoppers_viewing;
+        self.shoppers_picking += o.shoppers_picking;
+        self.time_in_store_s.extend_from_slice(&o.time_in_store_s);
+        self.path_m_sum += o.path_m_sum;
+        add(&mut self.zone_visitors, &o.zone_visitors);
+        add(&mut self.zone_passers, &o.zone_passers);
+        add(&mut self.zone_dwell_s, &o.zone_dwell_s);
+        add(&mut self.product_views, &o.product_views);
+        add(&mut self.product_picks, &o.product_picks);
+        add(&mut self.heat_s, &o.heat_s);
+        for (a, b) in self.flow.iter_mut().zip(&o.flow) {
+            a.0 += b.0;
+            a.1 += b.1;
+        }
+        self.peak_in_store = self.peak_in_store.max(o.peak_in_store);
+        self.peak_density = self.peak_density.max(o.peak_density);
+        self.queue_wait_s.extend_from_slice(&o.queue_wait_s);
+        self.queue_joins += o.queue_joins;
+        self.abandons += o.abandons;
+        self.lost_cents += o.lost_cents;
+        add(&mut self.hourly_visitors, &o.hourly_visitors);
+        add(&mut self.hourly_wait_s, &o.hourly_wait_s);
+        add(&mut self.hourly_waits, &o.hourly_waits);
+    }
+
+    /// The catalogue of named figures. Totals are per day (divided by the
+    /// number of days merged); rates and means are over all shoppers.
+    pub fn scalars(&self, layout: &Layout) -> Vec<Metric> {
+        let days = self.days.max(1) as f64;
+        let visitors = self.visitors as f64;
+        let tx = self.transactions as f64;
+        let revenue = self.revenue_cents as f64 / 100.0;
+        let picks = (self.picks_planned + self.picks_unplanned) as f64;
+        let waits = self.queue_wait_s.len() as f64;
+        let mut out = vec![
+            // Traffic: shoppers who entered (per day).
+            ("traffic", "visitors", visitors / days),
+            // Conversion rate: transactions ÷ traffic.
+            ("conversion_rate", "ratio", ratio(tx, visitors)),
+            ("transactions", "count", tx / days),
+            ("revenue", "currency", revenue / days),
+            // Revenue per visitor: revenue ÷ traffic.
+            ("revenue_per_visitor", "currency", ratio(revenue, visitors)),
+            // Average basket value and size: per transaction.
+            ("basket_value", "currency", ratio(revenue, tx)),
+            ("basket_items", "items", ratio(self.items_sold as f64, tx)),
+            // Unplanned (impulse) share: unplanned picks ÷ all picks.
+            ("unplanned_share", "ratio", ratio(self.picks_unplanned as f64, picks)),
+            ("time_in_store_mean", "s", ratio(self.time_in_store_s.iter().sum(), self.time_in_store_s.len() as f64)),
+            ("time_in_store_p50", "s", quantile(&self.time_in_store_s, 0.5)),
+            ("time_in_store_p90", "s", quantile(&self.time_in_store_s, 0.9)),
+            // Path length: metres walked per shopper, from successive positions.
+            ("path_length_mean", "m", ratio(self.path_m_sum, self.time_in_store_s.len() as f64)),
+            // Product exposure: product views; view→pick: picks ÷ views.
+            ("product_views", "count", self.views as f64 / days),
+            ("view_to_pick", "ratio", ratio(picks, self.views as f64)),
+            ("peak_occupancy", "shoppers", self.peak_in_store as f64),
+            // Peak density: most shoppers per m² of walkable floor in any zone at any trace instant.
+            ("peak_density", "shoppers/m²", self.peak_density),
+            // Queue wait: queue_join → checkout or abandon (queueing plus service).
+            ("queue_wait_mean", "s", ratio(self.queue_wait_s.iter().sum(), waits)),
+            ("queue_wait_p90", "s", quantile(&self.queue_wait_s, 0.9)),
+            // Abandonment rate: abandons ÷ queue joins; lost revenue: baskets abandoned.
+            ("abandonment_rate", "ratio", ratio(self.abandons as f64, self.queue_joins as f64)),
+            ("lost_revenue", "currency", self.lost_cents as f64 / 100.0 / days),
+        ]
+        .into_iter()
+        .map(|(name, unit, value)| Metric { name: name.to_owned(), unit, value })
+        .collect::<Vec<_>>();
+        for (z, id) in layout.zones.iter().enumerate() {
+            let visitors_z = self.zone_visitors[z] as f64;
+            // Zone visit rate: share of shoppers who entered the zone.
+            out.push(Metric {
+                name: format!("zone_visit_rate/{id}"),
+                unit: "ratio",
+                value: ratio(visitors_z, visitors),
+            });
+            // Zone dwell: seconds in the zone per visiting shopper.
+            out.push(Metric {
+                name: format!("zone_dwell/{id}"),
+                unit: "s",
+                value: ratio(self.zone_dwell_s[z], visitors_z),
+            });
+            // Capture rate: entered the zone ÷ came within 1.5 m of it (or entered).
+            out.push(Metric {
+                name: format!("capture_rate/{id}"),
+                unit: "ratio",
+                value: ratio(visitors_z, self.zone_passers[z] as f64),
+            });
+        }
+        out
+    }
+
+    /// Total person-seconds in the heatmap.
+    pub fn heat_total_s(&self) -> f64 {
+        self.heat_s.iter().sum()
+    }
+}

@@ -1,0 +1,148 @@
+//! Metrics are folds over events: the same on the live stream and on the
+//! replayed log, equal to hand computations, and the heatmap holds exactly
+//! the time shoppers spent in the store.
+
+mod common;
+
+use aisle::events::parquet::read_log_with;
+use aisle::events::{Action, SimEvent};
+use aisle::metrics::{DayProjection, Layout, Projection};
+use aisle::run::write_log;
+use common::prepare;
+
+#[test]
+fn metrics_replayed_from_the_log_equal_the_live_metrics_exactly() {
+    for name in ["tiny", "grocery"] {
+        let p = prepare(name, "baseline");
+        let layout = Layout::new(&p);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.parquet");
+        let (live, _) = write_log(&path, &p, &layout, 3, &mut |_| {}).unwrap();
+        let mut replay = DayProjection::new(&layout);
+        read_log_with(&path, |events| replay.observe_all(events)).unwrap();
+        let replayed = replay.finish();
+        assert_eq!(live, replayed, "{name}");
+        assert_eq!(live.scalars(&layout), replayed.scalars(&layout));
+        assert!(live.visitors > 10);
+    }
+}
+
+#[test]
+fn heatmap_mass_equals_total_time_in_store() {
+    let p = prepare("grocery", "baseline");
+    let layout = Layout::new(&p);
+    let mut day = DayProjection::new(&layout);
+    day.observe_all(&common::simulate(&p, 2));
+    let m = day.finish();
+    let in_store: f64 = m.time_in_store_s.iter().sum();
+    let tick_s = p.scenario.run.tick_ms as f64 / 1000.0;
+    assert!(
+        (m.heat_total_s() - in_store).abs() <= tick_s * m.visitors as f64,
+        "heatmap {} person-s, time in store {} s",
+        m.heat_total_s(),
+        in_store
+    );
+}
+
+/// A hand-written day in the tiny store: three shoppers.
+fn hand_day() -> Vec<SimEvent> {
+    let ev = |t_ms: u64, shopper: u32, x: f32, y: f32, zone: Option<u16>, action: Action| SimEvent {
+        seq: 0,
+        t_ms,
+        shopper,
+        x,
+        y,
+        floor: 0,
+        zone,
+        action,
+    };
+    let front = Some(0);
+    let aisles = Some(1);
+    let mut events = vec![
+        // Shopper 0: enters, walks 3 m up into the aisles, buys crisps (planned) and
+        // chocolate (unplanned), queues 60 s, pays 2.48, leaves after 200 s.
+        ev(0, 0, 11.0, 0.5, None, Action::Enter),
+        ev(0, 0, 11.0, 0.5, front, Action::ZoneEnter),
+        ev(10_000, 0, 11.0, 3.5, front, Action::ZoneExit),
+        ev(10_000, 0, 11.0, 3.5, aisles, Action::ZoneEnter),
+        ev(20_000, 0, 11.0, 3.5, aisles, Action::View { product: 0 }),
+        ev(20_000, 0, 11.0, 3.5, aisles, Action::Pick { product: 0, qty: 1, amount_cents: 149, planned: true }),
+        ev(30_000, 0, 11.0, 3.5, aisles, Action::View { product: 1 }),
+        ev(30_000, 0, 11.0, 3.5, aisles, Action::Pick { product: 1, qty: 1, amount_cents: 99, planned: false }),
+        ev(40_000, 0, 11.0, 3.5, aisles, Action::View { product: 2 }),
+        ev(100_000, 0, 11.0, 3.5, aisles, Action::ZoneExit),
+        ev(100_000, 0, 11.0, 3.5, None, Action::QueueJoin { lane: 0 }),
+        ev(160_000, 0, 11.0, 3.5, None, Action::Checkout { lane: 0, qty: 2, amount_cents: 248 }),
+        ev(200_000, 0, 11.0, 3.5, None, Action::Exit),
+        // Shopper 1: enters, looks at nothing, leaves after 50 s without buying.
+        ev(5_000, 1, 11.0, 0.5, None, Action::Enter),
+        ev(55_000, 1, 11.0, 0.5, None, Action::Exit),
+        // Shopper 2: picks water, puts it back, picks juice, queues 120 s and gives up.
+        ev(10_000, 2, 6.0, 0.5, None, Action::Enter),
+        ev(20_000, 2, 6.0, 0.5, None, Action::Pick { product: 4, qty: 1, amount_cents: 59, planned: true }),
+        ev(20_000, 2, 6.0, 0.5, None, Action::PutBack { product: 4, qty: 1, amount_cents: 59 }),
+        ev(30_000, 2, 6.0, 0.5, None, Action::Pick { product: 6, qty: 1, amount_cents: 199, planned: true }),
+        ev(40_000, 2, 6.0, 0.5, None, Action::QueueJoin { lane: 0 }),
+        ev(160_000, 2, 6.0, 0.5, None, Action::Abandon { lane: 0, qty: 1, amount_cents: 199 }),
+        ev(170_000, 2, 6.0, 0.5, None, Action::Exit),
+    ];
+    events.sort_by_key(|e| (e.t_ms, e.shopper));
+    for (i, e) in events.iter_mut().enumerate() {
+        e.seq = i as u64;
+    }
+    events
+}
+
+#[test]
+fn every_metric_equals_its_hand_computed_value() {
+    let p = prepare("tiny", "baseline");
+    let layout = Layout::new(&p);
+    let mut day = DayProjection::new(&layout);
+    day.observe_all(&hand_day());
+    let m = day.finish();
+    let figures = m.scalars(&layout);
+    let get = |name: &str| figures.iter().find(|f| f.name == name).unwrap_or_else(|| panic!("no metric {name}")).value;
+    let expected = [
+        ("traffic", 3.0),
+        ("conversion_rate", 1.0 / 3.0),
+        ("transactions", 1.0),
+        ("revenue", 2.48),
+        ("revenue_per_visitor", 2.48 / 3.0),
+        ("basket_value", 2.48),
+        ("basket_items", 2.0),
+        // Picks: crisps, chocolate (unplanned), water, juice.
+        ("unplanned_share", 1.0 / 4.0),
+        // Times in store 200, 50 and 160 s.
+        ("time_in_store_mean", (200.0 + 50.0 + 160.0) / 3.0),
+        ("time_in_store_p50", 160.0),
+        ("time_in_store_p90", 160.0 + (200.0 - 160.0) * 0.8),
+        // Only shopper 0 moves: 3 m.
+        ("path_length_mean", 1.0),
+        ("product_views", 3.0),
+        ("view_to_pick", 4.0 / 3.0),
+        // Waits 60 s (paid) and 120 s (gave up).
+        ("queue_wait_mean", 90.0),
+        ("queue_wait_p90", 60.0 + 60.0 * 0.9),
+        ("abandonment_rate", 0.5),
+        ("lost_revenue", 1.99),
+        // Zone 0 (front): entered by shopper 0 for 10 s; zone 1 (aisles) for 90 s.
+        ("zone_visit_rate/front", 1.0 / 3.0),
+        ("zone_dwell/front", 10.0),
+        ("zone_visit_rate/aisles", 1.0 / 3.0),
+        ("zone_dwell/aisles", 90.0),
+    ];
+    for (name, value) in expected {
+        assert!((get(name) - value).abs() < 1e-9, "{name}: got {}, expected {value}", get(name));
+    }
+    // Funnel: 3 entered, 1 viewed, 2 picked, 1 paid.
+    assert_eq!((m.visitors, m.shoppers_viewing, m.shoppers_picking, m.transactions), (3, 1, 2, 1));
+    // Heat: all 410 person-seconds are in the store, 190 of them where shopper 0 stood at (11, 3.5).
+    assert!((m.heat_total_s() - 410.0).abs() < 1e-9);
+    let at = |x: f32, y: f32| m.heat_s[layout.cell_of(x, y, 0)];
+    assert!((at(11.0, 3.5) - 190.0).abs() < 1e-9, "{}", at(11.0, 3.5));
+    assert!((at(11.0, 0.5) - 60.0).abs() < 1e-9, "{}", at(11.0, 0.5));
+    assert!((at(6.0, 0.5) - 160.0).abs() < 1e-9);
+    // Flow: the 3 m walk north leaves the entrance cell.
+    assert_eq!(m.flow[layout.cell_of(11.0, 0.5, 0)], (0.0, 3.0));
+    assert_eq!(m.hourly_visitors[0], 3);
+}
