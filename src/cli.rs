@@ -1,8 +1,9 @@
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
 
 use aisle::events::dataset::{Dataset, DatasetError, OnScenarioChange};
+use aisle::report::ReportError;
 use aisle::run::{RunError, run_into};
 use aisle::scenario::{BASELINE, ScenarioError, ScenarioFile};
 use clap::{Parser, Subcommand};
@@ -49,6 +50,15 @@ enum Command {
         /// Discard runs of an older version of the scenario already in the dataset.
         #[arg(long)]
         replace: bool,
+        /// Skip rebuilding the dataset's HTML report after the run.
+        #[arg(long)]
+        no_report: bool,
+    },
+    /// Build DIR/report/index.html from a dataset's event logs.
+    #[command(after_help = "Example:\n  aisle report output/grocery")]
+    Report {
+        /// Dataset directory (holds manifest.json).
+        dir: PathBuf,
     },
     /// Measure the performance targets: a store-day, the Parquet writer and reader, flow-field memory.
     #[command(after_help = "Example:\n  aisle bench scenarios/grocery.toml --repeats 5")]
@@ -110,7 +120,11 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Bench { file, variant, repeats } => bench(&file, &variant, repeats.max(1)),
         Command::Validate { files } => validate(&files),
-        Command::Run { file, variant, seed, out, replace } => run(file, &variant, seed, out, replace),
+        Command::Run { file, variant, seed, out, replace, no_report } => {
+            let report = if no_report { ReportAfterRun::Skip } else { ReportAfterRun::Build };
+            run(file, &variant, seed, out, replace, report)
+        }
+        Command::Report { dir } => report(&dir),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -176,14 +190,28 @@ fn validate_one(path: &PathBuf) -> Result<String, ScenarioError> {
     ))
 }
 
-fn run(path: PathBuf, variant: &str, seed: u64, out: Option<PathBuf>, replace: bool) -> Result<(), Failure> {
+/// Whether `aisle run` rebuilds the dataset's report.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ReportAfterRun {
+    Build,
+    Skip,
+}
+
+fn run(
+    path: PathBuf,
+    variant: &str,
+    seed: u64,
+    out: Option<PathBuf>,
+    replace: bool,
+    report_after: ReportAfterRun,
+) -> Result<(), Failure> {
     let started = Instant::now();
     let file = ScenarioFile::read(&path)?;
     let prepared = aisle::prepare(&file, variant)?;
     let s = &prepared.scenario;
     let dir = out.unwrap_or_else(|| PathBuf::from("output").join(&s.name));
     let on_change = if replace { OnScenarioChange::Replace } else { OnScenarioChange::Refuse };
-    let mut dataset = Dataset::open_for(&dir, &s.name, &file.sha256, file.variant_ids(), on_change)?;
+    let mut dataset = Dataset::open_for(&dir, &file, on_change)?;
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{spinner} {prefix} [{bar:30}] {msg} ({elapsed} elapsed, ETA {eta})")
             .expect("valid template")
@@ -200,7 +228,6 @@ fn run(path: PathBuf, variant: &str, seed: u64, out: Option<PathBuf>, replace: b
     bar.finish_and_clear();
     let m = &outcome.metrics;
     let figure = |name: &str| outcome.scalars.iter().find(|x| x.name == name).map_or(0.0, |x| x.value);
-    let wall = started.elapsed().as_secs_f64();
     println!("{} / {} / seed {seed}", s.name, s.variant);
     println!("  visitors      {}", m.visitors);
     println!("  transactions  {} (conversion {:.1}%)", m.transactions, figure("conversion_rate") * 100.0);
@@ -225,8 +252,37 @@ fn run(path: PathBuf, variant: &str, seed: u64, out: Option<PathBuf>, replace: b
         outcome.log.bytes as f64 / 1048576.0,
         outcome.log.bytes as f64 / outcome.log.rows.max(1) as f64
     );
-    println!("  wall time     {wall:.2} s");
+    if report_after == ReportAfterRun::Build {
+        let index = build_report(&dir)?;
+        println!("  report        {}", index.display());
+    }
+    println!("  wall time     {:.2} s", started.elapsed().as_secs_f64());
     Ok(())
+}
+
+fn report(dir: &Path) -> Result<(), Failure> {
+    let index = build_report(dir)?;
+    println!("{}", index.display());
+    Ok(())
+}
+
+fn build_report(dir: &Path) -> Result<PathBuf, Failure> {
+    let bar = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template("{spinner} replaying logs for the report [{bar:30}] {pos}/{len}")
+            .expect("valid template"),
+    );
+    let index = aisle::report::build(dir, |done, total| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    })
+    .map_err(|e| match e {
+        ReportError::NotADataset { .. } | ReportError::Empty { .. } | ReportError::Scenario(_) => {
+            Failure::BadInput(e.to_string())
+        }
+        other => Failure::Failed(other.to_string()),
+    })?;
+    bar.finish_and_clear();
+    Ok(index)
 }
 
 fn bench(path: &PathBuf, variant: &str, repeats: usize) -> Result<(), Failure> {

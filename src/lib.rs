@@ -10,6 +10,7 @@ pub mod events;
 pub mod geom;
 pub mod metrics;
 pub mod nav;
+pub mod report;
 pub mod run;
 pub mod scenario;
 pub mod sim;

@@ -52,12 +52,12 @@ fn replayed_log_equals_the_live_stream() {
 fn a_run_lands_in_the_hive_layout_with_a_manifest_and_no_temporary_files() {
     let p = prepare("tiny", "cola-on-promo");
     let dir = tempfile::tempdir().unwrap();
-    let variants = vec!["baseline".into(), "cola-on-promo".into(), "same-as-baseline".into()];
-    let mut ds =
-        Dataset::open_for(dir.path(), "tiny", &p.scenario.source_sha256, variants.clone(), OnScenarioChange::Refuse)
-            .unwrap();
+    let file = aisle::scenario::ScenarioFile::read(&common::scenario_path("tiny")).unwrap();
+    let mut ds = Dataset::open_for(dir.path(), &file, OnScenarioChange::Refuse).unwrap();
     let outcome = run_into(&mut ds, &p, 3, |_| {}).unwrap();
     let log = dir.path().join("events/variant=cola-on-promo/seed=3/part-0.parquet");
+    assert_eq!(std::fs::read_to_string(dir.path().join("scenario.toml")).unwrap(), file.source);
+    assert!(dir.path().join("metrics/metrics.parquet").exists());
     assert_eq!(outcome.log.path, log);
     assert_eq!(read_meta(&log).unwrap().variant, "cola-on-promo");
     let manifest = Dataset::read_manifest(dir.path()).unwrap().unwrap();
@@ -68,7 +68,9 @@ fn a_run_lands_in_the_hive_layout_with_a_manifest_and_no_temporary_files() {
         walk(dir.path()).into_iter().filter(|p| p.file_name().unwrap().to_string_lossy().contains(".tmp")).collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
     // A dataset of another version of the scenario is refused, not mixed.
-    let refused = Dataset::open_for(dir.path(), "tiny", "0000", variants, OnScenarioChange::Refuse);
+    let mut edited = file.clone();
+    edited.sha256 = "0000".into();
+    let refused = Dataset::open_for(dir.path(), &edited, OnScenarioChange::Refuse);
     assert!(refused.is_err());
 }
 

@@ -4,6 +4,8 @@
 //!
 //! ```text
 //! <dir>/manifest.json
+//! <dir>/scenario.toml                      (the scenario file, verbatim)
+//! <dir>/metrics/metrics.parquet
 //! <dir>/events/variant=<v>/seed=<s>/part-0.parquet
 //! ```
 
@@ -14,7 +16,11 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::scenario::ScenarioFile;
+
 pub const MANIFEST: &str = "manifest.json";
+/// The scenario file the dataset was made from, copied in verbatim.
+pub const SCENARIO_COPY: &str = "scenario.toml";
 pub const FORMAT: &str = "aisle-dataset";
 
 #[derive(Debug, thiserror::Error)]
@@ -83,13 +89,11 @@ pub struct Dataset {
 
 impl Dataset {
     /// Opens the dataset in `dir` for `scenario`, creating it if absent.
-    pub fn open_for(
-        dir: &Path,
-        scenario: &str,
-        sha256: &str,
-        variants: Vec<String>,
-        on_change: OnScenarioChange,
-    ) -> Result<Dataset, DatasetError> {
+    /// Opens the dataset in `dir` for the scenario `file`, creating it if
+    /// absent; the dataset keeps a copy of the scenario file it was made from.
+    pub fn open_for(dir: &Path, file: &ScenarioFile, on_change: OnScenarioChange) -> Result<Dataset, DatasetError> {
+        let (scenario, sha256) = (file.raw.scenario.name.as_str(), file.sha256.as_str());
+        let variants = file.variant_ids();
         let fresh = Manifest {
             format: FORMAT.into(),
             schema_version: super::parquet::SCHEMA_VERSION,
@@ -110,9 +114,11 @@ impl Dataset {
                     });
                 }
                 OnScenarioChange::Replace => {
-                    let events = dir.join("events");
-                    if events.exists() {
-                        std::fs::remove_dir_all(&events).map_err(|source| DatasetError::Io { path: events, source })?;
+                    for derived in ["events", "metrics", "report"] {
+                        let path = dir.join(derived);
+                        if path.exists() {
+                            std::fs::remove_dir_all(&path).map_err(|source| DatasetError::Io { path, source })?;
+                        }
                     }
                     fresh
                 }
@@ -121,6 +127,10 @@ impl Dataset {
             None => fresh,
         };
         std::fs::create_dir_all(dir).map_err(|source| DatasetError::Io { path: dir.to_owned(), source })?;
+        let copy = dir.join(SCENARIO_COPY);
+        if std::fs::read(&copy).ok().as_deref() != Some(file.source.as_bytes()) {
+            write_atomic(&copy, file.source.as_bytes()).map_err(|source| DatasetError::Io { path: copy, source })?;
+        }
         Ok(Dataset { dir: dir.to_owned(), manifest })
     }
 

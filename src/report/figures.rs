@@ -1,0 +1,438 @@
+//! Figures drawn with plotters, each to PNG and SVG, with the font embedded
+//! from `assets/` (no system fonts).
+
+use std::error::Error;
+use std::path::Path;
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::FontStyle;
+
+use crate::geom::{Point, Rect};
+use crate::metrics::{DayMetrics, Layout};
+use crate::scenario::{FixtureKind, Scenario, ZoneShape};
+
+pub type DrawResult = Result<(), Box<dyn Error>>;
+
+const FONT: &str = "sans-serif";
+static REGISTER_FONT: Once = Once::new();
+
+fn register_font() {
+    REGISTER_FONT.call_once(|| {
+        let bytes: &'static [u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+        // The font is ours, embedded at build time: failing to parse it is a build defect.
+        plotters::style::register_font(FONT, FontStyle::Normal, bytes).map_err(|_| ()).expect("embedded font parses");
+    });
+}
+
+/// A figure that can draw itself on any plotters backend.
+pub trait Figure {
+    fn size(&self) -> (u32, u32);
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static;
+}
+
+/// Renders `figure` to `<dir>/<name>.png` and `<dir>/<name>.svg`.
+pub fn save(figure: &impl Figure, dir: &Path, name: &str) -> DrawResult {
+    register_font();
+    let size = figure.size();
+    {
+        let png = dir.join(format!("{name}.png"));
+        let root = BitMapBackend::new(&png, size).into_drawing_area();
+        root.fill(&WHITE)?;
+        figure.draw(&root)?;
+        root.present()?;
+    }
+    let svg = dir.join(format!("{name}.svg"));
+    let root = SVGBackend::new(&svg, size).into_drawing_area();
+    root.fill(&WHITE)?;
+    figure.draw(&root)?;
+    root.present()?;
+    Ok(())
+}
+
+/// Sequential heat scale: pale yellow → orange → dark red.
+pub fn heat_colour(t: f64) -> RGBColor {
+    const STOPS: [(f64, [u8; 3]); 5] = [
+        (0.0, [255, 255, 204]),
+        (0.25, [254, 217, 118]),
+        (0.5, [253, 141, 60]),
+        (0.75, [227, 26, 28]),
+        (1.0, [128, 0, 38]),
+    ];
+    let t = t.clamp(0.0, 1.0);
+    let k = STOPS.iter().position(|(s, _)| *s >= t).unwrap_or(STOPS.len() - 1).max(1);
+    let ((s0, c0), (s1, c1)) = (STOPS[k - 1], STOPS[k]);
+    let f = (t - s0) / (s1 - s0);
+    let mix = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * f).round() as u8;
+    RGBColor(mix(c0[0], c1[0]), mix(c0[1], c1[1]), mix(c0[2], c1[2]))
+}
+
+fn kind_colour(kind: FixtureKind) -> RGBColor {
+    match kind {
+        FixtureKind::Gondola => RGBColor(120, 144, 176),
+        FixtureKind::WallShelf => RGBColor(96, 112, 140),
+        FixtureKind::Endcap => RGBColor(230, 159, 0),
+        FixtureKind::PromoTable => RGBColor(204, 121, 167),
+        FixtureKind::Freezer => RGBColor(86, 180, 233),
+        FixtureKind::Display => RGBColor(213, 94, 0),
+        FixtureKind::CheckoutCounter => RGBColor(0, 158, 115),
+    }
+}
+
+fn rect_points(r: &Rect) -> [(f64, f64); 2] {
+    [(r.min.x, r.min.y), (r.max.x, r.max.y)]
+}
+
+/// What to draw over the floor plan of one floor.
+pub enum Overlay<'a> {
+    /// Fixtures, zones and checkouts only.
+    Plan,
+    /// Person-seconds per m² per day, on a colour scale.
+    Heat(&'a DayMetrics),
+    /// Mean walking direction per 1 m block.
+    Flow(&'a DayMetrics),
+}
+
+pub struct FloorPlan<'a> {
+    pub scenario: &'a Scenario,
+    pub layout: &'a Layout,
+    pub floor: u8,
+    pub title: String,
+    pub overlay: Overlay<'a>,
+}
+
+const PLAN_WIDTH: u32 = 1000;
+
+impl FloorPlan<'_> {
+    /// Person-seconds per m² per day over blocks of about 1 m (the scale at
+    /// which a merchandiser reads traffic), and the top of the colour scale.
+    fn heat_blocks(&self, m: &DayMetrics) -> (Vec<(Rect, f64)>, f64) {
+        let l = self.layout;
+        let block = (1.0 / l.cell).round().max(1.0) as usize;
+        let (bx, by) = (l.nx.div_ceil(block), l.ny.div_ceil(block));
+        let mut sums = vec![0.0; bx * by];
+        let start = self.floor as usize * l.nx * l.ny;
+        for i in 0..l.nx * l.ny {
+            sums[(i / l.nx / block) * bx + (i % l.nx) / block] += m.heat_s[start + i];
+        }
+        let side = block as f64 * l.cell;
+        let per_day = 1.0 / m.days.max(1) as f64;
+        let blocks: Vec<(Rect, f64)> = sums
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| **h > 0.0)
+            .map(|(b, h)| {
+                let (x, y) = ((b % bx) as f64 * side, (b / bx) as f64 * side);
+                let r =
+                    Rect::from_corners(Point::new(x, y), Point::new((x + side).min(l.width), (y + side).min(l.depth)));
+                (r, h * per_day / r.area())
+            })
+            .collect();
+        // Scale to the 98th percentile so one queue spot does not wash out the aisles.
+        let mut values: Vec<f64> = blocks.iter().map(|b| b.1).collect();
+        values.sort_by(f64::total_cmp);
+        let top = values.get(((values.len() as f64) * 0.98) as usize).or(values.last()).copied().unwrap_or(1.0);
+        (blocks, top.max(1e-9))
+    }
+}
+
+impl Figure for FloorPlan<'_> {
+    fn size(&self) -> (u32, u32) {
+        let l = self.layout;
+        let plot_w = (PLAN_WIDTH - 70 - 150) as f64;
+        (PLAN_WIDTH, (plot_w * l.depth / l.width) as u32 + 110)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let (s, l) = (self.scenario, self.layout);
+        let (main, side) = root.split_horizontally(PLAN_WIDTH - 150);
+        let mut chart = ChartBuilder::on(&main)
+            .caption(&self.title, (FONT, 22))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(50)
+            .build_cartesian_2d(0.0..l.width, 0.0..l.depth)?;
+        chart.configure_mesh().disable_mesh().x_desc("x (m)").y_desc("y (m)").label_style((FONT, 13)).draw()?;
+        let heat = match self.overlay {
+            Overlay::Heat(m) => Some(self.heat_blocks(m)),
+            _ => None,
+        };
+        if let Some((blocks, top)) = &heat {
+            chart.draw_series(
+                blocks.iter().map(|(r, h)| Rectangle::new(rect_points(r), heat_colour(h / top).filled())),
+            )?;
+        }
+        // Metres per pixel, to tell whether a zone's name fits inside it.
+        let m_per_px = l.width / (PLAN_WIDTH - 150 - 80) as f64;
+        // Zones: outlines with their names.
+        for z in s.zones.iter().filter(|z| z.floor == self.floor) {
+            let (outline, anchor): (Vec<(f64, f64)>, (f64, f64)) = match &z.shape {
+                ZoneShape::Rect(r) => (
+                    vec![
+                        (r.min.x, r.min.y),
+                        (r.max.x, r.min.y),
+                        (r.max.x, r.max.y),
+                        (r.min.x, r.max.y),
+                        (r.min.x, r.min.y),
+                    ],
+                    (r.min.x + 0.2, r.max.y - 0.2),
+                ),
+                ZoneShape::Polygon(p) => {
+                    let mut pts: Vec<(f64, f64)> = p.iter().map(|q| (q.x, q.y)).collect();
+                    pts.push(pts[0]);
+                    (pts, (p[0].x + 0.2, p[0].y - 0.2))
+                }
+            };
+            chart.draw_series(std::iter::once(PathElement::new(outline, RGBColor(90, 90, 90).stroke_width(1))))?;
+            let width = match &z.shape {
+                ZoneShape::Rect(r) => r.width(),
+                ZoneShape::Polygon(p) => {
+                    p.iter().map(|q| q.x).fold(f64::MIN, f64::max) - p.iter().map(|q| q.x).fold(f64::MAX, f64::min)
+                }
+            };
+            let fits = |text: &str| text.chars().count() as f64 * 7.0 * m_per_px < width - 0.3;
+            let label = if fits(&z.name) { z.name.clone() } else { z.id.clone() };
+            if fits(&label) {
+                chart.draw_series(std::iter::once(Text::new(
+                    label,
+                    anchor,
+                    (FONT, 12).into_font().color(&RGBColor(60, 60, 60)),
+                )))?;
+            }
+        }
+        // Fixtures to scale; translucent over a heatmap so the floor stays readable.
+        let alpha = if heat.is_some() { 0.55 } else { 0.9 };
+        for f in s.fixtures.iter().filter(|f| f.floor == self.floor) {
+            let r = f.footprint();
+            chart.draw_series(std::iter::once(Rectangle::new(
+                rect_points(&r),
+                kind_colour(f.kind).mix(alpha).filled(),
+            )))?;
+            chart.draw_series(std::iter::once(Rectangle::new(rect_points(&r), BLACK.mix(0.6).stroke_width(1))))?;
+        }
+        // Checkout service points, entrances and exits.
+        for lane in s.lanes.iter().filter(|x| x.floor == self.floor) {
+            let p = lane.service_point;
+            chart.draw_series(std::iter::once(Circle::new((p.x, p.y), 4, RGBColor(0, 120, 80).filled())))?;
+            chart.draw_series(std::iter::once(Text::new(lane.id.clone(), (p.x + 0.3, p.y - 0.3), (FONT, 11))))?;
+        }
+        for (portals, colour, word) in
+            [(&s.entrances, RGBColor(0, 140, 0), "in"), (&s.exits, RGBColor(200, 0, 0), "out")]
+        {
+            for e in portals.iter().filter(|e| e.floor == self.floor) {
+                chart.draw_series(std::iter::once(TriangleMarker::new((e.at.x, e.at.y), 9, colour.filled())))?;
+                chart.draw_series(std::iter::once(Text::new(
+                    format!("{word}: {}", e.id),
+                    (e.at.x + 0.4, e.at.y + 0.9),
+                    (FONT, 12),
+                )))?;
+            }
+        }
+        if let Overlay::Flow(m) = self.overlay {
+            draw_flow(&mut chart, l, m, self.floor)?;
+        }
+        // Side panel: colour scale or legend.
+        match &heat {
+            Some((_, top)) => draw_colour_bar(&side, *top)?,
+            None => draw_kind_legend(&side)?,
+        }
+        Ok(())
+    }
+}
+
+fn draw_flow<DB: DrawingBackend>(
+    chart: &mut ChartContext<
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    l: &Layout,
+    m: &DayMetrics,
+    floor: u8,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    // Sum displacements over 1 m blocks; draw an arrow per block with traffic.
+    let block = (1.0 / l.cell).round().max(1.0) as usize;
+    let (bx, by) = (l.nx.div_ceil(block), l.ny.div_ceil(block));
+    let mut sums = vec![(0.0f64, 0.0f64); bx * by];
+    let start = floor as usize * l.nx * l.ny;
+    for i in 0..l.nx * l.ny {
+        let (ix, iy) = (i % l.nx, i / l.nx);
+        let (dx, dy) = m.flow[start + i];
+        let b = (iy / block) * bx + ix / block;
+        sums[b].0 += dx;
+        sums[b].1 += dy;
+    }
+    let top = sums.iter().map(|(x, y)| x.hypot(*y)).fold(0.0, f64::max).max(1e-9);
+    let side = block as f64 * l.cell;
+    for (b, (dx, dy)) in sums.iter().enumerate() {
+        let mag = dx.hypot(*dy);
+        if mag < top * 0.02 {
+            continue;
+        }
+        let (cx, cy) = (((b % bx) as f64 + 0.5) * side, ((b / bx) as f64 + 0.5) * side);
+        let len = side * 0.45 * (0.35 + 0.65 * (mag / top).sqrt());
+        let (ux, uy) = (dx / mag, dy / mag);
+        let tip = (cx + ux * len, cy + uy * len);
+        let tail = (cx - ux * len, cy - uy * len);
+        let colour = RGBColor(20, 60, 160).mix(0.35 + 0.65 * (mag / top).sqrt());
+        let head = len * 0.45;
+        let wing = |sign: f64| (tip.0 - ux * head - sign * uy * head * 0.6, tip.1 - uy * head + sign * ux * head * 0.6);
+        chart.draw_series(std::iter::once(PathElement::new(vec![tail, tip], colour.stroke_width(2))))?;
+        chart.draw_series(std::iter::once(Polygon::new(vec![tip, wing(1.0), wing(-1.0)], colour.filled())))?;
+    }
+    Ok(())
+}
+
+fn draw_colour_bar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, top: f64) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let mut bar = ChartBuilder::on(area)
+        .margin_top(50)
+        .margin_bottom(50)
+        .margin_right(70)
+        .y_label_area_size(0)
+        .right_y_label_area_size(50)
+        .build_cartesian_2d(0.0..1.0, 0.0..top)?;
+    bar.configure_mesh()
+        .disable_mesh()
+        .disable_x_axis()
+        .y_desc("person-s per m² per day")
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .label_style((FONT, 12))
+        .draw()?;
+    let steps = 100;
+    bar.draw_series((0..steps).map(|i| {
+        let (a, b) = (top * i as f64 / steps as f64, top * (i + 1) as f64 / steps as f64);
+        Rectangle::new([(0.0, a), (1.0, b)], heat_colour(i as f64 / (steps - 1) as f64).filled())
+    }))?;
+    Ok(())
+}
+
+fn draw_kind_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let kinds = [
+        FixtureKind::Gondola,
+        FixtureKind::WallShelf,
+        FixtureKind::Endcap,
+        FixtureKind::PromoTable,
+        FixtureKind::Freezer,
+        FixtureKind::Display,
+        FixtureKind::CheckoutCounter,
+    ];
+    for (i, kind) in kinds.iter().enumerate() {
+        let y = 60 + i as i32 * 24;
+        area.draw(&Rectangle::new([(8, y), (24, y + 14)], kind_colour(*kind).filled()))?;
+        area.draw(&Text::new(kind.to_string().replace('_', " "), (30, y), (FONT, 13)))?;
+    }
+    Ok(())
+}
+
+/// Horizontal bars with labels: a funnel or a top-N list.
+pub struct Bars {
+    pub title: String,
+    pub x_desc: String,
+    pub rows: Vec<(String, f64)>,
+    pub colour: RGBColor,
+}
+
+impl Figure for Bars {
+    fn size(&self) -> (u32, u32) {
+        (900, 90 + 28 * self.rows.len().max(1) as u32)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let n = self.rows.len().max(1);
+        let top = self.rows.iter().map(|r| r.1).fold(0.0, f64::max).max(1e-9) * 1.15;
+        let mut chart = ChartBuilder::on(root)
+            .caption(&self.title, (FONT, 20))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(260)
+            .build_cartesian_2d(0.0..top, (0..n).into_segmented())?;
+        let labels: Vec<String> = self.rows.iter().map(|r| r.0.clone()).collect();
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .x_desc(self.x_desc.as_str())
+            .y_labels(n)
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => labels.get(n - 1 - *i).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .label_style((FONT, 13))
+            .draw()?;
+        chart.draw_series(self.rows.iter().enumerate().map(|(i, (_, v))| {
+            let y = n - 1 - i;
+            let mut r =
+                Rectangle::new([(0.0, SegmentValue::Exact(y)), (*v, SegmentValue::Exact(y + 1))], self.colour.filled());
+            r.set_margin(4, 4, 0, 0);
+            r
+        }))?;
+        chart.draw_series(self.rows.iter().enumerate().map(|(i, (_, v))| {
+            Text::new(format_value(*v), (*v + top * 0.01, SegmentValue::CenterOf(n - 1 - i)), (FONT, 12))
+        }))?;
+        Ok(())
+    }
+}
+
+fn format_value(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e12 { format!("{v:.0}") } else { format!("{v:.2}") }
+}
+
+/// Vertical bars over a numeric axis: a histogram or an hourly series.
+pub struct Columns {
+    pub title: String,
+    pub x_desc: String,
+    pub y_desc: String,
+    /// (left edge, width, height) per bar.
+    pub bars: Vec<(f64, f64, f64)>,
+    pub colour: RGBColor,
+}
+
+impl Figure for Columns {
+    fn size(&self) -> (u32, u32) {
+        (900, 420)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let x0 = self.bars.iter().map(|b| b.0).fold(f64::INFINITY, f64::min).min(0.0);
+        let x1 = self.bars.iter().map(|b| b.0 + b.1).fold(0.0, f64::max).max(x0 + 1.0);
+        let top = self.bars.iter().map(|b| b.2).fold(0.0, f64::max).max(1e-9) * 1.1;
+        let mut chart = ChartBuilder::on(root)
+            .caption(&self.title, (FONT, 20))
+            .margin(10)
+            .x_label_area_size(45)
+            .y_label_area_size(60)
+            .build_cartesian_2d(x0..x1, 0.0..top)?;
+        chart
+            .configure_mesh()
+            .disable_x_mesh()
+            .x_desc(self.x_desc.as_str())
+            .y_desc(self.y_desc.as_str())
+            .label_style((FONT, 13))
+            .draw()?;
+        chart.draw_series(self.bars.iter().map(|(x, w, h)| {
+            let mut r = Rectangle::new([(*x, 0.0), (*x + *w, *h)], self.colour.filled());
+            r.set_margin(0, 0, 1, 1);
+            r
+        }))?;
+        Ok(())
+    }
+}

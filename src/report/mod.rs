@@ -1,0 +1,308 @@
+//! `report/index.html` for a dataset: every figure is replayed from the
+//! event logs (never from the simulation), drawn to PNG and SVG, and the
+//! page works offline (no scripts, no external fonts or styles).
+
+pub mod figures;
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use figures::{Bars, Columns, FloorPlan, Overlay, save};
+use plotters::style::RGBColor;
+
+use crate::Prepared;
+use crate::events::dataset::{Dataset, DatasetError, SCENARIO_COPY, write_atomic};
+use crate::events::parquet::{LogError, read_log_with};
+use crate::metrics::{DayMetrics, DayProjection, Layout, Metric, Projection};
+use crate::scenario::{ScenarioError, ScenarioFile};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    #[error("{}: no manifest.json: not an aisle dataset (make one with `aisle run`)", dir.display())]
+    NotADataset { dir: PathBuf },
+    #[error("{}: the dataset lists no runs", dir.display())]
+    Empty { dir: PathBuf },
+    #[error(transparent)]
+    Dataset(#[from] DatasetError),
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    #[error(transparent)]
+    Log(#[from] LogError),
+    #[error("{}: {message}", path.display())]
+    Draw { path: PathBuf, message: String },
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+/// One variant's days, replayed and merged.
+pub struct VariantDays {
+    pub prepared: Prepared,
+    pub layout: Layout,
+    pub seeds: Vec<u64>,
+    pub metrics: DayMetrics,
+}
+
+/// Replays every run listed in the dataset's manifest, by variant.
+pub fn replay_dataset(dir: &Path, mut progress: impl FnMut(usize, usize)) -> Result<Vec<VariantDays>, ReportError> {
+    let manifest = Dataset::read_manifest(dir)?.ok_or_else(|| ReportError::NotADataset { dir: dir.to_owned() })?;
+    if manifest.runs.is_empty() {
+        return Err(ReportError::Empty { dir: dir.to_owned() });
+    }
+    let file = ScenarioFile::read(&dir.join(SCENARIO_COPY))?;
+    let total = manifest.runs.len();
+    let mut done = 0;
+    let mut out = Vec::new();
+    for variant in &manifest.variants {
+        let runs: Vec<_> = manifest.runs.iter().filter(|r| &r.variant == variant).collect();
+        if runs.is_empty() {
+            continue;
+        }
+        let prepared = crate::prepare(&file, variant)?;
+        let layout = Layout::new(&prepared);
+        let mut merged: Option<DayMetrics> = None;
+        for run in &runs {
+            let mut day = DayProjection::new(&layout);
+            read_log_with(&dir.join(&run.path), |events| day.observe_all(events))?;
+            let day = day.finish();
+            match &mut merged {
+                Some(m) => m.merge(&day),
+                None => merged = Some(day),
+            }
+            done += 1;
+            progress(done, total);
+        }
+        let seeds = runs.iter().map(|r| r.seed).collect();
+        out.push(VariantDays { prepared, layout, seeds, metrics: merged.expect("at least one run") });
+    }
+    Ok(out)
+}
+
+/// Builds `<dir>/report/index.html` and its figures; returns the page's path.
+pub fn build(dir: &Path, progress: impl FnMut(usize, usize)) -> Result<PathBuf, ReportError> {
+    let variants = replay_dataset(dir, progress)?;
+    let report_dir = dir.join("report");
+    let figures_dir = report_dir.join("figures");
+    std::fs::create_dir_all(&figures_dir).map_err(|source| ReportError::Io { path: figures_dir.clone(), source })?;
+    let mut html = String::new();
+    let s0 = &variants[0].prepared.scenario;
+    let _ = write!(
+        html,
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>aisle report: {name}</title>\n<style>{STYLE}</style></head><body>\n\
+         <h1>{name}</h1><p class=\"lead\">{desc}</p>\n",
+        name = esc(&s0.name),
+        desc = esc(&s0.description),
+    );
+    for v in &variants {
+        section(&mut html, v, &figures_dir)?;
+    }
+    let _ = write!(
+        html,
+        "<footer>Made by aisle {} from the event logs in this dataset; every figure is a projection replayed from them. \
+         Figures are also available as SVG next to each PNG.</footer></body></html>\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    let index = report_dir.join("index.html");
+    write_atomic(&index, html.as_bytes()).map_err(|source| ReportError::Io { path: index.clone(), source })?;
+    Ok(index)
+}
+
+const STYLE: &str = "body{font-family:sans-serif;max-width:1040px;margin:2em auto;color:#222;line-height:1.4}\
+h1{margin-bottom:0}.lead{color:#555}h2{border-bottom:2px solid #ccc;padding-bottom:.2em;margin-top:2em}\
+table{border-collapse:collapse;margin:1em 0}td,th{padding:.25em .7em;border-bottom:1px solid #ddd;text-align:right}\
+th:first-child,td:first-child{text-align:left}img{max-width:100%;display:block;margin:1em 0}\
+.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:.3em 1.5em}\
+.figure-note{color:#555;font-size:.9em;margin-top:-.6em}footer{margin-top:3em;color:#777;font-size:.85em}";
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn draw_err(path: &Path) -> impl Fn(Box<dyn std::error::Error>) -> ReportError + '_ {
+    move |e| ReportError::Draw { path: path.to_owned(), message: e.to_string() }
+}
+
+fn figure(
+    html: &mut String,
+    figures_dir: &Path,
+    name: &str,
+    fig: &impl figures::Figure,
+    alt: &str,
+    note: &str,
+) -> Result<(), ReportError> {
+    save(fig, figures_dir, name).map_err(draw_err(&figures_dir.join(name)))?;
+    let _ = write!(html, "<img src=\"figures/{name}.png\" alt=\"{}\">", esc(alt));
+    if !note.is_empty() {
+        let _ = write!(html, "<p class=\"figure-note\">{}</p>", esc(note));
+    }
+    html.push('\n');
+    Ok(())
+}
+
+fn unit_value(m: &Metric) -> String {
+    match m.unit {
+        "ratio" => format!("{:.1}%", m.value * 100.0),
+        "currency" => format!("{:.2}", m.value),
+        "s" if m.value >= 120.0 => format!("{:.1} min", m.value / 60.0),
+        "s" => format!("{:.0} s", m.value),
+        "m" => format!("{:.0} m", m.value),
+        "shoppers/m²" => format!("{:.2} per m²", m.value),
+        _ => format!("{:.0}", m.value),
+    }
+}
+
+fn section(html: &mut String, v: &VariantDays, dir: &Path) -> Result<(), ReportError> {
+    let s = &v.prepared.scenario;
+    let (m, l) = (&v.metrics, &v.layout);
+    let tag = &s.variant;
+    let seeds: Vec<String> = v.seeds.iter().map(u64::to_string).collect();
+    let _ = write!(
+        html,
+        "<h2>Variant <code>{}</code></h2><p>{} simulated day(s), seeds {}. Totals are per day; rates and times are over all shoppers.</p>\n",
+        esc(tag),
+        v.seeds.len(),
+        seeds.join(", ")
+    );
+    // Key figures.
+    let scalars = m.scalars(l);
+    html.push_str("<div class=\"grid\">");
+    for x in scalars.iter().filter(|x| !x.name.contains('/')) {
+        let _ = write!(html, "<div><b>{}</b>: {}</div>", esc(&x.name.replace('_', " ")), unit_value(x));
+    }
+    html.push_str("</div>\n");
+    for floor in 0..s.store.floors.len() as u8 {
+        let fname = &s.store.floors[floor as usize].id;
+        let suffix = if s.store.floors.len() > 1 { format!(" — floor {fname}") } else { String::new() };
+        let plan =
+            FloorPlan { scenario: s, layout: l, floor, title: format!("Floor plan{suffix}"), overlay: Overlay::Plan };
+        figure(
+            html,
+            dir,
+            &format!("{tag}-plan-{floor}"),
+            &plan,
+            "floor plan",
+            "Fixtures to scale by kind; zone outlines and names; checkout service points (green dots); entrances and exits (triangles).",
+        )?;
+        let heat = FloorPlan {
+            scenario: s,
+            layout: l,
+            floor,
+            title: format!("Occupancy heatmap{suffix}"),
+            overlay: Overlay::Heat(m),
+        };
+        figure(
+            html,
+            dir,
+            &format!("{tag}-heatmap-{floor}"),
+            &heat,
+            "occupancy heatmap",
+            "Person-seconds spent per square metre per day, over 1 m blocks; the scale tops out at the 98th percentile of occupied blocks.",
+        )?;
+        let flow = FloorPlan {
+            scenario: s,
+            layout: l,
+            floor,
+            title: format!("Walking direction{suffix}"),
+            overlay: Overlay::Flow(m),
+        };
+        figure(
+            html,
+            dir,
+            &format!("{tag}-flow-{floor}"),
+            &flow,
+            "flow direction map",
+            "Mean walking direction per square metre; darker and longer arrows carry more traffic.",
+        )?;
+    }
+    // Zone table.
+    html.push_str("<h3>Zones</h3><table><tr><th>zone</th><th>walkable m²</th><th>visit rate</th><th>dwell per visitor</th><th>capture rate</th></tr>");
+    for (z, id) in l.zones.iter().enumerate() {
+        let get = |prefix: &str| {
+            scalars.iter().find(|x| x.name == format!("{prefix}/{id}")).map(unit_value).unwrap_or_default()
+        };
+        let _ = write!(
+            html,
+            "<tr><td>{}</td><td>{:.0}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            esc(&l.zone_names[z]),
+            l.zone_area_m2[z],
+            get("zone_visit_rate"),
+            get("zone_dwell"),
+            get("capture_rate")
+        );
+    }
+    html.push_str("</table><p class=\"figure-note\">Visit rate: share of shoppers who entered the zone. Capture rate: of those who came within 1.5 m of it, the share who entered.</p>\n");
+    let days = m.days.max(1) as f64;
+    let funnel = Bars {
+        title: "Conversion funnel (shoppers per day)".into(),
+        x_desc: "shoppers per day".into(),
+        rows: vec![
+            ("entered".into(), m.visitors as f64 / days),
+            ("viewed a product".into(), m.shoppers_viewing as f64 / days),
+            ("picked a product".into(), m.shoppers_picking as f64 / days),
+            ("paid at a checkout".into(), m.transactions as f64 / days),
+        ],
+        colour: RGBColor(0, 114, 178),
+    };
+    figure(html, dir, &format!("{tag}-funnel"), &funnel, "conversion funnel", "")?;
+    let minutes: Vec<f64> = m.time_in_store_s.iter().map(|s| s / 60.0).collect();
+    let hist = Columns {
+        title: "Time in store".into(),
+        x_desc: "minutes from entering to leaving".into(),
+        y_desc: "shoppers per day".into(),
+        bars: histogram(&minutes, 2.0).into_iter().map(|(x, w, n)| (x, w, n / days)).collect(),
+        colour: RGBColor(0, 158, 115),
+    };
+    figure(html, dir, &format!("{tag}-time-in-store"), &hist, "time in store histogram", "")?;
+    let open = l.open_hour;
+    let traffic = Columns {
+        title: "Traffic by hour".into(),
+        x_desc: "hour of day".into(),
+        y_desc: "shoppers entering per day".into(),
+        bars: m.hourly_visitors.iter().enumerate().map(|(h, n)| (open + h as f64, 1.0, *n as f64 / days)).collect(),
+        colour: RGBColor(86, 180, 233),
+    };
+    figure(html, dir, &format!("{tag}-traffic-by-hour"), &traffic, "traffic by hour", "")?;
+    let waits = Columns {
+        title: "Checkout wait by hour of joining the queue".into(),
+        x_desc: "hour of day".into(),
+        y_desc: "mean seconds (queue + service)".into(),
+        bars: m
+            .hourly_wait_s
+            .iter()
+            .zip(&m.hourly_waits)
+            .enumerate()
+            .map(|(h, (s, n))| (open + h as f64, 1.0, if *n > 0 { s / *n as f64 } else { 0.0 }))
+            .collect(),
+        colour: RGBColor(213, 94, 0),
+    };
+    figure(
+        html,
+        dir,
+        &format!("{tag}-queue-wait-by-hour"),
+        &waits,
+        "checkout wait by hour",
+        "From joining a queue to paying or giving up.",
+    )?;
+    for (what, counts, colour) in
+        [("views", &m.product_views, RGBColor(204, 121, 167)), ("picks", &m.product_picks, RGBColor(230, 159, 0))]
+    {
+        let mut top: Vec<(String, f64)> =
+            counts.iter().enumerate().map(|(i, n)| (l.product_names[i].clone(), *n as f64 / days)).collect();
+        top.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        top.truncate(15);
+        let bars =
+            Bars { title: format!("Top products by {what}"), x_desc: format!("{what} per day"), rows: top, colour };
+        figure(html, dir, &format!("{tag}-top-{what}"), &bars, &format!("top products by {what}"), "")?;
+    }
+    Ok(())
+}
+
+/// Bins `xs` into bars of `width` starting at 0: (left, width, count).
+fn histogram(xs: &[f64], width: f64) -> Vec<(f64, f64, f64)> {
+    let top = xs.iter().copied().fold(0.0, f64::max);
+    let n = ((top / width).floor() as usize + 1).min(200);
+    let mut counts = vec![0.0; n];
+    for x in xs {
+        counts[((x / width) as usize).min(n - 1)] += 1.0;
+    }
+    counts.into_iter().enumerate().map(|(i, c)| (i as f64 * width, width, c)).collect()
+}
