@@ -6,6 +6,7 @@ use std::time::Instant;
 use crate::Prepared;
 use crate::events::SimEvent;
 use crate::events::parquet::{LogWriter, read_log_with};
+use crate::metrics::{DayProjection, Layout, Projection};
 use crate::run::log_meta;
 use crate::sim::Simulation;
 
@@ -27,6 +28,10 @@ pub struct DayFigures {
 pub struct LogFigures {
     pub write_s: f64,
     pub read_s: f64,
+    /// Reading the log and folding it into the day's metrics.
+    pub replay_s: f64,
+    /// Folding events already in memory into the day's metrics.
+    pub fold_s: f64,
     pub bytes: u64,
     pub events: u64,
 }
@@ -77,8 +82,19 @@ pub fn log_round_trip(
     let mut read = 0u64;
     read_log_with(&path, |batch| read += batch.len() as u64)?;
     let read_s = start.elapsed().as_secs_f64();
+    let layout = Layout::new(p);
+    let start = Instant::now();
+    let mut day = DayProjection::new(&layout);
+    read_log_with(&path, |batch| day.observe_all(batch))?;
+    std::hint::black_box(day.finish());
+    let replay_s = start.elapsed().as_secs_f64();
+    let start = Instant::now();
+    let mut day = DayProjection::new(&layout);
+    day.observe_all(events);
+    std::hint::black_box(day.finish());
+    let fold_s = start.elapsed().as_secs_f64();
     std::fs::remove_file(&path).ok();
-    Ok(LogFigures { write_s, read_s, bytes: written.bytes, events: read })
+    Ok(LogFigures { write_s, read_s, replay_s, fold_s, bytes: written.bytes, events: read })
 }
 
 /// Median of a non-empty sample.

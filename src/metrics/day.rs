@@ -6,8 +6,6 @@
 //! the retail analytics industry's usage; each is written where it is
 //! computed.
 
-use std::collections::HashMap;
-
 use super::Projection;
 use crate::Prepared;
 use crate::events::{Action, SimEvent};
@@ -106,6 +104,8 @@ struct Visit {
     enter_ms: u64,
     /// Last known position and when it was taken.
     at: Option<(f32, f32, u8, u64)>,
+    /// Grid cell of that position, once its nearby zones are noted.
+    last_cell: Option<usize>,
     path_m: f64,
     zone_since: Option<(u16, u64)>,
     zones_entered: Vec<u16>,
@@ -157,7 +157,8 @@ pub struct DayMetrics {
 pub struct DayProjection<'a> {
     layout: &'a Layout,
     m: DayMetrics,
-    visits: HashMap<u32, Visit>,
+    /// Shoppers in store, by index (indices are dense within a run).
+    visits: Vec<Option<Visit>>,
     /// Trace instant being counted: its time, shoppers per zone, shoppers in store.
     instant: (u64, Vec<u32>, u64),
 }
@@ -179,7 +180,7 @@ impl<'a> DayProjection<'a> {
             hourly_waits: vec![0; layout.hours.max(1)],
             ..DayMetrics::default()
         };
-        DayProjection { layout, m, visits: HashMap::new(), instant: (u64::MAX, vec![0; z], 0) }
+        DayProjection { layout, m, visits: Vec::new(), instant: (u64::MAX, vec![0; z], 0) }
     }
 
     fn close_instant(&mut self) {
@@ -219,9 +220,13 @@ impl Projection for DayProjection<'_> {
             m.visitors += 1;
             let h = ((e.t_ms / 3_600_000) as usize).min(m.hourly_visitors.len() - 1);
             m.hourly_visitors[h] += 1;
-            self.visits.insert(e.shopper, Visit { enter_ms: e.t_ms, ..Visit::default() });
+            let i = e.shopper as usize;
+            if self.visits.len() <= i {
+                self.visits.resize_with(i + 1, || None);
+            }
+            self.visits[i] = Some(Visit { enter_ms: e.t_ms, ..Visit::default() });
         }
-        let Some(v) = self.visits.get_mut(&e.shopper) else { return };
+        let Some(Some(v)) = self.visits.get_mut(e.shopper as usize) else { return };
         // Time and movement since the shopper's last event belong to where they were.
         if let Some((x, y, floor, t)) = v.at {
             let cell = layout.cell_of(x, y, floor);
@@ -234,9 +239,13 @@ impl Projection for DayProjection<'_> {
             }
         }
         v.at = Some((e.x, e.y, e.floor, e.t_ms));
-        for &z in &layout.near_zones[layout.cell_of(e.x, e.y, e.floor)] {
-            if !v.zones_passed.contains(&z) {
-                v.zones_passed.push(z);
+        let cell = layout.cell_of(e.x, e.y, e.floor);
+        if v.last_cell != Some(cell) {
+            v.last_cell = Some(cell);
+            for &z in &layout.near_zones[cell] {
+                if !v.zones_passed.contains(&z) {
+                    v.zones_passed.push(z);
+                }
             }
         }
         match e.action {
@@ -290,7 +299,7 @@ impl Projection for DayProjection<'_> {
                 }
             }
             Action::Exit => {
-                let v = self.visits.remove(&e.shopper).expect("visit exists");
+                let v = self.visits[e.shopper as usize].take().expect("visit exists");
                 m.time_in_store_s.push((e.t_ms - v.enter_ms) as f64 / 1000.0);
                 m.path_m_sum += v.path_m;
                 m.shoppers_viewing += v.viewed as u64;

@@ -368,6 +368,7 @@ impl Figure for Bars {
             .configure_mesh()
             .disable_y_mesh()
             .x_desc(self.x_desc.as_str())
+            .x_label_formatter(&|v| if top > 10.0 { format!("{v:.0}") } else { format!("{v:.2}") })
             .y_labels(n)
             .y_label_formatter(&|v| match v {
                 SegmentValue::CenterOf(i) => labels.get(n - 1 - *i).cloned().unwrap_or_default(),
@@ -412,7 +413,8 @@ impl Figure for Columns {
     where
         DB::ErrorType: 'static,
     {
-        let x0 = self.bars.iter().map(|b| b.0).fold(f64::INFINITY, f64::min).min(0.0);
+        let x0 = self.bars.iter().map(|b| b.0).fold(f64::INFINITY, f64::min);
+        let x0 = if x0.is_finite() { x0 } else { 0.0 };
         let x1 = self.bars.iter().map(|b| b.0 + b.1).fold(0.0, f64::max).max(x0 + 1.0);
         let top = self.bars.iter().map(|b| b.2).fold(0.0, f64::max).max(1e-9) * 1.1;
         let mut chart = ChartBuilder::on(root)
@@ -426,6 +428,8 @@ impl Figure for Columns {
             .disable_x_mesh()
             .x_desc(self.x_desc.as_str())
             .y_desc(self.y_desc.as_str())
+            .x_label_formatter(&|v| format!("{v:.0}"))
+            .y_label_formatter(&|v| if top > 10.0 { format!("{v:.0}") } else { format!("{v:.1}") })
             .label_style((FONT, 13))
             .draw()?;
         chart.draw_series(self.bars.iter().map(|(x, w, h)| {

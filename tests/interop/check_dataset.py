@@ -128,6 +128,19 @@ def main():
     for col, want in {"seq": "UBIGINT", "shopper": "UINTEGER", "amount_cents": "BIGINT", "floor": "UTINYINT"}.items():
         if types.get(col) != want:
             fail(f"DuckDB types {col} as {types.get(col)}, expected {want}")
+    # The per-run metric table agrees with the logs.
+    metrics = con.execute(
+        f"""
+        SELECT variant, CAST(seed AS BIGINT), value FROM read_parquet('{root / "metrics" / "metrics.parquet"}')
+        WHERE metric = 'traffic' ORDER BY ALL
+        """
+    ).fetchall()
+    for variant, seed, traffic in metrics:
+        if runs[(variant, seed)]["visitors"] != traffic:
+            fail(f"metrics.parquet: traffic {traffic} for {variant}/{seed}, the log has {runs[(variant, seed)]['visitors']}")
+    if len(metrics) != len(runs):
+        fail(f"metrics.parquet covers {len(metrics)} runs, the manifest {len(runs)}")
+    print(f"duckdb: metrics/metrics.parquet: traffic matches the logs for {len(metrics)} runs")
     print("interop check passed")
 
 

@@ -1,0 +1,41 @@
+//! The report is built from a dataset alone and works offline.
+
+mod common;
+
+use aisle::events::dataset::{Dataset, OnScenarioChange};
+use aisle::report::{ReportError, build};
+use aisle::run::run_into;
+use aisle::scenario::ScenarioFile;
+
+#[test]
+fn a_report_is_built_from_the_dataset_and_needs_nothing_online() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = ScenarioFile::read(&common::scenario_path("tiny")).unwrap();
+    let mut ds = Dataset::open_for(dir.path(), &file, OnScenarioChange::Refuse).unwrap();
+    for (variant, seed) in [("baseline", 1), ("baseline", 2), ("cola-on-promo", 1)] {
+        run_into(&mut ds, &aisle::prepare(&file, variant).unwrap(), seed, |_| {}).unwrap();
+    }
+    let index = build(dir.path(), |_, _| {}).unwrap();
+    let html = std::fs::read_to_string(&index).unwrap();
+    assert!(!html.contains("<script"), "the report must not need scripts");
+    assert!(!html.contains("http://") && !html.contains("https://"), "the report must not fetch anything");
+    for variant in ["baseline", "cola-on-promo"] {
+        assert!(html.contains(&format!("Variant <code>{variant}</code>")));
+    }
+    assert!(html.contains("2 simulated day(s), seeds 1, 2"));
+    let figures: Vec<&str> = html.split("src=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]).collect();
+    // Per variant: plan, heatmap and flow for the one floor, then six charts.
+    assert_eq!(figures.len(), 2 * 9, "expected every figure for both variants");
+    for f in figures {
+        let png = std::fs::read(index.parent().unwrap().join(f)).unwrap();
+        assert!(png.starts_with(b"\x89PNG") && png.len() > 2000, "{f} is not a drawn PNG");
+        let svg = std::fs::read_to_string(index.parent().unwrap().join(f.replace(".png", ".svg"))).unwrap();
+        assert!(svg.contains("<svg"), "{f} has no SVG twin");
+    }
+}
+
+#[test]
+fn a_directory_without_a_manifest_is_not_a_dataset() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(matches!(build(dir.path(), |_, _| {}), Err(ReportError::NotADataset { .. })));
+}
