@@ -86,6 +86,10 @@ fn hand_day() -> Vec<SimEvent> {
         ev(160_000, 2, 6.0, 0.5, None, Action::Abandon { lane: 0, qty: 1, amount_cents: 199 }),
         ev(170_000, 2, 6.0, 0.5, None, Action::Exit),
     ];
+    // One trace instant with everyone in store: two in the front zone, one in the aisles.
+    events.push(ev(10_000, 0, 11.0, 3.5, aisles, Action::Move));
+    events.push(ev(10_000, 1, 11.0, 0.5, front, Action::Move));
+    events.push(ev(10_000, 2, 6.0, 0.5, front, Action::Move));
     events.sort_by_key(|e| (e.t_ms, e.shopper));
     for (i, e) in events.iter_mut().enumerate() {
         e.seq = i as u64;
@@ -130,6 +134,13 @@ fn every_metric_equals_its_hand_computed_value() {
         ("zone_dwell/front", 10.0),
         ("zone_visit_rate/aisles", 1.0 / 3.0),
         ("zone_dwell/aisles", 90.0),
+        ("peak_occupancy", 3.0),
+        // Front zone: 12 × 4 m less the promo table (1.5 m²) and the counter's
+        // cells (1.0 × 1.75 m) = 44.75 m² walkable, two shoppers in it.
+        ("peak_density", 2.0 / 44.75),
+        // Shopper 0, the only one near a zone boundary, entered both zones.
+        ("capture_rate/front", 1.0),
+        ("capture_rate/aisles", 1.0),
     ];
     for (name, value) in expected {
         assert!((get(name) - value).abs() < 1e-9, "{name}: got {}, expected {value}", get(name));

@@ -388,7 +388,6 @@ fn decode_batch(batch: &RecordBatch, first_row: usize, out: &mut Vec<SimEvent>) 
     // Map dictionary entries to kind indices once per batch.
     let kinds: Vec<Option<usize>> =
         (0..kind_values.len()).map(|i| KIND_NAMES.iter().position(|k| *k == kind_values.value(i))).collect();
-    let opt = |a: &dyn Array, i: usize| a.is_valid(i);
     for i in 0..batch.num_rows() {
         let row = first_row + i;
         let key = kind.keys().value(i) as usize;
@@ -398,10 +397,10 @@ fn decode_batch(batch: &RecordBatch, first_row: usize, out: &mut Vec<SimEvent>) 
         let need = |name: &str, ok: bool| {
             if ok { Ok(()) } else { Err(format!("row {row}: `{}` event without `{name}`", KIND_NAMES[k])) }
         };
-        let product_v = || -> Result<u32, String> { need("product", opt(product, i)).map(|_| product.value(i)) };
-        let lane_v = || -> Result<u16, String> { need("lane", opt(lane, i)).map(|_| lane.value(i)) };
-        let qty_v = || -> Result<u16, String> { need("qty", opt(qty, i)).map(|_| qty.value(i)) };
-        let amount_v = || -> Result<i64, String> { need("amount_cents", opt(amount, i)).map(|_| amount.value(i)) };
+        let product_v = || -> Result<u32, String> { need("product", product.is_valid(i)).map(|_| product.value(i)) };
+        let lane_v = || -> Result<u16, String> { need("lane", lane.is_valid(i)).map(|_| lane.value(i)) };
+        let qty_v = || -> Result<u16, String> { need("qty", qty.is_valid(i)).map(|_| qty.value(i)) };
+        let amount_v = || -> Result<i64, String> { need("amount_cents", amount.is_valid(i)).map(|_| amount.value(i)) };
         let action = match k {
             0 => Action::Enter,
             1 => Action::Move,
@@ -412,7 +411,7 @@ fn decode_batch(batch: &RecordBatch, first_row: usize, out: &mut Vec<SimEvent>) 
                 product: product_v()?,
                 qty: qty_v()?,
                 amount_cents: amount_v()?,
-                planned: need("planned", opt(planned, i)).map(|_| planned.value(i))?,
+                planned: need("planned", planned.is_valid(i)).map(|_| planned.value(i))?,
             },
             6 => Action::PutBack { product: product_v()?, qty: qty_v()?, amount_cents: amount_v()? },
             7 => Action::QueueJoin { lane: lane_v()? },
@@ -427,7 +426,7 @@ fn decode_batch(batch: &RecordBatch, first_row: usize, out: &mut Vec<SimEvent>) 
             x: x.value(i),
             y: y.value(i),
             floor: floor.value(i),
-            zone: opt(zone, i).then(|| zone.value(i)),
+            zone: zone.is_valid(i).then(|| zone.value(i)),
             action,
         });
     }
