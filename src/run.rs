@@ -1,12 +1,11 @@
 //! One run of (scenario, variant, seed) into a dataset: the simulation feeds
-//! the Parquet writer thread and the metrics projection; the manifest is
-//! updated only once the log is safely in place.
+//! the Parquet writer thread and the metrics projection; the run is
+//! recorded only once its log is safely in place.
 
 use std::path::Path;
 
 use crate::Prepared;
-use crate::events::dataset::{Dataset, DatasetError, RunRecord, RunStatus, events_path, file_sha256};
-use crate::events::metrics_table::{self, MetricRow};
+use crate::events::dataset::{Dataset, DatasetError, MetricValue, RunRecord, RunStatus, events_path, file_sha256};
 use crate::events::parquet::{LogError, LogMeta, LogWriter, SCHEMA_VERSION, WrittenLog};
 use crate::metrics::{DayMetrics, DayProjection, Layout, Metric, Projection};
 use crate::sim::{SimProgress, Simulation};
@@ -48,19 +47,33 @@ pub fn log_meta(p: &Prepared, seed: u64) -> LogMeta {
     }
 }
 
-/// Simulates `p` with `seed`, writing `events/variant=…/seed=…/part-0.parquet`
-/// under the dataset and recording the run in its manifest.
+/// Simulates `p` with `seed` and records the run in the dataset.
 pub fn run_into(
     dataset: &mut Dataset,
+    p: &Prepared,
+    seed: u64,
+    progress: impl FnMut(SimProgress),
+) -> Result<RunOutcome, RunError> {
+    let outcome = simulate_run(&dataset.dir, p, seed, progress)?;
+    dataset.record(outcome.record.clone())?;
+    Ok(outcome)
+}
+
+/// Simulates `p` with `seed` into `events/variant=…/seed=…/part-0.parquet`
+/// under `dir` and returns its record, without touching the manifest (so
+/// runs can go on in parallel and be recorded one at a time).
+pub fn simulate_run(
+    dir: &Path,
     p: &Prepared,
     seed: u64,
     mut progress: impl FnMut(SimProgress),
 ) -> Result<RunOutcome, RunError> {
     let rel = events_path(&p.scenario.variant, seed);
-    let path = dataset.dir.join(&rel);
+    let path = dir.join(&rel);
     let layout = Layout::new(p);
     let (metrics, log) = write_log(&path, p, &layout, seed, &mut progress)?;
     let sha256 = file_sha256(&log.path).map_err(|source| RunError::Io { path: log.path.clone(), source })?;
+    let scalars = metrics.scalars(&layout);
     let record = RunRecord {
         variant: p.scenario.variant.clone(),
         seed,
@@ -72,25 +85,13 @@ pub fn run_into(
         visitors: metrics.visitors,
         transactions: metrics.transactions,
         revenue_cents: metrics.revenue_cents,
+        metrics: scalars
+            .iter()
+            .map(|m| MetricValue { name: m.name.clone(), unit: m.unit.to_owned(), value: m.value })
+            .collect(),
     };
-    let scalars = metrics.scalars(&layout);
-    let rows = scalars
-        .iter()
-        .map(|m| MetricRow {
-            variant: p.scenario.variant.clone(),
-            seed,
-            metric: m.name.clone(),
-            unit: m.unit.to_owned(),
-            value: m.value,
-        })
-        .collect();
-    metrics_table::upsert(&dataset.dir.join(METRICS_TABLE), &p.scenario.variant, seed, rows)?;
-    dataset.record(record.clone())?;
     Ok(RunOutcome { metrics, scalars, log, record })
 }
-
-/// Where the per-run metric table lives inside a dataset.
-pub const METRICS_TABLE: &str = "metrics/metrics.parquet";
 
 /// Simulates into a single Parquet file at `path` (atomically), folding the
 /// live stream into the day's metrics on the way.

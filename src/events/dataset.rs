@@ -16,7 +16,11 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::metrics_table::{self, MetricRow};
 use crate::scenario::ScenarioFile;
+
+/// Where the per-run metric table lives inside a dataset.
+pub const METRICS_TABLE: &str = "metrics/metrics.parquet";
 
 pub const MANIFEST: &str = "manifest.json";
 /// The scenario file the dataset was made from, copied in verbatim.
@@ -62,6 +66,16 @@ pub struct RunRecord {
     pub visitors: u64,
     pub transactions: u64,
     pub revenue_cents: i64,
+    /// The run's named figures, as in `metrics/metrics.parquet`.
+    #[serde(default)]
+    pub metrics: Vec<MetricValue>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricValue {
+    pub name: String,
+    pub unit: String,
+    pub value: f64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +87,14 @@ pub enum RunStatus {
 /// Relative path of a run's event log inside a dataset.
 pub fn events_path(variant: &str, seed: u64) -> String {
     format!("events/variant={variant}/seed={seed}/part-0.parquet")
+}
+
+/// Relative path of a run's record, written beside its log once the log is
+/// in place. Records, not the manifest, are the truth: shards running on
+/// other machines each write only their own, and the manifest and the
+/// metrics table are rebuilt from whatever records are present.
+pub fn record_path(variant: &str, seed: u64) -> String {
+    format!("events/variant={variant}/seed={seed}/run.json")
 }
 
 /// Whether to keep or discard runs of an older version of the scenario.
@@ -153,22 +175,85 @@ impl Dataset {
         Ok(Some(m))
     }
 
-    /// Records a finished run (replacing an earlier one of the same variant
-    /// and seed) and rewrites the manifest atomically.
+    /// Records a finished run: its record beside the log, then the manifest
+    /// and the metrics table rebuilt from every record present.
     pub fn record(&mut self, run: RunRecord) -> Result<(), DatasetError> {
-        self.manifest.runs.retain(|r| !(r.variant == run.variant && r.seed == run.seed));
-        self.manifest.runs.push(run);
-        self.manifest.runs.sort_by(|a, b| (&a.variant, a.seed).cmp(&(&b.variant, b.seed)));
+        let path = self.dir.join(record_path(&run.variant, run.seed));
+        let json = serde_json::to_string_pretty(&run).expect("record serialises");
+        write_atomic(&path, json.as_bytes()).map_err(|source| DatasetError::Io { path, source })?;
+        self.refresh()
+    }
+
+    /// Rebuilds `manifest.json` and `metrics/metrics.parquet` from the run
+    /// records on disk (including those written by other shards).
+    pub fn refresh(&mut self) -> Result<(), DatasetError> {
+        self.manifest.runs = self.read_records()?;
+        let rows = self
+            .manifest
+            .runs
+            .iter()
+            .flat_map(|r| {
+                r.metrics.iter().map(|m| MetricRow {
+                    variant: r.variant.clone(),
+                    seed: r.seed,
+                    metric: m.name.clone(),
+                    unit: m.unit.clone(),
+                    value: m.value,
+                })
+            })
+            .collect();
+        let table = self.dir.join(METRICS_TABLE);
+        metrics_table::write(&table, rows)
+            .map_err(|e| DatasetError::Io { path: table, source: std::io::Error::other(e.to_string()) })?;
         let path = self.dir.join(MANIFEST);
         let json = serde_json::to_string_pretty(&self.manifest).expect("manifest serialises");
         write_atomic(&path, json.as_bytes()).map_err(|source| DatasetError::Io { path, source })
+    }
+
+    fn read_records(&self) -> Result<Vec<RunRecord>, DatasetError> {
+        let mut runs = Vec::new();
+        let events = self.dir.join("events");
+        let io = |path: &Path| {
+            let path = path.to_owned();
+            move |source| DatasetError::Io { path, source }
+        };
+        let Ok(variants) = std::fs::read_dir(&events) else { return Ok(runs) };
+        for v in variants {
+            let v = v.map_err(io(&events))?.path();
+            let Ok(seeds) = std::fs::read_dir(&v) else { continue };
+            for seed in seeds {
+                let record = seed.map_err(io(&v))?.path().join("run.json");
+                let text = match std::fs::read_to_string(&record) {
+                    Ok(t) => t,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+                    Err(source) => return Err(DatasetError::Io { path: record, source }),
+                };
+                let run: RunRecord = serde_json::from_str(&text)
+                    .map_err(|e| DatasetError::BadManifest { path: record.clone(), message: e.to_string() })?;
+                runs.push(run);
+            }
+        }
+        runs.sort_by(|a, b| (&a.variant, a.seed).cmp(&(&b.variant, b.seed)));
+        Ok(runs)
+    }
+
+    /// The run's record if its log is present and matches its checksum:
+    /// such a run need not be simulated again.
+    pub fn verified(&self, variant: &str, seed: u64) -> Option<RunRecord> {
+        let text = std::fs::read_to_string(self.dir.join(record_path(variant, seed))).ok()?;
+        let run: RunRecord = serde_json::from_str(&text).ok()?;
+        let sha = file_sha256(&self.dir.join(&run.path)).ok()?;
+        (sha == run.sha256).then_some(run)
     }
 }
 
 /// Where a file is written before it is renamed to `path`.
 pub fn atomic_temp_path(path: &Path) -> PathBuf {
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+    // Unique per process and per call, so concurrent writers never share one.
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    path.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()))
 }
 
 /// Syncs `file` (written at `tmp`) and renames it to `path`, then syncs the directory.

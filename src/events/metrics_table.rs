@@ -1,6 +1,5 @@
 //! `metrics/metrics.parquet`: one row per (variant, seed, metric).
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::Path;
 use std::sync::Arc;
@@ -65,18 +64,9 @@ pub fn read(path: &Path) -> Result<Vec<MetricRow>, LogError> {
     Ok(rows)
 }
 
-/// Replaces the rows of (`variant`, `seed`) with `rows`, keeping the others,
-/// and rewrites the file atomically, sorted by (variant, seed, metric).
-pub fn upsert(path: &Path, variant: &str, seed: u64, rows: Vec<MetricRow>) -> Result<(), LogError> {
-    let mut all: BTreeMap<(String, u64, String), MetricRow> = read(path)?
-        .into_iter()
-        .filter(|r| !(r.variant == variant && r.seed == seed))
-        .map(|r| ((r.variant.clone(), r.seed, r.metric.clone()), r))
-        .collect();
-    for r in rows {
-        all.insert((r.variant.clone(), r.seed, r.metric.clone()), r);
-    }
-    let rows: Vec<&MetricRow> = all.values().collect();
+/// Writes the table atomically, sorted by (variant, seed, metric).
+pub fn write(path: &Path, mut rows: Vec<MetricRow>) -> Result<(), LogError> {
+    rows.sort_by(|a, b| (&a.variant, a.seed, &a.metric).cmp(&(&b.variant, b.seed, &b.metric)));
     let columns: Vec<ArrayRef> = vec![
         Arc::new(StringArray::from_iter_values(rows.iter().map(|r| r.variant.as_str()))),
         Arc::new(UInt64Array::from_iter_values(rows.iter().map(|r| r.seed))),
