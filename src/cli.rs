@@ -54,6 +54,40 @@ enum Command {
         #[arg(long)]
         no_report: bool,
     },
+    /// Compare every variant with the baseline over R seeds (the main job).
+    #[command(
+        after_help = "Examples:\n  aisle compare scenarios/grocery.toml\n  aisle compare scenarios/grocery.toml --replications 20 --jobs 8\n  aisle compare scenarios/grocery.toml --target-halfwidth 0.05 --metric revenue_per_visitor\n  aisle compare scenarios/grocery.toml --shard 3/8 --out /shared/grocery   # one of 8 machines\n  aisle report /shared/grocery                                             # once all shards are done"
+    )]
+    Compare {
+        file: PathBuf,
+        /// Seeds per variant (seeds 1..=R, the same for every variant).
+        #[arg(long, default_value_t = 10)]
+        replications: u64,
+        /// Runs at once [default: the number of cores].
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Add replications until the paired 95% CI half-width of --metric is below this.
+        #[arg(long, requires = "metric")]
+        target_halfwidth: Option<f64>,
+        /// Metric for --target-halfwidth, e.g. revenue_per_visitor.
+        #[arg(long)]
+        metric: Option<String>,
+        /// Most replications sequential mode may reach.
+        #[arg(long, default_value_t = 100)]
+        max_replications: u64,
+        /// Run only the k-th of N shares of the (variant, seed) grid, e.g. 2/8.
+        #[arg(long)]
+        shard: Option<aisle::compare::Shard>,
+        /// Dataset directory [default: output/<scenario name>].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Discard runs of an older version of the scenario already in the dataset.
+        #[arg(long)]
+        replace: bool,
+        /// Skip building the HTML report.
+        #[arg(long)]
+        no_report: bool,
+    },
     /// Build DIR/report/index.html from a dataset's event logs.
     #[command(after_help = "Example:\n  aisle report output/grocery")]
     Report {
@@ -125,6 +159,33 @@ pub fn main() -> ExitCode {
             run(file, &variant, seed, out, replace, report)
         }
         Command::Report { dir } => report(&dir),
+        Command::Compare {
+            file,
+            replications,
+            jobs,
+            target_halfwidth,
+            metric,
+            max_replications,
+            shard,
+            out,
+            replace,
+            no_report,
+        } => {
+            let sequential = target_halfwidth.zip(metric).map(|(target, metric)| Sequential {
+                target,
+                metric,
+                cap: max_replications,
+            });
+            let plan = ComparePlan {
+                replications: replications.max(2),
+                jobs: jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
+                sequential,
+                shard,
+                on_change: if replace { OnScenarioChange::Replace } else { OnScenarioChange::Refuse },
+                report: if no_report { ReportAfterRun::Skip } else { ReportAfterRun::Build },
+            };
+            compare(file, out, plan)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -346,4 +407,182 @@ fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Add replications until a metric's CI is narrow enough.
+struct Sequential {
+    target: f64,
+    metric: String,
+    cap: u64,
+}
+
+struct ComparePlan {
+    replications: u64,
+    jobs: usize,
+    sequential: Option<Sequential>,
+    shard: Option<aisle::compare::Shard>,
+    on_change: OnScenarioChange,
+    report: ReportAfterRun,
+}
+
+fn compare(path: PathBuf, out: Option<PathBuf>, plan: ComparePlan) -> Result<(), Failure> {
+    use aisle::compare::{Comparison, KEY_METRICS, SweepEvent, compare, grid, run_sweep};
+    use indicatif::MultiProgress;
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+
+    let started = Instant::now();
+    let file = ScenarioFile::read(&path)?;
+    // Validate every variant before any work starts.
+    for v in file.variant_ids() {
+        aisle::prepare(&file, &v)?;
+    }
+    let name = file.raw.scenario.name.clone();
+    let dir = out.unwrap_or_else(|| PathBuf::from("output").join(&name));
+    let mut dataset = Dataset::open_for(&dir, &file, plan.on_change)?;
+    let variants = file.variant_ids();
+    if let Some(seq) = &plan.sequential
+        && !dataset_metric_names(&file)?.contains(&seq.metric)
+    {
+        return Err(Failure::BadInput(format!(
+            "--metric `{}` is not a metric; try revenue_per_visitor, conversion_rate, queue_wait_mean",
+            seq.metric
+        )));
+    }
+    let multi = MultiProgress::new();
+    let style = |t: &str| ProgressStyle::with_template(t).expect("valid template").progress_chars("=> ");
+    let mut replications = plan.replications;
+    let comparison: Comparison = loop {
+        let seeds: Vec<u64> = (1..=replications).collect();
+        let cells = grid(&variants, &seeds, plan.shard);
+        let overall = multi.add(
+            ProgressBar::new(cells.len() as u64)
+                .with_style(style("{prefix:>10} [{bar:40}] {pos}/{len} runs ({elapsed} elapsed, ETA {eta})")),
+        );
+        overall.set_prefix("sweep");
+        let bars: Mutex<HashMap<(String, u64), ProgressBar>> = Mutex::new(HashMap::new());
+        let count = run_sweep(&file, &mut dataset, &cells, plan.jobs, |event| match event {
+            SweepEvent::Started { cell } => {
+                let bar = multi
+                    .insert_before(&overall, ProgressBar::new(1).with_style(style("{prefix:>30} [{bar:20}] {msg}")));
+                bar.set_prefix(format!("{} / seed {}", cell.variant, cell.seed));
+                bars.lock().expect("bars").insert((cell.variant.clone(), cell.seed), bar);
+            }
+            SweepEvent::Progress { cell, progress } => {
+                if let Some(bar) = bars.lock().expect("bars").get(&(cell.variant.clone(), cell.seed)) {
+                    bar.set_length(progress.end_ms);
+                    bar.set_position(progress.t_ms.min(progress.end_ms));
+                    bar.set_message(format!("{} in store", progress.in_store));
+                }
+            }
+            SweepEvent::Finished { cell, .. } => {
+                if let Some(bar) = bars.lock().expect("bars").remove(&(cell.variant.clone(), cell.seed)) {
+                    bar.finish_and_clear();
+                }
+                overall.inc(1);
+            }
+        })
+        .map_err(|e| match e {
+            aisle::compare::SweepError::Scenario(e) => Failure::from(e),
+            aisle::compare::SweepError::Run(e) => Failure::from(e),
+            other => Failure::Failed(other.to_string()),
+        })?;
+        overall.finish_and_clear();
+        println!(
+            "{} runs simulated, {} reused from the dataset ({} seeds × {} variants{})",
+            count.simulated,
+            count.reused,
+            seeds.len(),
+            variants.len(),
+            plan.shard.map(|s| format!(", shard {}/{}", s.k, s.n)).unwrap_or_default()
+        );
+        let comparison = compare(&dataset.manifest.runs, &variants);
+        let Some(seq) = &plan.sequential else { break comparison };
+        let widest = comparison
+            .metric(&seq.metric)
+            .map(|m| {
+                m.variants
+                    .iter()
+                    .filter_map(|v| v.versus_baseline.as_ref())
+                    .map(|d| (d.paired.hi - d.paired.lo) / 2.0)
+                    .fold(0.0, f64::max)
+            })
+            .unwrap_or(f64::INFINITY);
+        if widest <= seq.target {
+            println!(
+                "sequential: paired CI half-width of {} is {widest:.4} ≤ {} after {replications} replications: target reached",
+                seq.metric, seq.target
+            );
+            break comparison;
+        }
+        if replications >= seq.cap {
+            println!(
+                "sequential: paired CI half-width of {} is {widest:.4} > {} at the cap of {} replications: target NOT reached",
+                seq.metric, seq.target, seq.cap
+            );
+            break comparison;
+        }
+        let next = (replications + (replications / 2).max(2)).min(seq.cap);
+        println!(
+            "sequential: half-width {widest:.4} > {}; adding replications {}..={next}",
+            seq.target,
+            replications + 1
+        );
+        replications = next;
+    };
+    let json = serde_json::to_string_pretty(&comparison).expect("comparison serialises");
+    let out_path = dir.join("compare/comparison.json");
+    aisle::events::dataset::write_atomic(&out_path, json.as_bytes())
+        .map_err(|e| Failure::Failed(format!("{}: {e}", out_path.display())))?;
+    println!();
+    println!("{}", comparison.summary());
+    println!();
+    for metric in KEY_METRICS {
+        let Some(m) = comparison.metric(metric) else { continue };
+        println!("{metric} ({})", m.unit);
+        for v in &m.variants {
+            let e = &v.estimate;
+            match &v.versus_baseline {
+                None => println!("  {:<24} {:>12.4} [{:.4}, {:.4}]", v.variant, e.mean, e.lo, e.hi),
+                Some(d) => println!(
+                    "  {:<24} {:>12.4} [{:.4}, {:.4}]  {}  (p {:.3}, Holm {:.3}; CI width paired {:.4} vs unpaired {:.4})",
+                    v.variant,
+                    e.mean,
+                    e.lo,
+                    e.hi,
+                    d.verdict,
+                    d.p,
+                    d.p_holm,
+                    d.paired.hi - d.paired.lo,
+                    d.unpaired.hi - d.unpaired.lo
+                ),
+            }
+        }
+    }
+    if let Some(m) = comparison.metric(KEY_METRICS[0]) {
+        let needs: Vec<String> = m
+            .variants
+            .iter()
+            .filter_map(|v| Some(format!("{}: {}", v.variant, v.versus_baseline.as_ref()?.replications_for_1pct?)))
+            .collect();
+        if !needs.is_empty() {
+            println!(
+                "\nreplications to detect a 1% change in revenue per visitor with 80% power: {}",
+                needs.join(", ")
+            );
+        }
+    }
+    if plan.report == ReportAfterRun::Build && plan.shard.is_none() {
+        let index = build_report(&dir)?;
+        println!("report: {}", index.display());
+    }
+    println!("comparison: {} ({:.1} s)", out_path.display(), started.elapsed().as_secs_f64());
+    Ok(())
+}
+
+/// Names of the metrics a run of this scenario reports.
+fn dataset_metric_names(file: &ScenarioFile) -> Result<Vec<String>, Failure> {
+    let p = aisle::prepare(file, BASELINE)?;
+    let layout = aisle::metrics::Layout::new(&p);
+    Ok(aisle::metrics::DayMetrics::metric_names(&layout))
 }

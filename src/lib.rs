@@ -6,6 +6,7 @@
 //! and folded into figures (`metrics`). See ARCHITECTURE.md.
 
 pub mod bench;
+pub mod compare;
 pub mod events;
 pub mod geom;
 pub mod metrics;

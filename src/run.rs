@@ -85,6 +85,7 @@ pub fn simulate_run(
         visitors: metrics.visitors,
         transactions: metrics.transactions,
         revenue_cents: metrics.revenue_cents,
+        aisle_version: env!("CARGO_PKG_VERSION").into(),
         metrics: scalars
             .iter()
             .map(|m| MetricValue { name: m.name.clone(), unit: m.unit.to_owned(), value: m.value })

@@ -66,6 +66,9 @@ pub struct RunRecord {
     pub visitors: u64,
     pub transactions: u64,
     pub revenue_cents: i64,
+    /// The aisle that made the run: another version's run is simulated again.
+    #[serde(default)]
+    pub aisle_version: String,
     /// The run's named figures, as in `metrics/metrics.parquet`.
     #[serde(default)]
     pub metrics: Vec<MetricValue>,
@@ -243,7 +246,7 @@ impl Dataset {
         let text = std::fs::read_to_string(self.dir.join(record_path(variant, seed))).ok()?;
         let run: RunRecord = serde_json::from_str(&text).ok()?;
         let sha = file_sha256(&self.dir.join(&run.path)).ok()?;
-        (sha == run.sha256).then_some(run)
+        (sha == run.sha256 && run.aisle_version == env!("CARGO_PKG_VERSION")).then_some(run)
     }
 }
 

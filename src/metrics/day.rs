@@ -452,6 +452,13 @@ impl DayMetrics {
         out
     }
 
+    /// The names `scalars` reports, in order.
+    pub fn metric_names(layout: &Layout) -> Vec<String> {
+        let mut empty = DayProjection::new(layout).finish();
+        empty.days = 0;
+        empty.scalars(layout).into_iter().map(|m| m.name).collect()
+    }
+
     /// Total person-seconds in the heatmap.
     pub fn heat_total_s(&self) -> f64 {
         self.heat_s.iter().sum()

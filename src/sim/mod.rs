@@ -142,6 +142,15 @@ enum Activity {
 }
 
 impl Shopper {
+    /// Draws for this shopper at `product`'s shelf: a stretch of the shelf
+    /// stream chosen by the product, so the same shopper makes the same
+    /// choices about a product whatever order a layout makes them visit in.
+    fn shelf_draws(&self, product: u32) -> ChaCha8Rng {
+        let mut rng = self.shelf_rng.clone();
+        rng.set_word_pos(product as u128 * 64);
+        rng
+    }
+
     fn basket_total(&self) -> (u16, i64) {
         (self.basket.len() as u16, self.basket.iter().map(|(_, c)| c).sum())
     }
@@ -620,7 +629,7 @@ fn walk(
                         let seg = &w.scenario.population.segments[s.segment];
                         let dwell = LogNormal::new(seg.dwell_median_s.ln(), DWELL_SIGMA)
                             .expect("validated")
-                            .sample(&mut s.shelf_rng);
+                            .sample(&mut s.shelf_draws(product));
                         out.emit(t, &s, Action::View { product });
                         s.activity = Activity::AtShelf { product, until_ms: t + (dwell * 1000.0) as u64 };
                     }
@@ -658,7 +667,10 @@ fn shelf(w: Res<World0>, clock: Res<Clock>, mut out: ResMut<Outbox>, mut shopper
         let price = w.scenario.products[product as usize].price_cents;
         out.emit(t, &s, Action::Pick { product, qty: 1, amount_cents: price, planned: true });
         let put_back = w.scenario.population.segments[s.segment].put_back;
-        if s.shelf_rng.random::<f64>() < put_back {
+        // The second draw of this product's stretch (the first was the dwell).
+        let mut draws = s.shelf_draws(product);
+        draws.random::<f64>();
+        if draws.random::<f64>() < put_back {
             out.emit(t, &s, Action::PutBack { product, qty: 1, amount_cents: price });
         } else {
             s.basket.push((product, price));
