@@ -90,8 +90,12 @@ fn rect_points(r: &Rect) -> [(f64, f64); 2] {
 pub enum Overlay<'a> {
     /// Fixtures, zones and checkouts only.
     Plan,
-    /// Person-seconds per m² per day, on a colour scale.
-    Heat(&'a DayMetrics),
+    /// Person-seconds per m² per day, on a colour scale topped at `top`
+    /// (shared between variants) or, if `None`, at this map's 98th percentile.
+    Heat { metrics: &'a DayMetrics, top: Option<f64> },
+    /// Variant − baseline person-seconds per m² per day, on a diverging
+    /// scale from −`limit` (blue, fewer) to +`limit` (red, more).
+    HeatDifference { variant: &'a DayMetrics, baseline: &'a DayMetrics, limit: f64 },
     /// Mean walking direction per 1 m block.
     Flow(&'a DayMetrics),
 }
@@ -106,37 +110,42 @@ pub struct FloorPlan<'a> {
 
 const PLAN_WIDTH: u32 = 1000;
 
-impl FloorPlan<'_> {
-    /// Person-seconds per m² per day over blocks of about 1 m (the scale at
-    /// which a merchandiser reads traffic), and the top of the colour scale.
-    fn heat_blocks(&self, m: &DayMetrics) -> (Vec<(Rect, f64)>, f64) {
-        let l = self.layout;
-        let block = (1.0 / l.cell).round().max(1.0) as usize;
-        let (bx, by) = (l.nx.div_ceil(block), l.ny.div_ceil(block));
-        let mut sums = vec![0.0; bx * by];
-        let start = self.floor as usize * l.nx * l.ny;
-        for i in 0..l.nx * l.ny {
-            sums[(i / l.nx / block) * bx + (i % l.nx) / block] += m.heat_s[start + i];
-        }
-        let side = block as f64 * l.cell;
-        let per_day = 1.0 / m.days.max(1) as f64;
-        let blocks: Vec<(Rect, f64)> = sums
-            .iter()
-            .enumerate()
-            .filter(|(_, h)| **h > 0.0)
-            .map(|(b, h)| {
-                let (x, y) = ((b % bx) as f64 * side, (b / bx) as f64 * side);
-                let r =
-                    Rect::from_corners(Point::new(x, y), Point::new((x + side).min(l.width), (y + side).min(l.depth)));
-                (r, h * per_day / r.area())
-            })
-            .collect();
-        // Scale to the 98th percentile so one queue spot does not wash out the aisles.
-        let mut values: Vec<f64> = blocks.iter().map(|b| b.1).collect();
-        values.sort_by(f64::total_cmp);
-        let top = values.get(((values.len() as f64) * 0.98) as usize).or(values.last()).copied().unwrap_or(1.0);
-        (blocks, top.max(1e-9))
+/// Person-seconds per m² per day over blocks of about 1 m (the scale at
+/// which a merchandiser reads traffic), for every block of `floor`.
+pub fn heat_blocks(l: &Layout, floor: u8, m: &DayMetrics) -> Vec<(Rect, f64)> {
+    let block = (1.0 / l.cell).round().max(1.0) as usize;
+    let (bx, by) = (l.nx.div_ceil(block), l.ny.div_ceil(block));
+    let mut sums = vec![0.0; bx * by];
+    let start = floor as usize * l.nx * l.ny;
+    for i in 0..l.nx * l.ny {
+        sums[(i / l.nx / block) * bx + (i % l.nx) / block] += m.heat_s[start + i];
     }
+    let side = block as f64 * l.cell;
+    let per_day = 1.0 / m.days.max(1) as f64;
+    sums.iter()
+        .enumerate()
+        .map(|(b, h)| {
+            let (x, y) = ((b % bx) as f64 * side, (b / bx) as f64 * side);
+            let r = Rect::from_corners(Point::new(x, y), Point::new((x + side).min(l.width), (y + side).min(l.depth)));
+            (r, h * per_day / r.area())
+        })
+        .collect()
+}
+
+/// The 98th percentile of the positive values, so one queue spot does not
+/// wash out the aisles.
+pub fn scale_top(values: impl Iterator<Item = f64>) -> f64 {
+    let mut v: Vec<f64> = values.filter(|x| *x > 0.0).collect();
+    v.sort_by(f64::total_cmp);
+    v.get(((v.len() as f64) * 0.98) as usize).or(v.last()).copied().unwrap_or(1.0).max(1e-9)
+}
+
+/// Diverging scale: blue (−1) → white (0) → red (+1).
+pub fn diverging_colour(t: f64) -> RGBColor {
+    let t = t.clamp(-1.0, 1.0);
+    let (end, f) = if t < 0.0 { ([33.0, 102.0, 172.0], -t) } else { ([178.0, 24.0, 43.0], t) };
+    let mix = |e: f64| (255.0 + (e - 255.0) * f).round() as u8;
+    RGBColor(mix(end[0]), mix(end[1]), mix(end[2]))
 }
 
 impl Figure for FloorPlan<'_> {
@@ -159,15 +168,28 @@ impl Figure for FloorPlan<'_> {
             .y_label_area_size(50)
             .build_cartesian_2d(0.0..l.width, 0.0..l.depth)?;
         chart.configure_mesh().disable_mesh().x_desc("x (m)").y_desc("y (m)").label_style((FONT, 13)).draw()?;
-        let heat = match self.overlay {
-            Overlay::Heat(m) => Some(self.heat_blocks(m)),
-            _ => None,
+        // Colour per block and the scale to draw beside the plan.
+        let (cells, scale): (Vec<(Rect, RGBColor)>, Option<ColourScale>) = match self.overlay {
+            Overlay::Heat { metrics, top } => {
+                let blocks = heat_blocks(l, self.floor, metrics);
+                let top = top.unwrap_or_else(|| scale_top(blocks.iter().map(|b| b.1)));
+                let cells = blocks.into_iter().filter(|b| b.1 > 0.0).map(|(r, h)| (r, heat_colour(h / top))).collect();
+                (cells, Some(ColourScale::Sequential { top }))
+            }
+            Overlay::HeatDifference { variant, baseline, limit } => {
+                let (v, b) = (heat_blocks(l, self.floor, variant), heat_blocks(l, self.floor, baseline));
+                let cells = v
+                    .into_iter()
+                    .zip(b)
+                    .filter(|((_, x), (_, y))| x - y != 0.0)
+                    .map(|((r, x), (_, y))| (r, diverging_colour((x - y) / limit)))
+                    .collect();
+                (cells, Some(ColourScale::Diverging { limit }))
+            }
+            _ => (Vec::new(), None),
         };
-        if let Some((blocks, top)) = &heat {
-            chart.draw_series(
-                blocks.iter().map(|(r, h)| Rectangle::new(rect_points(r), heat_colour(h / top).filled())),
-            )?;
-        }
+        chart.draw_series(cells.iter().map(|(r, c)| Rectangle::new(rect_points(r), c.filled())))?;
+        let heat = scale.is_some();
         // Metres per pixel, to tell whether a zone's name fits inside it.
         let m_per_px = l.width / (PLAN_WIDTH - 150 - 80) as f64;
         // Zones: outlines with their names.
@@ -207,7 +229,7 @@ impl Figure for FloorPlan<'_> {
             }
         }
         // Fixtures to scale; translucent over a heatmap so the floor stays readable.
-        let alpha = if heat.is_some() { 0.55 } else { 0.9 };
+        let alpha = if heat { 0.55 } else { 0.9 };
         for f in s.fixtures.iter().filter(|f| f.floor == self.floor) {
             let r = f.footprint();
             chart.draw_series(std::iter::once(Rectangle::new(
@@ -238,8 +260,8 @@ impl Figure for FloorPlan<'_> {
             draw_flow(&mut chart, l, m, self.floor)?;
         }
         // Side panel: colour scale or legend.
-        match &heat {
-            Some((_, top)) => draw_colour_bar(&side, *top)?,
+        match scale {
+            Some(scale) => draw_colour_bar(&side, scale)?,
             None => draw_kind_legend(&side)?,
         }
         Ok(())
@@ -291,28 +313,44 @@ where
     Ok(())
 }
 
-fn draw_colour_bar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, top: f64) -> DrawResult
+/// The colour bar beside a heatmap.
+#[derive(Clone, Copy)]
+enum ColourScale {
+    Sequential { top: f64 },
+    Diverging { limit: f64 },
+}
+
+fn draw_colour_bar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, scale: ColourScale) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
+    let (lo, hi, label) = match scale {
+        ColourScale::Sequential { top } => (0.0, top, "person-s per m² per day"),
+        ColourScale::Diverging { limit } => (-limit, limit, "variant − baseline, person-s per m² per day"),
+    };
     let mut bar = ChartBuilder::on(area)
         .margin_top(50)
         .margin_bottom(50)
         .margin_right(70)
         .y_label_area_size(0)
         .right_y_label_area_size(50)
-        .build_cartesian_2d(0.0..1.0, 0.0..top)?;
+        .build_cartesian_2d(0.0..1.0, lo..hi)?;
     bar.configure_mesh()
         .disable_mesh()
         .disable_x_axis()
-        .y_desc("person-s per m² per day")
+        .y_desc(label)
         .y_label_formatter(&|v| format!("{v:.0}"))
         .label_style((FONT, 12))
         .draw()?;
     let steps = 100;
     bar.draw_series((0..steps).map(|i| {
-        let (a, b) = (top * i as f64 / steps as f64, top * (i + 1) as f64 / steps as f64);
-        Rectangle::new([(0.0, a), (1.0, b)], heat_colour(i as f64 / (steps - 1) as f64).filled())
+        let f = i as f64 / (steps - 1) as f64;
+        let (a, b) = (lo + (hi - lo) * i as f64 / steps as f64, lo + (hi - lo) * (i + 1) as f64 / steps as f64);
+        let colour = match scale {
+            ColourScale::Sequential { .. } => heat_colour(f),
+            ColourScale::Diverging { .. } => diverging_colour(f * 2.0 - 1.0),
+        };
+        Rectangle::new([(0.0, a), (1.0, b)], colour.filled())
     }))?;
     Ok(())
 }
@@ -437,6 +475,137 @@ impl Figure for Columns {
             r.set_margin(0, 0, 1, 1);
             r
         }))?;
+        Ok(())
+    }
+}
+
+/// Means with 95% confidence whiskers, one horizontal bar per variant.
+pub struct CiBars {
+    pub title: String,
+    pub x_desc: String,
+    /// (variant, mean, lo, hi)
+    pub rows: Vec<(String, f64, f64, f64)>,
+}
+
+impl Figure for CiBars {
+    fn size(&self) -> (u32, u32) {
+        (900, 90 + 34 * self.rows.len().max(1) as u32)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let n = self.rows.len().max(1);
+        // Room on the right for the printed interval.
+        let right = self.rows.iter().map(|r| r.3.max(r.1)).fold(0.0, f64::max).max(1e-9) * 1.4;
+        let labels: Vec<String> = self.rows.iter().map(|r| r.0.clone()).collect();
+        let mut chart = ChartBuilder::on(root)
+            .caption(&self.title, (FONT, 19))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(200)
+            .build_cartesian_2d(0.0..right, (0..n).into_segmented())?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .x_desc(self.x_desc.as_str())
+            .y_labels(n)
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => labels.get(n - 1 - *i).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .label_style((FONT, 13))
+            .draw()?;
+        let palette = [
+            RGBColor(120, 120, 120),
+            RGBColor(0, 114, 178),
+            RGBColor(230, 159, 0),
+            RGBColor(0, 158, 115),
+            RGBColor(204, 121, 167),
+            RGBColor(213, 94, 0),
+        ];
+        chart.draw_series(self.rows.iter().enumerate().map(|(i, r)| {
+            let y = n - 1 - i;
+            let mut bar = Rectangle::new(
+                [(0.0, SegmentValue::Exact(y)), (r.1, SegmentValue::Exact(y + 1))],
+                palette[i % palette.len()].mix(0.75).filled(),
+            );
+            bar.set_margin(6, 6, 0, 0);
+            bar
+        }))?;
+        chart.draw_series(self.rows.iter().enumerate().map(|(i, r)| {
+            ErrorBar::new_horizontal(SegmentValue::CenterOf(n - 1 - i), r.2, r.1, r.3, BLACK.stroke_width(2), 10)
+        }))?;
+        chart.draw_series(self.rows.iter().enumerate().map(|(i, r)| {
+            Text::new(
+                format!("{:.3} [{:.3}, {:.3}]", r.1, r.2, r.3),
+                (r.3 + right * 0.01, SegmentValue::CenterOf(n - 1 - i)),
+                (FONT, 12),
+            )
+        }))?;
+        Ok(())
+    }
+}
+
+/// Empirical cumulative distributions, one line per series.
+pub struct Ecdf {
+    pub title: String,
+    pub x_desc: String,
+    pub series: Vec<(String, Vec<f64>)>,
+}
+
+impl Figure for Ecdf {
+    fn size(&self) -> (u32, u32) {
+        (900, 420)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let right = self.series.iter().flat_map(|s| s.1.iter().copied()).fold(0.0, f64::max).max(1e-9);
+        let mut chart = ChartBuilder::on(root)
+            .caption(&self.title, (FONT, 20))
+            .margin(10)
+            .x_label_area_size(45)
+            .y_label_area_size(60)
+            .build_cartesian_2d(0.0..right, 0.0..1.0)?;
+        chart
+            .configure_mesh()
+            .x_desc(self.x_desc.as_str())
+            .y_desc("share of shoppers waiting at most this long")
+            .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
+            .label_style((FONT, 13))
+            .draw()?;
+        let palette = [
+            RGBColor(60, 60, 60),
+            RGBColor(0, 114, 178),
+            RGBColor(230, 159, 0),
+            RGBColor(0, 158, 115),
+            RGBColor(204, 121, 167),
+            RGBColor(213, 94, 0),
+        ];
+        for (i, (name, xs)) in self.series.iter().enumerate() {
+            let mut sorted = xs.clone();
+            sorted.sort_by(f64::total_cmp);
+            let n = sorted.len().max(1) as f64;
+            let colour = palette[i % palette.len()];
+            chart
+                .draw_series(LineSeries::new(
+                    sorted.iter().enumerate().map(|(k, x)| (*x, (k + 1) as f64 / n)),
+                    colour.stroke_width(2),
+                ))?
+                .label(name.clone())
+                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18, y)], colour.stroke_width(2)));
+        }
+        chart
+            .configure_series_labels()
+            .background_style(WHITE.mix(0.9))
+            .border_style(BLACK)
+            .label_font((FONT, 13))
+            .position(SeriesLabelPosition::LowerRight)
+            .draw()?;
         Ok(())
     }
 }

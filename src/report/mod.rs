@@ -7,11 +7,12 @@ pub mod figures;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use figures::{Bars, Columns, FloorPlan, Overlay, save};
+use figures::{Bars, CiBars, Columns, Ecdf, FloorPlan, Overlay, heat_blocks, save, scale_top};
 use plotters::style::RGBColor;
 
 use crate::Prepared;
-use crate::events::dataset::{Dataset, DatasetError, SCENARIO_COPY, write_atomic};
+use crate::compare::{Comparison, KEY_METRICS, compare};
+use crate::events::dataset::{Dataset, DatasetError, MetricValue, RunRecord, SCENARIO_COPY, write_atomic};
 use crate::events::parquet::{LogError, read_log_with};
 use crate::metrics::{DayMetrics, DayProjection, Layout, Metric, Projection};
 use crate::scenario::{ScenarioError, ScenarioFile};
@@ -40,6 +41,8 @@ pub struct VariantDays {
     pub layout: Layout,
     pub seeds: Vec<u64>,
     pub metrics: DayMetrics,
+    /// Each run's record with its figures as replayed from its log.
+    pub runs: Vec<RunRecord>,
 }
 
 /// Replays every run listed in the dataset's manifest, by variant.
@@ -60,10 +63,17 @@ pub fn replay_dataset(dir: &Path, mut progress: impl FnMut(usize, usize)) -> Res
         let prepared = crate::prepare(&file, variant)?;
         let layout = Layout::new(&prepared);
         let mut merged: Option<DayMetrics> = None;
+        let mut replayed = Vec::new();
         for run in &runs {
             let mut day = DayProjection::new(&layout);
             read_log_with(&dir.join(&run.path), |events| day.observe_all(events))?;
             let day = day.finish();
+            let metrics = day
+                .scalars(&layout)
+                .into_iter()
+                .map(|m| MetricValue { name: m.name, unit: m.unit.to_owned(), value: m.value })
+                .collect();
+            replayed.push(RunRecord { metrics, ..(*run).clone() });
             match &mut merged {
                 Some(m) => m.merge(&day),
                 None => merged = Some(day),
@@ -72,7 +82,7 @@ pub fn replay_dataset(dir: &Path, mut progress: impl FnMut(usize, usize)) -> Res
             progress(done, total);
         }
         let seeds = runs.iter().map(|r| r.seed).collect();
-        out.push(VariantDays { prepared, layout, seeds, metrics: merged.expect("at least one run") });
+        out.push(VariantDays { prepared, layout, seeds, metrics: merged.expect("at least one run"), runs: replayed });
     }
     Ok(out)
 }
@@ -92,8 +102,17 @@ pub fn build(dir: &Path, progress: impl FnMut(usize, usize)) -> Result<PathBuf, 
         name = esc(&s0.name),
         desc = esc(&s0.description),
     );
+    // One colour scale for every variant's heatmap, so they compare by eye.
+    let top = scale_top(variants.iter().flat_map(|v| {
+        (0..v.layout.floors as u8).flat_map(|f| heat_blocks(&v.layout, f, &v.metrics).into_iter().map(|b| b.1))
+    }));
+    if variants.len() > 1 {
+        let runs: Vec<RunRecord> = variants.iter().flat_map(|v| v.runs.iter().cloned()).collect();
+        let names: Vec<String> = variants.iter().map(|v| v.prepared.scenario.variant.clone()).collect();
+        comparison_section(&mut html, &variants, &compare(&runs, &names), &figures_dir)?;
+    }
     for v in &variants {
-        section(&mut html, v, &figures_dir)?;
+        section(&mut html, v, &figures_dir, top)?;
     }
     let _ = write!(
         html,
@@ -150,7 +169,7 @@ fn unit_value(m: &Metric) -> String {
     }
 }
 
-fn section(html: &mut String, v: &VariantDays, dir: &Path) -> Result<(), ReportError> {
+fn section(html: &mut String, v: &VariantDays, dir: &Path, heat_top: f64) -> Result<(), ReportError> {
     let s = &v.prepared.scenario;
     let (m, l) = (&v.metrics, &v.layout);
     let tag = &s.variant;
@@ -187,7 +206,7 @@ fn section(html: &mut String, v: &VariantDays, dir: &Path) -> Result<(), ReportE
             layout: l,
             floor,
             title: format!("Occupancy heatmap{suffix}"),
-            overlay: Overlay::Heat(m),
+            overlay: Overlay::Heat { metrics: m, top: Some(heat_top) },
         };
         figure(
             html,
@@ -305,4 +324,152 @@ fn histogram(xs: &[f64], width: f64) -> Vec<(f64, f64, f64)> {
         counts[((x / width) as usize).min(n - 1)] += 1.0;
     }
     counts.into_iter().enumerate().map(|(i, c)| (i as f64 * width, width, c)).collect()
+}
+
+fn comparison_section(
+    html: &mut String,
+    variants: &[VariantDays],
+    c: &Comparison,
+    dir: &Path,
+) -> Result<(), ReportError> {
+    let _ = write!(
+        html,
+        "<h2>Comparison with <code>{}</code></h2><p class=\"lead\">{}</p>\n",
+        esc(&c.baseline),
+        esc(&c.summary())
+    );
+    html.push_str("<table><tr><th>metric</th><th>variant</th><th>mean [95% CI]</th><th>vs baseline</th><th>difference [95% CI]</th><th>p (Holm)</th><th>CI half-width paired / unpaired</th></tr>");
+    for metric in KEY_METRICS {
+        let Some(m) = c.metric(metric) else { continue };
+        for v in &m.variants {
+            let e = &v.estimate;
+            let (verdict, diff, p, widths) = match &v.versus_baseline {
+                None => ("baseline".to_owned(), String::new(), String::new(), String::new()),
+                Some(d) => (
+                    d.verdict.clone(),
+                    format!("{:+.4} [{:+.4}, {:+.4}]", d.paired.mean, d.paired.lo, d.paired.hi),
+                    format!("{:.3} ({:.3})", d.p, d.p_holm),
+                    format!("{:.4} / {:.4}", (d.paired.hi - d.paired.lo) / 2.0, (d.unpaired.hi - d.unpaired.lo) / 2.0),
+                ),
+            };
+            let _ = write!(
+                html,
+                "<tr><td>{}</td><td>{}</td><td>{:.4} [{:.4}, {:.4}]</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                esc(&metric.replace('_', " ")),
+                esc(&v.variant),
+                e.mean,
+                e.lo,
+                e.hi,
+                esc(&verdict),
+                diff,
+                p,
+                widths
+            );
+        }
+    }
+    html.push_str("</table><p class=\"figure-note\">Differences are paired by seed (common random numbers); p-values are Holm-corrected across variants. The unpaired half-width shows what the pairing bought.</p>\n");
+    if let Some(m) = c.metric(KEY_METRICS[0]) {
+        let needs: Vec<String> = m
+            .variants
+            .iter()
+            .filter_map(|v| {
+                Some(format!(
+                    "{} for <code>{}</code>",
+                    v.versus_baseline.as_ref()?.replications_for_1pct?,
+                    esc(&v.variant)
+                ))
+            })
+            .collect();
+        if !needs.is_empty() {
+            let _ = write!(
+                html,
+                "<p>Replications needed to detect a 1% change in revenue per visitor with 80% power, from the observed paired variance: {}.</p>\n",
+                needs.join(", ")
+            );
+        }
+    }
+    for metric in ["revenue_per_visitor", "conversion_rate", "basket_value", "queue_wait_mean"] {
+        let Some(m) = c.metric(metric) else { continue };
+        let bars = CiBars {
+            title: format!("{} by variant (95% CI)", metric.replace('_', " ")),
+            x_desc: m.unit.clone(),
+            rows: m
+                .variants
+                .iter()
+                .map(|v| (v.variant.clone(), v.estimate.mean, v.estimate.lo, v.estimate.hi))
+                .collect(),
+        };
+        figure(html, dir, &format!("compare-{metric}"), &bars, &format!("{metric} by variant with 95% CI"), "")?;
+    }
+    html.push_str("<h3>Heatmaps side by side (one colour scale)</h3><div class=\"grid\">");
+    for v in variants {
+        let _ = write!(
+            html,
+            "<figure><img src=\"figures/{0}-heatmap-0.png\" alt=\"heatmap of {0}\"><figcaption>{0}</figcaption></figure>",
+            esc(&v.prepared.scenario.variant)
+        );
+    }
+    html.push_str("</div>\n<h3>Where shoppers spend more or less time than in the baseline</h3>\n");
+    let base = &variants[0];
+    let diffs: Vec<f64> = variants[1..]
+        .iter()
+        .flat_map(|v| {
+            heat_blocks(&v.layout, 0, &v.metrics)
+                .into_iter()
+                .zip(heat_blocks(&base.layout, 0, &base.metrics))
+                .map(|(a, b)| (a.1 - b.1).abs())
+        })
+        .collect();
+    let limit = scale_top(diffs.into_iter());
+    for v in &variants[1..] {
+        let s = &v.prepared.scenario;
+        let plan = FloorPlan {
+            scenario: s,
+            layout: &v.layout,
+            floor: 0,
+            title: format!("{} − {}", s.variant, c.baseline),
+            overlay: Overlay::HeatDifference { variant: &v.metrics, baseline: &base.metrics, limit },
+        };
+        figure(
+            html,
+            dir,
+            &format!("compare-{}-heat-difference", s.variant),
+            &plan,
+            "difference heatmap",
+            "Red: more person-seconds per m² per day than the baseline; blue: fewer. The variant's fixtures are drawn.",
+        )?;
+    }
+    let waits = Ecdf {
+        title: "Checkout wait distribution".into(),
+        x_desc: "seconds from joining a queue to paying or giving up".into(),
+        series: variants
+            .iter()
+            .map(|v| (v.prepared.scenario.variant.clone(), v.metrics.queue_wait_s.clone()))
+            .collect(),
+    };
+    figure(html, dir, "compare-queue-wait", &waits, "checkout wait distributions", "")?;
+    // Every metric, every variant.
+    html.push_str("<h3>All metrics</h3><table><tr><th>metric</th>");
+    for v in &c.metrics.first().map(|m| m.variants.clone()).unwrap_or_default() {
+        let _ = write!(html, "<th>{}</th>", esc(&v.variant));
+    }
+    html.push_str("</tr>");
+    for m in &c.metrics {
+        let _ = write!(html, "<tr><td>{} ({})</td>", esc(&m.metric), esc(&m.unit));
+        for v in &m.variants {
+            let cell = match &v.versus_baseline {
+                None => format!("{:.4}", v.estimate.mean),
+                Some(d) => format!(
+                    "{:.4} ({:+.1}%{})",
+                    v.estimate.mean,
+                    d.relative.mean * 100.0,
+                    if d.significant { "*" } else { "" }
+                ),
+            };
+            let _ = write!(html, "<td>{cell}</td>");
+        }
+        html.push_str("</tr>");
+    }
+    html.push_str("</table><p class=\"figure-note\">In brackets: paired change against the baseline; * significant after Holm's correction.</p>\n");
+    Ok(())
 }
