@@ -5,6 +5,8 @@ visitors, transactions and revenue.
 
 usage: check_dataset.py DATASET_DIR [RUN_STDOUT ...]
 Each RUN_STDOUT is the captured output of one `aisle run` into the dataset.
+If DATASET_DIR/compare/comparison.json exists (made by `aisle compare`),
+DuckDB also reproduces its mean revenue per visitor for every variant.
 """
 import json
 import re
@@ -141,6 +143,28 @@ def main():
     if len(metrics) != len(runs):
         fail(f"metrics.parquet covers {len(metrics)} runs, the manifest {len(runs)}")
     print(f"duckdb: metrics/metrics.parquet: traffic matches the logs for {len(metrics)} runs")
+    comparison = root / "compare" / "comparison.json"
+    if comparison.exists():
+        reported = json.loads(comparison.read_text())
+        rpv = next(m for m in reported["metrics"] if m["metric"] == "revenue_per_visitor")
+        seeds = ", ".join(str(s) for s in reported["seeds"])
+        computed = dict(con.execute(
+            f"""
+            WITH days AS (
+              SELECT variant, seed,
+                     sum(amount_cents) FILTER (WHERE kind = 'checkout') / 100.0
+                       / count(*) FILTER (WHERE kind = 'enter') AS rpv
+              FROM read_parquet('{glob}', hive_partitioning = true)
+              WHERE seed IN ({seeds})
+              GROUP BY ALL)
+            SELECT variant, avg(rpv) FROM days GROUP BY variant
+            """
+        ).fetchall())
+        for v in rpv["variants"]:
+            got, want = computed[v["variant"]], v["estimate"]["mean"]
+            if abs(got - want) > 1e-9 * max(1.0, abs(want)):
+                fail(f"DuckDB revenue per visitor for {v['variant']} is {got}, aisle compare reported {want}")
+            print(f"duckdb: revenue per visitor of {v['variant']} = {got:.6f}, as aisle compare reported")
     print("interop check passed")
 
 
