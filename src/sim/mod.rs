@@ -7,6 +7,7 @@
 //! before they get their `seq`, so the log's order does not depend on the
 //! order in which the ECS visits entities.
 
+pub mod perception;
 pub mod rng;
 
 use std::collections::VecDeque;
@@ -39,6 +40,7 @@ struct World0 {
     category_weights: Vec<f64>,
     /// Cell at the tail end of each lane's queue line.
     lane_tails: Vec<CellId>,
+    sight: perception::Sight,
 }
 
 #[derive(Resource)]
@@ -109,6 +111,14 @@ struct Shopper {
     zone: Option<u16>,
     /// Planned products not yet looked for.
     list: Vec<u32>,
+    /// Products noticed and wanted on impulse, not yet fetched.
+    impulse: Vec<u32>,
+    /// Products already noticed or passed over this visit.
+    considered: Vec<u32>,
+    /// Walking direction (unit vector) and where the shopper was at the last look.
+    heading: (f64, f64),
+    looked_from: Point,
+    notice_rng: ChaCha8Rng,
     /// Products in the basket with their price in cents.
     basket: Vec<(u32, i64)>,
     shelf_rng: ChaCha8Rng,
@@ -132,8 +142,8 @@ struct Ride {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Activity {
     Deciding,
-    ToShelf { product: u32 },
-    AtShelf { product: u32, until_ms: u64 },
+    ToShelf { product: u32, planned: bool },
+    AtShelf { product: u32, until_ms: u64, planned: bool },
     ToLane { lane: u16 },
     Queued { lane: u16, since_ms: u64 },
     Served { lane: u16 },
@@ -202,7 +212,16 @@ impl Simulation {
         let mut world = World::new();
         world.insert_resource(Nav(FlowFieldCache::new(scenario.run.memory_limit_bytes)));
         world.insert_resource(Lanes((0..scenario.lanes.len()).map(|_| LaneState::default()).collect()));
-        world.insert_resource(World0 { scenario, store, streams, category_products, category_weights, lane_tails });
+        let sight = perception::Sight::new(&scenario, &store);
+        world.insert_resource(World0 {
+            scenario,
+            store,
+            streams,
+            category_products,
+            category_weights,
+            lane_tails,
+            sight,
+        });
         world.insert_resource(Clock::default());
         world.insert_resource(Arrivals { times_ms, next: 0 });
         world.insert_resource(Outbox::default());
@@ -211,7 +230,7 @@ impl Simulation {
         schedule.set_executor(SingleThreadedExecutor::new());
         schedule
             .set_build_settings(ScheduleBuildSettings { ambiguity_detection: LogLevel::Error, ..Default::default() });
-        schedule.add_systems((arrive, decide, walk, shelf, checkout, trace, close_tick).chain());
+        schedule.add_systems((arrive, decide, walk, perceive, shelf, checkout, trace, close_tick).chain());
         Simulation { world, schedule, end_ms, close_ms }
     }
 
@@ -371,6 +390,11 @@ fn arrive(
             cell,
             zone: w.store.zone(cell),
             list,
+            impulse: Vec::new(),
+            considered: Vec::new(),
+            heading: (0.0, 1.0),
+            looked_from: s.entrances[entrance].at,
+            notice_rng: w.streams.stream(index, Purpose::Notice),
             basket: Vec::new(),
             shelf_rng: w.streams.stream(index, Purpose::Shelf),
             checkout_rng: w.streams.stream(index, Purpose::Checkout),
@@ -439,25 +463,27 @@ fn decide(
         if s.activity != Activity::Deciding {
             continue;
         }
-        // Nearest-next on walking distance: the closest placement of any listed product.
-        let mut best: Option<(u32, usize, CellId, FlowField)> = None;
-        for (li, &product) in s.list.iter().enumerate() {
-            for &stand in &store.stands[product as usize] {
-                let field = nav.0.get(store, stand);
-                let d = field[s.cell as usize];
-                if d != UNREACHABLE && best.as_ref().is_none_or(|b| d < b.0) {
-                    best = Some((d, li, stand, field));
+        // Nearest-next on walking distance: the closest placement of any
+        // product still wanted, planned (on the list) or picked up on impulse.
+        let mut best: Option<(u32, bool, usize, CellId, FlowField)> = None;
+        for (planned, wanted) in [(true, &s.list), (false, &s.impulse)] {
+            for (li, &product) in wanted.iter().enumerate() {
+                for &stand in &store.stands[product as usize] {
+                    let field = nav.0.get(store, stand);
+                    let d = field[s.cell as usize];
+                    if d != UNREACHABLE && best.as_ref().is_none_or(|b| d < b.0) {
+                        best = Some((d, planned, li, stand, field));
+                    }
                 }
             }
         }
-        if let Some((_, li, stand, field)) = best {
-            let product = s.list.remove(li);
+        if let Some((_, planned, li, stand, field)) = best {
+            let product = if planned { s.list.remove(li) } else { s.impulse.remove(li) };
             let point = stand_point(&w, store, product, stand);
             s.route = Some(Route { field, goal: stand, point });
-            s.activity = Activity::ToShelf { product };
+            s.activity = Activity::ToShelf { product, planned };
             continue;
         }
-        s.list.clear();
         if s.basket.is_empty() {
             head_for_exit(&w, &mut nav.0, &mut s);
         } else {
@@ -625,13 +651,16 @@ fn walk(
             Moved::Arrived => {
                 s.route = None;
                 match s.activity {
-                    Activity::ToShelf { product } => {
+                    Activity::ToShelf { product, planned } => {
                         let seg = &w.scenario.population.segments[s.segment];
                         let dwell = LogNormal::new(seg.dwell_median_s.ln(), DWELL_SIGMA)
                             .expect("validated")
                             .sample(&mut s.shelf_draws(product));
-                        out.emit(t, &s, Action::View { product });
-                        s.activity = Activity::AtShelf { product, until_ms: t + (dwell * 1000.0) as u64 };
+                        // An impulse target was viewed when it was noticed.
+                        if planned {
+                            out.emit(t, &s, Action::View { product });
+                        }
+                        s.activity = Activity::AtShelf { product, until_ms: t + (dwell * 1000.0) as u64, planned };
                     }
                     Activity::ToLane { lane } => {
                         out.emit(t, &s, Action::QueueJoin { lane });
@@ -655,17 +684,91 @@ fn walk(
     }
 }
 
+/// Once per trace interval, each shopper looks ahead: a product in view is
+/// noticed (`view`) with its shelf's notice probability, once per visit;
+/// a noticed product not already wanted may be bought on impulse with
+/// probability appeal × placement persuasion × segment propensity,
+/// diminishing as the basket fills. Within reach (or from a queue) it is
+/// taken at once; otherwise the shopper detours for it. Both draws come
+/// from the product's stretch of the shopper's notice stream (common
+/// random numbers across layouts).
+fn perceive(w: Res<World0>, clock: Res<Clock>, mut out: ResMut<Outbox>, mut shoppers: Query<&mut Shopper>) {
+    if clock.t_ms % w.scenario.run.trace_interval_ms != 0 {
+        return;
+    }
+    let t = clock.t_ms;
+    for mut s in &mut shoppers {
+        if s.activity == Activity::Gone || s.riding.is_some() {
+            continue;
+        }
+        let moved = (s.pos.x - s.looked_from.x, s.pos.y - s.looked_from.y);
+        let len = moved.0.hypot(moved.1);
+        if len > 1e-3 {
+            s.heading = (moved.0 / len, moved.1 / len);
+        }
+        s.looked_from = s.pos;
+        let mut seen = Vec::new();
+        w.sight.visible(&w.store, s.cell, s.pos, s.heading, |shelf| {
+            if !s.considered.contains(&shelf.product)
+                && !seen.iter().any(|x: &perception::Shelf| x.product == shelf.product)
+            {
+                seen.push(*shelf);
+            }
+        });
+        for shelf in seen {
+            let product = shelf.product;
+            s.considered.push(product);
+            let mut draws = s.notice_rng.clone();
+            draws.set_word_pos(product as u128 * 64);
+            let (notice, buy) = (draws.random::<f64>(), draws.random::<f64>());
+            if notice >= shelf.notice {
+                continue;
+            }
+            out.emit(t, &s, Action::View { product });
+            let wanted = s.list.contains(&product)
+                || s.impulse.contains(&product)
+                || s.basket.iter().any(|(p, _)| *p == product)
+                || matches!(s.activity, Activity::ToShelf { product: p, .. } | Activity::AtShelf { product: p, .. } if p == product);
+            if wanted {
+                continue;
+            }
+            let seg = &w.scenario.population.segments[s.segment];
+            let appeal = w.scenario.products[product as usize].appeal;
+            let p_buy = (appeal * shelf.persuasion * seg.impulse / (1.0 + s.basket.len() as f64 / 10.0)).min(0.9);
+            if buy >= p_buy {
+                continue;
+            }
+            let in_queue = matches!(s.activity, Activity::Queued { .. } | Activity::Served { .. });
+            if in_queue || s.pos.distance(shelf.spot) <= perception::REACH_M {
+                let price = w.scenario.products[product as usize].price_cents;
+                out.emit(t, &s, Action::Pick { product, qty: 1, amount_cents: price, planned: false });
+                s.basket.push((product, price));
+            } else if !matches!(s.activity, Activity::AtShelf { .. }) {
+                // Detour: put back the current target and plan again.
+                if let Activity::ToShelf { product: p, planned } = s.activity {
+                    if planned { s.list.push(p) } else { s.impulse.push(p) }
+                }
+                s.impulse.push(product);
+                s.route = None;
+                s.activity = Activity::Deciding;
+            } else {
+                s.impulse.push(product);
+            }
+        }
+    }
+}
+
 fn shelf(w: Res<World0>, clock: Res<Clock>, mut out: ResMut<Outbox>, mut shoppers: Query<&mut Shopper>) {
     let t = clock.t_ms;
     for mut s in &mut shoppers {
-        let Activity::AtShelf { product, until_ms } = s.activity else {
+        let Activity::AtShelf { product, until_ms, planned } = s.activity else {
             continue;
         };
         if t < until_ms {
             continue;
         }
         let price = w.scenario.products[product as usize].price_cents;
-        out.emit(t, &s, Action::Pick { product, qty: 1, amount_cents: price, planned: true });
+        out.emit(t, &s, Action::Pick { product, qty: 1, amount_cents: price, planned });
         let put_back = w.scenario.population.segments[s.segment].put_back;
         // The second draw of this product's stretch (the first was the dwell).
         let mut draws = s.shelf_draws(product);

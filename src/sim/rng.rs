@@ -20,6 +20,8 @@ pub enum Purpose {
     Shelf = 3,
     /// Service time at the checkout.
     Checkout = 4,
+    /// Noticing products and impulse purchases.
+    Notice = 5,
 }
 
 /// The run's key; streams are ChaCha8 with that key and a stream number
