@@ -106,3 +106,27 @@ fn an_a_a_comparison_is_significant_at_about_the_nominal_rate() {
     let rate = significant as f64 / comparisons as f64;
     assert!((0.01..=0.10).contains(&rate), "false-positive rate {rate} ({significant} of {comparisons})");
 }
+
+#[test]
+fn known_effects_are_found_on_the_grocery_with_the_default_replications() {
+    let file = ScenarioFile::read(&common::scenario_path("grocery")).unwrap();
+    let variants: Vec<String> = ["baseline", "candy-at-checkout", "close-two-lanes"].map(String::from).to_vec();
+    let dir = tempfile::tempdir().unwrap();
+    let mut ds = Dataset::open_for(dir.path(), &file, OnScenarioChange::Refuse).unwrap();
+    run_sweep(&file, &mut ds, &grid(&variants, &seeds(10), None), 2, |_| {}).unwrap();
+    let c = compare(&ds.manifest.runs, &variants);
+    let versus = |metric: &str, variant: &str| {
+        let m = c.metric(metric).unwrap();
+        m.variants.iter().find(|v| v.variant == variant).unwrap().versus_baseline.clone().unwrap()
+    };
+    // An impulse display of confectionery by the queues sells more per visitor.
+    let candy = versus("revenue_per_visitor", "candy-at-checkout");
+    assert!(candy.significant && candy.paired.lo > 0.0, "{}", candy.verdict);
+    // Closing two of five lanes makes shoppers wait longer.
+    let lanes = versus("queue_wait_mean", "close-two-lanes");
+    assert!(lanes.significant && lanes.paired.lo > 0.0, "{}", lanes.verdict);
+    // Nobody converts more than once.
+    for v in &c.metric("conversion_rate").unwrap().variants {
+        assert!(v.estimate.mean <= 1.0, "{}: conversion {}", v.variant, v.estimate.mean);
+    }
+}

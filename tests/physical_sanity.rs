@@ -22,6 +22,7 @@ fn check_prepared(name: &str, p: &aisle::Prepared, seed: u64) -> Vec<SimEvent> {
     let mut exits: HashMap<u32, u32> = HashMap::new();
     let mut picked: HashMap<u32, i64> = HashMap::new();
     let mut checkouts = 0;
+    let mut paid = std::collections::HashSet::new();
     for e in &events {
         if let Some(prev) = last {
             assert!(e.seq > prev.seq, "{name}: seq not strictly increasing at {}", e.seq);
@@ -57,6 +58,7 @@ fn check_prepared(name: &str, p: &aisle::Prepared, seed: u64) -> Vec<SimEvent> {
             Action::PutBack { amount_cents, .. } => *picked.entry(e.shopper).or_default() -= amount_cents,
             Action::Checkout { amount_cents, .. } => {
                 checkouts += 1;
+                assert!(paid.insert(e.shopper), "{name}: shopper {} pays twice", e.shopper);
                 assert_eq!(
                     picked.get(&e.shopper).copied().unwrap_or(0),
                     amount_cents,

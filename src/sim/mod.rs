@@ -729,7 +729,8 @@ fn perceive(w: Res<World0>, clock: Res<Clock>, mut out: ResMut<Outbox>, mut shop
                 || s.impulse.contains(&product)
                 || s.basket.iter().any(|(p, _)| *p == product)
                 || matches!(s.activity, Activity::ToShelf { product: p, .. } | Activity::AtShelf { product: p, .. } if p == product);
-            if wanted {
+            // Nothing is added after paying or giving up: the shopper is leaving.
+            if wanted || s.activity == Activity::ToExit {
                 continue;
             }
             let seg = &w.scenario.population.segments[s.segment];
