@@ -2,7 +2,7 @@
 //! an explicit system order. Its only output is `SimEvent`s; it does no IO
 //! and cannot fail once built from a validated scenario and store.
 //!
-//! A tick runs: arrive → decide → walk → shelf → checkout → trace → close_tick.
+//! A tick runs: arrive → decide → walk → perceive → shelf → checkout → trace → close_tick.
 //! Events emitted during a tick are ordered by (shopper, emission order)
 //! before they get their `seq`, so the log's order does not depend on the
 //! order in which the ECS visits entities.
