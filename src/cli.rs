@@ -439,8 +439,7 @@ fn compare(path: PathBuf, out: Option<PathBuf>, plan: ComparePlan) -> Result<(),
     }
     let name = file.raw.scenario.name.clone();
     let dir = out.unwrap_or_else(|| PathBuf::from("output").join(&name));
-    let mut dataset = Dataset::open_for(&dir, &file, plan.on_change)?;
-    let variants = file.variant_ids();
+    // Refuse a bad --metric before anything is written.
     if let Some(seq) = &plan.sequential
         && !dataset_metric_names(&file)?.contains(&seq.metric)
     {
@@ -449,6 +448,8 @@ fn compare(path: PathBuf, out: Option<PathBuf>, plan: ComparePlan) -> Result<(),
             seq.metric
         )));
     }
+    let mut dataset = Dataset::open_for(&dir, &file, plan.on_change)?;
+    let variants = file.variant_ids();
     let multi = MultiProgress::new();
     let style = |t: &str| ProgressStyle::with_template(t).expect("valid template").progress_chars("=> ");
     let mut replications = plan.replications;
