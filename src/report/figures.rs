@@ -479,6 +479,16 @@ impl Figure for Columns {
     }
 }
 
+/// One colour per variant, baseline first (grey), then Okabe–Ito tones.
+const VARIANT_PALETTE: [RGBColor; 6] = [
+    RGBColor(120, 120, 120),
+    RGBColor(0, 114, 178),
+    RGBColor(230, 159, 0),
+    RGBColor(0, 158, 115),
+    RGBColor(204, 121, 167),
+    RGBColor(213, 94, 0),
+];
+
 /// Means with 95% confidence whiskers, one horizontal bar per variant.
 pub struct CiBars {
     pub title: String,
@@ -517,19 +527,11 @@ impl Figure for CiBars {
             })
             .label_style((FONT, 13))
             .draw()?;
-        let palette = [
-            RGBColor(120, 120, 120),
-            RGBColor(0, 114, 178),
-            RGBColor(230, 159, 0),
-            RGBColor(0, 158, 115),
-            RGBColor(204, 121, 167),
-            RGBColor(213, 94, 0),
-        ];
         chart.draw_series(self.rows.iter().enumerate().map(|(i, r)| {
             let y = n - 1 - i;
             let mut bar = Rectangle::new(
                 [(0.0, SegmentValue::Exact(y)), (r.1, SegmentValue::Exact(y + 1))],
-                palette[i % palette.len()].mix(0.75).filled(),
+                VARIANT_PALETTE[i % VARIANT_PALETTE.len()].mix(0.75).filled(),
             );
             bar.set_margin(6, 6, 0, 0);
             bar
@@ -578,19 +580,11 @@ impl Figure for Ecdf {
             .y_label_formatter(&|v| format!("{:.0}%", v * 100.0))
             .label_style((FONT, 13))
             .draw()?;
-        let palette = [
-            RGBColor(60, 60, 60),
-            RGBColor(0, 114, 178),
-            RGBColor(230, 159, 0),
-            RGBColor(0, 158, 115),
-            RGBColor(204, 121, 167),
-            RGBColor(213, 94, 0),
-        ];
         for (i, (name, xs)) in self.series.iter().enumerate() {
             let mut sorted = xs.clone();
             sorted.sort_by(f64::total_cmp);
             let n = sorted.len().max(1) as f64;
-            let colour = palette[i % palette.len()];
+            let colour = VARIANT_PALETTE[i % VARIANT_PALETTE.len()];
             chart
                 .draw_series(LineSeries::new(
                     sorted.iter().enumerate().map(|(k, x)| (*x, (k + 1) as f64 / n)),
