@@ -23,8 +23,10 @@ pub struct Layout {
     pub zone_names: Vec<String>,
     /// Walkable floor area of each zone, m².
     pub zone_area_m2: Vec<f64>,
-    /// For each cell: zones within `PASSING_DISTANCE_M` that the cell is not in.
-    near_zones: Vec<Vec<u16>>,
+    /// For each cell, a bit set (`zone_words` words) of the zones within
+    /// `PASSING_DISTANCE_M` that the cell is not in.
+    near_zones: Vec<u64>,
+    zone_words: usize,
     pub products: Vec<String>,
     pub product_names: Vec<String>,
     pub lanes: Vec<String>,
@@ -49,8 +51,9 @@ impl Layout {
             }
         }
         let r = (PASSING_DISTANCE_M / st.cell).round() as isize;
-        let mut near_zones = vec![Vec::new(); cells];
-        for (c, near) in near_zones.iter_mut().enumerate() {
+        let zone_words = s.zones.len().div_ceil(64).max(1);
+        let mut near_zones = vec![0u64; cells * zone_words];
+        for (c, near) in near_zones.chunks_mut(zone_words).enumerate() {
             let (floor, local) = (c / per_floor, c % per_floor);
             let (ix, iy) = ((local % st.nx) as isize, (local / st.nx) as isize);
             let own = st.zone(c as u32);
@@ -63,9 +66,8 @@ impl Layout {
                     let n = st.id(floor as u8, x as usize, y as usize);
                     if let Some(z) = st.zone(n)
                         && Some(z) != own
-                        && !near.contains(&z)
                     {
-                        near.push(z);
+                        near[z as usize / 64] |= 1 << (z % 64);
                     }
                 }
             }
@@ -81,6 +83,7 @@ impl Layout {
             zone_names: s.zones.iter().map(|z| z.name.clone()).collect(),
             zone_area_m2,
             near_zones,
+            zone_words,
             products: s.products.iter().map(|x| x.id.clone()).collect(),
             product_names: s.products.iter().map(|x| x.name.clone()).collect(),
             lanes: s.lanes.iter().map(|l| l.id.clone()).collect(),
@@ -104,12 +107,11 @@ struct Visit {
     enter_ms: u64,
     /// Last known position and when it was taken.
     at: Option<(f32, f32, u8, u64)>,
-    /// Grid cell of that position, once its nearby zones are noted.
-    last_cell: Option<usize>,
     path_m: f64,
     zone_since: Option<(u16, u64)>,
-    zones_entered: Vec<u16>,
-    zones_passed: Vec<u16>,
+    /// Zones entered, and zones entered or passed within reach (bit sets).
+    zones_entered: Vec<u64>,
+    zones_passed: Vec<u64>,
     viewed: bool,
     picked: bool,
     queue_join_ms: Option<u64>,
@@ -224,7 +226,13 @@ impl Projection for DayProjection<'_> {
             if self.visits.len() <= i {
                 self.visits.resize_with(i + 1, || None);
             }
-            self.visits[i] = Some(Visit { enter_ms: e.t_ms, ..Visit::default() });
+            let words = self.layout.zone_words;
+            self.visits[i] = Some(Visit {
+                enter_ms: e.t_ms,
+                zones_entered: vec![0; words],
+                zones_passed: vec![0; words],
+                ..Visit::default()
+            });
         }
         let Some(Some(v)) = self.visits.get_mut(e.shopper as usize) else { return };
         // Time and movement since the shopper's last event belong to where they were.
@@ -240,21 +248,15 @@ impl Projection for DayProjection<'_> {
         }
         v.at = Some((e.x, e.y, e.floor, e.t_ms));
         let cell = layout.cell_of(e.x, e.y, e.floor);
-        if v.last_cell != Some(cell) {
-            v.last_cell = Some(cell);
-            for &z in &layout.near_zones[cell] {
-                if !v.zones_passed.contains(&z) {
-                    v.zones_passed.push(z);
-                }
-            }
+        let words = layout.zone_words;
+        for (w, near) in v.zones_passed.iter_mut().zip(&layout.near_zones[cell * words..(cell + 1) * words]) {
+            *w |= near;
         }
         match e.action {
             Action::ZoneEnter => {
                 if let Some(z) = e.zone {
                     v.zone_since = Some((z, e.t_ms));
-                    if !v.zones_entered.contains(&z) {
-                        v.zones_entered.push(z);
-                    }
+                    v.zones_entered[z as usize / 64] |= 1 << (z % 64);
                 }
             }
             Action::ZoneExit => {
@@ -304,12 +306,13 @@ impl Projection for DayProjection<'_> {
                 m.path_m_sum += v.path_m;
                 m.shoppers_viewing += v.viewed as u64;
                 m.shoppers_picking += v.picked as u64;
-                for &z in &v.zones_entered {
-                    m.zone_visitors[z as usize] += 1;
-                }
-                for z in 0..m.zone_passers.len() as u16 {
-                    if v.zones_entered.contains(&z) || v.zones_passed.contains(&z) {
-                        m.zone_passers[z as usize] += 1;
+                for z in 0..m.zone_passers.len() {
+                    let (w, bit) = (z / 64, 1u64 << (z % 64));
+                    if v.zones_entered[w] & bit != 0 {
+                        m.zone_visitors[z] += 1;
+                        m.zone_passers[z] += 1;
+                    } else if v.zones_passed[w] & bit != 0 {
+                        m.zone_passers[z] += 1;
                     }
                 }
             }
