@@ -125,7 +125,9 @@ impl From<ScenarioError> for Failure {
 impl From<DatasetError> for Failure {
     fn from(e: DatasetError) -> Self {
         match e {
-            DatasetError::ScenarioChanged { .. } | DatasetError::BadManifest { .. } => Failure::BadInput(e.to_string()),
+            DatasetError::ScenarioChanged { .. }
+            | DatasetError::OtherScenario { .. }
+            | DatasetError::BadManifest { .. } => Failure::BadInput(e.to_string()),
             DatasetError::Io { .. } => Failure::Failed(e.to_string()),
         }
     }

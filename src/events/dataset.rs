@@ -39,6 +39,12 @@ pub enum DatasetError {
         dir.display()
     )]
     ScenarioChanged { dir: PathBuf, scenario: String, old: String, new: String },
+    #[error(
+        "{} holds runs of scenario `{found}`, not `{wanted}`; write to another directory with --out \
+         (or pass --replace to discard them)",
+        dir.display()
+    )]
+    OtherScenario { dir: PathBuf, found: String, wanted: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -130,6 +136,13 @@ impl Dataset {
         };
         let manifest = match Self::read_manifest(dir)? {
             Some(old) if old.scenario_sha256 != sha256 => match on_change {
+                OnScenarioChange::Refuse if old.scenario != scenario => {
+                    return Err(DatasetError::OtherScenario {
+                        dir: dir.to_owned(),
+                        found: old.scenario,
+                        wanted: scenario.to_owned(),
+                    });
+                }
                 OnScenarioChange::Refuse => {
                     return Err(DatasetError::ScenarioChanged {
                         dir: dir.to_owned(),
