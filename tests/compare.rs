@@ -125,6 +125,8 @@ fn known_effects_are_found_on_the_grocery_with_the_default_replications() {
     // Closing two of five lanes makes shoppers wait longer.
     let lanes = versus("queue_wait_mean", "close-two-lanes");
     assert!(lanes.significant && lanes.paired.lo > 0.0, "{}", lanes.verdict);
+    let gave_up = versus("abandonment_rate", "close-two-lanes");
+    assert!(gave_up.significant && gave_up.paired.lo > 0.0, "{}", gave_up.verdict);
     // Nobody converts more than once.
     for v in &c.metric("conversion_rate").unwrap().variants {
         assert!(v.estimate.mean <= 1.0, "{}: conversion {}", v.variant, v.estimate.mean);
