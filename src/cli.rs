@@ -113,12 +113,10 @@ enum Failure {
     Failed(String),
 }
 
+/// Every scenario error, an unreadable file included, is the user's input.
 impl From<ScenarioError> for Failure {
     fn from(e: ScenarioError) -> Self {
-        match e {
-            ScenarioError::Io { .. } => Failure::BadInput(e.to_string()),
-            _ => Failure::BadInput(e.to_string()),
-        }
+        Failure::BadInput(e.to_string())
     }
 }
 
