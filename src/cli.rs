@@ -44,15 +44,8 @@ enum Command {
         /// Random seed; the same seed gives the same log, byte for byte.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Dataset directory [default: output/<scenario name>].
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Discard runs of an older version of the scenario already in the dataset.
-        #[arg(long)]
-        replace: bool,
-        /// Skip rebuilding the dataset's HTML report after the run.
-        #[arg(long)]
-        no_report: bool,
+        #[command(flatten)]
+        dataset: DatasetArgs,
     },
     /// Compare every variant with the baseline over R seeds (the main job).
     #[command(
@@ -78,15 +71,8 @@ enum Command {
         /// Run only the k-th of N shares of the (variant, seed) grid, e.g. 2/8.
         #[arg(long)]
         shard: Option<aisle::compare::Shard>,
-        /// Dataset directory [default: output/<scenario name>].
-        #[arg(long)]
-        out: Option<PathBuf>,
-        /// Discard runs of an older version of the scenario already in the dataset.
-        #[arg(long)]
-        replace: bool,
-        /// Skip building the HTML report.
-        #[arg(long)]
-        no_report: bool,
+        #[command(flatten)]
+        dataset: DatasetArgs,
     },
     /// Build DIR/report/index.html from a dataset's event logs.
     #[command(after_help = "Example:\n  aisle report output/grocery")]
@@ -105,6 +91,30 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         repeats: usize,
     },
+}
+
+/// Where a command writes its dataset, shared by `run` and `compare`.
+#[derive(clap::Args)]
+struct DatasetArgs {
+    /// Dataset directory [default: output/<scenario name>].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Discard runs of an older version of the scenario already in the dataset.
+    #[arg(long)]
+    replace: bool,
+    /// Skip (re)building the dataset's HTML report.
+    #[arg(long)]
+    no_report: bool,
+}
+
+impl DatasetArgs {
+    fn on_change(&self) -> OnScenarioChange {
+        if self.replace { OnScenarioChange::Replace } else { OnScenarioChange::Refuse }
+    }
+
+    fn report(&self) -> ReportAfterRun {
+        if self.no_report { ReportAfterRun::Skip } else { ReportAfterRun::Build }
+    }
 }
 
 /// Bad input (exit 2) or a failure (exit 1).
@@ -154,10 +164,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Bench { file, variant, repeats } => bench(&file, &variant, repeats.max(1)),
         Command::Validate { files } => validate(&files),
-        Command::Run { file, variant, seed, out, replace, no_report } => {
-            let report = if no_report { ReportAfterRun::Skip } else { ReportAfterRun::Build };
-            run(file, &variant, seed, out, replace, report)
-        }
+        Command::Run { file, variant, seed, dataset } => run(file, &variant, seed, &dataset),
         Command::Report { dir } => report(&dir),
         Command::Compare {
             file,
@@ -167,9 +174,7 @@ pub fn main() -> ExitCode {
             metric,
             max_replications,
             shard,
-            out,
-            replace,
-            no_report,
+            dataset,
         } => {
             let sequential = target_halfwidth.zip(metric).map(|(target, metric)| Sequential {
                 target,
@@ -181,10 +186,10 @@ pub fn main() -> ExitCode {
                 jobs: jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
                 sequential,
                 shard,
-                on_change: if replace { OnScenarioChange::Replace } else { OnScenarioChange::Refuse },
-                report: if no_report { ReportAfterRun::Skip } else { ReportAfterRun::Build },
+                on_change: dataset.on_change(),
+                report: dataset.report(),
             };
-            compare(file, out, plan)
+            compare(file, dataset.out, plan)
         }
     };
     match result {
@@ -258,21 +263,13 @@ enum ReportAfterRun {
     Skip,
 }
 
-fn run(
-    path: PathBuf,
-    variant: &str,
-    seed: u64,
-    out: Option<PathBuf>,
-    replace: bool,
-    report_after: ReportAfterRun,
-) -> Result<(), Failure> {
+fn run(path: PathBuf, variant: &str, seed: u64, args: &DatasetArgs) -> Result<(), Failure> {
     let started = Instant::now();
     let file = ScenarioFile::read(&path)?;
     let prepared = aisle::prepare(&file, variant)?;
     let s = &prepared.scenario;
-    let dir = out.unwrap_or_else(|| PathBuf::from("output").join(&s.name));
-    let on_change = if replace { OnScenarioChange::Replace } else { OnScenarioChange::Refuse };
-    let mut dataset = Dataset::open_for(&dir, &file, on_change)?;
+    let dir = args.out.clone().unwrap_or_else(|| PathBuf::from("output").join(&s.name));
+    let mut dataset = Dataset::open_for(&dir, &file, args.on_change())?;
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{spinner} {prefix} [{bar:30}] {msg} ({elapsed} elapsed, ETA {eta})")
             .expect("valid template")
@@ -313,7 +310,7 @@ fn run(
         outcome.log.bytes as f64 / 1048576.0,
         outcome.log.bytes as f64 / outcome.log.rows.max(1) as f64
     );
-    if report_after == ReportAfterRun::Build {
+    if args.report() == ReportAfterRun::Build {
         let index = build_report(&dir)?;
         println!("  report        {}", index.display());
     }
