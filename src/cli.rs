@@ -166,16 +166,7 @@ pub fn main() -> ExitCode {
         Command::Validate { files } => validate(&files),
         Command::Run { file, variant, seed, dataset } => run(file, &variant, seed, &dataset),
         Command::Report { dir } => report(&dir),
-        Command::Compare {
-            file,
-            replications,
-            jobs,
-            target_halfwidth,
-            metric,
-            max_replications,
-            shard,
-            dataset,
-        } => {
+        Command::Compare { file, replications, jobs, target_halfwidth, metric, max_replications, shard, dataset } => {
             let sequential = target_halfwidth.zip(metric).map(|(target, metric)| Sequential {
                 target,
                 metric,

@@ -376,17 +376,32 @@ where
     Ok(())
 }
 
-/// Horizontal bars with labels: a funnel or a top-N list.
+/// One horizontal bar: a label, a value and, for estimates, its interval.
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+    pub interval: Option<(f64, f64)>,
+}
+
+impl Bar {
+    pub fn new(label: impl Into<String>, value: f64) -> Bar {
+        Bar { label: label.into(), value, interval: None }
+    }
+}
+
+/// Horizontal bars with labels: a funnel, a top-N list, or means with
+/// their 95% confidence whiskers, one bar per variant.
 pub struct Bars {
     pub title: String,
     pub x_desc: String,
-    pub rows: Vec<(String, f64)>,
-    pub colour: RGBColor,
+    pub rows: Vec<Bar>,
+    /// Colours taken in turn, one per bar.
+    pub colours: Vec<RGBColor>,
 }
 
 impl Figure for Bars {
     fn size(&self) -> (u32, u32) {
-        (900, 90 + 28 * self.rows.len().max(1) as u32)
+        (900, 90 + 30 * self.rows.len().max(1) as u32)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
@@ -394,14 +409,18 @@ impl Figure for Bars {
         DB::ErrorType: 'static,
     {
         let n = self.rows.len().max(1);
-        let top = self.rows.iter().map(|r| r.1).fold(0.0, f64::max).max(1e-9) * 1.15;
+        let widest =
+            self.rows.iter().map(|r| r.interval.map_or(r.value, |(_, hi)| hi.max(r.value))).fold(0.0, f64::max);
+        // Room on the right for the printed value (or interval).
+        let room = if self.rows.iter().any(|r| r.interval.is_some()) { 1.4 } else { 1.15 };
+        let top = widest.max(1e-9) * room;
         let mut chart = ChartBuilder::on(root)
             .caption(&self.title, (FONT, 20))
             .margin(10)
             .x_label_area_size(40)
             .y_label_area_size(260)
             .build_cartesian_2d(0.0..top, (0..n).into_segmented())?;
-        let labels: Vec<String> = self.rows.iter().map(|r| r.0.clone()).collect();
+        let labels: Vec<String> = self.rows.iter().map(|r| r.label.clone()).collect();
         chart
             .configure_mesh()
             .disable_y_mesh()
@@ -414,15 +433,33 @@ impl Figure for Bars {
             })
             .label_style((FONT, 13))
             .draw()?;
-        chart.draw_series(self.rows.iter().enumerate().map(|(i, (_, v))| {
+        let colour = |i: usize| self.colours.get(i % self.colours.len().max(1)).copied().unwrap_or(BLACK);
+        chart.draw_series(self.rows.iter().enumerate().map(|(i, r)| {
             let y = n - 1 - i;
-            let mut r =
-                Rectangle::new([(0.0, SegmentValue::Exact(y)), (*v, SegmentValue::Exact(y + 1))], self.colour.filled());
-            r.set_margin(4, 4, 0, 0);
-            r
+            let mut rect = Rectangle::new(
+                [(0.0, SegmentValue::Exact(y)), (r.value, SegmentValue::Exact(y + 1))],
+                colour(i).filled(),
+            );
+            rect.set_margin(5, 5, 0, 0);
+            rect
         }))?;
-        chart.draw_series(self.rows.iter().enumerate().map(|(i, (_, v))| {
-            Text::new(format_value(*v), (*v + top * 0.01, SegmentValue::CenterOf(n - 1 - i)), (FONT, 12))
+        chart.draw_series(self.rows.iter().enumerate().filter_map(|(i, r)| {
+            let (lo, hi) = r.interval?;
+            Some(ErrorBar::new_horizontal(
+                SegmentValue::CenterOf(n - 1 - i),
+                lo,
+                r.value,
+                hi,
+                BLACK.stroke_width(2),
+                10,
+            ))
+        }))?;
+        chart.draw_series(self.rows.iter().enumerate().map(|(i, r)| {
+            let (text, end) = match r.interval {
+                Some((lo, hi)) => (format!("{:.3} [{lo:.3}, {hi:.3}]", r.value), hi.max(r.value)),
+                None => (format_value(r.value), r.value),
+            };
+            Text::new(text, (end + top * 0.01, SegmentValue::CenterOf(n - 1 - i)), (FONT, 12))
         }))?;
         Ok(())
     }
@@ -480,7 +517,7 @@ impl Figure for Columns {
 }
 
 /// One colour per variant, baseline first (grey), then Okabe–Ito tones.
-const VARIANT_PALETTE: [RGBColor; 6] = [
+pub const VARIANT_PALETTE: [RGBColor; 6] = [
     RGBColor(120, 120, 120),
     RGBColor(0, 114, 178),
     RGBColor(230, 159, 0),
@@ -488,67 +525,6 @@ const VARIANT_PALETTE: [RGBColor; 6] = [
     RGBColor(204, 121, 167),
     RGBColor(213, 94, 0),
 ];
-
-/// Means with 95% confidence whiskers, one horizontal bar per variant.
-pub struct CiBars {
-    pub title: String,
-    pub x_desc: String,
-    /// (variant, mean, lo, hi)
-    pub rows: Vec<(String, f64, f64, f64)>,
-}
-
-impl Figure for CiBars {
-    fn size(&self) -> (u32, u32) {
-        (900, 90 + 34 * self.rows.len().max(1) as u32)
-    }
-
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
-    where
-        DB::ErrorType: 'static,
-    {
-        let n = self.rows.len().max(1);
-        // Room on the right for the printed interval.
-        let right = self.rows.iter().map(|r| r.3.max(r.1)).fold(0.0, f64::max).max(1e-9) * 1.4;
-        let labels: Vec<String> = self.rows.iter().map(|r| r.0.clone()).collect();
-        let mut chart = ChartBuilder::on(root)
-            .caption(&self.title, (FONT, 19))
-            .margin(10)
-            .x_label_area_size(40)
-            .y_label_area_size(200)
-            .build_cartesian_2d(0.0..right, (0..n).into_segmented())?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .x_desc(self.x_desc.as_str())
-            .y_labels(n)
-            .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => labels.get(n - 1 - *i).cloned().unwrap_or_default(),
-                _ => String::new(),
-            })
-            .label_style((FONT, 13))
-            .draw()?;
-        chart.draw_series(self.rows.iter().enumerate().map(|(i, r)| {
-            let y = n - 1 - i;
-            let mut bar = Rectangle::new(
-                [(0.0, SegmentValue::Exact(y)), (r.1, SegmentValue::Exact(y + 1))],
-                VARIANT_PALETTE[i % VARIANT_PALETTE.len()].mix(0.75).filled(),
-            );
-            bar.set_margin(6, 6, 0, 0);
-            bar
-        }))?;
-        chart.draw_series(self.rows.iter().enumerate().map(|(i, r)| {
-            ErrorBar::new_horizontal(SegmentValue::CenterOf(n - 1 - i), r.2, r.1, r.3, BLACK.stroke_width(2), 10)
-        }))?;
-        chart.draw_series(self.rows.iter().enumerate().map(|(i, r)| {
-            Text::new(
-                format!("{:.3} [{:.3}, {:.3}]", r.1, r.2, r.3),
-                (r.3 + right * 0.01, SegmentValue::CenterOf(n - 1 - i)),
-                (FONT, 12),
-            )
-        }))?;
-        Ok(())
-    }
-}
 
 /// Empirical cumulative distributions, one line per series.
 pub struct Ecdf {

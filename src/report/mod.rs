@@ -7,7 +7,7 @@ pub mod figures;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use figures::{Bars, CiBars, Columns, Ecdf, FloorPlan, Overlay, heat_blocks, save, scale_top};
+use figures::{Bar, Bars, Columns, Ecdf, FloorPlan, Overlay, VARIANT_PALETTE, heat_blocks, save, scale_top};
 use plotters::style::RGBColor;
 
 use crate::Prepared;
@@ -254,12 +254,12 @@ fn section(html: &mut String, v: &VariantDays, dir: &Path, heat_top: f64) -> Res
         title: "Conversion funnel (shoppers per day)".into(),
         x_desc: "shoppers per day".into(),
         rows: vec![
-            ("entered".into(), m.visitors as f64 / days),
-            ("viewed a product".into(), m.shoppers_viewing as f64 / days),
-            ("picked a product".into(), m.shoppers_picking as f64 / days),
-            ("paid at a checkout".into(), m.transactions as f64 / days),
+            Bar::new("entered", m.visitors as f64 / days),
+            Bar::new("viewed a product", m.shoppers_viewing as f64 / days),
+            Bar::new("picked a product", m.shoppers_picking as f64 / days),
+            Bar::new("paid at a checkout", m.transactions as f64 / days),
         ],
-        colour: RGBColor(0, 114, 178),
+        colours: vec![RGBColor(0, 114, 178)],
     };
     figure(html, dir, &format!("{tag}-funnel"), &funnel, "conversion funnel", "")?;
     let minutes: Vec<f64> = m.time_in_store_s.iter().map(|s| s / 60.0).collect();
@@ -304,12 +304,12 @@ fn section(html: &mut String, v: &VariantDays, dir: &Path, heat_top: f64) -> Res
     for (what, counts, colour) in
         [("views", &m.product_views, RGBColor(204, 121, 167)), ("picks", &m.product_picks, RGBColor(230, 159, 0))]
     {
-        let mut top: Vec<(String, f64)> =
-            counts.iter().enumerate().map(|(i, n)| (l.product_names[i].clone(), *n as f64 / days)).collect();
-        top.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let mut top: Vec<Bar> =
+            counts.iter().enumerate().map(|(i, n)| Bar::new(l.product_names[i].clone(), *n as f64 / days)).collect();
+        top.sort_by(|a, b| b.value.total_cmp(&a.value).then_with(|| a.label.cmp(&b.label)));
         top.truncate(15);
-        let bars =
-            Bars { title: format!("Top products by {what}"), x_desc: format!("{what} per day"), rows: top, colour };
+        let title = format!("Top products by {what}");
+        let bars = Bars { title, x_desc: format!("{what} per day"), rows: top, colours: vec![colour] };
         figure(html, dir, &format!("{tag}-top-{what}"), &bars, &format!("top products by {what}"), "")?;
     }
     Ok(())
@@ -390,15 +390,17 @@ fn comparison_section(
     }
     for metric in ["revenue_per_visitor", "conversion_rate", "basket_value", "queue_wait_mean"] {
         let Some(m) = c.metric(metric) else { continue };
-        let bars = CiBars {
-            title: format!("{} by variant (95% CI)", metric.replace('_', " ")),
-            x_desc: m.unit.clone(),
-            rows: m
-                .variants
-                .iter()
-                .map(|v| (v.variant.clone(), v.estimate.mean, v.estimate.lo, v.estimate.hi))
-                .collect(),
-        };
+        let rows = m
+            .variants
+            .iter()
+            .map(|v| Bar {
+                label: v.variant.clone(),
+                value: v.estimate.mean,
+                interval: Some((v.estimate.lo, v.estimate.hi)),
+            })
+            .collect();
+        let title = format!("{} by variant (95% CI)", metric.replace('_', " "));
+        let bars = Bars { title, x_desc: m.unit.clone(), rows, colours: VARIANT_PALETTE.to_vec() };
         figure(html, dir, &format!("compare-{metric}"), &bars, &format!("{metric} by variant with 95% CI"), "")?;
     }
     html.push_str("<h3>Heatmaps side by side (one colour scale)</h3><div class=\"grid\">");
