@@ -824,7 +824,7 @@ fn checkout(
         }
         // Queued shoppers close up along the queue line; the front one steps up to be served.
         for k in 0..state.queue.len() {
-            let (e, items) = state.queue[k];
+            let (e, _) = state.queue[k];
             let mut s = shoppers.get_mut(e).expect("queued shopper exists");
             let place = lane.place(k + 1);
             let front_free = k == 0 && state.serving.is_none();
@@ -839,7 +839,8 @@ fn checkout(
             s.cell = w.store.cell_at(s.floor, s.pos).expect("queue line is walkable");
             update_zone(&w.store, &mut out, t, &mut s);
             if front_free && s.pos == lane.place(0) {
-                let mean = lane.service.mean_s(items);
+                // Everything in the basket is scanned, including what was grabbed in the queue.
+                let mean = lane.service.mean_s(s.basket.len() as u32);
                 let secs = service_time(mean, lane.service.cv, &mut s.checkout_rng);
                 state.serving = Some((e, t + (secs * 1000.0) as u64));
                 state.serving_s = mean;
