@@ -23,7 +23,7 @@ use crate::events::{Action, SimEvent};
 use crate::geom::Point;
 use crate::nav::{FlowField, FlowFieldCache, Step, UNREACHABLE, next_step};
 use crate::scenario::Scenario;
-use crate::store::{CellId, Store};
+use crate::store::{CellId, Stand, Store};
 use rng::{Purpose, Streams};
 
 /// Spread of dwell times at a shelf (σ of the log-normal).
@@ -465,11 +465,11 @@ fn decide(
         }
         // Nearest-next on walking distance: the closest placement of any
         // product still wanted, planned (on the list) or picked up on impulse.
-        let mut best: Option<(u32, bool, usize, CellId, FlowField)> = None;
+        let mut best: Option<(u32, bool, usize, Stand, FlowField)> = None;
         for (planned, wanted) in [(true, &s.list), (false, &s.impulse)] {
             for (li, &product) in wanted.iter().enumerate() {
                 for &stand in &store.stands[product as usize] {
-                    let field = nav.0.get(store, stand);
+                    let field = nav.0.get(store, stand.cell);
                     let d = field[s.cell as usize];
                     if d != UNREACHABLE && best.as_ref().is_none_or(|b| d < b.0) {
                         best = Some((d, planned, li, stand, field));
@@ -479,8 +479,7 @@ fn decide(
         }
         if let Some((_, planned, li, stand, field)) = best {
             let product = if planned { s.list.remove(li) } else { s.impulse.remove(li) };
-            let point = stand_point(&w, store, product, stand);
-            s.route = Some(Route { field, goal: stand, point });
+            s.route = Some(Route { field, goal: stand.cell, point: stand.point });
             s.activity = Activity::ToShelf { product, planned };
             continue;
         }
@@ -495,17 +494,6 @@ fn decide(
             s.activity = Activity::ToLane { lane: lane as u16 };
         }
     }
-}
-
-/// Where to stand for a product: its standing point, or the centre of the
-/// walkable cell chosen for it when the point itself is not walkable.
-fn stand_point(w: &World0, store: &Store, product: u32, stand: CellId) -> Point {
-    let p = &w.scenario.products[product as usize];
-    p.placements
-        .iter()
-        .map(|pl| pl.stand)
-        .find(|pt| store.cell_at(w.scenario.fixtures[p.placements[0].fixture].floor, *pt) == Some(stand))
-        .unwrap_or_else(|| store.centre(stand).1)
 }
 
 fn head_for_exit(w: &World0, nav: &mut FlowFieldCache, s: &mut Shopper) {

@@ -38,7 +38,7 @@ pub struct Store {
     zone: Vec<u16>,
     pub connectors: Vec<ConnectorLink>,
     /// Where each product placement is taken from: `[product][placement]`.
-    pub stands: Vec<Vec<CellId>>,
+    pub stands: Vec<Vec<Stand>>,
     pub entrances: Vec<CellId>,
     pub exits: Vec<CellId>,
     /// Cell of each lane's service point.
@@ -46,6 +46,13 @@ pub struct Store {
 }
 
 pub const NO_ZONE: u16 = u16::MAX;
+
+/// Where a shopper stands to take a product from one of its places.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Stand {
+    pub cell: CellId,
+    pub point: Point,
+}
 
 /// A connector as an edge of the navigation graph.
 #[derive(Debug, Clone, Copy)]
@@ -192,7 +199,11 @@ impl Store {
             for pl in &p.placements {
                 let floor = s.fixtures[pl.fixture].floor;
                 match store.nearest_walkable(floor, pl.stand, MAX_STAND_SEARCH_M) {
-                    Some(c) => cells.push(c),
+                    Some(cell) => {
+                        // The standing point itself, or the centre of the walkable cell chosen for it.
+                        let point = if store.cell_at(floor, pl.stand) == Some(cell) { pl.stand } else { store.centre(cell).1 };
+                        cells.push(Stand { cell, point });
+                    }
                     None => problems.push(GeometryProblem {
                         anchor: Some(("products.id", p.id.clone())),
                         message: format!(
@@ -242,7 +253,9 @@ impl Store {
                 }
             };
             for (p, cells) in s.products.iter().zip(&self.stands) {
-                if let Some(&cell) = cells.first().filter(|_| cells.iter().all(|c| !reached[*c as usize])) {
+                if let Some(cell) =
+                    cells.first().map(|c| c.cell).filter(|_| cells.iter().all(|c| !reached[c.cell as usize]))
+                {
                     let fixture = &s.fixtures[p.placements[0].fixture].id;
                     missing(cell, ("products.id", &p.id), format!("product `{}` on fixture `{fixture}`", p.id));
                 }
