@@ -149,7 +149,7 @@ fn every_metric_equals_its_hand_computed_value() {
     assert_eq!((m.visitors, m.shoppers_viewing, m.shoppers_picking, m.transactions), (3, 1, 2, 1));
     // Heat: all 410 person-seconds are in the store, 190 of them where shopper 0 stood at (11, 3.5).
     assert!((m.heat_total_s() - 410.0).abs() < 1e-9);
-    let at = |x: f32, y: f32| m.heat_s[layout.cell_of(x, y, 0)];
+    let at = |x: f32, y: f32| m.heat_ms[layout.cell_of(x, y, 0)] as f64 / 1000.0;
     assert!((at(11.0, 3.5) - 190.0).abs() < 1e-9, "{}", at(11.0, 3.5));
     assert!((at(11.0, 0.5) - 60.0).abs() < 1e-9, "{}", at(11.0, 0.5));
     assert!((at(6.0, 0.5) - 160.0).abs() < 1e-9);

@@ -27,6 +27,9 @@ use crate::events::dataset::{atomic_temp_path, sync_and_rename};
 
 pub const SCHEMA_VERSION: u32 = 1;
 const BATCH_ROWS: usize = 64 * 1024;
+/// Rows per batch read back: small enough that a batch of `SimEvent`s stays in
+/// cache while a projection folds it.
+const READ_BATCH_ROWS: usize = 16 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum LogError {
@@ -321,7 +324,10 @@ pub fn read_meta(path: &Path) -> Result<LogMeta, LogError> {
     meta_of(path, &builder)
 }
 
-fn meta_of(path: &Path, builder: &ParquetRecordBatchReaderBuilder<File>) -> Result<LogMeta, LogError> {
+fn meta_of<T: parquet::file::reader::ChunkReader>(
+    path: &Path,
+    builder: &ParquetRecordBatchReaderBuilder<T>,
+) -> Result<LogMeta, LogError> {
     let kv: BTreeMap<String, String> = builder
         .metadata()
         .file_metadata()
@@ -345,12 +351,16 @@ fn meta_of(path: &Path, builder: &ParquetRecordBatchReaderBuilder<File>) -> Resu
 
 /// Reads a whole log back into events, calling `f` batch by batch.
 pub fn read_log_with(path: &Path, mut f: impl FnMut(&[SimEvent])) -> Result<LogMeta, LogError> {
-    let file = File::open(path).map_err(|source| LogError::Io { path: path.to_owned(), source })?;
+    // One read of the whole file (a store-day is a few MB) instead of a
+    // read call per column chunk.
+    let bytes = std::fs::read(path).map_err(|source| LogError::Io { path: path.to_owned(), source })?;
     let pq = |source| LogError::Parquet { path: path.to_owned(), source };
-    let builder = ParquetRecordBatchReaderBuilder::try_new(file).map_err(pq)?.with_batch_size(BATCH_ROWS);
+    let builder = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(bytes))
+        .map_err(pq)?
+        .with_batch_size(READ_BATCH_ROWS);
     let meta = meta_of(path, &builder)?;
     let mut row = 0usize;
-    let mut events = Vec::with_capacity(BATCH_ROWS);
+    let mut events = Vec::with_capacity(READ_BATCH_ROWS);
     for batch in builder.build().map_err(pq)? {
         let batch = batch.map_err(|e| pq(e.into()))?;
         events.clear();
@@ -369,41 +379,80 @@ pub fn read_log(path: &Path) -> Result<(LogMeta, Vec<SimEvent>), LogError> {
     Ok((meta, all))
 }
 
+/// A nullable column as its raw values and validity, so the row loop below
+/// indexes slices instead of calling through `Array` per value.
+struct Column<'a, T> {
+    values: &'a [T],
+    nulls: Option<&'a arrow_buffer::NullBuffer>,
+}
+
+impl<'a, T: arrow_buffer::ArrowNativeType> Column<'a, T> {
+    fn of<P: arrow_array::ArrowPrimitiveType<Native = T>>(a: &'a arrow_array::PrimitiveArray<P>) -> Self {
+        Column { values: &a.values()[..], nulls: a.nulls() }
+    }
+
+    #[inline]
+    fn get(&self, i: usize) -> Option<T> {
+        match self.nulls {
+            Some(n) if n.is_null(i) => None,
+            _ => Some(self.values[i]),
+        }
+    }
+}
+
 fn decode_batch(batch: &RecordBatch, first_row: usize, out: &mut Vec<SimEvent>) -> Result<(), String> {
     let col = |name: &str| batch.column_by_name(name).ok_or_else(|| format!("column `{name}` is missing"));
-    let seq = col("seq")?.as_primitive_opt::<UInt64Type>().ok_or("column `seq` is not u64")?;
-    let t_ms = col("t_ms")?.as_primitive_opt::<UInt64Type>().ok_or("column `t_ms` is not u64")?;
-    let shopper = col("shopper")?.as_primitive_opt::<UInt32Type>().ok_or("column `shopper` is not u32")?;
+    let seq = col("seq")?.as_primitive_opt::<UInt64Type>().ok_or("column `seq` is not u64")?.values();
+    let t_ms = col("t_ms")?.as_primitive_opt::<UInt64Type>().ok_or("column `t_ms` is not u64")?.values();
+    let shopper = col("shopper")?.as_primitive_opt::<UInt32Type>().ok_or("column `shopper` is not u32")?.values();
     let kind = col("kind")?.as_dictionary_opt::<UInt8Type>().ok_or("column `kind` is not a dictionary")?;
     let kind_values = kind.values().as_string_opt::<i32>().ok_or("column `kind` values are not strings")?;
-    let x = col("x")?.as_primitive_opt::<Float32Type>().ok_or("column `x` is not f32")?;
-    let y = col("y")?.as_primitive_opt::<Float32Type>().ok_or("column `y` is not f32")?;
-    let floor = col("floor")?.as_primitive_opt::<UInt8Type>().ok_or("column `floor` is not u8")?;
-    let zone = col("zone")?.as_primitive_opt::<UInt16Type>().ok_or("column `zone` is not u16")?;
-    let product = col("product")?.as_primitive_opt::<UInt32Type>().ok_or("column `product` is not u32")?;
-    let lane = col("lane")?.as_primitive_opt::<UInt16Type>().ok_or("column `lane` is not u16")?;
-    let qty = col("qty")?.as_primitive_opt::<UInt16Type>().ok_or("column `qty` is not u16")?;
-    let amount = col("amount_cents")?.as_primitive_opt::<Int64Type>().ok_or("column `amount_cents` is not i64")?;
+    let kind_keys = kind.keys().values();
+    let x = col("x")?.as_primitive_opt::<Float32Type>().ok_or("column `x` is not f32")?.values();
+    let y = col("y")?.as_primitive_opt::<Float32Type>().ok_or("column `y` is not f32")?.values();
+    let floor = col("floor")?.as_primitive_opt::<UInt8Type>().ok_or("column `floor` is not u8")?.values();
+    let zone = Column::of(col("zone")?.as_primitive_opt::<UInt16Type>().ok_or("column `zone` is not u16")?);
+    let product = Column::of(col("product")?.as_primitive_opt::<UInt32Type>().ok_or("column `product` is not u32")?);
+    let lane = Column::of(col("lane")?.as_primitive_opt::<UInt16Type>().ok_or("column `lane` is not u16")?);
+    let qty = Column::of(col("qty")?.as_primitive_opt::<UInt16Type>().ok_or("column `qty` is not u16")?);
+    let amount =
+        Column::of(col("amount_cents")?.as_primitive_opt::<Int64Type>().ok_or("column `amount_cents` is not i64")?);
     let planned = col("planned")?.as_boolean_opt().ok_or("column `planned` is not bool")?;
     // Map dictionary entries to kind indices once per batch.
-    let kinds: Vec<Option<usize>> =
-        (0..kind_values.len()).map(|i| KIND_NAMES.iter().position(|k| *k == kind_values.value(i))).collect();
-    for i in 0..batch.num_rows() {
-        let row = first_row + i;
-        let key = kind.keys().value(i) as usize;
-        let Some(k) = kinds.get(key).copied().flatten() else {
-            return Err(format!("row {row}: unknown event kind `{}`", kind_values.value(key)));
+    let mut kinds = [None; 256];
+    for (key, kind) in kinds.iter_mut().enumerate().take(kind_values.len()) {
+        *kind = KIND_NAMES.iter().position(|k| *k == kind_values.value(key));
+    }
+    let n = batch.num_rows();
+    let base = out.len();
+    // Two passes: the fields every event has, for all rows (a loop without
+    // unpredictable branches), then the action of each row that is not a
+    // plain `move` (the minority).
+    out.extend((0..n).map(|i| SimEvent {
+        seq: seq[i],
+        t_ms: t_ms[i],
+        shopper: shopper[i],
+        x: x[i],
+        y: y[i],
+        floor: floor[i],
+        zone: zone.get(i),
+        action: Action::Move,
+    }));
+    for (i, &key) in kind_keys[..n].iter().enumerate() {
+        let k = match kinds[key as usize] {
+            Some(1) => continue,
+            Some(k) => k,
+            None => {
+                return Err(format!("row {}: unknown event kind `{}`", first_row + i, kind_values.value(key as usize)));
+            }
         };
-        let need = |name: &str, ok: bool| {
-            if ok { Ok(()) } else { Err(format!("row {row}: `{}` event without `{name}`", KIND_NAMES[k])) }
-        };
-        let product_v = || -> Result<u32, String> { need("product", product.is_valid(i)).map(|_| product.value(i)) };
-        let lane_v = || -> Result<u16, String> { need("lane", lane.is_valid(i)).map(|_| lane.value(i)) };
-        let qty_v = || -> Result<u16, String> { need("qty", qty.is_valid(i)).map(|_| qty.value(i)) };
-        let amount_v = || -> Result<i64, String> { need("amount_cents", amount.is_valid(i)).map(|_| amount.value(i)) };
-        let action = match k {
+        let missing = |name: &str| format!("row {}: `{}` event without `{name}`", first_row + i, KIND_NAMES[k]);
+        let product_v = || product.get(i).ok_or_else(|| missing("product"));
+        let lane_v = || lane.get(i).ok_or_else(|| missing("lane"));
+        let qty_v = || qty.get(i).ok_or_else(|| missing("qty"));
+        let amount_v = || amount.get(i).ok_or_else(|| missing("amount_cents"));
+        out[base + i].action = match k {
             0 => Action::Enter,
-            1 => Action::Move,
             2 => Action::ZoneEnter,
             3 => Action::ZoneExit,
             4 => Action::View { product: product_v()? },
@@ -411,7 +460,7 @@ fn decode_batch(batch: &RecordBatch, first_row: usize, out: &mut Vec<SimEvent>) 
                 product: product_v()?,
                 qty: qty_v()?,
                 amount_cents: amount_v()?,
-                planned: need("planned", planned.is_valid(i)).map(|_| planned.value(i))?,
+                planned: if planned.is_valid(i) { planned.value(i) } else { return Err(missing("planned")) },
             },
             6 => Action::PutBack { product: product_v()?, qty: qty_v()?, amount_cents: amount_v()? },
             7 => Action::QueueJoin { lane: lane_v()? },
@@ -419,16 +468,47 @@ fn decode_batch(batch: &RecordBatch, first_row: usize, out: &mut Vec<SimEvent>) 
             9 => Action::Abandon { lane: lane_v()?, qty: qty_v()?, amount_cents: amount_v()? },
             _ => Action::Exit,
         };
-        out.push(SimEvent {
-            seq: seq.value(i),
-            t_ms: t_ms.value(i),
-            shopper: shopper.value(i),
-            x: x.value(i),
-            y: y.value(i),
-            floor: floor.value(i),
-            zone: zone.is_valid(i).then(|| zone.value(i)),
-            action,
-        });
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use arrow_array::UInt32Array;
+
+    fn event(seq: u64, action: Action) -> SimEvent {
+        SimEvent { seq, t_ms: seq * 100, shopper: 7, x: 1.5, y: 2.5, floor: 0, zone: Some(3), action }
+    }
+
+    fn sample() -> Vec<SimEvent> {
+        vec![
+            event(0, Action::Enter),
+            event(1, Action::Move),
+            event(2, Action::View { product: 4 }),
+            event(3, Action::Pick { product: 4, qty: 2, amount_cents: 398, planned: false }),
+            event(4, Action::QueueJoin { lane: 1 }),
+            event(5, Action::Checkout { lane: 1, qty: 2, amount_cents: 398 }),
+            event(6, Action::Exit),
+        ]
+    }
+
+    #[test]
+    fn a_batch_decodes_to_the_events_it_was_built_from() {
+        let events = sample();
+        let mut out = Vec::new();
+        decode_batch(&to_batch(&events), 0, &mut out).unwrap();
+        assert_eq!(out, events);
+    }
+
+    #[test]
+    fn a_row_missing_a_field_its_kind_needs_names_the_row_and_the_field() {
+        let batch = to_batch(&sample());
+        let index = batch.schema().index_of("product").unwrap();
+        let mut columns = batch.columns().to_vec();
+        columns[index] = Arc::new(UInt32Array::from(vec![None, None, Some(4), None, None, None, None]));
+        let broken = RecordBatch::try_new(batch.schema(), columns).unwrap();
+        let err = decode_batch(&broken, 1000, &mut Vec::new()).unwrap_err();
+        assert_eq!(err, "row 1003: `pick` event without `product`");
+    }
 }

@@ -16,6 +16,8 @@ pub struct Layout {
     pub nx: usize,
     pub ny: usize,
     pub cell: f64,
+    /// `1 / cell`: a multiplication is cheaper than a division per event.
+    per_m: f64,
     pub floors: usize,
     pub width: f64,
     pub depth: f64,
@@ -76,6 +78,7 @@ impl Layout {
             nx: st.nx,
             ny: st.ny,
             cell: st.cell,
+            per_m: 1.0 / st.cell,
             floors: st.floors,
             width: s.store.width,
             depth: s.store.depth,
@@ -95,10 +98,20 @@ impl Layout {
 
     /// Grid cell of a position, clamped to the grid.
     pub fn cell_of(&self, x: f32, y: f32, floor: u8) -> usize {
-        let ix = ((x as f64 / self.cell) as usize).min(self.nx - 1);
-        let iy = ((y as f64 / self.cell) as usize).min(self.ny - 1);
+        let ix = ((x as f64 * self.per_m) as usize).min(self.nx - 1);
+        let iy = ((y as f64 * self.per_m) as usize).min(self.ny - 1);
         (floor as usize).min(self.floors - 1) * self.nx * self.ny + iy * self.nx + ix
     }
+}
+
+/// Where a shopper was last seen, and its grid cell.
+#[derive(Debug, Clone, Copy)]
+struct Position {
+    x: f32,
+    y: f32,
+    floor: u8,
+    t_ms: u64,
+    cell: usize,
 }
 
 /// Per-shopper state while the day is folded.
@@ -106,7 +119,7 @@ impl Layout {
 struct Visit {
     enter_ms: u64,
     /// Last known position and when it was taken.
-    at: Option<(f32, f32, u8, u64)>,
+    at: Option<Position>,
     path_m: f64,
     zone_since: Option<(u16, u64)>,
     /// Zones entered, and zones entered or passed within reach (bit sets).
@@ -139,8 +152,9 @@ pub struct DayMetrics {
     pub zone_dwell_s: Vec<f64>,
     pub product_views: Vec<u64>,
     pub product_picks: Vec<u64>,
-    /// Person-seconds per grid cell (all floors, floor-major).
-    pub heat_s: Vec<f64>,
+    /// Person-milliseconds per grid cell (all floors, floor-major); integers,
+    /// so days merge exactly in any order.
+    pub heat_ms: Vec<u64>,
     /// Summed displacement (metres) of shoppers leaving each cell.
     pub flow: Vec<(f64, f64)>,
     pub peak_in_store: u64,
@@ -175,7 +189,7 @@ impl<'a> DayProjection<'a> {
             zone_dwell_s: vec![0.0; z],
             product_views: vec![0; p],
             product_picks: vec![0; p],
-            heat_s: vec![0.0; cells],
+            heat_ms: vec![0; cells],
             flow: vec![(0.0, 0.0); cells],
             hourly_visitors: vec![0; layout.hours.max(1)],
             hourly_wait_s: vec![0.0; layout.hours.max(1)],
@@ -236,22 +250,24 @@ impl Projection for DayProjection<'_> {
         }
         let Some(Some(v)) = self.visits.get_mut(e.shopper as usize) else { return };
         // Time and movement since the shopper's last event belong to where they were.
-        if let Some((x, y, floor, t)) = v.at {
-            let cell = layout.cell_of(x, y, floor);
-            m.heat_s[cell] += (e.t_ms - t) as f64 / 1000.0;
-            if floor == e.floor {
-                let (dx, dy) = ((e.x - x) as f64, (e.y - y) as f64);
-                v.path_m += dx.hypot(dy);
-                m.flow[cell].0 += dx;
-                m.flow[cell].1 += dy;
+        let cell = layout.cell_of(e.x, e.y, e.floor);
+        if let Some(at) = v.at {
+            m.heat_ms[at.cell] += e.t_ms - at.t_ms;
+            if at.floor == e.floor {
+                let (dx, dy) = ((e.x - at.x) as f64, (e.y - at.y) as f64);
+                // Not `hypot`: its extra care for overflow costs a fifth of the fold.
+                v.path_m += (dx * dx + dy * dy).sqrt();
+                m.flow[at.cell].0 += dx;
+                m.flow[at.cell].1 += dy;
             }
         }
-        v.at = Some((e.x, e.y, e.floor, e.t_ms));
-        let cell = layout.cell_of(e.x, e.y, e.floor);
-        let words = layout.zone_words;
-        for (w, near) in v.zones_passed.iter_mut().zip(&layout.near_zones[cell * words..(cell + 1) * words]) {
-            *w |= near;
+        if v.at.is_none_or(|at| at.cell != cell) {
+            let words = layout.zone_words;
+            for (w, near) in v.zones_passed.iter_mut().zip(&layout.near_zones[cell * words..(cell + 1) * words]) {
+                *w |= near;
+            }
         }
+        v.at = Some(Position { x: e.x, y: e.y, floor: e.floor, t_ms: e.t_ms, cell });
         match e.action {
             Action::ZoneEnter => {
                 if let Some(z) = e.zone {
@@ -371,7 +387,7 @@ impl DayMetrics {
         add(&mut self.zone_dwell_s, &o.zone_dwell_s);
         add(&mut self.product_views, &o.product_views);
         add(&mut self.product_picks, &o.product_picks);
-        add(&mut self.heat_s, &o.heat_s);
+        add(&mut self.heat_ms, &o.heat_ms);
         for (a, b) in self.flow.iter_mut().zip(&o.flow) {
             a.0 += b.0;
             a.1 += b.1;
@@ -464,6 +480,6 @@ impl DayMetrics {
 
     /// Total person-seconds in the heatmap.
     pub fn heat_total_s(&self) -> f64 {
-        self.heat_s.iter().sum()
+        self.heat_ms.iter().sum::<u64>() as f64 / 1000.0
     }
 }

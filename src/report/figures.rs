@@ -118,7 +118,7 @@ pub fn heat_blocks(l: &Layout, floor: u8, m: &DayMetrics) -> Vec<(Rect, f64)> {
     let mut sums = vec![0.0; bx * by];
     let start = floor as usize * l.nx * l.ny;
     for i in 0..l.nx * l.ny {
-        sums[(i / l.nx / block) * bx + (i % l.nx) / block] += m.heat_s[start + i];
+        sums[(i / l.nx / block) * bx + (i % l.nx) / block] += m.heat_ms[start + i] as f64 / 1000.0;
     }
     let side = block as f64 * l.cell;
     let per_day = 1.0 / m.days.max(1) as f64;
