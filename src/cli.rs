@@ -3,6 +3,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use aisle::events::dataset::{Dataset, DatasetError, OnScenarioChange};
+use aisle::privacy::query::Mechanism;
+use aisle::privacy::{NoiseSource, PrivacyError};
 use aisle::report::ReportError;
 use aisle::run::{RunError, run_into};
 use aisle::scenario::{BASELINE, ScenarioError, ScenarioFile};
@@ -80,6 +82,49 @@ enum Command {
         /// Dataset directory (holds manifest.json).
         dir: PathBuf,
     },
+    /// Publish differentially private figures of a dataset (one shopper is the unit of privacy).
+    #[command(
+        after_help = "Examples:\n  aisle publish output/grocery --epsilon 1 --name weekly\n  aisle publish output/grocery --epsilon 0.5 --mechanism gaussian --delta 1e-7\n  aisle publish output/grocery --evaluate                  # privacy–utility curves, no release\n  aisle publish output/grocery --local --epsilon 2 --name trace   # ε per metre, per point\n\nThe first release fixes the dataset's total budget (--budget, default ε = 4, δ = 1e-6); a release that would exceed it is refused (exit 2) and nothing is written."
+    )]
+    Publish {
+        /// Dataset directory (holds manifest.json).
+        dir: PathBuf,
+        /// ε this release spends (with --local: ε per metre for each exported point).
+        #[arg(long, required_unless_present = "evaluate")]
+        epsilon: Option<f64>,
+        /// δ of a Gaussian release's (ε, δ) target.
+        #[arg(long, default_value_t = 1e-6)]
+        delta: f64,
+        /// Name of the release directory under DIR/releases [default: release-N].
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, value_enum, default_value_t = MechanismArg::Laplace)]
+        mechanism: MechanismArg,
+        /// The dataset's total ε, fixed by its first release [default: 4].
+        #[arg(long)]
+        budget: Option<f64>,
+        /// Seeded noise, reproducible: for simulation studies only [default: the OS's entropy].
+        #[arg(long)]
+        seed: Option<u64>,
+        /// Export a geo-indistinguishable position trace instead of aggregates.
+        #[arg(long, conflicts_with = "evaluate")]
+        local: bool,
+        /// --local: lattice spacing of reported positions, metres.
+        #[arg(long, default_value_t = 0.25)]
+        lattice: f64,
+        /// --local: time grain of reported timestamps, seconds.
+        #[arg(long, default_value_t = 60)]
+        grain: u64,
+        /// Sweep ε and draw privacy–utility curves against the exact figures (publishes nothing).
+        #[arg(long)]
+        evaluate: bool,
+        /// --evaluate: noise draws per ε.
+        #[arg(long, default_value_t = 200)]
+        trials: usize,
+        /// --evaluate: the figure whose winner must stay the same.
+        #[arg(long, default_value = "revenue_per_visitor")]
+        metric: String,
+    },
     /// Measure the performance targets: a store-day, the Parquet writer and reader, flow-field memory.
     #[command(after_help = "Example:\n  aisle bench scenarios/grocery.toml --repeats 5")]
     Bench {
@@ -91,6 +136,14 @@ enum Command {
         #[arg(long, default_value_t = 3)]
         repeats: usize,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum MechanismArg {
+    /// Discrete Laplace: pure ε-DP.
+    Laplace,
+    /// Discrete Gaussian: zCDP, reported as (ε, δ).
+    Gaussian,
 }
 
 /// Where a command writes its dataset, shared by `run` and `compare`.
@@ -166,6 +219,33 @@ pub fn main() -> ExitCode {
         Command::Validate { files } => validate(&files),
         Command::Run { file, variant, seed, dataset } => run(file, &variant, seed, &dataset),
         Command::Report { dir } => report(&dir),
+        Command::Publish {
+            dir,
+            epsilon,
+            delta,
+            name,
+            mechanism,
+            budget,
+            seed,
+            local,
+            lattice,
+            grain,
+            evaluate,
+            trials,
+            metric,
+        } => {
+            let mechanism = match mechanism {
+                MechanismArg::Laplace => Mechanism::DiscreteLaplace,
+                MechanismArg::Gaussian => Mechanism::DiscreteGaussian,
+            };
+            let noise = seed.map_or(NoiseSource::OsEntropy, NoiseSource::Seeded);
+            let mode = match (evaluate, local) {
+                (true, _) => PublishMode::Evaluate { trials: trials.max(10), metric, seed: seed.unwrap_or(1) },
+                (false, true) => PublishMode::Local { lattice, grain: grain.max(1) },
+                (false, false) => PublishMode::Central { budget },
+            };
+            publish(&dir, PublishRequest { epsilon, delta, name, mechanism, noise, mode })
+        }
         Command::Compare { file, replications, jobs, target_halfwidth, metric, max_replications, shard, dataset } => {
             let sequential = target_halfwidth.zip(metric).map(|(target, metric)| Sequential {
                 target,
@@ -332,6 +412,157 @@ fn build_report(dir: &Path) -> Result<PathBuf, Failure> {
     })?;
     bar.finish_and_clear();
     Ok(index)
+}
+
+/// What `aisle publish` does.
+enum PublishMode {
+    Central { budget: Option<f64> },
+    Local { lattice: f64, grain: u64 },
+    Evaluate { trials: usize, metric: String, seed: u64 },
+}
+
+struct PublishRequest {
+    epsilon: Option<f64>,
+    delta: f64,
+    name: Option<String>,
+    mechanism: Mechanism,
+    noise: NoiseSource,
+    mode: PublishMode,
+}
+
+impl From<PrivacyError> for Failure {
+    fn from(e: PrivacyError) -> Self {
+        match e {
+            PrivacyError::Io { .. } | PrivacyError::Entropy { .. } | PrivacyError::Log(_) | PrivacyError::Report(_) => {
+                Failure::Failed(e.to_string())
+            }
+            PrivacyError::Ledger(aisle::privacy::LedgerError::Io { .. }) => Failure::Failed(e.to_string()),
+            PrivacyError::Dataset(d) => d.into(),
+            _ => Failure::BadInput(e.to_string()),
+        }
+    }
+}
+
+fn publish(dir: &Path, r: PublishRequest) -> Result<(), Failure> {
+    use aisle::privacy::contrib::Bounds;
+    use aisle::privacy::ledger::Budget;
+    use aisle::privacy::{check_parameter, evaluate, local, release};
+    let bar = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template("{spinner} {prefix} [{bar:30}] {pos}/{len} ({elapsed}, ETA {eta})")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    let progress = |done: usize, total: usize| {
+        bar.set_length(total as u64);
+        bar.set_position(done as u64);
+    };
+    let delta = check_parameter("delta", r.delta, 0.01)?;
+    let name = r.name.unwrap_or_else(|| {
+        (1..).map(|k| format!("release-{k}")).find(|n| !dir.join("releases").join(n).exists()).expect("a free name")
+    });
+    match r.mode {
+        PublishMode::Evaluate { trials, metric, seed } => {
+            let plan = evaluate::EvaluatePlan {
+                epsilons: evaluate::EPSILONS.to_vec(),
+                trials,
+                heat_trials: (trials / 10).max(5),
+                mechanism: r.mechanism,
+                delta,
+                bounds: Bounds::default(),
+                seed,
+                metric,
+                target: 0.95,
+            };
+            bar.set_prefix("replaying logs");
+            let g = release::gather(dir, &plan.bounds, progress)?;
+            if !g.variants.iter().any(|v| v.runs.iter().any(|run| run.truth.contains_key(&plan.metric))) {
+                return Err(Failure::BadInput(format!("--metric {}: no run records this metric", plan.metric)));
+            }
+            bar.set_prefix("noise draws per ε");
+            bar.set_length(plan.epsilons.len() as u64);
+            bar.set_position(0);
+            let e = evaluate::evaluate(&g, &plan, || bar.inc(1));
+            bar.finish_and_clear();
+            let out = dir.join("privacy").join("evaluation");
+            let title = format!(
+                "{}: privacy–utility of {} releases ({} variants × {} days, {} draws per ε)",
+                g.scenario,
+                match r.mechanism {
+                    Mechanism::DiscreteLaplace => "discrete Laplace",
+                    Mechanism::DiscreteGaussian => "discrete Gaussian",
+                },
+                g.variants.len(),
+                g.variants[0].runs.len(),
+                trials
+            );
+            e.save(&out, &title).map_err(Failure::Failed)?;
+            println!("{title}");
+            println!(
+                "exact {}: {}",
+                e.metric,
+                e.truth.iter().map(|(v, x)| format!("{v} {x:.4}")).collect::<Vec<_>>().join(", ")
+            );
+            println!("true winner: {}\n", e.true_winner);
+            print!("{}", e.table());
+            match e.recommended {
+                Some(eps) => println!(
+                    "\nrecommended: ε = {eps}, the smallest tried that picks the true winner in ≥ 95% of draws"
+                ),
+                None => println!(
+                    "\nno ε tried keeps the winner right in 95% of draws: the variants are too close to tell apart privately"
+                ),
+            }
+            println!("curves: {}", out.join("utility.png").display());
+        }
+        PublishMode::Local { lattice, grain } => {
+            let epsilon = check_parameter("epsilon", r.epsilon.expect("clap requires it"), 20.0)?;
+            let plan = local::LocalPlan {
+                name,
+                epsilon_per_metre: epsilon,
+                lattice_m: check_parameter("lattice", lattice, 10.0)?,
+                grain_s: grain,
+                noise: r.noise,
+            };
+            bar.set_prefix("noising positions");
+            let out = local::export(dir, &plan, progress)?;
+            bar.finish_and_clear();
+            println!("local release → {}", out.display());
+            println!(
+                "  each point: ε = {epsilon} per metre (two true positions r m apart are e^({epsilon}·r)-indistinguishable); times to {grain} s; pseudonyms under a key that was not kept"
+            );
+            println!("  noise: {}", r.noise.describe());
+        }
+        PublishMode::Central { budget } => {
+            let epsilon = check_parameter("epsilon", r.epsilon.expect("clap requires it"), 20.0)?;
+            let budget = match budget {
+                Some(b) => Some(Budget { epsilon: check_parameter("budget", b, 100.0)?, delta }),
+                None => None,
+            };
+            let plan = release::PublishPlan {
+                name,
+                epsilon,
+                delta,
+                mechanism: r.mechanism,
+                budget,
+                bounds: Bounds::default(),
+                noise: r.noise,
+            };
+            bar.set_prefix("replaying logs");
+            let done = release::publish(dir, &plan, progress)?;
+            bar.finish_and_clear();
+            println!("release → {}", done.dir.join("index.html").display());
+            println!(
+                "  spent ε = {} of the dataset's budget ε = {} (δ = {:e}); {:.4} spent in all, {:.4} left",
+                done.cost_epsilon,
+                done.budget.epsilon,
+                done.budget.delta,
+                done.spent,
+                (done.budget.epsilon - done.spent).max(0.0)
+            );
+            println!("  noise: {}", r.noise.describe());
+        }
+    }
+    Ok(())
 }
 
 fn bench(path: &PathBuf, variant: &str, repeats: usize) -> Result<(), Failure> {

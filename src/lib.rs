@@ -11,6 +11,7 @@ pub mod events;
 pub mod geom;
 pub mod metrics;
 pub mod nav;
+pub mod privacy;
 pub mod report;
 pub mod run;
 pub mod scenario;

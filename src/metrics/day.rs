@@ -36,6 +36,8 @@ pub struct Layout {
     pub open_hour: f64,
     pub hours: usize,
     pub trace_ms: u64,
+    /// Heat blocks with floor a shopper can stand on (the rest are fixtures).
+    pub block_walkable: Vec<bool>,
 }
 
 /// A shopper within this distance of a zone has passed by it (capture rate).
@@ -74,7 +76,7 @@ impl Layout {
                 }
             }
         }
-        Layout {
+        let mut layout = Layout {
             nx: st.nx,
             ny: st.ny,
             cell: st.cell,
@@ -93,7 +95,53 @@ impl Layout {
             open_hour: s.population.open_ms as f64 / 3.6e6,
             hours: s.population.hourly_profile.len(),
             trace_ms: s.run.trace_interval_ms,
+            block_walkable: Vec::new(),
+        };
+        layout.block_walkable = vec![false; layout.block_count()];
+        for c in 0..cells {
+            if st.is_walkable(c as u32) {
+                let b = layout.block_of(c);
+                layout.block_walkable[b] = true;
+            }
         }
+        layout
+    }
+
+    /// Cells per side of a heat block: heat is read over squares of about
+    /// 1 m, the scale at which a merchandiser reads traffic.
+    fn block_cells(&self) -> usize {
+        (1.0 / self.cell).round().max(1.0) as usize
+    }
+
+    /// Heat blocks across and along one floor.
+    pub fn blocks_per_floor(&self) -> (usize, usize) {
+        let b = self.block_cells();
+        (self.nx.div_ceil(b), self.ny.div_ceil(b))
+    }
+
+    /// Heat blocks over all floors (floor-major).
+    pub fn block_count(&self) -> usize {
+        let (bx, by) = self.blocks_per_floor();
+        bx * by * self.floors
+    }
+
+    /// The heat block a grid cell belongs to.
+    pub fn block_of(&self, cell: usize) -> usize {
+        let (b, (bx, by)) = (self.block_cells(), self.blocks_per_floor());
+        let (floor, local) = (cell / (self.nx * self.ny), cell % (self.nx * self.ny));
+        floor * bx * by + (local / self.nx / b) * bx + (local % self.nx) / b
+    }
+
+    /// Floor and extent (clipped to the store) of a heat block.
+    pub fn block_rect(&self, block: usize) -> (u8, crate::geom::Rect) {
+        use crate::geom::{Point, Rect};
+        let (bx, by) = self.blocks_per_floor();
+        let side = self.block_cells() as f64 * self.cell;
+        let (floor, local) = (block / (bx * by), block % (bx * by));
+        let (x, y) = ((local % bx) as f64 * side, (local / bx) as f64 * side);
+        let r =
+            Rect::from_corners(Point::new(x, y), Point::new((x + side).min(self.width), (y + side).min(self.depth)));
+        (floor as u8, r)
     }
 
     /// Grid cell of a position, clamped to the grid.
@@ -476,6 +524,15 @@ impl DayMetrics {
         let mut empty = DayProjection::new(layout).finish();
         empty.days = 0;
         empty.scalars(layout).into_iter().map(|m| m.name).collect()
+    }
+
+    /// Person-seconds per heat block (see `Layout::block_of`).
+    pub fn heat_block_s(&self, layout: &Layout) -> Vec<f64> {
+        let mut blocks = vec![0.0; layout.block_count()];
+        for (cell, ms) in self.heat_ms.iter().enumerate() {
+            blocks[layout.block_of(cell)] += *ms as f64 / 1000.0;
+        }
+        blocks
     }
 
     /// Total person-seconds in the heatmap.

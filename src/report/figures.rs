@@ -9,7 +9,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::FontStyle;
 
-use crate::geom::{Point, Rect};
+use crate::geom::Rect;
 use crate::metrics::{DayMetrics, Layout};
 use crate::scenario::{FixtureKind, Scenario, ZoneShape};
 
@@ -92,10 +92,10 @@ pub enum Overlay<'a> {
     Plan,
     /// Person-seconds per m² per day, on a colour scale topped at `top`
     /// (shared between variants) or, if `None`, at this map's 98th percentile.
-    Heat { metrics: &'a DayMetrics, top: Option<f64> },
+    Heat { blocks: Vec<(Rect, f64)>, top: Option<f64> },
     /// Variant − baseline person-seconds per m² per day, on a diverging
     /// scale from −`limit` (blue, fewer) to +`limit` (red, more).
-    HeatDifference { variant: &'a DayMetrics, baseline: &'a DayMetrics, limit: f64 },
+    HeatDifference { variant: Vec<(Rect, f64)>, baseline: Vec<(Rect, f64)>, limit: f64 },
     /// Mean walking direction per 1 m block.
     Flow(&'a DayMetrics),
 }
@@ -110,26 +110,22 @@ pub struct FloorPlan<'a> {
 
 const PLAN_WIDTH: u32 = 1000;
 
-/// Person-seconds per m² per day over blocks of about 1 m (the scale at
-/// which a merchandiser reads traffic), for every block of `floor`.
-pub fn heat_blocks(l: &Layout, floor: u8, m: &DayMetrics) -> Vec<(Rect, f64)> {
-    let block = (1.0 / l.cell).round().max(1.0) as usize;
-    let (bx, by) = (l.nx.div_ceil(block), l.ny.div_ceil(block));
-    let mut sums = vec![0.0; bx * by];
-    let start = floor as usize * l.nx * l.ny;
-    for i in 0..l.nx * l.ny {
-        sums[(i / l.nx / block) * bx + (i % l.nx) / block] += m.heat_ms[start + i] as f64 / 1000.0;
-    }
-    let side = block as f64 * l.cell;
-    let per_day = 1.0 / m.days.max(1) as f64;
-    sums.iter()
+/// Person-seconds per m² per day for every heat block of `floor`, from
+/// person-seconds per block over `days` days (see `Layout::block_of`).
+pub fn heat_density(l: &Layout, floor: u8, block_s: &[f64], days: u32) -> Vec<(Rect, f64)> {
+    let per_day = 1.0 / days.max(1) as f64;
+    block_s
+        .iter()
         .enumerate()
-        .map(|(b, h)| {
-            let (x, y) = ((b % bx) as f64 * side, (b / bx) as f64 * side);
-            let r = Rect::from_corners(Point::new(x, y), Point::new((x + side).min(l.width), (y + side).min(l.depth)));
-            (r, h * per_day / r.area())
-        })
+        .map(|(b, s)| (l.block_rect(b), s))
+        .filter(|((f, _), _)| *f == floor)
+        .map(|((_, r), s)| (r, s * per_day / r.area()))
         .collect()
+}
+
+/// The heat blocks of `floor` for merged days' metrics.
+pub fn heat_blocks(l: &Layout, floor: u8, m: &DayMetrics) -> Vec<(Rect, f64)> {
+    heat_density(l, floor, &m.heat_block_s(l), m.days)
 }
 
 /// The 98th percentile of the positive values, so one queue spot does not
@@ -169,20 +165,19 @@ impl Figure for FloorPlan<'_> {
             .build_cartesian_2d(0.0..l.width, 0.0..l.depth)?;
         chart.configure_mesh().disable_mesh().x_desc("x (m)").y_desc("y (m)").label_style((FONT, 13)).draw()?;
         // Colour per block and the scale to draw beside the plan.
-        let (cells, scale): (Vec<(Rect, RGBColor)>, Option<ColourScale>) = match self.overlay {
-            Overlay::Heat { metrics, top } => {
-                let blocks = heat_blocks(l, self.floor, metrics);
+        let (cells, scale): (Vec<(Rect, RGBColor)>, Option<ColourScale>) = match &self.overlay {
+            Overlay::Heat { blocks, top } => {
                 let top = top.unwrap_or_else(|| scale_top(blocks.iter().map(|b| b.1)));
-                let cells = blocks.into_iter().filter(|b| b.1 > 0.0).map(|(r, h)| (r, heat_colour(h / top))).collect();
+                let cells = blocks.iter().filter(|b| b.1 > 0.0).map(|(r, h)| (*r, heat_colour(h / top))).collect();
                 (cells, Some(ColourScale::Sequential { top }))
             }
             Overlay::HeatDifference { variant, baseline, limit } => {
-                let (v, b) = (heat_blocks(l, self.floor, variant), heat_blocks(l, self.floor, baseline));
-                let cells = v
-                    .into_iter()
-                    .zip(b)
+                let limit = *limit;
+                let cells = variant
+                    .iter()
+                    .zip(baseline)
                     .filter(|((_, x), (_, y))| x - y != 0.0)
-                    .map(|((r, x), (_, y))| (r, diverging_colour((x - y) / limit)))
+                    .map(|((r, x), (_, y))| (*r, diverging_colour((x - y) / limit)))
                     .collect();
                 (cells, Some(ColourScale::Diverging { limit }))
             }
@@ -256,7 +251,7 @@ impl Figure for FloorPlan<'_> {
                 )))?;
             }
         }
-        if let Overlay::Flow(m) = self.overlay {
+        if let Overlay::Flow(m) = &self.overlay {
             draw_flow(&mut chart, l, m, self.floor)?;
         }
         // Side panel: colour scale or legend.
@@ -280,26 +275,23 @@ fn draw_flow<DB: DrawingBackend>(
 where
     DB::ErrorType: 'static,
 {
-    // Sum displacements over 1 m blocks; draw an arrow per block with traffic.
-    let block = (1.0 / l.cell).round().max(1.0) as usize;
-    let (bx, by) = (l.nx.div_ceil(block), l.ny.div_ceil(block));
-    let mut sums = vec![(0.0f64, 0.0f64); bx * by];
-    let start = floor as usize * l.nx * l.ny;
-    for i in 0..l.nx * l.ny {
-        let (ix, iy) = (i % l.nx, i / l.nx);
-        let (dx, dy) = m.flow[start + i];
-        let b = (iy / block) * bx + ix / block;
+    // Sum displacements over heat blocks; draw an arrow per block with traffic.
+    let mut sums = vec![(0.0f64, 0.0f64); l.block_count()];
+    for (cell, (dx, dy)) in m.flow.iter().enumerate() {
+        let b = l.block_of(cell);
         sums[b].0 += dx;
         sums[b].1 += dy;
     }
-    let top = sums.iter().map(|(x, y)| x.hypot(*y)).fold(0.0, f64::max).max(1e-9);
-    let side = block as f64 * l.cell;
-    for (b, (dx, dy)) in sums.iter().enumerate() {
-        let mag = dx.hypot(*dy);
+    let blocks: Vec<_> =
+        sums.iter().enumerate().map(|(b, d)| (l.block_rect(b), *d)).filter(|((f, _), _)| *f == floor).collect();
+    let top = blocks.iter().map(|(_, (x, y))| x.hypot(*y)).fold(0.0, f64::max).max(1e-9);
+    for ((_, r), (dx, dy)) in blocks {
+        let mag = dx.hypot(dy);
         if mag < top * 0.02 {
             continue;
         }
-        let (cx, cy) = (((b % bx) as f64 + 0.5) * side, ((b / bx) as f64 + 0.5) * side);
+        let side = r.width().max(r.depth());
+        let (cx, cy) = ((r.min.x + r.max.x) / 2.0, (r.min.y + r.max.y) / 2.0);
         let len = side * 0.45 * (0.35 + 0.65 * (mag / top).sqrt());
         let (ux, uy) = (dx / mag, dy / mag);
         let tip = (cx + ux * len, cy + uy * len);

@@ -125,22 +125,22 @@ pub fn build(dir: &Path, progress: impl FnMut(usize, usize)) -> Result<PathBuf, 
     Ok(index)
 }
 
-const STYLE: &str = "body{font-family:sans-serif;max-width:1040px;margin:2em auto;color:#222;line-height:1.4}\
+pub(crate) const STYLE: &str = "body{font-family:sans-serif;max-width:1040px;margin:2em auto;color:#222;line-height:1.4}\
 h1{margin-bottom:0}.lead{color:#555}h2{border-bottom:2px solid #ccc;padding-bottom:.2em;margin-top:2em}\
 table{border-collapse:collapse;margin:1em 0}td,th{padding:.25em .7em;border-bottom:1px solid #ddd;text-align:right}\
 th:first-child,td:first-child{text-align:left}img{max-width:100%;display:block;margin:1em 0}\
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:.3em 1.5em}\
 .figure-note{color:#555;font-size:.9em;margin-top:-.6em}footer{margin-top:3em;color:#777;font-size:.85em}";
 
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-fn draw_err(path: &Path) -> impl Fn(Box<dyn std::error::Error>) -> ReportError + '_ {
+pub(crate) fn draw_err(path: &Path) -> impl Fn(Box<dyn std::error::Error>) -> ReportError + '_ {
     move |e| ReportError::Draw { path: path.to_owned(), message: e.to_string() }
 }
 
-fn figure(
+pub(crate) fn figure(
     html: &mut String,
     figures_dir: &Path,
     name: &str,
@@ -206,7 +206,7 @@ fn section(html: &mut String, v: &VariantDays, dir: &Path, heat_top: f64) -> Res
             layout: l,
             floor,
             title: format!("Occupancy heatmap{suffix}"),
-            overlay: Overlay::Heat { metrics: m, top: Some(heat_top) },
+            overlay: Overlay::Heat { blocks: heat_blocks(l, floor, m), top: Some(heat_top) },
         };
         figure(
             html,
@@ -430,7 +430,11 @@ fn comparison_section(
             layout: &v.layout,
             floor: 0,
             title: format!("{} − {}", s.variant, c.baseline),
-            overlay: Overlay::HeatDifference { variant: &v.metrics, baseline: &base.metrics, limit },
+            overlay: Overlay::HeatDifference {
+                variant: heat_blocks(&v.layout, 0, &v.metrics),
+                baseline: heat_blocks(&base.layout, 0, &base.metrics),
+                limit,
+            },
         };
         figure(
             html,

@@ -1,0 +1,248 @@
+//! `aisle publish --evaluate`: what each ε costs in answers, measured
+//! against the truth that only a simulator has. For each ε, many seeded
+//! noise draws of the same release give the probability that the noised
+//! comparison picks the same winning variant as the exact figures, how
+//! often the noised 95% intervals cover the exact differences, and the
+//! heatmap's relative error. Nothing here is a release: it reads the truth.
+
+use std::path::Path;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use rayon::prelude::*;
+
+use super::contrib::Bounds;
+use super::query::{Mechanism, calibrate};
+use super::release::{Cells, Gathered, comparison, noised};
+use crate::report::figures::{DrawResult, Figure, save};
+
+/// What to sweep.
+#[derive(Debug, Clone)]
+pub struct EvaluatePlan {
+    pub epsilons: Vec<f64>,
+    /// Noise draws per ε for decisions and coverage.
+    pub trials: usize,
+    /// Noise draws per ε for the heatmap (each draws every block of every run).
+    pub heat_trials: usize,
+    pub mechanism: Mechanism,
+    pub delta: f64,
+    pub bounds: Bounds,
+    pub seed: u64,
+    /// The figure that decides the winner.
+    pub metric: String,
+    /// Required probability of the same decision.
+    pub target: f64,
+}
+
+/// Default ε grid: from "strong" to "weak" privacy.
+pub const EPSILONS: [f64; 10] = [0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0];
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    pub epsilon: f64,
+    /// Share of draws whose winner (highest `metric`) is the true winner.
+    pub same_winner: f64,
+    /// Share of noised 95% CIs (variant − baseline) covering the exact difference.
+    pub coverage: f64,
+    /// Σ|noised − exact| ÷ Σ exact over heat blocks (exact: unbounded, noise-free).
+    pub heat_error: f64,
+}
+
+#[derive(Debug, Clone)]
+pub struct Evaluation {
+    pub metric: String,
+    pub true_winner: String,
+    /// Exact mean of `metric` per variant.
+    pub truth: Vec<(String, f64)>,
+    pub points: Vec<Point>,
+    /// Smallest ε on the grid whose same-winner probability reaches the target.
+    pub recommended: Option<f64>,
+}
+
+fn mean(xs: impl Iterator<Item = f64>) -> f64 {
+    let (n, s) = xs.fold((0usize, 0.0), |(n, s), x| (n + 1, s + x));
+    if n == 0 { 0.0 } else { s / n as f64 }
+}
+
+pub fn evaluate(g: &Gathered, plan: &EvaluatePlan, progress: impl Fn() + Sync) -> Evaluation {
+    let truth: Vec<(String, f64)> = g
+        .variants
+        .iter()
+        .map(|v| (v.variant.clone(), mean(v.runs.iter().map(|r| r.truth.get(&plan.metric).copied().unwrap_or(0.0)))))
+        .collect();
+    let winner =
+        |values: &[f64]| -> usize { values.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map_or(0, |(i, _)| i) };
+    let true_winner = winner(&truth.iter().map(|t| t.1).collect::<Vec<_>>());
+    // Exact paired differences with the baseline, per variant and metric.
+    let exact_difference = |variant: usize, metric: &str| -> f64 {
+        let base = &g.variants[0].runs;
+        mean(g.variants[variant].runs.iter().filter_map(|r| {
+            let b = base.iter().find(|b| b.seed == r.seed)?;
+            Some(r.truth.get(metric)? - b.truth.get(metric)?)
+        }))
+    };
+    let exact_heat: Vec<Vec<f64>> = g
+        .variants
+        .iter()
+        .map(|v| {
+            let mut sum = vec![0.0; v.layout.block_count()];
+            for r in &v.runs {
+                for (s, h) in sum.iter_mut().zip(&r.true_heat_s) {
+                    *s += h;
+                }
+            }
+            sum
+        })
+        .collect();
+    let points: Vec<Point> = plan
+        .epsilons
+        .par_iter()
+        .enumerate()
+        .map(|(i, &epsilon)| {
+            let cal = calibrate(plan.mechanism, epsilon, plan.delta, &plan.bounds);
+            let mut rng = ChaCha20Rng::seed_from_u64(plan.seed ^ ((i as u64 + 1) << 32));
+            let (mut same, mut covered, mut intervals) = (0usize, 0usize, 0usize);
+            for _ in 0..plan.trials {
+                let n = noised(g, &cal, &plan.bounds, &mut rng, Cells::WithoutHeat);
+                let values: Vec<f64> = g
+                    .variants
+                    .iter()
+                    .zip(&n.variants)
+                    .map(|(v, (t, _))| {
+                        t.metrics(&v.layout).iter().find(|m| m.name == plan.metric).map_or(0.0, |m| m.value)
+                    })
+                    .collect();
+                same += (winner(&values) == true_winner) as usize;
+                for row in comparison(g, &n) {
+                    let Some(vi) = g.variants.iter().position(|v| v.variant == row.variant) else { continue };
+                    let exact = exact_difference(vi, &row.metric);
+                    covered += (row.lo <= exact && exact <= row.hi) as usize;
+                    intervals += 1;
+                }
+            }
+            let mut heat_error = 0.0;
+            for _ in 0..plan.heat_trials {
+                let n = noised(g, &cal, &plan.bounds, &mut rng, Cells::All);
+                heat_error += mean(g.variants.iter().zip(&n.variants).zip(&exact_heat).map(|((v, (t, _)), exact)| {
+                    let err: f64 = t.heat_block_s(&v.layout).iter().zip(exact).map(|(a, b)| (a - b).abs()).sum();
+                    err / exact.iter().sum::<f64>().max(1e-9)
+                }));
+            }
+            progress();
+            Point {
+                epsilon,
+                same_winner: same as f64 / plan.trials.max(1) as f64,
+                coverage: if intervals > 0 { covered as f64 / intervals as f64 } else { f64::NAN },
+                heat_error: heat_error / plan.heat_trials.max(1) as f64,
+            }
+        })
+        .collect();
+    let recommended = points.iter().find(|p| p.same_winner >= plan.target).map(|p| p.epsilon);
+    Evaluation { metric: plan.metric.clone(), true_winner: truth[true_winner].0.clone(), truth, points, recommended }
+}
+
+impl Evaluation {
+    /// Writes `utility.csv`, `utility.png` and `utility.svg` into `dir`.
+    pub fn save(&self, dir: &Path, title: &str) -> Result<(), String> {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let mut csv = String::from("epsilon,same_winner,ci_coverage,heat_relative_error\n");
+        for p in &self.points {
+            csv.push_str(&format!("{},{},{},{}\n", p.epsilon, p.same_winner, p.coverage, p.heat_error));
+        }
+        let path = dir.join("utility.csv");
+        crate::events::dataset::write_atomic(&path, csv.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
+        let figure = Curves { evaluation: self, title: title.to_owned() };
+        save(&figure, dir, "utility").map_err(|e| format!("{}: {e}", dir.join("utility.png").display()))
+    }
+
+    pub fn table(&self) -> String {
+        let mut out = format!("{:>8}  {:>13}  {:>12}  {:>15}\n", "ε", "same winner", "CI coverage", "heatmap error");
+        for p in &self.points {
+            out.push_str(&format!(
+                "{:>8}  {:>12.1}%  {:>11.1}%  {:>14.1}%\n",
+                p.epsilon,
+                p.same_winner * 100.0,
+                p.coverage * 100.0,
+                p.heat_error * 100.0
+            ));
+        }
+        out
+    }
+}
+
+/// Three privacy–utility curves over ε (log scale).
+struct Curves<'a> {
+    evaluation: &'a Evaluation,
+    title: String,
+}
+
+impl Figure for Curves<'_> {
+    fn size(&self) -> (u32, u32) {
+        (1200, 420)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let e = self.evaluation;
+        let (lo, hi) = (
+            e.points.iter().map(|p| p.epsilon).fold(f64::MAX, f64::min) * 0.8,
+            e.points.iter().map(|p| p.epsilon).fold(0.0, f64::max) * 1.25,
+        );
+        let root = root.titled(&self.title, ("sans-serif", 20))?;
+        let panels = root.split_evenly((1, 3));
+        let heat_top = e.points.iter().map(|p| p.heat_error).fold(0.0, f64::max).max(0.1) * 1.1;
+        let series: [(&str, &str, f64, Option<f64>, fn(&Point) -> f64, RGBColor); 3] = [
+            ("Same winner as the truth", "probability", 1.05, Some(0.95), |p| p.same_winner, RGBColor(0, 114, 178)),
+            (
+                "Coverage of noised 95% CIs",
+                "share of intervals",
+                1.05,
+                Some(0.95),
+                |p| p.coverage,
+                RGBColor(0, 158, 115),
+            ),
+            ("Heatmap error", "Σ|noised − exact| ÷ Σ exact", heat_top, None, |p| p.heat_error, RGBColor(213, 94, 0)),
+        ];
+        for (panel, (title, y_desc, top, reference, f, colour)) in panels.iter().zip(series) {
+            let mut chart = ChartBuilder::on(panel)
+                .caption(title, ("sans-serif", 16))
+                .margin(12)
+                .x_label_area_size(40)
+                .y_label_area_size(55)
+                .build_cartesian_2d((lo..hi).log_scale(), 0.0..top)?;
+            chart
+                .configure_mesh()
+                .x_desc("ε (log scale)")
+                .y_desc(y_desc)
+                .label_style(("sans-serif", 12))
+                .x_label_formatter(&|v| format!("{v}"))
+                .draw()?;
+            if let Some(r) = reference {
+                chart
+                    .draw_series(LineSeries::new([(lo, r), (hi, r)], RGBColor(120, 120, 120).stroke_width(1)))?
+                    .label(format!("{:.0}%", r * 100.0))
+                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], RGBColor(120, 120, 120)));
+            }
+            chart.draw_series(LineSeries::new(e.points.iter().map(|p| (p.epsilon, f(p))), colour.stroke_width(2)))?;
+            chart.draw_series(e.points.iter().map(|p| Circle::new((p.epsilon, f(p)), 4, colour.filled())))?;
+            if let Some(eps) = e.recommended {
+                chart
+                    .draw_series(LineSeries::new([(eps, 0.0), (eps, top)], RGBColor(200, 0, 0).stroke_width(1)))?
+                    .label(format!("recommended ε = {eps}"))
+                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], RGBColor(200, 0, 0)));
+            }
+            chart
+                .configure_series_labels()
+                .position(SeriesLabelPosition::LowerRight)
+                .background_style(WHITE.mix(0.85))
+                .border_style(BLACK.mix(0.3))
+                .label_font(("sans-serif", 12))
+                .draw()?;
+        }
+        Ok(())
+    }
+}

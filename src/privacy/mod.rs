@@ -1,0 +1,110 @@
+//! Differential privacy for everything aisle publishes (DESIGN §7). The
+//! unit of privacy is one shopper.
+//!
+//! - `sample`: exact integer samplers (discrete Laplace and Gaussian,
+//!   Bernoulli(exp(−γ)), planar Laplace on a lattice), rational arithmetic
+//!   only.
+//! - `contrib`: per-shopper visits from a log, and the bounds on what one
+//!   shopper contributes.
+//! - `query`: the queries, their sensitivities and calibrated noise, and
+//!   post-processing into figures.
+//! - `ledger`: the dataset's budget and what each release spent.
+//! - `release`: `aisle publish` (central mode).
+//! - `local`: `aisle publish --local`, an exportable trace with pseudonyms,
+//!   coarse times and geo-indistinguishable positions.
+//! - `evaluate`: privacy–utility curves against the simulator's truth.
+
+pub mod contrib;
+pub mod evaluate;
+pub mod ledger;
+pub mod local;
+pub mod query;
+pub mod release;
+pub mod sample;
+
+use std::path::PathBuf;
+
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+
+use crate::events::dataset::DatasetError;
+use crate::events::parquet::LogError;
+use crate::report::ReportError;
+use crate::scenario::ScenarioError;
+pub use ledger::LedgerError;
+
+/// Where a release's randomness comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoiseSource {
+    /// Reproducible noise for simulation studies and tests.
+    Seeded(u64),
+    /// The operating system's entropy: anything about real people.
+    OsEntropy,
+}
+
+impl NoiseSource {
+    pub fn rng(self) -> Result<ChaCha20Rng, PrivacyError> {
+        match self {
+            NoiseSource::Seeded(seed) => Ok(ChaCha20Rng::seed_from_u64(seed)),
+            NoiseSource::OsEntropy => ChaCha20Rng::try_from_rng(&mut rand::rngs::SysRng)
+                .map_err(|e| PrivacyError::Entropy { message: e.to_string() }),
+        }
+    }
+
+    pub fn record(self) -> ledger::NoiseRecord {
+        match self {
+            NoiseSource::Seeded(seed) => ledger::NoiseRecord::Seeded { seed },
+            NoiseSource::OsEntropy => ledger::NoiseRecord::OsEntropy,
+        }
+    }
+
+    pub fn describe(self) -> String {
+        match self {
+            NoiseSource::Seeded(seed) => {
+                format!("ChaCha20 seeded with {seed} (reproducible: for simulation studies, not for real data)")
+            }
+            NoiseSource::OsEntropy => "ChaCha20 keyed from the operating system's entropy".to_owned(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PrivacyError {
+    #[error("{}: no manifest.json or no runs: not an aisle dataset (make one with `aisle run` or `aisle compare`)", dir.display())]
+    NotADataset { dir: PathBuf },
+    #[error("{}: a release of that name already exists; choose another --name", path.display())]
+    Exists { path: PathBuf },
+    #[error("release name `{name}`: use letters, digits, `-`, `_` and `.` only, not starting with `.`")]
+    BadName { name: String },
+    #[error("{what} = {value}: {why}")]
+    BadParameter { what: &'static str, value: f64, why: &'static str },
+    #[error("no entropy from the operating system: {message}")]
+    Entropy { message: String },
+    #[error(transparent)]
+    Ledger(#[from] LedgerError),
+    #[error(transparent)]
+    Dataset(#[from] DatasetError),
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    #[error(transparent)]
+    Log(#[from] LogError),
+    #[error(transparent)]
+    Report(#[from] ReportError),
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+/// Checks an ε or δ given on the command line.
+pub fn check_parameter(what: &'static str, value: f64, max: f64) -> Result<f64, PrivacyError> {
+    if !value.is_finite() || value <= 0.0 {
+        return Err(PrivacyError::BadParameter { what, value, why: "must be a positive number" });
+    }
+    if value > max {
+        return Err(PrivacyError::BadParameter {
+            what,
+            value,
+            why: "is too large to protect anyone (ε above 20, or δ of 0.01 or more)",
+        });
+    }
+    Ok(value)
+}

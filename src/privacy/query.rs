@@ -1,0 +1,336 @@
+//! The queries a release answers, their sensitivities, the noise each gets,
+//! and the figures derived from noised answers (post-processing, which
+//! spends no budget).
+
+use serde::{Deserialize, Serialize};
+
+use super::contrib::{Bounds, Visit, grid_sensitivity, to_grid, top_k};
+use super::ledger::{Cost, QueryRecord, epsilon_to_zcdp};
+use super::sample::{Ratio, discrete_gaussian, discrete_laplace};
+use crate::metrics::{Layout, Metric};
+
+/// Noise for a release.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mechanism {
+    /// Discrete Laplace: pure ε-DP, calibrated to L1 sensitivity.
+    DiscreteLaplace,
+    /// Discrete Gaussian: ρ-zCDP, calibrated to L2 sensitivity; cheaper for
+    /// the many-cell heatmap and zone tables.
+    DiscreteGaussian,
+}
+
+/// One query over a group of shoppers (one run).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Query {
+    Visitors,
+    Transactions,
+    Revenue,
+    Items,
+    TimeInStore,
+    QueueJoins,
+    QueueWait,
+    Abandons,
+    ZoneVisitors,
+    ZoneDwell,
+    Heat,
+}
+
+pub const QUERIES: [Query; 11] = [
+    Query::Visitors,
+    Query::Transactions,
+    Query::Revenue,
+    Query::Items,
+    Query::TimeInStore,
+    Query::QueueJoins,
+    Query::QueueWait,
+    Query::Abandons,
+    Query::ZoneVisitors,
+    Query::ZoneDwell,
+    Query::Heat,
+];
+
+/// Milliseconds are summed on a grid of 2^10 ms (about a second).
+const MS_STEP: f64 = 1024.0;
+
+/// How one query bounds and discretises a shopper's values.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spec {
+    pub name: &'static str,
+    /// Natural unit of values and clamps.
+    pub unit: &'static str,
+    pub clamp: f64,
+    /// Natural units per grid step (a power of two).
+    pub step: f64,
+    /// Cells one shopper can reach.
+    pub cells_per_shopper: usize,
+    /// Share of the release's budget, before normalising.
+    pub weight: f64,
+}
+
+impl Spec {
+    /// Largest change one shopper can make to the whole answer, in grid steps.
+    pub fn l1(&self) -> u64 {
+        self.cells_per_shopper as u64 * grid_sensitivity(self.clamp, self.step)
+    }
+
+    /// Squared L2 sensitivity (an integer: cells × steps²).
+    pub fn l2_squared(&self) -> u64 {
+        let g = grid_sensitivity(self.clamp, self.step);
+        self.cells_per_shopper as u64 * g * g
+    }
+}
+
+impl Query {
+    pub fn spec(self, b: &Bounds) -> Spec {
+        let count = |name, weight| Spec { name, unit: "shoppers", clamp: 1.0, step: 1.0, cells_per_shopper: 1, weight };
+        let ms = |name, clamp_s: f64, cells, weight| Spec {
+            name,
+            unit: "ms",
+            clamp: clamp_s * 1000.0,
+            step: MS_STEP,
+            cells_per_shopper: cells,
+            weight,
+        };
+        match self {
+            Query::Visitors => count("visitors", 2.0),
+            Query::Transactions => count("transactions", 2.0),
+            Query::Revenue => Spec {
+                name: "revenue",
+                unit: "cents",
+                clamp: (b.basket_clamp * 100.0).round(),
+                step: 1.0,
+                cells_per_shopper: 1,
+                weight: 2.0,
+            },
+            Query::Items => Spec {
+                name: "items",
+                unit: "items",
+                clamp: b.items_clamp as f64,
+                step: 1.0,
+                cells_per_shopper: 1,
+                weight: 1.0,
+            },
+            Query::TimeInStore => ms("time_in_store", b.time_clamp_s, 1, 1.0),
+            Query::QueueJoins => count("queue_joins", 1.0),
+            Query::QueueWait => ms("queue_wait", b.wait_clamp_s, 1, 1.0),
+            Query::Abandons => count("abandons", 1.0),
+            Query::ZoneVisitors => Spec { cells_per_shopper: b.max_zones, ..count("zone_visitors", 1.0) },
+            Query::ZoneDwell => ms("zone_dwell", b.zone_clamp_s, b.max_zones, 1.0),
+            Query::Heat => ms("heat", b.block_clamp_s, b.max_blocks, 2.0),
+        }
+    }
+
+    /// Cells in the answer.
+    pub fn width(self, layout: &Layout) -> usize {
+        match self {
+            Query::ZoneVisitors | Query::ZoneDwell => layout.zones.len(),
+            Query::Heat => layout.block_count(),
+            _ => 1,
+        }
+    }
+}
+
+/// Every query's answer for one group of shoppers, in grid steps.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Answers(pub Vec<Vec<i64>>);
+
+/// The exact (bounded, noise-free) answers for a run's visits.
+pub fn answer(visits: &[Visit], layout: &Layout, b: &Bounds) -> Answers {
+    let specs: Vec<Spec> = QUERIES.iter().map(|q| q.spec(b)).collect();
+    let mut out: Vec<Vec<i64>> = QUERIES.iter().map(|q| vec![0; q.width(layout)]).collect();
+    let grid = |q: Query, v: f64| to_grid(v, specs[q as usize].clamp, specs[q as usize].step);
+    for v in visits {
+        let mut add = |q: Query, cell: usize, value: f64| out[q as usize][cell] += grid(q, value);
+        add(Query::Visitors, 0, 1.0);
+        add(Query::Transactions, 0, v.paid as u8 as f64);
+        add(Query::Revenue, 0, v.revenue_cents as f64);
+        add(Query::Items, 0, v.items as f64);
+        add(Query::TimeInStore, 0, v.time_ms as f64);
+        add(Query::QueueJoins, 0, v.queued as u8 as f64);
+        add(Query::QueueWait, 0, v.wait_ms as f64);
+        add(Query::Abandons, 0, v.abandoned as u8 as f64);
+        for (z, ms) in top_k(&v.zone_ms, b.max_zones) {
+            add(Query::ZoneVisitors, z as usize, 1.0);
+            add(Query::ZoneDwell, z as usize, ms as f64);
+        }
+        for (block, ms) in top_k(&v.block_ms, b.max_blocks) {
+            add(Query::Heat, block as usize, ms as f64);
+        }
+    }
+    Answers(out)
+}
+
+/// The noise each query gets, and the release's cost.
+#[derive(Debug, Clone)]
+pub struct Calibration {
+    pub mechanism: Mechanism,
+    pub cost: Cost,
+    /// Per query: Laplace scale or Gaussian variance, in grid steps, exact.
+    pub parameters: Vec<Ratio>,
+    pub records: Vec<QueryRecord>,
+}
+
+/// Splits (ε, δ) over the queries by weight and derives each one's noise.
+/// Every group (run) holds different shoppers, so the same calibration
+/// applies to each group and the release costs one group's share
+/// (parallel composition).
+pub fn calibrate(mechanism: Mechanism, epsilon: f64, delta: f64, b: &Bounds) -> Calibration {
+    let specs: Vec<Spec> = QUERIES.iter().map(|q| q.spec(b)).collect();
+    let total_weight: f64 = specs.iter().map(|s| s.weight).sum();
+    let exact = |x: f64| Ratio::from_f64(x).expect("finite, non-negative");
+    let mut parameters = Vec::new();
+    let mut records = Vec::new();
+    let mut spent = 0.0;
+    let rho = epsilon_to_zcdp(epsilon, delta);
+    for s in &specs {
+        let share = s.weight / total_weight;
+        let (parameter, noise_parameter) = match mechanism {
+            Mechanism::DiscreteLaplace => {
+                // Scale Δ₁/ε_q gives ε_q-DP (Canonne, Kamath, Steinke 2020, Prop. 5).
+                let eps_q = epsilon * share;
+                spent += eps_q;
+                let p = Ratio::integer(s.l1()).div(&exact(eps_q));
+                (p.clone(), p.to_f64())
+            }
+            Mechanism::DiscreteGaussian => {
+                // σ² = Δ₂²/(2ρ_q) gives ρ_q-zCDP (ibid., Thm. 14).
+                let rho_q = rho * share;
+                spent += rho_q;
+                let p = Ratio::integer(s.l2_squared()).div(&exact(2.0 * rho_q));
+                (p.clone(), p.to_f64())
+            }
+        };
+        records.push(QueryRecord {
+            query: s.name.to_owned(),
+            clamp: s.clamp,
+            unit: format!("{} (grid step {} {})", s.unit, s.step, s.unit),
+            sensitivity_l1: s.l1(),
+            sensitivity_l2: (s.l2_squared() as f64).sqrt(),
+            noise_parameter,
+            share,
+        });
+        parameters.push(parameter);
+    }
+    let cost = match mechanism {
+        Mechanism::DiscreteLaplace => Cost::Pure { epsilon: spent },
+        Mechanism::DiscreteGaussian => Cost::Zcdp { rho: spent },
+    };
+    Calibration { mechanism, cost, parameters, records }
+}
+
+impl Calibration {
+    /// Adds fresh noise to every cell of every answer.
+    pub fn noise<R: rand::Rng + ?Sized>(&self, answers: &Answers, rng: &mut R) -> Answers {
+        Answers(
+            answers
+                .0
+                .iter()
+                .zip(&self.parameters)
+                .map(|(cells, p)| {
+                    cells
+                        .iter()
+                        .map(|v| {
+                            v + match self.mechanism {
+                                Mechanism::DiscreteLaplace => discrete_laplace(rng, p),
+                                Mechanism::DiscreteGaussian => discrete_gaussian(rng, p),
+                            }
+                        })
+                        .collect()
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Answers in natural units (counts, cents, ms), made consistent: nothing
+/// negative, no more payers, queuers or zone visitors than visitors, no more
+/// abandons than queuers. Post-processing: it spends no budget.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Totals {
+    pub runs: u32,
+    pub visitors: f64,
+    pub transactions: f64,
+    pub revenue_cents: f64,
+    pub items: f64,
+    pub time_ms: f64,
+    pub queue_joins: f64,
+    pub wait_ms: f64,
+    pub abandons: f64,
+    pub zone_visitors: Vec<f64>,
+    pub zone_ms: Vec<f64>,
+    pub heat_ms: Vec<f64>,
+}
+
+impl Totals {
+    /// Sums the answers of several groups (runs) and makes them consistent.
+    pub fn of(groups: &[&Answers], b: &Bounds) -> Totals {
+        let specs: Vec<Spec> = QUERIES.iter().map(|q| q.spec(b)).collect();
+        let sum = |q: Query| -> Vec<f64> {
+            let width = groups.first().map_or(0, |g| g.0[q as usize].len());
+            (0..width)
+                .map(|c| {
+                    groups.iter().map(|g| g.0[q as usize][c] as f64).sum::<f64>().max(0.0) * specs[q as usize].step
+                })
+                .collect()
+        };
+        let one = |q: Query| sum(q)[0];
+        let visitors = one(Query::Visitors);
+        let queue_joins = one(Query::QueueJoins).min(visitors);
+        Totals {
+            runs: groups.len() as u32,
+            visitors,
+            transactions: one(Query::Transactions).min(visitors),
+            revenue_cents: one(Query::Revenue),
+            items: one(Query::Items),
+            time_ms: one(Query::TimeInStore),
+            queue_joins,
+            wait_ms: one(Query::QueueWait),
+            abandons: one(Query::Abandons).min(queue_joins),
+            zone_visitors: sum(Query::ZoneVisitors).into_iter().map(|z| z.min(visitors)).collect(),
+            zone_ms: sum(Query::ZoneDwell),
+            heat_ms: sum(Query::Heat),
+        }
+    }
+
+    /// The published figures, named as in the metric catalogue. Totals
+    /// are per day; rates and means are ratios of noised sums.
+    pub fn metrics(&self, layout: &Layout) -> Vec<Metric> {
+        let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+        let days = self.runs.max(1) as f64;
+        let mut out: Vec<Metric> = [
+            ("traffic", "visitors", self.visitors / days),
+            ("conversion_rate", "ratio", ratio(self.transactions, self.visitors)),
+            ("transactions", "count", self.transactions / days),
+            ("revenue", "currency", self.revenue_cents / 100.0 / days),
+            ("revenue_per_visitor", "currency", ratio(self.revenue_cents / 100.0, self.visitors)),
+            ("basket_value", "currency", ratio(self.revenue_cents / 100.0, self.transactions)),
+            ("basket_items", "items", ratio(self.items, self.transactions)),
+            ("time_in_store_mean", "s", ratio(self.time_ms / 1000.0, self.visitors)),
+            ("queue_wait_mean", "s", ratio(self.wait_ms / 1000.0, self.queue_joins)),
+            ("abandonment_rate", "ratio", ratio(self.abandons, self.queue_joins)),
+        ]
+        .into_iter()
+        .map(|(name, unit, value)| Metric { name: name.to_owned(), unit, value })
+        .collect();
+        for (z, id) in layout.zones.iter().enumerate() {
+            out.push(Metric {
+                name: format!("zone_visit_rate/{id}"),
+                unit: "ratio",
+                value: ratio(self.zone_visitors[z], self.visitors),
+            });
+            out.push(Metric {
+                name: format!("zone_dwell/{id}"),
+                unit: "s",
+                value: ratio(self.zone_ms[z] / 1000.0, self.zone_visitors[z]),
+            });
+        }
+        out
+    }
+
+    /// Person-seconds per heat block; blocks nobody can stand in (public
+    /// knowledge: the layout) are zero whatever the noise said.
+    pub fn heat_block_s(&self, layout: &Layout) -> Vec<f64> {
+        self.heat_ms.iter().zip(&layout.block_walkable).map(|(ms, w)| if *w { ms / 1000.0 } else { 0.0 }).collect()
+    }
+}

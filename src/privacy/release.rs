@@ -1,0 +1,513 @@
+//! `aisle publish`: a central-DP release of a dataset, written as
+//! `releases/<name>/` (noised tables, figures, a page), with its ledger entry.
+//! Nothing is written unless the budget allows it; the raw logs never enter
+//! a release.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use super::contrib::{Bounds, VisitProjection};
+use super::ledger::{Budget, Entry, Ledger, QueryRecord};
+use super::query::{Answers, Calibration, Mechanism, Query, Totals, answer, calibrate};
+use super::{NoiseSource, PrivacyError};
+use crate::Prepared;
+use crate::compare::stats::{mean_ci, paired};
+use crate::events::dataset::{Dataset, SCENARIO_COPY, write_atomic};
+use crate::events::parquet::read_log_with;
+use crate::metrics::{Layout, Metric, Projection};
+use crate::report::figures::{Bar, Bars, FloorPlan, Overlay, VARIANT_PALETTE, heat_density, scale_top};
+use crate::report::{STYLE, esc, figure};
+use crate::scenario::ScenarioFile;
+
+/// One run's bounded answers next to its exact figures (the truth, which
+/// only evaluation may look at).
+pub struct RunAnswers {
+    pub seed: u64,
+    pub answers: Answers,
+    pub truth: BTreeMap<String, f64>,
+    /// Exact person-seconds per heat block, unbounded.
+    pub true_heat_s: Vec<f64>,
+}
+
+/// A variant's runs.
+pub struct VariantAnswers {
+    pub variant: String,
+    pub prepared: Prepared,
+    pub layout: Layout,
+    pub runs: Vec<RunAnswers>,
+}
+
+/// The dataset, replayed into bounded answers per run.
+pub struct Gathered {
+    pub scenario: String,
+    pub scenario_sha256: String,
+    pub variants: Vec<VariantAnswers>,
+}
+
+/// Replays every run of the dataset in `dir` into bounded answers.
+pub fn gather(dir: &Path, bounds: &Bounds, mut progress: impl FnMut(usize, usize)) -> Result<Gathered, PrivacyError> {
+    let manifest = Dataset::read_manifest(dir)?.ok_or_else(|| PrivacyError::NotADataset { dir: dir.to_owned() })?;
+    if manifest.runs.is_empty() {
+        return Err(PrivacyError::NotADataset { dir: dir.to_owned() });
+    }
+    let file = ScenarioFile::read(&dir.join(SCENARIO_COPY))?;
+    let (total, mut done) = (manifest.runs.len(), 0);
+    let mut variants = Vec::new();
+    for variant in &manifest.variants {
+        let mut runs: Vec<_> = manifest.runs.iter().filter(|r| &r.variant == variant).collect();
+        if runs.is_empty() {
+            continue;
+        }
+        runs.sort_by_key(|r| r.seed);
+        let prepared = crate::prepare(&file, variant)?;
+        let layout = Layout::new(&prepared);
+        let mut answers = Vec::new();
+        for run in runs {
+            let mut visits = VisitProjection::new(&layout);
+            read_log_with(&dir.join(&run.path), |events| visits.observe_all(events))?;
+            let visits = visits.finish();
+            let mut true_heat_s = vec![0.0; layout.block_count()];
+            for (block, ms) in visits.iter().flat_map(|v| &v.block_ms) {
+                true_heat_s[*block as usize] += *ms as f64 / 1000.0;
+            }
+            answers.push(RunAnswers {
+                seed: run.seed,
+                answers: answer(&visits, &layout, bounds),
+                truth: run.metrics.iter().map(|m| (m.name.clone(), m.value)).collect(),
+                true_heat_s,
+            });
+            done += 1;
+            progress(done, total);
+        }
+        variants.push(VariantAnswers { variant: variant.clone(), prepared, layout, runs: answers });
+    }
+    Ok(Gathered { scenario: manifest.scenario, scenario_sha256: manifest.scenario_sha256, variants })
+}
+
+/// What `aisle publish` was asked for.
+#[derive(Debug, Clone)]
+pub struct PublishPlan {
+    pub name: String,
+    pub epsilon: f64,
+    /// δ for a Gaussian release's (ε, δ) target.
+    pub delta: f64,
+    pub mechanism: Mechanism,
+    /// The dataset's total budget, if this is its first release.
+    pub budget: Option<Budget>,
+    pub bounds: Bounds,
+    pub noise: NoiseSource,
+}
+
+/// Figures compared between variants in a release.
+pub const COMPARED: [&str; 6] = [
+    "revenue_per_visitor",
+    "conversion_rate",
+    "basket_value",
+    "time_in_store_mean",
+    "queue_wait_mean",
+    "abandonment_rate",
+];
+
+/// A variant against the baseline, from noised per-run figures paired by seed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComparisonRow {
+    pub variant: String,
+    pub metric: String,
+    pub difference: f64,
+    pub lo: f64,
+    pub hi: f64,
+    pub relative: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct VariantRelease {
+    variant: String,
+    runs: u32,
+    metrics: Vec<MetricOut>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+struct MetricOut {
+    name: String,
+    unit: String,
+    value: f64,
+}
+
+#[derive(Serialize)]
+struct ReleaseFile<'a> {
+    name: &'a str,
+    aisle_version: &'a str,
+    scenario: &'a str,
+    scenario_sha256: &'a str,
+    mechanism: Mechanism,
+    epsilon: f64,
+    delta: f64,
+    entry: &'a Entry,
+    bounds: &'a Bounds,
+    variants: Vec<VariantRelease>,
+    comparison: &'a [ComparisonRow],
+    note: &'static str,
+}
+
+/// The noised figures of every variant for one draw of noise.
+pub struct Noised {
+    /// Per variant: totals over all runs, and per-run totals (by seed order).
+    pub variants: Vec<(Totals, Vec<Totals>)>,
+}
+
+/// Which answers to noise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cells {
+    All,
+    /// Everything but the heatmap (the bulk of the draws), for evaluating
+    /// decisions many times over.
+    WithoutHeat,
+}
+
+/// Draws noise for every run of every variant and post-processes it.
+pub fn noised(g: &Gathered, cal: &Calibration, bounds: &Bounds, rng: &mut impl rand::Rng, cells: Cells) -> Noised {
+    let variants = g
+        .variants
+        .iter()
+        .map(|v| {
+            let runs: Vec<Answers> = v
+                .runs
+                .iter()
+                .map(|r| match cells {
+                    Cells::All => cal.noise(&r.answers, rng),
+                    Cells::WithoutHeat => {
+                        let mut a = r.answers.clone();
+                        a.0[Query::Heat as usize].clear();
+                        cal.noise(&a, rng)
+                    }
+                })
+                .collect();
+            let per_run = runs.iter().map(|a| Totals::of(&[a], bounds)).collect();
+            (Totals::of(&runs.iter().collect::<Vec<_>>(), bounds), per_run)
+        })
+        .collect();
+    Noised { variants }
+}
+
+fn value(metrics: &[Metric], name: &str) -> f64 {
+    metrics.iter().find(|m| m.name == name).map_or(0.0, |m| m.value)
+}
+
+/// Paired comparison of each variant with the first (the baseline) on the
+/// seeds both have.
+pub fn comparison(g: &Gathered, n: &Noised) -> Vec<ComparisonRow> {
+    let per_run = |i: usize| -> BTreeMap<u64, Vec<Metric>> {
+        g.variants[i]
+            .runs
+            .iter()
+            .zip(&n.variants[i].1)
+            .map(|(r, t)| (r.seed, t.metrics(&g.variants[i].layout)))
+            .collect()
+    };
+    let base = per_run(0);
+    let mut rows = Vec::new();
+    for i in 1..g.variants.len() {
+        let runs = per_run(i);
+        for metric in COMPARED {
+            let (b, v): (Vec<f64>, Vec<f64>) =
+                runs.iter().filter_map(|(seed, m)| Some((value(base.get(seed)?, metric), value(m, metric)))).unzip();
+            if b.len() < 2 {
+                continue;
+            }
+            let d = paired(&b, &v);
+            rows.push(ComparisonRow {
+                variant: g.variants[i].variant.clone(),
+                metric: metric.to_owned(),
+                difference: d.paired.mean,
+                lo: d.paired.lo,
+                hi: d.paired.hi,
+                relative: d.relative.mean,
+            });
+        }
+    }
+    rows
+}
+
+/// What a finished release reports.
+pub struct Published {
+    pub dir: PathBuf,
+    pub spent: f64,
+    pub budget: Budget,
+    pub cost_epsilon: f64,
+}
+
+/// Publishes a release of the dataset in `dir`: checks the budget, replays
+/// the logs into bounded answers, noises them, writes `releases/<name>/`,
+/// then records the spend in the ledger.
+pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize)) -> Result<Published, PrivacyError> {
+    check_name(&plan.name)?;
+    let mut ledger = Ledger::open(dir, plan.budget)?;
+    let cal = calibrate(plan.mechanism, plan.epsilon, plan.delta, &plan.bounds);
+    let entry = Entry {
+        name: plan.name.clone(),
+        created_unix_s: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()),
+        mechanism: format!("{:?}", plan.mechanism),
+        cost: cal.cost,
+        noise: plan.noise.record(),
+        composition: "each (variant, seed) run holds different shoppers: parallel composition across runs, \
+                      sequential across the queries of a run"
+            .to_owned(),
+        queries: cal.records.clone(),
+    };
+    ledger.admit(dir, &entry)?;
+    let final_dir = dir.join("releases").join(&plan.name);
+    if final_dir.exists() {
+        return Err(PrivacyError::Exists { path: final_dir });
+    }
+    let g = gather(dir, &plan.bounds, progress)?;
+    let mut rng = plan.noise.rng()?;
+    let n = noised(&g, &cal, &plan.bounds, &mut rng, Cells::All);
+    let rows = comparison(&g, &n);
+    let tmp = dir.join("releases").join(format!(".{}.partial", plan.name));
+    let _ = std::fs::remove_dir_all(&tmp);
+    let written = write_release(&tmp, &g, &n, &rows, plan, &entry).and_then(|()| {
+        std::fs::rename(&tmp, &final_dir).map_err(|source| PrivacyError::Io { path: final_dir.clone(), source })
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    ledger.entries.push(entry);
+    if let Err(e) = ledger.save(dir) {
+        // An unrecorded release must not exist.
+        let _ = std::fs::remove_dir_all(&final_dir);
+        return Err(e.into());
+    }
+    Ok(Published { dir: final_dir, spent: ledger.spent(), budget: ledger.budget, cost_epsilon: plan.epsilon })
+}
+
+fn check_name(name: &str) -> Result<(), PrivacyError> {
+    let ok = !name.is_empty()
+        && !name.starts_with('.')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if ok { Ok(()) } else { Err(PrivacyError::BadName { name: name.to_owned() }) }
+}
+
+fn write_release(
+    out: &Path,
+    g: &Gathered,
+    n: &Noised,
+    rows: &[ComparisonRow],
+    plan: &PublishPlan,
+    entry: &Entry,
+) -> Result<(), PrivacyError> {
+    let figures_dir = out.join("figures");
+    std::fs::create_dir_all(&figures_dir).map_err(|source| PrivacyError::Io { path: figures_dir.clone(), source })?;
+    let io = |path: PathBuf| move |source| PrivacyError::Io { path, source };
+    let stamp = format!(
+        "ε = {}{}, {}",
+        plan.epsilon,
+        match plan.mechanism {
+            Mechanism::DiscreteLaplace => String::new(),
+            Mechanism::DiscreteGaussian => format!(", δ = {:e}", plan.delta),
+        },
+        match plan.mechanism {
+            Mechanism::DiscreteLaplace => "discrete Laplace",
+            Mechanism::DiscreteGaussian => "discrete Gaussian",
+        }
+    );
+    let variants: Vec<VariantRelease> = g
+        .variants
+        .iter()
+        .zip(&n.variants)
+        .map(|(v, (t, _))| VariantRelease {
+            variant: v.variant.clone(),
+            runs: t.runs,
+            metrics: t
+                .metrics(&v.layout)
+                .into_iter()
+                .map(|m| MetricOut { name: m.name, unit: m.unit.to_owned(), value: m.value })
+                .collect(),
+        })
+        .collect();
+    // Tables as CSV, for spreadsheets.
+    let mut metrics_csv = String::from("variant,metric,unit,value\n");
+    for v in &variants {
+        for m in &v.metrics {
+            let _ = writeln!(metrics_csv, "{},{},{},{}", v.variant, m.name, m.unit, m.value);
+        }
+    }
+    let mut comparison_csv = String::from("variant,metric,difference,lo95,hi95,relative\n");
+    for r in rows {
+        let _ =
+            writeln!(comparison_csv, "{},{},{},{},{},{}", r.variant, r.metric, r.difference, r.lo, r.hi, r.relative);
+    }
+    let mut heat_csv = String::from("variant,floor,x0_m,y0_m,x1_m,y1_m,person_s_per_m2_per_day\n");
+    for (v, (t, _)) in g.variants.iter().zip(&n.variants) {
+        for floor in 0..v.layout.floors as u8 {
+            for (r, h) in heat_density(&v.layout, floor, &t.heat_block_s(&v.layout), t.runs) {
+                let _ =
+                    writeln!(heat_csv, "{},{floor},{},{},{},{},{h:.3}", v.variant, r.min.x, r.min.y, r.max.x, r.max.y);
+            }
+        }
+    }
+    let release = ReleaseFile {
+        name: &plan.name,
+        aisle_version: env!("CARGO_PKG_VERSION"),
+        scenario: &g.scenario,
+        scenario_sha256: &g.scenario_sha256,
+        mechanism: plan.mechanism,
+        epsilon: plan.epsilon,
+        delta: plan.delta,
+        entry,
+        bounds: &plan.bounds,
+        variants: variants.clone(),
+        comparison: rows,
+        note: "Every figure is computed from noised, contribution-bounded sums; ratios and means are ratios of \
+               noised sums. Counts, sums and heat were clamped per shopper as `bounds` says, so totals of large \
+               baskets or long visits are understated.",
+    };
+    for (name, bytes) in [
+        ("release.json", serde_json::to_vec_pretty(&release).expect("release serialises")),
+        ("metrics.csv", metrics_csv.into_bytes()),
+        ("comparison.csv", comparison_csv.into_bytes()),
+        ("heatmap.csv", heat_csv.into_bytes()),
+    ] {
+        let path = out.join(name);
+        write_atomic(&path, &bytes).map_err(io(path.clone()))?;
+    }
+    let html = page(&figures_dir, g, n, rows, &variants, &stamp, plan)?;
+    let path = out.join("index.html");
+    write_atomic(&path, html.as_bytes()).map_err(io(path.clone()))
+}
+
+fn page(
+    figures_dir: &Path,
+    g: &Gathered,
+    n: &Noised,
+    rows: &[ComparisonRow],
+    variants: &[VariantRelease],
+    stamp: &str,
+    plan: &PublishPlan,
+) -> Result<String, PrivacyError> {
+    let mut html = String::new();
+    let _ = write!(
+        html,
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>aisle release {name}: {scenario}</title>\n\
+         <style>{STYLE}</style></head><body>\n<h1>{scenario}: release <code>{name}</code></h1>\n\
+         <p class=\"lead\">Differentially private release ({stamp}) with one shopper as the unit of privacy. \
+         Each shopper counted in at most {blocks} heat blocks (≤ {block_s} s each) and {zones} zones (≤ {zone_s} s each); \
+         baskets clamped at {basket}, visits at {time} s, waits at {wait} s. Noise source: {source}. \
+         Every number here is noised; see <code>release.json</code> for each query's sensitivity and noise.</p>\n",
+        name = esc(&plan.name),
+        scenario = esc(&g.scenario),
+        stamp = esc(stamp),
+        blocks = plan.bounds.max_blocks,
+        block_s = plan.bounds.block_clamp_s,
+        zones = plan.bounds.max_zones,
+        zone_s = plan.bounds.zone_clamp_s,
+        basket = plan.bounds.basket_clamp,
+        time = plan.bounds.time_clamp_s,
+        wait = plan.bounds.wait_clamp_s,
+        source = esc(&plan.noise.describe()),
+    );
+    html.push_str("<h2>Figures by variant</h2><table><tr><th>metric</th>");
+    for v in variants {
+        let _ = write!(html, "<th>{} ({} days)</th>", esc(&v.variant), v.runs);
+    }
+    html.push_str("</tr>");
+    for (i, m) in variants[0].metrics.iter().enumerate() {
+        let _ = write!(html, "<tr><td>{} ({})</td>", esc(&m.name.replace('_', " ")), esc(&m.unit));
+        for v in variants {
+            let _ = write!(html, "<td>{:.4}</td>", v.metrics.get(i).map_or(f64::NAN, |m| m.value));
+        }
+        html.push_str("</tr>");
+    }
+    html.push_str("</table>\n");
+    if !rows.is_empty() {
+        let _ = write!(
+            html,
+            "<h2>Comparison with <code>{}</code></h2><table><tr><th>variant</th><th>metric</th><th>difference [95% CI]</th><th>relative</th></tr>",
+            esc(&g.variants[0].variant)
+        );
+        for r in rows {
+            let _ = write!(
+                html,
+                "<tr><td>{}</td><td>{}</td><td>{:+.4} [{:+.4}, {:+.4}]</td><td>{:+.1}%</td></tr>",
+                esc(&r.variant),
+                esc(&r.metric.replace('_', " ")),
+                r.difference,
+                r.lo,
+                r.hi,
+                r.relative * 100.0
+            );
+        }
+        html.push_str("</table><p class=\"figure-note\">Paired by seed; the intervals include the privacy noise, so they are wider than the raw report's.</p>\n");
+        let per_variant: Vec<Bar> = g
+            .variants
+            .iter()
+            .zip(&n.variants)
+            .map(|(v, (_, runs))| {
+                let xs: Vec<f64> = runs.iter().map(|t| value(&t.metrics(&v.layout), "revenue_per_visitor")).collect();
+                let e = mean_ci(&xs);
+                Bar { label: v.variant.clone(), value: e.mean.max(0.0), interval: Some((e.lo.max(0.0), e.hi.max(0.0))) }
+            })
+            .collect();
+        let bars = Bars {
+            title: format!("Revenue per visitor ({stamp})"),
+            x_desc: "currency per visitor (mean over days, 95% CI)".into(),
+            rows: per_variant,
+            colours: VARIANT_PALETTE.to_vec(),
+        };
+        figure(&mut html, figures_dir, "revenue-per-visitor", &bars, "revenue per visitor by variant", "")?;
+    }
+    html.push_str("<h2>Occupancy heatmaps</h2>\n");
+    let top = scale_top(g.variants.iter().zip(&n.variants).flat_map(|(v, (t, _))| {
+        let blocks = t.heat_block_s(&v.layout);
+        (0..v.layout.floors as u8)
+            .flat_map(move |f| heat_density(&v.layout, f, &blocks, t.runs).into_iter().map(|b| b.1).collect::<Vec<_>>())
+    }));
+    for (v, (t, _)) in g.variants.iter().zip(&n.variants) {
+        for floor in 0..v.layout.floors as u8 {
+            let plan_fig = FloorPlan {
+                scenario: &v.prepared.scenario,
+                layout: &v.layout,
+                floor,
+                title: format!("{} — occupancy ({stamp})", v.variant),
+                overlay: Overlay::Heat {
+                    blocks: heat_density(&v.layout, floor, &t.heat_block_s(&v.layout), t.runs),
+                    top: Some(top),
+                },
+            };
+            figure(
+                &mut html,
+                figures_dir,
+                &format!("heat-{}-{floor}", v.variant),
+                &plan_fig,
+                "noised occupancy heatmap",
+                "Person-seconds per m² per day over 1 m blocks, noised; one colour scale for all variants.",
+            )?;
+        }
+    }
+    let _ = write!(
+        html,
+        "<footer>Made by aisle {} by <code>aisle publish</code>. No shopper ids, positions or event logs are in this release.</footer></body></html>\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    Ok(html)
+}
+
+/// The ledger's query records, for printing.
+pub fn describe_queries(records: &[QueryRecord]) -> String {
+    records
+        .iter()
+        .map(|r| {
+            format!(
+                "  {:<14} share {:>5.1}%  Δ₁ {:>6}  noise parameter {:.1} grid steps",
+                r.query,
+                r.share * 100.0,
+                r.sensitivity_l1,
+                r.noise_parameter
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
