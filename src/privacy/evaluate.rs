@@ -194,55 +194,80 @@ impl Figure for Curves<'_> {
         );
         let root = root.titled(&self.title, ("sans-serif", 20))?;
         let panels = root.split_evenly((1, 3));
-        let heat_top = e.points.iter().map(|p| p.heat_error).fold(0.0, f64::max).max(0.1) * 1.1;
-        let series: [(&str, &str, f64, Option<f64>, fn(&Point) -> f64, RGBColor); 3] = [
-            ("Same winner as the truth", "probability", 1.05, Some(0.95), |p| p.same_winner, RGBColor(0, 114, 178)),
-            (
-                "Coverage of noised 95% CIs",
-                "share of intervals",
-                1.05,
-                Some(0.95),
-                |p| p.coverage,
-                RGBColor(0, 158, 115),
-            ),
-            ("Heatmap error", "Σ|noised − exact| ÷ Σ exact", heat_top, None, |p| p.heat_error, RGBColor(213, 94, 0)),
-        ];
-        for (panel, (title, y_desc, top, reference, f, colour)) in panels.iter().zip(series) {
-            let mut chart = ChartBuilder::on(panel)
-                .caption(title, ("sans-serif", 16))
-                .margin(12)
-                .x_label_area_size(40)
-                .y_label_area_size(55)
-                .build_cartesian_2d((lo..hi).log_scale(), 0.0..top)?;
-            chart
-                .configure_mesh()
-                .x_desc("ε (log scale)")
-                .y_desc(y_desc)
-                .label_style(("sans-serif", 12))
-                .x_label_formatter(&|v| format!("{v}"))
-                .draw()?;
-            if let Some(r) = reference {
-                chart
-                    .draw_series(LineSeries::new([(lo, r), (hi, r)], RGBColor(120, 120, 120).stroke_width(1)))?
-                    .label(format!("{:.0}%", r * 100.0))
-                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], RGBColor(120, 120, 120)));
-            }
-            chart.draw_series(LineSeries::new(e.points.iter().map(|p| (p.epsilon, f(p))), colour.stroke_width(2)))?;
-            chart.draw_series(e.points.iter().map(|p| Circle::new((p.epsilon, f(p)), 4, colour.filled())))?;
-            if let Some(eps) = e.recommended {
-                chart
-                    .draw_series(LineSeries::new([(eps, 0.0), (eps, top)], RGBColor(200, 0, 0).stroke_width(1)))?
-                    .label(format!("recommended ε = {eps}"))
-                    .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], RGBColor(200, 0, 0)));
-            }
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::LowerRight)
-                .background_style(WHITE.mix(0.85))
-                .border_style(BLACK.mix(0.3))
-                .label_font(("sans-serif", 12))
-                .draw()?;
-        }
+        let x = (lo, hi);
+        panel(&panels[0], e, x, 0.0..1.05, ("Same winner as the truth", "probability"), Some(0.95), |p| {
+            (p.same_winner, RGBColor(0, 114, 178))
+        })?;
+        panel(&panels[1], e, x, 0.0..1.05, ("Coverage of noised 95% CIs", "share of intervals"), Some(0.95), |p| {
+            (p.coverage, RGBColor(0, 158, 115))
+        })?;
+        // Error spans orders of magnitude: noise at small ε, the bounds' bias at large ε.
+        let (elo, ehi) =
+            e.points.iter().fold((f64::MAX, 0.0f64), |(a, b), p| (a.min(p.heat_error), b.max(p.heat_error)));
+        let heat_range = (elo.max(1e-3) * 0.7..ehi.max(1e-2) * 1.4).log_scale();
+        panel(&panels[2], e, x, heat_range, ("Heatmap error", "Σ|noised − exact| ÷ Σ exact (log)"), None, |p| {
+            (p.heat_error, RGBColor(213, 94, 0))
+        })?;
         Ok(())
     }
+}
+
+/// One curve over ε with an optional reference level and the recommended ε.
+fn panel<DB: DrawingBackend, Y>(
+    area: &DrawingArea<DB, Shift>,
+    e: &Evaluation,
+    (lo, hi): (f64, f64),
+    y: Y,
+    (title, y_desc): (&str, &str),
+    reference: Option<f64>,
+    f: impl Fn(&Point) -> (f64, RGBColor),
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+    Y: plotters::coord::ranged1d::AsRangedCoord<Value = f64>,
+    Y::CoordDescType: plotters::coord::ranged1d::ValueFormatter<f64>,
+{
+    let mut chart = ChartBuilder::on(area)
+        .caption(title, ("sans-serif", 16))
+        .margin(12)
+        .x_label_area_size(40)
+        .y_label_area_size(55)
+        .build_cartesian_2d((lo..hi).log_scale(), y)?;
+    let (ylo, yhi) = {
+        let r = chart.y_range();
+        (r.start, r.end)
+    };
+    chart
+        .configure_mesh()
+        .x_desc("ε (log scale)")
+        .y_desc(y_desc)
+        .label_style(("sans-serif", 12))
+        .x_label_formatter(&|v| format!("{v}"))
+        .draw()?;
+    let grey = RGBColor(120, 120, 120);
+    if let Some(r) = reference {
+        chart
+            .draw_series(LineSeries::new([(lo, r), (hi, r)], grey.stroke_width(1)))?
+            .label(format!("{:.0}%", r * 100.0))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], grey));
+    }
+    let colour = e.points.first().map_or(BLACK, |p| f(p).1);
+    chart.draw_series(LineSeries::new(e.points.iter().map(|p| (p.epsilon, f(p).0)), colour.stroke_width(2)))?;
+    chart.draw_series(e.points.iter().map(|p| Circle::new((p.epsilon, f(p).0), 4, colour.filled())))?;
+    if let Some(eps) = e.recommended {
+        let red = RGBColor(200, 0, 0);
+        chart
+            .draw_series(LineSeries::new([(eps, ylo), (eps, yhi)], red.stroke_width(1)))?
+            .label(format!("recommended ε = {eps}"))
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], red));
+    }
+    chart
+        .configure_series_labels()
+        // Rising curves leave the lower right free, falling ones the upper right.
+        .position(if reference.is_some() { SeriesLabelPosition::LowerRight } else { SeriesLabelPosition::UpperRight })
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK.mix(0.3))
+        .label_font(("sans-serif", 12))
+        .draw()?;
+    Ok(())
 }
