@@ -329,6 +329,9 @@ def apply_edits(scn, edits):
             s["planogram"] = [p for p in s["planogram"] if p["product"] != e["product"]]
             s["planogram"].append({k: e[k] for k in ("product", "fixture", "face", "level")}
                                   | {"facings": e.get("facings", 1)})
+        elif op == "add_placement":
+            s["planogram"].append({k: e[k] for k in ("product", "fixture", "face", "level")}
+                                  | {"facings": e.get("facings", 1)})
         elif op == "swap_products":
             for p in s["planogram"]:
                 if p["product"] in (e["a"], e["b"]):
@@ -622,7 +625,8 @@ def write_scenario(scn, layout, header, catalogue_note, sections):
     d.blank()
     d.comment(sections["population"])
     pop = scn["population"]
-    d.table("population", {k: pop[k] for k in ("daily_visitors", "hours", "hourly_profile")},
+    d.table("population", {k: pop[k] for k in ("daily_visitors", "hours", "circulation", "circulation_penalty_m",
+                                               "aisle_reluctance", "hourly_profile") if k in pop},
             array=False, comments=sections["population_fields"])
     for s in pop["segments"]:
         d.blank()
@@ -1447,19 +1451,19 @@ def grocery():
     segments = [
         {"_note": "Popping in for a few things on the way home or at lunchtime.",
          "id": "quick", "share": 0.45, "list_mean": 3.0, "speed_mean": 1.3, "speed_sd": 0.15,
-         "impulse": 0.25, "patience_s": 240.0, "browsing": 0.05, "put_back": 0.03,
+         "impulse": 0.55, "patience_s": 240.0, "browsing": 0.05, "put_back": 0.03,
          "dwell_median_s": 3.5},
         {"_note": "In no hurry: walks more of the store and looks at more shelves.",
          "id": "browser", "share": 0.23, "list_mean": 6.0, "speed_mean": 0.9, "speed_sd": 0.15,
-         "impulse": 0.5, "patience_s": 600.0, "browsing": 0.6, "put_back": 0.08,
+         "impulse": 1.0, "patience_s": 600.0, "browsing": 0.6, "put_back": 0.08,
          "dwell_median_s": 9.0},
         {"_note": "A parent, often with children in tow: a mid-sized basket.",
          "id": "family", "share": 0.2, "list_mean": 14.0, "speed_mean": 1.0, "speed_sd": 0.2,
-         "impulse": 0.35, "patience_s": 600.0, "browsing": 0.2, "put_back": 0.06,
+         "impulse": 0.77, "patience_s": 600.0, "browsing": 0.2, "put_back": 0.06,
          "dwell_median_s": 6.0, "group_mean": 2.2},
         {"_note": "The big weekly shop with a full trolley and a long list.",
          "id": "weekly", "share": 0.12, "list_mean": 25.0, "speed_mean": 1.1, "speed_sd": 0.15,
-         "impulse": 0.15, "patience_s": 900.0, "browsing": 0.1, "put_back": 0.02,
+         "impulse": 0.33, "patience_s": 900.0, "browsing": 0.1, "put_back": 0.02,
          "dwell_median_s": 5.0},
     ]
 
@@ -1479,6 +1483,9 @@ def grocery():
         "population": {
             "daily_visitors": 2500.0,
             "hours": [8.0, 21.0],
+            "circulation": "counter_clockwise",
+            "circulation_penalty_m": 8.0,
+            "aisle_reluctance": 0.5,
             #                 8    9   10   11   12    13   14   15   16    17    18   19   20
             "hourly_profile": [0.45, 0.65, 0.85, 1.0, 1.3, 1.2, 0.9, 0.9, 1.1, 1.4, 1.35, 1.0, 0.6],
             "segments": segments,
@@ -1497,9 +1504,10 @@ def grocery_variants(scn, L, products):
                "height": 1.3, "levels": ["waist", "eye"], "faces": ["left", "right"]}
     sweets = sorted(pick(products, "confectionery", tag="impulse"), key=lambda p: -p["appeal"])[:6]
     candy = [{"op": "add_fixture", "fixture": display}]
-    candy.append("the six most tempting impulse lines, three on each side of the display")
+    candy.append("the six most tempting impulse lines, three on each side of the display, "
+                 "as a second place: they stay on their shelves too")
     for i, p in enumerate(sweets):
-        candy.append({"op": "move_product", "product": p["id"], "fixture": "D-CHECKOUT",
+        candy.append({"op": "add_placement", "product": p["id"], "fixture": "D-CHECKOUT",
                       "face": "left" if i % 2 == 0 else "right",
                       "level": "eye" if i < 4 else "waist", "facings": 2})
 
@@ -1593,6 +1601,9 @@ GROCERY_SECTIONS = {
     "population": "Who comes: about 2500 visitors a day between 08:00 and 21:00. `hourly_profile` gives the relative arrivals in each opening hour (13 values, 08-09 first).",
     "population_fields": {"daily_visitors": "mean visitors per day",
                           "hours": "open, close (hours since midnight)",
+                          "circulation": "most shoppers go round anticlockwise (Larson, Bradlow & Fader 2005)",
+                          "circulation_penalty_m": "metres of extra walking rather than double back",
+                          "aisle_reluctance": "aisles feel 50% longer than the perimeter racetrack",
                           "hourly_profile": "08 .. 20 h: lunch and after-work peaks"},
     "run": "Simulation settings.",
     "run_fields": {"tick_s": "simulated seconds per step", "trace_interval_s": "position samples",

@@ -46,6 +46,9 @@ enum Command {
         /// Random seed; the same seed gives the same log, byte for byte.
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Check the day against stylised facts of shopping (exit 1 if one fails).
+        #[arg(long)]
+        validate_behaviour: bool,
         #[command(flatten)]
         dataset: DatasetArgs,
     },
@@ -217,7 +220,10 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Bench { file, variant, repeats } => bench(&file, &variant, repeats.max(1)),
         Command::Validate { files } => validate(&files),
-        Command::Run { file, variant, seed, dataset } => run(file, &variant, seed, &dataset),
+        Command::Run { file, variant, seed, validate_behaviour, dataset } => {
+            let check = if validate_behaviour { BehaviourCheck::Facts } else { BehaviourCheck::Skip };
+            run(file, &variant, seed, check, &dataset)
+        }
         Command::Report { dir } => report(&dir),
         Command::Publish {
             dir,
@@ -334,7 +340,14 @@ enum ReportAfterRun {
     Skip,
 }
 
-fn run(path: PathBuf, variant: &str, seed: u64, args: &DatasetArgs) -> Result<(), Failure> {
+/// Whether `aisle run` checks the day against stylised facts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum BehaviourCheck {
+    Facts,
+    Skip,
+}
+
+fn run(path: PathBuf, variant: &str, seed: u64, check: BehaviourCheck, args: &DatasetArgs) -> Result<(), Failure> {
     let started = Instant::now();
     let file = ScenarioFile::read(&path)?;
     let prepared = aisle::prepare(&file, variant)?;
@@ -386,6 +399,20 @@ fn run(path: PathBuf, variant: &str, seed: u64, args: &DatasetArgs) -> Result<()
         println!("  report        {}", index.display());
     }
     println!("  wall time     {:.2} s", started.elapsed().as_secs_f64());
+    if check == BehaviourCheck::Facts {
+        let (_, events) =
+            aisle::events::parquet::read_log(&outcome.log.path).map_err(|e| Failure::Failed(e.to_string()))?;
+        let facts = aisle::metrics::facts::stylised_facts(&prepared, &events);
+        println!("\nstylised facts (replayed from the log):");
+        for f in &facts {
+            println!("  {} {:<50} {:.3}  target {}", if f.holds { "ok  " } else { "FAIL" }, f.name, f.value, f.target);
+            println!("       source: {}", f.source);
+        }
+        let failed: Vec<&str> = facts.iter().filter(|f| !f.holds).map(|f| f.name).collect();
+        if !failed.is_empty() {
+            return Err(Failure::Failed(format!("behaviour does not match: {}", failed.join(", "))));
+        }
+    }
     Ok(())
 }
 
@@ -502,7 +529,7 @@ fn publish(dir: &Path, r: PublishRequest) -> Result<(), Failure> {
                 e.metric,
                 e.truth.iter().map(|(v, x)| format!("{v} {x:.4}")).collect::<Vec<_>>().join(", ")
             );
-            println!("true winner: {}\n", e.true_winner);
+            println!("true winner: {}\n", e.true_winners.join(" = "));
             print!("{}", e.table());
             match e.recommended {
                 Some(eps) => println!(

@@ -61,3 +61,72 @@ fn a_display_hidden_behind_a_tall_fixture_is_seen_less() {
     let (hidden_views, _) = views_and_picks(vec![screen(1.8)], "iced-tea", 30);
     assert!(hidden_views < open_views, "views: hidden {hidden_views}, in the open {open_views}");
 }
+
+/// Mean seconds from `enter` to `exit` over `seeds` days of `variant`.
+fn mean_time_in_store(file: &ScenarioFile, variant: &str, seeds: u64) -> f64 {
+    let p = aisle::prepare(file, variant).unwrap_or_else(|e| panic!("{e}"));
+    let (mut total_ms, mut shoppers) = (0u64, 0u64);
+    for seed in 1..=seeds {
+        let mut entered = std::collections::HashMap::new();
+        for e in common::simulate(&p, seed) {
+            match e.action {
+                Action::Enter => {
+                    entered.insert(e.shopper, e.t_ms);
+                }
+                Action::Exit => {
+                    total_ms += e.t_ms - entered[&e.shopper];
+                    shoppers += 1;
+                }
+                _ => {}
+            }
+        }
+    }
+    total_ms as f64 / 1000.0 / shoppers as f64
+}
+
+#[test]
+fn widening_a_congested_passage_lowers_time_in_store() {
+    // Walking speed falls with density (Weidmann), so a busy 1 m passage
+    // slows everyone and a 2.5 m one does not.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/corridor.toml");
+    let file = ScenarioFile::read(&path).unwrap();
+    let narrow = mean_time_in_store(&file, "baseline", 6);
+    let wide = mean_time_in_store(&file, "wide-passage", 6);
+    assert!(wide < narrow * 0.97, "time in store: 1 m passage {narrow:.1} s, 2.5 m passage {wide:.1} s");
+}
+
+fn grocery_with(replace: Option<(&str, &str)>) -> aisle::Prepared {
+    let path = common::scenario_path("grocery");
+    let mut source = std::fs::read_to_string(&path).unwrap();
+    if let Some((from, to)) = replace {
+        assert!(source.contains(from));
+        source = source.replace(from, to);
+    }
+    aisle::prepare(&ScenarioFile::parse(&path, source).unwrap(), "baseline").unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn the_grocery_reproduces_the_stylised_facts_of_shopping() {
+    let p = grocery_with(None);
+    for f in aisle::metrics::facts::stylised_facts(&p, &common::simulate(&p, 1)) {
+        assert!(f.holds, "{}: {:.3}, target {}", f.name, f.value, f.target);
+    }
+}
+
+#[test]
+fn the_configured_circulation_turns_shoppers_that_way() {
+    // The grocery's doors favour anticlockwise trips (in at the front
+    // right, out at the front left); the habit moves the share either way.
+    let anticlockwise_share = |setting: &str| {
+        let p = grocery_with(Some(("circulation = \"counter_clockwise\"", &format!("circulation = \"{setting}\""))));
+        let facts = aisle::metrics::facts::stylised_facts(&p, &common::simulate(&p, 2));
+        let share = facts.iter().find(|f| f.name.starts_with("shoppers circulating")).unwrap().value;
+        if setting == "clockwise" { 1.0 - share } else { share }
+    };
+    let (cw, none, ccw) =
+        (anticlockwise_share("clockwise"), anticlockwise_share("none"), anticlockwise_share("counter_clockwise"));
+    assert!(
+        cw < none && none < ccw,
+        "anticlockwise share: clockwise habit {cw:.3}, none {none:.3}, anticlockwise {ccw:.3}"
+    );
+}

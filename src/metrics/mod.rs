@@ -2,6 +2,7 @@
 //! code consumes the live stream of a run and a log read back from Parquet.
 
 pub mod day;
+pub mod facts;
 
 use crate::events::SimEvent;
 pub use day::{DayMetrics, DayProjection, Layout, Metric};

@@ -53,7 +53,9 @@ pub struct Point {
 #[derive(Debug, Clone)]
 pub struct Evaluation {
     pub metric: String,
-    pub true_winner: String,
+    /// The variants with the highest exact `metric` (several when tied, as
+    /// an unedited copy of the baseline is).
+    pub true_winners: Vec<String>,
     /// Exact mean of `metric` per variant.
     pub truth: Vec<(String, f64)>,
     pub points: Vec<Point>,
@@ -74,7 +76,9 @@ pub fn evaluate(g: &Gathered, plan: &EvaluatePlan, progress: impl Fn() + Sync) -
         .collect();
     let winner =
         |values: &[f64]| -> usize { values.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map_or(0, |(i, _)| i) };
-    let true_winner = winner(&truth.iter().map(|t| t.1).collect::<Vec<_>>());
+    let best = truth.iter().map(|t| t.1).fold(f64::MIN, f64::max);
+    // Picking any of the tied best is the right decision.
+    let is_best: Vec<bool> = truth.iter().map(|t| t.1 >= best - 1e-12 * best.abs()).collect();
     // Exact paired differences with the baseline, per variant and metric.
     let exact_difference = |variant: usize, metric: &str| -> f64 {
         let base = &g.variants[0].runs;
@@ -114,7 +118,7 @@ pub fn evaluate(g: &Gathered, plan: &EvaluatePlan, progress: impl Fn() + Sync) -
                         t.metrics(&v.layout).iter().find(|m| m.name == plan.metric).map_or(0.0, |m| m.value)
                     })
                     .collect();
-                same += (winner(&values) == true_winner) as usize;
+                same += is_best[winner(&values)] as usize;
                 for row in comparison(g, &n) {
                     let Some(vi) = g.variants.iter().position(|v| v.variant == row.variant) else { continue };
                     let exact = exact_difference(vi, &row.metric);
@@ -140,7 +144,8 @@ pub fn evaluate(g: &Gathered, plan: &EvaluatePlan, progress: impl Fn() + Sync) -
         })
         .collect();
     let recommended = points.iter().find(|p| p.same_winner >= plan.target).map(|p| p.epsilon);
-    Evaluation { metric: plan.metric.clone(), true_winner: truth[true_winner].0.clone(), truth, points, recommended }
+    let true_winners = truth.iter().zip(&is_best).filter(|(_, b)| **b).map(|(t, _)| t.0.clone()).collect();
+    Evaluation { metric: plan.metric.clone(), true_winners, truth, points, recommended }
 }
 
 impl Evaluation {

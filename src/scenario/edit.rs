@@ -23,6 +23,7 @@ impl RawEdit {
             RawEdit::RemoveFixture { .. } => "remove_fixture",
             RawEdit::AddFixture { .. } => "add_fixture",
             RawEdit::MoveProduct { .. } => "move_product",
+            RawEdit::AddPlacement { .. } => "add_placement",
             RawEdit::SwapProducts { .. } => "swap_products",
             RawEdit::OpenLane { .. } => "open_lane",
             RawEdit::CloseLane { .. } => "close_lane",
@@ -60,10 +61,13 @@ fn apply_one(s: &mut RawScenario, edit: &RawEdit) -> Result<(), String> {
             }
             s.fixtures.push(f.clone());
         }
-        RawEdit::MoveProduct { product: id, fixture: to, face, level, facings } => {
+        RawEdit::MoveProduct { product: id, fixture: to, face, level, facings }
+        | RawEdit::AddPlacement { product: id, fixture: to, face, level, facings } => {
             product(s, id)?;
             fixture(s, to)?;
-            s.planogram.retain(|p| &p.product != id);
+            if let RawEdit::MoveProduct { .. } = edit {
+                s.planogram.retain(|p| &p.product != id);
+            }
             s.planogram.push(RawPlacement {
                 product: id.clone(),
                 fixture: to.clone(),

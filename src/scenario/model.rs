@@ -2,7 +2,9 @@
 //! Everything downstream (store, sim, events) reads only these types.
 
 use crate::geom::{Point, Rect};
-pub use crate::scenario::raw::{ConnectorKind, Face, FixtureKind, LaneKind, ShelfLevel};
+pub use crate::scenario::raw::{
+    Circulation, ConnectorKind, Face, FixtureKind, LaneKind, ServiceDistribution, ShelfLevel,
+};
 
 /// Width of one product facing on a shelf, metres.
 pub const FACING_WIDTH_M: f64 = 0.25;
@@ -197,6 +199,7 @@ pub struct ServiceModel {
     pub base_s: f64,
     pub per_item_s: f64,
     pub cv: f64,
+    pub distribution: ServiceDistribution,
 }
 
 impl ServiceModel {
@@ -247,6 +250,9 @@ pub struct Population {
     /// Relative arrival intensity for each opening hour (normalised to sum 1).
     pub hourly_profile: Vec<f64>,
     pub segments: Vec<Segment>,
+    pub circulation: Circulation,
+    pub circulation_penalty_m: f64,
+    pub aisle_reluctance: f64,
 }
 
 #[derive(Debug, Clone)]

@@ -248,6 +248,18 @@ pub struct RawService {
     /// Coefficient of variation of the service time (log-normal).
     #[serde(default = "default_service_cv")]
     pub cv: f64,
+    /// `lognormal` (with `cv`) or `exponential` (cv 1, memoryless: the
+    /// textbook M/M/c queue).
+    #[serde(default)]
+    pub distribution: ServiceDistribution,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ServiceDistribution {
+    #[default]
+    Lognormal,
+    Exponential,
 }
 
 fn default_service_cv() -> f64 {
@@ -313,6 +325,43 @@ pub struct RawPopulation {
     /// Relative arrival intensity for each opening hour.
     pub hourly_profile: Vec<f64>,
     pub segments: Vec<RawSegment>,
+    /// The habitual direction of travel around the store.
+    #[serde(default)]
+    pub circulation: Circulation,
+    /// Metres of walking a shopper would rather add than double back
+    /// against `circulation` for the next item.
+    #[serde(default = "default_circulation_penalty_m")]
+    pub circulation_penalty_m: f64,
+    /// How much more effort walking off the perimeter feels (0: none, 0.5:
+    /// half as much again), so routes keep to the racetrack and dip into
+    /// aisles briefly.
+    #[serde(default)]
+    pub aisle_reluctance: f64,
+}
+
+fn default_circulation_penalty_m() -> f64 {
+    8.0
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Circulation {
+    /// Nearest item next, whatever the direction.
+    #[default]
+    None,
+    CounterClockwise,
+    Clockwise,
+}
+
+impl Circulation {
+    /// +1 counter-clockwise, −1 clockwise, 0 none (as seen on the plan, y up).
+    pub fn sign(self) -> f64 {
+        match self {
+            Circulation::None => 0.0,
+            Circulation::CounterClockwise => 1.0,
+            Circulation::Clockwise => -1.0,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -420,6 +469,15 @@ pub enum RawEdit {
         fixture: RawFixture,
     },
     MoveProduct {
+        product: String,
+        fixture: String,
+        face: Face,
+        level: ShelfLevel,
+        #[serde(default = "default_facings")]
+        facings: u16,
+    },
+    /// Stocks a product in one more place, keeping its others.
+    AddPlacement {
         product: String,
         fixture: String,
         face: Face,

@@ -278,7 +278,12 @@ impl Validator<'_> {
                 service_point: c.at.into(),
                 queue_dir,
                 queue_places: c.queue_places.max(1),
-                service: ServiceModel { base_s: s.base_s, per_item_s: s.per_item_s, cv: s.cv },
+                service: ServiceModel {
+                    base_s: s.base_s,
+                    per_item_s: s.per_item_s,
+                    cv: s.cv,
+                    distribution: s.distribution,
+                },
                 hours_ms: (hours_to_ms(hours[0]), hours_to_ms(hours[1])),
                 open: c.open,
             });
@@ -461,6 +466,15 @@ impl Validator<'_> {
         self.check(hours_ok, None, || {
             format!("population.hours [{open}, {close}] must be opening and closing hours within one day")
         });
+        self.check((0.0..=100.0).contains(&p.circulation_penalty_m), None, || {
+            format!(
+                "population.circulation_penalty_m must be between 0 and 100 metres, got {}",
+                p.circulation_penalty_m
+            )
+        });
+        self.check((0.0..=2.0).contains(&p.aisle_reluctance), None, || {
+            format!("population.aisle_reluctance must be between 0 and 2, got {}", p.aisle_reluctance)
+        });
         let expected = if hours_ok { (close - open).ceil() as usize } else { p.hourly_profile.len() };
         self.check(p.hourly_profile.len() == expected, None, || {
             format!(
@@ -527,6 +541,9 @@ impl Validator<'_> {
             close_ms: hours_to_ms(close.max(open.max(0.0))),
             hourly_profile: p.hourly_profile.iter().map(|w| w / total).collect(),
             segments,
+            circulation: p.circulation,
+            circulation_penalty_m: p.circulation_penalty_m,
+            aisle_reluctance: p.aisle_reluctance,
         }
     }
 

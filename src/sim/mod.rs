@@ -7,6 +7,7 @@
 //! before they get their `seq`, so the log's order does not depend on the
 //! order in which the ECS visits entities.
 
+pub mod crowd;
 pub mod perception;
 pub mod rng;
 
@@ -22,7 +23,7 @@ use rand_distr::{Distribution, Exp, LogNormal, Normal, Poisson};
 use crate::events::{Action, SimEvent};
 use crate::geom::Point;
 use crate::nav::{FlowField, FlowFieldCache, Step, UNREACHABLE, next_step};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, ServiceDistribution, ServiceModel};
 use crate::store::{CellId, Stand, Store};
 use rng::{Purpose, Streams};
 
@@ -91,7 +92,32 @@ struct LaneState {
     serving: Option<(Entity, u64)>,
     /// Expected seconds of work for the one being served.
     serving_s: f64,
+    /// Shoppers walking to this lane and their expected seconds of work:
+    /// others see them coming and count them.
+    heading: u32,
+    heading_s: f64,
 }
+
+impl LaneState {
+    /// Shoppers a newcomer sees at the lane: served, queued and on their way.
+    fn length(&self) -> usize {
+        self.queue.len() + self.serving.is_some() as usize + self.heading as usize
+    }
+
+    fn head_here(&mut self, work_s: f64) {
+        self.heading += 1;
+        self.heading_s += work_s;
+    }
+
+    fn arrive_here(&mut self, work_s: f64) {
+        self.heading -= 1;
+        self.heading_s = (self.heading_s - work_s).max(0.0);
+    }
+}
+
+/// Shoppers per block this tick, for density-dependent walking speed.
+#[derive(Resource)]
+struct Crowd(crowd::Crowding);
 
 #[derive(Resource, Default)]
 struct Census {
@@ -142,11 +168,29 @@ struct Ride {
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Activity {
     Deciding,
-    ToShelf { product: u32, planned: bool },
-    AtShelf { product: u32, until_ms: u64, planned: bool },
-    ToLane { lane: u16 },
-    Queued { lane: u16, since_ms: u64 },
-    Served { lane: u16 },
+    ToShelf {
+        product: u32,
+        planned: bool,
+    },
+    AtShelf {
+        product: u32,
+        until_ms: u64,
+        planned: bool,
+    },
+    /// Walking to a lane's queue with this much expected work; `joined_ms`
+    /// is set when switching from another lane's queue (the wait goes on).
+    ToLane {
+        lane: u16,
+        work_s: f64,
+        joined_ms: Option<u64>,
+    },
+    Queued {
+        lane: u16,
+        since_ms: u64,
+    },
+    Served {
+        lane: u16,
+    },
     ToExit,
     Gone,
 }
@@ -211,6 +255,7 @@ impl Simulation {
         let end_ms = close_ms + scenario.run.drain_ms;
         let mut world = World::new();
         world.insert_resource(Nav(FlowFieldCache::new(scenario.run.memory_limit_bytes)));
+        world.insert_resource(Crowd(crowd::Crowding::new(&store)));
         world.insert_resource(Lanes((0..scenario.lanes.len()).map(|_| LaneState::default()).collect()));
         let sight = perception::Sight::new(&scenario, &store);
         world.insert_resource(World0 {
@@ -266,7 +311,10 @@ impl Simulation {
                 continue;
             }
             let mut out = Outbox::default();
-            if let Activity::Queued { lane, .. } | Activity::Served { lane } = s.activity {
+            if let Activity::Queued { lane, .. }
+            | Activity::Served { lane }
+            | Activity::ToLane { lane, joined_ms: Some(_), .. } = s.activity
+            {
                 let (qty, amount_cents) = s.basket_total();
                 out.emit(t, &s, Action::Abandon { lane, qty, amount_cents });
             }
@@ -455,7 +503,7 @@ fn decide(
     w: Res<World0>,
     clock: Res<Clock>,
     mut nav: ResMut<Nav>,
-    lanes: Res<Lanes>,
+    mut lanes: ResMut<Lanes>,
     mut shoppers: Query<&mut Shopper>,
 ) {
     let store = &w.store;
@@ -466,12 +514,17 @@ fn decide(
         // Nearest-next on walking distance: the closest placement of any
         // product still wanted, planned (on the list) or picked up on impulse.
         let mut best: Option<(u32, bool, usize, Stand, FlowField)> = None;
+        let turn = Circulating::new(&w.scenario, store, s.pos);
         for (planned, wanted) in [(true, &s.list), (false, &s.impulse)] {
             for (li, &product) in wanted.iter().enumerate() {
                 for &stand in &store.stands[product as usize] {
                     let field = nav.0.get(store, stand.cell);
                     let d = field[s.cell as usize];
-                    if d != UNREACHABLE && best.as_ref().is_none_or(|b| d < b.0) {
+                    if d == UNREACHABLE {
+                        continue;
+                    }
+                    let d = d.saturating_add(turn.penalty(stand.point));
+                    if best.as_ref().is_none_or(|b| d < b.0) {
                         best = Some((d, planned, li, stand, field));
                     }
                 }
@@ -487,13 +540,64 @@ fn decide(
             head_for_exit(&w, &mut nav.0, &mut s);
         } else {
             let lane = choose_lane(&w, &mut nav.0, &lanes, &s, clock.t_ms);
-            let tail = w.lane_tails[lane];
-            let l = &w.scenario.lanes[lane];
-            s.route =
-                Some(Route { field: nav.0.get(store, tail), goal: tail, point: l.place(l.queue_places as usize - 1) });
-            s.activity = Activity::ToLane { lane: lane as u16 };
+            head_for_lane(&w, &mut nav.0, &mut lanes, &mut s, lane, None);
         }
     }
+}
+
+/// The habit of going round the store one way (the "racetrack"): an item
+/// behind the shopper in that direction, as seen from the store's centre,
+/// costs extra walking distance when choosing what to fetch next.
+struct Circulating {
+    sign: f64,
+    centre: Point,
+    /// Angle of the shopper about the centre.
+    at: f64,
+    /// The penalty in flow-field units (tenths of a cell).
+    penalty: u32,
+}
+
+impl Circulating {
+    fn new(sc: &Scenario, store: &Store, pos: Point) -> Circulating {
+        let centre = Point::new(sc.store.width / 2.0, sc.store.depth / 2.0);
+        Circulating {
+            sign: sc.population.circulation.sign(),
+            centre,
+            at: (pos.y - centre.y).atan2(pos.x - centre.x),
+            penalty: (sc.population.circulation_penalty_m / store.cell * 10.0) as u32,
+        }
+    }
+
+    fn penalty(&self, target: Point) -> u32 {
+        if self.sign == 0.0 {
+            return 0;
+        }
+        let turn = (target.y - self.centre.y).atan2(target.x - self.centre.x) - self.at;
+        // Wrapped to (−π, π]: positive is counter-clockwise of the shopper.
+        let turn = (turn + std::f64::consts::PI).rem_euclid(std::f64::consts::TAU) - std::f64::consts::PI;
+        if turn * self.sign < 0.0 { self.penalty } else { 0 }
+    }
+}
+
+/// Sends `s` to the tail of `lane`'s queue, counted as coming.
+fn head_for_lane(
+    w: &World0,
+    nav: &mut FlowFieldCache,
+    lanes: &mut Lanes,
+    s: &mut Shopper,
+    lane: usize,
+    joined_ms: Option<u64>,
+) {
+    let l = &w.scenario.lanes[lane];
+    let state = &mut lanes.0[lane];
+    // The end of the line as it will be when this shopper gets there: one
+    // joins a queue at its end, not at the far end of the space for it.
+    let place = l.place(state.queue.len() + 1 + state.heading as usize);
+    let goal = w.store.cell_at(l.floor, place).unwrap_or(w.lane_tails[lane]);
+    let work_s = l.service.mean_s(s.basket.len() as u32);
+    state.head_here(work_s);
+    s.route = Some(Route { field: nav.get(&w.store, goal), goal, point: place });
+    s.activity = Activity::ToLane { lane: lane as u16, work_s, joined_ms };
 }
 
 fn head_for_exit(w: &World0, nav: &mut FlowFieldCache, s: &mut Shopper) {
@@ -513,9 +617,7 @@ fn head_for_exit(w: &World0, nav: &mut FlowFieldCache, s: &mut Shopper) {
 /// plus the work already queued at it.
 fn choose_lane(w: &World0, nav: &mut FlowFieldCache, lanes: &Lanes, s: &Shopper, t_ms: u64) -> usize {
     let sc = &w.scenario;
-    let close = sc.population.close_ms;
-    // After closing, the lanes open at closing time serve the last shoppers.
-    let clock = (sc.population.open_ms + t_ms).min(close.saturating_sub(1));
+    let clock = lane_clock(sc, t_ms);
     let open: Vec<usize> = (0..sc.lanes.len()).filter(|&i| sc.lanes[i].is_open_at(clock)).collect();
     let candidates = if open.is_empty() { (0..sc.lanes.len()).filter(|&i| sc.lanes[i].open).collect() } else { open };
     let candidates = if candidates.is_empty() { (0..sc.lanes.len()).collect::<Vec<_>>() } else { candidates };
@@ -525,7 +627,7 @@ fn choose_lane(w: &World0, nav: &mut FlowFieldCache, lanes: &Lanes, s: &Shopper,
         let state = &lanes.0[i];
         let queued: f64 = state.queue.iter().map(|(_, items)| lane.service.mean_s(*items)).sum();
         let walk_m = nav.get(&w.store, w.lane_tails[i])[s.cell as usize] as f64 / 10.0 * w.store.cell;
-        let wait = queued + state.serving_s + walk_m / s.speed;
+        let wait = queued + state.serving_s + state.heading_s + walk_m / s.speed;
         if wait < best.0 {
             best = (wait, i);
         }
@@ -599,12 +701,19 @@ fn walk(
     clock: Res<Clock>,
     mut lanes: ResMut<Lanes>,
     mut census: ResMut<Census>,
+    mut crowd: ResMut<Crowd>,
     mut out: ResMut<Outbox>,
     mut shoppers: Query<(Entity, &mut Shopper)>,
 ) {
     let store = &w.store;
     let dt = w.scenario.run.tick_ms as f64 / 1000.0;
     let t = clock.t_ms;
+    crowd.0.clear();
+    for (_, s) in shoppers.iter() {
+        if s.riding.is_none() && s.activity != Activity::Gone {
+            crowd.0.add(s.cell);
+        }
+    }
     for (entity, mut s) in &mut shoppers {
         if let Some(ride) = &s.riding {
             if t < ride.until_ms {
@@ -626,7 +735,7 @@ fn walk(
         if !matches!(s.activity, Activity::ToShelf { .. } | Activity::ToLane { .. } | Activity::ToExit) {
             continue;
         }
-        let budget = s.speed * dt;
+        let budget = s.speed * dt * crowd::weidmann_factor(crowd.0.density(s.cell));
         let moved = advance(store, &mut s, budget);
         update_zone(store, &mut out, t, &mut s);
         match moved {
@@ -650,11 +759,16 @@ fn walk(
                         }
                         s.activity = Activity::AtShelf { product, until_ms: t + (dwell * 1000.0) as u64, planned };
                     }
-                    Activity::ToLane { lane } => {
-                        out.emit(t, &s, Action::QueueJoin { lane });
+                    Activity::ToLane { lane, work_s, joined_ms } => {
+                        // A shopper switching lanes joined a queue already.
+                        if joined_ms.is_none() {
+                            out.emit(t, &s, Action::QueueJoin { lane });
+                        }
                         let items = s.basket.len() as u32;
-                        lanes.0[lane as usize].queue.push_back((entity, items));
-                        s.activity = Activity::Queued { lane, since_ms: t };
+                        let state = &mut lanes.0[lane as usize];
+                        state.arrive_here(work_s);
+                        state.queue.push_back((entity, items));
+                        s.activity = Activity::Queued { lane, since_ms: joined_ms.unwrap_or(t) };
                     }
                     Activity::ToExit => {
                         if s.zone.is_some() {
@@ -732,6 +846,9 @@ fn perceive(w: Res<World0>, clock: Res<Clock>, mut out: ResMut<Outbox>, mut shop
                 let price = w.scenario.products[product as usize].price_cents;
                 out.emit(t, &s, Action::Pick { product, qty: 1, amount_cents: price, planned: false });
                 s.basket.push((product, price));
+            } else if matches!(s.activity, Activity::ToLane { .. }) {
+                // On the way to pay, only what is within reach is taken.
+                continue;
             } else if !matches!(s.activity, Activity::AtShelf { .. }) {
                 // Detour: put back the current target and plan again.
                 if let Activity::ToShelf { product: p, planned } = s.activity {
@@ -829,7 +946,7 @@ fn checkout(
             if front_free && s.pos == lane.place(0) {
                 // Everything in the basket is scanned, including what was grabbed in the queue.
                 let mean = lane.service.mean_s(s.basket.len() as u32);
-                let secs = service_time(mean, lane.service.cv, &mut s.checkout_rng);
+                let secs = service_time(mean, &lane.service, &mut s.checkout_rng);
                 state.serving = Some((e, t + (secs * 1000.0) as u64));
                 state.serving_s = mean;
                 s.activity = Activity::Served { lane: li as u16 };
@@ -841,15 +958,46 @@ fn checkout(
             state.queue.pop_front();
         }
     }
+    // Jockeying: the last in a line moves to an open lane with at least two
+    // fewer shoppers (counting those on their way), as people do when the
+    // next line empties. With it, separate lines serve nearly as well as
+    // one shared line (the Erlang C queue).
+    let clock_ms = lane_clock(&w.scenario, t);
+    for i in 0..lanes.0.len() {
+        let Some(&(e, _)) = lanes.0[i].queue.back() else { continue };
+        let shortest = (0..lanes.0.len())
+            .filter(|&j| j != i && w.scenario.lanes[j].is_open_at(clock_ms))
+            .min_by_key(|&j| (lanes.0[j].length(), j));
+        let Some(j) = shortest else { continue };
+        if lanes.0[i].length() < lanes.0[j].length() + 2 {
+            continue;
+        }
+        lanes.0[i].queue.pop_back();
+        let mut s = shoppers.get_mut(e).expect("queued shopper exists");
+        let Activity::Queued { since_ms, .. } = s.activity else { unreachable!("queue holds queued shoppers") };
+        head_for_lane(&w, &mut nav.0, &mut lanes, &mut s, j, Some(since_ms));
+    }
 }
 
-/// Log-normal service time with the given mean and coefficient of variation.
-fn service_time(mean: f64, cv: f64, rng: &mut ChaCha8Rng) -> f64 {
-    if cv <= 0.0 || mean <= 0.0 {
-        return mean.max(0.0);
+/// The clock lanes keep: after closing, the lanes open at closing time
+/// serve the last shoppers.
+fn lane_clock(sc: &Scenario, t_ms: u64) -> u64 {
+    (sc.population.open_ms + t_ms).min(sc.population.close_ms.saturating_sub(1))
+}
+
+/// A service time with the given mean, drawn from the lane's distribution.
+fn service_time(mean: f64, model: &ServiceModel, rng: &mut ChaCha8Rng) -> f64 {
+    if mean <= 0.0 {
+        return 0.0;
     }
-    let sigma2 = (1.0 + cv * cv).ln();
-    LogNormal::new(mean.ln() - sigma2 / 2.0, sigma2.sqrt()).expect("finite parameters").sample(rng)
+    match model.distribution {
+        ServiceDistribution::Exponential => Exp::new(1.0 / mean).expect("positive rate").sample(rng),
+        ServiceDistribution::Lognormal if model.cv <= 0.0 => mean,
+        ServiceDistribution::Lognormal => {
+            let sigma2 = (1.0 + model.cv * model.cv).ln();
+            LogNormal::new(mean.ln() - sigma2 / 2.0, sigma2.sqrt()).expect("finite parameters").sample(rng)
+        }
+    }
 }
 
 fn trace(w: Res<World0>, clock: Res<Clock>, mut out: ResMut<Outbox>, shoppers: Query<&Shopper>) {

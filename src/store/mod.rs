@@ -34,6 +34,10 @@ pub struct Store {
     pub cell: f64,
     pub floors: usize,
     walkable: Vec<bool>,
+    /// Effort of walking through each cell, tenths (10: plain floor). Floor
+    /// off the perimeter costs more when shoppers are reluctant to enter
+    /// aisles (`population.aisle_reluctance`).
+    effort: Vec<u8>,
     /// Zone index per cell; `NO_ZONE` outside every zone.
     zone: Vec<u16>,
     pub connectors: Vec<ConnectorLink>,
@@ -46,6 +50,10 @@ pub struct Store {
 }
 
 pub const NO_ZONE: u16 = u16::MAX;
+
+/// The perimeter ("racetrack"): floor within this distance of the store's
+/// outline.
+pub const PERIMETER_BAND_M: f64 = 3.0;
 
 /// Where a shopper stands to take a product from one of its places.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -91,6 +99,7 @@ impl Store {
             cell: spec.cell,
             floors,
             walkable: vec![true; cells as usize],
+            effort: vec![10; cells as usize],
             zone: vec![NO_ZONE; cells as usize],
             connectors: Vec::new(),
             stands: Vec::new(),
@@ -215,6 +224,13 @@ impl Store {
             }
             store.stands.push(cells);
         }
+        let interior = (10.0 * (1.0 + s.population.aisle_reluctance)).round().clamp(10.0, 255.0) as u8;
+        for c in 0..store.cell_count() {
+            let (_, centre) = store.centre(c as CellId);
+            if !store.on_perimeter(centre) {
+                store.effort[c] = interior;
+            }
+        }
         if problems.is_empty() {
             store.check_reachability(s, &mut problems);
         }
@@ -297,6 +313,12 @@ impl Store {
     /// same floor; diagonal steps only where both side cells are walkable,
     /// so nobody cuts a fixture's corner. Costs: 10 straight, 14 diagonal.
     #[inline]
+    /// Whether a point lies in the perimeter band.
+    pub fn on_perimeter(&self, p: Point) -> bool {
+        let (w, d) = (self.nx as f64 * self.cell, self.ny as f64 * self.cell);
+        p.x.min(p.y).min(w - p.x).min(d - p.y) <= PERIMETER_BAND_M
+    }
+
     pub fn for_each_step(&self, c: CellId, mut f: impl FnMut(CellId, u32)) {
         let per_floor = (self.nx * self.ny) as CellId;
         let base = c - c % per_floor;
@@ -310,14 +332,18 @@ impl Store {
             let id = base + (y as usize * self.nx + x as usize) as CellId;
             self.walkable[id as usize].then_some(id)
         };
+        // A step costs its length times the mean effort of its two cells:
+        // symmetric, so fields can be computed from the target outwards.
+        let here = self.effort[c as usize] as u32;
+        let cost = |n: CellId, length: u32| length * (here + self.effort[n as usize] as u32) / 20;
         let (w, e, s, n) = (open(-1, 0), open(1, 0), open(0, -1), open(0, 1));
         for side in [w, e, s, n].into_iter().flatten() {
-            f(side, 10);
+            f(side, cost(side, 10));
         }
         for (a, b, dx, dy) in [(w, s, -1, -1), (e, s, 1, -1), (w, n, -1, 1), (e, n, 1, 1)] {
             if a.is_some() && b.is_some() {
                 if let Some(d) = open(dx, dy) {
-                    f(d, 14);
+                    f(d, cost(d, 14));
                 }
             }
         }

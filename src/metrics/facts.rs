@@ -1,0 +1,114 @@
+//! Stylised facts of supermarket shopping that a credible day reproduces,
+//! each computed from the event log and held against a target from field
+//! studies (`aisle run --validate-behaviour`).
+
+use crate::Prepared;
+use crate::events::{Action, SimEvent};
+use crate::store::PERIMETER_BAND_M;
+
+/// Shoppers who walk less than this are not counted for circulation: a
+/// dash in and out has no direction worth the name.
+const MIN_PATH_FOR_DIRECTION_M: f64 = 20.0;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fact {
+    pub name: &'static str,
+    pub value: f64,
+    /// What the value must satisfy, in words.
+    pub target: String,
+    pub holds: bool,
+    pub source: &'static str,
+}
+
+fn in_band(p: &Prepared, x: f64, y: f64) -> bool {
+    p.store.on_perimeter(crate::geom::Point::new(x, y))
+}
+
+/// The facts for one day's events.
+pub fn stylised_facts(p: &Prepared, events: &[SimEvent]) -> Vec<Fact> {
+    let (mut visitors, mut transactions, mut planned, mut unplanned) = (0u64, 0u64, 0u64, 0u64);
+    let (mut path_m, mut band_path_m) = (0.0, 0.0);
+    // Per shopper: last position and floor, path length, signed area swept about the centre.
+    let mut walks: std::collections::HashMap<u32, ((f64, f64, u8), f64, f64)> = Default::default();
+    let (cx, cy) = (p.scenario.store.width / 2.0, p.scenario.store.depth / 2.0);
+    let (mut counted, mut with_direction) = (0u64, 0u64);
+    let ccw = p.scenario.population.circulation.sign() >= 0.0;
+    for e in events {
+        let (x, y) = (e.x as f64, e.y as f64);
+        match e.action {
+            Action::Enter => visitors += 1,
+            Action::Checkout { .. } => transactions += 1,
+            Action::Pick { planned: true, .. } => planned += 1,
+            Action::Pick { planned: false, .. } => unplanned += 1,
+            _ => {}
+        }
+        let walk = walks.entry(e.shopper).or_insert(((x, y, e.floor), 0.0, 0.0));
+        let (px, py, pf) = walk.0;
+        if pf == e.floor {
+            let d = (x - px).hypot(y - py);
+            walk.1 += d;
+            path_m += d;
+            if in_band(p, (x + px) / 2.0, (y + py) / 2.0) {
+                band_path_m += d;
+            }
+            // Twice the signed area swept about the centre: positive counter-clockwise.
+            walk.2 += (px - cx) * (y - py) - (py - cy) * (x - px);
+        }
+        walk.0 = (x, y, e.floor);
+        if let Action::Exit = e.action {
+            let (_, length, area) = walks.remove(&e.shopper).expect("walk exists");
+            if length >= MIN_PATH_FOR_DIRECTION_M {
+                counted += 1;
+                with_direction += ((area > 0.0) == ccw) as u64;
+            }
+        }
+    }
+    let st = &p.store;
+    let (mut floor_m2, mut band_m2) = (0.0, 0.0);
+    for c in 0..st.cell_count() as u32 {
+        if st.is_walkable(c) {
+            let (_, centre) = st.centre(c);
+            floor_m2 += st.cell * st.cell;
+            if in_band(p, centre.x, centre.y) {
+                band_m2 += st.cell * st.cell;
+            }
+        }
+    }
+    let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+    let conversion = ratio(transactions as f64, visitors as f64);
+    let unplanned_share = ratio(unplanned as f64, (planned + unplanned) as f64);
+    let band_path = ratio(band_path_m, path_m);
+    let band_area = ratio(band_m2, floor_m2);
+    let direction = ratio(with_direction as f64, counted as f64);
+    let direction_name = if ccw { "counter-clockwise" } else { "clockwise" };
+    vec![
+        Fact {
+            name: "conversion rate",
+            value: conversion,
+            target: "≥ 0.85".into(),
+            holds: conversion >= 0.85,
+            source: "grocery trips are need-driven and nearly all end at a till; the target is the one set for aisle's grocery",
+        },
+        Fact {
+            name: "unplanned share of purchases",
+            value: unplanned_share,
+            target: "between 0.30 and 0.70".into(),
+            holds: (0.30..=0.70).contains(&unplanned_share),
+            source: "Kollat & Willett (1967, J. Marketing Research 4(1)) found 50.5% of supermarket purchases unplanned; later in-store decision studies report shares in the same band",
+        },
+        Fact {
+            name: "share of path on the perimeter",
+            value: band_path,
+            target: format!("> the perimeter's share of floor, {band_area:.3} ({PERIMETER_BAND_M} m band)"),
+            holds: band_path > band_area,
+            source: "Larson, Bradlow & Fader (2005, Int. J. Research in Marketing 22(4)): supermarket paths follow the outer 'racetrack' with short excursions into aisles",
+        },
+        Fact {
+            name: "shoppers circulating in the configured direction",
+            value: direction,
+            target: format!("> 0.5 ({direction_name}, shoppers walking ≥ {MIN_PATH_FOR_DIRECTION_M} m)"),
+            holds: direction > 0.5,
+            source: "Larson, Bradlow & Fader (2005) observed most trips travelling counter-clockwise; the direction is a scenario setting",
+        },
+    ]
+}
