@@ -127,6 +127,9 @@ enum Command {
         /// --evaluate: the figure whose winner must stay the same.
         #[arg(long, default_value = "revenue_per_visitor")]
         metric: String,
+        /// --evaluate: variants within this relative gap of the best count as winners too.
+        #[arg(long, default_value_t = 0.005)]
+        indifference: f64,
     },
     /// Measure the performance targets: a store-day, the Parquet writer and reader, flow-field memory.
     #[command(after_help = "Example:\n  aisle bench scenarios/grocery.toml --repeats 5")]
@@ -239,6 +242,7 @@ pub fn main() -> ExitCode {
             evaluate,
             trials,
             metric,
+            indifference,
         } => {
             let mechanism = match mechanism {
                 MechanismArg::Laplace => Mechanism::DiscreteLaplace,
@@ -246,7 +250,9 @@ pub fn main() -> ExitCode {
             };
             let noise = seed.map_or(NoiseSource::OsEntropy, NoiseSource::Seeded);
             let mode = match (evaluate, local) {
-                (true, _) => PublishMode::Evaluate { trials: trials.max(10), metric, seed: seed.unwrap_or(1) },
+                (true, _) => {
+                    PublishMode::Evaluate { trials: trials.max(10), metric, indifference, seed: seed.unwrap_or(1) }
+                }
                 (false, true) => PublishMode::Local { lattice, grain: grain.max(1) },
                 (false, false) => PublishMode::Central { budget },
             };
@@ -445,7 +451,7 @@ fn build_report(dir: &Path) -> Result<PathBuf, Failure> {
 enum PublishMode {
     Central { budget: Option<f64> },
     Local { lattice: f64, grain: u64 },
-    Evaluate { trials: usize, metric: String, seed: u64 },
+    Evaluate { trials: usize, metric: String, indifference: f64, seed: u64 },
 }
 
 struct PublishRequest {
@@ -488,7 +494,7 @@ fn publish(dir: &Path, r: PublishRequest) -> Result<(), Failure> {
         (1..).map(|k| format!("release-{k}")).find(|n| !dir.join("releases").join(n).exists()).expect("a free name")
     });
     match r.mode {
-        PublishMode::Evaluate { trials, metric, seed } => {
+        PublishMode::Evaluate { trials, metric, indifference, seed } => {
             let plan = evaluate::EvaluatePlan {
                 epsilons: evaluate::EPSILONS.to_vec(),
                 trials,
@@ -499,6 +505,7 @@ fn publish(dir: &Path, r: PublishRequest) -> Result<(), Failure> {
                 seed,
                 metric,
                 target: 0.95,
+                indifference,
             };
             bar.set_prefix("replaying logs");
             let g = release::gather(dir, &plan.bounds, progress)?;
@@ -529,12 +536,12 @@ fn publish(dir: &Path, r: PublishRequest) -> Result<(), Failure> {
                 e.metric,
                 e.truth.iter().map(|(v, x)| format!("{v} {x:.4}")).collect::<Vec<_>>().join(", ")
             );
-            println!("true winner: {}\n", e.true_winners.join(" = "));
+            println!("true winners (within {:.1}% of the best): {}\n", indifference * 100.0, e.true_winners.join(", "));
             print!("{}", e.table());
             match e.recommended {
-                Some(eps) => println!(
-                    "\nrecommended: ε = {eps}, the smallest tried that picks the true winner in ≥ 95% of draws"
-                ),
+                Some(eps) => {
+                    println!("\nrecommended: ε = {eps}, the smallest tried that picks a true winner in ≥ 95% of draws")
+                }
                 None => println!(
                     "\nno ε tried keeps the winner right in 95% of draws: the variants are too close to tell apart privately"
                 ),

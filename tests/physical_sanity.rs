@@ -86,7 +86,7 @@ fn grocery_day_keeps_physical_and_money_invariants() {
 
 #[test]
 fn every_shipped_scenario_and_variant_keeps_the_invariants() {
-    for name in ["tiny", "convenience"] {
+    for name in ["tiny", "convenience", "department"] {
         let file = aisle::scenario::ScenarioFile::read(&common::scenario_path(name)).unwrap();
         for variant in file.variant_ids() {
             check_day(name, &variant, 2);

@@ -488,8 +488,10 @@ impl DayMetrics {
             // Queue wait: queue_join → checkout or abandon (queueing plus service).
             ("queue_wait_mean", "s", ratio(self.queue_wait_s.iter().sum(), waits)),
             ("queue_wait_p90", "s", quantile(&self.queue_wait_s, 0.9)),
-            // Abandonment rate: abandons ÷ queue joins; lost revenue: baskets abandoned.
-            ("abandonment_rate", "ratio", ratio(self.abandons as f64, self.queue_joins as f64)),
+            // Abandonment rate: shoppers who reached the checkout with a basket and
+            // left without paying (balking at the line or reneging in it) ÷ all
+            // who reached it with a basket; lost revenue: baskets abandoned.
+            ("abandonment_rate", "ratio", ratio(self.abandons as f64, (self.transactions + self.abandons) as f64)),
             ("lost_revenue", "currency", self.lost_cents as f64 / 100.0 / days),
         ]
         .into_iter()

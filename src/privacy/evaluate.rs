@@ -34,6 +34,9 @@ pub struct EvaluatePlan {
     pub metric: String,
     /// Required probability of the same decision.
     pub target: f64,
+    /// Relative gap to the best under which a variant counts as a winner
+    /// too (an indifference zone: differences this small do not matter).
+    pub indifference: f64,
 }
 
 /// Default ε grid: from "strong" to "weak" privacy.
@@ -42,7 +45,7 @@ pub const EPSILONS: [f64; 10] = [0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Point {
     pub epsilon: f64,
-    /// Share of draws whose winner (highest `metric`) is the true winner.
+    /// Share of draws whose winner (highest `metric`) is a true winner.
     pub same_winner: f64,
     /// Share of noised 95% CIs (variant − baseline) covering the exact difference.
     pub coverage: f64,
@@ -53,9 +56,10 @@ pub struct Point {
 #[derive(Debug, Clone)]
 pub struct Evaluation {
     pub metric: String,
-    /// The variants with the highest exact `metric` (several when tied, as
-    /// an unedited copy of the baseline is).
+    /// The variants whose exact `metric` is within the indifference zone of
+    /// the best (an unedited copy of the baseline always ties with it).
     pub true_winners: Vec<String>,
+    pub indifference: f64,
     /// Exact mean of `metric` per variant.
     pub truth: Vec<(String, f64)>,
     pub points: Vec<Point>,
@@ -77,8 +81,9 @@ pub fn evaluate(g: &Gathered, plan: &EvaluatePlan, progress: impl Fn() + Sync) -
     let winner =
         |values: &[f64]| -> usize { values.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map_or(0, |(i, _)| i) };
     let best = truth.iter().map(|t| t.1).fold(f64::MIN, f64::max);
-    // Picking any of the tied best is the right decision.
-    let is_best: Vec<bool> = truth.iter().map(|t| t.1 >= best - 1e-12 * best.abs()).collect();
+    // Picking any variant within the indifference zone of the best is right.
+    let is_best: Vec<bool> =
+        truth.iter().map(|t| t.1 >= best - (plan.indifference.max(0.0) + 1e-12) * best.abs()).collect();
     // Exact paired differences with the baseline, per variant and metric.
     let exact_difference = |variant: usize, metric: &str| -> f64 {
         let base = &g.variants[0].runs;
@@ -145,7 +150,14 @@ pub fn evaluate(g: &Gathered, plan: &EvaluatePlan, progress: impl Fn() + Sync) -
         .collect();
     let recommended = points.iter().find(|p| p.same_winner >= plan.target).map(|p| p.epsilon);
     let true_winners = truth.iter().zip(&is_best).filter(|(_, b)| **b).map(|(t, _)| t.0.clone()).collect();
-    Evaluation { metric: plan.metric.clone(), true_winners, truth, points, recommended }
+    Evaluation {
+        metric: plan.metric.clone(),
+        true_winners,
+        indifference: plan.indifference,
+        truth,
+        points,
+        recommended,
+    }
 }
 
 impl Evaluation {
@@ -200,7 +212,8 @@ impl Figure for Curves<'_> {
         let root = root.titled(&self.title, ("sans-serif", 20))?;
         let panels = root.split_evenly((1, 3));
         let x = (lo, hi);
-        panel(&panels[0], e, x, 0.0..1.05, ("Same winner as the truth", "probability"), Some(0.95), |p| {
+        let winner_title = format!("A true winner picked (within {:.1}% of the best)", e.indifference * 100.0);
+        panel(&panels[0], e, x, 0.0..1.05, (winner_title.as_str(), "probability"), Some(0.95), |p| {
             (p.same_winner, RGBColor(0, 114, 178))
         })?;
         panel(&panels[1], e, x, 0.0..1.05, ("Coverage of noised 95% CIs", "share of intervals"), Some(0.95), |p| {

@@ -245,7 +245,8 @@ impl Calibration {
 
 /// Answers in natural units (counts, cents, ms), made consistent: nothing
 /// negative, no more payers, queuers or zone visitors than visitors, no more
-/// abandons than queuers. Post-processing: it spends no budget.
+/// abandons than visitors who did not pay. Post-processing: it spends no
+/// budget.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Totals {
     pub runs: u32,
@@ -286,7 +287,7 @@ impl Totals {
             time_ms: one(Query::TimeInStore),
             queue_joins,
             wait_ms: one(Query::QueueWait),
-            abandons: one(Query::Abandons).min(queue_joins),
+            abandons: one(Query::Abandons).min(visitors - one(Query::Transactions).min(visitors)),
             zone_visitors: sum(Query::ZoneVisitors).into_iter().map(|z| z.min(visitors)).collect(),
             zone_ms: sum(Query::ZoneDwell),
             heat_ms: sum(Query::Heat),
@@ -308,7 +309,7 @@ impl Totals {
             ("basket_items", "items", ratio(self.items, self.transactions)),
             ("time_in_store_mean", "s", ratio(self.time_ms / 1000.0, self.visitors)),
             ("queue_wait_mean", "s", ratio(self.wait_ms / 1000.0, self.queue_joins)),
-            ("abandonment_rate", "ratio", ratio(self.abandons, self.queue_joins)),
+            ("abandonment_rate", "ratio", ratio(self.abandons, self.transactions + self.abandons)),
         ]
         .into_iter()
         .map(|(name, unit, value)| Metric { name: name.to_owned(), unit, value })

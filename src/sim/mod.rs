@@ -699,6 +699,7 @@ fn walk(
     mut commands: Commands,
     w: Res<World0>,
     clock: Res<Clock>,
+    mut nav: ResMut<Nav>,
     mut lanes: ResMut<Lanes>,
     mut census: ResMut<Census>,
     mut crowd: ResMut<Crowd>,
@@ -760,13 +761,25 @@ fn walk(
                         s.activity = Activity::AtShelf { product, until_ms: t + (dwell * 1000.0) as u64, planned };
                     }
                     Activity::ToLane { lane, work_s, joined_ms } => {
+                        let state = &mut lanes.0[lane as usize];
+                        state.arrive_here(work_s);
+                        // Balking: a line that looks longer than the shopper's
+                        // patience is not joined; the basket is left behind.
+                        let l = &w.scenario.lanes[lane as usize];
+                        let ahead_s = state.serving_s
+                            + state.queue.iter().map(|(_, items)| l.service.mean_s(*items)).sum::<f64>();
+                        if joined_ms.is_none() && ahead_s * 1000.0 > s.patience_ms as f64 {
+                            let (qty, amount_cents) = s.basket_total();
+                            out.emit(t, &s, Action::Abandon { lane, qty, amount_cents });
+                            s.basket.clear();
+                            head_for_exit(&w, &mut nav.0, &mut s);
+                            continue;
+                        }
                         // A shopper switching lanes joined a queue already.
                         if joined_ms.is_none() {
                             out.emit(t, &s, Action::QueueJoin { lane });
                         }
                         let items = s.basket.len() as u32;
-                        let state = &mut lanes.0[lane as usize];
-                        state.arrive_here(work_s);
                         state.queue.push_back((entity, items));
                         s.activity = Activity::Queued { lane, since_ms: joined_ms.unwrap_or(t) };
                     }
