@@ -53,3 +53,20 @@ fn arrow_batch_of_64k_events(b: Bencher) {
     let batch: Vec<_> = events.iter().cycle().take(65536).copied().collect();
     b.counter(divan::counter::ItemsCount::new(batch.len())).bench(|| to_batch(&batch));
 }
+
+/// One exact noise draw at the scales a release uses.
+#[divan::bench(args = [1, 10, 1000])]
+fn discrete_laplace_draw(b: Bencher, scale: u64) {
+    use aisle::privacy::sample::{Ratio, discrete_laplace};
+    use rand::SeedableRng;
+    let (mut rng, scale) = (rand_chacha::ChaCha20Rng::seed_from_u64(1), Ratio::integer(scale));
+    b.bench_local(|| discrete_laplace(&mut rng, &scale));
+}
+
+#[divan::bench(args = [1, 100, 1_000_000])]
+fn discrete_gaussian_draw(b: Bencher, sigma2: u64) {
+    use aisle::privacy::sample::{Ratio, discrete_gaussian};
+    use rand::SeedableRng;
+    let (mut rng, sigma2) = (rand_chacha::ChaCha20Rng::seed_from_u64(1), Ratio::integer(sigma2));
+    b.bench_local(|| discrete_gaussian(&mut rng, &sigma2));
+}

@@ -613,19 +613,4 @@ mod tests {
             assert!((total - 1.0).abs() < 1e-12, "gaussian {sigma2}: {total}");
         }
     }
-
-    #[test]
-    fn time_per_draw() {
-        // Printed, not asserted: run with --release --nocapture to read it.
-        fn time(what: &str, mut draw: impl FnMut(&mut ChaCha20Rng) -> i64) {
-            let (mut rng, n) = (ChaCha20Rng::seed_from_u64(900), 100_000);
-            let start = std::time::Instant::now();
-            let sum: i64 = (0..n).map(|_| draw(&mut rng)).sum();
-            println!("{what}: {:.0} ns per draw (checksum {sum})", start.elapsed().as_nanos() as f64 / n as f64);
-        }
-        let (ten, hundred, half) = (Ratio::integer(10), Ratio::integer(100), Ratio::new(1, 2));
-        time("discrete_laplace scale 10", |rng| discrete_laplace(rng, &ten));
-        time("discrete_gaussian sigma2 100", |rng| discrete_gaussian(rng, &hundred));
-        time("planar_laplace_lattice eps 1/2", |rng| planar_laplace_lattice(rng, &half, 16).0);
-    }
 }
