@@ -96,7 +96,12 @@ fn widening_a_congested_passage_lowers_time_in_store() {
 }
 
 fn grocery_with(replace: Option<(&str, &str)>) -> aisle::Prepared {
-    let path = common::scenario_path("grocery");
+    scenario_with("grocery", replace)
+}
+
+/// A shipped scenario with one piece of its text replaced.
+fn scenario_with(name: &str, replace: Option<(&str, &str)>) -> aisle::Prepared {
+    let path = common::scenario_path(name);
     let mut source = std::fs::read_to_string(&path).unwrap();
     if let Some((from, to)) = replace {
         assert!(source.contains(from));
@@ -129,4 +134,32 @@ fn the_configured_circulation_turns_shoppers_that_way() {
         cw < none && none < ccw,
         "anticlockwise share: clockwise habit {cw:.3}, none {none:.3}, anticlockwise {ccw:.3}"
     );
+}
+
+#[test]
+fn browsers_look_at_more_shelves_and_stay_longer() {
+    // Views per visitor and mean minutes in store of tiny over 20 days, with
+    // the browsing segment's `browsing` set to `level`.
+    let day = |level: &str| {
+        let p = scenario_with("tiny", Some(("browsing = 0.5", &format!("browsing = {level}"))));
+        let (mut views, mut visitors, mut in_store_ms) = (0u64, 0u64, 0u64);
+        let mut entered = std::collections::HashMap::new();
+        for seed in 1..=20 {
+            for e in common::simulate(&p, seed) {
+                match e.action {
+                    Action::View { .. } => views += 1,
+                    Action::Enter => {
+                        visitors += 1;
+                        entered.insert((seed, e.shopper), e.t_ms);
+                    }
+                    Action::Exit => in_store_ms += e.t_ms - entered[&(seed, e.shopper)],
+                    _ => {}
+                }
+            }
+        }
+        (views as f64 / visitors as f64, in_store_ms as f64 / 60_000.0 / visitors as f64)
+    };
+    let (none, much) = (day("0.0"), day("1.0"));
+    assert!(much.0 > none.0 * 1.2, "views per visitor: no browsing {:.2}, browsing {:.2}", none.0, much.0);
+    assert!(much.1 > none.1, "minutes in store: no browsing {:.2}, browsing {:.2}", none.1, much.1);
 }

@@ -139,6 +139,8 @@ struct Shopper {
     list: Vec<u32>,
     /// Products noticed and wanted on impulse, not yet fetched.
     impulse: Vec<u32>,
+    /// Shelves to look at without meaning to buy (browsing).
+    browse: Vec<u32>,
     /// Products already noticed or passed over this visit.
     considered: Vec<u32>,
     /// Walking direction (unit vector) and where the shopper was at the last look.
@@ -165,17 +167,31 @@ struct Ride {
     to: CellId,
 }
 
+/// Why a shopper walks to a shelf.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Intent {
+    /// On the shopping list.
+    Planned,
+    /// Noticed on the way and wanted.
+    Impulse,
+    /// Just to look; bought only if it tempts.
+    Browse,
+}
+
+/// Browse stops of a segment with `browsing = 1` (Poisson mean).
+const BROWSE_STOPS: f64 = 5.0;
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Activity {
     Deciding,
     ToShelf {
         product: u32,
-        planned: bool,
+        intent: Intent,
     },
     AtShelf {
         product: u32,
         until_ms: u64,
-        planned: bool,
+        intent: Intent,
     },
     /// Walking to a lane's queue with this much expected work; `joined_ms`
     /// is set when switching from another lane's queue (the wait goes on).
@@ -196,6 +212,15 @@ enum Activity {
 }
 
 impl Shopper {
+    /// The list of products wanted with `intent`.
+    fn wanted_mut(&mut self, intent: Intent) -> &mut Vec<u32> {
+        match intent {
+            Intent::Planned => &mut self.list,
+            Intent::Impulse => &mut self.impulse,
+            Intent::Browse => &mut self.browse,
+        }
+    }
+
     /// Draws for this shopper at `product`'s shelf: a stretch of the shelf
     /// stream chosen by the product, so the same shopper makes the same
     /// choices about a product whatever order a layout makes them visit in.
@@ -427,6 +452,7 @@ fn arrive(
         let speed = Normal::new(seg.speed_mean, seg.speed_sd).expect("validated").sample(&mut traits).clamp(0.4, 2.0);
         let entrance = traits.random_range(0..s.entrances.len());
         let list = draw_list(&w, seg.list_mean, &mut w.streams.stream(index, Purpose::List));
+        let browse = draw_browse(&w, seg.browsing, &list, &mut w.streams.stream(index, Purpose::Browse));
         let cell = w.store.entrances[entrance];
         let shopper = Shopper {
             index,
@@ -439,6 +465,7 @@ fn arrive(
             zone: w.store.zone(cell),
             list,
             impulse: Vec::new(),
+            browse,
             considered: Vec::new(),
             heading: (0.0, 1.0),
             looked_from: s.entrances[entrance].at,
@@ -460,14 +487,28 @@ fn arrive(
     }
 }
 
-/// A shopping list: 1 + Poisson(mean − 1) distinct products, each from a
-/// category drawn by list weight, then a product by popularity.
+/// A shopping list: 1 + Poisson(mean − 1) distinct products.
 fn draw_list(w: &World0, mean: f64, rng: &mut ChaCha8Rng) -> Vec<u32> {
     let extra = if mean > 1.0 { Poisson::new(mean - 1.0).expect("validated").sample(rng) as usize } else { 0 };
-    let size = (1 + extra).min(w.scenario.products.len());
-    let mut list = Vec::with_capacity(size);
+    draw_products(w, 1 + extra, &[], rng)
+}
+
+/// Browse stops: Poisson(browsing × `BROWSE_STOPS`) products not on the list.
+fn draw_browse(w: &World0, browsing: f64, list: &[u32], rng: &mut ChaCha8Rng) -> Vec<u32> {
+    if browsing <= 0.0 {
+        return Vec::new();
+    }
+    let stops = Poisson::new(browsing * BROWSE_STOPS).expect("validated").sample(rng) as usize;
+    draw_products(w, stops, list, rng)
+}
+
+/// `size` distinct products not in `exclude`, each from a category drawn
+/// by list weight, then a product by popularity.
+fn draw_products(w: &World0, size: usize, exclude: &[u32], rng: &mut ChaCha8Rng) -> Vec<u32> {
+    let size = size.min(w.scenario.products.len().saturating_sub(exclude.len()));
+    let mut out = Vec::with_capacity(size);
     let mut attempts = 0;
-    while list.len() < size && attempts < size * 20 {
+    while out.len() < size && attempts < size * 20 {
         attempts += 1;
         let c = pick_weighted(rng, w.category_weights.iter().copied());
         let (ids, weights) = &w.category_products[c];
@@ -475,11 +516,11 @@ fn draw_list(w: &World0, mean: f64, rng: &mut ChaCha8Rng) -> Vec<u32> {
             continue;
         }
         let p = ids[pick_weighted(rng, weights.iter().copied())];
-        if !list.contains(&p) {
-            list.push(p);
+        if !out.contains(&p) && !exclude.contains(&p) {
+            out.push(p);
         }
     }
-    list
+    out
 }
 
 /// Index drawn with probability proportional to its weight.
@@ -513,9 +554,10 @@ fn decide(
         }
         // Nearest-next on walking distance: the closest placement of any
         // product still wanted, planned (on the list) or picked up on impulse.
-        let mut best: Option<(u32, bool, usize, Stand, FlowField)> = None;
+        let mut best: Option<(u32, Intent, usize, Stand, FlowField)> = None;
         let turn = Circulating::new(&w.scenario, store, s.pos);
-        for (planned, wanted) in [(true, &s.list), (false, &s.impulse)] {
+        for (intent, wanted) in [(Intent::Planned, &s.list), (Intent::Impulse, &s.impulse), (Intent::Browse, &s.browse)]
+        {
             for (li, &product) in wanted.iter().enumerate() {
                 for &stand in &store.stands[product as usize] {
                     let field = nav.0.get(store, stand.cell);
@@ -525,15 +567,15 @@ fn decide(
                     }
                     let d = d.saturating_add(turn.penalty(stand.point));
                     if best.as_ref().is_none_or(|b| d < b.0) {
-                        best = Some((d, planned, li, stand, field));
+                        best = Some((d, intent, li, stand, field));
                     }
                 }
             }
         }
-        if let Some((_, planned, li, stand, field)) = best {
-            let product = if planned { s.list.remove(li) } else { s.impulse.remove(li) };
+        if let Some((_, intent, li, stand, field)) = best {
+            let product = s.wanted_mut(intent).remove(li);
             s.route = Some(Route { field, goal: stand.cell, point: stand.point });
-            s.activity = Activity::ToShelf { product, planned };
+            s.activity = Activity::ToShelf { product, intent };
             continue;
         }
         if s.basket.is_empty() {
@@ -749,16 +791,19 @@ fn walk(
             Moved::Arrived => {
                 s.route = None;
                 match s.activity {
-                    Activity::ToShelf { product, planned } => {
+                    Activity::ToShelf { product, intent } => {
                         let seg = &w.scenario.population.segments[s.segment];
                         let dwell = LogNormal::new(seg.dwell_median_s.ln(), DWELL_SIGMA)
                             .expect("validated")
                             .sample(&mut s.shelf_draws(product));
                         // An impulse target was viewed when it was noticed.
-                        if planned {
+                        if intent != Intent::Impulse {
                             out.emit(t, &s, Action::View { product });
                         }
-                        s.activity = Activity::AtShelf { product, until_ms: t + (dwell * 1000.0) as u64, planned };
+                        if !s.considered.contains(&product) {
+                            s.considered.push(product);
+                        }
+                        s.activity = Activity::AtShelf { product, until_ms: t + (dwell * 1000.0) as u64, intent };
                     }
                     Activity::ToLane { lane, work_s, joined_ms } => {
                         let state = &mut lanes.0[lane as usize];
@@ -864,8 +909,8 @@ fn perceive(w: Res<World0>, clock: Res<Clock>, mut out: ResMut<Outbox>, mut shop
                 continue;
             } else if !matches!(s.activity, Activity::AtShelf { .. }) {
                 // Detour: put back the current target and plan again.
-                if let Activity::ToShelf { product: p, planned } = s.activity {
-                    if planned { s.list.push(p) } else { s.impulse.push(p) }
+                if let Activity::ToShelf { product: p, intent } = s.activity {
+                    s.wanted_mut(intent).push(p);
                 }
                 s.impulse.push(product);
                 s.route = None;
@@ -880,19 +925,28 @@ fn perceive(w: Res<World0>, clock: Res<Clock>, mut out: ResMut<Outbox>, mut shop
 fn shelf(w: Res<World0>, clock: Res<Clock>, mut out: ResMut<Outbox>, mut shoppers: Query<&mut Shopper>) {
     let t = clock.t_ms;
     for mut s in &mut shoppers {
-        let Activity::AtShelf { product, until_ms, planned } = s.activity else {
+        let Activity::AtShelf { product, until_ms, intent } = s.activity else {
             continue;
         };
         if t < until_ms {
             continue;
         }
-        let price = w.scenario.products[product as usize].price_cents;
-        out.emit(t, &s, Action::Pick { product, qty: 1, amount_cents: price, planned });
-        let put_back = w.scenario.population.segments[s.segment].put_back;
-        // The second draw of this product's stretch (the first was the dwell).
+        let seg = &w.scenario.population.segments[s.segment];
+        // This product's stretch: dwell (drawn on arrival), put-back, temptation.
         let mut draws = s.shelf_draws(product);
-        draws.random::<f64>();
-        if draws.random::<f64>() < put_back {
+        let (_, put_back_draw, tempt) = (draws.random::<f64>(), draws.random::<f64>(), draws.random::<f64>());
+        if intent == Intent::Browse {
+            // Looked at closely: bought only if it tempts, as on impulse.
+            let appeal = w.scenario.products[product as usize].appeal;
+            if tempt >= (appeal * seg.impulse / (1.0 + s.basket.len() as f64 / 10.0)).min(0.9) {
+                s.activity = Activity::Deciding;
+                continue;
+            }
+        }
+        let price = w.scenario.products[product as usize].price_cents;
+        let planned = intent == Intent::Planned;
+        out.emit(t, &s, Action::Pick { product, qty: 1, amount_cents: price, planned });
+        if put_back_draw < seg.put_back {
             out.emit(t, &s, Action::PutBack { product, qty: 1, amount_cents: price });
         } else {
             s.basket.push((product, price));

@@ -22,6 +22,8 @@ pub enum Purpose {
     Checkout = 4,
     /// Noticing products and impulse purchases.
     Notice = 5,
+    /// Shelves visited just to look (browsing).
+    Browse = 6,
 }
 
 /// The run's key; streams are ChaCha8 with that key and a stream number
