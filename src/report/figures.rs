@@ -239,14 +239,41 @@ impl Figure for FloorPlan<'_> {
             chart.draw_series(std::iter::once(Circle::new((p.x, p.y), 4, RGBColor(0, 120, 80).filled())))?;
             chart.draw_series(std::iter::once(Text::new(lane.id.clone(), (p.x + 0.3, p.y - 0.3), (FONT, 11))))?;
         }
-        for (portals, colour, word) in
-            [(&s.entrances, RGBColor(0, 140, 0), "in"), (&s.exits, RGBColor(200, 0, 0), "out")]
+        // Connectors to other floors: a square at each end on this floor,
+        // labelled with where it goes ("→ upper") or, at the arriving end of
+        // a one-way connector, where riders come from ("← upper").
+        let floors = &s.store.floors;
+        for c in &s.store.connectors {
+            for (here, there, leaves) in [(c.from, c.to, true), (c.to, c.from, false)] {
+                if here.floor != self.floor {
+                    continue;
+                }
+                let departs = leaves || !c.one_way;
+                let arrow = if departs { "→" } else { "←" };
+                let label = format!("{} {arrow} {}", c.id, floors[there.floor as usize].id);
+                let p = here.at;
+                let purple = RGBColor(110, 60, 160);
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(p.x - 0.3, p.y - 0.3), (p.x + 0.3, p.y + 0.3)],
+                    purple.filled(),
+                )))?;
+                chart.draw_series(std::iter::once(Text::new(
+                    label,
+                    // Departures labelled below, arrivals above, so neighbours do not collide.
+                    (p.x - 0.3, if departs { p.y - 0.5 } else { p.y + 0.9 }),
+                    (FONT, 11).into_font().color(&purple),
+                )))?;
+            }
+        }
+        // Entrance labels sit a line above exit labels: doors are often side by side.
+        for (portals, colour, word, lift) in
+            [(&s.entrances, RGBColor(0, 140, 0), "in", 1.7), (&s.exits, RGBColor(200, 0, 0), "out", 0.9)]
         {
             for e in portals.iter().filter(|e| e.floor == self.floor) {
                 chart.draw_series(std::iter::once(TriangleMarker::new((e.at.x, e.at.y), 9, colour.filled())))?;
                 chart.draw_series(std::iter::once(Text::new(
                     format!("{word}: {}", e.id),
-                    (e.at.x + 0.4, e.at.y + 0.9),
+                    (e.at.x + 0.4, e.at.y + lift),
                     (FONT, 12),
                 )))?;
             }
