@@ -9,6 +9,7 @@
 use super::Projection;
 use crate::Prepared;
 use crate::events::{Action, SimEvent};
+use crate::store::Blocks;
 
 /// What a projection needs to know about the store: grid, ids, areas.
 #[derive(Debug, Clone)]
@@ -36,6 +37,9 @@ pub struct Layout {
     pub open_hour: f64,
     pub hours: usize,
     pub trace_ms: u64,
+    /// Heat is read over blocks of about 1 m, the scale at which a
+    /// merchandiser reads traffic.
+    blocks: Blocks,
     /// Heat blocks with floor a shopper can stand on (the rest are fixtures).
     pub block_walkable: Vec<bool>,
 }
@@ -95,6 +99,7 @@ impl Layout {
             open_hour: s.population.open_ms as f64 / 3.6e6,
             hours: s.population.hourly_profile.len(),
             trace_ms: s.run.trace_interval_ms,
+            blocks: Blocks::new(st.nx, st.ny, st.floors, st.cell),
             block_walkable: Vec::new(),
         };
         layout.block_walkable = vec![false; layout.block_count()];
@@ -107,36 +112,26 @@ impl Layout {
         layout
     }
 
-    /// Cells per side of a heat block: heat is read over squares of about
-    /// 1 m, the scale at which a merchandiser reads traffic.
-    fn block_cells(&self) -> usize {
-        (1.0 / self.cell).round().max(1.0) as usize
-    }
-
     /// Heat blocks across and along one floor.
     pub fn blocks_per_floor(&self) -> (usize, usize) {
-        let b = self.block_cells();
-        (self.nx.div_ceil(b), self.ny.div_ceil(b))
+        self.blocks.per_floor()
     }
 
     /// Heat blocks over all floors (floor-major).
     pub fn block_count(&self) -> usize {
-        let (bx, by) = self.blocks_per_floor();
-        bx * by * self.floors
+        self.blocks.count()
     }
 
     /// The heat block a grid cell belongs to.
     pub fn block_of(&self, cell: usize) -> usize {
-        let (b, (bx, by)) = (self.block_cells(), self.blocks_per_floor());
-        let (floor, local) = (cell / (self.nx * self.ny), cell % (self.nx * self.ny));
-        floor * bx * by + (local / self.nx / b) * bx + (local % self.nx) / b
+        self.blocks.of(cell)
     }
 
     /// Floor and extent (clipped to the store) of a heat block.
     pub fn block_rect(&self, block: usize) -> (u8, crate::geom::Rect) {
         use crate::geom::{Point, Rect};
         let (bx, by) = self.blocks_per_floor();
-        let side = self.block_cells() as f64 * self.cell;
+        let side = self.blocks.side_cells() as f64 * self.cell;
         let (floor, local) = (block / (bx * by), block % (bx * by));
         let (x, y) = ((local % bx) as f64 * side, (local / bx) as f64 * side);
         let r =

@@ -27,7 +27,7 @@ use sha2::Sha256;
 
 use super::ledger::{Cost, Entry, Ledger};
 use super::sample::{Ratio, planar_laplace_lattice};
-use super::{NoiseSource, PrivacyError};
+use super::{NoiseSource, Pending, PrivacyError};
 use crate::events::Action;
 use crate::events::dataset::{Dataset, write_atomic};
 use crate::events::parquet::read_log_with;
@@ -79,11 +79,7 @@ pub fn export(dir: &Path, plan: &LocalPlan, mut progress: impl FnMut(usize, usiz
         composition: "each point noised on its own; n points of one shopper compose to n·ε per metre".into(),
         queries: Vec::new(),
     };
-    ledger.admit(dir, &entry)?;
-    let final_dir = dir.join("releases").join(&plan.name);
-    if final_dir.exists() {
-        return Err(PrivacyError::Exists { path: final_dir });
-    }
+    let pending = Pending::check(dir, &ledger, &entry)?;
     let mut rng = plan.noise.rng()?;
     let mut key = [0u8; 32];
     rng.fill_bytes(&mut key);
@@ -94,19 +90,22 @@ pub fn export(dir: &Path, plan: &LocalPlan, mut progress: impl FnMut(usize, usiz
         why: "must be a positive number",
     })?;
     let mut b = TraceBuilder::default();
-    let mut shoppers = std::collections::BTreeSet::new();
+    let mut shoppers = 0u64;
     let (w, d) = (store_extent(dir)?, plan.lattice_m);
     for (i, run) in manifest.runs.iter().enumerate() {
+        // Each shopper's pseudonym, computed once per run.
+        let mut pseudonyms: std::collections::HashMap<u32, String> = Default::default();
         read_log_with(&dir.join(&run.path), |events| {
             for e in events {
                 if !matches!(e.action, Action::Enter | Action::Move | Action::Exit) {
                     continue;
                 }
-                let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key length");
-                mac.update(format!("{}/{}/{}", run.variant, run.seed, e.shopper).as_bytes());
-                let tag = mac.finalize().into_bytes();
-                let pseudonym: String = tag[..8].iter().map(|x| format!("{x:02x}")).collect();
-                shoppers.insert(pseudonym.clone());
+                let pseudonym = pseudonyms.entry(e.shopper).or_insert_with(|| {
+                    shoppers += 1;
+                    let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key length");
+                    mac.update(format!("{}/{}/{}", run.variant, run.seed, e.shopper).as_bytes());
+                    mac.finalize().into_bytes()[..8].iter().map(|x| format!("{x:02x}")).collect()
+                });
                 let (lx, ly) = ((e.x as f64 / d).round() as i64, (e.y as f64 / d).round() as i64);
                 let (nx, ny) = planar_laplace_lattice(&mut rng, &eps_step, DISTANCE_BITS);
                 // Keeping reports on the floor is post-processing: it costs nothing.
@@ -114,7 +113,7 @@ pub fn export(dir: &Path, plan: &LocalPlan, mut progress: impl FnMut(usize, usiz
                 let y = ((ly + ny) as f64 * d).clamp(0.0, w.1);
                 let t_s = e.t_ms / 1000 / plan.grain_s * plan.grain_s;
                 b.push(TracePoint {
-                    pseudonym: &pseudonym,
+                    pseudonym,
                     variant: &run.variant,
                     t_s,
                     kind: e.action.kind(),
@@ -126,14 +125,6 @@ pub fn export(dir: &Path, plan: &LocalPlan, mut progress: impl FnMut(usize, usiz
         })?;
         progress(i + 1, manifest.runs.len());
     }
-    let points = b.len;
-    let tmp = dir.join("releases").join(format!(".{}.partial", plan.name));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let io = |path: &Path| {
-        let path = path.to_owned();
-        move |source| PrivacyError::Io { path, source }
-    };
-    std::fs::create_dir_all(&tmp).map_err(io(&tmp))?;
     let release = LocalRelease {
         name: &plan.name,
         aisle_version: env!("CARGO_PKG_VERSION"),
@@ -143,8 +134,8 @@ pub fn export(dir: &Path, plan: &LocalPlan, mut progress: impl FnMut(usize, usiz
         rounding_epsilon: plan.epsilon_per_metre * plan.lattice_m / (1u64 << DISTANCE_BITS) as f64,
         lattice_m: plan.lattice_m,
         time_grain_s: plan.grain_s,
-        points,
-        shoppers: shoppers.len() as u64,
+        points: b.len,
+        shoppers,
         noise: plan.noise.record(),
         guarantee: format!(
             "each point: two true positions r metres apart are e^({}·r)-indistinguishable; a shopper's n points compose to n times that",
@@ -152,21 +143,12 @@ pub fn export(dir: &Path, plan: &LocalPlan, mut progress: impl FnMut(usize, usiz
         ),
         columns: ["pseudonym", "variant", "t_s", "kind", "x", "y", "floor"],
     };
-    let written = b.write(&tmp.join("trace.parquet")).and_then(|()| {
-        let path = tmp.join("release.json");
-        write_atomic(&path, &serde_json::to_vec_pretty(&release).expect("serialises")).map_err(io(&path))
-    });
-    let written = written.and_then(|()| std::fs::rename(&tmp, &final_dir).map_err(io(&final_dir)));
-    if let Err(e) = written {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    ledger.entries.push(entry);
-    if let Err(e) = ledger.save(dir) {
-        let _ = std::fs::remove_dir_all(&final_dir);
-        return Err(e.into());
-    }
-    Ok(final_dir)
+    pending.land(dir, &mut ledger, entry, |out| {
+        b.write(&out.join("trace.parquet"))?;
+        let path = out.join("release.json");
+        write_atomic(&path, &serde_json::to_vec_pretty(&release).expect("serialises"))
+            .map_err(|source| PrivacyError::Io { path, source })
+    })
 }
 
 /// The store's width and depth (variants cannot change them).

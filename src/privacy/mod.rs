@@ -22,7 +22,7 @@ pub mod query;
 pub mod release;
 pub mod sample;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
@@ -107,4 +107,65 @@ pub fn check_parameter(what: &'static str, value: f64, max: f64) -> Result<f64, 
         });
     }
     Ok(value)
+}
+
+/// A release whose name and cost the ledger has accepted; nothing is on
+/// disk until `land`.
+pub(crate) struct Pending {
+    dir: PathBuf,
+}
+
+impl Pending {
+    /// Checks the release's name and that its cost fits the budget.
+    pub(crate) fn check(
+        dataset: &Path,
+        ledger: &ledger::Ledger,
+        entry: &ledger::Entry,
+    ) -> Result<Pending, PrivacyError> {
+        let name = &entry.name;
+        let valid = !name.is_empty()
+            && !name.starts_with('.')
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !valid {
+            return Err(PrivacyError::BadName { name: name.clone() });
+        }
+        ledger.admit(dataset, entry)?;
+        let dir = dataset.join("releases").join(name);
+        if dir.exists() {
+            return Err(PrivacyError::Exists { path: dir });
+        }
+        Ok(Pending { dir })
+    }
+
+    /// Writes the release with `write` into a directory beside its final
+    /// place, moves it there, then records `entry` in the ledger. On any
+    /// failure nothing is left: an unrecorded release must not exist.
+    pub(crate) fn land(
+        self,
+        dataset: &Path,
+        ledger: &mut ledger::Ledger,
+        entry: ledger::Entry,
+        write: impl FnOnce(&Path) -> Result<(), PrivacyError>,
+    ) -> Result<PathBuf, PrivacyError> {
+        let name = self.dir.file_name().expect("a release name").to_string_lossy().into_owned();
+        let tmp = self.dir.with_file_name(format!(".{name}.partial"));
+        let _ = std::fs::remove_dir_all(&tmp);
+        let written = std::fs::create_dir_all(&tmp)
+            .map_err(|source| PrivacyError::Io { path: tmp.clone(), source })
+            .and_then(|()| write(&tmp))
+            .and_then(|()| {
+                std::fs::rename(&tmp, &self.dir).map_err(|source| PrivacyError::Io { path: self.dir.clone(), source })
+            });
+        if let Err(e) = written {
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(e);
+        }
+        ledger.entries.push(entry);
+        if let Err(e) = ledger.save(dataset) {
+            ledger.entries.pop();
+            let _ = std::fs::remove_dir_all(&self.dir);
+            return Err(e.into());
+        }
+        Ok(self.dir)
+    }
 }

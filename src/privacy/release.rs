@@ -12,7 +12,7 @@ use serde::Serialize;
 use super::contrib::{Bounds, VisitProjection};
 use super::ledger::{Budget, Entry, Ledger, QueryRecord};
 use super::query::{Answers, Calibration, Mechanism, Query, Totals, answer, calibrate};
-use super::{NoiseSource, PrivacyError};
+use super::{NoiseSource, Pending, PrivacyError};
 use crate::Prepared;
 use crate::compare::stats::{mean_ci, paired};
 use crate::events::dataset::{Dataset, SCENARIO_COPY, write_atomic};
@@ -243,7 +243,6 @@ pub struct Published {
 /// the logs into bounded answers, noises them, writes `releases/<name>/`,
 /// then records the spend in the ledger.
 pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize)) -> Result<Published, PrivacyError> {
-    check_name(&plan.name)?;
     let mut ledger = Ledger::open(dir, plan.budget)?;
     let cal = calibrate(plan.mechanism, plan.epsilon, plan.delta, &plan.bounds);
     let entry = Entry {
@@ -257,38 +256,15 @@ pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize
             .to_owned(),
         queries: cal.records.clone(),
     };
-    ledger.admit(dir, &entry)?;
-    let final_dir = dir.join("releases").join(&plan.name);
-    if final_dir.exists() {
-        return Err(PrivacyError::Exists { path: final_dir });
-    }
+    let pending = Pending::check(dir, &ledger, &entry)?;
     let g = gather(dir, &plan.bounds, progress)?;
     let mut rng = plan.noise.rng()?;
     let n = noised(&g, &cal, &plan.bounds, &mut rng, Cells::All);
     let rows = comparison(&g, &n);
-    let tmp = dir.join("releases").join(format!(".{}.partial", plan.name));
-    let _ = std::fs::remove_dir_all(&tmp);
-    let written = write_release(&tmp, &g, &n, &rows, plan, &entry).and_then(|()| {
-        std::fs::rename(&tmp, &final_dir).map_err(|source| PrivacyError::Io { path: final_dir.clone(), source })
-    });
-    if let Err(e) = written {
-        let _ = std::fs::remove_dir_all(&tmp);
-        return Err(e);
-    }
-    ledger.entries.push(entry);
-    if let Err(e) = ledger.save(dir) {
-        // An unrecorded release must not exist.
-        let _ = std::fs::remove_dir_all(&final_dir);
-        return Err(e.into());
-    }
+    // release.json carries the entry the ledger records.
+    let recorded = entry.clone();
+    let final_dir = pending.land(dir, &mut ledger, entry, |out| write_release(out, &g, &n, &rows, plan, &recorded))?;
     Ok(Published { dir: final_dir, spent: ledger.spent(), budget: ledger.budget, cost_epsilon: plan.epsilon })
-}
-
-fn check_name(name: &str) -> Result<(), PrivacyError> {
-    let ok = !name.is_empty()
-        && !name.starts_with('.')
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-    if ok { Ok(()) } else { Err(PrivacyError::BadName { name: name.to_owned() }) }
 }
 
 fn write_release(

@@ -6,7 +6,7 @@
 //! jam density ρ_max = 5.4 m⁻². Density is counted over the 1 m blocks
 //! around a shopper (3 × 3 blocks), per m² of walkable floor in them.
 
-use crate::store::{CellId, Store};
+use crate::store::{Blocks, CellId, Store};
 
 const GAMMA: f64 = 1.913;
 const JAM_DENSITY: f64 = 5.4;
@@ -27,12 +27,7 @@ pub fn weidmann_factor(density: f64) -> f64 {
 
 /// Shoppers per block of about 1 m, recounted every tick.
 pub struct Crowding {
-    /// Cells per block side, blocks across and along, cells across and along.
-    block: usize,
-    bx: usize,
-    by: usize,
-    nx: usize,
-    ny: usize,
+    blocks: Blocks,
     counts: Vec<u32>,
     /// Walkable m² per block.
     area_m2: Vec<f64>,
@@ -40,30 +35,14 @@ pub struct Crowding {
 
 impl Crowding {
     pub fn new(store: &Store) -> Crowding {
-        let block = (1.0 / store.cell).round().max(1.0) as usize;
-        let (bx, by) = (store.nx.div_ceil(block), store.ny.div_ceil(block));
-        let mut c = Crowding {
-            block,
-            bx,
-            by,
-            nx: store.nx,
-            ny: store.ny,
-            counts: vec![0; bx * by * store.floors],
-            area_m2: vec![0.0; bx * by * store.floors],
-        };
+        let blocks = Blocks::new(store.nx, store.ny, store.floors, store.cell);
+        let mut area_m2 = vec![0.0; blocks.count()];
         for cell in 0..store.cell_count() as CellId {
             if store.is_walkable(cell) {
-                let b = c.block_of(cell);
-                c.area_m2[b] += store.cell * store.cell;
+                area_m2[blocks.of(cell as usize)] += store.cell * store.cell;
             }
         }
-        c
-    }
-
-    fn block_of(&self, cell: CellId) -> usize {
-        let per_floor = self.nx * self.ny;
-        let (floor, local) = (cell as usize / per_floor, cell as usize % per_floor);
-        floor * self.bx * self.by + (local / self.nx / self.block) * self.bx + (local % self.nx) / self.block
+        Crowding { blocks, counts: vec![0; blocks.count()], area_m2 }
     }
 
     pub fn clear(&mut self) {
@@ -71,23 +50,23 @@ impl Crowding {
     }
 
     pub fn add(&mut self, cell: CellId) {
-        let b = self.block_of(cell);
-        self.counts[b] += 1;
+        self.counts[self.blocks.of(cell as usize)] += 1;
     }
 
     /// Shoppers per walkable m² over the 3 × 3 blocks around `cell`.
     pub fn density(&self, cell: CellId) -> f64 {
-        let b = self.block_of(cell);
-        let floor_start = b / (self.bx * self.by) * self.bx * self.by;
-        let (x, y) = (((b - floor_start) % self.bx) as isize, ((b - floor_start) / self.bx) as isize);
+        let b = self.blocks.of(cell as usize);
+        let (bx, by) = self.blocks.per_floor();
+        let floor_start = b / (bx * by) * bx * by;
+        let (x, y) = (((b - floor_start) % bx) as isize, ((b - floor_start) / bx) as isize);
         let (mut people, mut area) = (0u32, 0.0);
         for dy in -1..=1 {
             for dx in -1..=1 {
                 let (nx, ny) = (x + dx, y + dy);
-                if nx < 0 || ny < 0 || nx >= self.bx as isize || ny >= self.by as isize {
+                if nx < 0 || ny < 0 || nx >= bx as isize || ny >= by as isize {
                     continue;
                 }
-                let n = floor_start + ny as usize * self.bx + nx as usize;
+                let n = floor_start + ny as usize * bx + nx as usize;
                 people += self.counts[n];
                 area += self.area_m2[n];
             }

@@ -55,6 +55,48 @@ pub const NO_ZONE: u16 = u16::MAX;
 /// outline.
 pub const PERIMETER_BAND_M: f64 = 3.0;
 
+/// The floor cut into squares of about 1 m (several grid cells a side):
+/// heat, walking direction and crowding are read over these blocks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Blocks {
+    side: usize,
+    bx: usize,
+    by: usize,
+    nx: usize,
+    ny: usize,
+    floors: usize,
+}
+
+impl Blocks {
+    /// Blocks over a grid of `nx` × `ny` cells of `cell` metres on each floor.
+    pub fn new(nx: usize, ny: usize, floors: usize, cell: f64) -> Blocks {
+        let side = (1.0 / cell).round().max(1.0) as usize;
+        Blocks { side, bx: nx.div_ceil(side), by: ny.div_ceil(side), nx, ny, floors }
+    }
+
+    /// Grid cells per block side.
+    pub fn side_cells(&self) -> usize {
+        self.side
+    }
+
+    /// Blocks across and along one floor.
+    pub fn per_floor(&self) -> (usize, usize) {
+        (self.bx, self.by)
+    }
+
+    /// Blocks over all floors (floor-major).
+    pub fn count(&self) -> usize {
+        self.bx * self.by * self.floors
+    }
+
+    /// The block a grid cell belongs to.
+    pub fn of(&self, cell: usize) -> usize {
+        let per_floor = self.nx * self.ny;
+        let (floor, local) = (cell / per_floor, cell % per_floor);
+        floor * self.bx * self.by + (local / self.nx / self.side) * self.bx + (local % self.nx) / self.side
+    }
+}
+
 /// Where a shopper stands to take a product from one of its places.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Stand {
