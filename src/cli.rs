@@ -394,6 +394,11 @@ fn run(path: PathBuf, variant: &str, seed: u64, check: BehaviourCheck, args: &Da
         figure("lost_revenue")
     );
     println!(
+        "  not found     {:.1}% of planned searches ({:.2} lost sales)",
+        figure("not_found_rate") * 100.0,
+        figure("lost_sales")
+    );
+    println!(
         "  events        {} → {} ({:.1} MiB, {:.1} bytes/event)",
         outcome.log.rows,
         outcome.log.path.display(),

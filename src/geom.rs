@@ -19,6 +19,17 @@ impl Point {
     pub fn offset(self, dx: f64, dy: f64) -> Point {
         Point::new(self.x + dx, self.y + dy)
     }
+
+    /// The point `step` metres from here on the way to `target` (`target`
+    /// itself if it is nearer).
+    pub fn towards(self, target: Point, step: f64) -> Point {
+        let d = self.distance(target);
+        if d <= step {
+            return target;
+        }
+        let f = step / d;
+        Point::new(self.x + (target.x - self.x) * f, self.y + (target.y - self.y) * f)
+    }
 }
 
 impl From<[f64; 2]> for Point {

@@ -161,3 +161,63 @@ fn the_schedule_has_no_ambiguous_system_order() {
     let mut sim = Simulation::new(p.scenario.clone(), p.store.clone(), 1);
     assert!(sim.step());
 }
+
+/// Bodies never overlap outside checkout queues: at every position sample
+/// of a department-store Saturday (four times the usual visitors, tills four times as
+/// quick so queues stay bounded), centres on the same floor are at least
+/// two body radii apart.
+#[test]
+fn shoppers_keep_their_distance_on_the_department_store_at_peak() {
+    let mut p = prepare("department", "baseline");
+    let mut scenario = (*p.scenario).clone();
+    scenario.population.daily_visitors *= 4.0;
+    for lane in &mut scenario.lanes {
+        lane.service.base_s /= 4.0;
+        lane.service.per_item_s /= 4.0;
+    }
+    p.scenario = std::sync::Arc::new(scenario);
+    let events = check_prepared("department Saturday", &p, 4);
+    let gap = 2.0 * aisle::sim::crowd::BODY_RADIUS_M as f32 - 1e-3;
+    let mut queueing = std::collections::HashSet::new();
+    let mut sample: Vec<&SimEvent> = Vec::new();
+    let (mut overlaps, mut close_pairs, mut peak) = (Vec::new(), 0u64, 0usize);
+    let mut check = |sample: &mut Vec<&SimEvent>| {
+        peak = peak.max(sample.len());
+        sample.sort_by(|a, b| (a.floor, a.x).partial_cmp(&(b.floor, b.x)).unwrap());
+        for (i, a) in sample.iter().enumerate() {
+            for b in sample[i + 1..].iter().take_while(|b| b.floor == a.floor && b.x - a.x < 1.0) {
+                let d = (a.x - b.x).hypot(a.y - b.y);
+                close_pairs += (d < 1.0) as u64;
+                if d < gap && overlaps.len() < 5 {
+                    overlaps.push(format!("t={} ms: {} and {} are {d:.3} m apart", a.t_ms, a.shopper, b.shopper));
+                }
+            }
+        }
+        sample.clear();
+    };
+    for e in &events {
+        match e.action {
+            Action::QueueJoin { .. } => {
+                queueing.insert(e.shopper);
+            }
+            Action::Checkout { .. } | Action::Abandon { .. } => {
+                queueing.remove(&e.shopper);
+            }
+            Action::Move => {
+                if sample.first().is_some_and(|s| s.t_ms != e.t_ms) {
+                    check(&mut sample);
+                }
+                if !queueing.contains(&e.shopper) {
+                    sample.push(e);
+                }
+            }
+            _ => {}
+        }
+    }
+    check(&mut sample);
+    assert!(overlaps.is_empty(), "bodies overlap: {overlaps:#?}");
+    // The day is crowded enough for the rule to matter.
+    assert!(peak >= 60, "at most {peak} shoppers on the floor at once");
+    assert!(close_pairs > 100_000, "only {close_pairs} pairs within 1 m");
+    eprintln!("peak {peak} on the floor; {close_pairs} pair-samples within 1 m");
+}

@@ -59,10 +59,17 @@ pub enum Action {
         amount_cents: i64,
     },
     Exit,
+    /// A planned product looked for at its shelf and not found in time: a
+    /// lost sale of `qty` worth `amount_cents` (schema v2).
+    NotFound {
+        product: u32,
+        qty: u16,
+        amount_cents: i64,
+    },
 }
 
 /// Kind names as written in the log, indexed by `Kind as usize`.
-pub const KIND_NAMES: [&str; 11] = [
+pub const KIND_NAMES: [&str; 12] = [
     "enter",
     "move",
     "zone_enter",
@@ -74,6 +81,7 @@ pub const KIND_NAMES: [&str; 11] = [
     "checkout",
     "abandon",
     "exit",
+    "not_found",
 ];
 
 impl Action {
@@ -90,6 +98,7 @@ impl Action {
             Action::Checkout { .. } => 8,
             Action::Abandon { .. } => 9,
             Action::Exit => 10,
+            Action::NotFound { .. } => 11,
         }
     }
 
@@ -99,7 +108,10 @@ impl Action {
 
     pub fn product(&self) -> Option<u32> {
         match *self {
-            Action::View { product } | Action::Pick { product, .. } | Action::PutBack { product, .. } => Some(product),
+            Action::View { product }
+            | Action::Pick { product, .. }
+            | Action::PutBack { product, .. }
+            | Action::NotFound { product, .. } => Some(product),
             _ => None,
         }
     }
@@ -116,7 +128,8 @@ impl Action {
             Action::Pick { qty, .. }
             | Action::PutBack { qty, .. }
             | Action::Checkout { qty, .. }
-            | Action::Abandon { qty, .. } => Some(qty),
+            | Action::Abandon { qty, .. }
+            | Action::NotFound { qty, .. } => Some(qty),
             _ => None,
         }
     }
@@ -126,7 +139,8 @@ impl Action {
             Action::Pick { amount_cents, .. }
             | Action::PutBack { amount_cents, .. }
             | Action::Checkout { amount_cents, .. }
-            | Action::Abandon { amount_cents, .. } => Some(amount_cents),
+            | Action::Abandon { amount_cents, .. }
+            | Action::NotFound { amount_cents, .. } => Some(amount_cents),
             _ => None,
         }
     }

@@ -25,7 +25,7 @@ use parquet::schema::types::ColumnPath;
 use super::{Action, KIND_NAMES, SimEvent};
 use crate::events::dataset::{atomic_temp_path, sync_and_rename};
 
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 const BATCH_ROWS: usize = 64 * 1024;
 /// Rows per batch read back: small enough that a batch of `SimEvent`s stays in
 /// cache while a projection folds it.
@@ -339,7 +339,8 @@ fn meta_of<T: parquet::file::reader::ChunkReader>(
         .filter_map(|kv| Some((kv.key.clone(), kv.value.clone()?)))
         .collect();
     let meta = LogMeta::from_key_values(&kv).map_err(|message| LogError::Format { path: path.to_owned(), message })?;
-    if meta.schema_version != SCHEMA_VERSION {
+    // v2 added the `not_found` kind; a v1 log reads as it is.
+    if !(1..=SCHEMA_VERSION).contains(&meta.schema_version) {
         return Err(LogError::Format {
             path: path.to_owned(),
             message: format!(
@@ -468,7 +469,8 @@ fn decode_batch(batch: &RecordBatch, first_row: usize, out: &mut Vec<SimEvent>) 
             7 => Action::QueueJoin { lane: lane_v()? },
             8 => Action::Checkout { lane: lane_v()?, qty: qty_v()?, amount_cents: amount_v()? },
             9 => Action::Abandon { lane: lane_v()?, qty: qty_v()?, amount_cents: amount_v()? },
-            _ => Action::Exit,
+            10 => Action::Exit,
+            _ => Action::NotFound { product: product_v()?, qty: qty_v()?, amount_cents: amount_v()? },
         };
     }
     Ok(())
@@ -491,7 +493,8 @@ mod tests {
             event(3, Action::Pick { product: 4, qty: 2, amount_cents: 398, planned: false }),
             event(4, Action::QueueJoin { lane: 1 }),
             event(5, Action::Checkout { lane: 1, qty: 2, amount_cents: 398 }),
-            event(6, Action::Exit),
+            event(6, Action::NotFound { product: 2, qty: 1, amount_cents: 129 }),
+            event(7, Action::Exit),
         ]
     }
 
@@ -508,9 +511,34 @@ mod tests {
         let batch = to_batch(&sample());
         let index = batch.schema().index_of("product").unwrap();
         let mut columns = batch.columns().to_vec();
-        columns[index] = Arc::new(UInt32Array::from(vec![None, None, Some(4), None, None, None, None]));
+        columns[index] = Arc::new(UInt32Array::from(vec![None, None, Some(4), None, None, None, Some(2), None]));
         let broken = RecordBatch::try_new(batch.schema(), columns).unwrap();
         let err = decode_batch(&broken, 1000, &mut Vec::new()).unwrap_err();
         assert_eq!(err, "row 1003: `pick` event without `product`");
+    }
+
+    #[test]
+    fn logs_of_schema_v1_still_read_and_later_versions_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        // (version written, readable): v1 logs lack only `not_found`, which they never hold.
+        for (version, readable) in [(1, true), (SCHEMA_VERSION, true), (SCHEMA_VERSION + 1, false)] {
+            let path = dir.path().join(format!("v{version}.parquet"));
+            let meta = LogMeta { schema_version: version, ..LogMeta::default() };
+            let mut writer = LogWriter::create(&path, &meta).unwrap();
+            let events: Vec<SimEvent> =
+                sample().into_iter().filter(|e| version > 1 || !matches!(e.action, Action::NotFound { .. })).collect();
+            writer.send(events.clone()).unwrap();
+            writer.finish().unwrap();
+            match read_log(&path) {
+                Ok((read_meta, read)) => {
+                    assert!(readable, "v{version} was read");
+                    assert_eq!((read_meta.schema_version, read), (version, events));
+                }
+                Err(e) => {
+                    assert!(!readable, "v{version}: {e}");
+                    assert!(e.to_string().contains("upgrade aisle"), "{e}");
+                }
+            }
+        }
     }
 }

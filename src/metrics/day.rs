@@ -195,6 +195,7 @@ pub struct DayMetrics {
     pub zone_dwell_s: Vec<f64>,
     pub product_views: Vec<u64>,
     pub product_picks: Vec<u64>,
+    pub product_not_found: Vec<u64>,
     /// Person-milliseconds per grid cell (all floors, floor-major); integers,
     /// so days merge exactly in any order.
     pub heat_ms: Vec<u64>,
@@ -207,6 +208,9 @@ pub struct DayMetrics {
     pub queue_joins: u64,
     pub abandons: u64,
     pub lost_cents: i64,
+    /// Planned products not found at the shelf, and what they would have cost.
+    pub not_found: u64,
+    pub not_found_cents: i64,
     pub hourly_visitors: Vec<u64>,
     pub hourly_wait_s: Vec<f64>,
     pub hourly_waits: Vec<u64>,
@@ -232,6 +236,7 @@ impl<'a> DayProjection<'a> {
             zone_dwell_s: vec![0.0; z],
             product_views: vec![0; p],
             product_picks: vec![0; p],
+            product_not_found: vec![0; p],
             heat_ms: vec![0; cells],
             flow: vec![(0.0, 0.0); cells],
             hourly_visitors: vec![0; layout.hours.max(1)],
@@ -338,6 +343,11 @@ impl Projection for DayProjection<'_> {
                 v.picked = true;
             }
             Action::PutBack { .. } => m.put_backs += 1,
+            Action::NotFound { product, amount_cents, .. } => {
+                m.not_found += 1;
+                m.not_found_cents += amount_cents;
+                m.product_not_found[product as usize] += 1;
+            }
             Action::QueueJoin { .. } => {
                 m.queue_joins += 1;
                 v.queue_join_ms = Some(e.t_ms);
@@ -441,6 +451,9 @@ impl DayMetrics {
         self.queue_joins += o.queue_joins;
         self.abandons += o.abandons;
         self.lost_cents += o.lost_cents;
+        self.not_found += o.not_found;
+        self.not_found_cents += o.not_found_cents;
+        add(&mut self.product_not_found, &o.product_not_found);
         add(&mut self.hourly_visitors, &o.hourly_visitors);
         add(&mut self.hourly_wait_s, &o.hourly_wait_s);
         add(&mut self.hourly_waits, &o.hourly_waits);
@@ -488,6 +501,10 @@ impl DayMetrics {
             // who reached it with a basket; lost revenue: baskets abandoned.
             ("abandonment_rate", "ratio", ratio(self.abandons as f64, (self.transactions + self.abandons) as f64)),
             ("lost_revenue", "currency", self.lost_cents as f64 / 100.0 / days),
+            // Not-found rate: planned products looked for at the shelf and not
+            // found in time ÷ all planned searches; their value is lost sales.
+            ("not_found_rate", "ratio", ratio(self.not_found as f64, (self.picks_planned + self.not_found) as f64)),
+            ("lost_sales", "currency", self.not_found_cents as f64 / 100.0 / days),
         ]
         .into_iter()
         .map(|(name, unit, value)| Metric { name: name.to_owned(), unit, value })

@@ -267,6 +267,7 @@ pub struct Segment {
     pub browsing: f64,
     pub put_back: f64,
     pub dwell_median_s: f64,
+    pub search_patience_s: f64,
     pub group_mean: f64,
 }
 

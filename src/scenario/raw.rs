@@ -388,9 +388,17 @@ pub struct RawSegment {
     /// Median seconds spent at a shelf (log-normal dwell).
     #[serde(default = "default_dwell")]
     pub dwell_median_s: f64,
+    /// Seconds a shopper looks for a planned product at its shelf before
+    /// giving up (a lost sale).
+    #[serde(default = "default_search_patience")]
+    pub search_patience_s: f64,
     /// Mean group size (1 = alone).
     #[serde(default = "default_one")]
     pub group_mean: f64,
+}
+
+fn default_search_patience() -> f64 {
+    20.0
 }
 
 fn default_speed_sd() -> f64 {

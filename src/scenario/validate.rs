@@ -513,9 +513,11 @@ impl Validator<'_> {
                         s.id, s.speed_mean
                     )
                 });
-                self.check(s.patience_s > 0.0 && s.dwell_median_s > 0.0, Some(anchor), || {
-                    format!("segment `{}` patience_s and dwell_median_s must be positive", s.id)
-                });
+                self.check(
+                    s.patience_s > 0.0 && s.dwell_median_s > 0.0 && s.search_patience_s > 0.0,
+                    Some(anchor),
+                    || format!("segment `{}` patience_s, dwell_median_s and search_patience_s must be positive", s.id),
+                );
                 self.check(s.group_mean >= 1.0, Some(anchor), || {
                     format!("segment `{}` group_mean must be at least 1", s.id)
                 });
@@ -530,6 +532,7 @@ impl Validator<'_> {
                     browsing: s.browsing,
                     put_back: s.put_back,
                     dwell_median_s: s.dwell_median_s,
+                    search_patience_s: s.search_patience_s,
                     group_mean: s.group_mean,
                 }
             })

@@ -154,6 +154,10 @@ struct Shopper {
     activity: Activity,
     route: Option<Route>,
     riding: Option<Ride>,
+    /// Since when someone has been in the way, if they are.
+    blocked_since_ms: Option<u64>,
+    /// The direction the shopper last wanted to step in (unit vector).
+    wish: (f64, f64),
 }
 
 struct Route {
@@ -181,17 +185,34 @@ enum Intent {
 /// Browse stops of a segment with `browsing = 1` (Poisson mean).
 const BROWSE_STOPS: f64 = 5.0;
 
+/// Mean seconds to find a planned product at a shelf of findability 1
+/// (eye level, ample facings); search times are exponential with mean
+/// `SEARCH_MEAN_S / findability`, so a single facing on the floor shelf
+/// takes about four times as long. A modelling choice: with 20 s of
+/// patience, 9% of searches there fail and 0.2% on the grocery.
+const SEARCH_MEAN_S: f64 = 2.0;
+
+/// Whether a planned search ends before it is found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Search {
+    Found,
+    GivenUp,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Activity {
     Deciding,
+    /// Walking to the `placement`-th place of `product`.
     ToShelf {
         product: u32,
+        placement: u16,
         intent: Intent,
     },
     AtShelf {
         product: u32,
         until_ms: u64,
         intent: Intent,
+        search: Search,
     },
     /// Walking to a lane's queue with this much expected work; `joined_ms`
     /// is set when switching from another lane's queue (the wait goes on).
@@ -228,6 +249,39 @@ impl Shopper {
         let mut rng = self.shelf_rng.clone();
         rng.set_word_pos(product as u128 * 64);
         rng
+    }
+
+    /// The shopper's body as the crowd sees it.
+    fn body(&self, entity: Entity) -> crowd::Body {
+        let walking = matches!(self.activity, Activity::ToShelf { .. } | Activity::ToLane { .. } | Activity::ToExit);
+        crowd::Body { shopper: self.index, entity, at: self.pos, wish: if walking { self.wish } else { (0.0, 0.0) } }
+    }
+
+    /// How the shopper's body takes up floor; `None` off the floor (riding, gone).
+    fn solidity(&self) -> Option<crowd::Solidity> {
+        match self.activity {
+            Activity::Gone => None,
+            _ if self.riding.is_some() => None,
+            Activity::Queued { .. } | Activity::Served { .. } | Activity::ToLane { joined_ms: Some(_), .. } => {
+                Some(crowd::Solidity::Queueing)
+            }
+            _ => Some(crowd::Solidity::Solid),
+        }
+    }
+
+    /// The outcome of looking for `product` on a shelf of `findability`:
+    /// given up if the exponential search time exceeds the patience, drawn
+    /// from the product's stretch of the shelf stream (past the dwell and
+    /// pick draws).
+    fn search(&self, product: u32, findability: f64, patience_s: f64) -> Search {
+        let mut rng = self.shelf_rng.clone();
+        rng.set_word_pos(product as u128 * 64 + 48);
+        // P(search time > patience) = exp(−patience · findability / mean).
+        if rng.random::<f64>() < (-patience_s * findability / SEARCH_MEAN_S).exp() {
+            Search::GivenUp
+        } else {
+            Search::Found
+        }
     }
 
     fn basket_total(&self) -> (u16, i64) {
@@ -440,17 +494,22 @@ fn arrive(
     clock: Res<Clock>,
     mut arrivals: ResMut<Arrivals>,
     mut census: ResMut<Census>,
+    mut crowd: ResMut<Crowd>,
     mut out: ResMut<Outbox>,
 ) {
     let s = &w.scenario;
     while arrivals.next < arrivals.times_ms.len() && arrivals.times_ms[arrivals.next] <= clock.t_ms {
         let index = arrivals.next as u32;
-        arrivals.next += 1;
         let mut traits = w.streams.stream(index, Purpose::Traits);
         let segment = pick_weighted(&mut traits, s.population.segments.iter().map(|g| g.share));
         let seg = &s.population.segments[segment];
         let speed = Normal::new(seg.speed_mean, seg.speed_sd).expect("validated").sample(&mut traits).clamp(0.4, 2.0);
         let entrance = traits.random_range(0..s.entrances.len());
+        // Someone standing in the doorway: the newcomer (and those behind) wait.
+        if !crowd.0.is_free(w.store.entrances[entrance], s.entrances[entrance].at) {
+            break;
+        }
+        arrivals.next += 1;
         let list = draw_list(&w, seg.list_mean, &mut w.streams.stream(index, Purpose::List));
         let browse = draw_browse(&w, seg.browsing, &list, &mut w.streams.stream(index, Purpose::Browse));
         let cell = w.store.entrances[entrance];
@@ -476,6 +535,8 @@ fn arrive(
             activity: Activity::Deciding,
             route: None,
             riding: None,
+            blocked_since_ms: None,
+            wish: (0.0, 0.0),
         };
         out.emit(clock.t_ms, &shopper, Action::Enter);
         if shopper.zone.is_some() {
@@ -483,7 +544,9 @@ fn arrive(
         }
         census.in_store += 1;
         census.spawned += 1;
-        commands.spawn(shopper);
+        let body = shopper.body(Entity::PLACEHOLDER);
+        let entity = commands.spawn(shopper).id();
+        crowd.0.add(cell, crowd::Body { entity, ..body }, crowd::Solidity::Solid);
     }
 }
 
@@ -554,12 +617,12 @@ fn decide(
         }
         // Nearest-next on walking distance: the closest placement of any
         // product still wanted, planned (on the list) or picked up on impulse.
-        let mut best: Option<(u32, Intent, usize, Stand, FlowField)> = None;
+        let mut best: Option<(u32, Intent, usize, usize, Stand, FlowField)> = None;
         let turn = Circulating::new(&w.scenario, store, s.pos);
         for (intent, wanted) in [(Intent::Planned, &s.list), (Intent::Impulse, &s.impulse), (Intent::Browse, &s.browse)]
         {
             for (li, &product) in wanted.iter().enumerate() {
-                for &stand in &store.stands[product as usize] {
+                for (placement, &stand) in store.stands[product as usize].iter().enumerate() {
                     let field = nav.0.get(store, stand.cell);
                     let d = field[s.cell as usize];
                     if d == UNREACHABLE {
@@ -567,15 +630,15 @@ fn decide(
                     }
                     let d = d.saturating_add(turn.penalty(stand.point));
                     if best.as_ref().is_none_or(|b| d < b.0) {
-                        best = Some((d, intent, li, stand, field));
+                        best = Some((d, intent, li, placement, stand, field));
                     }
                 }
             }
         }
-        if let Some((_, intent, li, stand, field)) = best {
+        if let Some((_, intent, li, placement, stand, field)) = best {
             let product = s.wanted_mut(intent).remove(li);
             s.route = Some(Route { field, goal: stand.cell, point: stand.point });
-            s.activity = Activity::ToShelf { product, intent };
+            s.activity = Activity::ToShelf { product, placement: placement as u16, intent };
             continue;
         }
         if s.basket.is_empty() {
@@ -682,15 +745,36 @@ enum Moved {
     Walking,
     Arrived,
     Ride(usize),
+    /// Face to face with this shopper in a squeeze: the two edge past each other.
+    Swap(Entity),
 }
+
+/// A blocked shopper this close to the shelf or the door has arrived: it
+/// takes the product or leaves from where it stands.
+const NEAR_GOAL_M: f64 = 1.0;
+/// A blocked shopper steps aside to a cell up to this much farther from its
+/// goal (flow-field units: two cells)...
+const SIDESTEP_SLACK: u32 = 20;
+/// ...and after this long blocked, anywhere free, even back, to undo a standoff.
+const STANDOFF_MS: u64 = 2_000;
+/// People meeting in a passage each keep to one side (here the right): a
+/// step to the right counts as this much nearer the goal (flow-field units).
+const KEEP_RIGHT: f64 = 10.0;
+/// Two shoppers blocking each other face to face edge past each other
+/// (swap places) after this long, as in the exchange rule of bidirectional
+/// pedestrian cellular automata (Blue & Adler 2001, Transportation
+/// Research B 35(3)); without it, counterflow in a narrow passage locks.
+const SQUEEZE_PAST_MS: u64 = 500;
 
 /// Moves `s` up to `budget` metres along its route. Steps go from cell to
 /// neighbouring cell centre (diagonals only past walkable corners), so a
-/// shopper is always on walkable floor.
-fn advance(store: &Store, s: &mut Shopper, mut budget: f64) -> Moved {
+/// shopper is always on walkable floor; a step that would bring it within
+/// two body radii of another shopper is not taken (see `sidestep`).
+fn advance(store: &Store, crowd: &mut crowd::Crowding, s: &mut Shopper, mut budget: f64, t_ms: u64) -> Moved {
     let Some(route) = s.route.as_ref() else {
         return Moved::Arrived;
     };
+    let solid = s.solidity() == Some(crowd::Solidity::Solid);
     for _ in 0..16 {
         let (target, arriving) = if s.cell == route.goal {
             (route.point, true)
@@ -703,24 +787,106 @@ fn advance(store: &Store, s: &mut Shopper, mut budget: f64) -> Moved {
             }
         };
         let d = s.pos.distance(target);
-        if d <= budget {
-            s.pos = target;
-            budget -= d;
-            s.cell = store.cell_at(s.floor, s.pos).expect("walkable target");
-            if arriving {
-                return Moved::Arrived;
+        if d > 1e-9 {
+            s.wish = ((target.x - s.pos.x) / d, (target.y - s.pos.y) / d);
+        }
+        let to = s.pos.towards(target, budget);
+        let cell = store.cell_at(s.floor, to).expect("walkable target");
+        if solid && let Some(blocker) = crowd.blocker(s.index, cell, s.pos, to) {
+            crowd.set_wish(s.index, s.cell, s.wish);
+            let waited = s.blocked_since_ms.is_some_and(|since| t_ms - since >= SQUEEZE_PAST_MS);
+            if waited && blocker.heads_for(s.pos) {
+                return Moved::Swap(blocker.entity);
             }
-        } else {
-            let f = budget / d;
-            s.pos = Point::new(s.pos.x + (target.x - s.pos.x) * f, s.pos.y + (target.y - s.pos.y) * f);
-            s.cell = store.cell_at(s.floor, s.pos).expect("on the grid");
+            return sidestep(store, crowd, s, target, budget, t_ms);
+        }
+        crowd.relocate(s.index, s.cell, cell, to);
+        s.pos = to;
+        s.cell = cell;
+        s.blocked_since_ms = None;
+        if d > budget {
             return Moved::Walking;
+        }
+        budget -= d;
+        if arriving {
+            return Moved::Arrived;
         }
         if budget <= 1e-9 {
             return Moved::Walking;
         }
     }
     Moved::Walking
+}
+
+/// Someone is in the way of the step towards `ahead`. Near the shelf or the
+/// door the shopper has arrived; otherwise it steps towards the neighbouring
+/// cell nearest its goal (keeping right) that it can step towards, if one is
+/// at most `SIDESTEP_SLACK` farther (any, after `STANDOFF_MS`), and else waits.
+fn sidestep(
+    store: &Store,
+    crowd: &mut crowd::Crowding,
+    s: &mut Shopper,
+    ahead: Point,
+    budget: f64,
+    t_ms: u64,
+) -> Moved {
+    let route = s.route.as_ref().expect("walking shoppers have a route");
+    if matches!(s.activity, Activity::ToShelf { .. } | Activity::ToExit) && s.pos.distance(route.point) <= NEAR_GOAL_M {
+        return Moved::Arrived;
+    }
+    let since = *s.blocked_since_ms.get_or_insert(t_ms);
+    let slack = if t_ms - since >= STANDOFF_MS { UNREACHABLE } else { SIDESTEP_SLACK };
+    let limit = route.field[s.cell as usize].saturating_add(slack);
+    let forward = (ahead.x - s.pos.x, ahead.y - s.pos.y);
+    let right = {
+        let len = forward.0.hypot(forward.1).max(1e-9);
+        (forward.1 / len, -forward.0 / len)
+    };
+    let mut best: Option<(f64, CellId, Point)> = None;
+    store.for_each_step(s.cell, |n, _| {
+        let f = route.field[n as usize];
+        if f == UNREACHABLE || f > limit {
+            return;
+        }
+        let centre = store.centre(n).1;
+        let (dx, dy) = (centre.x - s.pos.x, centre.y - s.pos.y);
+        let rightward = (dx * right.0 + dy * right.1) / dx.hypot(dy).max(1e-9);
+        let score = f as f64 - KEEP_RIGHT * rightward;
+        if best.is_some_and(|b| b.0 <= score) {
+            return;
+        }
+        let to = s.pos.towards(centre, budget);
+        let cell = store.cell_at(s.floor, to).expect("walkable neighbour");
+        if to != s.pos && crowd.may_step(s.index, cell, s.pos, to) {
+            best = Some((score, cell, to));
+        }
+    });
+    if let Some((_, cell, to)) = best {
+        crowd.relocate(s.index, s.cell, cell, to);
+        s.pos = to;
+        s.cell = cell;
+    }
+    Moved::Walking
+}
+
+/// Two shoppers face to face change places (each has room where the other
+/// stood, since their bodies just traded spots).
+fn swap_places(
+    store: &Store,
+    crowd: &mut crowd::Crowding,
+    out: &mut Outbox,
+    t_ms: u64,
+    a: &mut Shopper,
+    b: &mut Shopper,
+) {
+    let (a_at, a_cell, b_at, b_cell) = (a.pos, a.cell, b.pos, b.cell);
+    crowd.relocate(a.index, a_cell, b_cell, b_at);
+    crowd.relocate(b.index, b_cell, a_cell, a_at);
+    (a.pos, a.cell, b.pos, b.cell) = (b_at, b_cell, a_at, a_cell);
+    a.blocked_since_ms = None;
+    b.blocked_since_ms = None;
+    update_zone(store, out, t_ms, a);
+    update_zone(store, out, t_ms, b);
 }
 
 /// Emits zone exit/enter events if the shopper's cell is in another zone.
@@ -752,58 +918,79 @@ fn walk(
     let dt = w.scenario.run.tick_ms as f64 / 1000.0;
     let t = clock.t_ms;
     crowd.0.clear();
-    for (_, s) in shoppers.iter() {
-        if s.riding.is_none() && s.activity != Activity::Gone {
-            crowd.0.add(s.cell);
+    for (entity, s) in shoppers.iter() {
+        if let Some(solidity) = s.solidity() {
+            crowd.0.add(s.cell, s.body(entity), solidity);
         }
     }
-    for (entity, mut s) in &mut shoppers {
+    let order: Vec<Entity> = shoppers.iter().map(|(e, _)| e).collect();
+    for entity in order {
+        let Ok((_, mut s)) = shoppers.get_mut(entity) else { continue };
         if let Some(ride) = &s.riding {
-            if t < ride.until_ms {
-                continue;
-            }
             let to = ride.to;
-            // Leave the zone on this floor where the ride began.
-            if s.zone.is_some() {
-                out.emit(t, &s, Action::ZoneExit);
-                s.zone = None;
+            // Off the ride once it is over and there is room to step off.
+            if t < ride.until_ms || !crowd.0.is_free(to, store.centre(to).1) {
+                continue;
             }
             let (floor, centre) = store.centre(to);
             s.floor = floor;
             s.pos = centre;
             s.cell = to;
             s.riding = None;
+            crowd.0.add(to, s.body(entity), crowd::Solidity::Solid);
             update_zone(store, &mut out, t, &mut s);
         }
         if !matches!(s.activity, Activity::ToShelf { .. } | Activity::ToLane { .. } | Activity::ToExit) {
             continue;
         }
         let budget = s.speed * dt * crowd::weidmann_factor(crowd.0.density(s.cell));
-        let moved = advance(store, &mut s, budget);
+        let moved = advance(store, &mut crowd.0, &mut s, budget, t);
         update_zone(store, &mut out, t, &mut s);
         match moved {
             Moved::Walking => {}
+            Moved::Swap(other) => {
+                drop(s);
+                let [(_, mut a), (_, mut b)] = shoppers.get_many_mut([entity, other]).expect("two shoppers");
+                swap_places(store, &mut crowd.0, &mut out, t, &mut a, &mut b);
+            }
             Moved::Ride(i) => {
                 let link = store.connectors[i];
                 let to = if link.from == s.cell { link.to } else { link.from };
+                crowd.0.remove(s.index, s.cell);
+                // Boarding leaves the floor, and with it the zone.
+                if s.zone.is_some() {
+                    out.emit(t, &s, Action::ZoneExit);
+                    s.zone = None;
+                }
                 s.riding = Some(Ride { until_ms: t + link.traversal_ms, to });
             }
             Moved::Arrived => {
                 s.route = None;
                 match s.activity {
-                    Activity::ToShelf { product, intent } => {
+                    Activity::ToShelf { product, placement, intent } => {
                         let seg = &w.scenario.population.segments[s.segment];
-                        let dwell = LogNormal::new(seg.dwell_median_s.ln(), DWELL_SIGMA)
+                        let mut dwell = LogNormal::new(seg.dwell_median_s.ln(), DWELL_SIGMA)
                             .expect("validated")
                             .sample(&mut s.shelf_draws(product));
-                        // An impulse target was viewed when it was noticed.
-                        if intent != Intent::Impulse {
-                            out.emit(t, &s, Action::View { product });
+                        // A planned product has to be found on the shelf; one
+                        // not found in time is given up after the search.
+                        let search = if intent == Intent::Planned {
+                            let pl = &w.scenario.products[product as usize].placements[placement as usize];
+                            s.search(product, perception::findability(pl.level, pl.facings), seg.search_patience_s)
+                        } else {
+                            Search::Found
+                        };
+                        match search {
+                            Search::GivenUp => dwell = seg.search_patience_s,
+                            // An impulse target was viewed when it was noticed.
+                            Search::Found if intent != Intent::Impulse => out.emit(t, &s, Action::View { product }),
+                            Search::Found => {}
                         }
                         if !s.considered.contains(&product) {
                             s.considered.push(product);
                         }
-                        s.activity = Activity::AtShelf { product, until_ms: t + (dwell * 1000.0) as u64, intent };
+                        s.activity =
+                            Activity::AtShelf { product, until_ms: t + (dwell * 1000.0) as u64, intent, search };
                     }
                     Activity::ToLane { lane, work_s, joined_ms } => {
                         let state = &mut lanes.0[lane as usize];
@@ -833,6 +1020,7 @@ fn walk(
                             out.emit(t, &s, Action::ZoneExit);
                         }
                         out.emit(t, &s, Action::Exit);
+                        crowd.0.remove(s.index, s.cell);
                         s.activity = Activity::Gone;
                         census.in_store -= 1;
                         commands.entity(entity).despawn();
@@ -909,7 +1097,7 @@ fn perceive(w: Res<World0>, clock: Res<Clock>, mut out: ResMut<Outbox>, mut shop
                 continue;
             } else if !matches!(s.activity, Activity::AtShelf { .. }) {
                 // Detour: put back the current target and plan again.
-                if let Activity::ToShelf { product: p, intent } = s.activity {
+                if let Activity::ToShelf { product: p, intent, .. } = s.activity {
                     s.wanted_mut(intent).push(p);
                 }
                 s.impulse.push(product);
@@ -925,10 +1113,16 @@ fn perceive(w: Res<World0>, clock: Res<Clock>, mut out: ResMut<Outbox>, mut shop
 fn shelf(w: Res<World0>, clock: Res<Clock>, mut out: ResMut<Outbox>, mut shoppers: Query<&mut Shopper>) {
     let t = clock.t_ms;
     for mut s in &mut shoppers {
-        let Activity::AtShelf { product, until_ms, intent } = s.activity else {
+        let Activity::AtShelf { product, until_ms, intent, search } = s.activity else {
             continue;
         };
         if t < until_ms {
+            continue;
+        }
+        let price = w.scenario.products[product as usize].price_cents;
+        if search == Search::GivenUp {
+            out.emit(t, &s, Action::NotFound { product, qty: 1, amount_cents: price });
+            s.activity = Activity::Deciding;
             continue;
         }
         let seg = &w.scenario.population.segments[s.segment];
@@ -943,7 +1137,6 @@ fn shelf(w: Res<World0>, clock: Res<Clock>, mut out: ResMut<Outbox>, mut shopper
                 continue;
             }
         }
-        let price = w.scenario.products[product as usize].price_cents;
         let planned = intent == Intent::Planned;
         out.emit(t, &s, Action::Pick { product, qty: 1, amount_cents: price, planned });
         if put_back_draw < seg.put_back {
@@ -1001,13 +1194,7 @@ fn checkout(
             let place = lane.place(k + 1);
             let front_free = k == 0 && state.serving.is_none();
             let target = if front_free { lane.place(0) } else { place };
-            let step = s.speed * dt;
-            let d = s.pos.distance(target);
-            s.pos = if d <= step {
-                target
-            } else {
-                s.pos.offset((target.x - s.pos.x) * step / d, (target.y - s.pos.y) * step / d)
-            };
+            s.pos = s.pos.towards(target, s.speed * dt);
             s.cell = w.store.cell_at(s.floor, s.pos).expect("queue line is walkable");
             update_zone(&w.store, &mut out, t, &mut s);
             if front_free && s.pos == lane.place(0) {
@@ -1071,8 +1258,9 @@ fn trace(w: Res<World0>, clock: Res<Clock>, mut out: ResMut<Outbox>, shoppers: Q
     if clock.t_ms % w.scenario.run.trace_interval_ms != 0 {
         return;
     }
+    // Riders are between floors: their next position is where they step off.
     for s in &shoppers {
-        if s.activity != Activity::Gone {
+        if s.solidity().is_some() {
             out.emit(clock.t_ms, s, Action::Move);
         }
     }

@@ -53,6 +53,13 @@ pub fn placement_weights(kind: FixtureKind) -> (f64, f64) {
     }
 }
 
+/// How easily a product is found by someone standing at its shelf looking
+/// for it: its shelf level's attention times its facings' (placement
+/// weights draw the eye from afar and do not matter up close).
+pub fn findability(level: ShelfLevel, facings: u16) -> f64 {
+    level_weight(level) * facing_weight(facings)
+}
+
 /// One product on one shelf, as seen from the floor.
 #[derive(Debug, Clone, Copy)]
 pub struct Shelf {

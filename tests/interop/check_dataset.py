@@ -33,7 +33,7 @@ EXPECTED_TYPES = {
     "planned": pa.bool_(),
 }
 KINDS = {"enter", "move", "zone_enter", "zone_exit", "view", "pick", "put_back",
-         "queue_join", "checkout", "abandon", "exit"}
+         "queue_join", "checkout", "abandon", "exit", "not_found"}
 META_KEYS = {"aisle.schema_version", "aisle.version", "aisle.scenario_sha256", "aisle.variant",
              "aisle.seed", "aisle.tick_ms", "aisle.zones", "aisle.products", "aisle.lanes"}
 
