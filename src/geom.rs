@@ -16,6 +16,11 @@ impl Point {
         (self.x - other.x).hypot(self.y - other.y)
     }
 
+    /// The squared distance: for comparing distances without a square root.
+    pub fn distance_squared(self, other: Point) -> f64 {
+        (self.x - other.x) * (self.x - other.x) + (self.y - other.y) * (self.y - other.y)
+    }
+
     pub fn offset(self, dx: f64, dy: f64) -> Point {
         Point::new(self.x + dx, self.y + dy)
     }

@@ -195,7 +195,6 @@ pub struct DayMetrics {
     pub zone_dwell_s: Vec<f64>,
     pub product_views: Vec<u64>,
     pub product_picks: Vec<u64>,
-    pub product_not_found: Vec<u64>,
     /// Person-milliseconds per grid cell (all floors, floor-major); integers,
     /// so days merge exactly in any order.
     pub heat_ms: Vec<u64>,
@@ -236,7 +235,6 @@ impl<'a> DayProjection<'a> {
             zone_dwell_s: vec![0.0; z],
             product_views: vec![0; p],
             product_picks: vec![0; p],
-            product_not_found: vec![0; p],
             heat_ms: vec![0; cells],
             flow: vec![(0.0, 0.0); cells],
             hourly_visitors: vec![0; layout.hours.max(1)],
@@ -343,10 +341,9 @@ impl Projection for DayProjection<'_> {
                 v.picked = true;
             }
             Action::PutBack { .. } => m.put_backs += 1,
-            Action::NotFound { product, amount_cents, .. } => {
+            Action::NotFound { amount_cents, .. } => {
                 m.not_found += 1;
                 m.not_found_cents += amount_cents;
-                m.product_not_found[product as usize] += 1;
             }
             Action::QueueJoin { .. } => {
                 m.queue_joins += 1;
@@ -453,7 +450,6 @@ impl DayMetrics {
         self.lost_cents += o.lost_cents;
         self.not_found += o.not_found;
         self.not_found_cents += o.not_found_cents;
-        add(&mut self.product_not_found, &o.product_not_found);
         add(&mut self.hourly_visitors, &o.hourly_visitors);
         add(&mut self.hourly_wait_s, &o.hourly_wait_s);
         add(&mut self.hourly_waits, &o.hourly_waits);

@@ -159,7 +159,7 @@ impl Crowding {
 
     /// Whether a body may appear at `at` (in `cell`): nobody solid within two radii.
     pub fn is_free(&self, cell: CellId, at: Point) -> bool {
-        self.solid_near(cell).all(|b| squared_distance(b.at, at) >= MIN_GAP_M * MIN_GAP_M)
+        self.solid_near(cell).all(|b| b.at.distance_squared(at) >= MIN_GAP_M * MIN_GAP_M)
     }
 
     /// Whether `shopper` may step from `from` to `at` (in `cell`): the step
@@ -174,8 +174,8 @@ impl Crowding {
     pub fn blocker(&self, shopper: u32, cell: CellId, from: Point, at: Point) -> Option<Body> {
         self.solid_near(cell)
             .find(|b| {
-                let after = squared_distance(b.at, at);
-                b.shopper != shopper && after < MIN_GAP_M * MIN_GAP_M && after < squared_distance(b.at, from)
+                let after = b.at.distance_squared(at);
+                b.shopper != shopper && after < MIN_GAP_M * MIN_GAP_M && after < b.at.distance_squared(from)
             })
             .copied()
     }
@@ -183,10 +183,6 @@ impl Crowding {
     fn solid_near(&self, cell: CellId) -> impl Iterator<Item = &Body> + '_ {
         self.around(cell).flat_map(|n| self.solid[n].iter())
     }
-}
-
-fn squared_distance(a: Point, b: Point) -> f64 {
-    (a.x - b.x) * (a.x - b.x) + (a.y - b.y) * (a.y - b.y)
 }
 
 #[cfg(test)]

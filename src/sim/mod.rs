@@ -251,10 +251,15 @@ impl Shopper {
         rng
     }
 
+    /// On the way somewhere (to a shelf, a lane or the exit).
+    fn is_walking(&self) -> bool {
+        matches!(self.activity, Activity::ToShelf { .. } | Activity::ToLane { .. } | Activity::ToExit)
+    }
+
     /// The shopper's body as the crowd sees it.
     fn body(&self, entity: Entity) -> crowd::Body {
-        let walking = matches!(self.activity, Activity::ToShelf { .. } | Activity::ToLane { .. } | Activity::ToExit);
-        crowd::Body { shopper: self.index, entity, at: self.pos, wish: if walking { self.wish } else { (0.0, 0.0) } }
+        let wish = if self.is_walking() { self.wish } else { (0.0, 0.0) };
+        crowd::Body { shopper: self.index, entity, at: self.pos, wish }
     }
 
     /// How the shopper's body takes up floor; `None` off the floor (riding, gone).
@@ -505,14 +510,14 @@ fn arrive(
         let seg = &s.population.segments[segment];
         let speed = Normal::new(seg.speed_mean, seg.speed_sd).expect("validated").sample(&mut traits).clamp(0.4, 2.0);
         let entrance = traits.random_range(0..s.entrances.len());
+        let cell = w.store.entrances[entrance];
         // Someone standing in the doorway: the newcomer (and those behind) wait.
-        if !crowd.0.is_free(w.store.entrances[entrance], s.entrances[entrance].at) {
+        if !crowd.0.is_free(cell, s.entrances[entrance].at) {
             break;
         }
         arrivals.next += 1;
         let list = draw_list(&w, seg.list_mean, &mut w.streams.stream(index, Purpose::List));
         let browse = draw_browse(&w, seg.browsing, &list, &mut w.streams.stream(index, Purpose::Browse));
-        let cell = w.store.entrances[entrance];
         let shopper = Shopper {
             index,
             segment,
@@ -912,19 +917,24 @@ fn walk(
     mut census: ResMut<Census>,
     mut crowd: ResMut<Crowd>,
     mut out: ResMut<Outbox>,
+    mut order: Local<Vec<Entity>>,
     mut shoppers: Query<(Entity, &mut Shopper)>,
 ) {
     let store = &w.store;
     let dt = w.scenario.run.tick_ms as f64 / 1000.0;
     let t = clock.t_ms;
+    // File every body afresh (checkout moved the queues; some shoppers
+    // joined or left one), noting the order to move them in: a swap needs
+    // two shoppers at once, so they are fetched by entity.
     crowd.0.clear();
+    order.clear();
     for (entity, s) in shoppers.iter() {
+        order.push(entity);
         if let Some(solidity) = s.solidity() {
             crowd.0.add(s.cell, s.body(entity), solidity);
         }
     }
-    let order: Vec<Entity> = shoppers.iter().map(|(e, _)| e).collect();
-    for entity in order {
+    for &entity in order.iter() {
         let Ok((_, mut s)) = shoppers.get_mut(entity) else { continue };
         if let Some(ride) = &s.riding {
             let to = ride.to;
@@ -940,7 +950,7 @@ fn walk(
             crowd.0.add(to, s.body(entity), crowd::Solidity::Solid);
             update_zone(store, &mut out, t, &mut s);
         }
-        if !matches!(s.activity, Activity::ToShelf { .. } | Activity::ToLane { .. } | Activity::ToExit) {
+        if !s.is_walking() {
             continue;
         }
         let budget = s.speed * dt * crowd::weidmann_factor(crowd.0.density(s.cell));
