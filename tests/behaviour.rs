@@ -93,7 +93,7 @@ fn mean_time_in_store(file: &ScenarioFile, variant: &str, seeds: u64) -> f64 {
         let mut entered = std::collections::HashMap::new();
         for e in common::simulate(&p, seed) {
             match e.action {
-                Action::Enter => {
+                Action::Enter { .. } => {
                     entered.insert(e.shopper, e.t_ms);
                 }
                 Action::Exit => {
@@ -171,7 +171,7 @@ fn browsers_look_at_more_shelves_and_stay_longer() {
             for e in common::simulate(&p, seed) {
                 match e.action {
                     Action::View { .. } => views += 1,
-                    Action::Enter => {
+                    Action::Enter { .. } => {
                         visitors += 1;
                         entered.insert((seed, e.shopper), e.t_ms);
                     }
@@ -185,4 +185,114 @@ fn browsers_look_at_more_shelves_and_stay_longer() {
     let (none, much) = (day("0.0"), day("1.0"));
     assert!(much.0 > none.0 * 1.2, "views per visitor: no browsing {:.2}, browsing {:.2}", none.0, much.0);
     assert!(much.1 > none.1, "minutes in store: no browsing {:.2}, browsing {:.2}", none.1, much.1);
+}
+
+/// What a day of parties looks like from the log.
+#[derive(Debug, Default)]
+struct PartyDays {
+    people: u64,
+    parties: u64,
+    /// Companions' actions that only a basket holder may take.
+    companion_purchases: u64,
+    companion_views: u64,
+    /// Companion-to-leader distances at trace instants, metres.
+    apart_m: Vec<f64>,
+    /// Seconds a companion leaves after its leader (negative: before).
+    exit_lag_s: Vec<f64>,
+    /// Companions entering by another door or before their leader.
+    stray_entries: u64,
+}
+
+fn party_days(p: &aisle::Prepared, seeds: u64) -> PartyDays {
+    use std::collections::HashMap;
+    let mut d = PartyDays::default();
+    for seed in 1..=seeds {
+        let (mut leader_of, mut entered, mut exited) = (HashMap::new(), HashMap::new(), HashMap::new());
+        let mut at: HashMap<u32, (u64, u8, f64, f64)> = HashMap::new();
+        for e in common::simulate(p, seed) {
+            let (x, y) = (e.x as f64, e.y as f64);
+            match e.action {
+                Action::Enter { party } => {
+                    d.people += 1;
+                    leader_of.insert(e.shopper, party);
+                    entered.insert(e.shopper, (e.t_ms, x, y));
+                    if party == e.shopper {
+                        d.parties += 1;
+                    } else {
+                        let (t, lx, ly) = entered[&party];
+                        d.stray_entries += (t > e.t_ms || (lx, ly) != (x, y)) as u64;
+                    }
+                }
+                Action::Exit => {
+                    exited.insert(e.shopper, e.t_ms);
+                }
+                _ => {}
+            }
+            let companion = leader_of[&e.shopper] != e.shopper;
+            match e.action {
+                Action::Pick { .. }
+                | Action::PutBack { .. }
+                | Action::QueueJoin { .. }
+                | Action::Checkout { .. }
+                | Action::Abandon { .. }
+                | Action::NotFound { .. }
+                    if companion =>
+                {
+                    d.companion_purchases += 1
+                }
+                Action::View { .. } if companion => d.companion_views += 1,
+                Action::Move => {
+                    at.insert(e.shopper, (e.t_ms, e.floor, x, y));
+                    // Shoppers are traced in index order, leaders first.
+                    if let Some(&(t, floor, lx, ly)) = at.get(&leader_of[&e.shopper])
+                        && companion
+                        && (t, floor) == (e.t_ms, e.floor)
+                    {
+                        d.apart_m.push((x - lx).hypot(y - ly));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (shopper, party) in &leader_of {
+            if shopper != party {
+                d.exit_lag_s.push((exited[shopper] as f64 - exited[party] as f64) / 1000.0);
+            }
+        }
+    }
+    d
+}
+
+fn quantile(v: &mut [f64], q: f64) -> f64 {
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[((v.len() - 1) as f64 * q).round() as usize]
+}
+
+#[test]
+fn parties_come_in_shop_and_leave_together_and_one_of_them_pays() {
+    // Tiny's quick shoppers in parties of 2.5 on average.
+    let p = scenario_with("tiny", Some(("group_mean = 1.0 ", "group_mean = 2.5 ")));
+    let mut d = party_days(&p, 20);
+    let companions = d.people - d.parties;
+    // Parties of 0.6 × 2.5 + 0.4 × 1 = 1.9: a fraction 1 − 1/1.9 = 0.47 of people are companions.
+    let share = companions as f64 / d.people as f64;
+    assert!((0.40..0.54).contains(&share), "companions are {share:.3} of {} people", d.people);
+    // `daily_visitors` counts people: 40 a day.
+    let per_day = d.people as f64 / 20.0;
+    assert!((34.0..46.0).contains(&per_day), "{per_day} people a day, 40 expected");
+    assert_eq!(d.stray_entries, 0, "companions enter right behind their leader, by the same door");
+    assert_eq!(d.companion_purchases, 0, "only the leader holds the basket, queues and pays");
+    assert!(d.companion_views > companions, "companions look around too: {} views", d.companion_views);
+    let (near, far) = (quantile(&mut d.apart_m, 0.5), quantile(&mut d.apart_m, 0.9));
+    assert!(near < 1.5 && far < 3.0, "companions keep close: median {near:.2} m, 90th percentile {far:.2} m");
+    let (lag_low, lag_mid, lag_high) =
+        (quantile(&mut d.exit_lag_s, 0.05), quantile(&mut d.exit_lag_s, 0.5), quantile(&mut d.exit_lag_s, 0.95));
+    assert!(
+        lag_low >= -5.0 && lag_mid < 5.0 && lag_high < 30.0,
+        "exit after the leader (5th, 50th, 95th percentiles): {lag_low} / {lag_mid} / {lag_high} s"
+    );
+    eprintln!(
+        "{} people in {} parties; apart median {near:.2} m, 90th {far:.2} m; exit lag {lag_low} / {lag_mid} / {lag_high} s; {} companion views",
+        d.people, d.parties, d.companion_views
+    );
 }

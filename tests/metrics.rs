@@ -61,7 +61,7 @@ fn hand_day() -> Vec<SimEvent> {
     let mut events = vec![
         // Shopper 0: enters, walks 3 m up into the aisles, buys crisps (planned) and
         // chocolate (unplanned), queues 60 s, pays 2.48, leaves after 200 s.
-        ev(0, 0, 11.0, 0.5, None, Action::Enter),
+        ev(0, 0, 11.0, 0.5, None, Action::Enter { party: 0 }),
         ev(0, 0, 11.0, 0.5, front, Action::ZoneEnter),
         ev(10_000, 0, 11.0, 3.5, front, Action::ZoneExit),
         ev(10_000, 0, 11.0, 3.5, aisles, Action::ZoneEnter),
@@ -74,11 +74,12 @@ fn hand_day() -> Vec<SimEvent> {
         ev(100_000, 0, 11.0, 3.5, None, Action::QueueJoin { lane: 0 }),
         ev(160_000, 0, 11.0, 3.5, None, Action::Checkout { lane: 0, qty: 2, amount_cents: 248 }),
         ev(200_000, 0, 11.0, 3.5, None, Action::Exit),
-        // Shopper 1: enters, looks at nothing, leaves after 50 s without buying.
-        ev(5_000, 1, 11.0, 0.5, None, Action::Enter),
+        // Shopper 1: shopper 0's companion (a party of two); enters 5 s
+        // later, looks at nothing, leaves after 50 s.
+        ev(5_000, 1, 11.0, 0.5, None, Action::Enter { party: 0 }),
         ev(55_000, 1, 11.0, 0.5, None, Action::Exit),
         // Shopper 2: picks water, puts it back, picks juice, queues 120 s and gives up.
-        ev(10_000, 2, 6.0, 0.5, None, Action::Enter),
+        ev(10_000, 2, 6.0, 0.5, None, Action::Enter { party: 2 }),
         ev(20_000, 2, 6.0, 0.5, None, Action::Pick { product: 4, qty: 1, amount_cents: 59, planned: true }),
         ev(20_000, 2, 6.0, 0.5, None, Action::PutBack { product: 4, qty: 1, amount_cents: 59 }),
         ev(30_000, 2, 6.0, 0.5, None, Action::Pick { product: 6, qty: 1, amount_cents: 199, planned: true }),
@@ -108,7 +109,9 @@ fn every_metric_equals_its_hand_computed_value() {
     let get = |name: &str| figures.iter().find(|f| f.name == name).unwrap_or_else(|| panic!("no metric {name}")).value;
     let expected = [
         ("traffic", 3.0),
-        ("conversion_rate", 1.0 / 3.0),
+        // Two parties (shoppers 0 and 1 together, and 2), one of which paid.
+        ("parties", 2.0),
+        ("conversion_rate", 1.0 / 2.0),
         ("transactions", 1.0),
         ("revenue", 2.48),
         ("revenue_per_visitor", 2.48 / 3.0),

@@ -166,6 +166,7 @@ fn neighbours() -> (Layout, Vec<Visit>, Vec<Visit>) {
     fold.observe_all(&simulate(&p, 4));
     let without = fold.finish();
     let extreme = Visit {
+        leads: true,
         paid: true,
         revenue_cents: 1_000_000,
         items: 500,

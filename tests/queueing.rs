@@ -1,7 +1,8 @@
-//! Queueing against theory: two lanes with exponential service fed by
-//! Poisson shoppers (who line up by the shortest queue and switch lines
-//! when the next one is two shorter) wait as long as the Erlang C formula
-//! for an M/M/2 queue predicts.
+//! Queueing against theory: two servers with exponential service fed by
+//! Poisson shoppers wait as long as the Erlang C formula for an M/M/2
+//! queue predicts, whether they are two lanes (shoppers line up by the
+//! shortest queue and switch lines when the next one is two shorter) or
+//! one line feeding two self-service terminals.
 
 mod common;
 
@@ -23,39 +24,79 @@ fn erlang_c_sojourn(lambda: f64, mu: f64, c: u32) -> f64 {
     waiting / (c as f64 * mu - lambda) + 1.0 / mu
 }
 
+/// The erlang store as written (two lanes, a line each, shoppers switching
+/// lines) or with one self-service line feeding two terminals: both are
+/// M/M/2 queues, the second exactly.
+const LAYOUTS: [(&str, Option<(&str, &str)>); 2] =
+    [("two staffed lanes", None), ("one line, two self-service terminals", Some((TWO_LANES, ONE_LINE_TWO_TERMINALS)))];
+
+const TWO_LANES: &str = r#"[[checkouts]]
+id = "A"
+kind = "staffed"
+at = [5.0, 1.0]
+queue = "north"
+queue_places = 40
+service = { base_s = 60.0, per_item_s = 0.0, distribution = "exponential" }
+
+[[checkouts]]
+id = "B"
+kind = "staffed"
+at = [7.0, 1.0]
+queue = "north"
+queue_places = 40
+service = { base_s = 60.0, per_item_s = 0.0, distribution = "exponential" }
+"#;
+
+const ONE_LINE_TWO_TERMINALS: &str = r#"[[checkouts]]
+id = "A"
+kind = "self_service"
+at = [6.0, 1.5]
+queue = "north"
+queue_places = 40
+terminals = [[5.0, 1.0], [7.0, 1.0]]
+service = { base_s = 60.0, per_item_s = 0.0, distribution = "exponential" }
+"#;
+
 #[test]
-fn two_exponential_lanes_wait_as_erlang_c_predicts() {
+fn exponential_checkouts_wait_as_erlang_c_predicts() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/erlang.toml");
-    let p = aisle::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap();
-    let open_s = (p.scenario.population.close_ms - p.scenario.population.open_ms) as f64 / 1000.0;
-    let (days, mut joins, mut sojourn) = (20u64, 0usize, Vec::new());
-    for seed in 1..=days {
-        let mut joined = HashMap::new();
-        for e in simulate(&p, seed) {
-            match e.action {
-                Action::QueueJoin { .. } => {
-                    joined.insert(e.shopper, e.t_ms);
-                    joins += 1;
+    for (layout, edit) in LAYOUTS {
+        let mut source = std::fs::read_to_string(&path).unwrap();
+        if let Some((from, to)) = edit {
+            assert!(source.contains(from), "{layout}: the erlang store changed");
+            source = source.replace(from, to);
+        }
+        let p = aisle::prepare(&ScenarioFile::parse(&path, source).unwrap(), "baseline").unwrap();
+        let open_s = (p.scenario.population.close_ms - p.scenario.population.open_ms) as f64 / 1000.0;
+        let (days, mut joins, mut sojourn) = (20u64, 0usize, Vec::new());
+        for seed in 1..=days {
+            let mut joined = HashMap::new();
+            for e in simulate(&p, seed) {
+                match e.action {
+                    Action::QueueJoin { .. } => {
+                        joined.insert(e.shopper, e.t_ms);
+                        joins += 1;
+                    }
+                    Action::Checkout { .. } => sojourn.push((e.t_ms - joined[&e.shopper]) as f64 / 1000.0),
+                    Action::Abandon { .. } => panic!("{layout}: nobody in this store gives up"),
+                    _ => {}
                 }
-                Action::Checkout { .. } => sojourn.push((e.t_ms - joined[&e.shopper]) as f64 / 1000.0),
-                Action::Abandon { .. } => panic!("nobody in this store gives up"),
-                _ => {}
             }
         }
+        assert_eq!(sojourn.len(), joins, "{layout}: everyone who queued paid");
+        // Arrivals at the checkout: the measured rate (the shop floor delays
+        // Poisson arrivals without changing their rate or nature).
+        let lambda = joins as f64 / (days as f64 * open_s);
+        let predicted = erlang_c_sojourn(lambda, 1.0 / 60.0, 2);
+        let simulated = sojourn.iter().sum::<f64>() / sojourn.len() as f64;
+        eprintln!(
+            "{layout}: load {:.3}: simulated {simulated:.1} s, Erlang C {predicted:.1} s over {} shoppers",
+            lambda * 60.0 / 2.0,
+            sojourn.len()
+        );
+        assert!(
+            (simulated - predicted).abs() <= 0.10 * predicted,
+            "{layout}: mean time at the checkout {simulated:.1} s, Erlang C predicts {predicted:.1} s"
+        );
     }
-    assert_eq!(sojourn.len(), joins, "everyone who queued paid");
-    // Arrivals at the checkout: the measured rate (the shop floor delays
-    // Poisson arrivals without changing their rate or nature).
-    let lambda = joins as f64 / (days as f64 * open_s);
-    let predicted = erlang_c_sojourn(lambda, 1.0 / 60.0, 2);
-    let simulated = sojourn.iter().sum::<f64>() / sojourn.len() as f64;
-    eprintln!(
-        "load {:.3}: simulated {simulated:.1} s, Erlang C {predicted:.1} s over {} shoppers",
-        lambda * 60.0 / 2.0,
-        sojourn.len()
-    );
-    assert!(
-        (simulated - predicted).abs() <= 0.10 * predicted,
-        "mean time at the checkout {simulated:.1} s, Erlang C predicts {predicted:.1} s"
-    );
 }

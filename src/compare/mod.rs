@@ -18,7 +18,7 @@ use crate::sim::SimProgress;
 use stats::{Difference, Estimate, holm, mean_ci, paired, replications_for};
 
 /// Metrics a comparison headlines, in order; the first is the primary one.
-pub const KEY_METRICS: [&str; 8] = [
+pub const KEY_METRICS: [&str; 10] = [
     "revenue_per_visitor",
     "conversion_rate",
     "basket_value",
@@ -26,6 +26,8 @@ pub const KEY_METRICS: [&str; 8] = [
     "time_in_store_mean",
     "queue_wait_mean",
     "abandonment_rate",
+    "not_found_rate",
+    "lost_sales",
     "revenue",
 ];
 

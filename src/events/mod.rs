@@ -1,4 +1,4 @@
-//! The event vocabulary (`SimEvent`), the Parquet log (schema v1) and the
+//! The event vocabulary (`SimEvent`), the Parquet log (schema v3) and the
 //! dataset around it. Only this module knows the Parquet schema.
 
 pub mod dataset;
@@ -25,7 +25,12 @@ pub struct SimEvent {
 /// What happened, with the fields each kind needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Action {
-    Enter,
+    /// Came in, as one of a shopping party led by shopper `party` (its own
+    /// index when shopping alone or leading; schema v3, earlier logs read
+    /// as alone).
+    Enter {
+        party: u32,
+    },
     /// A position sample, once per trace interval.
     Move,
     ZoneEnter,
@@ -87,7 +92,7 @@ pub const KIND_NAMES: [&str; 12] = [
 impl Action {
     pub fn kind_index(&self) -> usize {
         match self {
-            Action::Enter => 0,
+            Action::Enter { .. } => 0,
             Action::Move => 1,
             Action::ZoneEnter => 2,
             Action::ZoneExit => 3,
@@ -141,6 +146,13 @@ impl Action {
             | Action::Checkout { amount_cents, .. }
             | Action::Abandon { amount_cents, .. }
             | Action::NotFound { amount_cents, .. } => Some(amount_cents),
+            _ => None,
+        }
+    }
+
+    pub fn party(&self) -> Option<u32> {
+        match *self {
+            Action::Enter { party } => Some(party),
             _ => None,
         }
     }

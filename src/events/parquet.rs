@@ -1,4 +1,4 @@
-//! Parquet event log, schema v1: writer (on its own thread, atomic) and
+//! Parquet event log, schema v3: writer (on its own thread, atomic) and
 //! reader (back into `SimEvent`s, with a clear error for a malformed row).
 
 use std::collections::BTreeMap;
@@ -25,7 +25,8 @@ use parquet::schema::types::ColumnPath;
 use super::{Action, KIND_NAMES, SimEvent};
 use crate::events::dataset::{atomic_temp_path, sync_and_rename};
 
-pub const SCHEMA_VERSION: u32 = 2;
+/// v2 added the `not_found` kind, v3 the `party` column (on `enter`).
+pub const SCHEMA_VERSION: u32 = 3;
 const BATCH_ROWS: usize = 64 * 1024;
 /// Rows per batch read back: small enough that a batch of `SimEvent`s stays in
 /// cache while a projection folds it.
@@ -122,6 +123,7 @@ pub fn schema() -> SchemaRef {
         Field::new("qty", DataType::UInt16, true),
         Field::new("amount_cents", DataType::Int64, true),
         Field::new("planned", DataType::Boolean, true),
+        Field::new("party", DataType::UInt32, true),
     ]))
 }
 
@@ -268,7 +270,7 @@ fn write_loop(
     result
 }
 
-/// Builds one Arrow batch in schema v1 from events.
+/// Builds one Arrow batch in the current schema from events.
 pub fn to_batch(events: &[SimEvent]) -> RecordBatch {
     let n = events.len();
     let mut seq = UInt64Builder::with_capacity(n);
@@ -284,6 +286,7 @@ pub fn to_batch(events: &[SimEvent]) -> RecordBatch {
     let mut qty = UInt16Builder::with_capacity(n);
     let mut amount = Int64Builder::with_capacity(n);
     let mut planned = BooleanBuilder::with_capacity(n);
+    let mut party = UInt32Builder::with_capacity(n);
     for e in events {
         seq.append_value(e.seq);
         t_ms.append_value(e.t_ms);
@@ -298,6 +301,7 @@ pub fn to_batch(events: &[SimEvent]) -> RecordBatch {
         qty.append_option(e.action.qty());
         amount.append_option(e.action.amount_cents());
         planned.append_option(e.action.planned());
+        party.append_option(e.action.party());
     }
     let columns: Vec<ArrayRef> = vec![
         Arc::new(seq.finish()),
@@ -314,6 +318,7 @@ pub fn to_batch(events: &[SimEvent]) -> RecordBatch {
         Arc::new(qty.finish()),
         Arc::new(amount.finish()),
         Arc::new(planned.finish()),
+        Arc::new(party.finish()),
     ];
     RecordBatch::try_new(schema(), columns).expect("columns match the schema")
 }
@@ -339,7 +344,8 @@ fn meta_of<T: parquet::file::reader::ChunkReader>(
         .filter_map(|kv| Some((kv.key.clone(), kv.value.clone()?)))
         .collect();
     let meta = LogMeta::from_key_values(&kv).map_err(|message| LogError::Format { path: path.to_owned(), message })?;
-    // v2 added the `not_found` kind; a v1 log reads as it is.
+    // Earlier logs read as they are: a v1 log holds no `not_found`, and
+    // without a `party` column everyone came alone.
     if !(1..=SCHEMA_VERSION).contains(&meta.schema_version) {
         return Err(LogError::Format {
             path: path.to_owned(),
@@ -421,6 +427,10 @@ fn decode_batch(batch: &RecordBatch, first_row: usize, out: &mut Vec<SimEvent>) 
     let amount =
         Column::of(col("amount_cents")?.as_primitive_opt::<Int64Type>().ok_or("column `amount_cents` is not i64")?);
     let planned = col("planned")?.as_boolean_opt().ok_or("column `planned` is not bool")?;
+    let party = match batch.column_by_name("party") {
+        Some(c) => Some(Column::of(c.as_primitive_opt::<UInt32Type>().ok_or("column `party` is not u32")?)),
+        None => None,
+    };
     // Map dictionary entries to kind indices once per batch.
     let mut kinds = [None; 256];
     for (key, kind) in kinds.iter_mut().enumerate().take(kind_values.len()) {
@@ -455,7 +465,9 @@ fn decode_batch(batch: &RecordBatch, first_row: usize, out: &mut Vec<SimEvent>) 
         let qty_v = || qty.get(i).ok_or_else(|| missing("qty"));
         let amount_v = || amount.get(i).ok_or_else(|| missing("amount_cents"));
         out[base + i].action = match k {
-            0 => Action::Enter,
+            0 => Action::Enter {
+                party: party.as_ref().map_or(Some(shopper[i]), |p| p.get(i)).ok_or_else(|| missing("party"))?,
+            },
             2 => Action::ZoneEnter,
             3 => Action::ZoneExit,
             4 => Action::View { product: product_v()? },
@@ -487,7 +499,7 @@ mod tests {
 
     fn sample() -> Vec<SimEvent> {
         vec![
-            event(0, Action::Enter),
+            event(0, Action::Enter { party: 7 }),
             event(1, Action::Move),
             event(2, Action::View { product: 4 }),
             event(3, Action::Pick { product: 4, qty: 2, amount_cents: 398, planned: false }),
@@ -517,18 +529,31 @@ mod tests {
         assert_eq!(err, "row 1003: `pick` event without `product`");
     }
 
+    /// A log as an earlier aisle wrote it: the current batch without the
+    /// columns that version lacked.
+    fn write_legacy(path: &Path, version: u32, events: &[SimEvent]) {
+        let batch = to_batch(events);
+        let keep: Vec<usize> =
+            (0..batch.num_columns()).filter(|&i| version >= 3 || batch.schema().field(i).name() != "party").collect();
+        let batch = batch.project(&keep).unwrap();
+        let meta = LogMeta { schema_version: version, ..LogMeta::default() };
+        let mut writer =
+            ArrowWriter::try_new(File::create(path).unwrap(), batch.schema(), Some(writer_properties(&meta))).unwrap();
+        writer.write(&batch).unwrap();
+        writer.close().unwrap();
+    }
+
     #[test]
-    fn logs_of_schema_v1_still_read_and_later_versions_are_refused() {
+    fn logs_of_earlier_schemas_still_read_and_later_versions_are_refused() {
         let dir = tempfile::tempdir().unwrap();
-        // (version written, readable): v1 logs lack only `not_found`, which they never hold.
-        for (version, readable) in [(1, true), (SCHEMA_VERSION, true), (SCHEMA_VERSION + 1, false)] {
+        // (version written, readable). v1 lacks `not_found` (so holds none),
+        // v1 and v2 lack `party` (everyone came alone: the sample's shopper
+        // 7 enters as its own party either way).
+        for (version, readable) in [(1, true), (2, true), (SCHEMA_VERSION, true), (SCHEMA_VERSION + 1, false)] {
             let path = dir.path().join(format!("v{version}.parquet"));
-            let meta = LogMeta { schema_version: version, ..LogMeta::default() };
-            let mut writer = LogWriter::create(&path, &meta).unwrap();
             let events: Vec<SimEvent> =
                 sample().into_iter().filter(|e| version > 1 || !matches!(e.action, Action::NotFound { .. })).collect();
-            writer.send(events.clone()).unwrap();
-            writer.finish().unwrap();
+            write_legacy(&path, version, &events);
             match read_log(&path) {
                 Ok((read_meta, read)) => {
                     assert!(readable, "v{version} was read");

@@ -178,6 +178,8 @@ struct Visit {
 pub struct DayMetrics {
     pub days: u32,
     pub visitors: u64,
+    /// Shopping parties: shoppers alone or leading companions.
+    pub parties: u64,
     pub transactions: u64,
     pub revenue_cents: i64,
     pub items_sold: u64,
@@ -278,8 +280,9 @@ impl Projection for DayProjection<'_> {
         }
         let layout = self.layout;
         let m = &mut self.m;
-        if let Action::Enter = e.action {
+        if let Action::Enter { party } = e.action {
             m.visitors += 1;
+            m.parties += (party == e.shopper) as u64;
             let h = ((e.t_ms / 3_600_000) as usize).min(m.hourly_visitors.len() - 1);
             m.hourly_visitors[h] += 1;
             let i = e.shopper as usize;
@@ -421,6 +424,7 @@ impl DayMetrics {
         }
         self.days += o.days;
         self.visitors += o.visitors;
+        self.parties += o.parties;
         self.transactions += o.transactions;
         self.revenue_cents += o.revenue_cents;
         self.items_sold += o.items_sold;
@@ -467,8 +471,11 @@ impl DayMetrics {
         let mut out = vec![
             // Traffic: shoppers who entered (per day).
             ("traffic", "visitors", visitors / days),
-            // Conversion rate: transactions ÷ traffic.
-            ("conversion_rate", "ratio", ratio(tx, visitors)),
+            // Shopping parties (per day): a family pays once, so conversion
+            // counts parties, as group-aware door counters do.
+            ("parties", "count", self.parties as f64 / days),
+            // Conversion rate: transactions ÷ parties.
+            ("conversion_rate", "ratio", ratio(tx, self.parties as f64)),
             ("transactions", "count", tx / days),
             ("revenue", "currency", revenue / days),
             // Revenue per visitor: revenue ÷ traffic.

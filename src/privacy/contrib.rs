@@ -14,6 +14,8 @@ use crate::metrics::{Layout, Projection};
 /// One shopper's visit, as far as releases need it.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Visit {
+    /// Shopping alone or leading a party (a companion does not).
+    pub leads: bool,
     pub paid: bool,
     pub revenue_cents: i64,
     pub items: u64,
@@ -60,8 +62,8 @@ impl<'a> VisitProjection<'a> {
 impl Projection for VisitProjection<'_> {
     fn observe(&mut self, e: &SimEvent) {
         let block = self.layout.block_of(self.layout.cell_of(e.x, e.y, e.floor)) as u32;
-        if let Action::Enter = e.action {
-            let visit = Visit::default();
+        if let Action::Enter { party } = e.action {
+            let visit = Visit { leads: party == e.shopper, ..Visit::default() };
             self.open.insert(
                 e.shopper,
                 Open { visit, enter_ms: e.t_ms, at: (block, e.t_ms), zone_since: None, queue_since: None },

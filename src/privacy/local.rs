@@ -97,7 +97,7 @@ pub fn export(dir: &Path, plan: &LocalPlan, mut progress: impl FnMut(usize, usiz
         let mut pseudonyms: std::collections::HashMap<u32, String> = Default::default();
         read_log_with(&dir.join(&run.path), |events| {
             for e in events {
-                if !matches!(e.action, Action::Enter | Action::Move | Action::Exit) {
+                if !matches!(e.action, Action::Enter { .. } | Action::Move | Action::Exit) {
                     continue;
                 }
                 let pseudonym = pseudonyms.entry(e.shopper).or_insert_with(|| {

@@ -24,6 +24,8 @@ pub enum Mechanism {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Query {
     Visitors,
+    /// Shoppers alone or leading a party: conversion's denominator.
+    Parties,
     Transactions,
     Revenue,
     Items,
@@ -36,8 +38,9 @@ pub enum Query {
     Heat,
 }
 
-pub const QUERIES: [Query; 11] = [
+pub const QUERIES: [Query; 12] = [
     Query::Visitors,
+    Query::Parties,
     Query::Transactions,
     Query::Revenue,
     Query::Items,
@@ -94,6 +97,7 @@ impl Query {
         };
         match self {
             Query::Visitors => count("visitors", 2.0),
+            Query::Parties => count("parties", 1.0),
             Query::Transactions => count("transactions", 2.0),
             Query::Revenue => Spec {
                 name: "revenue",
@@ -143,6 +147,7 @@ pub fn answer(visits: &[Visit], layout: &Layout, b: &Bounds) -> Answers {
     for v in visits {
         let mut add = |q: Query, cell: usize, value: f64| out[q as usize][cell] += grid(q, value);
         add(Query::Visitors, 0, 1.0);
+        add(Query::Parties, 0, v.leads as u8 as f64);
         add(Query::Transactions, 0, v.paid as u8 as f64);
         add(Query::Revenue, 0, v.revenue_cents as f64);
         add(Query::Items, 0, v.items as f64);
@@ -244,13 +249,14 @@ impl Calibration {
 }
 
 /// Answers in natural units (counts, cents, ms), made consistent: nothing
-/// negative, no more payers, queuers or zone visitors than visitors, no more
-/// abandons than visitors who did not pay. Post-processing: it spends no
-/// budget.
+/// negative, no more parties, queuers or zone visitors than visitors, no
+/// more payers than parties, no more abandons than visitors who did not
+/// pay. Post-processing: it spends no budget.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Totals {
     pub runs: u32,
     pub visitors: f64,
+    pub parties: f64,
     pub transactions: f64,
     pub revenue_cents: f64,
     pub items: f64,
@@ -277,17 +283,21 @@ impl Totals {
         };
         let one = |q: Query| sum(q)[0];
         let visitors = one(Query::Visitors);
+        // Every party has a leader; each party pays at most once.
+        let parties = one(Query::Parties).min(visitors);
+        let transactions = one(Query::Transactions).min(parties);
         let queue_joins = one(Query::QueueJoins).min(visitors);
         Totals {
             runs: groups.len() as u32,
             visitors,
-            transactions: one(Query::Transactions).min(visitors),
+            parties,
+            transactions,
             revenue_cents: one(Query::Revenue),
             items: one(Query::Items),
             time_ms: one(Query::TimeInStore),
             queue_joins,
             wait_ms: one(Query::QueueWait),
-            abandons: one(Query::Abandons).min(visitors - one(Query::Transactions).min(visitors)),
+            abandons: one(Query::Abandons).min(visitors - transactions),
             zone_visitors: sum(Query::ZoneVisitors).into_iter().map(|z| z.min(visitors)).collect(),
             zone_ms: sum(Query::ZoneDwell),
             heat_ms: sum(Query::Heat),
@@ -301,7 +311,8 @@ impl Totals {
         let days = self.runs.max(1) as f64;
         let mut out: Vec<Metric> = [
             ("traffic", "visitors", self.visitors / days),
-            ("conversion_rate", "ratio", ratio(self.transactions, self.visitors)),
+            ("parties", "count", self.parties / days),
+            ("conversion_rate", "ratio", ratio(self.transactions, self.parties)),
             ("transactions", "count", self.transactions / days),
             ("revenue", "currency", self.revenue_cents / 100.0 / days),
             ("revenue_per_visitor", "currency", ratio(self.revenue_cents / 100.0, self.visitors)),

@@ -233,10 +233,12 @@ impl Figure for FloorPlan<'_> {
             )))?;
             chart.draw_series(std::iter::once(Rectangle::new(rect_points(&r), BLACK.mix(0.6).stroke_width(1))))?;
         }
-        // Checkout service points, entrances and exits.
+        // Where shoppers pay (a till, or each terminal of a self-service
+        // bank), entrances and exits.
         for lane in s.lanes.iter().filter(|x| x.floor == self.floor) {
+            let served = lane.terminals.iter().map(|p| Circle::new((p.x, p.y), 4, RGBColor(0, 120, 80).filled()));
+            chart.draw_series(served)?;
             let p = lane.service_point;
-            chart.draw_series(std::iter::once(Circle::new((p.x, p.y), 4, RGBColor(0, 120, 80).filled())))?;
             chart.draw_series(std::iter::once(Text::new(lane.id.clone(), (p.x + 0.3, p.y - 0.3), (FONT, 11))))?;
         }
         // Connectors to other floors: a square at each end on this floor,

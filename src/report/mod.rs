@@ -199,7 +199,7 @@ fn section(html: &mut String, v: &VariantDays, dir: &Path, heat_top: f64) -> Res
             &format!("{tag}-plan-{floor}"),
             &plan,
             "floor plan",
-            "Fixtures to scale by kind; zone outlines and names; checkout service points (green dots); entrances and exits (triangles).",
+            "Fixtures to scale by kind; zone outlines and names; where shoppers pay, at a till or a self-service terminal (green dots); entrances and exits (triangles).",
         )?;
         let heat = FloorPlan {
             scenario: s,

@@ -176,6 +176,9 @@ pub struct Lane {
     /// Unit vector along which the queue grows.
     pub queue_dir: (f64, f64),
     pub queue_places: u16,
+    /// Where shoppers stand to be served: the service point, or the
+    /// terminals of a self-service bank fed by one line.
+    pub terminals: Vec<Point>,
     pub service: ServiceModel,
     /// Open from..to, milliseconds since midnight.
     pub hours_ms: (u64, u64),
@@ -183,7 +186,8 @@ pub struct Lane {
 }
 
 impl Lane {
-    /// Where the `k`-th queue place is (0 = being served).
+    /// Where the `k`-th queue place is (0 = being served at a single
+    /// service point, the head of the line before a bank of terminals).
     pub fn place(&self, k: usize) -> Point {
         let k = k.min(self.queue_places as usize - 1) as f64 * QUEUE_SPACING_M;
         self.service_point.offset(self.queue_dir.0 * k, self.queue_dir.1 * k)

@@ -215,10 +215,15 @@ pub struct RawLane {
     pub kind: LaneKind,
     #[serde(default)]
     pub floor: Option<String>,
-    /// Where the shopper stands while being served.
+    /// Where the shopper stands while being served (with `terminals`: the
+    /// head of the one line that feeds them).
     pub at: [f64; 2],
     /// Direction the queue grows from the service point.
     pub queue: Direction,
+    /// Self-service only: where each terminal's user stands. One line
+    /// feeds them all; its front goes to the first terminal free.
+    #[serde(default)]
+    pub terminals: Option<Vec<[f64; 2]>>,
     /// Queue places laid out on the floor (0.6 m apart).
     #[serde(default = "default_queue_places")]
     pub queue_places: u16,

@@ -261,6 +261,17 @@ impl Validator<'_> {
                 format!("checkout `{}` service cv must be in [0, 3], got {}", c.id, s.cv)
             });
             self.check(c.queue_places >= 1, anchor, || format!("checkout `{}` needs at least one queue place", c.id));
+            if let Some(terminals) = &c.terminals {
+                self.check(c.kind == LaneKind::SelfService, anchor, || {
+                    format!(
+                        "checkout `{}` is staffed: a till serves its own line; `terminals` is for self-service lanes",
+                        c.id
+                    )
+                });
+                self.check(!terminals.is_empty(), anchor, || {
+                    format!("checkout `{}` lists no terminals; give at least one or leave `terminals` out", c.id)
+                });
+            }
             let hours = c.hours.unwrap_or([population.open_ms as f64 / 3.6e6, population.close_ms as f64 / 3.6e6]);
             self.check(hours[0] < hours[1] && hours[0] >= 0.0, anchor, || {
                 format!("checkout `{}` hours [{}, {}] must run forwards", c.id, hours[0], hours[1])
@@ -278,6 +289,10 @@ impl Validator<'_> {
                 service_point: c.at.into(),
                 queue_dir,
                 queue_places: c.queue_places.max(1),
+                terminals: match &c.terminals {
+                    Some(t) if !t.is_empty() => t.iter().map(|&p| p.into()).collect(),
+                    _ => vec![c.at.into()],
+                },
                 service: ServiceModel {
                     base_s: s.base_s,
                     per_item_s: s.per_item_s,

@@ -53,10 +53,16 @@ pub enum Solidity {
 #[derive(Debug, Clone, Copy)]
 pub struct Body {
     pub shopper: u32,
+    /// The shopper's party (its leader's index): party members make way
+    /// for each other.
+    pub party: u32,
     pub entity: Entity,
     pub at: Point,
     /// The direction it wants to step in (unit vector; zero when standing).
     pub wish: (f64, f64),
+    /// Standing about with nothing to do (a companion waiting for its
+    /// leader): lets someone who waits for it by.
+    pub gives_way: bool,
 }
 
 impl Body {
@@ -172,8 +178,13 @@ impl Crowding {
 
     /// The body that keeps `shopper` from stepping from `from` to `at`, if any.
     pub fn blocker(&self, shopper: u32, cell: CellId, from: Point, at: Point) -> Option<Body> {
+        self.blockers(shopper, cell, from, at).next()
+    }
+
+    /// Every solid body the step would bring within two radii (and nearer).
+    pub fn blockers(&self, shopper: u32, cell: CellId, from: Point, at: Point) -> impl Iterator<Item = Body> + '_ {
         self.solid_near(cell)
-            .find(|b| {
+            .filter(move |b| {
                 let after = b.at.distance_squared(at);
                 b.shopper != shopper && after < MIN_GAP_M * MIN_GAP_M && after < b.at.distance_squared(from)
             })
@@ -202,7 +213,14 @@ mod tests {
         let (store, mut crowd) = open_floor();
         let at = |x: f64, y: f64| (store.cell_at(0, Point::new(x, y)).unwrap(), Point::new(x, y));
         let (c, p) = at(2.0, 2.0);
-        let body = |shopper: u32, at: Point| Body { shopper, entity: Entity::PLACEHOLDER, at, wish: (1.0, 0.0) };
+        let body = |shopper: u32, at: Point| Body {
+            shopper,
+            party: shopper,
+            entity: Entity::PLACEHOLDER,
+            at,
+            wish: (1.0, 0.0),
+            gives_way: false,
+        };
         crowd.add(c, body(1, p), Solidity::Solid);
         let (qc, qp) = at(4.0, 2.0);
         crowd.add(qc, body(2, qp), Solidity::Queueing);

@@ -2,7 +2,7 @@
 //! an explicit system order. Its only output is `SimEvent`s; it does no IO
 //! and cannot fail once built from a validated scenario and store.
 //!
-//! A tick runs: arrive → decide → walk → perceive → shelf → checkout → trace → close_tick.
+//! A tick runs: arrive → decide → follow → walk → perceive → shelf → checkout → trace → close_tick.
 //! Events emitted during a tick are ordered by (shopper, emission order)
 //! before they get their `seq`, so the log's order does not depend on the
 //! order in which the ECS visits entities.
@@ -23,7 +23,7 @@ use rand_distr::{Distribution, Exp, LogNormal, Normal, Poisson};
 use crate::events::{Action, SimEvent};
 use crate::geom::Point;
 use crate::nav::{FlowField, FlowFieldCache, Step, UNREACHABLE, next_step};
-use crate::scenario::{Scenario, ServiceDistribution, ServiceModel};
+use crate::scenario::{QUEUE_SPACING_M, Scenario, ServiceDistribution, ServiceModel};
 use crate::store::{CellId, Stand, Store};
 use rng::{Purpose, Streams};
 
@@ -53,10 +53,27 @@ struct Clock {
     tick: u64,
 }
 
+/// Everyone who will come, in order: shopper `i` is `plan[i]`.
 #[derive(Resource)]
 struct Arrivals {
-    times_ms: Vec<u64>,
+    plan: Vec<Arrival>,
     next: usize,
+    /// The entity of the party leader who came in last, for the companions behind.
+    leader: Option<(u32, Entity)>,
+}
+
+/// One shopper's arrival: a party's leader comes first, its companions
+/// right behind (same time, segment and door).
+#[derive(Debug, Clone, Copy)]
+struct Arrival {
+    t_ms: u64,
+    /// The index of the party's leader (the shopper's own when leading).
+    party: u32,
+    segment: usize,
+    entrance: usize,
+    /// Walking speed: a party walks at its slowest member's pace, and
+    /// companions hurry a little to keep up.
+    speed: f64,
 }
 
 #[derive(Resource, Default)]
@@ -89,19 +106,58 @@ struct Lanes(Vec<LaneState>);
 struct LaneState {
     /// Waiting shoppers and their item counts, front first.
     queue: VecDeque<(Entity, u32)>,
-    serving: Option<(Entity, u64)>,
-    /// Expected seconds of work for the one being served.
-    serving_s: f64,
+    /// Who is at each terminal (a staffed lane's till is its one terminal).
+    terminals: Vec<Terminal>,
     /// Shoppers walking to this lane and their expected seconds of work:
     /// others see them coming and count them.
     heading: u32,
     heading_s: f64,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Terminal {
+    Free,
+    /// Called from the front of the line and walking over, with the
+    /// expected seconds of work.
+    Called {
+        shopper: Entity,
+        work_s: f64,
+    },
+    Serving {
+        shopper: Entity,
+        until_ms: u64,
+        work_s: f64,
+    },
+}
+
 impl LaneState {
-    /// Shoppers a newcomer sees at the lane: served, queued and on their way.
-    fn length(&self) -> usize {
-        self.queue.len() + self.serving.is_some() as usize + self.heading as usize
+    fn new(terminals: usize) -> LaneState {
+        LaneState { terminals: vec![Terminal::Free; terminals], ..LaneState::default() }
+    }
+
+    /// Expected seconds of work at the terminals.
+    fn serving_s(&self) -> f64 {
+        self.terminals
+            .iter()
+            .map(|t| match *t {
+                Terminal::Free => 0.0,
+                Terminal::Called { work_s, .. } | Terminal::Serving { work_s, .. } => work_s,
+            })
+            .sum()
+    }
+
+    /// Shoppers a newcomer sees per terminal: at the terminals, queued and
+    /// on their way.
+    fn load(&self) -> f64 {
+        let busy = self.terminals.iter().filter(|t| **t != Terminal::Free).count();
+        (self.queue.len() + busy + self.heading as usize) as f64 / self.terminals.len() as f64
+    }
+
+    /// Expected seconds before a newcomer at the end of the line is
+    /// served: the work ahead, shared by the terminals.
+    fn work_ahead_s(&self, lane: &crate::scenario::Lane) -> f64 {
+        let queued: f64 = self.queue.iter().map(|(_, items)| lane.service.mean_s(*items)).sum();
+        (queued + self.serving_s()) / self.terminals.len() as f64
     }
 
     fn head_here(&mut self, work_s: f64) {
@@ -128,6 +184,10 @@ struct Census {
 #[derive(Component)]
 struct Shopper {
     index: u32,
+    /// The index of the party's leader (the shopper's own when leading).
+    party: u32,
+    /// For a companion: the leader it shops with (who holds the basket).
+    leader: Option<Entity>,
     segment: usize,
     speed: f64,
     patience_ms: u64,
@@ -229,7 +289,20 @@ enum Activity {
         lane: u16,
     },
     ToExit,
+    /// A companion shopping with its leader.
+    Companion(Company),
     Gone,
+}
+
+/// What a companion is doing with its leader.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Company {
+    /// Walking after the leader, the leader's way.
+    Following,
+    /// Close behind the leader: standing by.
+    Beside,
+    /// Standing in the checkout line with the leader.
+    InLine,
 }
 
 impl Shopper {
@@ -253,13 +326,20 @@ impl Shopper {
 
     /// On the way somewhere (to a shelf, a lane or the exit).
     fn is_walking(&self) -> bool {
-        matches!(self.activity, Activity::ToShelf { .. } | Activity::ToLane { .. } | Activity::ToExit)
+        matches!(
+            self.activity,
+            Activity::ToShelf { .. }
+                | Activity::ToLane { .. }
+                | Activity::ToExit
+                | Activity::Companion(Company::Following)
+        )
     }
 
     /// The shopper's body as the crowd sees it.
     fn body(&self, entity: Entity) -> crowd::Body {
         let wish = if self.is_walking() { self.wish } else { (0.0, 0.0) };
-        crowd::Body { shopper: self.index, entity, at: self.pos, wish }
+        let gives_way = self.activity == Activity::Companion(Company::Beside);
+        crowd::Body { shopper: self.index, party: self.party, entity, at: self.pos, wish, gives_way }
     }
 
     /// How the shopper's body takes up floor; `None` off the floor (riding, gone).
@@ -267,11 +347,53 @@ impl Shopper {
         match self.activity {
             Activity::Gone => None,
             _ if self.riding.is_some() => None,
-            Activity::Queued { .. } | Activity::Served { .. } | Activity::ToLane { joined_ms: Some(_), .. } => {
+            _ if self.queueing_at().is_some() || self.activity == Activity::Companion(Company::InLine) => {
                 Some(crowd::Solidity::Queueing)
             }
             _ => Some(crowd::Solidity::Solid),
         }
+    }
+
+    /// The lane whose line the shopper is in (queued, being served, or
+    /// switching lines).
+    fn queueing_at(&self) -> Option<u16> {
+        match self.activity {
+            Activity::Queued { lane, .. }
+            | Activity::Served { lane }
+            | Activity::ToLane { lane, joined_ms: Some(_), .. } => Some(lane),
+            _ => None,
+        }
+    }
+
+    /// Wants `product` on impulse: it goes on the impulse list, and one on
+    /// the way to a shelf puts that target back and plans again (a detour);
+    /// one at a shelf fetches it next.
+    fn want_on_impulse(&mut self, product: u32) {
+        if let Activity::ToShelf { product: p, intent, .. } = self.activity {
+            self.wanted_mut(intent).push(p);
+            self.route = None;
+            self.activity = Activity::Deciding;
+        }
+        self.impulse.push(product);
+    }
+
+    /// Waiting in a checkout line or at its till.
+    fn in_line(&self) -> bool {
+        matches!(self.activity, Activity::Queued { .. } | Activity::Served { .. })
+    }
+
+    /// Takes `product` on impulse straight into the basket.
+    fn grab(&mut self, out: &mut Outbox, t_ms: u64, product: u32, price_cents: i64) {
+        out.emit(t_ms, self, Action::Pick { product, qty: 1, amount_cents: price_cents, planned: false });
+        self.basket.push((product, price_cents));
+    }
+
+    /// Whether `product` is already wanted, being fetched or in the basket.
+    fn has_in_mind(&self, product: u32) -> bool {
+        self.list.contains(&product)
+            || self.impulse.contains(&product)
+            || self.basket.iter().any(|(p, _)| *p == product)
+            || matches!(self.activity, Activity::ToShelf { product: p, .. } | Activity::AtShelf { product: p, .. } if p == product)
     }
 
     /// The outcome of looking for `product` on a shelf of `findability`:
@@ -315,7 +437,7 @@ pub struct Simulation {
 impl Simulation {
     pub fn new(scenario: Arc<Scenario>, store: Arc<Store>, seed: u64) -> Simulation {
         let streams = Streams::new(seed);
-        let times_ms = arrival_times(&scenario, &mut streams.global(Purpose::Arrivals));
+        let plan = arrival_plan(&scenario, &streams);
         let category_weights = scenario.categories.iter().map(|c| c.list_weight).collect();
         let category_products = (0..scenario.categories.len())
             .map(|c| {
@@ -340,7 +462,7 @@ impl Simulation {
         let mut world = World::new();
         world.insert_resource(Nav(FlowFieldCache::new(scenario.run.memory_limit_bytes)));
         world.insert_resource(Crowd(crowd::Crowding::new(&store)));
-        world.insert_resource(Lanes((0..scenario.lanes.len()).map(|_| LaneState::default()).collect()));
+        world.insert_resource(Lanes(scenario.lanes.iter().map(|l| LaneState::new(l.terminals.len())).collect()));
         let sight = perception::Sight::new(&scenario, &store);
         world.insert_resource(World0 {
             scenario,
@@ -352,14 +474,14 @@ impl Simulation {
             sight,
         });
         world.insert_resource(Clock::default());
-        world.insert_resource(Arrivals { times_ms, next: 0 });
+        world.insert_resource(Arrivals { plan, next: 0, leader: None });
         world.insert_resource(Outbox::default());
         world.insert_resource(Census::default());
         let mut schedule = Schedule::default();
         schedule.set_executor(SingleThreadedExecutor::new());
         schedule
             .set_build_settings(ScheduleBuildSettings { ambiguity_detection: LogLevel::Error, ..Default::default() });
-        schedule.add_systems((arrive, decide, walk, perceive, shelf, checkout, trace, close_tick).chain());
+        schedule.add_systems((arrive, decide, follow, walk, perceive, shelf, checkout, trace, close_tick).chain());
         Simulation { world, schedule, end_ms, close_ms }
     }
 
@@ -380,7 +502,7 @@ impl Simulation {
         let clock = self.world.resource::<Clock>();
         let census = self.world.resource::<Census>();
         let arrivals = self.world.resource::<Arrivals>();
-        clock.t_ms >= self.close_ms && census.in_store == 0 && arrivals.next == arrivals.times_ms.len()
+        clock.t_ms >= self.close_ms && census.in_store == 0 && arrivals.next == arrivals.plan.len()
     }
 
     /// At the hard end of the run, whoever is still inside leaves at once;
@@ -395,10 +517,7 @@ impl Simulation {
                 continue;
             }
             let mut out = Outbox::default();
-            if let Activity::Queued { lane, .. }
-            | Activity::Served { lane }
-            | Activity::ToLane { lane, joined_ms: Some(_), .. } = s.activity
-            {
+            if let Some(lane) = s.queueing_at() {
                 let (qty, amount_cents) = s.basket_total();
                 out.emit(t, &s, Action::Abandon { lane, qty, amount_cents });
             }
@@ -415,7 +534,7 @@ impl Simulation {
         }
         self.world.resource_mut::<Census>().in_store = 0;
         let mut arrivals = self.world.resource_mut::<Arrivals>();
-        arrivals.next = arrivals.times_ms.len();
+        arrivals.next = arrivals.plan.len();
         let mut outbox = self.world.resource_mut::<Outbox>();
         outbox.tick = events;
         flush_tick(&mut outbox);
@@ -467,12 +586,16 @@ impl Simulation {
     }
 }
 
-/// Non-homogeneous Poisson arrivals by thinning (Lewis & Shedler 1979):
-/// candidates at the peak rate, each kept with probability rate(t) / peak.
-fn arrival_times(s: &Scenario, rng: &mut ChaCha8Rng) -> Vec<u64> {
+/// Non-homogeneous Poisson arrivals of parties by thinning (Lewis &
+/// Shedler 1979): candidates at the peak rate, each kept with probability
+/// rate(t) / peak. `daily_visitors` counts people, as door counters do, so
+/// parties come at that rate divided by the mean party size.
+fn party_arrival_times(s: &Scenario, rng: &mut ChaCha8Rng) -> Vec<u64> {
     let p = &s.population;
     let open_ms = p.close_ms - p.open_ms;
-    let rates: Vec<f64> = p.hourly_profile.iter().map(|w| w * p.daily_visitors / 3_600_000.0).collect();
+    let shares: f64 = p.segments.iter().map(|g| g.share).sum();
+    let party_size = p.segments.iter().map(|g| g.share * g.group_mean).sum::<f64>() / shares;
+    let rates: Vec<f64> = p.hourly_profile.iter().map(|w| w * p.daily_visitors / party_size / 3_600_000.0).collect();
     let peak = rates.iter().cloned().fold(0.0, f64::max);
     if peak <= 0.0 {
         return Vec::new();
@@ -493,6 +616,45 @@ fn arrival_times(s: &Scenario, rng: &mut ChaCha8Rng) -> Vec<u64> {
     times
 }
 
+/// Companions walk this much faster than their party's pace, to catch up
+/// after being held back.
+const CATCH_UP: f64 = 1.2;
+
+/// Everyone who comes, drawn up front. A party's leader draws its segment,
+/// speed and door from its traits stream and the party's size,
+/// 1 + Poisson(group_mean − 1), from its party stream; each companion
+/// draws only a speed. All of it is keyed by shopper index, so it is the
+/// same in every variant.
+fn arrival_plan(s: &Scenario, streams: &Streams) -> Vec<Arrival> {
+    let segments = &s.population.segments;
+    let mut plan = Vec::new();
+    for t_ms in party_arrival_times(s, &mut streams.global(Purpose::Arrivals)) {
+        let leader = plan.len() as u32;
+        let mut traits = streams.stream(leader, Purpose::Traits);
+        let segment = pick_weighted(&mut traits, segments.iter().map(|g| g.share));
+        let seg = &segments[segment];
+        let speed = |traits: &mut ChaCha8Rng| {
+            Normal::new(seg.speed_mean, seg.speed_sd).expect("validated").sample(traits).clamp(0.4, 2.0)
+        };
+        let leader_speed = speed(&mut traits);
+        let entrance = traits.random_range(0..s.entrances.len());
+        let companions = if seg.group_mean > 1.0 {
+            let extra = Poisson::new(seg.group_mean - 1.0).expect("validated");
+            extra.sample(&mut streams.stream(leader, Purpose::Party)) as u32
+        } else {
+            0
+        };
+        let speeds: Vec<f64> =
+            (1..=companions).map(|k| speed(&mut streams.stream(leader + k, Purpose::Traits))).collect();
+        let pace = speeds.iter().copied().fold(leader_speed, f64::min);
+        plan.push(Arrival { t_ms, party: leader, segment, entrance, speed: pace });
+        for own in speeds {
+            plan.push(Arrival { t_ms, party: leader, segment, entrance, speed: own.max(pace * CATCH_UP) });
+        }
+    }
+    plan
+}
+
 fn arrive(
     mut commands: Commands,
     w: Res<World0>,
@@ -503,28 +665,35 @@ fn arrive(
     mut out: ResMut<Outbox>,
 ) {
     let s = &w.scenario;
-    while arrivals.next < arrivals.times_ms.len() && arrivals.times_ms[arrivals.next] <= clock.t_ms {
+    while let Some(&a) = arrivals.plan.get(arrivals.next)
+        && a.t_ms <= clock.t_ms
+    {
         let index = arrivals.next as u32;
-        let mut traits = w.streams.stream(index, Purpose::Traits);
-        let segment = pick_weighted(&mut traits, s.population.segments.iter().map(|g| g.share));
-        let seg = &s.population.segments[segment];
-        let speed = Normal::new(seg.speed_mean, seg.speed_sd).expect("validated").sample(&mut traits).clamp(0.4, 2.0);
-        let entrance = traits.random_range(0..s.entrances.len());
-        let cell = w.store.entrances[entrance];
+        let seg = &s.population.segments[a.segment];
+        let cell = w.store.entrances[a.entrance];
         // Someone standing in the doorway: the newcomer (and those behind) wait.
-        if !crowd.0.is_free(cell, s.entrances[entrance].at) {
+        if !crowd.0.is_free(cell, s.entrances[a.entrance].at) {
             break;
         }
         arrivals.next += 1;
-        let list = draw_list(&w, seg.list_mean, &mut w.streams.stream(index, Purpose::List));
-        let browse = draw_browse(&w, seg.browsing, &list, &mut w.streams.stream(index, Purpose::Browse));
+        let leads = a.party == index;
+        let (list, browse, leader) = if leads {
+            let list = draw_list(&w, seg.list_mean, &mut w.streams.stream(index, Purpose::List));
+            let browse = draw_browse(&w, seg.browsing, &list, &mut w.streams.stream(index, Purpose::Browse));
+            (list, browse, None)
+        } else {
+            let leader = arrivals.leader.filter(|(p, _)| *p == a.party).map(|(_, e)| e);
+            (Vec::new(), Vec::new(), Some(leader.expect("a party's leader comes in first")))
+        };
         let shopper = Shopper {
             index,
-            segment,
-            speed,
+            party: a.party,
+            leader,
+            segment: a.segment,
+            speed: a.speed,
             patience_ms: (seg.patience_s * 1000.0) as u64,
-            pos: s.entrances[entrance].at,
-            floor: s.entrances[entrance].floor,
+            pos: s.entrances[a.entrance].at,
+            floor: s.entrances[a.entrance].floor,
             cell,
             zone: w.store.zone(cell),
             list,
@@ -532,18 +701,18 @@ fn arrive(
             browse,
             considered: Vec::new(),
             heading: (0.0, 1.0),
-            looked_from: s.entrances[entrance].at,
+            looked_from: s.entrances[a.entrance].at,
             notice_rng: w.streams.stream(index, Purpose::Notice),
             basket: Vec::new(),
             shelf_rng: w.streams.stream(index, Purpose::Shelf),
             checkout_rng: w.streams.stream(index, Purpose::Checkout),
-            activity: Activity::Deciding,
+            activity: if leads { Activity::Deciding } else { Activity::Companion(Company::Beside) },
             route: None,
             riding: None,
             blocked_since_ms: None,
             wish: (0.0, 0.0),
         };
-        out.emit(clock.t_ms, &shopper, Action::Enter);
+        out.emit(clock.t_ms, &shopper, Action::Enter { party: a.party });
         if shopper.zone.is_some() {
             out.emit(clock.t_ms, &shopper, Action::ZoneEnter);
         }
@@ -551,6 +720,9 @@ fn arrive(
         census.spawned += 1;
         let body = shopper.body(Entity::PLACEHOLDER);
         let entity = commands.spawn(shopper).id();
+        if leads {
+            arrivals.leader = Some((index, entity));
+        }
         crowd.0.add(cell, crowd::Body { entity, ..body }, crowd::Solidity::Solid);
     }
 }
@@ -724,7 +896,7 @@ fn head_for_exit(w: &World0, nav: &mut FlowFieldCache, s: &mut Shopper) {
 }
 
 /// The open lane with the least expected time to be served: the walk there
-/// plus the work already queued at it.
+/// plus the work queued at it or coming, shared by its terminals.
 fn choose_lane(w: &World0, nav: &mut FlowFieldCache, lanes: &Lanes, s: &Shopper, t_ms: u64) -> usize {
     let sc = &w.scenario;
     let clock = lane_clock(sc, t_ms);
@@ -733,16 +905,103 @@ fn choose_lane(w: &World0, nav: &mut FlowFieldCache, lanes: &Lanes, s: &Shopper,
     let candidates = if candidates.is_empty() { (0..sc.lanes.len()).collect::<Vec<_>>() } else { candidates };
     let mut best = (f64::INFINITY, candidates[0]);
     for i in candidates {
-        let lane = &sc.lanes[i];
-        let state = &lanes.0[i];
-        let queued: f64 = state.queue.iter().map(|(_, items)| lane.service.mean_s(*items)).sum();
         let walk_m = nav.get(&w.store, w.lane_tails[i])[s.cell as usize] as f64 / 10.0 * w.store.cell;
-        let wait = queued + state.serving_s + state.heading_s + walk_m / s.speed;
+        let state = &lanes.0[i];
+        // Those on their way will be ahead too.
+        let coming_s = state.heading_s / state.terminals.len() as f64;
+        let wait = state.work_ahead_s(&sc.lanes[i]) + coming_s + walk_m / s.speed;
         if wait < best.0 {
             best = (wait, i);
         }
     }
     best.1
+}
+
+/// A companion this close to its leader (straight line, same floor: too
+/// close to be on the other side of a shelf) stands by.
+const COMPANION_GAP_M: f64 = 0.9;
+/// A companion nearer the leader's goal than the leader, and this close,
+/// waits for the leader to come.
+const WAIT_AHEAD_M: f64 = 3.0;
+/// A companion this close to its place beside a leader in a checkout line
+/// steps into the line.
+const JOIN_LINE_M: f64 = 1.5;
+
+/// What a companion sees of its leader.
+struct LeaderView {
+    pos: Point,
+    floor: u8,
+    cell: CellId,
+    route: Option<Route>,
+    queueing_at: Option<u16>,
+}
+
+/// Companions keep up with their leaders. One whose leader stands in a
+/// checkout line stands in it too, behind it; one next to its leader,
+/// or a little ahead on the leader's way, stands by; any other walks
+/// after the leader, the leader's way (its flow field, so it takes the
+/// same stairs). One whose leader has left heads out too.
+fn follow(
+    w: Res<World0>,
+    clock: Res<Clock>,
+    mut nav: ResMut<Nav>,
+    mut out: ResMut<Outbox>,
+    mut views: Local<Vec<(Entity, Option<LeaderView>)>>,
+    mut shoppers: Query<(Entity, &mut Shopper)>,
+) {
+    views.clear();
+    for (entity, s) in shoppers.iter() {
+        let (Some(leader), Activity::Companion(_), None) = (s.leader, s.activity, &s.riding) else { continue };
+        let view = shoppers.get(leader).ok().filter(|(_, l)| l.activity != Activity::Gone).map(|(_, l)| LeaderView {
+            pos: l.pos,
+            floor: l.floor,
+            cell: l.cell,
+            route: l.route.as_ref().map(|r| Route { field: r.field.clone(), goal: r.goal, point: r.point }),
+            queueing_at: l.queueing_at(),
+        });
+        views.push((entity, view));
+    }
+    let store = &w.store;
+    let dt = w.scenario.run.tick_ms as f64 / 1000.0;
+    for (entity, view) in views.drain(..) {
+        let Ok((_, mut s)) = shoppers.get_mut(entity) else { continue };
+        let Some(l) = view else {
+            head_for_exit(&w, &mut nav.0, &mut s);
+            continue;
+        };
+        if let Some(lane) = l.queueing_at
+            && l.floor == s.floor
+        {
+            // Companions are the indices after their leader's: the k-th
+            // stands k places behind it.
+            let dir = w.scenario.lanes[lane as usize].queue_dir;
+            let behind = QUEUE_SPACING_M * (s.index - s.party) as f64;
+            let spot = l.pos.offset(dir.0 * behind, dir.1 * behind);
+            let to = s.pos.towards(spot, s.speed * dt);
+            let walkable = store.cell_at(s.floor, to).filter(|&c| store.is_walkable(c));
+            if let Some(cell) = walkable
+                && (s.activity == Activity::Companion(Company::InLine) || s.pos.distance(spot) <= JOIN_LINE_M)
+            {
+                s.pos = to;
+                s.cell = cell;
+                s.route = None;
+                s.activity = Activity::Companion(Company::InLine);
+                update_zone(store, &mut out, clock.t_ms, &mut s);
+                continue;
+            }
+        }
+        // The leader's way; a leader standing still is walked to.
+        let route = l.route.or_else(|| s.route.take()).unwrap_or_else(|| Route {
+            field: nav.0.get(store, l.cell),
+            goal: l.cell,
+            point: l.pos,
+        });
+        let apart = if l.floor == s.floor { s.pos.distance(l.pos) } else { f64::INFINITY };
+        let waits_ahead = route.field[s.cell as usize] < route.field[l.cell as usize] && apart <= WAIT_AHEAD_M;
+        let close = apart <= COMPANION_GAP_M || waits_ahead;
+        s.activity = Activity::Companion(if close { Company::Beside } else { Company::Following });
+        s.route = Some(route);
+    }
 }
 
 /// Result of moving a shopper for one tick.
@@ -754,8 +1013,9 @@ enum Moved {
     Swap(Entity),
 }
 
-/// A blocked shopper this close to the shelf or the door has arrived: it
-/// takes the product or leaves from where it stands.
+/// A blocked shopper this close to the shelf, the end of the line or the
+/// door has arrived: it takes the product, joins the line (and closes up
+/// along it) or leaves from where it stands.
 const NEAR_GOAL_M: f64 = 1.0;
 /// A blocked shopper steps aside to a cell up to this much farther from its
 /// goal (flow-field units: two cells)...
@@ -797,11 +1057,21 @@ fn advance(store: &Store, crowd: &mut crowd::Crowding, s: &mut Shopper, mut budg
         }
         let to = s.pos.towards(target, budget);
         let cell = store.cell_at(s.floor, to).expect("walkable target");
-        if solid && let Some(blocker) = crowd.blocker(s.index, cell, s.pos, to) {
+        if solid && crowd.blocker(s.index, cell, s.pos, to).is_some() {
             crowd.set_wish(s.index, s.cell, s.wish);
+            // Past one in the way, if it is in front: after a moment when it
+            // comes the other way or stands about, at once when it is of the
+            // same party and not walking the same way (then the one ahead
+            // goes first). Swapping keeps every distance that held.
             let waited = s.blocked_since_ms.is_some_and(|since| t_ms - since >= SQUEEZE_PAST_MS);
-            if waited && blocker.heads_for(s.pos) {
-                return Moved::Swap(blocker.entity);
+            let (pos, wish, party) = (s.pos, s.wish, s.party);
+            let passable = |b: &crowd::Body| {
+                let in_front = b.at.distance_squared(target) < pos.distance_squared(target);
+                let same_way = b.wish.0 * wish.0 + b.wish.1 * wish.1 > 0.0;
+                in_front && ((waited && (b.heads_for(pos) || b.gives_way)) || (b.party == party && !same_way))
+            };
+            if let Some(b) = crowd.blockers(s.index, cell, s.pos, to).find(passable) {
+                return Moved::Swap(b.entity);
             }
             return sidestep(store, crowd, s, target, budget, t_ms);
         }
@@ -836,7 +1106,9 @@ fn sidestep(
     t_ms: u64,
 ) -> Moved {
     let route = s.route.as_ref().expect("walking shoppers have a route");
-    if matches!(s.activity, Activity::ToShelf { .. } | Activity::ToExit) && s.pos.distance(route.point) <= NEAR_GOAL_M {
+    if matches!(s.activity, Activity::ToShelf { .. } | Activity::ToLane { .. } | Activity::ToExit)
+        && s.pos.distance(route.point) <= NEAR_GOAL_M
+    {
         return Moved::Arrived;
     }
     let since = *s.blocked_since_ms.get_or_insert(t_ms);
@@ -1007,9 +1279,7 @@ fn walk(
                         state.arrive_here(work_s);
                         // Balking: a line that looks longer than the shopper's
                         // patience is not joined; the basket is left behind.
-                        let l = &w.scenario.lanes[lane as usize];
-                        let ahead_s = state.serving_s
-                            + state.queue.iter().map(|(_, items)| l.service.mean_s(*items)).sum::<f64>();
+                        let ahead_s = state.work_ahead_s(&w.scenario.lanes[lane as usize]);
                         if joined_ms.is_none() && ahead_s * 1000.0 > s.patience_ms as f64 {
                             let (qty, amount_cents) = s.basket_total();
                             out.emit(t, &s, Action::Abandon { lane, qty, amount_cents });
@@ -1050,7 +1320,13 @@ fn walk(
 /// taken at once; otherwise the shopper detours for it. Both draws come
 /// from the product's stretch of the shopper's notice stream (common
 /// random numbers across layouts).
-fn perceive(w: Res<World0>, clock: Res<Clock>, mut out: ResMut<Outbox>, mut shoppers: Query<&mut Shopper>) {
+fn perceive(
+    w: Res<World0>,
+    clock: Res<Clock>,
+    mut out: ResMut<Outbox>,
+    mut asks: Local<Vec<(Entity, u32)>>,
+    mut shoppers: Query<&mut Shopper>,
+) {
     if clock.t_ms % w.scenario.run.trace_interval_ms != 0 {
         return;
     }
@@ -1083,12 +1359,8 @@ fn perceive(w: Res<World0>, clock: Res<Clock>, mut out: ResMut<Outbox>, mut shop
                 continue;
             }
             out.emit(t, &s, Action::View { product });
-            let wanted = s.list.contains(&product)
-                || s.impulse.contains(&product)
-                || s.basket.iter().any(|(p, _)| *p == product)
-                || matches!(s.activity, Activity::ToShelf { product: p, .. } | Activity::AtShelf { product: p, .. } if p == product);
             // Nothing is added after paying or giving up: the shopper is leaving.
-            if wanted || s.activity == Activity::ToExit {
+            if s.has_in_mind(product) || s.activity == Activity::ToExit {
                 continue;
             }
             let seg = &w.scenario.population.segments[s.segment];
@@ -1097,25 +1369,33 @@ fn perceive(w: Res<World0>, clock: Res<Clock>, mut out: ResMut<Outbox>, mut shop
             if buy >= p_buy {
                 continue;
             }
-            let in_queue = matches!(s.activity, Activity::Queued { .. } | Activity::Served { .. });
-            if in_queue || s.pos.distance(shelf.spot) <= perception::REACH_M {
-                let price = w.scenario.products[product as usize].price_cents;
-                out.emit(t, &s, Action::Pick { product, qty: 1, amount_cents: price, planned: false });
-                s.basket.push((product, price));
+            // A companion asks the leader, who holds the basket.
+            if let Some(leader) = s.leader {
+                asks.push((leader, product));
+                continue;
+            }
+            if s.in_line() || s.pos.distance(shelf.spot) <= perception::REACH_M {
+                s.grab(&mut out, t, product, w.scenario.products[product as usize].price_cents);
             } else if matches!(s.activity, Activity::ToLane { .. }) {
                 // On the way to pay, only what is within reach is taken.
                 continue;
-            } else if !matches!(s.activity, Activity::AtShelf { .. }) {
-                // Detour: put back the current target and plan again.
-                if let Activity::ToShelf { product: p, intent, .. } = s.activity {
-                    s.wanted_mut(intent).push(p);
-                }
-                s.impulse.push(product);
-                s.route = None;
-                s.activity = Activity::Deciding;
             } else {
-                s.impulse.push(product);
+                s.want_on_impulse(product);
             }
+        }
+    }
+    // A leader still shopping fetches what a companion asked for; one in
+    // a checkout line takes it from the display by the line.
+    for (leader, product) in asks.drain(..) {
+        let Ok(mut l) = shoppers.get_mut(leader) else { continue };
+        let shopping = matches!(l.activity, Activity::Deciding | Activity::ToShelf { .. } | Activity::AtShelf { .. });
+        if l.has_in_mind(product) {
+            continue;
+        }
+        if l.in_line() {
+            l.grab(&mut out, t, product, w.scenario.products[product as usize].price_cents);
+        } else if shopping {
+            l.want_on_impulse(product);
         }
     }
 }
@@ -1170,16 +1450,17 @@ fn checkout(
     let dt = w.scenario.run.tick_ms as f64 / 1000.0;
     for (li, lane) in w.scenario.lanes.iter().enumerate() {
         let state = &mut lanes.0[li];
-        // Finish the one being served.
-        if let Some((e, until)) = state.serving
-            && t >= until
-        {
-            state.serving = None;
-            state.serving_s = 0.0;
-            let mut s = shoppers.get_mut(e).expect("served shopper exists");
-            let (qty, amount_cents) = s.basket_total();
-            out.emit(t, &s, Action::Checkout { lane: li as u16, qty, amount_cents });
-            head_for_exit(&w, &mut nav.0, &mut s);
+        // Finish service.
+        for terminal in &mut state.terminals {
+            if let Terminal::Serving { shopper, until_ms, .. } = *terminal
+                && t >= until_ms
+            {
+                *terminal = Terminal::Free;
+                let mut s = shoppers.get_mut(shopper).expect("served shopper exists");
+                let (qty, amount_cents) = s.basket_total();
+                out.emit(t, &s, Action::Checkout { lane: li as u16, qty, amount_cents });
+                head_for_exit(&w, &mut nav.0, &mut s);
+            }
         }
         // Reneging: a waiting shopper out of patience leaves the basket.
         let mut k = 0;
@@ -1197,43 +1478,52 @@ fn checkout(
                 k += 1;
             }
         }
-        // Queued shoppers close up along the queue line; the front one steps up to be served.
-        for k in 0..state.queue.len() {
-            let (e, _) = state.queue[k];
-            let mut s = shoppers.get_mut(e).expect("queued shopper exists");
-            let place = lane.place(k + 1);
-            let front_free = k == 0 && state.serving.is_none();
-            let target = if front_free { lane.place(0) } else { place };
-            s.pos = s.pos.towards(target, s.speed * dt);
-            s.cell = w.store.cell_at(s.floor, s.pos).expect("queue line is walkable");
-            update_zone(&w.store, &mut out, t, &mut s);
-            if front_free && s.pos == lane.place(0) {
-                // Everything in the basket is scanned, including what was grabbed in the queue.
-                let mean = lane.service.mean_s(s.basket.len() as u32);
-                let secs = service_time(mean, &lane.service, &mut s.checkout_rng);
-                state.serving = Some((e, t + (secs * 1000.0) as u64));
-                state.serving_s = mean;
-                s.activity = Activity::Served { lane: li as u16 };
-            }
-        }
-        if let Some((e, _)) = state.serving
-            && state.queue.front().is_some_and(|(q, _)| *q == e)
+        // The front of the line goes to the free terminal nearest to it.
+        while let Some(free) =
+            (0..state.terminals.len()).filter(|&k| state.terminals[k] == Terminal::Free).min_by(|&a, &b| {
+                let front = lane.place(1);
+                front.distance(lane.terminals[a]).total_cmp(&front.distance(lane.terminals[b]))
+            })
+            && let Some((e, _)) = state.queue.pop_front()
         {
-            state.queue.pop_front();
+            let mut s = shoppers.get_mut(e).expect("queued shopper exists");
+            state.terminals[free] = Terminal::Called { shopper: e, work_s: lane.service.mean_s(s.basket.len() as u32) };
+            s.activity = Activity::Served { lane: li as u16 };
+        }
+        // Queued shoppers close up along the queue line; called ones walk to
+        // their terminal and are served once there.
+        let step = |s: &mut Shopper, out: &mut Outbox, target: Point| {
+            s.pos = s.pos.towards(target, s.speed * dt);
+            s.cell = w.store.cell_at(s.floor, s.pos).expect("queue line and terminals are walkable");
+            update_zone(&w.store, out, t, s);
+        };
+        for (k, &(e, _)) in state.queue.iter().enumerate() {
+            step(&mut shoppers.get_mut(e).expect("queued shopper exists"), &mut out, lane.place(k + 1));
+        }
+        for (terminal, &at) in state.terminals.iter_mut().zip(&lane.terminals) {
+            let Terminal::Called { shopper, .. } = *terminal else { continue };
+            let mut s = shoppers.get_mut(shopper).expect("called shopper exists");
+            step(&mut s, &mut out, at);
+            if s.pos == at {
+                // Everything in the basket is scanned, including what was grabbed in the queue.
+                let work_s = lane.service.mean_s(s.basket.len() as u32);
+                let secs = service_time(work_s, &lane.service, &mut s.checkout_rng);
+                *terminal = Terminal::Serving { shopper, until_ms: t + (secs * 1000.0) as u64, work_s };
+            }
         }
     }
     // Jockeying: the last in a line moves to an open lane with at least two
-    // fewer shoppers (counting those on their way), as people do when the
-    // next line empties. With it, separate lines serve nearly as well as
-    // one shared line (the Erlang C queue).
+    // fewer shoppers per terminal (counting those on their way), as people
+    // do when the next line empties. With it, separate lines serve nearly
+    // as well as one shared line (the Erlang C queue).
     let clock_ms = lane_clock(&w.scenario, t);
     for i in 0..lanes.0.len() {
         let Some(&(e, _)) = lanes.0[i].queue.back() else { continue };
         let shortest = (0..lanes.0.len())
             .filter(|&j| j != i && w.scenario.lanes[j].is_open_at(clock_ms))
-            .min_by_key(|&j| (lanes.0[j].length(), j));
+            .min_by(|&a, &b| lanes.0[a].load().total_cmp(&lanes.0[b].load()).then(a.cmp(&b)));
         let Some(j) = shortest else { continue };
-        if lanes.0[i].length() < lanes.0[j].length() + 2 {
+        if lanes.0[i].load() < lanes.0[j].load() + 2.0 {
             continue;
         }
         lanes.0[i].queue.pop_back();

@@ -24,6 +24,8 @@ pub enum Purpose {
     Notice = 5,
     /// Shelves visited just to look (browsing).
     Browse = 6,
+    /// The size of the party a shopper leads.
+    Party = 7,
 }
 
 /// The run's key; streams are ChaCha8 with that key and a stream number

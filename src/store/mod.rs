@@ -164,6 +164,8 @@ impl Store {
             }
         }
         let mut problems = Vec::new();
+        // Problems found while `on_floor` holds `problems`.
+        let mut more_problems = Vec::new();
         let mut on_floor = |store: &Store, floor: u8, at: Point, anchor: (&'static str, &str), what: String| match store
             .cell_at(floor, at)
             .filter(|c| store.is_walkable(*c))
@@ -191,9 +193,6 @@ impl Store {
             .map(|e| on_floor(&store, e.floor, e.at, ("exits.id", &e.id), format!("exit `{}`", e.id)))
             .collect();
         for lane in &s.lanes {
-            // The whole queue line must be walkable: queued shoppers walk along it.
-            let tail = lane.place(lane.queue_places as usize - 1);
-            let steps = ((lane.service_point.distance(tail) / (spec.cell / 2.0)).ceil() as usize).max(1);
             let mut cell = on_floor(
                 &store,
                 lane.floor,
@@ -201,23 +200,33 @@ impl Store {
                 ("checkouts.id", &lane.id),
                 format!("checkout `{}` service point", lane.id),
             );
-            for k in 1..=steps {
-                let t = k as f64 / steps as f64;
-                let p = Point::new(
-                    lane.service_point.x + (tail.x - lane.service_point.x) * t,
-                    lane.service_point.y + (tail.y - lane.service_point.y) * t,
+            // The whole queue line must be walkable: queued shoppers walk along it.
+            let tail = lane.place(lane.queue_places as usize - 1);
+            if let Some(p) = store.first_blocked(lane.floor, lane.service_point, tail) {
+                let place = (lane.service_point.distance(p) / QUEUE_SPACING_M).ceil() as usize;
+                on_floor(
+                    &store,
+                    lane.floor,
+                    p,
+                    ("checkouts.id", &lane.id),
+                    format!("checkout `{}` queue place {place}", lane.id),
                 );
-                if store.cell_at(lane.floor, p).is_none_or(|c| !store.is_walkable(c)) {
-                    let place = (lane.service_point.distance(p) / QUEUE_SPACING_M).ceil() as usize;
-                    on_floor(
-                        &store,
-                        lane.floor,
-                        p,
-                        ("checkouts.id", &lane.id),
-                        format!("checkout `{}` queue place {place}", lane.id),
-                    );
-                    cell = 0;
-                    break;
+                cell = 0;
+            }
+            // The front of a self-service line walks straight to a free terminal.
+            if lane.terminals != [lane.service_point] {
+                for (k, &t) in lane.terminals.iter().enumerate() {
+                    let what = format!("checkout `{}` terminal {}", lane.id, k + 1);
+                    on_floor(&store, lane.floor, t, ("checkouts.id", &lane.id), what.clone());
+                    if let Some(p) = store.first_blocked(lane.floor, lane.place(1), t) {
+                        more_problems.push(GeometryProblem {
+                            anchor: Some(("checkouts.id", lane.id.clone())),
+                            message: format!(
+                                "{what} at ({}, {}) cannot be walked to in a straight line from the front of the line: ({:.2}, {:.2}) is not walkable; move the terminal or the line",
+                                t.x, t.y, p.x, p.y
+                            ),
+                        });
+                    }
                 }
             }
             store.lanes.push(cell);
@@ -273,6 +282,7 @@ impl Store {
                 store.effort[c] = interior;
             }
         }
+        problems.append(&mut more_problems);
         if problems.is_empty() {
             store.check_reachability(s, &mut problems);
         }
@@ -406,6 +416,18 @@ impl Store {
         }
         let (ix, iy) = ((p.x / self.cell) as usize, (p.y / self.cell) as usize);
         (ix < self.nx && iy < self.ny).then(|| self.id(floor, ix, iy))
+    }
+
+    /// The first point not on walkable floor along the segment `from`–`to`
+    /// (sampled every half cell), if there is one.
+    pub fn first_blocked(&self, floor: u8, from: Point, to: Point) -> Option<Point> {
+        let steps = ((from.distance(to) / (self.cell / 2.0)).ceil() as usize).max(1);
+        (0..=steps)
+            .map(|k| {
+                let t = k as f64 / steps as f64;
+                Point::new(from.x + (to.x - from.x) * t, from.y + (to.y - from.y) * t)
+            })
+            .find(|&p| self.cell_at(floor, p).is_none_or(|c| !self.is_walkable(c)))
     }
 
     pub fn floor_of(&self, c: CellId) -> u8 {
