@@ -31,6 +31,7 @@ EXPECTED_TYPES = {
     "qty": pa.uint16(),
     "amount_cents": pa.int64(),
     "planned": pa.bool_(),
+    "party": pa.uint32(),
 }
 KINDS = {"enter", "move", "zone_enter", "zone_exit", "view", "pick", "put_back",
          "queue_join", "checkout", "abandon", "exit", "not_found"}
@@ -143,6 +144,26 @@ def main():
     if len(metrics) != len(runs):
         fail(f"metrics.parquet covers {len(metrics)} runs, the manifest {len(runs)}")
     print(f"duckdb: metrics/metrics.parquet: traffic matches the logs for {len(metrics)} runs")
+    # Conversion counts shopping parties: enters whose party is the shopper itself.
+    conversion = con.execute(
+        f"""
+        WITH logs AS (
+          SELECT variant, CAST(seed AS BIGINT) AS seed,
+                 count(*) FILTER (WHERE kind = 'checkout')
+                   / count(*) FILTER (WHERE kind = 'enter' AND party = shopper) AS conversion
+          FROM read_parquet('{glob}', hive_partitioning = true) GROUP BY ALL),
+        table_ AS (
+          SELECT variant, CAST(seed AS BIGINT) AS seed, value AS conversion
+          FROM read_parquet('{root / "metrics" / "metrics.parquet"}') WHERE metric = 'conversion_rate')
+        SELECT l.variant, l.seed, l.conversion, t.conversion FROM logs l JOIN table_ t USING (variant, seed)
+        """
+    ).fetchall()
+    for variant, seed, from_log, from_table in conversion:
+        if abs(from_log - from_table) > 1e-12:
+            fail(f"conversion of {variant}/{seed}: {from_log} from the log's parties, {from_table} in metrics.parquet")
+    if len(conversion) != len(runs):
+        fail(f"conversion checked for {len(conversion)} runs, the manifest lists {len(runs)}")
+    print(f"duckdb: conversion (checkouts ÷ parties) matches metrics.parquet for {len(conversion)} runs")
     comparison = root / "compare" / "comparison.json"
     if comparison.exists():
         reported = json.loads(comparison.read_text())
