@@ -1059,14 +1059,17 @@ fn advance(store: &Store, crowd: &mut crowd::Crowding, s: &mut Shopper, mut budg
         let cell = store.cell_at(s.floor, to).expect("walkable target");
         if solid && crowd.blocker(s.index, cell, s.pos, to).is_some() {
             crowd.set_wish(s.index, s.cell, s.wish);
-            // Past one in the way, if it is in front: after a moment when it
-            // comes the other way or stands about, at once when it is of the
-            // same party and not walking the same way (then the one ahead
-            // goes first). Swapping keeps every distance that held.
+            // Past one in the way, if it is nearer the goal: after a moment
+            // when it comes the other way or stands about, at once when it
+            // is of the same party and not walking the same way (then the
+            // one ahead goes first). Swapping keeps every distance that held,
+            // and never undoes itself (the two would have to be nearer the
+            // goal than each other).
             let waited = s.blocked_since_ms.is_some_and(|since| t_ms - since >= SQUEEZE_PAST_MS);
-            let (pos, wish, party) = (s.pos, s.wish, s.party);
+            let (pos, wish, party, here) = (s.pos, s.wish, s.party, route.field[s.cell as usize]);
             let passable = |b: &crowd::Body| {
-                let in_front = b.at.distance_squared(target) < pos.distance_squared(target);
+                let nearer = store.cell_at(s.floor, b.at).map(|c| route.field[c as usize]);
+                let in_front = nearer.is_some_and(|f| f < here);
                 let same_way = b.wish.0 * wish.0 + b.wish.1 * wish.1 > 0.0;
                 in_front && ((waited && (b.heads_for(pos) || b.gives_way)) || (b.party == party && !same_way))
             };
@@ -1106,8 +1109,10 @@ fn sidestep(
     t_ms: u64,
 ) -> Moved {
     let route = s.route.as_ref().expect("walking shoppers have a route");
+    // (One joining a line then walks along it, so nothing may stand between.)
     if matches!(s.activity, Activity::ToShelf { .. } | Activity::ToLane { .. } | Activity::ToExit)
         && s.pos.distance(route.point) <= NEAR_GOAL_M
+        && store.first_blocked(s.floor, s.pos, route.point).is_none()
     {
         return Moved::Arrived;
     }
