@@ -5,6 +5,11 @@
 //! stream of `SimEvent`s, which is written to a Parquet dataset (`events`)
 //! and folded into figures (`metrics`). See ARCHITECTURE.md.
 
+/// This build: the package version and a hash of the sources it was built
+/// from (`build.rs`). Logs and run records carry it, and a sweep reuses
+/// only runs this very build made.
+pub const VERSION: &str = env!("AISLE_BUILD");
+
 pub mod bench;
 pub mod compare;
 pub mod events;

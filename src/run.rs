@@ -34,7 +34,7 @@ pub fn log_meta(p: &Prepared, seed: u64) -> LogMeta {
     let s = &p.scenario;
     LogMeta {
         schema_version: SCHEMA_VERSION,
-        aisle_version: env!("CARGO_PKG_VERSION").into(),
+        aisle_version: crate::VERSION.into(),
         scenario: s.name.clone(),
         scenario_sha256: s.source_sha256.clone(),
         variant: s.variant.clone(),
@@ -85,7 +85,7 @@ pub fn simulate_run(
         visitors: metrics.visitors,
         transactions: metrics.transactions,
         revenue_cents: metrics.revenue_cents,
-        aisle_version: env!("CARGO_PKG_VERSION").into(),
+        aisle_version: crate::VERSION.into(),
         metrics: scalars
             .iter()
             .map(|m| MetricValue { name: m.name.clone(), unit: m.unit.to_owned(), value: m.value })

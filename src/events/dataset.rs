@@ -128,7 +128,7 @@ impl Dataset {
         let fresh = Manifest {
             format: FORMAT.into(),
             schema_version: super::parquet::SCHEMA_VERSION,
-            aisle_version: env!("CARGO_PKG_VERSION").into(),
+            aisle_version: crate::VERSION.into(),
             scenario: scenario.into(),
             scenario_sha256: sha256.into(),
             variants,
@@ -259,7 +259,7 @@ impl Dataset {
         let text = std::fs::read_to_string(self.dir.join(record_path(variant, seed))).ok()?;
         let run: RunRecord = serde_json::from_str(&text).ok()?;
         let sha = file_sha256(&self.dir.join(&run.path)).ok()?;
-        (sha == run.sha256 && run.aisle_version == env!("CARGO_PKG_VERSION")).then_some(run)
+        (sha == run.sha256 && run.aisle_version == crate::VERSION).then_some(run)
     }
 }
 

@@ -127,7 +127,7 @@ pub fn export(dir: &Path, plan: &LocalPlan, mut progress: impl FnMut(usize, usiz
     }
     let release = LocalRelease {
         name: &plan.name,
-        aisle_version: env!("CARGO_PKG_VERSION"),
+        aisle_version: crate::VERSION,
         scenario: &manifest.scenario,
         model: "local geo-indistinguishability",
         epsilon_per_metre: plan.epsilon_per_metre,

@@ -327,7 +327,7 @@ fn write_release(
     }
     let release = ReleaseFile {
         name: &plan.name,
-        aisle_version: env!("CARGO_PKG_VERSION"),
+        aisle_version: crate::VERSION,
         scenario: &g.scenario,
         scenario_sha256: &g.scenario_sha256,
         mechanism: plan.mechanism,
@@ -466,7 +466,7 @@ fn page(
     let _ = write!(
         html,
         "<footer>Made by aisle {} by <code>aisle publish</code>. No shopper ids, positions or event logs are in this release.</footer></body></html>\n",
-        env!("CARGO_PKG_VERSION")
+        crate::VERSION
     );
     Ok(html)
 }

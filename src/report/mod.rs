@@ -118,7 +118,7 @@ pub fn build(dir: &Path, progress: impl FnMut(usize, usize)) -> Result<PathBuf, 
         html,
         "<footer>Made by aisle {} from the event logs in this dataset; every figure is a projection replayed from them. \
          Figures are also available as SVG next to each PNG.</footer></body></html>\n",
-        env!("CARGO_PKG_VERSION")
+        crate::VERSION
     );
     let index = report_dir.join("index.html");
     write_atomic(&index, html.as_bytes()).map_err(|source| ReportError::Io { path: index.clone(), source })?;
