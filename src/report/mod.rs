@@ -250,14 +250,17 @@ fn section(html: &mut String, v: &VariantDays, dir: &Path, heat_top: f64) -> Res
     }
     html.push_str("</table><p class=\"figure-note\">Visit rate: share of shoppers who entered the zone. Capture rate: of those who came within 1.5 m of it, the share who entered.</p>\n");
     let days = m.days.max(1) as f64;
+    // People look; parties buy (a companion's wish is picked by its
+    // leader), so the funnel narrows from people to parties.
     let funnel = Bars {
-        title: "Conversion funnel (shoppers per day)".into(),
-        x_desc: "shoppers per day".into(),
+        title: "Conversion funnel (per day)".into(),
+        x_desc: "people or shopping parties per day".into(),
         rows: vec![
-            Bar::new("entered", m.visitors as f64 / days),
-            Bar::new("viewed a product", m.shoppers_viewing as f64 / days),
-            Bar::new("picked a product", m.shoppers_picking as f64 / days),
-            Bar::new("paid at a checkout", m.transactions as f64 / days),
+            Bar::new("people entered", m.visitors as f64 / days),
+            Bar::new("people who viewed a product", m.shoppers_viewing as f64 / days),
+            Bar::new("shopping parties", m.parties as f64 / days),
+            Bar::new("parties who picked a product", m.shoppers_picking as f64 / days),
+            Bar::new("parties who paid", m.transactions as f64 / days),
         ],
         colours: vec![RGBColor(0, 114, 178)],
     };
