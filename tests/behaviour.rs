@@ -64,6 +64,23 @@ fn a_planned_product_on_one_knee_level_facing_is_sometimes_not_found() {
 }
 
 #[test]
+fn a_product_not_found_in_one_place_is_looked_for_in_its_others() {
+    // The single knee-level facing loses some searches (above); with a
+    // second place at eye level on the other gondola, a shopper who cannot
+    // find it on the knee shelf goes there, and almost no sale is lost.
+    let second_place: RawEdit = toml::from_str(
+        "op = \"add_placement\"\nproduct = \"biscuits\"\nfixture = \"G2\"\nface = \"back\"\nlevel = \"eye\"\nfacings = 2",
+    )
+    .unwrap();
+    let one = product_counts(vec![move_biscuits("knee", 1)], "biscuits", 60);
+    let two = product_counts(vec![move_biscuits("knee", 1), second_place], "biscuits", 60);
+    eprintln!("one place {one:?}, two places {two:?}");
+    assert!(one.not_found >= 5, "one place: {one:?}");
+    assert!(two.not_found * 5 <= one.not_found, "two places {two:?} against one {one:?}");
+    assert!(two.picks >= one.picks, "two places {two:?} against one {one:?}");
+}
+
+#[test]
 fn a_display_hidden_behind_a_tall_fixture_is_seen_less() {
     // An empty 1.8 m shelf between the front walkway and the promo table's front face.
     let screen = |height: f64| RawEdit::AddFixture {

@@ -203,6 +203,9 @@ struct Shopper {
     browse: Vec<u32>,
     /// Products already noticed or passed over this visit.
     considered: Vec<u32>,
+    /// Places (product, placement) where a planned product was looked for
+    /// in vain.
+    searched: Vec<(u32, u16)>,
     /// Walking direction (unit vector) and where the shopper was at the last look.
     heading: (f64, f64),
     looked_from: Point,
@@ -270,6 +273,7 @@ enum Activity {
     },
     AtShelf {
         product: u32,
+        placement: u16,
         until_ms: u64,
         intent: Intent,
         search: Search,
@@ -396,13 +400,14 @@ impl Shopper {
             || matches!(self.activity, Activity::ToShelf { product: p, .. } | Activity::AtShelf { product: p, .. } if p == product)
     }
 
-    /// The outcome of looking for `product` on a shelf of `findability`:
-    /// given up if the exponential search time exceeds the patience, drawn
-    /// from the product's stretch of the shelf stream (past the dwell and
-    /// pick draws).
-    fn search(&self, product: u32, findability: f64, patience_s: f64) -> Search {
+    /// The outcome of looking for `product` at its `placement`-th place, a
+    /// shelf of `findability`: given up if the exponential search time
+    /// exceeds the patience, drawn from the product's stretch of the shelf
+    /// stream (past the dwell and pick draws; two words per place, the
+    /// eighth and later sharing the last two).
+    fn search(&self, product: u32, placement: u16, findability: f64, patience_s: f64) -> Search {
         let mut rng = self.shelf_rng.clone();
-        rng.set_word_pos(product as u128 * 64 + 48);
+        rng.set_word_pos(product as u128 * 64 + 48 + 2 * placement.min(7) as u128);
         // P(search time > patience) = exp(−patience · findability / mean).
         if rng.random::<f64>() < (-patience_s * findability / SEARCH_MEAN_S).exp() {
             Search::GivenUp
@@ -700,6 +705,7 @@ fn arrive(
             impulse: Vec::new(),
             browse,
             considered: Vec::new(),
+            searched: Vec::new(),
             heading: (0.0, 1.0),
             looked_from: s.entrances[a.entrance].at,
             notice_rng: w.streams.stream(index, Purpose::Notice),
@@ -800,6 +806,9 @@ fn decide(
         {
             for (li, &product) in wanted.iter().enumerate() {
                 for (placement, &stand) in store.stands[product as usize].iter().enumerate() {
+                    if s.searched.contains(&(product, placement as u16)) {
+                        continue;
+                    }
                     let field = nav.0.get(store, stand.cell);
                     let d = field[s.cell as usize];
                     if d == UNREACHABLE {
@@ -1263,7 +1272,12 @@ fn walk(
                         // not found in time is given up after the search.
                         let search = if intent == Intent::Planned {
                             let pl = &w.scenario.products[product as usize].placements[placement as usize];
-                            s.search(product, perception::findability(pl.level, pl.facings), seg.search_patience_s)
+                            s.search(
+                                product,
+                                placement,
+                                perception::findability(pl.level, pl.facings),
+                                seg.search_patience_s,
+                            )
                         } else {
                             Search::Found
                         };
@@ -1276,8 +1290,13 @@ fn walk(
                         if !s.considered.contains(&product) {
                             s.considered.push(product);
                         }
-                        s.activity =
-                            Activity::AtShelf { product, until_ms: t + (dwell * 1000.0) as u64, intent, search };
+                        s.activity = Activity::AtShelf {
+                            product,
+                            placement,
+                            until_ms: t + (dwell * 1000.0) as u64,
+                            intent,
+                            search,
+                        };
                     }
                     Activity::ToLane { lane, work_s, joined_ms } => {
                         let state = &mut lanes.0[lane as usize];
@@ -1408,7 +1427,7 @@ fn perceive(
 fn shelf(w: Res<World0>, clock: Res<Clock>, mut out: ResMut<Outbox>, mut shoppers: Query<&mut Shopper>) {
     let t = clock.t_ms;
     for mut s in &mut shoppers {
-        let Activity::AtShelf { product, until_ms, intent, search } = s.activity else {
+        let Activity::AtShelf { product, placement, until_ms, intent, search } = s.activity else {
             continue;
         };
         if t < until_ms {
@@ -1416,7 +1435,15 @@ fn shelf(w: Res<World0>, clock: Res<Clock>, mut out: ResMut<Outbox>, mut shopper
         }
         let price = w.scenario.products[product as usize].price_cents;
         if search == Search::GivenUp {
-            out.emit(t, &s, Action::NotFound { product, qty: 1, amount_cents: price });
+            // Not here: the product's other places are tried before it is
+            // given up for good (a lost sale).
+            s.searched.push((product, placement));
+            let places = w.store.stands[product as usize].len() as u16;
+            if (0..places).any(|p| !s.searched.contains(&(product, p))) {
+                s.list.push(product);
+            } else {
+                out.emit(t, &s, Action::NotFound { product, qty: 1, amount_cents: price });
+            }
             s.activity = Activity::Deciding;
             continue;
         }
