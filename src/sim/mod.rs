@@ -223,6 +223,7 @@ struct Shopper {
     wish: (f64, f64),
 }
 
+#[derive(Clone)]
 struct Route {
     field: FlowField,
     goal: CellId,
@@ -965,7 +966,7 @@ fn follow(
             pos: l.pos,
             floor: l.floor,
             cell: l.cell,
-            route: l.route.as_ref().map(|r| Route { field: r.field.clone(), goal: r.goal, point: r.point }),
+            route: l.route.clone(),
             queueing_at: l.queueing_at(),
         });
         views.push((entity, view));
@@ -1018,7 +1019,7 @@ enum Moved {
     Walking,
     Arrived,
     Ride(usize),
-    /// Face to face with this shopper in a squeeze: the two edge past each other.
+    /// Passing this shopper (see `advance`): the two trade places.
     Swap(Entity),
 }
 
@@ -1160,8 +1161,8 @@ fn sidestep(
     Moved::Walking
 }
 
-/// Two shoppers face to face change places (each has room where the other
-/// stood, since their bodies just traded spots).
+/// Two shoppers trade places (each has room where the other stood, since
+/// their bodies just traded spots).
 fn swap_places(
     store: &Store,
     crowd: &mut crowd::Crowding,
@@ -1511,11 +1512,10 @@ fn checkout(
             }
         }
         // The front of the line goes to the free terminal nearest to it.
-        while let Some(free) =
-            (0..state.terminals.len()).filter(|&k| state.terminals[k] == Terminal::Free).min_by(|&a, &b| {
-                let front = lane.place(1);
-                front.distance(lane.terminals[a]).total_cmp(&front.distance(lane.terminals[b]))
-            })
+        let front = lane.place(1);
+        while let Some(free) = (0..state.terminals.len())
+            .filter(|&k| state.terminals[k] == Terminal::Free)
+            .min_by(|&a, &b| front.distance(lane.terminals[a]).total_cmp(&front.distance(lane.terminals[b])))
             && let Some((e, _)) = state.queue.pop_front()
         {
             let mut s = shoppers.get_mut(e).expect("queued shopper exists");
@@ -1553,7 +1553,7 @@ fn checkout(
         let Some(&(e, _)) = lanes.0[i].queue.back() else { continue };
         let shortest = (0..lanes.0.len())
             .filter(|&j| j != i && w.scenario.lanes[j].is_open_at(clock_ms))
-            .min_by(|&a, &b| lanes.0[a].load().total_cmp(&lanes.0[b].load()).then(a.cmp(&b)));
+            .min_by(|&a, &b| lanes.0[a].load().total_cmp(&lanes.0[b].load()));
         let Some(j) = shortest else { continue };
         if lanes.0[i].load() < lanes.0[j].load() + 2.0 {
             continue;
