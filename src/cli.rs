@@ -79,6 +79,18 @@ enum Command {
         #[command(flatten)]
         dataset: DatasetArgs,
     },
+    /// Check a dataset: every log against its record, the manifest, the metrics table, releases and ledger.
+    #[command(
+        after_help = "Examples:\n  aisle verify output/grocery\n  aisle verify output/grocery --repair   # simulate damaged runs again\n\nExit codes: 0 the dataset is whole, 1 something is damaged (listed on stdout), 2 not a dataset."
+    )]
+    Verify {
+        /// Dataset directory (holds manifest.json).
+        dir: PathBuf,
+        /// Simulate again the runs whose log or record is damaged (from the dataset's scenario copy),
+        /// rebuild the manifest and the metrics table, remove leftover temporary files.
+        #[arg(long)]
+        repair: bool,
+    },
     /// Build DIR/report/index.html from a dataset's event logs.
     #[command(after_help = "Example:\n  aisle report output/grocery")]
     Report {
@@ -194,8 +206,12 @@ impl From<DatasetError> for Failure {
         match e {
             DatasetError::ScenarioChanged { .. }
             | DatasetError::OtherScenario { .. }
-            | DatasetError::BadManifest { .. } => Failure::BadInput(e.to_string()),
-            DatasetError::Io { .. } => Failure::Failed(e.to_string()),
+            | DatasetError::BadManifest { .. }
+            | DatasetError::OldLayout { .. }
+            | DatasetError::Busy { .. } => Failure::BadInput(e.to_string()),
+            DatasetError::Io { .. } | DatasetError::Damaged { .. } | DatasetError::ScenarioCopyChanged { .. } => {
+                Failure::Failed(e.to_string())
+            }
         }
     }
 }
@@ -228,6 +244,7 @@ pub fn main() -> ExitCode {
             run(file, &variant, seed, check, &dataset)
         }
         Command::Report { dir } => report(&dir),
+        Command::Verify { dir, repair } => verify(&dir, if repair { Repair::Simulate } else { Repair::None }),
         Command::Publish {
             dir,
             epsilon,
@@ -427,7 +444,62 @@ fn run(path: PathBuf, variant: &str, seed: u64, check: BehaviourCheck, args: &Da
     Ok(())
 }
 
+/// Whether `aisle verify` mends what it can.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Repair {
+    None,
+    Simulate,
+}
+
+fn verify(dir: &Path, repair: Repair) -> Result<(), Failure> {
+    use aisle::verify::{Severity, VerifyError};
+    let failure = |e: VerifyError| match e {
+        VerifyError::NotADataset { .. } | VerifyError::Scenario(_) => Failure::BadInput(e.to_string()),
+        VerifyError::Dataset(d) => d.into(),
+        other => Failure::Failed(other.to_string()),
+    };
+    let mut found = aisle::verify::verify(dir).map_err(failure)?;
+    if repair == Repair::Simulate && !found.findings.is_empty() {
+        for f in &found.findings {
+            println!("found: {}", f.message);
+        }
+        let done = aisle::verify::repair(dir, &found, |variant, seed| {
+            println!("repair: simulating {variant} / seed {seed} again");
+        })
+        .map_err(failure)?;
+        println!(
+            "repaired: {} run(s) simulated again, {} leftover temporary file(s) removed",
+            done.runs.len(),
+            done.leftovers
+        );
+        found = aisle::verify::verify(dir).map_err(failure)?;
+    }
+    for f in &found.findings {
+        let tag = match f.severity {
+            Severity::Damage => "damaged",
+            Severity::Note => "note",
+        };
+        println!("{tag}: {}", f.message);
+    }
+    let damaged = found.damaged();
+    if damaged > 0 {
+        let hint = match repair {
+            Repair::None => format!("; `aisle verify --repair {}` simulates damaged runs again", dir.display()),
+            Repair::Simulate => String::new(),
+        };
+        return Err(Failure::Failed(format!(
+            "{}: {damaged} problem(s) found, {} run(s) verified{hint}",
+            dir.display(),
+            found.runs_ok
+        )));
+    }
+    println!("{}: ok — {} run(s) verified", dir.display(), found.runs_ok);
+    Ok(())
+}
+
 fn report(dir: &Path) -> Result<(), Failure> {
+    // Held while the report is written: a --replace cannot discard the runs under it.
+    let _lock = aisle::events::dataset::WriterLock::existing(dir)?;
     let index = build_report(dir)?;
     println!("{}", index.display());
     Ok(())

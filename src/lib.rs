@@ -22,6 +22,7 @@ pub mod run;
 pub mod scenario;
 pub mod sim;
 pub mod store;
+pub mod verify;
 
 use std::sync::Arc;
 

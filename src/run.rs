@@ -90,7 +90,10 @@ pub fn simulate_run(
             .iter()
             .map(|m| MetricValue { name: m.name.clone(), unit: m.unit.to_owned(), value: m.value })
             .collect(),
-    };
+        scenario_sha256: p.scenario.source_sha256.clone(),
+        record_sha256: String::new(),
+    }
+    .sealed();
     Ok(RunOutcome { metrics, scalars, log, record })
 }
 

@@ -7,8 +7,16 @@
 //! <dir>/scenario.toml                      (the scenario file, verbatim)
 //! <dir>/metrics/metrics.parquet
 //! <dir>/events/variant=<v>/seed=<s>/part-0.parquet
+//! <dir>/runs/variant=<v>/seed=<s>/run.json (the run's record)
+//! <dir>/.lock, <dir>/.writers.lock         (advisory locks of writers)
 //! ```
+//!
+//! `events/` holds nothing but Parquet files, so every Parquet reader takes
+//! it as one dataset. A dataset holds one version of one scenario: every
+//! log names the scenario file's hash it was made from, and writers of
+//! another version are refused while the dataset holds runs.
 
+use std::collections::HashSet;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -45,6 +53,51 @@ pub enum DatasetError {
         dir.display()
     )]
     OtherScenario { dir: PathBuf, found: String, wanted: String },
+    #[error("{damage}; `aisle verify --repair {}` simulates the run again", dir.display())]
+    Damaged { dir: PathBuf, damage: Damage },
+    #[error(
+        "{}: the scenario copy does not match the manifest's scenario_sha256 (it was changed after the runs were made); \
+         restore it, or make the dataset again with --replace",
+        path.display()
+    )]
+    ScenarioCopyChanged { path: PathBuf },
+    #[error(
+        "{} keeps run records inside events/ (the layout of an older aisle, which Parquet readers cannot read as one dataset); \
+         pass --replace to discard its runs, or write to another directory with --out",
+        dir.display()
+    )]
+    OldLayout { dir: PathBuf },
+    #[error(
+        "{}: other aisle commands are writing runs of the old version of scenario `{scenario}`; \
+         wait for them to finish before --replace discards those runs",
+        dir.display()
+    )]
+    Busy { dir: PathBuf, scenario: String },
+}
+
+/// What is wrong with one run of a dataset: each names the file at fault.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum Damage {
+    #[error("{}: not a readable run record: {message}", path.display())]
+    RecordUnreadable { path: PathBuf, message: String },
+    #[error("{}: run record was edited or damaged (its content no longer matches its record_sha256)", path.display())]
+    RecordEdited { path: PathBuf },
+    #[error("{}: run record has no record_sha256 (made by an older aisle), so it cannot be checked", path.display())]
+    RecordUnsealed { path: PathBuf },
+    #[error("{}: run record is for variant `{variant}`, seed {seed}, not the run its directory names", path.display())]
+    RecordMisplaced { path: PathBuf, variant: String, seed: u64 },
+    #[error("{}: event log is missing", path.display())]
+    LogMissing { path: PathBuf },
+    #[error("{}: event log is not readable: {message}", path.display())]
+    LogUnreadable { path: PathBuf, message: String },
+    #[error("{}: event log does not match its record's checksum (sha256 {found}…, recorded {expected}…)", path.display())]
+    LogChecksum { path: PathBuf, expected: String, found: String },
+    #[error("{}: event log holds {found} rows, its record says {expected}", path.display())]
+    LogRows { path: PathBuf, expected: u64, found: u64 },
+    #[error("{}: event log metadata `{key}` is `{found}`, expected `{expected}`", path.display())]
+    LogMeta { path: PathBuf, key: &'static str, expected: String, found: String },
+    #[error("{}: event log has no run record", path.display())]
+    LogUnrecorded { path: PathBuf },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -78,6 +131,27 @@ pub struct RunRecord {
     /// The run's named figures, as in `metrics/metrics.parquet`.
     #[serde(default)]
     pub metrics: Vec<MetricValue>,
+    /// The scenario file's hash the run was made from (as in its log).
+    #[serde(default)]
+    pub scenario_sha256: String,
+    /// SHA-256 over the record's own content (this field empty), which
+    /// includes its log's checksum: an edited figure is detected.
+    #[serde(default)]
+    pub record_sha256: String,
+}
+
+impl RunRecord {
+    /// The hash `record_sha256` must hold.
+    pub fn content_sha256(&self) -> String {
+        let bare = RunRecord { record_sha256: String::new(), ..self.clone() };
+        let json = serde_json::to_vec(&bare).expect("record serialises");
+        crate::scenario::hex(&Sha256::digest(&json))
+    }
+
+    /// The record with its content hash filled in.
+    pub fn sealed(self) -> RunRecord {
+        RunRecord { record_sha256: self.content_sha256(), ..self }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -98,13 +172,19 @@ pub fn events_path(variant: &str, seed: u64) -> String {
     format!("events/variant={variant}/seed={seed}/part-0.parquet")
 }
 
-/// Relative path of a run's record, written beside its log once the log is
-/// in place. Records, not the manifest, are the truth: shards running on
-/// other machines each write only their own, and the manifest and the
-/// metrics table are rebuilt from whatever records are present.
+/// Relative path of a run's record, written once its log is in place.
+/// Records, not the manifest, are the truth: shards running on other
+/// machines each write only their own, and the manifest and the metrics
+/// table are rebuilt from whatever verified records are present. They live
+/// outside `events/`, so that directory holds only Parquet files.
 pub fn record_path(variant: &str, seed: u64) -> String {
-    format!("events/variant={variant}/seed={seed}/run.json")
+    format!("{RUNS}/variant={variant}/seed={seed}/run.json")
 }
+
+/// Where run records live inside a dataset.
+pub const RUNS: &str = "runs";
+/// Where an older aisle kept each run's record, inside `events/`.
+const OLD_RECORD: &str = "run.json";
 
 /// Whether to keep or discard runs of an older version of the scenario.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,12 +196,84 @@ pub enum OnScenarioChange {
 pub struct Dataset {
     pub dir: PathBuf,
     pub manifest: Manifest,
+    /// Records found damaged at the last refresh (left out of the manifest).
+    pub damaged: Vec<Damage>,
+    /// Content hashes of records already verified by this process.
+    trusted: HashSet<String>,
+    _lock: WriterLock,
+}
+
+/// A writer's hold on a dataset, released when dropped.
+///
+/// Two advisory locks: `.lock` is a gate held only while a writer opens the
+/// dataset (checks the scenario version and claims the manifest);
+/// `.writers.lock` is held shared by every writer for its whole command, so
+/// writers of one version (shards) go on together, while discarding runs
+/// (`--replace`) or clearing leftover temporary files needs it exclusively.
+pub struct WriterLock {
+    _writers: File,
+}
+
+/// Whether a writer found no other writer on the dataset.
+enum Alone {
+    Yes(File),
+    No,
+}
+
+impl WriterLock {
+    fn open(dir: &Path, name: &str) -> Result<File, DatasetError> {
+        let path = dir.join(name);
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(|source| DatasetError::Io { path, source })
+    }
+
+    /// Waits for the gate; the dataset's directory must exist.
+    fn gate(dir: &Path) -> Result<File, DatasetError> {
+        let gate = Self::open(dir, ".lock")?;
+        gate.lock().map_err(|source| DatasetError::Io { path: dir.join(".lock"), source })?;
+        Ok(gate)
+    }
+
+    /// The writers' lock held exclusively if no other writer holds it (call with the gate held).
+    fn alone(dir: &Path) -> Result<Alone, DatasetError> {
+        let writers = Self::open(dir, ".writers.lock")?;
+        match writers.try_lock() {
+            Ok(()) => Ok(Alone::Yes(writers)),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(Alone::No),
+            Err(std::fs::TryLockError::Error(source)) => {
+                Err(DatasetError::Io { path: dir.join(".writers.lock"), source })
+            }
+        }
+    }
+
+    /// Joins the writers (call with the gate held, so no exclusive holder is waiting).
+    fn join(dir: &Path) -> Result<WriterLock, DatasetError> {
+        let writers = Self::open(dir, ".writers.lock")?;
+        writers.lock_shared().map_err(|source| DatasetError::Io { path: dir.join(".writers.lock"), source })?;
+        Ok(WriterLock { _writers: writers })
+    }
+
+    /// A hold on an existing dataset for a command that writes derived
+    /// files only (`report`): it waits for a `--replace` to finish, and
+    /// keeps one from starting. `None` when `dir` holds no dataset.
+    pub fn existing(dir: &Path) -> Result<Option<WriterLock>, DatasetError> {
+        if !dir.join(MANIFEST).is_file() {
+            return Ok(None);
+        }
+        let _gate = Self::gate(dir)?;
+        Self::join(dir).map(Some)
+    }
 }
 
 impl Dataset {
-    /// Opens the dataset in `dir` for `scenario`, creating it if absent.
     /// Opens the dataset in `dir` for the scenario `file`, creating it if
-    /// absent; the dataset keeps a copy of the scenario file it was made from.
+    /// absent; the dataset keeps a copy of the scenario file it was made
+    /// from. Holds the dataset's writer lock until dropped.
     pub fn open_for(dir: &Path, file: &ScenarioFile, on_change: OnScenarioChange) -> Result<Dataset, DatasetError> {
         let (scenario, sha256) = (file.raw.scenario.name.as_str(), file.sha256.as_str());
         let variants = file.variant_ids();
@@ -134,42 +286,69 @@ impl Dataset {
             variants,
             runs: Vec::new(),
         };
-        let manifest = match Self::read_manifest(dir)? {
+        std::fs::create_dir_all(dir).map_err(|source| DatasetError::Io { path: dir.to_owned(), source })?;
+        // Checking the version and claiming the manifest happen under the
+        // gate, so two writers of different versions cannot both pass.
+        let _gate = WriterLock::gate(dir)?;
+        let old = Self::read_manifest(dir)?;
+        let discard = match &old {
             Some(old) if old.scenario_sha256 != sha256 => match on_change {
                 OnScenarioChange::Refuse if old.scenario != scenario => {
                     return Err(DatasetError::OtherScenario {
                         dir: dir.to_owned(),
-                        found: old.scenario,
+                        found: old.scenario.clone(),
                         wanted: scenario.to_owned(),
                     });
                 }
                 OnScenarioChange::Refuse => {
                     return Err(DatasetError::ScenarioChanged {
                         dir: dir.to_owned(),
-                        scenario: old.scenario,
+                        scenario: old.scenario.clone(),
                         old: old.scenario_sha256[..12.min(old.scenario_sha256.len())].into(),
                         new: sha256[..12.min(sha256.len())].into(),
                     });
                 }
-                OnScenarioChange::Replace => {
-                    for derived in ["events", "metrics", "report"] {
+                OnScenarioChange::Replace => true,
+            },
+            _ if has_old_layout(dir) => match on_change {
+                OnScenarioChange::Refuse => return Err(DatasetError::OldLayout { dir: dir.to_owned() }),
+                OnScenarioChange::Replace => true,
+            },
+            _ => false,
+        };
+        match WriterLock::alone(dir)? {
+            Alone::Yes(_exclusive) => {
+                // No other writer: every temporary file is a leftover.
+                remove_leftovers(dir)?;
+                if discard {
+                    for derived in ["events", RUNS, "metrics", "report", "compare"] {
                         let path = dir.join(derived);
                         if path.exists() {
                             std::fs::remove_dir_all(&path).map_err(|source| DatasetError::Io { path, source })?;
                         }
                     }
-                    fresh
                 }
-            },
-            Some(old) => Manifest { runs: old.runs, ..fresh },
-            None => fresh,
+            }
+            Alone::No if discard => {
+                let scenario = old.map(|m| m.scenario).unwrap_or_default();
+                return Err(DatasetError::Busy { dir: dir.to_owned(), scenario });
+            }
+            Alone::No => {}
+        }
+        let lock = WriterLock::join(dir)?;
+        let manifest = match old {
+            Some(old) if !discard => Manifest { runs: old.runs, ..fresh },
+            _ => fresh,
         };
-        std::fs::create_dir_all(dir).map_err(|source| DatasetError::Io { path: dir.to_owned(), source })?;
         let copy = dir.join(SCENARIO_COPY);
         if std::fs::read(&copy).ok().as_deref() != Some(file.source.as_bytes()) {
             write_atomic(&copy, file.source.as_bytes()).map_err(|source| DatasetError::Io { path: copy, source })?;
         }
-        Ok(Dataset { dir: dir.to_owned(), manifest })
+        let mut dataset =
+            Dataset { dir: dir.to_owned(), manifest, damaged: Vec::new(), trusted: HashSet::new(), _lock: lock };
+        // The manifest names this version from now on: the claim.
+        dataset.refresh()?;
+        Ok(dataset)
     }
 
     /// Reads `dir/manifest.json`; `None` when there is none.
@@ -191,33 +370,59 @@ impl Dataset {
         Ok(Some(m))
     }
 
-    /// Records a finished run: its record beside the log, then the manifest
-    /// and the metrics table rebuilt from every record present.
+    /// Reads `dir/manifest.json` and checks, before any number is used, the
+    /// scenario copy against it and every run it lists against its log
+    /// (`check_run`); the first failure names its file. `None` when there
+    /// is no manifest.
+    pub fn read_verified(dir: &Path) -> Result<Option<Manifest>, DatasetError> {
+        let Some(manifest) = Self::read_manifest(dir)? else { return Ok(None) };
+        if has_old_layout(dir) {
+            return Err(DatasetError::OldLayout { dir: dir.to_owned() });
+        }
+        let copy = dir.join(SCENARIO_COPY);
+        let sha = file_sha256(&copy).map_err(|source| DatasetError::Io { path: copy.clone(), source })?;
+        if sha != manifest.scenario_sha256 {
+            return Err(DatasetError::ScenarioCopyChanged { path: copy });
+        }
+        for run in &manifest.runs {
+            check_run(dir, &manifest.scenario_sha256, run)
+                .map_err(|damage| DatasetError::Damaged { dir: dir.to_owned(), damage })?;
+        }
+        Ok(Some(manifest))
+    }
+
+    /// Records a finished run: its record, then the manifest and the
+    /// metrics table rebuilt from every verified record present.
     pub fn record(&mut self, run: RunRecord) -> Result<(), DatasetError> {
+        let run = run.sealed();
         let path = self.dir.join(record_path(&run.variant, run.seed));
         let json = serde_json::to_string_pretty(&run).expect("record serialises");
         write_atomic(&path, json.as_bytes()).map_err(|source| DatasetError::Io { path, source })?;
+        self.trusted.insert(run.record_sha256);
         self.refresh()
     }
 
     /// Rebuilds `manifest.json` and `metrics/metrics.parquet` from the run
-    /// records on disk (including those written by other shards).
+    /// records on disk (including those written by other shards) whose
+    /// logs verify; the others are left out and listed in `damaged`.
     pub fn refresh(&mut self) -> Result<(), DatasetError> {
-        self.manifest.runs = self.read_records()?;
-        let rows = self
-            .manifest
-            .runs
-            .iter()
-            .flat_map(|r| {
-                r.metrics.iter().map(|m| MetricRow {
-                    variant: r.variant.clone(),
-                    seed: r.seed,
-                    metric: m.name.clone(),
-                    unit: m.unit.clone(),
-                    value: m.value,
-                })
-            })
-            .collect();
+        let mut runs = Vec::new();
+        self.damaged.clear();
+        for found in read_records(&self.dir)? {
+            let checked = found.and_then(|run| {
+                if !self.trusted.contains(&run.record_sha256) {
+                    check_run(&self.dir, &self.manifest.scenario_sha256, &run)?;
+                    self.trusted.insert(run.record_sha256.clone());
+                }
+                Ok(run)
+            });
+            match checked {
+                Ok(run) => runs.push(run),
+                Err(damage) => self.damaged.push(damage),
+            }
+        }
+        self.manifest.runs = runs;
+        let rows = metric_rows(&self.manifest.runs);
         let table = self.dir.join(METRICS_TABLE);
         metrics_table::write(&table, rows)
             .map_err(|e| DatasetError::Io { path: table, source: std::io::Error::other(e.to_string()) })?;
@@ -226,41 +431,160 @@ impl Dataset {
         write_atomic(&path, json.as_bytes()).map_err(|source| DatasetError::Io { path, source })
     }
 
-    fn read_records(&self) -> Result<Vec<RunRecord>, DatasetError> {
-        let mut runs = Vec::new();
-        let events = self.dir.join("events");
-        let io = |path: &Path| {
-            let path = path.to_owned();
-            move |source| DatasetError::Io { path, source }
-        };
-        let Ok(variants) = std::fs::read_dir(&events) else { return Ok(runs) };
-        for v in variants {
-            let v = v.map_err(io(&events))?.path();
-            let Ok(seeds) = std::fs::read_dir(&v) else { continue };
-            for seed in seeds {
-                let record = seed.map_err(io(&v))?.path().join("run.json");
-                let text = match std::fs::read_to_string(&record) {
-                    Ok(t) => t,
-                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-                    Err(source) => return Err(DatasetError::Io { path: record, source }),
-                };
-                let run: RunRecord = serde_json::from_str(&text)
-                    .map_err(|e| DatasetError::BadManifest { path: record.clone(), message: e.to_string() })?;
-                runs.push(run);
+    /// The run's record if its log verifies and this very build made it
+    /// from this version of the scenario: such a run need not be simulated
+    /// again.
+    pub fn verified(&mut self, variant: &str, seed: u64) -> Option<RunRecord> {
+        let path = self.dir.join(record_path(variant, seed));
+        let run = read_record(&path, variant, seed).ok()?;
+        check_run(&self.dir, &self.manifest.scenario_sha256, &run).ok()?;
+        self.trusted.insert(run.record_sha256.clone());
+        (run.aisle_version == crate::VERSION).then_some(run)
+    }
+}
+
+/// The metrics table's rows: every figure of every run.
+pub fn metric_rows(runs: &[RunRecord]) -> Vec<MetricRow> {
+    runs.iter()
+        .flat_map(|r| {
+            r.metrics.iter().map(|m| MetricRow {
+                variant: r.variant.clone(),
+                seed: r.seed,
+                metric: m.name.clone(),
+                unit: m.unit.clone(),
+                value: m.value,
+            })
+        })
+        .collect()
+}
+
+/// Whether `dir` keeps run records inside `events/` (an older aisle's layout).
+pub fn has_old_layout(dir: &Path) -> bool {
+    partitions(&dir.join("events")).iter().any(|p| p.join(OLD_RECORD).exists())
+}
+
+/// The `variant=…/seed=…` directories under `root`, sorted.
+pub fn partitions(root: &Path) -> Vec<PathBuf> {
+    let list = |d: &Path| -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> = std::fs::read_dir(d)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect();
+        v.sort();
+        v
+    };
+    list(root).iter().flat_map(|v| list(v)).collect()
+}
+
+/// The (variant, seed) a `variant=…/seed=…` directory names.
+pub fn partition_key(partition: &Path) -> Option<(String, u64)> {
+    let seed = partition.file_name()?.to_str()?.strip_prefix("seed=")?.parse().ok()?;
+    let variant = partition.parent()?.file_name()?.to_str()?.strip_prefix("variant=")?;
+    Some((variant.to_owned(), seed))
+}
+
+/// Every run record under `dir/runs`, sorted; an unreadable or misplaced one as its damage.
+pub fn read_records(dir: &Path) -> Result<Vec<Result<RunRecord, Damage>>, DatasetError> {
+    let mut out = Vec::new();
+    for partition in partitions(&dir.join(RUNS)) {
+        let path = partition.join("run.json");
+        if !path.exists() {
+            continue;
+        }
+        let Some((variant, seed)) = partition_key(&partition) else { continue };
+        out.push(read_record(&path, &variant, seed));
+    }
+    Ok(out)
+}
+
+/// Reads the record at `path`, which must be the run (variant, seed)'s.
+pub fn read_record(path: &Path, variant: &str, seed: u64) -> Result<RunRecord, Damage> {
+    let unreadable = |message: String| Damage::RecordUnreadable { path: path.to_owned(), message };
+    let text = std::fs::read_to_string(path).map_err(|e| unreadable(e.to_string()))?;
+    let run: RunRecord = serde_json::from_str(&text).map_err(|e| unreadable(e.to_string()))?;
+    if run.variant != variant || run.seed != seed {
+        return Err(Damage::RecordMisplaced { path: path.to_owned(), variant: run.variant, seed: run.seed });
+    }
+    Ok(run)
+}
+
+/// Checks a run against its log before any number of it is used: the
+/// record's own hash, then the log's checksum, row count, and the variant,
+/// seed, scenario version and build its metadata names.
+pub fn check_run(dir: &Path, scenario_sha256: &str, run: &RunRecord) -> Result<(), Damage> {
+    let record = dir.join(record_path(&run.variant, run.seed));
+    if run.record_sha256.is_empty() {
+        return Err(Damage::RecordUnsealed { path: record });
+    }
+    if run.record_sha256 != run.content_sha256() {
+        return Err(Damage::RecordEdited { path: record });
+    }
+    let path = dir.join(events_path(&run.variant, run.seed));
+    let found = match file_sha256(&path) {
+        Ok(sha) => sha,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(Damage::LogMissing { path }),
+        Err(e) => return Err(Damage::LogUnreadable { path, message: e.to_string() }),
+    };
+    if found != run.sha256 {
+        let short = |s: &str| s[..12.min(s.len())].to_owned();
+        return Err(Damage::LogChecksum { path, expected: short(&run.sha256), found: short(&found) });
+    }
+    let (meta, rows) = super::parquet::read_footer(&path)
+        .map_err(|e| Damage::LogUnreadable { path: path.clone(), message: e.to_string() })?;
+    if rows != run.rows {
+        return Err(Damage::LogRows { path, expected: run.rows, found: rows });
+    }
+    let fields: [(&'static str, String, String); 5] = [
+        ("aisle.variant", run.variant.clone(), meta.variant),
+        ("aisle.seed", run.seed.to_string(), meta.seed.to_string()),
+        ("aisle.scenario_sha256", scenario_sha256.to_owned(), meta.scenario_sha256.clone()),
+        ("aisle.scenario_sha256", run.scenario_sha256.clone(), meta.scenario_sha256),
+        ("aisle.version", run.aisle_version.clone(), meta.aisle_version),
+    ];
+    for (key, expected, found) in fields {
+        if expected != found {
+            return Err(Damage::LogMeta { path, key, expected, found });
+        }
+    }
+    Ok(())
+}
+
+/// Whether a file name is one of aisle's temporary files (`.NAME.tmp-…`).
+pub fn is_temporary(name: &str) -> bool {
+    name.starts_with('.') && name.contains(".tmp-")
+}
+
+/// Temporary files under the parts of a dataset that aisle's writers own.
+pub fn leftovers(dir: &Path) -> Vec<PathBuf> {
+    fn walk(d: &Path, out: &mut Vec<PathBuf>, depth: usize) {
+        for entry in std::fs::read_dir(d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() && depth > 0 {
+                walk(&path, out, depth - 1);
+            } else if path.is_file() && entry.file_name().to_str().is_some_and(is_temporary) {
+                out.push(path);
             }
         }
-        runs.sort_by(|a, b| (&a.variant, a.seed).cmp(&(&b.variant, b.seed)));
-        Ok(runs)
     }
+    let mut out = Vec::new();
+    walk(dir, &mut out, 0);
+    for sub in ["events", RUNS, "metrics", "report", "compare"] {
+        walk(&dir.join(sub), &mut out, 3);
+    }
+    out.sort();
+    out
+}
 
-    /// The run's record if its log is present and matches its checksum:
-    /// such a run need not be simulated again.
-    pub fn verified(&self, variant: &str, seed: u64) -> Option<RunRecord> {
-        let text = std::fs::read_to_string(self.dir.join(record_path(variant, seed))).ok()?;
-        let run: RunRecord = serde_json::from_str(&text).ok()?;
-        let sha = file_sha256(&self.dir.join(&run.path)).ok()?;
-        (sha == run.sha256 && run.aisle_version == crate::VERSION).then_some(run)
+/// Removes leftover temporary files of killed or failed commands; call only
+/// with no other writer on the dataset.
+fn remove_leftovers(dir: &Path) -> Result<(), DatasetError> {
+    for path in leftovers(dir) {
+        std::fs::remove_file(&path).map_err(|source| DatasetError::Io { path, source })?;
     }
+    Ok(())
 }
 
 /// Where a file is written before it is renamed to `path`.
@@ -292,9 +616,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         std::fs::create_dir_all(dir)?;
     }
     let tmp = atomic_temp_path(path);
-    let mut file = File::create(&tmp)?;
-    file.write_all(bytes)?;
-    sync_and_rename(file, &tmp, path)
+    let written = File::create(&tmp).and_then(|mut file| {
+        file.write_all(bytes)?;
+        sync_and_rename(file, &tmp, path)
+    });
+    if written.is_err() {
+        // A full disk must not leave the temporary file behind.
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }
 
 /// SHA-256 of a file's contents, hex.

@@ -325,10 +325,16 @@ pub fn to_batch(events: &[SimEvent]) -> RecordBatch {
 
 /// Reads a log's metadata without its rows.
 pub fn read_meta(path: &Path) -> Result<LogMeta, LogError> {
+    read_footer(path).map(|(meta, _)| meta)
+}
+
+/// Reads a log's metadata and its row count from the footer, without its rows.
+pub fn read_footer(path: &Path) -> Result<(LogMeta, u64), LogError> {
     let file = File::open(path).map_err(|source| LogError::Io { path: path.to_owned(), source })?;
     let builder = ParquetRecordBatchReaderBuilder::try_new(file)
         .map_err(|source| LogError::Parquet { path: path.to_owned(), source })?;
-    meta_of(path, &builder)
+    let rows = builder.metadata().file_metadata().num_rows().max(0) as u64;
+    Ok((meta_of(path, &builder)?, rows))
 }
 
 fn meta_of<T: parquet::file::reader::ChunkReader>(

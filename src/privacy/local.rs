@@ -68,7 +68,8 @@ struct LocalRelease<'a> {
 
 /// Writes `releases/<name>/trace.parquet` and `release.json`; returns the directory.
 pub fn export(dir: &Path, plan: &LocalPlan, mut progress: impl FnMut(usize, usize)) -> Result<PathBuf, PrivacyError> {
-    let manifest = Dataset::read_manifest(dir)?.ok_or_else(|| PrivacyError::NotADataset { dir: dir.to_owned() })?;
+    // Every position comes from a log that matches its record.
+    let manifest = Dataset::read_verified(dir)?.ok_or_else(|| PrivacyError::NotADataset { dir: dir.to_owned() })?;
     let mut ledger = Ledger::open(dir, None)?;
     let entry = Entry {
         name: plan.name.clone(),

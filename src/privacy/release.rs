@@ -49,7 +49,8 @@ pub struct Gathered {
 
 /// Replays every run of the dataset in `dir` into bounded answers.
 pub fn gather(dir: &Path, bounds: &Bounds, mut progress: impl FnMut(usize, usize)) -> Result<Gathered, PrivacyError> {
-    let manifest = Dataset::read_manifest(dir)?.ok_or_else(|| PrivacyError::NotADataset { dir: dir.to_owned() })?;
+    // Every number comes from a log that matches its record.
+    let manifest = Dataset::read_verified(dir)?.ok_or_else(|| PrivacyError::NotADataset { dir: dir.to_owned() })?;
     if manifest.runs.is_empty() {
         return Err(PrivacyError::NotADataset { dir: dir.to_owned() });
     }

@@ -47,7 +47,8 @@ pub struct VariantDays {
 
 /// Replays every run listed in the dataset's manifest, by variant.
 pub fn replay_dataset(dir: &Path, mut progress: impl FnMut(usize, usize)) -> Result<Vec<VariantDays>, ReportError> {
-    let manifest = Dataset::read_manifest(dir)?.ok_or_else(|| ReportError::NotADataset { dir: dir.to_owned() })?;
+    // Every number comes from a log that matches its record.
+    let manifest = Dataset::read_verified(dir)?.ok_or_else(|| ReportError::NotADataset { dir: dir.to_owned() })?;
     if manifest.runs.is_empty() {
         return Err(ReportError::Empty { dir: dir.to_owned() });
     }

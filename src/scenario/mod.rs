@@ -87,27 +87,60 @@ impl ScenarioFile {
         validate::validate(&edited, &self.source, Some(&v.id), &self.sha256).map_err(invalid)
     }
 
+    /// Problems with the names that become paths (the scenario name, variant ids).
     fn variant_list_problems(&self) -> Option<Vec<Problem>> {
         let mut seen = std::collections::HashSet::new();
-        let problems: Vec<Problem> = self
-            .raw
-            .variants
-            .iter()
-            .filter_map(|v| {
+        let name = &self.raw.scenario.name;
+        let name_problem = path_id_problem(name).map(|why| Problem {
+            variant: None,
+            line: error::line_of(&self.source, "scenario.name", name),
+            message: format!(
+                "scenario name `{}` {why} (it names the default output directory, output/<name>)",
+                shown_id(name)
+            ),
+        });
+        let problems: Vec<Problem> = name_problem
+            .into_iter()
+            .chain(self.raw.variants.iter().filter_map(|v| {
                 let message = if v.id == BASELINE {
                     format!("variant id `{BASELINE}` is reserved for the unedited layout; rename it")
+                } else if let Some(why) = path_id_problem(&v.id) {
+                    format!("variant id `{}` {why} (it names a directory)", shown_id(&v.id))
                 } else if !seen.insert(v.id.as_str()) {
                     format!("variant id `{}` is used more than once", v.id)
-                } else if !v.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') || v.id.is_empty() {
-                    format!("variant id `{}` may hold only letters, digits, `-` and `_` (it names a directory)", v.id)
                 } else {
                     return None;
                 };
                 Some(Problem { variant: None, line: error::line_of(&self.source, "variants.id", &v.id), message })
-            })
+            }))
             .collect();
         (!problems.is_empty()).then_some(problems)
     }
+}
+
+/// The longest scenario name or variant id: each names a directory.
+pub const MAX_PATH_ID: usize = 64;
+
+/// What is wrong with an id that becomes a path component, if anything:
+/// only letters, digits, `-` and `_` (no separators, no `..`, no control
+/// characters), at most `MAX_PATH_ID` characters.
+pub fn path_id_problem(id: &str) -> Option<String> {
+    if id.is_empty() {
+        Some("is empty".into())
+    } else if !id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        Some("may hold only letters, digits, `-` and `_`".into())
+    } else if id.len() > MAX_PATH_ID {
+        Some(format!("is {} characters long; at most {MAX_PATH_ID} are allowed", id.len()))
+    } else {
+        None
+    }
+}
+
+/// An id as it may be shown on a terminal: escaped, and cut short.
+pub fn shown_id(id: &str) -> String {
+    let cut: String = id.chars().take(40).collect();
+    let escaped: String = cut.escape_debug().collect();
+    if cut.len() < id.len() { format!("{escaped}…") } else { escaped }
 }
 
 pub fn hex(bytes: &[u8]) -> String {

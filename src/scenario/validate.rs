@@ -27,6 +27,36 @@ struct Validator<'a> {
     problems: Vec<Problem>,
 }
 
+/// The farthest a coordinate may lie from the origin, metres.
+const MAX_COORDINATE_M: f64 = 10_000.0;
+
+/// The range a number of the scenario file must lie in.
+#[derive(Debug, Clone, Copy)]
+enum Bounds {
+    /// `lo ≤ x ≤ hi`.
+    Closed(f64, f64, &'static str),
+    /// `0 < x ≤ hi`.
+    Positive(f64, &'static str),
+}
+
+impl Bounds {
+    fn holds(self, x: f64) -> bool {
+        match self {
+            Bounds::Closed(lo, hi, _) => (lo..=hi).contains(&x),
+            Bounds::Positive(hi, _) => x > 0.0 && x <= hi,
+        }
+    }
+}
+
+impl std::fmt::Display for Bounds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Bounds::Closed(lo, hi, unit) => write!(f, "between {lo} and {hi}{unit}"),
+            Bounds::Positive(hi, unit) => write!(f, "more than 0 and at most {hi}{unit}"),
+        }
+    }
+}
+
 const SHELVED: [FixtureKind; 5] =
     [FixtureKind::Gondola, FixtureKind::WallShelf, FixtureKind::Endcap, FixtureKind::Freezer, FixtureKind::Display];
 
@@ -40,6 +70,20 @@ impl Validator<'_> {
         if !ok {
             self.problem(anchor, message());
         }
+    }
+
+    /// Refuses a number outside `bounds` (NaN and infinities included):
+    /// every number of a scenario has one, listed in `scenarios/tiny.toml`.
+    fn within(&mut self, value: f64, bounds: Bounds, what: &str, anchor: Option<(&str, &str)>) {
+        self.check(bounds.holds(value), anchor, || format!("{what} must be {bounds}, got {value}"));
+    }
+
+    /// Refuses a point with a coordinate that is not a finite number of metres.
+    fn finite_point(&mut self, p: &[f64], what: &str, anchor: Option<(&str, &str)>) {
+        self.check(p.iter().all(|c| c.is_finite() && c.abs() <= MAX_COORDINATE_M), anchor, || {
+            let list = p.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
+            format!("{what} [{list}] must be coordinates in metres between -{MAX_COORDINATE_M} and {MAX_COORDINATE_M}")
+        });
     }
 
     fn unit_interval(&mut self, value: f64, what: &str, anchor: (&str, &str)) {
@@ -105,8 +149,8 @@ impl Validator<'_> {
 
     fn store(&mut self, s: &RawStore) -> StoreSpec {
         let [w, d] = s.footprint;
-        self.check(w > 0.0 && d > 0.0 && w.is_finite() && d.is_finite(), None, || {
-            format!("store.footprint must be two positive lengths in metres, got [{w}, {d}]")
+        self.check(w > 0.0 && d > 0.0 && w <= MAX_COORDINATE_M && d <= MAX_COORDINATE_M, None, || {
+            format!("store.footprint must be two lengths of more than 0 and at most {MAX_COORDINATE_M} metres, got [{w}, {d}]")
         });
         self.check((0.05..=2.0).contains(&s.cell), None, || {
             format!("store.cell must be between 0.05 and 2 metres, got {}", s.cell)
@@ -116,14 +160,19 @@ impl Validator<'_> {
             format!("store has {} floors; at most 16 are supported", s.floors.len())
         });
         self.unique("floor", s.floors.iter().map(|f| f.id.as_str()));
+        for f in &s.floors {
+            let what = format!("floor `{}` elevation", f.id);
+            self.within(f.elevation, Bounds::Closed(-100.0, 1000.0, " metres"), &what, Some(("store.floors.id", &f.id)));
+        }
         let floors = s.floors.iter().map(|f| Floor { id: f.id.clone(), elevation: f.elevation }).collect();
         let mut connectors = Vec::new();
         for c in &s.connectors {
             let from = self.floor_index(&s.floors, Some(&c.from.floor), "connector", &c.id);
             let to = self.floor_index(&s.floors, Some(&c.to.floor), "connector", &c.id);
-            self.check(c.traversal_s > 0.0, Some(("store.connectors.id", &c.id)), || {
-                format!("connector `{}` must take a positive traversal_s, got {}", c.id, c.traversal_s)
-            });
+            let anchor = Some(("store.connectors.id", c.id.as_str()));
+            self.within(c.traversal_s, Bounds::Positive(3600.0, " seconds"), &format!("connector `{}` traversal_s", c.id), anchor);
+            self.finite_point(&c.from.at, &format!("connector `{}` from.at", c.id), anchor);
+            self.finite_point(&c.to.at, &format!("connector `{}` to.at", c.id), anchor);
             self.check(from != to, Some(("store.connectors.id", &c.id)), || {
                 format!("connector `{}` joins floor `{}` to itself", c.id, c.from.floor)
             });
@@ -142,6 +191,10 @@ impl Validator<'_> {
             .iter()
             .map(|wall| {
                 let floor = self.floor_index(&s.floors, Some(&wall.floor), "wall", &wall.floor);
+                let anchor = Some(("store.walls.floor", wall.floor.as_str()));
+                self.finite_point(&wall.from, "wall from", anchor);
+                self.finite_point(&wall.to, "wall to", anchor);
+                self.within(wall.thickness, Bounds::Positive(10.0, " metres"), "wall thickness", anchor);
                 let (a, b) = (Point::from(wall.from), Point::from(wall.to));
                 Wall { floor, footprint: Rect::from_corners(a, b).inflate(wall.thickness / 2.0) }
             })
@@ -155,9 +208,12 @@ impl Validator<'_> {
         for f in &raw.fixtures {
             let anchor = Some(("fixtures.id", f.id.as_str()));
             let floor = self.floor_index(&raw.store.floors, f.floor.as_deref(), "fixture", &f.id);
-            self.check(f.size[0] > 0.0 && f.size[1] > 0.0 && f.height > 0.0, anchor, || {
-                format!("fixture `{}` must have a positive size and height", f.id)
+            self.finite_point(&f.at, &format!("fixture `{}` at", f.id), anchor);
+            let size = Bounds::Positive(100.0, " metres");
+            self.check(size.holds(f.size[0]) && size.holds(f.size[1]), anchor, || {
+                format!("fixture `{}` size [{}, {}] must be two lengths of {size}", f.id, f.size[0], f.size[1])
             });
+            self.within(f.height, Bounds::Positive(20.0, " metres"), &format!("fixture `{}` height", f.id), anchor);
             self.check(f.rotation < 4, anchor, || {
                 format!("fixture `{}` has rotation {}; use quarter turns 0, 1, 2 or 3", f.id, f.rotation)
             });
@@ -200,6 +256,13 @@ impl Validator<'_> {
         let mut out = Vec::new();
         for z in &raw.zones {
             let floor = self.floor_index(&raw.store.floors, z.floor.as_deref(), "zone", &z.id);
+            let anchor = Some(("zones.id", z.id.as_str()));
+            if let Some(rect) = &z.rect {
+                self.finite_point(rect, &format!("zone `{}` rect", z.id), anchor);
+            }
+            for corner in z.polygon.iter().flatten() {
+                self.finite_point(corner, &format!("zone `{}` polygon corner", z.id), anchor);
+            }
             let shape = match (&z.rect, &z.polygon) {
                 (Some([x0, y0, x1, y1]), None) => {
                     ZoneShape::Rect(Rect::from_corners(Point::new(*x0, *y0), Point::new(*x1, *y1)))
@@ -234,6 +297,7 @@ impl Validator<'_> {
             .iter()
             .map(|p| {
                 let floor = self.floor_index(&raw.store.floors, p.floor.as_deref(), what, &p.id);
+                self.finite_point(&p.at, &format!("{what} `{}` at", p.id), Some((section_of(what), &p.id)));
                 let at = Point::from(p.at);
                 self.check(bounds.contains(at), Some((section_of(what), &p.id)), || {
                     format!("{what} `{}` at ({}, {}) is outside the store", p.id, at.x, at.y)
@@ -254,8 +318,18 @@ impl Validator<'_> {
             let anchor = Some(("checkouts.id", c.id.as_str()));
             let floor = self.floor_index(&raw.store.floors, c.floor.as_deref(), "checkout", &c.id);
             let s = &c.service;
-            self.check(s.base_s >= 0.0 && s.per_item_s >= 0.0 && s.base_s + s.per_item_s > 0.0, anchor, || {
-                format!("checkout `{}` service times must be non-negative and not both zero", c.id)
+            self.finite_point(&c.at, &format!("checkout `{}` at", c.id), anchor);
+            for t in c.terminals.iter().flatten() {
+                self.finite_point(t, &format!("checkout `{}` terminal", c.id), anchor);
+            }
+            let service = Bounds::Closed(0.0, 3600.0, " seconds");
+            self.within(s.base_s, service, &format!("checkout `{}` service base_s", c.id), anchor);
+            self.within(s.per_item_s, service, &format!("checkout `{}` service per_item_s", c.id), anchor);
+            self.check(s.base_s + s.per_item_s > 0.0, anchor, || {
+                format!("checkout `{}` service times must not both be zero", c.id)
+            });
+            self.check(c.queue_places <= 500, anchor, || {
+                format!("checkout `{}` queue_places must be between 1 and 500, got {}", c.id, c.queue_places)
             });
             self.check((0.0..=3.0).contains(&s.cv), anchor, || {
                 format!("checkout `{}` service cv must be in [0, 3], got {}", c.id, s.cv)
@@ -273,9 +347,11 @@ impl Validator<'_> {
                 });
             }
             let hours = c.hours.unwrap_or([population.open_ms as f64 / 3.6e6, population.close_ms as f64 / 3.6e6]);
-            self.check(hours[0] < hours[1] && hours[0] >= 0.0, anchor, || {
-                format!("checkout `{}` hours [{}, {}] must run forwards", c.id, hours[0], hours[1])
+            let hours_ok = hours[0] < hours[1] && hours[0] >= 0.0 && hours[1] <= 48.0;
+            self.check(hours_ok, anchor, || {
+                format!("checkout `{}` hours [{}, {}] must run forwards, within 0 to 48", c.id, hours[0], hours[1])
             });
+            let hours = if hours_ok { hours } else { [0.0, 0.0] };
             let queue_dir = match c.queue {
                 Direction::North => (0.0, 1.0),
                 Direction::East => (1.0, 0.0),
@@ -304,8 +380,9 @@ impl Validator<'_> {
             });
         }
         // Someone must be able to pay at every hour the store is open.
+        // At most 96 steps: a bad `hours` is reported elsewhere and must not make this spin.
         let mut hour = population.open_ms;
-        while hour < population.close_ms && !lanes.is_empty() {
+        while hour < population.close_ms.min(24 * 3_600_000) && !lanes.is_empty() {
             if !lanes.iter().any(|l| l.is_open_at(hour)) {
                 self.problem(
                     None,
@@ -326,9 +403,8 @@ impl Validator<'_> {
         self.unique("category", cats.iter().map(|c| c.id.as_str()));
         let mut out = Vec::new();
         for c in cats {
-            self.check(c.list_weight >= 0.0 && c.list_weight.is_finite(), Some(("categories.id", &c.id)), || {
-                format!("category `{}` list_weight must be non-negative, got {}", c.id, c.list_weight)
-            });
+            let what = format!("category `{}` list_weight", c.id);
+            self.within(c.list_weight, Bounds::Closed(0.0, 1e6, ""), &what, Some(("categories.id", &c.id)));
             let colour = match c.colour.as_deref().map(parse_colour) {
                 None => palette(out.len()),
                 Some(Some(rgb)) => rgb,
@@ -368,14 +444,10 @@ impl Validator<'_> {
                     0
                 }
             };
-            self.check(p.price >= 0.0 && p.price < 1e9, Some(anchor), || {
-                format!("product `{}` price must be non-negative, got {}", p.id, p.price)
-            });
+            self.within(p.price, Bounds::Closed(0.0, 1e6, ""), &format!("product `{}` price", p.id), Some(anchor));
             self.unit_interval(p.margin, &format!("product `{}` margin", p.id), anchor);
             self.unit_interval(p.appeal, &format!("product `{}` appeal", p.id), anchor);
-            self.check(p.popularity >= 0.0, Some(anchor), || {
-                format!("product `{}` popularity must be non-negative", p.id)
-            });
+            self.within(p.popularity, Bounds::Closed(0.0, 1e6, ""), &format!("product `{}` popularity", p.id), Some(anchor));
             if index.contains_key(p.id.as_str()) {
                 continue; // reported as a duplicate id above
             }
@@ -434,6 +506,9 @@ impl Validator<'_> {
             self.check(pl.facings >= 1, anchor, || {
                 format!("product `{}` on fixture `{}` needs at least one facing", pl.product, pl.fixture)
             });
+            if pl.facings < 1 {
+                continue;
+            }
             let start = used.entry((fi, pl.face, pl.level)).or_default();
             let along = (*start as f64 + pl.facings as f64 / 2.0) * FACING_WIDTH_M;
             *start += pl.facings as u32;
@@ -478,8 +553,11 @@ impl Validator<'_> {
         });
         let [open, close] = p.hours;
         let hours_ok = (0.0..24.0).contains(&open) && open < close && close <= 24.0;
+        // Bad hours are reported below; the model gets an empty day, so nothing loops over them.
+        let (open, close) = if hours_ok { (open, close) } else { (0.0, 0.0) };
+        let [shown_open, shown_close] = p.hours;
         self.check(hours_ok, None, || {
-            format!("population.hours [{open}, {close}] must be opening and closing hours within one day")
+            format!("population.hours [{shown_open}, {shown_close}] must be opening and closing hours within one day")
         });
         self.check((0.0..=100.0).contains(&p.circulation_penalty_m), None, || {
             format!(
@@ -498,9 +576,11 @@ impl Validator<'_> {
             )
         });
         let total: f64 = p.hourly_profile.iter().sum();
-        self.check(p.hourly_profile.iter().all(|w| *w >= 0.0) && total > 0.0, None, || {
-            "population.hourly_profile must be non-negative with a positive sum".into()
+        let weight = Bounds::Closed(0.0, 1e6, "");
+        self.check(p.hourly_profile.iter().all(|w| weight.holds(*w)) && total > 0.0, None, || {
+            format!("population.hourly_profile values must each be {weight}, with a positive sum")
         });
+        let total = if total.is_finite() { total } else { 0.0 };
         self.check(!p.segments.is_empty(), None, || {
             "population.segments is empty: add a `[[population.segments]]`".into()
         });
@@ -522,20 +602,14 @@ impl Validator<'_> {
                 self.check((1.0..=200.0).contains(&s.list_mean), Some(anchor), || {
                     format!("segment `{}` list_mean must be between 1 and 200, got {}", s.id, s.list_mean)
                 });
-                self.check((0.4..=2.5).contains(&s.speed_mean) && s.speed_sd >= 0.0, Some(anchor), || {
-                    format!(
-                        "segment `{}` speed_mean must be between 0.4 and 2.5 m/s (and speed_sd ≥ 0), got {}",
-                        s.id, s.speed_mean
-                    )
-                });
-                self.check(
-                    s.patience_s > 0.0 && s.dwell_median_s > 0.0 && s.search_patience_s > 0.0,
-                    Some(anchor),
-                    || format!("segment `{}` patience_s, dwell_median_s and search_patience_s must be positive", s.id),
-                );
-                self.check(s.group_mean >= 1.0, Some(anchor), || {
-                    format!("segment `{}` group_mean must be at least 1", s.id)
-                });
+                let anchor = Some(anchor);
+                self.within(s.speed_mean, Bounds::Closed(0.4, 2.5, " m/s"), &name("speed_mean"), anchor);
+                self.within(s.speed_sd, Bounds::Closed(0.0, 1.0, " m/s"), &name("speed_sd"), anchor);
+                self.within(s.patience_s, Bounds::Positive(1e7, " seconds"), &name("patience_s"), anchor);
+                self.within(s.dwell_median_s, Bounds::Positive(3600.0, " seconds"), &name("dwell_median_s"), anchor);
+                let search = Bounds::Positive(3600.0, " seconds");
+                self.within(s.search_patience_s, search, &name("search_patience_s"), anchor);
+                self.within(s.group_mean, Bounds::Closed(1.0, 10.0, ""), &name("group_mean"), anchor);
                 Segment {
                     id: s.id.clone(),
                     share: s.share,
@@ -571,7 +645,10 @@ impl Validator<'_> {
         });
         let tick_ms = (r.tick_s * 1000.0).round().max(1.0) as u64;
         let trace_ms = (r.trace_interval_s * 1000.0).round() as u64;
-        self.check(trace_ms >= tick_ms && trace_ms % tick_ms == 0, None, || {
+        let trace = Bounds::Positive(3600.0, " seconds");
+        self.within(r.trace_interval_s, trace, "run.trace_interval_s", None);
+        let whole = trace_ms >= tick_ms && trace_ms % tick_ms == 0;
+        self.check(whole || !trace.holds(r.trace_interval_s), None, || {
             format!(
                 "run.trace_interval_s ({}) must be a whole multiple of run.tick_s ({})",
                 r.trace_interval_s, r.tick_s
@@ -580,7 +657,7 @@ impl Validator<'_> {
         self.check((0.0..=24.0).contains(&r.drain_h), None, || {
             format!("run.drain_h must be between 0 and 24 hours, got {}", r.drain_h)
         });
-        self.check(r.memory_limit_mib > 0.0, None, || "run.memory_limit_mib must be positive".into());
+        self.within(r.memory_limit_mib, Bounds::Positive(65536.0, " MiB"), "run.memory_limit_mib", None);
         RunSettings {
             tick_ms,
             trace_interval_ms: trace_ms.max(tick_ms),

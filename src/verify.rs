@@ -1,0 +1,327 @@
+//! `aisle verify`: checks every part of a dataset against the others
+//! (run records against their logs, the manifest and the metrics table
+//! against the records, the scenario copy against the manifest, releases
+//! against the ledger) and, with `--repair`, simulates again the runs that
+//! can be: a run is a pure function of (scenario, variant, seed), so a
+//! damaged log or record is made anew from the scenario copy.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::events::dataset::{
+    Damage, Dataset, DatasetError, MANIFEST, METRICS_TABLE, Manifest, OnScenarioChange, RUNS, SCENARIO_COPY,
+    check_run, events_path, file_sha256, has_old_layout, is_temporary, leftovers, metric_rows, partition_key,
+    partitions, read_records,
+};
+use crate::run::{RunError, simulate_run};
+use crate::scenario::{ScenarioError, ScenarioFile};
+
+/// Where the privacy ledger and releases live (read here, never written).
+const LEDGER: &str = "privacy/ledger.json";
+const RELEASES: &str = "releases";
+
+#[derive(Debug, thiserror::Error)]
+pub enum VerifyError {
+    #[error("{}: not an aisle dataset (no manifest.json, runs/ or events/)", dir.display())]
+    NotADataset { dir: PathBuf },
+    #[error(
+        "{}: cannot repair: the scenario copy does not match the manifest or does not read ({why}); \
+         run `aisle compare` or `aisle run` with the scenario file and --replace instead",
+        dir.display()
+    )]
+    NoScenario { dir: PathBuf, why: String },
+    #[error(transparent)]
+    Dataset(#[from] DatasetError),
+    #[error(transparent)]
+    Run(#[from] RunError),
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+}
+
+/// How much a finding matters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Severity {
+    /// Something is wrong or missing: a number could come out wrong.
+    Damage,
+    /// Harmless (a leftover temporary file); removed by the next writer.
+    Note,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    pub severity: Severity,
+    pub message: String,
+    /// The run to simulate again to mend it, if one can.
+    pub repair: Option<(String, u64)>,
+}
+
+impl Finding {
+    fn damage(message: impl ToString) -> Finding {
+        Finding { severity: Severity::Damage, message: message.to_string(), repair: None }
+    }
+
+    fn run(damage: &Damage, variant: &str, seed: u64) -> Finding {
+        Finding { repair: Some((variant.to_owned(), seed)), ..Finding::damage(damage) }
+    }
+}
+
+/// What `verify` found.
+#[derive(Debug, Clone, Default)]
+pub struct Verification {
+    /// Runs whose record and log agree.
+    pub runs_ok: usize,
+    pub findings: Vec<Finding>,
+}
+
+impl Verification {
+    pub fn damaged(&self) -> usize {
+        self.findings.iter().filter(|f| f.severity == Severity::Damage).count()
+    }
+}
+
+/// Checks the dataset in `dir`; never writes.
+pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
+    let has = |p: &str| dir.join(p).exists();
+    if !has(MANIFEST) && !has(RUNS) && !has("events") {
+        return Err(VerifyError::NotADataset { dir: dir.to_owned() });
+    }
+    let mut v = Verification::default();
+    let manifest = match Dataset::read_manifest(dir) {
+        Ok(Some(m)) => Some(m),
+        Ok(None) => {
+            v.findings.push(Finding::damage(format!("{}: missing", dir.join(MANIFEST).display())));
+            None
+        }
+        Err(e) => {
+            v.findings.push(Finding::damage(e));
+            None
+        }
+    };
+    let sha = manifest.as_ref().map(|m| m.scenario_sha256.clone()).unwrap_or_default();
+    if let Some(why) = scenario_copy_problem(dir, &sha) {
+        v.findings.push(Finding::damage(format!("{}: {why}", dir.join(SCENARIO_COPY).display())));
+    }
+    if has_old_layout(dir) {
+        v.findings.push(Finding::damage(format!(
+            "{}: run records inside events/ (an older aisle's layout): Parquet readers cannot read events/ as one dataset",
+            dir.join("events").display()
+        )));
+    }
+    let mut good = Vec::new();
+    let mut recorded = BTreeSet::new();
+    for partition in partitions(&dir.join(RUNS)) {
+        let Some((variant, seed)) = partition_key(&partition) else { continue };
+        recorded.insert((variant.clone(), seed));
+    }
+    for found in read_records(dir)? {
+        match found.and_then(|run| check_run(dir, &sha, &run).map(|()| run)) {
+            Ok(run) => good.push(run),
+            Err(damage) => {
+                let key = damage_key(dir, &damage);
+                match key {
+                    Some((variant, seed)) => v.findings.push(Finding::run(&damage, &variant, seed)),
+                    None => v.findings.push(Finding::damage(damage)),
+                }
+            }
+        }
+    }
+    v.runs_ok = good.len();
+    for partition in partitions(&dir.join("events")) {
+        let Some((variant, seed)) = partition_key(&partition) else { continue };
+        for entry in std::fs::read_dir(&partition).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if is_temporary(&name) || name == "run.json" {
+                continue; // leftovers below; old records above
+            }
+            if name != "part-0.parquet" {
+                v.findings.push(Finding::damage(format!(
+                    "{}: not an event log of aisle's: Parquet readers of events/ would read it too",
+                    path.display()
+                )));
+            } else if !recorded.contains(&(variant.clone(), seed)) {
+                let damage = Damage::LogUnrecorded { path };
+                v.findings.push(Finding::run(&damage, &variant, seed));
+            }
+        }
+    }
+    if let Some(m) = &manifest {
+        if m.runs != good {
+            v.findings.push(Finding::damage(format!(
+                "{}: lists {} run(s), but {} run record(s) verify; the manifest is rebuilt by `--repair`",
+                dir.join(MANIFEST).display(),
+                m.runs.len(),
+                good.len()
+            )));
+        }
+        check_metrics_table(dir, &good, &mut v);
+    }
+    check_releases(dir, &mut v);
+    for path in leftovers(dir) {
+        v.findings.push(Finding {
+            severity: Severity::Note,
+            message: format!("{}: leftover temporary file of an interrupted command", path.display()),
+            repair: None,
+        });
+    }
+    Ok(v)
+}
+
+/// The run a damaged file belongs to, from its `variant=…/seed=…` directory.
+fn damage_key(dir: &Path, damage: &Damage) -> Option<(String, u64)> {
+    let path = match damage {
+        Damage::RecordUnreadable { path, .. }
+        | Damage::RecordEdited { path }
+        | Damage::RecordUnsealed { path }
+        | Damage::RecordMisplaced { path, .. }
+        | Damage::LogMissing { path }
+        | Damage::LogUnreadable { path, .. }
+        | Damage::LogChecksum { path, .. }
+        | Damage::LogRows { path, .. }
+        | Damage::LogMeta { path, .. }
+        | Damage::LogUnrecorded { path } => path,
+    };
+    let key = partition_key(path.parent()?)?;
+    path.starts_with(dir).then_some(key)
+}
+
+/// What is wrong with the scenario copy, given the manifest's hash of it.
+fn scenario_copy_problem(dir: &Path, sha256: &str) -> Option<String> {
+    let path = dir.join(SCENARIO_COPY);
+    match file_sha256(&path) {
+        Err(e) => Some(format!("cannot read the scenario copy: {e}")),
+        Ok(found) if !sha256.is_empty() && found != sha256 => Some(format!(
+            "scenario copy was changed (sha256 {}…, the manifest names {}…)",
+            &found[..12],
+            &sha256[..12.min(sha256.len())]
+        )),
+        Ok(_) => ScenarioFile::read(&path).err().map(|e| format!("scenario copy does not read: {e}")),
+    }
+}
+
+/// Rows as sortable keys, values bit for bit (a NaN equals itself).
+fn table_key(rows: &[crate::events::metrics_table::MetricRow]) -> Vec<(&str, u64, &str, &str, u64)> {
+    let mut keyed: Vec<_> =
+        rows.iter().map(|r| (r.variant.as_str(), r.seed, r.metric.as_str(), r.unit.as_str(), r.value.to_bits())).collect();
+    keyed.sort();
+    keyed
+}
+
+fn check_metrics_table(dir: &Path, good: &[crate::events::dataset::RunRecord], v: &mut Verification) {
+    let path = dir.join(METRICS_TABLE);
+    // The table is written sorted by (variant, seed, metric); values compare bit for bit.
+    match crate::events::metrics_table::read(&path) {
+        Err(e) => v.findings.push(Finding::damage(format!("{}: not readable: {e}", path.display()))),
+        Ok(rows) if table_key(&rows) != table_key(&metric_rows(good)) => v.findings.push(Finding::damage(format!(
+            "{}: does not match the verified run records; it is rebuilt by `--repair`",
+            path.display()
+        ))),
+        Ok(_) => {}
+    }
+}
+
+/// The ledger must read, and every release it lists must be on disk (and
+/// the other way round). Its budget and entries are the privacy module's.
+fn check_releases(dir: &Path, v: &mut Verification) {
+    let ledger = dir.join(LEDGER);
+    let releases = dir.join(RELEASES);
+    let on_disk: BTreeSet<String> = std::fs::read_dir(&releases)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    let text = match std::fs::read_to_string(&ledger) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if !on_disk.is_empty() {
+                v.findings.push(Finding::damage(format!(
+                    "{}: missing, but {} release(s) are in {}",
+                    ledger.display(),
+                    on_disk.len(),
+                    releases.display()
+                )));
+            }
+            return;
+        }
+        Err(e) => {
+            v.findings.push(Finding::damage(format!("{}: not readable: {e}", ledger.display())));
+            return;
+        }
+    };
+    let names: Option<BTreeSet<String>> = serde_json::from_str::<serde_json::Value>(&text).ok().and_then(|j| {
+        j.get("entries")?.as_array()?.iter().map(|e| Some(e.get("name")?.as_str()?.to_owned())).collect()
+    });
+    let Some(names) = names else {
+        v.findings.push(Finding::damage(format!("{}: not a readable ledger (JSON with named entries)", ledger.display())));
+        return;
+    };
+    for name in names.difference(&on_disk) {
+        v.findings.push(Finding::damage(format!(
+            "{}: the ledger lists release `{name}`, which is not on disk",
+            releases.join(name).display()
+        )));
+    }
+    for name in on_disk.difference(&names) {
+        v.findings.push(Finding::damage(format!(
+            "{}: release not in the ledger {}",
+            releases.join(name).display(),
+            ledger.display()
+        )));
+    }
+}
+
+/// What `repair` did.
+#[derive(Debug, Clone, Default)]
+pub struct Repaired {
+    /// Runs simulated again.
+    pub runs: Vec<(String, u64)>,
+    /// Leftover temporary files removed (by opening the dataset as a writer).
+    pub leftovers: usize,
+}
+
+/// Simulates again every run a finding names, from the dataset's own copy
+/// of the scenario, then rebuilds the manifest and the metrics table.
+/// Needs an intact scenario copy (it is what the runs were made from).
+pub fn repair(
+    dir: &Path,
+    found: &Verification,
+    mut progress: impl FnMut(&str, u64),
+) -> Result<Repaired, VerifyError> {
+    let manifest: Option<Manifest> = Dataset::read_manifest(dir).ok().flatten();
+    // Without a manifest, the copy names the version the logs must hold.
+    let sha = manifest.as_ref().map(|m| m.scenario_sha256.as_str()).unwrap_or("");
+    let no_scenario = |why: String| VerifyError::NoScenario { dir: dir.to_owned(), why };
+    if let Some(why) = scenario_copy_problem(dir, sha) {
+        return Err(no_scenario(why));
+    }
+    let file = ScenarioFile::read(&dir.join(SCENARIO_COPY))?;
+    let leftovers = leftovers(dir).len();
+    let mut targets: BTreeSet<(String, u64)> = found.findings.iter().filter_map(|f| f.repair.clone()).collect();
+    // An older layout's records go; their runs are simulated again below.
+    for partition in partitions(&dir.join("events")) {
+        let record = partition.join("run.json");
+        if let (true, Some(key)) = (record.exists(), partition_key(&partition)) {
+            std::fs::remove_file(&record).map_err(|source| DatasetError::Io { path: record.clone(), source })?;
+            targets.insert(key);
+        }
+    }
+    let mut dataset = Dataset::open_for(dir, &file, OnScenarioChange::Refuse)?;
+    let known = file.variant_ids();
+    let mut runs = Vec::new();
+    for (variant, seed) in targets {
+        if !known.contains(&variant) {
+            continue; // a variant the scenario no longer has: verify keeps reporting it
+        }
+        progress(&variant, seed);
+        let p = crate::prepare(&file, &variant)?;
+        let outcome = simulate_run(dir, &p, seed, |_| {})?;
+        debug_assert_eq!(outcome.record.path, events_path(&variant, seed));
+        dataset.record(outcome.record).map_err(RunError::from)?;
+        runs.push((variant, seed));
+    }
+    dataset.refresh()?;
+    Ok(Repaired { runs, leftovers })
+}
