@@ -75,15 +75,17 @@ impl Validator<'_> {
     /// Refuses a number outside `bounds` (NaN and infinities included):
     /// every number of a scenario has one, listed in `scenarios/tiny.toml`.
     fn within(&mut self, value: f64, bounds: Bounds, what: &str, anchor: Option<(&str, &str)>) {
-        self.check(bounds.holds(value), anchor, || format!("{what} must be {bounds}, got {value}"));
+        self.check(bounds.holds(value), anchor, || format!("{what} must be {bounds}, got {}", shown(value)));
     }
 
     /// Refuses a point with a coordinate that is not a finite number of metres.
-    fn finite_point(&mut self, p: &[f64], what: &str, anchor: Option<(&str, &str)>) {
-        self.check(p.iter().all(|c| c.is_finite() && c.abs() <= MAX_COORDINATE_M), anchor, || {
+    fn finite_point(&mut self, p: &[f64], what: &str, anchor: Option<(&str, &str)>) -> bool {
+        let ok = p.iter().all(|c| c.is_finite() && c.abs() <= MAX_COORDINATE_M);
+        self.check(ok, anchor, || {
             let list = p.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
             format!("{what} [{list}] must be coordinates in metres between -{MAX_COORDINATE_M} and {MAX_COORDINATE_M}")
         });
+        ok
     }
 
     fn unit_interval(&mut self, value: f64, what: &str, anchor: (&str, &str)) {
@@ -119,12 +121,13 @@ impl Validator<'_> {
 
     fn scenario(&mut self, raw: &RawScenario, sha: &str) -> Scenario {
         let store = self.store(&raw.store);
-        let bounds = store.bounds();
+        // A bad footprint is reported once, not again for everything outside it.
+        let bounds = footprint_ok(raw.store.footprint).then(|| store.bounds());
         let population = self.population(&raw.population);
-        let fixtures = self.fixtures(raw, &bounds);
+        let fixtures = self.fixtures(raw, bounds.as_ref());
         let zones = self.zones(raw);
-        let entrances = self.portals(raw, &raw.entrances, "entrance", &bounds);
-        let exits = self.portals(raw, &raw.exits, "exit", &bounds);
+        let entrances = self.portals(raw, &raw.entrances, "entrance", bounds.as_ref());
+        let exits = self.portals(raw, &raw.exits, "exit", bounds.as_ref());
         let lanes = self.lanes(raw, &population);
         let categories = self.categories(&raw.categories);
         let products = self.products(raw, &categories, &fixtures);
@@ -149,7 +152,7 @@ impl Validator<'_> {
 
     fn store(&mut self, s: &RawStore) -> StoreSpec {
         let [w, d] = s.footprint;
-        self.check(w > 0.0 && d > 0.0 && w <= MAX_COORDINATE_M && d <= MAX_COORDINATE_M, None, || {
+        self.check(footprint_ok(s.footprint), None, || {
             format!("store.footprint must be two lengths of more than 0 and at most {MAX_COORDINATE_M} metres, got [{w}, {d}]")
         });
         self.check((0.05..=2.0).contains(&s.cell), None, || {
@@ -202,15 +205,18 @@ impl Validator<'_> {
         StoreSpec { width: w, depth: d, cell: s.cell, floors, connectors, walls }
     }
 
-    fn fixtures(&mut self, raw: &RawScenario, bounds: &Rect) -> Vec<Fixture> {
+    fn fixtures(&mut self, raw: &RawScenario, bounds: Option<&Rect>) -> Vec<Fixture> {
         self.unique("fixture", raw.fixtures.iter().map(|f| f.id.as_str()));
         let mut out: Vec<Fixture> = Vec::new();
+        // Fixtures whose position and size are numbers: only these are checked for room.
+        let mut placed: Vec<bool> = Vec::new();
         for f in &raw.fixtures {
             let anchor = Some(("fixtures.id", f.id.as_str()));
             let floor = self.floor_index(&raw.store.floors, f.floor.as_deref(), "fixture", &f.id);
-            self.finite_point(&f.at, &format!("fixture `{}` at", f.id), anchor);
+            let at_ok = self.finite_point(&f.at, &format!("fixture `{}` at", f.id), anchor);
             let size = Bounds::Positive(100.0, " metres");
-            self.check(size.holds(f.size[0]) && size.holds(f.size[1]), anchor, || {
+            let size_ok = size.holds(f.size[0]) && size.holds(f.size[1]);
+            self.check(size_ok, anchor, || {
                 format!("fixture `{}` size [{}, {}] must be two lengths of {size}", f.id, f.size[0], f.size[1])
             });
             self.within(f.height, Bounds::Positive(20.0, " metres"), &format!("fixture `{}` height", f.id), anchor);
@@ -233,13 +239,20 @@ impl Validator<'_> {
                 faces: f.faces.clone(),
             };
             let fp = fixture.footprint();
-            self.check(bounds.encloses(&fp), anchor, || {
-                format!(
-                    "fixture `{}` spans x {:.2}..{:.2}, y {:.2}..{:.2}, outside the {} × {} m store",
-                    f.id, fp.min.x, fp.max.x, fp.min.y, fp.max.y, bounds.max.x, bounds.max.y
-                )
-            });
-            for other in out.iter().filter(|o| o.floor == floor) {
+            placed.push(at_ok && size_ok);
+            if !(at_ok && size_ok) {
+                out.push(fixture);
+                continue;
+            }
+            if let Some(bounds) = bounds {
+                self.check(bounds.encloses(&fp), anchor, || {
+                    format!(
+                        "fixture `{}` spans x {:.2}..{:.2}, y {:.2}..{:.2}, outside the {} × {} m store",
+                        f.id, fp.min.x, fp.max.x, fp.min.y, fp.max.y, bounds.max.x, bounds.max.y
+                    )
+                });
+            }
+            for (other, _) in out.iter().zip(&placed).filter(|(o, ok)| **ok && o.floor == floor) {
                 let area = other.footprint().overlap_area(&fp);
                 if area > 1e-6 {
                     self.problem(anchor, format!("fixture `{}` overlaps fixture `{}` by {area:.2} m²", other.id, f.id));
@@ -290,16 +303,17 @@ impl Validator<'_> {
         out
     }
 
-    fn portals(&mut self, raw: &RawScenario, points: &[RawPoint], what: &str, bounds: &Rect) -> Vec<Portal> {
+    fn portals(&mut self, raw: &RawScenario, points: &[RawPoint], what: &str, bounds: Option<&Rect>) -> Vec<Portal> {
         self.check(!points.is_empty(), None, || format!("the store has no {what}: add a `[[{what}s]]` table"));
         self.unique(what, points.iter().map(|p| p.id.as_str()));
         points
             .iter()
             .map(|p| {
                 let floor = self.floor_index(&raw.store.floors, p.floor.as_deref(), what, &p.id);
-                self.finite_point(&p.at, &format!("{what} `{}` at", p.id), Some((section_of(what), &p.id)));
+                let at_ok = self.finite_point(&p.at, &format!("{what} `{}` at", p.id), Some((section_of(what), &p.id)));
                 let at = Point::from(p.at);
-                self.check(bounds.contains(at), Some((section_of(what), &p.id)), || {
+                let inside = !at_ok || bounds.is_none_or(|b| b.contains(at));
+                self.check(inside, Some((section_of(what), &p.id)), || {
                     format!("{what} `{}` at ({}, {}) is outside the store", p.id, at.x, at.y)
                 });
                 Portal { id: p.id.clone(), floor, at }
@@ -348,10 +362,12 @@ impl Validator<'_> {
             }
             let hours = c.hours.unwrap_or([population.open_ms as f64 / 3.6e6, population.close_ms as f64 / 3.6e6]);
             let hours_ok = hours[0] < hours[1] && hours[0] >= 0.0 && hours[1] <= 48.0;
-            self.check(hours_ok, anchor, || {
+            // Store hours by default: bad ones are reported with population.hours.
+            self.check(hours_ok || c.hours.is_none(), anchor, || {
                 format!("checkout `{}` hours [{}, {}] must run forwards, within 0 to 48", c.id, hours[0], hours[1])
             });
-            let hours = if hours_ok { hours } else { [0.0, 0.0] };
+            let store_hours = [population.open_ms as f64 / 3.6e6, population.close_ms as f64 / 3.6e6];
+            let hours = if hours_ok { hours } else { store_hours };
             let queue_dir = match c.queue {
                 Direction::North => (0.0, 1.0),
                 Direction::East => (1.0, 0.0),
@@ -648,7 +664,8 @@ impl Validator<'_> {
         let trace = Bounds::Positive(3600.0, " seconds");
         self.within(r.trace_interval_s, trace, "run.trace_interval_s", None);
         let whole = trace_ms >= tick_ms && trace_ms % tick_ms == 0;
-        self.check(whole || !trace.holds(r.trace_interval_s), None, || {
+        let tick_ok = (0.01..=1.0).contains(&r.tick_s);
+        self.check(whole || !trace.holds(r.trace_interval_s) || !tick_ok, None, || {
             format!(
                 "run.trace_interval_s ({}) must be a whole multiple of run.tick_s ({})",
                 r.trace_interval_s, r.tick_s
@@ -665,6 +682,15 @@ impl Validator<'_> {
             memory_limit_bytes: (r.memory_limit_mib.max(0.0) * 1024.0 * 1024.0) as u64,
         }
     }
+}
+
+/// A number as a message shows it: huge and tiny ones in exponent form.
+fn shown(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-4..1e7).contains(&x.abs()) { format!("{x:e}") } else { x.to_string() }
+}
+
+fn footprint_ok([w, d]: [f64; 2]) -> bool {
+    w > 0.0 && d > 0.0 && w <= MAX_COORDINATE_M && d <= MAX_COORDINATE_M
 }
 
 fn hours_to_ms(h: f64) -> u64 {
