@@ -97,17 +97,17 @@ enum Command {
         /// Dataset directory (holds manifest.json).
         dir: PathBuf,
     },
-    /// Publish differentially private figures of a dataset (one shopper is the unit of privacy).
+    /// Publish differentially private figures of a dataset (one shopper-visit is the unit of privacy).
     #[command(
-        after_help = "Examples:\n  aisle publish output/grocery --epsilon 1 --name weekly\n  aisle publish output/grocery --epsilon 0.5 --mechanism gaussian --delta 1e-7\n  aisle publish output/grocery --evaluate                  # privacy–utility curves, no release\n  aisle publish output/grocery --local --epsilon 2 --name trace   # ε per metre, per point\n\nThe first release fixes the dataset's total budget (--budget, default ε = 4, δ = 1e-6); a release that would exceed it is refused (exit 2) and nothing is written."
+        after_help = "Examples:\n  aisle publish output/grocery --epsilon 1 --name weekly\n  aisle publish output/grocery --epsilon 0.5 --mechanism gaussian --delta 1e-7\n  aisle publish output/grocery --evaluate                  # privacy–utility curves, no release; reads the exact data\n  aisle publish output/grocery --local --epsilon 0.05 --points 2 --budget 20 --name trace\n\n--epsilon is the release's whole cost: the same shoppers walk every variant of a seed, so each run is calibrated at ε over the number of variants. The first release fixes the dataset's total budget (--budget, default ε = 4, δ = 1e-6); a release that would exceed it is refused (exit 2) and nothing is written. --seed makes reproducible noise for simulation studies: such a release is marked not private and spends nothing."
     )]
     Publish {
         /// Dataset directory (holds manifest.json).
         dir: PathBuf,
-        /// ε this release spends (with --local: ε per metre for each exported point).
+        /// ε this release spends in all (with --local: ε per metre for each exported point).
         #[arg(long, required_unless_present = "evaluate")]
         epsilon: Option<f64>,
-        /// δ of a Gaussian release's (ε, δ) target.
+        /// δ of a Gaussian release's (ε, δ) target, charged as given; the first release fixes the budget's δ.
         #[arg(long, default_value_t = 1e-6)]
         delta: f64,
         /// Name of the release directory under DIR/releases [default: release-N].
@@ -118,17 +118,23 @@ enum Command {
         /// The dataset's total ε, fixed by its first release [default: 4].
         #[arg(long)]
         budget: Option<f64>,
-        /// Seeded noise, reproducible: for simulation studies only [default: the OS's entropy].
+        /// Seeded noise, reproducible: NOT PRIVATE, for simulation studies only; never written [default: the OS's entropy].
         #[arg(long)]
         seed: Option<u64>,
-        /// Export a geo-indistinguishable position trace instead of aggregates.
+        /// Export a geo-indistinguishable position trace of one variant instead of aggregates.
         #[arg(long, conflicts_with = "evaluate")]
         local: bool,
         /// --local: lattice spacing of reported positions, metres.
         #[arg(long, default_value_t = 0.25)]
         lattice: f64,
         /// --local: time grain of reported timestamps, seconds.
-        #[arg(long, default_value_t = 60)]
+        /// --local: the variant exported (one per release).
+        #[arg(long, default_value = BASELINE)]
+        variant: String,
+        /// --local: points exported per shopper (drawn with replacement from their path).
+        #[arg(long, default_value_t = 2)]
+        points: u32,
+        #[arg(long, default_value_t = 300)]
         grain: u64,
         /// Sweep ε and draw privacy–utility curves against the exact figures (publishes nothing).
         #[arg(long)]
@@ -258,6 +264,8 @@ pub fn main() -> ExitCode {
             grain,
             evaluate,
             trials,
+            variant,
+            points,
             metric,
             indifference,
         } => {
@@ -270,7 +278,7 @@ pub fn main() -> ExitCode {
                 (true, _) => {
                     PublishMode::Evaluate { trials: trials.max(10), metric, indifference, seed: seed.unwrap_or(1) }
                 }
-                (false, true) => PublishMode::Local { lattice, grain: grain.max(1) },
+                (false, true) => PublishMode::Local { lattice, grain: grain.max(1), variant, points, budget },
                 (false, false) => PublishMode::Central { budget },
             };
             publish(&dir, PublishRequest { epsilon, delta, name, mechanism, noise, mode })
@@ -527,7 +535,7 @@ fn build_report(dir: &Path) -> Result<PathBuf, Failure> {
 /// What `aisle publish` does.
 enum PublishMode {
     Central { budget: Option<f64> },
-    Local { lattice: f64, grain: u64 },
+    Local { lattice: f64, grain: u64, variant: String, points: u32, budget: Option<f64> },
     Evaluate { trials: usize, metric: String, indifference: f64, seed: u64 },
 }
 
@@ -574,6 +582,12 @@ fn publish(dir: &Path, r: PublishRequest) -> Result<(), Failure> {
         PublishMode::Evaluate { trials, metric, indifference, seed } => {
             let plan = evaluate::EvaluatePlan {
                 epsilons: evaluate::EPSILONS.to_vec(),
+    let budget_of = |b: Option<f64>| -> Result<Option<Budget>, Failure> {
+        Ok(match b {
+            Some(b) => Some(Budget { epsilon: check_parameter("budget", b, 100.0)?, delta }),
+            None => None,
+        })
+    };
                 trials,
                 heat_trials: (trials / 10).max(5),
                 mechanism: r.mechanism,
@@ -625,36 +639,42 @@ fn publish(dir: &Path, r: PublishRequest) -> Result<(), Failure> {
             }
             println!("curves: {}", out.join("utility.png").display());
         }
-        PublishMode::Local { lattice, grain } => {
+        PublishMode::Local { lattice, grain, variant, points, budget } => {
             let epsilon = check_parameter("epsilon", r.epsilon.expect("clap requires it"), 20.0)?;
             let plan = local::LocalPlan {
                 name,
                 epsilon_per_metre: epsilon,
                 lattice_m: check_parameter("lattice", lattice, 10.0)?,
+            println!(
+                "note: each ε is a release's whole cost ({} run(s) per seed share their shoppers). This evaluation {}.",
+                g.sharing.runs_per_seed,
+                evaluate::READS_EXACT_DATA
+            );
                 grain_s: grain,
                 noise: r.noise,
             };
             bar.set_prefix("noising positions");
-            let out = local::export(dir, &plan, progress)?;
+            let (out, guarantee) = local::export(dir, &plan, progress)?;
+                variant,
             bar.finish_and_clear();
-            println!("local release → {}", out.display());
+            println!("local release of variant {} → {}", plan.variant, out.display());
             println!(
-                "  each point: ε = {epsilon} per metre (two true positions r m apart are e^({epsilon}·r)-indistinguishable); times to {grain} s; pseudonyms under a key that was not kept"
+                points_per_shopper: points,
+                budget: budget_of(budget)?,
+                "  each point: ε = {epsilon} per metre plus {:.4} for snapping to the {lattice} m lattice; {points} point(s) per shopper; times to {grain} s; pseudonyms under a key that was not kept",
+                guarantee.snapping_epsilon + guarantee.rounding_epsilon
             );
-            println!("  noise: {}", r.noise.describe());
+            println!("  not protected: presence (one pseudonym per shopper), times to the grain, floors");
+            print_spend(r.noise, guarantee.charged_epsilon, None, &done_ledger(dir)?);
         }
         PublishMode::Central { budget } => {
             let epsilon = check_parameter("epsilon", r.epsilon.expect("clap requires it"), 20.0)?;
-            let budget = match budget {
-                Some(b) => Some(Budget { epsilon: check_parameter("budget", b, 100.0)?, delta }),
-                None => None,
-            };
             let plan = release::PublishPlan {
                 name,
                 epsilon,
                 delta,
                 mechanism: r.mechanism,
-                budget,
+                budget: budget_of(budget)?,
                 bounds: Bounds::default(),
                 noise: r.noise,
             };
@@ -663,14 +683,11 @@ fn publish(dir: &Path, r: PublishRequest) -> Result<(), Failure> {
             bar.finish_and_clear();
             println!("release → {}", done.dir.join("index.html").display());
             println!(
-                "  spent ε = {} of the dataset's budget ε = {} (δ = {:e}); {:.4} spent in all, {:.4} left",
-                done.cost_epsilon,
-                done.budget.epsilon,
-                done.budget.delta,
-                done.spent,
-                (done.budget.epsilon - done.spent).max(0.0)
+                "  {} run(s) per seed hold the same shoppers (one per variant): each run's queries get 1/{} of the release's budget",
+                done.sharing.runs_per_seed, done.sharing.runs_per_seed
             );
-            println!("  noise: {}", r.noise.describe());
+            let release_delta = (r.mechanism == Mechanism::DiscreteGaussian).then_some(delta);
+            print_spend(r.noise, epsilon, release_delta, &done_ledger(dir)?);
         }
     }
     Ok(())
@@ -683,6 +700,38 @@ fn bench(path: &PathBuf, variant: &str, repeats: usize) -> Result<(), Failure> {
     let tmp = std::env::temp_dir().join(format!("aisle-bench-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).map_err(|e| Failure::Failed(format!("{}: {e}", tmp.display())))?;
     let mut days = Vec::new();
+/// The dataset's ledger after a release, for the summary.
+fn done_ledger(dir: &Path) -> Result<aisle::privacy::ledger::Ledger, Failure> {
+    Ok(aisle::privacy::ledger::Ledger::open(dir, None).map_err(PrivacyError::from)?)
+}
+
+/// What a release cost and what the dataset has spent, or that it was not private.
+fn print_spend(noise: NoiseSource, epsilon: f64, delta: Option<f64>, ledger: &aisle::privacy::ledger::Ledger) {
+    let spent = ledger.spent();
+    let b = ledger.budget;
+    if noise.record().is_private() {
+        match delta {
+            Some(d) => println!("  this release: (ε, δ) = ({epsilon}, {d:e})"),
+            None => println!("  this release: ε = {epsilon}"),
+        }
+        println!(
+            "  the dataset's private releases: ε = {:.4}, δ = {:e} by {} — of the budget ε = {} (δ = {:e}); {:.4} left",
+            spent.epsilon,
+            spent.delta,
+            spent.by.describe(),
+            b.epsilon,
+            b.delta,
+            (b.epsilon - spent.epsilon).max(0.0)
+        );
+    } else {
+        println!(
+            "  {}: this release spends nothing and protects no one; publish without --seed for a private release",
+            aisle::privacy::ledger::NOT_PRIVATE.to_uppercase()
+        );
+    }
+    println!("  noise: {}", noise.describe());
+}
+
     let mut logs = Vec::new();
     let bar = ProgressBar::new(repeats as u64);
     for i in 0..repeats {

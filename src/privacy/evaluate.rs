@@ -3,7 +3,13 @@
 //! noise draws of the same release give the probability that the noised
 //! comparison picks the same winning variant as the exact figures, how
 //! often the noised 95% intervals cover the exact differences, and the
-//! heatmap's relative error. Nothing here is a release: it reads the truth.
+//! heatmap's relative error. Each ε is a release's true total cost: every
+//! run is calibrated at ε over the runs that share a seed, as `publish` does.
+//!
+//! Nothing here is a release: it reads the exact data. On simulated data
+//! that is the point; on real data, choosing ε by looking at the exact
+//! figures spends privacy that no ledger records, so it must not be used
+//! to tune ε on real data.
 
 use std::path::Path;
 
@@ -38,6 +44,9 @@ pub struct EvaluatePlan {
     /// too (an indifference zone: differences this small do not matter).
     pub indifference: f64,
 }
+
+/// What every output of an evaluation says about itself.
+pub const READS_EXACT_DATA: &str = "reads the exact data: for simulated data only, never to tune ε on real data";
 
 /// Default ε grid: from "strong" to "weak" privacy.
 pub const EPSILONS: [f64; 10] = [0.05, 0.1, 0.2, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0];
@@ -110,7 +119,7 @@ pub fn evaluate(g: &Gathered, plan: &EvaluatePlan, progress: impl Fn() + Sync) -
         .par_iter()
         .enumerate()
         .map(|(i, &epsilon)| {
-            let cal = calibrate(plan.mechanism, epsilon, plan.delta, &plan.bounds);
+            let cal = calibrate(plan.mechanism, epsilon, plan.delta, &plan.bounds, g.sharing);
             let mut rng = ChaCha20Rng::seed_from_u64(plan.seed ^ ((i as u64 + 1) << 32));
             let (mut same, mut covered, mut intervals) = (0usize, 0usize, 0usize);
             for _ in 0..plan.trials {
@@ -210,6 +219,8 @@ impl Figure for Curves<'_> {
             e.points.iter().map(|p| p.epsilon).fold(0.0, f64::max) * 1.25,
         );
         let root = root.titled(&self.title, ("sans-serif", 20))?;
+        let note = format!("Each ε is the release's total cost. This evaluation {READS_EXACT_DATA}.");
+        let root = root.titled(&note, ("sans-serif", 14).into_font().color(&RGBColor(160, 0, 0)))?;
         let panels = root.split_evenly((1, 3));
         let x = (lo, hi);
         let winner_title = format!("A true winner picked (within {:.1}% of the best)", e.indifference * 100.0);

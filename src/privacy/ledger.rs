@@ -1,10 +1,18 @@
 //! The privacy budget of a dataset and what each release spent of it.
 //!
-//! Pure ε-DP releases (discrete Laplace) and ρ-zCDP releases (discrete
-//! Gaussian) are accounted together: pure ε-DP implies ε²/2-zCDP (Bun &
-//! Steinke 2016, Prop. 1.4), zCDP composes by adding ρ, and ρ-zCDP implies
-//! (ρ + 2√(ρ ln(1/δ)), δ)-DP (ibid., Prop. 1.3). While every release is pure,
-//! the plain sum of ε is used when it is smaller.
+//! Every private release keeps its own (ε, δ): discrete Laplace releases
+//! are (ε, 0)-DP, discrete Gaussian ones ρ-zCDP calibrated to an (ε, δ)
+//! target. The ledger's total at the budget's δ is the best of three valid
+//! compositions:
+//! - basic: Σε and Σδ, when Σδ stays within the budget's δ;
+//! - zCDP: pure ε-DP implies ε²/2-zCDP (Bun & Steinke 2016, Prop. 1.4),
+//!   ρ adds up, and ρ-zCDP implies (ρ + 2√(ρ ln(1/δ)), δ)-DP (ibid.,
+//!   Prop. 1.3);
+//! - mixed: Σε of the pure releases plus the zCDP conversion of the
+//!   Gaussian ones' Σρ (basic composition of the two parts).
+//!
+//! Releases made with reproducible (seeded) noise are listed but are not
+//! private and spend nothing: the ledger's total counts private releases only.
 
 use std::path::{Path, PathBuf};
 
@@ -23,14 +31,27 @@ pub struct Budget {
     pub delta: f64,
 }
 
-/// Which randomness made a release's noise.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// Which randomness made a release's noise. A seed is never recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "source", rename_all = "snake_case")]
 pub enum NoiseRecord {
-    /// ChaCha20 seeded by the user: reproducible, for simulation studies only.
-    Seeded { seed: u64 },
+    /// ChaCha20 seeded by the user: reproducible noise for simulation
+    /// studies. Not private: whoever guesses the seed removes the noise.
+    #[serde(alias = "seeded")]
+    Reproducible,
     /// ChaCha20 keyed from the operating system's entropy.
     OsEntropy,
+}
+
+/// What a release made with reproducible noise says about itself, on every
+/// page and in every file.
+pub const NOT_PRIVATE: &str = "not private (reproducible noise, for simulation studies)";
+
+impl NoiseRecord {
+    /// Whether the release is differentially private (and spends budget).
+    pub fn is_private(self) -> bool {
+        matches!(self, NoiseRecord::OsEntropy)
+    }
 }
 
 /// What a release costs, in the model its mechanism satisfies.
@@ -39,19 +60,44 @@ pub enum NoiseRecord {
 pub enum Cost {
     /// ε-differential privacy.
     Pure { epsilon: f64 },
-    /// ρ-zero-concentrated differential privacy.
-    Zcdp { rho: f64 },
-    /// Local geo-indistinguishability of exported positions: not part of
-    /// the central budget (each point is protected on its own).
-    Local { epsilon_per_metre: f64 },
+    /// ρ-zero-concentrated differential privacy, calibrated so that it is
+    /// also (ε, δ)-DP for the (ε, δ) asked for.
+    Zcdp {
+        rho: f64,
+        #[serde(default)]
+        epsilon: Option<f64>,
+        #[serde(default)]
+        delta: Option<f64>,
+    },
+    /// A local export: each point geo-indistinguishable at ε per metre,
+    /// at most `points_per_shopper` points per shopper, charged as the pure
+    /// ε of moving all of one shopper's points anywhere in the store.
+    Local {
+        epsilon_per_metre: f64,
+        #[serde(default)]
+        points_per_shopper: u64,
+        #[serde(default)]
+        epsilon: f64,
+    },
 }
 
 impl Cost {
-    fn rho(&self) -> f64 {
+    /// (ε, δ) of the release on its own, δ = `budget_delta` where only ρ is known.
+    fn epsilon_delta(&self, budget_delta: f64) -> (f64, f64) {
         match *self {
-            Cost::Pure { epsilon } => epsilon * epsilon / 2.0,
-            Cost::Zcdp { rho } => rho,
-            Cost::Local { .. } => 0.0,
+            Cost::Pure { epsilon } | Cost::Local { epsilon, .. } => (epsilon, 0.0),
+            Cost::Zcdp { rho, epsilon, delta } => match (epsilon, delta) {
+                (Some(e), Some(d)) => (e, d),
+                _ => (zcdp_to_epsilon(rho, budget_delta), budget_delta),
+            },
+        }
+    }
+
+    /// ρ of the release in zCDP, and whether it came from pure ε.
+    fn rho(&self) -> (f64, bool) {
+        match *self {
+            Cost::Pure { epsilon } | Cost::Local { epsilon, .. } => (epsilon * epsilon / 2.0, true),
+            Cost::Zcdp { rho, .. } => (rho, false),
         }
     }
 }
@@ -66,8 +112,11 @@ pub struct QueryRecord {
     /// Sensitivities in grid steps (rounding to the grid included).
     pub sensitivity_l1: u64,
     pub sensitivity_l2: f64,
-    /// Laplace scale b (P ∝ exp(−|x|/b)) or Gaussian variance σ², in grid steps.
+    /// Laplace scale b (P ∝ exp(−|x|/b)) or Gaussian variance σ², in grid
+    /// steps, drawn afresh for every cell of every run.
     pub noise_parameter: f64,
+    /// The query's share of each run's budget (each run has 1/k of the
+    /// release's, k the runs sharing a seed).
     pub share: f64,
 }
 
@@ -144,32 +193,45 @@ impl Ledger {
         }
     }
 
-    /// ε spent so far at the budget's δ, by the tighter of the two accountings.
-    pub fn spent(&self) -> f64 {
-        spent(self.entries.iter().map(|e| e.cost), self.budget.delta)
+    /// What the private releases spent together, by the tightest valid composition.
+    pub fn spent(&self) -> Spend {
+        spent(self.private_costs(), self.budget.delta)
     }
 
-    /// Checks that `entry` fits in what is left.
+    fn private_costs(&self) -> impl Iterator<Item = Cost> + Clone {
+        self.entries.iter().filter(|e| e.noise.is_private()).map(|e| e.cost)
+    }
+
+    /// Checks that `entry` has a free name and, if private, fits in what is left.
     pub fn admit(&self, dir: &Path, entry: &Entry) -> Result<(), LedgerError> {
         let path = dir.join(LEDGER_PATH);
         if self.entries.iter().any(|e| e.name == entry.name) {
             return Err(LedgerError::NameTaken { path, name: entry.name.clone() });
         }
+        if !entry.noise.is_private() {
+            return Ok(());
+        }
         let before = self.spent();
-        let after = spent(self.entries.iter().map(|e| e.cost).chain([entry.cost]), self.budget.delta);
+        let after = self.spent_with(entry);
         // A hair of tolerance so that spending exactly the budget is allowed.
-        if after > self.budget.epsilon * (1.0 + 1e-12) {
+        if after.epsilon > self.budget.epsilon * (1.0 + 1e-12) {
             return Err(LedgerError::OverBudget {
                 path,
-                needed: after - before,
-                left: (self.budget.epsilon - before).max(0.0),
-                spent: before,
+                needed: after.epsilon - before.epsilon,
+                left: (self.budget.epsilon - before.epsilon).max(0.0),
+                spent: before.epsilon,
                 total: self.budget.epsilon,
                 delta: self.budget.delta,
-                releases: self.entries.len(),
+                releases: self.entries.iter().filter(|e| e.noise.is_private()).count(),
             });
         }
         Ok(())
+    }
+
+    /// What the private releases would spend with `entry` added.
+    pub fn spent_with(&self, entry: &Entry) -> Spend {
+        let extra = entry.noise.is_private().then_some(entry.cost);
+        spent(self.private_costs().chain(extra), self.budget.delta)
     }
 
     /// Writes the ledger atomically.
@@ -185,17 +247,68 @@ impl Ledger {
 /// A dataset's budget unless `--budget` says otherwise at its first release.
 pub const DEFAULT_BUDGET: Budget = Budget { epsilon: 4.0, delta: 1e-6 };
 
-fn spent(costs: impl Iterator<Item = Cost> + Clone, delta: f64) -> f64 {
-    let central = costs.filter(|c| !matches!(c, Cost::Local { .. }));
-    let rho: f64 = central.clone().map(|c| c.rho()).sum();
-    let by_zcdp = zcdp_to_epsilon(rho, delta);
-    let pure: Option<f64> = central
-        .map(|c| match c {
-            Cost::Pure { epsilon } => Some(epsilon),
-            _ => None,
-        })
-        .sum();
-    pure.map_or(by_zcdp, |e| e.min(by_zcdp))
+/// A total spend and the composition that gave it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Spend {
+    pub epsilon: f64,
+    pub delta: f64,
+    pub by: Composition,
+}
+
+/// How releases were composed into the ledger's total.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Composition {
+    /// Nothing spent.
+    None,
+    /// Σε and Σδ.
+    Basic,
+    /// Σρ converted to (ε, δ) at the budget's δ.
+    Zcdp,
+    /// Σε of the pure releases plus the Gaussian ones' Σρ converted at the budget's δ.
+    Mixed,
+}
+
+impl Composition {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Composition::None => "nothing spent",
+            Composition::Basic => "basic composition (sum of ε, sum of δ)",
+            Composition::Zcdp => "zCDP (sum of ρ, converted to ε at the budget's δ)",
+            Composition::Mixed => {
+                "basic composition of the pure releases' sum of ε and the Gaussian releases' sum of ρ converted at the budget's δ"
+            }
+        }
+    }
+}
+
+fn spent(costs: impl Iterator<Item = Cost> + Clone, budget_delta: f64) -> Spend {
+    if costs.clone().next().is_none() {
+        return Spend { epsilon: 0.0, delta: 0.0, by: Composition::None };
+    }
+    let (eps, delta) =
+        costs.clone().map(|c| c.epsilon_delta(budget_delta)).fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
+    let rho: f64 = costs.clone().map(|c| c.rho().0).sum();
+    let (pure_eps, gauss_rho) = costs.fold((0.0, 0.0), |(e, r), c| match c.rho() {
+        (_, true) => (e + c.epsilon_delta(budget_delta).0, r),
+        (rho, false) => (e, r + rho),
+    });
+    let mixed_delta = if gauss_rho > 0.0 { budget_delta } else { 0.0 };
+    // Basic composition is valid only while the δs fit in the budget's.
+    let candidates = [
+        (delta <= budget_delta * (1.0 + 1e-9)).then_some(Spend { epsilon: eps, delta, by: Composition::Basic }),
+        Some(Spend { epsilon: zcdp_to_epsilon(rho, budget_delta), delta: budget_delta, by: Composition::Zcdp }),
+        Some(Spend {
+            epsilon: pure_eps + zcdp_to_epsilon(gauss_rho, budget_delta),
+            delta: mixed_delta,
+            by: Composition::Mixed,
+        }),
+    ];
+    // The smallest ε; among equals (to rounding) the simplest composition.
+    candidates
+        .into_iter()
+        .flatten()
+        .reduce(|best, c| if c.epsilon < best.epsilon * (1.0 - 1e-9) { c } else { best })
+        .expect("zCDP always applies")
 }
 
 #[cfg(test)]
@@ -210,16 +323,91 @@ mod tests {
         }
     }
 
+    fn gaussian(epsilon: f64, delta: f64) -> Cost {
+        Cost::Zcdp { rho: epsilon_to_zcdp(epsilon, delta), epsilon: Some(epsilon), delta: Some(delta) }
+    }
+
     #[test]
-    fn pure_releases_add_up_and_zcdp_ones_compose_by_rho() {
+    fn the_total_is_the_best_valid_composition() {
         let d = 1e-6;
-        assert!(
-            (spent([Cost::Pure { epsilon: 0.5 }, Cost::Pure { epsilon: 0.25 }].into_iter(), d) - 0.75).abs() < 1e-12
-        );
-        let rho = epsilon_to_zcdp(1.0, d);
-        let two = spent([Cost::Zcdp { rho }, Cost::Zcdp { rho }].into_iter(), d);
-        // Two (1, δ) Gaussian releases cost less than 2 under zCDP, more than 1.
-        assert!(two > 1.0 && two < 2.0, "{two}");
-        assert_eq!(spent([Cost::Local { epsilon_per_metre: 3.0 }].into_iter(), d), 0.0);
+        let small = [Cost::Pure { epsilon: 0.05 }; 100];
+        // (releases, expected ε, expected δ, composition)
+        let cases: Vec<(Vec<Cost>, f64, f64, Composition)> = vec![
+            (vec![], 0.0, 0.0, Composition::None),
+            (vec![Cost::Pure { epsilon: 0.5 }, Cost::Pure { epsilon: 0.25 }], 0.75, 0.0, Composition::Basic),
+            // Laplace ε = 1 then Gaussian (1, δ): basic composition gives (2, δ).
+            (vec![Cost::Pure { epsilon: 1.0 }, gaussian(1.0, d)], 2.0, d, Composition::Basic),
+            // A smaller δ than the budget's: as asked it is (1, δ/10); its ρ at
+            // the budget's δ is cheaper, and that is what the ledger holds.
+            (
+                vec![gaussian(1.0, d / 10.0)],
+                zcdp_to_epsilon(epsilon_to_zcdp(1.0, d / 10.0), d),
+                d,
+                Composition::Zcdp,
+            ),
+            // Where nothing is cheaper, a Gaussian release is charged as asked.
+            (vec![Cost::Pure { epsilon: 0.5 }, gaussian(1.0, d)], 1.5, d, Composition::Basic),
+            // Two Gaussian (1, δ) releases: their δs exceed the budget's, zCDP gives less than 2.
+            (
+                vec![gaussian(1.0, d), gaussian(1.0, d)],
+                zcdp_to_epsilon(2.0 * epsilon_to_zcdp(1.0, d), d),
+                d,
+                Composition::Zcdp,
+            ),
+            // Many small pure releases: zCDP beats the sum of 5.
+            (small.to_vec(), zcdp_to_epsilon(100.0 * 0.05f64.powi(2) / 2.0, d), d, Composition::Zcdp),
+            // A pure release beside two Gaussian ones.
+            (
+                vec![Cost::Pure { epsilon: 3.0 }, gaussian(1.0, d), gaussian(1.0, d)],
+                3.0 + zcdp_to_epsilon(2.0 * epsilon_to_zcdp(1.0, d), d),
+                d,
+                Composition::Mixed,
+            ),
+            // A local export is charged its pure ε.
+            (
+                vec![Cost::Local { epsilon_per_metre: 0.1, points_per_shopper: 4, epsilon: 2.5 }],
+                2.5,
+                0.0,
+                Composition::Basic,
+            ),
+        ];
+        for (costs, epsilon, delta, by) in cases {
+            let s = spent(costs.iter().copied(), d);
+            assert!((s.epsilon - epsilon).abs() < 1e-9, "{costs:?}: ε {} ≠ {epsilon}", s.epsilon);
+            assert!((s.delta - delta).abs() < 1e-15, "{costs:?}: δ {} ≠ {delta}", s.delta);
+            assert_eq!(s.by, by, "{costs:?}");
+        }
+    }
+
+    #[test]
+    fn reproducible_releases_are_listed_but_spend_nothing() {
+        let entry = |name: &str, noise| Entry {
+            name: name.into(),
+            created_unix_s: 0,
+            mechanism: "DiscreteLaplace".into(),
+            cost: Cost::Pure { epsilon: 3.0 },
+            noise,
+            composition: String::new(),
+            queries: Vec::new(),
+        };
+        let mut ledger = Ledger { budget: Budget { epsilon: 4.0, delta: 1e-6 }, entries: Vec::new() };
+        for i in 0..3 {
+            let e = entry(&format!("study-{i}"), NoiseRecord::Reproducible);
+            ledger.admit(Path::new("."), &e).unwrap();
+            ledger.entries.push(e);
+        }
+        assert_eq!(ledger.spent().epsilon, 0.0);
+        let private = entry("real", NoiseRecord::OsEntropy);
+        ledger.admit(Path::new("."), &private).unwrap();
+        ledger.entries.push(private);
+        assert_eq!(ledger.spent().epsilon, 3.0);
+        assert!(matches!(
+            ledger.admit(Path::new("."), &entry("again", NoiseRecord::OsEntropy)),
+            Err(LedgerError::OverBudget { .. })
+        ));
+        // An old ledger's seeded entry is read back without its seed, as not private.
+        let old: NoiseRecord = serde_json::from_str(r#"{"source":"seeded","seed":7}"#).unwrap();
+        assert_eq!(old, NoiseRecord::Reproducible);
+        assert!(!serde_json::to_string(&old).unwrap().contains('7'));
     }
 }

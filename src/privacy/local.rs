@@ -1,18 +1,32 @@
 //! `aisle publish --local`: an exportable trace of where shoppers walked,
 //! protected point by point rather than by noising aggregates.
 //!
-//! - Shoppers get pseudonyms: HMAC-SHA256 of (variant, seed, shopper) under
-//!   a key drawn for this export and never written down, so the pseudonyms
-//!   link a shopper's points but not to the dataset.
-//! - Times are coarsened to a grain (default one minute).
-//! - Positions are snapped to a lattice and moved by planar Laplace noise
-//!   sampled exactly on that lattice (geo-indistinguishability, Andrés et
-//!   al. 2013): for any two true positions r metres apart, every reported
-//!   point is at most e^(ε·r) times likelier under one than the other. Each
-//!   point is noised independently, so n points of one shopper give n·ε·r.
-//! - Only position samples (`enter`, `move`, `exit`) are exported: baskets
-//!   are not protected by this mechanism and stay out.
+//! - One variant per export: the same person walks every variant of a seed,
+//!   so exports of two variants are two releases about the same people,
+//!   each charged in the ledger.
+//! - Pseudonyms: HMAC-SHA256 of (seed, shopper) under a key drawn from the
+//!   operating system for this export and never written down (not even a
+//!   seeded, reproducible export derives it from the seed).
+//! - Each shopper gets exactly `points_per_shopper` points, drawn uniformly
+//!   with replacement from their position samples (`enter`, `move`,
+//!   `exit`): how long a visit was does not show in its number of points.
+//! - Times are coarsened to a grain (default five minutes).
+//! - Positions are snapped to the nearest lattice point and moved by planar
+//!   Laplace noise sampled exactly on the lattice (geo-indistinguishability,
+//!   Andrés et al. 2013). Snapping moves a point by up to d/√2 (d the
+//!   lattice spacing), so two true positions r metres apart give reports at
+//!   most e^(ε·(r + √2·d) + ε·d·2^−16) times likelier under one than the
+//!   other; the last term is the exact distance rounding.
+//! - The ledger charges what one shopper's points reveal at worst: moving
+//!   all n of them anywhere in the store (diagonal D) is
+//!   n·ε·(D + √2·d + d·2^−16)-indistinguishable, a pure ε of the central
+//!   budget. It is large: a useful local trace costs far more than an
+//!   aggregate release.
+//! - Not protected: that a shopper was in the store at all (each pseudonym
+//!   is one person, so the file's number of pseudonyms is the number of
+//!   shoppers), when (times to the grain), and which floor.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -25,9 +39,9 @@ use rand::Rng;
 use serde::Serialize;
 use sha2::Sha256;
 
-use super::ledger::{Cost, Entry, Ledger};
-use super::sample::{Ratio, planar_laplace_lattice};
-use super::{NoiseSource, Pending, PrivacyError};
+use super::ledger::{Budget, Cost, Entry, Ledger, NOT_PRIVATE, NoiseRecord};
+use super::sample::{Ratio, planar_laplace_lattice, uniform_below};
+use super::{NoiseSource, Pending, PrivacyError, os_rng};
 use crate::events::Action;
 use crate::events::dataset::{Dataset, write_atomic};
 use crate::events::parquet::read_log_with;
@@ -39,132 +53,258 @@ const DISTANCE_BITS: u32 = 16;
 #[derive(Debug, Clone)]
 pub struct LocalPlan {
     pub name: String,
-    /// ε per metre of distance between two true positions.
+    /// The one variant exported.
+    pub variant: String,
+    /// ε per metre of distance between two true positions, per point.
     pub epsilon_per_metre: f64,
     /// Lattice spacing, metres.
     pub lattice_m: f64,
     /// Time grain, seconds.
     pub grain_s: u64,
+    /// Points exported for every shopper.
+    pub points_per_shopper: u32,
+    /// The dataset's total budget, if this is its first release.
+    pub budget: Option<Budget>,
     pub noise: NoiseSource,
 }
+
+/// What one export guarantees, from its parameters alone.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct LocalGuarantee {
+    pub epsilon_per_metre: f64,
+    /// Added to ε·r for every point by snapping to the lattice: ε·√2·d.
+    pub snapping_epsilon: f64,
+    /// Added for every point by the exact distance rounding: ε·d·2^−16.
+    pub rounding_epsilon: f64,
+    pub points_per_shopper: u32,
+    /// The store's diagonal, metres: the farthest one point can be moved.
+    pub store_diagonal_m: f64,
+    /// Charged to the ledger: n·(ε·D + snapping + rounding).
+    pub charged_epsilon: f64,
+}
+
+impl LocalGuarantee {
+    pub fn new(plan: &LocalPlan, store: (f64, f64)) -> LocalGuarantee {
+        let (eps, d) = (plan.epsilon_per_metre, plan.lattice_m);
+        let snapping_epsilon = eps * std::f64::consts::SQRT_2 * d;
+        let rounding_epsilon = eps * d / (1u64 << DISTANCE_BITS) as f64;
+        let store_diagonal_m = store.0.hypot(store.1);
+        let per_point = eps * store_diagonal_m + snapping_epsilon + rounding_epsilon;
+        LocalGuarantee {
+            epsilon_per_metre: eps,
+            snapping_epsilon,
+            rounding_epsilon,
+            points_per_shopper: plan.points_per_shopper,
+            store_diagonal_m,
+            charged_epsilon: plan.points_per_shopper as f64 * per_point,
+        }
+    }
+
+    fn per_point(&self) -> String {
+        format!(
+            "each point: two true positions r metres apart give reports at most e^({}·r + {:.4}) times likelier under one than \
+             the other ({:.4} from snapping to the lattice, {:.2e} from distance rounding)",
+            self.epsilon_per_metre,
+            self.snapping_epsilon + self.rounding_epsilon,
+            self.snapping_epsilon,
+            self.rounding_epsilon
+        )
+    }
+
+    fn per_shopper(&self) -> String {
+        let n = self.points_per_shopper as f64;
+        format!(
+            "each shopper: {} points, so two true paths whose points are at most r metres apart are \
+             e^({}·r + {:.4})-indistinguishable; moving all of them anywhere in the store (diagonal {:.1} m) is \
+             {:.4}-indistinguishable, the ε charged to the ledger",
+            self.points_per_shopper,
+            n * self.epsilon_per_metre,
+            n * (self.snapping_epsilon + self.rounding_epsilon),
+            self.store_diagonal_m,
+            self.charged_epsilon
+        )
+    }
+}
+
+/// What an export does not protect, in words for its release.json and README.
+pub const NOT_PROTECTED: [&str; 4] = [
+    "presence: every pseudonym is one shopper, so the file shows how many shoppers there were and that each was in the store",
+    "time: each point's time is exact to the time grain, so arrival and leaving are known to the grain",
+    "floor: the floor of each point is exact",
+    "the other variants: the same people walk every variant of a seed; an export of another variant is another release about them",
+];
 
 #[derive(Serialize)]
 struct LocalRelease<'a> {
     name: &'a str,
+    privacy: String,
+    private: bool,
     aisle_version: &'a str,
     scenario: &'a str,
+    variant: &'a str,
     model: &'static str,
-    epsilon_per_metre: f64,
-    /// The extra ε per point from rounding distances to the lattice metric.
-    rounding_epsilon: f64,
+    unit_of_privacy: &'static str,
+    guarantee: LocalGuarantee,
+    per_point: String,
+    per_shopper: String,
+    not_protected: [&'static str; 4],
     lattice_m: f64,
     time_grain_s: u64,
-    points: u64,
-    shoppers: u64,
-    noise: super::ledger::NoiseRecord,
-    guarantee: String,
-    columns: [&'static str; 7],
+    /// Counts of shoppers and points are withheld (the file's rows still
+    /// show the number of pseudonyms: presence is not protected).
+    counts: &'static str,
+    noise: NoiseRecord,
+    columns: [&'static str; 5],
 }
 
-/// Writes `releases/<name>/trace.parquet` and `release.json`; returns the directory.
-pub fn export(dir: &Path, plan: &LocalPlan, mut progress: impl FnMut(usize, usize)) -> Result<PathBuf, PrivacyError> {
+/// Writes `releases/<name>/trace.parquet` and `release.json`; returns the
+/// directory and what the export guarantees.
+pub fn export(
+    dir: &Path,
+    plan: &LocalPlan,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<(PathBuf, LocalGuarantee), PrivacyError> {
     // Every position comes from a log that matches its record.
     let manifest = Dataset::read_verified(dir)?.ok_or_else(|| PrivacyError::NotADataset { dir: dir.to_owned() })?;
-    let mut ledger = Ledger::open(dir, None)?;
+    let runs: Vec<_> = manifest.runs.iter().filter(|r| r.variant == plan.variant).collect();
+    if runs.is_empty() {
+        return Err(PrivacyError::NoRuns { dir: dir.to_owned(), variant: plan.variant.clone() });
+    }
+    if plan.points_per_shopper == 0 {
+        return Err(PrivacyError::BadParameter { what: "points", value: 0.0, why: "must be at least 1" });
+    }
+    let store = store_extent(dir, &plan.variant)?;
+    let guarantee = LocalGuarantee::new(plan, store);
+    let mut ledger = Ledger::open(dir, plan.budget)?;
     let entry = Entry {
         name: plan.name.clone(),
         created_unix_s: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()),
         mechanism: "planar Laplace on a lattice (local)".into(),
-        cost: Cost::Local { epsilon_per_metre: plan.epsilon_per_metre },
+        cost: Cost::Local {
+            epsilon_per_metre: plan.epsilon_per_metre,
+            points_per_shopper: plan.points_per_shopper as u64,
+            epsilon: guarantee.charged_epsilon,
+        },
         noise: plan.noise.record(),
-        composition: "each point noised on its own; n points of one shopper compose to n·ε per metre".into(),
+        composition: format!(
+            "one variant ({}); each shopper is in one run of it (parallel over seeds); {}",
+            plan.variant,
+            guarantee.per_shopper()
+        ),
         queries: Vec::new(),
     };
     let pending = Pending::check(dir, &ledger, &entry)?;
     let mut rng = plan.noise.rng()?;
+    // The pseudonym key is secret whatever the noise source.
     let mut key = [0u8; 32];
-    rng.fill_bytes(&mut key);
-    // ε per lattice step, exact (an f64 is a dyadic rational).
-    let eps_step = Ratio::from_f64(plan.epsilon_per_metre * plan.lattice_m).ok_or(PrivacyError::BadParameter {
-        what: "epsilon",
-        value: plan.epsilon_per_metre,
-        why: "must be a positive number",
-    })?;
+    os_rng()?.fill_bytes(&mut key);
+    let positions = PositionNoise::new(plan.epsilon_per_metre, plan.lattice_m, store)?;
     let mut b = TraceBuilder::default();
-    let mut shoppers = 0u64;
-    let (w, d) = (store_extent(dir)?, plan.lattice_m);
-    for (i, run) in manifest.runs.iter().enumerate() {
-        // Each shopper's pseudonym, computed once per run.
-        let mut pseudonyms: std::collections::HashMap<u32, String> = Default::default();
+    for (i, run) in runs.iter().enumerate() {
+        // Every shopper's position samples, in time order.
+        let mut paths: BTreeMap<u32, Vec<(u64, f32, f32, u8)>> = BTreeMap::new();
         read_log_with(&dir.join(&run.path), |events| {
             for e in events {
-                if !matches!(e.action, Action::Enter { .. } | Action::Move | Action::Exit) {
-                    continue;
+                if matches!(e.action, Action::Enter { .. } | Action::Move | Action::Exit) {
+                    paths.entry(e.shopper).or_default().push((e.t_ms, e.x, e.y, e.floor));
                 }
-                let pseudonym = pseudonyms.entry(e.shopper).or_insert_with(|| {
-                    shoppers += 1;
-                    let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key length");
-                    mac.update(format!("{}/{}/{}", run.variant, run.seed, e.shopper).as_bytes());
-                    mac.finalize().into_bytes()[..8].iter().map(|x| format!("{x:02x}")).collect()
-                });
-                let (lx, ly) = ((e.x as f64 / d).round() as i64, (e.y as f64 / d).round() as i64);
-                let (nx, ny) = planar_laplace_lattice(&mut rng, &eps_step, DISTANCE_BITS);
-                // Keeping reports on the floor is post-processing: it costs nothing.
-                let x = ((lx + nx) as f64 * d).clamp(0.0, w.0);
-                let y = ((ly + ny) as f64 * d).clamp(0.0, w.1);
-                let t_s = e.t_ms / 1000 / plan.grain_s * plan.grain_s;
-                b.push(TracePoint {
-                    pseudonym,
-                    variant: &run.variant,
-                    t_s,
-                    kind: e.action.kind(),
-                    x,
-                    y,
-                    floor: e.floor,
-                });
             }
         })?;
-        progress(i + 1, manifest.runs.len());
+        for (shopper, path) in paths {
+            let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key length");
+            mac.update(format!("{}/{shopper}", run.seed).as_bytes());
+            let pseudonym: String = mac.finalize().into_bytes()[..8].iter().map(|x| format!("{x:02x}")).collect();
+            let len = num_bigint::BigUint::from(path.len());
+            let mut picks: Vec<usize> = (0..plan.points_per_shopper)
+                .map(|_| uniform_below(&mut rng, &len).try_into().expect("an index"))
+                .collect();
+            picks.sort_unstable();
+            for k in picks {
+                let (t_ms, x, y, floor) = path[k];
+                let (x, y) = positions.report(&mut rng, (x as f64, y as f64));
+                b.push(TracePoint {
+                    pseudonym: &pseudonym,
+                    t_s: t_ms / 1000 / plan.grain_s * plan.grain_s,
+                    x,
+                    y,
+                    floor,
+                });
+            }
+        }
+        progress(i + 1, runs.len());
     }
+    let private = plan.noise.record().is_private();
     let release = LocalRelease {
         name: &plan.name,
+        privacy: if private {
+            format!("locally private: {}", guarantee.per_shopper())
+        } else {
+            format!("NOT PRIVATE: {NOT_PRIVATE}")
+        },
+        private,
         aisle_version: crate::VERSION,
         scenario: &manifest.scenario,
-        model: "local geo-indistinguishability",
-        epsilon_per_metre: plan.epsilon_per_metre,
-        rounding_epsilon: plan.epsilon_per_metre * plan.lattice_m / (1u64 << DISTANCE_BITS) as f64,
+        variant: &plan.variant,
+        model: "local geo-indistinguishability, with a bounded number of points per shopper",
+        unit_of_privacy: super::release::UNIT_OF_PRIVACY,
+        guarantee,
+        per_point: guarantee.per_point(),
+        per_shopper: guarantee.per_shopper(),
+        not_protected: NOT_PROTECTED,
         lattice_m: plan.lattice_m,
         time_grain_s: plan.grain_s,
-        points: b.len,
-        shoppers,
+        counts: "withheld",
         noise: plan.noise.record(),
-        guarantee: format!(
-            "each point: two true positions r metres apart are e^({}·r)-indistinguishable; a shopper's n points compose to n times that",
-            plan.epsilon_per_metre
-        ),
-        columns: ["pseudonym", "variant", "t_s", "kind", "x", "y", "floor"],
+        columns: ["pseudonym", "t_s", "x", "y", "floor"],
     };
-    pending.land(dir, &mut ledger, entry, |out| {
-        b.write(&out.join("trace.parquet"))?;
+    let out = pending.land(dir, &mut ledger, entry, |out| {
+        b.write(&out.join("trace.parquet"), &release.privacy)?;
         let path = out.join("release.json");
         write_atomic(&path, &serde_json::to_vec_pretty(&release).expect("serialises"))
             .map_err(|source| PrivacyError::Io { path, source })
-    })
+    })?;
+    Ok((out, guarantee))
+}
+
+/// How an export moves each position.
+#[derive(Debug, Clone)]
+pub struct PositionNoise {
+    /// ε per lattice step, exact (an f64 is a dyadic rational).
+    eps_step: Ratio,
+    lattice_m: f64,
+    store: (f64, f64),
+}
+
+impl PositionNoise {
+    pub fn new(epsilon_per_metre: f64, lattice_m: f64, store: (f64, f64)) -> Result<PositionNoise, PrivacyError> {
+        let eps_step = Ratio::from_f64(epsilon_per_metre * lattice_m).filter(|r| !r.is_zero()).ok_or(
+            PrivacyError::BadParameter { what: "epsilon", value: epsilon_per_metre, why: "must be a positive number" },
+        )?;
+        Ok(PositionNoise { eps_step, lattice_m, store })
+    }
+
+    /// Where a true position is reported: snapped to the nearest lattice
+    /// point, moved by planar Laplace noise on the lattice, then kept on
+    /// the store's floor (post-processing, which costs nothing).
+    pub fn report<R: Rng + ?Sized>(&self, rng: &mut R, (x, y): (f64, f64)) -> (f64, f64) {
+        let d = self.lattice_m;
+        let (lx, ly) = ((x / d).round() as i64, (y / d).round() as i64);
+        let (nx, ny) = planar_laplace_lattice(rng, &self.eps_step, DISTANCE_BITS);
+        (((lx + nx) as f64 * d).clamp(0.0, self.store.0), ((ly + ny) as f64 * d).clamp(0.0, self.store.1))
+    }
 }
 
 /// The store's width and depth (variants cannot change them).
-fn store_extent(dir: &Path) -> Result<(f64, f64), PrivacyError> {
+fn store_extent(dir: &Path, variant: &str) -> Result<(f64, f64), PrivacyError> {
     let file = crate::scenario::ScenarioFile::read(&dir.join(crate::events::dataset::SCENARIO_COPY))?;
-    let s = file.build(crate::scenario::BASELINE)?;
+    let s = file.build(variant)?;
     Ok((s.store.width, s.store.depth))
 }
 
 /// One exported row.
 struct TracePoint<'a> {
     pseudonym: &'a str,
-    variant: &'a str,
     t_s: u64,
-    kind: &'a str,
     x: f64,
     y: f64,
     floor: u8,
@@ -173,42 +313,33 @@ struct TracePoint<'a> {
 #[derive(Default)]
 struct TraceBuilder {
     pseudonym: StringBuilder,
-    variant: StringBuilder,
     t_s: UInt64Builder,
-    kind: StringBuilder,
     x: Float32Builder,
     y: Float32Builder,
     floor: UInt8Builder,
-    len: u64,
 }
 
 impl TraceBuilder {
     fn push(&mut self, p: TracePoint) {
         self.pseudonym.append_value(p.pseudonym);
-        self.variant.append_value(p.variant);
         self.t_s.append_value(p.t_s);
-        self.kind.append_value(p.kind);
         self.x.append_value(p.x as f32);
         self.y.append_value(p.y as f32);
         self.floor.append_value(p.floor);
-        self.len += 1;
     }
 
-    fn write(mut self, path: &Path) -> Result<(), PrivacyError> {
+    /// Writes the trace; `privacy` goes into the file's metadata.
+    fn write(mut self, path: &Path, privacy: &str) -> Result<(), PrivacyError> {
         let schema = Arc::new(Schema::new(vec![
             Field::new("pseudonym", DataType::Utf8, false),
-            Field::new("variant", DataType::Utf8, false),
             Field::new("t_s", DataType::UInt64, false),
-            Field::new("kind", DataType::Utf8, false),
             Field::new("x", DataType::Float32, false),
             Field::new("y", DataType::Float32, false),
             Field::new("floor", DataType::UInt8, false),
         ]));
         let columns: Vec<ArrayRef> = vec![
             Arc::new(self.pseudonym.finish()),
-            Arc::new(self.variant.finish()),
             Arc::new(self.t_s.finish()),
-            Arc::new(self.kind.finish()),
             Arc::new(self.x.finish()),
             Arc::new(self.y.finish()),
             Arc::new(self.floor.finish()),
@@ -220,7 +351,14 @@ impl TraceBuilder {
             path: path.to_owned(),
             source: std::io::Error::other(e.to_string()),
         };
-        let mut writer = ArrowWriter::try_new(file, schema, None).map_err(pq)?;
+        // Readers that show key-value metadata (DuckDB, pyarrow) show this.
+        let props = parquet::file::properties::WriterProperties::builder()
+            .set_key_value_metadata(Some(vec![parquet::file::metadata::KeyValue::new(
+                "aisle.privacy".to_owned(),
+                privacy.to_owned(),
+            )]))
+            .build();
+        let mut writer = ArrowWriter::try_new(file, schema, Some(props)).map_err(pq)?;
         writer.write(&batch).map_err(pq)?;
         writer.close().map_err(pq)?;
         Ok(())

@@ -1,5 +1,13 @@
-//! Differential privacy for everything aisle publishes (DESIGN §7). The
-//! unit of privacy is one shopper.
+//! Differential privacy for everything aisle publishes (DESIGN §7).
+//!
+//! The unit of privacy is one shopper-visit: the neighbouring datasets
+//! differ by one shopper of one seed's arrival plan, whose events are
+//! removed from every run of that seed. Common random numbers make shopper
+//! k of seed s the same person in every variant, so the runs of one seed
+//! compose sequentially (each is calibrated at ε over the number of runs
+//! sharing the seed); different seeds hold different people and compose in
+//! parallel. A party's members follow one path: a party of m people is
+//! protected at m·ε (group privacy).
 //!
 //! - `sample`: exact integer samplers (discrete Laplace and Gaussian,
 //!   Bernoulli(exp(−γ)), planar Laplace on a lattice), rational arithmetic
@@ -33,10 +41,11 @@ use crate::report::ReportError;
 use crate::scenario::ScenarioError;
 pub use ledger::LedgerError;
 
-/// Where a release's randomness comes from.
+/// Where a release's randomness comes from. The seed of a seeded source
+/// lives only in memory: no file, page or ledger entry carries it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NoiseSource {
-    /// Reproducible noise for simulation studies and tests.
+    /// Reproducible noise for simulation studies and tests: not private.
     Seeded(u64),
     /// The operating system's entropy: anything about real people.
     OsEntropy,
@@ -46,32 +55,46 @@ impl NoiseSource {
     pub fn rng(self) -> Result<ChaCha20Rng, PrivacyError> {
         match self {
             NoiseSource::Seeded(seed) => Ok(ChaCha20Rng::seed_from_u64(seed)),
-            NoiseSource::OsEntropy => ChaCha20Rng::try_from_rng(&mut rand::rngs::SysRng)
-                .map_err(|e| PrivacyError::Entropy { message: e.to_string() }),
+            NoiseSource::OsEntropy => os_rng(),
         }
     }
 
     pub fn record(self) -> ledger::NoiseRecord {
         match self {
-            NoiseSource::Seeded(seed) => ledger::NoiseRecord::Seeded { seed },
+            NoiseSource::Seeded(_) => ledger::NoiseRecord::Reproducible,
             NoiseSource::OsEntropy => ledger::NoiseRecord::OsEntropy,
         }
     }
 
     pub fn describe(self) -> String {
-        match self {
-            NoiseSource::Seeded(seed) => {
-                format!("ChaCha20 seeded with {seed} (reproducible: for simulation studies, not for real data)")
-            }
-            NoiseSource::OsEntropy => "ChaCha20 keyed from the operating system's entropy".to_owned(),
+        describe_noise(self.record())
+    }
+}
+
+/// How a release's noise was made, for its page and the terminal.
+pub fn describe_noise(record: ledger::NoiseRecord) -> String {
+    match record {
+        ledger::NoiseRecord::Reproducible => {
+            format!("ChaCha20 from a seed that is not recorded: {}", ledger::NOT_PRIVATE)
+        }
+        ledger::NoiseRecord::OsEntropy => {
+            "ChaCha20 keyed from the operating system's entropy, never written anywhere".to_owned()
         }
     }
+}
+
+/// A generator keyed from the operating system's entropy (secret keys and
+/// private noise).
+pub fn os_rng() -> Result<ChaCha20Rng, PrivacyError> {
+    ChaCha20Rng::try_from_rng(&mut rand::rngs::SysRng).map_err(|e| PrivacyError::Entropy { message: e.to_string() })
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum PrivacyError {
     #[error("{}: no manifest.json or no runs: not an aisle dataset (make one with `aisle run` or `aisle compare`)", dir.display())]
     NotADataset { dir: PathBuf },
+    #[error("{}: no runs of variant `{variant}`; choose one with --variant (`aisle report` lists a dataset's variants)", dir.display())]
+    NoRuns { dir: PathBuf, variant: String },
     #[error("{}: a release of that name already exists; choose another --name", path.display())]
     Exists { path: PathBuf },
     #[error("release name `{name}`: use letters, digits, `-`, `_` and `.` only, not starting with `.`")]

@@ -166,23 +166,58 @@ pub fn answer(visits: &[Visit], layout: &Layout, b: &Bounds) -> Answers {
     Answers(out)
 }
 
+/// How many runs of a release can hold the same person: the runs that
+/// share a seed (every variant replays the seed's shoppers under common
+/// random numbers). Their answers compose sequentially.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sharing {
+    pub runs_per_seed: u32,
+}
+
+impl Sharing {
+    /// The largest number of runs of one seed among `seeds` (one per run).
+    pub fn of_seeds(seeds: impl IntoIterator<Item = u64>) -> Sharing {
+        let mut per_seed = std::collections::BTreeMap::<u64, u32>::new();
+        for s in seeds {
+            *per_seed.entry(s).or_default() += 1;
+        }
+        Sharing { runs_per_seed: per_seed.into_values().max().unwrap_or(1) }
+    }
+
+    /// How the release composes, in words for the release and the ledger.
+    pub fn describe(self) -> String {
+        format!(
+            "unit of privacy: one shopper-visit, the same person in every run of a seed. Up to {k} run(s) share a seed's \
+             shoppers (one per variant, common random numbers): they compose sequentially, so each run's queries are \
+             calibrated at 1/{k} of the release's budget and the queries of a run split that share by weight. Runs of \
+             different seeds hold different shoppers: parallel composition. A party of m people follows one path and \
+             is protected at m times the release's ε (group privacy).",
+            k = self.runs_per_seed
+        )
+    }
+}
+
 /// The noise each query gets, and the release's cost.
 #[derive(Debug, Clone)]
 pub struct Calibration {
     pub mechanism: Mechanism,
+    /// The whole release's cost.
     pub cost: Cost,
+    pub sharing: Sharing,
     /// Per query: Laplace scale or Gaussian variance, in grid steps, exact.
     pub parameters: Vec<Ratio>,
     pub records: Vec<QueryRecord>,
 }
 
-/// Splits (ε, δ) over the queries by weight and derives each one's noise.
-/// Every group (run) holds different shoppers, so the same calibration
-/// applies to each group and the release costs one group's share
-/// (parallel composition).
-pub fn calibrate(mechanism: Mechanism, epsilon: f64, delta: f64, b: &Bounds) -> Calibration {
+/// Splits (ε, δ) over the runs that share a seed and then over the queries
+/// by weight, and derives each one's noise. A person appears in at most
+/// `sharing.runs_per_seed` runs, one per variant, so each run gets that
+/// fraction of the budget and the release costs (ε, δ) in all: sequential
+/// composition over a seed's runs, parallel over seeds.
+pub fn calibrate(mechanism: Mechanism, epsilon: f64, delta: f64, b: &Bounds, sharing: Sharing) -> Calibration {
     let specs: Vec<Spec> = QUERIES.iter().map(|q| q.spec(b)).collect();
     let total_weight: f64 = specs.iter().map(|s| s.weight).sum();
+    let runs = sharing.runs_per_seed.max(1) as f64;
     let exact = |x: f64| Ratio::from_f64(x).expect("finite, non-negative");
     let mut parameters = Vec::new();
     let mut records = Vec::new();
@@ -193,15 +228,15 @@ pub fn calibrate(mechanism: Mechanism, epsilon: f64, delta: f64, b: &Bounds) -> 
         let (parameter, noise_parameter) = match mechanism {
             Mechanism::DiscreteLaplace => {
                 // Scale Δ₁/ε_q gives ε_q-DP (Canonne, Kamath, Steinke 2020, Prop. 5).
-                let eps_q = epsilon * share;
-                spent += eps_q;
+                let eps_q = epsilon * share / runs;
+                spent += eps_q * runs;
                 let p = Ratio::integer(s.l1()).div(&exact(eps_q));
                 (p.clone(), p.to_f64())
             }
             Mechanism::DiscreteGaussian => {
                 // σ² = Δ₂²/(2ρ_q) gives ρ_q-zCDP (ibid., Thm. 14).
-                let rho_q = rho * share;
-                spent += rho_q;
+                let rho_q = rho * share / runs;
+                spent += rho_q * runs;
                 let p = Ratio::integer(s.l2_squared()).div(&exact(2.0 * rho_q));
                 (p.clone(), p.to_f64())
             }
@@ -219,9 +254,9 @@ pub fn calibrate(mechanism: Mechanism, epsilon: f64, delta: f64, b: &Bounds) -> 
     }
     let cost = match mechanism {
         Mechanism::DiscreteLaplace => Cost::Pure { epsilon: spent },
-        Mechanism::DiscreteGaussian => Cost::Zcdp { rho: spent },
+        Mechanism::DiscreteGaussian => Cost::Zcdp { rho: spent, epsilon: Some(epsilon), delta: Some(delta) },
     };
-    Calibration { mechanism, cost, parameters, records }
+    Calibration { mechanism, cost, sharing, parameters, records }
 }
 
 impl Calibration {

@@ -10,12 +10,13 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::contrib::{Bounds, VisitProjection};
-use super::ledger::{Budget, Entry, Ledger, QueryRecord};
-use super::query::{Answers, Calibration, Mechanism, Query, Totals, answer, calibrate};
+use super::ledger::{Budget, Entry, Ledger, NOT_PRIVATE, NoiseRecord, QueryRecord, Spend};
+use super::query::{Answers, Calibration, Mechanism, Query, Sharing, Totals, answer, calibrate};
 use super::{NoiseSource, Pending, PrivacyError};
 use crate::Prepared;
 use crate::compare::stats::{mean_ci, paired};
-use crate::events::dataset::{Dataset, SCENARIO_COPY, write_atomic};
+use crate::events::SimEvent;
+use crate::events::dataset::{Dataset, Manifest, SCENARIO_COPY, write_atomic};
 use crate::events::parquet::read_log_with;
 use crate::metrics::{Layout, Metric, Projection};
 use crate::report::figures::{Bar, Bars, FloorPlan, Overlay, VARIANT_PALETTE, heat_density, scale_top};
@@ -45,15 +46,39 @@ pub struct Gathered {
     pub scenario: String,
     pub scenario_sha256: String,
     pub variants: Vec<VariantAnswers>,
+    /// How many of these runs hold the same shoppers.
+    pub sharing: Sharing,
+}
+
+/// The dataset's manifest and the runs a release covers (those of the
+/// scenario's variants), with how many of them share a seed.
+fn released_runs(dir: &Path) -> Result<(Manifest, Sharing), PrivacyError> {
+    // Every number comes from a log that matches its record.
+    let manifest = Dataset::read_verified(dir)?.ok_or_else(|| PrivacyError::NotADataset { dir: dir.to_owned() })?;
+    let seeds = manifest.runs.iter().filter(|r| manifest.variants.contains(&r.variant)).map(|r| r.seed);
+    let sharing = Sharing::of_seeds(seeds);
+    if !manifest.runs.iter().any(|r| manifest.variants.contains(&r.variant)) {
+        return Err(PrivacyError::NotADataset { dir: dir.to_owned() });
+    }
+    Ok((manifest, sharing))
+}
+
+/// How many runs of the dataset in `dir` share a seed's shoppers.
+pub fn sharing(dir: &Path) -> Result<Sharing, PrivacyError> {
+    released_runs(dir).map(|(_, s)| s)
+}
+
+/// One run's bounded answers from its events: the replay behind every
+/// release (and the privacy audit's neighbouring datasets).
+pub fn answer_events(events: &[SimEvent], layout: &Layout, bounds: &Bounds) -> Answers {
+    let mut visits = VisitProjection::new(layout);
+    visits.observe_all(events);
+    answer(&visits.finish(), layout, bounds)
 }
 
 /// Replays every run of the dataset in `dir` into bounded answers.
 pub fn gather(dir: &Path, bounds: &Bounds, mut progress: impl FnMut(usize, usize)) -> Result<Gathered, PrivacyError> {
-    // Every number comes from a log that matches its record.
-    let manifest = Dataset::read_verified(dir)?.ok_or_else(|| PrivacyError::NotADataset { dir: dir.to_owned() })?;
-    if manifest.runs.is_empty() {
-        return Err(PrivacyError::NotADataset { dir: dir.to_owned() });
-    }
+    let (manifest, sharing) = released_runs(dir)?;
     let file = ScenarioFile::read(&dir.join(SCENARIO_COPY))?;
     let (total, mut done) = (manifest.runs.len(), 0);
     let mut variants = Vec::new();
@@ -85,7 +110,7 @@ pub fn gather(dir: &Path, bounds: &Bounds, mut progress: impl FnMut(usize, usize
         }
         variants.push(VariantAnswers { variant: variant.clone(), prepared, layout, runs: answers });
     }
-    Ok(Gathered { scenario: manifest.scenario, scenario_sha256: manifest.scenario_sha256, variants })
+    Ok(Gathered { scenario: manifest.scenario, scenario_sha256: manifest.scenario_sha256, variants, sharing })
 }
 
 /// What `aisle publish` was asked for.
@@ -143,15 +168,43 @@ struct ReleaseFile<'a> {
     aisle_version: &'a str,
     scenario: &'a str,
     scenario_sha256: &'a str,
+    /// Private or not, and at what cost: the first thing to read.
+    privacy: String,
+    private: bool,
     mechanism: Mechanism,
+    /// The release's total cost (δ = 0 for discrete Laplace).
     epsilon: f64,
     delta: f64,
+    unit_of_privacy: &'static str,
+    neighbouring: &'static str,
+    runs_per_seed: u32,
+    composition: String,
+    /// The dataset's private releases together after this one (this one
+    /// counted only if private).
+    ledger_total: LedgerTotal,
     entry: &'a Entry,
     bounds: &'a Bounds,
     variants: Vec<VariantRelease>,
     comparison: &'a [ComparisonRow],
     note: &'static str,
 }
+
+#[derive(Serialize)]
+struct LedgerTotal {
+    epsilon: f64,
+    delta: f64,
+    budget_epsilon: f64,
+    budget_delta: f64,
+    composition: &'static str,
+}
+
+/// The unit of privacy, in words for releases.
+pub const UNIT_OF_PRIVACY: &str = "one shopper-visit: one person of one seed's arrival plan, who is the same person in \
+     every variant's run of that seed. A party's members share one path, so a party of m people is protected at m·ε.";
+
+/// The neighbouring relation, in words for releases.
+pub const NEIGHBOURING: &str = "two datasets are neighbours when one has every event of one more shopper in every run \
+     of that shopper's seed (add or remove one shopper-visit).";
 
 /// The noised figures of every variant for one draw of noise.
 pub struct Noised {
@@ -235,9 +288,11 @@ pub fn comparison(g: &Gathered, n: &Noised) -> Vec<ComparisonRow> {
 /// What a finished release reports.
 pub struct Published {
     pub dir: PathBuf,
-    pub spent: f64,
+    /// The private releases' total, this one included.
+    pub spent: Spend,
     pub budget: Budget,
-    pub cost_epsilon: f64,
+    pub entry: Entry,
+    pub sharing: Sharing,
 }
 
 /// Publishes a release of the dataset in `dir`: checks the budget, replays
@@ -245,27 +300,47 @@ pub struct Published {
 /// then records the spend in the ledger.
 pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize)) -> Result<Published, PrivacyError> {
     let mut ledger = Ledger::open(dir, plan.budget)?;
-    let cal = calibrate(plan.mechanism, plan.epsilon, plan.delta, &plan.bounds);
+    let sharing = sharing(dir)?;
+    let cal = calibrate(plan.mechanism, plan.epsilon, plan.delta, &plan.bounds, sharing);
     let entry = Entry {
         name: plan.name.clone(),
         created_unix_s: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()),
         mechanism: format!("{:?}", plan.mechanism),
         cost: cal.cost,
         noise: plan.noise.record(),
-        composition: "each (variant, seed) run holds different shoppers: parallel composition across runs, \
-                      sequential across the queries of a run"
-            .to_owned(),
+        composition: sharing.describe(),
         queries: cal.records.clone(),
     };
     let pending = Pending::check(dir, &ledger, &entry)?;
     let g = gather(dir, &plan.bounds, progress)?;
+    // The calibration assumed the manifest's runs; the replay must agree.
+    assert_eq!(g.sharing, sharing, "runs changed between the budget check and the replay");
     let mut rng = plan.noise.rng()?;
     let n = noised(&g, &cal, &plan.bounds, &mut rng, Cells::All);
     let rows = comparison(&g, &n);
-    // release.json carries the entry the ledger records.
+    // release.json carries the entry the ledger records and the total after it.
     let recorded = entry.clone();
-    let final_dir = pending.land(dir, &mut ledger, entry, |out| write_release(out, &g, &n, &rows, plan, &recorded))?;
-    Ok(Published { dir: final_dir, spent: ledger.spent(), budget: ledger.budget, cost_epsilon: plan.epsilon })
+    let total = (ledger.spent_with(&entry), ledger.budget);
+    let final_dir =
+        pending.land(dir, &mut ledger, entry, |out| write_release(out, &g, &n, &rows, plan, &recorded, total))?;
+    Ok(Published { dir: final_dir, spent: ledger.spent(), budget: ledger.budget, entry: recorded, sharing })
+}
+
+/// The line every page and file of a release opens with.
+fn privacy_line(plan: &PublishPlan, sharing: Sharing) -> String {
+    let what = match plan.mechanism {
+        Mechanism::DiscreteLaplace => format!("ε = {} (discrete Laplace)", plan.epsilon),
+        Mechanism::DiscreteGaussian => {
+            format!("(ε, δ) = ({}, {:e}) (discrete Gaussian, zCDP)", plan.epsilon, plan.delta)
+        }
+    };
+    match plan.noise.record() {
+        NoiseRecord::Reproducible => format!("NOT PRIVATE: {NOT_PRIVATE}; noise calibrated as for {what}"),
+        NoiseRecord::OsEntropy => format!(
+            "differentially private, {what} in all over {} run(s) per seed, per shopper-visit",
+            sharing.runs_per_seed
+        ),
+    }
 }
 
 fn write_release(
@@ -275,12 +350,15 @@ fn write_release(
     rows: &[ComparisonRow],
     plan: &PublishPlan,
     entry: &Entry,
+    (after, budget): (Spend, Budget),
 ) -> Result<(), PrivacyError> {
     let figures_dir = out.join("figures");
     std::fs::create_dir_all(&figures_dir).map_err(|source| PrivacyError::Io { path: figures_dir.clone(), source })?;
     let io = |path: PathBuf| move |source| PrivacyError::Io { path, source };
+    let private = plan.noise.record().is_private();
     let stamp = format!(
-        "ε = {}{}, {}",
+        "{}ε = {}{}, {}",
+        if private { "" } else { "NOT PRIVATE, " },
         plan.epsilon,
         match plan.mechanism {
             Mechanism::DiscreteLaplace => String::new(),
@@ -291,6 +369,7 @@ fn write_release(
             Mechanism::DiscreteGaussian => "discrete Gaussian",
         }
     );
+    let privacy = privacy_line(plan, g.sharing);
     let variants: Vec<VariantRelease> = g
         .variants
         .iter()
@@ -305,19 +384,20 @@ fn write_release(
                 .collect(),
         })
         .collect();
-    // Tables as CSV, for spreadsheets.
-    let mut metrics_csv = String::from("variant,metric,unit,value\n");
+    // Tables as CSV, for spreadsheets; a release that is not private says so on its first line.
+    let head = if private { String::new() } else { format!("# {privacy}\n") };
+    let mut metrics_csv = format!("{head}variant,metric,unit,value\n");
     for v in &variants {
         for m in &v.metrics {
             let _ = writeln!(metrics_csv, "{},{},{},{}", v.variant, m.name, m.unit, m.value);
         }
     }
-    let mut comparison_csv = String::from("variant,metric,difference,lo95,hi95,relative\n");
+    let mut comparison_csv = format!("{head}variant,metric,difference,lo95,hi95,relative\n");
     for r in rows {
         let _ =
             writeln!(comparison_csv, "{},{},{},{},{},{}", r.variant, r.metric, r.difference, r.lo, r.hi, r.relative);
     }
-    let mut heat_csv = String::from("variant,floor,x0_m,y0_m,x1_m,y1_m,person_s_per_m2_per_day\n");
+    let mut heat_csv = format!("{head}variant,floor,x0_m,y0_m,x1_m,y1_m,person_s_per_m2_per_day\n");
     for (v, (t, _)) in g.variants.iter().zip(&n.variants) {
         for floor in 0..v.layout.floors as u8 {
             for (r, h) in heat_density(&v.layout, floor, &t.heat_block_s(&v.layout), t.runs) {
@@ -331,9 +411,25 @@ fn write_release(
         aisle_version: crate::VERSION,
         scenario: &g.scenario,
         scenario_sha256: &g.scenario_sha256,
+        privacy: privacy.clone(),
+        private,
         mechanism: plan.mechanism,
         epsilon: plan.epsilon,
-        delta: plan.delta,
+        delta: match plan.mechanism {
+            Mechanism::DiscreteLaplace => 0.0,
+            Mechanism::DiscreteGaussian => plan.delta,
+        },
+        unit_of_privacy: UNIT_OF_PRIVACY,
+        neighbouring: NEIGHBOURING,
+        runs_per_seed: g.sharing.runs_per_seed,
+        composition: g.sharing.describe(),
+        ledger_total: LedgerTotal {
+            epsilon: after.epsilon,
+            delta: after.delta,
+            budget_epsilon: budget.epsilon,
+            budget_delta: budget.delta,
+            composition: after.by.describe(),
+        },
         entry,
         bounds: &plan.bounds,
         variants: variants.clone(),
@@ -351,7 +447,7 @@ fn write_release(
         let path = out.join(name);
         write_atomic(&path, &bytes).map_err(io(path.clone()))?;
     }
-    let html = page(&figures_dir, g, n, rows, &variants, &stamp, plan)?;
+    let html = page(&figures_dir, g, n, rows, &variants, (&stamp, &privacy), plan)?;
     let path = out.join("index.html");
     write_atomic(&path, html.as_bytes()).map_err(io(path.clone()))
 }
@@ -362,7 +458,7 @@ fn page(
     n: &Noised,
     rows: &[ComparisonRow],
     variants: &[VariantRelease],
-    stamp: &str,
+    (stamp, privacy): (&str, &str),
     plan: &PublishPlan,
 ) -> Result<String, PrivacyError> {
     let mut html = String::new();
@@ -370,13 +466,17 @@ fn page(
         html,
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>aisle release {name}: {scenario}</title>\n\
          <style>{STYLE}</style></head><body>\n<h1>{scenario}: release <code>{name}</code></h1>\n\
-         <p class=\"lead\">Differentially private release ({stamp}) with one shopper as the unit of privacy. \
-         Each shopper counted in at most {blocks} heat blocks (≤ {block_s} s each) and {zones} zones (≤ {zone_s} s each); \
+         <p class=\"lead\"><strong>{privacy}.</strong></p>\n\
+         <p>Unit of privacy: {unit} Neighbouring datasets: {neighbouring} Composition: {composition}</p>\n\
+         <p>Each shopper counted in at most {blocks} heat blocks (≤ {block_s} s each) and {zones} zones (≤ {zone_s} s each); \
          baskets clamped at {basket}, visits at {time} s, waits at {wait} s. Noise source: {source}. \
          Every number here is noised; see <code>release.json</code> for each query's sensitivity and noise.</p>\n",
         name = esc(&plan.name),
         scenario = esc(&g.scenario),
-        stamp = esc(stamp),
+        privacy = esc(privacy),
+        unit = esc(UNIT_OF_PRIVACY),
+        neighbouring = esc(NEIGHBOURING),
+        composition = esc(&g.sharing.describe()),
         blocks = plan.bounds.max_blocks,
         block_s = plan.bounds.block_clamp_s,
         zones = plan.bounds.max_zones,
@@ -466,7 +566,8 @@ fn page(
     }
     let _ = write!(
         html,
-        "<footer>Made by aisle {} by <code>aisle publish</code>. No shopper ids, positions or event logs are in this release.</footer></body></html>\n",
+        "<footer>{}. Made by aisle {} by <code>aisle publish</code>. No shopper ids, positions or event logs are in this release.</footer></body></html>\n",
+        esc(privacy),
         crate::VERSION
     );
     Ok(html)
