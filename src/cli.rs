@@ -58,16 +58,20 @@ enum Command {
     )]
     Compare {
         file: PathBuf,
-        /// Seeds per variant (seeds 1..=R, the same for every variant).
-        #[arg(long, default_value_t = 10)]
+        /// Seeds per variant (seeds 1..=R, the same for every variant); only
+        /// these are analysed, whatever else the dataset holds.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
         replications: u64,
         /// Runs at once [default: the number of cores].
         #[arg(long)]
         jobs: Option<usize>,
-        /// Add replications until the paired 95% CI half-width of --metric is below this.
+        /// Add replications until the paired CI half-width of --metric is below
+        /// this (planned looks, Bonferroni-corrected: the stop keeps 95% coverage).
         #[arg(long, requires = "metric")]
         target_halfwidth: Option<f64>,
-        /// Metric for --target-halfwidth, e.g. revenue_per_visitor.
+        /// The primary metric, whose verdict leads and is corrected across
+        /// variants only (default revenue_per_visitor); also the metric of
+        /// --target-halfwidth.
         #[arg(long)]
         metric: Option<String>,
         /// Most replications sequential mode may reach.
@@ -284,13 +288,16 @@ pub fn main() -> ExitCode {
             publish(&dir, PublishRequest { epsilon, delta, name, mechanism, noise, mode })
         }
         Command::Compare { file, replications, jobs, target_halfwidth, metric, max_replications, shard, dataset } => {
-            let sequential = target_halfwidth.zip(metric).map(|(target, metric)| Sequential {
+            let primary = metric.unwrap_or_else(|| aisle::compare::KEY_METRICS[0].to_owned());
+            let sequential = target_halfwidth.map(|target| aisle::compare::Sequential {
                 target,
-                metric,
+                metric: primary.clone(),
+                start: replications,
                 cap: max_replications,
             });
             let plan = ComparePlan {
-                replications: replications.max(2),
+                primary,
+                replications,
                 jobs: jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())),
                 sequential,
                 shard,
@@ -788,24 +795,18 @@ fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
-/// Add replications until a metric's CI is narrow enough.
-struct Sequential {
-    target: f64,
-    metric: String,
-    cap: u64,
-}
-
 struct ComparePlan {
+    primary: String,
     replications: u64,
     jobs: usize,
-    sequential: Option<Sequential>,
+    sequential: Option<aisle::compare::Sequential>,
     shard: Option<aisle::compare::Shard>,
     on_change: OnScenarioChange,
     report: ReportAfterRun,
 }
 
 fn compare(path: PathBuf, out: Option<PathBuf>, plan: ComparePlan) -> Result<(), Failure> {
-    use aisle::compare::{Comparison, KEY_METRICS, SweepEvent, compare, grid, run_sweep};
+    use aisle::compare::{Comparison, Design, KEY_METRICS, Look, SweepEvent, format_p, grid, run_sweep};
     use indicatif::MultiProgress;
     use std::collections::HashMap;
     use std::sync::Mutex;
@@ -819,19 +820,24 @@ fn compare(path: PathBuf, out: Option<PathBuf>, plan: ComparePlan) -> Result<(),
     let name = file.raw.scenario.name.clone();
     let dir = out.unwrap_or_else(|| PathBuf::from("output").join(&name));
     // Refuse a bad --metric before anything is written.
-    if let Some(seq) = &plan.sequential
-        && !dataset_metric_names(&file)?.contains(&seq.metric)
-    {
+    if !dataset_metric_names(&file)?.contains(&plan.primary) {
         return Err(Failure::BadInput(format!(
             "--metric `{}` is not a metric; try revenue_per_visitor, conversion_rate, queue_wait_mean",
-            seq.metric
+            plan.primary
         )));
     }
+    let design = match &plan.sequential {
+        Some(seq) => {
+            println!("sequential: {}", seq.guarantee());
+            seq.design(&plan.primary)
+        }
+        None => Design { primary: plan.primary.clone(), ..Design::default() },
+    };
     let mut dataset = Dataset::open_for(&dir, &file, plan.on_change)?;
     let variants = file.variant_ids();
     let multi = MultiProgress::new();
     let style = |t: &str| ProgressStyle::with_template(t).expect("valid template").progress_chars("=> ");
-    let mut replications = plan.replications;
+    let mut replications = plan.sequential.as_ref().map_or(plan.replications, |seq| seq.looks()[0]);
     let comparison: Comparison = loop {
         let seeds: Vec<u64> = (1..=replications).collect();
         let cells = grid(&variants, &seeds, plan.shard);
@@ -876,39 +882,38 @@ fn compare(path: PathBuf, out: Option<PathBuf>, plan: ComparePlan) -> Result<(),
             variants.len(),
             plan.shard.map(|s| format!(", shard {}/{}", s.k, s.n)).unwrap_or_default()
         );
-        let comparison = compare(&dataset.manifest.runs, &variants);
+        let comparison =
+            Design { replications: Some(replications), ..design.clone() }.compare(&dataset.manifest.runs, &variants);
         let Some(seq) = &plan.sequential else { break comparison };
-        let widest = comparison
-            .metric(&seq.metric)
-            .map(|m| {
-                m.variants
-                    .iter()
-                    .filter_map(|v| v.versus_baseline.as_ref())
-                    .map(|d| (d.paired.hi - d.paired.lo) / 2.0)
-                    .fold(0.0, f64::max)
-            })
-            .unwrap_or(f64::INFINITY);
-        if widest <= seq.target {
-            println!(
-                "sequential: paired CI half-width of {} is {widest:.4} ≤ {} after {replications} replications: target reached",
-                seq.metric, seq.target
-            );
-            break comparison;
+        let width = |w: Option<f64>| w.map_or("undefined (no interval)".to_owned(), |w| format!("{w:.4}"));
+        match seq.decide(&comparison, replications) {
+            Look::Reached { widest } => {
+                println!(
+                    "sequential: paired CI half-width of {} is {widest:.4} ≤ {} after {replications} replications: target reached",
+                    seq.metric, seq.target
+                );
+                break comparison;
+            }
+            Look::Capped { widest } => {
+                println!(
+                    "sequential: paired CI half-width of {} is {} > {} at the cap of {} replications: target NOT reached",
+                    seq.metric,
+                    width(widest),
+                    seq.target,
+                    seq.cap
+                );
+                break comparison;
+            }
+            Look::Continue { widest, next } => {
+                println!(
+                    "sequential: half-width {} > {}; adding replications {}..={next}",
+                    width(widest),
+                    seq.target,
+                    replications + 1
+                );
+                replications = next;
+            }
         }
-        if replications >= seq.cap {
-            println!(
-                "sequential: paired CI half-width of {} is {widest:.4} > {} at the cap of {} replications: target NOT reached",
-                seq.metric, seq.target, seq.cap
-            );
-            break comparison;
-        }
-        let next = (replications + (replications / 2).max(2)).min(seq.cap);
-        println!(
-            "sequential: half-width {widest:.4} > {}; adding replications {}..={next}",
-            seq.target,
-            replications + 1
-        );
-        replications = next;
     };
     let json = serde_json::to_string_pretty(&comparison).expect("comparison serialises");
     let out_path = dir.join("compare/comparison.json");
@@ -917,37 +922,44 @@ fn compare(path: PathBuf, out: Option<PathBuf>, plan: ComparePlan) -> Result<(),
     println!();
     println!("{}", comparison.summary());
     println!();
-    for metric in KEY_METRICS {
+    let keys = std::iter::once(comparison.primary.as_str())
+        .chain(KEY_METRICS.iter().copied().filter(|m| *m != comparison.primary));
+    for metric in keys {
         let Some(m) = comparison.metric(metric) else { continue };
         println!("{metric} ({})", m.unit);
         for v in &m.variants {
             let e = &v.estimate;
+            let estimate = match (e.lo, e.hi) {
+                (Some(lo), Some(hi)) => format!("{:>12.4} [{lo:.4}, {hi:.4}]", e.mean),
+                _ => format!("{:>12.4} (no interval)", e.mean),
+            };
             match &v.versus_baseline {
-                None => println!("  {:<24} {:>12.4} [{:.4}, {:.4}]", v.variant, e.mean, e.lo, e.hi),
+                None => println!("  {:<24} {estimate}", v.variant),
                 Some(d) => println!(
-                    "  {:<24} {:>12.4} [{:.4}, {:.4}]  {}  (p {:.3}, Holm {:.3}; CI width paired {:.4} vs unpaired {:.4})",
+                    "  {:<24} {estimate}  {}  (p {}, adjusted {}; CI half-width paired {} vs unpaired {})",
                     v.variant,
-                    e.mean,
-                    e.lo,
-                    e.hi,
                     d.verdict,
-                    d.p,
-                    d.p_holm,
-                    d.paired.hi - d.paired.lo,
-                    d.unpaired.hi - d.unpaired.lo
+                    d.p.map_or("—".into(), format_p),
+                    d.p_adjusted.map_or("—".into(), format_p),
+                    d.half_width().map_or("—".into(), |h| format!("{h:.4}")),
+                    d.unpaired.map_or("—".into(), |(lo, hi)| format!("{:.4}", (hi - lo) / 2.0)),
                 ),
             }
         }
     }
-    if let Some(m) = comparison.metric(KEY_METRICS[0]) {
+    if let Some(m) = comparison.metric(&comparison.primary) {
         let needs: Vec<String> = m
             .variants
             .iter()
-            .filter_map(|v| Some(format!("{}: {}", v.variant, v.versus_baseline.as_ref()?.replications_for_1pct?)))
+            .filter_map(|v| {
+                let r = v.versus_baseline.as_ref()?.replications_for_1pct?;
+                Some(format!("{}: {} ({} to {})", v.variant, r.n, r.lo, r.hi))
+            })
             .collect();
         if !needs.is_empty() {
             println!(
-                "\nreplications to detect a 1% change in revenue per visitor with 80% power: {}",
+                "\nreplications to detect a 1% change in {} with 80% power (paired t at the level of its first Holm step; in brackets, from the ends of the spread's 95% interval): {}",
+                comparison.primary.replace('_', " "),
                 needs.join(", ")
             );
         }

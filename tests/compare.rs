@@ -3,12 +3,10 @@
 
 mod common;
 
-use aisle::compare::stats::paired;
-use aisle::compare::{Cell, Shard, compare, grid, run_sweep};
-use aisle::events::dataset::{Dataset, OnScenarioChange};
-use aisle::metrics::{DayProjection, Layout, Projection};
+use aisle::compare::stats::Method;
+use aisle::compare::{Cell, Day, Design, Look, Sequential, Shard, compare, grid, run_sweep};
+use aisle::events::dataset::{Dataset, MetricValue, OnScenarioChange};
 use aisle::scenario::ScenarioFile;
-use rayon::prelude::*;
 
 fn tiny() -> ScenarioFile {
     ScenarioFile::read(&common::scenario_path("tiny")).unwrap()
@@ -70,51 +68,20 @@ fn common_random_numbers_narrow_the_interval_at_least_twofold() {
         let m = c.metric(metric).unwrap();
         let v = m.variants.iter().find(|v| v.variant == "cola-on-promo").unwrap();
         let d = v.versus_baseline.as_ref().unwrap();
-        let (paired, unpaired) = ((d.paired.hi - d.paired.lo) / 2.0, (d.unpaired.hi - d.unpaired.lo) / 2.0);
+        let unpaired = d.unpaired.map(|(lo, hi)| (hi - lo) / 2.0).unwrap();
+        let paired = d.half_width().unwrap();
         assert!(paired * 2.0 <= unpaired, "{metric}: paired ±{paired}, unpaired ±{unpaired}");
     }
     // Walking changes when cola moves, so time in store genuinely differs by day.
     let t = c.metric("time_in_store_mean").unwrap();
     let d = t.variants.iter().find(|v| v.variant == "cola-on-promo").unwrap().versus_baseline.as_ref().unwrap();
-    assert!(d.paired.hi > d.paired.lo, "the time-in-store difference has spread");
+    assert!(d.hi > d.lo, "the time-in-store difference has spread");
     // An identical variant reproduces the baseline exactly: never significant.
     let same =
         c.metric("revenue_per_visitor").unwrap().variants.iter().find(|v| v.variant == "same-as-baseline").unwrap();
     let d = same.versus_baseline.as_ref().unwrap();
-    assert_eq!((d.paired.mean, d.p, d.significant), (0.0, 1.0, false));
-}
-
-#[test]
-fn an_a_a_comparison_is_significant_at_about_the_nominal_rate() {
-    // With common random numbers an identical variant gives identical days,
-    // so the test's calibration is checked the classical way: the baseline
-    // against itself on independent seeds, 120 comparisons of 10 pairs each
-    // (the default replications; with fewer, the t test on heavy-tailed
-    // daily figures is conservative).
-    let p = common::prepare("tiny", "baseline");
-    let layout = Layout::new(&p);
-    let comparisons = 120;
-    let per_arm = 10;
-    let days: Vec<f64> = (0..(comparisons * per_arm * 2) as u64)
-        .into_par_iter()
-        .map(|seed| {
-            let mut day = DayProjection::new(&layout);
-            day.observe_all(&common::simulate(&p, 10_000 + seed));
-            let m = day.finish();
-            m.revenue_cents as f64 / m.visitors.max(1) as f64
-        })
-        .collect();
-    let significant = days.chunks(per_arm * 2).filter(|c| paired(&c[..per_arm], &c[per_arm..]).p < 0.05).count();
-    // A calibrated test is significant in Binomial(120, 0.05) of them; a
-    // count in either 1% tail says it is not (this accepts 1 to 12).
-    use statrs::distribution::{Binomial, DiscreteCDF};
-    let nominal = Binomial::new(0.05, comparisons as u64).unwrap();
-    let k = significant as u64;
-    let (low, high) = (nominal.cdf(k), if k == 0 { 1.0 } else { 1.0 - nominal.cdf(k - 1) });
-    assert!(
-        low >= 0.01 && high >= 0.01,
-        "{significant} of {comparisons} A/A comparisons significant (P(X ≤ k) = {low:.4}, P(X ≥ k) = {high:.4})"
-    );
+    assert_eq!((d.mean, d.p, d.significant, d.method), (0.0, Some(1.0), false, Method::Identical));
+    assert_eq!((d.lo, d.hi), (None, None), "days that never differ give no interval");
 }
 
 #[test]
@@ -132,14 +99,125 @@ fn known_effects_are_found_on_the_grocery_with_the_default_replications() {
     // An impulse display of confectionery by the queues adds impulse purchases
     // (revenue barely moves: the sweets cost about 1 each).
     let candy = versus("unplanned_share", "candy-at-checkout");
-    assert!(candy.significant && candy.paired.lo > 0.0, "{}", candy.verdict);
+    assert!(candy.significant && candy.lo.unwrap() > 0.0, "{}", candy.verdict);
     // Closing two of five lanes makes shoppers wait longer.
     let lanes = versus("queue_wait_mean", "close-two-lanes");
-    assert!(lanes.significant && lanes.paired.lo > 0.0, "{}", lanes.verdict);
+    assert!(lanes.significant && lanes.lo.unwrap() > 0.0, "{}", lanes.verdict);
     let gave_up = versus("abandonment_rate", "close-two-lanes");
-    assert!(gave_up.significant && gave_up.paired.lo > 0.0, "{}", gave_up.verdict);
+    assert!(gave_up.significant && gave_up.lo.unwrap() > 0.0, "{}", gave_up.verdict);
     // Nobody converts more than once.
     for v in &c.metric("conversion_rate").unwrap().variants {
         assert!(v.estimate.mean <= 1.0, "{}: conversion {}", v.variant, v.estimate.mean);
     }
+}
+
+/// Days of two layouts from per-seed figures: (metric, unit, baseline, variant).
+fn synthetic(figures: &[(&str, &str, Vec<f64>, Vec<f64>)]) -> Vec<(String, u64, Vec<MetricValue>)> {
+    let seeds = figures[0].2.len();
+    let mut days = Vec::new();
+    for seed in 0..seeds {
+        for (variant, pick) in [("baseline", 0), ("variant", 1)] {
+            let metrics = figures
+                .iter()
+                .map(|(name, unit, b, v)| MetricValue {
+                    name: name.to_string(),
+                    unit: unit.to_string(),
+                    value: if pick == 0 { b[seed] } else { v[seed] },
+                })
+                .collect();
+            days.push((variant.to_owned(), seed as u64 + 1, metrics));
+        }
+    }
+    days
+}
+
+fn compare_synthetic(design: &Design, figures: &[(&str, &str, Vec<f64>, Vec<f64>)]) -> aisle::compare::Comparison {
+    let days = synthetic(figures);
+    let days: Vec<Day> = days.iter().map(|(v, s, m)| Day { variant: v, seed: *s, metrics: m }).collect();
+    design.compare_days(&days, &["baseline".to_owned(), "variant".to_owned()])
+}
+
+fn versus(c: &aisle::compare::Comparison, metric: &str) -> aisle::compare::DifferenceOut {
+    c.metric(metric).unwrap().variants[1].versus_baseline.clone().unwrap()
+}
+
+#[test]
+fn one_seed_gives_no_interval_and_no_verdict() {
+    let c = compare_synthetic(&Design::default(), &[("revenue_per_visitor", "currency", vec![10.0], vec![10.4])]);
+    let d = versus(&c, "revenue_per_visitor");
+    assert_eq!((d.method, d.lo, d.hi, d.p, d.significant), (Method::TooFew, None, None, None, false));
+    assert!(d.verdict.contains("no verdict from 1 day"), "{}", d.verdict);
+    assert!(c.summary().contains("no interval or verdict can be given"), "{}", c.summary());
+    let e = &c.metric("revenue_per_visitor").unwrap().variants[0].estimate;
+    assert_eq!((e.lo, e.hi), (None, None));
+}
+
+#[test]
+fn replications_limit_the_seeds_analysed() {
+    let ten: Vec<f64> = (0..10).map(|i| 10.0 + i as f64 * 0.1).collect();
+    let shifted: Vec<f64> = ten.iter().enumerate().map(|(i, x)| x + 0.2 + 0.01 * (i % 3) as f64).collect();
+    let design = Design { replications: Some(5), ..Design::default() };
+    let c = compare_synthetic(&design, &[("revenue_per_visitor", "currency", ten, shifted)]);
+    assert_eq!(c.seeds, vec![1, 2, 3, 4, 5]);
+    assert_eq!(versus(&c, "revenue_per_visitor").n, 5);
+}
+
+#[test]
+fn a_baseline_at_zero_gives_an_absolute_change() {
+    // Abandonment goes from none at all to about 2%: no relative change can
+    // be stated against zero, and the change is printed in absolute terms.
+    let zero = vec![0.0; 10];
+    let some: Vec<f64> = (0..10).map(|i| 0.015 + 0.001 * i as f64).collect();
+    let arrivals = vec![200.0; 10];
+    let c = compare_synthetic(
+        &Design::default(),
+        &[
+            ("revenue_per_visitor", "currency", vec![10.0; 10], vec![10.0; 10]),
+            ("abandonment_rate", "ratio", zero, some),
+            ("checkout_arrivals", "count", arrivals.clone(), arrivals),
+        ],
+    );
+    let d = versus(&c, "abandonment_rate");
+    assert_eq!(d.relative, None);
+    assert!(d.significant && d.lo.unwrap() > 0.0, "{}", d.verdict);
+    assert!(d.verdict.contains("(absolute)") && !d.verdict.contains('%'), "{}", d.verdict);
+}
+
+#[test]
+fn a_rate_that_rarely_differs_keeps_an_honest_interval() {
+    // One day in ten has one more search given up out of 50: the t interval
+    // would be a point at zero on most such blocks; the count bounds are not.
+    let base = vec![0.02; 10];
+    let mut variant = base.clone();
+    variant[4] += 1.0 / 50.0;
+    let searches = vec![50.0; 10];
+    let c = compare_synthetic(
+        &Design::default(),
+        &[
+            ("revenue_per_visitor", "currency", vec![10.0; 10], vec![10.0; 10]),
+            ("not_found_rate", "ratio", base, variant),
+            ("planned_searches", "count", searches.clone(), searches),
+        ],
+    );
+    let d = versus(&c, "not_found_rate");
+    assert_eq!(d.method, Method::RareCounts);
+    let (lo, hi) = (d.lo.unwrap(), d.hi.unwrap());
+    assert!(lo < 0.0 && hi > 0.01, "[{lo}, {hi}]");
+    assert!(!d.significant);
+    // A rate stays within its range; its relative change above −100%.
+    let r = d.relative.unwrap();
+    assert!(r.lo >= -1.0, "{r:?}");
+}
+
+#[test]
+fn sequential_looks_are_planned_and_corrected() {
+    let seq = Sequential { target: 0.01, metric: "revenue_per_visitor".into(), start: 2, cap: 40 };
+    // The first look waits for 10 replications whatever --replications says.
+    assert_eq!(seq.looks(), vec![10, 15, 22, 33, 40]);
+    assert!((seq.design("revenue_per_visitor").alpha - 0.01).abs() < 1e-12);
+    // A metric that never differs has no interval and never counts as narrow.
+    let design = seq.design("revenue_per_visitor");
+    let c = compare_synthetic(&design, &[("revenue_per_visitor", "currency", vec![1.0; 10], vec![1.0; 10])]);
+    assert_eq!(seq.decide(&c, 10), Look::Continue { widest: None, next: 15 });
+    assert_eq!(seq.decide(&c, 40), Look::Capped { widest: None });
 }

@@ -25,10 +25,13 @@ fn a_report_is_built_from_the_dataset_and_needs_nothing_online() {
     assert!(html.contains("2 simulated day(s), seeds 1, 2"));
     let figures: Vec<&str> = html.split("src=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]).collect();
     // Per variant: plan, heatmap and flow for the one floor, then six charts;
-    // the comparison: four CI bar charts, both heatmaps side by side, one
-    // difference heatmap and the checkout-wait distributions.
-    assert_eq!(figures.len(), 2 * 9 + 4 + 2 + 1 + 1, "expected every figure");
-    assert!(html.contains("Comparison with <code>baseline</code>"));
+    // the comparison: the forest plot of changes first, both heatmaps side
+    // by side, one difference heatmap and the checkout-wait distributions.
+    assert_eq!(figures.len(), 2 * 9 + 1 + 2 + 1 + 1, "expected every figure");
+    let comparison = html.find("Comparison with <code>baseline</code>").expect("a comparison section");
+    let forest = html.find("compare-forest.png").expect("a forest plot");
+    let table = html[comparison..].find("<table").expect("a comparison table") + comparison;
+    assert!(comparison < forest && forest < table, "the comparison leads with the decision, the table after");
     for f in figures {
         let png = std::fs::read(index.parent().unwrap().join(f)).unwrap();
         assert!(png.starts_with(b"\x89PNG") && png.len() > 2000, "{f} is not a drawn PNG");

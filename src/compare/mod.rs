@@ -15,7 +15,7 @@ use crate::events::dataset::{Dataset, MetricValue, RunRecord};
 use crate::run::{RunError, simulate_run};
 use crate::scenario::{BASELINE, ScenarioError, ScenarioFile};
 use crate::sim::SimProgress;
-use stats::{Difference, Estimate, holm, mean_ci, paired, replications_for};
+use stats::{Estimate, Method, Replications, holm};
 
 /// Metrics a comparison headlines, in order; the first is the primary one.
 pub const KEY_METRICS: [&str; 10] = [
@@ -30,6 +30,27 @@ pub const KEY_METRICS: [&str; 10] = [
     "lost_sales",
     "revenue",
 ];
+
+/// Which direction of a metric a retailer wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Better {
+    Higher,
+    Lower,
+    Neither,
+}
+
+/// The direction a merchandiser wants a key metric to move; `Neither` for
+/// figures whose good direction depends on the store's aims (time in store).
+pub fn better(metric: &str) -> Better {
+    match metric {
+        "revenue_per_visitor" | "conversion_rate" | "basket_value" | "basket_items" | "unplanned_share" | "revenue"
+        | "transactions" => Better::Higher,
+        "queue_wait_mean" | "queue_wait_p90" | "abandonment_rate" | "not_found_rate" | "lost_sales" | "lost_revenue" => {
+            Better::Lower
+        }
+        _ => Better::Neither,
+    }
+}
 
 /// The k-th of N shares of the (variant, seed) grid, 1-based.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,32 +176,100 @@ pub struct VariantFigure {
     pub versus_baseline: Option<DifferenceOut>,
 }
 
+/// A mean with its interval, clipped to the metric's range (a rate stays
+/// within 0 and 1, a count or a time above 0). No interval from fewer than
+/// two days.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct EstimateOut {
     pub mean: f64,
-    pub lo: f64,
-    pub hi: f64,
+    pub lo: Option<f64>,
+    pub hi: Option<f64>,
     pub n: usize,
 }
 
-impl From<Estimate> for EstimateOut {
-    fn from(e: Estimate) -> Self {
-        EstimateOut { mean: e.mean, lo: e.lo, hi: e.hi, n: e.n }
+impl EstimateOut {
+    fn of(xs: &[f64], range: (f64, f64), alpha: f64) -> EstimateOut {
+        let xs: Vec<f64> = xs.iter().copied().filter(|x| x.is_finite()).collect();
+        let n = xs.len();
+        let mean = if n == 0 { f64::NAN } else { stats::mean(&xs) };
+        if n < 2 {
+            return EstimateOut { mean, lo: None, hi: None, n };
+        }
+        let spread = stats::variance(&xs).sqrt();
+        // Days that never vary give no interval: a rare event that did not
+        // happen in ten days is not known to be impossible.
+        if spread == 0.0 {
+            return EstimateOut { mean, lo: None, hi: None, n };
+        }
+        let h = stats::t_quantile_at((n - 1) as f64, alpha) * spread / (n as f64).sqrt();
+        EstimateOut { mean, lo: Some((mean - h).max(range.0)), hi: Some((mean + h).min(range.1)), n }
+    }
+
+    pub fn half_width(&self) -> Option<f64> {
+        Some((self.hi? - self.lo?) / 2.0)
+    }
+}
+
+/// Which correction a p-value went through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(tag = "family", rename_all = "snake_case")]
+pub enum Family {
+    /// The declared primary metric: Holm across the variants compared.
+    Primary { comparisons: usize },
+    /// Every other metric: Holm across every (variant, metric) pair.
+    Secondary { comparisons: usize },
+}
+
+impl std::fmt::Display for Family {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Family::Primary { comparisons } => write!(f, "primary, Holm across {comparisons} variant(s)"),
+            Family::Secondary { comparisons } => write!(f, "secondary, Holm across {comparisons} comparisons"),
+        }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DifferenceOut {
-    pub paired: EstimateOut,
-    pub unpaired: EstimateOut,
-    pub relative: EstimateOut,
-    pub p: f64,
-    /// Holm-adjusted across the variants of this metric.
-    pub p_holm: f64,
+    /// How the interval and p-value were obtained.
+    pub method: Method,
+    /// Days with a value in both layouts.
+    pub n: usize,
+    /// Mean of variant − baseline over those days (common random numbers).
+    pub mean: f64,
+    /// Interval of `mean`; `None` when the days cannot give one (fewer than
+    /// two, or never different).
+    pub lo: Option<f64>,
+    pub hi: Option<f64>,
+    /// The Welch interval treating the layouts' days as independent: what
+    /// the pairing bought.
+    pub unpaired: Option<(f64, f64)>,
+    /// Change relative to the baseline mean, with an interval that counts
+    /// the baseline's uncertainty; `None` unless the baseline is clearly
+    /// away from zero.
+    pub relative: Option<RelativeOut>,
+    pub p: Option<f64>,
+    /// `p` after the correction of its family.
+    pub p_adjusted: Option<f64>,
+    pub family: Family,
     pub significant: bool,
-    /// Replications that would detect a 1% change with 80% power.
-    pub replications_for_1pct: Option<u64>,
+    /// Replications that would detect a 1% change with 80% power by the
+    /// paired t test at the level the verdict uses (primary metric only).
+    pub replications_for_1pct: Option<Replications>,
     pub verdict: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct RelativeOut {
+    pub mean: f64,
+    pub lo: f64,
+    pub hi: f64,
+}
+
+impl DifferenceOut {
+    pub fn half_width(&self) -> Option<f64> {
+        Some((self.hi? - self.lo?) / 2.0)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -193,80 +282,252 @@ pub struct MetricComparison {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
     pub baseline: String,
+    pub primary: String,
+    /// Two-sided level of every interval and verdict (0.05, or less at a
+    /// sequential look).
+    pub alpha: f64,
     /// Seeds present for the baseline and every variant compared.
     pub seeds: Vec<u64>,
     pub metrics: Vec<MetricComparison>,
 }
 
-/// Compares every variant with the baseline on every metric, pairing runs
-/// by seed; only seeds present for all variants count.
-pub fn compare(runs: &[RunRecord], variants: &[String]) -> Comparison {
-    let by_cell: BTreeMap<(&str, u64), &[MetricValue]> =
-        runs.iter().map(|r| ((r.variant.as_str(), r.seed), r.metrics.as_slice())).collect();
-    let present: Vec<&String> = variants.iter().filter(|v| runs.iter().any(|r| &r.variant == *v)).collect();
-    let mut seeds: Vec<u64> = runs.iter().map(|r| r.seed).collect();
-    seeds.sort_unstable();
-    seeds.dedup();
-    seeds.retain(|s| present.iter().all(|v| by_cell.contains_key(&(v.as_str(), *s))));
-    let baseline =
-        present.iter().find(|v| v.as_str() == BASELINE).or(present.first()).map(|v| v.to_string()).unwrap_or_default();
-    let mut names: Vec<(String, String)> = Vec::new();
-    if let Some(first) = seeds.first().and_then(|s| by_cell.get(&(baseline.as_str(), *s))) {
-        names = first.iter().map(|m| (m.name.clone(), m.unit.clone())).collect();
-    }
-    let sample = |variant: &str, metric: &str| -> Vec<f64> {
-        seeds
-            .iter()
-            .map(|s| by_cell[&(variant, *s)].iter().find(|m| m.name == metric).map_or(f64::NAN, |m| m.value))
-            .collect()
-    };
-    let metrics = names
-        .into_iter()
-        .map(|(metric, unit)| {
-            let base = sample(&baseline, &metric);
-            let others: Vec<&String> = present.iter().copied().filter(|v| **v != baseline).collect();
-            let diffs: Vec<Difference> = others.iter().map(|v| paired(&base, &sample(v, &metric))).collect();
-            let adjusted = holm(&diffs.iter().map(|d| d.p).collect::<Vec<_>>());
-            let base_mean = stats::mean(&base);
-            let mut figures = vec![VariantFigure {
-                variant: baseline.clone(),
-                estimate: mean_ci(&base).into(),
-                versus_baseline: None,
-            }];
-            for ((v, d), p_holm) in others.iter().zip(&diffs).zip(adjusted) {
-                let significant = p_holm < stats::ALPHA;
-                figures.push(VariantFigure {
-                    variant: v.to_string(),
-                    estimate: mean_ci(&sample(v, &metric)).into(),
-                    versus_baseline: Some(DifferenceOut {
-                        paired: d.paired.into(),
-                        unpaired: d.unpaired.into(),
-                        relative: d.relative.into(),
-                        p: d.p,
-                        p_holm,
-                        significant,
-                        replications_for_1pct: replications_for(0.01 * base_mean, d.sd, 0.8),
-                        verdict: verdict(&metric, d, significant),
-                    }),
-                });
-            }
-            MetricComparison { metric, unit, variants: figures }
-        })
-        .collect();
-    Comparison { baseline, seeds, metrics }
+/// Rates whose rare differences are pooled as event counts, with the
+/// metric holding each day's denominator.
+const EXPOSURES: [(&str, &str); 3] =
+    [("conversion_rate", "parties"), ("abandonment_rate", "checkout_arrivals"), ("not_found_rate", "planned_searches")];
+
+/// The range a metric's values live in, from its unit: every figure of the
+/// catalogue is non-negative, and rates are at most 1.
+fn range_of(unit: &str) -> (f64, f64) {
+    if unit == "ratio" { (0.0, 1.0) } else { (0.0, f64::INFINITY) }
 }
 
-/// "+3.1% revenue per visitor [1.2%, 5.0%], significant".
-pub fn verdict(metric: &str, d: &Difference, significant: bool) -> String {
+/// How a comparison is analysed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Design {
+    /// The metric whose verdict leads (corrected across variants only).
+    pub primary: String,
+    /// Analyse seeds 1..=R only; `None`: every seed present for all variants.
+    pub replications: Option<u64>,
+    /// Two-sided level of each interval and test.
+    pub alpha: f64,
+}
+
+impl Default for Design {
+    fn default() -> Self {
+        Design { primary: KEY_METRICS[0].to_owned(), replications: None, alpha: stats::ALPHA }
+    }
+}
+
+/// Compares every variant with the baseline on every metric with the
+/// default design (revenue per visitor primary, 95%, every seed present).
+pub fn compare(runs: &[RunRecord], variants: &[String]) -> Comparison {
+    Design::default().compare(runs, variants)
+}
+
+/// One (metric, variant) comparison before the family corrections.
+struct Pending {
+    analysis: stats::Analysis,
+    relative: Option<Estimate>,
+    unpaired: Option<(f64, f64)>,
+    power: Option<Replications>,
+}
+
+/// One run's figures, as the comparison reads them.
+#[derive(Debug, Clone, Copy)]
+pub struct Day<'a> {
+    pub variant: &'a str,
+    pub seed: u64,
+    pub metrics: &'a [MetricValue],
+}
+
+impl Design {
+    /// Compares every variant with the baseline on every metric, pairing
+    /// runs by seed; only seeds present for all variants count.
+    pub fn compare(&self, runs: &[RunRecord], variants: &[String]) -> Comparison {
+        let days: Vec<Day> =
+            runs.iter().map(|r| Day { variant: &r.variant, seed: r.seed, metrics: &r.metrics }).collect();
+        self.compare_days(&days, variants)
+    }
+
+    /// `compare` over days from anywhere (records, or days simulated in memory).
+    pub fn compare_days(&self, runs: &[Day], variants: &[String]) -> Comparison {
+        let by_cell: BTreeMap<(&str, u64), &[MetricValue]> =
+            runs.iter().map(|r| ((r.variant, r.seed), r.metrics)).collect();
+        let present: Vec<&String> = variants.iter().filter(|v| runs.iter().any(|r| r.variant == v.as_str())).collect();
+        let mut seeds: Vec<u64> = runs.iter().map(|r| r.seed).collect();
+        seeds.sort_unstable();
+        seeds.dedup();
+        seeds.retain(|s| present.iter().all(|v| by_cell.contains_key(&(v.as_str(), *s))));
+        if let Some(r) = self.replications {
+            seeds.retain(|s| (1..=r).contains(s));
+        }
+        let baseline = present
+            .iter()
+            .find(|v| v.as_str() == BASELINE)
+            .or(present.first())
+            .map(|v| v.to_string())
+            .unwrap_or_default();
+        let mut names: Vec<(String, String)> = Vec::new();
+        if let Some(first) = seeds.first().and_then(|s| by_cell.get(&(baseline.as_str(), *s))) {
+            names = first.iter().map(|m| (m.name.clone(), m.unit.clone())).collect();
+        }
+        let sample = |variant: &str, metric: &str| -> Vec<f64> {
+            seeds
+                .iter()
+                .map(|s| by_cell[&(variant, *s)].iter().find(|m| m.name == metric).map_or(f64::NAN, |m| m.value))
+                .collect()
+        };
+        let others: Vec<&String> = present.iter().copied().filter(|v| **v != baseline).collect();
+        // Holm's first step is the strictest level a primary verdict meets.
+        let primary_alpha = self.alpha / others.len().max(1) as f64;
+        let pending: Vec<Vec<Pending>> = names
+            .iter()
+            .map(|(metric, _)| {
+                let base = sample(&baseline, metric);
+                let exposure = EXPOSURES.iter().find(|(m, _)| m == metric).map(|(_, e)| sample(&baseline, e));
+                others
+                    .iter()
+                    .map(|v| {
+                        let variant = sample(v, metric);
+                        let analysis = stats::analyse(&base, &variant, exposure.as_deref(), self.alpha);
+                        let relative = stats::relative(&base, &variant, exposure.as_deref(), &analysis, self.alpha);
+                        let kept: Vec<usize> =
+                            (0..base.len()).filter(|&i| base[i].is_finite() && variant[i].is_finite()).collect();
+                        let (b, x): (Vec<f64>, Vec<f64>) = kept.iter().map(|&i| (base[i], variant[i])).unzip();
+                        let unpaired = (kept.len() >= 2).then(|| {
+                            let w = stats::welch(&b, &x, self.alpha);
+                            (w.lo, w.hi)
+                        });
+                        let power = (*metric == self.primary)
+                            .then(|| {
+                                stats::replications_for(
+                                    0.01 * stats::mean(&b),
+                                    analysis.sd,
+                                    analysis.n,
+                                    primary_alpha,
+                                    0.8,
+                                )
+                            })
+                            .flatten();
+                        Pending { analysis, relative, unpaired, power }
+                    })
+                    .collect()
+            })
+            .collect();
+        // Corrections: the primary metric across variants, every other
+        // metric across every (variant, metric) pair.
+        let is_primary: Vec<bool> = names.iter().map(|(m, _)| *m == self.primary).collect();
+        let family_ps = |primary: bool| -> Vec<(usize, usize, f64)> {
+            pending
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| is_primary[*i] == primary)
+                .flat_map(|(i, row)| row.iter().enumerate().filter_map(move |(j, p)| Some((i, j, p.analysis.p?))))
+                .collect()
+        };
+        let mut adjusted: BTreeMap<(usize, usize), (f64, Family)> = BTreeMap::new();
+        for primary in [true, false] {
+            let ps = family_ps(primary);
+            let comparisons = ps.len();
+            let family =
+                if primary { Family::Primary { comparisons } } else { Family::Secondary { comparisons } };
+            for ((i, j, _), a) in ps.iter().zip(holm(&ps.iter().map(|x| x.2).collect::<Vec<_>>())) {
+                adjusted.insert((*i, *j), (a, family));
+            }
+        }
+        let metrics = names
+            .iter()
+            .zip(pending)
+            .enumerate()
+            .map(|(i, ((metric, unit), row))| {
+                let range = range_of(unit);
+                let mut figures = vec![VariantFigure {
+                    variant: baseline.clone(),
+                    estimate: EstimateOut::of(&sample(&baseline, metric), range, self.alpha),
+                    versus_baseline: None,
+                }];
+                for (j, (v, p)) in others.iter().zip(row).enumerate() {
+                    let a = p.analysis;
+                    let (p_adjusted, family) = match adjusted.get(&(i, j)) {
+                        Some((adj, family)) => (Some(*adj), *family),
+                        None if is_primary[i] => (None, Family::Primary { comparisons: others.len() }),
+                        None => (None, Family::Secondary { comparisons: 0 }),
+                    };
+                    let significant = p_adjusted.is_some_and(|q| q < self.alpha);
+                    // A rate's relative change cannot go below −100%.
+                    let floor = if range.0 >= 0.0 { -1.0 } else { f64::NEG_INFINITY };
+                    let relative = p.relative.map(|r| RelativeOut { mean: r.mean, lo: r.lo.max(floor), hi: r.hi });
+                    let mut d = DifferenceOut {
+                        method: a.method,
+                        n: a.n,
+                        mean: a.mean,
+                        lo: a.interval.map(|x| x.0),
+                        hi: a.interval.map(|x| x.1),
+                        unpaired: p.unpaired,
+                        relative,
+                        p: a.p,
+                        p_adjusted,
+                        family,
+                        significant,
+                        replications_for_1pct: p.power,
+                        verdict: String::new(),
+                    };
+                    d.verdict = verdict(metric, &d, self.alpha);
+                    figures.push(VariantFigure {
+                        variant: v.to_string(),
+                        estimate: EstimateOut::of(&sample(v, metric), range, self.alpha),
+                        versus_baseline: Some(d),
+                    });
+                }
+                MetricComparison { metric: metric.clone(), unit: unit.clone(), variants: figures }
+            })
+            .collect();
+        Comparison { baseline, primary: self.primary.clone(), alpha: self.alpha, seeds, metrics }
+    }
+}
+
+/// A p-value as a reader should see it: small ones in scientific notation,
+/// never rounded to 0.
+pub fn format_p(p: f64) -> String {
+    if p >= 0.001 { format!("{p:.3}") } else { format!("{p:.1e}") }
+}
+
+/// A change as a reader should see it: relative where the baseline is
+/// clearly away from zero, absolute otherwise.
+pub fn format_change(d: &DifferenceOut) -> String {
     let pct = |x: f64| format!("{:+.1}%", x * 100.0);
-    format!(
-        "{} {} [{}, {}], {}",
-        pct(d.relative.mean),
-        metric.replace('_', " "),
-        pct(d.relative.lo),
-        pct(d.relative.hi),
-        if significant { "significant" } else { "not significant" }
-    )
+    match (&d.relative, d.lo, d.hi) {
+        (Some(r), _, _) => format!("{} [{}, {}]", pct(r.mean), pct(r.lo), pct(r.hi)),
+        (None, Some(lo), Some(hi)) => format!("{:+.4} [{:+.4}, {:+.4}] (absolute)", d.mean, lo, hi),
+        (None, _, _) => format!("{:+.4} (no interval)", d.mean),
+    }
+}
+
+/// "+3.1% revenue per visitor [1.2%, 5.0%], significant (primary, Holm
+/// across 5 variant(s); paired t)".
+pub fn verdict(metric: &str, d: &DifferenceOut, alpha: f64) -> String {
+    let name = metric.replace('_', " ");
+    match d.method {
+        Method::TooFew => {
+            format!("{name}: no verdict from {} day(s) with a value in both layouts (at least 2 are needed)", d.n)
+        }
+        Method::Identical => format!(
+            "{name}: the same on all {} days in both layouts (no difference seen; a change that shows on fewer than {:.0}% of days cannot be excluded)",
+            d.n,
+            (1.0 - 0.05f64.powf(1.0 / d.n as f64)) * 100.0
+        ),
+        _ => {
+            let level = if (alpha - stats::ALPHA).abs() < 1e-12 { String::new() } else { format!(" at α = {alpha:.4}") };
+            format!(
+                "{} {name}, {}{level} ({}; {})",
+                format_change(d),
+                if d.significant { "significant" } else { "not significant" },
+                d.family,
+                d.method
+            )
+        }
+    }
 }
 
 impl Comparison {
@@ -274,12 +535,17 @@ impl Comparison {
         self.metrics.iter().find(|m| m.metric == name)
     }
 
-    /// A paragraph a merchandiser can read: what changed, by how much, how sure.
+    /// A paragraph a merchandiser can read: what changed, by how much, how
+    /// sure. Secondary metrics are named only for layouts whose primary
+    /// verdict is significant: the primary verdict gates them, which keeps
+    /// the chance that the paragraph reports any difference that is not
+    /// there at 5% when no layout changes anything.
     pub fn summary(&self) -> String {
-        let Some(primary) = self.metric(KEY_METRICS[0]) else {
+        let Some(primary) = self.metric(&self.primary) else {
             return "No runs to compare yet.".into();
         };
         let n = self.seeds.len();
+        let name = self.primary.replace('_', " ");
         let mut out = format!(
             "Each layout was simulated on the same {n} day(s) of shoppers (common random numbers), so differences come from the layout, not from who walked in. "
         );
@@ -288,42 +554,152 @@ impl Comparison {
             out.push_str("Only the baseline was run; add variants to compare.");
             return out;
         }
+        if n < 2 {
+            out.push_str(&format!(
+                "With {n} day(s) per layout no interval or verdict can be given: run at least 2 replications (10 or more to detect small changes)."
+            ));
+            return out;
+        }
+        let level = (1.0 - self.alpha) * 100.0;
+        let level = if (level - 95.0).abs() < 1e-9 { "95%".to_owned() } else { format!("{level:.2}%") };
+        out.push_str(&format!(
+            "The primary metric is {name}, corrected (Holm) across the {} layout(s) compared with `{}`. ",
+            variants.len(),
+            self.baseline
+        ));
         for v in variants {
             let d = v.versus_baseline.as_ref().expect("filtered");
-            let sentence = if d.significant {
-                format!(
-                    "`{}` changes revenue per visitor by {:+.1}% (95% CI {:+.1}% to {:+.1}%), a real difference after correcting for {} comparison(s)",
+            let change = match (&d.relative, d.lo, d.hi) {
+                (Some(r), _, _) => format!(
+                    "{:+.1}% ({level} CI {:+.1}% to {:+.1}%)",
+                    r.mean * 100.0,
+                    r.lo * 100.0,
+                    r.hi * 100.0
+                ),
+                (None, Some(lo), Some(hi)) => format!("{:+.4} ({level} CI {:+.4} to {:+.4})", d.mean, lo, hi),
+                (None, _, _) => format!("{:+.4}", d.mean),
+            };
+            let sentence = match d.method {
+                Method::TooFew => format!("`{}` has too few days for a verdict on {name}", v.variant),
+                Method::Identical => format!("`{}` leaves {name} the same on every day", v.variant),
+                _ if d.significant => format!(
+                    "`{}` changes {name} by {change}, a real difference (Holm-adjusted p {})",
                     v.variant,
-                    d.relative.mean * 100.0,
-                    d.relative.lo * 100.0,
-                    d.relative.hi * 100.0,
-                    primary.variants.len() - 1
-                )
-            } else {
-                format!(
-                    "`{}` shows no significant change in revenue per visitor ({:+.1}%, 95% CI {:+.1}% to {:+.1}%)",
-                    v.variant,
-                    d.relative.mean * 100.0,
-                    d.relative.lo * 100.0,
-                    d.relative.hi * 100.0
-                )
+                    format_p(d.p_adjusted.unwrap_or(1.0))
+                ),
+                _ => format!("`{}` shows no significant change in {name} ({change})", v.variant),
             };
             out.push_str(&sentence);
-            // Mention other key metrics that moved significantly.
-            let moved: Vec<String> = KEY_METRICS[1..]
-                .iter()
-                .filter_map(|m| self.metric(m))
-                .filter_map(|mc| {
-                    let f = mc.variants.iter().find(|x| x.variant == v.variant)?;
-                    let d = f.versus_baseline.as_ref()?;
-                    d.significant.then(|| format!("{} {:+.1}%", mc.metric.replace('_', " "), d.relative.mean * 100.0))
-                })
-                .collect();
-            if !moved.is_empty() {
-                out.push_str(&format!("; it also moves {}", moved.join(", ")));
+            if d.significant {
+                let moved: Vec<String> = KEY_METRICS
+                    .iter()
+                    .filter(|m| **m != self.primary)
+                    .filter_map(|m| self.metric(m))
+                    .filter_map(|mc| {
+                        let f = mc.variants.iter().find(|x| x.variant == v.variant)?;
+                        let d = f.versus_baseline.as_ref()?;
+                        let change = match &d.relative {
+                            Some(r) => format!("{:+.1}%", r.mean * 100.0),
+                            None => format!("{:+.4} {}", d.mean, mc.unit),
+                        };
+                        d.significant.then(|| format!("{} {change}", mc.metric.replace('_', " ")))
+                    })
+                    .collect();
+                if !moved.is_empty() {
+                    let family = self
+                        .metrics
+                        .iter()
+                        .filter(|m| m.metric != self.primary)
+                        .find_map(|m| m.variants.iter().find_map(|x| x.versus_baseline.as_ref()))
+                        .map(|d| d.family.to_string())
+                        .unwrap_or_default();
+                    out.push_str(&format!("; it also moves {} ({family})", moved.join(", ")));
+                }
             }
             out.push_str(". ");
         }
-        out.trim_end().to_owned()
+        out.push_str(
+            "Other metrics are named only for layouts whose primary verdict is significant; the table marks every metric that passes its own correction.",
+        );
+        out
+    }
+}
+
+/// Adding replications until an interval is narrow enough, with a stated
+/// guarantee: the looks are planned in advance (the first at `start`, each
+/// next adding half as many again, up to `cap`), and every look's
+/// intervals are drawn at level α ÷ (number of looks), so by Bonferroni
+/// over the looks the intervals at whichever look stops cover the truth
+/// with at least 1 − α probability, whatever the stopping time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sequential {
+    /// Target half-width of the paired interval of `metric`, in its units.
+    pub target: f64,
+    pub metric: String,
+    pub start: u64,
+    pub cap: u64,
+}
+
+/// Fewest replications before the first look: the interval's spread
+/// estimate from fewer days is too rough to stop on.
+pub const MIN_FIRST_LOOK: u64 = 10;
+
+/// What a look decided.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Look {
+    /// Every variant's interval of the metric is at most the target.
+    Reached { widest: f64 },
+    /// The cap is reached without the target.
+    Capped { widest: Option<f64> },
+    /// Run up to `next` replications and look again.
+    Continue { widest: Option<f64>, next: u64 },
+}
+
+impl Sequential {
+    /// The planned looks: replications at each.
+    pub fn looks(&self) -> Vec<u64> {
+        let mut at = vec![self.start.max(MIN_FIRST_LOOK).min(self.cap.max(MIN_FIRST_LOOK))];
+        while let Some(&last) = at.last() {
+            if last >= self.cap {
+                break;
+            }
+            at.push((last + (last / 2).max(2)).min(self.cap));
+        }
+        at
+    }
+
+    /// The design every look is analysed with.
+    pub fn design(&self, primary: &str) -> Design {
+        Design {
+            primary: primary.to_owned(),
+            replications: None,
+            alpha: stats::ALPHA / self.looks().len() as f64,
+        }
+    }
+
+    /// Decides after the look at `replications`. A variant without an
+    /// interval (too few days, or the same on every day) never meets the
+    /// target: nothing can be said about its width.
+    pub fn decide(&self, comparison: &Comparison, replications: u64) -> Look {
+        let widths: Vec<Option<f64>> = comparison
+            .metric(&self.metric)
+            .map(|m| m.variants.iter().filter_map(|v| v.versus_baseline.as_ref()).map(|d| d.half_width()).collect())
+            .unwrap_or_default();
+        let widest = widths.iter().copied().collect::<Option<Vec<f64>>>().map(|w| w.into_iter().fold(0.0, f64::max));
+        match (widest, self.looks().into_iter().find(|n| *n > replications)) {
+            (Some(w), _) if !widths.is_empty() && w <= self.target => Look::Reached { widest: w },
+            (widest, None) => Look::Capped { widest },
+            (widest, Some(next)) => Look::Continue { widest, next },
+        }
+    }
+
+    /// The guarantee, in words, for the output.
+    pub fn guarantee(&self) -> String {
+        let k = self.looks().len();
+        format!(
+            "{k} planned look(s) at {} replications, each at level {:.4} (0.05 ÷ {k}, Bonferroni over the looks): the intervals at the stop cover the true differences with at least 95% probability whatever the look that stops",
+            self.looks().iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", "),
+            stats::ALPHA / k as f64
+        )
     }
 }

@@ -1,7 +1,12 @@
 //! Small-sample statistics for comparing layouts: t intervals, paired and
-//! unpaired (Welch) differences, Holm's correction, replications for power.
+//! unpaired (Welch) differences, Holm's correction, replications for power,
+//! and the methods that keep their coverage where the t interval does not
+//! (rare events, heavy tails, too few days, baselines near zero).
 
-use statrs::distribution::{ContinuousCDF, Normal, StudentsT};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+use statrs::distribution::{Binomial, ChiSquared, ContinuousCDF, DiscreteCDF, Normal, StudentsT};
 
 /// Two-sided confidence level used throughout.
 pub const CONFIDENCE: f64 = 0.95;
@@ -35,29 +40,49 @@ pub fn variance(xs: &[f64]) -> f64 {
     xs.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (xs.len() - 1) as f64
 }
 
-/// Two-sided `1 − alpha` quantile of Student's t with `df` degrees of freedom.
-pub fn t_quantile(df: f64) -> f64 {
-    StudentsT::new(0.0, 1.0, df.max(1e-9)).expect("valid t").inverse_cdf(1.0 - ALPHA / 2.0)
+/// Sample covariance (n − 1 in the denominator).
+fn covariance(xs: &[f64], ys: &[f64]) -> f64 {
+    if xs.len() < 2 {
+        return 0.0;
+    }
+    let (mx, my) = (mean(xs), mean(ys));
+    xs.iter().zip(ys).map(|(x, y)| (x - mx) * (y - my)).sum::<f64>() / (xs.len() - 1) as f64
 }
 
-/// Mean and t confidence interval of a sample.
+/// Two-sided `1 − ALPHA` quantile of Student's t with `df` degrees of freedom.
+pub fn t_quantile(df: f64) -> f64 {
+    t_quantile_at(df, ALPHA)
+}
+
+/// Two-sided `1 − alpha` quantile of Student's t with `df` degrees of freedom.
+pub fn t_quantile_at(df: f64, alpha: f64) -> f64 {
+    StudentsT::new(0.0, 1.0, df.max(1e-9)).expect("valid t").inverse_cdf(1.0 - alpha / 2.0)
+}
+
+/// Mean and t confidence interval of a sample (a point when n < 2; the
+/// comparison never draws an interval from fewer than two days, see `analyse`).
 pub fn mean_ci(xs: &[f64]) -> Estimate {
+    mean_ci_at(xs, ALPHA)
+}
+
+fn mean_ci_at(xs: &[f64], alpha: f64) -> Estimate {
     let (n, m) = (xs.len(), mean(xs));
     if n < 2 {
         return Estimate { mean: m, lo: m, hi: m, n };
     }
-    let h = t_quantile((n - 1) as f64) * (variance(xs) / n as f64).sqrt();
+    let h = t_quantile_at((n - 1) as f64, alpha) * (variance(xs) / n as f64).sqrt();
     Estimate { mean: m, lo: m - h, hi: m + h, n }
 }
 
-/// Two-sided p-value of `t` with `df` degrees of freedom. A difference with
+/// Two-sided p-value of `t` with `df` degrees of freedom, from the upper
+/// tail (so p-values far below 1e-16 do not round to 0). A difference with
 /// no spread at all is certain (p = 0) unless it is exactly zero (p = 1).
 fn p_value(diff: f64, se: f64, df: f64) -> f64 {
     if se == 0.0 {
         return if diff == 0.0 { 1.0 } else { 0.0 };
     }
     let t = StudentsT::new(0.0, 1.0, df.max(1e-9)).expect("valid t");
-    (2.0 * (1.0 - t.cdf((diff / se).abs()))).clamp(0.0, 1.0)
+    (2.0 * t.sf((diff / se).abs())).clamp(0.0, 1.0)
 }
 
 /// A variant against the baseline.
@@ -74,8 +99,9 @@ pub struct Difference {
     pub sd: f64,
 }
 
-/// Paired comparison of `variant` with `base`; element `i` of each comes
-/// from the same seed.
+/// Paired t comparison of `variant` with `base`; element `i` of each comes
+/// from the same seed. The plain textbook figures: `analyse` decides when
+/// they can be trusted.
 pub fn paired(base: &[f64], variant: &[f64]) -> Difference {
     assert_eq!(base.len(), variant.len(), "paired samples come in pairs");
     let d: Vec<f64> = variant.iter().zip(base).map(|(v, b)| v - b).collect();
@@ -83,16 +109,23 @@ pub fn paired(base: &[f64], variant: &[f64]) -> Difference {
     let paired = mean_ci(&d);
     let sd = variance(&d).sqrt();
     let p = p_value(paired.mean, sd / (n as f64).sqrt(), (n.max(2) - 1) as f64);
-    // Welch: unequal variances, Satterthwaite degrees of freedom.
-    let (va, vb) = (variance(variant) / n as f64, variance(base) / n as f64);
-    let se = (va + vb).sqrt();
-    let df = if se > 0.0 { (va + vb).powi(2) / (va * va / (n as f64 - 1.0) + vb * vb / (n as f64 - 1.0)) } else { 1.0 };
-    let h = if n >= 2 { t_quantile(df) * se } else { 0.0 };
-    let unpaired = Estimate { mean: paired.mean, lo: paired.mean - h, hi: paired.mean + h, n };
+    let unpaired = welch(base, variant, ALPHA);
     let b = mean(base);
     let rel = |x: f64| if b != 0.0 { x / b.abs() } else { 0.0 };
     let relative = Estimate { mean: rel(paired.mean), lo: rel(paired.lo), hi: rel(paired.hi), n };
     Difference { paired, unpaired, relative, p, sd }
+}
+
+/// The unpaired (Welch) interval of the difference of means: unequal
+/// variances, Satterthwaite degrees of freedom.
+pub fn welch(base: &[f64], variant: &[f64], alpha: f64) -> Estimate {
+    let n = base.len();
+    let m = mean(variant) - mean(base);
+    let (va, vb) = (variance(variant) / n as f64, variance(base) / n as f64);
+    let se = (va + vb).sqrt();
+    let df = if se > 0.0 { (va + vb).powi(2) / (va * va / (n as f64 - 1.0) + vb * vb / (n as f64 - 1.0)) } else { 1.0 };
+    let h = if n >= 2 { t_quantile_at(df, alpha) * se } else { 0.0 };
+    Estimate { mean: m, lo: m - h, hi: m + h, n }
 }
 
 /// Holm's step-down adjustment of p-values (controls the family-wise error).
@@ -109,16 +142,367 @@ pub fn holm(ps: &[f64]) -> Vec<f64> {
     adjusted
 }
 
-/// Replications needed to detect a difference of `effect` (in the metric's
-/// units) with `power`, given the paired standard deviation `sd` (normal
-/// approximation: n = ((z₁₋α/₂ + z_power) · sd / effect)²).
-pub fn replications_for(effect: f64, sd: f64, power: f64) -> Option<u64> {
-    if effect == 0.0 || !sd.is_finite() {
+/// How a paired difference was estimated: the comparison picks the method
+/// from the days themselves and says which it used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    /// Fewer than two days with a value in both layouts: no interval, no verdict.
+    TooFew,
+    /// The same value on every day in both layouts: no difference was seen,
+    /// and no interval can be drawn from days that never differ.
+    Identical,
+    /// Paired t on the daily differences.
+    PairedT,
+    /// Differences on few days of a rate: the events that differ are pooled
+    /// over the days as Poisson counts (exact Garwood bounds, split by
+    /// Bonferroni between more and fewer events; exact sign test on events).
+    RareCounts,
+    /// Few or heavy-tailed differences without counts: exact sign-flip
+    /// randomisation test, and the union of the t and studentised bootstrap
+    /// intervals.
+    Resampled,
+}
+
+impl Method {
+    /// What a reader is told the figure rests on.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Method::TooFew => "fewer than two days: no interval",
+            Method::Identical => "identical on every day",
+            Method::PairedT => "paired t",
+            Method::RareCounts => "rare events pooled as Poisson counts",
+            Method::Resampled => "sign-flip test, bootstrap-t interval",
+        }
+    }
+}
+
+impl std::fmt::Display for Method {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
+/// A paired difference as the comparison reports it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Analysis {
+    pub method: Method,
+    /// Days with a value in both layouts.
+    pub n: usize,
+    /// Mean of variant − baseline over those days.
+    pub mean: f64,
+    /// Confidence interval of `mean`; `None` with `TooFew` and `Identical`.
+    pub interval: Option<(f64, f64)>,
+    /// Two-sided p-value; `None` with `TooFew`.
+    pub p: Option<f64>,
+    /// Standard deviation of the daily differences.
+    pub sd: f64,
+}
+
+/// Differences are "few" when fewer than this many days, or than half the
+/// days, differ: the t interval's spread estimate then rests on a handful
+/// of values and collapses when they are all zero.
+const FEW_NONZERO: usize = 5;
+/// Sample skewness of the differences beyond which the t interval's
+/// coverage falls short at ten days (heavy right or left tails).
+const HEAVY_SKEW: f64 = 1.5;
+/// Bootstrap resamples for the studentised interval.
+const BOOTSTRAP: usize = 4000;
+
+/// Analyses `variant − base` paired by day, at two-sided level `alpha`.
+/// `exposure` is the baseline's denominator per day for a rate (e.g.
+/// parties for conversion), which lets rare differences be pooled as event
+/// counts. Days where either value is missing (NaN: nothing to divide by)
+/// are left out.
+pub fn analyse(base: &[f64], variant: &[f64], exposure: Option<&[f64]>, alpha: f64) -> Analysis {
+    assert_eq!(base.len(), variant.len(), "paired samples come in pairs");
+    let keep: Vec<usize> = (0..base.len()).filter(|&i| base[i].is_finite() && variant[i].is_finite()).collect();
+    let d: Vec<f64> = keep.iter().map(|&i| variant[i] - base[i]).collect();
+    let n = d.len();
+    let sd = variance(&d).sqrt();
+    let m = if n == 0 { f64::NAN } else { mean(&d) };
+    if n < 2 {
+        return Analysis { method: Method::TooFew, n, mean: m, interval: None, p: None, sd };
+    }
+    let nonzero = d.iter().filter(|x| **x != 0.0).count();
+    let exposure: Option<Vec<f64>> =
+        exposure.map(|e| keep.iter().map(|&i| e[i]).collect()).filter(|e: &Vec<f64>| e.iter().all(|x| *x > 0.0));
+    let few = nonzero < FEW_NONZERO.max(n.div_ceil(2));
+    match (few, exposure) {
+        (true, Some(e)) => rare_counts(&d, &e, alpha),
+        _ if nonzero == 0 => Analysis { method: Method::Identical, n, mean: 0.0, interval: None, p: Some(1.0), sd },
+        (true, None) => resampled(&d, alpha),
+        (false, _) if skewness(&d).abs() > HEAVY_SKEW => resampled(&d, alpha),
+        (false, _) => {
+            let e = mean_ci_at(&d, alpha);
+            let p = p_value(e.mean, sd / (n as f64).sqrt(), (n - 1) as f64);
+            Analysis { method: Method::PairedT, n, mean: e.mean, interval: Some((e.lo, e.hi)), p: Some(p), sd }
+        }
+    }
+}
+
+/// Sample skewness (adjusted Fisher–Pearson); 0 without spread.
+fn skewness(xs: &[f64]) -> f64 {
+    let n = xs.len() as f64;
+    let m = mean(xs);
+    let m2 = xs.iter().map(|x| (x - m).powi(2)).sum::<f64>() / n;
+    if n < 3.0 || m2 == 0.0 {
+        return 0.0;
+    }
+    let m3 = xs.iter().map(|x| (x - m).powi(3)).sum::<f64>() / n;
+    (n * (n - 1.0)).sqrt() / (n - 2.0) * m3 / m2.powf(1.5)
+}
+
+/// Garwood's exact Poisson bounds for an observed count `x` (which may be
+/// fractional when a rate times its exposure is not a whole number): the
+/// lower bound at tail `a`, the upper at tail `a`.
+fn poisson_bounds(x: f64, a: f64) -> (f64, f64) {
+    let lower = if x <= 0.0 { 0.0 } else { ChiSquared::new(2.0 * x).expect("df > 0").inverse_cdf(a) / 2.0 };
+    let upper = ChiSquared::new(2.0 * x + 2.0).expect("df > 0").inverse_cdf(1.0 - a) / 2.0;
+    (lower, upper)
+}
+
+/// Rare differences of a rate: each day's difference times the day's
+/// exposure is the net number of events that happened in one layout only.
+/// More and fewer events are pooled over the days and bounded as Poisson
+/// counts; the interval holds when most days do not differ at all, where a
+/// t interval collapses to a point.
+fn rare_counts(d: &[f64], exposure: &[f64], alpha: f64) -> Analysis {
+    let n = d.len() as f64;
+    let more: f64 = d.iter().zip(exposure).map(|(x, e)| x.max(0.0) * e).sum();
+    let fewer: f64 = d.iter().zip(exposure).map(|(x, e)| (-x).max(0.0) * e).sum();
+    // Each day's rate moves by events ÷ that day's exposure; dividing the
+    // pooled counts by the smallest exposure keeps the bounds conservative.
+    let scale = exposure.iter().copied().fold(f64::INFINITY, f64::min) * n;
+    let (more_lo, more_hi) = poisson_bounds(more, alpha / 4.0);
+    let (fewer_lo, fewer_hi) = poisson_bounds(fewer, alpha / 4.0);
+    let interval = ((more_lo - fewer_hi) / scale, (more_hi - fewer_lo) / scale);
+    let (k, m) = (more.round() as u64, (more.round() + fewer.round()) as u64);
+    let p = if m == 0 {
+        1.0
+    } else {
+        let b = Binomial::new(0.5, m).expect("valid binomial");
+        let tail = b.cdf(k).min(if k == 0 { 1.0 } else { b.sf(k - 1) });
+        (2.0 * tail).min(1.0)
+    };
+    Analysis {
+        method: Method::RareCounts,
+        n: d.len(),
+        mean: mean(d),
+        interval: Some(interval),
+        p: Some(p),
+        sd: variance(d).sqrt(),
+    }
+}
+
+/// Exact two-sided sign-flip randomisation test of a zero mean (every sign
+/// pattern of the non-zero differences up to 2^16, otherwise 2^16 patterns
+/// drawn from a stream keyed by the data).
+fn sign_flip_p(d: &[f64]) -> f64 {
+    let nz: Vec<f64> = d.iter().copied().filter(|x| *x != 0.0).collect();
+    if nz.is_empty() {
+        return 1.0;
+    }
+    let observed = nz.iter().sum::<f64>().abs();
+    let tolerance = 1e-12 * nz.iter().map(|x| x.abs()).sum::<f64>();
+    let extreme = |signs: u64| {
+        let s: f64 = nz.iter().enumerate().map(|(i, x)| if signs >> (i % 64) & 1 == 1 { -x } else { *x }).sum();
+        s.abs() >= observed - tolerance
+    };
+    if nz.len() <= 16 {
+        let total = 1u64 << nz.len();
+        return (0..total).filter(|s| extreme(*s)).count() as f64 / total as f64;
+    }
+    let mut rng = keyed_rng(d);
+    let draws = 1usize << 16;
+    let hits = (0..draws)
+        .filter(|_| {
+            let s: f64 = nz.iter().map(|x| if rng.random::<bool>() { -x } else { *x }).sum();
+            s.abs() >= observed - tolerance
+        })
+        .count();
+    (hits + 1) as f64 / (draws + 1) as f64
+}
+
+/// A random stream keyed by the data, so the same days always give the
+/// same interval (results do not depend on run order or thread count).
+fn keyed_rng(d: &[f64]) -> ChaCha8Rng {
+    let mut key = [0u8; 32];
+    for (i, x) in d.iter().enumerate() {
+        for (j, b) in x.to_bits().to_le_bytes().iter().enumerate() {
+            let k = (i * 8 + j) % 32;
+            key[k] = key[k].rotate_left(3) ^ b;
+        }
+    }
+    ChaCha8Rng::from_seed(key)
+}
+
+/// Heavy-tailed or few differences: exact sign-flip p-value; the interval
+/// is the union of the t interval and the studentised bootstrap interval,
+/// so it is never narrower than the textbook one and widens towards a
+/// skewed tail.
+fn resampled(d: &[f64], alpha: f64) -> Analysis {
+    let n = d.len();
+    let t = mean_ci_at(d, alpha);
+    let (m, se) = (t.mean, (variance(d) / n as f64).sqrt());
+    let mut lo = t.lo;
+    let mut hi = t.hi;
+    if se > 0.0 {
+        let mut rng = keyed_rng(d);
+        let mut stats = Vec::with_capacity(BOOTSTRAP);
+        let mut sample = vec![0.0; n];
+        for _ in 0..BOOTSTRAP {
+            for x in sample.iter_mut() {
+                *x = d[rng.random_range(0..n)];
+            }
+            let s = (variance(&sample) / n as f64).sqrt();
+            // A resample with no spread has no studentised value; counting it
+            // as infinitely far keeps the interval conservative.
+            stats.push(if s > 0.0 { (mean(&sample) - m) / s } else { f64::INFINITY.copysign(mean(&sample) - m) });
+        }
+        stats.sort_by(f64::total_cmp);
+        let at = |q: f64| stats[((q * BOOTSTRAP as f64) as usize).min(BOOTSTRAP - 1)];
+        let (q_lo, q_hi) = (at(alpha / 2.0), at(1.0 - alpha / 2.0));
+        if q_hi.is_finite() {
+            lo = lo.min(m - q_hi * se);
+        } else {
+            lo = f64::NEG_INFINITY;
+        }
+        if q_lo.is_finite() {
+            hi = hi.max(m - q_lo * se);
+        } else {
+            hi = f64::INFINITY;
+        }
+    }
+    Analysis {
+        method: Method::Resampled,
+        n,
+        mean: m,
+        interval: Some((lo, hi)),
+        p: Some(sign_flip_p(d)),
+        sd: variance(d).sqrt(),
+    }
+}
+
+/// The change relative to the baseline mean, only when the baseline is
+/// clearly away from zero (its own interval excludes zero); `None`
+/// otherwise. With the paired t it is Fieller's interval for
+/// mean(difference) ÷ mean(baseline), which counts the baseline's own
+/// uncertainty and their covariance; with the other methods, the
+/// Bonferroni box of the difference's and the baseline's intervals, each at
+/// `alpha / 2`.
+pub fn relative(base: &[f64], variant: &[f64], exposure: Option<&[f64]>, a: &Analysis, alpha: f64) -> Option<Estimate> {
+    let keep: Vec<usize> = (0..base.len()).filter(|&i| base[i].is_finite() && variant[i].is_finite()).collect();
+    let b: Vec<f64> = keep.iter().map(|&i| base[i]).collect();
+    let d: Vec<f64> = keep.iter().map(|&i| variant[i] - base[i]).collect();
+    let n = b.len();
+    let bm = mean(&b);
+    if n < 2 || bm == 0.0 {
         return None;
     }
+    let (lo, hi) = match a.method {
+        Method::TooFew | Method::Identical => return None,
+        Method::PairedT => {
+            let t = t_quantile_at((n - 1) as f64, alpha);
+            let (v11, v22, v12) = (variance(&d) / n as f64, variance(&b) / n as f64, covariance(&d, &b) / n as f64);
+            let g = t * t * v22 / (bm * bm);
+            if g >= 1.0 {
+                return None;
+            }
+            let r = a.mean / bm;
+            let lean = if v22 > 0.0 { g * v12 / v22 } else { 0.0 };
+            let rest = if v22 > 0.0 { v12 * v12 / v22 } else { 0.0 };
+            let root = (v11 - 2.0 * r * v12 + r * r * v22 - g * (v11 - rest)).max(0.0).sqrt();
+            let h = t / bm.abs() * root;
+            ((r - lean - h) / (1.0 - g), (r - lean + h) / (1.0 - g))
+        }
+        Method::RareCounts | Method::Resampled => {
+            let be = mean_ci_at(&b, alpha / 2.0);
+            if be.lo <= 0.0 && be.hi >= 0.0 {
+                return None;
+            }
+            let (dl, dh) = analyse(base, variant, exposure, alpha / 2.0).interval?;
+            let corners = [dl / be.lo, dl / be.hi, dh / be.lo, dh / be.hi];
+            (corners.iter().copied().fold(f64::INFINITY, f64::min), corners.iter().copied().fold(f64::NEG_INFINITY, f64::max))
+        }
+    };
+    // Baseline clearly away from zero: its own interval excludes it.
+    let be = mean_ci_at(&b, alpha);
+    if be.lo <= 0.0 && be.hi >= 0.0 {
+        return None;
+    }
+    Some(Estimate { mean: a.mean / bm, lo, hi, n })
+}
+
+/// Replications needed, with their uncertainty.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Replications {
+    /// From the observed standard deviation of the daily differences.
+    pub n: u64,
+    /// From the ends of that standard deviation's 95% interval (it is
+    /// itself estimated from few days).
+    pub lo: u64,
+    pub hi: u64,
+}
+
+/// Power of a two-sided one-sample t test at level `alpha` with `n`
+/// observations when the true mean is `effect` standard deviations: the
+/// noncentral t, integrated over the chi-square of the variance estimate.
+pub fn t_test_power(effect_sd: f64, n: u64, alpha: f64) -> f64 {
+    let df = (n - 1) as f64;
+    let tc = t_quantile_at(df, alpha);
+    let delta = effect_sd * (n as f64).sqrt();
+    let chi = ChiSquared::new(df).expect("df > 0");
     let z = Normal::new(0.0, 1.0).expect("standard normal");
-    let n = ((z.inverse_cdf(1.0 - ALPHA / 2.0) + z.inverse_cdf(power)) * sd / effect.abs()).powi(2);
-    Some((n.ceil() as u64).max(2))
+    const STEPS: usize = 256;
+    (0..STEPS)
+        .map(|j| {
+            let v = chi.inverse_cdf((j as f64 + 0.5) / STEPS as f64);
+            let s = (v / df).sqrt();
+            z.cdf(-tc * s + delta) + z.cdf(-tc * s - delta)
+        })
+        .sum::<f64>()
+        / STEPS as f64
+}
+
+/// Smallest n ≥ 2 at which the paired t test at `alpha` reaches `power`
+/// against `effect` with daily differences of standard deviation `sd`.
+fn smallest_n(effect: f64, sd: f64, alpha: f64, power: f64) -> u64 {
+    const MOST: u64 = 1_000_000;
+    let es = effect.abs() / sd;
+    let reaches = |n: u64| t_test_power(es, n, alpha) >= power;
+    let mut hi = 2;
+    while !reaches(hi) {
+        if hi >= MOST {
+            return MOST;
+        }
+        hi = (hi * 2).min(MOST);
+    }
+    let mut lo = (hi / 2).max(1);
+    while hi - lo > 1 {
+        let mid = (lo + hi) / 2;
+        if reaches(mid) { hi = mid } else { lo = mid }
+    }
+    hi.max(2)
+}
+
+/// Replications needed to detect a difference of `effect` (in the metric's
+/// units) with `power` by the paired t test at `alpha` (the level the
+/// verdict uses), given the standard deviation `sd` of the daily
+/// differences seen over `days` days; `None` without an effect or spread.
+pub fn replications_for(effect: f64, sd: f64, days: usize, alpha: f64, power: f64) -> Option<Replications> {
+    if effect == 0.0 || !effect.is_finite() || !sd.is_finite() || sd <= 0.0 || days < 2 {
+        return None;
+    }
+    let df = (days - 1) as f64;
+    let chi = ChiSquared::new(df).expect("df > 0");
+    let sd_lo = sd * (df / chi.inverse_cdf(1.0 - ALPHA / 2.0)).sqrt();
+    let sd_hi = sd * (df / chi.inverse_cdf(ALPHA / 2.0)).sqrt();
+    Some(Replications {
+        n: smallest_n(effect, sd, alpha, power),
+        lo: smallest_n(effect, sd_lo, alpha, power),
+        hi: smallest_n(effect, sd_hi, alpha, power),
+    })
 }
 
 #[cfg(test)]
@@ -150,6 +534,8 @@ mod tests {
         let xs = [3.0, 4.0, 5.0];
         let d = paired(&xs, &xs);
         assert_eq!((d.paired.mean, d.p), (0.0, 1.0));
+        let a = analyse(&xs, &xs, None, ALPHA);
+        assert_eq!((a.method, a.interval, a.p), (Method::Identical, None, Some(1.0)));
     }
 
     #[test]
@@ -163,8 +549,92 @@ mod tests {
     }
 
     #[test]
-    fn replications_for_power_by_hand() {
-        // (1.95996 + 0.84162)² · (2 / 1)² = 31.4 → 32.
-        assert_eq!(replications_for(1.0, 2.0, 0.8), Some(32));
+    fn p_values_far_below_machine_epsilon_stay_positive() {
+        let base = [1.0; 10];
+        let variant = [2.0, 2.001, 1.999, 2.0, 2.0005, 1.9995, 2.0, 2.0002, 1.9998, 2.0];
+        let d = paired(&base, &variant);
+        assert!(d.p > 0.0 && d.p < 1e-16, "p = {}", d.p);
+    }
+
+    #[test]
+    fn one_day_gives_no_interval_and_no_p_value() {
+        let a = analyse(&[3.0], &[4.0], None, ALPHA);
+        assert_eq!((a.method, a.interval, a.p), (Method::TooFew, None, None));
+        // A day with nothing to divide by (NaN) does not count.
+        let a = analyse(&[3.0, f64::NAN], &[4.0, 5.0], None, ALPHA);
+        assert_eq!((a.method, a.n), (Method::TooFew, 1));
+    }
+
+    #[test]
+    fn methods_follow_the_shape_of_the_differences() {
+        // (baseline, variant, exposure, expected method)
+        let spread: Vec<f64> = (0..10).map(|i| 10.0 + i as f64 * 0.37 % 1.3).collect();
+        let shifted: Vec<f64> = spread.iter().enumerate().map(|(i, x)| x + 0.5 + (i % 3) as f64 * 0.1).collect();
+        let mut rare = spread.clone();
+        rare[3] += 0.02;
+        let mut skewed = spread.clone();
+        for (i, x) in skewed.iter_mut().enumerate() {
+            *x += 0.01 * (i + 1) as f64 + if i == 7 { 5.0 } else { 0.0 };
+        }
+        let exposure = vec![50.0; 10];
+        let cases: [(&[f64], Option<&[f64]>, Method); 5] = [
+            (&shifted, None, Method::PairedT),
+            (&rare, Some(&exposure), Method::RareCounts),
+            (&rare, None, Method::Resampled),
+            (&skewed, None, Method::Resampled),
+            (&spread, None, Method::Identical),
+        ];
+        for (variant, exposure, method) in cases {
+            assert_eq!(analyse(&spread, variant, exposure, ALPHA).method, method, "{variant:?}");
+        }
+    }
+
+    #[test]
+    fn rare_counts_bound_by_hand() {
+        // No day differs over 10 days of 50 searches: the pooled counts are
+        // 0 and 0, Garwood's upper bound at 1.25% is −ln(0.0125) = 4.382
+        // events, so the rate may move by ±4.382 / (10 · 50).
+        let base = vec![0.1; 10];
+        let a = analyse(&base, &base, Some(&[50.0; 10]), ALPHA);
+        let (lo, hi) = a.interval.unwrap();
+        let bound = -(0.0125f64).ln() / 500.0;
+        assert!((hi - bound).abs() < 1e-9 && (lo + bound).abs() < 1e-9, "[{lo}, {hi}] vs ±{bound}");
+        assert_eq!((a.method, a.p), (Method::RareCounts, Some(1.0)));
+    }
+
+    #[test]
+    fn sign_flip_p_by_enumeration() {
+        // Five positive differences: only all-plus and all-minus are as
+        // extreme, 2 of 32 patterns.
+        assert!((sign_flip_p(&[1.0, 2.0, 3.0, 4.0, 5.0]) - 2.0 / 32.0).abs() < 1e-12);
+        assert_eq!(sign_flip_p(&[0.0, 0.0]), 1.0);
+    }
+
+    #[test]
+    fn fieller_matches_the_delta_method_when_the_baseline_is_sharp() {
+        let base: Vec<f64> = (0..10).map(|i| 100.0 + (i as f64 * 0.7).sin()).collect();
+        let variant: Vec<f64> = base.iter().enumerate().map(|(i, b)| b * 1.05 + (i as f64).cos() * 0.3).collect();
+        let a = analyse(&base, &variant, None, ALPHA);
+        let r = relative(&base, &variant, None, &a, ALPHA).unwrap();
+        let (lo, hi) = a.interval.unwrap();
+        let bm = mean(&base);
+        assert!((r.lo - lo / bm).abs() < 2e-3 && (r.hi - hi / bm).abs() < 2e-3, "{r:?} vs [{}, {}]", lo / bm, hi / bm);
+        // A baseline whose interval reaches zero has no relative change.
+        let zeroish = [0.0, 0.01, 0.0, 0.0, 0.02, 0.0, 0.0, 0.0, 0.0, 0.0];
+        let a = analyse(&zeroish, &variant, None, ALPHA);
+        assert_eq!(relative(&zeroish, &variant, None, &a, ALPHA), None);
+    }
+
+    #[test]
+    fn power_matches_the_noncentral_t_tables() {
+        // Paired t, α = 0.05, d = 1: n = 10 gives power 0.803 (Cohen 1988,
+        // one-sample table; G*Power gives 0.8031).
+        let p = t_test_power(1.0, 10, 0.05);
+        assert!((p - 0.803).abs() < 0.005, "power {p}");
+        // The normal approximation's n = 32 for d = 0.5 is short of 80%
+        // under the t: the exact answer is 34.
+        assert_eq!(smallest_n(1.0, 2.0, 0.05, 0.8), 34);
+        let r = replications_for(1.0, 2.0, 10, 0.05, 0.8).unwrap();
+        assert!(r.lo < r.n && r.n < r.hi, "{r:?}");
     }
 }

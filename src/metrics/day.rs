@@ -157,13 +157,56 @@ struct Position {
     cell: usize,
 }
 
+/// A shopper standing still: everything it has logged since `since_ms`
+/// lies within `FREEZE_RADIUS_M` of where it stood then.
+#[derive(Debug, Clone, Copy)]
+struct Still {
+    x: f32,
+    y: f32,
+    floor: u8,
+    since_ms: u64,
+    /// The last time it was seen there.
+    last_ms: u64,
+}
+
+impl Still {
+    fn at(e: &SimEvent) -> Still {
+        Still { x: e.x, y: e.y, floor: e.floor, since_ms: e.t_ms, last_ms: e.t_ms }
+    }
+
+    fn holds(&self, e: &SimEvent) -> bool {
+        let (dx, dy) = ((e.x - self.x) as f64, (e.y - self.y) as f64);
+        self.floor == e.floor && dx * dx + dy * dy <= FREEZE_RADIUS_M * FREEZE_RADIUS_M
+    }
+}
+
+/// A shopper who logs nothing farther than this from where it stood has
+/// not moved (a jittering body shuffles within it).
+pub const FREEZE_RADIUS_M: f64 = 1.0;
+/// Standing still outside a line longer than this counts as stuck
+/// (`stuck_shopper_s`): longer than any shelf visit of the shipped stores
+/// leaves a shopper standing without picking anything.
+pub const STUCK_AFTER_S: f64 = 60.0;
+/// A companion this close to its leader when the leader shops is standing
+/// by it, not stuck (the simulation's companions wait up to 3 m ahead).
+const STANDING_BY_M: f64 = 3.0;
+
 /// Per-shopper state while the day is folded.
 #[derive(Debug, Clone, Default)]
 struct Visit {
     enter_ms: u64,
+    /// The party's leader (the shopper's own index when leading), and a
+    /// leader's companions.
+    party: u32,
+    companions: Vec<u32>,
     /// Last known position and when it was taken.
     at: Option<Position>,
+    /// Last position sample (`enter`, `move`, `exit`): path length is
+    /// measured between samples, so a body shuffling on the spot between
+    /// two samples adds nothing.
+    sampled: Option<(f32, f32, u8)>,
     path_m: f64,
+    still: Option<Still>,
     zone_since: Option<(u16, u64)>,
     /// Zones entered, and zones entered or passed within reach (bit sets).
     zones_entered: Vec<u64>,
@@ -215,6 +258,12 @@ pub struct DayMetrics {
     pub hourly_visitors: Vec<u64>,
     pub hourly_wait_s: Vec<f64>,
     pub hourly_waits: Vec<u64>,
+    /// Freezes: spells of standing still outside a checkout line (see
+    /// `DayProjection::track_still`). Seconds in spells longer than
+    /// `STUCK_AFTER_S`, their number, and the longest spell.
+    pub stuck_s: f64,
+    pub stuck_spells: u64,
+    pub longest_freeze_s: f64,
 }
 
 /// Folds one day's events into `DayMetrics`.
@@ -290,25 +339,43 @@ impl Projection for DayProjection<'_> {
                 self.visits.resize_with(i + 1, || None);
             }
             let words = self.layout.zone_words;
+            if party != e.shopper
+                && let Some(Some(leader)) = self.visits.get_mut(party as usize)
+            {
+                leader.companions.push(e.shopper);
+            }
             self.visits[i] = Some(Visit {
                 enter_ms: e.t_ms,
+                party,
                 zones_entered: vec![0; words],
                 zones_passed: vec![0; words],
                 ..Visit::default()
             });
         }
+        let Some(Some(v)) = self.visits.get(e.shopper as usize) else { return };
+        // A companion stands in line with its leader.
+        let leader_in_line = (v.party != e.shopper)
+            && self.visits.get(v.party as usize).is_some_and(|l| l.as_ref().is_some_and(|l| l.queue_join_ms.is_some()));
         let Some(Some(v)) = self.visits.get_mut(e.shopper as usize) else { return };
+        track_still(m, v, e, leader_in_line || v.queue_join_ms.is_some());
         // Time and movement since the shopper's last event belong to where they were.
         let cell = layout.cell_of(e.x, e.y, e.floor);
         if let Some(at) = v.at {
             m.heat_ms[at.cell] += e.t_ms - at.t_ms;
             if at.floor == e.floor {
-                let (dx, dy) = ((e.x - at.x) as f64, (e.y - at.y) as f64);
+                m.flow[at.cell].0 += (e.x - at.x) as f64;
+                m.flow[at.cell].1 += (e.y - at.y) as f64;
+            }
+        }
+        if let Action::Enter { .. } | Action::Move | Action::Exit = e.action {
+            if let Some((x, y, floor)) = v.sampled
+                && floor == e.floor
+            {
+                let (dx, dy) = ((e.x - x) as f64, (e.y - y) as f64);
                 // Not `hypot`: its extra care for overflow costs a fifth of the fold.
                 v.path_m += (dx * dx + dy * dy).sqrt();
-                m.flow[at.cell].0 += dx;
-                m.flow[at.cell].1 += dy;
             }
+            v.sampled = Some((e.x, e.y, e.floor));
         }
         if v.at.is_none_or(|at| at.cell != cell) {
             let words = layout.zone_words;
@@ -387,6 +454,63 @@ impl Projection for DayProjection<'_> {
             }
             _ => {}
         }
+        if shops(&e.action) {
+            self.stand_by_leader(e);
+        }
+    }
+}
+
+/// Whether the action is shopping at a shelf: standing there to do it is
+/// a dwell, not a freeze.
+fn shops(action: &Action) -> bool {
+    matches!(action, Action::View { .. } | Action::Pick { .. } | Action::PutBack { .. } | Action::NotFound { .. })
+}
+
+/// Follows a shopper's spells of standing still outside a checkout line.
+/// A spell ends when the shopper logs a position more than
+/// `FREEZE_RADIUS_M` from where it began, joins a line or leaves: then it
+/// was a freeze, of the time from its start to the last position logged
+/// in it. A spell that ends in shopping at the shelf (`view`, `pick`,
+/// `put_back`, `not_found`) was a dwell and is not counted.
+fn track_still(m: &mut DayMetrics, v: &mut Visit, e: &SimEvent, in_line: bool) {
+    let mut freeze = |still: Option<Still>, end_ms: u64| {
+        let Some(still) = still else { return };
+        let s = end_ms.saturating_sub(still.since_ms) as f64 / 1000.0;
+        m.longest_freeze_s = m.longest_freeze_s.max(s);
+        if s > STUCK_AFTER_S {
+            m.stuck_s += s;
+            m.stuck_spells += 1;
+        }
+    };
+    match e.action {
+        Action::QueueJoin { .. } | Action::Exit => freeze(v.still.take(), e.t_ms),
+        _ if in_line => v.still = None,
+        _ if shops(&e.action) => v.still = Some(Still::at(e)),
+        _ => match &mut v.still {
+            Some(still) if still.holds(e) => still.last_ms = e.t_ms,
+            still => {
+                let ended = still.replace(Still::at(e));
+                freeze(ended, ended.map_or(0, |s| s.last_ms));
+            }
+        },
+    }
+}
+
+impl DayProjection<'_> {
+    /// A leader shopping at a shelf: its companions standing by it are
+    /// waiting for it, not stuck, so their spells start afresh.
+    fn stand_by_leader(&mut self, e: &SimEvent) {
+        let Some(Some(leader)) = self.visits.get(e.shopper as usize) else { return };
+        for k in 0..leader.companions.len() {
+            let c = self.visits[e.shopper as usize].as_ref().expect("leader").companions[k];
+            let Some(Some(v)) = self.visits.get_mut(c as usize) else { continue };
+            if let Some(still) = &mut v.still {
+                let (dx, dy) = ((still.x - e.x) as f64, (still.y - e.y) as f64);
+                if still.floor == e.floor && dx * dx + dy * dy <= STANDING_BY_M * STANDING_BY_M {
+                    still.since_ms = e.t_ms;
+                }
+            }
+        }
     }
 }
 
@@ -398,8 +522,16 @@ pub struct Metric {
     pub value: f64,
 }
 
+/// A ratio of a day's figures; undefined (NaN) when there is nothing to
+/// divide by, so a day without checkouts has no basket value rather than a
+/// basket value of 0 (comparisons leave such days out).
 fn ratio(a: f64, b: f64) -> f64 {
-    if b > 0.0 { a / b } else { 0.0 }
+    if b > 0.0 { a / b } else { f64::NAN }
+}
+
+/// `quantile`, undefined (NaN) for a day without samples.
+fn defined_quantile(samples: &[f64], q: f64) -> f64 {
+    if samples.is_empty() { f64::NAN } else { quantile(samples, q) }
 }
 
 /// Linear interpolation between closest ranks (Hyndman & Fan type 7).
@@ -457,6 +589,9 @@ impl DayMetrics {
         add(&mut self.hourly_visitors, &o.hourly_visitors);
         add(&mut self.hourly_wait_s, &o.hourly_wait_s);
         add(&mut self.hourly_waits, &o.hourly_waits);
+        self.stuck_s += o.stuck_s;
+        self.stuck_spells += o.stuck_spells;
+        self.longest_freeze_s = self.longest_freeze_s.max(o.longest_freeze_s);
     }
 
     /// The catalogue of named figures. Totals are per day (divided by the
@@ -486,9 +621,10 @@ impl DayMetrics {
             // Unplanned (impulse) share: unplanned picks ÷ all picks.
             ("unplanned_share", "ratio", ratio(self.picks_unplanned as f64, picks)),
             ("time_in_store_mean", "s", ratio(self.time_in_store_s.iter().sum(), self.time_in_store_s.len() as f64)),
-            ("time_in_store_p50", "s", quantile(&self.time_in_store_s, 0.5)),
-            ("time_in_store_p90", "s", quantile(&self.time_in_store_s, 0.9)),
-            // Path length: metres walked per shopper, from successive positions.
+            ("time_in_store_p50", "s", defined_quantile(&self.time_in_store_s, 0.5)),
+            ("time_in_store_p90", "s", defined_quantile(&self.time_in_store_s, 0.9)),
+            // Path length: metres walked per shopper, between successive
+            // position samples (once per trace interval).
             ("path_length_mean", "m", ratio(self.path_m_sum, self.time_in_store_s.len() as f64)),
             // Product exposure: product views; view→pick: picks ÷ views.
             ("product_views", "count", self.views as f64 / days),
@@ -498,16 +634,27 @@ impl DayMetrics {
             ("peak_density", "shoppers/m²", self.peak_density),
             // Queue wait: queue_join → checkout or abandon (queueing plus service).
             ("queue_wait_mean", "s", ratio(self.queue_wait_s.iter().sum(), waits)),
-            ("queue_wait_p90", "s", quantile(&self.queue_wait_s, 0.9)),
+            ("queue_wait_p90", "s", defined_quantile(&self.queue_wait_s, 0.9)),
             // Abandonment rate: shoppers who reached the checkout with a basket and
             // left without paying (balking at the line or reneging in it) ÷ all
             // who reached it with a basket; lost revenue: baskets abandoned.
             ("abandonment_rate", "ratio", ratio(self.abandons as f64, (self.transactions + self.abandons) as f64)),
+            // Checkout arrivals (per day): parties that reached the checkout
+            // with a basket, paying or not; the abandonment rate's denominator.
+            ("checkout_arrivals", "count", (self.transactions + self.abandons) as f64 / days),
             ("lost_revenue", "currency", self.lost_cents as f64 / 100.0 / days),
             // Not-found rate: planned products looked for at the shelf and not
             // found in time ÷ all planned searches; their value is lost sales.
             ("not_found_rate", "ratio", ratio(self.not_found as f64, (self.picks_planned + self.not_found) as f64)),
+            // Planned searches (per day): the not-found rate's denominator.
+            ("planned_searches", "count", (self.picks_planned + self.not_found) as f64 / days),
             ("lost_sales", "currency", self.not_found_cents as f64 / 100.0 / days),
+            // Stuck shoppers (per day): shopper-seconds spent standing within
+            // 1 m, outside any checkout line and not shopping at a shelf, in
+            // spells longer than a minute; gridlock, which a day should not have.
+            ("stuck_shopper_s", "s", self.stuck_s / days),
+            // Longest freeze: the longest such spell of any shopper, any day.
+            ("longest_freeze_s", "s", self.longest_freeze_s),
         ]
         .into_iter()
         .map(|(name, unit, value)| Metric { name: name.to_owned(), unit, value })

@@ -600,3 +600,90 @@ impl Figure for Ecdf {
         Ok(())
     }
 }
+
+/// A forest plot: one row per (metric, variant) with its change against
+/// the baseline and interval, grouped under the metric's name, a line at no
+/// change, and each row coloured by its verdict.
+pub struct Forest {
+    pub title: String,
+    pub x_desc: String,
+    pub rows: Vec<ForestRow>,
+}
+
+pub struct ForestRow {
+    pub label: String,
+    /// (estimate, lo, hi); `None` for a group heading.
+    pub interval: Option<(f64, f64, f64)>,
+    pub colour: RGBColor,
+    /// Printed at the right edge (the figures, the verdict).
+    pub note: String,
+}
+
+impl Figure for Forest {
+    fn size(&self) -> (u32, u32) {
+        (1000, 80 + 24 * self.rows.len().max(1) as u32)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let n = self.rows.len().max(1);
+        let reach = self
+            .rows
+            .iter()
+            .filter_map(|r| r.interval)
+            .flat_map(|(m, lo, hi)| [m.abs(), lo.abs(), hi.abs()])
+            .filter(|x| x.is_finite())
+            .fold(0.0, f64::max)
+            .max(1e-6)
+            * 1.1;
+        let (plot, _) = root.split_horizontally(640);
+        let mut chart = ChartBuilder::on(&plot)
+            .caption(&self.title, (FONT, 18))
+            .margin(8)
+            .x_label_area_size(36)
+            .y_label_area_size(230)
+            .build_cartesian_2d(-reach..reach, (0..n).into_segmented())?;
+        let labels: Vec<String> = self.rows.iter().map(|r| r.label.clone()).collect();
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .x_desc(self.x_desc.as_str())
+            .light_line_style(WHITE)
+            .x_label_formatter(&|v| if v.abs() < 1e-9 { "0%".into() } else { format!("{:+.1}%", v * 100.0) })
+            .y_labels(n)
+            .y_label_formatter(&|v| match v {
+                SegmentValue::CenterOf(i) => labels.get(n - 1 - *i).cloned().unwrap_or_default(),
+                _ => String::new(),
+            })
+            .label_style((FONT, 13))
+            .draw()?;
+        chart.draw_series(std::iter::once(PathElement::new(
+            vec![(0.0, SegmentValue::Exact(0)), (0.0, SegmentValue::Exact(n))],
+            BLACK.stroke_width(1),
+        )))?;
+        let clip = |x: f64| x.clamp(-reach, reach);
+        chart.draw_series(self.rows.iter().enumerate().filter_map(|(i, r)| {
+            let (m, lo, hi) = r.interval?;
+            Some(ErrorBar::new_horizontal(
+                SegmentValue::CenterOf(n - 1 - i),
+                clip(lo),
+                clip(m),
+                clip(hi),
+                r.colour.stroke_width(3),
+                10,
+            ))
+        }))?;
+        chart.draw_series(self.rows.iter().enumerate().filter_map(|(i, r)| {
+            let (m, _, _) = r.interval?;
+            Some(Circle::new((clip(m), SegmentValue::CenterOf(n - 1 - i)), 5, r.colour.filled()))
+        }))?;
+        // Notes sit right of the plot, each at its row's height.
+        for (i, r) in self.rows.iter().enumerate() {
+            let (_, y) = chart.backend_coord(&(reach, SegmentValue::CenterOf(n - 1 - i)));
+            root.draw(&Text::new(r.note.clone(), (652, y - 7), (FONT, 12).into_font().color(&r.colour)))?;
+        }
+        Ok(())
+    }
+}

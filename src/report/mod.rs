@@ -7,11 +7,13 @@ pub mod figures;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use figures::{Bar, Bars, Columns, Ecdf, FloorPlan, Overlay, VARIANT_PALETTE, heat_blocks, save, scale_top};
+use figures::{Bar, Bars, Columns, Ecdf, FloorPlan, Forest, ForestRow, Overlay, heat_blocks, save, scale_top};
+use plotters::style::colors::BLACK;
 use plotters::style::RGBColor;
 
 use crate::Prepared;
-use crate::compare::{Comparison, KEY_METRICS, compare};
+use crate::compare::stats::Method;
+use crate::compare::{Comparison, DifferenceOut, EstimateOut, KEY_METRICS, compare, format_change, format_p};
 use crate::events::dataset::{Dataset, DatasetError, MetricValue, RunRecord, SCENARIO_COPY, write_atomic};
 use crate::events::parquet::{LogError, read_log_with};
 use crate::metrics::{DayMetrics, DayProjection, Layout, Metric, Projection};
@@ -336,76 +338,109 @@ fn comparison_section(
     c: &Comparison,
     dir: &Path,
 ) -> Result<(), ReportError> {
+    // The decision first: each layout's change on the primary and key
+    // metrics with its interval, coloured by verdict, beside the summary.
+    let mut rows = Vec::new();
+    let keys = std::iter::once(c.primary.as_str()).chain(KEY_METRICS.iter().copied().filter(|m| *m != c.primary));
+    for metric in keys {
+        let Some(m) = c.metric(metric) else { continue };
+        let heading = if metric == c.primary { format!("{} (primary)", metric.replace('_', " ")) } else { metric.replace('_', " ") };
+        rows.push(ForestRow { label: heading, interval: None, colour: BLACK, note: String::new() });
+        for v in &m.variants {
+            let Some(d) = &v.versus_baseline else { continue };
+            let colour = verdict_colour(metric, d);
+            let (interval, note) = match (&d.relative, d.method) {
+                (_, Method::TooFew | Method::Identical) => (None, d.method.describe().to_owned()),
+                (Some(r), _) => (
+                    Some((r.mean, r.lo, r.hi)),
+                    format!("{}{}", format_change(d), if d.significant { " *" } else { "" }),
+                ),
+                (None, _) => (None, format!("{}{}", format_change(d), if d.significant { " *" } else { "" })),
+            };
+            rows.push(ForestRow { label: format!("  {}", v.variant), interval, colour, note });
+        }
+    }
+    let forest = Forest {
+        title: format!("Change against {} ({:.0}% intervals)", c.baseline, (1.0 - c.alpha) * 100.0),
+        x_desc: "change relative to the baseline".into(),
+        rows,
+    };
+    let _ = write!(html, "<h2>Comparison with <code>{}</code></h2><div class=\"decision\">", esc(&c.baseline));
+    figure(
+        html,
+        dir,
+        "compare-forest",
+        &forest,
+        "forest plot of each layout's change against the baseline",
+        "Green: significantly better, red: significantly worse, blue: significant without a better direction, grey: no significant change; * significant after correction. Rows without a bar are absolute changes (the baseline is too close to zero for a relative one) or have no interval.",
+    )?;
+    let _ = write!(html, "<p class=\"lead\">{}</p></div>\n", esc(&c.summary()));
     let _ = write!(
         html,
-        "<h2>Comparison with <code>{}</code></h2><p class=\"lead\">{}</p>\n",
-        esc(&c.baseline),
-        esc(&c.summary())
+        "<p class=\"figure-note\">How to read the intervals: each is a {:.0}% confidence interval of the mean daily change over the {} paired day(s), by the method named in the table: the paired t interval when days differ often and without heavy tails; rare differences of a rate pooled as Poisson counts (exact bounds); heavy-tailed or few differences by an exact sign-flip test and the wider of the t and studentised bootstrap intervals. Relative changes are given only where the baseline is clearly away from zero (Fieller's interval, which counts the baseline's own uncertainty); otherwise the change is absolute. {} is primary, corrected across layouts; every other metric is corrected across all its comparisons.</p>\n",
+        (1.0 - c.alpha) * 100.0,
+        c.seeds.len(),
+        esc(&c.primary.replace('_', " "))
     );
-    html.push_str("<table><tr><th>metric</th><th>variant</th><th>mean [95% CI]</th><th>vs baseline</th><th>difference [95% CI]</th><th>p (Holm)</th><th>CI half-width paired / unpaired</th></tr>");
-    for metric in KEY_METRICS {
+    html.push_str("<table><tr><th>metric</th><th>variant</th><th>mean [CI]</th><th>vs baseline</th><th>method</th><th>difference [CI]</th><th>p (adjusted)</th><th>CI half-width paired / unpaired</th></tr>");
+    let keys = std::iter::once(c.primary.as_str()).chain(KEY_METRICS.iter().copied().filter(|m| *m != c.primary));
+    for metric in keys {
         let Some(m) = c.metric(metric) else { continue };
         for v in &m.variants {
             let e = &v.estimate;
-            let (verdict, diff, p, widths) = match &v.versus_baseline {
-                None => ("baseline".to_owned(), String::new(), String::new(), String::new()),
+            let (verdict, method, diff, p, widths) = match &v.versus_baseline {
+                None => ("baseline".to_owned(), String::new(), String::new(), String::new(), String::new()),
                 Some(d) => (
                     d.verdict.clone(),
-                    format!("{:+.4} [{:+.4}, {:+.4}]", d.paired.mean, d.paired.lo, d.paired.hi),
-                    format!("{:.3} ({:.3})", d.p, d.p_holm),
-                    format!("{:.4} / {:.4}", (d.paired.hi - d.paired.lo) / 2.0, (d.unpaired.hi - d.unpaired.lo) / 2.0),
+                    d.method.describe().to_owned(),
+                    match (d.lo, d.hi) {
+                        (Some(lo), Some(hi)) => format!("{:+.4} [{:+.4}, {:+.4}]", d.mean, lo, hi),
+                        _ => format!("{:+.4}", d.mean),
+                    },
+                    match (d.p, d.p_adjusted) {
+                        (Some(p), Some(q)) => format!("{} ({})", format_p(p), format_p(q)),
+                        _ => "—".into(),
+                    },
+                    format!(
+                        "{} / {}",
+                        d.half_width().map_or("—".into(), |h| format!("{h:.4}")),
+                        d.unpaired.map_or("—".into(), |(lo, hi)| format!("{:.4}", (hi - lo) / 2.0))
+                    ),
                 ),
             };
             let _ = write!(
                 html,
-                "<tr><td>{}</td><td>{}</td><td>{:.4} [{:.4}, {:.4}]</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 esc(&metric.replace('_', " ")),
                 esc(&v.variant),
-                e.mean,
-                e.lo,
-                e.hi,
+                format_estimate(e),
                 esc(&verdict),
+                esc(&method),
                 diff,
                 p,
                 widths
             );
         }
     }
-    html.push_str("</table><p class=\"figure-note\">Differences are paired by seed (common random numbers); p-values are Holm-corrected across variants. The unpaired half-width shows what the pairing bought.</p>\n");
-    if let Some(m) = c.metric(KEY_METRICS[0]) {
+    html.push_str("</table><p class=\"figure-note\">Differences are paired by seed (common random numbers). The unpaired half-width shows what the pairing bought.</p>\n");
+    if let Some(m) = c.metric(&c.primary) {
         let needs: Vec<String> = m
             .variants
             .iter()
             .filter_map(|v| {
-                Some(format!(
-                    "{} for <code>{}</code>",
-                    v.versus_baseline.as_ref()?.replications_for_1pct?,
-                    esc(&v.variant)
-                ))
+                let r = v.versus_baseline.as_ref()?.replications_for_1pct?;
+                Some(format!("{} ({} to {}) for <code>{}</code>", r.n, r.lo, r.hi, esc(&v.variant)))
             })
             .collect();
         if !needs.is_empty() {
             let _ = write!(
                 html,
-                "<p>Replications needed to detect a 1% change in revenue per visitor with 80% power, from the observed paired variance: {}.</p>\n",
+                "<p>Replications needed to detect a 1% change in {} with 80% power by the paired t test at the level of its first Holm step, from the observed paired standard deviation (in brackets: from the ends of that deviation's 95% interval, since it is itself estimated from {} days): {}.</p>\n",
+                esc(&c.primary.replace('_', " ")),
+                c.seeds.len(),
                 needs.join(", ")
             );
         }
-    }
-    for metric in ["revenue_per_visitor", "conversion_rate", "basket_value", "queue_wait_mean"] {
-        let Some(m) = c.metric(metric) else { continue };
-        let rows = m
-            .variants
-            .iter()
-            .map(|v| Bar {
-                label: v.variant.clone(),
-                value: v.estimate.mean,
-                interval: Some((v.estimate.lo, v.estimate.hi)),
-            })
-            .collect();
-        let title = format!("{} by variant (95% CI)", metric.replace('_', " "));
-        let bars = Bars { title, x_desc: m.unit.clone(), rows, colours: VARIANT_PALETTE.to_vec() };
-        figure(html, dir, &format!("compare-{metric}"), &bars, &format!("{metric} by variant with 95% CI"), "")?;
     }
     html.push_str("<h3>Heatmaps side by side (one colour scale)</h3><div class=\"grid\">");
     for v in variants {
@@ -470,9 +505,12 @@ fn comparison_section(
             let cell = match &v.versus_baseline {
                 None => format!("{:.4}", v.estimate.mean),
                 Some(d) => format!(
-                    "{:.4} ({:+.1}%{})",
+                    "{:.4} ({}{})",
                     v.estimate.mean,
-                    d.relative.mean * 100.0,
+                    match &d.relative {
+                        Some(r) => format!("{:+.1}%", r.mean * 100.0),
+                        None => format!("{:+.4}", d.mean),
+                    },
                     if d.significant { "*" } else { "" }
                 ),
             };
@@ -480,6 +518,28 @@ fn comparison_section(
         }
         html.push_str("</tr>");
     }
-    html.push_str("</table><p class=\"figure-note\">In brackets: paired change against the baseline; * significant after Holm's correction.</p>\n");
+    html.push_str("</table><p class=\"figure-note\">In brackets: paired change against the baseline, relative where the baseline is clearly away from zero and absolute otherwise; * significant after its family's Holm correction.</p>\n");
     Ok(())
+}
+
+/// "12.3400 [11.9000, 12.7800]", or the mean alone without an interval.
+fn format_estimate(e: &EstimateOut) -> String {
+    match (e.lo, e.hi) {
+        (Some(lo), Some(hi)) => format!("{:.4} [{lo:.4}, {hi:.4}]", e.mean),
+        _ => format!("{:.4}", e.mean),
+    }
+}
+
+/// Green for a significant change in the better direction, red for the
+/// worse, blue where neither is better, grey for no significant change.
+fn verdict_colour(metric: &str, d: &DifferenceOut) -> RGBColor {
+    use crate::compare::Better;
+    if !d.significant {
+        return RGBColor(140, 140, 140);
+    }
+    match (crate::compare::better(metric), d.mean > 0.0) {
+        (Better::Higher, true) | (Better::Lower, false) => RGBColor(27, 120, 55),
+        (Better::Higher, false) | (Better::Lower, true) => RGBColor(202, 0, 32),
+        (Better::Neither, _) => RGBColor(33, 102, 172),
+    }
 }
