@@ -97,7 +97,11 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
             None
         }
     };
-    let sha = manifest.as_ref().map(|m| m.scenario_sha256.clone()).unwrap_or_default();
+    // Without a manifest, the scenario copy names the version the logs must hold.
+    let sha = match &manifest {
+        Some(m) => m.scenario_sha256.clone(),
+        None => file_sha256(&dir.join(SCENARIO_COPY)).unwrap_or_default(),
+    };
     if let Some(why) = scenario_copy_problem(dir, &sha) {
         v.findings.push(Finding::damage(format!("{}: {why}", dir.join(SCENARIO_COPY).display())));
     }
@@ -111,7 +115,9 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
     let mut recorded = BTreeSet::new();
     for partition in partitions(&dir.join(RUNS)) {
         let Some((variant, seed)) = partition_key(&partition) else { continue };
-        recorded.insert((variant.clone(), seed));
+        if partition.join("run.json").exists() {
+            recorded.insert((variant.clone(), seed));
+        }
     }
     for found in read_records(dir)? {
         match found.and_then(|run| check_run(dir, &sha, &run).map(|()| run)) {
@@ -148,7 +154,7 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
     if let Some(m) = &manifest {
         if m.runs != good {
             v.findings.push(Finding::damage(format!(
-                "{}: lists {} run(s), but {} run record(s) verify; the manifest is rebuilt by `--repair`",
+                "{}: does not match the run records that verify ({} listed, {} verified); it is rebuilt by `--repair`",
                 dir.join(MANIFEST).display(),
                 m.runs.len(),
                 good.len()
@@ -174,6 +180,7 @@ fn damage_key(dir: &Path, damage: &Damage) -> Option<(String, u64)> {
         | Damage::RecordEdited { path }
         | Damage::RecordUnsealed { path }
         | Damage::RecordMisplaced { path, .. }
+        | Damage::RecordDiffers { path }
         | Damage::LogMissing { path }
         | Damage::LogUnreadable { path, .. }
         | Damage::LogChecksum { path, .. }

@@ -86,6 +86,11 @@ pub enum Damage {
     RecordUnsealed { path: PathBuf },
     #[error("{}: run record is for variant `{variant}`, seed {seed}, not the run its directory names", path.display())]
     RecordMisplaced { path: PathBuf, variant: String, seed: u64 },
+    #[error(
+        "{}: run record differs from the manifest's copy of it (the manifest is stale or was edited)",
+        path.display()
+    )]
+    RecordDiffers { path: PathBuf },
     #[error("{}: event log is missing", path.display())]
     LogMissing { path: PathBuf },
     #[error("{}: event log is not readable: {message}", path.display())]
@@ -347,7 +352,7 @@ impl Dataset {
         let mut dataset =
             Dataset { dir: dir.to_owned(), manifest, damaged: Vec::new(), trusted: HashSet::new(), _lock: lock };
         // The manifest names this version from now on: the claim.
-        dataset.refresh()?;
+        dataset.rebuild()?;
         Ok(dataset)
     }
 
@@ -384,9 +389,14 @@ impl Dataset {
         if sha != manifest.scenario_sha256 {
             return Err(DatasetError::ScenarioCopyChanged { path: copy });
         }
-        for run in &manifest.runs {
-            check_run(dir, &manifest.scenario_sha256, run)
-                .map_err(|damage| DatasetError::Damaged { dir: dir.to_owned(), damage })?;
+        for listed in &manifest.runs {
+            // The record on disk is the truth; the manifest only lists it.
+            let path = dir.join(record_path(&listed.variant, listed.seed));
+            let checked = read_record(&path, &listed.variant, listed.seed).and_then(|run| {
+                check_run(dir, &manifest.scenario_sha256, &run)?;
+                if run == *listed { Ok(()) } else { Err(Damage::RecordDiffers { path }) }
+            });
+            checked.map_err(|damage| DatasetError::Damaged { dir: dir.to_owned(), damage })?;
         }
         Ok(Some(manifest))
     }
@@ -406,6 +416,15 @@ impl Dataset {
     /// records on disk (including those written by other shards) whose
     /// logs verify; the others are left out and listed in `damaged`.
     pub fn refresh(&mut self) -> Result<(), DatasetError> {
+        // One rebuild at a time: the last one sees every record written
+        // before it, so a slower shard cannot put back a manifest that
+        // lacks a faster one's runs.
+        let _gate = WriterLock::gate(&self.dir)?;
+        self.rebuild()
+    }
+
+    /// `refresh` with the gate already held.
+    fn rebuild(&mut self) -> Result<(), DatasetError> {
         let mut runs = Vec::new();
         self.damaged.clear();
         for found in read_records(&self.dir)? {

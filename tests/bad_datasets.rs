@@ -1,0 +1,536 @@
+//! Data-driven: damaged datasets, records, manifests, scenario copies and
+//! ledgers, and bad command lines. Each case damages a copy of one small
+//! dataset (tiny, baseline seeds 1 and 2), runs one command and expects its
+//! exact exit code, stdout and stderr (`{dir}` stands for the dataset,
+//! `{price}` for tiny.toml with one price changed; `*` takes any stdout).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// One change to the dataset before the command runs.
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    /// Adds 1 to the first figure of a run's record, leaving its hash.
+    EditMetric(u64),
+    /// Adds 1 to the first figure of the manifest's first run.
+    EditManifestMetric,
+    /// Copies seed `from`'s log over seed `to`'s.
+    CopyLog { from: u64, to: u64 },
+    /// Seed `to`'s record made to agree with seed `from`'s log (checksum,
+    /// rows, hash recomputed), as a careful forger would.
+    ForgeRecord { from: u64, to: u64 },
+    Remove(&'static str),
+    Write(&'static str, &'static str),
+    /// Appends a line to the scenario copy.
+    EditScenarioCopy,
+    /// Moves every record into its log's directory (an older aisle's layout).
+    OldLayout,
+}
+
+/// A file that must be gone after the command.
+type Absent = Option<&'static str>;
+
+struct Case {
+    name: &'static str,
+    steps: &'static [Step],
+    args: &'static [&'static str],
+    code: i32,
+    stdout: &'static str,
+    stderr: &'static str,
+    absent: Absent,
+}
+
+const LOG1: &str = "events/variant=baseline/seed=1/part-0.parquet";
+const RECORD1: &str = "runs/variant=baseline/seed=1/run.json";
+
+const CASES: &[Case] = &[
+    Case {
+        name: "a whole dataset verifies",
+        steps: &[],
+        args: &["verify", "{dir}"],
+        code: 0,
+        stdout: "{dir}: ok — 2 run(s) verified\n",
+        stderr: "",
+        absent: None,
+    },
+    Case {
+        name: "an edited figure in a record",
+        steps: &[Step::EditMetric(1)],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: run record was edited or damaged (its content no longer matches its record_sha256)\n\
+                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified); it is rebuilt by `--repair`\n\
+                 damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
+        stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        absent: None,
+    },
+    Case {
+        name: "report refuses an edited record",
+        steps: &[Step::EditMetric(1)],
+        args: &["report", "{dir}"],
+        code: 1,
+        stdout: "",
+        stderr: "error: {dir}/runs/variant=baseline/seed=1/run.json: run record was edited or damaged (its content no longer matches its record_sha256); `aisle verify --repair {dir}` simulates the run again\n",
+        absent: None,
+    },
+    Case {
+        name: "an edited figure in the manifest",
+        steps: &[Step::EditManifestMetric],
+        args: &["report", "{dir}"],
+        code: 1,
+        stdout: "",
+        stderr: "error: {dir}/runs/variant=baseline/seed=1/run.json: run record differs from the manifest's copy of it (the manifest is stale or was edited); `aisle verify --repair {dir}` simulates the run again\n",
+        absent: None,
+    },
+    Case {
+        name: "an edited figure in the manifest is damage to verify",
+        steps: &[Step::EditManifestMetric],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 2 verified); it is rebuilt by `--repair`\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        absent: None,
+    },
+    Case {
+        name: "another seed's log copied over a run's",
+        steps: &[Step::CopyLog { from: 2, to: 1 }],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/events/variant=baseline/seed=1/part-0.parquet: event log does not match its record's checksum (sha256 SHA2, recorded SHA1)\n\
+                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified); it is rebuilt by `--repair`\n\
+                 damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
+        stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        absent: None,
+    },
+    Case {
+        name: "report refuses another seed's log",
+        steps: &[Step::CopyLog { from: 2, to: 1 }],
+        args: &["report", "{dir}"],
+        code: 1,
+        stdout: "",
+        stderr: "error: {dir}/events/variant=baseline/seed=1/part-0.parquet: event log does not match its record's checksum (sha256 SHA2, recorded SHA1); `aisle verify --repair {dir}` simulates the run again\n",
+        absent: None,
+    },
+    Case {
+        name: "publish refuses another seed's log",
+        steps: &[Step::CopyLog { from: 2, to: 1 }],
+        args: &["publish", "{dir}", "--epsilon", "1", "--name", "weekly"],
+        code: 1,
+        stdout: "",
+        stderr: "error: {dir}/events/variant=baseline/seed=1/part-0.parquet: event log does not match its record's checksum (sha256 SHA2, recorded SHA1); `aisle verify --repair {dir}` simulates the run again\n",
+        absent: Some("releases/weekly"),
+    },
+    Case {
+        name: "a forged record: another seed's log with its checksum and rows",
+        steps: &[Step::CopyLog { from: 2, to: 1 }, Step::ForgeRecord { from: 2, to: 1 }],
+        args: &["report", "{dir}"],
+        code: 1,
+        stdout: "",
+        stderr: "error: {dir}/events/variant=baseline/seed=1/part-0.parquet: event log metadata `aisle.seed` is `2`, expected `1`; `aisle verify --repair {dir}` simulates the run again\n",
+        absent: None,
+    },
+    Case {
+        name: "a missing log",
+        steps: &[Step::Remove(LOG1)],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/events/variant=baseline/seed=1/part-0.parquet: event log is missing\n\
+                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified); it is rebuilt by `--repair`\n\
+                 damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
+        stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        absent: None,
+    },
+    Case {
+        name: "a log cut short",
+        steps: &[Step::Write(LOG1, "PAR1")],
+        args: &["report", "{dir}"],
+        code: 1,
+        stdout: "",
+        stderr: "error: {dir}/events/variant=baseline/seed=1/part-0.parquet: event log does not match its record's checksum (sha256 SHA_PAR1, recorded SHA1); `aisle verify --repair {dir}` simulates the run again\n",
+        absent: None,
+    },
+    Case {
+        name: "a log without its record",
+        steps: &[Step::Remove(RECORD1)],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/events/variant=baseline/seed=1/part-0.parquet: event log has no run record\n\
+                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified); it is rebuilt by `--repair`\n\
+                 damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
+        stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        absent: None,
+    },
+    Case {
+        name: "a record that is not JSON",
+        steps: &[Step::Write(RECORD1, "{ not json")],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: not a readable run record: key must be a string at line 1 column 3\n\
+                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified); it is rebuilt by `--repair`\n\
+                 damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
+        stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        absent: None,
+    },
+    Case {
+        name: "an edited record is simulated again by --repair",
+        steps: &[Step::EditMetric(1)],
+        args: &["verify", "--repair", "{dir}"],
+        code: 0,
+        stdout: "found: {dir}/runs/variant=baseline/seed=1/run.json: run record was edited or damaged (its content no longer matches its record_sha256)\n\
+                 found: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified); it is rebuilt by `--repair`\n\
+                 found: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n\
+                 repair: simulating baseline / seed 1 again\n\
+                 repaired: 1 run(s) simulated again, 0 leftover temporary file(s) removed\n\
+                 {dir}: ok — 2 run(s) verified\n",
+        stderr: "",
+        absent: None,
+    },
+    Case {
+        name: "a manifest that is not JSON",
+        steps: &[Step::Write("manifest.json", "[")],
+        args: &["report", "{dir}"],
+        code: 1,
+        stdout: "",
+        stderr: "error: {dir}/manifest.json: not a readable aisle manifest: EOF while parsing a list at line 1 column 1\n",
+        absent: None,
+    },
+    Case {
+        name: "a missing manifest",
+        steps: &[Step::Remove("manifest.json")],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/manifest.json: missing\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        absent: None,
+    },
+    Case {
+        name: "a manifest of another format",
+        steps: &[Step::Write(
+            "manifest.json",
+            r#"{"format":"other","schema_version":3,"aisle_version":"","scenario":"tiny","scenario_sha256":"","variants":[],"runs":[]}"#,
+        )],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/manifest.json: not a readable aisle manifest: format is `other`, expected `aisle-dataset`\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        absent: None,
+    },
+    Case {
+        name: "an edited scenario copy",
+        steps: &[Step::EditScenarioCopy],
+        args: &["report", "{dir}"],
+        code: 1,
+        stdout: "",
+        stderr: "error: {dir}/scenario.toml: the scenario copy does not match the manifest's scenario_sha256 (it was changed after the runs were made); restore it, or make the dataset again with --replace\n",
+        absent: None,
+    },
+    Case {
+        name: "an edited scenario copy cannot be repaired from",
+        steps: &[Step::EditScenarioCopy, Step::EditMetric(1)],
+        args: &["verify", "--repair", "{dir}"],
+        code: 1,
+        stdout: "found: {dir}/scenario.toml: scenario copy was changed (sha256 SHA_EDITED, the manifest names SHA_TINY)\n\
+                 found: {dir}/runs/variant=baseline/seed=1/run.json: run record was edited or damaged (its content no longer matches its record_sha256)\n\
+                 found: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified); it is rebuilt by `--repair`\n\
+                 found: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
+        stderr: "error: {dir}: cannot repair: the scenario copy does not match the manifest or does not read (scenario copy was changed (sha256 SHA_EDITED, the manifest names SHA_TINY)); run `aisle compare` or `aisle run` with the scenario file and --replace instead\n",
+        absent: None,
+    },
+    Case {
+        name: "a metrics table that is not Parquet",
+        steps: &[Step::Write("metrics/metrics.parquet", "nothing")],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/metrics/metrics.parquet: not readable: {dir}/metrics/metrics.parquet: EOF: Parquet file too small. Size is 7 but need 8\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        absent: None,
+    },
+    Case {
+        name: "a stray file among the logs",
+        steps: &[Step::Write("events/variant=baseline/seed=1/notes.txt", "hello")],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/events/variant=baseline/seed=1/notes.txt: not an event log of aisle's: Parquet readers of events/ would read it too\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        absent: None,
+    },
+    Case {
+        name: "a leftover temporary file is a note, not damage",
+        steps: &[Step::Write("events/variant=baseline/seed=1/.part-0.parquet.tmp-999999", "half")],
+        args: &["verify", "{dir}"],
+        code: 0,
+        stdout: "note: {dir}/events/variant=baseline/seed=1/.part-0.parquet.tmp-999999: leftover temporary file of an interrupted command\n\
+                 {dir}: ok — 2 run(s) verified\n",
+        stderr: "",
+        absent: None,
+    },
+    Case {
+        name: "the next run removes leftover temporary files",
+        steps: &[
+            Step::Write("events/variant=baseline/seed=1/.part-0.parquet.tmp-999999", "half"),
+            Step::Write(".manifest.json.tmp-999999-0", "{"),
+        ],
+        args: &["run", "scenarios/tiny.toml", "--seed", "2", "--out", "{dir}", "--no-report"],
+        code: 0,
+        stdout: "*",
+        stderr: "",
+        absent: Some("events/variant=baseline/seed=1/.part-0.parquet.tmp-999999"),
+    },
+    Case {
+        name: "records inside events/ (an older aisle's layout) are refused",
+        steps: &[Step::OldLayout],
+        args: &["run", "scenarios/tiny.toml", "--seed", "3", "--out", "{dir}", "--no-report"],
+        code: 2,
+        stdout: "",
+        stderr: "error: {dir} keeps run records inside events/ (the layout of an older aisle, which Parquet readers cannot read as one dataset); pass --replace to discard its runs, or write to another directory with --out\n",
+        absent: None,
+    },
+    Case {
+        name: "records inside events/ are damage to verify",
+        steps: &[Step::OldLayout],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/events: run records inside events/ (an older aisle's layout): Parquet readers cannot read events/ as one dataset\n\
+                 damaged: {dir}/events/variant=baseline/seed=1/part-0.parquet: event log has no run record\n\
+                 damaged: {dir}/events/variant=baseline/seed=2/part-0.parquet: event log has no run record\n\
+                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 0 verified); it is rebuilt by `--repair`\n\
+                 damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
+        stderr: "error: {dir}: 5 problem(s) found, 0 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        absent: None,
+    },
+    Case {
+        name: "--repair moves an older layout's runs out of events/",
+        steps: &[Step::OldLayout],
+        args: &["verify", "--repair", "{dir}"],
+        code: 0,
+        stdout: "*",
+        stderr: "",
+        absent: Some("events/variant=baseline/seed=1/run.json"),
+    },
+    Case {
+        name: "a ledger naming a release that is not on disk",
+        steps: &[Step::Write("privacy/ledger.json", r#"{"budget":{"epsilon":4,"delta":1e-6},"entries":[{"name":"weekly"}]}"#)],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/releases/weekly: the ledger lists release `weekly`, which is not on disk\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        absent: None,
+    },
+    Case {
+        name: "a release without a ledger",
+        steps: &[Step::Write("releases/weekly/index.html", "<html>")],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/privacy/ledger.json: missing, but 1 release(s) are in {dir}/releases\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        absent: None,
+    },
+    Case {
+        name: "a ledger that does not read",
+        steps: &[Step::Write("privacy/ledger.json", "{\"entries\": 3}")],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/privacy/ledger.json: not a readable ledger (JSON with named entries)\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        absent: None,
+    },
+    Case {
+        name: "verify of a directory that is not a dataset",
+        steps: &[Step::Remove("manifest.json"), Step::Remove("runs"), Step::Remove("events")],
+        args: &["verify", "{dir}"],
+        code: 2,
+        stdout: "",
+        stderr: "error: {dir}: not an aisle dataset (no manifest.json, runs/ or events/)\n",
+        absent: None,
+    },
+    Case {
+        name: "another version of the scenario into the dataset",
+        steps: &[],
+        args: &["run", "{price}", "--out", "{dir}", "--no-report"],
+        code: 2,
+        stdout: "",
+        stderr: "error: {dir} holds runs of another version of scenario `tiny` (file hash SHA_TINY, now SHA_PRICE); write to another directory with --out, or pass --replace to discard the old runs\n",
+        absent: None,
+    },
+    Case {
+        name: "verify without a directory",
+        steps: &[],
+        args: &["verify"],
+        code: 2,
+        stdout: "",
+        stderr: "error: the following required arguments were not provided:\n  <DIR>\n\nUsage: aisle verify <DIR>\n\nFor more information, try '--help'.\n",
+        absent: None,
+    },
+];
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn aisle(args: &[String]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_aisle")).current_dir(root()).args(args).output().unwrap()
+}
+
+/// The dataset every case starts from, made once.
+fn base() -> &'static Path {
+    static BASE: OnceLock<PathBuf> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("aisle-bad-datasets-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for seed in ["1", "2"] {
+            let args = ["run", "scenarios/tiny.toml", "--seed", seed, "--no-report", "--out"];
+            let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+            args.push(dir.display().to_string());
+            let out = aisle(&args);
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        }
+        dir
+    })
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn record_path(seed: u64) -> String {
+    format!("runs/variant=baseline/seed={seed}/run.json")
+}
+
+fn log_path(seed: u64) -> String {
+    format!("events/variant=baseline/seed={seed}/part-0.parquet")
+}
+
+fn apply(dir: &Path, step: Step) {
+    use aisle::events::dataset::RunRecord;
+    let read = |seed: u64| -> RunRecord {
+        serde_json::from_str(&std::fs::read_to_string(dir.join(record_path(seed))).unwrap()).unwrap()
+    };
+    let write = |seed: u64, r: &RunRecord| {
+        std::fs::write(dir.join(record_path(seed)), serde_json::to_string_pretty(r).unwrap()).unwrap()
+    };
+    match step {
+        Step::EditMetric(seed) => {
+            let mut r = read(seed);
+            r.metrics[0].value += 1.0;
+            write(seed, &r);
+        }
+        Step::EditManifestMetric => {
+            let path = dir.join("manifest.json");
+            let mut m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            let value = &mut m["runs"][0]["metrics"][0]["value"];
+            *value = serde_json::json!(value.as_f64().unwrap() + 1.0);
+            std::fs::write(path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+        }
+        Step::CopyLog { from, to } => {
+            std::fs::copy(dir.join(log_path(from)), dir.join(log_path(to))).unwrap();
+        }
+        Step::ForgeRecord { from, to } => {
+            let source = read(from);
+            let r = RunRecord { sha256: source.sha256, rows: source.rows, bytes: source.bytes, ..read(to) };
+            write(to, &r.sealed());
+        }
+        Step::Remove(rel) => {
+            let path = dir.join(rel);
+            if path.is_dir() { std::fs::remove_dir_all(path) } else { std::fs::remove_file(path) }.unwrap()
+        }
+        Step::Write(rel, text) => {
+            let path = dir.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        Step::EditScenarioCopy => {
+            let path = dir.join("scenario.toml");
+            let text = std::fs::read_to_string(&path).unwrap() + "\n# edited\n";
+            std::fs::write(path, text).unwrap();
+        }
+        Step::OldLayout => {
+            for seed in [1, 2] {
+                let from = dir.join(record_path(seed));
+                std::fs::rename(&from, dir.join(log_path(seed)).with_file_name("run.json")).unwrap();
+            }
+            std::fs::remove_dir_all(dir.join("runs")).unwrap();
+        }
+    }
+}
+
+/// Short hashes that vary with the build are named in the expectations.
+fn placeholders(dir: &Path) -> Vec<(String, String)> {
+    let short = |path: &Path| aisle::events::dataset::file_sha256(path).unwrap()[..12].to_owned();
+    let base = base();
+    let sha_of_text = |text: &str| {
+        let tmp = dir.with_extension("sha");
+        std::fs::write(&tmp, text).unwrap();
+        let s = short(&tmp);
+        std::fs::remove_file(tmp).unwrap();
+        s
+    };
+    let tiny = std::fs::read_to_string(base.join("scenario.toml")).unwrap();
+    vec![
+        (format!("{}…", short(&base.join(log_path(1)))), "SHA1".into()),
+        (format!("{}…", short(&base.join(log_path(2)))), "SHA2".into()),
+        (format!("{}…", sha_of_text("PAR1")), "SHA_PAR1".into()),
+        (format!("{}…", sha_of_text(&tiny)), "SHA_TINY".into()),
+        (format!("{}…", sha_of_text(&(tiny.clone() + "\n# edited\n"))), "SHA_EDITED".into()),
+        (format!("{}…", sha_of_text(&price_changed())), "SHA_PRICE".into()),
+    ]
+}
+
+/// tiny.toml with one price changed: another version of the same scenario.
+fn price_changed() -> String {
+    std::fs::read_to_string(root().join("scenarios/tiny.toml")).unwrap().replace("price = 1.49", "price = 1.59")
+}
+
+#[test]
+fn every_damaged_dataset_gives_its_exact_message_and_exit_code() {
+    assert!(CASES.len() >= 25, "the catalogue must hold at least 25 cases, found {}", CASES.len());
+    let data = base().with_extension("price.toml");
+    std::fs::write(&data, price_changed()).unwrap();
+    let mut failures = Vec::new();
+    for (i, case) in CASES.iter().enumerate() {
+        let dir = base().with_file_name(format!("{}-case-{i}", base().file_name().unwrap().to_string_lossy()));
+        let _ = std::fs::remove_dir_all(&dir);
+        copy_dir(base(), &dir);
+        for step in case.steps {
+            apply(&dir, *step);
+        }
+        let shown = dir.display().to_string();
+        let price = data.display().to_string();
+        let args: Vec<String> = case.args.iter().map(|a| a.replace("{dir}", &shown).replace("{price}", &price)).collect();
+        let out = aisle(&args);
+        let clean = |bytes: &[u8]| {
+            let mut text = String::from_utf8_lossy(bytes).replace(&shown, "{dir}");
+            for (hash, name) in placeholders(&dir) {
+                text = text.replace(&hash, &name);
+            }
+            text
+        };
+        let (stdout, stderr) = (clean(&out.stdout), clean(&out.stderr));
+        let stdout_ok = case.stdout == "*" || stdout == case.stdout;
+        let absent_ok = case.absent.is_none_or(|rel| !dir.join(rel).exists());
+        if out.status.code() != Some(case.code) || !stdout_ok || stderr != case.stderr || !absent_ok {
+            failures.push(format!(
+                "{}: exit {:?} (expected {}){}\n--- expected stdout\n{}--- got stdout\n{stdout}--- expected stderr\n{}--- got stderr\n{stderr}",
+                case.name,
+                out.status.code(),
+                case.code,
+                if absent_ok { "" } else { ", and a file that should be gone is there" },
+                case.stdout,
+                case.stderr
+            ));
+        }
+        assert!(!stderr.contains("panicked"), "{} made aisle panic", case.name);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+    let _ = std::fs::remove_file(data);
+    assert!(failures.is_empty(), "{} of {} cases failed:\n{}", failures.len(), CASES.len(), failures.join("\n"));
+}

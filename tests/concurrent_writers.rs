@@ -1,0 +1,96 @@
+//! Writers at the same time into one dataset: two versions of a scenario
+//! never mix (one is refused, whichever comes second), while shards of one
+//! version merge.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fresh(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("aisle-concurrent-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn compare(scenario: &Path, out: &Path, extra: &[&str]) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_aisle"))
+        .current_dir(root())
+        .arg("compare")
+        .arg(scenario)
+        .args(["--replications", "2", "--jobs", "1", "--no-report", "--out"])
+        .arg(out)
+        .args(extra)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+}
+
+/// The scenario hash every log in `dir` names, one per log.
+fn log_versions(dir: &Path) -> Vec<String> {
+    aisle::events::dataset::partitions(&dir.join("events"))
+        .iter()
+        .map(|p| aisle::events::parquet::read_meta(&p.join("part-0.parquet")).unwrap().scenario_sha256)
+        .collect()
+}
+
+fn verify(dir: &Path) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_aisle")).arg("verify").arg(dir).output().unwrap()
+}
+
+#[test]
+fn two_versions_at_once_never_mix() {
+    let tmp = fresh("versions");
+    let tiny = std::fs::read_to_string(root().join("scenarios/tiny.toml")).unwrap();
+    let (a, b) = (tmp.join("a.toml"), tmp.join("b.toml"));
+    std::fs::write(&a, &tiny).unwrap();
+    std::fs::write(&b, tiny.replace("price = 1.49", "price = 1.59")).unwrap();
+    let out = tmp.join("dataset");
+    // Several rounds: which one starts first varies.
+    for round in 0..3 {
+        let _ = std::fs::remove_dir_all(&out);
+        let (first, second) = if round % 2 == 0 { (&a, &b) } else { (&b, &a) };
+        let children = [compare(first, &out, &[]), compare(second, &out, &[])];
+        let results: Vec<_> = children.into_iter().map(|c| c.wait_with_output().unwrap()).collect();
+        let codes: Vec<Option<i32>> = results.iter().map(|r| r.status.code()).collect();
+        let mut sorted = codes.clone();
+        sorted.sort();
+        assert_eq!(sorted, [Some(0), Some(2)], "round {round}: one writer succeeds and the other is refused: {codes:?}");
+        let refused = results.iter().find(|r| r.status.code() == Some(2)).unwrap();
+        let stderr = String::from_utf8_lossy(&refused.stderr);
+        assert!(stderr.contains("holds runs of another version of scenario `tiny`"), "round {round}: {stderr}");
+        let manifest = aisle::events::dataset::Dataset::read_manifest(&out).unwrap().unwrap();
+        let versions = log_versions(&out);
+        assert_eq!(versions.len(), 6, "round {round}: 3 variants × 2 seeds");
+        assert!(
+            versions.iter().all(|v| *v == manifest.scenario_sha256),
+            "round {round}: logs of two versions in one dataset"
+        );
+        let check = verify(&out);
+        assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stdout));
+    }
+    std::fs::remove_dir_all(tmp).unwrap();
+}
+
+#[test]
+fn shards_of_one_version_merge() {
+    let tmp = fresh("shards");
+    let out = tmp.join("dataset");
+    let scenario = root().join("scenarios/tiny.toml");
+    let children = [compare(&scenario, &out, &["--shard", "1/2"]), compare(&scenario, &out, &["--shard", "2/2"])];
+    for child in children {
+        let r = child.wait_with_output().unwrap();
+        assert_eq!(r.status.code(), Some(0), "{}", String::from_utf8_lossy(&r.stderr));
+    }
+    let manifest = aisle::events::dataset::Dataset::read_manifest(&out).unwrap().unwrap();
+    assert_eq!(log_versions(&out).len(), 6);
+    // The last writer to finish rebuilt the manifest from every record.
+    assert_eq!(manifest.runs.len(), 6, "both shards' runs are in the manifest");
+    let check = verify(&out);
+    assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stdout));
+    std::fs::remove_dir_all(tmp).unwrap();
+}
