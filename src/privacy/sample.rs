@@ -415,6 +415,71 @@ mod tests {
         }
     }
 
+    /// Two-sided exact binomial p-value of `hits` in `n` draws of Bernoulli(p):
+    /// twice the smaller tail, from the binomial's own cdf (no normal
+    /// approximation, so small p are tested as exactly as large ones).
+    fn binomial_p_value(hits: u64, n: u64, p: f64) -> f64 {
+        use statrs::distribution::{Binomial, DiscreteCDF};
+        let b = Binomial::new(p, n).unwrap();
+        let lower = b.cdf(hits);
+        let upper = if hits == 0 { 1.0 } else { b.sf(hits - 1) };
+        (2.0 * lower.min(upper)).min(1.0)
+    }
+
+    #[test]
+    fn bernoulli_exp_neg_tails_are_exact() {
+        // γ from near 0 (failures are the rare tail) to 12 (successes are,
+        // e^−12 ≈ 6e-6), through both sides of integers (the exp(−1) loop
+        // and the fractional series) and a denominator past u64 (BigUint path).
+        let big = Ratio { num: (BigUint::one() << 70u32) * 3u32 + 1u32, den: BigUint::one() << 70u32 };
+        let cases = [
+            (Ratio::new(1, 1000), 200_000),
+            (Ratio::new(999, 1000), 200_000),
+            (Ratio::new(1001, 1000), 200_000),
+            (big, 200_000),
+            (Ratio::new(5, 1), 400_000),
+            (Ratio::new(29, 3), 1_000_000),
+            (Ratio::integer(12), 2_000_000),
+        ];
+        for (i, (gamma, n)) in cases.iter().enumerate() {
+            let mut rng = ChaCha20Rng::seed_from_u64(900 + i as u64);
+            let hits = (0..*n).filter(|_| bernoulli_exp_neg(&mut rng, gamma)).count() as u64;
+            let p = (-gamma.to_f64()).exp();
+            let pv = binomial_p_value(hits, *n, p);
+            println!(
+                "bernoulli_exp_neg γ {:.4}: {hits} of {n}, expected {:.1}, exact p = {pv:.4}",
+                gamma.to_f64(),
+                p * *n as f64
+            );
+            assert!(pv > 1e-4, "γ {gamma}: {hits} successes in {n}, expected {:.1} (p = {pv:.2e})", p * *n as f64);
+            // The test has teeth: the same counts refute a probability 10% off (γ ± ln 1.1).
+            if p * (*n as f64) > 2000.0 && (1.0 - p) * (*n as f64) > 2000.0 {
+                for wrong in [p * 1.1, p / 1.1] {
+                    assert!(binomial_p_value(hits, *n, wrong) < 1e-4, "γ {gamma}: {wrong} not refuted");
+                }
+            }
+        }
+        // The run of successes before the first failure is geometric: P(run ≥ k) = e^(−γk) exactly.
+        let gamma = Ratio::new(7, 10);
+        let mut rng = ChaCha20Rng::seed_from_u64(950);
+        let n = 200_000u64;
+        let runs: Vec<u64> = (0..n)
+            .map(|_| {
+                let mut k = 0;
+                while bernoulli_exp_neg(&mut rng, &gamma) {
+                    k += 1;
+                }
+                k
+            })
+            .collect();
+        for k in 1..=12u64 {
+            let hits = runs.iter().filter(|r| **r >= k).count() as u64;
+            let p = (-0.7 * k as f64).exp();
+            let pv = binomial_p_value(hits, n, p);
+            assert!(pv > 1e-4, "P(run ≥ {k}): {hits} of {n}, expected {:.1} (p = {pv:.2e})", p * n as f64);
+        }
+    }
+
     #[test]
     fn bernoulli_and_uniform_below_are_uniform() {
         let mut rng = ChaCha20Rng::seed_from_u64(300);
