@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Reads an aisle dataset with independent readers (pyarrow and DuckDB) and
-checks it against what `aisle run` reported: row counts, column types,
-visitors, transactions and revenue.
+"""Reads an aisle dataset with independent readers (pyarrow, DuckDB and,
+when installed, polars) and checks it against what `aisle run` reported:
+row counts, column types, visitors, transactions and revenue. `events/` must
+read as one hive-partitioned dataset in each reader, as the README shows.
 
 usage: check_dataset.py DATASET_DIR [RUN_STDOUT ...]
 Each RUN_STDOUT is the captured output of one `aisle run` into the dataset.
@@ -15,7 +16,13 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
+
+try:
+    import polars as pl
+except ImportError:  # optional locally; CI installs it
+    pl = None
 
 EXPECTED_TYPES = {
     "seq": pa.uint64(),
@@ -100,6 +107,34 @@ def main():
         if not kinds <= KINDS:
             fail(f"{path}: unknown kinds {kinds - KINDS}")
         print(f"pyarrow: {run['path']}: {table.num_rows} rows, schema and metadata ok")
+
+    # pyarrow: events/ as one dataset, the way the README reads it.
+    events = pq.read_table(root / "events", partitioning="hive")
+    if events.num_rows != sum(r["rows"] for r in runs.values()):
+        fail(f"pyarrow read_table(events/) reads {events.num_rows} rows, the runs hold "
+             f"{sum(r['rows'] for r in runs.values())}")
+    for (variant, seed), run in runs.items():
+        mine = pc.and_(pc.equal(pc.cast(events.column("variant"), pa.string()), variant),
+                       pc.equal(pc.cast(events.column("seed"), pa.int64()), seed))
+        n = pc.sum(pc.cast(mine, pa.int64())).as_py() or 0
+        if n != run["rows"]:
+            fail(f"pyarrow read_table(events/): {variant}/{seed} has {n} rows, its record says {run['rows']}")
+    print(f"pyarrow: read_table(events/) reads one dataset of {events.num_rows} rows over {len(runs)} runs")
+
+    # polars: events/ as one dataset too.
+    if pl is not None:
+        frame = pl.read_parquet(root / "events", hive_partitioning=True)
+        counts = {(v, int(s)): n for v, s, n in
+                  frame.group_by(["variant", "seed"]).len().iter_rows()}
+        for (variant, seed), run in runs.items():
+            if counts.get((variant, seed)) != run["rows"]:
+                fail(f"polars read_parquet(events/): {variant}/{seed} has {counts.get((variant, seed))} rows, "
+                     f"its record says {run['rows']}")
+        if len(counts) != len(runs):
+            fail(f"polars sees {len(counts)} runs in events/, the manifest lists {len(runs)}")
+        print(f"polars: read_parquet(events/) reads one dataset of {frame.height} rows over {len(counts)} runs")
+    else:
+        print("polars: not installed, skipped")
 
     # DuckDB over the whole dataset with hive partitioning.
     con = duckdb.connect()
