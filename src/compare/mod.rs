@@ -569,25 +569,23 @@ impl Comparison {
         ));
         for v in variants {
             let d = v.versus_baseline.as_ref().expect("filtered");
-            let change = match (&d.relative, d.lo, d.hi) {
-                (Some(r), _, _) => format!(
-                    "{:+.1}% ({level} CI {:+.1}% to {:+.1}%)",
-                    r.mean * 100.0,
-                    r.lo * 100.0,
-                    r.hi * 100.0
+            let (change, ci) = match (&d.relative, d.lo, d.hi) {
+                (Some(r), _, _) => (
+                    format!("{:+.1}%", r.mean * 100.0),
+                    format!("{level} CI {:+.1}% to {:+.1}%", r.lo * 100.0, r.hi * 100.0),
                 ),
-                (None, Some(lo), Some(hi)) => format!("{:+.4} ({level} CI {:+.4} to {:+.4})", d.mean, lo, hi),
-                (None, _, _) => format!("{:+.4}", d.mean),
+                (None, Some(lo), Some(hi)) => (format!("{:+.4}", d.mean), format!("{level} CI {lo:+.4} to {hi:+.4}")),
+                (None, _, _) => (format!("{:+.4}", d.mean), "no interval".to_owned()),
             };
             let sentence = match d.method {
                 Method::TooFew => format!("`{}` has too few days for a verdict on {name}", v.variant),
                 Method::Identical => format!("`{}` leaves {name} the same on every day", v.variant),
                 _ if d.significant => format!(
-                    "`{}` changes {name} by {change}, a real difference (Holm-adjusted p {})",
+                    "`{}` changes {name} by {change} ({ci}), a real difference (Holm-adjusted p {})",
                     v.variant,
                     format_p(d.p_adjusted.unwrap_or(1.0))
                 ),
-                _ => format!("`{}` shows no significant change in {name} ({change})", v.variant),
+                _ => format!("`{}` shows no significant change in {name} ({change}, {ci})", v.variant),
             };
             out.push_str(&sentence);
             if d.significant {

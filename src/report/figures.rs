@@ -34,22 +34,38 @@ pub trait Figure {
         DB::ErrorType: 'static;
 }
 
-/// Renders `figure` to `<dir>/<name>.png` and `<dir>/<name>.svg`.
+/// Renders `figure` to `<dir>/<name>.png` and `<dir>/<name>.svg`, each
+/// written aside and renamed into place, so a full disk or a killed run
+/// never leaves a half-drawn figure (the temporary file is removed on
+/// failure, or by the next writer of the dataset).
 pub fn save(figure: &impl Figure, dir: &Path, name: &str) -> DrawResult {
     register_font();
     let size = figure.size();
+    let png = dir.join(format!("{name}.png"));
+    // The bitmap backend picks its encoder by extension: keep `.png` last.
+    let tmp = std::path::PathBuf::from(format!("{}.png", crate::events::dataset::atomic_temp_path(&png).display()));
+    let drawn = (|| -> DrawResult {
+        {
+            let root = BitMapBackend::new(&tmp, size).into_drawing_area();
+            root.fill(&WHITE)?;
+            figure.draw(&root)?;
+            root.present()?;
+        }
+        crate::events::dataset::sync_and_rename(std::fs::File::open(&tmp)?, &tmp, &png)?;
+        Ok(())
+    })();
+    if drawn.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    drawn?;
+    let mut svg = String::new();
     {
-        let png = dir.join(format!("{name}.png"));
-        let root = BitMapBackend::new(&png, size).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
         root.fill(&WHITE)?;
         figure.draw(&root)?;
         root.present()?;
     }
-    let svg = dir.join(format!("{name}.svg"));
-    let root = SVGBackend::new(&svg, size).into_drawing_area();
-    root.fill(&WHITE)?;
-    figure.draw(&root)?;
-    root.present()?;
+    crate::events::dataset::write_atomic(&dir.join(format!("{name}.svg")), svg.as_bytes())?;
     Ok(())
 }
 
@@ -682,7 +698,7 @@ impl Figure for Forest {
         // Notes sit right of the plot, each at its row's height.
         for (i, r) in self.rows.iter().enumerate() {
             let (_, y) = chart.backend_coord(&(reach, SegmentValue::CenterOf(n - 1 - i)));
-            root.draw(&Text::new(r.note.clone(), (652, y - 7), (FONT, 12).into_font().color(&r.colour)))?;
+            root.draw(&Text::new(r.note.clone(), (652, y - 5), (FONT, 12).into_font().color(&r.colour)))?;
         }
         Ok(())
     }
