@@ -496,10 +496,12 @@ pub fn format_p(p: f64) -> String {
 /// A change as a reader should see it: relative where the baseline is
 /// clearly away from zero, absolute otherwise.
 pub fn format_change(d: &DifferenceOut) -> String {
-    let pct = |x: f64| format!("{:+.1}%", x * 100.0);
+    // A bootstrap bound can be unbounded (resamples without spread).
+    let pct = |x: f64| if x.is_finite() { format!("{:+.1}%", x * 100.0) } else { "unbounded".into() };
+    let abs = |x: f64| if x.is_finite() { format!("{x:+.4}") } else { "unbounded".into() };
     match (&d.relative, d.lo, d.hi) {
         (Some(r), _, _) => format!("{} [{}, {}]", pct(r.mean), pct(r.lo), pct(r.hi)),
-        (None, Some(lo), Some(hi)) => format!("{:+.4} [{:+.4}, {:+.4}] (absolute)", d.mean, lo, hi),
+        (None, Some(lo), Some(hi)) => format!("{:+.4} [{}, {}] (absolute)", d.mean, abs(lo), abs(hi)),
         (None, _, _) => format!("{:+.4} (no interval)", d.mean),
     }
 }
