@@ -722,9 +722,9 @@ fn print_spend(noise: NoiseSource, epsilon: f64, delta: Option<f64>, ledger: &ai
             None => println!("  this release: ε = {epsilon}"),
         }
         println!(
-            "  the dataset's private releases: ε = {:.4}, δ = {:e} by {} — of the budget ε = {} (δ = {:e}); {:.4} left",
+            "  the dataset's private releases: ε = {:.4}, δ = {} by {} — of the budget ε = {} (δ = {:e}); {:.4} left",
             spent.epsilon,
-            spent.delta,
+            if spent.delta == 0.0 { "0".to_owned() } else { format!("{:e}", spent.delta) },
             spent.by.describe(),
             b.epsilon,
             b.delta,
@@ -733,7 +733,7 @@ fn print_spend(noise: NoiseSource, epsilon: f64, delta: Option<f64>, ledger: &ai
     } else {
         println!(
             "  {}: this release spends nothing and protects no one; publish without --seed for a private release",
-            aisle::privacy::ledger::NOT_PRIVATE.to_uppercase()
+            aisle::privacy::ledger::NOT_PRIVATE
         );
     }
     println!("  noise: {}", noise.describe());

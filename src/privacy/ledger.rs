@@ -45,7 +45,7 @@ pub enum NoiseRecord {
 
 /// What a release made with reproducible noise says about itself, on every
 /// page and in every file.
-pub const NOT_PRIVATE: &str = "not private (reproducible noise, for simulation studies)";
+pub const NOT_PRIVATE: &str = "NOT PRIVATE (reproducible noise, for simulation studies)";
 
 impl NoiseRecord {
     /// Whether the release is differentially private (and spends budget).
@@ -339,12 +339,7 @@ mod tests {
             (vec![Cost::Pure { epsilon: 1.0 }, gaussian(1.0, d)], 2.0, d, Composition::Basic),
             // A smaller δ than the budget's: as asked it is (1, δ/10); its ρ at
             // the budget's δ is cheaper, and that is what the ledger holds.
-            (
-                vec![gaussian(1.0, d / 10.0)],
-                zcdp_to_epsilon(epsilon_to_zcdp(1.0, d / 10.0), d),
-                d,
-                Composition::Zcdp,
-            ),
+            (vec![gaussian(1.0, d / 10.0)], zcdp_to_epsilon(epsilon_to_zcdp(1.0, d / 10.0), d), d, Composition::Zcdp),
             // Where nothing is cheaper, a Gaussian release is charged as asked.
             (vec![Cost::Pure { epsilon: 0.5 }, gaussian(1.0, d)], 1.5, d, Composition::Basic),
             // Two Gaussian (1, δ) releases: their δs exceed the budget's, zCDP gives less than 2.

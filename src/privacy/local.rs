@@ -239,7 +239,7 @@ pub fn export(
         privacy: if private {
             format!("locally private: {}", guarantee.per_shopper())
         } else {
-            format!("NOT PRIVATE: {NOT_PRIVATE}")
+            NOT_PRIVATE.to_owned()
         },
         private,
         aisle_version: crate::VERSION,

@@ -335,7 +335,7 @@ fn privacy_line(plan: &PublishPlan, sharing: Sharing) -> String {
         }
     };
     match plan.noise.record() {
-        NoiseRecord::Reproducible => format!("NOT PRIVATE: {NOT_PRIVATE}; noise calibrated as for {what}"),
+        NoiseRecord::Reproducible => format!("{NOT_PRIVATE}: noise calibrated as for {what}"),
         NoiseRecord::OsEntropy => format!(
             "differentially private, {what} in all over {} run(s) per seed, per shopper-visit",
             sharing.runs_per_seed
