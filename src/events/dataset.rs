@@ -153,6 +153,14 @@ impl RunRecord {
         crate::scenario::hex(&Sha256::digest(&json))
     }
 
+    /// Whether `self` and `other` are the same sealed record (by content
+    /// hash, as a figure may be NaN, which equals nothing).
+    pub fn same_as(&self, other: &RunRecord) -> bool {
+        self.record_sha256 == other.record_sha256
+            && self.content_sha256() == self.record_sha256
+            && other.content_sha256() == other.record_sha256
+    }
+
     /// The record with its content hash filled in.
     pub fn sealed(self) -> RunRecord {
         RunRecord { record_sha256: self.content_sha256(), ..self }
@@ -163,7 +171,22 @@ impl RunRecord {
 pub struct MetricValue {
     pub name: String,
     pub unit: String,
+    /// NaN (a figure undefined that day) is `null` in JSON, which has no NaN.
+    #[serde(with = "nan_as_null")]
     pub value: f64,
+}
+
+/// An f64 whose NaN is written as `null` and read back from it.
+mod nan_as_null {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
+        if x.is_nan() { s.serialize_none() } else { s.serialize_some(x) }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -394,7 +417,7 @@ impl Dataset {
             let path = dir.join(record_path(&listed.variant, listed.seed));
             let checked = read_record(&path, &listed.variant, listed.seed).and_then(|run| {
                 check_run(dir, &manifest.scenario_sha256, &run)?;
-                if run == *listed { Ok(()) } else { Err(Damage::RecordDiffers { path }) }
+                if run.same_as(listed) { Ok(()) } else { Err(Damage::RecordDiffers { path }) }
             });
             checked.map_err(|damage| DatasetError::Damaged { dir: dir.to_owned(), damage })?;
         }
