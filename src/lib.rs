@@ -16,6 +16,7 @@ pub mod events;
 pub mod geom;
 pub mod metrics;
 pub mod nav;
+pub mod playback;
 pub mod privacy;
 pub mod report;
 pub mod run;

@@ -267,6 +267,7 @@ pub struct DayMetrics {
 }
 
 /// Folds one day's events into `DayMetrics`.
+#[derive(Clone)]
 pub struct DayProjection<'a> {
     layout: &'a Layout,
     m: DayMetrics,

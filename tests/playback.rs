@@ -1,0 +1,119 @@
+//! The playback index a viewer reads: positions are the log's at its
+//! events, the figures at the end of the day are the report's, a live
+//! stream indexes exactly as its log read back, and scrubbing back and forth
+//! equals folding afresh.
+
+mod common;
+
+use aisle::events::dataset::{Dataset, OnScenarioChange, events_path};
+use aisle::events::{Action, SimEvent};
+use aisle::metrics::{DayProjection, Layout, Projection};
+use aisle::playback::{Activity, Cursor, Playback};
+use aisle::sim::Simulation;
+
+const SEED: u64 = 3;
+
+fn live_day() -> (aisle::Prepared, Vec<SimEvent>) {
+    let p = common::prepare("tiny", "baseline");
+    let events = common::simulate(&p, SEED);
+    (p, events)
+}
+
+#[test]
+fn positions_are_the_logs_at_every_event() {
+    let (_, events) = live_day();
+    let playback = Playback::new(events.clone());
+    let mut checked = 0;
+    for (i, e) in events.iter().enumerate() {
+        // The last event of this shopper at this instant sets its position.
+        let later_same_instant = events[i + 1..].iter().take_while(|x| x.t_ms == e.t_ms).any(|x| x.shopper == e.shopper);
+        if later_same_instant || matches!(e.action, Action::Exit) {
+            continue;
+        }
+        let at = playback.shopper_at(e.shopper, e.t_ms).unwrap_or_else(|| panic!("shopper {} absent at {}", e.shopper, e.t_ms));
+        assert_eq!((at.x, at.y, at.floor), (e.x, e.y, e.floor), "shopper {} at {} ms", e.shopper, e.t_ms);
+        checked += 1;
+    }
+    assert!(checked > 1000, "only {checked} positions checked");
+    // Nobody is in the store before its enter or at its exit.
+    for e in &events {
+        match e.action {
+            Action::Enter { .. } if e.t_ms > 0 => assert!(playback.shopper_at(e.shopper, e.t_ms - 1).is_none()),
+            Action::Exit => assert!(playback.shopper_at(e.shopper, e.t_ms).is_none()),
+            _ => {}
+        }
+    }
+    assert!(playback.shoppers_at(playback.end_ms()).is_empty(), "everyone has left at the end");
+}
+
+#[test]
+fn lines_hold_those_who_joined_and_have_not_yet_paid_in_joining_order() {
+    let (p, events) = live_day();
+    let playback = Playback::new(events.clone());
+    let lanes = p.scenario.lanes.len();
+    let mut longest = 0;
+    for t in (0..playback.end_ms()).step_by(5_000) {
+        let queues = playback.queues_at(t, lanes);
+        let queuing = playback.shoppers_at(t).iter().filter(|s| matches!(s.activity, Activity::Queuing { .. })).count();
+        assert_eq!(queues.iter().map(Vec::len).sum::<usize>(), queuing);
+        for (lane, line) in queues.iter().enumerate() {
+            longest = longest.max(line.len());
+            let joined: Vec<u64> = line
+                .iter()
+                .map(|s| {
+                    let e = playback
+                        .events_of(*s)
+                        .find(|e| matches!(e.action, Action::QueueJoin { lane: l } if l as usize == lane))
+                        .expect("a shopper in line joined it");
+                    assert!(e.t_ms <= t);
+                    assert!(
+                        !playback.events_of(*s).any(|e| e.t_ms <= t && matches!(e.action, Action::Checkout { .. } | Action::Abandon { .. })),
+                        "shopper {s} paid or gave up before {t} ms but is still in line"
+                    );
+                    e.t_ms
+                })
+                .collect();
+            assert!(joined.windows(2).all(|w| w[0] <= w[1]), "line {lane} at {t} ms out of joining order");
+        }
+    }
+    assert!(longest >= 2, "the tiny store's line never held two shoppers");
+}
+
+#[test]
+fn the_end_of_the_day_gives_the_reports_figures_and_scrubbing_equals_folding_afresh() {
+    let (p, events) = live_day();
+    let layout = Layout::new(&p);
+    let playback = Playback::new(events.clone());
+    let mut day = DayProjection::new(&layout);
+    day.observe_all(&events);
+    let report = day.finish();
+    let end = playback.metrics_until(&layout, playback.end_ms());
+    assert_eq!(end.heat_ms, report.heat_ms);
+    assert_eq!(end.visitors, report.visitors);
+    assert_eq!(end.revenue_cents, report.revenue_cents);
+    let mut cursor = Cursor::new(&playback, &layout);
+    let end_ms = playback.end_ms();
+    let instants = [end_ms / 4, end_ms / 2, end_ms / 8, end_ms / 8, end_ms, 0, end_ms * 3 / 4, end_ms / 3];
+    for t in instants {
+        let scrubbed = cursor.seek(t);
+        let fresh = playback.metrics_until(&layout, t);
+        assert_eq!(scrubbed.heat_ms, fresh.heat_ms, "heat at {t} ms");
+        assert_eq!((scrubbed.visitors, scrubbed.transactions), (fresh.visitors, fresh.transactions), "at {t} ms");
+    }
+    assert!(cursor.seek(end_ms / 2).heat_ms.iter().sum::<u64>() < report.heat_ms.iter().sum::<u64>());
+}
+
+#[test]
+fn a_live_stream_indexes_exactly_as_its_log_read_back() {
+    let p = common::prepare("tiny", "baseline");
+    let mut live = Playback::default();
+    let mut sim = Simulation::new(p.scenario.clone(), p.store.clone(), SEED);
+    sim.run_to_end(|chunk| live.extend(chunk.drain(..)), |_| {});
+    let dir = tempfile::tempdir().unwrap();
+    let file = aisle::scenario::ScenarioFile::read(&common::scenario_path("tiny")).unwrap();
+    let mut ds = Dataset::open_for(dir.path(), &file, OnScenarioChange::Refuse).unwrap();
+    aisle::run::run_into(&mut ds, &p, SEED, |_| {}).unwrap();
+    let (_, logged) = Playback::read(&dir.path().join(events_path("baseline", SEED))).unwrap();
+    assert_eq!(live.shopper_count(), logged.shopper_count());
+    assert!(live == logged, "the live index differs from the log's");
+}
