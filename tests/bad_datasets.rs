@@ -15,6 +15,8 @@ enum Step {
     EditMetric(u64),
     /// Adds 1 to the first figure of the manifest's first run.
     EditManifestMetric,
+    /// Renames the manifest's second variant.
+    ManifestVariant(&'static str),
     /// Copies seed `from`'s log over seed `to`'s.
     CopyLog { from: u64, to: u64 },
     /// Seed `to`'s record made to agree with seed `from`'s log (checksum,
@@ -354,6 +356,24 @@ const CASES: &[Case] = &[
         absent: None,
     },
     Case {
+        name: "a manifest naming a variant that climbs out of the dataset",
+        steps: &[Step::ManifestVariant("../../x")],
+        args: &["report", "{dir}"],
+        code: 1,
+        stdout: "",
+        stderr: "error: {dir}/manifest.json: not a readable aisle manifest: variant id `../../x` is not a valid id\n",
+        absent: None,
+    },
+    Case {
+        name: "a terminal escape in --variant is shown escaped",
+        steps: &[],
+        args: &["run", "scenarios/tiny.toml", "--variant", "x\u{1b}[31m", "--out", "{dir}"],
+        code: 2,
+        stdout: "",
+        stderr: "error: scenarios/tiny.toml: no variant `x\\u{1b}[31m`; this scenario has: baseline, cola-on-promo, same-as-baseline\n",
+        absent: None,
+    },
+    Case {
         name: "verify without a directory",
         steps: &[],
         args: &["verify"],
@@ -429,6 +449,12 @@ fn apply(dir: &Path, step: Step) {
             let mut m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
             let value = &mut m["runs"][0]["metrics"][0]["value"];
             *value = serde_json::json!(value.as_f64().unwrap() + 1.0);
+            std::fs::write(path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+        }
+        Step::ManifestVariant(name) => {
+            let path = dir.join("manifest.json");
+            let mut m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            m["variants"][1] = serde_json::json!(name);
             std::fs::write(path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
         }
         Step::CopyLog { from, to } => {

@@ -404,6 +404,14 @@ impl Dataset {
     /// is no manifest.
     pub fn read_verified(dir: &Path) -> Result<Option<Manifest>, DatasetError> {
         let Some(manifest) = Self::read_manifest(dir)? else { return Ok(None) };
+        // Variant ids name the files a report writes: an edited manifest must not steer them.
+        let ids = manifest.variants.iter().chain(manifest.runs.iter().map(|r| &r.variant));
+        if let Some(bad) = ids.filter(|v| *v != crate::scenario::BASELINE).find(|v| crate::scenario::path_id_problem(v).is_some()) {
+            return Err(DatasetError::BadManifest {
+                path: dir.join(MANIFEST),
+                message: format!("variant id `{}` is not a valid id", crate::scenario::shown_id(bad)),
+            });
+        }
         if has_old_layout(dir) {
             return Err(DatasetError::OldLayout { dir: dir.to_owned() });
         }

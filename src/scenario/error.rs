@@ -23,7 +23,8 @@ pub enum ScenarioError {
     /// The file parses but describes an impossible or inconsistent store.
     #[error("{}", render_problems(path, problems))]
     Invalid { path: PathBuf, problems: Vec<Problem> },
-    #[error("{}: no variant `{variant}`; this scenario has: {}", path.display(), known.join(", "))]
+    // The variant comes from the command line: shown escaped and cut short.
+    #[error("{}: no variant `{}`; this scenario has: {}", path.display(), super::shown_id(variant), known.join(", "))]
     UnknownVariant { path: PathBuf, variant: String, known: Vec<String> },
 }
 
