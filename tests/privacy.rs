@@ -560,3 +560,38 @@ fn a_local_export_is_charged_bounded_per_shopper_and_unlinkable() {
     let second = aisle(&["publish", d, "--local", "--epsilon", "0.2", "--points", "3", "--name", "again"]);
     assert_eq!(second.status.code(), Some(2), "a second private export of {charged:.2} does not fit in a budget of 10");
 }
+
+#[test]
+fn the_ledger_cannot_be_reset_edited_or_raced() {
+    let (_tmp, dir) = dataset(&ALL_VARIANTS[..1]);
+    let d = dir.to_str().unwrap();
+    // Two releases at once that each fit the budget but not both: the lock
+    // lets exactly one through.
+    let spawn = |name: &str| {
+        Command::new(env!("CARGO_BIN_EXE_aisle"))
+            .args(["publish", d, "--epsilon", "1.5", "--budget", "2", "--name", name])
+            .output()
+    };
+    let (a, b) = std::thread::scope(|s| {
+        let a = s.spawn(|| spawn("a").unwrap());
+        let b = s.spawn(|| spawn("b").unwrap());
+        (a.join().unwrap(), b.join().unwrap())
+    });
+    let codes = [a.status.code(), b.status.code()];
+    assert!(codes.contains(&Some(0)) && codes.contains(&Some(2)), "{codes:?}");
+    let ledger_path = dir.join("privacy/ledger.json");
+    let ledger = std::fs::read_to_string(&ledger_path).unwrap();
+    // Raising the budget by hand breaks the chain.
+    std::fs::write(&ledger_path, ledger.replace("\"epsilon\": 2.0", "\"epsilon\": 20.0")).unwrap();
+    let out = aisle(&["publish", d, "--epsilon", "0.1", "--name", "c"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not chain from the budget"), "{:?}", out);
+    // Deleting the ledger does not give the budget back: the release is still there.
+    std::fs::remove_file(&ledger_path).unwrap();
+    let out = aisle(&["publish", d, "--epsilon", "0.1", "--name", "c"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has no entry in the ledger"), "{:?}", out);
+    // Restored, it works again.
+    std::fs::write(&ledger_path, &ledger).unwrap();
+    ok(aisle(&["publish", d, "--epsilon", "0.5", "--name", "c"]));
+}

@@ -13,10 +13,18 @@
 //!
 //! Releases made with reproducible (seeded) noise are listed but are not
 //! private and spend nothing: the ledger's total counts private releases only.
+//!
+//! The ledger cannot be silently reset or raced: a release holds an
+//! exclusive lock on `privacy/ledger.lock` from its budget check to its
+//! ledger entry; entries are hash-chained from the budget (editing the
+//! budget or any entry breaks the chain); and every release carries its
+//! entry's hash, so a release without its entry (a deleted or rewound
+//! ledger) is refused until the ledger is restored.
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::events::dataset::write_atomic;
 
@@ -131,6 +139,44 @@ pub struct Entry {
     /// How groups of shoppers were composed.
     pub composition: String,
     pub queries: Vec<QueryRecord>,
+    /// The previous entry's `sha256` (the budget's hash for the first).
+    #[serde(default)]
+    pub prev_sha256: String,
+    /// SHA-256 of this entry with this field empty.
+    #[serde(default)]
+    pub sha256: String,
+}
+
+impl Entry {
+    /// The hash the next entry chains from (computed for an entry older
+    /// than the chain, which carries none).
+    fn chain_sha256(&self) -> String {
+        if self.sha256.is_empty() { self.content_sha256() } else { self.sha256.clone() }
+    }
+
+    fn content_sha256(&self) -> String {
+        let bare = Entry { sha256: String::new(), ..self.clone() };
+        crate::scenario::hex(&Sha256::digest(serde_json::to_vec(&bare).expect("entry serialises")))
+    }
+}
+
+/// Where the ledger's lock lives in a dataset.
+pub const LOCK_PATH: &str = "privacy/ledger.lock";
+
+/// An exclusive hold on a dataset's ledger, released when dropped.
+pub struct LedgerLock {
+    _file: std::fs::File,
+}
+
+/// Waits for and takes the dataset's ledger lock: one release at a time
+/// checks, spends and records.
+pub fn lock(dir: &Path) -> Result<LedgerLock, LedgerError> {
+    let path = dir.join(LOCK_PATH);
+    let io = |source| LedgerError::Io { path: path.clone(), source };
+    std::fs::create_dir_all(path.parent().expect("lock path has a parent")).map_err(io)?;
+    let file = std::fs::OpenOptions::new().create(true).truncate(false).write(true).open(&path).map_err(io)?;
+    file.lock().map_err(io)?;
+    Ok(LedgerLock { _file: file })
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -155,6 +201,16 @@ pub enum LedgerError {
     NameTaken { path: PathBuf, name: String },
     #[error("{}: unreadable ledger: {message}", path.display())]
     Corrupt { path: PathBuf, message: String },
+    #[error(
+        "{}: {message}; the ledger was edited, so what was spent is unknown. Restore privacy/ledger.json from a backup; nothing was written",
+        path.display()
+    )]
+    Tampered { path: PathBuf, message: String },
+    #[error(
+        "{}: release `{name}` has no entry in the ledger (was privacy/ledger.json deleted or rewound?). Restore the ledger from a backup; nothing was written",
+        path.display()
+    )]
+    Unrecorded { path: PathBuf, name: String },
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
 }
@@ -172,10 +228,11 @@ pub fn epsilon_to_zcdp(epsilon: f64, delta: f64) -> f64 {
 
 impl Ledger {
     /// The ledger of `dir`, or a new one with `budget` if none exists. A
-    /// `budget` differing from an existing ledger's is refused.
+    /// `budget` differing from an existing ledger's is refused, and so is a
+    /// ledger whose chain is broken or that lacks a release's entry.
     pub fn open(dir: &Path, budget: Option<Budget>) -> Result<Ledger, LedgerError> {
         let path = dir.join(LEDGER_PATH);
-        match std::fs::read(&path) {
+        let ledger = match std::fs::read(&path) {
             Ok(bytes) => {
                 let ledger: Ledger = serde_json::from_slice(&bytes)
                     .map_err(|e| LedgerError::Corrupt { path: path.clone(), message: e.to_string() })?;
@@ -184,13 +241,89 @@ impl Ledger {
                 {
                     return Err(LedgerError::BudgetFixed { path, fixed: ledger.budget.epsilon, asked: b.epsilon });
                 }
-                Ok(ledger)
+                ledger.verify_chain(&path)?;
+                ledger
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                Ok(Ledger { budget: budget.unwrap_or(DEFAULT_BUDGET), entries: Vec::new() })
+                Ledger { budget: budget.unwrap_or(DEFAULT_BUDGET), entries: Vec::new() }
             }
-            Err(source) => Err(LedgerError::Io { path, source }),
+            Err(source) => return Err(LedgerError::Io { path, source }),
+        };
+        ledger.check_releases(dir)?;
+        Ok(ledger)
+    }
+
+    /// The hash the first entry chains from.
+    fn budget_sha256(&self) -> String {
+        crate::scenario::hex(&Sha256::digest(serde_json::to_vec(&self.budget).expect("budget serialises")))
+    }
+
+    /// The hash the next entry chains from.
+    fn head_sha256(&self) -> String {
+        self.entries.last().map_or_else(|| self.budget_sha256(), Entry::chain_sha256)
+    }
+
+    /// `entry` chained after the last one, as the ledger will record it.
+    pub fn seal(&self, entry: Entry) -> Entry {
+        let chained = Entry { prev_sha256: self.head_sha256(), sha256: String::new(), ..entry };
+        Entry { sha256: chained.content_sha256(), ..chained }
+    }
+
+    /// Every entry hashes to its `sha256` and chains from the one before
+    /// (entries of a ledger older than the chain carry no hashes and are
+    /// taken as they are).
+    fn verify_chain(&self, path: &Path) -> Result<(), LedgerError> {
+        let mut prev = self.budget_sha256();
+        for (i, e) in self.entries.iter().enumerate() {
+            if e.sha256.is_empty() && e.prev_sha256.is_empty() {
+                prev = e.chain_sha256();
+                continue;
+            }
+            let tampered = |message: String| LedgerError::Tampered { path: path.to_owned(), message };
+            if e.sha256 != e.content_sha256() {
+                return Err(tampered(format!("entry {} (`{}`) does not match its hash", i + 1, e.name)));
+            }
+            if e.prev_sha256 != prev {
+                let what = if i == 0 { "the budget".to_owned() } else { format!("entry {i}") };
+                return Err(tampered(format!("entry {} (`{}`) does not chain from {what}", i + 1, e.name)));
+            }
+            prev = e.sha256.clone();
         }
+        Ok(())
+    }
+
+    /// Every release in `dir/releases` has its entry here, with the same hash.
+    fn check_releases(&self, dir: &Path) -> Result<(), LedgerError> {
+        let path = dir.join(LEDGER_PATH);
+        let releases = dir.join("releases");
+        let Ok(listing) = std::fs::read_dir(&releases) else { return Ok(()) };
+        for item in listing {
+            let item = item.map_err(|source| LedgerError::Io { path: releases.clone(), source })?;
+            let name = item.file_name().to_string_lossy().into_owned();
+            // Releases being written are still hidden; they have no entry yet.
+            if name.starts_with('.') || !item.path().is_dir() {
+                continue;
+            }
+            let recorded: Option<String> = std::fs::read(item.path().join("release.json"))
+                .ok()
+                .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+                .and_then(|v| v["entry"]["sha256"].as_str().map(str::to_owned));
+            match self.entries.iter().find(|e| e.name == name) {
+                None => return Err(LedgerError::Unrecorded { path, name }),
+                Some(e) => {
+                    if let Some(h) = recorded
+                        && !h.is_empty()
+                        && h != e.sha256
+                    {
+                        return Err(LedgerError::Tampered {
+                            path,
+                            message: format!("release `{name}` carries another entry than the ledger's"),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// What the private releases spent together, by the tightest valid composition.
@@ -375,6 +508,46 @@ mod tests {
     }
 
     #[test]
+    fn an_edited_ledger_breaks_its_chain() {
+        let entry = |name: &str, epsilon: f64| Entry {
+            name: name.into(),
+            created_unix_s: 0,
+            mechanism: "DiscreteLaplace".into(),
+            cost: Cost::Pure { epsilon },
+            noise: NoiseRecord::OsEntropy,
+            composition: String::new(),
+            queries: Vec::new(),
+            prev_sha256: String::new(),
+            sha256: String::new(),
+        };
+        let mut ledger = Ledger { budget: Budget { epsilon: 4.0, delta: 1e-6 }, entries: Vec::new() };
+        for (name, epsilon) in [("a", 1.0), ("b", 1.0), ("c", 1.0)] {
+            let sealed = ledger.seal(entry(name, epsilon));
+            ledger.entries.push(sealed);
+        }
+        let path = Path::new("ledger.json");
+        ledger.verify_chain(path).unwrap();
+        let edits: [(&str, fn(&mut Ledger)); 4] = [
+            ("a spend lowered", |l| l.entries[1].cost = Cost::Pure { epsilon: 0.1 }),
+            ("the budget raised", |l| l.budget.epsilon = 40.0),
+            ("an entry removed", |l| {
+                l.entries.remove(1);
+            }),
+            ("a seeded release claimed", |l| l.entries[2].noise = NoiseRecord::Reproducible),
+        ];
+        for (what, edit) in edits {
+            let mut edited = ledger.clone();
+            edit(&mut edited);
+            assert!(matches!(edited.verify_chain(path), Err(LedgerError::Tampered { .. })), "{what} went unnoticed");
+        }
+        // Entries of a ledger older than the chain are taken as they are, and chained from.
+        let mut old = Ledger { budget: ledger.budget, entries: vec![entry("old", 1.0)] };
+        let sealed = old.seal(entry("new", 1.0));
+        old.entries.push(sealed);
+        old.verify_chain(path).unwrap();
+    }
+
+    #[test]
     fn reproducible_releases_are_listed_but_spend_nothing() {
         let entry = |name: &str, noise| Entry {
             name: name.into(),
@@ -384,6 +557,8 @@ mod tests {
             noise,
             composition: String::new(),
             queries: Vec::new(),
+            prev_sha256: String::new(),
+            sha256: String::new(),
         };
         let mut ledger = Ledger { budget: Budget { epsilon: 4.0, delta: 1e-6 }, entries: Vec::new() };
         for i in 0..3 {

@@ -155,6 +155,8 @@ struct LocalRelease<'a> {
     counts: &'static str,
     noise: NoiseRecord,
     columns: [&'static str; 5],
+    /// The ledger's entry for this release (its hash binds the two).
+    entry: &'a Entry,
 }
 
 /// Writes `releases/<name>/trace.parquet` and `release.json`; returns the
@@ -175,6 +177,7 @@ pub fn export(
     }
     let store = store_extent(dir, &plan.variant)?;
     let guarantee = LocalGuarantee::new(plan, store);
+    let _lock = super::ledger::lock(dir)?;
     let mut ledger = Ledger::open(dir, plan.budget)?;
     let entry = Entry {
         name: plan.name.clone(),
@@ -192,7 +195,10 @@ pub fn export(
             guarantee.per_shopper()
         ),
         queries: Vec::new(),
+        prev_sha256: String::new(),
+        sha256: String::new(),
     };
+    let entry = ledger.seal(entry);
     let pending = Pending::check(dir, &ledger, &entry)?;
     let mut rng = plan.noise.rng()?;
     // The pseudonym key is secret whatever the noise source.
@@ -234,13 +240,10 @@ pub fn export(
         progress(i + 1, runs.len());
     }
     let private = plan.noise.record().is_private();
+    let recorded = entry.clone();
     let release = LocalRelease {
         name: &plan.name,
-        privacy: if private {
-            format!("locally private: {}", guarantee.per_shopper())
-        } else {
-            NOT_PRIVATE.to_owned()
-        },
+        privacy: if private { format!("locally private: {}", guarantee.per_shopper()) } else { NOT_PRIVATE.to_owned() },
         private,
         aisle_version: crate::VERSION,
         scenario: &manifest.scenario,
@@ -256,6 +259,7 @@ pub fn export(
         counts: "withheld",
         noise: plan.noise.record(),
         columns: ["pseudonym", "t_s", "x", "y", "floor"],
+        entry: &recorded,
     };
     let out = pending.land(dir, &mut ledger, entry, |out| {
         b.write(&out.join("trace.parquet"), &release.privacy)?;

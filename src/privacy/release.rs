@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use super::contrib::{Bounds, VisitProjection};
-use super::ledger::{Budget, Entry, Ledger, NOT_PRIVATE, NoiseRecord, QueryRecord, Spend};
+use super::ledger::{self, Budget, Entry, Ledger, NOT_PRIVATE, NoiseRecord, QueryRecord, Spend};
 use super::query::{Answers, Calibration, Mechanism, Query, Sharing, Totals, answer, calibrate};
 use super::{NoiseSource, Pending, PrivacyError};
 use crate::Prepared;
@@ -299,6 +299,7 @@ pub struct Published {
 /// the logs into bounded answers, noises them, writes `releases/<name>/`,
 /// then records the spend in the ledger.
 pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize)) -> Result<Published, PrivacyError> {
+    let _lock = ledger::lock(dir)?;
     let mut ledger = Ledger::open(dir, plan.budget)?;
     let sharing = sharing(dir)?;
     let cal = calibrate(plan.mechanism, plan.epsilon, plan.delta, &plan.bounds, sharing);
@@ -310,7 +311,10 @@ pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize
         noise: plan.noise.record(),
         composition: sharing.describe(),
         queries: cal.records.clone(),
+        prev_sha256: String::new(),
+        sha256: String::new(),
     };
+    let entry = ledger.seal(entry);
     let pending = Pending::check(dir, &ledger, &entry)?;
     let g = gather(dir, &plan.bounds, progress)?;
     // The calibration assumed the manifest's runs; the replay must agree.
