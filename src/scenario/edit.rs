@@ -28,6 +28,15 @@ impl RawEdit {
             RawEdit::OpenLane { .. } => "open_lane",
             RawEdit::CloseLane { .. } => "close_lane",
             RawEdit::SetPrice { .. } => "set_price",
+            RawEdit::SetLaneHours { .. } => "set_lane_hours",
+            RawEdit::SetService { .. } => "set_service",
+            RawEdit::AddLane { .. } => "add_lane",
+            RawEdit::RemoveLane { .. } => "remove_lane",
+            RawEdit::RemoveConnector { .. } => "remove_connector",
+            RawEdit::SetHours { .. } => "set_hours",
+            RawEdit::SetVisitors { .. } => "set_visitors",
+            RawEdit::ScaleVisitors { .. } => "scale_visitors",
+            RawEdit::SetShares { .. } => "set_shares",
         }
     }
 }
@@ -98,6 +107,59 @@ fn apply_one(s: &mut RawScenario, edit: &RawEdit) -> Result<(), String> {
         RawEdit::SetPrice { product: id, price } => {
             let i = product(s, id)?;
             s.products[i].price = *price;
+        }
+        RawEdit::SetLaneHours { lane: id, hours } => {
+            let i = lane(s, id)?;
+            s.checkouts[i].hours = Some(*hours);
+        }
+        RawEdit::SetService { lane: id, base_s, per_item_s, cv, distribution } => {
+            let i = lane(s, id)?;
+            let service = &mut s.checkouts[i].service;
+            service.base_s = base_s.unwrap_or(service.base_s);
+            service.per_item_s = per_item_s.unwrap_or(service.per_item_s);
+            service.cv = cv.unwrap_or(service.cv);
+            service.distribution = distribution.unwrap_or(service.distribution);
+        }
+        RawEdit::AddLane { lane: l } => {
+            if s.checkouts.iter().any(|x| x.id == l.id) {
+                return Err(format!("checkout lane `{}` already exists", l.id));
+            }
+            s.checkouts.push(l.clone());
+        }
+        RawEdit::RemoveLane { lane: id } => {
+            let i = lane(s, id)?;
+            s.checkouts.remove(i);
+        }
+        RawEdit::RemoveConnector { connector: id } => {
+            let i = s
+                .store
+                .connectors
+                .iter()
+                .position(|c| &c.id == id)
+                .ok_or_else(|| format!("no connector `{id}`"))?;
+            s.store.connectors.remove(i);
+        }
+        RawEdit::SetHours { hours, hourly_profile } => {
+            s.population.hours = *hours;
+            s.population.hourly_profile = hourly_profile.clone();
+        }
+        RawEdit::SetVisitors { daily_visitors } => s.population.daily_visitors = *daily_visitors,
+        RawEdit::ScaleVisitors { factor } => {
+            if !(factor.is_finite() && *factor > 0.0) {
+                return Err(format!("factor must be a positive number, got {factor}"));
+            }
+            s.population.daily_visitors *= factor;
+        }
+        RawEdit::SetShares { shares } => {
+            for (id, share) in shares {
+                let segment = s
+                    .population
+                    .segments
+                    .iter_mut()
+                    .find(|g| &g.id == id)
+                    .ok_or_else(|| format!("no segment `{id}`"))?;
+                segment.share = *share;
+            }
         }
     }
     Ok(())

@@ -512,6 +512,51 @@ pub enum RawEdit {
         product: String,
         price: f64,
     },
+    /// A lane's opening hours `[from, to]` (a till staffed 11–15).
+    SetLaneHours {
+        lane: String,
+        hours: [f64; 2],
+    },
+    /// A lane's service-time model; fields left out keep their value.
+    SetService {
+        lane: String,
+        #[serde(default)]
+        base_s: Option<f64>,
+        #[serde(default)]
+        per_item_s: Option<f64>,
+        #[serde(default)]
+        cv: Option<f64>,
+        #[serde(default)]
+        distribution: Option<ServiceDistribution>,
+    },
+    AddLane {
+        lane: RawLane,
+    },
+    RemoveLane {
+        lane: String,
+    },
+    /// Takes a stair, escalator or lift out of use.
+    RemoveConnector {
+        connector: String,
+    },
+    /// The store's opening hours and the arrival profile over them.
+    SetHours {
+        hours: [f64; 2],
+        hourly_profile: Vec<f64>,
+    },
+    /// Visitors per day (people).
+    SetVisitors {
+        daily_visitors: f64,
+    },
+    /// Visitors per day times `factor` ("Saturday: 40% more" is 1.4).
+    ScaleVisitors {
+        factor: f64,
+    },
+    /// Segment shares by id; segments not named keep theirs (the shares
+    /// must still add up to 1).
+    SetShares {
+        shares: std::collections::BTreeMap<String, f64>,
+    },
 }
 
 /// The name a value has in the file (`wall_shelf`, `eye`, `front`), for messages.
