@@ -280,6 +280,18 @@ const CASES: &[Case] = &[
         absent: Some("events/variant=baseline/seed=1/.part-0.parquet.tmp-999999"),
     },
     Case {
+        name: "report removes a half-written page and figure",
+        steps: &[
+            Step::Write("report/.index.html.tmp-999999-0", "<html"),
+            Step::Write("report/figures/.baseline-funnel.png.tmp-999999-1.png", ""),
+        ],
+        args: &["report", "{dir}"],
+        code: 0,
+        stdout: "{dir}/report/index.html\n",
+        stderr: "",
+        absent: Some("report/.index.html.tmp-999999-0"),
+    },
+    Case {
         name: "records inside events/ (an older aisle's layout) are refused",
         steps: &[Step::OldLayout],
         args: &["run", "scenarios/tiny.toml", "--seed", "3", "--out", "{dir}", "--no-report"],

@@ -288,12 +288,16 @@ impl WriterLock {
 
     /// A hold on an existing dataset for a command that writes derived
     /// files only (`report`): it waits for a `--replace` to finish, and
-    /// keeps one from starting. `None` when `dir` holds no dataset.
+    /// keeps one from starting; alone, it removes leftover temporary files.
+    /// `None` when `dir` holds no dataset.
     pub fn existing(dir: &Path) -> Result<Option<WriterLock>, DatasetError> {
         if !dir.join(MANIFEST).is_file() {
             return Ok(None);
         }
         let _gate = Self::gate(dir)?;
+        if let Alone::Yes(_exclusive) = Self::alone(dir)? {
+            remove_leftovers(dir)?;
+        }
         Self::join(dir).map(Some)
     }
 }
