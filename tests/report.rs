@@ -45,3 +45,21 @@ fn a_directory_without_a_manifest_is_not_a_dataset() {
     let dir = tempfile::tempdir().unwrap();
     assert!(matches!(build(dir.path(), |_, _| {}), Err(ReportError::NotADataset { .. })));
 }
+
+#[test]
+fn a_two_floor_comparison_draws_every_floor() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/two_floors.toml");
+    let file = ScenarioFile::read(&path).unwrap();
+    let mut ds = Dataset::open_for(dir.path(), &file, OnScenarioChange::Refuse).unwrap();
+    let variants = file.variant_ids();
+    for variant in &variants[..2] {
+        run_into(&mut ds, &aisle::prepare(&file, variant).unwrap(), 1, |_| {}).unwrap();
+    }
+    let html = std::fs::read_to_string(build(dir.path(), |_, _| {}).unwrap()).unwrap();
+    for floor in 0..2 {
+        let difference = format!("compare-{}-heat-difference-{floor}.png", variants[1]);
+        assert!(html.contains(&difference), "no {difference}");
+        assert!(html.contains(&format!("baseline-heatmap-{floor}.png")));
+    }
+}

@@ -442,47 +442,56 @@ fn comparison_section(
             );
         }
     }
-    html.push_str("<h3>Heatmaps side by side (one colour scale)</h3><div class=\"grid\">");
-    for v in variants {
-        let _ = write!(
-            html,
-            "<figure><img src=\"figures/{0}-heatmap-0.png\" alt=\"heatmap of {0}\"><figcaption>{0}</figcaption></figure>",
-            esc(&v.prepared.scenario.variant)
-        );
-    }
-    html.push_str("</div>\n<h3>Where shoppers spend more or less time than in the baseline</h3>\n");
+    // Every floor: an upstairs effect is drawn as well as a ground-floor one.
     let base = &variants[0];
-    let diffs: Vec<f64> = variants[1..]
-        .iter()
-        .flat_map(|v| {
-            heat_blocks(&v.layout, 0, &v.metrics)
-                .into_iter()
-                .zip(heat_blocks(&base.layout, 0, &base.metrics))
-                .map(|(a, b)| (a.1 - b.1).abs())
-        })
-        .collect();
-    let limit = scale_top(diffs.into_iter());
-    for v in &variants[1..] {
-        let s = &v.prepared.scenario;
-        let plan = FloorPlan {
-            scenario: s,
-            layout: &v.layout,
-            floor: 0,
-            title: format!("{} − {}", s.variant, c.baseline),
-            overlay: Overlay::HeatDifference {
-                variant: heat_blocks(&v.layout, 0, &v.metrics),
-                baseline: heat_blocks(&base.layout, 0, &base.metrics),
-                limit,
-            },
+    let floors = base.prepared.scenario.store.floors.len() as u8;
+    for floor in 0..floors {
+        let on_floor = if floors > 1 {
+            format!(" — floor {}", esc(&base.prepared.scenario.store.floors[floor as usize].id))
+        } else {
+            String::new()
         };
-        figure(
-            html,
-            dir,
-            &format!("compare-{}-heat-difference", s.variant),
-            &plan,
-            "difference heatmap",
-            "Red: more person-seconds per m² per day than the baseline; blue: fewer. The variant's fixtures are drawn.",
-        )?;
+        let _ = write!(html, "<h3>Heatmaps side by side (one colour scale){on_floor}</h3><div class=\"grid\">");
+        for v in variants {
+            let _ = write!(
+                html,
+                "<figure><img src=\"figures/{0}-heatmap-{floor}.png\" alt=\"heatmap of {0}\"><figcaption>{0}</figcaption></figure>",
+                esc(&v.prepared.scenario.variant)
+            );
+        }
+        let _ = write!(html, "</div>\n<h3>Where shoppers spend more or less time than in the baseline{on_floor}</h3>\n");
+        let diffs: Vec<f64> = variants[1..]
+            .iter()
+            .flat_map(|v| {
+                heat_blocks(&v.layout, floor, &v.metrics)
+                    .into_iter()
+                    .zip(heat_blocks(&base.layout, floor, &base.metrics))
+                    .map(|(a, b)| (a.1 - b.1).abs())
+            })
+            .collect();
+        let limit = scale_top(diffs.into_iter());
+        for v in &variants[1..] {
+            let s = &v.prepared.scenario;
+            let plan = FloorPlan {
+                scenario: s,
+                layout: &v.layout,
+                floor,
+                title: format!("{} − {}{}", s.variant, c.baseline, if floors > 1 { format!(", floor {}", s.store.floors[floor as usize].id) } else { String::new() }),
+                overlay: Overlay::HeatDifference {
+                    variant: heat_blocks(&v.layout, floor, &v.metrics),
+                    baseline: heat_blocks(&base.layout, floor, &base.metrics),
+                    limit,
+                },
+            };
+            figure(
+                html,
+                dir,
+                &format!("compare-{}-heat-difference-{floor}", s.variant),
+                &plan,
+                "difference heatmap",
+                "Red: more person-seconds per m² per day than the baseline; blue: fewer. The variant's fixtures are drawn.",
+            )?;
+        }
     }
     let waits = Ecdf {
         title: "Checkout wait distribution".into(),
