@@ -228,7 +228,7 @@ struct Run {
 fn visits_by_shopper(run: &Run) -> BTreeMap<u32, Visit> {
     let mut by_shopper: BTreeMap<u32, Vec<SimEvent>> = BTreeMap::new();
     for e in &run.events {
-        by_shopper.entry(e.shopper).or_default().push(e.clone());
+        by_shopper.entry(e.shopper).or_default().push(*e);
     }
     by_shopper
         .into_iter()
@@ -402,7 +402,7 @@ fn the_measured_privacy_loss_of_every_query_stays_within_epsilon_and_halved_nois
     let without: Vec<Answers> = runs
         .iter()
         .map(|r| {
-            let kept: Vec<SimEvent> = r.events.iter().filter(|e| e.shopper != shopper).cloned().collect();
+            let kept: Vec<SimEvent> = r.events.iter().filter(|e| e.shopper != shopper).copied().collect();
             answer_events(&kept, &r.layout, &bounds)
         })
         .collect();

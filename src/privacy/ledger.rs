@@ -527,7 +527,8 @@ mod tests {
         }
         let path = Path::new("ledger.json");
         ledger.verify_chain(path).unwrap();
-        let edits: [(&str, fn(&mut Ledger)); 4] = [
+        type Edit = fn(&mut Ledger);
+        let edits: [(&str, Edit); 4] = [
             ("a spend lowered", |l| l.entries[1].cost = Cost::Pure { epsilon: 0.1 }),
             ("the budget raised", |l| l.budget.epsilon = 40.0),
             ("an entry removed", |l| {

@@ -568,9 +568,9 @@ fn page(
             )?;
         }
     }
-    let _ = write!(
+    let _ = writeln!(
         html,
-        "<footer>{}. Made by aisle {} by <code>aisle publish</code>. No shopper ids, positions or event logs are in this release.</footer></body></html>\n",
+        "<footer>{}. Made by aisle {} by <code>aisle publish</code>. No shopper ids, positions or event logs are in this release.</footer></body></html>",
         esc(privacy),
         crate::VERSION
     );
