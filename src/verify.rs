@@ -9,9 +9,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::events::dataset::{
-    Damage, Dataset, DatasetError, MANIFEST, METRICS_TABLE, Manifest, OnScenarioChange, RUNS, SCENARIO_COPY,
-    check_run, events_path, file_sha256, has_old_layout, is_temporary, leftovers, metric_rows, partition_key,
-    partitions, read_records,
+    Damage, Dataset, DatasetError, MANIFEST, METRICS_TABLE, Manifest, OnScenarioChange, RUNS, SCENARIO_COPY, check_run,
+    events_path, file_sha256, has_old_layout, is_temporary, leftovers, metric_rows, partition_key, partitions,
+    read_records,
 };
 use crate::run::{RunError, simulate_run};
 use crate::scenario::{ScenarioError, ScenarioFile};
@@ -209,8 +209,10 @@ fn scenario_copy_problem(dir: &Path, sha256: &str) -> Option<String> {
 
 /// Rows as sortable keys, values bit for bit (a NaN equals itself).
 fn table_key(rows: &[crate::events::metrics_table::MetricRow]) -> Vec<(&str, u64, &str, &str, u64)> {
-    let mut keyed: Vec<_> =
-        rows.iter().map(|r| (r.variant.as_str(), r.seed, r.metric.as_str(), r.unit.as_str(), r.value.to_bits())).collect();
+    let mut keyed: Vec<_> = rows
+        .iter()
+        .map(|r| (r.variant.as_str(), r.seed, r.metric.as_str(), r.unit.as_str(), r.value.to_bits()))
+        .collect();
     keyed.sort();
     keyed
 }
@@ -263,7 +265,8 @@ fn check_releases(dir: &Path, v: &mut Verification) {
         j.get("entries")?.as_array()?.iter().map(|e| Some(e.get("name")?.as_str()?.to_owned())).collect()
     });
     let Some(names) = names else {
-        v.findings.push(Finding::damage(format!("{}: not a readable ledger (JSON with named entries)", ledger.display())));
+        v.findings
+            .push(Finding::damage(format!("{}: not a readable ledger (JSON with named entries)", ledger.display())));
         return;
     };
     for name in names.difference(&on_disk) {
@@ -293,11 +296,7 @@ pub struct Repaired {
 /// Simulates again every run a finding names, from the dataset's own copy
 /// of the scenario, then rebuilds the manifest and the metrics table.
 /// Needs an intact scenario copy (it is what the runs were made from).
-pub fn repair(
-    dir: &Path,
-    found: &Verification,
-    mut progress: impl FnMut(&str, u64),
-) -> Result<Repaired, VerifyError> {
+pub fn repair(dir: &Path, found: &Verification, mut progress: impl FnMut(&str, u64)) -> Result<Repaired, VerifyError> {
     let manifest: Option<Manifest> = Dataset::read_manifest(dir).ok().flatten();
     // Without a manifest, the copy names the version the logs must hold.
     let sha = manifest.as_ref().map(|m| m.scenario_sha256.as_str()).unwrap_or("");

@@ -18,10 +18,16 @@ enum Step {
     /// Renames the manifest's second variant.
     ManifestVariant(&'static str),
     /// Copies seed `from`'s log over seed `to`'s.
-    CopyLog { from: u64, to: u64 },
+    CopyLog {
+        from: u64,
+        to: u64,
+    },
     /// Seed `to`'s record made to agree with seed `from`'s log (checksum,
     /// rows, hash recomputed), as a careful forger would.
-    ForgeRecord { from: u64, to: u64 },
+    ForgeRecord {
+        from: u64,
+        to: u64,
+    },
     Remove(&'static str),
     Write(&'static str, &'static str),
     /// Appends a line to the scenario copy.
@@ -324,7 +330,10 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "a ledger naming a release that is not on disk",
-        steps: &[Step::Write("privacy/ledger.json", r#"{"budget":{"epsilon":4,"delta":1e-6},"entries":[{"name":"weekly"}]}"#)],
+        steps: &[Step::Write(
+            "privacy/ledger.json",
+            r#"{"budget":{"epsilon":4,"delta":1e-6},"entries":[{"name":"weekly"}]}"#,
+        )],
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/releases/weekly: the ledger lists release `weekly`, which is not on disk\n",
@@ -543,7 +552,8 @@ fn every_damaged_dataset_gives_its_exact_message_and_exit_code() {
         }
         let shown = dir.display().to_string();
         let price = data.display().to_string();
-        let args: Vec<String> = case.args.iter().map(|a| a.replace("{dir}", &shown).replace("{price}", &price)).collect();
+        let args: Vec<String> =
+            case.args.iter().map(|a| a.replace("{dir}", &shown).replace("{price}", &price)).collect();
         let out = aisle(&args);
         let clean = |bytes: &[u8]| {
             let mut text = String::from_utf8_lossy(bytes).replace(&shown, "{dir}");

@@ -59,7 +59,11 @@ fn two_versions_at_once_never_mix() {
         let codes: Vec<Option<i32>> = results.iter().map(|r| r.status.code()).collect();
         let mut sorted = codes.clone();
         sorted.sort();
-        assert_eq!(sorted, [Some(0), Some(2)], "round {round}: one writer succeeds and the other is refused: {codes:?}");
+        assert_eq!(
+            sorted,
+            [Some(0), Some(2)],
+            "round {round}: one writer succeeds and the other is refused: {codes:?}"
+        );
         let refused = results.iter().find(|r| r.status.code() == Some(2)).unwrap();
         let stderr = String::from_utf8_lossy(&refused.stderr);
         assert!(stderr.contains("holds runs of another version of scenario `tiny`"), "round {round}: {stderr}");

@@ -62,7 +62,11 @@ fn a_killed_sweep_resumes_to_the_same_dataset() {
         child.kill().unwrap_or(()); // SIGKILL; a child already done is fine
         child.wait().unwrap();
         let out = compare(&dir).output().unwrap();
-        assert!(out.status.success(), "kill point {k}: the resumed sweep failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "kill point {k}: the resumed sweep failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let got = files(&dir);
         let names = |v: &[(PathBuf, Vec<u8>)]| v.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
         assert_eq!(names(&got), names(&expected), "kill point {k}: other files than the uninterrupted sweep's");

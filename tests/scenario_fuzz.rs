@@ -34,7 +34,20 @@ impl Rng {
 
 /// What a number in the file may become.
 const NUMBERS: [&str; 14] = [
-    "inf", "-inf", "nan", "1e308", "-1e308", "1e-300", "0", "-1", "-0.0", "1e9", "65535", "4294967296", "0.001", "1e6",
+    "inf",
+    "-inf",
+    "nan",
+    "1e308",
+    "-1e308",
+    "1e-300",
+    "0",
+    "-1",
+    "-0.0",
+    "1e9",
+    "65535",
+    "4294967296",
+    "0.001",
+    "1e6",
 ];
 
 /// Byte ranges of the numeric literals in `text`.

@@ -410,7 +410,9 @@ impl Dataset {
         let Some(manifest) = Self::read_manifest(dir)? else { return Ok(None) };
         // Variant ids name the files a report writes: an edited manifest must not steer them.
         let ids = manifest.variants.iter().chain(manifest.runs.iter().map(|r| &r.variant));
-        if let Some(bad) = ids.filter(|v| *v != crate::scenario::BASELINE).find(|v| crate::scenario::path_id_problem(v).is_some()) {
+        if let Some(bad) =
+            ids.filter(|v| *v != crate::scenario::BASELINE).find(|v| crate::scenario::path_id_problem(v).is_some())
+        {
             return Err(DatasetError::BadManifest {
                 path: dir.join(MANIFEST),
                 message: format!("variant id `{}` is not a valid id", crate::scenario::shown_id(bad)),
@@ -520,13 +522,8 @@ pub fn has_old_layout(dir: &Path) -> bool {
 /// The `variant=…/seed=…` directories under `root`, sorted.
 pub fn partitions(root: &Path) -> Vec<PathBuf> {
     let list = |d: &Path| -> Vec<PathBuf> {
-        let mut v: Vec<PathBuf> = std::fs::read_dir(d)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.is_dir())
-            .collect();
+        let mut v: Vec<PathBuf> =
+            std::fs::read_dir(d).into_iter().flatten().flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
         v.sort();
         v
     };

@@ -165,7 +165,12 @@ impl Validator<'_> {
         self.unique("floor", s.floors.iter().map(|f| f.id.as_str()));
         for f in &s.floors {
             let what = format!("floor `{}` elevation", f.id);
-            self.within(f.elevation, Bounds::Closed(-100.0, 1000.0, " metres"), &what, Some(("store.floors.id", &f.id)));
+            self.within(
+                f.elevation,
+                Bounds::Closed(-100.0, 1000.0, " metres"),
+                &what,
+                Some(("store.floors.id", &f.id)),
+            );
         }
         let floors = s.floors.iter().map(|f| Floor { id: f.id.clone(), elevation: f.elevation }).collect();
         let mut connectors = Vec::new();
@@ -173,7 +178,12 @@ impl Validator<'_> {
             let from = self.floor_index(&s.floors, Some(&c.from.floor), "connector", &c.id);
             let to = self.floor_index(&s.floors, Some(&c.to.floor), "connector", &c.id);
             let anchor = Some(("store.connectors.id", c.id.as_str()));
-            self.within(c.traversal_s, Bounds::Positive(3600.0, " seconds"), &format!("connector `{}` traversal_s", c.id), anchor);
+            self.within(
+                c.traversal_s,
+                Bounds::Positive(3600.0, " seconds"),
+                &format!("connector `{}` traversal_s", c.id),
+                anchor,
+            );
             self.finite_point(&c.from.at, &format!("connector `{}` from.at", c.id), anchor);
             self.finite_point(&c.to.at, &format!("connector `{}` to.at", c.id), anchor);
             self.check(from != to, Some(("store.connectors.id", &c.id)), || {
@@ -463,7 +473,12 @@ impl Validator<'_> {
             self.within(p.price, Bounds::Closed(0.0, 1e6, ""), &format!("product `{}` price", p.id), Some(anchor));
             self.unit_interval(p.margin, &format!("product `{}` margin", p.id), anchor);
             self.unit_interval(p.appeal, &format!("product `{}` appeal", p.id), anchor);
-            self.within(p.popularity, Bounds::Closed(0.0, 1e6, ""), &format!("product `{}` popularity", p.id), Some(anchor));
+            self.within(
+                p.popularity,
+                Bounds::Closed(0.0, 1e6, ""),
+                &format!("product `{}` popularity", p.id),
+                Some(anchor),
+            );
             if index.contains_key(p.id.as_str()) {
                 continue; // reported as a duplicate id above
             }
@@ -663,7 +678,7 @@ impl Validator<'_> {
         let trace_ms = (r.trace_interval_s * 1000.0).round() as u64;
         let trace = Bounds::Positive(3600.0, " seconds");
         self.within(r.trace_interval_s, trace, "run.trace_interval_s", None);
-        let whole = trace_ms >= tick_ms && trace_ms % tick_ms == 0;
+        let whole = trace_ms >= tick_ms && trace_ms.is_multiple_of(tick_ms);
         let tick_ok = (0.01..=1.0).contains(&r.tick_s);
         self.check(whole || !trace.holds(r.trace_interval_s) || !tick_ok, None, || {
             format!(
