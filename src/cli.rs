@@ -406,6 +406,10 @@ fn run(path: PathBuf, variant: &str, seed: u64, check: BehaviourCheck, args: &Da
         bar.set_message(format!("{:02}:{:02}, {} in store, {} arrived", clock / 60, clock % 60, p.in_store, p.arrived));
     })?;
     bar.finish_and_clear();
+    // Runs whose record or log fails its checks are left out of the manifest: say which.
+    for damage in &dataset.damaged {
+        eprintln!("warning: {damage}; left out of the manifest (`aisle verify --repair {}` simulates it again)", dir.display());
+    }
     let m = &outcome.metrics;
     let figure = |name: &str| outcome.scalars.iter().find(|x| x.name == name).map_or(0.0, |x| x.value);
     println!("{} / {} / seed {seed}", s.name, s.variant);
