@@ -64,6 +64,12 @@ const ALL_VARIANTS: [(&str, u64); 6] = [
     ("same-as-baseline", 2),
 ];
 
+/// Tiny's width and depth, metres.
+fn tiny_store() -> (f64, f64) {
+    let s = aisle::scenario::ScenarioFile::read(&scenario_path("tiny")).unwrap().build("baseline").unwrap();
+    (s.store.width, s.store.depth)
+}
+
 fn files(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     for entry in std::fs::read_dir(dir).unwrap() {
@@ -435,7 +441,7 @@ fn local_positions_move_from_the_raw_ones_by_planar_laplace() {
     let (_tmp, dir) = dataset(&ALL_VARIANTS[..1]);
     let manifest = Dataset::read_manifest(&dir).unwrap().unwrap();
     let events = read_log(&dir.join(&manifest.runs[0].path)).unwrap().1;
-    let store = (12.0, 8.0);
+    let store = tiny_store();
     let eps = 4.0;
     // A fine lattice: the distance is then close to continuous planar Laplace,
     // Gamma(2, 1/ε); the snapping moves each point by at most d/√2.
@@ -502,7 +508,7 @@ fn a_local_export_is_charged_bounded_per_shopper_and_unlinkable() {
     export("trace", &[]);
     let release = json(&dir.join("releases/trace/release.json"));
     // Charged as n·(ε·D + snapping + rounding), D the store's diagonal.
-    let diagonal = 12f64.hypot(8.0);
+    let diagonal = tiny_store().0.hypot(tiny_store().1);
     let charged = 3.0 * (0.2 * diagonal + 0.2 * std::f64::consts::SQRT_2 * 0.25 + 0.2 * 0.25 / 65536.0);
     let guarantee = &release["guarantee"];
     assert!((guarantee["charged_epsilon"].as_f64().unwrap() - charged).abs() < 1e-9, "{guarantee}");
