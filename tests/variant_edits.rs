@@ -85,3 +85,18 @@ fn removing_the_only_lane_is_refused() {
     let err = aisle::prepare(&tiny_with(r#"{ op = "remove_lane", lane = "L1" }"#), "edited").err().unwrap();
     assert!(err.to_string().to_lowercase().contains("lane"), "{err}");
 }
+
+#[test]
+fn an_obstacle_holds_no_products_and_nobody_walks_through_it() {
+    // A pillar in the front aisle, added by a variant.
+    let file = tiny_with(
+        r#"{ op = "add_fixture", fixture = { id = "PILLAR", kind = "obstacle", at = [7.0, 3.0], size = [0.6, 0.6], height = 3.0 } }"#,
+    );
+    let p = aisle::prepare(&file, "edited").unwrap_or_else(|e| panic!("{e}"));
+    let events = common::simulate(&p, 1);
+    let inside = |x: f32, y: f32| (6.7..=7.3).contains(&x) && (2.7..=3.3).contains(&y);
+    assert!(!events.iter().any(|e| inside(e.x, e.y)), "someone stood inside the pillar");
+    let enters = events.iter().filter(|e| matches!(e.action, aisle::events::Action::Enter { .. })).count();
+    let exits = events.iter().filter(|e| matches!(e.action, aisle::events::Action::Exit)).count();
+    assert!(enters > 10 && enters == exits, "{enters} entered, {exits} left");
+}

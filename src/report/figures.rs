@@ -95,6 +95,7 @@ fn kind_colour(kind: FixtureKind) -> RGBColor {
         FixtureKind::Freezer => RGBColor(86, 180, 233),
         FixtureKind::Display => RGBColor(213, 94, 0),
         FixtureKind::CheckoutCounter => RGBColor(0, 158, 115),
+        FixtureKind::Obstacle => RGBColor(160, 160, 160),
     }
 }
 
@@ -404,6 +405,7 @@ where
         FixtureKind::Freezer,
         FixtureKind::Display,
         FixtureKind::CheckoutCounter,
+        FixtureKind::Obstacle,
     ];
     for (i, kind) in kinds.iter().enumerate() {
         let y = 60 + i as i32 * 24;

@@ -123,6 +123,9 @@ pub enum FixtureKind {
     Freezer,
     Display,
     CheckoutCounter,
+    /// Holds no products: a pillar, a fitting-room block, a café counter, a
+    /// barrier. Blocks the floor, and the view when 1.4 m or taller.
+    Obstacle,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]

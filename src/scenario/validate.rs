@@ -235,7 +235,10 @@ impl Validator<'_> {
             });
             let shelved = SHELVED.contains(&f.kind);
             self.check(!shelved || (!f.levels.is_empty() && !f.faces.is_empty()), anchor, || {
-                format!("fixture `{}` is a shelved {} but lists no `levels` or no `faces`", f.id, f.kind)
+                format!(
+                    "fixture `{}` is a shelved {} but lists no `levels` or no `faces`; a fixture that holds no products is kind = \"obstacle\"",
+                    f.id, f.kind
+                )
             });
             let fixture = Fixture {
                 id: f.id.clone(),
@@ -518,6 +521,20 @@ impl Validator<'_> {
                 continue;
             };
             let f = &fixtures[fi];
+            if f.faces.is_empty() || f.levels.is_empty() {
+                misplaced.insert(pi);
+                // A shelved fixture without shelves is reported once, above.
+                if !SHELVED.contains(&f.kind) {
+                    self.problem(
+                        anchor,
+                        format!(
+                            "product `{}` is placed on fixture `{}`, which has no `levels` or `faces` to hold it (kind {})",
+                            pl.product, f.id, f.kind
+                        ),
+                    );
+                }
+                continue;
+            }
             if !f.faces.contains(&pl.face) || !f.levels.contains(&pl.level) {
                 self.problem(
                     anchor,
