@@ -381,3 +381,33 @@ impl Totals {
         self.heat_ms.iter().zip(&layout.block_walkable).map(|(ms, w)| if *w { ms / 1000.0 } else { 0.0 }).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_sharing_a_seed_split_the_budget_and_the_release_costs_it_once() {
+        assert_eq!(Sharing::of_seeds([1, 2, 1, 2, 1, 3]).runs_per_seed, 3);
+        assert_eq!(Sharing::of_seeds([]).runs_per_seed, 1);
+        let b = Bounds::default();
+        for mechanism in [Mechanism::DiscreteLaplace, Mechanism::DiscreteGaussian] {
+            let at = |runs| calibrate(mechanism, 1.0, 1e-6, &b, Sharing { runs_per_seed: runs });
+            let (one, six) = (at(1), at(6));
+            // Laplace scale Δ₁/(ε/k) and Gaussian variance Δ₂²/(2ρ/k) both grow k-fold.
+            for (p1, p6) in one.parameters.iter().zip(&six.parameters) {
+                assert!((p6.to_f64() / p1.to_f64() - 6.0).abs() < 1e-9, "{mechanism:?}");
+            }
+            // ...and the release costs what was asked, whatever k.
+            assert_eq!(one.cost, six.cost, "{mechanism:?}");
+            match six.cost {
+                Cost::Pure { epsilon } => assert!((epsilon - 1.0).abs() < 1e-12),
+                Cost::Zcdp { rho, epsilon, delta } => {
+                    assert!((rho - epsilon_to_zcdp(1.0, 1e-6)).abs() < 1e-12);
+                    assert_eq!((epsilon, delta), (Some(1.0), Some(1e-6)));
+                }
+                Cost::Local { .. } => unreachable!(),
+            }
+        }
+    }
+}
