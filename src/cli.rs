@@ -128,16 +128,16 @@ enum Command {
         /// Export a geo-indistinguishable position trace of one variant instead of aggregates.
         #[arg(long, conflicts_with = "evaluate")]
         local: bool,
-        /// --local: lattice spacing of reported positions, metres.
-        #[arg(long, default_value_t = 0.25)]
-        lattice: f64,
-        /// --local: time grain of reported timestamps, seconds.
         /// --local: the variant exported (one per release).
         #[arg(long, default_value = BASELINE)]
         variant: String,
         /// --local: points exported per shopper (drawn with replacement from their path).
         #[arg(long, default_value_t = 2)]
         points: u32,
+        /// --local: lattice spacing of reported positions, metres.
+        #[arg(long, default_value_t = 0.25)]
+        lattice: f64,
+        /// --local: time grain of reported timestamps, seconds.
         #[arg(long, default_value_t = 300)]
         grain: u64,
         /// Sweep ε and draw privacy–utility curves against the exact figures (publishes nothing).
@@ -264,12 +264,12 @@ pub fn main() -> ExitCode {
             budget,
             seed,
             local,
+            variant,
+            points,
             lattice,
             grain,
             evaluate,
             trials,
-            variant,
-            points,
             metric,
             indifference,
         } => {
@@ -586,6 +586,12 @@ fn publish(dir: &Path, r: PublishRequest) -> Result<(), Failure> {
         bar.set_position(done as u64);
     };
     let delta = check_parameter("delta", r.delta, 0.01)?;
+    let budget_of = |b: Option<f64>| -> Result<Option<Budget>, Failure> {
+        Ok(match b {
+            Some(b) => Some(Budget { epsilon: check_parameter("budget", b, 100.0)?, delta }),
+            None => None,
+        })
+    };
     let name = r.name.unwrap_or_else(|| {
         (1..).map(|k| format!("release-{k}")).find(|n| !dir.join("releases").join(n).exists()).expect("a free name")
     });
@@ -593,12 +599,6 @@ fn publish(dir: &Path, r: PublishRequest) -> Result<(), Failure> {
         PublishMode::Evaluate { trials, metric, indifference, seed } => {
             let plan = evaluate::EvaluatePlan {
                 epsilons: evaluate::EPSILONS.to_vec(),
-    let budget_of = |b: Option<f64>| -> Result<Option<Budget>, Failure> {
-        Ok(match b {
-            Some(b) => Some(Budget { epsilon: check_parameter("budget", b, 100.0)?, delta }),
-            None => None,
-        })
-    };
                 trials,
                 heat_trials: (trials / 10).max(5),
                 mechanism: r.mechanism,
@@ -649,29 +649,29 @@ fn publish(dir: &Path, r: PublishRequest) -> Result<(), Failure> {
                 ),
             }
             println!("curves: {}", out.join("utility.png").display());
-        }
-        PublishMode::Local { lattice, grain, variant, points, budget } => {
-            let epsilon = check_parameter("epsilon", r.epsilon.expect("clap requires it"), 20.0)?;
-            let plan = local::LocalPlan {
-                name,
-                epsilon_per_metre: epsilon,
-                lattice_m: check_parameter("lattice", lattice, 10.0)?,
             println!(
                 "note: each ε is a release's whole cost ({} run(s) per seed share their shoppers). This evaluation {}.",
                 g.sharing.runs_per_seed,
                 evaluate::READS_EXACT_DATA
             );
+        }
+        PublishMode::Local { lattice, grain, variant, points, budget } => {
+            let epsilon = check_parameter("epsilon", r.epsilon.expect("clap requires it"), 20.0)?;
+            let plan = local::LocalPlan {
+                name,
+                variant,
+                epsilon_per_metre: epsilon,
+                lattice_m: check_parameter("lattice", lattice, 10.0)?,
                 grain_s: grain,
+                points_per_shopper: points,
+                budget: budget_of(budget)?,
                 noise: r.noise,
             };
             bar.set_prefix("noising positions");
             let (out, guarantee) = local::export(dir, &plan, progress)?;
-                variant,
             bar.finish_and_clear();
             println!("local release of variant {} → {}", plan.variant, out.display());
             println!(
-                points_per_shopper: points,
-                budget: budget_of(budget)?,
                 "  each point: ε = {epsilon} per metre plus {:.4} for snapping to the {lattice} m lattice; {points} point(s) per shopper; times to {grain} s; pseudonyms under a key that was not kept",
                 guarantee.snapping_epsilon + guarantee.rounding_epsilon
             );
@@ -704,13 +704,6 @@ fn publish(dir: &Path, r: PublishRequest) -> Result<(), Failure> {
     Ok(())
 }
 
-fn bench(path: &PathBuf, variant: &str, repeats: usize) -> Result<(), Failure> {
-    use aisle::bench::{log_round_trip, median, store_day};
-    let file = ScenarioFile::read(path)?;
-    let p = aisle::prepare(&file, variant)?;
-    let tmp = std::env::temp_dir().join(format!("aisle-bench-{}", std::process::id()));
-    std::fs::create_dir_all(&tmp).map_err(|e| Failure::Failed(format!("{}: {e}", tmp.display())))?;
-    let mut days = Vec::new();
 /// The dataset's ledger after a release, for the summary.
 fn done_ledger(dir: &Path) -> Result<aisle::privacy::ledger::Ledger, Failure> {
     Ok(aisle::privacy::ledger::Ledger::open(dir, None).map_err(PrivacyError::from)?)
@@ -743,6 +736,13 @@ fn print_spend(noise: NoiseSource, epsilon: f64, delta: Option<f64>, ledger: &ai
     println!("  noise: {}", noise.describe());
 }
 
+fn bench(path: &PathBuf, variant: &str, repeats: usize) -> Result<(), Failure> {
+    use aisle::bench::{log_round_trip, median, store_day};
+    let file = ScenarioFile::read(path)?;
+    let p = aisle::prepare(&file, variant)?;
+    let tmp = std::env::temp_dir().join(format!("aisle-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).map_err(|e| Failure::Failed(format!("{}: {e}", tmp.display())))?;
+    let mut days = Vec::new();
     let mut logs = Vec::new();
     let bar = ProgressBar::new(repeats as u64);
     for i in 0..repeats {
