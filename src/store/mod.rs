@@ -237,14 +237,16 @@ impl Store {
                 c.from.floor,
                 c.from.at,
                 ("store.connectors.id", &c.id),
-                format!("connector `{}` lower end", c.id),
+                // Named by the file's own words: a down escalator's `from`
+                // end is the upper one.
+                format!("connector `{}` `from` end (floor `{}`)", c.id, spec.floors[c.from.floor as usize].id),
             );
             let to = on_floor(
                 &store,
                 c.to.floor,
                 c.to.at,
                 ("store.connectors.id", &c.id),
-                format!("connector `{}` upper end", c.id),
+                format!("connector `{}` `to` end (floor `{}`)", c.id, spec.floors[c.to.floor as usize].id),
             );
             store.connectors.push(ConnectorLink {
                 from,
