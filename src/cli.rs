@@ -435,6 +435,12 @@ fn run(path: PathBuf, variant: &str, seed: u64, check: BehaviourCheck, args: &Da
         figure("lost_sales")
     );
     println!(
+        "  stuck         {:.0} shopper-s frozen > {:.0} s outside lines, longest freeze {:.0} s",
+        figure("stuck_shopper_s"),
+        aisle::metrics::day::STUCK_AFTER_S,
+        figure("longest_freeze_s")
+    );
+    println!(
         "  events        {} → {} ({:.1} MiB, {:.1} bytes/event)",
         outcome.log.rows,
         outcome.log.path.display(),

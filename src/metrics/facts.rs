@@ -6,6 +6,10 @@ use crate::Prepared;
 use crate::events::{Action, SimEvent};
 use crate::store::PERIMETER_BAND_M;
 
+/// No shopper stands still outside a checkout line for longer than this:
+/// gridlock is a bug, not behaviour.
+pub const FREEZE_LIMIT_S: f64 = 120.0;
+
 /// Shoppers who walk less than this are not counted for circulation: a
 /// dash in and out has no direction worth the name.
 const MIN_PATH_FOR_DIRECTION_M: f64 = 20.0;
@@ -41,6 +45,10 @@ pub fn stylised_facts(p: &Prepared, events: &[SimEvent]) -> Vec<Fact> {
             Action::Pick { planned: true, .. } => planned += 1,
             Action::Pick { planned: false, .. } => unplanned += 1,
             _ => {}
+        }
+        // Paths run through the position samples, so shuffling on the spot adds nothing.
+        if !matches!(e.action, Action::Enter { .. } | Action::Move | Action::Exit) {
+            continue;
         }
         let walk = walks.entry(e.shopper).or_insert(((x, y, e.floor), 0.0, 0.0));
         let (px, py, pf) = walk.0;
@@ -82,7 +90,18 @@ pub fn stylised_facts(p: &Prepared, events: &[SimEvent]) -> Vec<Fact> {
     let band_area = ratio(band_m2, floor_m2);
     let direction = ratio(with_direction as f64, counted as f64);
     let direction_name = if ccw { "counter-clockwise" } else { "clockwise" };
+    let layout = crate::metrics::Layout::new(p);
+    let mut day = crate::metrics::DayProjection::new(&layout);
+    crate::metrics::Projection::observe_all(&mut day, events);
+    let longest_freeze_s = day.finish().longest_freeze_s;
     vec![
+        Fact {
+            name: "longest freeze outside a line (s)",
+            value: longest_freeze_s,
+            target: format!("≤ {FREEZE_LIMIT_S}"),
+            holds: longest_freeze_s <= FREEZE_LIMIT_S,
+            source: "aisle's invariant: a shopper stands still within 1 m (outside a checkout line, not shopping) only while waiting briefly for room; longer is gridlock",
+        },
         Fact {
             name: "conversion rate (per party)",
             value: conversion,

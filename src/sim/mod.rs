@@ -195,6 +195,8 @@ struct Shopper {
     floor: u8,
     cell: CellId,
     zone: Option<u16>,
+    /// When the shopper last changed zone (see `update_zone`).
+    zone_since_ms: u64,
     /// Planned products not yet looked for.
     list: Vec<u32>,
     /// Products noticed and wanted on impulse, not yet fetched.
@@ -217,8 +219,12 @@ struct Shopper {
     activity: Activity,
     route: Option<Route>,
     riding: Option<Ride>,
-    /// Since when someone has been in the way, if they are.
+    /// Since when someone has been in the way, if they are, and how far
+    /// from its goal (flow-field units) the shopper was then: stepping
+    /// aside and back is no way out, so only getting nearer than that ends
+    /// the wait.
     blocked_since_ms: Option<u64>,
+    blocked_at: u32,
     /// The direction the shopper last wanted to step in (unit vector).
     wish: (f64, f64),
 }
@@ -702,6 +708,7 @@ fn arrive(
             floor: s.entrances[a.entrance].floor,
             cell,
             zone: w.store.zone(cell),
+            zone_since_ms: clock.t_ms,
             list,
             impulse: Vec::new(),
             browse,
@@ -717,6 +724,7 @@ fn arrive(
             route: None,
             riding: None,
             blocked_since_ms: None,
+            blocked_at: UNREACHABLE,
             wish: (0.0, 0.0),
         };
         out.emit(clock.t_ms, &shopper, Action::Enter { party: a.party });
@@ -1000,11 +1008,12 @@ fn follow(
                 continue;
             }
         }
-        // The leader's way; a leader standing still is walked to.
-        let route = l.route.or_else(|| s.route.take()).unwrap_or_else(|| Route {
-            field: nav.0.get(store, l.cell),
-            goal: l.cell,
-            point: l.pos,
+        // The leader's way; a leader standing still is walked to (not along
+        // the companion's old way: companions of one party on different
+        // ways each found the other nearer its goal and swapped for ever).
+        let route = l.route.unwrap_or_else(|| match s.route.take() {
+            Some(r) if r.goal == l.cell => r,
+            _ => Route { field: nav.0.get(store, l.cell), goal: l.cell, point: l.pos },
         });
         let apart = if l.floor == s.floor { s.pos.distance(l.pos) } else { f64::INFINITY };
         let waits_ahead = route.field[s.cell as usize] < route.field[l.cell as usize] && apart <= WAIT_AHEAD_M;
@@ -1069,19 +1078,20 @@ fn advance(store: &Store, crowd: &mut crowd::Crowding, s: &mut Shopper, mut budg
         let cell = store.cell_at(s.floor, to).expect("walkable target");
         if solid && crowd.blocker(s.index, cell, s.pos, to).is_some() {
             crowd.set_wish(s.index, s.cell, s.wish);
-            // Past one in the way, if it is nearer the goal: after a moment
-            // when it comes the other way or stands about, at once when it
-            // is of the same party and not walking the same way (then the
-            // one ahead goes first). Swapping keeps every distance that held,
-            // and never undoes itself (the two would have to be nearer the
-            // goal than each other).
+            // Past one in the way, if it is nearer the goal and gains or
+            // loses nothing by it: one coming this way, standing about or
+            // giving way; after a moment, or at once within a party.
+            // Swapping keeps every distance that held. Both must be willing:
+            // a swap that only the walker wants (two walking across each
+            // other, each on its own way) is undone by the other at once,
+            // and the two swap back and forth for ever.
             let waited = s.blocked_since_ms.is_some_and(|since| t_ms - since >= SQUEEZE_PAST_MS);
-            let (pos, wish, party, here) = (s.pos, s.wish, s.party, route.field[s.cell as usize]);
+            let (pos, party, here) = (s.pos, s.party, route.field[s.cell as usize]);
             let passable = |b: &crowd::Body| {
                 let nearer = store.cell_at(s.floor, b.at).map(|c| route.field[c as usize]);
                 let in_front = nearer.is_some_and(|f| f < here);
-                let same_way = b.wish.0 * wish.0 + b.wish.1 * wish.1 > 0.0;
-                in_front && ((waited && (b.heads_for(pos) || b.gives_way)) || (b.party == party && !same_way))
+                let willing = b.heads_for(pos) || b.gives_way || b.wish == (0.0, 0.0);
+                in_front && willing && (waited || b.party == party)
             };
             if let Some(b) = crowd.blockers(s.index, cell, s.pos, to).find(passable) {
                 return Moved::Swap(b.entity);
@@ -1091,7 +1101,10 @@ fn advance(store: &Store, crowd: &mut crowd::Crowding, s: &mut Shopper, mut budg
         crowd.relocate(s.index, s.cell, cell, to);
         s.pos = to;
         s.cell = cell;
-        s.blocked_since_ms = None;
+        if route.field[cell as usize] < s.blocked_at {
+            s.blocked_since_ms = None;
+            s.blocked_at = UNREACHABLE;
+        }
         if d > budget {
             return Moved::Walking;
         }
@@ -1127,6 +1140,7 @@ fn sidestep(
         return Moved::Arrived;
     }
     let since = *s.blocked_since_ms.get_or_insert(t_ms);
+    s.blocked_at = s.blocked_at.min(route.field[s.cell as usize]);
     let slack = if t_ms - since >= STANDOFF_MS { UNREACHABLE } else { SIDESTEP_SLACK };
     let limit = route.field[s.cell as usize].saturating_add(slack);
     let forward = (ahead.x - s.pos.x, ahead.y - s.pos.y);
@@ -1175,16 +1189,24 @@ fn swap_places(
     crowd.relocate(a.index, a_cell, b_cell, b_at);
     crowd.relocate(b.index, b_cell, a_cell, a_at);
     (a.pos, a.cell, b.pos, b.cell) = (b_at, b_cell, a_at, a_cell);
-    a.blocked_since_ms = None;
-    b.blocked_since_ms = None;
+    (a.blocked_since_ms, a.blocked_at) = (None, UNREACHABLE);
+    (b.blocked_since_ms, b.blocked_at) = (None, UNREACHABLE);
     update_zone(store, out, t_ms, a);
     update_zone(store, out, t_ms, b);
 }
 
-/// Emits zone exit/enter events if the shopper's cell is in another zone.
+/// A shopper stays in a zone at least this long before it is logged
+/// entering another: a body shuffling on a zone boundary would otherwise
+/// enter and leave every tick. The zone catches up at the next position
+/// sample at the latest (see `trace`).
+const ZONE_MIN_DWELL_MS: u64 = 1_000;
+
+/// Emits zone exit/enter events if the shopper's cell is in another zone
+/// and it has been in its zone for `ZONE_MIN_DWELL_MS`.
 fn update_zone(store: &Store, out: &mut Outbox, t_ms: u64, s: &mut Shopper) {
     let zone = store.zone(s.cell);
-    if zone != s.zone {
+    if zone != s.zone && t_ms >= s.zone_since_ms + ZONE_MIN_DWELL_MS {
+        s.zone_since_ms = t_ms;
         if s.zone.is_some() {
             out.emit(t_ms, s, Action::ZoneExit);
         }
@@ -1258,11 +1280,13 @@ fn walk(
                 if s.zone.is_some() {
                     out.emit(t, &s, Action::ZoneExit);
                     s.zone = None;
+                    s.zone_since_ms = t;
                 }
                 s.riding = Some(Ride { until_ms: t + link.traversal_ms, to });
             }
             Moved::Arrived => {
                 s.route = None;
+                (s.blocked_since_ms, s.blocked_at) = (None, UNREACHABLE);
                 match s.activity {
                     Activity::ToShelf { product, placement, intent } => {
                         let seg = &w.scenario.population.segments[s.segment];
@@ -1586,14 +1610,16 @@ fn service_time(mean: f64, model: &ServiceModel, rng: &mut ChaCha8Rng) -> f64 {
     }
 }
 
-fn trace(w: Res<World0>, clock: Res<Clock>, mut out: ResMut<Outbox>, shoppers: Query<&Shopper>) {
+fn trace(w: Res<World0>, clock: Res<Clock>, mut out: ResMut<Outbox>, mut shoppers: Query<&mut Shopper>) {
     if clock.t_ms % w.scenario.run.trace_interval_ms != 0 {
         return;
     }
     // Riders are between floors: their next position is where they step off.
-    for s in &shoppers {
+    for mut s in &mut shoppers {
         if s.solidity().is_some() {
-            out.emit(clock.t_ms, s, Action::Move);
+            // A zone change held back by the minimum dwell is logged by now.
+            update_zone(&w.store, &mut out, clock.t_ms, &mut s);
+            out.emit(clock.t_ms, &s, Action::Move);
         }
     }
 }
