@@ -177,11 +177,13 @@ impl Playback {
                 line.push((since, s as u32));
             }
         }
-        joined.into_iter().map(|mut line| {
-            line.sort_unstable();
-            line.into_iter().map(|(_, s)| s).collect()
-        })
-        .collect()
+        joined
+            .into_iter()
+            .map(|mut line| {
+                line.sort_unstable();
+                line.into_iter().map(|(_, s)| s).collect()
+            })
+            .collect()
     }
 
     /// The day's figures from its events up to and including `t_ms`,

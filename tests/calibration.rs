@@ -125,7 +125,9 @@ fn intervals_cover_and_a_a_summaries_stay_quiet() {
     }
     let (lo, hi) = clopper_pearson(claims, BLOCKS);
     let rate = claims as f64 / BLOCKS as f64;
-    report.push(format!("A/A summaries claiming a difference: {claims} of {BLOCKS} ({rate:.3}, 95% CI {lo:.3} to {hi:.3})"));
+    report.push(format!(
+        "A/A summaries claiming a difference: {claims} of {BLOCKS} ({rate:.3}, 95% CI {lo:.3} to {hi:.3})"
+    ));
     println!("{}", report.join("\n"));
     assert!(rate <= 0.05, "{}", report.join("\n"));
 }

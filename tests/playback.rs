@@ -26,11 +26,14 @@ fn positions_are_the_logs_at_every_event() {
     let mut checked = 0;
     for (i, e) in events.iter().enumerate() {
         // The last event of this shopper at this instant sets its position.
-        let later_same_instant = events[i + 1..].iter().take_while(|x| x.t_ms == e.t_ms).any(|x| x.shopper == e.shopper);
+        let later_same_instant =
+            events[i + 1..].iter().take_while(|x| x.t_ms == e.t_ms).any(|x| x.shopper == e.shopper);
         if later_same_instant || matches!(e.action, Action::Exit) {
             continue;
         }
-        let at = playback.shopper_at(e.shopper, e.t_ms).unwrap_or_else(|| panic!("shopper {} absent at {}", e.shopper, e.t_ms));
+        let at = playback
+            .shopper_at(e.shopper, e.t_ms)
+            .unwrap_or_else(|| panic!("shopper {} absent at {}", e.shopper, e.t_ms));
         assert_eq!((at.x, at.y, at.floor), (e.x, e.y, e.floor), "shopper {} at {} ms", e.shopper, e.t_ms);
         checked += 1;
     }
@@ -67,7 +70,9 @@ fn lines_hold_those_who_joined_and_have_not_yet_paid_in_joining_order() {
                         .expect("a shopper in line joined it");
                     assert!(e.t_ms <= t);
                     assert!(
-                        !playback.events_of(*s).any(|e| e.t_ms <= t && matches!(e.action, Action::Checkout { .. } | Action::Abandon { .. })),
+                        !playback.events_of(*s).any(
+                            |e| e.t_ms <= t && matches!(e.action, Action::Checkout { .. } | Action::Abandon { .. })
+                        ),
                         "shopper {s} paid or gave up before {t} ms but is still in line"
                     );
                     e.t_ms

@@ -47,9 +47,10 @@ fn each_edit_changes_what_it_names() {
         (r#"{ op = "set_shares", shares = { quick = 0.3, browser = 0.7 } }"#, |s, _| {
             s.population.segments.iter().map(|g| g.share).collect::<Vec<_>>() == vec![0.3, 0.7]
         }),
-        (r#"{ op = "close_lane", lane = "L1" }, { op = "add_lane", lane = { id = "S1", kind = "self_service", at = [6.8, 1.2], queue = "north", queue_places = 4, service = { base_s = 30.0, per_item_s = 4.0 } } }"#, |s, _| {
-            s.lanes.iter().any(|l| l.id == "S1" && l.open) && s.lanes.iter().any(|l| l.id == "L1" && !l.open)
-        }),
+        (
+            r#"{ op = "close_lane", lane = "L1" }, { op = "add_lane", lane = { id = "S1", kind = "self_service", at = [6.8, 1.2], queue = "north", queue_places = 4, service = { base_s = 30.0, per_item_s = 4.0 } } }"#,
+            |s, _| s.lanes.iter().any(|l| l.id == "S1" && l.open) && s.lanes.iter().any(|l| l.id == "L1" && !l.open),
+        ),
     ];
     for (edits, check) in cases {
         let file = tiny_with(edits);
@@ -63,8 +64,14 @@ fn a_bad_edit_names_its_place_and_what_is_wrong() {
     // (edits, the message)
     let cases = [
         (r#"{ op = "set_service", lane = "L9", cv = 0.5 }"#, "edit 1 (set_service): no checkout lane `L9`"),
-        (r#"{ op = "remove_connector", connector = "escalator" }"#, "edit 1 (remove_connector): no connector `escalator`"),
-        (r#"{ op = "scale_visitors", factor = -2.0 }"#, "edit 1 (scale_visitors): factor must be a positive number, got -2"),
+        (
+            r#"{ op = "remove_connector", connector = "escalator" }"#,
+            "edit 1 (remove_connector): no connector `escalator`",
+        ),
+        (
+            r#"{ op = "scale_visitors", factor = -2.0 }"#,
+            "edit 1 (scale_visitors): factor must be a positive number, got -2",
+        ),
         (r#"{ op = "set_shares", shares = { hurried = 1.0 } }"#, "edit 1 (set_shares): no segment `hurried`"),
         (
             r#"{ op = "add_lane", lane = { id = "L1", kind = "staffed", at = [6.8, 1.2], queue = "north", queue_places = 4, service = { base_s = 20.0, per_item_s = 3.0 } } }"#,

@@ -43,11 +43,15 @@ pub enum Better {
 /// figures whose good direction depends on the store's aims (time in store).
 pub fn better(metric: &str) -> Better {
     match metric {
-        "revenue_per_visitor" | "conversion_rate" | "basket_value" | "basket_items" | "unplanned_share" | "revenue"
+        "revenue_per_visitor"
+        | "conversion_rate"
+        | "basket_value"
+        | "basket_items"
+        | "unplanned_share"
+        | "revenue"
         | "transactions" => Better::Higher,
-        "queue_wait_mean" | "queue_wait_p90" | "abandonment_rate" | "not_found_rate" | "lost_sales" | "lost_revenue" => {
-            Better::Lower
-        }
+        "queue_wait_mean" | "queue_wait_p90" | "abandonment_rate" | "not_found_rate" | "lost_sales"
+        | "lost_revenue" => Better::Lower,
         _ => Better::Neither,
     }
 }
@@ -430,8 +434,7 @@ impl Design {
         for primary in [true, false] {
             let ps = family_ps(primary);
             let comparisons = ps.len();
-            let family =
-                if primary { Family::Primary { comparisons } } else { Family::Secondary { comparisons } };
+            let family = if primary { Family::Primary { comparisons } } else { Family::Secondary { comparisons } };
             for ((i, j, _), a) in ps.iter().zip(holm(&ps.iter().map(|x| x.2).collect::<Vec<_>>())) {
                 adjusted.insert((*i, *j), (a, family));
             }
@@ -520,7 +523,8 @@ pub fn verdict(metric: &str, d: &DifferenceOut, alpha: f64) -> String {
             (1.0 - 0.05f64.powf(1.0 / d.n as f64)) * 100.0
         ),
         _ => {
-            let level = if (alpha - stats::ALPHA).abs() < 1e-12 { String::new() } else { format!(" at α = {alpha:.4}") };
+            let level =
+                if (alpha - stats::ALPHA).abs() < 1e-12 { String::new() } else { format!(" at α = {alpha:.4}") };
             format!(
                 "{} {name}, {}{level} ({}; {})",
                 format_change(d),
@@ -670,11 +674,7 @@ impl Sequential {
 
     /// The design every look is analysed with.
     pub fn design(&self, primary: &str) -> Design {
-        Design {
-            primary: primary.to_owned(),
-            replications: None,
-            alpha: stats::ALPHA / self.looks().len() as f64,
-        }
+        Design { primary: primary.to_owned(), replications: None, alpha: stats::ALPHA / self.looks().len() as f64 }
     }
 
     /// Decides after the look at `replications`. A variant without an

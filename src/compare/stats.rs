@@ -423,7 +423,10 @@ pub fn relative(base: &[f64], variant: &[f64], exposure: Option<&[f64]>, a: &Ana
             }
             let (dl, dh) = analyse(base, variant, exposure, alpha / 2.0).interval?;
             let corners = [dl / be.lo, dl / be.hi, dh / be.lo, dh / be.hi];
-            (corners.iter().copied().fold(f64::INFINITY, f64::min), corners.iter().copied().fold(f64::NEG_INFINITY, f64::max))
+            (
+                corners.iter().copied().fold(f64::INFINITY, f64::min),
+                corners.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            )
         }
     };
     // Baseline clearly away from zero: its own interval excludes it.

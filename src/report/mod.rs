@@ -8,8 +8,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use figures::{Bar, Bars, Columns, Ecdf, FloorPlan, Forest, ForestRow, Overlay, heat_blocks, save, scale_top};
-use plotters::style::colors::BLACK;
 use plotters::style::RGBColor;
+use plotters::style::colors::BLACK;
 
 use crate::Prepared;
 use crate::compare::stats::Method;
@@ -344,7 +344,11 @@ fn comparison_section(
     let keys = std::iter::once(c.primary.as_str()).chain(KEY_METRICS.iter().copied().filter(|m| *m != c.primary));
     for metric in keys {
         let Some(m) = c.metric(metric) else { continue };
-        let heading = if metric == c.primary { format!("{} (primary)", metric.replace('_', " ")) } else { metric.replace('_', " ") };
+        let heading = if metric == c.primary {
+            format!("{} (primary)", metric.replace('_', " "))
+        } else {
+            metric.replace('_', " ")
+        };
         rows.push(ForestRow { label: heading, interval: None, colour: BLACK, note: String::new() });
         for v in &m.variants {
             let Some(d) = &v.versus_baseline else { continue };
@@ -459,7 +463,8 @@ fn comparison_section(
                 esc(&v.prepared.scenario.variant)
             );
         }
-        let _ = write!(html, "</div>\n<h3>Where shoppers spend more or less time than in the baseline{on_floor}</h3>\n");
+        let _ =
+            write!(html, "</div>\n<h3>Where shoppers spend more or less time than in the baseline{on_floor}</h3>\n");
         let diffs: Vec<f64> = variants[1..]
             .iter()
             .flat_map(|v| {
@@ -476,7 +481,12 @@ fn comparison_section(
                 scenario: s,
                 layout: &v.layout,
                 floor,
-                title: format!("{} − {}{}", s.variant, c.baseline, if floors > 1 { format!(", floor {}", s.store.floors[floor as usize].id) } else { String::new() }),
+                title: format!(
+                    "{} − {}{}",
+                    s.variant,
+                    c.baseline,
+                    if floors > 1 { format!(", floor {}", s.store.floors[floor as usize].id) } else { String::new() }
+                ),
                 overlay: Overlay::HeatDifference {
                     variant: heat_blocks(&v.layout, floor, &v.metrics),
                     baseline: heat_blocks(&base.layout, floor, &base.metrics),
