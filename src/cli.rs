@@ -100,6 +100,9 @@ enum Command {
     Report {
         /// Dataset directory (holds manifest.json).
         dir: PathBuf,
+        /// The comparison's primary metric, corrected across variants only.
+        #[arg(long, default_value = aisle::compare::KEY_METRICS[0])]
+        metric: String,
     },
     /// Publish differentially private figures of a dataset (one shopper-visit is the unit of privacy).
     #[command(
@@ -253,7 +256,7 @@ pub fn main() -> ExitCode {
             let check = if validate_behaviour { BehaviourCheck::Facts } else { BehaviourCheck::Skip };
             run(file, &variant, seed, check, &dataset)
         }
-        Command::Report { dir } => report(&dir),
+        Command::Report { dir, metric } => report(&dir, &metric),
         Command::Verify { dir, repair } => verify(&dir, if repair { Repair::Simulate } else { Repair::None }),
         Command::Publish {
             dir,
@@ -448,7 +451,7 @@ fn run(path: PathBuf, variant: &str, seed: u64, check: BehaviourCheck, args: &Da
         outcome.log.bytes as f64 / outcome.log.rows.max(1) as f64
     );
     if args.report() == ReportAfterRun::Build {
-        let index = build_report(&dir)?;
+        let index = build_report(&dir, KEY_METRICS_PRIMARY)?;
         println!("  report        {}", index.display());
     }
     println!("  wall time     {:.2} s", started.elapsed().as_secs_f64());
@@ -522,25 +525,32 @@ fn verify(dir: &Path, repair: Repair) -> Result<(), Failure> {
     Ok(())
 }
 
-fn report(dir: &Path) -> Result<(), Failure> {
+fn report(dir: &Path, primary: &str) -> Result<(), Failure> {
     // Held while the report is written: a --replace cannot discard the runs under it.
     let _lock = aisle::events::dataset::WriterLock::existing(dir)?;
-    let index = build_report(dir)?;
+    let index = build_report(dir, primary)?;
     println!("{}", index.display());
     Ok(())
 }
 
-fn build_report(dir: &Path) -> Result<PathBuf, Failure> {
+/// The primary metric when none is named.
+const KEY_METRICS_PRIMARY: &str = aisle::compare::KEY_METRICS[0];
+
+fn build_report(dir: &Path, primary: &str) -> Result<PathBuf, Failure> {
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{spinner} replaying logs for the report [{bar:30}] {pos}/{len}")
             .expect("valid template"),
     );
-    let index = aisle::report::build(dir, |done, total| {
+    let design = aisle::compare::Design { primary: primary.to_owned(), ..Default::default() };
+    let index = aisle::report::build_with(dir, &design, |done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     })
     .map_err(|e| match e {
-        ReportError::NotADataset { .. } | ReportError::Empty { .. } | ReportError::Scenario(_) => {
+        ReportError::NotADataset { .. }
+        | ReportError::Empty { .. }
+        | ReportError::Scenario(_)
+        | ReportError::UnknownMetric { .. } => {
             Failure::BadInput(e.to_string())
         }
         other => Failure::Failed(other.to_string()),
@@ -975,7 +985,7 @@ fn compare(path: PathBuf, out: Option<PathBuf>, plan: ComparePlan) -> Result<(),
         }
     }
     if plan.report == ReportAfterRun::Build && plan.shard.is_none() {
-        let index = build_report(&dir)?;
+        let index = build_report(&dir, &plan.primary)?;
         println!("report: {}", index.display());
     }
     println!("comparison: {} ({:.1} s)", out_path.display(), started.elapsed().as_secs_f64());

@@ -13,7 +13,7 @@ use plotters::style::colors::BLACK;
 
 use crate::Prepared;
 use crate::compare::stats::Method;
-use crate::compare::{Comparison, DifferenceOut, EstimateOut, KEY_METRICS, compare, format_change, format_p};
+use crate::compare::{Comparison, Design, DifferenceOut, EstimateOut, KEY_METRICS, format_change, format_p};
 use crate::events::dataset::{Dataset, DatasetError, MetricValue, RunRecord, SCENARIO_COPY, write_atomic};
 use crate::events::parquet::{LogError, read_log_with};
 use crate::metrics::{DayMetrics, DayProjection, Layout, Metric, Projection};
@@ -33,6 +33,8 @@ pub enum ReportError {
     Log(#[from] LogError),
     #[error("{}: {message}", path.display())]
     Draw { path: PathBuf, message: String },
+    #[error("`{metric}` is not a metric of this dataset; try one of {known}")]
+    UnknownMetric { metric: String, known: String },
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
 }
@@ -92,7 +94,15 @@ pub fn replay_dataset(dir: &Path, mut progress: impl FnMut(usize, usize)) -> Res
 
 /// Builds `<dir>/report/index.html` and its figures; returns the page's path.
 pub fn build(dir: &Path, progress: impl FnMut(usize, usize)) -> Result<PathBuf, ReportError> {
+    build_with(dir, &Design::default(), progress)
+}
+
+/// `build`, with the comparison analysed by `design` (its primary metric).
+pub fn build_with(dir: &Path, design: &Design, progress: impl FnMut(usize, usize)) -> Result<PathBuf, ReportError> {
     let variants = replay_dataset(dir, progress)?;
+    if !DayMetrics::metric_names(&variants[0].layout).contains(&design.primary) {
+        return Err(ReportError::UnknownMetric { metric: design.primary.clone(), known: KEY_METRICS.join(", ") });
+    }
     let report_dir = dir.join("report");
     let figures_dir = report_dir.join("figures");
     std::fs::create_dir_all(&figures_dir).map_err(|source| ReportError::Io { path: figures_dir.clone(), source })?;
@@ -112,7 +122,7 @@ pub fn build(dir: &Path, progress: impl FnMut(usize, usize)) -> Result<PathBuf, 
     if variants.len() > 1 {
         let runs: Vec<RunRecord> = variants.iter().flat_map(|v| v.runs.iter().cloned()).collect();
         let names: Vec<String> = variants.iter().map(|v| v.prepared.scenario.variant.clone()).collect();
-        comparison_section(&mut html, &variants, &compare(&runs, &names), &figures_dir)?;
+        comparison_section(&mut html, &variants, &design.compare(&runs, &names), &figures_dir)?;
     }
     for v in &variants {
         section(&mut html, v, &figures_dir, top)?;
