@@ -1086,12 +1086,18 @@ fn advance(store: &Store, crowd: &mut crowd::Crowding, s: &mut Shopper, mut budg
             // other, each on its own way) is undone by the other at once,
             // and the two swap back and forth for ever.
             let waited = s.blocked_since_ms.is_some_and(|since| t_ms - since >= SQUEEZE_PAST_MS);
+            let standoff = s.blocked_since_ms.is_some_and(|since| t_ms - since >= STANDOFF_MS);
             let (pos, party, here) = (s.pos, s.party, route.field[s.cell as usize]);
             let passable = |b: &crowd::Body| {
-                let nearer = store.cell_at(s.floor, b.at).map(|c| route.field[c as usize]);
-                let in_front = nearer.is_some_and(|f| f < here);
+                let there = store.cell_at(s.floor, b.at).map(|c| route.field[c as usize]);
+                let in_front = there.is_some_and(|f| f < here);
                 let willing = b.heads_for(pos) || b.gives_way || b.wish == (0.0, 0.0);
-                in_front && willing && (waited || b.party == party)
+                // A party standing round its leader (by a shelf, against a
+                // fixture) can hem it in with nobody nearer its goal: after
+                // a standoff it changes places with one beside it too.
+                let beside = there.is_some_and(|f| f <= here.saturating_add(SIDESTEP_SLACK));
+                (in_front && willing && (waited || b.party == party))
+                    || (standoff && b.party == party && b.gives_way && beside)
             };
             if let Some(b) = crowd.blockers(s.index, cell, s.pos, to).find(passable) {
                 return Moved::Swap(b.entity);
