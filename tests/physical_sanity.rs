@@ -54,18 +54,22 @@ fn check_prepared(name: &str, p: &aisle::Prepared, seed: u64) -> Vec<SimEvent> {
                 assert_eq!(enters.get(&e.shopper), Some(&1), "{name}: shopper {} exits without entering", e.shopper);
                 *exits.entry(e.shopper).or_default() += 1;
             }
+            Action::QueueJoin { lane } | Action::Checkout { lane, .. } => {
+                let floor = s.lanes[lane as usize].floor;
+                assert_eq!(e.floor, floor, "{name}: shopper {} at lane {lane} from another floor: {e:?}", e.shopper);
+                if let Action::Checkout { amount_cents, .. } = e.action {
+                    checkouts += 1;
+                    assert!(paid.insert(e.shopper), "{name}: shopper {} pays twice", e.shopper);
+                    assert_eq!(
+                        picked.get(&e.shopper).copied().unwrap_or(0),
+                        amount_cents,
+                        "{name}: shopper {} pays for something other than the basket",
+                        e.shopper
+                    );
+                }
+            }
             Action::Pick { amount_cents, .. } => *picked.entry(e.shopper).or_default() += amount_cents,
             Action::PutBack { amount_cents, .. } => *picked.entry(e.shopper).or_default() -= amount_cents,
-            Action::Checkout { amount_cents, .. } => {
-                checkouts += 1;
-                assert!(paid.insert(e.shopper), "{name}: shopper {} pays twice", e.shopper);
-                assert_eq!(
-                    picked.get(&e.shopper).copied().unwrap_or(0),
-                    amount_cents,
-                    "{name}: shopper {} pays for something other than the basket",
-                    e.shopper
-                );
-            }
             _ => {}
         }
     }

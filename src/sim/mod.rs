@@ -1139,7 +1139,9 @@ fn sidestep(
 ) -> Moved {
     let route = s.route.as_ref().expect("walking shoppers have a route");
     // (One joining a line then walks along it, so nothing may stand between.)
+    // (Same floor: a shopper upstairs above a ground-floor line is not in it.)
     if matches!(s.activity, Activity::ToShelf { .. } | Activity::ToLane { .. } | Activity::ToExit)
+        && store.centre(route.goal).0 == s.floor
         && s.pos.distance(route.point) <= NEAR_GOAL_M
         && store.first_blocked(s.floor, s.pos, route.point).is_none()
     {
