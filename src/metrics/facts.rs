@@ -9,6 +9,8 @@ use crate::store::PERIMETER_BAND_M;
 /// No shopper stands still outside a checkout line for longer than this:
 /// gridlock is a bug, not behaviour.
 pub const FREEZE_LIMIT_S: f64 = 120.0;
+/// The name of the fact that holds the longest freeze against it.
+pub const FREEZE_FACT: &str = "longest freeze outside a line (s)";
 
 /// Shoppers who walk less than this are not counted for circulation: a
 /// dash in and out has no direction worth the name.
@@ -96,7 +98,7 @@ pub fn stylised_facts(p: &Prepared, events: &[SimEvent]) -> Vec<Fact> {
     let longest_freeze_s = day.finish().longest_freeze_s;
     vec![
         Fact {
-            name: "longest freeze outside a line (s)",
+            name: FREEZE_FACT,
             value: longest_freeze_s,
             target: format!("≤ {FREEZE_LIMIT_S}"),
             holds: longest_freeze_s <= FREEZE_LIMIT_S,
