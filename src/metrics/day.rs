@@ -37,6 +37,9 @@ pub struct Layout {
     pub open_hour: f64,
     pub hours: usize,
     pub trace_ms: u64,
+    /// The day's hard end (closing plus the drain), from opening: whoever
+    /// leaves then was made to leave.
+    pub end_ms: u64,
     /// Heat is read over blocks of about 1 m, the scale at which a
     /// merchandiser reads traffic.
     blocks: Blocks,
@@ -99,6 +102,7 @@ impl Layout {
             open_hour: s.population.open_ms as f64 / 3.6e6,
             hours: s.population.hourly_profile.len(),
             trace_ms: s.run.trace_interval_ms,
+            end_ms: s.population.close_ms - s.population.open_ms + s.run.drain_ms,
             blocks: Blocks::new(st.nx, st.ny, st.floors, st.cell),
             block_walkable: Vec::new(),
         };
@@ -264,6 +268,8 @@ pub struct DayMetrics {
     pub stuck_s: f64,
     pub stuck_spells: u64,
     pub longest_freeze_s: f64,
+    /// Shoppers still inside at the day's hard end, made to leave.
+    pub forced_exits: u64,
 }
 
 /// Folds one day's events into `DayMetrics`.
@@ -440,6 +446,7 @@ impl Projection for DayProjection<'_> {
             Action::Exit => {
                 let v = self.visits[e.shopper as usize].take().expect("visit exists");
                 m.time_in_store_s.push((e.t_ms - v.enter_ms) as f64 / 1000.0);
+                m.forced_exits += (e.t_ms >= layout.end_ms) as u64;
                 m.path_m_sum += v.path_m;
                 m.shoppers_viewing += v.viewed as u64;
                 m.shoppers_picking += v.picked as u64;
@@ -593,6 +600,7 @@ impl DayMetrics {
         self.stuck_s += o.stuck_s;
         self.stuck_spells += o.stuck_spells;
         self.longest_freeze_s = self.longest_freeze_s.max(o.longest_freeze_s);
+        self.forced_exits += o.forced_exits;
     }
 
     /// The catalogue of named figures. Totals are per day (divided by the
@@ -656,6 +664,9 @@ impl DayMetrics {
             ("stuck_shopper_s", "s", self.stuck_s / days),
             // Longest freeze: the longest such spell of any shopper, any day.
             ("longest_freeze_s", "s", self.longest_freeze_s),
+            // Forced exits (per day): shoppers still inside at the day's hard
+            // end (closing plus the drain), walked out where they stood.
+            ("forced_exits", "count", self.forced_exits as f64 / days),
         ]
         .into_iter()
         .map(|(name, unit, value)| Metric { name: name.to_owned(), unit, value })
@@ -819,6 +830,19 @@ mod tests {
             assert!((m.stuck_s - stuck).abs() < 1e-9, "{what}: stuck {}", m.stuck_s);
             let mean_path = m.path_m_sum / m.time_in_store_s.len() as f64;
             assert!((mean_path - path).abs() < 1e-4, "{what}: path {mean_path}");
+        }
+    }
+
+    #[test]
+    fn leaving_at_the_hard_end_is_a_forced_exit() {
+        let p = tiny();
+        let layout = Layout::new(&p);
+        let end_s = layout.end_ms as f64 / 1000.0;
+        // (exit time, forced exits)
+        for (exit_s, forced) in [(end_s - 1.0, 0), (end_s, 1)] {
+            let mut day = DayProjection::new(&layout);
+            day.observe_all(&[alone(0.0, HERE), ev(exit_s, 0, HERE, Action::Exit)]);
+            assert_eq!(day.finish().forced_exits, forced, "exit at {exit_s} s");
         }
     }
 }
