@@ -438,10 +438,11 @@ fn run(path: PathBuf, variant: &str, seed: u64, check: BehaviourCheck, args: &Da
         figure("lost_sales")
     );
     println!(
-        "  stuck         {:.0} shopper-s frozen > {:.0} s outside lines, longest freeze {:.0} s",
+        "  stuck         {:.0} shopper-s frozen > {:.0} s outside lines, longest freeze {:.0} s, {:.0} forced out at the end",
         figure("stuck_shopper_s"),
         aisle::metrics::day::STUCK_AFTER_S,
-        figure("longest_freeze_s")
+        figure("longest_freeze_s"),
+        figure("forced_exits")
     );
     println!(
         "  events        {} → {} ({:.1} MiB, {:.1} bytes/event)",
