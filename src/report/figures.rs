@@ -647,15 +647,20 @@ impl Figure for Forest {
         DB::ErrorType: 'static,
     {
         let n = self.rows.len().max(1);
-        let reach = self
+        // The axis spans most rows' intervals, not the widest: one huge
+        // relative change (abandonment from 0.1% to 4%) would flatten every
+        // other row to a dot. Rows beyond it are drawn to the edge; their
+        // notes give the figures.
+        let mut extents: Vec<f64> = self
             .rows
             .iter()
             .filter_map(|r| r.interval)
-            .flat_map(|(m, lo, hi)| [m.abs(), lo.abs(), hi.abs()])
+            .map(|(m, lo, hi)| m.abs().max(lo.abs()).max(hi.abs()))
             .filter(|x| x.is_finite())
-            .fold(0.0, f64::max)
-            .max(1e-6)
-            * 1.1;
+            .collect();
+        extents.sort_by(f64::total_cmp);
+        let typical = extents.get((extents.len() * 4) / 5).copied().unwrap_or(0.0);
+        let reach = (typical * 1.5).max(extents.first().copied().unwrap_or(0.0)).max(0.01);
         let (plot, _) = root.split_horizontally(640);
         let mut chart = ChartBuilder::on(&plot)
             .caption(&self.title, (FONT, 18))
