@@ -2,6 +2,7 @@
 //! variant: common random numbers), run in parallel across cores, each run
 //! single-threaded; then paired statistics per metric against the baseline.
 
+pub mod sequential;
 pub mod stats;
 
 use std::collections::BTreeMap;
@@ -15,6 +16,7 @@ use crate::events::dataset::{Dataset, MetricValue, RunRecord};
 use crate::run::{RunError, simulate_run};
 use crate::scenario::{BASELINE, ScenarioError, ScenarioFile};
 use crate::sim::SimProgress;
+pub use sequential::{Look, MIN_FIRST_LOOK, Sequential};
 use stats::{Estimate, Method, Replications, holm};
 
 /// Metrics a comparison headlines, in order; the first is the primary one.
@@ -196,17 +198,14 @@ impl EstimateOut {
         let xs: Vec<f64> = xs.iter().copied().filter(|x| x.is_finite()).collect();
         let n = xs.len();
         let mean = if n == 0 { f64::NAN } else { stats::mean(&xs) };
-        if n < 2 {
+        // Fewer than two days, or days that never vary, give no interval:
+        // a rare event that did not happen in ten days is not known to be
+        // impossible.
+        if n < 2 || stats::variance(&xs) == 0.0 {
             return EstimateOut { mean, lo: None, hi: None, n };
         }
-        let spread = stats::variance(&xs).sqrt();
-        // Days that never vary give no interval: a rare event that did not
-        // happen in ten days is not known to be impossible.
-        if spread == 0.0 {
-            return EstimateOut { mean, lo: None, hi: None, n };
-        }
-        let h = stats::t_quantile_at((n - 1) as f64, alpha) * spread / (n as f64).sqrt();
-        EstimateOut { mean, lo: Some((mean - h).max(range.0)), hi: Some((mean + h).min(range.1)), n }
+        let e = stats::mean_ci_at(&xs, alpha);
+        EstimateOut { mean, lo: Some(e.lo.max(range.0)), hi: Some(e.hi.min(range.1)), n }
     }
 
     pub fn half_width(&self) -> Option<f64> {
@@ -396,8 +395,7 @@ impl Design {
                         let variant = sample(v, metric);
                         let analysis = stats::analyse(&base, &variant, exposure.as_deref(), self.alpha);
                         let relative = stats::relative(&base, &variant, exposure.as_deref(), &analysis, self.alpha);
-                        let kept: Vec<usize> =
-                            (0..base.len()).filter(|&i| base[i].is_finite() && variant[i].is_finite()).collect();
+                        let kept = stats::paired_days(&base, &variant);
                         let (b, x): (Vec<f64>, Vec<f64>) = kept.iter().map(|&i| (base[i], variant[i])).unzip();
                         let unpaired = (kept.len() >= 2).then(|| {
                             let w = stats::welch(&b, &x, self.alpha);
@@ -626,80 +624,5 @@ impl Comparison {
             "Other metrics are named only for layouts whose primary verdict is significant; the table marks every metric that passes its own correction.",
         );
         out
-    }
-}
-
-/// Adding replications until an interval is narrow enough, with a stated
-/// guarantee: the looks are planned in advance (the first at `start`, each
-/// next adding half as many again, up to `cap`), and every look's
-/// intervals are drawn at level α ÷ (number of looks), so by Bonferroni
-/// over the looks the intervals at whichever look stops cover the truth
-/// with at least 1 − α probability, whatever the stopping time.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Sequential {
-    /// Target half-width of the paired interval of `metric`, in its units.
-    pub target: f64,
-    pub metric: String,
-    pub start: u64,
-    pub cap: u64,
-}
-
-/// Fewest replications before the first look: the interval's spread
-/// estimate from fewer days is too rough to stop on.
-pub const MIN_FIRST_LOOK: u64 = 10;
-
-/// What a look decided.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Look {
-    /// Every variant's interval of the metric is at most the target.
-    Reached { widest: f64 },
-    /// The cap is reached without the target.
-    Capped { widest: Option<f64> },
-    /// Run up to `next` replications and look again.
-    Continue { widest: Option<f64>, next: u64 },
-}
-
-impl Sequential {
-    /// The planned looks: replications at each.
-    pub fn looks(&self) -> Vec<u64> {
-        let mut at = vec![self.start.max(MIN_FIRST_LOOK).min(self.cap.max(MIN_FIRST_LOOK))];
-        while let Some(&last) = at.last() {
-            if last >= self.cap {
-                break;
-            }
-            at.push((last + (last / 2).max(2)).min(self.cap));
-        }
-        at
-    }
-
-    /// The design every look is analysed with.
-    pub fn design(&self, primary: &str) -> Design {
-        Design { primary: primary.to_owned(), replications: None, alpha: stats::ALPHA / self.looks().len() as f64 }
-    }
-
-    /// Decides after the look at `replications`. A variant without an
-    /// interval (too few days, or the same on every day) never meets the
-    /// target: nothing can be said about its width.
-    pub fn decide(&self, comparison: &Comparison, replications: u64) -> Look {
-        let widths: Vec<Option<f64>> = comparison
-            .metric(&self.metric)
-            .map(|m| m.variants.iter().filter_map(|v| v.versus_baseline.as_ref()).map(|d| d.half_width()).collect())
-            .unwrap_or_default();
-        let widest = widths.iter().copied().collect::<Option<Vec<f64>>>().map(|w| w.into_iter().fold(0.0, f64::max));
-        match (widest, self.looks().into_iter().find(|n| *n > replications)) {
-            (Some(w), _) if !widths.is_empty() && w <= self.target => Look::Reached { widest: w },
-            (widest, None) => Look::Capped { widest },
-            (widest, Some(next)) => Look::Continue { widest, next },
-        }
-    }
-
-    /// The guarantee, in words, for the output.
-    pub fn guarantee(&self) -> String {
-        let k = self.looks().len();
-        format!(
-            "{k} planned look(s) at {} replications, each at level {:.4} (0.05 ÷ {k}, Bonferroni over the looks): the intervals at the stop cover the true differences with at least 95% probability whatever the look that stops",
-            self.looks().iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", "),
-            stats::ALPHA / k as f64
-        )
     }
 }

@@ -65,7 +65,8 @@ pub fn mean_ci(xs: &[f64]) -> Estimate {
     mean_ci_at(xs, ALPHA)
 }
 
-fn mean_ci_at(xs: &[f64], alpha: f64) -> Estimate {
+/// `mean_ci` at two-sided level `alpha`.
+pub fn mean_ci_at(xs: &[f64], alpha: f64) -> Estimate {
     let (n, m) = (xs.len(), mean(xs));
     if n < 2 {
         return Estimate { mean: m, lo: m, hi: m, n };
@@ -209,6 +210,12 @@ const HEAVY_SKEW: f64 = 1.5;
 /// Bootstrap resamples for the studentised interval.
 const BOOTSTRAP: usize = 4000;
 
+/// Indices of the days with a value in both layouts (a ratio with nothing
+/// to divide by that day is NaN and left out).
+pub fn paired_days(base: &[f64], variant: &[f64]) -> Vec<usize> {
+    (0..base.len()).filter(|&i| base[i].is_finite() && variant[i].is_finite()).collect()
+}
+
 /// Analyses `variant − base` paired by day, at two-sided level `alpha`.
 /// `exposure` is the baseline's denominator per day for a rate (e.g.
 /// parties for conversion), which lets rare differences be pooled as event
@@ -216,7 +223,7 @@ const BOOTSTRAP: usize = 4000;
 /// are left out.
 pub fn analyse(base: &[f64], variant: &[f64], exposure: Option<&[f64]>, alpha: f64) -> Analysis {
     assert_eq!(base.len(), variant.len(), "paired samples come in pairs");
-    let keep: Vec<usize> = (0..base.len()).filter(|&i| base[i].is_finite() && variant[i].is_finite()).collect();
+    let keep = paired_days(base, variant);
     let d: Vec<f64> = keep.iter().map(|&i| variant[i] - base[i]).collect();
     let n = d.len();
     let sd = variance(&d).sqrt();
@@ -392,7 +399,7 @@ fn resampled(d: &[f64], alpha: f64) -> Analysis {
 /// Bonferroni box of the difference's and the baseline's intervals, each at
 /// `alpha / 2`.
 pub fn relative(base: &[f64], variant: &[f64], exposure: Option<&[f64]>, a: &Analysis, alpha: f64) -> Option<Estimate> {
-    let keep: Vec<usize> = (0..base.len()).filter(|&i| base[i].is_finite() && variant[i].is_finite()).collect();
+    let keep = paired_days(base, variant);
     let b: Vec<f64> = keep.iter().map(|&i| base[i]).collect();
     let d: Vec<f64> = keep.iter().map(|&i| variant[i] - base[i]).collect();
     let n = b.len();
