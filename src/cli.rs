@@ -411,7 +411,10 @@ fn run(path: PathBuf, variant: &str, seed: u64, check: BehaviourCheck, args: &Da
     bar.finish_and_clear();
     // Runs whose record or log fails its checks are left out of the manifest: say which.
     for damage in &dataset.damaged {
-        eprintln!("warning: {damage}; left out of the manifest (`aisle verify --repair {}` simulates it again)", dir.display());
+        eprintln!(
+            "warning: {damage}; left out of the manifest (`aisle verify --repair {}` simulates it again)",
+            dir.display()
+        );
     }
     let m = &outcome.metrics;
     let figure = |name: &str| outcome.scalars.iter().find(|x| x.name == name).map_or(0.0, |x| x.value);
@@ -551,9 +554,7 @@ fn build_report(dir: &Path, primary: &str) -> Result<PathBuf, Failure> {
         ReportError::NotADataset { .. }
         | ReportError::Empty { .. }
         | ReportError::Scenario(_)
-        | ReportError::UnknownMetric { .. } => {
-            Failure::BadInput(e.to_string())
-        }
+        | ReportError::UnknownMetric { .. } => Failure::BadInput(e.to_string()),
         other => Failure::Failed(other.to_string()),
     })?;
     bar.finish_and_clear();

@@ -92,7 +92,13 @@ fn random_store(seed: u64) -> String {
         x += if bank { 4.0 } else { 2.5 };
     }
     writeln!(t, "[[zones]]\nid = \"front\"\nname = \"Front\"\nrect = [0.0, 0.0, {width:.2}, 5.0]\n\n[[zones]]\nid = \"aisles\"\nname = \"Aisles\"\nrect = [0.0, 5.0, {width:.2}, {depth:.2}]\n").unwrap();
-    writeln!(t, "[[entrances]]\nid = \"in\"\nat = [{:.2}, 0.3]\n\n[[exits]]\nid = \"out\"\nat = [{:.2}, 0.3]\n", width - 0.8, width - 2.3).unwrap();
+    writeln!(
+        t,
+        "[[entrances]]\nid = \"in\"\nat = [{:.2}, 0.3]\n\n[[exits]]\nid = \"out\"\nat = [{:.2}, 0.3]\n",
+        width - 0.8,
+        width - 2.3
+    )
+    .unwrap();
     for lane in lanes {
         writeln!(t, "{lane}").unwrap();
     }
@@ -102,7 +108,8 @@ fn random_store(seed: u64) -> String {
     }
     let traffic = rng.random_range(1.0..4.0);
     let group_mean = if rng.random_bool(0.5) { rng.random_range(1.5..3.0) } else { 1.0 };
-    writeln!(t, "[population]\ndaily_visitors = {:.0}\nhours = [10.0, 11.0]\nhourly_profile = [1.0]\n", 50.0 * traffic).unwrap();
+    writeln!(t, "[population]\ndaily_visitors = {:.0}\nhours = [10.0, 11.0]\nhourly_profile = [1.0]\n", 50.0 * traffic)
+        .unwrap();
     writeln!(t, "[[population.segments]]\nid = \"all\"\nshare = 1.0\nlist_mean = 3.0\nspeed_mean = 1.2\nspeed_sd = 0.15\nimpulse = 0.3\npatience_s = 600.0\nput_back = 0.05\ndwell_median_s = 4.0\ngroup_mean = {group_mean:.2}\n").unwrap();
     writeln!(t, "[run]\ntick_s = 0.1\ntrace_interval_s = 1.0\ndrain_h = 1.0").unwrap();
     t

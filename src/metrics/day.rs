@@ -752,73 +752,136 @@ mod tests {
     fn freezes_are_folded_from_hand_made_days() {
         // (what, events, longest freeze s, stuck shopper-s, mean path m)
         let cases: Vec<(&str, Vec<SimEvent>, f64, f64, f64)> = vec![
-            ("stands 90 s, then walks off", {
-                let mut d = vec![alone(0.0, HERE)];
-                d.extend(standing(0, HERE, 1, 90));
-                d.extend([ev(91.0, 0, THERE, Action::Move), ev(92.0, 0, THERE, Action::Exit)]);
-                d
-            }, 90.0, 90.0, 4.0),
-            ("stands 50 s: a freeze, but not stuck", {
-                let mut d = vec![alone(0.0, HERE)];
-                d.extend(standing(0, HERE, 1, 50));
-                d.extend([ev(51.0, 0, THERE, Action::Move), ev(52.0, 0, THERE, Action::Exit)]);
-                d
-            }, 50.0, 0.0, 4.0),
-            ("waits 200 s in a checkout line", {
-                let mut d = vec![alone(0.0, HERE), ev(1.0, 0, HERE, JOIN)];
-                d.extend(standing(0, HERE, 1, 200));
-                d.extend([ev(200.0, 0, HERE, PAY), ev(201.0, 0, THERE, Action::Move), ev(202.0, 0, THERE, Action::Exit)]);
-                d
-            }, 1.0, 0.0, 4.0),
-            ("dwells 100 s at a shelf and picks", {
-                let mut d = vec![alone(0.0, HERE)];
-                d.extend(standing(0, HERE, 1, 99));
-                d.extend([ev(100.0, 0, HERE, PICK), ev(101.0, 0, THERE, Action::Move), ev(102.0, 0, THERE, Action::Exit)]);
-                d
-            }, 1.0, 0.0, 4.0),
-            ("stands 70 s before joining a line", {
-                let mut d = vec![alone(0.0, HERE)];
-                d.extend(standing(0, HERE, 1, 69));
-                d.extend([ev(70.0, 0, HERE, JOIN), ev(71.0, 0, HERE, PAY), ev(72.0, 0, HERE, Action::Exit)]);
-                d
-            }, 70.0, 70.0, 0.0),
-            ("frozen until made to leave", {
-                let mut d = vec![alone(0.0, HERE)];
-                d.extend(standing(0, HERE, 1, 300));
-                d.push(ev(300.0, 0, HERE, Action::Exit));
-                d
-            }, 300.0, 300.0, 0.0),
-            ("shuffles on a zone boundary for 80 s: stuck, and walks nothing", {
-                let mut d = vec![alone(0.0, HERE)];
-                for t in 1..=80 {
-                    d.push(ev(t as f64 - 0.5, 0, NEARBY, Action::ZoneEnter));
-                    d.push(ev(t as f64, 0, HERE, Action::Move));
-                }
-                d.push(ev(80.0, 0, HERE, Action::Exit));
-                d
-            }, 80.0, 80.0, 0.0),
-            ("a companion stands 150 s in line with its leader, then both leave", {
-                let mut d = vec![alone(0.0, HERE), ev(0.0, 1, NEARBY, Action::Enter { party: 0 }), ev(1.0, 0, HERE, JOIN)];
-                for t in 1..=150 {
-                    d.push(ev(t as f64, 0, HERE, Action::Move));
-                    d.push(ev(t as f64, 1, NEARBY, Action::Move));
-                }
-                d.push(ev(150.0, 0, HERE, PAY));
-                d.extend([ev(151.0, 0, THERE, Action::Exit), ev(151.0, 1, THERE, Action::Exit)]);
-                d
-            }, 1.0, 0.0, (4.0 + 3.7) / 2.0),
-            ("a companion stands 100 s by its leader picking at a shelf", {
-                let mut d = vec![alone(0.0, HERE), ev(0.0, 1, NEARBY, Action::Enter { party: 0 })];
-                for t in 1..=100 {
-                    d.push(ev(t as f64, 0, HERE, Action::Move));
-                    d.push(ev(t as f64, 1, NEARBY, Action::Move));
-                    if t % 30 == 0 {
-                        d.push(ev(t as f64, 0, HERE, PICK));
+            (
+                "stands 90 s, then walks off",
+                {
+                    let mut d = vec![alone(0.0, HERE)];
+                    d.extend(standing(0, HERE, 1, 90));
+                    d.extend([ev(91.0, 0, THERE, Action::Move), ev(92.0, 0, THERE, Action::Exit)]);
+                    d
+                },
+                90.0,
+                90.0,
+                4.0,
+            ),
+            (
+                "stands 50 s: a freeze, but not stuck",
+                {
+                    let mut d = vec![alone(0.0, HERE)];
+                    d.extend(standing(0, HERE, 1, 50));
+                    d.extend([ev(51.0, 0, THERE, Action::Move), ev(52.0, 0, THERE, Action::Exit)]);
+                    d
+                },
+                50.0,
+                0.0,
+                4.0,
+            ),
+            (
+                "waits 200 s in a checkout line",
+                {
+                    let mut d = vec![alone(0.0, HERE), ev(1.0, 0, HERE, JOIN)];
+                    d.extend(standing(0, HERE, 1, 200));
+                    d.extend([
+                        ev(200.0, 0, HERE, PAY),
+                        ev(201.0, 0, THERE, Action::Move),
+                        ev(202.0, 0, THERE, Action::Exit),
+                    ]);
+                    d
+                },
+                1.0,
+                0.0,
+                4.0,
+            ),
+            (
+                "dwells 100 s at a shelf and picks",
+                {
+                    let mut d = vec![alone(0.0, HERE)];
+                    d.extend(standing(0, HERE, 1, 99));
+                    d.extend([
+                        ev(100.0, 0, HERE, PICK),
+                        ev(101.0, 0, THERE, Action::Move),
+                        ev(102.0, 0, THERE, Action::Exit),
+                    ]);
+                    d
+                },
+                1.0,
+                0.0,
+                4.0,
+            ),
+            (
+                "stands 70 s before joining a line",
+                {
+                    let mut d = vec![alone(0.0, HERE)];
+                    d.extend(standing(0, HERE, 1, 69));
+                    d.extend([ev(70.0, 0, HERE, JOIN), ev(71.0, 0, HERE, PAY), ev(72.0, 0, HERE, Action::Exit)]);
+                    d
+                },
+                70.0,
+                70.0,
+                0.0,
+            ),
+            (
+                "frozen until made to leave",
+                {
+                    let mut d = vec![alone(0.0, HERE)];
+                    d.extend(standing(0, HERE, 1, 300));
+                    d.push(ev(300.0, 0, HERE, Action::Exit));
+                    d
+                },
+                300.0,
+                300.0,
+                0.0,
+            ),
+            (
+                "shuffles on a zone boundary for 80 s: stuck, and walks nothing",
+                {
+                    let mut d = vec![alone(0.0, HERE)];
+                    for t in 1..=80 {
+                        d.push(ev(t as f64 - 0.5, 0, NEARBY, Action::ZoneEnter));
+                        d.push(ev(t as f64, 0, HERE, Action::Move));
                     }
-                }
-                d.extend([ev(101.0, 0, THERE, Action::Exit), ev(101.0, 1, THERE, Action::Exit)]);
-                d
-            }, 11.0, 0.0, (4.0 + 3.7) / 2.0),
+                    d.push(ev(80.0, 0, HERE, Action::Exit));
+                    d
+                },
+                80.0,
+                80.0,
+                0.0,
+            ),
+            (
+                "a companion stands 150 s in line with its leader, then both leave",
+                {
+                    let mut d =
+                        vec![alone(0.0, HERE), ev(0.0, 1, NEARBY, Action::Enter { party: 0 }), ev(1.0, 0, HERE, JOIN)];
+                    for t in 1..=150 {
+                        d.push(ev(t as f64, 0, HERE, Action::Move));
+                        d.push(ev(t as f64, 1, NEARBY, Action::Move));
+                    }
+                    d.push(ev(150.0, 0, HERE, PAY));
+                    d.extend([ev(151.0, 0, THERE, Action::Exit), ev(151.0, 1, THERE, Action::Exit)]);
+                    d
+                },
+                1.0,
+                0.0,
+                (4.0 + 3.7) / 2.0,
+            ),
+            (
+                "a companion stands 100 s by its leader picking at a shelf",
+                {
+                    let mut d = vec![alone(0.0, HERE), ev(0.0, 1, NEARBY, Action::Enter { party: 0 })];
+                    for t in 1..=100 {
+                        d.push(ev(t as f64, 0, HERE, Action::Move));
+                        d.push(ev(t as f64, 1, NEARBY, Action::Move));
+                        if t % 30 == 0 {
+                            d.push(ev(t as f64, 0, HERE, PICK));
+                        }
+                    }
+                    d.extend([ev(101.0, 0, THERE, Action::Exit), ev(101.0, 1, THERE, Action::Exit)]);
+                    d
+                },
+                11.0,
+                0.0,
+                (4.0 + 3.7) / 2.0,
+            ),
         ];
         let p = tiny();
         let layout = Layout::new(&p);

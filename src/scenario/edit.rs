@@ -131,12 +131,8 @@ fn apply_one(s: &mut RawScenario, edit: &RawEdit) -> Result<(), String> {
             s.checkouts.remove(i);
         }
         RawEdit::RemoveConnector { connector: id } => {
-            let i = s
-                .store
-                .connectors
-                .iter()
-                .position(|c| &c.id == id)
-                .ok_or_else(|| format!("no connector `{id}`"))?;
+            let i =
+                s.store.connectors.iter().position(|c| &c.id == id).ok_or_else(|| format!("no connector `{id}`"))?;
             s.store.connectors.remove(i);
         }
         RawEdit::SetHours { hours, hourly_profile } => {
