@@ -465,7 +465,13 @@ fn run(path: PathBuf, variant: &str, seed: u64, check: BehaviourCheck, args: &Da
         let facts = aisle::metrics::facts::stylised_facts(&prepared, &events);
         println!("\nstylised facts (replayed from the log):");
         for f in &facts {
-            println!("  {} {:<50} {:.3}  target {}", if f.holds { "ok  " } else { "FAIL" }, f.name, f.value, f.target);
+            let verdict = match (&f.target, f.holds) {
+                (None, _) => "info",
+                (Some(_), true) => "ok  ",
+                (Some(_), false) => "FAIL",
+            };
+            let target = f.target.as_deref().map_or_else(|| "none".to_owned(), |t| format!("target {t}"));
+            println!("  {verdict} {:<50} {:.3}  {target}", f.name, f.value);
             println!("       source: {}", f.source);
         }
         let failed: Vec<&str> = facts.iter().filter(|f| !f.holds).map(|f| f.name).collect();

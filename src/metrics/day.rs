@@ -40,6 +40,9 @@ pub struct Layout {
     /// The day's hard end (closing plus the drain), from opening: whoever
     /// leaves then was made to leave.
     pub end_ms: u64,
+    /// The longest plausible visit to a shelf (`Segment::longest_shelf_visit_s`):
+    /// standing still longer before shopping there was a freeze.
+    pub longest_shelf_visit_ms: u64,
     /// Heat is read over blocks of about 1 m, the scale at which a
     /// merchandiser reads traffic.
     blocks: Blocks,
@@ -103,6 +106,13 @@ impl Layout {
             hours: s.population.hourly_profile.len(),
             trace_ms: s.run.trace_interval_ms,
             end_ms: s.population.close_ms - s.population.open_ms + s.run.drain_ms,
+            longest_shelf_visit_ms: s
+                .population
+                .segments
+                .iter()
+                .map(|g| (g.longest_shelf_visit_s() * 1000.0) as u64)
+                .max()
+                .unwrap_or(0),
             blocks: Blocks::new(st.nx, st.ny, st.floors, st.cell),
             block_walkable: Vec::new(),
         };
@@ -171,11 +181,13 @@ struct Still {
     since_ms: u64,
     /// The last time it was seen there.
     last_ms: u64,
+    /// Whether it began by shopping (a `view` on arriving at the shelf).
+    shopping: bool,
 }
 
 impl Still {
     fn at(e: &SimEvent) -> Still {
-        Still { x: e.x, y: e.y, floor: e.floor, since_ms: e.t_ms, last_ms: e.t_ms }
+        Still { x: e.x, y: e.y, floor: e.floor, since_ms: e.t_ms, last_ms: e.t_ms, shopping: shops(&e.action) }
     }
 
     fn holds(&self, e: &SimEvent) -> bool {
@@ -364,7 +376,7 @@ impl Projection for DayProjection<'_> {
         let leader_in_line = (v.party != e.shopper)
             && self.visits.get(v.party as usize).is_some_and(|l| l.as_ref().is_some_and(|l| l.queue_join_ms.is_some()));
         let Some(Some(v)) = self.visits.get_mut(e.shopper as usize) else { return };
-        track_still(m, v, e, leader_in_line || v.queue_join_ms.is_some());
+        track_still(m, v, e, leader_in_line || v.queue_join_ms.is_some(), layout.longest_shelf_visit_ms);
         // Time and movement since the shopper's last event belong to where they were.
         let cell = layout.cell_of(e.x, e.y, e.floor);
         if let Some(at) = v.at {
@@ -479,8 +491,11 @@ fn shops(action: &Action) -> bool {
 /// `FREEZE_RADIUS_M` from where it began, joins a line or leaves: then it
 /// was a freeze, of the time from its start to the last position logged
 /// in it. A spell that ends in shopping at the shelf (`view`, `pick`,
-/// `put_back`, `not_found`) was a dwell and is not counted.
-fn track_still(m: &mut DayMetrics, v: &mut Visit, e: &SimEvent, in_line: bool) {
+/// `put_back`, `not_found`) was a dwell and is not counted if it began by
+/// shopping too or lasted no longer than a shelf visit can
+/// (`shelf_visit_ms`); longer, it was a freeze that happened to end by a
+/// shelf.
+fn track_still(m: &mut DayMetrics, v: &mut Visit, e: &SimEvent, in_line: bool, shelf_visit_ms: u64) {
     let mut freeze = |still: Option<Still>, end_ms: u64| {
         let Some(still) = still else { return };
         let s = end_ms.saturating_sub(still.since_ms) as f64 / 1000.0;
@@ -493,7 +508,14 @@ fn track_still(m: &mut DayMetrics, v: &mut Visit, e: &SimEvent, in_line: bool) {
     match e.action {
         Action::QueueJoin { .. } | Action::Exit => freeze(v.still.take(), e.t_ms),
         _ if in_line => v.still = None,
-        _ if shops(&e.action) => v.still = Some(Still::at(e)),
+        _ if shops(&e.action) => {
+            if let Some(still) = v.still.replace(Still::at(e))
+                && !still.shopping
+                && e.t_ms - still.since_ms > shelf_visit_ms
+            {
+                freeze(Some(still), e.t_ms);
+            }
+        }
         _ => match &mut v.still {
             Some(still) if still.holds(e) => still.last_ms = e.t_ms,
             still => {
@@ -793,19 +815,51 @@ mod tests {
                 4.0,
             ),
             (
-                "dwells 100 s at a shelf and picks",
+                "dwells 50 s at a shelf and picks (tiny's longest shelf visit is 59 s)",
                 {
                     let mut d = vec![alone(0.0, HERE)];
-                    d.extend(standing(0, HERE, 1, 99));
+                    d.extend(standing(0, HERE, 1, 49));
                     d.extend([
-                        ev(100.0, 0, HERE, PICK),
-                        ev(101.0, 0, THERE, Action::Move),
-                        ev(102.0, 0, THERE, Action::Exit),
+                        ev(50.0, 0, HERE, PICK),
+                        ev(51.0, 0, THERE, Action::Move),
+                        ev(52.0, 0, THERE, Action::Exit),
                     ]);
                     d
                 },
                 1.0,
                 0.0,
+                4.0,
+            ),
+            (
+                "finds its product on arriving, dwells 200 s and picks: a long shelf visit",
+                {
+                    let mut d = vec![alone(0.0, HERE), ev(1.0, 0, HERE, Action::View { product: 0 })];
+                    d.extend(standing(0, HERE, 2, 200));
+                    d.extend([
+                        ev(201.0, 0, HERE, PICK),
+                        ev(202.0, 0, THERE, Action::Move),
+                        ev(203.0, 0, THERE, Action::Exit),
+                    ]);
+                    d
+                },
+                1.0,
+                0.0,
+                4.0,
+            ),
+            (
+                "stands 200 s by a shelf, then picks: a freeze that ended at a shelf",
+                {
+                    let mut d = vec![alone(0.0, HERE)];
+                    d.extend(standing(0, HERE, 1, 199));
+                    d.extend([
+                        ev(200.0, 0, HERE, PICK),
+                        ev(201.0, 0, THERE, Action::Move),
+                        ev(202.0, 0, THERE, Action::Exit),
+                    ]);
+                    d
+                },
+                200.0,
+                200.0,
                 4.0,
             ),
             (

@@ -20,10 +20,24 @@ const MIN_PATH_FOR_DIRECTION_M: f64 = 20.0;
 pub struct Fact {
     pub name: &'static str,
     pub value: f64,
-    /// What the value must satisfy, in words.
-    pub target: String,
+    /// What the value must satisfy, in words; `None` when the store has no
+    /// target for it (the figure is shown for information).
+    pub target: Option<String>,
     pub holds: bool,
     pub source: &'static str,
+}
+
+impl Fact {
+    /// A figure the store has no target for.
+    fn shown(name: &'static str, value: f64) -> Fact {
+        Fact {
+            name,
+            value,
+            target: None,
+            holds: true,
+            source: "no target for this kind of store: state one in the scenario's [behaviour]",
+        }
+    }
 }
 
 fn in_band(p: &Prepared, x: f64, y: f64) -> bool {
@@ -96,41 +110,56 @@ pub fn stylised_facts(p: &Prepared, events: &[SimEvent]) -> Vec<Fact> {
     let mut day = crate::metrics::DayProjection::new(&layout);
     crate::metrics::Projection::observe_all(&mut day, events);
     let longest_freeze_s = day.finish().longest_freeze_s;
-    vec![
-        Fact {
-            name: FREEZE_FACT,
-            value: longest_freeze_s,
-            target: format!("≤ {FREEZE_LIMIT_S}"),
-            holds: longest_freeze_s <= FREEZE_LIMIT_S,
-            source: "aisle's invariant: a shopper stands still within 1 m (outside a checkout line, not shopping) only while waiting briefly for room; longer is gridlock",
-        },
-        Fact {
-            name: "conversion rate (per party)",
+    let b = &p.scenario.behaviour;
+    let mut facts = vec![Fact {
+        name: FREEZE_FACT,
+        value: longest_freeze_s,
+        target: Some(format!("≤ {FREEZE_LIMIT_S}")),
+        holds: longest_freeze_s <= FREEZE_LIMIT_S,
+        source: "aisle's invariant: a shopper stands still within 1 m (outside a checkout line, not shopping) only while waiting briefly for room; longer is gridlock",
+    }];
+    const CONVERSION: &str = "conversion rate (per party)";
+    facts.push(match &b.conversion_min {
+        Some(t) => Fact {
+            name: CONVERSION,
             value: conversion,
-            target: "≥ 0.85".into(),
-            holds: conversion >= 0.85,
-            source: "grocery trips are need-driven and nearly all end at a till; the target is the one set for aisle's grocery",
+            target: Some(format!("≥ {}", t.value)),
+            holds: conversion >= t.value,
+            source: t.source,
         },
-        Fact {
-            name: "unplanned share of purchases",
+        None => Fact::shown(CONVERSION, conversion),
+    });
+    const UNPLANNED: &str = "unplanned share of purchases";
+    facts.push(match &b.unplanned_share {
+        Some(t) => Fact {
+            name: UNPLANNED,
             value: unplanned_share,
-            target: "between 0.30 and 0.70".into(),
-            holds: (0.30..=0.70).contains(&unplanned_share),
-            source: "Kollat & Willett (1967, J. Marketing Research 4(1)) found 50.5% of supermarket purchases unplanned; later in-store decision studies report shares in the same band",
+            target: Some(format!("between {:.2} and {:.2}", t.value[0], t.value[1])),
+            holds: (t.value[0]..=t.value[1]).contains(&unplanned_share),
+            source: t.source,
         },
-        Fact {
-            name: "share of path on the perimeter",
+        None => Fact::shown(UNPLANNED, unplanned_share),
+    });
+    const PERIMETER: &str = "share of path on the perimeter";
+    facts.push(match &b.perimeter_paths {
+        Some(t) if t.value => Fact {
+            name: PERIMETER,
             value: band_path,
-            target: format!("> the perimeter's share of floor, {band_area:.3} ({PERIMETER_BAND_M} m band)"),
+            target: Some(format!("> the perimeter's share of floor, {band_area:.3} ({PERIMETER_BAND_M} m band)")),
             holds: band_path > band_area,
-            source: "Larson, Bradlow & Fader (2005, Int. J. Research in Marketing 22(4)): supermarket paths follow the outer 'racetrack' with short excursions into aisles",
+            source: t.source,
         },
-        Fact {
+        _ => Fact::shown(PERIMETER, band_path),
+    });
+    // Only a store with a habitual direction is held to it.
+    if p.scenario.population.circulation.sign() != 0.0 {
+        facts.push(Fact {
             name: "shoppers circulating in the configured direction",
             value: direction,
-            target: format!("> 0.5 ({direction_name}, shoppers walking ≥ {MIN_PATH_FOR_DIRECTION_M} m)"),
+            target: Some(format!("> 0.5 ({direction_name}, shoppers walking ≥ {MIN_PATH_FOR_DIRECTION_M} m)")),
             holds: direction > 0.5,
             source: "Larson, Bradlow & Fader (2005) observed most trips travelling counter-clockwise; the direction is a scenario setting",
-        },
-    ]
+        });
+    }
+    facts
 }

@@ -3,7 +3,7 @@
 
 use crate::geom::{Point, Rect};
 pub use crate::scenario::raw::{
-    Circulation, ConnectorKind, Face, FixtureKind, LaneKind, ServiceDistribution, ShelfLevel,
+    Circulation, ConnectorKind, Face, FixtureKind, LaneKind, ServiceDistribution, ShelfLevel, StoreKind,
 };
 
 /// Width of one product facing on a shelf, metres.
@@ -32,7 +32,24 @@ pub struct Scenario {
     pub categories: Vec<Category>,
     pub products: Vec<Product>,
     pub population: Population,
+    pub behaviour: Behaviour,
     pub run: RunSettings,
+}
+
+/// A target for one stylised fact and where it comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Target<T> {
+    pub value: T,
+    pub source: &'static str,
+}
+
+/// The stylised facts a day of this store must reproduce (`None`: no
+/// target, the figure is shown for information).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Behaviour {
+    pub conversion_min: Option<Target<f64>>,
+    pub unplanned_share: Option<Target<[f64; 2]>>,
+    pub perimeter_paths: Option<Target<bool>>,
 }
 
 #[derive(Debug, Clone)]
@@ -273,6 +290,25 @@ pub struct Segment {
     pub dwell_median_s: f64,
     pub search_patience_s: f64,
     pub group_mean: f64,
+}
+
+/// Spread of dwell times at a shelf (σ of the log-normal around a
+/// segment's `dwell_median_s`).
+pub const DWELL_SIGMA: f64 = 0.5;
+
+impl Segment {
+    /// The longest dwell at a shelf: four σ above the median (the
+    /// log-normal would exceed it once in 30,000 visits; nobody stares at
+    /// one shelf for ever).
+    pub fn longest_dwell_s(&self) -> f64 {
+        self.dwell_median_s * (4.0 * DWELL_SIGMA).exp()
+    }
+
+    /// The longest a shopper of this segment stands at a shelf: the longest
+    /// dwell, or the search patience when that is longer.
+    pub fn longest_shelf_visit_s(&self) -> f64 {
+        self.search_patience_s.max(self.longest_dwell_s())
+    }
 }
 
 #[derive(Debug, Clone)]

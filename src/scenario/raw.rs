@@ -30,6 +30,8 @@ pub struct RawScenario {
     pub planogram: Vec<RawPlacement>,
     pub population: RawPopulation,
     #[serde(default)]
+    pub behaviour: RawBehaviour,
+    #[serde(default)]
     pub run: RawRun,
     #[serde(default)]
     pub variants: Vec<RawVariant>,
@@ -415,6 +417,32 @@ fn default_speed_sd() -> f64 {
 
 fn default_dwell() -> f64 {
     6.0
+}
+
+/// The stylised facts `aisle run --validate-behaviour` holds the store to:
+/// a kind's cited defaults, each replaceable.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBehaviour {
+    #[serde(default)]
+    pub store_kind: StoreKind,
+    /// Smallest share of shopping parties that pay.
+    pub conversion_min: Option<f64>,
+    /// Range of the share of purchases that were not on the list.
+    pub unplanned_share: Option<[f64; 2]>,
+    /// Whether paths keep to the perimeter more than its share of floor.
+    pub perimeter_paths: Option<bool>,
+}
+
+/// What kind of store a scenario is, for its behavioural targets.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StoreKind {
+    /// Supermarket facts from field studies (the default).
+    #[default]
+    Grocery,
+    /// No defaults: only the targets the scenario states.
+    Other,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

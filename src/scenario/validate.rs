@@ -132,6 +132,7 @@ impl Validator<'_> {
         let categories = self.categories(&raw.categories);
         let products = self.products(raw, &categories, &fixtures);
         let run = self.run(&raw.run);
+        let behaviour = self.behaviour(&raw.behaviour);
         Scenario {
             name: raw.scenario.name.clone(),
             description: raw.scenario.description.clone(),
@@ -146,7 +147,48 @@ impl Validator<'_> {
             categories,
             products,
             population,
+            behaviour,
             run,
+        }
+    }
+
+    /// The store kind's cited targets, replaced by those the file states.
+    fn behaviour(&mut self, b: &RawBehaviour) -> Behaviour {
+        const STATED: &str = "stated in the scenario's [behaviour]";
+        let grocery = b.store_kind == StoreKind::Grocery;
+        if let Some(c) = b.conversion_min {
+            self.within(c, Bounds::Closed(0.0, 1.0, ""), "behaviour.conversion_min", None);
+        }
+        if let Some([lo, hi]) = b.unplanned_share {
+            self.check((0.0..=1.0).contains(&lo) && (lo..=1.0).contains(&hi), None, || {
+                format!("behaviour.unplanned_share must be [low, high] with 0 ≤ low ≤ high ≤ 1, got [{lo}, {hi}]")
+            });
+        }
+        fn target<T>(stated: Option<T>, default: T, source: &'static str, kind_has: bool) -> Option<Target<T>> {
+            match stated {
+                Some(value) => Some(Target { value, source: STATED }),
+                None => kind_has.then_some(Target { value: default, source }),
+            }
+        }
+        Behaviour {
+            conversion_min: target(
+                b.conversion_min,
+                0.85,
+                "grocery trips are need-driven and nearly all end at a till; the target is the one set for aisle's grocery",
+                grocery,
+            ),
+            unplanned_share: target(
+                b.unplanned_share,
+                [0.30, 0.70],
+                "Kollat & Willett (1967, J. Marketing Research 4(1)) found 50.5% of supermarket purchases unplanned; later in-store decision studies report shares in the same band",
+                grocery,
+            ),
+            perimeter_paths: target(
+                b.perimeter_paths,
+                true,
+                "Larson, Bradlow & Fader (2005, Int. J. Research in Marketing 22(4)): supermarket paths follow the outer 'racetrack' with short excursions into aisles",
+                grocery,
+            ),
         }
     }
 

@@ -60,12 +60,24 @@ pub struct Body {
     pub at: Point,
     /// The direction it wants to step in (unit vector; zero when standing).
     pub wish: (f64, f64),
+    /// Where it walks to (its route's goal cell), when walking.
+    pub goal: Option<CellId>,
     /// Standing about with nothing to do (a companion waiting for its
     /// leader): lets someone who waits for it by.
     pub gives_way: bool,
+    /// Kept from its way for a while (a standoff): it trades places with
+    /// another in the same plight, since neither can move otherwise.
+    pub stalled: bool,
 }
 
 impl Body {
+    /// Whether this body walks to `goal` too: trading places with it gains
+    /// the pair nothing, and among three or more such bodies, each trading
+    /// with the one ahead, they rotate for ever.
+    pub fn walks_to(&self, goal: CellId) -> bool {
+        self.goal == Some(goal)
+    }
+
     /// Whether this body wants to step towards `p`.
     pub fn heads_for(&self, p: Point) -> bool {
         let (dx, dy) = (p.x - self.at.x, p.y - self.at.y);
@@ -219,7 +231,9 @@ mod tests {
             entity: Entity::PLACEHOLDER,
             at,
             wish: (1.0, 0.0),
+            goal: None,
             gives_way: false,
+            stalled: false,
         };
         crowd.add(c, body(1, p), Solidity::Solid);
         let (qc, qp) = at(4.0, 2.0);

@@ -23,12 +23,9 @@ use rand_distr::{Distribution, Exp, LogNormal, Normal, Poisson};
 use crate::events::{Action, SimEvent};
 use crate::geom::Point;
 use crate::nav::{FlowField, FlowFieldCache, Step, UNREACHABLE, next_step};
-use crate::scenario::{QUEUE_SPACING_M, Scenario, ServiceDistribution, ServiceModel};
+use crate::scenario::{DWELL_SIGMA, QUEUE_SPACING_M, Scenario, ServiceDistribution, ServiceModel};
 use crate::store::{CellId, Stand, Store};
 use rng::{Purpose, Streams};
-
-/// Spread of dwell times at a shelf (σ of the log-normal).
-const DWELL_SIGMA: f64 = 0.5;
 
 /// The static world a run takes place in.
 #[derive(Resource)]
@@ -346,11 +343,13 @@ impl Shopper {
         )
     }
 
-    /// The shopper's body as the crowd sees it.
-    fn body(&self, entity: Entity) -> crowd::Body {
+    /// The shopper's body as the crowd sees it at `t_ms`.
+    fn body(&self, entity: Entity, t_ms: u64) -> crowd::Body {
         let wish = if self.is_walking() { self.wish } else { (0.0, 0.0) };
         let gives_way = self.activity == Activity::Companion(Company::Beside);
-        crowd::Body { shopper: self.index, party: self.party, entity, at: self.pos, wish, gives_way }
+        let goal = self.route.as_ref().filter(|_| self.is_walking()).map(|r| r.goal);
+        let stalled = self.blocked_since_ms.is_some_and(|since| t_ms - since >= STANDOFF_MS);
+        crowd::Body { shopper: self.index, party: self.party, entity, at: self.pos, wish, goal, gives_way, stalled }
     }
 
     /// How the shopper's body takes up floor; `None` off the floor (riding, gone).
@@ -733,7 +732,7 @@ fn arrive(
         }
         census.in_store += 1;
         census.spawned += 1;
-        let body = shopper.body(Entity::PLACEHOLDER);
+        let body = shopper.body(Entity::PLACEHOLDER, clock.t_ms);
         let entity = commands.spawn(shopper).id();
         if leads {
             arrivals.leader = Some((index, entity));
@@ -1030,6 +1029,12 @@ enum Moved {
     Ride(usize),
     /// Passing this shopper (see `advance`): the two trade places.
     Swap(Entity),
+    /// This shopper, standing by, stepped aside to `at` (in `cell`) for it.
+    MadeWay {
+        other: Entity,
+        cell: CellId,
+        at: Point,
+    },
 }
 
 /// A blocked shopper this close to the shelf, the end of the line or the
@@ -1091,7 +1096,7 @@ fn advance(store: &Store, crowd: &mut crowd::Crowding, s: &mut Shopper, mut budg
             let passable = |b: &crowd::Body| {
                 let there = store.cell_at(s.floor, b.at).map(|c| route.field[c as usize]);
                 let in_front = there.is_some_and(|f| f < here);
-                let willing = b.heads_for(pos) || b.gives_way || b.wish == (0.0, 0.0);
+                let willing = (b.heads_for(pos) && !b.walks_to(route.goal)) || b.gives_way || b.wish == (0.0, 0.0);
                 // A party standing round its leader (by a shelf, against a
                 // fixture) can hem it in with nobody nearer its goal: after
                 // a standoff it changes places with one beside it too.
@@ -1101,6 +1106,16 @@ fn advance(store: &Store, crowd: &mut crowd::Crowding, s: &mut Shopper, mut budg
             };
             if let Some(b) = crowd.blockers(s.index, cell, s.pos, to).find(passable) {
                 return Moved::Swap(b.entity);
+            }
+            // One standing by with nothing to do steps out of the way.
+            let aside = crowd
+                .blockers(s.index, cell, s.pos, to)
+                .filter(|b| b.gives_way)
+                .find_map(|b| step_aside(store, crowd, s.floor, &b, to, budget).map(|(c, at)| (b, c, at)));
+            if let Some((b, c, at)) = aside {
+                let from = store.cell_at(s.floor, b.at).expect("bodies stand on the floor");
+                crowd.relocate(b.shopper, from, c, at);
+                return Moved::MadeWay { other: b.entity, cell: c, at };
             }
             return sidestep(store, crowd, s, target, budget, t_ms);
         }
@@ -1123,6 +1138,30 @@ fn advance(store: &Store, crowd: &mut crowd::Crowding, s: &mut Shopper, mut budg
         }
     }
     Moved::Walking
+}
+
+/// Where `b`, standing in the way of a step to `step`, steps aside to: the
+/// neighbouring spot up to `stride` away that takes it farthest from the
+/// step, among those it may step to; `None` when it is hemmed in too.
+fn step_aside(
+    store: &Store,
+    crowd: &crowd::Crowding,
+    floor: u8,
+    b: &crowd::Body,
+    step: Point,
+    stride: f64,
+) -> Option<(CellId, Point)> {
+    let cell = store.cell_at(floor, b.at)?;
+    let mut best: Option<(f64, CellId, Point)> = None;
+    store.for_each_step(cell, |n, _| {
+        let to = b.at.towards(store.centre(n).1, stride);
+        let Some(c) = store.cell_at(floor, to) else { return };
+        let away = to.distance(step);
+        if away > b.at.distance(step) && best.is_none_or(|x| away > x.0) && crowd.may_step(b.shopper, c, b.at, to) {
+            best = Some((away, c, to));
+        }
+    });
+    best.map(|(_, c, at)| (c, at))
 }
 
 /// Someone is in the way of the step towards `ahead`. Near the shelf or the
@@ -1149,38 +1188,67 @@ fn sidestep(
     }
     let since = *s.blocked_since_ms.get_or_insert(t_ms);
     s.blocked_at = s.blocked_at.min(route.field[s.cell as usize]);
-    let slack = if t_ms - since >= STANDOFF_MS { UNREACHABLE } else { SIDESTEP_SLACK };
+    let standoff = t_ms - since >= STANDOFF_MS;
+    let slack = if standoff { UNREACHABLE } else { SIDESTEP_SLACK };
     let limit = route.field[s.cell as usize].saturating_add(slack);
     let forward = (ahead.x - s.pos.x, ahead.y - s.pos.y);
     let right = {
         let len = forward.0.hypot(forward.1).max(1e-9);
         (forward.1 / len, -forward.0 / len)
     };
+    let score = |field: u32, at: Point| {
+        let (dx, dy) = (at.x - s.pos.x, at.y - s.pos.y);
+        let rightward = (dx * right.0 + dy * right.1) / dx.hypot(dy).max(1e-9);
+        field as f64 - KEEP_RIGHT * rightward
+    };
+    // Hemmed in on every side after a standoff, a shopper trades places
+    // with one beside it who stands about or is stalled too (not on the
+    // same way: that gains the pair nothing), so no ring of bodies locks.
+    let yields = |b: &crowd::Body| {
+        let there = store.cell_at(s.floor, b.at).map_or(UNREACHABLE, |c| route.field[c as usize]);
+        let willing = b.gives_way || b.wish == (0.0, 0.0) || (b.stalled && !b.walks_to(route.goal));
+        (willing && there <= route.field[s.cell as usize].saturating_add(SIDESTEP_SLACK)).then_some(there)
+    };
     let mut best: Option<(f64, CellId, Point)> = None;
+    let mut trade: Option<(f64, Entity)> = None;
     store.for_each_step(s.cell, |n, _| {
         let f = route.field[n as usize];
         if f == UNREACHABLE || f > limit {
             return;
         }
         let centre = store.centre(n).1;
-        let (dx, dy) = (centre.x - s.pos.x, centre.y - s.pos.y);
-        let rightward = (dx * right.0 + dy * right.1) / dx.hypot(dy).max(1e-9);
-        let score = f as f64 - KEEP_RIGHT * rightward;
-        if best.is_some_and(|b| b.0 <= score) {
+        let here = score(f, centre);
+        if best.is_some_and(|b| b.0 <= here) {
             return;
         }
         let to = s.pos.towards(centre, budget);
         let cell = store.cell_at(s.floor, to).expect("walkable neighbour");
-        if to != s.pos && crowd.may_step(s.index, cell, s.pos, to) {
-            best = Some((score, cell, to));
+        if to == s.pos {
+            return;
+        }
+        if crowd.may_step(s.index, cell, s.pos, to) {
+            best = Some((here, cell, to));
+        } else if standoff {
+            for b in crowd.blockers(s.index, cell, s.pos, to) {
+                if let Some(there) = yields(&b) {
+                    let swap = score(there, b.at);
+                    if trade.is_none_or(|t| swap < t.0) {
+                        trade = Some((swap, b.entity));
+                    }
+                }
+            }
         }
     });
-    if let Some((_, cell, to)) = best {
-        crowd.relocate(s.index, s.cell, cell, to);
-        s.pos = to;
-        s.cell = cell;
+    match (best, trade) {
+        (Some((_, cell, to)), _) => {
+            crowd.relocate(s.index, s.cell, cell, to);
+            s.pos = to;
+            s.cell = cell;
+            Moved::Walking
+        }
+        (None, Some((_, other))) => Moved::Swap(other),
+        (None, None) => Moved::Walking,
     }
-    Moved::Walking
 }
 
 /// Two shoppers trade places (each has room where the other stood, since
@@ -1248,7 +1316,7 @@ fn walk(
     for (entity, s) in shoppers.iter() {
         order.push(entity);
         if let Some(solidity) = s.solidity() {
-            crowd.0.add(s.cell, s.body(entity), solidity);
+            crowd.0.add(s.cell, s.body(entity, t), solidity);
         }
     }
     for &entity in order.iter() {
@@ -1264,7 +1332,7 @@ fn walk(
             s.pos = centre;
             s.cell = to;
             s.riding = None;
-            crowd.0.add(to, s.body(entity), crowd::Solidity::Solid);
+            crowd.0.add(to, s.body(entity, t), crowd::Solidity::Solid);
             update_zone(store, &mut out, t, &mut s);
         }
         if !s.is_walking() {
@@ -1275,6 +1343,12 @@ fn walk(
         update_zone(store, &mut out, t, &mut s);
         match moved {
             Moved::Walking => {}
+            Moved::MadeWay { other, cell, at } => {
+                drop(s);
+                let Ok((_, mut b)) = shoppers.get_mut(other) else { continue };
+                (b.pos, b.cell) = (at, cell);
+                update_zone(store, &mut out, t, &mut b);
+            }
             Moved::Swap(other) => {
                 drop(s);
                 let [(_, mut a), (_, mut b)] = shoppers.get_many_mut([entity, other]).expect("two shoppers");
@@ -1300,7 +1374,8 @@ fn walk(
                         let seg = &w.scenario.population.segments[s.segment];
                         let mut dwell = LogNormal::new(seg.dwell_median_s.ln(), DWELL_SIGMA)
                             .expect("validated")
-                            .sample(&mut s.shelf_draws(product));
+                            .sample(&mut s.shelf_draws(product))
+                            .min(seg.longest_dwell_s());
                         // A planned product has to be found on the shelf; one
                         // not found in time is given up after the search.
                         let search = if intent == Intent::Planned {
