@@ -1271,6 +1271,32 @@ fn swap_places(
     update_zone(store, out, t_ms, b);
 }
 
+/// How far from a connector's landing one arriving may step off, in cells.
+const LANDING_REACH_CELLS: usize = 6;
+
+/// The free cell nearest `landing` (itself first) by steps across walkable
+/// floor, up to `LANDING_REACH_CELLS` away.
+fn landing(store: &Store, crowd: &crowd::Crowding, landing: CellId) -> Option<CellId> {
+    let mut ring = vec![landing];
+    let mut seen = vec![landing];
+    for _ in 0..=LANDING_REACH_CELLS {
+        if let Some(&free) = ring.iter().find(|&&c| crowd.is_free(c, store.centre(c).1)) {
+            return Some(free);
+        }
+        let mut next = Vec::new();
+        for &c in &ring {
+            store.for_each_step(c, |n, _| {
+                if !seen.contains(&n) {
+                    seen.push(n);
+                    next.push(n);
+                }
+            });
+        }
+        ring = next;
+    }
+    None
+}
+
 /// A shopper stays in a zone at least this long before it is logged
 /// entering another: a body shuffling on a zone boundary would otherwise
 /// enter and leave every tick. The zone catches up at the next position
@@ -1322,11 +1348,13 @@ fn walk(
     for &entity in order.iter() {
         let Ok((_, mut s)) = shoppers.get_mut(entity) else { continue };
         if let Some(ride) = &s.riding {
-            let to = ride.to;
-            // Off the ride once it is over and there is room to step off.
-            if t < ride.until_ms || !crowd.0.is_free(to, store.centre(to).1) {
+            // Off the ride once it is over, onto the landing or the free
+            // floor nearest it: a crowd waiting to board round the landing
+            // must not keep those arriving from stepping off.
+            if t < ride.until_ms {
                 continue;
             }
+            let Some(to) = landing(store, &crowd.0, ride.to) else { continue };
             let (floor, centre) = store.centre(to);
             s.floor = floor;
             s.pos = centre;
