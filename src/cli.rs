@@ -939,7 +939,7 @@ fn compare(path: PathBuf, out: Option<PathBuf>, plan: ComparePlan) -> Result<(),
     };
     let json = serde_json::to_string_pretty(&comparison).expect("comparison serialises");
     let out_path = dir.join("compare/comparison.json");
-    aisle::events::dataset::write_atomic(&out_path, json.as_bytes())
+    aisle::events::fs::write_atomic(&out_path, json.as_bytes())
         .map_err(|e| Failure::Failed(format!("{}: {e}", out_path.display())))?;
     println!();
     println!("{}", comparison.summary());

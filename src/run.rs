@@ -5,7 +5,8 @@
 use std::path::Path;
 
 use crate::Prepared;
-use crate::events::dataset::{Dataset, DatasetError, MetricValue, RunRecord, RunStatus, events_path, file_sha256};
+use crate::events::dataset::{Dataset, DatasetError, MetricValue, RunRecord, RunStatus, events_path};
+use crate::events::fs::file_sha256;
 use crate::events::parquet::{LogError, LogMeta, LogWriter, SCHEMA_VERSION, WrittenLog};
 use crate::metrics::{DayMetrics, DayProjection, Layout, Metric, Projection};
 use crate::sim::{SimProgress, Simulation};

@@ -10,9 +10,9 @@ use std::path::{Path, PathBuf};
 
 use crate::events::dataset::{
     Damage, Dataset, DatasetError, MANIFEST, METRICS_TABLE, Manifest, OnScenarioChange, RUNS, SCENARIO_COPY, check_run,
-    events_path, file_sha256, has_old_layout, is_temporary, leftovers, metric_rows, partition_key, partitions,
-    read_records,
+    events_path, has_old_layout, leftovers, metric_rows, partition_key, partitions, read_records,
 };
+use crate::events::fs::{file_sha256, is_temporary};
 use crate::run::{RunError, simulate_run};
 use crate::scenario::{ScenarioError, ScenarioFile};
 

@@ -178,7 +178,7 @@ impl Evaluation {
             csv.push_str(&format!("{},{},{},{}\n", p.epsilon, p.same_winner, p.coverage, p.heat_error));
         }
         let path = dir.join("utility.csv");
-        crate::events::dataset::write_atomic(&path, csv.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
+        crate::events::fs::write_atomic(&path, csv.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
         let figure = Curves { evaluation: self, title: title.to_owned() };
         save(&figure, dir, "utility").map_err(|e| format!("{}: {e}", dir.join("utility.png").display()))
     }

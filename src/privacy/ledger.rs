@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::events::dataset::write_atomic;
+use crate::events::fs::write_atomic;
 
 /// Where the ledger lives in a dataset.
 pub const LEDGER_PATH: &str = "privacy/ledger.json";

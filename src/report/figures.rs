@@ -43,7 +43,7 @@ pub fn save(figure: &impl Figure, dir: &Path, name: &str) -> DrawResult {
     let size = figure.size();
     let png = dir.join(format!("{name}.png"));
     // The bitmap backend picks its encoder by extension: keep `.png` last.
-    let tmp = std::path::PathBuf::from(format!("{}.png", crate::events::dataset::atomic_temp_path(&png).display()));
+    let tmp = std::path::PathBuf::from(format!("{}.png", crate::events::fs::atomic_temp_path(&png).display()));
     let drawn = (|| -> DrawResult {
         {
             let root = BitMapBackend::new(&tmp, size).into_drawing_area();
@@ -51,7 +51,7 @@ pub fn save(figure: &impl Figure, dir: &Path, name: &str) -> DrawResult {
             figure.draw(&root)?;
             root.present()?;
         }
-        crate::events::dataset::sync_and_rename(std::fs::File::open(&tmp)?, &tmp, &png)?;
+        crate::events::fs::sync_and_rename(std::fs::File::open(&tmp)?, &tmp, &png)?;
         Ok(())
     })();
     if drawn.is_err() {
@@ -65,7 +65,7 @@ pub fn save(figure: &impl Figure, dir: &Path, name: &str) -> DrawResult {
         figure.draw(&root)?;
         root.present()?;
     }
-    crate::events::dataset::write_atomic(&dir.join(format!("{name}.svg")), svg.as_bytes())?;
+    crate::events::fs::write_atomic(&dir.join(format!("{name}.svg")), svg.as_bytes())?;
     Ok(())
 }
 
