@@ -23,6 +23,7 @@ pub mod run;
 pub mod scenario;
 pub mod sim;
 pub mod store;
+pub mod style;
 pub mod verify;
 
 use std::sync::Arc;

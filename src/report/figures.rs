@@ -12,6 +12,7 @@ use plotters::style::FontStyle;
 use crate::geom::Rect;
 use crate::metrics::{DayMetrics, Layout};
 use crate::scenario::{FixtureKind, Scenario, ZoneShape};
+use crate::style::{self, Rgb};
 
 pub type DrawResult = Result<(), Box<dyn Error>>;
 
@@ -69,34 +70,9 @@ pub fn save(figure: &impl Figure, dir: &Path, name: &str) -> DrawResult {
     Ok(())
 }
 
-/// Sequential heat scale: pale yellow → orange → dark red.
-pub fn heat_colour(t: f64) -> RGBColor {
-    const STOPS: [(f64, [u8; 3]); 5] = [
-        (0.0, [255, 255, 204]),
-        (0.25, [254, 217, 118]),
-        (0.5, [253, 141, 60]),
-        (0.75, [227, 26, 28]),
-        (1.0, [128, 0, 38]),
-    ];
-    let t = t.clamp(0.0, 1.0);
-    let k = STOPS.iter().position(|(s, _)| *s >= t).unwrap_or(STOPS.len() - 1).max(1);
-    let ((s0, c0), (s1, c1)) = (STOPS[k - 1], STOPS[k]);
-    let f = (t - s0) / (s1 - s0);
-    let mix = |a: u8, b: u8| (a as f64 + (b as f64 - a as f64) * f).round() as u8;
-    RGBColor(mix(c0[0], c1[0]), mix(c0[1], c1[1]), mix(c0[2], c1[2]))
-}
-
-fn kind_colour(kind: FixtureKind) -> RGBColor {
-    match kind {
-        FixtureKind::Gondola => RGBColor(120, 144, 176),
-        FixtureKind::WallShelf => RGBColor(96, 112, 140),
-        FixtureKind::Endcap => RGBColor(230, 159, 0),
-        FixtureKind::PromoTable => RGBColor(204, 121, 167),
-        FixtureKind::Freezer => RGBColor(86, 180, 233),
-        FixtureKind::Display => RGBColor(213, 94, 0),
-        FixtureKind::CheckoutCounter => RGBColor(0, 158, 115),
-        FixtureKind::Obstacle => RGBColor(160, 160, 160),
-    }
+/// A shared colour as plotters draws it.
+pub fn rgb(c: Rgb) -> RGBColor {
+    RGBColor(c.0, c.1, c.2)
 }
 
 fn rect_points(r: &Rect) -> [(f64, f64); 2] {
@@ -145,22 +121,6 @@ pub fn heat_blocks(l: &Layout, floor: u8, m: &DayMetrics) -> Vec<(Rect, f64)> {
     heat_density(l, floor, &m.heat_block_s(l), m.days)
 }
 
-/// The 98th percentile of the positive values, so one queue spot does not
-/// wash out the aisles.
-pub fn scale_top(values: impl Iterator<Item = f64>) -> f64 {
-    let mut v: Vec<f64> = values.filter(|x| *x > 0.0).collect();
-    v.sort_by(f64::total_cmp);
-    v.get(((v.len() as f64) * 0.98) as usize).or(v.last()).copied().unwrap_or(1.0).max(1e-9)
-}
-
-/// Diverging scale: blue (−1) → white (0) → red (+1).
-pub fn diverging_colour(t: f64) -> RGBColor {
-    let t = t.clamp(-1.0, 1.0);
-    let (end, f) = if t < 0.0 { ([33.0, 102.0, 172.0], -t) } else { ([178.0, 24.0, 43.0], t) };
-    let mix = |e: f64| (255.0 + (e - 255.0) * f).round() as u8;
-    RGBColor(mix(end[0]), mix(end[1]), mix(end[2]))
-}
-
 impl Figure for FloorPlan<'_> {
     fn size(&self) -> (u32, u32) {
         let l = self.layout;
@@ -184,8 +144,8 @@ impl Figure for FloorPlan<'_> {
         // Colour per block and the scale to draw beside the plan.
         let (cells, scale): (Vec<(Rect, RGBColor)>, Option<ColourScale>) = match &self.overlay {
             Overlay::Heat { blocks, top } => {
-                let top = top.unwrap_or_else(|| scale_top(blocks.iter().map(|b| b.1)));
-                let cells = blocks.iter().filter(|b| b.1 > 0.0).map(|(r, h)| (*r, heat_colour(h / top))).collect();
+                let top = top.unwrap_or_else(|| style::scale_top(blocks.iter().map(|b| b.1)));
+                let cells = blocks.iter().filter(|b| b.1 > 0.0).map(|(r, h)| (*r, rgb(style::heat(h / top)))).collect();
                 (cells, Some(ColourScale::Sequential { top }))
             }
             Overlay::HeatDifference { variant, baseline, limit } => {
@@ -194,7 +154,7 @@ impl Figure for FloorPlan<'_> {
                     .iter()
                     .zip(baseline)
                     .filter(|((_, x), (_, y))| x - y != 0.0)
-                    .map(|((r, x), (_, y))| (*r, diverging_colour((x - y) / limit)))
+                    .map(|((r, x), (_, y))| (*r, rgb(style::diverging((x - y) / limit))))
                     .collect();
                 (cells, Some(ColourScale::Diverging { limit }))
             }
@@ -223,7 +183,7 @@ impl Figure for FloorPlan<'_> {
                     (pts, (p[0].x + 0.2, p[0].y - 0.2))
                 }
             };
-            chart.draw_series(std::iter::once(PathElement::new(outline, RGBColor(90, 90, 90).stroke_width(1))))?;
+            chart.draw_series(std::iter::once(PathElement::new(outline, rgb(style::ZONE_OUTLINE).stroke_width(1))))?;
             let width = match &z.shape {
                 ZoneShape::Rect(r) => r.width(),
                 ZoneShape::Polygon(p) => {
@@ -236,7 +196,7 @@ impl Figure for FloorPlan<'_> {
                 chart.draw_series(std::iter::once(Text::new(
                     label,
                     anchor,
-                    (FONT, 12).into_font().color(&RGBColor(60, 60, 60)),
+                    (FONT, 12).into_font().color(&rgb(style::ZONE_LABEL)),
                 )))?;
             }
         }
@@ -246,14 +206,14 @@ impl Figure for FloorPlan<'_> {
             let r = f.footprint();
             chart.draw_series(std::iter::once(Rectangle::new(
                 rect_points(&r),
-                kind_colour(f.kind).mix(alpha).filled(),
+                rgb(style::fixture(f.kind)).mix(alpha).filled(),
             )))?;
             chart.draw_series(std::iter::once(Rectangle::new(rect_points(&r), BLACK.mix(0.6).stroke_width(1))))?;
         }
         // Where shoppers pay (a till, or each terminal of a self-service
         // bank), entrances and exits.
         for lane in s.lanes.iter().filter(|x| x.floor == self.floor) {
-            let served = lane.terminals.iter().map(|p| Circle::new((p.x, p.y), 4, RGBColor(0, 120, 80).filled()));
+            let served = lane.terminals.iter().map(|p| Circle::new((p.x, p.y), 4, rgb(style::TERMINAL).filled()));
             chart.draw_series(served)?;
             let p = lane.service_point;
             chart.draw_series(std::iter::once(Text::new(lane.id.clone(), (p.x + 0.3, p.y - 0.3), (FONT, 11))))?;
@@ -271,7 +231,7 @@ impl Figure for FloorPlan<'_> {
                 let arrow = if departs { "→" } else { "←" };
                 let label = format!("{} {arrow} {}", c.id, floors[there.floor as usize].id);
                 let p = here.at;
-                let purple = RGBColor(110, 60, 160);
+                let purple = rgb(style::CONNECTOR);
                 chart.draw_series(std::iter::once(Rectangle::new(
                     [(p.x - 0.3, p.y - 0.3), (p.x + 0.3, p.y + 0.3)],
                     purple.filled(),
@@ -286,7 +246,7 @@ impl Figure for FloorPlan<'_> {
         }
         // Entrance labels sit a line above exit labels: doors are often side by side.
         for (portals, colour, word, lift) in
-            [(&s.entrances, RGBColor(0, 140, 0), "in", 1.7), (&s.exits, RGBColor(200, 0, 0), "out", 0.9)]
+            [(&s.entrances, rgb(style::ENTRANCE), "in", 1.7), (&s.exits, rgb(style::EXIT), "out", 0.9)]
         {
             for e in portals.iter().filter(|e| e.floor == self.floor) {
                 chart.draw_series(std::iter::once(TriangleMarker::new((e.at.x, e.at.y), 9, colour.filled())))?;
@@ -342,7 +302,7 @@ where
         let (ux, uy) = (dx / mag, dy / mag);
         let tip = (cx + ux * len, cy + uy * len);
         let tail = (cx - ux * len, cy - uy * len);
-        let colour = RGBColor(20, 60, 160).mix(0.35 + 0.65 * (mag / top).sqrt());
+        let colour = rgb(style::FLOW).mix(0.35 + 0.65 * (mag / top).sqrt());
         let head = len * 0.45;
         let wing = |sign: f64| (tip.0 - ux * head - sign * uy * head * 0.6, tip.1 - uy * head + sign * ux * head * 0.6);
         chart.draw_series(std::iter::once(PathElement::new(vec![tail, tip], colour.stroke_width(2))))?;
@@ -385,8 +345,8 @@ where
         let f = i as f64 / (steps - 1) as f64;
         let (a, b) = (lo + (hi - lo) * i as f64 / steps as f64, lo + (hi - lo) * (i + 1) as f64 / steps as f64);
         let colour = match scale {
-            ColourScale::Sequential { .. } => heat_colour(f),
-            ColourScale::Diverging { .. } => diverging_colour(f * 2.0 - 1.0),
+            ColourScale::Sequential { .. } => rgb(style::heat(f)),
+            ColourScale::Diverging { .. } => rgb(style::diverging(f * 2.0 - 1.0)),
         };
         Rectangle::new([(0.0, a), (1.0, b)], colour.filled())
     }))?;
@@ -409,7 +369,7 @@ where
     ];
     for (i, kind) in kinds.iter().enumerate() {
         let y = 60 + i as i32 * 24;
-        area.draw(&Rectangle::new([(8, y), (24, y + 14)], kind_colour(*kind).filled()))?;
+        area.draw(&Rectangle::new([(8, y), (24, y + 14)], rgb(style::fixture(*kind)).filled()))?;
         area.draw(&Text::new(kind.to_string().replace('_', " "), (30, y), (FONT, 13)))?;
     }
     Ok(())
@@ -555,16 +515,6 @@ impl Figure for Columns {
     }
 }
 
-/// One colour per variant, baseline first (grey), then Okabe–Ito tones.
-pub const VARIANT_PALETTE: [RGBColor; 6] = [
-    RGBColor(120, 120, 120),
-    RGBColor(0, 114, 178),
-    RGBColor(230, 159, 0),
-    RGBColor(0, 158, 115),
-    RGBColor(204, 121, 167),
-    RGBColor(213, 94, 0),
-];
-
 /// Empirical cumulative distributions, one line per series.
 pub struct Ecdf {
     pub title: String,
@@ -599,7 +549,7 @@ impl Figure for Ecdf {
             let mut sorted = xs.clone();
             sorted.sort_by(f64::total_cmp);
             let n = sorted.len().max(1) as f64;
-            let colour = VARIANT_PALETTE[i % VARIANT_PALETTE.len()];
+            let colour = rgb(style::variant(i));
             chart
                 .draw_series(LineSeries::new(
                     sorted.iter().enumerate().map(|(k, x)| (*x, (k + 1) as f64 / n)),
