@@ -79,7 +79,7 @@ enum Command {
         max_replications: u64,
         /// Run only the k-th of N shares of the (variant, seed) grid, e.g. 2/8.
         #[arg(long)]
-        shard: Option<aisle::compare::Shard>,
+        shard: Option<aisle::sweep::Shard>,
         #[command(flatten)]
         dataset: DatasetArgs,
     },
@@ -822,13 +822,14 @@ struct ComparePlan {
     replications: u64,
     jobs: usize,
     sequential: Option<aisle::compare::Sequential>,
-    shard: Option<aisle::compare::Shard>,
+    shard: Option<aisle::sweep::Shard>,
     on_change: OnScenarioChange,
     report: ReportAfterRun,
 }
 
 fn compare(path: PathBuf, out: Option<PathBuf>, plan: ComparePlan) -> Result<(), Failure> {
-    use aisle::compare::{Comparison, Design, KEY_METRICS, Look, SweepEvent, format_p, grid, run_sweep};
+    use aisle::compare::{Comparison, Design, KEY_METRICS, Look, format_p};
+    use aisle::sweep::{SweepEvent, grid, run_sweep};
     use indicatif::MultiProgress;
     use std::collections::HashMap;
     use std::sync::Mutex;
@@ -891,8 +892,8 @@ fn compare(path: PathBuf, out: Option<PathBuf>, plan: ComparePlan) -> Result<(),
             }
         })
         .map_err(|e| match e {
-            aisle::compare::SweepError::Scenario(e) => Failure::from(e),
-            aisle::compare::SweepError::Run(e) => Failure::from(e),
+            aisle::sweep::SweepError::Scenario(e) => Failure::from(e),
+            aisle::sweep::SweepError::Run(e) => Failure::from(e),
             other => Failure::Failed(other.to_string()),
         })?;
         overall.finish_and_clear();

@@ -24,6 +24,7 @@ pub mod scenario;
 pub mod sim;
 pub mod store;
 pub mod style;
+pub mod sweep;
 pub mod verify;
 
 use std::sync::Arc;
