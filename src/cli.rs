@@ -611,7 +611,10 @@ fn publish(dir: &Path, r: PublishRequest) -> Result<(), Failure> {
         })
     };
     let name = r.name.unwrap_or_else(|| {
-        (1..).map(|k| format!("release-{k}")).find(|n| !dir.join("releases").join(n).exists()).expect("a free name")
+        (1..)
+            .map(|k| format!("release-{k}"))
+            .find(|n| !dir.join(aisle::events::dataset::RELEASES).join(n).exists())
+            .expect("a free name")
     });
     match r.mode {
         PublishMode::Evaluate { trials, metric, indifference, seed } => {
@@ -637,14 +640,11 @@ fn publish(dir: &Path, r: PublishRequest) -> Result<(), Failure> {
             bar.set_position(0);
             let e = evaluate::evaluate(&g, &plan, || bar.inc(1));
             bar.finish_and_clear();
-            let out = dir.join("privacy").join("evaluation");
+            let out = dir.join(aisle::events::dataset::PRIVACY_EVALUATION);
             let title = format!(
                 "{}: privacy–utility of {} releases ({} variants × {} days, {} draws per ε)",
                 g.scenario,
-                match r.mechanism {
-                    Mechanism::DiscreteLaplace => "discrete Laplace",
-                    Mechanism::DiscreteGaussian => "discrete Gaussian",
-                },
+                r.mechanism,
                 g.variants.len(),
                 g.variants[0].runs.len(),
                 trials
@@ -939,7 +939,7 @@ fn compare(path: PathBuf, out: Option<PathBuf>, plan: ComparePlan) -> Result<(),
         }
     };
     let json = serde_json::to_string_pretty(&comparison).expect("comparison serialises");
-    let out_path = dir.join("compare/comparison.json");
+    let out_path = dir.join(aisle::events::dataset::COMPARISON);
     aisle::events::fs::write_atomic(&out_path, json.as_bytes())
         .map_err(|e| Failure::Failed(format!("{}: {e}", out_path.display())))?;
     println!();

@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::events::dataset::{
-    Damage, Dataset, DatasetError, MANIFEST, METRICS_TABLE, Manifest, OnScenarioChange, RUNS, SCENARIO_COPY, check_run,
-    events_path, has_old_layout, leftovers, metric_rows, partition_key, partitions, read_records,
+    Damage, Dataset, DatasetError, MANIFEST, METRICS_TABLE, Manifest, OnScenarioChange, RELEASES, RUNS, SCENARIO_COPY,
+    check_run, events_path, has_old_layout, leftovers, metric_rows, partition_key, partitions, read_records,
 };
 use crate::events::fs::{file_sha256, is_temporary};
 use crate::run::{RunError, simulate_run};
@@ -18,7 +18,6 @@ use crate::scenario::{ScenarioError, ScenarioFile};
 
 /// Where the privacy ledger and releases live (read here, never written).
 const LEDGER: &str = "privacy/ledger.json";
-const RELEASES: &str = "releases";
 
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyError {

@@ -31,6 +31,19 @@ use crate::scenario::ScenarioFile;
 pub const METRICS_TABLE: &str = "metrics/metrics.parquet";
 
 pub const MANIFEST: &str = "manifest.json";
+/// The HTML report and its figures (`aisle report`).
+pub const REPORT: &str = "report";
+/// The last comparison's figures (`aisle compare`).
+pub const COMPARISON: &str = "compare/comparison.json";
+/// Published releases, one directory each (`aisle publish`).
+pub const RELEASES: &str = "releases";
+/// Privacy–utility curves (`aisle publish --evaluate`); exact data, never published.
+pub const PRIVACY_EVALUATION: &str = "privacy/evaluation";
+
+/// Where a scenario's dataset goes when no directory is named.
+pub fn default_dir(scenario: &str) -> PathBuf {
+    PathBuf::from("output").join(scenario)
+}
 /// The scenario file the dataset was made from, copied in verbatim.
 pub const SCENARIO_COPY: &str = "scenario.toml";
 pub const FORMAT: &str = "aisle-dataset";
@@ -353,7 +366,7 @@ impl Dataset {
                 // No other writer: every temporary file is a leftover.
                 remove_leftovers(dir)?;
                 if discard {
-                    for derived in ["events", RUNS, "metrics", "report", "compare"] {
+                    for derived in ["events", RUNS, "metrics", REPORT, "compare"] {
                         let path = dir.join(derived);
                         if path.exists() {
                             std::fs::remove_dir_all(&path).map_err(|source| DatasetError::Io { path, source })?;
@@ -617,7 +630,7 @@ pub fn leftovers(dir: &Path) -> Vec<PathBuf> {
     }
     let mut out = Vec::new();
     walk(dir, &mut out, 0);
-    for sub in ["events", RUNS, "metrics", "report", "compare"] {
+    for sub in ["events", RUNS, "metrics", REPORT, "compare"] {
         walk(&dir.join(sub), &mut out, 3);
     }
     out.sort();

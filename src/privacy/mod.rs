@@ -153,7 +153,7 @@ impl Pending {
             return Err(PrivacyError::BadName { name: name.clone() });
         }
         ledger.admit(dataset, entry)?;
-        let dir = dataset.join("releases").join(name);
+        let dir = dataset.join(crate::events::dataset::RELEASES).join(name);
         if dir.exists() {
             return Err(PrivacyError::Exists { path: dir });
         }

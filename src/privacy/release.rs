@@ -335,9 +335,9 @@ pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize
 /// The line every page and file of a release opens with.
 fn privacy_line(plan: &PublishPlan, sharing: Sharing) -> String {
     let what = match plan.mechanism {
-        Mechanism::DiscreteLaplace => format!("ε = {} (discrete Laplace)", plan.epsilon),
+        Mechanism::DiscreteLaplace => format!("ε = {} ({})", plan.epsilon, plan.mechanism),
         Mechanism::DiscreteGaussian => {
-            format!("(ε, δ) = ({}, {:e}) (discrete Gaussian, zCDP)", plan.epsilon, plan.delta)
+            format!("(ε, δ) = ({}, {:e}) ({}, zCDP)", plan.epsilon, plan.delta, plan.mechanism)
         }
     };
     match plan.noise.record() {
@@ -370,10 +370,7 @@ fn write_release(
             Mechanism::DiscreteLaplace => String::new(),
             Mechanism::DiscreteGaussian => format!(", δ = {:e}", plan.delta),
         },
-        match plan.mechanism {
-            Mechanism::DiscreteLaplace => "discrete Laplace",
-            Mechanism::DiscreteGaussian => "discrete Gaussian",
-        }
+        plan.mechanism
     );
     let privacy = privacy_line(plan, g.sharing);
     let variants: Vec<VariantRelease> = g

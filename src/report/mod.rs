@@ -16,7 +16,7 @@ use plotters::style::colors::BLACK;
 use crate::Prepared;
 use crate::compare::stats::Method;
 use crate::compare::{Comparison, Design, DifferenceOut, EstimateOut, KEY_METRICS, format_change, format_p};
-use crate::events::dataset::{Dataset, DatasetError, MetricValue, RunRecord, SCENARIO_COPY};
+use crate::events::dataset::{Dataset, DatasetError, MetricValue, REPORT, RunRecord, SCENARIO_COPY};
 use crate::events::fs::write_atomic;
 use crate::events::parquet::{LogError, read_log_with};
 use crate::metrics::{DayMetrics, DayProjection, Layout, Metric, Projection};
@@ -107,7 +107,7 @@ pub fn build_with(dir: &Path, design: &Design, progress: impl FnMut(usize, usize
     if !DayMetrics::metric_names(&variants[0].layout).contains(&design.primary) {
         return Err(ReportError::UnknownMetric { metric: design.primary.clone(), known: KEY_METRICS.join(", ") });
     }
-    let report_dir = dir.join("report");
+    let report_dir = dir.join(REPORT);
     let figures_dir = report_dir.join("figures");
     std::fs::create_dir_all(&figures_dir).map_err(|source| ReportError::Io { path: figures_dir.clone(), source })?;
     let mut html = String::new();
