@@ -2,6 +2,7 @@
 //! over the run records of every variant × R seeds (the same seeds for every
 //! variant: common random numbers). `crate::sweep` makes the runs.
 
+mod console;
 pub mod sequential;
 pub mod stats;
 

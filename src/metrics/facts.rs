@@ -134,3 +134,25 @@ pub fn stylised_facts(p: &Prepared, events: &[SimEvent]) -> Vec<Fact> {
         },
     ]
 }
+
+/// The facts of the day logged at `log`, replayed from the file.
+pub fn facts_of_log(p: &Prepared, log: &std::path::Path) -> Result<Vec<Fact>, crate::events::parquet::LogError> {
+    let (_, events) = crate::events::parquet::read_log(log)?;
+    Ok(stylised_facts(p, &events))
+}
+
+/// The facts as lines for the terminal: verdict, name, value, target, source.
+pub fn describe(facts: &[Fact]) -> String {
+    let mut out = String::new();
+    for f in facts {
+        out += &format!(
+            "  {} {:<50} {:.3}  target {}\n",
+            if f.holds { "ok  " } else { "FAIL" },
+            f.name,
+            f.value,
+            f.target
+        );
+        out += &format!("       source: {}\n", f.source);
+    }
+    out
+}

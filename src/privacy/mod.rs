@@ -21,6 +21,7 @@
 //! - `local`: `aisle publish --local`, an exportable trace with pseudonyms,
 //!   coarse times and geo-indistinguishable positions.
 //! - `evaluate`: privacy–utility curves against the simulator's truth.
+//! - `request`: what `aisle publish` is asked: caps, names, the mode, the summary.
 
 pub mod contrib;
 pub mod evaluate;
@@ -28,6 +29,7 @@ pub mod ledger;
 pub mod local;
 pub mod query;
 pub mod release;
+pub mod request;
 pub mod sample;
 
 use std::path::{Path, PathBuf};
@@ -101,6 +103,8 @@ pub enum PrivacyError {
     BadName { name: String },
     #[error("{what} = {value}: {why}")]
     BadParameter { what: &'static str, value: f64, why: &'static str },
+    #[error("--metric {metric}: no run records this metric")]
+    UnknownMetric { metric: String },
     #[error("no entropy from the operating system: {message}")]
     Entropy { message: String },
     #[error(transparent)]
