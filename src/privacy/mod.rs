@@ -1,4 +1,5 @@
-//! Differential privacy for everything aisle publishes (DESIGN §7).
+//! Differential privacy for everything aisle publishes (README, "Publishing
+//! with differential privacy").
 //!
 //! The unit of privacy is one shopper-visit: the neighbouring datasets
 //! differ by one shopper of one seed's arrival plan, whose events are
