@@ -12,6 +12,7 @@ pub const VERSION: &str = env!("AISLE_BUILD");
 
 pub mod bench;
 pub mod compare;
+pub mod error;
 pub mod events;
 pub mod geom;
 pub mod metrics;
@@ -23,6 +24,9 @@ pub mod run;
 pub mod scenario;
 pub mod sim;
 pub mod store;
+pub mod study;
+pub mod style;
+pub mod sweep;
 pub mod verify;
 
 use std::sync::Arc;
@@ -53,4 +57,49 @@ pub fn prepare(file: &ScenarioFile, variant: &str) -> Result<Prepared, ScenarioE
             .collect(),
     })?;
     Ok(Prepared { scenario: Arc::new(scenario), store: Arc::new(store) })
+}
+
+impl ScenarioFile {
+    /// Validates the base layout and every variant, reporting the base's
+    /// problems once (variants inherit them) and then every variant's;
+    /// returns the prepared base. Here rather than in `scenario`: it needs
+    /// the store's geometry checks.
+    pub fn validate_all(&self) -> Result<Prepared, ScenarioError> {
+        let base = prepare(self, scenario::BASELINE)?;
+        let mut problems = Vec::new();
+        for variant in self.variant_ids().iter().skip(1) {
+            match prepare(self, variant) {
+                Ok(_) => {}
+                Err(ScenarioError::Invalid { problems: ps, .. }) => problems.extend(ps),
+                Err(e) => return Err(e),
+            }
+        }
+        if !problems.is_empty() {
+            return Err(ScenarioError::Invalid { path: self.path.clone(), problems });
+        }
+        Ok(base)
+    }
+}
+
+impl Prepared {
+    /// One line on the layout and its grid, with the number of variants besides the base.
+    pub fn summary(&self, variants: usize) -> String {
+        let s = &self.scenario;
+        format!(
+            "`{}`: {} × {} m, {} floor(s), {} fixtures, {} zones, {} checkout lanes, {} products in {} categories, {} variant(s); grid {} × {} cells of {} m",
+            s.name,
+            s.store.width,
+            s.store.depth,
+            s.store.floors.len(),
+            s.fixtures.len(),
+            s.zones.len(),
+            s.lanes.len(),
+            s.products.len(),
+            s.categories.len(),
+            variants,
+            self.store.nx,
+            self.store.ny,
+            self.store.cell
+        )
+    }
 }

@@ -5,7 +5,8 @@
 use std::path::Path;
 
 use crate::Prepared;
-use crate::events::dataset::{Dataset, DatasetError, MetricValue, RunRecord, RunStatus, events_path, file_sha256};
+use crate::events::dataset::{Dataset, DatasetError, MetricValue, RunRecord, RunStatus, events_path};
+use crate::events::fs::file_sha256;
 use crate::events::parquet::{LogError, LogMeta, LogWriter, SCHEMA_VERSION, WrittenLog};
 use crate::metrics::{DayMetrics, DayProjection, Layout, Metric, Projection};
 use crate::sim::{SimProgress, Simulation};
@@ -27,6 +28,54 @@ pub struct RunOutcome {
     pub scalars: Vec<Metric>,
     pub log: WrittenLog,
     pub record: RunRecord,
+}
+
+impl RunOutcome {
+    /// The day's headline figures, for the terminal.
+    pub fn summary(&self, p: &Prepared, seed: u64) -> String {
+        let m = &self.metrics;
+        let figure = |name: &str| self.scalars.iter().find(|x| x.name == name).map_or(0.0, |x| x.value);
+        let log = &self.log;
+        [
+            format!("{} / {} / seed {seed}", p.scenario.name, p.scenario.variant),
+            format!("  visitors      {}", m.visitors),
+            format!("  transactions  {} (conversion {:.1}%)", m.transactions, figure("conversion_rate") * 100.0),
+            format!("  revenue       {}.{:02}", m.revenue_cents / 100, m.revenue_cents % 100),
+            format!(
+                "  per visitor   {:.2} revenue, basket {:.2} ({:.1} items), {:.1} min in store (median)",
+                figure("revenue_per_visitor"),
+                figure("basket_value"),
+                figure("basket_items"),
+                figure("time_in_store_p50") / 60.0
+            ),
+            format!(
+                "  checkout      {:.0} s mean wait, {:.1}% abandoned ({:.2} lost)",
+                figure("queue_wait_mean"),
+                figure("abandonment_rate") * 100.0,
+                figure("lost_revenue")
+            ),
+            format!(
+                "  not found     {:.1}% of planned searches ({:.2} lost sales)",
+                figure("not_found_rate") * 100.0,
+                figure("lost_sales")
+            ),
+            format!(
+                "  stuck         {:.0} shopper-s frozen > {:.0} s outside lines, longest freeze {:.0} s, {:.0} forced out at the end",
+                figure("stuck_shopper_s"),
+                crate::metrics::day::STUCK_AFTER_S,
+                figure("longest_freeze_s"),
+                figure("forced_exits")
+            ),
+            format!(
+                "  events        {} → {} ({:.1} MiB, {:.1} bytes/event)",
+                log.rows,
+                log.path.display(),
+                log.bytes as f64 / 1048576.0,
+                log.bytes as f64 / log.rows.max(1) as f64
+            ),
+        ]
+        .join("\n")
+    }
 }
 
 /// The self-description written into every log.

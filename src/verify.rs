@@ -9,16 +9,15 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::events::dataset::{
-    Damage, Dataset, DatasetError, MANIFEST, METRICS_TABLE, Manifest, OnScenarioChange, RUNS, SCENARIO_COPY, check_run,
-    events_path, file_sha256, has_old_layout, is_temporary, leftovers, metric_rows, partition_key, partitions,
-    read_records,
+    Damage, Dataset, DatasetError, MANIFEST, METRICS_TABLE, Manifest, OnScenarioChange, RELEASES, RUNS, SCENARIO_COPY,
+    check_run, events_path, has_old_layout, leftovers, metric_rows, partition_key, partitions, read_records,
 };
+use crate::events::fs::{file_sha256, is_temporary};
 use crate::run::{RunError, simulate_run};
 use crate::scenario::{ScenarioError, ScenarioFile};
 
 /// Where the privacy ledger and releases live (read here, never written).
 const LEDGER: &str = "privacy/ledger.json";
-const RELEASES: &str = "releases";
 
 #[derive(Debug, thiserror::Error)]
 pub enum VerifyError {
@@ -30,6 +29,12 @@ pub enum VerifyError {
         dir.display()
     )]
     NoScenario { dir: PathBuf, why: String },
+    #[error(
+        "{}: {damaged} problem(s) found, {runs_ok} run(s) verified{}",
+        dir.display(),
+        if *repaired { String::new() } else { format!("; `aisle verify --repair {}` simulates damaged runs again", dir.display()) }
+    )]
+    Damaged { dir: PathBuf, damaged: usize, runs_ok: usize, repaired: bool },
     #[error(transparent)]
     Dataset(#[from] DatasetError),
     #[error(transparent)]
@@ -331,4 +336,41 @@ pub fn repair(dir: &Path, found: &Verification, mut progress: impl FnMut(&str, u
     }
     dataset.refresh()?;
     Ok(Repaired { runs, leftovers })
+}
+
+/// `aisle verify`: checks the dataset, with `repair` first mends what it
+/// can and checks again, telling `say` each finding and repair; fails with
+/// `Damaged` if anything is still wrong.
+pub fn check(dir: &Path, repair_first: bool, mut say: impl FnMut(String)) -> Result<Verification, VerifyError> {
+    let mut found = verify(dir)?;
+    if repair_first && !found.findings.is_empty() {
+        for f in &found.findings {
+            say(format!("found: {}", f.message));
+        }
+        let done =
+            repair(dir, &found, |variant, seed| say(format!("repair: simulating {variant} / seed {seed} again")))?;
+        say(format!(
+            "repaired: {} run(s) simulated again, {} leftover temporary file(s) removed",
+            done.runs.len(),
+            done.leftovers
+        ));
+        found = verify(dir)?;
+    }
+    for f in &found.findings {
+        let tag = match f.severity {
+            Severity::Damage => "damaged",
+            Severity::Note => "note",
+        };
+        say(format!("{tag}: {}", f.message));
+    }
+    let damaged = found.damaged();
+    if damaged > 0 {
+        return Err(VerifyError::Damaged {
+            dir: dir.to_owned(),
+            damaged,
+            runs_ok: found.runs_ok,
+            repaired: repair_first,
+        });
+    }
+    Ok(found)
 }

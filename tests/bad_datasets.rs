@@ -512,7 +512,7 @@ fn apply(dir: &Path, step: Step) {
 
 /// Short hashes that vary with the build are named in the expectations.
 fn placeholders(dir: &Path) -> Vec<(String, String)> {
-    let short = |path: &Path| aisle::events::dataset::file_sha256(path).unwrap()[..12].to_owned();
+    let short = |path: &Path| aisle::events::fs::file_sha256(path).unwrap()[..12].to_owned();
     let base = base();
     let sha_of_text = |text: &str| {
         let tmp = dir.with_extension("sha");

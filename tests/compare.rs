@@ -4,9 +4,10 @@
 mod common;
 
 use aisle::compare::stats::Method;
-use aisle::compare::{Cell, Day, Design, Look, Sequential, Shard, compare, grid, run_sweep};
+use aisle::compare::{Day, Design, Look, Sequential, compare};
 use aisle::events::dataset::{Dataset, MetricValue, OnScenarioChange};
 use aisle::scenario::ScenarioFile;
+use aisle::sweep::{Cell, Shard, grid, run_sweep};
 
 fn tiny() -> ScenarioFile {
     ScenarioFile::read(&common::scenario_path("tiny")).unwrap()

@@ -63,7 +63,7 @@ fn a_run_lands_in_the_hive_layout_with_a_manifest_and_no_temporary_files() {
     let manifest = Dataset::read_manifest(dir.path()).unwrap().unwrap();
     assert_eq!(manifest.runs.len(), 1);
     assert_eq!(manifest.runs[0].rows, outcome.log.rows);
-    assert_eq!(manifest.runs[0].sha256, aisle::events::dataset::file_sha256(&log).unwrap());
+    assert_eq!(manifest.runs[0].sha256, aisle::events::fs::file_sha256(&log).unwrap());
     let leftovers: Vec<_> =
         walk(dir.path()).into_iter().filter(|p| p.file_name().unwrap().to_string_lossy().contains(".tmp")).collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");

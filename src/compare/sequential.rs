@@ -67,6 +67,30 @@ impl Sequential {
         }
     }
 
+    /// What a look at `replications` decided, in words, for the output.
+    pub fn describe(&self, look: &Look, replications: u64) -> String {
+        let width = |w: Option<f64>| w.map_or("undefined (no interval)".to_owned(), |w| format!("{w:.4}"));
+        match look {
+            Look::Reached { widest } => format!(
+                "sequential: paired CI half-width of {} is {widest:.4} ≤ {} after {replications} replications: target reached",
+                self.metric, self.target
+            ),
+            Look::Capped { widest } => format!(
+                "sequential: paired CI half-width of {} is {} > {} at the cap of {} replications: target NOT reached",
+                self.metric,
+                width(*widest),
+                self.target,
+                self.cap
+            ),
+            Look::Continue { widest, next } => format!(
+                "sequential: half-width {} > {}; adding replications {}..={next}",
+                width(*widest),
+                self.target,
+                replications + 1
+            ),
+        }
+    }
+
     /// The guarantee, in words, for the output.
     pub fn guarantee(&self) -> String {
         let k = self.looks().len();

@@ -17,20 +17,36 @@
 //! another version are refused while the dataset holds runs.
 
 use std::collections::HashSet;
-use std::fs::File;
-use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+mod lock;
+
+use super::fs::{file_sha256, write_atomic};
 use super::metrics_table::{self, MetricRow};
 use crate::scenario::ScenarioFile;
+use lock::{Alone, remove_leftovers};
+pub use lock::{WriterLock, leftovers};
 
 /// Where the per-run metric table lives inside a dataset.
 pub const METRICS_TABLE: &str = "metrics/metrics.parquet";
 
 pub const MANIFEST: &str = "manifest.json";
+/// The HTML report and its figures (`aisle report`).
+pub const REPORT: &str = "report";
+/// The last comparison's figures (`aisle compare`).
+pub const COMPARISON: &str = "compare/comparison.json";
+/// Published releases, one directory each (`aisle publish`).
+pub const RELEASES: &str = "releases";
+/// Privacy–utility curves (`aisle publish --evaluate`); exact data, never published.
+pub const PRIVACY_EVALUATION: &str = "privacy/evaluation";
+
+/// Where a scenario's dataset goes when no directory is named.
+pub fn default_dir(scenario: &str) -> PathBuf {
+    PathBuf::from("output").join(scenario)
+}
 /// The scenario file the dataset was made from, copied in verbatim.
 pub const SCENARIO_COPY: &str = "scenario.toml";
 pub const FORMAT: &str = "aisle-dataset";
@@ -231,77 +247,6 @@ pub struct Dataset {
     _lock: WriterLock,
 }
 
-/// A writer's hold on a dataset, released when dropped.
-///
-/// Two advisory locks: `.lock` is a gate held only while a writer opens the
-/// dataset (checks the scenario version and claims the manifest);
-/// `.writers.lock` is held shared by every writer for its whole command, so
-/// writers of one version (shards) go on together, while discarding runs
-/// (`--replace`) or clearing leftover temporary files needs it exclusively.
-pub struct WriterLock {
-    _writers: File,
-}
-
-/// Whether a writer found no other writer on the dataset.
-enum Alone {
-    Yes(File),
-    No,
-}
-
-impl WriterLock {
-    fn open(dir: &Path, name: &str) -> Result<File, DatasetError> {
-        let path = dir.join(name);
-        std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|source| DatasetError::Io { path, source })
-    }
-
-    /// Waits for the gate; the dataset's directory must exist.
-    fn gate(dir: &Path) -> Result<File, DatasetError> {
-        let gate = Self::open(dir, ".lock")?;
-        gate.lock().map_err(|source| DatasetError::Io { path: dir.join(".lock"), source })?;
-        Ok(gate)
-    }
-
-    /// The writers' lock held exclusively if no other writer holds it (call with the gate held).
-    fn alone(dir: &Path) -> Result<Alone, DatasetError> {
-        let writers = Self::open(dir, ".writers.lock")?;
-        match writers.try_lock() {
-            Ok(()) => Ok(Alone::Yes(writers)),
-            Err(std::fs::TryLockError::WouldBlock) => Ok(Alone::No),
-            Err(std::fs::TryLockError::Error(source)) => {
-                Err(DatasetError::Io { path: dir.join(".writers.lock"), source })
-            }
-        }
-    }
-
-    /// Joins the writers (call with the gate held, so no exclusive holder is waiting).
-    fn join(dir: &Path) -> Result<WriterLock, DatasetError> {
-        let writers = Self::open(dir, ".writers.lock")?;
-        writers.lock_shared().map_err(|source| DatasetError::Io { path: dir.join(".writers.lock"), source })?;
-        Ok(WriterLock { _writers: writers })
-    }
-
-    /// A hold on an existing dataset for a command that writes derived
-    /// files only (`report`): it waits for a `--replace` to finish, and
-    /// keeps one from starting; alone, it removes leftover temporary files.
-    /// `None` when `dir` holds no dataset.
-    pub fn existing(dir: &Path) -> Result<Option<WriterLock>, DatasetError> {
-        if !dir.join(MANIFEST).is_file() {
-            return Ok(None);
-        }
-        let _gate = Self::gate(dir)?;
-        if let Alone::Yes(_exclusive) = Self::alone(dir)? {
-            remove_leftovers(dir)?;
-        }
-        Self::join(dir).map(Some)
-    }
-}
-
 impl Dataset {
     /// Opens the dataset in `dir` for the scenario `file`, creating it if
     /// absent; the dataset keeps a copy of the scenario file it was made
@@ -353,7 +298,7 @@ impl Dataset {
                 // No other writer: every temporary file is a leftover.
                 remove_leftovers(dir)?;
                 if discard {
-                    for derived in ["events", RUNS, "metrics", "report", "compare"] {
+                    for derived in ["events", RUNS, "metrics", REPORT, "compare"] {
                         let path = dir.join(derived);
                         if path.exists() {
                             std::fs::remove_dir_all(&path).map_err(|source| DatasetError::Io { path, source })?;
@@ -601,94 +546,4 @@ pub fn check_run(dir: &Path, scenario_sha256: &str, run: &RunRecord) -> Result<(
         }
     }
     Ok(())
-}
-
-/// Whether a file name is one of aisle's temporary files (`.NAME.tmp-…`).
-pub fn is_temporary(name: &str) -> bool {
-    name.starts_with('.') && name.contains(".tmp-")
-}
-
-/// Temporary files under the parts of a dataset that aisle's writers own.
-pub fn leftovers(dir: &Path) -> Vec<PathBuf> {
-    fn walk(d: &Path, out: &mut Vec<PathBuf>, depth: usize) {
-        for entry in std::fs::read_dir(d).into_iter().flatten().flatten() {
-            let path = entry.path();
-            if path.is_dir() && depth > 0 {
-                walk(&path, out, depth - 1);
-            } else if path.is_file() && entry.file_name().to_str().is_some_and(is_temporary) {
-                out.push(path);
-            }
-        }
-    }
-    let mut out = Vec::new();
-    walk(dir, &mut out, 0);
-    for sub in ["events", RUNS, "metrics", "report", "compare"] {
-        walk(&dir.join(sub), &mut out, 3);
-    }
-    out.sort();
-    out
-}
-
-/// Removes leftover temporary files of killed or failed commands; call only
-/// with no other writer on the dataset.
-fn remove_leftovers(dir: &Path) -> Result<(), DatasetError> {
-    for path in leftovers(dir) {
-        std::fs::remove_file(&path).map_err(|source| DatasetError::Io { path, source })?;
-    }
-    Ok(())
-}
-
-/// Where a file is written before it is renamed to `path`.
-pub fn atomic_temp_path(path: &Path) -> PathBuf {
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    // Unique per process and per call, so concurrent writers never share one.
-    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    path.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()))
-}
-
-/// Syncs `file` (written at `tmp`) and renames it to `path`, then syncs the directory.
-pub fn sync_and_rename(file: File, tmp: &Path, path: &Path) -> std::io::Result<()> {
-    file.sync_all()?;
-    drop(file);
-    std::fs::rename(tmp, path)?;
-    if let Some(dir) = path.parent() {
-        // Make the rename itself durable.
-        if let Ok(d) = File::open(dir) {
-            let _ = d.sync_all();
-        }
-    }
-    Ok(())
-}
-
-/// Writes `bytes` to `path` atomically (temporary file, fsync, rename).
-pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let tmp = atomic_temp_path(path);
-    let written = File::create(&tmp).and_then(|mut file| {
-        file.write_all(bytes)?;
-        sync_and_rename(file, &tmp, path)
-    });
-    if written.is_err() {
-        // A full disk must not leave the temporary file behind.
-        let _ = std::fs::remove_file(&tmp);
-    }
-    written
-}
-
-/// SHA-256 of a file's contents, hex.
-pub fn file_sha256(path: &Path) -> std::io::Result<String> {
-    let mut file = File::open(path)?;
-    let mut hasher = Sha256::new();
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = file.read(&mut buf)?;
-        if n == 0 {
-            break;
-        }
-        hasher.update(&buf[..n]);
-    }
-    Ok(crate::scenario::hex(&hasher.finalize()))
 }

@@ -11,7 +11,7 @@ use arrow_schema::{DataType, Field, Schema};
 use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 
-use super::dataset::{atomic_temp_path, sync_and_rename};
+use super::fs::{atomic_temp_path, sync_and_rename};
 use super::parquet::LogError;
 
 #[derive(Debug, Clone, PartialEq)]

@@ -2,6 +2,7 @@
 //! dataset around it. Only this module knows the Parquet schema.
 
 pub mod dataset;
+pub mod fs;
 pub mod metrics_table;
 pub mod parquet;
 

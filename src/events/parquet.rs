@@ -22,8 +22,8 @@ use parquet::file::metadata::KeyValue;
 use parquet::file::properties::WriterProperties;
 use parquet::schema::types::ColumnPath;
 
+use super::fs::{atomic_temp_path, sync_and_rename};
 use super::{Action, KIND_NAMES, SimEvent};
-use crate::events::dataset::{atomic_temp_path, sync_and_rename};
 
 /// v2 added the `not_found` kind, v3 the `party` column (on `enter`).
 pub const SCHEMA_VERSION: u32 = 3;

@@ -163,3 +163,25 @@ pub fn stylised_facts(p: &Prepared, events: &[SimEvent]) -> Vec<Fact> {
     }
     facts
 }
+
+/// The facts of the day logged at `log`, replayed from the file.
+pub fn facts_of_log(p: &Prepared, log: &std::path::Path) -> Result<Vec<Fact>, crate::events::parquet::LogError> {
+    let (_, events) = crate::events::parquet::read_log(log)?;
+    Ok(stylised_facts(p, &events))
+}
+
+/// The facts as lines for the terminal: verdict, name, value, target, source.
+pub fn describe(facts: &[Fact]) -> String {
+    let mut out = String::new();
+    for f in facts {
+        let verdict = match (&f.target, f.holds) {
+            (None, _) => "info",
+            (Some(_), true) => "ok  ",
+            (Some(_), false) => "FAIL",
+        };
+        let target = f.target.as_deref().map_or_else(|| "none".to_owned(), |t| format!("target {t}"));
+        out += &format!("  {verdict} {:<50} {:.3}  {target}\n", f.name, f.value);
+        out += &format!("       source: {}\n", f.source);
+    }
+    out
+}

@@ -11,7 +11,7 @@
 //! figures spends privacy that no ledger records, so it must not be used
 //! to tune ε on real data.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -19,9 +19,11 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 use rayon::prelude::*;
 
+use super::PrivacyError;
 use super::contrib::Bounds;
 use super::query::{Mechanism, calibrate};
 use super::release::{Cells, Gathered, comparison, noised};
+use crate::report::ReportError;
 use crate::report::figures::{DrawResult, Figure, save};
 
 /// What to sweep.
@@ -171,18 +173,21 @@ pub fn evaluate(g: &Gathered, plan: &EvaluatePlan, progress: impl Fn() + Sync) -
 
 impl Evaluation {
     /// Writes `utility.csv`, `utility.png` and `utility.svg` into `dir`.
-    pub fn save(&self, dir: &Path, title: &str) -> Result<(), String> {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    pub fn save(&self, dir: &Path, title: &str) -> Result<(), PrivacyError> {
+        let io = |path: PathBuf| move |source| PrivacyError::Io { path, source };
+        std::fs::create_dir_all(dir).map_err(io(dir.to_owned()))?;
         let mut csv = String::from("epsilon,same_winner,ci_coverage,heat_relative_error\n");
         for p in &self.points {
             csv.push_str(&format!("{},{},{},{}\n", p.epsilon, p.same_winner, p.coverage, p.heat_error));
         }
         let path = dir.join("utility.csv");
-        crate::events::dataset::write_atomic(&path, csv.as_bytes()).map_err(|e| format!("{}: {e}", path.display()))?;
+        crate::events::fs::write_atomic(&path, csv.as_bytes()).map_err(io(path.clone()))?;
         let figure = Curves { evaluation: self, title: title.to_owned() };
-        save(&figure, dir, "utility").map_err(|e| format!("{}: {e}", dir.join("utility.png").display()))
+        save(&figure, dir, "utility")
+            .map_err(|e| ReportError::Draw { path: dir.join("utility.png"), message: e.to_string() }.into())
     }
 
+    /// The curves' figures as a table, one line per ε.
     pub fn table(&self) -> String {
         let mut out = format!("{:>8}  {:>13}  {:>12}  {:>15}\n", "ε", "same winner", "CI coverage", "heatmap error");
         for p in &self.points {

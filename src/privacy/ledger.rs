@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::events::dataset::write_atomic;
+use crate::events::fs::write_atomic;
 
 /// Where the ledger lives in a dataset.
 pub const LEDGER_PATH: &str = "privacy/ledger.json";
@@ -295,7 +295,7 @@ impl Ledger {
     /// Every release in `dir/releases` has its entry here, with the same hash.
     fn check_releases(&self, dir: &Path) -> Result<(), LedgerError> {
         let path = dir.join(LEDGER_PATH);
-        let releases = dir.join("releases");
+        let releases = dir.join(crate::events::dataset::RELEASES);
         let Ok(listing) = std::fs::read_dir(&releases) else { return Ok(()) };
         for item in listing {
             let item = item.map_err(|source| LedgerError::Io { path: releases.clone(), source })?;

@@ -43,7 +43,8 @@ use super::ledger::{Budget, Cost, Entry, Ledger, NOT_PRIVATE, NoiseRecord};
 use super::sample::{Ratio, planar_laplace_lattice, uniform_below};
 use super::{NoiseSource, Pending, PrivacyError, os_rng};
 use crate::events::Action;
-use crate::events::dataset::{Dataset, write_atomic};
+use crate::events::dataset::Dataset;
+use crate::events::fs::write_atomic;
 use crate::events::parquet::read_log_with;
 
 /// Bits of the exact distance rounding: d(z) = ⌈‖z‖·2^bits⌉/2^bits lattice

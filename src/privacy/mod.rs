@@ -1,4 +1,5 @@
-//! Differential privacy for everything aisle publishes (DESIGN §7).
+//! Differential privacy for everything aisle publishes (README, "Publishing
+//! with differential privacy").
 //!
 //! The unit of privacy is one shopper-visit: the neighbouring datasets
 //! differ by one shopper of one seed's arrival plan, whose events are
@@ -21,6 +22,7 @@
 //! - `local`: `aisle publish --local`, an exportable trace with pseudonyms,
 //!   coarse times and geo-indistinguishable positions.
 //! - `evaluate`: privacy–utility curves against the simulator's truth.
+//! - `request`: what `aisle publish` is asked: caps, names, the mode, the summary.
 
 pub mod contrib;
 pub mod evaluate;
@@ -28,6 +30,7 @@ pub mod ledger;
 pub mod local;
 pub mod query;
 pub mod release;
+pub mod request;
 pub mod sample;
 
 use std::path::{Path, PathBuf};
@@ -101,6 +104,8 @@ pub enum PrivacyError {
     BadName { name: String },
     #[error("{what} = {value}: {why}")]
     BadParameter { what: &'static str, value: f64, why: &'static str },
+    #[error("--metric {metric}: no run records this metric")]
+    UnknownMetric { metric: String },
     #[error("no entropy from the operating system: {message}")]
     Entropy { message: String },
     #[error(transparent)]
@@ -153,7 +158,7 @@ impl Pending {
             return Err(PrivacyError::BadName { name: name.clone() });
         }
         ledger.admit(dataset, entry)?;
-        let dir = dataset.join("releases").join(name);
+        let dir = dataset.join(crate::events::dataset::RELEASES).join(name);
         if dir.exists() {
             return Err(PrivacyError::Exists { path: dir });
         }

@@ -20,6 +20,15 @@ pub enum Mechanism {
     DiscreteGaussian,
 }
 
+impl std::fmt::Display for Mechanism {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Mechanism::DiscreteLaplace => "discrete Laplace",
+            Mechanism::DiscreteGaussian => "discrete Gaussian",
+        })
+    }
+}
+
 /// One query over a group of shoppers (one run).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Query {

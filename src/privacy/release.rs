@@ -16,12 +16,14 @@ use super::{NoiseSource, Pending, PrivacyError};
 use crate::Prepared;
 use crate::compare::stats::{mean_ci, paired};
 use crate::events::SimEvent;
-use crate::events::dataset::{Dataset, Manifest, SCENARIO_COPY, write_atomic};
+use crate::events::dataset::{Dataset, Manifest, SCENARIO_COPY};
+use crate::events::fs::write_atomic;
 use crate::events::parquet::read_log_with;
 use crate::metrics::{Layout, Metric, Projection};
-use crate::report::figures::{Bar, Bars, FloorPlan, Overlay, VARIANT_PALETTE, heat_density, scale_top};
-use crate::report::{STYLE, esc, figure};
+use crate::report::figures::{Bar, Bars, FloorPlan, Overlay, heat_density, rgb};
+use crate::report::html::{STYLE, esc, figure};
 use crate::scenario::ScenarioFile;
+use crate::style;
 
 /// One run's bounded answers next to its exact figures (the truth, which
 /// only evaluation may look at).
@@ -333,9 +335,9 @@ pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize
 /// The line every page and file of a release opens with.
 fn privacy_line(plan: &PublishPlan, sharing: Sharing) -> String {
     let what = match plan.mechanism {
-        Mechanism::DiscreteLaplace => format!("ε = {} (discrete Laplace)", plan.epsilon),
+        Mechanism::DiscreteLaplace => format!("ε = {} ({})", plan.epsilon, plan.mechanism),
         Mechanism::DiscreteGaussian => {
-            format!("(ε, δ) = ({}, {:e}) (discrete Gaussian, zCDP)", plan.epsilon, plan.delta)
+            format!("(ε, δ) = ({}, {:e}) ({}, zCDP)", plan.epsilon, plan.delta, plan.mechanism)
         }
     };
     match plan.noise.record() {
@@ -368,10 +370,7 @@ fn write_release(
             Mechanism::DiscreteLaplace => String::new(),
             Mechanism::DiscreteGaussian => format!(", δ = {:e}", plan.delta),
         },
-        match plan.mechanism {
-            Mechanism::DiscreteLaplace => "discrete Laplace",
-            Mechanism::DiscreteGaussian => "discrete Gaussian",
-        }
+        plan.mechanism
     );
     let privacy = privacy_line(plan, g.sharing);
     let variants: Vec<VariantRelease> = g
@@ -536,12 +535,12 @@ fn page(
             title: format!("Revenue per visitor ({stamp})"),
             x_desc: "currency per visitor (mean over days, 95% CI)".into(),
             rows: per_variant,
-            colours: VARIANT_PALETTE.to_vec(),
+            colours: style::VARIANTS.iter().map(|c| rgb(*c)).collect(),
         };
         figure(&mut html, figures_dir, "revenue-per-visitor", &bars, "revenue per visitor by variant", "")?;
     }
     html.push_str("<h2>Occupancy heatmaps</h2>\n");
-    let top = scale_top(g.variants.iter().zip(&n.variants).flat_map(|(v, (t, _))| {
+    let top = style::scale_top(g.variants.iter().zip(&n.variants).flat_map(|(v, (t, _))| {
         let blocks = t.heat_block_s(&v.layout);
         (0..v.layout.floors as u8)
             .flat_map(move |f| heat_density(&v.layout, f, &blocks, t.runs).into_iter().map(|b| b.1).collect::<Vec<_>>())

@@ -3,21 +3,25 @@
 //! page works offline (no scripts, no external fonts or styles).
 
 pub mod figures;
+pub mod html;
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use figures::{Bar, Bars, Columns, Ecdf, FloorPlan, Forest, ForestRow, Overlay, heat_blocks, save, scale_top};
+use figures::{Bar, Bars, Columns, Ecdf, FloorPlan, Forest, ForestRow, Overlay, heat_blocks, rgb};
+use html::{STYLE, esc, figure};
 use plotters::style::RGBColor;
 use plotters::style::colors::BLACK;
 
 use crate::Prepared;
 use crate::compare::stats::Method;
 use crate::compare::{Comparison, Design, DifferenceOut, EstimateOut, KEY_METRICS, format_change, format_p};
-use crate::events::dataset::{Dataset, DatasetError, MetricValue, RunRecord, SCENARIO_COPY, write_atomic};
+use crate::events::dataset::{Dataset, DatasetError, MetricValue, REPORT, RunRecord, SCENARIO_COPY};
+use crate::events::fs::write_atomic;
 use crate::events::parquet::{LogError, read_log_with};
 use crate::metrics::{DayMetrics, DayProjection, Layout, Metric, Projection};
 use crate::scenario::{ScenarioError, ScenarioFile};
+use crate::style;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
@@ -103,7 +107,7 @@ pub fn build_with(dir: &Path, design: &Design, progress: impl FnMut(usize, usize
     if !DayMetrics::metric_names(&variants[0].layout).contains(&design.primary) {
         return Err(ReportError::UnknownMetric { metric: design.primary.clone(), known: KEY_METRICS.join(", ") });
     }
-    let report_dir = dir.join("report");
+    let report_dir = dir.join(REPORT);
     let figures_dir = report_dir.join("figures");
     std::fs::create_dir_all(&figures_dir).map_err(|source| ReportError::Io { path: figures_dir.clone(), source })?;
     let mut html = String::new();
@@ -116,7 +120,7 @@ pub fn build_with(dir: &Path, design: &Design, progress: impl FnMut(usize, usize
         desc = esc(&s0.description),
     );
     // One colour scale for every variant's heatmap, so they compare by eye.
-    let top = scale_top(variants.iter().flat_map(|v| {
+    let top = style::scale_top(variants.iter().flat_map(|v| {
         (0..v.layout.floors as u8).flat_map(|f| heat_blocks(&v.layout, f, &v.metrics).into_iter().map(|b| b.1))
     }));
     if variants.len() > 1 {
@@ -136,38 +140,6 @@ pub fn build_with(dir: &Path, design: &Design, progress: impl FnMut(usize, usize
     let index = report_dir.join("index.html");
     write_atomic(&index, html.as_bytes()).map_err(|source| ReportError::Io { path: index.clone(), source })?;
     Ok(index)
-}
-
-pub(crate) const STYLE: &str = "body{font-family:sans-serif;max-width:1040px;margin:2em auto;color:#222;line-height:1.4}\
-h1{margin-bottom:0}.lead{color:#555}h2{border-bottom:2px solid #ccc;padding-bottom:.2em;margin-top:2em}\
-table{border-collapse:collapse;margin:1em 0}td,th{padding:.25em .7em;border-bottom:1px solid #ddd;text-align:right}\
-th:first-child,td:first-child{text-align:left}img{max-width:100%;display:block;margin:1em 0}\
-.grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:.3em 1.5em}\
-.figure-note{color:#555;font-size:.9em;margin-top:-.6em}.decision{display:grid;grid-template-columns:minmax(0,2fr) minmax(0,1fr);gap:1.5em;align-items:start}.decision .lead{color:#222;font-size:1.05em}footer{margin-top:3em;color:#777;font-size:.85em}";
-
-pub(crate) fn esc(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-pub(crate) fn draw_err(path: &Path) -> impl Fn(Box<dyn std::error::Error>) -> ReportError + '_ {
-    move |e| ReportError::Draw { path: path.to_owned(), message: e.to_string() }
-}
-
-pub(crate) fn figure(
-    html: &mut String,
-    figures_dir: &Path,
-    name: &str,
-    fig: &impl figures::Figure,
-    alt: &str,
-    note: &str,
-) -> Result<(), ReportError> {
-    save(fig, figures_dir, name).map_err(draw_err(&figures_dir.join(name)))?;
-    let _ = write!(html, "<img src=\"figures/{name}.png\" alt=\"{}\">", esc(alt));
-    if !note.is_empty() {
-        let _ = write!(html, "<p class=\"figure-note\">{}</p>", esc(note));
-    }
-    html.push('\n');
-    Ok(())
 }
 
 fn unit_value(m: &Metric) -> String {
@@ -484,7 +456,7 @@ fn comparison_section(
                     .map(|(a, b)| (a.1 - b.1).abs())
             })
             .collect();
-        let limit = scale_top(diffs.into_iter());
+        let limit = style::scale_top(diffs.into_iter());
         for v in &variants[1..] {
             let s = &v.prepared.scenario;
             let plan = FloorPlan {
@@ -564,11 +536,11 @@ fn format_estimate(e: &EstimateOut) -> String {
 fn verdict_colour(metric: &str, d: &DifferenceOut) -> RGBColor {
     use crate::compare::Better;
     if !d.significant {
-        return RGBColor(140, 140, 140);
+        return rgb(style::UNCHANGED);
     }
     match (crate::compare::better(metric), d.mean > 0.0) {
-        (Better::Higher, true) | (Better::Lower, false) => RGBColor(27, 120, 55),
-        (Better::Higher, false) | (Better::Lower, true) => RGBColor(202, 0, 32),
-        (Better::Neither, _) => RGBColor(33, 102, 172),
+        (Better::Higher, true) | (Better::Lower, false) => rgb(style::BETTER),
+        (Better::Higher, false) | (Better::Lower, true) => rgb(style::WORSE),
+        (Better::Neither, _) => rgb(style::CHANGED),
     }
 }

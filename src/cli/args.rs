@@ -1,0 +1,224 @@
+//! The command line's arguments (clap): commands, their flags and help.
+
+use std::path::PathBuf;
+
+use aisle::events::dataset::{OnScenarioChange, default_dir};
+use aisle::privacy::NoiseSource;
+use aisle::privacy::query::Mechanism;
+use aisle::privacy::request::{PublishMode, PublishRequest};
+use aisle::scenario::{BASELINE, ScenarioFile};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(
+    name = "aisle",
+    version,
+    about = "Event-sourced retail behaviour simulator: shoppers in 3D store layouts, every action logged to Parquet",
+    after_help = "Examples:\n  aisle validate scenarios/grocery.toml\n  aisle run scenarios/grocery.toml --variant candy-at-checkout --seed 3\n\nExit codes: 0 success, 1 failure, 2 bad input."
+)]
+pub(super) struct Cli {
+    #[command(subcommand)]
+    pub(super) command: Command,
+}
+
+#[derive(Subcommand)]
+pub(super) enum Command {
+    /// Check scenario files (the base layout and every variant) and summarise them.
+    #[command(after_help = "Example:\n  aisle validate scenarios/*.toml")]
+    Validate {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+    },
+    /// Simulate one day of one variant with one seed and write its event log.
+    #[command(
+        after_help = "Examples:\n  aisle run scenarios/grocery.toml\n  aisle run scenarios/grocery.toml --variant close-two-lanes --seed 7 --out /tmp/grocery"
+    )]
+    Run {
+        file: PathBuf,
+        /// Variant to simulate (`baseline` is the unedited layout).
+        #[arg(long, default_value = BASELINE)]
+        variant: String,
+        /// Random seed; the same seed gives the same log, byte for byte.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Check the day against stylised facts of shopping (exit 1 if one fails).
+        #[arg(long)]
+        validate_behaviour: bool,
+        #[command(flatten)]
+        dataset: DatasetArgs,
+    },
+    /// Compare every variant with the baseline over R seeds (the main job).
+    #[command(
+        after_help = "Examples:\n  aisle compare scenarios/grocery.toml\n  aisle compare scenarios/grocery.toml --replications 20 --jobs 8\n  aisle compare scenarios/grocery.toml --target-halfwidth 0.05 --metric revenue_per_visitor\n  aisle compare scenarios/grocery.toml --shard 3/8 --out /shared/grocery   # one of 8 machines\n  aisle report /shared/grocery                                             # once all shards are done"
+    )]
+    Compare {
+        file: PathBuf,
+        /// Seeds per variant (seeds 1..=R, the same for every variant); only
+        /// these are analysed, whatever else the dataset holds.
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+        replications: u64,
+        /// Runs at once [default: the number of cores].
+        #[arg(long)]
+        jobs: Option<usize>,
+        /// Add replications until the paired CI half-width of --metric is below
+        /// this (planned looks, Bonferroni-corrected: the stop keeps 95% coverage).
+        #[arg(long, requires = "metric")]
+        target_halfwidth: Option<f64>,
+        /// The primary metric, whose verdict leads and is corrected across
+        /// variants only (default revenue_per_visitor); also the metric of
+        /// --target-halfwidth.
+        #[arg(long)]
+        metric: Option<String>,
+        /// Most replications sequential mode may reach.
+        #[arg(long, default_value_t = 100)]
+        max_replications: u64,
+        /// Run only the k-th of N shares of the (variant, seed) grid, e.g. 2/8.
+        #[arg(long)]
+        shard: Option<aisle::sweep::Shard>,
+        #[command(flatten)]
+        dataset: DatasetArgs,
+    },
+    /// Check a dataset: every log against its record, the manifest, the metrics table, releases and ledger.
+    #[command(
+        after_help = "Examples:\n  aisle verify output/grocery\n  aisle verify output/grocery --repair   # simulate damaged runs again\n\nExit codes: 0 the dataset is whole, 1 something is damaged (listed on stdout), 2 not a dataset."
+    )]
+    Verify {
+        /// Dataset directory (holds manifest.json).
+        dir: PathBuf,
+        /// Simulate again the runs whose log or record is damaged (from the dataset's scenario copy),
+        /// rebuild the manifest and the metrics table, remove leftover temporary files.
+        #[arg(long)]
+        repair: bool,
+    },
+    /// Build DIR/report/index.html from a dataset's event logs.
+    #[command(after_help = "Example:\n  aisle report output/grocery")]
+    Report {
+        /// Dataset directory (holds manifest.json).
+        dir: PathBuf,
+        /// The comparison's primary metric, corrected across variants only.
+        #[arg(long, default_value = aisle::compare::KEY_METRICS[0])]
+        metric: String,
+    },
+    /// Publish differentially private figures of a dataset (one shopper-visit is the unit of privacy).
+    #[command(
+        after_help = "Examples:\n  aisle publish output/grocery --epsilon 1 --name weekly\n  aisle publish output/grocery --epsilon 0.5 --mechanism gaussian --delta 1e-7\n  aisle publish output/grocery --evaluate                  # privacy–utility curves, no release; reads the exact data\n  aisle publish output/grocery --local --epsilon 0.05 --points 2 --budget 20 --name trace\n\n--epsilon is the release's whole cost: the same shoppers walk every variant of a seed, so each run is calibrated at ε over the number of variants. The first release fixes the dataset's total budget (--budget, default ε = 4, δ = 1e-6); a release that would exceed it is refused (exit 2) and nothing is written. --seed makes reproducible noise for simulation studies: such a release is marked not private and spends nothing."
+    )]
+    Publish(PublishArgs),
+    /// Measure the performance targets: a store-day, the Parquet writer and reader, flow-field memory.
+    #[command(after_help = "Example:\n  aisle bench scenarios/grocery.toml --repeats 5")]
+    Bench {
+        #[arg(default_value = "scenarios/grocery.toml")]
+        file: PathBuf,
+        #[arg(long, default_value = BASELINE)]
+        variant: String,
+        /// Repeats; medians are reported.
+        #[arg(long, default_value_t = 3)]
+        repeats: usize,
+    },
+}
+
+/// What `aisle publish` is asked.
+#[derive(clap::Args)]
+pub(super) struct PublishArgs {
+    /// Dataset directory (holds manifest.json).
+    pub(super) dir: PathBuf,
+    /// ε this release spends in all (with --local: ε per metre for each exported point).
+    #[arg(long, required_unless_present = "evaluate")]
+    pub(super) epsilon: Option<f64>,
+    /// δ of a Gaussian release's (ε, δ) target, charged as given; the first release fixes the budget's δ.
+    #[arg(long, default_value_t = 1e-6)]
+    pub(super) delta: f64,
+    /// Name of the release directory under DIR/releases [default: release-N].
+    #[arg(long)]
+    pub(super) name: Option<String>,
+    #[arg(long, value_enum, default_value_t = MechanismArg::Laplace)]
+    pub(super) mechanism: MechanismArg,
+    /// The dataset's total ε, fixed by its first release [default: 4].
+    #[arg(long)]
+    pub(super) budget: Option<f64>,
+    /// Seeded noise, reproducible: NOT PRIVATE, for simulation studies only; never written [default: the OS's entropy].
+    #[arg(long)]
+    pub(super) seed: Option<u64>,
+    /// Export a geo-indistinguishable position trace of one variant instead of aggregates.
+    #[arg(long, conflicts_with = "evaluate")]
+    pub(super) local: bool,
+    /// --local: the variant exported (one per release).
+    #[arg(long, default_value = BASELINE)]
+    pub(super) variant: String,
+    /// --local: points exported per shopper (drawn with replacement from their path).
+    #[arg(long, default_value_t = 2)]
+    pub(super) points: u32,
+    /// --local: lattice spacing of reported positions, metres.
+    #[arg(long, default_value_t = 0.25)]
+    pub(super) lattice: f64,
+    /// --local: time grain of reported timestamps, seconds.
+    #[arg(long, default_value_t = 300)]
+    pub(super) grain: u64,
+    /// Sweep ε and draw privacy–utility curves against the exact figures (publishes nothing).
+    #[arg(long)]
+    pub(super) evaluate: bool,
+    /// --evaluate: noise draws per ε.
+    #[arg(long, default_value_t = 200)]
+    pub(super) trials: usize,
+    /// --evaluate: the figure whose winner must stay the same.
+    #[arg(long, default_value = "revenue_per_visitor")]
+    pub(super) metric: String,
+    /// --evaluate: variants within this relative gap of the best count as winners too.
+    #[arg(long, default_value_t = 0.005)]
+    pub(super) indifference: f64,
+}
+
+impl PublishArgs {
+    pub(super) fn request(self) -> PublishRequest {
+        let mechanism = match self.mechanism {
+            MechanismArg::Laplace => Mechanism::DiscreteLaplace,
+            MechanismArg::Gaussian => Mechanism::DiscreteGaussian,
+        };
+        let noise = self.seed.map_or(NoiseSource::OsEntropy, NoiseSource::Seeded);
+        let (trials, metric, indifference) = (self.trials.max(10), self.metric, self.indifference);
+        let mode = match (self.evaluate, self.local) {
+            (true, _) => PublishMode::Evaluate { trials, metric, indifference, seed: self.seed.unwrap_or(1) },
+            (false, true) => PublishMode::Local {
+                lattice: self.lattice,
+                grain: self.grain.max(1),
+                variant: self.variant,
+                points: self.points,
+                budget: self.budget,
+            },
+            (false, false) => PublishMode::Central { budget: self.budget },
+        };
+        PublishRequest { epsilon: self.epsilon, delta: self.delta, name: self.name, mechanism, noise, mode }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum MechanismArg {
+    /// Discrete Laplace: pure ε-DP.
+    Laplace,
+    /// Discrete Gaussian: zCDP, reported as (ε, δ).
+    Gaussian,
+}
+
+/// Where a command writes its dataset, shared by `run` and `compare`.
+#[derive(clap::Args)]
+pub(super) struct DatasetArgs {
+    /// Dataset directory [default: output/<scenario name>].
+    #[arg(long)]
+    pub(super) out: Option<PathBuf>,
+    /// Discard runs of an older version of the scenario already in the dataset.
+    #[arg(long)]
+    pub(super) replace: bool,
+    /// Skip (re)building the dataset's HTML report.
+    #[arg(long)]
+    pub(super) no_report: bool,
+}
+
+impl DatasetArgs {
+    pub(super) fn on_change(&self) -> OnScenarioChange {
+        if self.replace { OnScenarioChange::Replace } else { OnScenarioChange::Refuse }
+    }
+
+    pub(super) fn dir(&self, file: &ScenarioFile) -> PathBuf {
+        self.out.clone().unwrap_or_else(|| default_dir(&file.raw.scenario.name))
+    }
+}

@@ -1,0 +1,60 @@
+//! A comparison as plain text for a terminal: the key metrics' estimates
+//! and verdicts, and the replications a 1% change would need.
+
+use super::{Comparison, KEY_METRICS, format_p};
+
+impl Comparison {
+    /// One block per key metric (the primary first): each variant's
+    /// estimate and, against the baseline, its verdict.
+    pub fn table(&self) -> String {
+        let mut out = String::new();
+        let keys =
+            std::iter::once(self.primary.as_str()).chain(KEY_METRICS.iter().copied().filter(|m| *m != self.primary));
+        for metric in keys {
+            let Some(m) = self.metric(metric) else { continue };
+            out += &format!("{metric} ({})\n", m.unit);
+            for v in &m.variants {
+                let e = &v.estimate;
+                let estimate = match (e.lo, e.hi) {
+                    (Some(lo), Some(hi)) => format!("{:>12.4} [{lo:.4}, {hi:.4}]", e.mean),
+                    _ => format!("{:>12.4} (no interval)", e.mean),
+                };
+                let dash = || "—".to_owned();
+                out += &match &v.versus_baseline {
+                    None => format!("  {:<24} {estimate}\n", v.variant),
+                    Some(d) => format!(
+                        "  {:<24} {estimate}  {}  (p {}, adjusted {}; CI half-width paired {} vs unpaired {})\n",
+                        v.variant,
+                        d.verdict,
+                        d.p.map_or_else(dash, format_p),
+                        d.p_adjusted.map_or_else(dash, format_p),
+                        d.half_width().map_or_else(dash, |h| format!("{h:.4}")),
+                        d.unpaired.map_or_else(dash, |(lo, hi)| format!("{:.4}", (hi - lo) / 2.0)),
+                    ),
+                };
+            }
+        }
+        out
+    }
+
+    /// Replications each variant needs to detect a 1% change in the primary
+    /// metric with 80% power, or `None` when no variant says.
+    pub fn replications_note(&self) -> Option<String> {
+        let m = self.metric(&self.primary)?;
+        let needs: Vec<String> = m
+            .variants
+            .iter()
+            .filter_map(|v| {
+                let r = v.versus_baseline.as_ref()?.replications_for_1pct?;
+                Some(format!("{}: {} ({} to {})", v.variant, r.n, r.lo, r.hi))
+            })
+            .collect();
+        (!needs.is_empty()).then(|| {
+            format!(
+                "replications to detect a 1% change in {} with 80% power (paired t at the level of its first Holm step; in brackets, from the ends of the spread's 95% interval): {}",
+                self.primary.replace('_', " "),
+                needs.join(", ")
+            )
+        })
+    }
+}

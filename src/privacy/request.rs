@@ -1,0 +1,194 @@
+//! What `aisle publish` is asked, checked and carried out: the caps on ε,
+//! δ and the budget, the release's name, the mode (a central release, a
+//! local trace, or a privacy–utility evaluation), and the summary a
+//! terminal prints afterwards.
+
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::contrib::Bounds;
+use super::ledger::{Budget, Ledger, NOT_PRIVATE};
+use super::query::Mechanism;
+use super::{NoiseSource, PrivacyError, check_parameter, evaluate, local, release};
+use crate::events::dataset::{PRIVACY_EVALUATION, RELEASES};
+
+/// The largest ε a release may spend (with --local: per metre).
+pub const MAX_EPSILON: f64 = 20.0;
+/// δ at or above this protects no one.
+pub const MAX_DELTA: f64 = 0.01;
+/// The largest total budget a dataset may be given.
+pub const MAX_BUDGET: f64 = 100.0;
+/// The coarsest lattice of a local release, metres.
+pub const MAX_LATTICE_M: f64 = 10.0;
+
+/// What `aisle publish` does.
+pub enum PublishMode {
+    Central { budget: Option<f64> },
+    Local { lattice: f64, grain: u64, variant: String, points: u32, budget: Option<f64> },
+    Evaluate { trials: usize, metric: String, indifference: f64, seed: u64 },
+}
+
+pub struct PublishRequest {
+    /// Required unless evaluating.
+    pub epsilon: Option<f64>,
+    pub delta: f64,
+    /// The release directory's name [default: the first free `release-N`].
+    pub name: Option<String>,
+    pub mechanism: Mechanism,
+    pub noise: NoiseSource,
+    pub mode: PublishMode,
+}
+
+/// The first `release-N` not yet taken in the dataset at `dir`.
+pub fn free_release_name(dir: &Path) -> String {
+    (1..).map(|k| format!("release-{k}")).find(|n| !dir.join(RELEASES).join(n).exists()).expect("a free name")
+}
+
+impl PublishRequest {
+    /// Carries out the request on the dataset at `dir`, reporting progress
+    /// as (stage, done, total); returns the summary for the terminal.
+    pub fn run(self, dir: &Path, progress: impl Fn(&str, usize, usize) + Sync) -> Result<String, PrivacyError> {
+        let delta = check_parameter("delta", self.delta, MAX_DELTA)?;
+        let budget_of = |b: Option<f64>| -> Result<Option<Budget>, PrivacyError> {
+            b.map(|b| Ok(Budget { epsilon: check_parameter("budget", b, MAX_BUDGET)?, delta })).transpose()
+        };
+        let epsilon = || check_parameter("epsilon", self.epsilon.expect("required unless evaluating"), MAX_EPSILON);
+        let name = self.name.clone().unwrap_or_else(|| free_release_name(dir));
+        match self.mode {
+            PublishMode::Evaluate { trials, ref metric, indifference, seed } => {
+                let plan = evaluate::EvaluatePlan {
+                    epsilons: evaluate::EPSILONS.to_vec(),
+                    trials,
+                    heat_trials: (trials / 10).max(5),
+                    mechanism: self.mechanism,
+                    delta,
+                    bounds: Bounds::default(),
+                    seed,
+                    metric: metric.clone(),
+                    target: 0.95,
+                    indifference,
+                };
+                evaluate_to(dir, &plan, progress)
+            }
+            PublishMode::Local { lattice, grain, ref variant, points, budget } => {
+                let plan = local::LocalPlan {
+                    name,
+                    variant: variant.clone(),
+                    epsilon_per_metre: epsilon()?,
+                    lattice_m: check_parameter("lattice", lattice, MAX_LATTICE_M)?,
+                    grain_s: grain,
+                    points_per_shopper: points,
+                    budget: budget_of(budget)?,
+                    noise: self.noise,
+                };
+                let (out, guarantee) = local::export(dir, &plan, |d, t| progress("noising positions", d, t))?;
+                let mut text = format!("local release of variant {} → {}\n", plan.variant, out.display());
+                text += &format!(
+                    "  each point: ε = {} per metre plus {:.4} for snapping to the {lattice} m lattice; {points} point(s) per shopper; times to {grain} s; pseudonyms under a key that was not kept\n",
+                    plan.epsilon_per_metre,
+                    guarantee.snapping_epsilon + guarantee.rounding_epsilon
+                );
+                text += "  not protected: presence (one pseudonym per shopper), times to the grain, floors\n";
+                Ok(text + &spend_summary(self.noise, guarantee.charged_epsilon, None, &Ledger::open(dir, None)?))
+            }
+            PublishMode::Central { budget } => {
+                let plan = release::PublishPlan {
+                    name,
+                    epsilon: epsilon()?,
+                    delta,
+                    mechanism: self.mechanism,
+                    budget: budget_of(budget)?,
+                    bounds: Bounds::default(),
+                    noise: self.noise,
+                };
+                let done = release::publish(dir, &plan, |d, t| progress("replaying logs", d, t))?;
+                let runs = done.sharing.runs_per_seed;
+                let mut text = format!("release → {}\n", done.dir.join("index.html").display());
+                text += &format!(
+                    "  {runs} run(s) per seed hold the same shoppers (one per variant): each run's queries get 1/{runs} of the release's budget\n"
+                );
+                let release_delta = (self.mechanism == Mechanism::DiscreteGaussian).then_some(delta);
+                Ok(text + &spend_summary(self.noise, plan.epsilon, release_delta, &Ledger::open(dir, None)?))
+            }
+        }
+    }
+}
+
+/// Sweeps ε against the exact figures and writes the curves to `privacy/evaluation/`.
+fn evaluate_to(
+    dir: &Path,
+    plan: &evaluate::EvaluatePlan,
+    progress: impl Fn(&str, usize, usize) + Sync,
+) -> Result<String, PrivacyError> {
+    let g = release::gather(dir, &plan.bounds, |d, t| progress("replaying logs", d, t))?;
+    if !g.variants.iter().any(|v| v.runs.iter().any(|run| run.truth.contains_key(&plan.metric))) {
+        return Err(PrivacyError::UnknownMetric { metric: plan.metric.clone() });
+    }
+    let (drawn, total) = (AtomicUsize::new(0), plan.epsilons.len());
+    progress("noise draws per ε", 0, total);
+    let e = evaluate::evaluate(&g, plan, || {
+        progress("noise draws per ε", drawn.fetch_add(1, Ordering::Relaxed) + 1, total);
+    });
+    let out = dir.join(PRIVACY_EVALUATION);
+    let title = format!(
+        "{}: privacy–utility of {} releases ({} variants × {} days, {} draws per ε)",
+        g.scenario,
+        plan.mechanism,
+        g.variants.len(),
+        g.variants[0].runs.len(),
+        plan.trials
+    );
+    e.save(&out, &title)?;
+    let mut text = format!("{title}\n");
+    let exact: Vec<String> = e.truth.iter().map(|(v, x)| format!("{v} {x:.4}")).collect();
+    text += &format!("exact {}: {}\n", e.metric, exact.join(", "));
+    text += &format!(
+        "true winners (within {:.1}% of the best): {}\n\n",
+        plan.indifference * 100.0,
+        e.true_winners.join(", ")
+    );
+    text += &e.table();
+    text += &match e.recommended {
+        Some(eps) => {
+            format!("\nrecommended: ε = {eps}, the smallest tried that picks a true winner in ≥ 95% of draws\n")
+        }
+        None => {
+            "\nno ε tried keeps the winner right in 95% of draws: the variants are too close to tell apart privately\n"
+                .to_owned()
+        }
+    };
+    text += &format!("curves: {}\n", out.join("utility.png").display());
+    text += &format!(
+        "note: each ε is a release's whole cost ({} run(s) per seed share their shoppers). This evaluation {}.\n",
+        g.sharing.runs_per_seed,
+        evaluate::READS_EXACT_DATA
+    );
+    Ok(text)
+}
+
+/// What a release cost and what the dataset has spent, or that it was not private.
+pub fn spend_summary(noise: NoiseSource, epsilon: f64, delta: Option<f64>, ledger: &Ledger) -> String {
+    let spent = ledger.spent();
+    let b = ledger.budget;
+    let mut text = String::new();
+    if noise.record().is_private() {
+        text += &match delta {
+            Some(d) => format!("  this release: (ε, δ) = ({epsilon}, {d:e})\n"),
+            None => format!("  this release: ε = {epsilon}\n"),
+        };
+        text += &format!(
+            "  the dataset's private releases: ε = {:.4}, δ = {} by {} — of the budget ε = {} (δ = {:e}); {:.4} left\n",
+            spent.epsilon,
+            if spent.delta == 0.0 { "0".to_owned() } else { format!("{:e}", spent.delta) },
+            spent.by.describe(),
+            b.epsilon,
+            b.delta,
+            (b.epsilon - spent.epsilon).max(0.0)
+        );
+    } else {
+        text += &format!(
+            "  {NOT_PRIVATE}: this release spends nothing and protects no one; publish without --seed for a private release\n"
+        );
+    }
+    text + &format!("  noise: {}\n", noise.describe())
+}

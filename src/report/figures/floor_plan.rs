@@ -1,0 +1,311 @@
+//! The floor plan of one floor: fixtures to scale, zones, lanes, doors
+//! and connectors, under a heat map, a difference map or walking flows.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::{DrawResult, FONT, Figure, rgb};
+use crate::geom::Rect;
+use crate::metrics::{DayMetrics, Layout};
+use crate::scenario::{FixtureKind, Scenario, ZoneShape};
+use crate::style;
+
+fn rect_points(r: &Rect) -> [(f64, f64); 2] {
+    [(r.min.x, r.min.y), (r.max.x, r.max.y)]
+}
+
+/// What to draw over the floor plan of one floor.
+pub enum Overlay<'a> {
+    /// Fixtures, zones and checkouts only.
+    Plan,
+    /// Person-seconds per m² per day, on a colour scale topped at `top`
+    /// (shared between variants) or, if `None`, at this map's 98th percentile.
+    Heat { blocks: Vec<(Rect, f64)>, top: Option<f64> },
+    /// Variant − baseline person-seconds per m² per day, on a diverging
+    /// scale from −`limit` (blue, fewer) to +`limit` (red, more).
+    HeatDifference { variant: Vec<(Rect, f64)>, baseline: Vec<(Rect, f64)>, limit: f64 },
+    /// Mean walking direction per 1 m block.
+    Flow(&'a DayMetrics),
+}
+
+pub struct FloorPlan<'a> {
+    pub scenario: &'a Scenario,
+    pub layout: &'a Layout,
+    pub floor: u8,
+    pub title: String,
+    pub overlay: Overlay<'a>,
+}
+
+const PLAN_WIDTH: u32 = 1000;
+
+/// Person-seconds per m² per day for every heat block of `floor`, from
+/// person-seconds per block over `days` days (see `Layout::block_of`).
+pub fn heat_density(l: &Layout, floor: u8, block_s: &[f64], days: u32) -> Vec<(Rect, f64)> {
+    let per_day = 1.0 / days.max(1) as f64;
+    block_s
+        .iter()
+        .enumerate()
+        .map(|(b, s)| (l.block_rect(b), s))
+        .filter(|((f, _), _)| *f == floor)
+        .map(|((_, r), s)| (r, s * per_day / r.area()))
+        .collect()
+}
+
+/// The heat blocks of `floor` for merged days' metrics.
+pub fn heat_blocks(l: &Layout, floor: u8, m: &DayMetrics) -> Vec<(Rect, f64)> {
+    heat_density(l, floor, &m.heat_block_s(l), m.days)
+}
+
+impl Figure for FloorPlan<'_> {
+    fn size(&self) -> (u32, u32) {
+        let l = self.layout;
+        let plot_w = (PLAN_WIDTH - 70 - 150) as f64;
+        (PLAN_WIDTH, (plot_w * l.depth / l.width) as u32 + 110)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let (s, l) = (self.scenario, self.layout);
+        let (main, side) = root.split_horizontally(PLAN_WIDTH - 150);
+        let mut chart = ChartBuilder::on(&main)
+            .caption(&self.title, (FONT, 22))
+            .margin(10)
+            .x_label_area_size(40)
+            .y_label_area_size(50)
+            .build_cartesian_2d(0.0..l.width, 0.0..l.depth)?;
+        chart.configure_mesh().disable_mesh().x_desc("x (m)").y_desc("y (m)").label_style((FONT, 13)).draw()?;
+        // Colour per block and the scale to draw beside the plan.
+        let (cells, scale): (Vec<(Rect, RGBColor)>, Option<ColourScale>) = match &self.overlay {
+            Overlay::Heat { blocks, top } => {
+                let top = top.unwrap_or_else(|| style::scale_top(blocks.iter().map(|b| b.1)));
+                let cells = blocks.iter().filter(|b| b.1 > 0.0).map(|(r, h)| (*r, rgb(style::heat(h / top)))).collect();
+                (cells, Some(ColourScale::Sequential { top }))
+            }
+            Overlay::HeatDifference { variant, baseline, limit } => {
+                let limit = *limit;
+                let cells = variant
+                    .iter()
+                    .zip(baseline)
+                    .filter(|((_, x), (_, y))| x - y != 0.0)
+                    .map(|((r, x), (_, y))| (*r, rgb(style::diverging((x - y) / limit))))
+                    .collect();
+                (cells, Some(ColourScale::Diverging { limit }))
+            }
+            _ => (Vec::new(), None),
+        };
+        chart.draw_series(cells.iter().map(|(r, c)| Rectangle::new(rect_points(r), c.filled())))?;
+        let heat = scale.is_some();
+        // Metres per pixel, to tell whether a zone's name fits inside it.
+        let m_per_px = l.width / (PLAN_WIDTH - 150 - 80) as f64;
+        // Zones: outlines with their names.
+        for z in s.zones.iter().filter(|z| z.floor == self.floor) {
+            let (outline, anchor): (Vec<(f64, f64)>, (f64, f64)) = match &z.shape {
+                ZoneShape::Rect(r) => (
+                    vec![
+                        (r.min.x, r.min.y),
+                        (r.max.x, r.min.y),
+                        (r.max.x, r.max.y),
+                        (r.min.x, r.max.y),
+                        (r.min.x, r.min.y),
+                    ],
+                    (r.min.x + 0.2, r.max.y - 0.2),
+                ),
+                ZoneShape::Polygon(p) => {
+                    let mut pts: Vec<(f64, f64)> = p.iter().map(|q| (q.x, q.y)).collect();
+                    pts.push(pts[0]);
+                    (pts, (p[0].x + 0.2, p[0].y - 0.2))
+                }
+            };
+            chart.draw_series(std::iter::once(PathElement::new(outline, rgb(style::ZONE_OUTLINE).stroke_width(1))))?;
+            let width = match &z.shape {
+                ZoneShape::Rect(r) => r.width(),
+                ZoneShape::Polygon(p) => {
+                    p.iter().map(|q| q.x).fold(f64::MIN, f64::max) - p.iter().map(|q| q.x).fold(f64::MAX, f64::min)
+                }
+            };
+            let fits = |text: &str| text.chars().count() as f64 * 7.0 * m_per_px < width - 0.3;
+            let label = if fits(&z.name) { z.name.clone() } else { z.id.clone() };
+            if fits(&label) {
+                chart.draw_series(std::iter::once(Text::new(
+                    label,
+                    anchor,
+                    (FONT, 12).into_font().color(&rgb(style::ZONE_LABEL)),
+                )))?;
+            }
+        }
+        // Fixtures to scale; translucent over a heatmap so the floor stays readable.
+        let alpha = if heat { 0.55 } else { 0.9 };
+        for f in s.fixtures.iter().filter(|f| f.floor == self.floor) {
+            let r = f.footprint();
+            chart.draw_series(std::iter::once(Rectangle::new(
+                rect_points(&r),
+                rgb(style::fixture(f.kind)).mix(alpha).filled(),
+            )))?;
+            chart.draw_series(std::iter::once(Rectangle::new(rect_points(&r), BLACK.mix(0.6).stroke_width(1))))?;
+        }
+        // Where shoppers pay (a till, or each terminal of a self-service
+        // bank), entrances and exits.
+        for lane in s.lanes.iter().filter(|x| x.floor == self.floor) {
+            let served = lane.terminals.iter().map(|p| Circle::new((p.x, p.y), 4, rgb(style::TERMINAL).filled()));
+            chart.draw_series(served)?;
+            let p = lane.service_point;
+            chart.draw_series(std::iter::once(Text::new(lane.id.clone(), (p.x + 0.3, p.y - 0.3), (FONT, 11))))?;
+        }
+        // Connectors to other floors: a square at each end on this floor,
+        // labelled with where it goes ("→ upper") or, at the arriving end of
+        // a one-way connector, where riders come from ("← upper").
+        let floors = &s.store.floors;
+        for c in &s.store.connectors {
+            for (here, there, leaves) in [(c.from, c.to, true), (c.to, c.from, false)] {
+                if here.floor != self.floor {
+                    continue;
+                }
+                let departs = leaves || !c.one_way;
+                let arrow = if departs { "→" } else { "←" };
+                let label = format!("{} {arrow} {}", c.id, floors[there.floor as usize].id);
+                let p = here.at;
+                let purple = rgb(style::CONNECTOR);
+                chart.draw_series(std::iter::once(Rectangle::new(
+                    [(p.x - 0.3, p.y - 0.3), (p.x + 0.3, p.y + 0.3)],
+                    purple.filled(),
+                )))?;
+                chart.draw_series(std::iter::once(Text::new(
+                    label,
+                    // Departures labelled below, arrivals above, so neighbours do not collide.
+                    (p.x - 0.3, if departs { p.y - 0.5 } else { p.y + 0.9 }),
+                    (FONT, 11).into_font().color(&purple),
+                )))?;
+            }
+        }
+        // Entrance labels sit a line above exit labels: doors are often side by side.
+        for (portals, colour, word, lift) in
+            [(&s.entrances, rgb(style::ENTRANCE), "in", 1.7), (&s.exits, rgb(style::EXIT), "out", 0.9)]
+        {
+            for e in portals.iter().filter(|e| e.floor == self.floor) {
+                chart.draw_series(std::iter::once(TriangleMarker::new((e.at.x, e.at.y), 9, colour.filled())))?;
+                chart.draw_series(std::iter::once(Text::new(
+                    format!("{word}: {}", e.id),
+                    (e.at.x + 0.4, e.at.y + lift),
+                    (FONT, 12),
+                )))?;
+            }
+        }
+        if let Overlay::Flow(m) = &self.overlay {
+            draw_flow(&mut chart, l, m, self.floor)?;
+        }
+        // Side panel: colour scale or legend.
+        match scale {
+            Some(scale) => draw_colour_bar(&side, scale)?,
+            None => draw_kind_legend(&side)?,
+        }
+        Ok(())
+    }
+}
+
+fn draw_flow<DB: DrawingBackend>(
+    chart: &mut ChartContext<
+        DB,
+        Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
+    >,
+    l: &Layout,
+    m: &DayMetrics,
+    floor: u8,
+) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    // Sum displacements over heat blocks; draw an arrow per block with traffic.
+    let mut sums = vec![(0.0f64, 0.0f64); l.block_count()];
+    for (cell, (dx, dy)) in m.flow.iter().enumerate() {
+        let b = l.block_of(cell);
+        sums[b].0 += dx;
+        sums[b].1 += dy;
+    }
+    let blocks: Vec<_> =
+        sums.iter().enumerate().map(|(b, d)| (l.block_rect(b), *d)).filter(|((f, _), _)| *f == floor).collect();
+    let top = blocks.iter().map(|(_, (x, y))| x.hypot(*y)).fold(0.0, f64::max).max(1e-9);
+    for ((_, r), (dx, dy)) in blocks {
+        let mag = dx.hypot(dy);
+        if mag < top * 0.02 {
+            continue;
+        }
+        let side = r.width().max(r.depth());
+        let (cx, cy) = ((r.min.x + r.max.x) / 2.0, (r.min.y + r.max.y) / 2.0);
+        let len = side * 0.45 * (0.35 + 0.65 * (mag / top).sqrt());
+        let (ux, uy) = (dx / mag, dy / mag);
+        let tip = (cx + ux * len, cy + uy * len);
+        let tail = (cx - ux * len, cy - uy * len);
+        let colour = rgb(style::FLOW).mix(0.35 + 0.65 * (mag / top).sqrt());
+        let head = len * 0.45;
+        let wing = |sign: f64| (tip.0 - ux * head - sign * uy * head * 0.6, tip.1 - uy * head + sign * ux * head * 0.6);
+        chart.draw_series(std::iter::once(PathElement::new(vec![tail, tip], colour.stroke_width(2))))?;
+        chart.draw_series(std::iter::once(Polygon::new(vec![tip, wing(1.0), wing(-1.0)], colour.filled())))?;
+    }
+    Ok(())
+}
+
+/// The colour bar beside a heatmap.
+#[derive(Clone, Copy)]
+enum ColourScale {
+    Sequential { top: f64 },
+    Diverging { limit: f64 },
+}
+
+fn draw_colour_bar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, scale: ColourScale) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let (lo, hi, label) = match scale {
+        ColourScale::Sequential { top } => (0.0, top, "person-s per m² per day"),
+        ColourScale::Diverging { limit } => (-limit, limit, "variant − baseline, person-s per m² per day"),
+    };
+    let mut bar = ChartBuilder::on(area)
+        .margin_top(50)
+        .margin_bottom(50)
+        .margin_right(70)
+        .y_label_area_size(0)
+        .right_y_label_area_size(50)
+        .build_cartesian_2d(0.0..1.0, lo..hi)?;
+    bar.configure_mesh()
+        .disable_mesh()
+        .disable_x_axis()
+        .y_desc(label)
+        .y_label_formatter(&|v| format!("{v:.0}"))
+        .label_style((FONT, 12))
+        .draw()?;
+    let steps = 100;
+    bar.draw_series((0..steps).map(|i| {
+        let f = i as f64 / (steps - 1) as f64;
+        let (a, b) = (lo + (hi - lo) * i as f64 / steps as f64, lo + (hi - lo) * (i + 1) as f64 / steps as f64);
+        let colour = match scale {
+            ColourScale::Sequential { .. } => rgb(style::heat(f)),
+            ColourScale::Diverging { .. } => rgb(style::diverging(f * 2.0 - 1.0)),
+        };
+        Rectangle::new([(0.0, a), (1.0, b)], colour.filled())
+    }))?;
+    Ok(())
+}
+
+fn draw_kind_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> DrawResult
+where
+    DB::ErrorType: 'static,
+{
+    let kinds = [
+        FixtureKind::Gondola,
+        FixtureKind::WallShelf,
+        FixtureKind::Endcap,
+        FixtureKind::PromoTable,
+        FixtureKind::Freezer,
+        FixtureKind::Display,
+        FixtureKind::CheckoutCounter,
+        FixtureKind::Obstacle,
+    ];
+    for (i, kind) in kinds.iter().enumerate() {
+        let y = 60 + i as i32 * 24;
+        area.draw(&Rectangle::new([(8, y), (24, y + 14)], rgb(style::fixture(*kind)).filled()))?;
+        area.draw(&Text::new(kind.to_string().replace('_', " "), (30, y), (FONT, 13)))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,136 @@
+//! A comparison study: sweep every variant × R seeds into a dataset, then
+//! compare; with a target half-width, add replications in planned looks
+//! until the primary metric's paired interval is narrow enough.
+
+use std::path::{Path, PathBuf};
+
+use crate::compare::{Comparison, Design, KEY_METRICS, Look, Sequential};
+use crate::events::dataset::{COMPARISON, Dataset, DatasetError};
+use crate::events::fs::write_atomic;
+use crate::scenario::{BASELINE, ScenarioError, ScenarioFile};
+use crate::sweep::{Shard, SweepError, SweepEvent, grid, run_sweep};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StudyError {
+    #[error("--metric `{metric}` is not a metric; try revenue_per_visitor, conversion_rate, queue_wait_mean")]
+    UnknownMetric { metric: String },
+    #[error(transparent)]
+    Scenario(#[from] ScenarioError),
+    #[error(transparent)]
+    Dataset(#[from] DatasetError),
+    #[error(transparent)]
+    Sweep(#[from] SweepError),
+    #[error("{}: {source}", path.display())]
+    Io { path: PathBuf, source: std::io::Error },
+}
+
+/// What a study is asked to do.
+#[derive(Debug, Clone)]
+pub struct Study {
+    /// The metric whose verdict leads, corrected across variants only.
+    pub primary: String,
+    /// Seeds 1..=R per variant (the first look's, when sequential).
+    pub replications: u64,
+    /// Runs at once.
+    pub jobs: usize,
+    pub sequential: Option<Sequential>,
+    pub shard: Option<Shard>,
+}
+
+/// Progress of a study, for a front end to show (called from worker threads).
+pub enum StudyEvent<'a> {
+    /// A sweep of `runs` cells begins.
+    SweepStarted {
+        runs: usize,
+    },
+    Sweep(SweepEvent<'a>),
+    SweepDone,
+    /// A line for the terminal: what a sweep did, what a look decided.
+    Note(String),
+}
+
+impl Study {
+    /// A fixed study of `replications` seeds, or with `target_halfwidth` a
+    /// sequential one starting there and stopping at `max_replications`.
+    pub fn new(
+        primary: Option<String>,
+        replications: u64,
+        target_halfwidth: Option<f64>,
+        max_replications: u64,
+    ) -> Study {
+        let primary = primary.unwrap_or_else(|| KEY_METRICS[0].to_owned());
+        let sequential = target_halfwidth.map(|target| Sequential {
+            target,
+            metric: primary.clone(),
+            start: replications,
+            cap: max_replications,
+        });
+        let jobs = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Study { primary, replications, jobs, sequential, shard: None }
+    }
+
+    /// Refuses bad input before anything is written: every variant must
+    /// prepare, and the primary metric must be one a run reports.
+    pub fn check(&self, file: &ScenarioFile) -> Result<(), StudyError> {
+        for v in file.variant_ids() {
+            crate::prepare(file, &v)?;
+        }
+        let layout = crate::metrics::Layout::new(&crate::prepare(file, BASELINE)?);
+        if !crate::metrics::DayMetrics::metric_names(&layout).contains(&self.primary) {
+            return Err(StudyError::UnknownMetric { metric: self.primary.clone() });
+        }
+        Ok(())
+    }
+
+    /// The design every comparison of this study is analysed with.
+    pub fn design(&self) -> Design {
+        match &self.sequential {
+            Some(seq) => seq.design(&self.primary),
+            None => Design { primary: self.primary.clone(), ..Design::default() },
+        }
+    }
+
+    /// Sweeps and compares, look after look when sequential.
+    pub fn run(
+        &self,
+        file: &ScenarioFile,
+        dataset: &mut Dataset,
+        on_event: impl Fn(StudyEvent) + Sync,
+    ) -> Result<Comparison, StudyError> {
+        let design = self.design();
+        let variants = file.variant_ids();
+        let mut replications = self.sequential.as_ref().map_or(self.replications, |seq| seq.looks()[0]);
+        loop {
+            let seeds: Vec<u64> = (1..=replications).collect();
+            let cells = grid(&variants, &seeds, self.shard);
+            on_event(StudyEvent::SweepStarted { runs: cells.len() });
+            let count = run_sweep(file, dataset, &cells, self.jobs, |e| on_event(StudyEvent::Sweep(e)))?;
+            on_event(StudyEvent::SweepDone);
+            on_event(StudyEvent::Note(format!(
+                "{} runs simulated, {} reused from the dataset ({} seeds × {} variants{})",
+                count.simulated,
+                count.reused,
+                seeds.len(),
+                variants.len(),
+                self.shard.map(|s| format!(", shard {}/{}", s.k, s.n)).unwrap_or_default()
+            )));
+            let comparison = Design { replications: Some(replications), ..design.clone() }
+                .compare(&dataset.manifest.runs, &variants);
+            let Some(seq) = &self.sequential else { return Ok(comparison) };
+            let look = seq.decide(&comparison, replications);
+            on_event(StudyEvent::Note(seq.describe(&look, replications)));
+            match look {
+                Look::Continue { next, .. } => replications = next,
+                Look::Reached { .. } | Look::Capped { .. } => return Ok(comparison),
+            }
+        }
+    }
+
+    /// Writes the comparison to the dataset's `compare/comparison.json`.
+    pub fn save(dir: &Path, comparison: &Comparison) -> Result<PathBuf, StudyError> {
+        let json = serde_json::to_string_pretty(comparison).expect("comparison serialises");
+        let path = dir.join(COMPARISON);
+        write_atomic(&path, json.as_bytes()).map_err(|source| StudyError::Io { path: path.clone(), source })?;
+        Ok(path)
+    }
+}
