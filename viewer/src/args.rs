@@ -153,16 +153,18 @@ mod tests {
 
     #[test]
     fn inputs_are_classified_by_what_is_on_disk() {
-        let dir = tempfile::tempdir().unwrap();
-        assert!(Input::classify(&dir.path().join("missing.toml")).unwrap_err().to_string().contains("cannot open"));
-        assert!(Input::classify(dir.path()).unwrap_err().to_string().contains("not a dataset"));
-        std::fs::write(dir.path().join("manifest.json"), "{}").unwrap();
-        assert_eq!(Input::classify(dir.path()).unwrap(), Input::Dataset(dir.path().to_owned()));
-        let toml = dir.path().join("s.toml");
+        let dir = std::env::temp_dir().join(format!("aisle-viewer-args-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        assert!(Input::classify(&dir.join("missing.toml")).unwrap_err().to_string().contains("cannot open"));
+        assert!(Input::classify(&dir).unwrap_err().to_string().contains("not a dataset"));
+        std::fs::write(dir.join("manifest.json"), "{}").unwrap();
+        assert_eq!(Input::classify(&dir).unwrap(), Input::Dataset(dir.clone()));
+        let toml = dir.join("s.toml");
         std::fs::write(&toml, "").unwrap();
         assert_eq!(Input::classify(&toml).unwrap(), Input::Scenario(toml.clone()));
-        let txt = dir.path().join("s.txt");
+        let txt = dir.join("s.txt");
         std::fs::write(&txt, "").unwrap();
         assert!(Input::classify(&txt).is_err());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -90,9 +90,12 @@ fn plan_pixel(x: f64, y: f64, w: f64, d: f64, x0: usize, vw: usize, vh: usize) -
 fn screenshots_show_the_store_its_shoppers_and_heat() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let file = ScenarioFile::read(&root.join("scenarios/grocery.toml")).unwrap();
-    let work = tempfile::tempdir().unwrap();
-    let data = work.path().join("grocery");
-    let out: PathBuf = std::env::var_os("AISLE_VIEWER_SHOTS").map_or_else(|| work.path().to_owned(), PathBuf::from);
+    let work = Path::new(env!("CARGO_TARGET_TMPDIR")).join("viewer-screenshots");
+    if work.exists() {
+        std::fs::remove_dir_all(&work).unwrap();
+    }
+    let data = work.join("grocery");
+    let out: PathBuf = std::env::var_os("AISLE_VIEWER_SHOTS").map_or_else(|| work.clone(), PathBuf::from);
     std::fs::create_dir_all(&out).unwrap();
 
     let mut ds = Dataset::open_for(&data, &file, OnScenarioChange::Refuse).unwrap();
