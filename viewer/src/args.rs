@@ -29,6 +29,9 @@ pub struct Args {
     /// Render one moment to this PNG file and exit.
     #[arg(long, value_name = "FILE")]
     pub screenshot: Option<PathBuf>,
+    /// With --screenshot: draw the panels (run picker, figures, timeline) too.
+    #[arg(long)]
+    pub panels: bool,
     /// Store clock to start at (or to render with --screenshot), e.g. 12:00.
     #[arg(long, value_name = "HH:MM", value_parser = parse_clock)]
     pub at: Option<u64>,

@@ -33,12 +33,15 @@ fn report_pipelines(cache: Res<PipelineCache>, ready: Res<PipelinesReady>) {
 /// Whether what the clock shows is complete on every side.
 fn scene_complete(v: &Viewer) -> bool {
     let t = v.clock.at().unwrap_or(0);
-    v.sides.iter().all(|s| {
-        s.root.is_some()
-            && s.side.frontier_ms() >= t
-            && s.fold.latest().is_some_and(|f| f.t_ms == t)
-            && s.heat_shown.is_some_and(|(ht, _)| ht == t)
-    })
+    let end = v.end_ms() as f64;
+    let reached = v.clock.hold.is_none_or(|h| v.clock.t_ms >= h.min(end));
+    reached
+        && v.sides.iter().all(|s| {
+            s.root.is_some()
+                && s.side.frontier_ms() >= t
+                && s.fold.latest().is_some_and(|f| f.t_ms == t)
+                && s.heat_shown.is_some_and(|(ht, _)| ht == t)
+        })
 }
 
 /// Frames the scene must have been complete, with no pipeline waiting,
@@ -55,7 +58,7 @@ pub fn capture(mut commands: Commands, mut v: ResMut<Viewer>, ready: Res<Pipelin
     let events: usize = v.sides.iter().map(|s| s.side.playback.read().expect("playback lock").events().len()).sum();
     match &mut v.mode {
         Mode::Interactive => {}
-        Mode::Screenshot { path, frames, taken } => {
+        Mode::Screenshot { path, frames, taken, .. } => {
             *frames += 1;
             if !*taken && settled >= SETTLE_FRAMES {
                 *taken = true;
@@ -86,6 +89,7 @@ pub fn capture(mut commands: Commands, mut v: ResMut<Viewer>, ready: Res<Pipelin
             if started.is_none() {
                 if settled >= SETTLE_FRAMES {
                     *started = Some(Instant::now());
+                    v.clock.hold = None;
                     v.clock.playing = true;
                 }
                 return;

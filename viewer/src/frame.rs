@@ -34,6 +34,9 @@ pub fn advance_clock(time: Res<Time>, mut v: ResMut<Viewer>) {
     }
     // Not past what has been simulated (live) or logged; before opening is fine.
     let limit = frontier.min(end).max(0.0);
+    if let Some(hold) = clock.hold {
+        clock.t_ms = hold.min(limit);
+    }
     if clock.t_ms > limit {
         clock.t_ms = limit;
     }

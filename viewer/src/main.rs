@@ -52,7 +52,7 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
     let open_ms = opened.sides[0].prepared.scenario.population.open_ms as f64;
     let mode = match (&args.screenshot, args.bench_frames) {
         (Some(_), Some(_)) => anyhow::bail!("--screenshot and --bench-frames are separate runs: pass one"),
-        (Some(path), None) => Mode::Screenshot { path: path.clone(), frames: 0, taken: false },
+        (Some(path), None) => Mode::Screenshot { path: path.clone(), frames: 0, taken: false, panels: args.panels },
         (None, Some(frames)) => Mode::Bench { frames: frames.max(1), counted: 0, started: None },
         (None, None) => Mode::Interactive,
     };
@@ -71,6 +71,7 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             t_ms: start,
             playing: matches!(mode, Mode::Interactive),
             speed: if matches!(mode, Mode::Bench { .. }) { 1.0 } else { 10.0 },
+            hold: (!matches!(mode, Mode::Interactive)).then_some(start),
         },
         selected: None,
         show_heat: true,

@@ -17,6 +17,9 @@ pub struct Clock {
     pub playing: bool,
     /// Store seconds per wall-clock second, 1 to 1000.
     pub speed: f64,
+    /// The instant a screenshot or bench asked for: while a live run has
+    /// not reached it, the clock waits at the run's frontier.
+    pub hold: Option<f64>,
 }
 
 impl Clock {
@@ -85,6 +88,8 @@ pub enum Mode {
         path: std::path::PathBuf,
         frames: u32,
         taken: bool,
+        /// Draw the panels too.
+        panels: bool,
     },
     /// Count this many frames and report the rate.
     Bench {
@@ -137,6 +142,11 @@ impl Viewer {
     pub fn interactive(&self) -> bool {
         matches!(self.mode, Mode::Interactive)
     }
+
+    /// Whether the panels are drawn (not in a bare screenshot).
+    pub fn panels(&self) -> bool {
+        !matches!(self.mode, Mode::Screenshot { panels: false, .. })
+    }
 }
 
 #[cfg(test)]
@@ -152,9 +162,9 @@ mod tests {
 
     #[test]
     fn nobody_is_read_before_opening() {
-        let c = Clock { t_ms: -1.0, playing: false, speed: 1.0 };
+        let c = Clock { t_ms: -1.0, playing: false, speed: 1.0, hold: None };
         assert_eq!(c.at(), None);
-        let c = Clock { t_ms: 1500.7, playing: false, speed: 1.0 };
+        let c = Clock { t_ms: 1500.7, playing: false, speed: 1.0, hold: None };
         assert_eq!(c.at(), Some(1500));
     }
 }

@@ -31,7 +31,7 @@ pub fn panels(
         "viewer".into(),
         UiBuilder::new().layer_id(LayerId::background()).max_rect(ctx.viewport_rect()),
     );
-    if !matches!(v.mode, crate::state::Mode::Screenshot { .. }) {
+    if v.panels() {
         egui::Panel::top("top").show(&mut root, |ui| top_bar(ui, &mut v));
         egui::Panel::bottom("timeline").show(&mut root, |ui| timeline(ui, &mut v));
         egui::Panel::left("figures").default_size(300.0).resizable(true).show(&mut root, |ui| {
@@ -72,16 +72,18 @@ pub fn panels(
         if !v.show_labels {
             continue;
         }
+        // Labels that would overlap one already placed are left out.
+        let mut placed: Vec<egui::Rect> = Vec::new();
+        let ink = Color32::from_rgb(40, 40, 60);
         for l in sv.labels.iter().filter(|l| v.floor.is_none_or(|f| f == l.floor)) {
-            if let Ok(p) = camera.world_to_viewport(gt, l.at) {
-                painter.text(
-                    egui::pos2(p.x, p.y),
-                    Align2::CENTER_CENTER,
-                    &l.text,
-                    FontId::proportional(11.0),
-                    Color32::from_rgb(40, 40, 60),
-                );
+            let Ok(p) = camera.world_to_viewport(gt, l.at) else { continue };
+            let galley = painter.layout_no_wrap(l.text.clone(), FontId::proportional(11.0), ink);
+            let rect = Align2::CENTER_CENTER.anchor_size(egui::pos2(p.x, p.y), galley.size());
+            if placed.iter().any(|r| r.expand(2.0).intersects(rect)) {
+                continue;
             }
+            placed.push(rect);
+            painter.galley(rect.min, galley, ink);
         }
     }
     Ok(())
@@ -141,8 +143,8 @@ fn timeline(ui: &mut Ui, v: &mut Viewer) {
     });
     let width = ui.available_width();
     let mut t = v.clock.t_ms.max(0.0);
-    let slider = egui::Slider::new(&mut t, 0.0..=end.max(1.0)).show_value(false);
-    let response = ui.add_sized([width, 18.0], slider);
+    ui.spacing_mut().slider_width = (width - 12.0).max(100.0);
+    let response = ui.add(egui::Slider::new(&mut t, 0.0..=end.max(1.0)).show_value(false));
     if response.changed() {
         v.clock.t_ms = t.min(frontier);
     }
