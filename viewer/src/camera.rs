@@ -83,7 +83,7 @@ pub fn preset(view: View, width: f64, depth: f64, elevation: f64, aspect: f32) -
     let focus = Vec3::new(width as f32 / 2.0, elevation as f32, -depth as f32 / 2.0);
     match view {
         // A viewport narrower than 16:9 (a split half) needs more distance.
-        View::Iso => (focus, 0.55, 0.72, (width.max(depth) as f32) * 1.15 * (1.7 / aspect).max(1.0), false),
+        View::Iso => (focus, 0.55, 0.72, (width.max(depth) as f32) * 1.15 * (1.45 / aspect).max(1.0), false),
         View::Plan | View::Floor(_) => {
             // Fit the footprint (with a margin) whichever way the view is narrower.
             let h = (depth as f32).max(width as f32 / aspect.max(0.1)) * 1.06;
