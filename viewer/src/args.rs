@@ -29,6 +29,10 @@ pub struct Args {
     /// Render one moment to this PNG file and exit.
     #[arg(long, value_name = "FILE")]
     pub screenshot: Option<PathBuf>,
+    /// Select this shopper (its events in the panel, its path drawn), as a
+    /// click on it would.
+    #[arg(long, value_name = "SHOPPER")]
+    pub select: Option<u32>,
     /// With --screenshot: draw the panels (run picker, figures, timeline) too.
     #[arg(long)]
     pub panels: bool,

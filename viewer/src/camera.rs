@@ -98,6 +98,7 @@ pub fn place_cameras(
     mut v: ResMut<Viewer>,
     window: Single<&Window, With<PrimaryWindow>>,
     mut cams: Query<(&SideCamera, &mut Camera, &mut Transform, &mut Projection, Option<&mut PanOrbitCamera>)>,
+    mut layout: Local<(u32, f32)>,
 ) {
     let scale = window.scale_factor();
     let (min, size) = v.viewport.unwrap_or((Vec2::ZERO, Vec2::new(window.width(), window.height())));
@@ -113,6 +114,14 @@ pub fn place_cameras(
             camera.viewport = Some(viewport);
         }
     }
+    // While the panels settle in the first frames, the view is fitted
+    // again whenever the room left for it changes shape.
+    let aspect = each.x / each.y.max(1.0);
+    layout.0 += 1;
+    if layout.0 < 30 && (aspect - layout.1).abs() > 0.01 {
+        layout.1 = aspect;
+        v.apply_view = true;
+    }
     let has_orbit = cams.iter().any(|c| c.4.is_some());
     if v.apply_view && !v.sides.is_empty() && has_orbit {
         v.apply_view = false;
@@ -122,8 +131,7 @@ pub fn place_cameras(
             _ => 0,
         };
         let elevation = s.store.floors.get(floor as usize).map_or(0.0, |f| f.elevation);
-        let (focus, yaw, pitch, radius, ortho) =
-            preset(v.view, s.store.width, s.store.depth, elevation, each.x / each.y);
+        let (focus, yaw, pitch, radius, ortho) = preset(v.view, s.store.width, s.store.depth, elevation, aspect);
         v.floor = match v.view {
             View::Floor(f) => Some(f),
             _ => None,

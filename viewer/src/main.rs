@@ -73,7 +73,7 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             speed: if matches!(mode, Mode::Bench { .. }) { 1.0 } else { 10.0 },
             hold: (!matches!(mode, Mode::Interactive)).then_some(start),
         },
-        selected: None,
+        selected: args.select,
         show_heat: true,
         show_labels: true,
         floor: None,

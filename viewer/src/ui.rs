@@ -34,7 +34,7 @@ pub fn panels(
     if v.panels() {
         egui::Panel::top("top").show(&mut root, |ui| top_bar(ui, &mut v));
         egui::Panel::bottom("timeline").show(&mut root, |ui| timeline(ui, &mut v));
-        egui::Panel::left("figures").default_size(300.0).resizable(true).show(&mut root, |ui| {
+        egui::Panel::left("figures").default_size(300.0).max_size(420.0).resizable(true).show(&mut root, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 if v.dataset.is_some() {
                     run_picker(ui, &mut v, &mut picker);
