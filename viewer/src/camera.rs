@@ -131,7 +131,10 @@ pub fn place_cameras(
             _ => 0,
         };
         let elevation = s.store.floors.get(floor as usize).map_or(0.0, |f| f.elevation);
-        let (focus, yaw, pitch, radius, ortho) = preset(v.view, s.store.width, s.store.depth, elevation, aspect);
+        // The plan of several floors lays them side by side.
+        let n = if v.view == View::Plan { s.store.floors.len().max(1) } else { 1 };
+        let width = n as f64 * s.store.width + (n - 1) as f64 * crate::scene::FLOOR_GAP_M;
+        let (focus, yaw, pitch, radius, ortho) = preset(v.view, width, s.store.depth, elevation, aspect);
         v.floor = match v.view {
             View::Floor(f) => Some(f),
             _ => None,
@@ -199,7 +202,8 @@ pub fn pick(
             .iter()
             .filter_map(|a| {
                 let e = floors.get(a.floor as usize).map_or(0.0, |f| f.elevation);
-                let p = crate::scene::world(a.x as f64, a.y as f64, e) + Vec3::Y * 0.82;
+                let p =
+                    crate::scene::world(a.x as f64, a.y as f64, e) + Vec3::Y * 0.82 + sv.floor_offset(v.view, a.floor);
                 let d = (p - ray.origin).cross(*ray.direction).length();
                 (d < 0.7).then_some((d, a.shopper))
             })

@@ -122,14 +122,15 @@ pub fn update_paths(
     mut kit: ResMut<Kit>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
-    mut shown: Local<Option<(Option<u32>, Vec<Option<Entity>>)>>,
+    mut shown: Local<Option<(Option<u32>, crate::args::View, Vec<Option<Entity>>)>>,
 ) {
-    let key = (v.selected, v.sides.iter().map(|s| s.root).collect::<Vec<_>>());
+    let key = (v.selected, v.view, v.sides.iter().map(|s| s.root).collect::<Vec<_>>());
     if shown.as_ref() == Some(&key) {
         return;
     }
     *shown = Some(key);
     let selected = v.selected;
+    let view = v.view;
     for (i, sv) in v.sides.iter_mut().enumerate() {
         if let Some(e) = sv.path.take() {
             commands.entity(e).despawn();
@@ -141,6 +142,7 @@ pub fn update_paths(
             .events_of(s)
             .map(|e| {
                 scene::world(e.x as f64, e.y as f64, floors.get(e.floor as usize).map_or(0.0, |f| f.elevation) + 0.06)
+                    + sv.floor_offset(view, e.floor)
             })
             .collect();
         drop(p);

@@ -9,7 +9,7 @@ use bevy::prelude::*;
 use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 
 use crate::palette;
-use crate::scene::{self, Kit, OnFloor, StoreRoot};
+use crate::scene::{self, FloorRoot, Kit, OnFloor, StoreRoot};
 use crate::shoppers::{self, Figure, FigureMaterials, SelectionRing};
 use crate::state::Viewer;
 
@@ -68,9 +68,11 @@ pub fn rebuild_stores(
     }
     for (i, sv) in v.sides.iter_mut().enumerate() {
         let s = sv.side.prepared.scenario.clone();
-        let (root, labels) = scene::spawn_store(&mut commands, &mut meshes, &mut materials, &mut kit, &s, layer(i));
+        let (root, floor_roots, labels) =
+            scene::spawn_store(&mut commands, &mut meshes, &mut materials, &mut kit, &s, layer(i));
         sv.root = Some(root);
         sv.labels = labels;
+        sv.floor_roots = floor_roots.clone();
         sv.pool.figures.clear();
         sv.path = None;
         sv.heat_shown = None;
@@ -78,7 +80,7 @@ pub fn rebuild_stores(
         let l = &sv.side.layout;
         let (bx, by) = l.blocks_per_floor();
         let side_m = l.block_rect(0).1.width() as f32;
-        for floor in &s.store.floors {
+        for (f, floor) in s.store.floors.iter().enumerate() {
             let mut image = Image::new_fill(
                 Extent3d { width: bx as u32, height: by as u32, depth_or_array_layers: 1 },
                 TextureDimension::D2,
@@ -104,7 +106,7 @@ pub fn rebuild_stores(
                     Transform::from_translation(at),
                     Visibility::Hidden,
                     layer(i),
-                    ChildOf(root),
+                    ChildOf(floor_roots[f]),
                 ))
                 .id();
             sv.heat.push((handle, e));
@@ -132,6 +134,7 @@ pub fn update_shoppers(
     let at = v.clock.at();
     let only = v.floor;
     let selected = v.selected;
+    let view = v.view;
     for (i, sv) in v.sides.iter_mut().enumerate() {
         let (now, queues) = match at {
             Some(t) => {
@@ -151,6 +154,7 @@ pub fn update_shoppers(
         match sv.now.get(f.slot) {
             Some(at) if only.is_none_or(|fl| fl == at.floor) => {
                 *transform = shoppers::figure_transform(at, elevation(at.floor));
+                transform.translation += sv.floor_offset(view, at.floor);
                 *vis = Visibility::Inherited;
                 let want = mats.0.of(at.activity);
                 if &material.0 != want {
@@ -166,7 +170,8 @@ pub fn update_shoppers(
         match found {
             Some(at) => {
                 let e = sv.side.prepared.scenario.store.floors.get(at.floor as usize).map_or(0.0, |x| x.elevation);
-                transform.translation = scene::world(at.x as f64, at.y as f64, e + 0.04);
+                transform.translation =
+                    scene::world(at.x as f64, at.y as f64, e + 0.04) + sv.floor_offset(view, at.floor);
                 *vis = Visibility::Inherited;
             }
             None => *vis = Visibility::Hidden,
@@ -223,9 +228,32 @@ pub fn update_heat(
     }
 }
 
+/// Lays floors side by side in the plan view of a store with several
+/// floors (connectors hidden then), stacked otherwise.
+pub fn place_floors(
+    v: Res<Viewer>,
+    mut roots: Query<(&FloorRoot, &ChildOf, &mut Transform)>,
+    mut connectors: Query<&mut Visibility, With<scene::ConnectorMark>>,
+) {
+    for (f, parent, mut t) in &mut roots {
+        let Some(sv) = v.sides.iter().find(|s| s.root == Some(parent.parent())) else { continue };
+        let want = sv.floor_offset(v.view, f.0);
+        if t.translation != want {
+            t.translation = want;
+        }
+    }
+    let aside = v.floor.is_some() || v.sides.first().is_some_and(|s| s.floor_offset(v.view, 1) != Vec3::ZERO);
+    for mut vis in &mut connectors {
+        let want = if aside { Visibility::Hidden } else { Visibility::Inherited };
+        if *vis != want {
+            *vis = want;
+        }
+    }
+}
+
 /// Shows every floor, or only the one chosen (heat planes are switched
 /// by `update_heat`, figures by `update_shoppers`).
-pub fn show_floors(v: Res<Viewer>, mut q: Query<(&OnFloor, &mut Visibility)>) {
+pub fn show_floors(v: Res<Viewer>, mut q: Query<(&OnFloor, &mut Visibility), Without<scene::ConnectorMark>>) {
     for (f, mut vis) in &mut q {
         let want = if v.floor.is_none_or(|o| o == f.0) { Visibility::Inherited } else { Visibility::Hidden };
         if *vis != want {

@@ -133,6 +133,7 @@ fn app(viewer: Viewer, args: &Args, title: String) -> App {
                 frame::rebuild_stores,
                 frame::update_shoppers,
                 frame::update_heat,
+                frame::place_floors,
                 frame::show_floors,
                 details::update_paths,
                 camera::place_cameras,

@@ -110,13 +110,36 @@ pub struct StoreRoot;
 #[derive(Component, Clone, Copy)]
 pub struct OnFloor(pub u8);
 
+/// The parent of everything drawn on one floor: moved aside in the plan
+/// view of a store with several floors, so all are seen side by side.
+#[derive(Component, Clone, Copy)]
+pub struct FloorRoot(pub u8);
+
+/// A connector between floors (hidden while floors are laid side by side).
+#[derive(Component)]
+pub struct ConnectorMark;
+
+/// Metres between floors laid side by side.
+pub const FLOOR_GAP_M: f64 = 4.0;
+
+/// Where floor `f` is moved to: aside by its index in the plan view of a
+/// store with several floors, in place otherwise.
+pub fn floor_offset(view: crate::args::View, floors: usize, width: f64, f: u8) -> Vec3 {
+    if view == crate::args::View::Plan && floors > 1 {
+        Vec3::X * (f as f64 * (width + FLOOR_GAP_M)) as f32
+    } else {
+        Vec3::ZERO
+    }
+}
+
 struct Builder<'a, 'w, 's> {
     commands: &'a mut Commands<'w, 's>,
     meshes: &'a mut Assets<Mesh>,
     materials: &'a mut Assets<StandardMaterial>,
     kit: &'a mut Kit,
     layer: RenderLayers,
-    root: Entity,
+    /// One parent per floor.
+    floors: Vec<Entity>,
 }
 
 impl Builder<'_, '_, '_> {
@@ -128,7 +151,7 @@ impl Builder<'_, '_, '_> {
             transform,
             self.layer.clone(),
             OnFloor(floor),
-            ChildOf(self.root),
+            ChildOf(self.floors[(floor as usize).min(self.floors.len() - 1)]),
         ));
     }
 
@@ -159,8 +182,8 @@ pub fn level_height(level: ShelfLevel, height: f64) -> f64 {
     nominal.min((height - 0.25).max(0.05))
 }
 
-/// Spawns one side's store under a new root and returns it with the
-/// labels to draw over it.
+/// Spawns one side's store under a new root (one child per floor) and
+/// returns the root, the floor parents and the labels to draw over it.
 pub fn spawn_store(
     commands: &mut Commands,
     meshes: &mut Assets<Mesh>,
@@ -168,9 +191,12 @@ pub fn spawn_store(
     kit: &mut Kit,
     s: &Scenario,
     layer: RenderLayers,
-) -> (Entity, Vec<Label>) {
+) -> (Entity, Vec<Entity>, Vec<Label>) {
     let root = commands.spawn((StoreRoot, Transform::IDENTITY, Visibility::Visible)).id();
-    let mut b = Builder { commands, meshes, materials, kit, layer, root };
+    let floors = (0..s.store.floors.len().max(1))
+        .map(|f| commands.spawn((FloorRoot(f as u8), Transform::IDENTITY, Visibility::Visible, ChildOf(root))).id())
+        .collect();
+    let mut b = Builder { commands, meshes, materials, kit, layer, floors };
     let mut labels = Vec::new();
     let elevation = |f: u8| s.store.floors.get(f as usize).map_or(0.0, |x| x.elevation);
     let (w, d) = (s.store.width, s.store.depth);
@@ -182,7 +208,7 @@ pub fn spawn_store(
         let c = [world(0.0, 0.0, e + 0.02), world(w, 0.0, e + 0.02), world(w, d, e + 0.02), world(0.0, d, e + 0.02)];
         b.lines((0..4).flat_map(|k| [c[k], c[(k + 1) % 4]]).collect(), palette::PERIMETER, f);
         if s.store.floors.len() > 1 {
-            labels.push(Label { at: world(0.5, d - 0.5, e), floor: f, text: format!("floor {}", floor.id) });
+            labels.push(Label { at: world(w / 2.0, d + 0.9, e), floor: f, text: format!("floor {}", floor.id) });
         }
     }
     for wall in &s.store.walls {
@@ -277,11 +303,20 @@ pub fn spawn_store(
         }
         let rotation = Quat::from_rotation_arc(Vec3::Z, span.normalize());
         let t = Transform { translation: (a + z) / 2.0, rotation, scale: Vec3::new(1.0, 0.12, span.length()) };
-        let cube = b.kit.cube.clone();
-        b.spawn(cube, colour, 255, t, c.from.floor);
+        let material = b.kit.material(b.materials, colour, 255);
+        let parent = b.floors[(c.from.floor as usize).min(b.floors.len() - 1)];
+        b.commands.spawn((
+            Mesh3d(b.kit.cube.clone()),
+            MeshMaterial3d(material),
+            t,
+            b.layer.clone(),
+            OnFloor(c.from.floor),
+            ConnectorMark,
+            ChildOf(parent),
+        ));
         labels.push(Label { at: a, floor: c.from.floor, text: c.id.clone() });
     }
-    (root, labels)
+    (root, b.floors, labels)
 }
 
 /// Size (scene axes) of a box `along` long on a face with normal x

@@ -40,6 +40,8 @@ pub struct SideView {
     pub side: Side,
     pub fold: FoldWorker,
     pub root: Option<Entity>,
+    /// The parent of each floor's entities.
+    pub floor_roots: Vec<Entity>,
     pub labels: Vec<Label>,
     /// Heat texture and its plane, per floor.
     pub heat: Vec<(Handle<Image>, Entity)>,
@@ -63,6 +65,7 @@ impl SideView {
             side,
             fold,
             root: None,
+            floor_roots: Vec::new(),
             labels: Vec::new(),
             heat: Vec::new(),
             heat_shown: None,
@@ -76,6 +79,12 @@ impl SideView {
 
     pub fn open_hour(&self) -> f64 {
         self.side.layout.open_hour
+    }
+
+    /// Where floor `f` is drawn in `view` (see `scene::floor_offset`).
+    pub fn floor_offset(&self, view: crate::args::View, f: u8) -> Vec3 {
+        let s = &self.side.prepared.scenario.store;
+        crate::scene::floor_offset(view, s.floors.len(), s.width, f)
     }
 }
 

@@ -76,7 +76,7 @@ pub fn panels(
         let mut placed: Vec<egui::Rect> = Vec::new();
         let ink = Color32::from_rgb(40, 40, 60);
         for l in sv.labels.iter().filter(|l| v.floor.is_none_or(|f| f == l.floor)) {
-            let Ok(p) = camera.world_to_viewport(gt, l.at) else { continue };
+            let Ok(p) = camera.world_to_viewport(gt, l.at + sv.floor_offset(v.view, l.floor)) else { continue };
             let galley = painter.layout_no_wrap(l.text.clone(), FontId::proportional(11.0), ink);
             let rect = Align2::CENTER_CENTER.anchor_size(egui::pos2(p.x, p.y), galley.size());
             if placed.iter().any(|r| r.expand(2.0).intersects(rect)) {

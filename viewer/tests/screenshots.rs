@@ -2,7 +2,7 @@
 //! honestly: enough of the store drawn, a fixture and the hottest heat
 //! block in their colours, shoppers present at noon and absent before
 //! opening, two moments of the day differing, the two halves of a split
-//! screen differing.
+//! screen differing, both floors of the department store in its plan.
 //!
 //! Needs a display (Xvfb with Mesa's software Vulkan will do), so it is
 //! ignored by default; CI runs it with
@@ -162,6 +162,20 @@ fn screenshots_show_the_store_its_shoppers_and_heat() {
     let hits =
         (y0..=y1).flat_map(|y| (x0..=x1).map(move |x| (x, y))).filter(|&(x, y)| near(end.at(x, y), want, 3)).count();
     assert!(hits > 0, "no pixel of the hottest block ({hot:?}) is {want:?}");
+
+    // The department store's plan: both floors side by side, each drawn.
+    let dept_file = ScenarioFile::read(&root.join("scenarios/department.toml")).unwrap();
+    let dept = work.join("department");
+    let mut ds = Dataset::open_for(&dept, &dept_file, OnScenarioChange::Refuse).unwrap();
+    let p = aisle::prepare(&dept_file, BASELINE).unwrap();
+    ds.record(aisle::run::simulate_run(&dept, &p, 1, |_| {}).unwrap().record).unwrap();
+    drop(ds);
+    let plan = shoot(&out, "department-plan-1400", &dept, &["--at", "14:00", "--view", "plan"]);
+    let third = plan.w / 3;
+    let floor_drawn = |xs: std::ops::Range<usize>| plan.count(xs, |c| !near(c, BACKGROUND, 2));
+    let (ground, upper) = (floor_drawn(0..third), floor_drawn(2 * third..plan.w));
+    assert!(ground > third * plan.h / 3 && upper > third * plan.h / 3, "floors drawn: {ground} and {upper} pixels");
+    assert!(plan.count(0..plan.w, is_shopper) > 20, "no shoppers in the department store at 14:00");
 
     // Split screen: baseline and two lanes closed, one clock.
     let split =
