@@ -29,6 +29,10 @@ pub struct Args {
     /// Render one moment to this PNG file and exit.
     #[arg(long, value_name = "FILE")]
     pub screenshot: Option<PathBuf>,
+    /// With --compare: colour the second side's heat by its difference
+    /// from the first (the report's diverging scale: blue fewer, red more).
+    #[arg(long, requires = "compare")]
+    pub difference: bool,
     /// Select this shopper (its events in the panel, its path drawn), as a
     /// click on it would.
     #[arg(long, value_name = "SHOPPER")]

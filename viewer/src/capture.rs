@@ -40,7 +40,7 @@ fn scene_complete(v: &Viewer) -> bool {
             s.root.is_some()
                 && s.side.frontier_ms() >= t
                 && s.fold.latest().is_some_and(|f| f.t_ms == t)
-                && s.heat_shown.is_some_and(|(ht, _)| ht == t)
+                && s.heat_shown.is_some_and(|(ht, ..)| ht == t)
         })
 }
 

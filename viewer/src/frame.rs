@@ -11,6 +11,11 @@ use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
 use crate::palette;
 use crate::scene::{self, FloorRoot, Kit, OnFloor, StoreRoot};
 use crate::shoppers::{self, Figure, FigureMaterials, SelectionRing};
+use std::sync::Arc;
+
+use aisle::report::figures::scale_top;
+
+use crate::heat::Folded;
 use crate::state::Viewer;
 
 /// The render layer of side `i` (its camera sees only it).
@@ -189,7 +194,9 @@ pub fn update_heat(
     let at = v.clock.at();
     let show = v.show_heat;
     let only = v.floor;
-    for sv in v.sides.iter_mut() {
+    let folded: Vec<Option<Arc<Folded>>> = v.sides.iter().map(|s| s.fold.latest()).collect();
+    let difference = v.show_difference && v.sides.len() > 1;
+    for (i, sv) in v.sides.iter_mut().enumerate() {
         let t = at.unwrap_or(0);
         let known = sv.side.playback.read().expect("playback lock").events().partition_point(|e| e.t_ms <= t);
         sv.fold.request(t, known);
@@ -202,28 +209,57 @@ pub fn update_heat(
                 }
             }
         }
-        let Some(folded) = sv.fold.latest() else { continue };
-        if sv.heat_shown == Some((folded.t_ms, folded.events)) || sv.heat.is_empty() {
+        let Some(here) = &folded[i] else { continue };
+        // The second side shows its difference from the first when asked.
+        let base = folded[0].as_ref().filter(|_| difference && i > 0);
+        let key = (here.t_ms, here.events, base.map(|b| (b.t_ms, b.events)));
+        if sv.heat_shown == Some(key) || sv.heat.is_empty() {
             continue;
         }
-        sv.heat_shown = Some((folded.t_ms, folded.events));
+        sv.heat_shown = Some(key);
         let (bx, by) = sv.side.layout.blocks_per_floor();
+        let colours = heat_colours(here, base);
         for (f, (handle, _)) in sv.heat.iter().enumerate() {
-            let Some(density) = folded.density.get(f) else { continue };
+            let Some(colours) = colours.get(f) else { continue };
             let Some(mut image) = images.get_mut(handle) else { continue };
             let mut data = vec![0u8; bx * by * 4];
-            for (b, d) in density.iter().enumerate() {
-                if *d <= 0.0 {
-                    continue;
-                }
+            for (b, c) in colours.iter().enumerate() {
+                let Some(c) = c else { continue };
                 let (ix, iy) = (b % bx, b / bx);
                 // Image rows run from the north edge (−z) down.
                 let row = by - 1 - iy;
-                let c = palette::heat(d / folded.top);
                 let k = (row * bx + ix) * 4;
                 data[k..k + 4].copy_from_slice(&[c[0], c[1], c[2], 255]);
             }
             image.data = Some(data);
+        }
+    }
+}
+
+/// The colour of each heat block per floor (`None`: nothing to show):
+/// density on the report's heat scale, or, against a baseline, the
+/// difference on the report's diverging scale (limit: the 98th percentile
+/// of the differences' sizes).
+fn heat_colours(here: &Folded, base: Option<&Arc<Folded>>) -> Vec<Vec<Option<palette::Rgb>>> {
+    let same_grid = base.is_some_and(|b| b.density.iter().map(Vec::len).eq(here.density.iter().map(Vec::len)));
+    match base.filter(|_| same_grid) {
+        None => here
+            .density
+            .iter()
+            .map(|floor| floor.iter().map(|d| (*d > 0.0).then(|| palette::heat(d / here.top))).collect())
+            .collect(),
+        Some(b) => {
+            let diffs: Vec<Vec<f64>> = here
+                .density
+                .iter()
+                .zip(&b.density)
+                .map(|(h, b)| h.iter().zip(b).map(|(x, y)| x - y).collect())
+                .collect();
+            let limit = scale_top(diffs.iter().flatten().map(|d| d.abs()));
+            diffs
+                .iter()
+                .map(|floor| floor.iter().map(|d| (*d != 0.0).then(|| palette::diverging(d / limit))).collect())
+                .collect()
         }
     }
 }

@@ -75,6 +75,7 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
         selected: args.select,
         show_heat: true,
+        show_difference: args.difference,
         show_labels: true,
         floor: None,
         view: args.view,

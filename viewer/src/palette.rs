@@ -53,3 +53,9 @@ pub fn heat(t: f64) -> Rgb {
     let c = aisle::report::figures::heat_colour(t);
     [c.0, c.1, c.2]
 }
+
+/// The report's diverging scale at `t` in −1..=1 (blue fewer, red more).
+pub fn diverging(t: f64) -> Rgb {
+    let c = aisle::report::figures::diverging_colour(t);
+    [c.0, c.1, c.2]
+}

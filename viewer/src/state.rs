@@ -45,8 +45,9 @@ pub struct SideView {
     pub labels: Vec<Label>,
     /// Heat texture and its plane, per floor.
     pub heat: Vec<(Handle<Image>, Entity)>,
-    /// The instant and event count the heat texture shows.
-    pub heat_shown: Option<(u64, usize)>,
+    /// The instant and event count the heat texture shows (and the
+    /// baseline's, when it shows the difference from it).
+    pub heat_shown: Option<(u64, usize, Option<(u64, usize)>)>,
     pub pool: Pool,
     /// Who is in the store at the clock, and each lane's line.
     pub now: Vec<ShopperAt>,
@@ -115,6 +116,8 @@ pub struct Viewer {
     pub clock: Clock,
     pub selected: Option<u32>,
     pub show_heat: bool,
+    /// The second side's heat as its difference from the first.
+    pub show_difference: bool,
     pub show_labels: bool,
     /// Show only this floor (plan of one floor).
     pub floor: Option<u8>,

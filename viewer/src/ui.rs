@@ -110,6 +110,9 @@ fn top_bar(ui: &mut Ui, v: &mut Viewer) {
         }
         ui.separator();
         ui.checkbox(&mut v.show_heat, "Heatmap");
+        if v.sides.len() > 1 {
+            ui.checkbox(&mut v.show_difference, "right − left");
+        }
         ui.checkbox(&mut v.show_labels, "Labels");
         if v.selected.is_some() && ui.button("Clear selection").clicked() {
             v.selected = None;
