@@ -165,6 +165,22 @@ pub fn place_cameras(
             }
         }
     }
+    // Following the selected shopper: the orbit's focus moves with it.
+    let followed = v.selected.filter(|_| v.follow).and_then(|s| {
+        let sv = v.sides.first()?;
+        let at = sv.now.iter().find(|a| a.shopper == s)?;
+        let e = sv.side.prepared.scenario.store.floors.get(at.floor as usize).map_or(0.0, |f| f.elevation);
+        Some(crate::scene::world(at.x as f64, at.y as f64, e) + sv.floor_offset(v.view, at.floor))
+    });
+    if let Some(focus) = followed {
+        for (_, _, _, _, orbit) in &mut cams {
+            if let Some(mut o) = orbit
+                && o.target_focus.distance(focus) > 0.01
+            {
+                o.target_focus = focus;
+            }
+        }
+    }
     // The other sides look from where the first does.
     let lead = cams.iter().find(|c| c.0.0 == 0).map(|(_, _, t, p, _)| (*t, p.clone()));
     if let Some((t, p)) = lead {

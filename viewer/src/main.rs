@@ -43,6 +43,14 @@ fn main() -> ExitCode {
 
 fn run(args: Args) -> anyhow::Result<ExitCode> {
     let opened = source::open(&args)?;
+    if cfg!(target_os = "linux")
+        && ["DISPLAY", "WAYLAND_DISPLAY", "WAYLAND_SOCKET"].iter().all(|v| std::env::var_os(v).is_none())
+    {
+        anyhow::bail!(
+            "no display to open a window on (DISPLAY is not set); without a screen, run it under Xvfb: \
+             xvfb-run -s \"-screen 0 1920x1080x24\" aisle-viewer …"
+        );
+    }
     for s in &opened.sides {
         if s.live.is_none() {
             let events = s.playback.read().expect("playback lock").events().len();
@@ -74,6 +82,7 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
             hold: (!matches!(mode, Mode::Interactive)).then_some(start),
         },
         selected: args.select,
+        follow: false,
         show_heat: true,
         show_difference: args.difference,
         show_labels: true,

@@ -235,7 +235,7 @@ fn prepare_variant(file: &ScenarioFile, variant: Option<&str>) -> Result<Prepare
     let variant = variant.unwrap_or(BASELINE);
     let known = file.variant_ids();
     if variant != BASELINE && !known.iter().any(|v| v == variant) {
-        bail!("{}: no variant `{variant}`; the file has baseline, {}", file.path.display(), known.join(", "));
+        bail!("{}: no variant `{variant}`; the file has {}", file.path.display(), known.join(", "));
     }
     Ok(prepare(file, variant)?)
 }

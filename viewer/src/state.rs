@@ -115,6 +115,8 @@ pub struct Viewer {
     pub dataset: Option<DatasetSource>,
     pub clock: Clock,
     pub selected: Option<u32>,
+    /// Keep the camera on the selected shopper.
+    pub follow: bool,
     pub show_heat: bool,
     /// The second side's heat as its difference from the first.
     pub show_difference: bool,

@@ -114,8 +114,12 @@ fn top_bar(ui: &mut Ui, v: &mut Viewer) {
             ui.checkbox(&mut v.show_difference, "right − left");
         }
         ui.checkbox(&mut v.show_labels, "Labels");
-        if v.selected.is_some() && ui.button("Clear selection").clicked() {
-            v.selected = None;
+        if v.selected.is_some() {
+            ui.checkbox(&mut v.follow, "Follow");
+            if ui.button("Clear selection").clicked() {
+                v.selected = None;
+                v.follow = false;
+            }
         }
     });
 }
