@@ -33,6 +33,9 @@ pub struct Args {
     /// from the first (the report's diverging scale: blue fewer, red more).
     #[arg(long, requires = "compare")]
     pub difference: bool,
+    /// Draw each shopper's trail over the last three minutes.
+    #[arg(long)]
+    pub trails: bool,
     /// Select this shopper (its events in the panel, its path drawn), as a
     /// click on it would.
     #[arg(long, value_name = "SHOPPER")]

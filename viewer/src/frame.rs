@@ -297,3 +297,64 @@ pub fn show_floors(v: Res<Viewer>, mut q: Query<(&OnFloor, &mut Visibility), Wit
         }
     }
 }
+
+/// The trail of each side's shoppers over the last minutes, one line mesh
+/// per side, rebuilt as the clock moves.
+#[allow(clippy::too_many_arguments)]
+pub fn update_trails(
+    mut commands: Commands,
+    mut v: ResMut<Viewer>,
+    mut kit: ResMut<Kit>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut vis: Query<&mut Visibility>,
+    mut drawn: Local<Vec<Option<(Entity, Handle<Mesh>, u64)>>>,
+) {
+    let at = v.clock.at();
+    let (show, view) = (v.show_trails, v.view);
+    drawn.resize(v.sides.len(), None);
+    for (i, sv) in v.sides.iter_mut().enumerate() {
+        let Some(root) = sv.root else { continue };
+        // A rebuilt store took the old trail with it.
+        if drawn[i].as_ref().is_some_and(|(e, ..)| vis.get(*e).is_err()) {
+            drawn[i] = None;
+        }
+        let (entity, handle) = match &drawn[i] {
+            Some((e, h, _)) => (*e, h.clone()),
+            None => {
+                let h = meshes.add(scene::lines(Vec::new()));
+                let m = kit.material(&mut materials, palette::TRAIL, 255);
+                let e = commands
+                    .spawn((Mesh3d(h.clone()), MeshMaterial3d(m), Transform::IDENTITY, layer(i), ChildOf(root)))
+                    .id();
+                drawn[i] = Some((e, h.clone(), u64::MAX));
+                (e, h)
+            }
+        };
+        if let Ok(mut vis) = vis.get_mut(entity) {
+            let want = if show { Visibility::Inherited } else { Visibility::Hidden };
+            if *vis != want {
+                *vis = want;
+            }
+        }
+        let t = at.unwrap_or(0);
+        if !show || drawn[i].as_ref().is_some_and(|d| d.2 == t) {
+            continue;
+        }
+        let floors = &sv.side.prepared.scenario.store.floors;
+        let place = |x: f32, y: f32, floor: u8| {
+            let e = floors.get(floor as usize).map_or(0.0, |f| f.elevation);
+            scene::world(x as f64, y as f64, e + 0.05) + sv.floor_offset(view, floor)
+        };
+        let segments = match at {
+            Some(t) => shoppers::trail_segments(&sv.side.playback.read().expect("playback lock"), &sv.now, t, place),
+            None => Vec::new(),
+        };
+        if let Some(mut mesh) = meshes.get_mut(&handle) {
+            *mesh = scene::lines(segments);
+        }
+        if let Some(d) = drawn[i].as_mut() {
+            d.2 = t;
+        }
+    }
+}

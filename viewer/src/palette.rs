@@ -18,6 +18,7 @@ pub const TERMINAL_CLOSED: Rgb = [128, 128, 128];
 pub const QUEUE_OPEN: Rgb = [0, 110, 80];
 pub const QUEUE_CLOSED: Rgb = [150, 150, 150];
 pub const PATH: Rgb = [255, 140, 0];
+pub const TRAIL: Rgb = [96, 112, 168];
 pub const SELECTED: Rgb = [255, 255, 255];
 
 /// Shoppers, by what they are doing: colours used nowhere else in a scene.

@@ -83,3 +83,32 @@ pub fn grow(
         pool.figures.push(e);
     }
 }
+
+/// How far back a trail reaches.
+pub const TRAIL_MS: u64 = 3 * 60 * 1000;
+
+/// Segments of every shopper's walk over the last `TRAIL_MS` up to `t_ms`,
+/// through the positions its events logged, on its present floor.
+pub fn trail_segments(
+    p: &aisle::playback::Playback,
+    now: &[ShopperAt],
+    t_ms: u64,
+    place: impl Fn(f32, f32, u8) -> Vec3,
+) -> Vec<Vec3> {
+    let since = t_ms.saturating_sub(TRAIL_MS);
+    let mut out = Vec::new();
+    for at in now {
+        let mut last: Option<Vec3> = None;
+        let logged = p.events_of(at.shopper).filter(|e| e.t_ms >= since && e.t_ms <= t_ms && e.floor == at.floor);
+        for q in logged.map(|e| place(e.x, e.y, e.floor)).chain(std::iter::once(place(at.x, at.y, at.floor))) {
+            if let Some(l) = last
+                && l != q
+            {
+                out.push(l);
+                out.push(q);
+            }
+            last = Some(q);
+        }
+    }
+    out
+}

@@ -118,6 +118,8 @@ pub struct Viewer {
     /// Keep the camera on the selected shopper.
     pub follow: bool,
     pub show_heat: bool,
+    /// Each shopper's walk over the last minutes.
+    pub show_trails: bool,
     /// The second side's heat as its difference from the first.
     pub show_difference: bool,
     pub show_labels: bool,

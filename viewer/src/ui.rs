@@ -110,6 +110,7 @@ fn top_bar(ui: &mut Ui, v: &mut Viewer) {
         }
         ui.separator();
         ui.checkbox(&mut v.show_heat, "Heatmap");
+        ui.checkbox(&mut v.show_trails, "Trails");
         if v.sides.len() > 1 {
             ui.checkbox(&mut v.show_difference, "right − left");
         }
