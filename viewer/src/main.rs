@@ -4,6 +4,7 @@
 //! projection.
 
 mod args;
+mod attention;
 mod camera;
 mod capture;
 mod details;
@@ -148,6 +149,7 @@ fn app(viewer: Viewer, args: &Args, title: String) -> App {
                 frame::show_floors,
                 details::update_paths,
                 frame::update_trails,
+                attention::update_attention,
                 camera::place_cameras,
                 camera::pick,
                 capture::capture,

@@ -19,6 +19,8 @@ pub const QUEUE_OPEN: Rgb = [0, 110, 80];
 pub const QUEUE_CLOSED: Rgb = [150, 150, 150];
 pub const PATH: Rgb = [255, 140, 0];
 pub const TRAIL: Rgb = [96, 112, 168];
+/// The selected shopper's view cone and the products it noticed.
+pub const NOTICED: Rgb = [255, 230, 0];
 pub const SELECTED: Rgb = [255, 255, 255];
 
 /// Shoppers, by what they are doing: colours used nowhere else in a scene.
