@@ -208,7 +208,7 @@ pub fn spawn_store(
         let c = [world(0.0, 0.0, e + 0.02), world(w, 0.0, e + 0.02), world(w, d, e + 0.02), world(0.0, d, e + 0.02)];
         b.lines((0..4).flat_map(|k| [c[k], c[(k + 1) % 4]]).collect(), palette::PERIMETER, f);
         if s.store.floors.len() > 1 {
-            labels.push(Label { at: world(w / 2.0, d + 0.9, e), floor: f, text: format!("floor {}", floor.id) });
+            labels.push(Label { at: world(w / 2.0, d - 0.6, e), floor: f, text: format!("floor {}", floor.id) });
         }
     }
     for wall in &s.store.walls {
