@@ -1,0 +1,360 @@
+//! What changes every frame: the clock advances, the stores are (re)built
+//! when a day is opened, figures move to the playback's positions, the
+//! heat texture follows the folded figures, floors are shown or hidden.
+
+use bevy::asset::RenderAssetUsages;
+use bevy::camera::visibility::RenderLayers;
+use bevy::image::ImageSampler;
+use bevy::prelude::*;
+use bevy::render::render_resource::{Extent3d, TextureDimension, TextureFormat};
+
+use crate::palette;
+use crate::scene::{self, FloorRoot, Kit, OnFloor, StoreRoot};
+use crate::shoppers::{self, Figure, FigureMaterials, SelectionRing};
+use std::sync::Arc;
+
+use aisle::style::scale_top;
+
+use crate::heat::Folded;
+use crate::state::Viewer;
+
+/// The render layer of side `i` (its camera sees only it).
+pub fn layer(i: usize) -> RenderLayers {
+    RenderLayers::layer(i + 1)
+}
+
+#[derive(Resource)]
+pub struct Figures(pub FigureMaterials);
+
+pub fn advance_clock(time: Res<Time>, mut v: ResMut<Viewer>) {
+    let frontier = v.frontier_ms() as f64;
+    let end = v.end_ms() as f64;
+    let clock = &mut v.clock;
+    if clock.playing {
+        clock.t_ms += time.delta_secs_f64() * 1000.0 * clock.speed;
+        if clock.t_ms >= end {
+            clock.t_ms = end;
+            clock.playing = false;
+        }
+    }
+    // Not past what has been simulated (live) or logged; before opening is fine.
+    let limit = frontier.min(end).max(0.0);
+    if let Some(hold) = clock.hold {
+        clock.t_ms = hold.min(limit);
+    }
+    if clock.t_ms > limit {
+        clock.t_ms = limit;
+    }
+    let t = clock.t_ms.max(0.0) as u64;
+    for s in &v.sides {
+        if let Some(live) = &s.side.live {
+            live.watch(t);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn rebuild_stores(
+    mut commands: Commands,
+    mut v: ResMut<Viewer>,
+    mut kit: ResMut<Kit>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut images: ResMut<Assets<Image>>,
+    roots: Query<Entity, With<StoreRoot>>,
+    figures: Query<Entity, With<Figure>>,
+) {
+    if !v.rebuild {
+        return;
+    }
+    v.rebuild = false;
+    for e in roots.iter().chain(figures.iter()) {
+        commands.entity(e).despawn();
+    }
+    for (i, sv) in v.sides.iter_mut().enumerate() {
+        let s = sv.side.prepared.scenario.clone();
+        let (root, floor_roots, labels) =
+            scene::spawn_store(&mut commands, &mut meshes, &mut materials, &mut kit, &s, layer(i));
+        sv.root = Some(root);
+        sv.labels = labels;
+        sv.floor_roots = floor_roots.clone();
+        sv.pool.figures.clear();
+        sv.path = None;
+        sv.heat_shown = None;
+        sv.heat.clear();
+        let l = &sv.side.layout;
+        let (bx, by) = l.blocks_per_floor();
+        let side_m = l.block_rect(0).1.width() as f32;
+        for (f, floor) in s.store.floors.iter().enumerate() {
+            let mut image = Image::new_fill(
+                Extent3d { width: bx as u32, height: by as u32, depth_or_array_layers: 1 },
+                TextureDimension::D2,
+                &[0, 0, 0, 0],
+                TextureFormat::Rgba8UnormSrgb,
+                RenderAssetUsages::default(),
+            );
+            image.sampler = ImageSampler::nearest();
+            let handle = images.add(image);
+            let material = materials.add(StandardMaterial {
+                base_color_texture: Some(handle.clone()),
+                unlit: true,
+                alpha_mode: AlphaMode::Mask(0.5),
+                ..default()
+            });
+            let (w, d) = (bx as f32 * side_m, by as f32 * side_m);
+            let plane = meshes.add(Plane3d::default().mesh().size(w, d));
+            let at = scene::world(w as f64 / 2.0, d as f64 / 2.0, floor.elevation + 0.015);
+            let e = commands
+                .spawn((
+                    Mesh3d(plane),
+                    MeshMaterial3d(material),
+                    Transform::from_translation(at),
+                    Visibility::Hidden,
+                    layer(i),
+                    ChildOf(floor_roots[f]),
+                ))
+                .id();
+            sv.heat.push((handle, e));
+        }
+        commands.spawn((
+            SelectionRing { side: i },
+            Mesh3d(kit.ring.clone()),
+            MeshMaterial3d(kit.material(&mut materials, palette::SELECTED, 255)),
+            Transform::from_rotation(Quat::from_rotation_x(-std::f32::consts::FRAC_PI_2)),
+            Visibility::Hidden,
+            layer(i),
+            ChildOf(root),
+        ));
+    }
+}
+
+pub fn update_shoppers(
+    mut commands: Commands,
+    mut v: ResMut<Viewer>,
+    kit: Res<Kit>,
+    mats: Res<Figures>,
+    mut figures: Query<(&Figure, &mut Transform, &mut Visibility, &mut MeshMaterial3d<StandardMaterial>)>,
+    mut rings: Query<(&SelectionRing, &mut Transform, &mut Visibility), Without<Figure>>,
+) {
+    let at = v.clock.at();
+    let only = v.floor;
+    let selected = v.selected;
+    let view = v.view;
+    for (i, sv) in v.sides.iter_mut().enumerate() {
+        let (now, queues) = match at {
+            Some(t) => {
+                let p = sv.side.playback.read().expect("playback lock");
+                (p.shoppers_at(t), p.queues_at(t, sv.side.layout.lanes.len()))
+            }
+            None => (Vec::new(), vec![Vec::new(); sv.side.layout.lanes.len()]),
+        };
+        sv.now = now;
+        sv.queues = queues;
+        shoppers::grow(&mut sv.pool, sv.now.len(), i, &mut commands, &kit, &mats.0, &layer(i));
+    }
+    for (f, mut transform, mut vis, mut material) in &mut figures {
+        let sv = &v.sides[f.side];
+        let elevation =
+            |floor: u8| sv.side.prepared.scenario.store.floors.get(floor as usize).map_or(0.0, |x| x.elevation);
+        match sv.now.get(f.slot) {
+            Some(at) if only.is_none_or(|fl| fl == at.floor) => {
+                *transform = shoppers::figure_transform(at, elevation(at.floor));
+                transform.translation += sv.floor_offset(view, at.floor);
+                *vis = Visibility::Inherited;
+                let want = mats.0.of(at.activity);
+                if &material.0 != want {
+                    material.0 = want.clone();
+                }
+            }
+            _ => *vis = Visibility::Hidden,
+        }
+    }
+    for (ring, mut transform, mut vis) in &mut rings {
+        let sv = &v.sides[ring.side];
+        let found = selected.and_then(|s| sv.now.iter().find(|a| a.shopper == s));
+        match found {
+            Some(at) => {
+                let e = sv.side.prepared.scenario.store.floors.get(at.floor as usize).map_or(0.0, |x| x.elevation);
+                transform.translation =
+                    scene::world(at.x as f64, at.y as f64, e + 0.04) + sv.floor_offset(view, at.floor);
+                *vis = Visibility::Inherited;
+            }
+            None => *vis = Visibility::Hidden,
+        }
+    }
+}
+
+/// Asks each side's fold worker for the clock's figures and repaints the
+/// heat texture when an answer for a new instant has come.
+pub fn update_heat(
+    mut v: ResMut<Viewer>,
+    mut images: ResMut<Assets<Image>>,
+    mut vis: Query<&mut Visibility, With<Mesh3d>>,
+) {
+    let at = v.clock.at();
+    let show = v.show_heat;
+    let only = v.floor;
+    let folded: Vec<Option<Arc<Folded>>> = v.sides.iter().map(|s| s.fold.latest()).collect();
+    let difference = v.show_difference && v.sides.len() > 1;
+    for (i, sv) in v.sides.iter_mut().enumerate() {
+        let t = at.unwrap_or(0);
+        let known = sv.side.playback.read().expect("playback lock").events().partition_point(|e| e.t_ms <= t);
+        sv.fold.request(t, known);
+        for (f, (_, e)) in sv.heat.iter().enumerate() {
+            if let Ok(mut vis) = vis.get_mut(*e) {
+                let on = show && at.is_some() && only.is_none_or(|o| o as usize == f);
+                let want = if on { Visibility::Inherited } else { Visibility::Hidden };
+                if *vis != want {
+                    *vis = want;
+                }
+            }
+        }
+        let Some(here) = &folded[i] else { continue };
+        // The second side shows its difference from the first when asked.
+        let base = folded[0].as_ref().filter(|_| difference && i > 0);
+        let key = (here.t_ms, here.events, base.map(|b| (b.t_ms, b.events)));
+        if sv.heat_shown == Some(key) || sv.heat.is_empty() {
+            continue;
+        }
+        sv.heat_shown = Some(key);
+        let (bx, by) = sv.side.layout.blocks_per_floor();
+        let colours = heat_colours(here, base);
+        for (f, (handle, _)) in sv.heat.iter().enumerate() {
+            let Some(colours) = colours.get(f) else { continue };
+            let Some(mut image) = images.get_mut(handle) else { continue };
+            let mut data = vec![0u8; bx * by * 4];
+            for (b, c) in colours.iter().enumerate() {
+                let Some(c) = c else { continue };
+                let (ix, iy) = (b % bx, b / bx);
+                // Image rows run from the north edge (−z) down.
+                let row = by - 1 - iy;
+                let k = (row * bx + ix) * 4;
+                data[k..k + 4].copy_from_slice(&[c[0], c[1], c[2], 255]);
+            }
+            image.data = Some(data);
+        }
+    }
+}
+
+/// The colour of each heat block per floor (`None`: nothing to show):
+/// density on the report's heat scale, or, against a baseline, the
+/// difference on the report's diverging scale (limit: the 98th percentile
+/// of the differences' sizes).
+fn heat_colours(here: &Folded, base: Option<&Arc<Folded>>) -> Vec<Vec<Option<palette::Rgb>>> {
+    let same_grid = base.is_some_and(|b| b.density.iter().map(Vec::len).eq(here.density.iter().map(Vec::len)));
+    match base.filter(|_| same_grid) {
+        None => here
+            .density
+            .iter()
+            .map(|floor| floor.iter().map(|d| (*d > 0.0).then(|| palette::heat(d / here.top))).collect())
+            .collect(),
+        Some(b) => {
+            let diffs: Vec<Vec<f64>> = here
+                .density
+                .iter()
+                .zip(&b.density)
+                .map(|(h, b)| h.iter().zip(b).map(|(x, y)| x - y).collect())
+                .collect();
+            let limit = scale_top(diffs.iter().flatten().map(|d| d.abs()));
+            diffs
+                .iter()
+                .map(|floor| floor.iter().map(|d| (*d != 0.0).then(|| palette::diverging(d / limit))).collect())
+                .collect()
+        }
+    }
+}
+
+/// Lays floors side by side in the plan view of a store with several
+/// floors (connectors hidden then), stacked otherwise.
+pub fn place_floors(
+    v: Res<Viewer>,
+    mut roots: Query<(&FloorRoot, &ChildOf, &mut Transform)>,
+    mut connectors: Query<&mut Visibility, With<scene::ConnectorMark>>,
+) {
+    for (f, parent, mut t) in &mut roots {
+        let Some(sv) = v.sides.iter().find(|s| s.root == Some(parent.parent())) else { continue };
+        let want = sv.floor_offset(v.view, f.0);
+        if t.translation != want {
+            t.translation = want;
+        }
+    }
+    let aside = v.floor.is_some() || v.sides.first().is_some_and(|s| s.floor_offset(v.view, 1) != Vec3::ZERO);
+    for mut vis in &mut connectors {
+        let want = if aside { Visibility::Hidden } else { Visibility::Inherited };
+        if *vis != want {
+            *vis = want;
+        }
+    }
+}
+
+/// Shows every floor, or only the one chosen (heat planes are switched
+/// by `update_heat`, figures by `update_shoppers`).
+pub fn show_floors(v: Res<Viewer>, mut q: Query<(&OnFloor, &mut Visibility), Without<scene::ConnectorMark>>) {
+    for (f, mut vis) in &mut q {
+        let want = if v.floor.is_none_or(|o| o == f.0) { Visibility::Inherited } else { Visibility::Hidden };
+        if *vis != want {
+            *vis = want;
+        }
+    }
+}
+
+/// The trail of each side's shoppers over the last minutes, one line mesh
+/// per side, rebuilt as the clock moves.
+#[allow(clippy::too_many_arguments)]
+pub fn update_trails(
+    mut commands: Commands,
+    mut v: ResMut<Viewer>,
+    mut kit: ResMut<Kit>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut vis: Query<&mut Visibility>,
+    mut drawn: Local<Vec<Option<(Entity, Handle<Mesh>, u64)>>>,
+) {
+    let at = v.clock.at();
+    let (show, view) = (v.show_trails, v.view);
+    drawn.resize(v.sides.len(), None);
+    for (i, sv) in v.sides.iter_mut().enumerate() {
+        let Some(root) = sv.root else { continue };
+        // A rebuilt store took the old trail with it.
+        if drawn[i].as_ref().is_some_and(|(e, ..)| vis.get(*e).is_err()) {
+            drawn[i] = None;
+        }
+        let (entity, handle) = match &drawn[i] {
+            Some((e, h, _)) => (*e, h.clone()),
+            None => {
+                let h = meshes.add(scene::lines(Vec::new()));
+                let m = kit.material(&mut materials, palette::TRAIL, 255);
+                let e = commands
+                    .spawn((Mesh3d(h.clone()), MeshMaterial3d(m), Transform::IDENTITY, layer(i), ChildOf(root)))
+                    .id();
+                drawn[i] = Some((e, h.clone(), u64::MAX));
+                (e, h)
+            }
+        };
+        if let Ok(mut vis) = vis.get_mut(entity) {
+            let want = if show { Visibility::Inherited } else { Visibility::Hidden };
+            if *vis != want {
+                *vis = want;
+            }
+        }
+        let t = at.unwrap_or(0);
+        if !show || drawn[i].as_ref().is_some_and(|d| d.2 == t) {
+            continue;
+        }
+        let floors = &sv.side.prepared.scenario.store.floors;
+        let place = |x: f32, y: f32, floor: u8| {
+            let e = floors.get(floor as usize).map_or(0.0, |f| f.elevation);
+            scene::world(x as f64, y as f64, e + 0.05) + sv.floor_offset(view, floor)
+        };
+        let segments = match at {
+            Some(t) => shoppers::trail_segments(&sv.side.playback.read().expect("playback lock"), &sv.now, t, place),
+            None => Vec::new(),
+        };
+        if let Some(mut mesh) = meshes.get_mut(&handle) {
+            *mesh = scene::lines(segments);
+        }
+        if let Some(d) = drawn[i].as_mut() {
+            d.2 = t;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! Colours, all drawn unlit (and without tonemapping) so that what is on
+//! screen is exactly these sRGB values: the screenshot checks rely on it.
+
+use aisle::scenario::model::FixtureKind;
+
+pub type Rgb = [u8; 3];
+
+pub const BACKGROUND: Rgb = [34, 38, 46];
+pub const FLOOR: Rgb = [236, 234, 228];
+pub const PERIMETER: Rgb = [70, 70, 76];
+pub const ZONE_LINE: Rgb = [120, 120, 140];
+pub const WALL: Rgb = [168, 168, 176];
+pub const SHELF: Rgb = [72, 72, 82];
+pub const ENTRANCE: Rgb = [46, 204, 64];
+pub const EXIT: Rgb = [222, 58, 58];
+pub const TERMINAL_OPEN: Rgb = [0, 158, 115];
+pub const TERMINAL_CLOSED: Rgb = [128, 128, 128];
+pub const QUEUE_OPEN: Rgb = [0, 110, 80];
+pub const QUEUE_CLOSED: Rgb = [150, 150, 150];
+pub const PATH: Rgb = [255, 140, 0];
+pub const TRAIL: Rgb = [96, 112, 168];
+/// The selected shopper's view cone and the products it noticed.
+pub const NOTICED: Rgb = [255, 230, 0];
+pub const SELECTED: Rgb = [255, 255, 255];
+
+/// Shoppers, by what they are doing: colours used nowhere else in a scene.
+pub const SHOPPING: Rgb = [0, 80, 255];
+pub const QUEUING: Rgb = [255, 0, 255];
+pub const LEAVING: Rgb = [0, 255, 255];
+
+/// Fixtures by kind, as the report's floor plans draw them.
+pub fn fixture(kind: FixtureKind) -> Rgb {
+    match kind {
+        FixtureKind::Gondola => [120, 144, 176],
+        FixtureKind::WallShelf => [96, 112, 140],
+        FixtureKind::Endcap => [230, 159, 0],
+        FixtureKind::PromoTable => [204, 121, 167],
+        FixtureKind::Freezer => [86, 180, 233],
+        FixtureKind::Display => [213, 94, 0],
+        FixtureKind::CheckoutCounter => [0, 158, 115],
+        FixtureKind::Obstacle => [160, 160, 160],
+    }
+}
+
+pub fn connector(kind: aisle::scenario::model::ConnectorKind) -> Rgb {
+    use aisle::scenario::model::ConnectorKind;
+    match kind {
+        ConnectorKind::Stairs => [150, 110, 70],
+        ConnectorKind::Escalator => [100, 100, 124],
+        ConnectorKind::Lift => [170, 170, 190],
+    }
+}
+
+/// The report's sequential heat scale at `t` in 0..=1.
+pub fn heat(t: f64) -> Rgb {
+    let c = aisle::style::heat(t);
+    [c.0, c.1, c.2]
+}
+
+/// The report's diverging scale at `t` in −1..=1 (blue fewer, red more).
+pub fn diverging(t: f64) -> Rgb {
+    let c = aisle::style::diverging(t);
+    [c.0, c.1, c.2]
+}
