@@ -490,14 +490,16 @@ fn shops(action: &Action) -> bool {
 /// A spell ends when the shopper logs a position more than
 /// `FREEZE_RADIUS_M` from where it began, joins a line or leaves: then it
 /// was a freeze, of the time from its start to the last position logged
-/// in it. A spell that ends in shopping at the shelf (`view`, `pick`,
-/// `put_back`, `not_found`) was a dwell and is not counted if it began by
-/// shopping too or lasted no longer than a shelf visit can
-/// (`shelf_visit_ms`); longer, it was a freeze that happened to end by a
-/// shelf.
+/// in it. A spell that begins or ends in shopping at the shelf (`view`,
+/// `pick`, `put_back`, `not_found`) is a shelf visit, not counted unless
+/// it lasted longer than any shelf visit can (`shelf_visit_ms`).
 fn track_still(m: &mut DayMetrics, v: &mut Visit, e: &SimEvent, in_line: bool, shelf_visit_ms: u64) {
-    let mut freeze = |still: Option<Still>, end_ms: u64| {
+    let mut freeze = |still: Option<Still>, end_ms: u64, shelf: bool| {
         let Some(still) = still else { return };
+        let shelf_visit = (shelf || still.shopping) && end_ms - still.since_ms <= shelf_visit_ms;
+        if shelf_visit {
+            return;
+        }
         let s = end_ms.saturating_sub(still.since_ms) as f64 / 1000.0;
         m.longest_freeze_s = m.longest_freeze_s.max(s);
         if s > STUCK_AFTER_S {
@@ -506,21 +508,14 @@ fn track_still(m: &mut DayMetrics, v: &mut Visit, e: &SimEvent, in_line: bool, s
         }
     };
     match e.action {
-        Action::QueueJoin { .. } | Action::Exit => freeze(v.still.take(), e.t_ms),
+        Action::QueueJoin { .. } | Action::Exit => freeze(v.still.take(), e.t_ms, false),
         _ if in_line => v.still = None,
-        _ if shops(&e.action) => {
-            if let Some(still) = v.still.replace(Still::at(e))
-                && !still.shopping
-                && e.t_ms - still.since_ms > shelf_visit_ms
-            {
-                freeze(Some(still), e.t_ms);
-            }
-        }
+        _ if shops(&e.action) => freeze(v.still.replace(Still::at(e)), e.t_ms, true),
         _ => match &mut v.still {
             Some(still) if still.holds(e) => still.last_ms = e.t_ms,
             still => {
                 let ended = still.replace(Still::at(e));
-                freeze(ended, ended.map_or(0, |s| s.last_ms));
+                freeze(ended, ended.map_or(0, |s| s.last_ms), false);
             }
         },
     }
@@ -831,15 +826,11 @@ mod tests {
                 4.0,
             ),
             (
-                "finds its product on arriving, dwells 200 s and picks: a long shelf visit",
+                "looks at a shelf on arriving, dwells 55 s, walks off without buying: a shelf visit",
                 {
                     let mut d = vec![alone(0.0, HERE), ev(1.0, 0, HERE, Action::View { product: 0 })];
-                    d.extend(standing(0, HERE, 2, 200));
-                    d.extend([
-                        ev(201.0, 0, HERE, PICK),
-                        ev(202.0, 0, THERE, Action::Move),
-                        ev(203.0, 0, THERE, Action::Exit),
-                    ]);
+                    d.extend(standing(0, HERE, 2, 56));
+                    d.extend([ev(57.0, 0, THERE, Action::Move), ev(58.0, 0, THERE, Action::Exit)]);
                     d
                 },
                 1.0,
