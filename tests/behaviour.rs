@@ -154,7 +154,7 @@ fn scenario_with(name: &str, replace: Option<(&str, &str)>) -> aisle::Prepared {
 fn the_grocery_reproduces_the_stylised_facts_of_shopping() {
     let p = grocery_with(None);
     for f in aisle::metrics::facts::stylised_facts(&p, &common::simulate(&p, 1)) {
-        assert!(f.holds, "{}: {:.3}, target {}", f.name, f.value, f.target);
+        assert!(f.holds, "{}: {:.3}, target {:?}", f.name, f.value, f.target);
     }
 }
 
