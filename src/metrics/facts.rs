@@ -151,8 +151,11 @@ pub fn stylised_facts(p: &Prepared, events: &[SimEvent]) -> Vec<Fact> {
         },
         _ => Fact::shown(PERIMETER, band_path),
     });
-    // Only a store with a habitual direction is held to it.
-    if p.scenario.population.circulation.sign() != 0.0 {
+    // Only a store with a habitual direction is held to it; otherwise the
+    // anticlockwise share is shown for information.
+    if p.scenario.population.circulation.sign() == 0.0 {
+        facts.push(Fact::shown("shoppers circulating counter-clockwise (no direction configured)", direction));
+    } else {
         facts.push(Fact {
             name: "shoppers circulating in the configured direction",
             value: direction,
