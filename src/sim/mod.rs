@@ -348,8 +348,13 @@ impl Shopper {
         let wish = if self.is_walking() { self.wish } else { (0.0, 0.0) };
         let gives_way = self.activity == Activity::Companion(Company::Beside);
         let goal = self.route.as_ref().filter(|_| self.is_walking()).map(|r| r.goal);
-        let stalled = self.blocked_since_ms.is_some_and(|since| t_ms - since >= STANDOFF_MS);
+        let stalled = self.blocked_for(t_ms, STANDOFF_MS);
         crowd::Body { shopper: self.index, party: self.party, entity, at: self.pos, wish, goal, gives_way, stalled }
+    }
+
+    /// Whether someone has been in the shopper's way for at least `ms`.
+    fn blocked_for(&self, t_ms: u64, ms: u64) -> bool {
+        self.blocked_since_ms.is_some_and(|since| t_ms - since >= ms)
     }
 
     /// How the shopper's body takes up floor; `None` off the floor (riding, gone).
@@ -1090,8 +1095,7 @@ fn advance(store: &Store, crowd: &mut crowd::Crowding, s: &mut Shopper, mut budg
             // a swap that only the walker wants (two walking across each
             // other, each on its own way) is undone by the other at once,
             // and the two swap back and forth for ever.
-            let waited = s.blocked_since_ms.is_some_and(|since| t_ms - since >= SQUEEZE_PAST_MS);
-            let standoff = s.blocked_since_ms.is_some_and(|since| t_ms - since >= STANDOFF_MS);
+            let (waited, standoff) = (s.blocked_for(t_ms, SQUEEZE_PAST_MS), s.blocked_for(t_ms, STANDOFF_MS));
             let (pos, party, here) = (s.pos, s.party, route.field[s.cell as usize]);
             let passable = |b: &crowd::Body| {
                 let there = store.cell_at(s.floor, b.at).map(|c| route.field[c as usize]);
@@ -1186,9 +1190,9 @@ fn sidestep(
     {
         return Moved::Arrived;
     }
-    let since = *s.blocked_since_ms.get_or_insert(t_ms);
+    s.blocked_since_ms.get_or_insert(t_ms);
     s.blocked_at = s.blocked_at.min(route.field[s.cell as usize]);
-    let standoff = t_ms - since >= STANDOFF_MS;
+    let standoff = s.blocked_for(t_ms, STANDOFF_MS);
     let slack = if standoff { UNREACHABLE } else { SIDESTEP_SLACK };
     let limit = route.field[s.cell as usize].saturating_add(slack);
     let forward = (ahead.x - s.pos.x, ahead.y - s.pos.y);
