@@ -1,5 +1,6 @@
-//! Measurements behind `aisle bench` and `benches/`: the design's
-//! performance targets, each as a median over repeats.
+//! Measurements behind `aisle bench` and `benches/`: every figure of the
+//! design's performance table as a median with its min–max over
+//! repetitions, next to its target and whether it meets it.
 
 use std::time::Instant;
 
@@ -104,71 +105,336 @@ pub fn median(mut xs: Vec<f64>) -> f64 {
     if n % 2 == 1 { xs[n / 2] } else { (xs[n / 2 - 1] + xs[n / 2]) / 2.0 }
 }
 
-/// `repeats` store-days (seeds 1..=repeats), each written and read back in `tmp`.
-pub struct Measured {
-    pub days: Vec<DayFigures>,
-    pub logs: Vec<LogFigures>,
+/// Visitors a day of the scaled store-days (the design's table).
+pub const SCALED_VISITORS: [u32; 2] = [5_000, 20_000];
+
+/// A figure's target: the design's table.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Target {
+    AtMost(f64),
+    AtLeast(f64),
 }
 
-/// Measures `repeats` store-days, calling `each` after every one.
-pub fn measure(
-    p: &Prepared,
-    repeats: usize,
-    tmp: &std::path::Path,
-    mut each: impl FnMut(),
-) -> Result<Measured, crate::events::parquet::LogError> {
-    let mut m = Measured { days: Vec::new(), logs: Vec::new() };
-    for i in 0..repeats {
-        let (events, day) = store_day(p, 1 + i as u64);
-        m.logs.push(log_round_trip(p, &events, tmp)?);
-        m.days.push(day);
-        each();
+impl Target {
+    pub fn met_by(self, x: f64) -> bool {
+        match self {
+            Target::AtMost(t) => x <= t,
+            Target::AtLeast(t) => x >= t,
+        }
     }
-    Ok(m)
 }
 
-impl Measured {
-    /// Medians against the design's targets, for the terminal.
-    pub fn summary(&self, p: &Prepared, peak_rss_kib: Option<u64>) -> String {
-        let (days, logs, repeats) = (&self.days, &self.logs, self.days.len());
-        let med = |f: &dyn Fn(usize) -> f64| median((0..repeats).map(f).collect());
-        let sim_s = med(&|i| days[i].sim_s);
-        let write_s = med(&|i| logs[i].write_s);
-        let events = med(&|i| days[i].events as f64);
-        let steps_per_s = med(&|i| days[i].shopper_steps as f64 / days[i].sim_s);
-        let rate = |f: &dyn Fn(&LogFigures) -> f64| med(&|i| logs[i].events as f64 / f(&logs[i]));
-        let bytes_per_event = med(&|i| logs[i].bytes as f64 / logs[i].events.max(1) as f64);
-        let d = &days[0];
-        let mut lines = vec![
-            format!(
-                "{} / {}: medians over {repeats} store-days (seeds 1..={repeats}), one core",
-                p.scenario.name, p.scenario.variant
-            ),
-            format!("  store-day, simulation         {sim_s:8.2} s          target ≤ 10 s with the log"),
-            format!("  store-day, simulation + log   {:8.2} s", sim_s + write_s),
-            format!("  visitors / events             {:8} / {:.0}", d.visitors, events),
-            format!(
-                "  shopper-steps per second      {:8.2} M        target ≥ 10 M (peak {} in store)",
-                steps_per_s / 1e6,
-                d.peak_in_store
-            ),
-            format!("  parquet write                 {:8.2} M events/s  target ≥ 5 M", rate(&|l| l.write_s) / 1e6),
-            format!("  parquet bytes per event       {bytes_per_event:8.2}          target ≤ 12"),
-            format!("  parquet read                  {:8.2} M events/s", rate(&|l| l.read_s) / 1e6),
-            format!("  replay into all metrics       {:8.2} M events/s  target ≥ 10 M", rate(&|l| l.replay_s) / 1e6),
-            format!("    of which the metrics fold   {:8.2} M events/s (events in memory)", rate(&|l| l.fold_s) / 1e6),
-            format!(
-                "  flow fields                   {:8} fields, {:.1} MiB  target ≤ 64 MiB",
-                d.flow_fields,
-                d.flow_field_bytes as f64 / 1048576.0
-            ),
-        ];
-        if let Some(kib) = peak_rss_kib {
-            lines
-                .push(format!("  peak memory (process)         {:8.1} MiB      target ≤ 512 MiB", kib as f64 / 1024.0));
+/// One line of `aisle bench`: a figure measured `values.len()` times (none
+/// when it was skipped, with `skipped` saying why), against its target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figure {
+    pub name: String,
+    pub unit: &'static str,
+    pub values: Vec<f64>,
+    pub target: Option<Target>,
+    pub skipped: Option<String>,
+}
+
+impl Figure {
+    fn new(name: impl Into<String>, unit: &'static str, values: Vec<f64>, target: Option<Target>) -> Figure {
+        Figure { name: name.into(), unit, values, target, skipped: None }
+    }
+
+    fn skipped(name: impl Into<String>, unit: &'static str, target: Target, why: &str) -> Figure {
+        Figure { name: name.into(), unit, values: Vec::new(), target: Some(target), skipped: Some(why.to_owned()) }
+    }
+
+    pub fn median(&self) -> Option<f64> {
+        (!self.values.is_empty()).then(|| median(self.values.clone()))
+    }
+
+    /// Whether the median meets the target (`None`: no target, or not measured).
+    pub fn meets(&self) -> Option<bool> {
+        Some(self.target?.met_by(self.median()?))
+    }
+}
+
+/// What `aisle bench` measured.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BenchReport {
+    pub title: String,
+    pub figures: Vec<Figure>,
+}
+
+/// A count with thousands separated: 20,000.
+fn thousands(n: u32) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A number with about three significant digits.
+fn num(x: f64) -> String {
+    let a = x.abs();
+    if !x.is_finite() {
+        format!("{x}")
+    } else if a >= 100.0 {
+        format!("{x:.0}")
+    } else if a >= 10.0 {
+        format!("{x:.1}")
+    } else {
+        format!("{x:.2}")
+    }
+}
+
+impl BenchReport {
+    /// The table for the terminal: median [min–max], target, verdict.
+    pub fn table(&self) -> String {
+        let width = self.figures.iter().map(|f| f.name.chars().count()).max().unwrap_or(0);
+        let mut lines = vec![self.title.clone()];
+        for f in &self.figures {
+            let pad = " ".repeat(width - f.name.chars().count());
+            let target = match f.target {
+                Some(Target::AtMost(t)) => format!("≤ {} {}", num(t), f.unit),
+                Some(Target::AtLeast(t)) => format!("≥ {} {}", num(t), f.unit),
+                None => String::new(),
+            };
+            let line = match (f.median(), &f.skipped) {
+                (Some(m), _) => {
+                    let (lo, hi) =
+                        f.values.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &x| (lo.min(x), hi.max(x)));
+                    let spread = if f.values.len() > 1 {
+                        format!("[{}–{}, n={}]", num(lo), num(hi), f.values.len())
+                    } else {
+                        "[one run]".to_owned()
+                    };
+                    let verdict = match f.meets() {
+                        Some(true) => "  meets",
+                        Some(false) => "  MISSES",
+                        None => "",
+                    };
+                    let value = format!("{} {}", num(m), f.unit);
+                    format!("  {}{pad}  {value:>16} {spread:<24} {target:<18}{verdict}", f.name)
+                }
+                (None, why) => format!(
+                    "  {}{pad}  {:>16} {:<24} {target:<18}  {}",
+                    f.name,
+                    "—",
+                    "",
+                    why.as_deref().unwrap_or("not measured")
+                ),
+            };
+            lines.push(line.trim_end().to_owned());
         }
         lines.join("\n")
     }
+}
+
+/// What to measure.
+#[derive(Debug, Clone)]
+pub struct BenchPlan {
+    /// Repetitions (seeds 1..=repeats) of each store-day.
+    pub repeats: usize,
+    /// Also the slow figures: the 20,000-visitor day (shopper-steps, and the
+    /// peak memory of `aisle run` in a child process) and `aisle compare`.
+    pub full: bool,
+    /// The `aisle` executable, for the figures measured in a child process.
+    pub exe: std::path::PathBuf,
+    /// Scratch directory: logs, scaled scenario file, child datasets.
+    pub tmp: std::path::PathBuf,
+}
+
+/// The scenario's source with one variant per entry of `SCALED_VISITORS`
+/// appended (`visitors-5000`, …): the base layout with its daily visitors
+/// set (a variant edits the base layout, so the scaled days are the
+/// baseline's whichever variant is measured).
+pub fn scaled_source(source: &str) -> String {
+    let mut text = source.to_owned();
+    for v in SCALED_VISITORS {
+        text.push_str(&format!(
+            "\n[[variants]]\nid = \"visitors-{v}\"\ndescription = \"aisle bench: {v} visitors a day\"\nedits = [{{ op = \"set_visitors\", daily_visitors = {v}.0 }}]\n"
+        ));
+    }
+    text
+}
+
+fn io_error(path: &std::path::Path, e: impl std::fmt::Display) -> crate::error::Error {
+    crate::error::Error::Io { path: path.to_owned(), source: std::io::Error::other(e.to_string()) }
+}
+
+/// Runs the exe with `args` and returns its stdout and wall time; fails on a non-zero exit.
+fn child(exe: &std::path::Path, args: &[&std::ffi::OsStr]) -> Result<(String, f64), crate::error::Error> {
+    let start = Instant::now();
+    let out = std::process::Command::new(exe).args(args).output().map_err(|e| io_error(exe, e))?;
+    let wall = start.elapsed().as_secs_f64();
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        return Err(io_error(exe, format!("`{}` failed: {}", args_text(args), err.trim())));
+    }
+    Ok((String::from_utf8_lossy(&out.stdout).into_owned(), wall))
+}
+
+fn args_text(args: &[&std::ffi::OsStr]) -> String {
+    args.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" ")
+}
+
+/// Measures the design's performance figures for `file`'s `variant`
+/// (meant for the grocery, whose figures the targets are), telling
+/// `progress` what it is doing.
+pub fn measure(
+    file: &crate::scenario::ScenarioFile,
+    variant: &str,
+    plan: &BenchPlan,
+    mut progress: impl FnMut(&str),
+) -> Result<BenchReport, crate::error::Error> {
+    use Target::{AtLeast, AtMost};
+    let repeats = plan.repeats.max(1);
+    let p = crate::prepare(file, variant)?;
+    let scaled_path = plan.tmp.join("scaled.toml");
+    let scaled_text = scaled_source(&file.source);
+    std::fs::write(&scaled_path, &scaled_text).map_err(|e| io_error(&scaled_path, e))?;
+    let scaled = crate::scenario::ScenarioFile::parse(&scaled_path, scaled_text)?;
+    let seeds = 1..=repeats as u64;
+
+    // The store-day: simulation, then its log written and read back.
+    let (mut days, mut logs) = (Vec::new(), Vec::new());
+    for seed in seeds.clone() {
+        progress(&format!("{} store-day, seed {seed}", p.scenario.name));
+        let (events, day) = store_day(&p, seed);
+        logs.push(log_round_trip(&p, &events, &plan.tmp)?);
+        days.push(day);
+    }
+    let visitors = median(days.iter().map(|d| d.visitors as f64).collect());
+    let name = &p.scenario.name;
+    let mut figures = vec![
+        Figure::new(
+            format!("{name} store-day ({} visitors), simulation + log", thousands(visitors.round() as u32)),
+            "s",
+            days.iter().zip(&logs).map(|(d, l)| d.sim_s + l.write_s).collect(),
+            Some(AtMost(1.5)),
+        ),
+        Figure::new("  of which the simulation", "s", days.iter().map(|d| d.sim_s).collect(), None),
+        Figure::new(
+            "  shopper-steps",
+            "M/s",
+            days.iter().map(|d| d.shopper_steps as f64 / d.sim_s / 1e6).collect(),
+            None,
+        ),
+    ];
+
+    // Scaled to 5,000 visitors: simulation + log.
+    let five = crate::prepare(&scaled, &format!("visitors-{}", SCALED_VISITORS[0]))?;
+    let mut totals = Vec::new();
+    for seed in seeds.clone() {
+        progress(&format!("{} visitors, seed {seed}", SCALED_VISITORS[0]));
+        let (events, day) = store_day(&five, seed);
+        let log = log_round_trip(&five, &events, &plan.tmp)?;
+        totals.push(day.sim_s + log.write_s);
+    }
+    figures.push(Figure::new(
+        format!("{name} scaled to {} visitors, simulation + log", thousands(SCALED_VISITORS[0])),
+        "s",
+        totals,
+        Some(AtMost(3.0)),
+    ));
+
+    // Scaled to 20,000 visitors: shopper-steps per second.
+    let big = SCALED_VISITORS[1];
+    let full_note = "not measured: pass --full (several minutes)";
+    if plan.full {
+        let p20 = crate::prepare(&scaled, &format!("visitors-{big}"))?;
+        let mut rates = Vec::new();
+        for seed in seeds.clone() {
+            progress(&format!("{big} visitors, seed {seed}"));
+            let (_, day) = store_day(&p20, seed);
+            rates.push(day.shopper_steps as f64 / day.sim_s / 1e6);
+        }
+        figures.push(Figure::new(
+            format!("{name} scaled to {} visitors, shopper-steps", thousands(big)),
+            "M/s",
+            rates,
+            Some(AtLeast(10.0)),
+        ));
+    } else {
+        figures.push(Figure::skipped(
+            format!("{name} scaled to {} visitors, shopper-steps", thousands(big)),
+            "M/s",
+            AtLeast(10.0),
+            full_note,
+        ));
+    }
+
+    let rate =
+        |f: &dyn Fn(&LogFigures) -> f64| -> Vec<f64> { logs.iter().map(|l| l.events as f64 / f(l) / 1e6).collect() };
+    figures.extend([
+        Figure::new("replay into all metrics", "M events/s", rate(&|l| l.replay_s), Some(AtLeast(25.0))),
+        Figure::new("  of which reading the log", "M events/s", rate(&|l| l.read_s), None),
+        Figure::new("  of which the metrics fold", "M events/s", rate(&|l| l.fold_s), None),
+        Figure::new("Parquet write", "M events/s", rate(&|l| l.write_s), Some(AtLeast(8.0))),
+        Figure::new(
+            "Parquet size",
+            "B/event",
+            logs.iter().map(|l| l.bytes as f64 / l.events.max(1) as f64).collect(),
+            Some(AtMost(8.0)),
+        ),
+        Figure::new(
+            "flow fields of a store-day",
+            "MiB",
+            days.iter().map(|d| d.flow_field_bytes as f64 / 1048576.0).collect(),
+            Some(AtMost(p.scenario.run.memory_limit_bytes as f64 / 1048576.0)),
+        ),
+    ]);
+
+    // Peak memory of `aisle run` of 20,000 visitors, in a child process.
+    let memory_name = format!("peak memory of `aisle run`, {} visitors", thousands(big));
+    let compare_name = format!("`aisle compare {}`", file.path.display());
+    if plan.full {
+        let mut peaks = Vec::new();
+        for seed in seeds.clone() {
+            progress(&format!("aisle run, {big} visitors, seed {seed}"));
+            let out = plan.tmp.join(format!("run-{seed}"));
+            let seed_text = seed.to_string();
+            let variant = format!("visitors-{big}");
+            let args: Vec<&std::ffi::OsStr> = vec![
+                "run".as_ref(),
+                scaled_path.as_os_str(),
+                "--variant".as_ref(),
+                variant.as_ref(),
+                "--seed".as_ref(),
+                seed_text.as_ref(),
+                "--no-report".as_ref(),
+                "--out".as_ref(),
+                out.as_os_str(),
+            ];
+            let (stdout, _) = child(&plan.exe, &args)?;
+            let peak = stdout
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("peak memory")?.trim().strip_suffix("MiB")?.trim().parse().ok())
+                .ok_or_else(|| io_error(&plan.exe, "`aisle run` printed no peak memory (not Linux?)"))?;
+            peaks.push(peak);
+            std::fs::remove_dir_all(&out).ok();
+        }
+        figures.push(Figure::new(memory_name, "MiB", peaks, Some(AtMost(256.0))));
+        // The main job as a user runs it: every variant × 10 seeds on every core, report included.
+        progress(&format!("aisle compare {} (all cores)", file.path.display()));
+        let out = plan.tmp.join("compare");
+        let args: Vec<&std::ffi::OsStr> =
+            vec!["compare".as_ref(), file.path.as_os_str(), "--out".as_ref(), out.as_os_str()];
+        let (_, wall) = child(&plan.exe, &args)?;
+        std::fs::remove_dir_all(&out).ok();
+        figures.push(Figure::new(compare_name, "s", vec![wall], Some(AtMost(60.0))));
+    } else {
+        figures.push(Figure::skipped(memory_name, "MiB", AtMost(256.0), full_note));
+        figures.push(Figure::skipped(compare_name, "s", AtMost(60.0), full_note));
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let title = format!(
+        "{} / {}: medians [min–max] over {repeats} repetition(s) (seeds 1..={repeats}), one core \
+         (`aisle compare`: all {cores}, once); targets are the grocery's",
+        p.scenario.name, p.scenario.variant
+    );
+    Ok(BenchReport { title, figures })
 }
 
 /// Peak resident memory of this process (Linux), KiB.

@@ -15,7 +15,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 pub fn main() -> ExitCode {
     let result = match Cli::parse().command {
-        Command::Bench { file, variant, repeats } => bench(&file, &variant, repeats.max(1)),
+        Command::Bench { file, variant, repeats, full } => bench(&file, &variant, repeats.max(1), full),
         Command::Validate { files } => validate(&files),
         Command::Run { file, variant, seed, validate_behaviour, dataset } => {
             run(&file, &variant, seed, validate_behaviour, &dataset)
@@ -52,7 +52,12 @@ fn validate(files: &[PathBuf]) -> Result<(), Error> {
     for path in files {
         let file = ScenarioFile::read(path);
         match file.and_then(|f| Ok((f.validate_all()?, f.variant_ids().len() - 1))) {
-            Ok((base, variants)) => println!("{}: ok — {}", path.display(), base.summary(variants)),
+            Ok((v, variants)) => {
+                println!("{}: ok — {}", path.display(), v.base.summary(variants));
+                for w in &v.warnings {
+                    println!("{}: warning: {w}", path.display());
+                }
+            }
             Err(e) => failed.push(e.to_string()),
         }
     }
@@ -89,6 +94,9 @@ fn run(path: &Path, variant: &str, seed: u64, check_behaviour: bool, args: &Data
         println!("  report        {}", index.display());
     }
     println!("  wall time     {:.2} s", started.elapsed().as_secs_f64());
+    if let Some(kib) = aisle::bench::peak_rss_kib() {
+        println!("  peak memory   {:.1} MiB", kib as f64 / 1024.0);
+    }
     if check_behaviour {
         use aisle::metrics::facts;
         let facts = facts::facts_of_log(&prepared, &outcome.log.path)?;
@@ -140,16 +148,18 @@ fn publish(dir: &Path, request: PublishRequest) -> Result<(), Error> {
     Ok(())
 }
 
-fn bench(path: &Path, variant: &str, repeats: usize) -> Result<(), Error> {
+fn bench(path: &Path, variant: &str, repeats: usize, full: bool) -> Result<(), Error> {
     let file = ScenarioFile::read(path)?;
-    let p = aisle::prepare(&file, variant)?;
     let tmp = std::env::temp_dir().join(format!("aisle-bench-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).map_err(|source| Error::Io { path: tmp.clone(), source })?;
-    let bar = ProgressBar::new(repeats as u64);
-    let measured = aisle::bench::measure(&p, repeats, &tmp, || bar.inc(1));
+    let exe = std::env::current_exe().map_err(|source| Error::Io { path: PathBuf::from("aisle"), source })?;
+    let plan = aisle::bench::BenchPlan { repeats, full, exe, tmp: tmp.clone() };
+    let bar = ProgressBar::new_spinner();
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    let measured = aisle::bench::measure(&file, variant, &plan, |what| bar.set_message(what.to_owned()));
     bar.finish_and_clear();
     std::fs::remove_dir_all(&tmp).ok();
-    println!("{}", measured?.summary(&p, aisle::bench::peak_rss_kib()));
+    println!("{}", measured?.table());
     Ok(())
 }
 

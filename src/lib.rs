@@ -64,12 +64,20 @@ impl ScenarioFile {
     /// problems once (variants inherit them) and then every variant's;
     /// returns the prepared base. Here rather than in `scenario`: it needs
     /// the store's geometry checks.
-    pub fn validate_all(&self) -> Result<Prepared, ScenarioError> {
+    pub fn validate_all(&self) -> Result<Validated, ScenarioError> {
         let base = prepare(self, scenario::BASELINE)?;
+        let narrow = scenario::walkway::narrow_walkways(&base.scenario);
+        let mut warnings: Vec<String> = narrow.iter().map(ToString::to_string).collect();
         let mut problems = Vec::new();
         for variant in self.variant_ids().iter().skip(1) {
             match prepare(self, variant) {
-                Ok(_) => {}
+                // A variant is blamed only for the narrow walkways its edits made.
+                Ok(p) => warnings.extend(
+                    scenario::walkway::narrow_walkways(&p.scenario)
+                        .into_iter()
+                        .filter(|n| !narrow.iter().any(|b| b.floor == n.floor && b.between == n.between))
+                        .map(|n| format!("variant `{variant}`: {n}")),
+                ),
                 Err(ScenarioError::Invalid { problems: ps, .. }) => problems.extend(ps),
                 Err(e) => return Err(e),
             }
@@ -77,8 +85,16 @@ impl ScenarioFile {
         if !problems.is_empty() {
             return Err(ScenarioError::Invalid { path: self.path.clone(), problems });
         }
-        Ok(base)
+        Ok(Validated { base, warnings })
     }
+}
+
+/// A scenario file whose base and variants are all valid.
+pub struct Validated {
+    pub base: Prepared,
+    /// What is valid but probably not meant (`scenario::walkway`), each
+    /// variant's only where its edits caused it.
+    pub warnings: Vec<String>,
 }
 
 impl Prepared {

@@ -62,7 +62,7 @@ impl RunOutcome {
             format!(
                 "  stuck         {:.0} shopper-s frozen > {:.0} s outside lines, longest freeze {:.0} s, {:.0} forced out at the end",
                 figure("stuck_shopper_s"),
-                crate::metrics::day::STUCK_AFTER_S,
+                crate::metrics::freeze::STUCK_AFTER_S,
                 figure("longest_freeze_s"),
                 figure("forced_exits")
             ),

@@ -114,6 +114,15 @@ impl Study {
                 variants.len(),
                 self.shard.map(|s| format!(", shard {}/{}", s.k, s.n)).unwrap_or_default()
             )));
+            if let Some(ratio) = count.overhead(self.jobs) {
+                on_event(StudyEvent::Note(format!(
+                    "sweep {:.1} s on {} thread(s); the runs' own time {:.1} s in all ({:.1} ms a run): {ratio:.2}× with bookkeeping",
+                    count.wall_time.as_secs_f64(),
+                    self.jobs,
+                    count.run_time.as_secs_f64(),
+                    count.run_time.as_secs_f64() * 1e3 / count.simulated as f64,
+                )));
+            }
             let comparison = Design { replications: Some(replications), ..design.clone() }
                 .compare(&dataset.manifest.runs, &variants);
             let Some(seq) = &self.sequential else { return Ok(comparison) };

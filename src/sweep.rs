@@ -4,11 +4,12 @@
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
 use crate::Prepared;
-use crate::events::dataset::Dataset;
+use crate::events::dataset::{Dataset, write_record};
 use crate::run::{RunError, simulate_run};
 use crate::scenario::{ScenarioError, ScenarioFile};
 use crate::sim::SimProgress;
@@ -57,6 +58,20 @@ pub struct SweepCount {
     pub simulated: usize,
     /// Already in the dataset with a log that matches its checksum.
     pub reused: usize,
+    /// The simulated runs' own time (simulation, log, checksum), summed
+    /// over the threads: what the sweep would cost without bookkeeping.
+    pub run_time: Duration,
+    /// The whole sweep's wall-clock time.
+    pub wall_time: Duration,
+}
+
+impl SweepCount {
+    /// Wall time × threads ÷ the runs' own time: 1 when bookkeeping costs
+    /// nothing (`None` when nothing was simulated).
+    pub fn overhead(&self, jobs: usize) -> Option<f64> {
+        (self.simulated > 0 && !self.run_time.is_zero())
+            .then(|| self.wall_time.as_secs_f64() * jobs.max(1) as f64 / self.run_time.as_secs_f64())
+    }
 }
 
 /// Progress reports from a sweep (called from worker threads).
@@ -76,9 +91,13 @@ pub enum SweepError {
     Threads { jobs: usize, message: String },
 }
 
-/// Runs the cells not already in the dataset on `jobs` threads, recording
-/// each as it finishes. The result does not depend on `jobs`: each run is a
-/// pure function of its cell, and records are rebuilt in sorted order.
+/// Runs the cells not already in the dataset on `jobs` threads, writing
+/// each run's record as it finishes, then rebuilds the manifest and the
+/// metrics table once: a run's bookkeeping costs the same however large the
+/// sweep. An interrupted sweep leaves its records; the next writer to open
+/// the dataset (a resumed sweep) lists them. The result does not depend on
+/// `jobs`: each run is a pure function of its cell, and records are rebuilt
+/// in sorted order.
 pub fn run_sweep(
     file: &ScenarioFile,
     dataset: &mut Dataset,
@@ -86,6 +105,7 @@ pub fn run_sweep(
     jobs: usize,
     on_event: impl Fn(SweepEvent) + Sync,
 ) -> Result<SweepCount, SweepError> {
+    let started = Instant::now();
     let mut prepared: BTreeMap<&str, Prepared> = BTreeMap::new();
     for c in cells {
         if !prepared.contains_key(c.variant.as_str()) {
@@ -98,32 +118,45 @@ pub fn run_sweep(
         .map_err(|e| SweepError::Threads { jobs, message: e.to_string() })?;
     let dir = dataset.dir.clone();
     let shared = Mutex::new(&mut *dataset);
-    let results: Vec<Result<bool, SweepError>> = pool.install(|| {
+    // Each cell: `None` reused, `Some(the run's own time)` simulated.
+    let results: Vec<Result<Option<Duration>, SweepError>> = pool.install(|| {
         cells
             .par_iter()
             .map(|cell| {
                 if shared.lock().expect("dataset lock").verified(&cell.variant, cell.seed).is_some() {
                     on_event(SweepEvent::Finished { cell, reused: true });
-                    return Ok(true);
+                    return Ok(None);
                 }
                 on_event(SweepEvent::Started { cell });
                 let p = &prepared[cell.variant.as_str()];
+                let run_started = Instant::now();
                 let outcome =
                     simulate_run(&dir, p, cell.seed, |progress| on_event(SweepEvent::Progress { cell, progress }))?;
-                shared.lock().expect("dataset lock").record(outcome.record).map_err(RunError::from)?;
+                let run_time = run_started.elapsed();
+                // The record alone, written outside the lock: the manifest
+                // and the metrics table are rebuilt once, at the end.
+                let record = write_record(&dir, outcome.record).map_err(RunError::from)?;
+                shared.lock().expect("dataset lock").trust(&record);
                 on_event(SweepEvent::Finished { cell, reused: false });
-                Ok(false)
+                Ok(Some(run_time))
             })
             .collect()
     });
+    // The manifest and the metrics table, once, from every record present
+    // (this sweep's, earlier ones', other shards'), even when a run failed,
+    // so the runs that finished are listed.
+    let refreshed = dataset.refresh().map_err(RunError::from);
     let mut count = SweepCount::default();
     for r in results {
-        if r? {
-            count.reused += 1;
-        } else {
-            count.simulated += 1;
+        match r? {
+            None => count.reused += 1,
+            Some(t) => {
+                count.simulated += 1;
+                count.run_time += t;
+            }
         }
     }
-    dataset.refresh().map_err(RunError::from)?;
+    refreshed?;
+    count.wall_time = started.elapsed();
     Ok(count)
 }

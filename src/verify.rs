@@ -331,7 +331,7 @@ pub fn repair(dir: &Path, found: &Verification, mut progress: impl FnMut(&str, u
         let p = crate::prepare(&file, &variant)?;
         let outcome = simulate_run(dir, &p, seed, |_| {})?;
         debug_assert_eq!(outcome.record.path, events_path(&variant, seed));
-        dataset.record(outcome.record).map_err(RunError::from)?;
+        dataset.add(outcome.record).map_err(RunError::from)?;
         runs.push((variant, seed));
     }
     dataset.refresh()?;

@@ -232,3 +232,44 @@ fn sequential_looks_are_planned_and_corrected() {
     assert_eq!(seq.decide(&c, 10), Look::Continue { widest: None, next: 15 });
     assert_eq!(seq.decide(&c, 40), Look::Capped { widest: None });
 }
+
+#[test]
+fn an_interrupted_sweep_resumes_to_a_complete_manifest_and_metrics_table() {
+    use aisle::events::dataset::{MANIFEST, METRICS_TABLE, write_record};
+    use aisle::run::simulate_run;
+    let file = tiny();
+    let variants = file.variant_ids();
+    let all = grid(&variants, &seeds(4), None);
+    let whole = tempfile::tempdir().unwrap();
+    let reference = sweep(whole.path(), &all, 2);
+    assert_eq!(reference.manifest.runs.len(), all.len());
+
+    // A sweep killed after five runs: their logs and records are in place,
+    // the manifest and the metrics table still those of when it opened.
+    let dir = tempfile::tempdir().unwrap();
+    let opened = Dataset::open_for(dir.path(), &file, OnScenarioChange::Refuse).unwrap();
+    let manifest_at_open = std::fs::read(dir.path().join(MANIFEST)).unwrap();
+    for cell in &all[..5] {
+        let p = aisle::prepare(&file, &cell.variant).unwrap();
+        write_record(dir.path(), simulate_run(dir.path(), &p, cell.seed, |_| {}).unwrap().record).unwrap();
+    }
+    drop(opened);
+    assert_eq!(std::fs::read(dir.path().join(MANIFEST)).unwrap(), manifest_at_open, "a run rewrote the manifest");
+    let stale = aisle::verify::verify(dir.path()).unwrap();
+    assert_eq!((stale.runs_ok, stale.damaged()), (5, 2), "{:?}", stale.findings);
+
+    // Resumed: the five are reused, the rest simulated, and the manifest
+    // and the metrics table list every run, as an uninterrupted sweep's do.
+    let mut ds = Dataset::open_for(dir.path(), &file, OnScenarioChange::Refuse).unwrap();
+    assert_eq!(ds.manifest.runs.len(), 5, "opening lists the records present");
+    let count = run_sweep(&file, &mut ds, &all, 2, |_| {}).unwrap();
+    assert_eq!((count.simulated, count.reused), (all.len() - 5, 5));
+    assert!(same_runs(&ds.manifest.runs, &reference.manifest.runs));
+    for path in [MANIFEST, METRICS_TABLE] {
+        let read = |d: &std::path::Path| std::fs::read(d.join(path)).unwrap();
+        assert_eq!(read(dir.path()), read(whole.path()), "{path} differs from the uninterrupted sweep's");
+    }
+    drop(ds);
+    let checked = aisle::verify::verify(dir.path()).unwrap();
+    assert_eq!((checked.runs_ok, checked.damaged()), (all.len(), 0), "{:?}", checked.findings);
+}

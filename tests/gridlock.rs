@@ -168,7 +168,31 @@ struct Day {
     forced_out: usize,
     /// Shoppers with two zone entries less than `ZONE_ENTRY_GAP_MS` apart.
     flapping: usize,
+    /// Queue joins and payments logged on a floor other than the lane's.
+    off_floor_payments: usize,
+    /// Exits (before the hard end) logged farther than `AT_EXIT_M` from
+    /// every exit of their floor.
+    exits_away: usize,
 }
+
+impl Day {
+    fn problems(&self) -> Option<String> {
+        let bad = self.longest_freeze_s > FREEZE_LIMIT_S
+            || self.forced_out > 0
+            || self.flapping > 0
+            || self.off_floor_payments > 0
+            || self.exits_away > 0;
+        bad.then(|| {
+            format!(
+                "longest freeze {:.0} s, {} forced out, {} flapping, {} paid off the lane's floor, {} left away from an exit",
+                self.longest_freeze_s, self.forced_out, self.flapping, self.off_floor_payments, self.exits_away
+            )
+        })
+    }
+}
+
+/// An exit is logged where the shopper stood at the door.
+const AT_EXIT_M: f64 = 1.5;
 
 fn run_day(p: &aisle::Prepared, seed: u64) -> Day {
     let mut sim = Simulation::new(p.scenario.clone(), p.store.clone(), seed);
@@ -190,11 +214,31 @@ fn run_day(p: &aisle::Prepared, seed: u64) -> Day {
     }
     let exits = events.iter().filter(|e| e.action == Action::Exit).count() as u64;
     assert_eq!(exits, m.visitors, "every enter has an exit");
+    let lanes = &p.scenario.lanes;
+    let off_floor_payments = events
+        .iter()
+        .filter(|e| match e.action {
+            Action::QueueJoin { lane } | Action::Checkout { lane, .. } => lanes[lane as usize].floor != e.floor,
+            _ => false,
+        })
+        .count();
+    let exits_away = events
+        .iter()
+        .filter(|e| e.action == Action::Exit && e.t_ms < end_ms)
+        .filter(|e| {
+            !p.scenario
+                .exits
+                .iter()
+                .any(|x| x.floor == e.floor && (x.at.x - e.x as f64).hypot(x.at.y - e.y as f64) <= AT_EXIT_M)
+        })
+        .count();
     Day {
         shoppers: m.visitors,
         longest_freeze_s: m.longest_freeze_s,
         forced_out: events.iter().filter(|e| e.action == Action::Exit && e.t_ms >= end_ms).count(),
         flapping: flapping.len(),
+        off_floor_payments,
+        exits_away,
     }
 }
 
@@ -217,11 +261,8 @@ fn random_layouts_have_no_gridlock() {
         two_floors += (p.scenario.store.floors.len() > 1) as u64;
         let day = run_day(&p, seed);
         shopper_days += day.shoppers;
-        if day.longest_freeze_s > FREEZE_LIMIT_S || day.forced_out > 0 || day.flapping > 0 {
-            failures.push(format!(
-                "layout {seed}: longest freeze {:.0} s, {} forced out, {} flapping",
-                day.longest_freeze_s, day.forced_out, day.flapping
-            ));
+        if let Some(problems) = day.problems() {
+            failures.push(format!("layout {seed}: {problems}"));
         }
     }
     eprintln!(
@@ -231,4 +272,30 @@ fn random_layouts_have_no_gridlock() {
     );
     assert!(layouts >= LAYOUTS / 2, "only {layouts} of {LAYOUTS} generated layouts were valid");
     assert!(failures.is_empty(), "gridlock: {failures:#?}");
+}
+
+/// The shipped two-floor store on a sale day (four times the visitors), and
+/// again with both escalators out of use: long lines, yet a physically
+/// possible day (nobody made to leave at the hard end, nobody paying on
+/// another floor than the lane's, everyone leaving by an exit, no zone
+/// flapping). The longest freeze is printed: long shelf visits nudged by
+/// passers still make some exceed the limit here (see the README).
+#[test]
+fn the_department_store_under_strain_has_physically_possible_days() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/department.toml");
+    let file = ScenarioFile::read(&path).unwrap();
+    for variant in ["traffic-x4", "traffic-x4-stairs-only"] {
+        let p = aisle::prepare(&file, variant).unwrap();
+        let day = run_day(&p, 1);
+        eprintln!(
+            "department {variant}, seed 1: {} shoppers, longest freeze {:.0} s, {} forced out, \
+             {} paid off the lane's floor, {} left away from an exit",
+            day.shoppers, day.longest_freeze_s, day.forced_out, day.off_floor_payments, day.exits_away
+        );
+        assert_eq!(
+            (day.forced_out, day.flapping, day.off_floor_payments, day.exits_away),
+            (0, 0, 0, 0),
+            "{variant}: forced out, flapping, paid off the lane's floor, left away from an exit"
+        );
+    }
 }

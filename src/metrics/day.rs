@@ -7,6 +7,7 @@
 //! computed.
 
 use super::Projection;
+use super::freeze::{SHELF_APPROACH_MS, Spells, Standing, shops};
 use crate::Prepared;
 use crate::events::{Action, SimEvent};
 use crate::store::Blocks;
@@ -40,7 +41,8 @@ pub struct Layout {
     /// The day's hard end (closing plus the drain), from opening: whoever
     /// leaves then was made to leave.
     pub end_ms: u64,
-    /// The longest plausible visit to a shelf (`Segment::longest_shelf_visit_s`):
+    /// The longest plausible visit to a shelf (`Segment::longest_shelf_visit_s`)
+    /// with the last metre walked up to it and the first away from it:
     /// standing still longer before shopping there was a freeze.
     pub longest_shelf_visit_ms: u64,
     /// Heat is read over blocks of about 1 m, the scale at which a
@@ -110,7 +112,7 @@ impl Layout {
                 .population
                 .segments
                 .iter()
-                .map(|g| (g.longest_shelf_visit_s() * 1000.0) as u64)
+                .map(|g| (g.longest_shelf_visit_s() * 1000.0) as u64 + SHELF_APPROACH_MS)
                 .max()
                 .unwrap_or(0),
             blocks: Blocks::new(st.nx, st.ny, st.floors, st.cell),
@@ -171,42 +173,6 @@ struct Position {
     cell: usize,
 }
 
-/// A shopper standing still: everything it has logged since `since_ms`
-/// lies within `FREEZE_RADIUS_M` of where it stood then.
-#[derive(Debug, Clone, Copy)]
-struct Still {
-    x: f32,
-    y: f32,
-    floor: u8,
-    since_ms: u64,
-    /// The last time it was seen there.
-    last_ms: u64,
-    /// Whether it began by shopping (a `view` on arriving at the shelf).
-    shopping: bool,
-}
-
-impl Still {
-    fn at(e: &SimEvent) -> Still {
-        Still { x: e.x, y: e.y, floor: e.floor, since_ms: e.t_ms, last_ms: e.t_ms, shopping: shops(&e.action) }
-    }
-
-    fn holds(&self, e: &SimEvent) -> bool {
-        let (dx, dy) = ((e.x - self.x) as f64, (e.y - self.y) as f64);
-        self.floor == e.floor && dx * dx + dy * dy <= FREEZE_RADIUS_M * FREEZE_RADIUS_M
-    }
-}
-
-/// A shopper who logs nothing farther than this from where it stood has
-/// not moved (a jittering body shuffles within it).
-pub const FREEZE_RADIUS_M: f64 = 1.0;
-/// Standing still outside a line longer than this counts as stuck
-/// (`stuck_shopper_s`): longer than any shelf visit of the shipped stores
-/// leaves a shopper standing without picking anything.
-pub const STUCK_AFTER_S: f64 = 60.0;
-/// A companion this close to its leader when the leader shops is standing
-/// by it, not stuck (the simulation's companions wait up to 3 m ahead).
-const STANDING_BY_M: f64 = 3.0;
-
 /// Per-shopper state while the day is folded.
 #[derive(Debug, Clone, Default)]
 struct Visit {
@@ -222,7 +188,7 @@ struct Visit {
     /// two samples adds nothing.
     sampled: Option<(f32, f32, u8)>,
     path_m: f64,
-    still: Option<Still>,
+    standing: Standing,
     zone_since: Option<(u16, u64)>,
     /// Zones entered, and zones entered or passed within reach (bit sets).
     zones_entered: Vec<u64>,
@@ -275,7 +241,7 @@ pub struct DayMetrics {
     pub hourly_wait_s: Vec<f64>,
     pub hourly_waits: Vec<u64>,
     /// Freezes: spells of standing still outside a checkout line (see
-    /// `DayProjection::track_still`). Seconds in spells longer than
+    /// `metrics::freeze`). Seconds in spells longer than
     /// `STUCK_AFTER_S`, their number, and the longest spell.
     pub stuck_s: f64,
     pub stuck_spells: u64,
@@ -375,8 +341,15 @@ impl Projection for DayProjection<'_> {
         // A companion stands in line with its leader.
         let leader_in_line = (v.party != e.shopper)
             && self.visits.get(v.party as usize).is_some_and(|l| l.as_ref().is_some_and(|l| l.queue_join_ms.is_some()));
-        let Some(Some(v)) = self.visits.get_mut(e.shopper as usize) else { return };
-        track_still(m, v, e, leader_in_line || v.queue_join_ms.is_some(), layout.longest_shelf_visit_ms);
+        let (i, leader) = (e.shopper as usize, v.party as usize);
+        let in_line = leader_in_line || v.queue_join_ms.is_some();
+        let judge = Spells { shelf_visit_ms: layout.longest_shelf_visit_ms };
+        if let Ok([Some(v), Some(l)]) = self.visits.get_disjoint_mut([i, leader]) {
+            judge.track(m, &mut v.standing, Some(&mut l.standing), e, in_line);
+        } else if let Some(Some(v)) = self.visits.get_mut(i) {
+            judge.track(m, &mut v.standing, None, e, in_line);
+        }
+        let Some(Some(v)) = self.visits.get_mut(i) else { return };
         // Time and movement since the shopper's last event belong to where they were.
         let cell = layout.cell_of(e.x, e.y, e.floor);
         if let Some(at) = v.at {
@@ -480,60 +453,16 @@ impl Projection for DayProjection<'_> {
     }
 }
 
-/// Whether the action is shopping at a shelf: standing there to do it is
-/// a dwell, not a freeze.
-fn shops(action: &Action) -> bool {
-    matches!(action, Action::View { .. } | Action::Pick { .. } | Action::PutBack { .. } | Action::NotFound { .. })
-}
-
-/// Follows a shopper's spells of standing still outside a checkout line.
-/// A spell ends when the shopper logs a position more than
-/// `FREEZE_RADIUS_M` from where it began, joins a line or leaves: then it
-/// was a freeze, of the time from its start to the last position logged
-/// in it. A spell that begins or ends in shopping at the shelf (`view`,
-/// `pick`, `put_back`, `not_found`) is a shelf visit, not counted unless
-/// it lasted longer than any shelf visit can (`shelf_visit_ms`).
-fn track_still(m: &mut DayMetrics, v: &mut Visit, e: &SimEvent, in_line: bool, shelf_visit_ms: u64) {
-    let mut freeze = |still: Option<Still>, end_ms: u64, shelf: bool| {
-        let Some(still) = still else { return };
-        let shelf_visit = (shelf || still.shopping) && end_ms - still.since_ms <= shelf_visit_ms;
-        if shelf_visit {
-            return;
-        }
-        let s = end_ms.saturating_sub(still.since_ms) as f64 / 1000.0;
-        m.longest_freeze_s = m.longest_freeze_s.max(s);
-        if s > STUCK_AFTER_S {
-            m.stuck_s += s;
-            m.stuck_spells += 1;
-        }
-    };
-    match e.action {
-        Action::QueueJoin { .. } | Action::Exit => freeze(v.still.take(), e.t_ms, false),
-        _ if in_line => v.still = None,
-        _ if shops(&e.action) => freeze(v.still.replace(Still::at(e)), e.t_ms, true),
-        _ => match &mut v.still {
-            Some(still) if still.holds(e) => still.last_ms = e.t_ms,
-            still => {
-                let ended = still.replace(Still::at(e));
-                freeze(ended, ended.map_or(0, |s| s.last_ms), false);
-            }
-        },
-    }
-}
-
 impl DayProjection<'_> {
     /// A leader shopping at a shelf: its companions standing by it are
-    /// waiting for it, not stuck, so their spells start afresh.
+    /// waiting for it, not stuck, so their spells start afresh and are
+    /// excused as long as a shelf visit can last.
     fn stand_by_leader(&mut self, e: &SimEvent) {
         let Some(Some(leader)) = self.visits.get(e.shopper as usize) else { return };
         for k in 0..leader.companions.len() {
             let c = self.visits[e.shopper as usize].as_ref().expect("leader").companions[k];
-            let Some(Some(v)) = self.visits.get_mut(c as usize) else { continue };
-            if let Some(still) = &mut v.still {
-                let (dx, dy) = ((still.x - e.x) as f64, (still.y - e.y) as f64);
-                if still.floor == e.floor && dx * dx + dy * dy <= STANDING_BY_M * STANDING_BY_M {
-                    still.since_ms = e.t_ms;
-                }
+            if let Some(Some(v)) = self.visits.get_mut(c as usize) {
+                v.standing.waits_by(e);
             }
         }
     }
@@ -735,222 +664,4 @@ impl DayMetrics {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::scenario::ScenarioFile;
-
-    fn tiny() -> crate::Prepared {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
-        crate::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap()
-    }
-
-    /// An event at `t_s` seconds of `shopper` at (x, y) on the ground floor.
-    fn ev(t_s: f64, shopper: u32, (x, y): (f32, f32), action: Action) -> SimEvent {
-        SimEvent { seq: 0, t_ms: (t_s * 1000.0) as u64, shopper, x, y, floor: 0, zone: None, action }
-    }
-
-    /// `move` samples of `shopper` once a second from `from_s` to `to_s` (inclusive) at `at`.
-    fn standing(shopper: u32, at: (f32, f32), from_s: u32, to_s: u32) -> Vec<SimEvent> {
-        (from_s..=to_s).map(|t| ev(t as f64, shopper, at, Action::Move)).collect()
-    }
-
-    const HERE: (f32, f32) = (1.0, 6.0);
-    const THERE: (f32, f32) = (5.0, 6.0);
-    const NEARBY: (f32, f32) = (1.3, 6.0);
-    const JOIN: Action = Action::QueueJoin { lane: 0 };
-    const PAY: Action = Action::Checkout { lane: 0, qty: 1, amount_cents: 100 };
-    const PICK: Action = Action::Pick { product: 0, qty: 1, amount_cents: 100, planned: true };
-
-    fn alone(t_s: f64, at: (f32, f32)) -> SimEvent {
-        ev(t_s, 0, at, Action::Enter { party: 0 })
-    }
-
-    #[test]
-    fn freezes_are_folded_from_hand_made_days() {
-        // (what, events, longest freeze s, stuck shopper-s, mean path m)
-        let cases: Vec<(&str, Vec<SimEvent>, f64, f64, f64)> = vec![
-            (
-                "stands 90 s, then walks off",
-                {
-                    let mut d = vec![alone(0.0, HERE)];
-                    d.extend(standing(0, HERE, 1, 90));
-                    d.extend([ev(91.0, 0, THERE, Action::Move), ev(92.0, 0, THERE, Action::Exit)]);
-                    d
-                },
-                90.0,
-                90.0,
-                4.0,
-            ),
-            (
-                "stands 50 s: a freeze, but not stuck",
-                {
-                    let mut d = vec![alone(0.0, HERE)];
-                    d.extend(standing(0, HERE, 1, 50));
-                    d.extend([ev(51.0, 0, THERE, Action::Move), ev(52.0, 0, THERE, Action::Exit)]);
-                    d
-                },
-                50.0,
-                0.0,
-                4.0,
-            ),
-            (
-                "waits 200 s in a checkout line",
-                {
-                    let mut d = vec![alone(0.0, HERE), ev(1.0, 0, HERE, JOIN)];
-                    d.extend(standing(0, HERE, 1, 200));
-                    d.extend([
-                        ev(200.0, 0, HERE, PAY),
-                        ev(201.0, 0, THERE, Action::Move),
-                        ev(202.0, 0, THERE, Action::Exit),
-                    ]);
-                    d
-                },
-                1.0,
-                0.0,
-                4.0,
-            ),
-            (
-                "dwells 50 s at a shelf and picks (tiny's longest shelf visit is 59 s)",
-                {
-                    let mut d = vec![alone(0.0, HERE)];
-                    d.extend(standing(0, HERE, 1, 49));
-                    d.extend([
-                        ev(50.0, 0, HERE, PICK),
-                        ev(51.0, 0, THERE, Action::Move),
-                        ev(52.0, 0, THERE, Action::Exit),
-                    ]);
-                    d
-                },
-                1.0,
-                0.0,
-                4.0,
-            ),
-            (
-                "looks at a shelf on arriving, dwells 55 s, walks off without buying: a shelf visit",
-                {
-                    let mut d = vec![alone(0.0, HERE), ev(1.0, 0, HERE, Action::View { product: 0 })];
-                    d.extend(standing(0, HERE, 2, 56));
-                    d.extend([ev(57.0, 0, THERE, Action::Move), ev(58.0, 0, THERE, Action::Exit)]);
-                    d
-                },
-                1.0,
-                0.0,
-                4.0,
-            ),
-            (
-                "stands 200 s by a shelf, then picks: a freeze that ended at a shelf",
-                {
-                    let mut d = vec![alone(0.0, HERE)];
-                    d.extend(standing(0, HERE, 1, 199));
-                    d.extend([
-                        ev(200.0, 0, HERE, PICK),
-                        ev(201.0, 0, THERE, Action::Move),
-                        ev(202.0, 0, THERE, Action::Exit),
-                    ]);
-                    d
-                },
-                200.0,
-                200.0,
-                4.0,
-            ),
-            (
-                "stands 70 s before joining a line",
-                {
-                    let mut d = vec![alone(0.0, HERE)];
-                    d.extend(standing(0, HERE, 1, 69));
-                    d.extend([ev(70.0, 0, HERE, JOIN), ev(71.0, 0, HERE, PAY), ev(72.0, 0, HERE, Action::Exit)]);
-                    d
-                },
-                70.0,
-                70.0,
-                0.0,
-            ),
-            (
-                "frozen until made to leave",
-                {
-                    let mut d = vec![alone(0.0, HERE)];
-                    d.extend(standing(0, HERE, 1, 300));
-                    d.push(ev(300.0, 0, HERE, Action::Exit));
-                    d
-                },
-                300.0,
-                300.0,
-                0.0,
-            ),
-            (
-                "shuffles on a zone boundary for 80 s: stuck, and walks nothing",
-                {
-                    let mut d = vec![alone(0.0, HERE)];
-                    for t in 1..=80 {
-                        d.push(ev(t as f64 - 0.5, 0, NEARBY, Action::ZoneEnter));
-                        d.push(ev(t as f64, 0, HERE, Action::Move));
-                    }
-                    d.push(ev(80.0, 0, HERE, Action::Exit));
-                    d
-                },
-                80.0,
-                80.0,
-                0.0,
-            ),
-            (
-                "a companion stands 150 s in line with its leader, then both leave",
-                {
-                    let mut d =
-                        vec![alone(0.0, HERE), ev(0.0, 1, NEARBY, Action::Enter { party: 0 }), ev(1.0, 0, HERE, JOIN)];
-                    for t in 1..=150 {
-                        d.push(ev(t as f64, 0, HERE, Action::Move));
-                        d.push(ev(t as f64, 1, NEARBY, Action::Move));
-                    }
-                    d.push(ev(150.0, 0, HERE, PAY));
-                    d.extend([ev(151.0, 0, THERE, Action::Exit), ev(151.0, 1, THERE, Action::Exit)]);
-                    d
-                },
-                1.0,
-                0.0,
-                (4.0 + 3.7) / 2.0,
-            ),
-            (
-                "a companion stands 100 s by its leader picking at a shelf",
-                {
-                    let mut d = vec![alone(0.0, HERE), ev(0.0, 1, NEARBY, Action::Enter { party: 0 })];
-                    for t in 1..=100 {
-                        d.push(ev(t as f64, 0, HERE, Action::Move));
-                        d.push(ev(t as f64, 1, NEARBY, Action::Move));
-                        if t % 30 == 0 {
-                            d.push(ev(t as f64, 0, HERE, PICK));
-                        }
-                    }
-                    d.extend([ev(101.0, 0, THERE, Action::Exit), ev(101.0, 1, THERE, Action::Exit)]);
-                    d
-                },
-                11.0,
-                0.0,
-                (4.0 + 3.7) / 2.0,
-            ),
-        ];
-        let p = tiny();
-        let layout = Layout::new(&p);
-        for (what, events, longest, stuck, path) in cases {
-            let mut day = DayProjection::new(&layout);
-            day.observe_all(&events);
-            let m = day.finish();
-            assert!((m.longest_freeze_s - longest).abs() < 1e-9, "{what}: longest freeze {}", m.longest_freeze_s);
-            assert!((m.stuck_s - stuck).abs() < 1e-9, "{what}: stuck {}", m.stuck_s);
-            let mean_path = m.path_m_sum / m.time_in_store_s.len() as f64;
-            assert!((mean_path - path).abs() < 1e-4, "{what}: path {mean_path}");
-        }
-    }
-
-    #[test]
-    fn leaving_at_the_hard_end_is_a_forced_exit() {
-        let p = tiny();
-        let layout = Layout::new(&p);
-        let end_s = layout.end_ms as f64 / 1000.0;
-        // (exit time, forced exits)
-        for (exit_s, forced) in [(end_s - 1.0, 0), (end_s, 1)] {
-            let mut day = DayProjection::new(&layout);
-            day.observe_all(&[alone(0.0, HERE), ev(exit_s, 0, HERE, Action::Exit)]);
-            assert_eq!(day.finish().forced_exits, forced, "exit at {exit_s} s");
-        }
-    }
-}
+mod tests;

@@ -3,6 +3,7 @@
 
 pub mod day;
 pub mod facts;
+pub mod freeze;
 
 use crate::events::SimEvent;
 pub use day::{DayMetrics, DayProjection, Layout, Metric};

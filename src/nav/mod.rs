@@ -4,8 +4,7 @@
 //! computed on demand and kept in a cache bounded in bytes (least recently
 //! used out first).
 
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::store::{CellId, Store};
@@ -26,33 +25,52 @@ pub enum Step {
     Stuck,
 }
 
-/// Computes the distance field towards `target`.
+/// Computes the distance field towards `target`: Dijkstra with a bucket
+/// queue (Dial's algorithm), since every cost is a small whole number of
+/// grid units; the distances are the same as with a binary heap.
 pub fn flow_field(store: &Store, target: CellId) -> FlowField {
     let mut dist = vec![UNREACHABLE; store.cell_count()];
-    let mut heap = BinaryHeap::new();
+    // Costs run up to the dearest step or connector: a ring of that many
+    // buckets plus one holds every pending distance.
+    let longest = store.connectors.iter().map(|l| l.cost).fold(store.longest_step_cost(), u32::max) as usize;
+    let mut buckets: Vec<Vec<CellId>> = vec![Vec::new(); longest + 1];
+    let mut pending = 1usize;
     dist[target as usize] = 0;
-    heap.push(Reverse((0u32, target)));
-    while let Some(Reverse((d, c))) = heap.pop() {
-        if d > dist[c as usize] {
-            continue;
-        }
-        let mut relax = |n: CellId, cost: u32| {
-            let nd = d + cost;
-            if nd < dist[n as usize] {
-                dist[n as usize] = nd;
-                heap.push(Reverse((nd, n)));
+    buckets[0].push(target);
+    let mut d = 0u32;
+    let mut cells = Vec::new();
+    let ring = buckets.len();
+    while pending > 0 {
+        // (A step that cost nothing would land in this bucket again.)
+        while !buckets[d as usize % ring].is_empty() {
+            std::mem::swap(&mut cells, &mut buckets[d as usize % ring]);
+            pending -= cells.len();
+            for &c in &cells {
+                if dist[c as usize] != d {
+                    continue;
+                }
+                let mut relax = |n: CellId, cost: u32| {
+                    let nd = d + cost;
+                    if nd < dist[n as usize] {
+                        dist[n as usize] = nd;
+                        buckets[nd as usize % ring].push(n);
+                        pending += 1;
+                    }
+                };
+                // Grid steps are symmetric, so predecessors are the neighbours.
+                store.for_each_step(c, &mut relax);
+                // Connectors are walked backwards: who could ride into `c`?
+                for link in &store.connectors {
+                    if link.to == c {
+                        relax(link.from, link.cost);
+                    } else if link.from == c && !link.one_way {
+                        relax(link.to, link.cost);
+                    }
+                }
             }
-        };
-        // Grid steps are symmetric, so predecessors are the neighbours.
-        store.for_each_step(c, &mut relax);
-        // Connectors are walked backwards: who could ride into `c`?
-        for link in &store.connectors {
-            if link.to == c {
-                relax(link.from, link.cost);
-            } else if link.from == c && !link.one_way {
-                relax(link.to, link.cost);
-            }
+            cells.clear();
         }
+        d += 1;
     }
     dist.into()
 }
@@ -143,6 +161,55 @@ mod tests {
     fn tiny() -> Store {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
         crate::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap().store.as_ref().clone()
+    }
+
+    /// Dijkstra with a binary heap, the textbook way: the bucket queue
+    /// must give the same distances.
+    fn reference_field(store: &Store, target: CellId) -> Vec<u32> {
+        use std::cmp::Reverse;
+        let mut dist = vec![UNREACHABLE; store.cell_count()];
+        let mut heap = std::collections::BinaryHeap::new();
+        dist[target as usize] = 0;
+        heap.push(Reverse((0u32, target)));
+        while let Some(Reverse((d, c))) = heap.pop() {
+            if d > dist[c as usize] {
+                continue;
+            }
+            let mut relax = |n: CellId, cost: u32| {
+                if d + cost < dist[n as usize] {
+                    dist[n as usize] = d + cost;
+                    heap.push(Reverse((d + cost, n)));
+                }
+            };
+            store.for_each_step(c, &mut relax);
+            for link in &store.connectors {
+                if link.to == c {
+                    relax(link.from, link.cost);
+                } else if link.from == c && !link.one_way {
+                    relax(link.to, link.cost);
+                }
+            }
+        }
+        dist
+    }
+
+    #[test]
+    fn bucket_queue_fields_equal_binary_heap_fields() {
+        for name in ["tiny", "department", "convenience"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
+            let store = crate::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap().store;
+            let walkable: Vec<CellId> = (0..store.cell_count() as CellId).filter(|&c| store.is_walkable(c)).collect();
+            // Targets spread over the floors, connector landings included.
+            let mut targets: Vec<CellId> = walkable.iter().step_by(walkable.len() / 7).copied().collect();
+            targets.extend(store.connectors.iter().flat_map(|l| [l.from, l.to]));
+            for target in targets {
+                assert_eq!(
+                    &flow_field(&store, target)[..],
+                    &reference_field(&store, target)[..],
+                    "{name}: target {target}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod error;
 pub mod model;
 pub mod raw;
 mod validate;
+pub mod walkway;
 
 use std::path::{Path, PathBuf};
 

@@ -60,6 +60,8 @@ pub struct StoreSpec {
     pub floors: Vec<Floor>,
     pub connectors: Vec<Connector>,
     pub walls: Vec<Wall>,
+    /// Walkways narrower than this are reported (`scenario::walkway`).
+    pub min_walkway_m: f64,
 }
 
 impl StoreSpec {

@@ -58,6 +58,9 @@ pub struct RawStore {
     pub connectors: Vec<RawConnector>,
     #[serde(default)]
     pub walls: Vec<RawWall>,
+    /// Walkways narrower than this (metres) are reported as warnings.
+    #[serde(default)]
+    pub min_walkway_m: Option<f64>,
 }
 
 fn default_cell() -> f64 {

@@ -200,6 +200,8 @@ impl Validator<'_> {
         self.check((0.05..=2.0).contains(&s.cell), None, || {
             format!("store.cell must be between 0.05 and 2 metres, got {}", s.cell)
         });
+        let min_walkway_m = s.min_walkway_m.unwrap_or(super::walkway::DEFAULT_MIN_WALKWAY_M);
+        self.within(min_walkway_m, Bounds::Closed(0.3, 3.0, " metres"), "store.min_walkway_m", None);
         self.check(!s.floors.is_empty(), None, || "store.floors is empty: add at least one `[[store.floors]]`".into());
         self.check(s.floors.len() <= 16, None, || {
             format!("store has {} floors; at most 16 are supported", s.floors.len())
@@ -254,7 +256,7 @@ impl Validator<'_> {
                 Wall { floor, footprint: Rect::from_corners(a, b).inflate(wall.thickness / 2.0) }
             })
             .collect();
-        StoreSpec { width: w, depth: d, cell: s.cell, floors, connectors, walls }
+        StoreSpec { width: w, depth: d, cell: s.cell, floors, connectors, walls, min_walkway_m }
     }
 
     fn fixtures(&mut self, raw: &RawScenario, bounds: Option<&Rect>) -> Vec<Fixture> {

@@ -128,11 +128,24 @@ impl Sight {
         Sight { shelves, near, blocker }
     }
 
-    /// Shelves near `cell` that are in the cone ahead and in line of sight.
-    pub fn visible(&self, store: &Store, cell: CellId, pos: Point, heading: (f64, f64), mut f: impl FnMut(&Shelf)) {
+    /// Shelves near `cell` of products `wanted` lets through that are in
+    /// the cone ahead and in line of sight (products are asked first: it is
+    /// the cheapest test).
+    pub fn visible(
+        &self,
+        store: &Store,
+        cell: CellId,
+        pos: Point,
+        heading: (f64, f64),
+        wanted: impl Fn(u32) -> bool,
+        mut f: impl FnMut(&Shelf),
+    ) {
         let cos_half = VIEW_HALF_ANGLE_DEG.to_radians().cos();
         for &i in &self.near[cell as usize] {
             let sh = &self.shelves[i as usize];
+            if !wanted(sh.product) {
+                continue;
+            }
             let (dx, dy) = (sh.spot.x - pos.x, sh.spot.y - pos.y);
             let d = dx.hypot(dy);
             if d > VIEW_RADIUS_M {

@@ -403,6 +403,13 @@ impl Store {
         }
     }
 
+    /// The dearest single grid step (`for_each_step`): a diagonal between
+    /// two cells of the greatest effort.
+    pub fn longest_step_cost(&self) -> u32 {
+        let most = self.effort.iter().copied().max().unwrap_or(10) as u32;
+        14 * (2 * most) / 20
+    }
+
     pub fn cell_count(&self) -> usize {
         self.walkable.len()
     }

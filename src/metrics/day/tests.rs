@@ -1,0 +1,244 @@
+use super::*;
+use crate::scenario::ScenarioFile;
+
+fn tiny() -> crate::Prepared {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+    crate::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap()
+}
+
+/// An event at `t_s` seconds of `shopper` at (x, y) on the ground floor.
+fn ev(t_s: f64, shopper: u32, (x, y): (f32, f32), action: Action) -> SimEvent {
+    SimEvent { seq: 0, t_ms: (t_s * 1000.0) as u64, shopper, x, y, floor: 0, zone: None, action }
+}
+
+/// `move` samples of `shopper` once a second from `from_s` to `to_s` (inclusive) at `at`.
+fn standing(shopper: u32, at: (f32, f32), from_s: u32, to_s: u32) -> Vec<SimEvent> {
+    (from_s..=to_s).map(|t| ev(t as f64, shopper, at, Action::Move)).collect()
+}
+
+const HERE: (f32, f32) = (1.0, 6.0);
+const THERE: (f32, f32) = (5.0, 6.0);
+const NEARBY: (f32, f32) = (1.3, 6.0);
+const JOIN: Action = Action::QueueJoin { lane: 0 };
+const PAY: Action = Action::Checkout { lane: 0, qty: 1, amount_cents: 100 };
+const PICK: Action = Action::Pick { product: 0, qty: 1, amount_cents: 100, planned: true };
+
+fn alone(t_s: f64, at: (f32, f32)) -> SimEvent {
+    ev(t_s, 0, at, Action::Enter { party: 0 })
+}
+
+#[test]
+fn freezes_are_folded_from_hand_made_days() {
+    // (what, events, longest freeze s, stuck shopper-s, mean path m)
+    let cases: Vec<(&str, Vec<SimEvent>, f64, f64, f64)> = vec![
+        (
+            "stands 90 s, then walks off",
+            {
+                let mut d = vec![alone(0.0, HERE)];
+                d.extend(standing(0, HERE, 1, 90));
+                d.extend([ev(91.0, 0, THERE, Action::Move), ev(92.0, 0, THERE, Action::Exit)]);
+                d
+            },
+            90.0,
+            90.0,
+            4.0,
+        ),
+        (
+            "stands 50 s: a freeze, but not stuck",
+            {
+                let mut d = vec![alone(0.0, HERE)];
+                d.extend(standing(0, HERE, 1, 50));
+                d.extend([ev(51.0, 0, THERE, Action::Move), ev(52.0, 0, THERE, Action::Exit)]);
+                d
+            },
+            50.0,
+            0.0,
+            4.0,
+        ),
+        (
+            "waits 200 s in a checkout line",
+            {
+                let mut d = vec![alone(0.0, HERE), ev(1.0, 0, HERE, JOIN)];
+                d.extend(standing(0, HERE, 1, 200));
+                d.extend([
+                    ev(200.0, 0, HERE, PAY),
+                    ev(201.0, 0, THERE, Action::Move),
+                    ev(202.0, 0, THERE, Action::Exit),
+                ]);
+                d
+            },
+            1.0,
+            0.0,
+            4.0,
+        ),
+        (
+            "dwells 50 s at a shelf and picks (tiny's longest shelf visit is 59 s, 64 s with the approach)",
+            {
+                let mut d = vec![alone(0.0, HERE)];
+                d.extend(standing(0, HERE, 1, 49));
+                d.extend([ev(50.0, 0, HERE, PICK), ev(51.0, 0, THERE, Action::Move), ev(52.0, 0, THERE, Action::Exit)]);
+                d
+            },
+            1.0,
+            0.0,
+            4.0,
+        ),
+        (
+            "looks at a shelf on arriving, dwells 55 s, walks off without buying: a shelf visit",
+            {
+                let mut d = vec![alone(0.0, HERE), ev(1.0, 0, HERE, Action::View { product: 0 })];
+                d.extend(standing(0, HERE, 2, 56));
+                d.extend([ev(57.0, 0, THERE, Action::Move), ev(58.0, 0, THERE, Action::Exit)]);
+                d
+            },
+            1.0,
+            0.0,
+            4.0,
+        ),
+        (
+            "stands 200 s by a shelf, then picks: a freeze that ended at a shelf",
+            {
+                let mut d = vec![alone(0.0, HERE)];
+                d.extend(standing(0, HERE, 1, 199));
+                d.extend([
+                    ev(200.0, 0, HERE, PICK),
+                    ev(201.0, 0, THERE, Action::Move),
+                    ev(202.0, 0, THERE, Action::Exit),
+                ]);
+                d
+            },
+            200.0,
+            200.0,
+            4.0,
+        ),
+        (
+            "stands 70 s before joining a line",
+            {
+                let mut d = vec![alone(0.0, HERE)];
+                d.extend(standing(0, HERE, 1, 69));
+                d.extend([ev(70.0, 0, HERE, JOIN), ev(71.0, 0, HERE, PAY), ev(72.0, 0, HERE, Action::Exit)]);
+                d
+            },
+            70.0,
+            70.0,
+            0.0,
+        ),
+        (
+            "frozen until made to leave",
+            {
+                let mut d = vec![alone(0.0, HERE)];
+                d.extend(standing(0, HERE, 1, 300));
+                d.push(ev(300.0, 0, HERE, Action::Exit));
+                d
+            },
+            300.0,
+            300.0,
+            0.0,
+        ),
+        (
+            "shuffles on a zone boundary for 80 s: stuck, and walks nothing",
+            {
+                let mut d = vec![alone(0.0, HERE)];
+                for t in 1..=80 {
+                    d.push(ev(t as f64 - 0.5, 0, NEARBY, Action::ZoneEnter));
+                    d.push(ev(t as f64, 0, HERE, Action::Move));
+                }
+                d.push(ev(80.0, 0, HERE, Action::Exit));
+                d
+            },
+            80.0,
+            80.0,
+            0.0,
+        ),
+        (
+            "a companion stands 150 s in line with its leader, then both leave",
+            {
+                let mut d =
+                    vec![alone(0.0, HERE), ev(0.0, 1, NEARBY, Action::Enter { party: 0 }), ev(1.0, 0, HERE, JOIN)];
+                for t in 1..=150 {
+                    d.push(ev(t as f64, 0, HERE, Action::Move));
+                    d.push(ev(t as f64, 1, NEARBY, Action::Move));
+                }
+                d.push(ev(150.0, 0, HERE, PAY));
+                d.extend([ev(151.0, 0, THERE, Action::Exit), ev(151.0, 1, THERE, Action::Exit)]);
+                d
+            },
+            1.0,
+            0.0,
+            (4.0 + 3.7) / 2.0,
+        ),
+        (
+            "a companion stands 100 s by its leader picking at a shelf",
+            {
+                let mut d = vec![alone(0.0, HERE), ev(0.0, 1, NEARBY, Action::Enter { party: 0 })];
+                for t in 1..=100 {
+                    d.push(ev(t as f64, 0, HERE, Action::Move));
+                    d.push(ev(t as f64, 1, NEARBY, Action::Move));
+                    if t % 30 == 0 {
+                        d.push(ev(t as f64, 0, HERE, PICK));
+                    }
+                }
+                d.extend([ev(101.0, 0, THERE, Action::Exit), ev(101.0, 1, THERE, Action::Exit)]);
+                d
+            },
+            0.0,
+            0.0,
+            (4.0 + 3.7) / 2.0,
+        ),
+        (
+            "a companion stands 57 s by its leader dwelling 55 s at a shelf, which logs only its pick",
+            {
+                let mut d = vec![alone(0.0, HERE), ev(0.0, 1, NEARBY, Action::Enter { party: 0 })];
+                for t in 1..=56 {
+                    d.push(ev(t as f64, 0, HERE, if t == 55 { PICK } else { Action::Move }));
+                    d.push(ev(t as f64, 1, NEARBY, Action::Move));
+                }
+                d.extend([ev(57.0, 0, THERE, Action::Exit), ev(57.0, 1, THERE, Action::Exit)]);
+                d
+            },
+            0.0,
+            0.0,
+            (4.0 + 3.7) / 2.0,
+        ),
+        (
+            "a companion stands 100 s by its frozen leader: both are stuck",
+            {
+                let mut d = vec![alone(0.0, HERE), ev(0.0, 1, NEARBY, Action::Enter { party: 0 })];
+                for t in 1..=100 {
+                    d.push(ev(t as f64, 0, HERE, Action::Move));
+                    d.push(ev(t as f64, 1, NEARBY, Action::Move));
+                }
+                d.extend([ev(101.0, 1, THERE, Action::Move), ev(101.0, 0, THERE, Action::Move)]);
+                d.extend([ev(102.0, 0, THERE, Action::Exit), ev(102.0, 1, THERE, Action::Exit)]);
+                d
+            },
+            100.0,
+            200.0,
+            (4.0 + 3.7) / 2.0,
+        ),
+    ];
+    let p = tiny();
+    let layout = Layout::new(&p);
+    for (what, events, longest, stuck, path) in cases {
+        let mut day = DayProjection::new(&layout);
+        day.observe_all(&events);
+        let m = day.finish();
+        assert!((m.longest_freeze_s - longest).abs() < 1e-9, "{what}: longest freeze {}", m.longest_freeze_s);
+        assert!((m.stuck_s - stuck).abs() < 1e-9, "{what}: stuck {}", m.stuck_s);
+        let mean_path = m.path_m_sum / m.time_in_store_s.len() as f64;
+        assert!((mean_path - path).abs() < 1e-4, "{what}: path {mean_path}");
+    }
+}
+
+#[test]
+fn leaving_at_the_hard_end_is_a_forced_exit() {
+    let p = tiny();
+    let layout = Layout::new(&p);
+    let end_s = layout.end_ms as f64 / 1000.0;
+    // (exit time, forced exits)
+    for (exit_s, forced) in [(end_s - 1.0, 0), (end_s, 1)] {
+        let mut day = DayProjection::new(&layout);
+        day.observe_all(&[alone(0.0, HERE), ev(exit_s, 0, HERE, Action::Exit)]);
+        assert_eq!(day.finish().forced_exits, forced, "exit at {exit_s} s");
+    }
+}

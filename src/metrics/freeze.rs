@@ -1,0 +1,179 @@
+//! Freezes: spells of a shopper standing still outside a checkout line,
+//! told apart from shelf visits and from companions waiting for their
+//! leader, folded into `DayMetrics` (`stuck_shopper_s`, the longest freeze).
+
+use super::day::DayMetrics;
+use crate::events::{Action, SimEvent};
+
+/// A shopper standing still: everything it has logged since `since_ms`
+/// lies within `FREEZE_RADIUS_M` of where it stood then.
+#[derive(Debug, Clone, Copy)]
+struct Still {
+    x: f32,
+    y: f32,
+    floor: u8,
+    since_ms: u64,
+    /// The last time it was seen there.
+    last_ms: u64,
+    /// Whether it began by shopping (a `view` on arriving at the shelf).
+    shopping: bool,
+}
+
+impl Still {
+    fn at(e: &SimEvent) -> Still {
+        Still { x: e.x, y: e.y, floor: e.floor, since_ms: e.t_ms, last_ms: e.t_ms, shopping: shops(&e.action) }
+    }
+
+    fn holds(&self, e: &SimEvent) -> bool {
+        let (dx, dy) = ((e.x - self.x) as f64, (e.y - self.y) as f64);
+        self.floor == e.floor && dx * dx + dy * dy <= FREEZE_RADIUS_M * FREEZE_RADIUS_M
+    }
+
+    /// Whether a companion standing still here stood by a leader standing
+    /// still at `leader` all along (the leader stood there first).
+    fn stands_by(&self, leader: &Still) -> bool {
+        let (dx, dy) = ((leader.x - self.x) as f64, (leader.y - self.y) as f64);
+        self.floor == leader.floor
+            && dx * dx + dy * dy <= STANDING_BY_M * STANDING_BY_M
+            && leader.since_ms <= self.since_ms + SHELF_APPROACH_MS
+    }
+}
+
+/// A spell of standing still that has ended: `freeze` when it was one.
+#[derive(Debug, Clone, Copy)]
+struct Spell {
+    still: Still,
+    end_ms: u64,
+    freeze: bool,
+}
+
+/// A shopper who logs nothing farther than this from where it stood has
+/// not moved (a jittering body shuffles within it).
+pub const FREEZE_RADIUS_M: f64 = 1.0;
+/// A spell of standing still starts up to `FREEZE_RADIUS_M` before the
+/// shelf and ends as far after it: a slow last metre in a crowd, and the
+/// trace sample after leaving.
+pub(super) const SHELF_APPROACH_MS: u64 = 5_000;
+/// Standing still outside a line longer than this counts as stuck
+/// (`stuck_shopper_s`): longer than any shelf visit of the shipped stores
+/// leaves a shopper standing without picking anything.
+pub const STUCK_AFTER_S: f64 = 60.0;
+/// A companion this close to its leader when the leader shops is standing
+/// by it, not stuck (the simulation's companions wait up to 3 m ahead).
+const STANDING_BY_M: f64 = 3.0;
+
+/// A shopper's spells as the day is folded: the one going on, and for a
+/// leader its last ended spell (of more than a few seconds) and its
+/// companions' spells that stood by its spell still going on (start, end):
+/// theirs are judged by it.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Standing {
+    still: Option<Still>,
+    last_spell: Option<Spell>,
+    standing_by: Vec<(u64, u64)>,
+}
+
+impl Standing {
+    /// The shopper's leader shops at a shelf (`e`): standing by it, the
+    /// shopper waits for it, so its spell starts afresh and lasts as long
+    /// as the leader's shelf visit may.
+    pub(super) fn waits_by(&mut self, e: &SimEvent) {
+        if let Some(still) = &mut self.still {
+            let (dx, dy) = ((still.x - e.x) as f64, (still.y - e.y) as f64);
+            if still.floor == e.floor && dx * dx + dy * dy <= STANDING_BY_M * STANDING_BY_M {
+                still.since_ms = e.t_ms;
+                still.shopping = true;
+            }
+        }
+    }
+}
+
+/// Whether the action is shopping at a shelf: standing there to do it is
+/// a dwell, not a freeze.
+pub(super) fn shops(action: &Action) -> bool {
+    matches!(action, Action::View { .. } | Action::Pick { .. } | Action::PutBack { .. } | Action::NotFound { .. })
+}
+
+/// Follows shoppers' spells of standing still outside a checkout line.
+/// A spell ends when the shopper logs a position more than
+/// `FREEZE_RADIUS_M` from where it began, joins a line or leaves: then it
+/// was a freeze, of the time from its start to the last position logged
+/// in it. A spell that begins or ends in shopping at the shelf (`view`,
+/// `pick`, `put_back`, `not_found`) is a shelf visit, not counted unless
+/// it lasted longer than any shelf visit can (`shelf_visit_ms`). A
+/// companion's spell standing by its leader standing still is judged with
+/// the leader's: waiting for a leader at a shelf is no freeze, waiting by
+/// a frozen leader is.
+pub(super) struct Spells {
+    pub(super) shelf_visit_ms: u64,
+}
+
+impl Spells {
+    pub(super) fn track(
+        &self,
+        m: &mut DayMetrics,
+        v: &mut Standing,
+        leader: Option<&mut Standing>,
+        e: &SimEvent,
+        in_line: bool,
+    ) {
+        let ended = match e.action {
+            Action::QueueJoin { .. } | Action::Exit => v.still.take().map(|s| (s, e.t_ms, false)),
+            _ if in_line => {
+                v.still = None;
+                None
+            }
+            _ if shops(&e.action) => v.still.replace(Still::at(e)).map(|s| (s, e.t_ms, true)),
+            _ => match &mut v.still {
+                Some(still) if still.holds(e) => {
+                    still.last_ms = e.t_ms;
+                    None
+                }
+                still => still.replace(Still::at(e)).map(|s| (s, s.last_ms, false)),
+            },
+        };
+        let Some((still, end_ms, shelf)) = ended else { return };
+        let freeze = !((shelf || still.shopping) && end_ms - still.since_ms <= self.shelf_visit_ms);
+        let Some(l) = leader else {
+            // A leader (or one alone): its verdict settles its companions'.
+            // (Walking, it logs a spell a second: those stand by nobody.)
+            if end_ms > still.since_ms + SHELF_APPROACH_MS {
+                v.last_spell = Some(Spell { still, end_ms, freeze });
+            }
+            for (since, end) in std::mem::take(&mut v.standing_by) {
+                if freeze {
+                    count_freeze(m, since, end);
+                }
+            }
+            if freeze {
+                count_freeze(m, still.since_ms, end_ms);
+            }
+            return;
+        };
+        if !freeze {
+            return;
+        }
+        if l.still.is_some_and(|ls| still.stands_by(&ls)) {
+            l.standing_by.push((still.since_ms, end_ms));
+            return;
+        }
+        match l.last_spell {
+            Some(spell) if still.stands_by(&spell.still) && end_ms <= spell.end_ms + SHELF_APPROACH_MS => {
+                if spell.freeze {
+                    count_freeze(m, still.since_ms, end_ms);
+                }
+            }
+            _ => count_freeze(m, still.since_ms, end_ms),
+        }
+    }
+}
+
+/// A freeze from `since_ms` to `end_ms`.
+fn count_freeze(m: &mut DayMetrics, since_ms: u64, end_ms: u64) {
+    let s = end_ms.saturating_sub(since_ms) as f64 / 1000.0;
+    m.longest_freeze_s = m.longest_freeze_s.max(s);
+    if s > STUCK_AFTER_S {
+        m.stuck_s += s;
+        m.stuck_spells += 1;
+    }
+}

@@ -1,0 +1,153 @@
+//! Walkways too narrow to pass: the clear width between two fixtures, a
+//! fixture and a wall, or a fixture and the edge of the store, when it is
+//! wider than a grid cell (narrower slots hold no floor to walk on) and
+//! less than the scenario's `store.min_walkway_m`. The default is the
+//! minimum clear width of an accessible route in the 2010 ADA Standards
+//! for Accessible Design, §403.5.1 (36 in, 915 mm), rounded to 0.9 m; a
+//! shopper with a trolley or a wheelchair cannot pass a narrower one, and
+//! two shoppers cannot pass each other in it.
+
+use std::fmt;
+
+use super::model::Scenario;
+use crate::geom::Rect;
+
+/// `store.min_walkway_m` when the scenario does not set it.
+pub const DEFAULT_MIN_WALKWAY_M: f64 = 0.9;
+
+/// Gaps narrower than a grid cell (the default `store.cell`) hold no
+/// walkable floor: joins and slots, not walkways.
+const TOUCHING_M: f64 = 0.25;
+
+/// A walkway narrower than the minimum.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Narrow {
+    pub floor: String,
+    /// What bounds it on either side (`fixture `G1``, `wall 2`, `the north edge`).
+    pub between: (String, String),
+    pub width_m: f64,
+    pub min_m: f64,
+}
+
+impl fmt::Display for Narrow {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "floor `{}`: {} and {} leave a walkway {:.2} m wide, narrower than {:.2} m \
+             (an accessible route, ADA 2010 §403.5.1); move them apart or set store.min_walkway_m",
+            self.floor, self.between.0, self.between.1, self.width_m, self.min_m
+        )
+    }
+}
+
+/// The clear width between two rectangles side by side or corner to corner;
+/// `None` when they overlap or touch.
+fn clear_width(a: &Rect, b: &Rect) -> Option<f64> {
+    let dx = (b.min.x - a.max.x).max(a.min.x - b.max.x);
+    let dy = (b.min.y - a.max.y).max(a.min.y - b.max.y);
+    let width = match (dx > 0.0, dy > 0.0) {
+        (true, true) => dx.hypot(dy),
+        (true, false) => dx,
+        (false, true) => dy,
+        (false, false) => return None,
+    };
+    (width > TOUCHING_M).then_some(width)
+}
+
+/// Every walkway of `s` narrower than its `store.min_walkway_m`, each pair once.
+pub fn narrow_walkways(s: &Scenario) -> Vec<Narrow> {
+    let min_m = s.store.min_walkway_m;
+    let bounds = s.store.bounds();
+    let mut found = Vec::new();
+    for (floor_index, floor) in s.store.floors.iter().enumerate() {
+        let on_floor = |f: u8| f as usize == floor_index;
+        let mut things: Vec<(String, Rect)> = s
+            .fixtures
+            .iter()
+            .filter(|x| on_floor(x.floor))
+            .map(|x| (format!("fixture `{}`", x.id), x.footprint()))
+            .collect();
+        things.extend(
+            s.store
+                .walls
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| on_floor(w.floor))
+                .map(|(k, w)| (format!("wall {}", k + 1), w.footprint)),
+        );
+        let mut narrow = |a: &str, b: &str, width: f64| {
+            if width < min_m {
+                let between = (a.to_owned(), b.to_owned());
+                found.push(Narrow { floor: floor.id.clone(), between, width_m: width, min_m });
+            }
+        };
+        for (i, (a, ra)) in things.iter().enumerate() {
+            for (b, rb) in &things[i + 1..] {
+                if let Some(width) = clear_width(ra, rb) {
+                    narrow(a, b, width);
+                }
+            }
+            let edges = [
+                ("the west edge", ra.min.x - bounds.min.x),
+                ("the east edge", bounds.max.x - ra.max.x),
+                ("the south edge", ra.min.y - bounds.min.y),
+                ("the north edge", bounds.max.y - ra.max.y),
+            ];
+            for (edge, width) in edges {
+                if width > TOUCHING_M {
+                    narrow(a, edge, width);
+                }
+            }
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geom::Point;
+
+    fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Rect {
+        Rect::from_corners(Point::new(x0, y0), Point::new(x1, y1))
+    }
+
+    #[test]
+    fn clear_widths_between_rectangles() {
+        let a = rect(0.0, 0.0, 1.0, 1.0);
+        // (what, other rectangle, clear width)
+        let cases = [
+            ("side by side, 0.45 m apart", rect(1.45, 0.0, 2.0, 1.0), Some(0.45)),
+            ("one above the other, 0.6 m apart", rect(0.5, 1.6, 2.0, 3.0), Some(0.6)),
+            ("corner to corner, 0.3 by 0.4 m", rect(1.3, 1.4, 2.0, 2.0), Some(0.5)),
+            ("side by side, 0.3 m apart", rect(1.3, 0.0, 2.0, 1.0), Some(0.3)),
+            ("back to back", rect(1.0, 0.0, 2.0, 1.0), None),
+            ("a 0.1 m slot", rect(1.1, 0.0, 2.0, 1.0), None),
+            ("overlapping", rect(0.5, 0.5, 2.0, 2.0), None),
+        ];
+        for (what, b, expected) in cases {
+            let got = clear_width(&a, &b);
+            let same = match (got, expected) {
+                (Some(g), Some(e)) => (g - e).abs() < 1e-9,
+                (None, None) => true,
+                _ => false,
+            };
+            assert!(same, "{what}: got {got:?}, expected {expected:?}");
+            assert_eq!(got.is_some(), clear_width(&b, &a).is_some(), "{what}: symmetric");
+        }
+    }
+
+    #[test]
+    fn a_shipped_store_reports_its_narrow_walkways_by_name() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+        let text = std::fs::read_to_string(&path).unwrap().replace("[store]\n", "[store]\nmin_walkway_m = 1.0\n");
+        let file = crate::scenario::ScenarioFile::parse(&path, text).unwrap();
+        let scenario = file.build(crate::scenario::BASELINE).unwrap();
+        let found: Vec<String> = narrow_walkways(&scenario).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            found,
+            ["floor `ground`: fixture `C1` and the south edge leave a walkway 0.80 m wide, narrower than 1.00 m \
+              (an accessible route, ADA 2010 §403.5.1); move them apart or set store.min_walkway_m"]
+        );
+    }
+}

@@ -1,0 +1,287 @@
+//! Who comes and when. The whole day's arrivals are planned up front
+//! (`arrival_plan`); `arrive` lets them in as their time comes, each party's
+//! leader first with its shopping list and browse stops, its companions
+//! right behind.
+
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Exp, Normal, Poisson};
+
+use super::outbox::Outbox;
+use super::rng::{Purpose, Streams};
+use super::shopper::{Activity, Company, ProductSet, Shopper};
+use super::{Census, Clock, Crowd, Phase, Setting, crowd};
+use crate::events::Action;
+use crate::nav::UNREACHABLE;
+use crate::scenario::Scenario;
+
+/// Everyone who will come, in order: shopper `i` is `plan[i]`.
+#[derive(Resource)]
+pub(super) struct Arrivals {
+    pub(super) plan: Vec<Arrival>,
+    pub(super) next: usize,
+    /// The entity of the party leader who came in last, for the companions behind.
+    leader: Option<(u32, Entity)>,
+}
+
+impl Arrivals {
+    pub(super) fn new(plan: Vec<Arrival>) -> Arrivals {
+        Arrivals { plan, next: 0, leader: None }
+    }
+
+    /// Whether everyone planned has come in.
+    pub(super) fn all_in(&self) -> bool {
+        self.next == self.plan.len()
+    }
+}
+
+/// One shopper's arrival: a party's leader comes first, its companions
+/// right behind (same time, segment and door).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Arrival {
+    t_ms: u64,
+    /// The index of the party's leader (the shopper's own when leading).
+    party: u32,
+    segment: usize,
+    entrance: usize,
+    /// Walking speed: a party walks at its slowest member's pace, and
+    /// companions hurry a little to keep up.
+    speed: f64,
+}
+
+pub(super) fn install(schedule: &mut Schedule) {
+    schedule.add_systems(arrive.in_set(Phase::Arrive));
+}
+
+/// Non-homogeneous Poisson arrivals of parties by thinning (Lewis &
+/// Shedler 1979): candidates at the peak rate, each kept with probability
+/// rate(t) / peak. `daily_visitors` counts people, as door counters do, so
+/// parties come at that rate divided by the mean party size.
+fn party_arrival_times(s: &Scenario, rng: &mut ChaCha8Rng) -> Vec<u64> {
+    let p = &s.population;
+    let open_ms = p.close_ms - p.open_ms;
+    let shares: f64 = p.segments.iter().map(|g| g.share).sum();
+    let party_size = p.segments.iter().map(|g| g.share * g.group_mean).sum::<f64>() / shares;
+    let rates: Vec<f64> = p.hourly_profile.iter().map(|w| w * p.daily_visitors / party_size / 3_600_000.0).collect();
+    let peak = rates.iter().cloned().fold(0.0, f64::max);
+    if peak <= 0.0 {
+        return Vec::new();
+    }
+    let gap = Exp::new(peak).expect("positive rate");
+    let mut times = Vec::new();
+    let mut t = 0.0;
+    loop {
+        t += gap.sample(rng);
+        if t >= open_ms as f64 {
+            break;
+        }
+        let rate = rates[((t / 3_600_000.0) as usize).min(rates.len() - 1)];
+        if rng.random::<f64>() * peak < rate {
+            times.push(t as u64);
+        }
+    }
+    times
+}
+
+/// Companions walk this much faster than their party's pace, to catch up
+/// after being held back.
+const CATCH_UP: f64 = 1.2;
+/// Walking speeds drawn from a segment's normal distribution are kept
+/// within these bounds, m/s.
+const SLOWEST_MPS: f64 = 0.4;
+const FASTEST_MPS: f64 = 2.0;
+
+/// Everyone who comes, drawn up front. A party's leader draws its segment,
+/// speed and door from its traits stream and the party's size,
+/// 1 + Poisson(group_mean − 1), from its party stream; each companion
+/// draws only a speed. All of it is keyed by shopper index, so it is the
+/// same in every variant.
+pub(super) fn arrival_plan(s: &Scenario, streams: &Streams) -> Vec<Arrival> {
+    let segments = &s.population.segments;
+    let mut plan = Vec::new();
+    for t_ms in party_arrival_times(s, &mut streams.global(Purpose::Arrivals)) {
+        let leader = plan.len() as u32;
+        let mut traits = streams.stream(leader, Purpose::Traits);
+        let segment = pick_weighted(&mut traits, segments.iter().map(|g| g.share));
+        let seg = &segments[segment];
+        let speed = |traits: &mut ChaCha8Rng| {
+            Normal::new(seg.speed_mean, seg.speed_sd).expect("validated").sample(traits).clamp(SLOWEST_MPS, FASTEST_MPS)
+        };
+        let leader_speed = speed(&mut traits);
+        let entrance = traits.random_range(0..s.entrances.len());
+        let companions = if seg.group_mean > 1.0 {
+            let extra = Poisson::new(seg.group_mean - 1.0).expect("validated");
+            extra.sample(&mut streams.stream(leader, Purpose::Party)) as u32
+        } else {
+            0
+        };
+        let speeds: Vec<f64> =
+            (1..=companions).map(|k| speed(&mut streams.stream(leader + k, Purpose::Traits))).collect();
+        let pace = speeds.iter().copied().fold(leader_speed, f64::min);
+        plan.push(Arrival { t_ms, party: leader, segment, entrance, speed: pace });
+        for own in speeds {
+            plan.push(Arrival { t_ms, party: leader, segment, entrance, speed: own.max(pace * CATCH_UP) });
+        }
+    }
+    plan
+}
+
+/// Lets in everyone whose time has come, in plan order, while the doorway
+/// is free.
+fn arrive(
+    mut commands: Commands,
+    setting: Res<Setting>,
+    clock: Res<Clock>,
+    mut arrivals: ResMut<Arrivals>,
+    mut census: ResMut<Census>,
+    mut crowd: ResMut<Crowd>,
+    mut out: ResMut<Outbox>,
+) {
+    while let Some(&a) = arrivals.plan.get(arrivals.next)
+        && a.t_ms <= clock.t_ms
+    {
+        let index = arrivals.next as u32;
+        let cell = setting.store.entrances[a.entrance];
+        // Someone standing in the doorway: the newcomer (and those behind) wait.
+        if !crowd.0.is_free(cell, setting.scenario.entrances[a.entrance].at) {
+            break;
+        }
+        arrivals.next += 1;
+        let leads = a.party == index;
+        let leader = if leads {
+            None
+        } else {
+            let leader = arrivals.leader.filter(|(p, _)| *p == a.party).map(|(_, e)| e);
+            Some(leader.expect("a party's leader comes in first"))
+        };
+        let shopper = newcomer(&setting, &a, index, leader, clock.t_ms);
+        out.emit(clock.t_ms, &shopper, Action::Enter { party: a.party });
+        if shopper.zone.is_some() {
+            out.emit(clock.t_ms, &shopper, Action::ZoneEnter);
+        }
+        census.in_store += 1;
+        census.spawned += 1;
+        let body = shopper.body(Entity::PLACEHOLDER, clock.t_ms);
+        let entity = commands.spawn(shopper).id();
+        if leads {
+            arrivals.leader = Some((index, entity));
+        }
+        crowd.0.add(cell, crowd::Body { entity, ..body }, crowd::Solidity::Solid);
+    }
+}
+
+/// Shopper `index` coming in at its door at `t_ms`: a leader (no `leader`)
+/// with its shopping list and browse stops, a companion with neither.
+fn newcomer(setting: &Setting, a: &Arrival, index: u32, leader: Option<Entity>, t_ms: u64) -> Shopper {
+    let seg = &setting.scenario.population.segments[a.segment];
+    let door = &setting.scenario.entrances[a.entrance];
+    let cell = setting.store.entrances[a.entrance];
+    let (list, browse) = if leader.is_none() {
+        let list = draw_list(setting, seg.list_mean, &mut setting.streams.stream(index, Purpose::List));
+        let browse = draw_browse(setting, seg.browsing, &list, &mut setting.streams.stream(index, Purpose::Browse));
+        (list, browse)
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    Shopper {
+        index,
+        party: a.party,
+        leader,
+        segment: a.segment,
+        speed: a.speed,
+        patience_ms: (seg.patience_s * 1000.0) as u64,
+        pos: door.at,
+        floor: door.floor,
+        cell,
+        zone: setting.store.zone(cell),
+        zone_since_ms: t_ms,
+        list,
+        impulse: Vec::new(),
+        browse,
+        considered: ProductSet::default(),
+        searched: Vec::new(),
+        heading: (0.0, 1.0),
+        looked_from: door.at,
+        notice_rng: setting.streams.stream(index, Purpose::Notice),
+        basket: Vec::new(),
+        shelf_rng: setting.streams.stream(index, Purpose::Shelf),
+        checkout_rng: setting.streams.stream(index, Purpose::Checkout),
+        activity: if leader.is_none() { Activity::Deciding } else { Activity::Companion(Company::Beside) },
+        route: None,
+        riding: None,
+        blocked_since_ms: None,
+        blocked_at: UNREACHABLE,
+        wish: (0.0, 0.0),
+    }
+}
+
+/// Browse stops of a segment with `browsing = 1` (Poisson mean).
+const BROWSE_STOPS: f64 = 5.0;
+/// Draws per product wanted before a list or the browse stops are left
+/// short (a small catalogue, or most of it excluded).
+const DRAWS_PER_PRODUCT: usize = 20;
+
+/// A shopping list: 1 + Poisson(mean − 1) distinct products.
+fn draw_list(setting: &Setting, mean: f64, rng: &mut ChaCha8Rng) -> Vec<u32> {
+    let extra = if mean > 1.0 { Poisson::new(mean - 1.0).expect("validated").sample(rng) as usize } else { 0 };
+    draw_products(setting, 1 + extra, &[], rng)
+}
+
+/// Browse stops: Poisson(browsing × `BROWSE_STOPS`) products not on the list.
+fn draw_browse(setting: &Setting, browsing: f64, list: &[u32], rng: &mut ChaCha8Rng) -> Vec<u32> {
+    if browsing <= 0.0 {
+        return Vec::new();
+    }
+    let stops = Poisson::new(browsing * BROWSE_STOPS).expect("validated").sample(rng) as usize;
+    draw_products(setting, stops, list, rng)
+}
+
+/// `size` distinct products not in `exclude`, each from a category drawn
+/// by list weight, then a product by popularity.
+fn draw_products(setting: &Setting, size: usize, exclude: &[u32], rng: &mut ChaCha8Rng) -> Vec<u32> {
+    let size = size.min(setting.scenario.products.len().saturating_sub(exclude.len()));
+    let mut out = Vec::with_capacity(size);
+    let mut attempts = 0;
+    while out.len() < size && attempts < size * DRAWS_PER_PRODUCT {
+        attempts += 1;
+        let c = pick_weighted(rng, setting.category_weights.iter().copied());
+        let (ids, weights) = &setting.category_products[c];
+        if ids.is_empty() {
+            continue;
+        }
+        let p = ids[pick_weighted(rng, weights.iter().copied())];
+        if !out.contains(&p) && !exclude.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Index drawn with probability proportional to its weight.
+fn pick_weighted(rng: &mut ChaCha8Rng, weights: impl Iterator<Item = f64> + Clone) -> usize {
+    let total: f64 = weights.clone().sum();
+    let mut u = rng.random::<f64>() * total;
+    let mut last = 0;
+    for (i, w) in weights.enumerate() {
+        if w > 0.0 {
+            last = i;
+            if u < w {
+                return i;
+            }
+            u -= w;
+        }
+    }
+    last
+}
+
+/// A lone shopper of the first segment, through the first door at time 0,
+/// then put at `at` on the ground floor, with its list and browse stops.
+#[cfg(test)]
+pub(super) fn test_shopper(setting: &Setting, index: u32, at: crate::geom::Point) -> Shopper {
+    let arrival = Arrival { t_ms: 0, party: index, segment: 0, entrance: 0, speed: 1.0 };
+    let mut s = newcomer(setting, &arrival, index, None, 0);
+    s.cell = setting.store.cell_at(0, at).expect("on the floor");
+    (s.floor, s.pos, s.zone) = (0, at, setting.store.zone(s.cell));
+    s
+}

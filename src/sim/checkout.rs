@@ -1,0 +1,409 @@
+//! Checkout. A shopper done shopping picks the open lane with the least
+//! expected time (`choose_lane`) and walks to the end of its line
+//! (`head_for_lane`); on arrival (`reach_lane`, called by `walk`) it joins
+//! the line (`queue_join`) or, when the work ahead exceeds its patience,
+//! balks (`abandon`). Each tick `checkout` then, per lane, finishes service
+//! (`checkout`), lets those out of patience renege (`abandon`), calls the
+//! front of the line to the free terminal nearest it, closes the line up
+//! and serves called shoppers once at their terminal; last, the last in a
+//! line may switch to a much shorter one (jockeying).
+
+use bevy_ecs::prelude::*;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Exp, LogNormal};
+
+use super::decide::head_for_exit;
+use super::outbox::Outbox;
+use super::queue::{LaneState, Lanes, Terminal};
+use super::shopper::{Activity, Route, Shopper, update_zone};
+use super::{Clock, FIELD_UNITS_PER_CELL, Nav, Phase, Setting};
+use crate::events::Action;
+use crate::geom::Point;
+use crate::nav::FlowFieldCache;
+use crate::scenario::{Lane, Scenario, ServiceDistribution, ServiceModel};
+use crate::store::CellId;
+
+pub(super) fn install(schedule: &mut Schedule) {
+    schedule.add_systems(checkout.in_set(Phase::Checkout));
+}
+
+/// The clock lanes keep: after closing, the lanes open at closing time
+/// serve the last shoppers.
+fn lane_clock(sc: &Scenario, t_ms: u64) -> u64 {
+    (sc.population.open_ms + t_ms).min(sc.population.close_ms.saturating_sub(1))
+}
+
+/// The open lane with the least expected time to be served for one at
+/// `from` walking at `speed`: the walk to the end of its line plus the
+/// work queued at it or coming, shared by its terminals. With no lane open
+/// at the lanes' clock, any lane not closed for the day; the first of
+/// equals.
+pub(super) fn choose_lane(
+    setting: &Setting,
+    nav: &mut FlowFieldCache,
+    lanes: &Lanes,
+    from: CellId,
+    speed: f64,
+    t_ms: u64,
+) -> usize {
+    let sc = &setting.scenario;
+    let clock = lane_clock(sc, t_ms);
+    let open: Vec<usize> = (0..sc.lanes.len()).filter(|&i| sc.lanes[i].is_open_at(clock)).collect();
+    let candidates = if open.is_empty() { (0..sc.lanes.len()).filter(|&i| sc.lanes[i].open).collect() } else { open };
+    let candidates = if candidates.is_empty() { (0..sc.lanes.len()).collect::<Vec<_>>() } else { candidates };
+    let mut best = (f64::INFINITY, candidates[0]);
+    for i in candidates {
+        let walk_m = nav.get(&setting.store, setting.lane_tails[i])[from as usize] as f64 / FIELD_UNITS_PER_CELL
+            * setting.store.cell;
+        let wait = lanes.0[i].expected_wait_s(&sc.lanes[i], walk_m / speed);
+        if wait < best.0 {
+            best = (wait, i);
+        }
+    }
+    best.1
+}
+
+/// Sends `s` to the tail of `lane`'s queue, counted as coming.
+pub(super) fn head_for_lane(
+    setting: &Setting,
+    nav: &mut FlowFieldCache,
+    lanes: &mut Lanes,
+    s: &mut Shopper,
+    lane: usize,
+    joined_ms: Option<u64>,
+) {
+    let l = &setting.scenario.lanes[lane];
+    let state = &mut lanes.0[lane];
+    // The end of the line as it will be when this shopper gets there: one
+    // joins a queue at its end, not at the far end of the space for it.
+    let place = l.place(state.queue.len() + 1 + state.heading as usize);
+    let goal = setting.store.cell_at(l.floor, place).unwrap_or(setting.lane_tails[lane]);
+    let work_s = l.service.mean_s(s.basket.len() as u32);
+    state.head_here(work_s);
+    s.route = Some(Route { field: nav.get(&setting.store, goal), goal, point: place });
+    s.activity = Activity::ToLane { lane: lane as u16, work_s, joined_ms };
+}
+
+/// A shopper walking to a lane (`Activity::ToLane`) has reached the end of
+/// its line. Balking: a line that looks longer than the shopper's patience
+/// is not joined, and the basket is left behind (`abandon`). Otherwise it
+/// joins the line (`queue_join`, unless switching from another line: its
+/// wait goes on).
+pub(super) fn reach_lane(
+    setting: &Setting,
+    nav: &mut FlowFieldCache,
+    lanes: &mut Lanes,
+    out: &mut Outbox,
+    t_ms: u64,
+    entity: Entity,
+    s: &mut Shopper,
+) {
+    let Activity::ToLane { lane, work_s, joined_ms } = s.activity else {
+        unreachable!("only one walking to a lane reaches it")
+    };
+    let state = &mut lanes.0[lane as usize];
+    state.arrive_here(work_s);
+    let ahead_s = state.work_ahead_s(&setting.scenario.lanes[lane as usize]);
+    if joined_ms.is_none() && ahead_s * 1000.0 > s.patience_ms as f64 {
+        let (qty, amount_cents) = s.basket_total();
+        out.emit(t_ms, s, Action::Abandon { lane, qty, amount_cents });
+        s.basket.clear();
+        head_for_exit(setting, nav, s);
+        return;
+    }
+    if joined_ms.is_none() {
+        out.emit(t_ms, s, Action::QueueJoin { lane });
+    }
+    state.join(entity, s.basket.len() as u32);
+    s.activity = Activity::Queued { lane, since_ms: joined_ms.unwrap_or(t_ms) };
+}
+
+/// Per lane: service finishes (`checkout`), those out of patience renege
+/// (`abandon`, the basket lost), the front of the line goes to the free
+/// terminal nearest it, the line closes up and called shoppers are served
+/// once at their terminal. Then jockeying.
+fn checkout(
+    setting: Res<Setting>,
+    clock: Res<Clock>,
+    mut nav: ResMut<Nav>,
+    mut lanes: ResMut<Lanes>,
+    mut out: ResMut<Outbox>,
+    mut shoppers: Query<&mut Shopper>,
+) {
+    let t = clock.t_ms;
+    for (li, lane) in setting.scenario.lanes.iter().enumerate() {
+        let id = li as u16;
+        let state = &mut lanes.0[li];
+        state.finish_due(t, |shopper| {
+            let mut s = shoppers.get_mut(shopper).expect("served shopper exists");
+            let (qty, amount_cents) = s.basket_total();
+            out.emit(t, &s, Action::Checkout { lane: id, qty, amount_cents });
+            head_for_exit(&setting, &mut nav.0, &mut s);
+        });
+        // Reneging: a waiting shopper out of patience leaves the basket.
+        state.leave_line_if(|e| {
+            let mut s = shoppers.get_mut(e).expect("queued shopper exists");
+            let Activity::Queued { since_ms, .. } = s.activity else { unreachable!("queue holds queued shoppers") };
+            let reneges = t.saturating_sub(since_ms) > s.patience_ms;
+            if reneges {
+                let (qty, amount_cents) = s.basket_total();
+                out.emit(t, &s, Action::Abandon { lane: id, qty, amount_cents });
+                s.basket.clear();
+                head_for_exit(&setting, &mut nav.0, &mut s);
+            }
+            reneges
+        });
+        state.call_front(lane.place(1), &lane.terminals, |e| {
+            let mut s = shoppers.get_mut(e).expect("queued shopper exists");
+            s.activity = Activity::Served { lane: id };
+            lane.service.mean_s(s.basket.len() as u32)
+        });
+        close_up(&setting, &mut out, &mut shoppers, t, lane, state);
+    }
+    jockey(&setting, &mut nav.0, &mut lanes, &mut shoppers, t);
+}
+
+/// Queued shoppers close up along the queue line; called ones walk to
+/// their terminal and are served once there, for a time drawn from the
+/// lane's service model.
+fn close_up(
+    setting: &Setting,
+    out: &mut Outbox,
+    shoppers: &mut Query<&mut Shopper>,
+    t_ms: u64,
+    lane: &Lane,
+    state: &mut LaneState,
+) {
+    let dt = setting.scenario.run.tick_ms as f64 / 1000.0;
+    let step = |s: &mut Shopper, out: &mut Outbox, target: Point| {
+        s.pos = s.pos.towards(target, s.speed * dt);
+        s.cell = setting.store.cell_at(s.floor, s.pos).expect("queue line and terminals are walkable");
+        update_zone(&setting.store, out, t_ms, s);
+    };
+    for (k, &(e, _)) in state.queue.iter().enumerate() {
+        step(&mut shoppers.get_mut(e).expect("queued shopper exists"), &mut *out, lane.place(k + 1));
+    }
+    for (terminal, &at) in state.terminals.iter_mut().zip(&lane.terminals) {
+        let Terminal::Called { shopper, .. } = *terminal else { continue };
+        let mut s = shoppers.get_mut(shopper).expect("called shopper exists");
+        step(&mut s, &mut *out, at);
+        if s.pos == at {
+            // Everything in the basket is scanned, including what was grabbed in the queue.
+            let work_s = lane.service.mean_s(s.basket.len() as u32);
+            let secs = service_time(work_s, &lane.service, &mut s.checkout_rng);
+            *terminal = Terminal::Serving { shopper, until_ms: t_ms + (secs * 1000.0) as u64, work_s };
+        }
+    }
+}
+
+/// Jockeying: the last in a line moves to an open lane with at least two
+/// fewer shoppers per terminal (`Lanes::jockey_to`), as people do when the
+/// next line empties; its wait goes on. With it, separate lines serve
+/// nearly as well as one shared line (the Erlang C queue).
+fn jockey(
+    setting: &Setting,
+    nav: &mut FlowFieldCache,
+    lanes: &mut Lanes,
+    shoppers: &mut Query<&mut Shopper>,
+    t_ms: u64,
+) {
+    let clock_ms = lane_clock(&setting.scenario, t_ms);
+    for i in 0..lanes.0.len() {
+        let Some(j) = lanes.jockey_to(i, |j| setting.scenario.lanes[j].is_open_at(clock_ms)) else { continue };
+        let (e, _) = lanes.0[i].queue.pop_back().expect("someone is last in the line");
+        let mut s = shoppers.get_mut(e).expect("queued shopper exists");
+        let Activity::Queued { since_ms, .. } = s.activity else { unreachable!("queue holds queued shoppers") };
+        head_for_lane(setting, nav, lanes, &mut s, j, Some(since_ms));
+    }
+}
+
+/// A service time with the given mean, drawn from the lane's distribution.
+fn service_time(mean: f64, model: &ServiceModel, rng: &mut ChaCha8Rng) -> f64 {
+    if mean <= 0.0 {
+        return 0.0;
+    }
+    match model.distribution {
+        ServiceDistribution::Exponential => Exp::new(1.0 / mean).expect("positive rate").sample(rng),
+        ServiceDistribution::Lognormal if model.cv <= 0.0 => mean,
+        ServiceDistribution::Lognormal => {
+            let sigma2 = (1.0 + model.cv * model.cv).ln();
+            LogNormal::new(mean.ln() - sigma2 / 2.0, sigma2.sqrt()).expect("finite parameters").sample(rng)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::scenario::ScenarioFile;
+    use crate::sim::arrivals::test_shopper;
+    use crate::sim::rng::Streams;
+
+    /// Three lanes along the front of an empty floor, a minute of work per
+    /// shopper: `near` (lane 0, x = 4), a self-service bank of two
+    /// terminals fed by one line (lane 1, x = 10) and `late` (lane 2,
+    /// x = 16), staffed only in the last hour. Each line's end is at y ≈ 3.
+    const LANES: &str = r#"
+[scenario]
+name = "lanes"
+description = "Three lanes for choosing between."
+[store]
+footprint = [20.0, 12.0]
+cell = 0.25
+[[store.floors]]
+id = "ground"
+[[fixtures]]
+id = "S1"
+kind = "gondola"
+at = [10.0, 10.5]
+size = [4.0, 1.0]
+height = 1.8
+levels = ["eye"]
+faces = ["front"]
+[[entrances]]
+id = "in"
+at = [19.0, 0.3]
+[[exits]]
+id = "out"
+at = [1.0, 0.3]
+[[checkouts]]
+id = "near"
+kind = "staffed"
+at = [4.0, 1.0]
+queue = "north"
+queue_places = 4
+service = { base_s = 60.0, per_item_s = 0.0 }
+[[checkouts]]
+id = "bank"
+kind = "self_service"
+at = [10.0, 1.5]
+queue = "north"
+queue_places = 4
+terminals = [[9.2, 1.0], [10.8, 1.0]]
+service = { base_s = 60.0, per_item_s = 0.0 }
+[[checkouts]]
+id = "late"
+kind = "staffed"
+at = [16.0, 1.0]
+queue = "north"
+queue_places = 4
+hours = [11.0, 12.0]
+service = { base_s = 60.0, per_item_s = 0.0 }
+[[categories]]
+id = "goods"
+list_weight = 1.0
+[[products]]
+id = "item"
+category = "goods"
+price = 2.5
+margin = 0.3
+appeal = 0.0
+[[planogram]]
+product = "item"
+fixture = "S1"
+face = "front"
+level = "eye"
+facings = 4
+[population]
+daily_visitors = 10
+hours = [8.0, 12.0]
+hourly_profile = [1.0, 1.0, 1.0, 1.0]
+[[population.segments]]
+id = "everyone"
+share = 1.0
+list_mean = 1.0
+speed_mean = 1.0
+speed_sd = 0.0
+impulse = 0.0
+patience_s = 150.0
+put_back = 0.0
+dwell_median_s = 2.0
+[run]
+tick_s = 0.1
+trace_interval_s = 1.0
+drain_h = 1.0
+"#;
+
+    fn three_lanes() -> Setting {
+        let file = ScenarioFile::parse(Path::new("lanes.toml"), LANES.to_owned()).expect("parses");
+        let p = crate::prepare(&file, "baseline").unwrap_or_else(|e| panic!("{e}"));
+        Setting::new(p.scenario, p.store, Streams::new(1))
+    }
+
+    /// Lanes with `queued` shoppers waiting in each line and `coming` on
+    /// their way to each, a minute of work apiece.
+    fn lanes(setting: &Setting, queued: [usize; 3], coming: [usize; 3]) -> Lanes {
+        let mut world = World::new();
+        let mut lanes = Lanes(setting.scenario.lanes.iter().map(|l| LaneState::new(l.terminals.len())).collect());
+        for (state, (q, c)) in lanes.0.iter_mut().zip(queued.into_iter().zip(coming)) {
+            (0..q).for_each(|_| state.join(world.spawn_empty().id(), 1));
+            (0..c).for_each(|_| state.head_here(60.0));
+        }
+        lanes
+    }
+
+    #[test]
+    fn the_open_lane_with_the_least_expected_time_is_chosen() {
+        let setting = three_lanes();
+        let mut nav = FlowFieldCache::new(setting.scenario.run.memory_limit_bytes);
+        // From (4, 8) at 1 m/s the ends of the lines are about 5 s (near),
+        // 8 s (bank) and 14 s (late) away.
+        let from = setting.store.cell_at(0, Point::new(4.0, 8.0)).unwrap();
+        let hour = 3_600_000;
+        // (hours since opening, queued per lane, on their way per lane, lane chosen, why)
+        let cases: [(u64, [usize; 3], [usize; 3], usize, &str); 8] = [
+            (0, [0, 0, 0], [0, 0, 0], 0, "all empty: the nearest"),
+            (0, [1, 0, 0], [0, 0, 0], 1, "a minute's wait outweighs three seconds' walk"),
+            (0, [1, 1, 0], [0, 0, 0], 1, "two terminals halve the bank's minute"),
+            (0, [0, 0, 0], [1, 0, 0], 1, "one on its way to the near lane counts"),
+            (0, [1, 4, 0], [0, 0, 0], 0, "four for two terminals is two minutes"),
+            (0, [2, 4, 0], [0, 0, 0], 0, "the empty late lane is closed"),
+            (3, [2, 4, 0], [0, 0, 0], 2, "the late lane is open in the last hour"),
+            (3, [0, 0, 1], [0, 0, 0], 0, "open, but a minute behind"),
+        ];
+        for (hours, queued, coming, expected, why) in cases {
+            let lanes = lanes(&setting, queued, coming);
+            let chosen = choose_lane(&setting, &mut nav, &lanes, from, 1.0, hours * hour + hour / 2);
+            assert_eq!(chosen, expected, "{why}: queued {queued:?}, coming {coming:?}");
+        }
+    }
+
+    #[test]
+    fn one_reaching_a_line_joins_it_or_balks_at_more_work_than_its_patience() {
+        let setting = three_lanes();
+        let mut nav = FlowFieldCache::new(setting.scenario.run.memory_limit_bytes);
+        let mut world = World::new();
+        // (queued ahead, switching from another line since, joins, events)
+        // Patience is 150 s: two minutes ahead are borne, three are not.
+        let cases: [(usize, Option<u64>, bool, &[&str]); 4] = [
+            (0, None, true, &["queue_join"]),
+            (2, None, true, &["queue_join"]),
+            (3, None, false, &["abandon"]),
+            (3, Some(5_000), true, &[]),
+        ];
+        for (ahead, switching, joins, events) in cases {
+            let mut lanes = lanes(&setting, [ahead, 0, 0], [0, 0, 0]);
+            let mut s = test_shopper(&setting, 7, Point::new(4.0, 3.5));
+            s.basket.push((0, 250));
+            head_for_lane(&setting, &mut nav, &mut lanes, &mut s, 0, switching);
+            assert_eq!((lanes.0[0].heading, lanes.0[0].heading_s), (1, 60.0), "counted as coming");
+            let entity = world.spawn_empty().id();
+            let mut out = Outbox::default();
+            reach_lane(&setting, &mut nav, &mut lanes, &mut out, 9_000, entity, &mut s);
+            let case = format!("{ahead} ahead, switching {switching:?}");
+            assert_eq!((lanes.0[0].heading, lanes.0[0].heading_s), (0, 0.0), "{case}: no longer coming");
+            let logged: Vec<&str> = out.tick.iter().map(|e| e.action.kind()).collect();
+            assert_eq!(logged, events, "{case}");
+            if joins {
+                assert_eq!(lanes.0[0].queue.back(), Some(&(entity, 1)), "{case}: last in line");
+                assert_eq!(s.activity, Activity::Queued { lane: 0, since_ms: switching.unwrap_or(9_000) }, "{case}");
+            } else {
+                assert_eq!(lanes.0[0].queue.len(), ahead, "{case}: the line is not joined");
+                assert_eq!(out.tick[0].action, Action::Abandon { lane: 0, qty: 1, amount_cents: 250 }, "{case}");
+                assert!(s.basket.is_empty() && s.activity == Activity::ToExit, "{case}: basket left, leaving");
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+//! What to do next. A shopper with nothing to do walks to the nearest
+//! shelf it still wants (nearest-next by walking distance, doubling back
+//! against the store's `circulation` costing extra); with the list done, to
+//! the open lane with the least expected time (`checkout::choose_lane`), or
+//! to the nearest exit with an empty basket.
+
+use bevy_ecs::prelude::*;
+
+use super::checkout::{choose_lane, head_for_lane};
+use super::queue::Lanes;
+use super::shopper::{Activity, Intent, Route, Shopper};
+use super::{Clock, FIELD_UNITS_PER_CELL, Nav, Phase, Setting};
+use crate::geom::Point;
+use crate::nav::{FlowField, FlowFieldCache, UNREACHABLE};
+use crate::scenario::Scenario;
+use crate::store::{Stand, Store};
+
+pub(super) fn install(schedule: &mut Schedule) {
+    schedule.add_systems(decide.in_set(Phase::Decide));
+}
+
+fn decide(
+    setting: Res<Setting>,
+    clock: Res<Clock>,
+    mut nav: ResMut<Nav>,
+    mut lanes: ResMut<Lanes>,
+    mut shoppers: Query<&mut Shopper>,
+) {
+    for mut s in &mut shoppers {
+        if s.activity != Activity::Deciding {
+            continue;
+        }
+        if let Some(Target { intent, index, placement, stand, field }) = nearest_wanted(&setting, &mut nav.0, &s) {
+            let product = s.wanted_mut(intent).remove(index);
+            s.route = Some(Route { field, goal: stand.cell, point: stand.point });
+            s.activity = Activity::ToShelf { product, placement: placement as u16, intent };
+            continue;
+        }
+        if s.basket.is_empty() {
+            head_for_exit(&setting, &mut nav.0, &mut s);
+        } else {
+            let lane = choose_lane(&setting, &mut nav.0, &lanes, s.cell, s.speed, clock.t_ms);
+            head_for_lane(&setting, &mut nav.0, &mut lanes, &mut s, lane, None);
+        }
+    }
+}
+
+/// The shelf to walk to next: the `placement`-th place (at `stand`) of the
+/// `index`-th product wanted with `intent`, with the flow field there.
+struct Target {
+    intent: Intent,
+    index: usize,
+    placement: usize,
+    stand: Stand,
+    field: FlowField,
+}
+
+/// Nearest-next on walking distance: the closest placement not yet searched
+/// in vain of any product still wanted (planned, picked up on impulse or
+/// to browse); the first found wins a tie.
+fn nearest_wanted(setting: &Setting, nav: &mut FlowFieldCache, s: &Shopper) -> Option<Target> {
+    let store = &setting.store;
+    let mut best: Option<(u32, Target)> = None;
+    let turn = Circulating::new(&setting.scenario, store, s.pos);
+    for (intent, wanted) in [(Intent::Planned, &s.list), (Intent::Impulse, &s.impulse), (Intent::Browse, &s.browse)] {
+        for (index, &product) in wanted.iter().enumerate() {
+            for (placement, &stand) in store.stands[product as usize].iter().enumerate() {
+                if s.searched.contains(&(product, placement as u16)) {
+                    continue;
+                }
+                let field = nav.get(store, stand.cell);
+                let d = field[s.cell as usize];
+                if d == UNREACHABLE {
+                    continue;
+                }
+                let d = d.saturating_add(turn.penalty(stand.point));
+                if best.as_ref().is_none_or(|b| d < b.0) {
+                    best = Some((d, Target { intent, index, placement, stand, field }));
+                }
+            }
+        }
+    }
+    best.map(|(_, target)| target)
+}
+
+/// The habit of going round the store one way (the "racetrack"): an item
+/// behind the shopper in that direction, as seen from the store's centre,
+/// costs extra walking distance when choosing what to fetch next.
+struct Circulating {
+    sign: f64,
+    centre: Point,
+    /// Angle of the shopper about the centre.
+    at: f64,
+    /// The penalty in flow-field units (tenths of a cell).
+    penalty: u32,
+}
+
+impl Circulating {
+    fn new(sc: &Scenario, store: &Store, pos: Point) -> Circulating {
+        let centre = Point::new(sc.store.width / 2.0, sc.store.depth / 2.0);
+        Circulating {
+            sign: sc.population.circulation.sign(),
+            centre,
+            at: (pos.y - centre.y).atan2(pos.x - centre.x),
+            penalty: (sc.population.circulation_penalty_m / store.cell * FIELD_UNITS_PER_CELL) as u32,
+        }
+    }
+
+    fn penalty(&self, target: Point) -> u32 {
+        if self.sign == 0.0 {
+            return 0;
+        }
+        let turn = (target.y - self.centre.y).atan2(target.x - self.centre.x) - self.at;
+        // Wrapped to (−π, π]: positive is counter-clockwise of the shopper.
+        let turn = (turn + std::f64::consts::PI).rem_euclid(std::f64::consts::TAU) - std::f64::consts::PI;
+        if turn * self.sign < 0.0 { self.penalty } else { 0 }
+    }
+}
+
+/// Sends `s` to the nearest exit by walking distance.
+pub(super) fn head_for_exit(setting: &Setting, nav: &mut FlowFieldCache, s: &mut Shopper) {
+    let (field, goal) = setting
+        .store
+        .exits
+        .iter()
+        .map(|&x| (nav.get(&setting.store, x), x))
+        .min_by_key(|(f, _)| f[s.cell as usize])
+        .expect("validated: at least one exit");
+    let exit = setting.store.exits.iter().position(|&x| x == goal).expect("exit cell");
+    s.route = Some(Route { field, goal, point: setting.scenario.exits[exit].at });
+    s.activity = Activity::ToExit;
+}

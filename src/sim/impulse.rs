@@ -1,0 +1,127 @@
+//! Noticing and impulse buying. Once per trace interval each shopper looks
+//! ahead (`sim::perception`): a product in view is noticed (`view`) with
+//! its shelf's notice probability, once per visit, and one not already
+//! wanted is bought on impulse with probability `temptation`: taken at once
+//! within reach or from a queue, otherwise fetched by a detour. A
+//! companion's wish goes to its leader, who holds the basket.
+
+use bevy_ecs::prelude::*;
+use rand::RngExt;
+
+use super::outbox::Outbox;
+use super::shopper::{Activity, Shopper, product_draws};
+use super::{Clock, Phase, Setting, perception};
+use crate::events::Action;
+
+/// A basket of this many items halves the temptation of the next product:
+/// the more a shopper already carries, the less it adds on a whim.
+const SATIATION_ITEMS: f64 = 10.0;
+/// No product tempts with certainty, however appealing and well placed.
+const MAX_TEMPTATION: f64 = 0.9;
+/// The persuasion of an ordinary shelf (`perception::placement_weights`),
+/// for a product looked at closely at a browse stop.
+pub(super) const NEUTRAL_PERSUASION: f64 = 1.0;
+
+/// The chance that a product bought on a whim is taken: its `appeal` ×
+/// its placement's `persuasion` × the segment's `impulse` propensity,
+/// falling as the basket fills (halved at `SATIATION_ITEMS` items), at
+/// most `MAX_TEMPTATION`.
+pub(super) fn temptation(appeal: f64, persuasion: f64, impulse: f64, basket_items: usize) -> f64 {
+    (appeal * persuasion * impulse / (1.0 + basket_items as f64 / SATIATION_ITEMS)).min(MAX_TEMPTATION)
+}
+
+pub(super) fn install(schedule: &mut Schedule) {
+    schedule.add_systems(perceive.in_set(Phase::Perceive));
+}
+
+/// Once per trace interval, each shopper looks ahead: a product in view is
+/// noticed (`view`) with its shelf's notice probability, once per visit;
+/// a noticed product not already wanted may be bought on impulse with
+/// probability `temptation`. Within reach (or from a queue) it is taken at
+/// once; otherwise the shopper detours for it. Both draws come from the
+/// product's stretch of the shopper's notice stream (common random numbers
+/// across layouts).
+fn perceive(
+    setting: Res<Setting>,
+    clock: Res<Clock>,
+    mut out: ResMut<Outbox>,
+    mut asks: Local<Vec<(Entity, u32)>>,
+    mut shoppers: Query<&mut Shopper>,
+) {
+    if clock.t_ms % setting.scenario.run.trace_interval_ms != 0 {
+        return;
+    }
+    let t = clock.t_ms;
+    for mut s in &mut shoppers {
+        if s.activity == Activity::Gone || s.riding.is_some() {
+            continue;
+        }
+        for shelf in look(&setting, &mut s) {
+            let product = shelf.product;
+            s.considered.insert(product);
+            let mut draws = product_draws(&s.notice_rng, product, 0);
+            let (notice, buy) = (draws.random::<f64>(), draws.random::<f64>());
+            if notice >= shelf.notice {
+                continue;
+            }
+            out.emit(t, &s, Action::View { product });
+            // Nothing is added after paying or giving up: the shopper is leaving.
+            if s.has_in_mind(product) || s.activity == Activity::ToExit {
+                continue;
+            }
+            let seg = &setting.scenario.population.segments[s.segment];
+            let appeal = setting.scenario.products[product as usize].appeal;
+            if buy >= temptation(appeal, shelf.persuasion, seg.impulse, s.basket.len()) {
+                continue;
+            }
+            // A companion asks the leader, who holds the basket.
+            if let Some(leader) = s.leader {
+                asks.push((leader, product));
+                continue;
+            }
+            if s.in_line() || s.pos.distance(shelf.spot) <= perception::REACH_M {
+                s.grab(&mut out, t, product, setting.scenario.products[product as usize].price_cents);
+            } else if matches!(s.activity, Activity::ToLane { .. }) {
+                // On the way to pay, only what is within reach is taken.
+                continue;
+            } else {
+                s.want_on_impulse(product);
+            }
+        }
+    }
+    // A leader still shopping fetches what a companion asked for; one in
+    // a checkout line takes it from the display by the line.
+    for (leader, product) in asks.drain(..) {
+        let Ok(mut l) = shoppers.get_mut(leader) else { continue };
+        let shopping = matches!(l.activity, Activity::Deciding | Activity::ToShelf { .. } | Activity::AtShelf { .. });
+        if l.has_in_mind(product) {
+            continue;
+        }
+        if l.in_line() {
+            l.grab(&mut out, t, product, setting.scenario.products[product as usize].price_cents);
+        } else if shopping {
+            l.want_on_impulse(product);
+        }
+    }
+}
+
+/// The shopper looks ahead from where it stands, walking the way it came
+/// since the last look: the shelves in view whose products it has not yet
+/// considered this visit, one per product.
+fn look(setting: &Setting, s: &mut Shopper) -> Vec<perception::Shelf> {
+    let moved = (s.pos.x - s.looked_from.x, s.pos.y - s.looked_from.y);
+    let len = moved.0.hypot(moved.1);
+    if len > 1e-3 {
+        s.heading = (moved.0 / len, moved.1 / len);
+    }
+    s.looked_from = s.pos;
+    let mut seen = Vec::new();
+    let considered = &s.considered;
+    let fresh = |product: u32| !considered.contains(product);
+    setting.sight.visible(&setting.store, s.cell, s.pos, s.heading, fresh, |shelf| {
+        if !seen.iter().any(|x: &perception::Shelf| x.product == shelf.product) {
+            seen.push(*shelf);
+        }
+    });
+    seen
+}

@@ -1,0 +1,71 @@
+//! The tick's events on their way out: `trace` logs everyone's position once
+//! per trace interval and `close_tick` orders the tick's events by
+//! (shopper, emission order), numbers them and advances the clock.
+
+use bevy_ecs::prelude::*;
+
+use super::shopper::{Shopper, update_zone};
+use super::{Clock, Phase, Setting};
+use crate::events::{Action, SimEvent};
+
+/// Events of the tick under way, and those of finished ticks in `seq` order.
+#[derive(Resource, Default)]
+pub(super) struct Outbox {
+    pub(super) tick: Vec<SimEvent>,
+    pub(super) ready: Vec<SimEvent>,
+    next_seq: u64,
+}
+
+impl Outbox {
+    pub(super) fn emit(&mut self, t_ms: u64, s: &Shopper, action: Action) {
+        // For zone events `s.zone` is the zone entered or (still) being left.
+        self.tick.push(SimEvent {
+            seq: 0,
+            t_ms,
+            shopper: s.index,
+            x: s.pos.x as f32,
+            y: s.pos.y as f32,
+            floor: s.floor,
+            zone: s.zone,
+            action,
+        });
+    }
+
+    /// Orders the tick's events by shopper (stable, so each shopper's own
+    /// events keep their emission order) and numbers them.
+    pub(super) fn flush_tick(&mut self) {
+        let mut tick = std::mem::take(&mut self.tick);
+        tick.sort_by_key(|e| e.shopper);
+        for mut e in tick.drain(..) {
+            e.seq = self.next_seq;
+            self.next_seq += 1;
+            self.ready.push(e);
+        }
+        self.tick = tick;
+    }
+}
+
+pub(super) fn install(schedule: &mut Schedule) {
+    schedule.add_systems((trace.in_set(Phase::Trace), close_tick.in_set(Phase::Close)));
+}
+
+/// A `move` for everyone on the floor once per trace interval.
+fn trace(setting: Res<Setting>, clock: Res<Clock>, mut out: ResMut<Outbox>, mut shoppers: Query<&mut Shopper>) {
+    if clock.t_ms % setting.scenario.run.trace_interval_ms != 0 {
+        return;
+    }
+    // Riders are between floors: their next position is where they step off.
+    for mut s in &mut shoppers {
+        if s.solidity().is_some() {
+            // A zone change held back by the minimum dwell is logged by now.
+            update_zone(&setting.store, &mut out, clock.t_ms, &mut s);
+            out.emit(clock.t_ms, &s, Action::Move);
+        }
+    }
+}
+
+fn close_tick(setting: Res<Setting>, mut clock: ResMut<Clock>, mut out: ResMut<Outbox>) {
+    out.flush_tick();
+    clock.tick += 1;
+    clock.t_ms = clock.tick * setting.scenario.run.tick_ms;
+}

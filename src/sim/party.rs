@@ -1,0 +1,116 @@
+//! Parties: companions keep up with their leader, who holds the basket.
+//! In a checkout line the k-th companion stands k places behind it; near
+//! it, or a little ahead on its way, a companion stands by; otherwise it
+//! walks after the leader, the leader's way.
+
+use bevy_ecs::prelude::*;
+
+use super::decide::head_for_exit;
+use super::outbox::Outbox;
+use super::shopper::{Activity, Company, Route, Shopper, update_zone};
+use super::{Clock, Nav, Phase, Setting};
+use crate::geom::Point;
+use crate::scenario::QUEUE_SPACING_M;
+use crate::store::CellId;
+
+/// A companion this close to its leader (straight line, same floor: too
+/// close to be on the other side of a shelf) stands by.
+const COMPANION_GAP_M: f64 = 0.9;
+/// A companion nearer the leader's goal than the leader, and this close,
+/// waits for the leader to come.
+const WAIT_AHEAD_M: f64 = 3.0;
+/// A companion this close to its place beside a leader in a checkout line
+/// steps into the line.
+const JOIN_LINE_M: f64 = 1.5;
+
+pub(super) fn install(schedule: &mut Schedule) {
+    schedule.add_systems(follow.in_set(Phase::Follow));
+}
+
+/// What a companion sees of its leader.
+struct LeaderView {
+    pos: Point,
+    floor: u8,
+    cell: CellId,
+    route: Option<Route>,
+    queueing_at: Option<u16>,
+}
+
+/// Companions keep up with their leaders. One whose leader stands in a
+/// checkout line stands in it too, behind it; one next to its leader,
+/// or a little ahead on the leader's way, stands by; any other walks
+/// after the leader, the leader's way (its flow field, so it takes the
+/// same stairs). One whose leader has left heads out too.
+fn follow(
+    setting: Res<Setting>,
+    clock: Res<Clock>,
+    mut nav: ResMut<Nav>,
+    mut out: ResMut<Outbox>,
+    mut views: Local<Vec<(Entity, Option<LeaderView>)>>,
+    mut shoppers: Query<(Entity, &mut Shopper)>,
+) {
+    views.clear();
+    for (entity, s) in shoppers.iter() {
+        let (Some(leader), Activity::Companion(_), None) = (s.leader, s.activity, &s.riding) else { continue };
+        let view = shoppers.get(leader).ok().filter(|(_, l)| l.activity != Activity::Gone).map(|(_, l)| LeaderView {
+            pos: l.pos,
+            floor: l.floor,
+            cell: l.cell,
+            route: l.route.clone(),
+            queueing_at: l.queueing_at(),
+        });
+        views.push((entity, view));
+    }
+    let store = &setting.store;
+    for (entity, view) in views.drain(..) {
+        let Ok((_, mut s)) = shoppers.get_mut(entity) else { continue };
+        let Some(l) = view else {
+            head_for_exit(&setting, &mut nav.0, &mut s);
+            continue;
+        };
+        if stand_in_line(&setting, &mut out, clock.t_ms, &mut s, &l) {
+            continue;
+        }
+        // The leader's way; a leader standing still is walked to (not along
+        // the companion's old way: companions of one party on different
+        // ways each found the other nearer its goal and swapped for ever).
+        let route = l.route.unwrap_or_else(|| match s.route.take() {
+            Some(r) if r.goal == l.cell => r,
+            _ => Route { field: nav.0.get(store, l.cell), goal: l.cell, point: l.pos },
+        });
+        let apart = if l.floor == s.floor { s.pos.distance(l.pos) } else { f64::INFINITY };
+        let waits_ahead = route.field[s.cell as usize] < route.field[l.cell as usize] && apart <= WAIT_AHEAD_M;
+        let close = apart <= COMPANION_GAP_M || waits_ahead;
+        s.activity = Activity::Companion(if close { Company::Beside } else { Company::Following });
+        s.route = Some(route);
+    }
+}
+
+/// A companion whose leader is in a checkout line on its floor stands in
+/// it too, the k-th (companions are the indices after their leader's) k
+/// places behind the leader, once it is within `JOIN_LINE_M` of that spot
+/// and can step towards it; returns whether it does.
+fn stand_in_line(setting: &Setting, out: &mut Outbox, t_ms: u64, s: &mut Shopper, l: &LeaderView) -> bool {
+    let Some(lane) = l.queueing_at else { return false };
+    if l.floor != s.floor {
+        return false;
+    }
+    let store = &setting.store;
+    let dt = setting.scenario.run.tick_ms as f64 / 1000.0;
+    let dir = setting.scenario.lanes[lane as usize].queue_dir;
+    let behind = QUEUE_SPACING_M * (s.index - s.party) as f64;
+    let spot = l.pos.offset(dir.0 * behind, dir.1 * behind);
+    let to = s.pos.towards(spot, s.speed * dt);
+    let walkable = store.cell_at(s.floor, to).filter(|&c| store.is_walkable(c));
+    let Some(cell) = walkable else { return false };
+    let joins = s.activity == Activity::Companion(Company::InLine) || s.pos.distance(spot) <= JOIN_LINE_M;
+    if !joins {
+        return false;
+    }
+    s.pos = to;
+    s.cell = cell;
+    s.route = None;
+    s.activity = Activity::Companion(Company::InLine);
+    update_zone(store, out, t_ms, s);
+    true
+}

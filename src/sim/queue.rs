@@ -1,0 +1,336 @@
+//! The state of each checkout lane: its line, its terminals (a staffed
+//! lane's till is its one terminal, a self-service bank lists several fed
+//! by one line) and those on their way to it. What a newcomer sees of it
+//! (the work ahead, the shoppers per terminal) is read here; the
+//! `checkout` module moves shoppers through it.
+
+use std::collections::VecDeque;
+
+use bevy_ecs::prelude::*;
+
+use crate::geom::Point;
+use crate::scenario::Lane;
+
+/// The last in a line moves to an open lane with at least this many fewer
+/// shoppers per terminal (counting those on their way), as people do when
+/// the next line empties.
+const JOCKEY_GAP: f64 = 2.0;
+
+#[derive(Resource, Default)]
+pub(super) struct Lanes(pub(super) Vec<LaneState>);
+
+#[derive(Default)]
+pub(super) struct LaneState {
+    /// Waiting shoppers and their item counts, front first.
+    pub(super) queue: VecDeque<(Entity, u32)>,
+    /// Who is at each terminal (a staffed lane's till is its one terminal).
+    pub(super) terminals: Vec<Terminal>,
+    /// Shoppers walking to this lane and their expected seconds of work:
+    /// others see them coming and count them.
+    pub(super) heading: u32,
+    pub(super) heading_s: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Terminal {
+    Free,
+    /// Called from the front of the line and walking over, with the
+    /// expected seconds of work.
+    Called {
+        shopper: Entity,
+        work_s: f64,
+    },
+    Serving {
+        shopper: Entity,
+        until_ms: u64,
+        work_s: f64,
+    },
+}
+
+impl LaneState {
+    pub(super) fn new(terminals: usize) -> LaneState {
+        LaneState { terminals: vec![Terminal::Free; terminals], ..LaneState::default() }
+    }
+
+    /// Expected seconds of work at the terminals.
+    pub(super) fn serving_s(&self) -> f64 {
+        self.terminals
+            .iter()
+            .map(|t| match *t {
+                Terminal::Free => 0.0,
+                Terminal::Called { work_s, .. } | Terminal::Serving { work_s, .. } => work_s,
+            })
+            .sum()
+    }
+
+    /// Shoppers a newcomer sees per terminal: at the terminals, queued and
+    /// on their way.
+    pub(super) fn load(&self) -> f64 {
+        let busy = self.terminals.iter().filter(|t| **t != Terminal::Free).count();
+        (self.queue.len() + busy + self.heading as usize) as f64 / self.terminals.len() as f64
+    }
+
+    /// Expected seconds before a newcomer at the end of the line is
+    /// served: the work ahead, shared by the terminals.
+    pub(super) fn work_ahead_s(&self, lane: &Lane) -> f64 {
+        let queued: f64 = self.queue.iter().map(|(_, items)| lane.service.mean_s(*items)).sum();
+        (queued + self.serving_s()) / self.terminals.len() as f64
+    }
+
+    /// Expected seconds before one `walk_s` seconds away is served here:
+    /// the walk, the work ahead and that of those on their way, all shared
+    /// by the terminals.
+    pub(super) fn expected_wait_s(&self, lane: &Lane, walk_s: f64) -> f64 {
+        // Those on their way will be ahead too.
+        let coming_s = self.heading_s / self.terminals.len() as f64;
+        self.work_ahead_s(lane) + coming_s + walk_s
+    }
+
+    /// One more on its way here, bringing `work_s` seconds of work.
+    pub(super) fn head_here(&mut self, work_s: f64) {
+        self.heading += 1;
+        self.heading_s += work_s;
+    }
+
+    /// One on its way here with `work_s` seconds of work has arrived.
+    pub(super) fn arrive_here(&mut self, work_s: f64) {
+        self.heading -= 1;
+        self.heading_s = (self.heading_s - work_s).max(0.0);
+    }
+
+    /// `shopper`, with `items` in the basket, joins the end of the line.
+    pub(super) fn join(&mut self, shopper: Entity, items: u32) {
+        self.queue.push_back((shopper, items));
+    }
+
+    /// Takes out of the line, front to back, each shopper for whom `leaves`
+    /// (called once for each, in that order) says so.
+    pub(super) fn leave_line_if(&mut self, mut leaves: impl FnMut(Entity) -> bool) {
+        self.queue.retain(|&(shopper, _)| !leaves(shopper));
+    }
+
+    /// The free terminal nearest `front` (the head of the line), of those
+    /// standing at `at`; the first of equally near ones.
+    pub(super) fn free_terminal_nearest(&self, front: Point, at: &[Point]) -> Option<usize> {
+        (0..self.terminals.len())
+            .filter(|&k| self.terminals[k] == Terminal::Free)
+            .min_by(|&a, &b| front.distance(at[a]).total_cmp(&front.distance(at[b])))
+    }
+
+    /// Calls the head of the line to the free terminal nearest `front`
+    /// while there are both; `called` tells each shopper so and returns the
+    /// expected seconds of its work.
+    pub(super) fn call_front(&mut self, front: Point, at: &[Point], mut called: impl FnMut(Entity) -> f64) {
+        while let Some(free) = self.free_terminal_nearest(front, at)
+            && let Some((shopper, _)) = self.queue.pop_front()
+        {
+            self.terminals[free] = Terminal::Called { shopper, work_s: called(shopper) };
+        }
+    }
+
+    /// Frees, terminal by terminal, each one whose service is over at
+    /// `t_ms`, handing its shopper to `done`.
+    pub(super) fn finish_due(&mut self, t_ms: u64, mut done: impl FnMut(Entity)) {
+        for terminal in &mut self.terminals {
+            if let Terminal::Serving { shopper, until_ms, .. } = *terminal
+                && t_ms >= until_ms
+            {
+                *terminal = Terminal::Free;
+                done(shopper);
+            }
+        }
+    }
+}
+
+impl Lanes {
+    /// The lane the last in lane `i`'s line moves to, if any: the open one
+    /// (by `open`) other than `i` with the fewest shoppers per terminal
+    /// (the first of equals), when that is at least `JOCKEY_GAP` fewer.
+    pub(super) fn jockey_to(&self, i: usize, open: impl Fn(usize) -> bool) -> Option<usize> {
+        self.0[i].queue.back()?;
+        let j = (0..self.0.len())
+            .filter(|&j| j != i && open(j))
+            .min_by(|&a, &b| self.0[a].load().total_cmp(&self.0[b].load()))?;
+        if self.0[i].load() < self.0[j].load() + JOCKEY_GAP { None } else { Some(j) }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{LaneKind, ServiceDistribution, ServiceModel};
+
+    /// A lane with `terminals` terminals along y = 1 and service of 30 s
+    /// plus 2 s an item.
+    fn lane(terminals: usize) -> Lane {
+        let at: Vec<Point> = (0..terminals).map(|k| Point::new(4.0 + 2.0 * k as f64, 1.0)).collect();
+        Lane {
+            id: "L".into(),
+            kind: if terminals == 1 { LaneKind::Staffed } else { LaneKind::SelfService },
+            floor: 0,
+            service_point: Point::new(4.0, 1.5),
+            queue_dir: (0.0, 1.0),
+            queue_places: 10,
+            terminals: at,
+            service: ServiceModel {
+                base_s: 30.0,
+                per_item_s: 2.0,
+                cv: 0.0,
+                distribution: ServiceDistribution::Lognormal,
+            },
+            hours_ms: (0, 86_400_000),
+            open: true,
+        }
+    }
+
+    fn shoppers(n: usize) -> Vec<Entity> {
+        let mut world = World::new();
+        (0..n).map(|_| world.spawn_empty().id()).collect()
+    }
+
+    #[test]
+    fn those_on_their_way_count_until_they_arrive() {
+        let mut state = LaneState::new(1);
+        state.head_here(40.0);
+        state.head_here(50.0);
+        assert_eq!((state.heading, state.heading_s), (2, 90.0));
+        assert_eq!(state.load(), 2.0, "both on their way are seen coming");
+        assert_eq!(state.expected_wait_s(&lane(1), 10.0), 100.0, "their work and the walk");
+        state.arrive_here(40.0);
+        assert_eq!((state.heading, state.heading_s), (1, 50.0));
+        // Work is never negative, whatever rounding left behind.
+        state.arrive_here(50.000001);
+        assert_eq!((state.heading, state.heading_s), (0, 0.0));
+        assert_eq!(state.load(), 0.0);
+    }
+
+    #[test]
+    fn the_work_ahead_is_queued_and_terminal_work_shared_by_the_terminals() {
+        let e = shoppers(4);
+        // (terminals, items of those queued, what the terminals hold, work ahead, shoppers per terminal)
+        let cases: [(usize, &[u32], &[Terminal], f64, f64); 5] = [
+            (1, &[], &[Terminal::Free], 0.0, 0.0),
+            (1, &[0, 5], &[Terminal::Free], 30.0 + 40.0, 2.0),
+            (1, &[5], &[Terminal::Serving { shopper: e[0], until_ms: 9, work_s: 12.0 }], 40.0 + 12.0, 2.0),
+            (2, &[10], &[Terminal::Called { shopper: e[0], work_s: 20.0 }, Terminal::Free], (50.0 + 20.0) / 2.0, 1.0),
+            (
+                2,
+                &[0, 0],
+                &[
+                    Terminal::Serving { shopper: e[0], until_ms: 9, work_s: 8.0 },
+                    Terminal::Called { shopper: e[1], work_s: 14.0 },
+                ],
+                (30.0 + 30.0 + 8.0 + 14.0) / 2.0,
+                2.0,
+            ),
+        ];
+        for (n, queued, terminals, ahead, load) in cases {
+            let mut state = LaneState::new(n);
+            state.terminals.copy_from_slice(terminals);
+            for (k, &items) in queued.iter().enumerate() {
+                state.join(e[k + 2], items);
+            }
+            assert_eq!(state.work_ahead_s(&lane(n)), ahead, "{n} terminals, queued {queued:?}, {terminals:?}");
+            assert_eq!(state.load(), load, "{n} terminals, queued {queued:?}, {terminals:?}");
+        }
+    }
+
+    #[test]
+    fn the_head_of_the_line_is_called_to_the_nearest_free_terminal() {
+        let e = shoppers(5);
+        let l = lane(3);
+        let mut state = LaneState::new(3);
+        for &s in &e[..4] {
+            state.join(s, 1);
+        }
+        state.terminals[0] = Terminal::Serving { shopper: e[4], until_ms: 100, work_s: 5.0 };
+        // From the head of the line at x = 7 the terminals at x = 4, 6, 8
+        // are 3, 1 and 1 m away: the first of the two nearest goes first.
+        let front = Point::new(7.0, 1.0);
+        assert_eq!(state.free_terminal_nearest(front, &l.terminals), Some(1));
+        let mut calls = Vec::new();
+        state.call_front(front, &l.terminals, |s| {
+            calls.push(s);
+            10.0 * calls.len() as f64
+        });
+        assert_eq!(calls, [e[0], e[1]], "the first two in line, in order");
+        assert_eq!(state.terminals[1], Terminal::Called { shopper: e[0], work_s: 10.0 });
+        assert_eq!(state.terminals[2], Terminal::Called { shopper: e[1], work_s: 20.0 });
+        assert_eq!(state.queue.iter().map(|q| q.0).collect::<Vec<_>>(), [e[2], e[3]]);
+        assert_eq!(state.free_terminal_nearest(front, &l.terminals), None);
+        state.call_front(front, &l.terminals, |_| unreachable!("no terminal is free"));
+        assert_eq!(state.serving_s(), 5.0 + 10.0 + 20.0);
+    }
+
+    #[test]
+    fn service_finishes_at_its_time_and_frees_the_terminal() {
+        let e = shoppers(3);
+        let mut state = LaneState::new(3);
+        state.terminals = vec![
+            Terminal::Serving { shopper: e[0], until_ms: 1_000, work_s: 5.0 },
+            Terminal::Called { shopper: e[1], work_s: 7.0 },
+            Terminal::Serving { shopper: e[2], until_ms: 2_000, work_s: 9.0 },
+        ];
+        let mut done = Vec::new();
+        state.finish_due(999, |s| done.push(s));
+        assert!(done.is_empty(), "nobody is done before their time");
+        state.finish_due(1_000, |s| done.push(s));
+        assert_eq!(done, [e[0]]);
+        assert_eq!(state.terminals[0], Terminal::Free);
+        assert_eq!(
+            state.terminals[1],
+            Terminal::Called { shopper: e[1], work_s: 7.0 },
+            "a called one is not served yet"
+        );
+        state.finish_due(5_000, |s| done.push(s));
+        assert_eq!(done, [e[0], e[2]]);
+        assert_eq!(state.serving_s(), 7.0);
+    }
+
+    #[test]
+    fn leaving_the_line_keeps_the_order_of_those_who_stay() {
+        let e = shoppers(5);
+        let mut state = LaneState::new(1);
+        for (k, &s) in e.iter().enumerate() {
+            state.join(s, k as u32);
+        }
+        let mut asked = Vec::new();
+        state.leave_line_if(|s| {
+            asked.push(s);
+            s == e[1] || s == e[3]
+        });
+        assert_eq!(asked, e, "each asked once, front to back");
+        assert_eq!(state.queue.iter().copied().collect::<Vec<_>>(), [(e[0], 0), (e[2], 2), (e[4], 4)]);
+    }
+
+    #[test]
+    fn the_last_in_line_moves_to_a_line_two_shorter_per_terminal() {
+        // (shoppers queued per lane, terminals per lane, lanes open, lane 0's last moves to)
+        let cases: [(&[usize], &[usize], &[bool], Option<usize>); 7] = [
+            (&[3, 1], &[1, 1], &[true, true], Some(1)),
+            (&[3, 2], &[1, 1], &[true, true], None),
+            (&[3, 1], &[1, 1], &[true, false], None),
+            (&[0, 0], &[1, 1], &[true, true], None),
+            (&[4, 2, 1], &[1, 1, 1], &[true, true, true], Some(2)),
+            (&[4, 2, 2], &[1, 1, 1], &[true, true, true], Some(1)),
+            // Four waiting for two terminals are two per terminal.
+            (&[3, 4], &[1, 2], &[true, true], None),
+        ];
+        for (queued, terminals, open, expected) in cases {
+            let e = shoppers(queued.iter().sum());
+            let mut e = e.into_iter();
+            let lanes = Lanes(
+                queued
+                    .iter()
+                    .zip(terminals)
+                    .map(|(&q, &t)| {
+                        let mut state = LaneState::new(t);
+                        (0..q).for_each(|_| state.join(e.next().unwrap(), 1));
+                        state
+                    })
+                    .collect(),
+            );
+            assert_eq!(lanes.jockey_to(0, |j| open[j]), expected, "queued {queued:?}, terminals {terminals:?}");
+        }
+    }
+}

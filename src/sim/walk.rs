@@ -1,0 +1,432 @@
+//! Walking. Every body on the floor is filed per 1 m block (`sim::crowd`);
+//! walkers move `speed × Weidmann(density) × tick` metres along their flow
+//! field, cell centre to neighbouring cell centre, never within two body
+//! radii of another body: they pass, are made way for, step aside or wait
+//! (`advance`, `blocked`, `sidestep`). Riders of connectors step off when
+//! the ride is over. A walker that arrives hands over to its goal's
+//! mechanism: a shelf to `shelf::reach_shelf`, a lane to
+//! `checkout::reach_lane`; at an exit it leaves the store here.
+
+use bevy_ecs::prelude::*;
+
+use super::checkout::reach_lane;
+use super::outbox::Outbox;
+use super::queue::Lanes;
+use super::shelf::reach_shelf;
+use super::shopper::{Activity, Ride, Shopper, update_zone};
+use super::{Census, Clock, Crowd, Nav, Phase, Setting, crowd};
+use crate::events::Action;
+use crate::geom::Point;
+use crate::nav::{Step, UNREACHABLE, next_step};
+use crate::store::{CellId, Store};
+
+/// A blocked shopper this close to the shelf, the end of the line or the
+/// door has arrived: it takes the product, joins the line (and closes up
+/// along it) or leaves from where it stands.
+const NEAR_GOAL_M: f64 = 1.0;
+/// A blocked shopper steps aside to a cell up to this much farther from its
+/// goal (flow-field units: two cells)...
+const SIDESTEP_SLACK: u32 = 20;
+/// ...and after this long blocked, anywhere free, even back, to undo a standoff.
+pub(super) const STANDOFF_MS: u64 = 2_000;
+/// People meeting in a passage each keep to one side (here the right): a
+/// step to the right counts as this much nearer the goal (flow-field units).
+const KEEP_RIGHT: f64 = 10.0;
+/// Two shoppers blocking each other face to face edge past each other
+/// (swap places) after this long, as in the exchange rule of bidirectional
+/// pedestrian cellular automata (Blue & Adler 2001, Transportation
+/// Research B 35(3)); without it, counterflow in a narrow passage locks.
+const SQUEEZE_PAST_MS: u64 = 500;
+/// Cell-to-cell steps a walker takes at most in one tick.
+const MAX_STEPS_PER_TICK: usize = 16;
+/// How far from a connector's landing one arriving may step off, in cells.
+const LANDING_REACH_CELLS: usize = 6;
+
+pub(super) fn install(schedule: &mut Schedule) {
+    schedule.add_systems(walk.in_set(Phase::Walk));
+}
+
+/// Result of moving a shopper for one tick.
+enum Moved {
+    Walking,
+    Arrived,
+    Ride(usize),
+    /// Passing this shopper (see `advance`): the two trade places.
+    Swap(Entity),
+    /// This shopper, standing by, stepped aside to `at` (in `cell`) for it.
+    MadeWay {
+        other: Entity,
+        cell: CellId,
+        at: Point,
+    },
+}
+
+fn walk(
+    mut commands: Commands,
+    setting: Res<Setting>,
+    clock: Res<Clock>,
+    mut nav: ResMut<Nav>,
+    mut lanes: ResMut<Lanes>,
+    mut census: ResMut<Census>,
+    mut crowd: ResMut<Crowd>,
+    mut out: ResMut<Outbox>,
+    mut order: Local<Vec<Entity>>,
+    mut shoppers: Query<(Entity, &mut Shopper)>,
+) {
+    let store = &setting.store;
+    let dt = setting.scenario.run.tick_ms as f64 / 1000.0;
+    let t = clock.t_ms;
+    // File every body afresh (checkout moved the queues; some shoppers
+    // joined or left one), noting the order to move them in: a swap needs
+    // two shoppers at once, so they are fetched by entity.
+    crowd.0.clear();
+    order.clear();
+    for (entity, s) in shoppers.iter() {
+        order.push(entity);
+        if let Some(solidity) = s.solidity() {
+            crowd.0.add(s.cell, s.body(entity, t), solidity);
+        }
+    }
+    for &entity in order.iter() {
+        let Ok((_, mut s)) = shoppers.get_mut(entity) else { continue };
+        if !step_off(store, &mut crowd.0, &mut out, t, entity, &mut s) || !s.is_walking() {
+            continue;
+        }
+        let budget = s.speed * dt * crowd::weidmann_factor(crowd.0.density(s.cell));
+        let moved = advance(store, &mut crowd.0, &mut s, budget, t);
+        update_zone(store, &mut out, t, &mut s);
+        match moved {
+            Moved::Walking => {}
+            Moved::MadeWay { other, cell, at } => {
+                drop(s);
+                let Ok((_, mut b)) = shoppers.get_mut(other) else { continue };
+                (b.pos, b.cell) = (at, cell);
+                update_zone(store, &mut out, t, &mut b);
+            }
+            Moved::Swap(other) => {
+                drop(s);
+                let [(_, mut a), (_, mut b)] = shoppers.get_many_mut([entity, other]).expect("two shoppers");
+                swap_places(store, &mut crowd.0, &mut out, t, &mut a, &mut b);
+            }
+            Moved::Ride(i) => board(store, &mut crowd.0, &mut out, t, &mut s, i),
+            Moved::Arrived => {
+                s.route = None;
+                (s.blocked_since_ms, s.blocked_at) = (None, UNREACHABLE);
+                match s.activity {
+                    Activity::ToShelf { .. } => reach_shelf(&setting, &mut out, t, &mut s),
+                    Activity::ToLane { .. } => {
+                        reach_lane(&setting, &mut nav.0, &mut lanes, &mut out, t, entity, &mut s)
+                    }
+                    Activity::ToExit => {
+                        if s.zone.is_some() {
+                            out.emit(t, &s, Action::ZoneExit);
+                        }
+                        out.emit(t, &s, Action::Exit);
+                        crowd.0.remove(s.index, s.cell);
+                        s.activity = Activity::Gone;
+                        census.in_store -= 1;
+                        commands.entity(entity).despawn();
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// A rider gets off once the ride is over, onto the landing or the free
+/// floor nearest it: a crowd waiting to board round the landing must not
+/// keep those arriving from stepping off. Returns whether the shopper is
+/// on the floor (it may walk on this tick).
+fn step_off(
+    store: &Store,
+    crowd: &mut crowd::Crowding,
+    out: &mut Outbox,
+    t_ms: u64,
+    entity: Entity,
+    s: &mut Shopper,
+) -> bool {
+    let Some(ride) = &s.riding else { return true };
+    if t_ms < ride.until_ms {
+        return false;
+    }
+    let Some(to) = landing(store, crowd, ride.to) else { return false };
+    let (floor, centre) = store.centre(to);
+    s.floor = floor;
+    s.pos = centre;
+    s.cell = to;
+    s.riding = None;
+    crowd.add(to, s.body(entity, t_ms), crowd::Solidity::Solid);
+    update_zone(store, out, t_ms, s);
+    true
+}
+
+/// Boards connector `i` from the shopper's cell: off the floor, and with it
+/// out of its zone, until the ride is over.
+fn board(store: &Store, crowd: &mut crowd::Crowding, out: &mut Outbox, t_ms: u64, s: &mut Shopper, i: usize) {
+    let link = store.connectors[i];
+    let to = if link.from == s.cell { link.to } else { link.from };
+    crowd.remove(s.index, s.cell);
+    if s.zone.is_some() {
+        out.emit(t_ms, s, Action::ZoneExit);
+        s.zone = None;
+        s.zone_since_ms = t_ms;
+    }
+    s.riding = Some(Ride { until_ms: t_ms + link.traversal_ms, to });
+}
+
+/// One step towards `target`: to `to`, in `cell`.
+struct Stride {
+    target: Point,
+    to: Point,
+    cell: CellId,
+}
+
+/// Moves `s` up to `budget` metres along its route. Steps go from cell to
+/// neighbouring cell centre (diagonals only past walkable corners), so a
+/// shopper is always on walkable floor; a step that would bring it within
+/// two body radii of another shopper is not taken (see `blocked`).
+fn advance(store: &Store, crowd: &mut crowd::Crowding, s: &mut Shopper, mut budget: f64, t_ms: u64) -> Moved {
+    let Some(route) = s.route.as_ref() else {
+        return Moved::Arrived;
+    };
+    let solid = s.solidity() == Some(crowd::Solidity::Solid);
+    for _ in 0..MAX_STEPS_PER_TICK {
+        let (target, arriving) = if s.cell == route.goal {
+            (route.point, true)
+        } else {
+            match next_step(store, &route.field, s.cell) {
+                Step::Walk(n) => (store.centre(n).1, false),
+                Step::Ride(i) => return Moved::Ride(i),
+                Step::Arrived => (route.point, true),
+                Step::Stuck => return Moved::Arrived,
+            }
+        };
+        let d = s.pos.distance(target);
+        if d > 1e-9 {
+            s.wish = ((target.x - s.pos.x) / d, (target.y - s.pos.y) / d);
+        }
+        let to = s.pos.towards(target, budget);
+        let cell = store.cell_at(s.floor, to).expect("walkable target");
+        if solid && crowd.blocker(s.index, cell, s.pos, to).is_some() {
+            return blocked(store, crowd, s, Stride { target, to, cell }, budget, t_ms);
+        }
+        crowd.relocate(s.index, s.cell, cell, to);
+        s.pos = to;
+        s.cell = cell;
+        if route.field[cell as usize] < s.blocked_at {
+            s.blocked_since_ms = None;
+            s.blocked_at = UNREACHABLE;
+        }
+        if d > budget {
+            return Moved::Walking;
+        }
+        budget -= d;
+        if arriving {
+            return Moved::Arrived;
+        }
+        if budget <= 1e-9 {
+            return Moved::Walking;
+        }
+    }
+    Moved::Walking
+}
+
+/// Someone is in the way of `step`. The walker passes one in the way if it
+/// is nearer the goal and gains or loses nothing by it: one coming this
+/// way, standing about or giving way; after a moment, or at once within a
+/// party. Swapping keeps every distance that held. Both must be willing:
+/// a swap that only the walker wants (two walking across each other, each
+/// on its own way) is undone by the other at once, and the two swap back
+/// and forth for ever. Else one standing by with nothing to do steps out
+/// of the way; else the walker steps aside (`sidestep`).
+fn blocked(store: &Store, crowd: &mut crowd::Crowding, s: &mut Shopper, step: Stride, budget: f64, t_ms: u64) -> Moved {
+    let route = s.route.as_ref().expect("walking shoppers have a route");
+    crowd.set_wish(s.index, s.cell, s.wish);
+    let (waited, standoff) = (s.blocked_for(t_ms, SQUEEZE_PAST_MS), s.blocked_for(t_ms, STANDOFF_MS));
+    let (pos, party, here) = (s.pos, s.party, route.field[s.cell as usize]);
+    let passable = |b: &crowd::Body| {
+        let there = store.cell_at(s.floor, b.at).map(|c| route.field[c as usize]);
+        let in_front = there.is_some_and(|f| f < here);
+        let willing = (b.heads_for(pos) && !b.walks_to(route.goal)) || b.gives_way || b.wish == (0.0, 0.0);
+        // A party standing round its leader (by a shelf, against a
+        // fixture) can hem it in with nobody nearer its goal: after
+        // a standoff it changes places with one beside it too.
+        let beside = there.is_some_and(|f| f <= here.saturating_add(SIDESTEP_SLACK));
+        (in_front && willing && (waited || b.party == party)) || (standoff && b.party == party && b.gives_way && beside)
+    };
+    if let Some(b) = crowd.blockers(s.index, step.cell, s.pos, step.to).find(passable) {
+        return Moved::Swap(b.entity);
+    }
+    // One standing by with nothing to do steps out of the way.
+    let aside = crowd
+        .blockers(s.index, step.cell, s.pos, step.to)
+        .filter(|b| b.gives_way)
+        .find_map(|b| step_aside(store, crowd, s.floor, &b, step.to, budget).map(|(c, at)| (b, c, at)));
+    if let Some((b, c, at)) = aside {
+        let from = store.cell_at(s.floor, b.at).expect("bodies stand on the floor");
+        crowd.relocate(b.shopper, from, c, at);
+        return Moved::MadeWay { other: b.entity, cell: c, at };
+    }
+    sidestep(store, crowd, s, step.target, budget, t_ms)
+}
+
+/// Where `b`, standing in the way of a step to `step`, steps aside to: the
+/// neighbouring spot up to `stride` away that takes it farthest from the
+/// step, among those it may step to; `None` when it is hemmed in too.
+fn step_aside(
+    store: &Store,
+    crowd: &crowd::Crowding,
+    floor: u8,
+    b: &crowd::Body,
+    step: Point,
+    stride: f64,
+) -> Option<(CellId, Point)> {
+    let cell = store.cell_at(floor, b.at)?;
+    let mut best: Option<(f64, CellId, Point)> = None;
+    store.for_each_step(cell, |n, _| {
+        let to = b.at.towards(store.centre(n).1, stride);
+        let Some(c) = store.cell_at(floor, to) else { return };
+        let away = to.distance(step);
+        if away > b.at.distance(step) && best.is_none_or(|x| away > x.0) && crowd.may_step(b.shopper, c, b.at, to) {
+            best = Some((away, c, to));
+        }
+    });
+    best.map(|(_, c, at)| (c, at))
+}
+
+/// Whether a blocked walker is as good as at its shelf, line or door:
+/// within `NEAR_GOAL_M` of it on its floor, in plain sight. (One joining a
+/// line then walks along it, so nothing may stand between; a shopper
+/// upstairs above a ground-floor line is not in it.)
+fn near_goal(store: &Store, s: &Shopper) -> bool {
+    let route = s.route.as_ref().expect("walking shoppers have a route");
+    matches!(s.activity, Activity::ToShelf { .. } | Activity::ToLane { .. } | Activity::ToExit)
+        && store.centre(route.goal).0 == s.floor
+        && s.pos.distance(route.point) <= NEAR_GOAL_M
+        && store.first_blocked(s.floor, s.pos, route.point).is_none()
+}
+
+/// Someone is in the way of the step towards `ahead`. Near the shelf or the
+/// door the shopper has arrived; otherwise it steps towards the neighbouring
+/// cell nearest its goal (keeping right) that it can step towards, if one is
+/// at most `SIDESTEP_SLACK` farther (any, after `STANDOFF_MS`), and else waits.
+fn sidestep(
+    store: &Store,
+    crowd: &mut crowd::Crowding,
+    s: &mut Shopper,
+    ahead: Point,
+    budget: f64,
+    t_ms: u64,
+) -> Moved {
+    if near_goal(store, s) {
+        return Moved::Arrived;
+    }
+    let route = s.route.as_ref().expect("walking shoppers have a route");
+    s.blocked_since_ms.get_or_insert(t_ms);
+    s.blocked_at = s.blocked_at.min(route.field[s.cell as usize]);
+    let standoff = s.blocked_for(t_ms, STANDOFF_MS);
+    let slack = if standoff { UNREACHABLE } else { SIDESTEP_SLACK };
+    let limit = route.field[s.cell as usize].saturating_add(slack);
+    let forward = (ahead.x - s.pos.x, ahead.y - s.pos.y);
+    let right = {
+        let len = forward.0.hypot(forward.1).max(1e-9);
+        (forward.1 / len, -forward.0 / len)
+    };
+    let score = |field: u32, at: Point| {
+        let (dx, dy) = (at.x - s.pos.x, at.y - s.pos.y);
+        let rightward = (dx * right.0 + dy * right.1) / dx.hypot(dy).max(1e-9);
+        field as f64 - KEEP_RIGHT * rightward
+    };
+    // Hemmed in on every side after a standoff, a shopper trades places
+    // with one beside it who stands about or is stalled too (not on the
+    // same way: that gains the pair nothing), so no ring of bodies locks.
+    let yields = |b: &crowd::Body| {
+        let there = store.cell_at(s.floor, b.at).map_or(UNREACHABLE, |c| route.field[c as usize]);
+        let willing = b.gives_way || b.wish == (0.0, 0.0) || (b.stalled && !b.walks_to(route.goal));
+        (willing && there <= route.field[s.cell as usize].saturating_add(SIDESTEP_SLACK)).then_some(there)
+    };
+    let mut best: Option<(f64, CellId, Point)> = None;
+    let mut trade: Option<(f64, Entity)> = None;
+    store.for_each_step(s.cell, |n, _| {
+        let f = route.field[n as usize];
+        if f == UNREACHABLE || f > limit {
+            return;
+        }
+        let centre = store.centre(n).1;
+        let here = score(f, centre);
+        if best.is_some_and(|b| b.0 <= here) {
+            return;
+        }
+        let to = s.pos.towards(centre, budget);
+        let cell = store.cell_at(s.floor, to).expect("walkable neighbour");
+        if to == s.pos {
+            return;
+        }
+        if crowd.may_step(s.index, cell, s.pos, to) {
+            best = Some((here, cell, to));
+        } else if standoff {
+            for b in crowd.blockers(s.index, cell, s.pos, to) {
+                if let Some(there) = yields(&b) {
+                    let swap = score(there, b.at);
+                    if trade.is_none_or(|t| swap < t.0) {
+                        trade = Some((swap, b.entity));
+                    }
+                }
+            }
+        }
+    });
+    match (best, trade) {
+        (Some((_, cell, to)), _) => {
+            crowd.relocate(s.index, s.cell, cell, to);
+            s.pos = to;
+            s.cell = cell;
+            Moved::Walking
+        }
+        (None, Some((_, other))) => Moved::Swap(other),
+        (None, None) => Moved::Walking,
+    }
+}
+
+/// Two shoppers trade places (each has room where the other stood, since
+/// their bodies just traded spots).
+fn swap_places(
+    store: &Store,
+    crowd: &mut crowd::Crowding,
+    out: &mut Outbox,
+    t_ms: u64,
+    a: &mut Shopper,
+    b: &mut Shopper,
+) {
+    let (a_at, a_cell, b_at, b_cell) = (a.pos, a.cell, b.pos, b.cell);
+    crowd.relocate(a.index, a_cell, b_cell, b_at);
+    crowd.relocate(b.index, b_cell, a_cell, a_at);
+    (a.pos, a.cell, b.pos, b.cell) = (b_at, b_cell, a_at, a_cell);
+    (a.blocked_since_ms, a.blocked_at) = (None, UNREACHABLE);
+    (b.blocked_since_ms, b.blocked_at) = (None, UNREACHABLE);
+    update_zone(store, out, t_ms, a);
+    update_zone(store, out, t_ms, b);
+}
+
+/// The free cell nearest `landing` (itself first) by steps across walkable
+/// floor, up to `LANDING_REACH_CELLS` away.
+fn landing(store: &Store, crowd: &crowd::Crowding, landing: CellId) -> Option<CellId> {
+    let mut ring = vec![landing];
+    let mut seen = vec![landing];
+    for _ in 0..=LANDING_REACH_CELLS {
+        if let Some(&free) = ring.iter().find(|&&c| crowd.is_free(c, store.centre(c).1)) {
+            return Some(free);
+        }
+        let mut next = Vec::new();
+        for &c in &ring {
+            store.for_each_step(c, |n, _| {
+                if !seen.contains(&n) {
+                    seen.push(n);
+                    next.push(n);
+                }
+            });
+        }
+        ring = next;
+    }
+    None
+}
