@@ -14,13 +14,24 @@ use crate::metrics::{DayMetrics, DayProjection, Layout, Projection};
 /// What a shopper is doing, as far as its events tell.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Activity {
-    /// In the store, walking or at a shelf.
+    /// In the store, walking about.
     Shopping,
-    /// In a checkout line (from joining it to paying or giving up).
+    /// Standing at a shelf of `product` (from `at_shelf` to picking it,
+    /// giving it up or walking off).
+    AtShelf { product: u32 },
+    /// In a checkout line (from joining it to being served or giving up).
     Queuing { lane: u16 },
+    /// At a till or terminal of `lane`, being served (schema v4 logs; in
+    /// older ones the service counts as queuing).
+    Served { lane: u16 },
     /// Paid or gave up, on the way out.
     Leaving,
 }
+
+/// A shopper at a shelf who logs a position farther than this from where
+/// it reached it has walked off (a product looked at and passed over logs
+/// nothing).
+const LEFT_SHELF_M: f32 = 1.0;
 
 /// One shopper at one instant.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -54,6 +65,19 @@ struct Track {
     samples: Vec<Sample>,
     /// Indices of its events in `Playback::events`.
     events: Vec<u32>,
+}
+
+impl Track {
+    /// Whether `e` puts a shopper at a shelf out of reach of where it
+    /// reached it.
+    fn walked_off_shelf(&self, e: &SimEvent) -> bool {
+        // The first sample of the stay at the shelf: where it reached it.
+        let reached = self.samples.iter().rev().take_while(|s| matches!(s.activity, Activity::AtShelf { .. })).last();
+        reached.is_none_or(|r| {
+            let (dx, dy) = (e.x - r.x, e.y - r.y);
+            r.floor != e.floor || dx * dx + dy * dy > LEFT_SHELF_M * LEFT_SHELF_M
+        })
+    }
 }
 
 /// A day indexed by time.
@@ -93,9 +117,15 @@ impl Playback {
             if let Some(track) = self.tracks[s].as_mut() {
                 let before = track.samples.last().map_or(Activity::Shopping, |x| x.activity);
                 let activity = match e.action {
+                    Action::AtShelf { product } => Activity::AtShelf { product },
+                    Action::Pick { .. } | Action::NotFound { .. } => Activity::Shopping,
                     Action::QueueJoin { lane } => Activity::Queuing { lane },
+                    Action::Serve { lane } => Activity::Served { lane },
                     Action::Checkout { .. } | Action::Abandon { .. } => Activity::Leaving,
-                    _ => before,
+                    _ => match before {
+                        Activity::AtShelf { .. } if track.walked_off_shelf(&e) => Activity::Shopping,
+                        _ => before,
+                    },
                 };
                 track.samples.push(Sample { t_ms: e.t_ms, x: e.x, y: e.y, floor: e.floor, activity });
                 track.events.push(at);

@@ -49,8 +49,10 @@ impl RunOutcome {
                 figure("time_in_store_p50") / 60.0
             ),
             format!(
-                "  checkout      {:.0} s mean wait, {:.1}% abandoned ({:.2} lost)",
+                "  checkout      {:.0} s mean from joining a line to leaving it ({:.0} s waiting, {:.0} s served), {:.1}% abandoned ({:.2} lost)",
                 figure("queue_wait_mean"),
+                figure("line_wait_mean"),
+                figure("service_time_mean"),
                 figure("abandonment_rate") * 100.0,
                 figure("lost_revenue")
             ),

@@ -50,7 +50,7 @@ fn positions_are_the_logs_at_every_event() {
 }
 
 #[test]
-fn lines_hold_those_who_joined_and_have_not_yet_paid_in_joining_order() {
+fn lines_hold_those_who_joined_and_are_not_yet_served_in_joining_order() {
     let (p, events) = live_day();
     let playback = Playback::new(events.clone());
     let lanes = p.scenario.lanes.len();
@@ -70,10 +70,12 @@ fn lines_hold_those_who_joined_and_have_not_yet_paid_in_joining_order() {
                         .expect("a shopper in line joined it");
                     assert!(e.t_ms <= t);
                     assert!(
-                        !playback.events_of(*s).any(
-                            |e| e.t_ms <= t && matches!(e.action, Action::Checkout { .. } | Action::Abandon { .. })
-                        ),
-                        "shopper {s} paid or gave up before {t} ms but is still in line"
+                        !playback.events_of(*s).any(|e| e.t_ms <= t
+                            && matches!(
+                                e.action,
+                                Action::Serve { .. } | Action::Checkout { .. } | Action::Abandon { .. }
+                            )),
+                        "shopper {s} was served or gave up before {t} ms but is still in line"
                     );
                     e.t_ms
                 })
@@ -82,6 +84,45 @@ fn lines_hold_those_who_joined_and_have_not_yet_paid_in_joining_order() {
         }
     }
     assert!(longest >= 2, "the tiny store's line never held two shoppers");
+}
+
+#[test]
+fn shoppers_are_at_a_shelf_or_served_as_their_events_say() {
+    let (p, events) = live_day();
+    let playback = Playback::new(events.clone());
+    let terminals: usize = p.scenario.lanes.iter().map(|l| l.terminals.len().max(1)).sum();
+    let (mut at_shelf, mut served) = (0, 0);
+    for (i, e) in events.iter().enumerate() {
+        // Another event of this shopper at this instant that changes what it does.
+        let changed_later = events[i + 1..].iter().take_while(|x| x.t_ms == e.t_ms).any(|x| {
+            x.shopper == e.shopper
+                && !matches!(x.action, Action::View { .. } | Action::Move | Action::ZoneEnter | Action::ZoneExit)
+        });
+        if changed_later {
+            continue;
+        }
+        let at = playback.shopper_at(e.shopper, e.t_ms).map(|a| a.activity);
+        match e.action {
+            Action::AtShelf { product } => {
+                assert_eq!(at, Some(Activity::AtShelf { product }), "shopper {} at {} ms", e.shopper, e.t_ms);
+                at_shelf += 1;
+            }
+            Action::Serve { lane } => {
+                assert_eq!(at, Some(Activity::Served { lane }), "shopper {} at {} ms", e.shopper, e.t_ms);
+                served += 1;
+            }
+            Action::Pick { .. } | Action::NotFound { .. } => {
+                assert_eq!(at, Some(Activity::Shopping), "shopper {} at {} ms", e.shopper, e.t_ms)
+            }
+            _ => {}
+        }
+    }
+    assert!(at_shelf > 100 && served > 10, "{at_shelf} shelf visits and {served} services seen");
+    // Never more served at once than there are tills and terminals.
+    for t in (0..playback.end_ms()).step_by(5_000) {
+        let now = playback.shoppers_at(t).iter().filter(|s| matches!(s.activity, Activity::Served { .. })).count();
+        assert!(now <= terminals, "{now} served at {t} ms by {terminals} tills and terminals");
+    }
 }
 
 #[test]

@@ -19,7 +19,7 @@ fn each_edit_changes_what_it_names() {
     let base = aisle::prepare(&tiny_with(""), BASELINE).unwrap().scenario;
     // (edits, check on the edited model against the base)
     type Check = fn(&aisle::scenario::Scenario, &aisle::scenario::Scenario) -> bool;
-    let cases: [(&str, Check); 9] = [
+    let cases: [(&str, Check); 11] = [
         // A second till staffed from 17:30 to 18:30.
         (
             r#"{ op = "add_lane", lane = { id = "L2", kind = "staffed", at = [6.8, 1.2], queue = "north", queue_places = 4, service = { base_s = 20.0, per_item_s = 3.0 } } }, { op = "set_lane_hours", lane = "L2", hours = [17.5, 18.5] }"#,
@@ -47,6 +47,14 @@ fn each_edit_changes_what_it_names() {
         (r#"{ op = "set_shares", shares = { quick = 0.3, browser = 0.7 } }"#, |s, _| {
             s.population.segments.iter().map(|g| g.share).collect::<Vec<_>>() == vec![0.3, 0.7]
         }),
+        (r#"{ op = "set_segment", segment = "browser", list_mean = 0.5, patience_s = 90.0 }"#, |s, b| {
+            let (g, before) = (&s.population.segments[1], &b.population.segments[1]);
+            g.list_mean == 0.5 && g.patience_s == 90.0 && g.impulse == before.impulse && g.category_weights.is_none()
+        }),
+        (r#"{ op = "set_segment", segment = "quick", categories = { drinks = 2.0 } }"#, |s, _| {
+            // Categories are indexed as written: snacks, then drinks.
+            s.population.segments[0].category_weights == Some(vec![0.0, 2.0])
+        }),
         (
             r#"{ op = "close_lane", lane = "L1" }, { op = "add_lane", lane = { id = "S1", kind = "self_service", at = [6.8, 1.2], queue = "north", queue_places = 4, service = { base_s = 30.0, per_item_s = 4.0 } } }"#,
             |s, _| s.lanes.iter().any(|l| l.id == "S1" && l.open) && s.lanes.iter().any(|l| l.id == "L1" && !l.open),
@@ -73,6 +81,19 @@ fn a_bad_edit_names_its_place_and_what_is_wrong() {
             "edit 1 (scale_visitors): factor must be a positive number, got -2",
         ),
         (r#"{ op = "set_shares", shares = { hurried = 1.0 } }"#, "edit 1 (set_shares): no segment `hurried`"),
+        (r#"{ op = "set_segment", segment = "hurried", impulse = 0.1 }"#, "edit 1 (set_segment): no segment `hurried`"),
+        (
+            r#"{ op = "set_segment", segment = "quick", categories = { sweets = 1.0 } }"#,
+            "segment `quick` categories: `sweets` is not a category; the categories are `snacks`, `drinks`",
+        ),
+        (
+            r#"{ op = "set_segment", segment = "quick", categories = { drinks = 0.0 } }"#,
+            "segment `quick` gives every category weight 0 but plans or browses: give a category a positive weight",
+        ),
+        (
+            r#"{ op = "set_segment", segment = "quick", list_mean = -1.0 }"#,
+            "segment `quick` list_mean must be between 0 and 200, got -1",
+        ),
         (
             r#"{ op = "add_lane", lane = { id = "L1", kind = "staffed", at = [6.8, 1.2], queue = "north", queue_places = 4, service = { base_s = 20.0, per_item_s = 3.0 } } }"#,
             "edit 1 (add_lane): checkout lane `L1` already exists",
@@ -106,4 +127,77 @@ fn an_obstacle_holds_no_products_and_nobody_walks_through_it() {
     let enters = events.iter().filter(|e| matches!(e.action, aisle::events::Action::Enter { .. })).count();
     let exits = events.iter().filter(|e| matches!(e.action, aisle::events::Action::Exit)).count();
     assert!(enters > 10 && enters == exits, "{enters} entered, {exits} left");
+}
+
+/// Every planned pick of the day, as (product category, count).
+fn planned_categories(p: &aisle::Prepared, seed: u64) -> std::collections::BTreeMap<usize, usize> {
+    let mut out = std::collections::BTreeMap::new();
+    for e in common::simulate(p, seed) {
+        if let aisle::events::Action::Pick { product, planned: true, .. } = e.action {
+            *out.entry(p.scenario.products[product as usize].category).or_default() += 1;
+        }
+    }
+    out
+}
+
+#[test]
+fn a_segments_mission_decides_what_it_plans() {
+    // Both segments come for drinks only (category 1): nothing else is planned.
+    let drinks = tiny_with(
+        r#"{ op = "set_segment", segment = "quick", categories = { drinks = 1.0 } }, { op = "set_segment", segment = "browser", categories = { drinks = 1.0 } }"#,
+    );
+    let p = aisle::prepare(&drinks, "edited").unwrap();
+    let planned = planned_categories(&p, 1);
+    assert!(planned.keys().eq([&1]) && planned[&1] > 20, "planned picks by category: {planned:?}");
+    // The base file plans from both categories.
+    let base = aisle::prepare(&tiny_with(""), BASELINE).unwrap();
+    assert_eq!(planned_categories(&base, 1).len(), 2);
+}
+
+#[test]
+fn visitors_who_plan_nothing_buy_only_on_impulse_and_all_leave() {
+    let lookers = tiny_with(
+        r#"{ op = "set_segment", segment = "quick", list_mean = 0.0 }, { op = "set_segment", segment = "browser", list_mean = 0.0 }"#,
+    );
+    let p = aisle::prepare(&lookers, "edited").unwrap();
+    let events = common::simulate(&p, 1);
+    let count = |f: fn(&aisle::events::Action) -> bool| events.iter().filter(|e| f(&e.action)).count();
+    use aisle::events::Action;
+    assert_eq!(count(|a| matches!(a, Action::Pick { planned: true, .. })), 0);
+    assert!(count(|a| matches!(a, Action::Pick { planned: false, .. })) > 0, "browsers bought nothing on impulse");
+    let (enters, exits) = (count(|a| matches!(a, Action::Enter { .. })), count(|a| matches!(a, Action::Exit)));
+    assert!(enters > 10 && enters == exits, "{enters} entered, {exits} left");
+}
+
+#[test]
+fn a_list_mean_below_one_leaves_that_share_with_nothing_planned() {
+    // Poisson(0.5): e^-0.5 = 61% of parties plan nothing. The quick segment
+    // alone (no browsing), over many days of the tiny store.
+    let file = tiny_with(
+        r#"{ op = "set_shares", shares = { quick = 1.0, browser = 0.0 } }, { op = "set_segment", segment = "quick", list_mean = 0.5, impulse = 0.0 }, { op = "scale_visitors", factor = 10.0 }"#,
+    );
+    let p = aisle::prepare(&file, "edited").unwrap();
+    let (mut parties, mut buying) = (0usize, 0usize);
+    for seed in 1..=3 {
+        let events = common::simulate(&p, seed);
+        parties += events
+            .iter()
+            .filter(|e| matches!(e.action, aisle::events::Action::Enter { party } if party == e.shopper))
+            .count();
+        let mut payers: Vec<u32> = events
+            .iter()
+            .filter(|e| {
+                matches!(e.action, aisle::events::Action::QueueJoin { .. } | aisle::events::Action::Abandon { .. })
+            })
+            .map(|e| e.shopper)
+            .collect();
+        payers.sort_unstable();
+        payers.dedup();
+        buying += payers.len();
+    }
+    // Parties with a list reach the checkout (nearly all find something).
+    let nothing = 1.0 - buying as f64 / parties as f64;
+    let se = (0.61 * 0.39 / parties as f64).sqrt();
+    assert!(parties > 500, "{parties} parties");
+    assert!((nothing - (-0.5f64).exp()).abs() < 4.0 * se + 0.02, "{nothing:.3} planned nothing, {parties} parties");
 }

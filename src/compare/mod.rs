@@ -16,13 +16,14 @@ pub use sequential::{Look, MIN_FIRST_LOOK, Sequential};
 use stats::{Estimate, Method, Replications, holm};
 
 /// Metrics a comparison headlines, in order; the first is the primary one.
-pub const KEY_METRICS: [&str; 10] = [
+pub const KEY_METRICS: [&str; 11] = [
     "revenue_per_visitor",
     "conversion_rate",
     "basket_value",
     "unplanned_share",
     "time_in_store_mean",
     "queue_wait_mean",
+    "line_wait_mean",
     "abandonment_rate",
     "not_found_rate",
     "lost_sales",
@@ -48,8 +49,8 @@ pub fn better(metric: &str) -> Better {
         | "unplanned_share"
         | "revenue"
         | "transactions" => Better::Higher,
-        "queue_wait_mean" | "queue_wait_p90" | "abandonment_rate" | "not_found_rate" | "lost_sales"
-        | "lost_revenue" => Better::Lower,
+        "queue_wait_mean" | "queue_wait_p90" | "line_wait_mean" | "line_wait_p90" | "abandonment_rate"
+        | "not_found_rate" | "lost_sales" | "lost_revenue" => Better::Lower,
         _ => Better::Neither,
     }
 }

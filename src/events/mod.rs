@@ -1,4 +1,4 @@
-//! The event vocabulary (`SimEvent`), the Parquet log (schema v3) and the
+//! The event vocabulary (`SimEvent`), the Parquet log (schema v4) and the
 //! dataset around it. Only this module knows the Parquet schema.
 
 pub mod dataset;
@@ -72,10 +72,23 @@ pub enum Action {
         qty: u16,
         amount_cents: i64,
     },
+    /// Reached a shelf of `product` and began to stand there: to look for
+    /// a planned product, take one noticed on the way, or look closely at
+    /// one (schema v4). The visit ends in `pick`, `not_found` or, for a
+    /// product looked at that does not tempt, nothing.
+    AtShelf {
+        product: u32,
+    },
+    /// Its turn at a lane has come: a till or a self-service terminal
+    /// begins to serve it; `checkout` follows when service ends, so the
+    /// wait in line and the service are told apart (schema v4).
+    Serve {
+        lane: u16,
+    },
 }
 
 /// Kind names as written in the log, indexed by `Kind as usize`.
-pub const KIND_NAMES: [&str; 12] = [
+pub const KIND_NAMES: [&str; 14] = [
     "enter",
     "move",
     "zone_enter",
@@ -88,6 +101,8 @@ pub const KIND_NAMES: [&str; 12] = [
     "abandon",
     "exit",
     "not_found",
+    "at_shelf",
+    "serve",
 ];
 
 impl Action {
@@ -105,6 +120,8 @@ impl Action {
             Action::Abandon { .. } => 9,
             Action::Exit => 10,
             Action::NotFound { .. } => 11,
+            Action::AtShelf { .. } => 12,
+            Action::Serve { .. } => 13,
         }
     }
 
@@ -115,6 +132,7 @@ impl Action {
     pub fn product(&self) -> Option<u32> {
         match *self {
             Action::View { product }
+            | Action::AtShelf { product }
             | Action::Pick { product, .. }
             | Action::PutBack { product, .. }
             | Action::NotFound { product, .. } => Some(product),
@@ -124,7 +142,10 @@ impl Action {
 
     pub fn lane(&self) -> Option<u16> {
         match *self {
-            Action::QueueJoin { lane } | Action::Checkout { lane, .. } | Action::Abandon { lane, .. } => Some(lane),
+            Action::QueueJoin { lane }
+            | Action::Serve { lane }
+            | Action::Checkout { lane, .. }
+            | Action::Abandon { lane, .. } => Some(lane),
             _ => None,
         }
     }

@@ -25,8 +25,9 @@ use parquet::schema::types::ColumnPath;
 use super::fs::{atomic_temp_path, sync_and_rename};
 use super::{Action, KIND_NAMES, SimEvent};
 
-/// v2 added the `not_found` kind, v3 the `party` column (on `enter`).
-pub const SCHEMA_VERSION: u32 = 3;
+/// v2 added the `not_found` kind, v3 the `party` column (on `enter`), v4
+/// the `at_shelf` and `serve` kinds.
+pub const SCHEMA_VERSION: u32 = 4;
 const BATCH_ROWS: usize = 64 * 1024;
 /// Rows per batch read back: small enough that a batch of `SimEvent`s stays in
 /// cache while a projection folds it.
@@ -488,7 +489,9 @@ fn decode_batch(batch: &RecordBatch, first_row: usize, out: &mut Vec<SimEvent>) 
             8 => Action::Checkout { lane: lane_v()?, qty: qty_v()?, amount_cents: amount_v()? },
             9 => Action::Abandon { lane: lane_v()?, qty: qty_v()?, amount_cents: amount_v()? },
             10 => Action::Exit,
-            _ => Action::NotFound { product: product_v()?, qty: qty_v()?, amount_cents: amount_v()? },
+            11 => Action::NotFound { product: product_v()?, qty: qty_v()?, amount_cents: amount_v()? },
+            12 => Action::AtShelf { product: product_v()? },
+            _ => Action::Serve { lane: lane_v()? },
         };
     }
     Ok(())
@@ -513,6 +516,8 @@ mod tests {
             event(5, Action::Checkout { lane: 1, qty: 2, amount_cents: 398 }),
             event(6, Action::NotFound { product: 2, qty: 1, amount_cents: 129 }),
             event(7, Action::Exit),
+            event(8, Action::AtShelf { product: 4 }),
+            event(9, Action::Serve { lane: 1 }),
         ]
     }
 
@@ -529,7 +534,8 @@ mod tests {
         let batch = to_batch(&sample());
         let index = batch.schema().index_of("product").unwrap();
         let mut columns = batch.columns().to_vec();
-        columns[index] = Arc::new(UInt32Array::from(vec![None, None, Some(4), None, None, None, Some(2), None]));
+        columns[index] =
+            Arc::new(UInt32Array::from(vec![None, None, Some(4), None, None, None, Some(2), None, Some(4), None]));
         let broken = RecordBatch::try_new(batch.schema(), columns).unwrap();
         let err = decode_batch(&broken, 1000, &mut Vec::new()).unwrap_err();
         assert_eq!(err, "row 1003: `pick` event without `product`");
@@ -554,11 +560,17 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         // (version written, readable). v1 lacks `not_found` (so holds none),
         // v1 and v2 lack `party` (everyone came alone: the sample's shopper
-        // 7 enters as its own party either way).
-        for (version, readable) in [(1, true), (2, true), (SCHEMA_VERSION, true), (SCHEMA_VERSION + 1, false)] {
+        // 7 enters as its own party either way), v1–v3 lack `at_shelf` and
+        // `serve`.
+        for (version, readable) in
+            [(1, true), (2, true), (3, true), (SCHEMA_VERSION, true), (SCHEMA_VERSION + 1, false)]
+        {
             let path = dir.path().join(format!("v{version}.parquet"));
-            let events: Vec<SimEvent> =
-                sample().into_iter().filter(|e| version > 1 || !matches!(e.action, Action::NotFound { .. })).collect();
+            let events: Vec<SimEvent> = sample()
+                .into_iter()
+                .filter(|e| version > 1 || !matches!(e.action, Action::NotFound { .. }))
+                .filter(|e| version > 3 || !matches!(e.action, Action::AtShelf { .. } | Action::Serve { .. }))
+                .collect();
             write_legacy(&path, version, &events);
             match read_log(&path) {
                 Ok((read_meta, read)) => {

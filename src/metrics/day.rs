@@ -196,6 +196,8 @@ struct Visit {
     viewed: bool,
     picked: bool,
     queue_join_ms: Option<u64>,
+    /// When its service began (`serve`), while in line.
+    serve_ms: Option<u64>,
 }
 
 /// Sufficient statistics of one or more store-days.
@@ -231,6 +233,14 @@ pub struct DayMetrics {
     pub peak_density: f64,
     /// Seconds from `queue_join` to `checkout`/`abandon` (queueing and service).
     pub queue_wait_s: Vec<f64>,
+    /// Seconds from `queue_join` to `serve` (or to `abandon`): the wait in
+    /// line alone.
+    pub line_wait_s: Vec<f64>,
+    /// Seconds of service (`serve` to `checkout`), summed.
+    pub service_s: f64,
+    /// Payments with no `serve` before them: a log older than schema v4,
+    /// which cannot tell waiting from service.
+    pub unserved_checkouts: u64,
     pub queue_joins: u64,
     pub abandons: u64,
     pub lost_cents: i64,
@@ -411,6 +421,12 @@ impl Projection for DayProjection<'_> {
                 m.queue_joins += 1;
                 v.queue_join_ms = Some(e.t_ms);
             }
+            Action::Serve { .. } => {
+                if let Some(joined) = v.queue_join_ms {
+                    m.line_wait_s.push((e.t_ms - joined) as f64 / 1000.0);
+                    v.serve_ms = Some(e.t_ms);
+                }
+            }
             Action::Checkout { qty, amount_cents, .. } | Action::Abandon { qty, amount_cents, .. } => {
                 if let Some(joined) = v.queue_join_ms.take() {
                     let wait = (e.t_ms - joined) as f64 / 1000.0;
@@ -418,6 +434,12 @@ impl Projection for DayProjection<'_> {
                     let h = ((joined / 3_600_000) as usize).min(m.hourly_waits.len() - 1);
                     m.hourly_wait_s[h] += wait;
                     m.hourly_waits[h] += 1;
+                    match (v.serve_ms.take(), e.action) {
+                        (Some(served), _) => m.service_s += (e.t_ms - served) as f64 / 1000.0,
+                        // Gave up waiting: all of it was wait.
+                        (None, Action::Abandon { .. }) => m.line_wait_s.push(wait),
+                        (None, _) => m.unserved_checkouts += 1,
+                    }
                 }
                 if let Action::Checkout { .. } = e.action {
                     m.transactions += 1;
@@ -535,6 +557,9 @@ impl DayMetrics {
         self.peak_in_store = self.peak_in_store.max(o.peak_in_store);
         self.peak_density = self.peak_density.max(o.peak_density);
         self.queue_wait_s.extend_from_slice(&o.queue_wait_s);
+        self.line_wait_s.extend_from_slice(&o.line_wait_s);
+        self.service_s += o.service_s;
+        self.unserved_checkouts += o.unserved_checkouts;
         self.queue_joins += o.queue_joins;
         self.abandons += o.abandons;
         self.lost_cents += o.lost_cents;
@@ -547,6 +572,11 @@ impl DayMetrics {
         self.stuck_spells += o.stuck_spells;
         self.longest_freeze_s = self.longest_freeze_s.max(o.longest_freeze_s);
         self.forced_exits += o.forced_exits;
+    }
+
+    /// `value`, or undefined when a log could not tell waiting from service.
+    fn served_or_nan(&self, value: f64) -> f64 {
+        if self.unserved_checkouts > 0 { f64::NAN } else { value }
     }
 
     /// The catalogue of named figures. Totals are per day (divided by the
@@ -587,9 +617,19 @@ impl DayMetrics {
             ("peak_occupancy", "shoppers", self.peak_in_store as f64),
             // Peak density: most shoppers per m² of walkable floor in any zone at any trace instant.
             ("peak_density", "shoppers/m²", self.peak_density),
-            // Queue wait: queue_join → checkout or abandon (queueing plus service).
+            // Checkout wait: queue_join → checkout or abandon (waiting in line plus service).
             ("queue_wait_mean", "s", ratio(self.queue_wait_s.iter().sum(), waits)),
             ("queue_wait_p90", "s", defined_quantile(&self.queue_wait_s, 0.9)),
+            // Wait in line: queue_join → serve (service begins) or abandon,
+            // without the service; service time: serve → checkout, per
+            // payment. Undefined for logs older than schema v4.
+            (
+                "line_wait_mean",
+                "s",
+                self.served_or_nan(ratio(self.line_wait_s.iter().sum(), self.line_wait_s.len() as f64)),
+            ),
+            ("line_wait_p90", "s", self.served_or_nan(defined_quantile(&self.line_wait_s, 0.9))),
+            ("service_time_mean", "s", self.served_or_nan(ratio(self.service_s, tx))),
             // Abandonment rate: shoppers who reached the checkout with a basket and
             // left without paying (balking at the line or reneging in it) ÷ all
             // who reached it with a basket; lost revenue: baskets abandoned.

@@ -15,13 +15,18 @@ struct Still {
     since_ms: u64,
     /// The last time it was seen there.
     last_ms: u64,
-    /// Whether it began by shopping (a `view` on arriving at the shelf).
-    shopping: bool,
+    /// When the shelf visit it stands in began: it began by shopping
+    /// (`at_shelf`, `view`), or the shopper was nudged aside during a
+    /// visit. Such a spell is a dwell while the visit may last.
+    shelf_from_ms: Option<u64>,
 }
 
 impl Still {
-    fn at(e: &SimEvent) -> Still {
-        Still { x: e.x, y: e.y, floor: e.floor, since_ms: e.t_ms, last_ms: e.t_ms, shopping: shops(&e.action) }
+    /// Standing still from `e` on, during the shelf visit that began at
+    /// `visit_ms` if one is going on.
+    fn at(e: &SimEvent, visit_ms: Option<u64>) -> Still {
+        let shelf_from_ms = if shops(&e.action) { Some(e.t_ms) } else { visit_ms };
+        Still { x: e.x, y: e.y, floor: e.floor, since_ms: e.t_ms, last_ms: e.t_ms, shelf_from_ms }
     }
 
     fn holds(&self, e: &SimEvent) -> bool {
@@ -71,6 +76,9 @@ pub(super) struct Standing {
     still: Option<Still>,
     last_spell: Option<Spell>,
     standing_by: Vec<(u64, u64)>,
+    /// When the shopper last reached a shelf (`at_shelf`), until it picks
+    /// or gives up there.
+    at_shelf_ms: Option<u64>,
 }
 
 impl Standing {
@@ -82,7 +90,7 @@ impl Standing {
             let (dx, dy) = ((still.x - e.x) as f64, (still.y - e.y) as f64);
             if still.floor == e.floor && dx * dx + dy * dy <= STANDING_BY_M * STANDING_BY_M {
                 still.since_ms = e.t_ms;
-                still.shopping = true;
+                still.shelf_from_ms = Some(e.t_ms);
             }
         }
     }
@@ -91,7 +99,14 @@ impl Standing {
 /// Whether the action is shopping at a shelf: standing there to do it is
 /// a dwell, not a freeze.
 pub(super) fn shops(action: &Action) -> bool {
-    matches!(action, Action::View { .. } | Action::Pick { .. } | Action::PutBack { .. } | Action::NotFound { .. })
+    matches!(
+        action,
+        Action::AtShelf { .. }
+            | Action::View { .. }
+            | Action::Pick { .. }
+            | Action::PutBack { .. }
+            | Action::NotFound { .. }
+    )
 }
 
 /// Follows shoppers' spells of standing still outside a checkout line.
@@ -100,8 +115,9 @@ pub(super) fn shops(action: &Action) -> bool {
 /// was a freeze, of the time from its start to the last position logged
 /// in it. A spell that begins or ends in shopping at the shelf (`view`,
 /// `pick`, `put_back`, `not_found`) is a shelf visit, not counted unless
-/// it lasted longer than any shelf visit can (`shelf_visit_ms`). A
-/// companion's spell standing by its leader standing still is judged with
+/// it lasted longer than any shelf visit can (`shelf_visit_ms`); so is
+/// one that begins during a shelf visit (from `at_shelf` to its `pick` or
+/// `not_found`), when passers nudge the shopper aside. A companion's spell standing by its leader standing still is judged with
 /// the leader's: waiting for a leader at a shelf is no freeze, waiting by
 /// a frozen leader is.
 pub(super) struct Spells {
@@ -117,23 +133,30 @@ impl Spells {
         e: &SimEvent,
         in_line: bool,
     ) {
+        match e.action {
+            Action::AtShelf { .. } => v.at_shelf_ms = Some(e.t_ms),
+            Action::Pick { .. } | Action::NotFound { .. } => v.at_shelf_ms = None,
+            _ => {}
+        }
+        let visit_ms = v.at_shelf_ms.filter(|&since| e.t_ms <= since + self.shelf_visit_ms);
         let ended = match e.action {
             Action::QueueJoin { .. } | Action::Exit => v.still.take().map(|s| (s, e.t_ms, false)),
             _ if in_line => {
                 v.still = None;
                 None
             }
-            _ if shops(&e.action) => v.still.replace(Still::at(e)).map(|s| (s, e.t_ms, true)),
+            _ if shops(&e.action) => v.still.replace(Still::at(e, visit_ms)).map(|s| (s, e.t_ms, true)),
             _ => match &mut v.still {
                 Some(still) if still.holds(e) => {
                     still.last_ms = e.t_ms;
                     None
                 }
-                still => still.replace(Still::at(e)).map(|s| (s, s.last_ms, false)),
+                still => still.replace(Still::at(e, visit_ms)).map(|s| (s, s.last_ms, false)),
             },
         };
         let Some((still, end_ms, shelf)) = ended else { return };
-        let freeze = !((shelf || still.shopping) && end_ms - still.since_ms <= self.shelf_visit_ms);
+        let visit_from = still.shelf_from_ms.or(shelf.then_some(still.since_ms));
+        let freeze = !visit_from.is_some_and(|from| end_ms.saturating_sub(from) <= self.shelf_visit_ms);
         let Some(l) = leader else {
             // A leader (or one alone): its verdict settles its companions'.
             // (Walking, it logs a spell a second: those stand by nobody.)

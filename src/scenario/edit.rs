@@ -37,6 +37,7 @@ impl RawEdit {
             RawEdit::SetVisitors { .. } => "set_visitors",
             RawEdit::ScaleVisitors { .. } => "scale_visitors",
             RawEdit::SetShares { .. } => "set_shares",
+            RawEdit::SetSegment { .. } => "set_segment",
         }
     }
 }
@@ -155,6 +156,29 @@ fn apply_one(s: &mut RawScenario, edit: &RawEdit) -> Result<(), String> {
                     .find(|g| &g.id == id)
                     .ok_or_else(|| format!("no segment `{id}`"))?;
                 segment.share = *share;
+            }
+        }
+        RawEdit::SetSegment {
+            segment: id,
+            list_mean,
+            impulse,
+            browsing,
+            patience_s,
+            dwell_median_s,
+            group_mean,
+            categories,
+        } => {
+            let g =
+                s.population.segments.iter_mut().find(|g| &g.id == id).ok_or_else(|| format!("no segment `{id}`"))?;
+            let set = |field: &mut f64, value: &Option<f64>| *field = value.unwrap_or(*field);
+            set(&mut g.list_mean, list_mean);
+            set(&mut g.impulse, impulse);
+            set(&mut g.browsing, browsing);
+            set(&mut g.patience_s, patience_s);
+            set(&mut g.dwell_median_s, dwell_median_s);
+            set(&mut g.group_mean, group_mean);
+            if let Some(c) = categories {
+                g.categories = c.clone();
             }
         }
     }

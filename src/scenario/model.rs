@@ -292,6 +292,9 @@ pub struct Segment {
     pub dwell_median_s: f64,
     pub search_patience_s: f64,
     pub group_mean: f64,
+    /// The segment's own weight per category (indexed as `categories`) for
+    /// what it plans and browses; `None`: the categories' `list_weight`.
+    pub category_weights: Option<Vec<f64>>,
 }
 
 /// Spread of dwell times at a shelf (σ of the log-normal around a

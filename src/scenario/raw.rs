@@ -382,7 +382,9 @@ impl Circulation {
 pub struct RawSegment {
     pub id: String,
     pub share: f64,
-    /// Planned items: 1 + Poisson(mean − 1).
+    /// Planned items: 1 + Poisson(mean − 1); below 1, Poisson(mean), so a
+    /// share e^−mean come with nothing planned (0: to look, buying only on
+    /// impulse).
     pub list_mean: f64,
     /// Walking speed in m/s, normal, truncated to [0.4, 2.0].
     pub speed_mean: f64,
@@ -408,6 +410,12 @@ pub struct RawSegment {
     /// Mean group size (1 = alone).
     #[serde(default = "default_one")]
     pub group_mean: f64,
+    /// The segment's mission: its own weight per category id for what it
+    /// plans and browses, in place of the categories' `list_weight`
+    /// (`{ prescriptions = 1 }`: prescription collectors). Categories not
+    /// named weigh 0.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub categories: std::collections::BTreeMap<String, f64>,
 }
 
 fn default_search_patience() -> f64 {
@@ -590,6 +598,25 @@ pub enum RawEdit {
     /// must still add up to 1).
     SetShares {
         shares: std::collections::BTreeMap<String, f64>,
+    },
+    /// A segment's traits; fields left out keep their value (`categories`,
+    /// when given, replaces the segment's mission).
+    SetSegment {
+        segment: String,
+        #[serde(default)]
+        list_mean: Option<f64>,
+        #[serde(default)]
+        impulse: Option<f64>,
+        #[serde(default)]
+        browsing: Option<f64>,
+        #[serde(default)]
+        patience_s: Option<f64>,
+        #[serde(default)]
+        dwell_median_s: Option<f64>,
+        #[serde(default)]
+        group_mean: Option<f64>,
+        #[serde(default)]
+        categories: Option<std::collections::BTreeMap<String, f64>>,
     },
 }
 

@@ -8,6 +8,8 @@ use super::model::*;
 use super::raw::*;
 use crate::geom::{Point, Rect};
 
+mod mission;
+
 /// Checks `raw` and builds the model; `source` is the file text, used only
 /// to point problems at lines.
 pub fn validate(
@@ -123,7 +125,7 @@ impl Validator<'_> {
         let store = self.store(&raw.store);
         // A bad footprint is reported once, not again for everything outside it.
         let bounds = footprint_ok(raw.store.footprint).then(|| store.bounds());
-        let population = self.population(&raw.population);
+        let mut population = self.population(&raw.population);
         let fixtures = self.fixtures(raw, bounds.as_ref());
         let zones = self.zones(raw);
         let entrances = self.portals(raw, &raw.entrances, "entrance", bounds.as_ref());
@@ -131,6 +133,7 @@ impl Validator<'_> {
         let lanes = self.lanes(raw, &population);
         let categories = self.categories(&raw.categories);
         let products = self.products(raw, &categories, &fixtures);
+        self.missions(&raw.population, &categories, &mut population);
         let run = self.run(&raw.run);
         let behaviour = self.behaviour(&raw.behaviour);
         Scenario {
@@ -633,9 +636,6 @@ impl Validator<'_> {
                 format!("product `{}` has no place on any shelf: add it to `[[planogram]]`", p.id)
             });
         }
-        self.check(categories.iter().any(|c| c.list_weight > 0.0), None, || {
-            "every category has list_weight 0: shoppers would plan nothing".into()
-        });
         products
     }
 
@@ -691,8 +691,8 @@ impl Validator<'_> {
                 self.unit_interval(s.impulse, &name("impulse"), anchor);
                 self.unit_interval(s.browsing, &name("browsing"), anchor);
                 self.unit_interval(s.put_back, &name("put_back"), anchor);
-                self.check((1.0..=200.0).contains(&s.list_mean), Some(anchor), || {
-                    format!("segment `{}` list_mean must be between 1 and 200, got {}", s.id, s.list_mean)
+                self.check((0.0..=200.0).contains(&s.list_mean), Some(anchor), || {
+                    format!("segment `{}` list_mean must be between 0 and 200, got {}", s.id, s.list_mean)
                 });
                 let anchor = Some(anchor);
                 self.within(s.speed_mean, Bounds::Closed(0.4, 2.5, " m/s"), &name("speed_mean"), anchor);
@@ -715,6 +715,7 @@ impl Validator<'_> {
                     dwell_median_s: s.dwell_median_s,
                     search_patience_s: s.search_patience_s,
                     group_mean: s.group_mean,
+                    category_weights: None,
                 }
             })
             .collect();

@@ -178,8 +178,10 @@ fn newcomer(setting: &Setting, a: &Arrival, index: u32, leader: Option<Entity>, 
     let door = &setting.scenario.entrances[a.entrance];
     let cell = setting.store.entrances[a.entrance];
     let (list, browse) = if leader.is_none() {
-        let list = draw_list(setting, seg.list_mean, &mut setting.streams.stream(index, Purpose::List));
-        let browse = draw_browse(setting, seg.browsing, &list, &mut setting.streams.stream(index, Purpose::Browse));
+        let weights = &setting.category_weights[a.segment];
+        let list = draw_list(setting, weights, seg.list_mean, &mut setting.streams.stream(index, Purpose::List));
+        let browse =
+            draw_browse(setting, weights, seg.browsing, &list, &mut setting.streams.stream(index, Purpose::Browse));
         (list, browse)
     } else {
         (Vec::new(), Vec::new())
@@ -222,35 +224,45 @@ const BROWSE_STOPS: f64 = 5.0;
 /// short (a small catalogue, or most of it excluded).
 const DRAWS_PER_PRODUCT: usize = 20;
 
-/// A shopping list: 1 + Poisson(mean − 1) distinct products.
-fn draw_list(setting: &Setting, mean: f64, rng: &mut ChaCha8Rng) -> Vec<u32> {
-    let extra = if mean > 1.0 { Poisson::new(mean - 1.0).expect("validated").sample(rng) as usize } else { 0 };
-    draw_products(setting, 1 + extra, &[], rng)
+/// A shopping list: 1 + Poisson(mean − 1) distinct products; below a
+/// mean of 1, Poisson(mean) (so some plan nothing).
+fn draw_list(setting: &Setting, weights: &[f64], mean: f64, rng: &mut ChaCha8Rng) -> Vec<u32> {
+    let poisson = |m: f64, rng: &mut ChaCha8Rng| Poisson::new(m).expect("validated").sample(rng) as usize;
+    let size = if mean > 1.0 {
+        1 + poisson(mean - 1.0, rng)
+    } else if mean == 1.0 {
+        1
+    } else if mean > 0.0 {
+        poisson(mean, rng)
+    } else {
+        0
+    };
+    draw_products(setting, weights, size, &[], rng)
 }
 
 /// Browse stops: Poisson(browsing × `BROWSE_STOPS`) products not on the list.
-fn draw_browse(setting: &Setting, browsing: f64, list: &[u32], rng: &mut ChaCha8Rng) -> Vec<u32> {
+fn draw_browse(setting: &Setting, weights: &[f64], browsing: f64, list: &[u32], rng: &mut ChaCha8Rng) -> Vec<u32> {
     if browsing <= 0.0 {
         return Vec::new();
     }
     let stops = Poisson::new(browsing * BROWSE_STOPS).expect("validated").sample(rng) as usize;
-    draw_products(setting, stops, list, rng)
+    draw_products(setting, weights, stops, list, rng)
 }
 
 /// `size` distinct products not in `exclude`, each from a category drawn
-/// by list weight, then a product by popularity.
-fn draw_products(setting: &Setting, size: usize, exclude: &[u32], rng: &mut ChaCha8Rng) -> Vec<u32> {
+/// by `weights`, then a product by popularity.
+fn draw_products(setting: &Setting, weights: &[f64], size: usize, exclude: &[u32], rng: &mut ChaCha8Rng) -> Vec<u32> {
     let size = size.min(setting.scenario.products.len().saturating_sub(exclude.len()));
     let mut out = Vec::with_capacity(size);
     let mut attempts = 0;
     while out.len() < size && attempts < size * DRAWS_PER_PRODUCT {
         attempts += 1;
-        let c = pick_weighted(rng, setting.category_weights.iter().copied());
-        let (ids, weights) = &setting.category_products[c];
+        let c = pick_weighted(rng, weights.iter().copied());
+        let (ids, popularity) = &setting.category_products[c];
         if ids.is_empty() {
             continue;
         }
-        let p = ids[pick_weighted(rng, weights.iter().copied())];
+        let p = ids[pick_weighted(rng, popularity.iter().copied())];
         if !out.contains(&p) && !exclude.contains(&p) {
             out.push(p);
         }

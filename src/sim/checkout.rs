@@ -164,8 +164,8 @@ fn checkout(
 }
 
 /// Queued shoppers close up along the queue line; called ones walk to
-/// their terminal and are served once there, for a time drawn from the
-/// lane's service model.
+/// their terminal and are served once there (`serve`), for a time drawn
+/// from the lane's service model.
 fn close_up(
     setting: &Setting,
     out: &mut Outbox,
@@ -192,6 +192,8 @@ fn close_up(
             let work_s = lane.service.mean_s(s.basket.len() as u32);
             let secs = service_time(work_s, &lane.service, &mut s.checkout_rng);
             *terminal = Terminal::Serving { shopper, until_ms: t_ms + (secs * 1000.0) as u64, work_s };
+            let Activity::Served { lane } = s.activity else { unreachable!("a called shopper is served") };
+            out.emit(t_ms, &s, Action::Serve { lane });
         }
     }
 }

@@ -79,7 +79,9 @@ struct Setting {
     streams: Streams,
     /// Per category: its products and their popularity, for drawing lists.
     category_products: Vec<(Vec<u32>, Vec<f64>)>,
-    category_weights: Vec<f64>,
+    /// Per segment: the weight of each category in what it plans and
+    /// browses (its mission, or the categories' `list_weight`).
+    category_weights: Vec<Vec<f64>>,
     /// Cell at the tail end of each lane's queue line.
     lane_tails: Vec<CellId>,
     sight: perception::Sight,
@@ -87,7 +89,13 @@ struct Setting {
 
 impl Setting {
     fn new(scenario: Arc<Scenario>, store: Arc<Store>, streams: Streams) -> Setting {
-        let category_weights = scenario.categories.iter().map(|c| c.list_weight).collect();
+        let list_weights: Vec<f64> = scenario.categories.iter().map(|c| c.list_weight).collect();
+        let category_weights = scenario
+            .population
+            .segments
+            .iter()
+            .map(|seg| seg.category_weights.clone().unwrap_or_else(|| list_weights.clone()))
+            .collect();
         let category_products = (0..scenario.categories.len())
             .map(|c| {
                 let ids: Vec<u32> = scenario

@@ -36,8 +36,8 @@ pub(super) fn install(schedule: &mut Schedule) {
 /// A shopper walking to a shelf (`Activity::ToShelf`) has reached it: the
 /// dwell is drawn (log-normal, capped at the segment's longest); a planned
 /// product must also be found, else the shopper looks for the whole search
-/// patience and gives up here. Logs `view` unless the product was noticed
-/// on the way (an impulse target) or not found.
+/// patience and gives up here. Logs `at_shelf`, then `view` unless the
+/// product was noticed on the way (an impulse target) or not found.
 pub(super) fn reach_shelf(setting: &Setting, out: &mut Outbox, t_ms: u64, s: &mut Shopper) {
     let Activity::ToShelf { product, placement, intent } = s.activity else {
         unreachable!("only one walking to a shelf reaches it")
@@ -55,6 +55,7 @@ pub(super) fn reach_shelf(setting: &Setting, out: &mut Outbox, t_ms: u64, s: &mu
     } else {
         Search::Found
     };
+    out.emit(t_ms, s, Action::AtShelf { product });
     match search {
         Search::GivenUp => dwell = seg.search_patience_s,
         // An impulse target was viewed when it was noticed.

@@ -87,7 +87,7 @@ pub fn selection(ui: &mut Ui, v: &mut Viewer) {
                 Action::Enter { party } if party != e.shopper => format!("with party of {party}"),
                 Action::Enter { .. } | Action::Exit | Action::Move => String::new(),
                 Action::ZoneEnter | Action::ZoneExit => zone(),
-                Action::View { product: x } => product(x),
+                Action::View { product: x } | Action::AtShelf { product: x } => product(x),
                 Action::Pick { product: x, qty, amount_cents, planned: pl } => {
                     if pl {
                         planned += 1
@@ -98,7 +98,7 @@ pub fn selection(ui: &mut Ui, v: &mut Viewer) {
                 }
                 Action::PutBack { product: x, qty, .. } => format!("{} ×{qty}", product(x)),
                 Action::NotFound { product: x, .. } => product(x),
-                Action::QueueJoin { lane: x } => lane(x),
+                Action::QueueJoin { lane: x } | Action::Serve { lane: x } => lane(x),
                 Action::Checkout { lane: x, qty, amount_cents } | Action::Abandon { lane: x, qty, amount_cents } => {
                     format!("{} {qty} items {}", lane(x), money(amount_cents))
                 }

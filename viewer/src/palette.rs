@@ -25,7 +25,9 @@ pub const SELECTED: Rgb = [255, 255, 255];
 
 /// Shoppers, by what they are doing: colours used nowhere else in a scene.
 pub const SHOPPING: Rgb = [0, 80, 255];
+pub const AT_SHELF: Rgb = [0, 255, 0];
 pub const QUEUING: Rgb = [255, 0, 255];
+pub const SERVED: Rgb = [255, 0, 128];
 pub const LEAVING: Rgb = [0, 255, 255];
 
 /// Fixtures by kind, as the report's floor plans draw them.

@@ -30,7 +30,9 @@ pub struct Pool {
 
 pub struct FigureMaterials {
     pub shopping: Handle<StandardMaterial>,
+    pub at_shelf: Handle<StandardMaterial>,
     pub queuing: Handle<StandardMaterial>,
+    pub served: Handle<StandardMaterial>,
     pub leaving: Handle<StandardMaterial>,
 }
 
@@ -38,7 +40,9 @@ impl FigureMaterials {
     pub fn new(kit: &mut Kit, materials: &mut Assets<StandardMaterial>) -> FigureMaterials {
         FigureMaterials {
             shopping: kit.material(materials, palette::SHOPPING, 255),
+            at_shelf: kit.material(materials, palette::AT_SHELF, 255),
             queuing: kit.material(materials, palette::QUEUING, 255),
+            served: kit.material(materials, palette::SERVED, 255),
             leaving: kit.material(materials, palette::LEAVING, 255),
         }
     }
@@ -47,7 +51,9 @@ impl FigureMaterials {
         use aisle::playback::Activity;
         match a {
             Activity::Shopping => &self.shopping,
+            Activity::AtShelf { .. } => &self.at_shelf,
             Activity::Queuing { .. } => &self.queuing,
+            Activity::Served { .. } => &self.served,
             Activity::Leaving => &self.leaving,
         }
     }

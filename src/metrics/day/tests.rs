@@ -19,6 +19,7 @@ fn standing(shopper: u32, at: (f32, f32), from_s: u32, to_s: u32) -> Vec<SimEven
 const HERE: (f32, f32) = (1.0, 6.0);
 const THERE: (f32, f32) = (5.0, 6.0);
 const NEARBY: (f32, f32) = (1.3, 6.0);
+const NUDGED: (f32, f32) = (1.0, 7.5);
 const JOIN: Action = Action::QueueJoin { lane: 0 };
 const PAY: Action = Action::Checkout { lane: 0, qty: 1, amount_cents: 100 };
 const PICK: Action = Action::Pick { product: 0, qty: 1, amount_cents: 100, planned: true };
@@ -201,6 +202,40 @@ fn freezes_are_folded_from_hand_made_days() {
             (4.0 + 3.7) / 2.0,
         ),
         (
+            "reaches a shelf, is nudged 1.5 m aside by passers, picks at 55 s: a shelf visit",
+            {
+                let mut d = vec![alone(0.0, HERE), ev(1.0, 0, HERE, Action::AtShelf { product: 0 })];
+                d.extend(standing(0, HERE, 2, 30));
+                d.extend(standing(0, NUDGED, 31, 54));
+                d.extend([
+                    ev(55.0, 0, NUDGED, PICK),
+                    ev(56.0, 0, THERE, Action::Move),
+                    ev(57.0, 0, THERE, Action::Exit),
+                ]);
+                d
+            },
+            1.0,
+            0.0,
+            1.5 + 4.272_002,
+        ),
+        (
+            "reaches a shelf, is nudged aside, stands there until 200 s: longer than any shelf visit",
+            {
+                let mut d = vec![alone(0.0, HERE), ev(1.0, 0, HERE, Action::AtShelf { product: 0 })];
+                d.extend(standing(0, HERE, 2, 30));
+                d.extend(standing(0, NUDGED, 31, 199));
+                d.extend([
+                    ev(200.0, 0, NUDGED, PICK),
+                    ev(201.0, 0, THERE, Action::Move),
+                    ev(202.0, 0, THERE, Action::Exit),
+                ]);
+                d
+            },
+            169.0,
+            169.0,
+            1.5 + 4.272_002,
+        ),
+        (
             "a companion stands 100 s by its frozen leader: both are stuck",
             {
                 let mut d = vec![alone(0.0, HERE), ev(0.0, 1, NEARBY, Action::Enter { party: 0 })];
@@ -241,4 +276,39 @@ fn leaving_at_the_hard_end_is_a_forced_exit() {
         day.observe_all(&[alone(0.0, HERE), ev(exit_s, 0, HERE, Action::Exit)]);
         assert_eq!(day.finish().forced_exits, forced, "exit at {exit_s} s");
     }
+}
+
+#[test]
+fn the_wait_in_line_and_the_service_are_told_apart() {
+    let p = tiny();
+    let layout = Layout::new(&p);
+    let serve = Action::Serve { lane: 0 };
+    let abandon = Action::Abandon { lane: 0, qty: 1, amount_cents: 100 };
+    let party = |shopper| ev(0.0, shopper, HERE, Action::Enter { party: shopper });
+    // Shopper 0 waits 60 s, is served 30 s and pays; shopper 1 gives up
+    // after 40 s in line.
+    let day = [
+        party(0),
+        party(1),
+        ev(10.0, 0, HERE, JOIN),
+        ev(10.0, 1, NEARBY, JOIN),
+        ev(50.0, 1, NEARBY, abandon),
+        ev(70.0, 0, HERE, serve),
+        ev(100.0, 0, HERE, PAY),
+        ev(101.0, 0, HERE, Action::Exit),
+        ev(101.0, 1, NEARBY, Action::Exit),
+    ];
+    let figures = |events: &[SimEvent]| {
+        let mut projection = DayProjection::new(&layout);
+        projection.observe_all(events);
+        let scalars = projection.finish().scalars(&layout);
+        move |name: &str| scalars.iter().find(|m| m.name == name).unwrap().value
+    };
+    let f = figures(&day);
+    assert_eq!((f("queue_wait_mean"), f("line_wait_mean"), f("service_time_mean")), (65.0, 50.0, 30.0));
+    // A log from before `serve` cannot tell them apart.
+    let old: Vec<SimEvent> = day.iter().copied().filter(|e| e.action != serve).collect();
+    let f = figures(&old);
+    assert_eq!(f("queue_wait_mean"), 65.0);
+    assert!(f("line_wait_mean").is_nan() && f("line_wait_p90").is_nan() && f("service_time_mean").is_nan());
 }
