@@ -292,10 +292,8 @@ fn the_department_store_under_strain_has_physically_possible_days() {
              {} paid off the lane's floor, {} left away from an exit",
             day.shoppers, day.longest_freeze_s, day.forced_out, day.off_floor_payments, day.exits_away
         );
-        assert_eq!(
-            (day.forced_out, day.flapping, day.off_floor_payments, day.exits_away),
-            (0, 0, 0, 0),
-            "{variant}: forced out, flapping, paid off the lane's floor, left away from an exit"
-        );
+        if let Some(problems) = day.problems() {
+            panic!("department {variant}, seed 1: {problems}");
+        }
     }
 }

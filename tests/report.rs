@@ -26,8 +26,9 @@ fn a_report_is_built_from_the_dataset_and_needs_nothing_online() {
     let figures: Vec<&str> = html.split("src=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]).collect();
     // Per variant: plan, heatmap and flow for the one floor, then six charts;
     // the comparison: the forest plot of changes first, both heatmaps side
-    // by side, one difference heatmap and the checkout-wait distributions.
-    assert_eq!(figures.len(), 2 * 9 + 1 + 2 + 1 + 1, "expected every figure");
+    // by side, one difference heatmap, the checkout-wait distributions and
+    // those of the wait in line before service.
+    assert_eq!(figures.len(), 2 * 9 + 1 + 2 + 1 + 1 + 1, "expected every figure");
     let comparison = html.find("Comparison with <code>baseline</code>").expect("a comparison section");
     let forest = html.find("compare-forest.png").expect("a forest plot");
     let table = html[comparison..].find("<table").expect("a comparison table") + comparison;

@@ -389,6 +389,18 @@ pub fn format_change(d: &DifferenceOut) -> String {
     }
 }
 
+/// "95% CI +1.2% to +5.0%", saying so in words when a bootstrap bound is
+/// unbounded (too few days differ for resampling to bound it).
+fn interval_text(level: &str, lo: f64, hi: f64, bound: impl Fn(f64) -> String) -> String {
+    const WHY: &str = "too few days differ to bound it";
+    match (lo.is_finite(), hi.is_finite()) {
+        (true, true) => format!("{level} CI {} to {}", bound(lo), bound(hi)),
+        (true, false) => format!("{level} CI from {} with no upper bound: {WHY}", bound(lo)),
+        (false, true) => format!("{level} CI up to {} with no lower bound: {WHY}", bound(hi)),
+        (false, false) => format!("no bounded {level} CI: {WHY}"),
+    }
+}
+
 /// "+3.1% revenue per visitor [1.2%, 5.0%], significant (primary, Holm
 /// across 5 variant(s); paired t)".
 pub fn verdict(metric: &str, d: &DifferenceOut, alpha: f64) -> String {
@@ -455,13 +467,12 @@ impl Comparison {
         ));
         for v in variants {
             let d = v.versus_baseline.as_ref().expect("filtered");
+            let pct = |x: f64| format!("{:+.1}%", x * 100.0);
+            let abs = |x: f64| format!("{x:+.4}");
             let (change, ci) = match (&d.relative, d.lo, d.hi) {
-                (Some(r), _, _) => (
-                    format!("{:+.1}%", r.mean * 100.0),
-                    format!("{level} CI {:+.1}% to {:+.1}%", r.lo * 100.0, r.hi * 100.0),
-                ),
-                (None, Some(lo), Some(hi)) => (format!("{:+.4}", d.mean), format!("{level} CI {lo:+.4} to {hi:+.4}")),
-                (None, _, _) => (format!("{:+.4}", d.mean), "no interval".to_owned()),
+                (Some(r), _, _) => (pct(r.mean), interval_text(&level, r.lo, r.hi, pct)),
+                (None, Some(lo), Some(hi)) => (abs(d.mean), interval_text(&level, lo, hi, abs)),
+                (None, _, _) => (abs(d.mean), "no interval".to_owned()),
             };
             let sentence = match d.method {
                 Method::TooFew => format!("`{}` has too few days for a verdict on {name}", v.variant),

@@ -494,6 +494,14 @@ fn comparison_section(
             .collect(),
     };
     figure(html, dir, "compare-queue-wait", &waits, "checkout wait distributions", "")?;
+    let in_line = Ecdf {
+        title: "Wait in line, before service".into(),
+        x_desc: "seconds from joining a queue to being served or giving up".into(),
+        series: variants.iter().map(|v| (v.prepared.scenario.variant.clone(), v.metrics.line_wait_s.clone())).collect(),
+    };
+    if in_line.series.iter().all(|(_, w)| !w.is_empty()) {
+        figure(html, dir, "compare-line-wait", &in_line, "distributions of the wait in line", "")?;
+    }
     // Every metric, every variant.
     html.push_str("<h3>All metrics</h3><table><tr><th>metric</th>");
     for v in &c.metrics.first().map(|m| m.variants.clone()).unwrap_or_default() {
