@@ -12,7 +12,8 @@ impl Comparison {
             std::iter::once(self.primary.as_str()).chain(KEY_METRICS.iter().copied().filter(|m| *m != self.primary));
         for metric in keys {
             let Some(m) = self.metric(metric) else { continue };
-            out += &format!("{metric} ({})\n", m.unit);
+            let meaning = crate::metrics::catalogue::find(metric).map_or(String::new(), |d| format!(": {}", d.meaning));
+            out += &format!("{metric} ({}){meaning}\n", m.unit);
             for v in &m.variants {
                 let e = &v.estimate;
                 let estimate = match (e.lo, e.hi) {

@@ -16,12 +16,14 @@ pub use sequential::{Look, MIN_FIRST_LOOK, Sequential};
 use stats::{Estimate, Method, Replications, holm};
 
 /// Metrics a comparison headlines, in order; the first is the primary one.
-pub const KEY_METRICS: [&str; 11] = [
+pub const KEY_METRICS: [&str; 13] = [
     "revenue_per_visitor",
     "conversion_rate",
     "basket_value",
     "unplanned_share",
     "time_in_store_mean",
+    "time_in_store_p50",
+    "path_length_mean",
     "queue_wait_mean",
     "line_wait_mean",
     "abandonment_rate",
@@ -30,30 +32,7 @@ pub const KEY_METRICS: [&str; 11] = [
     "revenue",
 ];
 
-/// Which direction of a metric a retailer wants.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Better {
-    Higher,
-    Lower,
-    Neither,
-}
-
-/// The direction a merchandiser wants a key metric to move; `Neither` for
-/// figures whose good direction depends on the store's aims (time in store).
-pub fn better(metric: &str) -> Better {
-    match metric {
-        "revenue_per_visitor"
-        | "conversion_rate"
-        | "basket_value"
-        | "basket_items"
-        | "unplanned_share"
-        | "revenue"
-        | "transactions" => Better::Higher,
-        "queue_wait_mean" | "queue_wait_p90" | "line_wait_mean" | "line_wait_p90" | "abandonment_rate"
-        | "not_found_rate" | "lost_sales" | "lost_revenue" => Better::Lower,
-        _ => Better::Neither,
-    }
-}
+pub use crate::metrics::catalogue::{Better, better};
 
 /// Per-variant figures of one metric.
 #[derive(Debug, Clone, PartialEq, Serialize)]

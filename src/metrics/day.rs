@@ -7,6 +7,7 @@
 //! computed.
 
 use super::Projection;
+use super::catalogue::{CATALOGUE, Formula, Totals};
 use super::freeze::{SHELF_APPROACH_MS, Spells, Standing, shops};
 use crate::Prepared;
 use crate::events::{Action, SimEvent};
@@ -501,12 +502,12 @@ pub struct Metric {
 /// A ratio of a day's figures; undefined (NaN) when there is nothing to
 /// divide by, so a day without checkouts has no basket value rather than a
 /// basket value of 0 (comparisons leave such days out).
-fn ratio(a: f64, b: f64) -> f64 {
+pub(super) fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 { a / b } else { f64::NAN }
 }
 
 /// `quantile`, undefined (NaN) for a day without samples.
-fn defined_quantile(samples: &[f64], q: f64) -> f64 {
+pub(super) fn defined_quantile(samples: &[f64], q: f64) -> f64 {
     if samples.is_empty() { f64::NAN } else { quantile(samples, q) }
 }
 
@@ -575,88 +576,42 @@ impl DayMetrics {
     }
 
     /// `value`, or undefined when a log could not tell waiting from service.
-    fn served_or_nan(&self, value: f64) -> f64 {
+    pub(super) fn served_or_nan(&self, value: f64) -> f64 {
         if self.unserved_checkouts > 0 { f64::NAN } else { value }
     }
 
-    /// The catalogue of named figures. Totals are per day (divided by the
-    /// number of days merged); rates and means are over all shoppers.
+    /// The sums the catalogue's ratio figures are written over.
+    pub fn totals(&self) -> Totals {
+        Totals {
+            days: self.days.max(1) as f64,
+            visitors: self.visitors as f64,
+            parties: self.parties as f64,
+            transactions: self.transactions as f64,
+            revenue_cents: self.revenue_cents as f64,
+            items_sold: self.items_sold as f64,
+            time_in_store_s: self.time_in_store_s.iter().sum(),
+            stays: self.time_in_store_s.len() as f64,
+            queue_wait_s: self.queue_wait_s.iter().sum(),
+            waits: self.queue_wait_s.len() as f64,
+            abandons: self.abandons as f64,
+        }
+    }
+
+    /// Every figure of the catalogue (`metrics::catalogue`), then the
+    /// per-zone figures.
     pub fn scalars(&self, layout: &Layout) -> Vec<Metric> {
-        let days = self.days.max(1) as f64;
+        let totals = self.totals();
         let visitors = self.visitors as f64;
-        let tx = self.transactions as f64;
-        let revenue = self.revenue_cents as f64 / 100.0;
-        let picks = (self.picks_planned + self.picks_unplanned) as f64;
-        let waits = self.queue_wait_s.len() as f64;
-        let mut out = vec![
-            // Traffic: shoppers who entered (per day).
-            ("traffic", "visitors", visitors / days),
-            // Shopping parties (per day): a family pays once, so conversion
-            // counts parties, as group-aware door counters do.
-            ("parties", "count", self.parties as f64 / days),
-            // Conversion rate: transactions ÷ parties.
-            ("conversion_rate", "ratio", ratio(tx, self.parties as f64)),
-            ("transactions", "count", tx / days),
-            ("revenue", "currency", revenue / days),
-            // Revenue per visitor: revenue ÷ traffic.
-            ("revenue_per_visitor", "currency", ratio(revenue, visitors)),
-            // Average basket value and size: per transaction.
-            ("basket_value", "currency", ratio(revenue, tx)),
-            ("basket_items", "items", ratio(self.items_sold as f64, tx)),
-            // Unplanned (impulse) share: unplanned picks ÷ all picks.
-            ("unplanned_share", "ratio", ratio(self.picks_unplanned as f64, picks)),
-            ("time_in_store_mean", "s", ratio(self.time_in_store_s.iter().sum(), self.time_in_store_s.len() as f64)),
-            ("time_in_store_p50", "s", defined_quantile(&self.time_in_store_s, 0.5)),
-            ("time_in_store_p90", "s", defined_quantile(&self.time_in_store_s, 0.9)),
-            // Path length: metres walked per shopper, between successive
-            // position samples (once per trace interval).
-            ("path_length_mean", "m", ratio(self.path_m_sum, self.time_in_store_s.len() as f64)),
-            // Product exposure: product views; view→pick: picks ÷ views.
-            ("product_views", "count", self.views as f64 / days),
-            ("view_to_pick", "ratio", ratio(picks, self.views as f64)),
-            ("peak_occupancy", "shoppers", self.peak_in_store as f64),
-            // Peak density: most shoppers per m² of walkable floor in any zone at any trace instant.
-            ("peak_density", "shoppers/m²", self.peak_density),
-            // Checkout wait: queue_join → checkout or abandon (waiting in line plus service).
-            ("queue_wait_mean", "s", ratio(self.queue_wait_s.iter().sum(), waits)),
-            ("queue_wait_p90", "s", defined_quantile(&self.queue_wait_s, 0.9)),
-            // Wait in line: queue_join → serve (service begins) or abandon,
-            // without the service; service time: serve → checkout, per
-            // payment. Undefined for logs older than schema v4.
-            (
-                "line_wait_mean",
-                "s",
-                self.served_or_nan(ratio(self.line_wait_s.iter().sum(), self.line_wait_s.len() as f64)),
-            ),
-            ("line_wait_p90", "s", self.served_or_nan(defined_quantile(&self.line_wait_s, 0.9))),
-            ("service_time_mean", "s", self.served_or_nan(ratio(self.service_s, tx))),
-            // Abandonment rate: shoppers who reached the checkout with a basket and
-            // left without paying (balking at the line or reneging in it) ÷ all
-            // who reached it with a basket; lost revenue: baskets abandoned.
-            ("abandonment_rate", "ratio", ratio(self.abandons as f64, (self.transactions + self.abandons) as f64)),
-            // Checkout arrivals (per day): parties that reached the checkout
-            // with a basket, paying or not; the abandonment rate's denominator.
-            ("checkout_arrivals", "count", (self.transactions + self.abandons) as f64 / days),
-            ("lost_revenue", "currency", self.lost_cents as f64 / 100.0 / days),
-            // Not-found rate: planned products looked for at the shelf and not
-            // found in time ÷ all planned searches; their value is lost sales.
-            ("not_found_rate", "ratio", ratio(self.not_found as f64, (self.picks_planned + self.not_found) as f64)),
-            // Planned searches (per day): the not-found rate's denominator.
-            ("planned_searches", "count", (self.picks_planned + self.not_found) as f64 / days),
-            ("lost_sales", "currency", self.not_found_cents as f64 / 100.0 / days),
-            // Stuck shoppers (per day): shopper-seconds spent standing within
-            // 1 m, outside any checkout line and not shopping at a shelf, in
-            // spells longer than a minute; gridlock, which a day should not have.
-            ("stuck_shopper_s", "s", self.stuck_s / days),
-            // Longest freeze: the longest such spell of any shopper, any day.
-            ("longest_freeze_s", "s", self.longest_freeze_s),
-            // Forced exits (per day): shoppers still inside at the day's hard
-            // end (closing plus the drain), walked out where they stood.
-            ("forced_exits", "count", self.forced_exits as f64 / days),
-        ]
-        .into_iter()
-        .map(|(name, unit, value)| Metric { name: name.to_owned(), unit, value })
-        .collect::<Vec<_>>();
+        let mut out: Vec<Metric> = CATALOGUE
+            .iter()
+            .map(|d| {
+                let value = match d.formula {
+                    Formula::Totals(f) => f(&totals),
+                    Formula::Day(f) => f(self),
+                };
+                Metric { name: d.name.to_owned(), unit: d.unit, value }
+            })
+            .collect();
         for (z, id) in layout.zones.iter().enumerate() {
             let visitors_z = self.zone_visitors[z] as f64;
             // Zone visit rate: share of shoppers who entered the zone.

@@ -46,7 +46,6 @@ fn in_band(p: &Prepared, x: f64, y: f64) -> bool {
 
 /// The facts for one day's events.
 pub fn stylised_facts(p: &Prepared, events: &[SimEvent]) -> Vec<Fact> {
-    let (mut parties, mut transactions, mut planned, mut unplanned) = (0u64, 0u64, 0u64, 0u64);
     let (mut path_m, mut band_path_m) = (0.0, 0.0);
     // Per shopper: last position and floor, path length, signed area swept about the centre.
     let mut walks: std::collections::HashMap<u32, ((f64, f64, u8), f64, f64)> = Default::default();
@@ -55,13 +54,6 @@ pub fn stylised_facts(p: &Prepared, events: &[SimEvent]) -> Vec<Fact> {
     let ccw = p.scenario.population.circulation.sign() >= 0.0;
     for e in events {
         let (x, y) = (e.x as f64, e.y as f64);
-        match e.action {
-            Action::Enter { party } => parties += (party == e.shopper) as u64,
-            Action::Checkout { .. } => transactions += 1,
-            Action::Pick { planned: true, .. } => planned += 1,
-            Action::Pick { planned: false, .. } => unplanned += 1,
-            _ => {}
-        }
         // Paths run through the position samples, so shuffling on the spot adds nothing.
         if !matches!(e.action, Action::Enter { .. } | Action::Move | Action::Exit) {
             continue;
@@ -99,9 +91,6 @@ pub fn stylised_facts(p: &Prepared, events: &[SimEvent]) -> Vec<Fact> {
         }
     }
     let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
-    // Per shopping party: a family pays once.
-    let conversion = ratio(transactions as f64, parties as f64);
-    let unplanned_share = ratio(unplanned as f64, (planned + unplanned) as f64);
     let band_path = ratio(band_path_m, path_m);
     let band_area = ratio(band_m2, floor_m2);
     let direction = ratio(with_direction as f64, counted as f64);
@@ -109,7 +98,12 @@ pub fn stylised_facts(p: &Prepared, events: &[SimEvent]) -> Vec<Fact> {
     let layout = crate::metrics::Layout::new(p);
     let mut day = crate::metrics::DayProjection::new(&layout);
     crate::metrics::Projection::observe_all(&mut day, events);
-    let longest_freeze_s = day.finish().longest_freeze_s;
+    // The day's own figures, as the catalogue defines them (conversion per
+    // party: a family pays once).
+    let m = day.finish();
+    let figure = |name: &str| m.scalars(&layout).into_iter().find(|x| x.name == name).map_or(f64::NAN, |x| x.value);
+    let (conversion, unplanned_share) = (figure("conversion_rate"), figure("unplanned_share"));
+    let longest_freeze_s = m.longest_freeze_s;
     let b = &p.scenario.behaviour;
     let mut facts = vec![Fact {
         name: FREEZE_FACT,

@@ -1,6 +1,7 @@
 //! Projections: every reported number is a fold over `SimEvent`s. The same
 //! code consumes the live stream of a run and a log read back from Parquet.
 
+pub mod catalogue;
 pub mod day;
 pub mod facts;
 pub mod freeze;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::contrib::{Bounds, Visit, grid_sensitivity, to_grid, top_k};
 use super::ledger::{Cost, QueryRecord, epsilon_to_zcdp};
 use super::sample::{Ratio, discrete_gaussian, discrete_laplace};
-use crate::metrics::{Layout, Metric};
+use crate::metrics::{Layout, Metric, catalogue};
 
 /// Noise for a release.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -348,27 +348,34 @@ impl Totals {
         }
     }
 
-    /// The published figures, named as in the metric catalogue. Totals
-    /// are per day; rates and means are ratios of noised sums.
+    /// The published figures: those of the metric catalogue written over
+    /// sums, from the noised sums (so each has one formula, exact or
+    /// private), then per zone. Totals are per day; rates and means are
+    /// ratios of noised sums, 0 where the noised denominator is not
+    /// positive.
     pub fn metrics(&self, layout: &Layout) -> Vec<Metric> {
         let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
-        let days = self.runs.max(1) as f64;
-        let mut out: Vec<Metric> = [
-            ("traffic", "visitors", self.visitors / days),
-            ("parties", "count", self.parties / days),
-            ("conversion_rate", "ratio", ratio(self.transactions, self.parties)),
-            ("transactions", "count", self.transactions / days),
-            ("revenue", "currency", self.revenue_cents / 100.0 / days),
-            ("revenue_per_visitor", "currency", ratio(self.revenue_cents / 100.0, self.visitors)),
-            ("basket_value", "currency", ratio(self.revenue_cents / 100.0, self.transactions)),
-            ("basket_items", "items", ratio(self.items, self.transactions)),
-            ("time_in_store_mean", "s", ratio(self.time_ms / 1000.0, self.visitors)),
-            ("queue_wait_mean", "s", ratio(self.wait_ms / 1000.0, self.queue_joins)),
-            ("abandonment_rate", "ratio", ratio(self.abandons, self.transactions + self.abandons)),
-        ]
-        .into_iter()
-        .map(|(name, unit, value)| Metric { name: name.to_owned(), unit, value })
-        .collect();
+        let sums = catalogue::Totals {
+            days: self.runs.max(1) as f64,
+            visitors: self.visitors,
+            parties: self.parties,
+            transactions: self.transactions,
+            revenue_cents: self.revenue_cents,
+            items_sold: self.items,
+            time_in_store_s: self.time_ms / 1000.0,
+            stays: self.visitors,
+            queue_wait_s: self.wait_ms / 1000.0,
+            waits: self.queue_joins,
+            abandons: self.abandons,
+        };
+        let mut out: Vec<Metric> = sums
+            .figures()
+            .map(|(d, value)| Metric {
+                name: d.name.to_owned(),
+                unit: d.unit,
+                value: if value.is_nan() { 0.0 } else { value },
+            })
+            .collect();
         for (z, id) in layout.zones.iter().enumerate() {
             out.push(Metric {
                 name: format!("zone_visit_rate/{id}"),

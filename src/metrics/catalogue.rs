@@ -1,0 +1,265 @@
+//! The metric catalogue: every named figure of a day (or of merged days)
+//! defined once, with its unit, the direction a retailer wants it to move,
+//! what it means, and its formula. Figures that are ratios of sums are
+//! written over `Totals`, which a private release can give too (noised
+//! sums), so the exact and the private figure share one formula; the rest
+//! need a day's distributions (`DayMetrics`).
+
+use super::day::{DayMetrics, defined_quantile, ratio};
+
+/// Which direction of a metric a retailer wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Better {
+    Higher,
+    Lower,
+    /// Good or bad depending on the store's aims (time in store).
+    Neither,
+}
+
+/// The sums the ratio figures are derived from.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Totals {
+    pub days: f64,
+    pub visitors: f64,
+    /// Shopping parties: shoppers alone or leading companions.
+    pub parties: f64,
+    pub transactions: f64,
+    pub revenue_cents: f64,
+    pub items_sold: f64,
+    /// Seconds in store, summed over the `stays` that ended.
+    pub time_in_store_s: f64,
+    pub stays: f64,
+    /// Seconds from joining a checkout line to paying or giving up, summed
+    /// over the `waits` that ended.
+    pub queue_wait_s: f64,
+    pub waits: f64,
+    pub abandons: f64,
+}
+
+/// How a figure is computed.
+#[derive(Clone, Copy)]
+pub enum Formula {
+    /// From sums alone: the same for a day's fold and a private release.
+    Totals(fn(&Totals) -> f64),
+    /// From a day's distributions and counts.
+    Day(fn(&DayMetrics) -> f64),
+}
+
+/// One named figure.
+#[derive(Clone, Copy)]
+pub struct MetricDef {
+    pub name: &'static str,
+    pub unit: &'static str,
+    pub better: Better,
+    /// What it is, in a line.
+    pub meaning: &'static str,
+    pub formula: Formula,
+}
+
+const fn def(
+    name: &'static str,
+    unit: &'static str,
+    better: Better,
+    meaning: &'static str,
+    formula: Formula,
+) -> MetricDef {
+    MetricDef { name, unit, better, meaning, formula }
+}
+
+use Better::{Higher, Lower, Neither};
+use Formula::{Day, Totals as Sums};
+
+/// Every scalar figure, in the order runs record them. Totals are per day
+/// (divided by the days merged); rates and means are over all shoppers.
+pub const CATALOGUE: [MetricDef; 31] = [
+    def("traffic", "visitors", Neither, "shoppers who entered, per day", Sums(|t| t.visitors / t.days)),
+    def(
+        "parties",
+        "count",
+        Neither,
+        "shopping parties per day (a family pays once, so conversion counts parties)",
+        Sums(|t| t.parties / t.days),
+    ),
+    def("conversion_rate", "ratio", Higher, "transactions ÷ parties", Sums(|t| ratio(t.transactions, t.parties))),
+    def("transactions", "count", Higher, "payments per day", Sums(|t| t.transactions / t.days)),
+    def("revenue", "currency", Higher, "takings per day", Sums(|t| t.revenue_cents / 100.0 / t.days)),
+    def(
+        "revenue_per_visitor",
+        "currency",
+        Higher,
+        "revenue ÷ traffic",
+        Sums(|t| ratio(t.revenue_cents / 100.0, t.visitors)),
+    ),
+    def(
+        "basket_value",
+        "currency",
+        Higher,
+        "revenue per transaction",
+        Sums(|t| ratio(t.revenue_cents / 100.0, t.transactions)),
+    ),
+    def("basket_items", "items", Higher, "items per transaction", Sums(|t| ratio(t.items_sold, t.transactions))),
+    def(
+        "unplanned_share",
+        "ratio",
+        Higher,
+        "unplanned (impulse) picks ÷ all picks",
+        Day(|m| ratio(m.picks_unplanned as f64, (m.picks_planned + m.picks_unplanned) as f64)),
+    ),
+    def(
+        "time_in_store_mean",
+        "s",
+        Neither,
+        "seconds from entering to leaving, mean",
+        Sums(|t| ratio(t.time_in_store_s, t.stays)),
+    ),
+    def(
+        "time_in_store_p50",
+        "s",
+        Neither,
+        "seconds from entering to leaving, median",
+        Day(|m| defined_quantile(&m.time_in_store_s, 0.5)),
+    ),
+    def(
+        "time_in_store_p90",
+        "s",
+        Neither,
+        "seconds from entering to leaving, 90th percentile",
+        Day(|m| defined_quantile(&m.time_in_store_s, 0.9)),
+    ),
+    def(
+        "path_length_mean",
+        "m",
+        Neither,
+        "metres walked per shopper, between successive position samples",
+        Day(|m| ratio(m.path_m_sum, m.time_in_store_s.len() as f64)),
+    ),
+    def("product_views", "count", Higher, "products noticed per day", Day(|m| m.views as f64 / m.days.max(1) as f64)),
+    def(
+        "view_to_pick",
+        "ratio",
+        Higher,
+        "picks ÷ product views",
+        Day(|m| ratio((m.picks_planned + m.picks_unplanned) as f64, m.views as f64)),
+    ),
+    def("peak_occupancy", "shoppers", Neither, "most shoppers in store at once", Day(|m| m.peak_in_store as f64)),
+    def(
+        "peak_density",
+        "shoppers/m²",
+        Lower,
+        "most shoppers per m² of walkable floor in any zone at any trace instant",
+        Day(|m| m.peak_density),
+    ),
+    def(
+        "queue_wait_mean",
+        "s",
+        Lower,
+        "checkout wait: joining a line to paying or giving up, service included, mean",
+        Sums(|t| ratio(t.queue_wait_s, t.waits)),
+    ),
+    def(
+        "queue_wait_p90",
+        "s",
+        Lower,
+        "checkout wait, service included, 90th percentile",
+        Day(|m| defined_quantile(&m.queue_wait_s, 0.9)),
+    ),
+    def(
+        "line_wait_mean",
+        "s",
+        Lower,
+        "wait in line: joining it to being served or giving up, mean (schema v4 logs)",
+        Day(|m| m.served_or_nan(ratio(m.line_wait_s.iter().sum(), m.line_wait_s.len() as f64))),
+    ),
+    def(
+        "line_wait_p90",
+        "s",
+        Lower,
+        "wait in line before service, 90th percentile (schema v4 logs)",
+        Day(|m| m.served_or_nan(defined_quantile(&m.line_wait_s, 0.9))),
+    ),
+    def(
+        "service_time_mean",
+        "s",
+        Lower,
+        "seconds at the till or terminal per payment (schema v4 logs)",
+        Day(|m| m.served_or_nan(ratio(m.service_s, m.transactions as f64))),
+    ),
+    def(
+        "abandonment_rate",
+        "ratio",
+        Lower,
+        "parties who reached the checkout with a basket and left without paying ÷ all who reached it",
+        Sums(|t| ratio(t.abandons, t.transactions + t.abandons)),
+    ),
+    def(
+        "checkout_arrivals",
+        "count",
+        Neither,
+        "parties reaching the checkout with a basket per day, paying or not",
+        Sums(|t| (t.transactions + t.abandons) / t.days),
+    ),
+    def(
+        "lost_revenue",
+        "currency",
+        Lower,
+        "baskets abandoned at the checkout, per day",
+        Day(|m| m.lost_cents as f64 / 100.0 / m.days.max(1) as f64),
+    ),
+    def(
+        "not_found_rate",
+        "ratio",
+        Lower,
+        "planned products not found at the shelf in time ÷ planned searches",
+        Day(|m| ratio(m.not_found as f64, (m.picks_planned + m.not_found) as f64)),
+    ),
+    def(
+        "planned_searches",
+        "count",
+        Neither,
+        "planned products looked for at the shelf, per day",
+        Day(|m| (m.picks_planned + m.not_found) as f64 / m.days.max(1) as f64),
+    ),
+    def(
+        "lost_sales",
+        "currency",
+        Lower,
+        "value of planned products not found, per day",
+        Day(|m| m.not_found_cents as f64 / 100.0 / m.days.max(1) as f64),
+    ),
+    def(
+        "stuck_shopper_s",
+        "s",
+        Lower,
+        "shopper-seconds per day standing still outside any line, not shopping, in spells over a minute",
+        Day(|m| m.stuck_s / m.days.max(1) as f64),
+    ),
+    def("longest_freeze_s", "s", Lower, "the longest such spell of any shopper, any day", Day(|m| m.longest_freeze_s)),
+    def(
+        "forced_exits",
+        "count",
+        Lower,
+        "shoppers still inside at the day's hard end, per day",
+        Day(|m| m.forced_exits as f64 / m.days.max(1) as f64),
+    ),
+];
+
+/// The definition of a scalar figure, if the catalogue has it (per-zone
+/// figures are named `kind/zone` and are not in it).
+pub fn find(name: &str) -> Option<&'static MetricDef> {
+    CATALOGUE.iter().find(|d| d.name == name)
+}
+
+/// The direction a retailer wants `metric` to move.
+pub fn better(metric: &str) -> Better {
+    find(metric).map_or(Better::Neither, |d| d.better)
+}
+
+impl Totals {
+    /// The figures written over sums, in catalogue order.
+    pub fn figures(&self) -> impl Iterator<Item = (&'static MetricDef, f64)> + '_ {
+        CATALOGUE.iter().filter_map(move |d| match d.formula {
+            Formula::Totals(f) => Some((d, f(self))),
+            Formula::Day(_) => None,
+        })
+    }
+}
