@@ -76,6 +76,8 @@ pub fn variant(i: usize) -> Rgb {
 pub const ZONE_OUTLINE: Rgb = Rgb(90, 90, 90);
 pub const ZONE_LABEL: Rgb = Rgb(60, 60, 60);
 pub const TERMINAL: Rgb = Rgb(0, 120, 80);
+/// A lane closed in this layout.
+pub const CLOSED: Rgb = Rgb(150, 150, 150);
 pub const CONNECTOR: Rgb = Rgb(110, 60, 160);
 pub const ENTRANCE: Rgb = Rgb(0, 140, 0);
 pub const EXIT: Rgb = Rgb(200, 0, 0);

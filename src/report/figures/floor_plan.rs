@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{DrawResult, FONT, Figure, rgb};
-use crate::geom::Rect;
+use crate::geom::{Point, Rect};
 use crate::metrics::{DayMetrics, Layout};
 use crate::scenario::{FixtureKind, Scenario, ZoneShape};
 use crate::style;
@@ -125,8 +125,21 @@ impl Figure for FloorPlan<'_> {
                     p.iter().map(|q| q.x).fold(f64::MIN, f64::max) - p.iter().map(|q| q.x).fold(f64::MAX, f64::min)
                 }
             };
-            let fits = |text: &str| text.chars().count() as f64 * 7.0 * m_per_px < width - 0.3;
+            let text_m = |text: &str| text.chars().count() as f64 * 7.0 * m_per_px;
+            let fits = |text: &str| text_m(text) < width - 0.3;
             let label = if fits(&z.name) { z.name.clone() } else { z.id.clone() };
+            // In the zone's top-left corner, or its bottom-left when a
+            // fixture stands under the top one.
+            let clear = |(x, y): (f64, f64)| {
+                let text = Rect::from_corners(Point::new(x, y - 0.45), Point::new(x + text_m(&label), y));
+                !s.fixtures.iter().any(|f| f.floor == self.floor && f.footprint().overlap_area(&text) > 0.0)
+            };
+            let anchor = match &z.shape {
+                ZoneShape::Rect(r) => {
+                    [anchor, (r.min.x + 0.2, r.min.y + 0.6)].into_iter().find(|a| clear(*a)).unwrap_or(anchor)
+                }
+                ZoneShape::Polygon(_) => anchor,
+            };
             if fits(&label) {
                 chart.draw_series(std::iter::once(Text::new(
                     label,
@@ -144,14 +157,41 @@ impl Figure for FloorPlan<'_> {
                 rgb(style::fixture(f.kind)).mix(alpha).filled(),
             )))?;
             chart.draw_series(std::iter::once(Rectangle::new(rect_points(&r), BLACK.mix(0.6).stroke_width(1))))?;
+            // The plan names each fixture: inside where its id fits, else
+            // just above a fixture standing lengthwise (heatmaps stay clean).
+            let text_m = f.id.chars().count() as f64 * 6.5 * m_per_px;
+            let at = if text_m < r.width() - 0.1 {
+                Some((r.min.x + 0.1, (r.min.y + r.max.y) / 2.0 + 0.15))
+            } else if r.depth() > r.width() {
+                Some((r.min.x, r.max.y + 0.35))
+            } else {
+                None
+            };
+            if let Some(at) = at.filter(|_| !heat) {
+                chart.draw_series(std::iter::once(Text::new(f.id.clone(), at, (FONT, 10))))?;
+            }
         }
         // Where shoppers pay (a till, or each terminal of a self-service
-        // bank), entrances and exits.
+        // bank) and the line they queue along; a closed lane in grey, a lane
+        // staffed part of the day with its hours.
+        let (open_ms, close_ms) = (s.population.open_ms, s.population.close_ms);
         for lane in s.lanes.iter().filter(|x| x.floor == self.floor) {
-            let served = lane.terminals.iter().map(|p| Circle::new((p.x, p.y), 4, rgb(style::TERMINAL).filled()));
+            let colour = if lane.open { rgb(style::TERMINAL) } else { rgb(style::CLOSED) };
+            let line: Vec<(f64, f64)> =
+                (0..lane.queue_places as usize).map(|k| (lane.place(k).x, lane.place(k).y)).collect();
+            chart.draw_series(std::iter::once(PathElement::new(line, colour.mix(0.7).stroke_width(2))))?;
+            let served = lane.terminals.iter().map(|p| Circle::new((p.x, p.y), 4, colour.filled()));
             chart.draw_series(served)?;
+            let hours = |ms: u64| format!("{}:{:02}", ms / 3_600_000, ms % 3_600_000 / 60_000);
+            let label = if !lane.open {
+                format!("{} closed", lane.id)
+            } else if lane.hours_ms.0 > open_ms || lane.hours_ms.1 < close_ms {
+                format!("{} {}–{}", lane.id, hours(lane.hours_ms.0), hours(lane.hours_ms.1))
+            } else {
+                lane.id.clone()
+            };
             let p = lane.service_point;
-            chart.draw_series(std::iter::once(Text::new(lane.id.clone(), (p.x + 0.3, p.y - 0.3), (FONT, 11))))?;
+            chart.draw_series(std::iter::once(Text::new(label, (p.x + 0.3, p.y - 0.3), (FONT, 11))))?;
         }
         // Connectors to other floors: a square at each end on this floor,
         // labelled with where it goes ("→ upper") or, at the arriving end of
@@ -198,7 +238,7 @@ impl Figure for FloorPlan<'_> {
         // Side panel: colour scale or legend.
         match scale {
             Some(scale) => draw_colour_bar(&side, scale)?,
-            None => draw_kind_legend(&side)?,
+            None => draw_kind_legend(&side, s.fixtures.iter().map(|f| f.kind))?,
         }
         Ok(())
     }
@@ -288,10 +328,15 @@ where
     Ok(())
 }
 
-fn draw_kind_legend<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> DrawResult
+/// The fixture kinds the store has, in a fixed order.
+fn draw_kind_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    present: impl Iterator<Item = FixtureKind>,
+) -> DrawResult
 where
     DB::ErrorType: 'static,
 {
+    let present: Vec<FixtureKind> = present.collect();
     let kinds = [
         FixtureKind::Gondola,
         FixtureKind::WallShelf,
@@ -302,7 +347,7 @@ where
         FixtureKind::CheckoutCounter,
         FixtureKind::Obstacle,
     ];
-    for (i, kind) in kinds.iter().enumerate() {
+    for (i, kind) in kinds.iter().filter(|k| present.contains(k)).enumerate() {
         let y = 60 + i as i32 * 24;
         area.draw(&Rectangle::new([(8, y), (24, y + 14)], rgb(style::fixture(*kind)).filled()))?;
         area.draw(&Text::new(kind.to_string().replace('_', " "), (30, y), (FONT, 13)))?;
