@@ -22,6 +22,8 @@ pub struct Layout {
     /// `1 / cell`: a multiplication is cheaper than a division per event.
     per_m: f64,
     pub floors: usize,
+    /// Floor ids, bottom up.
+    pub floor_ids: Vec<String>,
     pub width: f64,
     pub depth: f64,
     pub zones: Vec<String>,
@@ -95,6 +97,7 @@ impl Layout {
             cell: st.cell,
             per_m: 1.0 / st.cell,
             floors: st.floors,
+            floor_ids: s.store.floors.iter().map(|f| f.id.clone()).collect(),
             width: s.store.width,
             depth: s.store.depth,
             zones: s.zones.iter().map(|z| z.id.clone()).collect(),
@@ -194,6 +197,8 @@ struct Visit {
     /// Zones entered, and zones entered or passed within reach (bit sets).
     zones_entered: Vec<u64>,
     zones_passed: Vec<u64>,
+    /// Floors set foot on (bit set; floors past the 64th are not told apart).
+    floors_visited: u64,
     viewed: bool,
     picked: bool,
     queue_join_ms: Option<u64>,
@@ -223,6 +228,8 @@ pub struct DayMetrics {
     pub zone_visitors: Vec<u64>,
     pub zone_passers: Vec<u64>,
     pub zone_dwell_s: Vec<f64>,
+    /// Shoppers who set foot on each floor.
+    pub floor_visitors: Vec<u64>,
     pub product_views: Vec<u64>,
     pub product_picks: Vec<u64>,
     /// Person-milliseconds per grid cell (all floors, floor-major); integers,
@@ -280,6 +287,7 @@ impl<'a> DayProjection<'a> {
             zone_visitors: vec![0; z],
             zone_passers: vec![0; z],
             zone_dwell_s: vec![0.0; z],
+            floor_visitors: vec![0; layout.floors],
             product_views: vec![0; p],
             product_picks: vec![0; p],
             heat_ms: vec![0; cells],
@@ -361,6 +369,7 @@ impl Projection for DayProjection<'_> {
             judge.track(m, &mut v.standing, None, e, in_line);
         }
         let Some(Some(v)) = self.visits.get_mut(i) else { return };
+        v.floors_visited |= 1u64.checked_shl(e.floor as u32).unwrap_or(0);
         // Time and movement since the shopper's last event belong to where they were.
         let cell = layout.cell_of(e.x, e.y, e.floor);
         if let Some(at) = v.at {
@@ -458,6 +467,9 @@ impl Projection for DayProjection<'_> {
                 m.path_m_sum += v.path_m;
                 m.shoppers_viewing += v.viewed as u64;
                 m.shoppers_picking += v.picked as u64;
+                for (f, n) in m.floor_visitors.iter_mut().enumerate().take(64) {
+                    *n += (v.floors_visited >> f) & 1;
+                }
                 for z in 0..m.zone_passers.len() {
                     let (w, bit) = (z / 64, 1u64 << (z % 64));
                     if v.zones_entered[w] & bit != 0 {
@@ -548,6 +560,7 @@ impl DayMetrics {
         add(&mut self.zone_visitors, &o.zone_visitors);
         add(&mut self.zone_passers, &o.zone_passers);
         add(&mut self.zone_dwell_s, &o.zone_dwell_s);
+        add(&mut self.floor_visitors, &o.floor_visitors);
         add(&mut self.product_views, &o.product_views);
         add(&mut self.product_picks, &o.product_picks);
         add(&mut self.heat_ms, &o.heat_ms);
@@ -632,6 +645,25 @@ impl DayMetrics {
                 unit: "ratio",
                 value: ratio(visitors_z, self.zone_passers[z] as f64),
             });
+        }
+        if layout.floors > 1 {
+            let cells = layout.nx * layout.ny;
+            let all_ms: u64 = self.heat_ms.iter().sum();
+            for (f, id) in layout.floor_ids.iter().enumerate() {
+                // Floor visit rate: share of shoppers who set foot on the floor.
+                out.push(Metric {
+                    name: format!("floor_visit_rate/{id}"),
+                    unit: "ratio",
+                    value: ratio(self.floor_visitors[f] as f64, visitors),
+                });
+                // Floor time share: share of all shopper-time spent on the floor.
+                let floor_ms: u64 = self.heat_ms[f * cells..(f + 1) * cells].iter().sum();
+                out.push(Metric {
+                    name: format!("floor_time_share/{id}"),
+                    unit: "ratio",
+                    value: ratio(floor_ms as f64, all_ms as f64),
+                });
+            }
         }
         out
     }

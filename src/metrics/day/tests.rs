@@ -312,3 +312,31 @@ fn the_wait_in_line_and_the_service_are_told_apart() {
     assert_eq!(f("queue_wait_mean"), 65.0);
     assert!(f("line_wait_mean").is_nan() && f("line_wait_p90").is_nan() && f("service_time_mean").is_nan());
 }
+
+#[test]
+fn a_store_with_floors_reports_who_went_up_and_how_long_they_stayed() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/department.toml");
+    let p = crate::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap();
+    let layout = Layout::new(&p);
+    let on = |t_s: f64, shopper: u32, floor: u8, action: Action| SimEvent { floor, ..ev(t_s, shopper, HERE, action) };
+    // Shopper 0 spends 20 of its 40 s upstairs; shopper 1 stays downstairs.
+    let day = [
+        on(0.0, 0, 0, Action::Enter { party: 0 }),
+        on(0.0, 1, 0, Action::Enter { party: 1 }),
+        on(10.0, 0, 0, Action::Move),
+        on(11.0, 0, 1, Action::Move),
+        on(30.0, 0, 1, Action::Move),
+        on(31.0, 0, 0, Action::Move),
+        on(40.0, 0, 0, Action::Exit),
+        on(40.0, 1, 0, Action::Exit),
+    ];
+    let mut projection = DayProjection::new(&layout);
+    projection.observe_all(&day);
+    let scalars = projection.finish().scalars(&layout);
+    let figure = |name: String| scalars.iter().find(|m| m.name == name).unwrap_or_else(|| panic!("{name}")).value;
+    let (ground, upper) = (&layout.floor_ids[0], &layout.floor_ids[1]);
+    assert_eq!(figure(format!("floor_visit_rate/{ground}")), 1.0);
+    assert_eq!(figure(format!("floor_visit_rate/{upper}")), 0.5);
+    assert_eq!(figure(format!("floor_time_share/{upper}")), 0.25);
+    assert_eq!(figure(format!("floor_time_share/{ground}")), 0.75);
+}
