@@ -4,6 +4,8 @@
 
 use std::time::Instant;
 
+pub mod hall;
+
 use crate::Prepared;
 use crate::events::SimEvent;
 use crate::events::parquet::{LogWriter, read_log_with};

@@ -16,6 +16,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 pub fn main() -> ExitCode {
     let result = match Cli::parse().command {
         Command::Bench { file, variant, repeats, full } => bench(&file, &variant, repeats.max(1), full),
+        Command::BenchHall { agents, seconds, dt } => bench_hall(&agents, seconds, dt),
         Command::Validate { files } => validate(&files),
         Command::Run { file, variant, seed, validate_behaviour, dataset } => {
             run(&file, &variant, seed, validate_behaviour, &dataset)
@@ -145,6 +146,20 @@ fn publish(dir: &Path, request: PublishRequest) -> Result<(), Error> {
     })?;
     bar.finish_and_clear();
     print!("{summary}");
+    Ok(())
+}
+
+fn bench_hall(agents: &[u32], seconds: f64, dt: f64) -> Result<(), Error> {
+    for &n in agents {
+        let f = aisle::bench::hall::hall(n, seconds, dt)?;
+        println!(
+            "hall: {n} agents, {} steps of {dt} s: {:.3} M agent-steps/s ({:.2} s wall, {} at the door)",
+            f.steps,
+            f.agent_steps_per_s() / 1e6,
+            f.wall_s,
+            f.out
+        );
+    }
     Ok(())
 }
 

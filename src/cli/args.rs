@@ -122,6 +122,23 @@ pub(super) enum Command {
         #[arg(long)]
         full: bool,
     },
+    /// The crowd benchmark shared with pedestrian simulators: agents placed at once on a lattice in an
+    /// open 60 × 60 m hall walk to one door; prints agent-steps per second (`benches/crowd_vs_jupedsim.py`
+    /// runs JuPedSim on the same hall).
+    #[command(
+        after_help = "Examples:\n  aisle bench-hall                         # 500 and 5,000 agents, 60 s at 0.1 s steps\n  aisle bench-hall --agents 1000 --seconds 30 --dt 0.05"
+    )]
+    BenchHall {
+        /// Crowd sizes, comma-separated (at most 5,000: the lattice must fit the hall).
+        #[arg(long, value_delimiter = ',', default_value = "500,5000")]
+        agents: Vec<u32>,
+        /// Simulated seconds per crowd.
+        #[arg(long, default_value_t = 60.0)]
+        seconds: f64,
+        /// Time step, seconds.
+        #[arg(long, default_value_t = 0.1)]
+        dt: f64,
+    },
 }
 
 /// What `aisle publish` is asked.

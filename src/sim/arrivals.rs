@@ -13,8 +13,10 @@ use super::rng::{Purpose, Streams};
 use super::shopper::{Activity, Company, ProductSet, Shopper};
 use super::{Census, Clock, Crowd, Phase, Setting, crowd};
 use crate::events::Action;
+use crate::geom::Point;
 use crate::nav::UNREACHABLE;
 use crate::scenario::Scenario;
+use crate::store::{CellId, Store};
 
 /// Everyone who will come, in order: shopper `i` is `plan[i]`.
 #[derive(Resource)]
@@ -48,6 +50,9 @@ pub(super) struct Arrival {
     /// Walking speed: a party walks at its slowest member's pace, and
     /// companions hurry a little to keep up.
     speed: f64,
+    /// Where the shopper appears, on the ground floor, instead of at its
+    /// door: a crowd placed at once (`placed_plan`).
+    at: Option<(Point, CellId)>,
 }
 
 pub(super) fn install(schedule: &mut Schedule) {
@@ -119,12 +124,30 @@ pub(super) fn arrival_plan(s: &Scenario, streams: &Streams) -> Vec<Arrival> {
         let speeds: Vec<f64> =
             (1..=companions).map(|k| speed(&mut streams.stream(leader + k, Purpose::Traits))).collect();
         let pace = speeds.iter().copied().fold(leader_speed, f64::min);
-        plan.push(Arrival { t_ms, party: leader, segment, entrance, speed: pace });
+        plan.push(Arrival { t_ms, party: leader, segment, entrance, speed: pace, at: None });
         for own in speeds {
-            plan.push(Arrival { t_ms, party: leader, segment, entrance, speed: own.max(pace * CATCH_UP) });
+            plan.push(Arrival { t_ms, party: leader, segment, entrance, speed: own.max(pace * CATCH_UP), at: None });
         }
     }
     plan
+}
+
+/// A crowd placed at once: one shopper of the first segment alone at each
+/// of `starts` on the ground floor at opening, walking at the segment's
+/// mean speed. Fails naming a start off the walkable floor.
+pub(super) fn placed_plan(s: &Scenario, store: &Store, starts: &[Point]) -> Result<Vec<Arrival>, String> {
+    let speed = s.population.segments[0].speed_mean.clamp(SLOWEST_MPS, FASTEST_MPS);
+    starts
+        .iter()
+        .enumerate()
+        .map(|(i, &p)| {
+            let cell = store
+                .cell_at(0, p)
+                .filter(|&c| store.is_walkable(c))
+                .ok_or_else(|| format!("start ({:.2}, {:.2}) is not on walkable floor", p.x, p.y))?;
+            Ok(Arrival { t_ms: 0, party: i as u32, segment: 0, entrance: 0, speed, at: Some((p, cell)) })
+        })
+        .collect()
 }
 
 /// Lets in everyone whose time has come, in plan order, while the doorway
@@ -142,9 +165,9 @@ fn arrive(
         && a.t_ms <= clock.t_ms
     {
         let index = arrivals.next as u32;
-        let cell = setting.store.entrances[a.entrance];
+        let (_, pos, cell) = a.appears(&setting);
         // Someone standing in the doorway: the newcomer (and those behind) wait.
-        if !crowd.0.is_free(cell, setting.scenario.entrances[a.entrance].at) {
+        if !crowd.0.is_free(cell, pos) {
             break;
         }
         arrivals.next += 1;
@@ -175,8 +198,7 @@ fn arrive(
 /// with its shopping list and browse stops, a companion with neither.
 fn newcomer(setting: &Setting, a: &Arrival, index: u32, leader: Option<Entity>, t_ms: u64) -> Shopper {
     let seg = &setting.scenario.population.segments[a.segment];
-    let door = &setting.scenario.entrances[a.entrance];
-    let cell = setting.store.entrances[a.entrance];
+    let (floor, pos, cell) = a.appears(setting);
     let (list, browse) = if leader.is_none() {
         let weights = &setting.category_weights[a.segment];
         let list = draw_list(setting, weights, seg.list_mean, &mut setting.streams.stream(index, Purpose::List));
@@ -193,8 +215,8 @@ fn newcomer(setting: &Setting, a: &Arrival, index: u32, leader: Option<Entity>, 
         segment: a.segment,
         speed: a.speed,
         patience_ms: (seg.patience_s * 1000.0) as u64,
-        pos: door.at,
-        floor: door.floor,
+        pos,
+        floor,
         cell,
         zone: setting.store.zone(cell),
         zone_since_ms: t_ms,
@@ -204,7 +226,7 @@ fn newcomer(setting: &Setting, a: &Arrival, index: u32, leader: Option<Entity>, 
         considered: ProductSet::default(),
         searched: Vec::new(),
         heading: (0.0, 1.0),
-        looked_from: door.at,
+        looked_from: pos,
         notice_rng: setting.streams.stream(index, Purpose::Notice),
         basket: Vec::new(),
         shelf_rng: setting.streams.stream(index, Purpose::Shelf),
@@ -215,6 +237,20 @@ fn newcomer(setting: &Setting, a: &Arrival, index: u32, leader: Option<Entity>, 
         blocked_since_ms: None,
         blocked_at: UNREACHABLE,
         wish: (0.0, 0.0),
+    }
+}
+
+impl Arrival {
+    /// Where the shopper appears: floor, point and cell (its door's, or
+    /// where a placed crowd stands).
+    fn appears(&self, setting: &Setting) -> (u8, Point, CellId) {
+        match self.at {
+            Some((p, cell)) => (0, p, cell),
+            None => {
+                let door = &setting.scenario.entrances[self.entrance];
+                (door.floor, door.at, setting.store.entrances[self.entrance])
+            }
+        }
     }
 }
 
@@ -291,7 +327,7 @@ fn pick_weighted(rng: &mut ChaCha8Rng, weights: impl Iterator<Item = f64> + Clon
 /// then put at `at` on the ground floor, with its list and browse stops.
 #[cfg(test)]
 pub(super) fn test_shopper(setting: &Setting, index: u32, at: crate::geom::Point) -> Shopper {
-    let arrival = Arrival { t_ms: 0, party: index, segment: 0, entrance: 0, speed: 1.0 };
+    let arrival = Arrival { t_ms: 0, party: index, segment: 0, entrance: 0, speed: 1.0, at: None };
     let mut s = newcomer(setting, &arrival, index, None, 0);
     s.cell = setting.store.cell_at(0, at).expect("on the floor");
     (s.floor, s.pos, s.zone) = (0, at, setting.store.zone(s.cell));

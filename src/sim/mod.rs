@@ -161,6 +161,30 @@ impl Simulation {
     pub fn new(scenario: Arc<Scenario>, store: Arc<Store>, seed: u64) -> Simulation {
         let streams = Streams::new(seed);
         let plan = arrivals::arrival_plan(&scenario, &streams);
+        Simulation::with_plan(scenario, store, streams, plan)
+    }
+
+    /// A crowd placed at once instead of the day's arrivals: a shopper of
+    /// the first segment at each of `starts` on the ground floor at
+    /// opening, each on its own (for crowd benchmarks: with nothing to buy,
+    /// everyone walks to the nearest exit). Fails naming a start that is
+    /// not on walkable floor.
+    pub fn placed(
+        scenario: Arc<Scenario>,
+        store: Arc<Store>,
+        seed: u64,
+        starts: &[crate::geom::Point],
+    ) -> Result<Simulation, String> {
+        let plan = arrivals::placed_plan(&scenario, &store, starts)?;
+        Ok(Simulation::with_plan(scenario, store, Streams::new(seed), plan))
+    }
+
+    fn with_plan(
+        scenario: Arc<Scenario>,
+        store: Arc<Store>,
+        streams: Streams,
+        plan: Vec<arrivals::Arrival>,
+    ) -> Simulation {
         let close_ms = scenario.population.close_ms - scenario.population.open_ms;
         let end_ms = close_ms + scenario.run.drain_ms;
         let mut world = World::new();
