@@ -67,17 +67,28 @@ impl ScenarioFile {
     pub fn validate_all(&self) -> Result<Validated, ScenarioError> {
         let base = prepare(self, scenario::BASELINE)?;
         let narrow = scenario::walkway::narrow_walkways(&base.scenario);
-        let mut warnings: Vec<String> = narrow.iter().map(ToString::to_string).collect();
+        let unusable = base.store.unusable_connectors(&base.scenario);
+        let mut warnings: Vec<String> =
+            narrow.iter().map(ToString::to_string).chain(unusable.iter().cloned()).collect();
         let mut problems = Vec::new();
         for variant in self.variant_ids().iter().skip(1) {
             match prepare(self, variant) {
-                // A variant is blamed only for the narrow walkways its edits made.
-                Ok(p) => warnings.extend(
-                    scenario::walkway::narrow_walkways(&p.scenario)
-                        .into_iter()
-                        .filter(|n| !narrow.iter().any(|b| b.floor == n.floor && b.between == n.between))
-                        .map(|n| format!("variant `{variant}`: {n}")),
-                ),
+                // A variant is blamed only for what its edits made.
+                Ok(p) => {
+                    warnings.extend(
+                        scenario::walkway::narrow_walkways(&p.scenario)
+                            .into_iter()
+                            .filter(|n| !narrow.iter().any(|b| b.floor == n.floor && b.between == n.between))
+                            .map(|n| format!("variant `{variant}`: {n}")),
+                    );
+                    warnings.extend(
+                        p.store
+                            .unusable_connectors(&p.scenario)
+                            .into_iter()
+                            .filter(|w| !unusable.contains(w))
+                            .map(|w| format!("variant `{variant}`: {w}")),
+                    );
+                }
                 Err(ScenarioError::Invalid { problems: ps, .. }) => problems.extend(ps),
                 Err(e) => return Err(e),
             }

@@ -38,7 +38,7 @@ fn every_bad_scenario_gives_its_exact_error() {
 #[test]
 fn shipped_scenarios_validate() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    for name in ["tiny", "grocery", "convenience"] {
+    for name in ["tiny", "grocery", "convenience", "department", "pharmacy"] {
         let rel = format!("scenarios/{name}.toml");
         let out =
             Command::new(env!("CARGO_BIN_EXE_aisle")).current_dir(root).args(["validate", &rel]).output().unwrap();
@@ -68,5 +68,29 @@ fn an_unknown_variant_names_the_known_ones() {
     assert_eq!(
         String::from_utf8_lossy(&out.stderr),
         "error: scenarios/tiny.toml: no variant `nope`; this scenario has: baseline, cola-on-promo, same-as-baseline\n"
+    );
+}
+
+#[test]
+fn a_fenced_in_escalator_is_warned_of_and_blamed_on_its_variant() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/department.toml");
+    // Barriers on all four sides of the up escalator's foot (19.0, 15.5).
+    let fence = r#"
+[[variants]]
+id = "fenced"
+description = "The up escalator's foot fenced in."
+edits = [
+  { op = "add_fixture", fixture = { id = "FW", kind = "obstacle", at = [18.2, 15.5], size = [0.2, 2.6], height = 1.0 } },
+  { op = "add_fixture", fixture = { id = "FE", kind = "obstacle", at = [19.8, 15.5], size = [0.2, 2.6], height = 1.0 } },
+  { op = "add_fixture", fixture = { id = "FS", kind = "obstacle", at = [19.0, 14.4], size = [1.4, 0.2], height = 1.0 } },
+  { op = "add_fixture", fixture = { id = "FN", kind = "obstacle", at = [19.0, 16.6], size = [1.4, 0.2], height = 1.0 } },
+]
+"#;
+    let source = std::fs::read_to_string(&path).unwrap() + fence;
+    let validated = aisle::scenario::ScenarioFile::parse(&path, source).unwrap().validate_all().unwrap();
+    let about: Vec<&String> = validated.warnings.iter().filter(|w| w.contains("connector")).collect();
+    assert_eq!(
+        about,
+        [&"variant `fenced`: connector `escalator-up` `from` end (floor `ground`) cannot be reached from any entrance: nobody can use it".to_owned()]
     );
 }

@@ -340,6 +340,39 @@ impl Store {
     }
 
     /// Cells reachable on foot (and by connector) from `start`.
+    /// Connectors nobody can use, in words (valid, but surely not meant):
+    /// one whose boarding end no entrance reaches (fenced in, say), or
+    /// whose arriving end reaches no exit. One line each, naming the end
+    /// by the file's words.
+    pub fn unusable_connectors(&self, s: &Scenario) -> Vec<String> {
+        let from_doors = self.entrances.iter().fold(vec![false; self.walkable.len()], |mut seen, &e| {
+            for (k, r) in self.reachable_from(e).into_iter().enumerate() {
+                seen[k] |= r;
+            }
+            seen
+        });
+        let floors = &s.store.floors;
+        let mut out = Vec::new();
+        for (c, link) in s.store.connectors.iter().zip(&self.connectors) {
+            let end = |which: &str, floor: u8| {
+                format!("connector `{}` `{which}` end (floor `{}`)", c.id, floors[floor as usize].id)
+            };
+            let boards = !link.one_way && from_doors[link.to as usize];
+            if !from_doors[link.from as usize] && !boards {
+                out.push(format!(
+                    "{} cannot be reached from any entrance: nobody can use it",
+                    end("from", c.from.floor)
+                ));
+                continue;
+            }
+            let landing = self.reachable_from(link.to);
+            if !self.exits.iter().any(|&x| landing[x as usize]) {
+                out.push(format!("{} leads nowhere: no exit can be reached from it", end("to", c.to.floor)));
+            }
+        }
+        out
+    }
+
     pub fn reachable_from(&self, start: CellId) -> Vec<bool> {
         let mut seen = vec![false; self.walkable.len()];
         let mut queue = VecDeque::from([start]);
