@@ -56,6 +56,17 @@ pub struct Args {
     /// the frame rate and load time, and exit.
     #[arg(long, value_name = "N")]
     pub bench_frames: Option<u32>,
+    /// Record the day from --at (default opening) to --to as a PNG sequence
+    /// in this folder, 10 frames a second of video (and `day.mp4` when an
+    /// `ffmpeg` executable is on the PATH), then exit.
+    #[arg(long, value_name = "DIR")]
+    pub record: Option<PathBuf>,
+    /// With --record: the store clock to stop at.
+    #[arg(long, value_name = "HH:MM", value_parser = parse_clock, requires = "record")]
+    pub to: Option<u64>,
+    /// With --record: store seconds per second of video.
+    #[arg(long, value_name = "X", default_value_t = 60.0, requires = "record")]
+    pub speed: f64,
 }
 
 /// A camera preset.

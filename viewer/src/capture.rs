@@ -1,8 +1,11 @@
 //! One-shot modes: `--screenshot` renders the clock's moment once the scene
 //! is complete (store built, figures placed, heat folded to the instant,
-//! every render pipeline compiled) and exits; `--bench-frames` counts
-//! frames while the day plays and reports the rate.
+//! every render pipeline compiled) and exits; `--record` does so for a
+//! moment after moment, writing a numbered PNG sequence (and an MP4 when
+//! `ffmpeg` is on the PATH); `--bench-frames` counts frames while the day
+//! plays and reports the rate.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
@@ -47,6 +50,10 @@ fn scene_complete(v: &Viewer) -> bool {
 /// Frames the scene must have been complete, with no pipeline waiting,
 /// before it is captured or timed.
 const SETTLE_FRAMES: u32 = 8;
+/// Before each later frame of a recording: the pipelines are compiled.
+const SETTLE_NEXT_FRAMES: u32 = 2;
+/// Frames of video per second of a recording.
+pub const RECORD_FPS: f64 = 10.0;
 
 pub fn capture(mut commands: Commands, mut v: ResMut<Viewer>, ready: Res<PipelinesReady>, mut settled: Local<u32>) {
     let v = &mut *v;
@@ -85,6 +92,49 @@ pub fn capture(mut commands: Commands, mut v: ResMut<Viewer>, ready: Res<Pipelin
                 );
             }
         }
+        Mode::Record { dir, to_ms, step_ms, requested, saved, advanced, .. } => {
+            let done = saved.load(Ordering::Acquire);
+            if done < *requested {
+                return; // The last frame is still being written.
+            }
+            if *requested > *advanced {
+                // Its frame is written: on to the next moment, or done.
+                *advanced = *requested;
+                let next = v.clock.hold.unwrap_or(v.clock.t_ms) + *step_ms;
+                if next > *to_ms {
+                    finish_recording(dir, done);
+                    commands.write_message(AppExit::Success);
+                    return;
+                }
+                v.clock.hold = Some(next);
+                v.clock.t_ms = next;
+                return;
+            }
+            let needed = if *requested == 0 { SETTLE_FRAMES } else { SETTLE_NEXT_FRAMES };
+            if settled >= needed {
+                *requested += 1;
+                let (path, saved) = (dir.join(format!("frame-{:05}.png", *requested)), saved.clone());
+                commands.spawn(Screenshot::primary_window()).observe(
+                    move |shot: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>| {
+                        let written = shot
+                            .image
+                            .clone()
+                            .try_into_dynamic()
+                            .map_err(|e| e.to_string())
+                            .and_then(|img| img.to_rgb8().save(&path).map_err(|e| e.to_string()));
+                        match written {
+                            Ok(()) => {
+                                saved.fetch_add(1, Ordering::Release);
+                            }
+                            Err(e) => {
+                                eprintln!("{}: cannot write the frame: {e}", path.display());
+                                exit.write(AppExit::error());
+                            }
+                        }
+                    },
+                );
+            }
+        }
         Mode::Bench { frames, counted, started } => {
             if started.is_none() {
                 if settled >= SETTLE_FRAMES {
@@ -106,5 +156,28 @@ pub fn capture(mut commands: Commands, mut v: ResMut<Viewer>, ready: Res<Pipelin
                 commands.write_message(AppExit::Success);
             }
         }
+    }
+}
+
+/// Says what was recorded, and joins the frames into `day.mp4` when an
+/// `ffmpeg` executable is on the PATH (run, never linked).
+fn finish_recording(dir: &Path, frames: u32) {
+    println!("{}: {frames} frames recorded", dir.display());
+    let fps = RECORD_FPS.to_string();
+    let pattern = dir.join("frame-%05d.png");
+    let mp4 = dir.join("day.mp4");
+    let made = std::process::Command::new("ffmpeg")
+        .args(["-y", "-loglevel", "error", "-framerate", &fps, "-i"])
+        .arg(&pattern)
+        .args(["-pix_fmt", "yuv420p", "-vf", "pad=ceil(iw/2)*2:ceil(ih/2)*2"])
+        .arg(&mp4)
+        .status();
+    match made {
+        Ok(status) if status.success() => println!("{}: the frames as a video", mp4.display()),
+        Ok(status) => eprintln!("ffmpeg could not join the frames ({status}); the PNG files stand"),
+        Err(_) => println!(
+            "no ffmpeg on the PATH: the PNG files stand (ffmpeg -framerate {fps} -i {} day.mp4 joins them)",
+            pattern.display()
+        ),
     }
 }

@@ -20,6 +20,7 @@ mod ui;
 
 use std::process::ExitCode;
 
+use anyhow::Context as _;
 use bevy::log::LogPlugin;
 use bevy::prelude::*;
 use bevy::window::PresentMode;
@@ -59,16 +60,34 @@ fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     }
     let open_ms = opened.sides[0].prepared.scenario.population.open_ms as f64;
-    let mode = match (&args.screenshot, args.bench_frames) {
-        (Some(_), Some(_)) => anyhow::bail!("--screenshot and --bench-frames are separate runs: pass one"),
-        (Some(path), None) => Mode::Screenshot { path: path.clone(), frames: 0, taken: false, panels: args.panels },
-        (None, Some(frames)) => Mode::Bench { frames: frames.max(1), counted: 0, started: None },
-        (None, None) => Mode::Interactive,
+    let close_ms = opened.sides[0].prepared.scenario.population.close_ms as f64;
+    let mode = match (&args.screenshot, args.bench_frames, &args.record) {
+        (Some(path), None, None) => {
+            Mode::Screenshot { path: path.clone(), frames: 0, taken: false, panels: args.panels }
+        }
+        (None, Some(frames), None) => Mode::Bench { frames: frames.max(1), counted: 0, started: None },
+        (None, None, Some(dir)) => {
+            if !(args.speed.is_finite() && args.speed > 0.0) {
+                anyhow::bail!("--speed {} must be a positive number of store seconds per second of video", args.speed);
+            }
+            std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+            Mode::Record {
+                dir: dir.clone(),
+                to_ms: args.to.map_or(close_ms, |t| t as f64) - open_ms,
+                step_ms: args.speed * 1000.0 / capture::RECORD_FPS,
+                requested: 0,
+                saved: Default::default(),
+                advanced: 0,
+                panels: args.panels,
+            }
+        }
+        (None, None, None) => Mode::Interactive,
+        _ => anyhow::bail!("--screenshot, --bench-frames and --record are separate runs: pass one"),
     };
     let noon = 12.0 * 3_600_000.0;
     let start = match (&mode, args.at) {
         (_, Some(at)) => at as f64 - open_ms,
-        (Mode::Interactive, None) => 0.0,
+        (Mode::Interactive | Mode::Record { .. }, None) => 0.0,
         (_, None) => noon - open_ms,
     };
     let title = format!("aisle-viewer — {}", opened.sides[0].prepared.scenario.name);

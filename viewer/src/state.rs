@@ -107,6 +107,19 @@ pub enum Mode {
         counted: u32,
         started: Option<std::time::Instant>,
     },
+    /// Render the clock's moments from its start to `to_ms`, `step_ms`
+    /// apart, as numbered PNG files in `dir`, and exit.
+    Record {
+        dir: std::path::PathBuf,
+        to_ms: f64,
+        step_ms: f64,
+        /// Frames asked for, frames written (by the capture callback), and
+        /// frames after which the clock moved on.
+        requested: u32,
+        saved: std::sync::Arc<std::sync::atomic::AtomicU32>,
+        advanced: u32,
+        panels: bool,
+    },
 }
 
 #[derive(Resource)]
@@ -161,7 +174,7 @@ impl Viewer {
 
     /// Whether the panels are drawn (not in a bare screenshot).
     pub fn panels(&self) -> bool {
-        !matches!(self.mode, Mode::Screenshot { panels: false, .. })
+        !matches!(self.mode, Mode::Screenshot { panels: false, .. } | Mode::Record { panels: false, .. })
     }
 }
 

@@ -193,4 +193,23 @@ fn screenshots_show_the_store_its_shoppers_and_heat() {
         .filter(|&(x, y)| !near(split.at(x, y), split.at(x + half, y), 8))
         .count();
     assert!(differ > split.w * split.h / 400, "the halves differ in only {differ} pixels");
+
+    // A recording: 12:00 to 12:00:20 at 100 store seconds per second of
+    // video is three frames, 10 s apart, and shoppers move between them.
+    let frames = out.join("grocery-record");
+    let size = format!("{}x{}", SIZE.0, SIZE.1);
+    let status = Command::new(env!("CARGO_BIN_EXE_aisle-viewer"))
+        .arg(&data)
+        .args(["--record", frames.to_str().unwrap(), "--at", "12:00", "--to", "12:00:20", "--speed", "100"])
+        .args(["--view", "plan", "--size", &size])
+        .status()
+        .unwrap();
+    assert!(status.success(), "aisle-viewer --record: {status}");
+    let recorded: Vec<Png> = (1..=3).map(|k| Png::read(&frames.join(format!("frame-{k:05}.png")))).collect();
+    assert!(!frames.join("frame-00004.png").exists(), "more frames than 12:00 to 12:00:20 holds");
+    let moved = (0..recorded[0].h)
+        .flat_map(|y| (0..recorded[0].w).map(move |x| (x, y)))
+        .filter(|&(x, y)| is_shopper(recorded[0].at(x, y)) != is_shopper(recorded[2].at(x, y)))
+        .count();
+    assert!(moved > 50, "shoppers moved over only {moved} pixels in 20 s");
 }
