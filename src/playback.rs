@@ -164,7 +164,10 @@ impl Playback {
     /// Where `shopper` is at `t_ms`, or `None` outside its visit. Between
     /// two logged positions on one floor the shopper walked a straight line
     /// (positions are at most a trace interval apart); across floors it is
-    /// shown where it last stood until it arrives (riding a connector).
+    /// shown where it last stood until it arrives (riding a connector). A
+    /// companion shows its leader's state once the leader is in line, being
+    /// served or leaving: it stands in line with it and leaves with it,
+    /// though its own events never join the line.
     pub fn shopper_at(&self, shopper: u32, t_ms: u64) -> Option<ShopperAt> {
         let track = self.tracks.get(shopper as usize)?.as_ref()?;
         if t_ms < track.enter_ms || track.exit_ms.is_some_and(|exit| t_ms >= exit) {
@@ -180,7 +183,21 @@ impl Playback {
             }
             _ => (a.x, a.y),
         };
-        Some(ShopperAt { shopper, party: track.party, x, y, floor: a.floor, activity: a.activity })
+        let activity = match a.activity {
+            Activity::Shopping if track.party != shopper => match self.own_activity(track.party, t_ms) {
+                Some(l @ (Activity::Queuing { .. } | Activity::Served { .. } | Activity::Leaving)) => l,
+                _ => a.activity,
+            },
+            own => own,
+        };
+        Some(ShopperAt { shopper, party: track.party, x, y, floor: a.floor, activity })
+    }
+
+    /// What `shopper`'s own events say it is doing at `t_ms`.
+    fn own_activity(&self, shopper: u32, t_ms: u64) -> Option<Activity> {
+        let track = self.tracks.get(shopper as usize)?.as_ref()?;
+        let i = track.samples.partition_point(|s| s.t_ms <= t_ms).checked_sub(1)?;
+        Some(track.samples[i].activity)
     }
 
     /// Everyone in the store at `t_ms`, by shopper index.
@@ -189,12 +206,12 @@ impl Playback {
     }
 
     /// Who stands in each lane's line at `t_ms`, in the order they joined
-    /// it; `lanes` is the number of lanes (lines of lanes nobody used are
-    /// empty).
+    /// it, a party by its leader; `lanes` is the number of lanes (lines of
+    /// lanes nobody used are empty).
     pub fn queues_at(&self, t_ms: u64, lanes: usize) -> Vec<Vec<u32>> {
         let mut joined: Vec<Vec<(u64, u32)>> = vec![Vec::new(); lanes];
         for (s, track) in self.tracks.iter().enumerate() {
-            let Some(track) = track else { continue };
+            let Some(track) = track.as_ref().filter(|t| t.party == s as u32) else { continue };
             let Some(at) = self.shopper_at(s as u32, t_ms) else { continue };
             let Activity::Queuing { lane } = at.activity else { continue };
             let since = track

@@ -57,7 +57,11 @@ fn lines_hold_those_who_joined_and_are_not_yet_served_in_joining_order() {
     let mut longest = 0;
     for t in (0..playback.end_ms()).step_by(5_000) {
         let queues = playback.queues_at(t, lanes);
-        let queuing = playback.shoppers_at(t).iter().filter(|s| matches!(s.activity, Activity::Queuing { .. })).count();
+        let queuing = playback
+            .shoppers_at(t)
+            .iter()
+            .filter(|s| s.party == s.shopper && matches!(s.activity, Activity::Queuing { .. }))
+            .count();
         assert_eq!(queues.iter().map(Vec::len).sum::<usize>(), queuing);
         for (lane, line) in queues.iter().enumerate() {
             longest = longest.max(line.len());
@@ -120,7 +124,11 @@ fn shoppers_are_at_a_shelf_or_served_as_their_events_say() {
     assert!(at_shelf > 100 && served > 10, "{at_shelf} shelf visits and {served} services seen");
     // Never more served at once than there are tills and terminals.
     for t in (0..playback.end_ms()).step_by(5_000) {
-        let now = playback.shoppers_at(t).iter().filter(|s| matches!(s.activity, Activity::Served { .. })).count();
+        let now = playback
+            .shoppers_at(t)
+            .iter()
+            .filter(|s| s.party == s.shopper && matches!(s.activity, Activity::Served { .. }))
+            .count();
         assert!(now <= terminals, "{now} served at {t} ms by {terminals} tills and terminals");
     }
 }
@@ -162,4 +170,33 @@ fn a_live_stream_indexes_exactly_as_its_log_read_back() {
     let (_, logged) = Playback::read(&dir.path().join(events_path("baseline", SEED))).unwrap();
     assert_eq!(live.shopper_count(), logged.shopper_count());
     assert!(live == logged, "the live index differs from the log's");
+}
+
+#[test]
+fn companions_stand_in_line_and_leave_with_their_leader() {
+    // The tiny store's shoppers in parties of about three.
+    let path = common::scenario_path("tiny");
+    let source = std::fs::read_to_string(&path).unwrap()
+        + "\n[[variants]]\nid = \"families\"\ndescription = \"parties\"\nedits = [\n\
+           { op = \"set_segment\", segment = \"quick\", group_mean = 3.0 },\n\
+           { op = \"set_segment\", segment = \"browser\", group_mean = 3.0 },\n]\n";
+    let file = aisle::scenario::ScenarioFile::parse(&path, source).unwrap();
+    let p = aisle::prepare(&file, "families").unwrap();
+    let playback = Playback::new(common::simulate(&p, SEED));
+    let mut checked = 0;
+    for t in (0..playback.end_ms()).step_by(2_000) {
+        let now = playback.shoppers_at(t);
+        for c in now.iter().filter(|s| s.party != s.shopper) {
+            let Some(leader) = now.iter().find(|s| s.shopper == c.party) else { continue };
+            if matches!(leader.activity, Activity::Queuing { .. } | Activity::Served { .. } | Activity::Leaving) {
+                assert_eq!(c.activity, leader.activity, "companion {} at {t} ms", c.shopper);
+                checked += 1;
+            }
+        }
+        // A line holds parties: its members are leaders.
+        for line in playback.queues_at(t, p.scenario.lanes.len()) {
+            assert!(line.iter().all(|s| now.iter().any(|x| x.shopper == *s && x.party == *s)));
+        }
+    }
+    assert!(checked > 20, "only {checked} companions seen with a leader in line or leaving");
 }
