@@ -24,8 +24,11 @@ pub enum Activity {
     /// At a till or terminal of `lane`, being served (schema v4 logs; in
     /// older ones the service counts as queuing).
     Served { lane: u16 },
-    /// Paid or gave up, on the way out.
+    /// Paid, on the way out.
     Leaving,
+    /// Gave up at `lane`'s line (or balked at it), on the way out without
+    /// paying.
+    Abandoned { lane: u16 },
 }
 
 /// A shopper at a shelf who logs a position farther than this from where
@@ -121,7 +124,8 @@ impl Playback {
                     Action::Pick { .. } | Action::NotFound { .. } => Activity::Shopping,
                     Action::QueueJoin { lane } => Activity::Queuing { lane },
                     Action::Serve { lane } => Activity::Served { lane },
-                    Action::Checkout { .. } | Action::Abandon { .. } => Activity::Leaving,
+                    Action::Checkout { .. } => Activity::Leaving,
+                    Action::Abandon { lane, .. } => Activity::Abandoned { lane },
                     _ => match before {
                         Activity::AtShelf { .. } if track.walked_off_shelf(&e) => Activity::Shopping,
                         _ => before,
@@ -185,7 +189,12 @@ impl Playback {
         };
         let activity = match a.activity {
             Activity::Shopping if track.party != shopper => match self.own_activity(track.party, t_ms) {
-                Some(l @ (Activity::Queuing { .. } | Activity::Served { .. } | Activity::Leaving)) => l,
+                Some(
+                    l @ (Activity::Queuing { .. }
+                    | Activity::Served { .. }
+                    | Activity::Leaving
+                    | Activity::Abandoned { .. }),
+                ) => l,
                 _ => a.activity,
             },
             own => own,

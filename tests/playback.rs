@@ -118,6 +118,10 @@ fn shoppers_are_at_a_shelf_or_served_as_their_events_say() {
             Action::Pick { .. } | Action::NotFound { .. } => {
                 assert_eq!(at, Some(Activity::Shopping), "shopper {} at {} ms", e.shopper, e.t_ms)
             }
+            Action::Checkout { .. } => assert_eq!(at, Some(Activity::Leaving), "shopper {}", e.shopper),
+            Action::Abandon { lane, .. } => {
+                assert_eq!(at, Some(Activity::Abandoned { lane }), "shopper {}", e.shopper)
+            }
             _ => {}
         }
     }
@@ -173,22 +177,34 @@ fn a_live_stream_indexes_exactly_as_its_log_read_back() {
 }
 
 #[test]
-fn companions_stand_in_line_and_leave_with_their_leader() {
+fn companions_stand_in_line_and_leave_with_their_leader_and_who_gives_up_leaves_unpaid() {
     // The tiny store's shoppers in parties of about three.
     let path = common::scenario_path("tiny");
     let source = std::fs::read_to_string(&path).unwrap()
         + "\n[[variants]]\nid = \"families\"\ndescription = \"parties\"\nedits = [\n\
-           { op = \"set_segment\", segment = \"quick\", group_mean = 3.0 },\n\
-           { op = \"set_segment\", segment = \"browser\", group_mean = 3.0 },\n]\n";
+           { op = \"set_segment\", segment = \"quick\", group_mean = 3.0, patience_s = 5.0 },\n\
+           { op = \"set_segment\", segment = \"browser\", group_mean = 3.0, patience_s = 5.0 },\n]\n";
     let file = aisle::scenario::ScenarioFile::parse(&path, source).unwrap();
     let p = aisle::prepare(&file, "families").unwrap();
-    let playback = Playback::new(common::simulate(&p, SEED));
+    let events = common::simulate(&p, SEED);
+    let playback = Playback::new(events.clone());
+    // With five seconds of patience some give up: they leave unpaid.
+    let abandons: Vec<_> = events.iter().filter(|e| matches!(e.action, Action::Abandon { .. })).collect();
+    assert!(!abandons.is_empty(), "nobody gave up");
+    for e in abandons {
+        let Action::Abandon { lane, .. } = e.action else { unreachable!() };
+        let at = playback.shopper_at(e.shopper, e.t_ms).map(|a| a.activity);
+        assert_eq!(at, Some(Activity::Abandoned { lane }), "shopper {} at {} ms", e.shopper, e.t_ms);
+    }
     let mut checked = 0;
     for t in (0..playback.end_ms()).step_by(2_000) {
         let now = playback.shoppers_at(t);
         for c in now.iter().filter(|s| s.party != s.shopper) {
             let Some(leader) = now.iter().find(|s| s.shopper == c.party) else { continue };
-            if matches!(leader.activity, Activity::Queuing { .. } | Activity::Served { .. } | Activity::Leaving) {
+            if matches!(
+                leader.activity,
+                Activity::Queuing { .. } | Activity::Served { .. } | Activity::Leaving | Activity::Abandoned { .. }
+            ) {
                 assert_eq!(c.activity, leader.activity, "companion {} at {t} ms", c.shopper);
                 checked += 1;
             }

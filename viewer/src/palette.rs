@@ -29,6 +29,7 @@ pub const AT_SHELF: Rgb = [0, 255, 0];
 pub const QUEUING: Rgb = [255, 0, 255];
 pub const SERVED: Rgb = [255, 0, 128];
 pub const LEAVING: Rgb = [0, 255, 255];
+pub const ABANDONED: Rgb = [150, 0, 255];
 
 /// Fixtures by kind, as the report's floor plans draw them.
 pub fn fixture(kind: FixtureKind) -> Rgb {

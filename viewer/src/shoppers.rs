@@ -34,6 +34,7 @@ pub struct FigureMaterials {
     pub queuing: Handle<StandardMaterial>,
     pub served: Handle<StandardMaterial>,
     pub leaving: Handle<StandardMaterial>,
+    pub abandoned: Handle<StandardMaterial>,
 }
 
 impl FigureMaterials {
@@ -44,6 +45,7 @@ impl FigureMaterials {
             queuing: kit.material(materials, palette::QUEUING, 255),
             served: kit.material(materials, palette::SERVED, 255),
             leaving: kit.material(materials, palette::LEAVING, 255),
+            abandoned: kit.material(materials, palette::ABANDONED, 255),
         }
     }
 
@@ -55,6 +57,7 @@ impl FigureMaterials {
             Activity::Queuing { .. } => &self.queuing,
             Activity::Served { .. } => &self.served,
             Activity::Leaving => &self.leaving,
+            Activity::Abandoned { .. } => &self.abandoned,
         }
     }
 }

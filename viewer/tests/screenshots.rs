@@ -21,7 +21,7 @@ use aisle::scenario::{BASELINE, ScenarioFile};
 use aisle::style::{heat as heat_colour, scale_top};
 
 const BACKGROUND: [u8; 3] = [34, 38, 46];
-const SHOPPERS: [[u8; 3]; 5] = [[0, 80, 255], [0, 255, 0], [255, 0, 255], [255, 0, 128], [0, 255, 255]];
+const SHOPPERS: [[u8; 3]; 6] = [[0, 80, 255], [0, 255, 0], [255, 0, 255], [255, 0, 128], [0, 255, 255], [150, 0, 255]];
 const GONDOLA: [u8; 3] = [120, 144, 176];
 const SIZE: (u32, u32) = (960, 540);
 
