@@ -24,13 +24,13 @@ pub fn figures(ui: &mut Ui, sv: &SideView) {
         return;
     };
     let m = &f.metrics;
-    let ratio = |a: u64, b: u64| if b == 0 { "—".to_owned() } else { format!("{:.1}%", 100.0 * a as f64 / b as f64) };
-    let waits = &m.queue_wait_s;
-    let mean_wait = if waits.is_empty() {
-        "—".into()
-    } else {
-        format!("{:.0} s", waits.iter().sum::<f64>() / waits.len() as f64)
+    // The catalogue's figures, as the report defines them; "—" while undefined.
+    let scalars = m.scalars(&s.layout);
+    let figure = |name: &str, shown: &dyn Fn(f64) -> String| {
+        scalars.iter().find(|x| x.name == name).map(|x| x.value).filter(|v| v.is_finite()).map_or("—".into(), shown)
     };
+    let percent = |v: f64| format!("{:.1}%", 100.0 * v);
+    let seconds = |v: f64| format!("{v:.0} s");
     egui::Grid::new(("figures", s.variant.as_str())).num_columns(2).show(ui, |ui| {
         let mut row = |k: &str, val: String| {
             ui.label(k);
@@ -39,9 +39,10 @@ pub fn figures(ui: &mut Ui, sv: &SideView) {
         };
         row("in store now", sv.now.len().to_string());
         row("visitors so far", m.visitors.to_string());
-        row("conversion", ratio(m.transactions, m.parties));
+        row("conversion", figure("conversion_rate", &percent));
         row("revenue", money(m.revenue_cents));
-        row("checkout wait (mean)", mean_wait);
+        row("checkout wait (mean)", figure("queue_wait_mean", &seconds));
+        row("  of it waiting in line", figure("line_wait_mean", &seconds));
         row("abandons", format!("{} (lost {})", m.abandons, money(m.lost_cents)));
         row("not found", format!("{} (lost {})", m.not_found, money(m.not_found_cents)));
     });
