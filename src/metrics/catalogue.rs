@@ -133,7 +133,7 @@ pub const CATALOGUE: [MetricDef; 31] = [
         "metres walked per shopper, between successive position samples",
         Day(|m| ratio(m.path_m_sum, m.time_in_store_s.len() as f64)),
     ),
-    def("product_views", "count", Higher, "products noticed per day", Day(|m| m.views as f64 / m.days.max(1) as f64)),
+    def("product_views", "count", Higher, "products noticed per day", Day(|m| per_day(m, m.views as f64))),
     def(
         "view_to_pick",
         "ratio",
@@ -203,7 +203,7 @@ pub const CATALOGUE: [MetricDef; 31] = [
         "currency",
         Lower,
         "baskets abandoned at the checkout, per day",
-        Day(|m| m.lost_cents as f64 / 100.0 / m.days.max(1) as f64),
+        Day(|m| per_day(m, m.lost_cents as f64 / 100.0)),
     ),
     def(
         "not_found_rate",
@@ -217,21 +217,21 @@ pub const CATALOGUE: [MetricDef; 31] = [
         "count",
         Neither,
         "planned products looked for at the shelf, per day",
-        Day(|m| (m.picks_planned + m.not_found) as f64 / m.days.max(1) as f64),
+        Day(|m| per_day(m, (m.picks_planned + m.not_found) as f64)),
     ),
     def(
         "lost_sales",
         "currency",
         Lower,
         "value of planned products not found, per day",
-        Day(|m| m.not_found_cents as f64 / 100.0 / m.days.max(1) as f64),
+        Day(|m| per_day(m, m.not_found_cents as f64 / 100.0)),
     ),
     def(
         "stuck_shopper_s",
         "s",
         Lower,
         "shopper-seconds per day standing still outside any line, not shopping, in spells over a minute",
-        Day(|m| m.stuck_s / m.days.max(1) as f64),
+        Day(|m| per_day(m, m.stuck_s)),
     ),
     def("longest_freeze_s", "s", Lower, "the longest such spell of any shopper, any day", Day(|m| m.longest_freeze_s)),
     def(
@@ -239,9 +239,14 @@ pub const CATALOGUE: [MetricDef; 31] = [
         "count",
         Lower,
         "shoppers still inside at the day's hard end, per day",
-        Day(|m| m.forced_exits as f64 / m.days.max(1) as f64),
+        Day(|m| per_day(m, m.forced_exits as f64)),
     ),
 ];
+
+/// A day's count or sum as an average per day of the days merged.
+fn per_day(m: &DayMetrics, x: f64) -> f64 {
+    x / m.days.max(1) as f64
+}
 
 /// The definition of a scalar figure, if the catalogue has it (per-zone
 /// figures are named `kind/zone` and are not in it).

@@ -7,7 +7,7 @@
 //! computed.
 
 use super::Projection;
-use super::catalogue::{CATALOGUE, Formula, Totals};
+use super::catalogue::{CATALOGUE, Formula, MetricDef, Totals};
 use super::freeze::{SHELF_APPROACH_MS, Spells, Standing, shops};
 use crate::Prepared;
 use crate::events::{Action, SimEvent};
@@ -610,6 +610,20 @@ impl DayMetrics {
         }
     }
 
+    /// One figure of the catalogue, computed alone; `None` for a name the
+    /// catalogue does not have.
+    pub fn figure(&self, name: &str) -> Option<f64> {
+        super::catalogue::find(name).map(|d| self.value(d, &self.totals()))
+    }
+
+    /// `d`'s value for these days, whose sums are `totals`.
+    fn value(&self, d: &MetricDef, totals: &Totals) -> f64 {
+        match d.formula {
+            Formula::Totals(f) => f(totals),
+            Formula::Day(f) => f(self),
+        }
+    }
+
     /// Every figure of the catalogue (`metrics::catalogue`), then the
     /// per-zone figures.
     pub fn scalars(&self, layout: &Layout) -> Vec<Metric> {
@@ -617,13 +631,7 @@ impl DayMetrics {
         let visitors = self.visitors as f64;
         let mut out: Vec<Metric> = CATALOGUE
             .iter()
-            .map(|d| {
-                let value = match d.formula {
-                    Formula::Totals(f) => f(&totals),
-                    Formula::Day(f) => f(self),
-                };
-                Metric { name: d.name.to_owned(), unit: d.unit, value }
-            })
+            .map(|d| Metric { name: d.name.to_owned(), unit: d.unit, value: self.value(d, &totals) })
             .collect();
         for (z, id) in layout.zones.iter().enumerate() {
             let visitors_z = self.zone_visitors[z] as f64;

@@ -101,7 +101,7 @@ pub fn stylised_facts(p: &Prepared, events: &[SimEvent]) -> Vec<Fact> {
     // The day's own figures, as the catalogue defines them (conversion per
     // party: a family pays once).
     let m = day.finish();
-    let figure = |name: &str| m.scalars(&layout).into_iter().find(|x| x.name == name).map_or(f64::NAN, |x| x.value);
+    let figure = |name: &str| m.figure(name).expect("in the catalogue");
     let (conversion, unplanned_share) = (figure("conversion_rate"), figure("unplanned_share"));
     let longest_freeze_s = m.longest_freeze_s;
     let b = &p.scenario.behaviour;

@@ -57,16 +57,7 @@ pub fn flow_field(store: &Store, target: CellId) -> FlowField {
                         pending += 1;
                     }
                 };
-                // Grid steps are symmetric, so predecessors are the neighbours.
-                store.for_each_step(c, &mut relax);
-                // Connectors are walked backwards: who could ride into `c`?
-                for link in &store.connectors {
-                    if link.to == c {
-                        relax(link.from, link.cost);
-                    } else if link.from == c && !link.one_way {
-                        relax(link.to, link.cost);
-                    }
-                }
+                store.for_each_predecessor(c, &mut relax);
             }
             cells.clear();
         }
@@ -181,14 +172,7 @@ mod tests {
                     heap.push(Reverse((d + cost, n)));
                 }
             };
-            store.for_each_step(c, &mut relax);
-            for link in &store.connectors {
-                if link.to == c {
-                    relax(link.from, link.cost);
-                } else if link.from == c && !link.one_way {
-                    relax(link.to, link.cost);
-                }
-            }
+            store.for_each_predecessor(c, &mut relax);
         }
         dist
     }

@@ -339,7 +339,6 @@ impl Store {
         }
     }
 
-    /// Cells reachable on foot (and by connector) from `start`.
     /// Connectors nobody can use, in words (valid, but surely not meant):
     /// one whose boarding end no entrance reaches (fenced in, say), or
     /// whose arriving end reaches no exit. One line each, naming the end
@@ -373,6 +372,7 @@ impl Store {
         out
     }
 
+    /// Cells reachable on foot (and by connector) from `start`.
     pub fn reachable_from(&self, start: CellId) -> Vec<bool> {
         let mut seen = vec![false; self.walkable.len()];
         let mut queue = VecDeque::from([start]);
@@ -396,16 +396,32 @@ impl Store {
         seen
     }
 
-    /// Calls `f(neighbour, cost)` for each walkable cell one step away on the
-    /// same floor; diagonal steps only where both side cells are walkable,
-    /// so nobody cuts a fixture's corner. Costs: 10 straight, 14 diagonal.
-    #[inline]
     /// Whether a point lies in the perimeter band.
     pub fn on_perimeter(&self, p: Point) -> bool {
         let (w, d) = (self.nx as f64 * self.cell, self.ny as f64 * self.cell);
         p.x.min(p.y).min(w - p.x).min(d - p.y) <= PERIMETER_BAND_M
     }
 
+    /// Calls `f(predecessor, cost)` for each cell from which one step or
+    /// one connector ride reaches `c`: grid steps are symmetric, and
+    /// connectors are walked backwards (who could ride into `c`?). What a
+    /// flow field towards a target relaxes.
+    #[inline]
+    pub fn for_each_predecessor(&self, c: CellId, mut f: impl FnMut(CellId, u32)) {
+        self.for_each_step(c, &mut f);
+        for link in &self.connectors {
+            if link.to == c {
+                f(link.from, link.cost);
+            } else if link.from == c && !link.one_way {
+                f(link.to, link.cost);
+            }
+        }
+    }
+
+    /// Calls `f(neighbour, cost)` for each walkable cell one step away on the
+    /// same floor; diagonal steps only where both side cells are walkable,
+    /// so nobody cuts a fixture's corner. Costs: 10 straight, 14 diagonal.
+    #[inline]
     pub fn for_each_step(&self, c: CellId, mut f: impl FnMut(CellId, u32)) {
         let per_floor = (self.nx * self.ny) as CellId;
         let base = c - c % per_floor;

@@ -71,22 +71,15 @@ pub fn capture(mut commands: Commands, mut v: ResMut<Viewer>, ready: Res<Pipelin
                 *taken = true;
                 let path = path.clone();
                 commands.spawn(Screenshot::primary_window()).observe(
-                    move |shot: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>| {
-                        let saved = shot
-                            .image
-                            .clone()
-                            .try_into_dynamic()
-                            .map_err(|e| e.to_string())
-                            .and_then(|img| img.to_rgb8().save(&path).map_err(|e| e.to_string()));
-                        match saved {
-                            Ok(()) => {
-                                println!("{}: {shown} shoppers shown", path.display());
-                                exit.write(AppExit::Success);
-                            }
-                            Err(e) => {
-                                eprintln!("{}: cannot write the screenshot: {e}", path.display());
-                                exit.write(AppExit::error());
-                            }
+                    move |shot: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>| match write_png(&shot, &path)
+                    {
+                        Ok(()) => {
+                            println!("{}: {shown} shoppers shown", path.display());
+                            exit.write(AppExit::Success);
+                        }
+                        Err(e) => {
+                            eprintln!("{}: cannot write the screenshot: {e}", path.display());
+                            exit.write(AppExit::error());
                         }
                     },
                 );
@@ -115,21 +108,14 @@ pub fn capture(mut commands: Commands, mut v: ResMut<Viewer>, ready: Res<Pipelin
                 *requested += 1;
                 let (path, saved) = (dir.join(format!("frame-{:05}.png", *requested)), saved.clone());
                 commands.spawn(Screenshot::primary_window()).observe(
-                    move |shot: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>| {
-                        let written = shot
-                            .image
-                            .clone()
-                            .try_into_dynamic()
-                            .map_err(|e| e.to_string())
-                            .and_then(|img| img.to_rgb8().save(&path).map_err(|e| e.to_string()));
-                        match written {
-                            Ok(()) => {
-                                saved.fetch_add(1, Ordering::Release);
-                            }
-                            Err(e) => {
-                                eprintln!("{}: cannot write the frame: {e}", path.display());
-                                exit.write(AppExit::error());
-                            }
+                    move |shot: On<ScreenshotCaptured>, mut exit: MessageWriter<AppExit>| match write_png(&shot, &path)
+                    {
+                        Ok(()) => {
+                            saved.fetch_add(1, Ordering::Release);
+                        }
+                        Err(e) => {
+                            eprintln!("{}: cannot write the frame: {e}", path.display());
+                            exit.write(AppExit::error());
                         }
                     },
                 );
@@ -157,6 +143,12 @@ pub fn capture(mut commands: Commands, mut v: ResMut<Viewer>, ready: Res<Pipelin
             }
         }
     }
+}
+
+/// Writes a captured frame to `path` as an RGB PNG.
+fn write_png(shot: &ScreenshotCaptured, path: &Path) -> Result<(), String> {
+    let image = shot.image.clone().try_into_dynamic().map_err(|e| e.to_string())?;
+    image.to_rgb8().save(path).map_err(|e| e.to_string())
 }
 
 /// Says what was recorded, and joins the frames into `day.mp4` when an

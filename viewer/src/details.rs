@@ -25,10 +25,8 @@ pub fn figures(ui: &mut Ui, sv: &SideView) {
     };
     let m = &f.metrics;
     // The catalogue's figures, as the report defines them; "—" while undefined.
-    let scalars = m.scalars(&s.layout);
-    let figure = |name: &str, shown: &dyn Fn(f64) -> String| {
-        scalars.iter().find(|x| x.name == name).map(|x| x.value).filter(|v| v.is_finite()).map_or("—".into(), shown)
-    };
+    let figure =
+        |name: &str, shown: &dyn Fn(f64) -> String| m.figure(name).filter(|v| v.is_finite()).map_or("—".into(), shown);
     let percent = |v: f64| format!("{:.1}%", 100.0 * v);
     let seconds = |v: f64| format!("{v:.0} s");
     egui::Grid::new(("figures", s.variant.as_str())).num_columns(2).show(ui, |ui| {

@@ -1,0 +1,175 @@
+//! The catalogue: categories (list weights, colours) and products with
+//! their places on the shelves (the planogram).
+
+use super::*;
+
+impl Validator<'_> {
+    pub(super) fn categories(&mut self, cats: &[RawCategory]) -> Vec<Category> {
+        self.unique("category", cats.iter().map(|c| c.id.as_str()));
+        let mut out = Vec::new();
+        for c in cats {
+            let what = format!("category `{}` list_weight", c.id);
+            self.within(c.list_weight, Bounds::Closed(0.0, 1e6, ""), &what, Some(("categories.id", &c.id)));
+            let colour = match c.colour.as_deref().map(parse_colour) {
+                None => palette(out.len()),
+                Some(Some(rgb)) => rgb,
+                Some(None) => {
+                    self.problem(
+                        Some(("categories.id", &c.id)),
+                        format!("category `{}` colour must look like \"#1f77b4\"", c.id),
+                    );
+                    [0, 0, 0]
+                }
+            };
+            out.push(Category {
+                id: c.id.clone(),
+                name: c.name.clone().unwrap_or_else(|| c.id.clone()),
+                list_weight: c.list_weight,
+                colour,
+            });
+        }
+        out
+    }
+
+    pub(super) fn products(
+        &mut self,
+        raw: &RawScenario,
+        categories: &[Category],
+        fixtures: &[Fixture],
+    ) -> Vec<Product> {
+        self.check(!raw.products.is_empty(), None, || "the catalogue is empty: add `[[products]]`".into());
+        self.unique("product", raw.products.iter().map(|p| p.id.as_str()));
+        let cat_index: HashMap<&str, usize> = categories.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
+        let mut products = Vec::new();
+        let mut index = HashMap::new();
+        for p in &raw.products {
+            let anchor = ("products.id", p.id.as_str());
+            let category = match cat_index.get(p.category.as_str()) {
+                Some(&i) => i,
+                None => {
+                    self.problem(
+                        Some(anchor),
+                        format!("product `{}` is in category `{}`, which is not in `[[categories]]`", p.id, p.category),
+                    );
+                    0
+                }
+            };
+            self.within(p.price, Bounds::Closed(0.0, 1e6, ""), &format!("product `{}` price", p.id), Some(anchor));
+            self.unit_interval(p.margin, &format!("product `{}` margin", p.id), anchor);
+            self.unit_interval(p.appeal, &format!("product `{}` appeal", p.id), anchor);
+            self.within(
+                p.popularity,
+                Bounds::Closed(0.0, 1e6, ""),
+                &format!("product `{}` popularity", p.id),
+                Some(anchor),
+            );
+            if index.contains_key(p.id.as_str()) {
+                continue; // reported as a duplicate id above
+            }
+            index.insert(p.id.as_str(), products.len());
+            products.push(Product {
+                id: p.id.clone(),
+                name: p.name.clone().unwrap_or_else(|| p.id.clone()),
+                category,
+                price_cents: (p.price * 100.0).round() as i64,
+                margin: p.margin,
+                appeal: p.appeal,
+                popularity: p.popularity,
+                placements: Vec::new(),
+            });
+        }
+        let fixture_index: HashMap<&str, usize> =
+            fixtures.iter().enumerate().map(|(i, f)| (f.id.as_str(), i)).collect();
+        // Facings already used on each (fixture, face, level), in planogram order.
+        let mut used: HashMap<(usize, Face, ShelfLevel), u32> = HashMap::new();
+        // Products whose placement was rejected: saying they have no place would repeat it.
+        let mut misplaced = HashSet::new();
+        for pl in &raw.planogram {
+            let anchor = Some(("planogram.product", pl.product.as_str()));
+            let Some(&pi) = index.get(pl.product.as_str()) else {
+                self.problem(
+                    anchor,
+                    format!("planogram places product `{}`, which is not in the catalogue", pl.product),
+                );
+                continue;
+            };
+            let Some(&fi) = fixture_index.get(pl.fixture.as_str()) else {
+                misplaced.insert(pi);
+                self.problem(
+                    anchor,
+                    format!("product `{}` is placed on fixture `{}`, which does not exist", pl.product, pl.fixture),
+                );
+                continue;
+            };
+            let f = &fixtures[fi];
+            if f.faces.is_empty() || f.levels.is_empty() {
+                misplaced.insert(pi);
+                // A shelved fixture without shelves is reported once, above.
+                if !SHELVED.contains(&f.kind) {
+                    self.problem(
+                        anchor,
+                        format!(
+                            "product `{}` is placed on fixture `{}`, which has no `levels` or `faces` to hold it (kind {})",
+                            pl.product, f.id, f.kind
+                        ),
+                    );
+                }
+                continue;
+            }
+            if !f.faces.contains(&pl.face) || !f.levels.contains(&pl.level) {
+                self.problem(
+                    anchor,
+                    format!(
+                        "product `{}` is placed on the {} face, {} level of fixture `{}`, which has faces {} and levels {}",
+                        pl.product,
+                        pl.face,
+                        pl.level,
+                        f.id,
+                        names(&f.faces),
+                        names(&f.levels)
+                    ),
+                );
+                misplaced.insert(pi);
+                continue;
+            }
+            self.check(pl.facings >= 1, anchor, || {
+                format!("product `{}` on fixture `{}` needs at least one facing", pl.product, pl.fixture)
+            });
+            if pl.facings < 1 {
+                continue;
+            }
+            let start = used.entry((fi, pl.face, pl.level)).or_default();
+            let along = (*start as f64 + pl.facings as f64 / 2.0) * FACING_WIDTH_M;
+            *start += pl.facings as u32;
+            let capacity = f.face_length(pl.face);
+            if *start as f64 * FACING_WIDTH_M > capacity + 1e-9 {
+                self.problem(
+                    anchor,
+                    format!(
+                        "fixture `{}` {} face, {} level is over-full at product `{}`: {} facings need {:.2} m but the face is {:.2} m long",
+                        f.id, pl.face, pl.level, pl.product, start, *start as f64 * FACING_WIDTH_M, capacity
+                    ),
+                );
+                misplaced.insert(pi);
+                continue;
+            }
+            let spot = f.point_on_face(pl.face, along);
+            let (nx, ny) = f.face_normal(pl.face);
+            let stand = spot.offset(nx * STAND_OFF_M, ny * STAND_OFF_M);
+            products[pi].placements.push(Placement {
+                fixture: fi,
+                face: pl.face,
+                level: pl.level,
+                facings: pl.facings,
+                spot,
+                stand,
+            });
+        }
+        for (i, p) in products.iter().enumerate() {
+            self.check(!p.placements.is_empty() || misplaced.contains(&i), Some(("products.id", &p.id)), || {
+                format!("product `{}` has no place on any shelf: add it to `[[planogram]]`", p.id)
+            });
+        }
+        products
+    }
+}

@@ -1,0 +1,145 @@
+//! Who comes: visitors, opening hours and the arrival profile, and the
+//! segments with their traits and missions (what each plans and browses,
+//! by category).
+
+use super::{Bounds, Validator, hours_to_ms};
+use crate::scenario::model::{Category, Population, Segment};
+use crate::scenario::raw::RawPopulation;
+
+impl Validator<'_> {
+    pub(super) fn population(&mut self, p: &RawPopulation) -> Population {
+        self.check(p.daily_visitors > 0.0 && p.daily_visitors <= 1e6, None, || {
+            format!("population.daily_visitors must be between 1 and 1000000, got {}", p.daily_visitors)
+        });
+        let [open, close] = p.hours;
+        let hours_ok = (0.0..24.0).contains(&open) && open < close && close <= 24.0;
+        // Bad hours are reported below; the model gets an empty day, so nothing loops over them.
+        let (open, close) = if hours_ok { (open, close) } else { (0.0, 0.0) };
+        let [shown_open, shown_close] = p.hours;
+        self.check(hours_ok, None, || {
+            format!("population.hours [{shown_open}, {shown_close}] must be opening and closing hours within one day")
+        });
+        self.check((0.0..=100.0).contains(&p.circulation_penalty_m), None, || {
+            format!(
+                "population.circulation_penalty_m must be between 0 and 100 metres, got {}",
+                p.circulation_penalty_m
+            )
+        });
+        self.check((0.0..=2.0).contains(&p.aisle_reluctance), None, || {
+            format!("population.aisle_reluctance must be between 0 and 2, got {}", p.aisle_reluctance)
+        });
+        let expected = if hours_ok { (close - open).ceil() as usize } else { p.hourly_profile.len() };
+        self.check(p.hourly_profile.len() == expected, None, || {
+            format!(
+                "population.hourly_profile has {} values but the store is open for {expected} hours",
+                p.hourly_profile.len()
+            )
+        });
+        let total: f64 = p.hourly_profile.iter().sum();
+        let weight = Bounds::Closed(0.0, 1e6, "");
+        self.check(p.hourly_profile.iter().all(|w| weight.holds(*w)) && total > 0.0, None, || {
+            format!("population.hourly_profile values must each be {weight}, with a positive sum")
+        });
+        let total = if total.is_finite() { total } else { 0.0 };
+        self.check(!p.segments.is_empty(), None, || {
+            "population.segments is empty: add a `[[population.segments]]`".into()
+        });
+        self.unique("segment", p.segments.iter().map(|s| s.id.as_str()));
+        let share_sum: f64 = p.segments.iter().map(|s| s.share).sum();
+        self.check((share_sum - 1.0).abs() < 1e-6 || p.segments.is_empty(), None, || {
+            format!("segment shares sum to {share_sum:.3}, not 1")
+        });
+        let segments = p
+            .segments
+            .iter()
+            .map(|s| {
+                let anchor = ("population.segments.id", s.id.as_str());
+                let name = |field: &str| format!("segment `{}` {field}", s.id);
+                self.unit_interval(s.share, &name("share"), anchor);
+                self.unit_interval(s.impulse, &name("impulse"), anchor);
+                self.unit_interval(s.browsing, &name("browsing"), anchor);
+                self.unit_interval(s.put_back, &name("put_back"), anchor);
+                self.check((0.0..=200.0).contains(&s.list_mean), Some(anchor), || {
+                    format!("segment `{}` list_mean must be between 0 and 200, got {}", s.id, s.list_mean)
+                });
+                let anchor = Some(anchor);
+                self.within(s.speed_mean, Bounds::Closed(0.4, 2.5, " m/s"), &name("speed_mean"), anchor);
+                self.within(s.speed_sd, Bounds::Closed(0.0, 1.0, " m/s"), &name("speed_sd"), anchor);
+                self.within(s.patience_s, Bounds::Positive(1e7, " seconds"), &name("patience_s"), anchor);
+                self.within(s.dwell_median_s, Bounds::Positive(3600.0, " seconds"), &name("dwell_median_s"), anchor);
+                let search = Bounds::Positive(3600.0, " seconds");
+                self.within(s.search_patience_s, search, &name("search_patience_s"), anchor);
+                self.within(s.group_mean, Bounds::Closed(1.0, 10.0, ""), &name("group_mean"), anchor);
+                Segment {
+                    id: s.id.clone(),
+                    share: s.share,
+                    list_mean: s.list_mean,
+                    speed_mean: s.speed_mean,
+                    speed_sd: s.speed_sd,
+                    impulse: s.impulse,
+                    patience_s: s.patience_s,
+                    browsing: s.browsing,
+                    put_back: s.put_back,
+                    dwell_median_s: s.dwell_median_s,
+                    search_patience_s: s.search_patience_s,
+                    group_mean: s.group_mean,
+                    category_weights: None,
+                }
+            })
+            .collect();
+        let total = if total > 0.0 { total } else { 1.0 };
+        Population {
+            daily_visitors: p.daily_visitors,
+            open_ms: hours_to_ms(open.max(0.0)),
+            close_ms: hours_to_ms(close.max(open.max(0.0))),
+            hourly_profile: p.hourly_profile.iter().map(|w| w / total).collect(),
+            segments,
+            circulation: p.circulation,
+            circulation_penalty_m: p.circulation_penalty_m,
+            aisle_reluctance: p.aisle_reluctance,
+        }
+    }
+
+    /// Each segment's own category weights, checked against the
+    /// categories; segments without a mission draw by the categories'
+    /// `list_weight`, which must then plan something.
+    pub(super) fn missions(&mut self, raw: &RawPopulation, categories: &[Category], population: &mut Population) {
+        let known = || categories.iter().map(|c| format!("`{}`", c.id)).collect::<Vec<_>>().join(", ");
+        for (segment, rs) in population.segments.iter_mut().zip(&raw.segments) {
+            if rs.categories.is_empty() {
+                continue;
+            }
+            let anchor = Some(("population.segments.id", rs.id.as_str()));
+            let mut weights = vec![0.0; categories.len()];
+            for (id, &weight) in &rs.categories {
+                match categories.iter().position(|c| &c.id == id) {
+                    Some(c) => {
+                        let what = format!("segment `{}` categories.{id}", rs.id);
+                        self.within(weight, Bounds::Closed(0.0, 1e6, ""), &what, anchor);
+                        weights[c] = weight;
+                    }
+                    None => self.problem(
+                        anchor,
+                        format!(
+                            "segment `{}` categories: `{id}` is not a category; the categories are {}",
+                            rs.id,
+                            known()
+                        ),
+                    ),
+                }
+            }
+            let plans = segment.list_mean > 0.0 || segment.browsing > 0.0;
+            self.check(!plans || weights.iter().any(|w| *w > 0.0), anchor, || {
+                format!(
+                    "segment `{}` gives every category weight 0 but plans or browses: give a category a positive weight",
+                    rs.id
+                )
+            });
+            segment.category_weights = Some(weights);
+        }
+        let by_list_weight = population.segments.iter().any(|s| s.category_weights.is_none());
+        self.check(!by_list_weight || categories.iter().any(|c| c.list_weight > 0.0), None, || {
+            "every category has list_weight 0: shoppers would plan nothing".into()
+        });
+    }
+}
