@@ -4,7 +4,6 @@
 //! computed on demand and kept in a cache bounded in bytes (least recently
 //! used out first).
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::store::{CellId, Store};
@@ -100,36 +99,64 @@ pub fn next_step(store: &Store, field: &[u32], cell: CellId) -> Step {
 
 /// Flow fields by target cell, bounded in memory.
 pub struct FlowFieldCache {
-    fields: HashMap<CellId, (FlowField, u64)>,
+    /// Per cell: the slot of its field in `fields`, or `NO_SLOT`.
+    slot_of: Vec<u32>,
+    /// Cached fields with their target and when they were last used.
+    fields: Vec<(CellId, FlowField, u64)>,
     limit_bytes: u64,
     bytes: u64,
     clock: u64,
     computed: u64,
 }
 
+const NO_SLOT: u32 = u32::MAX;
+
 impl FlowFieldCache {
     pub fn new(limit_bytes: u64) -> Self {
-        FlowFieldCache { fields: HashMap::new(), limit_bytes, bytes: 0, clock: 0, computed: 0 }
+        FlowFieldCache { slot_of: Vec::new(), fields: Vec::new(), limit_bytes, bytes: 0, clock: 0, computed: 0 }
     }
 
+    /// The field towards `target` (shared, not copied).
     pub fn get(&mut self, store: &Store, target: CellId) -> FlowField {
+        self.field(store, target).clone()
+    }
+
+    /// The walking distance from `from` to `target` (`UNREACHABLE` if none),
+    /// without handing out the field: what comparing many targets needs.
+    pub fn distance(&mut self, store: &Store, target: CellId, from: CellId) -> u32 {
+        self.field(store, target)[from as usize]
+    }
+
+    fn field(&mut self, store: &Store, target: CellId) -> &FlowField {
         self.clock += 1;
-        if let Some((field, used)) = self.fields.get_mut(&target) {
-            *used = self.clock;
-            return field.clone();
+        if self.slot_of.len() != store.cell_count() {
+            self.slot_of = vec![NO_SLOT; store.cell_count()];
+            self.fields.clear();
+            self.bytes = 0;
+        }
+        let slot = self.slot_of[target as usize];
+        if slot != NO_SLOT {
+            let cached = &mut self.fields[slot as usize];
+            cached.2 = self.clock;
+            return &cached.1;
         }
         let field = flow_field(store, target);
         self.computed += 1;
         let size = (field.len() * 4) as u64;
         while self.bytes + size > self.limit_bytes && !self.fields.is_empty() {
             // Evict the least recently used; ties cannot occur (clock is unique).
-            let oldest = *self.fields.iter().min_by_key(|(_, (_, used))| *used).map(|(k, _)| k).expect("non-empty");
-            self.fields.remove(&oldest);
+            let oldest = (0..self.fields.len()).min_by_key(|&i| self.fields[i].2).expect("non-empty");
+            let (gone, _, _) = self.fields.swap_remove(oldest);
+            self.slot_of[gone as usize] = NO_SLOT;
+            if let Some(&(moved, _, _)) = self.fields.get(oldest) {
+                self.slot_of[moved as usize] = oldest as u32;
+            }
             self.bytes -= size;
         }
         self.bytes += size;
-        self.fields.insert(target, (field.clone(), self.clock));
-        field
+        self.slot_of[target as usize] = self.fields.len() as u32;
+        self.fields.push((target, field, self.clock));
+        &self.fields.last().expect("just pushed").1
     }
 
     /// Bytes held by cached fields.

@@ -53,7 +53,7 @@ pub(super) fn choose_lane(
     let candidates = if candidates.is_empty() { (0..sc.lanes.len()).collect::<Vec<_>>() } else { candidates };
     let mut best = (f64::INFINITY, candidates[0]);
     for i in candidates {
-        let walk_m = nav.get(&setting.store, setting.lane_tails[i])[from as usize] as f64 / FIELD_UNITS_PER_CELL
+        let walk_m = nav.distance(&setting.store, setting.lane_tails[i], from) as f64 / FIELD_UNITS_PER_CELL
             * setting.store.cell;
         let wait = lanes.0[i].expected_wait_s(&sc.lanes[i], walk_m / speed);
         if wait < best.0 {

@@ -11,7 +11,7 @@ use super::queue::Lanes;
 use super::shopper::{Activity, Intent, Route, Shopper};
 use super::{Clock, FIELD_UNITS_PER_CELL, Nav, Phase, Setting};
 use crate::geom::Point;
-use crate::nav::{FlowField, FlowFieldCache, UNREACHABLE};
+use crate::nav::{FlowFieldCache, UNREACHABLE};
 use crate::scenario::Scenario;
 use crate::store::{Stand, Store};
 
@@ -30,8 +30,9 @@ fn decide(
         if s.activity != Activity::Deciding {
             continue;
         }
-        if let Some(Target { intent, index, placement, stand, field }) = nearest_wanted(&setting, &mut nav.0, &s) {
+        if let Some(Target { intent, index, placement, stand }) = nearest_wanted(&setting, &mut nav.0, &s) {
             let product = s.wanted_mut(intent).remove(index);
+            let field = nav.0.get(&setting.store, stand.cell);
             s.route = Some(Route { field, goal: stand.cell, point: stand.point });
             s.activity = Activity::ToShelf { product, placement: placement as u16, intent };
             continue;
@@ -46,13 +47,12 @@ fn decide(
 }
 
 /// The shelf to walk to next: the `placement`-th place (at `stand`) of the
-/// `index`-th product wanted with `intent`, with the flow field there.
+/// `index`-th product wanted with `intent`.
 struct Target {
     intent: Intent,
     index: usize,
     placement: usize,
     stand: Stand,
-    field: FlowField,
 }
 
 /// Nearest-next on walking distance: the closest placement not yet searched
@@ -68,14 +68,13 @@ fn nearest_wanted(setting: &Setting, nav: &mut FlowFieldCache, s: &Shopper) -> O
                 if s.searched.contains(&(product, placement as u16)) {
                     continue;
                 }
-                let field = nav.get(store, stand.cell);
-                let d = field[s.cell as usize];
+                let d = nav.distance(store, stand.cell, s.cell);
                 if d == UNREACHABLE {
                     continue;
                 }
                 let d = d.saturating_add(turn.penalty(stand.point));
                 if best.as_ref().is_none_or(|b| d < b.0) {
-                    best = Some((d, Target { intent, index, placement, stand, field }));
+                    best = Some((d, Target { intent, index, placement, stand }));
                 }
             }
         }

@@ -71,14 +71,23 @@ fn follow(
         if stand_in_line(&setting, &mut out, clock.t_ms, &mut s, &l) {
             continue;
         }
-        // The leader's way; a leader standing still is walked to (not along
-        // the companion's old way: companions of one party on different
-        // ways each found the other nearer its goal and swapped for ever).
-        let route = l.route.unwrap_or_else(|| match s.route.take() {
-            Some(r) if r.goal == l.cell => r,
-            _ => Route { field: nav.0.get(store, l.cell), goal: l.cell, point: l.pos },
-        });
         let apart = if l.floor == s.floor { s.pos.distance(l.pos) } else { f64::INFINITY };
+        let Some(route) = l.route else {
+            // A leader standing still is walked to (not along the
+            // companion's old way: companions of one party on different
+            // ways each found the other nearer its goal and swapped for
+            // ever). Its cell is the way's goal, so nobody is nearer it
+            // than the leader: the companion stands by when close, and
+            // needs the way (a whole flow field) only when it walks.
+            let close = apart <= COMPANION_GAP_M;
+            s.activity = Activity::Companion(if close { Company::Beside } else { Company::Following });
+            s.route = match s.route.take() {
+                Some(r) if r.goal == l.cell => Some(r),
+                _ if close => None,
+                _ => Some(Route { field: nav.0.get(store, l.cell), goal: l.cell, point: l.pos }),
+            };
+            continue;
+        };
         let waits_ahead = route.field[s.cell as usize] < route.field[l.cell as usize] && apart <= WAIT_AHEAD_M;
         let close = apart <= COMPANION_GAP_M || waits_ahead;
         s.activity = Activity::Companion(if close { Company::Beside } else { Company::Following });
