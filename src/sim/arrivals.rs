@@ -185,12 +185,11 @@ fn arrive(
         }
         census.in_store += 1;
         census.spawned += 1;
-        let body = shopper.body(Entity::PLACEHOLDER, clock.t_ms);
+        crowd.0.add(cell, shopper.body(clock.t_ms), crowd::Solidity::Solid);
         let entity = commands.spawn(shopper).id();
         if leads {
             arrivals.leader = Some((index, entity));
         }
-        crowd.0.add(cell, crowd::Body { entity, ..body }, crowd::Solidity::Solid);
     }
 }
 

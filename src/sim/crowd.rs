@@ -11,8 +11,6 @@
 //! two radii of another, except in a checkout queue, where people stand
 //! close on purpose (queue members neither block nor are blocked).
 
-use bevy_ecs::entity::Entity;
-
 use crate::geom::Point;
 use crate::store::{Blocks, CellId, Store};
 
@@ -56,7 +54,6 @@ pub struct Body {
     /// The shopper's party (its leader's index): party members make way
     /// for each other.
     pub party: u32,
-    pub entity: Entity,
     pub at: Point,
     /// The direction it wants to step in (unit vector; zero when standing).
     pub wish: (f64, f64),
@@ -87,26 +84,66 @@ impl Body {
 }
 
 /// The bodies on the floor, filed by block of about 1 m: solid ones with
-/// their positions, queueing ones as counts.
+/// their positions, queueing ones as counts. The geometry (which block a
+/// cell is in, the 3 × 3 blocks around each, their floor area) is static
+/// and tabled once.
 pub struct Crowding {
-    blocks: Blocks,
+    /// Per cell: its block.
+    block_of: Vec<u32>,
+    /// Per block: the blocks of the 3 × 3 square around it on its floor
+    /// (row by row), `around_len` of them.
+    around: Vec<[u32; 9]>,
+    around_len: Vec<u8>,
+    /// Per block: walkable m² in the 3 × 3 square around it.
+    around_m2: Vec<f64>,
     solid: Vec<Vec<Body>>,
     queueing: Vec<u32>,
-    /// Walkable m² per block.
-    area_m2: Vec<f64>,
 }
 
 impl Crowding {
     pub fn new(store: &Store) -> Crowding {
         let blocks = Blocks::new(store.nx, store.ny, store.floors, store.cell);
         assert!(blocks.side_cells() as f64 * store.cell >= MIN_GAP_M, "blocks must be wider than a body");
+        let block_of: Vec<u32> = (0..store.cell_count()).map(|c| blocks.of(c) as u32).collect();
         let mut area_m2 = vec![0.0; blocks.count()];
         for cell in 0..store.cell_count() as CellId {
             if store.is_walkable(cell) {
-                area_m2[blocks.of(cell as usize)] += store.cell * store.cell;
+                area_m2[block_of[cell as usize] as usize] += store.cell * store.cell;
             }
         }
-        Crowding { blocks, solid: vec![Vec::new(); blocks.count()], queueing: vec![0; blocks.count()], area_m2 }
+        let (bx, by) = blocks.per_floor();
+        let (mut around, mut around_len, mut around_m2) = (Vec::new(), Vec::new(), Vec::new());
+        for b in 0..blocks.count() {
+            let floor_start = b / (bx * by) * bx * by;
+            let (x, y) = (((b - floor_start) % bx) as isize, ((b - floor_start) / bx) as isize);
+            let (mut list, mut len, mut m2) = ([0u32; 9], 0usize, 0.0);
+            for dy in -1..=1 {
+                for dx in -1..=1 {
+                    let (nx, ny) = (x + dx, y + dy);
+                    if nx >= 0 && ny >= 0 && nx < bx as isize && ny < by as isize {
+                        let n = floor_start + ny as usize * bx + nx as usize;
+                        list[len] = n as u32;
+                        len += 1;
+                        m2 += area_m2[n];
+                    }
+                }
+            }
+            around.push(list);
+            around_len.push(len as u8);
+            around_m2.push(m2);
+        }
+        Crowding {
+            block_of,
+            around,
+            around_len,
+            around_m2,
+            solid: vec![Vec::new(); blocks.count()],
+            queueing: vec![0; blocks.count()],
+        }
+    }
+
+    fn block(&self, cell: CellId) -> usize {
+        self.block_of[cell as usize] as usize
     }
 
     pub fn clear(&mut self) {
@@ -115,7 +152,7 @@ impl Crowding {
     }
 
     pub fn add(&mut self, cell: CellId, body: Body, solidity: Solidity) {
-        let block = self.blocks.of(cell as usize);
+        let block = self.block(cell);
         match solidity {
             Solidity::Solid => self.solid[block].push(body),
             Solidity::Queueing => self.queueing[block] += 1,
@@ -124,14 +161,16 @@ impl Crowding {
 
     /// Records which way a solid body wants to go.
     pub fn set_wish(&mut self, shopper: u32, cell: CellId, wish: (f64, f64)) {
-        if let Some(b) = self.solid[self.blocks.of(cell as usize)].iter_mut().find(|b| b.shopper == shopper) {
+        let block = self.block(cell);
+        if let Some(b) = self.solid[block].iter_mut().find(|b| b.shopper == shopper) {
             b.wish = wish;
         }
     }
 
     /// Takes a solid body off the floor.
     pub fn remove(&mut self, shopper: u32, cell: CellId) {
-        let block = &mut self.solid[self.blocks.of(cell as usize)];
+        let block = self.block(cell);
+        let block = &mut self.solid[block];
         if let Some(i) = block.iter().position(|b| b.shopper == shopper) {
             block.swap_remove(i);
         }
@@ -139,7 +178,7 @@ impl Crowding {
 
     /// Moves a solid body from `from` (its cell before) to `at` in `to`.
     pub fn relocate(&mut self, shopper: u32, from: CellId, to: CellId, at: Point) {
-        let (a, b) = (self.blocks.of(from as usize), self.blocks.of(to as usize));
+        let (a, b) = (self.block(from), self.block(to));
         let Some(i) = self.solid[a].iter().position(|m| m.shopper == shopper) else { return };
         if a == b {
             self.solid[a][i].at = at;
@@ -151,27 +190,16 @@ impl Crowding {
     }
 
     /// Blocks in the 3 × 3 square around `cell`'s block, on its floor.
-    fn around(&self, cell: CellId) -> impl Iterator<Item = usize> + '_ {
-        let b = self.blocks.of(cell as usize);
-        let (bx, by) = self.blocks.per_floor();
-        let floor_start = b / (bx * by) * bx * by;
-        let (x, y) = (((b - floor_start) % bx) as isize, ((b - floor_start) / bx) as isize);
-        (-1..=1).flat_map(move |dy| {
-            (-1..=1).filter_map(move |dx| {
-                let (nx, ny) = (x + dx, y + dy);
-                (nx >= 0 && ny >= 0 && nx < bx as isize && ny < by as isize)
-                    .then(|| floor_start + ny as usize * bx + nx as usize)
-            })
-        })
+    fn around(&self, cell: CellId) -> &[u32] {
+        let b = self.block(cell);
+        &self.around[b][..self.around_len[b] as usize]
     }
 
     /// Shoppers per walkable m² over the 3 × 3 blocks around `cell`.
     pub fn density(&self, cell: CellId) -> f64 {
-        let (mut people, mut area) = (0usize, 0.0);
-        for n in self.around(cell) {
-            people += self.solid[n].len() + self.queueing[n] as usize;
-            area += self.area_m2[n];
-        }
+        let people: usize =
+            self.around(cell).iter().map(|&n| self.solid[n as usize].len() + self.queueing[n as usize] as usize).sum();
+        let area = self.around_m2[self.block(cell)];
         if area > 0.0 { people as f64 / area } else { 0.0 }
     }
 
@@ -204,7 +232,7 @@ impl Crowding {
     }
 
     fn solid_near(&self, cell: CellId) -> impl Iterator<Item = &Body> + '_ {
-        self.around(cell).flat_map(|n| self.solid[n].iter())
+        self.around(cell).iter().flat_map(|&n| self.solid[n as usize].iter())
     }
 }
 
@@ -228,7 +256,6 @@ mod tests {
         let body = |shopper: u32, at: Point| Body {
             shopper,
             party: shopper,
-            entity: Entity::PLACEHOLDER,
             at,
             wish: (1.0, 0.0),
             goal: None,

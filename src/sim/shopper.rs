@@ -182,12 +182,12 @@ impl Shopper {
     }
 
     /// The shopper's body as the crowd sees it at `t_ms`.
-    pub(super) fn body(&self, entity: Entity, t_ms: u64) -> crowd::Body {
+    pub(super) fn body(&self, t_ms: u64) -> crowd::Body {
         let wish = if self.is_walking() { self.wish } else { (0.0, 0.0) };
         let gives_way = self.activity == Activity::Companion(Company::Beside);
         let goal = self.route.as_ref().filter(|_| self.is_walking()).map(|r| r.goal);
         let stalled = self.blocked_for(t_ms, STANDOFF_MS);
-        crowd::Body { shopper: self.index, party: self.party, entity, at: self.pos, wish, goal, gives_way, stalled }
+        crowd::Body { shopper: self.index, party: self.party, at: self.pos, wish, goal, gives_way, stalled }
     }
 
     /// Whether someone has been in the shopper's way for at least `ms`.

@@ -51,11 +51,11 @@ enum Moved {
     Walking,
     Arrived,
     Ride(usize),
-    /// Passing this shopper (see `advance`): the two trade places.
-    Swap(Entity),
-    /// This shopper, standing by, stepped aside to `at` (in `cell`) for it.
+    /// Passing this shopper (by index; see `advance`): the two trade places.
+    Swap(u32),
+    /// This shopper (by index), standing by, stepped aside to `at` (in `cell`) for it.
     MadeWay {
-        other: Entity,
+        other: u32,
         cell: CellId,
         at: Point,
     },
@@ -71,6 +71,7 @@ fn walk(
     mut crowd: ResMut<Crowd>,
     mut out: ResMut<Outbox>,
     mut order: Local<Vec<Entity>>,
+    mut entity_of: Local<Vec<Entity>>,
     mut shoppers: Query<(Entity, &mut Shopper)>,
 ) {
     let store = &setting.store;
@@ -78,18 +79,24 @@ fn walk(
     let t = clock.t_ms;
     // File every body afresh (checkout moved the queues; some shoppers
     // joined or left one), noting the order to move them in: a swap needs
-    // two shoppers at once, so they are fetched by entity.
+    // two shoppers at once, so they are fetched by entity (the crowd
+    // knows bodies by shopper index).
     crowd.0.clear();
     order.clear();
     for (entity, s) in shoppers.iter() {
         order.push(entity);
+        let i = s.index as usize;
+        if entity_of.len() <= i {
+            entity_of.resize(i + 1, Entity::PLACEHOLDER);
+        }
+        entity_of[i] = entity;
         if let Some(solidity) = s.solidity() {
-            crowd.0.add(s.cell, s.body(entity, t), solidity);
+            crowd.0.add(s.cell, s.body(t), solidity);
         }
     }
     for &entity in order.iter() {
         let Ok((_, mut s)) = shoppers.get_mut(entity) else { continue };
-        if !step_off(store, &mut crowd.0, &mut out, t, entity, &mut s) || !s.is_walking() {
+        if !step_off(store, &mut crowd.0, &mut out, t, &mut s) || !s.is_walking() {
             continue;
         }
         let budget = s.speed * dt * crowd::weidmann_factor(crowd.0.density(s.cell));
@@ -99,13 +106,14 @@ fn walk(
             Moved::Walking => {}
             Moved::MadeWay { other, cell, at } => {
                 drop(s);
-                let Ok((_, mut b)) = shoppers.get_mut(other) else { continue };
+                let Ok((_, mut b)) = shoppers.get_mut(entity_of[other as usize]) else { continue };
                 (b.pos, b.cell) = (at, cell);
                 update_zone(store, &mut out, t, &mut b);
             }
             Moved::Swap(other) => {
                 drop(s);
-                let [(_, mut a), (_, mut b)] = shoppers.get_many_mut([entity, other]).expect("two shoppers");
+                let [(_, mut a), (_, mut b)] =
+                    shoppers.get_many_mut([entity, entity_of[other as usize]]).expect("two shoppers");
                 swap_places(store, &mut crowd.0, &mut out, t, &mut a, &mut b);
             }
             Moved::Ride(i) => board(store, &mut crowd.0, &mut out, t, &mut s, i),
@@ -138,14 +146,7 @@ fn walk(
 /// floor nearest it: a crowd waiting to board round the landing must not
 /// keep those arriving from stepping off. Returns whether the shopper is
 /// on the floor (it may walk on this tick).
-fn step_off(
-    store: &Store,
-    crowd: &mut crowd::Crowding,
-    out: &mut Outbox,
-    t_ms: u64,
-    entity: Entity,
-    s: &mut Shopper,
-) -> bool {
+fn step_off(store: &Store, crowd: &mut crowd::Crowding, out: &mut Outbox, t_ms: u64, s: &mut Shopper) -> bool {
     let Some(ride) = &s.riding else { return true };
     if t_ms < ride.until_ms {
         return false;
@@ -156,7 +157,7 @@ fn step_off(
     s.pos = centre;
     s.cell = to;
     s.riding = None;
-    crowd.add(to, s.body(entity, t_ms), crowd::Solidity::Solid);
+    crowd.add(to, s.body(t_ms), crowd::Solidity::Solid);
     update_zone(store, out, t_ms, s);
     true
 }
@@ -256,7 +257,7 @@ fn blocked(store: &Store, crowd: &mut crowd::Crowding, s: &mut Shopper, step: St
         (in_front && willing && (waited || b.party == party)) || (standoff && b.party == party && b.gives_way && beside)
     };
     if let Some(b) = crowd.blockers(s.index, step.cell, s.pos, step.to).find(passable) {
-        return Moved::Swap(b.entity);
+        return Moved::Swap(b.shopper);
     }
     // One standing by with nothing to do steps out of the way.
     let aside = crowd
@@ -266,7 +267,7 @@ fn blocked(store: &Store, crowd: &mut crowd::Crowding, s: &mut Shopper, step: St
     if let Some((b, c, at)) = aside {
         let from = store.cell_at(s.floor, b.at).expect("bodies stand on the floor");
         crowd.relocate(b.shopper, from, c, at);
-        return Moved::MadeWay { other: b.entity, cell: c, at };
+        return Moved::MadeWay { other: b.shopper, cell: c, at };
     }
     sidestep(store, crowd, s, step.target, budget, t_ms)
 }
@@ -347,7 +348,7 @@ fn sidestep(
         (willing && there <= route.field[s.cell as usize].saturating_add(SIDESTEP_SLACK)).then_some(there)
     };
     let mut best: Option<(f64, CellId, Point)> = None;
-    let mut trade: Option<(f64, Entity)> = None;
+    let mut trade: Option<(f64, u32)> = None;
     store.for_each_step(s.cell, |n, _| {
         let f = route.field[n as usize];
         if f == UNREACHABLE || f > limit {
@@ -370,7 +371,7 @@ fn sidestep(
                 if let Some(there) = yields(&b) {
                     let swap = score(there, b.at);
                     if trade.is_none_or(|t| swap < t.0) {
-                        trade = Some((swap, b.entity));
+                        trade = Some((swap, b.shopper));
                     }
                 }
             }
