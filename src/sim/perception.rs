@@ -10,6 +10,8 @@ use crate::store::{CellId, Store};
 pub const VIEW_RADIUS_M: f64 = 3.0;
 /// Half-angle of the view cone around the walking direction.
 pub const VIEW_HALF_ANGLE_DEG: f64 = 60.0;
+// `Sight::visible` rejects what is behind before measuring angles.
+const _: () = assert!(VIEW_HALF_ANGLE_DEG < 90.0);
 /// Fixtures at least this tall hide what is behind them (eye height is
 /// about 1.5–1.6 m); a promo table or a freezer chest does not.
 pub const SIGHT_BLOCKING_HEIGHT_M: f64 = 1.4;
@@ -141,29 +143,36 @@ impl Sight {
         mut f: impl FnMut(&Shelf),
     ) {
         let cos_half = VIEW_HALF_ANGLE_DEG.to_radians().cos();
+        // Cheap exact rejections before the square root: surely beyond the
+        // radius (a margin above rounding), or surely behind (the cone is
+        // narrower than a half-plane).
+        let beyond_sq = VIEW_RADIUS_M * VIEW_RADIUS_M * (1.0 + 1e-9);
         for &i in &self.near[cell as usize] {
             let sh = &self.shelves[i as usize];
             if !wanted(sh.product) {
                 continue;
             }
             let (dx, dy) = (sh.spot.x - pos.x, sh.spot.y - pos.y);
+            let (d_sq, ahead) = (dx * dx + dy * dy, dx * heading.0 + dy * heading.1);
+            if d_sq > beyond_sq || (ahead < 0.0 && d_sq > 1e-10) {
+                continue;
+            }
             let d = dx.hypot(dy);
             if d > VIEW_RADIUS_M {
                 continue;
             }
-            if d > 1e-6 && (dx * heading.0 + dy * heading.1) / d < cos_half {
+            if d > 1e-6 && ahead / d < cos_half {
                 continue;
             }
-            if self.line_of_sight(store, store.floor_of(cell), pos, sh) {
+            if self.line_of_sight(store, store.floor_of(cell), pos, d, sh) {
                 f(sh);
             }
         }
     }
 
     /// No fixture taller than eye level stands between `pos` and the shelf
-    /// (the shelf's own fixture aside).
-    fn line_of_sight(&self, store: &Store, floor: u8, pos: Point, sh: &Shelf) -> bool {
-        let d = pos.distance(sh.spot);
+    /// (the shelf's own fixture aside); `d` is the distance to it.
+    fn line_of_sight(&self, store: &Store, floor: u8, pos: Point, d: f64, sh: &Shelf) -> bool {
         let steps = (d / (store.cell / 2.0)).ceil() as usize;
         for k in 1..steps {
             let t = k as f64 / steps as f64;
