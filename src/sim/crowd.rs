@@ -98,6 +98,10 @@ pub struct Crowding {
     around_m2: Vec<f64>,
     solid: Vec<Vec<Body>>,
     queueing: Vec<u32>,
+    /// Blocks that may hold someone since the last `clear` (most of a
+    /// store is empty most of the time: clearing only these is cheaper).
+    touched: Vec<u32>,
+    is_touched: Vec<bool>,
 }
 
 impl Crowding {
@@ -139,6 +143,8 @@ impl Crowding {
             around_m2,
             solid: vec![Vec::new(); blocks.count()],
             queueing: vec![0; blocks.count()],
+            touched: Vec::new(),
+            is_touched: vec![false; blocks.count()],
         }
     }
 
@@ -147,12 +153,24 @@ impl Crowding {
     }
 
     pub fn clear(&mut self) {
-        self.solid.iter_mut().for_each(Vec::clear);
-        self.queueing.fill(0);
+        for &b in &self.touched {
+            self.solid[b as usize].clear();
+            self.queueing[b as usize] = 0;
+            self.is_touched[b as usize] = false;
+        }
+        self.touched.clear();
+    }
+
+    fn touch(&mut self, block: usize) {
+        if !self.is_touched[block] {
+            self.is_touched[block] = true;
+            self.touched.push(block as u32);
+        }
     }
 
     pub fn add(&mut self, cell: CellId, body: Body, solidity: Solidity) {
         let block = self.block(cell);
+        self.touch(block);
         match solidity {
             Solidity::Solid => self.solid[block].push(body),
             Solidity::Queueing => self.queueing[block] += 1,
@@ -185,6 +203,7 @@ impl Crowding {
         } else {
             let mut body = self.solid[a].swap_remove(i);
             body.at = at;
+            self.touch(b);
             self.solid[b].push(body);
         }
     }
