@@ -28,6 +28,26 @@ pub enum Step {
 /// queue (Dial's algorithm), since every cost is a small whole number of
 /// grid units; the distances are the same as with a binary heap.
 pub fn flow_field(store: &Store, target: CellId) -> FlowField {
+    dial(store, target, |_| true)
+}
+
+/// The distance field towards `target` over the square of floor within
+/// `radius_cells` of it (paths leave neither the square nor the floor);
+/// `UNREACHABLE` outside. For short walks to a nearby spot, at a small
+/// part of a whole field's cost.
+pub fn local_field(store: &Store, target: CellId, radius_cells: usize) -> FlowField {
+    let (floor, centre) = store.centre(target);
+    let (cx, cy) = ((centre.x / store.cell) as isize, (centre.y / store.cell) as isize);
+    let r = radius_cells as isize;
+    dial(store, target, |c| {
+        let (f, p) = store.centre(c);
+        let (x, y) = ((p.x / store.cell) as isize, (p.y / store.cell) as isize);
+        f == floor && (x - cx).abs() <= r && (y - cy).abs() <= r
+    })
+}
+
+/// Dial's algorithm from `target`, relaxing only cells `inside` admits.
+fn dial(store: &Store, target: CellId, inside: impl Fn(CellId) -> bool) -> FlowField {
     let mut dist = vec![UNREACHABLE; store.cell_count()];
     // Costs run up to the dearest step or connector: a ring of that many
     // buckets plus one holds every pending distance.
@@ -50,7 +70,7 @@ pub fn flow_field(store: &Store, target: CellId) -> FlowField {
                 }
                 let mut relax = |n: CellId, cost: u32| {
                     let nd = d + cost;
-                    if nd < dist[n as usize] {
+                    if nd < dist[n as usize] && inside(n) {
                         dist[n as usize] = nd;
                         buckets[nd as usize % ring].push(n);
                         pending += 1;
@@ -273,5 +293,33 @@ mod tests {
         let again = store.cell_at(0, Point::new(9.6, 0.6)).unwrap();
         cache.get(&store, again);
         assert_eq!(cache.computed(), 10, "a recent field is served from the cache");
+    }
+    #[test]
+    fn a_local_field_is_the_whole_field_where_its_shortest_paths_stay_in_its_square() {
+        let store = tiny();
+        let target = store.cell_at(0, Point::new(5.6, 2.6)).unwrap();
+        let (whole, local) = (flow_field(&store, target), local_field(&store, target, 8));
+        let (tx, ty) = (5.5 / store.cell, 2.5 / store.cell);
+        let (mut inside, mut equal) = (0, 0);
+        for c in 0..store.cell_count() as CellId {
+            let (floor, p) = store.centre(c);
+            let (dx, dy) = ((p.x / store.cell - tx).abs(), (p.y / store.cell - ty).abs());
+            if floor != 0 || dx > 8.5 || dy > 8.5 {
+                assert_eq!(local[c as usize], UNREACHABLE, "outside the square: {p:?}");
+                continue;
+            }
+            inside += 1;
+            assert!(local[c as usize] >= whole[c as usize], "a path kept in the square is no shorter");
+            // Within half the square of an open target, the shortest way stays in it.
+            if dx <= 4.0
+                && dy <= 4.0
+                && store.is_walkable(c)
+                && store.first_blocked(0, p, Point::new(5.6, 2.6)).is_none()
+            {
+                assert_eq!(local[c as usize], whole[c as usize], "{p:?}");
+                equal += 1;
+            }
+        }
+        assert!(inside > 200 && equal > 40, "{inside} cells in the square, {equal} compared");
     }
 }

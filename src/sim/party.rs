@@ -10,8 +10,9 @@ use super::outbox::Outbox;
 use super::shopper::{Activity, Company, Route, Shopper, update_zone};
 use super::{Clock, Nav, Phase, Setting};
 use crate::geom::Point;
+use crate::nav::{FlowField, FlowFieldCache, local_field};
 use crate::scenario::QUEUE_SPACING_M;
-use crate::store::CellId;
+use crate::store::{CellId, Store};
 
 /// A companion this close to its leader (straight line, same floor: too
 /// close to be on the other side of a shelf) stands by.
@@ -22,6 +23,11 @@ const WAIT_AHEAD_M: f64 = 3.0;
 /// A companion this close to its place beside a leader in a checkout line
 /// steps into the line.
 const JOIN_LINE_M: f64 = 1.5;
+/// A companion this close to its standing leader, in plain sight on its
+/// floor, finds its way within a square of `NEARBY_WINDOW_M` around the
+/// leader instead of the whole store.
+const NEARBY_M: f64 = 3.0;
+const NEARBY_WINDOW_M: f64 = 4.0;
 
 pub(super) fn install(schedule: &mut Schedule) {
     schedule.add_systems(follow.in_set(Phase::Follow));
@@ -78,13 +84,13 @@ fn follow(
             // ways each found the other nearer its goal and swapped for
             // ever). Its cell is the way's goal, so nobody is nearer it
             // than the leader: the companion stands by when close, and
-            // needs the way (a whole flow field) only when it walks.
+            // needs a way only when it walks.
             let close = apart <= COMPANION_GAP_M;
             s.activity = Activity::Companion(if close { Company::Beside } else { Company::Following });
             s.route = match s.route.take() {
                 Some(r) if r.goal == l.cell => Some(r),
                 _ if close => None,
-                _ => Some(Route { field: nav.0.get(store, l.cell), goal: l.cell, point: l.pos }),
+                _ => Some(Route { field: way_to(store, &mut nav.0, &s, &l, apart), goal: l.cell, point: l.pos }),
             };
             continue;
         };
@@ -93,6 +99,16 @@ fn follow(
         s.activity = Activity::Companion(if close { Company::Beside } else { Company::Following });
         s.route = Some(route);
     }
+}
+
+/// The field a companion walks to its standing leader by: one over the
+/// floor round the leader when it is near and in plain sight (a few metres
+/// of walking need not cost a field over the whole store), else the whole.
+fn way_to(store: &Store, nav: &mut FlowFieldCache, s: &Shopper, l: &LeaderView, apart: f64) -> FlowField {
+    if apart <= NEARBY_M && store.first_blocked(s.floor, s.pos, l.pos).is_none() {
+        return local_field(store, l.cell, (NEARBY_WINDOW_M / store.cell).ceil() as usize);
+    }
+    nav.get(store, l.cell)
 }
 
 /// A companion whose leader is in a checkout line on its floor stands in
