@@ -36,13 +36,14 @@ pub fn flow_field(store: &Store, target: CellId) -> FlowField {
 /// `UNREACHABLE` outside. For short walks to a nearby spot, at a small
 /// part of a whole field's cost.
 pub fn local_field(store: &Store, target: CellId, radius_cells: usize) -> FlowField {
-    let (floor, centre) = store.centre(target);
-    let (cx, cy) = ((centre.x / store.cell) as isize, (centre.y / store.cell) as isize);
-    let r = radius_cells as isize;
+    let per_floor = (store.nx * store.ny) as CellId;
+    let base = target - target % per_floor;
+    let (tx, ty) = ((target - base) as usize % store.nx, (target - base) as usize / store.nx);
     dial(store, target, |c| {
-        let (f, p) = store.centre(c);
-        let (x, y) = ((p.x / store.cell) as isize, (p.y / store.cell) as isize);
-        f == floor && (x - cx).abs() <= r && (y - cy).abs() <= r
+        let local = c.wrapping_sub(base);
+        local < per_floor
+            && (local as usize % store.nx).abs_diff(tx) <= radius_cells
+            && (local as usize / store.nx).abs_diff(ty) <= radius_cells
     })
 }
 

@@ -34,6 +34,9 @@ pub struct Store {
     pub cell: f64,
     pub floors: usize,
     walkable: Vec<bool>,
+    /// Per cell: which of its eight steps (`STEPS`, bit k for step k) lead
+    /// to walkable floor; tabled once the fixtures stand.
+    steps: Vec<u8>,
     /// Effort of walking through each cell, tenths (10: plain floor). Floor
     /// off the perimeter costs more when shoppers are reluctant to enter
     /// aisles (`population.aisle_reluctance`).
@@ -50,6 +53,12 @@ pub struct Store {
 }
 
 pub const NO_ZONE: u16 = u16::MAX;
+
+/// The eight grid steps `(dx, dy, length)` in the order they are tried:
+/// west, east, south, north, then the diagonals south-west, south-east,
+/// north-west, north-east (10 a straight step, 14 a diagonal one).
+const STEPS: [(i64, i64, u32); 8] =
+    [(-1, 0, 10), (1, 0, 10), (0, -1, 10), (0, 1, 10), (-1, -1, 14), (1, -1, 14), (-1, 1, 14), (1, 1, 14)];
 
 /// The perimeter ("racetrack"): floor within this distance of the store's
 /// outline.
@@ -141,6 +150,7 @@ impl Store {
             cell: spec.cell,
             floors,
             walkable: vec![true; cells as usize],
+            steps: Vec::new(),
             effort: vec![10; cells as usize],
             zone: vec![NO_ZONE; cells as usize],
             connectors: Vec::new(),
@@ -157,6 +167,7 @@ impl Store {
         for (floor, rect) in obstacles {
             store.block(floor, &rect);
         }
+        store.steps = (0..cells as CellId).map(|c| store.open_steps(c)).collect();
         for id in 0..cells as CellId {
             let (floor, centre) = store.centre(id);
             if let Some(z) = s.zones.iter().position(|z| z.floor == floor && z.contains(centre)) {
@@ -420,36 +431,49 @@ impl Store {
 
     /// Calls `f(neighbour, cost)` for each walkable cell one step away on the
     /// same floor; diagonal steps only where both side cells are walkable,
-    /// so nobody cuts a fixture's corner. Costs: 10 straight, 14 diagonal.
+    /// so nobody cuts a fixture's corner. Costs: 10 straight, 14 diagonal,
+    /// times the mean effort of the two cells (symmetric, so fields can be
+    /// computed from the target outwards). Order: `STEPS`.
     #[inline]
     pub fn for_each_step(&self, c: CellId, mut f: impl FnMut(CellId, u32)) {
+        let mut open = self.steps[c as usize];
+        if open == 0 {
+            return;
+        }
+        let here = self.effort[c as usize] as u32;
+        let nx = self.nx as i64;
+        while open != 0 {
+            let k = open.trailing_zeros() as usize;
+            open &= open - 1;
+            let (dx, dy, length) = STEPS[k];
+            let n = (c as i64 + dx + dy * nx) as CellId;
+            f(n, length * (here + self.effort[n as usize] as u32) / 20);
+        }
+    }
+
+    /// The steps open from `c` (bit k for `STEPS[k]`), from the walkable grid.
+    fn open_steps(&self, c: CellId) -> u8 {
         let per_floor = (self.nx * self.ny) as CellId;
         let base = c - c % per_floor;
         let local = (c % per_floor) as usize;
         let (ix, iy) = ((local % self.nx) as isize, (local / self.nx) as isize);
-        let open = |dx: isize, dy: isize| -> Option<CellId> {
+        let open = |dx: isize, dy: isize| -> bool {
             let (x, y) = (ix + dx, iy + dy);
-            if x < 0 || y < 0 || x >= self.nx as isize || y >= self.ny as isize {
-                return None;
-            }
-            let id = base + (y as usize * self.nx + x as usize) as CellId;
-            self.walkable[id as usize].then_some(id)
+            x >= 0
+                && y >= 0
+                && x < self.nx as isize
+                && y < self.ny as isize
+                && self.walkable[(base as usize) + y as usize * self.nx + x as usize]
         };
-        // A step costs its length times the mean effort of its two cells:
-        // symmetric, so fields can be computed from the target outwards.
-        let here = self.effort[c as usize] as u32;
-        let cost = |n: CellId, length: u32| length * (here + self.effort[n as usize] as u32) / 20;
-        let (w, e, s, n) = (open(-1, 0), open(1, 0), open(0, -1), open(0, 1));
-        for side in [w, e, s, n].into_iter().flatten() {
-            f(side, cost(side, 10));
-        }
-        for (a, b, dx, dy) in [(w, s, -1, -1), (e, s, 1, -1), (w, n, -1, 1), (e, n, 1, 1)] {
-            if a.is_some() && b.is_some() {
-                if let Some(d) = open(dx, dy) {
-                    f(d, cost(d, 14));
-                }
+        let mut mask = 0u8;
+        for (k, &(dx, dy, _)) in STEPS.iter().enumerate() {
+            let (dx, dy) = (dx as isize, dy as isize);
+            let side_open = dx == 0 || dy == 0 || (open(dx, 0) && open(0, dy));
+            if side_open && open(dx, dy) {
+                mask |= 1 << k;
             }
         }
+        mask
     }
 
     /// The dearest single grid step (`for_each_step`): a diagonal between
