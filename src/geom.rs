@@ -28,7 +28,11 @@ impl Point {
     /// The point `step` metres from here on the way to `target` (`target`
     /// itself if it is nearer).
     pub fn towards(self, target: Point, step: f64) -> Point {
-        let d = self.distance(target);
+        self.towards_known(target, step, self.distance(target))
+    }
+
+    /// `towards`, with the distance to `target` already measured as `d`.
+    pub fn towards_known(self, target: Point, step: f64, d: f64) -> Point {
         if d <= step {
             return target;
         }

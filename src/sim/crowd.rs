@@ -102,7 +102,12 @@ pub struct Crowding {
     /// store is empty most of the time: clearing only these is cheaper).
     touched: Vec<u32>,
     is_touched: Vec<bool>,
+    /// Recent `weidmann_factor`s by density (direct-mapped on the bits):
+    /// densities repeat (a few people over the same floor areas).
+    factors: Box<[(u64, f64); FACTOR_SLOTS]>,
 }
+
+const FACTOR_SLOTS: usize = 256;
 
 impl Crowding {
     pub fn new(store: &Store) -> Crowding {
@@ -145,6 +150,7 @@ impl Crowding {
             queueing: vec![0; blocks.count()],
             touched: Vec::new(),
             is_touched: vec![false; blocks.count()],
+            factors: Box::new([(u64::MAX, 0.0); FACTOR_SLOTS]),
         }
     }
 
@@ -220,6 +226,18 @@ impl Crowding {
             self.around(cell).iter().map(|&n| self.solid[n as usize].len() + self.queueing[n as usize] as usize).sum();
         let area = self.around_m2[self.block(cell)];
         if area > 0.0 { people as f64 / area } else { 0.0 }
+    }
+
+    /// Share of free walking speed at `cell` now: Weidmann's factor at the
+    /// density around it.
+    pub fn speed_factor(&mut self, cell: CellId) -> f64 {
+        let density = self.density(cell);
+        let bits = density.to_bits();
+        let slot = (bits ^ (bits >> 29) ^ (bits >> 47)) as usize % FACTOR_SLOTS;
+        if self.factors[slot].0 != bits {
+            self.factors[slot] = (bits, weidmann_factor(density));
+        }
+        self.factors[slot].1
     }
 
     /// Whether a body may appear at `at` (in `cell`): nobody solid within two radii.

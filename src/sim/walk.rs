@@ -99,7 +99,7 @@ fn walk(
         if !step_off(store, &mut crowd.0, &mut out, t, &mut s) || !s.is_walking() {
             continue;
         }
-        let budget = s.speed * dt * crowd::weidmann_factor(crowd.0.density(s.cell));
+        let budget = s.speed * dt * crowd.0.speed_factor(s.cell);
         let moved = advance(store, &mut crowd.0, &mut s, budget, t);
         update_zone(store, &mut out, t, &mut s);
         match moved {
@@ -207,7 +207,7 @@ fn advance(store: &Store, crowd: &mut crowd::Crowding, s: &mut Shopper, mut budg
         if d > 1e-9 {
             s.wish = ((target.x - s.pos.x) / d, (target.y - s.pos.y) / d);
         }
-        let to = s.pos.towards(target, budget);
+        let to = s.pos.towards_known(target, budget, d);
         let cell = store.cell_at(s.floor, to).expect("walkable target");
         if solid && crowd.blocker(s.index, cell, s.pos, to).is_some() {
             return blocked(store, crowd, s, Stride { target, to, cell }, budget, t_ms);
