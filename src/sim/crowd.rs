@@ -26,6 +26,12 @@ const SHUFFLE: f64 = 0.05;
 pub const BODY_RADIUS_M: f64 = 0.2;
 const MIN_GAP_M: f64 = 2.0 * BODY_RADIUS_M;
 
+/// Bodies among `near` (see `Crowding::gather_near`) that keep `shopper`
+/// from stepping from `from` to `at`, as `Crowding::blockers` finds them.
+pub fn blockers_among(near: &[Body], shopper: u32, from: Point, at: Point) -> impl Iterator<Item = Body> + '_ {
+    near.iter().filter(move |b| b.blocks_step(shopper, from, at)).copied()
+}
+
 /// Share of free walking speed at `density` shoppers per m² (never below
 /// a shuffle).
 pub fn weidmann_factor(density: f64) -> f64 {
@@ -75,11 +81,22 @@ impl Body {
         self.goal == Some(goal)
     }
 
+    /// Whether a step of `shopper` from `from` to `at` brings it within two
+    /// radii of this body, and nearer it.
+    pub fn blocks_step(&self, shopper: u32, from: Point, at: Point) -> bool {
+        let after = self.at.distance_squared(at);
+        self.shopper != shopper && after < MIN_GAP_M * MIN_GAP_M && after < self.at.distance_squared(from)
+    }
+
     /// Whether this body wants to step towards `p`.
     pub fn heads_for(&self, p: Point) -> bool {
         let (dx, dy) = (p.x - self.at.x, p.y - self.at.y);
+        let ahead = dx * self.wish.0 + dy * self.wish.1;
+        if ahead <= 0.0 {
+            return false;
+        }
         let len = dx.hypot(dy);
-        len > 1e-9 && (dx * self.wish.0 + dy * self.wish.1) / len > 0.5
+        len > 1e-9 && ahead / len > 0.5
     }
 }
 
@@ -88,6 +105,9 @@ impl Body {
 /// cell is in, the 3 × 3 blocks around each, their floor area) is static
 /// and tabled once.
 pub struct Crowding {
+    blocks: Blocks,
+    /// A block's side, metres.
+    block_m: f64,
     /// Per cell: its block.
     block_of: Vec<u32>,
     /// Per block: the blocks of the 3 × 3 square around it on its floor
@@ -142,6 +162,8 @@ impl Crowding {
             around_m2.push(m2);
         }
         Crowding {
+            blocks,
+            block_m: blocks.side_cells() as f64 * store.cell,
             block_of,
             around,
             around_len,
@@ -250,22 +272,39 @@ impl Crowding {
     /// anyone it already overlaps, so bodies that meet (leaving a queue)
     /// can part.
     pub fn may_step(&self, shopper: u32, cell: CellId, from: Point, at: Point) -> bool {
-        self.blocker(shopper, cell, from, at).is_none()
-    }
-
-    /// The body that keeps `shopper` from stepping from `from` to `at`, if any.
-    pub fn blocker(&self, shopper: u32, cell: CellId, from: Point, at: Point) -> Option<Body> {
-        self.blockers(shopper, cell, from, at).next()
+        self.blockers(shopper, cell, from, at).next().is_none()
     }
 
     /// Every solid body the step would bring within two radii (and nearer).
     pub fn blockers(&self, shopper: u32, cell: CellId, from: Point, at: Point) -> impl Iterator<Item = Body> + '_ {
-        self.solid_near(cell)
-            .filter(move |b| {
-                let after = b.at.distance_squared(at);
-                b.shopper != shopper && after < MIN_GAP_M * MIN_GAP_M && after < b.at.distance_squared(from)
-            })
-            .copied()
+        self.solid_near(cell).filter(move |b| b.blocks_step(shopper, from, at)).copied()
+    }
+
+    /// The solid bodies that one at `from` (in `cell`) could come within
+    /// two radii of by moving up to `reach` metres, into `near` (cleared
+    /// first), in the order `blockers` meets them (by block, then as
+    /// filed): a walker's neighbourhood for a tick, gathered once.
+    pub fn gather_near(&self, cell: CellId, from: Point, reach: f64, near: &mut Vec<Body>) {
+        near.clear();
+        let r = MIN_GAP_M + reach;
+        let r_sq = r * r * (1.0 + 1e-9) + 1e-12;
+        let keep = |b: &&Body| b.at.distance_squared(from) <= r_sq;
+        let b = self.block(cell);
+        let (bx, by) = self.blocks.per_floor();
+        // The 3 × 3 blocks around hold everything within a block's side.
+        let rings = if r * (1.0 + 1e-9) < self.block_m { 1 } else { (r / self.block_m).ceil() as isize + 1 };
+        if rings == 1 {
+            near.extend(self.solid_near(cell).filter(keep).copied());
+            return;
+        }
+        let floor_start = b / (bx * by) * bx * by;
+        let (x, y) = (((b - floor_start) % bx) as isize, ((b - floor_start) / bx) as isize);
+        for ny in (y - rings).max(0)..=(y + rings).min(by as isize - 1) {
+            for nx in (x - rings).max(0)..=(x + rings).min(bx as isize - 1) {
+                let n = floor_start + ny as usize * bx + nx as usize;
+                near.extend(self.solid[n].iter().filter(keep).copied());
+            }
+        }
     }
 
     fn solid_near(&self, cell: CellId) -> impl Iterator<Item = &Body> + '_ {
@@ -322,6 +361,48 @@ mod tests {
         assert!(crowd.is_free(c, p), "the body moved away");
         crowd.remove(1, at(6.0, 2.0).0);
         assert!(crowd.is_free(at(6.0, 2.0).0, Point::new(6.0, 2.0)));
+    }
+
+    #[test]
+    fn a_gathered_neighbourhood_finds_the_blockers_the_crowd_finds_in_its_order() {
+        use rand::{RngExt, SeedableRng};
+        let (store, mut crowd) = open_floor();
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
+        let walkable = |p: Point| store.cell_at(0, p).filter(|&c| store.is_walkable(c));
+        let mut placed = 0;
+        while placed < 120 {
+            let p = Point::new(rng.random_range(0.0..12.0), rng.random_range(0.0..8.0));
+            let Some(c) = walkable(p) else { continue };
+            let b = Body {
+                shopper: placed,
+                party: placed,
+                at: p,
+                wish: (1.0, 0.0),
+                goal: None,
+                gives_way: false,
+                stalled: false,
+            };
+            crowd.add(c, b, Solidity::Solid);
+            placed += 1;
+        }
+        let (mut near, mut compared) = (Vec::new(), 0);
+        // Reaches below and above a block's side (one ring of blocks, or more).
+        for reach in [0.05, 0.2, 0.8, 1.7] {
+            for _ in 0..400 {
+                let from = Point::new(rng.random_range(0.0..12.0), rng.random_range(0.0..8.0));
+                let Some(cell) = walkable(from) else { continue };
+                crowd.gather_near(cell, from, reach, &mut near);
+                let angle: f64 = rng.random_range(0.0..std::f64::consts::TAU);
+                let at = from.offset(reach * angle.cos(), reach * angle.sin());
+                let Some(to) = walkable(at) else { continue };
+                let shopper = rng.random_range(0..120);
+                let gathered: Vec<u32> = blockers_among(&near, shopper, from, at).map(|b| b.shopper).collect();
+                let filed: Vec<u32> = crowd.blockers(shopper, to, from, at).map(|b| b.shopper).collect();
+                assert_eq!(gathered, filed, "reach {reach} from {from:?} to {at:?}");
+                compared += 1;
+            }
+        }
+        assert!(compared > 800, "{compared} steps compared");
     }
 
     #[test]

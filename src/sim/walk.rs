@@ -72,6 +72,7 @@ fn walk(
     mut out: ResMut<Outbox>,
     mut order: Local<Vec<Entity>>,
     mut entity_of: Local<Vec<Entity>>,
+    mut near: Local<Vec<crowd::Body>>,
     mut shoppers: Query<(Entity, &mut Shopper)>,
 ) {
     let store = &setting.store;
@@ -100,7 +101,7 @@ fn walk(
             continue;
         }
         let budget = s.speed * dt * crowd.0.speed_factor(s.cell);
-        let moved = advance(store, &mut crowd.0, &mut s, budget, t);
+        let moved = advance(store, &mut crowd.0, &mut near, &mut s, budget, t);
         update_zone(store, &mut out, t, &mut s);
         match moved {
             Moved::Walking => {}
@@ -176,22 +177,33 @@ fn board(store: &Store, crowd: &mut crowd::Crowding, out: &mut Outbox, t_ms: u64
     s.riding = Some(Ride { until_ms: t_ms + link.traversal_ms, to });
 }
 
-/// One step towards `target`: to `to`, in `cell`.
+/// One step towards `target`: to `to`.
 struct Stride {
     target: Point,
     to: Point,
-    cell: CellId,
 }
 
 /// Moves `s` up to `budget` metres along its route. Steps go from cell to
 /// neighbouring cell centre (diagonals only past walkable corners), so a
 /// shopper is always on walkable floor; a step that would bring it within
-/// two body radii of another shopper is not taken (see `blocked`).
-fn advance(store: &Store, crowd: &mut crowd::Crowding, s: &mut Shopper, mut budget: f64, t_ms: u64) -> Moved {
+/// two body radii of another shopper is not taken (see `blocked`). `near`
+/// is scratch for the bodies it could meet this tick.
+fn advance(
+    store: &Store,
+    crowd: &mut crowd::Crowding,
+    near: &mut Vec<crowd::Body>,
+    s: &mut Shopper,
+    mut budget: f64,
+    t_ms: u64,
+) -> Moved {
     let Some(route) = s.route.as_ref() else {
         return Moved::Arrived;
     };
     let solid = s.solidity() == Some(crowd::Solidity::Solid);
+    if solid {
+        // Nobody else moves while this shopper does.
+        crowd.gather_near(s.cell, s.pos, budget, near);
+    }
     for _ in 0..MAX_STEPS_PER_TICK {
         let (target, arriving) = if s.cell == route.goal {
             (route.point, true)
@@ -209,8 +221,8 @@ fn advance(store: &Store, crowd: &mut crowd::Crowding, s: &mut Shopper, mut budg
         }
         let to = s.pos.towards_known(target, budget, d);
         let cell = store.cell_at(s.floor, to).expect("walkable target");
-        if solid && crowd.blocker(s.index, cell, s.pos, to).is_some() {
-            return blocked(store, crowd, s, Stride { target, to, cell }, budget, t_ms);
+        if solid && crowd::blockers_among(near, s.index, s.pos, to).next().is_some() {
+            return blocked(store, crowd, near, s, Stride { target, to }, budget, t_ms);
         }
         crowd.relocate(s.index, s.cell, cell, to);
         s.pos = to;
@@ -241,7 +253,15 @@ fn advance(store: &Store, crowd: &mut crowd::Crowding, s: &mut Shopper, mut budg
 /// on its own way) is undone by the other at once, and the two swap back
 /// and forth for ever. Else one standing by with nothing to do steps out
 /// of the way; else the walker steps aside (`sidestep`).
-fn blocked(store: &Store, crowd: &mut crowd::Crowding, s: &mut Shopper, step: Stride, budget: f64, t_ms: u64) -> Moved {
+fn blocked(
+    store: &Store,
+    crowd: &mut crowd::Crowding,
+    near: &[crowd::Body],
+    s: &mut Shopper,
+    step: Stride,
+    budget: f64,
+    t_ms: u64,
+) -> Moved {
     let route = s.route.as_ref().expect("walking shoppers have a route");
     crowd.set_wish(s.index, s.cell, s.wish);
     let (waited, standoff) = (s.blocked_for(t_ms, SQUEEZE_PAST_MS), s.blocked_for(t_ms, STANDOFF_MS));
@@ -256,12 +276,11 @@ fn blocked(store: &Store, crowd: &mut crowd::Crowding, s: &mut Shopper, step: St
         let beside = there.is_some_and(|f| f <= here.saturating_add(SIDESTEP_SLACK));
         (in_front && willing && (waited || b.party == party)) || (standoff && b.party == party && b.gives_way && beside)
     };
-    if let Some(b) = crowd.blockers(s.index, step.cell, s.pos, step.to).find(passable) {
+    if let Some(b) = crowd::blockers_among(near, s.index, s.pos, step.to).find(passable) {
         return Moved::Swap(b.shopper);
     }
     // One standing by with nothing to do steps out of the way.
-    let aside = crowd
-        .blockers(s.index, step.cell, s.pos, step.to)
+    let aside = crowd::blockers_among(near, s.index, s.pos, step.to)
         .filter(|b| b.gives_way)
         .find_map(|b| step_aside(store, crowd, s.floor, &b, step.to, budget).map(|(c, at)| (b, c, at)));
     if let Some((b, c, at)) = aside {
@@ -269,7 +288,7 @@ fn blocked(store: &Store, crowd: &mut crowd::Crowding, s: &mut Shopper, step: St
         crowd.relocate(b.shopper, from, c, at);
         return Moved::MadeWay { other: b.shopper, cell: c, at };
     }
-    sidestep(store, crowd, s, step.target, budget, t_ms)
+    sidestep(store, crowd, near, s, step.target, budget, t_ms)
 }
 
 /// Where `b`, standing in the way of a step to `step`, steps aside to: the
@@ -315,6 +334,7 @@ fn near_goal(store: &Store, s: &Shopper) -> bool {
 fn sidestep(
     store: &Store,
     crowd: &mut crowd::Crowding,
+    near: &[crowd::Body],
     s: &mut Shopper,
     ahead: Point,
     budget: f64,
@@ -364,10 +384,10 @@ fn sidestep(
         if to == s.pos {
             return;
         }
-        if crowd.may_step(s.index, cell, s.pos, to) {
+        if crowd::blockers_among(near, s.index, s.pos, to).next().is_none() {
             best = Some((here, cell, to));
         } else if standoff {
-            for b in crowd.blockers(s.index, cell, s.pos, to) {
+            for b in crowd::blockers_among(near, s.index, s.pos, to) {
                 if let Some(there) = yields(&b) {
                     let swap = score(there, b.at);
                     if trade.is_none_or(|t| swap < t.0) {
