@@ -354,9 +354,10 @@ fn sidestep(
         let len = forward.0.hypot(forward.1).max(1e-9);
         (forward.1 / len, -forward.0 / len)
     };
-    let score = |field: u32, at: Point| {
+    // `d`: the distance from the shopper to `at`.
+    let score = |field: u32, at: Point, d: f64| {
         let (dx, dy) = (at.x - s.pos.x, at.y - s.pos.y);
-        let rightward = (dx * right.0 + dy * right.1) / dx.hypot(dy).max(1e-9);
+        let rightward = (dx * right.0 + dy * right.1) / d.max(1e-9);
         field as f64 - KEEP_RIGHT * rightward
     };
     // Hemmed in on every side after a standoff, a shopper trades places
@@ -375,21 +376,22 @@ fn sidestep(
             return;
         }
         let centre = store.centre(n).1;
-        let here = score(f, centre);
+        let d = s.pos.distance(centre);
+        let here = score(f, centre, d);
         if best.is_some_and(|b| b.0 <= here) {
             return;
         }
-        let to = s.pos.towards(centre, budget);
-        let cell = store.cell_at(s.floor, to).expect("walkable neighbour");
+        let to = s.pos.towards_known(centre, budget, d);
         if to == s.pos {
             return;
         }
+        let cell = store.cell_at(s.floor, to).expect("walkable neighbour");
         if crowd::blockers_among(near, s.index, s.pos, to).next().is_none() {
             best = Some((here, cell, to));
         } else if standoff {
             for b in crowd::blockers_among(near, s.index, s.pos, to) {
                 if let Some(there) = yields(&b) {
-                    let swap = score(there, b.at);
+                    let swap = score(there, b.at, s.pos.distance(b.at));
                     if trade.is_none_or(|t| swap < t.0) {
                         trade = Some((swap, b.shopper));
                     }
