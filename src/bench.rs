@@ -371,8 +371,8 @@ pub fn measure(
         |f: &dyn Fn(&LogFigures) -> f64| -> Vec<f64> { logs.iter().map(|l| l.events as f64 / f(l) / 1e6).collect() };
     figures.extend([
         Figure::new("replay into all metrics", "M events/s", rate(&|l| l.replay_s), Some(AtLeast(25.0))),
-        Figure::new("  of which reading the log", "M events/s", rate(&|l| l.read_s), None),
-        Figure::new("  of which the metrics fold", "M events/s", rate(&|l| l.fold_s), None),
+        Figure::new("  reading the log alone", "M events/s", rate(&|l| l.read_s), None),
+        Figure::new("  the metrics fold alone", "M events/s", rate(&|l| l.fold_s), None),
         Figure::new("Parquet write", "M events/s", rate(&|l| l.write_s), Some(AtLeast(8.0))),
         Figure::new(
             "Parquet size",
@@ -432,8 +432,9 @@ pub fn measure(
     }
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let title = format!(
-        "{} / {}: medians [min–max] over {repeats} repetition(s) (seeds 1..={repeats}), one core \
-         (`aisle compare`: all {cores}, once); targets are the grocery's",
+        "{} / {}: medians [min–max] over {repeats} repetition(s) (seeds 1..={repeats}), the simulation \
+         on one core (replay and the log writer: a second thread each; `aisle compare`: all {cores} \
+         cores, once); targets are the grocery's",
         p.scenario.name, p.scenario.variant
     );
     Ok(BenchReport { title, figures })

@@ -8,7 +8,7 @@ mod common;
 use aisle::events::dataset::{Dataset, OnScenarioChange, events_path};
 use aisle::events::{Action, SimEvent};
 use aisle::metrics::{DayProjection, Layout, Projection};
-use aisle::playback::{Activity, Cursor, Playback};
+use aisle::playback::{Activity, Cursor, Playback, ShopperAt};
 use aisle::sim::Simulation;
 
 const SEED: u64 = 3;
@@ -215,4 +215,43 @@ fn companions_stand_in_line_and_leave_with_their_leader_and_who_gives_up_leaves_
         }
     }
     assert!(checked > 20, "only {checked} companions seen with a leader in line or leaving");
+}
+
+#[test]
+fn a_running_simulation_shows_its_shoppers_as_playback_shows_them_from_its_events() {
+    let p = common::prepare("tiny", "baseline");
+    let trace_ms = p.scenario.run.trace_interval_ms;
+    let mut sim = Simulation::new(p.scenario.clone(), p.store.clone(), SEED);
+    let (mut events, mut shown) = (Vec::new(), Vec::new());
+    loop {
+        // The tick about to run; a trace tick logs where everyone stands at its end.
+        let t = sim.progress().t_ms;
+        if !sim.step() {
+            break;
+        }
+        sim.drain_events(&mut events);
+        if t % trace_ms == 0 && sim.progress().in_store > 0 {
+            shown.push((t, sim.shoppers()));
+        }
+    }
+    sim.drain_events(&mut events);
+    let playback = Playback::new(events);
+    let (mut compared, mut busy) = (0, 0);
+    for (t, live) in &shown {
+        let replayed = playback.shoppers_at(*t);
+        assert_eq!(live.len(), replayed.len(), "at {t} ms");
+        for (a, b) in live.iter().zip(&replayed) {
+            // A product looked at and passed over logs nothing, so replay
+            // shows the shopper at that shelf until it walks off; the
+            // simulation knows it is done there.
+            let passed_over = a.activity == Activity::Shopping && matches!(b.activity, Activity::AtShelf { .. });
+            assert!(
+                a == b || (passed_over && ShopperAt { activity: a.activity, ..*b } == *a),
+                "at {t} ms: {a:?} {b:?}"
+            );
+        }
+        compared += live.len();
+        busy += live.iter().filter(|s| s.activity != Activity::Shopping).count();
+    }
+    assert!(compared > 2_000 && busy > 300, "{compared} shoppers compared, {busy} not just shopping");
 }

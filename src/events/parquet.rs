@@ -365,7 +365,9 @@ fn meta_of<T: parquet::file::reader::ChunkReader>(
     Ok(meta)
 }
 
-/// Reads a whole log back into events, calling `f` batch by batch.
+/// Reads a whole log back into events, calling `f` batch by batch. The
+/// log is decoded on a second thread while `f` takes the batch before, so
+/// a replay costs about the slower of the two rather than their sum.
 pub fn read_log_with(path: &Path, mut f: impl FnMut(&[SimEvent])) -> Result<LogMeta, LogError> {
     // One read of the whole file (a store-day is a few MB) instead of a
     // read call per column chunk.
@@ -375,16 +377,33 @@ pub fn read_log_with(path: &Path, mut f: impl FnMut(&[SimEvent])) -> Result<LogM
         .map_err(pq)?
         .with_batch_size(READ_BATCH_ROWS);
     let meta = meta_of(path, &builder)?;
-    let mut row = 0usize;
-    let mut events = Vec::with_capacity(READ_BATCH_ROWS);
-    for batch in builder.build().map_err(pq)? {
-        let batch = batch.map_err(|e| pq(e.into()))?;
-        events.clear();
-        decode_batch(&batch, row, &mut events)
-            .map_err(|message| LogError::Format { path: path.to_owned(), message })?;
-        row += batch.num_rows();
-        f(&events);
-    }
+    let batches = builder.build().map_err(pq)?;
+    std::thread::scope(|scope| {
+        // Two decoded batches wait at most; emptied ones come back for reuse.
+        let (full, decoded) = std::sync::mpsc::sync_channel::<Vec<SimEvent>>(2);
+        let (give_back, emptied) = std::sync::mpsc::channel::<Vec<SimEvent>>();
+        let decoder = scope.spawn(move || {
+            let mut row = 0usize;
+            for batch in batches {
+                let batch = batch.map_err(|e| pq(e.into()))?;
+                let mut events = emptied.try_recv().unwrap_or_else(|_| Vec::with_capacity(READ_BATCH_ROWS));
+                events.clear();
+                decode_batch(&batch, row, &mut events)
+                    .map_err(|message| LogError::Format { path: path.to_owned(), message })?;
+                row += batch.num_rows();
+                if full.send(events).is_err() {
+                    break;
+                }
+            }
+            Ok(())
+        });
+        for events in decoded {
+            f(&events);
+            // The decoder may have finished: then nobody takes it back.
+            give_back.send(events).ok();
+        }
+        decoder.join().expect("the log decoder does not panic")
+    })?;
     Ok(meta)
 }
 

@@ -235,6 +235,7 @@ fn newcomer(setting: &Setting, a: &Arrival, index: u32, leader: Option<Entity>, 
         riding: None,
         blocked_since_ms: None,
         blocked_at: UNREACHABLE,
+        gave_up_at: None,
         wish: (0.0, 0.0),
     }
 }

@@ -108,6 +108,7 @@ pub(super) fn reach_lane(
         let (qty, amount_cents) = s.basket_total();
         out.emit(t_ms, s, Action::Abandon { lane, qty, amount_cents });
         s.basket.clear();
+        s.gave_up_at = Some(lane);
         head_for_exit(setting, nav, s);
         return;
     }
@@ -149,13 +150,14 @@ fn checkout(
                 let (qty, amount_cents) = s.basket_total();
                 out.emit(t, &s, Action::Abandon { lane: id, qty, amount_cents });
                 s.basket.clear();
+                s.gave_up_at = Some(id);
                 head_for_exit(&setting, &mut nav.0, &mut s);
             }
             reneges
         });
         state.call_front(lane.place(1), &lane.terminals, |e| {
             let mut s = shoppers.get_mut(e).expect("queued shopper exists");
-            s.activity = Activity::Served { lane: id };
+            s.activity = Activity::Served { lane: id, at_terminal: false };
             lane.service.mean_s(s.basket.len() as u32)
         });
         close_up(&setting, &mut out, &mut shoppers, t, lane, state);
@@ -192,7 +194,8 @@ fn close_up(
             let work_s = lane.service.mean_s(s.basket.len() as u32);
             let secs = service_time(work_s, &lane.service, &mut s.checkout_rng);
             *terminal = Terminal::Serving { shopper, until_ms: t_ms + (secs * 1000.0) as u64, work_s };
-            let Activity::Served { lane } = s.activity else { unreachable!("a called shopper is served") };
+            let Activity::Served { lane, .. } = s.activity else { unreachable!("a called shopper is served") };
+            s.activity = Activity::Served { lane, at_terminal: true };
             out.emit(t_ms, &s, Action::Serve { lane });
         }
     }

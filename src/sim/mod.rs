@@ -36,6 +36,7 @@ mod shelf;
 mod shopper;
 mod walk;
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use bevy_ecs::prelude::*;
@@ -43,6 +44,7 @@ use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor
 
 use crate::events::{Action, SimEvent};
 use crate::nav::FlowFieldCache;
+use crate::playback::{self, ShopperAt};
 use crate::scenario::Scenario;
 use crate::store::{CellId, Store};
 use arrivals::Arrivals;
@@ -291,6 +293,45 @@ impl Simulation {
             in_store: census.in_store,
             arrived: census.spawned,
         }
+    }
+
+    /// Everyone in the store now, by shopper index, as a viewer draws them:
+    /// where each stands (at the log's precision), on which floor, doing
+    /// what; a companion shows its leader's line, service or way out, as
+    /// `playback` does. Riders show where they boarded.
+    pub fn shoppers(&mut self) -> Vec<ShopperAt> {
+        let mut query = self.world.query::<(Entity, &Shopper)>();
+        let own: HashMap<Entity, playback::Activity> =
+            query.iter(&self.world).map(|(e, s)| (e, s.seen_activity())).collect();
+        let mut seen: Vec<ShopperAt> = query
+            .iter(&self.world)
+            .filter(|(_, s)| s.activity != Activity::Gone)
+            .map(|(_, s)| {
+                let leader = s.leader.and_then(|l| own.get(&l).copied());
+                let activity = match (s.seen_activity(), leader) {
+                    (
+                        playback::Activity::Shopping,
+                        Some(
+                            l @ (playback::Activity::Queuing { .. }
+                            | playback::Activity::Served { .. }
+                            | playback::Activity::Leaving
+                            | playback::Activity::Abandoned { .. }),
+                        ),
+                    ) => l,
+                    (mine, _) => mine,
+                };
+                ShopperAt {
+                    shopper: s.index,
+                    party: s.party,
+                    x: s.pos.x as f32,
+                    y: s.pos.y as f32,
+                    floor: s.floor,
+                    activity,
+                }
+            })
+            .collect();
+        seen.sort_by_key(|v| v.shopper);
+        seen
     }
 
     /// Flow fields computed so far and the bytes the cache holds.

@@ -11,6 +11,7 @@ use super::walk::STANDOFF_MS;
 use crate::events::Action;
 use crate::geom::Point;
 use crate::nav::FlowField;
+use crate::playback;
 use crate::store::{CellId, Store};
 
 #[derive(Component)]
@@ -59,6 +60,8 @@ pub(super) struct Shopper {
     pub(super) blocked_at: u32,
     /// The direction the shopper last wanted to step in (unit vector).
     pub(super) wish: (f64, f64),
+    /// The lane whose line it gave up at (balked or reneged), if it did.
+    pub(super) gave_up_at: Option<u16>,
 }
 
 /// Where a walking shopper is going: the flow field to its goal cell, and
@@ -121,8 +124,11 @@ pub(super) enum Activity {
         lane: u16,
         since_ms: u64,
     },
+    /// Called to a till or terminal of `lane`: walking to it, then (from
+    /// `serve`, `at_terminal`) being served there.
     Served {
         lane: u16,
+        at_terminal: bool,
     },
     ToExit,
     /// A companion shopping with its leader.
@@ -155,6 +161,26 @@ pub(super) fn product_draws(rng: &ChaCha8Rng, product: u32, offset: u128) -> Cha
 }
 
 impl Shopper {
+    /// What the shopper is doing, as a viewer shows it (the state its own
+    /// events give in `playback`).
+    pub(super) fn seen_activity(&self) -> playback::Activity {
+        match self.activity {
+            Activity::AtShelf { product, .. } => playback::Activity::AtShelf { product },
+            Activity::Queued { lane, .. } => playback::Activity::Queuing { lane },
+            Activity::Served { lane, at_terminal: true } => playback::Activity::Served { lane },
+            // Walking up to the till: still in line, as its events say.
+            Activity::Served { lane, at_terminal: false } => playback::Activity::Queuing { lane },
+            // On the way out having paid (the basket is kept) or given up;
+            // leaving with nothing bought is still walking about.
+            Activity::ToExit => match self.gave_up_at {
+                Some(lane) => playback::Activity::Abandoned { lane },
+                None if !self.basket.is_empty() => playback::Activity::Leaving,
+                None => playback::Activity::Shopping,
+            },
+            _ => playback::Activity::Shopping,
+        }
+    }
+
     /// The list of products wanted with `intent`.
     pub(super) fn wanted_mut(&mut self, intent: Intent) -> &mut Vec<u32> {
         match intent {
@@ -212,7 +238,7 @@ impl Shopper {
     pub(super) fn queueing_at(&self) -> Option<u16> {
         match self.activity {
             Activity::Queued { lane, .. }
-            | Activity::Served { lane }
+            | Activity::Served { lane, .. }
             | Activity::ToLane { lane, joined_ms: Some(_), .. } => Some(lane),
             _ => None,
         }
