@@ -255,3 +255,30 @@ fn a_running_simulation_shows_its_shoppers_as_playback_shows_them_from_its_event
     }
     assert!(compared > 2_000 && busy > 300, "{compared} shoppers compared, {busy} not just shopping");
 }
+
+#[test]
+fn the_visitors_drawn_up_front_are_those_the_day_logs() {
+    // Shopper indices of the plan and of the log agree (every shopper's
+    // party is the one its `enter` logs), so the plan's segments are the
+    // shoppers' segments.
+    let p = common::prepare("grocery", "baseline");
+    let visitors = aisle::sim::visitors(&p.scenario, SEED);
+    let events = common::simulate(&p, SEED);
+    let mut entered = 0;
+    for e in &events {
+        if let Action::Enter { party } = e.action {
+            let v = visitors[e.shopper as usize];
+            assert_eq!(v.party, party, "shopper {}", e.shopper);
+            assert_eq!(v.segment, visitors[party as usize].segment, "a party shares its leader's segment");
+            entered += 1;
+        }
+    }
+    assert_eq!(visitors.len(), entered);
+    let segments = &p.scenario.population.segments;
+    let parties: Vec<_> = visitors.iter().enumerate().filter(|(i, v)| v.party as usize == *i).collect();
+    for (k, seg) in segments.iter().enumerate() {
+        let share = parties.iter().filter(|(_, v)| v.segment == k).count() as f64 / parties.len() as f64;
+        let se = (seg.share * (1.0 - seg.share) / parties.len() as f64).sqrt();
+        assert!((share - seg.share).abs() < 4.0 * se + 1e-9, "segment {k}: {share} of parties, share {}", seg.share);
+    }
+}

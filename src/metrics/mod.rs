@@ -3,6 +3,7 @@
 
 pub mod catalogue;
 pub mod day;
+pub mod directions;
 pub mod facts;
 pub mod freeze;
 

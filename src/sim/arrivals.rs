@@ -44,8 +44,8 @@ impl Arrivals {
 pub(super) struct Arrival {
     t_ms: u64,
     /// The index of the party's leader (the shopper's own when leading).
-    party: u32,
-    segment: usize,
+    pub(super) party: u32,
+    pub(super) segment: usize,
     entrance: usize,
     /// Walking speed: a party walks at its slowest member's pace, and
     /// companions hurry a little to keep up.

@@ -151,6 +151,25 @@ pub struct SimProgress {
     pub arrived: u32,
 }
 
+/// Who comes on a day: a shopper's party (its leader's index) and segment
+/// (an index into the scenario's segments).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Visitor {
+    pub party: u32,
+    pub segment: usize,
+}
+
+/// Every shopper of a day of `scenario` with `seed`, by shopper index: who
+/// comes is drawn up front from the seed alone, the same in every variant,
+/// so a log's shoppers can be told apart by segment without the log
+/// saying so.
+pub fn visitors(scenario: &Scenario, seed: u64) -> Vec<Visitor> {
+    arrivals::arrival_plan(scenario, &Streams::new(seed))
+        .iter()
+        .map(|a| Visitor { party: a.party, segment: a.segment })
+        .collect()
+}
+
 /// One run of a scenario with one seed.
 pub struct Simulation {
     world: World,
