@@ -36,6 +36,16 @@ pub struct Args {
     /// Draw each shopper's trail over the last three minutes.
     #[arg(long)]
     pub trails: bool,
+    /// Draw which way people walk: an arrow per square metre of floor,
+    /// as long as the moves there agree (over the heat's window).
+    #[arg(long)]
+    pub directions: bool,
+    /// Heat (and directions) over the last N minutes instead of the day so far.
+    #[arg(long, value_name = "MINUTES", value_parser = clap::value_parser!(u32).range(1..=1440))]
+    pub heat_window: Option<u32>,
+    /// Colour shoppers by what they are doing, by segment, or by party.
+    #[arg(long, value_enum, default_value_t = ColourBy::Activity)]
+    pub colour: ColourBy,
     /// Select this shopper (its events in the panel, its path drawn), as a
     /// click on it would.
     #[arg(long, value_name = "SHOPPER")]
@@ -67,6 +77,17 @@ pub struct Args {
     /// With --record: store seconds per second of video.
     #[arg(long, value_name = "X", default_value_t = 60.0, requires = "record")]
     pub speed: f64,
+}
+
+/// What a shopper's colour tells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColourBy {
+    /// Walking, at a shelf, queuing, being served, leaving, gave up.
+    Activity,
+    /// The segment it belongs to (the panel gives the legend).
+    Segment,
+    /// Its shopping party: companions share their leader's colour.
+    Party,
 }
 
 /// A camera preset.

@@ -140,6 +140,7 @@ pub fn update_shoppers(
     let only = v.floor;
     let selected = v.selected;
     let view = v.view;
+    let colour_by = v.colour_by;
     for (i, sv) in v.sides.iter_mut().enumerate() {
         let (now, queues) = match at {
             Some(t) => {
@@ -161,7 +162,7 @@ pub fn update_shoppers(
                 *transform = shoppers::figure_transform(at, elevation(at.floor));
                 transform.translation += sv.floor_offset(view, at.floor);
                 *vis = Visibility::Inherited;
-                let want = mats.0.of(at.activity);
+                let want = mats.0.pick(at, colour_by, &sv.segments);
                 if &material.0 != want {
                     material.0 = want.clone();
                 }
@@ -196,10 +197,11 @@ pub fn update_heat(
     let only = v.floor;
     let folded: Vec<Option<Arc<Folded>>> = v.sides.iter().map(|s| s.fold.latest()).collect();
     let difference = v.show_difference && v.sides.len() > 1;
+    let window_ms = v.heat_window_min.map(|m| m as u64 * 60_000);
     for (i, sv) in v.sides.iter_mut().enumerate() {
         let t = at.unwrap_or(0);
         let known = sv.side.playback.read().expect("playback lock").events().partition_point(|e| e.t_ms <= t);
-        sv.fold.request(t, known);
+        sv.fold.request(t, window_ms, known);
         for (f, (_, e)) in sv.heat.iter().enumerate() {
             if let Ok(mut vis) = vis.get_mut(*e) {
                 let on = show && at.is_some() && only.is_none_or(|o| o as usize == f);
@@ -212,7 +214,7 @@ pub fn update_heat(
         let Some(here) = &folded[i] else { continue };
         // The second side shows its difference from the first when asked.
         let base = folded[0].as_ref().filter(|_| difference && i > 0);
-        let key = (here.t_ms, here.events, base.map(|b| (b.t_ms, b.events)));
+        let key = (here.t_ms, here.events, here.window_ms, base.map(|b| (b.t_ms, b.events)));
         if sv.heat_shown == Some(key) || sv.heat.is_empty() {
             continue;
         }
@@ -357,4 +359,88 @@ pub fn update_trails(
             d.2 = t;
         }
     }
+}
+
+/// Walking-direction arrows, one per heat block where enough moves agree
+/// on a direction (over the heat's window), redrawn when the fold moves.
+pub fn update_directions(
+    mut commands: Commands,
+    v: Res<Viewer>,
+    mut kit: ResMut<Kit>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<StandardMaterial>>,
+    mut vis: Query<&mut Visibility>,
+    mut drawn: Local<Vec<Option<(Entity, Handle<Mesh>, Option<FoldKey>)>>>,
+) {
+    let (show, view) = (v.show_directions && v.clock.at().is_some(), v.view);
+    drawn.resize(v.sides.len(), None);
+    for (i, sv) in v.sides.iter().enumerate() {
+        let Some(root) = sv.root else { continue };
+        if drawn[i].as_ref().is_some_and(|(e, ..)| vis.get(*e).is_err()) {
+            drawn[i] = None;
+        }
+        let (entity, handle) = match &drawn[i] {
+            Some((e, h, _)) => (*e, h.clone()),
+            None => {
+                let h = meshes.add(scene::lines(Vec::new()));
+                let m = kit.material(&mut materials, palette::DIRECTION, 255);
+                let e = commands
+                    .spawn((Mesh3d(h.clone()), MeshMaterial3d(m), Transform::IDENTITY, layer(i), ChildOf(root)))
+                    .id();
+                drawn[i] = Some((e, h.clone(), None));
+                (e, h)
+            }
+        };
+        if let Ok(mut vis) = vis.get_mut(entity) {
+            let want = if show { Visibility::Inherited } else { Visibility::Hidden };
+            if *vis != want {
+                *vis = want;
+            }
+        }
+        let Some(folded) = sv.fold.latest().filter(|_| show) else { continue };
+        let key = (folded.t_ms, folded.events, folded.window_ms);
+        if drawn[i].as_ref().is_some_and(|d| d.2 == Some(key)) {
+            continue;
+        }
+        let floors = &sv.side.prepared.scenario.store.floors;
+        let layout = &sv.side.layout;
+        let (bx, by) = layout.blocks_per_floor();
+        let mut lines = Vec::new();
+        for (f, blocks) in folded.directions.iter().enumerate() {
+            let e = floors.get(f).map_or(0.0, |x| x.elevation);
+            for (b, dir) in blocks.iter().enumerate() {
+                let Some(dir) = dir else { continue };
+                let (_, rect) = layout.block_rect(f * bx * by + b);
+                let centre = ((rect.min.x + rect.max.x) / 2.0, (rect.min.y + rect.max.y) / 2.0);
+                let offset = sv.floor_offset(view, f as u8);
+                let place = |x: f64, y: f64| scene::world(x, y, e + 0.07) + offset;
+                lines.extend(arrow(centre, *dir, rect.max.x - rect.min.x).iter().map(|&(x, y)| place(x, y)));
+            }
+        }
+        if let Some(mut mesh) = meshes.get_mut(&handle) {
+            *mesh = scene::lines(lines);
+        }
+        if let Some(d) = drawn[i].as_mut() {
+            d.2 = Some(key);
+        }
+    }
+}
+
+/// What a fold answered: its instant, events and window.
+type FoldKey = (u64, usize, Option<u64>);
+
+/// Line segments (pairs of points) of an arrow centred on `centre` along
+/// `dir` (length 0 to 1: how far across a block of `side` metres it reaches).
+fn arrow(centre: (f64, f64), dir: (f64, f64), side: f64) -> [(f64, f64); 6] {
+    let len = dir.0.hypot(dir.1).max(1e-9);
+    let (ux, uy) = (dir.0 / len, dir.1 / len);
+    let half = 0.45 * side * len.clamp(0.25, 1.0);
+    let tail = (centre.0 - ux * half, centre.1 - uy * half);
+    let tip = (centre.0 + ux * half, centre.1 + uy * half);
+    // The head: two strokes back from the tip, a third of the shaft long, 30° off it.
+    let back = half * 2.0 / 3.0;
+    let (c, s) = (30f64.to_radians().cos(), 30f64.to_radians().sin());
+    let left = (tip.0 - back * (ux * c - uy * s), tip.1 - back * (uy * c + ux * s));
+    let right = (tip.0 - back * (ux * c + uy * s), tip.1 - back * (uy * c - ux * s));
+    [tail, tip, tip, left, tip, right]
 }

@@ -31,6 +31,22 @@ pub const SERVED: Rgb = [255, 0, 128];
 pub const LEAVING: Rgb = [0, 255, 255];
 pub const ABANDONED: Rgb = [150, 0, 255];
 
+/// Walking-direction arrows.
+pub const DIRECTION: Rgb = [20, 20, 24];
+
+/// Shoppers by segment or party, in turn: distinct from one another and
+/// from the colours of activities, fixtures and lanes.
+pub const CATEGORIES: [Rgb; 8] = [
+    [31, 119, 180],
+    [255, 127, 14],
+    [44, 160, 44],
+    [148, 103, 189],
+    [140, 86, 75],
+    [227, 119, 194],
+    [188, 189, 34],
+    [23, 190, 207],
+];
+
 /// Fixtures by kind, as the report's floor plans draw them.
 pub fn fixture(kind: FixtureKind) -> Rgb {
     match kind {

@@ -6,6 +6,7 @@ use aisle::playback::ShopperAt;
 use bevy::camera::visibility::RenderLayers;
 use bevy::prelude::*;
 
+use crate::args::ColourBy;
 use crate::palette;
 use crate::scene::{Kit, world};
 
@@ -35,6 +36,8 @@ pub struct FigureMaterials {
     pub served: Handle<StandardMaterial>,
     pub leaving: Handle<StandardMaterial>,
     pub abandoned: Handle<StandardMaterial>,
+    /// `palette::CATEGORIES`, for segments and parties.
+    pub categories: Vec<Handle<StandardMaterial>>,
 }
 
 impl FigureMaterials {
@@ -46,6 +49,19 @@ impl FigureMaterials {
             served: kit.material(materials, palette::SERVED, 255),
             leaving: kit.material(materials, palette::LEAVING, 255),
             abandoned: kit.material(materials, palette::ABANDONED, 255),
+            categories: palette::CATEGORIES.iter().map(|&c| kit.material(materials, c, 255)).collect(),
+        }
+    }
+
+    /// A shopper's material when colouring `by`; `segments` holds each
+    /// shopper's segment.
+    pub fn pick(&self, at: &ShopperAt, by: ColourBy, segments: &[usize]) -> &Handle<StandardMaterial> {
+        let n = self.categories.len();
+        match by {
+            ColourBy::Activity => self.of(at.activity),
+            ColourBy::Segment => &self.categories[segments.get(at.shopper as usize).copied().unwrap_or(0) % n],
+            // Neighbouring parties (who came in one after another) differ.
+            ColourBy::Party => &self.categories[at.party as usize % n],
         }
     }
 

@@ -45,9 +45,10 @@ pub struct SideView {
     pub labels: Vec<Label>,
     /// Heat texture and its plane, per floor.
     pub heat: Vec<(Handle<Image>, Entity)>,
-    /// The instant and event count the heat texture shows (and the
-    /// baseline's, when it shows the difference from it).
-    pub heat_shown: Option<(u64, usize, Option<(u64, usize)>)>,
+    /// The instant, event count and window the heat texture shows (and
+    /// the baseline's instant and events, when it shows the difference
+    /// from it).
+    pub heat_shown: Option<(u64, usize, Option<u64>, Option<(u64, usize)>)>,
     pub pool: Pool,
     /// Who is in the store at the clock, and each lane's line.
     pub now: Vec<ShopperAt>,
@@ -57,12 +58,16 @@ pub struct SideView {
     /// Events scanned for timeline markers, and the markers: (time,
     /// abandon) for abandons and products not found.
     pub markers: (usize, Vec<(u64, bool)>),
+    /// Each shopper's segment (drawn up front from the seed).
+    pub segments: Vec<usize>,
 }
 
 impl SideView {
     pub fn new(side: Side) -> SideView {
         let fold = FoldWorker::start(side.layout.clone(), side.playback.clone());
+        let segments = aisle::sim::visitors(&side.prepared.scenario, side.seed).iter().map(|v| v.segment).collect();
         SideView {
+            segments,
             side,
             fold,
             root: None,
@@ -133,6 +138,11 @@ pub struct Viewer {
     pub show_heat: bool,
     /// Each shopper's walk over the last minutes.
     pub show_trails: bool,
+    /// Walking-direction arrows.
+    pub show_directions: bool,
+    /// Heat and directions over this many minutes before the clock (`None`: the day so far).
+    pub heat_window_min: Option<u32>,
+    pub colour_by: crate::args::ColourBy,
     /// The second side's heat as its difference from the first.
     pub show_difference: bool,
     pub show_labels: bool,

@@ -6,9 +6,10 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, egui};
 use egui::{Align2, Color32, FontId, LayerId, RichText, Ui, UiBuilder};
 
-use crate::args::View;
+use crate::args::{ColourBy, View};
 use crate::camera::SideCamera;
 use crate::details;
+use crate::palette;
 use crate::state::{SideView, Viewer, clock_text};
 
 /// Choices in the dataset picker, applied by its Load button.
@@ -123,6 +124,51 @@ fn top_bar(ui: &mut Ui, v: &mut Viewer) {
             }
         }
     });
+    ui.horizontal(|ui| {
+        ui.label("Heat and directions over");
+        ui.selectable_value(&mut v.heat_window_min, None, "the day so far");
+        for minutes in [15, 60] {
+            ui.selectable_value(&mut v.heat_window_min, Some(minutes), format!("the last {minutes} min"));
+        }
+        ui.checkbox(&mut v.show_directions, "Walking directions");
+        ui.separator();
+        ui.label("Shoppers by");
+        ui.selectable_value(&mut v.colour_by, ColourBy::Activity, "activity");
+        ui.selectable_value(&mut v.colour_by, ColourBy::Segment, "segment");
+        ui.selectable_value(&mut v.colour_by, ColourBy::Party, "party");
+        ui.separator();
+        legend(ui, v);
+    });
+}
+
+/// What the shoppers' colours mean.
+fn legend(ui: &mut Ui, v: &Viewer) {
+    let chip = |ui: &mut Ui, c: palette::Rgb, text: &str| {
+        ui.colored_label(Color32::from_rgb(c[0], c[1], c[2]), format!("■ {text}"));
+    };
+    match v.colour_by {
+        ColourBy::Activity => {
+            for (c, text) in [
+                (palette::SHOPPING, "walking"),
+                (palette::AT_SHELF, "at a shelf"),
+                (palette::QUEUING, "in line"),
+                (palette::SERVED, "served"),
+                (palette::LEAVING, "paid, leaving"),
+                (palette::ABANDONED, "gave up"),
+            ] {
+                chip(ui, c, text);
+            }
+        }
+        ColourBy::Segment => {
+            let segments = &v.sides[0].side.prepared.scenario.population.segments;
+            for (k, seg) in segments.iter().enumerate() {
+                chip(ui, palette::CATEGORIES[k % palette::CATEGORIES.len()], &seg.id);
+            }
+        }
+        ColourBy::Party => {
+            ui.label("companions share their leader's colour");
+        }
+    }
 }
 
 /// Play, pause, step, speed (log scale), scrub; ticks under the bar mark

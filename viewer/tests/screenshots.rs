@@ -2,7 +2,9 @@
 //! honestly: enough of the store drawn, a fixture and the hottest heat
 //! block in their colours, shoppers present at noon and absent before
 //! opening, two moments of the day differing, the two halves of a split
-//! screen differing, both floors of the department store in its plan.
+//! screen differing, both floors of the department store in its plan, the
+//! heat of a window differing from the day's, shoppers coloured by segment
+//! and walking-direction arrows.
 //!
 //! Needs a display (Xvfb with Mesa's software Vulkan will do) and fails
 //! without one; CI runs it with
@@ -23,6 +25,18 @@ use aisle::style::{heat as heat_colour, scale_top};
 const BACKGROUND: [u8; 3] = [34, 38, 46];
 const SHOPPERS: [[u8; 3]; 6] = [[0, 80, 255], [0, 255, 0], [255, 0, 255], [255, 0, 128], [0, 255, 255], [150, 0, 255]];
 const GONDOLA: [u8; 3] = [120, 144, 176];
+/// Shoppers coloured by segment or party, and walking-direction arrows.
+const CATEGORIES: [[u8; 3]; 8] = [
+    [31, 119, 180],
+    [255, 127, 14],
+    [44, 160, 44],
+    [148, 103, 189],
+    [140, 86, 75],
+    [227, 119, 194],
+    [188, 189, 34],
+    [23, 190, 207],
+];
+const DIRECTION: [u8; 3] = [20, 20, 24];
 const SIZE: (u32, u32) = (960, 540);
 
 struct Png {
@@ -193,6 +207,36 @@ fn screenshots_show_the_store_its_shoppers_and_heat() {
         .filter(|&(x, y)| !near(split.at(x, y), split.at(x + half, y), 8))
         .count();
     assert!(differ > split.w * split.h / 400, "the halves differ in only {differ} pixels");
+
+    // The heat of the last 15 minutes is not the day's; shoppers coloured
+    // by segment show several segments and no activity colours; arrows show
+    // which way people walk, and only when asked.
+    let day_heat = shoot(&out, "grocery-plan-1200", &data, &["--at", "12:00", "--view", "plan"]);
+    let window = shoot(
+        &out,
+        "grocery-plan-1200-last-15-min",
+        &data,
+        &["--at", "12:00", "--view", "plan", "--heat-window", "15"],
+    );
+    let differ = (0..day_heat.rgb.len() / 3)
+        .filter(|&i| !near(day_heat.at(i % day_heat.w, i / day_heat.w), window.at(i % window.w, i / window.w), 8))
+        .count();
+    assert!(
+        differ > day_heat.w * day_heat.h / 50,
+        "the last 15 minutes' heat differs from the day's in only {differ} pixels"
+    );
+    let segments = shoot(
+        &out,
+        "grocery-plan-1200-segments",
+        &data,
+        &["--at", "12:00", "--view", "plan", "--colour", "segment", "--directions"],
+    );
+    let shown = CATEGORIES.iter().filter(|&&c| segments.count(all.clone(), |p| near(p, c, 4)) >= 10).count();
+    assert!(shown >= 2, "only {shown} segment colours on screen");
+    assert_eq!(segments.count(all.clone(), is_shopper), 0, "activity colours while colouring by segment");
+    let arrows = segments.count(all.clone(), |c| near(c, DIRECTION, 6));
+    assert!(arrows > 2_000, "only {arrows} arrow pixels");
+    assert!(day_heat.count(all.clone(), |c| near(c, DIRECTION, 6)) < arrows / 20, "arrows drawn unasked");
 
     // A recording: 12:00 to 12:00:20 at 100 store seconds per second of
     // video is three frames, 10 s apart, and shoppers move between them.
