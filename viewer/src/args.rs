@@ -53,8 +53,9 @@ pub struct Args {
     /// With --screenshot: draw the panels (run picker, figures, timeline) too.
     #[arg(long)]
     pub panels: bool,
-    /// Store clock to start at (or to render with --screenshot), e.g. 12:00.
-    #[arg(long, value_name = "HH:MM", value_parser = parse_clock)]
+    /// Store clock to start at (or to render with --screenshot, or to
+    /// record from: `--from` says the same), e.g. 12:00.
+    #[arg(long, visible_alias = "from", value_name = "HH:MM", value_parser = parse_clock)]
     pub at: Option<u64>,
     /// Camera preset: plan (orthographic, from above), iso, or floor:N (plan of one floor).
     #[arg(long, default_value = "iso", value_parser = parse_view)]
