@@ -100,8 +100,8 @@ fn run(path: &Path, variant: &str, seed: u64, check_behaviour: bool, args: &Data
     }
     if check_behaviour {
         use aisle::metrics::facts;
-        let facts = facts::facts_of_log(&prepared, &outcome.log.path)?;
-        print!("\nstylised facts (replayed from the log):\n{}", facts::describe(&facts));
+        let facts = &outcome.facts;
+        print!("\nstylised facts (folded from the day's events):\n{}", facts::describe(facts));
         let failed: Vec<&str> = facts.iter().filter(|f| !f.holds).map(|f| f.name).collect();
         if !failed.is_empty() {
             return Err(Error::Behaviour(failed));

@@ -8,6 +8,7 @@ use crate::Prepared;
 use crate::events::dataset::{Dataset, DatasetError, MetricValue, RunRecord, RunStatus, events_path};
 use crate::events::fs::file_sha256;
 use crate::events::parquet::{LogError, LogMeta, LogWriter, SCHEMA_VERSION, WrittenLog};
+use crate::metrics::facts::{Fact, Walks};
 use crate::metrics::{DayMetrics, DayProjection, Layout, Metric, Projection};
 use crate::sim::{SimProgress, Simulation};
 
@@ -24,6 +25,8 @@ pub enum RunError {
 #[derive(Debug, Clone)]
 pub struct RunOutcome {
     pub metrics: DayMetrics,
+    /// The stylised facts of the day, folded as it ran.
+    pub facts: Vec<Fact>,
     /// The named figures of the day, as written to the metrics table.
     pub scalars: Vec<Metric>,
     pub log: WrittenLog,
@@ -122,7 +125,7 @@ pub fn simulate_run(
     let rel = events_path(&p.scenario.variant, seed);
     let path = dir.join(&rel);
     let layout = Layout::new(p);
-    let (metrics, log) = write_log(&path, p, &layout, seed, &mut progress)?;
+    let (metrics, facts, log) = write_log(&path, p, &layout, seed, &mut progress)?;
     let sha256 = file_sha256(&log.path).map_err(|source| RunError::Io { path: log.path.clone(), source })?;
     let scalars = metrics.scalars(&layout);
     let record = RunRecord {
@@ -145,21 +148,22 @@ pub fn simulate_run(
         record_sha256: String::new(),
     }
     .sealed();
-    Ok(RunOutcome { metrics, scalars, log, record })
+    Ok(RunOutcome { metrics, facts, scalars, log, record })
 }
 
 /// Simulates into a single Parquet file at `path` (atomically), folding the
-/// live stream into the day's metrics on the way.
+/// live stream into the day's metrics and stylised facts on the way.
 pub fn write_log(
     path: &Path,
     p: &Prepared,
     layout: &Layout,
     seed: u64,
     progress: &mut dyn FnMut(SimProgress),
-) -> Result<(DayMetrics, WrittenLog), RunError> {
+) -> Result<(DayMetrics, Vec<Fact>, WrittenLog), RunError> {
     let mut writer = LogWriter::create(path, &log_meta(p, seed))?;
     let mut sim = Simulation::new(p.scenario.clone(), p.store.clone(), seed);
     let mut metrics = DayProjection::new(layout);
+    let mut walks = Walks::new(p);
     let mut failure = None;
     sim.run_to_end(
         |chunk| {
@@ -167,6 +171,7 @@ pub fn write_log(
                 return;
             }
             metrics.observe_all(chunk);
+            walks.observe_all(chunk);
             if let Err(e) = writer.send(std::mem::take(chunk)) {
                 failure = Some(e);
             }
@@ -176,5 +181,7 @@ pub fn write_log(
     if let Some(e) = failure {
         return Err(e.into());
     }
-    Ok((metrics.finish(), writer.finish()?))
+    let metrics = metrics.finish();
+    let facts = walks.facts(&metrics);
+    Ok((metrics, facts, writer.finish()?))
 }

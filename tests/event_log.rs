@@ -36,7 +36,7 @@ fn replayed_log_equals_the_live_stream() {
     let live = simulate(&p, 5);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("log.parquet");
-    let (_, written) = write_log(&path, &p, &Layout::new(&p), 5, &mut |_| {}).unwrap();
+    let (_, _, written) = write_log(&path, &p, &Layout::new(&p), 5, &mut |_| {}).unwrap();
     let (meta, replayed) = read_log(&path).unwrap();
     assert_eq!(written.rows as usize, live.len());
     assert_eq!(replayed, live);

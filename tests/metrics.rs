@@ -1,11 +1,12 @@
-//! Metrics are folds over events: the same on the live stream and on the
-//! replayed log, equal to hand computations, and the heatmap holds exactly
+//! Metrics (and the stylised facts) are folds over events: the same on the
+//! live stream and on the replayed log, equal to hand computations, and the heatmap holds exactly
 //! the time shoppers spent in the store.
 
 mod common;
 
 use aisle::events::parquet::read_log_with;
 use aisle::events::{Action, SimEvent};
+use aisle::metrics::facts::Walks;
 use aisle::metrics::{DayProjection, Layout, Projection};
 use aisle::run::write_log;
 use common::prepare;
@@ -17,11 +18,18 @@ fn metrics_replayed_from_the_log_equal_the_live_metrics_exactly() {
         let layout = Layout::new(&p);
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("log.parquet");
-        let (live, _) = write_log(&path, &p, &layout, 3, &mut |_| {}).unwrap();
+        let (live, live_facts, _) = write_log(&path, &p, &layout, 3, &mut |_| {}).unwrap();
         let mut replay = DayProjection::new(&layout);
-        read_log_with(&path, |events| replay.observe_all(events)).unwrap();
+        let mut walks = Walks::new(&p);
+        read_log_with(&path, |events| {
+            replay.observe_all(events);
+            walks.observe_all(events);
+        })
+        .unwrap();
         let replayed = replay.finish();
         assert_eq!(live, replayed, "{name}");
+        // The stylised facts too: folded during the run, or from the log.
+        assert_eq!(live_facts, walks.facts(&replayed), "{name}");
         assert_eq!(live.scalars(&layout), replayed.scalars(&layout));
         assert!(live.visitors > 10);
     }

@@ -4,6 +4,7 @@
 
 use crate::Prepared;
 use crate::events::{Action, SimEvent};
+use crate::metrics::{DayMetrics, Projection};
 use crate::store::PERIMETER_BAND_M;
 
 /// No shopper stands still outside a checkout line for longer than this:
@@ -44,127 +45,159 @@ fn in_band(p: &Prepared, x: f64, y: f64) -> bool {
     p.store.on_perimeter(crate::geom::Point::new(x, y))
 }
 
-/// The facts for one day's events.
+/// The facts for one day's events (what a run folds as it goes, for a
+/// day at hand).
 pub fn stylised_facts(p: &Prepared, events: &[SimEvent]) -> Vec<Fact> {
-    let (mut path_m, mut band_path_m) = (0.0, 0.0);
-    // Per shopper: last position and floor, path length, signed area swept about the centre.
-    let mut walks: std::collections::HashMap<u32, ((f64, f64, u8), f64, f64)> = Default::default();
-    let (cx, cy) = (p.scenario.store.width / 2.0, p.scenario.store.depth / 2.0);
-    let (mut counted, mut with_direction) = (0u64, 0u64);
-    let ccw = p.scenario.population.circulation.sign() >= 0.0;
-    for e in events {
-        let (x, y) = (e.x as f64, e.y as f64);
+    let layout = crate::metrics::Layout::new(p);
+    let mut day = crate::metrics::DayProjection::new(&layout);
+    let mut walks = Walks::new(p);
+    day.observe_all(events);
+    walks.observe_all(events);
+    walks.facts(&day.finish())
+}
+
+/// The walking the facts need, folded event by event: path lengths (in
+/// all and along the perimeter) and which way round each shopper went.
+pub struct Walks<'a> {
+    p: &'a Prepared,
+    /// Per shopper in the store: last position and floor, path length,
+    /// twice the signed area swept about the centre.
+    walks: Vec<Option<((f64, f64, u8), f64, f64)>>,
+    path_m: f64,
+    band_path_m: f64,
+    /// Shoppers who walked far enough to have a direction, and of them
+    /// those going the configured way.
+    counted: u64,
+    with_direction: u64,
+}
+
+impl<'a> Walks<'a> {
+    pub fn new(p: &'a Prepared) -> Self {
+        Walks { p, walks: Vec::new(), path_m: 0.0, band_path_m: 0.0, counted: 0, with_direction: 0 }
+    }
+}
+
+impl Projection for Walks<'_> {
+    fn observe(&mut self, e: &SimEvent) {
         // Paths run through the position samples, so shuffling on the spot adds nothing.
         if !matches!(e.action, Action::Enter { .. } | Action::Move | Action::Exit) {
-            continue;
+            return;
         }
-        let walk = walks.entry(e.shopper).or_insert(((x, y, e.floor), 0.0, 0.0));
+        let p = self.p;
+        let (cx, cy) = (p.scenario.store.width / 2.0, p.scenario.store.depth / 2.0);
+        let (x, y) = (e.x as f64, e.y as f64);
+        let i = e.shopper as usize;
+        if self.walks.len() <= i {
+            self.walks.resize(i + 1, None);
+        }
+        let walk = self.walks[i].get_or_insert(((x, y, e.floor), 0.0, 0.0));
         let (px, py, pf) = walk.0;
         if pf == e.floor {
             let d = (x - px).hypot(y - py);
             walk.1 += d;
-            path_m += d;
+            self.path_m += d;
             if in_band(p, (x + px) / 2.0, (y + py) / 2.0) {
-                band_path_m += d;
+                self.band_path_m += d;
             }
             // Twice the signed area swept about the centre: positive counter-clockwise.
             walk.2 += (px - cx) * (y - py) - (py - cy) * (x - px);
         }
         walk.0 = (x, y, e.floor);
         if let Action::Exit = e.action {
-            let (_, length, area) = walks.remove(&e.shopper).expect("walk exists");
+            let (_, length, area) = self.walks[i].take().expect("walk exists");
             if length >= MIN_PATH_FOR_DIRECTION_M {
-                counted += 1;
-                with_direction += ((area > 0.0) == ccw) as u64;
+                let ccw = p.scenario.population.circulation.sign() >= 0.0;
+                self.counted += 1;
+                self.with_direction += ((area > 0.0) == ccw) as u64;
             }
         }
     }
-    let st = &p.store;
-    let (mut floor_m2, mut band_m2) = (0.0, 0.0);
-    for c in 0..st.cell_count() as u32 {
-        if st.is_walkable(c) {
-            let (_, centre) = st.centre(c);
-            floor_m2 += st.cell * st.cell;
-            if in_band(p, centre.x, centre.y) {
-                band_m2 += st.cell * st.cell;
-            }
-        }
-    }
-    let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
-    let band_path = ratio(band_path_m, path_m);
-    let band_area = ratio(band_m2, floor_m2);
-    let direction = ratio(with_direction as f64, counted as f64);
-    let direction_name = if ccw { "counter-clockwise" } else { "clockwise" };
-    let layout = crate::metrics::Layout::new(p);
-    let mut day = crate::metrics::DayProjection::new(&layout);
-    crate::metrics::Projection::observe_all(&mut day, events);
-    // The day's own figures, as the catalogue defines them (conversion per
-    // party: a family pays once).
-    let m = day.finish();
-    let figure = |name: &str| m.figure(name).expect("in the catalogue");
-    let (conversion, unplanned_share) = (figure("conversion_rate"), figure("unplanned_share"));
-    let longest_freeze_s = m.longest_freeze_s;
-    let b = &p.scenario.behaviour;
-    let mut facts = vec![Fact {
-        name: FREEZE_FACT,
-        value: longest_freeze_s,
-        target: Some(format!("≤ {FREEZE_LIMIT_S}")),
-        holds: longest_freeze_s <= FREEZE_LIMIT_S,
-        source: "aisle's invariant: a shopper stands still within 1 m (outside a checkout line, not shopping) only while waiting briefly for room; longer is gridlock",
-    }];
-    const CONVERSION: &str = "conversion rate (per party)";
-    facts.push(match &b.conversion_min {
-        Some(t) => Fact {
-            name: CONVERSION,
-            value: conversion,
-            target: Some(format!("≥ {}", t.value)),
-            holds: conversion >= t.value,
-            source: t.source,
-        },
-        None => Fact::shown(CONVERSION, conversion),
-    });
-    const UNPLANNED: &str = "unplanned share of purchases";
-    facts.push(match &b.unplanned_share {
-        Some(t) => Fact {
-            name: UNPLANNED,
-            value: unplanned_share,
-            target: Some(format!("between {:.2} and {:.2}", t.value[0], t.value[1])),
-            holds: (t.value[0]..=t.value[1]).contains(&unplanned_share),
-            source: t.source,
-        },
-        None => Fact::shown(UNPLANNED, unplanned_share),
-    });
-    const PERIMETER: &str = "share of path on the perimeter";
-    facts.push(match &b.perimeter_paths {
-        Some(t) if t.value => Fact {
-            name: PERIMETER,
-            value: band_path,
-            target: Some(format!("> the perimeter's share of floor, {band_area:.3} ({PERIMETER_BAND_M} m band)")),
-            holds: band_path > band_area,
-            source: t.source,
-        },
-        _ => Fact::shown(PERIMETER, band_path),
-    });
-    // Only a store with a habitual direction is held to it; otherwise the
-    // anticlockwise share is shown for information.
-    if p.scenario.population.circulation.sign() == 0.0 {
-        facts.push(Fact::shown("shoppers circulating counter-clockwise (no direction configured)", direction));
-    } else {
-        facts.push(Fact {
-            name: "shoppers circulating in the configured direction",
-            value: direction,
-            target: Some(format!("> 0.5 ({direction_name}, shoppers walking ≥ {MIN_PATH_FOR_DIRECTION_M} m)")),
-            holds: direction > 0.5,
-            source: "Larson, Bradlow & Fader (2005) observed most trips travelling counter-clockwise; the direction is a scenario setting",
-        });
-    }
-    facts
 }
 
-/// The facts of the day logged at `log`, replayed from the file.
-pub fn facts_of_log(p: &Prepared, log: &std::path::Path) -> Result<Vec<Fact>, crate::events::parquet::LogError> {
-    let (_, events) = crate::events::parquet::read_log(log)?;
-    Ok(stylised_facts(p, &events))
+impl Walks<'_> {
+    /// The facts of the day: these walks with the day's figures `m`.
+    pub fn facts(&self, m: &DayMetrics) -> Vec<Fact> {
+        let p = self.p;
+        let ccw = p.scenario.population.circulation.sign() >= 0.0;
+        let (path_m, band_path_m) = (self.path_m, self.band_path_m);
+        let (counted, with_direction) = (self.counted, self.with_direction);
+        let st = &p.store;
+        let (mut floor_m2, mut band_m2) = (0.0, 0.0);
+        for c in 0..st.cell_count() as u32 {
+            if st.is_walkable(c) {
+                let (_, centre) = st.centre(c);
+                floor_m2 += st.cell * st.cell;
+                if in_band(p, centre.x, centre.y) {
+                    band_m2 += st.cell * st.cell;
+                }
+            }
+        }
+        let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+        let band_path = ratio(band_path_m, path_m);
+        let band_area = ratio(band_m2, floor_m2);
+        let direction = ratio(with_direction as f64, counted as f64);
+        let direction_name = if ccw { "counter-clockwise" } else { "clockwise" };
+        // The day's own figures, as the catalogue defines them (conversion per
+        // party: a family pays once).
+        let figure = |name: &str| m.figure(name).expect("in the catalogue");
+        let (conversion, unplanned_share) = (figure("conversion_rate"), figure("unplanned_share"));
+        let longest_freeze_s = m.longest_freeze_s;
+        let b = &p.scenario.behaviour;
+        let mut facts = vec![Fact {
+            name: FREEZE_FACT,
+            value: longest_freeze_s,
+            target: Some(format!("≤ {FREEZE_LIMIT_S}")),
+            holds: longest_freeze_s <= FREEZE_LIMIT_S,
+            source: "aisle's invariant: a shopper stands still within 1 m (outside a checkout line, not shopping) only while waiting briefly for room; longer is gridlock",
+        }];
+        const CONVERSION: &str = "conversion rate (per party)";
+        facts.push(match &b.conversion_min {
+            Some(t) => Fact {
+                name: CONVERSION,
+                value: conversion,
+                target: Some(format!("≥ {}", t.value)),
+                holds: conversion >= t.value,
+                source: t.source,
+            },
+            None => Fact::shown(CONVERSION, conversion),
+        });
+        const UNPLANNED: &str = "unplanned share of purchases";
+        facts.push(match &b.unplanned_share {
+            Some(t) => Fact {
+                name: UNPLANNED,
+                value: unplanned_share,
+                target: Some(format!("between {:.2} and {:.2}", t.value[0], t.value[1])),
+                holds: (t.value[0]..=t.value[1]).contains(&unplanned_share),
+                source: t.source,
+            },
+            None => Fact::shown(UNPLANNED, unplanned_share),
+        });
+        const PERIMETER: &str = "share of path on the perimeter";
+        facts.push(match &b.perimeter_paths {
+            Some(t) if t.value => Fact {
+                name: PERIMETER,
+                value: band_path,
+                target: Some(format!("> the perimeter's share of floor, {band_area:.3} ({PERIMETER_BAND_M} m band)")),
+                holds: band_path > band_area,
+                source: t.source,
+            },
+            _ => Fact::shown(PERIMETER, band_path),
+        });
+        // Only a store with a habitual direction is held to it; otherwise the
+        // anticlockwise share is shown for information.
+        if p.scenario.population.circulation.sign() == 0.0 {
+            facts.push(Fact::shown("shoppers circulating counter-clockwise (no direction configured)", direction));
+        } else {
+            facts.push(Fact {
+                name: "shoppers circulating in the configured direction",
+                value: direction,
+                target: Some(format!("> 0.5 ({direction_name}, shoppers walking ≥ {MIN_PATH_FOR_DIRECTION_M} m)")),
+                holds: direction > 0.5,
+                source: "Larson, Bradlow & Fader (2005) observed most trips travelling counter-clockwise; the direction is a scenario setting",
+            });
+        }
+        facts
+    }
 }
 
 /// The facts as lines for the terminal: verdict, name, value, target, source.
