@@ -281,6 +281,9 @@ fn args_text(args: &[&std::ffi::OsStr]) -> String {
     args.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" ")
 }
 
+/// Why the slow figures were not measured.
+const FULL_NOTE: &str = "not measured: pass --full (several minutes)";
+
 /// Measures the design's performance figures for `file`'s `variant`
 /// (meant for the grocery, whose figures the targets are), telling
 /// `progress` what it is doing.
@@ -290,7 +293,6 @@ pub fn measure(
     plan: &BenchPlan,
     mut progress: impl FnMut(&str),
 ) -> Result<BenchReport, crate::error::Error> {
-    use Target::{AtLeast, AtMost};
     let repeats = plan.repeats.max(1);
     let p = crate::prepare(file, variant)?;
     let scaled_path = plan.tmp.join("scaled.toml");
@@ -300,21 +302,49 @@ pub fn measure(
     let seeds = 1..=repeats as u64;
 
     // The store-day: simulation, then its log written and read back.
+    let (days, logs) = store_days(&p, seeds.clone(), plan, &mut progress)?;
+    let name = &p.scenario.name;
+    let mut figures = store_day_figures(name, &days, &logs);
+    figures.push(scaled_day_figure(&scaled, name, seeds.clone(), plan, &mut progress)?);
+    figures.push(scaled_steps_figure(&scaled, name, seeds.clone(), plan, &mut progress)?);
+    figures.extend(log_figures(&p, &days, &logs));
+    figures.extend(child_process_figures(file, &scaled_path, seeds, plan, &mut progress)?);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let title = format!(
+        "{} / {}: medians [min–max] over {repeats} repetition(s) (seeds 1..={repeats}), the simulation \
+         on one core (replay and the log writer: a second thread each; `aisle compare`: all {cores} \
+         cores, once); targets are the grocery's",
+        p.scenario.name, p.scenario.variant
+    );
+    Ok(BenchReport { title, figures })
+}
+
+/// Simulates the store-day once per seed, writing each day's log and reading it back.
+fn store_days(
+    p: &Prepared,
+    seeds: std::ops::RangeInclusive<u64>,
+    plan: &BenchPlan,
+    progress: &mut impl FnMut(&str),
+) -> Result<(Vec<DayFigures>, Vec<LogFigures>), crate::error::Error> {
     let (mut days, mut logs) = (Vec::new(), Vec::new());
-    for seed in seeds.clone() {
+    for seed in seeds {
         progress(&format!("{} store-day, seed {seed}", p.scenario.name));
-        let (events, day) = store_day(&p, seed);
-        logs.push(log_round_trip(&p, &events, &plan.tmp)?);
+        let (events, day) = store_day(p, seed);
+        logs.push(log_round_trip(p, &events, &plan.tmp)?);
         days.push(day);
     }
+    Ok((days, logs))
+}
+
+/// The store-day's figures: simulation + log, then the simulation alone and its shopper-steps.
+fn store_day_figures(name: &str, days: &[DayFigures], logs: &[LogFigures]) -> Vec<Figure> {
     let visitors = median(days.iter().map(|d| d.visitors as f64).collect());
-    let name = &p.scenario.name;
-    let mut figures = vec![
+    vec![
         Figure::new(
             format!("{name} store-day ({} visitors), simulation + log", thousands(visitors.round() as u32)),
             "s",
-            days.iter().zip(&logs).map(|(d, l)| d.sim_s + l.write_s).collect(),
-            Some(AtMost(1.5)),
+            days.iter().zip(logs).map(|(d, l)| d.sim_s + l.write_s).collect(),
+            Some(Target::AtMost(1.5)),
         ),
         Figure::new("  of which the simulation", "s", days.iter().map(|d| d.sim_s).collect(), None),
         Figure::new(
@@ -323,53 +353,72 @@ pub fn measure(
             days.iter().map(|d| d.shopper_steps as f64 / d.sim_s / 1e6).collect(),
             None,
         ),
-    ];
+    ]
+}
 
-    // Scaled to 5,000 visitors: simulation + log.
-    let five = crate::prepare(&scaled, &format!("visitors-{}", SCALED_VISITORS[0]))?;
+/// The store-day scaled to the first of `SCALED_VISITORS`: simulation + log.
+fn scaled_day_figure(
+    scaled: &crate::scenario::ScenarioFile,
+    name: &str,
+    seeds: std::ops::RangeInclusive<u64>,
+    plan: &BenchPlan,
+    progress: &mut impl FnMut(&str),
+) -> Result<Figure, crate::error::Error> {
+    let five = crate::prepare(scaled, &format!("visitors-{}", SCALED_VISITORS[0]))?;
     let mut totals = Vec::new();
-    for seed in seeds.clone() {
+    for seed in seeds {
         progress(&format!("{} visitors, seed {seed}", SCALED_VISITORS[0]));
         let (events, day) = store_day(&five, seed);
         let log = log_round_trip(&five, &events, &plan.tmp)?;
         totals.push(day.sim_s + log.write_s);
     }
-    figures.push(Figure::new(
+    Ok(Figure::new(
         format!("{name} scaled to {} visitors, simulation + log", thousands(SCALED_VISITORS[0])),
         "s",
         totals,
-        Some(AtMost(3.0)),
-    ));
+        Some(Target::AtMost(3.0)),
+    ))
+}
 
-    // Scaled to 20,000 visitors: shopper-steps per second.
+/// Shopper-steps per second of the store-day scaled to the last of `SCALED_VISITORS` (only with `--full`).
+fn scaled_steps_figure(
+    scaled: &crate::scenario::ScenarioFile,
+    name: &str,
+    seeds: std::ops::RangeInclusive<u64>,
+    plan: &BenchPlan,
+    progress: &mut impl FnMut(&str),
+) -> Result<Figure, crate::error::Error> {
     let big = SCALED_VISITORS[1];
-    let full_note = "not measured: pass --full (several minutes)";
     if plan.full {
-        let p20 = crate::prepare(&scaled, &format!("visitors-{big}"))?;
+        let p20 = crate::prepare(scaled, &format!("visitors-{big}"))?;
         let mut rates = Vec::new();
-        for seed in seeds.clone() {
+        for seed in seeds {
             progress(&format!("{big} visitors, seed {seed}"));
             let (_, day) = store_day(&p20, seed);
             rates.push(day.shopper_steps as f64 / day.sim_s / 1e6);
         }
-        figures.push(Figure::new(
+        Ok(Figure::new(
             format!("{name} scaled to {} visitors, shopper-steps", thousands(big)),
             "M/s",
             rates,
-            Some(AtLeast(10.0)),
-        ));
+            Some(Target::AtLeast(10.0)),
+        ))
     } else {
-        figures.push(Figure::skipped(
+        Ok(Figure::skipped(
             format!("{name} scaled to {} visitors, shopper-steps", thousands(big)),
             "M/s",
-            AtLeast(10.0),
-            full_note,
-        ));
+            Target::AtLeast(10.0),
+            FULL_NOTE,
+        ))
     }
+}
 
+/// The log's figures (replay, reading, fold, write, size) and the store-day's flow-field memory.
+fn log_figures(p: &Prepared, days: &[DayFigures], logs: &[LogFigures]) -> [Figure; 6] {
+    use Target::{AtLeast, AtMost};
     let rate =
         |f: &dyn Fn(&LogFigures) -> f64| -> Vec<f64> { logs.iter().map(|l| l.events as f64 / f(l) / 1e6).collect() };
-    figures.extend([
+    [
         Figure::new("replay into all metrics", "M events/s", rate(&|l| l.replay_s), Some(AtLeast(25.0))),
         Figure::new("  reading the log alone", "M events/s", rate(&|l| l.read_s), None),
         Figure::new("  the metrics fold alone", "M events/s", rate(&|l| l.fold_s), None),
@@ -386,38 +435,29 @@ pub fn measure(
             days.iter().map(|d| d.flow_field_bytes as f64 / 1048576.0).collect(),
             Some(AtMost(p.scenario.run.memory_limit_bytes as f64 / 1048576.0)),
         ),
-    ]);
+    ]
+}
 
-    // Peak memory of `aisle run` of 20,000 visitors, in a child process.
+/// Peak memory of `aisle run` of the last of `SCALED_VISITORS`, then the wall time of `aisle compare`:
+/// both measured in child processes, only with `--full`.
+fn child_process_figures(
+    file: &crate::scenario::ScenarioFile,
+    scaled_path: &std::path::Path,
+    seeds: std::ops::RangeInclusive<u64>,
+    plan: &BenchPlan,
+    progress: &mut impl FnMut(&str),
+) -> Result<[Figure; 2], crate::error::Error> {
+    use Target::AtMost;
+    let big = SCALED_VISITORS[1];
     let memory_name = format!("peak memory of `aisle run`, {} visitors", thousands(big));
     let compare_name = format!("`aisle compare {}`", file.path.display());
     if plan.full {
         let mut peaks = Vec::new();
-        for seed in seeds.clone() {
+        for seed in seeds {
             progress(&format!("aisle run, {big} visitors, seed {seed}"));
-            let out = plan.tmp.join(format!("run-{seed}"));
-            let seed_text = seed.to_string();
-            let variant = format!("visitors-{big}");
-            let args: Vec<&std::ffi::OsStr> = vec![
-                "run".as_ref(),
-                scaled_path.as_os_str(),
-                "--variant".as_ref(),
-                variant.as_ref(),
-                "--seed".as_ref(),
-                seed_text.as_ref(),
-                "--no-report".as_ref(),
-                "--out".as_ref(),
-                out.as_os_str(),
-            ];
-            let (stdout, _) = child(&plan.exe, &args)?;
-            let peak = stdout
-                .lines()
-                .find_map(|l| l.trim().strip_prefix("peak memory")?.trim().strip_suffix("MiB")?.trim().parse().ok())
-                .ok_or_else(|| io_error(&plan.exe, "`aisle run` printed no peak memory (not Linux?)"))?;
-            peaks.push(peak);
-            std::fs::remove_dir_all(&out).ok();
+            peaks.push(run_peak_memory_mib(scaled_path, seed, plan)?);
         }
-        figures.push(Figure::new(memory_name, "MiB", peaks, Some(AtMost(256.0))));
+        let memory = Figure::new(memory_name, "MiB", peaks, Some(AtMost(256.0)));
         // The main job as a user runs it: every variant × 10 seeds on every core, report included.
         progress(&format!("aisle compare {} (all cores)", file.path.display()));
         let out = plan.tmp.join("compare");
@@ -425,19 +465,39 @@ pub fn measure(
             vec!["compare".as_ref(), file.path.as_os_str(), "--out".as_ref(), out.as_os_str()];
         let (_, wall) = child(&plan.exe, &args)?;
         std::fs::remove_dir_all(&out).ok();
-        figures.push(Figure::new(compare_name, "s", vec![wall], Some(AtMost(60.0))));
+        Ok([memory, Figure::new(compare_name, "s", vec![wall], Some(AtMost(60.0)))])
     } else {
-        figures.push(Figure::skipped(memory_name, "MiB", AtMost(256.0), full_note));
-        figures.push(Figure::skipped(compare_name, "s", AtMost(60.0), full_note));
+        Ok([
+            Figure::skipped(memory_name, "MiB", AtMost(256.0), FULL_NOTE),
+            Figure::skipped(compare_name, "s", AtMost(60.0), FULL_NOTE),
+        ])
     }
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let title = format!(
-        "{} / {}: medians [min–max] over {repeats} repetition(s) (seeds 1..={repeats}), the simulation \
-         on one core (replay and the log writer: a second thread each; `aisle compare`: all {cores} \
-         cores, once); targets are the grocery's",
-        p.scenario.name, p.scenario.variant
-    );
-    Ok(BenchReport { title, figures })
+}
+
+/// Peak memory (MiB) that `aisle run` of the last of `SCALED_VISITORS` with `seed` reports, in a child process.
+fn run_peak_memory_mib(scaled_path: &std::path::Path, seed: u64, plan: &BenchPlan) -> Result<f64, crate::error::Error> {
+    let big = SCALED_VISITORS[1];
+    let out = plan.tmp.join(format!("run-{seed}"));
+    let seed_text = seed.to_string();
+    let variant = format!("visitors-{big}");
+    let args: Vec<&std::ffi::OsStr> = vec![
+        "run".as_ref(),
+        scaled_path.as_os_str(),
+        "--variant".as_ref(),
+        variant.as_ref(),
+        "--seed".as_ref(),
+        seed_text.as_ref(),
+        "--no-report".as_ref(),
+        "--out".as_ref(),
+        out.as_os_str(),
+    ];
+    let (stdout, _) = child(&plan.exe, &args)?;
+    let peak: f64 = stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("peak memory")?.trim().strip_suffix("MiB")?.trim().parse().ok())
+        .ok_or_else(|| io_error(&plan.exe, "`aisle run` printed no peak memory (not Linux?)"))?;
+    std::fs::remove_dir_all(&out).ok();
+    Ok(peak)
 }
 
 /// Peak resident memory of this process (Linux), KiB.

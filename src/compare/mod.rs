@@ -216,136 +216,233 @@ impl Design {
 
     /// `compare` over days from anywhere (records, or days simulated in memory).
     pub fn compare_days(&self, runs: &[Day], variants: &[String]) -> Comparison {
-        let by_cell: BTreeMap<(&str, u64), &[MetricValue]> =
-            runs.iter().map(|r| ((r.variant, r.seed), r.metrics)).collect();
         let present: Vec<&String> = variants.iter().filter(|v| runs.iter().any(|r| r.variant == v.as_str())).collect();
-        let mut seeds: Vec<u64> = runs.iter().map(|r| r.seed).collect();
-        seeds.sort_unstable();
-        seeds.dedup();
-        seeds.retain(|s| present.iter().all(|v| by_cell.contains_key(&(v.as_str(), *s))));
-        if let Some(r) = self.replications {
-            seeds.retain(|s| (1..=r).contains(s));
-        }
+        let days = Sampled::new(runs, &present, self.replications);
         let baseline = present
             .iter()
             .find(|v| v.as_str() == BASELINE)
             .or(present.first())
             .map(|v| v.to_string())
             .unwrap_or_default();
-        let mut names: Vec<(String, String)> = Vec::new();
-        if let Some(first) = seeds.first().and_then(|s| by_cell.get(&(baseline.as_str(), *s))) {
-            names = first.iter().map(|m| (m.name.clone(), m.unit.clone())).collect();
-        }
-        let sample = |variant: &str, metric: &str| -> Vec<f64> {
-            seeds
-                .iter()
-                .map(|s| by_cell[&(variant, *s)].iter().find(|m| m.name == metric).map_or(f64::NAN, |m| m.value))
-                .collect()
-        };
+        let names = days.metric_names(&baseline);
         let others: Vec<&String> = present.iter().copied().filter(|v| **v != baseline).collect();
-        // Holm's first step is the strictest level a primary verdict meets.
-        let primary_alpha = self.alpha / others.len().max(1) as f64;
-        let pending: Vec<Vec<Pending>> = names
-            .iter()
-            .map(|(metric, _)| {
-                let base = sample(&baseline, metric);
-                let exposure = EXPOSURES.iter().find(|(m, _)| m == metric).map(|(_, e)| sample(&baseline, e));
-                others
-                    .iter()
-                    .map(|v| {
-                        let variant = sample(v, metric);
-                        let analysis = stats::analyse(&base, &variant, exposure.as_deref(), self.alpha);
-                        let relative = stats::relative(&base, &variant, exposure.as_deref(), &analysis, self.alpha);
-                        let kept = stats::paired_days(&base, &variant);
-                        let (b, x): (Vec<f64>, Vec<f64>) = kept.iter().map(|&i| (base[i], variant[i])).unzip();
-                        let unpaired = (kept.len() >= 2).then(|| {
-                            let w = stats::welch(&b, &x, self.alpha);
-                            (w.lo, w.hi)
-                        });
-                        let power = (*metric == self.primary)
-                            .then(|| {
-                                stats::replications_for(
-                                    0.01 * stats::mean(&b),
-                                    analysis.sd,
-                                    analysis.n,
-                                    primary_alpha,
-                                    0.8,
-                                )
-                            })
-                            .flatten();
-                        Pending { analysis, relative, unpaired, power }
-                    })
-                    .collect()
-            })
-            .collect();
+        let pending = self.pending(&days, &names, &baseline, &others);
         // Corrections: the primary metric across variants, every other
         // metric across every (variant, metric) pair.
         let is_primary: Vec<bool> = names.iter().map(|(m, _)| *m == self.primary).collect();
-        let family_ps = |primary: bool| -> Vec<(usize, usize, f64)> {
-            pending
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| is_primary[*i] == primary)
-                .flat_map(|(i, row)| row.iter().enumerate().filter_map(move |(j, p)| Some((i, j, p.analysis.p?))))
-                .collect()
+        let adjusted = holm_by_family(&pending, &is_primary);
+        let corrected = Corrected {
+            days: &days,
+            baseline: &baseline,
+            others: &others,
+            adjusted: &adjusted,
+            is_primary: &is_primary,
         };
-        let mut adjusted: BTreeMap<(usize, usize), (f64, Family)> = BTreeMap::new();
-        for primary in [true, false] {
-            let ps = family_ps(primary);
-            let comparisons = ps.len();
-            let family = if primary { Family::Primary { comparisons } } else { Family::Secondary { comparisons } };
-            for ((i, j, _), a) in ps.iter().zip(holm(&ps.iter().map(|x| x.2).collect::<Vec<_>>())) {
-                adjusted.insert((*i, *j), (a, family));
-            }
-        }
         let metrics = names
             .iter()
             .zip(pending)
             .enumerate()
-            .map(|(i, ((metric, unit), row))| {
-                let range = range_of(unit);
-                let mut figures = vec![VariantFigure {
-                    variant: baseline.clone(),
-                    estimate: EstimateOut::of(&sample(&baseline, metric), range, self.alpha),
-                    versus_baseline: None,
-                }];
-                for (j, (v, p)) in others.iter().zip(row).enumerate() {
-                    let a = p.analysis;
-                    let (p_adjusted, family) = match adjusted.get(&(i, j)) {
-                        Some((adj, family)) => (Some(*adj), *family),
-                        None if is_primary[i] => (None, Family::Primary { comparisons: others.len() }),
-                        None => (None, Family::Secondary { comparisons: 0 }),
-                    };
-                    let significant = p_adjusted.is_some_and(|q| q < self.alpha);
-                    // A rate's relative change cannot go below −100%.
-                    let floor = if range.0 >= 0.0 { -1.0 } else { f64::NEG_INFINITY };
-                    let relative = p.relative.map(|r| RelativeOut { mean: r.mean, lo: r.lo.max(floor), hi: r.hi });
-                    let mut d = DifferenceOut {
-                        method: a.method,
-                        n: a.n,
-                        mean: a.mean,
-                        lo: a.interval.map(|x| x.0),
-                        hi: a.interval.map(|x| x.1),
-                        unpaired: p.unpaired,
-                        relative,
-                        p: a.p,
-                        p_adjusted,
-                        family,
-                        significant,
-                        replications_for_1pct: p.power,
-                        verdict: String::new(),
-                    };
-                    d.verdict = verdict(metric, &d, self.alpha);
-                    figures.push(VariantFigure {
-                        variant: v.to_string(),
-                        estimate: EstimateOut::of(&sample(v, metric), range, self.alpha),
-                        versus_baseline: Some(d),
-                    });
-                }
-                MetricComparison { metric: metric.clone(), unit: unit.clone(), variants: figures }
-            })
+            .map(|(i, (name, row))| self.metric_comparison(&corrected, i, name, row))
             .collect();
-        Comparison { baseline, primary: self.primary.clone(), alpha: self.alpha, seeds, metrics }
+        Comparison { baseline, primary: self.primary.clone(), alpha: self.alpha, seeds: days.seeds, metrics }
+    }
+
+    /// Every (metric, variant) comparison with the baseline, by metric then
+    /// variant, before the family corrections.
+    fn pending(
+        &self,
+        days: &Sampled,
+        names: &[(String, String)],
+        baseline: &str,
+        others: &[&String],
+    ) -> Vec<Vec<Pending>> {
+        // Holm's first step is the strictest level a primary verdict meets.
+        let primary_alpha = self.alpha / others.len().max(1) as f64;
+        names
+            .iter()
+            .map(|(metric, _)| {
+                let base = days.sample(baseline, metric);
+                let exposure = EXPOSURES.iter().find(|(m, _)| m == metric).map(|(_, e)| days.sample(baseline, e));
+                others
+                    .iter()
+                    .map(|v| {
+                        let variant = days.sample(v, metric);
+                        self.pending_pair(&base, &variant, exposure.as_deref(), metric, primary_alpha)
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// One variant against the baseline on one metric, before the family
+    /// corrections; the replications needed only for the primary metric.
+    fn pending_pair(
+        &self,
+        base: &[f64],
+        variant: &[f64],
+        exposure: Option<&[f64]>,
+        metric: &str,
+        primary_alpha: f64,
+    ) -> Pending {
+        let analysis = stats::analyse(base, variant, exposure, self.alpha);
+        let relative = stats::relative(base, variant, exposure, &analysis, self.alpha);
+        let kept = stats::paired_days(base, variant);
+        let (b, x): (Vec<f64>, Vec<f64>) = kept.iter().map(|&i| (base[i], variant[i])).unzip();
+        let unpaired = (kept.len() >= 2).then(|| {
+            let w = stats::welch(&b, &x, self.alpha);
+            (w.lo, w.hi)
+        });
+        let power = (metric == self.primary)
+            .then(|| stats::replications_for(0.01 * stats::mean(&b), analysis.sd, analysis.n, primary_alpha, 0.8))
+            .flatten();
+        Pending { analysis, relative, unpaired, power }
+    }
+
+    /// One metric's figures: the baseline's estimate, then each other
+    /// variant's estimate and difference from the baseline.
+    fn metric_comparison(
+        &self,
+        c: &Corrected,
+        i: usize,
+        (metric, unit): &(String, String),
+        row: Vec<Pending>,
+    ) -> MetricComparison {
+        let range = range_of(unit);
+        let mut figures = vec![VariantFigure {
+            variant: c.baseline.to_owned(),
+            estimate: EstimateOut::of(&c.days.sample(c.baseline, metric), range, self.alpha),
+            versus_baseline: None,
+        }];
+        for (j, (v, p)) in c.others.iter().zip(row).enumerate() {
+            let d = self.difference(metric, p, range, c.correction(i, j));
+            figures.push(VariantFigure {
+                variant: v.to_string(),
+                estimate: EstimateOut::of(&c.days.sample(v, metric), range, self.alpha),
+                versus_baseline: Some(d),
+            });
+        }
+        MetricComparison { metric: metric.clone(), unit: unit.clone(), variants: figures }
+    }
+
+    /// A variant's difference from the baseline on `metric`, with its
+    /// corrected p-value, its family and the verdict.
+    fn difference(
+        &self,
+        metric: &str,
+        p: Pending,
+        range: (f64, f64),
+        (p_adjusted, family): (Option<f64>, Family),
+    ) -> DifferenceOut {
+        let a = p.analysis;
+        let significant = p_adjusted.is_some_and(|q| q < self.alpha);
+        // A rate's relative change cannot go below −100%.
+        let floor = if range.0 >= 0.0 { -1.0 } else { f64::NEG_INFINITY };
+        let relative = p.relative.map(|r| RelativeOut { mean: r.mean, lo: r.lo.max(floor), hi: r.hi });
+        let mut d = DifferenceOut {
+            method: a.method,
+            n: a.n,
+            mean: a.mean,
+            lo: a.interval.map(|x| x.0),
+            hi: a.interval.map(|x| x.1),
+            unpaired: p.unpaired,
+            relative,
+            p: a.p,
+            p_adjusted,
+            family,
+            significant,
+            replications_for_1pct: p.power,
+            verdict: String::new(),
+        };
+        d.verdict = verdict(metric, &d, self.alpha);
+        d
+    }
+}
+
+/// Each run's figures by (variant, seed), on the seeds a comparison analyses.
+struct Sampled<'a> {
+    by_cell: BTreeMap<(&'a str, u64), &'a [MetricValue]>,
+    /// Seeds present for every variant compared, in order.
+    seeds: Vec<u64>,
+}
+
+impl<'a> Sampled<'a> {
+    /// The runs' figures, keeping the seeds present for every variant in
+    /// `present` (and only seeds 1..=`replications`, if given).
+    fn new(runs: &[Day<'a>], present: &[&String], replications: Option<u64>) -> Sampled<'a> {
+        let by_cell: BTreeMap<(&str, u64), &[MetricValue]> =
+            runs.iter().map(|r| ((r.variant, r.seed), r.metrics)).collect();
+        let mut seeds: Vec<u64> = runs.iter().map(|r| r.seed).collect();
+        seeds.sort_unstable();
+        seeds.dedup();
+        seeds.retain(|s| present.iter().all(|v| by_cell.contains_key(&(v.as_str(), *s))));
+        if let Some(r) = replications {
+            seeds.retain(|s| (1..=r).contains(s));
+        }
+        Sampled { by_cell, seeds }
+    }
+
+    /// Every metric's name and unit, as the baseline's first day lists them.
+    fn metric_names(&self, baseline: &str) -> Vec<(String, String)> {
+        let mut names: Vec<(String, String)> = Vec::new();
+        if let Some(first) = self.seeds.first().and_then(|s| self.by_cell.get(&(baseline, *s))) {
+            names = first.iter().map(|m| (m.name.clone(), m.unit.clone())).collect();
+        }
+        names
+    }
+
+    /// One variant's values of one metric, a day per seed (NaN where a day lacks it).
+    fn sample(&self, variant: &str, metric: &str) -> Vec<f64> {
+        self.seeds
+            .iter()
+            .map(|s| self.by_cell[&(variant, *s)].iter().find(|m| m.name == metric).map_or(f64::NAN, |m| m.value))
+            .collect()
+    }
+}
+
+/// Holm's correction within each family (the primary metric first, then
+/// every other), by (metric, variant) position; comparisons without a
+/// p-value are left out.
+fn holm_by_family(pending: &[Vec<Pending>], is_primary: &[bool]) -> BTreeMap<(usize, usize), (f64, Family)> {
+    let family_ps = |primary: bool| -> Vec<(usize, usize, f64)> {
+        pending
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| is_primary[*i] == primary)
+            .flat_map(|(i, row)| row.iter().enumerate().filter_map(move |(j, p)| Some((i, j, p.analysis.p?))))
+            .collect()
+    };
+    let mut adjusted: BTreeMap<(usize, usize), (f64, Family)> = BTreeMap::new();
+    for primary in [true, false] {
+        let ps = family_ps(primary);
+        let comparisons = ps.len();
+        let family = if primary { Family::Primary { comparisons } } else { Family::Secondary { comparisons } };
+        for ((i, j, _), a) in ps.iter().zip(holm(&ps.iter().map(|x| x.2).collect::<Vec<_>>())) {
+            adjusted.insert((*i, *j), (a, family));
+        }
+    }
+    adjusted
+}
+
+/// What each metric's figures are read from once every comparison is made
+/// and corrected.
+struct Corrected<'a> {
+    days: &'a Sampled<'a>,
+    baseline: &'a str,
+    /// The variants compared with the baseline, in order.
+    others: &'a [&'a String],
+    /// Holm-adjusted p-value and family by (metric, variant) position.
+    adjusted: &'a BTreeMap<(usize, usize), (f64, Family)>,
+    is_primary: &'a [bool],
+}
+
+impl Corrected<'_> {
+    /// The adjusted p-value and family of metric `i`'s comparison of variant `j`.
+    fn correction(&self, i: usize, j: usize) -> (Option<f64>, Family) {
+        match self.adjusted.get(&(i, j)) {
+            Some((adj, family)) => (Some(*adj), *family),
+            None if self.is_primary[i] => (None, Family::Primary { comparisons: self.others.len() }),
+            None => (None, Family::Secondary { comparisons: 0 }),
+        }
     }
 }
 

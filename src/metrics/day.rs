@@ -8,164 +8,9 @@
 
 use super::Projection;
 use super::catalogue::{CATALOGUE, Formula, MetricDef, Totals};
-use super::freeze::{SHELF_APPROACH_MS, Spells, Standing, shops};
-use crate::Prepared;
+use super::freeze::{Spells, Standing, shops};
+use super::layout::Layout;
 use crate::events::{Action, SimEvent};
-use crate::store::Blocks;
-
-/// What a projection needs to know about the store: grid, ids, areas.
-#[derive(Debug, Clone)]
-pub struct Layout {
-    pub nx: usize,
-    pub ny: usize,
-    pub cell: f64,
-    /// `1 / cell`: a multiplication is cheaper than a division per event.
-    per_m: f64,
-    pub floors: usize,
-    /// Floor ids, bottom up.
-    pub floor_ids: Vec<String>,
-    pub width: f64,
-    pub depth: f64,
-    pub zones: Vec<String>,
-    pub zone_names: Vec<String>,
-    /// Walkable floor area of each zone, m².
-    pub zone_area_m2: Vec<f64>,
-    /// For each cell, a bit set (`zone_words` words) of the zones within
-    /// `PASSING_DISTANCE_M` that the cell is not in.
-    near_zones: Vec<u64>,
-    zone_words: usize,
-    pub products: Vec<String>,
-    pub product_names: Vec<String>,
-    pub lanes: Vec<String>,
-    /// Hours since midnight at opening, and hours open.
-    pub open_hour: f64,
-    pub hours: usize,
-    pub trace_ms: u64,
-    /// The day's hard end (closing plus the drain), from opening: whoever
-    /// leaves then was made to leave.
-    pub end_ms: u64,
-    /// The longest plausible visit to a shelf (`Segment::longest_shelf_visit_s`)
-    /// with the last metre walked up to it and the first away from it:
-    /// standing still longer before shopping there was a freeze.
-    pub longest_shelf_visit_ms: u64,
-    /// Heat is read over blocks of about 1 m, the scale at which a
-    /// merchandiser reads traffic.
-    blocks: Blocks,
-    /// Heat blocks with floor a shopper can stand on (the rest are fixtures).
-    pub block_walkable: Vec<bool>,
-}
-
-/// A shopper within this distance of a zone has passed by it (capture rate).
-pub const PASSING_DISTANCE_M: f64 = 1.5;
-
-impl Layout {
-    pub fn new(p: &Prepared) -> Layout {
-        let (s, st) = (&p.scenario, &p.store);
-        let per_floor = st.nx * st.ny;
-        let cells = st.cell_count();
-        let mut zone_area_m2 = vec![0.0; s.zones.len()];
-        for c in 0..cells as u32 {
-            if let Some(z) = st.zone(c).filter(|_| st.is_walkable(c)) {
-                zone_area_m2[z as usize] += st.cell * st.cell;
-            }
-        }
-        let r = (PASSING_DISTANCE_M / st.cell).round() as isize;
-        let zone_words = s.zones.len().div_ceil(64).max(1);
-        let mut near_zones = vec![0u64; cells * zone_words];
-        for (c, near) in near_zones.chunks_mut(zone_words).enumerate() {
-            let (floor, local) = (c / per_floor, c % per_floor);
-            let (ix, iy) = ((local % st.nx) as isize, (local / st.nx) as isize);
-            let own = st.zone(c as u32);
-            for dy in -r..=r {
-                for dx in -r..=r {
-                    let (x, y) = (ix + dx, iy + dy);
-                    if x < 0 || y < 0 || x >= st.nx as isize || y >= st.ny as isize || dx * dx + dy * dy > r * r {
-                        continue;
-                    }
-                    let n = st.id(floor as u8, x as usize, y as usize);
-                    if let Some(z) = st.zone(n)
-                        && Some(z) != own
-                    {
-                        near[z as usize / 64] |= 1 << (z % 64);
-                    }
-                }
-            }
-        }
-        let mut layout = Layout {
-            nx: st.nx,
-            ny: st.ny,
-            cell: st.cell,
-            per_m: 1.0 / st.cell,
-            floors: st.floors,
-            floor_ids: s.store.floors.iter().map(|f| f.id.clone()).collect(),
-            width: s.store.width,
-            depth: s.store.depth,
-            zones: s.zones.iter().map(|z| z.id.clone()).collect(),
-            zone_names: s.zones.iter().map(|z| z.name.clone()).collect(),
-            zone_area_m2,
-            near_zones,
-            zone_words,
-            products: s.products.iter().map(|x| x.id.clone()).collect(),
-            product_names: s.products.iter().map(|x| x.name.clone()).collect(),
-            lanes: s.lanes.iter().map(|l| l.id.clone()).collect(),
-            open_hour: s.population.open_ms as f64 / 3.6e6,
-            hours: s.population.hourly_profile.len(),
-            trace_ms: s.run.trace_interval_ms,
-            end_ms: s.population.close_ms - s.population.open_ms + s.run.drain_ms,
-            longest_shelf_visit_ms: s
-                .population
-                .segments
-                .iter()
-                .map(|g| (g.longest_shelf_visit_s() * 1000.0) as u64 + SHELF_APPROACH_MS)
-                .max()
-                .unwrap_or(0),
-            blocks: Blocks::new(st.nx, st.ny, st.floors, st.cell),
-            block_walkable: Vec::new(),
-        };
-        layout.block_walkable = vec![false; layout.block_count()];
-        for c in 0..cells {
-            if st.is_walkable(c as u32) {
-                let b = layout.block_of(c);
-                layout.block_walkable[b] = true;
-            }
-        }
-        layout
-    }
-
-    /// Heat blocks across and along one floor.
-    pub fn blocks_per_floor(&self) -> (usize, usize) {
-        self.blocks.per_floor()
-    }
-
-    /// Heat blocks over all floors (floor-major).
-    pub fn block_count(&self) -> usize {
-        self.blocks.count()
-    }
-
-    /// The heat block a grid cell belongs to.
-    pub fn block_of(&self, cell: usize) -> usize {
-        self.blocks.of(cell)
-    }
-
-    /// Floor and extent (clipped to the store) of a heat block.
-    pub fn block_rect(&self, block: usize) -> (u8, crate::geom::Rect) {
-        use crate::geom::{Point, Rect};
-        let (bx, by) = self.blocks_per_floor();
-        let side = self.blocks.side_cells() as f64 * self.cell;
-        let (floor, local) = (block / (bx * by), block % (bx * by));
-        let (x, y) = ((local % bx) as f64 * side, (local / bx) as f64 * side);
-        let r =
-            Rect::from_corners(Point::new(x, y), Point::new((x + side).min(self.width), (y + side).min(self.depth)));
-        (floor as u8, r)
-    }
-
-    /// Grid cell of a position, clamped to the grid.
-    pub fn cell_of(&self, x: f32, y: f32, floor: u8) -> usize {
-        let ix = ((x as f64 * self.per_m) as usize).min(self.nx - 1);
-        let iy = ((y as f64 * self.per_m) as usize).min(self.ny - 1);
-        (floor as usize).min(self.floors - 1) * self.nx * self.ny + iy * self.nx + ix
-    }
-}
 
 /// Where a shopper was last seen, and its grid cell.
 #[derive(Debug, Clone, Copy)]
@@ -322,40 +167,13 @@ impl<'a> DayProjection<'a> {
 impl Projection for DayProjection<'_> {
     fn observe(&mut self, e: &SimEvent) {
         if let Action::Move = e.action {
-            if self.instant.0 != e.t_ms {
-                self.close_instant();
-                self.instant.0 = e.t_ms;
-            }
-            self.instant.2 += 1;
-            if let Some(z) = e.zone {
-                self.instant.1[z as usize] += 1;
-            }
+            self.count_in_instant(e);
+        }
+        if let Action::Enter { party } = e.action {
+            self.on_enter(e, party);
         }
         let layout = self.layout;
         let m = &mut self.m;
-        if let Action::Enter { party } = e.action {
-            m.visitors += 1;
-            m.parties += (party == e.shopper) as u64;
-            let h = ((e.t_ms / 3_600_000) as usize).min(m.hourly_visitors.len() - 1);
-            m.hourly_visitors[h] += 1;
-            let i = e.shopper as usize;
-            if self.visits.len() <= i {
-                self.visits.resize_with(i + 1, || None);
-            }
-            let words = self.layout.zone_words;
-            if party != e.shopper
-                && let Some(Some(leader)) = self.visits.get_mut(party as usize)
-            {
-                leader.companions.push(e.shopper);
-            }
-            self.visits[i] = Some(Visit {
-                enter_ms: e.t_ms,
-                party,
-                zones_entered: vec![0; words],
-                zones_passed: vec![0; words],
-                ..Visit::default()
-            });
-        }
         let Some(Some(v)) = self.visits.get(e.shopper as usize) else { return };
         // A companion stands in line with its leader.
         let leader_in_line = (v.party != e.shopper)
@@ -370,7 +188,87 @@ impl Projection for DayProjection<'_> {
         }
         let Some(Some(v)) = self.visits.get_mut(i) else { return };
         v.floors_visited |= 1u64.checked_shl(e.floor as u32).unwrap_or(0);
-        // Time and movement since the shopper's last event belong to where they were.
+        Self::record_movement(m, layout, v, e);
+        match e.action {
+            Action::ZoneEnter => {
+                if let Some(z) = e.zone {
+                    v.zone_since = Some((z, e.t_ms));
+                    v.zones_entered[z as usize / 64] |= 1 << (z % 64);
+                }
+            }
+            Action::ZoneExit => {
+                if let Some((z, since)) = v.zone_since.take() {
+                    m.zone_dwell_s[z as usize] += (e.t_ms - since) as f64 / 1000.0;
+                }
+            }
+            Action::View { product } => Self::on_view(m, v, product),
+            Action::Pick { product, planned, .. } => Self::on_pick(m, v, product, planned),
+            Action::PutBack { .. } => m.put_backs += 1,
+            Action::NotFound { amount_cents, .. } => {
+                m.not_found += 1;
+                m.not_found_cents += amount_cents;
+            }
+            Action::QueueJoin { .. } => {
+                m.queue_joins += 1;
+                v.queue_join_ms = Some(e.t_ms);
+            }
+            Action::Serve { .. } => Self::on_serve(m, v, e),
+            Action::Checkout { qty, amount_cents, .. } | Action::Abandon { qty, amount_cents, .. } => {
+                Self::on_leave_line(m, v, e, qty, amount_cents)
+            }
+            Action::Exit => self.on_exit(e),
+            _ => {}
+        }
+        if shops(&e.action) {
+            self.stand_by_leader(e);
+        }
+    }
+}
+
+impl DayProjection<'_> {
+    /// Counts a position sample towards its trace instant, closing the last instant when the time moves on.
+    #[inline]
+    fn count_in_instant(&mut self, e: &SimEvent) {
+        if self.instant.0 != e.t_ms {
+            self.close_instant();
+            self.instant.0 = e.t_ms;
+        }
+        self.instant.2 += 1;
+        if let Some(z) = e.zone {
+            self.instant.1[z as usize] += 1;
+        }
+    }
+
+    /// Counts a shopper coming in, names it a companion of its party's leader, and opens its visit.
+    #[inline]
+    fn on_enter(&mut self, e: &SimEvent, party: u32) {
+        let m = &mut self.m;
+        m.visitors += 1;
+        m.parties += (party == e.shopper) as u64;
+        let h = ((e.t_ms / 3_600_000) as usize).min(m.hourly_visitors.len() - 1);
+        m.hourly_visitors[h] += 1;
+        let i = e.shopper as usize;
+        if self.visits.len() <= i {
+            self.visits.resize_with(i + 1, || None);
+        }
+        let words = self.layout.zone_words;
+        if party != e.shopper
+            && let Some(Some(leader)) = self.visits.get_mut(party as usize)
+        {
+            leader.companions.push(e.shopper);
+        }
+        self.visits[i] = Some(Visit {
+            enter_ms: e.t_ms,
+            party,
+            zones_entered: vec![0; words],
+            zones_passed: vec![0; words],
+            ..Visit::default()
+        });
+    }
+
+    /// Books the time and movement since the shopper's last event to where it was, then moves it to `e`.
+    #[inline]
+    fn record_movement(m: &mut DayMetrics, layout: &Layout, v: &mut Visit, e: &SimEvent) {
         let cell = layout.cell_of(e.x, e.y, e.floor);
         if let Some(at) = v.at {
             m.heat_ms[at.cell] += e.t_ms - at.t_ms;
@@ -396,99 +294,87 @@ impl Projection for DayProjection<'_> {
             }
         }
         v.at = Some(Position { x: e.x, y: e.y, floor: e.floor, t_ms: e.t_ms, cell });
-        match e.action {
-            Action::ZoneEnter => {
-                if let Some(z) = e.zone {
-                    v.zone_since = Some((z, e.t_ms));
-                    v.zones_entered[z as usize / 64] |= 1 << (z % 64);
-                }
-            }
-            Action::ZoneExit => {
-                if let Some((z, since)) = v.zone_since.take() {
-                    m.zone_dwell_s[z as usize] += (e.t_ms - since) as f64 / 1000.0;
-                }
-            }
-            Action::View { product } => {
-                m.views += 1;
-                m.product_views[product as usize] += 1;
-                v.viewed = true;
-            }
-            Action::Pick { product, planned, .. } => {
-                if planned {
-                    m.picks_planned += 1;
-                } else {
-                    m.picks_unplanned += 1;
-                }
-                m.product_picks[product as usize] += 1;
-                v.picked = true;
-            }
-            Action::PutBack { .. } => m.put_backs += 1,
-            Action::NotFound { amount_cents, .. } => {
-                m.not_found += 1;
-                m.not_found_cents += amount_cents;
-            }
-            Action::QueueJoin { .. } => {
-                m.queue_joins += 1;
-                v.queue_join_ms = Some(e.t_ms);
-            }
-            Action::Serve { .. } => {
-                if let Some(joined) = v.queue_join_ms {
-                    m.line_wait_s.push((e.t_ms - joined) as f64 / 1000.0);
-                    v.serve_ms = Some(e.t_ms);
-                }
-            }
-            Action::Checkout { qty, amount_cents, .. } | Action::Abandon { qty, amount_cents, .. } => {
-                if let Some(joined) = v.queue_join_ms.take() {
-                    let wait = (e.t_ms - joined) as f64 / 1000.0;
-                    m.queue_wait_s.push(wait);
-                    let h = ((joined / 3_600_000) as usize).min(m.hourly_waits.len() - 1);
-                    m.hourly_wait_s[h] += wait;
-                    m.hourly_waits[h] += 1;
-                    match (v.serve_ms.take(), e.action) {
-                        (Some(served), _) => m.service_s += (e.t_ms - served) as f64 / 1000.0,
-                        // Gave up waiting: all of it was wait.
-                        (None, Action::Abandon { .. }) => m.line_wait_s.push(wait),
-                        (None, _) => m.unserved_checkouts += 1,
-                    }
-                }
-                if let Action::Checkout { .. } = e.action {
-                    m.transactions += 1;
-                    m.revenue_cents += amount_cents;
-                    m.items_sold += qty as u64;
-                } else {
-                    m.abandons += 1;
-                    m.lost_cents += amount_cents;
-                }
-            }
-            Action::Exit => {
-                let v = self.visits[e.shopper as usize].take().expect("visit exists");
-                m.time_in_store_s.push((e.t_ms - v.enter_ms) as f64 / 1000.0);
-                m.forced_exits += (e.t_ms >= layout.end_ms) as u64;
-                m.path_m_sum += v.path_m;
-                m.shoppers_viewing += v.viewed as u64;
-                m.shoppers_picking += v.picked as u64;
-                for (f, n) in m.floor_visitors.iter_mut().enumerate().take(64) {
-                    *n += (v.floors_visited >> f) & 1;
-                }
-                for z in 0..m.zone_passers.len() {
-                    let (w, bit) = (z / 64, 1u64 << (z % 64));
-                    if v.zones_entered[w] & bit != 0 {
-                        m.zone_visitors[z] += 1;
-                        m.zone_passers[z] += 1;
-                    } else if v.zones_passed[w] & bit != 0 {
-                        m.zone_passers[z] += 1;
-                    }
-                }
-            }
-            _ => {}
+    }
+
+    /// Counts a look at `product`.
+    #[inline]
+    fn on_view(m: &mut DayMetrics, v: &mut Visit, product: u32) {
+        m.views += 1;
+        m.product_views[product as usize] += 1;
+        v.viewed = true;
+    }
+
+    /// Counts `product` taken from the shelf, planned or on impulse.
+    #[inline]
+    fn on_pick(m: &mut DayMetrics, v: &mut Visit, product: u32, planned: bool) {
+        if planned {
+            m.picks_planned += 1;
+        } else {
+            m.picks_unplanned += 1;
         }
-        if shops(&e.action) {
-            self.stand_by_leader(e);
+        m.product_picks[product as usize] += 1;
+        v.picked = true;
+    }
+
+    /// Ends the wait in line of a shopper whose service begins.
+    #[inline]
+    fn on_serve(m: &mut DayMetrics, v: &mut Visit, e: &SimEvent) {
+        if let Some(joined) = v.queue_join_ms {
+            m.line_wait_s.push((e.t_ms - joined) as f64 / 1000.0);
+            v.serve_ms = Some(e.t_ms);
         }
     }
-}
 
-impl DayProjection<'_> {
+    /// Counts a shopper leaving the line by paying (`checkout`) or giving up (`abandon`), with its waits.
+    #[inline]
+    fn on_leave_line(m: &mut DayMetrics, v: &mut Visit, e: &SimEvent, qty: u16, amount_cents: i64) {
+        if let Some(joined) = v.queue_join_ms.take() {
+            let wait = (e.t_ms - joined) as f64 / 1000.0;
+            m.queue_wait_s.push(wait);
+            let h = ((joined / 3_600_000) as usize).min(m.hourly_waits.len() - 1);
+            m.hourly_wait_s[h] += wait;
+            m.hourly_waits[h] += 1;
+            match (v.serve_ms.take(), e.action) {
+                (Some(served), _) => m.service_s += (e.t_ms - served) as f64 / 1000.0,
+                // Gave up waiting: all of it was wait.
+                (None, Action::Abandon { .. }) => m.line_wait_s.push(wait),
+                (None, _) => m.unserved_checkouts += 1,
+            }
+        }
+        if let Action::Checkout { .. } = e.action {
+            m.transactions += 1;
+            m.revenue_cents += amount_cents;
+            m.items_sold += qty as u64;
+        } else {
+            m.abandons += 1;
+            m.lost_cents += amount_cents;
+        }
+    }
+
+    /// Closes a shopper's visit: its stay, path, and the floors and zones it visited or passed.
+    #[inline]
+    fn on_exit(&mut self, e: &SimEvent) {
+        let m = &mut self.m;
+        let v = self.visits[e.shopper as usize].take().expect("visit exists");
+        m.time_in_store_s.push((e.t_ms - v.enter_ms) as f64 / 1000.0);
+        m.forced_exits += (e.t_ms >= self.layout.end_ms) as u64;
+        m.path_m_sum += v.path_m;
+        m.shoppers_viewing += v.viewed as u64;
+        m.shoppers_picking += v.picked as u64;
+        for (f, n) in m.floor_visitors.iter_mut().enumerate().take(64) {
+            *n += (v.floors_visited >> f) & 1;
+        }
+        for z in 0..m.zone_passers.len() {
+            let (w, bit) = (z / 64, 1u64 << (z % 64));
+            if v.zones_entered[w] & bit != 0 {
+                m.zone_visitors[z] += 1;
+                m.zone_passers[z] += 1;
+            } else if v.zones_passed[w] & bit != 0 {
+                m.zone_passers[z] += 1;
+            }
+        }
+    }
+
     /// A leader shopping at a shelf: its companions standing by it are
     /// waiting for it, not stuck, so their spells start afresh and are
     /// excused as long as a shelf visit can last.

@@ -6,9 +6,11 @@ pub mod day;
 pub mod directions;
 pub mod facts;
 pub mod freeze;
+pub mod layout;
 
 use crate::events::SimEvent;
-pub use day::{DayMetrics, DayProjection, Layout, Metric};
+pub use day::{DayMetrics, DayProjection, Metric};
+pub use layout::Layout;
 
 /// A fold over the event stream, one event at a time.
 pub trait Projection {

@@ -180,7 +180,35 @@ pub fn export(
     let guarantee = LocalGuarantee::new(plan, store);
     let _lock = super::ledger::lock(dir)?;
     let mut ledger = Ledger::open(dir, plan.budget)?;
-    let entry = Entry {
+    let entry = ledger.seal(ledger_entry(plan, &guarantee));
+    let pending = Pending::check(dir, &ledger, &entry)?;
+    let mut rng = plan.noise.rng()?;
+    // The pseudonym key is secret whatever the noise source.
+    let mut key = [0u8; 32];
+    os_rng()?.fill_bytes(&mut key);
+    let positions = PositionNoise::new(plan.epsilon_per_metre, plan.lattice_m, store)?;
+    let mut b = TraceBuilder::default();
+    for (i, run) in runs.iter().enumerate() {
+        for (shopper, path) in shopper_paths(&dir.join(&run.path))? {
+            let pseudonym = pseudonym(&key, run.seed, shopper);
+            push_shopper_points(&mut b, &mut rng, plan, &positions, &pseudonym, &path);
+        }
+        progress(i + 1, runs.len());
+    }
+    let recorded = entry.clone();
+    let release = local_release(plan, &manifest.scenario, guarantee, &recorded);
+    let out = pending.land(dir, &mut ledger, entry, |out| {
+        b.write(&out.join("trace.parquet"), &release.privacy)?;
+        let path = out.join("release.json");
+        write_atomic(&path, &serde_json::to_vec_pretty(&release).expect("serialises"))
+            .map_err(|source| PrivacyError::Io { path, source })
+    })?;
+    Ok((out, guarantee))
+}
+
+/// The ledger entry of an export, before it is sealed: its mechanism and the ε it charges.
+fn ledger_entry(plan: &LocalPlan, guarantee: &LocalGuarantee) -> Entry {
+    Entry {
         name: plan.name.clone(),
         created_unix_s: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()),
         mechanism: "planar Laplace on a lattice (local)".into(),
@@ -198,56 +226,67 @@ pub fn export(
         queries: Vec::new(),
         prev_sha256: String::new(),
         sha256: String::new(),
-    };
-    let entry = ledger.seal(entry);
-    let pending = Pending::check(dir, &ledger, &entry)?;
-    let mut rng = plan.noise.rng()?;
-    // The pseudonym key is secret whatever the noise source.
-    let mut key = [0u8; 32];
-    os_rng()?.fill_bytes(&mut key);
-    let positions = PositionNoise::new(plan.epsilon_per_metre, plan.lattice_m, store)?;
-    let mut b = TraceBuilder::default();
-    for (i, run) in runs.iter().enumerate() {
-        // Every shopper's position samples, in time order.
-        let mut paths: BTreeMap<u32, Vec<(u64, f32, f32, u8)>> = BTreeMap::new();
-        read_log_with(&dir.join(&run.path), |events| {
-            for e in events {
-                if matches!(e.action, Action::Enter { .. } | Action::Move | Action::Exit) {
-                    paths.entry(e.shopper).or_default().push((e.t_ms, e.x, e.y, e.floor));
-                }
-            }
-        })?;
-        for (shopper, path) in paths {
-            let mut mac = Hmac::<Sha256>::new_from_slice(&key).expect("HMAC takes any key length");
-            mac.update(format!("{}/{shopper}", run.seed).as_bytes());
-            let pseudonym: String = mac.finalize().into_bytes()[..8].iter().map(|x| format!("{x:02x}")).collect();
-            let len = num_bigint::BigUint::from(path.len());
-            let mut picks: Vec<usize> = (0..plan.points_per_shopper)
-                .map(|_| uniform_below(&mut rng, &len).try_into().expect("an index"))
-                .collect();
-            picks.sort_unstable();
-            for k in picks {
-                let (t_ms, x, y, floor) = path[k];
-                let (x, y) = positions.report(&mut rng, (x as f64, y as f64));
-                b.push(TracePoint {
-                    pseudonym: &pseudonym,
-                    t_s: t_ms / 1000 / plan.grain_s * plan.grain_s,
-                    x,
-                    y,
-                    floor,
-                });
+    }
+}
+
+/// One position sample: time (ms), x, y and floor.
+type PositionSample = (u64, f32, f32, u8);
+
+/// Every shopper's position samples (`enter`, `move`, `exit`) in the log at `path`, in time order.
+fn shopper_paths(path: &Path) -> Result<BTreeMap<u32, Vec<PositionSample>>, PrivacyError> {
+    let mut paths: BTreeMap<u32, Vec<PositionSample>> = BTreeMap::new();
+    read_log_with(path, |events| {
+        for e in events {
+            if matches!(e.action, Action::Enter { .. } | Action::Move | Action::Exit) {
+                paths.entry(e.shopper).or_default().push((e.t_ms, e.x, e.y, e.floor));
             }
         }
-        progress(i + 1, runs.len());
+    })?;
+    Ok(paths)
+}
+
+/// A shopper's pseudonym: the first 8 bytes, in hex, of the HMAC-SHA256 of "seed/shopper" under `key`.
+fn pseudonym(key: &[u8; 32], seed: u64, shopper: u32) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(key).expect("HMAC takes any key length");
+    mac.update(format!("{seed}/{shopper}").as_bytes());
+    mac.finalize().into_bytes()[..8].iter().map(|x| format!("{x:02x}")).collect()
+}
+
+/// Adds a shopper's points to the trace: `points_per_shopper` samples of their path drawn with replacement,
+/// in time order, each time coarsened to the grain and each position noised.
+fn push_shopper_points(
+    b: &mut TraceBuilder,
+    rng: &mut impl Rng,
+    plan: &LocalPlan,
+    positions: &PositionNoise,
+    pseudonym: &str,
+    path: &[PositionSample],
+) {
+    let len = num_bigint::BigUint::from(path.len());
+    let mut picks: Vec<usize> =
+        (0..plan.points_per_shopper).map(|_| uniform_below(rng, &len).try_into().expect("an index")).collect();
+    picks.sort_unstable();
+    for k in picks {
+        let (t_ms, x, y, floor) = path[k];
+        let (x, y) = positions.report(rng, (x as f64, y as f64));
+        b.push(TracePoint { pseudonym, t_s: t_ms / 1000 / plan.grain_s * plan.grain_s, x, y, floor });
     }
+}
+
+/// release.json's contents: what the export protects, at what cost, and what it does not.
+fn local_release<'a>(
+    plan: &'a LocalPlan,
+    scenario: &'a str,
+    guarantee: LocalGuarantee,
+    entry: &'a Entry,
+) -> LocalRelease<'a> {
     let private = plan.noise.record().is_private();
-    let recorded = entry.clone();
-    let release = LocalRelease {
+    LocalRelease {
         name: &plan.name,
         privacy: if private { format!("locally private: {}", guarantee.per_shopper()) } else { NOT_PRIVATE.to_owned() },
         private,
         aisle_version: crate::VERSION,
-        scenario: &manifest.scenario,
+        scenario,
         variant: &plan.variant,
         model: "local geo-indistinguishability, with a bounded number of points per shopper",
         unit_of_privacy: super::release::UNIT_OF_PRIVACY,
@@ -260,15 +299,8 @@ pub fn export(
         counts: "withheld",
         noise: plan.noise.record(),
         columns: ["pseudonym", "t_s", "x", "y", "floor"],
-        entry: &recorded,
-    };
-    let out = pending.land(dir, &mut ledger, entry, |out| {
-        b.write(&out.join("trace.parquet"), &release.privacy)?;
-        let path = out.join("release.json");
-        write_atomic(&path, &serde_json::to_vec_pretty(&release).expect("serialises"))
-            .map_err(|source| PrivacyError::Io { path, source })
-    })?;
-    Ok((out, guarantee))
+        entry,
+    }
 }
 
 /// How an export moves each position.

@@ -9,21 +9,22 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+mod page;
+use page::page;
+
 use super::contrib::{Bounds, VisitProjection};
 use super::ledger::{self, Budget, Entry, Ledger, NOT_PRIVATE, NoiseRecord, QueryRecord, Spend};
 use super::query::{Answers, Calibration, Mechanism, Query, Sharing, Totals, answer, calibrate};
 use super::{NoiseSource, Pending, PrivacyError};
 use crate::Prepared;
-use crate::compare::stats::{mean_ci, paired};
+use crate::compare::stats::paired;
 use crate::events::SimEvent;
 use crate::events::dataset::{Dataset, Manifest, SCENARIO_COPY};
 use crate::events::fs::write_atomic;
 use crate::events::parquet::read_log_with;
 use crate::metrics::{Layout, Metric, Projection};
-use crate::report::figures::{Bar, Bars, FloorPlan, Overlay, heat_density, rgb};
-use crate::report::html::{STYLE, esc, figure};
+use crate::report::figures::heat_density;
 use crate::scenario::ScenarioFile;
-use crate::style;
 
 /// One run's bounded answers next to its exact figures (the truth, which
 /// only evaluation may look at).
@@ -362,7 +363,33 @@ fn write_release(
     std::fs::create_dir_all(&figures_dir).map_err(|source| PrivacyError::Io { path: figures_dir.clone(), source })?;
     let io = |path: PathBuf| move |source| PrivacyError::Io { path, source };
     let private = plan.noise.record().is_private();
-    let stamp = format!(
+    let stamp = figure_stamp(plan);
+    let privacy = privacy_line(plan, g.sharing);
+    let variants = variant_releases(g, n);
+    // Tables as CSV, for spreadsheets; a release that is not private says so on its first line.
+    let head = if private { String::new() } else { format!("# {privacy}\n") };
+    let metrics_csv = metrics_csv(&head, &variants);
+    let comparison_csv = comparison_csv(&head, rows);
+    let heat_csv = heat_csv(&head, g, n);
+    let release = release_file(g, rows, plan, entry, (after, budget), variants.clone());
+    for (name, bytes) in [
+        ("release.json", serde_json::to_vec_pretty(&release).expect("release serialises")),
+        ("metrics.csv", metrics_csv.into_bytes()),
+        ("comparison.csv", comparison_csv.into_bytes()),
+        ("heatmap.csv", heat_csv.into_bytes()),
+    ] {
+        let path = out.join(name);
+        write_atomic(&path, &bytes).map_err(io(path.clone()))?;
+    }
+    let html = page(&figures_dir, g, n, rows, &variants, (&stamp, &privacy), plan)?;
+    let path = out.join("index.html");
+    write_atomic(&path, html.as_bytes()).map_err(io(path.clone()))
+}
+
+/// The privacy stamp every figure's title carries ("ε = 1, discrete Laplace"), saying so when it is not private.
+fn figure_stamp(plan: &PublishPlan) -> String {
+    let private = plan.noise.record().is_private();
+    format!(
         "{}ε = {}{}, {}",
         if private { "" } else { "NOT PRIVATE, " },
         plan.epsilon,
@@ -371,10 +398,12 @@ fn write_release(
             Mechanism::DiscreteGaussian => format!(", δ = {:e}", plan.delta),
         },
         plan.mechanism
-    );
-    let privacy = privacy_line(plan, g.sharing);
-    let variants: Vec<VariantRelease> = g
-        .variants
+    )
+}
+
+/// Each variant's noised figures over all its runs, as a release lists them.
+fn variant_releases(g: &Gathered, n: &Noised) -> Vec<VariantRelease> {
+    g.variants
         .iter()
         .zip(&n.variants)
         .map(|(v, (t, _))| VariantRelease {
@@ -386,36 +415,59 @@ fn write_release(
                 .map(|m| MetricOut { name: m.name, unit: m.unit.to_owned(), value: m.value })
                 .collect(),
         })
-        .collect();
-    // Tables as CSV, for spreadsheets; a release that is not private says so on its first line.
-    let head = if private { String::new() } else { format!("# {privacy}\n") };
-    let mut metrics_csv = format!("{head}variant,metric,unit,value\n");
-    for v in &variants {
+        .collect()
+}
+
+/// metrics.csv: every variant's figures, after `head`.
+fn metrics_csv(head: &str, variants: &[VariantRelease]) -> String {
+    let mut csv = format!("{head}variant,metric,unit,value\n");
+    for v in variants {
         for m in &v.metrics {
-            let _ = writeln!(metrics_csv, "{},{},{},{}", v.variant, m.name, m.unit, m.value);
+            let _ = writeln!(csv, "{},{},{},{}", v.variant, m.name, m.unit, m.value);
         }
     }
-    let mut comparison_csv = format!("{head}variant,metric,difference,lo95,hi95,relative\n");
+    csv
+}
+
+/// comparison.csv: every variant against the baseline, after `head`.
+fn comparison_csv(head: &str, rows: &[ComparisonRow]) -> String {
+    let mut csv = format!("{head}variant,metric,difference,lo95,hi95,relative\n");
     for r in rows {
-        let _ =
-            writeln!(comparison_csv, "{},{},{},{},{},{}", r.variant, r.metric, r.difference, r.lo, r.hi, r.relative);
+        let _ = writeln!(csv, "{},{},{},{},{},{}", r.variant, r.metric, r.difference, r.lo, r.hi, r.relative);
     }
-    let mut heat_csv = format!("{head}variant,floor,x0_m,y0_m,x1_m,y1_m,person_s_per_m2_per_day\n");
+    csv
+}
+
+/// heatmap.csv: every variant's noised occupancy per heat block and floor, after `head`.
+fn heat_csv(head: &str, g: &Gathered, n: &Noised) -> String {
+    let mut csv = format!("{head}variant,floor,x0_m,y0_m,x1_m,y1_m,person_s_per_m2_per_day\n");
     for (v, (t, _)) in g.variants.iter().zip(&n.variants) {
         for floor in 0..v.layout.floors as u8 {
             for (r, h) in heat_density(&v.layout, floor, &t.heat_block_s(&v.layout), t.runs) {
-                let _ =
-                    writeln!(heat_csv, "{},{floor},{},{},{},{},{h:.3}", v.variant, r.min.x, r.min.y, r.max.x, r.max.y);
+                let _ = writeln!(csv, "{},{floor},{},{},{},{},{h:.3}", v.variant, r.min.x, r.min.y, r.max.x, r.max.y);
             }
         }
     }
-    let release = ReleaseFile {
+    csv
+}
+
+/// release.json's contents: what the release is, its privacy and cost with the ledger's total after it, and
+/// its figures.
+fn release_file<'a>(
+    g: &'a Gathered,
+    rows: &'a [ComparisonRow],
+    plan: &'a PublishPlan,
+    entry: &'a Entry,
+    (after, budget): (Spend, Budget),
+    variants: Vec<VariantRelease>,
+) -> ReleaseFile<'a> {
+    ReleaseFile {
         name: &plan.name,
         aisle_version: crate::VERSION,
         scenario: &g.scenario,
         scenario_sha256: &g.scenario_sha256,
-        privacy: privacy.clone(),
-        private,
+        privacy: privacy_line(plan, g.sharing),
+        private: plan.noise.record().is_private(),
         mechanism: plan.mechanism,
         epsilon: plan.epsilon,
         delta: match plan.mechanism {
@@ -435,145 +487,12 @@ fn write_release(
         },
         entry,
         bounds: &plan.bounds,
-        variants: variants.clone(),
+        variants,
         comparison: rows,
         note: "Every figure is computed from noised, contribution-bounded sums; ratios and means are ratios of \
                noised sums. Counts, sums and heat were clamped per shopper as `bounds` says, so totals of large \
                baskets or long visits are understated.",
-    };
-    for (name, bytes) in [
-        ("release.json", serde_json::to_vec_pretty(&release).expect("release serialises")),
-        ("metrics.csv", metrics_csv.into_bytes()),
-        ("comparison.csv", comparison_csv.into_bytes()),
-        ("heatmap.csv", heat_csv.into_bytes()),
-    ] {
-        let path = out.join(name);
-        write_atomic(&path, &bytes).map_err(io(path.clone()))?;
     }
-    let html = page(&figures_dir, g, n, rows, &variants, (&stamp, &privacy), plan)?;
-    let path = out.join("index.html");
-    write_atomic(&path, html.as_bytes()).map_err(io(path.clone()))
-}
-
-fn page(
-    figures_dir: &Path,
-    g: &Gathered,
-    n: &Noised,
-    rows: &[ComparisonRow],
-    variants: &[VariantRelease],
-    (stamp, privacy): (&str, &str),
-    plan: &PublishPlan,
-) -> Result<String, PrivacyError> {
-    let mut html = String::new();
-    let _ = write!(
-        html,
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>aisle release {name}: {scenario}</title>\n\
-         <style>{STYLE}</style></head><body>\n<h1>{scenario}: release <code>{name}</code></h1>\n\
-         <p class=\"lead\"><strong>{privacy}.</strong></p>\n\
-         <p>Unit of privacy: {unit} Neighbouring datasets: {neighbouring} Composition: {composition}</p>\n\
-         <p>Each shopper counted in at most {blocks} heat blocks (≤ {block_s} s each) and {zones} zones (≤ {zone_s} s each); \
-         baskets clamped at {basket}, visits at {time} s, waits at {wait} s. Noise source: {source}. \
-         Every number here is noised; see <code>release.json</code> for each query's sensitivity and noise.</p>\n",
-        name = esc(&plan.name),
-        scenario = esc(&g.scenario),
-        privacy = esc(privacy),
-        unit = esc(UNIT_OF_PRIVACY),
-        neighbouring = esc(NEIGHBOURING),
-        composition = esc(&g.sharing.describe()),
-        blocks = plan.bounds.max_blocks,
-        block_s = plan.bounds.block_clamp_s,
-        zones = plan.bounds.max_zones,
-        zone_s = plan.bounds.zone_clamp_s,
-        basket = plan.bounds.basket_clamp,
-        time = plan.bounds.time_clamp_s,
-        wait = plan.bounds.wait_clamp_s,
-        source = esc(&plan.noise.describe()),
-    );
-    html.push_str("<h2>Figures by variant</h2><table><tr><th>metric</th>");
-    for v in variants {
-        let _ = write!(html, "<th>{} ({} days)</th>", esc(&v.variant), v.runs);
-    }
-    html.push_str("</tr>");
-    for (i, m) in variants[0].metrics.iter().enumerate() {
-        let _ = write!(html, "<tr><td>{} ({})</td>", esc(&m.name.replace('_', " ")), esc(&m.unit));
-        for v in variants {
-            let _ = write!(html, "<td>{:.4}</td>", v.metrics.get(i).map_or(f64::NAN, |m| m.value));
-        }
-        html.push_str("</tr>");
-    }
-    html.push_str("</table>\n");
-    if !rows.is_empty() {
-        let _ = write!(
-            html,
-            "<h2>Comparison with <code>{}</code></h2><table><tr><th>variant</th><th>metric</th><th>difference [95% CI]</th><th>relative</th></tr>",
-            esc(&g.variants[0].variant)
-        );
-        for r in rows {
-            let _ = write!(
-                html,
-                "<tr><td>{}</td><td>{}</td><td>{:+.4} [{:+.4}, {:+.4}]</td><td>{:+.1}%</td></tr>",
-                esc(&r.variant),
-                esc(&r.metric.replace('_', " ")),
-                r.difference,
-                r.lo,
-                r.hi,
-                r.relative * 100.0
-            );
-        }
-        html.push_str("</table><p class=\"figure-note\">Paired by seed; the intervals include the privacy noise, so they are wider than the raw report's.</p>\n");
-        let per_variant: Vec<Bar> = g
-            .variants
-            .iter()
-            .zip(&n.variants)
-            .map(|(v, (_, runs))| {
-                let xs: Vec<f64> = runs.iter().map(|t| value(&t.metrics(&v.layout), "revenue_per_visitor")).collect();
-                let e = mean_ci(&xs);
-                Bar { label: v.variant.clone(), value: e.mean.max(0.0), interval: Some((e.lo.max(0.0), e.hi.max(0.0))) }
-            })
-            .collect();
-        let bars = Bars {
-            title: format!("Revenue per visitor ({stamp})"),
-            x_desc: "currency per visitor (mean over days, 95% CI)".into(),
-            rows: per_variant,
-            colours: style::VARIANTS.iter().map(|c| rgb(*c)).collect(),
-        };
-        figure(&mut html, figures_dir, "revenue-per-visitor", &bars, "revenue per visitor by variant", "")?;
-    }
-    html.push_str("<h2>Occupancy heatmaps</h2>\n");
-    let top = style::scale_top(g.variants.iter().zip(&n.variants).flat_map(|(v, (t, _))| {
-        let blocks = t.heat_block_s(&v.layout);
-        (0..v.layout.floors as u8)
-            .flat_map(move |f| heat_density(&v.layout, f, &blocks, t.runs).into_iter().map(|b| b.1).collect::<Vec<_>>())
-    }));
-    for (v, (t, _)) in g.variants.iter().zip(&n.variants) {
-        for floor in 0..v.layout.floors as u8 {
-            let plan_fig = FloorPlan {
-                scenario: &v.prepared.scenario,
-                layout: &v.layout,
-                floor,
-                title: format!("{} — occupancy ({stamp})", v.variant),
-                overlay: Overlay::Heat {
-                    blocks: heat_density(&v.layout, floor, &t.heat_block_s(&v.layout), t.runs),
-                    top: Some(top),
-                },
-            };
-            figure(
-                &mut html,
-                figures_dir,
-                &format!("heat-{}-{floor}", v.variant),
-                &plan_fig,
-                "noised occupancy heatmap",
-                "Person-seconds per m² per day over 1 m blocks, noised; one colour scale for all variants.",
-            )?;
-        }
-    }
-    let _ = writeln!(
-        html,
-        "<footer>{}. Made by aisle {} by <code>aisle publish</code>. No shopper ids, positions or event logs are in this release.</footer></body></html>",
-        esc(privacy),
-        crate::VERSION
-    );
-    Ok(html)
 }
 
 /// The ledger's query records, for printing.

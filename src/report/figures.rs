@@ -127,7 +127,10 @@ impl Figure for Bars {
             .x_label_formatter(&|v| if top > 10.0 { format!("{v:.0}") } else { format!("{v:.2}") })
             .y_labels(n)
             .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => labels.get(n - 1 - *i).cloned().unwrap_or_default(),
+                // The axis may ask beyond the rows (an index of n or more): no label there.
+                SegmentValue::CenterOf(i) => {
+                    (n - 1).checked_sub(*i).and_then(|row| labels.get(row)).cloned().unwrap_or_default()
+                }
                 _ => String::new(),
             })
             .label_style((FONT, 13))
@@ -327,7 +330,10 @@ impl Figure for Forest {
             .x_label_formatter(&|v| if v.abs() < 1e-9 { "0%".into() } else { format!("{:+.1}%", v * 100.0) })
             .y_labels(n)
             .y_label_formatter(&|v| match v {
-                SegmentValue::CenterOf(i) => labels.get(n - 1 - *i).cloned().unwrap_or_default(),
+                // The axis may ask beyond the rows (an index of n or more): no label there.
+                SegmentValue::CenterOf(i) => {
+                    (n - 1).checked_sub(*i).and_then(|row| labels.get(row)).cloned().unwrap_or_default()
+                }
                 _ => String::new(),
             })
             .label_style((FONT, 13))

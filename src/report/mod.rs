@@ -2,20 +2,20 @@
 //! event logs (never from the simulation), drawn to PNG and SVG, and the
 //! page works offline (no scripts, no external fonts or styles).
 
+mod comparison;
 pub mod figures;
 pub mod html;
 
+use comparison::comparison_section;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use figures::{Bar, Bars, Columns, Ecdf, FloorPlan, Forest, ForestRow, Overlay, heat_blocks, rgb};
+use figures::{Bar, Bars, Columns, FloorPlan, Overlay, heat_blocks};
 use html::{STYLE, esc, figure};
 use plotters::style::RGBColor;
-use plotters::style::colors::BLACK;
 
 use crate::Prepared;
-use crate::compare::stats::Method;
-use crate::compare::{Comparison, Design, DifferenceOut, EstimateOut, KEY_METRICS, format_change, format_p};
+use crate::compare::{Design, KEY_METRICS};
 use crate::events::dataset::{Dataset, DatasetError, MetricValue, REPORT, RunRecord, SCENARIO_COPY};
 use crate::events::fs::write_atomic;
 use crate::events::parquet::{LogError, read_log_with};
@@ -156,68 +156,86 @@ fn unit_value(m: &Metric) -> String {
 
 fn section(html: &mut String, v: &VariantDays, dir: &Path, heat_top: f64) -> Result<(), ReportError> {
     let s = &v.prepared.scenario;
-    let (m, l) = (&v.metrics, &v.layout);
-    let tag = &s.variant;
     let seeds: Vec<String> = v.seeds.iter().map(u64::to_string).collect();
     let _ = write!(
         html,
         "<h2>Variant <code>{}</code></h2><p>{} simulated day(s), seeds {}. Totals are per day; rates and times are over all shoppers.</p>\n",
-        esc(tag),
+        esc(&s.variant),
         v.seeds.len(),
         seeds.join(", ")
     );
     // Key figures.
-    let scalars = m.scalars(l);
+    let scalars = v.metrics.scalars(&v.layout);
+    write_key_figures(html, &scalars);
+    for floor in 0..s.store.floors.len() as u8 {
+        floor_figures(html, v, dir, floor, heat_top)?;
+    }
+    write_zone_table(html, &v.layout, &scalars);
+    funnel_and_time_in_store_figures(html, v, dir)?;
+    hourly_figures(html, v, dir)?;
+    top_product_figures(html, v, dir)
+}
+
+/// Writes the grid of a variant's key figures (the metrics not per zone).
+fn write_key_figures(html: &mut String, scalars: &[Metric]) {
     html.push_str("<div class=\"grid\">");
     for x in scalars.iter().filter(|x| !x.name.contains('/')) {
         let _ = write!(html, "<div><b>{}</b>: {}</div>", esc(&x.name.replace('_', " ")), unit_value(x));
     }
     html.push_str("</div>\n");
-    for floor in 0..s.store.floors.len() as u8 {
-        let fname = &s.store.floors[floor as usize].id;
-        let suffix = if s.store.floors.len() > 1 { format!(" — floor {fname}") } else { String::new() };
-        let plan =
-            FloorPlan { scenario: s, layout: l, floor, title: format!("Floor plan{suffix}"), overlay: Overlay::Plan };
-        figure(
-            html,
-            dir,
-            &format!("{tag}-plan-{floor}"),
-            &plan,
-            "floor plan",
-            "Fixtures to scale by kind; zone outlines and names; where shoppers pay, at a till or a self-service terminal (green dots); entrances and exits (triangles).",
-        )?;
-        let heat = FloorPlan {
-            scenario: s,
-            layout: l,
-            floor,
-            title: format!("Occupancy heatmap{suffix}"),
-            overlay: Overlay::Heat { blocks: heat_blocks(l, floor, m), top: Some(heat_top) },
-        };
-        figure(
-            html,
-            dir,
-            &format!("{tag}-heatmap-{floor}"),
-            &heat,
-            "occupancy heatmap",
-            "Person-seconds spent per square metre per day, over 1 m blocks; the scale tops out at the 98th percentile of occupied blocks.",
-        )?;
-        let flow = FloorPlan {
-            scenario: s,
-            layout: l,
-            floor,
-            title: format!("Walking direction{suffix}"),
-            overlay: Overlay::Flow(m),
-        };
-        figure(
-            html,
-            dir,
-            &format!("{tag}-flow-{floor}"),
-            &flow,
-            "flow direction map",
-            "Mean walking direction per square metre; darker and longer arrows carry more traffic.",
-        )?;
-    }
-    // Zone table.
+}
+
+/// Draws and writes one floor's plan, occupancy heatmap and walking-direction map.
+fn floor_figures(html: &mut String, v: &VariantDays, dir: &Path, floor: u8, heat_top: f64) -> Result<(), ReportError> {
+    let s = &v.prepared.scenario;
+    let (m, l) = (&v.metrics, &v.layout);
+    let tag = &s.variant;
+    let fname = &s.store.floors[floor as usize].id;
+    let suffix = if s.store.floors.len() > 1 { format!(" — floor {fname}") } else { String::new() };
+    let plan =
+        FloorPlan { scenario: s, layout: l, floor, title: format!("Floor plan{suffix}"), overlay: Overlay::Plan };
+    figure(
+        html,
+        dir,
+        &format!("{tag}-plan-{floor}"),
+        &plan,
+        "floor plan",
+        "Fixtures to scale by kind; zone outlines and names; where shoppers pay, at a till or a self-service terminal (green dots); entrances and exits (triangles).",
+    )?;
+    let heat = FloorPlan {
+        scenario: s,
+        layout: l,
+        floor,
+        title: format!("Occupancy heatmap{suffix}"),
+        overlay: Overlay::Heat { blocks: heat_blocks(l, floor, m), top: Some(heat_top) },
+    };
+    figure(
+        html,
+        dir,
+        &format!("{tag}-heatmap-{floor}"),
+        &heat,
+        "occupancy heatmap",
+        "Person-seconds spent per square metre per day, over 1 m blocks; the scale tops out at the 98th percentile of occupied blocks.",
+    )?;
+    let flow = FloorPlan {
+        scenario: s,
+        layout: l,
+        floor,
+        title: format!("Walking direction{suffix}"),
+        overlay: Overlay::Flow(m),
+    };
+    figure(
+        html,
+        dir,
+        &format!("{tag}-flow-{floor}"),
+        &flow,
+        "flow direction map",
+        "Mean walking direction per square metre; darker and longer arrows carry more traffic.",
+    )
+}
+
+/// Writes the table of each zone's area, visit rate, dwell and capture rate.
+fn write_zone_table(html: &mut String, l: &Layout, scalars: &[Metric]) {
     html.push_str("<h3>Zones</h3><table><tr><th>zone</th><th>walkable m²</th><th>visit rate</th><th>dwell per visitor</th><th>capture rate</th></tr>");
     for (z, id) in l.zones.iter().enumerate() {
         let get = |prefix: &str| {
@@ -234,6 +252,11 @@ fn section(html: &mut String, v: &VariantDays, dir: &Path, heat_top: f64) -> Res
         );
     }
     html.push_str("</table><p class=\"figure-note\">Visit rate: share of shoppers who entered the zone. Capture rate: of those who came within 1.5 m of it, the share who entered.</p>\n");
+}
+
+/// Draws and writes the conversion funnel and the time-in-store histogram, per day.
+fn funnel_and_time_in_store_figures(html: &mut String, v: &VariantDays, dir: &Path) -> Result<(), ReportError> {
+    let (m, tag) = (&v.metrics, &v.prepared.scenario.variant);
     let days = m.days.max(1) as f64;
     // People look; parties buy (a companion's wish is picked by its
     // leader), so the funnel narrows from people to parties.
@@ -258,8 +281,14 @@ fn section(html: &mut String, v: &VariantDays, dir: &Path, heat_top: f64) -> Res
         bars: histogram(&minutes, 2.0).into_iter().map(|(x, w, n)| (x, w, n / days)).collect(),
         colour: RGBColor(0, 158, 115),
     };
-    figure(html, dir, &format!("{tag}-time-in-store"), &hist, "time in store histogram", "")?;
-    let open = l.open_hour;
+    figure(html, dir, &format!("{tag}-time-in-store"), &hist, "time in store histogram", "")
+}
+
+/// Draws and writes the traffic and the mean checkout wait by hour of the day.
+fn hourly_figures(html: &mut String, v: &VariantDays, dir: &Path) -> Result<(), ReportError> {
+    let (m, tag) = (&v.metrics, &v.prepared.scenario.variant);
+    let days = m.days.max(1) as f64;
+    let open = v.layout.open_hour;
     let traffic = Columns {
         title: "Traffic by hour".into(),
         x_desc: "hour of day".into(),
@@ -288,7 +317,13 @@ fn section(html: &mut String, v: &VariantDays, dir: &Path, heat_top: f64) -> Res
         &waits,
         "checkout wait by hour",
         "From joining a queue to paying or giving up.",
-    )?;
+    )
+}
+
+/// Draws and writes the 15 products most viewed and most picked per day.
+fn top_product_figures(html: &mut String, v: &VariantDays, dir: &Path) -> Result<(), ReportError> {
+    let (m, l, tag) = (&v.metrics, &v.layout, &v.prepared.scenario.variant);
+    let days = m.days.max(1) as f64;
     for (what, counts, colour) in
         [("views", &m.product_views, RGBColor(204, 121, 167)), ("picks", &m.product_picks, RGBColor(230, 159, 0))]
     {
@@ -312,243 +347,4 @@ fn histogram(xs: &[f64], width: f64) -> Vec<(f64, f64, f64)> {
         counts[((x / width) as usize).min(n - 1)] += 1.0;
     }
     counts.into_iter().enumerate().map(|(i, c)| (i as f64 * width, width, c)).collect()
-}
-
-fn comparison_section(
-    html: &mut String,
-    variants: &[VariantDays],
-    c: &Comparison,
-    dir: &Path,
-) -> Result<(), ReportError> {
-    // The decision first: each layout's change on the primary and key
-    // metrics with its interval, coloured by verdict, beside the summary.
-    let mut rows = Vec::new();
-    let keys = std::iter::once(c.primary.as_str()).chain(KEY_METRICS.iter().copied().filter(|m| *m != c.primary));
-    for metric in keys {
-        let Some(m) = c.metric(metric) else { continue };
-        let heading = if metric == c.primary {
-            format!("{} (primary)", metric.replace('_', " "))
-        } else {
-            metric.replace('_', " ")
-        };
-        rows.push(ForestRow { label: heading, interval: None, colour: BLACK, note: String::new() });
-        for v in &m.variants {
-            let Some(d) = &v.versus_baseline else { continue };
-            let colour = verdict_colour(metric, d);
-            let (interval, note) = match (&d.relative, d.method) {
-                (_, Method::TooFew | Method::Identical) => (None, d.method.describe().to_owned()),
-                (Some(r), _) => (
-                    Some((r.mean, r.lo, r.hi)),
-                    format!("{}{}", format_change(d), if d.significant { " *" } else { "" }),
-                ),
-                (None, _) => (None, format!("{}{}", format_change(d), if d.significant { " *" } else { "" })),
-            };
-            rows.push(ForestRow { label: format!("  {}", v.variant), interval, colour, note });
-        }
-    }
-    let forest = Forest {
-        title: format!("Change against {} ({:.0}% intervals)", c.baseline, (1.0 - c.alpha) * 100.0),
-        x_desc: "change relative to the baseline".into(),
-        rows,
-    };
-    let _ = write!(html, "<h2>Comparison with <code>{}</code></h2><div class=\"decision\">", esc(&c.baseline));
-    figure(
-        html,
-        dir,
-        "compare-forest",
-        &forest,
-        "forest plot of each layout's change against the baseline",
-        "Green: significantly better, red: significantly worse, blue: significant without a better direction, grey: no significant change; * significant after correction. Rows without a bar are absolute changes (the baseline is too close to zero for a relative one) or have no interval.",
-    )?;
-    let _ = write!(html, "<p class=\"lead\">{}</p></div>\n", esc(&c.summary()));
-    let _ = write!(
-        html,
-        "<p class=\"figure-note\">How to read the intervals: each is a {:.0}% confidence interval of the mean daily change over the {} paired day(s), by the method named in the table: the paired t interval when days differ often and without heavy tails; rare differences of a rate pooled as Poisson counts (exact bounds); heavy-tailed or few differences by an exact sign-flip test and the wider of the t and studentised bootstrap intervals. Relative changes are given only where the baseline is clearly away from zero (Fieller's interval, which counts the baseline's own uncertainty); otherwise the change is absolute. {} is primary, corrected across layouts; every other metric is corrected across all its comparisons.</p>\n",
-        (1.0 - c.alpha) * 100.0,
-        c.seeds.len(),
-        esc(&c.primary.replace('_', " "))
-    );
-    html.push_str("<table><tr><th>metric</th><th>variant</th><th>mean [CI]</th><th>vs baseline</th><th>method</th><th>difference [CI]</th><th>p (adjusted)</th><th>CI half-width paired / unpaired</th></tr>");
-    let keys = std::iter::once(c.primary.as_str()).chain(KEY_METRICS.iter().copied().filter(|m| *m != c.primary));
-    for metric in keys {
-        let Some(m) = c.metric(metric) else { continue };
-        for v in &m.variants {
-            let e = &v.estimate;
-            let (verdict, method, diff, p, widths) = match &v.versus_baseline {
-                None => ("baseline".to_owned(), String::new(), String::new(), String::new(), String::new()),
-                Some(d) => (
-                    d.verdict.clone(),
-                    d.method.describe().to_owned(),
-                    match (d.lo, d.hi) {
-                        (Some(lo), Some(hi)) => format!("{:+.4} [{:+.4}, {:+.4}]", d.mean, lo, hi),
-                        _ => format!("{:+.4}", d.mean),
-                    },
-                    match (d.p, d.p_adjusted) {
-                        (Some(p), Some(q)) => format!("{} ({})", format_p(p), format_p(q)),
-                        _ => "—".into(),
-                    },
-                    format!(
-                        "{} / {}",
-                        d.half_width().map_or("—".into(), |h| format!("{h:.4}")),
-                        d.unpaired.map_or("—".into(), |(lo, hi)| format!("{:.4}", (hi - lo) / 2.0))
-                    ),
-                ),
-            };
-            let _ = write!(
-                html,
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                esc(&metric.replace('_', " ")),
-                esc(&v.variant),
-                format_estimate(e),
-                esc(&verdict),
-                esc(&method),
-                diff,
-                p,
-                widths
-            );
-        }
-    }
-    html.push_str("</table><p class=\"figure-note\">Differences are paired by seed (common random numbers). The unpaired half-width shows what the pairing bought.</p>\n");
-    if let Some(m) = c.metric(&c.primary) {
-        let needs: Vec<String> = m
-            .variants
-            .iter()
-            .filter_map(|v| {
-                let r = v.versus_baseline.as_ref()?.replications_for_1pct?;
-                Some(format!("{} ({} to {}) for <code>{}</code>", r.n, r.lo, r.hi, esc(&v.variant)))
-            })
-            .collect();
-        if !needs.is_empty() {
-            let _ = write!(
-                html,
-                "<p>Replications needed to detect a 1% change in {} with 80% power by the paired t test at the level of its first Holm step, from the observed paired standard deviation (in brackets: from the ends of that deviation's 95% interval, since it is itself estimated from {} days): {}.</p>\n",
-                esc(&c.primary.replace('_', " ")),
-                c.seeds.len(),
-                needs.join(", ")
-            );
-        }
-    }
-    // Every floor: an upstairs effect is drawn as well as a ground-floor one.
-    let base = &variants[0];
-    let floors = base.prepared.scenario.store.floors.len() as u8;
-    for floor in 0..floors {
-        let on_floor = if floors > 1 {
-            format!(" — floor {}", esc(&base.prepared.scenario.store.floors[floor as usize].id))
-        } else {
-            String::new()
-        };
-        let _ = write!(html, "<h3>Heatmaps side by side (one colour scale){on_floor}</h3><div class=\"grid\">");
-        for v in variants {
-            let _ = write!(
-                html,
-                "<figure><img src=\"figures/{0}-heatmap-{floor}.png\" alt=\"heatmap of {0}\"><figcaption>{0}</figcaption></figure>",
-                esc(&v.prepared.scenario.variant)
-            );
-        }
-        let _ =
-            write!(html, "</div>\n<h3>Where shoppers spend more or less time than in the baseline{on_floor}</h3>\n");
-        let diffs: Vec<f64> = variants[1..]
-            .iter()
-            .flat_map(|v| {
-                heat_blocks(&v.layout, floor, &v.metrics)
-                    .into_iter()
-                    .zip(heat_blocks(&base.layout, floor, &base.metrics))
-                    .map(|(a, b)| (a.1 - b.1).abs())
-            })
-            .collect();
-        let limit = style::scale_top(diffs.into_iter());
-        for v in &variants[1..] {
-            let s = &v.prepared.scenario;
-            let plan = FloorPlan {
-                scenario: s,
-                layout: &v.layout,
-                floor,
-                title: format!(
-                    "{} − {}{}",
-                    s.variant,
-                    c.baseline,
-                    if floors > 1 { format!(", floor {}", s.store.floors[floor as usize].id) } else { String::new() }
-                ),
-                overlay: Overlay::HeatDifference {
-                    variant: heat_blocks(&v.layout, floor, &v.metrics),
-                    baseline: heat_blocks(&base.layout, floor, &base.metrics),
-                    limit,
-                },
-            };
-            figure(
-                html,
-                dir,
-                &format!("compare-{}-heat-difference-{floor}", s.variant),
-                &plan,
-                "difference heatmap",
-                "Red: more person-seconds per m² per day than the baseline; blue: fewer. The variant's fixtures are drawn.",
-            )?;
-        }
-    }
-    let waits = Ecdf {
-        title: "Checkout wait distribution".into(),
-        x_desc: "seconds from joining a queue to paying or giving up".into(),
-        series: variants
-            .iter()
-            .map(|v| (v.prepared.scenario.variant.clone(), v.metrics.queue_wait_s.clone()))
-            .collect(),
-    };
-    figure(html, dir, "compare-queue-wait", &waits, "checkout wait distributions", "")?;
-    let in_line = Ecdf {
-        title: "Wait in line, before service".into(),
-        x_desc: "seconds from joining a queue to being served or giving up".into(),
-        series: variants.iter().map(|v| (v.prepared.scenario.variant.clone(), v.metrics.line_wait_s.clone())).collect(),
-    };
-    if in_line.series.iter().all(|(_, w)| !w.is_empty()) {
-        figure(html, dir, "compare-line-wait", &in_line, "distributions of the wait in line", "")?;
-    }
-    // Every metric, every variant.
-    html.push_str("<h3>All metrics</h3><table><tr><th>metric</th>");
-    for v in &c.metrics.first().map(|m| m.variants.clone()).unwrap_or_default() {
-        let _ = write!(html, "<th>{}</th>", esc(&v.variant));
-    }
-    html.push_str("</tr>");
-    for m in &c.metrics {
-        let _ = write!(html, "<tr><td>{} ({})</td>", esc(&m.metric), esc(&m.unit));
-        for v in &m.variants {
-            let cell = match &v.versus_baseline {
-                None => format!("{:.4}", v.estimate.mean),
-                Some(d) => format!(
-                    "{:.4} ({}{})",
-                    v.estimate.mean,
-                    match &d.relative {
-                        Some(r) => format!("{:+.1}%", r.mean * 100.0),
-                        None => format!("{:+.4}", d.mean),
-                    },
-                    if d.significant { "*" } else { "" }
-                ),
-            };
-            let _ = write!(html, "<td>{cell}</td>");
-        }
-        html.push_str("</tr>");
-    }
-    html.push_str("</table><p class=\"figure-note\">In brackets: paired change against the baseline, relative where the baseline is clearly away from zero and absolute otherwise; * significant after its family's Holm correction.</p>\n");
-    Ok(())
-}
-
-/// "12.3400 [11.9000, 12.7800]", or the mean alone without an interval.
-fn format_estimate(e: &EstimateOut) -> String {
-    match (e.lo, e.hi) {
-        (Some(lo), Some(hi)) => format!("{:.4} [{lo:.4}, {hi:.4}]", e.mean),
-        _ => format!("{:.4}", e.mean),
-    }
-}
-
-/// Green for a significant change in the better direction, red for the
-/// worse, blue where neither is better, grey for no significant change.
-fn verdict_colour(metric: &str, d: &DifferenceOut) -> RGBColor {
-    use crate::compare::Better;
-    if !d.significant {
-        return rgb(style::UNCHANGED);
-    }
-    match (crate::compare::better(metric), d.mean > 0.0) {
-        (Better::Higher, true) | (Better::Lower, false) => rgb(style::BETTER),
-        (Better::Higher, false) | (Better::Lower, true) => rgb(style::WORSE),
-        (Better::Neither, _) => rgb(style::CHANGED),
-    }
 }

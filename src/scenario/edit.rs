@@ -1,6 +1,8 @@
 //! Variants: named lists of edits applied to the base layout, in order.
 
-use super::raw::{RawEdit, RawPlacement, RawScenario};
+use std::collections::BTreeMap;
+
+use super::raw::{RawEdit, RawFixture, RawLane, RawPlacement, RawProduct, RawScenario, RawSegment};
 
 /// Applies `edits` to a copy of the base; an edit that names something
 /// missing is reported with its position in the list.
@@ -43,121 +45,48 @@ impl RawEdit {
 }
 
 fn apply_one(s: &mut RawScenario, edit: &RawEdit) -> Result<(), String> {
-    let fixture = |s: &mut RawScenario, id: &str| -> Result<usize, String> {
-        s.fixtures.iter().position(|f| f.id == id).ok_or_else(|| format!("no fixture `{id}`"))
-    };
-    let product = |s: &RawScenario, id: &str| -> Result<usize, String> {
-        s.products.iter().position(|p| p.id == id).ok_or_else(|| format!("no product `{id}`"))
-    };
-    let lane = |s: &mut RawScenario, id: &str| -> Result<usize, String> {
-        s.checkouts.iter().position(|l| l.id == id).ok_or_else(|| format!("no checkout lane `{id}`"))
-    };
     match edit {
-        RawEdit::MoveFixture { fixture: id, to } => {
-            let i = fixture(s, id)?;
-            s.fixtures[i].at = *to;
-        }
-        RawEdit::RotateFixture { fixture: id, rotation } => {
-            let i = fixture(s, id)?;
-            s.fixtures[i].rotation = *rotation;
-        }
+        RawEdit::MoveFixture { fixture: id, to } => fixture_mut(s, id)?.at = *to,
+        RawEdit::RotateFixture { fixture: id, rotation } => fixture_mut(s, id)?.rotation = *rotation,
         RawEdit::RemoveFixture { fixture: id } => {
-            let i = fixture(s, id)?;
+            let i = fixture_index(s, id)?;
             s.fixtures.remove(i);
         }
-        RawEdit::AddFixture { fixture: f } => {
-            if s.fixtures.iter().any(|x| x.id == f.id) {
-                return Err(format!("fixture `{}` already exists", f.id));
-            }
-            s.fixtures.push(f.clone());
-        }
+        RawEdit::AddFixture { fixture: f } => add_fixture(s, f)?,
         RawEdit::MoveProduct { product: id, fixture: to, face, level, facings }
         | RawEdit::AddPlacement { product: id, fixture: to, face, level, facings } => {
-            product(s, id)?;
-            fixture(s, to)?;
+            check_placement(s, id, to)?;
             if let RawEdit::MoveProduct { .. } = edit {
                 s.planogram.retain(|p| &p.product != id);
             }
-            s.planogram.push(RawPlacement {
-                product: id.clone(),
-                fixture: to.clone(),
-                face: *face,
-                level: *level,
-                facings: *facings,
-            });
+            let (face, level, facings) = (*face, *level, *facings);
+            s.planogram.push(RawPlacement { product: id.clone(), fixture: to.clone(), face, level, facings });
         }
-        RawEdit::SwapProducts { a, b } => {
-            product(s, a)?;
-            product(s, b)?;
-            for p in &mut s.planogram {
-                if &p.product == a {
-                    p.product = b.clone();
-                } else if &p.product == b {
-                    p.product = a.clone();
-                }
-            }
-        }
-        RawEdit::OpenLane { lane: id } => {
-            let i = lane(s, id)?;
-            s.checkouts[i].open = true;
-        }
-        RawEdit::CloseLane { lane: id } => {
-            let i = lane(s, id)?;
-            s.checkouts[i].open = false;
-        }
-        RawEdit::SetPrice { product: id, price } => {
-            let i = product(s, id)?;
-            s.products[i].price = *price;
-        }
-        RawEdit::SetLaneHours { lane: id, hours } => {
-            let i = lane(s, id)?;
-            s.checkouts[i].hours = Some(*hours);
-        }
+        RawEdit::SwapProducts { a, b } => swap_products(s, a, b)?,
+        RawEdit::OpenLane { lane: id } => lane_mut(s, id)?.open = true,
+        RawEdit::CloseLane { lane: id } => lane_mut(s, id)?.open = false,
+        RawEdit::SetPrice { product: id, price } => product_mut(s, id)?.price = *price,
+        RawEdit::SetLaneHours { lane: id, hours } => lane_mut(s, id)?.hours = Some(*hours),
         RawEdit::SetService { lane: id, base_s, per_item_s, cv, distribution } => {
-            let i = lane(s, id)?;
-            let service = &mut s.checkouts[i].service;
+            let service = &mut lane_mut(s, id)?.service;
             service.base_s = base_s.unwrap_or(service.base_s);
             service.per_item_s = per_item_s.unwrap_or(service.per_item_s);
             service.cv = cv.unwrap_or(service.cv);
             service.distribution = distribution.unwrap_or(service.distribution);
         }
-        RawEdit::AddLane { lane: l } => {
-            if s.checkouts.iter().any(|x| x.id == l.id) {
-                return Err(format!("checkout lane `{}` already exists", l.id));
-            }
-            s.checkouts.push(l.clone());
-        }
+        RawEdit::AddLane { lane: l } => add_lane(s, l)?,
         RawEdit::RemoveLane { lane: id } => {
-            let i = lane(s, id)?;
+            let i = lane_index(s, id)?;
             s.checkouts.remove(i);
         }
-        RawEdit::RemoveConnector { connector: id } => {
-            let i =
-                s.store.connectors.iter().position(|c| &c.id == id).ok_or_else(|| format!("no connector `{id}`"))?;
-            s.store.connectors.remove(i);
-        }
+        RawEdit::RemoveConnector { connector: id } => remove_connector(s, id)?,
         RawEdit::SetHours { hours, hourly_profile } => {
             s.population.hours = *hours;
             s.population.hourly_profile = hourly_profile.clone();
         }
         RawEdit::SetVisitors { daily_visitors } => s.population.daily_visitors = *daily_visitors,
-        RawEdit::ScaleVisitors { factor } => {
-            if !(factor.is_finite() && *factor > 0.0) {
-                return Err(format!("factor must be a positive number, got {factor}"));
-            }
-            s.population.daily_visitors *= factor;
-        }
-        RawEdit::SetShares { shares } => {
-            for (id, share) in shares {
-                let segment = s
-                    .population
-                    .segments
-                    .iter_mut()
-                    .find(|g| &g.id == id)
-                    .ok_or_else(|| format!("no segment `{id}`"))?;
-                segment.share = *share;
-            }
-        }
+        RawEdit::ScaleVisitors { factor } => scale_visitors(s, *factor)?,
+        RawEdit::SetShares { shares } => set_shares(s, shares)?,
         RawEdit::SetSegment {
             segment: id,
             list_mean,
@@ -168,8 +97,7 @@ fn apply_one(s: &mut RawScenario, edit: &RawEdit) -> Result<(), String> {
             group_mean,
             categories,
         } => {
-            let g =
-                s.population.segments.iter_mut().find(|g| &g.id == id).ok_or_else(|| format!("no segment `{id}`"))?;
+            let g = segment_mut(s, id)?;
             let set = |field: &mut f64, value: &Option<f64>| *field = value.unwrap_or(*field);
             set(&mut g.list_mean, list_mean);
             set(&mut g.impulse, impulse);
@@ -181,6 +109,107 @@ fn apply_one(s: &mut RawScenario, edit: &RawEdit) -> Result<(), String> {
                 g.categories = c.clone();
             }
         }
+    }
+    Ok(())
+}
+
+/// Where fixture `id` is in the scenario's list.
+fn fixture_index(s: &RawScenario, id: &str) -> Result<usize, String> {
+    s.fixtures.iter().position(|f| f.id == id).ok_or_else(|| format!("no fixture `{id}`"))
+}
+
+/// Fixture `id`, to change.
+fn fixture_mut<'a>(s: &'a mut RawScenario, id: &str) -> Result<&'a mut RawFixture, String> {
+    let i = fixture_index(s, id)?;
+    Ok(&mut s.fixtures[i])
+}
+
+/// Where product `id` is in the catalogue.
+fn product_index(s: &RawScenario, id: &str) -> Result<usize, String> {
+    s.products.iter().position(|p| p.id == id).ok_or_else(|| format!("no product `{id}`"))
+}
+
+/// Product `id`, to change.
+fn product_mut<'a>(s: &'a mut RawScenario, id: &str) -> Result<&'a mut RawProduct, String> {
+    let i = product_index(s, id)?;
+    Ok(&mut s.products[i])
+}
+
+/// Where checkout lane `id` is in the scenario's list.
+fn lane_index(s: &RawScenario, id: &str) -> Result<usize, String> {
+    s.checkouts.iter().position(|l| l.id == id).ok_or_else(|| format!("no checkout lane `{id}`"))
+}
+
+/// Checkout lane `id`, to change.
+fn lane_mut<'a>(s: &'a mut RawScenario, id: &str) -> Result<&'a mut RawLane, String> {
+    let i = lane_index(s, id)?;
+    Ok(&mut s.checkouts[i])
+}
+
+/// Shopper segment `id`, to change.
+fn segment_mut<'a>(s: &'a mut RawScenario, id: &str) -> Result<&'a mut RawSegment, String> {
+    s.population.segments.iter_mut().find(|g| g.id == id).ok_or_else(|| format!("no segment `{id}`"))
+}
+
+/// Adds fixture `f`, whose id must be new.
+fn add_fixture(s: &mut RawScenario, f: &RawFixture) -> Result<(), String> {
+    if s.fixtures.iter().any(|x| x.id == f.id) {
+        return Err(format!("fixture `{}` already exists", f.id));
+    }
+    s.fixtures.push(f.clone());
+    Ok(())
+}
+
+/// Checks that a placement's product, then its fixture, exist.
+fn check_placement(s: &RawScenario, product: &str, fixture: &str) -> Result<(), String> {
+    product_index(s, product)?;
+    fixture_index(s, fixture)?;
+    Ok(())
+}
+
+/// Puts products `a` and `b` in each other's places on the planogram.
+fn swap_products(s: &mut RawScenario, a: &str, b: &str) -> Result<(), String> {
+    product_index(s, a)?;
+    product_index(s, b)?;
+    for p in &mut s.planogram {
+        if p.product == a {
+            p.product = b.to_owned();
+        } else if p.product == b {
+            p.product = a.to_owned();
+        }
+    }
+    Ok(())
+}
+
+/// Adds checkout lane `l`, whose id must be new.
+fn add_lane(s: &mut RawScenario, l: &RawLane) -> Result<(), String> {
+    if s.checkouts.iter().any(|x| x.id == l.id) {
+        return Err(format!("checkout lane `{}` already exists", l.id));
+    }
+    s.checkouts.push(l.clone());
+    Ok(())
+}
+
+/// Takes connector `id` (a stair, escalator or lift) out of the store.
+fn remove_connector(s: &mut RawScenario, id: &str) -> Result<(), String> {
+    let i = s.store.connectors.iter().position(|c| c.id == id).ok_or_else(|| format!("no connector `{id}`"))?;
+    s.store.connectors.remove(i);
+    Ok(())
+}
+
+/// Multiplies the daily visitors by `factor`, which must be positive.
+fn scale_visitors(s: &mut RawScenario, factor: f64) -> Result<(), String> {
+    if !(factor.is_finite() && factor > 0.0) {
+        return Err(format!("factor must be a positive number, got {factor}"));
+    }
+    s.population.daily_visitors *= factor;
+    Ok(())
+}
+
+/// Sets the share of each segment named in `shares`.
+fn set_shares(s: &mut RawScenario, shares: &BTreeMap<String, f64>) -> Result<(), String> {
+    for (id, share) in shares {
+        segment_mut(s, id)?.share = *share;
     }
     Ok(())
 }

@@ -7,7 +7,7 @@
 use std::collections::VecDeque;
 
 use crate::geom::{Point, Rect};
-use crate::scenario::{Scenario, model::QUEUE_SPACING_M};
+use crate::scenario::{Lane, Scenario, model::QUEUE_SPACING_M};
 
 /// A cell of the navigation grid: `floor * cells_per_floor + iy * nx + ix`.
 pub type CellId = u32;
@@ -126,6 +126,25 @@ pub struct ConnectorLink {
 
 impl Store {
     pub fn build(s: &Scenario) -> Result<Store, Vec<GeometryProblem>> {
+        let mut store = Store::open_grid(s)?;
+        store.rasterise(s);
+        let mut problems = Vec::new();
+        // Terminals a line cannot walk straight to: reported after every other placement problem.
+        let mut terminal_problems = Vec::new();
+        store.place_portals(s, &mut problems);
+        store.place_lanes(s, &mut problems, &mut terminal_problems);
+        store.place_connectors(s, &mut problems);
+        store.place_stands(s, &mut problems);
+        store.weigh_interior(s);
+        problems.append(&mut terminal_problems);
+        if problems.is_empty() {
+            store.check_reachability(s, &mut problems);
+        }
+        if problems.is_empty() { Ok(store) } else { Err(problems) }
+    }
+
+    /// An all-walkable grid sized for the store, or the problem that it would not fit in the memory limit.
+    fn open_grid(s: &Scenario) -> Result<Store, Vec<GeometryProblem>> {
         let spec = &s.store;
         let nx = (spec.width / spec.cell + 1e-9).floor() as usize;
         let ny = (spec.depth / spec.cell + 1e-9).floor() as usize;
@@ -144,7 +163,7 @@ impl Store {
                 ),
             }]);
         }
-        let mut store = Store {
+        Ok(Store {
             nx,
             ny,
             cell: spec.cell,
@@ -158,29 +177,39 @@ impl Store {
             entrances: Vec::new(),
             exits: Vec::new(),
             lanes: Vec::new(),
-        };
+        })
+    }
+
+    /// Blocks the cells under fixtures and walls, tables the open steps, and gives each cell its zone.
+    fn rasterise(&mut self, s: &Scenario) {
+        let cells = self.cell_count();
         let obstacles = s
             .fixtures
             .iter()
             .map(|f| (f.floor, f.footprint()))
-            .chain(spec.walls.iter().map(|w| (w.floor, w.footprint)));
+            .chain(s.store.walls.iter().map(|w| (w.floor, w.footprint)));
         for (floor, rect) in obstacles {
-            store.block(floor, &rect);
+            self.block(floor, &rect);
         }
-        store.steps = (0..cells as CellId).map(|c| store.open_steps(c)).collect();
+        self.steps = (0..cells as CellId).map(|c| self.open_steps(c)).collect();
         for id in 0..cells as CellId {
-            let (floor, centre) = store.centre(id);
+            let (floor, centre) = self.centre(id);
             if let Some(z) = s.zones.iter().position(|z| z.floor == floor && z.contains(centre)) {
-                store.zone[id as usize] = z as u16;
+                self.zone[id as usize] = z as u16;
             }
         }
-        let mut problems = Vec::new();
-        // Problems found while `on_floor` holds `problems`.
-        let mut more_problems = Vec::new();
-        let mut on_floor = |store: &Store, floor: u8, at: Point, anchor: (&'static str, &str), what: String| match store
-            .cell_at(floor, at)
-            .filter(|c| store.is_walkable(*c))
-        {
+    }
+
+    /// The walkable cell at `at` on `floor`; otherwise reports `what` as off walkable floor and gives cell 0.
+    fn walkable_cell_or_report(
+        &self,
+        floor: u8,
+        at: Point,
+        anchor: (&'static str, &str),
+        what: String,
+        problems: &mut Vec<GeometryProblem>,
+    ) -> CellId {
+        match self.cell_at(floor, at).filter(|c| self.is_walkable(*c)) {
             Some(c) => c,
             None => {
                 problems.push(GeometryProblem {
@@ -192,74 +221,114 @@ impl Store {
                 });
                 0
             }
-        };
-        store.entrances = s
+        }
+    }
+
+    /// Resolves the entrances, then the exits, to walkable cells.
+    fn place_portals(&mut self, s: &Scenario, problems: &mut Vec<GeometryProblem>) {
+        self.entrances = s
             .entrances
             .iter()
-            .map(|e| on_floor(&store, e.floor, e.at, ("entrances.id", &e.id), format!("entrance `{}`", e.id)))
+            .map(|e| {
+                let what = format!("entrance `{}`", e.id);
+                self.walkable_cell_or_report(e.floor, e.at, ("entrances.id", &e.id), what, problems)
+            })
             .collect();
-        store.exits = s
+        self.exits = s
             .exits
             .iter()
-            .map(|e| on_floor(&store, e.floor, e.at, ("exits.id", &e.id), format!("exit `{}`", e.id)))
+            .map(|e| {
+                let what = format!("exit `{}`", e.id);
+                self.walkable_cell_or_report(e.floor, e.at, ("exits.id", &e.id), what, problems)
+            })
             .collect();
+    }
+
+    /// Resolves each checkout's service point, checking its queue line and any terminals it feeds.
+    fn place_lanes(
+        &mut self,
+        s: &Scenario,
+        problems: &mut Vec<GeometryProblem>,
+        terminal_problems: &mut Vec<GeometryProblem>,
+    ) {
         for lane in &s.lanes {
-            let mut cell = on_floor(
-                &store,
-                lane.floor,
-                lane.service_point,
-                ("checkouts.id", &lane.id),
-                format!("checkout `{}` service point", lane.id),
-            );
-            // The whole queue line must be walkable: queued shoppers walk along it.
-            let tail = lane.place(lane.queue_places as usize - 1);
-            if let Some(p) = store.first_blocked(lane.floor, lane.service_point, tail) {
-                let place = (lane.service_point.distance(p) / QUEUE_SPACING_M).ceil() as usize;
-                on_floor(
-                    &store,
-                    lane.floor,
-                    p,
-                    ("checkouts.id", &lane.id),
-                    format!("checkout `{}` queue place {place}", lane.id),
-                );
-                cell = 0;
-            }
+            let cell = self.service_cell(lane, problems);
             // The front of a self-service line walks straight to a free terminal.
             if lane.terminals != [lane.service_point] {
-                for (k, &t) in lane.terminals.iter().enumerate() {
-                    let what = format!("checkout `{}` terminal {}", lane.id, k + 1);
-                    on_floor(&store, lane.floor, t, ("checkouts.id", &lane.id), what.clone());
-                    if let Some(p) = store.first_blocked(lane.floor, lane.place(1), t) {
-                        more_problems.push(GeometryProblem {
-                            anchor: Some(("checkouts.id", lane.id.clone())),
-                            message: format!(
-                                "{what} at ({}, {}) cannot be walked to in a straight line from the front of the line: ({:.2}, {:.2}) is not walkable; move the terminal or the line",
-                                t.x, t.y, p.x, p.y
-                            ),
-                        });
-                    }
-                }
+                self.check_terminals(lane, problems, terminal_problems);
             }
-            store.lanes.push(cell);
+            self.lanes.push(cell);
         }
+    }
+
+    /// The cell of a lane's service point; 0 when it or its queue line is off walkable floor (reported).
+    fn service_cell(&self, lane: &Lane, problems: &mut Vec<GeometryProblem>) -> CellId {
+        let mut cell = self.walkable_cell_or_report(
+            lane.floor,
+            lane.service_point,
+            ("checkouts.id", &lane.id),
+            format!("checkout `{}` service point", lane.id),
+            problems,
+        );
+        // The whole queue line must be walkable: queued shoppers walk along it.
+        let tail = lane.place(lane.queue_places as usize - 1);
+        if let Some(p) = self.first_blocked(lane.floor, lane.service_point, tail) {
+            let place = (lane.service_point.distance(p) / QUEUE_SPACING_M).ceil() as usize;
+            self.walkable_cell_or_report(
+                lane.floor,
+                p,
+                ("checkouts.id", &lane.id),
+                format!("checkout `{}` queue place {place}", lane.id),
+                problems,
+            );
+            cell = 0;
+        }
+        cell
+    }
+
+    /// Checks that each terminal of a self-service bank is on walkable floor and straight ahead of the line's front.
+    fn check_terminals(
+        &self,
+        lane: &Lane,
+        problems: &mut Vec<GeometryProblem>,
+        terminal_problems: &mut Vec<GeometryProblem>,
+    ) {
+        for (k, &t) in lane.terminals.iter().enumerate() {
+            let what = format!("checkout `{}` terminal {}", lane.id, k + 1);
+            self.walkable_cell_or_report(lane.floor, t, ("checkouts.id", &lane.id), what.clone(), problems);
+            if let Some(p) = self.first_blocked(lane.floor, lane.place(1), t) {
+                terminal_problems.push(GeometryProblem {
+                    anchor: Some(("checkouts.id", lane.id.clone())),
+                    message: format!(
+                        "{what} at ({}, {}) cannot be walked to in a straight line from the front of the line: ({:.2}, {:.2}) is not walkable; move the terminal or the line",
+                        t.x, t.y, p.x, p.y
+                    ),
+                });
+            }
+        }
+    }
+
+    /// Resolves both ends of each connector and links them as an edge of the navigation graph.
+    fn place_connectors(&mut self, s: &Scenario, problems: &mut Vec<GeometryProblem>) {
+        let spec = &s.store;
         for c in &spec.connectors {
-            let from = on_floor(
-                &store,
+            let from = self.walkable_cell_or_report(
                 c.from.floor,
                 c.from.at,
                 ("store.connectors.id", &c.id),
                 // Named by the file's own words: a down escalator's `from`
                 // end is the upper one.
                 format!("connector `{}` `from` end (floor `{}`)", c.id, spec.floors[c.from.floor as usize].id),
+                problems,
             );
-            let to = on_floor(
-                &store,
+            let to = self.walkable_cell_or_report(
                 c.to.floor,
                 c.to.at,
                 ("store.connectors.id", &c.id),
                 format!("connector `{}` `to` end (floor `{}`)", c.id, spec.floors[c.to.floor as usize].id),
+                problems,
             );
-            store.connectors.push(ConnectorLink {
+            self.connectors.push(ConnectorLink {
                 from,
                 to,
                 cost: (c.traversal_s * REFERENCE_SPEED_MS / spec.cell * 10.0).round().max(1.0) as u32,
@@ -267,14 +336,18 @@ impl Store {
                 one_way: c.one_way,
             });
         }
+    }
+
+    /// Finds where a shopper stands for each placement of each product, reporting shelves with no floor near.
+    fn place_stands(&mut self, s: &Scenario, problems: &mut Vec<GeometryProblem>) {
         for p in &s.products {
             let mut cells = Vec::new();
             for pl in &p.placements {
                 let floor = s.fixtures[pl.fixture].floor;
-                match store.nearest_walkable(floor, pl.stand, MAX_STAND_SEARCH_M) {
+                match self.nearest_walkable(floor, pl.stand, MAX_STAND_SEARCH_M) {
                     Some(cell) => {
                         // The standing point itself, or the centre of the walkable cell chosen for it.
-                        let point = if store.cell_at(floor, pl.stand) == Some(cell) { pl.stand } else { store.centre(cell).1 };
+                        let point = if self.cell_at(floor, pl.stand) == Some(cell) { pl.stand } else { self.centre(cell).1 };
                         cells.push(Stand { cell, point });
                     }
                     None => problems.push(GeometryProblem {
@@ -286,20 +359,19 @@ impl Store {
                     }),
                 }
             }
-            store.stands.push(cells);
+            self.stands.push(cells);
         }
+    }
+
+    /// Makes floor off the perimeter dearer to walk, as `population.aisle_reluctance` says.
+    fn weigh_interior(&mut self, s: &Scenario) {
         let interior = (10.0 * (1.0 + s.population.aisle_reluctance)).round().clamp(10.0, 255.0) as u8;
-        for c in 0..store.cell_count() {
-            let (_, centre) = store.centre(c as CellId);
-            if !store.on_perimeter(centre) {
-                store.effort[c] = interior;
+        for c in 0..self.cell_count() {
+            let (_, centre) = self.centre(c as CellId);
+            if !self.on_perimeter(centre) {
+                self.effort[c] = interior;
             }
         }
-        problems.append(&mut more_problems);
-        if problems.is_empty() {
-            store.check_reachability(s, &mut problems);
-        }
-        if problems.is_empty() { Ok(store) } else { Err(problems) }
     }
 
     fn block(&mut self, floor: u8, rect: &Rect) {

@@ -2,6 +2,7 @@
 //! and connectors, under a heat map, a difference map or walking flows.
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 
 use super::{DrawResult, FONT, Figure, rgb};
@@ -77,7 +78,44 @@ impl Figure for FloorPlan<'_> {
             .build_cartesian_2d(0.0..l.width, 0.0..l.depth)?;
         chart.configure_mesh().disable_mesh().x_desc("x (m)").y_desc("y (m)").label_style((FONT, 13)).draw()?;
         // Colour per block and the scale to draw beside the plan.
-        let (cells, scale): (Vec<(Rect, RGBColor)>, Option<ColourScale>) = match &self.overlay {
+        let (cells, scale) = self.overlay.heat_cells();
+        chart.draw_series(cells.iter().map(|(r, c)| Rectangle::new(rect_points(r), c.filled())))?;
+        let look = if scale.is_some() { FixtureLook::UnderHeat } else { FixtureLook::Plain };
+        // Metres per pixel, to tell whether a zone's name fits inside it.
+        let m_per_px = l.width / (PLAN_WIDTH - 150 - 80) as f64;
+        self.draw_zones(&mut chart, m_per_px)?;
+        self.draw_fixtures(&mut chart, m_per_px, look)?;
+        self.draw_lanes(&mut chart)?;
+        self.draw_connectors(&mut chart)?;
+        self.draw_doors(&mut chart)?;
+        if let Overlay::Flow(m) = &self.overlay {
+            draw_flow(&mut chart, l, m, self.floor)?;
+        }
+        // Side panel: colour scale or legend.
+        match scale {
+            Some(scale) => draw_colour_bar(&side, scale)?,
+            None => draw_kind_legend(&side, s.fixtures.iter().map(|f| f.kind))?,
+        }
+        Ok(())
+    }
+}
+
+/// The plan's chart: metres on both axes.
+type PlanChart<'a, DB> = ChartContext<'a, DB, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// How fixtures are drawn: opaque and named on a plain plan or flow map,
+/// translucent and unnamed under a heatmap so the floor stays readable.
+#[derive(Clone, Copy, PartialEq)]
+enum FixtureLook {
+    Plain,
+    UnderHeat,
+}
+
+impl Overlay<'_> {
+    /// The colour of every block a heat or difference map fills, and the
+    /// scale to draw beside the plan; nothing for a plain plan or a flow map.
+    fn heat_cells(&self) -> (Vec<(Rect, RGBColor)>, Option<ColourScale>) {
+        match self {
             Overlay::Heat { blocks, top } => {
                 let top = top.unwrap_or_else(|| style::scale_top(blocks.iter().map(|b| b.1)));
                 let cells = blocks.iter().filter(|b| b.1 > 0.0).map(|(r, h)| (*r, rgb(style::heat(h / top)))).collect();
@@ -94,37 +132,46 @@ impl Figure for FloorPlan<'_> {
                 (cells, Some(ColourScale::Diverging { limit }))
             }
             _ => (Vec::new(), None),
-        };
-        chart.draw_series(cells.iter().map(|(r, c)| Rectangle::new(rect_points(r), c.filled())))?;
-        let heat = scale.is_some();
-        // Metres per pixel, to tell whether a zone's name fits inside it.
-        let m_per_px = l.width / (PLAN_WIDTH - 150 - 80) as f64;
-        // Zones: outlines with their names.
+        }
+    }
+}
+
+/// A zone's closed outline, and the top-left corner where its name goes.
+fn zone_outline(shape: &ZoneShape) -> (Vec<(f64, f64)>, (f64, f64)) {
+    match shape {
+        ZoneShape::Rect(r) => (
+            vec![(r.min.x, r.min.y), (r.max.x, r.min.y), (r.max.x, r.max.y), (r.min.x, r.max.y), (r.min.x, r.min.y)],
+            (r.min.x + 0.2, r.max.y - 0.2),
+        ),
+        ZoneShape::Polygon(p) => {
+            let mut pts: Vec<(f64, f64)> = p.iter().map(|q| (q.x, q.y)).collect();
+            pts.push(pts[0]);
+            (pts, (p[0].x + 0.2, p[0].y - 0.2))
+        }
+    }
+}
+
+/// A zone's extent along x, in metres.
+fn zone_width(shape: &ZoneShape) -> f64 {
+    match shape {
+        ZoneShape::Rect(r) => r.width(),
+        ZoneShape::Polygon(p) => {
+            p.iter().map(|q| q.x).fold(f64::MIN, f64::max) - p.iter().map(|q| q.x).fold(f64::MAX, f64::min)
+        }
+    }
+}
+
+impl FloorPlan<'_> {
+    /// Draws this floor's zone outlines, each with its name (or id) where it fits.
+    fn draw_zones<DB: DrawingBackend>(&self, chart: &mut PlanChart<'_, DB>, m_per_px: f64) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let s = self.scenario;
         for z in s.zones.iter().filter(|z| z.floor == self.floor) {
-            let (outline, anchor): (Vec<(f64, f64)>, (f64, f64)) = match &z.shape {
-                ZoneShape::Rect(r) => (
-                    vec![
-                        (r.min.x, r.min.y),
-                        (r.max.x, r.min.y),
-                        (r.max.x, r.max.y),
-                        (r.min.x, r.max.y),
-                        (r.min.x, r.min.y),
-                    ],
-                    (r.min.x + 0.2, r.max.y - 0.2),
-                ),
-                ZoneShape::Polygon(p) => {
-                    let mut pts: Vec<(f64, f64)> = p.iter().map(|q| (q.x, q.y)).collect();
-                    pts.push(pts[0]);
-                    (pts, (p[0].x + 0.2, p[0].y - 0.2))
-                }
-            };
+            let (outline, anchor) = zone_outline(&z.shape);
             chart.draw_series(std::iter::once(PathElement::new(outline, rgb(style::ZONE_OUTLINE).stroke_width(1))))?;
-            let width = match &z.shape {
-                ZoneShape::Rect(r) => r.width(),
-                ZoneShape::Polygon(p) => {
-                    p.iter().map(|q| q.x).fold(f64::MIN, f64::max) - p.iter().map(|q| q.x).fold(f64::MAX, f64::min)
-                }
-            };
+            let width = zone_width(&z.shape);
             let text_m = |text: &str| text.chars().count() as f64 * 7.0 * m_per_px;
             let fits = |text: &str| text_m(text) < width - 0.3;
             let label = if fits(&z.name) { z.name.clone() } else { z.id.clone() };
@@ -148,9 +195,25 @@ impl Figure for FloorPlan<'_> {
                 )))?;
             }
         }
+        Ok(())
+    }
+
+    /// Draws this floor's fixtures to scale by kind, named on a plain plan.
+    fn draw_fixtures<DB: DrawingBackend>(
+        &self,
+        chart: &mut PlanChart<'_, DB>,
+        m_per_px: f64,
+        look: FixtureLook,
+    ) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
         // Fixtures to scale; translucent over a heatmap so the floor stays readable.
-        let alpha = if heat { 0.55 } else { 0.9 };
-        for f in s.fixtures.iter().filter(|f| f.floor == self.floor) {
+        let alpha = match look {
+            FixtureLook::UnderHeat => 0.55,
+            FixtureLook::Plain => 0.9,
+        };
+        for f in self.scenario.fixtures.iter().filter(|f| f.floor == self.floor) {
             let r = f.footprint();
             chart.draw_series(std::iter::once(Rectangle::new(
                 rect_points(&r),
@@ -167,13 +230,22 @@ impl Figure for FloorPlan<'_> {
             } else {
                 None
             };
-            if let Some(at) = at.filter(|_| !heat) {
+            if let Some(at) = at.filter(|_| look == FixtureLook::Plain) {
                 chart.draw_series(std::iter::once(Text::new(f.id.clone(), at, (FONT, 10))))?;
             }
         }
+        Ok(())
+    }
+
+    /// Draws this floor's checkout lanes: queue line, service points and label.
+    fn draw_lanes<DB: DrawingBackend>(&self, chart: &mut PlanChart<'_, DB>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
         // Where shoppers pay (a till, or each terminal of a self-service
         // bank) and the line they queue along; a closed lane in grey, a lane
         // staffed part of the day with its hours.
+        let s = self.scenario;
         let (open_ms, close_ms) = (s.population.open_ms, s.population.close_ms);
         for lane in s.lanes.iter().filter(|x| x.floor == self.floor) {
             let colour = if lane.open { rgb(style::TERMINAL) } else { rgb(style::CLOSED) };
@@ -193,11 +265,19 @@ impl Figure for FloorPlan<'_> {
             let p = lane.service_point;
             chart.draw_series(std::iter::once(Text::new(label, (p.x + 0.3, p.y - 0.3), (FONT, 11))))?;
         }
+        Ok(())
+    }
+
+    /// Draws each end on this floor of a connector to another floor, labelled.
+    fn draw_connectors<DB: DrawingBackend>(&self, chart: &mut PlanChart<'_, DB>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
         // Connectors to other floors: a square at each end on this floor,
         // labelled with where it goes ("→ upper") or, at the arriving end of
         // a one-way connector, where riders come from ("← upper").
-        let floors = &s.store.floors;
-        for c in &s.store.connectors {
+        let floors = &self.scenario.store.floors;
+        for c in &self.scenario.store.connectors {
             for (here, there, leaves) in [(c.from, c.to, true), (c.to, c.from, false)] {
                 if here.floor != self.floor {
                     continue;
@@ -219,6 +299,15 @@ impl Figure for FloorPlan<'_> {
                 )))?;
             }
         }
+        Ok(())
+    }
+
+    /// Draws this floor's entrances and exits as labelled triangles.
+    fn draw_doors<DB: DrawingBackend>(&self, chart: &mut PlanChart<'_, DB>) -> DrawResult
+    where
+        DB::ErrorType: 'static,
+    {
+        let s = self.scenario;
         // Entrance labels sit a line above exit labels: doors are often side by side.
         for (portals, colour, word, lift) in
             [(&s.entrances, rgb(style::ENTRANCE), "in", 1.7), (&s.exits, rgb(style::EXIT), "out", 0.9)]
@@ -231,14 +320,6 @@ impl Figure for FloorPlan<'_> {
                     (FONT, 12),
                 )))?;
             }
-        }
-        if let Overlay::Flow(m) = &self.overlay {
-            draw_flow(&mut chart, l, m, self.floor)?;
-        }
-        // Side panel: colour scale or legend.
-        match scale {
-            Some(scale) => draw_colour_bar(&side, scale)?,
-            None => draw_kind_legend(&side, s.fixtures.iter().map(|f| f.kind))?,
         }
         Ok(())
     }

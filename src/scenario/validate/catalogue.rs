@@ -39,10 +39,27 @@ impl Validator<'_> {
     ) -> Vec<Product> {
         self.check(!raw.products.is_empty(), None, || "the catalogue is empty: add `[[products]]`".into());
         self.unique("product", raw.products.iter().map(|p| p.id.as_str()));
+        let (mut products, index) = self.unplaced_products(&raw.products, categories);
+        let misplaced = self.planogram(&raw.planogram, fixtures, &index, &mut products);
+        for (i, p) in products.iter().enumerate() {
+            self.check(!p.placements.is_empty() || misplaced.contains(&i), Some(("products.id", &p.id)), || {
+                format!("product `{}` has no place on any shelf: add it to `[[planogram]]`", p.id)
+            });
+        }
+        products
+    }
+
+    /// Checks each product's category and figures and builds it without places, skipping duplicate ids;
+    /// returns the products with the index of each id among them.
+    fn unplaced_products<'r>(
+        &mut self,
+        raw: &'r [RawProduct],
+        categories: &[Category],
+    ) -> (Vec<Product>, HashMap<&'r str, usize>) {
         let cat_index: HashMap<&str, usize> = categories.iter().enumerate().map(|(i, c)| (c.id.as_str(), i)).collect();
         let mut products = Vec::new();
         let mut index = HashMap::new();
-        for p in &raw.products {
+        for p in raw {
             let anchor = ("products.id", p.id.as_str());
             let category = match cat_index.get(p.category.as_str()) {
                 Some(&i) => i,
@@ -54,15 +71,7 @@ impl Validator<'_> {
                     0
                 }
             };
-            self.within(p.price, Bounds::Closed(0.0, 1e6, ""), &format!("product `{}` price", p.id), Some(anchor));
-            self.unit_interval(p.margin, &format!("product `{}` margin", p.id), anchor);
-            self.unit_interval(p.appeal, &format!("product `{}` appeal", p.id), anchor);
-            self.within(
-                p.popularity,
-                Bounds::Closed(0.0, 1e6, ""),
-                &format!("product `{}` popularity", p.id),
-                Some(anchor),
-            );
+            self.product_figures(p, anchor);
             if index.contains_key(p.id.as_str()) {
                 continue; // reported as a duplicate id above
             }
@@ -78,13 +87,37 @@ impl Validator<'_> {
                 placements: Vec::new(),
             });
         }
+        (products, index)
+    }
+
+    /// Checks a product's price, margin, appeal and popularity, in that order.
+    fn product_figures(&mut self, p: &RawProduct, anchor: (&str, &str)) {
+        self.within(p.price, Bounds::Closed(0.0, 1e6, ""), &format!("product `{}` price", p.id), Some(anchor));
+        self.unit_interval(p.margin, &format!("product `{}` margin", p.id), anchor);
+        self.unit_interval(p.appeal, &format!("product `{}` appeal", p.id), anchor);
+        self.within(
+            p.popularity,
+            Bounds::Closed(0.0, 1e6, ""),
+            &format!("product `{}` popularity", p.id),
+            Some(anchor),
+        );
+    }
+
+    /// Puts every planogram row that fits on its shelf into its product's placements, reporting the rows
+    /// that do not; returns the products with a rejected placement (saying they have no place would repeat it).
+    fn planogram(
+        &mut self,
+        planogram: &[RawPlacement],
+        fixtures: &[Fixture],
+        index: &HashMap<&str, usize>,
+        products: &mut [Product],
+    ) -> HashSet<usize> {
         let fixture_index: HashMap<&str, usize> =
             fixtures.iter().enumerate().map(|(i, f)| (f.id.as_str(), i)).collect();
         // Facings already used on each (fixture, face, level), in planogram order.
         let mut used: HashMap<(usize, Face, ShelfLevel), u32> = HashMap::new();
-        // Products whose placement was rejected: saying they have no place would repeat it.
         let mut misplaced = HashSet::new();
-        for pl in &raw.planogram {
+        for pl in planogram {
             let anchor = Some(("planogram.product", pl.product.as_str()));
             let Some(&pi) = index.get(pl.product.as_str()) else {
                 self.problem(
@@ -93,83 +126,100 @@ impl Validator<'_> {
                 );
                 continue;
             };
-            let Some(&fi) = fixture_index.get(pl.fixture.as_str()) else {
+            let Some(fi) = self.shelf_fixture(pl, fixtures, &fixture_index) else {
                 misplaced.insert(pi);
-                self.problem(
-                    anchor,
-                    format!("product `{}` is placed on fixture `{}`, which does not exist", pl.product, pl.fixture),
-                );
                 continue;
             };
-            let f = &fixtures[fi];
-            if f.faces.is_empty() || f.levels.is_empty() {
-                misplaced.insert(pi);
-                // A shelved fixture without shelves is reported once, above.
-                if !SHELVED.contains(&f.kind) {
-                    self.problem(
-                        anchor,
-                        format!(
-                            "product `{}` is placed on fixture `{}`, which has no `levels` or `faces` to hold it (kind {})",
-                            pl.product, f.id, f.kind
-                        ),
-                    );
-                }
-                continue;
-            }
-            if !f.faces.contains(&pl.face) || !f.levels.contains(&pl.level) {
-                self.problem(
-                    anchor,
-                    format!(
-                        "product `{}` is placed on the {} face, {} level of fixture `{}`, which has faces {} and levels {}",
-                        pl.product,
-                        pl.face,
-                        pl.level,
-                        f.id,
-                        names(&f.faces),
-                        names(&f.levels)
-                    ),
-                );
-                misplaced.insert(pi);
-                continue;
-            }
             self.check(pl.facings >= 1, anchor, || {
                 format!("product `{}` on fixture `{}` needs at least one facing", pl.product, pl.fixture)
             });
             if pl.facings < 1 {
                 continue;
             }
-            let start = used.entry((fi, pl.face, pl.level)).or_default();
-            let along = (*start as f64 + pl.facings as f64 / 2.0) * FACING_WIDTH_M;
-            *start += pl.facings as u32;
-            let capacity = f.face_length(pl.face);
-            if *start as f64 * FACING_WIDTH_M > capacity + 1e-9 {
+            match self.shelve(pl, fi, &fixtures[fi], &mut used) {
+                Some(placement) => products[pi].placements.push(placement),
+                None => {
+                    misplaced.insert(pi);
+                }
+            }
+        }
+        misplaced
+    }
+
+    /// The index of the fixture a planogram row names, if it exists and has the row's face and level;
+    /// `None` (reported, unless a shelved fixture without shelves was reported already) otherwise.
+    fn shelf_fixture(
+        &mut self,
+        pl: &RawPlacement,
+        fixtures: &[Fixture],
+        fixture_index: &HashMap<&str, usize>,
+    ) -> Option<usize> {
+        let anchor = Some(("planogram.product", pl.product.as_str()));
+        let Some(&fi) = fixture_index.get(pl.fixture.as_str()) else {
+            self.problem(
+                anchor,
+                format!("product `{}` is placed on fixture `{}`, which does not exist", pl.product, pl.fixture),
+            );
+            return None;
+        };
+        let f = &fixtures[fi];
+        if f.faces.is_empty() || f.levels.is_empty() {
+            // A shelved fixture without shelves is reported once, above.
+            if !SHELVED.contains(&f.kind) {
                 self.problem(
                     anchor,
                     format!(
-                        "fixture `{}` {} face, {} level is over-full at product `{}`: {} facings need {:.2} m but the face is {:.2} m long",
-                        f.id, pl.face, pl.level, pl.product, start, *start as f64 * FACING_WIDTH_M, capacity
+                        "product `{}` is placed on fixture `{}`, which has no `levels` or `faces` to hold it (kind {})",
+                        pl.product, f.id, f.kind
                     ),
                 );
-                misplaced.insert(pi);
-                continue;
             }
-            let spot = f.point_on_face(pl.face, along);
-            let (nx, ny) = f.face_normal(pl.face);
-            let stand = spot.offset(nx * STAND_OFF_M, ny * STAND_OFF_M);
-            products[pi].placements.push(Placement {
-                fixture: fi,
-                face: pl.face,
-                level: pl.level,
-                facings: pl.facings,
-                spot,
-                stand,
-            });
+            return None;
         }
-        for (i, p) in products.iter().enumerate() {
-            self.check(!p.placements.is_empty() || misplaced.contains(&i), Some(("products.id", &p.id)), || {
-                format!("product `{}` has no place on any shelf: add it to `[[planogram]]`", p.id)
-            });
+        if !f.faces.contains(&pl.face) || !f.levels.contains(&pl.level) {
+            self.problem(
+                anchor,
+                format!(
+                    "product `{}` is placed on the {} face, {} level of fixture `{}`, which has faces {} and levels {}",
+                    pl.product,
+                    pl.face,
+                    pl.level,
+                    f.id,
+                    names(&f.faces),
+                    names(&f.levels)
+                ),
+            );
+            return None;
         }
-        products
+        Some(fi)
+    }
+
+    /// Takes a planogram row's facings from the room left on its shelf (fixture `fi`, which is `f`) and
+    /// places it there; `None`, reported, if the shelf is over-full.
+    fn shelve(
+        &mut self,
+        pl: &RawPlacement,
+        fi: usize,
+        f: &Fixture,
+        used: &mut HashMap<(usize, Face, ShelfLevel), u32>,
+    ) -> Option<Placement> {
+        let start = used.entry((fi, pl.face, pl.level)).or_default();
+        let along = (*start as f64 + pl.facings as f64 / 2.0) * FACING_WIDTH_M;
+        *start += pl.facings as u32;
+        let capacity = f.face_length(pl.face);
+        if *start as f64 * FACING_WIDTH_M > capacity + 1e-9 {
+            self.problem(
+                Some(("planogram.product", pl.product.as_str())),
+                format!(
+                    "fixture `{}` {} face, {} level is over-full at product `{}`: {} facings need {:.2} m but the face is {:.2} m long",
+                    f.id, pl.face, pl.level, pl.product, start, *start as f64 * FACING_WIDTH_M, capacity
+                ),
+            );
+            return None;
+        }
+        let spot = f.point_on_face(pl.face, along);
+        let (nx, ny) = f.face_normal(pl.face);
+        let stand = spot.offset(nx * STAND_OFF_M, ny * STAND_OFF_M);
+        Some(Placement { fixture: fi, face: pl.face, level: pl.level, facings: pl.facings, spot, stand })
     }
 }

@@ -1,0 +1,161 @@
+//! What a projection needs to know about the store, read once from the
+//! prepared scenario: the grid, ids and names, floor areas, heat blocks,
+//! which zones a cell passes by.
+
+use super::freeze::SHELF_APPROACH_MS;
+use crate::Prepared;
+use crate::store::Blocks;
+
+/// What a projection needs to know about the store: grid, ids, areas.
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub nx: usize,
+    pub ny: usize,
+    pub cell: f64,
+    /// `1 / cell`: a multiplication is cheaper than a division per event.
+    pub(super) per_m: f64,
+    pub floors: usize,
+    /// Floor ids, bottom up.
+    pub floor_ids: Vec<String>,
+    pub width: f64,
+    pub depth: f64,
+    pub zones: Vec<String>,
+    pub zone_names: Vec<String>,
+    /// Walkable floor area of each zone, m².
+    pub zone_area_m2: Vec<f64>,
+    /// For each cell, a bit set (`zone_words` words) of the zones within
+    /// `PASSING_DISTANCE_M` that the cell is not in.
+    pub(super) near_zones: Vec<u64>,
+    pub(super) zone_words: usize,
+    pub products: Vec<String>,
+    pub product_names: Vec<String>,
+    pub lanes: Vec<String>,
+    /// Hours since midnight at opening, and hours open.
+    pub open_hour: f64,
+    pub hours: usize,
+    pub trace_ms: u64,
+    /// The day's hard end (closing plus the drain), from opening: whoever
+    /// leaves then was made to leave.
+    pub end_ms: u64,
+    /// The longest plausible visit to a shelf (`Segment::longest_shelf_visit_s`)
+    /// with the last metre walked up to it and the first away from it:
+    /// standing still longer before shopping there was a freeze.
+    pub longest_shelf_visit_ms: u64,
+    /// Heat is read over blocks of about 1 m, the scale at which a
+    /// merchandiser reads traffic.
+    blocks: Blocks,
+    /// Heat blocks with floor a shopper can stand on (the rest are fixtures).
+    pub block_walkable: Vec<bool>,
+}
+
+/// A shopper within this distance of a zone has passed by it (capture rate).
+pub const PASSING_DISTANCE_M: f64 = 1.5;
+
+impl Layout {
+    pub fn new(p: &Prepared) -> Layout {
+        let (s, st) = (&p.scenario, &p.store);
+        let per_floor = st.nx * st.ny;
+        let cells = st.cell_count();
+        let mut zone_area_m2 = vec![0.0; s.zones.len()];
+        for c in 0..cells as u32 {
+            if let Some(z) = st.zone(c).filter(|_| st.is_walkable(c)) {
+                zone_area_m2[z as usize] += st.cell * st.cell;
+            }
+        }
+        let r = (PASSING_DISTANCE_M / st.cell).round() as isize;
+        let zone_words = s.zones.len().div_ceil(64).max(1);
+        let mut near_zones = vec![0u64; cells * zone_words];
+        for (c, near) in near_zones.chunks_mut(zone_words).enumerate() {
+            let (floor, local) = (c / per_floor, c % per_floor);
+            let (ix, iy) = ((local % st.nx) as isize, (local / st.nx) as isize);
+            let own = st.zone(c as u32);
+            for dy in -r..=r {
+                for dx in -r..=r {
+                    let (x, y) = (ix + dx, iy + dy);
+                    if x < 0 || y < 0 || x >= st.nx as isize || y >= st.ny as isize || dx * dx + dy * dy > r * r {
+                        continue;
+                    }
+                    let n = st.id(floor as u8, x as usize, y as usize);
+                    if let Some(z) = st.zone(n)
+                        && Some(z) != own
+                    {
+                        near[z as usize / 64] |= 1 << (z % 64);
+                    }
+                }
+            }
+        }
+        let mut layout = Layout {
+            nx: st.nx,
+            ny: st.ny,
+            cell: st.cell,
+            per_m: 1.0 / st.cell,
+            floors: st.floors,
+            floor_ids: s.store.floors.iter().map(|f| f.id.clone()).collect(),
+            width: s.store.width,
+            depth: s.store.depth,
+            zones: s.zones.iter().map(|z| z.id.clone()).collect(),
+            zone_names: s.zones.iter().map(|z| z.name.clone()).collect(),
+            zone_area_m2,
+            near_zones,
+            zone_words,
+            products: s.products.iter().map(|x| x.id.clone()).collect(),
+            product_names: s.products.iter().map(|x| x.name.clone()).collect(),
+            lanes: s.lanes.iter().map(|l| l.id.clone()).collect(),
+            open_hour: s.population.open_ms as f64 / 3.6e6,
+            hours: s.population.hourly_profile.len(),
+            trace_ms: s.run.trace_interval_ms,
+            end_ms: s.population.close_ms - s.population.open_ms + s.run.drain_ms,
+            longest_shelf_visit_ms: s
+                .population
+                .segments
+                .iter()
+                .map(|g| (g.longest_shelf_visit_s() * 1000.0) as u64 + SHELF_APPROACH_MS)
+                .max()
+                .unwrap_or(0),
+            blocks: Blocks::new(st.nx, st.ny, st.floors, st.cell),
+            block_walkable: Vec::new(),
+        };
+        layout.block_walkable = vec![false; layout.block_count()];
+        for c in 0..cells {
+            if st.is_walkable(c as u32) {
+                let b = layout.block_of(c);
+                layout.block_walkable[b] = true;
+            }
+        }
+        layout
+    }
+
+    /// Heat blocks across and along one floor.
+    pub fn blocks_per_floor(&self) -> (usize, usize) {
+        self.blocks.per_floor()
+    }
+
+    /// Heat blocks over all floors (floor-major).
+    pub fn block_count(&self) -> usize {
+        self.blocks.count()
+    }
+
+    /// The heat block a grid cell belongs to.
+    pub fn block_of(&self, cell: usize) -> usize {
+        self.blocks.of(cell)
+    }
+
+    /// Floor and extent (clipped to the store) of a heat block.
+    pub fn block_rect(&self, block: usize) -> (u8, crate::geom::Rect) {
+        use crate::geom::{Point, Rect};
+        let (bx, by) = self.blocks_per_floor();
+        let side = self.blocks.side_cells() as f64 * self.cell;
+        let (floor, local) = (block / (bx * by), block % (bx * by));
+        let (x, y) = ((local % bx) as f64 * side, (local / bx) as f64 * side);
+        let r =
+            Rect::from_corners(Point::new(x, y), Point::new((x + side).min(self.width), (y + side).min(self.depth)));
+        (floor as u8, r)
+    }
+
+    /// Grid cell of a position, clamped to the grid.
+    pub fn cell_of(&self, x: f32, y: f32, floor: u8) -> usize {
+        let ix = ((x as f64 * self.per_m) as usize).min(self.nx - 1);
+        let iy = ((y as f64 * self.per_m) as usize).min(self.ny - 1);
+        (floor as usize).min(self.floors - 1) * self.nx * self.ny + iy * self.nx + ix
+    }
+}

@@ -1,0 +1,167 @@
+//! The release's human-readable page: what was released with which
+//! guarantee, the noised figures, the comparison with the baseline, and
+//! the noised heatmaps.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::{ComparisonRow, Gathered, NEIGHBOURING, Noised, PublishPlan, UNIT_OF_PRIVACY, VariantRelease, value};
+use crate::compare::stats::mean_ci;
+use crate::privacy::PrivacyError;
+use crate::report::figures::{Bar, Bars, FloorPlan, Overlay, heat_density, rgb};
+use crate::report::html::{STYLE, esc, figure};
+use crate::style;
+
+pub(super) fn page(
+    figures_dir: &Path,
+    g: &Gathered,
+    n: &Noised,
+    rows: &[ComparisonRow],
+    variants: &[VariantRelease],
+    (stamp, privacy): (&str, &str),
+    plan: &PublishPlan,
+) -> Result<String, PrivacyError> {
+    let mut html = String::new();
+    page_head(&mut html, g, plan, privacy);
+    figures_table(&mut html, variants);
+    if !rows.is_empty() {
+        comparison_table(&mut html, g, rows);
+        revenue_figure(&mut html, figures_dir, g, n, stamp)?;
+    }
+    heatmaps(&mut html, figures_dir, g, n, stamp)?;
+    let _ = writeln!(
+        html,
+        "<footer>{}. Made by aisle {} by <code>aisle publish</code>. No shopper ids, positions or event logs are in this release.</footer></body></html>",
+        esc(privacy),
+        crate::VERSION
+    );
+    Ok(html)
+}
+
+/// The page's head and opening: its title, the privacy line, and how shoppers' contributions were bounded.
+fn page_head(html: &mut String, g: &Gathered, plan: &PublishPlan, privacy: &str) {
+    let _ = write!(
+        html,
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>aisle release {name}: {scenario}</title>\n\
+         <style>{STYLE}</style></head><body>\n<h1>{scenario}: release <code>{name}</code></h1>\n\
+         <p class=\"lead\"><strong>{privacy}.</strong></p>\n\
+         <p>Unit of privacy: {unit} Neighbouring datasets: {neighbouring} Composition: {composition}</p>\n\
+         <p>Each shopper counted in at most {blocks} heat blocks (≤ {block_s} s each) and {zones} zones (≤ {zone_s} s each); \
+         baskets clamped at {basket}, visits at {time} s, waits at {wait} s. Noise source: {source}. \
+         Every number here is noised; see <code>release.json</code> for each query's sensitivity and noise.</p>\n",
+        name = esc(&plan.name),
+        scenario = esc(&g.scenario),
+        privacy = esc(privacy),
+        unit = esc(UNIT_OF_PRIVACY),
+        neighbouring = esc(NEIGHBOURING),
+        composition = esc(&g.sharing.describe()),
+        blocks = plan.bounds.max_blocks,
+        block_s = plan.bounds.block_clamp_s,
+        zones = plan.bounds.max_zones,
+        zone_s = plan.bounds.zone_clamp_s,
+        basket = plan.bounds.basket_clamp,
+        time = plan.bounds.time_clamp_s,
+        wait = plan.bounds.wait_clamp_s,
+        source = esc(&plan.noise.describe()),
+    );
+}
+
+/// The table of every variant's figures, a column per variant.
+fn figures_table(html: &mut String, variants: &[VariantRelease]) {
+    html.push_str("<h2>Figures by variant</h2><table><tr><th>metric</th>");
+    for v in variants {
+        let _ = write!(html, "<th>{} ({} days)</th>", esc(&v.variant), v.runs);
+    }
+    html.push_str("</tr>");
+    for (i, m) in variants[0].metrics.iter().enumerate() {
+        let _ = write!(html, "<tr><td>{} ({})</td>", esc(&m.name.replace('_', " ")), esc(&m.unit));
+        for v in variants {
+            let _ = write!(html, "<td>{:.4}</td>", v.metrics.get(i).map_or(f64::NAN, |m| m.value));
+        }
+        html.push_str("</tr>");
+    }
+    html.push_str("</table>\n");
+}
+
+/// The table of every variant against the baseline, paired by seed.
+fn comparison_table(html: &mut String, g: &Gathered, rows: &[ComparisonRow]) {
+    let _ = write!(
+        html,
+        "<h2>Comparison with <code>{}</code></h2><table><tr><th>variant</th><th>metric</th><th>difference [95% CI]</th><th>relative</th></tr>",
+        esc(&g.variants[0].variant)
+    );
+    for r in rows {
+        let _ = write!(
+            html,
+            "<tr><td>{}</td><td>{}</td><td>{:+.4} [{:+.4}, {:+.4}]</td><td>{:+.1}%</td></tr>",
+            esc(&r.variant),
+            esc(&r.metric.replace('_', " ")),
+            r.difference,
+            r.lo,
+            r.hi,
+            r.relative * 100.0
+        );
+    }
+    html.push_str("</table><p class=\"figure-note\">Paired by seed; the intervals include the privacy noise, so they are wider than the raw report's.</p>\n");
+}
+
+/// The figure of each variant's noised revenue per visitor, mean over days with its interval.
+fn revenue_figure(
+    html: &mut String,
+    figures_dir: &Path,
+    g: &Gathered,
+    n: &Noised,
+    stamp: &str,
+) -> Result<(), PrivacyError> {
+    let per_variant: Vec<Bar> = g
+        .variants
+        .iter()
+        .zip(&n.variants)
+        .map(|(v, (_, runs))| {
+            let xs: Vec<f64> = runs.iter().map(|t| value(&t.metrics(&v.layout), "revenue_per_visitor")).collect();
+            let e = mean_ci(&xs);
+            Bar { label: v.variant.clone(), value: e.mean.max(0.0), interval: Some((e.lo.max(0.0), e.hi.max(0.0))) }
+        })
+        .collect();
+    let bars = Bars {
+        title: format!("Revenue per visitor ({stamp})"),
+        x_desc: "currency per visitor (mean over days, 95% CI)".into(),
+        rows: per_variant,
+        colours: style::VARIANTS.iter().map(|c| rgb(*c)).collect(),
+    };
+    figure(html, figures_dir, "revenue-per-visitor", &bars, "revenue per visitor by variant", "")?;
+    Ok(())
+}
+
+/// The noised occupancy heatmap of every variant's floors, on one colour scale.
+fn heatmaps(html: &mut String, figures_dir: &Path, g: &Gathered, n: &Noised, stamp: &str) -> Result<(), PrivacyError> {
+    html.push_str("<h2>Occupancy heatmaps</h2>\n");
+    let top = style::scale_top(g.variants.iter().zip(&n.variants).flat_map(|(v, (t, _))| {
+        let blocks = t.heat_block_s(&v.layout);
+        (0..v.layout.floors as u8)
+            .flat_map(move |f| heat_density(&v.layout, f, &blocks, t.runs).into_iter().map(|b| b.1).collect::<Vec<_>>())
+    }));
+    for (v, (t, _)) in g.variants.iter().zip(&n.variants) {
+        for floor in 0..v.layout.floors as u8 {
+            let plan_fig = FloorPlan {
+                scenario: &v.prepared.scenario,
+                layout: &v.layout,
+                floor,
+                title: format!("{} — occupancy ({stamp})", v.variant),
+                overlay: Overlay::Heat {
+                    blocks: heat_density(&v.layout, floor, &t.heat_block_s(&v.layout), t.runs),
+                    top: Some(top),
+                },
+            };
+            figure(
+                html,
+                figures_dir,
+                &format!("heat-{}-{floor}", v.variant),
+                &plan_fig,
+                "noised occupancy heatmap",
+                "Person-seconds per m² per day over 1 m blocks, noised; one colour scale for all variants.",
+            )?;
+        }
+    }
+    Ok(())
+}
