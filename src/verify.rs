@@ -116,46 +116,9 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
             dir.join("events").display()
         )));
     }
-    let mut good = Vec::new();
-    let mut recorded = BTreeSet::new();
-    for partition in partitions(&dir.join(RUNS)) {
-        let Some((variant, seed)) = partition_key(&partition) else { continue };
-        if partition.join("run.json").exists() {
-            recorded.insert((variant.clone(), seed));
-        }
-    }
-    for found in read_records(dir)? {
-        match found.and_then(|run| check_run(dir, &sha, &run).map(|()| run)) {
-            Ok(run) => good.push(run),
-            Err(damage) => {
-                let key = damage_key(dir, &damage);
-                match key {
-                    Some((variant, seed)) => v.findings.push(Finding::run(&damage, &variant, seed)),
-                    None => v.findings.push(Finding::damage(damage)),
-                }
-            }
-        }
-    }
+    let good = check_records(dir, &sha, &mut v)?;
     v.runs_ok = good.len();
-    for partition in partitions(&dir.join("events")) {
-        let Some((variant, seed)) = partition_key(&partition) else { continue };
-        for entry in std::fs::read_dir(&partition).into_iter().flatten().flatten() {
-            let path = entry.path();
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if is_temporary(&name) || name == "run.json" {
-                continue; // leftovers below; old records above
-            }
-            if name != "part-0.parquet" {
-                v.findings.push(Finding::damage(format!(
-                    "{}: not an event log of aisle's: Parquet readers of events/ would read it too",
-                    path.display()
-                )));
-            } else if !recorded.contains(&(variant.clone(), seed)) {
-                let damage = Damage::LogUnrecorded { path };
-                v.findings.push(Finding::run(&damage, &variant, seed));
-            }
-        }
-    }
+    check_logs_have_records(dir, &mut v);
     if let Some(m) = &manifest {
         let same = m.runs.len() == good.len() && m.runs.iter().zip(&good).all(|(a, b)| a.same_as(b));
         if !same {
@@ -177,6 +140,56 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
         });
     }
     Ok(v)
+}
+
+/// Every run record checked against its log: the runs that verify, in
+/// order; a finding for each that does not.
+fn check_records(
+    dir: &Path,
+    sha: &str,
+    v: &mut Verification,
+) -> Result<Vec<crate::events::dataset::RunRecord>, VerifyError> {
+    let mut good = Vec::new();
+    for found in read_records(dir)? {
+        match found.and_then(|run| check_run(dir, sha, &run).map(|()| run)) {
+            Ok(run) => good.push(run),
+            Err(damage) => match damage_key(dir, &damage) {
+                Some((variant, seed)) => v.findings.push(Finding::run(&damage, &variant, seed)),
+                None => v.findings.push(Finding::damage(damage)),
+            },
+        }
+    }
+    Ok(good)
+}
+
+/// Files under events/: each must be a run's log with a record beside it.
+fn check_logs_have_records(dir: &Path, v: &mut Verification) {
+    let mut recorded = BTreeSet::new();
+    for partition in partitions(&dir.join(RUNS)) {
+        let Some((variant, seed)) = partition_key(&partition) else { continue };
+        if partition.join("run.json").exists() {
+            recorded.insert((variant.clone(), seed));
+        }
+    }
+    for partition in partitions(&dir.join("events")) {
+        let Some((variant, seed)) = partition_key(&partition) else { continue };
+        for entry in std::fs::read_dir(&partition).into_iter().flatten().flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if is_temporary(&name) || name == "run.json" {
+                continue; // leftovers are reported apart; old records are run records' business
+            }
+            if name != "part-0.parquet" {
+                v.findings.push(Finding::damage(format!(
+                    "{}: not an event log of aisle's: Parquet readers of events/ would read it too",
+                    path.display()
+                )));
+            } else if !recorded.contains(&(variant.clone(), seed)) {
+                let damage = Damage::LogUnrecorded { path };
+                v.findings.push(Finding::run(&damage, &variant, seed));
+            }
+        }
+    }
 }
 
 /// The run a damaged file belongs to, from its `variant=…/seed=…` directory.

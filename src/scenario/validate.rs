@@ -388,74 +388,7 @@ impl Validator<'_> {
         });
         self.check(raw.checkouts.len() < u16::MAX as usize, None, || "too many checkout lanes".into());
         self.unique("checkout", raw.checkouts.iter().map(|c| c.id.as_str()));
-        let mut lanes = Vec::new();
-        for c in &raw.checkouts {
-            let anchor = Some(("checkouts.id", c.id.as_str()));
-            let floor = self.floor_index(&raw.store.floors, c.floor.as_deref(), "checkout", &c.id);
-            let s = &c.service;
-            self.finite_point(&c.at, &format!("checkout `{}` at", c.id), anchor);
-            for t in c.terminals.iter().flatten() {
-                self.finite_point(t, &format!("checkout `{}` terminal", c.id), anchor);
-            }
-            let service = Bounds::Closed(0.0, 3600.0, " seconds");
-            self.within(s.base_s, service, &format!("checkout `{}` service base_s", c.id), anchor);
-            self.within(s.per_item_s, service, &format!("checkout `{}` service per_item_s", c.id), anchor);
-            self.check(s.base_s + s.per_item_s > 0.0, anchor, || {
-                format!("checkout `{}` service times must not both be zero", c.id)
-            });
-            self.check(c.queue_places <= 500, anchor, || {
-                format!("checkout `{}` queue_places must be between 1 and 500, got {}", c.id, c.queue_places)
-            });
-            self.check((0.0..=3.0).contains(&s.cv), anchor, || {
-                format!("checkout `{}` service cv must be in [0, 3], got {}", c.id, s.cv)
-            });
-            self.check(c.queue_places >= 1, anchor, || format!("checkout `{}` needs at least one queue place", c.id));
-            if let Some(terminals) = &c.terminals {
-                self.check(c.kind == LaneKind::SelfService, anchor, || {
-                    format!(
-                        "checkout `{}` is staffed: a till serves its own line; `terminals` is for self-service lanes",
-                        c.id
-                    )
-                });
-                self.check(!terminals.is_empty(), anchor, || {
-                    format!("checkout `{}` lists no terminals; give at least one or leave `terminals` out", c.id)
-                });
-            }
-            let hours = c.hours.unwrap_or([population.open_ms as f64 / 3.6e6, population.close_ms as f64 / 3.6e6]);
-            let hours_ok = hours[0] < hours[1] && hours[0] >= 0.0 && hours[1] <= 48.0;
-            // Store hours by default: bad ones are reported with population.hours.
-            self.check(hours_ok || c.hours.is_none(), anchor, || {
-                format!("checkout `{}` hours [{}, {}] must run forwards, within 0 to 48", c.id, hours[0], hours[1])
-            });
-            let store_hours = [population.open_ms as f64 / 3.6e6, population.close_ms as f64 / 3.6e6];
-            let hours = if hours_ok { hours } else { store_hours };
-            let queue_dir = match c.queue {
-                Direction::North => (0.0, 1.0),
-                Direction::East => (1.0, 0.0),
-                Direction::South => (0.0, -1.0),
-                Direction::West => (-1.0, 0.0),
-            };
-            lanes.push(Lane {
-                id: c.id.clone(),
-                kind: c.kind,
-                floor,
-                service_point: c.at.into(),
-                queue_dir,
-                queue_places: c.queue_places.max(1),
-                terminals: match &c.terminals {
-                    Some(t) if !t.is_empty() => t.iter().map(|&p| p.into()).collect(),
-                    _ => vec![c.at.into()],
-                },
-                service: ServiceModel {
-                    base_s: s.base_s,
-                    per_item_s: s.per_item_s,
-                    cv: s.cv,
-                    distribution: s.distribution,
-                },
-                hours_ms: (hours_to_ms(hours[0]), hours_to_ms(hours[1])),
-                open: c.open,
-            });
-        }
+        let lanes: Vec<Lane> = raw.checkouts.iter().map(|c| self.lane(raw, c, population)).collect();
         // Someone must be able to pay at every hour the store is open.
         // At most 96 steps: a bad `hours` is reported elsewhere and must not make this spin.
         let mut hour = population.open_ms;
@@ -474,6 +407,75 @@ impl Validator<'_> {
             hour += 15 * 60_000;
         }
         lanes
+    }
+
+    /// One checkout lane, checked field by field.
+    fn lane(&mut self, raw: &RawScenario, c: &RawLane, population: &Population) -> Lane {
+        let anchor = Some(("checkouts.id", c.id.as_str()));
+        let floor = self.floor_index(&raw.store.floors, c.floor.as_deref(), "checkout", &c.id);
+        let s = &c.service;
+        self.finite_point(&c.at, &format!("checkout `{}` at", c.id), anchor);
+        for t in c.terminals.iter().flatten() {
+            self.finite_point(t, &format!("checkout `{}` terminal", c.id), anchor);
+        }
+        let service = Bounds::Closed(0.0, 3600.0, " seconds");
+        self.within(s.base_s, service, &format!("checkout `{}` service base_s", c.id), anchor);
+        self.within(s.per_item_s, service, &format!("checkout `{}` service per_item_s", c.id), anchor);
+        self.check(s.base_s + s.per_item_s > 0.0, anchor, || {
+            format!("checkout `{}` service times must not both be zero", c.id)
+        });
+        self.check(c.queue_places <= 500, anchor, || {
+            format!("checkout `{}` queue_places must be between 1 and 500, got {}", c.id, c.queue_places)
+        });
+        self.check((0.0..=3.0).contains(&s.cv), anchor, || {
+            format!("checkout `{}` service cv must be in [0, 3], got {}", c.id, s.cv)
+        });
+        self.check(c.queue_places >= 1, anchor, || format!("checkout `{}` needs at least one queue place", c.id));
+        if let Some(terminals) = &c.terminals {
+            self.check(c.kind == LaneKind::SelfService, anchor, || {
+                format!(
+                    "checkout `{}` is staffed: a till serves its own line; `terminals` is for self-service lanes",
+                    c.id
+                )
+            });
+            self.check(!terminals.is_empty(), anchor, || {
+                format!("checkout `{}` lists no terminals; give at least one or leave `terminals` out", c.id)
+            });
+        }
+        let hours = c.hours.unwrap_or([population.open_ms as f64 / 3.6e6, population.close_ms as f64 / 3.6e6]);
+        let hours_ok = hours[0] < hours[1] && hours[0] >= 0.0 && hours[1] <= 48.0;
+        // Store hours by default: bad ones are reported with population.hours.
+        self.check(hours_ok || c.hours.is_none(), anchor, || {
+            format!("checkout `{}` hours [{}, {}] must run forwards, within 0 to 48", c.id, hours[0], hours[1])
+        });
+        let store_hours = [population.open_ms as f64 / 3.6e6, population.close_ms as f64 / 3.6e6];
+        let hours = if hours_ok { hours } else { store_hours };
+        let queue_dir = match c.queue {
+            Direction::North => (0.0, 1.0),
+            Direction::East => (1.0, 0.0),
+            Direction::South => (0.0, -1.0),
+            Direction::West => (-1.0, 0.0),
+        };
+        Lane {
+            id: c.id.clone(),
+            kind: c.kind,
+            floor,
+            service_point: c.at.into(),
+            queue_dir,
+            queue_places: c.queue_places.max(1),
+            terminals: match &c.terminals {
+                Some(t) if !t.is_empty() => t.iter().map(|&p| p.into()).collect(),
+                _ => vec![c.at.into()],
+            },
+            service: ServiceModel {
+                base_s: s.base_s,
+                per_item_s: s.per_item_s,
+                cv: s.cv,
+                distribution: s.distribution,
+            },
+            hours_ms: (hours_to_ms(hours[0]), hours_to_ms(hours[1])),
+            open: c.open,
+        }
     }
 
     fn run(&mut self, r: &RawRun) -> RunSettings {

@@ -4,7 +4,7 @@
 
 use super::{Bounds, Validator, hours_to_ms};
 use crate::scenario::model::{Category, Population, Segment};
-use crate::scenario::raw::RawPopulation;
+use crate::scenario::raw::{RawPopulation, RawSegment};
 
 impl Validator<'_> {
     pub(super) fn population(&mut self, p: &RawPopulation) -> Population {
@@ -49,44 +49,7 @@ impl Validator<'_> {
         self.check((share_sum - 1.0).abs() < 1e-6 || p.segments.is_empty(), None, || {
             format!("segment shares sum to {share_sum:.3}, not 1")
         });
-        let segments = p
-            .segments
-            .iter()
-            .map(|s| {
-                let anchor = ("population.segments.id", s.id.as_str());
-                let name = |field: &str| format!("segment `{}` {field}", s.id);
-                self.unit_interval(s.share, &name("share"), anchor);
-                self.unit_interval(s.impulse, &name("impulse"), anchor);
-                self.unit_interval(s.browsing, &name("browsing"), anchor);
-                self.unit_interval(s.put_back, &name("put_back"), anchor);
-                self.check((0.0..=200.0).contains(&s.list_mean), Some(anchor), || {
-                    format!("segment `{}` list_mean must be between 0 and 200, got {}", s.id, s.list_mean)
-                });
-                let anchor = Some(anchor);
-                self.within(s.speed_mean, Bounds::Closed(0.4, 2.5, " m/s"), &name("speed_mean"), anchor);
-                self.within(s.speed_sd, Bounds::Closed(0.0, 1.0, " m/s"), &name("speed_sd"), anchor);
-                self.within(s.patience_s, Bounds::Positive(1e7, " seconds"), &name("patience_s"), anchor);
-                self.within(s.dwell_median_s, Bounds::Positive(3600.0, " seconds"), &name("dwell_median_s"), anchor);
-                let search = Bounds::Positive(3600.0, " seconds");
-                self.within(s.search_patience_s, search, &name("search_patience_s"), anchor);
-                self.within(s.group_mean, Bounds::Closed(1.0, 10.0, ""), &name("group_mean"), anchor);
-                Segment {
-                    id: s.id.clone(),
-                    share: s.share,
-                    list_mean: s.list_mean,
-                    speed_mean: s.speed_mean,
-                    speed_sd: s.speed_sd,
-                    impulse: s.impulse,
-                    patience_s: s.patience_s,
-                    browsing: s.browsing,
-                    put_back: s.put_back,
-                    dwell_median_s: s.dwell_median_s,
-                    search_patience_s: s.search_patience_s,
-                    group_mean: s.group_mean,
-                    category_weights: None,
-                }
-            })
-            .collect();
+        let segments = p.segments.iter().map(|s| self.segment(s)).collect();
         let total = if total > 0.0 { total } else { 1.0 };
         Population {
             daily_visitors: p.daily_visitors,
@@ -97,6 +60,43 @@ impl Validator<'_> {
             circulation: p.circulation,
             circulation_penalty_m: p.circulation_penalty_m,
             aisle_reluctance: p.aisle_reluctance,
+        }
+    }
+
+    /// One segment, checked field by field (its mission is checked against
+    /// the categories apart).
+    fn segment(&mut self, s: &RawSegment) -> Segment {
+        let anchor = ("population.segments.id", s.id.as_str());
+        let name = |field: &str| format!("segment `{}` {field}", s.id);
+        self.unit_interval(s.share, &name("share"), anchor);
+        self.unit_interval(s.impulse, &name("impulse"), anchor);
+        self.unit_interval(s.browsing, &name("browsing"), anchor);
+        self.unit_interval(s.put_back, &name("put_back"), anchor);
+        self.check((0.0..=200.0).contains(&s.list_mean), Some(anchor), || {
+            format!("segment `{}` list_mean must be between 0 and 200, got {}", s.id, s.list_mean)
+        });
+        let anchor = Some(anchor);
+        self.within(s.speed_mean, Bounds::Closed(0.4, 2.5, " m/s"), &name("speed_mean"), anchor);
+        self.within(s.speed_sd, Bounds::Closed(0.0, 1.0, " m/s"), &name("speed_sd"), anchor);
+        self.within(s.patience_s, Bounds::Positive(1e7, " seconds"), &name("patience_s"), anchor);
+        self.within(s.dwell_median_s, Bounds::Positive(3600.0, " seconds"), &name("dwell_median_s"), anchor);
+        let search = Bounds::Positive(3600.0, " seconds");
+        self.within(s.search_patience_s, search, &name("search_patience_s"), anchor);
+        self.within(s.group_mean, Bounds::Closed(1.0, 10.0, ""), &name("group_mean"), anchor);
+        Segment {
+            id: s.id.clone(),
+            share: s.share,
+            list_mean: s.list_mean,
+            speed_mean: s.speed_mean,
+            speed_sd: s.speed_sd,
+            impulse: s.impulse,
+            patience_s: s.patience_s,
+            browsing: s.browsing,
+            put_back: s.put_back,
+            dwell_median_s: s.dwell_median_s,
+            search_patience_s: s.search_patience_s,
+            group_mean: s.group_mean,
+            category_weights: None,
         }
     }
 
