@@ -60,15 +60,24 @@ pub fn stylised_facts(p: &Prepared, events: &[SimEvent]) -> Vec<Fact> {
 /// all and along the perimeter) and which way round each shopper went.
 pub struct Walks<'a> {
     p: &'a Prepared,
-    /// Per shopper in the store: last position and floor, path length,
-    /// twice the signed area swept about the centre.
-    walks: Vec<Option<((f64, f64, u8), f64, f64)>>,
+    /// Per shopper in the store.
+    walks: Vec<Option<Walk>>,
     path_m: f64,
     band_path_m: f64,
     /// Shoppers who walked far enough to have a direction, and of them
     /// those going the configured way.
     counted: u64,
     with_direction: u64,
+}
+
+/// One shopper's walk so far.
+#[derive(Debug, Clone, Copy)]
+struct Walk {
+    /// Last position and floor.
+    at: (f64, f64, u8),
+    length_m: f64,
+    /// Twice the signed area swept about the store's centre: positive counter-clockwise.
+    area: f64,
 }
 
 impl<'a> Walks<'a> {
@@ -90,22 +99,21 @@ impl Projection for Walks<'_> {
         if self.walks.len() <= i {
             self.walks.resize(i + 1, None);
         }
-        let walk = self.walks[i].get_or_insert(((x, y, e.floor), 0.0, 0.0));
-        let (px, py, pf) = walk.0;
+        let walk = self.walks[i].get_or_insert(Walk { at: (x, y, e.floor), length_m: 0.0, area: 0.0 });
+        let (px, py, pf) = walk.at;
         if pf == e.floor {
             let d = (x - px).hypot(y - py);
-            walk.1 += d;
+            walk.length_m += d;
             self.path_m += d;
             if in_band(p, (x + px) / 2.0, (y + py) / 2.0) {
                 self.band_path_m += d;
             }
-            // Twice the signed area swept about the centre: positive counter-clockwise.
-            walk.2 += (px - cx) * (y - py) - (py - cy) * (x - px);
+            walk.area += (px - cx) * (y - py) - (py - cy) * (x - px);
         }
-        walk.0 = (x, y, e.floor);
+        walk.at = (x, y, e.floor);
         if let Action::Exit = e.action {
-            let (_, length, area) = self.walks[i].take().expect("walk exists");
-            if length >= MIN_PATH_FOR_DIRECTION_M {
+            let Walk { length_m, area, .. } = self.walks[i].take().expect("walk exists");
+            if length_m >= MIN_PATH_FOR_DIRECTION_M {
                 let ccw = p.scenario.population.circulation.sign() >= 0.0;
                 self.counted += 1;
                 self.with_direction += ((area > 0.0) == ccw) as u64;

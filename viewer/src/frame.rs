@@ -310,37 +310,27 @@ pub fn update_trails(
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
     mut vis: Query<&mut Visibility>,
-    mut drawn: Local<Vec<Option<(Entity, Handle<Mesh>, u64)>>>,
+    mut drawn: Local<Vec<Option<Lines<u64>>>>,
 ) {
     let at = v.clock.at();
     let (show, view) = (v.show_trails, v.view);
-    drawn.resize(v.sides.len(), None);
+    drawn.resize_with(v.sides.len(), || None);
     for (i, sv) in v.sides.iter_mut().enumerate() {
         let Some(root) = sv.root else { continue };
-        // A rebuilt store took the old trail with it.
-        if drawn[i].as_ref().is_some_and(|(e, ..)| vis.get(*e).is_err()) {
-            drawn[i] = None;
-        }
-        let (entity, handle) = match &drawn[i] {
-            Some((e, h, _)) => (*e, h.clone()),
-            None => {
-                let h = meshes.add(scene::lines(Vec::new()));
-                let m = kit.material(&mut materials, palette::TRAIL, 255);
-                let e = commands
-                    .spawn((Mesh3d(h.clone()), MeshMaterial3d(m), Transform::IDENTITY, layer(i), ChildOf(root)))
-                    .id();
-                drawn[i] = Some((e, h.clone(), u64::MAX));
-                (e, h)
-            }
-        };
-        if let Ok(mut vis) = vis.get_mut(entity) {
-            let want = if show { Visibility::Inherited } else { Visibility::Hidden };
-            if *vis != want {
-                *vis = want;
-            }
-        }
+        let lines = line_layer(
+            &mut drawn[i],
+            (root, i),
+            palette::TRAIL,
+            show,
+            &mut commands,
+            &mut kit,
+            &mut meshes,
+            &mut materials,
+            &mut vis,
+        );
+        let handle = lines.mesh.clone();
         let t = at.unwrap_or(0);
-        if !show || drawn[i].as_ref().is_some_and(|d| d.2 == t) {
+        if !show || lines.drawn_for == Some(t) {
             continue;
         }
         let floors = &sv.side.prepared.scenario.store.floors;
@@ -355,10 +345,51 @@ pub fn update_trails(
         if let Some(mut mesh) = meshes.get_mut(&handle) {
             *mesh = scene::lines(segments);
         }
-        if let Some(d) = drawn[i].as_mut() {
-            d.2 = t;
+        lines.drawn_for = Some(t);
+    }
+}
+
+/// A side's lines of one colour (trails, arrows): one line mesh under the
+/// side's store, and what it was last drawn for.
+pub struct Lines<K> {
+    entity: Entity,
+    mesh: Handle<Mesh>,
+    drawn_for: Option<K>,
+}
+
+/// The lines in `slot` for side `side` under `root`, made on first use
+/// and again after a rebuilt store took them with it; shown or hidden as
+/// `show` says.
+#[allow(clippy::too_many_arguments)]
+fn line_layer<'a, K>(
+    slot: &'a mut Option<Lines<K>>,
+    (root, side): (Entity, usize),
+    colour: palette::Rgb,
+    show: bool,
+    commands: &mut Commands,
+    kit: &mut Kit,
+    meshes: &mut Assets<Mesh>,
+    materials: &mut Assets<StandardMaterial>,
+    vis: &mut Query<&mut Visibility>,
+) -> &'a mut Lines<K> {
+    if slot.as_ref().is_some_and(|l| vis.get(l.entity).is_err()) {
+        *slot = None;
+    }
+    let lines = slot.get_or_insert_with(|| {
+        let mesh = meshes.add(scene::lines(Vec::new()));
+        let m = kit.material(materials, colour, 255);
+        let entity = commands
+            .spawn((Mesh3d(mesh.clone()), MeshMaterial3d(m), Transform::IDENTITY, layer(side), ChildOf(root)))
+            .id();
+        Lines { entity, mesh, drawn_for: None }
+    });
+    if let Ok(mut vis) = vis.get_mut(lines.entity) {
+        let want = if show { Visibility::Inherited } else { Visibility::Hidden };
+        if *vis != want {
+            *vis = want;
         }
     }
+    lines
 }
 
 /// Walking-direction arrows, one per heat block where enough moves agree
@@ -370,42 +401,33 @@ pub fn update_directions(
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<StandardMaterial>>,
     mut vis: Query<&mut Visibility>,
-    mut drawn: Local<Vec<Option<(Entity, Handle<Mesh>, Option<FoldKey>)>>>,
+    mut drawn: Local<Vec<Option<Lines<FoldKey>>>>,
 ) {
     let (show, view) = (v.show_directions && v.clock.at().is_some(), v.view);
-    drawn.resize(v.sides.len(), None);
+    drawn.resize_with(v.sides.len(), || None);
     for (i, sv) in v.sides.iter().enumerate() {
         let Some(root) = sv.root else { continue };
-        if drawn[i].as_ref().is_some_and(|(e, ..)| vis.get(*e).is_err()) {
-            drawn[i] = None;
-        }
-        let (entity, handle) = match &drawn[i] {
-            Some((e, h, _)) => (*e, h.clone()),
-            None => {
-                let h = meshes.add(scene::lines(Vec::new()));
-                let m = kit.material(&mut materials, palette::DIRECTION, 255);
-                let e = commands
-                    .spawn((Mesh3d(h.clone()), MeshMaterial3d(m), Transform::IDENTITY, layer(i), ChildOf(root)))
-                    .id();
-                drawn[i] = Some((e, h.clone(), None));
-                (e, h)
-            }
-        };
-        if let Ok(mut vis) = vis.get_mut(entity) {
-            let want = if show { Visibility::Inherited } else { Visibility::Hidden };
-            if *vis != want {
-                *vis = want;
-            }
-        }
+        let lines = line_layer(
+            &mut drawn[i],
+            (root, i),
+            palette::DIRECTION,
+            show,
+            &mut commands,
+            &mut kit,
+            &mut meshes,
+            &mut materials,
+            &mut vis,
+        );
+        let handle = lines.mesh.clone();
         let Some(folded) = sv.fold.latest().filter(|_| show) else { continue };
         let key = (folded.t_ms, folded.events, folded.window_ms);
-        if drawn[i].as_ref().is_some_and(|d| d.2 == Some(key)) {
+        if lines.drawn_for == Some(key) {
             continue;
         }
         let floors = &sv.side.prepared.scenario.store.floors;
         let layout = &sv.side.layout;
         let (bx, by) = layout.blocks_per_floor();
-        let mut lines = Vec::new();
+        let mut arrows = Vec::new();
         for (f, blocks) in folded.directions.iter().enumerate() {
             let e = floors.get(f).map_or(0.0, |x| x.elevation);
             for (b, dir) in blocks.iter().enumerate() {
@@ -414,15 +436,13 @@ pub fn update_directions(
                 let centre = ((rect.min.x + rect.max.x) / 2.0, (rect.min.y + rect.max.y) / 2.0);
                 let offset = sv.floor_offset(view, f as u8);
                 let place = |x: f64, y: f64| scene::world(x, y, e + 0.07) + offset;
-                lines.extend(arrow(centre, *dir, rect.max.x - rect.min.x).iter().map(|&(x, y)| place(x, y)));
+                arrows.extend(arrow(centre, *dir, rect.max.x - rect.min.x).iter().map(|&(x, y)| place(x, y)));
             }
         }
         if let Some(mut mesh) = meshes.get_mut(&handle) {
-            *mesh = scene::lines(lines);
+            *mesh = scene::lines(arrows);
         }
-        if let Some(d) = drawn[i].as_mut() {
-            d.2 = Some(key);
-        }
+        lines.drawn_for = Some(key);
     }
 }
 
