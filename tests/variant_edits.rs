@@ -201,3 +201,58 @@ fn a_list_mean_below_one_leaves_that_share_with_nothing_planned() {
     assert!(parties > 500, "{parties} parties");
     assert!((nothing - (-0.5f64).exp()).abs() < 4.0 * se + 0.02, "{nothing:.3} planned nothing, {parties} parties");
 }
+
+/// The department store (three connectors) with one more variant whose
+/// edits are `edits`, after `rewrite` of its text.
+fn department_with(rewrite: impl Fn(String) -> String, edits: &str) -> ScenarioFile {
+    let path = common::scenario_path("department");
+    let source = rewrite(std::fs::read_to_string(&path).unwrap())
+        + &format!("\n[[variants]]\nid = \"edited\"\ndescription = \"test\"\nedits = [\n{edits}\n]\n");
+    ScenarioFile::parse(&path, source).unwrap()
+}
+
+#[test]
+fn connectors_close_open_and_change_speed_by_edit() {
+    let ids = |s: &aisle::scenario::Scenario| s.store.connectors.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    let same = |text: String| text;
+    // The stairs closed in the base file: present only where a variant opens them.
+    let stairs_closed = |text: String| {
+        text.replacen("id = \"stairs\"\nkind = \"stairs\"\n", "id = \"stairs\"\nkind = \"stairs\"\nopen = false\n", 1)
+    };
+    let cases: [(&dyn Fn(String) -> String, &str, &[&str]); 3] = [
+        (&same, r#"{ op = "close_connector", connector = "escalator-up" }"#, &["escalator-down", "stairs", "lift"]),
+        (
+            &stairs_closed,
+            r#"{ op = "set_visitors", daily_visitors = 100.0 }"#,
+            &["escalator-up", "escalator-down", "lift"],
+        ),
+        (
+            &stairs_closed,
+            r#"{ op = "open_connector", connector = "stairs" }"#,
+            &["escalator-up", "escalator-down", "stairs", "lift"],
+        ),
+    ];
+    for (rewrite, edits, want) in cases {
+        let edited = aisle::prepare(&department_with(rewrite, edits), "edited").unwrap().scenario;
+        assert_eq!(ids(&edited), *want, "{edits}");
+    }
+    let slower = department_with(same, r#"{ op = "set_connector", connector = "escalator-up", traversal_s = 21.0 }"#);
+    let (base, edited) = (aisle::prepare(&slower, BASELINE).unwrap(), aisle::prepare(&slower, "edited").unwrap());
+    let up =
+        |p: &aisle::Prepared| p.scenario.store.connectors.iter().find(|c| c.id == "escalator-up").unwrap().traversal_s;
+    assert_eq!((up(&base), up(&edited)), (14.0, 21.0));
+    let link = |p: &aisle::Prepared| p.store.connectors.iter().map(|l| l.traversal_ms).max().unwrap();
+    assert!(link(&edited) >= 21_000, "the store's link is as slow as the edit says");
+    // A bad speed gets the base file's message, and an unknown id its own.
+    for (edits, message) in [
+        (
+            r#"{ op = "set_connector", connector = "escalator-up", traversal_s = -1.0 }"#,
+            "connector `escalator-up` traversal_s must be",
+        ),
+        (r#"{ op = "open_connector", connector = "ramp" }"#, "edit 1 (open_connector): no connector `ramp`"),
+    ] {
+        let Err(err) = aisle::prepare(&department_with(same, edits), "edited") else { panic!("{edits} was accepted") };
+        let err = err.to_string();
+        assert!(err.contains(message), "{edits}: {err}");
+    }
+}

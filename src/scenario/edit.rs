@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::raw::{RawEdit, RawFixture, RawLane, RawPlacement, RawProduct, RawScenario, RawSegment};
+use super::raw::{RawConnector, RawEdit, RawFixture, RawLane, RawPlacement, RawProduct, RawScenario, RawSegment};
 
 /// Applies `edits` to a copy of the base; an edit that names something
 /// missing is reported with its position in the list.
@@ -35,6 +35,9 @@ impl RawEdit {
             RawEdit::AddLane { .. } => "add_lane",
             RawEdit::RemoveLane { .. } => "remove_lane",
             RawEdit::RemoveConnector { .. } => "remove_connector",
+            RawEdit::CloseConnector { .. } => "close_connector",
+            RawEdit::OpenConnector { .. } => "open_connector",
+            RawEdit::SetConnector { .. } => "set_connector",
             RawEdit::SetHours { .. } => "set_hours",
             RawEdit::SetVisitors { .. } => "set_visitors",
             RawEdit::ScaleVisitors { .. } => "scale_visitors",
@@ -80,6 +83,10 @@ fn apply_one(s: &mut RawScenario, edit: &RawEdit) -> Result<(), String> {
             s.checkouts.remove(i);
         }
         RawEdit::RemoveConnector { connector: id } => remove_connector(s, id)?,
+        RawEdit::CloseConnector { connector: id } => connector_mut(s, id)?.open = false,
+        RawEdit::OpenConnector { connector: id } => connector_mut(s, id)?.open = true,
+        // Bounds are checked with the base file's: the edited scenario is validated whole.
+        RawEdit::SetConnector { connector: id, traversal_s } => connector_mut(s, id)?.traversal_s = *traversal_s,
         RawEdit::SetHours { hours, hourly_profile } => {
             s.population.hours = *hours;
             s.population.hourly_profile = hourly_profile.clone();
@@ -191,6 +198,11 @@ fn add_lane(s: &mut RawScenario, l: &RawLane) -> Result<(), String> {
 }
 
 /// Takes connector `id` (a stair, escalator or lift) out of the store.
+/// The connector `id`, to edit.
+fn connector_mut<'a>(s: &'a mut RawScenario, id: &str) -> Result<&'a mut RawConnector, String> {
+    s.store.connectors.iter_mut().find(|c| c.id == id).ok_or_else(|| format!("no connector `{id}`"))
+}
+
 fn remove_connector(s: &mut RawScenario, id: &str) -> Result<(), String> {
     let i = s.store.connectors.iter().position(|c| c.id == id).ok_or_else(|| format!("no connector `{id}`"))?;
     s.store.connectors.remove(i);

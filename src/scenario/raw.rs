@@ -95,6 +95,10 @@ pub struct RawConnector {
     /// Escalators run one way; stairs and lifts both ways.
     #[serde(default)]
     pub one_way: bool,
+    /// A closed connector (out of order, fenced off) is kept in the file
+    /// but nobody uses it; a variant may open it (`open_connector`).
+    #[serde(default = "default_true")]
+    pub open: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -580,6 +584,20 @@ pub enum RawEdit {
     /// Takes a stair, escalator or lift out of use.
     RemoveConnector {
         connector: String,
+    },
+    /// Closes a connector (the same as removing it, but it can be opened again).
+    CloseConnector {
+        connector: String,
+    },
+    /// Opens a connector the base file has closed.
+    OpenConnector {
+        connector: String,
+    },
+    /// Changes how long a connector takes from one end to the other (a
+    /// slower escalator, a busier lift).
+    SetConnector {
+        connector: String,
+        traversal_s: f64,
     },
     /// The store's opening hours and the arrival profile over them.
     SetHours {

@@ -237,6 +237,10 @@ impl Validator<'_> {
             self.check(from != to, Some(("store.connectors.id", &c.id)), || {
                 format!("connector `{}` joins floor `{}` to itself", c.id, c.from.floor)
             });
+            // A closed connector is checked like any other, then left out.
+            if !c.open {
+                continue;
+            }
             connectors.push(Connector {
                 id: c.id.clone(),
                 kind: c.kind,
