@@ -213,7 +213,12 @@ fn department_with(rewrite: impl Fn(String) -> String, edits: &str) -> ScenarioF
 
 #[test]
 fn connectors_close_open_and_change_speed_by_edit() {
-    let ids = |s: &aisle::scenario::Scenario| s.store.connectors.iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+    // The connectors in use: open in the model, and as many links in the store.
+    let ids = |p: &aisle::Prepared| {
+        let open: Vec<String> = p.scenario.store.connectors.iter().filter(|c| c.open).map(|c| c.id.clone()).collect();
+        assert_eq!(p.store.connectors.len(), open.len(), "a link per open connector");
+        open
+    };
     let same = |text: String| text;
     // The stairs closed in the base file: present only where a variant opens them.
     let stairs_closed = |text: String| {
@@ -233,8 +238,9 @@ fn connectors_close_open_and_change_speed_by_edit() {
         ),
     ];
     for (rewrite, edits, want) in cases {
-        let edited = aisle::prepare(&department_with(rewrite, edits), "edited").unwrap().scenario;
+        let edited = aisle::prepare(&department_with(rewrite, edits), "edited").unwrap();
         assert_eq!(ids(&edited), *want, "{edits}");
+        assert_eq!(edited.scenario.store.connectors.len(), 4, "a closed connector stays in the model (drawn grey)");
     }
     let slower = department_with(same, r#"{ op = "set_connector", connector = "escalator-up", traversal_s = 21.0 }"#);
     let (base, edited) = (aisle::prepare(&slower, BASELINE).unwrap(), aisle::prepare(&slower, "edited").unwrap());

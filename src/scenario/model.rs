@@ -84,6 +84,9 @@ pub struct Connector {
     pub to: FloorPoint,
     pub traversal_s: f64,
     pub one_way: bool,
+    /// A closed connector is drawn (grey) but nobody uses it: the store
+    /// links only open ones.
+    pub open: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -237,10 +237,6 @@ impl Validator<'_> {
             self.check(from != to, Some(("store.connectors.id", &c.id)), || {
                 format!("connector `{}` joins floor `{}` to itself", c.id, c.from.floor)
             });
-            // A closed connector is checked like any other, then left out.
-            if !c.open {
-                continue;
-            }
             connectors.push(Connector {
                 id: c.id.clone(),
                 kind: c.kind,
@@ -248,6 +244,7 @@ impl Validator<'_> {
                 to: FloorPoint { floor: to, at: c.to.at.into() },
                 traversal_s: c.traversal_s,
                 one_way: c.one_way,
+                open: c.open,
             });
         }
         self.unique("connector", s.connectors.iter().map(|c| c.id.as_str()));

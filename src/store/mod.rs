@@ -308,10 +308,11 @@ impl Store {
         }
     }
 
-    /// Resolves both ends of each connector and links them as an edge of the navigation graph.
+    /// Resolves both ends of each open connector and links them as an edge
+    /// of the navigation graph (a closed one is no edge: nobody uses it).
     fn place_connectors(&mut self, s: &Scenario, problems: &mut Vec<GeometryProblem>) {
         let spec = &s.store;
-        for c in &spec.connectors {
+        for c in spec.connectors.iter().filter(|c| c.open) {
             let from = self.walkable_cell_or_report(
                 c.from.floor,
                 c.from.at,
@@ -435,7 +436,8 @@ impl Store {
         });
         let floors = &s.store.floors;
         let mut out = Vec::new();
-        for (c, link) in s.store.connectors.iter().zip(&self.connectors) {
+        // Links are the open connectors, in order.
+        for (c, link) in s.store.connectors.iter().filter(|c| c.open).zip(&self.connectors) {
             let end = |which: &str, floor: u8| {
                 format!("connector `{}` `{which}` end (floor `{}`)", c.id, floors[floor as usize].id)
             };

@@ -296,7 +296,7 @@ pub fn spawn_store(
             world(c.from.at.x, c.from.at.y, elevation(c.from.floor)),
             world(c.to.at.x, c.to.at.y, elevation(c.to.floor)),
         );
-        let colour = palette::connector(c.kind);
+        let colour = if c.open { palette::connector(c.kind) } else { palette::TERMINAL_CLOSED };
         let span = z - a;
         if span.length() < 1e-3 {
             continue;

@@ -284,9 +284,10 @@ impl FloorPlan<'_> {
                 }
                 let departs = leaves || !c.one_way;
                 let arrow = if departs { "→" } else { "←" };
-                let label = format!("{} {arrow} {}", c.id, floors[there.floor as usize].id);
+                let closed = if c.open { "" } else { " (closed)" };
+                let label = format!("{} {arrow} {}{closed}", c.id, floors[there.floor as usize].id);
                 let p = here.at;
-                let purple = rgb(style::CONNECTOR);
+                let purple = rgb(if c.open { style::CONNECTOR } else { style::CLOSED });
                 chart.draw_series(std::iter::once(Rectangle::new(
                     [(p.x - 0.3, p.y - 0.3), (p.x + 0.3, p.y + 0.3)],
                     purple.filled(),
