@@ -156,7 +156,7 @@ impl Spells {
         };
         let Some((still, end_ms, shelf)) = ended else { return };
         let visit_from = still.shelf_from_ms.or(shelf.then_some(still.since_ms));
-        let freeze = !visit_from.is_some_and(|from| end_ms.saturating_sub(from) <= self.shelf_visit_ms);
+        let freeze = visit_from.is_none_or(|from| end_ms.saturating_sub(from) > self.shelf_visit_ms);
         let Some(l) = leader else {
             // A leader (or one alone): its verdict settles its companions'.
             // (Walking, it logs a spell a second: those stand by nobody.)

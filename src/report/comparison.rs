@@ -54,7 +54,7 @@ fn write_decision(html: &mut String, c: &Comparison, dir: &Path) -> Result<(), R
         "forest plot of each layout's change against the baseline",
         "Green: significantly better, red: significantly worse, blue: significant without a better direction, grey: no significant change; * significant after correction. Rows without a bar are absolute changes (the baseline is too close to zero for a relative one) or have no interval.",
     )?;
-    let _ = write!(html, "<p class=\"lead\">{}</p></div>\n", esc(&c.summary()));
+    let _ = writeln!(html, "<p class=\"lead\">{}</p></div>", esc(&c.summary()));
     Ok(())
 }
 
@@ -88,9 +88,9 @@ fn forest_rows(c: &Comparison) -> Vec<ForestRow> {
 
 /// Writes how the intervals are computed and which metric is primary.
 fn write_interval_note(html: &mut String, c: &Comparison) {
-    let _ = write!(
+    let _ = writeln!(
         html,
-        "<p class=\"figure-note\">How to read the intervals: each is a {:.0}% confidence interval of the mean daily change over the {} paired day(s), by the method named in the table: the paired t interval when days differ often and without heavy tails; rare differences of a rate pooled as Poisson counts (exact bounds); heavy-tailed or few differences by an exact sign-flip test and the wider of the t and studentised bootstrap intervals. Relative changes are given only where the baseline is clearly away from zero (Fieller's interval, which counts the baseline's own uncertainty); otherwise the change is absolute. {} is primary, corrected across layouts; every other metric is corrected across all its comparisons.</p>\n",
+        "<p class=\"figure-note\">How to read the intervals: each is a {:.0}% confidence interval of the mean daily change over the {} paired day(s), by the method named in the table: the paired t interval when days differ often and without heavy tails; rare differences of a rate pooled as Poisson counts (exact bounds); heavy-tailed or few differences by an exact sign-flip test and the wider of the t and studentised bootstrap intervals. Relative changes are given only where the baseline is clearly away from zero (Fieller's interval, which counts the baseline's own uncertainty); otherwise the change is absolute. {} is primary, corrected across layouts; every other metric is corrected across all its comparisons.</p>",
         (1.0 - c.alpha) * 100.0,
         c.seeds.len(),
         esc(&c.primary.replace('_', " "))
@@ -159,9 +159,9 @@ fn write_replications_needed(html: &mut String, c: &Comparison) {
         })
         .collect();
     if !needs.is_empty() {
-        let _ = write!(
+        let _ = writeln!(
             html,
-            "<p>Replications needed to detect a 1% change in {} with 80% power by the paired t test at the level of its first Holm step, from the observed paired standard deviation (in brackets: from the ends of that deviation's 95% interval, since it is itself estimated from {} days): {}.</p>\n",
+            "<p>Replications needed to detect a 1% change in {} with 80% power by the paired t test at the level of its first Holm step, from the observed paired standard deviation (in brackets: from the ends of that deviation's 95% interval, since it is itself estimated from {} days): {}.</p>",
             esc(&c.primary.replace('_', " ")),
             c.seeds.len(),
             needs.join(", ")

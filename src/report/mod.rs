@@ -131,10 +131,10 @@ pub fn build_with(dir: &Path, design: &Design, progress: impl FnMut(usize, usize
     for v in &variants {
         section(&mut html, v, &figures_dir, top)?;
     }
-    let _ = write!(
+    let _ = writeln!(
         html,
         "<footer>Made by aisle {} from the event logs in this dataset; every figure is a projection replayed from them. \
-         Figures are also available as SVG next to each PNG.</footer></body></html>\n",
+         Figures are also available as SVG next to each PNG.</footer></body></html>",
         crate::VERSION
     );
     let index = report_dir.join("index.html");
@@ -157,9 +157,9 @@ fn unit_value(m: &Metric) -> String {
 fn section(html: &mut String, v: &VariantDays, dir: &Path, heat_top: f64) -> Result<(), ReportError> {
     let s = &v.prepared.scenario;
     let seeds: Vec<String> = v.seeds.iter().map(u64::to_string).collect();
-    let _ = write!(
+    let _ = writeln!(
         html,
-        "<h2>Variant <code>{}</code></h2><p>{} simulated day(s), seeds {}. Totals are per day; rates and times are over all shoppers.</p>\n",
+        "<h2>Variant <code>{}</code></h2><p>{} simulated day(s), seeds {}. Totals are per day; rates and times are over all shoppers.</p>",
         esc(&s.variant),
         v.seeds.len(),
         seeds.join(", ")

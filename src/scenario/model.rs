@@ -120,7 +120,11 @@ impl Fixture {
     /// The floor area the fixture occupies, after rotation.
     pub fn footprint(&self) -> Rect {
         let [w, d] = self.size;
-        if self.rotation % 2 == 0 { Rect::centred(self.centre, w, d) } else { Rect::centred(self.centre, d, w) }
+        if self.rotation.is_multiple_of(2) {
+            Rect::centred(self.centre, w, d)
+        } else {
+            Rect::centred(self.centre, d, w)
+        }
     }
 
     /// Outward unit normal of a face, after rotation.

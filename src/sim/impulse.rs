@@ -48,7 +48,7 @@ fn perceive(
     mut asks: Local<Vec<(Entity, u32)>>,
     mut shoppers: Query<&mut Shopper>,
 ) {
-    if clock.t_ms % setting.scenario.run.trace_interval_ms != 0 {
+    if !clock.t_ms.is_multiple_of(setting.scenario.run.trace_interval_ms) {
         return;
     }
     let t = clock.t_ms;

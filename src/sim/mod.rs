@@ -374,7 +374,7 @@ impl Simulation {
                 buf.clear();
             }
             ticks += 1;
-            if ticks % report_every == 0 {
+            if ticks.is_multiple_of(report_every) {
                 progress(self.progress());
             }
         }

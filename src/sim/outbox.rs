@@ -51,7 +51,7 @@ pub(super) fn install(schedule: &mut Schedule) {
 
 /// A `move` for everyone on the floor once per trace interval.
 fn trace(setting: Res<Setting>, clock: Res<Clock>, mut out: ResMut<Outbox>, mut shoppers: Query<&mut Shopper>) {
-    if clock.t_ms % setting.scenario.run.trace_interval_ms != 0 {
+    if !clock.t_ms.is_multiple_of(setting.scenario.run.trace_interval_ms) {
         return;
     }
     // Riders are between floors: their next position is where they step off.

@@ -61,6 +61,7 @@ enum Moved {
     },
 }
 
+#[allow(clippy::too_many_arguments)]
 fn walk(
     mut commands: Commands,
     setting: Res<Setting>,
