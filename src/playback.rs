@@ -31,6 +31,26 @@ pub enum Activity {
     Abandoned { lane: u16 },
 }
 
+impl Activity {
+    /// What a companion doing `self` (its own events' say) is shown doing,
+    /// its leader doing `leader`: in line, served or leaving with the
+    /// leader once the leader is (its own events never join the line).
+    pub fn with_leader(self, leader: Option<Activity>) -> Activity {
+        match (self, leader) {
+            (
+                Activity::Shopping,
+                Some(
+                    l @ (Activity::Queuing { .. }
+                    | Activity::Served { .. }
+                    | Activity::Leaving
+                    | Activity::Abandoned { .. }),
+                ),
+            ) => l,
+            (own, _) => own,
+        }
+    }
+}
+
 /// A shopper at a shelf who logs a position farther than this from where
 /// it reached it has walked off (a product looked at and passed over logs
 /// nothing).
@@ -187,18 +207,8 @@ impl Playback {
             }
             _ => (a.x, a.y),
         };
-        let activity = match a.activity {
-            Activity::Shopping if track.party != shopper => match self.own_activity(track.party, t_ms) {
-                Some(
-                    l @ (Activity::Queuing { .. }
-                    | Activity::Served { .. }
-                    | Activity::Leaving
-                    | Activity::Abandoned { .. }),
-                ) => l,
-                _ => a.activity,
-            },
-            own => own,
-        };
+        let leader = (track.party != shopper).then(|| self.own_activity(track.party, t_ms)).flatten();
+        let activity = a.activity.with_leader(leader);
         Some(ShopperAt { shopper, party: track.party, x, y, floor: a.floor, activity })
     }
 

@@ -68,6 +68,9 @@ pub struct Walks<'a> {
     /// those going the configured way.
     counted: u64,
     with_direction: u64,
+    /// The store's centre, and whether the configured way round is counter-clockwise.
+    centre: (f64, f64),
+    ccw: bool,
 }
 
 /// One shopper's walk so far.
@@ -82,7 +85,16 @@ struct Walk {
 
 impl<'a> Walks<'a> {
     pub fn new(p: &'a Prepared) -> Self {
-        Walks { p, walks: Vec::new(), path_m: 0.0, band_path_m: 0.0, counted: 0, with_direction: 0 }
+        Walks {
+            p,
+            walks: Vec::new(),
+            path_m: 0.0,
+            band_path_m: 0.0,
+            counted: 0,
+            with_direction: 0,
+            centre: (p.scenario.store.width / 2.0, p.scenario.store.depth / 2.0),
+            ccw: p.scenario.population.circulation.sign() >= 0.0,
+        }
     }
 }
 
@@ -93,7 +105,7 @@ impl Projection for Walks<'_> {
             return;
         }
         let p = self.p;
-        let (cx, cy) = (p.scenario.store.width / 2.0, p.scenario.store.depth / 2.0);
+        let (cx, cy) = self.centre;
         let (x, y) = (e.x as f64, e.y as f64);
         let i = e.shopper as usize;
         if self.walks.len() <= i {
@@ -114,9 +126,8 @@ impl Projection for Walks<'_> {
         if let Action::Exit = e.action {
             let Walk { length_m, area, .. } = self.walks[i].take().expect("walk exists");
             if length_m >= MIN_PATH_FOR_DIRECTION_M {
-                let ccw = p.scenario.population.circulation.sign() >= 0.0;
                 self.counted += 1;
-                self.with_direction += ((area > 0.0) == ccw) as u64;
+                self.with_direction += ((area > 0.0) == self.ccw) as u64;
             }
         }
     }
@@ -125,8 +136,7 @@ impl Projection for Walks<'_> {
 impl Walks<'_> {
     /// The facts of the day: these walks with the day's figures `m`.
     pub fn facts(&self, m: &DayMetrics) -> Vec<Fact> {
-        let p = self.p;
-        let ccw = p.scenario.population.circulation.sign() >= 0.0;
+        let (p, ccw) = (self.p, self.ccw);
         let (path_m, band_path_m) = (self.path_m, self.band_path_m);
         let (counted, with_direction) = (self.counted, self.with_direction);
         let st = &p.store;

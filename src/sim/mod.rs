@@ -327,18 +327,7 @@ impl Simulation {
             .filter(|(_, s)| s.activity != Activity::Gone)
             .map(|(_, s)| {
                 let leader = s.leader.and_then(|l| own.get(&l).copied());
-                let activity = match (s.seen_activity(), leader) {
-                    (
-                        playback::Activity::Shopping,
-                        Some(
-                            l @ (playback::Activity::Queuing { .. }
-                            | playback::Activity::Served { .. }
-                            | playback::Activity::Leaving
-                            | playback::Activity::Abandoned { .. }),
-                        ),
-                    ) => l,
-                    (mine, _) => mine,
-                };
+                let activity = s.seen_activity().with_leader(leader);
                 ShopperAt {
                     shopper: s.index,
                     party: s.party,
