@@ -113,7 +113,7 @@ impl Prepared {
     pub fn summary(&self, variants: usize) -> String {
         let s = &self.scenario;
         format!(
-            "`{}`: {} × {} m, {} floor(s), {} fixtures, {} zones, {} checkout lanes, {} products in {} categories, {} variant(s); grid {} × {} cells of {} m",
+            "`{}`: {} × {} m, {} floor(s), {} fixtures, {} zones, {} checkout lanes, {} service counters, {} products in {} categories, {} variant(s); grid {} × {} cells of {} m",
             s.name,
             s.store.width,
             s.store.depth,
@@ -121,6 +121,7 @@ impl Prepared {
             s.fixtures.len(),
             s.zones.len(),
             s.lanes.len(),
+            s.counters.len(),
             s.products.len(),
             s.categories.len(),
             variants,

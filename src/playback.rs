@@ -29,6 +29,10 @@ pub enum Activity {
     /// Gave up at `lane`'s line (or balked at it), on the way out without
     /// paying.
     Abandoned { lane: u16 },
+    /// In a service counter's line, mid-visit (schema v5).
+    CounterLine { counter: u16 },
+    /// Being served at a service counter (schema v5).
+    CounterServed { counter: u16 },
 }
 
 impl Activity {
@@ -42,6 +46,8 @@ impl Activity {
                 Some(
                     l @ (Activity::Queuing { .. }
                     | Activity::Served { .. }
+                    | Activity::CounterLine { .. }
+                    | Activity::CounterServed { .. }
                     | Activity::Leaving
                     | Activity::Abandoned { .. }),
                 ),
@@ -146,6 +152,9 @@ impl Playback {
                     Action::Serve { lane } => Activity::Served { lane },
                     Action::Checkout { .. } => Activity::Leaving,
                     Action::Abandon { lane, .. } => Activity::Abandoned { lane },
+                    Action::CounterJoin { counter } => Activity::CounterLine { counter },
+                    Action::CounterServe { counter } => Activity::CounterServed { counter },
+                    Action::CounterDone { .. } | Action::CounterLeave { .. } => Activity::Shopping,
                     _ => match before {
                         Activity::AtShelf { .. } if track.walked_off_shelf(&e) => Activity::Shopping,
                         _ => before,

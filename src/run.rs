@@ -39,7 +39,18 @@ impl RunOutcome {
         let m = &self.metrics;
         let figure = |name: &str| self.scalars.iter().find(|x| x.name == name).map_or(0.0, |x| x.value);
         let log = &self.log;
-        [
+        let counters = p.scenario.counters.iter().map(|c| {
+            let id = &c.desk.id;
+            format!(
+                "  counter       `{id}`: {:.0} served, {:.0} s waiting in line, {:.0} s served, {:.1}% gave up, {:.0}% busy",
+                figure(&format!("counter_served/{id}")),
+                figure(&format!("counter_wait/{id}")),
+                figure(&format!("counter_service/{id}")),
+                figure(&format!("counter_gave_up/{id}")) * 100.0,
+                figure(&format!("counter_utilisation/{id}")) * 100.0
+            )
+        });
+        let lines = [
             format!("{} / {} / seed {seed}", p.scenario.name, p.scenario.variant),
             format!("  visitors      {}", m.visitors),
             format!("  transactions  {} (conversion {:.1}%)", m.transactions, figure("conversion_rate") * 100.0),
@@ -59,6 +70,8 @@ impl RunOutcome {
                 figure("abandonment_rate") * 100.0,
                 figure("lost_revenue")
             ),
+        ];
+        let rest = [
             format!(
                 "  not found     {:.1}% of planned searches ({:.2} lost sales)",
                 figure("not_found_rate") * 100.0,
@@ -78,8 +91,8 @@ impl RunOutcome {
                 log.bytes as f64 / 1048576.0,
                 log.bytes as f64 / log.rows.max(1) as f64
             ),
-        ]
-        .join("\n")
+        ];
+        lines.into_iter().chain(counters).chain(rest).collect::<Vec<_>>().join("\n")
     }
 }
 
@@ -97,6 +110,7 @@ pub fn log_meta(p: &Prepared, seed: u64) -> LogMeta {
         zones: s.zones.iter().map(|z| z.id.clone()).collect(),
         products: s.products.iter().map(|x| x.id.clone()).collect(),
         lanes: s.lanes.iter().map(|l| l.id.clone()).collect(),
+        counters: s.counters.iter().map(|c| c.desk.id.clone()).collect(),
         floors: s.store.floors.iter().map(|f| f.id.clone()).collect(),
     }
 }

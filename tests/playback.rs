@@ -219,7 +219,24 @@ fn companions_stand_in_line_and_leave_with_their_leader_and_who_gives_up_leaves_
 
 #[test]
 fn a_running_simulation_shows_its_shoppers_as_playback_shows_them_from_its_events() {
-    let p = common::prepare("tiny", "baseline");
+    // (scenario, shoppers compared at least, not just shopping at least,
+    // at a service counter at least)
+    let cases = [("tiny", 2_000, 300, 0), ("pharmacy", 10_000, 2_000, 1_000)];
+    for (name, compared_min, busy_min, counter_min) in cases {
+        let (compared, busy, at_counter) = live_against_replayed(name);
+        assert!(
+            compared > compared_min && busy > busy_min && at_counter >= counter_min,
+            "{name}: {compared} shoppers compared, {busy} not just shopping, {at_counter} at a counter"
+        );
+    }
+}
+
+/// Runs a day of `name` step by step, comparing at every trace tick the
+/// shoppers the simulation shows with those playback shows from the
+/// events; returns how many were compared, how many were not just
+/// shopping and how many were in a counter's line or served there.
+fn live_against_replayed(name: &str) -> (usize, usize, usize) {
+    let p = common::prepare(name, "baseline");
     let trace_ms = p.scenario.run.trace_interval_ms;
     let mut sim = Simulation::new(p.scenario.clone(), p.store.clone(), SEED);
     let (mut events, mut shown) = (Vec::new(), Vec::new());
@@ -236,10 +253,10 @@ fn a_running_simulation_shows_its_shoppers_as_playback_shows_them_from_its_event
     }
     sim.drain_events(&mut events);
     let playback = Playback::new(events);
-    let (mut compared, mut busy) = (0, 0);
+    let (mut compared, mut busy, mut at_counter) = (0, 0, 0);
     for (t, live) in &shown {
         let replayed = playback.shoppers_at(*t);
-        assert_eq!(live.len(), replayed.len(), "at {t} ms");
+        assert_eq!(live.len(), replayed.len(), "{name}: at {t} ms");
         for (a, b) in live.iter().zip(&replayed) {
             // A product looked at and passed over logs nothing, so replay
             // shows the shopper at that shelf until it walks off; the
@@ -247,13 +264,17 @@ fn a_running_simulation_shows_its_shoppers_as_playback_shows_them_from_its_event
             let passed_over = a.activity == Activity::Shopping && matches!(b.activity, Activity::AtShelf { .. });
             assert!(
                 a == b || (passed_over && ShopperAt { activity: a.activity, ..*b } == *a),
-                "at {t} ms: {a:?} {b:?}"
+                "{name}: at {t} ms: {a:?} {b:?}"
             );
         }
         compared += live.len();
         busy += live.iter().filter(|s| s.activity != Activity::Shopping).count();
+        at_counter += live
+            .iter()
+            .filter(|s| matches!(s.activity, Activity::CounterLine { .. } | Activity::CounterServed { .. }))
+            .count();
     }
-    assert!(compared > 2_000 && busy > 300, "{compared} shoppers compared, {busy} not just shopping");
+    (compared, busy, at_counter)
 }
 
 #[test]

@@ -1,8 +1,9 @@
 //! Queueing against theory: two servers with exponential service fed by
 //! Poisson shoppers wait as long as the Erlang C formula for an M/M/2
 //! queue predicts, whether they are two lanes (shoppers line up by the
-//! shortest queue and switch lines when the next one is two shorter) or
-//! one line feeding two self-service terminals.
+//! shortest queue and switch lines when the next one is two shorter), one
+//! line feeding two self-service terminals, or a service counter with two
+//! servers visited mid-visit.
 
 mod common;
 
@@ -57,46 +58,104 @@ terminals = [[5.0, 1.0], [7.0, 1.0]]
 service = { base_s = 60.0, per_item_s = 0.0, distribution = "exponential" }
 "#;
 
+/// The erlang store's product sold at a service counter with two
+/// exponential servers (mean 60 s) instead of from its shelf: every
+/// shopper joins the counter's line mid-visit, then pays.
+const AT_A_COUNTER: (&str, &str) = (
+    r#"[[planogram]]
+product = "item"
+fixture = "S1"
+face = "front"
+level = "eye"
+facings = 4
+"#,
+    r#"[[counters]]
+id = "desk"
+at = [10.0, 27.0]
+queue = "south"
+queue_places = 40
+servers = [[9.0, 27.5], [11.0, 27.5]]
+service = { base_s = 60.0, per_item_s = 0.0, distribution = "exponential" }
+sells = ["goods"]
+"#,
+);
+
+/// The erlang store with `edit` (text replaced) made, prepared.
+fn erlang_store(layout: &str, edit: Option<(&str, &str)>) -> aisle::Prepared {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/erlang.toml");
+    let mut source = std::fs::read_to_string(&path).unwrap();
+    if let Some((from, to)) = edit {
+        assert!(source.contains(from), "{layout}: the erlang store changed");
+        source = source.replace(from, to);
+    }
+    aisle::prepare(&ScenarioFile::parse(&path, source).unwrap(), "baseline").unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// Over `days` seeds, the arrival rate per second at a line (`joins` marks
+/// joining it) and each shopper's time from joining to `leaves`.
+fn sojourns(
+    p: &aisle::Prepared,
+    layout: &str,
+    days: u64,
+    joins: fn(&Action) -> bool,
+    leaves: fn(&Action) -> bool,
+) -> (f64, Vec<f64>) {
+    let open_s = (p.scenario.population.close_ms - p.scenario.population.open_ms) as f64 / 1000.0;
+    let (mut n, mut sojourn) = (0usize, Vec::new());
+    for seed in 1..=days {
+        let mut joined = HashMap::new();
+        for e in simulate(p, seed) {
+            if joins(&e.action) {
+                joined.insert(e.shopper, e.t_ms);
+                n += 1;
+            } else if leaves(&e.action) {
+                sojourn.push((e.t_ms - joined[&e.shopper]) as f64 / 1000.0);
+            }
+            assert!(
+                !matches!(e.action, Action::Abandon { .. } | Action::CounterLeave { .. }),
+                "{layout}: nobody in this store gives up"
+            );
+        }
+    }
+    assert_eq!(sojourn.len(), n, "{layout}: everyone who queued was served");
+    // The measured arrival rate (the shop floor delays Poisson arrivals
+    // without changing their rate or nature).
+    (n as f64 / (days as f64 * open_s), sojourn)
+}
+
+/// Asserts the mean sojourn is within 10% of Erlang C's for M/M/2 with
+/// 60 s service.
+fn assert_erlang_c(layout: &str, lambda: f64, sojourn: &[f64]) {
+    let predicted = erlang_c_sojourn(lambda, 1.0 / 60.0, 2);
+    let simulated = sojourn.iter().sum::<f64>() / sojourn.len() as f64;
+    eprintln!(
+        "{layout}: load {:.3}: simulated {simulated:.1} s, Erlang C {predicted:.1} s over {} shoppers",
+        lambda * 60.0 / 2.0,
+        sojourn.len()
+    );
+    assert!(
+        (simulated - predicted).abs() <= 0.10 * predicted,
+        "{layout}: mean time in line and service {simulated:.1} s, Erlang C predicts {predicted:.1} s"
+    );
+}
+
 #[test]
 fn exponential_checkouts_wait_as_erlang_c_predicts() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/erlang.toml");
     for (layout, edit) in LAYOUTS {
-        let mut source = std::fs::read_to_string(&path).unwrap();
-        if let Some((from, to)) = edit {
-            assert!(source.contains(from), "{layout}: the erlang store changed");
-            source = source.replace(from, to);
-        }
-        let p = aisle::prepare(&ScenarioFile::parse(&path, source).unwrap(), "baseline").unwrap();
-        let open_s = (p.scenario.population.close_ms - p.scenario.population.open_ms) as f64 / 1000.0;
-        let (days, mut joins, mut sojourn) = (20u64, 0usize, Vec::new());
-        for seed in 1..=days {
-            let mut joined = HashMap::new();
-            for e in simulate(&p, seed) {
-                match e.action {
-                    Action::QueueJoin { .. } => {
-                        joined.insert(e.shopper, e.t_ms);
-                        joins += 1;
-                    }
-                    Action::Checkout { .. } => sojourn.push((e.t_ms - joined[&e.shopper]) as f64 / 1000.0),
-                    Action::Abandon { .. } => panic!("{layout}: nobody in this store gives up"),
-                    _ => {}
-                }
-            }
-        }
-        assert_eq!(sojourn.len(), joins, "{layout}: everyone who queued paid");
-        // Arrivals at the checkout: the measured rate (the shop floor delays
-        // Poisson arrivals without changing their rate or nature).
-        let lambda = joins as f64 / (days as f64 * open_s);
-        let predicted = erlang_c_sojourn(lambda, 1.0 / 60.0, 2);
-        let simulated = sojourn.iter().sum::<f64>() / sojourn.len() as f64;
-        eprintln!(
-            "{layout}: load {:.3}: simulated {simulated:.1} s, Erlang C {predicted:.1} s over {} shoppers",
-            lambda * 60.0 / 2.0,
-            sojourn.len()
-        );
-        assert!(
-            (simulated - predicted).abs() <= 0.10 * predicted,
-            "{layout}: mean time at the checkout {simulated:.1} s, Erlang C predicts {predicted:.1} s"
-        );
+        let p = erlang_store(layout, edit);
+        let joins = |a: &Action| matches!(a, Action::QueueJoin { .. });
+        let pays = |a: &Action| matches!(a, Action::Checkout { .. });
+        let (lambda, sojourn) = sojourns(&p, layout, 20, joins, pays);
+        assert_erlang_c(layout, lambda, &sojourn);
     }
+}
+
+#[test]
+fn an_exponential_service_counter_waits_as_erlang_c_predicts() {
+    let layout = "a service counter with two servers";
+    let p = erlang_store(layout, Some(AT_A_COUNTER));
+    let joins = |a: &Action| matches!(a, Action::CounterJoin { .. });
+    let served = |a: &Action| matches!(a, Action::CounterDone { qty: 1, .. });
+    let (lambda, sojourn) = sojourns(&p, layout, 20, joins, served);
+    assert_erlang_c(layout, lambda, &sojourn);
 }

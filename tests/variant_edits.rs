@@ -8,10 +8,97 @@ use aisle::scenario::{BASELINE, ScenarioFile};
 
 /// The tiny store with one more variant whose edits are `edits` (TOML).
 fn tiny_with(edits: &str) -> ScenarioFile {
-    let path = common::scenario_path("tiny");
+    shipped_with("tiny", edits)
+}
+
+/// Shipped scenario `name` with one more variant, `edited`, whose edits
+/// are `edits` (TOML).
+fn shipped_with(name: &str, edits: &str) -> ScenarioFile {
+    let path = common::scenario_path(name);
     let source = std::fs::read_to_string(&path).unwrap()
         + &format!("\n[[variants]]\nid = \"edited\"\ndescription = \"test\"\nedits = [\n{edits}\n]\n");
     ScenarioFile::parse(&path, source).unwrap()
+}
+
+/// A deli counter for the tiny store selling `sells`, with id `id`.
+fn tiny_counter(id: &str, sells: &str) -> String {
+    format!(
+        r#"{{ op = "add_counter", counter = {{ id = "{id}", at = [6.5, 7.6], queue = "west", queue_places = 4, service = {{ base_s = 40.0, per_item_s = 10.0 }}, sells = [{sells}] }} }}"#
+    )
+}
+
+#[test]
+fn counter_edits_change_the_counter_they_name() {
+    let base = aisle::prepare(&shipped_with("pharmacy", ""), BASELINE).unwrap().scenario;
+    let desk = |s: &aisle::scenario::Scenario| s.counters[0].desk.clone();
+    // (edits, check on the edited dispensary against the base's)
+    type Check = fn(&aisle::scenario::Lane, &aisle::scenario::Lane) -> bool;
+    let cases: [(&str, Check); 5] = [
+        // Its servers and its line move with it.
+        (r#"{ op = "move_counter", counter = "dispensary", to = [5.0, 2.4] }"#, |d, b| {
+            d.service_point == aisle::geom::Point::new(5.0, 2.4)
+                && d.terminals.iter().zip(&b.terminals).all(|(t, was)| t.distance(was.offset(-2.0, -6.2)) < 1e-9)
+                && d.queue_dir == b.queue_dir
+        }),
+        // Lane edits name a counter as well as a lane.
+        (r#"{ op = "close_lane", lane = "dispensary" }"#, |d, _| !d.open),
+        (r#"{ op = "set_lane_hours", lane = "dispensary", hours = [12.0, 14.0] }"#, |d, _| {
+            d.hours_ms == (12 * 3_600_000, 14 * 3_600_000)
+        }),
+        (r#"{ op = "set_service", lane = "dispensary", base_s = 90.0 }"#, |d, b| {
+            d.service.base_s == 90.0 && d.service.per_item_s == b.service.per_item_s
+        }),
+        // Removed and added again with one server at its service point.
+        (
+            r#"{ op = "remove_counter", counter = "dispensary" }, { op = "add_counter", counter = { id = "dispensary", at = [7.0, 8.6], queue = "east", service = { base_s = 60.0, per_item_s = 30.0 }, sells = ["prescriptions"] } }"#,
+            |d, b| d.terminals == [d.service_point] && d.service_point == b.service_point && b.terminals.len() == 2,
+        ),
+    ];
+    for (edits, check) in cases {
+        let edited =
+            aisle::prepare(&shipped_with("pharmacy", edits), "edited").unwrap_or_else(|e| panic!("{edits}: {e}"));
+        assert!(check(&desk(&edited.scenario), &desk(&base)), "{edits}");
+    }
+}
+
+#[test]
+fn a_bad_counter_names_what_is_wrong() {
+    // (scenario, edits, the message)
+    let deli_drinks = tiny_counter("deli", r#""drinks""#);
+    let deli_bread = tiny_counter("deli", r#""bread""#);
+    let on_lane_id = tiny_counter("L1", r#""drinks""#);
+    let second = r#"{ op = "add_counter", counter = { id = "second", at = [12.0, 8.0], queue = "south", service = { base_s = 60.0, per_item_s = 0.0 }, sells = ["prescriptions"] } }"#;
+    let cases = [
+        (
+            "tiny",
+            deli_drinks.as_str(),
+            "product `water` is sold at counter `deli`, not from a shelf: remove its `[[planogram]]` rows",
+        ),
+        ("tiny", deli_bread.as_str(), "counter `deli` sells category `bread`, which is not in `[[categories]]`"),
+        (
+            "tiny",
+            on_lane_id.as_str(),
+            "counter `L1` has a checkout lane's id; lane edits name either, so give it another",
+        ),
+        ("tiny", r#"{ op = "remove_counter", counter = "deli" }"#, "edit 1 (remove_counter): no counter `deli`"),
+        ("tiny", r#"{ op = "close_lane", lane = "deli" }"#, "edit 1 (close_lane): no checkout lane or counter `deli`"),
+        (
+            "pharmacy",
+            second,
+            "category `prescriptions` is sold at counters `dispensary` and `second`; a category is sold at one counter",
+        ),
+        (
+            "pharmacy",
+            r#"{ op = "remove_counter", counter = "dispensary" }"#,
+            "product `prescription` has no place on any shelf: add it to `[[planogram]]`",
+        ),
+    ];
+    for (name, edits, message) in cases {
+        let err = aisle::prepare(&shipped_with(name, edits), "edited")
+            .err()
+            .unwrap_or_else(|| panic!("{name}: {edits} was accepted"));
+        assert!(err.to_string().contains(message), "{name}: {edits}:\n{err}\nwanted: {message}");
+    }
 }
 
 #[test]
@@ -71,7 +158,7 @@ fn each_edit_changes_what_it_names() {
 fn a_bad_edit_names_its_place_and_what_is_wrong() {
     // (edits, the message)
     let cases = [
-        (r#"{ op = "set_service", lane = "L9", cv = 0.5 }"#, "edit 1 (set_service): no checkout lane `L9`"),
+        (r#"{ op = "set_service", lane = "L9", cv = 0.5 }"#, "edit 1 (set_service): no checkout lane or counter `L9`"),
         (
             r#"{ op = "remove_connector", connector = "escalator" }"#,
             "edit 1 (remove_connector): no connector `escalator`",

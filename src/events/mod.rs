@@ -1,4 +1,4 @@
-//! The event vocabulary (`SimEvent`), the Parquet log (schema v4) and the
+//! The event vocabulary (`SimEvent`), the Parquet log (schema v5) and the
 //! dataset around it. Only this module knows the Parquet schema.
 
 pub mod dataset;
@@ -85,10 +85,35 @@ pub enum Action {
     Serve {
         lane: u16,
     },
+    /// Joined the line of service counter `counter` mid-visit, to be
+    /// served the products on the list that it sells (schema v5; the
+    /// counter's index is written in the `lane` column).
+    CounterJoin {
+        counter: u16,
+    },
+    /// Its turn at the counter has come: service begins (schema v5).
+    CounterServe {
+        counter: u16,
+    },
+    /// Served: `qty` products worth `amount_cents` handed over, each then
+    /// logged as a planned `pick` (schema v5).
+    CounterDone {
+        counter: u16,
+        qty: u16,
+        amount_cents: i64,
+    },
+    /// Gave up at the counter (the line looked too long, or patience ran
+    /// out in it): `qty` products worth `amount_cents` are not bought, and
+    /// the shopper shops on (schema v5).
+    CounterLeave {
+        counter: u16,
+        qty: u16,
+        amount_cents: i64,
+    },
 }
 
 /// Kind names as written in the log, indexed by `Kind as usize`.
-pub const KIND_NAMES: [&str; 14] = [
+pub const KIND_NAMES: [&str; 18] = [
     "enter",
     "move",
     "zone_enter",
@@ -103,6 +128,10 @@ pub const KIND_NAMES: [&str; 14] = [
     "not_found",
     "at_shelf",
     "serve",
+    "counter_join",
+    "counter_serve",
+    "counter_done",
+    "counter_leave",
 ];
 
 impl Action {
@@ -122,6 +151,10 @@ impl Action {
             Action::NotFound { .. } => 11,
             Action::AtShelf { .. } => 12,
             Action::Serve { .. } => 13,
+            Action::CounterJoin { .. } => 14,
+            Action::CounterServe { .. } => 15,
+            Action::CounterDone { .. } => 16,
+            Action::CounterLeave { .. } => 17,
         }
     }
 
@@ -150,12 +183,25 @@ impl Action {
         }
     }
 
+    /// The service counter of a `counter_*` event.
+    pub fn counter(&self) -> Option<u16> {
+        match *self {
+            Action::CounterJoin { counter }
+            | Action::CounterServe { counter }
+            | Action::CounterDone { counter, .. }
+            | Action::CounterLeave { counter, .. } => Some(counter),
+            _ => None,
+        }
+    }
+
     pub fn qty(&self) -> Option<u16> {
         match *self {
             Action::Pick { qty, .. }
             | Action::PutBack { qty, .. }
             | Action::Checkout { qty, .. }
             | Action::Abandon { qty, .. }
+            | Action::CounterDone { qty, .. }
+            | Action::CounterLeave { qty, .. }
             | Action::NotFound { qty, .. } => Some(qty),
             _ => None,
         }
@@ -167,6 +213,8 @@ impl Action {
             | Action::PutBack { amount_cents, .. }
             | Action::Checkout { amount_cents, .. }
             | Action::Abandon { amount_cents, .. }
+            | Action::CounterDone { amount_cents, .. }
+            | Action::CounterLeave { amount_cents, .. }
             | Action::NotFound { amount_cents, .. } => Some(amount_cents),
             _ => None,
         }

@@ -1,4 +1,4 @@
-//! Parquet event log, schema v3: writer (on its own thread, atomic) and
+//! Parquet event log, schema v5: writer (on its own thread, atomic) and
 //! reader (back into `SimEvent`s, with a clear error for a malformed row).
 
 use std::collections::BTreeMap;
@@ -26,8 +26,9 @@ use super::fs::{atomic_temp_path, sync_and_rename};
 use super::{Action, KIND_NAMES, SimEvent};
 
 /// v2 added the `not_found` kind, v3 the `party` column (on `enter`), v4
-/// the `at_shelf` and `serve` kinds.
-pub const SCHEMA_VERSION: u32 = 4;
+/// the `at_shelf` and `serve` kinds, v5 the service counters' `counter_*`
+/// kinds (the counter's index in the `lane` column) and `aisle.counters`.
+pub const SCHEMA_VERSION: u32 = 5;
 const BATCH_ROWS: usize = 64 * 1024;
 /// Rows per batch read back: small enough that a batch of `SimEvent`s stays in
 /// cache while a projection folds it.
@@ -60,6 +61,8 @@ pub struct LogMeta {
     pub zones: Vec<String>,
     pub products: Vec<String>,
     pub lanes: Vec<String>,
+    /// Service counters (schema v5; none in older logs).
+    pub counters: Vec<String>,
     pub floors: Vec<String>,
 }
 
@@ -77,6 +80,7 @@ impl LogMeta {
             ("aisle.zones", json(&self.zones)),
             ("aisle.products", json(&self.products)),
             ("aisle.lanes", json(&self.lanes)),
+            ("aisle.counters", json(&self.counters)),
             ("aisle.floors", json(&self.floors)),
         ]
         .into_iter()
@@ -103,6 +107,7 @@ impl LogMeta {
             zones: list("aisle.zones")?,
             products: list("aisle.products")?,
             lanes: list("aisle.lanes")?,
+            counters: if kv.contains_key("aisle.counters") { list("aisle.counters")? } else { Vec::new() },
             floors: list("aisle.floors")?,
         })
     }
@@ -298,7 +303,8 @@ pub fn to_batch(events: &[SimEvent]) -> RecordBatch {
         floor.append_value(e.floor);
         zone.append_option(e.zone);
         product.append_option(e.action.product());
-        lane.append_option(e.action.lane());
+        // A counter event's counter goes in the `lane` column (schema v5).
+        lane.append_option(e.action.lane().or(e.action.counter()));
         qty.append_option(e.action.qty());
         amount.append_option(e.action.amount_cents());
         planned.append_option(e.action.planned());
@@ -510,7 +516,11 @@ fn decode_batch(batch: &RecordBatch, first_row: usize, out: &mut Vec<SimEvent>) 
             10 => Action::Exit,
             11 => Action::NotFound { product: product_v()?, qty: qty_v()?, amount_cents: amount_v()? },
             12 => Action::AtShelf { product: product_v()? },
-            _ => Action::Serve { lane: lane_v()? },
+            13 => Action::Serve { lane: lane_v()? },
+            14 => Action::CounterJoin { counter: lane_v()? },
+            15 => Action::CounterServe { counter: lane_v()? },
+            16 => Action::CounterDone { counter: lane_v()?, qty: qty_v()?, amount_cents: amount_v()? },
+            _ => Action::CounterLeave { counter: lane_v()?, qty: qty_v()?, amount_cents: amount_v()? },
         };
     }
     Ok(())
@@ -537,6 +547,10 @@ mod tests {
             event(7, Action::Exit),
             event(8, Action::AtShelf { product: 4 }),
             event(9, Action::Serve { lane: 1 }),
+            event(10, Action::CounterJoin { counter: 0 }),
+            event(11, Action::CounterServe { counter: 0 }),
+            event(12, Action::CounterDone { counter: 0, qty: 2, amount_cents: 1_250 }),
+            event(13, Action::CounterLeave { counter: 1, qty: 1, amount_cents: 300 }),
         ]
     }
 
@@ -553,8 +567,22 @@ mod tests {
         let batch = to_batch(&sample());
         let index = batch.schema().index_of("product").unwrap();
         let mut columns = batch.columns().to_vec();
-        columns[index] =
-            Arc::new(UInt32Array::from(vec![None, None, Some(4), None, None, None, Some(2), None, Some(4), None]));
+        columns[index] = Arc::new(UInt32Array::from(vec![
+            None,
+            None,
+            Some(4),
+            None,
+            None,
+            None,
+            Some(2),
+            None,
+            Some(4),
+            None,
+            None,
+            None,
+            None,
+            None,
+        ]));
         let broken = RecordBatch::try_new(batch.schema(), columns).unwrap();
         let err = decode_batch(&broken, 1000, &mut Vec::new()).unwrap_err();
         assert_eq!(err, "row 1003: `pick` event without `product`");

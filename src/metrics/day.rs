@@ -49,6 +49,48 @@ struct Visit {
     queue_join_ms: Option<u64>,
     /// When its service began (`serve`), while in line.
     serve_ms: Option<u64>,
+    /// In a service counter's line since, and served there since.
+    counter_join_ms: Option<u64>,
+    counter_serve_ms: Option<u64>,
+}
+
+impl Visit {
+    /// Standing in a line: a checkout's or a counter's.
+    fn in_line(&self) -> bool {
+        self.queue_join_ms.is_some() || self.counter_join_ms.is_some()
+    }
+}
+
+/// One service counter's day: who came to its line and how each visit ended.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CounterDay {
+    /// Shoppers who joined its line.
+    pub joins: u64,
+    /// Shoppers served, and the products handed over.
+    pub served: u64,
+    pub items: u64,
+    /// Shoppers who gave up: balked at the line or ran out of patience in it.
+    pub gave_up: u64,
+    /// Their products, unbought, in cents.
+    pub lost_cents: i64,
+    /// Seconds in line before service or giving up, summed, and how many.
+    pub line_wait_s: f64,
+    pub line_waits: u64,
+    /// Seconds of service, summed.
+    pub service_s: f64,
+}
+
+impl CounterDay {
+    fn merge(&mut self, o: &CounterDay) {
+        self.joins += o.joins;
+        self.served += o.served;
+        self.items += o.items;
+        self.gave_up += o.gave_up;
+        self.lost_cents += o.lost_cents;
+        self.line_wait_s += o.line_wait_s;
+        self.line_waits += o.line_waits;
+        self.service_s += o.service_s;
+    }
 }
 
 /// Sufficient statistics of one or more store-days.
@@ -111,6 +153,8 @@ pub struct DayMetrics {
     pub longest_freeze_s: f64,
     /// Shoppers still inside at the day's hard end, made to leave.
     pub forced_exits: u64,
+    /// Per service counter (schema v5 logs).
+    pub counters: Vec<CounterDay>,
 }
 
 /// Folds one day's events into `DayMetrics`.
@@ -140,6 +184,7 @@ impl<'a> DayProjection<'a> {
             hourly_visitors: vec![0; layout.hours.max(1)],
             hourly_wait_s: vec![0.0; layout.hours.max(1)],
             hourly_waits: vec![0; layout.hours.max(1)],
+            counters: vec![CounterDay::default(); layout.counters.len()],
             ..DayMetrics::default()
         };
         DayProjection { layout, m, visits: Vec::new(), instant: (u64::MAX, vec![0; z], 0) }
@@ -177,9 +222,9 @@ impl Projection for DayProjection<'_> {
         let Some(Some(v)) = self.visits.get(e.shopper as usize) else { return };
         // A companion stands in line with its leader.
         let leader_in_line = (v.party != e.shopper)
-            && self.visits.get(v.party as usize).is_some_and(|l| l.as_ref().is_some_and(|l| l.queue_join_ms.is_some()));
+            && self.visits.get(v.party as usize).is_some_and(|l| l.as_ref().is_some_and(Visit::in_line));
         let (i, leader) = (e.shopper as usize, v.party as usize);
-        let in_line = leader_in_line || v.queue_join_ms.is_some();
+        let in_line = leader_in_line || v.in_line();
         let judge = Spells { shelf_visit_ms: layout.longest_shelf_visit_ms };
         if let Ok([Some(v), Some(l)]) = self.visits.get_disjoint_mut([i, leader]) {
             judge.track(m, &mut v.standing, Some(&mut l.standing), e, in_line);
@@ -215,6 +260,38 @@ impl Projection for DayProjection<'_> {
             Action::Serve { .. } => Self::on_serve(m, v, e),
             Action::Checkout { qty, amount_cents, .. } | Action::Abandon { qty, amount_cents, .. } => {
                 Self::on_leave_line(m, v, e, qty, amount_cents)
+            }
+            Action::CounterJoin { counter } => {
+                m.counters[counter as usize].joins += 1;
+                v.counter_join_ms = Some(e.t_ms);
+            }
+            Action::CounterServe { counter } => {
+                if let Some(joined) = v.counter_join_ms {
+                    let c = &mut m.counters[counter as usize];
+                    c.line_wait_s += (e.t_ms - joined) as f64 / 1000.0;
+                    c.line_waits += 1;
+                    v.counter_serve_ms = Some(e.t_ms);
+                }
+            }
+            Action::CounterDone { counter, qty, .. } => {
+                let c = &mut m.counters[counter as usize];
+                c.served += 1;
+                c.items += qty as u64;
+                if let Some(served) = v.counter_serve_ms.take() {
+                    c.service_s += (e.t_ms - served) as f64 / 1000.0;
+                }
+                v.counter_join_ms = None;
+            }
+            Action::CounterLeave { counter, amount_cents, .. } => {
+                let c = &mut m.counters[counter as usize];
+                c.gave_up += 1;
+                c.lost_cents += amount_cents;
+                // Reneged in line (a balk never joined): all of it was wait.
+                if let Some(joined) = v.counter_join_ms.take() {
+                    c.line_wait_s += (e.t_ms - joined) as f64 / 1000.0;
+                    c.line_waits += 1;
+                }
+                v.counter_serve_ms = None;
             }
             Action::Exit => self.on_exit(e),
             _ => {}
@@ -472,6 +549,9 @@ impl DayMetrics {
         self.stuck_spells += o.stuck_spells;
         self.longest_freeze_s = self.longest_freeze_s.max(o.longest_freeze_s);
         self.forced_exits += o.forced_exits;
+        for (a, b) in self.counters.iter_mut().zip(&o.counters) {
+            a.merge(b);
+        }
     }
 
     /// `value`, or undefined when a log could not tell waiting from service.
@@ -540,6 +620,7 @@ impl DayMetrics {
                 value: ratio(visitors_z, self.zone_passers[z] as f64),
             });
         }
+        self.counter_scalars(layout, &mut out);
         if layout.floors > 1 {
             let cells = layout.nx * layout.ny;
             let all_ms: u64 = self.heat_ms.iter().sum();
@@ -560,6 +641,27 @@ impl DayMetrics {
             }
         }
         out
+    }
+
+    /// Per service counter, the figures a lane is judged by.
+    fn counter_scalars(&self, layout: &Layout, out: &mut Vec<Metric>) {
+        let days = self.days.max(1) as f64;
+        for ((id, capacity_s), c) in layout.counters.iter().zip(&layout.counter_capacity_s).zip(&self.counters) {
+            let arrivals = (c.served + c.gave_up) as f64;
+            let mut push = |kind: &str, unit: &'static str, value: f64| {
+                out.push(Metric { name: format!("{kind}/{id}"), unit, value });
+            };
+            // Shoppers served per day.
+            push("counter_served", "count", c.served as f64 / days);
+            // Wait in line before service (or before giving up in it), mean.
+            push("counter_wait", "s", ratio(c.line_wait_s, c.line_waits as f64));
+            // Seconds of service per shopper served.
+            push("counter_service", "s", ratio(c.service_s, c.served as f64));
+            // Gave up (balked or reneged) ÷ all who came to the line.
+            push("counter_gave_up", "ratio", ratio(c.gave_up as f64, arrivals));
+            // Busy server-seconds ÷ server-seconds open.
+            push("counter_utilisation", "ratio", ratio(c.service_s, capacity_s * days));
+        }
     }
 
     /// The names `scalars` reports, in order.

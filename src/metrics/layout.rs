@@ -30,6 +30,9 @@ pub struct Layout {
     pub products: Vec<String>,
     pub product_names: Vec<String>,
     pub lanes: Vec<String>,
+    /// Service counter ids, and each one's server-seconds open a day.
+    pub counters: Vec<String>,
+    pub counter_capacity_s: Vec<f64>,
     /// Hours since midnight at opening, and hours open.
     pub open_hour: f64,
     pub hours: usize,
@@ -46,6 +49,18 @@ pub struct Layout {
     blocks: Blocks,
     /// Heat blocks with floor a shopper can stand on (the rest are fixtures).
     pub block_walkable: Vec<bool>,
+}
+
+/// Server-seconds a desk is open in a day: its servers times the hours
+/// it is open within the store's.
+fn counter_capacity_s(s: &crate::scenario::Scenario, desk: &crate::scenario::Lane) -> f64 {
+    if !desk.open {
+        return 0.0;
+    }
+    let (open, close) = (s.population.open_ms, s.population.close_ms);
+    let from = desk.hours_ms.0.max(open);
+    let to = desk.hours_ms.1.min(close);
+    desk.terminals.len() as f64 * to.saturating_sub(from) as f64 / 1000.0
 }
 
 /// A shopper within this distance of a zone has passed by it (capture rate).
@@ -101,6 +116,8 @@ impl Layout {
             products: s.products.iter().map(|x| x.id.clone()).collect(),
             product_names: s.products.iter().map(|x| x.name.clone()).collect(),
             lanes: s.lanes.iter().map(|l| l.id.clone()).collect(),
+            counters: s.counters.iter().map(|c| c.desk.id.clone()).collect(),
+            counter_capacity_s: s.counters.iter().map(|c| counter_capacity_s(s, &c.desk)).collect(),
             open_hour: s.population.open_ms as f64 / 3.6e6,
             hours: s.population.hourly_profile.len(),
             trace_ms: s.run.trace_interval_ms,

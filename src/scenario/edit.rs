@@ -2,7 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use super::raw::{RawConnector, RawEdit, RawFixture, RawLane, RawPlacement, RawProduct, RawScenario, RawSegment};
+use super::raw::{
+    RawConnector, RawCounter, RawEdit, RawFixture, RawLane, RawPlacement, RawProduct, RawScenario, RawSegment,
+    RawService,
+};
 
 /// Applies `edits` to a copy of the base; an edit that names something
 /// missing is reported with its position in the list.
@@ -34,6 +37,9 @@ impl RawEdit {
             RawEdit::SetService { .. } => "set_service",
             RawEdit::AddLane { .. } => "add_lane",
             RawEdit::RemoveLane { .. } => "remove_lane",
+            RawEdit::AddCounter { .. } => "add_counter",
+            RawEdit::RemoveCounter { .. } => "remove_counter",
+            RawEdit::MoveCounter { .. } => "move_counter",
             RawEdit::RemoveConnector { .. } => "remove_connector",
             RawEdit::CloseConnector { .. } => "close_connector",
             RawEdit::OpenConnector { .. } => "open_connector",
@@ -66,12 +72,12 @@ fn apply_one(s: &mut RawScenario, edit: &RawEdit) -> Result<(), String> {
             s.planogram.push(RawPlacement { product: id.clone(), fixture: to.clone(), face, level, facings });
         }
         RawEdit::SwapProducts { a, b } => swap_products(s, a, b)?,
-        RawEdit::OpenLane { lane: id } => lane_mut(s, id)?.open = true,
-        RawEdit::CloseLane { lane: id } => lane_mut(s, id)?.open = false,
+        RawEdit::OpenLane { lane: id } => *desk_mut(s, id)?.open = true,
+        RawEdit::CloseLane { lane: id } => *desk_mut(s, id)?.open = false,
         RawEdit::SetPrice { product: id, price } => product_mut(s, id)?.price = *price,
-        RawEdit::SetLaneHours { lane: id, hours } => lane_mut(s, id)?.hours = Some(*hours),
+        RawEdit::SetLaneHours { lane: id, hours } => *desk_mut(s, id)?.hours = Some(*hours),
         RawEdit::SetService { lane: id, base_s, per_item_s, cv, distribution } => {
-            let service = &mut lane_mut(s, id)?.service;
+            let service = desk_mut(s, id)?.service;
             service.base_s = base_s.unwrap_or(service.base_s);
             service.per_item_s = per_item_s.unwrap_or(service.per_item_s);
             service.cv = cv.unwrap_or(service.cv);
@@ -82,6 +88,12 @@ fn apply_one(s: &mut RawScenario, edit: &RawEdit) -> Result<(), String> {
             let i = lane_index(s, id)?;
             s.checkouts.remove(i);
         }
+        RawEdit::AddCounter { counter: c } => add_counter(s, c)?,
+        RawEdit::RemoveCounter { counter: id } => {
+            let i = counter_index(s, id)?;
+            s.counters.remove(i);
+        }
+        RawEdit::MoveCounter { counter: id, to } => move_counter(s, id, *to)?,
         RawEdit::RemoveConnector { connector: id } => remove_connector(s, id)?,
         RawEdit::CloseConnector { connector: id } => connector_mut(s, id)?.open = false,
         RawEdit::OpenConnector { connector: id } => connector_mut(s, id)?.open = true,
@@ -147,10 +159,49 @@ fn lane_index(s: &RawScenario, id: &str) -> Result<usize, String> {
     s.checkouts.iter().position(|l| l.id == id).ok_or_else(|| format!("no checkout lane `{id}`"))
 }
 
-/// Checkout lane `id`, to change.
-fn lane_mut<'a>(s: &'a mut RawScenario, id: &str) -> Result<&'a mut RawLane, String> {
-    let i = lane_index(s, id)?;
-    Ok(&mut s.checkouts[i])
+/// What lane edits change of a checkout lane or a service counter.
+struct Desk<'a> {
+    open: &'a mut bool,
+    hours: &'a mut Option<[f64; 2]>,
+    service: &'a mut RawService,
+}
+
+/// Checkout lane or service counter `id`, to change.
+fn desk_mut<'a>(s: &'a mut RawScenario, id: &str) -> Result<Desk<'a>, String> {
+    if let Some(l) = s.checkouts.iter_mut().find(|l| l.id == id) {
+        return Ok(Desk { open: &mut l.open, hours: &mut l.hours, service: &mut l.service });
+    }
+    match s.counters.iter_mut().find(|c| c.id == id) {
+        Some(c) => Ok(Desk { open: &mut c.open, hours: &mut c.hours, service: &mut c.service }),
+        None => Err(format!("no checkout lane or counter `{id}`")),
+    }
+}
+
+/// Where service counter `id` is in the scenario's list.
+fn counter_index(s: &RawScenario, id: &str) -> Result<usize, String> {
+    s.counters.iter().position(|c| c.id == id).ok_or_else(|| format!("no counter `{id}`"))
+}
+
+/// Adds service counter `c`, whose id must be new.
+fn add_counter(s: &mut RawScenario, c: &RawCounter) -> Result<(), String> {
+    if s.counters.iter().any(|x| x.id == c.id) {
+        return Err(format!("counter `{}` already exists", c.id));
+    }
+    s.counters.push(c.clone());
+    Ok(())
+}
+
+/// Moves counter `id` so that its service point is at `to`, its servers
+/// and line with it.
+fn move_counter(s: &mut RawScenario, id: &str, to: [f64; 2]) -> Result<(), String> {
+    let i = counter_index(s, id)?;
+    let c = &mut s.counters[i];
+    let by = [to[0] - c.at[0], to[1] - c.at[1]];
+    c.at = to;
+    for p in c.servers.iter_mut().flatten() {
+        *p = [p[0] + by[0], p[1] + by[1]];
+    }
+    Ok(())
 }
 
 /// Shopper segment `id`, to change.

@@ -29,11 +29,31 @@ pub struct Scenario {
     pub entrances: Vec<Portal>,
     pub exits: Vec<Portal>,
     pub lanes: Vec<Lane>,
+    pub counters: Vec<Counter>,
     pub categories: Vec<Category>,
     pub products: Vec<Product>,
     pub population: Population,
     pub behaviour: Behaviour,
     pub run: RunSettings,
+}
+
+impl Scenario {
+    /// Every desk with a line: the checkout lanes, then the counters'.
+    /// A desk's index in this order is how the simulation knows it.
+    pub fn desks(&self) -> impl Iterator<Item = &Lane> {
+        self.lanes.iter().chain(self.counters.iter().map(|c| &c.desk))
+    }
+
+    /// The counter each category is sold at, if any.
+    pub fn counter_of_category(&self) -> Vec<Option<u16>> {
+        let mut at = vec![None; self.categories.len()];
+        for (i, c) in self.counters.iter().enumerate() {
+            for &k in &c.sells {
+                at[k] = Some(i as u16);
+            }
+        }
+        at
+    }
 }
 
 /// A target for one stylised fact and where it comes from.
@@ -193,9 +213,11 @@ pub struct Portal {
     pub at: Point,
 }
 
+/// A desk with a line: a checkout lane, or a service counter's.
 #[derive(Debug, Clone)]
 pub struct Lane {
     pub id: String,
+    pub role: DeskRole,
     pub kind: LaneKind,
     pub floor: u8,
     pub service_point: Point,
@@ -209,6 +231,41 @@ pub struct Lane {
     /// Open from..to, milliseconds since midnight.
     pub hours_ms: (u64, u64),
     pub open: bool,
+}
+
+/// What a desk with a line is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeskRole {
+    /// Paying at the end of the visit.
+    Checkout,
+    /// Being served mid-visit (`Counter`).
+    Counter,
+}
+
+impl DeskRole {
+    /// The word the scenario file uses for one, for messages.
+    pub fn noun(self) -> &'static str {
+        match self {
+            DeskRole::Checkout => "checkout",
+            DeskRole::Counter => "counter",
+        }
+    }
+
+    /// The key its rows are found by in the file.
+    pub fn section(self) -> &'static str {
+        match self {
+            DeskRole::Checkout => "checkouts.id",
+            DeskRole::Counter => "counters.id",
+        }
+    }
+}
+
+/// A service counter: its desk and line, and the categories sold there
+/// (their products are on no shelf).
+#[derive(Debug, Clone)]
+pub struct Counter {
+    pub desk: Lane,
+    pub sells: Vec<usize>,
 }
 
 impl Lane {

@@ -22,6 +22,9 @@ pub struct RawScenario {
     pub exits: Vec<RawPoint>,
     #[serde(default)]
     pub checkouts: Vec<RawLane>,
+    /// Service counters: a desk with its own line, visited mid-visit.
+    #[serde(default)]
+    pub counters: Vec<RawCounter>,
     #[serde(default)]
     pub categories: Vec<RawCategory>,
     #[serde(default)]
@@ -245,6 +248,59 @@ pub struct RawLane {
     pub hours: Option<[f64; 2]>,
     #[serde(default = "default_true")]
     pub open: bool,
+}
+
+/// A service counter (a dispensary, a deli, a customer-service desk): a
+/// shopper with a product of a category it `sells` on the list joins its
+/// line mid-visit, is served (one service for all such products), takes
+/// them and shops on; one who gives up leaves them unbought. The products
+/// of the categories it sells are on no shelf.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCounter {
+    pub id: String,
+    #[serde(default)]
+    pub floor: Option<String>,
+    /// Where the shopper stands while being served (with `servers`: the
+    /// head of the one line that feeds them).
+    pub at: [f64; 2],
+    /// Direction the queue grows from the service point.
+    pub queue: Direction,
+    /// Where each shopper stands while served when several staff serve
+    /// one line; default: one server at `at`.
+    #[serde(default)]
+    pub servers: Option<Vec<[f64; 2]>>,
+    /// Queue places laid out on the floor (0.6 m apart).
+    #[serde(default = "default_queue_places")]
+    pub queue_places: u16,
+    /// `per_item_s` counts the products served in one visit.
+    pub service: RawService,
+    /// Opening hours `[from, to]`, hours since midnight; default: store hours.
+    #[serde(default)]
+    pub hours: Option<[f64; 2]>,
+    #[serde(default = "default_true")]
+    pub open: bool,
+    /// The category ids sold here (each at one counter at most).
+    pub sells: Vec<String>,
+}
+
+impl RawCounter {
+    /// The counter as a lane with one line: staffed with one server, or
+    /// like a self-service bank with several. Validated as one.
+    pub fn as_lane(&self) -> RawLane {
+        RawLane {
+            id: self.id.clone(),
+            kind: if self.servers.is_some() { LaneKind::SelfService } else { LaneKind::Staffed },
+            floor: self.floor.clone(),
+            at: self.at,
+            queue: self.queue,
+            terminals: self.servers.clone(),
+            queue_places: self.queue_places,
+            service: self.service.clone(),
+            hours: self.hours,
+            open: self.open,
+        }
+    }
 }
 
 fn default_queue_places() -> u16 {
@@ -548,9 +604,11 @@ pub enum RawEdit {
         a: String,
         b: String,
     },
+    /// Opens a checkout lane or a service counter (`lane` names either).
     OpenLane {
         lane: String,
     },
+    /// Closes a checkout lane or a service counter.
     CloseLane {
         lane: String,
     },
@@ -558,12 +616,12 @@ pub enum RawEdit {
         product: String,
         price: f64,
     },
-    /// A lane's opening hours `[from, to]` (a till staffed 11–15).
+    /// A lane's or counter's opening hours `[from, to]` (a till staffed 11–15).
     SetLaneHours {
         lane: String,
         hours: [f64; 2],
     },
-    /// A lane's service-time model; fields left out keep their value.
+    /// A lane's or counter's service-time model; fields left out keep their value.
     SetService {
         lane: String,
         #[serde(default)]
@@ -580,6 +638,18 @@ pub enum RawEdit {
     },
     RemoveLane {
         lane: String,
+    },
+    AddCounter {
+        counter: RawCounter,
+    },
+    RemoveCounter {
+        counter: String,
+    },
+    /// Moves a counter's service point, its servers and its line by the
+    /// same offset, so that it stands at `to`.
+    MoveCounter {
+        counter: String,
+        to: [f64; 2],
     },
     /// Takes a stair, escalator or lift out of use.
     RemoveConnector {

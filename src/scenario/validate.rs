@@ -133,7 +133,8 @@ impl Validator<'_> {
         let exits = self.portals(raw, &raw.exits, "exit", bounds.as_ref());
         let lanes = self.lanes(raw, &population);
         let categories = self.categories(&raw.categories);
-        let products = self.products(raw, &categories, &fixtures);
+        let counters = self.counters(raw, &population, &categories);
+        let products = self.products(raw, &categories, &fixtures, &counters);
         self.missions(&raw.population, &categories, &mut population);
         let run = self.run(&raw.run);
         let behaviour = self.behaviour(&raw.behaviour);
@@ -148,6 +149,7 @@ impl Validator<'_> {
             entrances,
             exits,
             lanes,
+            counters,
             categories,
             products,
             population,
@@ -389,7 +391,8 @@ impl Validator<'_> {
         });
         self.check(raw.checkouts.len() < u16::MAX as usize, None, || "too many checkout lanes".into());
         self.unique("checkout", raw.checkouts.iter().map(|c| c.id.as_str()));
-        let lanes: Vec<Lane> = raw.checkouts.iter().map(|c| self.lane(raw, c, population)).collect();
+        let lanes: Vec<Lane> =
+            raw.checkouts.iter().map(|c| self.lane(raw, c, population, DeskRole::Checkout)).collect();
         // Someone must be able to pay at every hour the store is open.
         // At most 96 steps: a bad `hours` is reported elsewhere and must not make this spin.
         let mut hour = population.open_ms;
@@ -410,28 +413,29 @@ impl Validator<'_> {
         lanes
     }
 
-    /// One checkout lane, checked field by field.
-    fn lane(&mut self, raw: &RawScenario, c: &RawLane, population: &Population) -> Lane {
-        let anchor = Some(("checkouts.id", c.id.as_str()));
-        let floor = self.floor_index(&raw.store.floors, c.floor.as_deref(), "checkout", &c.id);
+    /// One checkout lane or counter's desk, checked field by field.
+    fn lane(&mut self, raw: &RawScenario, c: &RawLane, population: &Population, role: DeskRole) -> Lane {
+        let anchor = Some((role.section(), c.id.as_str()));
+        let noun = role.noun();
+        let floor = self.floor_index(&raw.store.floors, c.floor.as_deref(), noun, &c.id);
         let s = &c.service;
-        self.finite_point(&c.at, &format!("checkout `{}` at", c.id), anchor);
+        self.finite_point(&c.at, &format!("{noun} `{}` at", c.id), anchor);
         for t in c.terminals.iter().flatten() {
-            self.finite_point(t, &format!("checkout `{}` terminal", c.id), anchor);
+            self.finite_point(t, &format!("{noun} `{}` terminal", c.id), anchor);
         }
         let service = Bounds::Closed(0.0, 3600.0, " seconds");
-        self.within(s.base_s, service, &format!("checkout `{}` service base_s", c.id), anchor);
-        self.within(s.per_item_s, service, &format!("checkout `{}` service per_item_s", c.id), anchor);
+        self.within(s.base_s, service, &format!("{noun} `{}` service base_s", c.id), anchor);
+        self.within(s.per_item_s, service, &format!("{noun} `{}` service per_item_s", c.id), anchor);
         self.check(s.base_s + s.per_item_s > 0.0, anchor, || {
-            format!("checkout `{}` service times must not both be zero", c.id)
+            format!("{noun} `{}` service times must not both be zero", c.id)
         });
         self.check(c.queue_places <= 500, anchor, || {
-            format!("checkout `{}` queue_places must be between 1 and 500, got {}", c.id, c.queue_places)
+            format!("{noun} `{}` queue_places must be between 1 and 500, got {}", c.id, c.queue_places)
         });
         self.check((0.0..=3.0).contains(&s.cv), anchor, || {
-            format!("checkout `{}` service cv must be in [0, 3], got {}", c.id, s.cv)
+            format!("{noun} `{}` service cv must be in [0, 3], got {}", c.id, s.cv)
         });
-        self.check(c.queue_places >= 1, anchor, || format!("checkout `{}` needs at least one queue place", c.id));
+        self.check(c.queue_places >= 1, anchor, || format!("{noun} `{}` needs at least one queue place", c.id));
         if let Some(terminals) = &c.terminals {
             self.check(c.kind == LaneKind::SelfService, anchor, || {
                 format!(
@@ -440,14 +444,14 @@ impl Validator<'_> {
                 )
             });
             self.check(!terminals.is_empty(), anchor, || {
-                format!("checkout `{}` lists no terminals; give at least one or leave `terminals` out", c.id)
+                format!("{noun} `{}` lists no terminals; give at least one or leave `terminals` out", c.id)
             });
         }
         let hours = c.hours.unwrap_or([population.open_ms as f64 / 3.6e6, population.close_ms as f64 / 3.6e6]);
         let hours_ok = hours[0] < hours[1] && hours[0] >= 0.0 && hours[1] <= 48.0;
         // Store hours by default: bad ones are reported with population.hours.
         self.check(hours_ok || c.hours.is_none(), anchor, || {
-            format!("checkout `{}` hours [{}, {}] must run forwards, within 0 to 48", c.id, hours[0], hours[1])
+            format!("{noun} `{}` hours [{}, {}] must run forwards, within 0 to 48", c.id, hours[0], hours[1])
         });
         let store_hours = [population.open_ms as f64 / 3.6e6, population.close_ms as f64 / 3.6e6];
         let hours = if hours_ok { hours } else { store_hours };
@@ -459,6 +463,7 @@ impl Validator<'_> {
         };
         Lane {
             id: c.id.clone(),
+            role,
             kind: c.kind,
             floor,
             service_point: c.at.into(),
@@ -477,6 +482,42 @@ impl Validator<'_> {
             hours_ms: (hours_to_ms(hours[0]), hours_to_ms(hours[1])),
             open: c.open,
         }
+    }
+
+    /// The service counters: each a desk checked as a lane is, selling
+    /// categories no other counter sells.
+    fn counters(&mut self, raw: &RawScenario, population: &Population, categories: &[Category]) -> Vec<Counter> {
+        self.unique("counter", raw.counters.iter().map(|c| c.id.as_str()));
+        let mut sold_at: HashMap<&str, &str> = HashMap::new();
+        let mut counters = Vec::new();
+        for c in &raw.counters {
+            let anchor = Some(("counters.id", c.id.as_str()));
+            self.check(!raw.checkouts.iter().any(|l| l.id == c.id), anchor, || {
+                format!("counter `{}` has a checkout lane's id; lane edits name either, so give it another", c.id)
+            });
+            self.check(c.servers.as_ref().is_none_or(|s| !s.is_empty()), anchor, || {
+                format!("counter `{}` lists no servers; give at least one or leave `servers` out", c.id)
+            });
+            self.check(!c.sells.is_empty(), anchor, || {
+                format!("counter `{}` sells nothing: list category ids in `sells`", c.id)
+            });
+            let mut sells = Vec::new();
+            for id in &c.sells {
+                match categories.iter().position(|k| &k.id == id) {
+                    None => self.problem(anchor, format!("counter `{}` sells category `{id}`, which is not in `[[categories]]`", c.id)),
+                    Some(k) => match sold_at.insert(id, &c.id) {
+                        Some(other) => self.problem(
+                            anchor,
+                            format!("category `{id}` is sold at counters `{other}` and `{}`; a category is sold at one counter", c.id),
+                        ),
+                        None => sells.push(k),
+                    },
+                }
+            }
+            let desk = self.lane(raw, &c.as_lane(), population, DeskRole::Counter);
+            counters.push(Counter { desk, sells });
+        }
+        counters
     }
 
     fn run(&mut self, r: &RawRun) -> RunSettings {
@@ -561,6 +602,7 @@ pub fn section_of(kind: &str) -> &'static str {
         "entrance" => "entrances.id",
         "exit" => "exits.id",
         "checkout" => "checkouts.id",
+        "counter" => "counters.id",
         "category" => "categories.id",
         "product" => "products.id",
         "segment" => "population.segments.id",

@@ -12,6 +12,7 @@ use bevy_ecs::prelude::*;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp, LogNormal};
 
+use super::counter;
 use super::decide::head_for_exit;
 use super::outbox::Outbox;
 use super::queue::{LaneState, Lanes, Terminal};
@@ -29,7 +30,7 @@ pub(super) fn install(schedule: &mut Schedule) {
 
 /// The clock lanes keep: after closing, the lanes open at closing time
 /// serve the last shoppers.
-fn lane_clock(sc: &Scenario, t_ms: u64) -> u64 {
+pub(super) fn lane_clock(sc: &Scenario, t_ms: u64) -> u64 {
     (sc.population.open_ms + t_ms).min(sc.population.close_ms.saturating_sub(1))
 }
 
@@ -63,7 +64,14 @@ pub(super) fn choose_lane(
     best.1
 }
 
-/// Sends `s` to the tail of `lane`'s queue, counted as coming.
+/// The items a shopper brings to `desk`: its basket at a checkout lane,
+/// its order at a service counter.
+fn items_at(setting: &Setting, desk: u16, s: &Shopper) -> u32 {
+    (if setting.counter(desk).is_some() { s.order.len() } else { s.basket.len() }) as u32
+}
+
+/// Sends `s` to the tail of `lane`'s queue (a desk: a checkout lane or a
+/// counter), counted as coming.
 pub(super) fn head_for_lane(
     setting: &Setting,
     nav: &mut FlowFieldCache,
@@ -72,23 +80,24 @@ pub(super) fn head_for_lane(
     lane: usize,
     joined_ms: Option<u64>,
 ) {
-    let l = &setting.scenario.lanes[lane];
+    let l = &setting.desks[lane];
     let state = &mut lanes.0[lane];
     // The end of the line as it will be when this shopper gets there: one
     // joins a queue at its end, not at the far end of the space for it.
     let place = l.place(state.queue.len() + 1 + state.heading as usize);
     let goal = setting.store.cell_at(l.floor, place).unwrap_or(setting.lane_tails[lane]);
-    let work_s = l.service.mean_s(s.basket.len() as u32);
+    let work_s = l.service.mean_s(items_at(setting, lane as u16, s));
     state.head_here(work_s);
     s.route = Some(Route { field: nav.get(&setting.store, goal), goal, point: place });
     s.activity = Activity::ToLane { lane: lane as u16, work_s, joined_ms };
 }
 
-/// A shopper walking to a lane (`Activity::ToLane`) has reached the end of
+/// A shopper walking to a desk (`Activity::ToLane`) has reached the end of
 /// its line. Balking: a line that looks longer than the shopper's patience
-/// is not joined, and the basket is left behind (`abandon`). Otherwise it
-/// joins the line (`queue_join`, unless switching from another line: its
-/// wait goes on).
+/// is not joined; at a checkout the basket is left behind (`abandon`), at
+/// a counter the order (`counter::give_up`). Otherwise it joins the line
+/// (`queue_join` or `counter_join`, unless switching from another line:
+/// its wait goes on).
 pub(super) fn reach_lane(
     setting: &Setting,
     nav: &mut FlowFieldCache,
@@ -103,8 +112,13 @@ pub(super) fn reach_lane(
     };
     let state = &mut lanes.0[lane as usize];
     state.arrive_here(work_s);
-    let ahead_s = state.work_ahead_s(&setting.scenario.lanes[lane as usize]);
+    let ahead_s = state.work_ahead_s(&setting.desks[lane as usize]);
+    let counter = setting.counter(lane);
     if joined_ms.is_none() && ahead_s * 1000.0 > s.patience_ms as f64 {
+        if let Some(counter) = counter {
+            counter::give_up(out, t_ms, s, counter);
+            return;
+        }
         let (qty, amount_cents) = s.basket_total();
         out.emit(t_ms, s, Action::Abandon { lane, qty, amount_cents });
         s.basket.clear();
@@ -112,17 +126,20 @@ pub(super) fn reach_lane(
         head_for_exit(setting, nav, s);
         return;
     }
-    if joined_ms.is_none() {
-        out.emit(t_ms, s, Action::QueueJoin { lane });
+    match (joined_ms, counter) {
+        (Some(_), _) => {}
+        (None, Some(counter)) => out.emit(t_ms, s, Action::CounterJoin { counter }),
+        (None, None) => out.emit(t_ms, s, Action::QueueJoin { lane }),
     }
-    state.join(entity, s.basket.len() as u32);
+    state.join(entity, items_at(setting, lane, s));
     s.activity = Activity::Queued { lane, since_ms: joined_ms.unwrap_or(t_ms) };
 }
 
-/// Per lane: service finishes (`checkout`), those out of patience renege
-/// (`abandon`, the basket lost), the front of the line goes to the free
-/// terminal nearest it, the line closes up and called shoppers are served
-/// once at their terminal. Then jockeying.
+/// Per desk: service finishes (`checkout`; at a counter `counter::served`),
+/// those out of patience renege (`abandon`, the basket lost; at a counter
+/// `counter::give_up`), the front of the line goes to the free terminal
+/// nearest it, the line closes up and called shoppers are served once at
+/// their terminal. Then jockeying between checkout lanes.
 fn checkout(
     setting: Res<Setting>,
     clock: Res<Clock>,
@@ -132,11 +149,16 @@ fn checkout(
     mut shoppers: Query<&mut Shopper>,
 ) {
     let t = clock.t_ms;
-    for (li, lane) in setting.scenario.lanes.iter().enumerate() {
+    for (li, lane) in setting.desks.iter().enumerate() {
         let id = li as u16;
+        let counter = setting.counter(id);
         let state = &mut lanes.0[li];
         state.finish_due(t, |shopper| {
             let mut s = shoppers.get_mut(shopper).expect("served shopper exists");
+            if let Some(counter) = counter {
+                counter::served(&mut out, t, &mut s, counter);
+                return;
+            }
             let (qty, amount_cents) = s.basket_total();
             out.emit(t, &s, Action::Checkout { lane: id, qty, amount_cents });
             head_for_exit(&setting, &mut nav.0, &mut s);
@@ -146,7 +168,9 @@ fn checkout(
             let mut s = shoppers.get_mut(e).expect("queued shopper exists");
             let Activity::Queued { since_ms, .. } = s.activity else { unreachable!("queue holds queued shoppers") };
             let reneges = t.saturating_sub(since_ms) > s.patience_ms;
-            if reneges {
+            if let (true, Some(counter)) = (reneges, counter) {
+                counter::give_up(&mut out, t, &mut s, counter);
+            } else if reneges {
                 let (qty, amount_cents) = s.basket_total();
                 out.emit(t, &s, Action::Abandon { lane: id, qty, amount_cents });
                 s.basket.clear();
@@ -158,7 +182,7 @@ fn checkout(
         state.call_front(lane.place(1), &lane.terminals, |e| {
             let mut s = shoppers.get_mut(e).expect("queued shopper exists");
             s.activity = Activity::Served { lane: id, at_terminal: false };
-            lane.service.mean_s(s.basket.len() as u32)
+            lane.service.mean_s(items_at(&setting, id, &s))
         });
         close_up(&setting, &mut out, &mut shoppers, t, lane, state);
     }
@@ -173,7 +197,7 @@ fn close_up(
     out: &mut Outbox,
     shoppers: &mut Query<&mut Shopper>,
     t_ms: u64,
-    lane: &Lane,
+    desk: &Lane,
     state: &mut LaneState,
 ) {
     let dt = setting.scenario.run.tick_ms as f64 / 1000.0;
@@ -183,20 +207,23 @@ fn close_up(
         update_zone(&setting.store, out, t_ms, s);
     };
     for (k, &(e, _)) in state.queue.iter().enumerate() {
-        step(&mut shoppers.get_mut(e).expect("queued shopper exists"), &mut *out, lane.place(k + 1));
+        step(&mut shoppers.get_mut(e).expect("queued shopper exists"), &mut *out, desk.place(k + 1));
     }
-    for (terminal, &at) in state.terminals.iter_mut().zip(&lane.terminals) {
+    for (terminal, &at) in state.terminals.iter_mut().zip(&desk.terminals) {
         let Terminal::Called { shopper, .. } = *terminal else { continue };
         let mut s = shoppers.get_mut(shopper).expect("called shopper exists");
         step(&mut s, &mut *out, at);
         if s.pos == at {
-            // Everything in the basket is scanned, including what was grabbed in the queue.
-            let work_s = lane.service.mean_s(s.basket.len() as u32);
-            let secs = service_time(work_s, &lane.service, &mut s.checkout_rng);
-            *terminal = Terminal::Serving { shopper, until_ms: t_ms + (secs * 1000.0) as u64, work_s };
             let Activity::Served { lane, .. } = s.activity else { unreachable!("a called shopper is served") };
+            // Everything in the basket is scanned, including what was grabbed in the queue.
+            let work_s = desk.service.mean_s(items_at(setting, lane, &s));
+            let secs = service_time(work_s, &desk.service, &mut s.checkout_rng);
+            *terminal = Terminal::Serving { shopper, until_ms: t_ms + (secs * 1000.0) as u64, work_s };
             s.activity = Activity::Served { lane, at_terminal: true };
-            out.emit(t_ms, &s, Action::Serve { lane });
+            match setting.counter(lane) {
+                Some(counter) => out.emit(t_ms, &s, Action::CounterServe { counter }),
+                None => out.emit(t_ms, &s, Action::Serve { lane }),
+            }
         }
     }
 }
@@ -213,8 +240,11 @@ fn jockey(
     t_ms: u64,
 ) {
     let clock_ms = lane_clock(&setting.scenario, t_ms);
-    for i in 0..lanes.0.len() {
-        let Some(j) = lanes.jockey_to(i, |j| setting.scenario.lanes[j].is_open_at(clock_ms)) else { continue };
+    let checkouts = &setting.scenario.lanes;
+    for i in 0..checkouts.len() {
+        let Some(j) = lanes.jockey_to(i, |j| checkouts.get(j).is_some_and(|l| l.is_open_at(clock_ms))) else {
+            continue;
+        };
         let (e, _) = lanes.0[i].queue.pop_back().expect("someone is last in the line");
         let mut s = shoppers.get_mut(e).expect("queued shopper exists");
         let Activity::Queued { since_ms, .. } = s.activity else { unreachable!("queue holds queued shoppers") };

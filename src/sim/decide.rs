@@ -6,7 +6,8 @@
 
 use bevy_ecs::prelude::*;
 
-use super::checkout::{choose_lane, head_for_lane};
+use super::checkout::{choose_lane, head_for_lane, lane_clock};
+use super::counter::head_for_counter;
 use super::queue::Lanes;
 use super::shopper::{Activity, Intent, Route, Shopper};
 use super::{Clock, FIELD_UNITS_PER_CELL, Nav, Phase, Setting};
@@ -30,12 +31,19 @@ fn decide(
         if s.activity != Activity::Deciding {
             continue;
         }
-        if let Some(Target { intent, index, placement, stand }) = nearest_wanted(&setting, &mut nav.0, &s) {
-            let product = s.wanted_mut(intent).remove(index);
-            let field = nav.0.get(&setting.store, stand.cell);
-            s.route = Some(Route { field, goal: stand.cell, point: stand.point });
-            s.activity = Activity::ToShelf { product, placement: placement as u16, intent };
-            continue;
+        match nearest_wanted(&setting, &mut nav.0, &s, clock.t_ms) {
+            Some(Target::Shelf { intent, index, placement, stand }) => {
+                let product = s.wanted_mut(intent).remove(index);
+                let field = nav.0.get(&setting.store, stand.cell);
+                s.route = Some(Route { field, goal: stand.cell, point: stand.point });
+                s.activity = Activity::ToShelf { product, placement: placement as u16, intent };
+                continue;
+            }
+            Some(Target::Counter(counter)) => {
+                head_for_counter(&setting, &mut nav.0, &mut lanes, &mut s, counter);
+                continue;
+            }
+            None => {}
         }
         if s.basket.is_empty() {
             head_for_exit(&setting, &mut nav.0, &mut s);
@@ -46,19 +54,20 @@ fn decide(
     }
 }
 
-/// The shelf to walk to next: the `placement`-th place (at `stand`) of the
-/// `index`-th product wanted with `intent`.
-struct Target {
-    intent: Intent,
-    index: usize,
-    placement: usize,
-    stand: Stand,
+/// Where to walk next.
+enum Target {
+    /// The `placement`-th place (at `stand`) of the `index`-th product
+    /// wanted with `intent`.
+    Shelf { intent: Intent, index: usize, placement: usize, stand: Stand },
+    /// The end of a service counter's line.
+    Counter(u16),
 }
 
 /// Nearest-next on walking distance: the closest placement not yet searched
 /// in vain of any product still wanted (planned, picked up on impulse or
-/// to browse); the first found wins a tie.
-fn nearest_wanted(setting: &Setting, nav: &mut FlowFieldCache, s: &Shopper) -> Option<Target> {
+/// to browse), or the end of the line of a counter open at `t_ms` that
+/// sells a product on the list; the first found wins a tie.
+fn nearest_wanted(setting: &Setting, nav: &mut FlowFieldCache, s: &Shopper, t_ms: u64) -> Option<Target> {
     let store = &setting.store;
     let mut best: Option<(u32, Target)> = None;
     let turn = Circulating::new(&setting.scenario, store, s.pos);
@@ -74,9 +83,26 @@ fn nearest_wanted(setting: &Setting, nav: &mut FlowFieldCache, s: &Shopper) -> O
                 }
                 let d = d.saturating_add(turn.penalty(stand.point));
                 if best.as_ref().is_none_or(|b| d < b.0) {
-                    best = Some((d, Target { intent, index, placement, stand }));
+                    best = Some((d, Target::Shelf { intent, index, placement, stand }));
                 }
             }
+        }
+    }
+    let clock = lane_clock(&setting.scenario, t_ms);
+    for (counter, c) in setting.scenario.counters.iter().enumerate() {
+        let counter = counter as u16;
+        let wanted = s.list.iter().any(|&p| setting.counter_of_product[p as usize] == Some(counter));
+        if !wanted || !c.desk.is_open_at(clock) {
+            continue;
+        }
+        let tail = setting.lane_tails[setting.counter_desk(counter) as usize];
+        let d = nav.distance(store, tail, s.cell);
+        if d == UNREACHABLE {
+            continue;
+        }
+        let d = d.saturating_add(turn.penalty(c.desk.service_point));
+        if best.as_ref().is_none_or(|b| d < b.0) {
+            best = Some((d, Target::Counter(counter)));
         }
     }
     best.map(|(_, target)| target)

@@ -27,6 +27,7 @@ pub mod rng;
 
 mod arrivals;
 mod checkout;
+mod counter;
 mod decide;
 mod impulse;
 mod outbox;
@@ -45,7 +46,7 @@ use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor
 use crate::events::{Action, SimEvent};
 use crate::nav::FlowFieldCache;
 use crate::playback::{self, ShopperAt};
-use crate::scenario::Scenario;
+use crate::scenario::{Lane, Scenario};
 use crate::store::{CellId, Store};
 use arrivals::Arrivals;
 use outbox::Outbox;
@@ -84,7 +85,13 @@ struct Setting {
     /// Per segment: the weight of each category in what it plans and
     /// browses (its mission, or the categories' `list_weight`).
     category_weights: Vec<Vec<f64>>,
-    /// Cell at the tail end of each lane's queue line.
+    /// Every desk with a line (`Scenario::desks`): the checkout lanes,
+    /// then the service counters'. Lines, activities and `Lanes` know a
+    /// desk by its index here.
+    desks: Vec<Lane>,
+    /// Per product: the service counter that sells it, if one does.
+    counter_of_product: Vec<Option<u16>>,
+    /// Cell at the tail end of each desk's queue line.
     lane_tails: Vec<CellId>,
     sight: perception::Sight,
 }
@@ -111,13 +118,36 @@ impl Setting {
                 (ids, weights)
             })
             .collect();
-        let lane_tails = scenario
-            .lanes
+        let desks: Vec<Lane> = scenario.desks().cloned().collect();
+        let lane_tails = desks
             .iter()
             .map(|l| store.cell_at(l.floor, l.place(l.queue_places as usize - 1)).expect("validated queue line"))
             .collect();
+        let by_category = scenario.counter_of_category();
+        let counter_of_product = scenario.products.iter().map(|p| by_category[p.category]).collect();
         let sight = perception::Sight::new(&scenario, &store);
-        Setting { scenario, store, streams, category_products, category_weights, lane_tails, sight }
+        Setting {
+            scenario,
+            store,
+            streams,
+            category_products,
+            category_weights,
+            desks,
+            counter_of_product,
+            lane_tails,
+            sight,
+        }
+    }
+
+    /// The service counter desk `desk` is, if it is one (the desks past
+    /// the checkout lanes).
+    fn counter(&self, desk: u16) -> Option<u16> {
+        (desk as usize).checked_sub(self.scenario.lanes.len()).map(|c| c as u16)
+    }
+
+    /// The desk of service counter `counter`.
+    fn counter_desk(&self, counter: u16) -> u16 {
+        (self.scenario.lanes.len() + counter as usize) as u16
     }
 }
 
@@ -211,7 +241,7 @@ impl Simulation {
         let mut world = World::new();
         world.insert_resource(Nav(FlowFieldCache::new(scenario.run.memory_limit_bytes)));
         world.insert_resource(Crowd(crowd::Crowding::new(&store)));
-        world.insert_resource(Lanes(scenario.lanes.iter().map(|l| LaneState::new(l.terminals.len())).collect()));
+        world.insert_resource(Lanes(scenario.desks().map(|l| LaneState::new(l.terminals.len())).collect()));
         world.insert_resource(Setting::new(scenario, store, streams));
         world.insert_resource(Clock::default());
         world.insert_resource(Arrivals::new(plan));
@@ -270,6 +300,7 @@ impl Simulation {
     /// a shopper in a queue abandons the basket.
     fn force_out(&mut self) {
         let t = self.world.resource::<Clock>().t_ms;
+        let lanes = self.world.resource::<Setting>().scenario.lanes.len() as u16;
         let mut out = Outbox::default();
         let mut query = self.world.query::<(Entity, &mut Shopper)>();
         let mut gone = Vec::new();
@@ -277,9 +308,18 @@ impl Simulation {
             if s.activity == Activity::Gone {
                 continue;
             }
-            if let Some(lane) = s.queueing_at() {
-                let (qty, amount_cents) = s.basket_total();
-                out.emit(t, &s, Action::Abandon { lane, qty, amount_cents });
+            if let Some(desk) = s.queueing_at() {
+                let action = match desk.checked_sub(lanes) {
+                    Some(counter) => {
+                        let (qty, amount_cents) = s.order_total();
+                        Action::CounterLeave { counter, qty, amount_cents }
+                    }
+                    None => {
+                        let (qty, amount_cents) = s.basket_total();
+                        Action::Abandon { lane: desk, qty, amount_cents }
+                    }
+                };
+                out.emit(t, &s, action);
             }
             if s.zone.is_some() {
                 out.emit(t, &s, Action::ZoneExit);
@@ -319,15 +359,16 @@ impl Simulation {
     /// what; a companion shows its leader's line, service or way out, as
     /// `playback` does. Riders show where they boarded.
     pub fn shoppers(&mut self) -> Vec<ShopperAt> {
+        let lanes = self.world.resource::<Setting>().scenario.lanes.len() as u16;
         let mut query = self.world.query::<(Entity, &Shopper)>();
         let own: HashMap<Entity, playback::Activity> =
-            query.iter(&self.world).map(|(e, s)| (e, s.seen_activity())).collect();
+            query.iter(&self.world).map(|(e, s)| (e, s.seen_activity(lanes))).collect();
         let mut seen: Vec<ShopperAt> = query
             .iter(&self.world)
             .filter(|(_, s)| s.activity != Activity::Gone)
             .map(|(_, s)| {
                 let leader = s.leader.and_then(|l| own.get(&l).copied());
-                let activity = s.seen_activity().with_leader(leader);
+                let activity = s.seen_activity(lanes).with_leader(leader);
                 ShopperAt {
                     shopper: s.index,
                     party: s.party,

@@ -111,7 +111,7 @@ fn way_to(store: &Store, nav: &mut FlowFieldCache, s: &Shopper, l: &LeaderView, 
     nav.get(store, l.cell)
 }
 
-/// A companion whose leader is in a checkout line on its floor stands in
+/// A companion whose leader is in a line (a checkout's or a counter's) on its floor stands in
 /// it too, the k-th (companions are the indices after their leader's) k
 /// places behind the leader, once it is within `JOIN_LINE_M` of that spot
 /// and can step towards it; returns whether it does.
@@ -122,7 +122,7 @@ fn stand_in_line(setting: &Setting, out: &mut Outbox, t_ms: u64, s: &mut Shopper
     }
     let store = &setting.store;
     let dt = setting.scenario.run.tick_ms as f64 / 1000.0;
-    let dir = setting.scenario.lanes[lane as usize].queue_dir;
+    let dir = setting.desks[lane as usize].queue_dir;
     let behind = QUEUE_SPACING_M * (s.index - s.party) as f64;
     let spot = l.pos.offset(dir.0 * behind, dir.1 * behind);
     let to = s.pos.towards(spot, s.speed * dt);

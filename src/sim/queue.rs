@@ -158,7 +158,7 @@ impl Lanes {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::{LaneKind, ServiceDistribution, ServiceModel};
+    use crate::scenario::{DeskRole, LaneKind, ServiceDistribution, ServiceModel};
 
     /// A lane with `terminals` terminals along y = 1 and service of 30 s
     /// plus 2 s an item.
@@ -166,6 +166,7 @@ mod tests {
         let at: Vec<Point> = (0..terminals).map(|k| Point::new(4.0 + 2.0 * k as f64, 1.0)).collect();
         Lane {
             id: "L".into(),
+            role: DeskRole::Checkout,
             kind: if terminals == 1 { LaneKind::Staffed } else { LaneKind::SelfService },
             floor: 0,
             service_point: Point::new(4.0, 1.5),

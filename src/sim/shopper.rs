@@ -47,6 +47,9 @@ pub(super) struct Shopper {
     pub(super) notice_rng: ChaCha8Rng,
     /// Products in the basket with their price in cents.
     pub(super) basket: Vec<(u32, i64)>,
+    /// Products to be served at the service counter it is walking to or
+    /// waiting at, with their price in cents (taken off the list).
+    pub(super) order: Vec<(u32, i64)>,
     pub(super) shelf_rng: ChaCha8Rng,
     pub(super) checkout_rng: ChaCha8Rng,
     pub(super) activity: Activity,
@@ -113,8 +116,10 @@ pub(super) enum Activity {
         intent: Intent,
         search: Search,
     },
-    /// Walking to a lane's queue with this much expected work; `joined_ms`
-    /// is set when switching from another lane's queue (the wait goes on).
+    /// Walking to a desk's queue (a checkout lane, or a service counter:
+    /// `lane` indexes `Setting::desks`) with this much expected work;
+    /// `joined_ms` is set when switching from another lane's queue (the
+    /// wait goes on).
     ToLane {
         lane: u16,
         work_s: f64,
@@ -162,8 +167,14 @@ pub(super) fn product_draws(rng: &ChaCha8Rng, product: u32, offset: u128) -> Cha
 
 impl Shopper {
     /// What the shopper is doing, as a viewer shows it (the state its own
-    /// events give in `playback`).
-    pub(super) fn seen_activity(&self) -> playback::Activity {
+    /// events give in `playback`); desks from `lanes` on are counters.
+    pub(super) fn seen_activity(&self, lanes: u16) -> playback::Activity {
+        if let Some(counter) = self.queueing_at().and_then(|desk| desk.checked_sub(lanes)) {
+            return match self.activity {
+                Activity::Served { at_terminal: true, .. } => playback::Activity::CounterServed { counter },
+                _ => playback::Activity::CounterLine { counter },
+            };
+        }
         match self.activity {
             Activity::AtShelf { product, .. } => playback::Activity::AtShelf { product },
             Activity::Queued { lane, .. } => playback::Activity::Queuing { lane },
@@ -233,7 +244,7 @@ impl Shopper {
         }
     }
 
-    /// The lane whose line the shopper is in (queued, being served, or
+    /// The desk whose line the shopper is in (queued, being served, or
     /// switching lines).
     pub(super) fn queueing_at(&self) -> Option<u16> {
         match self.activity {
@@ -256,7 +267,7 @@ impl Shopper {
         self.impulse.push(product);
     }
 
-    /// Waiting in a checkout line or at its till.
+    /// Waiting in a line or at its desk.
     pub(super) fn in_line(&self) -> bool {
         matches!(self.activity, Activity::Queued { .. } | Activity::Served { .. })
     }
@@ -273,6 +284,11 @@ impl Shopper {
             || self.impulse.contains(&product)
             || self.basket.iter().any(|(p, _)| *p == product)
             || matches!(self.activity, Activity::ToShelf { product: p, .. } | Activity::AtShelf { product: p, .. } if p == product)
+    }
+
+    /// Products ordered at a counter and what they cost, in cents.
+    pub(super) fn order_total(&self) -> (u16, i64) {
+        (self.order.len() as u16, self.order.iter().map(|(_, c)| c).sum())
     }
 
     /// Items in the basket and what they cost, in cents.

@@ -7,7 +7,7 @@
 use std::collections::VecDeque;
 
 use crate::geom::{Point, Rect};
-use crate::scenario::{Lane, Scenario, model::QUEUE_SPACING_M};
+use crate::scenario::{DeskRole, Lane, Scenario, model::QUEUE_SPACING_M};
 
 /// A cell of the navigation grid: `floor * cells_per_floor + iy * nx + ix`.
 pub type CellId = u32;
@@ -48,7 +48,8 @@ pub struct Store {
     pub stands: Vec<Vec<Stand>>,
     pub entrances: Vec<CellId>,
     pub exits: Vec<CellId>,
-    /// Cell of each lane's service point.
+    /// Cell of each desk's service point (`Scenario::desks`: the checkout
+    /// lanes, then the counters).
     pub lanes: Vec<CellId>,
 }
 
@@ -244,14 +245,14 @@ impl Store {
             .collect();
     }
 
-    /// Resolves each checkout's service point, checking its queue line and any terminals it feeds.
+    /// Resolves each desk's service point (checkouts, then counters), checking its queue line and any terminals it feeds.
     fn place_lanes(
         &mut self,
         s: &Scenario,
         problems: &mut Vec<GeometryProblem>,
         terminal_problems: &mut Vec<GeometryProblem>,
     ) {
-        for lane in &s.lanes {
+        for lane in s.desks() {
             let cell = self.service_cell(lane, problems);
             // The front of a self-service line walks straight to a free terminal.
             if lane.terminals != [lane.service_point] {
@@ -266,8 +267,8 @@ impl Store {
         let mut cell = self.walkable_cell_or_report(
             lane.floor,
             lane.service_point,
-            ("checkouts.id", &lane.id),
-            format!("checkout `{}` service point", lane.id),
+            (lane.role.section(), &lane.id),
+            format!("{} `{}` service point", lane.role.noun(), lane.id),
             problems,
         );
         // The whole queue line must be walkable: queued shoppers walk along it.
@@ -277,8 +278,8 @@ impl Store {
             self.walkable_cell_or_report(
                 lane.floor,
                 p,
-                ("checkouts.id", &lane.id),
-                format!("checkout `{}` queue place {place}", lane.id),
+                (lane.role.section(), &lane.id),
+                format!("{} `{}` queue place {place}", lane.role.noun(), lane.id),
                 problems,
             );
             cell = 0;
@@ -294,13 +295,17 @@ impl Store {
         terminal_problems: &mut Vec<GeometryProblem>,
     ) {
         for (k, &t) in lane.terminals.iter().enumerate() {
-            let what = format!("checkout `{}` terminal {}", lane.id, k + 1);
-            self.walkable_cell_or_report(lane.floor, t, ("checkouts.id", &lane.id), what.clone(), problems);
+            let place = match lane.role {
+                DeskRole::Checkout => "terminal",
+                DeskRole::Counter => "server",
+            };
+            let what = format!("{} `{}` {place} {}", lane.role.noun(), lane.id, k + 1);
+            self.walkable_cell_or_report(lane.floor, t, (lane.role.section(), &lane.id), what.clone(), problems);
             if let Some(p) = self.first_blocked(lane.floor, lane.place(1), t) {
                 terminal_problems.push(GeometryProblem {
-                    anchor: Some(("checkouts.id", lane.id.clone())),
+                    anchor: Some((lane.role.section(), lane.id.clone())),
                     message: format!(
-                        "{what} at ({}, {}) cannot be walked to in a straight line from the front of the line: ({:.2}, {:.2}) is not walkable; move the terminal or the line",
+                        "{what} at ({}, {}) cannot be walked to in a straight line from the front of the line: ({:.2}, {:.2}) is not walkable; move the {place} or the line",
                         t.x, t.y, p.x, p.y
                     ),
                 });
@@ -414,8 +419,8 @@ impl Store {
                     missing(cell, ("products.id", &p.id), format!("product `{}` on fixture `{fixture}`", p.id));
                 }
             }
-            for (lane, &cell) in s.lanes.iter().zip(&self.lanes) {
-                missing(cell, ("checkouts.id", &lane.id), format!("checkout `{}`", lane.id));
+            for (lane, &cell) in s.desks().zip(&self.lanes) {
+                missing(cell, (lane.role.section(), &lane.id), format!("{} `{}`", lane.role.noun(), lane.id));
             }
             for (x, &cell) in s.exits.iter().zip(&self.exits) {
                 missing(cell, ("exits.id", &x.id), format!("exit `{}`", x.id));

@@ -70,8 +70,9 @@ impl FigureMaterials {
         match a {
             Activity::Shopping => &self.shopping,
             Activity::AtShelf { .. } => &self.at_shelf,
-            Activity::Queuing { .. } => &self.queuing,
-            Activity::Served { .. } => &self.served,
+            // A counter's line and service look like a checkout's.
+            Activity::Queuing { .. } | Activity::CounterLine { .. } => &self.queuing,
+            Activity::Served { .. } | Activity::CounterServed { .. } => &self.served,
             Activity::Leaving => &self.leaving,
             Activity::Abandoned { .. } => &self.abandoned,
         }

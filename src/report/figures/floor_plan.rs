@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use super::{DrawResult, FONT, Figure, rgb};
 use crate::geom::{Point, Rect};
 use crate::metrics::{DayMetrics, Layout};
-use crate::scenario::{FixtureKind, Scenario, ZoneShape};
+use crate::scenario::{DeskRole, FixtureKind, Scenario, ZoneShape};
 use crate::style;
 
 fn rect_points(r: &Rect) -> [(f64, f64); 2] {
@@ -237,17 +237,18 @@ impl FloorPlan<'_> {
         Ok(())
     }
 
-    /// Draws this floor's checkout lanes: queue line, service points and label.
+    /// Draws this floor's checkout lanes and service counters: queue line, service points and label.
     fn draw_lanes<DB: DrawingBackend>(&self, chart: &mut PlanChart<'_, DB>) -> DrawResult
     where
         DB::ErrorType: 'static,
     {
         // Where shoppers pay (a till, or each terminal of a self-service
         // bank) and the line they queue along; a closed lane in grey, a lane
-        // staffed part of the day with its hours.
+        // staffed part of the day with its hours; a service counter the
+        // same way, named a counter.
         let s = self.scenario;
         let (open_ms, close_ms) = (s.population.open_ms, s.population.close_ms);
-        for lane in s.lanes.iter().filter(|x| x.floor == self.floor) {
+        for lane in s.desks().filter(|x| x.floor == self.floor) {
             let colour = if lane.open { rgb(style::TERMINAL) } else { rgb(style::CLOSED) };
             let line: Vec<(f64, f64)> =
                 (0..lane.queue_places as usize).map(|k| (lane.place(k).x, lane.place(k).y)).collect();
@@ -255,12 +256,16 @@ impl FloorPlan<'_> {
             let served = lane.terminals.iter().map(|p| Circle::new((p.x, p.y), 4, colour.filled()));
             chart.draw_series(served)?;
             let hours = |ms: u64| format!("{}:{:02}", ms / 3_600_000, ms % 3_600_000 / 60_000);
+            let name = match lane.role {
+                DeskRole::Checkout => lane.id.clone(),
+                DeskRole::Counter => format!("{} counter", lane.id),
+            };
             let label = if !lane.open {
-                format!("{} closed", lane.id)
+                format!("{name} closed")
             } else if lane.hours_ms.0 > open_ms || lane.hours_ms.1 < close_ms {
-                format!("{} {}–{}", lane.id, hours(lane.hours_ms.0), hours(lane.hours_ms.1))
+                format!("{name} {}–{}", hours(lane.hours_ms.0), hours(lane.hours_ms.1))
             } else {
-                lane.id.clone()
+                name
             };
             let p = lane.service_point;
             chart.draw_series(std::iter::once(Text::new(label, (p.x + 0.3, p.y - 0.3), (FONT, 11))))?;

@@ -36,15 +36,25 @@ impl Validator<'_> {
         raw: &RawScenario,
         categories: &[Category],
         fixtures: &[Fixture],
+        counters: &[Counter],
     ) -> Vec<Product> {
         self.check(!raw.products.is_empty(), None, || "the catalogue is empty: add `[[products]]`".into());
         self.unique("product", raw.products.iter().map(|p| p.id.as_str()));
         let (mut products, index) = self.unplaced_products(&raw.products, categories);
         let misplaced = self.planogram(&raw.planogram, fixtures, &index, &mut products);
         for (i, p) in products.iter().enumerate() {
-            self.check(!p.placements.is_empty() || misplaced.contains(&i), Some(("products.id", &p.id)), || {
-                format!("product `{}` has no place on any shelf: add it to `[[planogram]]`", p.id)
-            });
+            let anchor = Some(("products.id", p.id.as_str()));
+            match counters.iter().find(|c| c.sells.contains(&p.category)) {
+                None => self.check(!p.placements.is_empty() || misplaced.contains(&i), anchor, || {
+                    format!("product `{}` has no place on any shelf: add it to `[[planogram]]`", p.id)
+                }),
+                Some(c) => self.check(p.placements.is_empty(), anchor, || {
+                    format!(
+                        "product `{}` is sold at counter `{}`, not from a shelf: remove its `[[planogram]]` rows",
+                        p.id, c.desk.id
+                    )
+                }),
+            }
         }
         products
     }

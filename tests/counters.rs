@@ -1,0 +1,143 @@
+//! Service counters in the simulation: every visit to a counter's line
+//! ends in service or in giving up; what is served is picked as planned,
+//! right after `counter_done`, and paid at the checkout; who gives up
+//! shops on without it; a closed counter sells nothing. The day's
+//! per-counter figures are those the events give.
+
+mod common;
+
+use std::collections::HashMap;
+
+use aisle::events::{Action, SimEvent};
+use aisle::metrics::{DayProjection, Layout, Projection};
+use aisle::scenario::ScenarioFile;
+
+/// The pharmacy with one more variant, `edited`, made of `edits` (TOML).
+fn pharmacy(edits: &str) -> aisle::Prepared {
+    let path = common::scenario_path("pharmacy");
+    let source = std::fs::read_to_string(&path).unwrap()
+        + &format!("\n[[variants]]\nid = \"edited\"\ndescription = \"test\"\nedits = [\n{edits}\n]\n");
+    let file = ScenarioFile::parse(&path, source).unwrap();
+    aisle::prepare(&file, if edits.is_empty() { "baseline" } else { "edited" }).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// How a day's counter visits went, checked event by event.
+#[derive(Debug, Default)]
+struct Visits {
+    joined: u64,
+    served: u64,
+    gave_up: u64,
+    /// Balked: gave up without joining.
+    balked: u64,
+}
+
+/// Walks the day's events per shopper, asserting the counter's rules, and
+/// counts the visits.
+fn check_day(p: &aisle::Prepared, events: &[SimEvent]) -> Visits {
+    let sold_here: Vec<bool> = {
+        let by_category = p.scenario.counter_of_category();
+        p.scenario.products.iter().map(|x| by_category[x.category].is_some()).collect()
+    };
+    let mut by_shopper: HashMap<u32, Vec<&SimEvent>> = HashMap::new();
+    for e in events {
+        by_shopper.entry(e.shopper).or_default().push(e);
+    }
+    let mut visits = Visits::default();
+    for (shopper, own) in by_shopper {
+        let (mut in_line, mut handing_over, mut paid_for) = (false, 0u16, 0i64);
+        let (mut picked, mut put_back) = (0i64, 0i64);
+        for e in own {
+            let at = format!("shopper {shopper} at {} ms: {:?}", e.t_ms, e.action);
+            if handing_over > 0 {
+                let Action::Pick { product, planned: true, .. } = e.action else {
+                    panic!("{at}: a served product is picked as planned right after `counter_done`")
+                };
+                assert!(sold_here[product as usize], "{at}: only what the counter sells is handed over");
+                handing_over -= 1;
+            } else if let Action::Pick { product, .. } = e.action {
+                assert!(!sold_here[product as usize], "{at}: a counter's product is taken from no shelf");
+            }
+            match e.action {
+                Action::CounterJoin { .. } => {
+                    assert!(!in_line, "{at}: joined twice");
+                    (in_line, visits.joined) = (true, visits.joined + 1);
+                }
+                Action::CounterServe { .. } => assert!(in_line, "{at}: served without joining"),
+                Action::CounterDone { qty, amount_cents, .. } => {
+                    assert!(in_line && qty > 0, "{at}: done without joining, or with nothing");
+                    (in_line, handing_over, visits.served) = (false, qty, visits.served + 1);
+                    paid_for += amount_cents;
+                }
+                Action::CounterLeave { .. } => {
+                    visits.gave_up += 1;
+                    visits.balked += !in_line as u64;
+                    in_line = false;
+                }
+                Action::Pick { amount_cents, .. } => picked += amount_cents,
+                Action::PutBack { amount_cents, .. } => put_back += amount_cents,
+                Action::Checkout { amount_cents, .. } => {
+                    // Money adds up: the basket holds every pick not put
+                    // back, the counter's products included.
+                    assert_eq!(amount_cents, picked - put_back, "{at}: the basket is paid for");
+                    assert!(amount_cents >= paid_for, "{at}: the counter's products are paid for");
+                }
+                Action::Exit => assert!(!in_line && handing_over == 0, "{at}: left from the counter's line"),
+                _ => {}
+            }
+        }
+    }
+    visits
+}
+
+#[test]
+fn every_counter_visit_ends_in_service_or_giving_up_and_what_is_served_is_paid_for() {
+    let p = pharmacy("");
+    for seed in 1..=3 {
+        let v = check_day(&p, &common::simulate(&p, seed));
+        assert_eq!(v.joined + v.balked, v.served + v.gave_up, "seed {seed}: {v:?}");
+        assert!(v.served > 100, "seed {seed}: the dispensary serves collectors all day: {v:?}");
+    }
+}
+
+#[test]
+fn the_impatient_give_up_at_the_counter_and_shop_on() {
+    // One pharmacist for collectors who bear 100 s: a line with more than
+    // one visit ahead is balked at, and a slow visit ahead makes some renege.
+    let p = pharmacy(
+        r#"{ op = "remove_counter", counter = "dispensary" }, { op = "add_counter", counter = { id = "dispensary", at = [7.0, 8.6], queue = "east", service = { base_s = 60.0, per_item_s = 30.0 }, sells = ["prescriptions"] } }, { op = "set_segment", segment = "collector", patience_s = 100.0 }"#,
+    );
+    let events = common::simulate(&p, 1);
+    let v = check_day(&p, &events);
+    assert!(v.gave_up > 20 && v.balked > 0 && v.gave_up > v.balked, "balked and reneged: {v:?}");
+    let count = |kind: &str| events.iter().filter(|e| e.action.kind() == kind).count();
+    assert_eq!(count("enter"), count("exit"), "everyone who came in left");
+}
+
+#[test]
+fn a_closed_counter_sells_nothing() {
+    let p = pharmacy(r#"{ op = "close_lane", lane = "dispensary" }"#);
+    let events = common::simulate(&p, 1);
+    let v = check_day(&p, &events);
+    assert_eq!((v.joined, v.served, v.gave_up), (0, 0, 0));
+    let count = |kind: &str| events.iter().filter(|e| e.action.kind() == kind).count();
+    assert_eq!(count("enter"), count("exit"), "collectors with nothing to buy still leave");
+}
+
+#[test]
+fn the_days_counter_figures_are_those_its_events_give() {
+    let p = pharmacy("");
+    let events = common::simulate(&p, 2);
+    let v = check_day(&p, &events);
+    let layout = Layout::new(&p);
+    let mut day = DayProjection::new(&layout);
+    events.iter().for_each(|e| day.observe(e));
+    let m = day.finish();
+    let figure = |name: &str| m.scalars(&layout).into_iter().find(|x| x.name == name).unwrap().value;
+    assert_eq!(figure("counter_served/dispensary"), v.served as f64);
+    assert_eq!(figure("counter_gave_up/dispensary"), v.gave_up as f64 / (v.served + v.gave_up) as f64);
+    // Service seconds over the server-seconds of a day (two pharmacists, 9 hours).
+    let service_s = m.counters[0].service_s;
+    assert!((figure("counter_utilisation/dispensary") - service_s / (2.0 * 9.0 * 3600.0)).abs() < 1e-12);
+    assert!(figure("counter_service/dispensary") > 30.0, "a minute and more a visit");
+    assert!(figure("counter_wait/dispensary") >= 0.0);
+}
