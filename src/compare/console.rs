@@ -1,18 +1,16 @@
 //! A comparison as plain text for a terminal: the key metrics' estimates
 //! and verdicts, and the replications a 1% change would need.
 
-use super::{Comparison, KEY_METRICS, format_p};
+use super::{Comparison, format_p};
 
 impl Comparison {
     /// One block per key metric (the primary first): each variant's
     /// estimate and, against the baseline, its verdict.
     pub fn table(&self) -> String {
         let mut out = String::new();
-        let keys =
-            std::iter::once(self.primary.as_str()).chain(KEY_METRICS.iter().copied().filter(|m| *m != self.primary));
-        for metric in keys {
+        for metric in self.headline() {
             let Some(m) = self.metric(metric) else { continue };
-            let meaning = crate::metrics::catalogue::find(metric).map_or(String::new(), |d| format!(": {}", d.meaning));
+            let meaning = crate::metrics::catalogue::meaning(metric).map_or(String::new(), |d| format!(": {d}"));
             out += &format!("{metric} ({}){meaning}\n", m.unit);
             for v in &m.variants {
                 let e = &v.estimate;

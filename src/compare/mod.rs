@@ -509,6 +509,21 @@ impl Comparison {
         self.metrics.iter().find(|m| m.metric == name)
     }
 
+    /// The metrics this comparison headlines, in order: the primary, the
+    /// other key metrics, then each service counter's wait and share of
+    /// those who gave up there (the figures a staffing question turns on).
+    pub fn headline(&self) -> Vec<&str> {
+        let counters = self
+            .metrics
+            .iter()
+            .map(|m| m.metric.as_str())
+            .filter(|m| m.starts_with("counter_wait/") || m.starts_with("counter_gave_up/"));
+        std::iter::once(self.primary.as_str())
+            .chain(KEY_METRICS.iter().copied().filter(|m| *m != self.primary))
+            .chain(counters)
+            .collect()
+    }
+
     /// A paragraph a merchandiser can read: what changed, by how much, how
     /// sure. Secondary metrics are named only for layouts whose primary
     /// verdict is significant: the primary verdict gates them, which keeps

@@ -254,9 +254,44 @@ pub fn find(name: &str) -> Option<&'static MetricDef> {
     CATALOGUE.iter().find(|d| d.name == name)
 }
 
+/// Figures reported once per zone, floor or service counter, named
+/// `kind/id`: each kind's direction and meaning.
+pub const PER_ITEM: [(&str, Better, &str); 10] = [
+    ("zone_visit_rate", Neither, "shoppers who entered the zone ÷ all shoppers"),
+    ("zone_dwell", Neither, "seconds in the zone per shopper who entered it"),
+    ("capture_rate", Neither, "shoppers who entered the zone ÷ those who came within 1.5 m of it"),
+    ("floor_visit_rate", Neither, "shoppers who set foot on the floor ÷ all shoppers"),
+    ("floor_time_share", Neither, "shopper-time on the floor ÷ all shopper-time"),
+    ("counter_served", Higher, "shoppers served at the service counter per day"),
+    ("counter_wait", Lower, "wait in the counter's line before service or giving up, mean"),
+    ("counter_service", Neither, "seconds of service at the counter per shopper served"),
+    ("counter_gave_up", Lower, "shoppers who gave up at the counter (balked or reneged) ÷ all who came to it"),
+    ("counter_utilisation", Neither, "the counter's busy server-seconds ÷ its server-seconds open"),
+];
+
+/// The per-item kind of `metric` (`counter_wait` of `counter_wait/deli`).
+fn per_item(metric: &str) -> Option<&'static (&'static str, Better, &'static str)> {
+    let (kind, _) = metric.split_once('/')?;
+    PER_ITEM.iter().find(|(k, _, _)| *k == kind)
+}
+
 /// The direction a retailer wants `metric` to move.
 pub fn better(metric: &str) -> Better {
-    find(metric).map_or(Better::Neither, |d| d.better)
+    match (find(metric), per_item(metric)) {
+        (Some(d), _) => d.better,
+        (None, Some(&(_, better, _))) => better,
+        (None, None) => Better::Neither,
+    }
+}
+
+/// What `metric` means, in words, for a figure of the catalogue or a
+/// per-item one (`counter_wait/deli`: "… (`deli`)").
+pub fn meaning(metric: &str) -> Option<String> {
+    if let Some(d) = find(metric) {
+        return Some(d.meaning.to_owned());
+    }
+    let (_, id) = metric.split_once('/')?;
+    per_item(metric).map(|(_, _, meaning)| format!("{meaning} (`{id}`)"))
 }
 
 impl Totals {

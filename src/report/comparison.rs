@@ -12,7 +12,7 @@ use plotters::style::RGBColor;
 use plotters::style::colors::BLACK;
 
 use crate::compare::stats::Method;
-use crate::compare::{Comparison, DifferenceOut, EstimateOut, KEY_METRICS, format_change, format_p};
+use crate::compare::{Comparison, DifferenceOut, EstimateOut, format_change, format_p};
 use crate::style;
 
 pub(super) fn comparison_section(
@@ -31,9 +31,9 @@ pub(super) fn comparison_section(
     Ok(())
 }
 
-/// The primary metric first, then the other key metrics the comparison has.
+/// The primary metric first, then the other metrics the comparison headlines.
 fn key_metrics(c: &Comparison) -> impl Iterator<Item = &str> {
-    std::iter::once(c.primary.as_str()).chain(KEY_METRICS.iter().copied().filter(|m| *m != c.primary))
+    c.headline().into_iter()
 }
 
 /// Draws and writes the forest plot of each layout's change beside the summary.

@@ -41,9 +41,11 @@ EXPECTED_TYPES = {
     "party": pa.uint32(),
 }
 KINDS = {"enter", "move", "zone_enter", "zone_exit", "view", "pick", "put_back",
-         "queue_join", "checkout", "abandon", "exit", "not_found", "at_shelf", "serve"}
+         "queue_join", "checkout", "abandon", "exit", "not_found", "at_shelf", "serve",
+         "counter_join", "counter_serve", "counter_done", "counter_leave"}
 META_KEYS = {"aisle.schema_version", "aisle.version", "aisle.scenario_sha256", "aisle.variant",
-             "aisle.seed", "aisle.tick_ms", "aisle.zones", "aisle.products", "aisle.lanes"}
+             "aisle.seed", "aisle.tick_ms", "aisle.zones", "aisle.products", "aisle.lanes",
+             "aisle.counters"}
 
 
 def fail(msg):

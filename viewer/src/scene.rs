@@ -262,7 +262,8 @@ pub fn spawn_store(
             b.cube(world(c.x, c.y, y), board_size(nx, width, 0.3, 0.2), colour, fx.floor);
         }
     }
-    for lane in &s.lanes {
+    // Checkout lanes, then service counters: a line and its desks each.
+    for lane in s.desks() {
         let e = elevation(lane.floor);
         let (terminal, queue) = if lane.open {
             (palette::TERMINAL_OPEN, palette::QUEUE_OPEN)
@@ -284,7 +285,15 @@ pub fn spawn_store(
         }
         b.lines(pts, queue, lane.floor);
         let state = if lane.open { "" } else { " (closed)" };
-        labels.push(Label { at: world(last.x, last.y, e), floor: lane.floor, text: format!("{}{state}", lane.id) });
+        let role = match lane.role {
+            aisle::scenario::DeskRole::Checkout => "",
+            aisle::scenario::DeskRole::Counter => " counter",
+        };
+        labels.push(Label {
+            at: world(last.x, last.y, e),
+            floor: lane.floor,
+            text: format!("{}{role}{state}", lane.id),
+        });
     }
     for (portals, colour) in [(&s.entrances, palette::ENTRANCE), (&s.exits, palette::EXIT)] {
         for p in portals {
