@@ -33,6 +33,12 @@ fn a_report_is_built_from_the_dataset_and_needs_nothing_online() {
     let forest = html.find("compare-forest.png").expect("a forest plot");
     let table = html[comparison..].find("<table").expect("a comparison table") + comparison;
     assert!(comparison < forest && forest < table, "the comparison leads with the decision, the table after");
+    // The products whose picks moved most: on the one day both share, the
+    // promo moved no product's picks (cola is as easy to find either way).
+    let movers = html.find("Products whose picks moved most").expect("a table of products that moved");
+    let promo = html[movers..].find("<h4><code>cola-on-promo</code></h4>").expect("a table for the promo") + movers;
+    let rows = &html[promo..promo + html[promo..].find("</table>").unwrap()];
+    assert!(rows.contains("no product's picks changed on any day"), "{rows}");
     for f in figures {
         let png = std::fs::read(index.parent().unwrap().join(f)).unwrap();
         assert!(png.starts_with(b"\x89PNG") && png.len() > 2000, "{f} is not a drawn PNG");

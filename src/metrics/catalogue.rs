@@ -256,11 +256,12 @@ pub fn find(name: &str) -> Option<&'static MetricDef> {
 
 /// Figures reported once per zone, floor or service counter, named
 /// `kind/id`: each kind's direction and meaning.
-pub const PER_ITEM: [(&str, Better, &str); 10] = [
+pub const PER_ITEM: [(&str, Better, &str); 11] = [
     ("zone_visit_rate", Neither, "shoppers who entered the zone ÷ all shoppers"),
     ("zone_dwell", Neither, "seconds in the zone per shopper who entered it"),
     ("capture_rate", Neither, "shoppers who entered the zone ÷ those who came within 1.5 m of it"),
     ("floor_visit_rate", Neither, "shoppers who set foot on the floor ÷ all shoppers"),
+    ("floor_conversion", Higher, "shoppers who picked something on the floor ÷ those who set foot on it"),
     ("floor_time_share", Neither, "shopper-time on the floor ÷ all shopper-time"),
     ("counter_served", Higher, "shoppers served at the service counter per day"),
     ("counter_wait", Lower, "wait in the counter's line before service or giving up, mean"),

@@ -42,8 +42,10 @@ struct Visit {
     /// Zones entered, and zones entered or passed within reach (bit sets).
     zones_entered: Vec<u64>,
     zones_passed: Vec<u64>,
-    /// Floors set foot on (bit set; floors past the 64th are not told apart).
+    /// Floors set foot on, and floors picked on (bit sets; floors past the
+    /// 64th are not told apart).
     floors_visited: u64,
+    floors_picked: u64,
     viewed: bool,
     picked: bool,
     queue_join_ms: Option<u64>,
@@ -115,8 +117,9 @@ pub struct DayMetrics {
     pub zone_visitors: Vec<u64>,
     pub zone_passers: Vec<u64>,
     pub zone_dwell_s: Vec<f64>,
-    /// Shoppers who set foot on each floor.
+    /// Shoppers who set foot on each floor, and who picked something there.
     pub floor_visitors: Vec<u64>,
+    pub floor_pickers: Vec<u64>,
     pub product_views: Vec<u64>,
     pub product_picks: Vec<u64>,
     /// Person-milliseconds per grid cell (all floors, floor-major); integers,
@@ -177,6 +180,7 @@ impl<'a> DayProjection<'a> {
             zone_passers: vec![0; z],
             zone_dwell_s: vec![0.0; z],
             floor_visitors: vec![0; layout.floors],
+            floor_pickers: vec![0; layout.floors],
             product_views: vec![0; p],
             product_picks: vec![0; p],
             heat_ms: vec![0; cells],
@@ -247,7 +251,10 @@ impl Projection for DayProjection<'_> {
                 }
             }
             Action::View { product } => Self::on_view(m, v, product),
-            Action::Pick { product, planned, .. } => Self::on_pick(m, v, product, planned),
+            Action::Pick { product, planned, .. } => {
+                Self::on_pick(m, v, product, planned);
+                v.floors_picked |= 1u64.checked_shl(e.floor as u32).unwrap_or(0);
+            }
             Action::PutBack { .. } => m.put_backs += 1,
             Action::NotFound { amount_cents, .. } => {
                 m.not_found += 1;
@@ -441,6 +448,9 @@ impl DayProjection<'_> {
         for (f, n) in m.floor_visitors.iter_mut().enumerate().take(64) {
             *n += (v.floors_visited >> f) & 1;
         }
+        for (f, n) in m.floor_pickers.iter_mut().enumerate().take(64) {
+            *n += (v.floors_picked >> f) & 1;
+        }
         for z in 0..m.zone_passers.len() {
             let (w, bit) = (z / 64, 1u64 << (z % 64));
             if v.zones_entered[w] & bit != 0 {
@@ -524,6 +534,7 @@ impl DayMetrics {
         add(&mut self.zone_passers, &o.zone_passers);
         add(&mut self.zone_dwell_s, &o.zone_dwell_s);
         add(&mut self.floor_visitors, &o.floor_visitors);
+        add(&mut self.floor_pickers, &o.floor_pickers);
         add(&mut self.product_views, &o.product_views);
         add(&mut self.product_picks, &o.product_picks);
         add(&mut self.heat_ms, &o.heat_ms);
@@ -630,6 +641,12 @@ impl DayMetrics {
                     name: format!("floor_visit_rate/{id}"),
                     unit: "ratio",
                     value: ratio(self.floor_visitors[f] as f64, visitors),
+                });
+                // Floor conversion: share of the floor's visitors who picked something on it.
+                out.push(Metric {
+                    name: format!("floor_conversion/{id}"),
+                    unit: "ratio",
+                    value: ratio(self.floor_pickers[f] as f64, self.floor_visitors[f] as f64),
                 });
                 // Floor time share: share of all shopper-time spent on the floor.
                 let floor_ms: u64 = self.heat_ms[f * cells..(f + 1) * cells].iter().sum();

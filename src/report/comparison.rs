@@ -1,6 +1,7 @@
 //! The comparison section of the report: the decision (forest plot and
 //! summary), the estimates, the replications a 1% effect needs, heatmaps
-//! and their differences per floor, the wait distributions, every metric.
+//! and their differences per floor, the wait distributions, the products
+//! whose picks moved most, every metric.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -11,7 +12,7 @@ use super::{ReportError, VariantDays};
 use plotters::style::RGBColor;
 use plotters::style::colors::BLACK;
 
-use crate::compare::stats::Method;
+use crate::compare::stats::{Estimate, Method, mean_ci};
 use crate::compare::{Comparison, DifferenceOut, EstimateOut, format_change, format_p};
 use crate::style;
 
@@ -27,8 +28,76 @@ pub(super) fn comparison_section(
     write_replications_needed(html, c);
     heat_comparison_figures(html, variants, c, dir)?;
     wait_distribution_figures(html, variants, dir)?;
+    write_product_movers(html, variants, c);
     write_all_metrics_table(html, c);
     Ok(())
+}
+
+/// Products shown per layout in the table of those whose picks moved most.
+const MOVERS: usize = 10;
+
+/// Per layout, the products whose picks per day moved most against the
+/// baseline, on the days both share, with a paired 95% interval each: where
+/// a merchandiser looks first, uncorrected for the many products compared.
+fn write_product_movers(html: &mut String, variants: &[VariantDays], c: &Comparison) {
+    let Some(base) = variants.iter().find(|v| v.prepared.scenario.variant == c.baseline) else { return };
+    let _ = writeln!(
+        html,
+        "<h3>Products whose picks moved most</h3><p class=\"note\">Picks per day of each product, paired by day \
+         against <code>{}</code>, the {MOVERS} largest changes per layout. The intervals are not corrected for \
+         the {} products compared: read them as where to look, not as findings.</p>",
+        esc(&c.baseline),
+        base.layout.products.len()
+    );
+    for v in variants.iter().filter(|v| v.prepared.scenario.variant != c.baseline) {
+        if v.layout.products != base.layout.products {
+            continue;
+        }
+        // The days both layouts have, as (baseline run, variant run).
+        let pairs: Vec<(usize, usize)> = base
+            .seeds
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| v.seeds.iter().position(|t| t == s).map(|j| (i, j)))
+            .collect();
+        if pairs.is_empty() {
+            continue;
+        }
+        let mut rows: Vec<(usize, f64, f64, Estimate)> = (0..base.layout.products.len())
+            .map(|p| {
+                let d: Vec<f64> = pairs
+                    .iter()
+                    .map(|&(i, j)| v.product_picks[j][p] as f64 - base.product_picks[i][p] as f64)
+                    .collect();
+                let per_day = |runs: &[Vec<u64>], k: &dyn Fn(&(usize, usize)) -> usize| {
+                    pairs.iter().map(|x| runs[k(x)][p] as f64).sum::<f64>() / pairs.len() as f64
+                };
+                (p, per_day(&base.product_picks, &|x| x.0), per_day(&v.product_picks, &|x| x.1), mean_ci(&d))
+            })
+            .filter(|r| r.3.mean != 0.0)
+            .collect();
+        rows.sort_by(|a, b| b.3.mean.abs().total_cmp(&a.3.mean.abs()).then(a.0.cmp(&b.0)));
+        rows.truncate(MOVERS);
+        let _ = writeln!(
+            html,
+            "<h4><code>{}</code></h4><table><tr><th>product</th><th>picks/day baseline</th><th>layout</th>\
+             <th>change</th><th>95% interval</th></tr>",
+            esc(&v.prepared.scenario.variant)
+        );
+        if rows.is_empty() {
+            let _ = writeln!(html, "<tr><td colspan=\"5\">no product's picks changed on any day</td></tr>");
+        }
+        for (p, b, x, d) in rows {
+            let _ = writeln!(
+                html,
+                "<tr><td>{}</td><td>{b:.2}</td><td>{x:.2}</td><td>{:+.2}</td><td>{}</td></tr>",
+                esc(&base.layout.product_names[p]),
+                d.mean,
+                if d.n < 2 { "—".to_owned() } else { format!("{:+.2} to {:+.2}", d.lo, d.hi) }
+            );
+        }
+        let _ = writeln!(html, "</table>");
+    }
 }
 
 /// The primary metric first, then the other metrics the comparison headlines.

@@ -51,6 +51,8 @@ pub struct VariantDays {
     pub metrics: DayMetrics,
     /// Each run's record with its figures as replayed from its log.
     pub runs: Vec<RunRecord>,
+    /// Each run's picks per product, in the order of `seeds`.
+    pub product_picks: Vec<Vec<u64>>,
 }
 
 /// Replays every run listed in the dataset's manifest, by variant.
@@ -73,6 +75,7 @@ pub fn replay_dataset(dir: &Path, mut progress: impl FnMut(usize, usize)) -> Res
         let layout = Layout::new(&prepared);
         let mut merged: Option<DayMetrics> = None;
         let mut replayed = Vec::new();
+        let mut product_picks = Vec::new();
         for run in &runs {
             let mut day = DayProjection::new(&layout);
             read_log_with(&dir.join(&run.path), |events| day.observe_all(events))?;
@@ -83,6 +86,7 @@ pub fn replay_dataset(dir: &Path, mut progress: impl FnMut(usize, usize)) -> Res
                 .map(|m| MetricValue { name: m.name, unit: m.unit.to_owned(), value: m.value })
                 .collect();
             replayed.push(RunRecord { metrics, ..(*run).clone() });
+            product_picks.push(day.product_picks.clone());
             match &mut merged {
                 Some(m) => m.merge(&day),
                 None => merged = Some(day),
@@ -91,7 +95,8 @@ pub fn replay_dataset(dir: &Path, mut progress: impl FnMut(usize, usize)) -> Res
             progress(done, total);
         }
         let seeds = runs.iter().map(|r| r.seed).collect();
-        out.push(VariantDays { prepared, layout, seeds, metrics: merged.expect("at least one run"), runs: replayed });
+        let metrics = merged.expect("at least one run");
+        out.push(VariantDays { prepared, layout, seeds, metrics, runs: replayed, product_picks });
     }
     Ok(out)
 }

@@ -81,6 +81,7 @@ pub fn selection(ui: &mut Ui, v: &mut Viewer) {
         for e in p.events_of(shopper).filter(|e| !matches!(e.action, Action::Move)) {
             let product = |i: u32| l.product_names.get(i as usize).cloned().unwrap_or_else(|| format!("#{i}"));
             let lane = |i: u16| l.lanes.get(i as usize).cloned().unwrap_or_else(|| format!("#{i}"));
+            let counter = |i: u16| l.counters.get(i as usize).cloned().unwrap_or_else(|| format!("#{i}"));
             let zone = || e.zone.and_then(|z| l.zone_names.get(z as usize).cloned()).unwrap_or_default();
             let what = match e.action {
                 Action::Enter { party } if party != e.shopper => format!("with party of {party}"),
@@ -100,6 +101,11 @@ pub fn selection(ui: &mut Ui, v: &mut Viewer) {
                 Action::QueueJoin { lane: x } | Action::Serve { lane: x } => lane(x),
                 Action::Checkout { lane: x, qty, amount_cents } | Action::Abandon { lane: x, qty, amount_cents } => {
                     format!("{} {qty} items {}", lane(x), money(amount_cents))
+                }
+                Action::CounterJoin { counter: x } | Action::CounterServe { counter: x } => counter(x),
+                Action::CounterDone { counter: x, qty, amount_cents }
+                | Action::CounterLeave { counter: x, qty, amount_cents } => {
+                    format!("{} {qty} items {}", counter(x), money(amount_cents))
                 }
             };
             let past = now.is_some_and(|t| e.t_ms <= t);

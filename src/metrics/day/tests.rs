@@ -319,12 +319,16 @@ fn a_store_with_floors_reports_who_went_up_and_how_long_they_stayed() {
     let p = crate::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap();
     let layout = Layout::new(&p);
     let on = |t_s: f64, shopper: u32, floor: u8, action: Action| SimEvent { floor, ..ev(t_s, shopper, HERE, action) };
-    // Shopper 0 spends 20 of its 40 s upstairs; shopper 1 stays downstairs.
+    // Shopper 0 spends 20 of its 40 s upstairs and picks there; shopper 1
+    // stays downstairs and picks there.
+    let pick = Action::Pick { product: 0, qty: 1, amount_cents: 100, planned: true };
     let day = [
         on(0.0, 0, 0, Action::Enter { party: 0 }),
         on(0.0, 1, 0, Action::Enter { party: 1 }),
+        on(5.0, 1, 0, pick),
         on(10.0, 0, 0, Action::Move),
         on(11.0, 0, 1, Action::Move),
+        on(20.0, 0, 1, pick),
         on(30.0, 0, 1, Action::Move),
         on(31.0, 0, 0, Action::Move),
         on(40.0, 0, 0, Action::Exit),
@@ -339,4 +343,7 @@ fn a_store_with_floors_reports_who_went_up_and_how_long_they_stayed() {
     assert_eq!(figure(format!("floor_visit_rate/{upper}")), 0.5);
     assert_eq!(figure(format!("floor_time_share/{upper}")), 0.25);
     assert_eq!(figure(format!("floor_time_share/{ground}")), 0.75);
+    // Conversion of each floor's visitors: one of two picked downstairs, the one upstairs did.
+    assert_eq!(figure(format!("floor_conversion/{ground}")), 0.5);
+    assert_eq!(figure(format!("floor_conversion/{upper}")), 1.0);
 }
