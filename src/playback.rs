@@ -33,6 +33,8 @@ pub enum Activity {
     CounterLine { counter: u16 },
     /// Being served at a service counter (schema v5).
     CounterServed { counter: u16 },
+    /// Stopping at seating or a fitting room, fixture `fixture` (schema v5).
+    AtStop { fixture: u16 },
 }
 
 impl Activity {
@@ -155,6 +157,8 @@ impl Playback {
                     Action::CounterJoin { counter } => Activity::CounterLine { counter },
                     Action::CounterServe { counter } => Activity::CounterServed { counter },
                     Action::CounterDone { .. } | Action::CounterLeave { .. } => Activity::Shopping,
+                    Action::StopStart { fixture } => Activity::AtStop { fixture },
+                    Action::StopEnd { .. } => Activity::Shopping,
                     _ => match before {
                         Activity::AtShelf { .. } if track.walked_off_shelf(&e) => Activity::Shopping,
                         _ => before,

@@ -50,6 +50,16 @@ impl RunOutcome {
                 figure(&format!("counter_utilisation/{id}")) * 100.0
             )
         });
+        let stops =
+            p.scenario.fixtures.iter().filter(|f| crate::scenario::FixtureKind::STOPS.contains(&f.kind)).map(|f| {
+                let id = &f.id;
+                format!(
+                    "  stops         `{id}` ({}): {:.0} stops, {:.1} min each",
+                    f.kind,
+                    figure(&format!("stops/{id}")),
+                    figure(&format!("stop_minutes/{id}"))
+                )
+            });
         let lines = [
             format!("{} / {} / seed {seed}", p.scenario.name, p.scenario.variant),
             format!("  visitors      {}", m.visitors),
@@ -92,7 +102,7 @@ impl RunOutcome {
                 log.bytes as f64 / log.rows.max(1) as f64
             ),
         ];
-        lines.into_iter().chain(counters).chain(rest).collect::<Vec<_>>().join("\n")
+        lines.into_iter().chain(counters).chain(stops).chain(rest).collect::<Vec<_>>().join("\n")
     }
 }
 

@@ -60,6 +60,8 @@ pub fn fixture(kind: FixtureKind) -> Rgb {
         FixtureKind::Display => Rgb(213, 94, 0),
         FixtureKind::CheckoutCounter => Rgb(0, 158, 115),
         FixtureKind::Obstacle => Rgb(160, 160, 160),
+        FixtureKind::Seating => Rgb(166, 118, 29),
+        FixtureKind::FittingRoom => Rgb(117, 112, 179),
     }
 }
 

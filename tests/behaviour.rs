@@ -94,6 +94,7 @@ fn a_display_hidden_behind_a_tall_fixture_is_seen_less() {
             rotation: 0,
             levels: vec![ShelfLevel::Eye],
             faces: vec![Face::Front],
+            dwell_median_s: None,
         },
     };
     // The same obstacle, low enough to look over, keeps the walking the same.

@@ -110,10 +110,20 @@ pub enum Action {
         qty: u16,
         amount_cents: i64,
     },
+    /// Began a stop at seating or a fitting room, fixture `fixture` (its
+    /// index in the scenario), to spend time there without buying (schema
+    /// v5, in the `fixture` column).
+    StopStart {
+        fixture: u16,
+    },
+    /// The stop is over and the shopper shops on (schema v5).
+    StopEnd {
+        fixture: u16,
+    },
 }
 
 /// Kind names as written in the log, indexed by `Kind as usize`.
-pub const KIND_NAMES: [&str; 18] = [
+pub const KIND_NAMES: [&str; 20] = [
     "enter",
     "move",
     "zone_enter",
@@ -132,6 +142,8 @@ pub const KIND_NAMES: [&str; 18] = [
     "counter_serve",
     "counter_done",
     "counter_leave",
+    "stop_start",
+    "stop_end",
 ];
 
 impl Action {
@@ -155,6 +167,8 @@ impl Action {
             Action::CounterServe { .. } => 15,
             Action::CounterDone { .. } => 16,
             Action::CounterLeave { .. } => 17,
+            Action::StopStart { .. } => 18,
+            Action::StopEnd { .. } => 19,
         }
     }
 
@@ -179,6 +193,14 @@ impl Action {
             | Action::Serve { lane }
             | Action::Checkout { lane, .. }
             | Action::Abandon { lane, .. } => Some(lane),
+            _ => None,
+        }
+    }
+
+    /// The fixture of a `stop_*` event.
+    pub fn fixture(&self) -> Option<u16> {
+        match *self {
+            Action::StopStart { fixture } | Action::StopEnd { fixture } => Some(fixture),
             _ => None,
         }
     }

@@ -27,7 +27,8 @@ use super::{Action, KIND_NAMES, SimEvent};
 
 /// v2 added the `not_found` kind, v3 the `party` column (on `enter`), v4
 /// the `at_shelf` and `serve` kinds, v5 the service counters' `counter_*`
-/// kinds (the counter's index in the `lane` column) and `aisle.counters`.
+/// kinds (the counter's index in the `lane` column) and `aisle.counters`,
+/// the `stop_start` and `stop_end` kinds and the `fixture` column.
 pub const SCHEMA_VERSION: u32 = 5;
 const BATCH_ROWS: usize = 64 * 1024;
 /// Rows per batch read back: small enough that a batch of `SimEvent`s stays in
@@ -130,6 +131,7 @@ pub fn schema() -> SchemaRef {
         Field::new("amount_cents", DataType::Int64, true),
         Field::new("planned", DataType::Boolean, true),
         Field::new("party", DataType::UInt32, true),
+        Field::new("fixture", DataType::UInt16, true),
     ]))
 }
 
@@ -293,6 +295,7 @@ pub fn to_batch(events: &[SimEvent]) -> RecordBatch {
     let mut amount = Int64Builder::with_capacity(n);
     let mut planned = BooleanBuilder::with_capacity(n);
     let mut party = UInt32Builder::with_capacity(n);
+    let mut fixture = UInt16Builder::with_capacity(n);
     for e in events {
         seq.append_value(e.seq);
         t_ms.append_value(e.t_ms);
@@ -309,6 +312,7 @@ pub fn to_batch(events: &[SimEvent]) -> RecordBatch {
         amount.append_option(e.action.amount_cents());
         planned.append_option(e.action.planned());
         party.append_option(e.action.party());
+        fixture.append_option(e.action.fixture());
     }
     let columns: Vec<ArrayRef> = vec![
         Arc::new(seq.finish()),
@@ -326,6 +330,7 @@ pub fn to_batch(events: &[SimEvent]) -> RecordBatch {
         Arc::new(amount.finish()),
         Arc::new(planned.finish()),
         Arc::new(party.finish()),
+        Arc::new(fixture.finish()),
     ];
     RecordBatch::try_new(schema(), columns).expect("columns match the schema")
 }
@@ -463,6 +468,11 @@ fn decode_batch(batch: &RecordBatch, first_row: usize, out: &mut Vec<SimEvent>) 
         Some(c) => Some(Column::of(c.as_primitive_opt::<UInt32Type>().ok_or("column `party` is not u32")?)),
         None => None,
     };
+    // Logs before schema v5 have no `fixture` column, and no kind that needs it.
+    let fixture = match batch.column_by_name("fixture") {
+        Some(c) => Some(Column::of(c.as_primitive_opt::<UInt16Type>().ok_or("column `fixture` is not u16")?)),
+        None => None,
+    };
     // Map dictionary entries to kind indices once per batch.
     let mut kinds = [None; 256];
     for (key, kind) in kinds.iter_mut().enumerate().take(kind_values.len()) {
@@ -496,6 +506,7 @@ fn decode_batch(batch: &RecordBatch, first_row: usize, out: &mut Vec<SimEvent>) 
         let lane_v = || lane.get(i).ok_or_else(|| missing("lane"));
         let qty_v = || qty.get(i).ok_or_else(|| missing("qty"));
         let amount_v = || amount.get(i).ok_or_else(|| missing("amount_cents"));
+        let fixture_v = || fixture.as_ref().and_then(|f| f.get(i)).ok_or_else(|| missing("fixture"));
         out[base + i].action = match k {
             0 => Action::Enter {
                 party: party.as_ref().map_or(Some(shopper[i]), |p| p.get(i)).ok_or_else(|| missing("party"))?,
@@ -520,7 +531,9 @@ fn decode_batch(batch: &RecordBatch, first_row: usize, out: &mut Vec<SimEvent>) 
             14 => Action::CounterJoin { counter: lane_v()? },
             15 => Action::CounterServe { counter: lane_v()? },
             16 => Action::CounterDone { counter: lane_v()?, qty: qty_v()?, amount_cents: amount_v()? },
-            _ => Action::CounterLeave { counter: lane_v()?, qty: qty_v()?, amount_cents: amount_v()? },
+            17 => Action::CounterLeave { counter: lane_v()?, qty: qty_v()?, amount_cents: amount_v()? },
+            18 => Action::StopStart { fixture: fixture_v()? },
+            _ => Action::StopEnd { fixture: fixture_v()? },
         };
     }
     Ok(())
@@ -551,6 +564,8 @@ mod tests {
             event(11, Action::CounterServe { counter: 0 }),
             event(12, Action::CounterDone { counter: 0, qty: 2, amount_cents: 1_250 }),
             event(13, Action::CounterLeave { counter: 1, qty: 1, amount_cents: 300 }),
+            event(14, Action::StopStart { fixture: 5 }),
+            event(15, Action::StopEnd { fixture: 5 }),
         ]
     }
 
@@ -567,22 +582,10 @@ mod tests {
         let batch = to_batch(&sample());
         let index = batch.schema().index_of("product").unwrap();
         let mut columns = batch.columns().to_vec();
-        columns[index] = Arc::new(UInt32Array::from(vec![
-            None,
-            None,
-            Some(4),
-            None,
-            None,
-            None,
-            Some(2),
-            None,
-            Some(4),
-            None,
-            None,
-            None,
-            None,
-            None,
-        ]));
+        // Every product as written but the `pick`'s (row 3).
+        let mut product: Vec<Option<u32>> = sample().iter().map(|e| e.action.product()).collect();
+        product[3] = None;
+        columns[index] = Arc::new(UInt32Array::from(product));
         let broken = RecordBatch::try_new(batch.schema(), columns).unwrap();
         let err = decode_batch(&broken, 1000, &mut Vec::new()).unwrap_err();
         assert_eq!(err, "row 1003: `pick` event without `product`");

@@ -256,7 +256,7 @@ pub fn find(name: &str) -> Option<&'static MetricDef> {
 
 /// Figures reported once per zone, floor or service counter, named
 /// `kind/id`: each kind's direction and meaning.
-pub const PER_ITEM: [(&str, Better, &str); 11] = [
+pub const PER_ITEM: [(&str, Better, &str); 13] = [
     ("zone_visit_rate", Neither, "shoppers who entered the zone ÷ all shoppers"),
     ("zone_dwell", Neither, "seconds in the zone per shopper who entered it"),
     ("capture_rate", Neither, "shoppers who entered the zone ÷ those who came within 1.5 m of it"),
@@ -268,6 +268,8 @@ pub const PER_ITEM: [(&str, Better, &str); 11] = [
     ("counter_service", Neither, "seconds of service at the counter per shopper served"),
     ("counter_gave_up", Lower, "shoppers who gave up at the counter (balked or reneged) ÷ all who came to it"),
     ("counter_utilisation", Neither, "the counter's busy server-seconds ÷ its server-seconds open"),
+    ("stops", Neither, "stops made at the seating or fitting room per day"),
+    ("stop_minutes", Neither, "minutes a stop at the seating or fitting room lasts, mean"),
 ];
 
 /// The per-item kind of `metric` (`counter_wait` of `counter_wait/deli`).

@@ -54,13 +54,24 @@ struct Visit {
     /// In a service counter's line since, and served there since.
     counter_join_ms: Option<u64>,
     counter_serve_ms: Option<u64>,
+    /// Stopping at seating or a fitting room since (`stop_start`).
+    stop_ms: Option<u64>,
 }
 
 impl Visit {
-    /// Standing in a line: a checkout's or a counter's.
-    fn in_line(&self) -> bool {
-        self.queue_join_ms.is_some() || self.counter_join_ms.is_some()
+    /// Standing still by design: in a line (a checkout's or a counter's)
+    /// or at a stop, where standing still is no freeze.
+    fn waiting(&self) -> bool {
+        self.queue_join_ms.is_some() || self.counter_join_ms.is_some() || self.stop_ms.is_some()
     }
+}
+
+/// One seating or fitting-room fixture's day.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StopDay {
+    /// Stops made there, and their seconds summed.
+    pub stops: u64,
+    pub seconds: f64,
 }
 
 /// One service counter's day: who came to its line and how each visit ended.
@@ -158,6 +169,8 @@ pub struct DayMetrics {
     pub forced_exits: u64,
     /// Per service counter (schema v5 logs).
     pub counters: Vec<CounterDay>,
+    /// Per seating or fitting-room fixture (`Layout::stop_fixtures`).
+    pub stop_places: Vec<StopDay>,
 }
 
 /// Folds one day's events into `DayMetrics`.
@@ -189,6 +202,7 @@ impl<'a> DayProjection<'a> {
             hourly_wait_s: vec![0.0; layout.hours.max(1)],
             hourly_waits: vec![0; layout.hours.max(1)],
             counters: vec![CounterDay::default(); layout.counters.len()],
+            stop_places: vec![StopDay::default(); layout.stop_fixtures.len()],
             ..DayMetrics::default()
         };
         DayProjection { layout, m, visits: Vec::new(), instant: (u64::MAX, vec![0; z], 0) }
@@ -226,9 +240,9 @@ impl Projection for DayProjection<'_> {
         let Some(Some(v)) = self.visits.get(e.shopper as usize) else { return };
         // A companion stands in line with its leader.
         let leader_in_line = (v.party != e.shopper)
-            && self.visits.get(v.party as usize).is_some_and(|l| l.as_ref().is_some_and(Visit::in_line));
+            && self.visits.get(v.party as usize).is_some_and(|l| l.as_ref().is_some_and(Visit::waiting));
         let (i, leader) = (e.shopper as usize, v.party as usize);
-        let in_line = leader_in_line || v.in_line();
+        let in_line = leader_in_line || v.waiting();
         let judge = Spells { shelf_visit_ms: layout.longest_shelf_visit_ms };
         if let Ok([Some(v), Some(l)]) = self.visits.get_disjoint_mut([i, leader]) {
             judge.track(m, &mut v.standing, Some(&mut l.standing), e, in_line);
@@ -299,6 +313,15 @@ impl Projection for DayProjection<'_> {
                     c.line_waits += 1;
                 }
                 v.counter_serve_ms = None;
+            }
+            Action::StopStart { .. } => v.stop_ms = Some(e.t_ms),
+            Action::StopEnd { fixture } => {
+                let since = v.stop_ms.take();
+                if let (Some(since), Some(slot)) = (since, layout.stop_slot(fixture)) {
+                    let place = &mut m.stop_places[slot];
+                    place.stops += 1;
+                    place.seconds += (e.t_ms - since) as f64 / 1000.0;
+                }
             }
             Action::Exit => self.on_exit(e),
             _ => {}
@@ -484,6 +507,11 @@ pub struct Metric {
     pub value: f64,
 }
 
+/// The days merged into `m`, at least one.
+fn days(m: &DayMetrics) -> f64 {
+    m.days.max(1) as f64
+}
+
 /// A ratio of a day's figures; undefined (NaN) when there is nothing to
 /// divide by, so a day without checkouts has no basket value rather than a
 /// basket value of 0 (comparisons leave such days out).
@@ -563,6 +591,10 @@ impl DayMetrics {
         for (a, b) in self.counters.iter_mut().zip(&o.counters) {
             a.merge(b);
         }
+        for (a, b) in self.stop_places.iter_mut().zip(&o.stop_places) {
+            a.stops += b.stops;
+            a.seconds += b.seconds;
+        }
     }
 
     /// `value`, or undefined when a log could not tell waiting from service.
@@ -632,6 +664,15 @@ impl DayMetrics {
             });
         }
         self.counter_scalars(layout, &mut out);
+        for ((_, id), place) in layout.stop_fixtures.iter().zip(&self.stop_places) {
+            // Stops made at the fixture per day, and how long one lasts.
+            out.push(Metric { name: format!("stops/{id}"), unit: "count", value: place.stops as f64 / days(self) });
+            out.push(Metric {
+                name: format!("stop_minutes/{id}"),
+                unit: "min",
+                value: ratio(place.seconds / 60.0, place.stops as f64),
+            });
+        }
         if layout.floors > 1 {
             let cells = layout.nx * layout.ny;
             let all_ms: u64 = self.heat_ms.iter().sum();
@@ -662,7 +703,7 @@ impl DayMetrics {
 
     /// Per service counter, the figures a lane is judged by.
     fn counter_scalars(&self, layout: &Layout, out: &mut Vec<Metric>) {
-        let days = self.days.max(1) as f64;
+        let days = days(self);
         for ((id, capacity_s), c) in layout.counters.iter().zip(&layout.counter_capacity_s).zip(&self.counters) {
             let arrivals = (c.served + c.gave_up) as f64;
             let mut push = |kind: &str, unit: &'static str, value: f64| {

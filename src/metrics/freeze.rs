@@ -140,7 +140,7 @@ impl Spells {
         }
         let visit_ms = v.at_shelf_ms.filter(|&since| e.t_ms <= since + self.shelf_visit_ms);
         let ended = match e.action {
-            Action::QueueJoin { .. } | Action::CounterJoin { .. } | Action::Exit => {
+            Action::QueueJoin { .. } | Action::CounterJoin { .. } | Action::StopStart { .. } | Action::Exit => {
                 v.still.take().map(|s| (s, e.t_ms, false))
             }
             _ if in_line => {

@@ -30,6 +30,8 @@ pub struct Layout {
     pub products: Vec<String>,
     pub product_names: Vec<String>,
     pub lanes: Vec<String>,
+    /// The seating and fitting-room fixtures: index in the scenario and id.
+    pub stop_fixtures: Vec<(u16, String)>,
     /// Service counter ids, and each one's server-seconds open a day.
     pub counters: Vec<String>,
     pub counter_capacity_s: Vec<f64>,
@@ -116,6 +118,13 @@ impl Layout {
             products: s.products.iter().map(|x| x.id.clone()).collect(),
             product_names: s.products.iter().map(|x| x.name.clone()).collect(),
             lanes: s.lanes.iter().map(|l| l.id.clone()).collect(),
+            stop_fixtures: s
+                .fixtures
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| crate::scenario::FixtureKind::STOPS.contains(&f.kind))
+                .map(|(i, f)| (i as u16, f.id.clone()))
+                .collect(),
             counters: s.counters.iter().map(|c| c.desk.id.clone()).collect(),
             counter_capacity_s: s.counters.iter().map(|c| counter_capacity_s(s, &c.desk)).collect(),
             open_hour: s.population.open_ms as f64 / 3.6e6,
@@ -140,6 +149,11 @@ impl Layout {
             }
         }
         layout
+    }
+
+    /// Where fixture `fixture` is among `stop_fixtures`, if it is one.
+    pub fn stop_slot(&self, fixture: u16) -> Option<usize> {
+        self.stop_fixtures.iter().position(|(f, _)| *f == fixture)
     }
 
     /// Heat blocks across and along one floor.

@@ -115,6 +115,7 @@ fn apply_one(s: &mut RawScenario, edit: &RawEdit) -> Result<(), String> {
             dwell_median_s,
             group_mean,
             categories,
+            stops,
         } => {
             let g = segment_mut(s, id)?;
             let set = |field: &mut f64, value: &Option<f64>| *field = value.unwrap_or(*field);
@@ -126,6 +127,9 @@ fn apply_one(s: &mut RawScenario, edit: &RawEdit) -> Result<(), String> {
             set(&mut g.group_mean, group_mean);
             if let Some(c) = categories {
                 g.categories = c.clone();
+            }
+            if let Some(x) = stops {
+                g.stops = x.clone();
             }
         }
     }

@@ -134,6 +134,9 @@ pub struct Fixture {
     pub rotation: u8,
     pub levels: Vec<ShelfLevel>,
     pub faces: Vec<Face>,
+    /// Seating and fitting rooms: the median seconds a stop there lasts
+    /// (0 for other kinds).
+    pub stop_median_s: f64,
 }
 
 impl Fixture {
@@ -359,6 +362,9 @@ pub struct Segment {
     /// The segment's own weight per category (indexed as `categories`) for
     /// what it plans and browses; `None`: the categories' `list_weight`.
     pub category_weights: Option<Vec<f64>>,
+    /// The chance of one stop at seating or a fitting room per visit, by
+    /// kind (in `FixtureKind::STOPS` order; kinds not named are absent).
+    pub stops: Vec<(FixtureKind, f64)>,
 }
 
 /// Spread of dwell times at a shelf (σ of the log-normal around a
@@ -404,6 +410,7 @@ mod tests {
             rotation,
             levels: vec![ShelfLevel::Eye],
             faces: vec![Face::Front, Face::Back],
+            stop_median_s: 0.0,
         }
     }
 

@@ -125,7 +125,7 @@ fn default_wall_thickness() -> f64 {
     0.2
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FixtureKind {
     Gondola,
@@ -135,9 +135,15 @@ pub enum FixtureKind {
     Freezer,
     Display,
     CheckoutCounter,
-    /// Holds no products: a pillar, a fitting-room block, a café counter, a
-    /// barrier. Blocks the floor, and the view when 1.4 m or taller.
+    /// Holds no products: a pillar, a café counter, a barrier. Blocks the
+    /// floor, and the view when 1.4 m or taller.
     Obstacle,
+    /// Seats (a bench, café tables): holds no products; a shopper whose
+    /// segment `stops` here sits in front of one of its `faces` for a while.
+    Seating,
+    /// A fitting room: holds no products; a shopper whose segment `stops`
+    /// here tries things on in front of one of its `faces` (its doors).
+    FittingRoom,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
@@ -178,9 +184,14 @@ pub struct RawFixture {
     /// Shelf levels present, bottom to top.
     #[serde(default)]
     pub levels: Vec<ShelfLevel>,
-    /// Faces shoppers can take products from.
+    /// Faces shoppers can take products from (seating and fitting rooms:
+    /// the sides used).
     #[serde(default)]
     pub faces: Vec<Face>,
+    /// Seating and fitting rooms: the median seconds a stop there lasts
+    /// (default 300 for seating, 240 for a fitting room).
+    #[serde(default)]
+    pub dwell_median_s: Option<f64>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -282,6 +293,20 @@ pub struct RawCounter {
     pub open: bool,
     /// The category ids sold here (each at one counter at most).
     pub sells: Vec<String>,
+}
+
+impl FixtureKind {
+    /// Seating and fitting rooms: fixtures shoppers stop at without buying.
+    pub const STOPS: [FixtureKind; 2] = [FixtureKind::Seating, FixtureKind::FittingRoom];
+
+    /// The median seconds of a stop at a fixture of this kind unless the
+    /// fixture says otherwise: a sit-down of five minutes, four to try on.
+    pub fn default_stop_s(self) -> f64 {
+        match self {
+            FixtureKind::Seating => 300.0,
+            _ => 240.0,
+        }
+    }
 }
 
 impl RawCounter {
@@ -476,6 +501,11 @@ pub struct RawSegment {
     /// named weigh 0.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub categories: std::collections::BTreeMap<String, f64>,
+    /// The chance a shopper of the segment stops once at seating or a
+    /// fitting room during a visit, by fixture kind (`seating`,
+    /// `fitting_room`): it spends time there without buying.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub stops: std::collections::BTreeMap<FixtureKind, f64>,
 }
 
 fn default_search_patience() -> f64 {
@@ -688,7 +718,7 @@ pub enum RawEdit {
         shares: std::collections::BTreeMap<String, f64>,
     },
     /// A segment's traits; fields left out keep their value (`categories`,
-    /// when given, replaces the segment's mission).
+    /// when given, replaces the segment's mission, `stops` its stops).
     SetSegment {
         segment: String,
         #[serde(default)]
@@ -705,6 +735,9 @@ pub enum RawEdit {
         group_mean: Option<f64>,
         #[serde(default)]
         categories: Option<std::collections::BTreeMap<String, f64>>,
+        /// Replaces the segment's stops at seating and fitting rooms.
+        #[serde(default)]
+        stops: Option<std::collections::BTreeMap<FixtureKind, f64>>,
     },
 }
 

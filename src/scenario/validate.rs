@@ -136,6 +136,7 @@ impl Validator<'_> {
         let counters = self.counters(raw, &population, &categories);
         let products = self.products(raw, &categories, &fixtures, &counters);
         self.missions(&raw.population, &categories, &mut population);
+        self.stop_fixtures(&raw.population, &fixtures, &population);
         let run = self.run(&raw.run);
         let behaviour = self.behaviour(&raw.behaviour);
         Scenario {
@@ -291,6 +292,18 @@ impl Validator<'_> {
                     f.id, f.kind
                 )
             });
+            let stop = FixtureKind::STOPS.contains(&f.kind);
+            self.check(!stop || f.levels.is_empty(), anchor, || {
+                format!("fixture `{}` is {}: it holds no products; leave `levels` out", f.id, f.kind)
+            });
+            self.check(stop || f.dwell_median_s.is_none(), anchor, || {
+                format!("fixture `{}` is a {}: `dwell_median_s` is for seating and fitting rooms", f.id, f.kind)
+            });
+            let stop_median_s = if stop { f.dwell_median_s.unwrap_or(f.kind.default_stop_s()) } else { 0.0 };
+            if stop {
+                let what = format!("fixture `{}` dwell_median_s", f.id);
+                self.within(stop_median_s, Bounds::Positive(7200.0, " seconds"), &what, anchor);
+            }
             let fixture = Fixture {
                 id: f.id.clone(),
                 kind: f.kind,
@@ -300,7 +313,9 @@ impl Validator<'_> {
                 height: f.height,
                 rotation: f.rotation % 4,
                 levels: f.levels.clone(),
-                faces: f.faces.clone(),
+                // Seating and fitting rooms are used from the front unless told otherwise.
+                faces: if stop && f.faces.is_empty() { vec![Face::Front] } else { f.faces.clone() },
+                stop_median_s,
             };
             let fp = fixture.footprint();
             placed.push(at_ok && size_ok);

@@ -11,7 +11,7 @@ use rand_distr::{Distribution, Exp, Normal, Poisson};
 use super::outbox::Outbox;
 use super::rng::{Purpose, Streams};
 use super::shopper::{Activity, Company, ProductSet, Shopper};
-use super::{Census, Clock, Crowd, Phase, Setting, crowd};
+use super::{Census, Clock, Crowd, Phase, Setting, crowd, stop};
 use crate::events::Action;
 use crate::geom::Point;
 use crate::nav::UNREACHABLE;
@@ -198,14 +198,15 @@ fn arrive(
 fn newcomer(setting: &Setting, a: &Arrival, index: u32, leader: Option<Entity>, t_ms: u64) -> Shopper {
     let seg = &setting.scenario.population.segments[a.segment];
     let (floor, pos, cell) = a.appears(setting);
-    let (list, browse) = if leader.is_none() {
+    let (list, browse, stops) = if leader.is_none() {
         let weights = &setting.category_weights[a.segment];
         let list = draw_list(setting, weights, seg.list_mean, &mut setting.streams.stream(index, Purpose::List));
         let browse =
             draw_browse(setting, weights, seg.browsing, &list, &mut setting.streams.stream(index, Purpose::Browse));
-        (list, browse)
+        let stops = stop::draw_stops(&seg.stops, &mut setting.streams.stream(index, Purpose::Stops));
+        (list, browse, stops)
     } else {
-        (Vec::new(), Vec::new())
+        (Vec::new(), Vec::new(), Vec::new())
     };
     Shopper {
         index,
@@ -222,6 +223,7 @@ fn newcomer(setting: &Setting, a: &Arrival, index: u32, leader: Option<Entity>, 
         list,
         impulse: Vec::new(),
         browse,
+        stops,
         considered: ProductSet::default(),
         searched: Vec::new(),
         heading: (0.0, 1.0),

@@ -49,7 +49,8 @@ pub fn weidmann_factor(density: f64) -> f64 {
 pub enum Solidity {
     /// Walking or standing in the aisles.
     Solid,
-    /// In a checkout queue: counted for density, passed through.
+    /// In a line (a checkout's or a counter's), or seated or in a fitting
+    /// room at a stop: counted for density, passed through.
     Queueing,
 }
 

@@ -10,6 +10,7 @@ use super::checkout::{choose_lane, head_for_lane, lane_clock};
 use super::counter::head_for_counter;
 use super::queue::Lanes;
 use super::shopper::{Activity, Intent, Route, Shopper};
+use super::stop::Taken;
 use super::{Clock, FIELD_UNITS_PER_CELL, Nav, Phase, Setting};
 use crate::geom::Point;
 use crate::nav::{FlowFieldCache, UNREACHABLE};
@@ -25,13 +26,14 @@ fn decide(
     clock: Res<Clock>,
     mut nav: ResMut<Nav>,
     mut lanes: ResMut<Lanes>,
+    mut taken: ResMut<Taken>,
     mut shoppers: Query<&mut Shopper>,
 ) {
     for mut s in &mut shoppers {
         if s.activity != Activity::Deciding {
             continue;
         }
-        match nearest_wanted(&setting, &mut nav.0, &s, clock.t_ms) {
+        match nearest_wanted(&setting, &mut nav.0, &s, clock.t_ms, &taken.0) {
             Some(Target::Shelf { intent, index, placement, stand }) => {
                 let product = s.wanted_mut(intent).remove(index);
                 let field = nav.0.get(&setting.store, stand.cell);
@@ -43,7 +45,17 @@ fn decide(
                 head_for_counter(&setting, &mut nav.0, &mut lanes, &mut s, counter);
                 continue;
             }
-            None => {}
+            Some(Target::Stop { index, place }) => {
+                let stop = s.stops.remove(index);
+                taken.0[place] = true;
+                let stand = setting.store.stops[place].stand;
+                let field = nav.0.get(&setting.store, stand.cell);
+                s.route = Some(Route { field, goal: stand.cell, point: stand.point });
+                s.activity = Activity::ToStop { place: place as u16, factor: stop.factor };
+                continue;
+            }
+            // Stops still to make have no free place: given up.
+            None => s.stops.clear(),
         }
         if s.basket.is_empty() {
             head_for_exit(&setting, &mut nav.0, &mut s);
@@ -61,13 +73,22 @@ enum Target {
     Shelf { intent: Intent, index: usize, placement: usize, stand: Stand },
     /// The end of a service counter's line.
     Counter(u16),
+    /// Stop place `place` (`Store::stops`) for the `index`-th stop still to make.
+    Stop { index: usize, place: usize },
 }
 
 /// Nearest-next on walking distance: the closest placement not yet searched
 /// in vain of any product still wanted (planned, picked up on impulse or
-/// to browse), or the end of the line of a counter open at `t_ms` that
-/// sells a product on the list; the first found wins a tie.
-fn nearest_wanted(setting: &Setting, nav: &mut FlowFieldCache, s: &Shopper, t_ms: u64) -> Option<Target> {
+/// to browse), the end of the line of a counter open at `t_ms` that
+/// sells a product on the list, or a place not `taken` of a kind it still
+/// means to stop at; the first found wins a tie.
+fn nearest_wanted(
+    setting: &Setting,
+    nav: &mut FlowFieldCache,
+    s: &Shopper,
+    t_ms: u64,
+    taken: &[bool],
+) -> Option<Target> {
     let store = &setting.store;
     let mut best: Option<(u32, Target)> = None;
     let turn = Circulating::new(&setting.scenario, store, s.pos);
@@ -103,6 +124,18 @@ fn nearest_wanted(setting: &Setting, nav: &mut FlowFieldCache, s: &Shopper, t_ms
         let d = d.saturating_add(turn.penalty(c.desk.service_point));
         if best.as_ref().is_none_or(|b| d < b.0) {
             best = Some((d, Target::Counter(counter)));
+        }
+    }
+    for (index, stop) in s.stops.iter().enumerate() {
+        for (place, p) in store.stops.iter().enumerate().filter(|&(k, p)| p.kind == stop.kind && !taken[k]) {
+            let d = nav.distance(store, p.stand.cell, s.cell);
+            if d == UNREACHABLE {
+                continue;
+            }
+            let d = d.saturating_add(turn.penalty(p.stand.point));
+            if best.as_ref().is_none_or(|b| d < b.0) {
+                best = Some((d, Target::Stop { index, place }));
+            }
         }
     }
     best.map(|(_, target)| target)

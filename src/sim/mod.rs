@@ -13,6 +13,7 @@
 //! | `Walk` | `walk` | moving, passing, riding connectors; arrival handed to `shelf`, `checkout` or out of the door |
 //! | `Perceive` | `impulse` | noticing products in view and buying on impulse (`temptation`) |
 //! | `Shelf` | `shelf` | dwell and search at the shelf, then pick, put back, pass over or give up |
+//! | `Stop` | `stop` | stops at seating and fitting rooms end |
 //! | `Checkout` | `checkout` (with `queue`, the lanes' state) | joining or balking, service, reneging, calling, jockeying |
 //! | `Trace`, `Close` | `outbox` | positions logged; the tick's events ordered and numbered |
 //!
@@ -35,6 +36,7 @@ mod party;
 mod queue;
 mod shelf;
 mod shopper;
+mod stop;
 mod walk;
 
 use std::collections::HashMap;
@@ -64,6 +66,7 @@ pub(crate) enum Phase {
     Walk,
     Perceive,
     Shelf,
+    Stop,
     Checkout,
     Trace,
     Close,
@@ -242,6 +245,7 @@ impl Simulation {
         world.insert_resource(Nav(FlowFieldCache::new(scenario.run.memory_limit_bytes)));
         world.insert_resource(Crowd(crowd::Crowding::new(&store)));
         world.insert_resource(Lanes(scenario.desks().map(|l| LaneState::new(l.terminals.len())).collect()));
+        world.insert_resource(stop::Taken(vec![false; store.stops.len()]));
         world.insert_resource(Setting::new(scenario, store, streams));
         world.insert_resource(Clock::default());
         world.insert_resource(Arrivals::new(plan));
@@ -259,6 +263,7 @@ impl Simulation {
                 Phase::Walk,
                 Phase::Perceive,
                 Phase::Shelf,
+                Phase::Stop,
                 Phase::Checkout,
                 Phase::Trace,
                 Phase::Close,
@@ -271,6 +276,7 @@ impl Simulation {
         walk::install(&mut schedule);
         impulse::install(&mut schedule);
         shelf::install(&mut schedule);
+        stop::install(&mut schedule);
         checkout::install(&mut schedule);
         outbox::install(&mut schedule);
         Simulation { world, schedule, end_ms, close_ms }

@@ -1,7 +1,8 @@
 //! Parties: companions keep up with their leader, who holds the basket.
-//! In a checkout line the k-th companion stands k places behind it; near
-//! it, or a little ahead on its way, a companion stands by; otherwise it
-//! walks after the leader, the leader's way.
+//! In a checkout line the k-th companion stands k places behind it; by a
+//! leader stopping at seating or a fitting room it stops too; near it, or
+//! a little ahead on its way, a companion stands by; otherwise it walks
+//! after the leader, the leader's way.
 
 use bevy_ecs::prelude::*;
 
@@ -28,6 +29,10 @@ const JOIN_LINE_M: f64 = 1.5;
 /// leader instead of the whole store.
 const NEARBY_M: f64 = 3.0;
 const NEARBY_WINDOW_M: f64 = 4.0;
+/// A companion this close to a leader stopping at seating or a fitting
+/// room stops with it (sits beside it, waits by the cubicle), off the
+/// walkway.
+const STOP_WITH_M: f64 = 2.0;
 
 pub(super) fn install(schedule: &mut Schedule) {
     schedule.add_systems(follow.in_set(Phase::Follow));
@@ -40,6 +45,7 @@ struct LeaderView {
     cell: CellId,
     route: Option<Route>,
     queueing_at: Option<u16>,
+    stopping: bool,
 }
 
 /// Companions keep up with their leaders. One whose leader stands in a
@@ -64,6 +70,7 @@ fn follow(
             cell: l.cell,
             route: l.route.clone(),
             queueing_at: l.queueing_at(),
+            stopping: matches!(l.activity, Activity::AtStop { .. }),
         });
         views.push((entity, view));
     }
@@ -78,6 +85,11 @@ fn follow(
             continue;
         }
         let apart = if l.floor == s.floor { s.pos.distance(l.pos) } else { f64::INFINITY };
+        if l.stopping && apart <= STOP_WITH_M {
+            s.route = None;
+            s.activity = Activity::Companion(Company::Stopping);
+            continue;
+        }
         let Some(route) = l.route else {
             // A leader standing still is walked to (not along the
             // companion's old way: companions of one party on different

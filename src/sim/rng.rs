@@ -26,6 +26,8 @@ pub enum Purpose {
     Browse = 6,
     /// The size of the party a shopper leads.
     Party = 7,
+    /// Stops at seating and fitting rooms: whether, and how long.
+    Stops = 8,
 }
 
 /// The run's key; streams are ChaCha8 with that key and a stream number

@@ -7,6 +7,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::crowd;
 use super::outbox::Outbox;
+use super::stop::Stop;
 use super::walk::STANDOFF_MS;
 use crate::events::Action;
 use crate::geom::Point;
@@ -36,6 +37,8 @@ pub(super) struct Shopper {
     pub(super) impulse: Vec<u32>,
     /// Shelves to look at without meaning to buy (browsing).
     pub(super) browse: Vec<u32>,
+    /// Stops still to make at seating or fitting rooms.
+    pub(super) stops: Vec<Stop>,
     /// Products already noticed or passed over this visit.
     pub(super) considered: ProductSet,
     /// Places (product, placement) where a planned product was looked for
@@ -135,6 +138,19 @@ pub(super) enum Activity {
         lane: u16,
         at_terminal: bool,
     },
+    /// Walking to stop place `place` (`Store::stops`), to stay the
+    /// fixture's median time times `factor`.
+    ToStop {
+        place: u16,
+        factor: f64,
+    },
+    /// Stopping at place `place` of seating or a fitting room (`fixture`)
+    /// until `until_ms`.
+    AtStop {
+        place: u16,
+        fixture: u16,
+        until_ms: u64,
+    },
     ToExit,
     /// A companion shopping with its leader.
     Companion(Company),
@@ -150,6 +166,8 @@ pub(super) enum Company {
     Beside,
     /// Standing in the checkout line with the leader.
     InLine,
+    /// Stopping with a leader at seating or a fitting room, off the walkway.
+    Stopping,
 }
 
 /// Words of a shopper's shelf and notice streams that each product owns:
@@ -177,6 +195,7 @@ impl Shopper {
         }
         match self.activity {
             Activity::AtShelf { product, .. } => playback::Activity::AtShelf { product },
+            Activity::AtStop { fixture, .. } => playback::Activity::AtStop { fixture },
             Activity::Queued { lane, .. } => playback::Activity::Queuing { lane },
             Activity::Served { lane, at_terminal: true } => playback::Activity::Served { lane },
             // Walking up to the till: still in line, as its events say.
@@ -213,6 +232,7 @@ impl Shopper {
             self.activity,
             Activity::ToShelf { .. }
                 | Activity::ToLane { .. }
+                | Activity::ToStop { .. }
                 | Activity::ToExit
                 | Activity::Companion(Company::Following)
         )
@@ -240,6 +260,8 @@ impl Shopper {
             _ if self.queueing_at().is_some() || self.activity == Activity::Companion(Company::InLine) => {
                 Some(crowd::Solidity::Queueing)
             }
+            // Seated, or inside a fitting room (or with one who is): off the walkway.
+            Activity::AtStop { .. } | Activity::Companion(Company::Stopping) => Some(crowd::Solidity::Queueing),
             _ => Some(crowd::Solidity::Solid),
         }
     }

@@ -14,6 +14,7 @@ use super::outbox::Outbox;
 use super::queue::Lanes;
 use super::shelf::reach_shelf;
 use super::shopper::{Activity, Ride, Shopper, update_zone};
+use super::stop::reach_stop;
 use super::{Census, Clock, Crowd, Nav, Phase, Setting, crowd};
 use crate::events::Action;
 use crate::geom::Point;
@@ -124,6 +125,7 @@ fn walk(
                 (s.blocked_since_ms, s.blocked_at) = (None, UNREACHABLE);
                 match s.activity {
                     Activity::ToShelf { .. } => reach_shelf(&setting, &mut out, t, &mut s),
+                    Activity::ToStop { .. } => reach_stop(&setting, &mut out, t, &mut s),
                     Activity::ToLane { .. } => {
                         reach_lane(&setting, &mut nav.0, &mut lanes, &mut out, t, entity, &mut s)
                     }
@@ -322,8 +324,10 @@ fn step_aside(
 /// upstairs above a ground-floor line is not in it.)
 fn near_goal(store: &Store, s: &Shopper) -> bool {
     let route = s.route.as_ref().expect("walking shoppers have a route");
-    matches!(s.activity, Activity::ToShelf { .. } | Activity::ToLane { .. } | Activity::ToExit)
-        && store.centre(route.goal).0 == s.floor
+    matches!(
+        s.activity,
+        Activity::ToShelf { .. } | Activity::ToLane { .. } | Activity::ToStop { .. } | Activity::ToExit
+    ) && store.centre(route.goal).0 == s.floor
         && s.pos.distance(route.point) <= NEAR_GOAL_M
         && store.first_blocked(s.floor, s.pos, route.point).is_none()
 }

@@ -7,7 +7,7 @@
 use std::collections::VecDeque;
 
 use crate::geom::{Point, Rect};
-use crate::scenario::{DeskRole, Lane, Scenario, model::QUEUE_SPACING_M};
+use crate::scenario::{DeskRole, FixtureKind, Lane, Scenario, model::QUEUE_SPACING_M, model::STAND_OFF_M};
 
 /// A cell of the navigation grid: `floor * cells_per_floor + iy * nx + ix`.
 pub type CellId = u32;
@@ -16,6 +16,10 @@ pub type CellId = u32;
 pub const MIN_CACHED_FIELDS: u64 = 16;
 /// Greatest distance from a shelf's standing point to walkable floor, metres.
 const MAX_STAND_SEARCH_M: f64 = 1.0;
+/// The width of one place at seating or a fitting room (a seat with
+/// elbow room, a cubicle door) along its face: wide enough that a shopper
+/// walks up between two taken places (bodies keep 0.4 m apart).
+const STOP_PLACE_M: f64 = 1.0;
 /// Nominal walking speed used to express connector times as distances.
 pub const REFERENCE_SPEED_MS: f64 = 1.2;
 
@@ -48,6 +52,8 @@ pub struct Store {
     pub stands: Vec<Vec<Stand>>,
     pub entrances: Vec<CellId>,
     pub exits: Vec<CellId>,
+    /// Every place to stop at seating or a fitting room.
+    pub stops: Vec<StopPlace>,
     /// Cell of each desk's service point (`Scenario::desks`: the checkout
     /// lanes, then the counters).
     pub lanes: Vec<CellId>,
@@ -114,6 +120,16 @@ pub struct Stand {
     pub point: Point,
 }
 
+/// Where a shopper stops at seating or a fitting room: in front of the
+/// middle of one of the fixture's faces.
+#[derive(Debug, Clone, Copy)]
+pub struct StopPlace {
+    /// The fixture's index in the scenario.
+    pub fixture: u16,
+    pub kind: FixtureKind,
+    pub stand: Stand,
+}
+
 /// A connector as an edge of the navigation graph.
 #[derive(Debug, Clone, Copy)]
 pub struct ConnectorLink {
@@ -136,6 +152,7 @@ impl Store {
         store.place_lanes(s, &mut problems, &mut terminal_problems);
         store.place_connectors(s, &mut problems);
         store.place_stands(s, &mut problems);
+        store.place_stops(s, &mut problems);
         store.weigh_interior(s);
         problems.append(&mut terminal_problems);
         if problems.is_empty() {
@@ -178,6 +195,7 @@ impl Store {
             entrances: Vec::new(),
             exits: Vec::new(),
             lanes: Vec::new(),
+            stops: Vec::new(),
         })
     }
 
@@ -366,6 +384,39 @@ impl Store {
                 }
             }
             self.stands.push(cells);
+        }
+    }
+
+    /// Resolves the places in front of each used face of every seating
+    /// and fitting room: one every `STOP_PLACE_M` along the face (at least
+    /// one, in the middle), `STAND_OFF_M` out; each holds one shopper.
+    fn place_stops(&mut self, s: &Scenario, problems: &mut Vec<GeometryProblem>) {
+        for (i, f) in s.fixtures.iter().enumerate().filter(|(_, f)| FixtureKind::STOPS.contains(&f.kind)) {
+            for &face in &f.faces {
+                let (nx, ny) = f.face_normal(face);
+                let len = f.face_length(face);
+                let places = ((len / STOP_PLACE_M).floor() as usize).max(1);
+                let along = |k: usize| len * (k as f64 + 0.5) / places as f64;
+                let points =
+                    (0..places).map(|k| f.point_on_face(face, along(k)).offset(nx * STAND_OFF_M, ny * STAND_OFF_M));
+                let cells: Vec<_> =
+                    points.map(|at| (at, self.nearest_walkable(f.floor, at, MAX_STAND_SEARCH_M))).collect();
+                if cells.iter().any(|(_, c)| c.is_some()) {
+                    for (at, cell) in cells {
+                        let Some(cell) = cell else { continue };
+                        let point = if self.cell_at(f.floor, at) == Some(cell) { at } else { self.centre(cell).1 };
+                        self.stops.push(StopPlace { fixture: i as u16, kind: f.kind, stand: Stand { cell, point } });
+                    }
+                } else {
+                    problems.push(GeometryProblem {
+                        anchor: Some(("fixtures.id", f.id.clone())),
+                        message: format!(
+                            "fixture `{}` ({}) has no walkable floor within {MAX_STAND_SEARCH_M} m of its {face} face",
+                            f.id, f.kind
+                        ),
+                    });
+                }
+            }
         }
     }
 

@@ -39,10 +39,11 @@ EXPECTED_TYPES = {
     "amount_cents": pa.int64(),
     "planned": pa.bool_(),
     "party": pa.uint32(),
+    "fixture": pa.uint16(),
 }
 KINDS = {"enter", "move", "zone_enter", "zone_exit", "view", "pick", "put_back",
          "queue_join", "checkout", "abandon", "exit", "not_found", "at_shelf", "serve",
-         "counter_join", "counter_serve", "counter_done", "counter_leave"}
+         "counter_join", "counter_serve", "counter_done", "counter_leave", "stop_start", "stop_end"}
 META_KEYS = {"aisle.schema_version", "aisle.version", "aisle.scenario_sha256", "aisle.variant",
              "aisle.seed", "aisle.tick_ms", "aisle.zones", "aisle.products", "aisle.lanes",
              "aisle.counters"}

@@ -82,6 +82,7 @@ pub fn selection(ui: &mut Ui, v: &mut Viewer) {
             let product = |i: u32| l.product_names.get(i as usize).cloned().unwrap_or_else(|| format!("#{i}"));
             let lane = |i: u16| l.lanes.get(i as usize).cloned().unwrap_or_else(|| format!("#{i}"));
             let counter = |i: u16| l.counters.get(i as usize).cloned().unwrap_or_else(|| format!("#{i}"));
+            let fixture = |i: u16| l.stop_slot(i).map_or_else(|| format!("#{i}"), |k| l.stop_fixtures[k].1.clone());
             let zone = || e.zone.and_then(|z| l.zone_names.get(z as usize).cloned()).unwrap_or_default();
             let what = match e.action {
                 Action::Enter { party } if party != e.shopper => format!("with party of {party}"),
@@ -103,6 +104,7 @@ pub fn selection(ui: &mut Ui, v: &mut Viewer) {
                     format!("{} {qty} items {}", lane(x), money(amount_cents))
                 }
                 Action::CounterJoin { counter: x } | Action::CounterServe { counter: x } => counter(x),
+                Action::StopStart { fixture: x } | Action::StopEnd { fixture: x } => fixture(x),
                 Action::CounterDone { counter: x, qty, amount_cents }
                 | Action::CounterLeave { counter: x, qty, amount_cents } => {
                     format!("{} {qty} items {}", counter(x), money(amount_cents))

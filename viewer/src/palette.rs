@@ -49,16 +49,8 @@ pub const CATEGORIES: [Rgb; 8] = [
 
 /// Fixtures by kind, as the report's floor plans draw them.
 pub fn fixture(kind: FixtureKind) -> Rgb {
-    match kind {
-        FixtureKind::Gondola => [120, 144, 176],
-        FixtureKind::WallShelf => [96, 112, 140],
-        FixtureKind::Endcap => [230, 159, 0],
-        FixtureKind::PromoTable => [204, 121, 167],
-        FixtureKind::Freezer => [86, 180, 233],
-        FixtureKind::Display => [213, 94, 0],
-        FixtureKind::CheckoutCounter => [0, 158, 115],
-        FixtureKind::Obstacle => [160, 160, 160],
-    }
+    let aisle::style::Rgb(r, g, b) = aisle::style::fixture(kind);
+    [r, g, b]
 }
 
 pub fn connector(kind: aisle::scenario::model::ConnectorKind) -> Rgb {

@@ -69,7 +69,8 @@ impl FigureMaterials {
         use aisle::playback::Activity;
         match a {
             Activity::Shopping => &self.shopping,
-            Activity::AtShelf { .. } => &self.at_shelf,
+            // Sitting or trying on: standing at a fixture, like at a shelf.
+            Activity::AtShelf { .. } | Activity::AtStop { .. } => &self.at_shelf,
             // A counter's line and service look like a checkout's.
             Activity::Queuing { .. } | Activity::CounterLine { .. } => &self.queuing,
             Activity::Served { .. } | Activity::CounterServed { .. } => &self.served,

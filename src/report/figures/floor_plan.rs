@@ -433,6 +433,8 @@ where
         FixtureKind::Display,
         FixtureKind::CheckoutCounter,
         FixtureKind::Obstacle,
+        FixtureKind::Seating,
+        FixtureKind::FittingRoom,
     ];
     for (i, kind) in kinds.iter().filter(|k| present.contains(k)).enumerate() {
         let y = 60 + i as i32 * 24;

@@ -3,8 +3,8 @@
 //! by category).
 
 use super::{Bounds, Validator, hours_to_ms};
-use crate::scenario::model::{Category, Population, Segment};
-use crate::scenario::raw::{RawPopulation, RawSegment};
+use crate::scenario::model::{Category, Fixture, Population, Segment};
+use crate::scenario::raw::{FixtureKind, RawPopulation, RawSegment};
 
 impl Validator<'_> {
     pub(super) fn population(&mut self, p: &RawPopulation) -> Population {
@@ -97,6 +97,39 @@ impl Validator<'_> {
             search_patience_s: s.search_patience_s,
             group_mean: s.group_mean,
             category_weights: None,
+            stops: self.stops(s),
+        }
+    }
+
+    /// A segment's stops: at seating or fitting rooms, each a probability.
+    fn stops(&mut self, s: &RawSegment) -> Vec<(FixtureKind, f64)> {
+        let anchor = ("population.segments.id", s.id.as_str());
+        let mut out = Vec::new();
+        for (&kind, &chance) in &s.stops {
+            if !FixtureKind::STOPS.contains(&kind) {
+                self.problem(
+                    Some(anchor),
+                    format!("segment `{}` stops at `{kind}`; a stop is at `seating` or a `fitting_room`", s.id),
+                );
+                continue;
+            }
+            self.unit_interval(chance, &format!("segment `{}` stops.{kind}", s.id), anchor);
+            out.push((kind, chance));
+        }
+        out
+    }
+
+    /// Every stop a segment may make has a fixture of its kind to make it at.
+    pub(super) fn stop_fixtures(&mut self, raw: &RawPopulation, fixtures: &[Fixture], population: &Population) {
+        for (segment, rs) in population.segments.iter().zip(&raw.segments) {
+            for &(kind, chance) in &segment.stops {
+                self.check(chance == 0.0 || fixtures.iter().any(|f| f.kind == kind), Some(("population.segments.id", rs.id.as_str())), || {
+                    format!(
+                        "segment `{}` stops at {kind} (chance {chance}) but the store has no fixture of kind = \"{kind}\"",
+                        rs.id
+                    )
+                });
+            }
         }
     }
 
