@@ -67,7 +67,8 @@ impl ScenarioFile {
     pub fn validate_all(&self) -> Result<Validated, ScenarioError> {
         let base = prepare(self, scenario::BASELINE)?;
         let narrow = scenario::walkway::narrow_walkways(&base.scenario);
-        let unusable = base.store.unusable_connectors(&base.scenario);
+        let mut unusable = base.store.unusable_connectors(&base.scenario);
+        unusable.extend(base.store.step_free_gaps(&base.scenario));
         let mut warnings: Vec<String> =
             narrow.iter().map(ToString::to_string).chain(unusable.iter().cloned()).collect();
         let mut problems = Vec::new();
@@ -85,6 +86,7 @@ impl ScenarioFile {
                         p.store
                             .unusable_connectors(&p.scenario)
                             .into_iter()
+                            .chain(p.store.step_free_gaps(&p.scenario))
                             .filter(|w| !unusable.contains(w))
                             .map(|w| format!("variant `{variant}`: {w}")),
                     );

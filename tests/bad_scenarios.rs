@@ -94,3 +94,32 @@ edits = [
         [&"variant `fenced`: connector `escalator-up` `from` end (floor `ground`) cannot be reached from any entrance: nobody can use it".to_owned()]
     );
 }
+
+#[test]
+fn a_floor_step_free_shoppers_cannot_reach_is_warned_of_and_blamed_on_its_variant() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/department.toml");
+    let variants = r#"
+[[variants]]
+id = "pushchairs"
+description = "Errand shoppers take lifts only."
+edits = [{ op = "set_segment", segment = "errand", step_free = true }]
+
+[[variants]]
+id = "lift-out-of-order"
+description = "The same, with the lift closed."
+edits = [
+  { op = "set_segment", segment = "errand", step_free = true },
+  { op = "close_connector", connector = "lift" },
+]
+"#;
+    let source = std::fs::read_to_string(&path).unwrap() + variants;
+    let validated = aisle::scenario::ScenarioFile::parse(&path, source).unwrap().validate_all().unwrap();
+    let about: Vec<&String> = validated.warnings.iter().filter(|w| w.contains("lifts only")).collect();
+    assert_eq!(
+        about,
+        [
+            "variant `lift-out-of-order`: segment(s) `errand` take lifts only, but no open lift reaches floor `upper` from an entrance: they cannot shop there"
+        ],
+        "only the variant without a lift is warned of"
+    );
+}

@@ -137,6 +137,37 @@ fn shoppers_change_floors_only_by_connectors_and_escalators_run_one_way() {
 }
 
 #[test]
+fn step_free_shoppers_change_floors_by_the_lift_alone() {
+    let path = common::scenario_path("department");
+    let source = std::fs::read_to_string(&path).unwrap()
+        + r#"
+[[variants]]
+id = "step-free"
+description = "Everyone in a wheelchair or with a pushchair."
+edits = [
+  { op = "set_segment", segment = "errand", step_free = true },
+  { op = "set_segment", segment = "browser", step_free = true },
+]
+"#;
+    let p = aisle::prepare(&aisle::scenario::ScenarioFile::parse(&path, source).unwrap(), "step-free").unwrap();
+    let events = check_prepared("department step-free", &p, 1);
+    let mut floor: HashMap<u32, u8> = HashMap::new();
+    let mut changes = 0;
+    for e in &events {
+        let was = *floor.entry(e.shopper).or_insert(e.floor);
+        if was != e.floor {
+            // The lift's landings are at (29, 19) on both floors; riders step
+            // off onto the nearest free cell within six cells.
+            let off = ((e.x - 29.0).powi(2) + (e.y - 19.0).powi(2)).sqrt();
+            assert!(off <= 2.0, "shopper {} changed floor {off:.1} m from the lift: {e:?}", e.shopper);
+            changes += 1;
+            floor.insert(e.shopper, e.floor);
+        }
+    }
+    assert!(changes > 50, "few went upstairs by the lift: {changes} floor changes");
+}
+
+#[test]
 fn common_random_numbers_keep_arrivals_and_lists_across_variants() {
     let arrivals = |variant: &str| -> Vec<(u32, u64)> {
         simulate(&prepare("tiny", variant), 9)

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use crate::store::{CellId, Store};
+use crate::store::{CellId, Store, Ways};
 
 /// Distance to the target in grid units (a tenth of a cell side);
 /// `UNREACHABLE` where the target cannot be reached.
@@ -27,8 +27,8 @@ pub enum Step {
 /// Computes the distance field towards `target`: Dijkstra with a bucket
 /// queue (Dial's algorithm), since every cost is a small whole number of
 /// grid units; the distances are the same as with a binary heap.
-pub fn flow_field(store: &Store, target: CellId) -> FlowField {
-    dial(store, target, |_| true)
+pub fn flow_field(store: &Store, target: CellId, ways: Ways) -> FlowField {
+    dial(store, target, ways, |_| true)
 }
 
 /// The distance field towards `target` over the square of floor within
@@ -39,7 +39,8 @@ pub fn local_field(store: &Store, target: CellId, radius_cells: usize) -> FlowFi
     let per_floor = (store.nx * store.ny) as CellId;
     let base = target - target % per_floor;
     let (tx, ty) = ((target - base) as usize % store.nx, (target - base) as usize / store.nx);
-    dial(store, target, |c| {
+    // One floor: no connector is ever relaxed.
+    dial(store, target, Ways::All, |c| {
         let local = c.wrapping_sub(base);
         local < per_floor
             && (local as usize % store.nx).abs_diff(tx) <= radius_cells
@@ -47,8 +48,9 @@ pub fn local_field(store: &Store, target: CellId, radius_cells: usize) -> FlowFi
     })
 }
 
-/// Dial's algorithm from `target`, relaxing only cells `inside` admits.
-fn dial(store: &Store, target: CellId, inside: impl Fn(CellId) -> bool) -> FlowField {
+/// Dial's algorithm from `target` over the connectors `ways` uses,
+/// relaxing only cells `inside` admits.
+fn dial(store: &Store, target: CellId, ways: Ways, inside: impl Fn(CellId) -> bool) -> FlowField {
     let mut dist = vec![UNREACHABLE; store.cell_count()];
     // Costs run up to the dearest step or connector: a ring of that many
     // buckets plus one holds every pending distance.
@@ -77,7 +79,7 @@ fn dial(store: &Store, target: CellId, inside: impl Fn(CellId) -> bool) -> FlowF
                         pending += 1;
                     }
                 };
-                store.for_each_predecessor(c, &mut relax);
+                store.for_each_predecessor(c, ways, &mut relax);
             }
             cells.clear();
         }
@@ -86,8 +88,9 @@ fn dial(store: &Store, target: CellId, inside: impl Fn(CellId) -> bool) -> FlowF
     dist.into()
 }
 
-/// The step from `cell` that lies on a shortest path to the field's target.
-pub fn next_step(store: &Store, field: &[u32], cell: CellId) -> Step {
+/// The step from `cell` that lies on a shortest path to the field's target
+/// (a field computed for `ways`, whose connectors are the only ones ridden).
+pub fn next_step(store: &Store, field: &[u32], cell: CellId, ways: Ways) -> Step {
     let here = field[cell as usize];
     if here == 0 {
         return Step::Arrived;
@@ -102,7 +105,7 @@ pub fn next_step(store: &Store, field: &[u32], cell: CellId) -> Step {
             best = (via, Step::Walk(n));
         }
     });
-    for (i, link) in store.connectors.iter().enumerate() {
+    for (i, link) in store.connectors.iter().enumerate().filter(|(_, l)| ways.uses(l)) {
         let other = if link.from == cell {
             link.to
         } else if link.to == cell && !link.one_way {
@@ -118,12 +121,12 @@ pub fn next_step(store: &Store, field: &[u32], cell: CellId) -> Step {
     best.1
 }
 
-/// Flow fields by target cell, bounded in memory.
+/// Flow fields by target cell and ways, bounded in memory.
 pub struct FlowFieldCache {
-    /// Per cell: the slot of its field in `fields`, or `NO_SLOT`.
+    /// Per (ways, cell) key: the slot of its field in `fields`, or `NO_SLOT`.
     slot_of: Vec<u32>,
-    /// Cached fields with their target and when they were last used.
-    fields: Vec<(CellId, FlowField, u64)>,
+    /// Cached fields with their key and when they were last used.
+    fields: Vec<(usize, FlowField, u64)>,
     limit_bytes: u64,
     bytes: u64,
     clock: u64,
@@ -137,46 +140,49 @@ impl FlowFieldCache {
         FlowFieldCache { slot_of: Vec::new(), fields: Vec::new(), limit_bytes, bytes: 0, clock: 0, computed: 0 }
     }
 
-    /// The field towards `target` (shared, not copied).
-    pub fn get(&mut self, store: &Store, target: CellId) -> FlowField {
-        self.field(store, target).clone()
+    /// The field towards `target` for one using `ways` (shared, not copied).
+    pub fn get(&mut self, store: &Store, target: CellId, ways: Ways) -> FlowField {
+        self.field(store, target, ways).clone()
     }
 
-    /// The walking distance from `from` to `target` (`UNREACHABLE` if none),
-    /// without handing out the field: what comparing many targets needs.
-    pub fn distance(&mut self, store: &Store, target: CellId, from: CellId) -> u32 {
-        self.field(store, target)[from as usize]
+    /// The walking distance from `from` to `target` using `ways`
+    /// (`UNREACHABLE` if none), without handing out the field: what
+    /// comparing many targets needs.
+    pub fn distance(&mut self, store: &Store, target: CellId, ways: Ways, from: CellId) -> u32 {
+        self.field(store, target, ways)[from as usize]
     }
 
-    fn field(&mut self, store: &Store, target: CellId) -> &FlowField {
+    fn field(&mut self, store: &Store, target: CellId, ways: Ways) -> &FlowField {
         self.clock += 1;
-        if self.slot_of.len() != store.cell_count() {
-            self.slot_of = vec![NO_SLOT; store.cell_count()];
+        let cells = store.cell_count();
+        if self.slot_of.len() != 2 * cells {
+            self.slot_of = vec![NO_SLOT; 2 * cells];
             self.fields.clear();
             self.bytes = 0;
         }
-        let slot = self.slot_of[target as usize];
+        let key = ways as usize * cells + target as usize;
+        let slot = self.slot_of[key];
         if slot != NO_SLOT {
             let cached = &mut self.fields[slot as usize];
             cached.2 = self.clock;
             return &cached.1;
         }
-        let field = flow_field(store, target);
+        let field = flow_field(store, target, ways);
         self.computed += 1;
         let size = (field.len() * 4) as u64;
         while self.bytes + size > self.limit_bytes && !self.fields.is_empty() {
             // Evict the least recently used; ties cannot occur (clock is unique).
             let oldest = (0..self.fields.len()).min_by_key(|&i| self.fields[i].2).expect("non-empty");
             let (gone, _, _) = self.fields.swap_remove(oldest);
-            self.slot_of[gone as usize] = NO_SLOT;
+            self.slot_of[gone] = NO_SLOT;
             if let Some(&(moved, _, _)) = self.fields.get(oldest) {
-                self.slot_of[moved as usize] = oldest as u32;
+                self.slot_of[moved] = oldest as u32;
             }
             self.bytes -= size;
         }
         self.bytes += size;
-        self.slot_of[target as usize] = self.fields.len() as u32;
-        self.fields.push((target, field, self.clock));
+        self.slot_of[key] = self.fields.len() as u32;
+        self.fields.push((key, field, self.clock));
         &self.fields.last().expect("just pushed").1
     }
 
@@ -204,7 +210,7 @@ mod tests {
 
     /// Dijkstra with a binary heap, the textbook way: the bucket queue
     /// must give the same distances.
-    fn reference_field(store: &Store, target: CellId) -> Vec<u32> {
+    fn reference_field(store: &Store, target: CellId, ways: Ways) -> Vec<u32> {
         use std::cmp::Reverse;
         let mut dist = vec![UNREACHABLE; store.cell_count()];
         let mut heap = std::collections::BinaryHeap::new();
@@ -220,7 +226,7 @@ mod tests {
                     heap.push(Reverse((d + cost, n)));
                 }
             };
-            store.for_each_predecessor(c, &mut relax);
+            store.for_each_predecessor(c, ways, &mut relax);
         }
         dist
     }
@@ -235,11 +241,13 @@ mod tests {
             let mut targets: Vec<CellId> = walkable.iter().step_by(walkable.len() / 7).copied().collect();
             targets.extend(store.connectors.iter().flat_map(|l| [l.from, l.to]));
             for target in targets {
-                assert_eq!(
-                    &flow_field(&store, target)[..],
-                    &reference_field(&store, target)[..],
-                    "{name}: target {target}"
-                );
+                for ways in [Ways::All, Ways::StepFree] {
+                    assert_eq!(
+                        &flow_field(&store, target, ways)[..],
+                        &reference_field(&store, target, ways)[..],
+                        "{name}: target {target}, {ways:?}"
+                    );
+                }
             }
         }
     }
@@ -249,7 +257,7 @@ mod tests {
         // The front strip y < 1 m is open floor from wall to wall.
         let store = tiny();
         let target = store.cell_at(0, Point::new(11.1, 0.6)).unwrap();
-        let field = flow_field(&store, target);
+        let field = flow_field(&store, target, Ways::All);
         for (x, y, dx, dy) in [(6.1, 0.6, 20, 0), (10.1, 0.1, 4, 2), (11.1, 0.6, 0, 0)] {
             let c = store.cell_at(0, Point::new(x, y)).unwrap();
             let (long, short) = (dx.max(dy), dx.min(dy));
@@ -261,11 +269,11 @@ mod tests {
     fn following_the_field_reaches_the_target_on_walkable_cells_only() {
         let store = tiny();
         let target = store.cell_at(0, Point::new(6.1, 7.6)).unwrap(); // behind the gondolas
-        let field = flow_field(&store, target);
+        let field = flow_field(&store, target, Ways::All);
         let mut cell = store.cell_at(0, Point::new(11.0, 0.3)).unwrap();
         let mut steps = 0;
         loop {
-            match next_step(&store, &field, cell) {
+            match next_step(&store, &field, cell, Ways::All) {
                 Step::Arrived => break,
                 Step::Walk(n) => {
                     assert!(store.is_walkable(n));
@@ -281,25 +289,60 @@ mod tests {
     }
 
     #[test]
+    fn a_step_free_way_upstairs_rides_the_lift_and_is_longer() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/department.toml");
+        let store = crate::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap().store;
+        // From the main door to the middle of the upper floor.
+        let (door, up) =
+            (store.cell_at(0, Point::new(27.0, 0.3)).unwrap(), store.cell_at(1, Point::new(12.6, 9.1)).unwrap());
+        let mut rode = Vec::new();
+        for ways in [Ways::All, Ways::StepFree] {
+            let field = flow_field(&store, up, ways);
+            let mut cell = door;
+            let mut steps = 0;
+            loop {
+                match next_step(&store, &field, cell, ways) {
+                    Step::Arrived => break,
+                    Step::Walk(n) => cell = n,
+                    Step::Ride(i) => {
+                        rode.push((ways, store.connectors[i].step_free));
+                        let l = &store.connectors[i];
+                        cell = if l.from == cell { l.to } else { l.from };
+                    }
+                    Step::Stuck => panic!("{ways:?}: stuck"),
+                }
+                steps += 1;
+                assert!(steps < 10_000, "{ways:?}: no end");
+            }
+            assert_eq!(cell, up);
+        }
+        assert_eq!(rode, [(Ways::All, false), (Ways::StepFree, true)], "escalator or stairs, then the lift");
+        let all = flow_field(&store, up, Ways::All)[door as usize];
+        assert!(flow_field(&store, up, Ways::StepFree)[door as usize] > all, "the lift is the longer way here");
+    }
+
+    #[test]
     fn the_cache_stays_within_its_byte_limit() {
         let store = tiny();
         let field_bytes = (store.cell_count() * 4) as u64;
         let mut cache = FlowFieldCache::new(field_bytes * 3);
         for x in 0..10 {
             let c = store.cell_at(0, Point::new(0.6 + x as f64, 0.6)).unwrap();
-            cache.get(&store, c);
+            cache.get(&store, c, Ways::All);
             assert!(cache.bytes() <= field_bytes * 3);
         }
         assert_eq!(cache.computed(), 10);
         let again = store.cell_at(0, Point::new(9.6, 0.6)).unwrap();
-        cache.get(&store, again);
+        cache.get(&store, again, Ways::All);
         assert_eq!(cache.computed(), 10, "a recent field is served from the cache");
+        cache.get(&store, again, Ways::StepFree);
+        assert_eq!(cache.computed(), 11, "a step-free field is a field of its own");
     }
     #[test]
     fn a_local_field_is_the_whole_field_where_its_shortest_paths_stay_in_its_square() {
         let store = tiny();
         let target = store.cell_at(0, Point::new(5.6, 2.6)).unwrap();
-        let (whole, local) = (flow_field(&store, target), local_field(&store, target, 8));
+        let (whole, local) = (flow_field(&store, target, Ways::All), local_field(&store, target, 8));
         let (tx, ty) = (5.5 / store.cell, 2.5 / store.cell);
         let (mut inside, mut equal) = (0, 0);
         for c in 0..store.cell_count() as CellId {

@@ -116,6 +116,7 @@ fn apply_one(s: &mut RawScenario, edit: &RawEdit) -> Result<(), String> {
             group_mean,
             categories,
             stops,
+            step_free,
         } => {
             let g = segment_mut(s, id)?;
             let set = |field: &mut f64, value: &Option<f64>| *field = value.unwrap_or(*field);
@@ -131,6 +132,7 @@ fn apply_one(s: &mut RawScenario, edit: &RawEdit) -> Result<(), String> {
             if let Some(x) = stops {
                 g.stops = x.clone();
             }
+            g.step_free = step_free.unwrap_or(g.step_free);
         }
     }
     Ok(())

@@ -362,6 +362,8 @@ pub struct Segment {
     /// The segment's own weight per category (indexed as `categories`) for
     /// what it plans and browses; `None`: the categories' `list_weight`.
     pub category_weights: Option<Vec<f64>>,
+    /// Lifts only between floors.
+    pub step_free: bool,
     /// The chance of one stop at seating or a fitting room per visit, by
     /// kind (in `FixtureKind::STOPS` order; kinds not named are absent).
     pub stops: Vec<(FixtureKind, f64)>,

@@ -501,6 +501,10 @@ pub struct RawSegment {
     /// named weigh 0.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub categories: std::collections::BTreeMap<String, f64>,
+    /// Takes lifts only between floors, never stairs or escalators (a
+    /// wheelchair, a pushchair).
+    #[serde(default)]
+    pub step_free: bool,
     /// The chance a shopper of the segment stops once at seating or a
     /// fitting room during a visit, by fixture kind (`seating`,
     /// `fitting_room`): it spends time there without buying.
@@ -738,6 +742,8 @@ pub enum RawEdit {
         /// Replaces the segment's stops at seating and fitting rooms.
         #[serde(default)]
         stops: Option<std::collections::BTreeMap<FixtureKind, f64>>,
+        #[serde(default)]
+        step_free: Option<bool>,
     },
 }
 

@@ -16,7 +16,7 @@ use crate::events::Action;
 use crate::geom::Point;
 use crate::nav::UNREACHABLE;
 use crate::scenario::Scenario;
-use crate::store::{CellId, Store};
+use crate::store::{CellId, Store, Ways};
 
 /// Everyone who will come, in order: shopper `i` is `plan[i]`.
 #[derive(Resource)]
@@ -214,6 +214,7 @@ fn newcomer(setting: &Setting, a: &Arrival, index: u32, leader: Option<Entity>, 
         leader,
         segment: a.segment,
         speed: a.speed,
+        ways: if seg.step_free { Ways::StepFree } else { Ways::All },
         patience_ms: (seg.patience_s * 1000.0) as u64,
         pos,
         floor,

@@ -22,7 +22,7 @@ use crate::events::Action;
 use crate::geom::Point;
 use crate::nav::FlowFieldCache;
 use crate::scenario::{Lane, Scenario, ServiceDistribution, ServiceModel};
-use crate::store::CellId;
+use crate::store::{CellId, Ways};
 
 pub(super) fn install(schedule: &mut Schedule) {
     schedule.add_systems(checkout.in_set(Phase::Checkout));
@@ -35,7 +35,7 @@ pub(super) fn lane_clock(sc: &Scenario, t_ms: u64) -> u64 {
 }
 
 /// The open lane with the least expected time to be served for one at
-/// `from` walking at `speed`: the walk to the end of its line plus the
+/// `from` walking at `speed` by `ways`: the walk to the end of its line plus the
 /// work queued at it or coming, shared by its terminals. With no lane open
 /// at the lanes' clock, any lane not closed for the day; the first of
 /// equals.
@@ -45,6 +45,7 @@ pub(super) fn choose_lane(
     lanes: &Lanes,
     from: CellId,
     speed: f64,
+    ways: Ways,
     t_ms: u64,
 ) -> usize {
     let sc = &setting.scenario;
@@ -54,7 +55,7 @@ pub(super) fn choose_lane(
     let candidates = if candidates.is_empty() { (0..sc.lanes.len()).collect::<Vec<_>>() } else { candidates };
     let mut best = (f64::INFINITY, candidates[0]);
     for i in candidates {
-        let walk_m = nav.distance(&setting.store, setting.lane_tails[i], from) as f64 / FIELD_UNITS_PER_CELL
+        let walk_m = nav.distance(&setting.store, setting.lane_tails[i], ways, from) as f64 / FIELD_UNITS_PER_CELL
             * setting.store.cell;
         let wait = lanes.0[i].expected_wait_s(&sc.lanes[i], walk_m / speed);
         if wait < best.0 {
@@ -88,7 +89,7 @@ pub(super) fn head_for_lane(
     let goal = setting.store.cell_at(l.floor, place).unwrap_or(setting.lane_tails[lane]);
     let work_s = l.service.mean_s(items_at(setting, lane as u16, s));
     state.head_here(work_s);
-    s.route = Some(Route { field: nav.get(&setting.store, goal), goal, point: place });
+    s.route = Some(Route { field: nav.get(&setting.store, goal, s.ways), goal, point: place });
     s.activity = Activity::ToLane { lane: lane as u16, work_s, joined_ms };
 }
 
@@ -400,7 +401,7 @@ drain_h = 1.0
         ];
         for (hours, queued, coming, expected, why) in cases {
             let lanes = lanes(&setting, queued, coming);
-            let chosen = choose_lane(&setting, &mut nav, &lanes, from, 1.0, hours * hour + hour / 2);
+            let chosen = choose_lane(&setting, &mut nav, &lanes, from, 1.0, Ways::All, hours * hour + hour / 2);
             assert_eq!(chosen, expected, "{why}: queued {queued:?}, coming {coming:?}");
         }
     }

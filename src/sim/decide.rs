@@ -36,7 +36,7 @@ fn decide(
         match nearest_wanted(&setting, &mut nav.0, &s, clock.t_ms, &taken.0) {
             Some(Target::Shelf { intent, index, placement, stand }) => {
                 let product = s.wanted_mut(intent).remove(index);
-                let field = nav.0.get(&setting.store, stand.cell);
+                let field = nav.0.get(&setting.store, stand.cell, s.ways);
                 s.route = Some(Route { field, goal: stand.cell, point: stand.point });
                 s.activity = Activity::ToShelf { product, placement: placement as u16, intent };
                 continue;
@@ -49,7 +49,7 @@ fn decide(
                 let stop = s.stops.remove(index);
                 taken.0[place] = true;
                 let stand = setting.store.stops[place].stand;
-                let field = nav.0.get(&setting.store, stand.cell);
+                let field = nav.0.get(&setting.store, stand.cell, s.ways);
                 s.route = Some(Route { field, goal: stand.cell, point: stand.point });
                 s.activity = Activity::ToStop { place: place as u16, factor: stop.factor };
                 continue;
@@ -60,7 +60,7 @@ fn decide(
         if s.basket.is_empty() {
             head_for_exit(&setting, &mut nav.0, &mut s);
         } else {
-            let lane = choose_lane(&setting, &mut nav.0, &lanes, s.cell, s.speed, clock.t_ms);
+            let lane = choose_lane(&setting, &mut nav.0, &lanes, s.cell, s.speed, s.ways, clock.t_ms);
             head_for_lane(&setting, &mut nav.0, &mut lanes, &mut s, lane, None);
         }
     }
@@ -98,7 +98,7 @@ fn nearest_wanted(
                 if s.searched.contains(&(product, placement as u16)) {
                     continue;
                 }
-                let d = nav.distance(store, stand.cell, s.cell);
+                let d = nav.distance(store, stand.cell, s.ways, s.cell);
                 if d == UNREACHABLE {
                     continue;
                 }
@@ -117,7 +117,7 @@ fn nearest_wanted(
             continue;
         }
         let tail = setting.lane_tails[setting.counter_desk(counter) as usize];
-        let d = nav.distance(store, tail, s.cell);
+        let d = nav.distance(store, tail, s.ways, s.cell);
         if d == UNREACHABLE {
             continue;
         }
@@ -128,7 +128,7 @@ fn nearest_wanted(
     }
     for (index, stop) in s.stops.iter().enumerate() {
         for (place, p) in store.stops.iter().enumerate().filter(|&(k, p)| p.kind == stop.kind && !taken[k]) {
-            let d = nav.distance(store, p.stand.cell, s.cell);
+            let d = nav.distance(store, p.stand.cell, s.ways, s.cell);
             if d == UNREACHABLE {
                 continue;
             }
@@ -181,7 +181,7 @@ pub(super) fn head_for_exit(setting: &Setting, nav: &mut FlowFieldCache, s: &mut
         .store
         .exits
         .iter()
-        .map(|&x| (nav.get(&setting.store, x), x))
+        .map(|&x| (nav.get(&setting.store, x, s.ways), x))
         .min_by_key(|(f, _)| f[s.cell as usize])
         .expect("validated: at least one exit");
     let exit = setting.store.exits.iter().position(|&x| x == goal).expect("exit cell");

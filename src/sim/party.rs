@@ -120,7 +120,7 @@ fn way_to(store: &Store, nav: &mut FlowFieldCache, s: &Shopper, l: &LeaderView, 
     if apart <= NEARBY_M && store.first_blocked(s.floor, s.pos, l.pos).is_none() {
         return local_field(store, l.cell, (NEARBY_WINDOW_M / store.cell).ceil() as usize);
     }
-    nav.get(store, l.cell)
+    nav.get(store, l.cell, s.ways)
 }
 
 /// A companion whose leader is in a line (a checkout's or a counter's) on its floor stands in

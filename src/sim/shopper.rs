@@ -13,7 +13,7 @@ use crate::events::Action;
 use crate::geom::Point;
 use crate::nav::FlowField;
 use crate::playback;
-use crate::store::{CellId, Store};
+use crate::store::{CellId, Store, Ways};
 
 #[derive(Component)]
 pub(super) struct Shopper {
@@ -24,6 +24,8 @@ pub(super) struct Shopper {
     pub(super) leader: Option<Entity>,
     pub(super) segment: usize,
     pub(super) speed: f64,
+    /// The connectors between floors it uses (its segment's).
+    pub(super) ways: Ways,
     pub(super) patience_ms: u64,
     pub(super) pos: Point,
     pub(super) floor: u8,

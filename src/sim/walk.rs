@@ -211,7 +211,7 @@ fn advance(
         let (target, arriving) = if s.cell == route.goal {
             (route.point, true)
         } else {
-            match next_step(store, &route.field, s.cell) {
+            match next_step(store, &route.field, s.cell, s.ways) {
                 Step::Walk(n) => (store.centre(n).1, false),
                 Step::Ride(i) => return Moved::Ride(i),
                 Step::Arrived => (route.point, true),

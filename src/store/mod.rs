@@ -7,7 +7,9 @@
 use std::collections::VecDeque;
 
 use crate::geom::{Point, Rect};
-use crate::scenario::{DeskRole, FixtureKind, Lane, Scenario, model::QUEUE_SPACING_M, model::STAND_OFF_M};
+use crate::scenario::{
+    ConnectorKind, DeskRole, FixtureKind, Lane, Scenario, model::QUEUE_SPACING_M, model::STAND_OFF_M,
+};
 
 /// A cell of the navigation grid: `floor * cells_per_floor + iy * nx + ix`.
 pub type CellId = u32;
@@ -139,6 +141,24 @@ pub struct ConnectorLink {
     pub cost: u32,
     pub traversal_ms: u64,
     pub one_way: bool,
+    /// A lift: usable without steps.
+    pub step_free: bool,
+}
+
+/// Which connectors between floors a shopper uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Ways {
+    /// Stairs, escalators and lifts.
+    #[default]
+    All,
+    /// Lifts only (a wheelchair, a pushchair).
+    StepFree,
+}
+
+impl Ways {
+    pub fn uses(self, link: &ConnectorLink) -> bool {
+        self == Ways::All || link.step_free
+    }
 }
 
 impl Store {
@@ -358,6 +378,7 @@ impl Store {
                 cost: (c.traversal_s * REFERENCE_SPEED_MS / spec.cell * 10.0).round().max(1.0) as u32,
                 traversal_ms: (c.traversal_s * 1000.0).round() as u64,
                 one_way: c.one_way,
+                step_free: c.kind == ConnectorKind::Lift,
             });
         }
     }
@@ -513,8 +534,46 @@ impl Store {
         out
     }
 
+    /// Floors that step-free segments cannot reach, in words (valid, but
+    /// surely not meant): a floor no lift links to the entrances' floors.
+    pub fn step_free_gaps(&self, s: &Scenario) -> Vec<String> {
+        let step_free: Vec<&str> =
+            s.population.segments.iter().filter(|g| g.step_free).map(|g| g.id.as_str()).collect();
+        if step_free.is_empty() {
+            return Vec::new();
+        }
+        let mut reached = vec![false; self.walkable.len()];
+        for &e in &self.entrances {
+            for (k, r) in self.reachable_by(e, Ways::StepFree).into_iter().enumerate() {
+                reached[k] |= r;
+            }
+        }
+        let per_floor = self.nx * self.ny;
+        s.store
+            .floors
+            .iter()
+            .enumerate()
+            .filter(|&(f, _)| {
+                let cells = f * per_floor..(f + 1) * per_floor;
+                cells.clone().any(|c| self.walkable[c]) && !cells.into_iter().any(|c| reached[c])
+            })
+            .map(|(_, floor)| {
+                format!(
+                    "segment(s) {} take lifts only, but no open lift reaches floor `{}` from an entrance: they cannot shop there",
+                    step_free.iter().map(|g| format!("`{g}`")).collect::<Vec<_>>().join(", "),
+                    floor.id
+                )
+            })
+            .collect()
+    }
+
     /// Cells reachable on foot (and by connector) from `start`.
     pub fn reachable_from(&self, start: CellId) -> Vec<bool> {
+        self.reachable_by(start, Ways::All)
+    }
+
+    /// Cells reachable on foot and by the connectors `ways` uses from `start`.
+    fn reachable_by(&self, start: CellId, ways: Ways) -> Vec<bool> {
         let mut seen = vec![false; self.walkable.len()];
         let mut queue = VecDeque::from([start]);
         seen[start as usize] = true;
@@ -526,7 +585,7 @@ impl Store {
                 }
             };
             self.for_each_step(c, |n, _| visit(n));
-            for link in &self.connectors {
+            for link in self.connectors.iter().filter(|l| ways.uses(l)) {
                 if link.from == c {
                     visit(link.to);
                 } else if link.to == c && !link.one_way {
@@ -548,9 +607,9 @@ impl Store {
     /// connectors are walked backwards (who could ride into `c`?). What a
     /// flow field towards a target relaxes.
     #[inline]
-    pub fn for_each_predecessor(&self, c: CellId, mut f: impl FnMut(CellId, u32)) {
+    pub fn for_each_predecessor(&self, c: CellId, ways: Ways, mut f: impl FnMut(CellId, u32)) {
         self.for_each_step(c, &mut f);
-        for link in &self.connectors {
+        for link in self.connectors.iter().filter(|l| ways.uses(l)) {
             if link.to == c {
                 f(link.from, link.cost);
             } else if link.from == c && !link.one_way {

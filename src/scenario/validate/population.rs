@@ -98,6 +98,7 @@ impl Validator<'_> {
             group_mean: s.group_mean,
             category_weights: None,
             stops: self.stops(s),
+            step_free: s.step_free,
         }
     }
 
