@@ -2,7 +2,9 @@
 //! random stores as scenario files (gondola rows with aisles 0.9–3 m wide,
 //! endcaps, a promo table, 1–6 staffed lanes with or without a
 //! self-service bank, queues north or east, a second floor joined by stairs,
-//! a lift or escalators, traffic ×1 to ×4, parties), and a short day in each
+//! a lift or escalators, traffic ×1 to ×4, parties, a service counter with
+//! one or two servers against the back wall, a bench shoppers sit at), and
+//! a short day in each
 //! must leave no shopper frozen outside a line longer than `FREEZE_LIMIT_S`,
 //! everyone walking out before the day's hard end (every enter has an
 //! exit), and no zone flapping.
@@ -148,6 +150,38 @@ fn random_store(seed: u64) -> String {
         writeln!(t, "{lane}").unwrap();
     }
     writeln!(t, "[[categories]]\nid = \"all\"\nlist_weight = 1.0\n").unwrap();
+    // Drawn from a stream of their own, so the rest of each layout stays
+    // as it was before they were added.
+    let mut extra = ChaCha8Rng::seed_from_u64(seed ^ 0x5eed_c0de);
+    let counter = !upstairs && !t.contains("id = \"P1\"") && extra.random_bool(0.4);
+    if counter {
+        let x = width / 2.0;
+        let servers = if extra.random_bool(0.5) {
+            format!("servers = [[{:.2}, {:.2}], [{:.2}, {:.2}]]\n", x - 0.6, depth - 0.8, x + 0.6, depth - 0.8)
+        } else {
+            String::new()
+        };
+        writeln!(
+            t,
+            "[[fixtures]]\nid = \"DESK\"\nkind = \"obstacle\"\nat = [{x:.2}, {:.2}]\nsize = [2.0, 0.5]\nheight = 1.1\n",
+            depth - 0.25
+        )
+        .unwrap();
+        writeln!(t, "[[counters]]\nid = \"deli\"\nat = [{x:.2}, {:.2}]\nqueue = \"west\"\nqueue_places = 4\n{servers}service = {{ base_s = 40.0, per_item_s = 10.0, cv = 0.5 }}\nsells = [\"deli\"]\n", depth - 1.0).unwrap();
+        writeln!(t, "[[categories]]\nid = \"deli\"\nlist_weight = 0.4\n").unwrap();
+        for k in 0..2 {
+            writeln!(
+                t,
+                "[[products]]\nid = \"deli{k}\"\ncategory = \"deli\"\nprice = 4.00\nmargin = 0.3\nappeal = 0.0\n"
+            )
+            .unwrap();
+        }
+    }
+    let bench = extra.random_bool(0.4);
+    if bench {
+        // Against the west wall, facing east, between the lanes and the first row.
+        writeln!(t, "[[fixtures]]\nid = \"BENCH\"\nkind = \"seating\"\nat = [0.3, 4.5]\nsize = [1.6, 0.5]\nheight = 0.45\nrotation = 1\ndwell_median_s = 120.0\n").unwrap();
+    }
     for (i, (fixture, face)) in shelves.iter().enumerate() {
         writeln!(t, "[[products]]\nid = \"p{i}\"\ncategory = \"all\"\nprice = 1.50\nmargin = 0.3\nappeal = 0.2\n\n[[planogram]]\nproduct = \"p{i}\"\nfixture = \"{fixture}\"\nface = \"{face}\"\nlevel = \"{}\"\nfacings = 2\n", if fixture == "P1" { "waist" } else { "eye" }).unwrap();
     }
@@ -155,7 +189,8 @@ fn random_store(seed: u64) -> String {
     let group_mean = if rng.random_bool(0.5) { rng.random_range(1.5..3.0) } else { 1.0 };
     writeln!(t, "[population]\ndaily_visitors = {:.0}\nhours = [10.0, 11.0]\nhourly_profile = [1.0]\n", 50.0 * traffic)
         .unwrap();
-    writeln!(t, "[[population.segments]]\nid = \"all\"\nshare = 1.0\nlist_mean = 3.0\nspeed_mean = 1.2\nspeed_sd = 0.15\nimpulse = 0.3\npatience_s = 600.0\nput_back = 0.05\ndwell_median_s = 4.0\ngroup_mean = {group_mean:.2}\n").unwrap();
+    let stops = if bench { "stops = { seating = 0.3 }\n" } else { "" };
+    writeln!(t, "[[population.segments]]\nid = \"all\"\nshare = 1.0\nlist_mean = 3.0\nspeed_mean = 1.2\nspeed_sd = 0.15\nimpulse = 0.3\npatience_s = 600.0\nput_back = 0.05\ndwell_median_s = 4.0\ngroup_mean = {group_mean:.2}\n{stops}").unwrap();
     writeln!(t, "[run]\ntick_s = 0.1\ntrace_interval_s = 1.0\ndrain_h = 1.0").unwrap();
     t
 }
@@ -245,6 +280,7 @@ fn run_day(p: &aisle::Prepared, seed: u64) -> Day {
 #[test]
 fn random_layouts_have_no_gridlock() {
     let (mut layouts, mut invalid, mut shopper_days, mut two_floors) = (0u64, 0u64, 0u64, 0u64);
+    let (mut with_counter, mut with_bench) = (0u64, 0u64);
     let mut failures = Vec::new();
     for seed in 0..LAYOUTS {
         let text = random_store(seed);
@@ -259,6 +295,8 @@ fn random_layouts_have_no_gridlock() {
         };
         layouts += 1;
         two_floors += (p.scenario.store.floors.len() > 1) as u64;
+        with_counter += !p.scenario.counters.is_empty() as u64;
+        with_bench += p.scenario.fixtures.iter().any(|f| f.kind == aisle::scenario::FixtureKind::Seating) as u64;
         let day = run_day(&p, seed);
         shopper_days += day.shoppers;
         if let Some(problems) = day.problems() {
@@ -266,11 +304,12 @@ fn random_layouts_have_no_gridlock() {
         }
     }
     eprintln!(
-        "{layouts} random layouts ({two_floors} on two floors, {invalid} invalid skipped), {shopper_days} shopper-days; \
-         {} with a freeze over {FREEZE_LIMIT_S} s",
+        "{layouts} random layouts ({two_floors} on two floors, {with_counter} with a service counter, {with_bench} \
+         with a bench; {invalid} invalid skipped), {shopper_days} shopper-days; {} with a freeze over {FREEZE_LIMIT_S} s",
         failures.len()
     );
     assert!(layouts >= LAYOUTS / 2, "only {layouts} of {LAYOUTS} generated layouts were valid");
+    assert!(with_counter >= 10 && with_bench >= 10, "{with_counter} counters and {with_bench} benches tried");
     assert!(failures.is_empty(), "gridlock: {failures:#?}");
 }
 

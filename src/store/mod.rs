@@ -177,6 +177,7 @@ impl Store {
         problems.append(&mut terminal_problems);
         if problems.is_empty() {
             store.check_reachability(s, &mut problems);
+            store.check_landings(s, &mut problems);
         }
         if problems.is_empty() { Ok(store) } else { Err(problems) }
     }
@@ -500,10 +501,28 @@ impl Store {
         }
     }
 
+    /// Refuses a connector whose arriving end reaches no exit: whoever
+    /// rode it could never leave (an up escalator with no way back down).
+    fn check_landings(&self, s: &Scenario, problems: &mut Vec<GeometryProblem>) {
+        let floors = &s.store.floors;
+        // Links are the open connectors, in order.
+        for (c, link) in s.store.connectors.iter().filter(|c| c.open).zip(&self.connectors) {
+            let landing = self.reachable_from(link.to);
+            if !self.exits.iter().any(|&x| landing[x as usize]) {
+                problems.push(GeometryProblem {
+                    anchor: Some(("store.connectors.id", c.id.clone())),
+                    message: format!(
+                        "connector `{}` `to` end (floor `{}`) leads nowhere: no exit can be reached from it, so whoever rode it could never leave; add a way back or close it",
+                        c.id, floors[c.to.floor as usize].id
+                    ),
+                });
+            }
+        }
+    }
+
     /// Connectors nobody can use, in words (valid, but surely not meant):
-    /// one whose boarding end no entrance reaches (fenced in, say), or
-    /// whose arriving end reaches no exit. One line each, naming the end
-    /// by the file's words.
+    /// one whose boarding end no entrance reaches (fenced in, say). One
+    /// line each, naming the end by the file's words.
     pub fn unusable_connectors(&self, s: &Scenario) -> Vec<String> {
         let from_doors = self.entrances.iter().fold(vec![false; self.walkable.len()], |mut seen, &e| {
             for (k, r) in self.reachable_from(e).into_iter().enumerate() {
@@ -524,11 +543,6 @@ impl Store {
                     "{} cannot be reached from any entrance: nobody can use it",
                     end("from", c.from.floor)
                 ));
-                continue;
-            }
-            let landing = self.reachable_from(link.to);
-            if !self.exits.iter().any(|&x| landing[x as usize]) {
-                out.push(format!("{} leads nowhere: no exit can be reached from it", end("to", c.to.floor)));
             }
         }
         out
