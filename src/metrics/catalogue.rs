@@ -256,11 +256,12 @@ pub fn find(name: &str) -> Option<&'static MetricDef> {
 
 /// Figures reported once per zone, floor or service counter, named
 /// `kind/id`: each kind's direction and meaning.
-pub const PER_ITEM: [(&str, Better, &str); 13] = [
+pub const PER_ITEM: [(&str, Better, &str); 14] = [
     ("zone_visit_rate", Neither, "shoppers who entered the zone ÷ all shoppers"),
     ("zone_dwell", Neither, "seconds in the zone per shopper who entered it"),
     ("capture_rate", Neither, "shoppers who entered the zone ÷ those who came within 1.5 m of it"),
     ("floor_visit_rate", Neither, "shoppers who set foot on the floor ÷ all shoppers"),
+    ("floor_dwell", Neither, "seconds on the floor per shopper who set foot on it"),
     ("floor_conversion", Higher, "shoppers who picked something on the floor ÷ those who set foot on it"),
     ("floor_time_share", Neither, "shopper-time on the floor ÷ all shopper-time"),
     ("counter_served", Higher, "shoppers served at the service counter per day"),

@@ -689,8 +689,14 @@ impl DayMetrics {
                     unit: "ratio",
                     value: ratio(self.floor_pickers[f] as f64, self.floor_visitors[f] as f64),
                 });
-                // Floor time share: share of all shopper-time spent on the floor.
                 let floor_ms: u64 = self.heat_ms[f * cells..(f + 1) * cells].iter().sum();
+                // Floor dwell: seconds on the floor per shopper who set foot on it.
+                out.push(Metric {
+                    name: format!("floor_dwell/{id}"),
+                    unit: "s",
+                    value: ratio(floor_ms as f64 / 1000.0, self.floor_visitors[f] as f64),
+                });
+                // Floor time share: share of all shopper-time spent on the floor.
                 out.push(Metric {
                     name: format!("floor_time_share/{id}"),
                     unit: "ratio",

@@ -343,6 +343,9 @@ fn a_store_with_floors_reports_who_went_up_and_how_long_they_stayed() {
     assert_eq!(figure(format!("floor_visit_rate/{upper}")), 0.5);
     assert_eq!(figure(format!("floor_time_share/{upper}")), 0.25);
     assert_eq!(figure(format!("floor_time_share/{ground}")), 0.75);
+    // Seconds on each floor per visitor of it: 20 + 40 downstairs for two, 20 upstairs for one.
+    assert_eq!(figure(format!("floor_dwell/{ground}")), 30.0);
+    assert_eq!(figure(format!("floor_dwell/{upper}")), 20.0);
     // Conversion of each floor's visitors: one of two picked downstairs, the one upstairs did.
     assert_eq!(figure(format!("floor_conversion/{ground}")), 0.5);
     assert_eq!(figure(format!("floor_conversion/{upper}")), 1.0);
