@@ -335,9 +335,14 @@ impl Design {
     ) -> DifferenceOut {
         let a = p.analysis;
         let significant = p_adjusted.is_some_and(|q| q < self.alpha);
-        // A rate's relative change cannot go below −100%.
+        // A rate's relative change cannot go below −100%; a bound the days
+        // could not set stays unbounded (said in words), not −100%.
         let floor = if range.0 >= 0.0 { -1.0 } else { f64::NEG_INFINITY };
-        let relative = p.relative.map(|r| RelativeOut { mean: r.mean, lo: r.lo.max(floor), hi: r.hi });
+        let relative = p.relative.map(|r| RelativeOut {
+            mean: r.mean,
+            lo: if r.lo.is_finite() { r.lo.max(floor) } else { r.lo },
+            hi: r.hi,
+        });
         let mut d = DifferenceOut {
             method: a.method,
             n: a.n,
