@@ -96,7 +96,7 @@ impl Body {
         if ahead <= 0.0 {
             return false;
         }
-        let len = dx.hypot(dy);
+        let len = (dx * dx + dy * dy).sqrt();
         len > 1e-9 && ahead / len > 0.5
     }
 }

@@ -157,7 +157,7 @@ impl Sight {
             if d_sq > beyond_sq || (ahead < 0.0 && d_sq > 1e-10) {
                 continue;
             }
-            let d = dx.hypot(dy);
+            let d = d_sq.sqrt();
             if d > VIEW_RADIUS_M {
                 continue;
             }
