@@ -8,9 +8,7 @@ use crate::scenario::raw::{FixtureKind, RawPopulation, RawSegment};
 
 impl Validator<'_> {
     pub(super) fn population(&mut self, p: &RawPopulation) -> Population {
-        self.check(p.daily_visitors > 0.0 && p.daily_visitors <= 1e6, None, || {
-            format!("population.daily_visitors must be between 1 and 1000000, got {}", p.daily_visitors)
-        });
+        self.within(p.daily_visitors, Bounds::Positive(1e6, ""), "population.daily_visitors", None);
         let [open, close] = p.hours;
         let hours_ok = (0.0..24.0).contains(&open) && open < close && close <= 24.0;
         // Bad hours are reported below; the model gets an empty day, so nothing loops over them.
