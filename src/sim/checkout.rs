@@ -22,7 +22,7 @@ use crate::events::Action;
 use crate::geom::Point;
 use crate::nav::FlowFieldCache;
 use crate::scenario::{Lane, Scenario, ServiceDistribution, ServiceModel};
-use crate::store::{CellId, Ways};
+use crate::store::{CellId, Store, Ways};
 
 pub(super) fn install(schedule: &mut Schedule) {
     schedule.add_systems(checkout.in_set(Phase::Checkout));
@@ -203,8 +203,9 @@ fn close_up(
 ) {
     let dt = setting.scenario.run.tick_ms as f64 / 1000.0;
     let step = |s: &mut Shopper, out: &mut Outbox, target: Point| {
-        s.pos = s.pos.towards(target, s.speed * dt);
-        s.cell = setting.store.cell_at(s.floor, s.pos).expect("queue line and terminals are walkable");
+        let (sc, store) = (&setting.scenario, &setting.store);
+        let Some((pos, cell)) = line_step(sc, store, s.floor, s.pos, target, s.speed * dt) else { return };
+        (s.pos, s.cell) = (pos, cell);
         update_zone(&setting.store, out, t_ms, s);
     };
     for (k, &(e, _)) in state.queue.iter().enumerate() {
@@ -227,6 +228,38 @@ fn close_up(
             }
         }
     }
+}
+
+/// A step of at most `stride` metres from `from` towards `target` in a
+/// line that never enters a fixture or wall: straight, or (where that
+/// would cut a fixture's corner, as for one who joined the line standing
+/// off it) along x or y alone, whichever stays clear; `None` when neither
+/// does. A line runs over walkable floor, but its members stand anywhere
+/// on it, so a point in a cell a fixture only grazes is fine.
+fn line_step(
+    sc: &Scenario,
+    store: &Store,
+    floor: u8,
+    from: Point,
+    target: Point,
+    stride: f64,
+) -> Option<(Point, CellId)> {
+    let towards = |d: f64| d.clamp(-stride, stride);
+    let clear = |p: Point| {
+        let c = store.cell_at(floor, p)?;
+        let inside = |r: &crate::geom::Rect| r.contains(p);
+        let blocked = !store.is_walkable(c)
+            && (sc.fixtures.iter().any(|f| f.floor == floor && inside(&f.footprint()))
+                || sc.store.walls.iter().any(|w| w.floor == floor && inside(&w.footprint)));
+        (!blocked).then_some((p, c))
+    };
+    [
+        from.towards(target, stride),
+        Point::new(from.x + towards(target.x - from.x), from.y),
+        Point::new(from.x, from.y + towards(target.y - from.y)),
+    ]
+    .into_iter()
+    .find_map(clear)
 }
 
 /// Jockeying: the last in a line moves to an open lane with at least two
@@ -404,6 +437,27 @@ drain_h = 1.0
             let chosen = choose_lane(&setting, &mut nav, &lanes, from, 1.0, Ways::All, hours * hour + hour / 2);
             assert_eq!(chosen, expected, "{why}: queued {queued:?}, coming {coming:?}");
         }
+    }
+
+    #[test]
+    fn one_joining_a_line_off_it_walks_round_the_counter_not_through_it() {
+        // The department store's first till: counter C1 spans x 9.1..9.7,
+        // y 0.8..2.4; lane L1 is served at (10.0, 1.6). A shopper that joined
+        // the line standing at (9.39, 2.97) heads straight for the till,
+        // over the counter's corner.
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/department.toml");
+        let p = crate::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap();
+        let (mut at, till) = (Point::new(9.388, 2.967), Point::new(10.0, 1.6));
+        let c1 = p.scenario.fixtures.iter().find(|f| f.id == "C1").unwrap().footprint();
+        for _ in 0..100 {
+            let Some((next, cell)) = line_step(&p.scenario, &p.store, 0, at, till, 0.12) else {
+                panic!("stuck at {at:?}")
+            };
+            assert!(!c1.contains(next), "stepped into the counter at {next:?}");
+            assert_eq!(p.store.cell_at(0, next), Some(cell));
+            at = next;
+        }
+        assert_eq!(at, till, "it reaches the till");
     }
 
     #[test]
