@@ -86,8 +86,8 @@ pub enum Action {
         lane: u16,
     },
     /// Joined the line of service counter `counter` mid-visit, to be
-    /// served the products on the list that it sells (schema v5; the
-    /// counter's index is written in the `lane` column).
+    /// served the products on the list that it sells (schema v5, in the
+    /// `counter` column).
     CounterJoin {
         counter: u16,
     },

@@ -27,7 +27,7 @@ use super::{Action, KIND_NAMES, SimEvent};
 
 /// v2 added the `not_found` kind, v3 the `party` column (on `enter`), v4
 /// the `at_shelf` and `serve` kinds, v5 the service counters' `counter_*`
-/// kinds (the counter's index in the `lane` column) and `aisle.counters`,
+/// kinds with the `counter` column and `aisle.counters`,
 /// the `stop_start` and `stop_end` kinds and the `fixture` column.
 pub const SCHEMA_VERSION: u32 = 5;
 const BATCH_ROWS: usize = 64 * 1024;
@@ -132,6 +132,7 @@ pub fn schema() -> SchemaRef {
         Field::new("planned", DataType::Boolean, true),
         Field::new("party", DataType::UInt32, true),
         Field::new("fixture", DataType::UInt16, true),
+        Field::new("counter", DataType::UInt16, true),
     ]))
 }
 
@@ -296,6 +297,7 @@ pub fn to_batch(events: &[SimEvent]) -> RecordBatch {
     let mut planned = BooleanBuilder::with_capacity(n);
     let mut party = UInt32Builder::with_capacity(n);
     let mut fixture = UInt16Builder::with_capacity(n);
+    let mut counter = UInt16Builder::with_capacity(n);
     for e in events {
         seq.append_value(e.seq);
         t_ms.append_value(e.t_ms);
@@ -306,13 +308,13 @@ pub fn to_batch(events: &[SimEvent]) -> RecordBatch {
         floor.append_value(e.floor);
         zone.append_option(e.zone);
         product.append_option(e.action.product());
-        // A counter event's counter goes in the `lane` column (schema v5).
-        lane.append_option(e.action.lane().or(e.action.counter()));
+        lane.append_option(e.action.lane());
         qty.append_option(e.action.qty());
         amount.append_option(e.action.amount_cents());
         planned.append_option(e.action.planned());
         party.append_option(e.action.party());
         fixture.append_option(e.action.fixture());
+        counter.append_option(e.action.counter());
     }
     let columns: Vec<ArrayRef> = vec![
         Arc::new(seq.finish()),
@@ -331,6 +333,7 @@ pub fn to_batch(events: &[SimEvent]) -> RecordBatch {
         Arc::new(planned.finish()),
         Arc::new(party.finish()),
         Arc::new(fixture.finish()),
+        Arc::new(counter.finish()),
     ];
     RecordBatch::try_new(schema(), columns).expect("columns match the schema")
 }
@@ -468,11 +471,14 @@ fn decode_batch(batch: &RecordBatch, first_row: usize, out: &mut Vec<SimEvent>) 
         Some(c) => Some(Column::of(c.as_primitive_opt::<UInt32Type>().ok_or("column `party` is not u32")?)),
         None => None,
     };
-    // Logs before schema v5 have no `fixture` column, and no kind that needs it.
-    let fixture = match batch.column_by_name("fixture") {
-        Some(c) => Some(Column::of(c.as_primitive_opt::<UInt16Type>().ok_or("column `fixture` is not u16")?)),
-        None => None,
+    // Logs before schema v5 have no `fixture` or `counter` column, and no kind that needs them.
+    let optional_u16 = |name: &str| match batch.column_by_name(name) {
+        Some(c) => {
+            c.as_primitive_opt::<UInt16Type>().map(|a| Some(Column::of(a))).ok_or(format!("column `{name}` is not u16"))
+        }
+        None => Ok(None),
     };
+    let (fixture, counter) = (optional_u16("fixture")?, optional_u16("counter")?);
     // Map dictionary entries to kind indices once per batch.
     let mut kinds = [None; 256];
     for (key, kind) in kinds.iter_mut().enumerate().take(kind_values.len()) {
@@ -507,6 +513,7 @@ fn decode_batch(batch: &RecordBatch, first_row: usize, out: &mut Vec<SimEvent>) 
         let qty_v = || qty.get(i).ok_or_else(|| missing("qty"));
         let amount_v = || amount.get(i).ok_or_else(|| missing("amount_cents"));
         let fixture_v = || fixture.as_ref().and_then(|f| f.get(i)).ok_or_else(|| missing("fixture"));
+        let counter_v = || counter.as_ref().and_then(|f| f.get(i)).ok_or_else(|| missing("counter"));
         out[base + i].action = match k {
             0 => Action::Enter {
                 party: party.as_ref().map_or(Some(shopper[i]), |p| p.get(i)).ok_or_else(|| missing("party"))?,
@@ -528,10 +535,10 @@ fn decode_batch(batch: &RecordBatch, first_row: usize, out: &mut Vec<SimEvent>) 
             11 => Action::NotFound { product: product_v()?, qty: qty_v()?, amount_cents: amount_v()? },
             12 => Action::AtShelf { product: product_v()? },
             13 => Action::Serve { lane: lane_v()? },
-            14 => Action::CounterJoin { counter: lane_v()? },
-            15 => Action::CounterServe { counter: lane_v()? },
-            16 => Action::CounterDone { counter: lane_v()?, qty: qty_v()?, amount_cents: amount_v()? },
-            17 => Action::CounterLeave { counter: lane_v()?, qty: qty_v()?, amount_cents: amount_v()? },
+            14 => Action::CounterJoin { counter: counter_v()? },
+            15 => Action::CounterServe { counter: counter_v()? },
+            16 => Action::CounterDone { counter: counter_v()?, qty: qty_v()?, amount_cents: amount_v()? },
+            17 => Action::CounterLeave { counter: counter_v()?, qty: qty_v()?, amount_cents: amount_v()? },
             18 => Action::StopStart { fixture: fixture_v()? },
             _ => Action::StopEnd { fixture: fixture_v()? },
         };

@@ -40,6 +40,7 @@ EXPECTED_TYPES = {
     "planned": pa.bool_(),
     "party": pa.uint32(),
     "fixture": pa.uint16(),
+    "counter": pa.uint16(),
 }
 KINDS = {"enter", "move", "zone_enter", "zone_exit", "view", "pick", "put_back",
          "queue_join", "checkout", "abandon", "exit", "not_found", "at_shelf", "serve",
