@@ -11,6 +11,10 @@ use super::catalogue::{CATALOGUE, Formula, MetricDef, Totals};
 use super::freeze::{Spells, Standing, shops};
 use super::layout::Layout;
 use crate::events::{Action, SimEvent};
+use places::AtCounter;
+pub use places::{CounterDay, StopDay};
+
+mod places;
 
 /// Where a shopper was last seen, and its grid cell.
 #[derive(Debug, Clone, Copy)]
@@ -51,9 +55,8 @@ struct Visit {
     queue_join_ms: Option<u64>,
     /// When its service began (`serve`), while in line.
     serve_ms: Option<u64>,
-    /// In a service counter's line since, and served there since.
-    counter_join_ms: Option<u64>,
-    counter_serve_ms: Option<u64>,
+    /// At a service counter: in its line, served there.
+    counter: AtCounter,
     /// Stopping at seating or a fitting room since (`stop_start`).
     stop_ms: Option<u64>,
 }
@@ -62,47 +65,7 @@ impl Visit {
     /// Standing still by design: in a line (a checkout's or a counter's)
     /// or at a stop, where standing still is no freeze.
     fn waiting(&self) -> bool {
-        self.queue_join_ms.is_some() || self.counter_join_ms.is_some() || self.stop_ms.is_some()
-    }
-}
-
-/// One seating or fitting-room fixture's day.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct StopDay {
-    /// Stops made there, and their seconds summed.
-    pub stops: u64,
-    pub seconds: f64,
-}
-
-/// One service counter's day: who came to its line and how each visit ended.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CounterDay {
-    /// Shoppers who joined its line.
-    pub joins: u64,
-    /// Shoppers served, and the products handed over.
-    pub served: u64,
-    pub items: u64,
-    /// Shoppers who gave up: balked at the line or ran out of patience in it.
-    pub gave_up: u64,
-    /// Their products, unbought, in cents.
-    pub lost_cents: i64,
-    /// Seconds in line before service or giving up, summed, and how many.
-    pub line_wait_s: f64,
-    pub line_waits: u64,
-    /// Seconds of service, summed.
-    pub service_s: f64,
-}
-
-impl CounterDay {
-    fn merge(&mut self, o: &CounterDay) {
-        self.joins += o.joins;
-        self.served += o.served;
-        self.items += o.items;
-        self.gave_up += o.gave_up;
-        self.lost_cents += o.lost_cents;
-        self.line_wait_s += o.line_wait_s;
-        self.line_waits += o.line_waits;
-        self.service_s += o.service_s;
+        self.queue_join_ms.is_some() || self.counter.joined_ms.is_some() || self.stop_ms.is_some()
     }
 }
 
@@ -282,45 +245,16 @@ impl Projection for DayProjection<'_> {
             Action::Checkout { qty, amount_cents, .. } | Action::Abandon { qty, amount_cents, .. } => {
                 Self::on_leave_line(m, v, e, qty, amount_cents)
             }
-            Action::CounterJoin { counter } => {
-                m.counters[counter as usize].joins += 1;
-                v.counter_join_ms = Some(e.t_ms);
-            }
-            Action::CounterServe { counter } => {
-                if let Some(joined) = v.counter_join_ms {
-                    let c = &mut m.counters[counter as usize];
-                    c.line_wait_s += (e.t_ms - joined) as f64 / 1000.0;
-                    c.line_waits += 1;
-                    v.counter_serve_ms = Some(e.t_ms);
-                }
-            }
-            Action::CounterDone { counter, qty, .. } => {
-                let c = &mut m.counters[counter as usize];
-                c.served += 1;
-                c.items += qty as u64;
-                if let Some(served) = v.counter_serve_ms.take() {
-                    c.service_s += (e.t_ms - served) as f64 / 1000.0;
-                }
-                v.counter_join_ms = None;
-            }
+            Action::CounterJoin { counter } => m.counters[counter as usize].join(&mut v.counter, e.t_ms),
+            Action::CounterServe { counter } => m.counters[counter as usize].serve(&mut v.counter, e.t_ms),
+            Action::CounterDone { counter, qty, .. } => m.counters[counter as usize].done(&mut v.counter, e.t_ms, qty),
             Action::CounterLeave { counter, amount_cents, .. } => {
-                let c = &mut m.counters[counter as usize];
-                c.gave_up += 1;
-                c.lost_cents += amount_cents;
-                // Reneged in line (a balk never joined): all of it was wait.
-                if let Some(joined) = v.counter_join_ms.take() {
-                    c.line_wait_s += (e.t_ms - joined) as f64 / 1000.0;
-                    c.line_waits += 1;
-                }
-                v.counter_serve_ms = None;
+                m.counters[counter as usize].leave(&mut v.counter, e.t_ms, amount_cents)
             }
             Action::StopStart { .. } => v.stop_ms = Some(e.t_ms),
             Action::StopEnd { fixture } => {
-                let since = v.stop_ms.take();
-                if let (Some(since), Some(slot)) = (since, layout.stop_slot(fixture)) {
-                    let place = &mut m.stop_places[slot];
-                    place.stops += 1;
-                    place.seconds += (e.t_ms - since) as f64 / 1000.0;
+                if let (Some(since), Some(slot)) = (v.stop_ms.take(), layout.stop_slot(fixture)) {
+                    m.stop_places[slot].stopped(since, e.t_ms);
                 }
             }
             Action::Exit => self.on_exit(e),
@@ -592,8 +526,7 @@ impl DayMetrics {
             a.merge(b);
         }
         for (a, b) in self.stop_places.iter_mut().zip(&o.stop_places) {
-            a.stops += b.stops;
-            a.seconds += b.seconds;
+            a.merge(b);
         }
     }
 
@@ -663,16 +596,7 @@ impl DayMetrics {
                 value: ratio(visitors_z, self.zone_passers[z] as f64),
             });
         }
-        self.counter_scalars(layout, &mut out);
-        for ((_, id), place) in layout.stop_fixtures.iter().zip(&self.stop_places) {
-            // Stops made at the fixture per day, and how long one lasts.
-            out.push(Metric { name: format!("stops/{id}"), unit: "count", value: place.stops as f64 / days(self) });
-            out.push(Metric {
-                name: format!("stop_minutes/{id}"),
-                unit: "min",
-                value: ratio(place.seconds / 60.0, place.stops as f64),
-            });
-        }
+        places::scalars(self, layout, &mut out);
         if layout.floors > 1 {
             let cells = layout.nx * layout.ny;
             let all_ms: u64 = self.heat_ms.iter().sum();
@@ -705,27 +629,6 @@ impl DayMetrics {
             }
         }
         out
-    }
-
-    /// Per service counter, the figures a lane is judged by.
-    fn counter_scalars(&self, layout: &Layout, out: &mut Vec<Metric>) {
-        let days = days(self);
-        for ((id, capacity_s), c) in layout.counters.iter().zip(&layout.counter_capacity_s).zip(&self.counters) {
-            let arrivals = (c.served + c.gave_up) as f64;
-            let mut push = |kind: &str, unit: &'static str, value: f64| {
-                out.push(Metric { name: format!("{kind}/{id}"), unit, value });
-            };
-            // Shoppers served per day.
-            push("counter_served", "count", c.served as f64 / days);
-            // Wait in line before service (or before giving up in it), mean.
-            push("counter_wait", "s", ratio(c.line_wait_s, c.line_waits as f64));
-            // Seconds of service per shopper served.
-            push("counter_service", "s", ratio(c.service_s, c.served as f64));
-            // Gave up (balked or reneged) ÷ all who came to the line.
-            push("counter_gave_up", "ratio", ratio(c.gave_up as f64, arrivals));
-            // Busy server-seconds ÷ server-seconds open.
-            push("counter_utilisation", "ratio", ratio(c.service_s, capacity_s * days));
-        }
     }
 
     /// The names `scalars` reports, in order.

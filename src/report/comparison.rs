@@ -12,7 +12,7 @@ use super::{ReportError, VariantDays};
 use plotters::style::RGBColor;
 use plotters::style::colors::BLACK;
 
-use crate::compare::stats::{Estimate, Method, mean_ci};
+use crate::compare::stats::{Estimate, Method, mean, mean_ci};
 use crate::compare::{Comparison, DifferenceOut, EstimateOut, format_change, format_p};
 use crate::style;
 
@@ -65,14 +65,10 @@ fn write_product_movers(html: &mut String, variants: &[VariantDays], c: &Compari
         }
         let mut rows: Vec<(usize, f64, f64, Estimate)> = (0..base.layout.products.len())
             .map(|p| {
-                let d: Vec<f64> = pairs
-                    .iter()
-                    .map(|&(i, j)| v.product_picks[j][p] as f64 - base.product_picks[i][p] as f64)
-                    .collect();
-                let per_day = |runs: &[Vec<u64>], k: &dyn Fn(&(usize, usize)) -> usize| {
-                    pairs.iter().map(|x| runs[k(x)][p] as f64).sum::<f64>() / pairs.len() as f64
-                };
-                (p, per_day(&base.product_picks, &|x| x.0), per_day(&v.product_picks, &|x| x.1), mean_ci(&d))
+                let (b, x): (Vec<f64>, Vec<f64>) =
+                    pairs.iter().map(|&(i, j)| (base.product_picks[i][p] as f64, v.product_picks[j][p] as f64)).unzip();
+                let d: Vec<f64> = x.iter().zip(&b).map(|(x, b)| x - b).collect();
+                (p, mean(&b), mean(&x), mean_ci(&d))
             })
             .filter(|r| r.3.mean != 0.0)
             .collect();

@@ -142,16 +142,21 @@ impl Setting {
         }
     }
 
-    /// The service counter desk `desk` is, if it is one (the desks past
-    /// the checkout lanes).
+    /// The service counter desk `desk` is, if it is one.
     fn counter(&self, desk: u16) -> Option<u16> {
-        (desk as usize).checked_sub(self.scenario.lanes.len()).map(|c| c as u16)
+        counter_of_desk(desk, self.scenario.lanes.len())
     }
 
     /// The desk of service counter `counter`.
     fn counter_desk(&self, counter: u16) -> u16 {
         (self.scenario.lanes.len() + counter as usize) as u16
     }
+}
+
+/// The service counter desk `desk` is, if it is one: desks are the
+/// `lanes` checkout lanes, then the counters (`Scenario::desks`).
+fn counter_of_desk(desk: u16, lanes: usize) -> Option<u16> {
+    (desk as usize).checked_sub(lanes).map(|c| c as u16)
 }
 
 /// Flow fields by target, computed as needed within the memory limit.
@@ -306,7 +311,7 @@ impl Simulation {
     /// a shopper in a queue abandons the basket.
     fn force_out(&mut self) {
         let t = self.world.resource::<Clock>().t_ms;
-        let lanes = self.world.resource::<Setting>().scenario.lanes.len() as u16;
+        let lanes = self.world.resource::<Setting>().scenario.lanes.len();
         let mut out = Outbox::default();
         let mut query = self.world.query::<(Entity, &mut Shopper)>();
         let mut gone = Vec::new();
@@ -315,7 +320,7 @@ impl Simulation {
                 continue;
             }
             if let Some(desk) = s.queueing_at() {
-                let action = match desk.checked_sub(lanes) {
+                let action = match counter_of_desk(desk, lanes) {
                     Some(counter) => {
                         let (qty, amount_cents) = s.order_total();
                         Action::CounterLeave { counter, qty, amount_cents }
@@ -365,7 +370,7 @@ impl Simulation {
     /// what; a companion shows its leader's line, service or way out, as
     /// `playback` does. Riders show where they boarded.
     pub fn shoppers(&mut self) -> Vec<ShopperAt> {
-        let lanes = self.world.resource::<Setting>().scenario.lanes.len() as u16;
+        let lanes = self.world.resource::<Setting>().scenario.lanes.len();
         let mut query = self.world.query::<(Entity, &Shopper)>();
         let own: HashMap<Entity, playback::Activity> =
             query.iter(&self.world).map(|(e, s)| (e, s.seen_activity(lanes))).collect();

@@ -5,6 +5,7 @@
 use bevy_ecs::prelude::*;
 use rand_chacha::ChaCha8Rng;
 
+use super::counter_of_desk;
 use super::crowd;
 use super::outbox::Outbox;
 use super::stop::Stop;
@@ -187,9 +188,9 @@ pub(super) fn product_draws(rng: &ChaCha8Rng, product: u32, offset: u128) -> Cha
 
 impl Shopper {
     /// What the shopper is doing, as a viewer shows it (the state its own
-    /// events give in `playback`); desks from `lanes` on are counters.
-    pub(super) fn seen_activity(&self, lanes: u16) -> playback::Activity {
-        if let Some(counter) = self.queueing_at().and_then(|desk| desk.checked_sub(lanes)) {
+    /// events give in `playback`) in a store of `lanes` checkout lanes.
+    pub(super) fn seen_activity(&self, lanes: usize) -> playback::Activity {
+        if let Some(counter) = self.queueing_at().and_then(|desk| counter_of_desk(desk, lanes)) {
             return match self.activity {
                 Activity::Served { at_terminal: true, .. } => playback::Activity::CounterServed { counter },
                 _ => playback::Activity::CounterLine { counter },

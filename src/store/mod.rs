@@ -4,12 +4,12 @@
 //! checks the geometry a file alone cannot: walkable points, reachability,
 //! and the memory the navigation data will need.
 
-use std::collections::VecDeque;
-
 use crate::geom::{Point, Rect};
 use crate::scenario::{
     ConnectorKind, DeskRole, FixtureKind, Lane, Scenario, model::QUEUE_SPACING_M, model::STAND_OFF_M,
 };
+
+mod reach;
 
 /// A cell of the navigation grid: `floor * cells_per_floor + iy * nx + ix`.
 pub type CellId = u32;
@@ -471,143 +471,6 @@ impl Store {
                 }
             }
         }
-    }
-
-    fn check_reachability(&self, s: &Scenario, problems: &mut Vec<GeometryProblem>) {
-        for (e, &start) in s.entrances.iter().zip(&self.entrances) {
-            let reached = self.reachable_from(start);
-            let mut missing = |cell: CellId, anchor: (&'static str, &str), what: String| {
-                if !reached[cell as usize] {
-                    problems.push(GeometryProblem {
-                        anchor: Some((anchor.0, anchor.1.to_owned())),
-                        message: format!("{what} is unreachable from entrance `{}`", e.id),
-                    });
-                }
-            };
-            for (p, cells) in s.products.iter().zip(&self.stands) {
-                if let Some(cell) =
-                    cells.first().map(|c| c.cell).filter(|_| cells.iter().all(|c| !reached[c.cell as usize]))
-                {
-                    let fixture = &s.fixtures[p.placements[0].fixture].id;
-                    missing(cell, ("products.id", &p.id), format!("product `{}` on fixture `{fixture}`", p.id));
-                }
-            }
-            for (lane, &cell) in s.desks().zip(&self.lanes) {
-                missing(cell, (lane.role.section(), &lane.id), format!("{} `{}`", lane.role.noun(), lane.id));
-            }
-            for (x, &cell) in s.exits.iter().zip(&self.exits) {
-                missing(cell, ("exits.id", &x.id), format!("exit `{}`", x.id));
-            }
-        }
-    }
-
-    /// Refuses a connector whose arriving end reaches no exit: whoever
-    /// rode it could never leave (an up escalator with no way back down).
-    fn check_landings(&self, s: &Scenario, problems: &mut Vec<GeometryProblem>) {
-        let floors = &s.store.floors;
-        // Links are the open connectors, in order.
-        for (c, link) in s.store.connectors.iter().filter(|c| c.open).zip(&self.connectors) {
-            let landing = self.reachable_from(link.to);
-            if !self.exits.iter().any(|&x| landing[x as usize]) {
-                problems.push(GeometryProblem {
-                    anchor: Some(("store.connectors.id", c.id.clone())),
-                    message: format!(
-                        "connector `{}` `to` end (floor `{}`) leads nowhere: no exit can be reached from it, so whoever rode it could never leave; add a way back or close it",
-                        c.id, floors[c.to.floor as usize].id
-                    ),
-                });
-            }
-        }
-    }
-
-    /// Connectors nobody can use, in words (valid, but surely not meant):
-    /// one whose boarding end no entrance reaches (fenced in, say). One
-    /// line each, naming the end by the file's words.
-    pub fn unusable_connectors(&self, s: &Scenario) -> Vec<String> {
-        let from_doors = self.entrances.iter().fold(vec![false; self.walkable.len()], |mut seen, &e| {
-            for (k, r) in self.reachable_from(e).into_iter().enumerate() {
-                seen[k] |= r;
-            }
-            seen
-        });
-        let floors = &s.store.floors;
-        let mut out = Vec::new();
-        // Links are the open connectors, in order.
-        for (c, link) in s.store.connectors.iter().filter(|c| c.open).zip(&self.connectors) {
-            let end = |which: &str, floor: u8| {
-                format!("connector `{}` `{which}` end (floor `{}`)", c.id, floors[floor as usize].id)
-            };
-            let boards = !link.one_way && from_doors[link.to as usize];
-            if !from_doors[link.from as usize] && !boards {
-                out.push(format!(
-                    "{} cannot be reached from any entrance: nobody can use it",
-                    end("from", c.from.floor)
-                ));
-            }
-        }
-        out
-    }
-
-    /// Floors that step-free segments cannot reach, in words (valid, but
-    /// surely not meant): a floor no lift links to the entrances' floors.
-    pub fn step_free_gaps(&self, s: &Scenario) -> Vec<String> {
-        let step_free: Vec<&str> =
-            s.population.segments.iter().filter(|g| g.step_free).map(|g| g.id.as_str()).collect();
-        if step_free.is_empty() {
-            return Vec::new();
-        }
-        let mut reached = vec![false; self.walkable.len()];
-        for &e in &self.entrances {
-            for (k, r) in self.reachable_by(e, Ways::StepFree).into_iter().enumerate() {
-                reached[k] |= r;
-            }
-        }
-        let per_floor = self.nx * self.ny;
-        s.store
-            .floors
-            .iter()
-            .enumerate()
-            .filter(|&(f, _)| {
-                let cells = f * per_floor..(f + 1) * per_floor;
-                cells.clone().any(|c| self.walkable[c]) && !cells.into_iter().any(|c| reached[c])
-            })
-            .map(|(_, floor)| {
-                format!(
-                    "segment(s) {} take lifts only, but no open lift reaches floor `{}` from an entrance: they cannot shop there",
-                    step_free.iter().map(|g| format!("`{g}`")).collect::<Vec<_>>().join(", "),
-                    floor.id
-                )
-            })
-            .collect()
-    }
-
-    /// Cells reachable on foot (and by connector) from `start`.
-    pub fn reachable_from(&self, start: CellId) -> Vec<bool> {
-        self.reachable_by(start, Ways::All)
-    }
-
-    /// Cells reachable on foot and by the connectors `ways` uses from `start`.
-    fn reachable_by(&self, start: CellId, ways: Ways) -> Vec<bool> {
-        let mut seen = vec![false; self.walkable.len()];
-        let mut queue = VecDeque::from([start]);
-        seen[start as usize] = true;
-        while let Some(c) = queue.pop_front() {
-            let mut visit = |n: CellId| {
-                if !seen[n as usize] {
-                    seen[n as usize] = true;
-                    queue.push_back(n);
-                }
-            };
-            self.for_each_step(c, |n, _| visit(n));
-            for link in self.connectors.iter().filter(|l| ways.uses(l)) {
-                if link.from == c {
-                    visit(link.to);
-                } else if link.to == c && !link.one_way {
-                    visit(link.from);
-                }
-            }
-        }
-        seen
     }
 
     /// Whether a point lies in the perimeter band.

@@ -1,0 +1,138 @@
+//! The day at service counters and at seating and fitting rooms: each
+//! counter's line and service, each stop fixture's stops, folded from
+//! their events and named as per-item figures (`catalogue::PER_ITEM`).
+
+use super::{DayMetrics, Metric, days, ratio};
+use crate::metrics::layout::Layout;
+
+/// One seating or fitting-room fixture's day.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StopDay {
+    /// Stops made there, and their seconds summed.
+    pub stops: u64,
+    pub seconds: f64,
+}
+
+/// One service counter's day: who came to its line and how each visit ended.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct CounterDay {
+    /// Shoppers who joined its line.
+    pub joins: u64,
+    /// Shoppers served, and the products handed over.
+    pub served: u64,
+    pub items: u64,
+    /// Shoppers who gave up: balked at the line or ran out of patience in it.
+    pub gave_up: u64,
+    /// Their products, unbought, in cents.
+    pub lost_cents: i64,
+    /// Seconds in line before service or giving up, summed, and how many.
+    pub line_wait_s: f64,
+    pub line_waits: u64,
+    /// Seconds of service, summed.
+    pub service_s: f64,
+}
+
+/// A shopper at a counter: in its line since, served since.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct AtCounter {
+    pub(super) joined_ms: Option<u64>,
+    served_ms: Option<u64>,
+}
+
+fn seconds(from_ms: u64, to_ms: u64) -> f64 {
+    (to_ms - from_ms) as f64 / 1000.0
+}
+
+impl CounterDay {
+    pub(super) fn merge(&mut self, o: &CounterDay) {
+        self.joins += o.joins;
+        self.served += o.served;
+        self.items += o.items;
+        self.gave_up += o.gave_up;
+        self.lost_cents += o.lost_cents;
+        self.line_wait_s += o.line_wait_s;
+        self.line_waits += o.line_waits;
+        self.service_s += o.service_s;
+    }
+
+    /// `counter_join`.
+    pub(super) fn join(&mut self, v: &mut AtCounter, t_ms: u64) {
+        self.joins += 1;
+        v.joined_ms = Some(t_ms);
+    }
+
+    /// `counter_serve`: the wait in line is over.
+    pub(super) fn serve(&mut self, v: &mut AtCounter, t_ms: u64) {
+        if let Some(joined) = v.joined_ms {
+            self.line_wait_s += seconds(joined, t_ms);
+            self.line_waits += 1;
+            v.served_ms = Some(t_ms);
+        }
+    }
+
+    /// `counter_done`: `qty` products handed over.
+    pub(super) fn done(&mut self, v: &mut AtCounter, t_ms: u64, qty: u16) {
+        self.served += 1;
+        self.items += qty as u64;
+        if let Some(served) = v.served_ms {
+            self.service_s += seconds(served, t_ms);
+        }
+        *v = AtCounter::default();
+    }
+
+    /// `counter_leave`: gave up, leaving products worth `amount_cents`.
+    pub(super) fn leave(&mut self, v: &mut AtCounter, t_ms: u64, amount_cents: i64) {
+        self.gave_up += 1;
+        self.lost_cents += amount_cents;
+        // Reneged in line (a balk never joined): all of it was wait.
+        if let Some(joined) = v.joined_ms {
+            self.line_wait_s += seconds(joined, t_ms);
+            self.line_waits += 1;
+        }
+        *v = AtCounter::default();
+    }
+}
+
+impl StopDay {
+    pub(super) fn merge(&mut self, o: &StopDay) {
+        self.stops += o.stops;
+        self.seconds += o.seconds;
+    }
+
+    /// A stop from `since_ms` ended at `t_ms`.
+    pub(super) fn stopped(&mut self, since_ms: u64, t_ms: u64) {
+        self.stops += 1;
+        self.seconds += seconds(since_ms, t_ms);
+    }
+}
+
+/// Per service counter, the figures a lane is judged by; per seating or
+/// fitting room, its stops.
+pub(super) fn scalars(m: &DayMetrics, layout: &Layout, out: &mut Vec<Metric>) {
+    let days = days(m);
+    for ((id, capacity_s), c) in layout.counters.iter().zip(&layout.counter_capacity_s).zip(&m.counters) {
+        let arrivals = (c.served + c.gave_up) as f64;
+        let mut push = |kind: &str, unit: &'static str, value: f64| {
+            out.push(Metric { name: format!("{kind}/{id}"), unit, value });
+        };
+        // Shoppers served per day.
+        push("counter_served", "count", c.served as f64 / days);
+        // Wait in line before service (or before giving up in it), mean.
+        push("counter_wait", "s", ratio(c.line_wait_s, c.line_waits as f64));
+        // Seconds of service per shopper served.
+        push("counter_service", "s", ratio(c.service_s, c.served as f64));
+        // Gave up (balked or reneged) ÷ all who came to the line.
+        push("counter_gave_up", "ratio", ratio(c.gave_up as f64, arrivals));
+        // Busy server-seconds ÷ server-seconds open.
+        push("counter_utilisation", "ratio", ratio(c.service_s, capacity_s * days));
+    }
+    for ((_, id), place) in layout.stop_fixtures.iter().zip(&m.stop_places) {
+        // Stops made at the fixture per day, and how long one lasts.
+        out.push(Metric { name: format!("stops/{id}"), unit: "count", value: place.stops as f64 / days });
+        out.push(Metric {
+            name: format!("stop_minutes/{id}"),
+            unit: "min",
+            value: ratio(place.seconds / 60.0, place.stops as f64),
+        });
+    }
+}
