@@ -102,7 +102,7 @@ impl Body {
 }
 
 /// The bodies on the floor, filed by block of about 1 m: solid ones with
-/// their positions, queueing ones as counts. The geometry (which block a
+/// their positions, and everyone as a count (what density reads). The geometry (which block a
 /// cell is in, the 3 × 3 blocks around each, their floor area) is static
 /// and tabled once.
 pub struct Crowding {
@@ -118,7 +118,8 @@ pub struct Crowding {
     /// Per block: walkable m² in the 3 × 3 square around it.
     around_m2: Vec<f64>,
     solid: Vec<Vec<Body>>,
-    queueing: Vec<u32>,
+    /// Per block: bodies in it, solid and queueing.
+    people: Vec<u32>,
     /// Blocks that may hold someone since the last `clear` (most of a
     /// store is empty most of the time: clearing only these is cheaper).
     touched: Vec<u32>,
@@ -170,7 +171,7 @@ impl Crowding {
             around_len,
             around_m2,
             solid: vec![Vec::new(); blocks.count()],
-            queueing: vec![0; blocks.count()],
+            people: vec![0; blocks.count()],
             touched: Vec::new(),
             is_touched: vec![false; blocks.count()],
             factors: Box::new([(u64::MAX, 0.0); FACTOR_SLOTS]),
@@ -184,7 +185,7 @@ impl Crowding {
     pub fn clear(&mut self) {
         for &b in &self.touched {
             self.solid[b as usize].clear();
-            self.queueing[b as usize] = 0;
+            self.people[b as usize] = 0;
             self.is_touched[b as usize] = false;
         }
         self.touched.clear();
@@ -200,9 +201,9 @@ impl Crowding {
     pub fn add(&mut self, cell: CellId, body: Body, solidity: Solidity) {
         let block = self.block(cell);
         self.touch(block);
-        match solidity {
-            Solidity::Solid => self.solid[block].push(body),
-            Solidity::Queueing => self.queueing[block] += 1,
+        self.people[block] += 1;
+        if solidity == Solidity::Solid {
+            self.solid[block].push(body);
         }
     }
 
@@ -217,9 +218,9 @@ impl Crowding {
     /// Takes a solid body off the floor.
     pub fn remove(&mut self, shopper: u32, cell: CellId) {
         let block = self.block(cell);
-        let block = &mut self.solid[block];
-        if let Some(i) = block.iter().position(|b| b.shopper == shopper) {
-            block.swap_remove(i);
+        if let Some(i) = self.solid[block].iter().position(|b| b.shopper == shopper) {
+            self.solid[block].swap_remove(i);
+            self.people[block] -= 1;
         }
     }
 
@@ -234,6 +235,8 @@ impl Crowding {
             body.at = at;
             self.touch(b);
             self.solid[b].push(body);
+            self.people[a] -= 1;
+            self.people[b] += 1;
         }
     }
 
@@ -245,8 +248,7 @@ impl Crowding {
 
     /// Shoppers per walkable m² over the 3 × 3 blocks around `cell`.
     pub fn density(&self, cell: CellId) -> f64 {
-        let people: usize =
-            self.around(cell).iter().map(|&n| self.solid[n as usize].len() + self.queueing[n as usize] as usize).sum();
+        let people: u32 = self.around(cell).iter().map(|&n| self.people[n as usize]).sum();
         let area = self.around_m2[self.block(cell)];
         if area > 0.0 { people as f64 / area } else { 0.0 }
     }

@@ -43,9 +43,18 @@ struct LeaderView {
     pos: Point,
     floor: u8,
     cell: CellId,
-    route: Option<Route>,
+    way: Option<LeadersWay>,
     queueing_at: Option<u16>,
     stopping: bool,
+}
+
+/// The way a walking leader takes, as its companion needs it.
+struct LeadersWay {
+    /// The leader's route; `None` when the companion walks it already
+    /// (shared fields are compared, not copied, every tick).
+    route: Option<Route>,
+    /// The companion is nearer the leader's goal than the leader.
+    companion_nearer: bool,
 }
 
 /// Companions keep up with their leaders. One whose leader stands in a
@@ -68,7 +77,10 @@ fn follow(
             pos: l.pos,
             floor: l.floor,
             cell: l.cell,
-            route: l.route.clone(),
+            way: l.route.as_ref().map(|r| LeadersWay {
+                route: (!s.route.as_ref().is_some_and(|own| own.is(r))).then(|| r.clone()),
+                companion_nearer: r.field[s.cell as usize] < r.field[l.cell as usize],
+            }),
             queueing_at: l.queueing_at(),
             stopping: matches!(l.activity, Activity::AtStop { .. }),
         });
@@ -90,7 +102,7 @@ fn follow(
             s.activity = Activity::Companion(Company::Stopping);
             continue;
         }
-        let Some(route) = l.route else {
+        let Some(way) = l.way else {
             // A leader standing still is walked to (not along the
             // companion's old way: companions of one party on different
             // ways each found the other nearer its goal and swapped for
@@ -106,10 +118,12 @@ fn follow(
             };
             continue;
         };
-        let waits_ahead = route.field[s.cell as usize] < route.field[l.cell as usize] && apart <= WAIT_AHEAD_M;
+        let waits_ahead = way.companion_nearer && apart <= WAIT_AHEAD_M;
         let close = apart <= COMPANION_GAP_M || waits_ahead;
         s.activity = Activity::Companion(if close { Company::Beside } else { Company::Following });
-        s.route = Some(route);
+        if let Some(route) = way.route {
+            s.route = Some(route);
+        }
     }
 }
 

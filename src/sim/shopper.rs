@@ -82,6 +82,13 @@ pub(super) struct Route {
     pub(super) point: Point,
 }
 
+impl Route {
+    /// The same route: one field (shared, not compared cell by cell), goal and point.
+    pub(super) fn is(&self, other: &Route) -> bool {
+        std::sync::Arc::ptr_eq(&self.field, &other.field) && self.goal == other.goal && self.point == other.point
+    }
+}
+
 /// On a connector between floors until `until_ms`, stepping off at `to`.
 pub(super) struct Ride {
     pub(super) until_ms: u64,
