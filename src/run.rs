@@ -176,7 +176,9 @@ pub fn simulate_run(
 }
 
 /// Simulates into a single Parquet file at `path` (atomically), folding the
-/// live stream into the day's metrics and stylised facts on the way.
+/// live stream into the day's metrics and stylised facts on the way. The
+/// folds run on a thread of their own, which hands each chunk on to the
+/// writer thread: the simulation's thread only simulates.
 pub fn write_log(
     path: &Path,
     p: &Prepared,
@@ -184,28 +186,36 @@ pub fn write_log(
     seed: u64,
     progress: &mut dyn FnMut(SimProgress),
 ) -> Result<(DayMetrics, Vec<Fact>, WrittenLog), RunError> {
+    /// Chunks in flight to the folds before the simulation waits.
+    const CHUNKS_IN_FLIGHT: usize = 4;
     let mut writer = LogWriter::create(path, &log_meta(p, seed))?;
     let mut sim = Simulation::new(p.scenario.clone(), p.store.clone(), seed);
-    let mut metrics = DayProjection::new(layout);
-    let mut walks = Walks::new(p);
-    let mut failure = None;
-    sim.run_to_end(
-        |chunk| {
-            if failure.is_some() {
-                return;
-            }
-            metrics.observe_all(chunk);
-            walks.observe_all(chunk);
-            if let Err(e) = writer.send(std::mem::take(chunk)) {
-                failure = Some(e);
-            }
-        },
-        progress,
-    );
-    if let Some(e) = failure {
-        return Err(e.into());
-    }
-    let metrics = metrics.finish();
-    let facts = walks.facts(&metrics);
-    Ok((metrics, facts, writer.finish()?))
+    let (to_folds, chunks) = std::sync::mpsc::sync_channel::<Vec<crate::events::SimEvent>>(CHUNKS_IN_FLIGHT);
+    std::thread::scope(|scope| {
+        let folds = std::thread::Builder::new()
+            .name("aisle-fold".into())
+            .spawn_scoped(scope, move || -> Result<_, RunError> {
+                let mut metrics = DayProjection::new(layout);
+                let mut walks = Walks::new(p);
+                for chunk in chunks {
+                    metrics.observe_all(&chunk);
+                    walks.observe_all(&chunk);
+                    writer.send(chunk)?;
+                }
+                let metrics = metrics.finish();
+                let facts = walks.facts(&metrics);
+                Ok((metrics, facts, writer.finish()?))
+            })
+            .map_err(|source| RunError::Io { path: path.to_path_buf(), source })?;
+        // A send fails only once the folds have stopped on an error, which joining reports.
+        let mut sending = true;
+        sim.run_to_end(
+            |chunk| {
+                sending = sending && to_folds.send(std::mem::take(chunk)).is_ok();
+            },
+            progress,
+        );
+        drop(to_folds);
+        folds.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }
