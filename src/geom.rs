@@ -125,3 +125,57 @@ pub fn rotate_quarter(dx: f64, dy: f64, quarter_turns: u8) -> (f64, f64) {
         _ => (dy, -dx),
     }
 }
+
+/// Whole-number division by a divisor fixed at run time, by one wide
+/// multiplication instead of a hardware divide (cell ids are split into
+/// floor, column and row on every step of every walker). Exact for every
+/// `u32` numerator: with M = ⌈2⁶⁴ / d⌉, ⌊n / d⌋ = ⌊M·n / 2⁶⁴⌋ for all
+/// n < 2³² (Lemire, Kaser & Kurz 2019, "Faster remainder by direct
+/// computation", Software: Practice and Experience 49(6)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Divisor {
+    d: u32,
+    m: u128,
+}
+
+impl Divisor {
+    pub fn new(d: u32) -> Divisor {
+        assert!(d > 0, "division by zero");
+        Divisor { d, m: (1u128 << 64).div_ceil(d as u128) }
+    }
+
+    pub fn div(self, n: u32) -> u32 {
+        ((self.m * n as u128) >> 64) as u32
+    }
+
+    pub fn rem(self, n: u32) -> u32 {
+        n - self.div(n) * self.d
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn divisors_divide_exactly() {
+        let mut n_values: Vec<u32> = (0..5_000).chain([u32::MAX, u32::MAX - 1, 1 << 31, (1 << 31) - 1]).collect();
+        // Near multiples of the divisors, where rounding would show.
+        let divisors =
+            [1u32, 2, 3, 5, 7, 10, 48, 64, 97, 160, 320, 641, 19_200, 65_535, 1 << 20, u32::MAX - 2, u32::MAX];
+        for &d in &divisors {
+            for k in [1u64, 2, 1000, 65_537, 1 << 31] {
+                let m = d as u64 * k;
+                n_values.extend(
+                    [m.saturating_sub(1), m, m + 1].into_iter().filter(|&v| v <= u32::MAX as u64).map(|v| v as u32),
+                );
+            }
+        }
+        for &d in &divisors {
+            let div = Divisor::new(d);
+            for &n in &n_values {
+                assert_eq!((div.div(n), div.rem(n)), (n / d, n % d), "{n} / {d}");
+            }
+        }
+    }
+}

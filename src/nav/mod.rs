@@ -36,15 +36,11 @@ pub fn flow_field(store: &Store, target: CellId, ways: Ways) -> FlowField {
 /// `UNREACHABLE` outside. For short walks to a nearby spot, at a small
 /// part of a whole field's cost.
 pub fn local_field(store: &Store, target: CellId, radius_cells: usize) -> FlowField {
-    let per_floor = (store.nx * store.ny) as CellId;
-    let base = target - target % per_floor;
-    let (tx, ty) = ((target - base) as usize % store.nx, (target - base) as usize / store.nx);
+    let (floor, (tx, ty)) = (store.floor_of(target), store.column_row(target));
     // One floor: no connector is ever relaxed.
     dial(store, target, Ways::All, |c| {
-        let local = c.wrapping_sub(base);
-        local < per_floor
-            && (local as usize % store.nx).abs_diff(tx) <= radius_cells
-            && (local as usize / store.nx).abs_diff(ty) <= radius_cells
+        let (x, y) = store.column_row(c);
+        store.floor_of(c) == floor && x.abs_diff(tx) <= radius_cells && y.abs_diff(ty) <= radius_cells
     })
 }
 
@@ -53,19 +49,20 @@ pub fn local_field(store: &Store, target: CellId, radius_cells: usize) -> FlowFi
 fn dial(store: &Store, target: CellId, ways: Ways, inside: impl Fn(CellId) -> bool) -> FlowField {
     let mut dist = vec![UNREACHABLE; store.cell_count()];
     // Costs run up to the dearest step or connector: a ring of that many
-    // buckets plus one holds every pending distance.
+    // buckets plus one holds every pending distance (rounded up to a power
+    // of two, so a distance finds its bucket by a mask).
     let longest = store.connectors.iter().map(|l| l.cost).fold(store.longest_step_cost(), u32::max) as usize;
-    let mut buckets: Vec<Vec<CellId>> = vec![Vec::new(); longest + 1];
+    let mut buckets: Vec<Vec<CellId>> = vec![Vec::new(); (longest + 1).next_power_of_two()];
     let mut pending = 1usize;
     dist[target as usize] = 0;
     buckets[0].push(target);
     let mut d = 0u32;
     let mut cells = Vec::new();
-    let ring = buckets.len();
+    let mask = buckets.len() - 1;
     while pending > 0 {
         // (A step that cost nothing would land in this bucket again.)
-        while !buckets[d as usize % ring].is_empty() {
-            std::mem::swap(&mut cells, &mut buckets[d as usize % ring]);
+        while !buckets[d as usize & mask].is_empty() {
+            std::mem::swap(&mut cells, &mut buckets[d as usize & mask]);
             pending -= cells.len();
             for &c in &cells {
                 if dist[c as usize] != d {
@@ -75,7 +72,7 @@ fn dial(store: &Store, target: CellId, ways: Ways, inside: impl Fn(CellId) -> bo
                     let nd = d + cost;
                     if nd < dist[n as usize] && inside(n) {
                         dist[n as usize] = nd;
-                        buckets[nd as usize % ring].push(n);
+                        buckets[nd as usize & mask].push(n);
                         pending += 1;
                     }
                 };

@@ -4,7 +4,7 @@
 //! checks the geometry a file alone cannot: walkable points, reachability,
 //! and the memory the navigation data will need.
 
-use crate::geom::{Point, Rect};
+use crate::geom::{Divisor, Point, Rect};
 use crate::scenario::{
     ConnectorKind, DeskRole, FixtureKind, Lane, Scenario, model::QUEUE_SPACING_M, model::STAND_OFF_M,
 };
@@ -59,9 +59,20 @@ pub struct Store {
     /// Cell of each desk's service point (`Scenario::desks`: the checkout
     /// lanes, then the counters).
     pub lanes: Vec<CellId>,
+    /// Splitting a cell id: by cells per floor, then by `nx`.
+    per_floor: Divisor,
+    per_row: Divisor,
+    /// Cells per metre where multiplying by it is exactly dividing by
+    /// `cell` (a power of two, like the usual 0.25 m).
+    cells_per_metre: Option<f64>,
 }
 
 pub const NO_ZONE: u16 = u16::MAX;
+
+/// Whether `x` is a whole power of two (so multiplying by its inverse is exact).
+fn is_power_of_two(x: f64) -> bool {
+    x > 0.0 && x.is_normal() && x.to_bits() & ((1u64 << 52) - 1) == 0
+}
 
 /// The eight grid steps `(dx, dy, length)` in the order they are tried:
 /// west, east, south, north, then the diagonals south-west, south-east,
@@ -217,6 +228,9 @@ impl Store {
             exits: Vec::new(),
             lanes: Vec::new(),
             stops: Vec::new(),
+            per_floor: Divisor::new((nx * ny) as u32),
+            per_row: Divisor::new(nx as u32),
+            cells_per_metre: is_power_of_two(spec.cell).then(|| 1.0 / spec.cell),
         })
     }
 
@@ -562,7 +576,10 @@ impl Store {
         if p.x < 0.0 || p.y < 0.0 || floor as usize >= self.floors {
             return None;
         }
-        let (ix, iy) = ((p.x / self.cell) as usize, (p.y / self.cell) as usize);
+        let (ix, iy) = match self.cells_per_metre {
+            Some(k) => ((p.x * k) as usize, (p.y * k) as usize),
+            None => ((p.x / self.cell) as usize, (p.y / self.cell) as usize),
+        };
         (ix < self.nx && iy < self.ny).then(|| self.id(floor, ix, iy))
     }
 
@@ -579,15 +596,19 @@ impl Store {
     }
 
     pub fn floor_of(&self, c: CellId) -> u8 {
-        (c as usize / (self.nx * self.ny)) as u8
+        self.per_floor.div(c) as u8
+    }
+
+    /// A cell's column and row on its floor.
+    pub fn column_row(&self, c: CellId) -> (usize, usize) {
+        let local = self.per_floor.rem(c);
+        (self.per_row.rem(local) as usize, self.per_row.div(local) as usize)
     }
 
     /// Floor and centre point of a cell.
     pub fn centre(&self, c: CellId) -> (u8, Point) {
-        let per_floor = self.nx * self.ny;
-        let local = c as usize % per_floor;
-        let (ix, iy) = (local % self.nx, local / self.nx);
-        ((c as usize / per_floor) as u8, Point::new((ix as f64 + 0.5) * self.cell, (iy as f64 + 0.5) * self.cell))
+        let (ix, iy) = self.column_row(c);
+        (self.floor_of(c), Point::new((ix as f64 + 0.5) * self.cell, (iy as f64 + 0.5) * self.cell))
     }
 
     pub fn is_walkable(&self, c: CellId) -> bool {
