@@ -89,7 +89,7 @@ pub(super) fn head_for_lane(
     let goal = setting.store.cell_at(l.floor, place).unwrap_or(setting.lane_tails[lane]);
     let work_s = l.service.mean_s(items_at(setting, lane as u16, s));
     state.head_here(work_s);
-    s.route = Some(Route { field: nav.get(&setting.store, goal, s.ways), goal, point: place });
+    s.route = Some(Route::new(nav.get(&setting.store, goal, s.ways), goal, place));
     s.activity = Activity::ToLane { lane: lane as u16, work_s, joined_ms };
 }
 

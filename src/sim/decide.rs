@@ -37,7 +37,7 @@ fn decide(
             Some(Target::Shelf { intent, index, placement, stand }) => {
                 let product = s.wanted_mut(intent).remove(index);
                 let field = nav.0.get(&setting.store, stand.cell, s.ways);
-                s.route = Some(Route { field, goal: stand.cell, point: stand.point });
+                s.route = Some(Route::new(field, stand.cell, stand.point));
                 s.activity = Activity::ToShelf { product, placement: placement as u16, intent };
                 continue;
             }
@@ -50,7 +50,7 @@ fn decide(
                 taken.0[place] = true;
                 let stand = setting.store.stops[place].stand;
                 let field = nav.0.get(&setting.store, stand.cell, s.ways);
-                s.route = Some(Route { field, goal: stand.cell, point: stand.point });
+                s.route = Some(Route::new(field, stand.cell, stand.point));
                 s.activity = Activity::ToStop { place: place as u16, factor: stop.factor };
                 continue;
             }
@@ -185,6 +185,6 @@ pub(super) fn head_for_exit(setting: &Setting, nav: &mut FlowFieldCache, s: &mut
         .min_by_key(|(f, _)| f[s.cell as usize])
         .expect("validated: at least one exit");
     let exit = setting.store.exits.iter().position(|&x| x == goal).expect("exit cell");
-    s.route = Some(Route { field, goal, point: setting.scenario.exits[exit].at });
+    s.route = Some(Route::new(field, goal, setting.scenario.exits[exit].at));
     s.activity = Activity::ToExit;
 }

@@ -114,7 +114,7 @@ fn follow(
             s.route = match s.route.take() {
                 Some(r) if r.goal == l.cell => Some(r),
                 _ if close => None,
-                _ => Some(Route { field: way_to(store, &mut nav.0, &s, &l, apart), goal: l.cell, point: l.pos }),
+                _ => Some(Route::new(way_to(store, &mut nav.0, &s, &l, apart), l.cell, l.pos)),
             };
             continue;
         };

@@ -12,7 +12,7 @@ use super::stop::Stop;
 use super::walk::STANDOFF_MS;
 use crate::events::Action;
 use crate::geom::Point;
-use crate::nav::FlowField;
+use crate::nav::{FlowField, Step, next_step};
 use crate::playback;
 use crate::store::{CellId, Store, Ways};
 
@@ -80,9 +80,28 @@ pub(super) struct Route {
     pub(super) field: FlowField,
     pub(super) goal: CellId,
     pub(super) point: Point,
+    /// The last step the field gave, and from which cell: a walker takes a
+    /// few ticks to cross a cell, and the field never changes.
+    next: Option<(CellId, Step)>,
 }
 
 impl Route {
+    pub(super) fn new(field: FlowField, goal: CellId, point: Point) -> Route {
+        Route { field, goal, point, next: None }
+    }
+
+    /// The step from `cell` along the field (`nav::next_step`) for one using `ways`.
+    pub(super) fn next_step(&mut self, store: &Store, cell: CellId, ways: Ways) -> Step {
+        match self.next {
+            Some((from, step)) if from == cell => step,
+            _ => {
+                let step = next_step(store, &self.field, cell, ways);
+                self.next = Some((cell, step));
+                step
+            }
+        }
+    }
+
     /// The same route: one field (shared, not compared cell by cell), goal and point.
     pub(super) fn is(&self, other: &Route) -> bool {
         std::sync::Arc::ptr_eq(&self.field, &other.field) && self.goal == other.goal && self.point == other.point

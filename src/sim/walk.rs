@@ -18,7 +18,7 @@ use super::stop::reach_stop;
 use super::{Census, Clock, Crowd, Nav, Phase, Setting, crowd};
 use crate::events::Action;
 use crate::geom::Point;
-use crate::nav::{Step, UNREACHABLE, next_step};
+use crate::nav::{Step, UNREACHABLE};
 use crate::store::{CellId, Store};
 
 /// A blocked shopper this close to the shelf, the end of the line or the
@@ -199,10 +199,10 @@ fn advance(
     mut budget: f64,
     t_ms: u64,
 ) -> Moved {
-    let Some(route) = s.route.as_ref() else {
+    let solid = s.solidity() == Some(crowd::Solidity::Solid);
+    let Some(route) = s.route.as_mut() else {
         return Moved::Arrived;
     };
-    let solid = s.solidity() == Some(crowd::Solidity::Solid);
     if solid {
         // Nobody else moves while this shopper does.
         crowd.gather_near(s.cell, s.pos, budget, near);
@@ -211,7 +211,7 @@ fn advance(
         let (target, arriving) = if s.cell == route.goal {
             (route.point, true)
         } else {
-            match next_step(store, &route.field, s.cell, s.ways) {
+            match route.next_step(store, s.cell, s.ways) {
                 Step::Walk(n) => (store.centre(n).1, false),
                 Step::Ride(i) => return Moved::Ride(i),
                 Step::Arrived => (route.point, true),
