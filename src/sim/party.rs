@@ -10,10 +10,9 @@ use super::decide::head_for_exit;
 use super::outbox::Outbox;
 use super::shopper::{Activity, Company, Route, Shopper, update_zone};
 use super::{Clock, Nav, Phase, Setting};
-use crate::geom::Point;
 use crate::nav::{FlowField, FlowFieldCache, local_field};
 use crate::scenario::QUEUE_SPACING_M;
-use crate::store::{CellId, Store};
+use crate::store::Store;
 
 /// A companion this close to its leader (straight line, same floor: too
 /// close to be on the other side of a shelf) stands by.
@@ -38,25 +37,6 @@ pub(super) fn install(schedule: &mut Schedule) {
     schedule.add_systems(follow.in_set(Phase::Follow));
 }
 
-/// What a companion sees of its leader.
-struct LeaderView {
-    pos: Point,
-    floor: u8,
-    cell: CellId,
-    way: Option<LeadersWay>,
-    queueing_at: Option<u16>,
-    stopping: bool,
-}
-
-/// The way a walking leader takes, as its companion needs it.
-struct LeadersWay {
-    /// The leader's route; `None` when the companion walks it already
-    /// (shared fields are compared, not copied, every tick).
-    route: Option<Route>,
-    /// The companion is nearer the leader's goal than the leader.
-    companion_nearer: bool,
-}
-
 /// Companions keep up with their leaders. One whose leader stands in a
 /// checkout line stands in it too, behind it; one next to its leader,
 /// or a little ahead on the leader's way, stands by; any other walks
@@ -67,70 +47,66 @@ fn follow(
     clock: Res<Clock>,
     mut nav: ResMut<Nav>,
     mut out: ResMut<Outbox>,
-    mut views: Local<Vec<(Entity, Option<LeaderView>)>>,
+    mut pairs: Local<Vec<(Entity, Entity)>>,
     mut shoppers: Query<(Entity, &mut Shopper)>,
 ) {
-    views.clear();
-    for (entity, s) in shoppers.iter() {
-        let (Some(leader), Activity::Companion(_), None) = (s.leader, s.activity, &s.riding) else { continue };
-        let view = shoppers.get(leader).ok().filter(|(_, l)| l.activity != Activity::Gone).map(|(_, l)| LeaderView {
-            pos: l.pos,
-            floor: l.floor,
-            cell: l.cell,
-            way: l.route.as_ref().map(|r| LeadersWay {
-                route: (!s.route.as_ref().is_some_and(|own| own.is(r))).then(|| r.clone()),
-                companion_nearer: r.field[s.cell as usize] < r.field[l.cell as usize],
-            }),
-            queueing_at: l.queueing_at(),
-            stopping: matches!(l.activity, Activity::AtStop { .. }),
-        });
-        views.push((entity, view));
-    }
-    let store = &setting.store;
-    for (entity, view) in views.drain(..) {
-        let Ok((_, mut s)) = shoppers.get_mut(entity) else { continue };
-        let Some(l) = view else {
+    pairs.clear();
+    pairs.extend(shoppers.iter().filter_map(|(entity, s)| match (s.leader, s.activity, &s.riding) {
+        (Some(leader), Activity::Companion(_), None) => Some((entity, leader)),
+        _ => None,
+    }));
+    // Leaders are nobody's companions: what one reads of its leader stays as it was.
+    for &(entity, leader) in pairs.iter() {
+        if let Ok([(_, mut s), (_, l)]) = shoppers.get_many_mut([entity, leader])
+            && l.activity != Activity::Gone
+        {
+            keep_up(&setting, &mut nav.0, &mut out, clock.t_ms, &mut s, &l);
+        } else if let Ok((_, mut s)) = shoppers.get_mut(entity) {
             head_for_exit(&setting, &mut nav.0, &mut s);
-            continue;
-        };
-        if stand_in_line(&setting, &mut out, clock.t_ms, &mut s, &l) {
-            continue;
         }
-        let apart = if l.floor == s.floor { s.pos.distance(l.pos) } else { f64::INFINITY };
-        if l.stopping && apart <= STOP_WITH_M {
-            s.route = None;
-            s.activity = Activity::Companion(Company::Stopping);
-            continue;
-        }
-        let Some(way) = l.way else {
-            // A leader standing still is walked to (not along the
-            // companion's old way: companions of one party on different
-            // ways each found the other nearer its goal and swapped for
-            // ever). Its cell is the way's goal, so nobody is nearer it
-            // than the leader: the companion stands by when close, and
-            // needs a way only when it walks.
-            let close = apart <= COMPANION_GAP_M;
-            s.activity = Activity::Companion(if close { Company::Beside } else { Company::Following });
-            s.route = match s.route.take() {
-                Some(r) if r.goal == l.cell => Some(r),
-                _ if close => None,
-                _ => Some(Route::new(way_to(store, &mut nav.0, &s, &l, apart), l.cell, l.pos)),
-            };
-            continue;
-        };
-        let waits_ahead = way.companion_nearer && apart <= WAIT_AHEAD_M;
-        let close = apart <= COMPANION_GAP_M || waits_ahead;
+    }
+}
+
+/// A companion `s` keeps up with its leader `l`, who is in the store.
+fn keep_up(setting: &Setting, nav: &mut FlowFieldCache, out: &mut Outbox, t_ms: u64, s: &mut Shopper, l: &Shopper) {
+    if stand_in_line(setting, out, t_ms, s, l) {
+        return;
+    }
+    let apart = if l.floor == s.floor { s.pos.distance(l.pos) } else { f64::INFINITY };
+    if matches!(l.activity, Activity::AtStop { .. }) && apart <= STOP_WITH_M {
+        s.route = None;
+        s.activity = Activity::Companion(Company::Stopping);
+        return;
+    }
+    let Some(way) = l.route.as_ref() else {
+        // A leader standing still is walked to (not along the
+        // companion's old way: companions of one party on different
+        // ways each found the other nearer its goal and swapped for
+        // ever). Its cell is the way's goal, so nobody is nearer it
+        // than the leader: the companion stands by when close, and
+        // needs a way only when it walks.
+        let close = apart <= COMPANION_GAP_M;
         s.activity = Activity::Companion(if close { Company::Beside } else { Company::Following });
-        if let Some(route) = way.route {
-            s.route = Some(route);
-        }
+        s.route = match s.route.take() {
+            Some(r) if r.goal == l.cell => Some(r),
+            _ if close => None,
+            _ => Some(Route::new(way_to(&setting.store, nav, s, l, apart), l.cell, l.pos)),
+        };
+        return;
+    };
+    let waits_ahead = way.field[s.cell as usize] < way.field[l.cell as usize] && apart <= WAIT_AHEAD_M;
+    let close = apart <= COMPANION_GAP_M || waits_ahead;
+    s.activity = Activity::Companion(if close { Company::Beside } else { Company::Following });
+    // The same shared way is kept, not copied again, tick after tick.
+    if !s.route.as_ref().is_some_and(|own| own.is(way)) {
+        s.route = Some(way.clone());
     }
 }
 
 /// The field a companion walks to its standing leader by: one over the
 /// floor round the leader when it is near and in plain sight (a few metres
 /// of walking need not cost a field over the whole store), else the whole.
-fn way_to(store: &Store, nav: &mut FlowFieldCache, s: &Shopper, l: &LeaderView, apart: f64) -> FlowField {
+fn way_to(store: &Store, nav: &mut FlowFieldCache, s: &Shopper, l: &Shopper, apart: f64) -> FlowField {
     if apart <= NEARBY_M && store.first_blocked(s.floor, s.pos, l.pos).is_none() {
         return local_field(store, l.cell, (NEARBY_WINDOW_M / store.cell).ceil() as usize);
     }
@@ -141,8 +117,8 @@ fn way_to(store: &Store, nav: &mut FlowFieldCache, s: &Shopper, l: &LeaderView, 
 /// it too, the k-th (companions are the indices after their leader's) k
 /// places behind the leader, once it is within `JOIN_LINE_M` of that spot
 /// and can step towards it; returns whether it does.
-fn stand_in_line(setting: &Setting, out: &mut Outbox, t_ms: u64, s: &mut Shopper, l: &LeaderView) -> bool {
-    let Some(lane) = l.queueing_at else { return false };
+fn stand_in_line(setting: &Setting, out: &mut Outbox, t_ms: u64, s: &mut Shopper, l: &Shopper) -> bool {
+    let Some(lane) = l.queueing_at() else { return false };
     if l.floor != s.floor {
         return false;
     }
