@@ -30,7 +30,7 @@ fn decide(
     mut shoppers: Query<&mut Shopper>,
 ) {
     for mut s in &mut shoppers {
-        if s.activity != Activity::Deciding {
+        if !matches!(s.activity, Activity::Deciding) {
             continue;
         }
         match nearest_wanted(&setting, &mut nav.0, &s, clock.t_ms, &taken.0) {

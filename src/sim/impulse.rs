@@ -53,7 +53,7 @@ fn perceive(
     }
     let t = clock.t_ms;
     for mut s in &mut shoppers {
-        if s.activity == Activity::Gone || s.riding.is_some() {
+        if matches!(s.activity, Activity::Gone) || s.riding.is_some() {
             continue;
         }
         for shelf in look(&setting, &mut s) {

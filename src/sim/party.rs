@@ -58,7 +58,7 @@ fn follow(
     // Leaders are nobody's companions: what one reads of its leader stays as it was.
     for &(entity, leader) in pairs.iter() {
         if let Ok([(_, mut s), (_, l)]) = shoppers.get_many_mut([entity, leader])
-            && l.activity != Activity::Gone
+            && !matches!(l.activity, Activity::Gone)
         {
             keep_up(&setting, &mut nav.0, &mut out, clock.t_ms, &mut s, &l);
         } else if let Ok((_, mut s)) = shoppers.get_mut(entity) {

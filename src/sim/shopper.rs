@@ -270,7 +270,7 @@ impl Shopper {
     /// The shopper's body as the crowd sees it at `t_ms`.
     pub(super) fn body(&self, t_ms: u64) -> crowd::Body {
         let wish = if self.is_walking() { self.wish } else { (0.0, 0.0) };
-        let gives_way = self.activity == Activity::Companion(Company::Beside);
+        let gives_way = matches!(self.activity, Activity::Companion(Company::Beside));
         let goal = self.route.as_ref().filter(|_| self.is_walking()).map(|r| r.goal);
         let stalled = self.blocked_for(t_ms, STANDOFF_MS);
         crowd::Body { shopper: self.index, party: self.party, at: self.pos, wish, goal, gives_way, stalled }
@@ -286,7 +286,7 @@ impl Shopper {
         match self.activity {
             Activity::Gone => None,
             _ if self.riding.is_some() => None,
-            _ if self.queueing_at().is_some() || self.activity == Activity::Companion(Company::InLine) => {
+            _ if self.queueing_at().is_some() || matches!(self.activity, Activity::Companion(Company::InLine)) => {
                 Some(crowd::Solidity::Queueing)
             }
             // Seated, or inside a fitting room (or with one who is): off the walkway.
