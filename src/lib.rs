@@ -39,6 +39,9 @@ use store::Store;
 pub struct Prepared {
     pub scenario: Arc<Scenario>,
     pub store: Arc<Store>,
+    /// Flow fields its runs have computed, for its next runs
+    /// (`Simulation::sharing_fields`).
+    pub fields: Arc<nav::SharedFields>,
 }
 
 /// Validates `variant` of `file` completely: the model, then the geometry
@@ -56,7 +59,8 @@ pub fn prepare(file: &ScenarioFile, variant: &str) -> Result<Prepared, ScenarioE
             })
             .collect(),
     })?;
-    Ok(Prepared { scenario: Arc::new(scenario), store: Arc::new(store) })
+    let fields = Arc::new(nav::SharedFields::new(scenario.run.memory_limit_bytes));
+    Ok(Prepared { scenario: Arc::new(scenario), store: Arc::new(store), fields })
 }
 
 impl ScenarioFile {

@@ -2,9 +2,11 @@
 //! (Dijkstra over the 8-connected grid and the connectors between floors).
 //! A shopper anywhere follows the field downhill to the target. Fields are
 //! computed on demand and kept in a cache bounded in bytes (least recently
-//! used out first).
+//! used out first); the runs of one layout may share what they computed
+//! (`SharedFields`).
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use crate::store::{CellId, Store, Ways};
 
@@ -118,6 +120,39 @@ pub fn next_step(store: &Store, field: &[u32], cell: CellId, ways: Ways) -> Step
     best.1
 }
 
+/// Flow fields shared by the runs of one layout (the seeds of a variant in
+/// a sweep, on any thread): a field is the same in every run, so what one
+/// run computed the next one takes. Bounded in bytes; once full, it keeps
+/// what it holds. Keys are `FlowFieldCache`'s: one store's only.
+pub struct SharedFields {
+    limit_bytes: u64,
+    held: Mutex<(HashMap<usize, FlowField>, u64)>,
+}
+
+impl SharedFields {
+    pub fn new(limit_bytes: u64) -> SharedFields {
+        SharedFields { limit_bytes, held: Mutex::new((HashMap::new(), 0)) }
+    }
+
+    fn get(&self, key: usize) -> Option<FlowField> {
+        self.held.lock().expect("shared fields").0.get(&key).cloned()
+    }
+
+    fn offer(&self, key: usize, field: &FlowField) {
+        let mut held = self.held.lock().expect("shared fields");
+        let size = (field.len() * 4) as u64;
+        if held.1 + size <= self.limit_bytes && !held.0.contains_key(&key) {
+            held.0.insert(key, field.clone());
+            held.1 += size;
+        }
+    }
+
+    /// Bytes held.
+    pub fn bytes(&self) -> u64 {
+        self.held.lock().expect("shared fields").1
+    }
+}
+
 /// Flow fields by target cell and ways, bounded in memory.
 pub struct FlowFieldCache {
     /// Per (ways, cell) key: the slot of its field in `fields`, or `NO_SLOT`.
@@ -128,13 +163,28 @@ pub struct FlowFieldCache {
     bytes: u64,
     clock: u64,
     computed: u64,
+    shared: Option<Arc<SharedFields>>,
 }
 
 const NO_SLOT: u32 = u32::MAX;
 
 impl FlowFieldCache {
     pub fn new(limit_bytes: u64) -> Self {
-        FlowFieldCache { slot_of: Vec::new(), fields: Vec::new(), limit_bytes, bytes: 0, clock: 0, computed: 0 }
+        FlowFieldCache {
+            slot_of: Vec::new(),
+            fields: Vec::new(),
+            limit_bytes,
+            bytes: 0,
+            clock: 0,
+            computed: 0,
+            shared: None,
+        }
+    }
+
+    /// A cache that takes a missing field from `shared` when it is there,
+    /// and offers it what it computes.
+    pub fn sharing(limit_bytes: u64, shared: Arc<SharedFields>) -> Self {
+        FlowFieldCache { shared: Some(shared), ..FlowFieldCache::new(limit_bytes) }
     }
 
     /// The field towards `target` for one using `ways` (shared, not copied).
@@ -164,8 +214,17 @@ impl FlowFieldCache {
             cached.2 = self.clock;
             return &cached.1;
         }
-        let field = flow_field(store, target, ways);
-        self.computed += 1;
+        let field = match self.shared.as_ref().and_then(|shared| shared.get(key)) {
+            Some(field) => field,
+            None => {
+                let field = flow_field(store, target, ways);
+                self.computed += 1;
+                if let Some(shared) = &self.shared {
+                    shared.offer(key, &field);
+                }
+                field
+            }
+        };
         let size = (field.len() * 4) as u64;
         while self.bytes + size > self.limit_bytes && !self.fields.is_empty() {
             // Evict the least recently used; ties cannot occur (clock is unique).
@@ -188,7 +247,7 @@ impl FlowFieldCache {
         self.bytes
     }
 
-    /// Fields computed so far (cache misses).
+    /// Fields computed so far (cache misses that shared fields did not meet).
     pub fn computed(&self) -> u64 {
         self.computed
     }
@@ -362,5 +421,33 @@ mod tests {
             }
         }
         assert!(inside > 200 && equal > 40, "{inside} cells in the square, {equal} compared");
+    }
+
+    #[test]
+    fn a_cache_sharing_fields_takes_what_another_computed_and_they_agree() {
+        let store = tiny();
+        let shared = Arc::new(SharedFields::new(u64::MAX));
+        let (mut first, mut second) =
+            (FlowFieldCache::sharing(u64::MAX, shared.clone()), FlowFieldCache::sharing(u64::MAX, shared.clone()));
+        let mut alone = FlowFieldCache::new(u64::MAX);
+        let targets: Vec<CellId> =
+            (0..store.cell_count() as CellId).filter(|&c| store.is_walkable(c)).step_by(97).collect();
+        for &t in &targets {
+            first.get(&store, t, Ways::All);
+        }
+        for &t in &targets {
+            assert_eq!(second.get(&store, t, Ways::All), alone.get(&store, t, Ways::All));
+        }
+        assert_eq!((first.computed(), second.computed()), (targets.len() as u64, 0));
+        assert_eq!(shared.bytes(), targets.len() as u64 * store.cell_count() as u64 * 4);
+        // Full, the shared fields keep what they hold and the cache computes the rest.
+        let small = Arc::new(SharedFields::new(store.cell_count() as u64 * 4));
+        let mut third = FlowFieldCache::sharing(u64::MAX, small.clone());
+        third.get(&store, targets[0], Ways::All);
+        third.get(&store, targets[1], Ways::All);
+        let mut fourth = FlowFieldCache::sharing(u64::MAX, small);
+        fourth.get(&store, targets[0], Ways::All);
+        fourth.get(&store, targets[1], Ways::All);
+        assert_eq!((third.computed(), fourth.computed()), (2, 1));
     }
 }

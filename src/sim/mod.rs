@@ -218,9 +218,22 @@ pub struct Simulation {
 
 impl Simulation {
     pub fn new(scenario: Arc<Scenario>, store: Arc<Store>, seed: u64) -> Simulation {
+        let nav = FlowFieldCache::new(scenario.run.memory_limit_bytes);
+        Simulation::planned(scenario, store, seed, nav)
+    }
+
+    /// A run of a prepared layout that takes the flow fields its other runs
+    /// computed and leaves them those it computes (the same fields: the
+    /// run is the same as `new`'s, only faster).
+    pub fn sharing_fields(p: &crate::Prepared, seed: u64) -> Simulation {
+        let nav = FlowFieldCache::sharing(p.scenario.run.memory_limit_bytes, p.fields.clone());
+        Simulation::planned(p.scenario.clone(), p.store.clone(), seed, nav)
+    }
+
+    fn planned(scenario: Arc<Scenario>, store: Arc<Store>, seed: u64, nav: FlowFieldCache) -> Simulation {
         let streams = Streams::new(seed);
         let plan = arrivals::arrival_plan(&scenario, &streams);
-        Simulation::with_plan(scenario, store, streams, plan)
+        Simulation::with_plan(scenario, store, streams, plan, nav)
     }
 
     /// A crowd placed at once instead of the day's arrivals: a shopper of
@@ -235,7 +248,8 @@ impl Simulation {
         starts: &[crate::geom::Point],
     ) -> Result<Simulation, String> {
         let plan = arrivals::placed_plan(&scenario, &store, starts)?;
-        Ok(Simulation::with_plan(scenario, store, Streams::new(seed), plan))
+        let nav = FlowFieldCache::new(scenario.run.memory_limit_bytes);
+        Ok(Simulation::with_plan(scenario, store, Streams::new(seed), plan, nav))
     }
 
     fn with_plan(
@@ -243,11 +257,12 @@ impl Simulation {
         store: Arc<Store>,
         streams: Streams,
         plan: Vec<arrivals::Arrival>,
+        nav: FlowFieldCache,
     ) -> Simulation {
         let close_ms = scenario.population.close_ms - scenario.population.open_ms;
         let end_ms = close_ms + scenario.run.drain_ms;
         let mut world = World::new();
-        world.insert_resource(Nav(FlowFieldCache::new(scenario.run.memory_limit_bytes)));
+        world.insert_resource(Nav(nav));
         world.insert_resource(Crowd(crowd::Crowding::new(&store)));
         world.insert_resource(Lanes(scenario.desks().map(|l| LaneState::new(l.terminals.len())).collect()));
         world.insert_resource(stop::Taken(vec![false; store.stops.len()]));
