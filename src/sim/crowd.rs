@@ -117,6 +117,9 @@ pub struct Crowding {
     around_len: Vec<u8>,
     /// Per block: walkable m² in the 3 × 3 square around it.
     around_m2: Vec<f64>,
+    /// Per block: its corner nearest the origin, metres (a block spans
+    /// `block_m` from there along x and y).
+    corner: Vec<Point>,
     solid: Vec<Vec<Body>>,
     /// Per block: bodies in it, solid and queueing.
     people: Vec<u32>,
@@ -144,6 +147,8 @@ impl Crowding {
         }
         let (bx, by) = blocks.per_floor();
         let (mut around, mut around_len, mut around_m2) = (Vec::new(), Vec::new(), Vec::new());
+        let block_m = blocks.side_cells() as f64 * store.cell;
+        let mut corner = Vec::new();
         for b in 0..blocks.count() {
             let floor_start = b / (bx * by) * bx * by;
             let (x, y) = (((b - floor_start) % bx) as isize, ((b - floor_start) / bx) as isize);
@@ -159,13 +164,15 @@ impl Crowding {
                     }
                 }
             }
+            corner.push(Point::new(x as f64 * block_m, y as f64 * block_m));
             around.push(list);
             around_len.push(len as u8);
             around_m2.push(m2);
         }
         Crowding {
             blocks,
-            block_m: blocks.side_cells() as f64 * store.cell,
+            block_m,
+            corner,
             block_of,
             around,
             around_len,
@@ -297,7 +304,15 @@ impl Crowding {
         // The 3 × 3 blocks around hold everything within a block's side.
         let rings = if r * (1.0 + 1e-9) < self.block_m { 1 } else { (r / self.block_m).ceil() as isize + 1 };
         if rings == 1 {
-            near.extend(self.solid_near(cell).filter(keep).copied());
+            // Blocks wholly out of reach are skipped (a body stands in the
+            // block of its cell; the margin absorbs rounding at the edges).
+            const MARGIN_M: f64 = 1e-3;
+            let within = (r + MARGIN_M) * (r + MARGIN_M);
+            for &n in self.around(cell) {
+                if self.distance_squared_to_block(n as usize, from) <= within {
+                    near.extend(self.solid[n as usize].iter().filter(keep).copied());
+                }
+            }
             return;
         }
         let floor_start = b / (bx * by) * bx * by;
@@ -308,6 +323,14 @@ impl Crowding {
                 near.extend(self.solid[n].iter().filter(keep).copied());
             }
         }
+    }
+
+    /// The squared distance from `p` to block `b`'s square (0 inside it).
+    fn distance_squared_to_block(&self, b: usize, p: Point) -> f64 {
+        let c = self.corner[b];
+        let dx = (c.x - p.x).max(p.x - (c.x + self.block_m)).max(0.0);
+        let dy = (c.y - p.y).max(p.y - (c.y + self.block_m)).max(0.0);
+        dx * dx + dy * dy
     }
 
     fn solid_near(&self, cell: CellId) -> impl Iterator<Item = &Body> + '_ {
