@@ -140,10 +140,13 @@ impl SharedFields {
 
     fn offer(&self, key: usize, field: &FlowField) {
         let mut held = self.held.lock().expect("shared fields");
+        let (fields, bytes) = &mut *held;
         let size = (field.len() * 4) as u64;
-        if held.1 + size <= self.limit_bytes && !held.0.contains_key(&key) {
-            held.0.insert(key, field.clone());
-            held.1 += size;
+        if *bytes + size <= self.limit_bytes
+            && let std::collections::hash_map::Entry::Vacant(slot) = fields.entry(key)
+        {
+            slot.insert(field.clone());
+            *bytes += size;
         }
     }
 

@@ -102,9 +102,9 @@ impl Body {
 }
 
 /// The bodies on the floor, filed by block of about 1 m: solid ones with
-/// their positions, and everyone as a count (what density reads). The geometry (which block a
-/// cell is in, the 3 × 3 blocks around each, their floor area) is static
-/// and tabled once.
+/// their positions, and everyone as a count (what density reads). The
+/// geometry (which block a cell is in, the 3 × 3 blocks around each, their
+/// floor area and corner) is static and tabled once.
 pub struct Crowding {
     blocks: Blocks,
     /// A block's side, metres.

@@ -533,17 +533,14 @@ impl Store {
 
     /// The steps open from `c` (bit k for `STEPS[k]`), from the walkable grid.
     fn open_steps(&self, c: CellId) -> u8 {
-        let per_floor = (self.nx * self.ny) as CellId;
-        let base = c - c % per_floor;
-        let local = (c % per_floor) as usize;
-        let (ix, iy) = ((local % self.nx) as isize, (local / self.nx) as isize);
+        let (floor, (ix, iy)) = (self.floor_of(c), self.column_row(c));
         let open = |dx: isize, dy: isize| -> bool {
-            let (x, y) = (ix + dx, iy + dy);
+            let (x, y) = (ix as isize + dx, iy as isize + dy);
             x >= 0
                 && y >= 0
                 && x < self.nx as isize
                 && y < self.ny as isize
-                && self.walkable[(base as usize) + y as usize * self.nx + x as usize]
+                && self.walkable[self.id(floor, x as usize, y as usize) as usize]
         };
         let mut mask = 0u8;
         for (k, &(dx, dy, _)) in STEPS.iter().enumerate() {
