@@ -11,7 +11,7 @@ use rand_distr::{Distribution, Exp, Normal, Poisson};
 use super::outbox::Outbox;
 use super::rng::{Purpose, Streams};
 use super::shopper::{Activity, Company, ProductSet, Shopper};
-use super::{Census, Clock, Crowd, Phase, Setting, crowd, stop};
+use super::{Census, Clock, Crowd, Setting, crowd, stop};
 use crate::events::Action;
 use crate::geom::Point;
 use crate::nav::UNREACHABLE;
@@ -53,10 +53,6 @@ pub(super) struct Arrival {
     /// Where the shopper appears, on the ground floor, instead of at its
     /// door: a crowd placed at once (`placed_plan`).
     at: Option<(Point, CellId)>,
-}
-
-pub(super) fn install(schedule: &mut Schedule) {
-    schedule.add_systems(arrive.in_set(Phase::Arrive));
 }
 
 /// Non-homogeneous Poisson arrivals of parties by thinning (Lewis &
@@ -152,7 +148,7 @@ pub(super) fn placed_plan(s: &Scenario, store: &Store, starts: &[Point]) -> Resu
 
 /// Lets in everyone whose time has come, in plan order, while the doorway
 /// is free.
-fn arrive(
+pub(super) fn arrive(
     mut commands: Commands,
     setting: Res<Setting>,
     clock: Res<Clock>,

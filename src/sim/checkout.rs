@@ -17,16 +17,12 @@ use super::decide::head_for_exit;
 use super::outbox::Outbox;
 use super::queue::{LaneState, Lanes, Terminal};
 use super::shopper::{Activity, Route, Shopper, update_zone};
-use super::{Clock, FIELD_UNITS_PER_CELL, Nav, Phase, Setting};
+use super::{FIELD_UNITS_PER_CELL, Setting, TickState};
 use crate::events::Action;
 use crate::geom::Point;
 use crate::nav::FlowFieldCache;
 use crate::scenario::{Lane, Scenario, ServiceDistribution, ServiceModel};
 use crate::store::{CellId, Store, Ways};
-
-pub(super) fn install(schedule: &mut Schedule) {
-    schedule.add_systems(checkout.in_set(Phase::Checkout));
-}
 
 /// The clock lanes keep: after closing, the lanes open at closing time
 /// serve the last shoppers.
@@ -141,14 +137,9 @@ pub(super) fn reach_lane(
 /// `counter::give_up`), the front of the line goes to the free terminal
 /// nearest it, the line closes up and called shoppers are served once at
 /// their terminal. Then jockeying between checkout lanes.
-fn checkout(
-    setting: Res<Setting>,
-    clock: Res<Clock>,
-    mut nav: ResMut<Nav>,
-    mut lanes: ResMut<Lanes>,
-    mut out: ResMut<Outbox>,
-    mut shoppers: Query<&mut Shopper>,
-) {
+pub(super) fn checkout(tick: &mut TickState) {
+    let TickState { setting, clock, nav, lanes, out, shoppers, .. } = tick;
+    let mut shoppers = shoppers.p0();
     let t = clock.t_ms;
     for (li, lane) in setting.desks.iter().enumerate() {
         let id = li as u16;
@@ -157,7 +148,7 @@ fn checkout(
         state.finish_due(t, |shopper| {
             let mut s = shoppers.get_mut(shopper).expect("served shopper exists");
             if let Some(counter) = counter {
-                counter::served(&mut out, t, &mut s, counter);
+                counter::served(out, t, &mut s, counter);
                 return;
             }
             let (qty, amount_cents) = s.basket_total();
@@ -170,7 +161,7 @@ fn checkout(
             let Activity::Queued { since_ms, .. } = s.activity else { unreachable!("queue holds queued shoppers") };
             let reneges = t.saturating_sub(since_ms) > s.patience_ms;
             if let (true, Some(counter)) = (reneges, counter) {
-                counter::give_up(&mut out, t, &mut s, counter);
+                counter::give_up(out, t, &mut s, counter);
             } else if reneges {
                 let (qty, amount_cents) = s.basket_total();
                 out.emit(t, &s, Action::Abandon { lane: id, qty, amount_cents });
@@ -185,9 +176,9 @@ fn checkout(
             s.activity = Activity::Served { lane: id, at_terminal: false };
             lane.service.mean_s(items_at(&setting, id, &s))
         });
-        close_up(&setting, &mut out, &mut shoppers, t, lane, state);
+        close_up(&setting, out, &mut shoppers, t, lane, state);
     }
-    jockey(&setting, &mut nav.0, &mut lanes, &mut shoppers, t);
+    jockey(&setting, &mut nav.0, lanes, &mut shoppers, t);
 }
 
 /// Queued shoppers close up along the queue line; called ones walk to

@@ -4,31 +4,18 @@
 //! the open lane with the least expected time (`checkout::choose_lane`), or
 //! to the nearest exit with an empty basket.
 
-use bevy_ecs::prelude::*;
-
 use super::checkout::{choose_lane, head_for_lane, lane_clock};
 use super::counter::head_for_counter;
-use super::queue::Lanes;
 use super::shopper::{Activity, Intent, Route, Shopper};
-use super::stop::Taken;
-use super::{Clock, FIELD_UNITS_PER_CELL, Nav, Phase, Setting};
+use super::{FIELD_UNITS_PER_CELL, Setting, TickState};
 use crate::geom::Point;
 use crate::nav::{FlowFieldCache, UNREACHABLE};
 use crate::scenario::Scenario;
 use crate::store::{Stand, Store};
 
-pub(super) fn install(schedule: &mut Schedule) {
-    schedule.add_systems(decide.in_set(Phase::Decide));
-}
-
-fn decide(
-    setting: Res<Setting>,
-    clock: Res<Clock>,
-    mut nav: ResMut<Nav>,
-    mut lanes: ResMut<Lanes>,
-    mut taken: ResMut<Taken>,
-    mut shoppers: Query<&mut Shopper>,
-) {
+pub(super) fn decide(tick: &mut TickState) {
+    let TickState { setting, clock, nav, lanes, taken, shoppers, .. } = tick;
+    let mut shoppers = shoppers.p0();
     for mut s in &mut shoppers {
         if !matches!(s.activity, Activity::Deciding) {
             continue;
@@ -42,7 +29,7 @@ fn decide(
                 continue;
             }
             Some(Target::Counter(counter)) => {
-                head_for_counter(&setting, &mut nav.0, &mut lanes, &mut s, counter);
+                head_for_counter(&setting, &mut nav.0, lanes, &mut s, counter);
                 continue;
             }
             Some(Target::Stop { index, place }) => {
@@ -61,7 +48,7 @@ fn decide(
             head_for_exit(&setting, &mut nav.0, &mut s);
         } else {
             let lane = choose_lane(&setting, &mut nav.0, &lanes, s.cell, s.speed, s.ways, clock.t_ms);
-            head_for_lane(&setting, &mut nav.0, &mut lanes, &mut s, lane, None);
+            head_for_lane(&setting, &mut nav.0, lanes, &mut s, lane, None);
         }
     }
 }

@@ -8,9 +8,8 @@
 use bevy_ecs::prelude::*;
 use rand::RngExt;
 
-use super::outbox::Outbox;
 use super::shopper::{Activity, Shopper, product_draws};
-use super::{Clock, Phase, Setting, perception};
+use super::{Setting, TickState, perception};
 use crate::events::Action;
 
 /// A basket of this many items halves the temptation of the next product:
@@ -30,10 +29,6 @@ pub(super) fn temptation(appeal: f64, persuasion: f64, impulse: f64, basket_item
     (appeal * persuasion * impulse / (1.0 + basket_items as f64 / SATIATION_ITEMS)).min(MAX_TEMPTATION)
 }
 
-pub(super) fn install(schedule: &mut Schedule) {
-    schedule.add_systems(perceive.in_set(Phase::Perceive));
-}
-
 /// Once per trace interval, each shopper looks ahead: a product in view is
 /// noticed (`view`) with its shelf's notice probability, once per visit;
 /// a noticed product not already wanted may be bought on impulse with
@@ -41,13 +36,9 @@ pub(super) fn install(schedule: &mut Schedule) {
 /// once; otherwise the shopper detours for it. Both draws come from the
 /// product's stretch of the shopper's notice stream (common random numbers
 /// across layouts).
-fn perceive(
-    setting: Res<Setting>,
-    clock: Res<Clock>,
-    mut out: ResMut<Outbox>,
-    mut asks: Local<Vec<(Entity, u32)>>,
-    mut shoppers: Query<&mut Shopper>,
-) {
+pub(super) fn perceive(tick: &mut TickState, asks: &mut Vec<(Entity, u32)>) {
+    let TickState { setting, clock, out, shoppers, .. } = tick;
+    let mut shoppers = shoppers.p0();
     if !clock.t_ms.is_multiple_of(setting.scenario.run.trace_interval_ms) {
         return;
     }
@@ -80,7 +71,7 @@ fn perceive(
                 continue;
             }
             if s.in_line() || s.pos.distance(shelf.spot) <= perception::REACH_M {
-                s.grab(&mut out, t, product, setting.scenario.products[product as usize].price_cents);
+                s.grab(out, t, product, setting.scenario.products[product as usize].price_cents);
             } else if matches!(s.activity, Activity::ToLane { .. }) {
                 // On the way to pay, only what is within reach is taken.
                 continue;
@@ -98,7 +89,7 @@ fn perceive(
             continue;
         }
         if l.in_line() {
-            l.grab(&mut out, t, product, setting.scenario.products[product as usize].price_cents);
+            l.grab(out, t, product, setting.scenario.products[product as usize].price_cents);
         } else if shopping {
             l.want_on_impulse(product);
         }

@@ -2,20 +2,22 @@
 //! an explicit system order. Its only output is `SimEvent`s; it does no IO
 //! and cannot fail once built from a validated scenario and store.
 //!
-//! A tick runs the `Phase`s in order, each mechanism's module installing
-//! its systems into its own phase:
+//! A tick runs these phases in order, each a function of its mechanism's
+//! module over the tick's `TickState`; three systems call them
+//! (`arrivals::arrive`, then `move_shoppers`, then `settle`), so that
+//! arrivals and exits apply between them:
 //!
 //! | phase | module | what happens |
 //! |---|---|---|
-//! | `Arrive` | `arrivals` | the day's arrivals planned up front; parties let in as their time comes |
-//! | `Decide` | `decide` | the next shelf (nearest-next), the lane (`checkout::choose_lane`) or the exit |
-//! | `Follow` | `party` | companions keep up with their leader |
-//! | `Walk` | `walk` | moving, passing, riding connectors; arrival handed to `shelf`, `checkout` or out of the door |
-//! | `Perceive` | `impulse` | noticing products in view and buying on impulse (`temptation`) |
-//! | `Shelf` | `shelf` | dwell and search at the shelf, then pick, put back, pass over or give up |
-//! | `Stop` | `stop` | stops at seating and fitting rooms end |
-//! | `Checkout` | `checkout` (with `queue`, the lanes' state) | joining or balking, service, reneging, calling, jockeying |
-//! | `Trace`, `Close` | `outbox` | positions logged; the tick's events ordered and numbered |
+//! | arrive | `arrivals` | the day's arrivals planned up front; parties let in as their time comes |
+//! | decide | `decide` | the next shelf (nearest-next), the lane (`checkout::choose_lane`) or the exit |
+//! | follow | `party` | companions keep up with their leader |
+//! | walk | `walk` | moving, passing, riding connectors; arrival handed to `shelf`, `checkout` or out of the door |
+//! | perceive | `impulse` | noticing products in view and buying on impulse (`temptation`) |
+//! | shelf | `shelf` | dwell and search at the shelf, then pick, put back, pass over or give up |
+//! | stop | `stop` | stops at seating and fitting rooms end |
+//! | checkout | `checkout` (with `queue`, the lanes' state) | joining or balking, service, reneging, calling, jockeying |
+//! | trace, close | `outbox` | positions logged; the tick's events ordered and numbered |
 //!
 //! `shopper` holds the one component, `Shopper`, and what it is doing.
 //! Events emitted during a tick are ordered by (shopper, emission order)
@@ -44,6 +46,7 @@ use std::sync::Arc;
 
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor};
+use bevy_ecs::system::SystemParam;
 
 use crate::events::{Action, SimEvent};
 use crate::nav::FlowFieldCache;
@@ -56,20 +59,45 @@ use queue::{LaneState, Lanes};
 use rng::Streams;
 use shopper::{Activity, Shopper};
 
-/// The stages of a tick, run in this order (chained in `Simulation::new`);
-/// each module installs its systems into its own.
-#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum Phase {
-    Arrive,
-    Decide,
-    Follow,
-    Walk,
-    Perceive,
-    Shelf,
-    Stop,
-    Checkout,
-    Trace,
-    Close,
+/// What the phases of a tick work on: the run's setting and state, and
+/// every shopper (one query by component alone, one with its entity).
+/// Phases are functions over it, called in order by two systems
+/// (`move_shoppers`, `settle`) after `arrivals::arrive`: bevy's dispatch of
+/// a system per phase cost about a seventh of a store-day.
+#[derive(SystemParam)]
+struct TickState<'w, 's> {
+    setting: Res<'w, Setting>,
+    clock: ResMut<'w, Clock>,
+    nav: ResMut<'w, Nav>,
+    lanes: ResMut<'w, Lanes>,
+    taken: ResMut<'w, stop::Taken>,
+    census: ResMut<'w, Census>,
+    crowd: ResMut<'w, Crowd>,
+    out: ResMut<'w, Outbox>,
+    shoppers: ParamSet<'w, 's, (Query<'w, 's, &'static mut Shopper>, Query<'w, 's, (Entity, &'static mut Shopper)>)>,
+}
+
+/// Shoppers choose where to go, companions keep up, everyone walks.
+fn move_shoppers(
+    mut tick: TickState,
+    mut commands: Commands,
+    mut pairs: Local<Vec<(Entity, Entity)>>,
+    mut scratch: Local<walk::Scratch>,
+) {
+    decide::decide(&mut tick);
+    party::follow(&mut tick, &mut pairs);
+    walk::walk(&mut tick, &mut commands, &mut scratch);
+}
+
+/// What follows from where everyone now stands: looking around, shelves,
+/// stops and lines; then the trace and the tick's events.
+fn settle(mut tick: TickState, mut asks: Local<Vec<(Entity, u32)>>) {
+    impulse::perceive(&mut tick, &mut asks);
+    shelf::shelf(&mut tick);
+    stop::stop(&mut tick);
+    checkout::checkout(&mut tick);
+    outbox::trace(&mut tick);
+    outbox::close_tick(&mut tick);
 }
 
 /// Flow-field distances are in tenths of a cell (10 a straight step, 14 a
@@ -275,30 +303,8 @@ impl Simulation {
         schedule.set_executor(SingleThreadedExecutor::new());
         schedule
             .set_build_settings(ScheduleBuildSettings { ambiguity_detection: LogLevel::Error, ..Default::default() });
-        schedule.configure_sets(
-            (
-                Phase::Arrive,
-                Phase::Decide,
-                Phase::Follow,
-                Phase::Walk,
-                Phase::Perceive,
-                Phase::Shelf,
-                Phase::Stop,
-                Phase::Checkout,
-                Phase::Trace,
-                Phase::Close,
-            )
-                .chain(),
-        );
-        arrivals::install(&mut schedule);
-        decide::install(&mut schedule);
-        party::install(&mut schedule);
-        walk::install(&mut schedule);
-        impulse::install(&mut schedule);
-        shelf::install(&mut schedule);
-        stop::install(&mut schedule);
-        checkout::install(&mut schedule);
-        outbox::install(&mut schedule);
+        // Spawns (arrivals) and despawns (exits) apply between the systems.
+        schedule.add_systems((arrivals::arrive, move_shoppers, settle).chain());
         Simulation { world, schedule, end_ms, close_ms }
     }
 

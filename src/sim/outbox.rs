@@ -4,8 +4,8 @@
 
 use bevy_ecs::prelude::*;
 
+use super::TickState;
 use super::shopper::{Shopper, update_zone};
-use super::{Clock, Phase, Setting};
 use crate::events::{Action, SimEvent};
 
 /// Events of the tick under way, and those of finished ticks in `seq` order.
@@ -45,12 +45,10 @@ impl Outbox {
     }
 }
 
-pub(super) fn install(schedule: &mut Schedule) {
-    schedule.add_systems((trace.in_set(Phase::Trace), close_tick.in_set(Phase::Close)));
-}
-
 /// A `move` for everyone on the floor once per trace interval.
-fn trace(setting: Res<Setting>, clock: Res<Clock>, mut out: ResMut<Outbox>, mut shoppers: Query<&mut Shopper>) {
+pub(super) fn trace(tick: &mut TickState) {
+    let TickState { setting, clock, out, shoppers, .. } = tick;
+    let mut shoppers = shoppers.p0();
     if !clock.t_ms.is_multiple_of(setting.scenario.run.trace_interval_ms) {
         return;
     }
@@ -58,13 +56,14 @@ fn trace(setting: Res<Setting>, clock: Res<Clock>, mut out: ResMut<Outbox>, mut 
     for mut s in &mut shoppers {
         if s.solidity().is_some() {
             // A zone change held back by the minimum dwell is logged by now.
-            update_zone(&setting.store, &mut out, clock.t_ms, &mut s);
+            update_zone(&setting.store, out, clock.t_ms, &mut s);
             out.emit(clock.t_ms, &s, Action::Move);
         }
     }
 }
 
-fn close_tick(setting: Res<Setting>, mut clock: ResMut<Clock>, mut out: ResMut<Outbox>) {
+pub(super) fn close_tick(tick: &mut TickState) {
+    let TickState { setting, clock, out, .. } = tick;
     out.flush_tick();
     clock.tick += 1;
     clock.t_ms = clock.tick * setting.scenario.run.tick_ms;

@@ -9,7 +9,7 @@ use bevy_ecs::prelude::*;
 use super::decide::head_for_exit;
 use super::outbox::Outbox;
 use super::shopper::{Activity, Company, Route, Shopper, update_zone};
-use super::{Clock, Nav, Phase, Setting};
+use super::{Setting, TickState};
 use crate::nav::{FlowField, FlowFieldCache, local_field};
 use crate::scenario::QUEUE_SPACING_M;
 use crate::store::Store;
@@ -33,23 +33,14 @@ const NEARBY_WINDOW_M: f64 = 4.0;
 /// walkway.
 const STOP_WITH_M: f64 = 2.0;
 
-pub(super) fn install(schedule: &mut Schedule) {
-    schedule.add_systems(follow.in_set(Phase::Follow));
-}
-
 /// Companions keep up with their leaders. One whose leader stands in a
 /// checkout line stands in it too, behind it; one next to its leader,
 /// or a little ahead on the leader's way, stands by; any other walks
 /// after the leader, the leader's way (its flow field, so it takes the
 /// same stairs). One whose leader has left heads out too.
-fn follow(
-    setting: Res<Setting>,
-    clock: Res<Clock>,
-    mut nav: ResMut<Nav>,
-    mut out: ResMut<Outbox>,
-    mut pairs: Local<Vec<(Entity, Entity)>>,
-    mut shoppers: Query<(Entity, &mut Shopper)>,
-) {
+pub(super) fn follow(tick: &mut TickState, pairs: &mut Vec<(Entity, Entity)>) {
+    let TickState { setting, clock, nav, out, shoppers, .. } = tick;
+    let mut shoppers = shoppers.p1();
     pairs.clear();
     pairs.extend(shoppers.iter().filter_map(|(entity, s)| match (s.leader, s.activity, &s.riding) {
         (Some(leader), Activity::Companion(_), None) => Some((entity, leader)),
@@ -60,7 +51,7 @@ fn follow(
         if let Ok([(_, mut s), (_, l)]) = shoppers.get_many_mut([entity, leader])
             && !matches!(l.activity, Activity::Gone)
         {
-            keep_up(&setting, &mut nav.0, &mut out, clock.t_ms, &mut s, &l);
+            keep_up(&setting, &mut nav.0, out, clock.t_ms, &mut s, &l);
         } else if let Ok((_, mut s)) = shoppers.get_mut(entity) {
             head_for_exit(&setting, &mut nav.0, &mut s);
         }

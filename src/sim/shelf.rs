@@ -5,14 +5,13 @@
 //! the search here: tried at the product's other places, `not_found` when
 //! none is left.
 
-use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_distr::{Distribution, LogNormal};
 
 use super::impulse::{NEUTRAL_PERSUASION, temptation};
 use super::outbox::Outbox;
 use super::shopper::{Activity, Intent, Search, Shopper, product_draws};
-use super::{Clock, Phase, Setting, perception};
+use super::{Setting, TickState, perception};
 use crate::events::Action;
 use crate::scenario::DWELL_SIGMA;
 
@@ -28,10 +27,6 @@ const SEARCH_WORDS_FROM: u128 = 48;
 /// Each place of a product has two words of search draws; places from
 /// this one on share the last two.
 const LAST_OWN_SEARCH_PLACE: u16 = 7;
-
-pub(super) fn install(schedule: &mut Schedule) {
-    schedule.add_systems(shelf.in_set(Phase::Shelf));
-}
 
 /// A shopper walking to a shelf (`Activity::ToShelf`) has reached it: the
 /// dwell is drawn (log-normal, capped at the segment's longest); a planned
@@ -85,7 +80,9 @@ fn search(s: &Shopper, product: u32, placement: u16, findability: f64, patience_
 /// at its other places or given up (`not_found`, a lost sale); a browsed
 /// one is bought only if it tempts; the rest are picked (`pick`), and put
 /// back with the segment's probability (`put_back`).
-fn shelf(setting: Res<Setting>, clock: Res<Clock>, mut out: ResMut<Outbox>, mut shoppers: Query<&mut Shopper>) {
+pub(super) fn shelf(tick: &mut TickState) {
+    let TickState { setting, clock, out, shoppers, .. } = tick;
+    let mut shoppers = shoppers.p0();
     let t = clock.t_ms;
     for mut s in &mut shoppers {
         let Activity::AtShelf { product, placement, until_ms, intent, search } = s.activity else {

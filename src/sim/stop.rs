@@ -15,13 +15,9 @@ use rand_distr::{Distribution, StandardNormal};
 
 use super::outbox::Outbox;
 use super::shopper::{Activity, Shopper};
-use super::{Clock, Phase, Setting};
+use super::{Setting, TickState};
 use crate::events::Action;
 use crate::scenario::{DWELL_SIGMA, FixtureKind};
-
-pub(super) fn install(schedule: &mut Schedule) {
-    schedule.add_systems(stop.in_set(Phase::Stop));
-}
 
 /// Which stop places (`Store::stops`) are taken: someone sits there or is
 /// on the way.
@@ -62,7 +58,9 @@ pub(super) fn reach_stop(setting: &Setting, out: &mut Outbox, t_ms: u64, s: &mut
 }
 
 /// Shoppers whose stop is over log `stop_end`, free the place and shop on.
-fn stop(clock: Res<Clock>, mut taken: ResMut<Taken>, mut out: ResMut<Outbox>, mut shoppers: Query<&mut Shopper>) {
+pub(super) fn stop(tick: &mut TickState) {
+    let TickState { clock, taken, out, shoppers, .. } = tick;
+    let mut shoppers = shoppers.p0();
     for mut s in &mut shoppers {
         let Activity::AtStop { place, fixture, until_ms } = s.activity else { continue };
         if clock.t_ms < until_ms {

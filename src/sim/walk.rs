@@ -11,11 +11,10 @@ use bevy_ecs::prelude::*;
 
 use super::checkout::reach_lane;
 use super::outbox::Outbox;
-use super::queue::Lanes;
 use super::shelf::reach_shelf;
 use super::shopper::{Activity, Ride, Shopper, update_zone};
 use super::stop::reach_stop;
-use super::{Census, Clock, Crowd, Nav, Phase, Setting, crowd};
+use super::{TickState, crowd};
 use crate::events::Action;
 use crate::geom::Point;
 use crate::nav::{Step, UNREACHABLE};
@@ -43,8 +42,13 @@ const MAX_STEPS_PER_TICK: usize = 16;
 /// How far from a connector's landing one arriving may step off, in cells.
 const LANDING_REACH_CELLS: usize = 6;
 
-pub(super) fn install(schedule: &mut Schedule) {
-    schedule.add_systems(walk.in_set(Phase::Walk));
+/// What `walk` keeps between ticks to save allocating: the order to move
+/// shoppers in, each shopper's entity by index, a walker's neighbourhood.
+#[derive(Default)]
+pub(super) struct Scratch {
+    order: Vec<Entity>,
+    entity_of: Vec<Entity>,
+    near: Vec<crowd::Body>,
 }
 
 /// Result of moving a shopper for one tick.
@@ -62,21 +66,10 @@ enum Moved {
     },
 }
 
-#[allow(clippy::too_many_arguments)]
-fn walk(
-    mut commands: Commands,
-    setting: Res<Setting>,
-    clock: Res<Clock>,
-    mut nav: ResMut<Nav>,
-    mut lanes: ResMut<Lanes>,
-    mut census: ResMut<Census>,
-    mut crowd: ResMut<Crowd>,
-    mut out: ResMut<Outbox>,
-    mut order: Local<Vec<Entity>>,
-    mut entity_of: Local<Vec<Entity>>,
-    mut near: Local<Vec<crowd::Body>>,
-    mut shoppers: Query<(Entity, &mut Shopper)>,
-) {
+pub(super) fn walk(tick: &mut TickState, commands: &mut Commands, scratch: &mut Scratch) {
+    let TickState { setting, clock, nav, lanes, census, crowd, out, shoppers, .. } = tick;
+    let mut shoppers = shoppers.p1();
+    let Scratch { order, entity_of, near } = scratch;
     let store = &setting.store;
     let dt = setting.scenario.run.tick_ms as f64 / 1000.0;
     let t = clock.t_ms;
@@ -99,36 +92,34 @@ fn walk(
     }
     for &entity in order.iter() {
         let Ok((_, mut s)) = shoppers.get_mut(entity) else { continue };
-        if !step_off(store, &mut crowd.0, &mut out, t, &mut s) || !s.is_walking() {
+        if !step_off(store, &mut crowd.0, out, t, &mut s) || !s.is_walking() {
             continue;
         }
         let budget = s.speed * dt * crowd.0.speed_factor(s.cell);
-        let moved = advance(store, &mut crowd.0, &mut near, &mut s, budget, t);
-        update_zone(store, &mut out, t, &mut s);
+        let moved = advance(store, &mut crowd.0, near, &mut s, budget, t);
+        update_zone(store, out, t, &mut s);
         match moved {
             Moved::Walking => {}
             Moved::MadeWay { other, cell, at } => {
                 drop(s);
                 let Ok((_, mut b)) = shoppers.get_mut(entity_of[other as usize]) else { continue };
                 (b.pos, b.cell) = (at, cell);
-                update_zone(store, &mut out, t, &mut b);
+                update_zone(store, out, t, &mut b);
             }
             Moved::Swap(other) => {
                 drop(s);
                 let [(_, mut a), (_, mut b)] =
                     shoppers.get_many_mut([entity, entity_of[other as usize]]).expect("two shoppers");
-                swap_places(store, &mut crowd.0, &mut out, t, &mut a, &mut b);
+                swap_places(store, &mut crowd.0, out, t, &mut a, &mut b);
             }
-            Moved::Ride(i) => board(store, &mut crowd.0, &mut out, t, &mut s, i),
+            Moved::Ride(i) => board(store, &mut crowd.0, out, t, &mut s, i),
             Moved::Arrived => {
                 s.route = None;
                 (s.blocked_since_ms, s.blocked_at) = (None, UNREACHABLE);
                 match s.activity {
-                    Activity::ToShelf { .. } => reach_shelf(&setting, &mut out, t, &mut s),
-                    Activity::ToStop { .. } => reach_stop(&setting, &mut out, t, &mut s),
-                    Activity::ToLane { .. } => {
-                        reach_lane(&setting, &mut nav.0, &mut lanes, &mut out, t, entity, &mut s)
-                    }
+                    Activity::ToShelf { .. } => reach_shelf(&setting, out, t, &mut s),
+                    Activity::ToStop { .. } => reach_stop(&setting, out, t, &mut s),
+                    Activity::ToLane { .. } => reach_lane(&setting, &mut nav.0, lanes, out, t, entity, &mut s),
                     Activity::ToExit => {
                         if s.zone.is_some() {
                             out.emit(t, &s, Action::ZoneExit);
