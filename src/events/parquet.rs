@@ -472,7 +472,7 @@ pub fn read_log_with(path: &Path, mut f: impl FnMut(&[SimEvent])) -> Result<LogM
         // Two decoded batches wait at most; emptied ones come back for reuse.
         let (full, decoded) = std::sync::mpsc::sync_channel::<Vec<SimEvent>>(2);
         let (give_back, emptied) = std::sync::mpsc::channel::<Vec<SimEvent>>();
-        let decoder = scope.spawn(move || {
+        let decoder = std::thread::Builder::new().name("aisle-log-read".into()).spawn_scoped(scope, move || {
             let mut row = 0usize;
             for batch in batches {
                 let batch = batch.map_err(|e| pq(e.into()))?;
@@ -487,6 +487,7 @@ pub fn read_log_with(path: &Path, mut f: impl FnMut(&[SimEvent])) -> Result<LogM
             }
             Ok(())
         });
+        let decoder = decoder.map_err(|source| LogError::Io { path: path.to_owned(), source })?;
         for events in decoded {
             f(&events);
             // The decoder may have finished: then nobody takes it back.
