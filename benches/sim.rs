@@ -8,6 +8,7 @@ use aisle::bench::{log_round_trip, store_day};
 use aisle::events::parquet::to_batch;
 use aisle::nav::flow_field;
 use aisle::scenario::ScenarioFile;
+use aisle::store::Ways;
 use divan::Bencher;
 
 fn main() {
@@ -35,7 +36,7 @@ fn grocery_store_day(b: Bencher) {
 fn grocery_flow_field(b: Bencher) {
     let p = prepare("grocery");
     let target = p.store.exits[0];
-    b.bench(|| flow_field(&p.store, target));
+    b.bench(|| flow_field(&p.store, target, Ways::All));
 }
 
 #[divan::bench(sample_count = 5, sample_size = 1)]
