@@ -77,7 +77,7 @@ pub fn log_round_trip(
     let start = Instant::now();
     let mut writer = LogWriter::create(&path, &log_meta(p, 0))?;
     for chunk in events.chunks(8192) {
-        writer.send(chunk.to_vec())?;
+        writer.send(chunk)?;
     }
     let written = writer.finish()?;
     let write_s = start.elapsed().as_secs_f64();

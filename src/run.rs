@@ -200,7 +200,7 @@ pub fn write_log(
                 for chunk in chunks {
                     metrics.observe_all(&chunk);
                     walks.observe_all(&chunk);
-                    writer.send(chunk)?;
+                    writer.send(&chunk)?;
                 }
                 let metrics = metrics.finish();
                 let facts = walks.facts(&metrics);

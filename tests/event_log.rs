@@ -93,7 +93,7 @@ fn an_unfinished_log_leaves_nothing_that_looks_complete() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("events/variant=baseline/seed=1/part-0.parquet");
     let mut writer = aisle::events::parquet::LogWriter::create(&path, &aisle::run::log_meta(&p, 1)).unwrap();
-    writer.send(simulate(&p, 1)).unwrap();
+    writer.send(&simulate(&p, 1)).unwrap();
     drop(writer); // as if the run were interrupted before `finish`
     assert!(!path.exists(), "a log that was never finished must not appear");
     let stray: Vec<_> =

@@ -149,6 +149,9 @@ pub struct WrittenLog {
 /// at `path` until `finish` succeeds: rows go to a temporary file that is
 /// synced and renamed into place.
 pub struct LogWriter {
+    /// The next batch's columns, filled on the caller's thread: the writer
+    /// thread only encodes.
+    pending: Columns,
     sender: Option<SyncSender<ToWriter>>,
     thread: Option<JoinHandle<Result<WrittenLog, LogError>>>,
 }
@@ -169,26 +172,39 @@ impl LogWriter {
             .name("aisle-log-writer".into())
             .spawn(move || write_loop(writer, receiver, tmp, final_path))
             .map_err(|source| LogError::Io { path: path.to_owned(), source })?;
-        Ok(LogWriter { sender: Some(sender), thread: Some(thread) })
+        Ok(LogWriter { pending: Columns::with_capacity(BATCH_ROWS), sender: Some(sender), thread: Some(thread) })
     }
 
     /// Queues events (already in `seq` order) for writing.
-    pub fn send(&mut self, events: Vec<SimEvent>) -> Result<(), LogError> {
-        let sender = self.sender.as_ref().ok_or(LogError::WriterGone)?;
-        if sender.send(ToWriter::Events(events)).is_err() {
-            // The thread ended early: its error is the useful one.
-            return Err(self.join().err().unwrap_or(LogError::WriterGone));
+    pub fn send(&mut self, events: &[SimEvent]) -> Result<(), LogError> {
+        self.pending.append(events);
+        if self.pending.len() >= BATCH_ROWS {
+            let batch = self.pending.take_batch();
+            self.send_batch(batch)?;
         }
         Ok(())
     }
 
     /// Flushes, syncs and renames the file into place.
     pub fn finish(mut self) -> Result<WrittenLog, LogError> {
+        if self.pending.len() > 0 {
+            let batch = self.pending.take_batch();
+            self.send_batch(batch)?;
+        }
         if let Some(sender) = &self.sender {
             // A send error means the thread already stopped; `join` reports why.
             let _ = sender.send(ToWriter::Finish);
         }
         self.join()
+    }
+
+    fn send_batch(&mut self, batch: RecordBatch) -> Result<(), LogError> {
+        let sender = self.sender.as_ref().ok_or(LogError::WriterGone)?;
+        if sender.send(ToWriter::Batch(batch)).is_err() {
+            // The thread ended early: its error is the useful one.
+            return Err(self.join().err().unwrap_or(LogError::WriterGone));
+        }
+        Ok(())
     }
 
     fn join(&mut self) -> Result<WrittenLog, LogError> {
@@ -231,7 +247,7 @@ fn writer_properties(meta: &LogMeta) -> WriterProperties {
 
 /// What the writer thread is told.
 enum ToWriter {
-    Events(Vec<SimEvent>),
+    Batch(RecordBatch),
     /// All events sent: close the file and move it into place.
     Finish,
 }
@@ -244,29 +260,22 @@ fn write_loop(
 ) -> Result<WrittenLog, LogError> {
     let result = (|| {
         let pq = |source| LogError::Parquet { path: tmp.clone(), source };
-        let mut pending = Columns::with_capacity(BATCH_ROWS);
         let mut rows = 0u64;
         let mut finished = false;
         for message in receiver {
-            let chunk = match message {
-                ToWriter::Events(chunk) => chunk,
+            match message {
+                ToWriter::Batch(batch) => {
+                    rows += batch.num_rows() as u64;
+                    writer.write(&batch).map_err(pq)?;
+                }
                 ToWriter::Finish => {
                     finished = true;
                     break;
                 }
-            };
-            pending.append(&chunk);
-            if pending.len() >= BATCH_ROWS {
-                rows += pending.len() as u64;
-                writer.write(&pending.take_batch()).map_err(pq)?;
             }
         }
         if !finished {
             return Err(LogError::Interrupted { path: path.clone() });
-        }
-        if pending.len() > 0 {
-            rows += pending.len() as u64;
-            writer.write(&pending.take_batch()).map_err(pq)?;
         }
         let file = writer.into_inner().map_err(pq)?;
         sync_and_rename(file, &tmp, &path).map_err(|source| LogError::Io { path: path.clone(), source })?;
