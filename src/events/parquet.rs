@@ -464,9 +464,10 @@ fn meta_of<T: parquet::file::reader::ChunkReader>(
     Ok(meta)
 }
 
-/// Reads a whole log back into events, calling `f` batch by batch. The
-/// log is decoded on a second thread while `f` takes the batch before, so
-/// a replay costs about the slower of the two rather than their sum.
+/// Reads a whole log back into events, calling `f` batch by batch. Parquet
+/// pages are decoded into Arrow batches on a second thread while this one
+/// turns the batch before into events and gives them to `f`, so a replay
+/// costs about the slower of the two rather than their sum.
 pub fn read_log_with(path: &Path, mut f: impl FnMut(&[SimEvent])) -> Result<LogMeta, LogError> {
     // One read of the whole file (a store-day is a few MB) instead of a
     // read call per column chunk.
@@ -478,29 +479,25 @@ pub fn read_log_with(path: &Path, mut f: impl FnMut(&[SimEvent])) -> Result<LogM
     let meta = meta_of(path, &builder)?;
     let batches = builder.build().map_err(pq)?;
     std::thread::scope(|scope| {
-        // Two decoded batches wait at most; emptied ones come back for reuse.
-        let (full, decoded) = std::sync::mpsc::sync_channel::<Vec<SimEvent>>(2);
-        let (give_back, emptied) = std::sync::mpsc::channel::<Vec<SimEvent>>();
+        // Two decoded batches wait at most.
+        let (full, decoded) = std::sync::mpsc::sync_channel::<RecordBatch>(2);
         let decoder = std::thread::Builder::new().name("aisle-log-read".into()).spawn_scoped(scope, move || {
-            let mut row = 0usize;
             for batch in batches {
-                let batch = batch.map_err(|e| pq(e.into()))?;
-                let mut events = emptied.try_recv().unwrap_or_else(|_| Vec::with_capacity(READ_BATCH_ROWS));
-                events.clear();
-                decode_batch(&batch, row, &mut events)
-                    .map_err(|message| LogError::Format { path: path.to_owned(), message })?;
-                row += batch.num_rows();
-                if full.send(events).is_err() {
+                // A send fails once the reader below has stopped on an error.
+                if full.send(batch.map_err(|e| pq(e.into()))?).is_err() {
                     break;
                 }
             }
             Ok(())
         });
         let decoder = decoder.map_err(|source| LogError::Io { path: path.to_owned(), source })?;
-        for events in decoded {
+        let (mut events, mut row) = (Vec::with_capacity(READ_BATCH_ROWS), 0usize);
+        for batch in decoded {
+            events.clear();
+            decode_batch(&batch, row, &mut events)
+                .map_err(|message| LogError::Format { path: path.to_owned(), message })?;
+            row += batch.num_rows();
             f(&events);
-            // The decoder may have finished: then nobody takes it back.
-            give_back.send(events).ok();
         }
         decoder.join().expect("the log decoder does not panic")
     })?;
