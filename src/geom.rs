@@ -144,12 +144,12 @@ impl Divisor {
         Divisor { d, m: (1u128 << 64).div_ceil(d as u128) }
     }
 
-    pub fn div(self, n: u32) -> u32 {
+    pub fn quotient(self, n: u32) -> u32 {
         ((self.m * n as u128) >> 64) as u32
     }
 
-    pub fn rem(self, n: u32) -> u32 {
-        n - self.div(n) * self.d
+    pub fn remainder(self, n: u32) -> u32 {
+        n - self.quotient(n) * self.d
     }
 }
 
@@ -174,7 +174,7 @@ mod tests {
         for &d in &divisors {
             let div = Divisor::new(d);
             for &n in &n_values {
-                assert_eq!((div.div(n), div.rem(n)), (n / d, n % d), "{n} / {d}");
+                assert_eq!((div.quotient(n), div.remainder(n)), (n / d, n % d), "{n} / {d}");
             }
         }
     }

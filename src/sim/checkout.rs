@@ -153,7 +153,7 @@ pub(super) fn checkout(tick: &mut TickState) {
             }
             let (qty, amount_cents) = s.basket_total();
             out.emit(t, &s, Action::Checkout { lane: id, qty, amount_cents });
-            head_for_exit(&setting, &mut nav.0, &mut s);
+            head_for_exit(setting, &mut nav.0, &mut s);
         });
         // Reneging: a waiting shopper out of patience leaves the basket.
         state.leave_line_if(|e| {
@@ -167,18 +167,18 @@ pub(super) fn checkout(tick: &mut TickState) {
                 out.emit(t, &s, Action::Abandon { lane: id, qty, amount_cents });
                 s.basket.clear();
                 s.gave_up_at = Some(id);
-                head_for_exit(&setting, &mut nav.0, &mut s);
+                head_for_exit(setting, &mut nav.0, &mut s);
             }
             reneges
         });
         state.call_front(lane.place(1), &lane.terminals, |e| {
             let mut s = shoppers.get_mut(e).expect("queued shopper exists");
             s.activity = Activity::Served { lane: id, at_terminal: false };
-            lane.service.mean_s(items_at(&setting, id, &s))
+            lane.service.mean_s(items_at(setting, id, &s))
         });
-        close_up(&setting, out, &mut shoppers, t, lane, state);
+        close_up(setting, out, &mut shoppers, t, lane, state);
     }
-    jockey(&setting, &mut nav.0, lanes, &mut shoppers, t);
+    jockey(setting, &mut nav.0, lanes, &mut shoppers, t);
 }
 
 /// Queued shoppers close up along the queue line; called ones walk to

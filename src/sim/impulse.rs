@@ -47,7 +47,7 @@ pub(super) fn perceive(tick: &mut TickState, asks: &mut Vec<(Entity, u32)>) {
         if matches!(s.activity, Activity::Gone) || s.riding.is_some() {
             continue;
         }
-        for shelf in look(&setting, &mut s) {
+        for shelf in look(setting, &mut s) {
             let product = shelf.product;
             s.considered.insert(product);
             let mut draws = product_draws(&s.notice_rng, product, 0);

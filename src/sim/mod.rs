@@ -74,8 +74,12 @@ struct TickState<'w, 's> {
     census: ResMut<'w, Census>,
     crowd: ResMut<'w, Crowd>,
     out: ResMut<'w, Outbox>,
-    shoppers: ParamSet<'w, 's, (Query<'w, 's, &'static mut Shopper>, Query<'w, 's, (Entity, &'static mut Shopper)>)>,
+    shoppers: Shoppers<'w, 's>,
 }
+
+/// Every shopper: by component alone (`p0`), or with its entity (`p1`).
+type Shoppers<'w, 's> =
+    ParamSet<'w, 's, (Query<'w, 's, &'static mut Shopper>, Query<'w, 's, (Entity, &'static mut Shopper)>)>;
 
 /// Shoppers choose where to go, companions keep up, everyone walks.
 fn move_shoppers(

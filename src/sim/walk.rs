@@ -101,13 +101,11 @@ pub(super) fn walk(tick: &mut TickState, commands: &mut Commands, scratch: &mut 
         match moved {
             Moved::Walking => {}
             Moved::MadeWay { other, cell, at } => {
-                drop(s);
                 let Ok((_, mut b)) = shoppers.get_mut(entity_of[other as usize]) else { continue };
                 (b.pos, b.cell) = (at, cell);
                 update_zone(store, out, t, &mut b);
             }
             Moved::Swap(other) => {
-                drop(s);
                 let [(_, mut a), (_, mut b)] =
                     shoppers.get_many_mut([entity, entity_of[other as usize]]).expect("two shoppers");
                 swap_places(store, &mut crowd.0, out, t, &mut a, &mut b);
@@ -117,9 +115,9 @@ pub(super) fn walk(tick: &mut TickState, commands: &mut Commands, scratch: &mut 
                 s.route = None;
                 (s.blocked_since_ms, s.blocked_at) = (None, UNREACHABLE);
                 match s.activity {
-                    Activity::ToShelf { .. } => reach_shelf(&setting, out, t, &mut s),
-                    Activity::ToStop { .. } => reach_stop(&setting, out, t, &mut s),
-                    Activity::ToLane { .. } => reach_lane(&setting, &mut nav.0, lanes, out, t, entity, &mut s),
+                    Activity::ToShelf { .. } => reach_shelf(setting, out, t, &mut s),
+                    Activity::ToStop { .. } => reach_stop(setting, out, t, &mut s),
+                    Activity::ToLane { .. } => reach_lane(setting, &mut nav.0, lanes, out, t, entity, &mut s),
                     Activity::ToExit => {
                         if s.zone.is_some() {
                             out.emit(t, &s, Action::ZoneExit);

@@ -593,13 +593,13 @@ impl Store {
     }
 
     pub fn floor_of(&self, c: CellId) -> u8 {
-        self.per_floor.div(c) as u8
+        self.per_floor.quotient(c) as u8
     }
 
     /// A cell's column and row on its floor.
     pub fn column_row(&self, c: CellId) -> (usize, usize) {
-        let local = self.per_floor.rem(c);
-        (self.per_row.rem(local) as usize, self.per_row.div(local) as usize)
+        let local = self.per_floor.remainder(c);
+        (self.per_row.remainder(local) as usize, self.per_row.quotient(local) as usize)
     }
 
     /// Floor and centre point of a cell.
