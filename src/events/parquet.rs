@@ -295,9 +295,9 @@ pub fn to_batch(events: &[SimEvent]) -> RecordBatch {
     columns.take_batch()
 }
 
-/// The columns of the next batch, filled as events arrive: one pass over
-/// each event, straight into plain vectors (a builder call per value, or
-/// a pass per column, cost the writer thread a quarter of its time).
+/// The columns of the next batch, filled as events arrive straight into
+/// plain vectors (arrow's builders, a call per value, cost the writer
+/// thread a quarter of its time).
 struct Columns {
     seq: Vec<u64>,
     t_ms: Vec<u64>,
