@@ -8,10 +8,9 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp, Normal, Poisson};
 
-use super::outbox::Outbox;
 use super::rng::{Purpose, Streams};
 use super::shopper::{Activity, Company, ProductSet, Shopper};
-use super::{Census, Clock, Crowd, Setting, crowd, stop};
+use super::{RunState, Setting, crowd, stop};
 use crate::events::Action;
 use crate::geom::Point;
 use crate::nav::UNREACHABLE;
@@ -19,7 +18,6 @@ use crate::scenario::Scenario;
 use crate::store::{CellId, Store, Ways};
 
 /// Everyone who will come, in order: shopper `i` is `plan[i]`.
-#[derive(Resource)]
 pub(super) struct Arrivals {
     pub(super) plan: Vec<Arrival>,
     pub(super) next: usize,
@@ -148,15 +146,8 @@ pub(super) fn placed_plan(s: &Scenario, store: &Store, starts: &[Point]) -> Resu
 
 /// Lets in everyone whose time has come, in plan order, while the doorway
 /// is free.
-pub(super) fn arrive(
-    mut commands: Commands,
-    setting: Res<Setting>,
-    clock: Res<Clock>,
-    mut arrivals: ResMut<Arrivals>,
-    mut census: ResMut<Census>,
-    mut crowd: ResMut<Crowd>,
-    mut out: ResMut<Outbox>,
-) {
+pub(super) fn arrive(mut commands: Commands, setting: Res<Setting>, mut state: ResMut<RunState>) {
+    let RunState { clock, arrivals, census, crowd, out, .. } = &mut *state;
     while let Some(&a) = arrivals.plan.get(arrivals.next)
         && a.t_ms <= clock.t_ms
     {

@@ -17,7 +17,7 @@ use super::decide::head_for_exit;
 use super::outbox::Outbox;
 use super::queue::{LaneState, Lanes, Terminal};
 use super::shopper::{Activity, Route, Shopper, update_zone};
-use super::{FIELD_UNITS_PER_CELL, Setting, TickState};
+use super::{FIELD_UNITS_PER_CELL, RunState, Setting, TickState};
 use crate::events::Action;
 use crate::geom::Point;
 use crate::nav::FlowFieldCache;
@@ -138,7 +138,8 @@ pub(super) fn reach_lane(
 /// nearest it, the line closes up and called shoppers are served once at
 /// their terminal. Then jockeying between checkout lanes.
 pub(super) fn checkout(tick: &mut TickState) {
-    let TickState { setting, clock, nav, lanes, out, shoppers, .. } = tick;
+    let TickState { setting, shoppers, state } = tick;
+    let RunState { clock, nav, lanes, out, .. } = &mut **state;
     let mut shoppers = shoppers.p0();
     let t = clock.t_ms;
     for (li, lane) in setting.desks.iter().enumerate() {

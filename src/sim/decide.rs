@@ -7,14 +7,15 @@
 use super::checkout::{choose_lane, head_for_lane, lane_clock};
 use super::counter::head_for_counter;
 use super::shopper::{Activity, Intent, Route, Shopper};
-use super::{FIELD_UNITS_PER_CELL, Setting, TickState};
+use super::{FIELD_UNITS_PER_CELL, RunState, Setting, TickState};
 use crate::geom::Point;
 use crate::nav::{FlowFieldCache, UNREACHABLE};
 use crate::scenario::Scenario;
 use crate::store::{Stand, Store};
 
 pub(super) fn decide(tick: &mut TickState) {
-    let TickState { setting, clock, nav, lanes, taken, shoppers, .. } = tick;
+    let TickState { setting, shoppers, state } = tick;
+    let RunState { clock, nav, lanes, taken, .. } = &mut **state;
     let mut shoppers = shoppers.p0();
     for mut s in &mut shoppers {
         if !matches!(s.activity, Activity::Deciding) {

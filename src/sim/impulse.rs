@@ -9,7 +9,7 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 
 use super::shopper::{Activity, Shopper, product_draws};
-use super::{Setting, TickState, perception};
+use super::{RunState, Setting, TickState, perception};
 use crate::events::Action;
 
 /// A basket of this many items halves the temptation of the next product:
@@ -37,7 +37,8 @@ pub(super) fn temptation(appeal: f64, persuasion: f64, impulse: f64, basket_item
 /// product's stretch of the shopper's notice stream (common random numbers
 /// across layouts).
 pub(super) fn perceive(tick: &mut TickState, asks: &mut Vec<(Entity, u32)>) {
-    let TickState { setting, clock, out, shoppers, .. } = tick;
+    let TickState { setting, shoppers, state } = tick;
+    let RunState { clock, out, .. } = &mut **state;
     let mut shoppers = shoppers.p0();
     if !clock.t_ms.is_multiple_of(setting.scenario.run.trace_interval_ms) {
         return;

@@ -63,18 +63,27 @@ use shopper::{Activity, Shopper};
 /// every shopper (one query by component alone, one with its entity).
 /// Phases are functions over it, called in order by two systems
 /// (`move_shoppers`, `settle`) after `arrivals::arrive`: bevy's dispatch of
-/// a system per phase cost about a seventh of a store-day.
+/// a system per phase, and its fetch of a resource per part of the state,
+/// cost about a fifth of a store-day.
 #[derive(SystemParam)]
 struct TickState<'w, 's> {
     setting: Res<'w, Setting>,
-    clock: ResMut<'w, Clock>,
-    nav: ResMut<'w, Nav>,
-    lanes: ResMut<'w, Lanes>,
-    taken: ResMut<'w, stop::Taken>,
-    census: ResMut<'w, Census>,
-    crowd: ResMut<'w, Crowd>,
-    out: ResMut<'w, Outbox>,
+    state: ResMut<'w, RunState>,
     shoppers: Shoppers<'w, 's>,
+}
+
+/// What a run changes as it goes, besides the shoppers: one resource, so
+/// a system fetches it once a tick (a resource each cost a fetch each).
+#[derive(Resource)]
+struct RunState {
+    clock: Clock,
+    nav: Nav,
+    crowd: Crowd,
+    lanes: Lanes,
+    taken: stop::Taken,
+    census: Census,
+    out: Outbox,
+    arrivals: Arrivals,
 }
 
 /// Every shopper: by component alone (`p0`), or with its entity (`p1`).
@@ -192,20 +201,18 @@ fn counter_of_desk(desk: u16, lanes: usize) -> Option<u16> {
 }
 
 /// Flow fields by target, computed as needed within the memory limit.
-#[derive(Resource)]
 struct Nav(FlowFieldCache);
 
-#[derive(Resource, Default)]
+#[derive(Default)]
 struct Clock {
     t_ms: u64,
     tick: u64,
 }
 
 /// Shoppers per block this tick, for density-dependent walking speed.
-#[derive(Resource)]
 struct Crowd(crowd::Crowding);
 
-#[derive(Resource, Default)]
+#[derive(Default)]
 struct Census {
     in_store: u32,
     spawned: u32,
@@ -294,15 +301,17 @@ impl Simulation {
         let close_ms = scenario.population.close_ms - scenario.population.open_ms;
         let end_ms = close_ms + scenario.run.drain_ms;
         let mut world = World::new();
-        world.insert_resource(Nav(nav));
-        world.insert_resource(Crowd(crowd::Crowding::new(&store)));
-        world.insert_resource(Lanes(scenario.desks().map(|l| LaneState::new(l.terminals.len())).collect()));
-        world.insert_resource(stop::Taken(vec![false; store.stops.len()]));
+        world.insert_resource(RunState {
+            clock: Clock::default(),
+            nav: Nav(nav),
+            crowd: Crowd(crowd::Crowding::new(&store)),
+            lanes: Lanes(scenario.desks().map(|l| LaneState::new(l.terminals.len())).collect()),
+            taken: stop::Taken(vec![false; store.stops.len()]),
+            census: Census::default(),
+            out: Outbox::default(),
+            arrivals: Arrivals::new(plan),
+        });
         world.insert_resource(Setting::new(scenario, store, streams));
-        world.insert_resource(Clock::default());
-        world.insert_resource(Arrivals::new(plan));
-        world.insert_resource(Outbox::default());
-        world.insert_resource(Census::default());
         let mut schedule = Schedule::default();
         schedule.set_executor(SingleThreadedExecutor::new());
         schedule
@@ -318,24 +327,26 @@ impl Simulation {
             return false;
         }
         self.schedule.run(&mut self.world);
-        let t = self.world.resource::<Clock>().t_ms;
+        let t = self.state().clock.t_ms;
         if t >= self.end_ms {
             self.force_out();
         }
         true
     }
 
+    fn state(&self) -> &RunState {
+        self.world.resource::<RunState>()
+    }
+
     fn finished(&self) -> bool {
-        let clock = self.world.resource::<Clock>();
-        let census = self.world.resource::<Census>();
-        let arrivals = self.world.resource::<Arrivals>();
-        clock.t_ms >= self.close_ms && census.in_store == 0 && arrivals.all_in()
+        let state = self.state();
+        state.clock.t_ms >= self.close_ms && state.census.in_store == 0 && state.arrivals.all_in()
     }
 
     /// At the hard end of the run, whoever is still inside leaves at once;
     /// a shopper in a queue abandons the basket.
     fn force_out(&mut self) {
-        let t = self.world.resource::<Clock>().t_ms;
+        let t = self.state().clock.t_ms;
         let lanes = self.world.resource::<Setting>().scenario.lanes.len();
         let mut out = Outbox::default();
         let mut query = self.world.query::<(Entity, &mut Shopper)>();
@@ -367,27 +378,21 @@ impl Simulation {
         for e in gone {
             self.world.despawn(e);
         }
-        self.world.resource_mut::<Census>().in_store = 0;
-        let mut arrivals = self.world.resource_mut::<Arrivals>();
-        arrivals.next = arrivals.plan.len();
-        let mut outbox = self.world.resource_mut::<Outbox>();
-        outbox.tick = out.tick;
-        outbox.flush_tick();
+        let mut state = self.world.resource_mut::<RunState>();
+        state.census.in_store = 0;
+        state.arrivals.next = state.arrivals.plan.len();
+        state.out.tick = out.tick;
+        state.out.flush_tick();
     }
 
     /// Moves the events of finished ticks into `out`, in `seq` order.
     pub fn drain_events(&mut self, out: &mut Vec<SimEvent>) {
-        out.append(&mut self.world.resource_mut::<Outbox>().ready);
+        out.append(&mut self.world.resource_mut::<RunState>().out.ready);
     }
 
     pub fn progress(&self) -> SimProgress {
-        let census = self.world.resource::<Census>();
-        SimProgress {
-            t_ms: self.world.resource::<Clock>().t_ms,
-            end_ms: self.end_ms,
-            in_store: census.in_store,
-            arrived: census.spawned,
-        }
+        let RunState { clock, census, .. } = self.state();
+        SimProgress { t_ms: clock.t_ms, end_ms: self.end_ms, in_store: census.in_store, arrived: census.spawned }
     }
 
     /// Everyone in the store now, by shopper index, as a viewer draws them:
@@ -421,7 +426,7 @@ impl Simulation {
 
     /// Flow fields computed so far and the bytes the cache holds.
     pub fn nav_stats(&self) -> (u64, u64) {
-        let nav = &self.world.resource::<Nav>().0;
+        let nav = &self.state().nav.0;
         (nav.computed(), nav.bytes())
     }
 

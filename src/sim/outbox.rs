@@ -2,14 +2,12 @@
 //! per trace interval and `close_tick` orders the tick's events by
 //! (shopper, emission order), numbers them and advances the clock.
 
-use bevy_ecs::prelude::*;
-
-use super::TickState;
 use super::shopper::{Shopper, update_zone};
+use super::{RunState, TickState};
 use crate::events::{Action, SimEvent};
 
 /// Events of the tick under way, and those of finished ticks in `seq` order.
-#[derive(Resource, Default)]
+#[derive(Default)]
 pub(super) struct Outbox {
     pub(super) tick: Vec<SimEvent>,
     pub(super) ready: Vec<SimEvent>,
@@ -47,7 +45,8 @@ impl Outbox {
 
 /// A `move` for everyone on the floor once per trace interval.
 pub(super) fn trace(tick: &mut TickState) {
-    let TickState { setting, clock, out, shoppers, .. } = tick;
+    let TickState { setting, shoppers, state } = tick;
+    let RunState { clock, out, .. } = &mut **state;
     let mut shoppers = shoppers.p0();
     if !clock.t_ms.is_multiple_of(setting.scenario.run.trace_interval_ms) {
         return;
@@ -63,7 +62,8 @@ pub(super) fn trace(tick: &mut TickState) {
 }
 
 pub(super) fn close_tick(tick: &mut TickState) {
-    let TickState { setting, clock, out, .. } = tick;
+    let TickState { setting, state, .. } = tick;
+    let RunState { clock, out, .. } = &mut **state;
     out.flush_tick();
     clock.tick += 1;
     clock.t_ms = clock.tick * setting.scenario.run.tick_ms;

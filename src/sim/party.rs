@@ -9,7 +9,7 @@ use bevy_ecs::prelude::*;
 use super::decide::head_for_exit;
 use super::outbox::Outbox;
 use super::shopper::{Activity, Company, Route, Shopper, update_zone};
-use super::{Setting, TickState};
+use super::{RunState, Setting, TickState};
 use crate::nav::{FlowField, FlowFieldCache, local_field};
 use crate::scenario::QUEUE_SPACING_M;
 use crate::store::Store;
@@ -39,7 +39,8 @@ const STOP_WITH_M: f64 = 2.0;
 /// after the leader, the leader's way (its flow field, so it takes the
 /// same stairs). One whose leader has left heads out too.
 pub(super) fn follow(tick: &mut TickState, pairs: &mut Vec<(Entity, Entity)>) {
-    let TickState { setting, clock, nav, out, shoppers, .. } = tick;
+    let TickState { setting, shoppers, state } = tick;
+    let RunState { clock, nav, out, .. } = &mut **state;
     let mut shoppers = shoppers.p1();
     pairs.clear();
     pairs.extend(shoppers.iter().filter_map(|(entity, s)| match (s.leader, s.activity, &s.riding) {

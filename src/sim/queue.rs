@@ -16,7 +16,7 @@ use crate::scenario::Lane;
 /// the next line empties.
 const JOCKEY_GAP: f64 = 2.0;
 
-#[derive(Resource, Default)]
+#[derive(Default)]
 pub(super) struct Lanes(pub(super) Vec<LaneState>);
 
 #[derive(Default)]

@@ -11,7 +11,7 @@ use rand_distr::{Distribution, LogNormal};
 use super::impulse::{NEUTRAL_PERSUASION, temptation};
 use super::outbox::Outbox;
 use super::shopper::{Activity, Intent, Search, Shopper, product_draws};
-use super::{Setting, TickState, perception};
+use super::{RunState, Setting, TickState, perception};
 use crate::events::Action;
 use crate::scenario::DWELL_SIGMA;
 
@@ -81,7 +81,8 @@ fn search(s: &Shopper, product: u32, placement: u16, findability: f64, patience_
 /// one is bought only if it tempts; the rest are picked (`pick`), and put
 /// back with the segment's probability (`put_back`).
 pub(super) fn shelf(tick: &mut TickState) {
-    let TickState { setting, clock, out, shoppers, .. } = tick;
+    let TickState { setting, shoppers, state } = tick;
+    let RunState { clock, out, .. } = &mut **state;
     let mut shoppers = shoppers.p0();
     let t = clock.t_ms;
     for mut s in &mut shoppers {

@@ -8,20 +8,18 @@
 //! drawn time, then `stop` logs `stop_end`, frees the place and it shops
 //! on.
 
-use bevy_ecs::prelude::*;
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::outbox::Outbox;
 use super::shopper::{Activity, Shopper};
-use super::{Setting, TickState};
+use super::{RunState, Setting, TickState};
 use crate::events::Action;
 use crate::scenario::{DWELL_SIGMA, FixtureKind};
 
 /// Which stop places (`Store::stops`) are taken: someone sits there or is
 /// on the way.
-#[derive(Resource)]
 pub(super) struct Taken(pub(super) Vec<bool>);
 
 /// A stop a shopper means to make: at a fixture of `kind`, for the
@@ -59,7 +57,8 @@ pub(super) fn reach_stop(setting: &Setting, out: &mut Outbox, t_ms: u64, s: &mut
 
 /// Shoppers whose stop is over log `stop_end`, free the place and shop on.
 pub(super) fn stop(tick: &mut TickState) {
-    let TickState { clock, taken, out, shoppers, .. } = tick;
+    let TickState { shoppers, state, .. } = tick;
+    let RunState { clock, taken, out, .. } = &mut **state;
     let mut shoppers = shoppers.p0();
     for mut s in &mut shoppers {
         let Activity::AtStop { place, fixture, until_ms } = s.activity else { continue };

@@ -14,7 +14,7 @@ use super::outbox::Outbox;
 use super::shelf::reach_shelf;
 use super::shopper::{Activity, Ride, Shopper, update_zone};
 use super::stop::reach_stop;
-use super::{TickState, crowd};
+use super::{RunState, TickState, crowd};
 use crate::events::Action;
 use crate::geom::Point;
 use crate::nav::{Step, UNREACHABLE};
@@ -67,7 +67,8 @@ enum Moved {
 }
 
 pub(super) fn walk(tick: &mut TickState, commands: &mut Commands, scratch: &mut Scratch) {
-    let TickState { setting, clock, nav, lanes, census, crowd, out, shoppers, .. } = tick;
+    let TickState { setting, shoppers, state } = tick;
+    let RunState { clock, nav, lanes, census, crowd, out, .. } = &mut **state;
     let mut shoppers = shoppers.p1();
     let Scratch { order, entity_of, near } = scratch;
     let store = &setting.store;
