@@ -154,7 +154,7 @@ pub(super) fn arrive(mut commands: Commands, setting: Res<Setting>, mut state: R
         let index = arrivals.next as u32;
         let (_, pos, cell) = a.appears(&setting);
         // Someone standing in the doorway: the newcomer (and those behind) wait.
-        if !crowd.0.is_free(cell, pos) {
+        if !crowd.is_free(cell, pos) {
             break;
         }
         arrivals.next += 1;
@@ -172,7 +172,7 @@ pub(super) fn arrive(mut commands: Commands, setting: Res<Setting>, mut state: R
         }
         census.in_store += 1;
         census.spawned += 1;
-        crowd.0.add(cell, shopper.body(clock.t_ms), crowd::Solidity::Solid);
+        crowd.add(cell, shopper.body(clock.t_ms), crowd::Solidity::Solid);
         let entity = commands.spawn(shopper).id();
         if leads {
             arrivals.leader = Some((index, entity));

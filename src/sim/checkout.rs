@@ -154,7 +154,7 @@ pub(super) fn checkout(tick: &mut TickState) {
             }
             let (qty, amount_cents) = s.basket_total();
             out.emit(t, &s, Action::Checkout { lane: id, qty, amount_cents });
-            head_for_exit(setting, &mut nav.0, &mut s);
+            head_for_exit(setting, nav, &mut s);
         });
         // Reneging: a waiting shopper out of patience leaves the basket.
         state.leave_line_if(|e| {
@@ -168,7 +168,7 @@ pub(super) fn checkout(tick: &mut TickState) {
                 out.emit(t, &s, Action::Abandon { lane: id, qty, amount_cents });
                 s.basket.clear();
                 s.gave_up_at = Some(id);
-                head_for_exit(setting, &mut nav.0, &mut s);
+                head_for_exit(setting, nav, &mut s);
             }
             reneges
         });
@@ -179,7 +179,7 @@ pub(super) fn checkout(tick: &mut TickState) {
         });
         close_up(setting, out, &mut shoppers, t, lane, state);
     }
-    jockey(setting, &mut nav.0, lanes, &mut shoppers, t);
+    jockey(setting, nav, lanes, &mut shoppers, t);
 }
 
 /// Queued shoppers close up along the queue line; called ones walk to

@@ -21,23 +21,23 @@ pub(super) fn decide(tick: &mut TickState) {
         if !matches!(s.activity, Activity::Deciding) {
             continue;
         }
-        match nearest_wanted(setting, &mut nav.0, &s, clock.t_ms, &taken.0) {
+        match nearest_wanted(setting, nav, &s, clock.t_ms, &taken.0) {
             Some(Target::Shelf { intent, index, placement, stand }) => {
                 let product = s.wanted_mut(intent).remove(index);
-                let field = nav.0.get(&setting.store, stand.cell, s.ways);
+                let field = nav.get(&setting.store, stand.cell, s.ways);
                 s.route = Some(Route::new(field, stand.cell, stand.point));
                 s.activity = Activity::ToShelf { product, placement: placement as u16, intent };
                 continue;
             }
             Some(Target::Counter(counter)) => {
-                head_for_counter(setting, &mut nav.0, lanes, &mut s, counter);
+                head_for_counter(setting, nav, lanes, &mut s, counter);
                 continue;
             }
             Some(Target::Stop { index, place }) => {
                 let stop = s.stops.remove(index);
                 taken.0[place] = true;
                 let stand = setting.store.stops[place].stand;
-                let field = nav.0.get(&setting.store, stand.cell, s.ways);
+                let field = nav.get(&setting.store, stand.cell, s.ways);
                 s.route = Some(Route::new(field, stand.cell, stand.point));
                 s.activity = Activity::ToStop { place: place as u16, factor: stop.factor };
                 continue;
@@ -46,10 +46,10 @@ pub(super) fn decide(tick: &mut TickState) {
             None => s.stops.clear(),
         }
         if s.basket.is_empty() {
-            head_for_exit(setting, &mut nav.0, &mut s);
+            head_for_exit(setting, nav, &mut s);
         } else {
-            let lane = choose_lane(setting, &mut nav.0, lanes, s.cell, s.speed, s.ways, clock.t_ms);
-            head_for_lane(setting, &mut nav.0, lanes, &mut s, lane, None);
+            let lane = choose_lane(setting, nav, lanes, s.cell, s.speed, s.ways, clock.t_ms);
+            head_for_lane(setting, nav, lanes, &mut s, lane, None);
         }
     }
 }

@@ -77,8 +77,10 @@ struct TickState<'w, 's> {
 #[derive(Resource)]
 struct RunState {
     clock: Clock,
-    nav: Nav,
-    crowd: Crowd,
+    /// Flow fields by target, computed as needed within the memory limit.
+    nav: FlowFieldCache,
+    /// Bodies per block this tick, for density-dependent walking speed.
+    crowd: crowd::Crowding,
     lanes: Lanes,
     taken: stop::Taken,
     census: Census,
@@ -200,17 +202,11 @@ fn counter_of_desk(desk: u16, lanes: usize) -> Option<u16> {
     (desk as usize).checked_sub(lanes).map(|c| c as u16)
 }
 
-/// Flow fields by target, computed as needed within the memory limit.
-struct Nav(FlowFieldCache);
-
 #[derive(Default)]
 struct Clock {
     t_ms: u64,
     tick: u64,
 }
-
-/// Shoppers per block this tick, for density-dependent walking speed.
-struct Crowd(crowd::Crowding);
 
 #[derive(Default)]
 struct Census {
@@ -303,8 +299,8 @@ impl Simulation {
         let mut world = World::new();
         world.insert_resource(RunState {
             clock: Clock::default(),
-            nav: Nav(nav),
-            crowd: Crowd(crowd::Crowding::new(&store)),
+            nav,
+            crowd: crowd::Crowding::new(&store),
             lanes: Lanes(scenario.desks().map(|l| LaneState::new(l.terminals.len())).collect()),
             taken: stop::Taken(vec![false; store.stops.len()]),
             census: Census::default(),
@@ -426,7 +422,7 @@ impl Simulation {
 
     /// Flow fields computed so far and the bytes the cache holds.
     pub fn nav_stats(&self) -> (u64, u64) {
-        let nav = &self.state().nav.0;
+        let nav = &self.state().nav;
         (nav.computed(), nav.bytes())
     }
 

@@ -52,9 +52,9 @@ pub(super) fn follow(tick: &mut TickState, pairs: &mut Vec<(Entity, Entity)>) {
         if let Ok([(_, mut s), (_, l)]) = shoppers.get_many_mut([entity, leader])
             && !matches!(l.activity, Activity::Gone)
         {
-            keep_up(setting, &mut nav.0, out, clock.t_ms, &mut s, &l);
+            keep_up(setting, nav, out, clock.t_ms, &mut s, &l);
         } else if let Ok((_, mut s)) = shoppers.get_mut(entity) {
-            head_for_exit(setting, &mut nav.0, &mut s);
+            head_for_exit(setting, nav, &mut s);
         }
     }
 }

@@ -78,7 +78,7 @@ pub(super) fn walk(tick: &mut TickState, commands: &mut Commands, scratch: &mut 
     // joined or left one), noting the order to move them in: a swap needs
     // two shoppers at once, so they are fetched by entity (the crowd
     // knows bodies by shopper index).
-    crowd.0.clear();
+    crowd.clear();
     order.clear();
     for (entity, s) in shoppers.iter() {
         order.push(entity);
@@ -88,16 +88,16 @@ pub(super) fn walk(tick: &mut TickState, commands: &mut Commands, scratch: &mut 
         }
         entity_of[i] = entity;
         if let Some(solidity) = s.solidity() {
-            crowd.0.add(s.cell, s.body(t), solidity);
+            crowd.add(s.cell, s.body(t), solidity);
         }
     }
     for &entity in order.iter() {
         let Ok((_, mut s)) = shoppers.get_mut(entity) else { continue };
-        if !step_off(store, &mut crowd.0, out, t, &mut s) || !s.is_walking() {
+        if !step_off(store, crowd, out, t, &mut s) || !s.is_walking() {
             continue;
         }
-        let budget = s.speed * dt * crowd.0.speed_factor(s.cell);
-        let moved = advance(store, &mut crowd.0, near, &mut s, budget, t);
+        let budget = s.speed * dt * crowd.speed_factor(s.cell);
+        let moved = advance(store, crowd, near, &mut s, budget, t);
         update_zone(store, out, t, &mut s);
         match moved {
             Moved::Walking => {}
@@ -109,22 +109,22 @@ pub(super) fn walk(tick: &mut TickState, commands: &mut Commands, scratch: &mut 
             Moved::Swap(other) => {
                 let [(_, mut a), (_, mut b)] =
                     shoppers.get_many_mut([entity, entity_of[other as usize]]).expect("two shoppers");
-                swap_places(store, &mut crowd.0, out, t, &mut a, &mut b);
+                swap_places(store, crowd, out, t, &mut a, &mut b);
             }
-            Moved::Ride(i) => board(store, &mut crowd.0, out, t, &mut s, i),
+            Moved::Ride(i) => board(store, crowd, out, t, &mut s, i),
             Moved::Arrived => {
                 s.route = None;
                 (s.blocked_since_ms, s.blocked_at) = (None, UNREACHABLE);
                 match s.activity {
                     Activity::ToShelf { .. } => reach_shelf(setting, out, t, &mut s),
                     Activity::ToStop { .. } => reach_stop(setting, out, t, &mut s),
-                    Activity::ToLane { .. } => reach_lane(setting, &mut nav.0, lanes, out, t, entity, &mut s),
+                    Activity::ToLane { .. } => reach_lane(setting, nav, lanes, out, t, entity, &mut s),
                     Activity::ToExit => {
                         if s.zone.is_some() {
                             out.emit(t, &s, Action::ZoneExit);
                         }
                         out.emit(t, &s, Action::Exit);
-                        crowd.0.remove(s.index, s.cell);
+                        crowd.remove(s.index, s.cell);
                         s.activity = Activity::Gone;
                         census.in_store -= 1;
                         commands.entity(entity).despawn();
