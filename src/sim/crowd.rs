@@ -309,8 +309,9 @@ impl Crowding {
             const MARGIN_M: f64 = 1e-3;
             let within = (r + MARGIN_M) * (r + MARGIN_M);
             for &n in self.around(cell) {
-                if self.distance_squared_to_block(n as usize, from) <= within {
-                    near.extend(self.solid[n as usize].iter().filter(keep).copied());
+                let bodies = &self.solid[n as usize];
+                if !bodies.is_empty() && self.distance_squared_to_block(n as usize, from) <= within {
+                    near.extend(bodies.iter().filter(keep).copied());
                 }
             }
             return;
