@@ -47,9 +47,11 @@ pub(super) struct Shopper {
     /// Places (product, placement) where a planned product was looked for
     /// in vain.
     pub(super) searched: Vec<(u32, u16)>,
-    /// Walking direction (unit vector) and where the shopper was at the last look.
+    /// Walking direction (unit vector) and where the shopper was at the
+    /// last look, and in which cell (none before the first look).
     pub(super) heading: (f64, f64),
     pub(super) looked_from: Point,
+    pub(super) looked_in: Option<CellId>,
     pub(super) notice_rng: ChaCha8Rng,
     /// Products in the basket with their price in cents.
     pub(super) basket: Vec<(u32, i64)>,
