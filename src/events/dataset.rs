@@ -19,6 +19,7 @@
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -371,13 +372,20 @@ impl Dataset {
         if sha != manifest.scenario_sha256 {
             return Err(DatasetError::ScenarioCopyChanged { path: copy });
         }
-        for listed in &manifest.runs {
-            // The record on disk is the truth; the manifest only lists it.
-            let path = dir.join(record_path(&listed.variant, listed.seed));
-            let checked = read_record(&path, &listed.variant, listed.seed).and_then(|run| {
+        // Every log is read and hashed, on every core; the first damage in
+        // the manifest's order is the one reported.
+        let checks: Vec<Result<(), Damage>> = manifest
+            .runs
+            .par_iter()
+            .map(|listed| {
+                // The record on disk is the truth; the manifest only lists it.
+                let path = dir.join(record_path(&listed.variant, listed.seed));
+                let run = read_record(&path, &listed.variant, listed.seed)?;
                 check_run(dir, &manifest.scenario_sha256, &run)?;
                 if run.same_as(listed) { Ok(()) } else { Err(Damage::RecordDiffers { path }) }
-            });
+            })
+            .collect();
+        for checked in checks {
             checked.map_err(|damage| DatasetError::Damaged { dir: dir.to_owned(), damage })?;
         }
         Ok(Some(manifest))

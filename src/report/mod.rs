@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use figures::{Bar, Bars, Columns, FloorPlan, Overlay, heat_blocks};
 use html::{STYLE, esc, figure};
 use plotters::style::RGBColor;
+use rayon::prelude::*;
 
 use crate::Prepared;
 use crate::compare::{Design, KEY_METRICS};
@@ -76,23 +77,35 @@ pub fn replay_dataset(dir: &Path, mut progress: impl FnMut(usize, usize)) -> Res
         let mut merged: Option<DayMetrics> = None;
         let mut replayed = Vec::new();
         let mut product_picks = Vec::new();
-        for run in &runs {
-            let mut day = DayProjection::new(&layout);
-            read_log_with(&dir.join(&run.path), |events| day.observe_all(events))?;
-            let day = day.finish();
-            let metrics = day
-                .scalars(&layout)
-                .into_iter()
-                .map(|m| MetricValue { name: m.name, unit: m.unit.to_owned(), value: m.value })
+        // Runs are replayed on every core a few at a time and merged in
+        // the manifest's order, so the sums are the same whatever the
+        // cores, and only a few days are held at once.
+        let chunk = 4 * rayon::current_num_threads();
+        for runs in runs.chunks(chunk) {
+            let days: Vec<Result<DayMetrics, LogError>> = runs
+                .par_iter()
+                .map(|run| {
+                    let mut day = DayProjection::new(&layout);
+                    read_log_with(&dir.join(&run.path), |events| day.observe_all(events))?;
+                    Ok(day.finish())
+                })
                 .collect();
-            replayed.push(RunRecord { metrics, ..(*run).clone() });
-            product_picks.push(day.product_picks.clone());
-            match &mut merged {
-                Some(m) => m.merge(&day),
-                None => merged = Some(day),
+            for (run, day) in runs.iter().zip(days) {
+                let day = day?;
+                let metrics = day
+                    .scalars(&layout)
+                    .into_iter()
+                    .map(|m| MetricValue { name: m.name, unit: m.unit.to_owned(), value: m.value })
+                    .collect();
+                replayed.push(RunRecord { metrics, ..(*run).clone() });
+                product_picks.push(day.product_picks.clone());
+                match &mut merged {
+                    Some(m) => m.merge(&day),
+                    None => merged = Some(day),
+                }
+                done += 1;
+                progress(done, total);
             }
-            done += 1;
-            progress(done, total);
         }
         let seeds = runs.iter().map(|r| r.seed).collect();
         let metrics = merged.expect("at least one run");
