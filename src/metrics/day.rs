@@ -200,19 +200,19 @@ impl Projection for DayProjection<'_> {
         }
         let layout = self.layout;
         let m = &mut self.m;
-        let Some(Some(v)) = self.visits.get(e.shopper as usize) else { return };
-        // A companion stands in line with its leader.
-        let leader_in_line = (v.party != e.shopper)
-            && self.visits.get(v.party as usize).is_some_and(|l| l.as_ref().is_some_and(Visit::waiting));
-        let (i, leader) = (e.shopper as usize, v.party as usize);
-        let in_line = leader_in_line || v.waiting();
         let judge = Spells { shelf_visit_ms: layout.longest_shelf_visit_ms };
-        if let Ok([Some(v), Some(l)]) = self.visits.get_disjoint_mut([i, leader]) {
-            judge.track(m, &mut v.standing, Some(&mut l.standing), e, in_line);
-        } else if let Some(Some(v)) = self.visits.get_mut(i) {
-            judge.track(m, &mut v.standing, None, e, in_line);
-        }
-        let Some(Some(v)) = self.visits.get_mut(i) else { return };
+        let i = e.shopper as usize;
+        let Some(Some(visit)) = self.visits.get(i) else { return };
+        let leader = visit.party as usize;
+        // The shopper's visit and, for a companion, its leader's (if it is
+        // still in the store), each looked up once.
+        let (v, leader) = match self.visits.get_disjoint_mut([i, leader]) {
+            Ok([Some(v), l]) => (v, l.as_mut()),
+            _ => (self.visits[i].as_mut().expect("looked up above"), None),
+        };
+        // A companion stands in line with its leader.
+        let in_line = leader.as_ref().is_some_and(|l| l.waiting()) || v.waiting();
+        judge.track(m, &mut v.standing, leader.map(|l| &mut l.standing), e, in_line);
         v.floors_visited |= 1u64.checked_shl(e.floor as u32).unwrap_or(0);
         Self::record_movement(m, layout, v, e);
         match e.action {
