@@ -257,6 +257,39 @@ mod tests {
     use crate::scenario::ScenarioFile;
     use rand::{RngExt, SeedableRng};
 
+    /// A look sees only products not yet considered, so once what one look
+    /// saw is considered a second look from the same spot sees nothing:
+    /// what lets a shopper standing where it last looked skip the look
+    /// (`impulse::look`). From random spots and headings on every shipped
+    /// layout, most of which see something the first time.
+    #[test]
+    fn a_second_look_from_the_same_spot_sees_nothing_once_the_first_is_considered() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
+        for name in ["tiny", "convenience", "pharmacy", "grocery", "department"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
+            let p = crate::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap();
+            let (store, sight) = (&p.store, Sight::new(&p.scenario, &p.store));
+            let walkable: Vec<CellId> = (0..store.cell_count() as CellId).filter(|&c| store.is_walkable(c)).collect();
+            let mut saw_something = 0;
+            for _ in 0..400 {
+                let cell = walkable[rng.random_range(0..walkable.len())];
+                let half = store.cell / 2.0 * (1.0 - 1e-9);
+                let pos = store.centre(cell).1.offset(rng.random_range(-half..half), rng.random_range(-half..half));
+                let angle: f64 = rng.random_range(0.0..std::f64::consts::TAU);
+                let heading = (angle.cos(), angle.sin());
+                let mut considered = std::collections::HashSet::new();
+                let mut first = Vec::new();
+                sight.visible(store, cell, pos, heading, |p| !considered.contains(&p), |sh| first.push(sh.product));
+                saw_something += !first.is_empty() as usize;
+                considered.extend(first);
+                let mut second = Vec::new();
+                sight.visible(store, cell, pos, heading, |p| !considered.contains(&p), |sh| second.push(sh.product));
+                assert!(second.is_empty(), "{name}: cell {cell}: {second:?} seen again");
+            }
+            assert!(saw_something > 40, "{name}: only {saw_something} of 400 looks saw anything");
+        }
+    }
+
     /// Every shelf the table says is in plain sight from a cell passes the
     /// point-by-point test from anywhere in the cell (corners, edges and
     /// random points), on every shipped layout; and the table clears most
