@@ -247,7 +247,7 @@ fn live_against_replayed(name: &str) -> (usize, usize, usize) {
             break;
         }
         sim.drain_events(&mut events);
-        if t % trace_ms == 0 && sim.progress().in_store > 0 {
+        if t.is_multiple_of(trace_ms) && sim.progress().in_store > 0 {
             shown.push((t, sim.shoppers()));
         }
     }
