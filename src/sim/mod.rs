@@ -139,6 +139,8 @@ struct Setting {
     counter_of_product: Vec<Option<u16>>,
     /// Cell at the tail end of each desk's queue line.
     lane_tails: Vec<CellId>,
+    /// Fixtures and walls by the cells they cover, for steps along a line.
+    footprints: checkout::Footprints,
     sight: perception::Sight,
 }
 
@@ -172,6 +174,7 @@ impl Setting {
         let by_category = scenario.counter_of_category();
         let counter_of_product = scenario.products.iter().map(|p| by_category[p.category]).collect();
         let sight = perception::Sight::new(&scenario, &store);
+        let footprints = checkout::Footprints::new(&scenario, &store);
         Setting {
             scenario,
             store,
@@ -181,6 +184,7 @@ impl Setting {
             desks,
             counter_of_product,
             lane_tails,
+            footprints,
             sight,
         }
     }
