@@ -123,6 +123,15 @@ fn report(dir: &Path, primary: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// Runs `f` with its parallel work (rayon's) on `jobs` threads; on the
+/// global pool if a pool of them cannot be made.
+fn on_threads<T: Send>(jobs: usize, f: impl FnOnce() -> T + Send) -> T {
+    match rayon::ThreadPoolBuilder::new().num_threads(jobs.max(1)).build() {
+        Ok(pool) => pool.install(f),
+        Err(_) => f(),
+    }
+}
+
 fn build_report(dir: &Path, primary: &str) -> Result<PathBuf, Error> {
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{spinner} replaying logs for the report [{bar:30}] {pos}/{len}")
@@ -195,7 +204,9 @@ fn compare(path: &Path, study: &Study, args: &DatasetArgs) -> Result<(), Error> 
         println!("\n{note}");
     }
     if !args.no_report && study.shard.is_none() {
-        println!("report: {}", build_report(&dir, &study.primary)?.display());
+        // On the threads the sweep was given (`--jobs`), not on every core.
+        let index = on_threads(study.jobs, || build_report(&dir, &study.primary))?;
+        println!("report: {}", index.display());
     }
     println!("comparison: {} ({:.1} s)", out_path.display(), started.elapsed().as_secs_f64());
     Ok(())

@@ -57,7 +57,7 @@ pub(super) enum Command {
         /// these are analysed, whatever else the dataset holds.
         #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
         replications: u64,
-        /// Runs at once [default: the number of cores].
+        /// Runs at once, and threads replaying logs for the report [default: the number of cores].
         #[arg(long)]
         jobs: Option<usize>,
         /// Add replications until the paired CI half-width of --metric is below
