@@ -54,6 +54,14 @@ impl Scenario {
         }
         at
     }
+
+    /// What stands on the floor: every fixture's and wall's rectangle, with its floor.
+    pub fn obstacles(&self) -> impl Iterator<Item = (u8, Rect)> + '_ {
+        self.fixtures
+            .iter()
+            .map(|f| (f.floor, f.footprint()))
+            .chain(self.store.walls.iter().map(|w| (w.floor, w.footprint)))
+    }
 }
 
 /// A target for one stylised fact and where it comes from.

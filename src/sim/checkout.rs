@@ -266,12 +266,7 @@ pub(super) struct Footprints {
 
 impl Footprints {
     pub(super) fn new(sc: &Scenario, store: &Store) -> Footprints {
-        let rects: Vec<(u8, Rect)> = sc
-            .fixtures
-            .iter()
-            .map(|f| (f.floor, f.footprint()))
-            .chain(sc.store.walls.iter().map(|w| (w.floor, w.footprint)))
-            .collect();
+        let rects: Vec<(u8, Rect)> = sc.obstacles().collect();
         // A cell a rectangle may hold a point of: those it overlaps and, for
         // rounding at the edges, one more all round.
         let span = |lo: f64, hi: f64, n: usize| {
@@ -501,12 +496,7 @@ drain_h = 1.0
             let p = crate::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap();
             let (sc, store) = (&p.scenario, &p.store);
             let footprints = Footprints::new(sc, store);
-            let rects: Vec<(u8, Rect)> = sc
-                .fixtures
-                .iter()
-                .map(|f| (f.floor, f.footprint()))
-                .chain(sc.store.walls.iter().map(|w| (w.floor, w.footprint)))
-                .collect();
+            let rects: Vec<(u8, Rect)> = sc.obstacles().collect();
             let scan = |floor: u8, p: Point| rects.iter().any(|&(f, r)| f == floor && r.contains(p));
             let mut points: Vec<(u8, Point)> = Vec::new();
             for &(floor, r) in &rects {

@@ -237,12 +237,7 @@ impl Store {
     /// Blocks the cells under fixtures and walls, tables the open steps, and gives each cell its zone.
     fn rasterise(&mut self, s: &Scenario) {
         let cells = self.cell_count();
-        let obstacles = s
-            .fixtures
-            .iter()
-            .map(|f| (f.floor, f.footprint()))
-            .chain(s.store.walls.iter().map(|w| (w.floor, w.footprint)));
-        for (floor, rect) in obstacles {
+        for (floor, rect) in s.obstacles() {
             self.block(floor, &rect);
         }
         self.steps = (0..cells as CellId).map(|c| self.open_steps(c)).collect();
