@@ -101,11 +101,10 @@ pub(super) fn perceive(tick: &mut TickState, asks: &mut Vec<(Entity, u32)>) {
 /// since the last look: the shelves in view whose products it has not yet
 /// considered this visit, one per product.
 fn look(setting: &Setting, s: &mut Shopper) -> Vec<perception::Shelf> {
-    let mut seen = Vec::new();
     // From the very spot of its last look nothing new is in view: every
     // product seen then is considered now (a standing shopper, most looks).
     if s.looked_in == Some(s.cell) && s.pos == s.looked_from {
-        return seen;
+        return Vec::new();
     }
     s.looked_in = Some(s.cell);
     let moved = (s.pos.x - s.looked_from.x, s.pos.y - s.looked_from.y);
@@ -114,6 +113,7 @@ fn look(setting: &Setting, s: &mut Shopper) -> Vec<perception::Shelf> {
         s.heading = (moved.0 / len, moved.1 / len);
     }
     s.looked_from = s.pos;
+    let mut seen = Vec::new();
     let considered = &s.considered;
     let fresh = |product: u32| !considered.contains(product);
     setting.sight.visible(&setting.store, s.cell, s.pos, s.heading, fresh, |shelf| {
