@@ -39,9 +39,9 @@ use store::Store;
 pub struct Prepared {
     pub scenario: Arc<Scenario>,
     pub store: Arc<Store>,
-    /// Flow fields its runs have computed, for its next runs
-    /// (`Simulation::sharing_fields`).
-    pub fields: Arc<nav::SharedFields>,
+    /// What its runs have computed from the layout alone, for its next
+    /// runs (`Simulation::sharing`).
+    pub shared: Arc<sim::Shared>,
 }
 
 /// Validates `variant` of `file` completely: the model, then the geometry
@@ -59,8 +59,8 @@ pub fn prepare(file: &ScenarioFile, variant: &str) -> Result<Prepared, ScenarioE
             })
             .collect(),
     })?;
-    let fields = Arc::new(nav::SharedFields::new(scenario.run.memory_limit_bytes));
-    Ok(Prepared { scenario: Arc::new(scenario), store: Arc::new(store), fields })
+    let shared = Arc::new(sim::Shared::new(scenario.run.memory_limit_bytes));
+    Ok(Prepared { scenario: Arc::new(scenario), store: Arc::new(store), shared })
 }
 
 impl ScenarioFile {

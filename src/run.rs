@@ -189,7 +189,7 @@ pub fn write_log(
     /// Chunks in flight to the folds before the simulation waits.
     const CHUNKS_IN_FLIGHT: usize = 4;
     let mut writer = LogWriter::create(path, &log_meta(p, seed))?;
-    let mut sim = Simulation::sharing_fields(p, seed);
+    let mut sim = Simulation::sharing(p, seed);
     let (to_folds, chunks) = std::sync::mpsc::sync_channel::<Vec<crate::events::SimEvent>>(CHUNKS_IN_FLIGHT);
     std::thread::scope(|scope| {
         let folds = std::thread::Builder::new()

@@ -196,7 +196,8 @@ fn close_up(
     let dt = setting.scenario.run.tick_ms as f64 / 1000.0;
     let step = |s: &mut Shopper, out: &mut Outbox, target: Point| {
         let store = &setting.store;
-        let Some((pos, cell)) = line_step(&setting.footprints, store, s.floor, s.pos, target, s.speed * dt) else {
+        let Some((pos, cell)) = line_step(&setting.tables.footprints, store, s.floor, s.pos, target, s.speed * dt)
+        else {
             return;
         };
         (s.pos, s.cell) = (pos, cell);
@@ -442,7 +443,8 @@ drain_h = 1.0
     fn three_lanes() -> Setting {
         let file = ScenarioFile::parse(Path::new("lanes.toml"), LANES.to_owned()).expect("parses");
         let p = crate::prepare(&file, "baseline").unwrap_or_else(|e| panic!("{e}"));
-        Setting::new(p.scenario, p.store, Streams::new(1))
+        let tables = std::sync::Arc::new(crate::sim::Tables::new(&p.scenario, &p.store));
+        Setting::new(p.scenario, p.store, Streams::new(1), tables)
     }
 
     /// Lanes with `queued` shoppers waiting in each line and `coming` on

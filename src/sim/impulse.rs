@@ -116,7 +116,7 @@ fn look(setting: &Setting, s: &mut Shopper) -> Vec<perception::Shelf> {
     let mut seen = Vec::new();
     let considered = &s.considered;
     let fresh = |product: u32| !considered.contains(product);
-    setting.sight.visible(&setting.store, s.cell, s.pos, s.heading, fresh, |shelf| {
+    setting.tables.sight.visible(&setting.store, s.cell, s.pos, s.heading, fresh, |shelf| {
         if !seen.iter().any(|x: &perception::Shelf| x.product == shelf.product) {
             seen.push(*shelf);
         }

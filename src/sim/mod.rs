@@ -42,14 +42,14 @@ mod stop;
 mod walk;
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor};
 use bevy_ecs::system::SystemParam;
 
 use crate::events::{Action, SimEvent};
-use crate::nav::FlowFieldCache;
+use crate::nav::{FlowFieldCache, SharedFields};
 use crate::playback::{self, ShopperAt};
 use crate::scenario::{Lane, Scenario};
 use crate::store::{CellId, Store};
@@ -139,13 +139,45 @@ struct Setting {
     counter_of_product: Vec<Option<u16>>,
     /// Cell at the tail end of each desk's queue line.
     lane_tails: Vec<CellId>,
+    /// What is tabled from the layout alone, shared by its runs.
+    tables: Arc<Tables>,
+}
+
+/// What a run tables from its layout alone (scenario and store), the same
+/// in every run of it: a sweep builds it once per layout (`Shared`).
+struct Tables {
     /// Fixtures and walls by the cells they cover, for steps along a line.
     footprints: checkout::Footprints,
     sight: perception::Sight,
 }
 
+impl Tables {
+    fn new(scenario: &Scenario, store: &Store) -> Tables {
+        Tables {
+            footprints: checkout::Footprints::new(scenario, store),
+            sight: perception::Sight::new(scenario, store),
+        }
+    }
+}
+
+/// What the runs of one layout share, on any thread (on `Prepared`, for
+/// `Simulation::sharing`): the flow fields as they are computed, and the
+/// layout's tables once built. Each is what a run would derive for
+/// itself, so a run sharing them logs the same events, only sooner.
+pub struct Shared {
+    fields: Arc<SharedFields>,
+    tables: OnceLock<Arc<Tables>>,
+}
+
+impl Shared {
+    /// Nothing computed yet; fields kept up to `fields_limit_bytes`.
+    pub fn new(fields_limit_bytes: u64) -> Shared {
+        Shared { fields: Arc::new(SharedFields::new(fields_limit_bytes)), tables: OnceLock::new() }
+    }
+}
+
 impl Setting {
-    fn new(scenario: Arc<Scenario>, store: Arc<Store>, streams: Streams) -> Setting {
+    fn new(scenario: Arc<Scenario>, store: Arc<Store>, streams: Streams, tables: Arc<Tables>) -> Setting {
         let list_weights: Vec<f64> = scenario.categories.iter().map(|c| c.list_weight).collect();
         let category_weights = scenario
             .population
@@ -173,8 +205,6 @@ impl Setting {
             .collect();
         let by_category = scenario.counter_of_category();
         let counter_of_product = scenario.products.iter().map(|p| by_category[p.category]).collect();
-        let sight = perception::Sight::new(&scenario, &store);
-        let footprints = checkout::Footprints::new(&scenario, &store);
         Setting {
             scenario,
             store,
@@ -184,8 +214,7 @@ impl Setting {
             desks,
             counter_of_product,
             lane_tails,
-            footprints,
-            sight,
+            tables,
         }
     }
 
@@ -258,21 +287,29 @@ pub struct Simulation {
 impl Simulation {
     pub fn new(scenario: Arc<Scenario>, store: Arc<Store>, seed: u64) -> Simulation {
         let nav = FlowFieldCache::new(scenario.run.memory_limit_bytes);
-        Simulation::planned(scenario, store, seed, nav)
+        let tables = Arc::new(Tables::new(&scenario, &store));
+        Simulation::planned(scenario, store, seed, nav, tables)
     }
 
-    /// A run of a prepared layout that takes the flow fields its other runs
-    /// computed and leaves them those it computes (the same fields: the
-    /// run is the same as `new`'s, only faster).
-    pub fn sharing_fields(p: &crate::Prepared, seed: u64) -> Simulation {
-        let nav = FlowFieldCache::sharing(p.scenario.run.memory_limit_bytes, p.fields.clone());
-        Simulation::planned(p.scenario.clone(), p.store.clone(), seed, nav)
+    /// A run of a prepared layout that takes what its other runs computed
+    /// (`Shared`: flow fields, the layout's tables) and leaves them what it
+    /// computes: the run is the same as `new`'s, only faster.
+    pub fn sharing(p: &crate::Prepared, seed: u64) -> Simulation {
+        let nav = FlowFieldCache::sharing(p.scenario.run.memory_limit_bytes, p.shared.fields.clone());
+        let tables = p.shared.tables.get_or_init(|| Arc::new(Tables::new(&p.scenario, &p.store))).clone();
+        Simulation::planned(p.scenario.clone(), p.store.clone(), seed, nav, tables)
     }
 
-    fn planned(scenario: Arc<Scenario>, store: Arc<Store>, seed: u64, nav: FlowFieldCache) -> Simulation {
+    fn planned(
+        scenario: Arc<Scenario>,
+        store: Arc<Store>,
+        seed: u64,
+        nav: FlowFieldCache,
+        tables: Arc<Tables>,
+    ) -> Simulation {
         let streams = Streams::new(seed);
         let plan = arrivals::arrival_plan(&scenario, &streams);
-        Simulation::with_plan(scenario, store, streams, plan, nav)
+        Simulation::with_plan(scenario, store, streams, plan, nav, tables)
     }
 
     /// A crowd placed at once instead of the day's arrivals: a shopper of
@@ -288,7 +325,8 @@ impl Simulation {
     ) -> Result<Simulation, String> {
         let plan = arrivals::placed_plan(&scenario, &store, starts)?;
         let nav = FlowFieldCache::new(scenario.run.memory_limit_bytes);
-        Ok(Simulation::with_plan(scenario, store, Streams::new(seed), plan, nav))
+        let tables = Arc::new(Tables::new(&scenario, &store));
+        Ok(Simulation::with_plan(scenario, store, Streams::new(seed), plan, nav, tables))
     }
 
     fn with_plan(
@@ -297,6 +335,7 @@ impl Simulation {
         streams: Streams,
         plan: Vec<arrivals::Arrival>,
         nav: FlowFieldCache,
+        tables: Arc<Tables>,
     ) -> Simulation {
         let close_ms = scenario.population.close_ms - scenario.population.open_ms;
         let end_ms = close_ms + scenario.run.drain_ms;
@@ -311,7 +350,7 @@ impl Simulation {
             out: Outbox::default(),
             arrivals: Arrivals::new(plan),
         });
-        world.insert_resource(Setting::new(scenario, store, streams));
+        world.insert_resource(Setting::new(scenario, store, streams, tables));
         let mut schedule = Schedule::default();
         schedule.set_executor(SingleThreadedExecutor::new());
         schedule
