@@ -46,9 +46,12 @@ fn sitting(chance: f64) -> String {
         .join(", ")
 }
 
+/// A stop as seen in a log: (start ms, end ms, where it sat: x, y).
+type StopSeen = (u64, u64, f32, f32);
+
 /// Per leader of a day: its stops as (start, end, where it sat), and
 /// whether it led (came in as its own party's leader).
-fn stops_by_shopper(events: &[SimEvent]) -> (HashMap<u32, Vec<(u64, u64, f32, f32)>>, u32) {
+fn stops_by_shopper(events: &[SimEvent]) -> (HashMap<u32, Vec<StopSeen>>, u32) {
     let (mut open, mut stops, mut leaders) = (HashMap::new(), HashMap::<u32, Vec<_>>::new(), 0);
     for e in events {
         match e.action {

@@ -311,7 +311,9 @@ fn connectors_close_open_and_change_speed_by_edit() {
     let stairs_closed = |text: String| {
         text.replacen("id = \"stairs\"\nkind = \"stairs\"\n", "id = \"stairs\"\nkind = \"stairs\"\nopen = false\n", 1)
     };
-    let cases: [(&dyn Fn(String) -> String, &str, &[&str]); 3] = [
+    // (how the scenario is changed, the edit, the connectors still open)
+    type Case<'a> = (&'a dyn Fn(String) -> String, &'a str, &'a [&'a str]);
+    let cases: [Case; 3] = [
         (&same, r#"{ op = "close_connector", connector = "escalator-up" }"#, &["escalator-down", "stairs", "lift"]),
         (
             &stairs_closed,

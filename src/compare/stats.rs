@@ -587,7 +587,9 @@ mod tests {
             *x += 0.01 * (i + 1) as f64 + if i == 7 { 5.0 } else { 0.0 };
         }
         let exposure = vec![50.0; 10];
-        let cases: [(&[f64], Option<&[f64]>, Method); 5] = [
+        // (differences, exposure, the method they call for)
+        type Case<'a> = (&'a [f64], Option<&'a [f64]>, Method);
+        let cases: [Case; 5] = [
             (&shifted, None, Method::PairedT),
             (&rare, Some(&exposure), Method::RareCounts),
             (&rare, None, Method::Resampled),

@@ -468,7 +468,8 @@ drain_h = 1.0
         let from = setting.store.cell_at(0, Point::new(4.0, 8.0)).unwrap();
         let hour = 3_600_000;
         // (hours since opening, queued per lane, on their way per lane, lane chosen, why)
-        let cases: [(u64, [usize; 3], [usize; 3], usize, &str); 8] = [
+        type Case = (u64, [usize; 3], [usize; 3], usize, &'static str);
+        let cases: [Case; 8] = [
             (0, [0, 0, 0], [0, 0, 0], 0, "all empty: the nearest"),
             (0, [1, 0, 0], [0, 0, 0], 1, "a minute's wait outweighs three seconds' walk"),
             (0, [1, 1, 0], [0, 0, 0], 1, "two terminals halve the bank's minute"),

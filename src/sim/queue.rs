@@ -209,7 +209,8 @@ mod tests {
     fn the_work_ahead_is_queued_and_terminal_work_shared_by_the_terminals() {
         let e = shoppers(4);
         // (terminals, items of those queued, what the terminals hold, work ahead, shoppers per terminal)
-        let cases: [(usize, &[u32], &[Terminal], f64, f64); 5] = [
+        type Case<'a> = (usize, &'a [u32], &'a [Terminal], f64, f64);
+        let cases: [Case; 5] = [
             (1, &[], &[Terminal::Free], 0.0, 0.0),
             (1, &[0, 5], &[Terminal::Free], 30.0 + 40.0, 2.0),
             (1, &[5], &[Terminal::Serving { shopper: e[0], until_ms: 9, work_s: 12.0 }], 40.0 + 12.0, 2.0),
@@ -307,7 +308,8 @@ mod tests {
     #[test]
     fn the_last_in_line_moves_to_a_line_two_shorter_per_terminal() {
         // (shoppers queued per lane, terminals per lane, lanes open, lane 0's last moves to)
-        let cases: [(&[usize], &[usize], &[bool], Option<usize>); 7] = [
+        type Case = (&'static [usize], &'static [usize], &'static [bool], Option<usize>);
+        let cases: [Case; 7] = [
             (&[3, 1], &[1, 1], &[true, true], Some(1)),
             (&[3, 2], &[1, 1], &[true, true], None),
             (&[3, 1], &[1, 1], &[true, false], None),
