@@ -75,13 +75,16 @@ pub(super) fn walk(tick: &mut TickState, commands: &mut Commands, scratch: &mut 
     let dt = setting.scenario.run.tick_ms as f64 / 1000.0;
     let t = clock.t_ms;
     // File every body afresh (checkout moved the queues; some shoppers
-    // joined or left one), noting the order to move them in: a swap needs
-    // two shoppers at once, so they are fetched by entity (the crowd
-    // knows bodies by shopper index).
+    // joined or left one), noting who may move and in what order: a swap
+    // needs two shoppers at once, so they are fetched by entity (the crowd
+    // knows bodies by shopper index). Nobody starts walking during the
+    // walk, so those standing now are left out of it.
     crowd.clear();
     order.clear();
     for (entity, s) in shoppers.iter() {
-        order.push(entity);
+        if s.riding.is_some() || s.is_walking() {
+            order.push(entity);
+        }
         let i = s.index as usize;
         if entity_of.len() <= i {
             entity_of.resize(i + 1, Entity::PLACEHOLDER);
