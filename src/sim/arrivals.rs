@@ -325,3 +325,42 @@ pub(super) fn test_shopper(setting: &Setting, index: u32, at: crate::geom::Point
     (s.floor, s.pos, s.zone) = (0, at, setting.store.zone(s.cell));
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::ScenarioFile;
+
+    /// `daily_visitors` come over the day however it ends: a last hour open
+    /// in part brings its part of that hour's intensity, not its whole share
+    /// of the day's visitors, nor only a part of its share.
+    #[test]
+    fn the_days_visitors_come_whatever_hour_the_store_closes() {
+        const DAILY: f64 = 300.0;
+        const SEEDS: u64 = 300;
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+        let tiny = std::fs::read_to_string(&path).expect("tiny scenario");
+        // (hours, hourly profile): whole hours, a last quarter hour, half an hour, a long last three quarters.
+        for (hours, profile) in [
+            ("[17.0, 19.0]", "[1.0, 1.5]"),
+            ("[17.0, 18.25]", "[1.0, 1.5]"),
+            ("[17.0, 17.5]", "[1.0]"),
+            ("[9.0, 12.75]", "[0.5, 1.0, 2.0, 3.0]"),
+        ] {
+            let text = tiny
+                .replace("daily_visitors = 40", &format!("daily_visitors = {DAILY}"))
+                .replace("hours = [17.0, 19.0]", &format!("hours = {hours}"))
+                .replace("hourly_profile = [1.0, 1.5]", &format!("hourly_profile = {profile}"));
+            let file = ScenarioFile::parse(&path, text).expect("parses");
+            let p = crate::prepare(&file, crate::scenario::BASELINE).unwrap_or_else(|e| panic!("{e}"));
+            let (mut people, mut squares) = (0.0, 0.0);
+            for seed in 0..SEEDS {
+                let n = arrival_plan(&p.scenario, &Streams::new(seed)).len() as f64;
+                (people, squares) = (people + n, squares + n * n);
+            }
+            let mean = people / SEEDS as f64;
+            let se = ((squares / SEEDS as f64 - mean * mean) / SEEDS as f64).sqrt();
+            assert!((mean - DAILY).abs() < 4.0 * se, "open {hours} with {profile}: {mean:.1} ± {se:.1} people a day");
+        }
+    }
+}

@@ -48,7 +48,14 @@ impl Validator<'_> {
             format!("segment shares sum to {share_sum:.3}, not 1")
         });
         let segments = p.segments.iter().map(|s| self.segment(s)).collect();
-        let total = if total > 0.0 { total } else { 1.0 };
+        // Each value is an hour's arrival intensity; a last hour open in
+        // part has that part of it, so `daily_visitors` come over the day
+        // however it ends (the profile is scaled by its weight over the
+        // hours actually open).
+        let open_h = close - open;
+        let weighted: f64 =
+            p.hourly_profile.iter().enumerate().map(|(h, w)| w * (open_h - h as f64).clamp(0.0, 1.0)).sum();
+        let total = if total > 0.0 && weighted > 0.0 && weighted.is_finite() { weighted } else { 1.0 };
         Population {
             daily_visitors: p.daily_visitors,
             open_ms: hours_to_ms(open.max(0.0)),
