@@ -159,3 +159,34 @@ fn an_exponential_service_counter_waits_as_erlang_c_predicts() {
     let (lambda, sojourn) = sojourns(&p, layout, 20, joins, served);
     assert_erlang_c(layout, lambda, &sojourn);
 }
+
+/// Shoppers switch to a shorter line on their own floor only: a lane on
+/// another floor is a ride away, not in sight. Tills on both floors of a
+/// busy two-floor store: lines grow, some switch, none across floors.
+#[test]
+fn shoppers_switch_lines_on_their_own_floor_only() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/two_floor_lanes.toml");
+    let p = aisle::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap_or_else(|e| panic!("{e}"));
+    let floor_of = |lane: u16| p.scenario.lanes[lane as usize].floor;
+    let (mut switched, mut upstairs) = (0, 0);
+    for seed in 1..=2 {
+        // Per shopper: every lane whose line it joined or left, in order.
+        let mut lanes: HashMap<u32, Vec<u16>> = HashMap::new();
+        for e in simulate(&p, seed) {
+            if let Some(lane) = e.action.lane() {
+                lanes.entry(e.shopper).or_default().push(lane);
+            }
+        }
+        for (shopper, seen) in &lanes {
+            let floors: Vec<u8> = seen.iter().map(|&l| floor_of(l)).collect();
+            assert!(
+                floors.iter().all(|&f| f == floors[0]),
+                "seed {seed}: shopper {shopper} went through lanes {seen:?}"
+            );
+            switched += usize::from(seen.iter().any(|&l| l != seen[0]));
+            upstairs += usize::from(floors[0] == 1);
+        }
+    }
+    // Not vacuous: lines were long enough to switch, and upstairs was used.
+    assert!(switched > 20 && upstairs > 200, "{switched} switched lines, {upstairs} paid upstairs");
+}

@@ -307,9 +307,9 @@ impl Footprints {
     }
 }
 
-/// Jockeying: the last in a line moves to an open lane with at least two
-/// fewer shoppers per terminal (`Lanes::jockey_to`), as people do when the
-/// next line empties; its wait goes on. With it, separate lines serve
+/// Jockeying: the last in a line moves to an open lane on its floor with at
+/// least two fewer shoppers per terminal (`Lanes::jockey_to`), as people do
+/// when the next line empties; its wait goes on. With it, separate lines serve
 /// nearly as well as one shared line (the Erlang C queue).
 fn jockey(
     setting: &Setting,
@@ -321,7 +321,10 @@ fn jockey(
     let clock_ms = lane_clock(&setting.scenario, t_ms);
     let checkouts = &setting.scenario.lanes;
     for i in 0..checkouts.len() {
-        let Some(j) = lanes.jockey_to(i, |j| checkouts.get(j).is_some_and(|l| l.is_open_at(clock_ms))) else {
+        // Only to a lane in sight: one on another floor is a ride away.
+        let open_here =
+            |j: usize| checkouts.get(j).is_some_and(|l| l.is_open_at(clock_ms) && l.floor == checkouts[i].floor);
+        let Some(j) = lanes.jockey_to(i, open_here) else {
             continue;
         };
         let (e, _) = lanes.0[i].queue.pop_back().expect("someone is last in the line");
