@@ -39,25 +39,29 @@ impl RunOutcome {
         let m = &self.metrics;
         let figure = |name: &str| self.scalars.iter().find(|x| x.name == name).map_or(0.0, |x| x.value);
         let log = &self.log;
+        // A figure with nothing to divide by (no checkouts: no basket value) is NaN: shown as a dash.
+        let shown = |v: f64, decimals: usize, unit: &str| {
+            if v.is_finite() { format!("{v:.decimals$}{unit}") } else { "—".to_owned() }
+        };
         let counters = p.scenario.counters.iter().map(|c| {
             let id = &c.desk.id;
             format!(
-                "  counter       `{id}`: {:.0} served, {:.0} s waiting in line, {:.0} s served, {:.1}% gave up, {:.0}% busy",
+                "  counter       `{id}`: {:.0} served, {} waiting in line, {} served, {} gave up, {} busy",
                 figure(&format!("counter_served/{id}")),
-                figure(&format!("counter_wait/{id}")),
-                figure(&format!("counter_service/{id}")),
-                figure(&format!("counter_gave_up/{id}")) * 100.0,
-                figure(&format!("counter_utilisation/{id}")) * 100.0
+                shown(figure(&format!("counter_wait/{id}")), 0, " s"),
+                shown(figure(&format!("counter_service/{id}")), 0, " s"),
+                shown(figure(&format!("counter_gave_up/{id}")) * 100.0, 1, "%"),
+                shown(figure(&format!("counter_utilisation/{id}")) * 100.0, 0, "%")
             )
         });
         let stops =
             p.scenario.fixtures.iter().filter(|f| crate::scenario::FixtureKind::STOPS.contains(&f.kind)).map(|f| {
                 let id = &f.id;
                 format!(
-                    "  stops         `{id}` ({}): {:.0} stops, {:.1} min each",
+                    "  stops         `{id}` ({}): {:.0} stops, {} each",
                     f.kind,
                     figure(&format!("stops/{id}")),
-                    figure(&format!("stop_minutes/{id}"))
+                    shown(figure(&format!("stop_minutes/{id}")), 1, " min")
                 )
             });
         let lines = [
@@ -66,25 +70,25 @@ impl RunOutcome {
             format!("  transactions  {} (conversion {:.1}%)", m.transactions, figure("conversion_rate") * 100.0),
             format!("  revenue       {}.{:02}", m.revenue_cents / 100, m.revenue_cents % 100),
             format!(
-                "  per visitor   {:.2} revenue, basket {:.2} ({:.1} items), {:.1} min in store (median)",
-                figure("revenue_per_visitor"),
-                figure("basket_value"),
-                figure("basket_items"),
-                figure("time_in_store_p50") / 60.0
+                "  per visitor   {} revenue, basket {} ({} items), {} min in store (median)",
+                shown(figure("revenue_per_visitor"), 2, ""),
+                shown(figure("basket_value"), 2, ""),
+                shown(figure("basket_items"), 1, ""),
+                shown(figure("time_in_store_p50") / 60.0, 1, "")
             ),
             format!(
-                "  checkout      {:.0} s mean from joining a line to leaving it ({:.0} s waiting, {:.0} s served), {:.1}% abandoned ({:.2} lost)",
-                figure("queue_wait_mean"),
-                figure("line_wait_mean"),
-                figure("service_time_mean"),
-                figure("abandonment_rate") * 100.0,
+                "  checkout      {} mean from joining a line to leaving it ({} waiting, {} served), {} abandoned ({:.2} lost)",
+                shown(figure("queue_wait_mean"), 0, " s"),
+                shown(figure("line_wait_mean"), 0, " s"),
+                shown(figure("service_time_mean"), 0, " s"),
+                shown(figure("abandonment_rate") * 100.0, 1, "%"),
                 figure("lost_revenue")
             ),
         ];
         let rest = [
             format!(
-                "  not found     {:.1}% of planned searches ({:.2} lost sales)",
-                figure("not_found_rate") * 100.0,
+                "  not found     {} of planned searches ({:.2} lost sales)",
+                shown(figure("not_found_rate") * 100.0, 1, "%"),
                 figure("lost_sales")
             ),
             format!(

@@ -160,7 +160,12 @@ pub fn build_with(dir: &Path, design: &Design, progress: impl FnMut(usize, usize
     Ok(index)
 }
 
+/// A figure with its unit; a dash where no day had anything to divide by
+/// (no checkouts: no basket value).
 fn unit_value(m: &Metric) -> String {
+    if !m.value.is_finite() {
+        return "—".into();
+    }
     match m.unit {
         "ratio" => format!("{:.1}%", m.value * 100.0),
         "currency" => format!("{:.2}", m.value),
