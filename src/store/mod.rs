@@ -399,16 +399,23 @@ impl Store {
             let mut cells = Vec::new();
             for pl in &p.placements {
                 let floor = s.fixtures[pl.fixture].floor;
-                match self.nearest_walkable(floor, pl.stand, MAX_STAND_SEARCH_M) {
+                // Only floor in front of the face will do: a face against a
+                // wall or another fixture is not reached round the corner.
+                let outward = (pl.stand.x - pl.spot.x, pl.stand.y - pl.spot.y);
+                let in_front = |c: Point| (c.x - pl.spot.x) * outward.0 + (c.y - pl.spot.y) * outward.1 > 0.0;
+                match self.nearest_walkable_where(floor, pl.stand, MAX_STAND_SEARCH_M, in_front) {
                     Some(cell) => {
                         // The standing point itself, or the centre of the walkable cell chosen for it.
-                        let point = if self.cell_at(floor, pl.stand) == Some(cell) { pl.stand } else { self.centre(cell).1 };
+                        let point =
+                            if self.cell_at(floor, pl.stand) == Some(cell) { pl.stand } else { self.centre(cell).1 };
                         cells.push(Stand { cell, point });
                     }
                     None => problems.push(GeometryProblem {
                         anchor: Some(("products.id", p.id.clone())),
                         message: format!(
-                            "product `{}` on fixture `{}` ({} face) has no walkable floor within {MAX_STAND_SEARCH_M} m of its shelf",
+                            "product `{}` on fixture `{}` ({} face) has no walkable floor in front of its shelf within \
+                             {MAX_STAND_SEARCH_M} m (a wall or fixture stands against the face?): move the fixture, or \
+                             put the product on a face shoppers can reach",
                             p.id, s.fixtures[pl.fixture].id, pl.face
                         ),
                     }),
@@ -614,7 +621,20 @@ impl Store {
 
     /// The walkable cell nearest to `p` (by centre distance) within `radius`.
     pub fn nearest_walkable(&self, floor: u8, p: Point, radius: f64) -> Option<CellId> {
-        if let Some(c) = self.cell_at(floor, p).filter(|c| self.is_walkable(*c)) {
+        self.nearest_walkable_where(floor, p, radius, |_| true)
+    }
+
+    /// The walkable cell nearest to `p` (by centre distance) within
+    /// `radius` whose centre `keep` accepts (`p`'s own cell if it is
+    /// walkable and `keep` accepts `p`).
+    pub fn nearest_walkable_where(
+        &self,
+        floor: u8,
+        p: Point,
+        radius: f64,
+        keep: impl Fn(Point) -> bool,
+    ) -> Option<CellId> {
+        if let Some(c) = self.cell_at(floor, p).filter(|c| self.is_walkable(*c) && keep(p)) {
             return Some(c);
         }
         let r = (radius / self.cell).ceil() as isize;
@@ -623,8 +643,9 @@ impl Store {
         for iy in (cy - r).max(0)..=(cy + r).min(self.ny as isize - 1) {
             for ix in (cx - r).max(0)..=(cx + r).min(self.nx as isize - 1) {
                 let id = self.id(floor, ix as usize, iy as usize);
-                let d = self.centre(id).1.distance(p);
-                if self.is_walkable(id) && d <= radius && best.is_none_or(|(bd, _)| d < bd) {
+                let centre = self.centre(id).1;
+                let d = centre.distance(p);
+                if self.is_walkable(id) && d <= radius && best.is_none_or(|(bd, _)| d < bd) && keep(centre) {
                     best = Some((d, id));
                 }
             }
