@@ -18,6 +18,8 @@ pub const DEFAULT_MIN_WALKWAY_M: f64 = 0.9;
 /// Gaps narrower than a grid cell (the default `store.cell`) hold no
 /// walkable floor: joins and slots, not walkways.
 const TOUCHING_M: f64 = 0.25;
+/// Far below any width a layout means: what floating-point sums leave over.
+const ROUNDING_M: f64 = 1e-9;
 
 /// A walkway narrower than the minimum.
 #[derive(Debug, Clone, PartialEq)]
@@ -76,7 +78,8 @@ pub fn narrow_walkways(s: &Scenario) -> Vec<Narrow> {
                 .map(|(k, w)| (format!("wall {}", k + 1), w.footprint)),
         );
         let mut narrow = |a: &str, b: &str, width: f64| {
-            if width < min_m {
+            // Widths come out of sums of coordinates: 0.9 may be 0.8999…, which is not narrower.
+            if width < min_m - ROUNDING_M {
                 let between = (a.to_owned(), b.to_owned());
                 found.push(Narrow { floor: floor.id.clone(), between, width_m: width, min_m });
             }
