@@ -75,6 +75,8 @@ pub fn variant(i: usize) -> Rgb {
 }
 
 /// Marks on a floor plan.
+/// Walls inside the footprint: darker than any fixture, drawn solid even under heat.
+pub const WALL: Rgb = Rgb(70, 70, 78);
 pub const ZONE_OUTLINE: Rgb = Rgb(90, 90, 90);
 pub const ZONE_LABEL: Rgb = Rgb(60, 60, 60);
 pub const TERMINAL: Rgb = Rgb(0, 120, 80);

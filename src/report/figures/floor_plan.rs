@@ -1,4 +1,4 @@
-//! The floor plan of one floor: fixtures to scale, zones, lanes, doors
+//! The floor plan of one floor: walls and fixtures to scale, zones, lanes, doors
 //! and connectors, under a heat map, a difference map or walking flows.
 
 use plotters::coord::Shift;
@@ -198,7 +198,7 @@ impl FloorPlan<'_> {
         Ok(())
     }
 
-    /// Draws this floor's fixtures to scale by kind, named on a plain plan.
+    /// Draws this floor's walls, and its fixtures to scale by kind, named on a plain plan.
     fn draw_fixtures<DB: DrawingBackend>(
         &self,
         chart: &mut PlanChart<'_, DB>,
@@ -213,6 +213,10 @@ impl FloorPlan<'_> {
             FixtureLook::UnderHeat => 0.55,
             FixtureLook::Plain => 0.9,
         };
+        // Walls block the floor whatever lies over it: solid, under and over heat alike.
+        for w in self.scenario.store.walls.iter().filter(|w| w.floor == self.floor) {
+            chart.draw_series(std::iter::once(Rectangle::new(rect_points(&w.footprint), rgb(style::WALL).filled())))?;
+        }
         for f in self.scenario.fixtures.iter().filter(|f| f.floor == self.floor) {
             let r = f.footprint();
             chart.draw_series(std::iter::once(Rectangle::new(
