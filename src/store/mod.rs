@@ -249,9 +249,11 @@ impl Store {
         }
     }
 
-    /// The walkable cell at `at` on `floor`; otherwise reports `what` as off walkable floor and gives cell 0.
+    /// The walkable cell at `at` on `floor`; otherwise reports `what` as off
+    /// walkable floor, saying what is there, and gives cell 0.
     fn walkable_cell_or_report(
         &self,
+        s: &Scenario,
         floor: u8,
         at: Point,
         anchor: (&'static str, &str),
@@ -264,12 +266,45 @@ impl Store {
                 problems.push(GeometryProblem {
                     anchor: Some((anchor.0, anchor.1.to_owned())),
                     message: format!(
-                        "{what} at ({}, {}) is not on walkable floor (inside a fixture or wall, or outside the store)",
-                        at.x, at.y
+                        "{what} at ({}, {}) is not on walkable floor: {}; move it onto open floor",
+                        at.x,
+                        at.y,
+                        self.why_not_walkable(s, floor, at)
                     ),
                 });
                 0
             }
+        }
+    }
+
+    /// What keeps `at` on `floor` off walkable floor, in the file's words
+    /// (walls numbered as in the file, as walkway warnings name them).
+    fn why_not_walkable(&self, s: &Scenario, floor: u8, at: Point) -> String {
+        let Some(cell) = self.cell_at(floor, at) else { return "it is outside the store's footprint".into() };
+        let walls = || s.store.walls.iter().enumerate().filter(|(_, w)| w.floor == floor);
+        let fixtures = || s.fixtures.iter().filter(|f| f.floor == floor);
+        if let Some(f) = fixtures().find(|f| f.footprint().contains(at)) {
+            return format!("it is inside fixture `{}`", f.id);
+        }
+        if let Some((k, _)) = walls().find(|(_, w)| w.footprint.contains(at)) {
+            return format!("it is inside wall {}", k + 1);
+        }
+        // Beside an obstacle, in a grid cell the obstacle covers in part.
+        let centre = self.centre(cell).1;
+        let half = self.cell / 2.0;
+        let square = Rect::from_corners(centre.offset(-half, -half), centre.offset(half, half));
+        let grazing = fixtures()
+            .find(|f| f.footprint().overlap_area(&square) > 0.0)
+            .map(|f| format!("fixture `{}`", f.id))
+            .or_else(|| {
+                walls().find(|(_, w)| w.footprint.overlap_area(&square) > 0.0).map(|(k, _)| format!("wall {}", k + 1))
+            });
+        match grazing {
+            Some(what) => format!(
+                "it is in a {} m grid cell that {what} covers in part (a cell is blocked if anything overlaps it)",
+                self.cell
+            ),
+            None => "it is cut off from the floor".into(),
         }
     }
 
@@ -280,7 +315,7 @@ impl Store {
             .iter()
             .map(|e| {
                 let what = format!("entrance `{}`", e.id);
-                self.walkable_cell_or_report(e.floor, e.at, ("entrances.id", &e.id), what, problems)
+                self.walkable_cell_or_report(s, e.floor, e.at, ("entrances.id", &e.id), what, problems)
             })
             .collect();
         self.exits = s
@@ -288,7 +323,7 @@ impl Store {
             .iter()
             .map(|e| {
                 let what = format!("exit `{}`", e.id);
-                self.walkable_cell_or_report(e.floor, e.at, ("exits.id", &e.id), what, problems)
+                self.walkable_cell_or_report(s, e.floor, e.at, ("exits.id", &e.id), what, problems)
             })
             .collect();
     }
@@ -301,43 +336,49 @@ impl Store {
         terminal_problems: &mut Vec<GeometryProblem>,
     ) {
         for lane in s.desks() {
-            let cell = self.service_cell(lane, problems);
+            let cell = self.service_cell(s, lane, problems);
             // The front of a self-service line walks straight to a free terminal.
             if lane.terminals != [lane.service_point] {
-                self.check_terminals(lane, problems, terminal_problems);
+                self.check_terminals(s, lane, problems, terminal_problems);
             }
             self.lanes.push(cell);
         }
     }
 
     /// The cell of a lane's service point; 0 when it or its queue line is off walkable floor (reported).
-    fn service_cell(&self, lane: &Lane, problems: &mut Vec<GeometryProblem>) -> CellId {
-        let mut cell = self.walkable_cell_or_report(
-            lane.floor,
-            lane.service_point,
-            (lane.role.section(), &lane.id),
-            format!("{} `{}` service point", lane.role.noun(), lane.id),
-            problems,
-        );
+    fn service_cell(&self, s: &Scenario, lane: &Lane, problems: &mut Vec<GeometryProblem>) -> CellId {
+        let anchor = (lane.role.section(), lane.id.as_str());
+        let what = format!("{} `{}` service point", lane.role.noun(), lane.id);
+        if self.cell_at(lane.floor, lane.service_point).is_none_or(|c| !self.is_walkable(c)) {
+            // Its line starts there: one problem, not two.
+            self.walkable_cell_or_report(s, lane.floor, lane.service_point, anchor, what, problems);
+            return 0;
+        }
         // The whole queue line must be walkable: queued shoppers walk along it.
         let tail = lane.place(lane.queue_places as usize - 1);
-        if let Some(p) = self.first_blocked(lane.floor, lane.service_point, tail) {
-            let place = (lane.service_point.distance(p) / QUEUE_SPACING_M).ceil() as usize;
-            self.walkable_cell_or_report(
-                lane.floor,
-                p,
-                (lane.role.section(), &lane.id),
-                format!("{} `{}` queue place {place}", lane.role.noun(), lane.id),
-                problems,
-            );
-            cell = 0;
-        }
-        cell
+        let Some(p) = self.first_blocked(lane.floor, lane.service_point, tail) else {
+            return self.walkable_cell_or_report(s, lane.floor, lane.service_point, anchor, what, problems);
+        };
+        let place = (lane.service_point.distance(p) / QUEUE_SPACING_M).ceil() as usize;
+        problems.push(GeometryProblem {
+            anchor: Some((anchor.0, anchor.1.to_owned())),
+            message: format!(
+                "{} `{}` queue place {place} at ({:.2}, {:.2}) is not on walkable floor: {}; shorten the line \
+                 (`queue_places = {place}` fits) or turn it (`queue`)",
+                lane.role.noun(),
+                lane.id,
+                p.x,
+                p.y,
+                self.why_not_walkable(s, lane.floor, p)
+            ),
+        });
+        0
     }
 
     /// Checks that each terminal of a self-service bank is on walkable floor and straight ahead of the line's front.
     fn check_terminals(
         &self,
+        s: &Scenario,
         lane: &Lane,
         problems: &mut Vec<GeometryProblem>,
         terminal_problems: &mut Vec<GeometryProblem>,
@@ -348,7 +389,7 @@ impl Store {
                 DeskRole::Counter => "server",
             };
             let what = format!("{} `{}` {place} {}", lane.role.noun(), lane.id, k + 1);
-            self.walkable_cell_or_report(lane.floor, t, (lane.role.section(), &lane.id), what.clone(), problems);
+            self.walkable_cell_or_report(s, lane.floor, t, (lane.role.section(), &lane.id), what.clone(), problems);
             if let Some(p) = self.first_blocked(lane.floor, lane.place(1), t) {
                 terminal_problems.push(GeometryProblem {
                     anchor: Some((lane.role.section(), lane.id.clone())),
@@ -367,6 +408,7 @@ impl Store {
         let spec = &s.store;
         for c in spec.connectors.iter().filter(|c| c.open) {
             let from = self.walkable_cell_or_report(
+                s,
                 c.from.floor,
                 c.from.at,
                 ("store.connectors.id", &c.id),
@@ -376,6 +418,7 @@ impl Store {
                 problems,
             );
             let to = self.walkable_cell_or_report(
+                s,
                 c.to.floor,
                 c.to.at,
                 ("store.connectors.id", &c.id),
