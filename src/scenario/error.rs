@@ -87,6 +87,26 @@ pub fn line_of(source: &str, key: &str, value: &str) -> Option<usize> {
     None
 }
 
+/// Finds the line that sets `field` (`population.hours`: `hours = ...`
+/// inside `[population]`), so that a problem with a field of one of the
+/// file's single tables points at where it is written.
+pub fn line_of_field(source: &str, field: &str) -> Option<usize> {
+    let (section, key) = field.rsplit_once('.')?;
+    let mut table = "";
+    for (i, line) in source.lines().enumerate() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            table = trimmed.trim_start_matches('[').split(']').next().unwrap_or("").trim();
+            continue;
+        }
+        let sets = trimmed.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='));
+        if table == section && sets {
+            return Some(i + 1);
+        }
+    }
+    None
+}
+
 /// 1-based line and column of a byte offset.
 pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(source.len());
@@ -115,5 +135,20 @@ mod tests {
         assert_eq!(line_of(text, "categories.id", "dairy"), Some(4));
         assert_eq!(line_of(text, "planogram.product", "milk"), Some(6));
         assert_eq!(line_of(text, "products.id", "milk"), None);
+    }
+
+    #[test]
+    fn fields_are_found_where_their_table_sets_them() {
+        let text = "[store]\ncell = 0.25\n[population]\nhourly_profile = [1.0]\nhours = [8.0, 9.0]\n[run]\n";
+        for (field, line) in [
+            ("population.hours", Some(5)),
+            ("population.hourly_profile", Some(4)),
+            ("store.cell", Some(2)),
+            ("population.cell", None),
+            ("run.tick_s", None),
+            ("hours", None),
+        ] {
+            assert_eq!(line_of_field(text, field), line, "{field}");
+        }
     }
 }

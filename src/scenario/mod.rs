@@ -43,7 +43,15 @@ impl ScenarioFile {
         let de = match toml::Deserializer::parse(&source) {
             Ok(de) => de,
             Err(e) => {
-                return Err(syntax(e.span().map_or(0, |s| s.start), e.message().trim().to_owned()));
+                let span = e.span().unwrap_or(0..0);
+                let message = e.message().trim().to_owned();
+                // The parser's words ("duplicate key") may not name what they are about: the text at the span does.
+                let at = source.get(span.clone()).map(str::trim).filter(|t| !t.is_empty() && !t.contains('\n'));
+                let message = match at {
+                    Some(text) if !message.contains(text) => format!("{message} `{text}`"),
+                    _ => message,
+                };
+                return Err(syntax(span.start, message));
             }
         };
         let raw: RawScenario = match serde_path_to_error::deserialize(de) {
