@@ -54,7 +54,12 @@ pub fn prepare(file: &ScenarioFile, variant: &str) -> Result<Prepared, ScenarioE
             .into_iter()
             .map(|p| Problem {
                 variant: (variant != scenario::BASELINE).then(|| variant.to_owned()),
-                line: p.anchor.and_then(|(key, id)| scenario::error::line_of(&file.source, key, &id)),
+                line: scenario::error::problem_line(
+                    &file.source,
+                    (variant != scenario::BASELINE).then_some(variant),
+                    p.anchor.as_ref().map(|(key, id)| (*key, id.as_str())),
+                    &p.message,
+                ),
                 message: p.message,
             })
             .collect(),

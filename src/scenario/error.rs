@@ -87,6 +87,22 @@ pub fn line_of(source: &str, key: &str, value: &str) -> Option<usize> {
     None
 }
 
+/// The line a problem points at: a variant's problem at the variant (its
+/// edits are where to fix it); else the line declaring the id it is about
+/// (`anchor`: key and id, as `line_of` takes them); else, for a problem
+/// that opens with the field it is about ("population.hours ..."), the
+/// line setting that field.
+pub fn problem_line(source: &str, variant: Option<&str>, anchor: Option<(&str, &str)>, message: &str) -> Option<usize> {
+    if let Some(v) = variant {
+        return line_of(source, "variants.id", v);
+    }
+    let field = || message.split_whitespace().next().filter(|w| w.contains('.'));
+    match anchor {
+        Some((key, id)) => line_of(source, key, id),
+        None => field().and_then(|f| line_of_field(source, f)),
+    }
+}
+
 /// Finds the line that sets `field` (`population.hours`: `hours = ...`
 /// inside `[population]`), so that a problem with a field of one of the
 /// file's single tables points at where it is written.

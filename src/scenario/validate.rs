@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::error::{Problem, line_of, line_of_field};
+use super::error::{Problem, problem_line};
 use super::model::*;
 use super::raw::*;
 use crate::geom::{Point, Rect};
@@ -65,14 +65,7 @@ const SHELVED: [FixtureKind; 5] =
 
 impl Validator<'_> {
     fn problem(&mut self, anchor: Option<(&str, &str)>, message: String) {
-        // A problem about no id that opens with the field it is about
-        // ("population.hours ...") points at the line that sets it, in the
-        // base layout (a variant's value comes from its edit).
-        let field = message.split_whitespace().next().filter(|w| w.contains('.') && self.variant.is_none());
-        let line = match anchor {
-            Some((key, id)) => line_of(self.source, key, id),
-            None => field.and_then(|f| line_of_field(self.source, f)),
-        };
+        let line = problem_line(self.source, self.variant, anchor, &message);
         self.problems.push(Problem { variant: self.variant.map(str::to_owned), line, message });
     }
 
