@@ -118,7 +118,7 @@ impl Figure for Bars {
             .margin(10)
             .x_label_area_size(40)
             .y_label_area_size(260)
-            .build_cartesian_2d(0.0..top, (0..n).into_segmented())?;
+            .build_cartesian_2d(0.0..top, row_axis(n))?;
         let labels: Vec<String> = self.rows.iter().map(|r| r.label.clone()).collect();
         chart
             .configure_mesh()
@@ -165,6 +165,12 @@ impl Figure for Bars {
         }))?;
         Ok(())
     }
+}
+
+/// The vertical axis of `n` rows, one segment each (plotters' integer
+/// range takes its end in: `0..n` would make an empty row on top).
+fn row_axis(n: usize) -> plotters::coord::ranged1d::SegmentedCoord<plotters::coord::types::RangedCoordusize> {
+    (0..n.max(1) - 1).into_segmented()
 }
 
 fn format_value(v: f64) -> String {
@@ -320,7 +326,7 @@ impl Figure for Forest {
             .margin(8)
             .x_label_area_size(36)
             .y_label_area_size(230)
-            .build_cartesian_2d(-reach..reach, (0..n).into_segmented())?;
+            .build_cartesian_2d(-reach..reach, row_axis(n))?;
         let labels: Vec<String> = self.rows.iter().map(|r| r.label.clone()).collect();
         chart
             .configure_mesh()
