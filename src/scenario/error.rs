@@ -67,6 +67,12 @@ pub fn line_of(source: &str, key: &str, value: &str) -> Option<usize> {
         None => (None, key),
     };
     let quoted = format!("\"{value}\"");
+    first_setting(source, section, key, |v| v.starts_with(&quoted))
+}
+
+/// The 1-based line of the first `key = value` inside table `section` (any
+/// table when `None`) whose value (the text after `=`) `value` accepts.
+fn first_setting(source: &str, section: Option<&str>, key: &str, value: impl Fn(&str) -> bool) -> Option<usize> {
     let mut table = "";
     for (i, line) in source.lines().enumerate() {
         let trimmed = line.trim();
@@ -77,10 +83,8 @@ pub fn line_of(source: &str, key: &str, value: &str) -> Option<usize> {
         if section.is_some_and(|s| s != table) {
             continue;
         }
-        let Some(rest) = trimmed.strip_prefix(key) else {
-            continue;
-        };
-        if rest.trim_start().strip_prefix('=').is_some_and(|r| r.trim_start().starts_with(&quoted)) {
+        let set_to = trimmed.strip_prefix(key).and_then(|rest| rest.trim_start().strip_prefix('='));
+        if set_to.is_some_and(|v| value(v.trim_start())) {
             return Some(i + 1);
         }
     }
@@ -108,19 +112,7 @@ pub fn problem_line(source: &str, variant: Option<&str>, anchor: Option<(&str, &
 /// file's single tables points at where it is written.
 pub fn line_of_field(source: &str, field: &str) -> Option<usize> {
     let (section, key) = field.rsplit_once('.')?;
-    let mut table = "";
-    for (i, line) in source.lines().enumerate() {
-        let trimmed = line.trim();
-        if trimmed.starts_with('[') {
-            table = trimmed.trim_start_matches('[').split(']').next().unwrap_or("").trim();
-            continue;
-        }
-        let sets = trimmed.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='));
-        if table == section && sets {
-            return Some(i + 1);
-        }
-    }
-    None
+    first_setting(source, Some(section), key, |_| true)
 }
 
 /// 1-based line and column of a byte offset.
