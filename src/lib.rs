@@ -78,8 +78,11 @@ impl ScenarioFile {
         let narrow = scenario::walkway::narrow_walkways(&base.scenario);
         let mut unusable = base.store.unusable_connectors(&base.scenario);
         unusable.extend(base.store.step_free_gaps(&base.scenario));
-        let mut warnings: Vec<String> =
-            narrow.iter().map(ToString::to_string).chain(unusable.iter().cloned()).collect();
+        let mut warnings: Vec<String> = scenario::walkway::diagonal_walls(&self.raw)
+            .into_iter()
+            .chain(narrow.iter().map(ToString::to_string))
+            .chain(unusable.iter().cloned())
+            .collect();
         let mut problems = Vec::new();
         for variant in self.variant_ids().iter().skip(1) {
             match prepare(self, variant) {

@@ -56,6 +56,31 @@ fn clear_width(a: &Rect, b: &Rect) -> Option<f64> {
     (width > TOUCHING_M).then_some(width)
 }
 
+/// Walls of the file drawn neither along x nor along y: a wall is the
+/// rectangle round its two ends, so a diagonal one blocks that whole box
+/// (documented, but easy to miss). Numbered as walkway warnings number them.
+pub fn diagonal_walls(raw: &crate::scenario::raw::RawScenario) -> Vec<String> {
+    raw.store
+        .walls
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.from[0] != w.to[0] && w.from[1] != w.to[1])
+        .map(|(k, w)| {
+            let (dx, dy) = ((w.to[0] - w.from[0]).abs(), (w.to[1] - w.from[1]).abs());
+            format!(
+                "floor `{}`: wall {} from ({}, {}) to ({}, {}) runs neither along x nor along y: it blocks the whole \
+                 {dx} × {dy} m box between its ends; draw it as walls along x and y",
+                w.floor,
+                k + 1,
+                w.from[0],
+                w.from[1],
+                w.to[0],
+                w.to[1]
+            )
+        })
+        .collect()
+}
+
 /// Every walkway of `s` narrower than its `store.min_walkway_m`, each pair once.
 pub fn narrow_walkways(s: &Scenario) -> Vec<Narrow> {
     let min_m = s.store.min_walkway_m;
@@ -113,6 +138,22 @@ mod tests {
 
     fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Rect {
         Rect::from_corners(Point::new(x0, y0), Point::new(x1, y1))
+    }
+
+    #[test]
+    fn walls_off_the_axes_are_named_with_the_box_they_block() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+        let mut text = std::fs::read_to_string(&path).expect("tiny scenario");
+        for (from, to) in [("[0.5, 7.0]", "[2.5, 7.0]"), ("[10.0, 6.0]", "[11.5, 7.0]"), ("[11.0, 1.0]", "[11.0, 2.0]")]
+        {
+            text.push_str(&format!("\n[[store.walls]]\nfloor = \"ground\"\nfrom = {from}\nto = {to}\n"));
+        }
+        let file = crate::scenario::ScenarioFile::parse(&path, text).expect("parses");
+        assert_eq!(
+            diagonal_walls(&file.raw),
+            ["floor `ground`: wall 2 from (10, 6) to (11.5, 7) runs neither along x nor along y: it blocks the whole \
+              1.5 × 1 m box between its ends; draw it as walls along x and y"]
+        );
     }
 
     #[test]
