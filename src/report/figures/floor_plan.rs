@@ -318,17 +318,19 @@ impl FloorPlan<'_> {
         DB::ErrorType: 'static,
     {
         let s = self.scenario;
-        // Entrance labels sit a line above exit labels: doors are often side by side.
-        for (portals, colour, word, lift) in
-            [(&s.entrances, rgb(style::ENTRANCE), "in", 1.7), (&s.exits, rgb(style::EXIT), "out", 0.9)]
+        // Labels sit beside the marker, pixels away whatever the store's size;
+        // an entrance's a line above an exit's: doors are often side by side,
+        // or one door serves both ways.
+        for (portals, colour, word, lift_px) in
+            [(&s.entrances, rgb(style::ENTRANCE), "in", 30), (&s.exits, rgb(style::EXIT), "out", 16)]
         {
             for e in portals.iter().filter(|e| e.floor == self.floor) {
                 chart.draw_series(std::iter::once(TriangleMarker::new((e.at.x, e.at.y), 9, colour.filled())))?;
-                chart.draw_series(std::iter::once(Text::new(
-                    format!("{word}: {}", e.id),
-                    (e.at.x + 0.4, e.at.y + lift),
-                    (FONT, 12),
-                )))?;
+                let text = format!("{word}: {}", e.id);
+                // Right of the marker, or left of it in the plan's right half (kept inside the plot).
+                let dx = if e.at.x > self.layout.width / 2.0 { -(text.chars().count() as i32 * 7) - 8 } else { 8 };
+                let label = Text::new(text, (dx, -lift_px), (FONT, 12));
+                chart.draw_series(std::iter::once(EmptyElement::at((e.at.x, e.at.y)) + label))?;
             }
         }
         Ok(())
