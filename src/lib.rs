@@ -44,6 +44,19 @@ pub struct Prepared {
     pub shared: Arc<sim::Shared>,
 }
 
+/// Every shipped scenario's base layout, prepared, with its name: for unit
+/// tests of what must hold on every layout.
+#[cfg(test)]
+pub(crate) fn shipped_layouts() -> Vec<(&'static str, Prepared)> {
+    ["tiny", "convenience", "pharmacy", "grocery", "department"]
+        .into_iter()
+        .map(|name| {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
+            (name, prepare(&ScenarioFile::read(&path).unwrap(), scenario::BASELINE).unwrap())
+        })
+        .collect()
+}
+
 /// Validates `variant` of `file` completely: the model, then the geometry
 /// (walkable points, reachability, memory).
 pub fn prepare(file: &ScenarioFile, variant: &str) -> Result<Prepared, ScenarioError> {

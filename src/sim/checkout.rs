@@ -497,9 +497,7 @@ drain_h = 1.0
     fn footprints_by_cell_cover_what_a_scan_of_every_rectangle_covers() {
         use rand::{RngExt, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
-        for name in ["tiny", "convenience", "pharmacy", "grocery", "department"] {
-            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
-            let p = crate::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap();
+        for (name, p) in crate::shipped_layouts() {
             let (sc, store) = (&p.scenario, &p.store);
             let footprints = Footprints::new(sc, store);
             let rects: Vec<(u8, Rect)> = sc.obstacles().collect();

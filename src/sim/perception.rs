@@ -254,7 +254,6 @@ fn in_plain_sight(store: &Store, blocker: &[(f32, u32)], cell: CellId, sh: &Shel
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::ScenarioFile;
     use rand::{RngExt, SeedableRng};
 
     /// A look sees only products not yet considered, so once what one look
@@ -265,9 +264,7 @@ mod tests {
     #[test]
     fn a_second_look_from_the_same_spot_sees_nothing_once_the_first_is_considered() {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(11);
-        for name in ["tiny", "convenience", "pharmacy", "grocery", "department"] {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
-            let p = crate::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap();
+        for (name, p) in crate::shipped_layouts() {
             let (store, sight) = (&p.store, Sight::new(&p.scenario, &p.store));
             let walkable: Vec<CellId> = (0..store.cell_count() as CellId).filter(|&c| store.is_walkable(c)).collect();
             let mut saw_something = 0;
@@ -297,9 +294,7 @@ mod tests {
     #[test]
     fn shelves_in_plain_sight_pass_the_line_of_sight_test_from_anywhere_in_the_cell() {
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(7);
-        for name in ["tiny", "convenience", "pharmacy", "grocery", "department"] {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
-            let p = crate::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap();
+        for (name, p) in crate::shipped_layouts() {
             let (store, sight) = (&p.store, Sight::new(&p.scenario, &p.store));
             let (mut cleared, mut entries) = (0usize, 0usize);
             for c in 0..store.cell_count() {
