@@ -10,7 +10,7 @@ use rand_distr::{Distribution, Exp, Normal, Poisson};
 
 use super::rng::{Purpose, Streams};
 use super::shopper::{Activity, Company, ProductSet, Shopper};
-use super::{RunState, Setting, crowd, stop};
+use super::{RunState, Setting, stop};
 use crate::events::Action;
 use crate::geom::Point;
 use crate::nav::UNREACHABLE;
@@ -172,7 +172,7 @@ pub(super) fn arrive(mut commands: Commands, setting: Res<Setting>, mut state: R
         }
         census.in_store += 1;
         census.spawned += 1;
-        crowd.add(cell, shopper.body(clock.t_ms), crowd::Solidity::Solid);
+        crowd.add(cell, shopper.body(clock.t_ms));
         let entity = commands.spawn(shopper).id();
         if leads {
             arrivals.leader = Some((index, entity));

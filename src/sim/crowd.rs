@@ -5,11 +5,15 @@
 //! "Transporttechnik der Fussgänger", ETH Zürich, Schriftenreihe IVT 90):
 //! v(ρ) = v_free · (1 − exp(−γ (1/ρ − 1/ρ_max))) with γ = 1.913 m⁻² and a
 //! jam density ρ_max = 5.4 m⁻². Density is counted over the 1 m blocks
-//! around a shopper (3 × 3 blocks), per m² of walkable floor in them.
+//! around a shopper (3 × 3 blocks), per m² of walkable floor in them, of
+//! the bodies on the walkway.
 //!
 //! Bodies are discs of `BODY_RADIUS_M`. A shopper may not step to within
-//! two radii of another, except in a checkout queue, where people stand
-//! close on purpose (queue members neither block nor are blocked).
+//! two radii of another on the walkway. Those in a line (a checkout's or a
+//! counter's), seated or in a fitting room stand off it: they stand close
+//! on purpose, neither block nor are blocked, and are not crowding the way
+//! (counted, a long line slowed everyone walking past it to a shuffle,
+//! though they walk through it).
 
 use crate::geom::Point;
 use crate::store::{Blocks, CellId, Store};
@@ -50,8 +54,8 @@ pub enum Solidity {
     /// Walking or standing in the aisles.
     Solid,
     /// In a line (a checkout's or a counter's), or seated or in a fitting
-    /// room at a stop: counted for density, passed through.
-    Queueing,
+    /// room at a stop: off the walkway, not filed.
+    OffWalkway,
 }
 
 /// A shopper's body on the floor.
@@ -101,8 +105,8 @@ impl Body {
     }
 }
 
-/// The bodies on the floor, filed by block of about 1 m: solid ones with
-/// their positions, and everyone as a count (what density reads). The
+/// The solid bodies on the floor (those on the walkway), filed by block of
+/// about 1 m with their positions. The
 /// geometry (which block a cell is in, the 3 × 3 blocks around each, their
 /// floor area and corner) is static and tabled once.
 pub struct Crowding {
@@ -121,8 +125,6 @@ pub struct Crowding {
     /// `block_m` from there along x and y).
     corner: Vec<Point>,
     solid: Vec<Vec<Body>>,
-    /// Per block: bodies in it, solid and queueing.
-    people: Vec<u32>,
     /// Blocks that may hold someone since the last `clear` (most of a
     /// store is empty most of the time: clearing only these is cheaper).
     touched: Vec<u32>,
@@ -178,7 +180,6 @@ impl Crowding {
             around_len,
             around_m2,
             solid: vec![Vec::new(); blocks.count()],
-            people: vec![0; blocks.count()],
             touched: Vec::new(),
             is_touched: vec![false; blocks.count()],
             factors: Box::new([(u64::MAX, 0.0); FACTOR_SLOTS]),
@@ -192,7 +193,6 @@ impl Crowding {
     pub fn clear(&mut self) {
         for &b in &self.touched {
             self.solid[b as usize].clear();
-            self.people[b as usize] = 0;
             self.is_touched[b as usize] = false;
         }
         self.touched.clear();
@@ -205,13 +205,11 @@ impl Crowding {
         }
     }
 
-    pub fn add(&mut self, cell: CellId, body: Body, solidity: Solidity) {
+    /// Files a solid body.
+    pub fn add(&mut self, cell: CellId, body: Body) {
         let block = self.block(cell);
         self.touch(block);
-        self.people[block] += 1;
-        if solidity == Solidity::Solid {
-            self.solid[block].push(body);
-        }
+        self.solid[block].push(body);
     }
 
     /// Records which way a solid body wants to go.
@@ -227,7 +225,6 @@ impl Crowding {
         let block = self.block(cell);
         if let Some(i) = self.solid[block].iter().position(|b| b.shopper == shopper) {
             self.solid[block].swap_remove(i);
-            self.people[block] -= 1;
         }
     }
 
@@ -242,8 +239,6 @@ impl Crowding {
             body.at = at;
             self.touch(b);
             self.solid[b].push(body);
-            self.people[a] -= 1;
-            self.people[b] += 1;
         }
     }
 
@@ -255,7 +250,7 @@ impl Crowding {
 
     /// Shoppers per walkable m² over the 3 × 3 blocks around `cell`.
     pub fn density(&self, cell: CellId) -> f64 {
-        let people: u32 = self.around(cell).iter().map(|&n| self.people[n as usize]).sum();
+        let people: usize = self.around(cell).iter().map(|&n| self.solid[n as usize].len()).sum();
         let area = self.around_m2[self.block(cell)];
         if area > 0.0 { people as f64 / area } else { 0.0 }
     }
@@ -352,7 +347,7 @@ mod tests {
     }
 
     #[test]
-    fn steps_keep_bodies_two_radii_apart_except_in_queues() {
+    fn steps_keep_bodies_two_radii_apart() {
         let (store, mut crowd) = open_floor();
         let at = |x: f64, y: f64| (store.cell_at(0, Point::new(x, y)).unwrap(), Point::new(x, y));
         let (c, p) = at(2.0, 2.0);
@@ -365,25 +360,21 @@ mod tests {
             gives_way: false,
             stalled: false,
         };
-        crowd.add(c, body(1, p), Solidity::Solid);
-        let (qc, qp) = at(4.0, 2.0);
-        crowd.add(qc, body(2, qp), Solidity::Queueing);
-        // (from, to, allowed): approaching to under 0.4 m is refused; parting
-        // from an overlap and walking through a queue are not.
+        crowd.add(c, body(1, p));
+        // (from, to, allowed): approaching to under 0.4 m is refused;
+        // parting from an overlap is not.
         for (from, to, allowed) in [
             ((1.0, 2.0), (1.5, 2.0), true),
             ((1.0, 2.0), (1.65, 2.0), false),
             ((1.7, 2.0), (1.75, 2.0), false),
             ((1.7, 2.0), (1.65, 2.0), true),
             ((2.0, 1.7), (2.1, 1.7), true),
-            ((3.5, 2.0), (4.0, 2.0), true),
         ] {
             let (from, (cell, to)) = (Point::new(from.0, from.1), at(to.0, to.1));
             assert_eq!(crowd.may_step(9, cell, from, to), allowed, "{from:?} → {to:?}");
         }
         assert!(crowd.may_step(1, c, p, p.offset(0.01, 0.0)), "a body does not block itself");
         assert!(!crowd.is_free(at(2.3, 2.0).0, Point::new(2.3, 2.0)));
-        assert!(crowd.is_free(qc, qp));
         crowd.relocate(1, c, at(6.0, 2.0).0, Point::new(6.0, 2.0));
         assert!(crowd.is_free(c, p), "the body moved away");
         crowd.remove(1, at(6.0, 2.0).0);
@@ -409,7 +400,7 @@ mod tests {
                 gives_way: false,
                 stalled: false,
             };
-            crowd.add(c, b, Solidity::Solid);
+            crowd.add(c, b);
             placed += 1;
         }
         let (mut near, mut compared) = (Vec::new(), 0);
@@ -430,6 +421,48 @@ mod tests {
             }
         }
         assert!(compared > 800, "{compared} steps compared");
+    }
+
+    #[test]
+    fn density_counts_the_filed_bodies_per_walkable_square_metre_around() {
+        let (store, mut crowd) = open_floor();
+        let spot = Point::new(5.1, 4.1);
+        let cell = store.cell_at(0, spot).unwrap();
+        // The walkable floor of the 3 × 3 blocks round the spot's block, counted cell by cell.
+        let side = crowd.block_m;
+        let (bx, by) = ((spot.x / side).floor(), (spot.y / side).floor());
+        let m2: f64 = (0..store.cell_count() as CellId)
+            .filter(|&c| store.is_walkable(c) && store.centre(c).0 == 0)
+            .filter(|&c| {
+                let p = store.centre(c).1;
+                ((p.x / side).floor() - bx).abs() <= 1.0 && ((p.y / side).floor() - by).abs() <= 1.0
+            })
+            .count() as f64
+            * store.cell
+            * store.cell;
+        assert!(m2 > 4.0, "open floor round the spot: {m2} m²");
+        let body = |shopper: u32, at: Point| Body {
+            shopper,
+            party: shopper,
+            at,
+            wish: (0.0, 0.0),
+            goal: None,
+            gives_way: false,
+            stalled: false,
+        };
+        assert_eq!(crowd.density(cell), 0.0);
+        for k in 0..3 {
+            let at = spot.offset(0.5 * k as f64 - 0.5, 0.0);
+            crowd.add(store.cell_at(0, at).unwrap(), body(k, at));
+        }
+        assert!((crowd.density(cell) - 3.0 / m2).abs() < 1e-9, "{} against {}", crowd.density(cell), 3.0 / m2);
+        let far = Point::new(spot.x + 4.0 * side, spot.y);
+        let far_cell = store.cell_at(0, far).unwrap();
+        crowd.relocate(2, store.cell_at(0, spot.offset(0.5, 0.0)).unwrap(), far_cell, far);
+        assert!((crowd.density(cell) - 2.0 / m2).abs() < 1e-9, "one walked out of reach");
+        crowd.remove(2, far_cell);
+        crowd.clear();
+        assert_eq!(crowd.density(cell), 0.0);
     }
 
     #[test]

@@ -289,10 +289,10 @@ impl Shopper {
             Activity::Gone => None,
             _ if self.riding.is_some() => None,
             _ if self.queueing_at().is_some() || matches!(self.activity, Activity::Companion(Company::InLine)) => {
-                Some(crowd::Solidity::Queueing)
+                Some(crowd::Solidity::OffWalkway)
             }
             // Seated, or inside a fitting room (or with one who is): off the walkway.
-            Activity::AtStop { .. } | Activity::Companion(Company::Stopping) => Some(crowd::Solidity::Queueing),
+            Activity::AtStop { .. } | Activity::Companion(Company::Stopping) => Some(crowd::Solidity::OffWalkway),
             _ => Some(crowd::Solidity::Solid),
         }
     }

@@ -90,8 +90,8 @@ pub(super) fn walk(tick: &mut TickState, commands: &mut Commands, scratch: &mut 
             entity_of.resize(i + 1, Entity::PLACEHOLDER);
         }
         entity_of[i] = entity;
-        if let Some(solidity) = s.solidity() {
-            crowd.add(s.cell, s.body(t), solidity);
+        if s.solidity() == Some(crowd::Solidity::Solid) {
+            crowd.add(s.cell, s.body(t));
         }
     }
     for &entity in order.iter() {
@@ -154,7 +154,7 @@ fn step_off(store: &Store, crowd: &mut crowd::Crowding, out: &mut Outbox, t_ms: 
     s.pos = centre;
     s.cell = to;
     s.riding = None;
-    crowd.add(to, s.body(t_ms), crowd::Solidity::Solid);
+    crowd.add(to, s.body(t_ms));
     update_zone(store, out, t_ms, s);
     true
 }
@@ -280,11 +280,16 @@ fn blocked(
         .filter(|b| b.gives_way)
         .find_map(|b| step_aside(store, crowd, s.floor, &b, step.to, budget).map(|(c, at)| (b, c, at)));
     if let Some((b, c, at)) = aside {
-        let from = store.cell_at(s.floor, b.at).expect("bodies stand on the floor");
-        crowd.relocate(b.shopper, from, c, at);
-        return Moved::MadeWay { other: b.shopper, cell: c, at };
+        return make_way(store, crowd, s.floor, &b, c, at);
     }
     sidestep(store, crowd, near, s, step.target, budget, t_ms)
+}
+
+/// `b`, standing by, steps aside to `at` (in `cell`) for the walker.
+fn make_way(store: &Store, crowd: &mut crowd::Crowding, floor: u8, b: &crowd::Body, cell: CellId, at: Point) -> Moved {
+    let from = store.cell_at(floor, b.at).expect("bodies stand on the floor");
+    crowd.relocate(b.shopper, from, cell, at);
+    Moved::MadeWay { other: b.shopper, cell, at }
 }
 
 /// Where `b`, standing in the way of a step to `step`, steps aside to: the
@@ -368,6 +373,11 @@ fn sidestep(
     };
     let mut best: Option<(f64, CellId, Point)> = None;
     let mut trade: Option<(f64, u32)> = None;
+    // A step kept only by one standing by (a companion) that can step out
+    // of its way: it does. Companions crowding round their leader at a
+    // shelf would otherwise hem it in for good when none of them stands
+    // in its straight way.
+    let mut nudge: Option<(f64, crowd::Body, CellId, Point)> = None;
     store.for_each_step(s.cell, |n, _| {
         let f = route.field[n as usize];
         if f == UNREACHABLE || f > limit {
@@ -384,9 +394,17 @@ fn sidestep(
             return;
         }
         let cell = store.cell_at(s.floor, to).expect("walkable neighbour");
-        if crowd::blockers_among(near, s.index, s.pos, to).next().is_none() {
+        let mut blockers = crowd::blockers_among(near, s.index, s.pos, to);
+        let Some(first) = blockers.next() else {
             best = Some((here, cell, to));
-        } else if standoff {
+            return;
+        };
+        if first.gives_way && blockers.next().is_none() && nudge.is_none_or(|x| here < x.0) {
+            if let Some((c, at)) = step_aside(store, crowd, s.floor, &first, to, budget) {
+                nudge = Some((here, first, c, at));
+            }
+        }
+        if standoff {
             for b in crowd::blockers_among(near, s.index, s.pos, to) {
                 if let Some(there) = yields(&b) {
                     let swap = score(there, b.at, s.pos.distance(b.at));
@@ -397,15 +415,18 @@ fn sidestep(
             }
         }
     });
-    match (best, trade) {
-        (Some((_, cell, to)), _) => {
-            crowd.relocate(s.index, s.cell, cell, to);
-            s.pos = to;
-            s.cell = cell;
-            Moved::Walking
-        }
-        (None, Some((_, other))) => Moved::Swap(other),
-        (None, None) => Moved::Walking,
+    if let Some((_, cell, to)) = best {
+        crowd.relocate(s.index, s.cell, cell, to);
+        s.pos = to;
+        s.cell = cell;
+        return Moved::Walking;
+    }
+    if let Some((_, b, cell, at)) = nudge {
+        return make_way(store, crowd, s.floor, &b, cell, at);
+    }
+    match trade {
+        Some((_, other)) => Moved::Swap(other),
+        None => Moved::Walking,
     }
 }
 
