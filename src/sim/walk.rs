@@ -399,10 +399,12 @@ fn sidestep(
             best = Some((here, cell, to));
             return;
         };
-        if first.gives_way && blockers.next().is_none() && nudge.is_none_or(|x| here < x.0) {
-            if let Some((c, at)) = step_aside(store, crowd, s.floor, &first, to, budget) {
-                nudge = Some((here, first, c, at));
-            }
+        if first.gives_way
+            && blockers.next().is_none()
+            && nudge.is_none_or(|x| here < x.0)
+            && let Some((c, at)) = step_aside(store, crowd, s.floor, &first, to, budget)
+        {
+            nudge = Some((here, first, c, at));
         }
         if standoff {
             for b in crowd::blockers_among(near, s.index, s.pos, to) {
