@@ -333,7 +333,10 @@ fn near_goal(store: &Store, s: &Shopper) -> bool {
 /// Someone is in the way of the step towards `ahead`. Near the shelf or the
 /// door the shopper has arrived; otherwise it steps towards the neighbouring
 /// cell nearest its goal (keeping right) that it can step towards, if one is
-/// at most `SIDESTEP_SLACK` farther (any, after `STANDOFF_MS`), and else waits.
+/// at most `SIDESTEP_SLACK` farther (any, after `STANDOFF_MS`); else one
+/// standing by that alone keeps it from such a step steps aside; else,
+/// after a standoff, it trades places with a neighbour in the same plight,
+/// or waits.
 fn sidestep(
     store: &Store,
     crowd: &mut crowd::Crowding,
