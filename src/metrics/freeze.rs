@@ -35,12 +35,15 @@ impl Still {
     }
 
     /// Whether a companion standing still here stood by a leader standing
-    /// still at `leader` all along (the leader stood there first).
+    /// still at `leader` all along: the leader stood there first, or was
+    /// already at the shelf visit it stands in (passers nudging a leader
+    /// along a shelf start its spell afresh, not its visit).
     fn stands_by(&self, leader: &Still) -> bool {
         let (dx, dy) = ((leader.x - self.x) as f64, (leader.y - self.y) as f64);
+        let since = leader.shelf_from_ms.map_or(leader.since_ms, |visit| visit.min(leader.since_ms));
         self.floor == leader.floor
             && dx * dx + dy * dy <= STANDING_BY_M * STANDING_BY_M
-            && leader.since_ms <= self.since_ms + SHELF_APPROACH_MS
+            && since <= self.since_ms + SHELF_APPROACH_MS
     }
 }
 

@@ -236,6 +236,26 @@ fn freezes_are_folded_from_hand_made_days() {
             1.5 + 4.272_002,
         ),
         (
+            "a companion stands by its leader browsing a shelf while passers nudge the leader along it: a shelf visit",
+            {
+                let mut d = vec![alone(0.0, HERE), ev(0.0, 1, NEARBY, Action::Enter { party: 0 })];
+                d.push(ev(1.0, 0, HERE, Action::AtShelf { product: 0 }));
+                // Both are nudged: the companion at 21 s, the leader at 31 s.
+                for t in 2..=54 {
+                    d.push(ev(t as f64, 0, if t <= 30 { HERE } else { NUDGED }, Action::Move));
+                    d.push(ev(t as f64, 1, if t <= 20 { NEARBY } else { (1.3, 7.2) }, Action::Move));
+                }
+                d.extend([ev(55.0, 0, NUDGED, Action::Move), ev(56.0, 0, THERE, Action::Move)]);
+                d.push(ev(56.0, 1, THERE, Action::Move));
+
+                d.extend([ev(57.0, 0, THERE, Action::Exit), ev(57.0, 1, THERE, Action::Exit)]);
+                d
+            },
+            1.0,
+            0.0,
+            (1.5 + 4.272_002 + 1.2 + 3.889_730) / 2.0,
+        ),
+        (
             "a companion stands 100 s by its frozen leader: both are stuck",
             {
                 let mut d = vec![alone(0.0, HERE), ev(0.0, 1, NEARBY, Action::Enter { party: 0 })];
