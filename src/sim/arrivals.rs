@@ -165,7 +165,13 @@ pub(super) fn arrive(mut commands: Commands, setting: Res<Setting>, mut state: R
             let leader = arrivals.leader.filter(|(p, _)| *p == a.party).map(|(_, e)| e);
             Some(leader.expect("a party's leader comes in first"))
         };
-        let shopper = newcomer(&setting, &a, index, leader, clock.t_ms);
+        let mut shopper = newcomer(&setting, &a, index, leader, clock.t_ms);
+        if leads {
+            // A party's companions are the arrivals right behind its leader.
+            let behind = &arrivals.plan[arrivals.next..];
+            shopper.companions = behind.iter().take_while(|b| b.party == index).count() as u32;
+        }
+
         out.emit(clock.t_ms, &shopper, Action::Enter { party: a.party });
         if shopper.zone.is_some() {
             out.emit(clock.t_ms, &shopper, Action::ZoneEnter);
@@ -229,6 +235,8 @@ fn newcomer(setting: &Setting, a: &Arrival, index: u32, leader: Option<Entity>, 
         blocked_at: UNREACHABLE,
         gave_up_at: None,
         wish: (0.0, 0.0),
+        companions: 0,
+        line_place: 0,
     }
 }
 

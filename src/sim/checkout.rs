@@ -15,13 +15,13 @@ use rand_distr::{Distribution, Exp, LogNormal};
 use super::counter;
 use super::decide::head_for_exit;
 use super::outbox::Outbox;
-use super::queue::{LaneState, Lanes, Terminal};
+use super::queue::{LaneState, Lanes, Terminal, Waiting};
 use super::shopper::{Activity, Route, Shopper, update_zone};
 use super::{FIELD_UNITS_PER_CELL, RunState, Setting, TickState};
 use crate::events::Action;
 use crate::geom::{Point, Rect};
 use crate::nav::FlowFieldCache;
-use crate::scenario::{Lane, Scenario, ServiceDistribution, ServiceModel};
+use crate::scenario::{Lane, QUEUE_SPACING_M, Scenario, ServiceDistribution, ServiceModel};
 use crate::store::{CellId, Store, Ways};
 
 /// The clock lanes keep: after closing, the lanes open at closing time
@@ -81,10 +81,10 @@ pub(super) fn head_for_lane(
     let state = &mut lanes.0[lane];
     // The end of the line as it will be when this shopper gets there: one
     // joins a queue at its end, not at the far end of the space for it.
-    let place = l.place(state.queue.len() + 1 + state.heading as usize);
+    let place = setting.line_place(lane, state.end_of_line());
     let goal = setting.store.cell_at(l.floor, place).unwrap_or(setting.lane_tails[lane]);
     let work_s = l.service.mean_s(items_at(setting, lane as u16, s));
-    state.head_here(work_s);
+    state.head_here(work_s, s.places_in_line());
     s.route = Some(Route::new(nav.get(&setting.store, goal, s.ways), goal, place));
     s.activity = Activity::ToLane { lane: lane as u16, work_s, joined_ms };
 }
@@ -108,7 +108,7 @@ pub(super) fn reach_lane(
         unreachable!("only one walking to a lane reaches it")
     };
     let state = &mut lanes.0[lane as usize];
-    state.arrive_here(work_s);
+    state.arrive_here(work_s, s.places_in_line());
     let ahead_s = state.work_ahead_s(&setting.desks[lane as usize]);
     let counter = setting.counter(lane);
     if joined_ms.is_none() && ahead_s * 1000.0 > s.patience_ms as f64 {
@@ -128,7 +128,7 @@ pub(super) fn reach_lane(
         (None, Some(counter)) => out.emit(t_ms, s, Action::CounterJoin { counter }),
         (None, None) => out.emit(t_ms, s, Action::QueueJoin { lane }),
     }
-    state.join(entity, items_at(setting, lane, s));
+    state.join(entity, items_at(setting, lane, s), s.places_in_line());
     s.activity = Activity::Queued { lane, since_ms: joined_ms.unwrap_or(t_ms) };
 }
 
@@ -172,27 +172,30 @@ pub(super) fn checkout(tick: &mut TickState) {
             }
             reneges
         });
-        state.call_front(lane.place(1), &lane.terminals, |e| {
+        state.call_front(setting.line_place(li, 1), &lane.terminals, |e| {
             let mut s = shoppers.get_mut(e).expect("queued shopper exists");
             s.activity = Activity::Served { lane: id, at_terminal: false };
+            s.line_place = 0;
             lane.service.mean_s(items_at(setting, id, &s))
         });
-        close_up(setting, out, &mut shoppers, t, lane, state);
+        close_up(setting, out, &mut shoppers, t, li, state);
     }
     jockey(setting, nav, lanes, &mut shoppers, t);
 }
 
-/// Queued shoppers close up along the queue line; called ones walk to
-/// their terminal and are served once there (`serve`), for a time drawn
+/// Queued shoppers close up along the queue line, each party leaving a
+/// place for each of its companions behind its leader; called ones walk
+/// to their terminal and are served once there (`serve`), for a time drawn
 /// from the lane's service model.
 fn close_up(
     setting: &Setting,
     out: &mut Outbox,
     shoppers: &mut Query<&mut Shopper>,
     t_ms: u64,
-    desk: &Lane,
+    d: usize,
     state: &mut LaneState,
 ) {
+    let desk = &setting.desks[d];
     let dt = setting.scenario.run.tick_ms as f64 / 1000.0;
     let step = |s: &mut Shopper, out: &mut Outbox, target: Point| {
         let store = &setting.store;
@@ -203,8 +206,12 @@ fn close_up(
         (s.pos, s.cell) = (pos, cell);
         update_zone(&setting.store, out, t_ms, s);
     };
-    for (k, &(e, _)) in state.queue.iter().enumerate() {
-        step(&mut shoppers.get_mut(e).expect("queued shopper exists"), &mut *out, desk.place(k + 1));
+    let mut place = 1;
+    for w in &state.queue {
+        let mut s = shoppers.get_mut(w.shopper).expect("queued shopper exists");
+        s.line_place = place;
+        step(&mut s, &mut *out, setting.line_place(d, place));
+        place += w.places;
     }
     for (terminal, &at) in state.terminals.iter_mut().zip(&desk.terminals) {
         let Terminal::Called { shopper, .. } = *terminal else { continue };
@@ -225,13 +232,44 @@ fn close_up(
     }
 }
 
+/// Places in a line at most: past its laid-out places it bends along what
+/// stops it, up to this many.
+const MAX_LINE_PLACES: usize = 100;
+
+/// Where each place of `desk`'s line is: its laid-out places
+/// (`Lane::place`), then, for parties that do not fit, on in the line's
+/// direction over walkable floor, turning right or left where that is
+/// blocked (a line snakes along what stops it) but never onto its own
+/// places, as long as a place fits. Places beyond the last all stand at it.
+pub(super) fn line_places(store: &Store, desk: &Lane) -> Vec<Point> {
+    let mut places: Vec<Point> = (0..desk.queue_places as usize).map(|k| desk.place(k)).collect();
+    let mut dir = desk.queue_dir;
+    while places.len() < MAX_LINE_PLACES {
+        let last = *places.last().expect("a line has a place");
+        let fits = |p: Point| {
+            store.cell_at(desk.floor, p).is_some_and(|c| store.is_walkable(c))
+                && store.first_blocked(desk.floor, last, p).is_none()
+                && places.iter().all(|q| q.distance(p) > 0.9 * QUEUE_SPACING_M)
+        };
+        let turns = [dir, (dir.1, -dir.0), (-dir.1, dir.0)];
+        let next = turns
+            .into_iter()
+            .map(|d| (d, last.offset(d.0 * QUEUE_SPACING_M, d.1 * QUEUE_SPACING_M)))
+            .find(|&(_, p)| fits(p));
+        let Some((d, p)) = next else { break };
+        dir = d;
+        places.push(p);
+    }
+    places
+}
+
 /// A step of at most `stride` metres from `from` towards `target` in a
 /// line that never enters a fixture or wall: straight, or (where that
 /// would cut a fixture's corner, as for one who joined the line standing
 /// off it) along x or y alone, whichever stays clear; `None` when neither
 /// does. A line runs over walkable floor, but its members stand anywhere
 /// on it, so a point in a cell a fixture only grazes is fine.
-fn line_step(
+pub(super) fn line_step(
     footprints: &Footprints,
     store: &Store,
     floor: u8,
@@ -327,7 +365,7 @@ fn jockey(
         let Some(j) = lanes.jockey_to(i, open_here) else {
             continue;
         };
-        let (e, _) = lanes.0[i].queue.pop_back().expect("someone is last in the line");
+        let Waiting { shopper: e, .. } = lanes.0[i].queue.pop_back().expect("someone is last in the line");
         let mut s = shoppers.get_mut(e).expect("queued shopper exists");
         let Activity::Queued { since_ms, .. } = s.activity else { unreachable!("queue holds queued shoppers") };
         head_for_lane(setting, nav, lanes, &mut s, j, Some(since_ms));
@@ -456,8 +494,8 @@ drain_h = 1.0
         let mut world = World::new();
         let mut lanes = Lanes(setting.scenario.lanes.iter().map(|l| LaneState::new(l.terminals.len())).collect());
         for (state, (q, c)) in lanes.0.iter_mut().zip(queued.into_iter().zip(coming)) {
-            (0..q).for_each(|_| state.join(world.spawn_empty().id(), 1));
-            (0..c).for_each(|_| state.head_here(60.0));
+            (0..q).for_each(|_| state.join(world.spawn_empty().id(), 1, 1));
+            (0..c).for_each(|_| state.head_here(60.0, 1));
         }
         lanes
     }
@@ -493,6 +531,44 @@ drain_h = 1.0
     /// and wall on the floor does, at random points and at every corner and
     /// edge midpoint of every rectangle (where a point rounds into the
     /// next cell), on every shipped layout.
+    #[test]
+    fn a_line_goes_on_past_its_laid_out_places_over_walkable_floor_and_bends_where_blocked() {
+        let dead_ends = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/dead_ends.toml");
+        let mut layouts = crate::shipped_layouts();
+        layouts.push(("dead ends", crate::prepare(&ScenarioFile::read(&dead_ends).unwrap(), "baseline").unwrap()));
+        let (mut extended, mut bends) = (0, 0);
+        for (name, p) in &layouts {
+            for desk in p.scenario.desks() {
+                let line = line_places(&p.store, desk);
+                let laid = desk.queue_places as usize;
+                assert!(line.len() <= MAX_LINE_PLACES && line.len() >= laid, "{name} {}", desk.id);
+                for (k, &at) in line.iter().enumerate() {
+                    let what = format!("{name} {} place {k} at {at:?}", desk.id);
+                    if k < laid {
+                        assert_eq!(at, desk.place(k), "{what}: the laid-out places come first");
+                        continue;
+                    }
+                    let cell = p.store.cell_at(desk.floor, at).expect("in the store");
+                    assert!(p.store.is_walkable(cell), "{what}: on walkable floor");
+                    assert!((at.distance(line[k - 1]) - QUEUE_SPACING_M).abs() < 1e-9, "{what}: a place from the last");
+                    assert!(
+                        p.store.first_blocked(desk.floor, line[k - 1], at).is_none(),
+                        "{what}: in sight of the last"
+                    );
+                    let crowded = line[..k].iter().any(|q| q.distance(at) <= 0.9 * QUEUE_SPACING_M);
+                    assert!(!crowded, "{what}: on a place of its own");
+                    if k >= 2 {
+                        let turn = (at.x - line[k - 1].x) * (line[k - 1].y - line[k - 2].y)
+                            - (at.y - line[k - 1].y) * (line[k - 1].x - line[k - 2].x);
+                        bends += (turn.abs() > 1e-9) as usize;
+                    }
+                }
+                extended += (line.len() > laid) as usize;
+            }
+        }
+        assert!(extended >= 10 && bends >= 3, "{extended} lines go on past their places, {bends} bends");
+    }
+
     #[test]
     fn footprints_by_cell_cover_what_a_scan_of_every_rectangle_covers() {
         use rand::{RngExt, SeedableRng};
@@ -578,7 +654,11 @@ drain_h = 1.0
             let logged: Vec<&str> = out.tick.iter().map(|e| e.action.kind()).collect();
             assert_eq!(logged, events, "{case}");
             if joins {
-                assert_eq!(lanes.0[0].queue.back(), Some(&(entity, 1)), "{case}: last in line");
+                assert_eq!(
+                    lanes.0[0].queue.back(),
+                    Some(&Waiting { shopper: entity, items: 1, places: 1 }),
+                    "{case}: last in line"
+                );
                 assert_eq!(s.activity, Activity::Queued { lane: 0, since_ms: switching.unwrap_or(9_000) }, "{case}");
             } else {
                 assert_eq!(lanes.0[0].queue.len(), ahead, "{case}: the line is not joined");

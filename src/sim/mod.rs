@@ -49,6 +49,7 @@ use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings, SingleThreadedExecutor
 use bevy_ecs::system::SystemParam;
 
 use crate::events::{Action, SimEvent};
+use crate::geom::Point;
 use crate::nav::{FlowFieldCache, SharedFields};
 use crate::playback::{self, ShopperAt};
 use crate::scenario::{Lane, Scenario};
@@ -137,6 +138,8 @@ struct Setting {
     desks: Vec<Lane>,
     /// Per product: the service counter that sells it, if one does.
     counter_of_product: Vec<Option<u16>>,
+    /// Each desk's line, place by place (`checkout::line_places`).
+    lines: Vec<Vec<Point>>,
     /// Cell at the tail end of each desk's queue line.
     lane_tails: Vec<CellId>,
     /// What is tabled from the layout alone, shared by its runs.
@@ -203,6 +206,7 @@ impl Setting {
             .iter()
             .map(|l| store.cell_at(l.floor, l.place(l.queue_places as usize - 1)).expect("validated queue line"))
             .collect();
+        let lines = desks.iter().map(|l| checkout::line_places(&store, l)).collect();
         let by_category = scenario.counter_of_category();
         let counter_of_product = scenario.products.iter().map(|p| by_category[p.category]).collect();
         Setting {
@@ -214,8 +218,16 @@ impl Setting {
             desks,
             counter_of_product,
             lane_tails,
+            lines,
             tables,
         }
+    }
+
+    /// Place `k` of desk `desk`'s line (0: the terminal's); places past
+    /// the line's last stand at it.
+    fn line_place(&self, desk: usize, k: usize) -> Point {
+        let line = &self.lines[desk];
+        line[k.min(line.len() - 1)]
     }
 
     /// The service counter desk `desk` is, if it is one.

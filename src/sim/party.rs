@@ -1,18 +1,21 @@
 //! Parties: companions keep up with their leader, who holds the basket.
-//! In a checkout line the k-th companion stands k places behind it; by a
+//! In a checkout line the k-th companion stands k places behind it (its
+//! party took those places, `checkout::close_up`); by a
 //! leader stopping at seating or a fitting room it stops too; near it, or
 //! a little ahead on its way, a companion stands by; otherwise it walks
 //! after the leader, the leader's way.
 
 use bevy_ecs::prelude::*;
 
+use super::checkout::line_step;
 use super::decide::head_for_exit;
 use super::outbox::Outbox;
 use super::shopper::{Activity, Company, Route, Shopper, update_zone};
 use super::{RunState, Setting, TickState};
+use crate::geom::Point;
 use crate::nav::{FlowField, FlowFieldCache, local_field};
 use crate::scenario::QUEUE_SPACING_M;
-use crate::store::Store;
+use crate::store::{CellId, Store};
 
 /// A companion this close to its leader (straight line, same floor: too
 /// close to be on the other side of a shelf) stands by.
@@ -61,8 +64,20 @@ pub(super) fn follow(tick: &mut TickState, pairs: &mut Vec<(Entity, Entity)>) {
 
 /// A companion `s` keeps up with its leader `l`, who is in the store.
 fn keep_up(setting: &Setting, nav: &mut FlowFieldCache, out: &mut Outbox, t_ms: u64, s: &mut Shopper, l: &Shopper) {
-    if stand_in_line(setting, out, t_ms, s, l) {
-        return;
+    match stand_in_line(setting, out, t_ms, s, l) {
+        InLine::Stands => return,
+        InLine::Off => {}
+        InLine::Apart { spot, cell } => {
+            // Its place in line is walked to, not its leader at the head
+            // of it: companions waiting round the leader at the front of a
+            // line stand in the walkway past the tills.
+            s.activity = Activity::Companion(Company::Following);
+            if s.route.as_ref().is_none_or(|r| r.goal != cell) {
+                let field = way_to(&setting.store, nav, s, cell, spot);
+                s.route = Some(Route::new(field, cell, spot));
+            }
+            return;
+        }
     }
     let apart = if l.floor == s.floor { s.pos.distance(l.pos) } else { f64::INFINITY };
     if matches!(l.activity, Activity::AtStop { .. }) && apart <= STOP_WITH_M {
@@ -82,7 +97,7 @@ fn keep_up(setting: &Setting, nav: &mut FlowFieldCache, out: &mut Outbox, t_ms: 
         s.route = match s.route.take() {
             Some(r) if r.goal == l.cell => Some(r),
             _ if close => None,
-            _ => Some(Route::new(way_to(&setting.store, nav, s, l, apart), l.cell, l.pos)),
+            _ => Some(Route::new(way_to(&setting.store, nav, s, l.cell, l.pos), l.cell, l.pos)),
         };
         return;
     };
@@ -95,41 +110,62 @@ fn keep_up(setting: &Setting, nav: &mut FlowFieldCache, out: &mut Outbox, t_ms: 
     }
 }
 
-/// The field a companion walks to its standing leader by: one over the
-/// floor round the leader when it is near and in plain sight (a few metres
-/// of walking need not cost a field over the whole store), else the whole.
-fn way_to(store: &Store, nav: &mut FlowFieldCache, s: &Shopper, l: &Shopper, apart: f64) -> FlowField {
-    if apart <= NEARBY_M && store.first_blocked(s.floor, s.pos, l.pos).is_none() {
-        return local_field(store, l.cell, (NEARBY_WINDOW_M / store.cell).ceil() as usize);
+/// The field a companion walks to `to` (in `cell`; its standing leader or
+/// its place in line) by: one over the floor round it when it is near and
+/// in plain sight on the companion's floor (a few metres of walking need
+/// not cost a field over the whole store), else the whole.
+fn way_to(store: &Store, nav: &mut FlowFieldCache, s: &Shopper, cell: CellId, to: Point) -> FlowField {
+    let near = store.centre(cell).0 == s.floor && s.pos.distance(to) <= NEARBY_M;
+    if near && store.first_blocked(s.floor, s.pos, to).is_none() {
+        return local_field(store, cell, (NEARBY_WINDOW_M / store.cell).ceil() as usize);
     }
-    nav.get(store, l.cell, s.ways)
+    nav.get(store, cell, s.ways)
 }
 
-/// A companion whose leader is in a line (a checkout's or a counter's) on its floor stands in
-/// it too, the k-th (companions are the indices after their leader's) k
-/// places behind the leader, once it is within `JOIN_LINE_M` of that spot
-/// and can step towards it; returns whether it does.
-fn stand_in_line(setting: &Setting, out: &mut Outbox, t_ms: u64, s: &mut Shopper, l: &Shopper) -> bool {
-    let Some(lane) = l.queueing_at() else { return false };
+/// Where a companion stands with its leader's line (`stand_in_line`).
+enum InLine {
+    /// It stands in it.
+    Stands,
+    /// Its place in line, in `cell`, is too far to step into: it walks there.
+    Apart { spot: Point, cell: CellId },
+    /// Its leader is in no line on its floor.
+    Off,
+}
+
+/// A companion whose leader is in a line (a checkout's or a counter's) on
+/// its floor stands in it too, the k-th (companions are the indices after
+/// their leader's) k places behind the leader's place (its party took
+/// them), once it is within `JOIN_LINE_M` of its place. (Behind a leader
+/// switching lines, k places behind it on its way.) One in line that
+/// cannot step closer stays where it is, in line.
+fn stand_in_line(setting: &Setting, out: &mut Outbox, t_ms: u64, s: &mut Shopper, l: &Shopper) -> InLine {
+    let Some(lane) = l.queueing_at() else { return InLine::Off };
     if l.floor != s.floor {
-        return false;
+        return InLine::Off;
     }
     let store = &setting.store;
     let dt = setting.scenario.run.tick_ms as f64 / 1000.0;
-    let dir = setting.desks[lane as usize].queue_dir;
-    let behind = QUEUE_SPACING_M * (s.index - s.party) as f64;
-    let spot = l.pos.offset(dir.0 * behind, dir.1 * behind);
-    let to = s.pos.towards(spot, s.speed * dt);
-    let walkable = store.cell_at(s.floor, to).filter(|&c| store.is_walkable(c));
-    let Some(cell) = walkable else { return false };
-    let joins = s.activity == Activity::Companion(Company::InLine) || s.pos.distance(spot) <= JOIN_LINE_M;
-    if !joins {
-        return false;
+    let behind = (s.index - s.party) as usize;
+    let spot = match l.activity {
+        Activity::Queued { .. } | Activity::Served { .. } => setting.line_place(lane as usize, l.line_place + behind),
+        _ => {
+            let dir = setting.desks[lane as usize].queue_dir;
+            let d = QUEUE_SPACING_M * behind as f64;
+            l.pos.offset(dir.0 * d, dir.1 * d)
+        }
+    };
+    let in_line = s.activity == Activity::Companion(Company::InLine);
+    if !in_line && s.pos.distance(spot) > JOIN_LINE_M {
+        let walkable = store.cell_at(s.floor, spot).filter(|&c| store.is_walkable(c));
+        return walkable.map_or(InLine::Off, |cell| InLine::Apart { spot, cell });
     }
-    s.pos = to;
-    s.cell = cell;
+    match line_step(&setting.tables.footprints, store, s.floor, s.pos, spot, s.speed * dt) {
+        Some((to, cell)) => (s.pos, s.cell) = (to, cell),
+        None if in_line => {}
+        None => return InLine::Off,
+    }
     s.route = None;
     s.activity = Activity::Companion(Company::InLine);
     update_zone(store, out, t_ms, s);
-    true
+    InLine::Stands
 }

@@ -19,16 +19,27 @@ const JOCKEY_GAP: f64 = 2.0;
 #[derive(Default)]
 pub(super) struct Lanes(pub(super) Vec<LaneState>);
 
+/// A party waiting in a line: its leader (who pays), the items it brings
+/// and the places in line it takes (the leader's and one per companion).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Waiting {
+    pub(super) shopper: Entity,
+    pub(super) items: u32,
+    pub(super) places: usize,
+}
+
 #[derive(Default)]
 pub(super) struct LaneState {
-    /// Waiting shoppers and their item counts, front first.
-    pub(super) queue: VecDeque<(Entity, u32)>,
+    /// Waiting parties, front first.
+    pub(super) queue: VecDeque<Waiting>,
     /// Who is at each terminal (a staffed lane's till is its one terminal).
     pub(super) terminals: Vec<Terminal>,
-    /// Shoppers walking to this lane and their expected seconds of work:
-    /// others see them coming and count them.
+    /// Shoppers walking to this lane, their expected seconds of work and
+    /// the places in line their parties will take: others see them coming
+    /// and count them.
     pub(super) heading: u32,
     pub(super) heading_s: f64,
+    pub(super) heading_places: usize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -73,7 +84,7 @@ impl LaneState {
     /// Expected seconds before a newcomer at the end of the line is
     /// served: the work ahead, shared by the terminals.
     pub(super) fn work_ahead_s(&self, lane: &Lane) -> f64 {
-        let queued: f64 = self.queue.iter().map(|(_, items)| lane.service.mean_s(*items)).sum();
+        let queued: f64 = self.queue.iter().map(|w| lane.service.mean_s(w.items)).sum();
         (queued + self.serving_s()) / self.terminals.len() as f64
     }
 
@@ -86,27 +97,39 @@ impl LaneState {
         self.work_ahead_s(lane) + coming_s + walk_s
     }
 
-    /// One more on its way here, bringing `work_s` seconds of work.
-    pub(super) fn head_here(&mut self, work_s: f64) {
+    /// One more on its way here, bringing `work_s` seconds of work and a
+    /// party that takes `places` places in line.
+    pub(super) fn head_here(&mut self, work_s: f64, places: usize) {
         self.heading += 1;
         self.heading_s += work_s;
+        self.heading_places += places;
     }
 
-    /// One on its way here with `work_s` seconds of work has arrived.
-    pub(super) fn arrive_here(&mut self, work_s: f64) {
+    /// One on its way here with `work_s` seconds of work and a party of
+    /// `places` has arrived.
+    pub(super) fn arrive_here(&mut self, work_s: f64, places: usize) {
         self.heading -= 1;
         self.heading_s = (self.heading_s - work_s).max(0.0);
+        self.heading_places -= places;
     }
 
-    /// `shopper`, with `items` in the basket, joins the end of the line.
-    pub(super) fn join(&mut self, shopper: Entity, items: u32) {
-        self.queue.push_back((shopper, items));
+    /// The place in line where the next to come stands: after those
+    /// waiting and those on their way, their companions counted (place 0
+    /// is the terminal's).
+    pub(super) fn end_of_line(&self) -> usize {
+        1 + self.queue.iter().map(|w| w.places).sum::<usize>() + self.heading_places
+    }
+
+    /// `shopper`, with `items` in the basket and a party taking `places`
+    /// places in line, joins the end of the line.
+    pub(super) fn join(&mut self, shopper: Entity, items: u32, places: usize) {
+        self.queue.push_back(Waiting { shopper, items, places });
     }
 
     /// Takes out of the line, front to back, each shopper for whom `leaves`
     /// (called once for each, in that order) says so.
     pub(super) fn leave_line_if(&mut self, mut leaves: impl FnMut(Entity) -> bool) {
-        self.queue.retain(|&(shopper, _)| !leaves(shopper));
+        self.queue.retain(|w| !leaves(w.shopper));
     }
 
     /// The free terminal nearest `front` (the head of the line), of those
@@ -122,7 +145,7 @@ impl LaneState {
     /// expected seconds of its work.
     pub(super) fn call_front(&mut self, front: Point, at: &[Point], mut called: impl FnMut(Entity) -> f64) {
         while let Some(free) = self.free_terminal_nearest(front, at)
-            && let Some((shopper, _)) = self.queue.pop_front()
+            && let Some(Waiting { shopper, .. }) = self.queue.pop_front()
         {
             self.terminals[free] = Terminal::Called { shopper, work_s: called(shopper) };
         }
@@ -192,16 +215,17 @@ mod tests {
     #[test]
     fn those_on_their_way_count_until_they_arrive() {
         let mut state = LaneState::new(1);
-        state.head_here(40.0);
-        state.head_here(50.0);
+        state.head_here(40.0, 1);
+        state.head_here(50.0, 3);
         assert_eq!((state.heading, state.heading_s), (2, 90.0));
         assert_eq!(state.load(), 2.0, "both on their way are seen coming");
         assert_eq!(state.expected_wait_s(&lane(1), 10.0), 100.0, "their work and the walk");
-        state.arrive_here(40.0);
-        assert_eq!((state.heading, state.heading_s), (1, 50.0));
+        assert_eq!(state.end_of_line(), 5, "after the places both parties will take");
+        state.arrive_here(40.0, 1);
+        assert_eq!((state.heading, state.heading_s, state.end_of_line()), (1, 50.0, 4));
         // Work is never negative, whatever rounding left behind.
-        state.arrive_here(50.000001);
-        assert_eq!((state.heading, state.heading_s), (0, 0.0));
+        state.arrive_here(50.000001, 3);
+        assert_eq!((state.heading, state.heading_s, state.end_of_line()), (0, 0.0, 1));
         assert_eq!(state.load(), 0.0);
     }
 
@@ -230,7 +254,7 @@ mod tests {
             let mut state = LaneState::new(n);
             state.terminals.copy_from_slice(terminals);
             for (k, &items) in queued.iter().enumerate() {
-                state.join(e[k + 2], items);
+                state.join(e[k + 2], items, 1);
             }
             assert_eq!(state.work_ahead_s(&lane(n)), ahead, "{n} terminals, queued {queued:?}, {terminals:?}");
             assert_eq!(state.load(), load, "{n} terminals, queued {queued:?}, {terminals:?}");
@@ -243,7 +267,7 @@ mod tests {
         let l = lane(3);
         let mut state = LaneState::new(3);
         for &s in &e[..4] {
-            state.join(s, 1);
+            state.join(s, 1, 1);
         }
         state.terminals[0] = Terminal::Serving { shopper: e[4], until_ms: 100, work_s: 5.0 };
         // From the head of the line at x = 7 the terminals at x = 4, 6, 8
@@ -258,7 +282,7 @@ mod tests {
         assert_eq!(calls, [e[0], e[1]], "the first two in line, in order");
         assert_eq!(state.terminals[1], Terminal::Called { shopper: e[0], work_s: 10.0 });
         assert_eq!(state.terminals[2], Terminal::Called { shopper: e[1], work_s: 20.0 });
-        assert_eq!(state.queue.iter().map(|q| q.0).collect::<Vec<_>>(), [e[2], e[3]]);
+        assert_eq!(state.queue.iter().map(|w| w.shopper).collect::<Vec<_>>(), [e[2], e[3]]);
         assert_eq!(state.free_terminal_nearest(front, &l.terminals), None);
         state.call_front(front, &l.terminals, |_| unreachable!("no terminal is free"));
         assert_eq!(state.serving_s(), 5.0 + 10.0 + 20.0);
@@ -294,7 +318,7 @@ mod tests {
         let e = shoppers(5);
         let mut state = LaneState::new(1);
         for (k, &s) in e.iter().enumerate() {
-            state.join(s, k as u32);
+            state.join(s, k as u32, k + 1);
         }
         let mut asked = Vec::new();
         state.leave_line_if(|s| {
@@ -302,7 +326,9 @@ mod tests {
             s == e[1] || s == e[3]
         });
         assert_eq!(asked, e, "each asked once, front to back");
-        assert_eq!(state.queue.iter().copied().collect::<Vec<_>>(), [(e[0], 0), (e[2], 2), (e[4], 4)]);
+        let stayed: Vec<(Entity, u32, usize)> = state.queue.iter().map(|w| (w.shopper, w.items, w.places)).collect();
+        assert_eq!(stayed, [(e[0], 0, 1), (e[2], 2, 3), (e[4], 4, 5)]);
+        assert_eq!(state.end_of_line(), 1 + 1 + 3 + 5, "the line ends after the places of those who stayed");
     }
 
     #[test]
@@ -328,7 +354,8 @@ mod tests {
                     .zip(terminals)
                     .map(|(&q, &t)| {
                         let mut state = LaneState::new(t);
-                        (0..q).for_each(|_| state.join(e.next().unwrap(), 1));
+                        (0..q).for_each(|_| state.join(e.next().unwrap(), 1, 1));
+
                         state
                     })
                     .collect(),

@@ -73,6 +73,13 @@ pub(super) struct Shopper {
     pub(super) wish: (f64, f64),
     /// The lane whose line it gave up at (balked or reneged), if it did.
     pub(super) gave_up_at: Option<u16>,
+    /// How many companions follow this leader (none for a companion): a
+    /// party takes a place in line for each.
+    pub(super) companions: u32,
+    /// The place in its desk's line (`Setting::lines`) the shopper stands
+    /// at or closes up to while in it (0 once called to a terminal): its
+    /// companions stand at the places after it.
+    pub(super) line_place: usize,
 }
 
 /// Where a walking shopper is going: the flow field to its goal cell, and
@@ -276,6 +283,12 @@ impl Shopper {
         let goal = self.route.as_ref().filter(|_| self.is_walking()).map(|r| r.goal);
         let stalled = self.blocked_for(t_ms, STANDOFF_MS);
         crowd::Body { shopper: self.index, party: self.party, at: self.pos, wish, goal, gives_way, stalled }
+    }
+
+    /// The places in line the shopper's party takes: its own and one per
+    /// companion.
+    pub(super) fn places_in_line(&self) -> usize {
+        1 + self.companions as usize
     }
 
     /// Whether someone has been in the shopper's way for at least `ms`.
