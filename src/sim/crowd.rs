@@ -339,6 +339,11 @@ mod tests {
     use super::*;
     use crate::scenario::ScenarioFile;
 
+    /// A shopper alone, at `at`, wanting to step `wish`.
+    fn lone(shopper: u32, at: Point, wish: (f64, f64)) -> Body {
+        Body { shopper, party: shopper, at, wish, goal: None, gives_way: false, stalled: false }
+    }
+
     fn open_floor() -> (Store, Crowding) {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
         let p = crate::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap();
@@ -351,15 +356,7 @@ mod tests {
         let (store, mut crowd) = open_floor();
         let at = |x: f64, y: f64| (store.cell_at(0, Point::new(x, y)).unwrap(), Point::new(x, y));
         let (c, p) = at(2.0, 2.0);
-        let body = |shopper: u32, at: Point| Body {
-            shopper,
-            party: shopper,
-            at,
-            wish: (1.0, 0.0),
-            goal: None,
-            gives_way: false,
-            stalled: false,
-        };
+        let body = |shopper: u32, at: Point| lone(shopper, at, (1.0, 0.0));
         crowd.add(c, body(1, p));
         // (from, to, allowed): approaching to under 0.4 m is refused;
         // parting from an overlap is not.
@@ -441,15 +438,7 @@ mod tests {
             * store.cell
             * store.cell;
         assert!(m2 > 4.0, "open floor round the spot: {m2} m²");
-        let body = |shopper: u32, at: Point| Body {
-            shopper,
-            party: shopper,
-            at,
-            wish: (0.0, 0.0),
-            goal: None,
-            gives_way: false,
-            stalled: false,
-        };
+        let body = |shopper: u32, at: Point| lone(shopper, at, (0.0, 0.0));
         assert_eq!(crowd.density(cell), 0.0);
         for k in 0..3 {
             let at = spot.offset(0.5 * k as f64 - 0.5, 0.0);
