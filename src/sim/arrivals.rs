@@ -171,7 +171,6 @@ pub(super) fn arrive(mut commands: Commands, setting: Res<Setting>, mut state: R
             let behind = &arrivals.plan[arrivals.next..];
             shopper.companions = behind.iter().take_while(|b| b.party == index).count() as u32;
         }
-
         out.emit(clock.t_ms, &shopper, Action::Enter { party: a.party });
         if shopper.zone.is_some() {
             out.emit(clock.t_ms, &shopper, Action::ZoneEnter);

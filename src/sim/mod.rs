@@ -202,11 +202,14 @@ impl Setting {
             })
             .collect();
         let desks: Vec<Lane> = scenario.desks().cloned().collect();
+        let lines: Vec<Vec<Point>> = desks.iter().map(|l| checkout::line_places(&store, l)).collect();
+        // The laid-out line's last place (the line goes on past it only when it must).
         let lane_tails = desks
             .iter()
-            .map(|l| store.cell_at(l.floor, l.place(l.queue_places as usize - 1)).expect("validated queue line"))
+            .zip(&lines)
+            .map(|(l, line)| store.cell_at(l.floor, line[l.queue_places as usize - 1]).expect("validated queue line"))
             .collect();
-        let lines = desks.iter().map(|l| checkout::line_places(&store, l)).collect();
+
         let by_category = scenario.counter_of_category();
         let counter_of_product = scenario.products.iter().map(|p| by_category[p.category]).collect();
         Setting {

@@ -355,7 +355,6 @@ mod tests {
                     .map(|(&q, &t)| {
                         let mut state = LaneState::new(t);
                         (0..q).for_each(|_| state.join(e.next().unwrap(), 1, 1));
-
                         state
                     })
                     .collect(),

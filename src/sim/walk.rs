@@ -402,7 +402,9 @@ fn sidestep(
             best = Some((here, cell, to));
             return;
         };
-        if first.gives_way
+        // (Only while no free step is found: a free step is taken first.)
+        if best.is_none()
+            && first.gives_way
             && blockers.next().is_none()
             && nudge.is_none_or(|x| here < x.0)
             && let Some((c, at)) = step_aside(store, crowd, s.floor, &first, to, budget)

@@ -245,9 +245,11 @@ fn freezes_are_folded_from_hand_made_days() {
                     d.push(ev(t as f64, 0, if t <= 30 { HERE } else { NUDGED }, Action::Move));
                     d.push(ev(t as f64, 1, if t <= 20 { NEARBY } else { (1.3, 7.2) }, Action::Move));
                 }
-                d.extend([ev(55.0, 0, NUDGED, Action::Move), ev(56.0, 0, THERE, Action::Move)]);
-                d.push(ev(56.0, 1, THERE, Action::Move));
-
+                d.extend([
+                    ev(55.0, 0, NUDGED, Action::Move),
+                    ev(56.0, 0, THERE, Action::Move),
+                    ev(56.0, 1, THERE, Action::Move),
+                ]);
                 d.extend([ev(57.0, 0, THERE, Action::Exit), ev(57.0, 1, THERE, Action::Exit)]);
                 d
             },
