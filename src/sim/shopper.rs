@@ -52,14 +52,14 @@ pub(super) struct Shopper {
     pub(super) heading: (f64, f64),
     pub(super) looked_from: Point,
     pub(super) looked_in: Option<CellId>,
-    pub(super) notice_rng: ChaCha8Rng,
+    pub(super) notice_rng: Box<ChaCha8Rng>,
     /// Products in the basket with their price in cents.
     pub(super) basket: Vec<(u32, i64)>,
     /// Products to be served at the service counter it is walking to or
     /// waiting at, with their price in cents (taken off the list).
     pub(super) order: Vec<(u32, i64)>,
-    pub(super) shelf_rng: ChaCha8Rng,
-    pub(super) checkout_rng: ChaCha8Rng,
+    pub(super) shelf_rng: Box<ChaCha8Rng>,
+    pub(super) checkout_rng: Box<ChaCha8Rng>,
     pub(super) activity: Activity,
     pub(super) route: Option<Route>,
     pub(super) riding: Option<Ride>,
