@@ -49,7 +49,10 @@ pub fn local_field(store: &Store, target: CellId, radius_cells: usize) -> FlowFi
 /// Dial's algorithm from `target` over the connectors `ways` uses,
 /// relaxing only cells `inside` admits.
 fn dial(store: &Store, target: CellId, ways: Ways, inside: impl Fn(CellId) -> bool) -> FlowField {
-    let mut dist = vec![UNREACHABLE; store.cell_count()];
+    // Filled where it is handed out: a field is a whole store's cells, and
+    // copying one (a few metres' walk has one too) cost more than the search.
+    let mut field: FlowField = std::iter::repeat_n(UNREACHABLE, store.cell_count()).collect();
+    let dist = Arc::get_mut(&mut field).expect("a new field has one owner");
     // Costs run up to the dearest step or connector: a ring of that many
     // buckets plus one holds every pending distance (rounded up to a power
     // of two, so a distance finds its bucket by a mask).
@@ -84,7 +87,7 @@ fn dial(store: &Store, target: CellId, ways: Ways, inside: impl Fn(CellId) -> bo
         }
         d += 1;
     }
-    dist.into()
+    field
 }
 
 /// The step from `cell` that lies on a shortest path to the field's target

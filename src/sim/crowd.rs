@@ -48,6 +48,11 @@ pub fn weidmann_factor(density: f64) -> f64 {
     (1.0 - (-GAMMA * (1.0 / density - 1.0 / JAM_DENSITY)).exp()).max(SHUFFLE)
 }
 
+/// `people` per m² of `area` (none on no floor).
+fn density(people: u32, area_m2: f64) -> f64 {
+    if area_m2 > 0.0 { people as f64 / area_m2 } else { 0.0 }
+}
+
 /// Whether a body keeps others out of its space.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Solidity {
@@ -125,16 +130,23 @@ pub struct Crowding {
     /// `block_m` from there along x and y).
     corner: Vec<Point>,
     solid: Vec<Vec<Body>>,
+    /// Per block: how many bodies it holds (`solid[b].len()`, packed
+    /// tight for the 3 × 3 sums of `density`).
+    count: Vec<u32>,
+    /// Per shopper index: where its body is filed in its block's list, if
+    /// it was filed since the last `clear` (the generation matches), so a
+    /// body is found without searching its block.
+    slot: Vec<(u32, u32)>,
+    generation: u32,
     /// Blocks that may hold someone since the last `clear` (most of a
     /// store is empty most of the time: clearing only these is cheaper).
     touched: Vec<u32>,
     is_touched: Vec<bool>,
-    /// Recent `weidmann_factor`s by density (direct-mapped on the bits):
-    /// densities repeat (a few people over the same floor areas).
-    factors: Box<[(u64, f64); FACTOR_SLOTS]>,
+    /// Per block: the bodies in the 3 × 3 blocks around it when its speed
+    /// factor was last worked out, and that factor (a block's floor area
+    /// is fixed, so the count decides it; counts repeat tick after tick).
+    factor_of: Vec<(u32, f64)>,
 }
-
-const FACTOR_SLOTS: usize = 256;
 
 impl Crowding {
     pub fn new(store: &Store) -> Crowding {
@@ -180,9 +192,12 @@ impl Crowding {
             around_len,
             around_m2,
             solid: vec![Vec::new(); blocks.count()],
+            count: vec![0; blocks.count()],
+            slot: Vec::new(),
+            generation: 0,
             touched: Vec::new(),
             is_touched: vec![false; blocks.count()],
-            factors: Box::new([(u64::MAX, 0.0); FACTOR_SLOTS]),
+            factor_of: vec![(u32::MAX, 1.0); blocks.count()],
         }
     }
 
@@ -193,9 +208,11 @@ impl Crowding {
     pub fn clear(&mut self) {
         for &b in &self.touched {
             self.solid[b as usize].clear();
+            self.count[b as usize] = 0;
             self.is_touched[b as usize] = false;
         }
         self.touched.clear();
+        self.generation = self.generation.wrapping_add(1);
     }
 
     fn touch(&mut self, block: usize) {
@@ -205,40 +222,70 @@ impl Crowding {
         }
     }
 
+    /// Appends `body` to `block`'s list, noting where.
+    fn file(&mut self, block: usize, body: Body) {
+        let shopper = body.shopper as usize;
+        if self.slot.len() <= shopper {
+            self.slot.resize(shopper + 1, (self.generation.wrapping_sub(1), 0));
+        }
+        self.slot[shopper] = (self.generation, self.solid[block].len() as u32);
+        self.solid[block].push(body);
+        self.count[block] += 1;
+    }
+
+    /// Where `shopper`'s body is in `block`'s list, if it is filed there.
+    fn find(&self, shopper: u32, block: usize) -> Option<usize> {
+        let &(generation, i) = self.slot.get(shopper as usize)?;
+        let filed = generation == self.generation && self.solid[block].get(i as usize)?.shopper == shopper;
+        filed.then_some(i as usize)
+    }
+
+    /// Takes the `i`-th body off `block`'s list (the last takes its place).
+    fn unfile(&mut self, block: usize, i: usize) -> Body {
+        let body = self.solid[block].swap_remove(i);
+        if let Some(moved) = self.solid[block].get(i) {
+            self.slot[moved.shopper as usize].1 = i as u32;
+        }
+        self.slot[body.shopper as usize].0 = self.generation.wrapping_sub(1);
+        self.count[block] -= 1;
+        body
+    }
+
     /// Files a solid body.
     pub fn add(&mut self, cell: CellId, body: Body) {
         let block = self.block(cell);
+        debug_assert!(self.find(body.shopper, block).is_none(), "shopper {} filed twice", body.shopper);
         self.touch(block);
-        self.solid[block].push(body);
+        self.file(block, body);
     }
 
     /// Records which way a solid body wants to go.
     pub fn set_wish(&mut self, shopper: u32, cell: CellId, wish: (f64, f64)) {
         let block = self.block(cell);
-        if let Some(b) = self.solid[block].iter_mut().find(|b| b.shopper == shopper) {
-            b.wish = wish;
+        if let Some(i) = self.find(shopper, block) {
+            self.solid[block][i].wish = wish;
         }
     }
 
     /// Takes a solid body off the floor.
     pub fn remove(&mut self, shopper: u32, cell: CellId) {
         let block = self.block(cell);
-        if let Some(i) = self.solid[block].iter().position(|b| b.shopper == shopper) {
-            self.solid[block].swap_remove(i);
+        if let Some(i) = self.find(shopper, block) {
+            self.unfile(block, i);
         }
     }
 
     /// Moves a solid body from `from` (its cell before) to `at` in `to`.
     pub fn relocate(&mut self, shopper: u32, from: CellId, to: CellId, at: Point) {
         let (a, b) = (self.block(from), self.block(to));
-        let Some(i) = self.solid[a].iter().position(|m| m.shopper == shopper) else { return };
+        let Some(i) = self.find(shopper, a) else { return };
         if a == b {
             self.solid[a][i].at = at;
         } else {
-            let mut body = self.solid[a].swap_remove(i);
+            let mut body = self.unfile(a, i);
             body.at = at;
             self.touch(b);
-            self.solid[b].push(body);
+            self.file(b, body);
         }
     }
 
@@ -248,23 +295,24 @@ impl Crowding {
         &self.around[b][..self.around_len[b] as usize]
     }
 
+    /// Bodies filed in the 3 × 3 blocks around `cell`'s block.
+    fn people_around(&self, cell: CellId) -> u32 {
+        self.around(cell).iter().map(|&n| self.count[n as usize]).sum()
+    }
+
     /// Shoppers per walkable m² over the 3 × 3 blocks around `cell`.
     pub fn density(&self, cell: CellId) -> f64 {
-        let people: usize = self.around(cell).iter().map(|&n| self.solid[n as usize].len()).sum();
-        let area = self.around_m2[self.block(cell)];
-        if area > 0.0 { people as f64 / area } else { 0.0 }
+        density(self.people_around(cell), self.around_m2[self.block(cell)])
     }
 
     /// Share of free walking speed at `cell` now: Weidmann's factor at the
     /// density around it.
     pub fn speed_factor(&mut self, cell: CellId) -> f64 {
-        let density = self.density(cell);
-        let bits = density.to_bits();
-        let slot = (bits ^ (bits >> 29) ^ (bits >> 47)) as usize % FACTOR_SLOTS;
-        if self.factors[slot].0 != bits {
-            self.factors[slot] = (bits, weidmann_factor(density));
+        let (people, block) = (self.people_around(cell), self.block(cell));
+        if self.factor_of[block].0 != people {
+            self.factor_of[block] = (people, weidmann_factor(density(people, self.around_m2[block])));
         }
-        self.factors[slot].1
+        self.factor_of[block].1
     }
 
     /// Whether a body may appear at `at` (in `cell`): nobody solid within two radii.
