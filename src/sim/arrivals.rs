@@ -34,6 +34,11 @@ impl Arrivals {
     pub(super) fn all_in(&self) -> bool {
         self.next == self.plan.len()
     }
+
+    /// When the next one due is to come in, if anyone is still to come.
+    pub(super) fn next_ms(&self) -> Option<u64> {
+        self.plan.get(self.next).map(|a| a.t_ms)
+    }
 }
 
 /// One shopper's arrival: a party's leader comes first, its companions

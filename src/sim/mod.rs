@@ -385,7 +385,27 @@ impl Simulation {
         if t >= self.end_ms {
             self.force_out();
         }
+        self.skip_empty_ticks();
         true
+    }
+
+    /// With nobody in the store, nothing happens until the next party
+    /// arrives (or, once all have come, until closing): the clock goes
+    /// straight to that tick. (An empty tick changes nothing but the
+    /// clock; the early and late hours of a day are mostly empty.)
+    fn skip_empty_ticks(&mut self) {
+        let tick_ms = self.world.resource::<Setting>().scenario.run.tick_ms;
+        let close_ms = self.close_ms;
+        let RunState { clock, census, arrivals, .. } = &mut *self.world.resource_mut::<RunState>();
+        if census.in_store > 0 {
+            return;
+        }
+        let until_ms = arrivals.next_ms().unwrap_or(close_ms);
+        let tick = until_ms.div_ceil(tick_ms);
+        if tick > clock.tick {
+            clock.tick = tick;
+            clock.t_ms = tick * tick_ms;
+        }
     }
 
     fn state(&self) -> &RunState {
