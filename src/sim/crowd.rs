@@ -333,28 +333,34 @@ impl Crowding {
         self.solid_near(cell).filter(move |b| b.blocks_step(shopper, from, at)).copied()
     }
 
-    /// The solid bodies that one at `from` (in `cell`) could come within
-    /// two radii of by moving up to `reach` metres, into `near` (cleared
-    /// first), in the order `blockers` meets them (by block, then as
-    /// filed): a walker's neighbourhood for a tick, gathered once.
-    pub fn gather_near(&self, cell: CellId, from: Point, reach: f64, near: &mut Vec<Body>) {
+    /// The solid bodies but `shopper`'s own that one at `from` (in `cell`)
+    /// could come within two radii of by moving up to `reach` metres, into
+    /// `near` (cleared first), in the order `blockers` meets them (by
+    /// block, then as filed): a walker's neighbourhood for a tick,
+    /// gathered once.
+    pub fn gather_near(&self, shopper: u32, cell: CellId, from: Point, reach: f64, near: &mut Vec<Body>) {
         near.clear();
         let r = MIN_GAP_M + reach;
         let r_sq = r * r * (1.0 + 1e-9) + 1e-12;
-        let keep = |b: &&Body| b.at.distance_squared(from) <= r_sq;
+        let keep = |b: &&Body| b.shopper != shopper && b.at.distance_squared(from) <= r_sq;
         let b = self.block(cell);
         let (bx, by) = self.blocks.per_floor();
         // The 3 × 3 blocks around hold everything within a block's side.
         let rings = if r * (1.0 + 1e-9) < self.block_m { 1 } else { (r / self.block_m).ceil() as isize + 1 };
         if rings == 1 {
+            // Most walkers have the blocks round them to themselves.
+            let own = u32::from(self.find(shopper, b).is_some());
+            if self.people_around(cell) <= own {
+                return;
+            }
             // Blocks wholly out of reach are skipped (a body stands in the
             // block of its cell; the margin absorbs rounding at the edges).
             const MARGIN_M: f64 = 1e-3;
             let within = (r + MARGIN_M) * (r + MARGIN_M);
             for &n in self.around(cell) {
-                let bodies = &self.solid[n as usize];
-                if !bodies.is_empty() && self.distance_squared_to_block(n as usize, from) <= within {
-                    near.extend(bodies.iter().filter(keep).copied());
+                let n = n as usize;
+                if self.count[n] != 0 && self.distance_squared_to_block(n, from) <= within {
+                    near.extend(self.solid[n].iter().filter(keep).copied());
                 }
             }
             return;
@@ -454,11 +460,12 @@ mod tests {
             for _ in 0..400 {
                 let from = Point::new(rng.random_range(0.0..12.0), rng.random_range(0.0..8.0));
                 let Some(cell) = walkable(from) else { continue };
-                crowd.gather_near(cell, from, reach, &mut near);
+                let shopper = rng.random_range(0..120);
+                crowd.gather_near(shopper, cell, from, reach, &mut near);
+                assert!(near.iter().all(|b| b.shopper != shopper), "its own body is not gathered");
                 let angle: f64 = rng.random_range(0.0..std::f64::consts::TAU);
                 let at = from.offset(reach * angle.cos(), reach * angle.sin());
                 let Some(to) = walkable(at) else { continue };
-                let shopper = rng.random_range(0..120);
                 let gathered: Vec<u32> = blockers_among(&near, shopper, from, at).map(|b| b.shopper).collect();
                 let filed: Vec<u32> = crowd.blockers(shopper, to, from, at).map(|b| b.shopper).collect();
                 assert_eq!(gathered, filed, "reach {reach} from {from:?} to {at:?}");
@@ -466,6 +473,25 @@ mod tests {
             }
         }
         assert!(compared > 800, "{compared} steps compared");
+    }
+
+    /// A walker alone in the blocks round it gathers nobody; with one
+    /// more within reach, that one alone; its own body never.
+    #[test]
+    fn a_walker_alone_gathers_nobody() {
+        let (store, mut crowd) = open_floor();
+        let at = |x: f64, y: f64| (store.cell_at(0, Point::new(x, y)).unwrap(), Point::new(x, y));
+        let (cell, from) = at(5.1, 4.1);
+        crowd.add(cell, lone(1, from, (1.0, 0.0)));
+        let mut near = vec![lone(9, from, (0.0, 0.0))];
+        crowd.gather_near(1, cell, from, 0.1, &mut near);
+        assert!(near.is_empty(), "{near:?}");
+        let (other_cell, other) = at(5.5, 4.1);
+        crowd.add(other_cell, lone(2, other, (0.0, 0.0)));
+        crowd.gather_near(1, cell, from, 0.1, &mut near);
+        assert_eq!(near.iter().map(|b| b.shopper).collect::<Vec<_>>(), [2]);
+        crowd.gather_near(7, cell, from, 0.1, &mut near);
+        assert_eq!(near.iter().map(|b| b.shopper).collect::<Vec<_>>(), [1, 2], "another's view: both");
     }
 
     #[test]

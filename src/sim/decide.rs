@@ -87,7 +87,8 @@ fn nearest_wanted(
                     continue;
                 }
                 let d = nav.distance(store, stand.cell, s.ways, s.cell);
-                if d == UNREACHABLE {
+                // (The penalty only adds: one already no nearer is out.)
+                if d == UNREACHABLE || best.as_ref().is_some_and(|b| d >= b.0) {
                     continue;
                 }
                 let d = d.saturating_add(turn.penalty(stand.point));

@@ -198,7 +198,7 @@ fn advance(
     };
     if solid {
         // Nobody else moves while this shopper does.
-        crowd.gather_near(s.cell, s.pos, budget, near);
+        crowd.gather_near(s.index, s.cell, s.pos, budget, near);
     }
     for _ in 0..MAX_STEPS_PER_TICK {
         let (target, arriving) = if s.cell == route.goal {
