@@ -94,6 +94,9 @@ fn run(path: &Path, variant: &str, seed: u64, check_behaviour: bool, args: &Data
         );
     }
     println!("{}", outcome.summary(&prepared, seed));
+    if let Some(warning) = outcome.freeze_warning(&prepared, seed, &dir) {
+        eprintln!("warning: {warning}");
+    }
     if !args.no_report {
         let index = build_report(&dir, aisle::compare::KEY_METRICS[0])?;
         println!("  report        {}", index.display());

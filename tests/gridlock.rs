@@ -199,6 +199,8 @@ fn random_store(seed: u64) -> String {
 struct Day {
     shoppers: u64,
     longest_freeze_s: f64,
+    /// Who stood where in the longest freeze.
+    longest_freeze: Option<aisle::metrics::freeze::Freeze>,
     /// Shoppers still inside at the day's hard end.
     forced_out: usize,
     /// Shoppers with two zone entries less than `ZONE_ENTRY_GAP_MS` apart.
@@ -219,8 +221,21 @@ impl Day {
             || self.exits_away > 0;
         bad.then(|| {
             format!(
-                "longest freeze {:.0} s, {} forced out, {} flapping, {} paid off the lane's floor, {} left away from an exit",
-                self.longest_freeze_s, self.forced_out, self.flapping, self.off_floor_payments, self.exits_away
+                "longest freeze {:.0} s{}, {} forced out, {} flapping, {} paid off the lane's floor, {} left away from an exit",
+                self.longest_freeze_s,
+                self.longest_freeze.map_or(String::new(), |f| format!(
+                    " (shopper {} at ({:.1}, {:.1}) on floor {}, {}–{} s)",
+                    f.shopper,
+                    f.x,
+                    f.y,
+                    f.floor,
+                    f.since_ms / 1000,
+                    f.end_ms / 1000
+                )),
+                self.forced_out,
+                self.flapping,
+                self.off_floor_payments,
+                self.exits_away
             )
         })
     }
@@ -270,6 +285,7 @@ fn run_day(p: &aisle::Prepared, seed: u64) -> Day {
     Day {
         shoppers: m.visitors,
         longest_freeze_s: m.longest_freeze_s,
+        longest_freeze: m.longest_freeze,
         forced_out: events.iter().filter(|e| e.action == Action::Exit && e.t_ms >= end_ms).count(),
         flapping: flapping.len(),
         off_floor_payments,

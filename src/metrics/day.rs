@@ -128,6 +128,9 @@ pub struct DayMetrics {
     pub stuck_s: f64,
     pub stuck_spells: u64,
     pub longest_freeze_s: f64,
+    /// The longest freeze with who stood where (of one day: merged over
+    /// days, the longest of any, without its day).
+    pub longest_freeze: Option<super::freeze::Freeze>,
     /// Shoppers still inside at the day's hard end, made to leave.
     pub forced_exits: u64,
     /// Per service counter (schema v5 logs).
@@ -520,6 +523,9 @@ impl DayMetrics {
         add(&mut self.hourly_waits, &o.hourly_waits);
         self.stuck_s += o.stuck_s;
         self.stuck_spells += o.stuck_spells;
+        if o.longest_freeze_s > self.longest_freeze_s || self.longest_freeze.is_none() {
+            self.longest_freeze = o.longest_freeze.or(self.longest_freeze);
+        }
         self.longest_freeze_s = self.longest_freeze_s.max(o.longest_freeze_s);
         self.forced_exits += o.forced_exits;
         for (a, b) in self.counters.iter_mut().zip(&o.counters) {

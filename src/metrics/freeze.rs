@@ -72,13 +72,13 @@ const STANDING_BY_M: f64 = 3.0;
 
 /// A shopper's spells as the day is folded: the one going on, and for a
 /// leader its last ended spell (of more than a few seconds) and its
-/// companions' spells that stood by its spell still going on (start, end):
-/// theirs are judged by it.
+/// companions' spells that stood by its spell still going on: theirs are
+/// judged by it.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Standing {
     still: Option<Still>,
     last_spell: Option<Spell>,
-    standing_by: Vec<(u64, u64)>,
+    standing_by: Vec<Freeze>,
     /// When the shopper last reached a shelf (`at_shelf`), until it picks
     /// or gives up there.
     at_shelf_ms: Option<u64>,
@@ -160,6 +160,8 @@ impl Spells {
             },
         };
         let Some((still, end_ms, shelf)) = ended else { return };
+        let spell =
+            Freeze { shopper: e.shopper, since_ms: still.since_ms, end_ms, x: still.x, y: still.y, floor: still.floor };
         let visit_from = still.shelf_from_ms.or(shelf.then_some(still.since_ms));
         let freeze = visit_from.is_none_or(|from| end_ms.saturating_sub(from) > self.shelf_visit_ms);
         let Some(l) = leader else {
@@ -168,13 +170,13 @@ impl Spells {
             if end_ms > still.since_ms + SHELF_APPROACH_MS {
                 v.last_spell = Some(Spell { still, end_ms, freeze });
             }
-            for (since, end) in std::mem::take(&mut v.standing_by) {
+            for by in std::mem::take(&mut v.standing_by) {
                 if freeze {
-                    count_freeze(m, since, end);
+                    count_freeze(m, by);
                 }
             }
             if freeze {
-                count_freeze(m, still.since_ms, end_ms);
+                count_freeze(m, spell);
             }
             return;
         };
@@ -182,23 +184,44 @@ impl Spells {
             return;
         }
         if l.still.is_some_and(|ls| still.stands_by(&ls)) {
-            l.standing_by.push((still.since_ms, end_ms));
+            l.standing_by.push(spell);
             return;
         }
         match l.last_spell {
-            Some(spell) if still.stands_by(&spell.still) && end_ms <= spell.end_ms + SHELF_APPROACH_MS => {
-                if spell.freeze {
-                    count_freeze(m, still.since_ms, end_ms);
+            Some(last) if still.stands_by(&last.still) && end_ms <= last.end_ms + SHELF_APPROACH_MS => {
+                if last.freeze {
+                    count_freeze(m, spell);
                 }
             }
-            _ => count_freeze(m, still.since_ms, end_ms),
+            _ => count_freeze(m, spell),
         }
     }
 }
 
-/// A freeze from `since_ms` to `end_ms`.
-fn count_freeze(m: &mut DayMetrics, since_ms: u64, end_ms: u64) {
-    let s = end_ms.saturating_sub(since_ms) as f64 / 1000.0;
+/// A freeze: who stood still, from when to when, where.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Freeze {
+    pub shopper: u32,
+    pub since_ms: u64,
+    pub end_ms: u64,
+    pub x: f32,
+    pub y: f32,
+    pub floor: u8,
+}
+
+impl Freeze {
+    pub fn seconds(&self) -> f64 {
+        self.end_ms.saturating_sub(self.since_ms) as f64 / 1000.0
+    }
+}
+
+/// Counts `f` (the day's longest is kept with where it stood: the first
+/// of equals).
+fn count_freeze(m: &mut DayMetrics, f: Freeze) {
+    let s = f.seconds();
+    if s > m.longest_freeze_s || m.longest_freeze.is_none() {
+        m.longest_freeze = Some(f);
+    }
     m.longest_freeze_s = m.longest_freeze_s.max(s);
     if s > STUCK_AFTER_S {
         m.stuck_s += s;

@@ -281,10 +281,46 @@ fn freezes_are_folded_from_hand_made_days() {
         day.observe_all(&events);
         let m = day.finish();
         assert!((m.longest_freeze_s - longest).abs() < 1e-9, "{what}: longest freeze {}", m.longest_freeze_s);
+        let located = m.longest_freeze.map_or(0.0, |f| f.seconds());
+        assert!((located - longest).abs() < 1e-9, "{what}: the located longest freeze lasted {located} s");
         assert!((m.stuck_s - stuck).abs() < 1e-9, "{what}: stuck {}", m.stuck_s);
         let mean_path = m.path_m_sum / m.time_in_store_s.len() as f64;
         assert!((mean_path - path).abs() < 1e-4, "{what}: path {mean_path}");
     }
+}
+
+/// The day's longest freeze is kept with who stood where and when; over
+/// several days, the longest of any.
+#[test]
+fn the_longest_freeze_is_located() {
+    let p = tiny();
+    let layout = Layout::new(&p);
+    // One shopper stands `(first, second)` seconds at HERE and then NUDGED
+    // (more than a metre apart), walking off between.
+    let day = |first: u32, second: u32| {
+        let mut d = vec![alone(0.0, HERE)];
+        d.extend((1..=first).map(|t| ev(t as f64, 0, HERE, Action::Move)));
+        let off = first + 1;
+        d.extend((off..=off + second).map(|t| ev(t as f64, 0, NUDGED, Action::Move)));
+        d.extend([
+            ev((off + second + 1) as f64, 0, THERE, Action::Move),
+            ev((off + second + 2) as f64, 0, THERE, Action::Exit),
+        ]);
+        let mut fold = DayProjection::new(&layout);
+        fold.observe_all(&d);
+        fold.finish()
+    };
+    let (a, b) = (day(30, 70), day(90, 20));
+    let f = a.longest_freeze.expect("a freeze");
+    assert_eq!((f.shopper, f.since_ms, f.end_ms, (f.x, f.y), f.floor), (0, 31_000, 101_000, NUDGED, 0));
+    let f = b.longest_freeze.expect("a freeze");
+    assert_eq!((f.since_ms, f.end_ms, (f.x, f.y)), (0, 90_000, HERE), "from the door");
+    let mut merged = a.clone();
+    merged.merge(&b);
+    assert_eq!(merged.longest_freeze, b.longest_freeze, "the longer day's");
+    let mut merged = b.clone();
+    merged.merge(&a);
+    assert_eq!(merged.longest_freeze, b.longest_freeze, "kept when the other's is shorter");
 }
 
 #[test]
