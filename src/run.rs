@@ -96,7 +96,11 @@ impl RunOutcome {
                 figure("stuck_shopper_s"),
                 crate::metrics::freeze::STUCK_AFTER_S,
                 figure("longest_freeze_s"),
-                m.longest_freeze.map_or(String::new(), |f| format!(" (shopper {} {})", f.shopper, where_frozen(p, &f))),
+                m.longest_freeze.map_or(String::new(), |f| format!(
+                    " (shopper {} {})",
+                    f.shopper,
+                    f.place(&p.scenario)
+                )),
                 figure("forced_exits")
             ),
             format!(
@@ -113,37 +117,11 @@ impl RunOutcome {
 
 impl RunOutcome {
     /// A warning when a shopper stood frozen longer than the freeze
-    /// invariant allows (`--validate-behaviour` fails such a day): where,
-    /// when, and how to watch it in the viewer (`dir`: the dataset).
+    /// invariant allows (`freeze::Freeze::warning`; `dir`: the dataset).
     pub fn freeze_warning(&self, p: &Prepared, seed: u64, dir: &Path) -> Option<String> {
-        let f = self.metrics.longest_freeze.filter(|f| f.seconds() > crate::metrics::facts::FREEZE_LIMIT_S)?;
-        Some(format!(
-            "shopper {} stood frozen {:.0} s outside a line {}, more than the {:.0} s the freeze invariant allows: \
-             the store may gridlock there; watch it with `aisle-viewer {} --variant {} --seed {seed} --at {} --select {}`",
-            f.shopper,
-            f.seconds(),
-            where_frozen(p, &f),
-            crate::metrics::facts::FREEZE_LIMIT_S,
-            dir.display(),
-            p.scenario.variant,
-            clock(p.scenario.population.open_ms + f.since_ms),
-            f.shopper
-        ))
+        let f = self.metrics.longest_freeze.filter(|f| f.breaks_the_limit())?;
+        Some(f.warning(&p.scenario, seed, dir))
     }
-}
-
-/// Where and from when a freeze stood, for the terminal: "at (x, y) on
-/// `floor` from HH:MM:SS" (the floor named only in a store of several).
-fn where_frozen(p: &Prepared, f: &crate::metrics::freeze::Freeze) -> String {
-    let floors = &p.scenario.store.floors;
-    let floor = if floors.len() > 1 { format!(" on `{}`", floors[f.floor as usize].id) } else { String::new() };
-    format!("at ({:.1}, {:.1}){floor} from {}", f.x, f.y, clock(p.scenario.population.open_ms + f.since_ms))
-}
-
-/// A store clock time, HH:MM:SS.
-fn clock(ms: u64) -> String {
-    let s = ms / 1000;
-    format!("{:02}:{:02}:{:02}", s / 3600, s / 60 % 60, s % 60)
 }
 
 /// The self-description written into every log.

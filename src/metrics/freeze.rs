@@ -2,8 +2,12 @@
 //! told apart from shelf visits and from companions waiting for their
 //! leader, folded into `DayMetrics` (`stuck_shopper_s`, the longest freeze).
 
+use std::path::Path;
+
 use super::day::DayMetrics;
+use super::facts::FREEZE_LIMIT_S;
 use crate::events::{Action, SimEvent};
+use crate::scenario::Scenario;
 
 /// A shopper standing still: everything it has logged since `since_ms`
 /// lies within `FREEZE_RADIUS_M` of where it stood then.
@@ -212,6 +216,43 @@ pub struct Freeze {
 impl Freeze {
     pub fn seconds(&self) -> f64 {
         self.end_ms.saturating_sub(self.since_ms) as f64 / 1000.0
+    }
+
+    /// Longer than the freeze invariant allows (`--validate-behaviour`
+    /// fails such a day).
+    pub fn breaks_the_limit(&self) -> bool {
+        self.seconds() > FREEZE_LIMIT_S
+    }
+
+    /// Where and from when it stood: "at (x, y) on `floor` from HH:MM:SS"
+    /// (the floor named only in a store of several).
+    pub fn place(&self, s: &Scenario) -> String {
+        let floors = &s.store.floors;
+        let floor = if floors.len() > 1 { format!(" on `{}`", floors[self.floor as usize].id) } else { String::new() };
+        format!("at ({:.1}, {:.1}){floor} from {}", self.x, self.y, self.began(s))
+    }
+
+    /// The store clock time it began, HH:MM:SS (as the viewer's `--at` takes it).
+    fn began(&self, s: &Scenario) -> String {
+        let t = (s.population.open_ms + self.since_ms) / 1000;
+        format!("{:02}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60)
+    }
+
+    /// What to tell of a freeze over the limit on day `seed` of the
+    /// dataset in `dir`: where, and how to watch it in the viewer.
+    pub fn warning(&self, s: &Scenario, seed: u64, dir: &Path) -> String {
+        format!(
+            "shopper {} stood frozen {:.0} s outside a line {}, more than the {FREEZE_LIMIT_S:.0} s the freeze \
+             invariant allows: the store may gridlock there; watch it with \
+             `aisle-viewer {} --variant {} --seed {seed} --at {} --select {}`",
+            self.shopper,
+            self.seconds(),
+            self.place(s),
+            dir.display(),
+            s.variant,
+            self.began(s),
+            self.shopper
+        )
     }
 }
 

@@ -13,7 +13,7 @@ h1{margin-bottom:0}.lead{color:#555}h2{border-bottom:2px solid #ccc;padding-bott
 table{border-collapse:collapse;margin:1em 0}td,th{padding:.25em .7em;border-bottom:1px solid #ddd;text-align:right}\
 th:first-child,td:first-child{text-align:left}img{max-width:100%;display:block;margin:1em 0}\
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:.3em 1.5em}\
-.figure-note{color:#555;font-size:.9em;margin-top:-.6em}.decision{display:grid;grid-template-columns:minmax(0,2fr) minmax(0,1fr);gap:1.5em;align-items:start}.decision .lead{color:#222;font-size:1.05em}footer{margin-top:3em;color:#777;font-size:.85em}";
+.figure-note{color:#555;font-size:.9em;margin-top:-.6em}.decision{display:grid;grid-template-columns:minmax(0,2fr) minmax(0,1fr);gap:1.5em;align-items:start}.decision .lead{color:#222;font-size:1.05em}.warn{background:#fff3cd;border-left:4px solid #d99a00;padding:.6em 1em}footer{margin-top:3em;color:#777;font-size:.85em}";
 
 /// Escapes text for HTML content and attribute values.
 pub fn esc(s: &str) -> String {

@@ -141,6 +141,9 @@ pub fn build_with(dir: &Path, design: &Design, progress: impl FnMut(usize, usize
     let top = style::scale_top(variants.iter().flat_map(|v| {
         (0..v.layout.floors as u8).flat_map(|f| heat_blocks(&v.layout, f, &v.metrics).into_iter().map(|b| b.1))
     }));
+    for v in &variants {
+        write_freeze_warning(&mut html, v, dir);
+    }
     if variants.len() > 1 {
         let runs: Vec<RunRecord> = variants.iter().flat_map(|v| v.runs.iter().cloned()).collect();
         let names: Vec<String> = variants.iter().map(|v| v.prepared.scenario.variant.clone()).collect();
@@ -158,6 +161,22 @@ pub fn build_with(dir: &Path, design: &Design, progress: impl FnMut(usize, usize
     let index = report_dir.join("index.html");
     write_atomic(&index, html.as_bytes()).map_err(|source| ReportError::Io { path: index.clone(), source })?;
     Ok(index)
+}
+
+/// A warning, above everything else, over a variant whose days break the
+/// freeze invariant: its figures (and comparisons) may be wrong.
+fn write_freeze_warning(html: &mut String, v: &VariantDays, dir: &Path) {
+    let Some(f) = v.metrics.longest_freeze.filter(|f| f.breaks_the_limit()) else { return };
+    // The day it stood on: the run whose longest freeze it is.
+    let longest = |r: &RunRecord| r.metrics.iter().find(|m| m.name == "longest_freeze_s").map_or(0.0, |m| m.value);
+    let seed = v.runs.iter().find(|r| (longest(r) - f.seconds()).abs() < 1e-6).map_or(v.seeds[0], |r| r.seed);
+    let _ = writeln!(
+        html,
+        "<p class=\"warn\"><b>Shoppers froze in <code>{}</code>.</b> On seed {seed}, {}. \
+         Figures of this variant that depend on walking, and comparisons with it, may be wrong.</p>",
+        esc(&v.prepared.scenario.variant),
+        esc(&f.warning(&v.prepared.scenario, seed, dir))
+    );
 }
 
 /// A figure with its unit; a dash where no day had anything to divide by

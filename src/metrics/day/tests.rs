@@ -321,6 +321,15 @@ fn the_longest_freeze_is_located() {
     let mut merged = b.clone();
     merged.merge(&a);
     assert_eq!(merged.longest_freeze, b.longest_freeze, "kept when the other's is shorter");
+    assert!(!f.breaks_the_limit(), "89 s is within the limit");
+    let long = day(130, 5).longest_freeze.expect("a freeze");
+    assert!(long.breaks_the_limit());
+    assert_eq!(
+        long.warning(&p.scenario, 7, std::path::Path::new("output/tiny")),
+        "shopper 0 stood frozen 130 s outside a line at (1.0, 6.0) from 17:00:00, more than the 120 s the freeze \
+         invariant allows: the store may gridlock there; watch it with \
+         `aisle-viewer output/tiny --variant baseline --seed 7 --at 17:00:00 --select 0`"
+    );
 }
 
 #[test]
