@@ -210,6 +210,9 @@ fn compare(path: &Path, study: &Study, args: &DatasetArgs) -> Result<(), Error> 
     if let Some(note) = comparison.replications_note() {
         println!("\n{note}");
     }
+    if let Some(warning) = aisle::study::freeze_warning(path, &dataset.manifest.runs) {
+        eprintln!("\nwarning: {warning}");
+    }
     if !args.no_report && study.shard.is_none() {
         // On the threads the sweep was given (`--jobs`), not on every core.
         let index = on_threads(study.jobs, || build_report(&dir, &study.primary))?;

@@ -143,3 +143,27 @@ impl Study {
         Ok(path)
     }
 }
+
+/// A warning when any of `runs` broke the freeze invariant (a shopper
+/// frozen longer than `FREEZE_LIMIT_S`): which days, since their figures
+/// and every comparison with them may be wrong, and how to see where.
+pub fn freeze_warning(file: &Path, runs: &[crate::events::dataset::RunRecord]) -> Option<String> {
+    use crate::metrics::facts::FREEZE_LIMIT_S;
+    let longest = |r: &crate::events::dataset::RunRecord| {
+        r.metrics.iter().find(|m| m.name == "longest_freeze_s").map_or(0.0, |m| m.value)
+    };
+    let frozen: Vec<_> = runs.iter().filter(|r| longest(r) > FREEZE_LIMIT_S).collect();
+    let first = frozen.first()?;
+    let days: Vec<String> =
+        frozen.iter().map(|r| format!("`{}` seed {}: {:.0} s", r.variant, r.seed, longest(r))).collect();
+    Some(format!(
+        "shoppers froze longer than the {FREEZE_LIMIT_S:.0} s the freeze invariant allows on {} day(s) ({}): \
+         the store may gridlock, and those days' figures, and comparisons with them, may be wrong; \
+         `aisle run {} --variant {} --seed {}` says where, and the report shows it",
+        frozen.len(),
+        days.join(", "),
+        file.display(),
+        first.variant,
+        first.seed
+    ))
+}
