@@ -138,18 +138,7 @@ fn shoppers_change_floors_only_by_connectors_and_escalators_run_one_way() {
 
 #[test]
 fn step_free_shoppers_change_floors_by_the_lift_alone() {
-    let path = common::scenario_path("department");
-    let source = std::fs::read_to_string(&path).unwrap()
-        + r#"
-[[variants]]
-id = "step-free"
-description = "Everyone in a wheelchair or with a pushchair."
-edits = [
-  { op = "set_segment", segment = "errand", step_free = true },
-  { op = "set_segment", segment = "browser", step_free = true },
-]
-"#;
-    let p = aisle::prepare(&aisle::scenario::ScenarioFile::parse(&path, source).unwrap(), "step-free").unwrap();
+    let p = common::step_free_department();
     let events = check_prepared("department step-free", &p, 1);
     let mut floor: HashMap<u32, u8> = HashMap::new();
     let mut changes = 0;

@@ -23,3 +23,20 @@ pub fn simulate(p: &Prepared, seed: u64) -> Vec<SimEvent> {
     sim.run_to_end(|chunk| events.append(chunk), |_| {});
     events
 }
+
+/// The department store with every shopper step-free (a wheelchair or a
+/// pushchair: lifts only between floors), as the variant `step-free`.
+pub fn step_free_department() -> Prepared {
+    let path = scenario_path("department");
+    let source = std::fs::read_to_string(&path).unwrap()
+        + r#"
+[[variants]]
+id = "step-free"
+description = "Everyone in a wheelchair or with a pushchair."
+edits = [
+  { op = "set_segment", segment = "errand", step_free = true },
+  { op = "set_segment", segment = "browser", step_free = true },
+]
+"#;
+    aisle::prepare(&ScenarioFile::parse(&path, source).unwrap(), "step-free").unwrap()
+}
