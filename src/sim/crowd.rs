@@ -315,13 +315,6 @@ impl Crowding {
         self.factor_of[block].1
     }
 
-    /// Whether a filed body within `radius` (at most a block's side) of
-    /// `at` (in `cell`) is one `f` picks.
-    pub fn any_near(&self, cell: CellId, at: Point, radius: f64, f: impl Fn(&Body) -> bool) -> bool {
-        debug_assert!(radius <= self.block_m, "the 3 × 3 blocks hold what is within a block's side");
-        self.solid_near(cell).any(|b| b.at.distance_squared(at) <= radius * radius && f(b))
-    }
-
     /// Whether a body may appear at `at` (in `cell`): nobody solid within two radii.
     pub fn is_free(&self, cell: CellId, at: Point) -> bool {
         self.solid_near(cell).all(|b| b.at.distance_squared(at) >= MIN_GAP_M * MIN_GAP_M)

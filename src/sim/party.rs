@@ -8,7 +8,6 @@
 use bevy_ecs::prelude::*;
 
 use super::checkout::line_step;
-use super::crowd::Crowding;
 use super::decide::head_for_exit;
 use super::outbox::Outbox;
 use super::shopper::{Activity, Company, Route, Shopper, update_zone};
@@ -21,13 +20,6 @@ use crate::store::{CellId, Store};
 /// A companion this close to its leader (straight line, same floor: too
 /// close to be on the other side of a shelf) stands by.
 const COMPANION_GAP_M: f64 = 0.9;
-/// A companion this close to its standing leader, next to (within
-/// `NEXT_TO_M` of) one of its party standing by the leader, stands by
-/// too: the crowd round the leader is the party's. (Walking on, it traded
-/// places with the one standing by, each in turn the one who walked, every
-/// tick, and a passer waited minutes behind the pair.)
-const BY_PARTY_M: f64 = 1.5;
-const NEXT_TO_M: f64 = 0.6;
 /// A companion nearer the leader's goal than the leader, and this close,
 /// waits for the leader to come.
 const WAIT_AHEAD_M: f64 = 3.0;
@@ -51,7 +43,7 @@ const STOP_WITH_M: f64 = 2.0;
 /// same stairs). One whose leader has left heads out too.
 pub(super) fn follow(tick: &mut TickState, pairs: &mut Vec<(Entity, Entity)>) {
     let TickState { setting, shoppers, state } = tick;
-    let RunState { clock, nav, crowd, out, .. } = &mut **state;
+    let RunState { clock, nav, out, .. } = &mut **state;
     let mut shoppers = shoppers.p1();
     pairs.clear();
     pairs.extend(shoppers.iter().filter_map(|(entity, s)| match (s.leader, s.activity, &s.riding) {
@@ -63,7 +55,7 @@ pub(super) fn follow(tick: &mut TickState, pairs: &mut Vec<(Entity, Entity)>) {
         if let Ok([(_, mut s), (_, l)]) = shoppers.get_many_mut([entity, leader])
             && !matches!(l.activity, Activity::Gone)
         {
-            keep_up(setting, nav, crowd, out, clock.t_ms, &mut s, &l);
+            keep_up(setting, nav, out, clock.t_ms, &mut s, &l);
         } else if let Ok((_, mut s)) = shoppers.get_mut(entity) {
             head_for_exit(setting, nav, &mut s);
         }
@@ -71,15 +63,7 @@ pub(super) fn follow(tick: &mut TickState, pairs: &mut Vec<(Entity, Entity)>) {
 }
 
 /// A companion `s` keeps up with its leader `l`, who is in the store.
-fn keep_up(
-    setting: &Setting,
-    nav: &mut FlowFieldCache,
-    crowd: &Crowding,
-    out: &mut Outbox,
-    t_ms: u64,
-    s: &mut Shopper,
-    l: &Shopper,
-) {
+fn keep_up(setting: &Setting, nav: &mut FlowFieldCache, out: &mut Outbox, t_ms: u64, s: &mut Shopper, l: &Shopper) {
     match stand_in_line(setting, out, t_ms, s, l) {
         InLine::Stands => return,
         InLine::Off => {}
@@ -108,9 +92,7 @@ fn keep_up(
         // ever). Its cell is the way's goal, so nobody is nearer it
         // than the leader: the companion stands by when close, and
         // needs a way only when it walks.
-        let by_party =
-            || crowd.any_near(s.cell, s.pos, NEXT_TO_M, |b| b.party == s.party && b.shopper != s.index && b.gives_way);
-        let close = apart <= COMPANION_GAP_M || (apart <= BY_PARTY_M && by_party());
+        let close = apart <= COMPANION_GAP_M;
         s.activity = Activity::Companion(if close { Company::Beside } else { Company::Following });
         s.route = match s.route.take() {
             Some(r) if r.goal == l.cell => Some(r),

@@ -275,17 +275,9 @@ fn blocked(
     if let Some(b) = crowd::blockers_among(near, s.index, s.pos, step.to).find(passable) {
         return Moved::Swap(b.shopper);
     }
-    // One standing by with nothing to do steps out of the way; so, in a
-    // standoff, does one stalled on the same way and no nearer its goal
-    // (the two never trade places: a walker stepping out of a side passage
-    // into an aisle and one in the aisle coming past its mouth kept each
-    // other there for minutes).
-    let behind = |b: &crowd::Body| {
-        let there = store.cell_at(s.floor, b.at).map_or(UNREACHABLE, |c| route.field[c as usize]);
-        standoff && b.stalled && b.walks_to(route.goal) && there >= here
-    };
+    // One standing by with nothing to do steps out of the way.
     let aside = crowd::blockers_among(near, s.index, s.pos, step.to)
-        .filter(|b| b.gives_way || behind(b))
+        .filter(|b| b.gives_way)
         .find_map(|b| step_aside(store, crowd, s.floor, &b, step.to, budget).map(|(c, at)| (b, c, at)));
     if let Some((b, c, at)) = aside {
         return make_way(store, crowd, s.floor, &b, c, at);
