@@ -113,9 +113,7 @@ impl RunOutcome {
         ];
         lines.into_iter().chain(counters).chain(stops).chain(rest).collect::<Vec<_>>().join("\n")
     }
-}
 
-impl RunOutcome {
     /// A warning when a shopper stood frozen longer than the freeze
     /// invariant allows (`freeze::Freeze::warning`; `dir`: the dataset).
     pub fn freeze_warning(&self, p: &Prepared, seed: u64, dir: &Path) -> Option<String> {
