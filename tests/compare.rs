@@ -281,3 +281,30 @@ fn an_interrupted_sweep_resumes_to_a_complete_manifest_and_metrics_table() {
     let checked = aisle::verify::verify(dir.path()).unwrap();
     assert_eq!((checked.runs_ok, checked.damaged()), (all.len(), 0), "{:?}", checked.findings);
 }
+
+/// A difference the sign-flip test finds before the correction (every one
+/// of ten days the same way: p = 2/1024) but that no ten days could carry
+/// past a correction across 26 comparisons (it asks less than 0.05/26 of
+/// the first) is said to be out of reach, not merely "not significant";
+/// with 25 comparisons the same days pass, and nothing is added.
+#[test]
+fn a_difference_no_ten_days_can_carry_past_the_correction_is_said_to_be_out_of_reach() {
+    let ten = |x: f64| vec![x; 10];
+    // Skewed (one day far out), so the sign-flip test decides; all positive.
+    let skewed: Vec<f64> = [1.0, 1.1, 0.9, 1.0, 1.2, 0.8, 1.0, 1.1, 0.9, 25.0].iter().map(|d| 10.0 + d).collect();
+    let noise: Vec<f64> = [0.1, -0.2, 0.3, -0.1, 0.0, 0.2, -0.3, 0.1, -0.1, 0.2].iter().map(|d| 10.0 + d).collect();
+    for (secondaries, out_of_reach) in [(26, true), (25, false)] {
+        let mut figures = vec![("revenue_per_visitor".to_owned(), ten(10.0), noise.clone())];
+        figures.push(("skewed".to_owned(), ten(10.0), skewed.clone()));
+        figures.extend((1..secondaries).map(|k| (format!("filler_{k}"), ten(10.0), noise.clone())));
+        let figures: Vec<(&str, &str, Vec<f64>, Vec<f64>)> =
+            figures.iter().map(|(n, b, v)| (n.as_str(), "s", b.clone(), v.clone())).collect();
+        let c = compare_synthetic(&Design::default(), &figures);
+        let d = versus(&c, "skewed");
+        assert_eq!((d.method, d.p), (Method::Resampled, Some(2.0 / 1024.0)), "{}", d.verdict);
+        assert_eq!(d.significant, !out_of_reach, "{}", d.verdict);
+        let said = "at 10 days that test gives no p below 0.0020, and the correction across 26 asks less than \
+                    0.00192 of the first to pass: more days may show it";
+        assert_eq!(d.verdict.ends_with(said), out_of_reach, "{secondaries} secondary comparisons: {}", d.verdict);
+    }
+}

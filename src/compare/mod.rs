@@ -84,6 +84,15 @@ pub enum Family {
     Secondary { comparisons: usize },
 }
 
+impl Family {
+    /// The comparisons the correction runs across.
+    pub fn comparisons(self) -> usize {
+        match self {
+            Family::Primary { comparisons } | Family::Secondary { comparisons } => comparisons,
+        }
+    }
+}
+
 impl std::fmt::Display for Family {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -499,14 +508,34 @@ pub fn verdict(metric: &str, d: &DifferenceOut, alpha: f64) -> String {
             let level =
                 if (alpha - stats::ALPHA).abs() < 1e-12 { String::new() } else { format!(" at α = {alpha:.4}") };
             format!(
-                "{} {name}, {}{level} ({}; {})",
+                "{} {name}, {}{level} ({}; {}){}",
                 format_change(d),
                 if d.significant { "significant" } else { "not significant" },
                 d.family,
-                d.method
+                d.method,
+                out_of_reach(d, alpha)
             )
         }
     }
+}
+
+/// Said of a difference the sign-flip test finds before the correction
+/// (p below `alpha`) but could not carry past it from these days: the
+/// test's smallest possible p (every day differing the same way) is above
+/// what the correction asks of the first comparison to pass.
+fn out_of_reach(d: &DifferenceOut, alpha: f64) -> String {
+    let m = d.family.comparisons();
+    let floor = stats::sign_flip_floor(d.n);
+    let seen = d.p.is_some_and(|p| p < alpha);
+    if d.method != Method::Resampled || d.significant || !seen || floor * m as f64 <= alpha {
+        return String::new();
+    }
+    format!(
+        "; at {} days that test gives no p below {floor:.4}, and the correction across {m} asks less than {:.5} of \
+         the first to pass: more days may show it",
+        d.n,
+        alpha / m as f64
+    )
 }
 
 impl Comparison {

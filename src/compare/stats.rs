@@ -305,6 +305,13 @@ fn rare_counts(d: &[f64], exposure: &[f64], alpha: f64) -> Analysis {
 /// Exact two-sided sign-flip randomisation test of a zero mean (every sign
 /// pattern of the non-zero differences up to 2^16, otherwise 2^16 patterns
 /// drawn from a stream keyed by the data).
+/// The smallest p-value `sign_flip_p` can give from `n` days: every day
+/// differing the same way, two of the 2^n sign patterns (one in 2^16 + 1
+/// beyond the days it enumerates).
+pub fn sign_flip_floor(n: usize) -> f64 {
+    if n <= 16 { 2.0 / (1u64 << n) as f64 } else { 1.0 / ((1u64 << 16) + 1) as f64 }
+}
+
 fn sign_flip_p(d: &[f64]) -> f64 {
     let nz: Vec<f64> = d.iter().copied().filter(|x| *x != 0.0).collect();
     if nz.is_empty() {
@@ -620,6 +627,13 @@ mod tests {
         // extreme, 2 of 32 patterns.
         assert!((sign_flip_p(&[1.0, 2.0, 3.0, 4.0, 5.0]) - 2.0 / 32.0).abs() < 1e-12);
         assert_eq!(sign_flip_p(&[0.0, 0.0]), 1.0);
+        // Its floor: days all one way give it, and nothing gives less.
+        for n in [2usize, 5, 10, 16] {
+            let d: Vec<f64> = (1..=n).map(|k| k as f64 * 0.7).collect();
+            assert!((sign_flip_p(&d) - sign_flip_floor(n)).abs() < 1e-12, "{n} days");
+        }
+        let d: Vec<f64> = (1..=20).map(|k| k as f64).collect();
+        assert!(sign_flip_p(&d) >= sign_flip_floor(20), "sampled beyond 16 days");
     }
 
     #[test]
