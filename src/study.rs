@@ -149,9 +149,7 @@ impl Study {
 /// and every comparison with them may be wrong, and how to see where.
 pub fn freeze_warning(file: &Path, runs: &[crate::events::dataset::RunRecord]) -> Option<String> {
     use crate::metrics::facts::FREEZE_LIMIT_S;
-    let longest = |r: &crate::events::dataset::RunRecord| {
-        r.metrics.iter().find(|m| m.name == "longest_freeze_s").map_or(0.0, |m| m.value)
-    };
+    let longest = |r: &crate::events::dataset::RunRecord| r.metric("longest_freeze_s").unwrap_or(0.0);
     let frozen: Vec<_> = runs.iter().filter(|r| longest(r) > FREEZE_LIMIT_S).collect();
     let first = frozen.first()?;
     let days: Vec<String> =

@@ -302,9 +302,6 @@ fn rare_counts(d: &[f64], exposure: &[f64], alpha: f64) -> Analysis {
     }
 }
 
-/// Exact two-sided sign-flip randomisation test of a zero mean (every sign
-/// pattern of the non-zero differences up to 2^16, otherwise 2^16 patterns
-/// drawn from a stream keyed by the data).
 /// The smallest p-value `sign_flip_p` can give from `n` days: every day
 /// differing the same way, two of the 2^n sign patterns (one in 2^16 + 1
 /// beyond the days it enumerates).
@@ -312,6 +309,9 @@ pub fn sign_flip_floor(n: usize) -> f64 {
     if n <= 16 { 2.0 / (1u64 << n) as f64 } else { 1.0 / ((1u64 << 16) + 1) as f64 }
 }
 
+/// Exact two-sided sign-flip randomisation test of a zero mean (every sign
+/// pattern of the non-zero differences up to 2^16, otherwise 2^16 patterns
+/// drawn from a stream keyed by the data).
 fn sign_flip_p(d: &[f64]) -> f64 {
     let nz: Vec<f64> = d.iter().copied().filter(|x| *x != 0.0).collect();
     if nz.is_empty() {

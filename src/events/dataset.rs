@@ -163,6 +163,11 @@ pub struct RunRecord {
 }
 
 impl RunRecord {
+    /// The run's figure `name`, if it has one.
+    pub fn metric(&self, name: &str) -> Option<f64> {
+        self.metrics.iter().find(|m| m.name == name).map(|m| m.value)
+    }
+
     /// The hash `record_sha256` must hold.
     pub fn content_sha256(&self) -> String {
         let bare = RunRecord { record_sha256: String::new(), ..self.clone() };

@@ -168,7 +168,7 @@ pub fn build_with(dir: &Path, design: &Design, progress: impl FnMut(usize, usize
 fn write_freeze_warning(html: &mut String, v: &VariantDays, dir: &Path) {
     let Some(f) = v.metrics.longest_freeze.filter(|f| f.breaks_the_limit()) else { return };
     // The day it stood on: the run whose longest freeze it is.
-    let longest = |r: &RunRecord| r.metrics.iter().find(|m| m.name == "longest_freeze_s").map_or(0.0, |m| m.value);
+    let longest = |r: &RunRecord| r.metric("longest_freeze_s").unwrap_or(0.0);
     let seed = v.runs.iter().find(|r| (longest(r) - f.seconds()).abs() < 1e-6).map_or(v.seeds[0], |r| r.seed);
     let _ = writeln!(
         html,

@@ -130,9 +130,6 @@ pub struct Crowding {
     /// `block_m` from there along x and y).
     corner: Vec<Point>,
     solid: Vec<Vec<Body>>,
-    /// Per block: how many bodies it holds (`solid[b].len()`, packed
-    /// tight for the 3 × 3 sums of `density`).
-    count: Vec<u32>,
     /// Per shopper index: where its body is filed in its block's list, if
     /// it was filed since the last `clear` (the generation matches), so a
     /// body is found without searching its block.
@@ -192,7 +189,6 @@ impl Crowding {
             around_len,
             around_m2,
             solid: vec![Vec::new(); blocks.count()],
-            count: vec![0; blocks.count()],
             slot: Vec::new(),
             generation: 0,
             touched: Vec::new(),
@@ -208,7 +204,6 @@ impl Crowding {
     pub fn clear(&mut self) {
         for &b in &self.touched {
             self.solid[b as usize].clear();
-            self.count[b as usize] = 0;
             self.is_touched[b as usize] = false;
         }
         self.touched.clear();
@@ -230,7 +225,6 @@ impl Crowding {
         }
         self.slot[shopper] = (self.generation, self.solid[block].len() as u32);
         self.solid[block].push(body);
-        self.count[block] += 1;
     }
 
     /// Where `shopper`'s body is in `block`'s list, if it is filed there.
@@ -247,7 +241,6 @@ impl Crowding {
             self.slot[moved.shopper as usize].1 = i as u32;
         }
         self.slot[body.shopper as usize].0 = self.generation.wrapping_sub(1);
-        self.count[block] -= 1;
         body
     }
 
@@ -297,7 +290,7 @@ impl Crowding {
 
     /// Bodies filed in the 3 × 3 blocks around `cell`'s block.
     fn people_around(&self, cell: CellId) -> u32 {
-        self.around(cell).iter().map(|&n| self.count[n as usize]).sum()
+        self.around(cell).iter().map(|&n| self.solid[n as usize].len() as u32).sum()
     }
 
     /// Shoppers per walkable m² over the 3 × 3 blocks around `cell`.
@@ -358,9 +351,9 @@ impl Crowding {
             const MARGIN_M: f64 = 1e-3;
             let within = (r + MARGIN_M) * (r + MARGIN_M);
             for &n in self.around(cell) {
-                let n = n as usize;
-                if self.count[n] != 0 && self.distance_squared_to_block(n, from) <= within {
-                    near.extend(self.solid[n].iter().filter(keep).copied());
+                let bodies = &self.solid[n as usize];
+                if !bodies.is_empty() && self.distance_squared_to_block(n as usize, from) <= within {
+                    near.extend(bodies.iter().filter(keep).copied());
                 }
             }
             return;
