@@ -3,7 +3,9 @@
 //! party took those places, `checkout::close_up`); by a
 //! leader stopping at seating or a fitting room it stops too; near it, or
 //! a little ahead on its way, a companion stands by; otherwise it walks
-//! after the leader, the leader's way.
+//! after the leader, the leader's way. Round a leader standing still a
+//! party gathers: a companion kept off by one of its party standing by
+//! stands by too (`walk::blocked`), and stays while within `GATHERED_M`.
 
 use bevy_ecs::prelude::*;
 
@@ -20,6 +22,10 @@ use crate::store::{CellId, Store};
 /// A companion this close to its leader (straight line, same floor: too
 /// close to be on the other side of a shelf) stands by.
 const COMPANION_GAP_M: f64 = 0.9;
+/// A companion standing by a leader who stands still stays standing by
+/// this close to it: a party gathers round its leader, not in a file to
+/// it (see `walk::blocked`).
+pub(super) const GATHERED_M: f64 = 3.0;
 /// A companion nearer the leader's goal than the leader, and this close,
 /// waits for the leader to come.
 const WAIT_AHEAD_M: f64 = 3.0;
@@ -91,9 +97,11 @@ fn keep_up(setting: &Setting, nav: &mut FlowFieldCache, out: &mut Outbox, t_ms: 
         // ways each found the other nearer its goal and swapped for
         // ever). Its cell is the way's goal, so nobody is nearer it
         // than the leader: the companion stands by when close, and
-        // needs a way only when it walks.
-        let close = apart <= COMPANION_GAP_M;
-        s.activity = Activity::Companion(if close { Company::Beside } else { Company::Following });
+        // needs a way only when it walks. One gathered with its party
+        // stays where it stands.
+        let gathered = s.activity == Activity::Companion(Company::Beside) && apart <= GATHERED_M;
+        let close = apart <= COMPANION_GAP_M || gathered;
+        s.activity = Activity::Companion(if close { Company::Beside } else { Company::Joining });
         s.route = match s.route.take() {
             Some(r) if r.goal == l.cell => Some(r),
             _ if close => None,

@@ -200,7 +200,10 @@ pub(super) enum Activity {
 pub(super) enum Company {
     /// Walking after the leader, the leader's way.
     Following,
-    /// Close behind the leader: standing by.
+    /// Walking up to the leader, who stands still.
+    Joining,
+    /// Close behind the leader, or gathered round it with its party:
+    /// standing by.
     Beside,
     /// Standing in the checkout line with the leader.
     InLine,
@@ -272,7 +275,7 @@ impl Shopper {
                 | Activity::ToLane { .. }
                 | Activity::ToStop { .. }
                 | Activity::ToExit
-                | Activity::Companion(Company::Following)
+                | Activity::Companion(Company::Following | Company::Joining)
         )
     }
 

@@ -11,8 +11,9 @@ use bevy_ecs::prelude::*;
 
 use super::checkout::reach_lane;
 use super::outbox::Outbox;
+use super::party::GATHERED_M;
 use super::shelf::reach_shelf;
-use super::shopper::{Activity, Ride, Shopper, update_zone};
+use super::shopper::{Activity, Company, Ride, Shopper, update_zone};
 use super::stop::reach_stop;
 use super::{RunState, TickState, crowd};
 use crate::events::Action;
@@ -241,14 +242,17 @@ fn advance(
     Moved::Walking
 }
 
-/// Someone is in the way of `step`. The walker passes one in the way if it
-/// is nearer the goal and gains or loses nothing by it: one coming this
-/// way, standing about or giving way; after a moment, or at once within a
-/// party. Swapping keeps every distance that held. Both must be willing:
-/// a swap that only the walker wants (two walking across each other, each
-/// on its own way) is undone by the other at once, and the two swap back
-/// and forth for ever. Else one standing by with nothing to do steps out
-/// of the way; else the walker steps aside (`sidestep`).
+/// Someone is in the way of `step`. Near the shelf, the line or the door
+/// the walker has arrived; a companion walking up to its standing leader,
+/// kept off by its party, stands by with them. Else the walker passes one
+/// in the way if it is nearer the goal and gains or loses nothing by it:
+/// one coming this way, standing about or giving way; after a moment, or
+/// at once within a party (but a companion never passes one of its party
+/// standing by). Swapping keeps every distance that held. Both must be
+/// willing: a swap that only the walker wants (two walking across each
+/// other, each on its own way) is undone by the other at once, and the two
+/// swap back and forth for ever. Else one standing by with nothing to do
+/// steps out of the way; else the walker steps aside (`sidestep`).
 fn blocked(
     store: &Store,
     crowd: &mut crowd::Crowding,
@@ -258,19 +262,41 @@ fn blocked(
     budget: f64,
     t_ms: u64,
 ) -> Moved {
+    // Near the shelf, the line or the door the shopper has arrived (rather
+    // than nudge its own party to and fro round it).
+    if near_goal(store, s) {
+        return Moved::Arrived;
+    }
     let route = s.route.as_ref().expect("walking shoppers have a route");
+    // A companion walking up to its standing leader, kept off by its
+    // leader or one of its party standing by, has joined them: it stands
+    // by too. (Passing that one, who then stood farther off and walked
+    // back, the two traded places every tick for ever, in the way of
+    // everyone else.)
+    let companion = matches!(s.activity, Activity::Companion(_));
+    let kin_standing = |b: &crowd::Body| b.party == s.party && (b.gives_way || b.shopper == s.party);
+    if s.activity == Activity::Companion(Company::Joining)
+        && s.pos.distance(route.point) <= GATHERED_M
+        && crowd::blockers_among(near, s.index, s.pos, step.to).any(|b| kin_standing(&b))
+    {
+        (s.activity, s.route) = (Activity::Companion(Company::Beside), None);
+        (s.blocked_since_ms, s.blocked_at) = (None, UNREACHABLE);
+        return Moved::Walking;
+    }
     crowd.set_wish(s.index, s.cell, s.wish);
-    let (waited, standoff) = (s.blocked_for(t_ms, SQUEEZE_PAST_MS), s.blocked_for(t_ms, STANDOFF_MS));
+    let waited = s.blocked_for(t_ms, SQUEEZE_PAST_MS);
     let (pos, party, here) = (s.pos, s.party, route.field[s.cell as usize]);
+    // One of its party is passed at once only where the walker has not
+    // been since it was blocked: a leader that traded places backwards
+    // with one of its party to undo a standoff does not trade straight back.
+    let kin_front = here.min(s.blocked_at);
     let passable = |b: &crowd::Body| {
         let there = store.cell_at(s.floor, b.at).map(|c| route.field[c as usize]);
-        let in_front = there.is_some_and(|f| f < here);
+        let in_front = there.is_some_and(|f| f < if b.party == party { kin_front } else { here });
         let willing = (b.heads_for(pos) && !b.walks_to(route.goal)) || b.gives_way || b.wish == (0.0, 0.0);
-        // A party standing round its leader (by a shelf, against a
-        // fixture) can hem it in with nobody nearer its goal: after
-        // a standoff it changes places with one beside it too.
-        let beside = there.is_some_and(|f| f <= here.saturating_add(SIDESTEP_SLACK));
-        (in_front && willing && (waited || b.party == party)) || (standoff && b.party == party && b.gives_way && beside)
+        // A companion does not pass one of its party standing by: that
+        // one, then farther from their leader, would walk back past it.
+        in_front && willing && (waited || b.party == party) && !(companion && kin_standing(b))
     };
     if let Some(b) = crowd::blockers_among(near, s.index, s.pos, step.to).find(passable) {
         return Moved::Swap(b.shopper);
@@ -330,13 +356,14 @@ fn near_goal(store: &Store, s: &Shopper) -> bool {
         && store.first_blocked(s.floor, s.pos, route.point).is_none()
 }
 
-/// Someone is in the way of the step towards `ahead`. Near the shelf or the
-/// door the shopper has arrived; otherwise it steps towards the neighbouring
-/// cell nearest its goal (keeping right) that it can step towards, if one is
-/// at most `SIDESTEP_SLACK` farther (any, after `STANDOFF_MS`); else one
-/// standing by that alone keeps it from such a step steps aside; else,
-/// after a standoff, it trades places with a neighbour in the same plight,
-/// or waits.
+/// Someone is in the way of the step towards `ahead`. After a standoff
+/// (`STANDOFF_MS`) a leader trades places with one of its party standing
+/// by in the way of any step. Otherwise the shopper steps towards the
+/// neighbouring cell nearest its goal (keeping right) that it can step
+/// towards, if one is at most `SIDESTEP_SLACK` farther (any, after a
+/// standoff); else one standing by that alone keeps it from such a step
+/// steps aside; else, after a standoff, it trades places with a neighbour
+/// in the same plight, or waits.
 fn sidestep(
     store: &Store,
     crowd: &mut crowd::Crowding,
@@ -346,9 +373,6 @@ fn sidestep(
     budget: f64,
     t_ms: u64,
 ) -> Moved {
-    if near_goal(store, s) {
-        return Moved::Arrived;
-    }
     let route = s.route.as_ref().expect("walking shoppers have a route");
     s.blocked_since_ms.get_or_insert(t_ms);
     s.blocked_at = s.blocked_at.min(route.field[s.cell as usize]);
@@ -375,7 +399,11 @@ fn sidestep(
         (willing && there <= route.field[s.cell as usize].saturating_add(SIDESTEP_SLACK)).then_some(there)
     };
     let mut best: Option<(f64, CellId, Point)> = None;
-    let mut trade: Option<(f64, u32)> = None;
+    // After a standoff, trades: with one of its party standing by (first:
+    // a party gathered round its leader shuffles to let it out, rather
+    // than it stepping back and forth at their edge), or with another.
+    let mut kin_trade: Option<(f64, u32)> = None;
+    let mut trade = kin_trade;
     // A step kept only by one standing by (a companion) that can step out
     // of its way: it does. Companions crowding round their leader at a
     // shelf would otherwise hem it in for good when none of them stands
@@ -389,11 +417,23 @@ fn sidestep(
         let centre = store.centre(n).1;
         let d = s.pos.distance(centre);
         let here = score(f, centre, d);
-        if best.is_some_and(|b| b.0 <= here) {
-            return;
-        }
         let to = s.pos.towards_known(centre, budget, d);
         if to == s.pos {
+            return;
+        }
+        if standoff {
+            for b in crowd::blockers_among(near, s.index, s.pos, to) {
+                if let Some(there) = yields(&b) {
+                    let swap = score(there, b.at, s.pos.distance(b.at));
+                    let kin = s.leader.is_none() && b.party == s.party && b.gives_way;
+                    let slot = if kin { &mut kin_trade } else { &mut trade };
+                    if slot.is_none_or(|t| swap < t.0) {
+                        *slot = Some((swap, b.shopper));
+                    }
+                }
+            }
+        }
+        if best.is_some_and(|b| b.0 <= here) {
             return;
         }
         let cell = store.cell_at(s.floor, to).expect("walkable neighbour");
@@ -411,17 +451,10 @@ fn sidestep(
         {
             nudge = Some((here, first, c, at));
         }
-        if standoff {
-            for b in crowd::blockers_among(near, s.index, s.pos, to) {
-                if let Some(there) = yields(&b) {
-                    let swap = score(there, b.at, s.pos.distance(b.at));
-                    if trade.is_none_or(|t| swap < t.0) {
-                        trade = Some((swap, b.shopper));
-                    }
-                }
-            }
-        }
     });
+    if let Some((_, other)) = kin_trade {
+        return Moved::Swap(other);
+    }
     if let Some((_, cell, to)) = best {
         crowd.relocate(s.index, s.cell, cell, to);
         s.pos = to;
@@ -451,7 +484,12 @@ fn swap_places(
     crowd.relocate(a.index, a_cell, b_cell, b_at);
     crowd.relocate(b.index, b_cell, a_cell, a_at);
     (a.pos, a.cell, b.pos, b.cell) = (b_at, b_cell, a_at, a_cell);
-    (a.blocked_since_ms, a.blocked_at) = (None, UNREACHABLE);
+    // The walker keeps the nearest it came while blocked unless it is
+    // nearer now (as a step would, `advance`).
+    a.blocked_since_ms = None;
+    if a.route.as_ref().is_none_or(|r| r.field[b_cell as usize] < a.blocked_at) {
+        a.blocked_at = UNREACHABLE;
+    }
     (b.blocked_since_ms, b.blocked_at) = (None, UNREACHABLE);
     update_zone(store, out, t_ms, a);
     update_zone(store, out, t_ms, b);
