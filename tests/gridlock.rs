@@ -19,7 +19,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 /// Layouts generated (invalid ones are skipped and counted).
-const LAYOUTS: u64 = 150;
+const LAYOUTS: u64 = 1000;
 /// The longest a shopper may stand still outside a line: the invariant's.
 const FREEZE_LIMIT_S: f64 = aisle::metrics::facts::FREEZE_LIMIT_S;
 /// Shortest gap between two zone entries of one shopper.

@@ -18,7 +18,7 @@ use super::stop::reach_stop;
 use super::{RunState, TickState, crowd};
 use crate::events::Action;
 use crate::geom::Point;
-use crate::nav::{Step, UNREACHABLE};
+use crate::nav::{Step, UNREACHABLE, next_step};
 use crate::store::{CellId, Store};
 
 /// A blocked shopper this close to the shelf, the end of the line or the
@@ -209,6 +209,16 @@ fn advance(
                 Step::Walk(n) => (store.centre(n).1, false),
                 Step::Ride(i) => return Moved::Ride(i),
                 Step::Arrived => (route.point, true),
+                // One that stood in a line where a fixture grazes the
+                // floor (`checkout::line_step`) steps onto open floor first:
+                // no way leads from there (it was made to leave the store
+                // on the spot, metres from the door).
+                Step::Stuck if !store.is_walkable(s.cell) => {
+                    match store.nearest_walkable(s.floor, s.pos, store.cell * 2.0) {
+                        Some(n) => (store.centre(n).1, false),
+                        None => return Moved::Arrived,
+                    }
+                }
                 Step::Stuck => return Moved::Arrived,
             }
         };
@@ -267,6 +277,11 @@ fn blocked(
     if near_goal(store, s) {
         return Moved::Arrived;
     }
+    if let Some((landing, i)) = boarding_from_beside(store, s, step.target) {
+        crowd.relocate(s.index, s.cell, landing, s.pos);
+        s.cell = landing;
+        return Moved::Ride(i);
+    }
     let route = s.route.as_ref().expect("walking shoppers have a route");
     // A companion walking up to its standing leader, kept off by its
     // leader or one of its party standing by, has joined them: it stands
@@ -301,11 +316,16 @@ fn blocked(
     if let Some(b) = crowd::blockers_among(near, s.index, s.pos, step.to).find(passable) {
         return Moved::Swap(b.shopper);
     }
-    // One standing by with nothing to do steps out of the way.
+    // One standing by with nothing to do steps out of the way (of a
+    // companion, only if not of its party: the leader nudging it back,
+    // the two pushed it to and fro for ever). Nudging, the walker is
+    // blocked all the same: a standoff comes if it gains nothing by it.
     let aside = crowd::blockers_among(near, s.index, s.pos, step.to)
-        .filter(|b| b.gives_way)
+        .filter(|b| b.gives_way && !(companion && b.party == party))
         .find_map(|b| step_aside(store, crowd, s.floor, &b, step.to, budget).map(|(c, at)| (b, c, at)));
     if let Some((b, c, at)) = aside {
+        s.blocked_since_ms.get_or_insert(t_ms);
+        s.blocked_at = s.blocked_at.min(here);
         return make_way(store, crowd, s.floor, &b, c, at);
     }
     sidestep(store, crowd, near, s, step.target, budget, t_ms)
@@ -340,6 +360,24 @@ fn step_aside(
         }
     });
     best.map(|(_, c, at)| (c, at))
+}
+
+/// A walker kept off the landing of the stairs, lift or escalator it rides
+/// next, within a body's width of it, boards from where it stands: the
+/// landing is one cell, and two waiting beside it (companions of one party,
+/// each a body's width from it) kept each other off it for ever. Returns
+/// the landing and the connector.
+fn boarding_from_beside(store: &Store, s: &Shopper, target: Point) -> Option<(CellId, usize)> {
+    let route = s.route.as_ref()?;
+    let landing = store.cell_at(s.floor, target)?;
+    let reach = 2.0 * crowd::BODY_RADIUS_M;
+    if landing == s.cell || s.pos.distance(store.centre(landing).1) > reach {
+        return None;
+    }
+    match next_step(store, &route.field, landing, s.ways) {
+        Step::Ride(i) => Some((landing, i)),
+        _ => None,
+    }
 }
 
 /// Whether a blocked walker is as good as at its shelf, line or door:
@@ -398,7 +436,8 @@ fn sidestep(
         let willing = b.gives_way || b.wish == (0.0, 0.0) || (b.stalled && !b.walks_to(route.goal));
         (willing && there <= route.field[s.cell as usize].saturating_add(SIDESTEP_SLACK)).then_some(there)
     };
-    let mut best: Option<(f64, CellId, Point)> = None;
+    // The free step scored best: (score, field, cell, point).
+    let mut best: Option<(f64, u32, CellId, Point)> = None;
     // After a standoff, trades: with one of its party standing by (first:
     // a party gathered round its leader shuffles to let it out, rather
     // than it stepping back and forth at their edge), or with another.
@@ -433,18 +472,23 @@ fn sidestep(
                 }
             }
         }
-        if best.is_some_and(|b| b.0 <= here) {
+        let better = best.is_none_or(|b| here < b.0);
+        if !better && !standoff {
             return;
         }
         let cell = store.cell_at(s.floor, to).expect("walkable neighbour");
         let mut blockers = crowd::blockers_among(near, s.index, s.pos, to);
         let Some(first) = blockers.next() else {
-            best = Some((here, cell, to));
+            if better {
+                best = Some((here, f, cell, to));
+            }
             return;
         };
-        // (Only while no free step is found: a free step is taken first.)
-        if best.is_none()
+        // (Only while no free step is found, or after a standoff: a free
+        // step is taken first, unless it is a retreat.)
+        if (best.is_none() || standoff)
             && first.gives_way
+            && (s.leader.is_none() || first.party != s.party)
             && blockers.next().is_none()
             && nudge.is_none_or(|x| here < x.0)
             && let Some((c, at)) = step_aside(store, crowd, s.floor, &first, to, budget)
@@ -455,7 +499,10 @@ fn sidestep(
     if let Some((_, other)) = kin_trade {
         return Moved::Swap(other);
     }
-    if let Some((_, cell, to)) = best {
+    // After a standoff a free step back is the last resort: stepping back
+    // and forth, a walker never trades places or has anyone make way.
+    let retreat = best.is_some_and(|b| b.1 > route.field[s.cell as usize]);
+    if let Some((_, _, cell, to)) = best.filter(|_| !retreat || (nudge.is_none() && trade.is_none())) {
         crowd.relocate(s.index, s.cell, cell, to);
         s.pos = to;
         s.cell = cell;
