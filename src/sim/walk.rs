@@ -288,7 +288,7 @@ fn blocked(
     // by too. (Passing that one, who then stood farther off and walked
     // back, the two traded places every tick for ever, in the way of
     // everyone else.)
-    let companion = matches!(s.activity, Activity::Companion(_));
+    let companion = s.leader.is_some();
     let kin_standing = |b: &crowd::Body| b.party == s.party && (b.gives_way || b.shopper == s.party);
     if s.activity == Activity::Companion(Company::Joining)
         && s.pos.distance(route.point) <= GATHERED_M
@@ -488,7 +488,7 @@ fn sidestep(
         // step is taken first, unless it is a retreat.)
         if (best.is_none() || standoff)
             && first.gives_way
-            && (s.leader.is_none() || first.party != s.party)
+            && !(s.leader.is_some() && first.party == s.party)
             && blockers.next().is_none()
             && nudge.is_none_or(|x| here < x.0)
             && let Some((c, at)) = step_aside(store, crowd, s.floor, &first, to, budget)
