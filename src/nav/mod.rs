@@ -90,6 +90,21 @@ fn dial(store: &Store, target: CellId, ways: Ways, inside: impl Fn(CellId) -> bo
     field
 }
 
+/// A lower bound on the walking distance between two cells (field units),
+/// known without a field: on one floor of a store without connectors, the
+/// octile distance, since a grid step costs at least its length (no cell's
+/// effort is below plain floor's); else nothing (a connector may shorten
+/// the way). Comparing many targets, one whose bound is already no nearer
+/// than the best needs no field.
+pub fn distance_at_least(store: &Store, from: CellId, to: CellId) -> u32 {
+    if !store.connectors.is_empty() || store.floor_of(from) != store.floor_of(to) {
+        return 0;
+    }
+    let ((ax, ay), (bx, by)) = (store.column_row(from), store.column_row(to));
+    let (dx, dy) = (ax.abs_diff(bx) as u32, ay.abs_diff(by) as u32);
+    14 * dx.min(dy) + 10 * dx.abs_diff(dy)
+}
+
 /// The step from `cell` that lies on a shortest path to the field's target
 /// (a field computed for `ways`, whose connectors are the only ones ridden).
 pub fn next_step(store: &Store, field: &[u32], cell: CellId, ways: Ways) -> Step {
@@ -324,6 +339,31 @@ mod tests {
             let c = store.cell_at(0, Point::new(x, y)).unwrap();
             let (long, short) = (dx.max(dy), dx.min(dy));
             assert_eq!(field[c as usize], 10 * (long - short) + 14 * short, "from ({x}, {y})");
+        }
+    }
+
+    #[test]
+    fn the_bound_without_a_field_is_never_above_the_walking_distance() {
+        // The grocery's aisles are dearer than its perimeter; the tiny
+        // store's floor is plain.
+        for name in ["grocery", "tiny"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
+            let store = crate::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap().store;
+            let walkable: Vec<CellId> = (0..store.cell_count() as CellId).filter(|&c| store.is_walkable(c)).collect();
+            let mut tight = 0;
+            for &target in walkable.iter().step_by(walkable.len() / 7) {
+                let field = flow_field(&store, target, Ways::All);
+                for &c in &walkable {
+                    let bound = distance_at_least(&store, c, target);
+                    assert!(
+                        bound <= field[c as usize],
+                        "{name}: from {c} to {target}: {bound} > {}",
+                        field[c as usize]
+                    );
+                    tight += usize::from(bound == field[c as usize]);
+                }
+            }
+            assert!(tight > walkable.len() / 10, "{name}: the bound is seldom the distance ({tight})");
         }
     }
 

@@ -9,7 +9,7 @@ use super::counter::head_for_counter;
 use super::shopper::{Activity, Intent, Route, Shopper};
 use super::{FIELD_UNITS_PER_CELL, RunState, Setting, TickState};
 use crate::geom::Point;
-use crate::nav::{FlowFieldCache, UNREACHABLE};
+use crate::nav::{FlowFieldCache, UNREACHABLE, distance_at_least};
 use crate::scenario::Scenario;
 use crate::store::{Stand, Store};
 
@@ -86,9 +86,14 @@ fn nearest_wanted(
                 if s.searched.contains(&(product, placement as u16)) {
                     continue;
                 }
+                // (The penalty only adds: one already no nearer is out,
+                // before its field is looked up or computed.)
+                let no_nearer = |d: u32| best.as_ref().is_some_and(|b: &(u32, Target)| d >= b.0);
+                if no_nearer(distance_at_least(store, s.cell, stand.cell)) {
+                    continue;
+                }
                 let d = nav.distance(store, stand.cell, s.ways, s.cell);
-                // (The penalty only adds: one already no nearer is out.)
-                if d == UNREACHABLE || best.as_ref().is_some_and(|b| d >= b.0) {
+                if d == UNREACHABLE || no_nearer(d) {
                     continue;
                 }
                 let d = d.saturating_add(turn.penalty(stand.point));
