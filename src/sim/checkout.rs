@@ -14,12 +14,13 @@ use rand_distr::{Distribution, Exp, LogNormal};
 
 use super::counter;
 use super::decide::head_for_exit;
+use super::line::step_in_line;
 use super::outbox::Outbox;
 use super::queue::{LaneState, Lanes, Terminal, Waiting};
 use super::shopper::{Activity, Route, Shopper, update_zone};
 use super::{FIELD_UNITS_PER_CELL, RunState, Setting, TickState};
 use crate::events::Action;
-use crate::geom::{Point, Rect};
+use crate::geom::Point;
 use crate::nav::FlowFieldCache;
 use crate::scenario::{Lane, QUEUE_SPACING_M, Scenario, ServiceDistribution, ServiceModel};
 use crate::store::{CellId, Store, Ways};
@@ -178,7 +179,7 @@ pub(super) fn checkout(tick: &mut TickState) {
             s.line_place = 0;
             lane.service.mean_s(items_at(setting, id, &s))
         });
-        close_up(setting, out, &mut shoppers, t, li, state);
+        close_up(setting, nav, out, &mut shoppers, t, li, state);
     }
     jockey(setting, nav, lanes, &mut shoppers, t);
 }
@@ -189,6 +190,7 @@ pub(super) fn checkout(tick: &mut TickState) {
 /// from the lane's service model.
 fn close_up(
     setting: &Setting,
+    nav: &mut FlowFieldCache,
     out: &mut Outbox,
     shoppers: &mut Query<&mut Shopper>,
     t_ms: u64,
@@ -197,10 +199,8 @@ fn close_up(
 ) {
     let desk = &setting.desks[d];
     let dt = setting.scenario.run.tick_ms as f64 / 1000.0;
-    let step = |s: &mut Shopper, out: &mut Outbox, target: Point| {
-        let store = &setting.store;
-        let Some((pos, cell)) = line_step(&setting.tables.footprints, store, s.floor, s.pos, target, s.speed * dt)
-        else {
+    let mut step = |s: &mut Shopper, out: &mut Outbox, target: Point| {
+        let Some((pos, cell)) = step_in_line(setting, nav, s, target, s.speed * dt) else {
             return;
         };
         (s.pos, s.cell) = (pos, cell);
@@ -261,88 +261,6 @@ pub(super) fn line_places(store: &Store, desk: &Lane) -> Vec<Point> {
         places.push(p);
     }
     places
-}
-
-/// A step of at most `stride` metres from `from` towards `target` in a
-/// line that never enters a fixture or wall: straight, or (where that
-/// would cut a fixture's corner, as for one who joined the line standing
-/// off it) along x or y alone, whichever stays clear; `None` when neither
-/// does. A line runs over walkable floor, but its members stand anywhere
-/// on it, so a point in a cell a fixture only grazes is fine.
-pub(super) fn line_step(
-    footprints: &Footprints,
-    store: &Store,
-    floor: u8,
-    from: Point,
-    target: Point,
-    stride: f64,
-) -> Option<(Point, CellId)> {
-    let towards = |d: f64| d.clamp(-stride, stride);
-    let clear = |p: Point| {
-        let c = store.cell_at(floor, p)?;
-        let blocked = !store.is_walkable(c) && footprints.cover(c, p);
-        (!blocked).then_some((p, c))
-    };
-    [
-        from.towards(target, stride),
-        Point::new(from.x + towards(target.x - from.x), from.y),
-        Point::new(from.x, from.y + towards(target.y - from.y)),
-    ]
-    .into_iter()
-    .find_map(clear)
-}
-
-/// The fixtures' and walls' rectangles over each cell that is not walkable,
-/// tabled once: a line step landing in a cell a fixture grazes tests the
-/// few rectangles there, not every one on the floor (linear in a store's
-/// fixtures, for every queued shopper every tick).
-pub(super) struct Footprints {
-    rects: Vec<Rect>,
-    /// Per cell, `of[start[c]..start[c + 1]]`: indices into `rects`.
-    start: Vec<u32>,
-    of: Vec<u32>,
-}
-
-impl Footprints {
-    pub(super) fn new(sc: &Scenario, store: &Store) -> Footprints {
-        let rects: Vec<(u8, Rect)> = sc.obstacles().collect();
-        // A cell a rectangle may hold a point of: those it overlaps and, for
-        // rounding at the edges, one more all round.
-        let span = |lo: f64, hi: f64, n: usize| {
-            let index = |v: f64| (v / store.cell).floor() as isize;
-            let first = (index(lo) - 1).max(0);
-            let last = (index(hi) + 1).min(n as isize - 1);
-            first as usize..(last + 1).max(first) as usize
-        };
-        let mut pairs: Vec<(CellId, u32)> = Vec::new();
-        for (i, &(floor, r)) in rects.iter().enumerate() {
-            for iy in span(r.min.y, r.max.y, store.ny) {
-                for ix in span(r.min.x, r.max.x, store.nx) {
-                    let c = store.id(floor, ix, iy);
-                    if !store.is_walkable(c) {
-                        pairs.push((c, i as u32));
-                    }
-                }
-            }
-        }
-        pairs.sort_unstable();
-        let mut start = Vec::with_capacity(store.cell_count() + 1);
-        let mut k = 0;
-        for c in 0..=store.cell_count() as CellId {
-            while k < pairs.len() && pairs[k].0 < c {
-                k += 1;
-            }
-            start.push(k as u32);
-        }
-        let of = pairs.into_iter().map(|(_, i)| i).collect();
-        Footprints { rects: rects.into_iter().map(|(_, r)| r).collect(), start, of }
-    }
-
-    /// Whether a fixture or wall covers `p`, a point in `cell`.
-    fn cover(&self, cell: CellId, p: Point) -> bool {
-        let here = &self.of[self.start[cell as usize] as usize..self.start[cell as usize + 1] as usize];
-        here.iter().any(|&i| self.rects[i as usize].contains(p))
-    }
 }
 
 /// Jockeying: the last in a line moves to an open lane on its floor with at
@@ -527,10 +445,8 @@ drain_h = 1.0
         }
     }
 
-    /// The table of footprints by cell answers as a scan of every fixture
-    /// and wall on the floor does, at random points and at every corner and
-    /// edge midpoint of every rectangle (where a point rounds into the
-    /// next cell), on every shipped layout.
+    /// Past its laid-out places a line goes on over walkable floor, a place
+    /// at a time in sight of the last, bending where blocked.
     #[test]
     fn a_line_goes_on_past_its_laid_out_places_over_walkable_floor_and_bends_where_blocked() {
         let dead_ends = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/dead_ends.toml");
@@ -567,64 +483,6 @@ drain_h = 1.0
             }
         }
         assert!(extended >= 10 && bends >= 3, "{extended} lines go on past their places, {bends} bends");
-    }
-
-    #[test]
-    fn footprints_by_cell_cover_what_a_scan_of_every_rectangle_covers() {
-        use rand::{RngExt, SeedableRng};
-        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
-        for (name, p) in crate::shipped_layouts() {
-            let (sc, store) = (&p.scenario, &p.store);
-            let footprints = Footprints::new(sc, store);
-            let rects: Vec<(u8, Rect)> = sc.obstacles().collect();
-            let scan = |floor: u8, p: Point| rects.iter().any(|&(f, r)| f == floor && r.contains(p));
-            let mut points: Vec<(u8, Point)> = Vec::new();
-            for &(floor, r) in &rects {
-                let (mx, my) = ((r.min.x + r.max.x) / 2.0, (r.min.y + r.max.y) / 2.0);
-                for x in [r.min.x, mx, r.max.x] {
-                    for y in [r.min.y, my, r.max.y] {
-                        points.push((floor, Point::new(x, y)));
-                    }
-                }
-            }
-            let (w, d) = (store.nx as f64 * store.cell, store.ny as f64 * store.cell);
-            for _ in 0..20_000 {
-                let floor = rng.random_range(0..store.floors) as u8;
-                points.push((floor, Point::new(rng.random_range(0.0..w), rng.random_range(0.0..d))));
-            }
-            let mut covered = 0;
-            for (floor, p) in points {
-                let Some(c) = store.cell_at(floor, p) else { continue };
-                if store.is_walkable(c) {
-                    continue;
-                }
-                assert_eq!(footprints.cover(c, p), scan(floor, p), "{name}: floor {floor}, {p:?}");
-                covered += scan(floor, p) as usize;
-            }
-            assert!(covered > 100, "{name}: only {covered} points under a footprint");
-        }
-    }
-
-    #[test]
-    fn one_joining_a_line_off_it_walks_round_the_counter_not_through_it() {
-        // The department store's first till: counter C1 spans x 9.1..9.7,
-        // y 0.8..2.4; lane L1 is served at (10.0, 1.6). A shopper that joined
-        // the line standing at (9.39, 2.97) heads straight for the till,
-        // over the counter's corner.
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/department.toml");
-        let p = crate::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap();
-        let (mut at, till) = (Point::new(9.388, 2.967), Point::new(10.0, 1.6));
-        let c1 = p.scenario.fixtures.iter().find(|f| f.id == "C1").unwrap().footprint();
-        let footprints = Footprints::new(&p.scenario, &p.store);
-        for _ in 0..100 {
-            let Some((next, cell)) = line_step(&footprints, &p.store, 0, at, till, 0.12) else {
-                panic!("stuck at {at:?}")
-            };
-            assert!(!c1.contains(next), "stepped into the counter at {next:?}");
-            assert_eq!(p.store.cell_at(0, next), Some(cell));
-            at = next;
-        }
-        assert_eq!(at, till, "it reaches the till");
     }
 
     #[test]

@@ -33,6 +33,7 @@ mod checkout;
 mod counter;
 mod decide;
 mod impulse;
+mod line;
 mod outbox;
 mod party;
 mod queue;
@@ -150,16 +151,13 @@ struct Setting {
 /// in every run of it: a sweep builds it once per layout (`Shared`).
 struct Tables {
     /// Fixtures and walls by the cells they cover, for steps along a line.
-    footprints: checkout::Footprints,
+    footprints: line::Footprints,
     sight: perception::Sight,
 }
 
 impl Tables {
     fn new(scenario: &Scenario, store: &Store) -> Tables {
-        Tables {
-            footprints: checkout::Footprints::new(scenario, store),
-            sight: perception::Sight::new(scenario, store),
-        }
+        Tables { footprints: line::Footprints::new(scenario, store), sight: perception::Sight::new(scenario, store) }
     }
 }
 

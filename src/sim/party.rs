@@ -9,8 +9,8 @@
 
 use bevy_ecs::prelude::*;
 
-use super::checkout::line_step;
 use super::decide::head_for_exit;
+use super::line::line_step;
 use super::outbox::Outbox;
 use super::shopper::{Activity, Company, Route, Shopper, update_zone};
 use super::{RunState, Setting, TickState};

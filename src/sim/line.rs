@@ -1,0 +1,230 @@
+//! How one in a line moves: along the line's places, or called from it to
+//! a terminal. A line's members stand close on purpose, off the walkway, so
+//! they step straight at their place (`line_step`), never into a fixture or
+//! wall; where fixtures stand between one and its place and a straight step
+//! makes no headway (a line that bends round a gondola, and one called from
+//! far back in it), it walks round them by the flow field (`step_in_line`).
+
+use super::Setting;
+use super::shopper::{Route, Shopper};
+use crate::geom::{Point, Rect};
+use crate::nav::{FlowFieldCache, Step};
+use crate::scenario::Scenario;
+use crate::store::{CellId, Store};
+
+/// How far from a target inside a fixture's footprint (a service point on
+/// its counter) the walkable cell nearest it is looked for, metres.
+const NEAREST_FLOOR_M: f64 = 2.0;
+
+/// A step of at most `stride` metres of `s`, in a line or called from it,
+/// towards `target`: straight (`line_step`) while that makes headway; else,
+/// by the flow field to the walkable cell nearest `target`, held in the
+/// shopper's route until the way straight to `target` is clear of
+/// fixtures (stepping straight again at the first clear sight would lead
+/// it back into the pocket it left). `None`: it stays where it is.
+pub(super) fn step_in_line(
+    setting: &Setting,
+    nav: &mut FlowFieldCache,
+    s: &mut Shopper,
+    target: Point,
+    stride: f64,
+) -> Option<(Point, CellId)> {
+    let (store, footprints) = (&setting.store, &setting.tables.footprints);
+    if s.route.is_some() {
+        if !footprints.clear_between(store, s.floor, s.pos, target)
+            && let Some(step) = detour_step(store, s, stride)
+        {
+            return Some(step);
+        }
+        s.route = None;
+    }
+    match line_step(footprints, store, s.floor, s.pos, target, stride) {
+        Some((to, cell)) if to != s.pos || to == target => Some((to, cell)),
+        _ => {
+            // No headway: round what stands in the way.
+            let goal = store.nearest_walkable(s.floor, target, NEAREST_FLOOR_M)?;
+            s.route = Some(Route::new(nav.get(store, goal, s.ways), goal, target));
+            let step = detour_step(store, s, stride);
+            if step.is_none() {
+                s.route = None;
+            }
+            step
+        }
+    }
+}
+
+/// A step along the route `s` holds: from a cell a fixture grazes (one in
+/// a line may stand there), onto the nearest open floor first.
+fn detour_step(store: &Store, s: &mut Shopper, stride: f64) -> Option<(Point, CellId)> {
+    let n = if store.is_walkable(s.cell) {
+        let route = s.route.as_mut()?;
+        let Step::Walk(n) = route.next_step(store, s.cell, s.ways) else { return None };
+        n
+    } else {
+        store.nearest_walkable(s.floor, s.pos, store.cell * 2.0)?
+    };
+    let to = s.pos.towards(store.centre(n).1, stride);
+    Some((to, store.cell_at(s.floor, to)?))
+}
+
+/// A step of at most `stride` metres from `from` towards `target` in a
+/// line that never enters a fixture or wall: straight, or (where that
+/// would cut a fixture's corner, as for one who joined the line standing
+/// off it) along x or y alone, whichever stays clear; `None` when neither
+/// does. A line runs over walkable floor, but its members stand anywhere
+/// on it, so a point in a cell a fixture only grazes is fine.
+pub(super) fn line_step(
+    footprints: &Footprints,
+    store: &Store,
+    floor: u8,
+    from: Point,
+    target: Point,
+    stride: f64,
+) -> Option<(Point, CellId)> {
+    let towards = |d: f64| d.clamp(-stride, stride);
+    let clear = |p: Point| {
+        let c = store.cell_at(floor, p)?;
+        let blocked = !store.is_walkable(c) && footprints.cover(c, p);
+        (!blocked).then_some((p, c))
+    };
+    [
+        from.towards(target, stride),
+        Point::new(from.x + towards(target.x - from.x), from.y),
+        Point::new(from.x, from.y + towards(target.y - from.y)),
+    ]
+    .into_iter()
+    .find_map(clear)
+}
+
+/// The fixtures' and walls' rectangles over each cell that is not walkable,
+/// tabled once: a line step landing in a cell a fixture grazes tests the
+/// few rectangles there, not every one on the floor (linear in a store's
+/// fixtures, for every queued shopper every tick).
+pub(super) struct Footprints {
+    rects: Vec<Rect>,
+    /// Per cell, `of[start[c]..start[c + 1]]`: indices into `rects`.
+    start: Vec<u32>,
+    of: Vec<u32>,
+}
+
+impl Footprints {
+    pub(super) fn new(sc: &Scenario, store: &Store) -> Footprints {
+        let rects: Vec<(u8, Rect)> = sc.obstacles().collect();
+        // A cell a rectangle may hold a point of: those it overlaps and, for
+        // rounding at the edges, one more all round.
+        let span = |lo: f64, hi: f64, n: usize| {
+            let index = |v: f64| (v / store.cell).floor() as isize;
+            let first = (index(lo) - 1).max(0);
+            let last = (index(hi) + 1).min(n as isize - 1);
+            first as usize..(last + 1).max(first) as usize
+        };
+        let mut pairs: Vec<(CellId, u32)> = Vec::new();
+        for (i, &(floor, r)) in rects.iter().enumerate() {
+            for iy in span(r.min.y, r.max.y, store.ny) {
+                for ix in span(r.min.x, r.max.x, store.nx) {
+                    let c = store.id(floor, ix, iy);
+                    if !store.is_walkable(c) {
+                        pairs.push((c, i as u32));
+                    }
+                }
+            }
+        }
+        pairs.sort_unstable();
+        let mut start = Vec::with_capacity(store.cell_count() + 1);
+        let mut k = 0;
+        for c in 0..=store.cell_count() as CellId {
+            while k < pairs.len() && pairs[k].0 < c {
+                k += 1;
+            }
+            start.push(k as u32);
+        }
+        let of = pairs.into_iter().map(|(_, i)| i).collect();
+        Footprints { rects: rects.into_iter().map(|(_, r)| r).collect(), start, of }
+    }
+
+    /// Whether no fixture or wall stands on the segment `a`–`b` (sampled
+    /// every half cell, as `Store::first_blocked` samples floor).
+    pub(super) fn clear_between(&self, store: &Store, floor: u8, a: Point, b: Point) -> bool {
+        let samples = ((a.distance(b) / (store.cell / 2.0)).ceil() as usize).max(1);
+        (0..=samples).all(|k| {
+            let p = a.towards(b, a.distance(b) * k as f64 / samples as f64);
+            store.cell_at(floor, p).is_some_and(|c| store.is_walkable(c) || !self.cover(c, p))
+        })
+    }
+
+    /// Whether a fixture or wall covers `p`, a point in `cell`.
+    fn cover(&self, cell: CellId, p: Point) -> bool {
+        let here = &self.of[self.start[cell as usize] as usize..self.start[cell as usize + 1] as usize];
+        here.iter().any(|&i| self.rects[i as usize].contains(p))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::scenario::ScenarioFile;
+
+    /// The table of footprints by cell answers as a scan of every fixture
+    /// and wall on the floor does, at random points and at every corner and
+    /// edge midpoint of every rectangle (where a point rounds into the
+    /// next cell), on every shipped layout.
+    #[test]
+    fn footprints_by_cell_cover_what_a_scan_of_every_rectangle_covers() {
+        use rand::{RngExt, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        for (name, p) in crate::shipped_layouts() {
+            let (sc, store) = (&p.scenario, &p.store);
+            let footprints = Footprints::new(sc, store);
+            let rects: Vec<(u8, Rect)> = sc.obstacles().collect();
+            let scan = |floor: u8, p: Point| rects.iter().any(|&(f, r)| f == floor && r.contains(p));
+            let mut points: Vec<(u8, Point)> = Vec::new();
+            for &(floor, r) in &rects {
+                let (mx, my) = ((r.min.x + r.max.x) / 2.0, (r.min.y + r.max.y) / 2.0);
+                for x in [r.min.x, mx, r.max.x] {
+                    for y in [r.min.y, my, r.max.y] {
+                        points.push((floor, Point::new(x, y)));
+                    }
+                }
+            }
+            let (w, d) = (store.nx as f64 * store.cell, store.ny as f64 * store.cell);
+            for _ in 0..20_000 {
+                let floor = rng.random_range(0..store.floors) as u8;
+                points.push((floor, Point::new(rng.random_range(0.0..w), rng.random_range(0.0..d))));
+            }
+            let mut covered = 0;
+            for (floor, p) in points {
+                let Some(c) = store.cell_at(floor, p) else { continue };
+                if store.is_walkable(c) {
+                    continue;
+                }
+                assert_eq!(footprints.cover(c, p), scan(floor, p), "{name}: floor {floor}, {p:?}");
+                covered += scan(floor, p) as usize;
+            }
+            assert!(covered > 100, "{name}: only {covered} points under a footprint");
+        }
+    }
+
+    #[test]
+    fn one_joining_a_line_off_it_walks_round_the_counter_not_through_it() {
+        // The department store's first till: counter C1 spans x 9.1..9.7,
+        // y 0.8..2.4; lane L1 is served at (10.0, 1.6). A shopper that joined
+        // the line standing at (9.39, 2.97) heads straight for the till,
+        // over the counter's corner.
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/department.toml");
+        let p = crate::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap();
+        let (mut at, till) = (Point::new(9.388, 2.967), Point::new(10.0, 1.6));
+        let c1 = p.scenario.fixtures.iter().find(|f| f.id == "C1").unwrap().footprint();
+        let footprints = Footprints::new(&p.scenario, &p.store);
+        for _ in 0..100 {
+            let Some((next, cell)) = line_step(&footprints, &p.store, 0, at, till, 0.12) else {
+                panic!("stuck at {at:?}")
+            };
+            assert!(!c1.contains(next), "stepped into the counter at {next:?}");
+            assert_eq!(p.store.cell_at(0, next), Some(cell));
+            at = next;
+        }
+        assert_eq!(at, till, "it reaches the till");
+    }
+}
