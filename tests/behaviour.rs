@@ -177,6 +177,25 @@ fn the_configured_circulation_turns_shoppers_that_way() {
     );
 }
 
+/// A day on which nobody walked far enough to tell a direction by does not
+/// fail the circulation fact at 0.000: it is shown unmeasured.
+#[test]
+fn circulation_with_no_long_path_is_unmeasured_not_failed() {
+    let p = scenario_with("tiny", Some(("[population]\n", "[population]\ncirculation = \"counter_clockwise\"\n")));
+    let day = common::simulate(&p, 1);
+    // The day's first second: shoppers came in, none has walked 20 m.
+    let first_second: Vec<_> = day.iter().filter(|e| e.t_ms < day[0].t_ms + 1_000).cloned().collect();
+    assert!(!first_second.is_empty());
+    let facts = aisle::metrics::facts::stylised_facts(&p, &first_second);
+    let direction = facts.iter().find(|f| f.name == "shoppers circulating in the configured direction").unwrap();
+    assert!(direction.holds && direction.target.is_none() && direction.value.is_nan(), "{direction:?}");
+    assert!(direction.source.starts_with("nobody walked 20 m"), "{}", direction.source);
+    // The whole day has paths long enough: held to its target.
+    let facts = aisle::metrics::facts::stylised_facts(&p, &day);
+    let direction = facts.iter().find(|f| f.name == "shoppers circulating in the configured direction").unwrap();
+    assert!(direction.target.is_some() && !direction.value.is_nan(), "{direction:?}");
+}
+
 #[test]
 fn browsers_look_at_more_shelves_and_stay_longer() {
     // Views per visitor and mean minutes in store of tiny over 20 days, with

@@ -39,6 +39,11 @@ impl Fact {
             source: "no target for this kind of store: state one in the scenario's [behaviour]",
         }
     }
+
+    /// A figure the day gave nothing to measure by (NaN, held to nothing).
+    fn unmeasured(name: &'static str, why: &'static str) -> Fact {
+        Fact { name, value: f64::NAN, target: None, holds: true, source: why }
+    }
 }
 
 fn in_band(p: &Prepared, x: f64, y: f64) -> bool {
@@ -203,8 +208,12 @@ impl Walks<'_> {
         });
         // Only a store with a habitual direction is held to it; otherwise the
         // anticlockwise share is shown for information.
+        const NO_LONG_PATHS: &str = "nobody walked 20 m or more this day: no path long enough to tell a direction by";
+        const _: () = assert!(MIN_PATH_FOR_DIRECTION_M == 20.0, "the message above says 20 m");
         if p.scenario.population.circulation.sign() == 0.0 {
             facts.push(Fact::shown("shoppers circulating counter-clockwise (no direction configured)", direction));
+        } else if counted == 0 {
+            facts.push(Fact::unmeasured("shoppers circulating in the configured direction", NO_LONG_PATHS));
         } else {
             facts.push(Fact {
                 name: "shoppers circulating in the configured direction",
