@@ -27,6 +27,16 @@ impl Point {
         Point::new(self.x + dx, self.y + dy)
     }
 
+    /// Points along the segment from here to `to`, both ends included, at
+    /// most `spacing` apart (evenly, at least the two ends).
+    pub fn samples_to(self, to: Point, spacing: f64) -> impl Iterator<Item = Point> {
+        let steps = ((self.distance(to) / spacing).ceil() as usize).max(1);
+        (0..=steps).map(move |k| {
+            let t = k as f64 / steps as f64;
+            Point::new(self.x + (to.x - self.x) * t, self.y + (to.y - self.y) * t)
+        })
+    }
+
     /// The point `step` metres from here on the way to `target` (`target`
     /// itself if it is nearer).
     pub fn towards(self, target: Point, step: f64) -> Point {

@@ -53,15 +53,15 @@ pub(super) fn step_in_line(
     }
 }
 
-/// A step along the route `s` holds: from a cell a fixture grazes (one in
-/// a line may stand there), onto the nearest open floor first.
+/// A step along the route `s` holds: from a cell a fixture grazes, onto
+/// the nearest open floor first (`Store::open_floor_near`).
 fn detour_step(store: &Store, s: &mut Shopper, stride: f64) -> Option<(Point, CellId)> {
     let n = if store.is_walkable(s.cell) {
         let route = s.route.as_mut()?;
         let Step::Walk(n) = route.next_step(store, s.cell, s.ways) else { return None };
         n
     } else {
-        store.nearest_walkable(s.floor, s.pos, store.cell * 2.0)?
+        store.open_floor_near(s.floor, s.pos)?
     };
     let to = s.pos.towards(store.centre(n).1, stride);
     Some((to, store.cell_at(s.floor, to)?))
@@ -145,11 +145,8 @@ impl Footprints {
     /// Whether no fixture or wall stands on the segment `a`–`b` (sampled
     /// every half cell, as `Store::first_blocked` samples floor).
     pub(super) fn clear_between(&self, store: &Store, floor: u8, a: Point, b: Point) -> bool {
-        let samples = ((a.distance(b) / (store.cell / 2.0)).ceil() as usize).max(1);
-        (0..=samples).all(|k| {
-            let p = a.towards(b, a.distance(b) * k as f64 / samples as f64);
-            store.cell_at(floor, p).is_some_and(|c| store.is_walkable(c) || !self.cover(c, p))
-        })
+        a.samples_to(b, store.cell / 2.0)
+            .all(|p| store.cell_at(floor, p).is_some_and(|c| store.is_walkable(c) || !self.cover(c, p)))
     }
 
     /// Whether a fixture or wall covers `p`, a point in `cell`.

@@ -210,15 +210,13 @@ fn advance(
                 Step::Ride(i) => return Moved::Ride(i),
                 Step::Arrived => (route.point, true),
                 // One that stood in a line where a fixture grazes the
-                // floor (`checkout::line_step`) steps onto open floor first:
+                // floor (`line::line_step`) steps onto open floor first:
                 // no way leads from there (it was made to leave the store
                 // on the spot, metres from the door).
-                Step::Stuck if !store.is_walkable(s.cell) => {
-                    match store.nearest_walkable(s.floor, s.pos, store.cell * 2.0) {
-                        Some(n) => (store.centre(n).1, false),
-                        None => return Moved::Arrived,
-                    }
-                }
+                Step::Stuck if !store.is_walkable(s.cell) => match store.open_floor_near(s.floor, s.pos) {
+                    Some(n) => (store.centre(n).1, false),
+                    None => return Moved::Arrived,
+                },
                 Step::Stuck => return Moved::Arrived,
             }
         };

@@ -628,13 +628,7 @@ impl Store {
     /// The first point not on walkable floor along the segment `from`–`to`
     /// (sampled every half cell), if there is one.
     pub fn first_blocked(&self, floor: u8, from: Point, to: Point) -> Option<Point> {
-        let steps = ((from.distance(to) / (self.cell / 2.0)).ceil() as usize).max(1);
-        (0..=steps)
-            .map(|k| {
-                let t = k as f64 / steps as f64;
-                Point::new(from.x + (to.x - from.x) * t, from.y + (to.y - from.y) * t)
-            })
-            .find(|&p| self.cell_at(floor, p).is_none_or(|c| !self.is_walkable(c)))
+        from.samples_to(to, self.cell / 2.0).find(|&p| self.cell_at(floor, p).is_none_or(|c| !self.is_walkable(c)))
     }
 
     pub fn floor_of(&self, c: CellId) -> u8 {
@@ -660,6 +654,13 @@ impl Store {
     pub fn zone(&self, c: CellId) -> Option<u16> {
         let z = self.zone[c as usize];
         (z != NO_ZONE).then_some(z)
+    }
+
+    /// The walkable cell within two cells of `p`, nearest it: where one
+    /// standing where a fixture grazes the floor (one in a line may) steps
+    /// first, since no flow field leads from there.
+    pub fn open_floor_near(&self, floor: u8, p: Point) -> Option<CellId> {
+        self.nearest_walkable(floor, p, self.cell * 2.0)
     }
 
     /// The walkable cell nearest to `p` (by centre distance) within `radius`.
