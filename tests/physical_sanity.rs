@@ -73,6 +73,8 @@ fn check_prepared(name: &str, p: &aisle::Prepared, seed: u64) -> Vec<SimEvent> {
             _ => {}
         }
     }
+    let leaps = common::leaps(&events);
+    assert!(leaps.is_empty(), "{name}: faster than walking: {leaps:#?}");
     assert!(checkouts > 0, "{name}: nobody bought anything");
     assert!(enters.values().all(|&n| n == 1), "{name}: someone entered twice");
     for shopper in enters.keys() {

@@ -95,6 +95,8 @@ const CATCH_UP: f64 = 1.2;
 /// within these bounds, m/s.
 const SLOWEST_MPS: f64 = 0.4;
 const FASTEST_MPS: f64 = 2.0;
+/// Nobody walks faster than this, m/s: the fastest companion catching up.
+pub const TOP_SPEED_MPS: f64 = FASTEST_MPS * CATCH_UP;
 
 /// Everyone who comes, drawn up front. A party's leader draws its segment,
 /// speed and door from its traits stream and the party's size,
@@ -237,6 +239,8 @@ fn newcomer(setting: &Setting, a: &Arrival, index: u32, leader: Option<Entity>, 
         riding: None,
         blocked_since_ms: None,
         blocked_at: UNREACHABLE,
+        still_at: pos,
+        still_since_ms: t_ms,
         gave_up_at: None,
         wish: (0.0, 0.0),
         companions: 0,

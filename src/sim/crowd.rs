@@ -81,6 +81,10 @@ pub struct Body {
     /// Kept from its way for a while (a standoff): it trades places with
     /// another in the same plight, since neither can move otherwise.
     pub stalled: bool,
+    /// How far a trade or a nudge may move it this tick: as far as it
+    /// walks in the time it has stood still (none once it moved this
+    /// tick), so nobody is passed along faster than walking.
+    pub slack_m: f64,
 }
 
 impl Body {
@@ -260,6 +264,13 @@ impl Crowding {
         }
     }
 
+    /// How far a trade may move `shopper`'s body (in `cell`) this tick
+    /// (`Body::slack_m`; none when it is not on the walkway).
+    pub fn slack(&self, shopper: u32, cell: CellId) -> f64 {
+        let block = self.block(cell);
+        self.find(shopper, block).map_or(0.0, |i| self.solid[block][i].slack_m)
+    }
+
     /// Takes a solid body off the floor.
     pub fn remove(&mut self, shopper: u32, cell: CellId) {
         let block = self.block(cell);
@@ -273,10 +284,10 @@ impl Crowding {
         let (a, b) = (self.block(from), self.block(to));
         let Some(i) = self.find(shopper, a) else { return };
         if a == b {
-            self.solid[a][i].at = at;
+            (self.solid[a][i].at, self.solid[a][i].slack_m) = (at, 0.0);
         } else {
             let mut body = self.unfile(a, i);
-            body.at = at;
+            (body.at, body.slack_m) = (at, 0.0);
             self.touch(b);
             self.file(b, body);
         }
@@ -388,7 +399,7 @@ mod tests {
 
     /// A shopper alone, at `at`, wanting to step `wish`.
     fn lone(shopper: u32, at: Point, wish: (f64, f64)) -> Body {
-        Body { shopper, party: shopper, at, wish, goal: None, gives_way: false, stalled: false }
+        Body { shopper, party: shopper, at, wish, goal: None, gives_way: false, stalled: false, slack_m: 0.0 }
     }
 
     fn open_floor() -> (Store, Crowding) {
@@ -443,6 +454,7 @@ mod tests {
                 goal: None,
                 gives_way: false,
                 stalled: false,
+                slack_m: 0.0,
             };
             crowd.add(c, b);
             placed += 1;

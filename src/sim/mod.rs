@@ -42,6 +42,8 @@ mod shopper;
 mod stop;
 mod walk;
 
+pub use arrivals::TOP_SPEED_MPS;
+
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 

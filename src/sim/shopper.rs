@@ -69,6 +69,11 @@ pub(super) struct Shopper {
     /// the wait.
     pub(super) blocked_since_ms: Option<u64>,
     pub(super) blocked_at: u32,
+    /// Where the shopper stands still, and since the tick it last moved
+    /// (by any phase; `walk` notes it): a trade or a nudge displaces it no
+    /// farther than it walks in the time it has stood still.
+    pub(super) still_at: Point,
+    pub(super) still_since_ms: u64,
     /// The direction the shopper last wanted to step in (unit vector).
     pub(super) wish: (f64, f64),
     /// The lane whose line it gave up at (balked or reneged), if it did.
@@ -285,7 +290,8 @@ impl Shopper {
         let gives_way = matches!(self.activity, Activity::Companion(Company::Beside));
         let goal = self.route.as_ref().filter(|_| self.is_walking()).map(|r| r.goal);
         let stalled = self.blocked_for(t_ms, STANDOFF_MS);
-        crowd::Body { shopper: self.index, party: self.party, at: self.pos, wish, goal, gives_way, stalled }
+        let slack_m = self.speed * t_ms.saturating_sub(self.still_since_ms) as f64 / 1000.0;
+        crowd::Body { shopper: self.index, party: self.party, at: self.pos, wish, goal, gives_way, stalled, slack_m }
     }
 
     /// The places in line the shopper's party takes: its own and one per

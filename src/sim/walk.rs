@@ -82,7 +82,12 @@ pub(super) fn walk(tick: &mut TickState, commands: &mut Commands, scratch: &mut 
     // walk, so those standing now are left out of it.
     crowd.clear();
     order.clear();
-    for (entity, s) in shoppers.iter() {
+    let tick_ms = setting.scenario.run.tick_ms;
+    for (entity, mut s) in shoppers.iter_mut() {
+        // Moved on the tick before (walking, in a line, by a trade).
+        if s.pos != s.still_at {
+            (s.still_at, s.still_since_ms) = (s.pos, t.saturating_sub(tick_ms));
+        }
         if s.riding.is_some() || s.is_walking() {
             order.push(entity);
         }
@@ -312,7 +317,7 @@ fn blocked(
         in_front && willing && (waited || b.party == party) && !(companion && kin_standing(b))
     };
     if let Some(b) = crowd::blockers_among(near, s.index, s.pos, step.to).find(passable) {
-        return Moved::Swap(b.shopper);
+        return trade(crowd, s, &b, t_ms);
     }
     // One standing by with nothing to do steps out of the way (of a
     // companion, only if not of its party: the leader nudging it back,
@@ -348,6 +353,8 @@ fn step_aside(
     stride: f64,
 ) -> Option<(CellId, Point)> {
     let cell = store.cell_at(floor, b.at)?;
+    // No farther than it walks in the time it has stood still.
+    let stride = stride.min(b.slack_m);
     let mut best: Option<(f64, CellId, Point)> = None;
     store.for_each_step(cell, |n, _| {
         let to = b.at.towards(store.centre(n).1, stride);
@@ -439,8 +446,8 @@ fn sidestep(
     // After a standoff, trades: with one of its party standing by (first:
     // a party gathered round its leader shuffles to let it out, rather
     // than it stepping back and forth at their edge), or with another.
-    let mut kin_trade: Option<(f64, u32)> = None;
-    let mut trade = kin_trade;
+    let mut kin_trade: Option<(f64, crowd::Body)> = None;
+    let mut trade_with = kin_trade;
     // A step kept only by one standing by (a companion) that can step out
     // of its way: it does. Companions crowding round their leader at a
     // shelf would otherwise hem it in for good when none of them stands
@@ -463,9 +470,9 @@ fn sidestep(
                 if let Some(there) = yields(&b) {
                     let swap = score(there, b.at, s.pos.distance(b.at));
                     let kin = s.leader.is_none() && b.party == s.party && b.gives_way;
-                    let slot = if kin { &mut kin_trade } else { &mut trade };
+                    let slot = if kin { &mut kin_trade } else { &mut trade_with };
                     if slot.is_none_or(|t| swap < t.0) {
-                        *slot = Some((swap, b.shopper));
+                        *slot = Some((swap, b));
                     }
                 }
             }
@@ -495,12 +502,12 @@ fn sidestep(
         }
     });
     if let Some((_, other)) = kin_trade {
-        return Moved::Swap(other);
+        return trade(crowd, s, &other, t_ms);
     }
     // After a standoff a free step back is the last resort: stepping back
     // and forth, a walker never trades places or has anyone make way.
     let retreat = best.is_some_and(|b| b.1 > route.field[s.cell as usize]);
-    if let Some((_, _, cell, to)) = best.filter(|_| !retreat || (nudge.is_none() && trade.is_none())) {
+    if let Some((_, _, cell, to)) = best.filter(|_| !retreat || (nudge.is_none() && trade_with.is_none())) {
         crowd.relocate(s.index, s.cell, cell, to);
         s.pos = to;
         s.cell = cell;
@@ -509,10 +516,26 @@ fn sidestep(
     if let Some((_, b, cell, at)) = nudge {
         return make_way(store, crowd, s.floor, &b, cell, at);
     }
-    match trade {
-        Some((_, other)) => Moved::Swap(other),
+    match trade_with {
+        Some((_, other)) => trade(crowd, s, &other, t_ms),
         None => Moved::Walking,
     }
+}
+
+/// The walker passes `b` by trading places, once each of them has stood
+/// still long enough to walk the distance between them (`Body::slack_m`):
+/// a trade is a stride, not a leap, and a walker passing a row of its
+/// party standing by moves along it at its pace. Until then it waits,
+/// blocked.
+fn trade(crowd: &crowd::Crowding, s: &mut Shopper, b: &crowd::Body, t_ms: u64) -> Moved {
+    let d = s.pos.distance(b.at);
+    if d <= b.slack_m && d <= crowd.slack(s.index, s.cell) {
+        return Moved::Swap(b.shopper);
+    }
+    let here = s.route.as_ref().map_or(UNREACHABLE, |r| r.field[s.cell as usize]);
+    s.blocked_since_ms.get_or_insert(t_ms);
+    s.blocked_at = s.blocked_at.min(here);
+    Moved::Walking
 }
 
 /// Two shoppers trade places (each has room where the other stood, since

@@ -40,3 +40,36 @@ edits = [
 "#;
     aisle::prepare(&ScenarioFile::parse(&path, source).unwrap(), "step-free").unwrap()
 }
+
+/// How much farther than walking at `TOP_SPEED_MPS` a logged position may
+/// lie from the shopper's last one on its floor: one trade of places (two
+/// bodies' width and a stride; a trade is paid for by standing still
+/// before it, so a window that starts while the shopper stood shows it
+/// whole), or the step of the tick a shopper came in or joined a line
+/// (logged before that tick's step).
+pub const LEAP_SLACK_M: f64 = 0.6;
+
+/// Moves no walker could make: consecutive logged positions of a shopper on
+/// one floor farther apart than `TOP_SPEED_MPS` allows (plus `LEAP_SLACK_M`).
+pub fn leaps(events: &[SimEvent]) -> Vec<String> {
+    let mut last: std::collections::HashMap<u32, &SimEvent> = std::collections::HashMap::new();
+    let mut found = Vec::new();
+    for e in events {
+        if let Some(p) = last.insert(e.shopper, e)
+            && p.floor == e.floor
+        {
+            let dt = (e.t_ms - p.t_ms) as f64 / 1000.0;
+            let d = (e.x as f64 - p.x as f64).hypot(e.y as f64 - p.y as f64);
+            if d > aisle::sim::TOP_SPEED_MPS * dt + LEAP_SLACK_M {
+                found.push(format!(
+                    "shopper {} moved {d:.2} m in {dt:.1} s from ({:.1}, {:.1}) at {} s",
+                    e.shopper,
+                    p.x,
+                    p.y,
+                    p.t_ms / 1000
+                ));
+            }
+        }
+    }
+    found
+}
