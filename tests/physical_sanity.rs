@@ -73,6 +73,8 @@ fn check_prepared(name: &str, p: &aisle::Prepared, seed: u64) -> Vec<SimEvent> {
             _ => {}
         }
     }
+    let far = common::taken_from_a_line_out_of_view(p, &events);
+    assert!(far.is_empty(), "{name}: taken from a line out of view: {far:#?}");
     let leaps = common::leaps(&events);
     assert!(leaps.is_empty(), "{name}: faster than walking: {leaps:#?}");
     assert!(checkouts > 0, "{name}: nobody bought anything");

@@ -36,7 +36,7 @@ pub(super) fn temptation(appeal: f64, persuasion: f64, impulse: f64, basket_item
 /// once; otherwise the shopper detours for it. Both draws come from the
 /// product's stretch of the shopper's notice stream (common random numbers
 /// across layouts).
-pub(super) fn perceive(tick: &mut TickState, asks: &mut Vec<(Entity, u32)>) {
+pub(super) fn perceive(tick: &mut TickState, asks: &mut Vec<Ask>) {
     let TickState { setting, shoppers, state } = tick;
     let RunState { clock, out, .. } = &mut **state;
     let mut shoppers = shoppers.p0();
@@ -68,7 +68,7 @@ pub(super) fn perceive(tick: &mut TickState, asks: &mut Vec<(Entity, u32)>) {
             }
             // A companion asks the leader, who holds the basket.
             if let Some(leader) = s.leader {
-                asks.push((leader, product));
+                asks.push(Ask { leader, product, spot: shelf.spot });
                 continue;
             }
             if s.in_line() || s.pos.distance(shelf.spot) <= perception::REACH_M {
@@ -82,19 +82,32 @@ pub(super) fn perceive(tick: &mut TickState, asks: &mut Vec<(Entity, u32)>) {
         }
     }
     // A leader still shopping fetches what a companion asked for; one in
-    // a checkout line takes it from the display by the line.
-    for (leader, product) in asks.drain(..) {
+    // a checkout line takes it from the display by the line, if it stands
+    // as near it as what it takes on its own (in view: the companion may
+    // stand places behind, seeing another display).
+    for Ask { leader, product, spot } in asks.drain(..) {
         let Ok(mut l) = shoppers.get_mut(leader) else { continue };
         let shopping = matches!(l.activity, Activity::Deciding | Activity::ToShelf { .. } | Activity::AtShelf { .. });
         if l.has_in_mind(product) {
             continue;
         }
         if l.in_line() {
+            if l.pos.distance(spot) > perception::VIEW_RADIUS_M {
+                continue;
+            }
             l.grab(out, t, product, setting.scenario.products[product as usize].price_cents);
         } else if shopping {
             l.want_on_impulse(product);
         }
     }
+}
+
+/// A companion's wish for `product`, seen on the shelf at `spot`, put to
+/// its leader (who holds the basket).
+pub(super) struct Ask {
+    leader: Entity,
+    product: u32,
+    spot: crate::geom::Point,
 }
 
 /// The shopper looks ahead from where it stands, walking the way it came

@@ -110,7 +110,7 @@ fn move_shoppers(
 
 /// What follows from where everyone now stands: looking around, shelves,
 /// stops and lines; then the trace and the tick's events.
-fn settle(mut tick: TickState, mut asks: Local<Vec<(Entity, u32)>>) {
+fn settle(mut tick: TickState, mut asks: Local<Vec<impulse::Ask>>) {
     impulse::perceive(&mut tick, &mut asks);
     shelf::shelf(&mut tick);
     stop::stop(&mut tick);

@@ -73,3 +73,35 @@ pub fn leaps(events: &[SimEvent]) -> Vec<String> {
     }
     found
 }
+
+/// Products picked on impulse by one standing in a checkout line that no
+/// shelf of theirs within view distance of where it stood holds: one in a
+/// line takes only what it (or a companion beside it) could see from there.
+pub fn taken_from_a_line_out_of_view(p: &Prepared, events: &[SimEvent]) -> Vec<String> {
+    use aisle::events::Action;
+    use aisle::sim::perception::{Sight, VIEW_RADIUS_M};
+    let sight = Sight::new(&p.scenario, &p.store);
+    let mut in_line = std::collections::HashSet::new();
+    let mut found = Vec::new();
+    for e in events {
+        match e.action {
+            Action::QueueJoin { .. } => {
+                in_line.insert(e.shopper);
+            }
+            Action::Checkout { .. } | Action::Abandon { .. } | Action::Exit => {
+                in_line.remove(&e.shopper);
+            }
+            Action::Pick { product, planned: false, .. } if in_line.contains(&e.shopper) => {
+                let at = aisle::geom::Point::new(e.x as f64, e.y as f64);
+                let seen = sight.shelves.iter().any(|sh| {
+                    sh.product == product && sh.floor == e.floor && sh.spot.distance(at) <= VIEW_RADIUS_M + 1e-3
+                });
+                if !seen {
+                    found.push(format!("shopper {} took product {product} at {} s", e.shopper, e.t_ms / 1000));
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
