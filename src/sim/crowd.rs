@@ -29,6 +29,10 @@ const SHUFFLE: f64 = 0.05;
 /// packing, just above Weidmann's jam density.
 pub const BODY_RADIUS_M: f64 = 0.2;
 const MIN_GAP_M: f64 = 2.0 * BODY_RADIUS_M;
+/// The most stride a shopper banks by walking slower than its pace or
+/// standing: a trade of places (two bodies' width and a step) and no more,
+/// so no logged move outruns walking by more than that.
+pub const MAX_STRIDE_CREDIT_M: f64 = 0.6;
 
 /// Bodies among `near` (see `Crowding::gather_near`) that keep `shopper`
 /// from stepping from `from` to `at`, as `Crowding::blockers` finds them.
@@ -81,9 +85,8 @@ pub struct Body {
     /// Kept from its way for a while (a standoff): it trades places with
     /// another in the same plight, since neither can move otherwise.
     pub stalled: bool,
-    /// How far a trade or a nudge may move it this tick: as far as it
-    /// walks in the time it has stood still (none once it moved this
-    /// tick), so nobody is passed along faster than walking.
+    /// How far a trade or a nudge may move it this tick: the stride it has
+    /// banked (`Shopper::stride_credit_m`), less what it moved this tick.
     pub slack_m: f64,
 }
 
@@ -283,11 +286,15 @@ impl Crowding {
     pub fn relocate(&mut self, shopper: u32, from: CellId, to: CellId, at: Point) {
         let (a, b) = (self.block(from), self.block(to));
         let Some(i) = self.find(shopper, a) else { return };
+        let spend = |body: &mut Body| {
+            body.slack_m = (body.slack_m - body.at.distance(at)).max(0.0);
+            body.at = at;
+        };
         if a == b {
-            (self.solid[a][i].at, self.solid[a][i].slack_m) = (at, 0.0);
+            spend(&mut self.solid[a][i]);
         } else {
             let mut body = self.unfile(a, i);
-            (body.at, body.slack_m) = (at, 0.0);
+            spend(&mut body);
             self.touch(b);
             self.file(b, body);
         }

@@ -69,11 +69,13 @@ pub(super) struct Shopper {
     /// the wait.
     pub(super) blocked_since_ms: Option<u64>,
     pub(super) blocked_at: u32,
-    /// Where the shopper stands still, and since the tick it last moved
-    /// (by any phase; `walk` notes it): a trade or a nudge displaces it no
-    /// farther than it walks in the time it has stood still.
-    pub(super) still_at: Point,
-    pub(super) still_since_ms: u64,
+    /// Where `walk` last filed the shopper, and the stride it has banked
+    /// since it came in: each tick its speed's worth, less the distance it
+    /// moved (by any phase), at most `crowd::MAX_STRIDE_CREDIT_M`. A trade
+    /// or a nudge moves it only as far as that, so nobody is passed along
+    /// faster than it walks.
+    pub(super) filed_at: Point,
+    pub(super) stride_credit_m: f64,
     /// The direction the shopper last wanted to step in (unit vector).
     pub(super) wish: (f64, f64),
     /// The lane whose line it gave up at (balked or reneged), if it did.
@@ -290,7 +292,7 @@ impl Shopper {
         let gives_way = matches!(self.activity, Activity::Companion(Company::Beside));
         let goal = self.route.as_ref().filter(|_| self.is_walking()).map(|r| r.goal);
         let stalled = self.blocked_for(t_ms, STANDOFF_MS);
-        let slack_m = self.speed * t_ms.saturating_sub(self.still_since_ms) as f64 / 1000.0;
+        let slack_m = self.stride_credit_m;
         crowd::Body { shopper: self.index, party: self.party, at: self.pos, wish, goal, gives_way, stalled, slack_m }
     }
 

@@ -82,12 +82,12 @@ pub(super) fn walk(tick: &mut TickState, commands: &mut Commands, scratch: &mut 
     // walk, so those standing now are left out of it.
     crowd.clear();
     order.clear();
-    let tick_ms = setting.scenario.run.tick_ms;
     for (entity, mut s) in shoppers.iter_mut() {
-        // Moved on the tick before (walking, in a line, by a trade).
-        if s.pos != s.still_at {
-            (s.still_at, s.still_since_ms) = (s.pos, t.saturating_sub(tick_ms));
-        }
+        // The stride not walked since the last tick (walking, in a line,
+        // by a trade) is banked.
+        let moved = if s.pos == s.filed_at { 0.0 } else { s.pos.distance(s.filed_at) };
+        s.stride_credit_m = (s.stride_credit_m + s.speed * dt - moved).clamp(0.0, crowd::MAX_STRIDE_CREDIT_M);
+        s.filed_at = s.pos;
         if s.riding.is_some() || s.is_walking() {
             order.push(entity);
         }
@@ -353,7 +353,7 @@ fn step_aside(
     stride: f64,
 ) -> Option<(CellId, Point)> {
     let cell = store.cell_at(floor, b.at)?;
-    // No farther than it walks in the time it has stood still.
+    // No farther than the stride it has banked.
     let stride = stride.min(b.slack_m);
     let mut best: Option<(f64, CellId, Point)> = None;
     store.for_each_step(cell, |n, _| {
@@ -522,11 +522,10 @@ fn sidestep(
     }
 }
 
-/// The walker passes `b` by trading places, once each of them has stood
-/// still long enough to walk the distance between them (`Body::slack_m`):
-/// a trade is a stride, not a leap, and a walker passing a row of its
-/// party standing by moves along it at its pace. Until then it waits,
-/// blocked.
+/// The walker passes `b` by trading places, once each of them has banked
+/// the stride to walk the distance between them (`Body::slack_m`): a trade
+/// is a stride, not a leap, and a walker passing a row of its party
+/// standing by moves along it at its pace. Until then it waits, blocked.
 fn trade(crowd: &crowd::Crowding, s: &mut Shopper, b: &crowd::Body, t_ms: u64) -> Moved {
     let d = s.pos.distance(b.at);
     if d <= b.slack_m && d <= crowd.slack(s.index, s.cell) {

@@ -42,12 +42,11 @@ edits = [
 }
 
 /// How much farther than walking at `TOP_SPEED_MPS` a logged position may
-/// lie from the shopper's last one on its floor: one trade of places (two
-/// bodies' width and a stride; a trade is paid for by standing still
-/// before it, so a window that starts while the shopper stood shows it
-/// whole), or the step of the tick a shopper came in or joined a line
-/// (logged before that tick's step).
-pub const LEAP_SLACK_M: f64 = 0.6;
+/// lie from the shopper's last one on its floor: the stride a shopper
+/// banks while it stands or walks slower than its pace, spent at once by a
+/// trade of places (it also covers the step of the tick a shopper came in
+/// or joined a line, logged before that tick's step).
+pub const LEAP_SLACK_M: f64 = aisle::sim::crowd::MAX_STRIDE_CREDIT_M;
 
 /// Moves no walker could make: consecutive logged positions of a shopper on
 /// one floor farther apart than `TOP_SPEED_MPS` allows (plus `LEAP_SLACK_M`).
