@@ -246,11 +246,14 @@ impl Playback {
             let Some(track) = track.as_ref().filter(|t| t.party == s as u32) else { continue };
             let Some(at) = self.shopper_at(s as u32, t_ms) else { continue };
             let Activity::Queuing { lane } = at.activity else { continue };
+            // Its last join: one that moved to a shorter line joined it then.
             let since = track
                 .events
                 .iter()
                 .map(|&i| &self.events[i as usize])
-                .find(|e| matches!(e.action, Action::QueueJoin { .. }) && e.t_ms <= t_ms)
+                .take_while(|e| e.t_ms <= t_ms)
+                .filter(|e| matches!(e.action, Action::QueueJoin { .. }))
+                .last()
                 .map_or(0, |e| e.t_ms);
             if let Some(line) = joined.get_mut(lane as usize) {
                 line.push((since, s as u32));

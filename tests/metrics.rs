@@ -86,12 +86,14 @@ fn hand_day() -> Vec<SimEvent> {
         // later, looks at nothing, leaves after 50 s.
         ev(5_000, 1, 11.0, 0.5, None, Action::Enter { party: 0 }),
         ev(55_000, 1, 11.0, 0.5, None, Action::Exit),
-        // Shopper 2: picks water, puts it back, picks juice, queues 120 s and gives up.
+        // Shopper 2: picks water, puts it back, picks juice, queues 120 s
+        // (moving to another line on the way: its wait goes on) and gives up.
         ev(10_000, 2, 6.0, 0.5, None, Action::Enter { party: 2 }),
         ev(20_000, 2, 6.0, 0.5, None, Action::Pick { product: 4, qty: 1, amount_cents: 59, planned: true }),
         ev(20_000, 2, 6.0, 0.5, None, Action::PutBack { product: 4, qty: 1, amount_cents: 59 }),
         ev(30_000, 2, 6.0, 0.5, None, Action::Pick { product: 6, qty: 1, amount_cents: 199, planned: true }),
         ev(40_000, 2, 6.0, 0.5, None, Action::QueueJoin { lane: 0 }),
+        ev(70_000, 2, 6.0, 0.5, None, Action::QueueJoin { lane: 0 }),
         ev(160_000, 2, 6.0, 0.5, None, Action::Abandon { lane: 0, qty: 1, amount_cents: 199 }),
         ev(170_000, 2, 6.0, 0.5, None, Action::Exit),
     ];

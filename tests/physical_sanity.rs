@@ -22,6 +22,9 @@ fn check_prepared(name: &str, p: &aisle::Prepared, seed: u64) -> Vec<SimEvent> {
     let mut exits: HashMap<u32, u32> = HashMap::new();
     let mut picked: HashMap<u32, i64> = HashMap::new();
     let mut checkouts = 0;
+    // The lane whose line each shopper last joined (again on moving to a
+    // shorter one): it is served, pays or gives up there.
+    let mut line_of: HashMap<u32, u16> = HashMap::new();
     let mut paid = std::collections::HashSet::new();
     for e in &events {
         if let Some(prev) = last {
@@ -47,6 +50,23 @@ fn check_prepared(name: &str, p: &aisle::Prepared, seed: u64) -> Vec<SimEvent> {
         assert!(!exits.contains_key(&e.shopper), "{name}: shopper {} acts after leaving", e.shopper);
         if !matches!(e.action, Action::Enter { .. }) {
             assert!(enters.contains_key(&e.shopper), "{name}: shopper {} acts before entering", e.shopper);
+        }
+        match e.action {
+            Action::QueueJoin { lane } => {
+                line_of.insert(e.shopper, lane);
+            }
+            // (One balking at a line it finds too long never joined one.)
+            Action::Serve { lane } | Action::Checkout { lane, .. } | Action::Abandon { lane, .. }
+                if line_of.contains_key(&e.shopper) || !matches!(e.action, Action::Abandon { .. }) =>
+            {
+                assert_eq!(
+                    line_of.get(&e.shopper),
+                    Some(&lane),
+                    "{name}: shopper {} at lane {lane} is logged in another line: {e:?}",
+                    e.shopper
+                )
+            }
+            _ => {}
         }
         match e.action {
             Action::Enter { .. } => *enters.entry(e.shopper).or_default() += 1,

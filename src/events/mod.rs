@@ -50,6 +50,8 @@ pub enum Action {
         qty: u16,
         amount_cents: i64,
     },
+    /// Joined lane `lane`'s line; logged again on moving to a shorter line
+    /// (jockeying), where the wait goes on from the first.
     QueueJoin {
         lane: u16,
     },

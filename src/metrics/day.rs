@@ -240,7 +240,9 @@ impl Projection for DayProjection<'_> {
                 m.not_found += 1;
                 m.not_found_cents += amount_cents;
             }
-            Action::QueueJoin { .. } => {
+            // A second join moves to a shorter line (jockeying): the wait
+            // goes on from the first.
+            Action::QueueJoin { .. } if v.queue_join_ms.is_none() => {
                 m.queue_joins += 1;
                 v.queue_join_ms = Some(e.t_ms);
             }

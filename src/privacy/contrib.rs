@@ -81,8 +81,9 @@ impl Projection for VisitProjection<'_> {
                 }
             }
             Action::QueueJoin { .. } => {
+                // A second join moves to a shorter line: the wait goes on.
                 o.visit.queued = true;
-                o.queue_since = Some(e.t_ms);
+                o.queue_since.get_or_insert(e.t_ms);
             }
             Action::Checkout { qty, amount_cents, .. } | Action::Abandon { qty, amount_cents, .. } => {
                 if let Some(since) = o.queue_since.take() {

@@ -181,7 +181,7 @@ pub(super) fn checkout(tick: &mut TickState) {
         });
         close_up(setting, nav, out, &mut shoppers, t, li, state);
     }
-    jockey(setting, nav, lanes, &mut shoppers, t);
+    jockey(setting, nav, lanes, out, &mut shoppers, t);
 }
 
 /// Queued shoppers close up along the queue line, each party leaving a
@@ -265,12 +265,15 @@ pub(super) fn line_places(store: &Store, desk: &Lane) -> Vec<Point> {
 
 /// Jockeying: the last in a line moves to an open lane on its floor with at
 /// least two fewer shoppers per terminal (`Lanes::jockey_to`), as people do
-/// when the next line empties; its wait goes on. With it, separate lines serve
-/// nearly as well as one shared line (the Erlang C queue).
+/// when the next line empties; it logs `queue_join` at that lane (so the
+/// log says which line it stands in) and its wait goes on. With it,
+/// separate lines serve nearly as well as one shared line (the Erlang C
+/// queue).
 fn jockey(
     setting: &Setting,
     nav: &mut FlowFieldCache,
     lanes: &mut Lanes,
+    out: &mut Outbox,
     shoppers: &mut Query<&mut Shopper>,
     t_ms: u64,
 ) {
@@ -286,6 +289,7 @@ fn jockey(
         let Waiting { shopper: e, .. } = lanes.0[i].queue.pop_back().expect("someone is last in the line");
         let mut s = shoppers.get_mut(e).expect("queued shopper exists");
         let Activity::Queued { since_ms, .. } = s.activity else { unreachable!("queue holds queued shoppers") };
+        out.emit(t_ms, &s, Action::QueueJoin { lane: j as u16 });
         head_for_lane(setting, nav, lanes, &mut s, j, Some(since_ms));
     }
 }
