@@ -95,7 +95,7 @@ fn check_prepared(name: &str, p: &aisle::Prepared, seed: u64) -> Vec<SimEvent> {
     }
     let far = common::taken_from_a_line_out_of_view(p, &events);
     assert!(far.is_empty(), "{name}: taken from a line out of view: {far:#?}");
-    let leaps = common::leaps(&events);
+    let leaps = common::leaps(p, seed, &events);
     assert!(leaps.is_empty(), "{name}: faster than walking: {leaps:#?}");
     assert!(checkouts > 0, "{name}: nobody bought anything");
     assert!(enters.values().all(|&n| n == 1), "{name}: someone entered twice");

@@ -52,7 +52,7 @@ pub(super) struct Arrival {
     entrance: usize,
     /// Walking speed: a party walks at its slowest member's pace, and
     /// companions hurry a little to keep up.
-    speed: f64,
+    pub(super) speed: f64,
     /// Where the shopper appears, on the ground floor, instead of at its
     /// door: a crowd placed at once (`placed_plan`).
     at: Option<(Point, CellId)>,

@@ -29,10 +29,15 @@ const SHUFFLE: f64 = 0.05;
 /// packing, just above Weidmann's jam density.
 pub const BODY_RADIUS_M: f64 = 0.2;
 const MIN_GAP_M: f64 = 2.0 * BODY_RADIUS_M;
-/// The most stride a shopper banks by walking slower than its pace or
-/// standing: a trade of places (two bodies' width and a step) and no more,
-/// so no logged move outruns walking by more than that.
-pub const MAX_STRIDE_CREDIT_M: f64 = 0.6;
+
+/// The most stride a shopper banks by standing or walking slower than its
+/// pace, with ticks of `tick_s` seconds: the farthest a trade of places
+/// moves it (two bodies' width and the fastest walker's step: a walker
+/// trades with one in the way of its step), and no more, so no logged move
+/// outruns walking by more than that.
+pub fn stride_bank_m(tick_s: f64) -> f64 {
+    MIN_GAP_M + super::TOP_SPEED_MPS * tick_s
+}
 
 /// Bodies among `near` (see `Crowding::gather_near`) that keep `shopper`
 /// from stepping from `from` to `at`, as `Crowding::blockers` finds them.

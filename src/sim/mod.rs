@@ -274,10 +274,13 @@ pub struct SimProgress {
 
 /// Who comes on a day: a shopper's party (its leader's index) and segment
 /// (an index into the scenario's segments).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Visitor {
     pub party: u32,
     pub segment: usize,
+    /// Its walking pace, m/s (a companion's own, faster than its party's
+    /// to catch up).
+    pub speed: f64,
 }
 
 /// Every shopper of a day of `scenario` with `seed`, by shopper index: who
@@ -287,7 +290,7 @@ pub struct Visitor {
 pub fn visitors(scenario: &Scenario, seed: u64) -> Vec<Visitor> {
     arrivals::arrival_plan(scenario, &Streams::new(seed))
         .iter()
-        .map(|a| Visitor { party: a.party, segment: a.segment })
+        .map(|a| Visitor { party: a.party, segment: a.segment, speed: a.speed })
         .collect()
 }
 

@@ -71,7 +71,7 @@ pub(super) struct Shopper {
     pub(super) blocked_at: u32,
     /// Where `walk` last filed the shopper, and the stride it has banked
     /// since it came in: each tick its speed's worth, less the distance it
-    /// moved (by any phase), at most `crowd::MAX_STRIDE_CREDIT_M`. A trade
+    /// moved (by any phase), at most `crowd::stride_bank_m`. A trade
     /// or a nudge moves it only as far as that, so nobody is passed along
     /// faster than it walks.
     pub(super) filed_at: Point,

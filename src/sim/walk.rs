@@ -82,11 +82,12 @@ pub(super) fn walk(tick: &mut TickState, commands: &mut Commands, scratch: &mut 
     // walk, so those standing now are left out of it.
     crowd.clear();
     order.clear();
+    let bank_m = crowd::stride_bank_m(dt);
     for (entity, mut s) in shoppers.iter_mut() {
         // The stride not walked since the last tick (walking, in a line,
         // by a trade) is banked.
         let moved = if s.pos == s.filed_at { 0.0 } else { s.pos.distance(s.filed_at) };
-        s.stride_credit_m = (s.stride_credit_m + s.speed * dt - moved).clamp(0.0, crowd::MAX_STRIDE_CREDIT_M);
+        s.stride_credit_m = (s.stride_credit_m + s.speed * dt - moved).clamp(0.0, bank_m);
         s.filed_at = s.pos;
         if s.riding.is_some() || s.is_walking() {
             order.push(entity);

@@ -41,27 +41,27 @@ edits = [
     aisle::prepare(&ScenarioFile::parse(&path, source).unwrap(), "step-free").unwrap()
 }
 
-/// How much farther than walking at `TOP_SPEED_MPS` a logged position may
-/// lie from the shopper's last one on its floor: the stride a shopper
-/// banks while it stands or walks slower than its pace, spent at once by a
-/// trade of places (it also covers the step of the tick a shopper came in
-/// or joined a line, logged before that tick's step).
-pub const LEAP_SLACK_M: f64 = aisle::sim::crowd::MAX_STRIDE_CREDIT_M;
-
 /// Moves no walker could make: consecutive logged positions of a shopper on
-/// one floor farther apart than `TOP_SPEED_MPS` allows (plus `LEAP_SLACK_M`).
-pub fn leaps(events: &[SimEvent]) -> Vec<String> {
+/// one floor farther apart than walking at its pace allows, plus the stride
+/// it may have banked (`sim::crowd::stride_bank_m`: spent at once by a
+/// trade of places) and one step (the tick a shopper comes in or joins a
+/// line logs where it stood before that tick's step).
+pub fn leaps(p: &Prepared, seed: u64, events: &[SimEvent]) -> Vec<String> {
+    let speeds: Vec<f64> = aisle::sim::visitors(&p.scenario, seed).iter().map(|v| v.speed).collect();
+    let tick_s = p.scenario.run.tick_ms as f64 / 1000.0;
+    let bank_m = aisle::sim::crowd::stride_bank_m(tick_s);
     let mut last: std::collections::HashMap<u32, &SimEvent> = std::collections::HashMap::new();
     let mut found = Vec::new();
     for e in events {
         if let Some(p) = last.insert(e.shopper, e)
             && p.floor == e.floor
         {
+            let speed = speeds.get(e.shopper as usize).copied().unwrap_or(aisle::sim::TOP_SPEED_MPS);
             let dt = (e.t_ms - p.t_ms) as f64 / 1000.0;
             let d = (e.x as f64 - p.x as f64).hypot(e.y as f64 - p.y as f64);
-            if d > aisle::sim::TOP_SPEED_MPS * dt + LEAP_SLACK_M {
+            if d > speed * (dt + tick_s) + bank_m + 1e-3 {
                 found.push(format!(
-                    "shopper {} moved {d:.2} m in {dt:.1} s from ({:.1}, {:.1}) at {} s",
+                    "shopper {} (walking {speed:.2} m/s) moved {d:.2} m in {dt:.1} s from ({:.1}, {:.1}) at {} s",
                     e.shopper,
                     p.x,
                     p.y,
