@@ -94,7 +94,7 @@ fn run(path: &Path, variant: &str, seed: u64, check_behaviour: bool, args: &Data
         );
     }
     println!("{}", outcome.summary(&prepared, seed));
-    if let Some(warning) = outcome.freeze_warning(&prepared, seed, &dir) {
+    for warning in outcome.warnings(&prepared, seed, &dir) {
         eprintln!("warning: {warning}");
     }
     if !args.no_report {
@@ -210,7 +210,7 @@ fn compare(path: &Path, study: &Study, args: &DatasetArgs) -> Result<(), Error> 
     if let Some(note) = comparison.replications_note() {
         println!("\n{note}");
     }
-    if let Some(warning) = aisle::study::freeze_warning(path, &dataset.manifest.runs) {
+    for warning in aisle::study::invariant_warnings(path, &dataset.manifest.runs) {
         eprintln!("\nwarning: {warning}");
     }
     if !args.no_report && study.shard.is_none() {

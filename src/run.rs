@@ -104,6 +104,11 @@ impl RunOutcome {
                 figure("forced_exits")
             ),
             format!(
+                "  lines         someone waited at most {:.0} s with a terminal free{}",
+                figure("longest_stall_s"),
+                m.longest_stall.map_or(String::new(), |s| format!(" ({})", s.place(&p.scenario)))
+            ),
+            format!(
                 "  events        {} → {} ({:.1} MiB, {:.1} bytes/event)",
                 log.rows,
                 log.path.display(),
@@ -114,11 +119,15 @@ impl RunOutcome {
         lines.into_iter().chain(counters).chain(stops).chain(rest).collect::<Vec<_>>().join("\n")
     }
 
-    /// A warning when a shopper stood frozen longer than the freeze
-    /// invariant allows (`freeze::Freeze::warning`; `dir`: the dataset).
-    pub fn freeze_warning(&self, p: &Prepared, seed: u64, dir: &Path) -> Option<String> {
-        let f = self.metrics.longest_freeze.filter(|f| f.breaks_the_limit())?;
-        Some(f.warning(&p.scenario, seed, dir))
+    /// Warnings of the day's broken invariants: a shopper frozen longer
+    /// than the freeze invariant allows (`freeze::Freeze::warning`), a
+    /// line standing before a free terminal (`stall::Stall::warning`);
+    /// `dir`: the dataset.
+    pub fn warnings(&self, p: &Prepared, seed: u64, dir: &Path) -> Vec<String> {
+        let m = &self.metrics;
+        let freeze = m.longest_freeze.filter(|f| f.breaks_the_limit()).map(|f| f.warning(&p.scenario, seed, dir));
+        let stall = m.longest_stall.filter(|s| s.breaks_the_limit()).map(|s| s.warning(&p.scenario, seed, dir));
+        freeze.into_iter().chain(stall).collect()
     }
 }
 

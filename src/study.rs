@@ -144,24 +144,36 @@ impl Study {
     }
 }
 
-/// A warning when any of `runs` broke the freeze invariant (a shopper
-/// frozen longer than `FREEZE_LIMIT_S`): which days, since their figures
-/// and every comparison with them may be wrong, and how to see where.
-pub fn freeze_warning(file: &Path, runs: &[crate::events::dataset::RunRecord]) -> Option<String> {
+/// Warnings when any of `runs` broke an invariant: a shopper frozen longer
+/// than `FREEZE_LIMIT_S`, or a line standing before a free terminal longer
+/// than `STALL_LIMIT_S`. Each names the days, since their figures and
+/// every comparison with them may be wrong, and how to see where.
+pub fn invariant_warnings(file: &Path, runs: &[crate::events::dataset::RunRecord]) -> Vec<String> {
     use crate::metrics::facts::FREEZE_LIMIT_S;
-    let longest = |r: &crate::events::dataset::RunRecord| r.metric("longest_freeze_s").unwrap_or(0.0);
-    let frozen: Vec<_> = runs.iter().filter(|r| longest(r) > FREEZE_LIMIT_S).collect();
-    let first = frozen.first()?;
-    let days: Vec<String> =
-        frozen.iter().map(|r| format!("`{}` seed {}: {:.0} s", r.variant, r.seed, longest(r))).collect();
-    Some(format!(
-        "shoppers froze longer than the {FREEZE_LIMIT_S:.0} s the freeze invariant allows on {} day(s) ({}): \
-         the store may gridlock, and those days' figures, and comparisons with them, may be wrong; \
-         `aisle run {} --variant {} --seed {}` says where, and the report shows it",
-        frozen.len(),
-        days.join(", "),
-        file.display(),
-        first.variant,
-        first.seed
-    ))
+    use crate::metrics::stall::STALL_LIMIT_S;
+    let broken = |metric: &str, limit: f64, what: &str, consequence: &str| {
+        let value = |r: &crate::events::dataset::RunRecord| r.metric(metric).unwrap_or(0.0);
+        let days: Vec<_> = runs.iter().filter(|r| value(r) > limit).collect();
+        let first = days.first()?;
+        let listed: Vec<String> =
+            days.iter().map(|r| format!("`{}` seed {}: {:.0} s", r.variant, r.seed, value(r))).collect();
+        Some(format!(
+            "{what} longer than the {limit:.0} s allowed on {} day(s) ({}): {consequence}, and those days' \
+             figures, and comparisons with them, may be wrong; `aisle run {} --variant {} --seed {}` says \
+             where, and the report shows it",
+            days.len(),
+            listed.join(", "),
+            file.display(),
+            first.variant,
+            first.seed
+        ))
+    };
+    let freeze = broken("longest_freeze_s", FREEZE_LIMIT_S, "shoppers froze", "the store may gridlock");
+    let stall = broken(
+        "longest_stall_s",
+        STALL_LIMIT_S,
+        "a line stood before a free terminal",
+        "someone called to it could not reach it",
+    );
+    freeze.into_iter().chain(stall).collect()
 }

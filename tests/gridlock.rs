@@ -212,6 +212,8 @@ struct Day {
     /// Exits (before the hard end) logged farther than `AT_EXIT_M` from
     /// every exit of their floor.
     exits_away: usize,
+    /// The longest spell a line stood before a free terminal.
+    longest_stall_s: f64,
     /// Moves faster than walking (`common::leaps`), the first of them.
     leaps: usize,
     first_leap: Option<String>,
@@ -224,10 +226,12 @@ impl Day {
             || self.flapping > 0
             || self.off_floor_payments > 0
             || self.exits_away > 0
+            || self.longest_stall_s > aisle::metrics::stall::STALL_LIMIT_S
             || self.leaps > 0;
         bad.then(|| {
             format!(
-                "longest freeze {:.0} s{}, {} forced out, {} flapping, {} paid off the lane's floor, {} left away from an exit, {} leaps{}",
+                "longest freeze {:.0} s{}, {} forced out, {} flapping, {} paid off the lane's floor, {} left away from an exit, \
+                 a line before a free terminal for {:.0} s, {} leaps{}",
                 self.longest_freeze_s,
                 self.longest_freeze.map_or(String::new(), |f| format!(
                     " (shopper {} at ({:.1}, {:.1}) on floor {}, {}–{} s)",
@@ -242,6 +246,7 @@ impl Day {
                 self.flapping,
                 self.off_floor_payments,
                 self.exits_away,
+                self.longest_stall_s,
                 self.leaps,
                 self.first_leap.as_ref().map_or(String::new(), |l| format!(" ({l})"))
             )
@@ -290,7 +295,7 @@ fn run_day(p: &aisle::Prepared, seed: u64) -> Day {
                 .any(|x| x.floor == e.floor && (x.at.x - e.x as f64).hypot(x.at.y - e.y as f64) <= AT_EXIT_M)
         })
         .count();
-    let leaps = common::leaps(&events);
+    let leaps = common::leaps(p, seed, &events);
     Day {
         shoppers: m.visitors,
         longest_freeze_s: m.longest_freeze_s,
@@ -299,6 +304,7 @@ fn run_day(p: &aisle::Prepared, seed: u64) -> Day {
         flapping: flapping.len(),
         off_floor_payments,
         exits_away,
+        longest_stall_s: m.longest_stall_s,
         leaps: leaps.len(),
         first_leap: leaps.into_iter().next(),
     }

@@ -71,7 +71,7 @@ use Formula::{Day, Totals as Sums};
 
 /// Every scalar figure, in the order runs record them. Totals are per day
 /// (divided by the days merged); rates and means are over all shoppers.
-pub const CATALOGUE: [MetricDef; 31] = [
+pub const CATALOGUE: [MetricDef; 32] = [
     def("traffic", "visitors", Neither, "shoppers who entered, per day", Sums(|t| t.visitors / t.days)),
     def(
         "parties",
@@ -234,6 +234,13 @@ pub const CATALOGUE: [MetricDef; 31] = [
         Day(|m| per_day(m, m.stuck_s)),
     ),
     def("longest_freeze_s", "s", Lower, "the longest such spell of any shopper, any day", Day(|m| m.longest_freeze_s)),
+    def(
+        "longest_stall_s",
+        "s",
+        Lower,
+        "the longest spell any checkout lane or service counter had someone waiting in its line while one of its terminals stood free, any day",
+        Day(|m| m.longest_stall_s),
+    ),
     def(
         "forced_exits",
         "count",

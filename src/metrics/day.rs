@@ -10,6 +10,7 @@ use super::Projection;
 use super::catalogue::{CATALOGUE, Formula, MetricDef, Totals};
 use super::freeze::{Spells, Standing, shops};
 use super::layout::Layout;
+use super::stall::Desks;
 use crate::events::{Action, SimEvent};
 use places::AtCounter;
 pub use places::{CounterDay, StopDay};
@@ -131,6 +132,11 @@ pub struct DayMetrics {
     /// The longest freeze with who stood where (of one day: merged over
     /// days, the longest of any, without its day).
     pub longest_freeze: Option<super::freeze::Freeze>,
+    /// The longest spell a desk had someone waiting and a terminal free
+    /// (see `metrics::stall`), and which (of one day: merged over days,
+    /// the longest of any, without its day).
+    pub longest_stall_s: f64,
+    pub longest_stall: Option<super::stall::Stall>,
     /// Shoppers still inside at the day's hard end, made to leave.
     pub forced_exits: u64,
     /// Per service counter (schema v5 logs).
@@ -148,6 +154,8 @@ pub struct DayProjection<'a> {
     visits: Vec<Option<Visit>>,
     /// Trace instant being counted: its time, shoppers per zone, shoppers in store.
     instant: (u64, Vec<u32>, u64),
+    /// Who waits and who is served at each desk.
+    desks: Desks,
 }
 
 impl<'a> DayProjection<'a> {
@@ -171,7 +179,8 @@ impl<'a> DayProjection<'a> {
             stop_places: vec![StopDay::default(); layout.stop_fixtures.len()],
             ..DayMetrics::default()
         };
-        DayProjection { layout, m, visits: Vec::new(), instant: (u64::MAX, vec![0; z], 0) }
+        let desks = Desks::new(layout.desk_terminals.clone());
+        DayProjection { layout, m, visits: Vec::new(), instant: (u64::MAX, vec![0; z], 0), desks }
     }
 
     fn close_instant(&mut self) {
@@ -189,6 +198,7 @@ impl<'a> DayProjection<'a> {
 
     pub fn finish(mut self) -> DayMetrics {
         self.close_instant();
+        self.desks.finish(&mut self.m);
         self.m
     }
 }
@@ -201,6 +211,7 @@ impl Projection for DayProjection<'_> {
         if let Action::Enter { party } = e.action {
             self.on_enter(e, party);
         }
+        self.desks.observe(&mut self.m, e, self.layout.lanes.len());
         let layout = self.layout;
         let m = &mut self.m;
         let judge = Spells { shelf_visit_ms: layout.longest_shelf_visit_ms };
@@ -529,6 +540,10 @@ impl DayMetrics {
             self.longest_freeze = o.longest_freeze.or(self.longest_freeze);
         }
         self.longest_freeze_s = self.longest_freeze_s.max(o.longest_freeze_s);
+        if o.longest_stall_s > self.longest_stall_s || self.longest_stall.is_none() {
+            self.longest_stall = o.longest_stall.or(self.longest_stall);
+        }
+        self.longest_stall_s = self.longest_stall_s.max(o.longest_stall_s);
         self.forced_exits += o.forced_exits;
         for (a, b) in self.counters.iter_mut().zip(&o.counters) {
             a.merge(b);

@@ -4,6 +4,7 @@
 
 use crate::Prepared;
 use crate::events::{Action, SimEvent};
+use crate::metrics::stall::STALL_LIMIT_S;
 use crate::metrics::{DayMetrics, Projection};
 use crate::store::PERIMETER_BAND_M;
 
@@ -12,6 +13,8 @@ use crate::store::PERIMETER_BAND_M;
 pub const FREEZE_LIMIT_S: f64 = 120.0;
 /// The name of the fact that holds the longest freeze against it.
 pub const FREEZE_FACT: &str = "longest freeze outside a line (s)";
+/// The name of the fact of the stall invariant (`metrics::stall`).
+pub const STALL_FACT: &str = "longest wait with a terminal free (s)";
 
 /// Shoppers who walk less than this are not counted for circulation: a
 /// dash in and out has no direction worth the name.
@@ -173,6 +176,14 @@ impl Walks<'_> {
             holds: longest_freeze_s <= FREEZE_LIMIT_S,
             source: "aisle's invariant: a shopper stands still within 1 m (outside a checkout line, not shopping) only while waiting briefly for room; longer is gridlock",
         }];
+        let longest_stall_s = m.longest_stall_s;
+        facts.push(Fact {
+            name: STALL_FACT,
+            value: longest_stall_s,
+            target: Some(format!("≤ {STALL_LIMIT_S}")),
+            holds: longest_stall_s <= STALL_LIMIT_S,
+            source: "aisle's invariant: the next in line walks to a free terminal in seconds, one moving to a shorter line in a few minutes at most; a line standing before one longer is stuck",
+        });
         const CONVERSION: &str = "conversion rate (per party)";
         facts.push(match &b.conversion_min {
             Some(t) => Fact {

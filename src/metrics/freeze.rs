@@ -232,10 +232,9 @@ impl Freeze {
         format!("at ({:.1}, {:.1}){floor} from {}", self.x, self.y, self.began(s))
     }
 
-    /// The store clock time it began, HH:MM:SS (as the viewer's `--at` takes it).
+    /// The store clock time it began.
     fn began(&self, s: &Scenario) -> String {
-        let t = (s.population.open_ms + self.since_ms) / 1000;
-        format!("{:02}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60)
+        store_clock(s, self.since_ms)
     }
 
     /// What to tell of a freeze over the limit on day `seed` of the
@@ -268,4 +267,11 @@ fn count_freeze(m: &mut DayMetrics, f: Freeze) {
         m.stuck_s += s;
         m.stuck_spells += 1;
     }
+}
+
+/// The store clock time `t_ms` after opening, HH:MM:SS (as the viewer's
+/// `--at` takes it).
+pub(super) fn store_clock(s: &Scenario, t_ms: u64) -> String {
+    let t = (s.population.open_ms + t_ms) / 1000;
+    format!("{:02}:{:02}:{:02}", t / 3600, t / 60 % 60, t % 60)
 }

@@ -35,6 +35,9 @@ pub struct Layout {
     /// Service counter ids, and each one's server-seconds open a day.
     pub counters: Vec<String>,
     pub counter_capacity_s: Vec<f64>,
+    /// Terminals (a service counter's servers) per desk: the lanes, then
+    /// the counters.
+    pub desk_terminals: Vec<u16>,
     /// Hours since midnight at opening, and hours open.
     pub open_hour: f64,
     pub hours: usize,
@@ -127,6 +130,7 @@ impl Layout {
                 .collect(),
             counters: s.counters.iter().map(|c| c.desk.id.clone()).collect(),
             counter_capacity_s: s.counters.iter().map(|c| counter_capacity_s(s, &c.desk)).collect(),
+            desk_terminals: s.desks().map(|d| d.terminals.len().max(1) as u16).collect(),
             open_hour: s.population.open_ms as f64 / 3.6e6,
             hours: s.population.hourly_profile.len(),
             trace_ms: s.run.trace_interval_ms,

@@ -7,6 +7,7 @@ pub mod directions;
 pub mod facts;
 pub mod freeze;
 pub mod layout;
+pub mod stall;
 
 use crate::events::SimEvent;
 pub use day::{DayMetrics, DayProjection, Metric};

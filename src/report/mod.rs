@@ -143,6 +143,7 @@ pub fn build_with(dir: &Path, design: &Design, progress: impl FnMut(usize, usize
     }));
     for v in &variants {
         write_freeze_warning(&mut html, v, dir);
+        write_stall_warning(&mut html, v, dir);
     }
     if variants.len() > 1 {
         let runs: Vec<RunRecord> = variants.iter().flat_map(|v| v.runs.iter().cloned()).collect();
@@ -176,6 +177,21 @@ fn write_freeze_warning(html: &mut String, v: &VariantDays, dir: &Path) {
          Figures of this variant that depend on walking, and comparisons with it, may be wrong.</p>",
         esc(&v.prepared.scenario.variant),
         esc(&f.warning(&v.prepared.scenario, seed, dir))
+    );
+}
+
+/// A warning, above everything else, over a variant with a line that
+/// stood before a free terminal: its checkout figures may be wrong.
+fn write_stall_warning(html: &mut String, v: &VariantDays, dir: &Path) {
+    let Some(stall) = v.metrics.longest_stall.filter(|s| s.breaks_the_limit()) else { return };
+    let longest = |r: &RunRecord| r.metric("longest_stall_s").unwrap_or(0.0);
+    let seed = v.runs.iter().find(|r| (longest(r) - stall.seconds()).abs() < 1e-6).map_or(v.seeds[0], |r| r.seed);
+    let _ = writeln!(
+        html,
+        "<p class=\"warn\"><b>A line stood still in <code>{}</code>.</b> On seed {seed}, {}. \
+         Its checkout figures, and comparisons with it, may be wrong.</p>",
+        esc(&v.prepared.scenario.variant),
+        esc(&stall.warning(&v.prepared.scenario, seed, dir))
     );
 }
 
