@@ -315,6 +315,7 @@ fn random_layouts_have_no_gridlock() {
     let (mut layouts, mut invalid, mut shopper_days, mut two_floors) = (0u64, 0u64, 0u64, 0u64);
     let (mut with_counter, mut with_bench) = (0u64, 0u64);
     let mut failures = Vec::new();
+    let (mut longest, mut longest_stall) = (0.0f64, 0.0f64);
     for seed in 0..LAYOUTS {
         let text = random_store(seed);
         let file = ScenarioFile::parse(std::path::Path::new(&format!("random-{seed}.toml")), text).unwrap();
@@ -332,13 +333,16 @@ fn random_layouts_have_no_gridlock() {
         with_bench += p.scenario.fixtures.iter().any(|f| f.kind == aisle::scenario::FixtureKind::Seating) as u64;
         let day = run_day(&p, seed);
         shopper_days += day.shoppers;
+        longest = longest.max(day.longest_freeze_s);
+        longest_stall = longest_stall.max(day.longest_stall_s);
         if let Some(problems) = day.problems() {
             failures.push(format!("layout {seed}: {problems}"));
         }
     }
     eprintln!(
         "{layouts} random layouts ({two_floors} on two floors, {with_counter} with a service counter, {with_bench} \
-         with a bench; {invalid} invalid skipped), {shopper_days} shopper-days; {} with a freeze over {FREEZE_LIMIT_S} s",
+         with a bench; {invalid} invalid skipped), {shopper_days} shopper-days; {} with a problem; longest freeze \
+         {longest:.0} s, longest wait before a free terminal {longest_stall:.0} s",
         failures.len()
     );
     assert!(layouts >= LAYOUTS / 2, "only {layouts} of {LAYOUTS} generated layouts were valid");
