@@ -170,8 +170,14 @@ mod tests {
     /// The longest stall of a day of `events` at two lanes, one terminal
     /// at the first and two at the second.
     fn longest(events: &[SimEvent]) -> Option<Stall> {
+        longest_at(vec![1, 2], events)
+    }
+
+    /// The longest stall of a day of `events` at desks with `terminals`
+    /// (two lanes, then counters).
+    fn longest_at(terminals: Vec<u16>, events: &[SimEvent]) -> Option<Stall> {
         let mut m = DayMetrics::default();
-        let mut desks = Desks::new(vec![1, 2]);
+        let mut desks = Desks::new(terminals);
         for e in events {
             desks.observe(&mut m, e, 2);
         }
@@ -236,13 +242,8 @@ mod tests {
 
     #[test]
     fn a_counter_follows_the_lanes() {
-        let mut m = DayMetrics::default();
-        let mut desks = Desks::new(vec![1, 1, 2]);
-        for e in [ev(0, 7, Action::CounterJoin { counter: 0 }), ev(400, 7, Action::CounterServe { counter: 0 })] {
-            desks.observe(&mut m, &e, 2);
-        }
-        desks.finish(&mut m);
-        let s = m.longest_stall.expect("a stall");
+        let events = [ev(0, 7, Action::CounterJoin { counter: 0 }), ev(400, 7, Action::CounterServe { counter: 0 })];
+        let s = longest_at(vec![1, 1, 2], &events).expect("a stall");
         assert_eq!((s.desk, s.seconds()), (2, 400.0));
         assert!(s.breaks_the_limit());
     }

@@ -142,8 +142,7 @@ pub fn build_with(dir: &Path, design: &Design, progress: impl FnMut(usize, usize
         (0..v.layout.floors as u8).flat_map(|f| heat_blocks(&v.layout, f, &v.metrics).into_iter().map(|b| b.1))
     }));
     for v in &variants {
-        write_freeze_warning(&mut html, v, dir);
-        write_stall_warning(&mut html, v, dir);
+        write_invariant_warnings(&mut html, v, dir);
     }
     if variants.len() > 1 {
         let runs: Vec<RunRecord> = variants.iter().flat_map(|v| v.runs.iter().cloned()).collect();
@@ -164,35 +163,34 @@ pub fn build_with(dir: &Path, design: &Design, progress: impl FnMut(usize, usize
     Ok(index)
 }
 
-/// A warning, above everything else, over a variant whose days break the
-/// freeze invariant: its figures (and comparisons) may be wrong.
-fn write_freeze_warning(html: &mut String, v: &VariantDays, dir: &Path) {
-    let Some(f) = v.metrics.longest_freeze.filter(|f| f.breaks_the_limit()) else { return };
-    // The day it stood on: the run whose longest freeze it is.
-    let longest = |r: &RunRecord| r.metric("longest_freeze_s").unwrap_or(0.0);
-    let seed = v.runs.iter().find(|r| (longest(r) - f.seconds()).abs() < 1e-6).map_or(v.seeds[0], |r| r.seed);
-    let _ = writeln!(
-        html,
-        "<p class=\"warn\"><b>Shoppers froze in <code>{}</code>.</b> On seed {seed}, {}. \
-         Figures of this variant that depend on walking, and comparisons with it, may be wrong.</p>",
-        esc(&v.prepared.scenario.variant),
-        esc(&f.warning(&v.prepared.scenario, seed, dir))
-    );
-}
-
-/// A warning, above everything else, over a variant with a line that
-/// stood before a free terminal: its checkout figures may be wrong.
-fn write_stall_warning(html: &mut String, v: &VariantDays, dir: &Path) {
-    let Some(stall) = v.metrics.longest_stall.filter(|s| s.breaks_the_limit()) else { return };
-    let longest = |r: &RunRecord| r.metric("longest_stall_s").unwrap_or(0.0);
-    let seed = v.runs.iter().find(|r| (longest(r) - stall.seconds()).abs() < 1e-6).map_or(v.seeds[0], |r| r.seed);
-    let _ = writeln!(
-        html,
-        "<p class=\"warn\"><b>A line stood still in <code>{}</code>.</b> On seed {seed}, {}. \
-         Its checkout figures, and comparisons with it, may be wrong.</p>",
-        esc(&v.prepared.scenario.variant),
-        esc(&stall.warning(&v.prepared.scenario, seed, dir))
-    );
+/// Warnings, above everything else, over a variant whose days break an
+/// invariant: a freeze (its figures that depend on walking may be wrong)
+/// or a line standing before a free terminal (its checkout figures).
+fn write_invariant_warnings(html: &mut String, v: &VariantDays, dir: &Path) {
+    let s = &v.prepared.scenario;
+    // The day it happened on: the run whose figure it is.
+    let day = |metric: &str, seconds: f64| {
+        let value = |r: &&RunRecord| (r.metric(metric).unwrap_or(0.0) - seconds).abs() < 1e-6;
+        v.runs.iter().find(value).map_or(v.seeds[0], |r| r.seed)
+    };
+    let mut warn = |what: &str, warning: String, seed: u64, consequence: &str| {
+        let _ = writeln!(
+            html,
+            "<p class=\"warn\"><b>{what} in <code>{}</code>.</b> On seed {seed}, {}. {consequence}</p>",
+            esc(&s.variant),
+            esc(&warning)
+        );
+    };
+    if let Some(f) = v.metrics.longest_freeze.filter(|f| f.breaks_the_limit()) {
+        let seed = day("longest_freeze_s", f.seconds());
+        let consequence = "Figures of this variant that depend on walking, and comparisons with it, may be wrong.";
+        warn("Shoppers froze", f.warning(s, seed, dir), seed, consequence);
+    }
+    if let Some(stall) = v.metrics.longest_stall.filter(|x| x.breaks_the_limit()) {
+        let seed = day("longest_stall_s", stall.seconds());
+        let consequence = "Its checkout figures, and comparisons with it, may be wrong.";
+        warn("A line stood still", stall.warning(s, seed, dir), seed, consequence);
+    }
 }
 
 /// A figure with its unit; a dash where no day had anything to divide by
