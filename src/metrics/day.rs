@@ -179,7 +179,7 @@ impl<'a> DayProjection<'a> {
             stop_places: vec![StopDay::default(); layout.stop_fixtures.len()],
             ..DayMetrics::default()
         };
-        let desks = Desks::new(layout.desk_terminals.clone());
+        let desks = Desks::new(layout.desk_terminals.clone(), layout.lanes.len());
         DayProjection { layout, m, visits: Vec::new(), instant: (u64::MAX, vec![0; z], 0), desks }
     }
 
@@ -211,7 +211,7 @@ impl Projection for DayProjection<'_> {
         if let Action::Enter { party } = e.action {
             self.on_enter(e, party);
         }
-        self.desks.observe(&mut self.m, e, self.layout.lanes.len());
+        self.desks.observe(&mut self.m, e);
         let layout = self.layout;
         let m = &mut self.m;
         let judge = Spells { shelf_visit_ms: layout.longest_shelf_visit_ms };

@@ -229,12 +229,7 @@ impl Freeze {
     pub fn place(&self, s: &Scenario) -> String {
         let floors = &s.store.floors;
         let floor = if floors.len() > 1 { format!(" on `{}`", floors[self.floor as usize].id) } else { String::new() };
-        format!("at ({:.1}, {:.1}){floor} from {}", self.x, self.y, self.began(s))
-    }
-
-    /// The store clock time it began.
-    fn began(&self, s: &Scenario) -> String {
-        store_clock(s, self.since_ms)
+        format!("at ({:.1}, {:.1}){floor} from {}", self.x, self.y, store_clock(s, self.since_ms))
     }
 
     /// What to tell of a freeze over the limit on day `seed` of the
@@ -249,7 +244,7 @@ impl Freeze {
             self.place(s),
             dir.display(),
             s.variant,
-            self.began(s),
+            store_clock(s, self.since_ms),
             self.shopper
         )
     }

@@ -70,6 +70,8 @@ impl Stall {
 pub struct Desks {
     /// Terminals (or servers) per desk.
     terminals: Vec<u16>,
+    /// How many of the desks are checkout lanes (the counters follow).
+    lanes: u16,
     waiting: Vec<u32>,
     served: Vec<u32>,
     since_ms: Vec<Option<u64>>,
@@ -79,11 +81,13 @@ pub struct Desks {
 }
 
 impl Desks {
-    /// `terminals`: per desk (`Layout::desk_terminals`).
-    pub fn new(terminals: Vec<u16>) -> Desks {
+    /// `terminals`: per desk (`Layout::desk_terminals`), the first
+    /// `lanes` of them checkout lanes.
+    pub fn new(terminals: Vec<u16>, lanes: usize) -> Desks {
         let n = terminals.len();
         Desks {
             terminals,
+            lanes: lanes as u16,
             waiting: vec![0; n],
             served: vec![0; n],
             since_ms: vec![None; n],
@@ -93,9 +97,9 @@ impl Desks {
     }
 
     /// Folds `e`, closing a spell over its day's longest in `m`.
-    pub fn observe(&mut self, m: &mut DayMetrics, e: &SimEvent, lanes: usize) {
+    pub fn observe(&mut self, m: &mut DayMetrics, e: &SimEvent) {
         self.last_ms = e.t_ms;
-        let counter = |c: u16| lanes as u16 + c;
+        let counter = |c: u16| self.lanes + c;
         let (desk, served) = match e.action {
             Action::QueueJoin { lane } => (Some(lane), false),
             Action::CounterJoin { counter: c } => (Some(counter(c)), false),
@@ -177,9 +181,9 @@ mod tests {
     /// (two lanes, then counters).
     fn longest_at(terminals: Vec<u16>, events: &[SimEvent]) -> Option<Stall> {
         let mut m = DayMetrics::default();
-        let mut desks = Desks::new(terminals);
+        let mut desks = Desks::new(terminals, 2);
         for e in events {
-            desks.observe(&mut m, e, 2);
+            desks.observe(&mut m, e);
         }
         desks.finish(&mut m);
         assert_eq!(m.longest_stall_s, m.longest_stall.map_or(0.0, |s| s.seconds()));
