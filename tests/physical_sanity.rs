@@ -93,6 +93,8 @@ fn check_prepared(name: &str, p: &aisle::Prepared, seed: u64) -> Vec<SimEvent> {
             _ => {}
         }
     }
+    let through = common::seen_through_a_fixture(p, &events);
+    assert!(through.is_empty(), "{name}: seen through a fixture: {through:#?}");
     let far = common::taken_from_a_line_out_of_view(p, &events);
     assert!(far.is_empty(), "{name}: taken from a line out of view: {far:#?}");
     let leaps = common::leaps(p, seed, &events);

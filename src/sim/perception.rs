@@ -1,6 +1,7 @@
 //! What a shopper can see: shelves within a view cone and distance, with
-//! line of sight over fixtures by their height, weighted by shelf level,
-//! facings and placement. Built once per layout.
+//! line of sight over fixtures by their height (a tall fixture's shelves
+//! only from in front of their face), weighted by shelf level, facings and
+//! placement. Built once per layout.
 
 use crate::geom::Point;
 use crate::scenario::{FixtureKind, Scenario, ShelfLevel};
@@ -68,10 +69,24 @@ pub struct Shelf {
     pub product: u32,
     pub floor: u8,
     pub spot: Point,
-    /// The fixture it is on (its own fixture does not hide it).
+    /// The fixture it is on (its own fixture does not hide it from in
+    /// front of the face it is on).
     pub fixture: usize,
+    /// The outward normal of its face when its fixture is tall enough to
+    /// hide what is behind: then it is seen only from in front of that
+    /// face (a gondola's far side is not seen through the gondola). A low
+    /// fixture's shelves are seen over it from anywhere.
+    pub front: Option<(f64, f64)>,
     pub notice: f64,
     pub persuasion: f64,
+}
+
+impl Shelf {
+    /// Whether `pos` is where the shelf can face: anywhere for a low
+    /// fixture, strictly in front of the face's plane for a tall one.
+    pub fn faces(&self, pos: Point) -> bool {
+        self.front.is_none_or(|(nx, ny)| (pos.x - self.spot.x) * nx + (pos.y - self.spot.y) * ny > 0.0)
+    }
 }
 
 pub struct Sight {
@@ -92,11 +107,13 @@ impl Sight {
             for pl in &p.placements {
                 let f = &s.fixtures[pl.fixture];
                 let (notice_w, persuasion) = placement_weights(f.kind);
+                let hides = f.height >= SIGHT_BLOCKING_HEIGHT_M;
                 shelves.push(Shelf {
                     product: pi as u32,
                     floor: f.floor,
                     spot: pl.spot,
                     fixture: pl.fixture,
+                    front: hides.then(|| f.face_normal(pl.face)),
                     notice: (BASE_NOTICE * level_weight(pl.level) * facing_weight(pl.facings) * notice_w).min(0.95),
                     persuasion,
                 });
@@ -110,7 +127,10 @@ impl Sight {
             for iy in (cy - r).max(0)..=(cy + r).min(store.ny as isize - 1) {
                 for ix in (cx - r).max(0)..=(cx + r).min(store.nx as isize - 1) {
                     let c = store.id(sh.floor, ix as usize, iy as usize);
-                    if store.is_walkable(c) && store.centre(c).1.distance(sh.spot) <= VIEW_RADIUS_M + store.cell {
+                    if store.is_walkable(c)
+                        && store.centre(c).1.distance(sh.spot) <= VIEW_RADIUS_M + store.cell
+                        && !wholly_behind(store, c, sh)
+                    {
                         near_lists[c as usize].push(i as u32);
                     }
                 }
@@ -170,6 +190,9 @@ impl Sight {
                 continue;
             }
             let sh = &self.shelves[(near.shelf & !IN_PLAIN_SIGHT) as usize];
+            if !sh.faces(pos) {
+                continue;
+            }
             let clear = in_cell && near.shelf & IN_PLAIN_SIGHT != 0;
             if clear || self.line_of_sight(store, floor, pos, d, sh) {
                 f(sh);
@@ -192,6 +215,17 @@ impl Sight {
         }
         true
     }
+}
+
+/// Whether no point of `cell`'s square is in front of the shelf's face
+/// (`Shelf::faces` fails everywhere in it, by a margin for rounding): the
+/// cell's list leaves the shelf out.
+fn wholly_behind(store: &Store, cell: CellId, sh: &Shelf) -> bool {
+    let Some((nx, ny)) = sh.front else { return false };
+    let centre = store.centre(cell).1;
+    let half = store.cell / 2.0;
+    let most_in_front = (centre.x - sh.spot.x) * nx + (centre.y - sh.spot.y) * ny + half * (nx.abs() + ny.abs());
+    most_in_front < -1e-9
 }
 
 /// A shelf near a cell, as `Sight::visible` first looks at it.
@@ -285,6 +319,88 @@ mod tests {
             }
             assert!(saw_something > 40, "{name}: only {saw_something} of 400 looks saw anything");
         }
+    }
+
+    /// `visible` finds what a plain search of every shelf finds: within the
+    /// view radius, in the cone, facing the viewer and in line of sight (the
+    /// cells' lists leave out only shelves no point of the cell can see).
+    #[test]
+    fn a_look_sees_what_a_search_of_every_shelf_sees() {
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+        let cos_half = VIEW_HALF_ANGLE_DEG.to_radians().cos();
+        for (name, p) in crate::shipped_layouts() {
+            let (store, sight) = (&p.store, Sight::new(&p.scenario, &p.store));
+            let walkable: Vec<CellId> = (0..store.cell_count() as CellId).filter(|&c| store.is_walkable(c)).collect();
+            for _ in 0..300 {
+                let cell = walkable[rng.random_range(0..walkable.len())];
+                let (floor, centre) = store.centre(cell);
+                let half = store.cell / 2.0 * (1.0 - 1e-9);
+                let pos = centre.offset(rng.random_range(-half..half), rng.random_range(-half..half));
+                let angle: f64 = rng.random_range(0.0..std::f64::consts::TAU);
+                let heading = (angle.cos(), angle.sin());
+                let mut seen = Vec::new();
+                sight.visible(store, cell, pos, heading, |_| true, |sh| seen.push((sh.product, sh.spot.x, sh.spot.y)));
+                let mut expected: Vec<_> = sight
+                    .shelves
+                    .iter()
+                    .filter(|sh| {
+                        let d = pos.distance(sh.spot);
+                        let ahead = (sh.spot.x - pos.x) * heading.0 + (sh.spot.y - pos.y) * heading.1;
+                        sh.floor == floor
+                            && d <= VIEW_RADIUS_M
+                            && (d <= 1e-6 || ahead / d >= cos_half)
+                            && sh.faces(pos)
+                            && sight.line_of_sight(store, floor, pos, d, sh)
+                    })
+                    .map(|sh| (sh.product, sh.spot.x, sh.spot.y))
+                    .collect();
+                seen.sort_by(|a, b| a.partial_cmp(b).unwrap());
+                expected.sort_by(|a, b| a.partial_cmp(b).unwrap());
+                assert_eq!(seen, expected, "{name}: from {pos:?} heading {heading:?}");
+            }
+        }
+    }
+
+    /// Standing at a tall gondola's shelf, facing it, a shopper sees that
+    /// shelf and not the products on the gondola's far face, a metre or so
+    /// away through it; over a low fixture it sees the far face.
+    #[test]
+    fn a_tall_fixtures_far_face_is_not_seen_through_it() {
+        let (mut through_tall, mut over_low) = (0, 0);
+        for (name, p) in crate::shipped_layouts() {
+            let (store, sight) = (&p.store, Sight::new(&p.scenario, &p.store));
+            for product in &p.scenario.products {
+                for pl in &product.placements {
+                    let fixture = &p.scenario.fixtures[pl.fixture];
+                    let normal = fixture.face_normal(pl.face);
+                    let Some(cell) = store.cell_at(fixture.floor, pl.stand).filter(|&c| store.is_walkable(c)) else {
+                        continue;
+                    };
+                    let facing = (-normal.0, -normal.1);
+                    let mut seen = Vec::new();
+                    sight.visible(store, cell, pl.stand, facing, |_| true, |sh| seen.push(*sh));
+                    let far_face = |sh: &Shelf| {
+                        sh.fixture == pl.fixture
+                            && fixture.face_normal(face_of(&p.scenario, sh)) == (-normal.0, -normal.1)
+                    };
+                    let far: Vec<_> = seen.iter().filter(|sh| far_face(sh)).collect();
+                    if fixture.height >= SIGHT_BLOCKING_HEIGHT_M {
+                        assert!(far.is_empty(), "{name}: seen through `{}` from {:?}", fixture.id, pl.stand);
+                        through_tall += 1;
+                    } else {
+                        over_low += usize::from(!far.is_empty());
+                    }
+                }
+            }
+        }
+        assert!(through_tall > 100, "only {through_tall} tall shelves tried");
+        assert!(over_low > 0, "no low fixture's far face was seen over it");
+    }
+
+    /// The face of the placement a shelf stands for.
+    fn face_of(s: &Scenario, sh: &Shelf) -> crate::scenario::Face {
+        let placements = &s.products[sh.product as usize].placements;
+        placements.iter().find(|pl| pl.fixture == sh.fixture && pl.spot == sh.spot).expect("its placement").face
     }
 
     /// Every shelf the table says is in plain sight from a cell passes the

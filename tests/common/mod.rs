@@ -73,6 +73,40 @@ pub fn leaps(p: &Prepared, seed: u64, events: &[SimEvent]) -> Vec<String> {
     found
 }
 
+/// Products noticed while looking ahead from where none of their shelves
+/// could be seen: within view distance on the viewer's floor, and in front
+/// of the face a tall fixture holds it on (nobody sees a gondola's far side
+/// through it). A `view` right after `at_shelf` of the product is the
+/// shopper finding it at the shelf it walked to, not a look ahead.
+pub fn seen_through_a_fixture(p: &Prepared, events: &[SimEvent]) -> Vec<String> {
+    use aisle::events::Action;
+    use aisle::sim::perception::{Sight, VIEW_RADIUS_M};
+    let sight = Sight::new(&p.scenario, &p.store);
+    let mut at_shelf = std::collections::HashMap::new();
+    let mut found = Vec::new();
+    for e in events {
+        let product = match e.action {
+            Action::AtShelf { product } => {
+                at_shelf.insert(e.shopper, (product, e.t_ms));
+                continue;
+            }
+            Action::View { product } if at_shelf.get(&e.shopper) != Some(&(product, e.t_ms)) => product,
+            _ => continue,
+        };
+        let at = aisle::geom::Point::new(e.x as f64, e.y as f64);
+        let seen = sight.shelves.iter().any(|sh| {
+            sh.product == product && sh.floor == e.floor && sh.spot.distance(at) <= VIEW_RADIUS_M + 1e-3 && sh.faces(at)
+        });
+        if !seen {
+            found.push(format!(
+                "shopper {} viewed product {product} at {} ms from ({:.2}, {:.2})",
+                e.shopper, e.t_ms, e.x, e.y
+            ));
+        }
+    }
+    found
+}
+
 /// Products picked on impulse by one standing in a checkout line that no
 /// shelf of theirs within view distance of where it stood holds: one in a
 /// line takes only what it (or a companion beside it) could see from there.
