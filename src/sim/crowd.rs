@@ -155,6 +155,12 @@ pub struct Crowding {
     /// factor was last worked out, and that factor (a block's floor area
     /// is fixed, so the count decides it; counts repeat tick after tick).
     factor_of: Vec<(u32, f64)>,
+    /// Bodies filed or taken off since the crowd was made (a count that
+    /// only grows), and the bodies around a block counted last by
+    /// `speed_factor` with that count then: a walker's speed and then its
+    /// neighbourhood ask for the same block with nothing moved between.
+    filings: u64,
+    last_around: (u32, u64, u32),
 }
 
 impl Crowding {
@@ -206,6 +212,8 @@ impl Crowding {
             touched: Vec::new(),
             is_touched: vec![false; blocks.count()],
             factor_of: vec![(u32::MAX, 1.0); blocks.count()],
+            filings: 0,
+            last_around: (u32::MAX, 0, 0),
         }
     }
 
@@ -220,6 +228,7 @@ impl Crowding {
         }
         self.touched.clear();
         self.generation = self.generation.wrapping_add(1);
+        self.filings += 1;
     }
 
     fn touch(&mut self, block: usize) {
@@ -237,6 +246,7 @@ impl Crowding {
         }
         self.slot[shopper] = (self.generation, self.solid[block].len() as u32);
         self.solid[block].push(body);
+        self.filings += 1;
     }
 
     /// Where `shopper`'s body is in `block`'s list, if it is filed there.
@@ -253,6 +263,7 @@ impl Crowding {
             self.slot[moved.shopper as usize].1 = i as u32;
         }
         self.slot[body.shopper as usize].0 = self.generation.wrapping_sub(1);
+        self.filings += 1;
         body
     }
 
@@ -313,6 +324,10 @@ impl Crowding {
 
     /// Bodies filed in the 3 × 3 blocks around `cell`'s block.
     fn people_around(&self, cell: CellId) -> u32 {
+        let (block, filings, people) = self.last_around;
+        if block == self.block_of[cell as usize] && filings == self.filings {
+            return people;
+        }
         self.around(cell).iter().map(|&n| self.solid[n as usize].len() as u32).sum()
     }
 
@@ -325,6 +340,7 @@ impl Crowding {
     /// density around it.
     pub fn speed_factor(&mut self, cell: CellId) -> f64 {
         let (people, block) = (self.people_around(cell), self.block(cell));
+        self.last_around = (block as u32, self.filings, people);
         if self.factor_of[block].0 != people {
             self.factor_of[block] = (people, weidmann_factor(density(people, self.around_m2[block])));
         }
