@@ -437,10 +437,16 @@ fn sidestep(
     // Hemmed in on every side after a standoff, a shopper trades places
     // with one beside it who stands about or is stalled too (not on the
     // same way: that gains the pair nothing), so no ring of bodies locks.
+    // One of a leader's own party standing by yields wherever it stands:
+    // a party gathered round its leader in a pocket (a fixture ahead, its
+    // companions hemming in the one beside the way out) held it for
+    // minutes when the trade had to gain ground too.
+    let kin = |b: &crowd::Body| s.leader.is_none() && b.party == s.party && b.gives_way;
     let yields = |b: &crowd::Body| {
         let there = store.cell_at(s.floor, b.at).map_or(UNREACHABLE, |c| route.field[c as usize]);
         let willing = b.gives_way || b.wish == (0.0, 0.0) || (b.stalled && !b.walks_to(route.goal));
-        (willing && there <= route.field[s.cell as usize].saturating_add(SIDESTEP_SLACK)).then_some(there)
+        let near_enough = kin(b) || there <= route.field[s.cell as usize].saturating_add(SIDESTEP_SLACK);
+        (willing && near_enough).then_some(there)
     };
     // The free step scored best: (score, field, cell, point).
     let mut best: Option<(f64, u32, CellId, Point)> = None;
@@ -470,8 +476,7 @@ fn sidestep(
             for b in crowd::blockers_among(near, s.index, s.pos, to) {
                 if let Some(there) = yields(&b) {
                     let swap = score(there, b.at, s.pos.distance(b.at));
-                    let kin = s.leader.is_none() && b.party == s.party && b.gives_way;
-                    let slot = if kin { &mut kin_trade } else { &mut trade_with };
+                    let slot = if kin(&b) { &mut kin_trade } else { &mut trade_with };
                     if slot.is_none_or(|t| swap < t.0) {
                         *slot = Some((swap, b));
                     }
