@@ -384,6 +384,7 @@ mod tests {
                             && fixture.face_normal(face_of(&p.scenario, sh)) == (-normal.0, -normal.1)
                     };
                     let far: Vec<_> = seen.iter().filter(|sh| far_face(sh)).collect();
+                    assert!(seen.iter().any(|sh| sh.spot == pl.spot), "{name}: its own shelf unseen at {:?}", pl.stand);
                     if fixture.height >= SIGHT_BLOCKING_HEIGHT_M {
                         assert!(far.is_empty(), "{name}: seen through `{}` from {:?}", fixture.id, pl.stand);
                         through_tall += 1;
