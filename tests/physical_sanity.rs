@@ -93,9 +93,10 @@ fn check_prepared(name: &str, p: &aisle::Prepared, seed: u64) -> Vec<SimEvent> {
             _ => {}
         }
     }
-    let through = common::seen_through_a_fixture(p, &events);
+    let sight = aisle::sim::perception::Sight::new(&p.scenario, &p.store);
+    let through = common::seen_through_a_fixture(&sight, &events);
     assert!(through.is_empty(), "{name}: seen through a fixture: {through:#?}");
-    let far = common::taken_from_a_line_out_of_view(p, &events);
+    let far = common::taken_from_a_line_out_of_view(&sight, &events);
     assert!(far.is_empty(), "{name}: taken from a line out of view: {far:#?}");
     let leaps = common::leaps(p, seed, &events);
     assert!(leaps.is_empty(), "{name}: faster than walking: {leaps:#?}");

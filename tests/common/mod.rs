@@ -6,6 +6,7 @@ use aisle::Prepared;
 use aisle::events::SimEvent;
 use aisle::scenario::ScenarioFile;
 use aisle::sim::Simulation;
+use aisle::sim::perception::{Shelf, Sight};
 
 pub fn scenario_path(name: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(format!("{name}.toml"))
@@ -73,15 +74,25 @@ pub fn leaps(p: &Prepared, seed: u64, events: &[SimEvent]) -> Vec<String> {
     found
 }
 
+/// The shelves of `product` within view distance of where `e` stands, on
+/// its floor.
+fn shelves_in_view<'a>(sight: &'a Sight, product: u32, e: &SimEvent) -> impl Iterator<Item = &'a Shelf> + 'a {
+    use aisle::sim::perception::VIEW_RADIUS_M;
+    let at = aisle::geom::Point::new(e.x as f64, e.y as f64);
+    let floor = e.floor;
+    sight
+        .shelves
+        .iter()
+        .filter(move |sh| sh.product == product && sh.floor == floor && sh.spot.distance(at) <= VIEW_RADIUS_M + 1e-3)
+}
+
 /// Products noticed while looking ahead from where none of their shelves
 /// could be seen: within view distance on the viewer's floor, and in front
 /// of the face a tall fixture holds it on (nobody sees a gondola's far side
 /// through it). A `view` right after `at_shelf` of the product is the
 /// shopper finding it at the shelf it walked to, not a look ahead.
-pub fn seen_through_a_fixture(p: &Prepared, events: &[SimEvent]) -> Vec<String> {
+pub fn seen_through_a_fixture(sight: &Sight, events: &[SimEvent]) -> Vec<String> {
     use aisle::events::Action;
-    use aisle::sim::perception::{Sight, VIEW_RADIUS_M};
-    let sight = Sight::new(&p.scenario, &p.store);
     let mut at_shelf = std::collections::HashMap::new();
     let mut found = Vec::new();
     for e in events {
@@ -94,10 +105,7 @@ pub fn seen_through_a_fixture(p: &Prepared, events: &[SimEvent]) -> Vec<String> 
             _ => continue,
         };
         let at = aisle::geom::Point::new(e.x as f64, e.y as f64);
-        let seen = sight.shelves.iter().any(|sh| {
-            sh.product == product && sh.floor == e.floor && sh.spot.distance(at) <= VIEW_RADIUS_M + 1e-3 && sh.faces(at)
-        });
-        if !seen {
+        if !shelves_in_view(sight, product, e).any(|sh| sh.faces(at)) {
             found.push(format!(
                 "shopper {} viewed product {product} at {} ms from ({:.2}, {:.2})",
                 e.shopper, e.t_ms, e.x, e.y
@@ -110,10 +118,8 @@ pub fn seen_through_a_fixture(p: &Prepared, events: &[SimEvent]) -> Vec<String> 
 /// Products picked on impulse by one standing in a checkout line that no
 /// shelf of theirs within view distance of where it stood holds: one in a
 /// line takes only what it (or a companion beside it) could see from there.
-pub fn taken_from_a_line_out_of_view(p: &Prepared, events: &[SimEvent]) -> Vec<String> {
+pub fn taken_from_a_line_out_of_view(sight: &Sight, events: &[SimEvent]) -> Vec<String> {
     use aisle::events::Action;
-    use aisle::sim::perception::{Sight, VIEW_RADIUS_M};
-    let sight = Sight::new(&p.scenario, &p.store);
     let mut in_line = std::collections::HashSet::new();
     let mut found = Vec::new();
     for e in events {
@@ -124,14 +130,10 @@ pub fn taken_from_a_line_out_of_view(p: &Prepared, events: &[SimEvent]) -> Vec<S
             Action::Checkout { .. } | Action::Abandon { .. } | Action::Exit => {
                 in_line.remove(&e.shopper);
             }
-            Action::Pick { product, planned: false, .. } if in_line.contains(&e.shopper) => {
-                let at = aisle::geom::Point::new(e.x as f64, e.y as f64);
-                let seen = sight.shelves.iter().any(|sh| {
-                    sh.product == product && sh.floor == e.floor && sh.spot.distance(at) <= VIEW_RADIUS_M + 1e-3
-                });
-                if !seen {
-                    found.push(format!("shopper {} took product {product} at {} s", e.shopper, e.t_ms / 1000));
-                }
+            Action::Pick { product, planned: false, .. }
+                if in_line.contains(&e.shopper) && shelves_in_view(sight, product, e).next().is_none() =>
+            {
+                found.push(format!("shopper {} took product {product} at {} s", e.shopper, e.t_ms / 1000));
             }
             _ => {}
         }
