@@ -329,40 +329,45 @@ fn meta_of<T: parquet::file::reader::ChunkReader>(
     Ok(meta)
 }
 
-/// Reads a whole log back into events, calling `f` batch by batch. Parquet
-/// pages are decoded into Arrow batches on a second thread while this one
-/// turns the batch before into events and gives them to `f`, so a replay
-/// costs about the slower of the two rather than their sum.
+/// Reads a whole log back into events, calling `f` batch by batch. A second
+/// thread decodes the Parquet pages and turns them into events while this
+/// one gives the batch before to `f`, so a replay costs about the slower of
+/// the two rather than their sum.
 pub fn read_log_with(path: &Path, mut f: impl FnMut(&[SimEvent])) -> Result<LogMeta, LogError> {
     // One read of the whole file (a store-day is a few MB) instead of a
     // read call per column chunk.
     let bytes = std::fs::read(path).map_err(|source| LogError::Io { path: path.to_owned(), source })?;
     let pq = |source| LogError::Parquet { path: path.to_owned(), source };
+    let format = |message| LogError::Format { path: path.to_owned(), message };
     let builder = ParquetRecordBatchReaderBuilder::try_new(bytes::Bytes::from(bytes))
         .map_err(pq)?
         .with_batch_size(READ_BATCH_ROWS);
     let meta = meta_of(path, &builder)?;
     let batches = builder.build().map_err(pq)?;
     std::thread::scope(|scope| {
-        // Two decoded batches wait at most.
-        let (full, decoded) = std::sync::mpsc::sync_channel::<RecordBatch>(2);
+        // Two decoded batches wait at most; their buffers come back to be refilled.
+        let (full, decoded) = std::sync::mpsc::sync_channel::<Vec<SimEvent>>(2);
+        let (empty, recycled) = std::sync::mpsc::channel::<Vec<SimEvent>>();
         let decoder = std::thread::Builder::new().name("aisle-log-read".into()).spawn_scoped(scope, move || {
+            let mut row = 0usize;
             for batch in batches {
-                // A send fails once the reader below has stopped on an error.
-                if full.send(batch.map_err(|e| pq(e.into()))?).is_err() {
+                let batch = batch.map_err(|e| pq(e.into()))?;
+                let mut events = recycled.try_recv().unwrap_or_else(|_| Vec::with_capacity(READ_BATCH_ROWS));
+                events.clear();
+                decode_batch(&batch, row, &mut events).map_err(format)?;
+                row += batch.num_rows();
+                // A send fails once the caller below has stopped.
+                if full.send(events).is_err() {
                     break;
                 }
             }
             Ok(())
         });
         let decoder = decoder.map_err(|source| LogError::Io { path: path.to_owned(), source })?;
-        let (mut events, mut row) = (Vec::with_capacity(READ_BATCH_ROWS), 0usize);
-        for batch in decoded {
-            events.clear();
-            decode_batch(&batch, row, &mut events)
-                .map_err(|message| LogError::Format { path: path.to_owned(), message })?;
-            row += batch.num_rows();
+        for events in decoded {
             f(&events);
+            // The decoder may have finished: then the buffer is just dropped.
+            let _ = empty.send(events);
         }
         decoder.join().expect("the log decoder does not panic")
     })?;
