@@ -292,6 +292,25 @@ impl Lane {
     }
 }
 
+/// The first moment of the trading hours `[open_ms, close_ms)` at which
+/// none of `lanes` is open, if there is one: a gap can only begin at
+/// opening or where a lane's hours end.
+pub fn first_hour_without(lanes: &[&Lane], open_ms: u64, close_ms: u64) -> Option<u64> {
+    if open_ms >= close_ms {
+        return None;
+    }
+    std::iter::once(open_ms)
+        .chain(lanes.iter().map(|l| l.hours_ms.1).filter(|&t| t > open_ms && t < close_ms))
+        .filter(|&t| !lanes.iter().any(|l| l.is_open_at(t)))
+        .min()
+}
+
+/// A clock time of day, `hh:mm`, with `:ss` when not on the minute.
+pub fn clock_time(ms: u64) -> String {
+    let (h, m, s) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60);
+    if s == 0 { format!("{h:02}:{m:02}") } else { format!("{h:02}:{m:02}:{s:02}") }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct ServiceModel {
     pub base_s: f64,

@@ -408,22 +408,10 @@ impl Validator<'_> {
         self.unique("checkout", raw.checkouts.iter().map(|c| c.id.as_str()));
         let lanes: Vec<Lane> =
             raw.checkouts.iter().map(|c| self.lane(raw, c, population, DeskRole::Checkout)).collect();
-        // Someone must be able to pay at every hour the store is open.
-        // At most 96 steps: a bad `hours` is reported elsewhere and must not make this spin.
-        let mut hour = population.open_ms;
-        while hour < population.close_ms.min(24 * 3_600_000) && !lanes.is_empty() {
-            if !lanes.iter().any(|l| l.is_open_at(hour)) {
-                self.problem(
-                    None,
-                    format!(
-                        "no checkout lane is open at {:02}:{:02}; open one or change `hours`",
-                        hour / 3_600_000,
-                        hour / 60_000 % 60
-                    ),
-                );
-                break;
-            }
-            hour += 15 * 60_000;
+        // Someone must be able to pay at every moment the store is open.
+        let all: Vec<&Lane> = lanes.iter().collect();
+        if let Some(gap) = first_hour_without(&all, population.open_ms, population.close_ms) {
+            self.problem(None, format!("no checkout lane is open at {}; open one or change `hours`", clock_time(gap)));
         }
         lanes
     }

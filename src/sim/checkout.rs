@@ -21,7 +21,7 @@ use super::shopper::{Activity, Route, Shopper, update_zone};
 use super::{FIELD_UNITS_PER_CELL, RunState, Setting, TickState};
 use crate::events::Action;
 use crate::geom::Point;
-use crate::nav::FlowFieldCache;
+use crate::nav::{FlowFieldCache, UNREACHABLE};
 use crate::scenario::{Lane, QUEUE_SPACING_M, Scenario, ServiceDistribution, ServiceModel};
 use crate::store::{CellId, Store, Ways};
 
@@ -34,8 +34,10 @@ pub(super) fn lane_clock(sc: &Scenario, t_ms: u64) -> u64 {
 /// The open lane with the least expected time to be served for one at
 /// `from` walking at `speed` by `ways`: the walk to the end of its line plus the
 /// work queued at it or coming, shared by its terminals. With no lane open
-/// at the lanes' clock, any lane not closed for the day; the first of
-/// equals.
+/// at the lanes' clock that it can walk to, any lane not closed for the
+/// day; the first of equals. A lane it cannot walk to (upstairs, for one
+/// who takes lifts only) is never chosen while one it can is: the
+/// store's checks make sure there is one.
 pub(super) fn choose_lane(
     setting: &Setting,
     nav: &mut FlowFieldCache,
@@ -47,19 +49,26 @@ pub(super) fn choose_lane(
 ) -> usize {
     let sc = &setting.scenario;
     let clock = lane_clock(sc, t_ms);
-    let open: Vec<usize> = (0..sc.lanes.len()).filter(|&i| sc.lanes[i].is_open_at(clock)).collect();
-    let candidates = if open.is_empty() { (0..sc.lanes.len()).filter(|&i| sc.lanes[i].open).collect() } else { open };
-    let candidates = if candidates.is_empty() { (0..sc.lanes.len()).collect::<Vec<_>>() } else { candidates };
-    let mut best = (f64::INFINITY, candidates[0]);
-    for i in candidates {
-        let walk_m = nav.distance(&setting.store, setting.lane_tails[i], ways, from) as f64 / FIELD_UNITS_PER_CELL
-            * setting.store.cell;
-        let wait = lanes.0[i].expected_wait_s(&sc.lanes[i], walk_m / speed);
-        if wait < best.0 {
-            best = (wait, i);
+    let tiers: [&dyn Fn(&Lane) -> bool; 3] = [&|l| l.is_open_at(clock), &|l| l.open, &|_| true];
+    for open in tiers {
+        let mut best: Option<(f64, usize)> = None;
+        for i in (0..sc.lanes.len()).filter(|&i| open(&sc.lanes[i])) {
+            let d = nav.distance(&setting.store, setting.lane_tails[i], ways, from);
+            if d == UNREACHABLE {
+                continue;
+            }
+            let walk_m = d as f64 / FIELD_UNITS_PER_CELL * setting.store.cell;
+            let wait = lanes.0[i].expected_wait_s(&sc.lanes[i], walk_m / speed);
+            if best.is_none_or(|(w, _)| wait < w) {
+                best = Some((wait, i));
+            }
+        }
+        if let Some((_, i)) = best {
+            return i;
         }
     }
-    best.1
+    // Past the store's checks someone always reaches a lane; the first, then.
+    0
 }
 
 /// The items a shopper brings to `desk`: its basket at a checkout lane,

@@ -189,6 +189,7 @@ impl Store {
         if problems.is_empty() {
             store.check_reachability(s, &mut problems);
             store.check_landings(s, &mut problems);
+            store.check_step_free(s, &mut problems);
         }
         if problems.is_empty() { Ok(store) } else { Err(problems) }
     }

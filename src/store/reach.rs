@@ -1,12 +1,13 @@
 //! Who can get where: every target reached from every entrance, every
-//! connector's landing leading to an exit (refused otherwise), and the
+//! connector's landing leading to an exit, a checkout lane and an exit
+//! for step-free shoppers from every entrance (refused otherwise), and the
 //! warnings of connectors nobody can use and floors step-free shoppers
 //! cannot reach.
 
 use std::collections::VecDeque;
 
 use super::{CellId, GeometryProblem, Store, Ways};
-use crate::scenario::Scenario;
+use crate::scenario::{Lane, Scenario, clock_time, first_hour_without};
 
 impl Store {
     pub(super) fn check_reachability(&self, s: &Scenario, problems: &mut Vec<GeometryProblem>) {
@@ -33,6 +34,42 @@ impl Store {
             }
             for (x, &cell) in s.exits.iter().zip(&self.exits) {
                 missing(cell, ("exits.id", &x.id), format!("exit `{}`", x.id));
+            }
+        }
+    }
+
+    /// Refuses a store where step-free shoppers (lifts only) entering by
+    /// some door could reach no exit, or at some hour of trading no open
+    /// checkout lane: they could never leave, or never pay.
+    pub(super) fn check_step_free(&self, s: &Scenario, problems: &mut Vec<GeometryProblem>) {
+        let Some(segment) = s.population.segments.iter().find(|g| g.step_free) else { return };
+        let floors = |cells: &mut dyn Iterator<Item = CellId>| {
+            let mut names: Vec<&str> = cells.map(|c| s.store.floors[self.floor_of(c) as usize].id.as_str()).collect();
+            names.sort_unstable();
+            names.dedup();
+            names.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")
+        };
+        for (e, &start) in s.entrances.iter().zip(&self.entrances) {
+            let reached = self.reachable_by(start, Ways::StepFree);
+            let unreachable = |what: String, floors: String| GeometryProblem {
+                anchor: Some(("population.segments.id", segment.id.clone())),
+                message: format!(
+                    "segment `{}` takes lifts only, but from entrance `{}` no open lift leads to {what} (on floor {floors}); open a lift to it, add one it can reach, or set `step_free = false`",
+                    segment.id, e.id
+                ),
+            };
+            let (open, close) = (s.population.open_ms, s.population.close_ms);
+            let lanes: Vec<&Lane> =
+                s.lanes.iter().zip(&self.lanes).filter(|&(_, &c)| reached[c as usize]).map(|(l, _)| l).collect();
+            if let Some(gap) = first_hour_without(&lanes, open, close) {
+                let others = s.lanes.iter().zip(&self.lanes).filter(|&(l, _)| l.is_open_at(gap)).map(|(_, &c)| c);
+                problems.push(unreachable(
+                    format!("a checkout lane open at {}", clock_time(gap)),
+                    floors(&mut others.clone()),
+                ));
+            }
+            if !self.exits.iter().any(|&x| reached[x as usize]) {
+                problems.push(unreachable("an exit".into(), floors(&mut self.exits.iter().copied())));
             }
         }
     }
