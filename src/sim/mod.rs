@@ -1,6 +1,7 @@
 //! The simulation: shoppers on bevy_ecs, three systems run one after the
-//! other on one thread (no schedule: the order is fixed). Its only output is `SimEvent`s; it does no IO
-//! and cannot fail once built from a validated scenario and store.
+//! other on one thread (no schedule: the order is fixed). Its only output
+//! is `SimEvent`s; it does no IO and cannot fail once built from a
+//! validated scenario and store.
 //!
 //! A tick runs these phases in order, each a function of its mechanism's
 //! module over the tick's `TickState`; three systems call them

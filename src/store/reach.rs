@@ -43,7 +43,7 @@ impl Store {
     /// checkout lane: they could never leave, or never pay.
     pub(super) fn check_step_free(&self, s: &Scenario, problems: &mut Vec<GeometryProblem>) {
         let Some(segment) = s.population.segments.iter().find(|g| g.step_free) else { return };
-        let floors = |cells: &mut dyn Iterator<Item = CellId>| {
+        let floor_names = |cells: &mut dyn Iterator<Item = CellId>| {
             let mut names: Vec<&str> = cells.map(|c| s.store.floors[self.floor_of(c) as usize].id.as_str()).collect();
             names.sort_unstable();
             names.dedup();
@@ -51,10 +51,10 @@ impl Store {
         };
         for (e, &start) in s.entrances.iter().zip(&self.entrances) {
             let reached = self.reachable_by(start, Ways::StepFree);
-            let unreachable = |what: String, floors: String| GeometryProblem {
+            let unreachable = |what: String, on: String| GeometryProblem {
                 anchor: Some(("population.segments.id", segment.id.clone())),
                 message: format!(
-                    "segment `{}` takes lifts only, but from entrance `{}` no open lift leads to {what} (on floor {floors}); open a lift to it, add one it can reach, or set `step_free = false`",
+                    "segment `{}` takes lifts only, but from entrance `{}` no open lift leads to {what} (on floor {on}); open a lift to it, add one it can reach, or set `step_free = false`",
                     segment.id, e.id
                 ),
             };
@@ -62,14 +62,15 @@ impl Store {
             let lanes: Vec<&Lane> =
                 s.lanes.iter().zip(&self.lanes).filter(|&(_, &c)| reached[c as usize]).map(|(l, _)| l).collect();
             if let Some(gap) = first_hour_without(&lanes, open, close) {
-                let others = s.lanes.iter().zip(&self.lanes).filter(|&(l, _)| l.is_open_at(gap)).map(|(_, &c)| c);
+                let mut open_then =
+                    s.lanes.iter().zip(&self.lanes).filter(|&(l, _)| l.is_open_at(gap)).map(|(_, &c)| c);
                 problems.push(unreachable(
                     format!("a checkout lane open at {}", clock_time(gap)),
-                    floors(&mut others.clone()),
+                    floor_names(&mut open_then),
                 ));
             }
             if !self.exits.iter().any(|&x| reached[x as usize]) {
-                problems.push(unreachable("an exit".into(), floors(&mut self.exits.iter().copied())));
+                problems.push(unreachable("an exit".into(), floor_names(&mut self.exits.iter().copied())));
             }
         }
     }
