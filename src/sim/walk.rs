@@ -159,6 +159,10 @@ fn step_off(store: &Store, crowd: &mut crowd::Crowding, out: &mut Outbox, t_ms: 
     let (floor, centre) = store.centre(to);
     s.floor = floor;
     s.pos = centre;
+    // Its stride is banked from where it stepped off: a trade on its way
+    // from the landing is paid from that bank, not from the distance to
+    // where it boarded on the other floor.
+    s.filed_at = centre;
     s.cell = to;
     s.riding = None;
     crowd.add(to, s.body(t_ms));
