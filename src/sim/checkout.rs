@@ -273,8 +273,8 @@ pub(super) fn line_places(store: &Store, desk: &Lane) -> Vec<Point> {
 }
 
 /// Jockeying: the last in a line moves to an open lane on its floor with at
-/// least two fewer shoppers per terminal (`Lanes::jockey_to`), as people do
-/// when the next line empties; it logs `queue_join` at that lane (so the
+/// least two fewer shoppers per terminal, when the walk there saves time
+/// (`Lanes::jockey_to`), as people do when the next line empties; it logs `queue_join` at that lane (so the
 /// log says which line it stands in) and its wait goes on. With it,
 /// separate lines serve nearly as well as one shared line (the Erlang C
 /// queue).
@@ -292,11 +292,14 @@ fn jockey(
         // Only to a lane in sight: one on another floor is a ride away.
         let open_here =
             |j: usize| checkouts.get(j).is_some_and(|l| l.is_open_at(clock_ms) && l.floor == checkouts[i].floor);
-        let Some(j) = lanes.jockey_to(i, open_here) else {
-            continue;
-        };
-        let Waiting { shopper: e, .. } = lanes.0[i].queue.pop_back().expect("someone is last in the line");
+        let Some(&Waiting { shopper: e, .. }) = lanes.0[i].queue.back() else { continue };
         let mut s = shoppers.get_mut(e).expect("queued shopper exists");
+        let walk_s = |j: usize| {
+            let d = nav.distance(&setting.store, setting.lane_tails[j], s.ways, s.cell);
+            (d != UNREACHABLE).then(|| d as f64 / FIELD_UNITS_PER_CELL * setting.store.cell / s.speed)
+        };
+        let Some(j) = lanes.jockey_to(i, checkouts, open_here, walk_s) else { continue };
+        lanes.0[i].queue.pop_back();
         let Activity::Queued { since_ms, .. } = s.activity else { unreachable!("queue holds queued shoppers") };
         out.emit(t_ms, &s, Action::QueueJoin { lane: j as u16 });
         head_for_lane(setting, nav, lanes, &mut s, j, Some(since_ms));

@@ -168,13 +168,28 @@ impl LaneState {
 impl Lanes {
     /// The lane the last in lane `i`'s line moves to, if any: the open one
     /// (by `open`) other than `i` with the fewest shoppers per terminal
-    /// (the first of equals), when that is at least `JOCKEY_GAP` fewer.
-    pub(super) fn jockey_to(&self, i: usize, open: impl Fn(usize) -> bool) -> Option<usize> {
-        self.0[i].queue.back()?;
+    /// (the first of equals), when that is at least `JOCKEY_GAP` fewer and
+    /// the walk there (`walk_s`, seconds; `None`: no way there) and the
+    /// wait at its end come to less than the wait where it stands: nobody
+    /// crosses a long front of tills for a line barely shorter. `desks`
+    /// are the lanes these states are of.
+    pub(super) fn jockey_to(
+        &self,
+        i: usize,
+        desks: &[Lane],
+        open: impl Fn(usize) -> bool,
+        walk_s: impl FnOnce(usize) -> Option<f64>,
+    ) -> Option<usize> {
+        let last = self.0[i].queue.back()?;
         let j = (0..self.0.len())
             .filter(|&j| j != i && open(j))
             .min_by(|&a, &b| self.0[a].load().total_cmp(&self.0[b].load()))?;
-        if self.0[i].load() < self.0[j].load() + JOCKEY_GAP { None } else { Some(j) }
+        if self.0[i].load() < self.0[j].load() + JOCKEY_GAP {
+            return None;
+        }
+        let here = &desks[i];
+        let stay_s = self.0[i].work_ahead_s(here) - here.service.mean_s(last.items) / here.terminals.len() as f64;
+        (self.0[j].expected_wait_s(&desks[j], walk_s(j)?) < stay_s).then_some(j)
     }
 }
 
@@ -332,22 +347,31 @@ mod tests {
     }
 
     #[test]
-    fn the_last_in_line_moves_to_a_line_two_shorter_per_terminal() {
-        // (shoppers queued per lane, terminals per lane, lanes open, lane 0's last moves to)
-        type Case = (&'static [usize], &'static [usize], &'static [bool], Option<usize>);
-        let cases: [Case; 7] = [
-            (&[3, 1], &[1, 1], &[true, true], Some(1)),
-            (&[3, 2], &[1, 1], &[true, true], None),
-            (&[3, 1], &[1, 1], &[true, false], None),
-            (&[0, 0], &[1, 1], &[true, true], None),
-            (&[4, 2, 1], &[1, 1, 1], &[true, true, true], Some(2)),
-            (&[4, 2, 2], &[1, 1, 1], &[true, true, true], Some(1)),
+    fn the_last_in_line_moves_to_a_line_two_shorter_per_terminal_if_the_walk_is_worth_it() {
+        // (shoppers queued per lane, terminals per lane, lanes open, the
+        // walk to the other line in seconds, lane 0's last moves to). Each
+        // brings one item: 32 s of work at a terminal.
+        type Case = (&'static [usize], &'static [usize], &'static [bool], Option<f64>, Option<usize>);
+        let cases: [Case; 11] = [
+            (&[3, 1], &[1, 1], &[true, true], Some(5.0), Some(1)),
+            (&[3, 2], &[1, 1], &[true, true], Some(5.0), None),
+            (&[3, 1], &[1, 1], &[true, false], Some(5.0), None),
+            (&[0, 0], &[1, 1], &[true, true], Some(5.0), None),
+            (&[4, 2, 1], &[1, 1, 1], &[true, true, true], Some(5.0), Some(2)),
+            (&[4, 2, 2], &[1, 1, 1], &[true, true, true], Some(5.0), Some(1)),
             // Four waiting for two terminals are two per terminal.
-            (&[3, 4], &[1, 2], &[true, true], None),
+            (&[3, 4], &[1, 2], &[true, true], Some(5.0), None),
+            // Staying: two ahead, 64 s; moving: one ahead and the walk.
+            (&[3, 1], &[1, 1], &[true, true], Some(31.0), Some(1)),
+            (&[3, 1], &[1, 1], &[true, true], Some(32.0), None),
+            (&[3, 1], &[1, 1], &[true, true], Some(60.0), None),
+            // No way there.
+            (&[3, 1], &[1, 1], &[true, true], None, None),
         ];
-        for (queued, terminals, open, expected) in cases {
+        for (queued, terminals, open, walk_s, expected) in cases {
             let e = shoppers(queued.iter().sum());
             let mut e = e.into_iter();
+            let desks: Vec<Lane> = terminals.iter().map(|&t| lane(t)).collect();
             let lanes = Lanes(
                 queued
                     .iter()
@@ -359,7 +383,11 @@ mod tests {
                     })
                     .collect(),
             );
-            assert_eq!(lanes.jockey_to(0, |j| open[j]), expected, "queued {queued:?}, terminals {terminals:?}");
+            assert_eq!(
+                lanes.jockey_to(0, &desks, |j| open[j], |_| walk_s),
+                expected,
+                "queued {queued:?}, terminals {terminals:?}, walk {walk_s:?} s"
+            );
         }
     }
 }
