@@ -286,3 +286,49 @@ fn shoppers_keep_their_distance_on_the_department_store_at_peak() {
     assert!(close_pairs > 100_000, "only {close_pairs} pairs within 1 m");
     eprintln!("peak {peak} on the floor; {close_pairs} pair-samples within 1 m");
 }
+
+/// Planned demand is kept: each product on a list ends in a pick or a
+/// `not_found`, whether the shopper can walk to its shelves or not. With
+/// everyone step-free in a store whose upper floor only stairs and an
+/// escalator reach, the goods upstairs are lost sales; they used to vanish
+/// from the list unlogged (0% not found). Lists are drawn from the seed
+/// alone, so both variants plan the same searches.
+#[test]
+fn planned_products_out_of_reach_are_lost_sales_not_lost_demand() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/two_floor_lanes.toml");
+    let source = std::fs::read_to_string(&path).unwrap()
+        + r#"
+[[variants]]
+id = "step-free"
+description = "Everyone in a wheelchair or with a pushchair: no lift to the upper floor."
+edits = [{ op = "set_segment", segment = "regular", step_free = true }]
+"#;
+    let file = aisle::scenario::ScenarioFile::parse(&path, source).unwrap();
+    let upstairs: std::collections::HashSet<u32> = {
+        let p = aisle::prepare(&file, "baseline").unwrap();
+        (0..p.scenario.products.len() as u32)
+            .filter(|&i| p.store.stands[i as usize].iter().all(|st| p.store.centre(st.cell).0 == 1))
+            .collect()
+    };
+    assert!(!upstairs.is_empty());
+    let searches = |variant: &str| {
+        let events = simulate(&aisle::prepare(&file, variant).unwrap(), 1);
+        let (mut picks, mut lost, mut lost_upstairs) = (0, 0, 0);
+        for e in &events {
+            match e.action {
+                Action::Pick { planned: true, .. } => picks += 1,
+                Action::NotFound { product, .. } => {
+                    lost += 1;
+                    lost_upstairs += upstairs.contains(&product) as u32;
+                }
+                _ => {}
+            }
+        }
+        (picks + lost, lost_upstairs)
+    };
+    let (planned, _) = searches("baseline");
+    let (planned_step_free, lost_upstairs) = searches("step-free");
+    assert!(planned > 50, "{planned} planned searches");
+    assert_eq!(planned_step_free, planned, "planned searches, step-free against baseline");
+    assert!(lost_upstairs > 10, "{lost_upstairs} goods upstairs lost by step-free shoppers");
+}

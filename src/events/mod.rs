@@ -67,7 +67,8 @@ pub enum Action {
         amount_cents: i64,
     },
     Exit,
-    /// A planned product looked for at its shelf and not found in time: a
+    /// A planned product looked for at its shelf and not found in time, or
+    /// with no shelf the shopper can walk to (logged where it gives up): a
     /// lost sale of `qty` worth `amount_cents` (schema v2).
     NotFound {
         product: u32,

@@ -146,8 +146,10 @@ pub const CATALOGUE: [MetricDef; 32] = [
         "peak_density",
         "shoppers/m²",
         Lower,
-        "most shoppers per m² of walkable floor in any zone at any trace instant",
-        Day(|m| m.peak_density),
+        "most shoppers per m² of walkable floor in any zone at any trace instant (undefined without zones)",
+        // Measured per zone: a store without zones has no density to report,
+        // and 0 would rate it the least crowded of layouts.
+        Day(|m| if m.zone_visitors.is_empty() { f64::NAN } else { m.peak_density }),
     ),
     def(
         "queue_wait_mean",
@@ -209,7 +211,7 @@ pub const CATALOGUE: [MetricDef; 32] = [
         "not_found_rate",
         "ratio",
         Lower,
-        "planned products not found at the shelf in time ÷ planned searches",
+        "planned products not found at the shelf in time or out of reach ÷ planned searches",
         Day(|m| ratio(m.not_found as f64, (m.picks_planned + m.not_found) as f64)),
     ),
     def(

@@ -8,6 +8,7 @@ use super::checkout::{choose_lane, head_for_lane, lane_clock};
 use super::counter::head_for_counter;
 use super::shopper::{Activity, Intent, Route, Shopper};
 use super::{FIELD_UNITS_PER_CELL, RunState, Setting, TickState};
+use crate::events::Action;
 use crate::geom::Point;
 use crate::nav::{FlowFieldCache, UNREACHABLE, distance_at_least};
 use crate::scenario::Scenario;
@@ -15,7 +16,7 @@ use crate::store::{Stand, Store};
 
 pub(super) fn decide(tick: &mut TickState) {
     let TickState { setting, shoppers, state } = tick;
-    let RunState { clock, nav, lanes, taken, .. } = &mut **state;
+    let RunState { clock, nav, lanes, taken, out, .. } = &mut **state;
     let mut shoppers = shoppers.p0();
     for mut s in &mut shoppers {
         if !matches!(s.activity, Activity::Deciding) {
@@ -42,8 +43,19 @@ pub(super) fn decide(tick: &mut TickState) {
                 s.activity = Activity::ToStop { place: place as u16, factor: stop.factor };
                 continue;
             }
-            // Stops still to make have no free place: given up.
-            None => s.stops.clear(),
+            None => {
+                // Stops still to make have no free place: given up.
+                s.stops.clear();
+                // Planned products left have shelves it cannot walk to (a
+                // step-free shopper, a floor no lift reaches): lost sales,
+                // not demand that vanishes.
+                let on_shelves = |p: &u32| !setting.store.stands[*p as usize].is_empty();
+                while let Some(i) = s.list.iter().position(on_shelves) {
+                    let product = s.list.remove(i);
+                    let price = setting.scenario.products[product as usize].price_cents;
+                    out.emit(clock.t_ms, &s, Action::NotFound { product, qty: 1, amount_cents: price });
+                }
+            }
         }
         if s.basket.is_empty() {
             head_for_exit(setting, nav, &mut s);

@@ -417,3 +417,24 @@ fn a_store_with_floors_reports_who_went_up_and_how_long_they_stayed() {
     assert_eq!(figure(format!("floor_conversion/{ground}")), 0.5);
     assert_eq!(figure(format!("floor_conversion/{upper}")), 1.0);
 }
+
+/// Density is measured per zone: without zones it is undefined, not 0 (which
+/// would rate the layout the least crowded in a comparison).
+#[test]
+fn a_store_without_zones_has_no_peak_density() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+    let zoned = std::fs::read_to_string(&path).unwrap();
+    let zoneless: Vec<&str> = zoned.split("\n\n").filter(|block| !block.contains("[[zones]]")).collect();
+    let zoneless = zoneless.join("\n\n");
+    assert!(!zoneless.contains("[[zones]]"));
+    let day = [alone(0.0, HERE), ev(1.0, 0, HERE, Action::Move), ev(2.0, 0, THERE, Action::Exit)];
+    for (text, defined) in [(zoned, true), (zoneless, false)] {
+        let p = crate::prepare(&ScenarioFile::parse(&path, text).unwrap(), "baseline").unwrap();
+        let layout = Layout::new(&p);
+        let mut projection = DayProjection::new(&layout);
+        projection.observe_all(&day);
+        let scalars = projection.finish().scalars(&layout);
+        let density = scalars.iter().find(|m| m.name == "peak_density").unwrap().value;
+        assert_eq!(density.is_finite(), defined, "zones: {defined}, peak density {density}");
+    }
+}
