@@ -62,33 +62,46 @@ impl fmt::Display for Problem {
 /// semantic problem about an id points at where that id is written. `key`
 /// may name its table, `fixtures.id`, to match only inside `[[fixtures]]`.
 pub fn line_of(source: &str, key: &str, value: &str) -> Option<usize> {
+    lines_of(source, key, value).next()
+}
+
+/// Every line that declares `key = "value"`, in order (see `line_of`): a
+/// duplicate id points at its second declaration, not at its first.
+pub fn lines_of<'s>(source: &'s str, key: &'s str, value: &str) -> impl Iterator<Item = usize> + 's {
     let (section, key) = match key.rsplit_once('.') {
         Some((section, key)) => (Some(section), key),
         None => (None, key),
     };
     let quoted = format!("\"{value}\"");
-    first_setting(source, section, key, |v| v.starts_with(&quoted))
+    settings(source, section, key, move |v| v.starts_with(&quoted))
 }
 
 /// The 1-based line of the first `key = value` inside table `section` (any
 /// table when `None`) whose value (the text after `=`) `value` accepts.
 fn first_setting(source: &str, section: Option<&str>, key: &str, value: impl Fn(&str) -> bool) -> Option<usize> {
+    settings(source, section, key, value).next()
+}
+
+/// The 1-based lines of every `key = value` of `first_setting`, in order.
+fn settings<'s>(
+    source: &'s str,
+    section: Option<&'s str>,
+    key: &'s str,
+    value: impl Fn(&str) -> bool + 's,
+) -> impl Iterator<Item = usize> + 's {
     let mut table = "";
-    for (i, line) in source.lines().enumerate() {
+    source.lines().enumerate().filter_map(move |(i, line)| {
         let trimmed = line.trim();
         if trimmed.starts_with('[') {
             table = trimmed.trim_start_matches('[').split(']').next().unwrap_or("").trim();
-            continue;
+            return None;
         }
         if section.is_some_and(|s| s != table) {
-            continue;
+            return None;
         }
         let set_to = trimmed.strip_prefix(key).and_then(|rest| rest.trim_start().strip_prefix('='));
-        if set_to.is_some_and(|v| value(v.trim_start())) {
-            return Some(i + 1);
-        }
-    }
-    None
+        set_to.is_some_and(|v| value(v.trim_start())).then_some(i + 1)
+    })
 }
 
 /// The line a problem points at: a variant's problem at the variant (its

@@ -98,7 +98,7 @@ impl ScenarioFile {
 
     /// Problems with the names that become paths (the scenario name, variant ids).
     fn variant_list_problems(&self) -> Option<Vec<Problem>> {
-        let mut seen = std::collections::HashSet::new();
+        let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
         let name = &self.raw.scenario.name;
         let name_problem = path_id_problem(name).map(|why| Problem {
             variant: None,
@@ -115,10 +115,18 @@ impl ScenarioFile {
                     format!("variant id `{BASELINE}` is reserved for the unedited layout; rename it")
                 } else if let Some(why) = path_id_problem(&v.id) {
                     format!("variant id `{}` {why} (it names a directory)", shown_id(&v.id))
-                } else if !seen.insert(v.id.as_str()) {
-                    format!("variant id `{}` is used more than once", v.id)
                 } else {
-                    return None;
+                    // A duplicate points at itself and names the first.
+                    let before = seen.entry(v.id.as_str()).or_insert(0);
+                    *before += 1;
+                    if *before == 1 {
+                        return None;
+                    }
+                    let mut lines = error::lines_of(&self.source, "variants.id", &v.id);
+                    let (first, this) = (lines.next(), lines.nth(*before - 2));
+                    let first = first.map(|l| format!(" (first at line {l})")).unwrap_or_default();
+                    let message = format!("variant id `{}` is used more than once{first}", v.id);
+                    return Some(Problem { variant: None, line: this, message });
                 };
                 Some(Problem { variant: None, line: error::line_of(&self.source, "variants.id", &v.id), message })
             }))

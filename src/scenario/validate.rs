@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::error::{Problem, problem_line};
+use super::error::{Problem, lines_of, problem_line};
 use super::model::*;
 use super::raw::*;
 use crate::geom::{Point, Rect};
@@ -97,12 +97,29 @@ impl Validator<'_> {
         });
     }
 
+    /// Refuses an id used twice, at its second declaration (the one to
+    /// rename or remove), naming where the first is.
     fn unique<'s>(&mut self, kind: &str, ids: impl Iterator<Item = &'s str>) {
-        let mut seen = HashSet::new();
+        let mut seen: HashMap<&str, usize> = HashMap::new();
         for id in ids {
-            if !seen.insert(id) {
-                self.problem(Some((section_of(kind), id)), format!("{kind} id `{id}` is used more than once"));
+            let before = seen.entry(id).or_insert(0);
+            *before += 1;
+            if *before == 1 {
+                continue;
             }
+            let message = format!("{kind} id `{id}` is used more than once");
+            // A variant's problem points at the variant (see `problem_line`).
+            if self.variant.is_some() {
+                self.problem(Some((section_of(kind), id)), message);
+                continue;
+            }
+            let mut lines = lines_of(self.source, section_of(kind), id);
+            let (first, this) = (lines.next(), lines.nth(*before - 2));
+            let message = match first {
+                Some(first) => format!("{message} (first at line {first})"),
+                None => message,
+            };
+            self.problems.push(Problem { variant: None, line: this.or(first), message });
         }
     }
 
