@@ -308,3 +308,27 @@ fn a_difference_no_ten_days_can_carry_past_the_correction_is_said_to_be_out_of_r
         assert_eq!(d.verdict.ends_with(said), out_of_reach, "{secondaries} secondary comparisons: {}", d.verdict);
     }
 }
+
+/// At five days the sign-flip test cannot reach p < 0.05 even alone (its
+/// smallest p is 2/32): a layout that halves revenue on every one of five
+/// days (the department store at four times its traffic) read "no
+/// significant change" and nothing more, in the table and the summary.
+/// Both now say that no p below 0.0625 was possible; a difference it could
+/// have found at these days, and did not, is left as it was.
+#[test]
+fn a_primary_no_five_days_can_show_says_so_in_the_summary() {
+    let five = |x: f64| vec![x; 5];
+    let halved: Vec<f64> = [5.0, 5.5, 4.5, 5.2, 1.0].to_vec();
+    let mixed: Vec<f64> = [9.0, 11.0, 9.5, 10.5, 10.0].to_vec();
+    let said =
+        "at 5 days that test gives no p below 0.0625, above the 0.05 it must pass even alone: more days may show it";
+    for (days, out_of_reach) in [(halved, true), (mixed, false)] {
+        let figures = vec![("revenue_per_visitor", "currency", five(10.0), days.clone())];
+        let c = compare_synthetic(&Design::default(), &figures);
+        let d = versus(&c, "revenue_per_visitor");
+        assert_eq!(d.method, Method::Resampled, "{days:?}: {}", d.verdict);
+        assert!(!d.significant, "{}", d.verdict);
+        assert_eq!(d.verdict.ends_with(said), out_of_reach, "{days:?}: {}", d.verdict);
+        assert_eq!(c.summary().contains(said), out_of_reach, "{days:?}: {}", c.summary());
+    }
+}

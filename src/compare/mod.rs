@@ -513,29 +513,41 @@ pub fn verdict(metric: &str, d: &DifferenceOut, alpha: f64) -> String {
                 if d.significant { "significant" } else { "not significant" },
                 d.family,
                 d.method,
-                out_of_reach(d, alpha)
+                out_of_reach(d, alpha).map(|why| format!("; {why}")).unwrap_or_default()
             )
         }
     }
 }
 
-/// Said of a difference the sign-flip test finds before the correction
-/// (p below `alpha`) but could not carry past it from these days: the
-/// test's smallest possible p (every day differing the same way) is above
-/// what the correction asks of the first comparison to pass.
-fn out_of_reach(d: &DifferenceOut, alpha: f64) -> String {
+/// Said of a difference the sign-flip test finds (p below `alpha`, or
+/// every day differing the same way: the smallest p it can give) but could
+/// not carry past the correction from these days: that smallest p is above
+/// what the correction asks of the first comparison to pass, or, at five
+/// days or fewer, above `alpha` itself. "Not significant" alone would read
+/// as evidence of no change.
+fn out_of_reach(d: &DifferenceOut, alpha: f64) -> Option<String> {
     let m = d.family.comparisons();
     let floor = stats::sign_flip_floor(d.n);
-    let seen = d.p.is_some_and(|p| p < alpha);
+    let seen = d.p.is_some_and(|p| p < alpha || p <= floor * (1.0 + 1e-9));
     if d.method != Method::Resampled || d.significant || !seen || floor * m as f64 <= alpha {
-        return String::new();
+        return None;
     }
-    format!(
-        "; at {} days that test gives no p below {floor:.4}, and the correction across {m} asks less than {:.5} of \
-         the first to pass: more days may show it",
-        d.n,
-        alpha / m as f64
-    )
+    Some(if floor > alpha {
+        format!(
+            "at {} days that test gives no p below {floor:.4}, above the {} it must pass even alone: more days may \
+             show it",
+            d.n,
+            // (α is 1 − the level: 0.050000000000000044 for 95%.)
+            (alpha * 1e6).round() / 1e6
+        )
+    } else {
+        format!(
+            "at {} days that test gives no p below {floor:.4}, and the correction across {m} asks less than {:.5} of \
+             the first to pass: more days may show it",
+            d.n,
+            alpha / m as f64
+        )
+    })
 }
 
 impl Comparison {
@@ -607,7 +619,10 @@ impl Comparison {
                     v.variant,
                     format_p(d.p_adjusted.unwrap_or(1.0))
                 ),
-                _ => format!("`{}` shows no significant change in {name} ({change}, {ci})", v.variant),
+                _ => {
+                    let why = out_of_reach(d, self.alpha).map(|why| format!(": {why}")).unwrap_or_default();
+                    format!("`{}` shows no significant change in {name} ({change}, {ci}){why}", v.variant)
+                }
             };
             out.push_str(&sentence);
             if d.significant {
