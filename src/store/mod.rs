@@ -43,6 +43,13 @@ pub struct Store {
     /// Per cell: which of its eight steps (`STEPS`, bit k for step k) lead
     /// to walkable floor; tabled once the fixtures stand.
     steps: Vec<u8>,
+    /// How far each of `STEPS` moves a cell id (`dx + dy × nx`): a step's
+    /// neighbour is one addition away.
+    step_offsets: [i64; 8],
+    /// Per cell, the cost of each of its eight steps (`for_each_step`),
+    /// tabled with the efforts: a flow field relaxes every step of every
+    /// cell, hundreds of times a store-day.
+    step_costs: Vec<[u16; 8]>,
     /// Effort of walking through each cell, tenths (10: plain floor). Floor
     /// off the perimeter costs more when shoppers are reluctant to enter
     /// aisles (`population.aisle_reluctance`).
@@ -221,6 +228,8 @@ impl Store {
             floors,
             walkable: vec![true; cells as usize],
             steps: Vec::new(),
+            step_offsets: STEPS.map(|(dx, dy, _)| dx + dy * nx as i64),
+            step_costs: Vec::new(),
             effort: vec![10; cells as usize],
             zone: vec![NO_ZONE; cells as usize],
             connectors: Vec::new(),
@@ -242,6 +251,7 @@ impl Store {
             self.block(floor, &rect);
         }
         self.steps = (0..cells as CellId).map(|c| self.open_steps(c)).collect();
+        self.table_step_costs();
         for id in 0..cells as CellId {
             let (floor, centre) = self.centre(id);
             if let Some(z) = s.zones.iter().position(|z| z.floor == floor && z.contains(centre)) {
@@ -511,6 +521,27 @@ impl Store {
                 self.effort[c] = interior;
             }
         }
+        self.table_step_costs();
+    }
+
+    /// Tables each open step's cost: 10 straight, 14 diagonal, times the
+    /// mean effort of the two cells (a step off the grid or onto blocked
+    /// floor is never taken, and costs nothing here).
+    fn table_step_costs(&mut self) {
+        self.step_costs = (0..self.cell_count())
+            .map(|c| {
+                let here = self.effort[c] as u32;
+                let mut costs = [0u16; 8];
+                let mut open = self.steps[c];
+                while open != 0 {
+                    let k = open.trailing_zeros() as usize;
+                    open &= open - 1;
+                    let n = (c as i64 + self.step_offsets[k]) as usize;
+                    costs[k] = (STEPS[k].2 * (here + self.effort[n] as u32) / 20) as u16;
+                }
+                costs
+            })
+            .collect();
     }
 
     fn block(&mut self, floor: u8, rect: &Rect) {
@@ -566,14 +597,11 @@ impl Store {
         if open == 0 {
             return;
         }
-        let here = self.effort[c as usize] as u32;
-        let nx = self.nx as i64;
+        let costs = &self.step_costs[c as usize];
         while open != 0 {
             let k = open.trailing_zeros() as usize;
             open &= open - 1;
-            let (dx, dy, length) = STEPS[k];
-            let n = (c as i64 + dx + dy * nx) as CellId;
-            f(n, length * (here + self.effort[n as usize] as u32) / 20);
+            f((c as i64 + self.step_offsets[k]) as CellId, costs[k] as u32);
         }
     }
 
