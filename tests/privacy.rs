@@ -109,6 +109,34 @@ fn publishing_past_the_budget_fails_and_changes_nothing() {
     assert_eq!(local.status.code(), Some(2), "{}", String::from_utf8_lossy(&local.stdout));
 }
 
+/// An ε too small to draw noise for (its Laplace draws overflowed 64-bit
+/// integers at 1e-15; its zCDP equivalent rounded to 0 at 1e-300 and the
+/// Gaussian calibration divided by it) or not finite is refused with its
+/// reason, exit 2, and nothing written: no ledger, so no budget is fixed.
+#[test]
+fn an_epsilon_too_small_to_draw_is_refused_and_writes_nothing() {
+    let (_tmp, dir) = dataset(&ALL_VARIANTS[..1]);
+    let d = dir.to_str().unwrap();
+    let listing = files(&dir);
+    let too_small = "is too small: the noise it calls for cannot be drawn as 64-bit integers (a scale over 10^15 \
+                     grid units) or would drown every figure; take a larger ε (`aisle publish --evaluate` shows what \
+                     each costs)";
+    for (mechanism, epsilon, said) in [
+        ("laplace", "1e-15", format!("error: epsilon = 1e-15: {too_small}")),
+        ("gaussian", "1e-15", format!("error: epsilon = 1e-15: {too_small}")),
+        ("gaussian", "1e-300", format!("error: epsilon = 1e-300: {too_small}")),
+        ("laplace", "9e-7", format!("error: epsilon = 9e-7: {too_small}")),
+        ("laplace", "inf", "error: epsilon = inf: must be a positive, finite number".to_owned()),
+    ] {
+        let out = aisle(&["publish", d, "--epsilon", epsilon, "--mechanism", mechanism, "--name", "small"]);
+        assert_eq!(out.status.code(), Some(2), "{mechanism} at ε = {epsilon}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr).trim_end(), said, "{mechanism} at ε = {epsilon}");
+        let written: Vec<PathBuf> = files(&dir).into_iter().filter(|f| !f.ends_with("ledger.lock")).collect();
+        assert_eq!(written, listing, "{mechanism} at ε = {epsilon}: nothing written");
+    }
+    ok(aisle(&["publish", d, "--epsilon", "2e-6", "--mechanism", "gaussian", "--name", "smallest"]));
+}
+
 #[test]
 fn a_duplicated_variant_is_charged_again() {
     // The A/A variant replays the baseline's shoppers: the same people twice.

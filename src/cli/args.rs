@@ -149,7 +149,8 @@ pub(super) struct PublishArgs {
     /// ε this release spends in all (with --local: ε per metre for each exported point).
     #[arg(long, required_unless_present = "evaluate")]
     pub(super) epsilon: Option<f64>,
-    /// δ of a Gaussian release's (ε, δ) target, charged as given; the first release fixes the budget's δ.
+    /// δ of a Gaussian release's (ε, δ) target: the ledger adds up its zCDP cost, read at the budget's δ (this δ when
+    /// the first release sets --budget, else 1e-6).
     #[arg(long, default_value_t = 1e-6)]
     pub(super) delta: f64,
     /// Name of the release directory under DIR/releases [default: release-N].

@@ -102,7 +102,7 @@ pub enum PrivacyError {
     Exists { path: PathBuf },
     #[error("release name `{name}`: use letters, digits, `-`, `_` and `.` only, not starting with `.`")]
     BadName { name: String },
-    #[error("{what} = {value}: {why}")]
+    #[error("{what} = {}: {why}", compact(*value))]
     BadParameter { what: &'static str, value: f64, why: &'static str },
     #[error("--metric {metric}: no run records this metric")]
     UnknownMetric { metric: String },
@@ -122,10 +122,16 @@ pub enum PrivacyError {
     Io { path: PathBuf, source: std::io::Error },
 }
 
+/// Why an ε is refused as too small (`request::MIN_EPSILON`, and the
+/// noise scale a release's queries may be drawn at).
+pub const TOO_SMALL: &str = "is too small: the noise it calls for cannot be drawn as 64-bit integers (a scale over \
+                             10^15 grid units) or would drown every figure; take a larger ε (`aisle publish \
+                             --evaluate` shows what each costs)";
+
 /// Checks an ε or δ given on the command line.
 pub fn check_parameter(what: &'static str, value: f64, max: f64) -> Result<f64, PrivacyError> {
     if !value.is_finite() || value <= 0.0 {
-        return Err(PrivacyError::BadParameter { what, value, why: "must be a positive number" });
+        return Err(PrivacyError::BadParameter { what, value, why: "must be a positive, finite number" });
     }
     if value > max {
         return Err(PrivacyError::BadParameter {
@@ -196,4 +202,9 @@ impl Pending {
         }
         Ok(self.dir)
     }
+}
+
+/// A number as a person would write it: `1e-15` rather than its 300 digits.
+fn compact(x: f64) -> String {
+    if x != 0.0 && x.is_finite() && !(1e-4..1e6).contains(&x.abs()) { format!("{x:e}") } else { x.to_string() }
 }

@@ -268,7 +268,25 @@ pub fn calibrate(mechanism: Mechanism, epsilon: f64, delta: f64, b: &Bounds, sha
     Calibration { mechanism, cost, sharing, parameters, records }
 }
 
+/// The largest noise scale (Laplace scale, or Gaussian σ) drawn, in grid
+/// units: draws reach about 40 scales at odds of e^−40, and must stay
+/// within 64-bit integers (9.2 × 10^18) once added to an answer.
+pub const MAX_NOISE_SCALE: f64 = 1e15;
+
 impl Calibration {
+    /// Refuses a release whose noise could not be drawn as 64-bit integers
+    /// (an ε so small that nothing it published could be read anyway).
+    pub fn check_drawable(&self, epsilon: f64) -> Result<(), super::PrivacyError> {
+        let scale = |r: &QueryRecord| match self.mechanism {
+            Mechanism::DiscreteLaplace => r.noise_parameter,
+            Mechanism::DiscreteGaussian => r.noise_parameter.sqrt(),
+        };
+        if self.records.iter().all(|r| scale(r) <= MAX_NOISE_SCALE) {
+            return Ok(());
+        }
+        Err(super::PrivacyError::BadParameter { what: "epsilon", value: epsilon, why: super::TOO_SMALL })
+    }
+
     /// Adds fresh noise to every cell of every answer.
     pub fn noise<R: rand::Rng + ?Sized>(&self, answers: &Answers, rng: &mut R) -> Answers {
         Answers(

@@ -303,9 +303,11 @@ pub struct Published {
 /// then records the spend in the ledger.
 pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize)) -> Result<Published, PrivacyError> {
     let _lock = ledger::lock(dir)?;
-    let mut ledger = Ledger::open(dir, plan.budget)?;
     let sharing = sharing(dir)?;
     let cal = calibrate(plan.mechanism, plan.epsilon, plan.delta, &plan.bounds, sharing);
+    // Before the ledger is opened: a refused release fixes no budget.
+    cal.check_drawable(plan.epsilon)?;
+    let mut ledger = Ledger::open(dir, plan.budget)?;
     let entry = Entry {
         name: plan.name.clone(),
         created_unix_s: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()),

@@ -9,11 +9,15 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use super::contrib::Bounds;
 use super::ledger::{Budget, Ledger, NOT_PRIVATE};
 use super::query::Mechanism;
-use super::{NoiseSource, PrivacyError, check_parameter, evaluate, local, release};
+use super::{NoiseSource, PrivacyError, TOO_SMALL, check_parameter, evaluate, local, release};
 use crate::events::dataset::{PRIVACY_EVALUATION, RELEASES};
 
 /// The largest ε a release may spend (with --local: per metre).
 pub const MAX_EPSILON: f64 = 20.0;
+/// The smallest ε a release may spend: far below it the noise cannot be
+/// drawn (or ε's zCDP equivalent rounds to 0), and long before it nothing
+/// a release says could be read.
+pub const MIN_EPSILON: f64 = 1e-6;
 /// δ at or above this protects no one.
 pub const MAX_DELTA: f64 = 0.01;
 /// The largest total budget a dataset may be given.
@@ -52,7 +56,13 @@ impl PublishRequest {
         let budget_of = |b: Option<f64>| -> Result<Option<Budget>, PrivacyError> {
             b.map(|b| Ok(Budget { epsilon: check_parameter("budget", b, MAX_BUDGET)?, delta })).transpose()
         };
-        let epsilon = || check_parameter("epsilon", self.epsilon.expect("required unless evaluating"), MAX_EPSILON);
+        let epsilon = || {
+            let epsilon = check_parameter("epsilon", self.epsilon.expect("required unless evaluating"), MAX_EPSILON)?;
+            if epsilon < MIN_EPSILON {
+                return Err(PrivacyError::BadParameter { what: "epsilon", value: epsilon, why: TOO_SMALL });
+            }
+            Ok(epsilon)
+        };
         let name = self.name.clone().unwrap_or_else(|| free_release_name(dir));
         match self.mode {
             PublishMode::Evaluate { trials, ref metric, indifference, seed } => {
