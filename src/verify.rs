@@ -117,6 +117,7 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
         )));
     }
     let good = check_records(dir, &sha, &mut v)?;
+    let good = check_figures(dir, &sha, good, &mut v);
     v.runs_ok = good.len();
     check_logs_have_records(dir, &mut v);
     if let Some(m) = &manifest {
@@ -162,6 +163,68 @@ fn check_records(
     Ok(good)
 }
 
+/// The runs whose recorded figures are what their logs replay to; a
+/// finding for each that are not. A record's seal is a hash anyone can
+/// compute again, so an edited figure sealed anew passes `check_run`: only
+/// the log, which every figure is a projection of, tells. Without a
+/// readable scenario copy (already a finding) the figures go unchecked.
+fn check_figures(
+    dir: &Path,
+    sha: &str,
+    runs: Vec<crate::events::dataset::RunRecord>,
+    v: &mut Verification,
+) -> Vec<crate::events::dataset::RunRecord> {
+    use crate::metrics::{DayProjection, Layout, Projection};
+    use rayon::prelude::*;
+    let Some(file) =
+        scenario_copy_problem(dir, sha).is_none().then(|| ScenarioFile::read(&dir.join(SCENARIO_COPY)).ok()).flatten()
+    else {
+        return runs;
+    };
+    let mut layouts = std::collections::BTreeMap::new();
+    for run in &runs {
+        if !layouts.contains_key(&run.variant)
+            && let Ok(p) = crate::prepare(&file, &run.variant)
+        {
+            layouts.insert(run.variant.clone(), Layout::new(&p));
+        }
+    }
+    let checked: Vec<Result<(), Damage>> = runs
+        .par_iter()
+        .map(|run| {
+            // A variant the scenario no longer has: `check_run` already spoke of its version.
+            let Some(layout) = layouts.get(&run.variant) else { return Ok(()) };
+            let path = dir.join(&run.path);
+            let mut day = DayProjection::new(layout);
+            crate::events::parquet::read_log_with(&path, |events| day.observe_all(events))
+                .map_err(|e| Damage::LogUnreadable { path: path.clone(), message: e.to_string() })?;
+            let replayed = day.finish().scalars(layout);
+            let same =
+                |a: f64, b: f64| a == b || (a.is_nan() && b.is_nan()) || (a - b).abs() <= 1e-9 * a.abs().max(b.abs());
+            for m in &run.metrics {
+                let again = replayed.iter().find(|r| r.name == m.name).map_or(f64::NAN, |r| r.value);
+                if !same(m.value, again) {
+                    return Err(Damage::RecordFigures {
+                        path: dir.join(crate::events::dataset::record_path(&run.variant, run.seed)),
+                        metric: m.name.clone(),
+                        recorded: m.value,
+                        replayed: again,
+                    });
+                }
+            }
+            Ok(())
+        })
+        .collect();
+    let mut good = Vec::new();
+    for (run, checked) in runs.into_iter().zip(checked) {
+        match checked {
+            Ok(()) => good.push(run),
+            Err(damage) => v.findings.push(Finding::run(&damage, &run.variant, run.seed)),
+        }
+    }
+    good
+}
+
 /// Files under events/: each must be a run's log with a record beside it.
 fn check_logs_have_records(dir: &Path, v: &mut Verification) {
     let mut recorded = BTreeSet::new();
@@ -205,7 +268,8 @@ fn damage_key(dir: &Path, damage: &Damage) -> Option<(String, u64)> {
         | Damage::LogChecksum { path, .. }
         | Damage::LogRows { path, .. }
         | Damage::LogMeta { path, .. }
-        | Damage::LogUnrecorded { path } => path,
+        | Damage::LogUnrecorded { path }
+        | Damage::RecordFigures { path, .. } => path,
     };
     let key = partition_key(path.parent()?)?;
     path.starts_with(dir).then_some(key)

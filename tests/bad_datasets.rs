@@ -13,6 +13,9 @@ use std::sync::OnceLock;
 enum Step {
     /// Adds 1 to the first figure of a run's record, leaving its hash.
     EditMetric(u64),
+    /// Adds 1 to the first figure of a run's record and seals it again (its
+    /// hash is no secret: anyone can compute it).
+    EditMetricSealed(u64),
     /// Adds 1 to the first figure of the manifest's first run.
     EditManifestMetric,
     /// Renames the manifest's second variant.
@@ -68,6 +71,17 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: run record was edited or damaged (its content no longer matches its record_sha256)\n\
+                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified); it is rebuilt by `--repair`\n\
+                 damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
+        stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        absent: None,
+    },
+    Case {
+        name: "an edited figure sealed again: the log replays to another",
+        steps: &[Step::EditMetricSealed(1)],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: run record says traffic = 36, but its log replays to 35 (the record was edited and sealed again)\n\
                  damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified); it is rebuilt by `--repair`\n\
                  damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
         stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
@@ -464,6 +478,11 @@ fn apply(dir: &Path, step: Step) {
             let mut r = read(seed);
             r.metrics[0].value += 1.0;
             write(seed, &r);
+        }
+        Step::EditMetricSealed(seed) => {
+            let mut r = read(seed);
+            r.metrics[0].value += 1.0;
+            write(seed, &r.sealed());
         }
         Step::EditManifestMetric => {
             let path = dir.join("manifest.json");

@@ -120,6 +120,11 @@ pub enum Damage {
     LogMeta { path: PathBuf, key: &'static str, expected: String, found: String },
     #[error("{}: event log has no run record", path.display())]
     LogUnrecorded { path: PathBuf },
+    #[error(
+        "{}: run record says {metric} = {recorded}, but its log replays to {replayed} (the record was edited and sealed again)",
+        path.display()
+    )]
+    RecordFigures { path: PathBuf, metric: String, recorded: f64, replayed: f64 },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -157,7 +162,8 @@ pub struct RunRecord {
     #[serde(default)]
     pub scenario_sha256: String,
     /// SHA-256 over the record's own content (this field empty), which
-    /// includes its log's checksum: an edited figure is detected.
+    /// includes its log's checksum: an edited figure is detected (one
+    /// sealed again, only by `aisle verify`, which replays the log).
     #[serde(default)]
     pub record_sha256: String,
 }
