@@ -370,7 +370,9 @@ impl Store {
         let Some(p) = self.first_blocked(lane.floor, lane.service_point, tail) else {
             return self.walkable_cell_or_report(s, lane.floor, lane.service_point, anchor, what, problems);
         };
-        let place = (lane.service_point.distance(p) / QUEUE_SPACING_M).ceil() as usize;
+        // (A place exactly on the blocked point is that place: 1.2 m / 0.6 m
+        // is 2.0000000000000004 in floating point, not above 2.)
+        let place = (lane.service_point.distance(p) / QUEUE_SPACING_M - 1e-9).ceil() as usize;
         problems.push(GeometryProblem {
             anchor: Some((anchor.0, anchor.1.to_owned())),
             message: format!(
