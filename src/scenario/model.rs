@@ -12,6 +12,9 @@ pub const FACING_WIDTH_M: f64 = 0.25;
 pub const STAND_OFF_M: f64 = 0.45;
 /// Spacing of queue places behind a checkout, metres.
 pub const QUEUE_SPACING_M: f64 = 0.6;
+/// How far apart the terminals (or servers) of one desk must stand: two
+/// shoppers' bodies (`sim::crowd`'s radius of 0.2 m each), served at once.
+pub const MIN_TERMINAL_GAP_M: f64 = 0.4;
 /// The name of the unedited layout.
 pub const BASELINE: &str = "baseline";
 

@@ -466,6 +466,31 @@ impl Validator<'_> {
             self.check(!terminals.is_empty(), anchor, || {
                 format!("{noun} `{}` lists no terminals; give at least one or leave `terminals` out", c.id)
             });
+            let place = match role {
+                DeskRole::Checkout => "terminal",
+                DeskRole::Counter => "server",
+            };
+            for (j, b) in terminals.iter().enumerate() {
+                let apart = |a: &[f64; 2]| (a[0] - b[0]).hypot(a[1] - b[1]);
+                if let Some(i) = terminals[..j].iter().position(|a| apart(a) < MIN_TERMINAL_GAP_M) {
+                    let a = terminals[i];
+                    self.problem(
+                        anchor,
+                        format!(
+                            "{noun} `{}` {place}s {} at ({}, {}) and {} at ({}, {}) stand {:.2} m apart: two shoppers \
+                             served at once would stand in each other; set them at least {MIN_TERMINAL_GAP_M} m apart",
+                            c.id,
+                            i + 1,
+                            a[0],
+                            a[1],
+                            j + 1,
+                            b[0],
+                            b[1],
+                            apart(&a)
+                        ),
+                    );
+                }
+            }
         }
         let hours = c.hours.unwrap_or([population.open_ms as f64 / 3.6e6, population.close_ms as f64 / 3.6e6]);
         let hours_ok = hours[0] < hours[1] && hours[0] >= 0.0 && hours[1] <= 48.0;

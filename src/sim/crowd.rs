@@ -29,6 +29,8 @@ const SHUFFLE: f64 = 0.05;
 /// packing, just above Weidmann's jam density.
 pub const BODY_RADIUS_M: f64 = 0.2;
 const MIN_GAP_M: f64 = 2.0 * BODY_RADIUS_M;
+// A desk's terminals are validated this far apart.
+const _: () = assert!(crate::scenario::MIN_TERMINAL_GAP_M == MIN_GAP_M);
 
 /// The most stride a shopper banks by standing or walking slower than its
 /// pace, with ticks of `tick_s` seconds: the farthest a trade of places
