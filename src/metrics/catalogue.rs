@@ -277,7 +277,11 @@ pub const PER_ITEM: [(&str, Better, &str); 14] = [
     ("counter_wait", Lower, "wait in the counter's line before service or giving up, mean"),
     ("counter_service", Neither, "seconds of service at the counter per shopper served"),
     ("counter_gave_up", Lower, "shoppers who gave up at the counter (balked or reneged) ÷ all who came to it"),
-    ("counter_utilisation", Neither, "the counter's busy server-seconds ÷ its server-seconds open"),
+    (
+        "counter_utilisation",
+        Neither,
+        "the counter's busy server-seconds ÷ its server-seconds open (service past its hours counted as open)",
+    ),
     ("stops", Neither, "stops made at the seating or fitting room per day"),
     ("stop_minutes", Neither, "minutes a stop at the seating or fitting room lasts, mean"),
 ];

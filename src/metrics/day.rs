@@ -263,7 +263,10 @@ impl Projection for DayProjection<'_> {
             }
             Action::CounterJoin { counter } => m.counters[counter as usize].join(&mut v.counter, e.t_ms),
             Action::CounterServe { counter } => m.counters[counter as usize].serve(&mut v.counter, e.t_ms),
-            Action::CounterDone { counter, qty, .. } => m.counters[counter as usize].done(&mut v.counter, e.t_ms, qty),
+            Action::CounterDone { counter, qty, .. } => {
+                let close_ms = layout.counter_close_ms[counter as usize];
+                m.counters[counter as usize].done(&mut v.counter, e.t_ms, qty, close_ms)
+            }
             Action::CounterLeave { counter, amount_cents, .. } => {
                 m.counters[counter as usize].leave(&mut v.counter, e.t_ms, amount_cents)
             }

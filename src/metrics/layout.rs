@@ -35,6 +35,9 @@ pub struct Layout {
     /// Service counter ids, and each one's server-seconds open a day.
     pub counters: Vec<String>,
     pub counter_capacity_s: Vec<f64>,
+    /// When each counter's hours end (within the store's), ms from opening:
+    /// service running past it is overtime.
+    pub counter_close_ms: Vec<u64>,
     /// Terminals (a service counter's servers) per desk: the lanes, then
     /// the counters.
     pub desk_terminals: Vec<u16>,
@@ -130,6 +133,11 @@ impl Layout {
                 .collect(),
             counters: s.counters.iter().map(|c| c.desk.id.clone()).collect(),
             counter_capacity_s: s.counters.iter().map(|c| counter_capacity_s(s, &c.desk)).collect(),
+            counter_close_ms: s
+                .counters
+                .iter()
+                .map(|c| c.desk.hours_ms.1.min(s.population.close_ms).saturating_sub(s.population.open_ms))
+                .collect(),
             desk_terminals: s.desks().map(|d| d.terminals.len().max(1) as u16).collect(),
             open_hour: s.population.open_ms as f64 / 3.6e6,
             hours: s.population.hourly_profile.len(),

@@ -28,8 +28,10 @@ pub struct CounterDay {
     /// Seconds in line before service or giving up, summed, and how many.
     pub line_wait_s: f64,
     pub line_waits: u64,
-    /// Seconds of service, summed.
+    /// Seconds of service, summed, and those past the counter's hours
+    /// (a service begun before closing is finished after it).
     pub service_s: f64,
+    pub overtime_s: f64,
 }
 
 /// A shopper at a counter: in its line since, served since.
@@ -53,6 +55,7 @@ impl CounterDay {
         self.line_wait_s += o.line_wait_s;
         self.line_waits += o.line_waits;
         self.service_s += o.service_s;
+        self.overtime_s += o.overtime_s;
     }
 
     /// `counter_join`.
@@ -70,12 +73,14 @@ impl CounterDay {
         }
     }
 
-    /// `counter_done`: `qty` products handed over.
-    pub(super) fn done(&mut self, v: &mut AtCounter, t_ms: u64, qty: u16) {
+    /// `counter_done`: `qty` products handed over, at a counter whose
+    /// hours end at `close_ms`.
+    pub(super) fn done(&mut self, v: &mut AtCounter, t_ms: u64, qty: u16, close_ms: u64) {
         self.served += 1;
         self.items += qty as u64;
         if let Some(served) = v.served_ms {
             self.service_s += seconds(served, t_ms);
+            self.overtime_s += seconds(served.max(close_ms).min(t_ms), t_ms);
         }
         *v = AtCounter::default();
     }
@@ -123,8 +128,9 @@ pub(super) fn scalars(m: &DayMetrics, layout: &Layout, out: &mut Vec<Metric>) {
         push("counter_service", "s", ratio(c.service_s, c.served as f64));
         // Gave up (balked or reneged) ÷ all who came to the line.
         push("counter_gave_up", "ratio", ratio(c.gave_up as f64, arrivals));
-        // Busy server-seconds ÷ server-seconds open.
-        push("counter_utilisation", "ratio", ratio(c.service_s, capacity_s * days));
+        // Busy server-seconds ÷ server-seconds open, overtime counted as
+        // open: a ratio of time at work, never above 1.
+        push("counter_utilisation", "ratio", ratio(c.service_s, capacity_s * days + c.overtime_s));
     }
     for ((_, id), place) in layout.stop_fixtures.iter().zip(&m.stop_places) {
         // Stops made at the fixture per day, and how long one lasts.

@@ -438,3 +438,40 @@ fn a_store_without_zones_has_no_peak_density() {
         assert_eq!(density.is_finite(), defined, "zones: {defined}, peak density {density}");
     }
 }
+
+/// A counter's utilisation is time at work over time staffed: a service
+/// begun before its hours end and finished after (overtime) counts in
+/// both, so the ratio never passes 1. It read 133% for a deli open a
+/// quarter of an hour with a 20-minute service.
+#[test]
+fn a_counter_working_past_its_hours_is_busy_at_most_all_the_time() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/pharmacy.toml");
+    let p = crate::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap();
+    let mut layout = Layout::new(&p);
+    // One server-minute open, closing a minute after opening.
+    (layout.counter_capacity_s[0], layout.counter_close_ms[0]) = (60.0, 60_000);
+    // (served from s, done at s, utilisation)
+    let cases = [
+        (0.0, 30.0, 0.5),
+        (40.0, 60.0, 20.0 / 60.0),
+        (40.0, 240.0, 200.0 / (60.0 + 180.0)),
+        (90.0, 150.0, 60.0 / 120.0),
+    ];
+    for (from_s, to_s, expected) in cases {
+        let counter = 0;
+        let day = [
+            alone(0.0, HERE),
+            ev(0.0, 0, HERE, Action::CounterJoin { counter }),
+            ev(from_s, 0, HERE, Action::CounterServe { counter }),
+            ev(to_s, 0, HERE, Action::CounterDone { counter, qty: 1, amount_cents: 100 }),
+            ev(to_s + 1.0, 0, THERE, Action::Exit),
+        ];
+        let mut projection = DayProjection::new(&layout);
+        projection.observe_all(&day);
+        let scalars = projection.finish().scalars(&layout);
+        let name = format!("counter_utilisation/{}", layout.counters[0]);
+        let busy = scalars.iter().find(|m| m.name == name).unwrap().value;
+        assert!((busy - expected).abs() < 1e-12, "served {from_s}–{to_s} s: {busy}, expected {expected}");
+        assert!(busy <= 1.0);
+    }
+}
