@@ -67,7 +67,11 @@ impl RunOutcome {
         let lines = [
             format!("{} / {} / seed {seed}", p.scenario.name, p.scenario.variant),
             format!("  visitors      {}", m.visitors),
-            format!("  transactions  {} (conversion {:.1}%)", m.transactions, figure("conversion_rate") * 100.0),
+            format!(
+                "  transactions  {} (conversion {})",
+                m.transactions,
+                shown(figure("conversion_rate") * 100.0, 1, "%")
+            ),
             format!("  revenue       {}.{:02}", m.revenue_cents / 100, m.revenue_cents % 100),
             format!(
                 "  per visitor   {} revenue, basket {} ({} items), {} min in store (median)",

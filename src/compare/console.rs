@@ -16,7 +16,9 @@ impl Comparison {
                 let e = &v.estimate;
                 let estimate = match (e.lo, e.hi) {
                     (Some(lo), Some(hi)) => format!("{:>12.4} [{lo:.4}, {hi:.4}]", e.mean),
-                    _ => format!("{:>12.4} (no interval)", e.mean),
+                    _ if e.mean.is_finite() => format!("{:>12.4} (no interval)", e.mean),
+                    // No day had the figure (nothing to divide by).
+                    _ => format!("{:>12} (no day has it)", "—"),
                 };
                 let dash = || "—".to_owned();
                 out += &match &v.versus_baseline {

@@ -352,13 +352,16 @@ fn write_all_metrics_table(html: &mut String, c: &Comparison) {
         let _ = write!(html, "<tr><td>{} ({})</td>", esc(&m.metric), esc(&m.unit));
         for v in &m.variants {
             let cell = match &v.versus_baseline {
-                None => format!("{:.4}", v.estimate.mean),
+                None => number(v.estimate.mean),
+                // No day had the figure (a stop nobody made): nothing to compare.
+                Some(_) if !v.estimate.mean.is_finite() => number(v.estimate.mean),
                 Some(d) => format!(
-                    "{:.4} ({}{})",
-                    v.estimate.mean,
+                    "{} ({}{})",
+                    number(v.estimate.mean),
                     match &d.relative {
                         Some(r) => format!("{:+.1}%", r.mean * 100.0),
-                        None => format!("{:+.4}", d.mean),
+                        None if d.mean.is_finite() => format!("{:+.4}", d.mean),
+                        None => "—".to_owned(),
                     },
                     if d.significant { "*" } else { "" }
                 ),
@@ -374,8 +377,14 @@ fn write_all_metrics_table(html: &mut String, c: &Comparison) {
 fn format_estimate(e: &EstimateOut) -> String {
     match (e.lo, e.hi) {
         (Some(lo), Some(hi)) => format!("{:.4} [{lo:.4}, {hi:.4}]", e.mean),
-        _ => format!("{:.4}", e.mean),
+        _ => number(e.mean),
     }
+}
+
+/// A figure to four decimals; a dash where no day had it (nothing to
+/// divide by), not "NaN".
+fn number(x: f64) -> String {
+    if x.is_finite() { format!("{x:.4}") } else { "—".to_owned() }
 }
 
 /// Green for a significant change in the better direction, red for the
