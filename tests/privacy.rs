@@ -137,6 +137,25 @@ fn an_epsilon_too_small_to_draw_is_refused_and_writes_nothing() {
     ok(aisle(&["publish", d, "--epsilon", "2e-6", "--mechanism", "gaussian", "--name", "smallest"]));
 }
 
+/// When every layout is within the indifference band of the best (here
+/// the baseline and its unedited copy), any release ranks a true winner
+/// first, so the ranking cannot choose ε: the evaluation recommended the
+/// smallest ε tried (0.05) beside a heatmap error of 788,418%. It now
+/// recommends none and says why.
+#[test]
+fn no_epsilon_is_recommended_when_every_layout_wins() {
+    let (_tmp, dir) = dataset(&[("baseline", 1), ("same-as-baseline", 1), ("baseline", 2), ("same-as-baseline", 2)]);
+    let out = ok(aisle(&["publish", dir.to_str().unwrap(), "--evaluate", "--trials", "3"]));
+    assert!(
+        out.contains(
+            "no ε recommended: every layout is within 0.5% of the best, so any release ranks a true winner first; \
+             choose ε by the interval coverage and heatmap error above"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("recommended: ε ="), "{out}");
+}
+
 #[test]
 fn a_duplicated_variant_is_charged_again() {
     // The A/A variant replays the baseline's shoppers: the same people twice.

@@ -159,8 +159,12 @@ pub fn evaluate(g: &Gathered, plan: &EvaluatePlan, progress: impl Fn() + Sync) -
             }
         })
         .collect();
-    let recommended = points.iter().find(|p| p.same_winner >= plan.target).map(|p| p.epsilon);
-    let true_winners = truth.iter().zip(&is_best).filter(|(_, b)| **b).map(|(t, _)| t.0.clone()).collect();
+    let true_winners: Vec<String> = truth.iter().zip(&is_best).filter(|(_, b)| **b).map(|(t, _)| t.0.clone()).collect();
+    // Where every layout is a true winner, any noise "picks" one: the
+    // ranking says nothing about ε, and the smallest tried would win.
+    let recommended = (true_winners.len() < truth.len())
+        .then(|| points.iter().find(|p| p.same_winner >= plan.target).map(|p| p.epsilon))
+        .flatten();
     Evaluation {
         metric: plan.metric.clone(),
         true_winners,

@@ -159,6 +159,11 @@ fn evaluate_to(
     );
     text += &e.table();
     text += &match e.recommended {
+        None if e.true_winners.len() == e.truth.len() => format!(
+            "\nno ε recommended: every layout is within {:.1}% of the best, so any release ranks a true winner first; \
+             choose ε by the interval coverage and heatmap error above\n",
+            plan.indifference * 100.0
+        ),
         Some(eps) => {
             format!("\nrecommended: ε = {eps}, the smallest tried that picks a true winner in ≥ 95% of draws\n")
         }
