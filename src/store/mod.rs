@@ -491,10 +491,17 @@ impl Store {
                 let len = f.face_length(face);
                 let places = ((len / STOP_PLACE_M).floor() as usize).max(1);
                 let along = |k: usize| len * (k as f64 + 0.5) / places as f64;
-                let points =
-                    (0..places).map(|k| f.point_on_face(face, along(k)).offset(nx * STAND_OFF_M, ny * STAND_OFF_M));
-                let cells: Vec<_> =
-                    points.map(|at| (at, self.nearest_walkable(f.floor, at, MAX_STAND_SEARCH_M))).collect();
+                // Only floor in front of the face will do, as for a shelf: a
+                // bench or cubicle door against a wall is not used from round
+                // the corner.
+                let cells: Vec<_> = (0..places)
+                    .map(|k| {
+                        let spot = f.point_on_face(face, along(k));
+                        let at = spot.offset(nx * STAND_OFF_M, ny * STAND_OFF_M);
+                        let in_front = |c: Point| (c.x - spot.x) * nx + (c.y - spot.y) * ny > 0.0;
+                        (at, self.nearest_walkable_where(f.floor, at, MAX_STAND_SEARCH_M, in_front))
+                    })
+                    .collect();
                 if cells.iter().any(|(_, c)| c.is_some()) {
                     for (at, cell) in cells {
                         let Some(cell) = cell else { continue };
@@ -505,7 +512,8 @@ impl Store {
                     problems.push(GeometryProblem {
                         anchor: Some(("fixtures.id", f.id.clone())),
                         message: format!(
-                            "fixture `{}` ({}) has no walkable floor within {MAX_STAND_SEARCH_M} m of its {face} face",
+                            "fixture `{}` ({}) has no walkable floor in front of its {face} face within {MAX_STAND_SEARCH_M} m (a \
+                             wall or fixture stands against it?): turn or move the fixture, or list another face",
                             f.id, f.kind
                         ),
                     });
