@@ -169,3 +169,24 @@ fn a_bad_stop_names_what_is_wrong() {
         assert!(err.contains(message), "{edits}:\n{err}\nwanted: {message}");
     }
 }
+
+/// A stop still going at the day's hard end is ended there: the one made to
+/// leave logs `stop_end` before `exit`, and the day counts the stop. Cut
+/// short without it, a seat taken twice read "1 stops, 50.3 min each".
+#[test]
+fn a_stop_cut_short_by_the_hard_end_is_still_a_stop() {
+    let bench = long_bench().replace("dwell_median_s = 300.0", "dwell_median_s = 7200.0");
+    let p = tiny(&bench, &sitting(1.0)).unwrap();
+    let events = common::simulate(&p, 1);
+    // (`stops_by_shopper` also fails if anyone leaves still sitting.)
+    let (stops, _) = stops_by_shopper(&events);
+    let starts = events.iter().filter(|e| matches!(e.action, Action::StopStart { .. })).count();
+    assert!(starts > 5, "{starts} stops");
+    assert_eq!(stops.values().map(Vec::len).sum::<usize>(), starts, "every stop ends");
+    let layout = Layout::new(&p);
+    let cut = events.iter().filter(|e| matches!(e.action, Action::StopEnd { .. }) && e.t_ms >= layout.end_ms).count();
+    assert!(cut > 0, "some stop runs to the hard end");
+    let mut day = DayProjection::new(&layout);
+    events.iter().for_each(|e| day.observe(e));
+    assert_eq!(day.finish().stop_places[0].stops, starts as u64, "the day counts each stop");
+}

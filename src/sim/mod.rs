@@ -434,7 +434,7 @@ impl Simulation {
     }
 
     /// At the hard end of the run, whoever is still inside leaves at once;
-    /// a shopper in a queue abandons the basket.
+    /// a shopper in a queue abandons the basket, one at a stop ends it.
     fn force_out(&mut self) {
         let t = self.state().clock.t_ms;
         let lanes = self.world.resource::<Setting>().scenario.lanes.len();
@@ -457,6 +457,10 @@ impl Simulation {
                     }
                 };
                 out.emit(t, &s, action);
+            }
+            // (A stop cut short is still a stop: the fold counts it at its end.)
+            if let Activity::AtStop { fixture, .. } = s.activity {
+                out.emit(t, &s, Action::StopEnd { fixture });
             }
             if s.zone.is_some() {
                 out.emit(t, &s, Action::ZoneExit);
