@@ -91,6 +91,7 @@ impl ScenarioFile {
         let narrow = scenario::walkway::narrow_walkways(&base.scenario);
         let mut unusable = base.store.unusable_connectors(&base.scenario);
         unusable.extend(base.store.step_free_gaps(&base.scenario));
+        unusable.extend(base.store.empty_zones(&base.scenario));
         let mut warnings: Vec<String> = scenario::walkway::diagonal_walls(&self.raw)
             .into_iter()
             .chain(narrow.iter().map(ToString::to_string))
@@ -112,6 +113,7 @@ impl ScenarioFile {
                             .unusable_connectors(&p.scenario)
                             .into_iter()
                             .chain(p.store.step_free_gaps(&p.scenario))
+                            .chain(p.store.empty_zones(&p.scenario))
                             .filter(|w| !unusable.contains(w))
                             .map(|w| format!("variant `{variant}`: {w}")),
                     );

@@ -123,3 +123,33 @@ edits = [
         "only the variant without a lift is warned of"
     );
 }
+
+/// A zone that holds no walkable floor of its own (outside the store,
+/// under a fixture, or wholly inside one listed before it) can never be
+/// entered, and its figures would read 0 for ever: warned of, by name.
+#[test]
+fn a_zone_nobody_can_enter_is_warned_of() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+    let zones = r#"
+[[zones]]
+id = "shadowed"
+name = "Inside the front zone"
+rect = [1.0, 1.0, 3.0, 3.0]
+
+[[zones]]
+id = "outside"
+name = "Beyond the back wall"
+rect = [0.0, 9.0, 12.0, 12.0]
+"#;
+    // Listed after the tiny store's own zones, which cover its whole floor.
+    let source = std::fs::read_to_string(&path).unwrap() + zones;
+    let validated = aisle::scenario::ScenarioFile::parse(&path, source).unwrap().validate_all().unwrap();
+    let about: Vec<&String> = validated.warnings.iter().filter(|w| w.starts_with("zone")).collect();
+    let warning = |id: &str| {
+        format!(
+            "zone `{id}` holds no walkable floor of its own (outside the store, under fixtures, empty, or wholly inside \
+             zones listed before it): nobody can enter it, so its figures are always 0; check its `rect` or `polygon`"
+        )
+    };
+    assert_eq!(about, [&warning("shadowed"), &warning("outside")]);
+}

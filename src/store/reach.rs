@@ -94,6 +94,32 @@ impl Store {
         }
     }
 
+    /// Zones no shopper can stand in, in words (valid, but surely not
+    /// meant): a rect or polygon over no walkable floor, or wholly under
+    /// zones listed before it (a cell is the first zone's that holds it).
+    /// Their figures would read 0 for ever.
+    pub fn empty_zones(&self, s: &Scenario) -> Vec<String> {
+        let mut holds = vec![false; s.zones.len()];
+        for c in 0..self.walkable.len() {
+            if let (true, Some(z)) = (self.walkable[c], self.zone(c as CellId)) {
+                holds[z as usize] = true;
+            }
+        }
+        s.zones
+            .iter()
+            .zip(holds)
+            .filter(|(_, held)| !held)
+            .map(|(z, _)| {
+                format!(
+                    "zone `{}` holds no walkable floor of its own (outside the store, under fixtures, empty, or wholly \
+                     inside zones listed before it): nobody can enter it, so its figures are always 0; check its \
+                     `rect` or `polygon`",
+                    z.id
+                )
+            })
+            .collect()
+    }
+
     /// Connectors nobody can use, in words (valid, but surely not meant):
     /// one whose boarding end no entrance reaches (fenced in, say). One
     /// line each, naming the end by the file's words.

@@ -1,0 +1,218 @@
+//! Where each thing a shopper walks to stands on the grid: entrances and
+//! exits, each desk's service point, line and terminals, the connectors'
+//! ends, every product placement's stand and every seat or fitting-room
+//! place, each resolved to a walkable cell or reported as a problem.
+
+use super::{
+    CellId, ConnectorLink, GeometryProblem, MAX_STAND_SEARCH_M, REFERENCE_SPEED_MS, STOP_PLACE_M, Stand, StopPlace,
+    Store,
+};
+use crate::geom::Point;
+use crate::scenario::{
+    ConnectorKind, DeskRole, FixtureKind, Lane, Scenario, model::QUEUE_SPACING_M, model::STAND_OFF_M,
+};
+
+impl Store {
+    /// Resolves the entrances, then the exits, to walkable cells.
+    pub(super) fn place_portals(&mut self, s: &Scenario, problems: &mut Vec<GeometryProblem>) {
+        self.entrances = s
+            .entrances
+            .iter()
+            .map(|e| {
+                let what = format!("entrance `{}`", e.id);
+                self.walkable_cell_or_report(s, e.floor, e.at, ("entrances.id", &e.id), what, problems)
+            })
+            .collect();
+        self.exits = s
+            .exits
+            .iter()
+            .map(|e| {
+                let what = format!("exit `{}`", e.id);
+                self.walkable_cell_or_report(s, e.floor, e.at, ("exits.id", &e.id), what, problems)
+            })
+            .collect();
+    }
+
+    /// Resolves each desk's service point (checkouts, then counters), checking its queue line and any terminals it feeds.
+    pub(super) fn place_lanes(
+        &mut self,
+        s: &Scenario,
+        problems: &mut Vec<GeometryProblem>,
+        terminal_problems: &mut Vec<GeometryProblem>,
+    ) {
+        for lane in s.desks() {
+            let cell = self.service_cell(s, lane, problems);
+            // The front of a self-service line walks straight to a free terminal.
+            if lane.terminals != [lane.service_point] {
+                self.check_terminals(s, lane, problems, terminal_problems);
+            }
+            self.lanes.push(cell);
+        }
+    }
+
+    /// The cell of a lane's service point; 0 when it or its queue line is off walkable floor (reported).
+    fn service_cell(&self, s: &Scenario, lane: &Lane, problems: &mut Vec<GeometryProblem>) -> CellId {
+        let anchor = (lane.role.section(), lane.id.as_str());
+        let what = format!("{} `{}` service point", lane.role.noun(), lane.id);
+        if self.cell_at(lane.floor, lane.service_point).is_none_or(|c| !self.is_walkable(c)) {
+            // Its line starts there: one problem, not two.
+            self.walkable_cell_or_report(s, lane.floor, lane.service_point, anchor, what, problems);
+            return 0;
+        }
+        // The whole queue line must be walkable: queued shoppers walk along it.
+        let tail = lane.place(lane.queue_places as usize - 1);
+        let Some(p) = self.first_blocked(lane.floor, lane.service_point, tail) else {
+            return self.walkable_cell_or_report(s, lane.floor, lane.service_point, anchor, what, problems);
+        };
+        // (A place exactly on the blocked point is that place: 1.2 m / 0.6 m
+        // is 2.0000000000000004 in floating point, not above 2.)
+        let place = (lane.service_point.distance(p) / QUEUE_SPACING_M - 1e-9).ceil() as usize;
+        problems.push(GeometryProblem {
+            anchor: Some((anchor.0, anchor.1.to_owned())),
+            message: format!(
+                "{} `{}` queue place {place} at ({:.2}, {:.2}) is not on walkable floor: {}; shorten the line \
+                 (`queue_places = {place}` fits) or turn it (`queue`)",
+                lane.role.noun(),
+                lane.id,
+                p.x,
+                p.y,
+                self.why_not_walkable(s, lane.floor, p)
+            ),
+        });
+        0
+    }
+
+    /// Checks that each terminal of a self-service bank is on walkable floor and straight ahead of the line's front.
+    fn check_terminals(
+        &self,
+        s: &Scenario,
+        lane: &Lane,
+        problems: &mut Vec<GeometryProblem>,
+        terminal_problems: &mut Vec<GeometryProblem>,
+    ) {
+        for (k, &t) in lane.terminals.iter().enumerate() {
+            let place = match lane.role {
+                DeskRole::Checkout => "terminal",
+                DeskRole::Counter => "server",
+            };
+            let what = format!("{} `{}` {place} {}", lane.role.noun(), lane.id, k + 1);
+            self.walkable_cell_or_report(s, lane.floor, t, (lane.role.section(), &lane.id), what.clone(), problems);
+            if let Some(p) = self.first_blocked(lane.floor, lane.place(1), t) {
+                terminal_problems.push(GeometryProblem {
+                    anchor: Some((lane.role.section(), lane.id.clone())),
+                    message: format!(
+                        "{what} at ({}, {}) cannot be walked to in a straight line from the front of the line: ({:.2}, {:.2}) is not walkable; move the {place} or the line",
+                        t.x, t.y, p.x, p.y
+                    ),
+                });
+            }
+        }
+    }
+
+    /// Resolves both ends of each open connector and links them as an edge
+    /// of the navigation graph (a closed one is no edge: nobody uses it).
+    pub(super) fn place_connectors(&mut self, s: &Scenario, problems: &mut Vec<GeometryProblem>) {
+        let spec = &s.store;
+        for c in spec.connectors.iter().filter(|c| c.open) {
+            let from = self.walkable_cell_or_report(
+                s,
+                c.from.floor,
+                c.from.at,
+                ("store.connectors.id", &c.id),
+                // Named by the file's own words: a down escalator's `from`
+                // end is the upper one.
+                format!("connector `{}` `from` end (floor `{}`)", c.id, spec.floors[c.from.floor as usize].id),
+                problems,
+            );
+            let to = self.walkable_cell_or_report(
+                s,
+                c.to.floor,
+                c.to.at,
+                ("store.connectors.id", &c.id),
+                format!("connector `{}` `to` end (floor `{}`)", c.id, spec.floors[c.to.floor as usize].id),
+                problems,
+            );
+            self.connectors.push(ConnectorLink {
+                from,
+                to,
+                cost: (c.traversal_s * REFERENCE_SPEED_MS / spec.cell * 10.0).round().max(1.0) as u32,
+                traversal_ms: (c.traversal_s * 1000.0).round() as u64,
+                one_way: c.one_way,
+                step_free: c.kind == ConnectorKind::Lift,
+            });
+        }
+    }
+
+    /// Finds where a shopper stands for each placement of each product, reporting shelves with no floor near.
+    pub(super) fn place_stands(&mut self, s: &Scenario, problems: &mut Vec<GeometryProblem>) {
+        for p in &s.products {
+            let mut cells = Vec::new();
+            for pl in &p.placements {
+                let floor = s.fixtures[pl.fixture].floor;
+                // Only floor in front of the face will do: a face against a
+                // wall or another fixture is not reached round the corner.
+                let outward = (pl.stand.x - pl.spot.x, pl.stand.y - pl.spot.y);
+                let in_front = |c: Point| (c.x - pl.spot.x) * outward.0 + (c.y - pl.spot.y) * outward.1 > 0.0;
+                match self.nearest_walkable_where(floor, pl.stand, MAX_STAND_SEARCH_M, in_front) {
+                    Some(cell) => {
+                        // The standing point itself, or the centre of the walkable cell chosen for it.
+                        let point =
+                            if self.cell_at(floor, pl.stand) == Some(cell) { pl.stand } else { self.centre(cell).1 };
+                        cells.push(Stand { cell, point });
+                    }
+                    None => problems.push(GeometryProblem {
+                        anchor: Some(("products.id", p.id.clone())),
+                        message: format!(
+                            "product `{}` on fixture `{}` ({} face) has no walkable floor in front of its shelf within \
+                             {MAX_STAND_SEARCH_M} m (a wall or fixture stands against the face?): move the fixture, or \
+                             put the product on a face shoppers can reach",
+                            p.id, s.fixtures[pl.fixture].id, pl.face
+                        ),
+                    }),
+                }
+            }
+            self.stands.push(cells);
+        }
+    }
+
+    /// Resolves the places in front of each used face of every seating
+    /// and fitting room: one every `STOP_PLACE_M` along the face (at least
+    /// one, in the middle), `STAND_OFF_M` out; each holds one shopper.
+    pub(super) fn place_stops(&mut self, s: &Scenario, problems: &mut Vec<GeometryProblem>) {
+        for (i, f) in s.fixtures.iter().enumerate().filter(|(_, f)| FixtureKind::STOPS.contains(&f.kind)) {
+            for &face in &f.faces {
+                let (nx, ny) = f.face_normal(face);
+                let len = f.face_length(face);
+                let places = ((len / STOP_PLACE_M).floor() as usize).max(1);
+                let along = |k: usize| len * (k as f64 + 0.5) / places as f64;
+                // Only floor in front of the face will do, as for a shelf: a
+                // bench or cubicle door against a wall is not used from round
+                // the corner.
+                let cells: Vec<_> = (0..places)
+                    .map(|k| {
+                        let spot = f.point_on_face(face, along(k));
+                        let at = spot.offset(nx * STAND_OFF_M, ny * STAND_OFF_M);
+                        let in_front = |c: Point| (c.x - spot.x) * nx + (c.y - spot.y) * ny > 0.0;
+                        (at, self.nearest_walkable_where(f.floor, at, MAX_STAND_SEARCH_M, in_front))
+                    })
+                    .collect();
+                if cells.iter().any(|(_, c)| c.is_some()) {
+                    for (at, cell) in cells {
+                        let Some(cell) = cell else { continue };
+                        let point = if self.cell_at(f.floor, at) == Some(cell) { at } else { self.centre(cell).1 };
+                        self.stops.push(StopPlace { fixture: i as u16, kind: f.kind, stand: Stand { cell, point } });
+                    }
+                } else {
+                    problems.push(GeometryProblem {
+                        anchor: Some(("fixtures.id", f.id.clone())),
+                        message: format!(
+                            "fixture `{}` ({}) has no walkable floor in front of its {face} face within {MAX_STAND_SEARCH_M} m (a \
+                             wall or fixture stands against it?): turn or move the fixture, or list another face",
+                            f.id, f.kind
+                        ),
+                    });
+                }
+            }
+        }
+    }
+}
