@@ -5,7 +5,9 @@
 use std::path::Path;
 
 use crate::Prepared;
-use crate::events::dataset::{Dataset, DatasetError, MetricValue, RunRecord, RunStatus, events_path};
+use crate::events::dataset::{
+    Damage, Dataset, DatasetError, MetricValue, RunRecord, RunStatus, events_path, record_path,
+};
 use crate::events::fs::file_sha256;
 use crate::events::parquet::{LogError, LogMeta, LogWriter, SCHEMA_VERSION, WrittenLog};
 use crate::metrics::facts::{Fact, Walks};
@@ -247,4 +249,29 @@ pub fn write_log(
         drop(to_folds);
         folds.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
     })
+}
+
+/// Checks that `run`'s recorded figures are what its log (under `dir`)
+/// replays to on `layout`; the first that is not, as damage. A record's
+/// seal is a hash anyone can compute again, so a figure edited and sealed
+/// anew passes `events::dataset::check_run`: only the log tells.
+pub fn check_figures(dir: &Path, layout: &Layout, run: &RunRecord) -> Result<(), Damage> {
+    let path = dir.join(&run.path);
+    let mut day = DayProjection::new(layout);
+    crate::events::parquet::read_log_with(&path, |events| day.observe_all(events))
+        .map_err(|e| Damage::LogUnreadable { path: path.clone(), message: e.to_string() })?;
+    let replayed = day.finish().scalars(layout);
+    let same = |a: f64, b: f64| a == b || (a.is_nan() && b.is_nan()) || (a - b).abs() <= 1e-9 * a.abs().max(b.abs());
+    for m in &run.metrics {
+        let again = replayed.iter().find(|r| r.name == m.name).map_or(f64::NAN, |r| r.value);
+        if !same(m.value, again) {
+            return Err(Damage::RecordFigures {
+                path: dir.join(record_path(&run.variant, run.seed)),
+                metric: m.name.clone(),
+                recorded: m.value,
+                replayed: again,
+            });
+        }
+    }
+    Ok(())
 }

@@ -10,7 +10,8 @@ use rayon::prelude::*;
 
 use crate::Prepared;
 use crate::events::dataset::{Dataset, write_record};
-use crate::run::{RunError, simulate_run};
+use crate::metrics::Layout;
+use crate::run::{RunError, check_figures, simulate_run};
 use crate::scenario::{ScenarioError, ScenarioFile};
 use crate::sim::SimProgress;
 
@@ -112,6 +113,7 @@ pub fn run_sweep(
             prepared.insert(&c.variant, crate::prepare(file, &c.variant)?);
         }
     }
+    let layouts: BTreeMap<&str, Layout> = prepared.iter().map(|(v, p)| (*v, Layout::new(p))).collect();
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(jobs.max(1))
         .build()
@@ -123,7 +125,10 @@ pub fn run_sweep(
         cells
             .par_iter()
             .map(|cell| {
-                if shared.lock().expect("dataset lock").verified(&cell.variant, cell.seed).is_some() {
+                let found = shared.lock().expect("dataset lock").verified(&cell.variant, cell.seed);
+                // Reused only if its figures are its log's (replayed outside
+                // the lock): a record edited and sealed again is simulated anew.
+                if found.is_some_and(|run| check_figures(&dir, &layouts[cell.variant.as_str()], &run).is_ok()) {
                     on_event(SweepEvent::Finished { cell, reused: true });
                     return Ok(None);
                 }

@@ -332,3 +332,26 @@ fn a_primary_no_five_days_can_show_says_so_in_the_summary() {
         assert_eq!(c.summary().contains(said), out_of_reach, "{days:?}: {}", c.summary());
     }
 }
+
+/// A record whose figure was edited and sealed again (its seal is a hash
+/// anyone can compute) is not reused by the next sweep: its log replays to
+/// other figures, so the run is simulated again and the dataset ends as an
+/// untouched sweep's. Reused, its figure went into the comparison.
+#[test]
+fn a_sweep_does_not_reuse_a_record_whose_figures_are_not_its_logs() {
+    use aisle::events::dataset::{RunRecord, record_path};
+    let file = tiny();
+    let all = grid(&file.variant_ids(), &seeds(2), None);
+    let reference = tempfile::tempdir().unwrap();
+    let reference = sweep(reference.path(), &all, 2);
+    let dir = tempfile::tempdir().unwrap();
+    sweep(dir.path(), &all, 2);
+    let path = dir.path().join(record_path("baseline", 1));
+    let mut edited: RunRecord = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    edited.metrics[0].value += 1.0;
+    std::fs::write(&path, serde_json::to_string_pretty(&edited.sealed()).unwrap()).unwrap();
+    let mut ds = Dataset::open_for(dir.path(), &file, OnScenarioChange::Refuse).unwrap();
+    let count = run_sweep(&file, &mut ds, &all, 2, |_| {}).unwrap();
+    assert_eq!((count.simulated, count.reused), (1, all.len() - 1));
+    assert!(same_runs(&ds.manifest.runs, &reference.manifest.runs), "the edited figure is gone");
+}
