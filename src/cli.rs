@@ -4,6 +4,28 @@
 
 mod args;
 
+/// `println!` that ends the process quietly, with the shell's code for a
+/// closed pipe (141), once stdout is gone (`aisle verify … | head`): what
+/// a command writes to files is done by then, and a panic helps nobody.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stdout(), $($arg)*).is_err() {
+            std::process::exit(141);
+        }
+    }};
+}
+
+/// `print!`, as `say!`.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if write!(std::io::stdout(), $($arg)*).is_err() {
+            std::process::exit(141);
+        }
+    }};
+}
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -58,9 +80,9 @@ fn validate(files: &[PathBuf]) -> Result<(), Error> {
         let file = ScenarioFile::read(path);
         match file.and_then(|f| Ok((f.validate_all()?, f.variant_ids().len() - 1))) {
             Ok((v, variants)) => {
-                println!("{}: ok — {}", path.display(), v.base.summary(variants));
+                say!("{}: ok — {}", path.display(), v.base.summary(variants));
                 for w in &v.warnings {
-                    println!("{}: warning: {w}", path.display());
+                    say!("{}: warning: {w}", path.display());
                 }
             }
             Err(e) => failed.push(e.to_string()),
@@ -93,22 +115,22 @@ fn run(path: &Path, variant: &str, seed: u64, check_behaviour: bool, args: &Data
             dir.display()
         );
     }
-    println!("{}", outcome.summary(&prepared, seed));
+    say!("{}", outcome.summary(&prepared, seed));
     for warning in outcome.warnings(&prepared, seed, &dir) {
         eprintln!("warning: {warning}");
     }
     if !args.no_report {
         let index = build_report(&dir, aisle::compare::KEY_METRICS[0])?;
-        println!("  report        {}", index.display());
+        say!("  report        {}", index.display());
     }
-    println!("  wall time     {:.2} s", started.elapsed().as_secs_f64());
+    say!("  wall time     {:.2} s", started.elapsed().as_secs_f64());
     if let Some(kib) = aisle::bench::peak_rss_kib() {
-        println!("  peak memory   {:.1} MiB", kib as f64 / 1024.0);
+        say!("  peak memory   {:.1} MiB", kib as f64 / 1024.0);
     }
     if check_behaviour {
         use aisle::metrics::facts;
         let facts = &outcome.facts;
-        print!("\nstylised facts (folded from the day's events):\n{}", facts::describe(facts));
+        say_raw!("\nstylised facts (folded from the day's events):\n{}", facts::describe(facts));
         let failed: Vec<&str> = facts.iter().filter(|f| !f.holds).map(|f| f.name).collect();
         if !failed.is_empty() {
             return Err(Error::Behaviour(failed));
@@ -118,15 +140,15 @@ fn run(path: &Path, variant: &str, seed: u64, check_behaviour: bool, args: &Data
 }
 
 fn verify(dir: &Path, repair: bool) -> Result<(), Error> {
-    let found = aisle::verify::check(dir, repair, |line| println!("{line}"))?;
-    println!("{}: ok — {} run(s) verified", dir.display(), found.runs_ok);
+    let found = aisle::verify::check(dir, repair, |line| say!("{line}"))?;
+    say!("{}: ok — {} run(s) verified", dir.display(), found.runs_ok);
     Ok(())
 }
 
 fn report(dir: &Path, primary: &str) -> Result<(), Error> {
     // Held while the report is written: a --replace cannot discard the runs under it.
     let _lock = aisle::events::dataset::WriterLock::existing(dir)?;
-    println!("{}", build_report(dir, primary)?.display());
+    say!("{}", build_report(dir, primary)?.display());
     Ok(())
 }
 
@@ -161,14 +183,14 @@ fn publish(dir: &Path, request: PublishRequest) -> Result<(), Error> {
         bar.set_position(done as u64);
     })?;
     bar.finish_and_clear();
-    print!("{summary}");
+    say_raw!("{summary}");
     Ok(())
 }
 
 fn bench_hall(agents: &[u32], seconds: f64, dt: f64) -> Result<(), Error> {
     for &n in agents {
         let f = aisle::bench::hall::hall(n, seconds, dt)?;
-        println!(
+        say!(
             "hall: {n} agents, {} steps of {dt} s: {:.3} M agent-steps/s ({:.2} s wall, {} at the door)",
             f.steps,
             f.agent_steps_per_s() / 1e6,
@@ -190,7 +212,7 @@ fn bench(path: &Path, variant: &str, repeats: usize, full: bool) -> Result<(), E
     let measured = aisle::bench::measure(&file, variant, &plan, |what| bar.set_message(what.to_owned()));
     bar.finish_and_clear();
     std::fs::remove_dir_all(&tmp).ok();
-    println!("{}", measured?.table());
+    say!("{}", measured?.table());
     Ok(())
 }
 
@@ -200,15 +222,15 @@ fn compare(path: &Path, study: &Study, args: &DatasetArgs) -> Result<(), Error> 
     study.check(&file)?;
     let dir = args.dir(&file);
     if let Some(seq) = &study.sequential {
-        println!("sequential: {}", seq.guarantee());
+        say!("sequential: {}", seq.guarantee());
     }
     let mut dataset = Dataset::open_for(&dir, &file, args.on_change())?;
     let comparison = study.run(&file, &mut dataset, sweep_display())?;
     let out_path = Study::save(&dir, &comparison)?;
-    println!("\n{}\n", comparison.summary());
-    print!("{}", comparison.table());
+    say!("\n{}\n", comparison.summary());
+    say_raw!("{}", comparison.table());
     if let Some(note) = comparison.replications_note() {
-        println!("\n{note}");
+        say!("\n{note}");
     }
     for warning in aisle::study::invariant_warnings(path, &dataset.manifest.runs) {
         eprintln!("\nwarning: {warning}");
@@ -216,9 +238,9 @@ fn compare(path: &Path, study: &Study, args: &DatasetArgs) -> Result<(), Error> 
     if !args.no_report && study.shard.is_none() {
         // On the threads the sweep was given (`--jobs`), not on every core.
         let index = on_threads(study.jobs, || build_report(&dir, &study.primary))?;
-        println!("report: {}", index.display());
+        say!("report: {}", index.display());
     }
-    println!("comparison: {} ({:.1} s)", out_path.display(), started.elapsed().as_secs_f64());
+    say!("comparison: {} ({:.1} s)", out_path.display(), started.elapsed().as_secs_f64());
     Ok(())
 }
 
@@ -262,6 +284,6 @@ fn sweep_display() -> impl Fn(StudyEvent) + Sync {
             overall.lock().expect("bar").inc(1);
         }
         StudyEvent::SweepDone => overall.lock().expect("bar").finish_and_clear(),
-        StudyEvent::Note(line) => println!("{line}"),
+        StudyEvent::Note(line) => say!("{line}"),
     }
 }

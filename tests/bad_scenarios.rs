@@ -153,3 +153,23 @@ rect = [0.0, 9.0, 12.0, 12.0]
     };
     assert_eq!(about, [&warning("shadowed"), &warning("outside")]);
 }
+
+/// Output piped into a reader that stops early (`aisle validate … | head`)
+/// ends the command quietly with the shell's code for a closed pipe, not
+/// a panic (exit 101 and a backtrace).
+#[test]
+fn a_closed_stdout_ends_the_command_quietly() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_aisle"))
+        .current_dir(root)
+        .args(["validate", "scenarios/tiny.toml"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader is gone before the command has validated anything.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(141), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+}
