@@ -268,7 +268,7 @@ impl Projection for DayProjection<'_> {
                 m.counters[counter as usize].done(&mut v.counter, e.t_ms, qty, close_ms)
             }
             Action::CounterLeave { counter, amount_cents, .. } => {
-                m.counters[counter as usize].leave(&mut v.counter, e.t_ms, amount_cents)
+                m.counters[counter as usize].leave(&mut v.counter, e.t_ms, amount_cents, layout.end_ms)
             }
             Action::StopStart { .. } => v.stop_ms = Some(e.t_ms),
             Action::StopEnd { fixture } => {

@@ -23,6 +23,9 @@ pub struct CounterDay {
     pub items: u64,
     /// Shoppers who gave up: balked at the line or ran out of patience in it.
     pub gave_up: u64,
+    /// Shoppers still in its line or at it at the day's hard end, made to
+    /// leave: they came, but did not give up.
+    pub cut_off: u64,
     /// Their products, unbought, in cents.
     pub lost_cents: i64,
     /// Seconds in line before service or giving up, summed, and how many.
@@ -51,6 +54,7 @@ impl CounterDay {
         self.served += o.served;
         self.items += o.items;
         self.gave_up += o.gave_up;
+        self.cut_off += o.cut_off;
         self.lost_cents += o.lost_cents;
         self.line_wait_s += o.line_wait_s;
         self.line_waits += o.line_waits;
@@ -85,9 +89,14 @@ impl CounterDay {
         *v = AtCounter::default();
     }
 
-    /// `counter_leave`: gave up, leaving products worth `amount_cents`.
-    pub(super) fn leave(&mut self, v: &mut AtCounter, t_ms: u64, amount_cents: i64) {
-        self.gave_up += 1;
+    /// `counter_leave`: gave up, leaving products worth `amount_cents`, or,
+    /// at the day's hard end (`end_ms`), made to leave.
+    pub(super) fn leave(&mut self, v: &mut AtCounter, t_ms: u64, amount_cents: i64, end_ms: u64) {
+        if t_ms >= end_ms {
+            self.cut_off += 1;
+        } else {
+            self.gave_up += 1;
+        }
         self.lost_cents += amount_cents;
         // Reneged in line (a balk never joined): all of it was wait.
         if let Some(joined) = v.joined_ms {
@@ -116,7 +125,7 @@ impl StopDay {
 pub(super) fn scalars(m: &DayMetrics, layout: &Layout, out: &mut Vec<Metric>) {
     let days = days(m);
     for ((id, capacity_s), c) in layout.counters.iter().zip(&layout.counter_capacity_s).zip(&m.counters) {
-        let arrivals = (c.served + c.gave_up) as f64;
+        let arrivals = (c.served + c.gave_up + c.cut_off) as f64;
         let mut push = |kind: &str, unit: &'static str, value: f64| {
             out.push(Metric { name: format!("{kind}/{id}"), unit, value });
         };

@@ -475,3 +475,32 @@ fn a_counter_working_past_its_hours_is_busy_at_most_all_the_time() {
         assert!(busy <= 1.0);
     }
 }
+
+/// One made to leave a counter's line at the day's hard end did not give
+/// up: with a 20-minute service and endless patience, a probe's deli read
+/// "86.2% gave up", every one of them at the hard end. Such a leave is cut
+/// off (it still came to the counter); one before the end gave up.
+#[test]
+fn leaving_a_counter_at_the_hard_end_is_no_giving_up() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/pharmacy.toml");
+    let p = crate::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap();
+    let layout = Layout::new(&p);
+    let end_s = layout.end_ms as f64 / 1000.0;
+    // (leaves at s, gave up, cut off, gave-up rate)
+    for (leave_s, gave_up, cut_off, rate) in [(end_s - 1.0, 1, 0, 1.0), (end_s, 0, 1, 0.0)] {
+        let counter = 0;
+        let day = [
+            alone(0.0, HERE),
+            ev(1.0, 0, HERE, Action::CounterJoin { counter }),
+            ev(leave_s, 0, HERE, Action::CounterLeave { counter, qty: 1, amount_cents: 500 }),
+            ev(leave_s, 0, HERE, Action::Exit),
+        ];
+        let mut projection = DayProjection::new(&layout);
+        projection.observe_all(&day);
+        let m = projection.finish();
+        let c = &m.counters[0];
+        assert_eq!((c.gave_up, c.cut_off, c.lost_cents), (gave_up, cut_off, 500), "leaving at {leave_s} s");
+        let name = format!("counter_gave_up/{}", layout.counters[0]);
+        assert_eq!(m.scalars(&layout).iter().find(|x| x.name == name).unwrap().value, rate);
+    }
+}
