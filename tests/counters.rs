@@ -113,14 +113,28 @@ fn the_impatient_give_up_at_the_counter_and_shop_on() {
     assert_eq!(count("enter"), count("exit"), "everyone who came in left");
 }
 
+/// A closed counter sells nothing, and what its collectors planned to buy
+/// there is a lost sale (`not_found`), not demand that vanishes: the day
+/// plans as many searches as with the counter open (lists are drawn from
+/// the seed alone). It read "not found 0%" with every collector leaving
+/// empty-handed.
 #[test]
-fn a_closed_counter_sells_nothing() {
+fn a_closed_counter_sells_nothing_and_its_demand_is_lost() {
+    let planned = |events: &[SimEvent]| {
+        let count = |kind: &str| events.iter().filter(|e| e.action.kind() == kind).count();
+        let planned_picks = events.iter().filter(|e| matches!(e.action, Action::Pick { planned: true, .. })).count();
+        (planned_picks + count("not_found"), count("not_found"))
+    };
+    let open = common::simulate(&pharmacy(""), 1);
     let p = pharmacy(r#"{ op = "close_lane", lane = "dispensary" }"#);
     let events = common::simulate(&p, 1);
     let v = check_day(&p, &events);
     assert_eq!((v.joined, v.served, v.gave_up), (0, 0, 0));
     let count = |kind: &str| events.iter().filter(|e| e.action.kind() == kind).count();
     assert_eq!(count("enter"), count("exit"), "collectors with nothing to buy still leave");
+    let ((searches_open, lost_open), (searches, lost)) = (planned(&open), planned(&events));
+    assert_eq!(searches, searches_open, "planned searches with the counter closed and open");
+    assert!(lost > lost_open + 100, "lost sales: {lost} closed, {lost_open} open");
 }
 
 #[test]

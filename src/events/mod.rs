@@ -68,7 +68,8 @@ pub enum Action {
     },
     Exit,
     /// A planned product looked for at its shelf and not found in time, or
-    /// with no shelf the shopper can walk to (logged where it gives up): a
+    /// out of reach (no shelf the shopper can walk to, its counter closed;
+    /// logged where it gives up): a
     /// lost sale of `qty` worth `amount_cents` (schema v2).
     NotFound {
         product: u32,

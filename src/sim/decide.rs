@@ -46,12 +46,11 @@ pub(super) fn decide(tick: &mut TickState) {
             None => {
                 // Stops still to make have no free place: given up.
                 s.stops.clear();
-                // Planned products left have shelves it cannot walk to (a
-                // step-free shopper, a floor no lift reaches): lost sales,
-                // not demand that vanishes.
-                let on_shelves = |p: &u32| !setting.store.stands[*p as usize].is_empty();
-                while let Some(i) = s.list.iter().position(on_shelves) {
-                    let product = s.list.remove(i);
+                // Planned products left are out of reach: shelves it cannot
+                // walk to (a step-free shopper, a floor no lift reaches), or
+                // a counter closed now or unreachable. Lost sales, not
+                // demand that vanishes.
+                for product in std::mem::take(&mut s.list) {
                     let price = setting.scenario.products[product as usize].price_cents;
                     out.emit(clock.t_ms, &s, Action::NotFound { product, qty: 1, amount_cents: price });
                 }
