@@ -8,12 +8,9 @@ mod args;
 /// closed pipe (141), once stdout is gone (`aisle verify … | head`): what
 /// a command writes to files is done by then, and a panic helps nobody.
 macro_rules! say {
-    ($($arg:tt)*) => {{
-        use std::io::Write as _;
-        if writeln!(std::io::stdout(), $($arg)*).is_err() {
-            std::process::exit(141);
-        }
-    }};
+    ($($arg:tt)*) => {
+        say_raw!("{}\n", format_args!($($arg)*))
+    };
 }
 
 /// `print!`, as `say!`.

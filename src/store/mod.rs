@@ -182,6 +182,7 @@ impl Store {
     pub fn build(s: &Scenario) -> Result<Store, Vec<GeometryProblem>> {
         let mut store = Store::open_grid(s)?;
         store.rasterise(s);
+        store.weigh_interior(s);
         let mut problems = Vec::new();
         // Terminals a line cannot walk straight to: reported after every other placement problem.
         let mut terminal_problems = Vec::new();
@@ -190,7 +191,6 @@ impl Store {
         store.place_connectors(s, &mut problems);
         store.place_stands(s, &mut problems);
         store.place_stops(s, &mut problems);
-        store.weigh_interior(s);
         problems.append(&mut terminal_problems);
         if problems.is_empty() {
             store.check_reachability(s, &mut problems);
@@ -250,7 +250,6 @@ impl Store {
             self.block(floor, &rect);
         }
         self.steps = (0..cells as CellId).map(|c| self.open_steps(c)).collect();
-        self.table_step_costs();
         for id in 0..cells as CellId {
             let (floor, centre) = self.centre(id);
             if let Some(z) = s.zones.iter().position(|z| z.floor == floor && z.contains(centre)) {
