@@ -67,13 +67,23 @@ pub fn line_of(source: &str, key: &str, value: &str) -> Option<usize> {
 
 /// Every line that declares `key = "value"`, in order (see `line_of`): a
 /// duplicate id points at its second declaration, not at its first.
-pub fn lines_of<'s>(source: &'s str, key: &'s str, value: &str) -> impl Iterator<Item = usize> + 's {
+fn lines_of<'s>(source: &'s str, key: &'s str, value: &str) -> impl Iterator<Item = usize> + 's {
     let (section, key) = match key.rsplit_once('.') {
         Some((section, key)) => (Some(section), key),
         None => (None, key),
     };
     let quoted = format!("\"{value}\"");
     settings(source, section, key, move |v| v.starts_with(&quoted))
+}
+
+/// Where the `repeat`-th repeat (1: the second declaration) of
+/// `key = "value"` is, and what to add to its message: where the first is.
+/// A duplicate id points at the declaration to rename, not at the first.
+pub fn repeated_at(source: &str, key: &str, value: &str, repeat: usize) -> (Option<usize>, String) {
+    let mut lines = lines_of(source, key, value);
+    let first = lines.next();
+    let this = lines.nth(repeat - 1);
+    (this.or(first), first.map(|l| format!(" (first at line {l})")).unwrap_or_default())
 }
 
 /// The 1-based line of the first `key = value` inside table `section` (any

@@ -122,11 +122,9 @@ impl ScenarioFile {
                     if *before == 1 {
                         return None;
                     }
-                    let mut lines = error::lines_of(&self.source, "variants.id", &v.id);
-                    let (first, this) = (lines.next(), lines.nth(*before - 2));
-                    let first = first.map(|l| format!(" (first at line {l})")).unwrap_or_default();
+                    let (line, first) = error::repeated_at(&self.source, "variants.id", &v.id, *before - 1);
                     let message = format!("variant id `{}` is used more than once{first}", v.id);
-                    return Some(Problem { variant: None, line: this, message });
+                    return Some(Problem { variant: None, line, message });
                 };
                 Some(Problem { variant: None, line: error::line_of(&self.source, "variants.id", &v.id), message })
             }))

@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::error::{Problem, lines_of, problem_line};
+use super::error::{Problem, problem_line, repeated_at};
 use super::model::*;
 use super::raw::*;
 use crate::geom::{Point, Rect};
@@ -113,13 +113,8 @@ impl Validator<'_> {
                 self.problem(Some((section_of(kind), id)), message);
                 continue;
             }
-            let mut lines = lines_of(self.source, section_of(kind), id);
-            let (first, this) = (lines.next(), lines.nth(*before - 2));
-            let message = match first {
-                Some(first) => format!("{message} (first at line {first})"),
-                None => message,
-            };
-            self.problems.push(Problem { variant: None, line: this.or(first), message });
+            let (line, first) = repeated_at(self.source, section_of(kind), id, *before - 1);
+            self.problems.push(Problem { variant: None, line, message: format!("{message}{first}") });
         }
     }
 
