@@ -13,6 +13,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp, LogNormal};
 
 use super::counter;
+use super::crowd::BODY_RADIUS_M;
 use super::decide::head_for_exit;
 use super::line::step_in_line;
 use super::outbox::Outbox;
@@ -247,7 +248,7 @@ const MAX_LINE_PLACES: usize = 100;
 
 /// Where each place of `desk`'s line is: its laid-out places
 /// (`Lane::place`), then, for parties that do not fit, on in the line's
-/// direction over walkable floor, turning right or left where that is
+/// direction over walkable floor with room for a body, turning right or left where that is
 /// blocked (a line snakes along what stops it) but never onto its own
 /// places, as long as a place fits. Places beyond the last all stand at it.
 pub(super) fn line_places(store: &Store, desk: &Lane) -> Vec<Point> {
@@ -256,7 +257,7 @@ pub(super) fn line_places(store: &Store, desk: &Lane) -> Vec<Point> {
     while places.len() < MAX_LINE_PLACES {
         let last = *places.last().expect("a line has a place");
         let fits = |p: Point| {
-            store.cell_at(desk.floor, p).is_some_and(|c| store.is_walkable(c))
+            body_fits(store, desk.floor, p)
                 && store.first_blocked(desk.floor, last, p).is_none()
                 && places.iter().all(|q| q.distance(p) > 0.9 * QUEUE_SPACING_M)
         };
@@ -270,6 +271,15 @@ pub(super) fn line_places(store: &Store, desk: &Lane) -> Vec<Point> {
         places.push(p);
     }
     places
+}
+
+/// Whether a body standing at `p` is on walkable floor all round (its
+/// disc's eight compass points), clear of walls and fixtures.
+fn body_fits(store: &Store, floor: u8, p: Point) -> bool {
+    let (r, d) = (BODY_RADIUS_M, BODY_RADIUS_M * std::f64::consts::FRAC_1_SQRT_2);
+    [(0.0, 0.0), (r, 0.0), (-r, 0.0), (0.0, r), (0.0, -r), (d, d), (d, -d), (-d, d), (-d, -d)]
+        .into_iter()
+        .all(|(dx, dy)| store.cell_at(floor, p.offset(dx, dy)).is_some_and(|c| store.is_walkable(c)))
 }
 
 /// Jockeying: the last in a line moves to an open lane on its floor with at
@@ -480,8 +490,7 @@ drain_h = 1.0
                         assert_eq!(at, desk.place(k), "{what}: the laid-out places come first");
                         continue;
                     }
-                    let cell = p.store.cell_at(desk.floor, at).expect("in the store");
-                    assert!(p.store.is_walkable(cell), "{what}: on walkable floor");
+                    assert!(body_fits(&p.store, desk.floor, at), "{what}: a body's room on walkable floor");
                     assert!((at.distance(line[k - 1]) - QUEUE_SPACING_M).abs() < 1e-9, "{what}: a place from the last");
                     assert!(
                         p.store.first_blocked(desk.floor, line[k - 1], at).is_none(),
