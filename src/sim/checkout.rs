@@ -139,8 +139,9 @@ pub(super) fn reach_lane(
         (None, Some(counter)) => out.emit(t_ms, s, Action::CounterJoin { counter }),
         (None, None) => out.emit(t_ms, s, Action::QueueJoin { lane }),
     }
-    state.join(entity, items_at(setting, lane, s), s.places_in_line());
-    s.activity = Activity::Queued { lane, since_ms: joined_ms.unwrap_or(t_ms) };
+    let since_ms = joined_ms.unwrap_or(t_ms);
+    state.join(entity, items_at(setting, lane, s), s.places_in_line(), since_ms.saturating_add(s.patience_ms));
+    s.activity = Activity::Queued { lane, since_ms };
 }
 
 /// Per desk: service finishes (`checkout`; at a counter `counter::served`),
@@ -157,6 +158,9 @@ pub(super) fn checkout(tick: &mut TickState) {
         let id = li as u16;
         let counter = setting.counter(id);
         let state = &mut lanes.0[li];
+        if state.is_idle() {
+            continue;
+        }
         state.finish_due(t, |shopper| {
             let mut s = shoppers.get_mut(shopper).expect("served shopper exists");
             if let Some(counter) = counter {
@@ -168,20 +172,21 @@ pub(super) fn checkout(tick: &mut TickState) {
             head_for_exit(setting, nav, &mut s);
         });
         // Reneging: a waiting shopper out of patience leaves the basket.
-        state.leave_line_if(|e| {
-            let mut s = shoppers.get_mut(e).expect("queued shopper exists");
-            let Activity::Queued { since_ms, .. } = s.activity else { unreachable!("queue holds queued shoppers") };
-            let reneges = t.saturating_sub(since_ms) > s.patience_ms;
-            if let (true, Some(counter)) = (reneges, counter) {
+        state.leave_line_if(|w| {
+            if t <= w.patience_until_ms {
+                return false;
+            }
+            let mut s = shoppers.get_mut(w.shopper).expect("queued shopper exists");
+            if let Some(counter) = counter {
                 counter::give_up(out, t, &mut s, counter);
-            } else if reneges {
+            } else {
                 let (qty, amount_cents) = s.basket_total();
                 out.emit(t, &s, Action::Abandon { lane: id, qty, amount_cents });
                 s.basket.clear();
                 s.gave_up_at = Some(id);
                 head_for_exit(setting, nav, &mut s);
             }
-            reneges
+            true
         });
         state.call_front(setting.line_place(li, 1), &lane.terminals, |e| {
             let mut s = shoppers.get_mut(e).expect("queued shopper exists");
@@ -217,10 +222,18 @@ fn close_up(
         update_zone(&setting.store, out, t_ms, s);
     };
     let mut place = 1;
-    for w in &state.queue {
-        let mut s = shoppers.get_mut(w.shopper).expect("queued shopper exists");
-        s.line_place = place;
-        step(&mut s, &mut *out, setting.line_place(d, place));
+    for w in &mut state.queue {
+        if w.settled_at != place {
+            let mut s = shoppers.get_mut(w.shopper).expect("queued shopper exists");
+            s.line_place = place;
+            let target = setting.line_place(d, place);
+            step(&mut s, &mut *out, target);
+            // Settled: at its place, no detour held, its zone up to date,
+            // so a step would change nothing.
+            if s.pos == target && s.route.is_none() && s.zone == setting.store.zone(s.cell) {
+                w.settled_at = place;
+            }
+        }
         place += w.places;
     }
     for (terminal, &at) in state.terminals.iter_mut().zip(&desk.terminals) {
@@ -438,7 +451,7 @@ drain_h = 1.0
         let mut world = World::new();
         let mut lanes = Lanes(setting.scenario.lanes.iter().map(|l| LaneState::new(l.terminals.len())).collect());
         for (state, (q, c)) in lanes.0.iter_mut().zip(queued.into_iter().zip(coming)) {
-            (0..q).for_each(|_| state.join(world.spawn_empty().id(), 1, 1));
+            (0..q).for_each(|_| state.join(world.spawn_empty().id(), 1, 1, u64::MAX));
             (0..c).for_each(|_| state.head_here(60.0, 1));
         }
         lanes
@@ -537,11 +550,9 @@ drain_h = 1.0
             let logged: Vec<&str> = out.tick.iter().map(|e| e.action.kind()).collect();
             assert_eq!(logged, events, "{case}");
             if joins {
-                assert_eq!(
-                    lanes.0[0].queue.back(),
-                    Some(&Waiting { shopper: entity, items: 1, places: 1 }),
-                    "{case}: last in line"
-                );
+                let last = lanes.0[0].queue.back().map(|w| (w.shopper, w.items, w.places, w.patience_until_ms));
+                let patience_until_ms = switching.unwrap_or(9_000) + s.patience_ms;
+                assert_eq!(last, Some((entity, 1, 1, patience_until_ms)), "{case}: last in line");
                 assert_eq!(s.activity, Activity::Queued { lane: 0, since_ms: switching.unwrap_or(9_000) }, "{case}");
             } else {
                 assert_eq!(lanes.0[0].queue.len(), ahead, "{case}: the line is not joined");

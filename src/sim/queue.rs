@@ -26,6 +26,13 @@ pub(super) struct Waiting {
     pub(super) shopper: Entity,
     pub(super) items: u32,
     pub(super) places: usize,
+    /// The leader reneges at the first tick past this (its wait's start
+    /// plus its patience), known here so that the line need not fetch
+    /// every leader every tick to ask.
+    pub(super) patience_until_ms: u64,
+    /// The place in line the leader stands settled at (0: none): while its
+    /// place stays the same it has no step to take.
+    pub(super) settled_at: usize,
 }
 
 #[derive(Default)]
@@ -121,15 +128,21 @@ impl LaneState {
     }
 
     /// `shopper`, with `items` in the basket and a party taking `places`
-    /// places in line, joins the end of the line.
-    pub(super) fn join(&mut self, shopper: Entity, items: u32, places: usize) {
-        self.queue.push_back(Waiting { shopper, items, places });
+    /// places in line, joins the end of the line; its patience runs out
+    /// after `patience_until_ms`.
+    pub(super) fn join(&mut self, shopper: Entity, items: u32, places: usize, patience_until_ms: u64) {
+        self.queue.push_back(Waiting { shopper, items, places, patience_until_ms, settled_at: 0 });
     }
 
-    /// Takes out of the line, front to back, each shopper for whom `leaves`
+    /// Takes out of the line, front to back, each party for which `leaves`
     /// (called once for each, in that order) says so.
-    pub(super) fn leave_line_if(&mut self, mut leaves: impl FnMut(Entity) -> bool) {
-        self.queue.retain(|w| !leaves(w.shopper));
+    pub(super) fn leave_line_if(&mut self, mut leaves: impl FnMut(&Waiting) -> bool) {
+        self.queue.retain(|w| !leaves(w));
+    }
+
+    /// Nobody waits or stands at a terminal: the desk has nothing to do.
+    pub(super) fn is_idle(&self) -> bool {
+        self.queue.is_empty() && self.terminals.iter().all(|t| *t == Terminal::Free)
     }
 
     /// The free terminal nearest `front` (the head of the line), of those
@@ -269,7 +282,7 @@ mod tests {
             let mut state = LaneState::new(n);
             state.terminals.copy_from_slice(terminals);
             for (k, &items) in queued.iter().enumerate() {
-                state.join(e[k + 2], items, 1);
+                state.join(e[k + 2], items, 1, u64::MAX);
             }
             assert_eq!(state.work_ahead_s(&lane(n)), ahead, "{n} terminals, queued {queued:?}, {terminals:?}");
             assert_eq!(state.load(), load, "{n} terminals, queued {queued:?}, {terminals:?}");
@@ -282,7 +295,7 @@ mod tests {
         let l = lane(3);
         let mut state = LaneState::new(3);
         for &s in &e[..4] {
-            state.join(s, 1, 1);
+            state.join(s, 1, 1, u64::MAX);
         }
         state.terminals[0] = Terminal::Serving { shopper: e[4], until_ms: 100, work_s: 5.0 };
         // From the head of the line at x = 7 the terminals at x = 4, 6, 8
@@ -333,12 +346,12 @@ mod tests {
         let e = shoppers(5);
         let mut state = LaneState::new(1);
         for (k, &s) in e.iter().enumerate() {
-            state.join(s, k as u32, k + 1);
+            state.join(s, k as u32, k + 1, u64::MAX);
         }
         let mut asked = Vec::new();
-        state.leave_line_if(|s| {
-            asked.push(s);
-            s == e[1] || s == e[3]
+        state.leave_line_if(|w| {
+            asked.push(w.shopper);
+            w.shopper == e[1] || w.shopper == e[3]
         });
         assert_eq!(asked, e, "each asked once, front to back");
         let stayed: Vec<(Entity, u32, usize)> = state.queue.iter().map(|w| (w.shopper, w.items, w.places)).collect();
@@ -378,7 +391,7 @@ mod tests {
                     .zip(terminals)
                     .map(|(&q, &t)| {
                         let mut state = LaneState::new(t);
-                        (0..q).for_each(|_| state.join(e.next().unwrap(), 1, 1));
+                        (0..q).for_each(|_| state.join(e.next().unwrap(), 1, 1, u64::MAX));
                         state
                     })
                     .collect(),
