@@ -147,8 +147,10 @@ impl Spells {
         }
         let visit_ms = v.at_shelf_ms.filter(|&since| e.t_ms <= since + self.shelf_visit_ms);
         let ended = match e.action {
+            // Ended where it stood, or where it was last seen standing
+            // (one who rode a connector is not logged on the way).
             Action::QueueJoin { .. } | Action::CounterJoin { .. } | Action::StopStart { .. } | Action::Exit => {
-                v.still.take().map(|s| (s, e.t_ms, false))
+                v.still.take().map(|s| (s, if s.holds(e) { e.t_ms } else { s.last_ms }, false))
             }
             _ if in_line => {
                 v.still = None;

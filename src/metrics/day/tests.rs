@@ -125,6 +125,18 @@ fn freezes_are_folded_from_hand_made_days() {
             0.0,
         ),
         (
+            "stands 3 s at a lift, rides 600 s (unlogged) and joins a line where it steps off: no freeze",
+            {
+                let mut d = vec![alone(0.0, HERE)];
+                d.extend(standing(0, HERE, 1, 3));
+                d.extend([ev(603.0, 0, THERE, JOIN), ev(604.0, 0, THERE, PAY), ev(605.0, 0, THERE, Action::Exit)]);
+                d
+            },
+            3.0,
+            0.0,
+            4.0,
+        ),
+        (
             "frozen until made to leave",
             {
                 let mut d = vec![alone(0.0, HERE)];
