@@ -183,6 +183,57 @@ fn step_free_shoppers_change_floors_by_the_lift_alone() {
     assert!(changes > 50, "few went upstairs by the lift: {changes} floor changes");
 }
 
+/// A party changes floors together: a companion boards the lift its
+/// leader rides (a lift of two minutes, the wait for the car included)
+/// rather than standing by the landing for the whole ride.
+#[test]
+fn a_party_rides_the_lift_together() {
+    let path = common::scenario_path("department");
+    let source = std::fs::read_to_string(&path).unwrap()
+        + r#"
+[[variants]]
+id = "step-free-slow-lift"
+edits = [
+  { op = "set_segment", segment = "errand", step_free = true },
+  { op = "set_segment", segment = "browser", step_free = true },
+  { op = "set_connector", connector = "lift", traversal_s = 120.0 },
+]
+"#;
+    let p =
+        aisle::prepare(&aisle::scenario::ScenarioFile::parse(&path, source).unwrap(), "step-free-slow-lift").unwrap();
+    let events = simulate(&p, 1);
+    let mut party_of: HashMap<u32, u32> = HashMap::new();
+    // Each shopper's floor changes: when it was first logged on a new floor.
+    let mut floor: HashMap<u32, u8> = HashMap::new();
+    let mut changes: HashMap<u32, Vec<u64>> = HashMap::new();
+    for e in &events {
+        if let Action::Enter { party } = e.action {
+            party_of.insert(e.shopper, party);
+        }
+        let was = floor.insert(e.shopper, e.floor).unwrap_or(e.floor);
+        if was != e.floor {
+            changes.entry(e.shopper).or_default().push(e.t_ms);
+        }
+    }
+    let mut rides = 0;
+    for (&companion, &leader) in party_of.iter().filter(|(s, l)| s != l) {
+        let (mine, theirs) = (&changes.get(&companion), &changes.get(&leader));
+        let (mine, theirs) = (mine.map_or(&[][..], |v| v), theirs.map_or(&[][..], |v| v));
+        assert_eq!(mine.len(), theirs.len(), "companion {companion} and leader {leader} change floors as often");
+        for (&a, &b) in mine.iter().zip(theirs) {
+            assert!(
+                a.abs_diff(b) <= 15_000,
+                "companion {companion} reached a floor {} s from its leader {leader}",
+                a.abs_diff(b) as f64 / 1000.0
+            );
+            rides += 1;
+        }
+    }
+    assert!(rides > 20, "few companions rode the lift: {rides}");
+    let leaps = common::leaps(&p, 1, &events);
+    assert!(leaps.is_empty(), "{leaps:?}");
+}
+
 #[test]
 fn common_random_numbers_keep_arrivals_and_lists_across_variants() {
     let arrivals = |variant: &str| -> Vec<(u32, u64)> {

@@ -2,8 +2,9 @@
 //! In a checkout line the k-th companion stands k places behind it (its
 //! party took those places, `checkout::close_up`); by a
 //! leader stopping at seating or a fitting room it stops too; near it, or
-//! a little ahead on its way, a companion stands by; otherwise it walks
-//! after the leader, the leader's way. Round a leader standing still a
+//! a little ahead on its way, a companion stands by; otherwise (and
+//! always while the leader rides a connector) it walks after the leader,
+//! the leader's way, aboard too. Round a leader standing still a
 //! party gathers: a companion kept off by one of its party standing by
 //! stands by too (`walk::blocked`), and stays while within `GATHERED_M`.
 
@@ -110,7 +111,10 @@ fn keep_up(setting: &Setting, nav: &mut FlowFieldCache, out: &mut Outbox, t_ms: 
         return;
     };
     let waits_ahead = way.field[s.cell as usize] < way.field[l.cell as usize] && apart <= WAIT_AHEAD_M;
-    let close = apart <= COMPANION_GAP_M || waits_ahead;
+    // A leader gone aboard a lift, an escalator or the stairs is followed
+    // aboard, however close: standing by its landing would part the
+    // party for a whole ride.
+    let close = l.riding.is_none() && (apart <= COMPANION_GAP_M || waits_ahead);
     s.activity = Activity::Companion(if close { Company::Beside } else { Company::Following });
     // The same shared way is kept, not copied again, tick after tick.
     if !s.route.as_ref().is_some_and(|own| own.is(way)) {
