@@ -152,8 +152,11 @@ pub struct DayProjection<'a> {
     m: DayMetrics,
     /// Shoppers in store, by index (indices are dense within a run).
     visits: Vec<Option<Visit>>,
-    /// Trace instant being counted: its time, shoppers per zone, shoppers in store.
-    instant: (u64, Vec<u32>, u64),
+    /// Trace instant being counted: its time and shoppers per zone.
+    instant: (u64, Vec<u32>),
+    /// Shoppers in the store now, from their `enter` and `exit` (riders
+    /// and every moment between trace instants included).
+    in_store: u64,
     /// Who waits and who is served at each desk.
     desks: Desks,
 }
@@ -180,12 +183,11 @@ impl<'a> DayProjection<'a> {
             ..DayMetrics::default()
         };
         let desks = Desks::new(layout.desk_terminals.clone(), layout.lanes.len());
-        DayProjection { layout, m, visits: Vec::new(), instant: (u64::MAX, vec![0; z], 0), desks }
+        DayProjection { layout, m, visits: Vec::new(), instant: (u64::MAX, vec![0; z]), in_store: 0, desks }
     }
 
     fn close_instant(&mut self) {
-        let (_, counts, in_store) = &mut self.instant;
-        self.m.peak_in_store = self.m.peak_in_store.max(*in_store);
+        let (_, counts) = &mut self.instant;
         for (z, n) in counts.iter_mut().enumerate() {
             let area = self.layout.zone_area_m2[z];
             if area > 0.0 {
@@ -193,7 +195,6 @@ impl<'a> DayProjection<'a> {
             }
             *n = 0;
         }
-        *in_store = 0;
     }
 
     pub fn finish(mut self) -> DayMetrics {
@@ -293,7 +294,6 @@ impl DayProjection<'_> {
             self.close_instant();
             self.instant.0 = e.t_ms;
         }
-        self.instant.2 += 1;
         if let Some(z) = e.zone {
             self.instant.1[z as usize] += 1;
         }
@@ -302,7 +302,9 @@ impl DayProjection<'_> {
     /// Counts a shopper coming in, names it a companion of its party's leader, and opens its visit.
     #[inline]
     fn on_enter(&mut self, e: &SimEvent, party: u32) {
+        self.in_store += 1;
         let m = &mut self.m;
+        m.peak_in_store = m.peak_in_store.max(self.in_store);
         m.visitors += 1;
         m.parties += (party == e.shopper) as u64;
         let h = ((e.t_ms / 3_600_000) as usize).min(m.hourly_visitors.len() - 1);
@@ -414,6 +416,7 @@ impl DayProjection<'_> {
     /// Closes a shopper's visit: its stay, path, and the floors and zones it visited or passed.
     #[inline]
     fn on_exit(&mut self, e: &SimEvent) {
+        self.in_store -= 1;
         let m = &mut self.m;
         let v = self.visits[e.shopper as usize].take().expect("visit exists");
         m.time_in_store_s.push((e.t_ms - v.enter_ms) as f64 / 1000.0);

@@ -423,7 +423,15 @@ impl Validator<'_> {
         // Someone must be able to pay at every moment the store is open.
         let all: Vec<&Lane> = lanes.iter().collect();
         if let Some(gap) = first_hour_without(&all, population.open_ms, population.close_ms) {
-            self.problem(None, format!("no checkout lane is open at {}; open one or change `hours`", clock_time(gap)));
+            let first = raw.checkouts.first().map(|c| ("checkouts.id", c.id.as_str()));
+            self.problem(
+                first,
+                format!(
+                    "no checkout lane is open at {}; open one then (a lane's `hours`) or close the store earlier \
+                     (`population.hours`)",
+                    clock_time(gap)
+                ),
+            );
         }
         lanes
     }
@@ -568,9 +576,27 @@ impl Validator<'_> {
         let trace_ms = (r.trace_interval_s * 1000.0).round() as u64;
         let trace = Bounds::Positive(3600.0, " seconds");
         self.within(r.trace_interval_s, trace, "run.trace_interval_s", None);
+        // The clock counts whole milliseconds: a tick between them would be
+        // rounded without a word.
+        let whole_ms = |s: f64, ms: u64| (s * 1000.0 - ms as f64).abs() < 1e-6;
+        let tick_ok = (0.01..=1.0).contains(&r.tick_s) && whole_ms(r.tick_s, tick_ms);
+        let ranged = [
+            ("run.tick_s", r.tick_s, tick_ms, (0.01..=1.0).contains(&r.tick_s)),
+            ("run.trace_interval_s", r.trace_interval_s, trace_ms, trace.holds(r.trace_interval_s)),
+        ];
+        for (field, s, ms, in_range) in ranged {
+            self.check(!in_range || whole_ms(s, ms), None, || {
+                format!(
+                    "{field} must be a whole number of milliseconds, got {} s: try {} or {}",
+                    shown(s),
+                    (s * 1000.0).floor().max(1.0) / 1000.0,
+                    (s * 1000.0).ceil() / 1000.0
+                )
+            });
+        }
         let whole = trace_ms >= tick_ms && trace_ms.is_multiple_of(tick_ms);
-        let tick_ok = (0.01..=1.0).contains(&r.tick_s);
-        self.check(whole || !trace.holds(r.trace_interval_s) || !tick_ok, None, || {
+        let trace_ok = trace.holds(r.trace_interval_s) && whole_ms(r.trace_interval_s, trace_ms);
+        self.check(whole || !trace_ok || !tick_ok, None, || {
             format!(
                 "run.trace_interval_s ({}) must be a whole multiple of run.tick_s ({})",
                 r.trace_interval_s, r.tick_s

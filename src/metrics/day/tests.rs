@@ -516,3 +516,48 @@ fn leaving_a_counter_at_the_hard_end_is_no_giving_up() {
         assert_eq!(m.scalars(&layout).iter().find(|x| x.name == name).unwrap().value, rate);
     }
 }
+
+/// The most shoppers in the store at once counts from `enter` and `exit`:
+/// those who come and go between two trace instants, or ride a lift over
+/// one, are in the store all the same.
+#[test]
+fn peak_occupancy_counts_everyone_between_trace_instants() {
+    let cases: [(&str, Vec<SimEvent>, u64); 3] = [
+        (
+            "three overlap, none logged a position",
+            vec![
+                alone(1.0, HERE),
+                ev(2.0, 1, HERE, Action::Enter { party: 1 }),
+                ev(3.0, 2, HERE, Action::Enter { party: 2 }),
+            ]
+            .into_iter()
+            .chain((0..3).map(|s| ev(4.0 + s as f64, s, THERE, Action::Exit)))
+            .collect(),
+            3,
+        ),
+        (
+            "one after the other",
+            vec![alone(1.0, HERE), ev(2.0, 0, THERE, Action::Exit), ev(3.0, 1, HERE, Action::Enter { party: 1 })]
+                .into_iter()
+                .chain([ev(4.0, 1, THERE, Action::Exit)])
+                .collect(),
+            1,
+        ),
+        (
+            "two in, one logged at every trace instant",
+            vec![alone(0.0, HERE), ev(0.5, 1, HERE, Action::Enter { party: 1 })]
+                .into_iter()
+                .chain(standing(0, HERE, 1, 5))
+                .chain([ev(6.0, 0, THERE, Action::Exit), ev(7.0, 1, THERE, Action::Exit)])
+                .collect(),
+            2,
+        ),
+    ];
+    let p = tiny();
+    let layout = Layout::new(&p);
+    for (what, events, peak) in cases {
+        let mut day = DayProjection::new(&layout);
+        day.observe_all(&events);
+        assert_eq!(day.finish().peak_in_store, peak, "{what}");
+    }
+}

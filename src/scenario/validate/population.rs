@@ -44,8 +44,9 @@ impl Validator<'_> {
         });
         self.unique("segment", p.segments.iter().map(|s| s.id.as_str()));
         let share_sum: f64 = p.segments.iter().map(|s| s.share).sum();
-        self.check((share_sum - 1.0).abs() < 1e-6 || p.segments.is_empty(), None, || {
-            format!("segment shares sum to {share_sum:.3}, not 1")
+        let first = p.segments.first().map(|s| ("population.segments.id", s.id.as_str()));
+        self.check((share_sum - 1.0).abs() < 1e-6 || p.segments.is_empty(), first, || {
+            format!("segment shares sum to {share_sum:.3}, not 1: make the segments' `share` values add up to 1")
         });
         let segments = p.segments.iter().map(|s| self.segment(s)).collect();
         // Each value is an hour's arrival intensity; a last hour open in
