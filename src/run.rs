@@ -98,7 +98,7 @@ impl RunOutcome {
                 figure("lost_sales")
             ),
             format!(
-                "  stuck         {:.0} shopper-s frozen > {:.0} s outside lines, longest freeze {:.0} s{}, {:.0} forced out at the end",
+                "  stuck         {:.0} shopper-s frozen > {:.0} s outside lines, longest freeze {:.0} s{}, {:.0} forced out at the end{}",
                 figure("stuck_shopper_s"),
                 crate::metrics::freeze::STUCK_AFTER_S,
                 figure("longest_freeze_s"),
@@ -107,7 +107,11 @@ impl RunOutcome {
                     f.shopper,
                     f.place(&p.scenario)
                 )),
-                figure("forced_exits")
+                figure("forced_exits"),
+                match m.carried_out_cents {
+                    0 => String::new(),
+                    cents => format!(" (carrying {:.2} unpaid)", cents as f64 / 100.0),
+                }
             ),
             format!(
                 "  lines         someone waited at most {:.0} s with a terminal free{}",

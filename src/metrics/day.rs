@@ -60,6 +60,9 @@ struct Visit {
     counter: AtCounter,
     /// Stopping at seating or a fitting room since (`stop_start`).
     stop_ms: Option<u64>,
+    /// What the shopper holds: picked, less put back, until it pays or
+    /// leaves the basket at a lane.
+    basket_cents: i64,
 }
 
 impl Visit {
@@ -139,6 +142,9 @@ pub struct DayMetrics {
     pub longest_stall: Option<super::stall::Stall>,
     /// Shoppers still inside at the day's hard end, made to leave.
     pub forced_exits: u64,
+    /// What those made to leave outside a line carried out unpaid (those
+    /// in a line left their baskets there: `lost_cents`).
+    pub carried_out_cents: i64,
     /// Per service counter (schema v5 logs).
     pub counters: Vec<CounterDay>,
     /// Per seating or fitting-room fixture (`Layout::stop_fixtures`).
@@ -215,7 +221,7 @@ impl Projection for DayProjection<'_> {
         self.desks.observe(&mut self.m, e);
         let layout = self.layout;
         let m = &mut self.m;
-        let judge = Spells { shelf_visit_ms: layout.longest_shelf_visit_ms };
+        let judge = Spells { shelf_visit_ms: layout.longest_shelf_visit_ms, day_end_ms: layout.end_ms };
         let i = e.shopper as usize;
         let Some(Some(visit)) = self.visits.get(i) else { return };
         let leader = visit.party as usize;
@@ -243,11 +249,15 @@ impl Projection for DayProjection<'_> {
                 }
             }
             Action::View { product } => Self::on_view(m, v, product),
-            Action::Pick { product, planned, .. } => {
+            Action::Pick { product, planned, amount_cents, .. } => {
+                v.basket_cents += amount_cents;
                 Self::on_pick(m, v, product, planned);
                 v.floors_picked |= 1u64.checked_shl(e.floor as u32).unwrap_or(0);
             }
-            Action::PutBack { .. } => m.put_backs += 1,
+            Action::PutBack { amount_cents, .. } => {
+                v.basket_cents -= amount_cents;
+                m.put_backs += 1;
+            }
             Action::NotFound { amount_cents, .. } => {
                 m.not_found += 1;
                 m.not_found_cents += amount_cents;
@@ -390,6 +400,8 @@ impl DayProjection<'_> {
     /// Counts a shopper leaving the line by paying (`checkout`) or giving up (`abandon`), with its waits.
     #[inline]
     fn on_leave_line(m: &mut DayMetrics, v: &mut Visit, e: &SimEvent, qty: u16, amount_cents: i64) {
+        // Paid for, or left at the lane.
+        v.basket_cents = 0;
         if let Some(joined) = v.queue_join_ms.take() {
             let wait = (e.t_ms - joined) as f64 / 1000.0;
             m.queue_wait_s.push(wait);
@@ -420,7 +432,10 @@ impl DayProjection<'_> {
         let m = &mut self.m;
         let v = self.visits[e.shopper as usize].take().expect("visit exists");
         m.time_in_store_s.push((e.t_ms - v.enter_ms) as f64 / 1000.0);
-        m.forced_exits += (e.t_ms >= self.layout.end_ms) as u64;
+        if e.t_ms >= self.layout.end_ms {
+            m.forced_exits += 1;
+            m.carried_out_cents += v.basket_cents.max(0);
+        }
         m.path_m_sum += v.path_m;
         m.shoppers_viewing += v.viewed as u64;
         m.shoppers_picking += v.picked as u64;
@@ -551,6 +566,7 @@ impl DayMetrics {
         }
         self.longest_stall_s = self.longest_stall_s.max(o.longest_stall_s);
         self.forced_exits += o.forced_exits;
+        self.carried_out_cents += o.carried_out_cents;
         for (a, b) in self.counters.iter_mut().zip(&o.counters) {
             a.merge(b);
         }

@@ -129,6 +129,8 @@ pub(super) fn shops(action: &Action) -> bool {
 /// a frozen leader is.
 pub(super) struct Spells {
     pub(super) shelf_visit_ms: u64,
+    /// The day's hard end: those still in are made to leave.
+    pub(super) day_end_ms: u64,
 }
 
 impl Spells {
@@ -148,9 +150,12 @@ impl Spells {
         let visit_ms = v.at_shelf_ms.filter(|&since| e.t_ms <= since + self.shelf_visit_ms);
         let ended = match e.action {
             // Ended where it stood, or where it was last seen standing
-            // (one who rode a connector is not logged on the way).
+            // (one who rode a connector is not logged on the way; one made
+            // to leave at the hard end while riding is logged leaving where
+            // it boarded).
             Action::QueueJoin { .. } | Action::CounterJoin { .. } | Action::StopStart { .. } | Action::Exit => {
-                v.still.take().map(|s| (s, if s.holds(e) { e.t_ms } else { s.last_ms }, false))
+                let seen_there = e.action != Action::Exit || e.t_ms < self.day_end_ms;
+                v.still.take().map(|s| (s, if s.holds(e) && seen_there { e.t_ms } else { s.last_ms }, false))
             }
             _ if in_line => {
                 v.still = None;

@@ -24,6 +24,11 @@ const JOIN: Action = Action::QueueJoin { lane: 0 };
 const PAY: Action = Action::Checkout { lane: 0, qty: 1, amount_cents: 100 };
 const PICK: Action = Action::Pick { product: 0, qty: 1, amount_cents: 100, planned: true };
 
+/// When tiny's day ends, hard: those still in are made to leave.
+fn tiny_end_s() -> f64 {
+    Layout::new(&tiny()).end_ms as f64 / 1000.0
+}
+
 fn alone(t_s: f64, at: (f32, f32)) -> SimEvent {
     ev(t_s, 0, at, Action::Enter { party: 0 })
 }
@@ -135,6 +140,19 @@ fn freezes_are_folded_from_hand_made_days() {
             3.0,
             0.0,
             4.0,
+        ),
+        (
+            "boards a lift an hour long 100 s before the hard end and is made to leave there: no freeze",
+            {
+                let end_s = tiny_end_s();
+                let mut d = vec![alone(end_s - 110.0, HERE)];
+                d.extend(standing(0, HERE, end_s as u32 - 109, end_s as u32 - 100));
+                d.push(ev(end_s, 0, HERE, Action::Exit));
+                d
+            },
+            10.0,
+            0.0,
+            0.0,
         ),
         (
             "frozen until made to leave",
@@ -354,6 +372,58 @@ fn leaving_at_the_hard_end_is_a_forced_exit() {
         let mut day = DayProjection::new(&layout);
         day.observe_all(&[alone(0.0, HERE), ev(exit_s, 0, HERE, Action::Exit)]);
         assert_eq!(day.finish().forced_exits, forced, "exit at {exit_s} s");
+    }
+}
+
+/// One made to leave at the hard end with goods in hand carries them out
+/// unpaid; one made to leave a line leaves its basket there (a lost
+/// basket, not goods carried out).
+#[test]
+fn goods_carried_out_at_the_hard_end_are_counted() {
+    let p = tiny();
+    let layout = Layout::new(&p);
+    let end_s = layout.end_ms as f64 / 1000.0;
+    let pick = |t, cents| ev(t, 0, HERE, Action::Pick { product: 0, qty: 1, amount_cents: cents, planned: true });
+    let put_back = ev(3.0, 0, HERE, Action::PutBack { product: 0, qty: 1, amount_cents: 100 });
+    let abandon = Action::Abandon { lane: 0, qty: 1, amount_cents: 400 };
+    let cases: [(&str, Vec<SimEvent>, i64, i64); 4] = [
+        ("shopping at the end", vec![pick(1.0, 500), put_back.clone(), ev(end_s, 0, HERE, Action::Exit)], 400, 0),
+        (
+            "in line at the end",
+            vec![
+                pick(1.0, 500),
+                put_back.clone(),
+                ev(5.0, 0, HERE, JOIN),
+                ev(end_s, 0, HERE, abandon),
+                ev(end_s, 0, HERE, Action::Exit),
+            ],
+            0,
+            400,
+        ),
+        (
+            "paid and left in time",
+            vec![pick(1.0, 100), ev(5.0, 0, HERE, JOIN), ev(6.0, 0, HERE, PAY), ev(7.0, 0, HERE, Action::Exit)],
+            0,
+            0,
+        ),
+        (
+            "paid, picked again, made to leave",
+            vec![
+                pick(1.0, 100),
+                ev(5.0, 0, HERE, JOIN),
+                ev(6.0, 0, HERE, PAY),
+                pick(7.0, 250),
+                ev(end_s, 0, HERE, Action::Exit),
+            ],
+            250,
+            0,
+        ),
+    ];
+    for (what, events, carried, lost) in cases {
+        let mut day = DayProjection::new(&layout);
+        day.observe_all(&[vec![alone(0.0, HERE)], events].concat());
+        let m = day.finish();
+        assert_eq!((m.carried_out_cents, m.lost_cents), (carried, lost), "{what}");
     }
 }
 
