@@ -387,12 +387,12 @@ fn goods_carried_out_at_the_hard_end_are_counted() {
     let put_back = ev(3.0, 0, HERE, Action::PutBack { product: 0, qty: 1, amount_cents: 100 });
     let abandon = Action::Abandon { lane: 0, qty: 1, amount_cents: 400 };
     let cases: [(&str, Vec<SimEvent>, i64, i64); 4] = [
-        ("shopping at the end", vec![pick(1.0, 500), put_back.clone(), ev(end_s, 0, HERE, Action::Exit)], 400, 0),
+        ("shopping at the end", vec![pick(1.0, 500), put_back, ev(end_s, 0, HERE, Action::Exit)], 400, 0),
         (
             "in line at the end",
             vec![
                 pick(1.0, 500),
-                put_back.clone(),
+                put_back,
                 ev(5.0, 0, HERE, JOIN),
                 ev(end_s, 0, HERE, abandon),
                 ev(end_s, 0, HERE, Action::Exit),
