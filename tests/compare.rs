@@ -355,3 +355,41 @@ fn a_sweep_does_not_reuse_a_record_whose_figures_are_not_its_logs() {
     assert_eq!((count.simulated, count.reused), (1, all.len() - 1));
     assert!(same_runs(&ds.manifest.runs, &reference.manifest.runs), "the edited figure is gone");
 }
+
+#[test]
+fn a_difference_stays_where_the_variant_mean_can_be() {
+    // A basket of about 61,216 falls to almost nothing on five days: the
+    // days' spread puts the t interval's lower end far below −61,216, a
+    // negative basket; the variant's mean cannot go below zero.
+    let base: Vec<f64> = [61_000.0, 20_000.0, 120_000.0, 5_000.0, 100_080.0].to_vec();
+    let variant = vec![0.5, 0.2, 0.9, 0.1, 0.3];
+    let c = compare_synthetic(
+        &Design::default(),
+        &[
+            ("revenue_per_visitor", "currency", vec![10.0; 5], vec![10.0; 5]),
+            ("basket_value", "currency", base.clone(), variant.clone()),
+        ],
+    );
+    let d = versus(&c, "basket_value");
+    let mean = |xs: &[f64]| xs.iter().sum::<f64>() / xs.len() as f64;
+    let floor = -mean(&base);
+    let (lo, hi) = (d.lo.unwrap(), d.hi.unwrap());
+    assert!(lo >= floor - 1e-9 && lo <= d.mean && d.mean <= hi, "[{lo}, {hi}] around {}, floor {floor}", d.mean);
+    assert!((d.mean - (mean(&variant) - mean(&base))).abs() < 1e-6);
+}
+
+#[test]
+fn a_change_too_small_for_one_decimal_keeps_two_significant_digits() {
+    let cases = [
+        (0.0, "+0.0%"),
+        (0.012, "+1.2%"),
+        (-0.5, "-50.0%"),
+        (0.0005, "+0.1%"),
+        (0.0004, "+0.040%"),
+        (0.000_001_23, "+0.00012%"),
+        (-0.000_04, "-0.0040%"),
+    ];
+    for (x, shown) in cases {
+        assert_eq!(aisle::compare::signed_percent(x), shown, "{x}");
+    }
+}

@@ -169,6 +169,20 @@ pub struct Comparison {
 const EXPOSURES: [(&str, &str); 3] =
     [("conversion_rate", "parties"), ("abandonment_rate", "checkout_arrivals"), ("not_found_rate", "planned_searches")];
 
+/// Where a mean difference (variant less baseline, day by day) can lie:
+/// the variant's mean stays in the metric's `range`, so the difference
+/// stays within it less the baseline's mean over the days both have (a
+/// basket cannot fall below nothing).
+fn difference_range(range: (f64, f64), base: &[f64], variant: &[f64]) -> (f64, f64) {
+    let paired: Vec<f64> =
+        base.iter().zip(variant).filter(|(b, v)| b.is_finite() && v.is_finite()).map(|(b, _)| *b).collect();
+    if paired.is_empty() {
+        return (f64::NEG_INFINITY, f64::INFINITY);
+    }
+    let mean = paired.iter().sum::<f64>() / paired.len() as f64;
+    (range.0 - mean, range.1 - mean)
+}
+
 /// The range a metric's values live in, from its unit: every figure of the
 /// catalogue is non-negative, and rates are at most 1.
 fn range_of(unit: &str) -> (f64, f64) {
@@ -317,16 +331,18 @@ impl Design {
         row: Vec<Pending>,
     ) -> MetricComparison {
         let range = range_of(unit);
+        let base = c.days.sample(c.baseline, metric);
         let mut figures = vec![VariantFigure {
             variant: c.baseline.to_owned(),
-            estimate: EstimateOut::of(&c.days.sample(c.baseline, metric), range, self.alpha),
+            estimate: EstimateOut::of(&base, range, self.alpha),
             versus_baseline: None,
         }];
         for (j, (v, p)) in c.others.iter().zip(row).enumerate() {
-            let d = self.difference(metric, p, range, c.correction(i, j));
+            let days = c.days.sample(v, metric);
+            let d = self.difference(metric, p, range, difference_range(range, &base, &days), c.correction(i, j));
             figures.push(VariantFigure {
                 variant: v.to_string(),
-                estimate: EstimateOut::of(&c.days.sample(v, metric), range, self.alpha),
+                estimate: EstimateOut::of(&days, range, self.alpha),
                 versus_baseline: Some(d),
             });
         }
@@ -340,6 +356,7 @@ impl Design {
         metric: &str,
         p: Pending,
         range: (f64, f64),
+        within: (f64, f64),
         (p_adjusted, family): (Option<f64>, Family),
     ) -> DifferenceOut {
         let a = p.analysis;
@@ -356,8 +373,8 @@ impl Design {
             method: a.method,
             n: a.n,
             mean: a.mean,
-            lo: a.interval.map(|x| x.0),
-            hi: a.interval.map(|x| x.1),
+            lo: a.interval.map(|x| x.0.max(within.0)),
+            hi: a.interval.map(|x| x.1.min(within.1)),
             unpaired: p.unpaired,
             relative,
             p: a.p,
@@ -466,11 +483,23 @@ pub fn format_p(p: f64) -> String {
     if p >= 0.001 { format!("{p:.3}") } else { format!("{p:.1e}") }
 }
 
+/// A relative change in percent, signed: one decimal, or two significant
+/// digits where one decimal would read as no change at all (+0.0% beside
+/// "a real difference").
+pub fn signed_percent(x: f64) -> String {
+    let p = x * 100.0;
+    if p == 0.0 || !p.is_finite() || p.abs() >= 0.05 {
+        return format!("{p:+.1}%");
+    }
+    let decimals = ((-p.abs().log10()).ceil() as usize + 1).min(12);
+    format!("{p:+.decimals$}%")
+}
+
 /// A change as a reader should see it: relative where the baseline is
 /// clearly away from zero, absolute otherwise.
 pub fn format_change(d: &DifferenceOut) -> String {
     // A bootstrap bound can be unbounded (resamples without spread).
-    let pct = |x: f64| if x.is_finite() { format!("{:+.1}%", x * 100.0) } else { "unbounded".into() };
+    let pct = |x: f64| if x.is_finite() { signed_percent(x) } else { "unbounded".into() };
     let abs = |x: f64| if x.is_finite() { format!("{x:+.4}") } else { "unbounded".into() };
     match (&d.relative, d.lo, d.hi) {
         (Some(r), _, _) => format!("{} [{}, {}]", pct(r.mean), pct(r.lo), pct(r.hi)),
@@ -604,7 +633,7 @@ impl Comparison {
         ));
         for v in variants {
             let d = v.versus_baseline.as_ref().expect("filtered");
-            let pct = |x: f64| format!("{:+.1}%", x * 100.0);
+            let pct = signed_percent;
             let abs = |x: f64| format!("{x:+.4}");
             let (change, ci) = match (&d.relative, d.lo, d.hi) {
                 (Some(r), _, _) => (pct(r.mean), interval_text(&level, r.lo, r.hi, pct)),
@@ -634,7 +663,7 @@ impl Comparison {
                         let f = mc.variants.iter().find(|x| x.variant == v.variant)?;
                         let d = f.versus_baseline.as_ref()?;
                         let change = match &d.relative {
-                            Some(r) => format!("{:+.1}%", r.mean * 100.0),
+                            Some(r) => signed_percent(r.mean),
                             None => format!("{:+.4} {}", d.mean, mc.unit),
                         };
                         d.significant.then(|| format!("{} {change}", mc.metric.replace('_', " ")))

@@ -359,7 +359,7 @@ fn write_all_metrics_table(html: &mut String, c: &Comparison) {
                     "{} ({}{})",
                     number(v.estimate.mean),
                     match &d.relative {
-                        Some(r) => format!("{:+.1}%", r.mean * 100.0),
+                        Some(r) => crate::compare::signed_percent(r.mean),
                         None if d.mean.is_finite() => format!("{:+.4}", d.mean),
                         None => "—".to_owned(),
                     },
