@@ -92,6 +92,7 @@ impl ScenarioFile {
         let mut unusable = base.store.unusable_connectors(&base.scenario);
         unusable.extend(base.store.step_free_gaps(&base.scenario));
         unusable.extend(base.store.empty_zones(&base.scenario));
+        unusable.extend(base.scenario.idle_counters());
         let mut warnings: Vec<String> = scenario::walkway::diagonal_walls(&self.raw)
             .into_iter()
             .chain(narrow.iter().map(ToString::to_string))
@@ -114,6 +115,7 @@ impl ScenarioFile {
                             .into_iter()
                             .chain(p.store.step_free_gaps(&p.scenario))
                             .chain(p.store.empty_zones(&p.scenario))
+                            .chain(p.scenario.idle_counters())
                             .filter(|w| !unusable.contains(w))
                             .map(|w| format!("variant `{variant}`: {w}")),
                     );

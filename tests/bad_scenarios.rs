@@ -172,3 +172,25 @@ fn a_closed_stdout_ends_the_command_quietly() {
     assert_eq!(out.status.code(), Some(141), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// A service counter whose hours miss the store's is valid but surely not
+/// meant: it is warned of, and a variant that makes one is blamed for it.
+#[test]
+fn a_counter_never_open_while_the_store_is_is_warned_of() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/pharmacy.toml");
+    let variant = r#"
+[[variants]]
+id = "evening-dispensary"
+edits = [ { op = "set_lane_hours", lane = "dispensary", hours = [19.0, 20.0] } ]
+"#;
+    let source = std::fs::read_to_string(&path).unwrap() + variant;
+    let validated = aisle::scenario::ScenarioFile::parse(&path, source).unwrap().validate_all().unwrap();
+    let about: Vec<&String> = validated.warnings.iter().filter(|w| w.contains("never open")).collect();
+    assert_eq!(
+        about,
+        [&"variant `evening-dispensary`: counter `dispensary` is never open while the store is (its hours 19:00-20:00, \
+           the store's 09:00-18:00): nobody is served there and every planned product it sells is a lost sale; check \
+           its `hours`"
+            .to_owned()]
+    );
+}

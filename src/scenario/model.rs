@@ -47,6 +47,29 @@ impl Scenario {
         self.lanes.iter().chain(self.counters.iter().map(|c| &c.desk))
     }
 
+    /// Service counters whose hours miss the store's, in words (valid, but
+    /// surely not meant): nobody is ever served there, and every planned
+    /// product they sell is a lost sale.
+    pub fn idle_counters(&self) -> Vec<String> {
+        let (open, close) = (self.population.open_ms, self.population.close_ms);
+        self.counters
+            .iter()
+            .map(|c| &c.desk)
+            .filter(|d| d.hours_ms.0 >= close || d.hours_ms.1 <= open)
+            .map(|d| {
+                format!(
+                    "counter `{}` is never open while the store is (its hours {}-{}, the store's {}-{}): nobody is \
+                     served there and every planned product it sells is a lost sale; check its `hours`",
+                    d.id,
+                    clock_time(d.hours_ms.0),
+                    clock_time(d.hours_ms.1),
+                    clock_time(open),
+                    clock_time(close)
+                )
+            })
+            .collect()
+    }
+
     /// The counter each category is sold at, if any.
     pub fn counter_of_category(&self) -> Vec<Option<u16>> {
         let mut at = vec![None; self.categories.len()];
