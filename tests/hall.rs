@@ -49,3 +49,29 @@ fn a_start_off_the_floor_is_refused_by_name() {
     let err = Simulation::placed(p.scenario.clone(), p.store.clone(), 1, &[Point::new(1.0, 59.75)]).err().unwrap();
     assert_eq!(err, "start (1.00, 59.75) is not on walkable floor");
 }
+
+/// `aisle bench-hall` refuses a crowd, a length or a step it cannot run,
+/// naming the option (not the hall's scenario, which nobody wrote).
+#[test]
+fn bad_bench_hall_options_are_refused_by_their_names() {
+    let cases = [
+        (["--dt", "0"], "invalid value '0' for '--dt <DT>': must be between 0.01 and 1 second, got 0"),
+        (
+            ["--dt", "0.0125"],
+            "invalid value '0.0125' for '--dt <DT>': must be a whole number of milliseconds, got 0.0125",
+        ),
+        (["--dt", "nan"], "invalid value 'nan' for '--dt <DT>': must be between 0.01 and 1 second, got nan"),
+        (["--agents", "6000"], "invalid value '6000' for '--agents <AGENTS>': 6000 is not in 1..=5000"),
+        (
+            ["--seconds", "0"],
+            "invalid value '0' for '--seconds <SECONDS>': must be more than 0 and at most 3600 seconds, got 0",
+        ),
+    ];
+    for (args, message) in cases {
+        let out =
+            std::process::Command::new(env!("CARGO_BIN_EXE_aisle")).arg("bench-hall").args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().next(), Some(format!("error: {message}").as_str()), "{args:?}");
+    }
+}

@@ -129,14 +129,14 @@ pub(super) enum Command {
         after_help = "Examples:\n  aisle bench-hall                         # 500 and 5,000 agents, 60 s at 0.1 s steps\n  aisle bench-hall --agents 1000 --seconds 30 --dt 0.05"
     )]
     BenchHall {
-        /// Crowd sizes, comma-separated (at most 5,000: the lattice must fit the hall).
-        #[arg(long, value_delimiter = ',', default_value = "500,5000")]
+        /// Crowd sizes, comma-separated (1 to 5,000: the lattice must fit the hall).
+        #[arg(long, value_delimiter = ',', default_value = "500,5000", value_parser = clap::value_parser!(u32).range(1..=5000))]
         agents: Vec<u32>,
-        /// Simulated seconds per crowd.
-        #[arg(long, default_value_t = 60.0)]
+        /// Simulated seconds per crowd (more than 0, at most 3,600).
+        #[arg(long, default_value_t = 60.0, value_parser = seconds_within::<0, 3600>)]
         seconds: f64,
-        /// Time step, seconds.
-        #[arg(long, default_value_t = 0.1)]
+        /// Time step, seconds (0.01 to 1, whole milliseconds).
+        #[arg(long, default_value_t = 0.1, value_parser = time_step)]
         dt: f64,
     },
 }
@@ -182,9 +182,9 @@ pub(super) struct PublishArgs {
     /// Sweep ε and draw privacy–utility curves against the exact figures (publishes nothing).
     #[arg(long)]
     pub(super) evaluate: bool,
-    /// --evaluate: noise draws per ε.
-    #[arg(long, default_value_t = 200)]
-    pub(super) trials: usize,
+    /// --evaluate: noise draws per ε (at least 10).
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(10..=1_000_000))]
+    pub(super) trials: u32,
     /// --evaluate: the figure whose winner must stay the same.
     #[arg(long, default_value = "revenue_per_visitor")]
     pub(super) metric: String,
@@ -200,7 +200,7 @@ impl PublishArgs {
             MechanismArg::Gaussian => Mechanism::DiscreteGaussian,
         };
         let noise = self.seed.map_or(NoiseSource::OsEntropy, NoiseSource::Seeded);
-        let (trials, metric, indifference) = (self.trials.max(10), self.metric, self.indifference);
+        let (trials, metric, indifference) = (self.trials as usize, self.metric, self.indifference);
         let mode = match (self.evaluate, self.local) {
             (true, _) => PublishMode::Evaluate { trials, metric, indifference, seed: self.seed.unwrap_or(1) },
             (false, true) => PublishMode::Local {
@@ -246,4 +246,26 @@ impl DatasetArgs {
     pub(super) fn dir(&self, file: &ScenarioFile) -> PathBuf {
         self.out.clone().unwrap_or_else(|| default_dir(&file.raw.scenario.name))
     }
+}
+
+/// A number of seconds more than `LO` and at most `HI`.
+fn seconds_within<const LO: u32, const HI: u32>(text: &str) -> Result<f64, String> {
+    let s: f64 = text.trim().parse().map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if s > LO as f64 && s <= HI as f64 {
+        Ok(s)
+    } else {
+        Err(format!("must be more than {LO} and at most {HI} seconds, got {text}"))
+    }
+}
+
+/// A simulation time step: 0.01 to 1 second, in whole milliseconds.
+fn time_step(text: &str) -> Result<f64, String> {
+    let s: f64 = text.trim().parse().map_err(|_| format!("`{text}` is not a number of seconds"))?;
+    if !(0.01..=1.0).contains(&s) {
+        return Err(format!("must be between 0.01 and 1 second, got {text}"));
+    }
+    if ((s * 1000.0).round() - s * 1000.0).abs() > 1e-6 {
+        return Err(format!("must be a whole number of milliseconds, got {text}"));
+    }
+    Ok(s)
 }
