@@ -286,10 +286,13 @@ pub(super) fn line_places(store: &Store, desk: &Lane) -> Vec<Point> {
     places
 }
 
-/// Whether a body standing at `p` is on walkable floor all round (its
-/// disc's eight compass points), clear of walls and fixtures.
+/// Whether one standing at `p` keeps as far from walls and fixtures as a
+/// walker at a cell's centre does (half a cell, at most a body's radius):
+/// the points that far round it, at the eight compass points, are on
+/// walkable floor.
 fn body_fits(store: &Store, floor: u8, p: Point) -> bool {
-    let (r, d) = (BODY_RADIUS_M, BODY_RADIUS_M * std::f64::consts::FRAC_1_SQRT_2);
+    let r = (store.cell / 2.0).min(BODY_RADIUS_M);
+    let d = r * std::f64::consts::FRAC_1_SQRT_2;
     [(0.0, 0.0), (r, 0.0), (-r, 0.0), (0.0, r), (0.0, -r), (d, d), (d, -d), (-d, d), (-d, -d)]
         .into_iter()
         .all(|(dx, dy)| store.cell_at(floor, p.offset(dx, dy)).is_some_and(|c| store.is_walkable(c)))
