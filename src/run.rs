@@ -59,12 +59,10 @@ impl RunOutcome {
         let stops =
             p.scenario.fixtures.iter().filter(|f| crate::scenario::FixtureKind::STOPS.contains(&f.kind)).map(|f| {
                 let id = &f.id;
-                format!(
-                    "  stops         `{id}` ({}): {:.0} stops, {} each",
-                    f.kind,
-                    figure(&format!("stops/{id}")),
-                    shown(figure(&format!("stop_minutes/{id}")), 1, " min")
-                )
+                // A stop under a minute reads in seconds, not as "0.0 min".
+                let minutes = figure(&format!("stop_minutes/{id}"));
+                let each = if minutes < 1.0 { shown(minutes * 60.0, 0, " s") } else { shown(minutes, 1, " min") };
+                format!("  stops         `{id}` ({}): {:.0} stops, {each} each", f.kind, figure(&format!("stops/{id}")))
             });
         let lines = [
             format!("{} / {} / seed {seed}", p.scenario.name, p.scenario.variant),
@@ -119,11 +117,15 @@ impl RunOutcome {
                 m.longest_stall.map_or(String::new(), |s| format!(" ({})", s.place(&p.scenario)))
             ),
             format!(
-                "  events        {} → {} ({:.1} MiB, {:.1} bytes/event)",
+                "  events        {} → {} ({:.1} MiB{})",
                 log.rows,
                 log.path.display(),
                 log.bytes as f64 / 1048576.0,
-                log.bytes as f64 / log.rows.max(1) as f64
+                // An empty log is all header: no size per event to speak of.
+                match log.rows {
+                    0 => String::new(),
+                    rows => format!(", {:.1} bytes/event", log.bytes as f64 / rows as f64),
+                }
             ),
         ];
         lines.into_iter().chain(counters).chain(stops).chain(rest).collect::<Vec<_>>().join("\n")

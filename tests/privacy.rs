@@ -145,7 +145,7 @@ fn an_epsilon_too_small_to_draw_is_refused_and_writes_nothing() {
 #[test]
 fn no_epsilon_is_recommended_when_every_layout_wins() {
     let (_tmp, dir) = dataset(&[("baseline", 1), ("same-as-baseline", 1), ("baseline", 2), ("same-as-baseline", 2)]);
-    let out = ok(aisle(&["publish", dir.to_str().unwrap(), "--evaluate", "--trials", "3"]));
+    let out = ok(aisle(&["publish", dir.to_str().unwrap(), "--evaluate", "--trials", "10"]));
     assert!(
         out.contains(
             "no ε recommended: every layout is within 0.5% of the best, so any release ranks a true winner first; \
