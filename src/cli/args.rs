@@ -261,10 +261,10 @@ fn seconds_within<const LO: u32, const HI: u32>(text: &str) -> Result<f64, Strin
 /// A simulation time step: 0.01 to 1 second, in whole milliseconds.
 fn time_step(text: &str) -> Result<f64, String> {
     let s: f64 = text.trim().parse().map_err(|_| format!("`{text}` is not a number of seconds"))?;
-    if !(0.01..=1.0).contains(&s) {
+    if !aisle::scenario::TICK_S.contains(&s) {
         return Err(format!("must be between 0.01 and 1 second, got {text}"));
     }
-    if ((s * 1000.0).round() - s * 1000.0).abs() > 1e-6 {
+    if !aisle::scenario::whole_milliseconds(s) {
         return Err(format!("must be a whole number of milliseconds, got {text}"));
     }
     Ok(s)

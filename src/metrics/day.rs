@@ -478,6 +478,13 @@ pub struct Metric {
     pub value: f64,
 }
 
+impl Metric {
+    /// A per-item figure, named `kind/id` (`catalogue::PER_ITEM`).
+    fn per_item(kind: &str, id: &str, unit: &'static str, value: f64) -> Metric {
+        Metric { name: format!("{kind}/{id}"), unit, value }
+    }
+}
+
 /// The days merged into `m`, at least one.
 fn days(m: &DayMetrics) -> f64 {
     m.days.max(1) as f64
@@ -622,55 +629,32 @@ impl DayMetrics {
             .collect();
         for (z, id) in layout.zones.iter().enumerate() {
             let visitors_z = self.zone_visitors[z] as f64;
-            // Zone visit rate: share of shoppers who entered the zone.
-            out.push(Metric {
-                name: format!("zone_visit_rate/{id}"),
-                unit: "ratio",
-                value: ratio(visitors_z, visitors),
-            });
-            // Zone dwell: seconds in the zone per visiting shopper.
-            out.push(Metric {
-                name: format!("zone_dwell/{id}"),
-                unit: "s",
-                value: ratio(self.zone_dwell_s[z], visitors_z),
-            });
-            // Capture rate: entered the zone ÷ came within 1.5 m of it (or entered).
-            out.push(Metric {
-                name: format!("capture_rate/{id}"),
-                unit: "ratio",
-                value: ratio(visitors_z, self.zone_passers[z] as f64),
-            });
+            out.extend([
+                // Share of shoppers who entered the zone.
+                Metric::per_item("zone_visit_rate", id, "ratio", ratio(visitors_z, visitors)),
+                // Seconds in the zone per visiting shopper.
+                Metric::per_item("zone_dwell", id, "s", ratio(self.zone_dwell_s[z], visitors_z)),
+                // Entered the zone ÷ came within 1.5 m of it (or entered).
+                Metric::per_item("capture_rate", id, "ratio", ratio(visitors_z, self.zone_passers[z] as f64)),
+            ]);
         }
         places::scalars(self, layout, &mut out);
         if layout.floors > 1 {
             let cells = layout.nx * layout.ny;
             let all_ms: u64 = self.heat_ms.iter().sum();
             for (f, id) in layout.floor_ids.iter().enumerate() {
-                // Floor visit rate: share of shoppers who set foot on the floor.
-                out.push(Metric {
-                    name: format!("floor_visit_rate/{id}"),
-                    unit: "ratio",
-                    value: ratio(self.floor_visitors[f] as f64, visitors),
-                });
-                // Floor conversion: share of the floor's visitors who picked something on it.
-                out.push(Metric {
-                    name: format!("floor_conversion/{id}"),
-                    unit: "ratio",
-                    value: ratio(self.floor_pickers[f] as f64, self.floor_visitors[f] as f64),
-                });
+                let (came, picked) = (self.floor_visitors[f] as f64, self.floor_pickers[f] as f64);
                 let floor_ms: u64 = self.heat_ms[f * cells..(f + 1) * cells].iter().sum();
-                // Floor dwell: seconds on the floor per shopper who set foot on it.
-                out.push(Metric {
-                    name: format!("floor_dwell/{id}"),
-                    unit: "s",
-                    value: ratio(floor_ms as f64 / 1000.0, self.floor_visitors[f] as f64),
-                });
-                // Floor time share: share of all shopper-time spent on the floor.
-                out.push(Metric {
-                    name: format!("floor_time_share/{id}"),
-                    unit: "ratio",
-                    value: ratio(floor_ms as f64, all_ms as f64),
-                });
+                out.extend([
+                    // Share of shoppers who set foot on the floor.
+                    Metric::per_item("floor_visit_rate", id, "ratio", ratio(came, visitors)),
+                    // Share of the floor's visitors who picked something on it.
+                    Metric::per_item("floor_conversion", id, "ratio", ratio(picked, came)),
+                    // Seconds on the floor per shopper who set foot on it.
+                    Metric::per_item("floor_dwell", id, "s", ratio(floor_ms as f64 / 1000.0, came)),
+                    // Share of all shopper-time spent on the floor.
+                    Metric::per_item("floor_time_share", id, "ratio", ratio(floor_ms as f64, all_ms as f64)),
+                ]);
             }
         }
         out

@@ -331,6 +331,15 @@ pub fn first_hour_without(lanes: &[&Lane], open_ms: u64, close_ms: u64) -> Optio
         .min()
 }
 
+/// The time steps a run may take, seconds (`run.tick_s`).
+pub const TICK_S: std::ops::RangeInclusive<f64> = 0.01..=1.0;
+
+/// Whether `s` seconds is a whole number of milliseconds: the clock counts
+/// them, so a step between two would be rounded.
+pub fn whole_milliseconds(s: f64) -> bool {
+    ((s * 1000.0).round() - s * 1000.0).abs() < 1e-6
+}
+
 /// A clock time of day, `hh:mm`, with `:ss` when not on the minute.
 pub fn clock_time(ms: u64) -> String {
     let (h, m, s) = (ms / 3_600_000, ms / 60_000 % 60, ms / 1000 % 60);

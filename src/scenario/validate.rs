@@ -81,6 +81,21 @@ impl Validator<'_> {
         self.check(bounds.holds(value), anchor, || format!("{what} must be {bounds}, got {}", shown(value)));
     }
 
+    /// Refuses `s` seconds of `field` between two whole milliseconds (the
+    /// clock would round it without a word), naming the nearest two.
+    fn whole_milliseconds(&mut self, field: &str, s: f64) -> bool {
+        let whole = whole_milliseconds(s);
+        self.check(whole, None, || {
+            format!(
+                "{field} must be a whole number of milliseconds, got {} s: try {} or {}",
+                shown(s),
+                (s * 1000.0).floor().max(1.0) / 1000.0,
+                (s * 1000.0).ceil() / 1000.0
+            )
+        });
+        whole
+    }
+
     /// Refuses a point with a coordinate that is not a finite number of metres.
     fn finite_point(&mut self, p: &[f64], what: &str, anchor: Option<(&str, &str)>) -> bool {
         let ok = p.iter().all(|c| c.is_finite() && c.abs() <= MAX_COORDINATE_M);
@@ -569,33 +584,16 @@ impl Validator<'_> {
     }
 
     fn run(&mut self, r: &RawRun) -> RunSettings {
-        self.check((0.01..=1.0).contains(&r.tick_s), None, || {
-            format!("run.tick_s must be between 0.01 and 1 second, got {}", r.tick_s)
-        });
-        let tick_ms = (r.tick_s * 1000.0).round().max(1.0) as u64;
-        let trace_ms = (r.trace_interval_s * 1000.0).round() as u64;
+        let tick_in_range = TICK_S.contains(&r.tick_s);
+        self.check(tick_in_range, None, || format!("run.tick_s must be between 0.01 and 1 second, got {}", r.tick_s));
         let trace = Bounds::Positive(3600.0, " seconds");
         self.within(r.trace_interval_s, trace, "run.trace_interval_s", None);
-        // The clock counts whole milliseconds: a tick between them would be
-        // rounded without a word.
-        let whole_ms = |s: f64, ms: u64| (s * 1000.0 - ms as f64).abs() < 1e-6;
-        let tick_ok = (0.01..=1.0).contains(&r.tick_s) && whole_ms(r.tick_s, tick_ms);
-        let ranged = [
-            ("run.tick_s", r.tick_s, tick_ms, (0.01..=1.0).contains(&r.tick_s)),
-            ("run.trace_interval_s", r.trace_interval_s, trace_ms, trace.holds(r.trace_interval_s)),
-        ];
-        for (field, s, ms, in_range) in ranged {
-            self.check(!in_range || whole_ms(s, ms), None, || {
-                format!(
-                    "{field} must be a whole number of milliseconds, got {} s: try {} or {}",
-                    shown(s),
-                    (s * 1000.0).floor().max(1.0) / 1000.0,
-                    (s * 1000.0).ceil() / 1000.0
-                )
-            });
-        }
+        let tick_ok = tick_in_range && self.whole_milliseconds("run.tick_s", r.tick_s);
+        let trace_ok =
+            trace.holds(r.trace_interval_s) && self.whole_milliseconds("run.trace_interval_s", r.trace_interval_s);
+        let tick_ms = (r.tick_s * 1000.0).round().max(1.0) as u64;
+        let trace_ms = (r.trace_interval_s * 1000.0).round() as u64;
         let whole = trace_ms >= tick_ms && trace_ms.is_multiple_of(tick_ms);
-        let trace_ok = trace.holds(r.trace_interval_s) && whole_ms(r.trace_interval_s, trace_ms);
         self.check(whole || !trace_ok || !tick_ok, None, || {
             format!(
                 "run.trace_interval_s ({}) must be a whole multiple of run.tick_s ({})",

@@ -126,9 +126,7 @@ pub(super) fn scalars(m: &DayMetrics, layout: &Layout, out: &mut Vec<Metric>) {
     let days = days(m);
     for ((id, capacity_s), c) in layout.counters.iter().zip(&layout.counter_capacity_s).zip(&m.counters) {
         let arrivals = (c.served + c.gave_up + c.cut_off) as f64;
-        let mut push = |kind: &str, unit: &'static str, value: f64| {
-            out.push(Metric { name: format!("{kind}/{id}"), unit, value });
-        };
+        let mut push = |kind: &str, unit: &'static str, value: f64| out.push(Metric::per_item(kind, id, unit, value));
         // Shoppers served per day.
         push("counter_served", "count", c.served as f64 / days);
         // Wait in line before service (or before giving up in it), mean.
@@ -143,11 +141,7 @@ pub(super) fn scalars(m: &DayMetrics, layout: &Layout, out: &mut Vec<Metric>) {
     }
     for ((_, id), place) in layout.stop_fixtures.iter().zip(&m.stop_places) {
         // Stops made at the fixture per day, and how long one lasts.
-        out.push(Metric { name: format!("stops/{id}"), unit: "count", value: place.stops as f64 / days });
-        out.push(Metric {
-            name: format!("stop_minutes/{id}"),
-            unit: "min",
-            value: ratio(place.seconds / 60.0, place.stops as f64),
-        });
+        out.push(Metric::per_item("stops", id, "count", place.stops as f64 / days));
+        out.push(Metric::per_item("stop_minutes", id, "min", ratio(place.seconds / 60.0, place.stops as f64)));
     }
 }
