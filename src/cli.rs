@@ -174,13 +174,16 @@ fn build_report(dir: &Path, primary: &str) -> Result<PathBuf, Error> {
 
 fn publish(dir: &Path, request: PublishRequest) -> Result<(), Error> {
     let bar = bar("{spinner} {prefix} [{bar:30}] {pos}/{len} ({elapsed}, ETA {eta})");
-    let summary = request.run(dir, |stage, done, total| {
+    let outcome = request.run(dir, |stage, done, total| {
         bar.set_prefix(stage.to_owned());
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     })?;
     bar.finish_and_clear();
-    say_raw!("{summary}");
+    say_raw!("{}", outcome.summary);
+    for warning in &outcome.warnings {
+        eprintln!("warning: {warning}");
+    }
     Ok(())
 }
 

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use aisle::events::dataset::{OnScenarioChange, default_dir};
 use aisle::privacy::NoiseSource;
+use aisle::privacy::contrib::{Bound, Bounds, parse_clamp};
 use aisle::privacy::query::Mechanism;
 use aisle::privacy::request::{PublishMode, PublishRequest};
 use aisle::scenario::{BASELINE, ScenarioFile};
@@ -179,6 +180,11 @@ pub(super) struct PublishArgs {
     /// --local: time grain of reported timestamps, seconds.
     #[arg(long, default_value_t = 300)]
     pub(super) grain: u64,
+    /// A bound on one shopper's contribution, NAME=VALUE, repeatable: basket (currency units, default 150), items
+    /// (60), visit (seconds, 3600), wait (seconds, 900), zone and block (seconds in one zone, 600, or heat block,
+    /// 120), zones and blocks (how many count, 4 and 12). Set them from what is known without the data.
+    #[arg(long, value_name = "NAME=VALUE", value_parser = parse_clamp, conflicts_with = "local")]
+    pub(super) clamp: Vec<(Bound, f64)>,
     /// Sweep ε and draw privacy–utility curves against the exact figures (publishes nothing).
     #[arg(long)]
     pub(super) evaluate: bool,
@@ -212,7 +218,8 @@ impl PublishArgs {
             },
             (false, false) => PublishMode::Central { budget: self.budget },
         };
-        PublishRequest { epsilon: self.epsilon, delta: self.delta, name: self.name, mechanism, noise, mode }
+        let bounds = self.clamp.iter().fold(Bounds::default(), |b, &(bound, value)| b.with(bound, value));
+        PublishRequest { epsilon: self.epsilon, delta: self.delta, name: self.name, mechanism, noise, mode, bounds }
     }
 }
 

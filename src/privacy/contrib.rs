@@ -142,6 +142,147 @@ impl Default for Bounds {
     }
 }
 
+impl Bounds {
+    /// No clamp and no cap: the exact totals bounded answers are set against.
+    pub fn unbounded() -> Self {
+        Bounds {
+            max_blocks: usize::MAX,
+            block_clamp_s: UNBOUNDED,
+            max_zones: usize::MAX,
+            zone_clamp_s: UNBOUNDED,
+            basket_clamp: UNBOUNDED,
+            items_clamp: u64::MAX,
+            time_clamp_s: UNBOUNDED,
+            wait_clamp_s: UNBOUNDED,
+        }
+    }
+
+    /// These bounds with `bound` set to `value` (checked by `parse_clamp`).
+    pub fn with(mut self, bound: Bound, value: f64) -> Self {
+        match bound {
+            Bound::Basket => self.basket_clamp = value,
+            Bound::Items => self.items_clamp = value as u64,
+            Bound::Visit => self.time_clamp_s = value,
+            Bound::Wait => self.wait_clamp_s = value,
+            Bound::Zone => self.zone_clamp_s = value,
+            Bound::Block => self.block_clamp_s = value,
+            Bound::Zones => self.max_zones = value as usize,
+            Bound::Blocks => self.max_blocks = value as usize,
+        }
+        self
+    }
+
+    /// The value of `bound`, in its natural unit.
+    pub fn get(&self, bound: Bound) -> f64 {
+        match bound {
+            Bound::Basket => self.basket_clamp,
+            Bound::Items => self.items_clamp as f64,
+            Bound::Visit => self.time_clamp_s,
+            Bound::Wait => self.wait_clamp_s,
+            Bound::Zone => self.zone_clamp_s,
+            Bound::Block => self.block_clamp_s,
+            Bound::Zones => self.max_zones as f64,
+            Bound::Blocks => self.max_blocks as f64,
+        }
+    }
+}
+
+/// A clamp larger than any value a day can hold (seconds or currency).
+const UNBOUNDED: f64 = 1e15;
+
+/// A bound on one shopper's contribution that `aisle publish --clamp
+/// NAME=VALUE` sets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bound {
+    Basket,
+    Items,
+    Visit,
+    Wait,
+    Zone,
+    Block,
+    Zones,
+    Blocks,
+}
+
+impl Bound {
+    pub const ALL: [Bound; 8] = [
+        Bound::Basket,
+        Bound::Items,
+        Bound::Visit,
+        Bound::Wait,
+        Bound::Zone,
+        Bound::Block,
+        Bound::Zones,
+        Bound::Blocks,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Bound::Basket => "basket",
+            Bound::Items => "items",
+            Bound::Visit => "visit",
+            Bound::Wait => "wait",
+            Bound::Zone => "zone",
+            Bound::Block => "block",
+            Bound::Zones => "zones",
+            Bound::Blocks => "blocks",
+        }
+    }
+
+    /// What the bound caps, in words with its unit.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Bound::Basket => "a shopper's basket, currency units",
+            Bound::Items => "items a shopper buys",
+            Bound::Visit => "a visit's length, seconds",
+            Bound::Wait => "a shopper's wait in line, seconds",
+            Bound::Zone => "a shopper's stay in one zone, seconds",
+            Bound::Block => "a shopper's stay in one heat block, seconds",
+            Bound::Zones => "how many zones a shopper counts in, their longest stays",
+            Bound::Blocks => "how many heat blocks a shopper counts in, their longest stays",
+        }
+    }
+
+    /// Counts are whole numbers.
+    fn is_count(self) -> bool {
+        matches!(self, Bound::Items | Bound::Zones | Bound::Blocks)
+    }
+
+    /// The largest value accepted: beyond it one shopper's sensitivity
+    /// drowns every figure in noise (a day, a million currency units).
+    fn most(self) -> f64 {
+        match self {
+            Bound::Basket => 1e6,
+            Bound::Items => 100_000.0,
+            Bound::Visit | Bound::Wait | Bound::Zone | Bound::Block => 86_400.0,
+            Bound::Zones => 1_000.0,
+            Bound::Blocks => 10_000.0,
+        }
+    }
+}
+
+/// Parses `NAME=VALUE` of `--clamp`.
+pub fn parse_clamp(text: &str) -> Result<(Bound, f64), String> {
+    let names = || Bound::ALL.map(|b| format!("{} ({})", b.name(), b.describe())).join(", ");
+    let Some((name, value)) = text.split_once('=') else {
+        return Err(format!("`{text}` is not NAME=VALUE; NAME is one of {}", names()));
+    };
+    let Some(bound) = Bound::ALL.into_iter().find(|b| b.name() == name.trim()) else {
+        return Err(format!("no bound is called `{}`; use one of {}", name.trim(), names()));
+    };
+    let value: f64 = value.trim().parse().map_err(|_| format!("{name}: `{}` is not a number", value.trim()))?;
+    let whole = !bound.is_count() || value.fract() == 0.0;
+    if !(value > 0.0 && value <= bound.most()) || !whole {
+        let kind = if bound.is_count() { "a whole number" } else { "a number" };
+        return Err(format!(
+            "{name} = {value}: must be {kind} more than 0 and at most {} ({})",
+            bound.most(),
+            bound.describe()
+        ));
+    }
+    Ok((bound, value))
+}
+
 /// A value clamped to `[0, clamp]` and rounded to the nearest multiple of
 /// `step` (both in natural units): an integer number of grid steps, at most
 /// `ceil(clamp / step)`, which is the sensitivity charged for it.

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::contrib::{Bounds, Visit, grid_sensitivity, to_grid, top_k};
+use super::contrib::{Bound, Bounds, Visit, grid_sensitivity, to_grid, top_k};
 use super::ledger::{Cost, QueryRecord, epsilon_to_zcdp};
 use super::sample::{Ratio, discrete_gaussian, discrete_laplace};
 use crate::metrics::{Layout, Metric, catalogue};
@@ -173,6 +173,94 @@ pub fn answer(visits: &[Visit], layout: &Layout, b: &Bounds) -> Answers {
         }
     }
     Answers(out)
+}
+
+impl Query {
+    /// The bounds that cut this query's values, and the figures they feed.
+    fn cut_by(self) -> (&'static [Bound], &'static str) {
+        match self {
+            Query::Revenue => (&[Bound::Basket], "revenue, revenue per visitor and basket value"),
+            Query::Items => (&[Bound::Items], "items per basket"),
+            Query::TimeInStore => (&[Bound::Visit], "time in store"),
+            Query::QueueWait => (&[Bound::Wait], "queue wait"),
+            Query::ZoneVisitors => (&[Bound::Zones], "zone visitors"),
+            Query::ZoneDwell => (&[Bound::Zone, Bound::Zones], "zone dwell"),
+            Query::Heat => (&[Bound::Block, Bound::Blocks], "the heatmap"),
+            Query::Visitors | Query::Parties | Query::Transactions | Query::QueueJoins | Query::Abandons => (&[], ""),
+        }
+    }
+}
+
+/// How much of each query's exact total a release's bounds keep, summed
+/// over every run: bounded answers against unbounded ones. It reads the
+/// exact data, so it is for the curator's terminal and never published.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clipping {
+    bounded: Vec<i64>,
+    exact: Vec<i64>,
+}
+
+/// Bounds that keep less than this share of a total are warned of: the
+/// figure is understated by the clamp, not just noisy.
+const KEEPS_ENOUGH: f64 = 0.9;
+
+impl Default for Clipping {
+    fn default() -> Self {
+        Clipping { bounded: vec![0; QUERIES.len()], exact: vec![0; QUERIES.len()] }
+    }
+}
+
+impl Clipping {
+    /// Adds one run's answers under the release's bounds and under none.
+    pub fn add(&mut self, bounded: &Answers, exact: &Answers) {
+        for (q, (b, e)) in bounded.0.iter().zip(&exact.0).enumerate() {
+            self.bounded[q] += b.iter().sum::<i64>();
+            self.exact[q] += e.iter().sum::<i64>();
+        }
+    }
+
+    /// The share of `query`'s exact total the bounds keep (`None` when
+    /// there is nothing to keep).
+    pub fn kept(&self, query: Query) -> Option<f64> {
+        let (b, e) = (self.bounded[query as usize], self.exact[query as usize]);
+        (e > 0).then(|| b as f64 / e as f64)
+    }
+
+    /// One line per query whose bounds keep too little, then what to do.
+    pub fn warnings(&self, b: &Bounds) -> Vec<String> {
+        let mut lines: Vec<String> = QUERIES
+            .iter()
+            .filter_map(|&q| {
+                let (bounds, figures) = q.cut_by();
+                let kept = self.kept(q).filter(|k| *k < KEEPS_ENOUGH && !bounds.is_empty())?;
+                let now: Vec<String> = bounds.iter().map(|&x| format!("--clamp {}={}", x.name(), b.get(x))).collect();
+                Some(format!(
+                    "{figures}: the bounds ({}) keep {} of the exact total, so the release understates them by the \
+                     rest before any noise",
+                    now.join(" "),
+                    percent_kept(kept)
+                ))
+            })
+            .collect();
+        if !lines.is_empty() {
+            lines.push(
+                "raise a bound with --clamp NAME=VALUE (more noise per shopper), choosing it from what is known \
+                 without this data (a price list, opening hours, the layout): these lines read the exact data and \
+                 are not published"
+                    .to_owned(),
+            );
+        }
+        lines
+    }
+}
+
+/// A share kept, as a percentage with the digits a small share needs.
+fn percent_kept(kept: f64) -> String {
+    match kept * 100.0 {
+        p if p >= 1.0 => format!("{p:.0}%"),
+        p if p >= 0.01 => format!("{p:.2}%"),
+        _ => "under 0.01%".to_owned(),
+    }
 }
 
 /// How many runs of a release can hold the same person: the runs that
@@ -419,6 +507,36 @@ impl Totals {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Answers with `value` in every cell of `query` and 0 elsewhere.
+    fn answers(cells: &[(Query, i64)]) -> Answers {
+        let mut out: Vec<Vec<i64>> = QUERIES.iter().map(|_| vec![0; 2]).collect();
+        for &(q, v) in cells {
+            out[q as usize] = vec![v; 2];
+        }
+        Answers(out)
+    }
+
+    #[test]
+    fn bounds_that_keep_too_little_of_a_total_are_warned_of_by_their_figures() {
+        let mut c = Clipping::default();
+        let bounded = [(Query::Revenue, 150), (Query::Items, 95), (Query::Heat, 0), (Query::Visitors, 1)];
+        let exact = [(Query::Revenue, 1000), (Query::Items, 100), (Query::Heat, 0), (Query::Visitors, 1)];
+        c.add(&answers(&bounded), &answers(&exact));
+        c.add(&answers(&bounded), &answers(&exact));
+        assert_eq!((c.kept(Query::Revenue), c.kept(Query::Items), c.kept(Query::Heat)), (Some(0.15), Some(0.95), None));
+        let lines = c.warnings(&Bounds::default());
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert_eq!(
+            lines[0],
+            "revenue, revenue per visitor and basket value: the bounds (--clamp basket=150) keep 15% of the exact total, \
+             so the release understates them by the rest before any noise"
+        );
+        assert!(lines[1].starts_with("raise a bound with --clamp NAME=VALUE"));
+        assert_eq!(Clipping::default().warnings(&Bounds::default()), Vec::<String>::new());
+        assert_eq!(percent_kept(0.0004), "0.04%");
+        assert_eq!(percent_kept(0.0), "under 0.01%");
+    }
 
     #[test]
     fn runs_sharing_a_seed_split_the_budget_and_the_release_costs_it_once() {

@@ -14,7 +14,7 @@ use page::page;
 
 use super::contrib::{Bounds, VisitProjection};
 use super::ledger::{self, Budget, Entry, Ledger, NOT_PRIVATE, NoiseRecord, QueryRecord, Spend};
-use super::query::{Answers, Calibration, Mechanism, Query, Sharing, Totals, answer, calibrate};
+use super::query::{Answers, Calibration, Clipping, Mechanism, Query, Sharing, Totals, answer, calibrate};
 use super::{NoiseSource, Pending, PrivacyError};
 use crate::Prepared;
 use crate::compare::stats::paired;
@@ -51,6 +51,8 @@ pub struct Gathered {
     pub variants: Vec<VariantAnswers>,
     /// How many of these runs hold the same shoppers.
     pub sharing: Sharing,
+    /// What the bounds keep of the exact totals: for the curator only.
+    pub clipping: Clipping,
 }
 
 /// The dataset's manifest and the runs a release covers (those of the
@@ -85,6 +87,7 @@ pub fn gather(dir: &Path, bounds: &Bounds, mut progress: impl FnMut(usize, usize
     let file = ScenarioFile::read(&dir.join(SCENARIO_COPY))?;
     let (total, mut done) = (manifest.runs.len(), 0);
     let mut variants = Vec::new();
+    let mut clipping = Clipping::default();
     for variant in &manifest.variants {
         let mut runs: Vec<_> = manifest.runs.iter().filter(|r| &r.variant == variant).collect();
         if runs.is_empty() {
@@ -102,9 +105,11 @@ pub fn gather(dir: &Path, bounds: &Bounds, mut progress: impl FnMut(usize, usize
             for (block, ms) in visits.iter().flat_map(|v| &v.block_ms) {
                 true_heat_s[*block as usize] += *ms as f64 / 1000.0;
             }
+            let bounded = answer(&visits, &layout, bounds);
+            clipping.add(&bounded, &answer(&visits, &layout, &Bounds::unbounded()));
             answers.push(RunAnswers {
                 seed: run.seed,
-                answers: answer(&visits, &layout, bounds),
+                answers: bounded,
                 truth: run.metrics.iter().map(|m| (m.name.clone(), m.value)).collect(),
                 true_heat_s,
             });
@@ -113,7 +118,7 @@ pub fn gather(dir: &Path, bounds: &Bounds, mut progress: impl FnMut(usize, usize
         }
         variants.push(VariantAnswers { variant: variant.clone(), prepared, layout, runs: answers });
     }
-    Ok(Gathered { scenario: manifest.scenario, scenario_sha256: manifest.scenario_sha256, variants, sharing })
+    Ok(Gathered { scenario: manifest.scenario, scenario_sha256: manifest.scenario_sha256, variants, sharing, clipping })
 }
 
 /// What `aisle publish` was asked for.
@@ -296,6 +301,8 @@ pub struct Published {
     pub budget: Budget,
     pub entry: Entry,
     pub sharing: Sharing,
+    /// What the bounds cut from the exact totals: for the curator only.
+    pub warnings: Vec<String>,
 }
 
 /// Publishes a release of the dataset in `dir`: checks the budget, replays
@@ -332,7 +339,8 @@ pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize
     let total = (ledger.spent_with(&entry), ledger.budget);
     let final_dir =
         pending.land(dir, &mut ledger, entry, |out| write_release(out, &g, &n, &rows, plan, &recorded, total))?;
-    Ok(Published { dir: final_dir, spent: ledger.spent(), budget: ledger.budget, entry: recorded, sharing })
+    let warnings = g.clipping.warnings(&plan.bounds);
+    Ok(Published { dir: final_dir, spent: ledger.spent(), budget: ledger.budget, entry: recorded, sharing, warnings })
 }
 
 /// The line every page and file of a release opens with.

@@ -41,6 +41,15 @@ pub struct PublishRequest {
     pub mechanism: Mechanism,
     pub noise: NoiseSource,
     pub mode: PublishMode,
+    /// The bounds on one shopper's contribution (central releases and evaluations).
+    pub bounds: Bounds,
+}
+
+/// What `aisle publish` prints: the summary, and warnings for the curator
+/// (they may read the exact data, so they are never part of a release).
+pub struct PublishOutcome {
+    pub summary: String,
+    pub warnings: Vec<String>,
 }
 
 /// The first `release-N` not yet taken in the dataset at `dir`.
@@ -51,7 +60,7 @@ pub fn free_release_name(dir: &Path) -> String {
 impl PublishRequest {
     /// Carries out the request on the dataset at `dir`, reporting progress
     /// as (stage, done, total); returns the summary for the terminal.
-    pub fn run(self, dir: &Path, progress: impl Fn(&str, usize, usize) + Sync) -> Result<String, PrivacyError> {
+    pub fn run(self, dir: &Path, progress: impl Fn(&str, usize, usize) + Sync) -> Result<PublishOutcome, PrivacyError> {
         let delta = check_parameter("delta", self.delta, MAX_DELTA)?;
         let budget_of = |b: Option<f64>| -> Result<Option<Budget>, PrivacyError> {
             b.map(|b| Ok(Budget { epsilon: check_parameter("budget", b, MAX_BUDGET)?, delta })).transpose()
@@ -72,7 +81,7 @@ impl PublishRequest {
                     heat_trials: (trials / 10).max(5),
                     mechanism: self.mechanism,
                     delta,
-                    bounds: Bounds::default(),
+                    bounds: self.bounds,
                     seed,
                     metric: metric.clone(),
                     target: 0.95,
@@ -99,7 +108,9 @@ impl PublishRequest {
                     guarantee.snapping_epsilon + guarantee.rounding_epsilon
                 );
                 text += "  not protected: presence (one pseudonym per shopper), times to the grain, floors\n";
-                Ok(text + &spend_summary(self.noise, guarantee.charged_epsilon, None, &Ledger::open(dir, None)?))
+                let summary =
+                    text + &spend_summary(self.noise, guarantee.charged_epsilon, None, &Ledger::open(dir, None)?);
+                Ok(PublishOutcome { summary, warnings: Vec::new() })
             }
             PublishMode::Central { budget } => {
                 let plan = release::PublishPlan {
@@ -108,7 +119,7 @@ impl PublishRequest {
                     delta,
                     mechanism: self.mechanism,
                     budget: budget_of(budget)?,
-                    bounds: Bounds::default(),
+                    bounds: self.bounds,
                     noise: self.noise,
                 };
                 let done = release::publish(dir, &plan, |d, t| progress("replaying logs", d, t))?;
@@ -118,7 +129,8 @@ impl PublishRequest {
                     "  {runs} run(s) per seed hold the same shoppers (one per variant): each run's queries get 1/{runs} of the release's budget\n"
                 );
                 let release_delta = (self.mechanism == Mechanism::DiscreteGaussian).then_some(delta);
-                Ok(text + &spend_summary(self.noise, plan.epsilon, release_delta, &Ledger::open(dir, None)?))
+                let summary = text + &spend_summary(self.noise, plan.epsilon, release_delta, &Ledger::open(dir, None)?);
+                Ok(PublishOutcome { summary, warnings: done.warnings })
             }
         }
     }
@@ -129,7 +141,7 @@ fn evaluate_to(
     dir: &Path,
     plan: &evaluate::EvaluatePlan,
     progress: impl Fn(&str, usize, usize) + Sync,
-) -> Result<String, PrivacyError> {
+) -> Result<PublishOutcome, PrivacyError> {
     let g = release::gather(dir, &plan.bounds, |d, t| progress("replaying logs", d, t))?;
     if !g.variants.iter().any(|v| v.runs.iter().any(|run| run.truth.contains_key(&plan.metric))) {
         return Err(PrivacyError::UnknownMetric { metric: plan.metric.clone() });
@@ -178,7 +190,7 @@ fn evaluate_to(
         g.sharing.runs_per_seed,
         evaluate::READS_EXACT_DATA
     );
-    Ok(text)
+    Ok(PublishOutcome { summary: text, warnings: g.clipping.warnings(&plan.bounds) })
 }
 
 /// What a release cost and what the dataset has spent, or that it was not private.
