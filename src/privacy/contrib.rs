@@ -272,7 +272,7 @@ pub fn parse_clamp(text: &str) -> Result<(Bound, f64), String> {
     };
     let value: f64 = value.trim().parse().map_err(|_| format!("{name}: `{}` is not a number", value.trim()))?;
     let whole = !bound.is_count() || value.fract() == 0.0;
-    if !(value > 0.0 && value <= bound.most()) || !whole {
+    if !(value > 0.0 && value <= bound.most() && whole) {
         let kind = if bound.is_count() { "a whole number" } else { "a number" };
         return Err(format!(
             "{name} = {value}: must be {kind} more than 0 and at most {} ({})",

@@ -21,8 +21,9 @@ use rayon::prelude::*;
 
 use super::PrivacyError;
 use super::contrib::Bounds;
-use super::query::{Mechanism, calibrate};
-use super::release::{Cells, Gathered, comparison, noised};
+use super::query::{Answers, Mechanism, calibrate};
+use super::release::{self, Cells, Gathered, comparison, figure, noised, paired_runs};
+use crate::metrics::catalogue::{self, Better};
 use crate::report::ReportError;
 use crate::report::figures::{DrawResult, Figure, save};
 
@@ -87,21 +88,35 @@ pub fn evaluate(g: &Gathered, plan: &EvaluatePlan, progress: impl Fn() + Sync) -
     let truth: Vec<(String, f64)> = g
         .variants
         .iter()
-        .map(|v| (v.variant.clone(), mean(v.runs.iter().map(|r| r.truth.get(&plan.metric).copied().unwrap_or(0.0)))))
+        .map(|v| {
+            // Over the days the figure is defined (a day nobody came has no revenue per visitor).
+            let days: Vec<f64> = v.runs.iter().filter_map(|r| r.truth.get(&plan.metric).copied()).collect();
+            let defined = days.iter().copied().filter(|x| !x.is_nan());
+            (v.variant.clone(), if days.iter().all(|x| x.is_nan()) { f64::NAN } else { mean(defined) })
+        })
         .collect();
-    let winner =
-        |values: &[f64]| -> usize { values.iter().enumerate().max_by(|a, b| a.1.total_cmp(b.1)).map_or(0, |(i, _)| i) };
-    let best = truth.iter().map(|t| t.1).fold(f64::MIN, f64::max);
+    // Scores where more is better: a wait or an abandonment rate is negated.
+    let sign = match catalogue::better(&plan.metric) {
+        Better::Lower => -1.0,
+        Better::Higher | Better::Neither => 1.0,
+    };
+    // None where no layout's figure is defined: the release names no winner.
+    let winner = |values: &[f64]| -> Option<usize> {
+        let (i, v) = values.iter().enumerate().max_by(|a, b| (sign * a.1).total_cmp(&(sign * b.1)))?;
+        v.is_finite().then_some(i)
+    };
+    let best = truth.iter().map(|t| sign * t.1).fold(f64::MIN, f64::max);
     // Picking any variant within the indifference zone of the best is right.
     let is_best: Vec<bool> =
-        truth.iter().map(|t| t.1 >= best - (plan.indifference.max(0.0) + 1e-12) * best.abs()).collect();
-    // Exact paired differences with the baseline, per variant and metric.
-    let exact_difference = |variant: usize, metric: &str| -> f64 {
-        let base = &g.variants[0].runs;
-        mean(g.variants[variant].runs.iter().filter_map(|r| {
-            let b = base.iter().find(|b| b.seed == r.seed)?;
-            Some(r.truth.get(metric)? - b.truth.get(metric)?)
-        }))
+        truth.iter().map(|t| sign * t.1 >= best - (plan.indifference.max(0.0) + 1e-12) * best.abs()).collect();
+    // Exact differences with the baseline over the seeds both have, per
+    // variant and compared figure, as a release computes them but from
+    // unbounded, noise-free answers.
+    let exact: Vec<Vec<Answers>> =
+        g.variants.iter().map(|v| v.runs.iter().map(|r| r.exact.clone()).collect()).collect();
+    let exact_difference = |variant: usize, metric: &str| -> Option<f64> {
+        let (base, runs) = paired_runs(g, &exact, variant);
+        release::exact_difference(metric, &base, &runs)
     };
     let exact_heat: Vec<Vec<f64>> = g
         .variants
@@ -126,28 +141,37 @@ pub fn evaluate(g: &Gathered, plan: &EvaluatePlan, progress: impl Fn() + Sync) -
             let (mut same, mut covered, mut intervals) = (0usize, 0usize, 0usize);
             for _ in 0..plan.trials {
                 let n = noised(g, &cal, &plan.bounds, &mut rng, Cells::WithoutHeat);
+                // A figure the noise leaves undefined ranks last.
                 let values: Vec<f64> = g
                     .variants
                     .iter()
-                    .zip(&n.variants)
-                    .map(|(v, (t, _))| {
-                        t.metrics(&v.layout).iter().find(|m| m.name == plan.metric).map_or(0.0, |m| m.value)
+                    .zip(n.totals.iter().zip(&n.runs))
+                    .map(|(v, (t, runs))| {
+                        match figure(&plan.metric, &runs.iter().collect::<Vec<_>>(), &cal, &plan.bounds) {
+                            Some(f) => f.map_or(-sign * f64::INFINITY, |f| f.value),
+                            None => {
+                                t.metrics(&v.layout).iter().find(|m| m.name == plan.metric).map_or(0.0, |m| m.value)
+                            }
+                        }
                     })
                     .collect();
-                same += is_best[winner(&values)] as usize;
-                for row in comparison(g, &n) {
+                same += winner(&values).is_some_and(|w| is_best[w]) as usize;
+                for row in comparison(g, &n.runs, &cal, &plan.bounds) {
                     let Some(vi) = g.variants.iter().position(|v| v.variant == row.variant) else { continue };
-                    let exact = exact_difference(vi, &row.metric);
-                    covered += (row.lo <= exact && exact <= row.hi) as usize;
+                    let Some(exact) = exact_difference(vi, &row.metric) else { continue };
+                    // No interval claims nothing: it covers, as an unbounded one would.
+                    covered += row.lo.zip(row.hi).is_none_or(|(lo, hi)| lo <= exact && exact <= hi) as usize;
                     intervals += 1;
                 }
             }
             let mut heat_error = 0.0;
             for _ in 0..plan.heat_trials {
                 let n = noised(g, &cal, &plan.bounds, &mut rng, Cells::All);
-                heat_error += mean(g.variants.iter().zip(&n.variants).zip(&exact_heat).map(|((v, (t, _)), exact)| {
+                // Relative to each variant's mass: one nobody visited has none to err on.
+                heat_error += mean(g.variants.iter().zip(&n.totals).zip(&exact_heat).filter_map(|((v, t), exact)| {
+                    let mass: f64 = exact.iter().sum();
                     let err: f64 = t.heat_block_s(&v.layout).iter().zip(exact).map(|(a, b)| (a - b).abs()).sum();
-                    err / exact.iter().sum::<f64>().max(1e-9)
+                    (mass > 0.0).then(|| err / mass)
                 }));
             }
             progress();
@@ -194,12 +218,14 @@ impl Evaluation {
     /// The curves' figures as a table, one line per ε.
     pub fn table(&self) -> String {
         let mut out = format!("{:>8}  {:>13}  {:>12}  {:>15}\n", "ε", "same winner", "CI coverage", "heatmap error");
+        // One layout has nothing to compare with: no interval to cover.
+        let coverage = |c: f64| if c.is_nan() { "–".to_owned() } else { format!("{:.1}%", c * 100.0) };
         for p in &self.points {
             out.push_str(&format!(
-                "{:>8}  {:>12.1}%  {:>11.1}%  {:>14.1}%\n",
+                "{:>8}  {:>12.1}%  {:>12}  {:>14.1}%\n",
                 p.epsilon,
                 p.same_winner * 100.0,
-                p.coverage * 100.0,
+                coverage(p.coverage),
                 p.heat_error * 100.0
             ));
         }

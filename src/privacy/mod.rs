@@ -106,6 +106,11 @@ pub enum PrivacyError {
     BadParameter { what: &'static str, value: f64, why: &'static str },
     #[error("--metric {metric}: no run records this metric")]
     UnknownMetric { metric: String },
+    #[error(
+        "--metric {metric}: neither more nor less of it is better, so no layout wins on it; choose one that is \
+         (revenue_per_visitor, conversion_rate, queue_wait_mean, ...)"
+    )]
+    NoWinner { metric: String },
     #[error("no entropy from the operating system: {message}")]
     Entropy { message: String },
     #[error(transparent)]

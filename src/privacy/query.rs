@@ -375,6 +375,21 @@ impl Calibration {
         Err(super::PrivacyError::BadParameter { what: "epsilon", value: epsilon, why: super::TOO_SMALL })
     }
 
+    /// The variance of the noise on one cell of `query` in one run, in the
+    /// query's natural units (discrete Laplace: exact; discrete Gaussian:
+    /// σ², which bounds it).
+    pub fn noise_variance(&self, query: Query, b: &Bounds) -> f64 {
+        let p = self.parameters[query as usize].to_f64();
+        let steps = match self.mechanism {
+            Mechanism::DiscreteLaplace => {
+                let q = (-1.0 / p).exp();
+                2.0 * q / (-(-1.0 / p).exp_m1()).powi(2)
+            }
+            Mechanism::DiscreteGaussian => p,
+        };
+        steps * query.spec(b).step.powi(2)
+    }
+
     /// Adds fresh noise to every cell of every answer.
     pub fn noise<R: rand::Rng + ?Sized>(&self, answers: &Answers, rng: &mut R) -> Answers {
         Answers(

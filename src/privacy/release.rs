@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+mod compared;
 mod page;
+pub use compared::{COMPARED, ComparisonRow, comparison, exact_difference, figure, paired_runs};
 use page::page;
 
 use super::contrib::{Bounds, VisitProjection};
@@ -17,12 +19,11 @@ use super::ledger::{self, Budget, Entry, Ledger, NOT_PRIVATE, NoiseRecord, Query
 use super::query::{Answers, Calibration, Clipping, Mechanism, Query, Sharing, Totals, answer, calibrate};
 use super::{NoiseSource, Pending, PrivacyError};
 use crate::Prepared;
-use crate::compare::stats::paired;
 use crate::events::SimEvent;
 use crate::events::dataset::{Dataset, Manifest, SCENARIO_COPY};
 use crate::events::fs::write_atomic;
 use crate::events::parquet::read_log_with;
-use crate::metrics::{Layout, Metric, Projection};
+use crate::metrics::{Layout, Projection};
 use crate::report::figures::heat_density;
 use crate::scenario::ScenarioFile;
 
@@ -31,6 +32,8 @@ use crate::scenario::ScenarioFile;
 pub struct RunAnswers {
     pub seed: u64,
     pub answers: Answers,
+    /// The same answers without bounds: what the bounded ones are set against.
+    pub exact: Answers,
     pub truth: BTreeMap<String, f64>,
     /// Exact person-seconds per heat block, unbounded.
     pub true_heat_s: Vec<f64>,
@@ -105,11 +108,12 @@ pub fn gather(dir: &Path, bounds: &Bounds, mut progress: impl FnMut(usize, usize
             for (block, ms) in visits.iter().flat_map(|v| &v.block_ms) {
                 true_heat_s[*block as usize] += *ms as f64 / 1000.0;
             }
-            let bounded = answer(&visits, &layout, bounds);
-            clipping.add(&bounded, &answer(&visits, &layout, &Bounds::unbounded()));
+            let (bounded, exact) = (answer(&visits, &layout, bounds), answer(&visits, &layout, &Bounds::unbounded()));
+            clipping.add(&bounded, &exact);
             answers.push(RunAnswers {
                 seed: run.seed,
                 answers: bounded,
+                exact,
                 truth: run.metrics.iter().map(|m| (m.name.clone(), m.value)).collect(),
                 true_heat_s,
             });
@@ -135,27 +139,6 @@ pub struct PublishPlan {
     pub noise: NoiseSource,
 }
 
-/// Figures compared between variants in a release.
-pub const COMPARED: [&str; 6] = [
-    "revenue_per_visitor",
-    "conversion_rate",
-    "basket_value",
-    "time_in_store_mean",
-    "queue_wait_mean",
-    "abandonment_rate",
-];
-
-/// A variant against the baseline, from noised per-run figures paired by seed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ComparisonRow {
-    pub variant: String,
-    pub metric: String,
-    pub difference: f64,
-    pub lo: f64,
-    pub hi: f64,
-    pub relative: f64,
-}
-
 #[derive(Debug, Clone, Serialize)]
 struct VariantRelease {
     variant: String,
@@ -167,7 +150,8 @@ struct VariantRelease {
 struct MetricOut {
     name: String,
     unit: String,
-    value: f64,
+    /// `None` where the noise leaves the figure undefined.
+    value: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -216,8 +200,10 @@ pub const NEIGHBOURING: &str = "two datasets are neighbours when one has every e
 
 /// The noised figures of every variant for one draw of noise.
 pub struct Noised {
-    /// Per variant: totals over all runs, and per-run totals (by seed order).
-    pub variants: Vec<(Totals, Vec<Totals>)>,
+    /// Per variant: the totals over all its runs...
+    pub totals: Vec<Totals>,
+    /// ...and each run's noised answers (by seed order).
+    pub runs: Vec<Vec<Answers>>,
 }
 
 /// Which answers to noise.
@@ -231,7 +217,7 @@ pub enum Cells {
 
 /// Draws noise for every run of every variant and post-processes it.
 pub fn noised(g: &Gathered, cal: &Calibration, bounds: &Bounds, rng: &mut impl rand::Rng, cells: Cells) -> Noised {
-    let variants = g
+    let runs: Vec<Vec<Answers>> = g
         .variants
         .iter()
         .map(|v| {
@@ -247,50 +233,11 @@ pub fn noised(g: &Gathered, cal: &Calibration, bounds: &Bounds, rng: &mut impl r
                     }
                 })
                 .collect();
-            let per_run = runs.iter().map(|a| Totals::of(&[a], bounds)).collect();
-            (Totals::of(&runs.iter().collect::<Vec<_>>(), bounds), per_run)
+            runs
         })
         .collect();
-    Noised { variants }
-}
-
-fn value(metrics: &[Metric], name: &str) -> f64 {
-    metrics.iter().find(|m| m.name == name).map_or(0.0, |m| m.value)
-}
-
-/// Paired comparison of each variant with the first (the baseline) on the
-/// seeds both have.
-pub fn comparison(g: &Gathered, n: &Noised) -> Vec<ComparisonRow> {
-    let per_run = |i: usize| -> BTreeMap<u64, Vec<Metric>> {
-        g.variants[i]
-            .runs
-            .iter()
-            .zip(&n.variants[i].1)
-            .map(|(r, t)| (r.seed, t.metrics(&g.variants[i].layout)))
-            .collect()
-    };
-    let base = per_run(0);
-    let mut rows = Vec::new();
-    for i in 1..g.variants.len() {
-        let runs = per_run(i);
-        for metric in COMPARED {
-            let (b, v): (Vec<f64>, Vec<f64>) =
-                runs.iter().filter_map(|(seed, m)| Some((value(base.get(seed)?, metric), value(m, metric)))).unzip();
-            if b.len() < 2 {
-                continue;
-            }
-            let d = paired(&b, &v);
-            rows.push(ComparisonRow {
-                variant: g.variants[i].variant.clone(),
-                metric: metric.to_owned(),
-                difference: d.paired.mean,
-                lo: d.paired.lo,
-                hi: d.paired.hi,
-                relative: d.relative.mean,
-            });
-        }
-    }
-    rows
+    let totals = runs.iter().map(|r: &Vec<Answers>| Totals::of(&r.iter().collect::<Vec<_>>(), bounds)).collect();
+    Noised { totals, runs }
 }
 
 /// What a finished release reports.
@@ -333,12 +280,12 @@ pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize
     assert_eq!(g.sharing, sharing, "runs changed between the budget check and the replay");
     let mut rng = plan.noise.rng()?;
     let n = noised(&g, &cal, &plan.bounds, &mut rng, Cells::All);
-    let rows = comparison(&g, &n);
+    let rows = comparison(&g, &n.runs, &cal, &plan.bounds);
     // release.json carries the entry the ledger records and the total after it.
     let recorded = entry.clone();
     let total = (ledger.spent_with(&entry), ledger.budget);
-    let final_dir =
-        pending.land(dir, &mut ledger, entry, |out| write_release(out, &g, &n, &rows, plan, &recorded, total))?;
+    let final_dir = pending
+        .land(dir, &mut ledger, entry, |out| write_release(out, &g, &n, &rows, (plan, &cal), &recorded, total))?;
     let warnings = g.clipping.warnings(&plan.bounds);
     Ok(Published { dir: final_dir, spent: ledger.spent(), budget: ledger.budget, entry: recorded, sharing, warnings })
 }
@@ -365,7 +312,7 @@ fn write_release(
     g: &Gathered,
     n: &Noised,
     rows: &[ComparisonRow],
-    plan: &PublishPlan,
+    (plan, cal): (&PublishPlan, &Calibration),
     entry: &Entry,
     (after, budget): (Spend, Budget),
 ) -> Result<(), PrivacyError> {
@@ -375,7 +322,7 @@ fn write_release(
     let private = plan.noise.record().is_private();
     let stamp = figure_stamp(plan);
     let privacy = privacy_line(plan, g.sharing);
-    let variants = variant_releases(g, n);
+    let variants = variant_releases(g, n, cal, &plan.bounds);
     // Tables as CSV, for spreadsheets; a release that is not private says so on its first line.
     let head = if private { String::new() } else { format!("# {privacy}\n") };
     let metrics_csv = metrics_csv(&head, &variants);
@@ -391,7 +338,7 @@ fn write_release(
         let path = out.join(name);
         write_atomic(&path, &bytes).map_err(io(path.clone()))?;
     }
-    let html = page(&figures_dir, g, n, rows, &variants, (&stamp, &privacy), plan)?;
+    let html = page(&figures_dir, g, n, rows, &variants, (&stamp, &privacy), (plan, cal))?;
     let path = out.join("index.html");
     write_atomic(&path, html.as_bytes()).map_err(io(path.clone()))
 }
@@ -411,18 +358,27 @@ fn figure_stamp(plan: &PublishPlan) -> String {
     )
 }
 
-/// Each variant's noised figures over all its runs, as a release lists them.
-fn variant_releases(g: &Gathered, n: &Noised) -> Vec<VariantRelease> {
+/// Each variant's noised figures over all its runs, as a release lists
+/// them: the compared ratios as the comparison computes them (none where
+/// the noise leaves them undefined), clamped to their range.
+fn variant_releases(g: &Gathered, n: &Noised, cal: &Calibration, b: &Bounds) -> Vec<VariantRelease> {
     g.variants
         .iter()
-        .zip(&n.variants)
-        .map(|(v, (t, _))| VariantRelease {
+        .zip(n.totals.iter().zip(&n.runs))
+        .map(|(v, (t, runs))| VariantRelease {
             variant: v.variant.clone(),
             runs: t.runs,
             metrics: t
                 .metrics(&v.layout)
                 .into_iter()
-                .map(|m| MetricOut { name: m.name, unit: m.unit.to_owned(), value: m.value })
+                .map(|m| {
+                    let value = match compared::figure(&m.name, &runs.iter().collect::<Vec<_>>(), cal, b) {
+                        Some(f) => f.map(|f| f.value),
+                        None => Some(m.value),
+                    };
+                    let most = if m.unit == "ratio" { 1.0 } else { f64::INFINITY };
+                    MetricOut { name: m.name, unit: m.unit.to_owned(), value: value.map(|x| x.clamp(0.0, most)) }
+                })
                 .collect(),
         })
         .collect()
@@ -433,7 +389,8 @@ fn metrics_csv(head: &str, variants: &[VariantRelease]) -> String {
     let mut csv = format!("{head}variant,metric,unit,value\n");
     for v in variants {
         for m in &v.metrics {
-            let _ = writeln!(csv, "{},{},{},{}", v.variant, m.name, m.unit, m.value);
+            let value = m.value.map_or(String::new(), |x| x.to_string());
+            let _ = writeln!(csv, "{},{},{},{value}", v.variant, m.name, m.unit);
         }
     }
     csv
@@ -441,9 +398,19 @@ fn metrics_csv(head: &str, variants: &[VariantRelease]) -> String {
 
 /// comparison.csv: every variant against the baseline, after `head`.
 fn comparison_csv(head: &str, rows: &[ComparisonRow]) -> String {
+    let cell = |x: Option<f64>| x.map_or(String::new(), |x| x.to_string());
     let mut csv = format!("{head}variant,metric,difference,lo95,hi95,relative\n");
     for r in rows {
-        let _ = writeln!(csv, "{},{},{},{},{},{}", r.variant, r.metric, r.difference, r.lo, r.hi, r.relative);
+        let _ = writeln!(
+            csv,
+            "{},{},{},{},{},{}",
+            r.variant,
+            r.metric,
+            cell(r.difference),
+            cell(r.lo),
+            cell(r.hi),
+            cell(r.relative)
+        );
     }
     csv
 }
@@ -451,7 +418,7 @@ fn comparison_csv(head: &str, rows: &[ComparisonRow]) -> String {
 /// heatmap.csv: every variant's noised occupancy per heat block and floor, after `head`.
 fn heat_csv(head: &str, g: &Gathered, n: &Noised) -> String {
     let mut csv = format!("{head}variant,floor,x0_m,y0_m,x1_m,y1_m,person_s_per_m2_per_day\n");
-    for (v, (t, _)) in g.variants.iter().zip(&n.variants) {
+    for (v, t) in g.variants.iter().zip(&n.totals) {
         for floor in 0..v.layout.floors as u8 {
             for (r, h) in heat_density(&v.layout, floor, &t.heat_block_s(&v.layout), t.runs) {
                 let _ = writeln!(csv, "{},{floor},{},{},{},{},{h:.3}", v.variant, r.min.x, r.min.y, r.max.x, r.max.y);

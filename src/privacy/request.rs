@@ -146,6 +146,9 @@ fn evaluate_to(
     if !g.variants.iter().any(|v| v.runs.iter().any(|run| run.truth.contains_key(&plan.metric))) {
         return Err(PrivacyError::UnknownMetric { metric: plan.metric.clone() });
     }
+    if crate::metrics::catalogue::better(&plan.metric) == crate::metrics::catalogue::Better::Neither {
+        return Err(PrivacyError::NoWinner { metric: plan.metric.clone() });
+    }
     let (drawn, total) = (AtomicUsize::new(0), plan.epsilons.len());
     progress("noise draws per ε", 0, total);
     let e = evaluate::evaluate(&g, plan, || {
@@ -162,7 +165,11 @@ fn evaluate_to(
     );
     e.save(&out, &title)?;
     let mut text = format!("{title}\n");
-    let exact: Vec<String> = e.truth.iter().map(|(v, x)| format!("{v} {x:.4}")).collect();
+    let exact: Vec<String> = e
+        .truth
+        .iter()
+        .map(|(v, x)| if x.is_nan() { format!("{v} undefined (nothing to divide by)") } else { format!("{v} {x:.4}") })
+        .collect();
     text += &format!("exact {}: {}\n", e.metric, exact.join(", "));
     text += &format!(
         "true winners (within {:.1}% of the best): {}\n\n",
@@ -171,6 +178,9 @@ fn evaluate_to(
     );
     text += &e.table();
     text += &match e.recommended {
+        None if e.truth.len() == 1 => {
+            "\none layout: nothing to rank or compare; choose ε by the heatmap error above\n".to_owned()
+        }
         None if e.true_winners.len() == e.truth.len() => format!(
             "\nno ε recommended: every layout is within {:.1}% of the best, so any release ranks a true winner first; \
              choose ε by the interval coverage and heatmap error above\n",

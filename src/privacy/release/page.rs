@@ -5,9 +5,9 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use super::{ComparisonRow, Gathered, NEIGHBOURING, Noised, PublishPlan, UNIT_OF_PRIVACY, VariantRelease, value};
-use crate::compare::stats::mean_ci;
+use super::{ComparisonRow, Gathered, NEIGHBOURING, Noised, PublishPlan, UNIT_OF_PRIVACY, VariantRelease, compared};
 use crate::privacy::PrivacyError;
+use crate::privacy::query::Calibration;
 use crate::report::figures::{Bar, Bars, FloorPlan, Overlay, heat_density, rgb};
 use crate::report::html::{STYLE, esc, figure};
 use crate::style;
@@ -19,14 +19,14 @@ pub(super) fn page(
     rows: &[ComparisonRow],
     variants: &[VariantRelease],
     (stamp, privacy): (&str, &str),
-    plan: &PublishPlan,
+    (plan, cal): (&PublishPlan, &Calibration),
 ) -> Result<String, PrivacyError> {
     let mut html = String::new();
     page_head(&mut html, g, plan, privacy);
     figures_table(&mut html, variants);
     if !rows.is_empty() {
         comparison_table(&mut html, g, rows);
-        revenue_figure(&mut html, figures_dir, g, n, stamp)?;
+        revenue_figure(&mut html, figures_dir, g, n, stamp, (plan, cal))?;
     }
     heatmaps(&mut html, figures_dir, g, n, stamp)?;
     let _ = writeln!(
@@ -76,7 +76,8 @@ fn figures_table(html: &mut String, variants: &[VariantRelease]) {
     for (i, m) in variants[0].metrics.iter().enumerate() {
         let _ = write!(html, "<tr><td>{} ({})</td>", esc(&m.name.replace('_', " ")), esc(&m.unit));
         for v in variants {
-            let _ = write!(html, "<td>{:.4}</td>", v.metrics.get(i).map_or(f64::NAN, |m| m.value));
+            let value = v.metrics.get(i).and_then(|m| m.value);
+            let _ = write!(html, "<td>{}</td>", value.map_or("too noisy".to_owned(), |x| format!("{x:.4}")));
         }
         html.push_str("</tr>");
     }
@@ -91,41 +92,54 @@ fn comparison_table(html: &mut String, g: &Gathered, rows: &[ComparisonRow]) {
         esc(&g.variants[0].variant)
     );
     for r in rows {
+        let difference = match (r.difference, r.lo.zip(r.hi)) {
+            (Some(d), Some((lo, hi))) => format!("{d:+.4} [{lo:+.4}, {hi:+.4}]"),
+            (Some(d), None) => format!("{d:+.4} (no interval)"),
+            (None, _) => "too noisy at this ε: a denominator within the noise's reach".to_owned(),
+        };
+        let relative = r.relative.map_or("–".to_owned(), |x| format!("{:+.1}%", x * 100.0));
         let _ = write!(
             html,
-            "<tr><td>{}</td><td>{}</td><td>{:+.4} [{:+.4}, {:+.4}]</td><td>{:+.1}%</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{difference}</td><td>{relative}</td></tr>",
             esc(&r.variant),
             esc(&r.metric.replace('_', " ")),
-            r.difference,
-            r.lo,
-            r.hi,
-            r.relative * 100.0
         );
     }
-    html.push_str("</table><p class=\"figure-note\">Paired by seed; the intervals include the privacy noise, so they are wider than the raw report's.</p>\n");
+    html.push_str(
+        "</table><p class=\"figure-note\">Paired by seed: the difference of the figures above over the seeds both \
+         layouts have (ratios of noised sums). The intervals hold the day-to-day spread and the privacy noise, and \
+         are never narrower than the noise alone; they are wider than the raw report's. Clamped values (see the \
+         bounds) are not in them.</p>\n",
+    );
 }
 
-/// The figure of each variant's noised revenue per visitor, mean over days with its interval.
+/// The figure of each variant's noised revenue per visitor over its days, with its interval.
 fn revenue_figure(
     html: &mut String,
     figures_dir: &Path,
     g: &Gathered,
     n: &Noised,
     stamp: &str,
+    (plan, cal): (&PublishPlan, &Calibration),
 ) -> Result<(), PrivacyError> {
     let per_variant: Vec<Bar> = g
         .variants
         .iter()
-        .zip(&n.variants)
-        .map(|(v, (_, runs))| {
-            let xs: Vec<f64> = runs.iter().map(|t| value(&t.metrics(&v.layout), "revenue_per_visitor")).collect();
-            let e = mean_ci(&xs);
-            Bar { label: v.variant.clone(), value: e.mean.max(0.0), interval: Some((e.lo.max(0.0), e.hi.max(0.0))) }
+        .zip(&n.runs)
+        .map(|(v, runs)| {
+            let runs: Vec<_> = runs.iter().collect();
+            let f = compared::figure("revenue_per_visitor", &runs, cal, &plan.bounds).flatten();
+            let (value, interval) = f.map_or((0.0, None), |f| (f.value, f.interval));
+            Bar {
+                label: v.variant.clone(),
+                value: value.max(0.0),
+                interval: interval.map(|(lo, hi)| (lo.max(0.0), hi.max(0.0))),
+            }
         })
         .collect();
     let bars = Bars {
         title: format!("Revenue per visitor ({stamp})"),
-        x_desc: "currency per visitor (mean over days, 95% CI)".into(),
+        x_desc: "currency per visitor (over all days, 95% CI with the noise)".into(),
         rows: per_variant,
         colours: style::VARIANTS.iter().map(|c| rgb(*c)).collect(),
     };
@@ -136,12 +150,12 @@ fn revenue_figure(
 /// The noised occupancy heatmap of every variant's floors, on one colour scale.
 fn heatmaps(html: &mut String, figures_dir: &Path, g: &Gathered, n: &Noised, stamp: &str) -> Result<(), PrivacyError> {
     html.push_str("<h2>Occupancy heatmaps</h2>\n");
-    let top = style::scale_top(g.variants.iter().zip(&n.variants).flat_map(|(v, (t, _))| {
+    let top = style::scale_top(g.variants.iter().zip(&n.totals).flat_map(|(v, t)| {
         let blocks = t.heat_block_s(&v.layout);
         (0..v.layout.floors as u8)
             .flat_map(move |f| heat_density(&v.layout, f, &blocks, t.runs).into_iter().map(|b| b.1).collect::<Vec<_>>())
     }));
-    for (v, (t, _)) in g.variants.iter().zip(&n.variants) {
+    for (v, t) in g.variants.iter().zip(&n.totals) {
         for floor in 0..v.layout.floors as u8 {
             let plan_fig = FloorPlan {
                 scenario: &v.prepared.scenario,

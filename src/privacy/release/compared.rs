@@ -1,0 +1,244 @@
+//! The comparison a release publishes. Each compared figure is a ratio of
+//! noised totals over a layout's days (the figure the release lists), and
+//! a variant's difference from the baseline is the difference of the two
+//! ratios over the seeds both have, so the two tables agree. Its interval
+//! rests on the spread of the ratios' linearised per-day terms, which
+//! holds the day-to-day variation and each day's noise, and is never
+//! narrower than the noise alone makes it (known exactly from the
+//! calibration): a difference of zero because both layouts' noised
+//! figures came out at zero is not a certain "no change". A figure whose
+//! noised denominator is not clearly above zero gets no estimate at all.
+
+use serde::Serialize;
+
+use super::Gathered;
+use crate::compare::stats::t_quantile;
+use crate::privacy::contrib::Bounds;
+use crate::privacy::query::{Answers, Calibration, Query};
+
+/// A figure compared between layouts: `scale × num ÷ Σ den` over queries'
+/// totals in their natural units (cents, ms, shoppers).
+pub struct Compared {
+    pub metric: &'static str,
+    num: Query,
+    den: &'static [Query],
+    scale: f64,
+}
+
+/// The figures a release compares, written over its queries as the metric
+/// catalogue writes them over sums (a test holds them equal).
+pub const COMPARED: [Compared; 7] = [
+    Compared { metric: "revenue_per_visitor", num: Query::Revenue, den: &[Query::Visitors], scale: 0.01 },
+    Compared { metric: "conversion_rate", num: Query::Transactions, den: &[Query::Parties], scale: 1.0 },
+    Compared { metric: "basket_value", num: Query::Revenue, den: &[Query::Transactions], scale: 0.01 },
+    Compared { metric: "basket_items", num: Query::Items, den: &[Query::Transactions], scale: 1.0 },
+    Compared { metric: "time_in_store_mean", num: Query::TimeInStore, den: &[Query::Visitors], scale: 0.001 },
+    Compared { metric: "queue_wait_mean", num: Query::QueueWait, den: &[Query::QueueJoins], scale: 0.001 },
+    Compared {
+        metric: "abandonment_rate",
+        num: Query::Abandons,
+        den: &[Query::Transactions, Query::Abandons],
+        scale: 1.0,
+    },
+];
+
+/// A noised denominator is clearly above zero this many noise standard
+/// deviations up; nearer, the ratio could be anything.
+const CLEAR_OF_ZERO_SD: f64 = 3.0;
+
+/// A variant against the baseline, paired by seed. `None` where the noise
+/// leaves the figure undefined (its denominator not clear of zero), or no
+/// interval can be drawn (fewer than two days), or the baseline is zero.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComparisonRow {
+    pub variant: String,
+    pub metric: String,
+    pub difference: Option<f64>,
+    pub lo: Option<f64>,
+    pub hi: Option<f64>,
+    pub relative: Option<f64>,
+}
+
+/// A figure over some runs of one layout: each run's numerator and
+/// denominator, and the noise variance of one run's of each.
+struct Sums {
+    x: Vec<f64>,
+    y: Vec<f64>,
+    noise: (f64, f64),
+}
+
+impl Sums {
+    fn of(c: &Compared, runs: &[&Answers], noise: (f64, f64), b: &Bounds) -> Sums {
+        let total = |a: &Answers, q: Query| a.0[q as usize][0] as f64 * q.spec(b).step;
+        Sums {
+            x: runs.iter().map(|a| total(a, c.num)).collect(),
+            y: runs.iter().map(|a| c.den.iter().map(|&q| total(a, q)).sum()).collect(),
+            noise,
+        }
+    }
+
+    /// Σx ÷ Σy, unless the denominator is within reach of the noise.
+    fn ratio(&self) -> Option<f64> {
+        let (sx, sy) = (self.x.iter().sum::<f64>(), self.y.iter().sum::<f64>());
+        let noise_sd = (self.y.len() as f64 * self.noise.1).sqrt();
+        (sy > 0.0 && sy > CLEAR_OF_ZERO_SD * noise_sd).then(|| sx / sy)
+    }
+
+    /// Each run's linearised term `(x − r·y) ÷ ȳ`: the ratio moves by their
+    /// mean when the runs move.
+    fn terms(&self, r: f64) -> Vec<f64> {
+        let y_mean = self.y.iter().sum::<f64>() / self.y.len() as f64;
+        self.x.iter().zip(&self.y).map(|(x, y)| (x - r * y) / y_mean).collect()
+    }
+
+    /// The ratio's variance from the noise alone.
+    fn noise_variance(&self, r: f64) -> f64 {
+        let sy: f64 = self.y.iter().sum();
+        self.y.len() as f64 * (self.noise.0 + r * r * self.noise.1) / (sy * sy)
+    }
+}
+
+/// The 95% half-width from per-day terms (at least the noise's own).
+fn half_width(terms: &[f64], noise_variance: f64) -> Option<f64> {
+    let n = terms.len();
+    if n < 2 {
+        return None;
+    }
+    let sampled = terms.iter().map(|z| z * z).sum::<f64>() / (n * (n - 1)) as f64;
+    Some(t_quantile((n - 1) as f64) * sampled.max(noise_variance).sqrt())
+}
+
+/// Per-run noise variances of a compared figure's numerator and denominator.
+fn noise_of(c: &Compared, cal: &Calibration, b: &Bounds) -> (f64, f64) {
+    (cal.noise_variance(c.num, b), c.den.iter().map(|&q| cal.noise_variance(q, b)).sum())
+}
+
+/// A layout's compared figure over its runs, with its 95% interval (none
+/// from a single day).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    pub value: f64,
+    pub interval: Option<(f64, f64)>,
+}
+
+/// A layout's compared figure over its noised runs: `None` for a figure
+/// not compared, `Some(None)` where the noise leaves it undefined.
+pub fn figure(metric: &str, runs: &[&Answers], cal: &Calibration, b: &Bounds) -> Option<Option<Estimate>> {
+    let c = COMPARED.iter().find(|c| c.metric == metric)?;
+    let sums = Sums::of(c, runs, noise_of(c, cal, b), b);
+    Some(sums.ratio().map(|r| {
+        let h = half_width(&sums.terms(r), sums.noise_variance(r));
+        Estimate { value: c.scale * r, interval: h.map(|h| (c.scale * (r - h), c.scale * (r + h))) }
+    }))
+}
+
+/// The exact difference of a compared figure over the seeds both layouts
+/// have, from unbounded, noise-free answers: what a release's interval is
+/// meant to cover.
+pub fn exact_difference(metric: &str, base: &[&Answers], variant: &[&Answers]) -> Option<f64> {
+    let c = COMPARED.iter().find(|c| c.metric == metric)?;
+    let ratio = |runs: &[&Answers]| {
+        let sums = Sums::of(c, runs, (0.0, 0.0), &Bounds::unbounded());
+        let sy: f64 = sums.y.iter().sum();
+        (sy > 0.0).then(|| sums.x.iter().sum::<f64>() / sy)
+    };
+    Some(c.scale * (ratio(variant)? - ratio(base)?))
+}
+
+/// The runs of layouts `base` and `variant` on the seeds both have, in seed order.
+pub fn paired_runs<'a, T>(g: &Gathered, runs: &'a [Vec<T>], variant: usize) -> (Vec<&'a T>, Vec<&'a T>) {
+    let (b, v) = (&g.variants[0], &g.variants[variant]);
+    v.runs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| {
+            let j = b.runs.iter().position(|x| x.seed == r.seed)?;
+            Some((&runs[0][j], &runs[variant][i]))
+        })
+        .unzip()
+}
+
+/// Every variant against the first (the baseline) on the seeds both have,
+/// from each run's noised answers (`noised[variant][run]`).
+pub fn comparison(g: &Gathered, noised: &[Vec<Answers>], cal: &Calibration, b: &Bounds) -> Vec<ComparisonRow> {
+    let mut rows = Vec::new();
+    for i in 1..g.variants.len() {
+        let (base, variant) = paired_runs(g, noised, i);
+        if base.len() < 2 {
+            continue;
+        }
+        for c in &COMPARED {
+            let noise = noise_of(c, cal, b);
+            let (sb, sv) = (Sums::of(c, &base, noise, b), Sums::of(c, &variant, noise, b));
+            let row = |difference, interval: Option<(f64, f64)>, relative| ComparisonRow {
+                variant: g.variants[i].variant.clone(),
+                metric: c.metric.to_owned(),
+                difference,
+                lo: interval.map(|i| i.0),
+                hi: interval.map(|i| i.1),
+                relative,
+            };
+            let (Some(rb), Some(rv)) = (sb.ratio(), sv.ratio()) else {
+                rows.push(row(None, None, None));
+                continue;
+            };
+            let terms: Vec<f64> = sv.terms(rv).iter().zip(sb.terms(rb)).map(|(v, b)| v - b).collect();
+            let h = half_width(&terms, sv.noise_variance(rv) + sb.noise_variance(rb));
+            let d = rv - rb;
+            let relative = (rb > 0.0).then(|| d / rb);
+            rows.push(row(Some(c.scale * d), h.map(|h| (c.scale * (d - h), c.scale * (d + h))), relative));
+        }
+    }
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::catalogue::{CATALOGUE, Formula, Totals};
+
+    /// The compared figures are the catalogue's, on any sums.
+    #[test]
+    fn compared_figures_are_the_catalogues() {
+        let t = Totals {
+            days: 1.0,
+            visitors: 97.0,
+            parties: 61.0,
+            transactions: 43.0,
+            revenue_cents: 123_456.0,
+            items_sold: 300.0,
+            time_in_store_s: 81_234.0,
+            stays: 97.0,
+            queue_wait_s: 4_321.0,
+            waits: 52.0,
+            abandons: 9.0,
+        };
+        let total = |q: Query| match q {
+            Query::Visitors => t.visitors,
+            Query::Parties => t.parties,
+            Query::Transactions => t.transactions,
+            Query::Revenue => t.revenue_cents,
+            Query::Items => t.items_sold,
+            Query::TimeInStore => t.time_in_store_s * 1000.0,
+            Query::QueueJoins => t.waits,
+            Query::QueueWait => t.queue_wait_s * 1000.0,
+            Query::Abandons => t.abandons,
+            other => panic!("{other:?} is not compared"),
+        };
+        for c in &COMPARED {
+            let def = CATALOGUE.iter().find(|d| d.name == c.metric).expect("a catalogue figure");
+            let Formula::Totals(f) = def.formula else { panic!("{} is written over sums", c.metric) };
+            let ours = c.scale * total(c.num) / c.den.iter().map(|&q| total(q)).sum::<f64>();
+            assert!((ours - f(&t)).abs() < 1e-9 * f(&t).abs(), "{}: {ours} vs {}", c.metric, f(&t));
+        }
+    }
+
+    #[test]
+    fn an_interval_is_never_narrower_than_the_noise_alone() {
+        // Two days that agree exactly: no spread, yet the noise has a variance.
+        assert_eq!(half_width(&[0.0, 0.0], 4.0), Some(t_quantile(1.0) * 2.0));
+        assert_eq!(half_width(&[0.0], 4.0), None);
+        let s = Sums { x: vec![10.0, 12.0], y: vec![1.0, -0.5], noise: (1.0, 1.0) };
+        assert_eq!(s.ratio(), None, "a denominator within the noise's reach");
+    }
+}
