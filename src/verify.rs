@@ -29,18 +29,51 @@ pub enum VerifyError {
         dir.display()
     )]
     NoScenario { dir: PathBuf, why: String },
-    #[error(
-        "{}: {damaged} problem(s) found, {runs_ok} run(s) verified{}",
-        dir.display(),
-        if *repaired { String::new() } else { format!("; `aisle verify --repair {}` simulates damaged runs again", dir.display()) }
-    )]
-    Damaged { dir: PathBuf, damaged: usize, runs_ok: usize, repaired: bool },
+    #[error("{}: {damaged} problem(s) found, {runs_ok} run(s) verified{}", dir.display(), advice.say(dir))]
+    Damaged { dir: PathBuf, damaged: usize, runs_ok: usize, advice: Advice },
     #[error(transparent)]
     Dataset(#[from] DatasetError),
     #[error(transparent)]
     Run(#[from] RunError),
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
+}
+
+/// What a failed verification advises.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Advice {
+    /// Repaired already: nothing more to say.
+    None,
+    Repair,
+    /// Some findings need a backup, others `--repair`.
+    RepairThenBackup,
+    Backup,
+}
+
+impl Advice {
+    fn of(findings: &[Finding], repaired: bool) -> Advice {
+        let damage = || findings.iter().filter(|f| f.severity == Severity::Damage);
+        let by_hand = damage().any(|f| f.mend == Mend::ByHand);
+        match (repaired, damage().any(|f| f.mend == Mend::Repair), by_hand) {
+            (true, _, false) => Advice::None,
+            (true, _, true) | (false, false, _) => Advice::Backup,
+            (false, true, false) => Advice::Repair,
+            (false, true, true) => Advice::RepairThenBackup,
+        }
+    }
+
+    fn say(self, dir: &Path) -> String {
+        let backup =
+            "the scenario copy, the privacy ledger and releases cannot be made again: restore them from a backup";
+        match self {
+            Advice::None => String::new(),
+            Advice::Repair => format!("; `aisle verify --repair {}` simulates damaged runs again", dir.display()),
+            Advice::RepairThenBackup => {
+                format!("; `aisle verify --repair {}` mends the runs and manifest; {backup}", dir.display())
+            }
+            Advice::Backup => format!("; {backup}"),
+        }
+    }
 }
 
 /// How much a finding matters.
@@ -58,11 +91,26 @@ pub struct Finding {
     pub message: String,
     /// The run to simulate again to mend it, if one can.
     pub repair: Option<(String, u64)>,
+    /// Whether `--repair` can mend it.
+    pub mend: Mend,
+}
+
+/// Who can mend a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mend {
+    /// `--repair`: runs simulated again, the manifest and metrics table rebuilt.
+    Repair,
+    /// Only a backup: the scenario copy, the privacy ledger, releases.
+    ByHand,
 }
 
 impl Finding {
     fn damage(message: impl ToString) -> Finding {
-        Finding { severity: Severity::Damage, message: message.to_string(), repair: None }
+        Finding { severity: Severity::Damage, message: message.to_string(), repair: None, mend: Mend::Repair }
+    }
+
+    fn by_hand(message: impl ToString) -> Finding {
+        Finding { mend: Mend::ByHand, ..Finding::damage(message) }
     }
 
     fn run(damage: &Damage, variant: &str, seed: u64) -> Finding {
@@ -108,7 +156,7 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
         None => file_sha256(&dir.join(SCENARIO_COPY)).unwrap_or_default(),
     };
     if let Some(why) = scenario_copy_problem(dir, &sha) {
-        v.findings.push(Finding::damage(format!("{}: {why}", dir.join(SCENARIO_COPY).display())));
+        v.findings.push(Finding::by_hand(format!("{}: {why}", dir.join(SCENARIO_COPY).display())));
     }
     if has_old_layout(dir) {
         v.findings.push(Finding::damage(format!(
@@ -131,6 +179,7 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
             )));
         }
         check_metrics_table(dir, &good, &mut v);
+        check_manifest_header(dir, m, &mut v);
     }
     check_releases(dir, &mut v);
     for path in leftovers(dir) {
@@ -138,6 +187,7 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
             severity: Severity::Note,
             message: format!("{}: leftover temporary file of an interrupted command", path.display()),
             repair: None,
+            mend: Mend::Repair,
         });
     }
     Ok(v)
@@ -294,8 +344,34 @@ fn check_metrics_table(dir: &Path, good: &[crate::events::dataset::RunRecord], v
     }
 }
 
+/// The manifest's header is what the scenario copy makes it: its name and
+/// every variant it defines (`--repair` rebuilds it from the copy). A variant left out of `variants` drops out
+/// of every report and release without a word.
+fn check_manifest_header(dir: &Path, m: &Manifest, v: &mut Verification) {
+    let Ok(file) = ScenarioFile::read(&dir.join(SCENARIO_COPY)) else { return };
+    if file.sha256 != m.scenario_sha256 {
+        return; // Said of the copy already.
+    }
+    let path = dir.join(MANIFEST);
+    let mut differs = |field: &str, found: String, made: String| {
+        v.findings.push(Finding::damage(format!(
+            "{}: `{field}` is {found}, but the scenario copy makes it {made}; `--repair` rebuilds it",
+            path.display()
+        )));
+    };
+    if m.scenario != file.raw.scenario.name {
+        differs("scenario", format!("`{}`", m.scenario), format!("`{}`", file.raw.scenario.name));
+    }
+    let variants = file.variant_ids();
+    if m.variants != variants {
+        differs("variants", format!("[{}]", m.variants.join(", ")), format!("[{}]", variants.join(", ")));
+    }
+}
+
 /// The ledger must read, and every release it lists must be on disk (and
-/// the other way round). Its budget and entries are the privacy module's.
+/// the other way round). Its budget and entries are the privacy module's:
+/// an edited spend or budget, or a broken chain, is damage here as it is a
+/// refusal to `aisle publish`.
 fn check_releases(dir: &Path, v: &mut Verification) {
     let ledger = dir.join(LEDGER);
     let releases = dir.join(RELEASES);
@@ -311,7 +387,7 @@ fn check_releases(dir: &Path, v: &mut Verification) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             if !on_disk.is_empty() {
-                v.findings.push(Finding::damage(format!(
+                v.findings.push(Finding::by_hand(format!(
                     "{}: missing, but {} release(s) are in {}",
                     ledger.display(),
                     on_disk.len(),
@@ -321,7 +397,7 @@ fn check_releases(dir: &Path, v: &mut Verification) {
             return;
         }
         Err(e) => {
-            v.findings.push(Finding::damage(format!("{}: not readable: {e}", ledger.display())));
+            v.findings.push(Finding::by_hand(format!("{}: not readable: {e}", ledger.display())));
             return;
         }
     };
@@ -330,21 +406,27 @@ fn check_releases(dir: &Path, v: &mut Verification) {
     });
     let Some(names) = names else {
         v.findings
-            .push(Finding::damage(format!("{}: not a readable ledger (JSON with named entries)", ledger.display())));
+            .push(Finding::by_hand(format!("{}: not a readable ledger (JSON with named entries)", ledger.display())));
         return;
     };
     for name in names.difference(&on_disk) {
-        v.findings.push(Finding::damage(format!(
+        v.findings.push(Finding::by_hand(format!(
             "{}: the ledger lists release `{name}`, which is not on disk",
             releases.join(name).display()
         )));
     }
     for name in on_disk.difference(&names) {
-        v.findings.push(Finding::damage(format!(
+        v.findings.push(Finding::by_hand(format!(
             "{}: release not in the ledger {}",
             releases.join(name).display(),
             ledger.display()
         )));
+    }
+    if names.is_subset(&on_disk)
+        && on_disk.is_subset(&names)
+        && let Err(e) = crate::privacy::ledger::Ledger::open(dir, None)
+    {
+        v.findings.push(Finding::by_hand(e));
     }
 }
 
@@ -428,7 +510,7 @@ pub fn check(dir: &Path, repair_first: bool, mut say: impl FnMut(String)) -> Res
             dir: dir.to_owned(),
             damaged,
             runs_ok: found.runs_ok,
-            repaired: repair_first,
+            advice: Advice::of(&found.findings, repair_first),
         });
     }
     Ok(found)

@@ -20,6 +20,8 @@ enum Step {
     EditManifestMetric,
     /// Renames the manifest's second variant.
     ManifestVariant(&'static str),
+    /// Sets the manifest's variants.
+    ManifestVariants(&'static [&'static str]),
     /// Copies seed `from`'s log over seed `to`'s.
     CopyLog {
         from: u64,
@@ -351,7 +353,7 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/releases/weekly: the ledger lists release `weekly`, which is not on disk\n",
-        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; the scenario copy, the privacy ledger and releases cannot be made again: restore them from a backup\n",
         absent: None,
     },
     Case {
@@ -360,7 +362,7 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/privacy/ledger.json: missing, but 1 release(s) are in {dir}/releases\n",
-        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; the scenario copy, the privacy ledger and releases cannot be made again: restore them from a backup\n",
         absent: None,
     },
     Case {
@@ -369,6 +371,32 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/privacy/ledger.json: not a readable ledger (JSON with named entries)\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; the scenario copy, the privacy ledger and releases cannot be made again: restore them from a backup\n",
+        absent: None,
+    },
+    Case {
+        // `aisle publish` refused this ledger while verify passed it.
+        name: "a ledger whose entry was edited",
+        steps: &[
+            Step::Write(
+                "privacy/ledger.json",
+                r#"{"budget":{"epsilon":4,"delta":1e-6},"entries":[{"name":"weekly","created_unix_s":0,"mechanism":"DiscreteLaplace","cost":{"model":"pure","epsilon":0.5},"noise":{"source":"os_entropy"},"composition":"","queries":[],"prev_sha256":"0","sha256":"0"}]}"#,
+            ),
+            Step::Write("releases/weekly/index.html", "<html>"),
+        ],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/privacy/ledger.json: entry 1 (`weekly`) does not match its hash; the ledger was edited, so what was spent is unknown. Restore privacy/ledger.json from a backup; nothing was written\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; the scenario copy, the privacy ledger and releases cannot be made again: restore them from a backup\n",
+        absent: None,
+    },
+    Case {
+        // Every report and release left the variant out without a word.
+        name: "a variant dropped from the manifest",
+        steps: &[Step::ManifestVariants(&["baseline", "same-as-baseline"])],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/manifest.json: `variants` is [baseline, same-as-baseline], but the scenario copy makes it [baseline, cola-on-promo, same-as-baseline]; `--repair` rebuilds it\n",
         stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
         absent: None,
     },
@@ -495,6 +523,12 @@ fn apply(dir: &Path, step: Step) {
             let path = dir.join("manifest.json");
             let mut m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
             m["variants"][1] = serde_json::json!(name);
+            std::fs::write(path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+        }
+        Step::ManifestVariants(names) => {
+            let path = dir.join("manifest.json");
+            let mut m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            m["variants"] = serde_json::json!(names);
             std::fs::write(path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
         }
         Step::CopyLog { from, to } => {
