@@ -183,8 +183,8 @@ pub const CATALOGUE: [MetricDef; 32] = [
         "service_time_mean",
         "s",
         Lower,
-        "seconds at the till or terminal per payment (schema v4 logs)",
-        Day(|m| m.served_or_nan(ratio(m.service_s, m.transactions as f64))),
+        "seconds at the till or terminal per shopper served (schema v4 logs)",
+        Day(|m| m.served_or_nan(ratio(m.service_s, m.services as f64))),
     ),
     def(
         "abandonment_rate",

@@ -112,8 +112,10 @@ pub struct DayMetrics {
     /// Seconds from `queue_join` to `serve` (or to `abandon`): the wait in
     /// line alone.
     pub line_wait_s: Vec<f64>,
-    /// Seconds of service (`serve` to `checkout`), summed.
+    /// Seconds of service (`serve` to `checkout`, or to an `abandon` at
+    /// the hard end), summed over `services`.
     pub service_s: f64,
+    pub services: u64,
     /// Payments with no `serve` before them: a log older than schema v4,
     /// which cannot tell waiting from service.
     pub unserved_checkouts: u64,
@@ -409,7 +411,10 @@ impl DayProjection<'_> {
             m.hourly_wait_s[h] += wait;
             m.hourly_waits[h] += 1;
             match (v.serve_ms.take(), e.action) {
-                (Some(served), _) => m.service_s += (e.t_ms - served) as f64 / 1000.0,
+                (Some(served), _) => {
+                    m.service_s += (e.t_ms - served) as f64 / 1000.0;
+                    m.services += 1;
+                }
                 // Gave up waiting: all of it was wait.
                 (None, Action::Abandon { .. }) => m.line_wait_s.push(wait),
                 (None, _) => m.unserved_checkouts += 1,
@@ -553,6 +558,7 @@ impl DayMetrics {
         self.queue_wait_s.extend_from_slice(&o.queue_wait_s);
         self.line_wait_s.extend_from_slice(&o.line_wait_s);
         self.service_s += o.service_s;
+        self.services += o.services;
         self.unserved_checkouts += o.unserved_checkouts;
         self.queue_joins += o.queue_joins;
         self.abandons += o.abandons;

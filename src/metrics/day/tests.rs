@@ -460,6 +460,15 @@ fn the_wait_in_line_and_the_service_are_told_apart() {
     let f = figures(&old);
     assert_eq!(f("queue_wait_mean"), 65.0);
     assert!(f("line_wait_mean").is_nan() && f("line_wait_p90").is_nan() && f("service_time_mean").is_nan());
+    // Shopper 2, served for 60 s, is made to leave at the hard end without
+    // paying: its service counts once, in the mean over those served (the
+    // service was summed over both and divided by the one payment: 90 s).
+    let forced = [
+        day.to_vec(),
+        vec![party(2), ev(10.0, 2, NEARBY, JOIN), ev(20.0, 2, NEARBY, serve), ev(80.0, 2, NEARBY, abandon)],
+    ]
+    .concat();
+    assert_eq!(figures(&forced)("service_time_mean"), 45.0);
 }
 
 #[test]
