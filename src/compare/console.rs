@@ -1,7 +1,7 @@
 //! A comparison as plain text for a terminal: the key metrics' estimates
 //! and verdicts, and the replications a 1% change would need.
 
-use super::{Comparison, format_p};
+use super::{Comparison, Signed, format_p, four_places};
 
 impl Comparison {
     /// One block per key metric (the primary first): each variant's
@@ -29,7 +29,7 @@ impl Comparison {
                         d.verdict,
                         d.p.map_or_else(dash, format_p),
                         d.p_adjusted.map_or_else(dash, format_p),
-                        d.half_width().map_or_else(dash, |h| format!("{h:.4}")),
+                        d.half_width().map_or_else(dash, |h| four_places(h, Signed::No)),
                         d.unpaired.map_or_else(dash, |(lo, hi)| format!("{:.4}", (hi - lo) / 2.0)),
                     ),
                 };

@@ -483,6 +483,24 @@ pub fn format_p(p: f64) -> String {
     if p >= 0.001 { format!("{p:.3}") } else { format!("{p:.1e}") }
 }
 
+/// A figure to four decimals (`signed`: with its sign); "unbounded" for an
+/// infinite bound and "—" for a figure no day has.
+pub fn four_places(x: f64, signed: Signed) -> String {
+    match (x.is_nan(), x.is_finite(), signed) {
+        (true, _, _) => "—".to_owned(),
+        (_, false, _) => "unbounded".to_owned(),
+        (_, true, Signed::Yes) => format!("{x:+.4}"),
+        (_, true, Signed::No) => format!("{x:.4}"),
+    }
+}
+
+/// Whether a figure is shown with its sign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signed {
+    Yes,
+    No,
+}
+
 /// A relative change in percent, signed: one decimal, or two significant
 /// digits where one decimal would read as no change at all (+0.0% beside
 /// "a real difference").
@@ -525,6 +543,9 @@ fn interval_text(level: &str, lo: f64, hi: f64, bound: impl Fn(f64) -> String) -
 pub fn verdict(metric: &str, d: &DifferenceOut, alpha: f64) -> String {
     let name = metric.replace('_', " ");
     match d.method {
+        Method::TooFew if d.n == 0 => {
+            format!("{name}: no day has a value in both layouts (nothing to divide by on any of them)")
+        }
         Method::TooFew => {
             format!("{name}: no verdict from {} day(s) with a value in both layouts (at least 2 are needed)", d.n)
         }
@@ -641,6 +662,9 @@ impl Comparison {
                 (None, _, _) => (abs(d.mean), "no interval".to_owned()),
             };
             let sentence = match d.method {
+                Method::TooFew if d.n == 0 => {
+                    format!("`{}` has no day with {name} in both layouts (nothing to divide by)", v.variant)
+                }
                 Method::TooFew => format!("`{}` has too few days for a verdict on {name}", v.variant),
                 Method::Identical => format!("`{}` leaves {name} the same on every day", v.variant),
                 _ if d.significant => format!(

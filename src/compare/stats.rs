@@ -361,7 +361,12 @@ fn resampled(d: &[f64], alpha: f64) -> Analysis {
     let (m, se) = (t.mean, (variance(d) / n as f64).sqrt());
     let mut lo = t.lo;
     let mut hi = t.hi;
-    if se > 0.0 {
+    let differing = d.iter().filter(|x| **x != 0.0).count();
+    if sign_flip_floor(differing) > alpha {
+        // So few days differ that the test can never pass, and their few
+        // resamples bound nothing (three days gave +3.2e15%): no bound.
+        (lo, hi) = (f64::NEG_INFINITY, f64::INFINITY);
+    } else if se > 0.0 {
         let mut rng = keyed_rng(d);
         let mut stats = Vec::with_capacity(BOOTSTRAP);
         let mut sample = vec![0.0; n];
@@ -619,6 +624,23 @@ mod tests {
         let bound = -(0.0125f64).ln() / 500.0;
         assert!((hi - bound).abs() < 1e-9 && (lo + bound).abs() < 1e-9, "[{lo}, {hi}] vs ±{bound}");
         assert_eq!((a.method, a.p), (Method::RareCounts, Some(1.0)));
+    }
+
+    /// Three skewed days gave `[unbounded, +3169866740423138.5%]`: their
+    /// 27 resamples bound nothing, and the sign-flip test cannot pass
+    /// below six differing days, so the interval is unbounded there.
+    #[test]
+    fn too_few_differing_days_give_no_bound() {
+        for (d, bounded) in [
+            (vec![-0.1, -3.2, -0.004], false),
+            (vec![0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 9.0, 0.2, 4.0, 0.1], false),
+            (vec![-0.1, -3.2, -0.004, -0.5, -0.01, -7.0], true),
+        ] {
+            let a = resampled(&d, 0.05);
+            let (lo, hi) = a.interval.unwrap();
+            assert_eq!(lo.is_finite() && hi.is_finite(), bounded, "{d:?}: [{lo}, {hi}]");
+            assert!(lo <= a.mean && a.mean <= hi, "{d:?}");
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use plotters::style::RGBColor;
 use plotters::style::colors::BLACK;
 
 use crate::compare::stats::{Estimate, Method, mean, mean_ci};
-use crate::compare::{Comparison, DifferenceOut, EstimateOut, format_change, format_p};
+use crate::compare::{Comparison, DifferenceOut, EstimateOut, Signed, format_change, format_p, four_places};
 use crate::style;
 
 pub(super) fn comparison_section(
@@ -195,8 +195,13 @@ fn difference_cells(versus_baseline: Option<&DifferenceOut>) -> [String; 5] {
             d.verdict.clone(),
             d.method.describe().to_owned(),
             match (d.lo, d.hi) {
-                (Some(lo), Some(hi)) => format!("{:+.4} [{:+.4}, {:+.4}]", d.mean, lo, hi),
-                _ => format!("{:+.4}", d.mean),
+                (Some(lo), Some(hi)) => format!(
+                    "{} [{}, {}]",
+                    four_places(d.mean, Signed::Yes),
+                    four_places(lo, Signed::Yes),
+                    four_places(hi, Signed::Yes)
+                ),
+                _ => four_places(d.mean, Signed::Yes),
             },
             match (d.p, d.p_adjusted) {
                 (Some(p), Some(q)) => format!("{} ({})", format_p(p), format_p(q)),
@@ -204,7 +209,7 @@ fn difference_cells(versus_baseline: Option<&DifferenceOut>) -> [String; 5] {
             },
             format!(
                 "{} / {}",
-                d.half_width().map_or("—".into(), |h| format!("{h:.4}")),
+                d.half_width().map_or("—".into(), |h| four_places(h, Signed::No)),
                 d.unpaired.map_or("—".into(), |(lo, hi)| format!("{:.4}", (hi - lo) / 2.0))
             ),
         ],
