@@ -378,6 +378,28 @@ fn a_difference_stays_where_the_variant_mean_can_be() {
     assert!((d.mean - (mean(&variant) - mean(&base))).abs() < 1e-6);
 }
 
+/// A conversion of 0.98 read `+0.0% [-15.1%, +15.1%]`: a rate of 1.13 at
+/// the top. A relative interval keeps the variant's rate at most 1.
+#[test]
+fn a_relative_change_keeps_a_rate_at_most_one() {
+    let base = vec![0.99, 0.97, 1.0, 0.98, 0.96, 0.99, 1.0, 0.97, 0.95, 0.99];
+    let variant = vec![0.97, 0.99, 0.98, 1.0, 0.99, 0.96, 0.97, 1.0, 0.99, 0.96];
+    let c = compare_synthetic(
+        &Design::default(),
+        &[
+            ("revenue_per_visitor", "currency", vec![10.0; 10], vec![10.0; 10]),
+            ("conversion_rate", "ratio", base.clone(), variant),
+        ],
+    );
+    let r = versus(&c, "conversion_rate").relative.expect("a relative change");
+    eprintln!("{r:?}");
+    let mean = base.iter().sum::<f64>() / base.len() as f64;
+    assert!(
+        r.hi <= (1.0 - mean) / mean + 1e-12 && r.lo <= r.mean && r.mean <= r.hi,
+        "{r:?} around a baseline of {mean}"
+    );
+}
+
 #[test]
 fn a_change_too_small_for_one_decimal_keeps_two_significant_digits() {
     let cases = [

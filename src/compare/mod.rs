@@ -361,13 +361,20 @@ impl Design {
     ) -> DifferenceOut {
         let a = p.analysis;
         let significant = p_adjusted.is_some_and(|q| q < self.alpha);
-        // A rate's relative change cannot go below −100%; a bound the days
-        // could not set stays unbounded (said in words), not −100%.
-        let floor = if range.0 >= 0.0 { -1.0 } else { f64::NEG_INFINITY };
+        // A relative change keeps the variant's mean in the metric's range:
+        // not below −100%, and a rate not above 1 (a conversion of 0.98
+        // cannot rise 15%); a bound the days could not set stays unbounded
+        // (said in words), not −100%.
+        let base_mean = range.0 - within.0;
+        let (floor, ceiling) = if base_mean > 0.0 {
+            (within.0 / base_mean, within.1 / base_mean)
+        } else {
+            (f64::NEG_INFINITY, f64::INFINITY)
+        };
         let relative = p.relative.map(|r| RelativeOut {
             mean: r.mean,
             lo: if r.lo.is_finite() { r.lo.max(floor) } else { r.lo },
-            hi: r.hi,
+            hi: if r.hi.is_finite() { r.hi.min(ceiling) } else { r.hi },
         });
         let mut d = DifferenceOut {
             method: a.method,
