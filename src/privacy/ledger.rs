@@ -185,11 +185,22 @@ pub struct Ledger {
     pub entries: Vec<Entry>,
 }
 
+/// ε to four decimals, or in scientific notation where four decimals
+/// would read 0 (a release of ε = 1e-6 "needed 0.0000").
+fn fine(x: f64) -> String {
+    if x != 0.0 && x.abs() < 1e-4 { format!("{x:.3e}") } else { format!("{x:.4}") }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
     #[error(
-        "{}: this release needs ε = {needed:.4} but only {left:.4} of the dataset's budget ε = {total} (δ = {delta:e}) is left ({spent:.4} spent by {releases} release(s)); nothing was written. Publish with a smaller --epsilon, or make a new dataset",
-        path.display()
+        "{}: this release needs ε = {} but only {} of the dataset's budget ε = {total} (δ = {delta:e}) is left ({} spent by {releases} release(s)); nothing was written. {}",
+        path.display(),
+        fine(*needed),
+        fine(*left),
+        fine(*spent),
+        if *left > 0.0 { format!("Publish with --epsilon at most {}, or make a new dataset", fine(*left)) }
+        else { "Nothing is left: make a new dataset (`aisle compare --out` elsewhere)".to_owned() }
     )]
     OverBudget { path: PathBuf, needed: f64, left: f64, spent: f64, total: f64, delta: f64, releases: usize },
     #[error(

@@ -73,6 +73,8 @@ impl PublishRequest {
             Ok(epsilon)
         };
         let name = self.name.clone().unwrap_or_else(|| free_release_name(dir));
+        // The first release fixes the budget, whether it spends or not.
+        let first = !dir.join(super::ledger::LEDGER_PATH).exists();
         match self.mode {
             PublishMode::Evaluate { trials, ref metric, indifference, seed } => {
                 let plan = evaluate::EvaluatePlan {
@@ -108,8 +110,10 @@ impl PublishRequest {
                     guarantee.snapping_epsilon + guarantee.rounding_epsilon
                 );
                 text += "  not protected: presence (one pseudonym per shopper), times to the grain, floors\n";
-                let summary =
-                    text + &spend_summary(self.noise, guarantee.charged_epsilon, None, &Ledger::open(dir, None)?);
+                let ledger = Ledger::open(dir, None)?;
+                let summary = text
+                    + &spend_summary(self.noise, guarantee.charged_epsilon, None, &ledger)
+                    + &first.then(|| budget_fixed(&ledger)).unwrap_or_default();
                 Ok(PublishOutcome { summary, warnings: Vec::new() })
             }
             PublishMode::Central { budget } => {
@@ -129,7 +133,10 @@ impl PublishRequest {
                     "  {runs} run(s) per seed hold the same shoppers (one per variant): each run's queries get 1/{runs} of the release's budget\n"
                 );
                 let release_delta = (self.mechanism == Mechanism::DiscreteGaussian).then_some(delta);
-                let summary = text + &spend_summary(self.noise, plan.epsilon, release_delta, &Ledger::open(dir, None)?);
+                let ledger = Ledger::open(dir, None)?;
+                let summary = text
+                    + &spend_summary(self.noise, plan.epsilon, release_delta, &ledger)
+                    + &first.then(|| budget_fixed(&ledger)).unwrap_or_default();
                 Ok(PublishOutcome { summary, warnings: done.warnings })
             }
         }
@@ -201,6 +208,14 @@ fn evaluate_to(
         evaluate::READS_EXACT_DATA
     );
     Ok(PublishOutcome { summary: text, warnings: g.clipping.warnings(&plan.bounds) })
+}
+
+/// Said after the dataset's first release: it fixed the budget.
+fn budget_fixed(ledger: &Ledger) -> String {
+    format!(
+        "  the dataset's budget is now fixed at ε = {} (δ = {:e}); later releases cannot change it (--budget sets it on a first release only)\n",
+        ledger.budget.epsilon, ledger.budget.delta
+    )
 }
 
 /// What a release cost and what the dataset has spent, or that it was not private.
