@@ -75,6 +75,7 @@ impl PublishRequest {
         let name = self.name.clone().unwrap_or_else(|| free_release_name(dir));
         // The first release fixes the budget, whether it spends or not.
         let first = !dir.join(super::ledger::LEDGER_PATH).exists();
+        let fixed = |ledger: &Ledger| if first { budget_fixed(ledger) } else { String::new() };
         match self.mode {
             PublishMode::Evaluate { trials, ref metric, indifference, seed } => {
                 let plan = evaluate::EvaluatePlan {
@@ -111,9 +112,8 @@ impl PublishRequest {
                 );
                 text += "  not protected: presence (one pseudonym per shopper), times to the grain, floors\n";
                 let ledger = Ledger::open(dir, None)?;
-                let summary = text
-                    + &spend_summary(self.noise, guarantee.charged_epsilon, None, &ledger)
-                    + &first.then(|| budget_fixed(&ledger)).unwrap_or_default();
+                let summary =
+                    text + &spend_summary(self.noise, guarantee.charged_epsilon, None, &ledger) + &fixed(&ledger);
                 Ok(PublishOutcome { summary, warnings: Vec::new() })
             }
             PublishMode::Central { budget } => {
@@ -134,9 +134,7 @@ impl PublishRequest {
                 );
                 let release_delta = (self.mechanism == Mechanism::DiscreteGaussian).then_some(delta);
                 let ledger = Ledger::open(dir, None)?;
-                let summary = text
-                    + &spend_summary(self.noise, plan.epsilon, release_delta, &ledger)
-                    + &first.then(|| budget_fixed(&ledger)).unwrap_or_default();
+                let summary = text + &spend_summary(self.noise, plan.epsilon, release_delta, &ledger) + &fixed(&ledger);
                 Ok(PublishOutcome { summary, warnings: done.warnings })
             }
         }
