@@ -775,3 +775,25 @@ fn an_evaluation_ranks_by_the_direction_that_is_better() {
         String::from_utf8_lossy(&refused.stderr)
     );
 }
+
+/// At ε = 0.05 per metre a point moves 40 m on average; in tiny (12 × 8 m)
+/// 365 of 378 exported points were moved to the store's edge, 288 of them
+/// into its four corners, and nothing said so. The export says when the
+/// noise outruns the store, from ε and the layout alone.
+#[test]
+fn a_local_export_says_when_its_noise_is_wider_than_the_store() {
+    let (_tmp, dir) = dataset(&ALL_VARIANTS[..1]);
+    let d = dir.to_str().unwrap();
+    let wide =
+        aisle(&["publish", d, "--local", "--epsilon", "0.05", "--points", "1", "--budget", "100", "--name", "wide"]);
+    let stderr = String::from_utf8_lossy(&wide.stderr);
+    assert!(wide.status.success(), "{stderr}");
+    let said = "warning: at ε = 0.05 per metre noise moves a point 40.0 m on average, more than half the store's \
+                narrower side (12.0 × 8.0 m): most points land outside it and are moved to its edge";
+    assert!(stderr.contains(said), "{stderr}");
+    let release = json(&dir.join("releases/wide/release.json"));
+    assert!(release["guarantee"]["edge_note"].as_str().unwrap().starts_with("at ε = 0.05 per metre"));
+    let near = aisle(&["publish", d, "--local", "--epsilon", "2", "--points", "1", "--name", "near"]);
+    assert!(near.status.success() && near.stderr.is_empty(), "{}", String::from_utf8_lossy(&near.stderr));
+    assert!(json(&dir.join("releases/near/release.json"))["guarantee"]["edge_note"].is_null());
+}

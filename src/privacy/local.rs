@@ -70,7 +70,7 @@ pub struct LocalPlan {
 }
 
 /// What one export guarantees, from its parameters alone.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct LocalGuarantee {
     pub epsilon_per_metre: f64,
     /// Added to ε·r for every point by snapping to the lattice: ε·√2·d.
@@ -82,6 +82,12 @@ pub struct LocalGuarantee {
     pub store_diagonal_m: f64,
     /// Charged to the ledger: n·(ε·D + snapping + rounding).
     pub charged_epsilon: f64,
+    /// How far planar Laplace noise moves a point on average, 2/ε metres.
+    pub mean_displacement_m: f64,
+    /// Said when that is more than half the store's narrower side: most
+    /// points then land outside and are moved to its edge. From ε and the
+    /// layout alone, so it reveals nothing of the data.
+    pub edge_note: Option<String>,
 }
 
 impl LocalGuarantee {
@@ -91,6 +97,15 @@ impl LocalGuarantee {
         let rounding_epsilon = eps * d / (1u64 << DISTANCE_BITS) as f64;
         let store_diagonal_m = store.0.hypot(store.1);
         let per_point = eps * store_diagonal_m + snapping_epsilon + rounding_epsilon;
+        let mean_displacement_m = 2.0 / eps;
+        let edge_note = (mean_displacement_m > store.0.min(store.1) / 2.0).then(|| {
+            format!(
+                "at ε = {eps} per metre noise moves a point {mean_displacement_m:.1} m on average, more than half the \
+                 store's narrower side ({:.1} × {:.1} m): most points land outside it and are moved to its edge, \
+                 piling up along the walls and in the corners; only a larger --epsilon keeps them nearer where they were",
+                store.0, store.1
+            )
+        });
         LocalGuarantee {
             epsilon_per_metre: eps,
             snapping_epsilon,
@@ -98,6 +113,8 @@ impl LocalGuarantee {
             points_per_shopper: plan.points_per_shopper,
             store_diagonal_m,
             charged_epsilon: plan.points_per_shopper as f64 * per_point,
+            mean_displacement_m,
+            edge_note,
         }
     }
 
@@ -196,7 +213,7 @@ pub fn export(
         progress(i + 1, runs.len());
     }
     let recorded = entry.clone();
-    let release = local_release(plan, &manifest.scenario, guarantee, &recorded);
+    let release = local_release(plan, &manifest.scenario, guarantee.clone(), &recorded);
     let out = pending.land(dir, &mut ledger, entry, |out| {
         b.write(&out.join("trace.parquet"), &release.privacy)?;
         let path = out.join("release.json");
@@ -290,9 +307,9 @@ fn local_release<'a>(
         variant: &plan.variant,
         model: "local geo-indistinguishability, with a bounded number of points per shopper",
         unit_of_privacy: super::release::UNIT_OF_PRIVACY,
-        guarantee,
         per_point: guarantee.per_point(),
         per_shopper: guarantee.per_shopper(),
+        guarantee,
         not_protected: NOT_PROTECTED,
         lattice_m: plan.lattice_m,
         time_grain_s: plan.grain_s,

@@ -114,7 +114,7 @@ impl PublishRequest {
                 let ledger = Ledger::open(dir, None)?;
                 let summary =
                     text + &spend_summary(self.noise, guarantee.charged_epsilon, None, &ledger) + &fixed(&ledger);
-                Ok(PublishOutcome { summary, warnings: Vec::new() })
+                Ok(PublishOutcome { summary, warnings: guarantee.edge_note.into_iter().collect() })
             }
             PublishMode::Central { budget } => {
                 let plan = release::PublishPlan {
