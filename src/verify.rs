@@ -63,15 +63,18 @@ impl Advice {
     }
 
     fn say(self, dir: &Path) -> String {
-        let backup =
-            "the scenario copy, the privacy ledger and releases cannot be made again: restore them from a backup";
+        let by_hand = "restore what is damaged from a backup (the scenario copy, the privacy ledger, releases) and \
+                       remove stray files";
         match self {
             Advice::None => String::new(),
             Advice::Repair => format!("; `aisle verify --repair {}` simulates damaged runs again", dir.display()),
             Advice::RepairThenBackup => {
-                format!("; `aisle verify --repair {}` mends the runs and manifest; {backup}", dir.display())
+                format!(
+                    "; `aisle verify --repair {}` mends the runs and manifest, not the rest: {by_hand}",
+                    dir.display()
+                )
             }
-            Advice::Backup => format!("; {backup}"),
+            Advice::Backup => format!("; `--repair` cannot mend these: {by_hand}"),
         }
     }
 }
@@ -164,7 +167,9 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
             dir.join("events").display()
         )));
     }
-    let good = check_records(dir, &sha, &mut v)?;
+    let listed: Option<BTreeSet<(String, u64)>> =
+        manifest.as_ref().map(|m| m.runs.iter().map(|r| (r.variant.clone(), r.seed)).collect());
+    let good = check_records(dir, &sha, listed.as_ref(), &mut v)?;
     let good = check_figures(dir, &sha, good, &mut v);
     v.runs_ok = good.len();
     check_logs_have_records(dir, &mut v);
@@ -195,9 +200,13 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
 
 /// Every run record checked against its log: the runs that verify, in
 /// order; a finding for each that does not.
+/// An unreadable record of a run the manifest does not list and no log
+/// holds is a stray file, not a run to simulate: `--repair` adopted a
+/// `{}` written at `seed=9` as a new day of the study.
 fn check_records(
     dir: &Path,
     sha: &str,
+    listed: Option<&BTreeSet<(String, u64)>>,
     v: &mut Verification,
 ) -> Result<Vec<crate::events::dataset::RunRecord>, VerifyError> {
     let mut good = Vec::new();
@@ -205,6 +214,16 @@ fn check_records(
         match found.and_then(|run| check_run(dir, sha, &run).map(|()| run)) {
             Ok(run) => good.push(run),
             Err(damage) => match damage_key(dir, &damage) {
+                Some(key)
+                    if matches!(damage, Damage::RecordUnreadable { .. })
+                        && listed.is_some_and(|l| !l.contains(&key))
+                        && !dir.join(events_path(&key.0, key.1)).exists() =>
+                {
+                    v.findings.push(Finding::by_hand(format!(
+                        "{damage}; no run of variant {} and seed {} is in the manifest or has a log: a stray file, remove it",
+                        key.0, key.1
+                    )))
+                }
                 Some((variant, seed)) => v.findings.push(Finding::run(&damage, &variant, seed)),
                 None => v.findings.push(Finding::damage(damage)),
             },

@@ -353,7 +353,7 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/releases/weekly: the ledger lists release `weekly`, which is not on disk\n",
-        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; the scenario copy, the privacy ledger and releases cannot be made again: restore them from a backup\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: restore what is damaged from a backup (the scenario copy, the privacy ledger, releases) and remove stray files\n",
         absent: None,
     },
     Case {
@@ -362,7 +362,7 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/privacy/ledger.json: missing, but 1 release(s) are in {dir}/releases\n",
-        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; the scenario copy, the privacy ledger and releases cannot be made again: restore them from a backup\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: restore what is damaged from a backup (the scenario copy, the privacy ledger, releases) and remove stray files\n",
         absent: None,
     },
     Case {
@@ -371,7 +371,7 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/privacy/ledger.json: not a readable ledger (JSON with named entries)\n",
-        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; the scenario copy, the privacy ledger and releases cannot be made again: restore them from a backup\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: restore what is damaged from a backup (the scenario copy, the privacy ledger, releases) and remove stray files\n",
         absent: None,
     },
     Case {
@@ -387,8 +387,20 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/privacy/ledger.json: entry 1 (`weekly`) does not match its hash; the ledger was edited, so what was spent is unknown. Restore privacy/ledger.json from a backup; nothing was written\n",
-        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; the scenario copy, the privacy ledger and releases cannot be made again: restore them from a backup\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: restore what is damaged from a backup (the scenario copy, the privacy ledger, releases) and remove stray files\n",
         absent: None,
+    },
+    Case {
+        // `--repair` simulated it as a new day of the study.
+        name: "a stray unreadable record of a run nobody made",
+        steps: &[Step::Write("runs/variant=baseline/seed=9/run.json", "{}")],
+        args: &["verify", "--repair", "{dir}"],
+        code: 1,
+        stdout: "found: {dir}/runs/variant=baseline/seed=9/run.json: not a readable run record: missing field `variant` at line 1 column 2; no run of variant baseline and seed 9 is in the manifest or has a log: a stray file, remove it\n\
+                 repaired: 0 run(s) simulated again, 0 leftover temporary file(s) removed\n\
+                 damaged: {dir}/runs/variant=baseline/seed=9/run.json: not a readable run record: missing field `variant` at line 1 column 2; no run of variant baseline and seed 9 is in the manifest or has a log: a stray file, remove it\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: restore what is damaged from a backup (the scenario copy, the privacy ledger, releases) and remove stray files\n",
+        absent: Some("events/variant=baseline/seed=9/part-0.parquet"),
     },
     Case {
         // Every report and release left the variant out without a word.
