@@ -174,10 +174,9 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
     v.runs_ok = good.len();
     check_logs_have_records(dir, &mut v);
     if let Some(m) = &manifest {
-        let same = m.runs.len() == good.len() && m.runs.iter().zip(&good).all(|(a, b)| a.same_as(b));
-        if !same {
+        if let Some(first) = first_manifest_difference(m, &good) {
             v.findings.push(Finding::damage(format!(
-                "{}: does not match the run records that verify ({} listed, {} verified); it is rebuilt by `--repair`",
+                "{}: does not match the run records that verify ({} listed, {} verified; {first}); it is rebuilt by `--repair`",
                 dir.join(MANIFEST).display(),
                 m.runs.len(),
                 good.len()
@@ -196,6 +195,26 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
         });
     }
     Ok(v)
+}
+
+/// The first run on which the manifest and the verified records differ, in
+/// words; `None` when they agree.
+fn first_manifest_difference(m: &Manifest, good: &[crate::events::dataset::RunRecord]) -> Option<String> {
+    let run = |r: &crate::events::dataset::RunRecord| format!("variant {} seed {}", r.variant, r.seed);
+    for listed in &m.runs {
+        match good.iter().find(|g| g.variant == listed.variant && g.seed == listed.seed) {
+            None => return Some(format!("{} is listed but has no record that verifies", run(listed))),
+            Some(g) if !listed.same_as(g) => {
+                return Some(format!("{} is listed otherwise than its record says", run(listed)));
+            }
+            Some(_) => {}
+        }
+    }
+    if let Some(g) = good.iter().find(|g| !m.runs.iter().any(|r| r.variant == g.variant && r.seed == g.seed)) {
+        return Some(format!("{} verifies but is not listed", run(g)));
+    }
+    let same_order = m.runs.iter().zip(good).all(|(a, b)| a.variant == b.variant && a.seed == b.seed);
+    (m.runs.len() != good.len() || !same_order).then(|| "the runs are listed twice or out of order".to_owned())
 }
 
 /// Every run record checked against its log: the runs that verify, in
@@ -353,6 +372,10 @@ fn table_key(rows: &[crate::events::metrics_table::MetricRow]) -> Vec<(&str, u64
 fn check_metrics_table(dir: &Path, good: &[crate::events::dataset::RunRecord], v: &mut Verification) {
     let path = dir.join(METRICS_TABLE);
     // The table is written sorted by (variant, seed, metric); values compare bit for bit.
+    if !path.exists() {
+        v.findings.push(Finding::damage(format!("{}: missing; it is rebuilt by `--repair`", path.display())));
+        return;
+    }
     match crate::events::metrics_table::read(&path) {
         Err(e) => v.findings.push(Finding::damage(format!("{}: not readable: {e}", path.display()))),
         Ok(rows) if table_key(&rows) != table_key(&metric_rows(good)) => v.findings.push(Finding::damage(format!(

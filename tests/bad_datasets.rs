@@ -73,7 +73,7 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: run record was edited or damaged (its content no longer matches its record_sha256)\n\
-                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified); it is rebuilt by `--repair`\n\
+                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
                  damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
         stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
         absent: None,
@@ -84,7 +84,7 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: run record says traffic = 36, but its log replays to 35 (the record was edited and sealed again)\n\
-                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified); it is rebuilt by `--repair`\n\
+                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
                  damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
         stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
         absent: None,
@@ -112,7 +112,7 @@ const CASES: &[Case] = &[
         steps: &[Step::EditManifestMetric],
         args: &["verify", "{dir}"],
         code: 1,
-        stdout: "damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 2 verified); it is rebuilt by `--repair`\n",
+        stdout: "damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 2 verified; variant baseline seed 1 is listed otherwise than its record says); it is rebuilt by `--repair`\n",
         stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
         absent: None,
     },
@@ -122,7 +122,7 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/events/variant=baseline/seed=1/part-0.parquet: event log does not match its record's checksum (sha256 SHA2, recorded SHA1)\n\
-                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified); it is rebuilt by `--repair`\n\
+                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
                  damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
         stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
         absent: None,
@@ -160,7 +160,7 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/events/variant=baseline/seed=1/part-0.parquet: event log is missing\n\
-                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified); it is rebuilt by `--repair`\n\
+                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
                  damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
         stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
         absent: None,
@@ -180,7 +180,7 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/events/variant=baseline/seed=1/part-0.parquet: event log has no run record\n\
-                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified); it is rebuilt by `--repair`\n\
+                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
                  damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
         stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
         absent: None,
@@ -191,7 +191,7 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: not a readable run record: key must be a string at line 1 column 3\n\
-                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified); it is rebuilt by `--repair`\n\
+                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
                  damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
         stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
         absent: None,
@@ -202,7 +202,7 @@ const CASES: &[Case] = &[
         args: &["verify", "--repair", "{dir}"],
         code: 0,
         stdout: "found: {dir}/runs/variant=baseline/seed=1/run.json: run record was edited or damaged (its content no longer matches its record_sha256)\n\
-                 found: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified); it is rebuilt by `--repair`\n\
+                 found: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
                  found: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n\
                  repair: simulating baseline / seed 1 again\n\
                  repaired: 1 run(s) simulated again, 0 leftover temporary file(s) removed\n\
@@ -256,7 +256,7 @@ const CASES: &[Case] = &[
         code: 1,
         stdout: "found: {dir}/scenario.toml: scenario copy was changed (sha256 SHA_EDITED, the manifest names SHA_TINY)\n\
                  found: {dir}/runs/variant=baseline/seed=1/run.json: run record was edited or damaged (its content no longer matches its record_sha256)\n\
-                 found: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified); it is rebuilt by `--repair`\n\
+                 found: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
                  found: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
         stderr: "error: {dir}: cannot repair: the scenario copy does not match the manifest or does not read (scenario copy was changed (sha256 SHA_EDITED, the manifest names SHA_TINY)); run `aisle compare` or `aisle run` with the scenario file and --replace instead\n",
         absent: None,
@@ -330,7 +330,7 @@ const CASES: &[Case] = &[
         stdout: "damaged: {dir}/events: run records inside events/ (an older aisle's layout): Parquet readers cannot read events/ as one dataset\n\
                  damaged: {dir}/events/variant=baseline/seed=1/part-0.parquet: event log has no run record\n\
                  damaged: {dir}/events/variant=baseline/seed=2/part-0.parquet: event log has no run record\n\
-                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 0 verified); it is rebuilt by `--repair`\n\
+                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 0 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
                  damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
         stderr: "error: {dir}: 5 problem(s) found, 0 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
         absent: None,
@@ -401,6 +401,15 @@ const CASES: &[Case] = &[
                  damaged: {dir}/runs/variant=baseline/seed=9/run.json: not a readable run record: missing field `variant` at line 1 column 2; no run of variant baseline and seed 9 is in the manifest or has a log: a stray file, remove it\n",
         stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: restore what is damaged from a backup (the scenario copy, the privacy ledger, releases) and remove stray files\n",
         absent: Some("events/variant=baseline/seed=9/part-0.parquet"),
+    },
+    Case {
+        name: "a deleted metrics table is missing, not different",
+        steps: &[Step::Remove("metrics/metrics.parquet")],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/metrics/metrics.parquet: missing; it is rebuilt by `--repair`\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        absent: None,
     },
     Case {
         // Every report and release left the variant out without a word.
