@@ -121,13 +121,29 @@ fn settings<'s>(
 /// line setting that field.
 pub fn problem_line(source: &str, variant: Option<&str>, anchor: Option<(&str, &str)>, message: &str) -> Option<usize> {
     if let Some(v) = variant {
-        return line_of(source, "variants.id", v);
+        let id_line = line_of(source, "variants.id", v)?;
+        return Some(edit_line(source, id_line, v, message).unwrap_or(id_line));
     }
     let field = || message.split_whitespace().next().filter(|w| w.contains('.'));
     match anchor {
         Some((key, id)) => line_of(source, key, id),
         None => field().and_then(|f| line_of_field(source, f)),
     }
+}
+
+/// The line of the variant's edit that names what `message` is about: the
+/// first line of the variant (from its `id` at `id_line` to the next
+/// `[[variants]]`) quoting an id the message names in backticks, other
+/// than the variant's own.
+fn edit_line(source: &str, id_line: usize, variant: &str, message: &str) -> Option<usize> {
+    let named: Vec<&str> = message.split('`').skip(1).step_by(2).filter(|id| *id != variant).collect();
+    source
+        .lines()
+        .enumerate()
+        .skip(id_line)
+        .take_while(|(_, line)| line.trim() != "[[variants]]")
+        .find(|(_, line)| named.iter().any(|id| line.contains(&format!("\"{id}\""))))
+        .map(|(i, _)| i + 1)
 }
 
 /// Finds the line that sets `field` (`population.hours`: `hours = ...`

@@ -17,6 +17,9 @@ pub use error::{Problem, ScenarioError};
 pub use model::*;
 use raw::RawScenario;
 
+/// The largest `run.memory_limit_mib` a scenario may set.
+pub const MAX_MEMORY_LIMIT_MIB: f64 = 65536.0;
+
 /// A scenario file read and parsed, not yet validated.
 #[derive(Debug, Clone)]
 pub struct ScenarioFile {

@@ -603,7 +603,12 @@ impl Validator<'_> {
         self.check((0.0..=24.0).contains(&r.drain_h), None, || {
             format!("run.drain_h must be between 0 and 24 hours, got {}", r.drain_h)
         });
-        self.within(r.memory_limit_mib, Bounds::Positive(65536.0, " MiB"), "run.memory_limit_mib", None);
+        self.within(
+            r.memory_limit_mib,
+            Bounds::Positive(super::MAX_MEMORY_LIMIT_MIB, " MiB"),
+            "run.memory_limit_mib",
+            None,
+        );
         RunSettings {
             tick_ms,
             trace_interval_ms: trace_ms.max(tick_ms),

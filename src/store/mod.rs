@@ -213,10 +213,15 @@ impl Store {
             return Err(vec![GeometryProblem {
                 anchor: None,
                 message: format!(
-                    "the store grid of {nx} × {ny} cells × {floors} floor(s) at {} m needs {:.1} MiB for {MIN_CACHED_FIELDS} flow fields, over run.memory_limit_mib = {:.0}; use a coarser store.cell or raise the limit",
-                    spec.cell,
+                    "run.memory_limit_mib = {} is less than the {:.1} MiB the store grid of {nx} × {ny} cells × {floors} floor(s) at {} m needs for {MIN_CACHED_FIELDS} flow fields; {}",
+                    (s.run.memory_limit_bytes as f64 / 1048576.0 * 1000.0).round() / 1000.0,
                     needed as f64 / 1048576.0,
-                    s.run.memory_limit_bytes as f64 / 1048576.0
+                    spec.cell,
+                    if needed as f64 / 1048576.0 <= crate::scenario::MAX_MEMORY_LIMIT_MIB {
+                        "use a coarser store.cell or raise the limit"
+                    } else {
+                        "use a coarser store.cell (no memory limit allows this grid)"
+                    }
                 ),
             }]);
         }

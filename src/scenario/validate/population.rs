@@ -29,8 +29,10 @@ impl Validator<'_> {
         let expected = if hours_ok { (close - open).ceil() as usize } else { p.hourly_profile.len() };
         self.check(p.hourly_profile.len() == expected, None, || {
             format!(
-                "population.hourly_profile has {} values but the store is open for {expected} hours",
-                p.hourly_profile.len()
+                "population.hourly_profile has {} but the store is open for {}: give one value per hour the store \
+                 is open",
+                counted(p.hourly_profile.len(), "value"),
+                counted(expected, "hour")
             )
         });
         let total: f64 = p.hourly_profile.iter().sum();
@@ -178,8 +180,16 @@ impl Validator<'_> {
             segment.category_weights = Some(weights);
         }
         let by_list_weight = population.segments.iter().any(|s| s.category_weights.is_none());
-        self.check(!by_list_weight || categories.iter().any(|c| c.list_weight > 0.0), None, || {
-            "every category has list_weight 0: shoppers would plan nothing".into()
+        let first = categories.first().map(|c| ("categories.id", c.id.as_str()));
+        self.check(!by_list_weight || categories.iter().any(|c| c.list_weight > 0.0), first, || {
+            "every category has list_weight 0: shoppers would plan nothing; give a category a positive list_weight \
+             (or each segment its own category_weights)"
+                .into()
         });
     }
+}
+
+/// `n` things, the noun in the plural unless there is one.
+fn counted(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
