@@ -304,6 +304,12 @@ fn check_logs_have_records(dir: &Path, v: &mut Verification) {
             recorded.insert((variant.clone(), seed));
         }
     }
+    for path in strays(&dir.join("events")) {
+        v.findings.push(Finding::by_hand(format!(
+            "{}: not part of aisle's event logs: Parquet readers of events/ fail on it or read it too; remove it",
+            path.display()
+        )));
+    }
     for partition in partitions(&dir.join("events")) {
         let Some((variant, seed)) = partition_key(&partition) else { continue };
         for entry in std::fs::read_dir(&partition).into_iter().flatten().flatten() {
@@ -323,6 +329,30 @@ fn check_logs_have_records(dir: &Path, v: &mut Verification) {
             }
         }
     }
+}
+
+/// What sits in `events/` or a `variant=…` directory of it that is not a
+/// partition directory (`variant=…`, then `seed=…`), temporaries apart.
+fn strays(events: &Path) -> Vec<PathBuf> {
+    let entries = |dir: &Path| -> Vec<(PathBuf, String)> {
+        std::fs::read_dir(dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| (e.path(), e.file_name().to_string_lossy().into_owned()))
+            .filter(|(_, name)| !is_temporary(name))
+            .collect()
+    };
+    let mut out = Vec::new();
+    for (path, name) in entries(events) {
+        if !(path.is_dir() && name.starts_with("variant=")) {
+            out.push(path);
+            continue;
+        }
+        out.extend(entries(&path).into_iter().filter(|(p, n)| !(p.is_dir() && n.starts_with("seed="))).map(|(p, _)| p));
+    }
+    out.sort();
+    out
 }
 
 /// The run a damaged file belongs to, from its `variant=…/seed=…` directory.

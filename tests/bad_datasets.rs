@@ -403,6 +403,16 @@ const CASES: &[Case] = &[
         absent: Some("events/variant=baseline/seed=9/part-0.parquet"),
     },
     Case {
+        // pyarrow's read_table("events") failed on it while verify said ok.
+        name: "a stray file at the top of events/",
+        steps: &[Step::Write("events/notes.txt", "mine")],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/events/notes.txt: not part of aisle's event logs: Parquet readers of events/ fail on it or read it too; remove it\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: restore what is damaged from a backup (the scenario copy, the privacy ledger, releases) and remove stray files\n",
+        absent: None,
+    },
+    Case {
         name: "a deleted metrics table is missing, not different",
         steps: &[Step::Remove("metrics/metrics.parquet")],
         args: &["verify", "{dir}"],
