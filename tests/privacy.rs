@@ -797,3 +797,52 @@ fn a_local_export_says_when_its_noise_is_wider_than_the_store() {
     assert!(near.status.success() && near.stderr.is_empty(), "{}", String::from_utf8_lossy(&near.stderr));
     assert!(json(&dir.join("releases/near/release.json"))["guarantee"]["edge_note"].is_null());
 }
+
+/// Any file of a release could be edited, added or deleted and `aisle
+/// verify` said ok. The ledger entry seals the hash of every file but
+/// `release.json`, which carries the entry and its cost: each edit is
+/// damage to verify and a refusal to the next release.
+#[test]
+fn an_edited_release_is_caught_by_verify_and_publish() {
+    let (_tmp, dir) = dataset(&ALL_VARIANTS[..2]);
+    let d = dir.to_str().unwrap();
+    ok(aisle(&["publish", d, "--epsilon", "1", "--name", "r"]));
+    ok(aisle(&["verify", d]));
+    let release = dir.join("releases/r");
+    let saved: Vec<(PathBuf, Vec<u8>)> =
+        files(&release).into_iter().map(|f| (f.clone(), std::fs::read(f).unwrap())).collect();
+    let edit = |file: &str, f: &dyn Fn(String) -> String| {
+        let path = release.join(file);
+        std::fs::write(&path, f(std::fs::read_to_string(&path).unwrap())).unwrap();
+    };
+    let cases: [(&str, &dyn Fn()); 6] = [
+        ("`metrics.csv` was edited", &|| edit("metrics.csv", &|s| s.replacen(',', ";", 3))),
+        ("`index.html` was edited", &|| edit("index.html", &|s| s.replace("<h2>", "<h2>Great! "))),
+        ("`comparison.csv` is missing", &|| std::fs::remove_file(release.join("comparison.csv")).unwrap()),
+        ("`notes.txt` is not one of its files", &|| std::fs::write(release.join("notes.txt"), "x").unwrap()),
+        ("`release.json` states ε = 0.1, but the ledger charged 1", &|| {
+            edit("release.json", &|s| s.replacen("\"epsilon\": 1.0", "\"epsilon\": 0.1", 1))
+        }),
+        ("`release.json` carries another entry than the ledger's", &|| {
+            edit("release.json", &|s| s.replacen("\"created_unix_s\": ", "\"created_unix_s\": 1", 1))
+        }),
+    ];
+    for (said, damage) in cases {
+        damage();
+        let verify = aisle(&["verify", d]);
+        let stdout = String::from_utf8_lossy(&verify.stdout);
+        assert_eq!(verify.status.code(), Some(1), "{said}: {stdout}");
+        assert!(
+            stdout.contains(said) && stdout.contains("the release was changed after it was published"),
+            "{said}: {stdout}"
+        );
+        let next = aisle(&["publish", d, "--epsilon", "0.1", "--name", "next"]);
+        assert_eq!(next.status.code(), Some(2), "{said}");
+        assert!(String::from_utf8_lossy(&next.stderr).contains(said), "{said}");
+        let _ = std::fs::remove_file(release.join("notes.txt"));
+        for (path, bytes) in &saved {
+            std::fs::write(path, bytes).unwrap();
+        }
+        ok(aisle(&["verify", d]));
+    }
+}

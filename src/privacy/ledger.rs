@@ -21,6 +21,7 @@
 //! entry's hash, so a release without its entry (a deleted or rewound
 //! ledger) is refused until the ledger is restored.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -139,6 +140,11 @@ pub struct Entry {
     /// How groups of shoppers were composed.
     pub composition: String,
     pub queries: Vec<QueryRecord>,
+    /// SHA-256 of every file of the release but `release.json` (which
+    /// carries this entry), by path within the release: an edited table,
+    /// page or figure no longer matches. Empty in entries older than it.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub files: BTreeMap<String, String>,
     /// The previous entry's `sha256` (the budget's hash for the first).
     #[serde(default)]
     pub prev_sha256: String,
@@ -158,6 +164,72 @@ impl Entry {
         let bare = Entry { sha256: String::new(), ..self.clone() };
         crate::scenario::hex(&Sha256::digest(serde_json::to_vec(&bare).expect("entry serialises")))
     }
+}
+
+/// The file of a release that carries its entry, and so is not among the
+/// files the entry seals.
+pub const RELEASE_RECORD: &str = "release.json";
+
+/// SHA-256 of every file under a release directory but its record, by
+/// path within it (`/`-separated).
+pub fn release_files(dir: &Path) -> std::io::Result<BTreeMap<String, String>> {
+    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) -> std::io::Result<()> {
+        for item in std::fs::read_dir(dir)? {
+            let path = item?.path();
+            if path.is_dir() {
+                walk(root, &path, out)?;
+                continue;
+            }
+            let rel = path.strip_prefix(root).expect("under the root");
+            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+            if rel != RELEASE_RECORD {
+                out.insert(rel, crate::events::fs::file_sha256(&path)?);
+            }
+        }
+        Ok(())
+    }
+    let mut out = BTreeMap::new();
+    walk(dir, dir, &mut out)?;
+    Ok(out)
+}
+
+/// A release's files are those its entry sealed, unchanged, and its record
+/// carries that entry and its cost (entries older than sealing: no files).
+fn check_release_files(release: &Path, e: &Entry) -> Result<(), LedgerError> {
+    if e.files.is_empty() {
+        return Ok(());
+    }
+    let edited = |message: String| LedgerError::ReleaseEdited { path: release.to_owned(), message };
+    let found = release_files(release).map_err(|source| LedgerError::Io { path: release.to_owned(), source })?;
+    for (file, sha) in &e.files {
+        match found.get(file) {
+            None => return Err(edited(format!("`{file}` is missing"))),
+            Some(h) if h != sha => return Err(edited(format!("`{file}` was edited (its hash is not the one sealed)"))),
+            Some(_) => {}
+        }
+    }
+    if let Some(extra) = found.keys().find(|f| !e.files.contains_key(*f)) {
+        return Err(edited(format!("`{extra}` is not one of its files")));
+    }
+    let record: Option<serde_json::Value> =
+        std::fs::read(release.join(RELEASE_RECORD)).ok().and_then(|b| serde_json::from_slice(&b).ok());
+    let Some(record) = record else { return Err(edited(format!("`{RELEASE_RECORD}` is missing or unreadable"))) };
+    let carried: Option<Entry> = serde_json::from_value(record["entry"].clone()).ok();
+    if carried.as_ref() != Some(e) {
+        return Err(edited(format!("`{RELEASE_RECORD}` carries another entry than the ledger's")));
+    }
+    let stated = record["epsilon"].as_f64();
+    let charged = match e.cost {
+        Cost::Pure { epsilon } => Some(epsilon),
+        Cost::Zcdp { epsilon, .. } => epsilon,
+        Cost::Local { .. } => None,
+    };
+    if let (Some(stated), Some(charged)) = (stated, charged)
+        && (stated - charged).abs() > 1e-9 * charged.abs().max(1.0)
+    {
+        return Err(edited(format!("`{RELEASE_RECORD}` states ε = {stated}, but the ledger charged {charged}")));
+    }
+    Ok(())
 }
 
 /// Where the ledger's lock lives in a dataset.
@@ -217,6 +289,12 @@ pub enum LedgerError {
         path.display()
     )]
     Tampered { path: PathBuf, message: String },
+    #[error(
+        "{}: {message}: the release was changed after it was published; restore it from a backup (its ledger entry \
+         holds the hash of every file)",
+        path.display()
+    )]
+    ReleaseEdited { path: PathBuf, message: String },
     #[error(
         "{}: release `{name}` has no entry in the ledger (was privacy/ledger.json deleted or rewound?). Restore the ledger from a backup; nothing was written",
         path.display()
@@ -331,6 +409,7 @@ impl Ledger {
                             message: format!("release `{name}` carries another entry than the ledger's"),
                         });
                     }
+                    check_release_files(&item.path(), e)?;
                 }
             }
         }
@@ -528,6 +607,7 @@ mod tests {
             noise: NoiseRecord::OsEntropy,
             composition: String::new(),
             queries: Vec::new(),
+            files: Default::default(),
             prev_sha256: String::new(),
             sha256: String::new(),
         };
@@ -569,6 +649,7 @@ mod tests {
             noise,
             composition: String::new(),
             queries: Vec::new(),
+            files: Default::default(),
             prev_sha256: String::new(),
             sha256: String::new(),
         };

@@ -197,7 +197,7 @@ pub fn export(
     let guarantee = LocalGuarantee::new(plan, store);
     let _lock = super::ledger::lock(dir)?;
     let mut ledger = Ledger::open(dir, plan.budget)?;
-    let entry = ledger.seal(ledger_entry(plan, &guarantee));
+    let entry = ledger_entry(plan, &guarantee);
     let pending = Pending::check(dir, &ledger, &entry)?;
     let mut rng = plan.noise.rng()?;
     // The pseudonym key is secret whatever the noise source.
@@ -212,14 +212,19 @@ pub fn export(
         }
         progress(i + 1, runs.len());
     }
-    let recorded = entry.clone();
-    let release = local_release(plan, &manifest.scenario, guarantee.clone(), &recorded);
-    let out = pending.land(dir, &mut ledger, entry, |out| {
-        b.write(&out.join("trace.parquet"), &release.privacy)?;
-        let path = out.join("release.json");
-        write_atomic(&path, &serde_json::to_vec_pretty(&release).expect("serialises"))
-            .map_err(|source| PrivacyError::Io { path, source })
-    })?;
+    let privacy = local_privacy(plan, &guarantee);
+    let (out, _) = pending.land(
+        dir,
+        &mut ledger,
+        entry,
+        |out| b.write(&out.join("trace.parquet"), &privacy),
+        |out, sealed| {
+            let release = local_release(plan, &manifest.scenario, guarantee.clone(), sealed);
+            let path = out.join(super::ledger::RELEASE_RECORD);
+            write_atomic(&path, &serde_json::to_vec_pretty(&release).expect("serialises"))
+                .map_err(|source| PrivacyError::Io { path, source })
+        },
+    )?;
     Ok((out, guarantee))
 }
 
@@ -241,6 +246,7 @@ fn ledger_entry(plan: &LocalPlan, guarantee: &LocalGuarantee) -> Entry {
             guarantee.per_shopper()
         ),
         queries: Vec::new(),
+        files: Default::default(),
         prev_sha256: String::new(),
         sha256: String::new(),
     }
@@ -290,6 +296,15 @@ fn push_shopper_points(
     }
 }
 
+/// The export's privacy line: its guarantee, or that it is not private.
+fn local_privacy(plan: &LocalPlan, guarantee: &LocalGuarantee) -> String {
+    if plan.noise.record().is_private() {
+        format!("locally private: {}", guarantee.per_shopper())
+    } else {
+        NOT_PRIVATE.to_owned()
+    }
+}
+
 /// release.json's contents: what the export protects, at what cost, and what it does not.
 fn local_release<'a>(
     plan: &'a LocalPlan,
@@ -300,7 +315,7 @@ fn local_release<'a>(
     let private = plan.noise.record().is_private();
     LocalRelease {
         name: &plan.name,
-        privacy: if private { format!("locally private: {}", guarantee.per_shopper()) } else { NOT_PRIVATE.to_owned() },
+        privacy: local_privacy(plan, &guarantee),
         private,
         aisle_version: crate::VERSION,
         scenario,

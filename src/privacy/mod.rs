@@ -176,36 +176,47 @@ impl Pending {
         Ok(Pending { dir })
     }
 
-    /// Writes the release with `write` into a directory beside its final
-    /// place, moves it there, then records `entry` in the ledger. On any
-    /// failure nothing is left: an unrecorded release must not exist.
+    /// Writes the release's files with `content` into a directory beside
+    /// its final place, seals `entry` with their hashes, has `record` write
+    /// the record that carries the sealed entry, moves the directory to its
+    /// place, then records the entry in the ledger. On any failure nothing
+    /// is left: an unrecorded release must not exist.
     pub(crate) fn land(
         self,
         dataset: &Path,
         ledger: &mut ledger::Ledger,
         entry: ledger::Entry,
-        write: impl FnOnce(&Path) -> Result<(), PrivacyError>,
-    ) -> Result<PathBuf, PrivacyError> {
+        content: impl FnOnce(&Path) -> Result<(), PrivacyError>,
+        record: impl FnOnce(&Path, &ledger::Entry) -> Result<(), PrivacyError>,
+    ) -> Result<(PathBuf, ledger::Entry), PrivacyError> {
         let name = self.dir.file_name().expect("a release name").to_string_lossy().into_owned();
         let tmp = self.dir.with_file_name(format!(".{name}.partial"));
         let _ = std::fs::remove_dir_all(&tmp);
-        let written = std::fs::create_dir_all(&tmp)
-            .map_err(|source| PrivacyError::Io { path: tmp.clone(), source })
-            .and_then(|()| write(&tmp))
-            .and_then(|()| {
-                std::fs::rename(&tmp, &self.dir).map_err(|source| PrivacyError::Io { path: self.dir.clone(), source })
-            });
-        if let Err(e) = written {
-            let _ = std::fs::remove_dir_all(&tmp);
-            return Err(e);
-        }
-        ledger.entries.push(entry);
+        let io = |path: &Path| {
+            let path = path.to_owned();
+            move |source| PrivacyError::Io { path, source }
+        };
+        let written = std::fs::create_dir_all(&tmp).map_err(io(&tmp)).and_then(|()| content(&tmp)).and_then(|()| {
+            let files = ledger::release_files(&tmp).map_err(io(&tmp))?;
+            let sealed = ledger.seal(ledger::Entry { files, ..entry });
+            record(&tmp, &sealed)?;
+            std::fs::rename(&tmp, &self.dir).map_err(io(&self.dir))?;
+            Ok(sealed)
+        });
+        let sealed = match written {
+            Ok(sealed) => sealed,
+            Err(e) => {
+                let _ = std::fs::remove_dir_all(&tmp);
+                return Err(e);
+            }
+        };
+        ledger.entries.push(sealed.clone());
         if let Err(e) = ledger.save(dataset) {
             ledger.entries.pop();
             let _ = std::fs::remove_dir_all(&self.dir);
             return Err(e.into());
         }
-        Ok(self.dir)
+        Ok((self.dir, sealed))
     }
 }
 

@@ -270,10 +270,10 @@ pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize
         noise: plan.noise.record(),
         composition: sharing.describe(),
         queries: cal.records.clone(),
+        files: Default::default(),
         prev_sha256: String::new(),
         sha256: String::new(),
     };
-    let entry = ledger.seal(entry);
     let pending = Pending::check(dir, &ledger, &entry)?;
     let g = gather(dir, &plan.bounds, progress)?;
     // The calibration assumed the manifest's runs; the replay must agree.
@@ -282,10 +282,20 @@ pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize
     let n = noised(&g, &cal, &plan.bounds, &mut rng, Cells::All);
     let rows = comparison(&g, &n.runs, &cal, &plan.bounds);
     // release.json carries the entry the ledger records and the total after it.
-    let recorded = entry.clone();
     let total = (ledger.spent_with(&entry), ledger.budget);
-    let final_dir = pending
-        .land(dir, &mut ledger, entry, |out| write_release(out, &g, &n, &rows, (plan, &cal), &recorded, total))?;
+    let variants = variant_releases(&g, &n, &cal, &plan.bounds);
+    let (final_dir, recorded) = pending.land(
+        dir,
+        &mut ledger,
+        entry,
+        |out| write_release(out, &g, &n, &rows, &variants, (plan, &cal)),
+        |out, sealed| {
+            let release = release_file(&g, &rows, plan, sealed, total, variants.clone());
+            let path = out.join(ledger::RELEASE_RECORD);
+            write_atomic(&path, &serde_json::to_vec_pretty(&release).expect("release serialises"))
+                .map_err(|source| PrivacyError::Io { path, source })
+        },
+    )?;
     let warnings = g.clipping.warnings(&plan.bounds);
     Ok(Published { dir: final_dir, spent: ledger.spent(), budget: ledger.budget, entry: recorded, sharing, warnings })
 }
@@ -312,9 +322,8 @@ fn write_release(
     g: &Gathered,
     n: &Noised,
     rows: &[ComparisonRow],
+    variants: &[VariantRelease],
     (plan, cal): (&PublishPlan, &Calibration),
-    entry: &Entry,
-    (after, budget): (Spend, Budget),
 ) -> Result<(), PrivacyError> {
     let figures_dir = out.join("figures");
     std::fs::create_dir_all(&figures_dir).map_err(|source| PrivacyError::Io { path: figures_dir.clone(), source })?;
@@ -322,15 +331,12 @@ fn write_release(
     let private = plan.noise.record().is_private();
     let stamp = figure_stamp(plan);
     let privacy = privacy_line(plan, g.sharing);
-    let variants = variant_releases(g, n, cal, &plan.bounds);
     // Tables as CSV, for spreadsheets; a release that is not private says so on its first line.
     let head = if private { String::new() } else { format!("# {privacy}\n") };
-    let metrics_csv = metrics_csv(&head, &variants);
+    let metrics_csv = metrics_csv(&head, variants);
     let comparison_csv = comparison_csv(&head, rows);
     let heat_csv = heat_csv(&head, g, n);
-    let release = release_file(g, rows, plan, entry, (after, budget), variants.clone());
     for (name, bytes) in [
-        ("release.json", serde_json::to_vec_pretty(&release).expect("release serialises")),
         ("metrics.csv", metrics_csv.into_bytes()),
         ("comparison.csv", comparison_csv.into_bytes()),
         ("heatmap.csv", heat_csv.into_bytes()),
@@ -338,7 +344,7 @@ fn write_release(
         let path = out.join(name);
         write_atomic(&path, &bytes).map_err(io(path.clone()))?;
     }
-    let html = page(&figures_dir, g, n, rows, &variants, (&stamp, &privacy), (plan, cal))?;
+    let html = page(&figures_dir, g, n, rows, variants, (&stamp, &privacy), (plan, cal))?;
     let path = out.join("index.html");
     write_atomic(&path, html.as_bytes()).map_err(io(path.clone()))
 }
