@@ -71,7 +71,7 @@ impl Error {
             Error::Dataset(e) => dataset_fault(e),
             Error::Run(e) => run_fault(e),
             Error::Sweep(e) => sweep_fault(e),
-            Error::Study(StudyError::UnknownMetric { .. }) => BadInput,
+            Error::Study(StudyError::UnknownMetric { .. } | StudyError::CapBelowFirstLook { .. }) => BadInput,
             Error::Study(StudyError::Scenario(_)) => BadInput,
             Error::Study(StudyError::Dataset(e)) => dataset_fault(e),
             Error::Study(StudyError::Sweep(e)) => sweep_fault(e),

@@ -14,6 +14,11 @@ use crate::sweep::{Shard, SweepError, SweepEvent, grid, run_sweep};
 pub enum StudyError {
     #[error("--metric `{metric}` is not a metric; try revenue_per_visitor, conversion_rate, queue_wait_mean")]
     UnknownMetric { metric: String },
+    #[error(
+        "--max-replications {cap} is below the first look of a sequential study ({first} replications): raise it, \
+         or drop --target-halfwidth for a fixed study of --replications"
+    )]
+    CapBelowFirstLook { cap: u64, first: u64 },
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
     #[error(transparent)]
@@ -72,6 +77,13 @@ impl Study {
     /// Refuses bad input before anything is written: every variant must
     /// prepare, and the primary metric must be one a run reports.
     pub fn check(&self, file: &ScenarioFile) -> Result<(), StudyError> {
+        // The first look cannot be put below its minimum; a cap under it ran
+        // the first look's seeds and said it stopped "at the cap".
+        if let Some(seq) = &self.sequential
+            && seq.cap < seq.looks()[0]
+        {
+            return Err(StudyError::CapBelowFirstLook { cap: seq.cap, first: seq.looks()[0] });
+        }
         for v in file.variant_ids() {
             crate::prepare(file, &v)?;
         }

@@ -9,8 +9,9 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::events::dataset::{
-    Damage, Dataset, DatasetError, MANIFEST, METRICS_TABLE, Manifest, OnScenarioChange, RELEASES, RUNS, SCENARIO_COPY,
-    check_run, events_path, has_old_layout, leftovers, metric_rows, partition_key, partitions, read_records,
+    COMPARISON, Damage, Dataset, DatasetError, MANIFEST, METRICS_TABLE, Manifest, OnScenarioChange, RELEASES, RUNS,
+    SCENARIO_COPY, check_run, events_path, has_old_layout, leftovers, metric_rows, partition_key, partitions,
+    read_records,
 };
 use crate::events::fs::{file_sha256, is_temporary};
 use crate::run::{RunError, simulate_run};
@@ -63,8 +64,7 @@ impl Advice {
     }
 
     fn say(self, dir: &Path) -> String {
-        let by_hand = "restore what is damaged from a backup (the scenario copy, the privacy ledger, releases) and \
-                       remove stray files";
+        let by_hand = "each says above what to do";
         match self {
             Advice::None => String::new(),
             Advice::Repair => format!("; `aisle verify --repair {}` simulates damaged runs again", dir.display()),
@@ -159,7 +159,10 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
         None => file_sha256(&dir.join(SCENARIO_COPY)).unwrap_or_default(),
     };
     if let Some(why) = scenario_copy_problem(dir, &sha) {
-        v.findings.push(Finding::by_hand(format!("{}: {why}", dir.join(SCENARIO_COPY).display())));
+        v.findings.push(Finding::by_hand(format!(
+            "{}: {why}; restore it from a backup (the runs were made from it)",
+            dir.join(SCENARIO_COPY).display()
+        )));
     }
     if has_old_layout(dir) {
         v.findings.push(Finding::damage(format!(
@@ -184,6 +187,10 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
         }
         check_metrics_table(dir, &good, &mut v);
         check_manifest_header(dir, m, &mut v);
+        // Only over runs that all verify: a comparison of damaged days differs anyway.
+        if v.damaged() == 0 {
+            check_comparison(dir, m, &mut v);
+        }
     }
     check_releases(dir, &mut v);
     for path in leftovers(dir) {
@@ -416,6 +423,35 @@ fn check_metrics_table(dir: &Path, good: &[crate::events::dataset::RunRecord], v
     }
 }
 
+/// `compare/comparison.json` is what comparing the dataset's runs gives
+/// at its own primary metric, level and seeds: a comparison is a pure
+/// function of the runs' figures, so an edited verdict or interval shows.
+fn check_comparison(dir: &Path, m: &Manifest, v: &mut Verification) {
+    let path = dir.join(COMPARISON);
+    let Ok(text) = std::fs::read_to_string(&path) else { return };
+    let Ok(file) = ScenarioFile::read(&dir.join(SCENARIO_COPY)) else { return };
+    let stated: Option<(String, f64, u64)> = serde_json::from_str::<serde_json::Value>(&text).ok().and_then(|j| {
+        let seeds = j["seeds"].as_array()?.iter().map(|s| s.as_u64()).collect::<Option<Vec<u64>>>()?;
+        Some((j["primary"].as_str()?.to_owned(), j["alpha"].as_f64()?, *seeds.iter().max()?))
+    });
+    let Some((primary, alpha, last_seed)) = stated else {
+        v.findings.push(Finding::by_hand(format!(
+            "{}: not a readable comparison (primary, alpha and seeds); `aisle compare` writes it again",
+            path.display()
+        )));
+        return;
+    };
+    let design = crate::compare::Design { primary: primary.clone(), replications: Some(last_seed), alpha };
+    let made = serde_json::to_string_pretty(&design.compare(&m.runs, &file.variant_ids())).expect("serialises");
+    if made != text {
+        v.findings.push(Finding::by_hand(format!(
+            "{}: is not the comparison of the runs that verify (on {primary}, seeds up to {last_seed}): it was \
+             edited or is stale; `aisle compare` writes it again from the runs, simulating none",
+            path.display()
+        )));
+    }
+}
+
 /// The manifest's header is what the scenario copy makes it: its name and
 /// every variant it defines (`--repair` rebuilds it from the copy). A variant left out of `variants` drops out
 /// of every report and release without a word.
@@ -460,7 +496,7 @@ fn check_releases(dir: &Path, v: &mut Verification) {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             if !on_disk.is_empty() {
                 v.findings.push(Finding::by_hand(format!(
-                    "{}: missing, but {} release(s) are in {}",
+                    "{}: missing, but {} release(s) are in {}; restore it from a backup",
                     ledger.display(),
                     on_disk.len(),
                     releases.display()
@@ -469,7 +505,8 @@ fn check_releases(dir: &Path, v: &mut Verification) {
             return;
         }
         Err(e) => {
-            v.findings.push(Finding::by_hand(format!("{}: not readable: {e}", ledger.display())));
+            v.findings
+                .push(Finding::by_hand(format!("{}: not readable: {e}; restore it from a backup", ledger.display())));
             return;
         }
     };
@@ -477,19 +514,21 @@ fn check_releases(dir: &Path, v: &mut Verification) {
         j.get("entries")?.as_array()?.iter().map(|e| Some(e.get("name")?.as_str()?.to_owned())).collect()
     });
     let Some(names) = names else {
-        v.findings
-            .push(Finding::by_hand(format!("{}: not a readable ledger (JSON with named entries)", ledger.display())));
+        v.findings.push(Finding::by_hand(format!(
+            "{}: not a readable ledger (JSON with named entries); restore it from a backup",
+            ledger.display()
+        )));
         return;
     };
     for name in names.difference(&on_disk) {
         v.findings.push(Finding::by_hand(format!(
-            "{}: the ledger lists release `{name}`, which is not on disk",
+            "{}: the ledger lists release `{name}`, which is not on disk; restore the release from a backup",
             releases.join(name).display()
         )));
     }
     for name in on_disk.difference(&names) {
         v.findings.push(Finding::by_hand(format!(
-            "{}: release not in the ledger {}",
+            "{}: release not in the ledger {}; restore the ledger from a backup",
             releases.join(name).display(),
             ledger.display()
         )));

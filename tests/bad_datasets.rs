@@ -254,7 +254,7 @@ const CASES: &[Case] = &[
         steps: &[Step::EditScenarioCopy, Step::EditMetric(1)],
         args: &["verify", "--repair", "{dir}"],
         code: 1,
-        stdout: "found: {dir}/scenario.toml: scenario copy was changed (sha256 SHA_EDITED, the manifest names SHA_TINY)\n\
+        stdout: "found: {dir}/scenario.toml: scenario copy was changed (sha256 SHA_EDITED, the manifest names SHA_TINY); restore it from a backup (the runs were made from it)\n\
                  found: {dir}/runs/variant=baseline/seed=1/run.json: run record was edited or damaged (its content no longer matches its record_sha256)\n\
                  found: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
                  found: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
@@ -352,8 +352,8 @@ const CASES: &[Case] = &[
         )],
         args: &["verify", "{dir}"],
         code: 1,
-        stdout: "damaged: {dir}/releases/weekly: the ledger lists release `weekly`, which is not on disk\n",
-        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: restore what is damaged from a backup (the scenario copy, the privacy ledger, releases) and remove stray files\n",
+        stdout: "damaged: {dir}/releases/weekly: the ledger lists release `weekly`, which is not on disk; restore the release from a backup\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: each says above what to do\n",
         absent: None,
     },
     Case {
@@ -361,8 +361,8 @@ const CASES: &[Case] = &[
         steps: &[Step::Write("releases/weekly/index.html", "<html>")],
         args: &["verify", "{dir}"],
         code: 1,
-        stdout: "damaged: {dir}/privacy/ledger.json: missing, but 1 release(s) are in {dir}/releases\n",
-        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: restore what is damaged from a backup (the scenario copy, the privacy ledger, releases) and remove stray files\n",
+        stdout: "damaged: {dir}/privacy/ledger.json: missing, but 1 release(s) are in {dir}/releases; restore it from a backup\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: each says above what to do\n",
         absent: None,
     },
     Case {
@@ -370,8 +370,8 @@ const CASES: &[Case] = &[
         steps: &[Step::Write("privacy/ledger.json", "{\"entries\": 3}")],
         args: &["verify", "{dir}"],
         code: 1,
-        stdout: "damaged: {dir}/privacy/ledger.json: not a readable ledger (JSON with named entries)\n",
-        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: restore what is damaged from a backup (the scenario copy, the privacy ledger, releases) and remove stray files\n",
+        stdout: "damaged: {dir}/privacy/ledger.json: not a readable ledger (JSON with named entries); restore it from a backup\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: each says above what to do\n",
         absent: None,
     },
     Case {
@@ -387,7 +387,7 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/privacy/ledger.json: entry 1 (`weekly`) does not match its hash; the ledger was edited, so what was spent is unknown. Restore privacy/ledger.json from a backup; nothing was written\n",
-        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: restore what is damaged from a backup (the scenario copy, the privacy ledger, releases) and remove stray files\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: each says above what to do\n",
         absent: None,
     },
     Case {
@@ -399,7 +399,7 @@ const CASES: &[Case] = &[
         stdout: "found: {dir}/runs/variant=baseline/seed=9/run.json: not a readable run record: missing field `variant` at line 1 column 2; no run of variant baseline and seed 9 is in the manifest or has a log: a stray file, remove it\n\
                  repaired: 0 run(s) simulated again, 0 leftover temporary file(s) removed\n\
                  damaged: {dir}/runs/variant=baseline/seed=9/run.json: not a readable run record: missing field `variant` at line 1 column 2; no run of variant baseline and seed 9 is in the manifest or has a log: a stray file, remove it\n",
-        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: restore what is damaged from a backup (the scenario copy, the privacy ledger, releases) and remove stray files\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: each says above what to do\n",
         absent: Some("events/variant=baseline/seed=9/part-0.parquet"),
     },
     Case {
@@ -409,7 +409,7 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/events/notes.txt: not part of aisle's event logs: Parquet readers of events/ fail on it or read it too; remove it\n",
-        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: restore what is damaged from a backup (the scenario copy, the privacy ledger, releases) and remove stray files\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: each says above what to do\n",
         absent: None,
     },
     Case {
@@ -465,6 +465,27 @@ const CASES: &[Case] = &[
         code: 2,
         stdout: "",
         stderr: "error: scenarios/tiny.toml: no variant `x\\u{1b}[31m`; this scenario has: baseline, cola-on-promo, same-as-baseline\n",
+        absent: None,
+    },
+    Case {
+        // It ran the first look's ten seeds and said it stopped "at the cap of 8".
+        name: "a sequential cap below the first look",
+        steps: &[],
+        args: &[
+            "compare",
+            "scenarios/tiny.toml",
+            "--target-halfwidth",
+            "0.05",
+            "--metric",
+            "revenue_per_visitor",
+            "--max-replications",
+            "8",
+            "--out",
+            "{dir}",
+        ],
+        code: 2,
+        stdout: "",
+        stderr: "error: --max-replications 8 is below the first look of a sequential study (10 replications): raise it, or drop --target-halfwidth for a fixed study of --replications\n",
         absent: None,
     },
     Case {

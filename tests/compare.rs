@@ -413,3 +413,34 @@ fn a_change_too_small_for_one_decimal_keeps_two_significant_digits() {
         assert_eq!(aisle::compare::signed_percent(x), shown, "{x}");
     }
 }
+
+/// An edited `compare/comparison.json` (every verdict flipped to
+/// significant) passed `aisle verify`. A comparison is a pure function of
+/// the runs' figures at its primary metric, level and seeds: verify makes
+/// it again and finds the edit.
+#[test]
+fn verify_finds_an_edited_comparison() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("tiny");
+    let aisle = |args: &[&str]| std::process::Command::new(env!("CARGO_BIN_EXE_aisle")).args(args).output().unwrap();
+    let scenario = common::scenario_path("tiny");
+    let d = dir.to_str().unwrap();
+    let compared = aisle(&["compare", scenario.to_str().unwrap(), "--replications", "3", "--out", d]);
+    assert!(compared.status.success(), "{}", String::from_utf8_lossy(&compared.stderr));
+    let verified = aisle(&["verify", d]);
+    assert!(verified.status.success(), "{}", String::from_utf8_lossy(&verified.stdout));
+    let path = dir.join("compare/comparison.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("\"significant\": false"));
+    std::fs::write(&path, text.replace("\"significant\": false", "\"significant\": true")).unwrap();
+    let edited = aisle(&["verify", d]);
+    let stdout = String::from_utf8_lossy(&edited.stdout);
+    assert_eq!(edited.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(
+            "compare/comparison.json: is not the comparison of the runs that verify (on revenue_per_visitor, seeds up \
+             to 3): it was edited or is stale"
+        ),
+        "{stdout}"
+    );
+}
