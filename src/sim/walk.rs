@@ -84,6 +84,8 @@ pub(super) fn walk(tick: &mut TickState, commands: &mut Commands, scratch: &mut 
     order.clear();
     let bank_m = crowd::stride_bank_m(dt);
     for (entity, mut s) in shoppers.iter_mut() {
+        // Nothing reads change ticks: filing every body need not stamp one.
+        let s = s.bypass_change_detection();
         // The stride not walked since the last tick (walking, in a line,
         // by a trade) is banked.
         let moved = if s.pos == s.filed_at { 0.0 } else { s.pos.distance(s.filed_at) };
