@@ -378,9 +378,14 @@ fn variant_releases(g: &Gathered, n: &Noised, cal: &Calibration, b: &Bounds) -> 
                 .metrics(&v.layout)
                 .into_iter()
                 .map(|m| {
-                    let value = match compared::figure(&m.name, &runs.iter().collect::<Vec<_>>(), cal, b) {
+                    let runs: Vec<&Answers> = runs.iter().collect();
+                    let value = match compared::figure(&m.name, &runs, cal, b) {
                         Some(f) => f.map(|f| f.value),
-                        None => Some(m.value),
+                        // A zone's figures are divided by visitors, and dwell by the zone's visitors.
+                        None => match zone_denominator(&v.layout, &m.name) {
+                            Some((q, cell)) if !compared::clear_of_noise(&runs, q, cell, cal, b) => None,
+                            _ => Some(m.value),
+                        },
                     };
                     let most = if m.unit == "ratio" { 1.0 } else { f64::INFINITY };
                     MetricOut { name: m.name, unit: m.unit.to_owned(), value: value.map(|x| x.clamp(0.0, most)) }
@@ -388,6 +393,16 @@ fn variant_releases(g: &Gathered, n: &Noised, cal: &Calibration, b: &Bounds) -> 
                 .collect(),
         })
         .collect()
+}
+
+/// The query and cell a zone figure is divided by: visitors for a visit
+/// rate, the zone's visitors for its dwell.
+fn zone_denominator(layout: &Layout, metric: &str) -> Option<(Query, usize)> {
+    let zone = |id: &str| layout.zones.iter().position(|z| z == id);
+    if let Some(id) = metric.strip_prefix("zone_visit_rate/") {
+        return zone(id).map(|_| (Query::Visitors, 0));
+    }
+    metric.strip_prefix("zone_dwell/").and_then(zone).map(|z| (Query::ZoneVisitors, z))
 }
 
 /// metrics.csv: every variant's figures, after `head`.

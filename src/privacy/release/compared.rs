@@ -23,24 +23,35 @@ pub struct Compared {
     num: Query,
     den: &'static [Query],
     scale: f64,
+    /// The largest value the figure can take (1 for a rate).
+    most: f64,
 }
 
 /// The figures a release compares, written over its queries as the metric
 /// catalogue writes them over sums (a test holds them equal).
 pub const COMPARED: [Compared; 7] = [
-    Compared { metric: "revenue_per_visitor", num: Query::Revenue, den: &[Query::Visitors], scale: 0.01 },
-    Compared { metric: "conversion_rate", num: Query::Transactions, den: &[Query::Parties], scale: 1.0 },
-    Compared { metric: "basket_value", num: Query::Revenue, den: &[Query::Transactions], scale: 0.01 },
-    Compared { metric: "basket_items", num: Query::Items, den: &[Query::Transactions], scale: 1.0 },
-    Compared { metric: "time_in_store_mean", num: Query::TimeInStore, den: &[Query::Visitors], scale: 0.001 },
-    Compared { metric: "queue_wait_mean", num: Query::QueueWait, den: &[Query::QueueJoins], scale: 0.001 },
+    Compared { metric: "revenue_per_visitor", num: Query::Revenue, den: &[Query::Visitors], scale: 0.01, most: INF },
+    Compared { metric: "conversion_rate", num: Query::Transactions, den: &[Query::Parties], scale: 1.0, most: 1.0 },
+    Compared { metric: "basket_value", num: Query::Revenue, den: &[Query::Transactions], scale: 0.01, most: INF },
+    Compared { metric: "basket_items", num: Query::Items, den: &[Query::Transactions], scale: 1.0, most: INF },
+    Compared {
+        metric: "time_in_store_mean",
+        num: Query::TimeInStore,
+        den: &[Query::Visitors],
+        scale: 0.001,
+        most: INF,
+    },
+    Compared { metric: "queue_wait_mean", num: Query::QueueWait, den: &[Query::QueueJoins], scale: 0.001, most: INF },
     Compared {
         metric: "abandonment_rate",
         num: Query::Abandons,
         den: &[Query::Transactions, Query::Abandons],
         scale: 1.0,
+        most: 1.0,
     },
 ];
+
+const INF: f64 = f64::INFINITY;
 
 /// A noised denominator is clearly above zero this many noise standard
 /// deviations up; nearer, the ratio could be anything.
@@ -65,6 +76,8 @@ struct Sums {
     x: Vec<f64>,
     y: Vec<f64>,
     noise: (f64, f64),
+    /// The largest ratio the figure allows, in the sums' units.
+    most: f64,
 }
 
 impl Sums {
@@ -74,14 +87,19 @@ impl Sums {
             x: runs.iter().map(|a| total(a, c.num)).collect(),
             y: runs.iter().map(|a| c.den.iter().map(|&q| total(a, q)).sum()).collect(),
             noise,
+            most: c.most / c.scale,
         }
     }
 
-    /// Σx ÷ Σy, unless the denominator is within reach of the noise.
+    /// Σx ÷ Σy, unless the denominator is within reach of the noise or
+    /// the ratio outside what the figure can be (a negative revenue, a rate
+    /// over 1: the noise swamped the numerator). Left as they are, never
+    /// clamped, the figures and their differences agree.
     fn ratio(&self) -> Option<f64> {
         let (sx, sy) = (self.x.iter().sum::<f64>(), self.y.iter().sum::<f64>());
         let noise_sd = (self.y.len() as f64 * self.noise.1).sqrt();
-        (sy > 0.0 && sy > CLEAR_OF_ZERO_SD * noise_sd).then(|| sx / sy)
+        let r = sx / sy;
+        (sy > 0.0 && sy > CLEAR_OF_ZERO_SD * noise_sd && (0.0..=self.most).contains(&r)).then_some(r)
     }
 
     /// Each run's linearised term `(x − r·y) ÷ ȳ`: the ratio moves by their
@@ -130,6 +148,13 @@ pub fn figure(metric: &str, runs: &[&Answers], cal: &Calibration, b: &Bounds) ->
         let h = half_width(&sums.terms(r), sums.noise_variance(r));
         Estimate { value: c.scale * r, interval: h.map(|h| (c.scale * (r - h), c.scale * (r + h))) }
     }))
+}
+
+/// Whether the noised total of `query`'s `cell` over `runs` is clearly
+/// above zero: a figure divided by it is defined.
+pub fn clear_of_noise(runs: &[&Answers], query: Query, cell: usize, cal: &Calibration, b: &Bounds) -> bool {
+    let total: f64 = runs.iter().map(|a| a.0[query as usize][cell] as f64).sum::<f64>() * query.spec(b).step;
+    total > 0.0 && total > CLEAR_OF_ZERO_SD * (runs.len() as f64 * cal.noise_variance(query, b)).sqrt()
 }
 
 /// The exact difference of a compared figure over the seeds both layouts
@@ -238,7 +263,9 @@ mod tests {
         // Two days that agree exactly: no spread, yet the noise has a variance.
         assert_eq!(half_width(&[0.0, 0.0], 4.0), Some(t_quantile(1.0) * 2.0));
         assert_eq!(half_width(&[0.0], 4.0), None);
-        let s = Sums { x: vec![10.0, 12.0], y: vec![1.0, -0.5], noise: (1.0, 1.0) };
+        let s = Sums { x: vec![10.0, 12.0], y: vec![1.0, -0.5], noise: (1.0, 1.0), most: INF };
         assert_eq!(s.ratio(), None, "a denominator within the noise's reach");
+        let rate = |x: Vec<f64>| Sums { x, y: vec![100.0, 100.0], noise: (1.0, 1.0), most: 1.0 }.ratio();
+        assert_eq!((rate(vec![90.0, 110.0]), rate(vec![-5.0, 1.0]), rate(vec![110.0, 95.0])), (Some(1.0), None, None));
     }
 }

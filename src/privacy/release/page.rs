@@ -95,7 +95,9 @@ fn comparison_table(html: &mut String, g: &Gathered, rows: &[ComparisonRow]) {
         let difference = match (r.difference, r.lo.zip(r.hi)) {
             (Some(d), Some((lo, hi))) => format!("{d:+.4} [{lo:+.4}, {hi:+.4}]"),
             (Some(d), None) => format!("{d:+.4} (no interval)"),
-            (None, _) => "too noisy at this ε: a denominator within the noise's reach".to_owned(),
+            (None, _) => {
+                "too noisy at this ε (a denominator within the noise's reach, or a figure out of range)".to_owned()
+            }
         };
         let relative = r.relative.map_or("–".to_owned(), |x| format!("{:+.1}%", x * 100.0));
         let _ = write!(
