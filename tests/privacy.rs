@@ -679,6 +679,7 @@ fn a_clamp_that_cuts_most_baskets_is_warned_of_and_can_be_raised() {
         ("bask=3", "no bound is called `bask`; use one of basket (a shopper's basket, currency units), items"),
         ("basket", "`basket` is not NAME=VALUE"),
         ("wait=soon", "wait: `soon` is not a number"),
+        ("visit=1e300", "visit = 1e300: must be a number more than 0 and at most 86400"),
     ] {
         let out = aisle(&["publish", d, "--epsilon", "0.1", "--clamp", clamp]);
         assert_eq!(out.status.code(), Some(2), "{clamp}");
@@ -688,6 +689,10 @@ fn a_clamp_that_cuts_most_baskets_is_warned_of_and_can_be_raised() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+    // The last of two was kept silently.
+    let twice = aisle(&["publish", d, "--epsilon", "0.1", "--clamp", "basket=5", "--clamp", "basket=3"]);
+    assert_eq!(twice.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&twice.stderr).contains("--clamp basket is given twice; give each bound once"));
 }
 
 /// A release's comparison used to be a paired t over each day's noised

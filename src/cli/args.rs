@@ -218,6 +218,11 @@ impl PublishArgs {
             },
             (false, false) => PublishMode::Central { budget: self.budget },
         };
+        let twice = self.clamp.iter().enumerate().find(|(i, (b, _))| self.clamp[..*i].iter().any(|(a, _)| a == b));
+        if let Some((_, (bound, _))) = twice {
+            let message = format!("--clamp {} is given twice; give each bound once\n", bound.name());
+            clap::Error::raw(clap::error::ErrorKind::ArgumentConflict, message).exit();
+        }
         let bounds = self.clamp.iter().fold(Bounds::default(), |b, &(bound, value)| b.with(bound, value));
         PublishRequest { epsilon: self.epsilon, delta: self.delta, name: self.name, mechanism, noise, mode, bounds }
     }

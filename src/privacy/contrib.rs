@@ -274,8 +274,9 @@ pub fn parse_clamp(text: &str) -> Result<(Bound, f64), String> {
     let whole = !bound.is_count() || value.fract() == 0.0;
     if !(value > 0.0 && value <= bound.most() && whole) {
         let kind = if bound.is_count() { "a whole number" } else { "a number" };
+        let shown = if value.abs() >= 1e7 { format!("{value:e}") } else { value.to_string() };
         return Err(format!(
-            "{name} = {value}: must be {kind} more than 0 and at most {} ({})",
+            "{name} = {shown}: must be {kind} more than 0 and at most {} ({})",
             bound.most(),
             bound.describe()
         ));
