@@ -162,12 +162,15 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
         Some(m) => m.scenario_sha256.clone(),
         None => file_sha256(&dir.join(SCENARIO_COPY)).unwrap_or_default(),
     };
-    if let Some(why) = scenario_copy_problem(dir, &sha) {
+    let copy_problem = scenario_copy_problem(dir, &sha);
+    if let Some(why) = &copy_problem {
         v.findings.push(Finding::by_hand(format!(
             "{}: {why}; restore it from a backup (the runs were made from it)",
             dir.join(SCENARIO_COPY).display()
         )));
     }
+    // The scenario copy, read once, where it is the version the logs hold.
+    let copy = copy_problem.is_none().then(|| ScenarioFile::read(&dir.join(SCENARIO_COPY)).ok()).flatten();
     if has_old_layout(dir) {
         v.findings.push(Finding::damage(format!(
             "{}: run records inside events/ (an older aisle's layout): Parquet readers cannot read events/ as one dataset",
@@ -177,7 +180,7 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
     let listed: Option<BTreeSet<(String, u64)>> =
         manifest.as_ref().map(|m| m.runs.iter().map(|r| (r.variant.clone(), r.seed)).collect());
     let good = check_records(dir, &sha, listed.as_ref(), &mut v)?;
-    let good = check_figures(dir, &sha, good, &mut v);
+    let good = check_figures(dir, copy.as_ref(), good, &mut v);
     v.runs_ok = good.len();
     check_logs_have_records(dir, &mut v);
     if let Some(m) = &manifest {
@@ -190,10 +193,12 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
             )));
         }
         check_metrics_table(dir, &good, &mut v);
-        check_manifest_header(dir, m, &mut v);
-        // Only over runs that all verify: a comparison of damaged days differs anyway.
-        if v.damaged() == 0 {
-            check_comparison(dir, m, &mut v);
+        if let Some(copy) = &copy {
+            check_manifest_header(dir, copy, m, &mut v);
+            // Only over runs that all verify: a comparison of damaged days differs anyway.
+            if v.damaged() == 0 {
+                check_comparison(dir, copy, m, &mut v);
+            }
         }
     }
     check_releases(dir, &mut v);
@@ -269,21 +274,17 @@ fn check_records(
 /// readable scenario copy (already a finding) the figures go unchecked.
 fn check_figures(
     dir: &Path,
-    sha: &str,
+    copy: Option<&ScenarioFile>,
     runs: Vec<crate::events::dataset::RunRecord>,
     v: &mut Verification,
 ) -> Vec<crate::events::dataset::RunRecord> {
     use crate::metrics::Layout;
     use rayon::prelude::*;
-    let Some(file) =
-        scenario_copy_problem(dir, sha).is_none().then(|| ScenarioFile::read(&dir.join(SCENARIO_COPY)).ok()).flatten()
-    else {
-        return runs;
-    };
+    let Some(file) = copy else { return runs };
     let mut layouts = std::collections::BTreeMap::new();
     for run in &runs {
         if !layouts.contains_key(&run.variant)
-            && let Ok(p) = crate::prepare(&file, &run.variant)
+            && let Ok(p) = crate::prepare(file, &run.variant)
         {
             layouts.insert(run.variant.clone(), Layout::new(&p));
         }
@@ -430,10 +431,9 @@ fn check_metrics_table(dir: &Path, good: &[crate::events::dataset::RunRecord], v
 /// `compare/comparison.json` is what comparing the dataset's runs gives
 /// at its own primary metric, level and seeds: a comparison is a pure
 /// function of the runs' figures, so an edited verdict or interval shows.
-fn check_comparison(dir: &Path, m: &Manifest, v: &mut Verification) {
+fn check_comparison(dir: &Path, file: &ScenarioFile, m: &Manifest, v: &mut Verification) {
     let path = dir.join(COMPARISON);
     let Ok(text) = std::fs::read_to_string(&path) else { return };
-    let Ok(file) = ScenarioFile::read(&dir.join(SCENARIO_COPY)) else { return };
     let found: Option<serde_json::Value> = serde_json::from_str(&text).ok();
     let stated: Option<(String, f64, Vec<u64>)> = found.as_ref().and_then(|j| {
         let seeds = j["seeds"].as_array()?.iter().map(|s| s.as_u64()).collect::<Option<Vec<u64>>>()?;
@@ -471,11 +471,7 @@ fn check_comparison(dir: &Path, m: &Manifest, v: &mut Verification) {
 /// The manifest's header is what the scenario copy makes it: its name and
 /// every variant it defines (`--repair` rebuilds it from the copy). A variant left out of `variants` drops out
 /// of every report and release without a word.
-fn check_manifest_header(dir: &Path, m: &Manifest, v: &mut Verification) {
-    let Ok(file) = ScenarioFile::read(&dir.join(SCENARIO_COPY)) else { return };
-    if file.sha256 != m.scenario_sha256 {
-        return; // Said of the copy already.
-    }
+fn check_manifest_header(dir: &Path, file: &ScenarioFile, m: &Manifest, v: &mut Verification) {
     let path = dir.join(MANIFEST);
     let mut differs = |field: &str, found: String, made: String| {
         v.findings.push(Finding::damage(format!(

@@ -371,26 +371,28 @@ fn variant_releases(g: &Gathered, n: &Noised, cal: &Calibration, b: &Bounds) -> 
     g.variants
         .iter()
         .zip(n.totals.iter().zip(&n.runs))
-        .map(|(v, (t, runs))| VariantRelease {
-            variant: v.variant.clone(),
-            runs: t.runs,
-            metrics: t
-                .metrics(&v.layout)
-                .into_iter()
-                .map(|m| {
-                    let runs: Vec<&Answers> = runs.iter().collect();
-                    let value = match compared::figure(&m.name, &runs, cal, b) {
-                        Some(f) => f.map(|f| f.value),
-                        // A zone's figures are divided by visitors, and dwell by the zone's visitors.
-                        None => match zone_denominator(&v.layout, &m.name) {
-                            Some((q, cell)) if !compared::clear_of_noise(&runs, q, cell, cal, b) => None,
-                            _ => Some(m.value),
-                        },
-                    };
-                    let most = if m.unit == "ratio" { 1.0 } else { f64::INFINITY };
-                    MetricOut { name: m.name, unit: m.unit.to_owned(), value: value.map(|x| x.clamp(0.0, most)) }
-                })
-                .collect(),
+        .map(|(v, (t, runs))| {
+            let runs: Vec<&Answers> = runs.iter().collect();
+            VariantRelease {
+                variant: v.variant.clone(),
+                runs: t.runs,
+                metrics: t
+                    .metrics(&v.layout)
+                    .into_iter()
+                    .map(|m| {
+                        let value = match compared::figure(&m.name, &runs, cal, b) {
+                            Some(f) => f.map(|f| f.value),
+                            // A zone's figures are divided by visitors, and dwell by the zone's visitors.
+                            None => match zone_denominator(&v.layout, &m.name) {
+                                Some((q, cell)) if !compared::clear_of_noise(&runs, q, cell, cal, b) => None,
+                                _ => Some(m.value),
+                            },
+                        };
+                        let most = if m.unit == "ratio" { 1.0 } else { f64::INFINITY };
+                        MetricOut { name: m.name, unit: m.unit.to_owned(), value: value.map(|x| x.clamp(0.0, most)) }
+                    })
+                    .collect(),
+            }
         })
         .collect()
 }

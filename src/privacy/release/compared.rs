@@ -97,9 +97,8 @@ impl Sums {
     /// clamped, the figures and their differences agree.
     fn ratio(&self) -> Option<f64> {
         let (sx, sy) = (self.x.iter().sum::<f64>(), self.y.iter().sum::<f64>());
-        let noise_sd = (self.y.len() as f64 * self.noise.1).sqrt();
         let r = sx / sy;
-        (sy > 0.0 && sy > CLEAR_OF_ZERO_SD * noise_sd && (0.0..=self.most).contains(&r)).then_some(r)
+        (clear_of_zero(sy, self.y.len(), self.noise.1) && (0.0..=self.most).contains(&r)).then_some(r)
     }
 
     /// Each run's linearised term `(x − r·y) ÷ ȳ`: the ratio moves by their
@@ -154,7 +153,13 @@ pub fn figure(metric: &str, runs: &[&Answers], cal: &Calibration, b: &Bounds) ->
 /// above zero: a figure divided by it is defined.
 pub fn clear_of_noise(runs: &[&Answers], query: Query, cell: usize, cal: &Calibration, b: &Bounds) -> bool {
     let total: f64 = runs.iter().map(|a| a.0[query as usize][cell] as f64).sum::<f64>() * query.spec(b).step;
-    total > 0.0 && total > CLEAR_OF_ZERO_SD * (runs.len() as f64 * cal.noise_variance(query, b)).sqrt()
+    clear_of_zero(total, runs.len(), cal.noise_variance(query, b))
+}
+
+/// Whether a noised total over `runs` runs, each with noise of `variance`,
+/// is clearly above zero.
+fn clear_of_zero(total: f64, runs: usize, variance: f64) -> bool {
+    total > 0.0 && total > CLEAR_OF_ZERO_SD * (runs as f64 * variance).sqrt()
 }
 
 /// The exact difference of a compared figure over the seeds both layouts
