@@ -112,11 +112,26 @@ fn move_shoppers(
 /// stops and lines; then the trace and the tick's events.
 fn settle(mut tick: TickState, mut asks: Local<Vec<impulse::Ask>>) {
     impulse::perceive(&mut tick, &mut asks);
-    shelf::shelf(&mut tick);
-    stop::stop(&mut tick);
+    end_dwells(&mut tick);
     checkout::checkout(&mut tick);
     outbox::trace(&mut tick);
     outbox::close_tick(&mut tick);
+}
+
+/// Shoppers whose time at a shelf (`shelf::leave_shelf`) or at a stop
+/// (`stop::end_stop`) is over. One pass over everyone for both: a shopper
+/// is at one or the other, and the tick's events are ordered by shopper.
+fn end_dwells(tick: &mut TickState) {
+    let TickState { setting, shoppers, state } = tick;
+    let RunState { clock, taken, out, .. } = &mut **state;
+    let t = clock.t_ms;
+    for mut s in &mut shoppers.p0() {
+        match s.activity {
+            Activity::AtShelf { until_ms, .. } if t >= until_ms => shelf::leave_shelf(setting, out, t, &mut s),
+            Activity::AtStop { until_ms, .. } if t >= until_ms => stop::end_stop(taken, out, t, &mut s),
+            _ => {}
+        }
+    }
 }
 
 /// Flow-field distances are in tenths of a cell (10 a straight step, 14 a
@@ -393,7 +408,9 @@ impl Simulation {
             return false;
         }
         // Spawns (arrivals) and despawns (exits) apply between the systems.
-        for system in &mut self.systems {
+        // Most ticks let nobody in: `arrive` is not dispatched on those.
+        let skip = usize::from(!self.arrival_due());
+        for system in &mut self.systems[skip..] {
             system.run((), &mut self.world).expect("the tick's systems take no failing parameters");
         }
         self.world.check_change_ticks();
@@ -426,6 +443,12 @@ impl Simulation {
 
     fn state(&self) -> &RunState {
         self.world.resource::<RunState>()
+    }
+
+    /// Whether someone is due to come in by now (the doorway may still keep them out).
+    fn arrival_due(&self) -> bool {
+        let state = self.state();
+        state.arrivals.next_ms().is_some_and(|t| t <= state.clock.t_ms)
     }
 
     fn finished(&self) -> bool {

@@ -11,7 +11,7 @@ use rand_distr::{Distribution, LogNormal};
 use super::impulse::{NEUTRAL_PERSUASION, temptation};
 use super::outbox::Outbox;
 use super::shopper::{Activity, Intent, Search, Shopper, product_draws};
-use super::{RunState, Setting, TickState, perception};
+use super::{Setting, perception};
 use crate::events::Action;
 use crate::scenario::DWELL_SIGMA;
 
@@ -76,55 +76,47 @@ fn search(s: &Shopper, product: u32, placement: u16, findability: f64, patience_
     }
 }
 
-/// Shoppers whose dwell is over: a product not found here is looked for
-/// at its other places or given up (`not_found`, a lost sale); a browsed
-/// one is bought only if it tempts; the rest are picked (`pick`), and put
-/// back with the segment's probability (`put_back`).
-pub(super) fn shelf(tick: &mut TickState) {
-    let TickState { setting, shoppers, state } = tick;
-    let RunState { clock, out, .. } = &mut **state;
-    let mut shoppers = shoppers.p0();
-    let t = clock.t_ms;
-    for mut s in &mut shoppers {
-        let Activity::AtShelf { product, placement, until_ms, intent, search } = s.activity else {
-            continue;
-        };
-        if t < until_ms {
-            continue;
-        }
-        let price = setting.scenario.products[product as usize].price_cents;
-        if search == Search::GivenUp {
-            // Not here: the product's other places are tried before it is
-            // given up for good (a lost sale).
-            s.searched.push((product, placement));
-            let places = setting.store.stands[product as usize].len() as u16;
-            if (0..places).any(|p| !s.searched.contains(&(product, p))) {
-                s.list.push(product);
-            } else {
-                out.emit(t, &s, Action::NotFound { product, qty: 1, amount_cents: price });
-            }
-            s.activity = Activity::Deciding;
-            continue;
-        }
-        let seg = &setting.scenario.population.segments[s.segment];
-        // This product's stretch: dwell (drawn on arrival), put-back, temptation.
-        let mut draws = s.shelf_draws(product);
-        let (_, put_back_draw, tempt) = (draws.random::<f64>(), draws.random::<f64>(), draws.random::<f64>());
-        if intent == Intent::Browse {
-            // Looked at closely: bought only if it tempts, as on impulse.
-            let appeal = setting.scenario.products[product as usize].appeal;
-            if tempt >= temptation(appeal, NEUTRAL_PERSUASION, seg.impulse, s.basket.len()) {
-                s.activity = Activity::Deciding;
-                continue;
-            }
-        }
-        let planned = intent == Intent::Planned;
-        out.emit(t, &s, Action::Pick { product, qty: 1, amount_cents: price, planned });
-        if put_back_draw < seg.put_back {
-            out.emit(t, &s, Action::PutBack { product, qty: 1, amount_cents: price });
+/// A shopper whose dwell at a shelf is over (`AtShelf`, until now): a
+/// product not found here is looked for at its other places or given up
+/// (`not_found`, a lost sale); a browsed one is bought only if it tempts;
+/// the rest are picked (`pick`), and put back with the segment's
+/// probability (`put_back`).
+pub(super) fn leave_shelf(setting: &Setting, out: &mut Outbox, t: u64, s: &mut Shopper) {
+    let Activity::AtShelf { product, placement, intent, search, .. } = s.activity else {
+        unreachable!("only one at a shelf leaves it")
+    };
+    let price = setting.scenario.products[product as usize].price_cents;
+    if search == Search::GivenUp {
+        // Not here: the product's other places are tried before it is
+        // given up for good (a lost sale).
+        s.searched.push((product, placement));
+        let places = setting.store.stands[product as usize].len() as u16;
+        if (0..places).any(|p| !s.searched.contains(&(product, p))) {
+            s.list.push(product);
         } else {
-            s.basket.push((product, price));
+            out.emit(t, s, Action::NotFound { product, qty: 1, amount_cents: price });
         }
         s.activity = Activity::Deciding;
+        return;
     }
+    let seg = &setting.scenario.population.segments[s.segment];
+    // This product's stretch: dwell (drawn on arrival), put-back, temptation.
+    let mut draws = s.shelf_draws(product);
+    let (_, put_back_draw, tempt) = (draws.random::<f64>(), draws.random::<f64>(), draws.random::<f64>());
+    if intent == Intent::Browse {
+        // Looked at closely: bought only if it tempts, as on impulse.
+        let appeal = setting.scenario.products[product as usize].appeal;
+        if tempt >= temptation(appeal, NEUTRAL_PERSUASION, seg.impulse, s.basket.len()) {
+            s.activity = Activity::Deciding;
+            return;
+        }
+    }
+    let planned = intent == Intent::Planned;
+    out.emit(t, s, Action::Pick { product, qty: 1, amount_cents: price, planned });
+    if put_back_draw < seg.put_back {
+        out.emit(t, s, Action::PutBack { product, qty: 1, amount_cents: price });
+    } else {
+        s.basket.push((product, price));
+    }
+    s.activity = Activity::Deciding;
 }

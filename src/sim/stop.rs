@@ -12,9 +12,9 @@ use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
 
+use super::Setting;
 use super::outbox::Outbox;
 use super::shopper::{Activity, Shopper};
-use super::{RunState, Setting, TickState};
 use crate::events::Action;
 use crate::scenario::{DWELL_SIGMA, FixtureKind};
 
@@ -55,18 +55,11 @@ pub(super) fn reach_stop(setting: &Setting, out: &mut Outbox, t_ms: u64, s: &mut
     s.activity = Activity::AtStop { place, fixture, until_ms };
 }
 
-/// Shoppers whose stop is over log `stop_end`, free the place and shop on.
-pub(super) fn stop(tick: &mut TickState) {
-    let TickState { shoppers, state, .. } = tick;
-    let RunState { clock, taken, out, .. } = &mut **state;
-    let mut shoppers = shoppers.p0();
-    for mut s in &mut shoppers {
-        let Activity::AtStop { place, fixture, until_ms } = s.activity else { continue };
-        if clock.t_ms < until_ms {
-            continue;
-        }
-        out.emit(clock.t_ms, &s, Action::StopEnd { fixture });
-        taken.0[place as usize] = false;
-        s.activity = Activity::Deciding;
-    }
+/// A shopper whose stop is over (`AtStop`, until now) logs `stop_end`,
+/// frees the place and shops on.
+pub(super) fn end_stop(taken: &mut Taken, out: &mut Outbox, t_ms: u64, s: &mut Shopper) {
+    let Activity::AtStop { place, fixture, .. } = s.activity else { unreachable!("only one at a stop ends it") };
+    out.emit(t_ms, s, Action::StopEnd { fixture });
+    taken.0[place as usize] = false;
+    s.activity = Activity::Deciding;
 }
