@@ -804,9 +804,11 @@ fn a_local_export_says_when_its_noise_is_wider_than_the_store() {
 }
 
 /// Any file of a release could be edited, added or deleted and `aisle
-/// verify` said ok. The ledger entry seals the hash of every file but
-/// `release.json`, which carries the entry and its cost: each edit is
-/// damage to verify and a refusal to the next release.
+/// verify` said ok; then `release.json`'s own figures and privacy label
+/// could (`"private": false`), and an empty directory could be added. The
+/// ledger entry seals the hash of every file and of `release.json` less
+/// the entry it carries (which must be the ledger's, stating its cost):
+/// each edit is damage to verify and a refusal to the next release.
 #[test]
 fn an_edited_release_is_caught_by_verify_and_publish() {
     let (_tmp, dir) = dataset(&ALL_VARIANTS[..2]);
@@ -820,7 +822,8 @@ fn an_edited_release_is_caught_by_verify_and_publish() {
         let path = release.join(file);
         std::fs::write(&path, f(std::fs::read_to_string(&path).unwrap())).unwrap();
     };
-    let cases: [(&str, &dyn Fn()); 6] = [
+    let sealed_record = "`release.json` was edited (its figures, comparison or privacy label are not those sealed)";
+    let cases: [(&str, &dyn Fn()); 9] = [
         ("`metrics.csv` was edited", &|| edit("metrics.csv", &|s| s.replacen(',', ";", 3))),
         ("`index.html` was edited", &|| edit("index.html", &|s| s.replace("<h2>", "<h2>Great! "))),
         ("`comparison.csv` is missing", &|| std::fs::remove_file(release.join("comparison.csv")).unwrap()),
@@ -830,6 +833,11 @@ fn an_edited_release_is_caught_by_verify_and_publish() {
         }),
         ("`release.json` carries another entry than the ledger's", &|| {
             edit("release.json", &|s| s.replacen("\"created_unix_s\": ", "\"created_unix_s\": 1", 1))
+        }),
+        (sealed_record, &|| edit("release.json", &|s| s.replacen("\"private\": true", "\"private\": false", 1))),
+        (sealed_record, &|| edit("release.json", &|s| s.replacen("differentially private", "exact", 1))),
+        ("`extra/` is an empty directory, not one of its files", &|| {
+            std::fs::create_dir(release.join("extra")).unwrap()
         }),
     ];
     for (said, damage) in cases {
@@ -845,6 +853,7 @@ fn an_edited_release_is_caught_by_verify_and_publish() {
         assert_eq!(next.status.code(), Some(2), "{said}");
         assert!(String::from_utf8_lossy(&next.stderr).contains(said), "{said}");
         let _ = std::fs::remove_file(release.join("notes.txt"));
+        let _ = std::fs::remove_dir(release.join("extra"));
         for (path, bytes) in &saved {
             std::fs::write(path, bytes).unwrap();
         }

@@ -145,6 +145,11 @@ pub struct Entry {
     /// page or figure no longer matches. Empty in entries older than it.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub files: BTreeMap<String, String>,
+    /// SHA-256 of `release.json` as read, less the entry it carries
+    /// (`record_sha256`): its repeated figures, comparison and privacy
+    /// label cannot be edited either. Empty in entries older than it.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub record_sha256: String,
     /// The previous entry's `sha256` (the budget's hash for the first).
     #[serde(default)]
     pub prev_sha256: String,
@@ -164,72 +169,6 @@ impl Entry {
         let bare = Entry { sha256: String::new(), ..self.clone() };
         crate::scenario::hex(&Sha256::digest(serde_json::to_vec(&bare).expect("entry serialises")))
     }
-}
-
-/// The file of a release that carries its entry, and so is not among the
-/// files the entry seals.
-pub const RELEASE_RECORD: &str = "release.json";
-
-/// SHA-256 of every file under a release directory but its record, by
-/// path within it (`/`-separated).
-pub fn release_files(dir: &Path) -> std::io::Result<BTreeMap<String, String>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) -> std::io::Result<()> {
-        for item in std::fs::read_dir(dir)? {
-            let path = item?.path();
-            if path.is_dir() {
-                walk(root, &path, out)?;
-                continue;
-            }
-            let rel = path.strip_prefix(root).expect("under the root");
-            let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
-            if rel != RELEASE_RECORD {
-                out.insert(rel, crate::events::fs::file_sha256(&path)?);
-            }
-        }
-        Ok(())
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out)?;
-    Ok(out)
-}
-
-/// A release's files are those its entry sealed, unchanged, and its record
-/// carries that entry and its cost (entries older than sealing: no files).
-fn check_release_files(release: &Path, e: &Entry) -> Result<(), LedgerError> {
-    if e.files.is_empty() {
-        return Ok(());
-    }
-    let edited = |message: String| LedgerError::ReleaseEdited { path: release.to_owned(), message };
-    let found = release_files(release).map_err(|source| LedgerError::Io { path: release.to_owned(), source })?;
-    for (file, sha) in &e.files {
-        match found.get(file) {
-            None => return Err(edited(format!("`{file}` is missing"))),
-            Some(h) if h != sha => return Err(edited(format!("`{file}` was edited (its hash is not the one sealed)"))),
-            Some(_) => {}
-        }
-    }
-    if let Some(extra) = found.keys().find(|f| !e.files.contains_key(*f)) {
-        return Err(edited(format!("`{extra}` is not one of its files")));
-    }
-    let record: Option<serde_json::Value> =
-        std::fs::read(release.join(RELEASE_RECORD)).ok().and_then(|b| serde_json::from_slice(&b).ok());
-    let Some(record) = record else { return Err(edited(format!("`{RELEASE_RECORD}` is missing or unreadable"))) };
-    let carried: Option<Entry> = serde_json::from_value(record["entry"].clone()).ok();
-    if carried.as_ref() != Some(e) {
-        return Err(edited(format!("`{RELEASE_RECORD}` carries another entry than the ledger's")));
-    }
-    let stated = record["epsilon"].as_f64();
-    let charged = match e.cost {
-        Cost::Pure { epsilon } => Some(epsilon),
-        Cost::Zcdp { epsilon, .. } => epsilon,
-        Cost::Local { .. } => None,
-    };
-    if let (Some(stated), Some(charged)) = (stated, charged)
-        && (stated - charged).abs() > 1e-9 * charged.abs().max(1.0)
-    {
-        return Err(edited(format!("`{RELEASE_RECORD}` states ε = {stated}, but the ledger charged {charged}")));
-    }
-    Ok(())
 }
 
 /// Where the ledger's lock lives in a dataset.
@@ -409,7 +348,7 @@ impl Ledger {
                             message: format!("release `{name}` carries another entry than the ledger's"),
                         });
                     }
-                    check_release_files(&item.path(), e)?;
+                    super::seal::check_release_files(&item.path(), e)?;
                 }
             }
         }
@@ -608,6 +547,7 @@ mod tests {
             composition: String::new(),
             queries: Vec::new(),
             files: Default::default(),
+            record_sha256: String::new(),
             prev_sha256: String::new(),
             sha256: String::new(),
         };
@@ -650,6 +590,7 @@ mod tests {
             composition: String::new(),
             queries: Vec::new(),
             files: Default::default(),
+            record_sha256: String::new(),
             prev_sha256: String::new(),
             sha256: String::new(),
         };

@@ -44,7 +44,6 @@ use super::sample::{Ratio, planar_laplace_lattice, uniform_below};
 use super::{NoiseSource, Pending, PrivacyError, os_rng};
 use crate::events::Action;
 use crate::events::dataset::Dataset;
-use crate::events::fs::write_atomic;
 use crate::events::parquet::read_log_with;
 
 /// Bits of the exact distance rounding: d(z) = ⌈‖z‖·2^bits⌉/2^bits lattice
@@ -174,7 +173,7 @@ struct LocalRelease<'a> {
     noise: NoiseRecord,
     columns: [&'static str; 5],
     /// The ledger's entry for this release (its hash binds the two).
-    entry: &'a Entry,
+    entry: Entry,
 }
 
 /// Writes `releases/<name>/trace.parquet` and `release.json`; returns the
@@ -218,12 +217,7 @@ pub fn export(
         &mut ledger,
         entry,
         |out| b.write(&out.join("trace.parquet"), &privacy),
-        |out, sealed| {
-            let release = local_release(plan, &manifest.scenario, guarantee.clone(), sealed);
-            let path = out.join(super::ledger::RELEASE_RECORD);
-            write_atomic(&path, &serde_json::to_vec_pretty(&release).expect("serialises"))
-                .map_err(|source| PrivacyError::Io { path, source })
-        },
+        |sealed| local_release(plan, &manifest.scenario, guarantee.clone(), sealed.clone()),
     )?;
     Ok((out, guarantee))
 }
@@ -247,6 +241,7 @@ fn ledger_entry(plan: &LocalPlan, guarantee: &LocalGuarantee) -> Entry {
         ),
         queries: Vec::new(),
         files: Default::default(),
+        record_sha256: String::new(),
         prev_sha256: String::new(),
         sha256: String::new(),
     }
@@ -310,7 +305,7 @@ fn local_release<'a>(
     plan: &'a LocalPlan,
     scenario: &'a str,
     guarantee: LocalGuarantee,
-    entry: &'a Entry,
+    entry: Entry,
 ) -> LocalRelease<'a> {
     let private = plan.noise.record().is_private();
     LocalRelease {

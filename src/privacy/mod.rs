@@ -32,6 +32,7 @@ pub mod query;
 pub mod release;
 pub mod request;
 pub mod sample;
+pub mod seal;
 
 use std::path::{Path, PathBuf};
 
@@ -39,6 +40,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha20Rng;
 
 use crate::events::dataset::DatasetError;
+use crate::events::fs::write_atomic;
 use crate::events::parquet::LogError;
 use crate::report::ReportError;
 use crate::scenario::ScenarioError;
@@ -177,17 +179,18 @@ impl Pending {
     }
 
     /// Writes the release's files with `content` into a directory beside
-    /// its final place, seals `entry` with their hashes, has `record` write
-    /// the record that carries the sealed entry, moves the directory to its
-    /// place, then records the entry in the ledger. On any failure nothing
-    /// is left: an unrecorded release must not exist.
-    pub(crate) fn land(
+    /// its final place, seals `entry` with their hashes and that of the
+    /// record `record` makes (less the entry it carries), writes the record
+    /// carrying the sealed entry, moves the directory to its place, then
+    /// records the entry in the ledger. On any failure nothing is left: an
+    /// unrecorded release must not exist.
+    pub(crate) fn land<R: serde::Serialize>(
         self,
         dataset: &Path,
         ledger: &mut ledger::Ledger,
         entry: ledger::Entry,
         content: impl FnOnce(&Path) -> Result<(), PrivacyError>,
-        record: impl FnOnce(&Path, &ledger::Entry) -> Result<(), PrivacyError>,
+        record: impl Fn(&ledger::Entry) -> R,
     ) -> Result<(PathBuf, ledger::Entry), PrivacyError> {
         let name = self.dir.file_name().expect("a release name").to_string_lossy().into_owned();
         let tmp = self.dir.with_file_name(format!(".{name}.partial"));
@@ -197,9 +200,13 @@ impl Pending {
             move |source| PrivacyError::Io { path, source }
         };
         let written = std::fs::create_dir_all(&tmp).map_err(io(&tmp)).and_then(|()| content(&tmp)).and_then(|()| {
-            let files = ledger::release_files(&tmp).map_err(io(&tmp))?;
-            let sealed = ledger.seal(ledger::Entry { files, ..entry });
-            record(&tmp, &sealed)?;
+            let files = seal::release_files(&tmp).map_err(io(&tmp))?;
+            let draft = ledger::Entry { files, ..entry };
+            let bare = serde_json::to_value(record(&draft)).expect("a release record serialises");
+            let sealed = ledger.seal(ledger::Entry { record_sha256: seal::record_sha256(&bare), ..draft });
+            let path = tmp.join(seal::RELEASE_RECORD);
+            let bytes = serde_json::to_vec_pretty(&record(&sealed)).expect("a release record serialises");
+            write_atomic(&path, &bytes).map_err(io(&path))?;
             std::fs::rename(&tmp, &self.dir).map_err(io(&self.dir))?;
             Ok(sealed)
         });

@@ -174,7 +174,7 @@ struct ReleaseFile<'a> {
     /// The dataset's private releases together after this one (this one
     /// counted only if private).
     ledger_total: LedgerTotal,
-    entry: &'a Entry,
+    entry: Entry,
     bounds: &'a Bounds,
     variants: Vec<VariantRelease>,
     comparison: &'a [ComparisonRow],
@@ -271,6 +271,7 @@ pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize
         composition: sharing.describe(),
         queries: cal.records.clone(),
         files: Default::default(),
+        record_sha256: String::new(),
         prev_sha256: String::new(),
         sha256: String::new(),
     };
@@ -289,12 +290,7 @@ pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize
         &mut ledger,
         entry,
         |out| write_release(out, &g, &n, &rows, &variants, (plan, &cal)),
-        |out, sealed| {
-            let release = release_file(&g, &rows, plan, sealed, total, variants.clone());
-            let path = out.join(ledger::RELEASE_RECORD);
-            write_atomic(&path, &serde_json::to_vec_pretty(&release).expect("release serialises"))
-                .map_err(|source| PrivacyError::Io { path, source })
-        },
+        |sealed| release_file(&g, &rows, plan, sealed.clone(), total, variants.clone()),
     )?;
     let warnings = g.clipping.warnings(&plan.bounds);
     Ok(Published { dir: final_dir, spent: ledger.spent(), budget: ledger.budget, entry: recorded, sharing, warnings })
@@ -457,7 +453,7 @@ fn release_file<'a>(
     g: &'a Gathered,
     rows: &'a [ComparisonRow],
     plan: &'a PublishPlan,
-    entry: &'a Entry,
+    entry: Entry,
     (after, budget): (Spend, Budget),
     variants: Vec<VariantRelease>,
 ) -> ReleaseFile<'a> {
