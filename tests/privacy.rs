@@ -649,6 +649,28 @@ fn the_ledger_cannot_be_reset_edited_or_raced() {
     ok(aisle(&["publish", d, "--epsilon", "0.5", "--name", "c"]));
 }
 
+/// `--clamp zones=1000` on a store of two zones charged a sensitivity of
+/// 1,000 zone visits per shopper, and the default of 4 doubled the zone
+/// noise on it: a shopper counts in at most every zone there is, so the
+/// bound is lowered to the layout's count (said, and recorded).
+#[test]
+fn a_bound_above_what_the_layout_holds_is_lowered_to_it() {
+    let (_tmp, dir) = dataset(&ALL_VARIANTS[..1]);
+    let d = dir.to_str().unwrap();
+    let said = ok(aisle(&["publish", d, "--epsilon", "1", "--name", "r", "--clamp", "zones=1000"]));
+    assert!(
+        said.contains("bounds lowered to what the layout allows: zones 1000 → 2 (the store has 2 zone(s))"),
+        "{said}"
+    );
+    let release = json(&dir.join("releases/r/release.json"));
+    assert_eq!(release["bounds"]["max_zones"], 2);
+    let queries = release["entry"]["queries"].as_array().unwrap();
+    let zone_visitors = queries.iter().find(|q| q["query"] == "zone_visitors").unwrap();
+    assert_eq!(zone_visitors["sensitivity_l1"].as_f64(), Some(2.0), "one visit to each of the two zones at most");
+    let said = ok(aisle(&["publish", d, "--epsilon", "1", "--name", "s", "--clamp", "zones=1"]));
+    assert!(!said.contains("bounds lowered"), "a bound within the layout stays: {said}");
+}
+
 /// A release clamps each basket (150 by default): on a store whose baskets
 /// run to thousands it published revenue per visitor 118.73 against an
 /// exact 115,117.53 and said nothing. The curator is warned of a bound that

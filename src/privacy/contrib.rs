@@ -143,6 +143,30 @@ impl Default for Bounds {
 }
 
 impl Bounds {
+    /// These bounds with `max_zones` and `max_blocks` no larger than the
+    /// layout's `zones` and heat `blocks` (at least one each): a shopper
+    /// counts in at most every zone and block there is, so a larger `k`
+    /// only adds noise (the layout is public: the sensitivity still bounds
+    /// one shopper). With what was lowered, said.
+    pub fn within(self, zones: usize, blocks: usize) -> (Bounds, Vec<String>) {
+        let capped = Bounds {
+            max_zones: self.max_zones.min(zones.max(1)),
+            max_blocks: self.max_blocks.min(blocks.max(1)),
+            ..self
+        };
+        let mut said = Vec::new();
+        if capped.max_zones < self.max_zones {
+            said.push(format!("zones {} → {} (the store has {zones} zone(s))", self.max_zones, capped.max_zones));
+        }
+        if capped.max_blocks < self.max_blocks {
+            said.push(format!(
+                "blocks {} → {} (the store has {blocks} heat block(s))",
+                self.max_blocks, capped.max_blocks
+            ));
+        }
+        (capped, said)
+    }
+
     /// No clamp and no cap: the exact totals bounded answers are set against.
     pub fn unbounded() -> Self {
         Bounds {

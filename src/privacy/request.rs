@@ -10,7 +10,9 @@ use super::contrib::Bounds;
 use super::ledger::{Budget, Ledger, NOT_PRIVATE};
 use super::query::Mechanism;
 use super::{NoiseSource, PrivacyError, TOO_SMALL, check_parameter, evaluate, local, release};
-use crate::events::dataset::{PRIVACY_EVALUATION, RELEASES};
+use crate::events::dataset::{PRIVACY_EVALUATION, RELEASES, SCENARIO_COPY};
+use crate::metrics::Layout;
+use crate::scenario::ScenarioFile;
 
 /// The largest ε a release may spend (with --local: per metre).
 pub const MAX_EPSILON: f64 = 20.0;
@@ -73,6 +75,15 @@ impl PublishRequest {
             Ok(epsilon)
         };
         let name = self.name.clone().unwrap_or_else(|| free_release_name(dir));
+        let (bounds, capped) = match self.mode {
+            PublishMode::Local { .. } => (self.bounds, Vec::new()),
+            _ => within_layout(dir, self.bounds)?,
+        };
+        let capped = if capped.is_empty() {
+            String::new()
+        } else {
+            format!("  bounds lowered to what the layout allows: {}\n", capped.join(", "))
+        };
         // The first release fixes the budget, whether it spends or not.
         let first = !dir.join(super::ledger::LEDGER_PATH).exists();
         let fixed = |ledger: &Ledger| if first { budget_fixed(ledger) } else { String::new() };
@@ -84,13 +95,15 @@ impl PublishRequest {
                     heat_trials: (trials / 10).max(5),
                     mechanism: self.mechanism,
                     delta,
-                    bounds: self.bounds,
+                    bounds,
                     seed,
                     metric: metric.clone(),
                     target: 0.95,
                     indifference,
                 };
-                evaluate_to(dir, &plan, progress)
+                let mut outcome = evaluate_to(dir, &plan, progress)?;
+                outcome.summary = capped + &outcome.summary;
+                Ok(outcome)
             }
             PublishMode::Local { lattice, grain, ref variant, points, budget } => {
                 let plan = local::LocalPlan {
@@ -123,12 +136,12 @@ impl PublishRequest {
                     delta,
                     mechanism: self.mechanism,
                     budget: budget_of(budget)?,
-                    bounds: self.bounds,
+                    bounds,
                     noise: self.noise,
                 };
                 let done = release::publish(dir, &plan, |d, t| progress("replaying logs", d, t))?;
                 let runs = done.sharing.runs_per_seed;
-                let mut text = format!("release → {}\n", done.dir.join("index.html").display());
+                let mut text = format!("release → {}\n", done.dir.join("index.html").display()) + &capped;
                 text += &format!(
                     "  {runs} run(s) per seed hold the same shoppers (one per variant): each run's queries get 1/{runs} of the release's budget\n"
                 );
@@ -139,6 +152,18 @@ impl PublishRequest {
             }
         }
     }
+}
+
+/// `bounds` capped by the dataset's layout (`Bounds::within`), the most
+/// zones and heat blocks of any of its variants, with what was lowered.
+fn within_layout(dir: &Path, bounds: Bounds) -> Result<(Bounds, Vec<String>), PrivacyError> {
+    let file = ScenarioFile::read(&dir.join(SCENARIO_COPY))?;
+    let (mut zones, mut blocks) = (0, 0);
+    for variant in file.variant_ids() {
+        let layout = Layout::new(&crate::prepare(&file, &variant)?);
+        (zones, blocks) = (zones.max(layout.zones.len()), blocks.max(layout.block_count()));
+    }
+    Ok(bounds.within(zones, blocks))
 }
 
 /// Sweeps ε against the exact figures and writes the curves to `privacy/evaluation/`.
