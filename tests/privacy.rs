@@ -770,6 +770,19 @@ fn release_intervals_cover_the_exact_differences_and_agree_with_the_figures() {
     assert_eq!(COMPARED.len(), 7);
 }
 
+/// The exact figures an evaluation prints: (variant, value).
+fn evaluated_exact(out: &str, metric: &str) -> Vec<(String, f64)> {
+    out.lines()
+        .find_map(|l| l.strip_prefix(&format!("exact {metric}: ")))
+        .unwrap()
+        .split(", ")
+        .map(|kv| {
+            let (k, v) = kv.rsplit_once(' ').unwrap();
+            (k.to_owned(), v.parse().unwrap())
+        })
+        .collect()
+}
+
 /// `--evaluate --metric queue_wait_mean` named the layout with the longest
 /// wait the winner: a wait, like an abandonment rate, is better lower.
 /// A figure that is neither better higher nor lower has no winner.
@@ -778,16 +791,7 @@ fn an_evaluation_ranks_by_the_direction_that_is_better() {
     let (_tmp, dir) = dataset(&ALL_VARIANTS);
     let d = dir.to_str().unwrap();
     let out = ok(aisle(&["publish", d, "--evaluate", "--trials", "10", "--metric", "queue_wait_mean"]));
-    let exact: Vec<(String, f64)> = out
-        .lines()
-        .find_map(|l| l.strip_prefix("exact queue_wait_mean: "))
-        .unwrap()
-        .split(", ")
-        .map(|kv| {
-            let (k, v) = kv.rsplit_once(' ').unwrap();
-            (k.to_owned(), v.parse().unwrap())
-        })
-        .collect();
+    let exact = evaluated_exact(&out, "queue_wait_mean");
     let least = exact.iter().min_by(|a, b| a.1.total_cmp(&b.1)).unwrap();
     let winners = out.lines().find_map(|l| l.strip_prefix("true winners (within 0.5% of the best): ")).unwrap();
     assert!(winners.split(", ").any(|w| w == least.0), "{out}");
@@ -801,6 +805,35 @@ fn an_evaluation_ranks_by_the_direction_that_is_better() {
         "{}",
         String::from_utf8_lossy(&refused.stderr)
     );
+}
+
+/// An evaluation judged its winners by the mean of the daily figures
+/// while a release estimates a ratio of sums over the days (3.6279 against
+/// 3.6238 on one store): its exact figure is now the release's, revenue per
+/// visitor the days' revenue over their visitors.
+#[test]
+fn an_evaluation_judges_by_the_figure_a_release_estimates() {
+    let (_tmp, dir) = dataset(&ALL_VARIANTS);
+    let d = dir.to_str().unwrap();
+    let out = ok(aisle(&["publish", d, "--evaluate", "--trials", "10", "--metric", "revenue_per_visitor"]));
+    for (variant, value) in evaluated_exact(&out, "revenue_per_visitor") {
+        let (mut revenue, mut visitors, mut days) = (0.0, 0.0, Vec::new());
+        for entry in std::fs::read_dir(dir.join(format!("runs/variant={variant}"))).unwrap() {
+            let record = json(&entry.unwrap().path().join("run.json"));
+            let figure = |name: &str| {
+                record["metrics"].as_array().unwrap().iter().find(|m| m["name"] == name).unwrap()["value"]
+                    .as_f64()
+                    .unwrap()
+            };
+            revenue += figure("revenue");
+            visitors += figure("traffic");
+            days.push(figure("revenue_per_visitor"));
+        }
+        let of_sums = revenue / visitors;
+        assert!((value - of_sums).abs() < 1e-4, "{variant}: {value} against {of_sums}");
+        let mean_of_days = days.iter().sum::<f64>() / days.len() as f64;
+        assert!((mean_of_days - of_sums).abs() > 1e-4, "{variant}: the two definitions differ on these days");
+    }
 }
 
 /// At ε = 0.05 per metre a point moves 40 m on average; in tiny (12 × 8 m)

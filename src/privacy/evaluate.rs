@@ -21,7 +21,7 @@ use rayon::prelude::*;
 
 use super::PrivacyError;
 use super::contrib::Bounds;
-use super::query::{Answers, Mechanism, calibrate};
+use super::query::{Answers, Mechanism, Totals, calibrate};
 use super::release::{self, Cells, Gathered, comparison, figure, noised, paired_runs};
 use crate::metrics::catalogue::{self, Better};
 use crate::report::ReportError;
@@ -85,14 +85,25 @@ fn mean(xs: impl Iterator<Item = f64>) -> f64 {
 }
 
 pub fn evaluate(g: &Gathered, plan: &EvaluatePlan, progress: impl Fn() + Sync) -> Evaluation {
+    let exact: Vec<Vec<Answers>> =
+        g.variants.iter().map(|v| v.runs.iter().map(|r| r.exact.clone()).collect()).collect();
+    // Each layout's exact figure as its releases estimate it: over all its
+    // days at once (a ratio of sums), from unbounded, noise-free answers.
     let truth: Vec<(String, f64)> = g
         .variants
         .iter()
-        .map(|v| {
-            // Over the days the figure is defined (a day nobody came has no revenue per visitor).
-            let days: Vec<f64> = v.runs.iter().filter_map(|r| r.truth.get(&plan.metric).copied()).collect();
-            let defined = days.iter().copied().filter(|x| !x.is_nan());
-            (v.variant.clone(), if days.iter().all(|x| x.is_nan()) { f64::NAN } else { mean(defined) })
+        .zip(&exact)
+        .map(|(v, runs)| {
+            let runs: Vec<&Answers> = runs.iter().collect();
+            let value = match release::exact_figure(&plan.metric, &runs) {
+                Some(figure) => figure.unwrap_or(f64::NAN),
+                None => Totals::of(&runs, &Bounds::unbounded())
+                    .metrics(&v.layout)
+                    .iter()
+                    .find(|m| m.name == plan.metric)
+                    .map_or(f64::NAN, |m| m.value),
+            };
+            (v.variant.clone(), value)
         })
         .collect();
     // Scores where more is better: a wait or an abandonment rate is negated.
@@ -112,8 +123,6 @@ pub fn evaluate(g: &Gathered, plan: &EvaluatePlan, progress: impl Fn() + Sync) -
     // Exact differences with the baseline over the seeds both have, per
     // variant and compared figure, as a release computes them but from
     // unbounded, noise-free answers.
-    let exact: Vec<Vec<Answers>> =
-        g.variants.iter().map(|v| v.runs.iter().map(|r| r.exact.clone()).collect()).collect();
     let exact_difference = |variant: usize, metric: &str| -> Option<f64> {
         let (base, runs) = paired_runs(g, &exact, variant);
         release::exact_difference(metric, &base, &runs)

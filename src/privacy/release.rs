@@ -11,7 +11,7 @@ use serde::Serialize;
 
 mod compared;
 mod page;
-pub use compared::{COMPARED, ComparisonRow, comparison, exact_difference, figure, paired_runs};
+pub use compared::{COMPARED, ComparisonRow, comparison, exact_difference, exact_figure, figure, paired_runs};
 use page::page;
 
 use super::contrib::{Bounds, VisitProjection};

@@ -162,17 +162,20 @@ fn clear_of_zero(total: f64, runs: usize, variance: f64) -> bool {
     total > 0.0 && total > CLEAR_OF_ZERO_SD * (runs as f64 * variance).sqrt()
 }
 
-/// The exact difference of a compared figure over the seeds both layouts
-/// have, from unbounded, noise-free answers: what a release's interval is
-/// meant to cover.
-pub fn exact_difference(metric: &str, base: &[&Answers], variant: &[&Answers]) -> Option<f64> {
+/// A compared figure over `runs` as a release makes it (a ratio of sums
+/// over the days) but from unbounded, noise-free answers: `None` for a
+/// figure that is not compared, `Some(None)` where nothing divides it.
+pub fn exact_figure(metric: &str, runs: &[&Answers]) -> Option<Option<f64>> {
     let c = COMPARED.iter().find(|c| c.metric == metric)?;
-    let ratio = |runs: &[&Answers]| {
-        let sums = Sums::of(c, runs, (0.0, 0.0), &Bounds::unbounded());
-        let sy: f64 = sums.y.iter().sum();
-        (sy > 0.0).then(|| sums.x.iter().sum::<f64>() / sy)
-    };
-    Some(c.scale * (ratio(variant)? - ratio(base)?))
+    let sums = Sums::of(c, runs, (0.0, 0.0), &Bounds::unbounded());
+    let sy: f64 = sums.y.iter().sum();
+    Some((sy > 0.0).then(|| c.scale * sums.x.iter().sum::<f64>() / sy))
+}
+
+/// The exact difference of a compared figure over the seeds both layouts
+/// have (`exact_figure` of each): what a release's interval is meant to cover.
+pub fn exact_difference(metric: &str, base: &[&Answers], variant: &[&Answers]) -> Option<f64> {
+    Some(exact_figure(metric, variant)?? - exact_figure(metric, base)??)
 }
 
 /// The runs of layouts `base` and `variant` on the seeds both have, in seed order.
