@@ -435,47 +435,79 @@ pub struct Totals {
 }
 
 impl Totals {
-    /// Sums the answers of several groups (runs) and makes them consistent.
-    pub fn of(groups: &[&Answers], b: &Bounds) -> Totals {
+    /// Sums the answers of several groups (runs) as they are: noised sums
+    /// may be negative, or inconsistent (more payments than parties).
+    pub fn sums(groups: &[&Answers], b: &Bounds) -> Totals {
         let specs: Vec<Spec> = QUERIES.iter().map(|q| q.spec(b)).collect();
         let sum = |q: Query| -> Vec<f64> {
             let width = groups.first().map_or(0, |g| g.0[q as usize].len());
             (0..width)
-                .map(|c| {
-                    groups.iter().map(|g| g.0[q as usize][c] as f64).sum::<f64>().max(0.0) * specs[q as usize].step
-                })
+                .map(|c| groups.iter().map(|g| g.0[q as usize][c] as f64).sum::<f64>() * specs[q as usize].step)
                 .collect()
         };
         let one = |q: Query| sum(q)[0];
-        let visitors = one(Query::Visitors);
-        // Every party has a leader; each party pays at most once.
-        let parties = one(Query::Parties).min(visitors);
-        let transactions = one(Query::Transactions).min(parties);
-        let queue_joins = one(Query::QueueJoins).min(visitors);
         Totals {
             runs: groups.len() as u32,
-            visitors,
-            parties,
-            transactions,
+            visitors: one(Query::Visitors),
+            parties: one(Query::Parties),
+            transactions: one(Query::Transactions),
             revenue_cents: one(Query::Revenue),
             items: one(Query::Items),
             time_ms: one(Query::TimeInStore),
-            queue_joins,
+            queue_joins: one(Query::QueueJoins),
             wait_ms: one(Query::QueueWait),
-            abandons: one(Query::Abandons).min(visitors - transactions),
-            zone_visitors: sum(Query::ZoneVisitors).into_iter().map(|z| z.min(visitors)).collect(),
+            abandons: one(Query::Abandons),
+            zone_visitors: sum(Query::ZoneVisitors),
             zone_ms: sum(Query::ZoneDwell),
             heat_ms: sum(Query::Heat),
         }
     }
 
+    /// Sums the answers of several groups (runs) and makes them consistent:
+    /// none negative, and none more than what holds it (the heatmap's
+    /// picture; a release lists the sums as they are, `sums`).
+    pub fn of(groups: &[&Answers], b: &Bounds) -> Totals {
+        let t = Totals::sums(groups, b);
+        let visitors = t.visitors.max(0.0);
+        // Every party has a leader; each party pays at most once.
+        let parties = t.parties.clamp(0.0, visitors);
+        let transactions = t.transactions.clamp(0.0, parties);
+        let positive = |xs: Vec<f64>| xs.into_iter().map(|x| x.max(0.0)).collect::<Vec<f64>>();
+        Totals {
+            visitors,
+            parties,
+            transactions,
+            revenue_cents: t.revenue_cents.max(0.0),
+            items: t.items.max(0.0),
+            time_ms: t.time_ms.max(0.0),
+            queue_joins: t.queue_joins.clamp(0.0, visitors),
+            wait_ms: t.wait_ms.max(0.0),
+            abandons: t.abandons.clamp(0.0, visitors - transactions),
+            zone_visitors: t.zone_visitors.into_iter().map(|z| z.clamp(0.0, visitors)).collect(),
+            zone_ms: positive(t.zone_ms),
+            heat_ms: positive(t.heat_ms),
+            ..t
+        }
+    }
+
+    /// The published figures with 0 where one is undefined (`figures`).
+    pub fn metrics(&self, layout: &Layout) -> Vec<Metric> {
+        let mut figures = self.figures(layout);
+        for m in &mut figures {
+            if m.value.is_nan() {
+                m.value = 0.0;
+            }
+        }
+        figures
+    }
+
     /// The published figures: those of the metric catalogue written over
     /// sums, from the noised sums (so each has one formula, exact or
     /// private), then per zone. Totals are per day; rates and means are
-    /// ratios of noised sums, 0 where the noised denominator is not
+    /// ratios of noised sums, NaN where the noised denominator is not
     /// positive.
-    pub fn metrics(&self, layout: &Layout) -> Vec<Metric> {
-        let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { 0.0 };
+    pub fn figures(&self, layout: &Layout) -> Vec<Metric> {
+        let ratio = |a: f64, b: f64| if b > 0.0 { a / b } else { f64::NAN };
         let sums = catalogue::Totals {
             days: self.runs.max(1) as f64,
             visitors: self.visitors,
@@ -489,14 +521,8 @@ impl Totals {
             waits: self.queue_joins,
             abandons: self.abandons,
         };
-        let mut out: Vec<Metric> = sums
-            .figures()
-            .map(|(d, value)| Metric {
-                name: d.name.to_owned(),
-                unit: d.unit,
-                value: if value.is_nan() { 0.0 } else { value },
-            })
-            .collect();
+        let mut out: Vec<Metric> =
+            sums.figures().map(|(d, value)| Metric { name: d.name.to_owned(), unit: d.unit, value }).collect();
         for (z, id) in layout.zones.iter().enumerate() {
             out.push(Metric {
                 name: format!("zone_visit_rate/{id}"),

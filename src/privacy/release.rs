@@ -361,19 +361,23 @@ fn figure_stamp(plan: &PublishPlan) -> String {
 }
 
 /// Each variant's noised figures over all its runs, as a release lists
-/// them: the compared ratios as the comparison computes them (none where
-/// the noise leaves them undefined), clamped to their range.
+/// them, from the noised sums as they are: the compared ratios as the
+/// comparison computes them, the rest over the sums. None where the noise
+/// leaves a figure undefined (a denominator within its reach) or outside
+/// what the figure can be (a negative count or sum, a rate over 1): a
+/// figure clamped into range (a count pushed onto the one that bounds it,
+/// a zone everyone visits at exactly 1) reads as certain and is not.
 fn variant_releases(g: &Gathered, n: &Noised, cal: &Calibration, b: &Bounds) -> Vec<VariantRelease> {
     g.variants
         .iter()
-        .zip(n.totals.iter().zip(&n.runs))
-        .map(|(v, (t, runs))| {
+        .zip(&n.runs)
+        .map(|(v, runs)| {
             let runs: Vec<&Answers> = runs.iter().collect();
             VariantRelease {
                 variant: v.variant.clone(),
-                runs: t.runs,
-                metrics: t
-                    .metrics(&v.layout)
+                runs: runs.len() as u32,
+                metrics: Totals::sums(&runs, b)
+                    .figures(&v.layout)
                     .into_iter()
                     .map(|m| {
                         let value = match compared::figure(&m.name, &runs, cal, b) {
@@ -385,7 +389,8 @@ fn variant_releases(g: &Gathered, n: &Noised, cal: &Calibration, b: &Bounds) -> 
                             },
                         };
                         let most = if m.unit == "ratio" { 1.0 } else { f64::INFINITY };
-                        MetricOut { name: m.name, unit: m.unit.to_owned(), value: value.map(|x| x.clamp(0.0, most)) }
+                        let value = value.filter(|x| (0.0..=most).contains(x));
+                        MetricOut { name: m.name, unit: m.unit.to_owned(), value }
                     })
                     .collect(),
             }
