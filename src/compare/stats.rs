@@ -200,9 +200,11 @@ pub struct Analysis {
     pub sd: f64,
 }
 
-/// Differences are "few" when fewer than this many days, or than half the
-/// days, differ: the t interval's spread estimate then rests on a handful
-/// of values and collapses when they are all zero.
+/// Differences are "few" when some days do not differ and fewer than this
+/// many days, or than half the days, do: the t interval's spread estimate
+/// then rests on a handful of values and collapses when they are all
+/// zero. Days that all differ (four of four) leave nothing to collapse:
+/// the paired t holds there as at any count.
 const FEW_NONZERO: usize = 5;
 /// Sample skewness of the differences beyond which the t interval's
 /// coverage falls short at ten days (heavy right or left tails).
@@ -234,7 +236,7 @@ pub fn analyse(base: &[f64], variant: &[f64], exposure: Option<&[f64]>, alpha: f
     let nonzero = d.iter().filter(|x| **x != 0.0).count();
     let exposure: Option<Vec<f64>> =
         exposure.map(|e| keep.iter().map(|&i| e[i]).collect()).filter(|e: &Vec<f64>| e.iter().all(|x| *x > 0.0));
-    let few = nonzero < FEW_NONZERO.max(n.div_ceil(2));
+    let few = nonzero < n && nonzero < FEW_NONZERO.max(n.div_ceil(2));
     match (few, exposure) {
         (true, Some(e)) => rare_counts(&d, &e, alpha),
         _ if nonzero == 0 => Analysis { method: Method::Identical, n, mean: 0.0, interval: None, p: Some(1.0), sd },
@@ -611,6 +613,26 @@ mod tests {
         for (variant, exposure, method) in cases {
             assert_eq!(analyse(&spread, variant, exposure, ALPHA).method, method, "{variant:?}");
         }
+    }
+
+    /// Four days, each falling by 2.7–3.3, read "[unbounded, unbounded]:
+    /// too few days differ to bound it": fewer than five differing days
+    /// were "few" even when every day differed. Only days that do not
+    /// differ make differences few.
+    #[test]
+    fn four_days_that_all_differ_get_the_paired_t() {
+        let base = [10.0, 11.0, 10.5, 9.8];
+        let fall = [7.2, 8.0, 7.5, 6.9];
+        let a = analyse(&base, &fall, None, ALPHA);
+        assert_eq!(a.method, Method::PairedT);
+        let (lo, hi) = a.interval.unwrap();
+        assert!(lo.is_finite() && hi < 0.0, "[{lo}, {hi}]");
+        // One of the four the same in both layouts: few, and unbounded.
+        let mut once_same = fall;
+        once_same[2] = base[2];
+        let a = analyse(&base, &once_same, None, ALPHA);
+        assert_eq!(a.method, Method::Resampled);
+        assert_eq!(a.interval, Some((f64::NEG_INFINITY, f64::INFINITY)));
     }
 
     #[test]
