@@ -10,7 +10,7 @@
 use std::fmt;
 
 use super::model::Scenario;
-use crate::geom::Rect;
+use crate::geom::{Point, Rect};
 
 /// `store.min_walkway_m` when the scenario does not set it.
 pub const DEFAULT_MIN_WALKWAY_M: f64 = 0.9;
@@ -54,6 +54,42 @@ fn clear_width(a: &Rect, b: &Rect) -> Option<f64> {
         (false, false) => return None,
     };
     (width > TOUCHING_M).then_some(width)
+}
+
+/// The floor between `a` and `b` across their clear width: along x and y,
+/// the span between them where they are apart, else the span both cover.
+fn gap_between(a: &Rect, b: &Rect) -> Rect {
+    let span = |a0: f64, a1: f64, b0: f64, b1: f64| {
+        if b0 > a1 {
+            (a1, b0)
+        } else if a0 > b1 {
+            (b1, a0)
+        } else {
+            (a0.max(b0), a1.min(b1))
+        }
+    };
+    let (x0, x1) = span(a.min.x, a.max.x, b.min.x, b.max.x);
+    let (y0, y1) = span(a.min.y, a.max.y, b.min.y, b.max.y);
+    Rect { min: Point::new(x0, y0), max: Point::new(x1, y1) }
+}
+
+/// Spacing of the points a gap is sampled at to see whether other things fill it.
+const SAMPLE_M: f64 = 0.05;
+
+/// Whether `others` fill all of `gap`: no walkway runs there (a shelf run
+/// along a wall fills the slot between the wall and the gondolas that
+/// butt onto the shelf).
+fn filled<'a>(gap: &Rect, others: impl Iterator<Item = &'a Rect> + Clone) -> bool {
+    let steps = |len: f64| ((len / SAMPLE_M).ceil() as usize).max(1);
+    let (w, h) = (gap.max.x - gap.min.x, gap.max.y - gap.min.y);
+    let (nx, ny) = (steps(w), steps(h));
+    (0..nx).all(|i| {
+        (0..ny).all(|j| {
+            let p =
+                Point::new(gap.min.x + w * (i as f64 + 0.5) / nx as f64, gap.min.y + h * (j as f64 + 0.5) / ny as f64);
+            others.clone().any(|r| r.contains(p))
+        })
+    })
 }
 
 /// Walls of the file drawn neither along x nor along y: a wall is the
@@ -109,20 +145,28 @@ pub fn narrow_walkways(s: &Scenario) -> Vec<Narrow> {
                 found.push(Narrow { floor: floor.id.clone(), between, width_m: width, min_m });
             }
         };
+        // What else stands on the floor, besides the things `i` and `j` (an
+        // edge is `usize::MAX`): a gap they fill is no walkway.
+        let others = |i: usize, j: usize| {
+            things.iter().enumerate().filter(move |(k, _)| *k != i && *k != j).map(|(_, (_, r))| r)
+        };
         for (i, (a, ra)) in things.iter().enumerate() {
-            for (b, rb) in &things[i + 1..] {
-                if let Some(width) = clear_width(ra, rb) {
+            for (j, (b, rb)) in things.iter().enumerate().skip(i + 1) {
+                if let Some(width) = clear_width(ra, rb)
+                    && !filled(&gap_between(ra, rb), others(i, j))
+                {
                     narrow(a, b, width);
                 }
             }
+            let point = Point::new;
             let edges = [
-                ("the west edge", ra.min.x - bounds.min.x),
-                ("the east edge", bounds.max.x - ra.max.x),
-                ("the south edge", ra.min.y - bounds.min.y),
-                ("the north edge", bounds.max.y - ra.max.y),
+                ("the west edge", ra.min.x - bounds.min.x, point(bounds.min.x, ra.min.y), point(ra.min.x, ra.max.y)),
+                ("the east edge", bounds.max.x - ra.max.x, point(ra.max.x, ra.min.y), point(bounds.max.x, ra.max.y)),
+                ("the south edge", ra.min.y - bounds.min.y, point(ra.min.x, bounds.min.y), point(ra.max.x, ra.min.y)),
+                ("the north edge", bounds.max.y - ra.max.y, point(ra.min.x, ra.max.y), point(ra.max.x, bounds.max.y)),
             ];
-            for (edge, width) in edges {
-                if width > TOUCHING_M {
+            for (edge, width, from, to) in edges {
+                if width > TOUCHING_M && !filled(&Rect { min: from, max: to }, others(i, usize::MAX)) {
                     narrow(a, edge, width);
                 }
             }
@@ -179,6 +223,30 @@ mod tests {
             assert!(same, "{what}: got {got:?}, expected {expected:?}");
             assert_eq!(got.is_some(), clear_width(&b, &a).is_some(), "{what}: symmetric");
         }
+    }
+
+    /// A gondola butting onto a shelf run along the north wall left a
+    /// "walkway 0.60 m wide" to the edge that the shelf fills: a gap other
+    /// things fill is no walkway; one they fill in part still is.
+    #[test]
+    fn a_gap_other_fixtures_fill_is_no_walkway() {
+        let gondola = rect(5.6, 1.8, 6.6, 5.4);
+        let edge_gap = rect(5.6, 5.4, 6.6, 6.0);
+        let shelf_run = rect(5.0, 5.4, 39.0, 6.0);
+        let short_run = rect(6.0, 5.4, 39.0, 6.0);
+        // (what, the things besides the two, filled)
+        let cases: [(&str, Vec<Rect>, bool); 4] = [
+            ("a shelf run along the wall", vec![shelf_run], true),
+            ("a run that stops halfway", vec![short_run], false),
+            ("two runs meeting over it", vec![rect(5.0, 5.4, 6.1, 6.0), short_run], true),
+            ("nothing", vec![], false),
+        ];
+        for (what, others, expected) in cases {
+            assert_eq!(filled(&edge_gap, others.iter()), expected, "{what}");
+        }
+        let beside = rect(7.4, 2.0, 8.4, 5.0);
+        assert_eq!(gap_between(&gondola, &beside), rect(6.6, 2.0, 7.4, 5.0), "the floor between two side by side");
+        assert_eq!(gap_between(&beside, &gondola), rect(6.6, 2.0, 7.4, 5.0), "either way round");
     }
 
     #[test]
