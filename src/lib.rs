@@ -61,21 +61,26 @@ pub(crate) fn shipped_layouts() -> Vec<(&'static str, Prepared)> {
 /// (walkable points, reachability, memory).
 pub fn prepare(file: &ScenarioFile, variant: &str) -> Result<Prepared, ScenarioError> {
     let scenario = file.build(variant)?;
-    let store = Store::build(&scenario).map_err(|problems| ScenarioError::Invalid {
+    let store = Store::build(&scenario).map_err(|mut problems| ScenarioError::Invalid {
         path: file.path.clone(),
-        problems: problems
-            .into_iter()
-            .map(|p| Problem {
-                variant: (variant != scenario::BASELINE).then(|| variant.to_owned()),
-                line: scenario::error::problem_line(
-                    &file.source,
-                    (variant != scenario::BASELINE).then_some(variant),
-                    p.anchor.as_ref().map(|(key, id)| (*key, id.as_str())),
-                    &p.message,
-                ),
-                message: p.message,
-            })
-            .collect(),
+        problems: {
+            // A product placed twice on one face against a wall is one problem, said once.
+            let mut seen = std::collections::HashSet::new();
+            problems.retain(|p| seen.insert(p.message.clone()));
+            problems
+        }
+        .into_iter()
+        .map(|p| Problem {
+            variant: (variant != scenario::BASELINE).then(|| variant.to_owned()),
+            line: scenario::error::problem_line(
+                &file.source,
+                (variant != scenario::BASELINE).then_some(variant),
+                p.anchor.as_ref().map(|(key, id)| (*key, id.as_str())),
+                &p.message,
+            ),
+            message: p.message,
+        })
+        .collect(),
     })?;
     let shared = Arc::new(sim::Shared::new(scenario.run.memory_limit_bytes));
     Ok(Prepared { scenario: Arc::new(scenario), store: Arc::new(store), shared })

@@ -100,6 +100,9 @@ fn apply_one(s: &mut RawScenario, edit: &RawEdit) -> Result<(), String> {
         // Bounds are checked with the base file's: the edited scenario is validated whole.
         RawEdit::SetConnector { connector: id, traversal_s } => connector_mut(s, id)?.traversal_s = *traversal_s,
         RawEdit::SetHours { hours, hourly_profile } => {
+            if let Some(mismatch) = super::validate::profile_mismatch(*hours, hourly_profile.len()) {
+                return Err(mismatch);
+            }
             s.population.hours = *hours;
             s.population.hourly_profile = hourly_profile.clone();
         }

@@ -93,8 +93,14 @@ impl ScenarioFile {
             });
         };
         let edited = edit::apply(&self.raw, &v.edits).map_err(|errors| {
-            let line = error::line_of(&self.source, "variants.id", &v.id);
-            invalid(errors.into_iter().map(|message| Problem { variant: Some(v.id.clone()), line, message }).collect())
+            // Each at the line of its edit (`problem_line`).
+            let at = |message: &str| error::problem_line(&self.source, Some(&v.id), None, message);
+            invalid(
+                errors
+                    .into_iter()
+                    .map(|message| Problem { variant: Some(v.id.clone()), line: at(&message), message })
+                    .collect(),
+            )
         })?;
         validate::validate(&edited, &self.source, Some(&v.id), &self.sha256).map_err(invalid)
     }

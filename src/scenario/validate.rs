@@ -428,16 +428,23 @@ impl Validator<'_> {
     }
 
     fn lanes(&mut self, raw: &RawScenario, population: &Population) -> Vec<Lane> {
+        let edited = self.variant.is_some();
         self.check(!raw.checkouts.is_empty(), None, || {
-            "the store has no checkout lane: add a `[[checkouts]]` table".into()
+            if edited {
+                "its edits leave the store no checkout lane: keep one (fewer `remove_lane` edits)".into()
+            } else {
+                "the store has no checkout lane: add a `[[checkouts]]` table".into()
+            }
         });
         self.check(raw.checkouts.len() < u16::MAX as usize, None, || "too many checkout lanes".into());
         self.unique("checkout", raw.checkouts.iter().map(|c| c.id.as_str()));
         let lanes: Vec<Lane> =
             raw.checkouts.iter().map(|c| self.lane(raw, c, population, DeskRole::Checkout)).collect();
-        // Someone must be able to pay at every moment the store is open.
+        // Someone must be able to pay at every moment the store is open
+        // (a store without lanes is told so above, once).
         let all: Vec<&Lane> = lanes.iter().collect();
-        if let Some(gap) = first_hour_without(&all, population.open_ms, population.close_ms) {
+        if let Some(gap) = first_hour_without(&all, population.open_ms, population.close_ms).filter(|_| !all.is_empty())
+        {
             let first = raw.checkouts.first().map(|c| ("checkouts.id", c.id.as_str()));
             self.problem(
                 first,
@@ -625,6 +632,22 @@ fn shown(x: f64) -> String {
 
 fn footprint_ok([w, d]: [f64; 2]) -> bool {
     w > 0.0 && d > 0.0 && w <= MAX_COORDINATE_M && d <= MAX_COORDINATE_M
+}
+
+/// What is wrong with an arrival profile of `values` values over opening
+/// `hours` (none when they fit, or when the hours are no day: said apart).
+pub(super) fn profile_mismatch([open, close]: [f64; 2], values: usize) -> Option<String> {
+    let counted = |n: usize, noun: &str| if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") };
+    let hours_ok = (0.0..24.0).contains(&open) && open < close && close <= 24.0;
+    let expected = (close - open).ceil() as usize;
+    (hours_ok && values != expected).then(|| {
+        format!(
+            "hourly_profile has {} but the store is open for {} ([{open}, {close}]): give one value per hour the \
+             store is open",
+            counted(values, "value"),
+            counted(expected, "hour")
+        )
+    })
 }
 
 fn hours_to_ms(h: f64) -> u64 {

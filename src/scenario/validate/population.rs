@@ -26,15 +26,8 @@ impl Validator<'_> {
         self.check((0.0..=2.0).contains(&p.aisle_reluctance), None, || {
             format!("population.aisle_reluctance must be between 0 and 2, got {}", p.aisle_reluctance)
         });
-        let expected = if hours_ok { (close - open).ceil() as usize } else { p.hourly_profile.len() };
-        self.check(p.hourly_profile.len() == expected, None, || {
-            format!(
-                "population.hourly_profile has {} but the store is open for {}: give one value per hour the store \
-                 is open",
-                counted(p.hourly_profile.len(), "value"),
-                counted(expected, "hour")
-            )
-        });
+        let mismatch = super::profile_mismatch(p.hours, p.hourly_profile.len());
+        self.check(mismatch.is_none(), None, || format!("population.{}", mismatch.unwrap_or_default()));
         let total: f64 = p.hourly_profile.iter().sum();
         let weight = Bounds::Closed(0.0, 1e6, "");
         self.check(p.hourly_profile.iter().all(|w| weight.holds(*w)) && total > 0.0, None, || {
@@ -187,9 +180,4 @@ impl Validator<'_> {
                 .into()
         });
     }
-}
-
-/// `n` things, the noun in the plural unless there is one.
-fn counted(n: usize, noun: &str) -> String {
-    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
 }
