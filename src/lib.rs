@@ -129,10 +129,42 @@ impl ScenarioFile {
                 Err(e) => return Err(e),
             }
         }
+        warnings.extend(self.price_edits());
         if !problems.is_empty() {
             return Err(ScenarioError::Invalid { path: self.path.clone(), problems });
         }
         Ok(Validated { base, warnings })
+    }
+}
+
+impl ScenarioFile {
+    /// Variants that set prices, told that shoppers do not answer prices:
+    /// what they plan, notice and buy is drawn from popularity and appeal,
+    /// so a dearer product sells as often and takes more each time.
+    fn price_edits(&self) -> Vec<String> {
+        self.raw
+            .variants
+            .iter()
+            .filter_map(|v| {
+                let products: Vec<String> = v
+                    .edits
+                    .iter()
+                    .filter_map(|e| match e {
+                        scenario::raw::RawEdit::SetPrice { product, .. } => Some(format!("`{product}`")),
+                        _ => None,
+                    })
+                    .collect();
+                (!products.is_empty()).then(|| {
+                    format!(
+                        "variant `{}`: set_price changes what each sale of {} takes, not how often it sells: shoppers \
+                         do not answer prices (what they buy follows popularity and appeal), so a comparison measures \
+                         revenue at unchanged demand",
+                        v.id,
+                        products.join(", ")
+                    )
+                })
+            })
+            .collect()
     }
 }
 

@@ -194,3 +194,30 @@ edits = [ { op = "set_lane_hours", lane = "dispensary", hours = [19.0, 20.0] } ]
             .to_owned()]
     );
 }
+
+/// A variant that put a book from 2.28 up to 5,000 took 5,000 a sale as
+/// often as before (revenue per visitor 6.41 → 384.23) and nothing said
+/// shoppers do not answer prices: `aisle validate` says so of each variant
+/// that sets one.
+#[test]
+fn a_price_edit_is_told_that_demand_does_not_answer_it() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+    let variant = r#"
+[[variants]]
+id = "dear-cola"
+description = "Cola at five times the price."
+edits = [
+  { op = "set_price", product = "cola", price = 7.5 },
+]
+"#;
+    let source = std::fs::read_to_string(&path).unwrap() + variant;
+    let validated = aisle::scenario::ScenarioFile::parse(&path, source).unwrap().validate_all().unwrap();
+    let about: Vec<&String> = validated.warnings.iter().filter(|w| w.contains("set_price")).collect();
+    assert_eq!(
+        about,
+        [&"variant `dear-cola`: set_price changes what each sale of `cola` takes, not how often it sells: shoppers do \
+           not answer prices (what they buy follows popularity and appeal), so a comparison measures revenue at \
+           unchanged demand"
+            .to_owned()]
+    );
+}
