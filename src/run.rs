@@ -48,11 +48,12 @@ impl RunOutcome {
         let counters = p.scenario.counters.iter().map(|c| {
             let id = &c.desk.id;
             format!(
-                "  counter       `{id}`: {:.0} served, {} waiting in line, {} served, {} gave up, {} busy",
+                "  counter       `{id}`: {:.0} served, {} waiting in line, {} served, {} gave up ({:.2} unbought), {} busy",
                 figure(&format!("counter_served/{id}")),
                 shown(figure(&format!("counter_wait/{id}")), 0, " s"),
                 shown(figure(&format!("counter_service/{id}")), 0, " s"),
                 shown(figure(&format!("counter_gave_up/{id}")) * 100.0, 1, "%"),
+                figure(&format!("counter_lost/{id}")),
                 shown(figure(&format!("counter_utilisation/{id}")) * 100.0, 0, "%")
             )
         });

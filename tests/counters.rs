@@ -111,6 +111,26 @@ fn the_impatient_give_up_at_the_counter_and_shop_on() {
     assert!(v.gave_up > 20 && v.balked > 0 && v.gave_up > v.balked, "balked and reneged: {v:?}");
     let count = |kind: &str| events.iter().filter(|e| e.action.kind() == kind).count();
     assert_eq!(count("enter"), count("exit"), "everyone who came in left");
+    // What they left unbought is a figure of its own: 52% giving up at a
+    // counter was worth nothing in any money figure, while the same orders
+    // with the counter closed were lost sales.
+    let layout = Layout::new(&p);
+    let mut day = DayProjection::new(&layout);
+    events.iter().for_each(|e| day.observe(e));
+    let lost = day.finish().scalars(&layout).into_iter().find(|x| x.name == "counter_lost/dispensary").unwrap().value;
+    assert!(lost > 0.0 && lost == left_unbought(&events), "{lost}");
+}
+
+/// The value of the counter orders shoppers left unbought (`counter_leave`), in currency units.
+fn left_unbought(events: &[SimEvent]) -> f64 {
+    let cents: i64 = events
+        .iter()
+        .filter_map(|e| match e.action {
+            Action::CounterLeave { amount_cents, .. } => Some(amount_cents),
+            _ => None,
+        })
+        .sum();
+    cents as f64 / 100.0
 }
 
 /// A closed counter sells nothing, and what its collectors planned to buy
@@ -149,6 +169,7 @@ fn the_days_counter_figures_are_those_its_events_give() {
     let figure = |name: &str| m.scalars(&layout).into_iter().find(|x| x.name == name).unwrap().value;
     assert_eq!(figure("counter_served/dispensary"), v.served as f64);
     assert_eq!(figure("counter_gave_up/dispensary"), v.gave_up as f64 / (v.served + v.gave_up) as f64);
+    assert_eq!(figure("counter_lost/dispensary"), left_unbought(&events));
     // Service seconds over the server-seconds of a day (two pharmacists, 9
     // hours), with service past closing counted as staffed.
     let close_ms = 9 * 3_600_000;

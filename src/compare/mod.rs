@@ -566,14 +566,15 @@ impl Comparison {
     }
 
     /// The metrics this comparison headlines, in order: the primary, the
-    /// other key metrics, then each service counter's wait and share of
-    /// those who gave up there (the figures a staffing question turns on).
+    /// other key metrics, then each service counter's wait, share of those
+    /// who gave up there and what they left unbought (the figures a
+    /// staffing question turns on).
     pub fn headline(&self) -> Vec<&str> {
         let counters = self
             .metrics
             .iter()
             .map(|m| m.metric.as_str())
-            .filter(|m| m.starts_with("counter_wait/") || m.starts_with("counter_gave_up/"));
+            .filter(|m| ["counter_wait/", "counter_gave_up/", "counter_lost/"].iter().any(|k| m.starts_with(k)));
         std::iter::once(self.primary.as_str())
             .chain(KEY_METRICS.iter().copied().filter(|m| *m != self.primary))
             .chain(counters)

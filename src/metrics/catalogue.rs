@@ -265,7 +265,7 @@ pub fn find(name: &str) -> Option<&'static MetricDef> {
 
 /// Figures reported once per zone, floor or service counter, named
 /// `kind/id`: each kind's direction and meaning.
-pub const PER_ITEM: [(&str, Better, &str); 14] = [
+pub const PER_ITEM: [(&str, Better, &str); 15] = [
     ("zone_visit_rate", Neither, "shoppers who entered the zone ÷ all shoppers"),
     ("zone_dwell", Neither, "seconds in the zone per shopper who entered it"),
     ("capture_rate", Neither, "shoppers who entered the zone ÷ those who came within 1.5 m of it"),
@@ -277,6 +277,11 @@ pub const PER_ITEM: [(&str, Better, &str); 14] = [
     ("counter_wait", Lower, "wait in the counter's line before service or giving up, mean"),
     ("counter_service", Neither, "seconds of service at the counter per shopper served"),
     ("counter_gave_up", Lower, "shoppers who gave up at the counter (balked or reneged) ÷ all who came to it"),
+    (
+        "counter_lost",
+        Lower,
+        "value of the counter's orders left unbought (given up, or cut off at the day's hard end), per day",
+    ),
     (
         "counter_utilisation",
         Neither,

@@ -135,6 +135,9 @@ pub(super) fn scalars(m: &DayMetrics, layout: &Layout, out: &mut Vec<Metric>) {
         push("counter_service", "s", ratio(c.service_s, c.served as f64));
         // Gave up (balked or reneged) ÷ all who came to the line.
         push("counter_gave_up", "ratio", ratio(c.gave_up as f64, arrivals));
+        // What those who gave up or were cut off left unbought, per day: a
+        // counter closed turns the same orders into lost sales.
+        push("counter_lost", "currency", c.lost_cents as f64 / 100.0 / days);
         // Busy server-seconds ÷ server-seconds open, overtime counted as
         // open: a ratio of time at work, never above 1.
         push("counter_utilisation", "ratio", ratio(c.service_s, capacity_s * days + c.overtime_s));
