@@ -13,6 +13,21 @@ impl Store {
     pub(super) fn check_reachability(&self, s: &Scenario, problems: &mut Vec<GeometryProblem>) {
         for (e, &start) in s.entrances.iter().zip(&self.entrances) {
             let reached = self.reachable_from(start);
+            // Boxed in: one problem naming what encloses the door, not one
+            // per product, lane and exit beyond it.
+            if !self.exits.iter().any(|&x| reached[x as usize]) {
+                let area_m2 = reached.iter().filter(|r| **r).count() as f64 * self.cell * self.cell;
+                problems.push(GeometryProblem {
+                    anchor: Some(("entrances.id", e.id.clone())),
+                    message: format!(
+                        "entrance `{}` is boxed in: from it shoppers reach {area_m2:.1} m² of floor and no exit; {} \
+                         enclose it: move one to open a way",
+                        e.id,
+                        self.enclosing(s, &reached)
+                    ),
+                });
+                continue;
+            }
             let mut missing = |cell: CellId, anchor: (&'static str, &str), what: String| {
                 if !reached[cell as usize] {
                     problems.push(GeometryProblem {
@@ -36,6 +51,45 @@ impl Store {
                 missing(cell, ("exits.id", &x.id), format!("exit `{}`", x.id));
             }
         }
+    }
+
+    /// What borders the floor `reached` (fixtures and walls within a cell
+    /// and a half of it, and the store's edges), named for a message.
+    fn enclosing(&self, s: &Scenario, reached: &[bool]) -> String {
+        let near = 1.5 * self.cell;
+        let cells: Vec<(u8, crate::geom::Point)> =
+            (0..reached.len()).filter(|&c| reached[c]).map(|c| self.centre(c as CellId)).collect();
+        let touches = |floor: u8, r: &crate::geom::Rect| {
+            cells.iter().any(|&(f, p)| {
+                f == floor
+                    && p.x >= r.min.x - near
+                    && p.x <= r.max.x + near
+                    && p.y >= r.min.y - near
+                    && p.y <= r.max.y + near
+            })
+        };
+        let mut names: Vec<String> = s
+            .fixtures
+            .iter()
+            .filter(|f| touches(f.floor, &f.footprint()))
+            .map(|f| format!("fixture `{}`", f.id))
+            .collect();
+        names.extend(
+            s.store
+                .walls
+                .iter()
+                .enumerate()
+                .filter(|(_, w)| touches(w.floor, &w.footprint))
+                .map(|(k, _)| format!("wall {}", k + 1)),
+        );
+        let b = s.store.bounds();
+        if cells
+            .iter()
+            .any(|&(_, p)| p.x - b.min.x < near || b.max.x - p.x < near || p.y - b.min.y < near || b.max.y - p.y < near)
+        {
+            names.push("the store's edge".into());
+        }
+        if names.is_empty() { "the fixtures round it".into() } else { names.join(", ") }
     }
 
     /// Refuses a store where step-free shoppers (lifts only) entering by
