@@ -48,7 +48,9 @@ fn page_head(html: &mut String, g: &Gathered, plan: &PublishPlan, privacy: &str)
          <p>Unit of privacy: {unit} Neighbouring datasets: {neighbouring} Composition: {composition}</p>\n\
          <p>Each shopper counted in at most {blocks} heat blocks (≤ {block_s} s each) and {zones} zones (≤ {zone_s} s each); \
          baskets clamped at {basket}, visits at {time} s, waits at {wait} s. Noise source: {source}. \
-         Every number here is noised; see <code>release.json</code> for each query's sensitivity and noise.</p>\n",
+         Every number here is noised, each count on its own (two may disagree: more parties than visitors), and one \
+         the noise left undefined or pushed out of what it can be reads “too noisy”; see <code>release.json</code> \
+         for each query's sensitivity and noise.</p>\n",
         name = esc(&plan.name),
         scenario = esc(&g.scenario),
         privacy = esc(privacy),
