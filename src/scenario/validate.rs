@@ -11,6 +11,8 @@ use crate::geom::{Point, Rect};
 mod catalogue;
 mod population;
 
+pub(super) use population::profile_mismatch;
+
 /// Checks `raw` and builds the model; `source` is the file text, used only
 /// to point problems at lines.
 pub fn validate(
@@ -632,22 +634,6 @@ fn shown(x: f64) -> String {
 
 fn footprint_ok([w, d]: [f64; 2]) -> bool {
     w > 0.0 && d > 0.0 && w <= MAX_COORDINATE_M && d <= MAX_COORDINATE_M
-}
-
-/// What is wrong with an arrival profile of `values` values over opening
-/// `hours` (none when they fit, or when the hours are no day: said apart).
-pub(super) fn profile_mismatch([open, close]: [f64; 2], values: usize) -> Option<String> {
-    let counted = |n: usize, noun: &str| if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") };
-    let hours_ok = (0.0..24.0).contains(&open) && open < close && close <= 24.0;
-    let expected = (close - open).ceil() as usize;
-    (hours_ok && values != expected).then(|| {
-        format!(
-            "hourly_profile has {} but the store is open for {} ([{open}, {close}]): give one value per hour the \
-             store is open",
-            counted(values, "value"),
-            counted(expected, "hour")
-        )
-    })
 }
 
 fn hours_to_ms(h: f64) -> u64 {

@@ -26,7 +26,7 @@ impl Validator<'_> {
         self.check((0.0..=2.0).contains(&p.aisle_reluctance), None, || {
             format!("population.aisle_reluctance must be between 0 and 2, got {}", p.aisle_reluctance)
         });
-        let mismatch = super::profile_mismatch(p.hours, p.hourly_profile.len());
+        let mismatch = profile_mismatch(p.hours, p.hourly_profile.len());
         self.check(mismatch.is_none(), None, || format!("population.{}", mismatch.unwrap_or_default()));
         let total: f64 = p.hourly_profile.iter().sum();
         let weight = Bounds::Closed(0.0, 1e6, "");
@@ -180,4 +180,20 @@ impl Validator<'_> {
                 .into()
         });
     }
+}
+
+/// What is wrong with an arrival profile of `values` values over opening
+/// `hours` (none when they fit, or when the hours are no day: said apart).
+pub(in crate::scenario) fn profile_mismatch([open, close]: [f64; 2], values: usize) -> Option<String> {
+    let counted = |n: usize, noun: &str| if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") };
+    let hours_ok = (0.0..24.0).contains(&open) && open < close && close <= 24.0;
+    let expected = (close - open).ceil() as usize;
+    (hours_ok && values != expected).then(|| {
+        format!(
+            "hourly_profile has {} but the store is open for {} ([{open}, {close}]): give one value per hour the \
+             store is open",
+            counted(values, "value"),
+            counted(expected, "hour")
+        )
+    })
 }
