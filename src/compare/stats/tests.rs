@@ -1,0 +1,176 @@
+use super::*;
+
+#[test]
+fn t_quantiles_match_the_tables() {
+    for (df, q) in [(1.0, 12.706), (4.0, 2.776), (9.0, 2.262), (29.0, 2.045), (1e6, 1.960)] {
+        assert!((t_quantile(df) - q).abs() < 1e-3, "df {df}: {}", t_quantile(df));
+    }
+}
+
+#[test]
+fn paired_interval_and_p_value_by_hand() {
+    // Differences 1, 2, 3, 4, 5: mean 3, sd √2.5, se √0.5, t = 4.243 on 4 df.
+    let base = [10.0, 10.0, 10.0, 10.0, 10.0];
+    let variant = [11.0, 12.0, 13.0, 14.0, 15.0];
+    let d = paired(&base, &variant);
+    let h = 2.776445 * 0.5f64.sqrt();
+    assert!((d.paired.mean - 3.0).abs() < 1e-12);
+    assert!((d.paired.lo - (3.0 - h)).abs() < 1e-4 && (d.paired.hi - (3.0 + h)).abs() < 1e-4);
+    assert!((d.p - 0.013236).abs() < 1e-4, "p = {}", d.p);
+    assert!((d.relative.mean - 0.3).abs() < 1e-12);
+}
+
+#[test]
+fn identical_samples_are_no_difference() {
+    let xs = [3.0, 4.0, 5.0];
+    let d = paired(&xs, &xs);
+    assert_eq!((d.paired.mean, d.p), (0.0, 1.0));
+    let a = analyse(&xs, &xs, None, ALPHA);
+    assert_eq!((a.method, a.interval, a.p), (Method::Identical, None, Some(1.0)));
+}
+
+#[test]
+fn holm_adjusts_step_down() {
+    // m = 4: 4·0.01, 3·0.02, 2·0.03, then monotone; the largest stays capped.
+    let adjusted = holm(&[0.03, 0.01, 0.5, 0.02]);
+    let expected = [0.06, 0.04, 0.5, 0.06];
+    for (a, e) in adjusted.iter().zip(expected) {
+        assert!((a - e).abs() < 1e-12, "{adjusted:?}");
+    }
+}
+
+#[test]
+fn p_values_far_below_machine_epsilon_stay_positive() {
+    let base = [1.0; 10];
+    let variant = [2.0, 2.001, 1.999, 2.0, 2.0005, 1.9995, 2.0, 2.0002, 1.9998, 2.0];
+    let d = paired(&base, &variant);
+    assert!(d.p > 0.0 && d.p < 1e-16, "p = {}", d.p);
+}
+
+#[test]
+fn one_day_gives_no_interval_and_no_p_value() {
+    let a = analyse(&[3.0], &[4.0], None, ALPHA);
+    assert_eq!((a.method, a.interval, a.p), (Method::TooFew, None, None));
+    // A day with nothing to divide by (NaN) does not count.
+    let a = analyse(&[3.0, f64::NAN], &[4.0, 5.0], None, ALPHA);
+    assert_eq!((a.method, a.n), (Method::TooFew, 1));
+}
+
+#[test]
+fn methods_follow_the_shape_of_the_differences() {
+    // (baseline, variant, exposure, expected method)
+    let spread: Vec<f64> = (0..10).map(|i| 10.0 + i as f64 * 0.37 % 1.3).collect();
+    let shifted: Vec<f64> = spread.iter().enumerate().map(|(i, x)| x + 0.5 + (i % 3) as f64 * 0.1).collect();
+    let mut rare = spread.clone();
+    rare[3] += 0.02;
+    let mut skewed = spread.clone();
+    for (i, x) in skewed.iter_mut().enumerate() {
+        *x += 0.01 * (i + 1) as f64 + if i == 7 { 5.0 } else { 0.0 };
+    }
+    let exposure = vec![50.0; 10];
+    // (differences, exposure, the method they call for)
+    type Case<'a> = (&'a [f64], Option<&'a [f64]>, Method);
+    let cases: [Case; 5] = [
+        (&shifted, None, Method::PairedT),
+        (&rare, Some(&exposure), Method::RareCounts),
+        (&rare, None, Method::Resampled),
+        (&skewed, None, Method::Resampled),
+        (&spread, None, Method::Identical),
+    ];
+    for (variant, exposure, method) in cases {
+        assert_eq!(analyse(&spread, variant, exposure, ALPHA).method, method, "{variant:?}");
+    }
+}
+
+/// Four days, each falling by 2.7–3.3, read "[unbounded, unbounded]:
+/// too few days differ to bound it": fewer than five differing days
+/// were "few" even when every day differed. Only days that do not
+/// differ make differences few.
+#[test]
+fn four_days_that_all_differ_get_the_paired_t() {
+    let base = [10.0, 11.0, 10.5, 9.8];
+    let fall = [7.2, 8.0, 7.5, 6.9];
+    let a = analyse(&base, &fall, None, ALPHA);
+    assert_eq!(a.method, Method::PairedT);
+    let (lo, hi) = a.interval.unwrap();
+    assert!(lo.is_finite() && hi < 0.0, "[{lo}, {hi}]");
+    // One of the four the same in both layouts: few, and unbounded.
+    let mut once_same = fall;
+    once_same[2] = base[2];
+    let a = analyse(&base, &once_same, None, ALPHA);
+    assert_eq!(a.method, Method::Resampled);
+    assert_eq!(a.interval, Some((f64::NEG_INFINITY, f64::INFINITY)));
+}
+
+#[test]
+fn rare_counts_bound_by_hand() {
+    // No day differs over 10 days of 50 searches: the pooled counts are
+    // 0 and 0, Garwood's upper bound at 1.25% is −ln(0.0125) = 4.382
+    // events, so the rate may move by ±4.382 / (10 · 50).
+    let base = vec![0.1; 10];
+    let a = analyse(&base, &base, Some(&[50.0; 10]), ALPHA);
+    let (lo, hi) = a.interval.unwrap();
+    let bound = -(0.0125f64).ln() / 500.0;
+    assert!((hi - bound).abs() < 1e-9 && (lo + bound).abs() < 1e-9, "[{lo}, {hi}] vs ±{bound}");
+    assert_eq!((a.method, a.p), (Method::RareCounts, Some(1.0)));
+}
+
+/// Three skewed days gave `[unbounded, +3169866740423138.5%]`: their
+/// 27 resamples bound nothing, and the sign-flip test cannot pass
+/// below six differing days, so the interval is unbounded there.
+#[test]
+fn too_few_differing_days_give_no_bound() {
+    for (d, bounded) in [
+        (vec![-0.1, -3.2, -0.004], false),
+        (vec![0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 9.0, 0.2, 4.0, 0.1], false),
+        (vec![-0.1, -3.2, -0.004, -0.5, -0.01, -7.0], true),
+    ] {
+        let a = resampled(&d, 0.05);
+        let (lo, hi) = a.interval.unwrap();
+        assert_eq!(lo.is_finite() && hi.is_finite(), bounded, "{d:?}: [{lo}, {hi}]");
+        assert!(lo <= a.mean && a.mean <= hi, "{d:?}");
+    }
+}
+
+#[test]
+fn sign_flip_p_by_enumeration() {
+    // Five positive differences: only all-plus and all-minus are as
+    // extreme, 2 of 32 patterns.
+    assert!((sign_flip_p(&[1.0, 2.0, 3.0, 4.0, 5.0]) - 2.0 / 32.0).abs() < 1e-12);
+    assert_eq!(sign_flip_p(&[0.0, 0.0]), 1.0);
+    // Its floor: days all one way give it, and nothing gives less.
+    for n in [2usize, 5, 10, 16] {
+        let d: Vec<f64> = (1..=n).map(|k| k as f64 * 0.7).collect();
+        assert!((sign_flip_p(&d) - sign_flip_floor(n)).abs() < 1e-12, "{n} days");
+    }
+    let d: Vec<f64> = (1..=20).map(|k| k as f64).collect();
+    assert!(sign_flip_p(&d) >= sign_flip_floor(20), "sampled beyond 16 days");
+}
+
+#[test]
+fn fieller_matches_the_delta_method_when_the_baseline_is_sharp() {
+    let base: Vec<f64> = (0..10).map(|i| 100.0 + (i as f64 * 0.7).sin()).collect();
+    let variant: Vec<f64> = base.iter().enumerate().map(|(i, b)| b * 1.05 + (i as f64).cos() * 0.3).collect();
+    let a = analyse(&base, &variant, None, ALPHA);
+    let r = relative(&base, &variant, None, &a, ALPHA).unwrap();
+    let (lo, hi) = a.interval.unwrap();
+    let bm = mean(&base);
+    assert!((r.lo - lo / bm).abs() < 2e-3 && (r.hi - hi / bm).abs() < 2e-3, "{r:?} vs [{}, {}]", lo / bm, hi / bm);
+    // A baseline whose interval reaches zero has no relative change.
+    let zeroish = [0.0, 0.01, 0.0, 0.0, 0.02, 0.0, 0.0, 0.0, 0.0, 0.0];
+    let a = analyse(&zeroish, &variant, None, ALPHA);
+    assert_eq!(relative(&zeroish, &variant, None, &a, ALPHA), None);
+}
+
+#[test]
+fn power_matches_the_noncentral_t_tables() {
+    // Paired t, α = 0.05, d = 1: n = 10 gives power 0.803 (Cohen 1988,
+    // one-sample table; G*Power gives 0.8031).
+    let p = t_test_power(1.0, 10, 0.05);
+    assert!((p - 0.803).abs() < 0.005, "power {p}");
+    // The normal approximation's n = 32 for d = 0.5 is short of 80%
+    // under the t: the exact answer is 34.
+    assert_eq!(smallest_n(1.0, 2.0, 0.05, 0.8), 34);
+    let r = replications_for(1.0, 2.0, 10, 0.05, 0.8).unwrap();
+    assert!(r.lo < r.n && r.n < r.hi, "{r:?}");
+}
