@@ -61,26 +61,21 @@ pub(crate) fn shipped_layouts() -> Vec<(&'static str, Prepared)> {
 /// (walkable points, reachability, memory).
 pub fn prepare(file: &ScenarioFile, variant: &str) -> Result<Prepared, ScenarioError> {
     let scenario = file.build(variant)?;
-    let store = Store::build(&scenario).map_err(|mut problems| ScenarioError::Invalid {
+    let store = Store::build(&scenario).map_err(|problems| ScenarioError::Invalid {
         path: file.path.clone(),
-        problems: {
-            // A product placed twice on one face against a wall is one problem, said once.
-            let mut seen = std::collections::HashSet::new();
-            problems.retain(|p| seen.insert(p.message.clone()));
-            problems
-        }
-        .into_iter()
-        .map(|p| Problem {
-            variant: (variant != scenario::BASELINE).then(|| variant.to_owned()),
-            line: scenario::error::problem_line(
-                &file.source,
-                (variant != scenario::BASELINE).then_some(variant),
-                p.anchor.as_ref().map(|(key, id)| (*key, id.as_str())),
-                &p.message,
-            ),
-            message: p.message,
-        })
-        .collect(),
+        problems: problems
+            .into_iter()
+            .map(|p| Problem {
+                variant: (variant != scenario::BASELINE).then(|| variant.to_owned()),
+                line: scenario::error::problem_line(
+                    &file.source,
+                    (variant != scenario::BASELINE).then_some(variant),
+                    p.anchor.as_ref().map(|(key, id)| (*key, id.as_str())),
+                    &p.message,
+                ),
+                message: p.message,
+            })
+            .collect(),
     })?;
     let shared = Arc::new(sim::Shared::new(scenario.run.memory_limit_bytes));
     Ok(Prepared { scenario: Arc::new(scenario), store: Arc::new(store), shared })
@@ -134,37 +129,6 @@ impl ScenarioFile {
             return Err(ScenarioError::Invalid { path: self.path.clone(), problems });
         }
         Ok(Validated { base, warnings })
-    }
-}
-
-impl ScenarioFile {
-    /// Variants that set prices, told that shoppers do not answer prices:
-    /// what they plan, notice and buy is drawn from popularity and appeal,
-    /// so a dearer product sells as often and takes more each time.
-    fn price_edits(&self) -> Vec<String> {
-        self.raw
-            .variants
-            .iter()
-            .filter_map(|v| {
-                let products: Vec<String> = v
-                    .edits
-                    .iter()
-                    .filter_map(|e| match e {
-                        scenario::raw::RawEdit::SetPrice { product, .. } => Some(format!("`{product}`")),
-                        _ => None,
-                    })
-                    .collect();
-                (!products.is_empty()).then(|| {
-                    format!(
-                        "variant `{}`: set_price changes what each sale of {} takes, not how often it sells: shoppers \
-                         do not answer prices (what they buy follows popularity and appeal), so a comparison measures \
-                         revenue at unchanged demand",
-                        v.id,
-                        products.join(", ")
-                    )
-                })
-            })
-            .collect()
     }
 }
 

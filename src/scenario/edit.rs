@@ -7,14 +7,29 @@ use super::raw::{
     RawService,
 };
 
+/// An edit that cannot be applied: its position in the variant's list
+/// (from 0), its `op`, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EditError {
+    pub index: usize,
+    pub op: &'static str,
+    pub why: String,
+}
+
+impl std::fmt::Display for EditError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "edit {} ({}): {}", self.index + 1, self.op, self.why)
+    }
+}
+
 /// Applies `edits` to a copy of the base; an edit that names something
 /// missing is reported with its position in the list.
-pub fn apply(base: &RawScenario, edits: &[RawEdit]) -> Result<RawScenario, Vec<String>> {
+pub fn apply(base: &RawScenario, edits: &[RawEdit]) -> Result<RawScenario, Vec<EditError>> {
     let mut s = base.clone();
     let mut errors = Vec::new();
-    for (i, edit) in edits.iter().enumerate() {
-        if let Err(e) = apply_one(&mut s, edit) {
-            errors.push(format!("edit {} ({}): {e}", i + 1, edit.op()));
+    for (index, edit) in edits.iter().enumerate() {
+        if let Err(why) = apply_one(&mut s, edit) {
+            errors.push(EditError { index, op: edit.op(), why });
         }
     }
     if errors.is_empty() { Ok(s) } else { Err(errors) }

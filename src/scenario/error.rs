@@ -135,34 +135,32 @@ pub fn problem_line(source: &str, variant: Option<&str>, anchor: Option<(&str, &
 /// first line of the variant (from its `id` at `id_line` to the next
 /// `[[variants]]`) quoting an id the message names in backticks, other
 /// than the variant's own.
-/// A message about an edit itself ("edit 2 (set_hours): ...") points at
-/// the line of the variant that holds that edit (its `op`, the n-th of the
-/// variant's edits when one is written per line).
 fn edit_line(source: &str, id_line: usize, variant: &str, message: &str) -> Option<usize> {
-    let variant_lines =
-        || source.lines().enumerate().skip(id_line).take_while(|(_, line)| line.trim() != "[[variants]]");
-    if let Some((n, op)) = numbered_edit(message) {
-        let quoted = format!("\"{op}\"");
-        let ops: Vec<(usize, &str)> =
-            variant_lines().filter(|(_, line)| line.contains("op =") || line.contains("op=")).collect();
-        let at = ops
-            .get(n - 1)
-            .filter(|(_, line)| line.contains(&quoted))
-            .or_else(|| ops.iter().find(|(_, line)| line.contains(&quoted)));
-        if let Some((i, _)) = at {
-            return Some(i + 1);
-        }
-    }
     let named: Vec<&str> = message.split('`').skip(1).step_by(2).filter(|id| *id != variant).collect();
-    variant_lines().find(|(_, line)| named.iter().any(|id| line.contains(&format!("\"{id}\"")))).map(|(i, _)| i + 1)
+    variant_lines(source, id_line)
+        .find(|(_, line)| named.iter().any(|id| line.contains(&format!("\"{id}\""))))
+        .map(|(i, _)| i + 1)
 }
 
-/// The edit a message opens with: its number (from 1) and its `op`.
-fn numbered_edit(message: &str) -> Option<(usize, &str)> {
-    let rest = message.split("edit ").nth(1)?;
-    let (n, rest) = rest.split_once(" (")?;
-    let (op, _) = rest.split_once("):")?;
-    Some((n.parse().ok().filter(|n| *n > 0)?, op))
+/// The lines of a variant, from its `id` at `id_line` to the next `[[variants]]`, 0-based.
+fn variant_lines(source: &str, id_line: usize) -> impl Iterator<Item = (usize, &str)> {
+    source.lines().enumerate().skip(id_line).take_while(|(_, line)| line.trim() != "[[variants]]")
+}
+
+/// The line of `variant`'s edit at `index` (from 0), of kind `op`: the
+/// index-th line giving an `op` when that one is of this kind (edits
+/// written one per line), else the first of this kind; else the variant's
+/// `id` line.
+pub fn edit_op_line(source: &str, variant: &str, index: usize, op: &str) -> Option<usize> {
+    let id_line = line_of(source, "variants.id", variant)?;
+    let quoted = format!("\"{op}\"");
+    let ops: Vec<(usize, &str)> =
+        variant_lines(source, id_line).filter(|(_, line)| line.contains("op =") || line.contains("op=")).collect();
+    let at = ops
+        .get(index)
+        .filter(|(_, line)| line.contains(&quoted))
+        .or_else(|| ops.iter().find(|(_, line)| line.contains(&quoted)));
+    Some(at.map_or(id_line, |(i, _)| i + 1))
 }
 
 /// Finds the line that sets `field` (`population.hours`: `hours = ...`

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 
 pub use error::{Problem, ScenarioError};
 pub use model::*;
-use raw::RawScenario;
+use raw::{RawEdit, RawScenario};
 
 /// The largest `run.memory_limit_mib` a scenario may set.
 pub const MAX_MEMORY_LIMIT_MIB: f64 = 65536.0;
@@ -71,6 +71,35 @@ impl ScenarioFile {
         Ok(ScenarioFile { path: path.to_owned(), source, raw, sha256 })
     }
 
+    /// Variants that set prices, told that shoppers do not answer prices:
+    /// what they plan, notice and buy is drawn from popularity and appeal,
+    /// so a dearer product sells as often and takes more each time.
+    pub(crate) fn price_edits(&self) -> Vec<String> {
+        self.raw
+            .variants
+            .iter()
+            .filter_map(|v| {
+                let products: Vec<String> = v
+                    .edits
+                    .iter()
+                    .filter_map(|e| match e {
+                        RawEdit::SetPrice { product, .. } => Some(format!("`{product}`")),
+                        _ => None,
+                    })
+                    .collect();
+                (!products.is_empty()).then(|| {
+                    format!(
+                        "variant `{}`: set_price changes what each sale of {} takes, not how often it sells: shoppers \
+                         do not answer prices (what they buy follows popularity and appeal), so a comparison measures \
+                         revenue at unchanged demand",
+                        v.id,
+                        products.join(", ")
+                    )
+                })
+            })
+            .collect()
+    }
+
     /// `baseline` followed by the variants in file order.
     pub fn variant_ids(&self) -> Vec<String> {
         std::iter::once(BASELINE.to_owned()).chain(self.raw.variants.iter().map(|v| v.id.clone())).collect()
@@ -93,14 +122,12 @@ impl ScenarioFile {
             });
         };
         let edited = edit::apply(&self.raw, &v.edits).map_err(|errors| {
-            // Each at the line of its edit (`problem_line`).
-            let at = |message: &str| error::problem_line(&self.source, Some(&v.id), None, message);
-            invalid(
-                errors
-                    .into_iter()
-                    .map(|message| Problem { variant: Some(v.id.clone()), line: at(&message), message })
-                    .collect(),
-            )
+            let problem = |e: edit::EditError| Problem {
+                variant: Some(v.id.clone()),
+                line: error::edit_op_line(&self.source, &v.id, e.index, e.op),
+                message: e.to_string(),
+            };
+            invalid(errors.into_iter().map(problem).collect())
         })?;
         validate::validate(&edited, &self.source, Some(&v.id), &self.sha256).map_err(invalid)
     }

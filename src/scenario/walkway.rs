@@ -145,15 +145,15 @@ pub fn narrow_walkways(s: &Scenario) -> Vec<Narrow> {
                 found.push(Narrow { floor: floor.id.clone(), between, width_m: width, min_m });
             }
         };
-        // What else stands on the floor, besides the things `i` and `j` (an
-        // edge is `usize::MAX`): a gap they fill is no walkway.
-        let others = |i: usize, j: usize| {
-            things.iter().enumerate().filter(move |(k, _)| *k != i && *k != j).map(|(_, (_, r))| r)
+        // What else stands on the floor, besides the things a gap lies
+        // between: a gap they fill is no walkway.
+        let others = |besides: [Option<usize>; 2]| {
+            things.iter().enumerate().filter(move |(k, _)| !besides.contains(&Some(*k))).map(|(_, (_, r))| r)
         };
         for (i, (a, ra)) in things.iter().enumerate() {
             for (j, (b, rb)) in things.iter().enumerate().skip(i + 1) {
                 if let Some(width) = clear_width(ra, rb)
-                    && !filled(&gap_between(ra, rb), others(i, j))
+                    && !filled(&gap_between(ra, rb), others([Some(i), Some(j)]))
                 {
                     narrow(a, b, width);
                 }
@@ -166,7 +166,7 @@ pub fn narrow_walkways(s: &Scenario) -> Vec<Narrow> {
                 ("the north edge", bounds.max.y - ra.max.y, point(ra.min.x, ra.max.y), point(ra.max.x, bounds.max.y)),
             ];
             for (edge, width, from, to) in edges {
-                if width > TOUCHING_M && !filled(&Rect { min: from, max: to }, others(i, usize::MAX)) {
+                if width > TOUCHING_M && !filled(&Rect { min: from, max: to }, others([Some(i), None])) {
                     narrow(a, edge, width);
                 }
             }

@@ -197,7 +197,13 @@ impl Store {
             store.check_landings(s, &mut problems);
             store.check_step_free(s, &mut problems);
         }
-        if problems.is_empty() { Ok(store) } else { Err(problems) }
+        if problems.is_empty() {
+            return Ok(store);
+        }
+        // Each once: a product placed twice on one face against a wall is one problem.
+        let mut seen = std::collections::HashSet::new();
+        problems.retain(|p| seen.insert(p.message.clone()));
+        Err(problems)
     }
 
     /// An all-walkable grid sized for the store, or the problem that it would not fit in the memory limit.

@@ -60,13 +60,8 @@ impl Store {
         let cells: Vec<(u8, crate::geom::Point)> =
             (0..reached.len()).filter(|&c| reached[c]).map(|c| self.centre(c as CellId)).collect();
         let touches = |floor: u8, r: &crate::geom::Rect| {
-            cells.iter().any(|&(f, p)| {
-                f == floor
-                    && p.x >= r.min.x - near
-                    && p.x <= r.max.x + near
-                    && p.y >= r.min.y - near
-                    && p.y <= r.max.y + near
-            })
+            let around = r.inflate(near);
+            cells.iter().any(|&(f, p)| f == floor && around.contains(p))
         };
         let mut names: Vec<String> = s
             .fixtures
