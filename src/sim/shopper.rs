@@ -288,9 +288,9 @@ impl Shopper {
 
     /// The shopper's body as the crowd sees it at `t_ms`.
     pub(super) fn body(&self, t_ms: u64) -> crowd::Body {
-        let wish = if self.is_walking() { self.wish } else { (0.0, 0.0) };
+        let (wish, goal) =
+            if self.is_walking() { (self.wish, self.route.as_ref().map(|r| r.goal)) } else { ((0.0, 0.0), None) };
         let gives_way = matches!(self.activity, Activity::Companion(Company::Beside));
-        let goal = self.route.as_ref().filter(|_| self.is_walking()).map(|r| r.goal);
         let stalled = self.blocked_for(t_ms, STANDOFF_MS);
         let slack_m = self.stride_credit_m;
         crowd::Body { shopper: self.index, party: self.party, at: self.pos, wish, goal, gives_way, stalled, slack_m }

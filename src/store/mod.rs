@@ -463,11 +463,16 @@ impl Store {
         if p.x < 0.0 || p.y < 0.0 || floor as usize >= self.floors {
             return None;
         }
-        let (ix, iy) = match self.cells_per_metre {
-            Some(k) => ((p.x * k) as usize, (p.y * k) as usize),
-            None => ((p.x / self.cell) as usize, (p.y / self.cell) as usize),
+        let (fx, fy) = match self.cells_per_metre {
+            Some(k) => (p.x * k, p.y * k),
+            None => (p.x / self.cell, p.y / self.cell),
         };
-        (ix < self.nx && iy < self.ny).then(|| self.id(floor, ix, iy))
+        // Compared as floats first (a NaN fails too), so the truncation
+        // needs no saturating conversion to a 64-bit index.
+        if !(fx < self.nx as f64 && fy < self.ny as f64) {
+            return None;
+        }
+        Some(self.id(floor, fx as u32 as usize, fy as u32 as usize))
     }
 
     /// The first point not on walkable floor along the segment `from`–`to`
