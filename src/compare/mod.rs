@@ -129,7 +129,9 @@ pub struct DifferenceOut {
     pub family: Family,
     pub significant: bool,
     /// Replications that would detect a 1% change with 80% power by the
-    /// paired t test at the level the verdict uses (primary metric only).
+    /// paired t test at the level the verdict uses (primary metric only);
+    /// where the days called for the sign-flip test, no fewer than it can
+    /// pass from.
     pub replications_for_1pct: Option<Replications>,
     pub verdict: String,
 }
@@ -317,9 +319,13 @@ impl Design {
             let w = stats::welch(&b, &x, self.alpha);
             (w.lo, w.hi)
         });
+        // Days that call for the sign-flip test (skewed, or few differing)
+        // need at least as many as it can pass from, whatever the t says.
+        let floor = if analysis.method == stats::Method::Resampled { stats::sign_flip_days(primary_alpha) } else { 0 };
         let power = (metric == self.primary)
             .then(|| stats::replications_for(0.01 * stats::mean(&b), analysis.sd, analysis.n, primary_alpha, 0.8))
-            .flatten();
+            .flatten()
+            .map(|r| r.at_least(floor));
         Pending { analysis, relative, unpaired, power }
     }
 
@@ -532,9 +538,10 @@ pub fn verdict(metric: &str, d: &DifferenceOut, alpha: f64) -> String {
 /// Said of a difference the sign-flip test finds (p below `alpha`, or
 /// every day differing the same way: the smallest p it can give) but could
 /// not carry past the correction from these days: that smallest p is above
-/// what the correction asks of the first comparison to pass, or, at five
-/// days or fewer, above `alpha` itself. "Not significant" alone would read
-/// as evidence of no change.
+/// what the correction asks of the first comparison to pass. "Not
+/// significant" alone would read as evidence of no change. (Below six
+/// days, where the test cannot pass even alone, days that all differ get
+/// the paired t: `stats::analyse`.)
 fn out_of_reach(d: &DifferenceOut, alpha: f64) -> Option<String> {
     let m = d.family.comparisons();
     let floor = stats::sign_flip_floor(d.n);
@@ -542,22 +549,12 @@ fn out_of_reach(d: &DifferenceOut, alpha: f64) -> Option<String> {
     if d.method != Method::Resampled || d.significant || !seen || floor * m as f64 <= alpha {
         return None;
     }
-    Some(if floor > alpha {
-        format!(
-            "at {} days that test gives no p below {floor:.4}, above the {} it must pass even alone: more days may \
-             show it",
-            d.n,
-            // (α is 1 − the level: 0.050000000000000044 for 95%.)
-            (alpha * 1e6).round() / 1e6
-        )
-    } else {
-        format!(
-            "at {} days that test gives no p below {floor:.4}, and the correction across {m} asks less than {:.5} of \
-             the first to pass: more days may show it",
-            d.n,
-            alpha / m as f64
-        )
-    })
+    Some(format!(
+        "at {} days that test gives no p below {floor:.4}, and the correction across {m} asks less than {:.5} of the \
+         first to pass: more days may show it",
+        d.n,
+        alpha / m as f64
+    ))
 }
 
 impl Comparison {

@@ -207,7 +207,8 @@ pub struct Analysis {
 /// the paired t holds there as at any count.
 const FEW_NONZERO: usize = 5;
 /// Sample skewness of the differences beyond which the t interval's
-/// coverage falls short at ten days (heavy right or left tails).
+/// coverage falls short at ten days (heavy right or left tails); judged
+/// only from days enough for the sign-flip test to pass.
 const HEAVY_SKEW: f64 = 1.5;
 /// Bootstrap resamples for the studentised interval.
 const BOOTSTRAP: usize = 4000;
@@ -241,7 +242,11 @@ pub fn analyse(base: &[f64], variant: &[f64], exposure: Option<&[f64]>, alpha: f
         (true, Some(e)) => rare_counts(&d, &e, alpha),
         _ if nonzero == 0 => Analysis { method: Method::Identical, n, mean: 0.0, interval: None, p: Some(1.0), sd },
         (true, None) => resampled(&d, alpha),
-        (false, _) if skewness(&d).abs() > HEAVY_SKEW => resampled(&d, alpha),
+        // Skew calls for the sign-flip test only where that test can pass:
+        // below six days it cannot, and five days of a plain shift (one a
+        // little apart) read unbounded though the unpaired interval was
+        // tight. A skewness from so few days is mostly noise anyway.
+        (false, _) if sign_flip_floor(nonzero) <= alpha && skewness(&d).abs() > HEAVY_SKEW => resampled(&d, alpha),
         (false, _) => {
             let e = mean_ci_at(&d, alpha);
             let p = p_value(e.mean, sd / (n as f64).sqrt(), (n - 1) as f64);
@@ -309,6 +314,12 @@ fn rare_counts(d: &[f64], exposure: &[f64], alpha: f64) -> Analysis {
 /// beyond the days it enumerates).
 pub fn sign_flip_floor(n: usize) -> f64 {
     if n <= 16 { 2.0 / (1u64 << n) as f64 } else { 1.0 / ((1u64 << 16) + 1) as f64 }
+}
+
+/// The fewest differing days from which the sign-flip test can pass at
+/// `alpha` (`sign_flip_floor` at most `alpha`).
+pub fn sign_flip_days(alpha: f64) -> u64 {
+    (1..=17).find(|&n| sign_flip_floor(n) <= alpha).unwrap_or(17) as u64
 }
 
 /// Exact two-sided sign-flip randomisation test of a zero mean (every sign
@@ -467,6 +478,13 @@ pub struct Replications {
     /// itself estimated from few days).
     pub lo: u64,
     pub hi: u64,
+}
+
+impl Replications {
+    /// No fewer than `days` at either end.
+    pub fn at_least(self, days: u64) -> Replications {
+        Replications { n: self.n.max(days), lo: self.lo.max(days), hi: self.hi.max(days) }
+    }
 }
 
 /// Power of a two-sided one-sample t test at level `alpha` with `n`

@@ -102,6 +102,26 @@ fn four_days_that_all_differ_get_the_paired_t() {
     assert_eq!(a.interval, Some((f64::NEG_INFINITY, f64::INFINITY)));
 }
 
+/// Five days that all fell by 3.4–4.2 read "[unbounded, unbounded]":
+/// one day a little apart from the rest made them "skewed", and the
+/// sign-flip test cannot pass at five days. Skew is judged only where it
+/// can; from six days on it still calls for the sign-flip test.
+#[test]
+fn skew_is_judged_only_from_days_enough_for_the_sign_flip_test() {
+    let fall = [-3.97, -3.95, -4.18, -3.39, -4.20];
+    assert!(skewness(&fall).abs() > HEAVY_SKEW, "the days look skewed: {}", skewness(&fall));
+    let base = [8.0, 8.2, 7.9, 8.1, 8.3, 8.0];
+    let variant: Vec<f64> = base.iter().zip(fall).map(|(b, d)| b + d).collect();
+    let a = analyse(&base[..5], &variant, None, ALPHA);
+    assert_eq!(a.method, Method::PairedT);
+    let (lo, hi) = a.interval.unwrap();
+    assert!(lo > -4.6 && hi < -3.3, "[{lo}, {hi}]");
+    let six = [-3.97, -3.95, -4.18, -3.96, -4.20, -1.0];
+    assert!(skewness(&six).abs() > HEAVY_SKEW);
+    let variant: Vec<f64> = base.iter().zip(six).map(|(b, d)| b + d).collect();
+    assert_eq!(analyse(&base, &variant, None, ALPHA).method, Method::Resampled);
+}
+
 #[test]
 fn rare_counts_bound_by_hand() {
     // No day differs over 10 days of 50 searches: the pooled counts are
@@ -173,4 +193,14 @@ fn power_matches_the_noncentral_t_tables() {
     assert_eq!(smallest_n(1.0, 2.0, 0.05, 0.8), 34);
     let r = replications_for(1.0, 2.0, 10, 0.05, 0.8).unwrap();
     assert!(r.lo < r.n && r.n < r.hi, "{r:?}");
+}
+
+#[test]
+fn the_sign_flip_test_passes_from_six_days_at_five_percent() {
+    for (alpha, days) in [(0.05, 6), (0.01, 8), (0.05 / 5.0, 8), (0.001, 11)] {
+        assert_eq!(sign_flip_days(alpha), days, "alpha {alpha}");
+        assert!(sign_flip_floor(days as usize) <= alpha && sign_flip_floor(days as usize - 1) > alpha);
+    }
+    let r = Replications { n: 3, lo: 2, hi: 9 };
+    assert_eq!(r.at_least(6), Replications { n: 6, lo: 6, hi: 9 });
 }
