@@ -156,7 +156,8 @@ impl Bounds {
         };
         let mut said = Vec::new();
         if capped.max_zones < self.max_zones {
-            said.push(format!("zones {} → {} (the store has {zones} zone(s))", self.max_zones, capped.max_zones));
+            let has = if zones == 0 { "no zones".to_owned() } else { format!("{zones} zone(s)") };
+            said.push(format!("zones {} → {} (the store has {has})", self.max_zones, capped.max_zones));
         }
         if capped.max_blocks < self.max_blocks {
             said.push(format!(

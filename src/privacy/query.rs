@@ -148,6 +148,37 @@ impl Query {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Answers(pub Vec<Vec<i64>>);
 
+/// The figures that are a mean of what each shopper adds (per shopper,
+/// payment or waiter): the query that sums it, and its units per unit of
+/// the figure.
+pub const MEANS: [(&str, Query, f64); 5] = [
+    ("revenue_per_visitor", Query::Revenue, 100.0),
+    ("basket_value", Query::Revenue, 100.0),
+    ("basket_items", Query::Items, 1.0),
+    ("time_in_store_mean", Query::TimeInStore, 1000.0),
+    ("queue_wait_mean", Query::QueueWait, 1000.0),
+];
+
+/// The most a published figure (`Totals::figures`, by name and unit) can
+/// be from sums bounded by `b`: a rate 1; a mean (`MEANS`, and a zone's
+/// dwell) what one shopper adds at most, on its sum's grid (a basket of at
+/// most `items_clamp` items averages no more); anything else unbounded
+/// above. A noised figure past it is noise, not data.
+pub fn most(metric: &str, unit: &str, b: &Bounds) -> f64 {
+    // The clamp as the grid holds it, in the figure's unit.
+    let top = |q: Query, per_unit: f64| {
+        let spec = q.spec(b);
+        grid_sensitivity(spec.clamp, spec.step) as f64 * spec.step / per_unit
+    };
+    if let Some(&(_, q, per_unit)) = MEANS.iter().find(|(name, ..)| *name == metric) {
+        return top(q, per_unit);
+    }
+    if metric.starts_with("zone_dwell/") {
+        return top(Query::ZoneDwell, 1000.0);
+    }
+    if unit == "ratio" { 1.0 } else { f64::INFINITY }
+}
+
 /// The exact (bounded, noise-free) answers for a run's visits.
 pub fn answer(visits: &[Visit], layout: &Layout, b: &Bounds) -> Answers {
     let specs: Vec<Spec> = QUERIES.iter().map(|q| q.spec(b)).collect();

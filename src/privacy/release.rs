@@ -16,7 +16,7 @@ use page::page;
 
 use super::contrib::{Bounds, VisitProjection};
 use super::ledger::{self, Budget, Entry, Ledger, NOT_PRIVATE, NoiseRecord, QueryRecord, Spend};
-use super::query::{Answers, Calibration, Clipping, Mechanism, Query, Sharing, Totals, answer, calibrate};
+use super::query::{Answers, Calibration, Clipping, Mechanism, Query, Sharing, Totals, answer, calibrate, most};
 use super::{NoiseSource, Pending, PrivacyError};
 use crate::Prepared;
 use crate::events::SimEvent;
@@ -364,7 +364,8 @@ fn figure_stamp(plan: &PublishPlan) -> String {
 /// them, from the noised sums as they are: the compared ratios as the
 /// comparison computes them, the rest over the sums. None where the noise
 /// leaves a figure undefined (a denominator within its reach) or outside
-/// what the figure can be (a negative count or sum, a rate over 1): a
+/// what the figure can be (a negative count or sum, a rate over 1, a mean
+/// over the clamp on what one shopper adds: `query::most`): a
 /// figure clamped into range (a count pushed onto the one that bounds it,
 /// a zone everyone visits at exactly 1) reads as certain and is not.
 fn variant_releases(g: &Gathered, n: &Noised, cal: &Calibration, b: &Bounds) -> Vec<VariantRelease> {
@@ -388,8 +389,7 @@ fn variant_releases(g: &Gathered, n: &Noised, cal: &Calibration, b: &Bounds) -> 
                                 _ => Some(m.value),
                             },
                         };
-                        let most = if m.unit == "ratio" { 1.0 } else { f64::INFINITY };
-                        let value = value.filter(|x| (0.0..=most).contains(x));
+                        let value = value.filter(|x| (0.0..=most(&m.name, m.unit, b)).contains(x));
                         MetricOut { name: m.name, unit: m.unit.to_owned(), value }
                     })
                     .collect(),
