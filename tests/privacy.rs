@@ -739,6 +739,26 @@ fn no_released_mean_exceeds_the_clamp_on_what_one_shopper_adds() {
     assert!(bounded > 10 && blank > 10, "{bounded} means published under their clamp, {blank} too noisy");
 }
 
+/// `aisle run` builds the variant it runs; a scenario whose other variant
+/// is broken made a dataset that verified but could not be published
+/// ("variant 'wide': fixture … does not exist", pointing into the
+/// dataset's own scenario copy): the release read every variant of the
+/// file for its layout cap. It reads those with runs, as it publishes.
+#[test]
+fn a_variant_never_run_does_not_keep_its_dataset_from_a_release() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("tiny.toml");
+    let source = std::fs::read_to_string(scenario_path("tiny")).unwrap();
+    let broken = "\n[[variants]]\nid = \"broken\"\nedits = [{ op = \"remove_fixture\", fixture = \"NO-SUCH\" }]\n";
+    std::fs::write(&scenario, source + broken).unwrap();
+    assert!(!aisle(&["validate", scenario.to_str().unwrap()]).status.success(), "the variant is broken");
+    let dir = tmp.path().join("d");
+    let d = dir.to_str().unwrap();
+    ok(aisle(&["run", scenario.to_str().unwrap(), "--seed", "1", "--no-report", "--out", d]));
+    ok(aisle(&["publish", d, "--epsilon", "1", "--seed", "1"]));
+    assert!(dir.join("releases/release-1/metrics.csv").exists());
+}
+
 /// Every mean `query::most` bounds is a figure of the catalogue written
 /// over sums, in the unit its query's clamp is given in.
 #[test]

@@ -10,7 +10,7 @@ use super::contrib::Bounds;
 use super::ledger::{Budget, Ledger, NOT_PRIVATE};
 use super::query::Mechanism;
 use super::{NoiseSource, PrivacyError, TOO_SMALL, check_parameter, evaluate, local, release};
-use crate::events::dataset::{PRIVACY_EVALUATION, RELEASES, SCENARIO_COPY};
+use crate::events::dataset::{Dataset, PRIVACY_EVALUATION, RELEASES, SCENARIO_COPY};
 use crate::metrics::Layout;
 use crate::scenario::ScenarioFile;
 
@@ -155,12 +155,16 @@ impl PublishRequest {
 }
 
 /// `bounds` capped by the dataset's layout (`Bounds::within`), the most
-/// zones and heat blocks of any of its variants, with what was lowered.
+/// zones and heat blocks of any of its variants with runs (those a release
+/// publishes: a variant never run may not even be valid), with what was
+/// lowered.
 fn within_layout(dir: &Path, bounds: Bounds) -> Result<(Bounds, Vec<String>), PrivacyError> {
+    let manifest = Dataset::read_manifest(dir)?.ok_or_else(|| PrivacyError::NotADataset { dir: dir.to_owned() })?;
     let file = ScenarioFile::read(&dir.join(SCENARIO_COPY))?;
     let (mut zones, mut blocks) = (0, 0);
-    for variant in file.variant_ids() {
-        let layout = Layout::new(&crate::prepare(&file, &variant)?);
+    let run = manifest.variants.iter().filter(|v| manifest.runs.iter().any(|r| &r.variant == *v));
+    for variant in run {
+        let layout = Layout::new(&crate::prepare(&file, variant)?);
         (zones, blocks) = (zones.max(layout.zones.len()), blocks.max(layout.block_count()));
     }
     Ok(bounds.within(zones, blocks))
