@@ -45,10 +45,16 @@ impl RunOutcome {
         let shown = |v: f64, decimals: usize, unit: &str| {
             if v.is_finite() { format!("{v:.decimals$}{unit}") } else { "—".to_owned() }
         };
-        let counters = p.scenario.counters.iter().map(|c| {
+        let counters = p.scenario.counters.iter().enumerate().map(|(i, c)| {
             let id = &c.desk.id;
+            // Those in its line at the day's hard end did not give up, but
+            // their orders went unbought all the same.
+            let cut_off = match m.counters.get(i).map_or(0, |c| c.cut_off) {
+                0 => String::new(),
+                n => format!(", {n} cut off at the day's end"),
+            };
             format!(
-                "  counter       `{id}`: {:.0} served, {} waiting in line, {} served, {} gave up ({:.2} unbought), {} busy",
+                "  counter       `{id}`: {:.0} served, {} waiting in line, {} served, {} gave up{cut_off} ({:.2} unbought), {} busy",
                 figure(&format!("counter_served/{id}")),
                 shown(figure(&format!("counter_wait/{id}")), 0, " s"),
                 shown(figure(&format!("counter_service/{id}")), 0, " s"),
@@ -134,13 +140,15 @@ impl RunOutcome {
 
     /// Warnings of the day's broken invariants: a shopper frozen longer
     /// than the freeze invariant allows (`freeze::Freeze::warning`), a
-    /// line standing before a free terminal (`stall::Stall::warning`);
+    /// line standing before a free terminal (`stall::Stall::warning`),
+    /// shoppers made to leave at the day's hard end
+    /// (`DayMetrics::forced_out_warning`);
     /// `dir`: the dataset.
     pub fn warnings(&self, p: &Prepared, seed: u64, dir: &Path) -> Vec<String> {
         let m = &self.metrics;
         let freeze = m.longest_freeze.filter(|f| f.breaks_the_limit()).map(|f| f.warning(&p.scenario, seed, dir));
         let stall = m.longest_stall.filter(|s| s.breaks_the_limit()).map(|s| s.warning(&p.scenario, seed, dir));
-        freeze.into_iter().chain(stall).collect()
+        freeze.into_iter().chain(stall).chain(m.forced_out_warning(&p.scenario)).collect()
     }
 }
 

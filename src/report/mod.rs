@@ -191,6 +191,15 @@ fn write_invariant_warnings(html: &mut String, v: &VariantDays, dir: &Path) {
         let consequence = "Its checkout figures, and comparisons with it, may be wrong.";
         warn("A line stood still", stall.warning(s, seed, dir), seed, consequence);
     }
+    if let Some(warning) = v.metrics.forced_out_warning(s) {
+        let _ = writeln!(
+            html,
+            "<p class=\"warn\"><b>Shoppers were made to leave in <code>{}</code>.</b> Over its {} day(s), {}.</p>",
+            esc(&s.variant),
+            v.seeds.len(),
+            esc(&warning)
+        );
+    }
 }
 
 /// A figure with its unit; a dash where no day had anything to divide by
