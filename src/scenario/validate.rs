@@ -283,9 +283,17 @@ impl Validator<'_> {
         let walls = s
             .walls
             .iter()
-            .map(|wall| {
-                let floor = self.floor_index(&s.floors, Some(&wall.floor), "wall", &wall.floor);
+            .enumerate()
+            .map(|(k, wall)| {
                 let anchor = Some(("store.walls.floor", wall.floor.as_str()));
+                // Walls have no id: one is known by its place in the list.
+                let floor = s.floors.iter().position(|x| x.id == wall.floor).unwrap_or_else(|| {
+                    self.problem(
+                        anchor,
+                        format!("wall {} is on floor `{}`, which is not in `store.floors`", k + 1, wall.floor),
+                    );
+                    0
+                }) as u8;
                 self.finite_point(&wall.from, "wall from", anchor);
                 self.finite_point(&wall.to, "wall to", anchor);
                 self.within(wall.thickness, Bounds::Positive(10.0, " metres"), "wall thickness", anchor);
@@ -686,7 +694,6 @@ pub fn section_of(kind: &str) -> &'static str {
         "segment" => "population.segments.id",
         "floor" => "store.floors.id",
         "connector" => "store.connectors.id",
-        "wall" => "store.walls.floor",
         _ => "id",
     }
 }

@@ -117,6 +117,41 @@ pub fn diagonal_walls(raw: &crate::scenario::raw::RawScenario) -> Vec<String> {
         .collect()
 }
 
+/// Walls of the file running through a fixture of `s` (not merely along
+/// its side, as a shelf backed onto a wall is): a gondola straddling a
+/// wall, half its shelves on each side, is valid but hardly meant.
+/// Numbered as walkway warnings number them.
+pub fn walls_through_fixtures(raw: &crate::scenario::raw::RawScenario, s: &Scenario) -> Vec<String> {
+    let mut found = Vec::new();
+    for (k, (wall, raw_wall)) in s.store.walls.iter().zip(&raw.store.walls).enumerate() {
+        let line = Rect::from_corners(raw_wall.from.into(), raw_wall.to.into());
+        for f in s.fixtures.iter().filter(|f| f.floor == wall.floor && runs_through(&line, &f.footprint())) {
+            found.push(format!(
+                "floor `{}`: wall {} from ({}, {}) to ({}, {}) runs through fixture `{}`: move the fixture to one side \
+                 of it, or end the wall at the fixture",
+                raw_wall.floor,
+                k + 1,
+                raw_wall.from[0],
+                raw_wall.from[1],
+                raw_wall.to[0],
+                raw_wall.to[1],
+                f.id
+            ));
+        }
+    }
+    found
+}
+
+/// Whether the centre `line` of a wall (a rectangle of no width) crosses
+/// the inside of `fp`, not merely its edge.
+fn runs_through(line: &Rect, fp: &Rect) -> bool {
+    const EDGE_M: f64 = 0.01;
+    let inner = fp.inflate(-EDGE_M);
+    let x = line.max.x.min(inner.max.x) - line.min.x.max(inner.min.x);
+    let y = line.max.y.min(inner.max.y) - line.min.y.max(inner.min.y);
+    x >= 0.0 && y >= 0.0 && x + y > 0.0
+}
+
 /// Every walkway of `s` narrower than its `store.min_walkway_m`, each pair once.
 pub fn narrow_walkways(s: &Scenario) -> Vec<Narrow> {
     let min_m = s.store.min_walkway_m;
@@ -198,6 +233,36 @@ mod tests {
             ["floor `ground`: wall 2 from (10, 6) to (11.5, 7) runs neither along x nor along y: it blocks the whole \
               1.5 × 1 m box between its ends; draw it as walls along x and y"]
         );
+    }
+
+    /// G1 spans x 2..6, y 4.5..5.5 in the tiny store. A wall through it
+    /// is named; one its back is set against (into it by half the wall's
+    /// thickness), or one ending at its side, is not.
+    #[test]
+    fn a_wall_through_a_fixture_is_named_and_one_along_its_side_is_not() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+        // (wall from, to, through G1)
+        let cases = [
+            ("[4.0, 6.5]", "[4.0, 3.0]", true),
+            ("[3.0, 5.0]", "[3.0, 5.2]", true),
+            ("[0.5, 5.6]", "[6.5, 5.6]", false),
+            ("[6.0, 6.5]", "[6.0, 3.0]", false),
+            ("[0.5, 3.5]", "[2.0, 3.5]", false),
+        ];
+        for (from, to, through) in cases {
+            let mut text = std::fs::read_to_string(&path).expect("tiny scenario");
+            text.push_str(&format!("\n[[store.walls]]\nfloor = \"ground\"\nfrom = {from}\nto = {to}\n"));
+            let file = crate::scenario::ScenarioFile::parse(&path, text).expect("parses");
+            let scenario = file.build(crate::scenario::BASELINE).expect("valid");
+            let found = walls_through_fixtures(&file.raw, &scenario);
+            assert_eq!(found.len(), usize::from(through), "{from} → {to}: {found:?}");
+            if through {
+                assert!(
+                    found[0].starts_with("floor `ground`: wall 1 from ")
+                        && found[0].contains("runs through fixture `G1`")
+                );
+            }
+        }
     }
 
     #[test]
