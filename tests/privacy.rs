@@ -137,6 +137,31 @@ fn an_epsilon_too_small_to_draw_is_refused_and_writes_nothing() {
     ok(aisle(&["publish", d, "--epsilon", "2e-6", "--mechanism", "gaussian", "--name", "smallest"]));
 }
 
+/// A negative number was taken for a flag: `--epsilon -1` got "unexpected
+/// argument '-1'" and a tip to write `-- -1`, and `--indifference -1` was
+/// accepted. Each is refused with its reason, exit 2, and nothing written.
+#[test]
+fn negative_parameters_are_refused_with_their_reason() {
+    let (_tmp, dir) = dataset(&ALL_VARIANTS[..1]);
+    let d = dir.to_str().unwrap();
+    let listing = files(&dir);
+    let positive = "must be a positive, finite number";
+    for (args, said) in [
+        (vec!["--epsilon", "-1"], format!("error: epsilon = -1: {positive}")),
+        (vec!["--epsilon", "1", "--delta", "-0.5"], format!("error: delta = -0.5: {positive}")),
+        (vec!["--epsilon", "1", "--budget", "-3"], format!("error: budget = -3: {positive}")),
+        (
+            vec!["--evaluate", "--indifference", "-0.5"],
+            "error: indifference = -0.5: must be a share of the best figure, from 0 up to (not including) 1".to_owned(),
+        ),
+    ] {
+        let out = aisle(&[&["publish", d][..], &args].concat());
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&out.stderr).trim_end(), said, "{args:?}");
+        assert_eq!(files(&dir), listing, "{args:?}: nothing written");
+    }
+}
+
 /// When every layout is within the indifference band of the best (here
 /// the baseline and its unedited copy), any release ranks a true winner
 /// first, so the ranking cannot choose ε: the evaluation recommended the

@@ -148,11 +148,11 @@ pub(super) struct PublishArgs {
     /// Dataset directory (holds manifest.json).
     pub(super) dir: PathBuf,
     /// ε this release spends in all (with --local: ε per metre for each exported point).
-    #[arg(long, required_unless_present = "evaluate")]
+    #[arg(long, required_unless_present = "evaluate", allow_negative_numbers = true)]
     pub(super) epsilon: Option<f64>,
     /// δ of a Gaussian release's (ε, δ) target: the ledger adds up its zCDP cost, read at the budget's δ (this δ when
     /// the first release sets --budget, else 1e-6).
-    #[arg(long, default_value_t = 1e-6)]
+    #[arg(long, default_value_t = 1e-6, allow_negative_numbers = true)]
     pub(super) delta: f64,
     /// Name of the release directory under DIR/releases [default: release-N].
     #[arg(long)]
@@ -160,7 +160,7 @@ pub(super) struct PublishArgs {
     #[arg(long, value_enum, default_value_t = MechanismArg::Laplace)]
     pub(super) mechanism: MechanismArg,
     /// The dataset's total ε, fixed by its first release [default: 4].
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true)]
     pub(super) budget: Option<f64>,
     /// Seeded noise, reproducible: NOT PRIVATE, for simulation studies only; never written [default: the OS's entropy].
     #[arg(long)]
@@ -175,7 +175,7 @@ pub(super) struct PublishArgs {
     #[arg(long, default_value_t = 2)]
     pub(super) points: u32,
     /// --local: lattice spacing of reported positions, metres.
-    #[arg(long, default_value_t = 0.25)]
+    #[arg(long, default_value_t = 0.25, allow_negative_numbers = true)]
     pub(super) lattice: f64,
     /// --local: time grain of reported timestamps, seconds.
     #[arg(long, default_value_t = 300)]
@@ -195,7 +195,7 @@ pub(super) struct PublishArgs {
     #[arg(long, default_value = "revenue_per_visitor")]
     pub(super) metric: String,
     /// --evaluate: variants within this relative gap of the best count as winners too.
-    #[arg(long, default_value_t = 0.005)]
+    #[arg(long, default_value_t = 0.005, allow_negative_numbers = true)]
     pub(super) indifference: f64,
 }
 

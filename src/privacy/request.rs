@@ -89,6 +89,11 @@ impl PublishRequest {
         let fixed = |ledger: &Ledger| if first { budget_fixed(ledger) } else { String::new() };
         match self.mode {
             PublishMode::Evaluate { trials, ref metric, indifference, seed } => {
+                // A share of the best figure: none, or less than all of it.
+                if !(0.0..1.0).contains(&indifference) {
+                    let why = "must be a share of the best figure, from 0 up to (not including) 1";
+                    return Err(PrivacyError::BadParameter { what: "indifference", value: indifference, why });
+                }
                 let plan = evaluate::EvaluatePlan {
                     epsilons: evaluate::EPSILONS.to_vec(),
                     trials,

@@ -166,9 +166,15 @@ impl Validator<'_> {
     ) -> Option<usize> {
         let anchor = Some(("planogram.product", pl.product.as_str()));
         let Some(&fi) = fixture_index.get(pl.fixture.as_str()) else {
+            // In a variant, most likely removed by its edits with its products still on it.
+            let fix = if self.variant.is_some() {
+                " in this variant: move its products elsewhere first (move_product), or keep the fixture"
+            } else {
+                ": add it to [[fixtures]], or correct the id"
+            };
             self.problem(
                 anchor,
-                format!("product `{}` is placed on fixture `{}`, which does not exist", pl.product, pl.fixture),
+                format!("product `{}` is placed on fixture `{}`, which does not exist{fix}", pl.product, pl.fixture),
             );
             return None;
         };

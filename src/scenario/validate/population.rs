@@ -15,7 +15,10 @@ impl Validator<'_> {
         let (open, close) = if hours_ok { (open, close) } else { (0.0, 0.0) };
         let [shown_open, shown_close] = p.hours;
         self.check(hours_ok, None, || {
-            format!("population.hours [{shown_open}, {shown_close}] must be opening and closing hours within one day")
+            format!(
+                "population.hours [{shown_open}, {shown_close}] must be opening and closing hours within one day, \
+                 opening first: 0 ≤ open < close ≤ 24 (e.g. [8, 20])"
+            )
         });
         self.check((0.0..=100.0).contains(&p.circulation_penalty_m), None, || {
             format!(
