@@ -44,7 +44,7 @@ pub fn main() -> ExitCode {
         Command::Run { file, variant, seed, validate_behaviour, dataset } => {
             run(&file, &variant, seed, validate_behaviour, &dataset)
         }
-        Command::Report { dir, metric } => report(&dir, &metric),
+        Command::Report { dir, metric } => report(&dir, metric.as_deref()),
         Command::Verify { dir, repair } => verify(&dir, repair),
         Command::Publish(args) => publish(&args.dir.clone(), args.request()),
         Command::Compare { file, replications, jobs, target_halfwidth, metric, max_replications, shard, dataset } => {
@@ -117,7 +117,7 @@ fn run(path: &Path, variant: &str, seed: u64, check_behaviour: bool, args: &Data
         eprintln!("warning: {warning}");
     }
     if !args.no_report {
-        let index = build_report(&dir, aisle::compare::KEY_METRICS[0])?;
+        let index = build_report(&dir, &aisle::report::design_for(&dir, None))?;
         say!("  report        {}", index.display());
     }
     say!("  wall time     {:.2} s", started.elapsed().as_secs_f64());
@@ -142,10 +142,10 @@ fn verify(dir: &Path, repair: bool) -> Result<(), Error> {
     Ok(())
 }
 
-fn report(dir: &Path, primary: &str) -> Result<(), Error> {
+fn report(dir: &Path, primary: Option<&str>) -> Result<(), Error> {
     // Held while the report is written: a --replace cannot discard the runs under it.
     let _lock = aisle::events::dataset::WriterLock::existing(dir)?;
-    say!("{}", build_report(dir, primary)?.display());
+    say!("{}", build_report(dir, &aisle::report::design_for(dir, primary))?.display());
     Ok(())
 }
 
@@ -158,13 +158,12 @@ fn on_threads<T: Send>(jobs: usize, f: impl FnOnce() -> T + Send) -> T {
     }
 }
 
-fn build_report(dir: &Path, primary: &str) -> Result<PathBuf, Error> {
+fn build_report(dir: &Path, design: &aisle::compare::Design) -> Result<PathBuf, Error> {
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{spinner} replaying logs for the report [{bar:30}] {pos}/{len}")
             .expect("valid template"),
     );
-    let design = aisle::compare::Design { primary: primary.to_owned(), ..Default::default() };
-    let index = aisle::report::build_with(dir, &design, |done, total| {
+    let index = aisle::report::build_with(dir, design, |done, total| {
         bar.set_length(total as u64);
         bar.set_position(done as u64);
     })?;
@@ -226,7 +225,7 @@ fn compare(path: &Path, study: &Study, args: &DatasetArgs) -> Result<(), Error> 
     }
     let mut dataset = Dataset::open_for(&dir, &file, args.on_change())?;
     let comparison = study.run(&file, &mut dataset, sweep_display())?;
-    let out_path = Study::save(&dir, &comparison)?;
+    let (out_path, removed_page) = Study::save(&dir, &comparison)?;
     say!("\n{}\n", comparison.summary());
     say_raw!("{}", comparison.table());
     if let Some(note) = comparison.replications_note() {
@@ -237,8 +236,15 @@ fn compare(path: &Path, study: &Study, args: &DatasetArgs) -> Result<(), Error> 
     }
     if !args.no_report && study.shard.is_none() {
         // On the threads the sweep was given (`--jobs`), not on every core.
-        let index = on_threads(study.jobs, || build_report(&dir, &study.primary))?;
+        // The page compares as this comparison did: its primary, level and seeds.
+        let design = aisle::compare::Design::of(&comparison);
+        let index = on_threads(study.jobs, || build_report(&dir, &design))?;
         say!("report: {}", index.display());
+    } else if removed_page {
+        say!(
+            "report: the page of an earlier comparison was removed; `aisle report {}` makes this one's",
+            dir.display()
+        );
     }
     say!("comparison: {} ({:.1} s)", out_path.display(), started.elapsed().as_secs_f64());
     Ok(())

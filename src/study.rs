@@ -147,12 +147,22 @@ impl Study {
         }
     }
 
-    /// Writes the comparison to the dataset's `compare/comparison.json`.
-    pub fn save(dir: &Path, comparison: &Comparison) -> Result<PathBuf, StudyError> {
+    /// Writes the comparison to the dataset's `compare/comparison.json`,
+    /// first removing the report page made before it (a page of another
+    /// comparison, left beside this one by `--no-report` or a command
+    /// killed while reporting, contradicted it); returns the path and
+    /// whether a page was removed.
+    pub fn save(dir: &Path, comparison: &Comparison) -> Result<(PathBuf, bool), StudyError> {
+        let page = dir.join(crate::events::dataset::REPORT).join("index.html");
+        let removed = match std::fs::remove_file(&page) {
+            Ok(()) => true,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+            Err(source) => return Err(StudyError::Io { path: page, source }),
+        };
         let json = serde_json::to_string_pretty(comparison).expect("comparison serialises");
         let path = dir.join(COMPARISON);
         write_atomic(&path, json.as_bytes()).map_err(|source| StudyError::Io { path: path.clone(), source })?;
-        Ok(path)
+        Ok((path, removed))
     }
 }
 

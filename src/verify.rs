@@ -435,11 +435,8 @@ fn check_comparison(dir: &Path, file: &ScenarioFile, m: &Manifest, v: &mut Verif
     let path = dir.join(COMPARISON);
     let Ok(text) = std::fs::read_to_string(&path) else { return };
     let found: Option<serde_json::Value> = serde_json::from_str(&text).ok();
-    let stated: Option<(String, f64, Vec<u64>)> = found.as_ref().and_then(|j| {
-        let seeds = j["seeds"].as_array()?.iter().map(|s| s.as_u64()).collect::<Option<Vec<u64>>>()?;
-        Some((j["primary"].as_str()?.to_owned(), j["alpha"].as_f64()?, seeds))
-    });
-    let (Some(found), Some((primary, alpha, seeds))) = (found, stated) else {
+    let stated = found.as_ref().and_then(crate::compare::Design::of_saved);
+    let (Some(found), Some(design)) = (found, stated) else {
         v.findings.push(Finding::by_hand(format!(
             "{}: not a readable comparison (primary, alpha and seeds); `aisle compare` writes it again",
             path.display()
@@ -447,8 +444,8 @@ fn check_comparison(dir: &Path, file: &ScenarioFile, m: &Manifest, v: &mut Verif
         return;
     };
     // A shard of a sweep that has no seed in every variant yet compares nothing.
-    let Some(&last_seed) = seeds.iter().max() else { return };
-    let design = crate::compare::Design { primary: primary.clone(), replications: Some(last_seed), alpha };
+    let Some(last_seed) = design.replications else { return };
+    let primary = design.primary.clone();
     let made = serde_json::to_value(design.compare(&m.runs, &file.variant_ids())).expect("serialises");
     if made == found {
         return;

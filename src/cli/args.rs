@@ -96,9 +96,10 @@ pub(super) enum Command {
     Report {
         /// Dataset directory (holds manifest.json).
         dir: PathBuf,
-        /// The comparison's primary metric, corrected across variants only.
-        #[arg(long, default_value = aisle::compare::KEY_METRICS[0])]
-        metric: String,
+        /// The comparison's primary metric, corrected across variants only [default: that of the saved
+        /// comparison (compare/comparison.json), whose level and seeds the page keeps too; else revenue_per_visitor].
+        #[arg(long)]
+        metric: Option<String>,
     },
     /// Publish differentially private figures of a dataset (one shopper-visit is the unit of privacy).
     #[command(

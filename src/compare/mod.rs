@@ -210,6 +210,26 @@ impl Default for Design {
     }
 }
 
+impl Design {
+    /// The design `c` was analysed with: its primary metric, its level, and
+    /// its seeds (up to the last).
+    pub fn of(c: &Comparison) -> Design {
+        Design { primary: c.primary.clone(), replications: c.seeds.iter().max().copied(), alpha: c.alpha }
+    }
+
+    /// The design of a saved comparison (`compare/comparison.json`'s text),
+    /// read from its primary metric, level and seeds alone; `None` when
+    /// they are not there to read.
+    pub fn of_saved(json: &serde_json::Value) -> Option<Design> {
+        let seeds = json["seeds"].as_array()?.iter().map(|s| s.as_u64()).collect::<Option<Vec<u64>>>()?;
+        Some(Design {
+            primary: json["primary"].as_str()?.to_owned(),
+            replications: seeds.iter().max().copied(),
+            alpha: json["alpha"].as_f64()?,
+        })
+    }
+}
+
 /// Compares every variant with the baseline on every metric with the
 /// default design (revenue per visitor primary, 95%, every seed present).
 pub fn compare(runs: &[RunRecord], variants: &[String]) -> Comparison {

@@ -116,7 +116,23 @@ pub fn replay_dataset(dir: &Path, mut progress: impl FnMut(usize, usize)) -> Res
 
 /// Builds `<dir>/report/index.html` and its figures; returns the page's path.
 pub fn build(dir: &Path, progress: impl FnMut(usize, usize)) -> Result<PathBuf, ReportError> {
-    build_with(dir, &Design::default(), progress)
+    build_with(dir, &design_for(dir, None), progress)
+}
+
+/// The design a report of the dataset in `dir` compares with: that of its
+/// saved comparison (`compare/comparison.json`: primary metric, level and
+/// seeds), so the page says what `aisle compare` said, else the default;
+/// with `primary`, that metric leads instead.
+pub fn design_for(dir: &Path, primary: Option<&str>) -> Design {
+    let saved = std::fs::read_to_string(dir.join(crate::events::dataset::COMPARISON))
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|json| Design::of_saved(&json));
+    let design = saved.unwrap_or_default();
+    match primary {
+        Some(primary) => Design { primary: primary.to_owned(), ..design },
+        None => design,
+    }
 }
 
 /// `build`, with the comparison analysed by `design` (its primary metric).
