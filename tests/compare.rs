@@ -239,6 +239,22 @@ fn sequential_looks_are_planned_and_corrected() {
     let c = compare_synthetic(&design, &[("revenue_per_visitor", "currency", vec![1.0; 10], vec![1.0; 10])]);
     assert_eq!(seq.decide(&c, 10), Look::Continue { widest: None, next: 15 });
     assert_eq!(seq.decide(&c, 40), Look::Capped { widest: None });
+    // An A/A copy, the same on every day, beside a variant whose interval
+    // is narrow enough: the study stops (it went on to the cap, the copy's
+    // "undefined" width the widest).
+    let base: Vec<f64> = (0..10).map(|i| 10.0 + 0.1 * (i % 4) as f64).collect();
+    let shifted: Vec<f64> = base.iter().enumerate().map(|(i, b)| b + 0.2 + 0.001 * (i % 3) as f64).collect();
+    let value = |x: f64| vec![MetricValue { name: "revenue_per_visitor".into(), unit: "currency".into(), value: x }];
+    let owned: Vec<(&str, u64, Vec<MetricValue>)> = (0..10)
+        .flat_map(|i| {
+            [("baseline", base[i]), ("copy", base[i]), ("shifted", shifted[i])]
+                .map(|(v, x)| (v, i as u64 + 1, value(x)))
+        })
+        .collect();
+    let days: Vec<Day> = owned.iter().map(|(v, seed, m)| Day { variant: v, seed: *seed, metrics: m }).collect();
+    let names = ["baseline", "copy", "shifted"].map(String::from);
+    let c = design.compare_days(&days, &names);
+    assert!(matches!(seq.decide(&c, 10), Look::Reached { widest } if widest < 0.01), "{:?}", seq.decide(&c, 10));
 }
 
 #[test]

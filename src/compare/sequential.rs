@@ -52,16 +52,29 @@ impl Sequential {
     }
 
     /// Decides after the look at `replications`. A variant without an
-    /// interval (too few days, or the same on every day) never meets the
-    /// target: nothing can be said about its width.
+    /// interval from too few days never meets the target: nothing can be
+    /// said about its width; one the same as the baseline on every day is
+    /// left out.
     pub fn decide(&self, comparison: &Comparison, replications: u64) -> Look {
+        // A variant the same as the baseline on every day so far (an A/A
+        // copy) has no interval to narrow, and more days do not give it
+        // one: it is left out (counted as undefined, it kept a study adding
+        // days to the cap). With every variant so, nothing is narrow.
         let widths: Vec<Option<f64>> = comparison
             .metric(&self.metric)
-            .map(|m| m.variants.iter().filter_map(|v| v.versus_baseline.as_ref()).map(|d| d.half_width()).collect())
+            .map(|m| {
+                let differing = m.variants.iter().filter_map(|v| v.versus_baseline.as_ref());
+                differing.filter(|d| d.method != super::Method::Identical).map(|d| d.half_width()).collect()
+            })
             .unwrap_or_default();
-        let widest = widths.iter().copied().collect::<Option<Vec<f64>>>().map(|w| w.into_iter().fold(0.0, f64::max));
+        let widest = widths
+            .iter()
+            .copied()
+            .collect::<Option<Vec<f64>>>()
+            .filter(|w| !w.is_empty())
+            .map(|w| w.into_iter().fold(0.0, f64::max));
         match (widest, self.looks().into_iter().find(|n| *n > replications)) {
-            (Some(w), _) if !widths.is_empty() && w <= self.target => Look::Reached { widest: w },
+            (Some(w), _) if w <= self.target => Look::Reached { widest: w },
             (widest, None) => Look::Capped { widest },
             (widest, Some(next)) => Look::Continue { widest, next },
         }
