@@ -275,18 +275,40 @@ pub fn check_figures(dir: &Path, layout: &Layout, run: &RunRecord) -> Result<(),
     let mut day = DayProjection::new(layout);
     crate::events::parquet::read_log_with(&path, |events| day.observe_all(events))
         .map_err(|e| Damage::LogUnreadable { path: path.clone(), message: e.to_string() })?;
-    let replayed = day.finish().scalars(layout);
+    let day = day.finish();
+    let edited = |metric: &str, recorded: f64, replayed: f64| Damage::RecordFigures {
+        path: dir.join(record_path(&run.variant, run.seed)),
+        metric: metric.to_owned(),
+        recorded,
+        replayed,
+    };
+    // The counts the manifest lists beside the figures.
+    for (name, recorded, replayed) in [
+        ("visitors", run.visitors as f64, day.visitors as f64),
+        ("transactions", run.transactions as f64, day.transactions as f64),
+        ("revenue_cents", run.revenue_cents as f64, day.revenue_cents as f64),
+    ] {
+        if recorded != replayed {
+            return Err(edited(name, recorded, replayed));
+        }
+    }
+    let replayed = day.scalars(layout);
+    // A record of this build holds every figure its log replays to; one of
+    // another build may lack those added since.
+    if run.aisle_version == crate::VERSION
+        && let Some(r) = replayed.iter().find(|r| !run.metrics.iter().any(|m| m.name == r.name))
+    {
+        return Err(Damage::RecordLacksFigure {
+            path: dir.join(record_path(&run.variant, run.seed)),
+            metric: r.name.clone(),
+        });
+    }
     // Replay equals live to the bit, so a figure either is its log's or was edited.
     let same = |a: f64, b: f64| a == b || (a.is_nan() && b.is_nan());
     for m in &run.metrics {
         let again = replayed.iter().find(|r| r.name == m.name).map_or(f64::NAN, |r| r.value);
         if !same(m.value, again) {
-            return Err(Damage::RecordFigures {
-                path: dir.join(record_path(&run.variant, run.seed)),
-                metric: m.name.clone(),
-                recorded: m.value,
-                replayed: again,
-            });
+            return Err(edited(&m.name, m.value, again));
         }
     }
     Ok(())

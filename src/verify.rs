@@ -381,7 +381,8 @@ fn damage_key(dir: &Path, damage: &Damage) -> Option<(String, u64)> {
         | Damage::LogRows { path, .. }
         | Damage::LogMeta { path, .. }
         | Damage::LogUnrecorded { path }
-        | Damage::RecordFigures { path, .. } => path,
+        | Damage::RecordFigures { path, .. }
+        | Damage::RecordLacksFigure { path, .. } => path,
     };
     let key = partition_key(path.parent()?)?;
     path.starts_with(dir).then_some(key)

@@ -16,6 +16,10 @@ enum Step {
     /// Adds 1 to the first figure of a run's record and seals it again (its
     /// hash is no secret: anyone can compute it).
     EditMetricSealed(u64),
+    /// Adds 100 cents to a run's recorded revenue and seals it again.
+    EditRevenueSealed(u64),
+    /// Drops the last figure of a run's record and seals it again.
+    DropMetricSealed(u64),
     /// Adds 1 to the first figure of the manifest's first run.
     EditManifestMetric,
     /// Renames the manifest's second variant.
@@ -84,6 +88,28 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: run record says traffic = 36, but its log replays to 35 (the record was edited and sealed again)\n\
+                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
+                 damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
+        stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        absent: None,
+    },
+    Case {
+        name: "an edited count sealed again: the log replays to another",
+        steps: &[Step::EditRevenueSealed(1)],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: run record says revenue_cents = 13134, but its log replays to 13034 (the record was edited and sealed again)\n\
+                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
+                 damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
+        stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        absent: None,
+    },
+    Case {
+        name: "a figure dropped from a record sealed again",
+        steps: &[Step::DropMetricSealed(1)],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: run record lacks capture_rate/aisles, which its log replays to and this build records (the record was edited and sealed again)\n\
                  damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
                  damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
         stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
@@ -562,6 +588,16 @@ fn apply(dir: &Path, step: Step) {
         Step::EditMetricSealed(seed) => {
             let mut r = read(seed);
             r.metrics[0].value += 1.0;
+            write(seed, &r.sealed());
+        }
+        Step::EditRevenueSealed(seed) => {
+            let mut r = read(seed);
+            r.revenue_cents += 100;
+            write(seed, &r.sealed());
+        }
+        Step::DropMetricSealed(seed) => {
+            let mut r = read(seed);
+            r.metrics.pop();
             write(seed, &r.sealed());
         }
         Step::EditManifestMetric => {

@@ -125,6 +125,12 @@ pub enum Damage {
         path.display()
     )]
     RecordFigures { path: PathBuf, metric: String, recorded: f64, replayed: f64 },
+    #[error(
+        "{}: run record lacks {metric}, which its log replays to and this build records (the record was edited and \
+         sealed again)",
+        path.display()
+    )]
+    RecordLacksFigure { path: PathBuf, metric: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
