@@ -231,7 +231,8 @@ fn compare(path: &Path, study: &Study, args: &DatasetArgs) -> Result<(), Error> 
     if let Some(note) = comparison.replications_note() {
         say!("\n{note}");
     }
-    for warning in aisle::study::invariant_warnings(path, &dataset.manifest.runs) {
+    let coverage = study.coverage_warnings(&dataset.manifest.runs, &file.variant_ids(), &comparison);
+    for warning in coverage.iter().chain(&aisle::study::invariant_warnings(path, &dataset.manifest.runs)) {
         eprintln!("\nwarning: {warning}");
     }
     if !args.no_report && study.shard.is_none() {

@@ -166,6 +166,55 @@ impl Study {
     }
 }
 
+impl Study {
+    /// Warnings when `comparison` (this study's, of `variants` over the
+    /// dataset's `runs`) covers less than was asked: a variant without a
+    /// run is left out, and a seed of 1..=R some variant lacks is left out
+    /// for all (shards still running, or run with fewer replications). A
+    /// shard's own comparison is always partial, and says so.
+    pub fn coverage_warnings(
+        &self,
+        runs: &[crate::events::dataset::RunRecord],
+        variants: &[String],
+        comparison: &Comparison,
+    ) -> Vec<String> {
+        let mut warnings = Vec::new();
+        let ran = |v: &String, seed: u64| runs.iter().any(|r| &r.variant == v && r.seed == seed);
+        let unrun: Vec<&str> =
+            variants.iter().filter(|v| !runs.iter().any(|r| &r.variant == *v)).map(String::as_str).collect();
+        if !unrun.is_empty() {
+            warnings.push(format!("no runs yet of {}: left out of the comparison", unrun.join(", ")));
+        }
+        // A sequential study simulates every seed it looks at.
+        let wanted = if self.sequential.is_some() { 0 } else { self.replications };
+        let lacking: Vec<String> = variants
+            .iter()
+            .filter(|v| !unrun.contains(&v.as_str()))
+            .filter_map(|v| {
+                let seeds: Vec<String> = (1..=wanted).filter(|&s| !ran(v, s)).map(|s| s.to_string()).collect();
+                (!seeds.is_empty()).then(|| format!("`{v}` lacks seed(s) {}", seeds.join(", ")))
+            })
+            .collect();
+        if !lacking.is_empty() {
+            warnings.push(format!(
+                "the comparison rests on the {} seed(s) every variant has, not the {wanted} asked for: {}",
+                comparison.seeds.len(),
+                lacking.join("; ")
+            ));
+        }
+        if let Some(shard) = self.shard
+            && !warnings.is_empty()
+        {
+            warnings.push(format!(
+                "shard {}/{} compares only the runs present so far; once every shard is done, `aisle compare` \
+                 without --shard compares them all (simulating only what is missing)",
+                shard.k, shard.n
+            ));
+        }
+        warnings
+    }
+}
+
 /// Warnings when any of `runs` broke an invariant: a shopper frozen longer
 /// than `FREEZE_LIMIT_S`, or a line standing before a free terminal longer
 /// than `STALL_LIMIT_S`. Each names the days, since their figures and

@@ -481,3 +481,37 @@ fn verify_finds_an_edited_comparison() {
         "{stdout}"
     );
 }
+
+/// Shards compared alone printed a comparison "across the 1 layout(s)"
+/// without a word of the variant still to come, and a comparison asked
+/// for six seeds rested on the three every variant had. Both are said.
+#[test]
+fn a_comparison_that_covers_less_than_asked_says_so() {
+    use aisle::study::Study;
+    let file = tiny();
+    let variants = file.variant_ids();
+    let mut cells = grid(&variants[..2], &seeds(2), None);
+    cells.push(Cell { variant: variants[0].clone(), seed: 3 });
+    let dir = tempfile::tempdir().unwrap();
+    let ds = sweep(dir.path(), &cells, 2);
+    let study =
+        Study { primary: "revenue_per_visitor".into(), replications: 3, jobs: 1, sequential: None, shard: None };
+    let c = study.design().compare(&ds.manifest.runs, &variants);
+    assert_eq!(c.seeds, [1, 2]);
+    let said = study.coverage_warnings(&ds.manifest.runs, &variants, &c);
+    assert_eq!(
+        said,
+        [
+            format!("no runs yet of {}: left out of the comparison", variants[2]),
+            format!(
+                "the comparison rests on the 2 seed(s) every variant has, not the 3 asked for: `{}` lacks seed(s) 3",
+                variants[1]
+            ),
+        ]
+    );
+    let shard = Study { shard: Some(Shard { k: 1, n: 2 }), primary: study.primary.clone(), sequential: None, ..study };
+    assert!(shard.coverage_warnings(&ds.manifest.runs, &variants, &c)[2].starts_with("shard 1/2 compares only"));
+    let whole = sweep(dir.path(), &grid(&variants, &seeds(3), None), 2);
+    let c = study.design().compare(&whole.manifest.runs, &variants);
+    assert!(study.coverage_warnings(&whole.manifest.runs, &variants, &c).is_empty());
+}
