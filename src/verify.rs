@@ -202,6 +202,9 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
         }
     }
     check_releases(dir, &mut v);
+    if let Some(m) = &manifest {
+        note_releases_of_other_versions(dir, m, &mut v);
+    }
     for path in leftovers(dir) {
         v.findings.push(Finding {
             severity: Severity::Note,
@@ -331,8 +334,9 @@ fn check_logs_have_records(dir: &Path, v: &mut Verification) {
                 continue; // leftovers are reported apart; old records are run records' business
             }
             if name != "part-0.parquet" {
-                v.findings.push(Finding::damage(format!(
-                    "{}: not an event log of aisle's: Parquet readers of events/ would read it too",
+                // `--repair` simulates runs; it does not delete what it did not write.
+                v.findings.push(Finding::by_hand(format!(
+                    "{}: not an event log of aisle's: Parquet readers of events/ would read it too; remove it",
                     path.display()
                 )));
             } else if !recorded.contains(&(variant.clone(), seed)) {
@@ -548,6 +552,32 @@ fn check_releases(dir: &Path, v: &mut Verification) {
         && let Err(e) = crate::privacy::ledger::Ledger::open(dir, None)
     {
         v.findings.push(Finding::by_hand(e));
+    }
+}
+
+/// A release made before `--replace` put another version of the scenario
+/// in the dataset stays (it was published, and its cost stays in the
+/// ledger), but it describes runs no longer here: said, not damage.
+fn note_releases_of_other_versions(dir: &Path, m: &Manifest, v: &mut Verification) {
+    let Ok(entries) = std::fs::read_dir(dir.join(RELEASES)) else { return };
+    let mut names: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    names.sort();
+    for release in names {
+        let record = release.join(crate::privacy::seal::RELEASE_RECORD);
+        let stated = std::fs::read_to_string(&record)
+            .ok()
+            .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+            .and_then(|j| j["scenario_sha256"].as_str().map(str::to_owned));
+        if let Some(sha) = stated.filter(|sha| *sha != m.scenario_sha256) {
+            v.findings.push(Finding::note(format!(
+                "{}: made from another version of scenario `{}` (sha256 {}…, the dataset's is {}…), whose runs \
+                 were replaced since: it describes those runs, not these",
+                release.display(),
+                m.scenario,
+                &sha[..sha.len().min(12)],
+                &m.scenario_sha256[..m.scenario_sha256.len().min(12)]
+            )));
+        }
     }
 }
 

@@ -301,8 +301,8 @@ const CASES: &[Case] = &[
         steps: &[Step::Write("events/variant=baseline/seed=1/notes.txt", "hello")],
         args: &["verify", "{dir}"],
         code: 1,
-        stdout: "damaged: {dir}/events/variant=baseline/seed=1/notes.txt: not an event log of aisle's: Parquet readers of events/ would read it too\n",
-        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        stdout: "damaged: {dir}/events/variant=baseline/seed=1/notes.txt: not an event log of aisle's: Parquet readers of events/ would read it too; remove it\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: each says above what to do\n",
         absent: None,
     },
     Case {

@@ -1043,3 +1043,24 @@ fn an_edited_release_is_caught_by_verify_and_publish() {
         ok(aisle(&["verify", d]));
     }
 }
+
+/// A release made before `--replace` put another version of the scenario
+/// in the dataset stayed, and verify said nothing of it: it describes runs
+/// no longer there. It stays (published, its cost in the ledger), noted.
+#[test]
+fn a_release_of_a_replaced_version_is_noted_by_verify() {
+    let tmp = tempfile::tempdir().unwrap();
+    let scenario = tmp.path().join("tiny.toml");
+    let source = std::fs::read_to_string(scenario_path("tiny")).unwrap();
+    std::fs::write(&scenario, &source).unwrap();
+    let dir = tmp.path().join("d");
+    let (s, d) = (scenario.to_str().unwrap(), dir.to_str().unwrap());
+    ok(aisle(&["run", s, "--seed", "1", "--no-report", "--out", d]));
+    ok(aisle(&["publish", d, "--epsilon", "1", "--seed", "1", "--name", "old"]));
+    assert!(!ok(aisle(&["verify", d])).contains("note:"));
+    std::fs::write(&scenario, source.replace("daily_visitors = 40", "daily_visitors = 41")).unwrap();
+    ok(aisle(&["run", s, "--seed", "1", "--no-report", "--out", d, "--replace"]));
+    let said = ok(aisle(&["verify", d]));
+    assert!(said.contains("releases/old: made from another version of scenario `tiny`"), "{said}");
+    assert!(said.contains("it describes those runs, not these") && said.contains(": ok — 1 run(s) verified"), "{said}");
+}
