@@ -139,6 +139,21 @@ impl Verification {
     }
 }
 
+/// The scenario version the dataset's runs were made from: the
+/// manifest's, or without one the scenario copy's. Where the manifest alone
+/// names another (the copy and every readable run record agree with each
+/// other), the manifest is the odd one out: the copy's, and `true`.
+fn version_of(dir: &Path, manifest: Option<&Manifest>) -> (String, bool) {
+    let copy = file_sha256(&dir.join(SCENARIO_COPY)).unwrap_or_default();
+    let Some(m) = manifest else { return (copy, false) };
+    if m.scenario_sha256 == copy || copy.is_empty() {
+        return (m.scenario_sha256.clone(), false);
+    }
+    let records: Vec<crate::events::dataset::RunRecord> = read_records(dir).into_iter().flatten().flatten().collect();
+    let agree = !records.is_empty() && records.iter().all(|r| r.scenario_sha256 == copy);
+    if agree { (copy, true) } else { (m.scenario_sha256.clone(), false) }
+}
+
 /// Checks the dataset in `dir`; never writes.
 pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
     let has = |p: &str| dir.join(p).exists();
@@ -157,11 +172,16 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
             None
         }
     };
-    // Without a manifest, the scenario copy names the version the logs must hold.
-    let sha = match &manifest {
-        Some(m) => m.scenario_sha256.clone(),
-        None => file_sha256(&dir.join(SCENARIO_COPY)).unwrap_or_default(),
-    };
+    let (sha, manifest_alone) = version_of(dir, manifest.as_ref());
+    if let (Some(m), true) = (&manifest, manifest_alone) {
+        v.findings.push(Finding::damage(format!(
+            "{}: names scenario version {}…, but the scenario copy and every run record name {}…: the manifest was \
+             edited; it is rebuilt by `--repair`",
+            dir.join(MANIFEST).display(),
+            &m.scenario_sha256[..m.scenario_sha256.len().min(12)],
+            &sha[..sha.len().min(12)]
+        )));
+    }
     let copy_problem = scenario_copy_problem(dir, &sha);
     if let Some(why) = &copy_problem {
         v.findings.push(Finding::by_hand(format!(
@@ -594,12 +614,20 @@ pub struct Repaired {
 /// of the scenario, then rebuilds the manifest and the metrics table.
 /// Needs an intact scenario copy (it is what the runs were made from).
 pub fn repair(dir: &Path, found: &Verification, mut progress: impl FnMut(&str, u64)) -> Result<Repaired, VerifyError> {
-    let manifest: Option<Manifest> = Dataset::read_manifest(dir).ok().flatten();
-    // Without a manifest, the copy names the version the logs must hold.
-    let sha = manifest.as_ref().map(|m| m.scenario_sha256.as_str()).unwrap_or("");
+    let mut manifest: Option<Manifest> = Dataset::read_manifest(dir).ok().flatten();
+    let (sha, manifest_alone) = version_of(dir, manifest.as_ref());
     let no_scenario = |why: String| VerifyError::NoScenario { dir: dir.to_owned(), why };
-    if let Some(why) = scenario_copy_problem(dir, sha) {
+    if let Some(why) = scenario_copy_problem(dir, &sha) {
         return Err(no_scenario(why));
+    }
+    // A manifest that alone names another version takes the runs' back, so
+    // the dataset opens as theirs; its runs are rebuilt below.
+    if let (Some(m), true) = (manifest.as_mut(), manifest_alone) {
+        m.scenario_sha256 = sha.clone();
+        let path = dir.join(MANIFEST);
+        let json = serde_json::to_string_pretty(&*m).expect("a manifest serialises");
+        crate::events::fs::write_atomic(&path, json.as_bytes())
+            .map_err(|source| DatasetError::Io { path: path.clone(), source })?;
     }
     let file = ScenarioFile::read(&dir.join(SCENARIO_COPY))?;
     let leftovers = leftovers(dir).len();

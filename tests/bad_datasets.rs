@@ -22,6 +22,8 @@ enum Step {
     DropMetricSealed(u64),
     /// Adds 1 to the first figure of the manifest's first run.
     EditManifestMetric,
+    /// Sets the manifest's scenario hash to zeros.
+    ManifestScenarioSha,
     /// Renames the manifest's second variant.
     ManifestVariant(&'static str),
     /// Sets the manifest's variants.
@@ -232,6 +234,26 @@ const CASES: &[Case] = &[
                  found: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n\
                  repair: simulating baseline / seed 1 again\n\
                  repaired: 1 run(s) simulated again, 0 leftover temporary file(s) removed\n\
+                 {dir}: ok — 2 run(s) verified\n",
+        stderr: "",
+        absent: None,
+    },
+    Case {
+        name: "a manifest alone naming another scenario version is the one edited",
+        steps: &[Step::ManifestScenarioSha],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/manifest.json: names scenario version 000000000000…, but the scenario copy and every run record name SHA_TINY: the manifest was edited; it is rebuilt by `--repair`\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        absent: None,
+    },
+    Case {
+        name: "a manifest alone naming another scenario version is rebuilt by --repair",
+        steps: &[Step::ManifestScenarioSha],
+        args: &["verify", "--repair", "{dir}"],
+        code: 0,
+        stdout: "found: {dir}/manifest.json: names scenario version 000000000000…, but the scenario copy and every run record name SHA_TINY: the manifest was edited; it is rebuilt by `--repair`\n\
+                 repaired: 0 run(s) simulated again, 0 leftover temporary file(s) removed\n\
                  {dir}: ok — 2 run(s) verified\n",
         stderr: "",
         absent: None,
@@ -605,6 +627,12 @@ fn apply(dir: &Path, step: Step) {
             let mut m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
             let value = &mut m["runs"][0]["metrics"][0]["value"];
             *value = serde_json::json!(value.as_f64().unwrap() + 1.0);
+            std::fs::write(path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+        }
+        Step::ManifestScenarioSha => {
+            let path = dir.join("manifest.json");
+            let mut m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            m["scenario_sha256"] = serde_json::json!("0".repeat(64));
             std::fs::write(path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
         }
         Step::ManifestVariant(name) => {
