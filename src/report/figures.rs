@@ -364,6 +364,24 @@ impl Figure for Forest {
             let (m, _, _) = r.interval?;
             Some(Circle::new((clip(m), SegmentValue::CenterOf(n - 1 - i)), 5, r.colour.filled()))
         }))?;
+        // An interval running past the axis ends in an arrowhead at the
+        // edge it crosses (the row's note gives the figures): cut off
+        // without a mark, +969% read as about +20%.
+        for (i, r) in self.rows.iter().enumerate() {
+            let Some((_, lo, hi)) = r.interval else { continue };
+            for (beyond, edge, dir) in [(lo < -reach, -reach, -1), (hi > reach, reach, 1)] {
+                if beyond {
+                    let (x, y) = chart.backend_coord(&(edge, SegmentValue::CenterOf(n - 1 - i)));
+                    // Right: clear of the estimate's dot (radius 5) drawn at the
+                    // edge; left: within the plot, clear of the row labels.
+                    let base = if dir > 0 { x + 6 } else { x + 7 };
+                    root.draw(&Polygon::new(
+                        vec![(base, y - 6), (base + dir * 10, y), (base, y + 6)],
+                        r.colour.filled(),
+                    ))?;
+                }
+            }
+        }
         // Notes sit right of the plot, each at its row's height.
         for (i, r) in self.rows.iter().enumerate() {
             let (_, y) = chart.backend_coord(&(reach, SegmentValue::CenterOf(n - 1 - i)));
