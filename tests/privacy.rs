@@ -779,7 +779,12 @@ fn a_variant_never_run_does_not_keep_its_dataset_from_a_release() {
     assert!(!aisle(&["validate", scenario.to_str().unwrap()]).status.success(), "the variant is broken");
     let dir = tmp.path().join("d");
     let d = dir.to_str().unwrap();
-    ok(aisle(&["run", scenario.to_str().unwrap(), "--seed", "1", "--no-report", "--out", d]));
+    let run = aisle(&["run", scenario.to_str().unwrap(), "--seed", "1", "--no-report", "--out", d]);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    // The run says the file is not valid as a whole.
+    assert!(stderr.contains("warning: variant `broken` of this file is not valid ("), "{stderr}");
+    assert!(stderr.contains("this run is of `baseline` alone"), "{stderr}");
     ok(aisle(&["publish", d, "--epsilon", "1", "--seed", "1"]));
     assert!(dir.join("releases/release-1/metrics.csv").exists());
 }
