@@ -164,9 +164,7 @@ impl Study {
         write_atomic(&path, json.as_bytes()).map_err(|source| StudyError::Io { path: path.clone(), source })?;
         Ok((path, removed))
     }
-}
 
-impl Study {
     /// Warnings when `comparison` (this study's, of `variants` over the
     /// dataset's `runs`) covers less than was asked: a variant without a
     /// run is left out, and a seed of 1..=R some variant lacks is left out

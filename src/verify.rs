@@ -178,8 +178,8 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
             "{}: names scenario version {}…, but the scenario copy and every run record name {}…: the manifest was \
              edited; it is rebuilt by `--repair`",
             dir.join(MANIFEST).display(),
-            &m.scenario_sha256[..m.scenario_sha256.len().min(12)],
-            &sha[..sha.len().min(12)]
+            short(&m.scenario_sha256),
+            short(&sha)
         )));
     }
     let copy_problem = scenario_copy_problem(dir, &sha);
@@ -419,11 +419,16 @@ fn scenario_copy_problem(dir: &Path, sha256: &str) -> Option<String> {
         Err(e) => Some(format!("cannot read the scenario copy: {e}")),
         Ok(found) if !sha256.is_empty() && found != sha256 => Some(format!(
             "scenario copy was changed (sha256 {}…, the manifest names {}…)",
-            &found[..12],
-            &sha256[..12.min(sha256.len())]
+            short(&found),
+            short(sha256)
         )),
         Ok(_) => ScenarioFile::read(&path).err().map(|e| format!("scenario copy does not read: {e}")),
     }
+}
+
+/// A hash's first twelve digits, as messages show it.
+fn short(sha256: &str) -> &str {
+    &sha256[..sha256.len().min(12)]
 }
 
 /// Rows as sortable keys, values bit for bit (a NaN equals itself).
@@ -594,8 +599,8 @@ fn note_releases_of_other_versions(dir: &Path, m: &Manifest, v: &mut Verificatio
                  were replaced since: it describes those runs, not these",
                 release.display(),
                 m.scenario,
-                &sha[..sha.len().min(12)],
-                &m.scenario_sha256[..m.scenario_sha256.len().min(12)]
+                short(&sha),
+                short(&m.scenario_sha256)
             )));
         }
     }

@@ -15,6 +15,7 @@ use crate::events::{Action, SimEvent};
 use places::AtCounter;
 pub use places::{CounterDay, StopDay};
 
+mod cut_short;
 mod places;
 
 /// Where a shopper was last seen, and its grid cell.
@@ -520,26 +521,6 @@ pub fn quantile(samples: &[f64], q: f64) -> f64 {
 }
 
 impl DayMetrics {
-    /// Said when shoppers were still inside at the day's hard end (closing
-    /// plus `run.drain_h`) and made to leave: their visits were cut short,
-    /// so every figure leaves out what they would have bought, paid and
-    /// waited. `None` when everyone left on their own.
-    pub fn forced_out_warning(&self, s: &crate::scenario::Scenario) -> Option<String> {
-        if self.forced_exits == 0 {
-            return None;
-        }
-        let share = 100.0 * self.forced_exits as f64 / self.visitors.max(1) as f64;
-        Some(format!(
-            "{} of {} visitors ({share:.1}%) were still in the store at the day's hard end, {} h after closing \
-             (run.drain_h), and were made to leave: the figures leave out what they would have bought, paid and \
-             waited. Give run.drain_h more time, or find what kept them (a line that never clears: see the \
-             checkout and counter waits)",
-            self.forced_exits,
-            self.visitors,
-            s.run.drain_ms as f64 / 3.6e6,
-        ))
-    }
-
     /// Adds another day's (or seed's) statistics to these.
     pub fn merge(&mut self, o: &DayMetrics) {
         fn add<T: Copy + std::ops::AddAssign>(a: &mut [T], b: &[T]) {
