@@ -45,6 +45,14 @@ enum Step {
     EditScenarioCopy,
     /// Moves every record into its log's directory (an older aisle's layout).
     OldLayout,
+    /// Runs aisle with these arguments (`{dir}`: the dataset); it must succeed.
+    Aisle(&'static [&'static str]),
+    /// Replaces the first `from` in a file with `to`.
+    Replace {
+        file: &'static str,
+        from: &'static str,
+        to: &'static str,
+    },
 }
 
 /// A file that must be gone after the command.
@@ -62,6 +70,9 @@ struct Case {
 
 const LOG1: &str = "events/variant=baseline/seed=1/part-0.parquet";
 const RECORD1: &str = "runs/variant=baseline/seed=1/run.json";
+
+const PAGE: &str = "report/index.html";
+const REPORT: Step = Step::Aisle(&["report", "{dir}"]);
 
 const CASES: &[Case] = &[
     Case {
@@ -537,6 +548,73 @@ const CASES: &[Case] = &[
         absent: None,
     },
     Case {
+        name: "a report page made from the dataset verifies",
+        steps: &[REPORT],
+        args: &["verify", "{dir}"],
+        code: 0,
+        stdout: "{dir}: ok — 2 run(s) verified\n",
+        stderr: "",
+        absent: None,
+    },
+    Case {
+        name: "a report page on another primary metric verifies",
+        steps: &[Step::Aisle(&["report", "{dir}", "--metric", "queue_wait_mean"])],
+        args: &["verify", "{dir}"],
+        code: 0,
+        stdout: "{dir}: ok — 2 run(s) verified\n",
+        stderr: "",
+        absent: None,
+    },
+    Case {
+        name: "a report page edited by hand",
+        steps: &[REPORT, Step::Replace { file: PAGE, from: "<h1>", to: "<h1>Best " }],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/report/index.html: is not what this build makes from the runs that verify (line 4 reads `…<h1>Best tiny</h1><p class=\"lead\">Two gondolas, a promo table and one …`): edited by hand, or made before runs were added; `--repair` makes the page again\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` makes the page again\n",
+        absent: None,
+    },
+    Case {
+        name: "a report page edited by hand is made again by --repair",
+        steps: &[REPORT, Step::Replace { file: PAGE, from: "<h1>", to: "<h1>Best " }],
+        args: &["verify", "--repair", "{dir}"],
+        code: 0,
+        stdout: "found: {dir}/report/index.html: is not what this build makes from the runs that verify (line 4 reads `…<h1>Best tiny</h1><p class=\"lead\">Two gondolas, a promo table and one …`): edited by hand, or made before runs were added; `--repair` makes the page again\n\
+                 repaired: 0 run(s) simulated again, 0 leftover temporary file(s) removed\n\
+                 repaired: report page made again, {dir}/report/index.html\n\
+                 {dir}: ok — 2 run(s) verified\n",
+        stderr: "",
+        absent: None,
+    },
+    Case {
+        name: "a report page made before a run was added",
+        steps: &[REPORT, Step::Aisle(&["run", "scenarios/tiny.toml", "--seed", "3", "--no-report", "--out", "{dir}"])],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "*",
+        stderr: "error: {dir}: 1 problem(s) found, 3 run(s) verified; `aisle verify --repair {dir}` makes the page again\n",
+        absent: None,
+    },
+    Case {
+        name: "a figure of the report page replaced",
+        steps: &[REPORT, Step::Write("report/figures/baseline-heatmap-0.png", "PNG")],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/report/figures/baseline-heatmap-0.png: is not what this build makes from the runs that verify (not the figure its logs draw): edited by hand, or made before runs were added; `--repair` makes the page again\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` makes the page again\n",
+        absent: None,
+    },
+    Case {
+        name: "a report page made by another build is noted, not checked",
+        steps: &[REPORT, Step::Replace { file: PAGE, from: "Made by aisle ", to: "Made by aisle 0.0.9 " }],
+        args: &["verify", "{dir}"],
+        code: 0,
+        stdout: "note: {dir}/report/index.html: made by aisle 0.0.9, not this build, so not checked; `aisle report {dir}` makes it again\n\
+                 {dir}: ok — 2 run(s) verified\n",
+        stderr: "",
+        absent: None,
+    },
+    Case {
         name: "verify without a directory",
         steps: &[],
         args: &["verify"],
@@ -668,6 +746,17 @@ fn apply(dir: &Path, step: Step) {
             let path = dir.join("scenario.toml");
             let text = std::fs::read_to_string(&path).unwrap() + "\n# edited\n";
             std::fs::write(path, text).unwrap();
+        }
+        Step::Aisle(args) => {
+            let shown = dir.display().to_string();
+            let out = aisle(&args.iter().map(|a| a.replace("{dir}", &shown)).collect::<Vec<_>>());
+            assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        Step::Replace { file, from, to } => {
+            let path = dir.join(file);
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(text.contains(from), "{file} has no `{from}`");
+            std::fs::write(path, text.replacen(from, to, 1)).unwrap();
         }
         Step::OldLayout => {
             for seed in [1, 2] {

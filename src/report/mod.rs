@@ -2,10 +2,13 @@
 //! event logs (never from the simulation), drawn to PNG and SVG, and the
 //! page works offline (no scripts, no external fonts or styles).
 
+mod check;
 mod comparison;
 pub mod figures;
 pub mod html;
 
+use check::{MADE_BY, PRIMARY_META};
+pub use check::{PageCheck, check_page, remake};
 use comparison::comparison_section;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -138,39 +141,50 @@ pub fn design_for(dir: &Path, primary: Option<&str>) -> Design {
 /// `build`, with the comparison analysed by `design` (its primary metric).
 pub fn build_with(dir: &Path, design: &Design, progress: impl FnMut(usize, usize)) -> Result<PathBuf, ReportError> {
     let variants = replay_dataset(dir, progress)?;
+    write_page(dir, &variants, design, &dir.join(REPORT))
+}
+
+/// Writes the page of `variants` (the dataset in `dir` replayed) and its
+/// figures into `report_dir`; returns the page's path.
+fn write_page(
+    dir: &Path,
+    variants: &[VariantDays],
+    design: &Design,
+    report_dir: &Path,
+) -> Result<PathBuf, ReportError> {
     if !DayMetrics::metric_names(&variants[0].layout).contains(&design.primary) {
         return Err(ReportError::UnknownMetric { metric: design.primary.clone(), known: KEY_METRICS.join(", ") });
     }
-    let report_dir = dir.join(REPORT);
     let figures_dir = report_dir.join("figures");
     std::fs::create_dir_all(&figures_dir).map_err(|source| ReportError::Io { path: figures_dir.clone(), source })?;
     let mut html = String::new();
     let s0 = &variants[0].prepared.scenario;
     let _ = write!(
         html,
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>aisle report: {name}</title>\n<style>{STYLE}</style></head><body>\n\
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"{PRIMARY_META}\" content=\"{primary}\"><title>aisle report: {name}</title>\n<style>{STYLE}</style></head><body>\n\
          <h1>{name}</h1><p class=\"lead\">{desc}</p>\n",
         name = esc(&s0.name),
         desc = esc(&s0.description),
+        primary = esc(&design.primary),
     );
     // One colour scale for every variant's heatmap, so they compare by eye.
     let top = style::scale_top(variants.iter().flat_map(|v| {
         (0..v.layout.floors as u8).flat_map(|f| heat_blocks(&v.layout, f, &v.metrics).into_iter().map(|b| b.1))
     }));
-    for v in &variants {
+    for v in variants {
         write_invariant_warnings(&mut html, v, dir);
     }
     if variants.len() > 1 {
         let runs: Vec<RunRecord> = variants.iter().flat_map(|v| v.runs.iter().cloned()).collect();
         let names: Vec<String> = variants.iter().map(|v| v.prepared.scenario.variant.clone()).collect();
-        comparison_section(&mut html, &variants, &design.compare(&runs, &names), &figures_dir)?;
+        comparison_section(&mut html, variants, &design.compare(&runs, &names), &figures_dir)?;
     }
-    for v in &variants {
+    for v in variants {
         section(&mut html, v, &figures_dir, top)?;
     }
     let _ = writeln!(
         html,
-        "<footer>Made by aisle {} from the event logs in this dataset; every figure is a projection replayed from them. \
+        "<footer>{MADE_BY}{} from the event logs in this dataset; every figure is a projection replayed from them. \
          Figures are also available as SVG next to each PNG.</footer></body></html>",
         crate::VERSION
     );

@@ -14,8 +14,12 @@ use crate::events::dataset::{
     read_records,
 };
 use crate::events::fs::{file_sha256, is_temporary};
+use crate::report::{PageCheck, ReportError};
 use crate::run::{RunError, simulate_run};
 use crate::scenario::{ScenarioError, ScenarioFile};
+
+mod finding;
+pub use finding::{Advice, Finding, Mend, Remedy, Severity, Verification};
 
 /// Where the privacy ledger and releases live (read here, never written).
 const LEDGER: &str = "privacy/ledger.json";
@@ -38,105 +42,8 @@ pub enum VerifyError {
     Run(#[from] RunError),
     #[error(transparent)]
     Scenario(#[from] ScenarioError),
-}
-
-/// What a failed verification advises.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Advice {
-    /// Repaired already: nothing more to say.
-    None,
-    Repair,
-    /// Some findings need a backup, others `--repair`.
-    RepairThenBackup,
-    Backup,
-}
-
-impl Advice {
-    fn of(findings: &[Finding], repaired: bool) -> Advice {
-        let damage = || findings.iter().filter(|f| f.severity == Severity::Damage);
-        let by_hand = damage().any(|f| f.mend == Mend::ByHand);
-        match (repaired, damage().any(|f| f.mend == Mend::Repair), by_hand) {
-            (true, _, false) => Advice::None,
-            (true, _, true) | (false, false, _) => Advice::Backup,
-            (false, true, false) => Advice::Repair,
-            (false, true, true) => Advice::RepairThenBackup,
-        }
-    }
-
-    fn say(self, dir: &Path) -> String {
-        let by_hand = "each says above what to do";
-        match self {
-            Advice::None => String::new(),
-            Advice::Repair => format!("; `aisle verify --repair {}` simulates damaged runs again", dir.display()),
-            Advice::RepairThenBackup => {
-                format!(
-                    "; `aisle verify --repair {}` mends the runs and manifest, not the rest: {by_hand}",
-                    dir.display()
-                )
-            }
-            Advice::Backup => format!("; `--repair` cannot mend these: {by_hand}"),
-        }
-    }
-}
-
-/// How much a finding matters.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Severity {
-    /// Something is wrong or missing: a number could come out wrong.
-    Damage,
-    /// Harmless (a leftover temporary file); removed by the next writer.
-    Note,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Finding {
-    pub severity: Severity,
-    pub message: String,
-    /// The run to simulate again to mend it, if one can.
-    pub repair: Option<(String, u64)>,
-    /// Whether `--repair` can mend it.
-    pub mend: Mend,
-}
-
-/// Who can mend a finding.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mend {
-    /// `--repair`: runs simulated again, the manifest and metrics table rebuilt.
-    Repair,
-    /// Only a backup: the scenario copy, the privacy ledger, releases.
-    ByHand,
-}
-
-impl Finding {
-    fn damage(message: impl ToString) -> Finding {
-        Finding { severity: Severity::Damage, message: message.to_string(), repair: None, mend: Mend::Repair }
-    }
-
-    fn note(message: impl ToString) -> Finding {
-        Finding { severity: Severity::Note, ..Finding::damage(message) }
-    }
-
-    fn by_hand(message: impl ToString) -> Finding {
-        Finding { mend: Mend::ByHand, ..Finding::damage(message) }
-    }
-
-    fn run(damage: &Damage, variant: &str, seed: u64) -> Finding {
-        Finding { repair: Some((variant.to_owned(), seed)), ..Finding::damage(damage) }
-    }
-}
-
-/// What `verify` found.
-#[derive(Debug, Clone, Default)]
-pub struct Verification {
-    /// Runs whose record and log agree.
-    pub runs_ok: usize,
-    pub findings: Vec<Finding>,
-}
-
-impl Verification {
-    pub fn damaged(&self) -> usize {
-        self.findings.iter().filter(|f| f.severity == Severity::Damage).count()
-    }
+    #[error(transparent)]
+    Report(#[from] ReportError),
 }
 
 /// The scenario version the dataset's runs were made from: the
@@ -215,9 +122,12 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
         check_metrics_table(dir, &good, &mut v);
         if let Some(copy) = &copy {
             check_manifest_header(dir, copy, m, &mut v);
-            // Only over runs that all verify: a comparison of damaged days differs anyway.
+            // Only over runs that all verify: a comparison or a page of damaged days differs anyway.
             if v.damaged() == 0 {
                 check_comparison(dir, copy, m, &mut v);
+            }
+            if v.damaged() == 0 {
+                check_report(dir, &mut v)?;
             }
         }
     }
@@ -495,6 +405,28 @@ fn check_comparison(dir: &Path, file: &ScenarioFile, m: &Manifest, v: &mut Verif
     v.findings.push(if other_build { Finding::note(message) } else { Finding::by_hand(message) });
 }
 
+/// The report page, made again aside from the runs that verify and
+/// compared with the dataset's (`report::check_page`).
+fn check_report(dir: &Path, v: &mut Verification) -> Result<(), VerifyError> {
+    match crate::report::check_page(dir)? {
+        PageCheck::Absent | PageCheck::Same => {}
+        PageCheck::OtherBuild(build) => v.findings.push(Finding::note(format!(
+            "{}: made by aisle {build}, not this build, so not checked; `aisle report {}` makes it again",
+            dir.join(crate::events::dataset::REPORT).join("index.html").display(),
+            dir.display()
+        ))),
+        PageCheck::Differs { file, detail } => v.findings.push(Finding {
+            repair: Some(Remedy::RemakeReport),
+            ..Finding::damage(format!(
+                "{}: is not what this build makes from the runs that verify ({detail}): edited by hand, or made \
+                 before runs were added; `--repair` makes the page again",
+                file.display()
+            ))
+        }),
+    }
+    Ok(())
+}
+
 /// The manifest's header is what the scenario copy makes it: its name and
 /// every variant it defines (`--repair` rebuilds it from the copy). A variant left out of `variants` drops out
 /// of every report and release without a word.
@@ -613,6 +545,8 @@ pub struct Repaired {
     pub runs: Vec<(String, u64)>,
     /// Leftover temporary files removed (by opening the dataset as a writer).
     pub leftovers: usize,
+    /// The report page, made again.
+    pub report: Option<PathBuf>,
 }
 
 /// Simulates again every run a finding names, from the dataset's own copy
@@ -636,7 +570,14 @@ pub fn repair(dir: &Path, found: &Verification, mut progress: impl FnMut(&str, u
     }
     let file = ScenarioFile::read(&dir.join(SCENARIO_COPY))?;
     let leftovers = leftovers(dir).len();
-    let mut targets: BTreeSet<(String, u64)> = found.findings.iter().filter_map(|f| f.repair.clone()).collect();
+    let remedies: BTreeSet<Remedy> = found.findings.iter().filter_map(|f| f.repair.clone()).collect();
+    let mut targets: BTreeSet<(String, u64)> = remedies
+        .iter()
+        .filter_map(|r| match r {
+            Remedy::Simulate(variant, seed) => Some((variant.clone(), *seed)),
+            Remedy::RemakeReport => None,
+        })
+        .collect();
     // An older layout's records go; their runs are simulated again below.
     for partition in partitions(&dir.join("events")) {
         let record = partition.join("run.json");
@@ -660,7 +601,15 @@ pub fn repair(dir: &Path, found: &Verification, mut progress: impl FnMut(&str, u
         runs.push((variant, seed));
     }
     dataset.refresh()?;
-    Ok(Repaired { runs, leftovers })
+    // A page over runs simulated again may be stale too (verify compared it
+    // only where every run verified).
+    let page_exists = dir.join(crate::events::dataset::REPORT).join("index.html").exists();
+    let report = if remedies.contains(&Remedy::RemakeReport) || (page_exists && !runs.is_empty()) {
+        Some(crate::report::remake(dir)?)
+    } else {
+        None
+    };
+    Ok(Repaired { runs, leftovers, report })
 }
 
 /// `aisle verify`: checks the dataset, with `repair` first mends what it
@@ -679,6 +628,9 @@ pub fn check(dir: &Path, repair_first: bool, mut say: impl FnMut(String)) -> Res
             done.runs.len(),
             done.leftovers
         ));
+        if let Some(page) = &done.report {
+            say(format!("repaired: report page made again, {}", page.display()));
+        }
         found = verify(dir)?;
     }
     for f in &found.findings {
