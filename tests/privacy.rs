@@ -141,7 +141,7 @@ fn an_epsilon_too_small_to_draw_is_refused_and_writes_nothing() {
 /// argument '-1'" and a tip to write `-- -1`, and `--indifference -1` was
 /// accepted. Each is refused with its reason, exit 2, and nothing written.
 #[test]
-fn negative_parameters_are_refused_with_their_reason() {
+fn bad_parameters_are_refused_with_their_reason() {
     let (_tmp, dir) = dataset(&ALL_VARIANTS[..1]);
     let d = dir.to_str().unwrap();
     let listing = files(&dir);
@@ -154,12 +154,65 @@ fn negative_parameters_are_refused_with_their_reason() {
             vec!["--evaluate", "--indifference", "-0.5"],
             "error: indifference = -0.5: must be a share of the best figure, from 0 up to (not including) 1".to_owned(),
         ),
+        (
+            vec!["--epsilon", "1", "--delta", "0.02"],
+            "error: delta = 0.02: is too large to protect anyone (ε above 20, or δ above 0.01)".to_owned(),
+        ),
+        // A basket clamp under half a cent rounded to none: no noise at all (it panicked).
+        (
+            vec!["--epsilon", "1", "--clamp", "basket=0.004"],
+            "error: invalid value 'basket=0.004' for '--clamp <NAME=VALUE>': basket = 0.004: must be at least 0.01 \
+             (baskets are summed in whole cents)\n\nFor more information, try '--help'."
+                .to_owned(),
+        ),
     ] {
         let out = aisle(&[&["publish", d][..], &args].concat());
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert_eq!(String::from_utf8_lossy(&out.stderr).trim_end(), said, "{args:?}");
         assert_eq!(files(&dir), listing, "{args:?}: nothing written");
     }
+}
+
+/// The ledger's total holds for private central releases; what else the
+/// dataset published is said beside it, on the terminal and in every later
+/// release.json: a release with reproducible noise (as good as exact) and
+/// a local export (who came, when, on which floor). A local export past the
+/// budget is told the --epsilon per metre that fits, and the budget spent
+/// is not reset by a new dataset of the same seeds (the same shoppers).
+#[test]
+fn what_the_ledger_total_does_not_cover_is_said() {
+    let (_tmp, dir) = dataset(&ALL_VARIANTS[..1]);
+    let d = dir.to_str().unwrap();
+    ok(aisle(&["publish", d, "--epsilon", "1", "--seed", "5", "--name", "seeded"]));
+    let out = ok(aisle(&["publish", d, "--local", "--epsilon", "0.05", "--points", "2", "--name", "trace"]));
+    assert!(out.contains("not covered by that total: 1 release(s) with reproducible noise"), "{out}");
+    let out = ok(aisle(&["publish", d, "--epsilon", "1", "--name", "central"]));
+    let notes = json(&dir.join("releases/central/release.json"))["ledger_total"]["not_covered"].clone();
+    let notes: Vec<&str> = notes.as_array().unwrap().iter().map(|n| n.as_str().unwrap()).collect();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(notes[0].starts_with("1 release(s) with reproducible noise, not private"), "{notes:?}");
+    assert!(notes[1].starts_with("1 local export(s), each showing who was in the store, when"), "{notes:?}");
+    for note in notes {
+        assert!(out.contains(&format!("not covered by that total: {note}")), "{out}");
+    }
+    let refused = aisle(&["publish", d, "--local", "--epsilon", "1", "--points", "2"]);
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{said}");
+    // What is left (1.5224) over what one shopper's points move at 0.05 per metre (1.4776 for 0.05).
+    let fits = 1.5224 * 0.05 / 1.4776;
+    assert!(said.trim_end().ends_with(&format!("Publish with --epsilon at most {fits:.4} per metre")), "{said}");
+    let (_tmp, dir) = dataset(&ALL_VARIANTS[..1]);
+    let d = dir.to_str().unwrap();
+    ok(aisle(&["publish", d, "--epsilon", "1", "--budget", "1"]));
+    let spent = aisle(&["publish", d, "--epsilon", "0.5"]);
+    let said = String::from_utf8_lossy(&spent.stderr);
+    assert!(
+        said.trim_end().ends_with(
+            "Nothing is left. (A new dataset of this scenario on the same seeds holds the same shoppers: its releases \
+             would spend their privacy again.)"
+        ),
+        "{said}"
+    );
 }
 
 /// When every layout is within the indifference band of the best (here

@@ -306,6 +306,11 @@ pub fn parse_clamp(text: &str) -> Result<(Bound, f64), String> {
             bound.describe()
         ));
     }
+    // Baskets are summed in whole cents: a clamp under half a cent rounds
+    // to none, and a sum that no shopper can move needs no noise at all.
+    if bound == Bound::Basket && value < 0.01 {
+        return Err(format!("{name} = {value}: must be at least 0.01 (baskets are summed in whole cents)"));
+    }
     Ok((bound, value))
 }
 

@@ -210,10 +210,23 @@ pub enum LedgerError {
         fine(*needed),
         fine(*left),
         fine(*spent),
-        if *left > 0.0 { format!("Publish with --epsilon at most {}, or make a new dataset", fine(*left)) }
-        else { "Nothing is left: make a new dataset (`aisle compare --out` elsewhere)".to_owned() }
+        if *left > 0.0 { format!("Publish with --epsilon at most {}{}", fine(*fits), if *per_metre { " per metre" } else { "" }) }
+        else { "Nothing is left. (A new dataset of this scenario on the same seeds holds the same shoppers: \
+                its releases would spend their privacy again.)".to_owned() }
     )]
-    OverBudget { path: PathBuf, needed: f64, left: f64, spent: f64, total: f64, delta: f64, releases: usize },
+    OverBudget {
+        path: PathBuf,
+        needed: f64,
+        left: f64,
+        spent: f64,
+        total: f64,
+        delta: f64,
+        releases: usize,
+        /// The largest --epsilon that fits in what is left.
+        fits: f64,
+        /// Whether --epsilon is per metre (a local export's).
+        per_metre: bool,
+    },
     #[error(
         "{}: the dataset's budget is fixed at ε = {fixed} when it was first published; --budget {asked} cannot change it",
         path.display()
@@ -251,7 +264,9 @@ pub fn zcdp_to_epsilon(rho: f64, delta: f64) -> f64 {
 /// The largest ρ whose (ε, δ) conversion is at most `epsilon`.
 pub fn epsilon_to_zcdp(epsilon: f64, delta: f64) -> f64 {
     let l = (1.0 / delta).ln();
-    ((l + epsilon).sqrt() - l.sqrt()).powi(2)
+    // (√(l+ε) − √l)², written without the difference of two near numbers
+    // (which made ρ too large by a few parts in a billion at small ε).
+    epsilon * epsilon / ((l + epsilon).sqrt() + l.sqrt()).powi(2)
 }
 
 impl Ledger {
@@ -360,6 +375,30 @@ impl Ledger {
         spent(self.private_costs(), self.budget.delta)
     }
 
+    /// What the dataset has published that the ledger's total does not
+    /// cover, in words (none when everything is covered): releases with
+    /// reproducible noise (as good as exact to whoever guesses the seed)
+    /// and local exports (each shows who was in the store, when, and on
+    /// which floor: only the positions are noised).
+    pub fn uncovered(&self) -> Vec<String> {
+        let seeded = self.entries.iter().filter(|e| !e.noise.is_private()).count();
+        let local =
+            self.entries.iter().filter(|e| e.noise.is_private() && matches!(e.cost, Cost::Local { .. })).count();
+        let mut notes = Vec::new();
+        if seeded > 0 {
+            notes.push(format!(
+                "{seeded} release(s) with reproducible noise, not private: the total does not hold for what they show"
+            ));
+        }
+        if local > 0 {
+            notes.push(format!(
+                "{local} local export(s), each showing who was in the store, when and on which floor (only positions \
+                 are noised): the total holds for the rest, not for presence, times or floors"
+            ));
+        }
+        notes
+    }
+
     fn private_costs(&self) -> impl Iterator<Item = Cost> + Clone {
         self.entries.iter().filter(|e| e.noise.is_private()).map(|e| e.cost)
     }
@@ -377,10 +416,21 @@ impl Ledger {
         let after = self.spent_with(entry);
         // A hair of tolerance so that spending exactly the budget is allowed.
         if after.epsilon > self.budget.epsilon * (1.0 + 1e-12) {
+            let left = (self.budget.epsilon - before.epsilon).max(0.0);
+            // A local export's ε is its --epsilon per metre times what one
+            // shopper's points can move: what fits scales the same way.
+            let (fits, per_metre) = match entry.cost {
+                Cost::Local { epsilon_per_metre, epsilon, .. } if epsilon > 0.0 => {
+                    (left * epsilon_per_metre / epsilon, true)
+                }
+                _ => (left, false),
+            };
             return Err(LedgerError::OverBudget {
                 path,
                 needed: after.epsilon - before.epsilon,
-                left: (self.budget.epsilon - before.epsilon).max(0.0),
+                left,
+                fits,
+                per_metre,
                 spent: before.epsilon,
                 total: self.budget.epsilon,
                 delta: self.budget.delta,

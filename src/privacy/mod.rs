@@ -8,7 +8,8 @@
 //! compose sequentially (each is calibrated at ε over the number of runs
 //! sharing the seed); different seeds hold different people and compose in
 //! parallel. A party's members follow one path: a party of m people is
-//! protected at m·ε (group privacy).
+//! protected as a group of m (group privacy: m·ε for pure ε, m²·ρ for
+//! ρ-zCDP).
 //!
 //! - `sample`: exact integer samplers (discrete Laplace and Gaussian,
 //!   Bernoulli(exp(−γ)), planar Laplace on a lattice), rational arithmetic
@@ -144,7 +145,7 @@ pub fn check_parameter(what: &'static str, value: f64, max: f64) -> Result<f64, 
         return Err(PrivacyError::BadParameter {
             what,
             value,
-            why: "is too large to protect anyone (ε above 20, or δ of 0.01 or more)",
+            why: "is too large to protect anyone (ε above 20, or δ above 0.01)",
         });
     }
     Ok(value)

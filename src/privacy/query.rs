@@ -319,7 +319,8 @@ impl Sharing {
              shoppers (one per variant, common random numbers): they compose sequentially, so each run's queries are \
              calibrated at 1/{k} of the release's budget and the queries of a run split that share by weight. Runs of \
              different seeds hold different shoppers: parallel composition. A party of m people follows one path and \
-             is protected at m times the release's ε (group privacy).",
+             is protected as a group of m: at m times the release's ε with discrete Laplace noise, at m² times its ρ \
+             with discrete Gaussian noise.",
             k = self.runs_per_seed
         )
     }

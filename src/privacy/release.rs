@@ -188,11 +188,16 @@ struct LedgerTotal {
     budget_epsilon: f64,
     budget_delta: f64,
     composition: &'static str,
+    /// What the dataset published that this total does not cover
+    /// (`Ledger::uncovered`); empty when it covers everything.
+    not_covered: Vec<String>,
 }
 
 /// The unit of privacy, in words for releases.
 pub const UNIT_OF_PRIVACY: &str = "one shopper-visit: one person of one seed's arrival plan, who is the same person in \
-     every variant's run of that seed. A party's members share one path, so a party of m people is protected at m·ε.";
+     every variant's run of that seed. A party's members share one path, so a party of m people is protected as a \
+     group of m: at m·ε by a discrete Laplace release (pure ε), at m²·ρ zCDP by a discrete Gaussian one or a total \
+     composed by zCDP (ε at δ then m²ρ + 2m·√(ρ·ln(1/δ))).";
 
 /// The neighbouring relation, in words for releases.
 pub const NEIGHBOURING: &str = "two datasets are neighbours when one has every event of one more shopper in every run \
@@ -283,14 +288,19 @@ pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize
     let n = noised(&g, &cal, &plan.bounds, &mut rng, Cells::All);
     let rows = comparison(&g, &n.runs, &cal, &plan.bounds);
     // release.json carries the entry the ledger records and the total after it.
-    let total = (ledger.spent_with(&entry), ledger.budget);
+    let uncovered = {
+        let mut after = ledger.clone();
+        after.entries.push(entry.clone());
+        after.uncovered()
+    };
+    let total = (ledger.spent_with(&entry), ledger.budget, uncovered);
     let variants = variant_releases(&g, &n, &cal, &plan.bounds);
     let (final_dir, recorded) = pending.land(
         dir,
         &mut ledger,
         entry,
         |out| write_release(out, &g, &n, &rows, &variants, (plan, &cal)),
-        |sealed| release_file(&g, &rows, plan, sealed.clone(), total, variants.clone()),
+        |sealed| release_file(&g, &rows, plan, sealed.clone(), total.clone(), variants.clone()),
     )?;
     let warnings = g.clipping.warnings(&plan.bounds);
     Ok(Published { dir: final_dir, spent: ledger.spent(), budget: ledger.budget, entry: recorded, sharing, warnings })
@@ -459,7 +469,7 @@ fn release_file<'a>(
     rows: &'a [ComparisonRow],
     plan: &'a PublishPlan,
     entry: Entry,
-    (after, budget): (Spend, Budget),
+    (after, budget, ledger_uncovered): (Spend, Budget, Vec<String>),
     variants: Vec<VariantRelease>,
 ) -> ReleaseFile<'a> {
     ReleaseFile {
@@ -485,6 +495,7 @@ fn release_file<'a>(
             budget_epsilon: budget.epsilon,
             budget_delta: budget.delta,
             composition: after.by.describe(),
+            not_covered: ledger_uncovered,
         },
         entry,
         bounds: &plan.bounds,

@@ -269,6 +269,9 @@ pub fn spend_summary(noise: NoiseSource, epsilon: f64, delta: Option<f64>, ledge
             b.delta,
             (b.epsilon - spent.epsilon).max(0.0)
         );
+        for note in ledger.uncovered() {
+            text += &format!("  not covered by that total: {note}\n");
+        }
     } else {
         text += &format!(
             "  {NOT_PRIVATE}: this release spends nothing and protects no one; publish without --seed for a private release\n"
