@@ -983,6 +983,9 @@ fn an_evaluation_ranks_by_the_direction_that_is_better() {
     assert!(winners.split(", ").any(|w| w == least.0), "{out}");
     let most = exact.iter().max_by(|a, b| a.1.total_cmp(&b.1)).unwrap();
     assert!(most.1 > least.1 * 1.005 && !winners.contains(&most.0), "{out}");
+    // Its table reads the exact data, and says so on its first line (as its figure does).
+    let table = std::fs::read_to_string(dir.join("privacy/evaluation/utility.csv")).unwrap();
+    assert!(table.starts_with("# reads the exact data"), "{table}");
     let refused = aisle(&["publish", d, "--evaluate", "--trials", "10", "--metric", "time_in_store_mean"]);
     assert_eq!(refused.status.code(), Some(2));
     assert!(

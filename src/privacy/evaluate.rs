@@ -213,7 +213,8 @@ impl Evaluation {
     pub fn save(&self, dir: &Path, title: &str) -> Result<(), PrivacyError> {
         let io = |path: PathBuf| move |source| PrivacyError::Io { path, source };
         std::fs::create_dir_all(dir).map_err(io(dir.to_owned()))?;
-        let mut csv = String::from("epsilon,same_winner,ci_coverage,heat_relative_error\n");
+        // Marked like the figure, on the first line: the file may travel alone.
+        let mut csv = format!("# {READS_EXACT_DATA}\nepsilon,same_winner,ci_coverage,heat_relative_error\n");
         for p in &self.points {
             csv.push_str(&format!("{},{},{},{}\n", p.epsilon, p.same_winner, p.coverage, p.heat_error));
         }
