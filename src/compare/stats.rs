@@ -247,6 +247,12 @@ pub fn analyse(base: &[f64], variant: &[f64], exposure: Option<&[f64]>, alpha: f
         // little apart) read unbounded though the unpaired interval was
         // tight. A skewness from so few days is mostly noise anyway.
         (false, _) if sign_flip_floor(nonzero) <= alpha && skewness(&d).abs() > HEAVY_SKEW => resampled(&d, alpha),
+        // Days that all differ by the same amount (counts, ticks, prices
+        // are discrete) have no spread: the t test would call any such
+        // difference certain (p = 0, an interval of no width; two A/A days
+        // of +1 item each were "significant"). The exact sign-flip test
+        // says what so few days can show.
+        (false, _) if sd <= 1e-9 * m.abs() => resampled(&d, alpha),
         (false, _) => {
             let e = mean_ci_at(&d, alpha);
             let p = p_value(e.mean, sd / (n as f64).sqrt(), (n - 1) as f64);
