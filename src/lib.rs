@@ -93,6 +93,7 @@ impl ScenarioFile {
         unusable.extend(base.store.step_free_gaps(&base.scenario));
         unusable.extend(base.store.empty_zones(&base.scenario));
         unusable.extend(base.scenario.idle_counters());
+        unusable.extend(sim::short_lines(&base.scenario, &base.store));
         unusable.extend(scenario::walkway::walls_through_fixtures(&self.raw, &base.scenario));
         let mut warnings: Vec<String> = scenario::walkway::diagonal_walls(&self.raw)
             .into_iter()
@@ -117,6 +118,7 @@ impl ScenarioFile {
                             .chain(p.store.step_free_gaps(&p.scenario))
                             .chain(p.store.empty_zones(&p.scenario))
                             .chain(p.scenario.idle_counters())
+                            .chain(sim::short_lines(&p.scenario, &p.store))
                             .chain(scenario::walkway::walls_through_fixtures(&self.raw, &p.scenario))
                             .filter(|w| !unusable.contains(w))
                             .map(|w| format!("variant `{variant}`: {w}")),

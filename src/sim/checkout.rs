@@ -101,8 +101,8 @@ pub(super) fn head_for_lane(
 }
 
 /// A shopper walking to a desk (`Activity::ToLane`) has reached the end of
-/// its line. Balking: a line that looks longer than the shopper's patience
-/// is not joined; at a checkout the basket is left behind (`abandon`), at
+/// its line. Balking: a line that looks longer than the shopper's patience,
+/// or that has no room left for its party, is not joined; at a checkout the basket is left behind (`abandon`), at
 /// a counter the order (`counter::give_up`). Otherwise it joins the line
 /// (`queue_join` or `counter_join`, unless switching from another line:
 /// its wait goes on).
@@ -122,7 +122,10 @@ pub(super) fn reach_lane(
     state.arrive_here(work_s, s.places_in_line());
     let ahead_s = state.work_ahead_s(&setting.desks[lane as usize]);
     let counter = setting.counter(lane);
-    if joined_ms.is_none() && ahead_s * 1000.0 > s.patience_ms as f64 {
+    // A line hemmed in (`short_lines` warns of one) is full: one more
+    // would stand on another's place.
+    let full = !state.has_room(s.places_in_line(), setting.lines[lane as usize].len());
+    if joined_ms.is_none() && (ahead_s * 1000.0 > s.patience_ms as f64 || full) {
         if let Some(counter) = counter {
             counter::give_up(out, t_ms, s, counter);
             return;
@@ -286,11 +289,43 @@ pub(super) fn line_places(store: &Store, desk: &Lane) -> Vec<Point> {
     places
 }
 
+/// A line holding fewer waiting than this is warned of (`short_lines`).
+const SHORT_LINE_PLACES: usize = 10;
+
+/// Desks whose line cannot hold `SHORT_LINE_PLACES` waiting, in words
+/// (valid, but hardly meant): past its laid-out places a line bends along
+/// the floor, and one hemmed in by fixtures or walls is full early; those
+/// who find it full leave it (a checkout's basket left behind).
+pub fn short_lines(scenario: &Scenario, store: &Store) -> Vec<String> {
+    scenario
+        .desks()
+        .filter_map(|desk| {
+            let line = line_places(store, desk);
+            let waiting = line.len() - 1;
+            let last = line.last().expect("a line has a place");
+            (waiting < SHORT_LINE_PLACES).then(|| {
+                format!(
+                    "{} `{}`: its line has room for {waiting} waiting and cannot bend on past ({:.1}, {:.1}) (a fixture \
+                     or wall is in its way); those who find it full do not join it{}: turn it (`queue`) or give it room",
+                    desk.role.noun(),
+                    desk.id,
+                    last.x,
+                    last.y,
+                    match desk.role {
+                        crate::scenario::DeskRole::Checkout => " and leave their basket",
+                        crate::scenario::DeskRole::Counter => " and go without",
+                    }
+                )
+            })
+        })
+        .collect()
+}
+
 /// Whether one standing at `p` keeps as far from walls and fixtures as a
 /// walker at a cell's centre does (half a cell, at most a body's radius):
 /// the points that far round it, at the eight compass points, are on
 /// walkable floor.
-fn body_fits(store: &Store, floor: u8, p: Point) -> bool {
+pub(super) fn body_fits(store: &Store, floor: u8, p: Point) -> bool {
     let r = (store.cell / 2.0).min(BODY_RADIUS_M);
     let d = r * std::f64::consts::FRAC_1_SQRT_2;
     [(0.0, 0.0), (r, 0.0), (-r, 0.0), (0.0, r), (0.0, -r), (d, d), (d, -d), (-d, d), (-d, -d)]
@@ -325,6 +360,9 @@ fn jockey(
             (d != UNREACHABLE).then(|| d as f64 / FIELD_UNITS_PER_CELL * setting.store.cell / s.speed)
         };
         let Some(j) = lanes.jockey_to(i, checkouts, open_here, walk_s) else { continue };
+        if !lanes.0[j].has_room(s.places_in_line(), setting.lines[j].len()) {
+            continue;
+        }
         lanes.0[i].queue.pop_back();
         let Activity::Queued { since_ms, .. } = s.activity else { unreachable!("queue holds queued shoppers") };
         out.emit(t_ms, &s, Action::QueueJoin { lane: j as u16 });

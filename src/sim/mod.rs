@@ -44,6 +44,7 @@ mod stop;
 mod walk;
 
 pub use arrivals::TOP_SPEED_MPS;
+pub use checkout::short_lines;
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};

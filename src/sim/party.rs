@@ -10,6 +10,8 @@
 
 use bevy_ecs::prelude::*;
 
+use super::checkout::body_fits;
+use super::crowd::BODY_RADIUS_M;
 use super::decide::head_for_exit;
 use super::line::line_step;
 use super::outbox::Outbox;
@@ -140,8 +142,44 @@ enum InLine {
     Stands,
     /// Its place in line, in `cell`, is too far to step into: it walks there.
     Apart { spot: Point, cell: CellId },
-    /// Its leader is in no line on its floor.
+    /// Its leader is in no line on its floor, or has left it for a terminal.
     Off,
+}
+
+/// Where the k-th companion of a leader called from `lane`'s line to a
+/// terminal waits: the k-th spot round the leader, nearest first (a place's
+/// spacing apart, then two, three, four), past it, to its sides or
+/// slantwise, never back along the line, with room for a body in plain
+/// sight of the leader, clear of the desk's terminals and line places
+/// (where others are served and wait) and nearer the leader than any
+/// other terminal; `None` where there are not k.
+fn by_terminal(setting: &Setting, l: &Shopper, lane: usize, k: usize) -> Option<Point> {
+    let store = &setting.store;
+    let desk = &setting.desks[lane];
+    let (dx, dy) = desk.queue_dir;
+    let h = std::f64::consts::FRAC_1_SQRT_2;
+    // Past the terminal, its sides, then slantwise (ahead first).
+    let ways = [
+        (-dx, -dy),
+        (dy, -dx),
+        (-dy, dx),
+        (h * (-dx + dy), h * (-dy - dx)),
+        (h * (-dx - dy), h * (-dy + dx)),
+        (h * (dx + dy), h * (dy - dx)),
+        (h * (dx - dy), h * (dy + dx)),
+    ];
+    // Each spot is nearer the leader than any other terminal of the desk:
+    // the companions of those served side by side never share one.
+    let clear = |p: Point| {
+        let apart = |q: &Point| q.distance(p) >= 2.0 * BODY_RADIUS_M;
+        let own = |t: &Point| t.distance(l.pos) < 1e-9 || p.distance(l.pos) < p.distance(*t);
+        desk.terminals.iter().all(|t| apart(t) && own(t)) && setting.lines[lane].iter().all(apart)
+    };
+    (1..=4)
+        .flat_map(|ring| ways.map(move |(x, y)| (ring as f64 * QUEUE_SPACING_M * x, ring as f64 * QUEUE_SPACING_M * y)))
+        .map(|(x, y)| l.pos.offset(x, y))
+        .filter(|&p| body_fits(store, l.floor, p) && clear(p) && store.first_blocked(l.floor, l.pos, p).is_none())
+        .nth(k.checked_sub(1)?)
 }
 
 /// A companion whose leader is in a line (a checkout's or a counter's) on
@@ -149,7 +187,9 @@ enum InLine {
 /// their leader's) k places behind the leader's place (its party took
 /// them), once it is within `JOIN_LINE_M` of its place. (Behind a leader
 /// switching lines, k places behind it on its way.) One in line that
-/// cannot step closer stays where it is, in line.
+/// cannot step closer stays where it is, in line. Once the leader is
+/// called to a terminal, its companions step out of the line to wait
+/// past or beside it (`by_terminal`).
 fn stand_in_line(setting: &Setting, out: &mut Outbox, t_ms: u64, s: &mut Shopper, l: &Shopper) -> InLine {
     let Some(lane) = l.queueing_at() else { return InLine::Off };
     if l.floor != s.floor {
@@ -159,7 +199,14 @@ fn stand_in_line(setting: &Setting, out: &mut Outbox, t_ms: u64, s: &mut Shopper
     let dt = setting.scenario.run.tick_ms as f64 / 1000.0;
     let behind = (s.index - s.party) as usize;
     let spot = match l.activity {
-        Activity::Queued { .. } | Activity::Served { .. } => setting.line_place(lane as usize, l.line_place + behind),
+        Activity::Queued { .. } => setting.line_place(lane as usize, l.line_place + behind),
+        // Called to a terminal, the leader has left the line and its places
+        // went to those behind (its companions stood on the next in line's):
+        // they step out of it to wait by the leader.
+        Activity::Served { .. } => match by_terminal(setting, l, lane as usize, behind) {
+            Some(spot) => spot,
+            None => return InLine::Off,
+        },
         _ => {
             let dir = setting.desks[lane as usize].queue_dir;
             let d = QUEUE_SPACING_M * behind as f64;

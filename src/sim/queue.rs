@@ -127,6 +127,12 @@ impl LaneState {
         1 + self.queue.iter().map(|w| w.places).sum::<usize>() + self.heading_places
     }
 
+    /// Whether a party taking `places` places finds room in a line of
+    /// `line_len` places (place 0 is the terminal's) behind those waiting.
+    pub(super) fn has_room(&self, places: usize, line_len: usize) -> bool {
+        self.queue.iter().map(|w| w.places).sum::<usize>() + places < line_len
+    }
+
     /// `shopper`, with `items` in the basket and a party taking `places`
     /// places in line, joins the end of the line; its patience runs out
     /// after `patience_until_ms`.
