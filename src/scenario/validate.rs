@@ -266,7 +266,8 @@ impl Validator<'_> {
             );
             self.finite_point(&c.from.at, &format!("connector `{}` from.at", c.id), anchor);
             self.finite_point(&c.to.at, &format!("connector `{}` to.at", c.id), anchor);
-            self.check(from != to, Some(("store.connectors.id", &c.id)), || {
+            // By name: a mistyped floor is its own problem, not a connector to itself.
+            self.check(c.from.floor != c.to.floor, Some(("store.connectors.id", &c.id)), || {
                 format!("connector `{}` joins floor `{}` to itself", c.id, c.from.floor)
             });
             connectors.push(Connector {

@@ -44,6 +44,15 @@ impl Store {
                     missing(cell, ("products.id", &p.id), format!("product `{}` on fixture `{fixture}`", p.id));
                 }
             }
+            // A seat or cubicle whose face looks into floor nobody reaches
+            // (behind a wall) is never used: refused as a shelf is.
+            for (i, f) in s.fixtures.iter().enumerate() {
+                let places: Vec<CellId> =
+                    self.stops.iter().filter(|p| p.fixture as usize == i).map(|p| p.stand.cell).collect();
+                if let Some(&cell) = places.first().filter(|_| places.iter().all(|&c| !reached[c as usize])) {
+                    missing(cell, ("fixtures.id", &f.id), format!("every place at fixture `{}` ({})", f.id, f.kind));
+                }
+            }
             for (lane, &cell) in s.desks().zip(&self.lanes) {
                 missing(cell, (lane.role.section(), &lane.id), format!("{} `{}`", lane.role.noun(), lane.id));
             }

@@ -223,6 +223,10 @@ impl Validator<'_> {
         let along = (*start as f64 + pl.facings as f64 / 2.0) * FACING_WIDTH_M;
         *start += pl.facings as u32;
         let capacity = f.face_length(pl.face);
+        // A fixture of no size was refused already: one problem, not one per product.
+        if !(capacity > 0.0) {
+            return None;
+        }
         if *start as f64 * FACING_WIDTH_M > capacity + 1e-9 {
             self.problem(
                 Some(("planogram.product", pl.product.as_str())),
