@@ -224,7 +224,7 @@ impl Validator<'_> {
         *start += pl.facings as u32;
         let capacity = f.face_length(pl.face);
         // A fixture of no size was refused already: one problem, not one per product.
-        if !(capacity > 0.0) {
+        if capacity.is_nan() || capacity <= 0.0 {
             return None;
         }
         if *start as f64 * FACING_WIDTH_M > capacity + 1e-9 {
