@@ -159,6 +159,9 @@ struct Setting {
     counter_of_product: Vec<Option<u16>>,
     /// Each desk's line, place by place (`checkout::line_places`).
     lines: Vec<Vec<Point>>,
+    /// Per desk and terminal: where the companions of one served there
+    /// wait, the k-th at the k-th spot (`party::stand_by_spots`).
+    stand_by: Vec<Vec<Vec<Point>>>,
     /// Cell at the tail end of each desk's queue line.
     lane_tails: Vec<CellId>,
     /// What is tabled from the layout alone, shared by its runs.
@@ -219,6 +222,7 @@ impl Setting {
             .collect();
         let desks: Vec<Lane> = scenario.desks().cloned().collect();
         let lines: Vec<Vec<Point>> = desks.iter().map(|l| checkout::line_places(&store, l)).collect();
+        let stand_by = desks.iter().zip(&lines).map(|(desk, line)| party::stand_by_spots(&store, desk, line)).collect();
         // The laid-out line's last place (the line goes on past it only when it must).
         let lane_tails = desks
             .iter()
@@ -238,6 +242,7 @@ impl Setting {
             counter_of_product,
             lane_tails,
             lines,
+            stand_by,
             tables,
         }
     }

@@ -19,7 +19,7 @@ use super::shopper::{Activity, Company, Route, Shopper, update_zone};
 use super::{RunState, Setting, TickState};
 use crate::geom::Point;
 use crate::nav::{FlowField, FlowFieldCache, local_field};
-use crate::scenario::QUEUE_SPACING_M;
+use crate::scenario::{Lane, QUEUE_SPACING_M};
 use crate::store::{CellId, Store};
 
 /// A companion this close to its leader (straight line, same floor: too
@@ -146,16 +146,14 @@ enum InLine {
     Off,
 }
 
-/// Where the k-th companion of a leader called from `lane`'s line to a
-/// terminal waits: the k-th spot round the leader, nearest first (a place's
-/// spacing apart, then two, three, four), past it, to its sides or
-/// slantwise, never back along the line, with room for a body in plain
-/// sight of the leader, clear of the desk's terminals and line places
-/// (where others are served and wait) and nearer the leader than any
-/// other terminal; `None` where there are not k.
-fn by_terminal(setting: &Setting, l: &Shopper, lane: usize, k: usize) -> Option<Point> {
-    let store = &setting.store;
-    let desk = &setting.desks[lane];
+/// Where the companions of one served at each of `desk`'s terminals wait,
+/// the k-th at the k-th spot: the spots round the terminal, nearest first
+/// (a line place's spacing apart, then two, three, four), past it, to its
+/// sides or slantwise, never back along the line, with room for a body in
+/// plain sight of the terminal, clear of the desk's terminals and `line`'s
+/// places (where others are served and wait) and nearer this terminal than
+/// any other (the companions of those served side by side never share one).
+pub(super) fn stand_by_spots(store: &Store, desk: &Lane, line: &[Point]) -> Vec<Vec<Point>> {
     let (dx, dy) = desk.queue_dir;
     let h = std::f64::consts::FRAC_1_SQRT_2;
     // Past the terminal, its sides, then slantwise (ahead first).
@@ -168,18 +166,31 @@ fn by_terminal(setting: &Setting, l: &Shopper, lane: usize, k: usize) -> Option<
         (h * (dx + dy), h * (dy - dx)),
         (h * (dx - dy), h * (dy + dx)),
     ];
-    // Each spot is nearer the leader than any other terminal of the desk:
-    // the companions of those served side by side never share one.
-    let clear = |p: Point| {
-        let apart = |q: &Point| q.distance(p) >= 2.0 * BODY_RADIUS_M;
-        let own = |t: &Point| t.distance(l.pos) < 1e-9 || p.distance(l.pos) < p.distance(*t);
-        desk.terminals.iter().all(|t| apart(t) && own(t)) && setting.lines[lane].iter().all(apart)
+    let spots = |at: Point| -> Vec<Point> {
+        let clear = |p: Point| {
+            let apart = |q: &Point| q.distance(p) >= 2.0 * BODY_RADIUS_M;
+            let own = |t: &Point| *t == at || p.distance(at) < p.distance(*t);
+            desk.terminals.iter().all(|t| apart(t) && own(t)) && line.iter().all(apart)
+        };
+        (1..=4)
+            .flat_map(|ring| {
+                ways.map(move |(x, y)| (ring as f64 * QUEUE_SPACING_M * x, ring as f64 * QUEUE_SPACING_M * y))
+            })
+            .map(|(x, y)| at.offset(x, y))
+            .filter(|&p| {
+                body_fits(store, desk.floor, p) && clear(p) && store.first_blocked(desk.floor, at, p).is_none()
+            })
+            .collect()
     };
-    (1..=4)
-        .flat_map(|ring| ways.map(move |(x, y)| (ring as f64 * QUEUE_SPACING_M * x, ring as f64 * QUEUE_SPACING_M * y)))
-        .map(|(x, y)| l.pos.offset(x, y))
-        .filter(|&p| body_fits(store, l.floor, p) && clear(p) && store.first_blocked(l.floor, l.pos, p).is_none())
-        .nth(k.checked_sub(1)?)
+    desk.terminals.iter().map(|&at| spots(at)).collect()
+}
+
+/// Where the k-th companion of `l`, served at a terminal of `lane`, waits
+/// (`stand_by_spots`); `None` while the leader is not at a terminal, or
+/// where its terminal has fewer than k spots.
+fn by_terminal(setting: &Setting, l: &Shopper, lane: usize, k: usize) -> Option<Point> {
+    let terminal = setting.desks[lane].terminals.iter().position(|&t| t == l.pos)?;
+    setting.stand_by[lane][terminal].get(k.checked_sub(1)?).copied()
 }
 
 /// A companion whose leader is in a line (a checkout's or a counter's) on
@@ -198,11 +209,14 @@ fn stand_in_line(setting: &Setting, out: &mut Outbox, t_ms: u64, s: &mut Shopper
     let store = &setting.store;
     let dt = setting.scenario.run.tick_ms as f64 / 1000.0;
     let behind = (s.index - s.party) as usize;
+    let in_line = s.activity == Activity::Companion(Company::InLine);
     let spot = match l.activity {
         Activity::Queued { .. } => setting.line_place(lane as usize, l.line_place + behind),
         // Called to a terminal, the leader has left the line and its places
         // went to those behind (its companions stood on the next in line's):
         // they step out of it to wait by the leader.
+        // (Until the leader stands at its terminal, in line where it stood.)
+        Activity::Served { at_terminal: false, .. } if in_line => return InLine::Stands,
         Activity::Served { .. } => match by_terminal(setting, l, lane as usize, behind) {
             Some(spot) => spot,
             None => return InLine::Off,
@@ -213,7 +227,6 @@ fn stand_in_line(setting: &Setting, out: &mut Outbox, t_ms: u64, s: &mut Shopper
             l.pos.offset(dir.0 * d, dir.1 * d)
         }
     };
-    let in_line = s.activity == Activity::Companion(Company::InLine);
     if !in_line && s.pos.distance(spot) > JOIN_LINE_M {
         let walkable = store.cell_at(s.floor, spot).filter(|&c| store.is_walkable(c));
         return walkable.map_or(InLine::Off, |cell| InLine::Apart { spot, cell });
