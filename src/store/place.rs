@@ -9,7 +9,8 @@ use super::{
 };
 use crate::geom::Point;
 use crate::scenario::{
-    ConnectorKind, DeskRole, FixtureKind, Lane, Scenario, model::QUEUE_SPACING_M, model::STAND_OFF_M,
+    ConnectorKind, DeskRole, FixtureKind, Lane, MIN_TERMINAL_GAP_M, Scenario, model::QUEUE_SPACING_M,
+    model::STAND_OFF_M,
 };
 
 impl Store {
@@ -40,11 +41,14 @@ impl Store {
         problems: &mut Vec<GeometryProblem>,
         terminal_problems: &mut Vec<GeometryProblem>,
     ) {
-        for lane in s.desks() {
+        for (i, lane) in s.desks().enumerate() {
             let cell = self.service_cell(s, lane, problems);
             // The front of a self-service line walks straight to a free terminal.
             if lane.terminals != [lane.service_point] {
                 self.check_terminals(s, lane, problems, terminal_problems);
+            }
+            if let Some(problem) = s.desks().take(i).find_map(|other| crowded_desks(other, lane)) {
+                problems.push(problem);
             }
             self.lanes.push(cell);
         }
@@ -215,4 +219,34 @@ impl Store {
             }
         }
     }
+}
+
+/// Where two desks on one floor stand in each other: a terminal or
+/// laid-out line place of `b` within two body radii of one of `a`'s (two
+/// served or waiting at once would stand on one spot).
+fn crowded_desks(a: &Lane, b: &Lane) -> Option<GeometryProblem> {
+    if a.floor != b.floor {
+        return None;
+    }
+    let spots = |l: &Lane| -> Vec<Point> {
+        l.terminals.iter().copied().chain((1..l.queue_places as usize).map(|k| l.place(k))).collect()
+    };
+    let (sa, sb) = (spots(a), spots(b));
+    let (p, q) = sb.iter().find_map(|&q| sa.iter().find(|p| p.distance(q) < MIN_TERMINAL_GAP_M).map(|&p| (p, q)))?;
+    Some(GeometryProblem {
+        anchor: Some((b.role.section(), b.id.clone())),
+        message: format!(
+            "{} `{}` stands in {} `{}`: its place at ({:.2}, {:.2}) is {:.2} m from one at ({:.2}, {:.2}), and two \
+             shoppers there at once would stand in each other; move it at least {MIN_TERMINAL_GAP_M} m away",
+            b.role.noun(),
+            b.id,
+            a.role.noun(),
+            a.id,
+            q.x,
+            q.y,
+            p.distance(q),
+            p.x,
+            p.y
+        ),
+    })
 }
