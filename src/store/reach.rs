@@ -28,6 +28,28 @@ impl Store {
                 });
                 continue;
             }
+            // Shut off from the shop (a gap in a wall narrower than a cell
+            // and a body): one problem naming what encloses the door, not
+            // one per product and lane.
+            let is_reached = |c: CellId| reached[c as usize];
+            let shop_reached =
+                self.stands.iter().flatten().any(|st| is_reached(st.cell)) || self.lanes.iter().any(|&c| is_reached(c));
+            if !s.products.is_empty() && !shop_reached {
+                let area_m2 = reached.iter().filter(|r| **r).count() as f64 * self.cell * self.cell;
+                problems.push(GeometryProblem {
+                    anchor: Some(("entrances.id", e.id.clone())),
+                    message: format!(
+                        "entrance `{}` is shut off from the shop: from it shoppers reach {area_m2:.1} m² of floor, no \
+                         product and no desk; {} enclose it: open a way at least {:.2} m wide (whole cells of {} m \
+                         must fit in it, and a body)",
+                        e.id,
+                        self.enclosing(s, &reached),
+                        (2.0 * self.cell).max(0.4),
+                        self.cell
+                    ),
+                });
+                continue;
+            }
             let mut missing = |cell: CellId, anchor: (&'static str, &str), what: String| {
                 if !reached[cell as usize] {
                     problems.push(GeometryProblem {
