@@ -97,6 +97,8 @@ impl ScenarioFile {
         unusable.extend(scenario::walkway::walls_through_fixtures(&self.raw, &base.scenario));
         let mut warnings: Vec<String> = scenario::walkway::diagonal_walls(&self.raw)
             .into_iter()
+            .chain(scenario::walkway::walls_without_length(&self.raw))
+            .chain(scenario::walkway::entrances_off_the_outline(&base.scenario))
             .chain(narrow.iter().map(ToString::to_string))
             .chain(unusable.iter().cloned())
             .collect();

@@ -117,6 +117,59 @@ pub fn diagonal_walls(raw: &crate::scenario::raw::RawScenario) -> Vec<String> {
         .collect()
 }
 
+/// Walls with no length (both ends at one point): such a wall blocks only
+/// a square of its thickness, surely not what was drawn.
+pub fn walls_without_length(raw: &crate::scenario::raw::RawScenario) -> Vec<String> {
+    raw.store
+        .walls
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.from == w.to)
+        .map(|(k, w)| {
+            format!(
+                "floor `{}`: wall {} from ({}, {}) to ({}, {}) has no length: it blocks only a square of its thickness; \
+                 give its ends apart, or remove it",
+                w.floor,
+                k + 1,
+                w.from[0],
+                w.from[1],
+                w.to[0],
+                w.to[1]
+            )
+        })
+        .collect()
+}
+
+/// How far from the outline (the store's edge or a wall) an entrance may
+/// stand before it is warned of: a door is in the outline.
+const ENTRANCE_FROM_OUTLINE_M: f64 = 1.5;
+
+/// Entrances far from the store's edge and from every wall on their floor:
+/// shoppers appear there, in the middle of the floor.
+pub fn entrances_off_the_outline(s: &Scenario) -> Vec<String> {
+    let outside = |r: &Rect, p: Point| {
+        let (dx, dy) = ((r.min.x - p.x).max(p.x - r.max.x).max(0.0), (r.min.y - p.y).max(p.y - r.max.y).max(0.0));
+        dx.hypot(dy)
+    };
+    let b = s.store.bounds();
+    s.entrances
+        .iter()
+        .filter_map(|e| {
+            let p = e.at;
+            let to_edge = (p.x - b.min.x).min(b.max.x - p.x).min(p.y - b.min.y).min(b.max.y - p.y);
+            let to_wall = s.store.walls.iter().filter(|w| w.floor == e.floor).map(|w| outside(&w.footprint, p));
+            let nearest = to_wall.fold(to_edge, f64::min);
+            (nearest > ENTRANCE_FROM_OUTLINE_M).then(|| {
+                format!(
+                    "entrance `{}` at ({}, {}) is {nearest:.1} m from the store's edge and every wall: shoppers appear \
+                     there, in the middle of the floor; put it in the outline",
+                    e.id, p.x, p.y
+                )
+            })
+        })
+        .collect()
+}
+
 /// Walls of the file running through a fixture of `s` (not merely along
 /// its side, as a shelf backed onto a wall is): a gondola straddling a
 /// wall, half its shelves on each side, is valid but hardly meant.
@@ -233,6 +286,41 @@ mod tests {
             ["floor `ground`: wall 2 from (10, 6) to (11.5, 7) runs neither along x nor along y: it blocks the whole \
               1.5 × 1 m box between its ends; draw it as walls along x and y"]
         );
+    }
+
+    #[test]
+    fn a_wall_without_length_is_named() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+        let mut text = std::fs::read_to_string(&path).expect("tiny scenario");
+        for (from, to) in [("[0.5, 7.0]", "[2.5, 7.0]"), ("[11.0, 1.0]", "[11.0, 1.0]")] {
+            text.push_str(&format!("\n[[store.walls]]\nfloor = \"ground\"\nfrom = {from}\nto = {to}\n"));
+        }
+        let file = crate::scenario::ScenarioFile::parse(&path, text).expect("parses");
+        assert_eq!(
+            walls_without_length(&file.raw),
+            ["floor `ground`: wall 2 from (11, 1) to (11, 1) has no length: it blocks only a square of its \
+              thickness; give its ends apart, or remove it"]
+        );
+    }
+
+    /// The tiny store's door is at (11.0, 0.3), by its front edge. Moved to
+    /// the middle of the floor it is named; by a wall, it is not.
+    #[test]
+    fn an_entrance_in_the_middle_of_the_floor_is_named() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+        let text = std::fs::read_to_string(&path).expect("tiny scenario");
+        // (where the door is, walls added, warned)
+        let cases = [
+            ("[11.0, 0.3]", "", false),
+            ("[8.0, 3.0]", "", true),
+            ("[8.0, 3.0]", "\n[[store.walls]]\nfloor = \"ground\"\nfrom = [7.0, 3.5]\nto = [9.0, 3.5]\n", false),
+        ];
+        for (at, walls, warned) in cases {
+            let text = text.replacen("at = [11.0, 0.3]", &format!("at = {at}"), 1) + walls;
+            let file = crate::scenario::ScenarioFile::parse(&path, text).expect("parses");
+            let found = entrances_off_the_outline(&file.build(crate::scenario::BASELINE).expect("valid"));
+            assert_eq!(found.len(), usize::from(warned), "door at {at}: {found:?}");
+        }
     }
 
     /// G1 spans x 2..6, y 4.5..5.5 in the tiny store. A wall through it
