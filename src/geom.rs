@@ -91,6 +91,13 @@ impl Rect {
         p.x >= self.min.x && p.x <= self.max.x && p.y >= self.min.y && p.y <= self.max.y
     }
 
+    /// The distance from `p` to the rectangle (0 inside it).
+    pub fn distance_to(&self, p: Point) -> f64 {
+        let dx = (self.min.x - p.x).max(p.x - self.max.x).max(0.0);
+        let dy = (self.min.y - p.y).max(p.y - self.max.y).max(0.0);
+        dx.hypot(dy)
+    }
+
     /// Area shared with `other` (zero when they only touch).
     pub fn overlap_area(&self, other: &Rect) -> f64 {
         let w = self.max.x.min(other.max.x) - self.min.x.max(other.min.x);

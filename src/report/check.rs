@@ -27,7 +27,8 @@ pub enum PageCheck {
     Differs { file: PathBuf, detail: String },
 }
 
-fn index(dir: &Path) -> PathBuf {
+/// Where the report page of the dataset in `dir` is.
+pub fn page_path(dir: &Path) -> PathBuf {
     dir.join(REPORT).join("index.html")
 }
 
@@ -54,7 +55,7 @@ fn primary_of(page: &str) -> Option<String> {
 
 /// Checks the report page of the dataset in `dir` (whose runs verify).
 pub fn check_page(dir: &Path) -> Result<PageCheck, ReportError> {
-    let path = index(dir);
+    let path = page_path(dir);
     let Ok(found) = std::fs::read(&path) else { return Ok(PageCheck::Absent) };
     let text = String::from_utf8_lossy(&found);
     // (A page that names no build was edited: it is checked.)
@@ -117,6 +118,6 @@ fn first_difference(made: &[u8], found: &[u8]) -> String {
 /// Makes the report page of the dataset in `dir` again, on the primary
 /// metric its page names (the saved comparison's, without a page).
 pub fn remake(dir: &Path) -> Result<PathBuf, ReportError> {
-    let page = std::fs::read_to_string(index(dir)).unwrap_or_default();
+    let page = std::fs::read_to_string(page_path(dir)).unwrap_or_default();
     build_with(dir, &design_for(dir, primary_of(&page).as_deref()), |_, _| {})
 }

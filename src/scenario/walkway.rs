@@ -92,6 +92,12 @@ fn filled<'a>(gap: &Rect, others: impl Iterator<Item = &'a Rect> + Clone) -> boo
     })
 }
 
+/// A wall of the file as warnings name it: its floor, its number (as
+/// walkway warnings number them) and its two ends.
+fn wall_named(k: usize, w: &crate::scenario::raw::RawWall) -> String {
+    format!("floor `{}`: wall {} from ({}, {}) to ({}, {})", w.floor, k + 1, w.from[0], w.from[1], w.to[0], w.to[1])
+}
+
 /// Walls of the file drawn neither along x nor along y: a wall is the
 /// rectangle round its two ends, so a diagonal one blocks that whole box
 /// (documented, but easy to miss). Numbered as walkway warnings number them.
@@ -104,14 +110,9 @@ pub fn diagonal_walls(raw: &crate::scenario::raw::RawScenario) -> Vec<String> {
         .map(|(k, w)| {
             let (dx, dy) = ((w.to[0] - w.from[0]).abs(), (w.to[1] - w.from[1]).abs());
             format!(
-                "floor `{}`: wall {} from ({}, {}) to ({}, {}) runs neither along x nor along y: it blocks the whole \
-                 {dx} × {dy} m box between its ends; draw it as walls along x and y",
-                w.floor,
-                k + 1,
-                w.from[0],
-                w.from[1],
-                w.to[0],
-                w.to[1]
+                "{} runs neither along x nor along y: it blocks the whole {dx} × {dy} m box between its ends; draw it \
+                 as walls along x and y",
+                wall_named(k, w)
             )
         })
         .collect()
@@ -127,14 +128,8 @@ pub fn walls_without_length(raw: &crate::scenario::raw::RawScenario) -> Vec<Stri
         .filter(|(_, w)| w.from == w.to)
         .map(|(k, w)| {
             format!(
-                "floor `{}`: wall {} from ({}, {}) to ({}, {}) has no length: it blocks only a square of its thickness; \
-                 give its ends apart, or remove it",
-                w.floor,
-                k + 1,
-                w.from[0],
-                w.from[1],
-                w.to[0],
-                w.to[1]
+                "{} has no length: it blocks only a square of its thickness; give its ends apart, or remove it",
+                wall_named(k, w)
             )
         })
         .collect()
@@ -147,17 +142,13 @@ const ENTRANCE_FROM_OUTLINE_M: f64 = 1.5;
 /// Entrances far from the store's edge and from every wall on their floor:
 /// shoppers appear there, in the middle of the floor.
 pub fn entrances_off_the_outline(s: &Scenario) -> Vec<String> {
-    let outside = |r: &Rect, p: Point| {
-        let (dx, dy) = ((r.min.x - p.x).max(p.x - r.max.x).max(0.0), (r.min.y - p.y).max(p.y - r.max.y).max(0.0));
-        dx.hypot(dy)
-    };
     let b = s.store.bounds();
     s.entrances
         .iter()
         .filter_map(|e| {
             let p = e.at;
             let to_edge = (p.x - b.min.x).min(b.max.x - p.x).min(p.y - b.min.y).min(b.max.y - p.y);
-            let to_wall = s.store.walls.iter().filter(|w| w.floor == e.floor).map(|w| outside(&w.footprint, p));
+            let to_wall = s.store.walls.iter().filter(|w| w.floor == e.floor).map(|w| w.footprint.distance_to(p));
             let nearest = to_wall.fold(to_edge, f64::min);
             (nearest > ENTRANCE_FROM_OUTLINE_M).then(|| {
                 format!(
@@ -180,14 +171,8 @@ pub fn walls_through_fixtures(raw: &crate::scenario::raw::RawScenario, s: &Scena
         let line = Rect::from_corners(raw_wall.from.into(), raw_wall.to.into());
         for f in s.fixtures.iter().filter(|f| f.floor == wall.floor && runs_through(&line, &f.footprint())) {
             found.push(format!(
-                "floor `{}`: wall {} from ({}, {}) to ({}, {}) runs through fixture `{}`: move the fixture to one side \
-                 of it, or end the wall at the fixture",
-                raw_wall.floor,
-                k + 1,
-                raw_wall.from[0],
-                raw_wall.from[1],
-                raw_wall.to[0],
-                raw_wall.to[1],
+                "{} runs through fixture `{}`: move the fixture to one side of it, or end the wall at the fixture",
+                wall_named(k, raw_wall),
                 f.id
             ));
         }

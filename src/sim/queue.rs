@@ -124,13 +124,18 @@ impl LaneState {
     /// waiting and those on their way, their companions counted (place 0
     /// is the terminal's).
     pub(super) fn end_of_line(&self) -> usize {
-        1 + self.queue.iter().map(|w| w.places).sum::<usize>() + self.heading_places
+        1 + self.waiting_places() + self.heading_places
     }
 
     /// Whether a party taking `places` places finds room in a line of
     /// `line_len` places (place 0 is the terminal's) behind those waiting.
     pub(super) fn has_room(&self, places: usize, line_len: usize) -> bool {
-        self.queue.iter().map(|w| w.places).sum::<usize>() + places < line_len
+        self.waiting_places() + places < line_len
+    }
+
+    /// The places those waiting take, their companions counted.
+    fn waiting_places(&self) -> usize {
+        self.queue.iter().map(|w| w.places).sum()
     }
 
     /// `shopper`, with `items` in the basket and a party taking `places`

@@ -13,10 +13,10 @@ impl Store {
     pub(super) fn check_reachability(&self, s: &Scenario, problems: &mut Vec<GeometryProblem>) {
         for (e, &start) in s.entrances.iter().zip(&self.entrances) {
             let reached = self.reachable_from(start);
+            let area_m2 = reached.iter().filter(|r| **r).count() as f64 * self.cell * self.cell;
             // Boxed in: one problem naming what encloses the door, not one
             // per product, lane and exit beyond it.
             if !self.exits.iter().any(|&x| reached[x as usize]) {
-                let area_m2 = reached.iter().filter(|r| **r).count() as f64 * self.cell * self.cell;
                 problems.push(GeometryProblem {
                     anchor: Some(("entrances.id", e.id.clone())),
                     message: format!(
@@ -35,7 +35,6 @@ impl Store {
             let shop_reached =
                 self.stands.iter().flatten().any(|st| is_reached(st.cell)) || self.lanes.iter().any(|&c| is_reached(c));
             if !s.products.is_empty() && !shop_reached {
-                let area_m2 = reached.iter().filter(|r| **r).count() as f64 * self.cell * self.cell;
                 problems.push(GeometryProblem {
                     anchor: Some(("entrances.id", e.id.clone())),
                     message: format!(

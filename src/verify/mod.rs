@@ -412,7 +412,7 @@ fn check_report(dir: &Path, v: &mut Verification) -> Result<(), VerifyError> {
         PageCheck::Absent | PageCheck::Same => {}
         PageCheck::OtherBuild(build) => v.findings.push(Finding::note(format!(
             "{}: made by aisle {build}, not this build, so not checked; `aisle report {}` makes it again",
-            dir.join(crate::events::dataset::REPORT).join("index.html").display(),
+            crate::report::page_path(dir).display(),
             dir.display()
         ))),
         PageCheck::Differs { file, detail } => v.findings.push(Finding {
@@ -603,7 +603,7 @@ pub fn repair(dir: &Path, found: &Verification, mut progress: impl FnMut(&str, u
     dataset.refresh()?;
     // A page over runs simulated again may be stale too (verify compared it
     // only where every run verified).
-    let page_exists = dir.join(crate::events::dataset::REPORT).join("index.html").exists();
+    let page_exists = crate::report::page_path(dir).exists();
     let report = if remedies.contains(&Remedy::RemakeReport) || (page_exists && !runs.is_empty()) {
         Some(crate::report::remake(dir)?)
     } else {
