@@ -416,7 +416,9 @@ fn a_layout_that_drives_a_rate_to_nothing_is_covered() {
             covered += 1;
         }
         if let Some(r) = d.relative {
-            assert!(r.lo >= -1.0 - 1e-12, "{r:?}");
+            // Unbounded where the days set no bound (five days with an
+            // event, some tied: no test can pass from them).
+            assert!(r.lo >= -1.0 - 1e-12 || r.lo == f64::NEG_INFINITY, "{r:?}: {}", d.verdict);
         }
     }
     let share = covered as f64 / trials as f64;

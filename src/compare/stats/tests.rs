@@ -85,11 +85,12 @@ fn methods_follow_the_shape_of_the_differences() {
 /// Four days, each falling by 2.7–3.3, read "[unbounded, unbounded]:
 /// too few days differ to bound it": fewer than five differing days
 /// were "few" even when every day differed. Only days that do not
-/// differ make differences few.
+/// differ make differences few (and, below six days, two days that
+/// differ by the same amount: `a_a_days_of_a_figure_with_few_values_…`).
 #[test]
 fn four_days_that_all_differ_get_the_paired_t() {
     let base = [10.0, 11.0, 10.5, 9.8];
-    let fall = [7.2, 8.0, 7.5, 6.9];
+    let fall = [7.2, 8.0, 7.4, 6.9];
     let a = analyse(&base, &fall, None, ALPHA);
     assert_eq!(a.method, Method::PairedT);
     let (lo, hi) = a.interval.unwrap();
@@ -203,4 +204,29 @@ fn the_sign_flip_test_passes_from_six_days_at_five_percent() {
     }
     let r = Replications { n: 3, lo: 2, hi: 9 };
     assert_eq!(r.at_least(6), Replications { n: 6, lo: 6, hi: 9 });
+}
+
+/// A/A days of a figure with few values (whole items, ticks, cents):
+/// each day's difference is symmetric about zero on a lattice. From two
+/// to five days the exact sign-flip test cannot pass at 5%, so nothing
+/// may: the paired t called two or three days that agreed in sign
+/// "significant" about 2^(1−n) of the time (25% at three days). Rates
+/// over 4,000 A/A comparisons per day count and lattice width.
+#[test]
+fn a_a_days_of_a_figure_with_few_values_are_not_significant_below_six_days() {
+    let mut rng = ChaCha8Rng::seed_from_u64(7);
+    for width in [1i64, 2, 3, 10] {
+        for n in 2..=5usize {
+            let trials = 4000;
+            let significant = (0..trials)
+                .filter(|_| {
+                    let base = vec![100.0; n];
+                    let variant: Vec<f64> = (0..n).map(|_| 100.0 + rng.random_range(-width..=width) as f64).collect();
+                    analyse(&base, &variant, None, ALPHA).p.is_some_and(|p| p < ALPHA)
+                })
+                .count();
+            let rate = significant as f64 / trials as f64;
+            assert!(rate <= ALPHA, "lattice ±{width}, {n} days: {significant} of {trials} significant ({rate:.3})");
+        }
+    }
 }
