@@ -2,9 +2,12 @@
 //!
 //! Every private release keeps its own (ε, δ): discrete Laplace releases
 //! are (ε, 0)-DP, discrete Gaussian ones ρ-zCDP calibrated to an (ε, δ)
-//! target. The ledger's total at the budget's δ is the best of three valid
-//! compositions:
-//! - basic: Σε and Σδ, when Σδ stays within the budget's δ;
+//! target. The ledger's total at the budget's δ is the best of three
+//! compositions, each a privacy filter (valid for releases chosen after
+//! seeing earlier ones) at a third of the budget's δ, so that choosing
+//! among them as releases come stays within the budget's δ (a union bound
+//! over their failures):
+//! - basic: Σε and Σδ, when Σδ stays within its third;
 //! - zCDP: pure ε-DP implies ε²/2-zCDP (Bun & Steinke 2016, Prop. 1.4),
 //!   ρ adds up, and ρ-zCDP implies (ρ + 2√(ρ ln(1/δ)), δ)-DP (ibid.,
 //!   Prop. 1.3);
@@ -91,13 +94,13 @@ pub enum Cost {
 }
 
 impl Cost {
-    /// (ε, δ) of the release on its own, δ = `budget_delta` where only ρ is known.
-    fn epsilon_delta(&self, budget_delta: f64) -> (f64, f64) {
+    /// (ε, δ) of the release on its own, δ = `at_delta` where only ρ is known.
+    fn epsilon_delta(&self, at_delta: f64) -> (f64, f64) {
         match *self {
             Cost::Pure { epsilon } | Cost::Local { epsilon, .. } => (epsilon, 0.0),
             Cost::Zcdp { rho, epsilon, delta } => match (epsilon, delta) {
                 (Some(e), Some(d)) => (e, d),
-                _ => (zcdp_to_epsilon(rho, budget_delta), budget_delta),
+                _ => (zcdp_to_epsilon(rho, at_delta), at_delta),
             },
         }
     }
@@ -198,6 +201,16 @@ pub struct Ledger {
 
 /// ε to four decimals, or in scientific notation where four decimals
 /// would read 0 (a release of ε = 1e-6 "needed 0.0000").
+/// A δ to three figures: 3.33e-7 (a third of 1e-6), 1e-6.
+pub fn short_delta(x: f64) -> String {
+    if x == 0.0 {
+        return "0".to_owned();
+    }
+    let s = format!("{x:.2e}");
+    let (mantissa, exponent) = s.split_once('e').expect("scientific notation");
+    format!("{}e{exponent}", mantissa.trim_end_matches('0').trim_end_matches('.'))
+}
+
 fn fine(x: f64) -> String {
     if x != 0.0 && x.abs() < 1e-4 { format!("{x:.3e}") } else { format!("{x:.4}") }
 }
@@ -474,9 +487,9 @@ pub enum Composition {
     None,
     /// Σε and Σδ.
     Basic,
-    /// Σρ converted to (ε, δ) at the budget's δ.
+    /// Σρ converted to (ε, δ) at a third of the budget's δ.
     Zcdp,
-    /// Σε of the pure releases plus the Gaussian ones' Σρ converted at the budget's δ.
+    /// Σε of the pure releases plus the Gaussian ones' Σρ converted at a third of the budget's δ.
     Mixed,
 }
 
@@ -485,32 +498,43 @@ impl Composition {
         match self {
             Composition::None => "nothing spent",
             Composition::Basic => "basic composition (sum of ε, sum of δ)",
-            Composition::Zcdp => "zCDP (sum of ρ, converted to ε at the budget's δ)",
+            Composition::Zcdp => {
+                "zCDP (sum of ρ, converted to ε at a third of the budget's δ; the three compositions' thirds make up its δ)"
+            }
             Composition::Mixed => {
-                "basic composition of the pure releases' sum of ε and the Gaussian releases' sum of ρ converted at the budget's δ"
+                "basic composition of the pure releases' sum of ε and the Gaussian releases' sum of ρ converted at a third of the budget's δ (the three compositions' thirds make up its δ)"
             }
         }
     }
 }
 
+/// The compositions the total is the best of, each at its share of δ.
+const COMPOSITIONS: f64 = 3.0;
+
 fn spent(costs: impl Iterator<Item = Cost> + Clone, budget_delta: f64) -> Spend {
     if costs.clone().next().is_none() {
         return Spend { epsilon: 0.0, delta: 0.0, by: Composition::None };
     }
-    let (eps, delta) =
-        costs.clone().map(|c| c.epsilon_delta(budget_delta)).fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
+    let each = budget_delta / COMPOSITIONS;
+    let (eps, delta) = costs.clone().map(|c| c.epsilon_delta(each)).fold((0.0, 0.0), |a, b| (a.0 + b.0, a.1 + b.1));
     let rho: f64 = costs.clone().map(|c| c.rho().0).sum();
     let (pure_eps, gauss_rho) = costs.fold((0.0, 0.0), |(e, r), c| match c.rho() {
-        (_, true) => (e + c.epsilon_delta(budget_delta).0, r),
+        (_, true) => (e + c.epsilon_delta(each).0, r),
         (rho, false) => (e, r + rho),
     });
+    // Each composition is a privacy filter for releases chosen after
+    // seeing earlier ones; taking the best of three as releases come is
+    // covered by none alone, but by the union of their failures: each
+    // holds a third of the budget's δ, so together they stay within it.
+    // A conversion at a third of δ is stated at the whole: the union of
+    // the three compositions' failures is what the total rests on.
     let mixed_delta = if gauss_rho > 0.0 { budget_delta } else { 0.0 };
-    // Basic composition is valid only while the δs fit in the budget's.
+    // Basic composition is valid only while the δs fit in its share.
     let candidates = [
-        (delta <= budget_delta * (1.0 + 1e-9)).then_some(Spend { epsilon: eps, delta, by: Composition::Basic }),
-        Some(Spend { epsilon: zcdp_to_epsilon(rho, budget_delta), delta: budget_delta, by: Composition::Zcdp }),
+        (delta <= each * (1.0 + 1e-9)).then_some(Spend { epsilon: eps, delta, by: Composition::Basic }),
+        Some(Spend { epsilon: zcdp_to_epsilon(rho, each), delta: budget_delta, by: Composition::Zcdp }),
         Some(Spend {
-            epsilon: pure_eps + zcdp_to_epsilon(gauss_rho, budget_delta),
+            epsilon: pure_eps + zcdp_to_epsilon(gauss_rho, each),
             delta: mixed_delta,
             by: Composition::Mixed,
         }),
@@ -542,31 +566,36 @@ mod tests {
     #[test]
     fn the_total_is_the_best_valid_composition() {
         let d = 1e-6;
+        // Each composition's share of the budget's δ.
+        let t = d / 3.0;
         let small = [Cost::Pure { epsilon: 0.05 }; 100];
         // (releases, expected ε, expected δ, composition)
         let cases: Vec<(Vec<Cost>, f64, f64, Composition)> = vec![
             (vec![], 0.0, 0.0, Composition::None),
             (vec![Cost::Pure { epsilon: 0.5 }, Cost::Pure { epsilon: 0.25 }], 0.75, 0.0, Composition::Basic),
-            // Laplace ε = 1 then Gaussian (1, δ): basic composition gives (2, δ).
-            (vec![Cost::Pure { epsilon: 1.0 }, gaussian(1.0, d)], 2.0, d, Composition::Basic),
-            // A smaller δ than the budget's: as asked it is (1, δ/10); its ρ at
-            // the budget's δ is cheaper, and that is what the ledger holds.
-            (vec![gaussian(1.0, d / 10.0)], zcdp_to_epsilon(epsilon_to_zcdp(1.0, d / 10.0), d), d, Composition::Zcdp),
+            // Laplace ε = 1 then Gaussian (1, δ/3): basic composition gives (2, δ/3).
+            (vec![Cost::Pure { epsilon: 1.0 }, gaussian(1.0, t)], 2.0, t, Composition::Basic),
+            // A Gaussian release at the budget's whole δ does not fit basic
+            // composition's third: its ρ is converted at δ/3, a little dearer.
+            (vec![gaussian(1.0, d)], zcdp_to_epsilon(epsilon_to_zcdp(1.0, d), t), d, Composition::Zcdp),
+            // A smaller δ than the share: as asked it is (1, δ/10); its ρ at
+            // δ/3 is cheaper, and that is what the ledger holds.
+            (vec![gaussian(1.0, d / 10.0)], zcdp_to_epsilon(epsilon_to_zcdp(1.0, d / 10.0), t), d, Composition::Zcdp),
             // Where nothing is cheaper, a Gaussian release is charged as asked.
-            (vec![Cost::Pure { epsilon: 0.5 }, gaussian(1.0, d)], 1.5, d, Composition::Basic),
-            // Two Gaussian (1, δ) releases: their δs exceed the budget's, zCDP gives less than 2.
+            (vec![Cost::Pure { epsilon: 0.5 }, gaussian(1.0, t)], 1.5, t, Composition::Basic),
+            // Two Gaussian (1, δ/3) releases: their δs exceed the share, zCDP gives less than 2.
             (
-                vec![gaussian(1.0, d), gaussian(1.0, d)],
-                zcdp_to_epsilon(2.0 * epsilon_to_zcdp(1.0, d), d),
+                vec![gaussian(1.0, t), gaussian(1.0, t)],
+                zcdp_to_epsilon(2.0 * epsilon_to_zcdp(1.0, t), t),
                 d,
                 Composition::Zcdp,
             ),
             // Many small pure releases: zCDP beats the sum of 5.
-            (small.to_vec(), zcdp_to_epsilon(100.0 * 0.05f64.powi(2) / 2.0, d), d, Composition::Zcdp),
+            (small.to_vec(), zcdp_to_epsilon(100.0 * 0.05f64.powi(2) / 2.0, t), d, Composition::Zcdp),
             // A pure release beside two Gaussian ones.
             (
-                vec![Cost::Pure { epsilon: 3.0 }, gaussian(1.0, d), gaussian(1.0, d)],
-                3.0 + zcdp_to_epsilon(2.0 * epsilon_to_zcdp(1.0, d), d),
+                vec![Cost::Pure { epsilon: 3.0 }, gaussian(1.0, t), gaussian(1.0, t)],
+                3.0 + zcdp_to_epsilon(2.0 * epsilon_to_zcdp(1.0, t), t),
                 d,
                 Composition::Mixed,
             ),

@@ -263,7 +263,7 @@ pub fn spend_summary(noise: NoiseSource, epsilon: f64, delta: Option<f64>, ledge
         text += &format!(
             "  the dataset's private releases: ε = {:.4}, δ = {} by {} — of the budget ε = {} (δ = {:e}); {:.4} left\n",
             spent.epsilon,
-            if spent.delta == 0.0 { "0".to_owned() } else { format!("{:e}", spent.delta) },
+            super::ledger::short_delta(spent.delta),
             spent.by.describe(),
             b.epsilon,
             b.delta,
