@@ -307,12 +307,16 @@ fn rare_counts(d: &[f64], exposure: &[f64], alpha: f64) -> Analysis {
     let n = d.len() as f64;
     let more: f64 = d.iter().zip(exposure).map(|(x, e)| x.max(0.0) * e).sum();
     let fewer: f64 = d.iter().zip(exposure).map(|(x, e)| (-x).max(0.0) * e).sum();
-    // Each day's rate moves by events ÷ that day's exposure; dividing the
-    // pooled counts by the smallest exposure keeps the bounds conservative.
-    let scale = exposure.iter().copied().fold(f64::INFINITY, f64::min) * n;
+    // Each day's rate moves by its events ÷ its own exposure, so pooled
+    // events move the mean rate by between count ÷ (n · largest exposure)
+    // and count ÷ (n · smallest): each bound takes the end that widens it.
+    // (Dividing both by the smallest pushed the bound nearer zero past the
+    // truth once exposures varied over many days: a third of the
+    // intervals missed at a hundred days.)
+    let (least, most) = exposure.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &e| (lo.min(e), hi.max(e)));
     let (more_lo, more_hi) = poisson_bounds(more, alpha / 4.0);
     let (fewer_lo, fewer_hi) = poisson_bounds(fewer, alpha / 4.0);
-    let interval = ((more_lo - fewer_hi) / scale, (more_hi - fewer_lo) / scale);
+    let interval = ((more_lo / most - fewer_hi / least) / n, (more_hi / least - fewer_lo / most) / n);
     let (k, m) = (more.round() as u64, (more.round() + fewer.round()) as u64);
     let p = if m == 0 {
         1.0
