@@ -1,6 +1,7 @@
 //! Who can get where: every target reached from every entrance, every
-//! connector's landing leading to an exit, a checkout lane and an exit
-//! for step-free shoppers from every entrance (refused otherwise), and the
+//! connector's landing leading to an exit and a checkout lane (by lifts
+//! alone for step-free shoppers where a lift lands), a checkout lane and
+//! an exit for step-free shoppers from every entrance (refused otherwise), and the
 //! warnings of connectors nobody can use and floors step-free shoppers
 //! cannot reach.
 
@@ -154,23 +155,66 @@ impl Store {
         }
     }
 
-    /// Refuses a connector whose arriving end reaches no exit: whoever
-    /// rode it could never leave (an up escalator with no way back down).
+    /// Refuses a connector whose arriving end reaches no exit, or at some
+    /// hour of trading no open checkout lane: whoever rode it (an up
+    /// escalator with no way back down) could never leave, or never pay.
+    /// Step-free shoppers are held to the same from where each lift lands,
+    /// by lifts alone.
     pub(super) fn check_landings(&self, s: &Scenario, problems: &mut Vec<GeometryProblem>) {
         let floors = &s.store.floors;
+        let step_free = s.population.segments.iter().find(|g| g.step_free);
         // Links are the open connectors, in order.
         for (c, link) in s.store.connectors.iter().filter(|c| c.open).zip(&self.connectors) {
+            let on = &floors[c.to.floor as usize].id;
             let landing = self.reachable_from(link.to);
             if !self.exits.iter().any(|&x| landing[x as usize]) {
                 problems.push(GeometryProblem {
                     anchor: Some(("store.connectors.id", c.id.clone())),
                     message: format!(
-                        "connector `{}` `to` end (floor `{}`) leads nowhere: no exit can be reached from it, so whoever rode it could never leave; add a way back or close it",
-                        c.id, floors[c.to.floor as usize].id
+                        "connector `{}` `to` end (floor `{on}`) leads nowhere: no exit can be reached from it, so whoever rode it could never leave; add a way back or close it",
+                        c.id
+                    ),
+                });
+                continue;
+            }
+            if let Some(lane) = self.lane_missing(s, &landing) {
+                problems.push(GeometryProblem {
+                    anchor: Some(("store.connectors.id", c.id.clone())),
+                    message: format!(
+                        "connector `{}` `to` end (floor `{on}`) leads to no {lane}, so whoever rode it could never pay; add a way back or a lane it can reach, or close it",
+                        c.id
+                    ),
+                });
+                continue;
+            }
+            let Some(segment) = step_free.filter(|_| link.step_free) else { continue };
+            let landing = self.reachable_by(link.to, Ways::StepFree);
+            let lane = self.lane_missing(s, &landing);
+            let exit = (!self.exits.iter().any(|&x| landing[x as usize])).then(|| "an exit".to_owned());
+            let lane = lane.map(|l| format!("a {l}"));
+            if let Some(what) = exit.or(lane) {
+                problems.push(GeometryProblem {
+                    anchor: Some(("population.segments.id", segment.id.clone())),
+                    message: format!(
+                        "segment `{}` takes lifts only, but from where lift `{}` lands (floor `{on}`) no open lift leads to {what}; open a lift back, make `{}` two-way, or set `step_free = false`",
+                        segment.id, c.id, c.id
                     ),
                 });
             }
         }
+    }
+
+    /// What `reached` lacks of the checkout lanes, in words: "checkout
+    /// lane" where it reaches none, "checkout lane open at hh:mm" where
+    /// those it reaches leave an hour of trading without one.
+    fn lane_missing(&self, s: &Scenario, reached: &[bool]) -> Option<String> {
+        let lanes: Vec<&Lane> =
+            s.lanes.iter().zip(&self.lanes).filter(|&(_, &c)| reached[c as usize]).map(|(l, _)| l).collect();
+        if lanes.is_empty() {
+            return Some("checkout lane".to_owned());
+        }
+        first_hour_without(&lanes, s.population.open_ms, s.population.close_ms)
+            .map(|gap| format!("checkout lane open at {}", clock_time(gap)))
     }
 
     /// Zones no shopper can stand in, in words (valid, but surely not
