@@ -267,15 +267,17 @@ const MAX_LINE_PLACES: usize = 100;
 /// direction over walkable floor with room for a body, turning right or left where that is
 /// blocked (a line snakes along what stops it) but never onto its own
 /// places, as long as a place fits. Places beyond the last all stand at it.
-pub(super) fn line_places(store: &Store, desk: &Lane) -> Vec<Point> {
+pub(super) fn line_places(store: &Store, desk: &Lane, taken: &[Point]) -> Vec<Point> {
     let mut places: Vec<Point> = (0..desk.queue_places as usize).map(|k| desk.place(k)).collect();
     let mut dir = desk.queue_dir;
     while places.len() < MAX_LINE_PLACES {
         let last = *places.last().expect("a line has a place");
+        let clear_of = |p: Point, of: &[Point]| of.iter().all(|q| q.distance(p) > 0.9 * QUEUE_SPACING_M);
         let fits = |p: Point| {
             body_fits(store, desk.floor, p)
                 && store.first_blocked(desk.floor, last, p).is_none()
-                && places.iter().all(|q| q.distance(p) > 0.9 * QUEUE_SPACING_M)
+                && clear_of(p, &places)
+                && clear_of(p, taken)
         };
         let turns = [dir, (dir.1, -dir.0), (-dir.1, dir.0)];
         let next = turns
@@ -289,6 +291,26 @@ pub(super) fn line_places(store: &Store, desk: &Lane) -> Vec<Point> {
     places
 }
 
+/// Every desk's line (`line_places`), in the order of `desks`: a line goes
+/// on clear of the other desks' terminals and laid-out places on its
+/// floor, and of the lines before it; two lines bending towards each other
+/// stopped at nothing and stood their shoppers on one spot for minutes.
+pub(super) fn lines(store: &Store, desks: &[&Lane]) -> Vec<Vec<Point>> {
+    let mut lines: Vec<Vec<Point>> = Vec::with_capacity(desks.len());
+    for (i, desk) in desks.iter().enumerate() {
+        let others = desks.iter().enumerate().filter(|&(j, d)| j != i && d.floor == desk.floor);
+        let taken: Vec<Point> = others
+            .flat_map(|(j, d)| {
+                let laid = (1..d.queue_places as usize).map(|k| d.place(k));
+                let before = lines.get(j).into_iter().flatten().copied();
+                d.terminals.iter().copied().chain(laid).chain(before)
+            })
+            .collect();
+        lines.push(line_places(store, desk, &taken));
+    }
+    lines
+}
+
 /// A line holding fewer waiting than this is warned of (`short_lines`).
 const SHORT_LINE_PLACES: usize = 10;
 
@@ -297,10 +319,11 @@ const SHORT_LINE_PLACES: usize = 10;
 /// the floor, and one hemmed in by fixtures or walls is full early; those
 /// who find it full leave it (a checkout's basket left behind).
 pub fn short_lines(scenario: &Scenario, store: &Store) -> Vec<String> {
-    scenario
-        .desks()
-        .filter_map(|desk| {
-            let line = line_places(store, desk);
+    let desks: Vec<&Lane> = scenario.desks().collect();
+    desks
+        .iter()
+        .zip(lines(store, &desks))
+        .filter_map(|(desk, line)| {
             let waiting = line.len() - 1;
             let last = line.last().expect("a line has a place");
             (waiting < SHORT_LINE_PLACES).then(|| {
@@ -534,8 +557,8 @@ drain_h = 1.0
         layouts.push(("dead ends", crate::prepare(&ScenarioFile::read(&dead_ends).unwrap(), "baseline").unwrap()));
         let (mut extended, mut bends) = (0, 0);
         for (name, p) in &layouts {
-            for desk in p.scenario.desks() {
-                let line = line_places(&p.store, desk);
+            let desks: Vec<&Lane> = p.scenario.desks().collect();
+            for (desk, line) in desks.iter().zip(lines(&p.store, &desks)) {
                 let laid = desk.queue_places as usize;
                 assert!(line.len() <= MAX_LINE_PLACES && line.len() >= laid, "{name} {}", desk.id);
                 for (k, &at) in line.iter().enumerate() {

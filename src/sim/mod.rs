@@ -221,7 +221,7 @@ impl Setting {
             })
             .collect();
         let desks: Vec<Lane> = scenario.desks().cloned().collect();
-        let lines: Vec<Vec<Point>> = desks.iter().map(|l| checkout::line_places(&store, l)).collect();
+        let lines = checkout::lines(&store, &desks.iter().collect::<Vec<_>>());
         let stand_by = desks.iter().zip(&lines).map(|(desk, line)| party::stand_by_spots(&store, desk, line)).collect();
         // The laid-out line's last place (the line goes on past it only when it must).
         let lane_tails = desks
