@@ -3,12 +3,13 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::error::{Problem, problem_line, repeated_at};
+use super::error::{Problem, problem_line};
 use super::model::*;
 use super::raw::*;
 use crate::geom::{Point, Rect};
 
 mod catalogue;
+mod ids;
 mod population;
 
 pub(super) use population::profile_mismatch;
@@ -112,27 +113,6 @@ impl Validator<'_> {
         self.check((0.0..=1.0).contains(&value), Some(anchor), || {
             format!("{what} must be a probability in [0, 1], got {value}")
         });
-    }
-
-    /// Refuses an id used twice, at its second declaration (the one to
-    /// rename or remove), naming where the first is.
-    fn unique<'s>(&mut self, kind: &str, ids: impl Iterator<Item = &'s str>) {
-        let mut seen: HashMap<&str, usize> = HashMap::new();
-        for id in ids {
-            let before = seen.entry(id).or_insert(0);
-            *before += 1;
-            if *before == 1 {
-                continue;
-            }
-            let message = format!("{kind} id `{id}` is used more than once");
-            // A variant's problem points at the variant (see `problem_line`).
-            if self.variant.is_some() {
-                self.problem(Some((section_of(kind), id)), message);
-                continue;
-            }
-            let (line, first) = repeated_at(self.source, section_of(kind), id, *before - 1);
-            self.problems.push(Problem { variant: None, line, message: format!("{message}{first}") });
-        }
     }
 
     fn floor_index(&mut self, floors: &[RawFloor], floor: Option<&str>, what: &str, id: &str) -> u8 {

@@ -1,0 +1,34 @@
+//! Ids: each table's unique and named.
+
+use std::collections::HashMap;
+
+use super::{Validator, section_of};
+use crate::scenario::error::{Problem, repeated_at};
+
+impl Validator<'_> {
+    /// Refuses an id used twice, at its second declaration (the one to
+    /// rename or remove), naming where the first is; and a blank id, which
+    /// messages and logs could not name ("lane `` from 10:40").
+    pub(super) fn unique<'s>(&mut self, kind: &str, ids: impl Iterator<Item = &'s str>) {
+        let mut seen: HashMap<&str, usize> = HashMap::new();
+        for id in ids {
+            if id.trim().is_empty() {
+                self.problem(Some((section_of(kind), id)), format!("{kind} id `{id}` is blank: give it a name"));
+                continue;
+            }
+            let before = seen.entry(id).or_insert(0);
+            *before += 1;
+            if *before == 1 {
+                continue;
+            }
+            let message = format!("{kind} id `{id}` is used more than once");
+            // A variant's problem points at the variant (see `problem_line`).
+            if self.variant.is_some() {
+                self.problem(Some((section_of(kind), id)), message);
+                continue;
+            }
+            let (line, first) = repeated_at(self.source, section_of(kind), id, *before - 1);
+            self.problems.push(Problem { variant: None, line, message: format!("{message}{first}") });
+        }
+    }
+}
