@@ -23,6 +23,18 @@ macro_rules! say_raw {
     }};
 }
 
+/// `eprintln!`, as `say!`: a reader of the errors that closes early
+/// (`aisle validate … 2>&1 | head -1`) ends the process with 141 too,
+/// not a panic.
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if writeln!(std::io::stderr(), $($arg)*).is_err() {
+            std::process::exit(141);
+        }
+    }};
+}
+
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -58,7 +70,7 @@ pub fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             for line in e.to_string().lines() {
-                eprintln!("error: {line}");
+                tell!("error: {line}");
             }
             ExitCode::from(e.exit_code())
         }
@@ -93,7 +105,7 @@ fn run(path: &Path, variant: &str, seed: u64, check_behaviour: bool, args: &Data
     let file = ScenarioFile::read(path)?;
     let prepared = aisle::prepare(&file, variant)?;
     for (other, problem) in file.invalid_variants(variant) {
-        eprintln!(
+        tell!(
             "warning: variant `{other}` of this file is not valid ({problem}): `aisle compare` and `aisle validate` \
              refuse the file; this run is of `{variant}` alone"
         );
@@ -113,14 +125,14 @@ fn run(path: &Path, variant: &str, seed: u64, check_behaviour: bool, args: &Data
     bar.finish_and_clear();
     // Runs whose record or log fails its checks are left out of the manifest: say which.
     for damage in &dataset.damaged {
-        eprintln!(
+        tell!(
             "warning: {damage}; left out of the manifest (`aisle verify --repair {}` simulates it again)",
             dir.display()
         );
     }
     say!("{}", outcome.summary(&prepared, seed));
     for warning in outcome.warnings(&prepared, seed, &dir) {
-        eprintln!("warning: {warning}");
+        tell!("warning: {warning}");
     }
     if !args.no_report {
         let index = build_report(&dir, &aisle::report::design_for(&dir, None))?;
@@ -187,7 +199,7 @@ fn publish(dir: &Path, request: PublishRequest) -> Result<(), Error> {
     bar.finish_and_clear();
     say_raw!("{}", outcome.summary);
     for warning in &outcome.warnings {
-        eprintln!("warning: {warning}");
+        tell!("warning: {warning}");
     }
     Ok(())
 }
@@ -239,7 +251,7 @@ fn compare(path: &Path, study: &Study, args: &DatasetArgs) -> Result<(), Error> 
     }
     let coverage = study.coverage_warnings(&dataset.manifest.runs, &file.variant_ids(), &comparison);
     for warning in coverage.iter().chain(&aisle::study::invariant_warnings(path, &dataset.manifest.runs)) {
-        eprintln!("\nwarning: {warning}");
+        tell!("\nwarning: {warning}");
     }
     if !args.no_report && study.shard.is_none() {
         // On the threads the sweep was given (`--jobs`), not on every core.
