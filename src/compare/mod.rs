@@ -535,12 +535,22 @@ pub fn verdict(metric: &str, d: &DifferenceOut, alpha: f64) -> String {
 /// every day differing the same way: the smallest p it can give) but could
 /// not carry past the correction from these days: that smallest p is above
 /// what the correction asks of the first comparison to pass. "Not
-/// significant" alone would read as evidence of no change. (Below six
-/// days, where the test cannot pass even alone, days that all differ get
-/// the paired t: `stats::analyse`.)
+/// significant" alone would read as evidence of no change. Below six
+/// days, where that test cannot pass even alone, days that all differ get
+/// the paired t's interval but no p below the exact test's
+/// (`stats::analyse`): an interval clear of zero is said to wait for days.
 fn out_of_reach(d: &DifferenceOut, alpha: f64) -> Option<String> {
     let m = d.family.comparisons();
     let floor = stats::sign_flip_floor(d.n);
+    let excludes_zero = d.lo.is_some_and(|lo| lo > 0.0) || d.hi.is_some_and(|hi| hi < 0.0);
+    if d.method == Method::PairedT && floor > alpha && excludes_zero {
+        return Some(format!(
+            "no test passes from {} days: the exact sign-flip test gives no p below {floor:.4}, and the t alone is \
+             trusted from {} days on: more days may show it",
+            d.n,
+            stats::sign_flip_days(alpha)
+        ));
+    }
     let seen = d.p.is_some_and(|p| p < alpha || p <= floor * (1.0 + 1e-9));
     if d.method != Method::Resampled || d.significant || !seen || floor * m as f64 <= alpha {
         return None;
