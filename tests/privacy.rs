@@ -158,6 +158,13 @@ fn bad_parameters_are_refused_with_their_reason() {
             vec!["--epsilon", "1", "--delta", "0.02"],
             "error: delta = 0.02: is too large to protect anyone (ε above 20, or δ above 0.01)".to_owned(),
         ),
+        // A subnormal δ divided a noise parameter by zero (it panicked).
+        (
+            vec!["--epsilon", "0.1", "--mechanism", "gaussian", "--delta", "1e-320"],
+            "error: delta = 1e-320: is below 1e-100: a smaller δ buys no protection worth its cost and cannot be \
+             computed with; take 1e-100 or more"
+                .to_owned(),
+        ),
         // A basket clamp under half a cent rounded to none: no noise at all (it panicked).
         (
             vec!["--epsilon", "1", "--clamp", "basket=0.004"],
@@ -175,6 +182,24 @@ fn bad_parameters_are_refused_with_their_reason() {
 
 /// The ledger's total holds for private central releases; what else the
 /// dataset published is said beside it, on the terminal and in every later
+/// A Gaussian release past the budget was told to publish with what was
+/// left, and following that advice was refused again (its ρ converts to
+/// more than its ε at the ledger's share of δ). The advice is the largest
+/// --epsilon that fits, rounded down, and it is accepted.
+#[test]
+fn the_epsilon_a_refused_gaussian_release_is_advised_fits() {
+    let (_tmp, dir) = dataset(&ALL_VARIANTS[..1]);
+    let d = dir.to_str().unwrap();
+    ok(aisle(&["publish", d, "--epsilon", "3.5", "--name", "first"]));
+    let refused = aisle(&["publish", d, "--epsilon", "1", "--mechanism", "gaussian"]);
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{said}");
+    let advised = said.trim_end().rsplit("Publish with --epsilon at most ").next().unwrap();
+    assert!(advised.parse::<f64>().unwrap() < 0.5, "only 0.5 is left, and a Gaussian ε costs more: {said}");
+    let out = ok(aisle(&["publish", d, "--epsilon", advised, "--mechanism", "gaussian", "--name", "advised"]));
+    assert!(out.contains("of the budget ε = 4"), "{out}");
+}
+
 /// release.json: a release with reproducible noise (as good as exact) and
 /// a local export (who came, when, on which floor). A local export past the
 /// budget is told the --epsilon per metre that fits, and the budget spent

@@ -211,6 +211,13 @@ pub fn short_delta(x: f64) -> String {
     format!("{}e{exponent}", mantissa.trim_end_matches('0').trim_end_matches('.'))
 }
 
+/// `fine`, never rounded up: an ε advised as fitting must fit.
+fn fine_down(x: f64) -> String {
+    let digits = if x != 0.0 && x.abs() < 1e-4 { 3 - x.abs().log10().floor() as i32 } else { 4 };
+    let scale = 10f64.powi(digits);
+    fine((x * scale).floor() / scale)
+}
+
 fn fine(x: f64) -> String {
     if x != 0.0 && x.abs() < 1e-4 { format!("{x:.3e}") } else { format!("{x:.4}") }
 }
@@ -223,7 +230,7 @@ pub enum LedgerError {
         fine(*needed),
         fine(*left),
         fine(*spent),
-        if *left > 0.0 { format!("Publish with --epsilon at most {}{}", fine(*fits), if *per_metre { " per metre" } else { "" }) }
+        if *left > 0.0 { format!("Publish with --epsilon at most {}{}", fine_down(*fits), if *per_metre { " per metre" } else { "" }) }
         else { "Nothing is left. (A new dataset of this scenario on the same seeds holds the same shoppers: \
                 its releases would spend their privacy again.)".to_owned() }
     )]
@@ -435,6 +442,25 @@ impl Ledger {
             let (fits, per_metre) = match entry.cost {
                 Cost::Local { epsilon_per_metre, epsilon, .. } if epsilon > 0.0 => {
                     (left * epsilon_per_metre / epsilon, true)
+                }
+                // A Gaussian release's ρ converts to more than its ε at the
+                // ledger's share of δ: what is left is not what fits. The
+                // largest --epsilon that does is found by halving.
+                Cost::Zcdp { rho, epsilon: Some(e), delta: Some(d) } if e > 0.0 => {
+                    let at = |x: f64| Cost::Zcdp {
+                        rho: rho * epsilon_to_zcdp(x, d) / epsilon_to_zcdp(e, d),
+                        epsilon: Some(x),
+                        delta: Some(d),
+                    };
+                    let within = |x: f64| {
+                        spent(self.private_costs().chain(Some(at(x))), self.budget.delta).epsilon <= self.budget.epsilon
+                    };
+                    let (mut lo, mut hi) = (0.0, e);
+                    for _ in 0..64 {
+                        let mid = (lo + hi) / 2.0;
+                        if within(mid) { lo = mid } else { hi = mid }
+                    }
+                    (lo, false)
                 }
                 _ => (left, false),
             };

@@ -22,6 +22,9 @@ pub const MAX_EPSILON: f64 = 20.0;
 pub const MIN_EPSILON: f64 = 1e-6;
 /// δ at or above this protects no one.
 pub const MAX_DELTA: f64 = 0.01;
+/// The smallest δ: below it (a subnormal δ divided a noise parameter by
+/// zero) δ only enters as ln(1/δ), which this already makes 230.
+pub const MIN_DELTA: f64 = 1e-100;
 /// The largest total budget a dataset may be given.
 pub const MAX_BUDGET: f64 = 100.0;
 /// The coarsest lattice of a local release, metres.
@@ -64,6 +67,11 @@ impl PublishRequest {
     /// as (stage, done, total); returns the summary for the terminal.
     pub fn run(self, dir: &Path, progress: impl Fn(&str, usize, usize) + Sync) -> Result<PublishOutcome, PrivacyError> {
         let delta = check_parameter("delta", self.delta, MAX_DELTA)?;
+        if delta < MIN_DELTA {
+            let why = "is below 1e-100: a smaller δ buys no protection worth its cost and cannot be computed with; take \
+                       1e-100 or more";
+            return Err(PrivacyError::BadParameter { what: "delta", value: delta, why });
+        }
         let budget_of = |b: Option<f64>| -> Result<Option<Budget>, PrivacyError> {
             b.map(|b| Ok(Budget { epsilon: check_parameter("budget", b, MAX_BUDGET)?, delta })).transpose()
         };
