@@ -548,6 +548,45 @@ const CASES: &[Case] = &[
         absent: None,
     },
     Case {
+        // A billion seeds filled the memory before the first run (exit 134).
+        name: "more replications than a comparison may ask for",
+        steps: &[],
+        args: &["compare", "scenarios/tiny.toml", "--replications", "4294967296", "--out", "{dir}"],
+        code: 2,
+        stdout: "",
+        stderr: "error: invalid value '4294967296' for '--replications <REPLICATIONS>': 4294967296 is not in 1..=1000000\n\nFor more information, try '--help'.\n",
+        absent: None,
+    },
+    Case {
+        // 0 ran to the cap of 100 replications; inf stopped at once on an unbounded interval.
+        name: "a target half-width that is not a positive number",
+        steps: &[],
+        args: &[
+            "compare",
+            "scenarios/tiny.toml",
+            "--target-halfwidth",
+            "0",
+            "--metric",
+            "revenue_per_visitor",
+            "--out",
+            "{dir}",
+        ],
+        code: 2,
+        stdout: "",
+        stderr: "error: invalid value '0' for '--target-halfwidth <TARGET_HALFWIDTH>': must be a positive, finite number, got 0\n\nFor more information, try '--help'.\n",
+        absent: None,
+    },
+    Case {
+        // It printed "sweep … on 0 thread(s)".
+        name: "no jobs at all",
+        steps: &[],
+        args: &["compare", "scenarios/tiny.toml", "--jobs", "0", "--out", "{dir}"],
+        code: 2,
+        stdout: "",
+        stderr: "error: invalid value '0' for '--jobs <JOBS>': 0 is not in 1..=4096\n\nFor more information, try '--help'.\n",
+        absent: None,
+    },
+    Case {
         name: "a report page made from the dataset verifies",
         steps: &[REPORT],
         args: &["verify", "{dir}"],

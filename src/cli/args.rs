@@ -56,14 +56,14 @@ pub(super) enum Command {
         file: PathBuf,
         /// Seeds per variant (seeds 1..=R, the same for every variant); only
         /// these are analysed, whatever else the dataset holds.
-        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=MOST_REPLICATIONS))]
         replications: u64,
         /// Runs at once, and threads replaying logs for the report [default: the number of cores].
-        #[arg(long)]
+        #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=4096))]
         jobs: Option<usize>,
         /// Add replications until the paired CI half-width of --metric is below
         /// this (planned looks, Bonferroni-corrected: the stop keeps 95% coverage).
-        #[arg(long, requires = "metric")]
+        #[arg(long, requires = "metric", value_parser = positive_finite)]
         target_halfwidth: Option<f64>,
         /// The primary metric, whose verdict leads and is corrected across
         /// variants only (default revenue_per_visitor); also the metric of
@@ -71,7 +71,7 @@ pub(super) enum Command {
         #[arg(long)]
         metric: Option<String>,
         /// Most replications sequential mode may reach.
-        #[arg(long, default_value_t = 100)]
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=MOST_REPLICATIONS))]
         max_replications: u64,
         /// Run only the k-th of N shares of the (variant, seed) grid, e.g. 2/8.
         #[arg(long)]
@@ -262,6 +262,20 @@ impl DatasetArgs {
 }
 
 /// A number of seconds more than `LO` and at most `HI`.
+/// The most seeds a comparison may ask for: a million store-days are
+/// weeks of computing, and the grid of a billion filled the memory before
+/// the first run (exit 134).
+const MOST_REPLICATIONS: u64 = 1_000_000;
+
+/// A number above zero and finite (a target half-width of 0, a negative
+/// one or NaN ran to the cap; inf stopped at once on an unbounded interval).
+fn positive_finite(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
+        _ => Err(format!("must be a positive, finite number, got {text}")),
+    }
+}
+
 fn seconds_within<const LO: u32, const HI: u32>(text: &str) -> Result<f64, String> {
     let s: f64 = text.trim().parse().map_err(|_| format!("`{text}` is not a number of seconds"))?;
     if s > LO as f64 && s <= HI as f64 {
