@@ -29,7 +29,13 @@ pub(super) fn temptation(appeal: f64, persuasion: f64, impulse: f64, basket_item
     (appeal * persuasion * impulse / (1.0 + basket_items as f64 / SATIATION_ITEMS)).min(MAX_TEMPTATION)
 }
 
-/// Once per trace interval, each shopper looks ahead: a product in view is
+/// How often a shopper looks ahead, ms: a trait of shoppers, not of the
+/// log (it followed `run.trace_interval_s`, so a trace of an hour changed
+/// what was bought).
+const LOOK_INTERVAL_MS: u64 = 1000;
+
+/// Once a second (the first tick at or past each whole second, whatever
+/// the tick), each shopper looks ahead: a product in view is
 /// noticed (`view`) with its shelf's notice probability, once per visit;
 /// a noticed product not already wanted may be bought on impulse with
 /// probability `temptation`. Within reach (or from a queue) it is taken at
@@ -40,7 +46,8 @@ pub(super) fn perceive(tick: &mut TickState, asks: &mut Vec<Ask>) {
     let TickState { setting, shoppers, state } = tick;
     let RunState { clock, out, .. } = &mut **state;
     let mut shoppers = shoppers.p0();
-    if !clock.t_ms.is_multiple_of(setting.scenario.run.trace_interval_ms) {
+    let tick_ms = setting.scenario.run.tick_ms;
+    if clock.t_ms / LOOK_INTERVAL_MS == clock.t_ms.saturating_sub(tick_ms) / LOOK_INTERVAL_MS && clock.t_ms != 0 {
         return;
     }
     let t = clock.t_ms;
