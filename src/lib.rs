@@ -61,7 +61,11 @@ pub(crate) fn shipped_layouts() -> Vec<(&'static str, Prepared)> {
 /// (walkable points, reachability, memory).
 pub fn prepare(file: &ScenarioFile, variant: &str) -> Result<Prepared, ScenarioError> {
     let scenario = file.build(variant)?;
-    let store = Store::build(&scenario).map_err(|problems| ScenarioError::Invalid {
+    let store = Store::build(&scenario).and_then(|store| {
+        let unjoinable = sim::unjoinable_lines(&scenario, &store);
+        if unjoinable.is_empty() { Ok(store) } else { Err(unjoinable) }
+    });
+    let store = store.map_err(|problems| ScenarioError::Invalid {
         path: file.path.clone(),
         problems: problems
             .into_iter()
@@ -99,6 +103,7 @@ impl ScenarioFile {
             .into_iter()
             .chain(scenario::walkway::walls_without_length(&self.raw))
             .chain(scenario::walkway::entrances_off_the_outline(&base.scenario))
+            .chain(base.scenario.coarse_trace())
             .chain(narrow.iter().map(ToString::to_string))
             .chain(unusable.iter().cloned())
             .collect();

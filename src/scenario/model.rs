@@ -47,6 +47,22 @@ impl Scenario {
         self.lanes.iter().chain(self.counters.iter().map(|c| &c.desk))
     }
 
+    /// A trace too coarse for the freeze figures, in words (valid, but
+    /// surely not meant): spells of standing still are found from the
+    /// position samples, and samples further apart than the spells the
+    /// "stuck" figure counts cannot show them (an hour's trace printed
+    /// "longest freeze 0 s" over a log with no positions at all).
+    pub fn coarse_trace(&self) -> Option<String> {
+        let (every_s, stuck_s) = (self.run.trace_interval_ms as f64 / 1000.0, crate::metrics::freeze::STUCK_AFTER_S);
+        (every_s > stuck_s).then(|| {
+            format!(
+                "run.trace_interval_s = {every_s}: position samples that far apart cannot show a shopper stuck for more \
+                 than {stuck_s:.0} s, so the freeze figures read 0 whatever happened; sample every {stuck_s:.0} s or \
+                 more often"
+            )
+        })
+    }
+
     /// Service counters whose hours miss the store's, in words (valid, but
     /// surely not meant): nobody is ever served there, and every planned
     /// product they sell is a lost sale.
@@ -462,6 +478,20 @@ pub struct RunSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An hour between position samples printed "longest freeze 0 s" over a
+    /// log with no positions at all; a minute's is the coarsest not warned of.
+    #[test]
+    fn a_trace_too_coarse_for_the_freeze_figures_is_warned_of() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+        let text = std::fs::read_to_string(&path).expect("tiny scenario");
+        for (every, warned) in [("1.0", false), ("60.0", false), ("3600.0", true)] {
+            let text = text.replacen("trace_interval_s = 1.0", &format!("trace_interval_s = {every}"), 1);
+            let file = crate::scenario::ScenarioFile::parse(&path, text).expect("parses");
+            let found = file.build(crate::scenario::BASELINE).expect("valid").coarse_trace();
+            assert_eq!(found.is_some(), warned, "every {every} s: {found:?}");
+        }
+    }
 
     fn gondola(rotation: u8) -> Fixture {
         Fixture {

@@ -15,9 +15,6 @@ use crate::geom::{Point, Rect};
 /// `store.min_walkway_m` when the scenario does not set it.
 pub const DEFAULT_MIN_WALKWAY_M: f64 = 0.9;
 
-/// Gaps narrower than a grid cell (the default `store.cell`) hold no
-/// walkable floor: joins and slots, not walkways.
-const TOUCHING_M: f64 = 0.25;
 /// Far below any width a layout means: what floating-point sums leave over.
 const ROUNDING_M: f64 = 1e-9;
 
@@ -43,8 +40,11 @@ impl fmt::Display for Narrow {
 }
 
 /// The clear width between two rectangles side by side or corner to corner;
-/// `None` when they overlap or touch.
-fn clear_width(a: &Rect, b: &Rect) -> Option<f64> {
+/// `None` when they overlap or touch (no wider than `touching`: a gap
+/// narrower than a grid cell holds no walkable floor, a join or a slot,
+/// not a walkway; a fixed 0.25 m let 0.2 m slots on a 0.1 m grid, where
+/// shoppers stood, pass unwarned).
+fn clear_width(a: &Rect, b: &Rect, touching: f64) -> Option<f64> {
     let dx = (b.min.x - a.max.x).max(a.min.x - b.max.x);
     let dy = (b.min.y - a.max.y).max(a.min.y - b.max.y);
     let width = match (dx > 0.0, dy > 0.0) {
@@ -53,7 +53,7 @@ fn clear_width(a: &Rect, b: &Rect) -> Option<f64> {
         (false, true) => dy,
         (false, false) => return None,
     };
-    (width > TOUCHING_M).then_some(width)
+    (width > touching + ROUNDING_M).then_some(width)
 }
 
 /// The floor between `a` and `b` across their clear width: along x and y,
@@ -225,7 +225,7 @@ pub fn narrow_walkways(s: &Scenario) -> Vec<Narrow> {
         };
         for (i, (a, ra)) in things.iter().enumerate() {
             for (j, (b, rb)) in things.iter().enumerate().skip(i + 1) {
-                if let Some(width) = clear_width(ra, rb)
+                if let Some(width) = clear_width(ra, rb, s.store.cell)
                     && !filled(&gap_between(ra, rb), others([Some(i), Some(j)]))
                 {
                     narrow(a, b, width);
@@ -239,7 +239,7 @@ pub fn narrow_walkways(s: &Scenario) -> Vec<Narrow> {
                 ("the north edge", bounds.max.y - ra.max.y, point(ra.min.x, ra.max.y), point(ra.max.x, bounds.max.y)),
             ];
             for (edge, width, from, to) in edges {
-                if width > TOUCHING_M && !filled(&Rect { min: from, max: to }, others([Some(i), None])) {
+                if width > s.store.cell + ROUNDING_M && !filled(&Rect { min: from, max: to }, others([Some(i), None])) {
                     narrow(a, edge, width);
                 }
             }
@@ -352,15 +352,17 @@ mod tests {
             ("overlapping", rect(0.5, 0.5, 2.0, 2.0), None),
         ];
         for (what, b, expected) in cases {
-            let got = clear_width(&a, &b);
+            let got = clear_width(&a, &b, 0.25);
             let same = match (got, expected) {
                 (Some(g), Some(e)) => (g - e).abs() < 1e-9,
                 (None, None) => true,
                 _ => false,
             };
             assert!(same, "{what}: got {got:?}, expected {expected:?}");
-            assert_eq!(got.is_some(), clear_width(&b, &a).is_some(), "{what}: symmetric");
+            assert_eq!(got.is_some(), clear_width(&b, &a, 0.25).is_some(), "{what}: symmetric");
         }
+        // On a finer grid a 0.2 m slot holds floor, and is a walkway.
+        assert_eq!(clear_width(&a, &rect(1.2, 0.0, 2.0, 1.0), 0.1).map(|w| (w * 100.0).round()), Some(20.0));
     }
 
     /// A gondola butting onto a shelf run along the north wall left a

@@ -44,7 +44,7 @@ mod stop;
 mod walk;
 
 pub use arrivals::TOP_SPEED_MPS;
-pub use checkout::short_lines;
+pub use checkout::{short_lines, unjoinable_lines};
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
