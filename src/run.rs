@@ -306,9 +306,19 @@ pub fn check_figures(dir: &Path, layout: &Layout, run: &RunRecord) -> Result<(),
     // Replay equals live to the bit, so a figure either is its log's or was edited.
     let same = |a: f64, b: f64| a == b || (a.is_nan() && b.is_nan());
     for m in &run.metrics {
-        let again = replayed.iter().find(|r| r.name == m.name).map_or(f64::NAN, |r| r.value);
-        if !same(m.value, again) {
-            return Err(edited(&m.name, m.value, again));
+        let again = replayed.iter().find(|r| r.name == m.name);
+        if !same(m.value, again.map_or(f64::NAN, |r| r.value)) {
+            return Err(edited(&m.name, m.value, again.map_or(f64::NAN, |r| r.value)));
+        }
+        if let Some(r) = again
+            && r.unit != m.unit
+        {
+            return Err(Damage::RecordUnit {
+                path: dir.join(record_path(&run.variant, run.seed)),
+                metric: m.name.clone(),
+                recorded: m.unit.clone(),
+                unit: r.unit.to_owned(),
+            });
         }
     }
     Ok(())

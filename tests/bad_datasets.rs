@@ -20,6 +20,13 @@ enum Step {
     EditRevenueSealed(u64),
     /// Drops the last figure of a run's record and seals it again.
     DropMetricSealed(u64),
+    /// Renames the unit of a run's first figure and seals the record again.
+    EditUnitSealed(u64),
+    /// Adds a byte to a run's recorded log size and seals the record again.
+    EditBytesSealed(u64),
+    /// Seed 1's log and record copied to variant `ghost`, which the scenario
+    /// does not have (the record renamed, not sealed again).
+    GhostRun,
     /// Adds 1 to the first figure of the manifest's first run.
     EditManifestMetric,
     /// Sets the manifest's scenario hash to zeros.
@@ -115,6 +122,56 @@ const CASES: &[Case] = &[
                  damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
                  damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
         stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        absent: None,
+    },
+    Case {
+        // It verified, and `--repair` copied the unit into the metrics table.
+        name: "an edited unit sealed again",
+        steps: &[Step::EditUnitSealed(1)],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: run record gives traffic in `dollars`, but it is in `visitors` (the record was edited and sealed again)\n\
+                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
+                 damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
+        stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        absent: None,
+    },
+    Case {
+        name: "an edited log size sealed again",
+        steps: &[Step::EditBytesSealed(1)],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "*",
+        stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        absent: None,
+    },
+    Case {
+        // A report cut off before its page: figures, old and new, and verify said ok.
+        name: "figures without their page",
+        steps: &[REPORT, Step::Remove(PAGE)],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/report/figures: 18 figure(s) but no page: a report was cut off; `--repair` makes the page again\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` makes the page again\n",
+        absent: None,
+    },
+    Case {
+        name: "figures without their page, repaired",
+        steps: &[REPORT, Step::Remove(PAGE)],
+        args: &["verify", "--repair", "{dir}"],
+        code: 0,
+        stdout: "*",
+        stderr: "",
+        absent: None,
+    },
+    Case {
+        // `--repair` skipped it and verify advised `--repair` for ever.
+        name: "a run of a variant the scenario does not have",
+        steps: &[Step::GhostRun],
+        args: &["verify", "--repair", "{dir}"],
+        code: 1,
+        stdout: "*",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: each says above what to do\n",
         absent: None,
     },
     Case {
@@ -739,6 +796,16 @@ fn apply(dir: &Path, step: Step) {
             r.metrics.pop();
             write(seed, &r.sealed());
         }
+        Step::EditUnitSealed(seed) => {
+            let mut r = read(seed);
+            r.metrics[0].unit = "dollars".to_owned();
+            write(seed, &r.sealed());
+        }
+        Step::EditBytesSealed(seed) => {
+            let mut r = read(seed);
+            r.bytes += 1;
+            write(seed, &r.sealed());
+        }
         Step::EditManifestMetric => {
             let path = dir.join("manifest.json");
             let mut m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -766,6 +833,16 @@ fn apply(dir: &Path, step: Step) {
         }
         Step::CopyLog { from, to } => {
             std::fs::copy(dir.join(log_path(from)), dir.join(log_path(to))).unwrap();
+        }
+        Step::GhostRun => {
+            let ghost = |p: PathBuf| PathBuf::from(p.to_str().unwrap().replace("variant=baseline", "variant=ghost"));
+            let (log, record) = (dir.join(log_path(1)), dir.join(record_path(1)));
+            for path in [&log, &record] {
+                std::fs::create_dir_all(ghost(path.parent().unwrap().to_owned())).unwrap();
+            }
+            std::fs::copy(&log, ghost(log.clone())).unwrap();
+            let text = std::fs::read_to_string(&record).unwrap().replace("baseline", "ghost");
+            std::fs::write(ghost(record), text).unwrap();
         }
         Step::ForgeRecord { from, to } => {
             let source = read(from);

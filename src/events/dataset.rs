@@ -116,6 +116,8 @@ pub enum Damage {
     LogChecksum { path: PathBuf, expected: String, found: String },
     #[error("{}: event log holds {found} rows, its record says {expected}", path.display())]
     LogRows { path: PathBuf, expected: u64, found: u64 },
+    #[error("{}: event log is {found} bytes, its record says {expected}", path.display())]
+    LogSize { path: PathBuf, expected: u64, found: u64 },
     #[error("{}: event log metadata `{key}` is `{found}`, expected `{expected}`", path.display())]
     LogMeta { path: PathBuf, key: &'static str, expected: String, found: String },
     #[error("{}: event log has no run record", path.display())]
@@ -131,6 +133,11 @@ pub enum Damage {
         path.display()
     )]
     RecordLacksFigure { path: PathBuf, metric: String },
+    #[error(
+        "{}: run record gives {metric} in `{recorded}`, but it is in `{unit}` (the record was edited and sealed again)",
+        path.display()
+    )]
+    RecordUnit { path: PathBuf, metric: String, recorded: String, unit: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -584,6 +591,12 @@ pub fn check_run(dir: &Path, scenario_sha256: &str, run: &RunRecord) -> Result<(
     if found != run.sha256 {
         let short = |s: &str| s[..12.min(s.len())].to_owned();
         return Err(Damage::LogChecksum { path, expected: short(&run.sha256), found: short(&found) });
+    }
+    let size = std::fs::metadata(&path)
+        .map_err(|e| Damage::LogUnreadable { path: path.clone(), message: e.to_string() })?
+        .len();
+    if size != run.bytes {
+        return Err(Damage::LogSize { path, expected: run.bytes, found: size });
     }
     let (meta, rows) = super::parquet::read_footer(&path)
         .map_err(|e| Damage::LogUnreadable { path: path.clone(), message: e.to_string() })?;

@@ -110,6 +110,9 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
     let good = check_figures(dir, copy.as_ref(), good, &mut v);
     v.runs_ok = good.len();
     check_logs_have_records(dir, &mut v);
+    if let Some(copy) = &copy {
+        unknown_variants_by_hand(copy, &mut v);
+    }
     if let Some(m) = &manifest {
         if let Some(first) = first_manifest_difference(m, &good) {
             v.findings.push(Finding::damage(format!(
@@ -313,10 +316,12 @@ fn damage_key(dir: &Path, damage: &Damage) -> Option<(String, u64)> {
         | Damage::LogUnreadable { path, .. }
         | Damage::LogChecksum { path, .. }
         | Damage::LogRows { path, .. }
+        | Damage::LogSize { path, .. }
         | Damage::LogMeta { path, .. }
         | Damage::LogUnrecorded { path }
         | Damage::RecordFigures { path, .. }
-        | Damage::RecordLacksFigure { path, .. } => path,
+        | Damage::RecordLacksFigure { path, .. }
+        | Damage::RecordUnit { path, .. } => path,
     };
     let key = partition_key(path.parent()?)?;
     path.starts_with(dir).then_some(key)
@@ -405,11 +410,43 @@ fn check_comparison(dir: &Path, file: &ScenarioFile, m: &Manifest, v: &mut Verif
     v.findings.push(if other_build { Finding::note(message) } else { Finding::by_hand(message) });
 }
 
+/// A run of a variant the scenario does not have cannot be simulated
+/// again: `--repair` skipped it and verify advised `--repair` for ever.
+fn unknown_variants_by_hand(copy: &ScenarioFile, v: &mut Verification) {
+    let known = copy.variant_ids();
+    for f in &mut v.findings {
+        if let Some(Remedy::Simulate(variant, _)) = &f.repair
+            && !known.contains(variant)
+        {
+            f.message += &format!(
+                "; the scenario has no variant `{variant}`, so `--repair` cannot simulate it again: remove the run's \
+                 log and record"
+            );
+            (f.repair, f.mend) = (None, Mend::ByHand);
+        }
+    }
+}
+
 /// The report page, made again aside from the runs that verify and
 /// compared with the dataset's (`report::check_page`).
 fn check_report(dir: &Path, v: &mut Verification) -> Result<(), VerifyError> {
     match crate::report::check_page(dir)? {
-        PageCheck::Absent | PageCheck::Same => {}
+        PageCheck::Same => {}
+        PageCheck::Absent => {
+            // A report cut off before its page (a killed `aisle compare`)
+            // leaves figures, old and new, that no page shows.
+            let figures = dir.join(crate::events::dataset::REPORT).join("figures");
+            let drawn = std::fs::read_dir(&figures).map_or(0, |listing| listing.count());
+            if drawn > 0 {
+                v.findings.push(Finding {
+                    repair: Some(Remedy::RemakeReport),
+                    ..Finding::damage(format!(
+                        "{}: {drawn} figure(s) but no page: a report was cut off; `--repair` makes the page again",
+                        figures.display()
+                    ))
+                });
+            }
+        }
         PageCheck::OtherBuild(build) => v.findings.push(Finding::note(format!(
             "{}: made by aisle {build}, not this build, so not checked; `aisle report {}` makes it again",
             crate::report::page_path(dir).display(),
@@ -601,10 +638,11 @@ pub fn repair(dir: &Path, found: &Verification, mut progress: impl FnMut(&str, u
         runs.push((variant, seed));
     }
     dataset.refresh()?;
-    // A page over runs simulated again may be stale too (verify compared it
-    // only where every run verified).
+    // A page over damaged runs, manifest or metrics table may be stale too
+    // (verify compares it only where nothing else is damaged): one repair
+    // left a page made before runs were added, and a second was needed.
     let page_exists = crate::report::page_path(dir).exists();
-    let report = if remedies.contains(&Remedy::RemakeReport) || (page_exists && !runs.is_empty()) {
+    let report = if remedies.contains(&Remedy::RemakeReport) || (page_exists && found.damaged() > 0) {
         Some(crate::report::remake(dir)?)
     } else {
         None
