@@ -251,8 +251,9 @@ fn no_epsilon_is_recommended_when_every_layout_wins() {
     let out = ok(aisle(&["publish", dir.to_str().unwrap(), "--evaluate", "--trials", "10"]));
     assert!(
         out.contains(
-            "no ε recommended: every layout is within 0.5% of the best, so any release ranks a true winner first; \
-             choose ε by the interval coverage and heatmap error above"
+            "no ε recommended: every layout is within 0.5% of the best, so a release that names a winner names a \
+             true one (\"same winner\" is then the share of draws whose noise leaves any figure to rank); choose ε by \
+             that share, the interval coverage and heatmap error above"
         ),
         "{out}"
     );
@@ -1128,6 +1129,12 @@ fn an_edited_release_is_caught_by_verify_and_publish() {
         }
         ok(aisle(&["verify", d]));
     }
+    // The whole release deleted: one file deleted was refused, all of them let by.
+    std::fs::remove_dir_all(&release).unwrap();
+    let next = aisle(&["publish", d, "--epsilon", "0.1", "--name", "next"]);
+    assert_eq!(next.status.code(), Some(2));
+    let said = String::from_utf8_lossy(&next.stderr);
+    assert!(said.contains("releases/r: the ledger lists this release, but it is not on disk"), "{said}");
 }
 
 /// A release made before `--replace` put another version of the scenario

@@ -359,7 +359,7 @@ impl Ledger {
     fn check_releases(&self, dir: &Path) -> Result<(), LedgerError> {
         let path = dir.join(LEDGER_PATH);
         let releases = dir.join(crate::events::dataset::RELEASES);
-        let Ok(listing) = std::fs::read_dir(&releases) else { return Ok(()) };
+        let listing = std::fs::read_dir(&releases).into_iter().flatten();
         for item in listing {
             let item = item.map_err(|source| LedgerError::Io { path: releases.clone(), source })?;
             let name = item.file_name().to_string_lossy().into_owned();
@@ -386,6 +386,14 @@ impl Ledger {
                     super::seal::check_release_files(&item.path(), e)?;
                 }
             }
+        }
+        // A release is written before its entry: one listed but gone was
+        // deleted (deleting one of its files was refused, the whole let by).
+        if let Some(e) = self.entries.iter().find(|e| !releases.join(&e.name).is_dir()) {
+            return Err(LedgerError::ReleaseEdited {
+                path: releases.join(&e.name),
+                message: "the ledger lists this release, but it is not on disk".to_owned(),
+            });
         }
         Ok(())
     }

@@ -229,8 +229,9 @@ fn evaluate_to(
             "\none layout: nothing to rank or compare; choose ε by the heatmap error above\n".to_owned()
         }
         None if e.true_winners.len() == e.truth.len() => format!(
-            "\nno ε recommended: every layout is within {:.1}% of the best, so any release ranks a true winner first; \
-             choose ε by the interval coverage and heatmap error above\n",
+            "\nno ε recommended: every layout is within {:.1}% of the best, so a release that names a winner names a \
+             true one (\"same winner\" is then the share of draws whose noise leaves any figure to rank); choose ε by \
+             that share, the interval coverage and heatmap error above\n",
             plan.indifference * 100.0
         ),
         Some(eps) => {
