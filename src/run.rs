@@ -316,8 +316,7 @@ pub fn check_figures(dir: &Path, layout: &Layout, run: &RunRecord) -> Result<(),
             return Err(Damage::RecordUnit {
                 path: dir.join(record_path(&run.variant, run.seed)),
                 metric: m.name.clone(),
-                recorded: m.unit.clone(),
-                unit: r.unit.to_owned(),
+                units: Box::new((m.unit.clone(), r.unit.to_owned())),
             });
         }
     }

@@ -133,11 +133,12 @@ pub enum Damage {
         path.display()
     )]
     RecordLacksFigure { path: PathBuf, metric: String },
+    /// `units`: (recorded, replayed), boxed to keep every damage small.
     #[error(
-        "{}: run record gives {metric} in `{recorded}`, but it is in `{unit}` (the record was edited and sealed again)",
-        path.display()
+        "{}: run record gives {metric} in `{}`, but it is in `{}` (the record was edited and sealed again)",
+        path.display(), units.0, units.1
     )]
-    RecordUnit { path: PathBuf, metric: String, recorded: String, unit: String },
+    RecordUnit { path: PathBuf, metric: String, units: Box<(String, String)> },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

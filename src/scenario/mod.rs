@@ -62,7 +62,7 @@ impl ScenarioFile {
             Err(e) => {
                 let field = e.path().to_string();
                 let inner = e.into_inner();
-                let message = inner.message().trim().to_owned();
+                let message = in_words(inner.message().trim());
                 let message = if field == "." { message } else { format!("{field}: {message}") };
                 return Err(syntax(inner.span().map_or(0, |s| s.start), message));
             }
@@ -212,4 +212,24 @@ pub fn shown_id(id: &str) -> String {
 
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The parser's Rust type names in a user's words: "expected f64" is
+/// "expected a number", "expected u16" a whole number from 0 to 65535.
+fn in_words(message: &str) -> String {
+    const TYPES: [(&str, &str); 9] = [
+        ("expected f64", "expected a number"),
+        ("expected f32", "expected a number"),
+        ("expected u8", "expected a whole number from 0 to 255"),
+        ("expected u16", "expected a whole number from 0 to 65535"),
+        ("expected u32", "expected a whole number from 0 to 4294967295"),
+        ("expected u64", "expected a whole number from 0 up"),
+        ("expected usize", "expected a whole number from 0 up"),
+        ("expected i64", "expected a whole number"),
+        ("expected i32", "expected a whole number"),
+    ];
+    TYPES.iter().find(|(rust, _)| message.ends_with(rust)).map_or_else(
+        || message.to_owned(),
+        |(rust, words)| format!("{}{words}", &message[..message.len() - rust.len()]),
+    )
 }
