@@ -349,6 +349,9 @@ fn five_days_that_all_differ_get_the_paired_t_interval_and_wait_for_days() {
         assert!(lo.is_finite() && hi.is_finite(), "{days:?}: [{lo}, {hi}]");
         assert_eq!(hi < 0.0, clear_of_zero, "{days:?}: [{lo}, {hi}]");
         assert_eq!(c.summary().contains("more days may show it"), clear_of_zero, "{}", c.summary());
+        // Nothing passes from fewer days than six: the power line asked five.
+        let r = d.replications_for_1pct.unwrap();
+        assert!(r.lo >= 6 && r.n >= 6, "{days:?}: {r:?}");
     }
 }
 

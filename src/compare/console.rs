@@ -52,7 +52,7 @@ impl Comparison {
             .collect();
         (!needs.is_empty()).then(|| {
             format!(
-                "replications to detect a 1% change in {} with 80% power (paired t at the level of its first Holm step, and no fewer than the sign-flip test needs where the days call for it; in brackets, from the ends of the spread's 95% interval): {}",
+                "replications to detect a 1% change in {} with 80% power (paired t at the level of its first Holm step, and no fewer days than the sign-flip test can pass from; in brackets, from the ends of the spread's 95% interval): {}",
                 self.primary.replace('_', " "),
                 needs.join(", ")
             )

@@ -130,8 +130,8 @@ pub struct DifferenceOut {
     pub significant: bool,
     /// Replications that would detect a 1% change with 80% power by the
     /// paired t test at the level the verdict uses (primary metric only);
-    /// where the days called for the sign-flip test, no fewer than it can
-    /// pass from.
+    /// no fewer than the sign-flip test can pass from, as nothing passes
+    /// from fewer days (pooled rare events aside).
     pub replications_for_1pct: Option<Replications>,
     pub verdict: String,
 }
@@ -325,9 +325,13 @@ impl Design {
             let w = stats::welch(&b, &x, self.alpha);
             (w.lo, w.hi)
         });
-        // Days that call for the sign-flip test (skewed, or few differing)
-        // need at least as many as it can pass from, whatever the t says.
-        let floor = if analysis.method == stats::Method::Resampled { stats::sign_flip_days(primary_alpha) } else { 0 };
+        // No day-by-day test passes from fewer days than the sign-flip test
+        // can (the paired t's p is no smaller below them): the power line
+        // asks at least as many, whatever the t says.
+        let floor = match analysis.method {
+            stats::Method::Resampled | stats::Method::PairedT => stats::sign_flip_days(primary_alpha),
+            _ => 0,
+        };
         let power = (metric == self.primary)
             .then(|| stats::replications_for(0.01 * stats::mean(&b), analysis.sd, analysis.n, primary_alpha, 0.8))
             .flatten()
