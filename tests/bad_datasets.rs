@@ -634,6 +634,35 @@ const CASES: &[Case] = &[
         absent: None,
     },
     Case {
+        // Flags of another mode were silently ignored.
+        name: "a local export's flag without --local",
+        steps: &[],
+        args: &["publish", "{dir}", "--epsilon", "1", "--points", "3"],
+        code: 2,
+        stdout: "",
+        stderr: "error: the following required arguments were not provided:\n  --local\n\nUsage: aisle publish --local --epsilon <EPSILON> --points <POINTS> <DIR>\n\nFor more information, try '--help'.\n",
+        absent: None,
+    },
+    Case {
+        name: "a mechanism for a local export",
+        steps: &[],
+        args: &["publish", "{dir}", "--local", "--epsilon", "0.05", "--mechanism", "gaussian"],
+        code: 2,
+        stdout: "",
+        stderr: "error: the argument '--local' cannot be used with '--mechanism <MECHANISM>'\n\nUsage: aisle publish --local --epsilon <EPSILON> <DIR>\n\nFor more information, try '--help'.\n",
+        absent: None,
+    },
+    Case {
+        // It became 1 s without a word.
+        name: "a local export's time grain of nothing",
+        steps: &[],
+        args: &["publish", "{dir}", "--local", "--epsilon", "0.05", "--grain", "0"],
+        code: 2,
+        stdout: "",
+        stderr: "error: invalid value '0' for '--grain <GRAIN>': 0 is not in 1..=86400\n\nFor more information, try '--help'.\n",
+        absent: None,
+    },
+    Case {
         // It printed "sweep … on 0 thread(s)".
         name: "no jobs at all",
         steps: &[],

@@ -71,7 +71,7 @@ pub(super) enum Command {
         #[arg(long)]
         metric: Option<String>,
         /// Most replications sequential mode may reach.
-        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=MOST_REPLICATIONS))]
+        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=MOST_REPLICATIONS), requires = "target_halfwidth")]
         max_replications: u64,
         /// Run only the k-th of N shares of the (variant, seed) grid, e.g. 2/8.
         #[arg(long)]
@@ -158,7 +158,7 @@ pub(super) struct PublishArgs {
     /// Name of the release directory under DIR/releases [default: release-N].
     #[arg(long)]
     pub(super) name: Option<String>,
-    #[arg(long, value_enum, default_value_t = MechanismArg::Laplace)]
+    #[arg(long, value_enum, default_value_t = MechanismArg::Laplace, conflicts_with = "local")]
     pub(super) mechanism: MechanismArg,
     /// The dataset's total ε, fixed by its first release [default: 4].
     #[arg(long, allow_negative_numbers = true)]
@@ -170,16 +170,16 @@ pub(super) struct PublishArgs {
     #[arg(long, conflicts_with = "evaluate")]
     pub(super) local: bool,
     /// --local: the variant exported (one per release).
-    #[arg(long, default_value = BASELINE)]
+    #[arg(long, default_value = BASELINE, requires = "local")]
     pub(super) variant: String,
     /// --local: points exported per shopper (drawn with replacement from their path).
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 2, requires = "local")]
     pub(super) points: u32,
     /// --local: lattice spacing of reported positions, metres.
-    #[arg(long, default_value_t = 0.25, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 0.25, allow_negative_numbers = true, requires = "local")]
     pub(super) lattice: f64,
     /// --local: time grain of reported timestamps, seconds.
-    #[arg(long, default_value_t = 300)]
+    #[arg(long, default_value_t = 300, requires = "local", value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub(super) grain: u64,
     /// A bound on one shopper's contribution, NAME=VALUE, repeatable: basket (currency units, default 150), items
     /// (60), visit (seconds, 3600), wait (seconds, 900), zone and block (seconds in one zone, 600, or heat block,
@@ -190,13 +190,13 @@ pub(super) struct PublishArgs {
     #[arg(long)]
     pub(super) evaluate: bool,
     /// --evaluate: noise draws per ε (at least 10).
-    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(10..=1_000_000))]
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(10..=1_000_000), requires = "evaluate")]
     pub(super) trials: u32,
     /// --evaluate: the figure whose winner must stay the same.
-    #[arg(long, default_value = "revenue_per_visitor")]
+    #[arg(long, default_value = "revenue_per_visitor", requires = "evaluate")]
     pub(super) metric: String,
     /// --evaluate: variants within this relative gap of the best count as winners too.
-    #[arg(long, default_value_t = 0.005, allow_negative_numbers = true)]
+    #[arg(long, default_value_t = 0.005, allow_negative_numbers = true, requires = "evaluate")]
     pub(super) indifference: f64,
 }
 
@@ -212,7 +212,7 @@ impl PublishArgs {
             (true, _) => PublishMode::Evaluate { trials, metric, indifference, seed: self.seed.unwrap_or(1) },
             (false, true) => PublishMode::Local {
                 lattice: self.lattice,
-                grain: self.grain.max(1),
+                grain: self.grain,
                 variant: self.variant,
                 points: self.points,
                 budget: self.budget,

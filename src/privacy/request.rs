@@ -265,6 +265,9 @@ pub fn spend_summary(noise: NoiseSource, epsilon: f64, delta: Option<f64>, ledge
     let b = ledger.budget;
     let mut text = String::new();
     if noise.record().is_private() {
+        // As asked (1, 0.05), or to four places where worked out (a local
+        // export's 1.4775762307146496).
+        let epsilon = if epsilon.to_string().len() > 8 { format!("{epsilon:.4}") } else { epsilon.to_string() };
         text += &match delta {
             Some(d) => format!("  this release: (ε, δ) = ({epsilon}, {d:e})\n"),
             None => format!("  this release: ε = {epsilon}\n"),
