@@ -182,6 +182,34 @@ fn bad_parameters_are_refused_with_their_reason() {
 
 /// The ledger's total holds for private central releases; what else the
 /// dataset published is said beside it, on the terminal and in every later
+/// Publishes at once without `--name`: each chose the first free
+/// `release-N` before taking the ledger's lock, and all but one were told
+/// "a release named `release-1` already exists; choose another --name".
+/// Each takes the next free name instead.
+#[test]
+fn publishes_at_once_without_a_name_each_get_one() {
+    let (_tmp, dir) = dataset(&ALL_VARIANTS[..1]);
+    let d = dir.to_str().unwrap();
+    let started: Vec<std::process::Child> = (0..3)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_aisle"))
+                .args(["publish", d, "--epsilon", "0.5"])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in started {
+        ok(child.wait_with_output().unwrap());
+    }
+    let names: BTreeSet<String> = std::fs::read_dir(dir.join("releases"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    assert_eq!(names, ["release-1", "release-2", "release-3"].map(String::from).into());
+}
+
 /// A Gaussian release past the budget was told to publish with what was
 /// left, and following that advice was refused again (its ρ converts to
 /// more than its ε at the ledger's share of δ). The advice is the largest

@@ -119,7 +119,7 @@ impl PublishRequest {
                 Ok(outcome)
             }
             PublishMode::Local { lattice, grain, ref variant, points, budget } => {
-                let plan = local::LocalPlan {
+                let mut plan = local::LocalPlan {
                     name,
                     variant: variant.clone(),
                     epsilon_per_metre: epsilon()?,
@@ -129,7 +129,12 @@ impl PublishRequest {
                     budget: budget_of(budget)?,
                     noise: self.noise,
                 };
-                let (out, guarantee) = local::export(dir, &plan, |d, t| progress("noising positions", d, t))?;
+                let (out, guarantee) = loop {
+                    match local::export(dir, &plan, |d, t| progress("noising positions", d, t)) {
+                        Err(e) if self.name_was_taken(&e) => plan.name = free_release_name(dir),
+                        done => break done?,
+                    }
+                };
                 let mut text = format!("local release of variant {} → {}\n", plan.variant, out.display());
                 text += &format!(
                     "  each point: ε = {} per metre plus {:.4} for snapping to the {lattice} m lattice; {points} point(s) per shopper; times to {grain} s; pseudonyms under a key that was not kept\n",
@@ -143,7 +148,7 @@ impl PublishRequest {
                 Ok(PublishOutcome { summary, warnings: guarantee.edge_note.into_iter().collect() })
             }
             PublishMode::Central { budget } => {
-                let plan = release::PublishPlan {
+                let mut plan = release::PublishPlan {
                     name,
                     epsilon: epsilon()?,
                     delta,
@@ -152,7 +157,12 @@ impl PublishRequest {
                     bounds,
                     noise: self.noise,
                 };
-                let done = release::publish(dir, &plan, |d, t| progress("replaying logs", d, t))?;
+                let done = loop {
+                    match release::publish(dir, &plan, |d, t| progress("replaying logs", d, t)) {
+                        Err(e) if self.name_was_taken(&e) => plan.name = free_release_name(dir),
+                        done => break done?,
+                    }
+                };
                 let runs = done.sharing.runs_per_seed;
                 let mut text = format!("release → {}\n", done.dir.join("index.html").display()) + &capped;
                 text += &format!(
@@ -164,6 +174,17 @@ impl PublishRequest {
                 Ok(PublishOutcome { summary, warnings: done.warnings })
             }
         }
+    }
+}
+
+impl PublishRequest {
+    /// Whether `e` refuses a name this request did not give: the first
+    /// free `release-N` is chosen before the ledger's lock, and another
+    /// publish may take it first ("choose another --name" to one who gave
+    /// none). The next free one is taken instead; a release is written
+    /// before its entry, so each retry finds a later name.
+    fn name_was_taken(&self, e: &PrivacyError) -> bool {
+        self.name.is_none() && matches!(e, PrivacyError::Ledger(super::ledger::LedgerError::NameTaken { .. }))
     }
 }
 
