@@ -50,6 +50,7 @@ impl Store {
             if let Some(problem) = s.desks().take(i).find_map(|other| crowded_desks(other, lane)) {
                 problems.push(problem);
             }
+            problems.extend(s.store.connectors.iter().filter(|c| c.open).find_map(|c| landing_in_line(c, lane)));
             self.lanes.push(cell);
         }
     }
@@ -219,6 +220,32 @@ impl Store {
             }
         }
     }
+}
+
+/// A connector's end on a desk's terminal or laid-out line place: riders
+/// would step off into the line, or stand in it waiting to board (a lift
+/// landing on a checkout's third place validated in silence).
+fn landing_in_line(c: &crate::scenario::Connector, lane: &Lane) -> Option<GeometryProblem> {
+    let spots = lane.terminals.iter().copied().chain((1..lane.queue_places as usize).map(|k| lane.place(k)));
+    let (end, at, place) = [("from", c.from), ("to", c.to)]
+        .into_iter()
+        .filter(|(_, e)| e.floor == lane.floor)
+        .find_map(|(end, e)| spots.clone().find(|p| p.distance(e.at) < MIN_TERMINAL_GAP_M).map(|p| (end, e.at, p)))?;
+    Some(GeometryProblem {
+        anchor: Some(("store.connectors.id", c.id.clone())),
+        message: format!(
+            "connector `{}` `{end}` end at ({:.2}, {:.2}) is {:.2} m from {} `{}`'s place at ({:.2}, {:.2}): riders \
+             would step off into its line; move one at least {MIN_TERMINAL_GAP_M} m away",
+            c.id,
+            at.x,
+            at.y,
+            at.distance(place),
+            lane.role.noun(),
+            lane.id,
+            place.x,
+            place.y
+        ),
+    })
 }
 
 /// Where two desks on one floor stand in each other: a terminal or
