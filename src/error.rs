@@ -96,6 +96,7 @@ fn dataset_fault(e: &DatasetError) -> Fault {
         | DatasetError::OtherScenario { .. }
         | DatasetError::BadManifest { .. }
         | DatasetError::OldLayout { .. }
+        | DatasetError::NotADirectory { .. }
         | DatasetError::Busy { .. } => Fault::BadInput,
         DatasetError::Io { .. } | DatasetError::Damaged { .. } | DatasetError::ScenarioCopyChanged { .. } => {
             Fault::Failed
@@ -124,6 +125,7 @@ fn report_fault(e: &ReportError) -> Fault {
         | ReportError::Empty { .. }
         | ReportError::Scenario(_)
         | ReportError::UnknownMetric { .. } => Fault::BadInput,
+        ReportError::Dataset(DatasetError::NotADirectory { .. }) => Fault::BadInput,
         ReportError::Dataset(_) | ReportError::Log(_) | ReportError::Draw { .. } | ReportError::Io { .. } => {
             Fault::Failed
         }

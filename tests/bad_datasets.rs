@@ -634,6 +634,25 @@ const CASES: &[Case] = &[
         absent: None,
     },
     Case {
+        // "File exists (os error 17)", exit 1.
+        name: "a file given as the dataset",
+        steps: &[],
+        args: &["run", "scenarios/tiny.toml", "--out", "{dir}/manifest.json"],
+        code: 2,
+        stdout: "",
+        stderr: "error: {dir}/manifest.json: is a file, not a dataset directory; give a directory (a new one is made)\n",
+        absent: None,
+    },
+    Case {
+        name: "a file given as the dataset to report",
+        steps: &[],
+        args: &["report", "{dir}/manifest.json"],
+        code: 2,
+        stdout: "",
+        stderr: "error: {dir}/manifest.json: is a file, not a dataset directory; give a directory (a new one is made)\n",
+        absent: None,
+    },
+    Case {
         // Flags of another mode were silently ignored.
         name: "a local export's flag without --local",
         steps: &[],

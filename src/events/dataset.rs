@@ -56,6 +56,8 @@ pub const FORMAT: &str = "aisle-dataset";
 pub enum DatasetError {
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
+    #[error("{}: is a file, not a dataset directory; give a directory (a new one is made)", dir.display())]
+    NotADirectory { dir: PathBuf },
     #[error("{}: not a readable aisle manifest: {message}", path.display())]
     BadManifest { path: PathBuf, message: String },
     #[error(
@@ -289,6 +291,9 @@ impl Dataset {
             variants,
             runs: Vec::new(),
         };
+        if dir.exists() && !dir.is_dir() {
+            return Err(DatasetError::NotADirectory { dir: dir.to_owned() });
+        }
         std::fs::create_dir_all(dir).map_err(|source| DatasetError::Io { path: dir.to_owned(), source })?;
         // Checking the version and claiming the manifest happen under the
         // gate, so two writers of different versions cannot both pass.
@@ -356,6 +361,9 @@ impl Dataset {
 
     /// Reads `dir/manifest.json`; `None` when there is none.
     pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>, DatasetError> {
+        if dir.exists() && !dir.is_dir() {
+            return Err(DatasetError::NotADirectory { dir: dir.to_owned() });
+        }
         let path = dir.join(MANIFEST);
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
