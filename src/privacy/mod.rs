@@ -25,6 +25,7 @@
 //! - `evaluate`: privacy–utility curves against the simulator's truth.
 //! - `request`: what `aisle publish` is asked: caps, names, the mode, the summary.
 
+pub mod composition;
 pub mod contrib;
 pub mod evaluate;
 pub mod ledger;

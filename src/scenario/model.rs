@@ -322,6 +322,14 @@ pub struct Counter {
 }
 
 impl Lane {
+    /// Where someone of this desk stands by layout: its terminals and its
+    /// laid-out line places past the head (place 0 is a terminal's, or
+    /// the head before a bank of them). Another desk's, a line's or a
+    /// connector's end keeps clear of these.
+    pub fn spots(&self) -> impl Iterator<Item = Point> + Clone + '_ {
+        self.terminals.iter().copied().chain((1..self.queue_places as usize).map(|k| self.place(k)))
+    }
+
     /// Where the `k`-th queue place is (0 = being served at a single
     /// service point, the head of the line before a bank of terminals).
     pub fn place(&self, k: usize) -> Point {

@@ -299,13 +299,8 @@ pub(super) fn lines(store: &Store, desks: &[&Lane]) -> Vec<Vec<Point>> {
     let mut lines: Vec<Vec<Point>> = Vec::with_capacity(desks.len());
     for (i, desk) in desks.iter().enumerate() {
         let others = desks.iter().enumerate().filter(|&(j, d)| j != i && d.floor == desk.floor);
-        let taken: Vec<Point> = others
-            .flat_map(|(j, d)| {
-                let laid = (1..d.queue_places as usize).map(|k| d.place(k));
-                let before = lines.get(j).into_iter().flatten().copied();
-                d.terminals.iter().copied().chain(laid).chain(before)
-            })
-            .collect();
+        let taken: Vec<Point> =
+            others.flat_map(|(j, d)| d.spots().chain(lines.get(j).into_iter().flatten().copied())).collect();
         lines.push(line_places(store, desk, &taken));
     }
     lines

@@ -226,11 +226,10 @@ impl Store {
 /// would step off into the line, or stand in it waiting to board (a lift
 /// landing on a checkout's third place validated in silence).
 fn landing_in_line(c: &crate::scenario::Connector, lane: &Lane) -> Option<GeometryProblem> {
-    let spots = lane.terminals.iter().copied().chain((1..lane.queue_places as usize).map(|k| lane.place(k)));
     let (end, at, place) = [("from", c.from), ("to", c.to)]
         .into_iter()
         .filter(|(_, e)| e.floor == lane.floor)
-        .find_map(|(end, e)| spots.clone().find(|p| p.distance(e.at) < MIN_TERMINAL_GAP_M).map(|p| (end, e.at, p)))?;
+        .find_map(|(end, e)| lane.spots().find(|p| p.distance(e.at) < MIN_TERMINAL_GAP_M).map(|p| (end, e.at, p)))?;
     Some(GeometryProblem {
         anchor: Some(("store.connectors.id", c.id.clone())),
         message: format!(
@@ -255,11 +254,7 @@ fn crowded_desks(a: &Lane, b: &Lane) -> Option<GeometryProblem> {
     if a.floor != b.floor {
         return None;
     }
-    let spots = |l: &Lane| -> Vec<Point> {
-        l.terminals.iter().copied().chain((1..l.queue_places as usize).map(|k| l.place(k))).collect()
-    };
-    let (sa, sb) = (spots(a), spots(b));
-    let (p, q) = sb.iter().find_map(|&q| sa.iter().find(|p| p.distance(q) < MIN_TERMINAL_GAP_M).map(|&p| (p, q)))?;
+    let (p, q) = b.spots().find_map(|q| a.spots().find(|p| p.distance(q) < MIN_TERMINAL_GAP_M).map(|p| (p, q)))?;
     Some(GeometryProblem {
         anchor: Some((b.role.section(), b.id.clone())),
         message: format!(

@@ -139,9 +139,7 @@ impl Store {
                 ),
             };
             let (open, close) = (s.population.open_ms, s.population.close_ms);
-            let lanes: Vec<&Lane> =
-                s.lanes.iter().zip(&self.lanes).filter(|&(_, &c)| reached[c as usize]).map(|(l, _)| l).collect();
-            if let Some(gap) = first_hour_without(&lanes, open, close) {
+            if let Some(gap) = first_hour_without(&self.lanes_reached(s, &reached), open, close) {
                 let mut open_then =
                     s.lanes.iter().zip(&self.lanes).filter(|&(l, _)| l.is_open_at(gap)).map(|(_, &c)| c);
                 problems.push(unreachable(
@@ -189,10 +187,8 @@ impl Store {
             }
             let Some(segment) = step_free.filter(|_| link.step_free) else { continue };
             let landing = self.reachable_by(link.to, Ways::StepFree);
-            let lane = self.lane_missing(s, &landing);
             let exit = (!self.exits.iter().any(|&x| landing[x as usize])).then(|| "an exit".to_owned());
-            let lane = lane.map(|l| format!("a {l}"));
-            if let Some(what) = exit.or(lane) {
+            if let Some(what) = exit.or_else(|| self.lane_missing(s, &landing).map(|l| format!("a {l}"))) {
                 problems.push(GeometryProblem {
                     anchor: Some(("population.segments.id", segment.id.clone())),
                     message: format!(
@@ -204,12 +200,16 @@ impl Store {
         }
     }
 
+    /// The checkout lanes whose service point `reached` holds.
+    fn lanes_reached<'s>(&self, s: &'s Scenario, reached: &[bool]) -> Vec<&'s Lane> {
+        s.lanes.iter().zip(&self.lanes).filter(|&(_, &c)| reached[c as usize]).map(|(l, _)| l).collect()
+    }
+
     /// What `reached` lacks of the checkout lanes, in words: "checkout
     /// lane" where it reaches none, "checkout lane open at hh:mm" where
     /// those it reaches leave an hour of trading without one.
     fn lane_missing(&self, s: &Scenario, reached: &[bool]) -> Option<String> {
-        let lanes: Vec<&Lane> =
-            s.lanes.iter().zip(&self.lanes).filter(|&(_, &c)| reached[c as usize]).map(|(l, _)| l).collect();
+        let lanes = self.lanes_reached(s, reached);
         if lanes.is_empty() {
             return Some("checkout lane".to_owned());
         }
