@@ -112,6 +112,15 @@ impl Body {
         self.shopper != shopper && after < MIN_GAP_M * MIN_GAP_M && after < self.at.distance_squared(from)
     }
 
+    /// Whether a step of another from `from` to `at` cuts into the space
+    /// this body wants to step into (a body's radius along its wish): it
+    /// comes within two radii of that spot, and nearer it.
+    pub fn cut_in(&self, from: Point, at: Point) -> bool {
+        let spot = self.at.offset(self.wish.0 * BODY_RADIUS_M, self.wish.1 * BODY_RADIUS_M);
+        let after = spot.distance_squared(at);
+        self.wish != (0.0, 0.0) && after < MIN_GAP_M * MIN_GAP_M && after < spot.distance_squared(from)
+    }
+
     /// Whether this body wants to step towards `p`.
     pub fn heads_for(&self, p: Point) -> bool {
         let (dx, dy) = (p.x - self.at.x, p.y - self.at.y);

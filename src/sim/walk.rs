@@ -13,7 +13,7 @@ use super::checkout::reach_lane;
 use super::outbox::Outbox;
 use super::party::GATHERED_M;
 use super::shelf::reach_shelf;
-use super::shopper::{Activity, Company, Ride, Shopper, update_zone};
+use super::shopper::{Activity, Company, Ride, Route, Shopper, update_zone};
 use super::stop::reach_stop;
 use super::{RunState, TickState, crowd};
 use crate::events::Action;
@@ -241,6 +241,10 @@ fn advance(
         if solid && crowd::blockers_among(near, s.index, s.pos, to).next().is_some() {
             return blocked(store, crowd, near, s, Stride { target, to }, budget, t_ms);
         }
+        if solid && s.blocked_since_ms.is_some() && cuts_in(store, near, route, s.floor, s.cell, s.pos, to) {
+            crowd.set_wish(s.index, s.cell, s.wish);
+            return Moved::Walking;
+        }
         crowd.relocate(s.index, s.cell, cell, to);
         s.pos = to;
         s.cell = cell;
@@ -260,6 +264,30 @@ fn advance(
         }
     }
     Moved::Walking
+}
+
+/// Whether a step from `from` (in `cell`) to `to` along `route` cuts into
+/// the way of one ahead on it (nearer their common goal). One blocked a
+/// moment ago waits for that one instead: else, stepping aside and back
+/// onto its way, it barred the one ahead tick after tick, and two of a
+/// party held each other for a minute where their way narrowed. (Not to
+/// one in a standoff: that one may be stuck for good.)
+fn cuts_in(
+    store: &Store,
+    near: &[crowd::Body],
+    route: &Route,
+    floor: u8,
+    cell: CellId,
+    from: Point,
+    to: Point,
+) -> bool {
+    let here = route.field[cell as usize];
+    near.iter().any(|b| {
+        b.walks_to(route.goal)
+            && !b.stalled
+            && b.cut_in(from, to)
+            && store.cell_at(floor, b.at).is_some_and(|c| route.field[c as usize] < here)
+    })
 }
 
 /// Someone is in the way of `step`. Near the shelf, the line or the door
