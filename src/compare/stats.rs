@@ -157,7 +157,8 @@ pub enum Method {
     PairedT,
     /// Differences on few days of a rate: the events that differ are pooled
     /// over the days as Poisson counts (exact Garwood bounds, split by
-    /// Bonferroni between more and fewer events; exact sign test on events).
+    /// Bonferroni between more and fewer events; exact sign test on events),
+    /// counted in bursts where the days scatter more than Poisson counts.
     RareCounts,
     /// Few or heavy-tailed differences without counts: exact sign-flip
     /// randomisation test, and the union of the t and studentised bootstrap
@@ -322,10 +323,17 @@ fn rare_counts(d: &[f64], exposure: &[f64], alpha: f64) -> Analysis {
     // truth once exposures varied over many days: a third of the
     // intervals missed at a hundred days.)
     let (least, most) = exposure.iter().fold((f64::INFINITY, 0.0f64), |(lo, hi), &e| (lo.min(e), hi.max(e)));
-    let (more_lo, more_hi) = poisson_bounds(more, alpha / 4.0);
-    let (fewer_lo, fewer_hi) = poisson_bounds(fewer, alpha / 4.0);
+    // Events that come in bursts (one cascade moving several parties) are
+    // not independent: the counts are bounded as Poisson counts of bursts,
+    // each `phi` events, and scaled back.
+    let phi = dispersion(d, exposure);
+    let bounds = |x: f64| {
+        let (lo, hi) = poisson_bounds(x / phi, alpha / 4.0);
+        (lo * phi, hi * phi)
+    };
+    let ((more_lo, more_hi), (fewer_lo, fewer_hi)) = (bounds(more), bounds(fewer));
     let interval = ((more_lo / most - fewer_hi / least) / n, (more_hi / least - fewer_lo / most) / n);
-    let (k, m) = (more.round() as u64, (more.round() + fewer.round()) as u64);
+    let (k, m) = ((more / phi).round() as u64, ((more / phi).round() + (fewer / phi).round()) as u64);
     let p = if m == 0 {
         1.0
     } else {
@@ -341,6 +349,28 @@ fn rare_counts(d: &[f64], exposure: &[f64], alpha: f64) -> Analysis {
         p: Some(p),
         sd: variance(d).sqrt(),
     }
+}
+
+/// How much more the days' event counts scatter than independent events
+/// would (the quasi-Poisson dispersion, at least 1): Pearson's chi-square of
+/// each day's events `|d| × exposure` against its share of all of them by
+/// exposure, over the days less one. Bursts of events on few days (a
+/// cascade that turned several parties away at once) read far above 1.
+fn dispersion(d: &[f64], exposure: &[f64]) -> f64 {
+    let counts: Vec<f64> = d.iter().zip(exposure).map(|(x, e)| x.abs() * e).collect();
+    let (total, reach) = (counts.iter().sum::<f64>(), exposure.iter().sum::<f64>());
+    if d.len() < 2 || total <= 0.0 || reach <= 0.0 {
+        return 1.0;
+    }
+    let chi2: f64 = counts
+        .iter()
+        .zip(exposure)
+        .map(|(c, e)| {
+            let expected = total * e / reach;
+            (c - expected).powi(2) / expected
+        })
+        .sum();
+    (chi2 / (d.len() - 1) as f64).max(1.0)
 }
 
 /// The smallest p-value `sign_flip_p` can give from `n` days: every day

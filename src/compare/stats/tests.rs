@@ -261,3 +261,50 @@ fn pooled_rare_events_hold_the_truth_when_exposures_vary() {
     assert!(pooled >= trials * 9 / 10, "only {pooled} of {trials} pooled");
     assert!(held as f64 >= 0.95 * pooled as f64, "{held} of {pooled} intervals hold the true {effect}");
 }
+
+/// A day's events in bursts: each of `parties` starts one with chance
+/// `p`, and a burst moves 1 to 9 parties at once (a cascade that turns a
+/// crowd away together).
+fn bursts(rng: &mut ChaCha8Rng, parties: usize, p: f64) -> f64 {
+    let mut moved = 0.0;
+    for _ in 0..parties {
+        if rng.random_bool(p) {
+            moved += rng.random_range(1..=9) as f64;
+        }
+    }
+    moved
+}
+
+/// Events that come in bursts are pooled as bursts, not as so many
+/// independent events: counted one by one, the Poisson bounds held the
+/// true effect in 275 of 400 comparisons, and two identical layouts read
+/// "significant" in 186 of 400 (now 389 and 14).
+#[test]
+fn pooled_rare_events_in_bursts_hold_the_truth_and_keep_the_level() {
+    let mut rng = ChaCha8Rng::seed_from_u64(11);
+    let (days, parties, p, trials) = (100, 40usize, 0.002, 400);
+    // Bursts of 5 parties on average, 40 × 0.002 a day: 0.4 parties of 40.
+    let effect = parties as f64 * p * 5.0 / parties as f64;
+    let exposure = vec![parties as f64; days];
+    let (mut held, mut pooled, mut false_alarms, mut a_a) = (0, 0, 0, 0);
+    for _ in 0..trials {
+        let base = vec![0.5; days];
+        let variant: Vec<f64> = (0..days).map(|_| 0.5 + bursts(&mut rng, parties, p) / parties as f64).collect();
+        let a = analyse(&base, &variant, Some(&exposure), ALPHA);
+        if a.method == Method::RareCounts {
+            pooled += 1;
+            let (lo, hi) = a.interval.unwrap();
+            held += usize::from(lo <= effect && effect <= hi);
+        }
+        let one: Vec<f64> = (0..days).map(|_| 0.5 + bursts(&mut rng, parties, p) / parties as f64).collect();
+        let other: Vec<f64> = (0..days).map(|_| 0.5 + bursts(&mut rng, parties, p) / parties as f64).collect();
+        let a = analyse(&one, &other, Some(&exposure), ALPHA);
+        if a.method == Method::RareCounts {
+            a_a += 1;
+            false_alarms += usize::from(a.p.unwrap() < ALPHA);
+        }
+    }
+    assert!(pooled >= trials * 9 / 10 && a_a >= trials * 8 / 10, "pooled {pooled} and {a_a} of {trials}");
+    assert!(held as f64 >= 0.95 * pooled as f64, "{held} of {pooled} intervals hold the true {effect}");
+    assert!(false_alarms as f64 <= 0.05 * a_a as f64, "{false_alarms} of {a_a} A/A comparisons significant");
+}
