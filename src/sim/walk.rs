@@ -408,6 +408,9 @@ fn step_aside(
 /// each a body's width from it) kept each other off it for ever. Returns
 /// the landing and the connector.
 fn boarding_from_beside(store: &Store, s: &Shopper, target: Point) -> Option<(CellId, usize)> {
+    if store.connectors.is_empty() {
+        return None;
+    }
     let route = s.route.as_ref()?;
     let landing = store.cell_at(s.floor, target)?;
     let reach = 2.0 * crowd::BODY_RADIUS_M;
