@@ -180,12 +180,10 @@ fn bad_parameters_are_refused_with_their_reason() {
     }
 }
 
-/// The ledger's total holds for private central releases; what else the
-/// dataset published is said beside it, on the terminal and in every later
 /// Publishes at once without `--name`: each chose the first free
 /// `release-N` before taking the ledger's lock, and all but one were told
 /// "a release named `release-1` already exists; choose another --name".
-/// Each takes the next free name instead.
+/// The name is chosen under the lock now.
 #[test]
 fn publishes_at_once_without_a_name_each_get_one() {
     let (_tmp, dir) = dataset(&ALL_VARIANTS[..1]);
@@ -228,6 +226,8 @@ fn the_epsilon_a_refused_gaussian_release_is_advised_fits() {
     assert!(out.contains("of the budget ε = 4"), "{out}");
 }
 
+/// The ledger's total holds for private central releases; what else the
+/// dataset published is said beside it, on the terminal and in every later
 /// release.json: a release with reproducible noise (as good as exact) and
 /// a local export (who came, when, on which floor). A local export past the
 /// budget is told the --epsilon per metre that fits, and the budget spent

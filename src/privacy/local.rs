@@ -40,6 +40,7 @@ use serde::Serialize;
 use sha2::Sha256;
 
 use super::ledger::{Budget, Cost, Entry, Ledger, NOT_PRIVATE, NoiseRecord};
+use super::release::free_release_name;
 use super::sample::{Ratio, planar_laplace_lattice, uniform_below};
 use super::{NoiseSource, Pending, PrivacyError, os_rng};
 use crate::events::Action;
@@ -52,7 +53,9 @@ const DISTANCE_BITS: u32 = 16;
 
 #[derive(Debug, Clone)]
 pub struct LocalPlan {
-    pub name: String,
+    /// The release directory's name; `None`: the first free `release-N`,
+    /// chosen under the ledger's lock.
+    pub name: Option<String>,
     /// The one variant exported.
     pub variant: String,
     /// ε per metre of distance between two true positions, per point.
@@ -195,6 +198,7 @@ pub fn export(
     let store = store_extent(dir, &plan.variant)?;
     let guarantee = LocalGuarantee::new(plan, store);
     let _lock = super::ledger::lock(dir)?;
+    let plan = &LocalPlan { name: Some(plan.name.clone().unwrap_or_else(|| free_release_name(dir))), ..plan.clone() };
     let mut ledger = Ledger::open(dir, plan.budget)?;
     let entry = ledger_entry(plan, &guarantee);
     let pending = Pending::check(dir, &ledger, &entry)?;
@@ -225,7 +229,7 @@ pub fn export(
 /// The ledger entry of an export, before it is sealed: its mechanism and the ε it charges.
 fn ledger_entry(plan: &LocalPlan, guarantee: &LocalGuarantee) -> Entry {
     Entry {
-        name: plan.name.clone(),
+        name: plan.name.clone().expect("named under the lock"),
         created_unix_s: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()),
         mechanism: "planar Laplace on a lattice (local)".into(),
         cost: Cost::Local {
@@ -309,7 +313,7 @@ fn local_release<'a>(
 ) -> LocalRelease<'a> {
     let private = plan.noise.record().is_private();
     LocalRelease {
-        name: &plan.name,
+        name: plan.name.as_deref().expect("named under the lock"),
         privacy: local_privacy(plan, &guarantee),
         private,
         aisle_version: crate::VERSION,

@@ -20,7 +20,7 @@ use super::query::{Answers, Calibration, Clipping, Mechanism, Query, Sharing, To
 use super::{NoiseSource, Pending, PrivacyError};
 use crate::Prepared;
 use crate::events::SimEvent;
-use crate::events::dataset::{Dataset, Manifest, SCENARIO_COPY};
+use crate::events::dataset::{Dataset, Manifest, RELEASES, SCENARIO_COPY};
 use crate::events::fs::write_atomic;
 use crate::events::parquet::read_log_with;
 use crate::metrics::{Layout, Projection};
@@ -128,7 +128,9 @@ pub fn gather(dir: &Path, bounds: &Bounds, mut progress: impl FnMut(usize, usize
 /// What `aisle publish` was asked for.
 #[derive(Debug, Clone)]
 pub struct PublishPlan {
-    pub name: String,
+    /// The release directory's name; `None`: the first free `release-N`,
+    /// chosen under the ledger's lock (two publishes at once take two).
+    pub name: Option<String>,
     pub epsilon: f64,
     /// δ for a Gaussian release's (ε, δ) target.
     pub delta: f64,
@@ -262,13 +264,14 @@ pub struct Published {
 /// then records the spend in the ledger.
 pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize)) -> Result<Published, PrivacyError> {
     let _lock = ledger::lock(dir)?;
+    let plan = &PublishPlan { name: Some(plan.name.clone().unwrap_or_else(|| free_release_name(dir))), ..plan.clone() };
     let sharing = sharing(dir)?;
     let cal = calibrate(plan.mechanism, plan.epsilon, plan.delta, &plan.bounds, sharing);
     // Before the ledger is opened: a refused release fixes no budget.
     cal.check_drawable(plan.epsilon)?;
     let mut ledger = Ledger::open(dir, plan.budget)?;
     let entry = Entry {
-        name: plan.name.clone(),
+        name: plan.name.as_deref().expect("named under the lock").to_owned(),
         created_unix_s: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()),
         mechanism: format!("{:?}", plan.mechanism),
         cost: cal.cost,
@@ -304,6 +307,13 @@ pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize
     )?;
     let warnings = g.clipping.warnings(&plan.bounds);
     Ok(Published { dir: final_dir, spent: ledger.spent(), budget: ledger.budget, entry: recorded, sharing, warnings })
+}
+
+/// The first `release-N` not yet taken in the dataset at `dir` (a release
+/// is written before its ledger entry, so under the ledger's lock a free
+/// directory is a free name).
+pub fn free_release_name(dir: &Path) -> String {
+    (1..).map(|k| format!("release-{k}")).find(|n| !dir.join(RELEASES).join(n).exists()).expect("a free name")
 }
 
 /// The line every page and file of a release opens with.
@@ -473,7 +483,7 @@ fn release_file<'a>(
     variants: Vec<VariantRelease>,
 ) -> ReleaseFile<'a> {
     ReleaseFile {
-        name: &plan.name,
+        name: plan.name.as_deref().expect("named under the lock"),
         aisle_version: crate::VERSION,
         scenario: &g.scenario,
         scenario_sha256: &g.scenario_sha256,

@@ -10,7 +10,7 @@ use super::contrib::Bounds;
 use super::ledger::{Budget, Ledger, NOT_PRIVATE};
 use super::query::Mechanism;
 use super::{NoiseSource, PrivacyError, TOO_SMALL, check_parameter, evaluate, local, release};
-use crate::events::dataset::{Dataset, PRIVACY_EVALUATION, RELEASES, SCENARIO_COPY};
+use crate::events::dataset::{Dataset, PRIVACY_EVALUATION, SCENARIO_COPY};
 use crate::metrics::Layout;
 use crate::scenario::ScenarioFile;
 
@@ -57,11 +57,6 @@ pub struct PublishOutcome {
     pub warnings: Vec<String>,
 }
 
-/// The first `release-N` not yet taken in the dataset at `dir`.
-pub fn free_release_name(dir: &Path) -> String {
-    (1..).map(|k| format!("release-{k}")).find(|n| !dir.join(RELEASES).join(n).exists()).expect("a free name")
-}
-
 impl PublishRequest {
     /// Carries out the request on the dataset at `dir`, reporting progress
     /// as (stage, done, total); returns the summary for the terminal.
@@ -82,7 +77,6 @@ impl PublishRequest {
             }
             Ok(epsilon)
         };
-        let name = self.name.clone().unwrap_or_else(|| free_release_name(dir));
         let (bounds, capped) = match self.mode {
             PublishMode::Local { .. } => (self.bounds, Vec::new()),
             _ => within_layout(dir, self.bounds)?,
@@ -119,8 +113,8 @@ impl PublishRequest {
                 Ok(outcome)
             }
             PublishMode::Local { lattice, grain, ref variant, points, budget } => {
-                let mut plan = local::LocalPlan {
-                    name,
+                let plan = local::LocalPlan {
+                    name: self.name.clone(),
                     variant: variant.clone(),
                     epsilon_per_metre: epsilon()?,
                     lattice_m: check_parameter("lattice", lattice, MAX_LATTICE_M)?,
@@ -129,12 +123,7 @@ impl PublishRequest {
                     budget: budget_of(budget)?,
                     noise: self.noise,
                 };
-                let (out, guarantee) = loop {
-                    match local::export(dir, &plan, |d, t| progress("noising positions", d, t)) {
-                        Err(e) if self.name_was_taken(&e) => plan.name = free_release_name(dir),
-                        done => break done?,
-                    }
-                };
+                let (out, guarantee) = local::export(dir, &plan, |d, t| progress("noising positions", d, t))?;
                 let mut text = format!("local release of variant {} → {}\n", plan.variant, out.display());
                 text += &format!(
                     "  each point: ε = {} per metre plus {:.4} for snapping to the {lattice} m lattice; {points} point(s) per shopper; times to {grain} s; pseudonyms under a key that was not kept\n",
@@ -148,8 +137,8 @@ impl PublishRequest {
                 Ok(PublishOutcome { summary, warnings: guarantee.edge_note.into_iter().collect() })
             }
             PublishMode::Central { budget } => {
-                let mut plan = release::PublishPlan {
-                    name,
+                let plan = release::PublishPlan {
+                    name: self.name.clone(),
                     epsilon: epsilon()?,
                     delta,
                     mechanism: self.mechanism,
@@ -157,12 +146,7 @@ impl PublishRequest {
                     bounds,
                     noise: self.noise,
                 };
-                let done = loop {
-                    match release::publish(dir, &plan, |d, t| progress("replaying logs", d, t)) {
-                        Err(e) if self.name_was_taken(&e) => plan.name = free_release_name(dir),
-                        done => break done?,
-                    }
-                };
+                let done = release::publish(dir, &plan, |d, t| progress("replaying logs", d, t))?;
                 let runs = done.sharing.runs_per_seed;
                 let mut text = format!("release → {}\n", done.dir.join("index.html").display()) + &capped;
                 text += &format!(
@@ -174,17 +158,6 @@ impl PublishRequest {
                 Ok(PublishOutcome { summary, warnings: done.warnings })
             }
         }
-    }
-}
-
-impl PublishRequest {
-    /// Whether `e` refuses a name this request did not give: the first
-    /// free `release-N` is chosen before the ledger's lock, and another
-    /// publish may take it first ("choose another --name" to one who gave
-    /// none). The next free one is taken instead; a release is written
-    /// before its entry, so each retry finds a later name.
-    fn name_was_taken(&self, e: &PrivacyError) -> bool {
-        self.name.is_none() && matches!(e, PrivacyError::Ledger(super::ledger::LedgerError::NameTaken { .. }))
     }
 }
 

@@ -51,7 +51,7 @@ fn page_head(html: &mut String, g: &Gathered, plan: &PublishPlan, privacy: &str)
          Every number here is noised, each count on its own (two may disagree: more parties than visitors), and one \
          the noise left undefined or pushed out of what it can be reads “too noisy”; see <code>release.json</code> \
          for each query's sensitivity and noise.</p>\n",
-        name = esc(&plan.name),
+        name = esc(plan.name.as_deref().expect("named under the lock")),
         scenario = esc(&g.scenario),
         privacy = esc(privacy),
         unit = esc(UNIT_OF_PRIVACY),
