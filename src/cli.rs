@@ -163,7 +163,12 @@ fn verify(dir: &Path, repair: bool) -> Result<(), Error> {
 fn report(dir: &Path, primary: Option<&str>) -> Result<(), Error> {
     // Held while the report is written: a --replace cannot discard the runs under it.
     let _lock = aisle::events::dataset::WriterLock::existing(dir)?;
-    say!("{}", build_report(dir, &aisle::report::design_for(dir, primary))?.display());
+    let design = aisle::report::design_for(dir, primary);
+    let declared = aisle::report::declared_primary(dir);
+    if let Some(note) = declared.and_then(|d| aisle::compare::redeclared_note(&design.primary, &d)) {
+        tell!("warning: {note}");
+    }
+    say!("{}", build_report(dir, &design)?.display());
     Ok(())
 }
 
@@ -242,7 +247,8 @@ fn compare(path: &Path, study: &Study, args: &DatasetArgs) -> Result<(), Error> 
         say!("sequential: {}", seq.guarantee());
     }
     let mut dataset = Dataset::open_for(&dir, &file, args.on_change())?;
-    let comparison = study.run(&file, &mut dataset, sweep_display())?;
+    let comparison =
+        study.run(&file, &mut dataset, sweep_display())?.declared_before(aisle::report::declared_primary(&dir));
     let (out_path, removed_page) = Study::save(&dir, &comparison)?;
     say!("\n{}\n", comparison.summary());
     say_raw!("{}", comparison.table());
@@ -250,7 +256,9 @@ fn compare(path: &Path, study: &Study, args: &DatasetArgs) -> Result<(), Error> 
         say!("\n{note}");
     }
     let coverage = study.coverage_warnings(&dataset.manifest.runs, &file.variant_ids(), &comparison);
-    for warning in coverage.iter().chain(&aisle::study::invariant_warnings(path, &dataset.manifest.runs)) {
+    let redeclared = comparison.redeclared_note();
+    let invariants = aisle::study::invariant_warnings(path, &dataset.manifest.runs);
+    for warning in redeclared.iter().chain(&coverage).chain(&invariants) {
         tell!("\nwarning: {warning}");
     }
     if !args.no_report && study.shard.is_none() {

@@ -102,3 +102,37 @@ fn a_report_compares_as_the_saved_comparison_did() {
     let said = aisle(&["compare", scenario, "--replications", "3", "--no-report", "--out", d]);
     assert!(!page.exists() && said.contains("the page of an earlier comparison was removed"), "{said}");
 }
+
+/// `aisle report --metric` (or a later `aisle compare --metric`) over
+/// days already compared made another metric primary in silence: the
+/// primary could be picked from what the first comparison showed. The
+/// dataset keeps the primary declared first; a comparison or page with
+/// another says its verdict is exploratory.
+#[test]
+fn a_primary_chosen_after_a_comparison_is_said_to_be_exploratory() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (scenario, dir) = (common::scenario_path("tiny"), tmp.path().join("d"));
+    let (scenario, d) = (scenario.to_str().unwrap(), dir.to_str().unwrap());
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_aisle")).args(args).output().unwrap();
+        assert!(out.status.success(), "aisle {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let late = "the primary metric `conversion_rate` was chosen after a comparison of this dataset declared \
+                `revenue_per_visitor`: a primary picked after seeing the data is not covered by its correction, so \
+                read its verdict as exploratory";
+    let said = run(&["compare", scenario, "--replications", "2", "--out", d]);
+    assert!(!said.contains("was chosen after"), "{said}");
+    let page = || std::fs::read_to_string(dir.join("report/index.html")).unwrap();
+    assert!(!page().contains("Primary metric chosen late"));
+    let said = run(&["compare", scenario, "--replications", "2", "--metric", "conversion_rate", "--out", d]);
+    assert!(said.contains(late), "{said}");
+    assert!(page().contains(late), "the page does not say so");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("compare/comparison.json")).unwrap()).unwrap();
+    assert_eq!(saved["declared_primary"].as_str(), Some("revenue_per_visitor"));
+    assert!(run(&["report", d, "--metric", "conversion_rate"]).contains(late));
+    // Back to the primary declared first: nothing to say.
+    let said = run(&["report", d, "--metric", "revenue_per_visitor"]);
+    assert!(!said.contains("was chosen after") && !page().contains("Primary metric chosen late"), "{said}");
+}

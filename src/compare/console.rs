@@ -3,6 +3,19 @@
 
 use super::{Comparison, Signed, format_p, four_places};
 
+/// A warning when `primary` is not the primary a comparison of the dataset
+/// declared first (`declared`): picking the primary from what the data
+/// showed is a choice no correction accounts for.
+pub fn redeclared_note(primary: &str, declared: &str) -> Option<String> {
+    (primary != declared).then(|| {
+        format!(
+            "the primary metric `{primary}` was chosen after a comparison of this dataset declared `{declared}`: a \
+             primary picked after seeing the data is not covered by its correction, so read its verdict as \
+             exploratory (declare the primary with the first `aisle compare --metric`)"
+        )
+    })
+}
+
 impl Comparison {
     /// One block per key metric (the primary first): each variant's
     /// estimate and, against the baseline, its verdict.
@@ -36,6 +49,19 @@ impl Comparison {
             }
         }
         out
+    }
+
+    /// This comparison as a later one of a dataset whose comparisons
+    /// declared `declared` primary first (`None`: this is the first).
+    pub fn declared_before(self, declared: Option<String>) -> Comparison {
+        Comparison { declared_primary: declared.unwrap_or(self.declared_primary), ..self }
+    }
+
+    /// A warning when the primary metric was chosen after a comparison
+    /// declaring another had been made: picking the primary from what the
+    /// data showed is a choice no correction accounts for.
+    pub fn redeclared_note(&self) -> Option<String> {
+        redeclared_note(&self.primary, &self.declared_primary)
     }
 
     /// Replications each variant needs to detect a 1% change in the primary

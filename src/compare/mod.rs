@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use crate::events::dataset::{MetricValue, RunRecord};
 use crate::scenario::BASELINE;
+pub use console::redeclared_note;
 pub use format::{Signed, format_change, format_p, four_places, signed_percent};
 pub use sequential::{Look, MIN_FIRST_LOOK, Sequential};
 use stats::{Estimate, Method, Replications, holm};
@@ -160,6 +161,9 @@ pub struct MetricComparison {
 pub struct Comparison {
     pub baseline: String,
     pub primary: String,
+    /// The primary the dataset's first comparison declared (`primary`
+    /// unless a later one chose another after seeing that one).
+    pub declared_primary: String,
     /// Two-sided level of every interval and verdict (0.05, or less at a
     /// sequential look).
     pub alpha: f64,
@@ -277,7 +281,15 @@ impl Design {
             .enumerate()
             .map(|(i, (name, row))| self.metric_comparison(&corrected, i, name, row))
             .collect();
-        Comparison { baseline, primary: self.primary.clone(), alpha: self.alpha, seeds: days.seeds, metrics }
+        let primary = self.primary.clone();
+        Comparison {
+            baseline,
+            declared_primary: primary.clone(),
+            primary,
+            alpha: self.alpha,
+            seeds: days.seeds,
+            metrics,
+        }
     }
 
     /// Every (metric, variant) comparison with the baseline, by metric then

@@ -22,6 +22,9 @@ pub(super) fn comparison_section(
     c: &Comparison,
     dir: &Path,
 ) -> Result<(), ReportError> {
+    if let Some(note) = c.redeclared_note() {
+        let _ = writeln!(html, "<p class=\"warn\"><b>Primary metric chosen late:</b> {}.</p>", esc(&note));
+    }
     write_decision(html, c, dir)?;
     write_interval_note(html, c);
     write_estimates_table(html, c);

@@ -127,15 +127,23 @@ pub fn build(dir: &Path, progress: impl FnMut(usize, usize)) -> Result<PathBuf, 
 /// seeds), so the page says what `aisle compare` said, else the default;
 /// with `primary`, that metric leads instead.
 pub fn design_for(dir: &Path, primary: Option<&str>) -> Design {
-    let saved = std::fs::read_to_string(dir.join(crate::events::dataset::COMPARISON))
-        .ok()
-        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
-        .and_then(|json| Design::of_saved(&json));
-    let design = saved.unwrap_or_default();
+    let design = saved_comparison(dir).and_then(|json| Design::of_saved(&json)).unwrap_or_default();
     match primary {
         Some(primary) => Design { primary: primary.to_owned(), ..design },
         None => design,
     }
+}
+
+/// The dataset's saved comparison (`compare/comparison.json`), if there is one to read.
+fn saved_comparison(dir: &Path) -> Option<serde_json::Value> {
+    let text = std::fs::read_to_string(dir.join(crate::events::dataset::COMPARISON)).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
+/// The primary metric the dataset's comparisons declared first, if one was saved.
+pub fn declared_primary(dir: &Path) -> Option<String> {
+    let json = saved_comparison(dir)?;
+    json["declared_primary"].as_str().or(json["primary"].as_str()).map(str::to_owned)
 }
 
 /// `build`, with the comparison analysed by `design` (its primary metric).
@@ -177,7 +185,8 @@ fn write_page(
     if variants.len() > 1 {
         let runs: Vec<RunRecord> = variants.iter().flat_map(|v| v.runs.iter().cloned()).collect();
         let names: Vec<String> = variants.iter().map(|v| v.prepared.scenario.variant.clone()).collect();
-        comparison_section(&mut html, variants, &design.compare(&runs, &names), &figures_dir)?;
+        let comparison = design.compare(&runs, &names).declared_before(declared_primary(dir));
+        comparison_section(&mut html, variants, &comparison, &figures_dir)?;
     }
     for v in variants {
         section(&mut html, v, &figures_dir, top)?;
