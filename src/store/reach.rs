@@ -50,6 +50,13 @@ impl Store {
                 });
                 continue;
             }
+            for (products, floor) in self.shut_off_products(s, &reached) {
+                let first = &s.products[products[0]].id;
+                problems.push(GeometryProblem {
+                    anchor: Some(("products.id", first.clone())),
+                    message: shut_off_message(s, &products, &e.id, &floor, self.enclosing(s, &floor), self.cell),
+                });
+            }
             let mut missing = |cell: CellId, anchor: (&'static str, &str), what: String| {
                 if !reached[cell as usize] {
                     problems.push(GeometryProblem {
@@ -58,14 +65,6 @@ impl Store {
                     });
                 }
             };
-            for (p, cells) in s.products.iter().zip(&self.stands) {
-                if let Some(cell) =
-                    cells.first().map(|c| c.cell).filter(|_| cells.iter().all(|c| !reached[c.cell as usize]))
-                {
-                    let fixture = &s.fixtures[p.placements[0].fixture].id;
-                    missing(cell, ("products.id", &p.id), format!("product `{}` on fixture `{fixture}`", p.id));
-                }
-            }
             // A seat or cubicle whose face looks into floor nobody reaches
             // (behind a wall) is never used: refused as a shelf is.
             for (i, f) in s.fixtures.iter().enumerate() {
@@ -82,6 +81,25 @@ impl Store {
                 missing(cell, ("exits.id", &x.id), format!("exit `{}`", x.id));
             }
         }
+    }
+
+    /// The products no stand of which is in `reached`, grouped by the
+    /// floor in front of them (what can be walked from the first's stand),
+    /// with that floor: a wall shutting off part of the shop is one problem,
+    /// not one per product behind it.
+    fn shut_off_products(&self, s: &Scenario, reached: &[bool]) -> Vec<(Vec<usize>, Vec<bool>)> {
+        let mut groups: Vec<(Vec<usize>, Vec<bool>)> = Vec::new();
+        for (i, cells) in self.stands.iter().enumerate().take(s.products.len()) {
+            let Some(cell) = cells.first().map(|c| c.cell).filter(|_| cells.iter().all(|c| !reached[c.cell as usize]))
+            else {
+                continue;
+            };
+            match groups.iter_mut().find(|(_, floor)| floor[cell as usize]) {
+                Some((products, _)) => products.push(i),
+                None => groups.push((vec![i], self.reachable_from(cell))),
+            }
+        }
+        groups
     }
 
     /// What borders the floor `reached` (fixtures and walls within a cell
@@ -332,4 +350,38 @@ impl Store {
         }
         seen
     }
+}
+
+/// The problem of `products` (indices) that entrance `entrance` cannot
+/// reach: their names and fixtures (the first few), the floor in front of
+/// them, what encloses it, and how wide a way must be.
+fn shut_off_message(
+    s: &Scenario,
+    products: &[usize],
+    entrance: &str,
+    floor: &[bool],
+    enclosing: String,
+    cell: f64,
+) -> String {
+    const NAMED: usize = 5;
+    let named: Vec<String> = products
+        .iter()
+        .take(NAMED)
+        .map(|&i| {
+            let p = &s.products[i];
+            format!("`{}` (fixture `{}`)", p.id, s.fixtures[p.placements[0].fixture].id)
+        })
+        .collect();
+    let more = match products.len().saturating_sub(NAMED) {
+        0 => String::new(),
+        k => format!(" and {k} more"),
+    };
+    let area_m2 = floor.iter().filter(|r| **r).count() as f64 * cell * cell;
+    let (what, are, them) = if products.len() == 1 { ("product", "is", "it") } else { ("products", "are", "them") };
+    format!(
+        "{what} {}{more} {are} unreachable from entrance `{entrance}`: the {area_m2:.1} m² of floor in front of {them} is \
+         enclosed by {enclosing}; open a way at least {:.2} m wide (whole cells of {cell} m must fit in it, and a body)",
+        named.join(", "),
+        (2.0 * cell).max(0.4)
+    )
 }
