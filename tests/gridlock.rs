@@ -447,7 +447,10 @@ fn the_department_store_under_strain_has_physically_possible_days() {
 /// hemmed in at the end of an aisle froze for up to 217 s; a line stacked
 /// on its last place, its companions crowding the aisle mouth, 659 s. And
 /// a line hemmed in after one place: it is full, not stacked (up to 55
-/// waited on one spot in such a line), and `aisle validate` says so.
+/// waited on one spot in such a line), and `aisle validate` says so. And a
+/// line through a doorway: companions in line behind the wall, their
+/// leader called, slid along the wall into a corner and stood there all
+/// day (3,532 s); they walk round now.
 #[test]
 fn crowded_small_stores_have_no_gridlock() {
     let mut failures = Vec::new();
@@ -459,8 +462,13 @@ fn crowded_small_stores_have_no_gridlock() {
             .any(|w| w.starts_with("checkout `L0`: its line has room for 1 waiting and cannot bend on past")),
         "{warnings:?}"
     );
-    let cases =
-        [("dead_ends", "baseline"), ("dead_ends", "two-lanes"), ("short_line", "baseline"), ("boxed_line", "baseline")];
+    let cases = [
+        ("dead_ends", "baseline"),
+        ("dead_ends", "two-lanes"),
+        ("short_line", "baseline"),
+        ("boxed_line", "baseline"),
+        ("line_through_doorway", "parties-of-five"),
+    ];
     for (file, variant) in cases {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/data/{file}.toml"));
         let p = aisle::prepare(&ScenarioFile::read(&path).unwrap(), variant).unwrap();

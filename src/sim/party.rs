@@ -200,7 +200,7 @@ fn by_terminal(setting: &Setting, l: &Shopper, lane: usize, k: usize) -> Option<
 /// switching lines, k places behind it on its way.) One in line that
 /// cannot step closer stays where it is, in line. Once the leader is
 /// called to a terminal, its companions step out of the line to wait
-/// past or beside it (`by_terminal`).
+/// past or beside it (`by_terminal`), walking round anything between.
 fn stand_in_line(setting: &Setting, out: &mut Outbox, t_ms: u64, s: &mut Shopper, l: &Shopper) -> InLine {
     let Some(lane) = l.queueing_at() else { return InLine::Off };
     if l.floor != s.floor {
@@ -227,11 +227,19 @@ fn stand_in_line(setting: &Setting, out: &mut Outbox, t_ms: u64, s: &mut Shopper
             l.pos.offset(dir.0 * d, dir.1 * d)
         }
     };
-    if !in_line && s.pos.distance(spot) > JOIN_LINE_M {
+    let walk_there = || {
         let walkable = store.cell_at(s.floor, spot).filter(|&c| store.is_walkable(c));
-        return walkable.map_or(InLine::Off, |cell| InLine::Apart { spot, cell });
+        walkable.map_or(InLine::Off, |cell| InLine::Apart { spot, cell })
+    };
+    if !in_line && s.pos.distance(spot) > JOIN_LINE_M {
+        return walk_there();
     }
+    // Out of the line to wait by the terminal, kept from it by a wall or a
+    // fixture (a line bent through a doorway): it walks round. (Sliding
+    // along the wall into a corner, two stood there all day.)
+    let kept = |to: Option<(Point, CellId)>| to.is_none_or(|(to, _)| to == s.pos && to != spot);
     match line_step(&setting.tables.footprints, store, s.floor, s.pos, spot, s.speed * dt) {
+        to if kept(to) && matches!(l.activity, Activity::Served { .. }) => return walk_there(),
         Some((to, cell)) => (s.pos, s.cell) = (to, cell),
         None if in_line => {}
         None => return InLine::Off,
