@@ -322,6 +322,12 @@ fn a_difference_no_ten_days_can_carry_past_the_correction_is_said_to_be_out_of_r
         let said = "at 10 days that test gives no p below 0.0020, and the correction across 26 asks less than \
                     0.00192 of the first to pass: more days may show it";
         assert_eq!(d.verdict.ends_with(said), out_of_reach, "{secondaries} secondary comparisons: {}", d.verdict);
+        // The day far off the rest carries the interval of the mean across
+        // zero: a verdict that passes says why the two differ.
+        let (lo, hi) = d.relative.as_ref().map_or((d.lo.unwrap(), d.hi.unwrap()), |r| (r.lo, r.hi));
+        assert!(lo < 0.0 && hi > 0.0, "[{lo}, {hi}]");
+        let why = "the days agree on its direction (adjusted p";
+        assert_eq!(d.verdict.contains(why), d.significant, "{}", d.verdict);
     }
 }
 

@@ -383,7 +383,6 @@ impl Design {
     /// corrected p-value, its family and the verdict.
     fn difference(&self, metric: &str, p: Pending, (p_adjusted, family): (Option<f64>, Family)) -> DifferenceOut {
         let a = p.analysis;
-        let significant = p_adjusted.is_some_and(|q| q < self.alpha);
         // A relative change is not below −100% (no figure is negative); a
         // bound the days could not set stays unbounded (said in words), not
         // −100%. Nothing else is clipped: the bounds a difference keeps to
@@ -407,10 +406,11 @@ impl Design {
             p: a.p,
             p_adjusted,
             family,
-            significant,
+            significant: false,
             replications_for_1pct: p.power,
             verdict: String::new(),
         };
+        d.significant = d.passes_test(self.alpha);
         d.verdict = verdict(metric, &d, self.alpha);
         d
     }
@@ -541,10 +541,49 @@ pub fn verdict(metric: &str, d: &DifferenceOut, alpha: f64) -> String {
                 if d.significant { "significant" } else { "not significant" },
                 d.family,
                 d.method,
-                out_of_reach(d, alpha).map(|why| format!("; {why}")).unwrap_or_default()
+                caveat(d, alpha).map(|why| format!("; {why}")).unwrap_or_default()
             )
         }
     }
+}
+
+impl DifferenceOut {
+    /// Whether its corrected p-value is below `alpha` (its verdict).
+    fn passes_test(&self, alpha: f64) -> bool {
+        self.p_adjusted.is_some_and(|q| q < alpha)
+    }
+
+    /// Whether the interval a reader is shown (the relative one where there
+    /// is one, else the absolute) leaves out no change.
+    fn shown_interval_excludes_zero(&self) -> bool {
+        let (lo, hi) = match &self.relative {
+            Some(r) => (Some(r.lo), Some(r.hi)),
+            None => (self.lo, self.hi),
+        };
+        lo.is_some_and(|lo| lo > 0.0) || hi.is_some_and(|hi| hi < 0.0)
+    }
+}
+
+/// What a verdict needs said beside it: why a difference is not
+/// significant where its days say more than "no change" (`out_of_reach`);
+/// or, for a significant one whose interval shown still includes no change,
+/// why the two differ. Days that all moved one way, one far off the rest,
+/// pass the sign-flip test (adjusted p 0.027) while that day carries the
+/// interval of the mean across zero (−2.4% to +0.1%): the direction is
+/// clear, the size is not, and "a real difference" alone beside that
+/// interval read as a contradiction.
+fn caveat(d: &DifferenceOut, alpha: f64) -> Option<String> {
+    if !d.significant {
+        return out_of_reach(d, alpha);
+    }
+    (!d.shown_interval_excludes_zero()).then(|| {
+        format!(
+            "the days agree on its direction (adjusted p {}), but days far off the rest carry the {:.0}% CI of its \
+             size across no change: the size is not settled",
+            format_p(d.p_adjusted.unwrap_or(1.0)),
+            (1.0 - alpha) * 100.0
+        )
+    })
 }
 
 /// Said of a difference the sign-flip test finds (p below `alpha`, or
@@ -584,11 +623,11 @@ impl Comparison {
         self.metrics.iter().find(|m| m.metric == name)
     }
 
-    /// The metrics this comparison headlines, in order: the primary, the
+    /// The metrics this comparison leads with, in order: the primary, the
     /// other key metrics, then each service counter's wait, share of those
     /// who gave up there and what they left unbought (the figures a
     /// staffing question turns on).
-    pub fn headline(&self) -> Vec<&str> {
+    pub fn key_metrics(&self) -> Vec<&str> {
         let counters = self
             .metrics
             .iter()
@@ -598,6 +637,23 @@ impl Comparison {
             .chain(KEY_METRICS.iter().copied().filter(|m| *m != self.primary))
             .chain(counters)
             .collect()
+    }
+
+    /// The metrics a comparison's tables show: the key ones, then every
+    /// other metric that passes its correction for some layout (the
+    /// summary says the table marks them: six such were in no table).
+    pub fn headline(&self) -> Vec<&str> {
+        let mut names = self.key_metrics();
+        let passing = self
+            .metrics
+            .iter()
+            .filter(|m| m.variants.iter().any(|v| v.versus_baseline.as_ref().is_some_and(|d| d.significant)));
+        for m in passing {
+            if !names.contains(&m.metric.as_str()) {
+                names.push(&m.metric);
+            }
+        }
+        names
     }
 
     /// A paragraph a merchandiser can read: what changed, by how much, how
@@ -647,13 +703,16 @@ impl Comparison {
                 }
                 Method::TooFew => format!("`{}` has too few days for a verdict on {name}", v.variant),
                 Method::Identical => format!("`{}` leaves {name} the same on every day", v.variant),
-                _ if d.significant => format!(
-                    "`{}` changes {name} by {change} ({ci}), a real difference (Holm-adjusted p {})",
-                    v.variant,
-                    format_p(d.p_adjusted.unwrap_or(1.0))
-                ),
+                _ if d.significant => match caveat(d, self.alpha) {
+                    Some(why) => format!("`{}` changes {name} by {change} ({ci}): {why}", v.variant),
+                    None => format!(
+                        "`{}` changes {name} by {change} ({ci}), a real difference (Holm-adjusted p {})",
+                        v.variant,
+                        format_p(d.p_adjusted.unwrap_or(1.0))
+                    ),
+                },
                 _ => {
-                    let why = out_of_reach(d, self.alpha).map(|why| format!(": {why}")).unwrap_or_default();
+                    let why = caveat(d, self.alpha).map(|why| format!(": {why}")).unwrap_or_default();
                     format!("`{}` shows no significant change in {name} ({change}, {ci}){why}", v.variant)
                 }
             };

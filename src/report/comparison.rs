@@ -99,11 +99,6 @@ fn write_product_movers(html: &mut String, variants: &[VariantDays], c: &Compari
     }
 }
 
-/// The primary metric first, then the other metrics the comparison headlines.
-fn key_metrics(c: &Comparison) -> impl Iterator<Item = &str> {
-    c.headline().into_iter()
-}
-
 /// Draws and writes the forest plot of each layout's change beside the summary.
 fn write_decision(html: &mut String, c: &Comparison, dir: &Path) -> Result<(), ReportError> {
     // The decision first: each layout's change on the primary and key
@@ -129,7 +124,7 @@ fn write_decision(html: &mut String, c: &Comparison, dir: &Path) -> Result<(), R
 /// The forest plot's rows: a heading per key metric, then each layout's change.
 fn forest_rows(c: &Comparison) -> Vec<ForestRow> {
     let mut rows = Vec::new();
-    for metric in key_metrics(c) {
+    for metric in c.key_metrics() {
         let Some(m) = c.metric(metric) else { continue };
         let heading = if metric == c.primary {
             format!("{} (primary)", metric.replace('_', " "))
@@ -165,10 +160,10 @@ fn write_interval_note(html: &mut String, c: &Comparison) {
     );
 }
 
-/// Writes the table of each key metric's estimates and differences, by variant.
+/// Writes the table of each headline metric's estimates and differences, by variant.
 fn write_estimates_table(html: &mut String, c: &Comparison) {
     html.push_str("<table><tr><th>metric</th><th>variant</th><th>mean [CI]</th><th>vs baseline</th><th>method</th><th>difference [CI]</th><th>p (adjusted)</th><th>CI half-width paired / unpaired</th></tr>");
-    for metric in key_metrics(c) {
+    for metric in c.headline() {
         let Some(m) = c.metric(metric) else { continue };
         for v in &m.variants {
             let [verdict, method, diff, p, widths] = difference_cells(v.versus_baseline.as_ref());
