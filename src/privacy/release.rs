@@ -154,6 +154,11 @@ struct MetricOut {
     unit: String,
     /// `None` where the noise leaves the figure undefined.
     value: Option<f64>,
+    /// The figure's 95% interval over the days and the noise, where it is
+    /// a compared figure (`release::compared`): a figure of few shoppers
+    /// at a small ε is mostly noise, and reads so.
+    lo95: Option<f64>,
+    hi95: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -401,8 +406,12 @@ fn variant_releases(g: &Gathered, n: &Noised, cal: &Calibration, b: &Bounds) -> 
                     .figures(&v.layout)
                     .into_iter()
                     .map(|m| {
+                        let mut interval = None;
                         let value = match compared::figure(&m.name, &runs, cal, b) {
-                            Some(f) => f.map(|f| f.value),
+                            Some(f) => f.map(|f| {
+                                interval = f.interval;
+                                f.value
+                            }),
                             // A zone's figures are divided by visitors, and dwell by the zone's visitors.
                             None => match zone_denominator(&v.layout, &m.name) {
                                 Some((q, cell)) if !compared::clear_of_noise(&runs, q, cell, cal, b) => None,
@@ -410,7 +419,8 @@ fn variant_releases(g: &Gathered, n: &Noised, cal: &Calibration, b: &Bounds) -> 
                             },
                         };
                         let value = value.filter(|x| (0.0..=most(&m.name, m.unit, b)).contains(x));
-                        MetricOut { name: m.name, unit: m.unit.to_owned(), value }
+                        let (lo95, hi95) = interval.filter(|_| value.is_some()).unzip();
+                        MetricOut { name: m.name, unit: m.unit.to_owned(), value, lo95, hi95 }
                     })
                     .collect(),
             }
@@ -430,11 +440,12 @@ fn zone_denominator(layout: &Layout, metric: &str) -> Option<(Query, usize)> {
 
 /// metrics.csv: every variant's figures, after `head`.
 fn metrics_csv(head: &str, variants: &[VariantRelease]) -> String {
-    let mut csv = format!("{head}variant,metric,unit,value\n");
+    let mut csv = format!("{head}variant,metric,unit,value,lo95,hi95\n");
+    let cell = |x: Option<f64>| x.map_or(String::new(), |x| x.to_string());
     for v in variants {
         for m in &v.metrics {
-            let value = m.value.map_or(String::new(), |x| x.to_string());
-            let _ = writeln!(csv, "{},{},{},{value}", v.variant, m.name, m.unit);
+            let (value, lo, hi) = (cell(m.value), cell(m.lo95), cell(m.hi95));
+            let _ = writeln!(csv, "{},{},{},{value},{lo},{hi}", v.variant, m.name, m.unit);
         }
     }
     csv

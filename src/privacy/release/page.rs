@@ -49,8 +49,10 @@ fn page_head(html: &mut String, g: &Gathered, plan: &PublishPlan, privacy: &str)
          <p>Each shopper counted in at most {blocks} heat blocks (≤ {block_s} s each) and {zones} zones (≤ {zone_s} s each); \
          baskets clamped at {basket}, visits at {time} s, waits at {wait} s. Noise source: {source}. \
          Every number here is noised, each count on its own (two may disagree: more parties than visitors), and one \
-         the noise left undefined or pushed out of what it can be reads “too noisy”; see <code>release.json</code> \
-         for each query's sensitivity and noise.</p>\n",
+         the noise left undefined or pushed out of what it can be reads “too noisy”. A compared figure carries its \
+         95% interval over the days and the noise; one whose interval reaches zero is mostly noise and is greyed. \
+         See <code>release.json</code> for each query's sensitivity and noise.</p>\n\
+         <style>.noisy{{color:#888}}</style>\n",
         name = esc(plan.name.as_deref().expect("named under the lock")),
         scenario = esc(&g.scenario),
         privacy = esc(privacy),
@@ -78,8 +80,15 @@ fn figures_table(html: &mut String, variants: &[VariantRelease]) {
     for (i, m) in variants[0].metrics.iter().enumerate() {
         let _ = write!(html, "<tr><td>{} ({})</td>", esc(&m.name.replace('_', " ")), esc(&m.unit));
         for v in variants {
-            let value = v.metrics.get(i).and_then(|m| m.value);
-            let _ = write!(html, "<td>{}</td>", value.map_or("too noisy".to_owned(), |x| format!("{x:.4}")));
+            let cell = match v.metrics.get(i).map(|m| (m.value, m.lo95.zip(m.hi95))) {
+                Some((Some(x), Some((lo, hi)))) if lo <= 0.0 => {
+                    format!("<span class=\"noisy\">{x:.4} [{lo:.4}, {hi:.4}]: noise as large as the figure</span>")
+                }
+                Some((Some(x), Some((lo, hi)))) => format!("{x:.4} [{lo:.4}, {hi:.4}]"),
+                Some((Some(x), None)) => format!("{x:.4}"),
+                _ => "too noisy".to_owned(),
+            };
+            let _ = write!(html, "<td>{cell}</td>");
         }
         html.push_str("</tr>");
     }
