@@ -328,7 +328,8 @@ where
     let colour = e.points.first().map_or(BLACK, |p| f(p).1);
     chart.draw_series(LineSeries::new(e.points.iter().map(|p| (p.epsilon, f(p).0)), colour.stroke_width(2)))?;
     chart.draw_series(e.points.iter().map(|p| Circle::new((p.epsilon, f(p).0), 4, colour.filled())))?;
-    if let Some(eps) = e.recommended {
+    // (One past what a release may take is no recommendation.)
+    if let Some(eps) = e.recommended.filter(|&eps| eps <= super::request::MAX_EPSILON) {
         let red = RGBColor(200, 0, 0);
         chart
             .draw_series(LineSeries::new([(eps, ylo), (eps, yhi)], red.stroke_width(1)))?

@@ -228,9 +228,15 @@ fn evaluate_to(
              that share, the interval coverage and heatmap error above\n",
             plan.indifference * 100.0
         ),
-        Some(eps) => {
+        Some(eps) if eps <= MAX_EPSILON => {
             format!("\nrecommended: ε = {eps}, the smallest tried that picks a true winner in ≥ 95% of draws\n")
         }
+        // (The curves run past what a release may take, to show the trend.)
+        Some(eps) => format!(
+            "\nno ε a release may take keeps the winner right in 95% of draws: the smallest tried that does is ε = \
+             {eps}, above the largest a release is allowed ({MAX_EPSILON}); the variants are too close to tell apart \
+             privately\n"
+        ),
         None => {
             "\nno ε tried keeps the winner right in 95% of draws: the variants are too close to tell apart privately\n"
                 .to_owned()
