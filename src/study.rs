@@ -148,16 +148,18 @@ impl Study {
     }
 
     /// Writes the comparison to the dataset's `compare/comparison.json`,
-    /// first removing the report page made before it (a page of another
+    /// first removing the report (page and figures) made before it (a page of another
     /// comparison, left beside this one by `--no-report` or a command
     /// killed while reporting, contradicted it); returns the path and
     /// whether a page was removed.
     pub fn save(dir: &Path, comparison: &Comparison) -> Result<(PathBuf, bool), StudyError> {
-        let page = dir.join(crate::events::dataset::REPORT).join("index.html");
-        let removed = match std::fs::remove_file(&page) {
+        // The page with its figures: figures left without their page read
+        // as a report cut off (`aisle verify`).
+        let report = dir.join(crate::events::dataset::REPORT);
+        let removed = match std::fs::remove_dir_all(&report) {
             Ok(()) => true,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
-            Err(source) => return Err(StudyError::Io { path: page, source }),
+            Err(source) => return Err(StudyError::Io { path: report, source }),
         };
         let json = serde_json::to_string_pretty(comparison).expect("comparison serialises");
         let path = dir.join(COMPARISON);

@@ -101,6 +101,9 @@ fn a_report_compares_as_the_saved_comparison_did() {
     assert_eq!(std::fs::read_to_string(&page).unwrap(), made_by_compare, "aisle report made another page");
     let said = aisle(&["compare", scenario, "--replications", "3", "--no-report", "--out", d]);
     assert!(!page.exists() && said.contains("the page of an earlier comparison was removed"), "{said}");
+    // Its figures went with it: left behind, they read as a report cut off.
+    assert!(!dir.join("report").exists());
+    aisle(&["verify", d]);
 }
 
 /// `aisle report --metric` (or a later `aisle compare --metric`) over
@@ -135,4 +138,28 @@ fn a_primary_chosen_after_a_comparison_is_said_to_be_exploratory() {
     // Back to the primary declared first: nothing to say.
     let said = run(&["report", d, "--metric", "revenue_per_visitor"]);
     assert!(!said.contains("was chosen after") && !page().contains("Primary metric chosen late"), "{said}");
+}
+
+/// After a sweep killed before it wrote its manifest, `aisle report` said
+/// "the dataset lists no runs" and `aisle publish` "not an aisle dataset",
+/// beside dozens of sealed run records: both now say what is there and
+/// how to list it.
+#[test]
+fn a_dataset_whose_manifest_lists_no_runs_says_what_records_wait() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (scenario, dir) = (common::scenario_path("tiny"), tmp.path().join("d"));
+    let (scenario, d) = (scenario.to_str().unwrap(), dir.to_str().unwrap());
+    aisle(&["compare", scenario, "--replications", "2", "--no-report", "--out", d]);
+    let path = dir.join("manifest.json");
+    let mut manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    manifest["runs"] = serde_json::json!([]);
+    std::fs::write(&path, serde_json::to_string_pretty(&manifest).unwrap()).unwrap();
+    let hint = "6 run record(s) in runs/ are not listed yet (a sweep stopped before it wrote the manifest): run the \
+                same `aisle compare` again to finish it, or `aisle verify --repair` to list them";
+    for args in [vec!["report", d], vec!["publish", d, "--epsilon", "1"]] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_aisle")).args(&args).output().unwrap();
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {said}");
+        assert!(said.trim_end().ends_with(hint), "{args:?}: {said}");
+    }
 }

@@ -555,6 +555,23 @@ pub fn partition_key(partition: &Path) -> Option<(String, u64)> {
     Some((variant.to_owned(), seed))
 }
 
+/// The run records under `dir/runs`, counted without reading them.
+pub fn records_on_disk(dir: &Path) -> usize {
+    partitions(&dir.join(RUNS)).iter().filter(|p| p.join("run.json").exists()).count()
+}
+
+/// What a dataset whose manifest lists no runs says of run records on
+/// disk: a sweep stopped before it wrote the manifest leaves them unlisted.
+pub fn unlisted_records_hint(dir: &Path) -> String {
+    match records_on_disk(dir) {
+        0 => String::new(),
+        n => format!(
+            "; {n} run record(s) in runs/ are not listed yet (a sweep stopped before it wrote the manifest): run the \
+             same `aisle compare` again to finish it, or `aisle verify --repair` to list them"
+        ),
+    }
+}
+
 /// Every run record under `dir/runs`, sorted; an unreadable or misplaced one as its damage.
 pub fn read_records(dir: &Path) -> Result<Vec<Result<RunRecord, Damage>>, DatasetError> {
     let mut out = Vec::new();

@@ -98,7 +98,7 @@ pub fn os_rng() -> Result<ChaCha20Rng, PrivacyError> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum PrivacyError {
-    #[error("{}: no manifest.json or no runs: not an aisle dataset (make one with `aisle run` or `aisle compare`)", dir.display())]
+    #[error("{}: no manifest.json or no runs: not an aisle dataset (make one with `aisle run` or `aisle compare`){}", dir.display(), crate::events::dataset::unlisted_records_hint(dir))]
     NotADataset { dir: PathBuf },
     #[error("{}: no runs of variant `{variant}`; choose one with --variant (`aisle report` lists a dataset's variants)", dir.display())]
     NoRuns { dir: PathBuf, variant: String },

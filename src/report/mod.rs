@@ -31,7 +31,7 @@ use crate::style;
 pub enum ReportError {
     #[error("{}: no manifest.json: not an aisle dataset (make one with `aisle run`)", dir.display())]
     NotADataset { dir: PathBuf },
-    #[error("{}: the dataset lists no runs", dir.display())]
+    #[error("{}: the dataset lists no runs{}", dir.display(), crate::events::dataset::unlisted_records_hint(dir))]
     Empty { dir: PathBuf },
     #[error(transparent)]
     Dataset(#[from] DatasetError),
