@@ -333,3 +333,25 @@ fn parties_come_in_shop_and_leave_together_and_one_of_them_pays() {
         d.people, d.parties, d.companion_views
     );
 }
+
+/// A day nobody came to failed `--validate-behaviour` with "FAIL
+/// conversion rate NaN" (exit 1): an empty day has no share to hold to a
+/// target. Its shares are unmeasured, and said why.
+#[test]
+fn an_empty_day_is_unmeasured_not_failed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let source = std::fs::read_to_string(common::scenario_path("tiny")).unwrap();
+    assert!(source.contains("daily_visitors = 40"));
+    let path = tmp.path().join("empty.toml");
+    std::fs::write(&path, source.replace("daily_visitors = 40", "daily_visitors = 0.0001")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aisle"))
+        .args(["run", path.to_str().unwrap(), "--validate-behaviour", "--no-report", "--out"])
+        .arg(tmp.path().join("d"))
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{said}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(said.contains("info conversion rate (per party)                        —  none"), "{said}");
+    assert!(said.contains("source: no party came this day: nothing to convert"), "{said}");
+    assert!(!said.contains("FAIL") && !said.contains("NaN"), "{said}");
+}

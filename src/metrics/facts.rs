@@ -185,7 +185,9 @@ impl Walks<'_> {
             source: "aisle's invariant: the next in line walks to a free terminal in seconds, one moving to a shorter line in a few minutes at most; a line standing before one longer is stuck",
         });
         const CONVERSION: &str = "conversion rate (per party)";
+        // An empty day has no share to hold to a target (it read NaN and failed).
         facts.push(match &b.conversion_min {
+            _ if conversion.is_nan() => Fact::unmeasured(CONVERSION, "no party came this day: nothing to convert"),
             Some(t) => Fact {
                 name: CONVERSION,
                 value: conversion,
@@ -197,6 +199,9 @@ impl Walks<'_> {
         });
         const UNPLANNED: &str = "unplanned share of purchases";
         facts.push(match &b.unplanned_share {
+            _ if unplanned_share.is_nan() => {
+                Fact::unmeasured(UNPLANNED, "nothing was bought this day: no share to tell")
+            }
             Some(t) => Fact {
                 name: UNPLANNED,
                 value: unplanned_share,
@@ -248,7 +253,8 @@ pub fn describe(facts: &[Fact]) -> String {
             (Some(_), false) => "FAIL",
         };
         let target = f.target.as_deref().map_or_else(|| "none".to_owned(), |t| format!("target {t}"));
-        out += &format!("  {verdict} {:<50} {:.3}  {target}\n", f.name, f.value);
+        let value = if f.value.is_nan() { "—".to_owned() } else { format!("{:.3}", f.value) };
+        out += &format!("  {verdict} {:<50} {value}  {target}\n", f.name);
         out += &format!("       source: {}\n", f.source);
     }
     out
