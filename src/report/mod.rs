@@ -260,10 +260,12 @@ fn unit_value(m: &Metric) -> String {
 
 fn section(html: &mut String, v: &VariantDays, dir: &Path, heat_top: f64) -> Result<(), ReportError> {
     let s = &v.prepared.scenario;
-    let seeds: Vec<String> = v.seeds.iter().map(u64::to_string).collect();
+    let mut seeds = v.seeds.clone();
+    seeds.sort_unstable();
+    let seeds: Vec<String> = seeds.iter().map(u64::to_string).collect();
     let _ = writeln!(
         html,
-        "<h2>Variant <code>{}</code></h2><p>{} simulated day(s), seeds {}. Totals are per day; rates and times are over all shoppers.</p>",
+        "<h2>Variant <code>{}</code></h2><p>{} simulated day(s), seeds {}. Totals are per day; rates and times are over all shoppers of all days; peaks and longest spells are the largest of any day.</p>",
         esc(&s.variant),
         v.seeds.len(),
         seeds.join(", ")
