@@ -213,13 +213,22 @@ fn fine(x: f64) -> String {
     if x != 0.0 && x.abs() < 1e-4 { format!("{x:.3e}") } else { format!("{x:.4}") }
 }
 
+/// `needed` and `left` to as many decimals (four or more) as tell them
+/// apart: "needs 0.9617 but only 0.9617 is left" read as no reason at all.
+fn told_apart(needed: f64, left: f64) -> (String, String) {
+    (4..=12)
+        .map(|d| (format!("{needed:.d$}"), format!("{left:.d$}")))
+        .find(|(a, b)| a != b)
+        .unwrap_or_else(|| (fine(needed), fine(left)))
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
     #[error(
         "{}: this release needs ε = {} but only {} of the dataset's budget ε = {total} (δ = {delta:e}) is left ({} spent by {releases} release(s)); nothing was written. {}",
         path.display(),
-        fine(*needed),
-        fine(*left),
+        if needed.abs() < 1e-4 { fine(*needed) } else { told_apart(*needed, *left).0 },
+        if needed.abs() < 1e-4 { fine(*left) } else { told_apart(*needed, *left).1 },
         fine(*spent),
         if *left > 0.0 { format!("Publish with --epsilon at most {}{}", fine_down(*fits), if *per_metre { " per metre" } else { "" }) }
         else { "Nothing is left. (A new dataset of this scenario on the same seeds holds the same shoppers: \
@@ -487,6 +496,16 @@ pub const DEFAULT_BUDGET: Budget = Budget { epsilon: 4.0, delta: 1e-6 };
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn figures_that_differ_are_told_apart() {
+        // (needed, left, as said)
+        let cases = [(0.96171, 0.96168, ("0.96171", "0.96168")), (0.5193, 0.5, ("0.5193", "0.5000"))];
+        for (needed, left, said) in cases {
+            let (a, b) = told_apart(needed, left);
+            assert_eq!((a.as_str(), b.as_str()), said);
+        }
+    }
 
     #[test]
     fn an_edited_ledger_breaks_its_chain() {
