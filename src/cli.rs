@@ -255,6 +255,9 @@ fn compare(path: &Path, study: &Study, args: &DatasetArgs) -> Result<(), Error> 
     if let Some(note) = comparison.replications_note() {
         say!("\n{note}");
     }
+    for note in file.visitor_notes() {
+        say!("note: {note}");
+    }
     let coverage = study.coverage_warnings(&dataset.manifest.runs, &file.variant_ids(), &comparison);
     let redeclared = comparison.redeclared_note();
     let invariants = aisle::study::invariant_warnings(path, &dataset.manifest.runs);

@@ -351,3 +351,15 @@ fn connectors_close_open_and_change_speed_by_edit() {
         assert!(err.contains(message), "{edits}: {err}");
     }
 }
+
+/// A comparison's summary says every layout met the same shoppers day for
+/// day; a variant that changes who comes (four times the visitors) does
+/// not, and is named with the edits that make it so.
+#[test]
+fn variants_that_change_who_comes_are_named() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/department.toml");
+    let notes = aisle::scenario::ScenarioFile::read(&path).unwrap().visitor_notes();
+    assert_eq!(notes.len(), 2, "{notes:?}");
+    assert!(notes[0].starts_with("`traffic-x4` changes who comes (scale_visitors): its days are not the baseline's"));
+    assert!(notes[1].starts_with("`traffic-x4-stairs-only` changes who comes (scale_visitors)"), "{notes:?}");
+}

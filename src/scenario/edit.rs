@@ -36,6 +36,21 @@ pub fn apply(base: &RawScenario, edits: &[RawEdit]) -> Result<RawScenario, Vec<E
 }
 
 impl RawEdit {
+    /// Whether the edit changes who comes (how many, when, of which
+    /// segments, in parties of what size: the day's arrival plan): a
+    /// variant with one no longer meets the baseline's shoppers day for
+    /// day. (A segment's other traits change how the same people shop.)
+    pub fn changes_who_comes(&self) -> bool {
+        matches!(
+            self,
+            RawEdit::SetHours { .. }
+                | RawEdit::SetVisitors { .. }
+                | RawEdit::ScaleVisitors { .. }
+                | RawEdit::SetShares { .. }
+                | RawEdit::SetSegment { group_mean: Some(_), .. }
+        )
+    }
+
     pub fn op(&self) -> &'static str {
         match self {
             RawEdit::MoveFixture { .. } => "move_fixture",

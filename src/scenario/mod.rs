@@ -100,6 +100,28 @@ impl ScenarioFile {
             .collect()
     }
 
+    /// A note per variant whose edits change who comes (`RawEdit::changes_who_comes`):
+    /// common random numbers pair its days with the baseline's less closely,
+    /// and its differences hold who walked in as well as the layout.
+    pub fn visitor_notes(&self) -> Vec<String> {
+        self.raw
+            .variants
+            .iter()
+            .filter_map(|v| {
+                let mut ops: Vec<&str> = v.edits.iter().filter(|e| e.changes_who_comes()).map(|e| e.op()).collect();
+                ops.dedup();
+                (!ops.is_empty()).then(|| {
+                    format!(
+                        "`{}` changes who comes ({}): its days are not the baseline's shoppers day for day, so its \
+                         differences hold who walked in as well as the layout, and pair less closely",
+                        v.id,
+                        ops.join(", ")
+                    )
+                })
+            })
+            .collect()
+    }
+
     /// `baseline` followed by the variants in file order.
     pub fn variant_ids(&self) -> Vec<String> {
         std::iter::once(BASELINE.to_owned()).chain(self.raw.variants.iter().map(|v| v.id.clone())).collect()
