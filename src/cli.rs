@@ -255,7 +255,7 @@ fn compare(path: &Path, study: &Study, args: &DatasetArgs) -> Result<(), Error> 
     if let Some(note) = comparison.replications_note() {
         say!("\n{note}");
     }
-    for note in file.visitor_notes() {
+    for (_, note) in file.visitor_notes() {
         say!("note: {note}");
     }
     let coverage = study.coverage_warnings(&dataset.manifest.runs, &file.variant_ids(), &comparison);

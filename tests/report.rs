@@ -163,3 +163,20 @@ fn a_dataset_whose_manifest_lists_no_runs_says_what_records_wait() {
         assert!(said.trim_end().ends_with(hint), "{args:?}: {said}");
     }
 }
+
+/// The summary says the same shoppers walk into every layout; a variant
+/// that changes who comes is named after the table and on the page.
+#[test]
+fn a_variant_that_changes_who_comes_is_named_on_the_terminal_and_the_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut source = std::fs::read_to_string(common::scenario_path("tiny")).unwrap();
+    source += "\n[[variants]]\nid = \"busier\"\nedits = [{ op = \"scale_visitors\", factor = 1.5 }]\n";
+    let (scenario, dir) = (tmp.path().join("busier.toml"), tmp.path().join("d"));
+    std::fs::write(&scenario, source).unwrap();
+    let said = aisle(&["compare", scenario.to_str().unwrap(), "--replications", "2", "--out", dir.to_str().unwrap()]);
+    let note = "`busier` changes who comes (scale_visitors): its days are not the baseline's shoppers day for day";
+    assert!(said.contains(&format!("note: {note}")), "{said}");
+    let page = std::fs::read_to_string(dir.join("report/index.html")).unwrap();
+    assert!(page.contains(&format!("Note: {note}")), "the page does not say so");
+    assert_eq!(page.matches("changes who comes").count(), 1, "only `busier` changes who comes");
+}

@@ -360,6 +360,7 @@ fn variants_that_change_who_comes_are_named() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/department.toml");
     let notes = aisle::scenario::ScenarioFile::read(&path).unwrap().visitor_notes();
     assert_eq!(notes.len(), 2, "{notes:?}");
-    assert!(notes[0].starts_with("`traffic-x4` changes who comes (scale_visitors): its days are not the baseline's"));
-    assert!(notes[1].starts_with("`traffic-x4-stairs-only` changes who comes (scale_visitors)"), "{notes:?}");
+    assert_eq!((notes[0].0.as_str(), notes[1].0.as_str()), ("traffic-x4", "traffic-x4-stairs-only"));
+    assert!(notes[0].1.starts_with("`traffic-x4` changes who comes (scale_visitors): its days are not the baseline's"));
+    assert!(notes[1].1.starts_with("`traffic-x4-stairs-only` changes who comes (scale_visitors)"), "{notes:?}");
 }

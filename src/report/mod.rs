@@ -187,6 +187,11 @@ fn write_page(
         let names: Vec<String> = variants.iter().map(|v| v.prepared.scenario.variant.clone()).collect();
         let comparison = design.compare(&runs, &names).declared_before(declared_primary(dir));
         comparison_section(&mut html, variants, &comparison, &figures_dir)?;
+        // The same shoppers walk into every layout, but for these.
+        let file = ScenarioFile::read(&dir.join(SCENARIO_COPY))?;
+        for (_, note) in file.visitor_notes().iter().filter(|(v, _)| names.contains(v)) {
+            let _ = writeln!(html, "<p class=\"note\">Note: {}.</p>", esc(note));
+        }
     }
     for v in variants {
         section(&mut html, v, &figures_dir, top)?;

@@ -103,7 +103,7 @@ impl ScenarioFile {
     /// A note per variant whose edits change who comes (`RawEdit::changes_who_comes`):
     /// common random numbers pair its days with the baseline's less closely,
     /// and its differences hold who walked in as well as the layout.
-    pub fn visitor_notes(&self) -> Vec<String> {
+    pub fn visitor_notes(&self) -> Vec<(String, String)> {
         self.raw
             .variants
             .iter()
@@ -111,12 +111,13 @@ impl ScenarioFile {
                 let mut ops: Vec<&str> = v.edits.iter().filter(|e| e.changes_who_comes()).map(|e| e.op()).collect();
                 ops.dedup();
                 (!ops.is_empty()).then(|| {
-                    format!(
+                    let note = format!(
                         "`{}` changes who comes ({}): its days are not the baseline's shoppers day for day, so its \
                          differences hold who walked in as well as the layout, and pair less closely",
                         v.id,
                         ops.join(", ")
-                    )
+                    );
+                    (v.id.clone(), note)
                 })
             })
             .collect()
