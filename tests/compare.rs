@@ -237,8 +237,8 @@ fn sequential_looks_are_planned_and_corrected() {
     // A metric that never differs has no interval and never counts as narrow.
     let design = seq.design("revenue_per_visitor");
     let c = compare_synthetic(&design, &[("revenue_per_visitor", "currency", vec![1.0; 10], vec![1.0; 10])]);
-    assert_eq!(seq.decide(&c, 10), Look::Continue { widest: None, next: 15 });
-    assert_eq!(seq.decide(&c, 40), Look::Capped { widest: None });
+    assert_eq!(seq.decide(&c, 10), Look::Continue { widest: None, next: 15, holding: None });
+    assert_eq!(seq.decide(&c, 40), Look::Capped { widest: None, holding: None });
     // An A/A copy, the same on every day, beside a variant whose interval
     // is narrow enough: the study stops (it went on to the cap, the copy's
     // "undefined" width the widest).
@@ -255,6 +255,14 @@ fn sequential_looks_are_planned_and_corrected() {
     let names = ["baseline", "copy", "shifted"].map(String::from);
     let c = design.compare_days(&days, &names);
     assert!(matches!(seq.decide(&c, 10), Look::Reached { widest } if widest < 0.01), "{:?}", seq.decide(&c, 10));
+    // A look that goes on names the variant that holds it (it said only
+    // "half-width inf" of a variant that differed on a few days).
+    let strict = Sequential { target: 1e-9, ..seq.clone() };
+    let look = strict.decide(&c, 10);
+    assert!(matches!(&look, Look::Continue { holding: Some(v), .. } if v == "shifted"), "{look:?}");
+    assert!(strict.describe(&look, 10).contains("(`shifted`) > 0.000000001"), "{}", strict.describe(&look, 10));
+    let capped = Look::Capped { widest: None, holding: Some("sparse".into()) };
+    assert!(seq.describe(&capped, 40).contains("is unbounded for `sparse` (too few of its days differ to bound it)"));
 }
 
 #[test]

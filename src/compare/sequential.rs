@@ -27,10 +27,11 @@ pub const MIN_FIRST_LOOK: u64 = 10;
 pub enum Look {
     /// Every variant's interval of the metric is at most the target.
     Reached { widest: f64 },
-    /// The cap is reached without the target.
-    Capped { widest: Option<f64> },
+    /// The cap is reached without the target; `holding`: the variant
+    /// whose interval is the widest or has no bound.
+    Capped { widest: Option<f64>, holding: Option<String> },
     /// Run up to `next` replications and look again.
-    Continue { widest: Option<f64>, next: u64 },
+    Continue { widest: Option<f64>, next: u64, holding: Option<String> },
 }
 
 impl Sequential {
@@ -60,44 +61,56 @@ impl Sequential {
         // copy) has no interval to narrow, and more days do not give it
         // one: it is left out (counted as undefined, it kept a study adding
         // days to the cap). With every variant so, nothing is narrow.
-        let widths: Vec<Option<f64>> = comparison
+        let widths: Vec<(&str, Option<f64>)> = comparison
             .metric(&self.metric)
             .map(|m| {
-                let differing = m.variants.iter().filter_map(|v| v.versus_baseline.as_ref());
-                differing.filter(|d| d.method != super::Method::Identical).map(|d| d.half_width()).collect()
+                let differing =
+                    m.variants.iter().filter_map(|v| Some((v.variant.as_str(), v.versus_baseline.as_ref()?)));
+                differing
+                    .filter(|(_, d)| d.method != super::Method::Identical)
+                    .map(|(v, d)| (v, d.half_width().filter(|w| w.is_finite())))
+                    .collect()
             })
             .unwrap_or_default();
-        let widest = widths
-            .iter()
-            .copied()
-            .collect::<Option<Vec<f64>>>()
-            .filter(|w| !w.is_empty())
-            .map(|w| w.into_iter().fold(0.0, f64::max));
+        // The variant that keeps the study going: the first with no bound,
+        // else the widest (a study held to its cap said only "inf").
+        let unbounded = widths.iter().find(|(_, w)| w.is_none());
+        let widest_of = widths.iter().filter_map(|(v, w)| Some((*v, (*w)?))).max_by(|a, b| a.1.total_cmp(&b.1));
+        let (widest, holding) = match (unbounded, widest_of) {
+            (Some((v, _)), _) => (None, Some(v.to_string())),
+            (None, Some((v, w))) => (Some(w), Some(v.to_string())),
+            (None, None) => (None, None),
+        };
         match (widest, self.looks().into_iter().find(|n| *n > replications)) {
             (Some(w), _) if w <= self.target => Look::Reached { widest: w },
-            (widest, None) => Look::Capped { widest },
-            (widest, Some(next)) => Look::Continue { widest, next },
+            (widest, None) => Look::Capped { widest, holding },
+            (widest, Some(next)) => Look::Continue { widest, next, holding },
         }
     }
 
     /// What a look at `replications` decided, in words, for the output.
     pub fn describe(&self, look: &Look, replications: u64) -> String {
-        let width = |w: Option<f64>| w.map_or("undefined (no interval)".to_owned(), |w| format!("{w:.4}"));
+        let width = |w: Option<f64>, holding: &Option<String>| match (w, holding) {
+            (Some(w), Some(v)) => format!("{w:.4} (`{v}`)"),
+            (Some(w), None) => format!("{w:.4}"),
+            (None, Some(v)) => format!("unbounded for `{v}` (too few of its days differ to bound it)"),
+            (None, None) => "undefined (no interval)".to_owned(),
+        };
         match look {
             Look::Reached { widest } => format!(
                 "sequential: paired CI half-width of {} is {widest:.4} ≤ {} after {replications} replications: target reached",
                 self.metric, self.target
             ),
-            Look::Capped { widest } => format!(
+            Look::Capped { widest, holding } => format!(
                 "sequential: paired CI half-width of {} is {} > {} at the cap of {} replications: target NOT reached",
                 self.metric,
-                width(*widest),
+                width(*widest, holding),
                 self.target,
                 self.cap
             ),
-            Look::Continue { widest, next } => format!(
+            Look::Continue { widest, next, holding } => format!(
                 "sequential: half-width {} > {}; adding replications {}..={next}",
-                width(*widest),
+                width(*widest, holding),
                 self.target,
                 replications + 1
             ),
