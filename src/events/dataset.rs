@@ -560,10 +560,11 @@ pub fn records_on_disk(dir: &Path) -> usize {
     partitions(&dir.join(RUNS)).iter().filter(|p| p.join("run.json").exists()).count()
 }
 
-/// What a dataset whose manifest lists no runs says of run records on
-/// disk: a sweep stopped before it wrote the manifest leaves them unlisted.
-pub fn unlisted_records_hint(dir: &Path) -> String {
-    match records_on_disk(dir) {
+/// What a dataset whose manifest lists no runs says of the `unlisted` run
+/// records on disk (`records_on_disk`, counted when the error is made): a
+/// sweep stopped before it wrote the manifest leaves them unlisted.
+pub fn unlisted_records_hint(unlisted: usize) -> String {
+    match unlisted {
         0 => String::new(),
         n => format!(
             "; {n} run record(s) in runs/ are not listed yet (a sweep stopped before it wrote the manifest): run the \

@@ -215,20 +215,27 @@ fn fine(x: f64) -> String {
 
 /// `needed` and `left` to as many decimals (four or more) as tell them
 /// apart: "needs 0.9617 but only 0.9617 is left" read as no reason at all.
+/// (Below 1e-4, as `fine` gives them.)
 fn told_apart(needed: f64, left: f64) -> (String, String) {
     (4..=12)
+        .filter(|_| needed.abs() >= 1e-4)
         .map(|d| (format!("{needed:.d$}"), format!("{left:.d$}")))
         .find(|(a, b)| a != b)
         .unwrap_or_else(|| (fine(needed), fine(left)))
 }
 
+/// "needs ε = … but only …", the two told apart.
+fn needs_but_left(needed: f64, left: f64) -> String {
+    let (needed, left) = told_apart(needed, left);
+    format!("needs ε = {needed} but only {left}")
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
     #[error(
-        "{}: this release needs ε = {} but only {} of the dataset's budget ε = {total} (δ = {delta:e}) is left ({} spent by {releases} release(s)); nothing was written. {}",
+        "{}: this release {} of the dataset's budget ε = {total} (δ = {delta:e}) is left ({} spent by {releases} release(s)); nothing was written. {}",
         path.display(),
-        if needed.abs() < 1e-4 { fine(*needed) } else { told_apart(*needed, *left).0 },
-        if needed.abs() < 1e-4 { fine(*left) } else { told_apart(*needed, *left).1 },
+        needs_but_left(*needed, *left),
         fine(*spent),
         if *left > 0.0 { format!("Publish with --epsilon at most {}{}", fine_down(*fits), if *per_metre { " per metre" } else { "" }) }
         else { "Nothing is left. (A new dataset of this scenario on the same seeds holds the same shoppers: \

@@ -187,7 +187,7 @@ pub fn export(
     mut progress: impl FnMut(usize, usize),
 ) -> Result<(PathBuf, LocalGuarantee), PrivacyError> {
     // Every position comes from a log that matches its record.
-    let manifest = Dataset::read_verified(dir)?.ok_or_else(|| PrivacyError::NotADataset { dir: dir.to_owned() })?;
+    let manifest = Dataset::read_verified(dir)?.ok_or_else(|| super::not_a_dataset(dir))?;
     let runs: Vec<_> = manifest.runs.iter().filter(|r| r.variant == plan.variant).collect();
     if runs.is_empty() {
         return Err(PrivacyError::NoRuns { dir: dir.to_owned(), variant: plan.variant.clone() });
@@ -226,10 +226,17 @@ pub fn export(
     Ok((out, guarantee))
 }
 
+impl LocalPlan {
+    /// The release's name, once `export` has chosen it under the ledger's lock.
+    fn name(&self) -> &str {
+        self.name.as_deref().expect("named under the ledger's lock")
+    }
+}
+
 /// The ledger entry of an export, before it is sealed: its mechanism and the ε it charges.
 fn ledger_entry(plan: &LocalPlan, guarantee: &LocalGuarantee) -> Entry {
     Entry {
-        name: plan.name.clone().expect("named under the lock"),
+        name: plan.name().to_owned(),
         created_unix_s: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()),
         mechanism: "planar Laplace on a lattice (local)".into(),
         cost: Cost::Local {
@@ -313,7 +320,7 @@ fn local_release<'a>(
 ) -> LocalRelease<'a> {
     let private = plan.noise.record().is_private();
     LocalRelease {
-        name: plan.name.as_deref().expect("named under the lock"),
+        name: plan.name(),
         privacy: local_privacy(plan, &guarantee),
         private,
         aisle_version: crate::VERSION,

@@ -92,14 +92,20 @@ pub fn describe_noise(record: ledger::NoiseRecord) -> String {
 
 /// A generator keyed from the operating system's entropy (secret keys and
 /// private noise).
+/// The dataset at `dir` has no manifest or lists no runs (with the run
+/// records on disk it does not list yet).
+pub fn not_a_dataset(dir: &Path) -> PrivacyError {
+    PrivacyError::NotADataset { dir: dir.to_owned(), unlisted: crate::events::dataset::records_on_disk(dir) }
+}
+
 pub fn os_rng() -> Result<ChaCha20Rng, PrivacyError> {
     ChaCha20Rng::try_from_rng(&mut rand::rngs::SysRng).map_err(|e| PrivacyError::Entropy { message: e.to_string() })
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum PrivacyError {
-    #[error("{}: no manifest.json or no runs: not an aisle dataset (make one with `aisle run` or `aisle compare`){}", dir.display(), crate::events::dataset::unlisted_records_hint(dir))]
-    NotADataset { dir: PathBuf },
+    #[error("{}: no manifest.json or no runs: not an aisle dataset (make one with `aisle run` or `aisle compare`){}", dir.display(), crate::events::dataset::unlisted_records_hint(*unlisted))]
+    NotADataset { dir: PathBuf, unlisted: usize },
     #[error("{}: no runs of variant `{variant}`; choose one with --variant (`aisle report` lists a dataset's variants)", dir.display())]
     NoRuns { dir: PathBuf, variant: String },
     #[error("{}: a release of that name already exists; choose another --name", path.display())]

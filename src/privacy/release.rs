@@ -62,11 +62,11 @@ pub struct Gathered {
 /// scenario's variants), with how many of them share a seed.
 fn released_runs(dir: &Path) -> Result<(Manifest, Sharing), PrivacyError> {
     // Every number comes from a log that matches its record.
-    let manifest = Dataset::read_verified(dir)?.ok_or_else(|| PrivacyError::NotADataset { dir: dir.to_owned() })?;
+    let manifest = Dataset::read_verified(dir)?.ok_or_else(|| super::not_a_dataset(dir))?;
     let seeds = manifest.runs.iter().filter(|r| manifest.variants.contains(&r.variant)).map(|r| r.seed);
     let sharing = Sharing::of_seeds(seeds);
     if !manifest.runs.iter().any(|r| manifest.variants.contains(&r.variant)) {
-        return Err(PrivacyError::NotADataset { dir: dir.to_owned() });
+        return Err(super::not_a_dataset(dir));
     }
     Ok((manifest, sharing))
 }
@@ -276,7 +276,7 @@ pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize
     cal.check_drawable(plan.epsilon)?;
     let mut ledger = Ledger::open(dir, plan.budget)?;
     let entry = Entry {
-        name: plan.name.as_deref().expect("named under the lock").to_owned(),
+        name: plan.name().to_owned(),
         created_unix_s: std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs()),
         mechanism: format!("{:?}", plan.mechanism),
         cost: cal.cost,
@@ -312,6 +312,13 @@ pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize
     )?;
     let warnings = g.clipping.warnings(&plan.bounds);
     Ok(Published { dir: final_dir, spent: ledger.spent(), budget: ledger.budget, entry: recorded, sharing, warnings })
+}
+
+impl PublishPlan {
+    /// The release's name, once `publish` has chosen it under the ledger's lock.
+    fn name(&self) -> &str {
+        self.name.as_deref().expect("named under the ledger's lock")
+    }
 }
 
 /// The first `release-N` not yet taken in the dataset at `dir` (a release
@@ -494,7 +501,7 @@ fn release_file<'a>(
     variants: Vec<VariantRelease>,
 ) -> ReleaseFile<'a> {
     ReleaseFile {
-        name: plan.name.as_deref().expect("named under the lock"),
+        name: plan.name(),
         aisle_version: crate::VERSION,
         scenario: &g.scenario,
         scenario_sha256: &g.scenario_sha256,

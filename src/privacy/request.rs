@@ -166,7 +166,7 @@ impl PublishRequest {
 /// publishes: a variant never run may not even be valid), with what was
 /// lowered.
 fn within_layout(dir: &Path, bounds: Bounds) -> Result<(Bounds, Vec<String>), PrivacyError> {
-    let manifest = Dataset::read_manifest(dir)?.ok_or_else(|| PrivacyError::NotADataset { dir: dir.to_owned() })?;
+    let manifest = Dataset::read_manifest(dir)?.ok_or_else(|| super::not_a_dataset(dir))?;
     let file = ScenarioFile::read(&dir.join(SCENARIO_COPY))?;
     let (mut zones, mut blocks) = (0, 0);
     let run = manifest.variants.iter().filter(|v| manifest.runs.iter().any(|r| &r.variant == *v));

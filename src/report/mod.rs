@@ -20,7 +20,7 @@ use rayon::prelude::*;
 
 use crate::Prepared;
 use crate::compare::{Design, KEY_METRICS};
-use crate::events::dataset::{Dataset, DatasetError, MetricValue, REPORT, RunRecord, SCENARIO_COPY};
+use crate::events::dataset::{Dataset, DatasetError, MetricValue, REPORT, RunRecord, SCENARIO_COPY, records_on_disk};
 use crate::events::fs::write_atomic;
 use crate::events::parquet::{LogError, read_log_with};
 use crate::metrics::{DayMetrics, DayProjection, Layout, Metric, Projection};
@@ -31,8 +31,8 @@ use crate::style;
 pub enum ReportError {
     #[error("{}: no manifest.json: not an aisle dataset (make one with `aisle run`)", dir.display())]
     NotADataset { dir: PathBuf },
-    #[error("{}: the dataset lists no runs{}", dir.display(), crate::events::dataset::unlisted_records_hint(dir))]
-    Empty { dir: PathBuf },
+    #[error("{}: the dataset lists no runs{}", dir.display(), crate::events::dataset::unlisted_records_hint(*unlisted))]
+    Empty { dir: PathBuf, unlisted: usize },
     #[error(transparent)]
     Dataset(#[from] DatasetError),
     #[error(transparent)]
@@ -57,6 +57,8 @@ pub struct VariantDays {
     pub runs: Vec<RunRecord>,
     /// Each run's picks per product, in the order of `seeds`.
     pub product_picks: Vec<Vec<u64>>,
+    /// Said when the variant's edits change who comes (`ScenarioFile::visitor_notes`).
+    pub visitor_note: Option<String>,
 }
 
 /// Replays every run listed in the dataset's manifest, by variant.
@@ -64,9 +66,10 @@ pub fn replay_dataset(dir: &Path, mut progress: impl FnMut(usize, usize)) -> Res
     // Every number comes from a log that matches its record.
     let manifest = Dataset::read_verified(dir)?.ok_or_else(|| ReportError::NotADataset { dir: dir.to_owned() })?;
     if manifest.runs.is_empty() {
-        return Err(ReportError::Empty { dir: dir.to_owned() });
+        return Err(ReportError::Empty { dir: dir.to_owned(), unlisted: records_on_disk(dir) });
     }
     let file = ScenarioFile::read(&dir.join(SCENARIO_COPY))?;
+    let mut notes = file.visitor_notes();
     let total = manifest.runs.len();
     let mut done = 0;
     let mut out = Vec::new();
@@ -112,7 +115,8 @@ pub fn replay_dataset(dir: &Path, mut progress: impl FnMut(usize, usize)) -> Res
         }
         let seeds = runs.iter().map(|r| r.seed).collect();
         let metrics = merged.expect("at least one run");
-        out.push(VariantDays { prepared, layout, seeds, metrics, runs: replayed, product_picks });
+        let visitor_note = notes.iter().position(|(v, _)| v == variant).map(|i| notes.swap_remove(i).1);
+        out.push(VariantDays { prepared, layout, seeds, metrics, runs: replayed, product_picks, visitor_note });
     }
     Ok(out)
 }
@@ -188,8 +192,7 @@ fn write_page(
         let comparison = design.compare(&runs, &names).declared_before(declared_primary(dir));
         comparison_section(&mut html, variants, &comparison, &figures_dir)?;
         // The same shoppers walk into every layout, but for these.
-        let file = ScenarioFile::read(&dir.join(SCENARIO_COPY))?;
-        for (_, note) in file.visitor_notes().iter().filter(|(v, _)| names.contains(v)) {
+        for note in variants.iter().filter_map(|v| v.visitor_note.as_deref()) {
             let _ = writeln!(html, "<p class=\"note\">Note: {}.</p>", esc(note));
         }
     }

@@ -53,7 +53,7 @@ fn page_head(html: &mut String, g: &Gathered, plan: &PublishPlan, privacy: &str)
          95% interval over the days and the noise; one whose interval reaches zero is mostly noise and is greyed. \
          See <code>release.json</code> for each query's sensitivity and noise.</p>\n\
          <style>.noisy{{color:#888}}</style>\n",
-        name = esc(plan.name.as_deref().expect("named under the lock")),
+        name = esc(plan.name()),
         scenario = esc(&g.scenario),
         privacy = esc(privacy),
         unit = esc(UNIT_OF_PRIVACY),

@@ -1,0 +1,103 @@
+//! What a comparison says of each difference in words: the verdict, and
+//! what it needs said beside it (a difference out of these days' reach, or
+//! a direction clear while its size is not).
+
+use super::stats::{self, Method};
+use super::{DifferenceOut, format_change, format_p};
+
+/// "+3.1% revenue per visitor [1.2%, 5.0%], significant (primary, Holm
+/// across 5 variant(s); paired t)".
+pub fn verdict(metric: &str, d: &DifferenceOut, alpha: f64) -> String {
+    let name = metric.replace('_', " ");
+    match d.method {
+        Method::TooFew if d.n == 0 => {
+            format!("{name}: no day has a value in both layouts (nothing to divide by on any of them)")
+        }
+        Method::TooFew => {
+            format!("{name}: no verdict from {} day(s) with a value in both layouts (at least 2 are needed)", d.n)
+        }
+        Method::Identical => format!(
+            "{name}: the same on all {} days in both layouts (no difference seen; a change that shows on fewer than {:.0}% of days cannot be excluded)",
+            d.n,
+            (1.0 - 0.05f64.powf(1.0 / d.n as f64)) * 100.0
+        ),
+        _ => {
+            let level =
+                if (alpha - stats::ALPHA).abs() < 1e-12 { String::new() } else { format!(" at α = {alpha:.4}") };
+            format!(
+                "{} {name}, {}{level} ({}; {}){}",
+                format_change(d),
+                if d.significant { "significant" } else { "not significant" },
+                d.family,
+                d.method,
+                caveat(d, alpha).map(|why| format!("; {why}")).unwrap_or_default()
+            )
+        }
+    }
+}
+
+impl DifferenceOut {
+    /// Whether the interval a reader is shown (the relative one where there
+    /// is one, else the absolute) leaves out no change.
+    fn shown_interval_excludes_zero(&self) -> bool {
+        let (lo, hi) = match &self.relative {
+            Some(r) => (Some(r.lo), Some(r.hi)),
+            None => (self.lo, self.hi),
+        };
+        lo.is_some_and(|lo| lo > 0.0) || hi.is_some_and(|hi| hi < 0.0)
+    }
+}
+
+/// What a verdict needs said beside it: why a difference is not
+/// significant where its days say more than "no change" (`out_of_reach`);
+/// or, for a significant one whose interval shown still includes no change,
+/// why the two differ. Days that all moved one way, one far off the rest,
+/// pass the sign-flip test (adjusted p 0.027) while that day carries the
+/// interval of the mean across zero (−2.4% to +0.1%): the direction is
+/// clear, the size is not, and "a real difference" alone beside that
+/// interval read as a contradiction.
+pub(super) fn caveat(d: &DifferenceOut, alpha: f64) -> Option<String> {
+    if !d.significant {
+        return out_of_reach(d, alpha);
+    }
+    (!d.shown_interval_excludes_zero()).then(|| {
+        format!(
+            "the days agree on its direction (adjusted p {}), but days far off the rest carry the {:.0}% CI of its \
+             size across no change: the size is not settled",
+            format_p(d.p_adjusted.unwrap_or(1.0)),
+            (1.0 - alpha) * 100.0
+        )
+    })
+}
+
+/// Said of a difference the sign-flip test finds (p below `alpha`, or
+/// every day differing the same way: the smallest p it can give) but could
+/// not carry past the correction from these days: that smallest p is above
+/// what the correction asks of the first comparison to pass. "Not
+/// significant" alone would read as evidence of no change. Below six
+/// days, where that test cannot pass even alone, days that all differ get
+/// the paired t's interval but no p below the exact test's
+/// (`stats::analyse`): an interval clear of zero is said to wait for days.
+fn out_of_reach(d: &DifferenceOut, alpha: f64) -> Option<String> {
+    let m = d.family.comparisons();
+    let floor = stats::sign_flip_floor(d.n);
+    let excludes_zero = d.lo.is_some_and(|lo| lo > 0.0) || d.hi.is_some_and(|hi| hi < 0.0);
+    if d.method == Method::PairedT && floor > alpha && excludes_zero {
+        return Some(format!(
+            "no test passes from {} days: the exact sign-flip test gives no p below {floor:.4}, and the t alone is \
+             trusted from {} days on: more days may show it",
+            d.n,
+            stats::sign_flip_days(alpha)
+        ));
+    }
+    let seen = d.p.is_some_and(|p| p < alpha || p <= floor * (1.0 + 1e-9));
+    if d.method != Method::Resampled || d.significant || !seen || floor * m as f64 <= alpha {
+        return None;
+    }
+    Some(format!(
+        "at {} days that test gives no p below {floor:.4}, and the correction across {m} asks less than {:.5} of the \
+         first to pass: more days may show it",
+        d.n,
+        alpha / m as f64
+    ))
+}
