@@ -11,7 +11,7 @@ use crate::events::SimEvent;
 use crate::events::parquet::{LogWriter, read_log_with};
 use crate::metrics::{DayProjection, Layout, Projection};
 use crate::run::log_meta;
-use crate::sim::Simulation;
+use crate::sim::{CHUNK_CAPACITY, CHUNK_EVENTS, Simulation};
 
 /// What one store-day costs.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -43,17 +43,25 @@ pub struct LogFigures {
 pub fn store_day(p: &Prepared, seed: u64) -> (Vec<SimEvent>, DayFigures) {
     let start = Instant::now();
     let mut sim = Simulation::new(p.scenario.clone(), p.store.clone(), seed);
-    let mut events = Vec::new();
+    // Handed on in chunks, as `aisle run` hands them to its log writer
+    // (one growing vector would copy the day over and over).
+    let mut chunks = Vec::new();
+    let mut chunk = Vec::with_capacity(CHUNK_CAPACITY);
     let mut shopper_steps = 0u64;
     let mut peak = 0u32;
     while sim.step() {
         let in_store = sim.progress().in_store;
         shopper_steps += in_store as u64;
         peak = peak.max(in_store);
-        sim.drain_events(&mut events);
+        sim.drain_events(&mut chunk);
+        if chunk.len() >= CHUNK_EVENTS {
+            chunks.push(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK_CAPACITY)));
+        }
     }
-    sim.drain_events(&mut events);
+    sim.drain_events(&mut chunk);
     let sim_s = start.elapsed().as_secs_f64();
+    chunks.push(chunk);
+    let events = chunks.concat();
     let (flow_fields, flow_field_bytes) = sim.nav_stats();
     let figures = DayFigures {
         sim_s,

@@ -93,6 +93,11 @@ struct RunState {
     arrivals: Arrivals,
 }
 
+/// Events a chunk handed on holds at least (`Simulation::run_to_end`).
+pub const CHUNK_EVENTS: usize = 8192;
+/// Room made for a chunk: its events and a busy tick's beyond them.
+pub const CHUNK_CAPACITY: usize = 2 * CHUNK_EVENTS;
+
 /// Every shopper: by component alone (`p0`), or with its entity (`p1`).
 type Shoppers<'w, 's> =
     ParamSet<'w, 's, (Query<'w, 's, &'static mut Shopper>, Query<'w, 's, (Entity, &'static mut Shopper)>)>;
@@ -553,12 +558,12 @@ impl Simulation {
         (nav.computed(), nav.bytes())
     }
 
-    /// Runs to the end, handing events to `sink` in chunks and reporting
-    /// progress about once per simulated minute.
+    /// Runs to the end, handing events to `sink` in chunks of at least
+    /// `CHUNK_EVENTS` and reporting progress about once per simulated
+    /// minute.
     pub fn run_to_end(&mut self, mut sink: impl FnMut(&mut Vec<SimEvent>), mut progress: impl FnMut(SimProgress)) {
-        const CHUNK_EVENTS: usize = 8192;
         const REPORT_EVERY_MS: u64 = 60_000;
-        let mut buf = Vec::new();
+        let mut buf = Vec::with_capacity(CHUNK_CAPACITY);
         let report_every = (REPORT_EVERY_MS / self.world.resource::<Setting>().scenario.run.tick_ms).max(1);
         let mut ticks = 0u64;
         while self.step() {
@@ -566,6 +571,9 @@ impl Simulation {
             if buf.len() >= CHUNK_EVENTS {
                 sink(&mut buf);
                 buf.clear();
+                // A sink that keeps the chunk leaves nothing: room for the
+                // next is made once, not grown into.
+                buf.reserve(CHUNK_CAPACITY);
             }
             ticks += 1;
             if ticks.is_multiple_of(report_every) {
