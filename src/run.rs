@@ -215,6 +215,7 @@ pub fn simulate_run(
             .map(|m| MetricValue { name: m.name.clone(), unit: m.unit.to_owned(), value: m.value })
             .collect(),
         scenario_sha256: p.scenario.source_sha256.clone(),
+        added_at_look: None,
         record_sha256: String::new(),
     }
     .sealed();

@@ -8,7 +8,7 @@ use crate::compare::{Comparison, Design, KEY_METRICS, Look, Sequential};
 use crate::events::dataset::{COMPARISON, Dataset, DatasetError};
 use crate::events::fs::write_atomic;
 use crate::scenario::{BASELINE, ScenarioError, ScenarioFile};
-use crate::sweep::{Shard, SweepError, SweepEvent, grid, run_sweep};
+use crate::sweep::{Chosen, Shard, SweepError, SweepEvent, grid, run_sweep};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StudyError {
@@ -112,11 +112,12 @@ impl Study {
         let design = self.design();
         let variants = file.variant_ids();
         let mut replications = self.sequential.as_ref().map_or(self.replications, |seq| seq.looks()[0]);
+        let mut chosen = Chosen::InAdvance;
         loop {
             let seeds: Vec<u64> = (1..=replications).collect();
             let cells = grid(&variants, &seeds, self.shard);
             on_event(StudyEvent::SweepStarted { runs: cells.len() });
-            let count = run_sweep(file, dataset, &cells, self.jobs, |e| on_event(StudyEvent::Sweep(e)))?;
+            let count = run_sweep(file, dataset, &cells, self.jobs, chosen, |e| on_event(StudyEvent::Sweep(e)))?;
             on_event(StudyEvent::SweepDone);
             on_event(StudyEvent::Note(format!(
                 "{} runs simulated, {} reused from the dataset ({} seeds × {} variants{})",
@@ -141,7 +142,13 @@ impl Study {
             let look = seq.decide(&comparison, replications);
             on_event(StudyEvent::Note(seq.describe(&look, replications)));
             match look {
-                Look::Continue { next, .. } => replications = next,
+                Look::Continue { next, .. } => {
+                    replications = next;
+                    chosen = Chosen::AtLook(match chosen {
+                        Chosen::InAdvance => 2,
+                        Chosen::AtLook(look) => look + 1,
+                    });
+                }
                 Look::Reached { .. } | Look::Capped { .. } => return Ok(comparison),
             }
         }

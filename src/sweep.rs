@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::Prepared;
-use crate::events::dataset::{Dataset, write_record};
+use crate::events::dataset::{Dataset, RunRecord, write_record};
 use crate::metrics::Layout;
 use crate::run::{RunError, check_figures, simulate_run};
 use crate::scenario::{ScenarioError, ScenarioFile};
@@ -42,6 +42,15 @@ impl std::str::FromStr for Shard {
 pub struct Cell {
     pub variant: String,
     pub seed: u64,
+}
+
+/// Why a sweep's seeds are simulated: planned before any figure was seen,
+/// or for a sequential study's look (2, 3, …), asked for by the figures of
+/// the looks before (`RunRecord::added_at_look`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chosen {
+    InAdvance,
+    AtLook(u32),
 }
 
 /// The grid in a fixed order (seed-major, variants in file order), cut to a shard.
@@ -104,6 +113,7 @@ pub fn run_sweep(
     dataset: &mut Dataset,
     cells: &[Cell],
     jobs: usize,
+    chosen: Chosen,
     on_event: impl Fn(SweepEvent) + Sync,
 ) -> Result<SweepCount, SweepError> {
     let started = Instant::now();
@@ -140,7 +150,11 @@ pub fn run_sweep(
                 let run_time = run_started.elapsed();
                 // The record alone, written outside the lock: the manifest
                 // and the metrics table are rebuilt once, at the end.
-                let record = write_record(&dir, outcome.record).map_err(RunError::from)?;
+                let record = match chosen {
+                    Chosen::InAdvance => outcome.record,
+                    Chosen::AtLook(look) => RunRecord { added_at_look: Some(look), ..outcome.record }.sealed(),
+                };
+                let record = write_record(&dir, record).map_err(RunError::from)?;
                 shared.lock().expect("dataset lock").trust(&record);
                 on_event(SweepEvent::Finished { cell, reused: false });
                 Ok(Some(run_time))

@@ -7,7 +7,7 @@ use aisle::compare::stats::Method;
 use aisle::compare::{Day, Design, Look, Sequential, compare};
 use aisle::events::dataset::{Dataset, MetricValue, OnScenarioChange};
 use aisle::scenario::ScenarioFile;
-use aisle::sweep::{Cell, Shard, grid, run_sweep};
+use aisle::sweep::{Cell, Chosen, Shard, grid, run_sweep};
 
 fn tiny() -> ScenarioFile {
     ScenarioFile::read(&common::scenario_path("tiny")).unwrap()
@@ -16,7 +16,7 @@ fn tiny() -> ScenarioFile {
 fn sweep(dir: &std::path::Path, cells: &[Cell], jobs: usize) -> Dataset {
     let file = tiny();
     let mut ds = Dataset::open_for(dir, &file, OnScenarioChange::Refuse).unwrap();
-    run_sweep(&file, &mut ds, cells, jobs, |_| {}).unwrap();
+    run_sweep(&file, &mut ds, cells, jobs, Chosen::InAdvance, |_| {}).unwrap();
     ds
 }
 
@@ -62,7 +62,7 @@ fn two_shards_together_equal_one_sweep_and_a_rerun_reuses_everything() {
     assert_eq!(serde_json::to_string(&c1).unwrap(), serde_json::to_string(&c2).unwrap());
     // Resuming: every run verifies, nothing is simulated again.
     let mut ds = Dataset::open_for(sharded.path(), &file, OnScenarioChange::Refuse).unwrap();
-    let count = run_sweep(&file, &mut ds, &all, 2, |_| {}).unwrap();
+    let count = run_sweep(&file, &mut ds, &all, 2, Chosen::InAdvance, |_| {}).unwrap();
     assert_eq!((count.simulated, count.reused), (0, all.len()));
 }
 
@@ -98,7 +98,7 @@ fn known_effects_are_found_on_the_grocery_with_the_default_replications() {
     let variants: Vec<String> = ["baseline", "milk-at-front", "close-two-lanes"].map(String::from).to_vec();
     let dir = tempfile::tempdir().unwrap();
     let mut ds = Dataset::open_for(dir.path(), &file, OnScenarioChange::Refuse).unwrap();
-    run_sweep(&file, &mut ds, &grid(&variants, &seeds(10), None), 2, |_| {}).unwrap();
+    run_sweep(&file, &mut ds, &grid(&variants, &seeds(10), None), 2, Chosen::InAdvance, |_| {}).unwrap();
     let c = compare(&ds.manifest.runs, &variants);
     let versus = |c: &aisle::compare::Comparison, metric: &str, variant: &str| {
         let m = c.metric(metric).unwrap();
@@ -294,7 +294,7 @@ fn an_interrupted_sweep_resumes_to_a_complete_manifest_and_metrics_table() {
     // and the metrics table list every run, as an uninterrupted sweep's do.
     let mut ds = Dataset::open_for(dir.path(), &file, OnScenarioChange::Refuse).unwrap();
     assert_eq!(ds.manifest.runs.len(), 5, "opening lists the records present");
-    let count = run_sweep(&file, &mut ds, &all, 2, |_| {}).unwrap();
+    let count = run_sweep(&file, &mut ds, &all, 2, Chosen::InAdvance, |_| {}).unwrap();
     assert_eq!((count.simulated, count.reused), (all.len() - 5, 5));
     assert!(same_runs(&ds.manifest.runs, &reference.manifest.runs));
     for path in [MANIFEST, METRICS_TABLE] {
@@ -403,7 +403,7 @@ fn a_sweep_does_not_reuse_a_record_whose_figures_are_not_its_logs() {
     edited.metrics[0].value += 1.0;
     std::fs::write(&path, serde_json::to_string_pretty(&edited.sealed()).unwrap()).unwrap();
     let mut ds = Dataset::open_for(dir.path(), &file, OnScenarioChange::Refuse).unwrap();
-    let count = run_sweep(&file, &mut ds, &all, 2, |_| {}).unwrap();
+    let count = run_sweep(&file, &mut ds, &all, 2, Chosen::InAdvance, |_| {}).unwrap();
     assert_eq!((count.simulated, count.reused), (1, all.len() - 1));
     assert!(same_runs(&ds.manifest.runs, &reference.manifest.runs), "the edited figure is gone");
 }

@@ -22,6 +22,7 @@ fn record(values: &[f64]) -> RunRecord {
             .map(|(i, &value)| MetricValue { name: format!("m{i}"), unit: "x".into(), value })
             .collect(),
         scenario_sha256: "cd".repeat(32),
+        added_at_look: None,
         record_sha256: String::new(),
     }
     .sealed()

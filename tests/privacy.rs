@@ -771,6 +771,17 @@ fn the_ledger_cannot_be_reset_edited_or_raced() {
     let out = aisle(&["publish", d, "--epsilon", "0.1", "--name", "c"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("does not chain from the budget"), "{:?}", out);
+    // Stripping the hashes (and raising the budget) does not pass for a
+    // ledger older than the chain.
+    let mut stripped: serde_json::Value = serde_json::from_str(&ledger).unwrap();
+    stripped["budget"]["epsilon"] = serde_json::json!(100.0);
+    for e in stripped["entries"].as_array_mut().unwrap() {
+        (e["sha256"], e["prev_sha256"]) = (serde_json::json!(""), serde_json::json!(""));
+    }
+    std::fs::write(&ledger_path, serde_json::to_string_pretty(&stripped).unwrap()).unwrap();
+    let out = aisle(&["publish", d, "--epsilon", "10", "--name", "c"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("carries no hash"), "{:?}", out);
     // Deleting the ledger does not give the budget back: the release is still there.
     std::fs::remove_file(&ledger_path).unwrap();
     let out = aisle(&["publish", d, "--epsilon", "0.1", "--name", "c"]);
@@ -1163,6 +1174,55 @@ fn an_edited_release_is_caught_by_verify_and_publish() {
     assert_eq!(next.status.code(), Some(2));
     let said = String::from_utf8_lossy(&next.stderr);
     assert!(said.contains("releases/r: the ledger lists this release, but it is not on disk"), "{said}");
+}
+
+/// A sequential study adds seeds as long as its exact figures ask for
+/// more: how many it added tells of them, and a release stating its days
+/// said so. A release covers the seeds planned before any figure was seen
+/// (the curator is told which were left out; the release does not say).
+#[test]
+fn a_release_leaves_out_the_seeds_a_sequential_study_added() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("d");
+    let (s, d) = (scenario_path("tiny"), dir.to_str().unwrap());
+    // A target no ten days reach: the study looks again at 12.
+    let compare = [
+        "compare",
+        s.to_str().unwrap(),
+        "--target-halfwidth",
+        "0.0001",
+        "--max-replications",
+        "12",
+        "--metric",
+        "revenue_per_visitor",
+    ];
+    ok(aisle(&[&compare[..], &["--no-report", "--out", d]].concat()));
+    let manifest: serde_json::Value = json(&dir.join("manifest.json"));
+    let looks: BTreeSet<(u64, Option<u64>)> = manifest["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["seed"].as_u64().unwrap(), r["added_at_look"].as_u64()))
+        .collect();
+    let expected: BTreeSet<(u64, Option<u64>)> = (1..=12).map(|seed| (seed, (seed > 10).then_some(2))).collect();
+    assert_eq!(looks, expected);
+    let out = aisle(&["publish", d, "--epsilon", "1", "--name", "r"]);
+    let said = String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{said}");
+    assert!(said.contains("seeds 11–12 left out: a sequential study's looks added them"), "{said}");
+    let release = json(&dir.join("releases/r/release.json"));
+    for v in release["variants"].as_array().unwrap() {
+        assert_eq!(v["runs"], 10, "{v}");
+    }
+    for file in files(&dir.join("releases/r")) {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        assert!(!text.contains("12 days") && !text.contains("left out"), "{}", file.display());
+    }
+    // Simulated again by a repair, a run stays one a look added.
+    std::fs::remove_file(dir.join("runs/variant=baseline/seed=12/run.json")).unwrap();
+    ok(aisle(&["verify", d, "--repair"]));
+    let record = json(&dir.join("runs/variant=baseline/seed=12/run.json"));
+    assert_eq!(record["added_at_look"], 2);
 }
 
 /// A release made before `--replace` put another version of the scenario

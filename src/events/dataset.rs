@@ -177,6 +177,12 @@ pub struct RunRecord {
     /// The scenario file's hash the run was made from (as in its log).
     #[serde(default)]
     pub scenario_sha256: String,
+    /// The look of a sequential study (2, 3, …) the run was simulated for,
+    /// asked for by the figures of the looks before; none when its seed was
+    /// planned before any figure was seen. How many seeds a study went on
+    /// to tells of its figures, so a private release leaves such runs out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub added_at_look: Option<u32>,
     /// SHA-256 over the record's own content (this field empty), which
     /// includes its log's checksum: an edited figure is detected (one
     /// sealed again, only by `aisle verify`, which replays the log).

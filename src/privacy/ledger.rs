@@ -153,12 +153,6 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// The hash the next entry chains from (computed for an entry older
-    /// than the chain, which carries none).
-    fn chain_sha256(&self) -> String {
-        if self.sha256.is_empty() { self.content_sha256() } else { self.sha256.clone() }
-    }
-
     fn content_sha256(&self) -> String {
         let bare = Entry { sha256: String::new(), ..self.clone() };
         crate::scenario::hex(&Sha256::digest(serde_json::to_vec(&bare).expect("entry serialises")))
@@ -317,7 +311,7 @@ impl Ledger {
 
     /// The hash the next entry chains from.
     fn head_sha256(&self) -> String {
-        self.entries.last().map_or_else(|| self.budget_sha256(), Entry::chain_sha256)
+        self.entries.last().map_or_else(|| self.budget_sha256(), |e| e.sha256.clone())
     }
 
     /// `entry` chained after the last one, as the ledger will record it.
@@ -327,16 +321,15 @@ impl Ledger {
     }
 
     /// Every entry hashes to its `sha256` and chains from the one before
-    /// (entries of a ledger older than the chain carry no hashes and are
-    /// taken as they are).
+    /// (an entry without hashes was stripped of them: every entry is made
+    /// with them).
     fn verify_chain(&self, path: &Path) -> Result<(), LedgerError> {
         let mut prev = self.budget_sha256();
         for (i, e) in self.entries.iter().enumerate() {
-            if e.sha256.is_empty() && e.prev_sha256.is_empty() {
-                prev = e.chain_sha256();
-                continue;
-            }
             let tampered = |message: String| LedgerError::Tampered { path: path.to_owned(), message };
+            if e.sha256.is_empty() || e.prev_sha256.is_empty() {
+                return Err(tampered(format!("entry {} (`{}`) carries no hash", i + 1, e.name)));
+            }
             if e.sha256 != e.content_sha256() {
                 return Err(tampered(format!("entry {} (`{}`) does not match its hash", i + 1, e.name)));
             }
@@ -369,7 +362,6 @@ impl Ledger {
                 None => return Err(LedgerError::Unrecorded { path, name }),
                 Some(e) => {
                     if let Some(h) = recorded
-                        && !h.is_empty()
                         && h != e.sha256
                     {
                         return Err(LedgerError::Tampered {

@@ -3,7 +3,7 @@
 //! Nothing is written unless the budget allows it; the raw logs never enter
 //! a release.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -56,24 +56,51 @@ pub struct Gathered {
     pub sharing: Sharing,
     /// What the bounds keep of the exact totals: for the curator only.
     pub clipping: Clipping,
+    /// Seeds left out: for the curator only.
+    pub left_out: LeftOut,
 }
 
-/// The dataset's manifest and the runs a release covers (those of the
-/// scenario's variants), with how many of them share a seed.
-fn released_runs(dir: &Path) -> Result<(Manifest, Sharing), PrivacyError> {
+/// The runs a release covers: the dataset's manifest with those of the
+/// scenario's variants whose seeds were planned before any figure was seen
+/// (a sequential study's later looks added the rest, as many as its exact
+/// figures asked for: their number would tell of them), how many of them
+/// share a seed, and the seeds left out.
+fn released_runs(dir: &Path) -> Result<(Manifest, Sharing, LeftOut), PrivacyError> {
     // Every number comes from a log that matches its record.
-    let manifest = Dataset::read_verified(dir)?.ok_or_else(|| super::not_a_dataset(dir))?;
-    let seeds = manifest.runs.iter().filter(|r| manifest.variants.contains(&r.variant)).map(|r| r.seed);
-    let sharing = Sharing::of_seeds(seeds);
-    if !manifest.runs.iter().any(|r| manifest.variants.contains(&r.variant)) {
+    let mut manifest = Dataset::read_verified(dir)?.ok_or_else(|| super::not_a_dataset(dir))?;
+    let variants = manifest.variants.clone();
+    manifest.runs.retain(|r| variants.contains(&r.variant));
+    let left_out = LeftOut(manifest.runs.iter().filter(|r| r.added_at_look.is_some()).map(|r| r.seed).collect());
+    manifest.runs.retain(|r| r.added_at_look.is_none());
+    if manifest.runs.is_empty() {
         return Err(super::not_a_dataset(dir));
     }
-    Ok((manifest, sharing))
+    let sharing = Sharing::of_seeds(manifest.runs.iter().map(|r| r.seed));
+    Ok((manifest, sharing, left_out))
+}
+
+/// Seeds of a dataset a release leaves out: those a sequential study's
+/// looks added (`RunRecord::added_at_look`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LeftOut(pub BTreeSet<u64>);
+
+impl LeftOut {
+    /// What the curator is told (never the release: how many seeds a study
+    /// went on to tells of its exact figures).
+    pub fn warning(&self) -> Option<String> {
+        let (first, last) = (self.0.first()?, self.0.last()?);
+        let seeds = if first == last { format!("seed {first}") } else { format!("seeds {first}–{last}") };
+        Some(format!(
+            "{seeds} left out: a sequential study's looks added them because of what its exact figures showed, \
+             and how many it added would tell of those figures; the release covers the seeds planned before any \
+             figure was seen (for curators only: the release does not say this)"
+        ))
+    }
 }
 
 /// How many runs of the dataset in `dir` share a seed's shoppers.
 pub fn sharing(dir: &Path) -> Result<Sharing, PrivacyError> {
-    released_runs(dir).map(|(_, s)| s)
+    released_runs(dir).map(|(_, s, _)| s)
 }
 
 /// One run's bounded answers from its events: the replay behind every
@@ -86,7 +113,7 @@ pub fn answer_events(events: &[SimEvent], layout: &Layout, bounds: &Bounds) -> A
 
 /// Replays every run of the dataset in `dir` into bounded answers.
 pub fn gather(dir: &Path, bounds: &Bounds, mut progress: impl FnMut(usize, usize)) -> Result<Gathered, PrivacyError> {
-    let (manifest, sharing) = released_runs(dir)?;
+    let (manifest, sharing, left_out) = released_runs(dir)?;
     let file = ScenarioFile::read(&dir.join(SCENARIO_COPY))?;
     let (total, mut done) = (manifest.runs.len(), 0);
     let mut variants = Vec::new();
@@ -122,7 +149,14 @@ pub fn gather(dir: &Path, bounds: &Bounds, mut progress: impl FnMut(usize, usize
         }
         variants.push(VariantAnswers { variant: variant.clone(), prepared, layout, runs: answers });
     }
-    Ok(Gathered { scenario: manifest.scenario, scenario_sha256: manifest.scenario_sha256, variants, sharing, clipping })
+    Ok(Gathered {
+        scenario: manifest.scenario,
+        scenario_sha256: manifest.scenario_sha256,
+        variants,
+        sharing,
+        clipping,
+        left_out,
+    })
 }
 
 /// What `aisle publish` was asked for.
@@ -310,7 +344,8 @@ pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize
         |out| write_release(out, &g, &n, &rows, &variants, (plan, &cal)),
         |sealed| release_file(&g, &rows, plan, sealed.clone(), total.clone(), variants.clone()),
     )?;
-    let warnings = g.clipping.warnings(&plan.bounds);
+    let mut warnings = g.clipping.warnings(&plan.bounds);
+    warnings.extend(g.left_out.warning());
     Ok(Published { dir: final_dir, spent: ledger.spent(), budget: ledger.budget, entry: recorded, sharing, warnings })
 }
 

@@ -76,12 +76,13 @@ pub fn record_sha256(record: &serde_json::Value) -> String {
 /// A release's files are those its entry sealed, unchanged (no more, no
 /// fewer, no empty directory among them), and its record carries that
 /// entry and its cost and, where the entry seals it, is as it was written
-/// (entries older than sealing: no files).
+/// (an entry that seals no files, or not its record, was stripped of its
+/// seals: every entry is made with them).
 pub(super) fn check_release_files(release: &Path, e: &Entry) -> Result<(), LedgerError> {
-    if e.files.is_empty() {
-        return Ok(());
-    }
     let edited = |message: String| LedgerError::ReleaseEdited { path: release.to_owned(), message };
+    if e.files.is_empty() || e.record_sha256.is_empty() {
+        return Err(edited("its ledger entry seals none of its files: the entry was stripped of its seals".to_owned()));
+    }
     let io = |source| LedgerError::Io { path: release.to_owned(), source };
     let found = release_files(release).map_err(io)?;
     for (file, sha) in &e.files {
@@ -115,7 +116,7 @@ pub(super) fn check_release_files(release: &Path, e: &Entry) -> Result<(), Ledge
     {
         return Err(edited(format!("`{RELEASE_RECORD}` states ε = {stated}, but the ledger charged {charged}")));
     }
-    if !e.record_sha256.is_empty() && record_sha256(&record) != e.record_sha256 {
+    if record_sha256(&record) != e.record_sha256 {
         return Err(edited(format!(
             "`{RELEASE_RECORD}` was edited (its figures, comparison or privacy label are not those sealed)"
         )));
