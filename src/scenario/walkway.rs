@@ -30,10 +30,16 @@ pub struct Narrow {
 
 impl fmt::Display for Narrow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The default is the accessible route's width; another is the scenario's own.
+        let minimum = if self.min_m == DEFAULT_MIN_WALKWAY_M {
+            "the default store.min_walkway_m: an accessible route, ADA 2010 §403.5.1"
+        } else {
+            "the scenario's store.min_walkway_m"
+        };
         write!(
             f,
-            "floor `{}`: {} and {} leave a walkway {:.2} m wide, narrower than {:.2} m \
-             (an accessible route, ADA 2010 §403.5.1); move them apart or set store.min_walkway_m",
+            "floor `{}`: {} and {} leave a walkway {:.2} m wide, narrower than {:.2} m ({minimum}); move them \
+             apart or set store.min_walkway_m",
             self.floor, self.between.0, self.between.1, self.width_m, self.min_m
         )
     }
@@ -399,7 +405,7 @@ mod tests {
         assert_eq!(
             found,
             ["floor `ground`: fixture `C1` and the south edge leave a walkway 0.80 m wide, narrower than 1.00 m \
-              (an accessible route, ADA 2010 §403.5.1); move them apart or set store.min_walkway_m"]
+              (the scenario's store.min_walkway_m); move them apart or set store.min_walkway_m"]
         );
     }
 }

@@ -426,13 +426,13 @@ fn boarding_from_beside(store: &Store, s: &Shopper, target: Point) -> Option<(Ce
 /// Whether a blocked walker is as good as at its shelf, line or door:
 /// within `NEAR_GOAL_M` of it on its floor, in plain sight. (One joining a
 /// line then walks along it, so nothing may stand between; a shopper
-/// upstairs above a ground-floor line is not in it.)
+/// upstairs above a ground-floor line is not in it.) Not a seat or a
+/// fitting room: its place is held for the shopper, who sits there, not a
+/// metre away in the aisle or on a counter's service spot.
 fn near_goal(store: &Store, s: &Shopper) -> bool {
     let route = s.route.as_ref().expect("walking shoppers have a route");
-    matches!(
-        s.activity,
-        Activity::ToShelf { .. } | Activity::ToLane { .. } | Activity::ToStop { .. } | Activity::ToExit
-    ) && store.centre(route.goal).0 == s.floor
+    matches!(s.activity, Activity::ToShelf { .. } | Activity::ToLane { .. } | Activity::ToExit)
+        && store.centre(route.goal).0 == s.floor
         && s.pos.distance(route.point) <= NEAR_GOAL_M
         && store.first_blocked(s.floor, s.pos, route.point).is_none()
 }
