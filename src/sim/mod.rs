@@ -106,11 +106,11 @@ type Shoppers<'w, 's> =
 fn move_shoppers(
     mut tick: TickState,
     mut commands: Commands,
-    mut pairs: Local<Vec<(Entity, Entity)>>,
+    mut leaders: Local<party::Leaders>,
     mut scratch: Local<walk::Scratch>,
 ) {
     decide::decide(&mut tick);
-    party::follow(&mut tick, &mut pairs);
+    party::follow(&mut tick, &mut leaders);
     walk::walk(&mut tick, &mut commands, &mut scratch);
 }
 

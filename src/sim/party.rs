@@ -8,8 +8,6 @@
 //! party gathers: a companion kept off by one of its party standing by
 //! stands by too (`walk::blocked`), and stays while within `GATHERED_M`.
 
-use bevy_ecs::prelude::*;
-
 use super::checkout::body_fits;
 use super::crowd::BODY_RADIUS_M;
 use super::decide::head_for_exit;
@@ -50,29 +48,76 @@ const STOP_WITH_M: f64 = 2.0;
 /// or a little ahead on the leader's way, stands by; any other walks
 /// after the leader, the leader's way (its flow field, so it takes the
 /// same stairs). One whose leader has left heads out too.
-pub(super) fn follow(tick: &mut TickState, pairs: &mut Vec<(Entity, Entity)>) {
+pub(super) fn follow(tick: &mut TickState, leaders: &mut Leaders) {
     let TickState { setting, shoppers, state } = tick;
     let RunState { clock, nav, out, .. } = &mut **state;
-    let mut shoppers = shoppers.p1();
-    pairs.clear();
-    pairs.extend(shoppers.iter().filter_map(|(entity, s)| match (s.leader, s.activity, &s.riding) {
-        (Some(leader), Activity::Companion(_), None) => Some((entity, leader)),
-        _ => None,
-    }));
-    // Leaders are nobody's companions: what one reads of its leader stays as it was.
-    for &(entity, leader) in pairs.iter() {
-        if let Ok([(_, mut s), (_, l)]) = shoppers.get_many_mut([entity, leader])
-            && !matches!(l.activity, Activity::Gone)
-        {
-            keep_up(setting, nav, out, clock.t_ms, &mut s, &l);
-        } else if let Ok((_, mut s)) = shoppers.get_mut(entity) {
-            head_for_exit(setting, nav, &mut s);
+    let mut shoppers = shoppers.p0();
+    leaders.see(shoppers.iter());
+    for mut s in &mut shoppers {
+        if !matches!((s.leader, s.activity, &s.riding), (Some(_), Activity::Companion(_), None)) {
+            continue;
+        }
+        match leaders.of(&s) {
+            Some(l) if !matches!(l.activity, Activity::Gone) => keep_up(setting, nav, out, clock.t_ms, &mut s, l),
+            _ => head_for_exit(setting, nav, &mut s),
         }
     }
 }
 
+/// What its companions read of a leader in `follow`. Leaders are nobody's
+/// companions, so what one reads stays as it was all through `follow`: it
+/// is read once, before any companion moves (fetching each companion with
+/// its leader from the world cost a twentieth of a store-day).
+pub(super) struct Leader {
+    activity: Activity,
+    line_place: usize,
+    floor: u8,
+    pos: Point,
+    cell: CellId,
+    riding: bool,
+    route: Option<Route>,
+}
+
+/// The leaders in the store with companions, by shopper index, as
+/// `follow` reads them this tick.
+#[derive(Default)]
+pub(super) struct Leaders {
+    seen: Vec<Option<Leader>>,
+    listed: Vec<u32>,
+}
+
+impl Leaders {
+    /// Reads every leader among `shoppers` (last tick's forgotten).
+    fn see<'a>(&mut self, shoppers: impl Iterator<Item = &'a Shopper>) {
+        for i in self.listed.drain(..) {
+            self.seen[i as usize] = None;
+        }
+        for l in shoppers.filter(|s| s.companions > 0) {
+            let i = l.index as usize;
+            if self.seen.len() <= i {
+                self.seen.resize_with(i + 1, || None);
+            }
+            self.seen[i] = Some(Leader {
+                activity: l.activity,
+                line_place: l.line_place,
+                floor: l.floor,
+                pos: l.pos,
+                cell: l.cell,
+                riding: l.riding.is_some(),
+                route: l.route.clone(),
+            });
+            self.listed.push(l.index);
+        }
+    }
+
+    /// The leader of companion `s`, if it is still in the store.
+    fn of(&self, s: &Shopper) -> Option<&Leader> {
+        self.seen.get(s.party as usize)?.as_ref()
+    }
+}
+
 /// A companion `s` keeps up with its leader `l`, who is in the store.
-fn keep_up(setting: &Setting, nav: &mut FlowFieldCache, out: &mut Outbox, t_ms: u64, s: &mut Shopper, l: &Shopper) {
+fn keep_up(setting: &Setting, nav: &mut FlowFieldCache, out: &mut Outbox, t_ms: u64, s: &mut Shopper, l: &Leader) {
     match stand_in_line(setting, out, t_ms, s, l) {
         InLine::Stands => return,
         InLine::Off => {}
@@ -116,7 +161,7 @@ fn keep_up(setting: &Setting, nav: &mut FlowFieldCache, out: &mut Outbox, t_ms: 
     // A leader gone aboard a lift, an escalator or the stairs is followed
     // aboard, however close: standing by its landing would part the
     // party for a whole ride.
-    let close = l.riding.is_none() && (apart <= COMPANION_GAP_M || waits_ahead);
+    let close = !l.riding && (apart <= COMPANION_GAP_M || waits_ahead);
     s.activity = Activity::Companion(if close { Company::Beside } else { Company::Following });
     // The same shared way is kept, not copied again, tick after tick.
     if !s.route.as_ref().is_some_and(|own| own.is(way)) {
@@ -188,7 +233,7 @@ pub(super) fn stand_by_spots(store: &Store, desk: &Lane, line: &[Point]) -> Vec<
 /// Where the k-th companion of `l`, served at a terminal of `lane`, waits
 /// (`stand_by_spots`); `None` while the leader is not at a terminal, or
 /// where its terminal has fewer than k spots.
-fn by_terminal(setting: &Setting, l: &Shopper, lane: usize, k: usize) -> Option<Point> {
+fn by_terminal(setting: &Setting, l: &Leader, lane: usize, k: usize) -> Option<Point> {
     let terminal = setting.desks[lane].terminals.iter().position(|&t| t == l.pos)?;
     setting.stand_by[lane][terminal].get(k.checked_sub(1)?).copied()
 }
@@ -201,8 +246,8 @@ fn by_terminal(setting: &Setting, l: &Shopper, lane: usize, k: usize) -> Option<
 /// cannot step closer stays where it is, in line. Once the leader is
 /// called to a terminal, its companions step out of the line to wait
 /// past or beside it (`by_terminal`), walking round anything between.
-fn stand_in_line(setting: &Setting, out: &mut Outbox, t_ms: u64, s: &mut Shopper, l: &Shopper) -> InLine {
-    let Some(lane) = l.queueing_at() else { return InLine::Off };
+fn stand_in_line(setting: &Setting, out: &mut Outbox, t_ms: u64, s: &mut Shopper, l: &Leader) -> InLine {
+    let Some(lane) = l.activity.queueing_at() else { return InLine::Off };
     if l.floor != s.floor {
         return InLine::Off;
     }

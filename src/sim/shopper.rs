@@ -202,6 +202,19 @@ pub(super) enum Activity {
     Gone,
 }
 
+impl Activity {
+    /// The desk whose line one doing this is in (queued, being served, or
+    /// switching lines).
+    pub(super) fn queueing_at(&self) -> Option<u16> {
+        match *self {
+            Activity::Queued { lane, .. }
+            | Activity::Served { lane, .. }
+            | Activity::ToLane { lane, joined_ms: Some(_), .. } => Some(lane),
+            _ => None,
+        }
+    }
+}
+
 /// What a companion is doing with its leader.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Company {
@@ -324,12 +337,7 @@ impl Shopper {
     /// The desk whose line the shopper is in (queued, being served, or
     /// switching lines).
     pub(super) fn queueing_at(&self) -> Option<u16> {
-        match self.activity {
-            Activity::Queued { lane, .. }
-            | Activity::Served { lane, .. }
-            | Activity::ToLane { lane, joined_ms: Some(_), .. } => Some(lane),
-            _ => None,
-        }
+        self.activity.queueing_at()
     }
 
     /// Wants `product` on impulse: it goes on the impulse list, and one on
