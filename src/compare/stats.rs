@@ -8,9 +8,11 @@ use rand_chacha::ChaCha8Rng;
 use serde::Serialize;
 use statrs::distribution::{Binomial, ChiSquared, ContinuousCDF, DiscreteCDF, Normal, StudentsT};
 
-/// Two-sided confidence level used throughout.
-pub const CONFIDENCE: f64 = 0.95;
-pub const ALPHA: f64 = 1.0 - CONFIDENCE;
+/// Two-sided level of every test (0.05 exactly: as 1 − 0.95 it was
+/// written 0.050000000000000044 in every comparison.json).
+pub const ALPHA: f64 = 0.05;
+/// Two-sided confidence level used throughout (0.95 exactly).
+pub const CONFIDENCE: f64 = 1.0 - ALPHA;
 
 /// A mean with its confidence interval.
 #[derive(Debug, Clone, Copy, PartialEq)]
