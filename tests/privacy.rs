@@ -1209,14 +1209,22 @@ fn a_release_leaves_out_the_seeds_a_sequential_study_added() {
     let out = aisle(&["publish", d, "--epsilon", "1", "--name", "r"]);
     let said = String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{said}");
-    assert!(said.contains("seeds 11–12 left out: a sequential study's looks added them"), "{said}");
-    let release = json(&dir.join("releases/r/release.json"));
-    for v in release["variants"].as_array().unwrap() {
-        assert_eq!(v["runs"], 10, "{v}");
-    }
-    for file in files(&dir.join("releases/r")) {
-        let text = std::fs::read_to_string(&file).unwrap_or_default();
-        assert!(!text.contains("12 days") && !text.contains("left out"), "{}", file.display());
+    assert!(said.contains("seeds 11–12 left out: a sequential study's looks added seeds from 11 on"), "{said}");
+    // Seeds planned later stand beyond those the study added: released,
+    // the days they made (14 less the 2 added) would tell where it stopped.
+    ok(aisle(&["compare", s.to_str().unwrap(), "--replications", "14", "--no-report", "--out", d]));
+    let out = aisle(&["publish", d, "--epsilon", "1", "--name", "r2"]);
+    let said = String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("seeds 11–14 left out"), "{said}");
+    for name in ["r", "r2"] {
+        let release = json(&dir.join("releases").join(name).join("release.json"));
+        for v in release["variants"].as_array().unwrap() {
+            assert_eq!(v["runs"], 10, "{v}");
+        }
+        for file in files(&dir.join("releases").join(name)) {
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            assert!(!text.contains("12 days") && !text.contains("left out"), "{}", file.display());
+        }
     }
     // Simulated again by a repair, a run stays one a look added.
     std::fs::remove_file(dir.join("runs/variant=baseline/seed=12/run.json")).unwrap();

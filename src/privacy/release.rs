@@ -61,17 +61,23 @@ pub struct Gathered {
 }
 
 /// The runs a release covers: the dataset's manifest with those of the
-/// scenario's variants whose seeds were planned before any figure was seen
-/// (a sequential study's later looks added the rest, as many as its exact
-/// figures asked for: their number would tell of them), how many of them
-/// share a seed, and the seeds left out.
+/// scenario's variants whose seeds come before the first a sequential
+/// study's look added (`RunRecord::added_at_look`), how many of them share
+/// a seed, and the seeds left out. A study adds seeds as long as its exact
+/// figures ask for more, so how many it added tells of them, and so would
+/// how many the dataset holds past them (seeds run later stand beyond
+/// those the study added): every seed from the first one added on is left
+/// out, and what is released is the seeds planned before any figure was
+/// seen.
 fn released_runs(dir: &Path) -> Result<(Manifest, Sharing, LeftOut), PrivacyError> {
     // Every number comes from a log that matches its record.
     let mut manifest = Dataset::read_verified(dir)?.ok_or_else(|| super::not_a_dataset(dir))?;
     let variants = manifest.variants.clone();
     manifest.runs.retain(|r| variants.contains(&r.variant));
-    let left_out = LeftOut(manifest.runs.iter().filter(|r| r.added_at_look.is_some()).map(|r| r.seed).collect());
-    manifest.runs.retain(|r| r.added_at_look.is_none());
+    let first_added = manifest.runs.iter().filter(|r| r.added_at_look.is_some()).map(|r| r.seed).min();
+    let added = |seed: u64| first_added.is_some_and(|first| seed >= first);
+    let left_out = LeftOut(manifest.runs.iter().map(|r| r.seed).filter(|&seed| added(seed)).collect());
+    manifest.runs.retain(|r| !added(r.seed));
     if manifest.runs.is_empty() {
         return Err(super::not_a_dataset(dir));
     }
@@ -79,8 +85,8 @@ fn released_runs(dir: &Path) -> Result<(Manifest, Sharing, LeftOut), PrivacyErro
     Ok((manifest, sharing, left_out))
 }
 
-/// Seeds of a dataset a release leaves out: those a sequential study's
-/// looks added (`RunRecord::added_at_look`).
+/// Seeds of a dataset a release leaves out: from the first a sequential
+/// study's look added (`RunRecord::added_at_look`) on.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LeftOut(pub BTreeSet<u64>);
 
@@ -91,9 +97,10 @@ impl LeftOut {
         let (first, last) = (self.0.first()?, self.0.last()?);
         let seeds = if first == last { format!("seed {first}") } else { format!("seeds {first}–{last}") };
         Some(format!(
-            "{seeds} left out: a sequential study's looks added them because of what its exact figures showed, \
-             and how many it added would tell of those figures; the release covers the seeds planned before any \
-             figure was seen (for curators only: the release does not say this)"
+            "{seeds} left out: a sequential study's looks added seeds from {first} on because of what its exact \
+             figures showed, and how many the dataset holds from there would tell of those figures; the release \
+             covers the seeds planned before any figure was seen (for curators only: the release does not say \
+             this)"
         ))
     }
 }
