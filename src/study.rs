@@ -143,11 +143,12 @@ impl Study {
             on_event(StudyEvent::Note(seq.describe(&look, replications)));
             match look {
                 Look::Continue { next, .. } => {
-                    replications = next;
-                    chosen = Chosen::AtLook(match chosen {
+                    let look = match chosen {
                         Chosen::InAdvance => 2,
-                        Chosen::AtLook(look) => look + 1,
-                    });
+                        Chosen::AtLook { look, .. } => look + 1,
+                    };
+                    chosen = Chosen::AtLook { look, after: replications };
+                    replications = next;
                 }
                 Look::Reached { .. } | Look::Capped { .. } => return Ok(comparison),
             }

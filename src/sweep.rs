@@ -46,11 +46,13 @@ pub struct Cell {
 
 /// Why a sweep's seeds are simulated: planned before any figure was seen,
 /// or for a sequential study's look (2, 3, …), asked for by the figures of
-/// the looks before (`RunRecord::added_at_look`).
+/// the looks before: the seeds past `after`, the replications of the look
+/// before (`RunRecord::added_at_look`; one of the first look's seeds
+/// simulated again at a later look was planned all the same).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Chosen {
     InAdvance,
-    AtLook(u32),
+    AtLook { look: u32, after: u64 },
 }
 
 /// The grid in a fixed order (seed-major, variants in file order), cut to a shard.
@@ -151,8 +153,10 @@ pub fn run_sweep(
                 // The record alone, written outside the lock: the manifest
                 // and the metrics table are rebuilt once, at the end.
                 let record = match chosen {
-                    Chosen::InAdvance => outcome.record,
-                    Chosen::AtLook(look) => RunRecord { added_at_look: Some(look), ..outcome.record }.sealed(),
+                    Chosen::AtLook { look, after } if cell.seed > after => {
+                        RunRecord { added_at_look: Some(look), ..outcome.record }
+                    }
+                    _ => outcome.record,
                 };
                 let record = write_record(&dir, record).map_err(RunError::from)?;
                 shared.lock().expect("dataset lock").trust(&record);

@@ -1226,11 +1226,18 @@ fn a_release_leaves_out_the_seeds_a_sequential_study_added() {
             assert!(!text.contains("12 days") && !text.contains("left out"), "{}", file.display());
         }
     }
-    // Simulated again by a repair, a run stays one a look added.
+    // Simulated again by a repair or by `aisle run`, a run stays one a look added.
     std::fs::remove_file(dir.join("runs/variant=baseline/seed=12/run.json")).unwrap();
     ok(aisle(&["verify", d, "--repair"]));
     let record = json(&dir.join("runs/variant=baseline/seed=12/run.json"));
     assert_eq!(record["added_at_look"], 2);
+    ok(aisle(&["run", s.to_str().unwrap(), "--seed", "11", "--no-report", "--out", d]));
+    let record = json(&dir.join("runs/variant=baseline/seed=11/run.json"));
+    assert_eq!(record["added_at_look"], 2);
+    // A local export holds the same seeds as a central release.
+    let out = aisle(&["publish", d, "--local", "--epsilon", "0.05", "--points", "1", "--name", "trace"]);
+    let said = String::from_utf8_lossy(&out.stderr).into_owned() + &String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && said.contains("seeds 11–14 left out"), "{said}");
 }
 
 /// A release made before `--replace` put another version of the scenario

@@ -516,8 +516,14 @@ impl Dataset {
 /// threads write their records side by side; the manifest is rebuilt from
 /// them later.
 pub fn write_record(dir: &Path, run: RunRecord) -> Result<RunRecord, DatasetError> {
-    let run = run.sealed();
     let path = dir.join(record_path(&run.variant, run.seed));
+    // A run simulated again (`aisle run`, a damaged record's sweep) stays
+    // one a sequential look added: a release leaves it out.
+    let added_at_look = run.added_at_look.or_else(|| {
+        let text = std::fs::read_to_string(&path).ok()?;
+        serde_json::from_str::<RunRecord>(&text).ok()?.added_at_look
+    });
+    let run = RunRecord { added_at_look, ..run }.sealed();
     let json = serde_json::to_string_pretty(&run).expect("record serialises");
     write_atomic(&path, json.as_bytes()).map_err(|source| DatasetError::Io { path, source })?;
     Ok(run)

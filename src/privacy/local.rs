@@ -44,7 +44,6 @@ use super::release::free_release_name;
 use super::sample::{Ratio, planar_laplace_lattice, uniform_below};
 use super::{NoiseSource, Pending, PrivacyError, os_rng};
 use crate::events::Action;
-use crate::events::dataset::Dataset;
 use crate::events::parquet::read_log_with;
 
 /// Bits of the exact distance rounding: d(z) = ⌈‖z‖·2^bits⌉/2^bits lattice
@@ -180,14 +179,16 @@ struct LocalRelease<'a> {
 }
 
 /// Writes `releases/<name>/trace.parquet` and `release.json`; returns the
-/// directory and what the export guarantees.
+/// directory, what the export guarantees and the seeds it left out (for
+/// the curator alone).
 pub fn export(
     dir: &Path,
     plan: &LocalPlan,
     mut progress: impl FnMut(usize, usize),
-) -> Result<(PathBuf, LocalGuarantee), PrivacyError> {
-    // Every position comes from a log that matches its record.
-    let manifest = Dataset::read_verified(dir)?.ok_or_else(|| super::not_a_dataset(dir))?;
+) -> Result<(PathBuf, LocalGuarantee, super::release::LeftOut), PrivacyError> {
+    // Every position comes from a log that matches its record, of a seed
+    // planned before any figure was seen (as a central release's).
+    let (manifest, _, left_out) = super::release::released_runs(dir)?;
     let runs: Vec<_> = manifest.runs.iter().filter(|r| r.variant == plan.variant).collect();
     if runs.is_empty() {
         return Err(PrivacyError::NoRuns { dir: dir.to_owned(), variant: plan.variant.clone() });
@@ -223,7 +224,7 @@ pub fn export(
         |out| b.write(&out.join("trace.parquet"), &privacy),
         |sealed| local_release(plan, &manifest.scenario, guarantee.clone(), sealed.clone()),
     )?;
-    Ok((out, guarantee))
+    Ok((out, guarantee, left_out))
 }
 
 impl LocalPlan {

@@ -69,7 +69,7 @@ pub struct Gathered {
 /// those the study added): every seed from the first one added on is left
 /// out, and what is released is the seeds planned before any figure was
 /// seen.
-fn released_runs(dir: &Path) -> Result<(Manifest, Sharing, LeftOut), PrivacyError> {
+pub(super) fn released_runs(dir: &Path) -> Result<(Manifest, Sharing, LeftOut), PrivacyError> {
     // Every number comes from a log that matches its record.
     let mut manifest = Dataset::read_verified(dir)?.ok_or_else(|| super::not_a_dataset(dir))?;
     let variants = manifest.variants.clone();

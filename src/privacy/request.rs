@@ -123,7 +123,7 @@ impl PublishRequest {
                     budget: budget_of(budget)?,
                     noise: self.noise,
                 };
-                let (out, guarantee) = local::export(dir, &plan, |d, t| progress("noising positions", d, t))?;
+                let (out, guarantee, left_out) = local::export(dir, &plan, |d, t| progress("noising positions", d, t))?;
                 let mut text = format!("local release of variant {} → {}\n", plan.variant, out.display());
                 text += &format!(
                     "  each point: ε = {} per metre plus {:.4} for snapping to the {lattice} m lattice; {points} point(s) per shopper; times to {grain} s; pseudonyms under a key that was not kept\n",
@@ -134,7 +134,8 @@ impl PublishRequest {
                 let ledger = Ledger::open(dir, None)?;
                 let summary =
                     text + &spend_summary(self.noise, guarantee.charged_epsilon, None, &ledger) + &fixed(&ledger);
-                Ok(PublishOutcome { summary, warnings: guarantee.edge_note.into_iter().collect() })
+                let warnings = guarantee.edge_note.into_iter().chain(left_out.warning()).collect();
+                Ok(PublishOutcome { summary, warnings })
             }
             PublishMode::Central { budget } => {
                 let plan = release::PublishPlan {
@@ -248,7 +249,9 @@ fn evaluate_to(
         g.sharing.runs_per_seed,
         evaluate::READS_EXACT_DATA
     );
-    Ok(PublishOutcome { summary: text, warnings: g.clipping.warnings(&plan.bounds) })
+    let mut warnings = g.clipping.warnings(&plan.bounds);
+    warnings.extend(g.left_out.warning());
+    Ok(PublishOutcome { summary: text, warnings })
 }
 
 /// Said after the dataset's first release: it fixed the budget.
