@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 pub use edit::RawEdit;
 
 mod edit;
+mod exact;
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -56,6 +57,7 @@ pub struct RawMeta {
 #[serde(deny_unknown_fields)]
 pub struct RawStore {
     /// Width (x) and depth (y) of the store in metres.
+    #[serde(deserialize_with = "exact::array")]
     pub footprint: [f64; 2],
     /// Side of a navigation grid cell in metres.
     #[serde(default = "default_cell")]
@@ -112,6 +114,7 @@ pub struct RawConnector {
 #[serde(deny_unknown_fields)]
 pub struct RawFloorPoint {
     pub floor: String,
+    #[serde(deserialize_with = "exact::array")]
     pub at: [f64; 2],
 }
 
@@ -119,7 +122,9 @@ pub struct RawFloorPoint {
 #[serde(deny_unknown_fields)]
 pub struct RawWall {
     pub floor: String,
+    #[serde(deserialize_with = "exact::array")]
     pub from: [f64; 2],
+    #[serde(deserialize_with = "exact::array")]
     pub to: [f64; 2],
     #[serde(default = "default_wall_thickness")]
     pub thickness: f64,
@@ -177,8 +182,10 @@ pub struct RawFixture {
     #[serde(default)]
     pub floor: Option<String>,
     /// Centre of the footprint, metres.
+    #[serde(deserialize_with = "exact::array")]
     pub at: [f64; 2],
     /// Width (along the front face) and depth, metres, before rotation.
+    #[serde(deserialize_with = "exact::array")]
     pub size: [f64; 2],
     /// Height in metres; it decides what blocks a shopper's view.
     pub height: f64,
@@ -207,9 +214,9 @@ pub struct RawZone {
     #[serde(default)]
     pub floor: Option<String>,
     /// `[x0, y0, x1, y1]`; give this or `polygon`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact::option")]
     pub rect: Option<[f64; 4]>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact::option_list")]
     pub polygon: Option<Vec<[f64; 2]>>,
 }
 
@@ -219,6 +226,7 @@ pub struct RawPoint {
     pub id: String,
     #[serde(default)]
     pub floor: Option<String>,
+    #[serde(deserialize_with = "exact::array")]
     pub at: [f64; 2],
 }
 
@@ -247,19 +255,20 @@ pub struct RawLane {
     pub floor: Option<String>,
     /// Where the shopper stands while being served (with `terminals`: the
     /// head of the one line that feeds them).
+    #[serde(deserialize_with = "exact::array")]
     pub at: [f64; 2],
     /// Direction the queue grows from the service point.
     pub queue: Direction,
     /// Self-service only: where each terminal's user stands. One line
     /// feeds them all; its front goes to the first terminal free.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact::option_list")]
     pub terminals: Option<Vec<[f64; 2]>>,
     /// Queue places laid out on the floor (0.6 m apart).
     #[serde(default = "default_queue_places")]
     pub queue_places: u16,
     pub service: RawService,
     /// Opening hours `[from, to]`, hours since midnight; default: store hours.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact::option")]
     pub hours: Option<[f64; 2]>,
     #[serde(default = "default_true")]
     pub open: bool,
@@ -278,12 +287,13 @@ pub struct RawCounter {
     pub floor: Option<String>,
     /// Where the shopper stands while being served (with `servers`: the
     /// head of the one line that feeds them).
+    #[serde(deserialize_with = "exact::array")]
     pub at: [f64; 2],
     /// Direction the queue grows from the service point.
     pub queue: Direction,
     /// Where each shopper stands while served when several staff serve
     /// one line; default: one server at `at`.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact::option_list")]
     pub servers: Option<Vec<[f64; 2]>>,
     /// Queue places laid out on the floor (0.6 m apart).
     #[serde(default = "default_queue_places")]
@@ -291,7 +301,7 @@ pub struct RawCounter {
     /// `per_item_s` counts the products served in one visit.
     pub service: RawService,
     /// Opening hours `[from, to]`, hours since midnight; default: store hours.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "exact::option")]
     pub hours: Option<[f64; 2]>,
     #[serde(default = "default_true")]
     pub open: bool,
@@ -423,6 +433,7 @@ pub(super) fn default_facings() -> u16 {
 pub struct RawPopulation {
     pub daily_visitors: f64,
     /// Opening hours `[open, close]`, hours since midnight.
+    #[serde(deserialize_with = "exact::array")]
     pub hours: [f64; 2],
     /// Relative arrival intensity for each opening hour.
     pub hourly_profile: Vec<f64>,
@@ -538,6 +549,7 @@ pub struct RawBehaviour {
     /// Smallest share of shopping parties that pay.
     pub conversion_min: Option<f64>,
     /// Range of the share of purchases that were not on the list.
+    #[serde(default, deserialize_with = "exact::option")]
     pub unplanned_share: Option<[f64; 2]>,
     /// Whether paths keep to the perimeter more than its share of floor.
     pub perimeter_paths: Option<bool>,
