@@ -97,6 +97,7 @@ fn dataset_fault(e: &DatasetError) -> Fault {
         | DatasetError::BadManifest { .. }
         | DatasetError::OldLayout { .. }
         | DatasetError::NotADirectory { .. }
+        | DatasetError::Unwritable { .. }
         | DatasetError::Busy { .. } => Fault::BadInput,
         DatasetError::Io { .. } | DatasetError::Damaged { .. } | DatasetError::ScenarioCopyChanged { .. } => {
             Fault::Failed

@@ -640,7 +640,18 @@ const CASES: &[Case] = &[
         args: &["run", "scenarios/tiny.toml", "--out", "{dir}/manifest.json"],
         code: 2,
         stdout: "",
-        stderr: "error: {dir}/manifest.json: is a file, not a dataset directory; give a directory (a new one is made)\n",
+        stderr: "error: {dir}/manifest.json: is a file, not a dataset directory; give a directory (`run` and `compare` make a new one)\n",
+        absent: None,
+    },
+    Case {
+        // A raw "No such file or directory (os error 2)", exit 1; for a
+        // read-only directory it named the lock file inside it.
+        name: "a dataset where none can be written",
+        steps: &[],
+        args: &["run", "scenarios/tiny.toml", "--out", "/proc/aisle-dataset"],
+        code: 2,
+        stdout: "",
+        stderr: "error: /proc/aisle-dataset: a dataset cannot be written here (No such file or directory (os error 2)); choose another directory (--out)\n",
         absent: None,
     },
     Case {
@@ -649,7 +660,7 @@ const CASES: &[Case] = &[
         args: &["report", "{dir}/manifest.json"],
         code: 2,
         stdout: "",
-        stderr: "error: {dir}/manifest.json: is a file, not a dataset directory; give a directory (a new one is made)\n",
+        stderr: "error: {dir}/manifest.json: is a file, not a dataset directory; give a directory (`run` and `compare` make a new one)\n",
         absent: None,
     },
     Case {

@@ -56,8 +56,10 @@ pub const FORMAT: &str = "aisle-dataset";
 pub enum DatasetError {
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("{}: is a file, not a dataset directory; give a directory (a new one is made)", dir.display())]
+    #[error("{}: is a file, not a dataset directory; give a directory (`run` and `compare` make a new one)", dir.display())]
     NotADirectory { dir: PathBuf },
+    #[error("{}: a dataset cannot be written here ({source}); choose another directory (--out)", dir.display())]
+    Unwritable { dir: PathBuf, source: std::io::Error },
     #[error("{}: not a readable aisle manifest: {message}", path.display())]
     BadManifest { path: PathBuf, message: String },
     #[error(
@@ -300,10 +302,20 @@ impl Dataset {
         if dir.exists() && !dir.is_dir() {
             return Err(DatasetError::NotADirectory { dir: dir.to_owned() });
         }
-        std::fs::create_dir_all(dir).map_err(|source| DatasetError::Io { path: dir.to_owned(), source })?;
+        // A directory that cannot be made or written is the caller's to change.
+        let unwritable = |source: std::io::Error| match source.kind() {
+            std::io::ErrorKind::PermissionDenied
+            | std::io::ErrorKind::ReadOnlyFilesystem
+            | std::io::ErrorKind::NotFound => DatasetError::Unwritable { dir: dir.to_owned(), source },
+            _ => DatasetError::Io { path: dir.to_owned(), source },
+        };
+        std::fs::create_dir_all(dir).map_err(unwritable)?;
         // Checking the version and claiming the manifest happen under the
         // gate, so two writers of different versions cannot both pass.
-        let _gate = WriterLock::gate(dir)?;
+        let _gate = WriterLock::gate(dir).map_err(|e| match e {
+            DatasetError::Io { source, .. } => unwritable(source),
+            e => e,
+        })?;
         let old = Self::read_manifest(dir)?;
         let discard = match &old {
             Some(old) if old.scenario_sha256 != sha256 => match on_change {

@@ -32,8 +32,15 @@ pub struct ScenarioFile {
 
 impl ScenarioFile {
     pub fn read(path: &Path) -> Result<Self, ScenarioError> {
-        let source =
-            std::fs::read_to_string(path).map_err(|source| ScenarioError::Io { path: path.to_owned(), source })?;
+        let bytes = std::fs::read(path).map_err(|source| ScenarioError::Io { path: path.to_owned(), source })?;
+        let source = String::from_utf8(bytes).map_err(|e| {
+            // Where the text stops being UTF-8, as a syntax error is placed.
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let text = std::str::from_utf8(valid).expect("valid up to here");
+            let (line, column) = error::line_column(text, text.len());
+            let message = "not UTF-8 text here: save the file as UTF-8".to_owned();
+            ScenarioError::Syntax { path: path.to_owned(), line, column, message }
+        })?;
         Self::parse(path, source)
     }
 
