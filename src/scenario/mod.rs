@@ -245,21 +245,27 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// The parser's Rust type names in a user's words: "expected f64" is
-/// "expected a number", "expected u16" a whole number from 0 to 65535.
+/// "expected a number", "expected u16" a whole number. A whole number's
+/// bounds are the field's, not its type's (a rotation is 0 to 3, not 0 to
+/// 255), so the message points to where they are written.
 fn in_words(message: &str) -> String {
+    const WHOLE: &str = "expected a whole number (its bounds: docs/scenario-format.md)";
     const TYPES: [(&str, &str); 9] = [
         ("expected f64", "expected a number"),
         ("expected f32", "expected a number"),
-        ("expected u8", "expected a whole number from 0 to 255"),
-        ("expected u16", "expected a whole number from 0 to 65535"),
-        ("expected u32", "expected a whole number from 0 to 4294967295"),
-        ("expected u64", "expected a whole number from 0 up"),
-        ("expected usize", "expected a whole number from 0 up"),
-        ("expected i64", "expected a whole number"),
-        ("expected i32", "expected a whole number"),
+        ("expected u8", WHOLE),
+        ("expected u16", WHOLE),
+        ("expected u32", WHOLE),
+        ("expected u64", WHOLE),
+        ("expected usize", WHOLE),
+        ("expected i64", WHOLE),
+        ("expected i32", WHOLE),
     ];
-    TYPES.iter().find(|(rust, _)| message.ends_with(rust)).map_or_else(
-        || message.to_owned(),
-        |(rust, words)| format!("{}{words}", &message[..message.len() - rust.len()]),
-    )
+    // "integer `99999999999999999999` as i128": the width it was read at.
+    let message =
+        [" as i128", " as u128", " as i64", " as u64"].iter().fold(message.to_owned(), |m, w| m.replace(w, ""));
+    TYPES
+        .iter()
+        .find(|(rust, _)| message.ends_with(rust))
+        .map_or_else(|| message.clone(), |(rust, words)| format!("{}{words}", &message[..message.len() - rust.len()]))
 }
