@@ -63,6 +63,7 @@ pub(super) enum Command {
         jobs: Option<usize>,
         /// Add replications until the paired CI half-width of --metric is below
         /// this (planned looks, Bonferroni-corrected: the stop keeps 95% coverage).
+        /// Needs --metric named: the half-width is in its units.
         #[arg(long, requires = "metric", value_parser = positive_finite)]
         target_halfwidth: Option<f64>,
         /// The primary metric, whose verdict leads and is corrected across
