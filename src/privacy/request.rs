@@ -277,14 +277,10 @@ pub fn spend_summary(noise: NoiseSource, epsilon: f64, delta: Option<f64>, ledge
         };
         // Said here too, not in release.json alone: a party of seven is
         // protected at 7ε, more than a whole default budget at ε = 1.
-        text += match delta {
-            Some(_) => {
-                "  per person: a party of m people shares one path and is protected as a group of m (at m²·ρ of zCDP)\n"
-            }
-            None => {
-                "  per person: a party of m people shares one path and is protected as a group of m (at m·ε of pure ε)\n"
-            }
-        };
+        let group = if delta.is_some() { "m²·ρ of zCDP" } else { "m·ε of pure ε" };
+        text += &format!(
+            "  per person: a party of m people shares one path and is protected as a group of m (at {group})\n"
+        );
         text += &format!(
             "  the dataset's private releases: ε = {:.4}, δ = {} by {} — of the budget ε = {} (δ = {:e}); {:.4} left\n",
             spent.epsilon,

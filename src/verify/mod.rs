@@ -5,7 +5,7 @@
 //! can be: a run is a pure function of (scenario, variant, seed), so a
 //! damaged log or record is made anew from the scenario copy.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::events::dataset::{
@@ -607,7 +607,6 @@ pub fn repair(dir: &Path, found: &Verification, mut progress: impl FnMut(&str, u
     }
     let file = ScenarioFile::read(&dir.join(SCENARIO_COPY))?;
     let leftovers = leftovers(dir).len();
-    let looks = looks_that_added(dir, manifest.as_ref())?;
     let remedies: BTreeSet<Remedy> = found.findings.iter().filter_map(|f| f.repair.clone()).collect();
     let mut targets: BTreeSet<(String, u64)> = remedies
         .iter()
@@ -635,11 +634,11 @@ pub fn repair(dir: &Path, found: &Verification, mut progress: impl FnMut(&str, u
         let p = crate::prepare(&file, &variant)?;
         let outcome = simulate_run(dir, &p, seed, |_| {})?;
         debug_assert_eq!(outcome.record.path, events_path(&variant, seed));
-        let record = match looks.get(&(variant.clone(), seed)) {
-            Some(&look) => RunRecord { added_at_look: Some(look), ..outcome.record }.sealed(),
-            None => outcome.record,
-        };
-        dataset.add(record).map_err(RunError::from)?;
+        // A sequential look's mark: `write_record` keeps a readable
+        // record's, the manifest lists an unreadable one's.
+        let listed = manifest.iter().flat_map(|m| &m.runs).find(|r| r.variant == variant && r.seed == seed);
+        let added_at_look = listed.and_then(|r| r.added_at_look);
+        dataset.add(RunRecord { added_at_look, ..outcome.record }).map_err(RunError::from)?;
         runs.push((variant, seed));
     }
     dataset.refresh()?;
@@ -653,15 +652,6 @@ pub fn repair(dir: &Path, found: &Verification, mut progress: impl FnMut(&str, u
         None
     };
     Ok(Repaired { runs, leftovers, report })
-}
-
-/// The runs a sequential study's look added (`RunRecord::added_at_look`),
-/// as their records or the manifest say: a run simulated again stays one
-/// that a private release leaves out.
-fn looks_that_added(dir: &Path, manifest: Option<&Manifest>) -> Result<BTreeMap<(String, u64), u32>, VerifyError> {
-    let listed = manifest.into_iter().flat_map(|m| m.runs.iter().cloned());
-    let recorded = read_records(dir)?.into_iter().flatten();
-    Ok(listed.chain(recorded).filter_map(|r| Some(((r.variant, r.seed), r.added_at_look?))).collect())
 }
 
 /// `aisle verify`: checks the dataset, with `repair` first mends what it
