@@ -97,6 +97,7 @@ fn dataset_fault(e: &DatasetError) -> Fault {
         | DatasetError::BadManifest { .. }
         | DatasetError::OldLayout { .. }
         | DatasetError::NotADirectory { .. }
+        | DatasetError::NoSuchDirectory { .. }
         | DatasetError::Unwritable { .. }
         | DatasetError::Busy { .. } => Fault::BadInput,
         DatasetError::Io { .. } | DatasetError::Damaged { .. } | DatasetError::ScenarioCopyChanged { .. } => {
@@ -126,10 +127,8 @@ fn report_fault(e: &ReportError) -> Fault {
         | ReportError::Empty { .. }
         | ReportError::Scenario(_)
         | ReportError::UnknownMetric { .. } => Fault::BadInput,
-        ReportError::Dataset(DatasetError::NotADirectory { .. }) => Fault::BadInput,
-        ReportError::Dataset(_) | ReportError::Log(_) | ReportError::Draw { .. } | ReportError::Io { .. } => {
-            Fault::Failed
-        }
+        ReportError::Dataset(d) => dataset_fault(d),
+        ReportError::Log(_) | ReportError::Draw { .. } | ReportError::Io { .. } => Fault::Failed,
     }
 }
 

@@ -58,6 +58,8 @@ pub enum DatasetError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("{}: is a file, not a dataset directory; give a directory (`run` and `compare` make a new one)", dir.display())]
     NotADirectory { dir: PathBuf },
+    #[error("{}: no such directory; give the directory `aisle run` or `aisle compare` wrote the dataset to (their --out)", dir.display())]
+    NoSuchDirectory { dir: PathBuf },
     #[error("{}: a dataset cannot be written here ({source}); choose another directory (--out)", dir.display())]
     Unwritable { dir: PathBuf, source: std::io::Error },
     #[error("{}: not a readable aisle manifest: {message}", path.display())]
@@ -379,7 +381,10 @@ impl Dataset {
 
     /// Reads `dir/manifest.json`; `None` when there is none.
     pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>, DatasetError> {
-        if dir.exists() && !dir.is_dir() {
+        if !dir.exists() {
+            return Err(DatasetError::NoSuchDirectory { dir: dir.to_owned() });
+        }
+        if !dir.is_dir() {
             return Err(DatasetError::NotADirectory { dir: dir.to_owned() });
         }
         let path = dir.join(MANIFEST);

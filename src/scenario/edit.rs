@@ -268,6 +268,9 @@ fn check_placement(s: &RawScenario, product: &str, fixture: &str) -> Result<(), 
 fn swap_products(s: &mut RawScenario, a: &str, b: &str) -> Result<(), String> {
     product_index(s, a)?;
     product_index(s, b)?;
+    if a == b {
+        return Err(format!("swaps product `{a}` with itself, which changes nothing: name two different products"));
+    }
     for p in &mut s.planogram {
         if p.product == a {
             p.product = b.to_owned();

@@ -211,10 +211,10 @@ impl Validator<'_> {
     fn store(&mut self, s: &RawStore) -> StoreSpec {
         let [w, d] = s.footprint;
         self.check(footprint_ok(s.footprint), None, || {
-            format!("store.footprint must be two lengths of more than 0 and at most {MAX_COORDINATE_M} metres, got [{w}, {d}]")
+            format!("store.footprint must be two lengths of more than 0 and at most {MAX_COORDINATE_M} metres, got [{}, {}]", shown(w), shown(d))
         });
         self.check((0.05..=2.0).contains(&s.cell), None, || {
-            format!("store.cell must be between 0.05 and 2 metres, got {}", s.cell)
+            format!("store.cell must be between 0.05 and 2 metres, got {}", shown(s.cell))
         });
         let min_walkway_m = s.min_walkway_m.unwrap_or(super::walkway::DEFAULT_MIN_WALKWAY_M);
         self.within(min_walkway_m, Bounds::Closed(0.3, 3.0, " metres"), "store.min_walkway_m", None);
@@ -297,7 +297,12 @@ impl Validator<'_> {
             let size = Bounds::Positive(100.0, " metres");
             let size_ok = size.holds(f.size[0]) && size.holds(f.size[1]);
             self.check(size_ok, anchor, || {
-                format!("fixture `{}` size [{}, {}] must be two lengths of {size}", f.id, f.size[0], f.size[1])
+                format!(
+                    "fixture `{}` size [{}, {}] must be two lengths of {size}",
+                    f.id,
+                    shown(f.size[0]),
+                    shown(f.size[1])
+                )
             });
             self.within(f.height, Bounds::Positive(20.0, " metres"), &format!("fixture `{}` height", f.id), anchor);
             self.check(f.rotation < 4, anchor, || {
@@ -512,7 +517,12 @@ impl Validator<'_> {
         let hours_ok = hours[0] < hours[1] && hours[0] >= 0.0 && hours[1] <= 48.0;
         // Store hours by default: bad ones are reported with population.hours.
         self.check(hours_ok || c.hours.is_none(), anchor, || {
-            format!("{noun} `{}` hours [{}, {}] must run forwards, within 0 to 48", c.id, hours[0], hours[1])
+            format!(
+                "{noun} `{}` hours [{}, {}] must run forwards, within 0 to 48",
+                c.id,
+                shown(hours[0]),
+                shown(hours[1])
+            )
         });
         let store_hours = [population.open_ms as f64 / 3.6e6, population.close_ms as f64 / 3.6e6];
         let hours = if hours_ok { hours } else { store_hours };
@@ -583,7 +593,9 @@ impl Validator<'_> {
 
     fn run(&mut self, r: &RawRun) -> RunSettings {
         let tick_in_range = TICK_S.contains(&r.tick_s);
-        self.check(tick_in_range, None, || format!("run.tick_s must be between 0.01 and 1 second, got {}", r.tick_s));
+        self.check(tick_in_range, None, || {
+            format!("run.tick_s must be between 0.01 and 1 second, got {}", shown(r.tick_s))
+        });
         let trace = Bounds::Positive(3600.0, " seconds");
         self.within(r.trace_interval_s, trace, "run.trace_interval_s", None);
         let tick_ok = tick_in_range && self.whole_milliseconds("run.tick_s", r.tick_s);
@@ -599,7 +611,7 @@ impl Validator<'_> {
             )
         });
         self.check((0.0..=24.0).contains(&r.drain_h), None, || {
-            format!("run.drain_h must be between 0 and 24 hours, got {}", r.drain_h)
+            format!("run.drain_h must be between 0 and 24 hours, got {}", shown(r.drain_h))
         });
         self.within(
             r.memory_limit_mib,

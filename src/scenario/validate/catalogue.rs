@@ -144,6 +144,7 @@ impl Validator<'_> {
                 format!("product `{}` on fixture `{}` needs at least one facing", pl.product, pl.fixture)
             });
             if pl.facings < 1 {
+                misplaced.insert(pi);
                 continue;
             }
             match self.shelve(pl, fi, &fixtures[fi], &mut used) {
