@@ -8,6 +8,11 @@ use aisle::events::{Action, SimEvent};
 use aisle::sim::Simulation;
 use common::{prepare, simulate};
 
+/// How near a fixture, wall or the store's edge the centre of one in a
+/// line (or a companion of one) may come: a line's places keep a body's
+/// room, and stepping to them a body comes no nearer than it stands.
+const LINE_CLEARANCE_M: f64 = 0.05;
+
 fn check_day(name: &str, variant: &str, seed: u64) -> Vec<SimEvent> {
     check_prepared(name, &prepare(name, variant), seed)
 }
@@ -26,6 +31,12 @@ fn check_prepared(name: &str, p: &aisle::Prepared, seed: u64) -> Vec<SimEvent> {
     // shorter one): it is served, pays or gives up there.
     let mut line_of: HashMap<u32, u16> = HashMap::new();
     let mut paid = std::collections::HashSet::new();
+    // Each shopper's party, and since when each party's leader stands in a
+    // line (a checkout's or a counter's) and when it last joined one.
+    let mut party_of: HashMap<u32, u32> = HashMap::new();
+    let mut in_line_since: HashMap<u32, u64> = HashMap::new();
+    let mut joined_at: HashMap<u32, u64> = HashMap::new();
+    let obstacles: Vec<(u8, aisle::geom::Rect)> = s.obstacles().collect();
     for e in &events {
         if let Some(prev) = last {
             assert!(e.seq > prev.seq, "{name}: seq not strictly increasing at {}", e.seq);
@@ -50,6 +61,38 @@ fn check_prepared(name: &str, p: &aisle::Prepared, seed: u64) -> Vec<SimEvent> {
         assert!(!exits.contains_key(&e.shopper), "{name}: shopper {} acts after leaving", e.shopper);
         if !matches!(e.action, Action::Enter { .. }) {
             assert!(enters.contains_key(&e.shopper), "{name}: shopper {} acts before entering", e.shopper);
+        }
+        match e.action {
+            Action::Enter { party } => {
+                party_of.insert(e.shopper, party);
+            }
+            Action::QueueJoin { .. } | Action::CounterJoin { .. } => {
+                let again = joined_at.insert(e.shopper, e.t_ms) == Some(e.t_ms);
+                assert!(!again, "{name}: shopper {} joins two lines at one instant: {e:?}", e.shopper);
+                in_line_since.entry(e.shopper).or_insert(e.t_ms);
+            }
+            Action::Checkout { .. }
+            | Action::Abandon { .. }
+            | Action::CounterDone { .. }
+            | Action::CounterLeave { .. }
+            | Action::Exit => {
+                in_line_since.remove(&e.shopper);
+            }
+            Action::Move if party_of.get(&e.shopper).is_some_and(|l| in_line_since.contains_key(l)) => {
+                // Those in a line stand close, off the walkway, but keep
+                // their bodies off fixtures, walls and the store's edge (a
+                // companion stood with its centre on a gondola's face).
+                let p = aisle::geom::Point::new(x, y);
+                let edge = x.min(y).min(bounds.max.x - x).min(bounds.max.y - y);
+                let nearest =
+                    obstacles.iter().filter(|(f, _)| *f == e.floor).map(|(_, r)| r.distance_to(p)).fold(edge, f64::min);
+                assert!(
+                    nearest >= LINE_CLEARANCE_M,
+                    "{name}: shopper {} in a line {nearest:.3} m from a fixture, wall or edge: {e:?}",
+                    e.shopper
+                );
+            }
+            _ => {}
         }
         match e.action {
             Action::QueueJoin { lane } => {

@@ -192,5 +192,7 @@ fn shoppers_switch_lines_on_their_own_floor_only() {
         }
     }
     // Not vacuous: lines were long enough to switch, and upstairs was used.
-    assert!(switched > 20 && upstairs > 200, "{switched} switched lines, {upstairs} paid upstairs");
+    // (Most choose again as they reach a line's end, unlogged: fewer switch
+    // from within one.)
+    assert!(switched > 10 && upstairs > 200, "{switched} switched lines, {upstairs} paid upstairs");
 }

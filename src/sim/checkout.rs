@@ -101,8 +101,10 @@ pub(super) fn head_for_lane(
 }
 
 /// A shopper walking to a desk (`Activity::ToLane`) has reached the end of
-/// its line. Balking: a line that looks longer than the shopper's patience,
-/// or that has no room left for its party, is not joined; at a checkout the basket is left behind (`abandon`), at
+/// its line. At a checkout, a much shorter line in sight is walked to
+/// instead (`shorter_line`, as a jockey chooses). Balking: a line that
+/// looks longer than the shopper's patience, or that has no room left for
+/// its party, is not joined; at a checkout the basket is left behind (`abandon`), at
 /// a counter the order (`counter::give_up`). Otherwise it joins the line
 /// (`queue_join` or `counter_join`, unless switching from another line:
 /// its wait goes on).
@@ -118,14 +120,27 @@ pub(super) fn reach_lane(
     let Activity::ToLane { lane, work_s, joined_ms } = s.activity else {
         unreachable!("only one walking to a lane reaches it")
     };
-    let state = &mut lanes.0[lane as usize];
-    state.arrive_here(work_s, s.places_in_line());
-    let ahead_s = state.work_ahead_s(&setting.desks[lane as usize]);
-    let counter = setting.counter(lane);
+    let (i, counter) = (lane as usize, setting.counter(lane));
+    lanes.0[i].arrive_here(work_s, s.places_in_line());
+    let since_ms = joined_ms.unwrap_or(t_ms);
+    let ahead_s = lanes.0[i].work_ahead_s(&setting.desks[i]);
     // A line hemmed in (`short_lines` warns of one) is full: one more
     // would stand on another's place.
-    let full = !state.has_room(s.places_in_line(), setting.lines[lane as usize].len());
+    let full = !lanes.0[i].has_room(s.places_in_line(), setting.lines[i].len());
+    lanes.0[i].join(entity, items_at(setting, lane, s), s.places_in_line(), since_ms.saturating_add(s.patience_ms));
+    // At the end of a line one sees the others, as one in it does
+    // (`jockey`): a much shorter one is walked to, this one never joined
+    // (joining here and switching in the same instant logged two joins).
+    if joined_ms.is_none()
+        && counter.is_none()
+        && let Some(j) = shorter_line(setting, nav, lanes, i, s, lane_clock(&setting.scenario, t_ms))
+    {
+        lanes.0[i].queue.pop_back();
+        head_for_lane(setting, nav, lanes, s, j, None);
+        return;
+    }
     if joined_ms.is_none() && (ahead_s * 1000.0 > s.patience_ms as f64 || full) {
+        lanes.0[i].queue.pop_back();
         if let Some(counter) = counter {
             counter::give_up(out, t_ms, s, counter);
             return;
@@ -142,8 +157,6 @@ pub(super) fn reach_lane(
         (None, Some(counter)) => out.emit(t_ms, s, Action::CounterJoin { counter }),
         (None, None) => out.emit(t_ms, s, Action::QueueJoin { lane }),
     }
-    let since_ms = joined_ms.unwrap_or(t_ms);
-    state.join(entity, items_at(setting, lane, s), s.places_in_line(), since_ms.saturating_add(s.patience_ms));
     s.activity = Activity::Queued { lane, since_ms };
 }
 
@@ -381,7 +394,7 @@ pub(super) fn body_fits(store: &Store, floor: u8, p: Point) -> bool {
 
 /// Jockeying: the last in a line moves to an open lane on its floor with at
 /// least two fewer shoppers per terminal, when the walk there saves time
-/// (`Lanes::jockey_to`), as people do when the next line empties; it logs `queue_join` at that lane (so the
+/// (`shorter_line`), as people do when the next line empties; it logs `queue_join` at that lane (so the
 /// log says which line it stands in) and its wait goes on. With it,
 /// separate lines serve nearly as well as one shared line (the Erlang C
 /// queue).
@@ -394,26 +407,42 @@ fn jockey(
     t_ms: u64,
 ) {
     let clock_ms = lane_clock(&setting.scenario, t_ms);
-    let checkouts = &setting.scenario.lanes;
-    for i in 0..checkouts.len() {
-        // Only to a lane in sight: one on another floor is a ride away.
-        let open_here =
-            |j: usize| checkouts.get(j).is_some_and(|l| l.is_open_at(clock_ms) && l.floor == checkouts[i].floor);
+    for i in 0..setting.scenario.lanes.len() {
         let Some(&Waiting { shopper: e, .. }) = lanes.0[i].queue.back() else { continue };
         let mut s = shoppers.get_mut(e).expect("queued shopper exists");
-        let walk_s = |j: usize| {
-            let d = nav.distance(&setting.store, setting.lane_tails[j], s.ways, s.cell);
-            (d != UNREACHABLE).then(|| d as f64 / FIELD_UNITS_PER_CELL * setting.store.cell / s.speed)
-        };
-        let Some(j) = lanes.jockey_to(i, checkouts, open_here, walk_s) else { continue };
-        if !lanes.0[j].has_room(s.places_in_line(), setting.lines[j].len()) {
+        let Activity::Queued { since_ms, .. } = s.activity else { unreachable!("queue holds queued shoppers") };
+        // One who joined this instant chose its line already (`reach_lane`);
+        // a terminal freed since is seen from the next tick.
+        if since_ms == t_ms {
             continue;
         }
+        let Some(j) = shorter_line(setting, nav, lanes, i, &s, clock_ms) else { continue };
         lanes.0[i].queue.pop_back();
-        let Activity::Queued { since_ms, .. } = s.activity else { unreachable!("queue holds queued shoppers") };
         out.emit(t_ms, &s, Action::QueueJoin { lane: j as u16 });
         head_for_lane(setting, nav, lanes, &mut s, j, Some(since_ms));
     }
+}
+
+/// The checkout lane `s`, last in lane `i`'s line, would rather stand in
+/// (`Lanes::jockey_to`) and finds room in for its party. Only a lane in
+/// sight: one on another floor is a ride away.
+fn shorter_line(
+    setting: &Setting,
+    nav: &mut FlowFieldCache,
+    lanes: &Lanes,
+    i: usize,
+    s: &Shopper,
+    clock_ms: u64,
+) -> Option<usize> {
+    let checkouts = &setting.scenario.lanes;
+    let open_here =
+        |j: usize| checkouts.get(j).is_some_and(|l| l.is_open_at(clock_ms) && l.floor == checkouts[i].floor);
+    let walk_s = |j: usize| {
+        let d = nav.distance(&setting.store, setting.lane_tails[j], s.ways, s.cell);
+        (d != UNREACHABLE).then(|| d as f64 / FIELD_UNITS_PER_CELL * setting.store.cell / s.speed)
+    };
+    let j = lanes.jockey_to(i, checkouts, open_here, walk_s)?;
+    lanes.0[j].has_room(s.places_in_line(), setting.lines[j].len()).then_some(j)
 }
 
 /// A service time with the given mean, drawn from the lane's distribution.
@@ -611,20 +640,31 @@ drain_h = 1.0
     }
 
     #[test]
-    fn one_reaching_a_line_joins_it_or_balks_at_more_work_than_its_patience() {
+    fn one_reaching_a_line_joins_it_walks_on_to_a_much_shorter_one_or_balks() {
         let setting = three_lanes();
         let mut nav = FlowFieldCache::new(setting.scenario.run.memory_limit_bytes);
         let mut world = World::new();
-        // (queued ahead, switching from another line since, joins, events)
-        // Patience is 150 s: two minutes ahead are borne, three are not.
-        let cases: [(usize, Option<u64>, bool, &[&str]); 4] = [
-            (0, None, true, &["queue_join"]),
-            (2, None, true, &["queue_join"]),
-            (3, None, false, &["abandon"]),
-            (3, Some(5_000), true, &[]),
+        #[derive(Debug, PartialEq)]
+        enum Ends {
+            Joins,
+            Balks,
+            WalksTo(u16),
+        }
+        // (queued per lane, switching from another line since, what it
+        // does, events). Patience is 150 s: two minutes ahead are borne,
+        // three are not. Lane 1, two terminals, is a much shorter line
+        // with 2 fewer per terminal; `late` is closed.
+        let cases: [([usize; 3], Option<u64>, Ends, &[&str]); 6] = [
+            ([0, 0, 0], None, Ends::Joins, &["queue_join"]),
+            ([2, 4, 0], None, Ends::Joins, &["queue_join"]),
+            ([3, 6, 0], None, Ends::Balks, &["abandon"]),
+            ([3, 6, 0], Some(5_000), Ends::Joins, &[]),
+            ([2, 0, 0], None, Ends::WalksTo(1), &[]),
+            ([3, 0, 0], None, Ends::WalksTo(1), &[]),
         ];
-        for (ahead, switching, joins, events) in cases {
-            let mut lanes = lanes(&setting, [ahead, 0, 0], [0, 0, 0]);
+        for (queued, switching, ends, events) in cases {
+            let ahead = queued[0];
+            let mut lanes = lanes(&setting, queued, [0, 0, 0]);
             let mut s = test_shopper(&setting, 7, Point::new(4.0, 3.5));
             s.basket.push((0, 250));
             head_for_lane(&setting, &mut nav, &mut lanes, &mut s, 0, switching);
@@ -632,19 +672,32 @@ drain_h = 1.0
             let entity = world.spawn_empty().id();
             let mut out = Outbox::default();
             reach_lane(&setting, &mut nav, &mut lanes, &mut out, 9_000, entity, &mut s);
-            let case = format!("{ahead} ahead, switching {switching:?}");
+            let case = format!("{queued:?} queued, switching {switching:?}");
             assert_eq!((lanes.0[0].heading, lanes.0[0].heading_s), (0, 0.0), "{case}: no longer coming");
             let logged: Vec<&str> = out.tick.iter().map(|e| e.action.kind()).collect();
             assert_eq!(logged, events, "{case}");
-            if joins {
-                let last = lanes.0[0].queue.back().map(|w| (w.shopper, w.items, w.places, w.patience_until_ms));
-                let patience_until_ms = switching.unwrap_or(9_000) + s.patience_ms;
-                assert_eq!(last, Some((entity, 1, 1, patience_until_ms)), "{case}: last in line");
-                assert_eq!(s.activity, Activity::Queued { lane: 0, since_ms: switching.unwrap_or(9_000) }, "{case}");
-            } else {
-                assert_eq!(lanes.0[0].queue.len(), ahead, "{case}: the line is not joined");
-                assert_eq!(out.tick[0].action, Action::Abandon { lane: 0, qty: 1, amount_cents: 250 }, "{case}");
-                assert!(s.basket.is_empty() && s.activity == Activity::ToExit, "{case}: basket left, leaving");
+            match ends {
+                Ends::Joins => {
+                    let last = lanes.0[0].queue.back().map(|w| (w.shopper, w.items, w.places, w.patience_until_ms));
+                    let patience_until_ms = switching.unwrap_or(9_000) + s.patience_ms;
+                    assert_eq!(last, Some((entity, 1, 1, patience_until_ms)), "{case}: last in line");
+                    let since_ms = switching.unwrap_or(9_000);
+                    assert_eq!(s.activity, Activity::Queued { lane: 0, since_ms }, "{case}");
+                }
+                Ends::Balks => {
+                    assert_eq!(lanes.0[0].queue.len(), ahead, "{case}: the line is not joined");
+                    assert_eq!(out.tick[0].action, Action::Abandon { lane: 0, qty: 1, amount_cents: 250 }, "{case}");
+                    assert!(s.basket.is_empty() && s.activity == Activity::ToExit, "{case}: basket left, leaving");
+                }
+                Ends::WalksTo(lane) => {
+                    assert_eq!(lanes.0[0].queue.len(), ahead, "{case}: the line is not joined");
+                    assert!(
+                        matches!(s.activity, Activity::ToLane { lane: l, joined_ms: None, .. } if l == lane),
+                        "{case}"
+                    );
+                    assert_eq!(lanes.0[lane as usize].heading, 1, "{case}: counted as coming there");
+                    assert_eq!(s.basket.len(), 1, "{case}: the basket kept");
+                }
             }
         }
     }

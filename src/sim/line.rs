@@ -6,6 +6,7 @@
 //! far back in it), it walks round them by the flow field (`step_in_line`).
 
 use super::Setting;
+use super::crowd::BODY_RADIUS_M;
 use super::shopper::{Route, Shopper};
 use crate::geom::{Point, Rect};
 use crate::nav::{FlowFieldCache, Step};
@@ -72,7 +73,11 @@ fn detour_step(store: &Store, s: &mut Shopper, stride: f64) -> Option<(Point, Ce
 /// would cut a fixture's corner, as for one who joined the line standing
 /// off it) along x or y alone, whichever stays clear; `None` when neither
 /// does. A line runs over walkable floor, but its members stand anywhere
-/// on it, so a point in a cell a fixture only grazes is fine.
+/// on it: clear, a body keeps as far from fixtures, walls and the store's
+/// edge as a walker at a cell's centre (`Footprints::clearance`), or as
+/// the target does where that is nearer, and never comes nearer than it
+/// stands (half a body on a gondola's face, a line bending round it slid
+/// along the face).
 pub(super) fn line_step(
     footprints: &Footprints,
     store: &Store,
@@ -82,10 +87,11 @@ pub(super) fn line_step(
     stride: f64,
 ) -> Option<(Point, CellId)> {
     let towards = |d: f64| d.clamp(-stride, stride);
+    let least = footprints.clearance(store, floor, target).min(footprints.clearance(store, floor, from));
     let clear = |p: Point| {
         let c = store.cell_at(floor, p)?;
         let blocked = !store.is_walkable(c) && footprints.cover(c, p);
-        (!blocked).then_some((p, c))
+        (!blocked && footprints.clearance(store, floor, p) >= least).then_some((p, c))
     };
     [
         from.towards(target, stride),
@@ -102,6 +108,11 @@ pub(super) fn line_step(
 /// fixtures, for every queued shopper every tick).
 pub(super) struct Footprints {
     rects: Vec<Rect>,
+    /// The floor's extent: its edges are walls too.
+    bounds: Rect,
+    /// How far from them a body at a walkable cell's centre stays at least
+    /// (half a cell, at most a body's radius), metres.
+    room: f64,
     /// Per cell, `of[start[c]..start[c + 1]]`: indices into `rects`.
     start: Vec<u32>,
     of: Vec<u32>,
@@ -139,7 +150,13 @@ impl Footprints {
             start.push(k as u32);
         }
         let of = pairs.into_iter().map(|(_, i)| i).collect();
-        Footprints { rects: rects.into_iter().map(|(_, r)| r).collect(), start, of }
+        Footprints {
+            rects: rects.into_iter().map(|(_, r)| r).collect(),
+            bounds: sc.store.bounds(),
+            room: (store.cell / 2.0).min(BODY_RADIUS_M),
+            start,
+            of,
+        }
     }
 
     /// Whether no fixture or wall stands on the segment `a`–`b` (sampled
@@ -147,6 +164,28 @@ impl Footprints {
     pub(super) fn clear_between(&self, store: &Store, floor: u8, a: Point, b: Point) -> bool {
         a.samples_to(b, store.cell / 2.0)
             .all(|p| store.cell_at(floor, p).is_some_and(|c| store.is_walkable(c) || !self.cover(c, p)))
+    }
+
+    /// How far `p` on `floor` is from the nearest fixture, wall or edge of
+    /// the store, up to the room a walker keeps (`room`; farther reads as
+    /// that). Only rectangles tabled on non-walkable cells within that
+    /// distance can be nearer.
+    pub(super) fn clearance(&self, store: &Store, floor: u8, p: Point) -> f64 {
+        let b = &self.bounds;
+        let edge = (p.x - b.min.x).min(b.max.x - p.x).min(p.y - b.min.y).min(b.max.y - p.y);
+        let mut nearest = edge.clamp(0.0, self.room);
+        let index = |v: f64| (v / store.cell).floor().max(0.0) as usize;
+        let (x0, x1) = (index(p.x - self.room), index(p.x + self.room).min(store.nx - 1));
+        let (y0, y1) = (index(p.y - self.room), index(p.y + self.room).min(store.ny - 1));
+        for iy in y0..=y1 {
+            for ix in x0..=x1 {
+                let c = store.id(floor, ix, iy) as usize;
+                for &i in &self.of[self.start[c] as usize..self.start[c + 1] as usize] {
+                    nearest = nearest.min(self.rects[i as usize].distance_to(p));
+                }
+            }
+        }
+        nearest
     }
 
     /// Whether a fixture or wall covers `p`, a point in `cell`.

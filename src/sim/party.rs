@@ -266,11 +266,10 @@ fn stand_in_line(setting: &Setting, out: &mut Outbox, t_ms: u64, s: &mut Shopper
             Some(spot) => spot,
             None => return InLine::Off,
         },
-        _ => {
-            let dir = setting.desks[lane as usize].queue_dir;
-            let d = QUEUE_SPACING_M * behind as f64;
-            l.pos.offset(dir.0 * d, dir.1 * d)
-        }
+        // A leader switching lines walks to the other: they walk after it
+        // (stepping straight at a point behind it, they slid over
+        // fixtures' faces on the way).
+        _ => return InLine::Off,
     };
     let walk_there = || {
         let walkable = store.cell_at(s.floor, spot).filter(|&c| store.is_walkable(c));
