@@ -654,7 +654,8 @@ drain_h = 1.0
         // does, events). Patience is 150 s: two minutes ahead are borne,
         // three are not. Lane 1, two terminals, is a much shorter line
         // with 2 fewer per terminal; `late` is closed.
-        let cases: [([usize; 3], Option<u64>, Ends, &[&str]); 6] = [
+        type Case = ([usize; 3], Option<u64>, Ends, &'static [&'static str]);
+        let cases: [Case; 6] = [
             ([0, 0, 0], None, Ends::Joins, &["queue_join"]),
             ([2, 4, 0], None, Ends::Joins, &["queue_join"]),
             ([3, 6, 0], None, Ends::Balks, &["abandon"]),
