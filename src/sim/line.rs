@@ -87,11 +87,22 @@ pub(super) fn line_step(
     stride: f64,
 ) -> Option<(Point, CellId)> {
     let towards = |d: f64| d.clamp(-stride, stride);
-    let least = footprints.clearance(store, floor, target).min(footprints.clearance(store, floor, from));
+    // Needed only for a point with less than a walker's room (most stand
+    // farther from any fixture): asked once, then.
+    let mut least = None;
     let clear = |p: Point| {
         let c = store.cell_at(floor, p)?;
-        let blocked = !store.is_walkable(c) && footprints.cover(c, p);
-        (!blocked && footprints.clearance(store, floor, p) >= least).then_some((p, c))
+        if !store.is_walkable(c) && footprints.cover(c, p) {
+            return None;
+        }
+        let room = footprints.clearance(store, floor, p);
+        if room >= footprints.room {
+            return Some((p, c));
+        }
+        let least = *least.get_or_insert_with(|| {
+            footprints.clearance(store, floor, target).min(footprints.clearance(store, floor, from))
+        });
+        (room >= least).then_some((p, c))
     };
     [
         from.towards(target, stride),
@@ -113,6 +124,9 @@ pub(super) struct Footprints {
     /// How far from them a body at a walkable cell's centre stays at least
     /// (half a cell, at most a body's radius), metres.
     room: f64,
+    /// Per cell, whether it and its eight neighbours are walkable floor
+    /// inside the store: from any point in it, everything is a cell away.
+    open: Vec<bool>,
     /// Per cell, `of[start[c]..start[c + 1]]`: indices into `rects`.
     start: Vec<u32>,
     of: Vec<u32>,
@@ -150,10 +164,22 @@ impl Footprints {
             start.push(k as u32);
         }
         let of = pairs.into_iter().map(|(_, i)| i).collect();
+        let bounds = sc.store.bounds();
+        let open = (0..store.cell_count() as CellId)
+            .map(|c| {
+                let (floor, (ix, iy)) = (store.floor_of(c), store.column_row(c));
+                let inside = ix >= 1
+                    && iy >= 1
+                    && (ix + 2) as f64 * store.cell <= bounds.max.x
+                    && (iy + 2) as f64 * store.cell <= bounds.max.y;
+                inside && (iy - 1..=iy + 1).all(|y| (ix - 1..=ix + 1).all(|x| store.is_walkable(store.id(floor, x, y))))
+            })
+            .collect();
         Footprints {
             rects: rects.into_iter().map(|(_, r)| r).collect(),
-            bounds: sc.store.bounds(),
+            bounds,
             room: (store.cell / 2.0).min(BODY_RADIUS_M),
+            open,
             start,
             of,
         }
@@ -171,6 +197,9 @@ impl Footprints {
     /// that). Only rectangles tabled on non-walkable cells within that
     /// distance can be nearer.
     pub(super) fn clearance(&self, store: &Store, floor: u8, p: Point) -> f64 {
+        if store.cell_at(floor, p).is_some_and(|c| self.open[c as usize]) {
+            return self.room;
+        }
         let b = &self.bounds;
         let edge = (p.x - b.min.x).min(b.max.x - p.x).min(p.y - b.min.y).min(b.max.y - p.y);
         let mut nearest = edge.clamp(0.0, self.room);
@@ -202,12 +231,13 @@ mod tests {
     use super::*;
     use crate::scenario::ScenarioFile;
 
-    /// The table of footprints by cell answers as a scan of every fixture
-    /// and wall on the floor does, at random points and at every corner and
-    /// edge midpoint of every rectangle (where a point rounds into the
-    /// next cell), on every shipped layout.
+    /// The table of footprints by cell (and of open cells) answers as a
+    /// scan of every fixture and wall on the floor does, what covers a
+    /// point and how far it is from them, at random points and at every
+    /// corner and edge midpoint of every rectangle (where a point rounds
+    /// into the next cell), on every shipped layout.
     #[test]
-    fn footprints_by_cell_cover_what_a_scan_of_every_rectangle_covers() {
+    fn footprints_by_cell_cover_and_clear_what_a_scan_of_every_rectangle_does() {
         use rand::{RngExt, SeedableRng};
         let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
         for (name, p) in crate::shipped_layouts() {
@@ -229,9 +259,22 @@ mod tests {
                 let floor = rng.random_range(0..store.floors) as u8;
                 points.push((floor, Point::new(rng.random_range(0.0..w), rng.random_range(0.0..d))));
             }
+            // Clearance as a scan of every rectangle and the store's edges
+            // gives it, capped at a walker's room.
+            let bounds = sc.store.bounds();
+            let scan_clearance = |floor: u8, p: Point| {
+                let edge = (p.x - bounds.min.x).min(bounds.max.x - p.x).min(p.y - bounds.min.y).min(bounds.max.y - p.y);
+                rects
+                    .iter()
+                    .filter(|(f, _)| *f == floor)
+                    .map(|(_, r)| r.distance_to(p))
+                    .fold(edge.clamp(0.0, footprints.room), f64::min)
+            };
             let mut covered = 0;
             for (floor, p) in points {
                 let Some(c) = store.cell_at(floor, p) else { continue };
+                let clearance = footprints.clearance(store, floor, p);
+                assert_eq!(clearance, scan_clearance(floor, p), "{name}: clearance at floor {floor}, {p:?}");
                 if store.is_walkable(c) {
                     continue;
                 }
