@@ -611,7 +611,17 @@ const CASES: &[Case] = &[
         args: &["compare", "scenarios/tiny.toml", "--replications", "4294967296", "--out", "{dir}"],
         code: 2,
         stdout: "",
-        stderr: "error: invalid value '4294967296' for '--replications <REPLICATIONS>': 4294967296 is not in 1..=1000000\n\nFor more information, try '--help'.\n",
+        stderr: "error: invalid value '4294967296' for '--replications <REPLICATIONS>': must be a whole number from 1 to 1000000, got 4294967296\n\nFor more information, try '--help'.\n",
+        absent: None,
+    },
+    Case {
+        // clap took -1 for a flag and suggested `-- -1`, which passes it as the file.
+        name: "a negative seed",
+        steps: &[],
+        args: &["run", "scenarios/tiny.toml", "--seed", "-1", "--out", "{dir}"],
+        code: 2,
+        stdout: "",
+        stderr: "error: invalid value '-1' for '--seed <SEED>': a seed is a whole number from 0 to 18446744073709551615, got -1\n\nFor more information, try '--help'.\n",
         absent: None,
     },
     Case {

@@ -40,7 +40,7 @@ pub(super) enum Command {
         #[arg(long, default_value = BASELINE)]
         variant: String,
         /// Random seed; the same seed gives the same log, byte for byte.
-        #[arg(long, default_value_t = 1)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = seed)]
         seed: u64,
         /// Check the day against stylised facts of shopping (exit 1 if one fails).
         #[arg(long)]
@@ -56,15 +56,15 @@ pub(super) enum Command {
         file: PathBuf,
         /// Seeds per variant (seeds 1..=R, the same for every variant); only
         /// these are analysed, whatever else the dataset holds.
-        #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=MOST_REPLICATIONS))]
+        #[arg(long, default_value_t = 10, allow_negative_numbers = true, value_parser = whole::<1, MOST_REPLICATIONS>)]
         replications: u64,
         /// Runs at once, and threads replaying logs for the report [default: the number of cores].
-        #[arg(long, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=4096))]
+        #[arg(long, allow_negative_numbers = true, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..=4096))]
         jobs: Option<usize>,
         /// Add replications until the paired CI half-width of --metric is below
         /// this (planned looks, Bonferroni-corrected: the stop keeps 95% coverage).
         /// Needs --metric named: the half-width is in its units.
-        #[arg(long, requires = "metric", value_parser = positive_finite)]
+        #[arg(long, requires = "metric", allow_negative_numbers = true, value_parser = positive_finite)]
         target_halfwidth: Option<f64>,
         /// The primary metric, whose verdict leads and is corrected across
         /// variants only (default revenue_per_visitor); also the metric of
@@ -72,7 +72,7 @@ pub(super) enum Command {
         #[arg(long)]
         metric: Option<String>,
         /// Most replications sequential mode may reach.
-        #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u64).range(1..=MOST_REPLICATIONS), requires = "target_halfwidth")]
+        #[arg(long, default_value_t = 100, allow_negative_numbers = true, value_parser = whole::<1, MOST_REPLICATIONS>, requires = "target_halfwidth")]
         max_replications: u64,
         /// Run only the k-th of N shares of the (variant, seed) grid, e.g. 2/8.
         #[arg(long)]
@@ -165,7 +165,7 @@ pub(super) struct PublishArgs {
     #[arg(long, allow_negative_numbers = true)]
     pub(super) budget: Option<f64>,
     /// Seeded noise, reproducible: NOT PRIVATE, for simulation studies only; never written [default: the OS's entropy].
-    #[arg(long)]
+    #[arg(long, allow_negative_numbers = true, value_parser = seed)]
     pub(super) seed: Option<u64>,
     /// Export a geo-indistinguishable position trace of one variant instead of aggregates.
     #[arg(long, conflicts_with = "evaluate")]
@@ -174,13 +174,13 @@ pub(super) struct PublishArgs {
     #[arg(long, default_value = BASELINE, requires = "local")]
     pub(super) variant: String,
     /// --local: points exported per shopper (drawn with replacement from their path).
-    #[arg(long, default_value_t = 2, requires = "local")]
+    #[arg(long, default_value_t = 2, allow_negative_numbers = true, requires = "local")]
     pub(super) points: u32,
     /// --local: lattice spacing of reported positions, metres.
     #[arg(long, default_value_t = 0.25, allow_negative_numbers = true, requires = "local")]
     pub(super) lattice: f64,
     /// --local: time grain of reported timestamps, seconds.
-    #[arg(long, default_value_t = 300, requires = "local", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    #[arg(long, default_value_t = 300, requires = "local", allow_negative_numbers = true, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub(super) grain: u64,
     /// A bound on one shopper's contribution, NAME=VALUE, repeatable: basket (currency units, default 150), items
     /// (60), visit (seconds, 3600), wait (seconds, 900), zone and block (seconds in one zone, 600, or heat block,
@@ -191,7 +191,7 @@ pub(super) struct PublishArgs {
     #[arg(long)]
     pub(super) evaluate: bool,
     /// --evaluate: noise draws per ε (at least 10).
-    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u32).range(10..=1_000_000), requires = "evaluate")]
+    #[arg(long, default_value_t = 200, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(10..=1_000_000), requires = "evaluate")]
     pub(super) trials: u32,
     /// --evaluate: the figure whose winner must stay the same.
     #[arg(long, default_value = "revenue_per_visitor", requires = "evaluate")]
@@ -270,6 +270,19 @@ const MOST_REPLICATIONS: u64 = 1_000_000;
 
 /// A number above zero and finite (a target half-width of 0, a negative
 /// one or NaN ran to the cap; inf stopped at once on an unbounded interval).
+/// A whole number from `LO` to `HI`.
+fn whole<const LO: u64, const HI: u64>(text: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(n) if (LO..=HI).contains(&n) => Ok(n),
+        _ => Err(format!("must be a whole number from {LO} to {HI}, got {text}")),
+    }
+}
+
+/// A seed: any whole number a run can be keyed by.
+fn seed(text: &str) -> Result<u64, String> {
+    text.trim().parse().map_err(|_| format!("a seed is a whole number from 0 to {}, got {text}", u64::MAX))
+}
+
 fn positive_finite(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(x) if x.is_finite() && x > 0.0 => Ok(x),
