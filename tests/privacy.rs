@@ -843,6 +843,18 @@ fn no_released_figure_is_clamped_into_range() {
     assert!(figures > 60, "{figures} figures published");
     // Clamped, 25 figures of these releases read exactly 0.
     assert_eq!((zeros, ones), (0, 0), "figures at the edge of their range");
+    // Nor heat: a cell the noise pushed below zero is listed so (read as 0,
+    // summed cells came to many times the truth).
+    let (mut cells, mut below) = (0, 0);
+    for seed in 1..=6 {
+        let csv = std::fs::read_to_string(dir.join("releases").join(format!("s{seed}")).join("heatmap.csv")).unwrap();
+        for line in csv.lines().filter(|l| !l.starts_with('#')).skip(1) {
+            let value: f64 = line.rsplit(',').next().unwrap().parse().unwrap();
+            cells += 1;
+            below += (value < 0.0) as usize;
+        }
+    }
+    assert!(below > cells / 10, "{below} of {cells} heat cells below zero");
 }
 
 /// A mean of what each shopper adds cannot exceed the clamp on it: a

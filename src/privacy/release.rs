@@ -405,7 +405,7 @@ fn write_release(
     let head = if private { String::new() } else { format!("# {privacy}\n") };
     let metrics_csv = metrics_csv(&head, variants);
     let comparison_csv = comparison_csv(&head, rows);
-    let heat_csv = heat_csv(&head, g, n);
+    let heat_csv = heat_csv(&head, g, n, &plan.bounds);
     for (name, bytes) in [
         ("metrics.csv", metrics_csv.into_bytes()),
         ("comparison.csv", comparison_csv.into_bytes()),
@@ -519,10 +519,14 @@ fn comparison_csv(head: &str, rows: &[ComparisonRow]) -> String {
     csv
 }
 
-/// heatmap.csv: every variant's noised occupancy per heat block and floor, after `head`.
-fn heat_csv(head: &str, g: &Gathered, n: &Noised) -> String {
+/// heatmap.csv: every variant's noised occupancy per heat block and floor,
+/// after `head`, as drawn: a cell the noise pushed below zero stays so (set
+/// to 0, summed cells read many times the truth, and a cell of noise read as
+/// one nobody stood in; only the picture shows it empty).
+fn heat_csv(head: &str, g: &Gathered, n: &Noised, bounds: &Bounds) -> String {
     let mut csv = format!("{head}variant,floor,x0_m,y0_m,x1_m,y1_m,person_s_per_m2_per_day\n");
-    for (v, t) in g.variants.iter().zip(&n.totals) {
+    for (v, runs) in g.variants.iter().zip(&n.runs) {
+        let t = Totals::sums(&runs.iter().collect::<Vec<_>>(), bounds);
         for floor in 0..v.layout.floors as u8 {
             for (r, h) in heat_density(&v.layout, floor, &t.heat_block_s(&v.layout), t.runs) {
                 let _ = writeln!(csv, "{},{floor},{},{},{},{},{h:.3}", v.variant, r.min.x, r.min.y, r.max.x, r.max.y);

@@ -147,9 +147,11 @@ impl Figure for Bars {
         }))?;
         chart.draw_series(self.rows.iter().enumerate().filter_map(|(i, r)| {
             let (lo, hi) = r.interval?;
+            // The axis starts at 0: a whisker below it is drawn to 0, its
+            // end printed as it is.
             Some(ErrorBar::new_horizontal(
                 SegmentValue::CenterOf(n - 1 - i),
-                lo,
+                lo.max(0.0),
                 r.value,
                 hi,
                 BLACK.stroke_width(2),

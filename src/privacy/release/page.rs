@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::{ComparisonRow, Gathered, NEIGHBOURING, Noised, PublishPlan, UNIT_OF_PRIVACY, VariantRelease, compared};
 use crate::privacy::PrivacyError;
-use crate::privacy::query::Calibration;
+use crate::privacy::query::{Calibration, Query};
 use crate::report::figures::{Bar, Bars, FloorPlan, Overlay, heat_density, rgb};
 use crate::report::html::{STYLE, esc, figure};
 use crate::style;
@@ -28,7 +28,7 @@ pub(super) fn page(
         comparison_table(&mut html, g, rows);
         revenue_figure(&mut html, figures_dir, g, n, stamp, (plan, cal))?;
     }
-    heatmaps(&mut html, figures_dir, g, n, stamp)?;
+    heatmaps(&mut html, figures_dir, g, n, stamp, (plan, cal))?;
     let _ = writeln!(
         html,
         "<footer>{}. Made by aisle {} by <code>aisle publish</code>. No shopper ids, positions or event logs are in this release.</footer></body></html>",
@@ -103,14 +103,21 @@ fn comparison_table(html: &mut String, g: &Gathered, rows: &[ComparisonRow]) {
         esc(&g.variants[0].variant)
     );
     for r in rows {
-        let difference = match (r.difference, r.lo.zip(r.hi)) {
-            (Some(d), Some((lo, hi))) => format!("{d:+.4} [{lo:+.4}, {hi:+.4}]"),
-            (Some(d), None) => format!("{d:+.4} (no interval)"),
-            (None, _) => {
-                "too noisy at this ε (a denominator within the noise's reach, or a figure out of range)".to_owned()
-            }
-        };
         let relative = r.relative.map_or("–".to_owned(), |x| format!("{:+.1}%", x * 100.0));
+        // A difference whose interval holds no change is greyed, its
+        // relative change too: it read as plainly as a real effect.
+        let (difference, relative) = match (r.difference, r.lo.zip(r.hi)) {
+            (Some(d), Some((lo, hi))) if lo <= 0.0 && hi >= 0.0 => (
+                format!("<span class=\"noisy\">{d:+.4} [{lo:+.4}, {hi:+.4}]: no change is inside the interval</span>"),
+                format!("<span class=\"noisy\">{relative}</span>"),
+            ),
+            (Some(d), Some((lo, hi))) => (format!("{d:+.4} [{lo:+.4}, {hi:+.4}]"), relative),
+            (Some(d), None) => (format!("{d:+.4} (no interval)"), relative),
+            (None, _) => (
+                "too noisy at this ε (a denominator within the noise's reach, or a figure out of range)".to_owned(),
+                "–".to_owned(),
+            ),
+        };
         let _ = write!(
             html,
             "<tr><td>{}</td><td>{}</td><td>{difference}</td><td>{relative}</td></tr>",
@@ -135,33 +142,44 @@ fn revenue_figure(
     stamp: &str,
     (plan, cal): (&PublishPlan, &Calibration),
 ) -> Result<(), PrivacyError> {
-    let per_variant: Vec<Bar> = g
-        .variants
-        .iter()
-        .zip(&n.runs)
-        .map(|(v, runs)| {
-            let runs: Vec<_> = runs.iter().collect();
-            let f = compared::figure("revenue_per_visitor", &runs, cal, &plan.bounds).flatten();
-            let (value, interval) = f.map_or((0.0, None), |f| (f.value, f.interval));
-            Bar {
-                label: v.variant.clone(),
-                value: value.max(0.0),
-                interval: interval.map(|(lo, hi)| (lo.max(0.0), hi.max(0.0))),
-            }
-        })
-        .collect();
+    // A variant whose figure is too noisy has no bar (drawn at 0, it read
+    // as a revenue of 0).
+    let (mut per_variant, mut noisy) = (Vec::new(), Vec::new());
+    for (v, runs) in g.variants.iter().zip(&n.runs) {
+        let runs: Vec<_> = runs.iter().collect();
+        match compared::figure("revenue_per_visitor", &runs, cal, &plan.bounds).flatten().filter(|f| f.value >= 0.0) {
+            Some(f) => per_variant.push(Bar { label: v.variant.clone(), value: f.value, interval: f.interval }),
+            None => noisy.push(v.variant.as_str()),
+        }
+    }
+    if per_variant.is_empty() {
+        html.push_str("<p>Revenue per visitor is too noisy at this ε in every variant: no figure.</p>\n");
+        return Ok(());
+    }
+    let note = if noisy.is_empty() {
+        String::new()
+    } else {
+        format!("Too noisy at this ε, so not drawn: {}.", noisy.join(", "))
+    };
     let bars = Bars {
         title: format!("Revenue per visitor ({stamp})"),
         x_desc: "currency per visitor (over all days, 95% CI with the noise)".into(),
         rows: per_variant,
         colours: style::VARIANTS.iter().map(|c| rgb(*c)).collect(),
     };
-    figure(html, figures_dir, "revenue-per-visitor", &bars, "revenue per visitor by variant", "")?;
+    figure(html, figures_dir, "revenue-per-visitor", &bars, "revenue per visitor by variant", &note)?;
     Ok(())
 }
 
 /// The noised occupancy heatmap of every variant's floors, on one colour scale.
-fn heatmaps(html: &mut String, figures_dir: &Path, g: &Gathered, n: &Noised, stamp: &str) -> Result<(), PrivacyError> {
+fn heatmaps(
+    html: &mut String,
+    figures_dir: &Path,
+    g: &Gathered,
+    n: &Noised,
+    stamp: &str,
+    (plan, cal): (&PublishPlan, &Calibration),
+) -> Result<(), PrivacyError> {
     html.push_str("<h2>Occupancy heatmaps</h2>\n");
     let top = style::scale_top(g.variants.iter().zip(&n.totals).flat_map(|(v, t)| {
         let blocks = t.heat_block_s(&v.layout);
@@ -169,6 +187,17 @@ fn heatmaps(html: &mut String, figures_dir: &Path, g: &Gathered, n: &Noised, sta
             .flat_map(move |f| heat_density(&v.layout, f, &blocks, t.runs).into_iter().map(|b| b.1).collect::<Vec<_>>())
     }));
     for (v, t) in g.variants.iter().zip(&n.totals) {
+        // The noise on a 1 m block's person-seconds a day, over these days
+        // (the query counts milliseconds): beside the colours' range, it
+        // says how much of the picture is noise.
+        let noise = (cal.noise_variance(Query::Heat, &plan.bounds) / t.runs.max(1) as f64).sqrt() / 1000.0;
+        let mostly_noise = if 4.0 * noise >= top { "MOSTLY NOISE at this ε. " } else { "" };
+        let note = format!(
+            "{mostly_noise}Person-seconds per m² per day over 1 m blocks, noised: each block's noise has a standard \
+             deviation of {noise:.1} over these {} days, against a colour scale topping at {top:.1}; one colour scale \
+             for all variants, a block the noise pushed below zero drawn empty.",
+            t.runs
+        );
         for floor in 0..v.layout.floors as u8 {
             let plan_fig = FloorPlan {
                 scenario: &v.prepared.scenario,
@@ -186,7 +215,7 @@ fn heatmaps(html: &mut String, figures_dir: &Path, g: &Gathered, n: &Noised, sta
                 &format!("heat-{}-{floor}", v.variant),
                 &plan_fig,
                 "noised occupancy heatmap",
-                "Person-seconds per m² per day over 1 m blocks, noised; one colour scale for all variants.",
+                &note,
             )?;
         }
     }
