@@ -30,6 +30,8 @@ pub(super) const GATHERED_M: f64 = 3.0;
 /// A companion nearer the leader's goal than the leader, and this close,
 /// waits for the leader to come.
 const WAIT_AHEAD_M: f64 = 3.0;
+/// A companion this close to the door its leader heads out by goes out.
+const OUT_AHEAD_M: f64 = 3.0;
 /// A companion this close to its place beside a leader in a checkout line
 /// steps into the line.
 const JOIN_LINE_M: f64 = 1.5;
@@ -157,6 +159,17 @@ fn keep_up(setting: &Setting, nav: &mut FlowFieldCache, out: &mut Outbox, t_ms: 
         };
         return;
     };
+    // Near the door its leader is heading out by, a companion goes out
+    // ahead: waiting for it there, it stood on the exit, and where the way
+    // out was narrow nobody else got out (a small shop's rush: 44% of its
+    // visitors were still inside at the day's hard end).
+    if l.activity == Activity::ToExit && l.floor == s.floor && s.pos.distance(way.point) <= OUT_AHEAD_M {
+        s.activity = Activity::ToExit;
+        if !s.route.as_ref().is_some_and(|own| own.is(way)) {
+            s.route = Some(way.clone());
+        }
+        return;
+    }
     let waits_ahead = way.field[s.cell as usize] < way.field[l.cell as usize] && apart <= WAIT_AHEAD_M;
     // A leader gone aboard a lift, an escalator or the stairs is followed
     // aboard, however close: standing by its landing would part the
