@@ -156,7 +156,12 @@ fn bad_parameters_are_refused_with_their_reason() {
         ),
         (
             vec!["--epsilon", "1", "--delta", "0.02"],
-            "error: delta = 0.02: is too large to protect anyone (ε above 20, or δ above 0.01)".to_owned(),
+            "error: delta = 0.02: is more than 0.01, too large to protect anyone".to_owned(),
+        ),
+        // Said "ε above 20" whatever the limit: a budget's is 100.
+        (
+            vec!["--epsilon", "1", "--budget", "150"],
+            "error: budget = 150: is more than 100, too large to protect anyone".to_owned(),
         ),
         // A subnormal δ divided a noise parameter by zero (it panicked).
         (

@@ -114,6 +114,8 @@ pub enum PrivacyError {
     BadName { name: String },
     #[error("{what} = {}: {why}", compact(*value))]
     BadParameter { what: &'static str, value: f64, why: &'static str },
+    #[error("{what} = {}: is more than {}, too large to protect anyone", compact(*value), compact(*most))]
+    TooLarge { what: &'static str, value: f64, most: f64 },
     #[error("--metric {metric}: no run records this metric")]
     UnknownMetric { metric: String },
     #[error(
@@ -149,11 +151,7 @@ pub fn check_parameter(what: &'static str, value: f64, max: f64) -> Result<f64, 
         return Err(PrivacyError::BadParameter { what, value, why: "must be a positive, finite number" });
     }
     if value > max {
-        return Err(PrivacyError::BadParameter {
-            what,
-            value,
-            why: "is too large to protect anyone (ε above 20, or δ above 0.01)",
-        });
+        return Err(PrivacyError::TooLarge { what, value, most: max });
     }
     Ok(value)
 }

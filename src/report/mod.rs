@@ -262,6 +262,8 @@ fn unit_value(m: &Metric) -> String {
         "s" => format!("{:.0} s", m.value),
         "m" => format!("{:.0} m", m.value),
         "shoppers/m²" => format!("{:.2} per m²", m.value),
+        // Items a basket: 3.94 and 4.16 both read "4".
+        "items" => format!("{:.2}", m.value),
         _ => format!("{:.0}", m.value),
     }
 }
