@@ -59,8 +59,12 @@ pub struct Point {
     pub epsilon: f64,
     /// Share of draws whose winner (highest `metric`) is a true winner.
     pub same_winner: f64,
-    /// Share of noised 95% CIs (variant − baseline) covering the exact difference.
+    /// Share of the noised 95% CIs published (variant − baseline) covering
+    /// the exact difference (none published: NaN)...
     pub coverage: f64,
+    /// ...and the share of differences published with an interval (the
+    /// rest too noisy: counted as covering, the share read 100% at every ε).
+    pub published: f64,
     /// Σ|noised − exact| ÷ Σ exact over heat blocks (exact: unbounded, noise-free).
     pub heat_error: f64,
 }
@@ -147,7 +151,7 @@ pub fn evaluate(g: &Gathered, plan: &EvaluatePlan, progress: impl Fn() + Sync) -
         .map(|(i, &epsilon)| {
             let cal = calibrate(plan.mechanism, epsilon, plan.delta, &plan.bounds, g.sharing);
             let mut rng = ChaCha20Rng::seed_from_u64(plan.seed ^ ((i as u64 + 1) << 32));
-            let (mut same, mut covered, mut intervals) = (0usize, 0usize, 0usize);
+            let (mut same, mut covered, mut intervals, mut asked) = (0usize, 0usize, 0usize, 0usize);
             for _ in 0..plan.trials {
                 let n = noised(g, &cal, &plan.bounds, &mut rng, Cells::WithoutHeat);
                 // A figure the noise leaves undefined ranks last.
@@ -168,8 +172,9 @@ pub fn evaluate(g: &Gathered, plan: &EvaluatePlan, progress: impl Fn() + Sync) -
                 for row in comparison(g, &n.runs, &cal, &plan.bounds) {
                     let Some(vi) = g.variants.iter().position(|v| v.variant == row.variant) else { continue };
                     let Some(exact) = exact_difference(vi, &row.metric) else { continue };
-                    // No interval claims nothing: it covers, as an unbounded one would.
-                    covered += row.lo.zip(row.hi).is_none_or(|(lo, hi)| lo <= exact && exact <= hi) as usize;
+                    asked += 1;
+                    let Some((lo, hi)) = row.lo.zip(row.hi) else { continue };
+                    covered += (lo <= exact && exact <= hi) as usize;
                     intervals += 1;
                 }
             }
@@ -188,6 +193,7 @@ pub fn evaluate(g: &Gathered, plan: &EvaluatePlan, progress: impl Fn() + Sync) -
                 epsilon,
                 same_winner: same as f64 / plan.trials.max(1) as f64,
                 coverage: if intervals > 0 { covered as f64 / intervals as f64 } else { f64::NAN },
+                published: if asked > 0 { intervals as f64 / asked as f64 } else { f64::NAN },
                 heat_error: heat_error / plan.heat_trials.max(1) as f64,
             }
         })
@@ -214,9 +220,10 @@ impl Evaluation {
         let io = |path: PathBuf| move |source| PrivacyError::Io { path, source };
         std::fs::create_dir_all(dir).map_err(io(dir.to_owned()))?;
         // Marked like the figure, on the first line: the file may travel alone.
-        let mut csv = format!("# {READS_EXACT_DATA}\nepsilon,same_winner,ci_coverage,heat_relative_error\n");
+        let mut csv =
+            format!("# {READS_EXACT_DATA}\nepsilon,same_winner,ci_coverage,ci_published,heat_relative_error\n");
         for p in &self.points {
-            csv.push_str(&format!("{},{},{},{}\n", p.epsilon, p.same_winner, p.coverage, p.heat_error));
+            csv.push_str(&format!("{},{},{},{},{}\n", p.epsilon, p.same_winner, p.coverage, p.published, p.heat_error));
         }
         let path = dir.join("utility.csv");
         crate::events::fs::write_atomic(&path, csv.as_bytes()).map_err(io(path.clone()))?;
@@ -227,15 +234,19 @@ impl Evaluation {
 
     /// The curves' figures as a table, one line per ε.
     pub fn table(&self) -> String {
-        let mut out = format!("{:>8}  {:>13}  {:>12}  {:>15}\n", "ε", "same winner", "CI coverage", "heatmap error");
+        let mut out = format!(
+            "{:>8}  {:>13}  {:>12}  {:>14}  {:>15}\n",
+            "ε", "same winner", "CI coverage", "CIs published", "heatmap error"
+        );
         // One layout has nothing to compare with: no interval to cover.
-        let coverage = |c: f64| if c.is_nan() { "–".to_owned() } else { format!("{:.1}%", c * 100.0) };
+        let share = |c: f64| if c.is_nan() { "–".to_owned() } else { format!("{:.1}%", c * 100.0) };
         for p in &self.points {
             out.push_str(&format!(
-                "{:>8}  {:>12.1}%  {:>12}  {:>14.1}%\n",
+                "{:>8}  {:>12.1}%  {:>12}  {:>14}  {:>14.1}%\n",
                 p.epsilon,
                 p.same_winner * 100.0,
-                coverage(p.coverage),
+                share(p.coverage),
+                share(p.published),
                 p.heat_error * 100.0
             ));
         }
@@ -272,9 +283,15 @@ impl Figure for Curves<'_> {
         panel(&panels[0], e, x, 0.0..1.05, (winner_title.as_str(), "probability"), Some(0.95), |p| {
             (p.same_winner, RGBColor(0, 114, 178))
         })?;
-        panel(&panels[1], e, x, 0.0..1.05, ("Coverage of noised 95% CIs", "share of intervals"), Some(0.95), |p| {
-            (p.coverage, RGBColor(0, 158, 115))
-        })?;
+        panel(
+            &panels[1],
+            e,
+            x,
+            0.0..1.05,
+            ("Coverage of the noised 95% CIs published", "share of intervals"),
+            Some(0.95),
+            |p| (p.coverage, RGBColor(0, 158, 115)),
+        )?;
         // Error spans orders of magnitude: noise at small ε, the bounds' bias at large ε.
         let (elo, ehi) =
             e.points.iter().fold((f64::MAX, 0.0f64), |(a, b), p| (a.min(p.heat_error), b.max(p.heat_error)));
@@ -326,15 +343,22 @@ where
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], grey));
     }
     let colour = e.points.first().map_or(BLACK, |p| f(p).1);
-    chart.draw_series(LineSeries::new(e.points.iter().map(|p| (p.epsilon, f(p).0)), colour.stroke_width(2)))?;
-    chart.draw_series(e.points.iter().map(|p| Circle::new((p.epsilon, f(p).0), 4, colour.filled())))?;
+    // (An ε at which nothing was measured, no interval published, has no point.)
+    let measured: Vec<(f64, f64)> = e.points.iter().map(|p| (p.epsilon, f(p).0)).filter(|p| p.1.is_finite()).collect();
+    chart.draw_series(LineSeries::new(measured.iter().copied(), colour.stroke_width(2)))?;
+    chart.draw_series(measured.iter().map(|&p| Circle::new(p, 4, colour.filled())))?;
     // (One past what a release may take is no recommendation.)
-    if let Some(eps) = e.recommended.filter(|&eps| eps <= super::request::MAX_EPSILON) {
+    let recommended = e.recommended.filter(|&eps| eps <= super::request::MAX_EPSILON);
+    if let Some(eps) = recommended {
         let red = RGBColor(200, 0, 0);
         chart
             .draw_series(LineSeries::new([(eps, ylo), (eps, yhi)], red.stroke_width(1)))?
             .label(format!("recommended ε = {eps}"))
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], red));
+    }
+    if reference.is_none() && recommended.is_none() {
+        // Nothing to name: no empty legend box.
+        return Ok(());
     }
     chart
         .configure_series_labels()
