@@ -704,6 +704,16 @@ const CASES: &[Case] = &[
         absent: None,
     },
     Case {
+        // Said "make one with `aisle run`" beside two run records a repair lists.
+        name: "a dataset whose manifest is lost, to report",
+        steps: &[Step::Remove("manifest.json")],
+        args: &["report", "{dir}"],
+        code: 2,
+        stdout: "",
+        stderr: "error: {dir}: no manifest.json: not an aisle dataset (make one with `aisle run`); 2 run record(s) in runs/ are not listed yet (a sweep stopped before it wrote the manifest): run the same `aisle compare` again to finish it, or `aisle verify --repair` to list them\n",
+        absent: None,
+    },
+    Case {
         // Flags of another mode were silently ignored.
         name: "a local export's flag without --local",
         steps: &[],

@@ -568,7 +568,7 @@ impl Comparison {
         let n = self.seeds.len();
         let name = self.primary.replace('_', " ");
         let mut out = format!(
-            "Each layout was simulated on the same {n} day(s) of shoppers (common random numbers), so differences come from the layout, not from who walked in. "
+            "Each layout was simulated on the same {n} day(s) of shoppers (common random numbers): a variant that leaves who comes as it was differs by its layout, not by who walked in. "
         );
         let variants: Vec<&VariantFigure> = primary.variants.iter().filter(|v| v.versus_baseline.is_some()).collect();
         if variants.is_empty() {

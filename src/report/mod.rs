@@ -29,8 +29,8 @@ use crate::style;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
-    #[error("{}: no manifest.json: not an aisle dataset (make one with `aisle run`)", dir.display())]
-    NotADataset { dir: PathBuf },
+    #[error("{}: no manifest.json: not an aisle dataset (make one with `aisle run`){}", dir.display(), crate::events::dataset::unlisted_records_hint(*unlisted))]
+    NotADataset { dir: PathBuf, unlisted: usize },
     #[error("{}: the dataset lists no runs{}", dir.display(), crate::events::dataset::unlisted_records_hint(*unlisted))]
     Empty { dir: PathBuf, unlisted: usize },
     #[error(transparent)]
@@ -64,7 +64,8 @@ pub struct VariantDays {
 /// Replays every run listed in the dataset's manifest, by variant.
 pub fn replay_dataset(dir: &Path, mut progress: impl FnMut(usize, usize)) -> Result<Vec<VariantDays>, ReportError> {
     // Every number comes from a log that matches its record.
-    let manifest = Dataset::read_verified(dir)?.ok_or_else(|| ReportError::NotADataset { dir: dir.to_owned() })?;
+    let manifest = Dataset::read_verified(dir)?
+        .ok_or_else(|| ReportError::NotADataset { dir: dir.to_owned(), unlisted: records_on_disk(dir) })?;
     if manifest.runs.is_empty() {
         return Err(ReportError::Empty { dir: dir.to_owned(), unlisted: records_on_disk(dir) });
     }
