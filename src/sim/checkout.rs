@@ -332,8 +332,8 @@ pub fn short_lines(scenario: &Scenario, store: &Store) -> Vec<String> {
         .filter(|&(_, waiting, _)| (1..SHORT_LINE_PLACES).contains(&waiting))
         .map(|(desk, waiting, last)| {
             format!(
-                "{} `{}`: its line has room for {waiting} waiting and cannot bend on past ({:.1}, {:.1}) (a fixture or \
-                 wall is in its way); those who find it full, and any party of more than {waiting}, do not join it{}: \
+                "{} `{}`: its line has room for {waiting} waiting and cannot bend on past ({:.1}, {:.1}) (a fixture, a \
+                 wall or another desk's line or terminals are in its way); those who find it full, and any party of more than {waiting}, do not join it{}: \
                  turn it (`queue`) or give it room",
                 desk.role.noun(),
                 desk.id,
