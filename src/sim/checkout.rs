@@ -102,12 +102,10 @@ pub(super) fn head_for_lane(
 
 /// A shopper walking to a desk (`Activity::ToLane`) has reached the end of
 /// its line. At a checkout, a much shorter line in sight is walked to
-/// instead (`shorter_line`, as a jockey chooses). Balking: a line that
-/// looks longer than the shopper's patience, or that has no room left for
-/// its party, is not joined; at a checkout the basket is left behind (`abandon`), at
-/// a counter the order (`counter::give_up`). Otherwise it joins the line
-/// (`queue_join` or `counter_join`, unless switching from another line:
-/// its wait goes on).
+/// instead (`shorter_line`). Balking: a line longer than its patience, or
+/// with no room for its party, is not joined (a checkout's basket left,
+/// `abandon`; a counter's order, `counter::give_up`). Else it joins
+/// (`queue_join`, `counter_join`; one switching lines waits on, unlogged).
 pub(super) fn reach_lane(
     setting: &Setting,
     nav: &mut FlowFieldCache,
@@ -127,10 +125,10 @@ pub(super) fn reach_lane(
     // A line hemmed in (`short_lines` warns of one) is full: one more
     // would stand on another's place.
     let full = !lanes.0[i].has_room(s.places_in_line(), setting.lines[i].len());
+    // Last in line for the moment (`shorter_line` weighs the last), taken
+    // out again if it goes on: a much shorter line is walked to, this one
+    // never joined (joining and switching at one instant logged two joins).
     lanes.0[i].join(entity, items_at(setting, lane, s), s.places_in_line(), since_ms.saturating_add(s.patience_ms));
-    // At the end of a line one sees the others, as one in it does
-    // (`jockey`): a much shorter one is walked to, this one never joined
-    // (joining here and switching in the same instant logged two joins).
     if joined_ms.is_none()
         && counter.is_none()
         && let Some(j) = shorter_line(setting, nav, lanes, i, s, lane_clock(&setting.scenario, t_ms))
@@ -392,12 +390,10 @@ pub(super) fn body_fits(store: &Store, floor: u8, p: Point) -> bool {
         .all(|(dx, dy)| store.cell_at(floor, p.offset(dx, dy)).is_some_and(|c| store.is_walkable(c)))
 }
 
-/// Jockeying: the last in a line moves to an open lane on its floor with at
-/// least two fewer shoppers per terminal, when the walk there saves time
-/// (`shorter_line`), as people do when the next line empties; it logs `queue_join` at that lane (so the
-/// log says which line it stands in) and its wait goes on. With it,
-/// separate lines serve nearly as well as one shared line (the Erlang C
-/// queue).
+/// Jockeying: the last in a line moves to a much shorter one in sight
+/// (`shorter_line`), as people do when the next line empties, logging
+/// `queue_join` there (the log says which line it stands in); its wait goes
+/// on. So separate lines serve nearly as well as one shared (Erlang C).
 fn jockey(
     setting: &Setting,
     nav: &mut FlowFieldCache,
@@ -423,9 +419,8 @@ fn jockey(
     }
 }
 
-/// The checkout lane `s`, last in lane `i`'s line, would rather stand in
-/// (`Lanes::jockey_to`) and finds room in for its party. Only a lane in
-/// sight: one on another floor is a ride away.
+/// The lane `s`, last in lane `i`'s line, would rather be in (`Lanes::jockey_to`) with room for its party,
+/// on its floor only (another floor is a ride away).
 fn shorter_line(
     setting: &Setting,
     nav: &mut FlowFieldCache,

@@ -163,19 +163,16 @@ fn keep_up(setting: &Setting, nav: &mut FlowFieldCache, out: &mut Outbox, t_ms: 
     // ahead: waiting for it there, it stood on the exit, and where the way
     // out was narrow nobody else got out (a small shop's rush: 44% of its
     // visitors were still inside at the day's hard end).
-    if l.activity == Activity::ToExit && l.floor == s.floor && s.pos.distance(way.point) <= OUT_AHEAD_M {
-        s.activity = Activity::ToExit;
-        if !s.route.as_ref().is_some_and(|own| own.is(way)) {
-            s.route = Some(way.clone());
-        }
-        return;
-    }
-    let waits_ahead = way.field[s.cell as usize] < way.field[l.cell as usize] && apart <= WAIT_AHEAD_M;
-    // A leader gone aboard a lift, an escalator or the stairs is followed
-    // aboard, however close: standing by its landing would part the
-    // party for a whole ride.
-    let close = !l.riding && (apart <= COMPANION_GAP_M || waits_ahead);
-    s.activity = Activity::Companion(if close { Company::Beside } else { Company::Following });
+    s.activity = if l.activity == Activity::ToExit && l.floor == s.floor && s.pos.distance(way.point) <= OUT_AHEAD_M {
+        Activity::ToExit
+    } else {
+        let waits_ahead = way.field[s.cell as usize] < way.field[l.cell as usize] && apart <= WAIT_AHEAD_M;
+        // A leader gone aboard a lift, an escalator or the stairs is
+        // followed aboard, however close: standing by its landing would
+        // part the party for a whole ride.
+        let close = !l.riding && (apart <= COMPANION_GAP_M || waits_ahead);
+        Activity::Companion(if close { Company::Beside } else { Company::Following })
+    };
     // The same shared way is kept, not copied again, tick after tick.
     if !s.route.as_ref().is_some_and(|own| own.is(way)) {
         s.route = Some(way.clone());
