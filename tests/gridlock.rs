@@ -472,6 +472,7 @@ fn crowded_small_stores_have_no_gridlock() {
         ("boxed_line", "baseline"),
         ("line_through_doorway", "parties-of-five"),
         ("front_tills", "baseline"),
+        ("front_tills", "rush"),
     ];
     for (file, variant) in cases {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/data/{file}.toml"));

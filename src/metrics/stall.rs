@@ -2,8 +2,9 @@
 //! someone waiting in its line while one of its terminals stood free,
 //! folded from the log into `DayMetrics` (`longest_stall_s`). The next in
 //! line walks from the front to the free terminal in seconds; a spell of
-//! minutes means someone called to it cannot reach it, and the line
-//! behind stands still without anyone in it counting as frozen.
+//! minutes means someone called to it cannot reach it, or the last one
+//! served there cannot step off it (nobody is called to a terminal until
+//! then), and the line behind stands still without anyone in it counting as frozen.
 
 use std::path::Path;
 
@@ -53,7 +54,8 @@ impl Stall {
     pub fn warning(&self, s: &Scenario, seed: u64, dir: &Path) -> String {
         format!(
             "someone waited {:.0} s in the line of {} while a terminal stood free, more than the \
-             {STALL_LIMIT_S:.0} s a walk to it can take: whoever was called cannot reach it, and the line \
+             {STALL_LIMIT_S:.0} s a walk to it can take: whoever was called cannot reach it, or the last \
+             served cannot step off it, and the line \
              is stuck; watch it with `aisle-viewer {} --variant {} --seed {seed} --at {}`",
             self.seconds(),
             self.place(s),

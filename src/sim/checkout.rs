@@ -175,6 +175,9 @@ pub(super) fn checkout(tick: &mut TickState) {
         if state.is_idle() {
             continue;
         }
+        state.clear_terminals(&lane.terminals, |e| {
+            shoppers.get(e).ok().filter(|s| s.floor == lane.floor).map(|s| s.pos)
+        });
         state.finish_due(t, |shopper| {
             let mut s = shoppers.get_mut(shopper).expect("served shopper exists");
             if let Some(counter) = counter {

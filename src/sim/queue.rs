@@ -8,6 +8,7 @@ use std::collections::VecDeque;
 
 use bevy_ecs::prelude::*;
 
+use super::crowd::MIN_GAP_M;
 use crate::geom::Point;
 use crate::scenario::Lane;
 
@@ -63,6 +64,13 @@ pub(super) enum Terminal {
         until_ms: u64,
         work_s: f64,
     },
+    /// Served, and stepping away: nobody is called here until it stands a
+    /// body's width off the spot (`clear_terminals`). Calling the next at
+    /// once, those who had paid but could not get out yet stood on the
+    /// spot with the next served, twenty deep in a rush.
+    Clearing {
+        shopper: Entity,
+    },
 }
 
 impl LaneState {
@@ -75,7 +83,7 @@ impl LaneState {
         self.terminals
             .iter()
             .map(|t| match *t {
-                Terminal::Free => 0.0,
+                Terminal::Free | Terminal::Clearing { .. } => 0.0,
                 Terminal::Called { work_s, .. } | Terminal::Serving { work_s, .. } => work_s,
             })
             .sum()
@@ -175,15 +183,29 @@ impl LaneState {
         }
     }
 
-    /// Frees, terminal by terminal, each one whose service is over at
-    /// `t_ms`, handing its shopper to `done`.
+    /// Ends, terminal by terminal, each service that is over at `t_ms`,
+    /// handing its shopper to `done`; the terminal is clearing.
     pub(super) fn finish_due(&mut self, t_ms: u64, mut done: impl FnMut(Entity)) {
         for terminal in &mut self.terminals {
             if let Terminal::Serving { shopper, until_ms, .. } = *terminal
                 && t_ms >= until_ms
             {
-                *terminal = Terminal::Free;
+                *terminal = Terminal::Clearing { shopper };
                 done(shopper);
+            }
+        }
+    }
+
+    /// Frees each clearing terminal (standing at `at`) whose last served
+    /// stands clear of it: two bodies' radii off, or gone (`stands_at`
+    /// says where a shopper stands on the terminal's floor; `None`: it is
+    /// not there).
+    pub(super) fn clear_terminals(&mut self, at: &[Point], mut stands_at: impl FnMut(Entity) -> Option<Point>) {
+        for (terminal, &spot) in self.terminals.iter_mut().zip(at) {
+            if let Terminal::Clearing { shopper } = *terminal
+                && stands_at(shopper).is_none_or(|p| p.distance(spot) >= MIN_GAP_M)
+            {
+                *terminal = Terminal::Free;
             }
         }
     }
@@ -328,7 +350,7 @@ mod tests {
     }
 
     #[test]
-    fn service_finishes_at_its_time_and_frees_the_terminal() {
+    fn service_finishes_at_its_time_and_frees_the_terminal_once_its_shopper_stands_clear() {
         let e = shoppers(3);
         let mut state = LaneState::new(3);
         state.terminals = vec![
@@ -341,7 +363,7 @@ mod tests {
         assert!(done.is_empty(), "nobody is done before their time");
         state.finish_due(1_000, |s| done.push(s));
         assert_eq!(done, [e[0]]);
-        assert_eq!(state.terminals[0], Terminal::Free);
+        assert_eq!(state.terminals[0], Terminal::Clearing { shopper: e[0] });
         assert_eq!(
             state.terminals[1],
             Terminal::Called { shopper: e[1], work_s: 7.0 },
@@ -350,6 +372,17 @@ mod tests {
         state.finish_due(5_000, |s| done.push(s));
         assert_eq!(done, [e[0], e[2]]);
         assert_eq!(state.serving_s(), 7.0);
+        // Terminals at (0, 0), (1, 0), (2, 0): the one served at the first
+        // has stepped 0.39 m off, the one at the third has left.
+        let at = [Point::new(0.0, 0.0), Point::new(1.0, 0.0), Point::new(2.0, 0.0)];
+        let mut stands = |s: Entity| (s == e[0]).then_some(Point::new(0.0, 0.39));
+        state.clear_terminals(&at, &mut stands);
+        assert_eq!(state.terminals[0], Terminal::Clearing { shopper: e[0] }, "not clear yet");
+        assert_eq!(state.terminals[2], Terminal::Free, "gone");
+        assert_eq!(state.free_terminal_nearest(at[0], &at), Some(2));
+        state.clear_terminals(&at, |_| Some(Point::new(0.3, 0.3)));
+        assert_eq!(state.terminals[0], Terminal::Free, "0.42 m off");
+        assert_eq!(state.terminals[1], Terminal::Called { shopper: e[1], work_s: 7.0 });
     }
 
     #[test]
