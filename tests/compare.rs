@@ -357,7 +357,7 @@ fn five_days_that_all_differ_get_the_paired_t_interval_and_wait_for_days() {
         let figures = vec![("revenue_per_visitor", "currency", five(10.0), days.clone())];
         let c = compare_synthetic(&Design::default(), &figures);
         let d = versus(&c, "revenue_per_visitor");
-        assert_eq!(d.method, Method::PairedT, "{days:?}: {}", d.verdict);
+        assert_eq!(d.method, Method::FewDaysT, "{days:?}: {}", d.verdict);
         assert!(!d.significant, "{days:?}: {}", d.verdict);
         let (lo, hi) = (d.lo.unwrap(), d.hi.unwrap());
         assert!(lo.is_finite() && hi.is_finite(), "{days:?}: [{lo}, {hi}]");

@@ -163,6 +163,13 @@ fn bad_parameters_are_refused_with_their_reason() {
             vec!["--epsilon", "1", "--budget", "150"],
             "error: budget = 150: is more than 100, too large to protect anyone".to_owned(),
         ),
+        // Laplace releases spend no δ, but the budget's δ is this one too.
+        (
+            vec!["--epsilon", "1", "--delta", "0"],
+            "error: delta = 0: must be positive: δ is also the budget's, which composing many releases spends even when \
+             each is pure ε (Laplace noise); take 1e-100 for as near to none as can be computed with"
+                .to_owned(),
+        ),
         // A subnormal δ divided a noise parameter by zero (it panicked).
         (
             vec!["--epsilon", "0.1", "--mechanism", "gaussian", "--delta", "1e-320"],

@@ -121,7 +121,8 @@ pub struct DifferenceOut {
     pub lo: Option<f64>,
     pub hi: Option<f64>,
     /// The Welch interval treating the layouts' days as independent: what
-    /// the pairing bought.
+    /// the pairing bought; `None` from fewer than two days or days without
+    /// spread in either layout.
     pub unpaired: Option<(f64, f64)>,
     /// Change relative to the baseline mean, with an interval that counts
     /// the baseline's uncertainty; `None` unless the baseline is clearly
@@ -336,15 +337,18 @@ impl Design {
         let relative = stats::relative(base, variant, exposure, &analysis, self.alpha);
         let kept = stats::paired_days(base, variant);
         let (b, x): (Vec<f64>, Vec<f64>) = kept.iter().map(|&i| (base[i], variant[i])).unzip();
-        let unpaired = (kept.len() >= 2).then(|| {
-            let w = stats::welch(&b, &x, self.alpha);
-            (w.lo, w.hi)
-        });
+        // Days without spread in either layout (a rate 0 on every day)
+        // give an interval of no width, which no reader should take for
+        // certainty: none.
+        let unpaired =
+            (kept.len() >= 2).then(|| stats::welch(&b, &x, self.alpha)).filter(|w| w.hi > w.lo).map(|w| (w.lo, w.hi));
         // No day-by-day test passes from fewer days than the sign-flip test
         // can (the paired t's p is no smaller below them): the power line
         // asks at least as many, whatever the t says.
         let floor = match analysis.method {
-            stats::Method::Resampled | stats::Method::PairedT => stats::sign_flip_days(primary_alpha),
+            stats::Method::Resampled | stats::Method::PairedT | stats::Method::FewDaysT => {
+                stats::sign_flip_days(primary_alpha)
+            }
             _ => 0,
         };
         let power = (metric == self.primary)

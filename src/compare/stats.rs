@@ -157,6 +157,11 @@ pub enum Method {
     Identical,
     /// Paired t on the daily differences.
     PairedT,
+    /// Days that all differ, fewer than the exact sign-flip test can pass
+    /// from: the paired t's interval, but a p no lower than that test's
+    /// (the t's own p holds only for normal days; near-lattice A/A days
+    /// read "a real difference" by it).
+    FewDaysT,
     /// Differences on few days of a rate: the events that differ are pooled
     /// over the days as Poisson counts (exact Garwood bounds, split by
     /// Bonferroni between more and fewer events; exact sign test on events),
@@ -175,6 +180,7 @@ impl Method {
             Method::TooFew => "fewer than two days: no interval",
             Method::Identical => "identical on every day",
             Method::PairedT => "paired t",
+            Method::FewDaysT => "paired t interval, p from the sign-flip test at so few days",
             Method::RareCounts => "rare events pooled as Poisson counts",
             Method::Resampled => "sign-flip test, bootstrap-t interval",
         }
@@ -265,16 +271,19 @@ pub fn analyse(base: &[f64], variant: &[f64], exposure: Option<&[f64]>, alpha: f
         (false, _) if sign_flip_floor(nonzero) > alpha && has_tie(&d) => resampled(&d, alpha),
         (false, _) => {
             let e = mean_ci_at(&d, alpha);
-            let mut p = p_value(e.mean, sd / (n as f64).sqrt(), (n - 1) as f64);
+            let p = p_value(e.mean, sd / (n as f64).sqrt(), (n - 1) as f64);
             // Below the days the exact test can pass from, the t's p holds
             // only for normal days; per-visitor figures of whole items are
             // nearly a lattice (one item fewer a day over 76–78 visitors),
             // and such A/A days read "a real difference" (p 0.001). No p
-            // below the exact test's: the interval stays, the verdict waits.
-            if sign_flip_floor(nonzero) > alpha {
-                p = p.max(sign_flip_p(&d));
-            }
-            Analysis { method: Method::PairedT, n, mean: e.mean, interval: Some((e.lo, e.hi)), p: Some(p), sd }
+            // below the exact test's: the interval stays, the verdict waits
+            // (and the method's name says whose p it is).
+            let (method, p) = if sign_flip_floor(nonzero) > alpha {
+                (Method::FewDaysT, p.max(sign_flip_p(&d)))
+            } else {
+                (Method::PairedT, p)
+            };
+            Analysis { method, n, mean: e.mean, interval: Some((e.lo, e.hi)), p: Some(p), sd }
         }
     }
 }
@@ -500,7 +509,7 @@ pub fn relative(base: &[f64], variant: &[f64], exposure: Option<&[f64]>, a: &Ana
     }
     let (lo, hi) = match a.method {
         Method::TooFew | Method::Identical => return None,
-        Method::PairedT => {
+        Method::PairedT | Method::FewDaysT => {
             let t = t_quantile_at((n - 1) as f64, alpha);
             let (v11, v22, v12) = (variance(&d) / n as f64, variance(&b) / n as f64, covariance(&d, &b) / n as f64);
             let g = t * t * v22 / (bm * bm);

@@ -12,7 +12,7 @@ use super::{ReportError, VariantDays};
 use plotters::style::RGBColor;
 use plotters::style::colors::BLACK;
 
-use crate::compare::stats::{Estimate, Method, mean, mean_ci};
+use crate::compare::stats::{Analysis, Method, analyse, mean};
 use crate::compare::{Comparison, DifferenceOut, EstimateOut, Signed, format_change, format_p, four_places};
 use crate::style;
 
@@ -40,15 +40,20 @@ pub(super) fn comparison_section(
 const MOVERS: usize = 10;
 
 /// Per layout, the products whose picks per day moved most against the
-/// baseline, on the days both share, with a paired 95% interval each: where
-/// a merchandiser looks first, uncorrected for the many products compared.
+/// baseline, on the days both share, with a paired interval each, by the
+/// method the days call for (`stats::analyse`, as every metric's: picks
+/// are whole numbers, and a t interval from three days of +1 each had no
+/// width): where a merchandiser looks first, uncorrected for the many
+/// products compared.
 fn write_product_movers(html: &mut String, variants: &[VariantDays], c: &Comparison) {
     let Some(base) = variants.iter().find(|v| v.prepared.scenario.variant == c.baseline) else { return };
     let _ = writeln!(
         html,
         "<h3>Products whose picks moved most</h3><p class=\"note\">Picks per day of each product, paired by day \
-         against <code>{}</code>, the {MOVERS} largest changes per layout. The intervals are not corrected for \
-         the {} products compared: read them as where to look, not as findings.</p>",
+         against <code>{}</code>, the {MOVERS} largest changes per layout. Each interval is chosen as the \
+         metrics' are (paired t, or the sign-flip test's where few days differ or they differ by the same \
+         amount: unbounded where so few days cannot bound it). The intervals are not corrected for the {} \
+         products compared: read them as where to look, not as findings.</p>",
         esc(&c.baseline),
         base.layout.products.len()
     );
@@ -66,12 +71,11 @@ fn write_product_movers(html: &mut String, variants: &[VariantDays], c: &Compari
         if pairs.is_empty() {
             continue;
         }
-        let mut rows: Vec<(usize, f64, f64, Estimate)> = (0..base.layout.products.len())
+        let mut rows: Vec<(usize, f64, f64, Analysis)> = (0..base.layout.products.len())
             .map(|p| {
                 let (b, x): (Vec<f64>, Vec<f64>) =
                     pairs.iter().map(|&(i, j)| (base.product_picks[i][p] as f64, v.product_picks[j][p] as f64)).unzip();
-                let d: Vec<f64> = x.iter().zip(&b).map(|(x, b)| x - b).collect();
-                (p, mean(&b), mean(&x), mean_ci(&d))
+                (p, mean(&b), mean(&x), analyse(&b, &x, None, c.alpha))
             })
             .filter(|r| r.3.mean != 0.0)
             .collect();
@@ -80,8 +84,9 @@ fn write_product_movers(html: &mut String, variants: &[VariantDays], c: &Compari
         let _ = writeln!(
             html,
             "<h4><code>{}</code></h4><table><tr><th>product</th><th>picks/day baseline</th><th>layout</th>\
-             <th>change</th><th>95% interval</th></tr>",
-            esc(&v.prepared.scenario.variant)
+             <th>change</th><th>{:.0}% interval</th></tr>",
+            esc(&v.prepared.scenario.variant),
+            (1.0 - c.alpha) * 100.0
         );
         if rows.is_empty() {
             let _ = writeln!(html, "<tr><td colspan=\"5\">no product's picks changed on any day</td></tr>");
@@ -92,7 +97,11 @@ fn write_product_movers(html: &mut String, variants: &[VariantDays], c: &Compari
                 "<tr><td>{}</td><td>{b:.2}</td><td>{x:.2}</td><td>{:+.2}</td><td>{}</td></tr>",
                 esc(&base.layout.product_names[p]),
                 d.mean,
-                if d.n < 2 { "—".to_owned() } else { format!("{:+.2} to {:+.2}", d.lo, d.hi) }
+                match d.interval {
+                    Some((lo, hi)) if lo.is_finite() && hi.is_finite() => format!("{lo:+.2} to {hi:+.2}"),
+                    Some(_) => "unbounded".to_owned(),
+                    None => "—".to_owned(),
+                }
             );
         }
         let _ = writeln!(html, "</table>");

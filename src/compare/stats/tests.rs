@@ -92,7 +92,7 @@ fn four_days_that_all_differ_get_the_paired_t() {
     let base = [10.0, 11.0, 10.5, 9.8];
     let fall = [7.2, 8.0, 7.4, 6.9];
     let a = analyse(&base, &fall, None, ALPHA);
-    assert_eq!(a.method, Method::PairedT);
+    assert_eq!(a.method, Method::FewDaysT);
     let (lo, hi) = a.interval.unwrap();
     assert!(lo.is_finite() && hi < 0.0, "[{lo}, {hi}]");
     // One of the four the same in both layouts: few, and unbounded.
@@ -114,7 +114,7 @@ fn skew_is_judged_only_from_days_enough_for_the_sign_flip_test() {
     let base = [8.0, 8.2, 7.9, 8.1, 8.3, 8.0];
     let variant: Vec<f64> = base.iter().zip(fall).map(|(b, d)| b + d).collect();
     let a = analyse(&base[..5], &variant, None, ALPHA);
-    assert_eq!(a.method, Method::PairedT);
+    assert_eq!(a.method, Method::FewDaysT);
     let (lo, hi) = a.interval.unwrap();
     assert!(lo > -4.6 && hi < -3.3, "[{lo}, {hi}]");
     let six = [-3.97, -3.95, -4.18, -3.96, -4.20, -1.0];
