@@ -88,19 +88,21 @@ impl RunOutcome {
                 shown(figure("time_in_store_p50") / 60.0, 1, "")
             ),
             format!(
-                "  checkout      {} mean from joining a line to leaving it ({} waiting, {} served), {} abandoned ({:.2} lost)",
+                "  checkout      {} mean from joining a line to leaving it ({} waiting, {} served), {} abandoned ({:.2} lost){}",
                 shown(figure("queue_wait_mean"), 0, " s"),
                 shown(figure("line_wait_mean"), 0, " s"),
                 shown(figure("service_time_mean"), 0, " s"),
                 shown(figure("abandonment_rate") * 100.0, 1, "%"),
-                figure("lost_revenue")
+                figure("lost_revenue"),
+                balked(m)
             ),
         ];
         let rest = [
             format!(
-                "  not found     {} of planned searches ({:.2} lost sales)",
+                "  not found     {} of planned searches ({:.2} lost sales{})",
                 shown(figure("not_found_rate") * 100.0, 1, "%"),
-                figure("lost_sales")
+                figure("lost_sales"),
+                most_not_found(p, m)
             ),
             format!(
                 "  stuck         {:.0} shopper-s frozen > {:.0} s outside lines, longest freeze {:.0} s{}, {:.0} forced out at the end{}",
@@ -150,6 +152,36 @@ impl RunOutcome {
         let stall = m.longest_stall.filter(|s| s.breaks_the_limit()).map(|s| s.warning(&p.scenario, seed, dir));
         freeze.into_iter().chain(stall).chain(m.forced_out_warning(&p.scenario)).collect()
     }
+}
+
+/// The products that make up a fifth or more of those not found, most
+/// first ("; `cigarettes` 52% of them, `lottery` 45%"): the rate counts
+/// shelves searched in vain and products out of reach (a desk closed
+/// then) alike, and a few products standing out say which.
+fn most_not_found(p: &Prepared, m: &DayMetrics) -> String {
+    let mut by: Vec<(usize, u64)> =
+        m.product_not_found.iter().copied().enumerate().filter(|&(_, n)| n > 0 && n * 5 >= m.not_found).collect();
+    by.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let named: Vec<String> = by
+        .iter()
+        .enumerate()
+        .map(|(k, &(product, n))| {
+            let share = 100.0 * n as f64 / m.not_found as f64;
+            let of_them = if k == 0 { " of them" } else { "" };
+            format!("`{}` {share:.0}%{of_them}", p.scenario.products[product].id)
+        })
+        .collect();
+    if named.is_empty() { String::new() } else { format!("; {}", named.join(", ")) }
+}
+
+/// What of a day's abandons were balks ("; 40 of 64 never joined a line:
+/// balked at its length"): the rate counts both, and a reader of "53.2%
+/// abandoned" took them all for shoppers who gave up waiting.
+fn balked(m: &DayMetrics) -> String {
+    if m.balks == 0 {
+        return String::new();
+    }
+    format!("; {} of {} never joined a line, balking at its length", m.balks, m.abandons)
 }
 
 /// The self-description written into every log.

@@ -101,6 +101,8 @@ pub struct DayMetrics {
     pub floor_pickers: Vec<u64>,
     pub product_views: Vec<u64>,
     pub product_picks: Vec<u64>,
+    /// Planned searches per product that found nothing (`not_found`).
+    pub product_not_found: Vec<u64>,
     /// Person-milliseconds per grid cell (all floors, floor-major); integers,
     /// so days merge exactly in any order.
     pub heat_ms: Vec<u64>,
@@ -122,6 +124,9 @@ pub struct DayMetrics {
     pub unserved_checkouts: u64,
     pub queue_joins: u64,
     pub abandons: u64,
+    /// Of `abandons`, those who never joined a line: balked at its length
+    /// (or found no room for their party) on reaching it.
+    pub balks: u64,
     pub lost_cents: i64,
     /// Planned products not found at the shelf, and what they would have cost.
     pub not_found: u64,
@@ -182,6 +187,7 @@ impl<'a> DayProjection<'a> {
             floor_pickers: vec![0; layout.floors],
             product_views: vec![0; p],
             product_picks: vec![0; p],
+            product_not_found: vec![0; p],
             heat_ms: vec![0; cells],
             flow: vec![(0.0, 0.0); cells],
             hourly_visitors: vec![0; layout.hours.max(1)],
@@ -261,8 +267,9 @@ impl Projection for DayProjection<'_> {
                 v.basket_cents -= amount_cents;
                 m.put_backs += 1;
             }
-            Action::NotFound { amount_cents, .. } => {
+            Action::NotFound { product, amount_cents, .. } => {
                 m.not_found += 1;
+                m.product_not_found[product as usize] += 1;
                 m.not_found_cents += amount_cents;
             }
             // A second join moves to a shorter line (jockeying): the wait
@@ -405,7 +412,11 @@ impl DayProjection<'_> {
     fn on_leave_line(m: &mut DayMetrics, v: &mut Visit, e: &SimEvent, qty: u16, amount_cents: i64) {
         // Paid for, or left at the lane.
         v.basket_cents = 0;
-        if let Some(joined) = v.queue_join_ms.take() {
+        let joined = v.queue_join_ms.take();
+        if joined.is_none() && matches!(e.action, Action::Abandon { .. }) {
+            m.balks += 1;
+        }
+        if let Some(joined) = joined {
             let wait = (e.t_ms - joined) as f64 / 1000.0;
             m.queue_wait_s.push(wait);
             let h = ((joined / 3_600_000) as usize).min(m.hourly_waits.len() - 1);
@@ -549,6 +560,7 @@ impl DayMetrics {
         add(&mut self.floor_pickers, &o.floor_pickers);
         add(&mut self.product_views, &o.product_views);
         add(&mut self.product_picks, &o.product_picks);
+        add(&mut self.product_not_found, &o.product_not_found);
         add(&mut self.heat_ms, &o.heat_ms);
         for (a, b) in self.flow.iter_mut().zip(&o.flow) {
             a.0 += b.0;
@@ -563,6 +575,7 @@ impl DayMetrics {
         self.unserved_checkouts += o.unserved_checkouts;
         self.queue_joins += o.queue_joins;
         self.abandons += o.abandons;
+        self.balks += o.balks;
         self.lost_cents += o.lost_cents;
         self.not_found += o.not_found;
         self.not_found_cents += o.not_found_cents;

@@ -427,6 +427,27 @@ fn goods_carried_out_at_the_hard_end_are_counted() {
     }
 }
 
+/// An abandon with no `queue_join` before it is a balk: the shopper
+/// turned away at the line's end. The rate counts both; the summary says
+/// how many balked.
+#[test]
+fn an_abandon_without_joining_is_a_balk() {
+    let layout = Layout::new(&tiny());
+    let abandon = Action::Abandon { lane: 0, qty: 1, amount_cents: 100 };
+    // (what, events after entering, abandons, balks)
+    let cases: [(&str, Vec<SimEvent>, u64, u64); 3] = [
+        ("balked", vec![ev(1.0, 0, HERE, PICK), ev(5.0, 0, HERE, abandon)], 1, 1),
+        ("gave up in line", vec![ev(1.0, 0, HERE, PICK), ev(5.0, 0, HERE, JOIN), ev(9.0, 0, HERE, abandon)], 1, 0),
+        ("paid", vec![ev(1.0, 0, HERE, PICK), ev(5.0, 0, HERE, JOIN), ev(9.0, 0, HERE, PAY)], 0, 0),
+    ];
+    for (what, events, abandons, balks) in cases {
+        let mut day = DayProjection::new(&layout);
+        day.observe_all(&[vec![alone(0.0, HERE)], events, vec![ev(10.0, 0, HERE, Action::Exit)]].concat());
+        let m = day.finish();
+        assert_eq!((m.abandons, m.balks), (abandons, balks), "{what}");
+    }
+}
+
 #[test]
 fn the_wait_in_line_and_the_service_are_told_apart() {
     let p = tiny();
