@@ -13,7 +13,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp, LogNormal};
 
 use super::counter;
-use super::crowd::BODY_RADIUS_M;
+use super::crowd::{BODY_RADIUS_M, Crowding};
 use super::decide::head_for_exit;
 use super::line::step_in_line;
 use super::outbox::Outbox;
@@ -165,7 +165,7 @@ pub(super) fn reach_lane(
 /// their terminal. Then jockeying between checkout lanes.
 pub(super) fn checkout(tick: &mut TickState) {
     let TickState { setting, shoppers, state } = tick;
-    let RunState { clock, nav, lanes, out, .. } = &mut **state;
+    let RunState { clock, nav, lanes, out, crowd, .. } = &mut **state;
     let mut shoppers = shoppers.p0();
     let t = clock.t_ms;
     for (li, lane) in setting.desks.iter().enumerate() {
@@ -211,7 +211,7 @@ pub(super) fn checkout(tick: &mut TickState) {
             s.line_place = 0;
             lane.service.mean_s(items_at(setting, id, &s))
         });
-        close_up(setting, nav, out, &mut shoppers, t, li, state);
+        close_up(setting, nav, crowd, out, &mut shoppers, t, li, state);
     }
     jockey(setting, nav, lanes, out, &mut shoppers, t);
 }
@@ -219,10 +219,14 @@ pub(super) fn checkout(tick: &mut TickState) {
 /// Queued shoppers close up along the queue line, each party leaving a
 /// place for each of its companions behind its leader; called ones walk
 /// to their terminal and are served once there (`serve`), for a time drawn
-/// from the lane's service model.
+/// from the lane's service model. None steps onto someone of another
+/// party standing there (`Crowding::stands_on`): a companion waiting on a
+/// line's place or a terminal had the line closing up onto it.
+#[allow(clippy::too_many_arguments)]
 fn close_up(
     setting: &Setting,
     nav: &mut FlowFieldCache,
+    crowd: &Crowding,
     out: &mut Outbox,
     shoppers: &mut Query<&mut Shopper>,
     t_ms: u64,
@@ -231,10 +235,15 @@ fn close_up(
 ) {
     let desk = &setting.desks[d];
     let dt = setting.scenario.run.tick_ms as f64 / 1000.0;
-    let mut step = |s: &mut Shopper, out: &mut Outbox, target: Point| {
+    let mut step = |s: &mut Shopper, out: &mut Outbox, target: Point, to: StepTo| {
         let Some((pos, cell)) = step_in_line(setting, nav, s, target, s.speed * dt) else {
             return;
         };
+        // (Only its place itself is waited for: on the way there it passes
+        // those in the walkway, as they pass it.)
+        if to == StepTo::Place && pos == target && crowd.stands_on(s.party, cell, s.pos, pos) {
+            return;
+        }
         (s.pos, s.cell) = (pos, cell);
         update_zone(&setting.store, out, t_ms, s);
     };
@@ -244,7 +253,7 @@ fn close_up(
             let mut s = shoppers.get_mut(w.shopper).expect("queued shopper exists");
             s.line_place = place;
             let target = setting.line_place(d, place);
-            step(&mut s, &mut *out, target);
+            step(&mut s, &mut *out, target, StepTo::Place);
             // Settled: at its place, no detour held, its zone up to date,
             // so a step would change nothing.
             if s.pos == target && s.route.is_none() && s.zone == setting.store.zone(s.cell) {
@@ -256,7 +265,7 @@ fn close_up(
     for (terminal, &at) in state.terminals.iter_mut().zip(&desk.terminals) {
         let Terminal::Called { shopper, .. } = *terminal else { continue };
         let mut s = shoppers.get_mut(shopper).expect("called shopper exists");
-        step(&mut s, &mut *out, at);
+        step(&mut s, &mut *out, at, StepTo::Terminal);
         if s.pos == at {
             let Activity::Served { lane, .. } = s.activity else { unreachable!("a called shopper is served") };
             // Everything in the basket is scanned, including what was grabbed in the queue.
@@ -270,6 +279,16 @@ fn close_up(
             }
         }
     }
+}
+
+/// Where one in a line steps to: its place in line, or its terminal once
+/// called (which it takes whoever stands by: waiting for a companion
+/// standing there, the till stood idle and the line behind grew until
+/// the front of the store locked).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum StepTo {
+    Place,
+    Terminal,
 }
 
 /// Places in a line at most: past its laid-out places it bends along what

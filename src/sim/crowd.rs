@@ -426,6 +426,20 @@ impl Crowding {
         dx * dx + dy * dy
     }
 
+    /// Whether a step of one of `party` from `from` to `at` (in `cell`)
+    /// lands within a body's radius of a solid body of another party
+    /// standing there (wanting no step), and nearer it: one stepping along
+    /// a line or up to a terminal (off the walkway, where walkers do not
+    /// keep it off) waits rather than stand on it. (One walking through
+    /// is not waited for: it moves on.)
+    pub fn stands_on(&self, party: u32, cell: CellId, from: Point, at: Point) -> bool {
+        let r_sq = BODY_RADIUS_M * BODY_RADIUS_M;
+        self.solid_near(cell).any(|b| {
+            let after = b.at.distance_squared(at);
+            b.party != party && b.wish == (0.0, 0.0) && after < r_sq && after < b.at.distance_squared(from)
+        })
+    }
+
     fn solid_near(&self, cell: CellId) -> impl Iterator<Item = &Body> + '_ {
         self.around(cell).iter().flat_map(|&n| self.solid[n as usize].iter())
     }
@@ -536,6 +550,32 @@ mod tests {
         assert_eq!(near.iter().map(|b| b.shopper).collect::<Vec<_>>(), [2]);
         crowd.gather_near(7, cell, from, 0.1, &mut near);
         assert_eq!(near.iter().map(|b| b.shopper).collect::<Vec<_>>(), [1, 2], "another's view: both");
+    }
+
+    /// One stepping onto its place in line waits for one of another party
+    /// standing on it, not for one walking through, one of its own party,
+    /// or one it already stands nearer to than the place.
+    #[test]
+    fn a_place_is_taken_by_another_party_standing_on_it() {
+        let (store, mut crowd) = open_floor();
+        let place = Point::new(5.1, 4.1);
+        let cell = store.cell_at(0, place).unwrap();
+        let behind = place.offset(0.0, 0.6);
+        // (who stands where, wanting which way, of which party; where the
+        // one stepping comes from; taken?)
+        let cases = [
+            ("another party standing on it", place.offset(0.1, 0.0), (0.0, 0.0), 9, behind, true),
+            ("another party walking through", place.offset(0.1, 0.0), (1.0, 0.0), 9, behind, false),
+            ("one of its own party", place.offset(0.1, 0.0), (0.0, 0.0), 1, behind, false),
+            ("another a body's radius off", place.offset(0.25, 0.0), (0.0, 0.0), 9, behind, false),
+            ("another it already overlaps more", place.offset(0.0, 0.15), (0.0, 0.0), 9, place.offset(0.0, 0.2), false),
+        ];
+        for (what, at, wish, party, from, taken) in cases {
+            crowd.clear();
+            let c = store.cell_at(0, at).unwrap();
+            crowd.add(c, Body { party, ..lone(2, at, wish) });
+            assert_eq!(crowd.stands_on(1, cell, from, place), taken, "{what}");
+        }
     }
 
     #[test]
