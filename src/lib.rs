@@ -98,6 +98,7 @@ impl ScenarioFile {
         unusable.extend(base.store.empty_zones(&base.scenario));
         unusable.extend(base.scenario.idle_counters());
         unusable.extend(sim::short_lines(&base.scenario, &base.store));
+        unusable.extend(sim::lines_at_doors(&base.scenario, &base.store));
         unusable.extend(scenario::walkway::walls_through_fixtures(&self.raw, &base.scenario));
         let mut warnings: Vec<String> = scenario::walkway::diagonal_walls(&self.raw)
             .into_iter()
@@ -126,6 +127,7 @@ impl ScenarioFile {
                             .chain(p.store.empty_zones(&p.scenario))
                             .chain(p.scenario.idle_counters())
                             .chain(sim::short_lines(&p.scenario, &p.store))
+                            .chain(sim::lines_at_doors(&p.scenario, &p.store))
                             .chain(scenario::walkway::walls_through_fixtures(&self.raw, &p.scenario))
                             .filter(|w| !unusable.contains(w))
                             .map(|w| format!("variant `{variant}`: {w}")),

@@ -173,6 +173,31 @@ fn a_closed_stdout_ends_the_command_quietly() {
     assert!(out.stderr.is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// A line whose first places run past a door is valid, but a line of a few
+/// would stand in the doorway (a till 0.8 m from the only door had its
+/// sixth place there): it is warned of, and a variant that makes one is
+/// blamed for it. Lines bend on for up to 100 places and every one reaches
+/// a door at last: only the first 20 are looked at.
+#[test]
+fn a_line_running_past_a_door_is_warned_of() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+    let variant = r#"
+[[variants]]
+id = "till-by-the-door"
+edits = [ { op = "add_lane", lane = { id = "L2", kind = "staffed", at = [8.0, 1.0], queue = "east", queue_places = 3, service = { base_s = 20.0, per_item_s = 3.0, cv = 0.3 } } } ]
+"#;
+    let source = std::fs::read_to_string(&path).unwrap() + variant;
+    let validated = aisle::scenario::ScenarioFile::parse(&path, source).unwrap().validate_all().unwrap();
+    let about: Vec<&String> = validated.warnings.iter().filter(|w| w.contains("doorway")).collect();
+    assert_eq!(
+        about,
+        [&"variant `till-by-the-door`: checkout `L2`: its line's place 4, at (10.4, 1.0), is 0.92 m from entrance \
+           `door`: a line of 4 would stand in the doorway everyone else comes or goes by; turn it (`queue`) or move the \
+           desk"
+            .to_owned()]
+    );
+}
+
 /// A service counter whose hours miss the store's is valid but surely not
 /// meant: it is warned of, and a variant that makes one is blamed for it.
 #[test]

@@ -339,67 +339,6 @@ pub(super) fn lines(store: &Store, desks: &[&Lane]) -> Vec<Vec<Point>> {
     lines
 }
 
-/// A line holding fewer waiting than this is warned of (`short_lines`).
-const SHORT_LINE_PLACES: usize = 10;
-
-/// Desks whose line cannot hold `SHORT_LINE_PLACES` waiting, in words
-/// (valid, but hardly meant): past its laid-out places a line bends along
-/// the floor, and one hemmed in by fixtures or walls is full early; those
-/// who find it full leave it (a checkout's basket left behind).
-pub fn short_lines(scenario: &Scenario, store: &Store) -> Vec<String> {
-    line_rooms(scenario, store)
-        .into_iter()
-        .filter(|&(_, waiting, _)| (1..SHORT_LINE_PLACES).contains(&waiting))
-        .map(|(desk, waiting, last)| {
-            format!(
-                "{} `{}`: its line has room for {waiting} waiting and cannot bend on past ({:.1}, {:.1}) (a fixture, a \
-                 wall or another desk's line or terminals are in its way); those who find it full, and any party of more than {waiting}, do not join it{}: \
-                 turn it (`queue`) or give it room",
-                desk.role.noun(),
-                desk.id,
-                last.x,
-                last.y,
-                match desk.role {
-                    crate::scenario::DeskRole::Checkout => " and leave their basket",
-                    crate::scenario::DeskRole::Counter => " and go without",
-                }
-            )
-        })
-        .collect()
-}
-
-/// Desks whose line has no room for anyone to wait: nobody ever joins it,
-/// so nobody is served there (a till facing its own counter served no one
-/// all day, every basket left). Refused.
-pub fn unjoinable_lines(scenario: &Scenario, store: &Store) -> Vec<crate::store::GeometryProblem> {
-    line_rooms(scenario, store)
-        .into_iter()
-        .filter(|&(_, waiting, _)| waiting == 0)
-        .map(|(desk, _, last)| crate::store::GeometryProblem {
-            anchor: Some((desk.role.section(), desk.id.clone())),
-            message: format!(
-                "{} `{}`: its line has no room for anyone to wait: it cannot go on past ({:.2}, {:.2}) (a fixture or \
-                 wall is in its way, or another desk), so nobody would ever join it; turn it (`queue`) or give it room",
-                desk.role.noun(),
-                desk.id,
-                last.x,
-                last.y
-            ),
-        })
-        .collect()
-}
-
-/// Each desk with the waiting places of its line and the line's last place.
-fn line_rooms<'s>(scenario: &'s Scenario, store: &Store) -> Vec<(&'s Lane, usize, Point)> {
-    let desks: Vec<&Lane> = scenario.desks().collect();
-    let lines = lines(store, &desks);
-    desks
-        .into_iter()
-        .zip(lines)
-        .map(|(desk, line)| (desk, line.len() - 1, *line.last().expect("a line has a place")))
-        .collect()
-}
-
 /// Whether one standing at `p` keeps as far from walls and fixtures as a
 /// walker at a cell's centre does (half a cell, at most a body's radius):
 /// the points that far round it, at the eight compass points, are on

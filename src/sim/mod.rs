@@ -35,6 +35,7 @@ mod counter;
 mod decide;
 mod impulse;
 mod line;
+mod line_warnings;
 mod outbox;
 mod party;
 mod queue;
@@ -44,7 +45,7 @@ mod stop;
 mod walk;
 
 pub use arrivals::TOP_SPEED_MPS;
-pub use checkout::{short_lines, unjoinable_lines};
+pub use line_warnings::{lines_at_doors, short_lines, unjoinable_lines};
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
