@@ -154,11 +154,20 @@ impl RunOutcome {
     }
 }
 
+/// Searches that found nothing, at least, before `most_not_found` names
+/// any product.
+const MOST_NOT_FOUND_FROM: u64 = 10;
+
 /// The products that make up a fifth or more of those not found, most
-/// first ("; `cigarettes` 52% of them, `lottery` 45%"): the rate counts
+/// first ("; `lottery` 50% of those not found, `cigarettes` 46%"), from
+/// `MOST_NOT_FOUND_FROM` searches on: the rate counts
 /// shelves searched in vain and products out of reach (a desk closed
 /// then) alike, and a few products standing out say which.
 fn most_not_found(p: &Prepared, m: &DayMetrics) -> String {
+    // (Over a handful of searches one product is always "all of them".)
+    if m.not_found < MOST_NOT_FOUND_FROM {
+        return String::new();
+    }
     let mut by: Vec<(usize, u64)> =
         m.product_not_found.iter().copied().enumerate().filter(|&(_, n)| n > 0 && n * 5 >= m.not_found).collect();
     by.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -167,7 +176,7 @@ fn most_not_found(p: &Prepared, m: &DayMetrics) -> String {
         .enumerate()
         .map(|(k, &(product, n))| {
             let share = 100.0 * n as f64 / m.not_found as f64;
-            let of_them = if k == 0 { " of them" } else { "" };
+            let of_them = if k == 0 { " of those not found" } else { "" };
             format!("`{}` {share:.0}%{of_them}", p.scenario.products[product].id)
         })
         .collect();

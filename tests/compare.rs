@@ -369,6 +369,24 @@ fn five_days_that_all_differ_get_the_paired_t_interval_and_wait_for_days() {
     }
 }
 
+/// Six days, one of them the same in both layouts: five differ, too few
+/// for the sign-flip test, and the verdict counts those five (it had said
+/// "no test passes from 6 days", with the floor of six, 0.0312, which
+/// that test would pass).
+#[test]
+fn a_few_days_verdict_counts_the_days_that_differ() {
+    let base = vec![10.0; 6];
+    let fell = vec![5.0, 5.5, 4.5, 5.2, 1.0, 10.0];
+    let c = compare_synthetic(&Design::default(), &[("revenue_per_visitor", "currency", base, fell)]);
+    let d = versus(&c, "revenue_per_visitor");
+    assert_eq!((d.method, d.n, d.differing), (Method::FewDaysT, 6, 5), "{}", d.verdict);
+    assert!(
+        c.summary().contains("no test passes from 5 differing days: the exact sign-flip test gives no p below 0.0625"),
+        "{}",
+        c.summary()
+    );
+}
+
 /// Skewed days go to the sign-flip test, which cannot pass below six
 /// days at 0.05: the power line recommended five days (the paired t's
 /// count) though six had just been analysed without a verdict. Where the

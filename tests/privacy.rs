@@ -167,7 +167,7 @@ fn bad_parameters_are_refused_with_their_reason() {
         (
             vec!["--epsilon", "1", "--delta", "0"],
             "error: delta = 0: must be positive: δ is also the budget's, which composing many releases spends even when \
-             each is pure ε (Laplace noise); take 1e-100 for as near to none as can be computed with"
+             each spends none (pure ε, as with Laplace noise); take 1e-100 for as near to none as can be computed with"
                 .to_owned(),
         ),
         // A subnormal δ divided a noise parameter by zero (it panicked).

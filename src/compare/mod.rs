@@ -114,6 +114,9 @@ pub struct DifferenceOut {
     pub method: Method,
     /// Days with a value in both layouts.
     pub n: usize,
+    /// Of those, the days on which the layouts differ (what the sign-flip
+    /// test counts).
+    pub differing: usize,
     /// Mean of variant − baseline over those days (common random numbers).
     pub mean: f64,
     /// Interval of `mean`; `None` when the days cannot give one (fewer than
@@ -233,6 +236,8 @@ pub fn compare(runs: &[RunRecord], variants: &[String]) -> Comparison {
 /// One (metric, variant) comparison before the family corrections.
 struct Pending {
     analysis: stats::Analysis,
+    /// Of the paired days, those on which the layouts differ.
+    differing: usize,
     relative: Option<Estimate>,
     unpaired: Option<(f64, f64)>,
     power: Option<Replications>,
@@ -355,7 +360,8 @@ impl Design {
             .then(|| stats::replications_for(0.01 * stats::mean(&b), analysis.sd, analysis.n, primary_alpha, 0.8))
             .flatten()
             .map(|r| r.at_least(floor));
-        Pending { analysis, relative, unpaired, power }
+        let differing = x.iter().zip(&b).filter(|(x, b)| x != b).count();
+        Pending { analysis, differing, relative, unpaired, power }
     }
 
     /// One metric's figures: the baseline's estimate, then each other
@@ -405,6 +411,7 @@ impl Design {
         let mut d = DifferenceOut {
             method: a.method,
             n: a.n,
+            differing: p.differing,
             mean: a.mean,
             lo: a.interval.map(|x| x.0),
             hi: a.interval.map(|x| x.1),

@@ -157,8 +157,9 @@ pub enum Method {
     Identical,
     /// Paired t on the daily differences.
     PairedT,
-    /// Days that all differ, fewer than the exact sign-flip test can pass
-    /// from: the paired t's interval, but a p no lower than that test's
+    /// Fewer differing days than the exact sign-flip test can pass from
+    /// (and not few enough to go to it): the paired t's interval, but a p
+    /// no lower than that test's
     /// (the t's own p holds only for normal days; near-lattice A/A days
     /// read "a real difference" by it).
     FewDaysT,

@@ -83,10 +83,11 @@ fn out_of_reach(d: &DifferenceOut, alpha: f64) -> Option<String> {
     let floor = stats::sign_flip_floor(d.n);
     let excludes_zero = d.lo.is_some_and(|lo| lo > 0.0) || d.hi.is_some_and(|hi| hi < 0.0);
     if d.method == Method::FewDaysT && excludes_zero {
+        let days = if d.differing == d.n { format!("{} days", d.n) } else { format!("{} differing days", d.differing) };
         return Some(format!(
-            "no test passes from {} days: the exact sign-flip test gives no p below {floor:.4}, and the t alone is \
+            "no test passes from {days}: the exact sign-flip test gives no p below {:.4}, and the t alone is \
              trusted from {} days on: more days may show it",
-            d.n,
+            stats::sign_flip_floor(d.differing),
             stats::sign_flip_days(alpha)
         ));
     }

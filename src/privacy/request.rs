@@ -62,9 +62,11 @@ impl PublishRequest {
     /// as (stage, done, total); returns the summary for the terminal.
     pub fn run(self, dir: &Path, progress: impl Fn(&str, usize, usize) + Sync) -> Result<PublishOutcome, PrivacyError> {
         if self.delta == 0.0 {
-            // Asked for with Laplace noise, whose releases spend no δ.
-            let why = "must be positive: δ is also the budget's, which composing many releases spends even when each is \
-                       pure ε (Laplace noise); take 1e-100 for as near to none as can be computed with";
+            // Asked for with Laplace noise, whose releases spend no δ, as
+            // with Gaussian.
+            let why = "must be positive: δ is also the budget's, which composing many releases spends even when each \
+                       spends none (pure ε, as with Laplace noise); take 1e-100 for as near to none as can be computed \
+                       with";
             return Err(PrivacyError::BadParameter { what: "delta", value: 0.0, why });
         }
         let delta = check_parameter("delta", self.delta, MAX_DELTA)?;

@@ -4,7 +4,8 @@
 //! the line (`queue_join`) or, when the work ahead exceeds its patience,
 //! balks (`abandon`). Each tick `checkout` then, per lane, finishes service
 //! (`checkout`), lets those out of patience renege (`abandon`), calls the
-//! front of the line to the free terminal nearest it, closes the line up
+//! front of the line to the free terminal nearest it (free once its last
+//! served has stepped off it), closes the line up
 //! and serves called shoppers once at their terminal; last, the last in a
 //! line may switch to a much shorter one (jockeying).
 
@@ -219,9 +220,10 @@ pub(super) fn checkout(tick: &mut TickState) {
 /// Queued shoppers close up along the queue line, each party leaving a
 /// place for each of its companions behind its leader; called ones walk
 /// to their terminal and are served once there (`serve`), for a time drawn
-/// from the lane's service model. None steps onto someone of another
-/// party standing there (`Crowding::stands_on`): a companion waiting on a
-/// line's place or a terminal had the line closing up onto it.
+/// from the lane's service model. None steps onto its place in line while
+/// someone of another party stands still on it (`Crowding::stands_on`): a
+/// companion left on a line's first place had leaders placed on it in
+/// turn. (A terminal is taken whoever stands on it: `StepTo`.)
 #[allow(clippy::too_many_arguments)]
 fn close_up(
     setting: &Setting,

@@ -428,10 +428,12 @@ impl Crowding {
 
     /// Whether a step of one of `party` from `from` to `at` (in `cell`)
     /// lands within a body's radius of a solid body of another party
-    /// standing there (wanting no step), and nearer it: one stepping along
-    /// a line or up to a terminal (off the walkway, where walkers do not
-    /// keep it off) waits rather than stand on it. (One walking through
-    /// is not waited for: it moves on.)
+    /// standing there (wanting no step), and nearer it: one stepping onto
+    /// its place in line (off the walkway, where walkers do not keep it
+    /// off) waits rather than stand on it. (One walking through is not
+    /// waited for: it moves on. A body's radius, not two: a line's places
+    /// are 0.6 m apart and its members stand close to those beside it;
+    /// what is refused is standing on one spot.)
     pub fn stands_on(&self, party: u32, cell: CellId, from: Point, at: Point) -> bool {
         let r_sq = BODY_RADIUS_M * BODY_RADIUS_M;
         self.solid_near(cell).any(|b| {
