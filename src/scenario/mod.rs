@@ -30,6 +30,63 @@ pub struct ScenarioFile {
     pub sha256: String,
 }
 
+/// The field of a variant edit that a deserialising error at `path`
+/// ("variants[2].edits[0]") is about. An edit's kind is told by its `op`,
+/// and serde reads such a table whole before the fields, so its errors
+/// name the edit but not the field ("invalid type: string \"two\",
+/// expected a number"): the field is the one whose removal turns the
+/// error into its absence or cures it, or none; with where its value
+/// begins in `source`.
+fn edit_field_at_fault(source: &str, path: &str) -> Option<(String, usize)> {
+    let (variant, edit) = path.strip_prefix("variants[")?.split_once("].edits[")?;
+    let (variant, edit): (usize, usize) = (variant.parse().ok()?, edit.strip_suffix(']')?.parse().ok()?);
+    let doc: toml::Table = toml::from_str(source).ok()?;
+    let table = doc.get("variants")?.as_array()?.get(variant)?.get("edits")?.as_array()?.get(edit)?.as_table()?;
+    let reads = |t: toml::Table| -> Result<RawEdit, String> {
+        toml::Value::Table(t).try_into::<RawEdit>().map_err(|e| e.message().to_owned())
+    };
+    // A missing or unknown field, or an unknown `op`, is named already.
+    let error = reads(table.clone()).err()?;
+    if ["missing field", "unknown field", "unknown variant"].iter().any(|m| error.starts_with(m)) {
+        return None;
+    }
+    let key = table.keys().filter(|k| *k != "op").find(|key| {
+        let mut without = table.clone();
+        without.remove(*key);
+        match reads(without) {
+            Ok(_) => true,
+            Err(message) => message.contains(&format!("missing field `{key}`")),
+        }
+    })?;
+    Some((key.clone(), value_offset(source, variant, edit, key).unwrap_or(0)))
+}
+
+/// Where the value of `key` in edit `edit` of variant `variant` begins in
+/// `source`.
+fn value_offset(source: &str, variant: usize, edit: usize, key: &str) -> Option<usize> {
+    use toml::Spanned;
+    use toml::de::{DeTable, DeValue};
+    fn field<'i>(t: &DeTable<'i>, name: &str) -> Option<Spanned<DeValue<'i>>> {
+        t.iter().find(|(k, _)| k.get_ref().as_ref() == name).map(|(_, v)| v.clone())
+    }
+    fn item<'i>(v: &Spanned<DeValue<'i>>, k: usize) -> Option<Spanned<DeValue<'i>>> {
+        match v.get_ref() {
+            DeValue::Array(items) => items.get(k).cloned(),
+            _ => None,
+        }
+    }
+    fn table<'i>(v: &Spanned<DeValue<'i>>) -> Option<DeTable<'i>> {
+        match v.get_ref() {
+            DeValue::Table(t) => Some(t.clone()),
+            _ => None,
+        }
+    }
+    let doc = DeTable::parse(source).ok()?;
+    let variant = table(&item(&field(doc.get_ref(), "variants")?, variant)?)?;
+    let edit = table(&item(&field(&variant, "edits")?, edit)?)?;
+    Some(field(&edit, key)?.span().start)
+}
+
 impl ScenarioFile {
     pub fn read(path: &Path) -> Result<Self, ScenarioError> {
         let bytes = std::fs::read(path).map_err(|source| ScenarioError::Io { path: path.to_owned(), source })?;
@@ -67,11 +124,15 @@ impl ScenarioFile {
         let raw: RawScenario = match serde_path_to_error::deserialize(de) {
             Ok(raw) => raw,
             Err(e) => {
-                let field = e.path().to_string();
+                let mut field = e.path().to_string();
                 let inner = e.into_inner();
+                let mut offset = inner.span().map_or(0, |s| s.start);
+                if let Some((key, at)) = edit_field_at_fault(&source, &field) {
+                    (offset, field) = (at, format!("{field}.{key}"));
+                }
                 let message = in_words(inner.message().trim());
                 let message = if field == "." { message } else { format!("{field}: {message}") };
-                return Err(syntax(inner.span().map_or(0, |s| s.start), message));
+                return Err(syntax(offset, message));
             }
         };
         let sha256 = hex(&Sha256::digest(source.as_bytes()));
