@@ -77,6 +77,38 @@ fn aisle(args: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
+/// `aisle run` says how many of the abandoned never joined a line (a line
+/// full after one place turns everyone away: "51.3% abandoned" were all
+/// balks), and names the products that make up a fifth or more of the
+/// searches that found nothing (with the dispensary closed, the two
+/// products only it sells).
+#[test]
+fn the_run_summary_names_balks_and_the_products_not_found() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tmp.path().join("boxed");
+    let boxed = root.join("tests/data/boxed_line.toml");
+    let summary =
+        aisle(&["run", boxed.to_str().unwrap(), "--seed", "1", "--no-report", "--out", out.to_str().unwrap()]);
+    assert!(
+        summary.contains("51.3% abandoned (598.00 lost); 100 of 100 never joined a line, balking at its length"),
+        "{summary}"
+    );
+    let closed = tmp.path().join("closed.toml");
+    let variant =
+        "\n[[variants]]\nid = \"no-dispensary\"\nedits = [ { op = \"close_lane\", lane = \"dispensary\" } ]\n";
+    std::fs::write(&closed, std::fs::read_to_string(root.join("scenarios/pharmacy.toml")).unwrap() + variant).unwrap();
+    let out = tmp.path().join("closed");
+    let args = ["run", closed.to_str().unwrap(), "--variant", "no-dispensary", "--seed", "1", "--no-report", "--out"];
+    let summary = aisle(&[&args[..], &[out.to_str().unwrap()]].concat());
+    assert!(
+        summary.contains("(2128.50 lost sales; `prescription` 77% of those not found, `repeat-prescription` 23%)"),
+        "{summary}"
+    );
+    // Nobody turned away at its till: no word of balking.
+    assert!(summary.contains("0.0% abandoned (0.00 lost)\n"), "{summary}");
+}
+
 /// The report of `aisle compare --metric queue_wait_mean --replications 2`
 /// on a dataset of three seeds compared as the comparison did, but `aisle
 /// report` made it again on revenue per visitor over all three days (and a
