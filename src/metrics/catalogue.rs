@@ -5,7 +5,7 @@
 //! sums), so the exact and the private figure share one formula; the rest
 //! need a day's distributions (`DayMetrics`).
 
-use super::day::{DayMetrics, defined_quantile, ratio};
+use super::day::{DayMetrics, ratio};
 
 /// Which direction of a metric a retailer wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -324,4 +324,18 @@ impl Totals {
             Formula::Day(_) => None,
         })
     }
+}
+
+/// The `q`-th quantile of a day's samples by linear interpolation between
+/// closest ranks (Hyndman & Fan type 7); undefined (NaN) for a day
+/// without samples.
+fn defined_quantile(samples: &[f64], q: f64) -> f64 {
+    if samples.is_empty() {
+        return f64::NAN;
+    }
+    let mut xs = samples.to_vec();
+    xs.sort_by(f64::total_cmp);
+    let h = (xs.len() - 1) as f64 * q;
+    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
+    xs[lo] + (xs[hi] - xs[lo]) * (h - lo as f64)
 }

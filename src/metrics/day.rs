@@ -514,23 +514,6 @@ pub(super) fn ratio(a: f64, b: f64) -> f64 {
     if b > 0.0 { a / b } else { f64::NAN }
 }
 
-/// `quantile`, undefined (NaN) for a day without samples.
-pub(super) fn defined_quantile(samples: &[f64], q: f64) -> f64 {
-    if samples.is_empty() { f64::NAN } else { quantile(samples, q) }
-}
-
-/// Linear interpolation between closest ranks (Hyndman & Fan type 7).
-pub fn quantile(samples: &[f64], q: f64) -> f64 {
-    if samples.is_empty() {
-        return 0.0;
-    }
-    let mut xs = samples.to_vec();
-    xs.sort_by(f64::total_cmp);
-    let h = (xs.len() - 1) as f64 * q;
-    let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
-    xs[lo] + (xs[hi] - xs[lo]) * (h - lo as f64)
-}
-
 impl DayMetrics {
     /// Adds another day's (or seed's) statistics to these.
     pub fn merge(&mut self, o: &DayMetrics) {

@@ -24,11 +24,12 @@ pub(super) fn page(
     let mut html = String::new();
     page_head(&mut html, g, plan, privacy);
     figures_table(&mut html, variants);
+    let figures = Figures { dir: figures_dir, g, n, stamp, plan, cal };
     if !rows.is_empty() {
         comparison_table(&mut html, g, rows);
-        revenue_figure(&mut html, figures_dir, g, n, stamp, (plan, cal))?;
+        figures.revenue(&mut html)?;
     }
-    heatmaps(&mut html, figures_dir, g, n, stamp, (plan, cal))?;
+    figures.heatmaps(&mut html)?;
     let _ = writeln!(
         html,
         "<footer>{}. Made by aisle {} by <code>aisle publish</code>. No shopper ids, positions or event logs are in this release.</footer></body></html>",
@@ -133,91 +134,96 @@ fn comparison_table(html: &mut String, g: &Gathered, rows: &[ComparisonRow]) {
     );
 }
 
-/// The figure of each variant's noised revenue per visitor over its days, with its interval.
-fn revenue_figure(
-    html: &mut String,
-    figures_dir: &Path,
-    g: &Gathered,
-    n: &Noised,
-    stamp: &str,
-    (plan, cal): (&PublishPlan, &Calibration),
-) -> Result<(), PrivacyError> {
-    // A variant whose figure is too noisy has no bar (drawn at 0, it read
-    // as a revenue of 0).
-    let (mut per_variant, mut noisy) = (Vec::new(), Vec::new());
-    for (v, runs) in g.variants.iter().zip(&n.runs) {
-        let runs: Vec<_> = runs.iter().collect();
-        match compared::figure("revenue_per_visitor", &runs, cal, &plan.bounds).flatten().filter(|f| f.value >= 0.0) {
-            Some(f) => per_variant.push(Bar { label: v.variant.clone(), value: f.value, interval: f.interval }),
-            None => noisy.push(v.variant.as_str()),
-        }
-    }
-    if per_variant.is_empty() {
-        html.push_str("<p>Revenue per visitor is too noisy at this ε in every variant: no figure.</p>\n");
-        return Ok(());
-    }
-    let note = if noisy.is_empty() {
-        String::new()
-    } else {
-        format!("Too noisy at this ε, so not drawn: {}.", noisy.join(", "))
-    };
-    let bars = Bars {
-        title: format!("Revenue per visitor ({stamp})"),
-        x_desc: "currency per visitor (over all days, 95% CI with the noise)".into(),
-        rows: per_variant,
-        colours: style::VARIANTS.iter().map(|c| rgb(*c)).collect(),
-    };
-    figure(html, figures_dir, "revenue-per-visitor", &bars, "revenue per visitor by variant", &note)?;
-    Ok(())
+/// What the page's figures are drawn from, and where they are written.
+struct Figures<'a> {
+    dir: &'a Path,
+    g: &'a Gathered,
+    n: &'a Noised,
+    stamp: &'a str,
+    plan: &'a PublishPlan,
+    cal: &'a Calibration,
 }
 
-/// The noised occupancy heatmap of every variant's floors, on one colour scale.
-fn heatmaps(
-    html: &mut String,
-    figures_dir: &Path,
-    g: &Gathered,
-    n: &Noised,
-    stamp: &str,
-    (plan, cal): (&PublishPlan, &Calibration),
-) -> Result<(), PrivacyError> {
-    html.push_str("<h2>Occupancy heatmaps</h2>\n");
-    let top = style::scale_top(g.variants.iter().zip(&n.totals).flat_map(|(v, t)| {
-        let blocks = t.heat_block_s(&v.layout);
-        (0..v.layout.floors as u8)
-            .flat_map(move |f| heat_density(&v.layout, f, &blocks, t.runs).into_iter().map(|b| b.1).collect::<Vec<_>>())
-    }));
-    for (v, t) in g.variants.iter().zip(&n.totals) {
-        // The noise on a 1 m block's person-seconds a day, over these days
-        // (the query counts milliseconds): beside the colours' range, it
-        // says how much of the picture is noise.
-        let noise = (cal.noise_variance(Query::Heat, &plan.bounds) / t.runs.max(1) as f64).sqrt() / 1000.0;
-        let mostly_noise = if 4.0 * noise >= top { "MOSTLY NOISE at this ε. " } else { "" };
-        let note = format!(
-            "{mostly_noise}Person-seconds per m² per day over 1 m blocks, noised: each block's noise has a standard \
+impl Figures<'_> {
+    /// The figure of each variant's noised revenue per visitor over its days, with its interval.
+    fn revenue(&self, html: &mut String) -> Result<(), PrivacyError> {
+        let Figures { dir: figures_dir, g, n, stamp, plan, cal } = *self;
+        // A variant whose figure is too noisy has no bar (drawn at 0, it read
+        // as a revenue of 0).
+        let (mut per_variant, mut noisy) = (Vec::new(), Vec::new());
+        for (v, runs) in g.variants.iter().zip(&n.runs) {
+            let runs: Vec<_> = runs.iter().collect();
+            match compared::figure("revenue_per_visitor", &runs, cal, &plan.bounds).flatten().filter(|f| f.value >= 0.0)
+            {
+                Some(f) => per_variant.push(Bar { label: v.variant.clone(), value: f.value, interval: f.interval }),
+                None => noisy.push(v.variant.as_str()),
+            }
+        }
+        if per_variant.is_empty() {
+            html.push_str("<p>Revenue per visitor is too noisy at this ε in every variant: no figure.</p>\n");
+            return Ok(());
+        }
+        let note = if noisy.is_empty() {
+            String::new()
+        } else {
+            format!("Too noisy at this ε, so not drawn: {}.", noisy.join(", "))
+        };
+        let bars = Bars {
+            title: format!("Revenue per visitor ({stamp})"),
+            x_desc: "currency per visitor (over all days, 95% CI with the noise)".into(),
+            rows: per_variant,
+            colours: style::VARIANTS.iter().map(|c| rgb(*c)).collect(),
+        };
+        figure(html, figures_dir, "revenue-per-visitor", &bars, "revenue per visitor by variant", &note)?;
+        Ok(())
+    }
+
+    /// The noised occupancy heatmap of every variant's floors, on one colour scale.
+    fn heatmaps(&self, html: &mut String) -> Result<(), PrivacyError> {
+        let Figures { dir: figures_dir, g, n, stamp, plan, cal } = *self;
+        html.push_str("<h2>Occupancy heatmaps</h2>\n");
+        // Each variant's blocks, floor by floor, worked out once for the
+        // colour scale and the pictures.
+        let densities: Vec<Vec<_>> = g
+            .variants
+            .iter()
+            .zip(&n.totals)
+            .map(|(v, t)| {
+                let blocks = t.heat_block_s(&v.layout);
+                (0..v.layout.floors as u8).map(|f| heat_density(&v.layout, f, &blocks, t.runs)).collect()
+            })
+            .collect();
+        let top = style::scale_top(densities.iter().flatten().flatten().map(|b| b.1));
+        for ((v, t), floors) in g.variants.iter().zip(&n.totals).zip(densities) {
+            // The noise on a 1 m block's person-seconds a day, over these days
+            // (the query counts milliseconds): beside the colours' range, it
+            // says how much of the picture is noise.
+            let noise = (cal.noise_variance(Query::Heat, &plan.bounds) / t.runs.max(1) as f64).sqrt() / 1000.0;
+            let mostly_noise = if 4.0 * noise >= top { "MOSTLY NOISE at this ε. " } else { "" };
+            let note = format!(
+                "{mostly_noise}Person-seconds per m² per day over 1 m blocks, noised: each block's noise has a standard \
              deviation of {noise:.1} over these {} days, against a colour scale topping at {top:.1}; one colour scale \
              for all variants, a block the noise pushed below zero drawn empty.",
-            t.runs
-        );
-        for floor in 0..v.layout.floors as u8 {
-            let plan_fig = FloorPlan {
-                scenario: &v.prepared.scenario,
-                layout: &v.layout,
-                floor,
-                title: format!("{} — occupancy ({stamp})", v.variant),
-                overlay: Overlay::Heat {
-                    blocks: heat_density(&v.layout, floor, &t.heat_block_s(&v.layout), t.runs),
-                    top: Some(top),
-                },
-            };
-            figure(
-                html,
-                figures_dir,
-                &format!("heat-{}-{floor}", v.variant),
-                &plan_fig,
-                "noised occupancy heatmap",
-                &note,
-            )?;
+                t.runs
+            );
+            for (floor, blocks) in (0u8..).zip(floors) {
+                let plan_fig = FloorPlan {
+                    scenario: &v.prepared.scenario,
+                    layout: &v.layout,
+                    floor,
+                    title: format!("{} — occupancy ({stamp})", v.variant),
+                    overlay: Overlay::Heat { blocks, top: Some(top) },
+                };
+                figure(
+                    html,
+                    figures_dir,
+                    &format!("heat-{}-{floor}", v.variant),
+                    &plan_fig,
+                    "noised occupancy heatmap",
+                    &note,
+                )?;
+            }
         }
+        Ok(())
     }
-    Ok(())
 }
