@@ -491,6 +491,31 @@ fn crowded_small_stores_have_no_gridlock() {
     assert!(failures.is_empty(), "gridlock: {failures:#?}");
 }
 
+/// A store packed past moving still empties: the two tills 0.7 m from the
+/// front wall at three times their visitors. The front holds 3.6 people a
+/// square metre and whoever leaves inches along the 0.7 m way out, so
+/// freezes past the limit are the crowd's, not a lock's; but at seed 1
+/// those who had paid stood in each other's way for good (a freeze of
+/// 3,096 s, a line 972 s before a till whose last served could not step
+/// off, 362 made to leave at the hard end) until a walker 30 s without a
+/// metre's headway squeezed through (`walk::squeezes_through`).
+#[test]
+fn a_store_packed_past_moving_still_empties() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/front_tills.toml");
+    let p = aisle::prepare(&ScenarioFile::read(&path).unwrap(), "crush").unwrap();
+    for seed in 1..=3 {
+        let day = run_day(&p, seed);
+        eprintln!(
+            "front_tills crush, seed {seed}: {} shoppers, longest freeze {:.0} s, {} forced out, a line before a free terminal for {:.0} s",
+            day.shoppers, day.longest_freeze_s, day.forced_out, day.longest_stall_s
+        );
+        let crowd_only = Day { longest_freeze_s: 0.0, longest_freeze: None, ..day };
+        if let Some(problems) = crowd_only.problems() {
+            panic!("front_tills crush, seed {seed}: {problems}");
+        }
+    }
+}
+
 /// One called to a terminal from far back in a line that bends round
 /// fixtures walks round them: two generated stores whose line, past its
 /// laid-out places, turns round gondolas or runs up beside the till's own

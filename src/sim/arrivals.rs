@@ -10,6 +10,7 @@ use rand_distr::{Distribution, Exp, Normal, Poisson};
 
 use super::rng::{Purpose, Streams};
 use super::shopper::{Activity, Company, ProductSet, Shopper};
+use super::squeeze::Progress;
 use super::{RunState, Setting, stop};
 use crate::events::Action;
 use crate::geom::Point;
@@ -239,6 +240,7 @@ fn newcomer(setting: &Setting, a: &Arrival, index: u32, leader: Option<Entity>, 
         riding: None,
         blocked_since_ms: None,
         blocked_at: UNREACHABLE,
+        progress: Progress::NONE,
         filed_at: pos,
         stride_credit_m: 0.0,
         gave_up_at: None,

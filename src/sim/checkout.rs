@@ -138,7 +138,9 @@ pub(super) fn reach_lane(
         head_for_lane(setting, nav, lanes, s, j, None);
         return;
     }
-    if joined_ms.is_none() && (ahead_s * 1000.0 > s.patience_ms as f64 || full) {
+    // One switching lines that finds the line full after all gives up too:
+    // it would stand on another's place.
+    if (joined_ms.is_none() && ahead_s * 1000.0 > s.patience_ms as f64) || full {
         lanes.0[i].queue.pop_back();
         if let Some(counter) = counter {
             counter::give_up(out, t_ms, s, counter);
@@ -400,7 +402,7 @@ fn shorter_line(
         (d != UNREACHABLE).then(|| d as f64 / FIELD_UNITS_PER_CELL * setting.store.cell / s.speed)
     };
     let j = lanes.jockey_to(i, checkouts, open_here, walk_s)?;
-    lanes.0[j].has_room(s.places_in_line(), setting.lines[j].len()).then_some(j)
+    lanes.0[j].has_room_after_those_coming(s.places_in_line(), setting.lines[j].len()).then_some(j)
 }
 
 /// A service time with the given mean, drawn from the lane's distribution.

@@ -442,6 +442,13 @@ impl Crowding {
         })
     }
 
+    /// Whether `shopper`, at `at` (in `cell`), stands within a body's
+    /// radius of another solid body: on its spot.
+    pub fn stands_on_another(&self, shopper: u32, cell: CellId, at: Point) -> bool {
+        let r_sq = BODY_RADIUS_M * BODY_RADIUS_M;
+        self.solid_near(cell).any(|b| b.shopper != shopper && b.at.distance_squared(at) < r_sq)
+    }
+
     fn solid_near(&self, cell: CellId) -> impl Iterator<Item = &Body> + '_ {
         self.around(cell).iter().flat_map(|&n| self.solid[n as usize].iter())
     }

@@ -41,6 +41,7 @@ mod party;
 mod queue;
 mod shelf;
 mod shopper;
+mod squeeze;
 mod stop;
 mod walk;
 
@@ -228,7 +229,7 @@ impl Setting {
             .collect();
         let desks: Vec<Lane> = scenario.desks().cloned().collect();
         let lines = checkout::lines(&store, &desks.iter().collect::<Vec<_>>());
-        let stand_by = desks.iter().zip(&lines).map(|(desk, line)| party::stand_by_spots(&store, desk, line)).collect();
+        let stand_by = party::stand_by_spots(&store, &desks, &lines);
         // The laid-out line's last place (the line goes on past it only when it must).
         let lane_tails = desks
             .iter()

@@ -201,14 +201,21 @@ enum InLine {
     Off,
 }
 
-/// Where the companions of one served at each of `desk`'s terminals wait,
-/// the k-th at the k-th spot: the spots round the terminal, nearest first
-/// (a line place's spacing apart, then two, three, four), past it, to its
-/// sides or slantwise, never back along the line, with room for a body in
-/// plain sight of the terminal, clear of the desk's terminals and `line`'s
-/// places (where others are served and wait) and nearer this terminal than
-/// any other (the companions of those served side by side never share one).
-pub(super) fn stand_by_spots(store: &Store, desk: &Lane, line: &[Point]) -> Vec<Vec<Point>> {
+/// Where the companions of one served at each terminal of each of `desks`
+/// wait, the k-th at the k-th spot: the spots round the terminal, nearest
+/// first (a line place's spacing apart, then two, three, four), past it,
+/// to its sides or slantwise, never back along the line, with room for a
+/// body in plain sight of the terminal, clear of every terminal and every
+/// line's places on its floor (where others are served and wait: a spot
+/// on another desk's line stood companions on those waiting in it) and
+/// nearer this terminal than any other there (the companions of those
+/// served side by side never share one).
+pub(super) fn stand_by_spots(store: &Store, desks: &[Lane], lines: &[Vec<Point>]) -> Vec<Vec<Vec<Point>>> {
+    desks.iter().map(|desk| desk_stand_by_spots(store, desk, desks, lines)).collect()
+}
+
+/// `stand_by_spots` of one desk.
+fn desk_stand_by_spots(store: &Store, desk: &Lane, desks: &[Lane], lines: &[Vec<Point>]) -> Vec<Vec<Point>> {
     let (dx, dy) = desk.queue_dir;
     let h = std::f64::consts::FRAC_1_SQRT_2;
     // Past the terminal, its sides, then slantwise (ahead first).
@@ -221,11 +228,12 @@ pub(super) fn stand_by_spots(store: &Store, desk: &Lane, line: &[Point]) -> Vec<
         (h * (dx + dy), h * (dy - dx)),
         (h * (dx - dy), h * (dy + dx)),
     ];
+    let on_floor = || desks.iter().zip(lines).filter(|(d, _)| d.floor == desk.floor);
     let spots = |at: Point| -> Vec<Point> {
         let clear = |p: Point| {
             let apart = |q: &Point| q.distance(p) >= 2.0 * BODY_RADIUS_M;
             let own = |t: &Point| *t == at || p.distance(at) < p.distance(*t);
-            desk.terminals.iter().all(|t| apart(t) && own(t)) && line.iter().all(apart)
+            on_floor().all(|(d, line)| d.terminals.iter().all(|t| apart(t) && own(t)) && line.iter().all(apart))
         };
         (1..=4)
             .flat_map(|ring| {

@@ -141,6 +141,14 @@ impl LaneState {
         self.waiting_places() + places < line_len
     }
 
+    /// Whether a party taking `places` places finds room behind those
+    /// waiting and those on their way too: one switching lines goes only
+    /// where it will stand. (Two switching at one tick into the last place
+    /// of a hemmed-in line stood on it together.)
+    pub(super) fn has_room_after_those_coming(&self, places: usize, line_len: usize) -> bool {
+        self.waiting_places() + self.heading_places + places < line_len
+    }
+
     /// The places those waiting take, their companions counted.
     fn waiting_places(&self) -> usize {
         self.queue.iter().map(|w| w.places).sum()

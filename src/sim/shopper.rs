@@ -6,10 +6,10 @@ use bevy_ecs::prelude::*;
 use rand_chacha::ChaCha8Rng;
 
 use super::counter_of_desk;
-use super::crowd;
 use super::outbox::Outbox;
 use super::stop::Stop;
 use super::walk::STANDOFF_MS;
+use super::{crowd, squeeze};
 use crate::events::Action;
 use crate::geom::Point;
 use crate::nav::{FlowField, Step, next_step};
@@ -69,6 +69,8 @@ pub(super) struct Shopper {
     /// the wait.
     pub(super) blocked_since_ms: Option<u64>,
     pub(super) blocked_at: u32,
+    /// How near its goal the shopper has got on its way (`walk::squeezes_through`).
+    pub(super) progress: squeeze::Progress,
     /// Where `walk` last filed the shopper, and the stride it has banked
     /// since it came in: each tick its speed's worth, less the distance it
     /// moved (by any phase), at most `crowd::stride_bank_m`. A trade

@@ -15,7 +15,7 @@ use super::party::GATHERED_M;
 use super::shelf::reach_shelf;
 use super::shopper::{Activity, Company, Ride, Route, Shopper, update_zone};
 use super::stop::reach_stop;
-use super::{RunState, TickState, crowd};
+use super::{RunState, TickState, crowd, squeeze};
 use crate::events::Action;
 use crate::geom::Point;
 use crate::nav::{Step, UNREACHABLE, next_step};
@@ -205,11 +205,12 @@ fn advance(
     mut budget: f64,
     t_ms: u64,
 ) -> Moved {
-    let solid = s.solidity() == Some(crowd::Solidity::Solid);
+    // One squeezing through keeps others off as ever, but nobody keeps it off.
+    let kept_off = s.solidity() == Some(crowd::Solidity::Solid) && !squeeze::squeezes_through(store, crowd, s, t_ms);
     let Some(route) = s.route.as_mut() else {
         return Moved::Arrived;
     };
-    if solid {
+    if kept_off {
         // Nobody else moves while this shopper does.
         crowd.gather_near(s.index, s.cell, s.pos, budget, near);
     }
@@ -238,10 +239,10 @@ fn advance(
         }
         let to = s.pos.towards_known(target, budget, d);
         let cell = store.cell_at(s.floor, to).expect("walkable target");
-        if solid && crowd::blockers_among(near, s.index, s.pos, to).next().is_some() {
+        if kept_off && crowd::blockers_among(near, s.index, s.pos, to).next().is_some() {
             return blocked(store, crowd, near, s, Stride { target, to }, budget, t_ms);
         }
-        if solid && s.blocked_since_ms.is_some() && cuts_in(store, near, route, s.floor, s.cell, s.pos, to) {
+        if kept_off && s.blocked_since_ms.is_some() && cuts_in(store, near, route, s.floor, s.cell, s.pos, to) {
             crowd.set_wish(s.index, s.cell, s.wish);
             return Moved::Walking;
         }
