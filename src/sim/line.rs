@@ -32,7 +32,15 @@ pub(super) fn step_in_line(
 ) -> Option<(Point, CellId)> {
     let (store, footprints) = (&setting.store, &setting.tables.footprints);
     if s.route.is_some() {
-        if !footprints.clear_between(store, s.floor, s.pos, target)
+        // Clear means a straight step too: where a wall's end leaves the
+        // line between clear but no body's room beside it, one let go of
+        // its route there stepped sideways back behind the wall, took the
+        // route again, and did so all day before a free till.
+        let straight = || {
+            footprints.clear_between(store, s.floor, s.pos, target)
+                && steps_straight(footprints, store, s.floor, s.pos, target, stride)
+        };
+        if !straight()
             && let Some(step) = detour_step(store, s, stride)
         {
             return Some(step);
@@ -87,32 +95,19 @@ pub(super) fn line_step(
     stride: f64,
 ) -> Option<(Point, CellId)> {
     let towards = |d: f64| d.clamp(-stride, stride);
-    // Needed only for a point with less than a walker's room (most stand
-    // farther from any fixture): asked once, then.
-    let mut least = None;
-    let clear = |p: Point| {
-        let c = store.cell_at(floor, p)?;
-        if !store.is_walkable(c) && footprints.cover(c, p) {
-            return None;
-        }
-        let room = footprints.clearance(store, floor, p);
-        if room >= footprints.room {
-            return Some((p, c));
-        }
-        let least = *least.get_or_insert_with(|| {
-            footprints.clearance(store, floor, target).min(footprints.clearance(store, floor, from))
-        });
-        (room >= least).then_some((p, c))
-    };
     [
         from.towards(target, stride),
         Point::new(from.x + towards(target.x - from.x), from.y),
         Point::new(from.x, from.y + towards(target.y - from.y)),
     ]
     .into_iter()
-    .find_map(clear)
+    .find_map(|p| footprints.room_at(store, floor, from, target, p))
 }
 
+/// Whether `line_step` takes the straight step.
+fn steps_straight(footprints: &Footprints, store: &Store, floor: u8, from: Point, target: Point, stride: f64) -> bool {
+    footprints.room_at(store, floor, from, target, from.towards(target, stride)).is_some()
+}
 /// The fixtures' and walls' rectangles over each cell that is not walkable,
 /// tabled once: a line step landing in a cell a fixture grazes tests the
 /// few rectangles there, not every one on the floor (linear in a store's
@@ -183,6 +178,22 @@ impl Footprints {
             start,
             of,
         }
+    }
+
+    /// `p`, in its cell, if one stepping from `from` towards `target` may
+    /// stand there (`line_step`): not in a fixture or wall, and as far from
+    /// them as a walker at a cell's centre, or as `from` or `target` is
+    /// where that is nearer.
+    fn room_at(&self, store: &Store, floor: u8, from: Point, target: Point, p: Point) -> Option<(Point, CellId)> {
+        let c = store.cell_at(floor, p)?;
+        if !store.is_walkable(c) && self.cover(c, p) {
+            return None;
+        }
+        // The least room is needed only for a point with less than a
+        // walker's (most stand farther from any fixture).
+        let room = self.clearance(store, floor, p);
+        let least = || self.clearance(store, floor, target).min(self.clearance(store, floor, from));
+        (room >= self.room || room >= least()).then_some((p, c))
     }
 
     /// Whether no fixture or wall stands on the segment `a`–`b` (sampled

@@ -121,8 +121,10 @@ mod tests {
             .collect();
         walk_through(&pushed);
         // A squeeze ends off another's spot.
-        let mut on_top: Vec<_> =
-            (0..=until + 1000).step_by(100).map(|t| (t, 500, t < until + 500, (half_minute..until + 500).contains(&t))).collect();
+        let mut on_top: Vec<_> = (0..=until + 1000)
+            .step_by(100)
+            .map(|t| (t, 500, t < until + 500, (half_minute..until + 500).contains(&t)))
+            .collect();
         on_top.push((until + 1100, 500, false, false));
         walk_through(&on_top);
     }
