@@ -144,13 +144,20 @@ impl RunOutcome {
     /// than the freeze invariant allows (`freeze::Freeze::warning`), a
     /// line standing before a free terminal (`stall::Stall::warning`),
     /// shoppers made to leave at the day's hard end
-    /// (`DayMetrics::forced_out_warning`);
+    /// (`DayMetrics::forced_out_warning`), visitors planned who never came
+    /// in (`DayMetrics::kept_out_warning`);
     /// `dir`: the dataset.
     pub fn warnings(&self, p: &Prepared, seed: u64, dir: &Path) -> Vec<String> {
         let m = &self.metrics;
         let freeze = m.longest_freeze.filter(|f| f.breaks_the_limit()).map(|f| f.warning(&p.scenario, seed, dir));
         let stall = m.longest_stall.filter(|s| s.breaks_the_limit()).map(|s| s.warning(&p.scenario, seed, dir));
-        freeze.into_iter().chain(stall).chain(m.forced_out_warning(&p.scenario)).collect()
+        let planned = crate::sim::visitors(&p.scenario, seed).len() as u64;
+        freeze
+            .into_iter()
+            .chain(stall)
+            .chain(m.forced_out_warning(&p.scenario))
+            .chain(m.kept_out_warning(planned))
+            .collect()
     }
 }
 

@@ -109,6 +109,55 @@ fn the_run_summary_names_balks_and_the_products_not_found() {
     assert!(summary.contains("0.0% abandoned (0.00 lost)\n"), "{summary}");
 }
 
+/// Visitors the day planned who never came in are warned of, by `aisle
+/// run` and on the report page: a shopper an hour at a shelf by the
+/// doorway of `line_through_doorway` kept 512 of 603 out (each entrance
+/// lets one in only when its doorway has room), and every figure counted
+/// the 91 who came in without a word of the rest.
+#[test]
+fn visitors_kept_out_by_a_blocked_doorway_are_warned_of() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let blocked = tmp.path().join("blocked.toml");
+    let variant = "\n[[variants]]\nid = \"hour-long-dwells\"\nedits = [ { op = \"set_segment\", segment = \"slow\", \
+                   dwell_median_s = 3600.0 }, { op = \"set_visitors\", daily_visitors = 600.0 } ]\n";
+    let text = std::fs::read_to_string(root.join("tests/data/line_through_doorway.toml")).unwrap() + variant;
+    std::fs::write(&blocked, text).unwrap();
+    let p = aisle::prepare(&aisle::scenario::ScenarioFile::read(&blocked).unwrap(), "hour-long-dwells").unwrap();
+    let planned = aisle::sim::visitors(&p.scenario, 1).len();
+    let out = tmp.path().join("blocked");
+    let args = ["run", blocked.to_str().unwrap(), "--variant", "hour-long-dwells", "--seed", "1", "--out"];
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_aisle"))
+        .args([&args[..], &[out.to_str().unwrap()]].concat())
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let said = String::from_utf8_lossy(&run.stderr);
+    let visitors = String::from_utf8_lossy(&run.stdout)
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("visitors")?.trim().parse::<usize>().ok())
+        .unwrap();
+    assert!(visitors < planned / 2, "{visitors} of {planned} came in");
+    let warning = format!(
+        "warning: {} of the {planned} visitors planned ({:.1}%) never came in: someone stood in the doorway of their \
+         entrance, and those waiting to come in were still outside at the day's hard end. The figures count only the \
+         {visitors} who came in.",
+        planned - visitors,
+        100.0 * (planned - visitors) as f64 / planned as f64
+    );
+    assert!(said.contains(&warning), "{said}");
+    let page = std::fs::read_to_string(out.join("report/index.html")).unwrap();
+    assert!(page.contains("<b>Visitors were kept out in <code>hour-long-dwells</code>.</b>"), "{page}");
+    // A day everyone planned came in says nothing of it.
+    let (tiny, tiny_scenario) = (tmp.path().join("tiny"), common::scenario_path("tiny"));
+    let args = ["run", tiny_scenario.to_str().unwrap(), "--seed", "1", "--no-report", "--out"];
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_aisle"))
+        .args([&args[..], &[tiny.to_str().unwrap()]].concat())
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&run.stderr).contains("never came in"));
+}
+
 /// The report of `aisle compare --metric queue_wait_mean --replications 2`
 /// on a dataset of three seeds compared as the comparison did, but `aisle
 /// report` made it again on revenue per visitor over all three days (and a

@@ -213,7 +213,8 @@ fn write_page(
 
 /// Warnings, above everything else, over a variant whose days break an
 /// invariant: a freeze (its figures that depend on walking may be wrong)
-/// or a line standing before a free terminal (its checkout figures).
+/// or a line standing before a free terminal (its checkout figures);
+/// visitors planned who never came in, shoppers made to leave.
 fn write_invariant_warnings(html: &mut String, v: &VariantDays, dir: &Path) {
     let s = &v.prepared.scenario;
     // The day it happened on: the run whose figure it is.
@@ -238,6 +239,16 @@ fn write_invariant_warnings(html: &mut String, v: &VariantDays, dir: &Path) {
         let seed = day("longest_stall_s", stall.seconds());
         let consequence = "Its checkout figures, and comparisons with it, may be wrong.";
         warn("A line stood still", stall.warning(s, seed, dir), seed, consequence);
+    }
+    let planned = v.seeds.iter().map(|&seed| crate::sim::visitors(s, seed).len() as u64).sum();
+    if let Some(warning) = v.metrics.kept_out_warning(planned) {
+        let _ = writeln!(
+            html,
+            "<p class=\"warn\"><b>Visitors were kept out in <code>{}</code>.</b> Over its {} day(s), {}.</p>",
+            esc(&s.variant),
+            v.seeds.len(),
+            esc(&warning)
+        );
     }
     if let Some(warning) = v.metrics.forced_out_warning(s) {
         let _ = writeln!(

@@ -1,4 +1,5 @@
-//! A day cut short: shoppers still inside at its hard end, made to leave.
+//! A day cut short: shoppers still inside at its hard end, made to leave,
+//! and visitors the day planned who never got in.
 
 use super::DayMetrics;
 
@@ -20,6 +21,23 @@ impl DayMetrics {
             self.forced_exits,
             self.visitors,
             s.run.drain_ms as f64 / 3.6e6,
+        ))
+    }
+
+    /// Said when fewer came in than the day planned (`planned`: the people
+    /// of the seed's arrival plan, `sim::visitors`, over the days folded
+    /// here): an entrance lets one in only when there is room in its
+    /// doorway, and those still waiting at the day's hard end never came
+    /// in. Every figure counts only those who did. `None` when everyone
+    /// planned came in.
+    pub fn kept_out_warning(&self, planned: u64) -> Option<String> {
+        let kept_out = planned.checked_sub(self.visitors).filter(|&n| n > 0)?;
+        let share = 100.0 * kept_out as f64 / planned as f64;
+        Some(format!(
+            "{kept_out} of the {planned} visitors planned ({share:.1}%) never came in: someone stood in the doorway \
+             of their entrance, and those waiting to come in were still outside at the day's hard end. The figures \
+             count only the {} who came in. Find what stood there (see the freezes), or give the entrance room",
+            self.visitors
         ))
     }
 }
