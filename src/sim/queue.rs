@@ -90,9 +90,11 @@ impl LaneState {
     }
 
     /// Shoppers a newcomer sees per terminal: at the terminals, queued and
-    /// on their way.
+    /// on their way. (One stepping off a terminal it was served at is done:
+    /// counted, the lane looked a shopper longer to the jockeying rule.)
     pub(super) fn load(&self) -> f64 {
-        let busy = self.terminals.iter().filter(|t| **t != Terminal::Free).count();
+        let busy =
+            self.terminals.iter().filter(|t| matches!(t, Terminal::Called { .. } | Terminal::Serving { .. })).count();
         (self.queue.len() + busy + self.heading as usize) as f64 / self.terminals.len() as f64
     }
 
@@ -380,6 +382,7 @@ mod tests {
         state.finish_due(5_000, |s| done.push(s));
         assert_eq!(done, [e[0], e[2]]);
         assert_eq!(state.serving_s(), 7.0);
+        assert_eq!(state.load(), 1.0 / 3.0, "those stepping off are done: only the called one is counted");
         // Terminals at (0, 0), (1, 0), (2, 0): the one served at the first
         // has stepped 0.39 m off, the one at the third has left.
         let at = [Point::new(0.0, 0.0), Point::new(1.0, 0.0), Point::new(2.0, 0.0)];
