@@ -184,6 +184,20 @@ fn random_store(seed: u64) -> String {
         // Against the west wall, facing east, between the lanes and the first row.
         writeln!(t, "[[fixtures]]\nid = \"BENCH\"\nkind = \"seating\"\nat = [0.3, 4.5]\nsize = [1.6, 0.5]\nheight = 0.45\nrotation = 1\ndwell_median_s = 120.0\n").unwrap();
     }
+    // A short interior wall in the front half, anywhere: across a line's
+    // way, beside a till, by the door. (A wall's end beside a line held one
+    // joining it behind the wall all day: `wall_end_by_line`.) Layouts it
+    // makes invalid are skipped.
+    if extra.random_bool(0.3) {
+        let length = extra.random_range(0.8..3.0);
+        let (x0, y0) = (extra.random_range(1.0..width - 1.0), extra.random_range(2.2..5.5));
+        let (x1, y1) = if extra.random_bool(0.5) { (x0, y0 + length) } else { ((x0 + length).min(width - 0.5), y0) };
+        writeln!(
+            t,
+            "[[store.walls]]\nfloor = \"ground\"\nfrom = [{x0:.2}, {y0:.2}]\nto = [{x1:.2}, {y1:.2}]\nthickness = 0.1\n"
+        )
+        .unwrap();
+    }
     for (i, (fixture, face)) in shelves.iter().enumerate() {
         writeln!(t, "[[products]]\nid = \"p{i}\"\ncategory = \"all\"\nprice = 1.50\nmargin = 0.3\nappeal = 0.2\n\n[[planogram]]\nproduct = \"p{i}\"\nfixture = \"{fixture}\"\nface = \"{face}\"\nlevel = \"{}\"\nfacings = 2\n", if fixture == "P1" { "waist" } else { "eye" }).unwrap();
     }
@@ -379,7 +393,7 @@ fn stacked(events: &[SimEvent]) -> (usize, Option<String>) {
 #[test]
 fn random_layouts_have_no_gridlock() {
     let (mut layouts, mut invalid, mut shopper_days, mut two_floors) = (0u64, 0u64, 0u64, 0u64);
-    let (mut with_counter, mut with_bench) = (0u64, 0u64);
+    let (mut with_counter, mut with_bench, mut with_wall) = (0u64, 0u64, 0u64);
     let mut failures = Vec::new();
     let (mut longest, mut longest_stall) = (0.0f64, 0.0f64);
     for seed in 0..LAYOUTS {
@@ -397,6 +411,7 @@ fn random_layouts_have_no_gridlock() {
         two_floors += (p.scenario.store.floors.len() > 1) as u64;
         with_counter += !p.scenario.counters.is_empty() as u64;
         with_bench += p.scenario.fixtures.iter().any(|f| f.kind == aisle::scenario::FixtureKind::Seating) as u64;
+        with_wall += !p.scenario.store.walls.is_empty() as u64;
         let day = run_day(&p, seed);
         shopper_days += day.shoppers;
         longest = longest.max(day.longest_freeze_s);
@@ -407,12 +422,15 @@ fn random_layouts_have_no_gridlock() {
     }
     eprintln!(
         "{layouts} random layouts ({two_floors} on two floors, {with_counter} with a service counter, {with_bench} \
-         with a bench; {invalid} invalid skipped), {shopper_days} shopper-days; {} with a problem; longest freeze \
-         {longest:.0} s, longest wait before a free terminal {longest_stall:.0} s",
+         with a bench, {with_wall} with a wall; {invalid} invalid skipped), {shopper_days} shopper-days; {} with a \
+         problem; longest freeze {longest:.0} s, longest wait before a free terminal {longest_stall:.0} s",
         failures.len()
     );
     assert!(layouts >= LAYOUTS / 2, "only {layouts} of {LAYOUTS} generated layouts were valid");
-    assert!(with_counter >= 10 && with_bench >= 10, "{with_counter} counters and {with_bench} benches tried");
+    assert!(
+        with_counter >= 10 && with_bench >= 10 && with_wall >= 10,
+        "{with_counter} counters, {with_bench} benches and {with_wall} walls tried"
+    );
     assert!(failures.is_empty(), "gridlock: {failures:#?}");
 }
 
