@@ -151,7 +151,7 @@ impl RunOutcome {
         let m = &self.metrics;
         let freeze = m.longest_freeze.filter(|f| f.breaks_the_limit()).map(|f| f.warning(&p.scenario, seed, dir));
         let stall = m.longest_stall.filter(|s| s.breaks_the_limit()).map(|s| s.warning(&p.scenario, seed, dir));
-        let planned = crate::sim::visitors(&p.scenario, seed).len() as u64;
+        let planned = crate::sim::planned_visitors(&p.scenario, seed);
         freeze
             .into_iter()
             .chain(stall)

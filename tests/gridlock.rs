@@ -516,7 +516,7 @@ fn crowded_small_stores_have_no_gridlock() {
 /// those who had paid stood in each other's way for good (a freeze of
 /// 3,096 s, a line 972 s before a till whose last served could not step
 /// off, 362 made to leave at the hard end) until a walker 30 s without a
-/// metre's headway squeezed through (`walk::squeezes_through`).
+/// metre's headway squeezed through (`squeeze::squeezes_through`).
 #[test]
 fn a_store_packed_past_moving_still_empties() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/front_tills.toml");

@@ -124,7 +124,7 @@ fn visitors_kept_out_by_a_blocked_doorway_are_warned_of() {
     let text = std::fs::read_to_string(root.join("tests/data/line_through_doorway.toml")).unwrap() + variant;
     std::fs::write(&blocked, text).unwrap();
     let p = aisle::prepare(&aisle::scenario::ScenarioFile::read(&blocked).unwrap(), "hour-long-dwells").unwrap();
-    let planned = aisle::sim::visitors(&p.scenario, 1).len();
+    let planned = aisle::sim::planned_visitors(&p.scenario, 1) as usize;
     let out = tmp.path().join("blocked");
     let args = ["run", blocked.to_str().unwrap(), "--variant", "hour-long-dwells", "--seed", "1", "--out"];
     let run = std::process::Command::new(env!("CARGO_BIN_EXE_aisle"))

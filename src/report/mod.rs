@@ -240,7 +240,7 @@ fn write_invariant_warnings(html: &mut String, v: &VariantDays, dir: &Path) {
         let consequence = "Its checkout figures, and comparisons with it, may be wrong.";
         warn("A line stood still", stall.warning(s, seed, dir), seed, consequence);
     }
-    let planned = v.seeds.iter().map(|&seed| crate::sim::visitors(s, seed).len() as u64).sum();
+    let planned = v.seeds.iter().map(|&seed| crate::sim::planned_visitors(s, seed)).sum();
     if let Some(warning) = v.metrics.kept_out_warning(planned) {
         let _ = writeln!(
             html,

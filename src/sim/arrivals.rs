@@ -59,6 +59,13 @@ pub(super) struct Arrival {
     at: Option<(Point, CellId)>,
 }
 
+impl Arrival {
+    /// When the shopper is due at its door, ms from opening.
+    pub(super) fn due_ms(&self) -> u64 {
+        self.t_ms
+    }
+}
+
 /// Non-homogeneous Poisson arrivals of parties by thinning (Lewis &
 /// Shedler 1979): candidates at the peak rate, each kept with probability
 /// rate(t) / peak. `daily_visitors` counts people, as door counters do, so

@@ -105,8 +105,9 @@ pub(super) fn head_for_lane(
 /// its line. At a checkout, a much shorter line in sight is walked to
 /// instead (`shorter_line`). Balking: a line longer than its patience, or
 /// with no room for its party, is not joined (a checkout's basket left,
-/// `abandon`; a counter's order, `counter::give_up`). Else it joins
-/// (`queue_join`, `counter_join`; one switching lines waits on, unlogged).
+/// `abandon`; a counter's order, `counter::give_up`; one switching lines
+/// that finds it full gives up too). Else it joins (`queue_join`,
+/// `counter_join`; one switching lines waits on, unlogged).
 pub(super) fn reach_lane(
     setting: &Setting,
     nav: &mut FlowFieldCache,
@@ -402,7 +403,7 @@ fn shorter_line(
         (d != UNREACHABLE).then(|| d as f64 / FIELD_UNITS_PER_CELL * setting.store.cell / s.speed)
     };
     let j = lanes.jockey_to(i, checkouts, open_here, walk_s)?;
-    lanes.0[j].has_room_after_those_coming(s.places_in_line(), setting.lines[j].len()).then_some(j)
+    lanes.0[j].has_room_at_end_of_line(s.places_in_line(), setting.lines[j].len()).then_some(j)
 }
 
 /// A service time with the given mean, drawn from the lane's distribution.

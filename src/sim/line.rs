@@ -21,8 +21,9 @@ const NEAREST_FLOOR_M: f64 = 2.0;
 /// towards `target`: straight (`line_step`) while that makes headway; else,
 /// by the flow field to the walkable cell nearest `target`, held in the
 /// shopper's route until the way straight to `target` is clear of
-/// fixtures (stepping straight again at the first clear sight would lead
-/// it back into the pocket it left). `None`: it stays where it is.
+/// fixtures and the straight step has a body's room (stepping straight
+/// again at the first clear sight would lead it back into the pocket it
+/// left). `None`: it stays where it is.
 pub(super) fn step_in_line(
     setting: &Setting,
     nav: &mut FlowFieldCache,
@@ -108,6 +109,7 @@ pub(super) fn line_step(
 fn steps_straight(footprints: &Footprints, store: &Store, floor: u8, from: Point, target: Point, stride: f64) -> bool {
     footprints.room_at(store, floor, from, target, from.towards(target, stride)).is_some()
 }
+
 /// The fixtures' and walls' rectangles over each cell that is not walkable,
 /// tabled once: a line step landing in a cell a fixture grazes tests the
 /// few rectangles there, not every one on the floor (linear in a store's

@@ -312,14 +312,24 @@ pub struct Visitor {
 }
 
 /// Every shopper of a day of `scenario` with `seed`, by shopper index: who
-/// comes is drawn up front from the seed alone, the same in every variant,
-/// so a log's shoppers can be told apart by segment without the log
-/// saying so.
+/// comes is drawn up front from the seed alone, the same in every variant
+/// that leaves the visitors, hours and segments as they are, so a log's
+/// shoppers can be told apart by segment without the log saying so.
 pub fn visitors(scenario: &Scenario, seed: u64) -> Vec<Visitor> {
     arrivals::arrival_plan(scenario, &Streams::new(seed))
         .iter()
         .map(|a| Visitor { party: a.party, segment: a.segment, speed: a.speed })
         .collect()
+}
+
+/// The people of the day's arrival plan due by the last tick that lets
+/// anyone in (the one before the day's hard end): everyone a day of
+/// `scenario` with `seed` brings in when no doorway stays blocked.
+/// (`DayMetrics::kept_out_warning` counts those who did not come in.)
+pub fn planned_visitors(scenario: &Scenario, seed: u64) -> u64 {
+    let end_ms = scenario.population.close_ms - scenario.population.open_ms + scenario.run.drain_ms;
+    let last_tick_ms = end_ms.saturating_sub(scenario.run.tick_ms);
+    arrivals::arrival_plan(scenario, &Streams::new(seed)).iter().filter(|a| a.due_ms() <= last_tick_ms).count() as u64
 }
 
 /// One run of a scenario with one seed.

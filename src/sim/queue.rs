@@ -91,7 +91,7 @@ impl LaneState {
 
     /// Shoppers a newcomer sees per terminal: at the terminals, queued and
     /// on their way. (One stepping off a terminal it was served at is done:
-    /// counted, the lane looked a shopper longer to the jockeying rule.)
+    /// counting it made the lane look a shopper longer to the jockeying rule.)
     pub(super) fn load(&self) -> f64 {
         let busy =
             self.terminals.iter().filter(|t| matches!(t, Terminal::Called { .. } | Terminal::Serving { .. })).count();
@@ -143,12 +143,12 @@ impl LaneState {
         self.waiting_places() + places < line_len
     }
 
-    /// Whether a party taking `places` places finds room behind those
-    /// waiting and those on their way too: one switching lines goes only
+    /// Whether a party taking `places` places finds room at the end of the
+    /// line, behind those on their way too: one switching lines goes only
     /// where it will stand. (Two switching at one tick into the last place
     /// of a hemmed-in line stood on it together.)
-    pub(super) fn has_room_after_those_coming(&self, places: usize, line_len: usize) -> bool {
-        self.waiting_places() + self.heading_places + places < line_len
+    pub(super) fn has_room_at_end_of_line(&self, places: usize, line_len: usize) -> bool {
+        self.end_of_line() + places <= line_len
     }
 
     /// The places those waiting take, their companions counted.

@@ -69,7 +69,7 @@ pub(super) struct Shopper {
     /// the wait.
     pub(super) blocked_since_ms: Option<u64>,
     pub(super) blocked_at: u32,
-    /// How near its goal the shopper has got on its way (`walk::squeezes_through`).
+    /// How near its goal the shopper has got on its way (`squeeze::squeezes_through`).
     pub(super) progress: squeeze::Progress,
     /// Where `walk` last filed the shopper, and the stride it has banked
     /// since it came in: each tick its speed's worth, less the distance it

@@ -5,6 +5,7 @@
 //! passed or nudged back does not restart it, as it restarts the blocked
 //! timer the standoff rules read.
 
+use super::FIELD_UNITS_PER_CELL;
 use super::crowd::Crowding;
 use super::shopper::Shopper;
 use crate::store::{CellId, Store};
@@ -24,9 +25,6 @@ const SQUEEZE_THROUGH_FOR_MS: u64 = 10_000;
 /// Less than this nearer its goal (inching through a crowd, as the
 /// freeze invariant's 1 m radius counts standing) is no headway.
 const HEADWAY_M: f64 = 1.0;
-/// A walker not seen walking for longer than this (standing at a shelf or
-/// by its leader between) starts its `Progress` afresh.
-const SAME_WALK_MS: u64 = 500;
 /// How far a walker was from its goal (flow-field units) when it last
 /// made `HEADWAY_M` of headway, and when that was, and until when it
 /// squeezes through whoever is in its way, if it does.
@@ -35,8 +33,8 @@ pub(super) struct Progress {
     goal: CellId,
     mark: u32,
     mark_ms: u64,
-    /// When `walk` last looked: a walker that stood between (at a shelf,
-    /// by its leader) starts afresh.
+    /// When `walk` last looked: a walker not seen the tick before (it stood
+    /// at a shelf or by its leader between) starts afresh.
     seen_ms: u64,
     squeezing_until_ms: Option<u64>,
 }
@@ -50,9 +48,10 @@ impl Progress {
     /// once it has walked `SQUEEZE_THROUGH_AFTER_MS` without `headway`
     /// units of it, and on while it stands on another (it ends no squeeze
     /// on another's spot).
-    fn squeezes(&mut self, goal: CellId, here: u32, headway: u32, t_ms: u64, on_another: impl Fn() -> bool) -> bool {
+    fn squeezes(&mut self, goal: CellId, here: u32, headway: u32, tick: Tick, on_another: impl Fn() -> bool) -> bool {
+        let Tick { t_ms, tick_ms } = tick;
         // Walking on without a break, to the same goal, it goes on from where it was.
-        let went_on = self.goal == goal && t_ms <= self.seen_ms + SAME_WALK_MS;
+        let went_on = self.goal == goal && t_ms <= self.seen_ms + tick_ms;
         self.seen_ms = t_ms;
         if !went_on {
             *self = Progress { goal, mark: here, mark_ms: t_ms, seen_ms: t_ms, squeezing_until_ms: None };
@@ -74,14 +73,22 @@ impl Progress {
     }
 }
 
-/// Whether walker `s` squeezes through whoever is in its way this tick (`Progress::squeezes`).
-pub(super) fn squeezes_through(store: &Store, crowd: &Crowding, s: &mut Shopper, t_ms: u64) -> bool {
+/// The tick's time and length, ms.
+#[derive(Debug, Clone, Copy)]
+struct Tick {
+    t_ms: u64,
+    tick_ms: u64,
+}
+
+/// Whether walker `s` squeezes through whoever is in its way this tick
+/// (`Progress::squeezes`), at `t_ms` of ticks `tick_ms` long.
+pub(super) fn squeezes_through(store: &Store, crowd: &Crowding, s: &mut Shopper, t_ms: u64, tick_ms: u64) -> bool {
     let Some(route) = s.route.as_ref() else { return false };
     let (goal, here) = (route.goal, route.field[s.cell as usize]);
-    // Flow-field units: 10 a cell's side on plain floor.
-    let headway = (HEADWAY_M / store.cell * 10.0) as u32;
+    // Flow-field units a metre of plain floor (more effort, fewer metres).
+    let headway = (HEADWAY_M / store.cell * FIELD_UNITS_PER_CELL) as u32;
     let (index, cell, pos) = (s.index, s.cell, s.pos);
-    s.progress.squeezes(goal, here, headway, t_ms, || crowd.stands_on_another(index, cell, pos))
+    s.progress.squeezes(goal, here, headway, Tick { t_ms, tick_ms }, || crowd.stands_on_another(index, cell, pos))
 }
 
 #[cfg(test)]
@@ -93,7 +100,11 @@ mod tests {
     fn walk_through(ticks: &[(u64, u32, bool, bool)]) {
         let mut p = Progress::NONE;
         for &(t, here, on_another, squeezes) in ticks {
-            assert_eq!(p.squeezes(7, here, 40, t, || on_another), squeezes, "at {t} ms, {here} from the goal");
+            assert_eq!(
+                p.squeezes(7, here, 40, Tick { t_ms: t, tick_ms: 100 }, || on_another),
+                squeezes,
+                "at {t} ms, {here} from the goal"
+            );
         }
     }
 
@@ -134,18 +145,27 @@ mod tests {
         let mut p = Progress::NONE;
         let half_minute = SQUEEZE_THROUGH_AFTER_MS;
         for t in (0..half_minute).step_by(100) {
-            assert!(!p.squeezes(7, 500, 40, t, || false));
+            assert!(!p.squeezes(7, 500, 40, Tick { t_ms: t, tick_ms: 100 }, || false));
         }
         // A break of a second (at a shelf) restarts the clock...
-        assert!(!p.squeezes(7, 500, 40, half_minute + 1000, || false));
-        assert!(!p.squeezes(7, 500, 40, 2 * half_minute, || false));
+        assert!(!p.squeezes(7, 500, 40, Tick { t_ms: half_minute + 1000, tick_ms: 100 }, || false));
+        assert!(!p.squeezes(7, 500, 40, Tick { t_ms: 2 * half_minute, tick_ms: 100 }, || false));
         // ...and so does another goal.
         for t in (2 * half_minute..3 * half_minute).step_by(100) {
-            assert!(!p.squeezes(7, 500, 40, t, || false));
+            assert!(!p.squeezes(7, 500, 40, Tick { t_ms: t, tick_ms: 100 }, || false));
         }
         for t in (3 * half_minute..4 * half_minute).step_by(100) {
-            assert!(!p.squeezes(8, 500, 40, t, || false));
+            assert!(!p.squeezes(8, 500, 40, Tick { t_ms: t, tick_ms: 100 }, || false));
         }
-        assert!(p.squeezes(8, 500, 40, 4 * half_minute, || false), "30 s on, to the new goal");
+        assert!(
+            p.squeezes(8, 500, 40, Tick { t_ms: 4 * half_minute, tick_ms: 100 }, || false),
+            "30 s on, to the new goal"
+        );
+        // Ticks of a second are walking on, not breaks.
+        let mut p = Progress::NONE;
+        for t in (0..half_minute).step_by(1000) {
+            assert!(!p.squeezes(7, 500, 40, Tick { t_ms: t, tick_ms: 1000 }, || false));
+        }
+        assert!(p.squeezes(7, 500, 40, Tick { t_ms: half_minute, tick_ms: 1000 }, || false), "ticks of a second");
     }
 }

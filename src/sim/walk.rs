@@ -109,7 +109,7 @@ pub(super) fn walk(tick: &mut TickState, commands: &mut Commands, scratch: &mut 
             continue;
         }
         let budget = s.speed * dt * crowd.speed_factor(s.cell);
-        let moved = advance(store, crowd, near, &mut s, budget, t);
+        let moved = advance(store, crowd, near, &mut s, budget, (t, setting.scenario.run.tick_ms));
         update_zone(store, out, t, &mut s);
         match moved {
             Moved::Walking => {}
@@ -203,14 +203,15 @@ fn advance(
     near: &mut Vec<crowd::Body>,
     s: &mut Shopper,
     mut budget: f64,
-    t_ms: u64,
+    (t_ms, tick_ms): (u64, u64),
 ) -> Moved {
+    let solid = s.solidity() == Some(crowd::Solidity::Solid);
     // One squeezing through keeps others off as ever, but nobody keeps it off.
-    let kept_off = s.solidity() == Some(crowd::Solidity::Solid) && !squeeze::squeezes_through(store, crowd, s, t_ms);
+    let kept_off = solid && !squeeze::squeezes_through(store, crowd, s, t_ms, tick_ms);
     let Some(route) = s.route.as_mut() else {
         return Moved::Arrived;
     };
-    if kept_off {
+    if solid {
         // Nobody else moves while this shopper does.
         crowd.gather_near(s.index, s.cell, s.pos, budget, near);
     }
@@ -239,8 +240,15 @@ fn advance(
         }
         let to = s.pos.towards_known(target, budget, d);
         let cell = store.cell_at(s.floor, to).expect("walkable target");
-        if kept_off && crowd::blockers_among(near, s.index, s.pos, to).next().is_some() {
-            return blocked(store, crowd, near, s, Stride { target, to }, budget, t_ms);
+        if solid && crowd::blockers_among(near, s.index, s.pos, to).next().is_some() {
+            if kept_off {
+                return blocked(store, crowd, near, s, Stride { target, to }, budget, t_ms);
+            }
+            // Squeezing through, it stops short of its shelf, line or door
+            // as one blocked there does: it walked onto one standing there.
+            if near_goal_on(store, route, s.activity, s.floor, s.pos) {
+                return Moved::Arrived;
+            }
         }
         if kept_off && s.blocked_since_ms.is_some() && cuts_in(store, near, route, s.floor, s.cell, s.pos, to) {
             crowd.set_wish(s.index, s.cell, s.wish);
@@ -432,10 +440,16 @@ fn boarding_from_beside(store: &Store, s: &Shopper, target: Point) -> Option<(Ce
 /// metre away in the aisle or on a counter's service spot.
 fn near_goal(store: &Store, s: &Shopper) -> bool {
     let route = s.route.as_ref().expect("walking shoppers have a route");
-    matches!(s.activity, Activity::ToShelf { .. } | Activity::ToLane { .. } | Activity::ToExit)
-        && store.centre(route.goal).0 == s.floor
-        && s.pos.distance(route.point) <= NEAR_GOAL_M
-        && store.first_blocked(s.floor, s.pos, route.point).is_none()
+    near_goal_on(store, route, s.activity, s.floor, s.pos)
+}
+
+/// `near_goal` of one doing `activity` at `pos` on `floor` along `route`
+/// (borrowed apart from the shopper, which moves along it).
+fn near_goal_on(store: &Store, route: &Route, activity: Activity, floor: u8, pos: Point) -> bool {
+    matches!(activity, Activity::ToShelf { .. } | Activity::ToLane { .. } | Activity::ToExit)
+        && store.centre(route.goal).0 == floor
+        && pos.distance(route.point) <= NEAR_GOAL_M
+        && store.first_blocked(floor, pos, route.point).is_none()
 }
 
 /// Someone is in the way of the step towards `ahead`. After a standoff
