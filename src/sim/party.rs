@@ -166,7 +166,12 @@ fn keep_up(setting: &Setting, nav: &mut FlowFieldCache, out: &mut Outbox, t_ms: 
     s.activity = if l.activity == Activity::ToExit && l.floor == s.floor && s.pos.distance(way.point) <= OUT_AHEAD_M {
         Activity::ToExit
     } else {
-        let waits_ahead = way.field[s.cell as usize] < way.field[l.cell as usize] && apart <= WAIT_AHEAD_M;
+        // Ahead of a leader heading for a line, it waits short of the line's
+        // end too: walking on to the place its leader set out for, it stood
+        // on whoever had taken it since (off the walkway, in line).
+        let short_of_line = matches!(l.activity, Activity::ToLane { .. }) && s.pos.distance(way.point) <= WAIT_AHEAD_M;
+        let waits_ahead =
+            way.field[s.cell as usize] < way.field[l.cell as usize] && (apart <= WAIT_AHEAD_M || short_of_line);
         // A leader gone aboard a lift, an escalator or the stairs is
         // followed aboard, however close: standing by its landing would
         // part the party for a whole ride.
