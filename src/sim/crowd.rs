@@ -172,6 +172,12 @@ pub struct Crowding {
     /// neighbourhood ask for the same block with nothing moved between.
     filings: u64,
     last_around: (u32, u64, u32),
+    /// Per block: the bodies off the walkway (in a line, seated, in a
+    /// fitting room) as (party, where), filed with the solid ones and
+    /// cleared with them: walkers pass them, but a companion does not stop
+    /// on one (`party::keep_up`). Blocks that hold any are `aside_touched`.
+    aside: Vec<Vec<(u32, Point)>>,
+    aside_touched: Vec<u32>,
 }
 
 impl Crowding {
@@ -225,6 +231,8 @@ impl Crowding {
             factor_of: vec![(u32::MAX, 1.0); blocks.count()],
             filings: 0,
             last_around: (u32::MAX, 0, 0),
+            aside: vec![Vec::new(); blocks.count()],
+            aside_touched: Vec::new(),
         }
     }
 
@@ -238,6 +246,10 @@ impl Crowding {
             self.is_touched[b as usize] = false;
         }
         self.touched.clear();
+        for &b in &self.aside_touched {
+            self.aside[b as usize].clear();
+        }
+        self.aside_touched.clear();
         self.generation = self.generation.wrapping_add(1);
         self.filings += 1;
     }
@@ -284,6 +296,25 @@ impl Crowding {
         debug_assert!(self.find(body.shopper, block).is_none(), "shopper {} filed twice", body.shopper);
         self.touch(block);
         self.file(block, body);
+    }
+
+    /// Files a body of `party` off the walkway at `at` (in `cell`).
+    pub fn add_aside(&mut self, cell: CellId, party: u32, at: Point) {
+        let block = self.block(cell);
+        if self.aside[block].is_empty() {
+            self.aside_touched.push(block as u32);
+        }
+        self.aside[block].push((party, at));
+    }
+
+    /// Whether a body of another party than `party` stands off the walkway
+    /// within a body's radius of `at` (in `cell`).
+    pub fn aside_taken(&self, party: u32, cell: CellId, at: Point) -> bool {
+        let r_sq = BODY_RADIUS_M * BODY_RADIUS_M;
+        self.around(cell)
+            .iter()
+            .flat_map(|&n| &self.aside[n as usize])
+            .any(|&(p, q)| p != party && q.distance_squared(at) < r_sq)
     }
 
     /// Records which way a solid body wants to go.

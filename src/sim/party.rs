@@ -9,7 +9,7 @@
 //! stands by too (`walk::blocked`), and stays while within `GATHERED_M`.
 
 use super::checkout::body_fits;
-use super::crowd::BODY_RADIUS_M;
+use super::crowd::{BODY_RADIUS_M, Crowding};
 use super::decide::head_for_exit;
 use super::line::line_step;
 use super::outbox::Outbox;
@@ -30,6 +30,9 @@ pub(super) const GATHERED_M: f64 = 3.0;
 /// A companion nearer the leader's goal than the leader, and this close,
 /// waits for the leader to come.
 const WAIT_AHEAD_M: f64 = 3.0;
+/// How far short of the place at the end of a line its leader set out for,
+/// taken since, a companion ahead of it waits, metres.
+const SHORT_OF_LINE_M: f64 = 1.0;
 /// A companion this close to the door its leader heads out by goes out.
 const OUT_AHEAD_M: f64 = 3.0;
 /// A companion this close to its place beside a leader in a checkout line
@@ -52,7 +55,7 @@ const STOP_WITH_M: f64 = 2.0;
 /// same stairs). One whose leader has left heads out too.
 pub(super) fn follow(tick: &mut TickState, leaders: &mut Leaders) {
     let TickState { setting, shoppers, state } = tick;
-    let RunState { clock, nav, out, .. } = &mut **state;
+    let RunState { clock, nav, out, crowd, .. } = &mut **state;
     let mut shoppers = shoppers.p0();
     leaders.see(shoppers.iter());
     for mut s in &mut shoppers {
@@ -60,7 +63,9 @@ pub(super) fn follow(tick: &mut TickState, leaders: &mut Leaders) {
             continue;
         }
         match leaders.of(&s) {
-            Some(l) if !matches!(l.activity, Activity::Gone) => keep_up(setting, nav, out, clock.t_ms, &mut s, l),
+            Some(l) if !matches!(l.activity, Activity::Gone) => {
+                keep_up(setting, nav, crowd, out, clock.t_ms, &mut s, l)
+            }
             _ => head_for_exit(setting, nav, &mut s),
         }
     }
@@ -119,7 +124,15 @@ impl Leaders {
 }
 
 /// A companion `s` keeps up with its leader `l`, who is in the store.
-fn keep_up(setting: &Setting, nav: &mut FlowFieldCache, out: &mut Outbox, t_ms: u64, s: &mut Shopper, l: &Leader) {
+fn keep_up(
+    setting: &Setting,
+    nav: &mut FlowFieldCache,
+    crowd: &Crowding,
+    out: &mut Outbox,
+    t_ms: u64,
+    s: &mut Shopper,
+    l: &Leader,
+) {
     match stand_in_line(setting, out, t_ms, s, l) {
         InLine::Stands => return,
         InLine::Off => {}
@@ -166,10 +179,12 @@ fn keep_up(setting: &Setting, nav: &mut FlowFieldCache, out: &mut Outbox, t_ms: 
     s.activity = if l.activity == Activity::ToExit && l.floor == s.floor && s.pos.distance(way.point) <= OUT_AHEAD_M {
         Activity::ToExit
     } else {
-        // Ahead of a leader heading for a line, it waits short of the line's
-        // end too: walking on to the place its leader set out for, it stood
-        // on whoever had taken it since (off the walkway, in line).
-        let short_of_line = matches!(l.activity, Activity::ToLane { .. }) && s.pos.distance(way.point) <= WAIT_AHEAD_M;
+        // Ahead of a leader heading for a line, it waits short of the place
+        // its leader set out for at its end once another party has taken
+        // it (off the walkway, in line): walking on, it stood on them.
+        let short_of_line = matches!(l.activity, Activity::ToLane { .. })
+            && s.pos.distance(way.point) <= SHORT_OF_LINE_M
+            && crowd.aside_taken(s.party, way.goal, way.point);
         let waits_ahead =
             way.field[s.cell as usize] < way.field[l.cell as usize] && (apart <= WAIT_AHEAD_M || short_of_line);
         // A leader gone aboard a lift, an escalator or the stairs is

@@ -99,8 +99,10 @@ pub(super) fn walk(tick: &mut TickState, commands: &mut Commands, scratch: &mut 
             entity_of.resize(i + 1, Entity::PLACEHOLDER);
         }
         entity_of[i] = entity;
-        if s.solidity() == Some(crowd::Solidity::Solid) {
-            crowd.add(s.cell, s.body(t));
+        match s.solidity() {
+            Some(crowd::Solidity::Solid) => crowd.add(s.cell, s.body(t)),
+            Some(crowd::Solidity::OffWalkway) => crowd.add_aside(s.cell, s.party, s.pos),
+            None => {}
         }
     }
     for &entity in order.iter() {
