@@ -240,20 +240,17 @@ fn write_invariant_warnings(html: &mut String, v: &VariantDays, dir: &Path) {
         let consequence = "Its checkout figures, and comparisons with it, may be wrong.";
         warn("A line stood still", stall.warning(s, seed, dir), seed, consequence);
     }
+    // Said of the variant's days together: how many, not which.
     let planned = v.seeds.iter().map(|&seed| crate::sim::planned_visitors(s, seed)).sum();
-    if let Some(warning) = v.metrics.kept_out_warning(planned) {
+    let over_its_days = [
+        ("Visitors were kept out", v.metrics.kept_out_warning(planned)),
+        ("Shoppers were made to leave", v.metrics.forced_out_warning(s)),
+    ];
+    for (what, warning) in over_its_days {
+        let Some(warning) = warning else { continue };
         let _ = writeln!(
             html,
-            "<p class=\"warn\"><b>Visitors were kept out in <code>{}</code>.</b> Over its {} day(s), {}.</p>",
-            esc(&s.variant),
-            v.seeds.len(),
-            esc(&warning)
-        );
-    }
-    if let Some(warning) = v.metrics.forced_out_warning(s) {
-        let _ = writeln!(
-            html,
-            "<p class=\"warn\"><b>Shoppers were made to leave in <code>{}</code>.</b> Over its {} day(s), {}.</p>",
+            "<p class=\"warn\"><b>{what} in <code>{}</code>.</b> Over its {} day(s), {}.</p>",
             esc(&s.variant),
             v.seeds.len(),
             esc(&warning)
