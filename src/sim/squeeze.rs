@@ -50,11 +50,16 @@ impl Progress {
     /// on another's spot).
     fn squeezes(&mut self, goal: CellId, here: u32, headway: u32, tick: Tick, on_another: impl Fn() -> bool) -> bool {
         let Tick { t_ms, tick_ms } = tick;
-        // Walking on without a break, to the same goal, it goes on from where it was.
-        let went_on = self.goal == goal && t_ms <= self.seen_ms + tick_ms;
+        // Walking on without a break, it goes on from where it was. To a new
+        // goal, headway counts from here, but the time without any goes
+        // on: a companion walking to its place in a slow line had a new
+        // goal each time the line closed up, and stood 384 s in a crowd.
+        let went_on = t_ms <= self.seen_ms + tick_ms;
         self.seen_ms = t_ms;
         if !went_on {
             *self = Progress { goal, mark: here, mark_ms: t_ms, seen_ms: t_ms, squeezing_until_ms: None };
+        } else if self.goal != goal {
+            (self.goal, self.mark) = (goal, here);
         } else if here.saturating_add(headway) <= self.mark {
             (self.mark, self.mark_ms) = (here, t_ms);
         }
@@ -141,26 +146,29 @@ mod tests {
     }
 
     #[test]
-    fn a_walker_that_stood_between_or_turned_to_another_goal_starts_afresh() {
+    fn a_walker_that_stood_between_starts_afresh_and_one_turned_to_another_goal_does_not() {
         let mut p = Progress::NONE;
         let half_minute = SQUEEZE_THROUGH_AFTER_MS;
+        let tick = |t_ms: u64| Tick { t_ms, tick_ms: 100 };
         for t in (0..half_minute).step_by(100) {
-            assert!(!p.squeezes(7, 500, 40, Tick { t_ms: t, tick_ms: 100 }, || false));
+            assert!(!p.squeezes(7, 500, 40, tick(t), || false));
         }
-        // A break of a second (at a shelf) restarts the clock...
-        assert!(!p.squeezes(7, 500, 40, Tick { t_ms: half_minute + 1000, tick_ms: 100 }, || false));
-        assert!(!p.squeezes(7, 500, 40, Tick { t_ms: 2 * half_minute, tick_ms: 100 }, || false));
-        // ...and so does another goal.
-        for t in (2 * half_minute..3 * half_minute).step_by(100) {
-            assert!(!p.squeezes(7, 500, 40, Tick { t_ms: t, tick_ms: 100 }, || false));
+        // A break of a second (at a shelf) restarts the clock.
+        assert!(!p.squeezes(7, 500, 40, tick(half_minute + 1000), || false));
+        for t in (half_minute + 1100..2 * half_minute + 1000).step_by(100) {
+            assert!(!p.squeezes(7, 500, 40, tick(t), || false));
         }
-        for t in (3 * half_minute..4 * half_minute).step_by(100) {
-            assert!(!p.squeezes(8, 500, 40, Tick { t_ms: t, tick_ms: 100 }, || false));
+        // Another goal (the next place in a line closing up) does not:
+        // 30 s without headway, whatever the goal, and it squeezes.
+        let turned = 2 * half_minute + 1000;
+        assert!(p.squeezes(8, 900, 40, tick(turned), || false), "30 s on, across the new goal");
+        // Headway towards the new goal counts from where it turned.
+        let mut p = Progress::NONE;
+        for t in (0..half_minute - 100).step_by(100) {
+            assert!(!p.squeezes(7, 500, 40, tick(t), || false));
         }
-        assert!(
-            p.squeezes(8, 500, 40, Tick { t_ms: 4 * half_minute, tick_ms: 100 }, || false),
-            "30 s on, to the new goal"
-        );
+        assert!(!p.squeezes(8, 900, 40, tick(half_minute - 100), || false));
+        assert!(!p.squeezes(8, 860, 40, tick(half_minute), || false), "a metre nearer the new goal");
         // Ticks of a second are walking on, not breaks.
         let mut p = Progress::NONE;
         for t in (0..half_minute).step_by(1000) {
