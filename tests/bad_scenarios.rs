@@ -71,9 +71,15 @@ fn an_unknown_variant_names_the_known_ones() {
     );
 }
 
+/// Shipped scenario `name` with `appended` (variants, say) after its text, validated with every variant.
+fn validated_with(name: &str, appended: &str) -> aisle::Validated {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));
+    let source = std::fs::read_to_string(&path).unwrap() + appended;
+    aisle::scenario::ScenarioFile::parse(&path, source).unwrap().validate_all().unwrap()
+}
+
 #[test]
 fn a_fenced_in_escalator_is_warned_of_and_blamed_on_its_variant() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/department.toml");
     // Barriers on all four sides of the up escalator's foot (19.0, 15.5).
     let fence = r#"
 [[variants]]
@@ -86,8 +92,7 @@ edits = [
   { op = "add_fixture", fixture = { id = "FN", kind = "obstacle", at = [19.0, 16.6], size = [1.4, 0.2], height = 1.0 } },
 ]
 "#;
-    let source = std::fs::read_to_string(&path).unwrap() + fence;
-    let validated = aisle::scenario::ScenarioFile::parse(&path, source).unwrap().validate_all().unwrap();
+    let validated = validated_with("department", fence);
     let about: Vec<&String> = validated.warnings.iter().filter(|w| w.contains("connector")).collect();
     assert_eq!(
         about,
@@ -97,7 +102,6 @@ edits = [
 
 #[test]
 fn a_floor_step_free_shoppers_cannot_reach_is_warned_of_and_blamed_on_its_variant() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/department.toml");
     let variants = r#"
 [[variants]]
 id = "pushchairs"
@@ -112,8 +116,7 @@ edits = [
   { op = "close_connector", connector = "lift" },
 ]
 "#;
-    let source = std::fs::read_to_string(&path).unwrap() + variants;
-    let validated = aisle::scenario::ScenarioFile::parse(&path, source).unwrap().validate_all().unwrap();
+    let validated = validated_with("department", variants);
     let about: Vec<&String> = validated.warnings.iter().filter(|w| w.contains("lifts only")).collect();
     assert_eq!(
         about,
@@ -129,7 +132,6 @@ edits = [
 /// entered, and its figures would read 0 for ever: warned of, by name.
 #[test]
 fn a_zone_nobody_can_enter_is_warned_of() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
     let zones = r#"
 [[zones]]
 id = "shadowed"
@@ -142,8 +144,7 @@ name = "Beyond the back wall"
 rect = [0.0, 9.0, 12.0, 12.0]
 "#;
     // Listed after the tiny store's own zones, which cover its whole floor.
-    let source = std::fs::read_to_string(&path).unwrap() + zones;
-    let validated = aisle::scenario::ScenarioFile::parse(&path, source).unwrap().validate_all().unwrap();
+    let validated = validated_with("tiny", zones);
     let about: Vec<&String> = validated.warnings.iter().filter(|w| w.starts_with("zone")).collect();
     let warning = |id: &str| {
         format!(
@@ -180,14 +181,12 @@ fn a_closed_stdout_ends_the_command_quietly() {
 /// a door at last: only the first 20 are looked at.
 #[test]
 fn a_line_running_past_a_door_is_warned_of() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
     let variant = r#"
 [[variants]]
 id = "till-by-the-door"
 edits = [ { op = "add_lane", lane = { id = "L2", kind = "staffed", at = [8.0, 1.0], queue = "east", queue_places = 3, service = { base_s = 20.0, per_item_s = 3.0, cv = 0.3 } } } ]
 "#;
-    let source = std::fs::read_to_string(&path).unwrap() + variant;
-    let validated = aisle::scenario::ScenarioFile::parse(&path, source).unwrap().validate_all().unwrap();
+    let validated = validated_with("tiny", variant);
     let about: Vec<&String> = validated.warnings.iter().filter(|w| w.contains("doorway")).collect();
     assert_eq!(
         about,
@@ -202,14 +201,12 @@ edits = [ { op = "add_lane", lane = { id = "L2", kind = "staffed", at = [8.0, 1.
 /// meant: it is warned of, and a variant that makes one is blamed for it.
 #[test]
 fn a_counter_never_open_while_the_store_is_is_warned_of() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/pharmacy.toml");
     let variant = r#"
 [[variants]]
 id = "evening-dispensary"
 edits = [ { op = "set_lane_hours", lane = "dispensary", hours = [19.0, 20.0] } ]
 "#;
-    let source = std::fs::read_to_string(&path).unwrap() + variant;
-    let validated = aisle::scenario::ScenarioFile::parse(&path, source).unwrap().validate_all().unwrap();
+    let validated = validated_with("pharmacy", variant);
     let about: Vec<&String> = validated.warnings.iter().filter(|w| w.contains("never open")).collect();
     assert_eq!(
         about,
@@ -226,7 +223,6 @@ edits = [ { op = "set_lane_hours", lane = "dispensary", hours = [19.0, 20.0] } ]
 /// that sets one.
 #[test]
 fn a_price_edit_is_told_that_demand_does_not_answer_it() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
     let variant = r#"
 [[variants]]
 id = "dear-cola"
@@ -235,8 +231,7 @@ edits = [
   { op = "set_price", product = "cola", price = 7.5 },
 ]
 "#;
-    let source = std::fs::read_to_string(&path).unwrap() + variant;
-    let validated = aisle::scenario::ScenarioFile::parse(&path, source).unwrap().validate_all().unwrap();
+    let validated = validated_with("tiny", variant);
     let about: Vec<&String> = validated.warnings.iter().filter(|w| w.contains("set_price")).collect();
     assert_eq!(
         about,
