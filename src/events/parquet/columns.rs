@@ -8,10 +8,10 @@ use arrow_array::{
     ArrayRef, ArrowPrimitiveType, BooleanArray, DictionaryArray, Float32Array, PrimitiveArray, RecordBatch,
     StringArray, UInt8Array, UInt32Array, UInt64Array,
 };
-use arrow_buffer::{BooleanBuffer, NullBuffer};
+use arrow_buffer::{BooleanBuffer, BooleanBufferBuilder, NullBuffer};
 
 use super::schema;
-use crate::events::{KIND_NAMES, SimEvent};
+use crate::events::{Action, KIND_NAMES, SimEvent};
 
 /// Builds one Arrow batch in the current schema from events.
 pub fn to_batch(events: &[SimEvent]) -> RecordBatch {
@@ -69,8 +69,11 @@ impl Columns {
     }
 
     /// Appends `events` column by column: a chunk stays in cache across the
-    /// passes, and each pass is a tight loop.
+    /// passes, and each pass is a tight loop. The columns of an action's
+    /// payload start null and are filled in one pass over the events that
+    /// carry one (most events are plain moves).
     pub(super) fn append(&mut self, events: &[SimEvent]) {
+        let first = self.len();
         self.seq.extend(events.iter().map(|e| e.seq));
         self.t_ms.extend(events.iter().map(|e| e.t_ms));
         self.shopper.extend(events.iter().map(|e| e.shopper));
@@ -79,20 +82,36 @@ impl Columns {
         self.y.extend(events.iter().map(|e| e.y));
         self.floor.extend(events.iter().map(|e| e.floor));
         self.zone.extend(events, |e| e.zone);
-        self.product.extend(events, |e| e.action.product());
-        self.lane.extend(events, |e| e.action.lane());
-        self.qty.extend(events, |e| e.action.qty());
-        self.amount_cents.extend(events, |e| e.action.amount_cents());
-        self.planned.extend(events, |e| e.action.planned());
-        self.party.extend(events, |e| e.action.party());
-        self.fixture.extend(events, |e| e.action.fixture());
-        self.counter.extend(events, |e| e.action.counter());
+        let n = events.len();
+        self.product.extend_null(n);
+        self.lane.extend_null(n);
+        self.qty.extend_null(n);
+        self.amount_cents.extend_null(n);
+        self.planned.extend_null(n);
+        self.party.extend_null(n);
+        self.fixture.extend_null(n);
+        self.counter.extend_null(n);
+        for (i, e) in events.iter().enumerate() {
+            if matches!(e.action, Action::Move) {
+                continue;
+            }
+            let row = first + i;
+            let a = &e.action;
+            self.product.set(row, a.product());
+            self.lane.set(row, a.lane());
+            self.qty.set(row, a.qty());
+            self.amount_cents.set(row, a.amount_cents());
+            self.planned.set(row, a.planned());
+            self.party.set(row, a.party());
+            self.fixture.set(row, a.fixture());
+            self.counter.set(row, a.counter());
+        }
     }
 
     /// The batch of the events appended so far; the columns start empty again.
     pub(super) fn take_batch(&mut self) -> RecordBatch {
         let n = self.len();
-        let c = std::mem::replace(self, Columns::with_capacity(n));
+        let mut c = std::mem::replace(self, Columns::with_capacity(n));
         let planned = BooleanArray::new(BooleanBuffer::from(&c.planned.values[..]), c.planned.nulls());
         let columns: Vec<ArrayRef> = vec![
             Arc::new(UInt64Array::from(c.seq)),
@@ -121,25 +140,41 @@ impl Columns {
 /// none) and whether each has one.
 struct Nullable<T> {
     values: Vec<T>,
-    valid: Vec<bool>,
+    valid: BooleanBufferBuilder,
 }
 
-impl<T: Default> Nullable<T> {
+impl<T: Default + Clone> Nullable<T> {
     fn with_capacity(n: usize) -> Self {
-        Nullable { values: Vec::with_capacity(n), valid: Vec::with_capacity(n) }
+        Nullable { values: Vec::with_capacity(n), valid: BooleanBufferBuilder::new(n) }
     }
 
+    /// One value per event, `None` for those without.
     fn extend(&mut self, events: &[SimEvent], f: impl Fn(&SimEvent) -> Option<T>) {
-        self.valid.extend(events.iter().map(|e| f(e).is_some()));
         self.values.extend(events.iter().map(|e| f(e).unwrap_or_default()));
+        for e in events {
+            self.valid.append(f(e).is_some());
+        }
+    }
+
+    /// `n` events without a value, to be given theirs by `set`.
+    fn extend_null(&mut self, n: usize) {
+        self.values.resize(self.values.len() + n, T::default());
+        self.valid.append_n(n, false);
+    }
+
+    fn set(&mut self, row: usize, value: Option<T>) {
+        if let Some(v) = value {
+            self.values[row] = v;
+            self.valid.set_bit(row, true);
+        }
     }
 
     /// Which events have a value, or `None` when all do.
-    fn nulls(&self) -> Option<NullBuffer> {
-        Some(NullBuffer::new(BooleanBuffer::from(&self.valid[..]))).filter(|n| n.null_count() > 0)
+    fn nulls(&mut self) -> Option<NullBuffer> {
+        Some(NullBuffer::new(self.valid.finish())).filter(|n| n.null_count() > 0)
     }
 
-    fn finish<P: ArrowPrimitiveType<Native = T>>(self) -> PrimitiveArray<P>
+    fn finish<P: ArrowPrimitiveType<Native = T>>(mut self) -> PrimitiveArray<P>
     where
         T: arrow_buffer::ArrowNativeType,
     {
