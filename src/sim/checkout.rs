@@ -102,7 +102,9 @@ pub(super) fn head_for_lane(
 }
 
 /// A shopper walking to a desk (`Activity::ToLane`) has reached the end of
-/// its line. At a checkout, a much shorter line in sight is walked to
+/// its line. A desk closed by then takes nobody new: another checkout
+/// lane open now is walked to, a counter's order given up. At a
+/// checkout, a much shorter line in sight is walked to
 /// instead (`shorter_line`). Balking: a line longer than its patience, or
 /// with no room for its party, is not joined (a checkout's basket left,
 /// `abandon`; a counter's order, `counter::give_up`; one switching lines
@@ -122,6 +124,21 @@ pub(super) fn reach_lane(
     };
     let (i, counter) = (lane as usize, setting.counter(lane));
     lanes.0[i].arrive_here(work_s, s.places_in_line());
+    // A desk whose hours ended while one walked to it takes nobody new
+    // (its staff serve out the line): at a checkout one goes on to the
+    // lane open now with the least expected time, if there is one; a
+    // counter's order is given up.
+    if !setting.desks[i].is_open_at(lane_clock(&setting.scenario, t_ms)) {
+        if let Some(counter) = counter {
+            counter::give_up(out, t_ms, s, counter);
+            return;
+        }
+        let j = choose_lane(setting, nav, lanes, s.cell, s.speed, s.ways, t_ms);
+        if j != i && setting.desks[j].is_open_at(lane_clock(&setting.scenario, t_ms)) {
+            head_for_lane(setting, nav, lanes, s, j, joined_ms);
+            return;
+        }
+    }
     let since_ms = joined_ms.unwrap_or(t_ms);
     let ahead_s = lanes.0[i].work_ahead_s(&setting.desks[i]);
     // A line hemmed in (`short_lines` warns of one) is full: one more
