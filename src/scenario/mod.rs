@@ -47,7 +47,10 @@ fn edit_field_at_fault(source: &str, path: &str) -> Option<(String, usize)> {
     };
     // A missing or unknown field, or an unknown `op`, is named already.
     let error = reads(table.clone()).err()?;
-    if ["missing field", "unknown field", "unknown variant"].iter().any(|m| error.starts_with(m)) {
+    let op = table.get("op").and_then(|v| v.as_str()).unwrap_or_default();
+    if ["missing field", "unknown field"].iter().any(|m| error.starts_with(m))
+        || error.starts_with(&format!("unknown variant `{op}`"))
+    {
         return None;
     }
     let key = table.keys().filter(|k| *k != "op").find(|key| {
@@ -130,7 +133,17 @@ impl ScenarioFile {
                 if let Some((key, at)) = edit_field_at_fault(&source, &field) {
                     (offset, field) = (at, format!("{field}.{key}"));
                 }
-                let message = in_words(inner.message().trim());
+                let mut message = in_words(inner.message().trim());
+                // A key of a segment's `stops` (a table keyed by fixture
+                // kind) that is no kind: serde ends the path in `?` and lists
+                // every kind, though only two are stops.
+                if let Some(stops) = field.strip_suffix(".?").or(Some(&field)).filter(|f| f.ends_with(".stops"))
+                    && message.starts_with("unknown variant")
+                {
+                    let key = message.split('`').nth(1).unwrap_or_default().to_owned();
+                    field = stops.to_owned();
+                    message = format!("unknown key `{key}`: a stop is at `seating` or a `fitting_room`");
+                }
                 let message = if field == "." { message } else { format!("{field}: {message}") };
                 return Err(syntax(offset, message));
             }
