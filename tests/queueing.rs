@@ -205,9 +205,9 @@ fn shoppers_switch_lines_on_their_own_floor_only() {
 #[test]
 fn a_till_whose_hours_end_takes_nobody_new_into_its_line() {
     let path = common::scenario_path("department");
-    let edit = "\n[[variants]]\nid = \"third-till-till-two\"\ndescription = \"The third till staffed 10:00-14:00 only.\"\nedits = [{ op = \"set_lane_hours\", lane = \"L3\", hours = [10.0, 14.0] }]\n";
+    let edit = "\n[[variants]]\nid = \"third-till-closes-at-14\"\ndescription = \"The third till staffed 10:00-14:00 only.\"\nedits = [{ op = \"set_lane_hours\", lane = \"L3\", hours = [10.0, 14.0] }]\n";
     let file = ScenarioFile::parse(&path, std::fs::read_to_string(&path).unwrap() + edit).unwrap();
-    let p = aisle::prepare(&file, "third-till-till-two").unwrap_or_else(|e| panic!("{e}"));
+    let p = aisle::prepare(&file, "third-till-closes-at-14").unwrap_or_else(|e| panic!("{e}"));
     let lane = p.scenario.lanes.iter().position(|l| l.id == "L3").unwrap() as u16;
     let closes_ms = p.scenario.lanes[lane as usize].hours_ms.1 - p.scenario.population.open_ms;
     let mut late_joins = 0;

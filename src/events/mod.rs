@@ -106,9 +106,9 @@ pub enum Action {
         qty: u16,
         amount_cents: i64,
     },
-    /// Gave up at the counter (the line looked too long, or patience ran
-    /// out in it): `qty` products worth `amount_cents` are not bought, and
-    /// the shopper shops on (schema v5).
+    /// Gave up at the counter (the line looked too long, patience ran out
+    /// in it, or the counter closed on the way): `qty` products worth
+    /// `amount_cents` are not bought, and the shopper shops on (schema v5).
     CounterLeave {
         counter: u16,
         qty: u16,

@@ -228,8 +228,8 @@ impl Drop for LogWriter {
 fn writer_properties(meta: &LogMeta) -> WriterProperties {
     let mut props = WriterProperties::builder()
         // LZ4: read back a fifth faster than Snappy (whose decompression
-        // was a third of the reader's thread) for 6.4 instead of 6.15 bytes
-        // an event; zstd level 1 made 5.0 but wrote and read a third slower.
+        // was a third of the reader's thread) for 4% more bytes; zstd
+        // level 1 made a fifth fewer but wrote and read a third slower.
         // Logs of any of the three read.
         .set_compression(Compression::LZ4_RAW)
         .set_key_value_metadata(Some(meta.to_key_values()))

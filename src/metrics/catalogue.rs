@@ -276,7 +276,11 @@ pub const PER_ITEM: [(&str, Better, &str); 15] = [
     ("counter_served", Higher, "shoppers served at the service counter per day"),
     ("counter_wait", Lower, "wait in the counter's line before service or giving up, mean"),
     ("counter_service", Neither, "seconds of service at the counter per shopper served"),
-    ("counter_gave_up", Lower, "shoppers who gave up at the counter (balked or reneged) ÷ all who came to it"),
+    (
+        "counter_gave_up",
+        Lower,
+        "shoppers who gave up at the counter (balked, reneged or found it closed) ÷ all who came to it",
+    ),
     (
         "counter_lost",
         Lower,

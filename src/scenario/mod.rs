@@ -142,7 +142,7 @@ impl ScenarioFile {
                 {
                     let key = message.split('`').nth(1).unwrap_or_default().to_owned();
                     field = stops.to_owned();
-                    message = format!("unknown key `{key}`: a stop is at `seating` or a `fitting_room`");
+                    message = format!("unknown key `{key}`: {}", validate::STOPS_ARE);
                 }
                 let message = if field == "." { message } else { format!("{field}: {message}") };
                 return Err(syntax(offset, message));

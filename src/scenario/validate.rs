@@ -12,7 +12,7 @@ mod catalogue;
 mod ids;
 mod population;
 
-pub(super) use population::profile_mismatch;
+pub(super) use population::{STOPS_ARE, profile_mismatch};
 
 /// Checks `raw` and builds the model; `source` is the file text, used only
 /// to point problems at lines.

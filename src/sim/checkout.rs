@@ -2,7 +2,8 @@
 //! expected time (`choose_lane`) and walks to the end of its line
 //! (`head_for_lane`); on arrival (`reach_lane`, called by `walk`) it joins
 //! the line (`queue_join`) or, when the work ahead exceeds its patience,
-//! balks (`abandon`). Each tick `checkout` then, per lane, finishes service
+//! balks (`abandon`); a lane whose hours ended on the way sends it on to
+//! one open then. Each tick `checkout` then, per lane, finishes service
 //! (`checkout`), lets those out of patience renege (`abandon`), calls the
 //! front of the line to the free terminal nearest it (free once its last
 //! served has stepped off it), closes the line up
@@ -127,8 +128,9 @@ pub(super) fn reach_lane(
     // A desk whose hours ended while one walked to it takes nobody new
     // (its staff serve out the line): at a checkout one goes on to the
     // lane open now with the least expected time, if there is one; a
-    // counter's order is given up.
-    if !setting.desks[i].is_open_at(lane_clock(&setting.scenario, t_ms)) {
+    // counter's order is given up. (One switching lines logged its join
+    // there before it closed, and joins.)
+    if joined_ms.is_none() && !setting.desks[i].is_open_at(lane_clock(&setting.scenario, t_ms)) {
         if let Some(counter) = counter {
             counter::give_up(out, t_ms, s, counter);
             return;

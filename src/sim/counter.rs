@@ -3,8 +3,9 @@
 //! `decide` like any shelf, by walking distance); it waits and is served
 //! as at a checkout lane (the line, its servers and the service times are
 //! `queue`'s and `checkout`'s), then takes the products (`served`) or,
-//! balking at the line or out of patience in it, goes without them
-//! (`give_up`). Either way it shops on.
+//! balking at the line, out of patience in it or finding the counter
+//! closed on arrival, goes without them (`give_up`). Either way it shops
+//! on.
 
 use super::Setting;
 use super::checkout::head_for_lane;

@@ -112,7 +112,7 @@ impl Columns {
     pub(super) fn take_batch(&mut self) -> RecordBatch {
         let n = self.len();
         let mut c = std::mem::replace(self, Columns::with_capacity(n));
-        let planned = BooleanArray::new(BooleanBuffer::from(&c.planned.values[..]), c.planned.nulls());
+        let planned = BooleanArray::new(BooleanBuffer::from(&c.planned.values[..]), c.planned.take_nulls());
         let columns: Vec<ArrayRef> = vec![
             Arc::new(UInt64Array::from(c.seq)),
             Arc::new(UInt64Array::from(c.t_ms)),
@@ -169,8 +169,9 @@ impl<T: Default + Clone> Nullable<T> {
         }
     }
 
-    /// Which events have a value, or `None` when all do.
-    fn nulls(&mut self) -> Option<NullBuffer> {
+    /// Which events have a value, or `None` when all do; the bits are
+    /// taken (the builder starts empty again).
+    fn take_nulls(&mut self) -> Option<NullBuffer> {
         Some(NullBuffer::new(self.valid.finish())).filter(|n| n.null_count() > 0)
     }
 
@@ -178,7 +179,7 @@ impl<T: Default + Clone> Nullable<T> {
     where
         T: arrow_buffer::ArrowNativeType,
     {
-        let nulls = self.nulls();
+        let nulls = self.take_nulls();
         PrimitiveArray::new(self.values.into(), nulls)
     }
 }

@@ -6,6 +6,10 @@ use super::{Bounds, Validator, hours_to_ms};
 use crate::scenario::model::{Category, Fixture, Population, Segment};
 use crate::scenario::raw::{FixtureKind, RawPopulation, RawSegment};
 
+/// What a stop may be at, for messages about a segment's `stops`
+/// (`FixtureKind::STOPS`).
+pub(crate) const STOPS_ARE: &str = "a stop is at `seating` or a `fitting_room`";
+
 impl Validator<'_> {
     pub(super) fn population(&mut self, p: &RawPopulation) -> Population {
         self.within(p.daily_visitors, Bounds::Positive(1e6, ""), "population.daily_visitors", None);
@@ -112,10 +116,7 @@ impl Validator<'_> {
         let mut out = Vec::new();
         for (&kind, &chance) in &s.stops {
             if !FixtureKind::STOPS.contains(&kind) {
-                self.problem(
-                    Some(anchor),
-                    format!("segment `{}` stops at `{kind}`; a stop is at `seating` or a `fitting_room`", s.id),
-                );
+                self.problem(Some(anchor), format!("segment `{}` stops at `{kind}`; {STOPS_ARE}", s.id));
                 continue;
             }
             self.unit_interval(chance, &format!("segment `{}` stops.{kind}", s.id), anchor);
