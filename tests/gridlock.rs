@@ -3,11 +3,12 @@
 //! endcaps, a promo table, 1–6 staffed lanes with or without a
 //! self-service bank, queues north or east, a second floor joined by stairs,
 //! a lift or escalators, traffic ×1 to ×4, parties, a service counter with
-//! one or two servers against the back wall, a bench shoppers sit at), and
+//! one or two servers against the back wall, a bench shoppers sit at,
+//! lanes after the first and the counter closing early in some), and
 //! a short day in each
 //! must leave no shopper frozen outside a line longer than `FREEZE_LIMIT_S`,
 //! everyone walking out before the day's hard end (every enter has an
-//! exit), and no zone flapping.
+//! exit), nobody joining a desk after its hours, and no zone flapping.
 
 mod common;
 
@@ -117,6 +118,16 @@ fn random_store(seed: u64) -> String {
     let mut x = 1.5;
     let mut lanes = Vec::new();
     let count = staffed + self_service as usize;
+    // Lanes after the first, and the counter, close early in some stores
+    // (a stream of its own, as `extra` below).
+    let mut hours = ChaCha8Rng::seed_from_u64(seed ^ 0x0c10_5ed0);
+    let mut closing = || {
+        if hours.random_bool(0.3) {
+            format!("hours = [10.0, {:.2}]\n", hours.random_range(10.2..10.8))
+        } else {
+            String::new()
+        }
+    };
     for k in 0..count {
         let bank = k == staffed;
         if x + if bank { 3.0 } else { 1.0 } > width - 3.5 {
@@ -130,11 +141,12 @@ fn random_store(seed: u64) -> String {
         } else {
             "north"
         };
-        lanes.push(format!("[[checkouts]]\nid = \"L{k}\"\nkind = \"{}\"\nat = [{:.2}, {}]\nqueue = \"{queue}\"\nqueue_places = {places}\n{}service = {{ base_s = 20.0, per_item_s = 3.0, cv = 0.3 }}\n",
+        lanes.push(format!("[[checkouts]]\nid = \"L{k}\"\nkind = \"{}\"\nat = [{:.2}, {}]\nqueue = \"{queue}\"\nqueue_places = {places}\n{}{}service = {{ base_s = 20.0, per_item_s = 3.0, cv = 0.3 }}\n",
             if bank { "self_service" } else { "staffed" },
             x + 0.6,
             if queue == "east" { 2.6 } else { 1.6 },
-            if bank { format!("terminals = [[{:.2}, 0.8], [{:.2}, 0.8]]\n", x + 1.5, x + 2.5) } else { String::new() }));
+            if bank { format!("terminals = [[{:.2}, 0.8], [{:.2}, 0.8]]\n", x + 1.5, x + 2.5) } else { String::new() },
+            if k > 0 { closing() } else { String::new() }));
         x += if bank { 4.0 } else { 2.5 };
     }
     writeln!(t, "[[zones]]\nid = \"front\"\nname = \"Front\"\nrect = [0.0, 0.0, {width:.2}, 5.0]\n\n[[zones]]\nid = \"aisles\"\nname = \"Aisles\"\nrect = [0.0, 5.0, {width:.2}, {depth:.2}]\n").unwrap();
@@ -169,7 +181,7 @@ fn random_store(seed: u64) -> String {
             depth - 0.25
         )
         .unwrap();
-        writeln!(t, "[[counters]]\nid = \"deli\"\nat = [{x:.2}, {:.2}]\nqueue = \"west\"\nqueue_places = 4\n{servers}service = {{ base_s = 40.0, per_item_s = 10.0, cv = 0.5 }}\nsells = [\"deli\"]\n", depth - 1.0).unwrap();
+        writeln!(t, "[[counters]]\nid = \"deli\"\nat = [{x:.2}, {:.2}]\nqueue = \"west\"\nqueue_places = 4\n{servers}{}service = {{ base_s = 40.0, per_item_s = 10.0, cv = 0.5 }}\nsells = [\"deli\"]\n", depth - 1.0, closing()).unwrap();
         writeln!(t, "[[categories]]\nid = \"deli\"\nlist_weight = 0.4\n").unwrap();
         for k in 0..2 {
             writeln!(
@@ -223,6 +235,8 @@ struct Day {
     flapping: usize,
     /// Queue joins and payments logged on a floor other than the lane's.
     off_floor_payments: usize,
+    /// Joins at a lane or counter after its hours.
+    joined_closed: usize,
     /// Exits (before the hard end) logged farther than `AT_EXIT_M` from
     /// every exit of their floor.
     exits_away: usize,
@@ -243,13 +257,14 @@ impl Day {
             || self.forced_out > 0
             || self.flapping > 0
             || self.off_floor_payments > 0
+            || self.joined_closed > 0
             || self.exits_away > 0
             || self.longest_stall_s > aisle::metrics::stall::STALL_LIMIT_S
             || self.leaps > 0
             || self.stacked > 0;
         bad.then(|| {
             format!(
-                "longest freeze {:.0} s{}, {} forced out, {} flapping, {} paid off the lane's floor, {} left away from an exit, \
+                "longest freeze {:.0} s{}, {} forced out, {} flapping, {} paid off the lane's floor, {} joined a closed desk, {} left away from an exit, \
                  a line before a free terminal for {:.0} s, {} leaps{}, {} stacked{}",
                 self.longest_freeze_s,
                 self.longest_freeze.map_or(String::new(), |f| format!(
@@ -264,6 +279,7 @@ impl Day {
                 self.forced_out,
                 self.flapping,
                 self.off_floor_payments,
+                self.joined_closed,
                 self.exits_away,
                 self.longest_stall_s,
                 self.leaps,
@@ -316,6 +332,18 @@ fn run_day(p: &aisle::Prepared, seed: u64) -> Day {
                 .any(|x| x.floor == e.floor && (x.at.x - e.x as f64).hypot(x.at.y - e.y as f64) <= AT_EXIT_M)
         })
         .count();
+    // Joins at a desk whose hours had ended (by the lanes' clock, which
+    // stops at closing: the lanes open then serve the last shoppers).
+    let population = &p.scenario.population;
+    let clock = |t_ms: u64| (population.open_ms + t_ms).min(population.close_ms - 1);
+    let joined_closed = events
+        .iter()
+        .filter(|e| match e.action {
+            Action::QueueJoin { lane } => !lanes[lane as usize].is_open_at(clock(e.t_ms)),
+            Action::CounterJoin { counter } => !p.scenario.counters[counter as usize].desk.is_open_at(clock(e.t_ms)),
+            _ => false,
+        })
+        .count();
     let leaps = common::leaps(p, seed, &events);
     let (stacked, first_stack) = stacked(&events);
     Day {
@@ -325,6 +353,7 @@ fn run_day(p: &aisle::Prepared, seed: u64) -> Day {
         forced_out: events.iter().filter(|e| e.action == Action::Exit && e.t_ms >= end_ms).count(),
         flapping: flapping.len(),
         off_floor_payments,
+        joined_closed,
         exits_away,
         longest_stall_s: m.longest_stall_s,
         leaps: leaps.len(),
@@ -393,7 +422,7 @@ fn stacked(events: &[SimEvent]) -> (usize, Option<String>) {
 #[test]
 fn random_layouts_have_no_gridlock() {
     let (mut layouts, mut invalid, mut shopper_days, mut two_floors) = (0u64, 0u64, 0u64, 0u64);
-    let (mut with_counter, mut with_bench, mut with_wall) = (0u64, 0u64, 0u64);
+    let (mut with_counter, mut with_bench, mut with_wall, mut with_early_close) = (0u64, 0u64, 0u64, 0u64);
     let mut failures = Vec::new();
     let (mut longest, mut longest_stall) = (0.0f64, 0.0f64);
     for seed in 0..LAYOUTS {
@@ -412,6 +441,14 @@ fn random_layouts_have_no_gridlock() {
         with_counter += !p.scenario.counters.is_empty() as u64;
         with_bench += p.scenario.fixtures.iter().any(|f| f.kind == aisle::scenario::FixtureKind::Seating) as u64;
         with_wall += !p.scenario.store.walls.is_empty() as u64;
+        let close_ms = p.scenario.population.close_ms;
+        with_early_close += p
+            .scenario
+            .lanes
+            .iter()
+            .map(|l| l.hours_ms.1)
+            .chain(p.scenario.counters.iter().map(|c| c.desk.hours_ms.1))
+            .any(|end| end < close_ms) as u64;
         let day = run_day(&p, seed);
         shopper_days += day.shoppers;
         longest = longest.max(day.longest_freeze_s);
@@ -422,14 +459,14 @@ fn random_layouts_have_no_gridlock() {
     }
     eprintln!(
         "{layouts} random layouts ({two_floors} on two floors, {with_counter} with a service counter, {with_bench} \
-         with a bench, {with_wall} with a wall; {invalid} invalid skipped), {shopper_days} shopper-days; {} with a \
+         with a bench, {with_wall} with a wall, {with_early_close} with a desk closing early; {invalid} invalid skipped), {shopper_days} shopper-days; {} with a \
          problem; longest freeze {longest:.0} s, longest wait before a free terminal {longest_stall:.0} s",
         failures.len()
     );
     assert!(layouts >= LAYOUTS / 2, "only {layouts} of {LAYOUTS} generated layouts were valid");
     assert!(
-        with_counter >= 10 && with_bench >= 10 && with_wall >= 10,
-        "{with_counter} counters, {with_bench} benches and {with_wall} walls tried"
+        with_counter >= 10 && with_bench >= 10 && with_wall >= 10 && with_early_close >= 10,
+        "{with_counter} counters, {with_bench} benches, {with_wall} walls and {with_early_close} desks closing early tried"
     );
     assert!(failures.is_empty(), "gridlock: {failures:#?}");
 }
