@@ -142,7 +142,7 @@ impl Layout {
             open_hour: s.population.open_ms as f64 / 3.6e6,
             hours: s.population.hourly_profile.len(),
             trace_ms: s.run.trace_interval_ms,
-            end_ms: s.population.close_ms - s.population.open_ms + s.run.drain_ms,
+            end_ms: s.hard_end_ms(),
             longest_shelf_visit_ms: s
                 .population
                 .segments

@@ -137,11 +137,10 @@ impl ScenarioFile {
                 // A key of a segment's `stops` (a table keyed by fixture
                 // kind) that is no kind: serde ends the path in `?` and lists
                 // every kind, though only two are stops.
-                if let Some(stops) = field.strip_suffix(".?").or(Some(&field)).filter(|f| f.ends_with(".stops"))
-                    && message.starts_with("unknown variant")
-                {
+                let table = field.strip_suffix(".?").unwrap_or(&field).to_owned();
+                if table.ends_with(".stops") && message.starts_with("unknown variant") {
                     let key = message.split('`').nth(1).unwrap_or_default().to_owned();
-                    field = stops.to_owned();
+                    field = table;
                     message = format!("unknown key `{key}`: {}", validate::STOPS_ARE);
                 }
                 let message = if field == "." { message } else { format!("{field}: {message}") };

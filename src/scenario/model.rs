@@ -41,6 +41,12 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// The day's hard end, ms from opening: closing plus `run.drain_h`,
+    /// when whoever is still inside is made to leave.
+    pub fn hard_end_ms(&self) -> u64 {
+        self.population.close_ms - self.population.open_ms + self.run.drain_ms
+    }
+
     /// Every desk with a line: the checkout lanes, then the counters'.
     /// A desk's index in this order is how the simulation knows it.
     pub fn desks(&self) -> impl Iterator<Item = &Lane> {

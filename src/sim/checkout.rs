@@ -130,13 +130,14 @@ pub(super) fn reach_lane(
     // lane open now with the least expected time, if there is one; a
     // counter's order is given up. (One switching lines logged its join
     // there before it closed, and joins.)
-    if joined_ms.is_none() && !setting.desks[i].is_open_at(lane_clock(&setting.scenario, t_ms)) {
+    let clock = lane_clock(&setting.scenario, t_ms);
+    if joined_ms.is_none() && !setting.desks[i].is_open_at(clock) {
         if let Some(counter) = counter {
             counter::give_up(out, t_ms, s, counter);
             return;
         }
         let j = choose_lane(setting, nav, lanes, s.cell, s.speed, s.ways, t_ms);
-        if j != i && setting.desks[j].is_open_at(lane_clock(&setting.scenario, t_ms)) {
+        if j != i && setting.desks[j].is_open_at(clock) {
             head_for_lane(setting, nav, lanes, s, j, joined_ms);
             return;
         }

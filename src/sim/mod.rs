@@ -327,8 +327,7 @@ pub fn visitors(scenario: &Scenario, seed: u64) -> Vec<Visitor> {
 /// `scenario` with `seed` brings in when no doorway stays blocked.
 /// (`DayMetrics::kept_out_warning` counts those who did not come in.)
 pub fn planned_visitors(scenario: &Scenario, seed: u64) -> u64 {
-    let end_ms = scenario.population.close_ms - scenario.population.open_ms + scenario.run.drain_ms;
-    let last_tick_ms = end_ms.saturating_sub(scenario.run.tick_ms);
+    let last_tick_ms = scenario.hard_end_ms().saturating_sub(scenario.run.tick_ms);
     arrivals::arrival_plan(scenario, &Streams::new(seed)).iter().filter(|a| a.due_ms() <= last_tick_ms).count() as u64
 }
 
@@ -400,7 +399,7 @@ impl Simulation {
         tables: Arc<Tables>,
     ) -> Simulation {
         let close_ms = scenario.population.close_ms - scenario.population.open_ms;
-        let end_ms = close_ms + scenario.run.drain_ms;
+        let end_ms = scenario.hard_end_ms();
         let mut world = World::new();
         world.insert_resource(RunState {
             clock: Clock::default(),

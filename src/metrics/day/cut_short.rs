@@ -26,9 +26,9 @@ impl DayMetrics {
 
     /// Said when fewer came in than the day planned (`planned`: the people
     /// of the seed's arrival plan due while the doors let anyone in,
-    /// `sim::planned_visitors`, over the days folded here): an entrance lets one in only when there is room in its
-    /// doorway, and those still waiting at the day's hard end never came
-    /// in. Every figure counts only those who did. `None` when everyone
+    /// `sim::planned_visitors`, over the days folded here): an entrance
+    /// lets one in only when there is room in its doorway, and those still
+    /// waiting at the day's hard end never came in. Every figure counts only those who did. `None` when everyone
     /// planned came in.
     pub fn kept_out_warning(&self, planned: u64) -> Option<String> {
         let kept_out = planned.checked_sub(self.visitors).filter(|&n| n > 0)?;
