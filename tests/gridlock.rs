@@ -171,7 +171,8 @@ fn random_store(seed: u64) -> String {
     if counter {
         let x = width / 2.0;
         let servers = if extra.random_bool(0.5) {
-            format!("servers = [[{:.2}, {:.2}], [{:.2}, {:.2}]]\n", x - 0.6, depth - 0.8, x + 0.6, depth - 0.8)
+            // East of the line's head: its line runs west along the desk.
+            format!("servers = [[{:.2}, {:.2}], [{:.2}, {:.2}]]\n", x + 0.6, depth - 0.8, x + 1.2, depth - 0.8)
         } else {
             String::new()
         };

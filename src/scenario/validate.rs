@@ -532,6 +532,9 @@ impl Validator<'_> {
             Direction::South => (0.0, -1.0),
             Direction::West => (-1.0, 0.0),
         };
+        if let Some(terminals) = &c.terminals {
+            self.terminals_off_the_line(c, terminals, queue_dir, role);
+        }
         Lane {
             id: c.id.clone(),
             role,
@@ -552,6 +555,42 @@ impl Validator<'_> {
             },
             hours_ms: (hours_to_ms(hours[0]), hours_to_ms(hours[1])),
             open: c.open,
+        }
+    }
+
+    /// A desk's terminals (a counter's servers) keep a body's room from
+    /// its laid-out line places, the head's included: one served there and
+    /// one waiting there would stand in each other (a counter whose
+    /// second server was 0.2 m from its line's second place did, all day).
+    fn terminals_off_the_line(&mut self, c: &RawLane, terminals: &[[f64; 2]], dir: (f64, f64), role: DeskRole) {
+        let place = match role {
+            DeskRole::Checkout => "terminal",
+            DeskRole::Counter => "server",
+        };
+        for (j, t) in terminals.iter().enumerate() {
+            let on_line = (0..c.queue_places.max(1) as usize).find_map(|k| {
+                let along = k as f64 * QUEUE_SPACING_M;
+                let at = [c.at[0] + dir.0 * along, c.at[1] + dir.1 * along];
+                let apart = (at[0] - t[0]).hypot(at[1] - t[1]);
+                (apart < MIN_TERMINAL_GAP_M).then_some((k, at, apart))
+            });
+            if let Some((k, at, apart)) = on_line {
+                self.problem(
+                    Some((role.section(), c.id.as_str())),
+                    format!(
+                        "{} `{}` {place} {} at ({}, {}) is {apart:.2} m from its line's place {k} at ({:.2}, {:.2}): one \
+                         served there and one waiting there would stand in each other; keep every {place} at least \
+                         {MIN_TERMINAL_GAP_M} m from the line's places (move it, or turn the line: `queue`)",
+                        role.noun(),
+                        c.id,
+                        j + 1,
+                        t[0],
+                        t[1],
+                        at[0],
+                        at[1]
+                    ),
+                );
+            }
         }
     }
 
