@@ -669,3 +669,22 @@ fn a_party_round_its_standing_leader_lets_others_by() {
         }
     }
 }
+
+/// The grocery's self-service bank: four terminals side by side fed by one
+/// line that snakes over the front of the store, so the two in the middle
+/// have no spot of their own where the companions of one served there may
+/// wait. They take a free one of a terminal near by (`stand_by`). Standing
+/// by their leader instead, they stood on the next terminal while others
+/// were served there: at seed 1 one stood 81 s on the very spot of two
+/// served there in turn.
+#[test]
+fn companions_at_a_bank_of_terminals_wait_clear_of_other_parties() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/grocery.toml");
+    let p = aisle::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap();
+    for seed in 1..=2 {
+        let day = run_day(&p, seed);
+        if let Some(problems) = day.problems() {
+            panic!("grocery, seed {seed}: {problems}");
+        }
+    }
+}

@@ -254,6 +254,7 @@ fn newcomer(setting: &Setting, a: &Arrival, index: u32, leader: Option<Entity>, 
         wish: (0.0, 0.0),
         companions: 0,
         line_place: 0,
+        stand_by: None,
     }
 }
 

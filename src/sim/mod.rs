@@ -42,6 +42,7 @@ mod queue;
 mod shelf;
 mod shopper;
 mod squeeze;
+mod stand_by;
 mod stop;
 mod walk;
 
@@ -90,6 +91,8 @@ struct RunState {
     crowd: crowd::Crowding,
     lanes: Lanes,
     taken: stop::Taken,
+    /// Who holds each stand-by spot (`Setting::stand_by`).
+    stand_by: stand_by::Claims,
     census: Census,
     out: Outbox,
     arrivals: Arrivals,
@@ -166,9 +169,8 @@ struct Setting {
     counter_of_product: Vec<Option<u16>>,
     /// Each desk's line, place by place (`checkout::line_places`).
     lines: Vec<Vec<Point>>,
-    /// Per desk and terminal: where the companions of one served there
-    /// wait, the k-th at the k-th spot (`party::stand_by_spots`).
-    stand_by: Vec<Vec<Vec<Point>>>,
+    /// Where the companions of one served at a terminal wait.
+    stand_by: stand_by::Spots,
     /// Cell at the tail end of each desk's queue line.
     lane_tails: Vec<CellId>,
     /// What is tabled from the layout alone, shared by its runs.
@@ -229,7 +231,7 @@ impl Setting {
             .collect();
         let desks: Vec<Lane> = scenario.desks().cloned().collect();
         let lines = checkout::lines(&store, &desks.iter().collect::<Vec<_>>());
-        let stand_by = party::stand_by_spots(&store, &desks, &lines);
+        let stand_by = stand_by::Spots::new(&store, &desks, &lines);
         // The laid-out line's last place (the line goes on past it only when it must).
         let lane_tails = desks
             .iter()
@@ -407,6 +409,7 @@ impl Simulation {
             crowd: crowd::Crowding::new(&store),
             lanes: Lanes(scenario.desks().map(|l| LaneState::new(l.terminals.len())).collect()),
             taken: stop::Taken(vec![false; store.stops.len()]),
+            stand_by: stand_by::Claims::default(),
             census: Census::default(),
             out: Outbox::default(),
             arrivals: Arrivals::new(plan),

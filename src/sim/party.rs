@@ -8,16 +8,14 @@
 //! party gathers: a companion kept off by one of its party standing by
 //! stands by too (`walk::blocked`), and stays while within `GATHERED_M`.
 
-use super::checkout::body_fits;
-use super::crowd::{BODY_RADIUS_M, Crowding};
 use super::decide::head_for_exit;
 use super::line::line_step;
 use super::outbox::Outbox;
 use super::shopper::{Activity, Company, Route, Shopper, update_zone};
+use super::stand_by::Claims;
 use super::{RunState, Setting, TickState};
 use crate::geom::Point;
 use crate::nav::{FlowField, FlowFieldCache, local_field};
-use crate::scenario::{Lane, QUEUE_SPACING_M};
 use crate::store::{CellId, Store};
 
 /// A companion this close to its leader (straight line, same floor: too
@@ -55,18 +53,23 @@ const STOP_WITH_M: f64 = 2.0;
 /// same stairs). One whose leader has left heads out too.
 pub(super) fn follow(tick: &mut TickState, leaders: &mut Leaders) {
     let TickState { setting, shoppers, state } = tick;
-    let RunState { clock, nav, out, crowd, .. } = &mut **state;
+    let state = &mut **state;
     let mut shoppers = shoppers.p0();
     leaders.see(shoppers.iter());
     for mut s in &mut shoppers {
         if !matches!((s.leader, s.activity, &s.riding), (Some(_), Activity::Companion(_), None)) {
             continue;
         }
+        // A stand-by spot is held while the leader is being served.
+        if let Some(spot) = s.stand_by
+            && !leaders.of(&s).is_some_and(|l| matches!(l.activity, Activity::Served { .. }))
+        {
+            state.stand_by.free(spot);
+            s.stand_by = None;
+        }
         match leaders.of(&s) {
-            Some(l) if !matches!(l.activity, Activity::Gone) => {
-                keep_up(setting, nav, crowd, out, clock.t_ms, &mut s, l)
-            }
-            _ => head_for_exit(setting, nav, &mut s),
+            Some(l) if !matches!(l.activity, Activity::Gone) => keep_up(setting, state, &mut s, l),
+            _ => head_for_exit(setting, &mut state.nav, &mut s),
         }
     }
 }
@@ -124,16 +127,9 @@ impl Leaders {
 }
 
 /// A companion `s` keeps up with its leader `l`, who is in the store.
-fn keep_up(
-    setting: &Setting,
-    nav: &mut FlowFieldCache,
-    crowd: &Crowding,
-    out: &mut Outbox,
-    t_ms: u64,
-    s: &mut Shopper,
-    l: &Leader,
-) {
-    match stand_in_line(setting, out, t_ms, s, l) {
+fn keep_up(setting: &Setting, state: &mut RunState, s: &mut Shopper, l: &Leader) {
+    let RunState { clock, nav, out, crowd, stand_by, .. } = state;
+    match stand_in_line(setting, stand_by, out, clock.t_ms, s, l) {
         InLine::Stands => return,
         InLine::Off => {}
         InLine::Apart { spot, cell } => {
@@ -221,59 +217,18 @@ enum InLine {
     Off,
 }
 
-/// Where the companions of one served at each terminal of each of `desks`
-/// wait, the k-th at the k-th spot: the spots round the terminal, nearest
-/// first (a line place's spacing apart, then two, three, four), past it,
-/// to its sides or slantwise, never back along the line, with room for a
-/// body in plain sight of the terminal, clear of every terminal and every
-/// line's places on its floor (where others are served and wait: a spot
-/// on another desk's line stood companions on those waiting in it) and
-/// nearer this terminal than any other there (the companions of those
-/// served side by side never share one).
-pub(super) fn stand_by_spots(store: &Store, desks: &[Lane], lines: &[Vec<Point>]) -> Vec<Vec<Vec<Point>>> {
-    desks.iter().map(|desk| desk_stand_by_spots(store, desk, desks, lines)).collect()
-}
-
-/// `stand_by_spots` of one desk.
-fn desk_stand_by_spots(store: &Store, desk: &Lane, desks: &[Lane], lines: &[Vec<Point>]) -> Vec<Vec<Point>> {
-    let (dx, dy) = desk.queue_dir;
-    let h = std::f64::consts::FRAC_1_SQRT_2;
-    // Past the terminal, its sides, then slantwise (ahead first).
-    let ways = [
-        (-dx, -dy),
-        (dy, -dx),
-        (-dy, dx),
-        (h * (-dx + dy), h * (-dy - dx)),
-        (h * (-dx - dy), h * (-dy + dx)),
-        (h * (dx + dy), h * (dy - dx)),
-        (h * (dx - dy), h * (dy + dx)),
-    ];
-    let on_floor = || desks.iter().zip(lines).filter(|(d, _)| d.floor == desk.floor);
-    let spots = |at: Point| -> Vec<Point> {
-        let clear = |p: Point| {
-            let apart = |q: &Point| q.distance(p) >= 2.0 * BODY_RADIUS_M;
-            let own = |t: &Point| *t == at || p.distance(at) < p.distance(*t);
-            on_floor().all(|(d, line)| d.terminals.iter().all(|t| apart(t) && own(t)) && line.iter().all(apart))
-        };
-        (1..=4)
-            .flat_map(|ring| {
-                ways.map(move |(x, y)| (ring as f64 * QUEUE_SPACING_M * x, ring as f64 * QUEUE_SPACING_M * y))
-            })
-            .map(|(x, y)| at.offset(x, y))
-            .filter(|&p| {
-                body_fits(store, desk.floor, p) && clear(p) && store.first_blocked(desk.floor, at, p).is_none()
-            })
-            .collect()
-    };
-    desk.terminals.iter().map(|&at| spots(at)).collect()
-}
-
-/// Where the k-th companion of `l`, served at a terminal of `lane`, waits
-/// (`stand_by_spots`); `None` while the leader is not at a terminal, or
-/// where its terminal has fewer than k spots.
-fn by_terminal(setting: &Setting, l: &Leader, lane: usize, k: usize) -> Option<Point> {
-    let terminal = setting.desks[lane].terminals.iter().position(|&t| t == l.pos)?;
-    setting.stand_by[lane][terminal].get(k.checked_sub(1)?).copied()
+/// Where the `k`-th companion (its place in the party) of `l`, served at
+/// a terminal of `lane`, waits: the stand-by spot it holds, else one it
+/// takes now (`stand_by::Spots::free_for`); `None` while the leader is
+/// not at a terminal, or where every spot near its terminal is held.
+fn by_terminal(setting: &Setting, claims: &mut Claims, l: &Leader, lane: usize, s: &mut Shopper) -> Option<Point> {
+    if s.stand_by.is_none() {
+        let terminal = setting.desks[lane].terminals.iter().position(|&t| t == l.pos)?;
+        let spot = setting.stand_by.free_for(claims, lane, terminal, (s.index - s.party) as usize)?;
+        claims.take(spot);
+        s.stand_by = Some(spot);
+    }
+    s.stand_by
 }
 
 /// A companion whose leader is in a line (a checkout's or a counter's) on
@@ -284,7 +239,14 @@ fn by_terminal(setting: &Setting, l: &Leader, lane: usize, k: usize) -> Option<P
 /// cannot step closer stays where it is, in line. Once the leader is
 /// called to a terminal, its companions step out of the line to wait
 /// past or beside it (`by_terminal`), walking round anything between.
-fn stand_in_line(setting: &Setting, out: &mut Outbox, t_ms: u64, s: &mut Shopper, l: &Leader) -> InLine {
+fn stand_in_line(
+    setting: &Setting,
+    claims: &mut Claims,
+    out: &mut Outbox,
+    t_ms: u64,
+    s: &mut Shopper,
+    l: &Leader,
+) -> InLine {
     let Some(lane) = l.activity.queueing_at() else { return InLine::Off };
     if l.floor != s.floor {
         return InLine::Off;
@@ -300,7 +262,7 @@ fn stand_in_line(setting: &Setting, out: &mut Outbox, t_ms: u64, s: &mut Shopper
         // they step out of it to wait by the leader.
         // (Until the leader stands at its terminal, in line where it stood.)
         Activity::Served { at_terminal: false, .. } if in_line => return InLine::Stands,
-        Activity::Served { .. } => match by_terminal(setting, l, lane as usize, behind) {
+        Activity::Served { .. } => match by_terminal(setting, claims, l, lane as usize, s) {
             Some(spot) => spot,
             None => return InLine::Off,
         },

@@ -89,6 +89,9 @@ pub(super) struct Shopper {
     /// at or closes up to while in it (0 once called to a terminal): its
     /// companions stand at the places after it.
     pub(super) line_place: usize,
+    /// The stand-by spot a companion holds while its leader is served
+    /// (`stand_by::Spots`).
+    pub(super) stand_by: Option<Point>,
 }
 
 /// Where a walking shopper is going: the flow field to its goal cell, and
@@ -106,6 +109,12 @@ pub(super) struct Route {
 impl Route {
     pub(super) fn new(field: FlowField, goal: CellId, point: Point) -> Route {
         Route { field, goal, point, next: None }
+    }
+
+    /// The step from `cell` is towards neighbour `to` until the walker
+    /// leaves `cell` (a way round one in the way).
+    pub(super) fn hold(&mut self, cell: CellId, to: CellId) {
+        self.next = Some((cell, Step::Walk(to)));
     }
 
     /// The step from `cell` along the field (`nav::next_step`) for one using `ways`.

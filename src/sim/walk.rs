@@ -476,7 +476,8 @@ fn sidestep(
     s.blocked_at = s.blocked_at.min(route.field[s.cell as usize]);
     let standoff = s.blocked_for(t_ms, STANDOFF_MS);
     let slack = if standoff { UNREACHABLE } else { SIDESTEP_SLACK };
-    let limit = route.field[s.cell as usize].saturating_add(slack);
+    let from = route.field[s.cell as usize];
+    let limit = from.saturating_add(slack);
     let forward = (ahead.x - s.pos.x, ahead.y - s.pos.y);
     let right = {
         let len = forward.0.hypot(forward.1).max(1e-9);
@@ -502,8 +503,9 @@ fn sidestep(
         let near_enough = kin(b) || there <= route.field[s.cell as usize].saturating_add(SIDESTEP_SLACK);
         (willing && near_enough).then_some(there)
     };
-    // The free step scored best: (score, field, cell, point).
-    let mut best: Option<(f64, u32, CellId, Point)> = None;
+    // The free step scored best: (score, field, cell, point, the
+    // neighbour stepped towards).
+    let mut best: Option<(f64, u32, CellId, Point, CellId)> = None;
     // After a standoff, trades: with one of its party standing by (first:
     // a party gathered round its leader shuffles to let it out, rather
     // than it stepping back and forth at their edge), or with another.
@@ -537,7 +539,10 @@ fn sidestep(
                 }
             }
         }
-        let better = best.is_none_or(|b| here < b.0);
+        // A step back is the last resort, whichever way it keeps: chosen
+        // over a free step on by keeping right, a walker swayed between
+        // the two for good.
+        let better = best.is_none_or(|b| (f > from, here) < (b.1 > from, b.0));
         if !better && !standoff {
             return;
         }
@@ -545,7 +550,7 @@ fn sidestep(
         let mut blockers = crowd::blockers_among(near, s.index, s.pos, to);
         let Some(first) = blockers.next() else {
             if better {
-                best = Some((here, f, cell, to));
+                best = Some((here, f, cell, to, n));
             }
             return;
         };
@@ -567,7 +572,16 @@ fn sidestep(
     // After a standoff a free step back is the last resort: stepping back
     // and forth, a walker never trades places or has anyone make way.
     let retreat = best.is_some_and(|b| b.1 > route.field[s.cell as usize]);
-    if let Some((_, _, cell, to)) = best.filter(|_| !retreat || (nudge.is_none() && trade_with.is_none())) {
+    if let Some((_, f, cell, to, n)) = best.filter(|_| !retreat || (nudge.is_none() && trade_with.is_none())) {
+        // A way round as good as the one blocked is held until the walker
+        // is in that cell: else its field's step from the cell it has not
+        // left yet led it back into the block next tick, and it swayed
+        // between the two for good (a fixture's neighbours equally near
+        // the goal on either side).
+        if !retreat && f < route.field[s.cell as usize] && cell != n {
+            let route = s.route.as_mut().expect("walking shoppers have a route");
+            route.hold(s.cell, n);
+        }
         crowd.relocate(s.index, s.cell, cell, to);
         s.pos = to;
         s.cell = cell;

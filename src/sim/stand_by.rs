@@ -1,0 +1,229 @@
+//! Where the companions of one being served wait: spots round each
+//! terminal, clear of every terminal and every line's places (`Spots`),
+//! each held by one companion at a time (`Claims`). A terminal with too
+//! few spots of its own (the middle of a bank of self-service terminals,
+//! hemmed in by its neighbours and the lines before it) lends its
+//! companions a free one of a terminal near it: without, they stood by
+//! their leader, on the next terminal, while others were served there.
+
+use super::checkout::body_fits;
+use super::crowd::BODY_RADIUS_M;
+use crate::geom::Point;
+use crate::scenario::{Lane, QUEUE_SPACING_M};
+use crate::store::Store;
+
+/// How far from its leader's terminal a companion with no spot of its
+/// own free waits, at most, metres: a few steps, in plain sight.
+const BORROW_M: f64 = 3.5;
+
+/// Every desk's stand-by spots.
+pub(super) struct Spots {
+    /// Per desk and terminal: its own spots, nearest first, the k-th
+    /// companion's the k-th.
+    own: Vec<Vec<Vec<Point>>>,
+    /// Per desk and terminal: every other point within `BORROW_M` in
+    /// plain sight of it where a body may wait (other terminals' spots
+    /// and cell centres, clear of every terminal and line place as its
+    /// own are), nearest first.
+    near: Vec<Vec<Vec<Point>>>,
+}
+
+impl Spots {
+    /// The spots round each terminal of `desks` (their `lines` laid out).
+    /// Its own: a line place's spacing apart, then two, three, four, past
+    /// it, to its sides or slantwise, never back along the line, with room
+    /// for a body in plain sight of the terminal, clear of every terminal
+    /// and every line's places on its floor (where others are served and
+    /// wait: a spot on another desk's line stood companions on those
+    /// waiting in it) and nearer this terminal than any other there (so no
+    /// spot is two terminals' own).
+    pub(super) fn new(store: &Store, desks: &[Lane], lines: &[Vec<Point>]) -> Spots {
+        let own: Vec<Vec<Vec<Point>>> = desks.iter().map(|desk| terminal_spots(store, desk, desks, lines)).collect();
+        let near = desks
+            .iter()
+            .zip(&own)
+            .map(|(desk, terminals)| {
+                desk.terminals
+                    .iter()
+                    .zip(terminals)
+                    .map(|(&at, mine)| {
+                        let others = desks.iter().zip(&own).filter(|(d, _)| d.floor == desk.floor);
+                        let lent = others.flat_map(|(_, spots)| spots.iter().flatten()).filter(|p| !mine.contains(p));
+                        let mut near: Vec<Point> = lent
+                            .copied()
+                            .filter(|p| p.distance(at) <= BORROW_M && store.first_blocked(desk.floor, at, *p).is_none())
+                            .chain(open_floor(store, desk.floor, at, |p| clear_of_desks(desks, lines, desk.floor, p)))
+                            .collect();
+                        near.sort_by(|a, b| a.distance(at).total_cmp(&b.distance(at)));
+                        near
+                    })
+                    .collect()
+            })
+            .collect();
+        Spots { own, near }
+    }
+
+    /// How many spots terminal `terminal` of desk `desk` has of its own.
+    #[cfg(test)]
+    pub(super) fn own_count(&self, desk: usize, terminal: usize) -> usize {
+        self.own[desk][terminal].len()
+    }
+
+    /// The spot the `k`-th companion (from 1) of one served at terminal
+    /// `terminal` of desk `desk` takes, free in `claims`: its own k-th,
+    /// else the nearest free one of its own or near it; `None` where every
+    /// one is held.
+    pub(super) fn free_for(&self, claims: &Claims, desk: usize, terminal: usize, k: usize) -> Option<Point> {
+        let own = &self.own[desk][terminal];
+        let kth = k.checked_sub(1).and_then(|k| own.get(k)).copied();
+        kth.filter(|p| claims.is_free(*p))
+            .or_else(|| own.iter().chain(&self.near[desk][terminal]).copied().find(|p| claims.is_free(*p)))
+    }
+}
+
+/// The stand-by spots held now.
+#[derive(Default)]
+pub(super) struct Claims(Vec<Point>);
+
+impl Claims {
+    /// Whether a body may wait at `p`: nobody holds a spot within a
+    /// body's room of it.
+    fn is_free(&self, p: Point) -> bool {
+        self.0.iter().all(|q| q.distance(p) >= 2.0 * BODY_RADIUS_M)
+    }
+
+    /// Spot `p` is held.
+    pub(super) fn take(&mut self, p: Point) {
+        self.0.push(p);
+    }
+
+    /// Spot `p` is free again.
+    pub(super) fn free(&mut self, p: Point) {
+        if let Some(i) = self.0.iter().position(|&q| q == p) {
+            self.0.swap_remove(i);
+        }
+    }
+}
+
+/// Whether a body at `p` on `floor` keeps clear of every terminal and
+/// every line place of `desks` there.
+fn clear_of_desks(desks: &[Lane], lines: &[Vec<Point>], floor: u8, p: Point) -> bool {
+    let apart = |q: &Point| q.distance(p) >= 2.0 * BODY_RADIUS_M;
+    desks
+        .iter()
+        .zip(lines)
+        .filter(|(d, _)| d.floor == floor)
+        .all(|(d, line)| d.terminals.iter().all(apart) && line.iter().all(apart))
+}
+
+/// The centres of the cells of `floor` within `BORROW_M` of `at`, in
+/// plain sight of it, with room for a body, where `clear` holds.
+fn open_floor(store: &Store, floor: u8, at: Point, clear: impl Fn(Point) -> bool) -> Vec<Point> {
+    let n = (BORROW_M / store.cell).ceil() as i32;
+    let mut cells: Vec<_> = (-n..=n)
+        .flat_map(|i| (-n..=n).map(move |j| at.offset(i as f64 * store.cell, j as f64 * store.cell)))
+        .filter_map(|p| store.cell_at(floor, p))
+        .collect();
+    cells.sort_unstable();
+    cells.dedup();
+    cells
+        .into_iter()
+        .map(|c| store.centre(c).1)
+        .filter(|&p| {
+            p.distance(at) <= BORROW_M
+                && body_fits(store, floor, p)
+                && clear(p)
+                && store.first_blocked(floor, at, p).is_none()
+        })
+        .collect()
+}
+
+/// The spots round each terminal of `desk`, nearest first (see `Spots::new`).
+fn terminal_spots(store: &Store, desk: &Lane, desks: &[Lane], lines: &[Vec<Point>]) -> Vec<Vec<Point>> {
+    let (dx, dy) = desk.queue_dir;
+    let h = std::f64::consts::FRAC_1_SQRT_2;
+    // Past the terminal, its sides, then slantwise (ahead first).
+    let ways = [
+        (-dx, -dy),
+        (dy, -dx),
+        (-dy, dx),
+        (h * (-dx + dy), h * (-dy - dx)),
+        (h * (-dx - dy), h * (-dy + dx)),
+        (h * (dx + dy), h * (dy - dx)),
+        (h * (dx - dy), h * (dy + dx)),
+    ];
+    let spots = |at: Point| -> Vec<Point> {
+        let clear = |p: Point| {
+            let own = |t: &Point| *t == at || p.distance(at) < p.distance(*t);
+            let on_floor = desks.iter().filter(|d| d.floor == desk.floor);
+            clear_of_desks(desks, lines, desk.floor, p) && on_floor.flat_map(|d| &d.terminals).all(own)
+        };
+        (1..=4)
+            .flat_map(|ring| {
+                ways.map(move |(x, y)| (ring as f64 * QUEUE_SPACING_M * x, ring as f64 * QUEUE_SPACING_M * y))
+            })
+            .map(|(x, y)| at.offset(x, y))
+            .filter(|&p| {
+                body_fits(store, desk.floor, p) && clear(p) && store.first_blocked(desk.floor, at, p).is_none()
+            })
+            .collect()
+    };
+    desk.terminals.iter().map(|&at| spots(at)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::ScenarioFile;
+    use crate::sim::checkout::lines;
+
+    /// Every terminal of a desk busy at once, each with a party of four
+    /// companions who take their spots in turn: those who get one stand a
+    /// body's room from each other, from every terminal and every line
+    /// place on their floor, on walkable floor in plain sight of their
+    /// leader's terminal and at most `BORROW_M` from it. The grocery's
+    /// self-service bank, whose two middle terminals have no spot of their
+    /// own, finds one for the first companion of each.
+    #[test]
+    fn companions_of_those_served_side_by_side_each_get_a_spot_of_their_own() {
+        let mut layouts = crate::shipped_layouts();
+        for file in ["front_tills", "counter_upstairs", "bent_line"] {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/data/{file}.toml"));
+            layouts.push((file, crate::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap()));
+        }
+        let room = 2.0 * BODY_RADIUS_M - 1e-9;
+        for (name, p) in &layouts {
+            let desks: Vec<Lane> = p.scenario.desks().cloned().collect();
+            let lines = lines(&p.store, &desks.iter().collect::<Vec<_>>());
+            let spots = Spots::new(&p.store, &desks, &lines);
+            for (d, desk) in desks.iter().enumerate() {
+                let mut claims = Claims::default();
+                let mut got = vec![0; desk.terminals.len()];
+                for k in 1..=4 {
+                    for (t, &at) in desk.terminals.iter().enumerate() {
+                        let Some(spot) = spots.free_for(&claims, d, t, k) else { continue };
+                        let what = format!("{name} {} terminal {t}, companion {k} at {spot:?}", desk.id);
+                        assert!(claims.0.iter().all(|q| q.distance(spot) >= room), "{what}: apart from the others");
+                        let floor = desks.iter().zip(&lines).filter(|(o, _)| o.floor == desk.floor);
+                        for (o, line) in floor {
+                            assert!(
+                                o.terminals.iter().chain(line).all(|q| q.distance(spot) >= room),
+                                "{what}: clear of {}",
+                                o.id
+                            );
+                        }
+                        assert!(body_fits(&p.store, desk.floor, spot), "{what}: room for a body");
+                        assert!(p.store.first_blocked(desk.floor, at, spot).is_none(), "{what}: in sight");
+                        assert!(spot.distance(at) <= BORROW_M + 1e-9, "{what}: near");
+                        claims.take(spot);
+                        got[t] += 1;
+                    }
+                }
+                if *name == "grocery" && desk.id == "L5" {
+                    assert_eq!((spots.own_count(d, 1), spots.own_count(d, 2)), (0, 0), "the middle terminals' own");
+                    assert!(got.iter().all(|&n| n >= 1), "every terminal's first companion has a spot: {got:?}");
+                }
+            }
+        }
+    }
+}
