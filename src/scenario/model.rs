@@ -310,6 +310,15 @@ impl DeskRole {
         }
     }
 
+    /// What the file calls where one of its shoppers stands while served
+    /// (`terminals` of a self-service lane, `servers` of a counter).
+    pub fn terminal(self) -> &'static str {
+        match self {
+            DeskRole::Checkout => "terminal",
+            DeskRole::Counter => "server",
+        }
+    }
+
     /// The key its rows are found by in the file.
     pub fn section(self) -> &'static str {
         match self {

@@ -487,10 +487,7 @@ impl Validator<'_> {
             self.check(!terminals.is_empty(), anchor, || {
                 format!("{noun} `{}` lists no terminals; give at least one or leave `terminals` out", c.id)
             });
-            let place = match role {
-                DeskRole::Checkout => "terminal",
-                DeskRole::Counter => "server",
-            };
+            let place = role.terminal();
             for (j, b) in terminals.iter().enumerate() {
                 let apart = |a: &[f64; 2]| (a[0] - b[0]).hypot(a[1] - b[1]);
                 if let Some(i) = terminals[..j].iter().position(|a| apart(a) < MIN_TERMINAL_GAP_M) {
@@ -532,10 +529,7 @@ impl Validator<'_> {
             Direction::South => (0.0, -1.0),
             Direction::West => (-1.0, 0.0),
         };
-        if let Some(terminals) = &c.terminals {
-            self.terminals_off_the_line(c, terminals, queue_dir, role);
-        }
-        Lane {
+        let lane = Lane {
             id: c.id.clone(),
             role,
             kind: c.kind,
@@ -555,42 +549,50 @@ impl Validator<'_> {
             },
             hours_ms: (hours_to_ms(hours[0]), hours_to_ms(hours[1])),
             open: c.open,
+        };
+        // (A staffed lane's `terminals` are refused above.)
+        let listed = c.terminals.as_ref().is_some_and(|t| !t.is_empty());
+        if listed && (role == DeskRole::Counter || c.kind == LaneKind::SelfService) {
+            self.terminals_off_the_line(&lane);
         }
+        lane
     }
 
     /// A desk's terminals (a counter's servers) keep a body's room from
     /// its laid-out line places, the head's included: one served there and
     /// one waiting there would stand in each other (a counter whose
     /// second server was 0.2 m from its line's second place did, all day).
-    fn terminals_off_the_line(&mut self, c: &RawLane, terminals: &[[f64; 2]], dir: (f64, f64), role: DeskRole) {
-        let place = match role {
-            DeskRole::Checkout => "terminal",
-            DeskRole::Counter => "server",
-        };
-        for (j, t) in terminals.iter().enumerate() {
-            let on_line = (0..c.queue_places.max(1) as usize).find_map(|k| {
-                let along = k as f64 * QUEUE_SPACING_M;
-                let at = [c.at[0] + dir.0 * along, c.at[1] + dir.1 * along];
-                let apart = (at[0] - t[0]).hypot(at[1] - t[1]);
-                (apart < MIN_TERMINAL_GAP_M).then_some((k, at, apart))
-            });
-            if let Some((k, at, apart)) = on_line {
-                self.problem(
-                    Some((role.section(), c.id.as_str())),
-                    format!(
-                        "{} `{}` {place} {} at ({}, {}) is {apart:.2} m from its line's place {k} at ({:.2}, {:.2}): one \
-                         served there and one waiting there would stand in each other; keep every {place} at least \
-                         {MIN_TERMINAL_GAP_M} m from the line's places (move it, or turn the line: `queue`)",
-                        role.noun(),
-                        c.id,
-                        j + 1,
-                        t[0],
-                        t[1],
-                        at[0],
-                        at[1]
-                    ),
-                );
-            }
+    fn terminals_off_the_line(&mut self, lane: &Lane) {
+        let place = lane.role.terminal();
+        for (j, t) in lane.terminals.iter().enumerate() {
+            let on_line = (0..lane.queue_places as usize)
+                .map(|k| (k, lane.place(k)))
+                .find(|(_, at)| at.distance(*t) < MIN_TERMINAL_GAP_M);
+            let Some((k, at)) = on_line else { continue };
+            let fix = if k == 0 {
+                format!(
+                    "the head (`at`) is where the next to be served waits: move the {place}, or leave `{place}s` out to serve at `at`"
+                )
+            } else {
+                format!(
+                    "keep every {place} at least {MIN_TERMINAL_GAP_M} m from the line's places (move it, or turn the line: `queue`)"
+                )
+            };
+            self.problem(
+                Some((lane.role.section(), lane.id.as_str())),
+                format!(
+                    "{} `{}` {place} {} at ({}, {}) is {:.2} m from its line's place {k} (0 is its head) at ({}, {}): \
+                     one served there and one waiting there would stand in each other; {fix}",
+                    lane.role.noun(),
+                    lane.id,
+                    j + 1,
+                    shown(t.x),
+                    shown(t.y),
+                    at.distance(*t),
+                    shown((at.x * 1e6).round() / 1e6),
+                    shown((at.y * 1e6).round() / 1e6)
+                ),
+            );
         }
     }
 

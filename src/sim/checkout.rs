@@ -25,7 +25,7 @@ use super::{FIELD_UNITS_PER_CELL, RunState, Setting, TickState};
 use crate::events::Action;
 use crate::geom::Point;
 use crate::nav::{FlowFieldCache, UNREACHABLE};
-use crate::scenario::{Lane, QUEUE_SPACING_M, Scenario, ServiceDistribution, ServiceModel};
+use crate::scenario::{Lane, MIN_TERMINAL_GAP_M, QUEUE_SPACING_M, Scenario, ServiceDistribution, ServiceModel};
 use crate::store::{CellId, Store, Ways};
 
 /// The clock lanes keep: after closing, the lanes open at closing time
@@ -324,7 +324,8 @@ const MAX_LINE_PLACES: usize = 100;
 /// (`Lane::place`), then, for parties that do not fit, on in the line's
 /// direction over walkable floor with room for a body, turning right or left where that is
 /// blocked (a line snakes along what stops it) but never onto its own
-/// places, as long as a place fits. Places beyond the last all stand at it.
+/// places or terminals, as long as a place fits. Places beyond the last
+/// all stand at it.
 pub(super) fn line_places(store: &Store, desk: &Lane, taken: &[Point]) -> Vec<Point> {
     let mut places: Vec<Point> = (0..desk.queue_places as usize).map(|k| desk.place(k)).collect();
     let mut dir = desk.queue_dir;
@@ -335,6 +336,7 @@ pub(super) fn line_places(store: &Store, desk: &Lane, taken: &[Point]) -> Vec<Po
             body_fits(store, desk.floor, p)
                 && store.first_blocked(desk.floor, last, p).is_none()
                 && clear_of(p, &places)
+                && desk.terminals.iter().all(|t| t.distance(p) >= MIN_TERMINAL_GAP_M)
                 && clear_of(p, taken)
         };
         let turns = [dir, (dir.1, -dir.0), (-dir.1, dir.0)];
@@ -601,6 +603,8 @@ drain_h = 1.0
                         continue;
                     }
                     assert!(body_fits(&p.store, desk.floor, at), "{what}: a body's room on walkable floor");
+                    let own = desk.terminals.iter().all(|t| t.distance(at) >= MIN_TERMINAL_GAP_M);
+                    assert!(own, "{what}: a body's room from its own terminals");
                     assert!((at.distance(line[k - 1]) - QUEUE_SPACING_M).abs() < 1e-9, "{what}: a place from the last");
                     assert!(
                         p.store.first_blocked(desk.floor, line[k - 1], at).is_none(),

@@ -91,7 +91,7 @@ struct RunState {
     crowd: crowd::Crowding,
     lanes: Lanes,
     taken: stop::Taken,
-    /// Who holds each stand-by spot (`Setting::stand_by`).
+    /// The stand-by spots held now (`Setting::stand_by`).
     stand_by: stand_by::Claims,
     census: Census,
     out: Outbox,
@@ -231,7 +231,7 @@ impl Setting {
             .collect();
         let desks: Vec<Lane> = scenario.desks().cloned().collect();
         let lines = checkout::lines(&store, &desks.iter().collect::<Vec<_>>());
-        let stand_by = stand_by::Spots::new(&store, &desks, &lines);
+        let stand_by = stand_by::Spots::new(&scenario, &store, &desks, &lines);
         // The laid-out line's last place (the line goes on past it only when it must).
         let lane_tails = desks
             .iter()

@@ -64,7 +64,7 @@ pub(super) fn follow(tick: &mut TickState, leaders: &mut Leaders) {
         if let Some(spot) = s.stand_by
             && !leaders.of(&s).is_some_and(|l| matches!(l.activity, Activity::Served { .. }))
         {
-            state.stand_by.free(spot);
+            state.stand_by.release(spot);
             s.stand_by = None;
         }
         match leaders.of(&s) {
@@ -237,8 +237,9 @@ fn by_terminal(setting: &Setting, claims: &mut Claims, l: &Leader, lane: usize, 
 /// them), once it is within `JOIN_LINE_M` of its place. (Behind a leader
 /// switching lines, k places behind it on its way.) One in line that
 /// cannot step closer stays where it is, in line. Once the leader is
-/// called to a terminal, its companions step out of the line to wait
-/// past or beside it (`by_terminal`), walking round anything between.
+/// called to a terminal, its companions step out of the line to wait at a
+/// stand-by spot by it (`by_terminal`: past or beside it, or another
+/// free one near), walking round anything between.
 fn stand_in_line(
     setting: &Setting,
     claims: &mut Claims,

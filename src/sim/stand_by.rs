@@ -9,7 +9,7 @@
 use super::checkout::body_fits;
 use super::crowd::BODY_RADIUS_M;
 use crate::geom::Point;
-use crate::scenario::{Lane, QUEUE_SPACING_M};
+use crate::scenario::{Lane, QUEUE_SPACING_M, Scenario};
 use crate::store::Store;
 
 /// How far from its leader's terminal a companion with no spot of its
@@ -22,9 +22,9 @@ pub(super) struct Spots {
     /// companion's the k-th.
     own: Vec<Vec<Vec<Point>>>,
     /// Per desk and terminal: every other point within `BORROW_M` in
-    /// plain sight of it where a body may wait (other terminals' spots
-    /// and cell centres, clear of every terminal and line place as its
-    /// own are), nearest first.
+    /// plain sight of it where a body may wait (other terminals' spots,
+    /// and cell centres clear of every terminal and line place as its own
+    /// are and of every door and connector's end), nearest first.
     near: Vec<Vec<Vec<Point>>>,
 }
 
@@ -37,7 +37,7 @@ impl Spots {
     /// wait: a spot on another desk's line stood companions on those
     /// waiting in it) and nearer this terminal than any other there (so no
     /// spot is two terminals' own).
-    pub(super) fn new(store: &Store, desks: &[Lane], lines: &[Vec<Point>]) -> Spots {
+    pub(super) fn new(scenario: &Scenario, store: &Store, desks: &[Lane], lines: &[Vec<Point>]) -> Spots {
         let own: Vec<Vec<Vec<Point>>> = desks.iter().map(|desk| terminal_spots(store, desk, desks, lines)).collect();
         let near = desks
             .iter()
@@ -52,7 +52,9 @@ impl Spots {
                         let mut near: Vec<Point> = lent
                             .copied()
                             .filter(|p| p.distance(at) <= BORROW_M && store.first_blocked(desk.floor, at, *p).is_none())
-                            .chain(open_floor(store, desk.floor, at, |p| clear_of_desks(desks, lines, desk.floor, p)))
+                            .chain(open_floor(store, desk.floor, at, |p| {
+                                clear_of_desks(desks, lines, desk.floor, p) && clear_of_doors(scenario, desk.floor, p)
+                            }))
                             .collect();
                         near.sort_by(|a, b| a.distance(at).total_cmp(&b.distance(at)));
                         near
@@ -71,8 +73,8 @@ impl Spots {
 
     /// The spot the `k`-th companion (from 1) of one served at terminal
     /// `terminal` of desk `desk` takes, free in `claims`: its own k-th,
-    /// else the nearest free one of its own or near it; `None` where every
-    /// one is held.
+    /// else its first own one free, else the nearest free one near it;
+    /// `None` where every one is held.
     pub(super) fn free_for(&self, claims: &Claims, desk: usize, terminal: usize, k: usize) -> Option<Point> {
         let own = &self.own[desk][terminal];
         let kth = k.checked_sub(1).and_then(|k| own.get(k)).copied();
@@ -97,9 +99,11 @@ impl Claims {
         self.0.push(p);
     }
 
-    /// Spot `p` is free again.
-    pub(super) fn free(&mut self, p: Point) {
-        if let Some(i) = self.0.iter().position(|&q| q == p) {
+    /// Spot `p`, held, is let go.
+    pub(super) fn release(&mut self, p: Point) {
+        let held = self.0.iter().position(|&q| q == p);
+        debug_assert!(held.is_some(), "spot {p:?} released but not held");
+        if let Some(i) = held {
             self.0.swap_remove(i);
         }
     }
@@ -114,6 +118,18 @@ fn clear_of_desks(desks: &[Lane], lines: &[Vec<Point>], floor: u8, p: Point) -> 
         .zip(lines)
         .filter(|(d, _)| d.floor == floor)
         .all(|(d, line)| d.terminals.iter().all(apart) && line.iter().all(apart))
+}
+
+/// A body waiting this close to a door or a connector's end stands in
+/// the way of everyone coming or going by it, metres.
+const DOOR_CLEAR_M: f64 = 1.0;
+
+/// Whether `p` on `floor` keeps `DOOR_CLEAR_M` from every entrance, exit
+/// and connector's end there.
+fn clear_of_doors(scenario: &Scenario, floor: u8, p: Point) -> bool {
+    let doors = scenario.entrances.iter().chain(&scenario.exits).map(|d| (d.floor, d.at));
+    let ends = scenario.store.connectors.iter().flat_map(|c| [(c.from.floor, c.from.at), (c.to.floor, c.to.at)]);
+    doors.chain(ends).all(|(f, at)| f != floor || at.distance(p) >= DOOR_CLEAR_M)
 }
 
 /// The centres of the cells of `floor` within `BORROW_M` of `at`, in
@@ -195,7 +211,7 @@ mod tests {
         for (name, p) in &layouts {
             let desks: Vec<Lane> = p.scenario.desks().cloned().collect();
             let lines = lines(&p.store, &desks.iter().collect::<Vec<_>>());
-            let spots = Spots::new(&p.store, &desks, &lines);
+            let spots = Spots::new(&p.scenario, &p.store, &desks, &lines);
             for (d, desk) in desks.iter().enumerate() {
                 let mut claims = Claims::default();
                 let mut got = vec![0; desk.terminals.len()];

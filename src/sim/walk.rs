@@ -461,7 +461,9 @@ fn near_goal_on(store: &Store, route: &Route, activity: Activity, floor: u8, pos
 /// towards, if one is at most `SIDESTEP_SLACK` farther (any, after a
 /// standoff); else one standing by that alone keeps it from such a step
 /// steps aside; else, after a standoff, it trades places with a neighbour
-/// in the same plight, or waits.
+/// in the same plight, or waits. A step back is taken only when no step on
+/// is free, and a step round that gains ground is held in its route until
+/// it has left its cell (`Route::hold`).
 fn sidestep(
     store: &Store,
     crowd: &mut crowd::Crowding,
@@ -571,14 +573,14 @@ fn sidestep(
     }
     // After a standoff a free step back is the last resort: stepping back
     // and forth, a walker never trades places or has anyone make way.
-    let retreat = best.is_some_and(|b| b.1 > route.field[s.cell as usize]);
+    let retreat = best.is_some_and(|b| b.1 > from);
     if let Some((_, f, cell, to, n)) = best.filter(|_| !retreat || (nudge.is_none() && trade_with.is_none())) {
-        // A way round as good as the one blocked is held until the walker
-        // is in that cell: else its field's step from the cell it has not
-        // left yet led it back into the block next tick, and it swayed
-        // between the two for good (a fixture's neighbours equally near
-        // the goal on either side).
-        if !retreat && f < route.field[s.cell as usize] && cell != n {
+        // A step round that gains ground is held until the walker is in
+        // that cell: else its field's step from the cell it has not left
+        // yet led it back into the block next tick, and it swayed between
+        // the two for good (a cell with two ways equally near the goal,
+        // one blocked).
+        if !retreat && f < from && cell != n {
             let route = s.route.as_mut().expect("walking shoppers have a route");
             route.hold(s.cell, n);
         }
