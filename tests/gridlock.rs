@@ -246,10 +246,18 @@ struct Day {
     /// Moves faster than walking (`common::leaps`), the first of them.
     leaps: usize,
     first_leap: Option<String>,
-    /// Logged instants at which shoppers of different parties stood on one
-    /// spot (a line's place, a terminal), and the first of them.
+    /// Spells (`stood_together`) in which shoppers of different parties
+    /// stood on the very same spot (a line's place, a terminal), and the
+    /// first of them.
     stacked: usize,
     first_stack: Option<String>,
+    /// Spells in which shoppers of different parties stood within
+    /// `ON_ONE_SPOT_M` of each other, not only on one spot, and the
+    /// first of them: held in the generated stores, not in the packed
+    /// ones, where walkers blocked while crossing a line stand among those
+    /// in it.
+    crowded: usize,
+    first_crowded: Option<String>,
 }
 
 impl Day {
@@ -346,7 +354,8 @@ fn run_day(p: &aisle::Prepared, seed: u64) -> Day {
         })
         .count();
     let leaps = common::leaps(p, seed, &events);
-    let (stacked, first_stack) = stacked(&events);
+    let (stacked, first_stack) = stood_together(&events, SAME_SPOT_M);
+    let (crowded, first_crowded) = stood_together(&events, ON_ONE_SPOT_M);
     Day {
         shoppers: m.visitors,
         longest_freeze_s: m.longest_freeze_s,
@@ -361,6 +370,8 @@ fn run_day(p: &aisle::Prepared, seed: u64) -> Day {
         first_leap: leaps.into_iter().next(),
         stacked,
         first_stack,
+        crowded,
+        first_crowded,
     }
 }
 
@@ -373,11 +384,21 @@ fn run_day(p: &aisle::Prepared, seed: u64) -> Day {
 /// left on the next in line's places, stood there for minutes.)
 const STACKED_LIMIT_S: u64 = 20;
 
-/// Spells in which two shoppers of different parties stand on one spot
-/// (positions as logged, to the millimetre, a second apart) for
-/// `STACKED_LIMIT_S` or more, with the first of them.
-fn stacked(events: &[SimEvent]) -> (usize, Option<String>) {
-    use std::collections::{BTreeMap, BTreeSet, HashMap};
+/// Two shoppers whose centres are nearer than this stand on one spot: one
+/// body radius, half the room two bodies keep.
+const ON_ONE_SPOT_M: f32 = aisle::sim::crowd::BODY_RADIUS_M as f32;
+/// Two shoppers logged this close stand on the very same spot (positions
+/// are logged to the millimetre).
+const SAME_SPOT_M: f32 = 0.001;
+
+/// When and where a pair stood within reach: (t_ms, x, y, floor).
+type Shared = (u64, f32, f32, u8);
+
+/// Spells in which two shoppers of different parties stand within
+/// `within` metres of each other (positions as logged, a second apart)
+/// for `STACKED_LIMIT_S` or more, with the first of them.
+fn stood_together(events: &[SimEvent], within: f32) -> (usize, Option<String>) {
+    use std::collections::{BTreeMap, HashMap};
     let party: HashMap<u32, u32> = events
         .iter()
         .filter_map(|e| match e.action {
@@ -385,34 +406,36 @@ fn stacked(events: &[SimEvent]) -> (usize, Option<String>) {
             _ => None,
         })
         .collect();
-    let mut at: BTreeMap<(u64, u8, i64, i64), BTreeSet<u32>> = BTreeMap::new();
+    let mut at: BTreeMap<u64, Vec<&SimEvent>> = BTreeMap::new();
     for e in events.iter().filter(|e| e.action == Action::Move) {
-        let key = (e.t_ms, e.floor, (e.x as f64 * 1000.0).round() as i64, (e.y as f64 * 1000.0).round() as i64);
-        at.entry(key).or_default().insert(e.shopper);
+        at.entry(e.t_ms).or_default().push(e);
     }
-    // Per (pair, spot): the instants they shared it, in order.
-    let mut shared: BTreeMap<(u32, u32, u8, i64, i64), Vec<u64>> = BTreeMap::new();
-    for (&(t, floor, x, y), who) in &at {
-        let who: Vec<u32> = who.iter().copied().collect();
-        for (i, &a) in who.iter().enumerate() {
-            for &b in who[i + 1..].iter().filter(|&&b| party[&a] != party[&b]) {
-                shared.entry((a, b, floor, x, y)).or_default().push(t);
+    // Per pair, the instants they stood within reach, and where.
+    let mut shared: BTreeMap<(u32, u32), Vec<Shared>> = BTreeMap::new();
+    for (&t, sample) in &mut at {
+        sample.sort_by(|a, b| (a.floor, a.x).partial_cmp(&(b.floor, b.x)).unwrap());
+        for (i, a) in sample.iter().enumerate() {
+            let near = sample[i + 1..].iter().take_while(|b| b.floor == a.floor && b.x - a.x < within);
+            for b in near.filter(|b| (a.x - b.x).hypot(a.y - b.y) < within) {
+                if party[&a.shopper] != party[&b.shopper] {
+                    let pair = (a.shopper.min(b.shopper), a.shopper.max(b.shopper));
+                    shared.entry(pair).or_default().push((t, a.x, a.y, a.floor));
+                }
             }
         }
     }
     let mut spells = Vec::new();
-    for (&(a, b, floor, x, y), times) in &shared {
+    for (&(a, b), times) in &shared {
         let mut run = 1;
         for w in times.windows(2) {
-            run = if w[1] == w[0] + 1000 { run + 1 } else { 1 };
+            run = if w[1].0 == w[0].0 + 1000 { run + 1 } else { 1 };
             if run == STACKED_LIMIT_S as usize + 1 {
+                let (t, x, y, floor) = w[1];
                 spells.push(format!(
-                    "shoppers {a} and {b} of parties {} and {} at ({:.2}, {:.2}) on floor {floor} for {STACKED_LIMIT_S} s from {} s",
+                    "shoppers {a} and {b} of parties {} and {} within {within} m at ({x:.2}, {y:.2}) on floor {floor} for {STACKED_LIMIT_S} s to {} s",
                     party[&a],
                     party[&b],
-                    x as f64 / 1000.0,
-                    y as f64 / 1000.0,
-                    w[1] / 1000 - STACKED_LIMIT_S
+                    t / 1000
                 ));
             }
         }
@@ -456,6 +479,9 @@ fn random_layouts_have_no_gridlock() {
         longest_stall = longest_stall.max(day.longest_stall_s);
         if let Some(problems) = day.problems() {
             failures.push(format!("layout {seed}: {problems}"));
+        }
+        if let Some(first) = &day.first_crowded {
+            failures.push(format!("layout {seed}: {} spells of two parties on one spot ({first})", day.crowded));
         }
     }
     eprintln!(

@@ -256,6 +256,13 @@ impl Setting {
         }
     }
 
+    /// Whether a body at `pos` on `floor` stands in a desk's line: within
+    /// a body's room of one of its places or terminals.
+    fn in_a_line(&self, floor: u8, pos: Point) -> bool {
+        let near = |p: &Point| p.distance(pos) < 2.0 * crowd::BODY_RADIUS_M;
+        self.desks.iter().zip(&self.lines).any(|(d, line)| d.floor == floor && d.terminals.iter().chain(line).any(near))
+    }
+
     /// Place `k` of desk `desk`'s line (0: the terminal's); places past
     /// the line's last stand at it.
     fn line_place(&self, desk: usize, k: usize) -> Point {

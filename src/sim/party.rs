@@ -145,7 +145,14 @@ fn keep_up(setting: &Setting, state: &mut RunState, s: &mut Shopper, l: &Leader)
         }
     }
     let apart = if l.floor == s.floor { s.pos.distance(l.pos) } else { f64::INFINITY };
-    if matches!(l.activity, Activity::AtStop { .. }) && apart <= STOP_WITH_M {
+    // It stops where it stands, off the walkway, but not in a line: there
+    // those who joined it stood on it for the whole stop. (Else it goes up
+    // to its seated leader, and stops by it.)
+    let stopping = s.activity == Activity::Companion(Company::Stopping);
+    if matches!(l.activity, Activity::AtStop { .. })
+        && apart <= STOP_WITH_M
+        && (stopping || !setting.in_a_line(s.floor, s.pos))
+    {
         s.route = None;
         s.activity = Activity::Companion(Company::Stopping);
         return;
