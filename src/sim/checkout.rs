@@ -146,7 +146,7 @@ pub(super) fn reach_lane(
     let ahead_s = lanes.0[i].work_ahead_s(&setting.desks[i]);
     // A line hemmed in (`short_lines` warns of one) is full: one more
     // would stand on another's place.
-    let full = !lanes.0[i].has_room(s.places_in_line(), setting.lines[i].len());
+    let full = !lanes.0[i].has_room(s.places_in_line(), setting.tables.lines[i].len());
     // Last in line for the moment (`shorter_line` weighs the last), taken
     // out again if it goes on: a much shorter line is walked to, this one
     // never joined (joining and switching at one instant logged two joins).
@@ -425,7 +425,7 @@ fn shorter_line(
         (d != UNREACHABLE).then(|| d as f64 / FIELD_UNITS_PER_CELL * setting.store.cell / s.speed)
     };
     let j = lanes.jockey_to(i, checkouts, open_here, walk_s)?;
-    lanes.0[j].has_room_at_end_of_line(s.places_in_line(), setting.lines[j].len()).then_some(j)
+    lanes.0[j].has_room_at_end_of_line(s.places_in_line(), setting.tables.lines[j].len()).then_some(j)
 }
 
 /// A service time with the given mean, drawn from the lane's distribution.

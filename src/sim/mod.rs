@@ -91,7 +91,7 @@ struct RunState {
     crowd: crowd::Crowding,
     lanes: Lanes,
     taken: stop::Taken,
-    /// The stand-by spots held now (`Setting::stand_by`).
+    /// The stand-by spots held now (`Tables::stand_by`).
     stand_by: stand_by::Claims,
     census: Census,
     out: Outbox,
@@ -167,10 +167,6 @@ struct Setting {
     desks: Vec<Lane>,
     /// Per product: the service counter that sells it, if one does.
     counter_of_product: Vec<Option<u16>>,
-    /// Each desk's line, place by place (`checkout::line_places`).
-    lines: Vec<Vec<Point>>,
-    /// Where the companions of one served at a terminal wait.
-    stand_by: stand_by::Spots,
     /// Cell at the tail end of each desk's queue line.
     lane_tails: Vec<CellId>,
     /// What is tabled from the layout alone, shared by its runs.
@@ -183,11 +179,24 @@ struct Tables {
     /// Fixtures and walls by the cells they cover, for steps along a line.
     footprints: line::Footprints,
     sight: perception::Sight,
+    /// Each desk's line (`Scenario::desks`), place by place
+    /// (`checkout::line_places`).
+    lines: Vec<Vec<Point>>,
+    /// Where the companions of one served at a terminal wait.
+    stand_by: stand_by::Spots,
 }
 
 impl Tables {
     fn new(scenario: &Scenario, store: &Store) -> Tables {
-        Tables { footprints: line::Footprints::new(scenario, store), sight: perception::Sight::new(scenario, store) }
+        let desks: Vec<Lane> = scenario.desks().cloned().collect();
+        let lines = checkout::lines(store, &desks.iter().collect::<Vec<_>>());
+        let stand_by = stand_by::Spots::new(scenario, store, &desks, &lines);
+        Tables {
+            footprints: line::Footprints::new(scenario, store),
+            sight: perception::Sight::new(scenario, store),
+            lines,
+            stand_by,
+        }
     }
 }
 
@@ -230,12 +239,10 @@ impl Setting {
             })
             .collect();
         let desks: Vec<Lane> = scenario.desks().cloned().collect();
-        let lines = checkout::lines(&store, &desks.iter().collect::<Vec<_>>());
-        let stand_by = stand_by::Spots::new(&scenario, &store, &desks, &lines);
         // The laid-out line's last place (the line goes on past it only when it must).
         let lane_tails = desks
             .iter()
-            .zip(&lines)
+            .zip(&tables.lines)
             .map(|(l, line)| store.cell_at(l.floor, line[l.queue_places as usize - 1]).expect("validated queue line"))
             .collect();
 
@@ -250,8 +257,6 @@ impl Setting {
             desks,
             counter_of_product,
             lane_tails,
-            lines,
-            stand_by,
             tables,
         }
     }
@@ -260,13 +265,16 @@ impl Setting {
     /// a body's room of one of its places or terminals.
     fn in_a_line(&self, floor: u8, pos: Point) -> bool {
         let near = |p: &Point| p.distance(pos) < 2.0 * crowd::BODY_RADIUS_M;
-        self.desks.iter().zip(&self.lines).any(|(d, line)| d.floor == floor && d.terminals.iter().chain(line).any(near))
+        self.desks
+            .iter()
+            .zip(&self.tables.lines)
+            .any(|(d, line)| d.floor == floor && d.terminals.iter().chain(line).any(near))
     }
 
     /// Place `k` of desk `desk`'s line (0: the terminal's); places past
     /// the line's last stand at it.
     fn line_place(&self, desk: usize, k: usize) -> Point {
-        let line = &self.lines[desk];
+        let line = &self.tables.lines[desk];
         line[k.min(line.len() - 1)]
     }
 

@@ -231,7 +231,7 @@ enum InLine {
 fn by_terminal(setting: &Setting, claims: &mut Claims, l: &Leader, lane: usize, s: &mut Shopper) -> Option<Point> {
     if s.stand_by.is_none() {
         let terminal = setting.desks[lane].terminals.iter().position(|&t| t == l.pos)?;
-        let spot = setting.stand_by.free_for(claims, lane, terminal, (s.index - s.party) as usize)?;
+        let spot = setting.tables.stand_by.free_for(claims, lane, terminal, (s.index - s.party) as usize)?;
         claims.take(spot);
         s.stand_by = Some(spot);
     }

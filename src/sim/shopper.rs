@@ -85,7 +85,7 @@ pub(super) struct Shopper {
     /// How many companions follow this leader (none for a companion): a
     /// party takes a place in line for each.
     pub(super) companions: u32,
-    /// The place in its desk's line (`Setting::lines`) the shopper stands
+    /// The place in its desk's line (`Tables::lines`) the shopper stands
     /// at or closes up to while in it (0 once called to a terminal): its
     /// companions stand at the places after it.
     pub(super) line_place: usize,
