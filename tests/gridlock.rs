@@ -705,8 +705,7 @@ fn a_party_round_its_standing_leader_lets_others_by() {
 /// served there in turn.
 #[test]
 fn companions_at_a_bank_of_terminals_wait_clear_of_other_parties() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/grocery.toml");
-    let p = aisle::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap();
+    let p = common::prepare("grocery", "baseline");
     for seed in 1..=2 {
         let day = run_day(&p, seed);
         if let Some(problems) = day.problems() {
