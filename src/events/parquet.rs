@@ -234,19 +234,22 @@ fn writer_properties(meta: &LogMeta) -> WriterProperties {
         .set_compression(Compression::LZ4_RAW)
         .set_key_value_metadata(Some(meta.to_key_values()))
         .set_max_row_group_row_count(Some(1 << 20));
-    // Monotone integer columns compress best as deltas.
-    for col in ["seq", "t_ms"] {
+    // Monotone integer columns compress best as deltas. So does the floor,
+    // the same from one event to the next in most stores: as deltas it is
+    // next to nothing to read back, where as plain numbers LZ4 had 4 bytes
+    // an event to rebuild. Logs read a fifth faster for 3% more writing.
+    // (Zones as deltas made 4% fewer bytes for 4% more writing.)
+    for col in ["seq", "t_ms", "floor"] {
         props = props
             .set_column_dictionary_enabled(ColumnPath::from(col), false)
             .set_column_encoding(ColumnPath::from(col), Encoding::DELTA_BINARY_PACKED);
     }
     // Positions rarely repeat exactly: a dictionary attempt only costs time.
-    // Shoppers, floors and zones would fill one, but hashing every value
-    // into it was a sixth of the writer's time: as plain numbers LZ4 packs
-    // them to 6.9 instead of 6.3 bytes an event. (Split into byte streams
-    // they packed to 6.3 as fast, but older Parquet readers refuse that
-    // encoding on integers.)
-    for col in ["x", "y", "shopper", "floor", "zone"] {
+    // Shoppers would fill one, but hashing every value into it was a
+    // sixth of the writer's time. (Split into byte streams they packed as
+    // well as fast, but older Parquet readers refuse that encoding on
+    // integers.) Zones as plain numbers too, for the same reason.
+    for col in ["x", "y", "shopper", "zone"] {
         props = props.set_column_dictionary_enabled(ColumnPath::from(col), false);
     }
     // Minima and maxima are kept for the columns a reader selects a time
