@@ -134,6 +134,7 @@ pub(super) struct Spells {
 }
 
 impl Spells {
+    #[inline]
     pub(super) fn track(
         &self,
         m: &mut DayMetrics,

@@ -196,9 +196,13 @@ impl Layout {
     }
 
     /// Grid cell of a position, clamped to the grid.
+    #[inline(always)]
     pub fn cell_of(&self, x: f32, y: f32, floor: u8) -> usize {
-        let ix = ((x as f64 * self.per_m) as usize).min(self.nx - 1);
-        let iy = ((y as f64 * self.per_m) as usize).min(self.ny - 1);
+        // Through `i64`, one conversion instruction (`as usize` saturates
+        // at both ends in a dozen): the same cell for any input, below the
+        // grid, past it or not a number.
+        let ix = ((x as f64 * self.per_m) as i64).max(0).min(self.nx as i64 - 1) as usize;
+        let iy = ((y as f64 * self.per_m) as i64).max(0).min(self.ny as i64 - 1) as usize;
         (floor as usize).min(self.floors - 1) * self.nx * self.ny + iy * self.nx + ix
     }
 }

@@ -661,3 +661,22 @@ fn peak_occupancy_counts_everyone_between_trace_instants() {
         assert_eq!(day.finish().peak_in_store, peak, "{what}");
     }
 }
+
+#[test]
+fn a_position_off_the_grid_is_filed_in_the_nearest_cell_on_it() {
+    let p = tiny();
+    let layout = Layout::new(&p);
+    let (nx, ny) = (layout.nx, layout.ny);
+    let last = |n: usize| n - 1;
+    let cases: [(&str, (f32, f32, u8), (usize, usize, usize)); 6] = [
+        ("the origin", (0.0, 0.0, 0), (0, 0, 0)),
+        ("west and south of the store", (-3.0, -0.01, 0), (0, 0, 0)),
+        ("past its east and north walls", (1e6, 1e9, 0), (last(nx), last(ny), 0)),
+        ("not a number", (f32::NAN, f32::NAN, 0), (0, 0, 0)),
+        ("infinitely far", (f32::INFINITY, f32::NEG_INFINITY, 0), (last(nx), 0, 0)),
+        ("on a floor the store lacks", (0.0, 0.0, 9), (0, 0, last(layout.floors))),
+    ];
+    for (what, (x, y, floor), (ix, iy, f)) in cases {
+        assert_eq!(layout.cell_of(x, y, floor), f * nx * ny + iy * nx + ix, "{what}");
+    }
+}
