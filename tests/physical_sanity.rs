@@ -312,7 +312,8 @@ fn the_schedule_has_no_ambiguous_system_order() {
 /// companion as long as its leader): at every position sample
 /// of a department-store Saturday (four times the usual visitors, tills four times as
 /// quick so queues stay bounded), centres on the same floor are at least
-/// two body radii apart.
+/// two body radii apart. (At seed 1 two companions kept off their leader
+/// at a shelf squeezed through each other and stood 0.25 m apart for 25 s.)
 #[test]
 fn shoppers_keep_their_distance_on_the_department_store_at_peak() {
     let mut p = prepare("department", "baseline");
@@ -323,7 +324,13 @@ fn shoppers_keep_their_distance_on_the_department_store_at_peak() {
         lane.service.per_item_s /= 4.0;
     }
     p.scenario = std::sync::Arc::new(scenario);
-    let events = check_prepared("department Saturday", &p, 4);
+    for seed in [1, 4] {
+        keep_their_distance(&p, seed);
+    }
+}
+
+fn keep_their_distance(p: &aisle::Prepared, seed: u64) {
+    let events = check_prepared("department Saturday", p, seed);
     let gap = 2.0 * aisle::sim::crowd::BODY_RADIUS_M as f32 - 1e-3;
     // Shoppers in a checkout line, or out of it for less than `PARTING_MS`:
     // those walking past a line step through it, so someone leaving it may
@@ -374,11 +381,11 @@ fn shoppers_keep_their_distance_on_the_department_store_at_peak() {
         }
     }
     check(&mut sample);
-    assert!(overlaps.is_empty(), "bodies overlap: {overlaps:#?}");
+    assert!(overlaps.is_empty(), "seed {seed}: bodies overlap: {overlaps:#?}");
     // The day is crowded enough for the rule to matter.
-    assert!(peak >= 60, "at most {peak} shoppers on the floor at once");
-    assert!(close_pairs > 100_000, "only {close_pairs} pairs within 1 m");
-    eprintln!("peak {peak} on the floor; {close_pairs} pair-samples within 1 m");
+    assert!(peak >= 60, "seed {seed}: at most {peak} shoppers on the floor at once");
+    assert!(close_pairs > 100_000, "seed {seed}: only {close_pairs} pairs within 1 m");
+    eprintln!("seed {seed}: peak {peak} on the floor; {close_pairs} pair-samples within 1 m");
 }
 
 /// Planned demand is kept: each product on a list ends in a pick or a

@@ -251,6 +251,13 @@ fn advance(
             if near_goal_on(store, route, s.activity, s.floor, s.pos) {
                 return Moved::Arrived;
             }
+            // A companion near its standing leader has gathered with its
+            // party: it pushes through nobody to reach it. (Two of a party
+            // kept off their leader at a shelf squeezed through each other
+            // and stood on one spot while it shopped.)
+            if gathers(s.activity, s.pos, route) {
+                return stand_by(s);
+            }
         }
         if kept_off && s.blocked_since_ms.is_some() && cuts_in(store, near, route, s.floor, s.cell, s.pos, to) {
             crowd.set_wish(s.index, s.cell, s.wish);
@@ -274,6 +281,20 @@ fn advance(
             return Moved::Walking;
         }
     }
+    Moved::Walking
+}
+
+/// Whether one in `activity` at `pos` on `route` is a companion walking up
+/// to its standing leader (the route's point) and near enough to stand by
+/// it with its party (`party::GATHERED_M`).
+fn gathers(activity: Activity, pos: Point, route: &Route) -> bool {
+    activity == Activity::Companion(Company::Joining) && pos.distance(route.point) <= GATHERED_M
+}
+
+/// A companion kept off its standing leader stands by where it is.
+fn stand_by(s: &mut Shopper) -> Moved {
+    (s.activity, s.route) = (Activity::Companion(Company::Beside), None);
+    (s.blocked_since_ms, s.blocked_at) = (None, UNREACHABLE);
     Moved::Walking
 }
 
@@ -339,13 +360,10 @@ fn blocked(
     // everyone else.)
     let companion = s.leader.is_some();
     let kin_standing = |b: &crowd::Body| b.party == s.party && (b.gives_way || b.shopper == s.party);
-    if s.activity == Activity::Companion(Company::Joining)
-        && s.pos.distance(route.point) <= GATHERED_M
+    if gathers(s.activity, s.pos, route)
         && crowd::blockers_among(near, s.index, s.pos, step.to).any(|b| kin_standing(&b))
     {
-        (s.activity, s.route) = (Activity::Companion(Company::Beside), None);
-        (s.blocked_since_ms, s.blocked_at) = (None, UNREACHABLE);
-        return Moved::Walking;
+        return stand_by(s);
     }
     crowd.set_wish(s.index, s.cell, s.wish);
     let waited = s.blocked_for(t_ms, SQUEEZE_PAST_MS);
