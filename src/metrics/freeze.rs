@@ -70,9 +70,11 @@ pub(super) const SHELF_APPROACH_MS: u64 = 5_000;
 /// (`stuck_shopper_s`): longer than any shelf visit of the shipped stores
 /// leaves a shopper standing without picking anything.
 pub const STUCK_AFTER_S: f64 = 60.0;
-/// A companion this close to its leader when the leader shops is standing
-/// by it, not stuck (the simulation's companions wait up to 3 m ahead).
-const STANDING_BY_M: f64 = 3.0;
+/// A companion whose spell began this close to where its leader's began
+/// is standing by it, not stuck: the simulation's companions gather up to
+/// 3 m from their leader, and a spell is placed where it began, up to
+/// `FREEZE_RADIUS_M` from where the companion came to stand.
+const STANDING_BY_M: f64 = 3.0 + FREEZE_RADIUS_M;
 
 /// A shopper's spells as the day is folded: the one going on, and for a
 /// leader its last ended spell (of more than a few seconds) and its
@@ -200,9 +202,14 @@ impl Spells {
             return;
         }
         match l.last_spell {
-            Some(last) if still.stands_by(&last.still) && end_ms <= last.end_ms + SHELF_APPROACH_MS => {
+            // Judged by its leader's spell while that lasted, and on its own
+            // after: the last of a big party unpacking from round its leader
+            // at a shelf came away seconds after the leader did.
+            Some(last) if still.stands_by(&last.still) => {
                 if last.freeze {
                     count_freeze(m, spell);
+                } else if end_ms > last.end_ms + SHELF_APPROACH_MS {
+                    count_freeze(m, Freeze { since_ms: last.end_ms.max(spell.since_ms), ..spell });
                 }
             }
             _ => count_freeze(m, spell),

@@ -288,6 +288,42 @@ fn freezes_are_folded_from_hand_made_days() {
             (1.5 + 4.272_002 + 1.2 + 3.889_730) / 2.0,
         ),
         (
+            "a companion begins standing 3.5 m off its leader at a shelf and stands 54 s 2.7 m off it: a shelf visit",
+            {
+                let mut d = vec![alone(0.0, HERE), ev(0.0, 1, (4.5, 6.0), Action::Enter { party: 0 })];
+                d.push(ev(1.0, 0, HERE, Action::AtShelf { product: 0 }));
+                d.push(ev(1.0, 1, (4.5, 6.0), Action::Move));
+                for t in 2..=54 {
+                    d.push(ev(t as f64, 0, HERE, Action::Move));
+                    d.push(ev(t as f64, 1, (3.7, 6.0), Action::Move));
+                }
+                d.extend([ev(55.0, 0, HERE, PICK), ev(56.0, 0, THERE, Action::Move), ev(56.0, 1, THERE, Action::Move)]);
+                d.extend([ev(57.0, 0, THERE, Action::Exit), ev(57.0, 1, THERE, Action::Exit)]);
+                d
+            },
+            1.0,
+            0.0,
+            (4.0 + 0.8 + 1.3) / 2.0,
+        ),
+        (
+            "the last of a party comes away 12 s after its leader walked off a shelf visit: frozen 11 s (to its last sample there)",
+            {
+                let mut d = vec![alone(0.0, HERE), ev(0.0, 1, NEARBY, Action::Enter { party: 0 })];
+                d.push(ev(1.0, 0, HERE, Action::AtShelf { product: 0 }));
+                for t in 1..=67 {
+                    // The leader browses 54 s, buys nothing and walks to and fro.
+                    let to_and_fro = if t % 2 == 0 { THERE } else { (5.0, 7.5) };
+                    d.push(ev(t as f64, 0, if t <= 55 { HERE } else { to_and_fro }, Action::Move));
+                    d.push(ev(t as f64, 1, if t <= 66 { NEARBY } else { THERE }, Action::Move));
+                }
+                d.extend([ev(68.0, 0, (5.0, 7.5), Action::Exit), ev(68.0, 1, THERE, Action::Exit)]);
+                d
+            },
+            11.0,
+            0.0,
+            (4.0 + 11.0 * 1.5 + 3.7) / 2.0,
+        ),
+        (
             "a companion stands 100 s by its frozen leader: both are stuck",
             {
                 let mut d = vec![alone(0.0, HERE), ev(0.0, 1, NEARBY, Action::Enter { party: 0 })];
