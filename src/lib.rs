@@ -96,7 +96,7 @@ impl ScenarioFile {
         let mut unusable = base.store.unusable_connectors(&base.scenario);
         unusable.extend(base.store.step_free_gaps(&base.scenario));
         unusable.extend(base.store.empty_zones(&base.scenario));
-        unusable.extend(base.scenario.idle_counters());
+        unusable.extend(base.scenario.idle_desks());
         unusable.extend(sim::short_lines(&base.scenario, &base.store));
         unusable.extend(sim::lines_at_doors(&base.scenario, &base.store));
         unusable.extend(scenario::walkway::walls_through_fixtures(&self.raw, &base.scenario));
@@ -125,7 +125,7 @@ impl ScenarioFile {
                             .into_iter()
                             .chain(p.store.step_free_gaps(&p.scenario))
                             .chain(p.store.empty_zones(&p.scenario))
-                            .chain(p.scenario.idle_counters())
+                            .chain(p.scenario.idle_desks())
                             .chain(sim::short_lines(&p.scenario, &p.store))
                             .chain(sim::lines_at_doors(&p.scenario, &p.store))
                             .chain(scenario::walkway::walls_through_fixtures(&self.raw, &p.scenario))

@@ -197,24 +197,39 @@ edits = [ { op = "add_lane", lane = { id = "L2", kind = "staffed", at = [8.0, 1.
     );
 }
 
-/// A service counter whose hours miss the store's is valid but surely not
-/// meant: it is warned of, and a variant that makes one is blamed for it.
+/// A checkout lane or a service counter whose hours miss the store's is
+/// valid but surely not meant: it is warned of, and a variant that makes
+/// one is blamed for it.
 #[test]
-fn a_counter_never_open_while_the_store_is_is_warned_of() {
-    let variant = r#"
+fn a_desk_never_open_while_the_store_is_is_warned_of() {
+    let cases = [
+        (
+            "pharmacy",
+            r#"
 [[variants]]
 id = "evening-dispensary"
 edits = [ { op = "set_lane_hours", lane = "dispensary", hours = [19.0, 20.0] } ]
-"#;
-    let validated = validated_with("pharmacy", variant);
-    let about: Vec<&String> = validated.warnings.iter().filter(|w| w.contains("never open")).collect();
-    assert_eq!(
-        about,
-        [&"variant `evening-dispensary`: counter `dispensary` is never open while the store is (its hours 19:00-20:00, \
-           the store's 09:00-18:00): nobody is served there and every planned product it sells is a lost sale; check \
-           its `hours`"
-            .to_owned()]
-    );
+"#,
+            "variant `evening-dispensary`: counter `dispensary` is never open while the store is (its hours \
+             19:00-20:00, the store's 09:00-18:00): nobody is served there and every planned product it sells is a \
+             lost sale; check its `hours`",
+        ),
+        (
+            "grocery",
+            r#"
+[[variants]]
+id = "night-till"
+edits = [ { op = "set_lane_hours", lane = "L2", hours = [21.0, 23.0] } ]
+"#,
+            "variant `night-till`: checkout `L2` is never open while the store is (its hours 21:00-23:00, the store's \
+             08:00-21:00): nobody pays there; check its `hours`",
+        ),
+    ];
+    for (store, variant, warning) in cases {
+        let validated = validated_with(store, variant);
+        let about: Vec<&String> = validated.warnings.iter().filter(|w| w.contains("never open")).collect();
+        assert_eq!(about, [&warning.to_owned()], "{store}");
+    }
 }
 
 /// A variant that put a book from 2.28 up to 5,000 took 5,000 a sale as

@@ -69,19 +69,22 @@ impl Scenario {
         })
     }
 
-    /// Service counters whose hours miss the store's, in words (valid, but
-    /// surely not meant): nobody is ever served there, and every planned
-    /// product they sell is a lost sale.
-    pub fn idle_counters(&self) -> Vec<String> {
+    /// Checkout lanes and service counters whose hours miss the store's, in
+    /// words (valid, but surely not meant): nobody is ever served there,
+    /// and at a counter every planned product it sells is a lost sale.
+    pub fn idle_desks(&self) -> Vec<String> {
         let (open, close) = (self.population.open_ms, self.population.close_ms);
-        self.counters
-            .iter()
-            .map(|c| &c.desk)
+        self.desks()
             .filter(|d| d.hours_ms.0 >= close || d.hours_ms.1 <= open)
             .map(|d| {
+                let loss = match d.role {
+                    DeskRole::Checkout => "nobody pays there",
+                    DeskRole::Counter => "nobody is served there and every planned product it sells is a lost sale",
+                };
                 format!(
-                    "counter `{}` is never open while the store is (its hours {}-{}, the store's {}-{}): nobody is \
-                     served there and every planned product it sells is a lost sale; check its `hours`",
+                    "{} `{}` is never open while the store is (its hours {}-{}, the store's {}-{}): {loss}; check its \
+                     `hours`",
+                    d.role.noun(),
                     d.id,
                     clock_time(d.hours_ms.0),
                     clock_time(d.hours_ms.1),
