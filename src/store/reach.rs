@@ -54,7 +54,15 @@ impl Store {
                 let first = &s.products[products[0]].id;
                 problems.push(GeometryProblem {
                     anchor: Some(("products.id", first.clone())),
-                    message: shut_off_message(s, &products, &e.id, &floor, self.enclosing(s, &floor), self.cell),
+                    message: shut_off_message(
+                        s,
+                        &products,
+                        &e.id,
+                        &floor,
+                        self.enclosing(s, &floor),
+                        self.way_to_floor(s, &floor, self.centre(start).0),
+                        self.cell,
+                    ),
                 });
             }
             let mut missing = |cell: CellId, anchor: (&'static str, &str), what: String| {
@@ -100,6 +108,41 @@ impl Store {
             }
         }
         groups
+    }
+
+    /// Floor `region`, shut off on a floor other than `entrance_floor`,
+    /// where a connector is the way there: which floor, and what to do
+    /// (open the closed connectors that land in it, or add one where none
+    /// does). A variant closing the only lift up was blamed on the
+    /// fixtures round the floor upstairs. `None` where an open connector
+    /// lands in it (a way on foot is what is missing) or it is on the
+    /// entrance's floor.
+    fn way_to_floor(&self, s: &Scenario, region: &[bool], entrance_floor: u8) -> Option<FloorWay> {
+        const LANDING_REACH_M: f64 = 1.0;
+        let cells: Vec<(u8, crate::geom::Point)> =
+            (0..region.len()).filter(|&c| region[c]).map(|c| self.centre(c as CellId)).collect();
+        let floor = cells.first()?.0;
+        if floor == entrance_floor {
+            return None;
+        }
+        let lands_in = |end: &crate::scenario::FloorPoint| {
+            end.floor == floor && cells.iter().any(|&(_, p)| p.distance(end.at) <= LANDING_REACH_M)
+        };
+        let landing: Vec<_> = s.store.connectors.iter().filter(|c| lands_in(&c.from) || lands_in(&c.to)).collect();
+        if landing.iter().any(|c| c.open) {
+            return None;
+        }
+        let fix = match landing.as_slice() {
+            [] => "no connector lands there: add one (`store.connectors`)".to_owned(),
+            closed => {
+                let names: Vec<String> = closed.iter().map(|c| format!("`{}`", c.id)).collect();
+                format!(
+                    "only closed connector {} lands there: open it (`open = true`, or `open_connector` in a variant)",
+                    names.join(", ")
+                )
+            }
+        };
+        Some(FloorWay { floor: s.store.floors[floor as usize].id.clone(), fix })
     }
 
     /// What borders the floor `reached` (fixtures and walls within a cell
@@ -352,6 +395,12 @@ impl Store {
     }
 }
 
+/// A floor shut off from an entrance on another, and the connector fix.
+struct FloorWay {
+    floor: String,
+    fix: String,
+}
+
 /// The problem of `products` (indices) that entrance `entrance` cannot
 /// reach: their names and fixtures (the first few), the floor in front of
 /// them, what encloses it, and how wide a way must be.
@@ -361,6 +410,7 @@ fn shut_off_message(
     entrance: &str,
     floor: &[bool],
     enclosing: String,
+    way_to_floor: Option<FloorWay>,
     cell: f64,
 ) -> String {
     const NAMED: usize = 5;
@@ -378,9 +428,14 @@ fn shut_off_message(
     };
     let area_m2 = floor.iter().filter(|r| **r).count() as f64 * cell * cell;
     let (what, are, them) = if products.len() == 1 { ("product", "is", "it") } else { ("products", "are", "them") };
+    let (on, fix) = match way_to_floor {
+        Some(FloorWay { floor, fix }) => (format!(", on floor `{floor}`,"), format!("{fix}, or ")),
+        None => (String::new(), String::new()),
+    };
     format!(
-        "{what} {}{more} {are} unreachable from entrance `{entrance}`: the {area_m2:.1} m² of floor in front of {them} is \
-         enclosed by {enclosing}; open a way at least {:.2} m wide (whole cells of {cell} m must fit in it, and a body)",
+        "{what} {}{more} {are} unreachable from entrance `{entrance}`: the {area_m2:.1} m² of floor in front of \
+         {them}{on} is enclosed by {enclosing}; {fix}open a way at least {:.2} m wide (whole cells of {cell} m must fit \
+         in it, and a body)",
         named.join(", "),
         (2.0 * cell).max(0.4)
     )
