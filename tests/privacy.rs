@@ -830,29 +830,38 @@ fn a_bound_above_what_the_layout_holds_is_lowered_to_it() {
 /// noise pushed below zero read 0 (a day's revenue, "0"), a count above
 /// the one bounding it was pushed onto it (payments = parties = arrivals
 /// at the tills, beside a blank conversion), a zone everyone passes read a
-/// visit rate of exactly 1. Each reads as certain and is not: a figure
-/// outside its range is "too noisy" (blank), like one over a denominator
-/// within the noise. Seeded releases, so the counts below are fixed.
+/// visit rate of exactly 1. Each reads as certain and is not. Then those
+/// out of range were left blank, so the figures listed leaned high (only
+/// the ones the noise did not push below zero): a figure out of range is
+/// listed as it came out, marked `out_of_range`. Seeded releases, so the
+/// counts below are fixed.
 #[test]
-fn no_released_figure_is_clamped_into_range() {
+fn no_released_figure_is_clamped_into_range_nor_dropped() {
     let (_tmp, dir) = dataset(&ALL_VARIANTS);
     let d = dir.to_str().unwrap();
-    let (mut zeros, mut ones, mut figures) = (0, 0, 0);
+    let (mut zeros, mut ones, mut figures, mut outside) = (0, 0, 0, 0);
     for seed in 1..=6 {
         let name = format!("s{seed}");
         ok(aisle(&["publish", d, "--epsilon", "1", "--seed", &seed.to_string(), "--name", &name]));
         let csv = std::fs::read_to_string(dir.join("releases").join(&name).join("metrics.csv")).unwrap();
         for line in csv.lines().filter(|l| !l.starts_with('#')).skip(1) {
-            let [_, metric, unit, value, _, _] = line.split(',').collect::<Vec<_>>()[..] else { panic!("{line}") };
-            let Ok(value) = value.parse::<f64>() else { continue };
+            let [_, metric, unit, value, _, _, _, noisy] = line.split(',').collect::<Vec<_>>()[..] else {
+                panic!("{line}")
+            };
+            let Ok(value) = value.parse::<f64>() else {
+                assert_eq!(noisy, "undefined", "{line}");
+                continue;
+            };
             figures += 1;
             let most = if unit == "ratio" { 1.0 } else { f64::INFINITY };
-            assert!((0.0..=most).contains(&value), "{metric} = {value} is out of range: {csv}");
+            let out = !(0.0..=most).contains(&value);
+            assert!(!out || noisy == "out_of_range", "{metric} = {value} is out of range, unmarked: {csv}");
+            outside += usize::from(out);
             zeros += (value == 0.0) as usize;
             ones += (unit == "ratio" && value == 1.0) as usize;
         }
     }
-    assert!(figures > 60, "{figures} figures published");
+    assert!(figures > 60 && outside > 5, "{figures} figures published, {outside} out of range");
     // Clamped, 25 figures of these releases read exactly 0.
     assert_eq!((zeros, ones), (0, 0), "figures at the edge of their range");
     // Nor heat: a cell the noise pushed below zero is listed so (read as 0,
@@ -861,9 +870,11 @@ fn no_released_figure_is_clamped_into_range() {
     for seed in 1..=6 {
         let csv = std::fs::read_to_string(dir.join("releases").join(format!("s{seed}")).join("heatmap.csv")).unwrap();
         for line in csv.lines().filter(|l| !l.starts_with('#')).skip(1) {
-            let value: f64 = line.rsplit(',').next().unwrap().parse().unwrap();
+            let fields: Vec<&str> = line.split(',').collect();
+            let value: f64 = fields[6].parse().unwrap();
             cells += 1;
             below += (value < 0.0) as usize;
+            assert!(value >= 0.0 || fields[8] == "out_of_range", "{line}");
         }
     }
     assert!(below > cells / 10, "{below} of {cells} heat cells below zero");
@@ -871,16 +882,17 @@ fn no_released_figure_is_clamped_into_range() {
 
 /// A mean of what each shopper adds cannot exceed the clamp on it: a
 /// release listed 71.69 items a basket under a clamp of 60 (the true mean
-/// about 3.2). Past its clamp, as past any range, a figure is too noisy.
-/// With clamps every basket reaches (one item, 0.50), the exact means sit
-/// on the clamp, and the noise puts about half of them past it.
+/// about 3.2) as plainly as any figure. Past its clamp, as past any range,
+/// a figure is listed as it came out and marked `out_of_range`. With
+/// clamps every basket reaches (one item, 0.50), the exact means sit on
+/// the clamp, and the noise puts about half of them past it.
 #[test]
-fn no_released_mean_exceeds_the_clamp_on_what_one_shopper_adds() {
+fn a_released_mean_over_the_clamp_on_what_one_shopper_adds_is_marked() {
     use aisle::privacy::contrib::Bound;
     let (_tmp, dir) = dataset(&ALL_VARIANTS);
     let d = dir.to_str().unwrap();
     let b = Bounds::default().with(Bound::Items, 1.0).with(Bound::Basket, 0.5);
-    let (mut bounded, mut blank) = (0, 0);
+    let (mut bounded, mut over) = (0, 0);
     for seed in 1..=6 {
         let name = format!("m{seed}");
         let seed = seed.to_string();
@@ -889,21 +901,24 @@ fn no_released_mean_exceeds_the_clamp_on_what_one_shopper_adds() {
         ok(aisle(&args));
         let csv = std::fs::read_to_string(dir.join("releases").join(&name).join("metrics.csv")).unwrap();
         for line in csv.lines().filter(|l| !l.starts_with('#')).skip(1) {
-            let [_, metric, unit, value, _, _] = line.split(',').collect::<Vec<_>>()[..] else { panic!("{line}") };
+            let [_, metric, unit, value, _, _, _, noisy] = line.split(',').collect::<Vec<_>>()[..] else {
+                panic!("{line}")
+            };
             if !["basket_items", "basket_value", "revenue_per_visitor"].contains(&metric) {
                 continue;
             }
             let most = query::most(metric, unit, &b);
             match value.parse::<f64>() {
-                Ok(value) => {
-                    assert!(value <= most, "{metric} = {value} over its clamp's {most}: {csv}");
-                    bounded += 1;
+                Ok(value) if value > most => {
+                    assert_eq!(noisy, "out_of_range", "{metric} = {value} over its clamp's {most}: {csv}");
+                    over += 1;
                 }
-                Err(_) => blank += 1,
+                Ok(_) => bounded += 1,
+                Err(_) => assert_eq!(noisy, "undefined", "{line}"),
             }
         }
     }
-    assert!(bounded > 10 && blank > 10, "{bounded} means published under their clamp, {blank} too noisy");
+    assert!(bounded > 10 && over > 10, "{bounded} means published under their clamp, {over} over it");
 }
 
 /// `aisle run` builds the variant it runs; a scenario whose other variant
@@ -1287,29 +1302,51 @@ fn a_release_of_a_replaced_version_is_noted_by_verify() {
 
 /// A release's figures table listed basket value 94.18 at ε = 3 on a
 /// tiny store (the truth 3.67) as plainly as any other: a figure of few
-/// shoppers at a small ε is mostly noise. Each compared figure carries its
-/// 95% interval (over the days and the noise) in `metrics.csv`,
-/// `release.json` and the page, which greys one whose interval reaches zero.
+/// shoppers at a small ε is mostly noise. Then only the compared figures
+/// carried an interval, and only one reaching zero was greyed: a day's
+/// revenue of 2228.32 (the truth 6725, the noise's SD about 2,700) and
+/// "8.15 [1.42, 14.88]" read as plain numbers. Every figure carries its
+/// noise's SD and a 95% interval in `metrics.csv`, `release.json` and the
+/// page, which greys each the CSV marks `noisy`: its interval as wide as
+/// itself, out of range, or undefined.
 #[test]
-fn released_figures_carry_their_intervals_and_noise_dominated_ones_say_so() {
+fn released_figures_carry_their_noise_and_noise_dominated_ones_say_so() {
     let (_tmp, dir) = dataset(&[("baseline", 1), ("baseline", 2), ("baseline", 3)]);
     let d = dir.to_str().unwrap();
-    ok(aisle(&["publish", d, "--epsilon", "10", "--seed", "3", "--name", "r"]));
+    let said = ok(aisle(&["publish", d, "--epsilon", "10", "--seed", "3", "--name", "r"]));
     let csv = std::fs::read_to_string(dir.join("releases/r/metrics.csv")).unwrap();
-    let (mut intervals, mut noisy) = (0, 0);
+    let (mut intervals, mut noisy, mut clear) = (0, 0, 0);
     for line in csv.lines().filter(|l| !l.starts_with('#')).skip(1) {
-        let [_, metric, _, value, lo, hi] = line.split(',').collect::<Vec<_>>()[..] else { panic!("{line}") };
-        let (Ok(value), Ok(lo), Ok(hi)) = (value.parse::<f64>(), lo.parse::<f64>(), hi.parse::<f64>()) else {
+        let [_, metric, unit, value, lo, hi, sd, mark] = line.split(',').collect::<Vec<_>>()[..] else {
+            panic!("{line}")
+        };
+        noisy += usize::from(!mark.is_empty());
+        let [Ok(value), Ok(lo), Ok(hi), Ok(sd)] = [value, lo, hi, sd].map(str::parse::<f64>) else {
+            assert_eq!(mark, "undefined", "{line}");
             continue;
         };
-        assert!(lo <= value && value <= hi, "{metric}: {value} outside [{lo}, {hi}]");
+        assert!(lo <= value && value <= hi && sd > 0.0, "{metric}: {value} outside [{lo}, {hi}], noise SD {sd}");
         intervals += 1;
-        noisy += usize::from(lo <= 0.0);
+        let out = value < 0.0 || (unit == "ratio" && value > 1.0);
+        let expected = if out {
+            "out_of_range"
+        } else if hi - lo >= value.abs() {
+            "wide_interval"
+        } else {
+            ""
+        };
+        // A mean over its clamp is out of range too (`query::most`).
+        let over_clamp = mark == "out_of_range" && !out;
+        assert!(mark == expected || over_clamp, "{line}: marked {mark:?}, the rule says {expected:?}");
+        clear += usize::from(mark.is_empty());
     }
-    assert!(intervals >= 4, "{intervals} figures with an interval: {csv}");
+    assert!(intervals >= 12 && clear >= 1, "{intervals} figures with an interval, {clear} clear: {csv}");
     let page = std::fs::read_to_string(dir.join("releases/r/index.html")).unwrap();
-    assert_eq!(page.matches("noise as large as the figure").count(), noisy, "{csv}");
+    assert_eq!(page.matches("<span class=\"noisy\">").count(), noisy, "{csv}");
+    assert!(page.contains("at least as wide as the figure itself"), "the page states the rule");
     let json = json(&dir.join("releases/r/release.json"));
     let listed = json["variants"][0]["metrics"].as_array().unwrap();
-    assert_eq!(listed.iter().filter(|m| m["lo95"].is_number()).count(), intervals);
+    assert_eq!(listed.iter().filter(|m| m["lo95"].is_number() && m["noise_sd"].is_number()).count(), intervals);
+    assert_eq!(listed.iter().filter(|m| m["noisy"].is_string()).count(), noisy);
+    assert!(said.contains(&format!("{clear} clear of the noise")), "publish says how many: {said}");
 }

@@ -10,13 +10,15 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 mod compared;
+mod listed;
 mod page;
 pub use compared::{COMPARED, ComparisonRow, comparison, exact_difference, exact_figure, figure, paired_runs};
+use listed::{NOISE_SDS_95, Noisy, VariantRelease, metrics_csv, noise_interval, noise_summary, variant_releases};
 use page::page;
 
 use super::contrib::{Bounds, VisitProjection};
 use super::ledger::{self, Budget, Entry, Ledger, NOT_PRIVATE, NoiseRecord, QueryRecord, Spend};
-use super::query::{Answers, Calibration, Clipping, Mechanism, Query, Sharing, Totals, answer, calibrate, most};
+use super::query::{Answers, Calibration, Clipping, Mechanism, Query, Sharing, Totals, answer, calibrate};
 use super::{NoiseSource, Pending, PrivacyError};
 use crate::Prepared;
 use crate::events::SimEvent;
@@ -182,26 +184,6 @@ pub struct PublishPlan {
     pub noise: NoiseSource,
 }
 
-#[derive(Debug, Clone, Serialize)]
-struct VariantRelease {
-    variant: String,
-    runs: u32,
-    metrics: Vec<MetricOut>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-struct MetricOut {
-    name: String,
-    unit: String,
-    /// `None` where the noise leaves the figure undefined.
-    value: Option<f64>,
-    /// The figure's 95% interval over the days and the noise, where it is
-    /// a compared figure (`release::compared`): a figure of few shoppers
-    /// at a small ε is mostly noise, and reads so.
-    lo95: Option<f64>,
-    hi95: Option<f64>,
-}
-
 #[derive(Serialize)]
 struct ReleaseFile<'a> {
     name: &'a str,
@@ -226,7 +208,7 @@ struct ReleaseFile<'a> {
     bounds: &'a Bounds,
     variants: Vec<VariantRelease>,
     comparison: &'a [ComparisonRow],
-    note: &'static str,
+    note: String,
 }
 
 #[derive(Serialize)]
@@ -303,6 +285,8 @@ pub struct Published {
     pub sharing: Sharing,
     /// What the bounds cut from the exact totals: for the curator only.
     pub warnings: Vec<String>,
+    /// How many figures the noise swamps, in a line.
+    pub figures: String,
 }
 
 /// Publishes a release of the dataset in `dir`: checks the budget, replays
@@ -353,7 +337,16 @@ pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize
     )?;
     let mut warnings = g.clipping.warnings(&plan.bounds);
     warnings.extend(g.left_out.warning());
-    Ok(Published { dir: final_dir, spent: ledger.spent(), budget: ledger.budget, entry: recorded, sharing, warnings })
+    let figures = noise_summary(&variants);
+    Ok(Published {
+        dir: final_dir,
+        spent: ledger.spent(),
+        budget: ledger.budget,
+        entry: recorded,
+        sharing,
+        warnings,
+        figures,
+    })
 }
 
 impl PublishPlan {
@@ -405,7 +398,7 @@ fn write_release(
     let head = if private { String::new() } else { format!("# {privacy}\n") };
     let metrics_csv = metrics_csv(&head, variants);
     let comparison_csv = comparison_csv(&head, rows);
-    let heat_csv = heat_csv(&head, g, n, &plan.bounds);
+    let heat_csv = heat_csv(&head, g, n, cal, &plan.bounds);
     for (name, bytes) in [
         ("metrics.csv", metrics_csv.into_bytes()),
         ("comparison.csv", comparison_csv.into_bytes()),
@@ -434,72 +427,6 @@ fn figure_stamp(plan: &PublishPlan) -> String {
     )
 }
 
-/// Each variant's noised figures over all its runs, as a release lists
-/// them, from the noised sums as they are: the compared ratios as the
-/// comparison computes them, the rest over the sums. None where the noise
-/// leaves a figure undefined (a denominator within its reach) or outside
-/// what the figure can be (a negative count or sum, a rate over 1, a mean
-/// over the clamp on what one shopper adds: `query::most`): a
-/// figure clamped into range (a count pushed onto the one that bounds it,
-/// a zone everyone visits at exactly 1) reads as certain and is not.
-fn variant_releases(g: &Gathered, n: &Noised, cal: &Calibration, b: &Bounds) -> Vec<VariantRelease> {
-    g.variants
-        .iter()
-        .zip(&n.runs)
-        .map(|(v, runs)| {
-            let runs: Vec<&Answers> = runs.iter().collect();
-            VariantRelease {
-                variant: v.variant.clone(),
-                runs: runs.len() as u32,
-                metrics: Totals::sums(&runs, b)
-                    .figures(&v.layout)
-                    .into_iter()
-                    .map(|m| {
-                        let mut interval = None;
-                        let value = match compared::figure(&m.name, &runs, cal, b) {
-                            Some(f) => f.map(|f| {
-                                interval = f.interval;
-                                f.value
-                            }),
-                            // A zone's figures are divided by visitors, and dwell by the zone's visitors.
-                            None => match zone_denominator(&v.layout, &m.name) {
-                                Some((q, cell)) if !compared::clear_of_noise(&runs, q, cell, cal, b) => None,
-                                _ => Some(m.value),
-                            },
-                        };
-                        let value = value.filter(|x| (0.0..=most(&m.name, m.unit, b)).contains(x));
-                        let (lo95, hi95) = interval.filter(|_| value.is_some()).unzip();
-                        MetricOut { name: m.name, unit: m.unit.to_owned(), value, lo95, hi95 }
-                    })
-                    .collect(),
-            }
-        })
-        .collect()
-}
-
-/// The query and cell a zone figure is divided by: visitors for a visit
-/// rate, the zone's visitors for its dwell.
-fn zone_denominator(layout: &Layout, metric: &str) -> Option<(Query, usize)> {
-    let zone = |id: &str| layout.zones.iter().position(|z| z == id);
-    if let Some(id) = metric.strip_prefix("zone_visit_rate/") {
-        return zone(id).map(|_| (Query::Visitors, 0));
-    }
-    metric.strip_prefix("zone_dwell/").and_then(zone).map(|z| (Query::ZoneVisitors, z))
-}
-
-/// metrics.csv: every variant's figures, after `head`.
-fn metrics_csv(head: &str, variants: &[VariantRelease]) -> String {
-    let mut csv = format!("{head}variant,metric,unit,value,lo95,hi95\n");
-    let cell = |x: Option<f64>| x.map_or(String::new(), |x| x.to_string());
-    for v in variants {
-        for m in &v.metrics {
-            let (value, lo, hi) = (cell(m.value), cell(m.lo95), cell(m.hi95));
-            let _ = writeln!(csv, "{},{},{},{value},{lo},{hi}", v.variant, m.name, m.unit);
-        }
-    }
-    csv
-}
-
 /// comparison.csv: every variant against the baseline, after `head`.
 fn comparison_csv(head: &str, rows: &[ComparisonRow]) -> String {
     let cell = |x: Option<f64>| x.map_or(String::new(), |x| x.to_string());
@@ -520,20 +447,38 @@ fn comparison_csv(head: &str, rows: &[ComparisonRow]) -> String {
 }
 
 /// heatmap.csv: every variant's noised occupancy per heat block and floor,
-/// after `head`, as drawn: a cell the noise pushed below zero stays so (set
-/// to 0, summed cells read many times the truth, and a cell of noise read as
-/// one nobody stood in; only the picture shows it empty).
-fn heat_csv(head: &str, g: &Gathered, n: &Noised, bounds: &Bounds) -> String {
-    let mut csv = format!("{head}variant,floor,x0_m,y0_m,x1_m,y1_m,person_s_per_m2_per_day\n");
+/// after `head`, as drawn, with its noise's standard deviation and its
+/// `Noisy` mark: a cell the noise pushed below zero stays so (set to 0,
+/// summed cells read many times the truth, and a cell of noise read as one
+/// nobody stood in; only the picture shows it empty).
+fn heat_csv(head: &str, g: &Gathered, n: &Noised, cal: &Calibration, bounds: &Bounds) -> String {
+    let mut csv = format!("{head}variant,floor,x0_m,y0_m,x1_m,y1_m,person_s_per_m2_per_day,noise_sd,noisy\n");
     for (v, runs) in g.variants.iter().zip(&n.runs) {
         let t = Totals::sums(&runs.iter().collect::<Vec<_>>(), bounds);
+        let noise_s = heat_noise_s(&v.layout, t.runs, cal, bounds);
         for floor in 0..v.layout.floors as u8 {
-            for (r, h) in heat_density(&v.layout, floor, &t.heat_block_s(&v.layout), t.runs) {
-                let _ = writeln!(csv, "{},{floor},{},{},{},{},{h:.3}", v.variant, r.min.x, r.min.y, r.max.x, r.max.y);
+            let noise = heat_density(&v.layout, floor, &noise_s, t.runs);
+            for ((r, h), (_, sd)) in
+                heat_density(&v.layout, floor, &t.heat_block_s(&v.layout), t.runs).into_iter().zip(noise)
+            {
+                let noisy = Noisy::mark(Noisy::judge(Some(h), Some(noise_interval(h, sd)), f64::INFINITY));
+                let _ = writeln!(
+                    csv,
+                    "{},{floor},{},{},{},{},{h:.3},{sd:.3},{noisy}",
+                    v.variant, r.min.x, r.min.y, r.max.x, r.max.y
+                );
             }
         }
     }
     csv
+}
+
+/// The noise's standard deviation on each heat block's person-seconds
+/// summed over `runs` runs: none on a block nobody can stand in, which is
+/// zero whatever the noise said (`Totals::heat_block_s`).
+fn heat_noise_s(layout: &Layout, runs: u32, cal: &Calibration, bounds: &Bounds) -> Vec<f64> {
+    let sd = (runs as f64 * cal.noise_variance(Query::Heat, bounds)).sqrt() / 1000.0;
+    layout.block_walkable.iter().map(|&walkable| if walkable { sd } else { 0.0 }).collect()
 }
 
 /// release.json's contents: what the release is, its privacy and cost with the ledger's total after it, and
@@ -575,9 +520,16 @@ fn release_file<'a>(
         bounds: &plan.bounds,
         variants,
         comparison: rows,
-        note: "Every figure is computed from noised, contribution-bounded sums; ratios and means are ratios of \
-               noised sums. Counts, sums and heat were clamped per shopper as `bounds` says, so totals of large \
-               baskets or long visits are understated.",
+        note: format!(
+            "Every figure is computed from noised, contribution-bounded sums; ratios and means are ratios of noised \
+             sums. Counts, sums and heat were clamped per shopper as `bounds` says, so totals of large baskets or \
+             long visits are understated. Each figure is listed as the noise left it, never clipped or dropped, with \
+             `noise_sd` (its noise's standard deviation) and `lo95`/`hi95` (a 95% interval: over the days and the \
+             noise for a compared figure, over the noise alone, ± {NOISE_SDS_95} noise SDs, for the rest); `noisy` \
+             says where the noise swamps it: `wide_interval` (the interval at least as wide as the figure), \
+             `out_of_range` (below zero, a rate over 1, a mean over what one shopper can add), `undefined` (a \
+             denominator within three noise SDs of zero: no figure)."
+        ),
     }
 }
 

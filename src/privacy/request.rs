@@ -157,7 +157,8 @@ impl PublishRequest {
                 };
                 let done = release::publish(dir, &plan, |d, t| progress("replaying logs", d, t))?;
                 let runs = done.sharing.runs_per_seed;
-                let mut text = format!("release → {}\n", done.dir.join("index.html").display()) + &capped;
+                let mut text =
+                    format!("release → {}\n  {}\n", done.dir.join("index.html").display(), done.figures) + &capped;
                 text += &format!(
                     "  {runs} run(s) per seed hold the same shoppers (one per variant): each run's queries get 1/{runs} of the release's budget\n"
                 );

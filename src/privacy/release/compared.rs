@@ -96,9 +96,16 @@ impl Sums {
     /// over 1: the noise swamped the numerator). Left as they are, never
     /// clamped, the figures and their differences agree.
     fn ratio(&self) -> Option<f64> {
+        self.defined_ratio().filter(|r| (0.0..=self.most).contains(r))
+    }
+
+    /// Σx ÷ Σy wherever the denominator is clear of the noise, in range or
+    /// not: the figures table lists it as it came out, marked when out of
+    /// range (dropping those the noise pushed low would leave the rest
+    /// leaning high).
+    fn defined_ratio(&self) -> Option<f64> {
         let (sx, sy) = (self.x.iter().sum::<f64>(), self.y.iter().sum::<f64>());
-        let r = sx / sy;
-        (clear_of_zero(sy, self.y.len(), self.noise.1) && (0.0..=self.most).contains(&r)).then_some(r)
+        clear_of_zero(sy, self.y.len(), self.noise.1).then_some(sx / sy)
     }
 
     /// Each run's linearised term `(x − r·y) ÷ ȳ`: the ratio moves by their
@@ -131,29 +138,54 @@ fn noise_of(c: &Compared, cal: &Calibration, b: &Bounds) -> (f64, f64) {
 }
 
 /// A layout's compared figure over its runs, with its 95% interval (none
-/// from a single day).
+/// from a single day) and the standard deviation of its noise alone.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Estimate {
     pub value: f64,
     pub interval: Option<(f64, f64)>,
+    pub noise_sd: f64,
 }
 
 /// A layout's compared figure over its noised runs: `None` for a figure
-/// not compared, `Some(None)` where the noise leaves it undefined.
+/// not compared, `Some(None)` where the noise leaves it undefined or out
+/// of range.
 pub fn figure(metric: &str, runs: &[&Answers], cal: &Calibration, b: &Bounds) -> Option<Option<Estimate>> {
+    let (c, sums) = compared_sums(metric, runs, cal, b)?;
+    Some(sums.ratio().map(|r| estimate(c, &sums, r)))
+}
+
+/// A compared figure as the figures table lists it: `figure`, but kept
+/// where the noise put it out of range (the table marks it so).
+pub fn listed_figure(metric: &str, runs: &[&Answers], cal: &Calibration, b: &Bounds) -> Option<Option<Estimate>> {
+    let (c, sums) = compared_sums(metric, runs, cal, b)?;
+    Some(sums.defined_ratio().map(|r| estimate(c, &sums, r)))
+}
+
+fn compared_sums(metric: &str, runs: &[&Answers], cal: &Calibration, b: &Bounds) -> Option<(&'static Compared, Sums)> {
     let c = COMPARED.iter().find(|c| c.metric == metric)?;
-    let sums = Sums::of(c, runs, noise_of(c, cal, b), b);
-    Some(sums.ratio().map(|r| {
-        let h = half_width(&sums.terms(r), sums.noise_variance(r));
-        Estimate { value: c.scale * r, interval: h.map(|h| (c.scale * (r - h), c.scale * (r + h))) }
-    }))
+    Some((c, Sums::of(c, runs, noise_of(c, cal, b), b)))
+}
+
+/// The figure at ratio `r` of `sums`, with its interval and noise.
+fn estimate(c: &Compared, sums: &Sums, r: f64) -> Estimate {
+    let noise_variance = sums.noise_variance(r);
+    let h = half_width(&sums.terms(r), noise_variance);
+    Estimate {
+        value: c.scale * r,
+        interval: h.map(|h| (c.scale * (r - h), c.scale * (r + h))),
+        noise_sd: c.scale * noise_variance.sqrt(),
+    }
+}
+
+/// The noised total of `query`'s `cell` over `runs`, in its natural unit.
+pub fn noised_total(runs: &[&Answers], query: Query, cell: usize, b: &Bounds) -> f64 {
+    runs.iter().map(|a| a.0[query as usize][cell] as f64).sum::<f64>() * query.spec(b).step
 }
 
 /// Whether the noised total of `query`'s `cell` over `runs` is clearly
 /// above zero: a figure divided by it is defined.
 pub fn clear_of_noise(runs: &[&Answers], query: Query, cell: usize, cal: &Calibration, b: &Bounds) -> bool {
-    let total: f64 = runs.iter().map(|a| a.0[query as usize][cell] as f64).sum::<f64>() * query.spec(b).step;
-    clear_of_zero(total, runs.len(), cal.noise_variance(query, b))
+    clear_of_zero(noised_total(runs, query, cell, b), runs.len(), cal.noise_variance(query, b))
 }
 
 /// Whether a noised total over `runs` runs, each with noise of `variance`,

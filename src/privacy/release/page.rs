@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use super::listed::{MetricOut, NOISE_SDS_95, Noisy};
 use super::{ComparisonRow, Gathered, NEIGHBOURING, Noised, PublishPlan, UNIT_OF_PRIVACY, VariantRelease, compared};
 use crate::privacy::PrivacyError;
 use crate::privacy::query::{Calibration, Query};
@@ -49,10 +50,17 @@ fn page_head(html: &mut String, g: &Gathered, plan: &PublishPlan, privacy: &str)
          <p>Unit of privacy: {unit} Neighbouring datasets: {neighbouring} Composition: {composition}</p>\n\
          <p>Each shopper counted in at most {blocks} heat blocks (≤ {block_s} s each) and {zones} zones (≤ {zone_s} s each); \
          baskets clamped at {basket}, visits at {time} s, waits at {wait} s. Noise source: {source}. \
-         Every number here is noised, each count on its own (two may disagree: more parties than visitors), and one \
-         the noise left undefined or pushed out of what it can be reads “too noisy”. A compared figure carries its \
-         95% interval over the days and the noise; one whose interval reaches zero is mostly noise and is greyed. \
-         See <code>release.json</code> for each query's sensitivity and noise.</p>\n\
+         Every number here is noised, each count on its own (two may disagree: more parties than visitors).</p>\n\
+         <p>Each figure is listed as the noise left it, with the standard deviation of its noise (<q>noise SD</q>) and \
+         a 95% interval: over the days and the noise for a compared figure (the ratios compared below), over the noise \
+         alone for the rest (± {z} noise SDs). <strong>A figure is greyed, and marked in the <code>noisy</code> column \
+         of <code>metrics.csv</code> and <code>release.json</code>, when the noise swamps it: its 95% interval is at \
+         least as wide as the figure itself (<code>wide_interval</code>: the noise could move it by half of itself or \
+         more), or the noise put it where the figure cannot be (<code>out_of_range</code>: below zero, a rate over 1, \
+         a mean over what one shopper can add).</strong> None is clipped or dropped for being out of range, so the \
+         figures shown do not lean high; a ratio whose noised denominator is within three noise SDs of zero is \
+         undefined (<code>undefined</code>, too noisy). See <code>release.json</code> for each query's sensitivity \
+         and noise.</p>\n\
          <style>.noisy{{color:#888}}</style>\n",
         name = esc(plan.name()),
         scenario = esc(&g.scenario),
@@ -68,6 +76,7 @@ fn page_head(html: &mut String, g: &Gathered, plan: &PublishPlan, privacy: &str)
         time = plan.bounds.time_clamp_s,
         wait = plan.bounds.wait_clamp_s,
         source = esc(&plan.noise.describe()),
+        z = NOISE_SDS_95,
     );
 }
 
@@ -81,19 +90,28 @@ fn figures_table(html: &mut String, variants: &[VariantRelease]) {
     for (i, m) in variants[0].metrics.iter().enumerate() {
         let _ = write!(html, "<tr><td>{} ({})</td>", esc(&m.name.replace('_', " ")), esc(&m.unit));
         for v in variants {
-            let cell = match v.metrics.get(i).map(|m| (m.value, m.lo95.zip(m.hi95))) {
-                Some((Some(x), Some((lo, hi)))) if lo <= 0.0 => {
-                    format!("<span class=\"noisy\">{x:.4} [{lo:.4}, {hi:.4}]: noise as large as the figure</span>")
-                }
-                Some((Some(x), Some((lo, hi)))) => format!("{x:.4} [{lo:.4}, {hi:.4}]"),
-                Some((Some(x), None)) => format!("{x:.4}"),
-                _ => "too noisy".to_owned(),
-            };
-            let _ = write!(html, "<td>{cell}</td>");
+            let _ = write!(html, "<td>{}</td>", v.metrics.get(i).map_or(String::new(), figure_cell));
         }
         html.push_str("</tr>");
     }
     html.push_str("</table>\n");
+}
+
+/// A figure with its interval and noise, greyed with the reason where the
+/// noise swamps it.
+fn figure_cell(m: &MetricOut) -> String {
+    let Some(x) = m.value else {
+        return "<span class=\"noisy\">too noisy (undefined)</span>".to_owned();
+    };
+    let interval = m.lo95.zip(m.hi95).map_or(String::new(), |(lo, hi)| format!(" [{lo:.4}, {hi:.4}]"));
+    let sd = m.noise_sd.map_or(String::new(), |sd| format!(", noise SD {sd:.4}"));
+    let text = format!("{x:.4}{interval}{sd}");
+    match m.noisy {
+        None => text,
+        Some(Noisy::OutOfRange) if x < 0.0 => format!("<span class=\"noisy\">{text}: below zero, mostly noise</span>"),
+        Some(Noisy::OutOfRange) => format!("<span class=\"noisy\">{text}: more than it can be, mostly noise</span>"),
+        Some(_) => format!("<span class=\"noisy\">{text}: interval as wide as the figure, mostly noise</span>"),
+    }
 }
 
 /// The table of every variant against the baseline, paired by seed.
@@ -225,5 +243,49 @@ impl Figures<'_> {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::listed::{MetricOut, Noisy, metrics_csv, noise_interval};
+    use super::*;
+
+    /// Figures a tester read in releases, and two clear ones: each the
+    /// noise swamps is marked in the CSV and greyed on the page with its
+    /// noise SD, and neither clear one is.
+    #[test]
+    fn a_figure_the_noise_swamps_is_marked_and_greyed_and_a_clear_one_is_not() {
+        use Noisy::{OutOfRange, Undefined, WideInterval};
+        const INF: f64 = f64::INFINITY;
+        let noise_only = |value: f64, sd: f64| Some(noise_interval(value, sd));
+        // (figure, value, 95% interval, noise SD, most it can be, mark)
+        let cases = [
+            ("revenue", Some(2228.32), noise_only(2228.32, 2683.0), 2683.0, INF, Some(WideInterval)),
+            ("zone_dwell/fridges", Some(267.94), noise_only(267.94, 180.0), 180.0, 900.0, Some(WideInterval)),
+            ("basket_value", Some(8.15), Some((1.42, 14.88)), 2.9, 150.0, Some(WideInterval)),
+            ("revenue", Some(-412.0), noise_only(-412.0, 2683.0), 2683.0, INF, Some(OutOfRange)),
+            ("conversion_rate", Some(1.02), Some((0.98, 1.06)), 0.02, 1.0, Some(OutOfRange)),
+            ("revenue_per_visitor", None, None, 0.0, 150.0, Some(Undefined)),
+            ("traffic", Some(412.5), noise_only(412.5, 3.1), 3.1, INF, None),
+            ("conversion_rate", Some(0.62), Some((0.55, 0.69)), 0.02, 1.0, None),
+        ];
+        for (name, value, interval, sd, most, mark) in cases {
+            let m = MetricOut {
+                name: name.to_owned(),
+                unit: "unit".to_owned(),
+                value,
+                lo95: interval.map(|i| i.0),
+                hi95: interval.map(|i| i.1),
+                noise_sd: value.map(|_| sd),
+                noisy: Noisy::judge(value, interval, most),
+            };
+            assert_eq!(m.noisy, mark, "{name} = {value:?}");
+            let cell = figure_cell(&m);
+            assert_eq!(cell.starts_with("<span class=\"noisy\">"), mark.is_some(), "{cell}");
+            assert!(value.is_none() || cell.contains(&format!("noise SD {sd:.4}")), "{cell}");
+            let csv = metrics_csv("", &[VariantRelease { variant: "v".to_owned(), runs: 4, metrics: vec![m] }]);
+            assert!(csv.ends_with(&format!(",{}\n", Noisy::mark(mark))), "{csv}");
+        }
     }
 }
