@@ -128,7 +128,7 @@ mod tests {
             (0..=half_minute).step_by(100).map(|t| (t, 500 - (t / 1000) as u32, false, t == half_minute)).collect();
         walk_through(&inching);
         let striding: Vec<_> =
-            (0..=half_minute).step_by(100).map(|t| (t, 500 - (t / 500) as u32 * 40, false, false)).collect();
+            (0..=half_minute).step_by(100).map(|t| (t, 5000 - (t / 500) as u32 * 40, false, false)).collect();
         walk_through(&striding);
         // Pushed back does not restart it.
         let pushed: Vec<_> = (0..=half_minute)
