@@ -250,6 +250,13 @@ fn compare(path: &Path, study: &Study, args: &DatasetArgs) -> Result<(), Error> 
     let comparison =
         study.run(&file, &mut dataset, sweep_display())?.declared_before(aisle::report::declared_primary(&dir));
     let (out_path, removed_page) = Study::save(&dir, &comparison)?;
+    // What qualifies every verdict comes before them, not after the tables.
+    if let Some(note) = comparison.redeclared_note() {
+        say!("\nwarning: {note}");
+    }
+    if let Some(note) = comparison.looks_note() {
+        say!("\nnote: {note}");
+    }
     say!("\n{}\n", comparison.summary());
     say_raw!("{}", comparison.table());
     if let Some(note) = comparison.replications_note() {

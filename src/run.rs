@@ -264,6 +264,7 @@ pub fn simulate_run(
             .collect(),
         scenario_sha256: p.scenario.source_sha256.clone(),
         added_at_look: None,
+        planned_looks: None,
         record_sha256: String::new(),
     }
     .sealed();

@@ -147,7 +147,7 @@ impl Study {
                         Chosen::InAdvance => 2,
                         Chosen::AtLook { look, .. } => look + 1,
                     };
-                    chosen = Chosen::AtLook { look, after: replications };
+                    chosen = Chosen::AtLook { look, planned: seq.looks().len() as u32, after: replications };
                     replications = next;
                 }
                 Look::Reached { .. } | Look::Capped { .. } => return Ok(comparison),

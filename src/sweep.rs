@@ -48,11 +48,12 @@ pub struct Cell {
 /// or for a sequential study's look (2, 3, …), asked for by the figures of
 /// the looks before: the seeds past `after`, the replications of the look
 /// before (`RunRecord::added_at_look`; one of the first look's seeds
-/// simulated again at a later look was planned all the same).
+/// simulated again at a later look was planned all the same), of a study
+/// that planned `planned` looks (`RunRecord::planned_looks`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Chosen {
     InAdvance,
-    AtLook { look: u32, after: u64 },
+    AtLook { look: u32, planned: u32, after: u64 },
 }
 
 /// The grid in a fixed order (seed-major, variants in file order), cut to a shard.
@@ -153,8 +154,8 @@ pub fn run_sweep(
                 // The record alone, written outside the lock: the manifest
                 // and the metrics table are rebuilt once, at the end.
                 let record = match chosen {
-                    Chosen::AtLook { look, after } if cell.seed > after => {
-                        RunRecord { added_at_look: Some(look), ..outcome.record }
+                    Chosen::AtLook { look, planned, after } if cell.seed > after => {
+                        RunRecord { added_at_look: Some(look), planned_looks: Some(planned), ..outcome.record }
                     }
                     _ => outcome.record,
                 };

@@ -79,8 +79,8 @@ fn intervals_cover_and_a_a_summaries_stay_quiet() {
                 .clone()
                 .flat_map(|i| {
                     [
-                        Day { variant: "baseline", seed: i as u64, metrics: &base[i] },
-                        Day { variant: "cola-on-promo", seed: i as u64, metrics: &cola[i] },
+                        Day { variant: "baseline", seed: i as u64, metrics: &base[i], looks: None },
+                        Day { variant: "cola-on-promo", seed: i as u64, metrics: &cola[i], looks: None },
                     ]
                 })
                 .collect();
@@ -112,9 +112,9 @@ fn intervals_cover_and_a_a_summaries_stay_quiet() {
         let runs: Vec<Day> = (0..PER_BLOCK)
             .flat_map(|i| {
                 [
-                    Day { variant: "baseline", seed: i as u64, metrics: &base[at(block, i)] },
-                    Day { variant: "copy-a", seed: i as u64, metrics: &base[at(block + 1, i)] },
-                    Day { variant: "copy-b", seed: i as u64, metrics: &base[at(block + 2, i)] },
+                    Day { variant: "baseline", seed: i as u64, metrics: &base[at(block, i)], looks: None },
+                    Day { variant: "copy-a", seed: i as u64, metrics: &base[at(block + 1, i)], looks: None },
+                    Day { variant: "copy-b", seed: i as u64, metrics: &base[at(block + 2, i)], looks: None },
                 ]
             })
             .collect();

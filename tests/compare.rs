@@ -152,7 +152,7 @@ fn synthetic(figures: &[(&str, &str, Vec<f64>, Vec<f64>)]) -> Vec<(String, u64, 
 
 fn compare_synthetic(design: &Design, figures: &[(&str, &str, Vec<f64>, Vec<f64>)]) -> aisle::compare::Comparison {
     let days = synthetic(figures);
-    let days: Vec<Day> = days.iter().map(|(v, s, m)| Day { variant: v, seed: *s, metrics: m }).collect();
+    let days: Vec<Day> = days.iter().map(|(v, s, m)| Day { variant: v, seed: *s, metrics: m, looks: None }).collect();
     design.compare_days(&days, &["baseline".to_owned(), "variant".to_owned()])
 }
 
@@ -251,7 +251,8 @@ fn sequential_looks_are_planned_and_corrected() {
                 .map(|(v, x)| (v, i as u64 + 1, value(x)))
         })
         .collect();
-    let days: Vec<Day> = owned.iter().map(|(v, seed, m)| Day { variant: v, seed: *seed, metrics: m }).collect();
+    let days: Vec<Day> =
+        owned.iter().map(|(v, seed, m)| Day { variant: v, seed: *seed, metrics: m, looks: None }).collect();
     let names = ["baseline", "copy", "shifted"].map(String::from);
     let c = design.compare_days(&days, &names);
     assert!(matches!(seq.decide(&c, 10), Look::Reached { widest } if widest < 0.01), "{:?}", seq.decide(&c, 10));
@@ -490,7 +491,9 @@ fn a_change_too_small_for_one_decimal_keeps_two_significant_digits() {
         (0.0, "+0.0%"),
         (0.012, "+1.2%"),
         (-0.5, "-50.0%"),
-        (0.0005, "+0.1%"),
+        (0.0005, "+0.050%"),
+        (0.000_6, "+0.060%"),
+        (0.004, "+0.40%"),
         (0.0004, "+0.040%"),
         (0.000_001_23, "+0.00012%"),
         (-0.000_04, "-0.0040%"),
@@ -568,4 +571,51 @@ fn a_comparison_that_covers_less_than_asked_says_so() {
     let whole = sweep(dir.path(), &grid(&variants, &seeds(3), None), 2);
     let c = study.design().compare(&whole.manifest.runs, &variants);
     assert!(study.coverage_warnings(&whole.manifest.runs, &variants, &c).is_empty());
+}
+
+/// A sequential study stopped after 33 seeds, "not significant at α =
+/// 0.0100"; `aisle compare --replications 33` over the same days then said
+/// "a real difference" at 0.05, saved alpha 0.05, and verify and the page
+/// agreed. Days a look added keep the study's level whatever design
+/// compares them: the same comparison again, said before the results, in
+/// comparison.json and on the page; only the seeds planned in advance are
+/// a fixed design at 0.05.
+#[test]
+fn days_a_sequential_look_added_keep_its_level_when_compared_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("tiny");
+    let (scenario, d) = (common::scenario_path("tiny"), dir.to_str().unwrap());
+    let aisle = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_aisle")).args(args).output().unwrap();
+        assert!(out.status.success(), "aisle {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let compare = |more: &[&str]| {
+        let args = ["compare", scenario.to_str().unwrap(), "--metric", "time_in_store_mean", "--jobs", "1", "--out", d];
+        aisle(&[&args[..], more].concat())
+    };
+    let saved = || std::fs::read_to_string(dir.join("compare/comparison.json")).unwrap();
+    // A target out of reach: looks at 10 and 15, seeds 11–15 added at the second.
+    compare(&["--target-halfwidth", "1e-9", "--max-replications", "15", "--no-report"]);
+    let sequential = saved();
+    let json: serde_json::Value = serde_json::from_str(&sequential).unwrap();
+    assert_eq!(json["alpha"].as_f64(), Some(0.025));
+    assert_eq!(json["added_at_looks"], serde_json::json!({ "from_seed": 11, "looks": { "planned": 2 } }));
+
+    let said = compare(&["--replications", "15"]);
+    assert_eq!(saved(), sequential, "a fixed design over the same days compared them otherwise");
+    let note = said.find("note: seeds 11 on were added by a sequential study's looks").expect(&said);
+    assert!(note < said.find("Each layout was simulated").unwrap(), "the note follows the results: {said}");
+    assert!(said.contains("α = 0.0250 (97.50% intervals), not 0.05"), "{said}");
+    assert!(said.contains("significant at α = 0.0250 (primary") && !said.contains("95% CI"), "{said}");
+    let page = std::fs::read_to_string(dir.join("report/index.html")).unwrap();
+    assert!(page.contains("<b>Days added at sequential looks:</b> seeds 11 on"), "the page does not say so");
+    aisle(&["verify", d]);
+
+    // The first look's seeds alone were planned in advance: a fixed design.
+    let said = compare(&["--replications", "10", "--no-report"]);
+    let json: serde_json::Value = serde_json::from_str(&saved()).unwrap();
+    assert_eq!((json["alpha"].as_f64(), json.get("added_at_looks")), (Some(0.05), None));
+    assert!(!said.contains("added by a sequential study's looks"), "{said}");
+    aisle(&["verify", d]);
 }

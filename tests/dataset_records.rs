@@ -23,6 +23,7 @@ fn record(values: &[f64]) -> RunRecord {
             .collect(),
         scenario_sha256: "cd".repeat(32),
         added_at_look: None,
+        planned_looks: None,
         record_sha256: String::new(),
     }
     .sealed()

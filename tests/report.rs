@@ -215,6 +215,22 @@ fn a_primary_chosen_after_a_comparison_is_said_to_be_exploratory() {
     let saved: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("compare/comparison.json")).unwrap()).unwrap();
     assert_eq!(saved["declared_primary"].as_str(), Some("revenue_per_visitor"));
+    // Said first on stdout too, and on every verdict of the late primary
+    // (it came last, on stderr alone, beside "a real difference").
+    let stdout = aisle(&["compare", scenario, "--replications", "2", "--metric", "conversion_rate", "--out", d]);
+    let warned = stdout.find(&format!("warning: {late}")).expect(&stdout);
+    assert!(warned < stdout.find("Each layout was simulated").unwrap(), "the warning follows the results: {stdout}");
+    let verdicts: Vec<&str> = saved["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["metric"] == "conversion_rate")
+        .flat_map(|m| m["variants"].as_array().unwrap())
+        .filter_map(|v| v["versus_baseline"]["verdict"].as_str())
+        .collect();
+    let exploratory = |v: &&str| v.contains("significant") == v.contains(", exploratory: primary chosen late");
+    assert!(verdicts.iter().all(exploratory) && verdicts.iter().any(|v| v.contains("exploratory")), "{verdicts:?}");
+    aisle(&["verify", d]);
     assert!(run(&["report", d, "--metric", "conversion_rate"]).contains(late));
     // Back to the primary declared first: nothing to say.
     let said = run(&["report", d, "--metric", "revenue_per_visitor"]);

@@ -1,6 +1,7 @@
 //! A comparison as plain text for a terminal: the key metrics' estimates
 //! and verdicts, and the replications a 1% change would need.
 
+use super::verdict::{Reading, verdict};
 use super::{Comparison, Signed, format_p, four_places};
 
 /// A warning when `primary` is not the primary a comparison of the dataset
@@ -52,9 +53,24 @@ impl Comparison {
     }
 
     /// This comparison as a later one of a dataset whose comparisons
-    /// declared `declared` primary first (`None`: this is the first).
+    /// declared `declared` primary first (`None`: this is the first); its
+    /// primary's verdicts marked exploratory where that is another metric.
     pub fn declared_before(self, declared: Option<String>) -> Comparison {
-        Comparison { declared_primary: declared.unwrap_or(self.declared_primary), ..self }
+        let mut c = Comparison { declared_primary: declared.unwrap_or(self.declared_primary), ..self };
+        if c.reading() == Reading::Exploratory {
+            let (primary, alpha) = (c.primary.clone(), c.alpha);
+            let differences = c.metrics.iter_mut().filter(|m| m.metric == primary).flat_map(|m| &mut m.variants);
+            for d in differences.filter_map(|v| v.versus_baseline.as_mut()) {
+                d.verdict = verdict(&primary, d, alpha, Reading::Exploratory);
+            }
+        }
+        c
+    }
+
+    /// How the primary's verdicts read: exploratory where the primary was
+    /// chosen after a comparison of the dataset declared another.
+    pub fn reading(&self) -> Reading {
+        if self.primary == self.declared_primary { Reading::Confirmatory } else { Reading::Exploratory }
     }
 
     /// A warning when the primary metric was chosen after a comparison
@@ -62,6 +78,12 @@ impl Comparison {
     /// data showed is a choice no correction accounts for.
     pub fn redeclared_note(&self) -> Option<String> {
         redeclared_note(&self.primary, &self.declared_primary)
+    }
+
+    /// Why this comparison is held to a sequential study's level, where
+    /// that study's looks added some of its days.
+    pub fn looks_note(&self) -> Option<String> {
+        Some(self.added_at_looks?.note(self.alpha))
     }
 
     /// Replications each variant needs to detect a 1% change in the primary

@@ -27,16 +27,26 @@ pub enum Signed {
     No,
 }
 
-/// A relative change in percent, signed: one decimal, or two significant
-/// digits where one decimal would read as no change at all (+0.0% beside
-/// "a real difference").
+/// A relative change in percent, signed, to two significant figures and
+/// never fewer than one decimal: "+12.3%", "+1.2%", "+0.40%", "+0.060%".
+/// One decimal below 1% read +0.060% as "+0.1%" and an interval
+/// [+0.050%, +0.119%] as "[+0.1%, +0.1%]"; each bound of an interval
+/// keeps its two figures too, so none reads rounder than the others.
 pub fn signed_percent(x: f64) -> String {
     let p = x * 100.0;
-    if p == 0.0 || !p.is_finite() || p.abs() >= 0.05 {
+    if p == 0.0 || !p.is_finite() {
         return format!("{p:+.1}%");
     }
-    let decimals = ((-p.abs().log10()).ceil() as usize + 1).min(12);
+    let decimals = (1 - leading_exponent(p)).clamp(1, 12) as usize;
     format!("{p:+.decimals$}%")
+}
+
+/// The power of ten of `x`'s first significant figure once rounded to
+/// two (0.0996 rounds to 0.10: −1, not −2).
+fn leading_exponent(x: f64) -> i32 {
+    let e = x.abs().log10().floor() as i32;
+    let two_figures = (x.abs() / 10f64.powi(e - 1)).round();
+    if two_figures >= 100.0 { e + 1 } else { e }
 }
 
 /// A change as a reader should see it: relative where the baseline is
@@ -50,5 +60,51 @@ pub fn format_change(d: &DifferenceOut) -> String {
             format!("{:+.4} [{}, {}] (absolute)", d.mean, four_places(lo, Signed::Yes), four_places(hi, Signed::Yes))
         }
         (None, _, _) => format!("{:+.4} (no interval)", d.mean),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::signed_percent;
+
+    /// (relative change, as shown): two significant figures below 1%, one
+    /// decimal from there on, as before.
+    const PERCENTS: [(f64, &str); 17] = [
+        (0.0, "+0.0%"),
+        (0.123_4, "+12.3%"),
+        (-0.5, "-50.0%"),
+        (0.012, "+1.2%"),
+        (0.01, "+1.0%"),
+        (0.009_96, "+1.0%"),
+        (0.004, "+0.40%"),
+        (0.000_6, "+0.060%"),
+        (0.000_18, "+0.018%"),
+        (0.001_02, "+0.10%"),
+        (0.000_996, "+0.10%"),
+        (0.000_85, "+0.085%"),
+        (0.000_5, "+0.050%"),
+        (0.000_4, "+0.040%"),
+        (0.000_001_23, "+0.00012%"),
+        (-0.000_04, "-0.0040%"),
+        (-0.007_3, "-0.73%"),
+    ];
+
+    #[test]
+    fn small_changes_keep_two_significant_figures() {
+        for (x, shown) in PERCENTS {
+            assert_eq!(signed_percent(x), shown, "{x}");
+        }
+    }
+
+    /// Intervals whose ends read alike at one decimal: now they differ.
+    #[test]
+    fn an_interval_below_one_percent_keeps_its_ends_apart() {
+        let interval = |m: f64, lo: f64, hi: f64| {
+            format!("{} [{}, {}]", signed_percent(m), signed_percent(lo), signed_percent(hi))
+        };
+        assert_eq!(interval(0.000_60, 0.000_18, 0.001_02), "+0.060% [+0.018%, +0.10%]");
+        assert_eq!(interval(0.000_85, 0.000_50, 0.001_19), "+0.085% [+0.050%, +0.12%]");
+        assert_eq!(interval(0.004, 0.000_19, 0.007), "+0.40% [+0.019%, +0.70%]");
+        assert_eq!(interval(0.025, 0.008, 0.042), "+2.5% [+0.80%, +4.2%]");
     }
 }

@@ -6,6 +6,7 @@ mod console;
 mod format;
 pub mod sequential;
 pub mod stats;
+mod summary;
 mod verdict;
 
 use std::collections::BTreeMap;
@@ -16,10 +17,9 @@ use crate::events::dataset::{MetricValue, RunRecord};
 use crate::scenario::BASELINE;
 pub use console::redeclared_note;
 pub use format::{Signed, format_change, format_p, four_places, signed_percent};
-pub use sequential::{Look, MIN_FIRST_LOOK, Sequential};
+pub use sequential::{AddedAtLooks, Look, Looks, MIN_FIRST_LOOK, Sequential};
 use stats::{Estimate, Method, Replications, holm};
-use verdict::caveat;
-pub use verdict::verdict;
+pub use verdict::{Reading, verdict};
 
 /// Metrics a comparison headlines, in order; the first is the primary one.
 pub const KEY_METRICS: [&str; 13] = [
@@ -176,6 +176,10 @@ pub struct Comparison {
     pub alpha: f64,
     /// Seeds present for the baseline and every variant compared.
     pub seeds: Vec<u64>,
+    /// Where a sequential study's looks added some of those seeds: `alpha`
+    /// is no looser than that study's level.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub added_at_looks: Option<AddedAtLooks>,
     pub metrics: Vec<MetricComparison>,
 }
 
@@ -249,21 +253,41 @@ pub struct Day<'a> {
     pub variant: &'a str,
     pub seed: u64,
     pub metrics: &'a [MetricValue],
+    /// Where a sequential study's look added the day: that study's looks;
+    /// `None` for a day planned in advance.
+    pub looks: Option<Looks>,
+}
+
+impl<'a> Day<'a> {
+    /// A run's day, with the looks of the study that added it.
+    pub fn of(r: &'a RunRecord) -> Day<'a> {
+        let looks = r.added_at_look.map(|look| r.planned_looks.map_or(Looks::AtLeast(look), Looks::Planned));
+        Day { variant: &r.variant, seed: r.seed, metrics: &r.metrics, looks }
+    }
 }
 
 impl Design {
     /// Compares every variant with the baseline on every metric, pairing
     /// runs by seed; only seeds present for all variants count.
     pub fn compare(&self, runs: &[RunRecord], variants: &[String]) -> Comparison {
-        let days: Vec<Day> =
-            runs.iter().map(|r| Day { variant: &r.variant, seed: r.seed, metrics: &r.metrics }).collect();
+        let days: Vec<Day> = runs.iter().map(Day::of).collect();
         self.compare_days(&days, variants)
     }
 
-    /// `compare` over days from anywhere (records, or days simulated in memory).
+    /// `compare` over days from anywhere (records, or days simulated in
+    /// memory), at this design's level or, where a sequential study's
+    /// looks added some of the days, at that study's if it is stricter.
     pub fn compare_days(&self, runs: &[Day], variants: &[String]) -> Comparison {
         let present: Vec<&String> = variants.iter().filter(|v| runs.iter().any(|r| r.variant == v.as_str())).collect();
         let days = Sampled::new(runs, &present, self.replications);
+        let analysed = runs.iter().filter(|d| days.seeds.contains(&d.seed) && present.iter().any(|v| *v == d.variant));
+        let added_at_looks = AddedAtLooks::among(analysed);
+        let alpha = added_at_looks.map_or(self.alpha, |a| self.alpha.min(a.alpha()));
+        Design { alpha, ..self.clone() }.compare_sampled(&days, &present, added_at_looks)
+    }
+
+    /// `compare_days` over the days sampled, at this design's level.
+    fn compare_sampled(&self, days: &Sampled, present: &[&String], added_at_looks: Option<AddedAtLooks>) -> Comparison {
         let baseline = present
             .iter()
             .find(|v| v.as_str() == BASELINE)
@@ -272,18 +296,13 @@ impl Design {
             .unwrap_or_default();
         let names = days.metric_names(&baseline);
         let others: Vec<&String> = present.iter().copied().filter(|v| **v != baseline).collect();
-        let pending = self.pending(&days, &names, &baseline, &others);
+        let pending = self.pending(days, &names, &baseline, &others);
         // Corrections: the primary metric across variants, every other
         // metric across every (variant, metric) pair.
         let is_primary: Vec<bool> = names.iter().map(|(m, _)| *m == self.primary).collect();
         let adjusted = holm_by_family(&pending, &is_primary);
-        let corrected = Corrected {
-            days: &days,
-            baseline: &baseline,
-            others: &others,
-            adjusted: &adjusted,
-            is_primary: &is_primary,
-        };
+        let corrected =
+            Corrected { days, baseline: &baseline, others: &others, adjusted: &adjusted, is_primary: &is_primary };
         let metrics = names
             .iter()
             .zip(pending)
@@ -296,7 +315,8 @@ impl Design {
             declared_primary: primary.clone(),
             primary,
             alpha: self.alpha,
-            seeds: days.seeds,
+            seeds: days.seeds.clone(),
+            added_at_looks,
             metrics,
         }
     }
@@ -424,7 +444,8 @@ impl Design {
             replications_for_1pct: p.power,
             verdict: String::new(),
         };
-        d.verdict = verdict(metric, &d, self.alpha);
+        // Read as exploratory once a later primary is known (`Comparison::declared_before`).
+        d.verdict = verdict(metric, &d, self.alpha, Reading::Confirmatory);
         d
     }
 }
@@ -517,18 +538,6 @@ impl Corrected<'_> {
     }
 }
 
-/// "95% CI +1.2% to +5.0%", saying so in words when a bootstrap bound is
-/// unbounded (too few days differ for resampling to bound it).
-fn interval_text(level: &str, lo: f64, hi: f64, bound: impl Fn(f64) -> String) -> String {
-    const WHY: &str = "too few days differ to bound it";
-    match (lo.is_finite(), hi.is_finite()) {
-        (true, true) => format!("{level} CI {} to {}", bound(lo), bound(hi)),
-        (true, false) => format!("{level} CI from {} with no upper bound: {WHY}", bound(lo)),
-        (false, true) => format!("{level} CI up to {} with no lower bound: {WHY}", bound(hi)),
-        (false, false) => format!("no bounded {level} CI: {WHY}"),
-    }
-}
-
 impl Comparison {
     pub fn metric(&self, name: &str) -> Option<&MetricComparison> {
         self.metrics.iter().find(|m| m.metric == name)
@@ -565,100 +574,5 @@ impl Comparison {
             }
         }
         names
-    }
-
-    /// A paragraph a merchandiser can read: what changed, by how much, how
-    /// sure. Secondary metrics are named only for layouts whose primary
-    /// verdict is significant: the primary verdict gates them, which keeps
-    /// the chance that the paragraph reports any difference that is not
-    /// there at 5% when no layout changes anything.
-    pub fn summary(&self) -> String {
-        let Some(primary) = self.metric(&self.primary) else {
-            return "No runs to compare yet.".into();
-        };
-        let n = self.seeds.len();
-        let name = self.primary.replace('_', " ");
-        let mut out = format!(
-            "Each layout was simulated on the same {n} day(s) of shoppers (common random numbers): a variant that leaves who comes as it was differs by its layout, not by who walked in. "
-        );
-        let variants: Vec<&VariantFigure> = primary.variants.iter().filter(|v| v.versus_baseline.is_some()).collect();
-        if variants.is_empty() {
-            out.push_str("Only the baseline was run; add variants to compare.");
-            return out;
-        }
-        if n < 2 {
-            out.push_str(&format!(
-                "With {n} day(s) per layout no interval or verdict can be given: run at least 2 replications (10 or more to detect small changes)."
-            ));
-            return out;
-        }
-        let level = (1.0 - self.alpha) * 100.0;
-        let level = if (level - 95.0).abs() < 1e-9 { "95%".to_owned() } else { format!("{level:.2}%") };
-        out.push_str(&format!(
-            "The primary metric is {name}, corrected (Holm) across the {} layout(s) compared with `{}`. ",
-            variants.len(),
-            self.baseline
-        ));
-        for v in variants {
-            let d = v.versus_baseline.as_ref().expect("filtered");
-            let pct = signed_percent;
-            let abs = |x: f64| format!("{x:+.4}");
-            let (change, ci) = match (&d.relative, d.lo, d.hi) {
-                (Some(r), _, _) => (pct(r.mean), interval_text(&level, r.lo, r.hi, pct)),
-                (None, Some(lo), Some(hi)) => (abs(d.mean), interval_text(&level, lo, hi, abs)),
-                (None, _, _) => (abs(d.mean), "no interval".to_owned()),
-            };
-            let sentence = match d.method {
-                Method::TooFew if d.n == 0 => {
-                    format!("`{}` has no day with {name} in both layouts (nothing to divide by)", v.variant)
-                }
-                Method::TooFew => format!("`{}` has too few days for a verdict on {name}", v.variant),
-                Method::Identical => format!("`{}` leaves {name} the same on every day", v.variant),
-                _ if d.significant => match caveat(d, self.alpha) {
-                    Some(why) => format!("`{}` changes {name} by {change} ({ci}): {why}", v.variant),
-                    None => format!(
-                        "`{}` changes {name} by {change} ({ci}), a real difference (Holm-adjusted p {})",
-                        v.variant,
-                        format_p(d.p_adjusted.unwrap_or(1.0))
-                    ),
-                },
-                _ => {
-                    let why = caveat(d, self.alpha).map(|why| format!(": {why}")).unwrap_or_default();
-                    format!("`{}` shows no significant change in {name} ({change}, {ci}){why}", v.variant)
-                }
-            };
-            out.push_str(&sentence);
-            if d.significant {
-                let moved: Vec<String> = KEY_METRICS
-                    .iter()
-                    .filter(|m| **m != self.primary)
-                    .filter_map(|m| self.metric(m))
-                    .filter_map(|mc| {
-                        let f = mc.variants.iter().find(|x| x.variant == v.variant)?;
-                        let d = f.versus_baseline.as_ref()?;
-                        let change = match &d.relative {
-                            Some(r) => signed_percent(r.mean),
-                            None => format!("{:+.4} {}", d.mean, mc.unit),
-                        };
-                        d.significant.then(|| format!("{} {change}", mc.metric.replace('_', " ")))
-                    })
-                    .collect();
-                if !moved.is_empty() {
-                    let family = self
-                        .metrics
-                        .iter()
-                        .filter(|m| m.metric != self.primary)
-                        .find_map(|m| m.variants.iter().find_map(|x| x.versus_baseline.as_ref()))
-                        .map(|d| d.family.to_string())
-                        .unwrap_or_default();
-                    out.push_str(&format!("; it also moves {} ({family})", moved.join(", ")));
-                }
-            }
-            out.push_str(". ");
-        }
-        out.push_str(
-            "Other metrics are named only for layouts whose primary verdict is significant; the table marks every metric that passes its own correction.",
-        );
-        out
     }
 }

@@ -1,7 +1,9 @@
 //! Sequential comparisons: replications added in planned looks until an
 //! interval is narrow enough, with the coverage the stop keeps.
 
-use super::{Comparison, Design, stats};
+use serde::Serialize;
+
+use super::{Comparison, Day, Design, stats};
 
 /// Adding replications until an interval is narrow enough, with a stated
 /// guarantee: the looks are planned in advance (the first at `start`, each
@@ -124,6 +126,69 @@ impl Sequential {
             "{k} planned look(s) at {} replications, each at level {:.4} (0.05 ÷ {k}, Bonferroni over the looks): the intervals at the stop cover the true differences with at least 95% probability whatever the look that stops",
             self.looks().iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", "),
             stats::ALPHA / k as f64
+        )
+    }
+}
+
+/// The looks of the sequential study that added a day, as its run record says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Looks {
+    /// A record from before the plan was recorded: the look that added
+    /// the day, the fewest the study can have planned.
+    AtLeast(u32),
+    Planned(u32),
+}
+
+impl Looks {
+    pub fn count(self) -> u32 {
+        match self {
+            Looks::AtLeast(n) | Looks::Planned(n) => n,
+        }
+    }
+}
+
+/// Days of a comparison that a sequential study's looks added: how many
+/// seeds a study went on to tells of its figures, so a comparison of them
+/// keeps that study's level (0.05 ÷ its planned looks), whatever design
+/// it is asked for: a fixed one at 0.05 over the same days turned a
+/// difference the study found not significant into "a real difference".
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct AddedAtLooks {
+    /// The first seed a look added (those before were planned in advance).
+    pub from_seed: u64,
+    /// The looks of the study that added them (the most, of several).
+    pub looks: Looks,
+}
+
+impl AddedAtLooks {
+    /// Of the days a comparison analyses, those a look added; `None` when
+    /// every one was planned in advance.
+    pub fn among<'a, 'd: 'a>(days: impl Iterator<Item = &'a Day<'d>>) -> Option<AddedAtLooks> {
+        let added: Vec<(u64, Looks)> = days.filter_map(|d| Some((d.seed, d.looks?))).collect();
+        Some(AddedAtLooks {
+            from_seed: added.iter().map(|a| a.0).min()?,
+            looks: added.iter().map(|a| a.1).max_by_key(|l| (l.count(), *l))?,
+        })
+    }
+
+    /// The level the study's guarantee holds at: 0.05 ÷ its planned looks.
+    pub fn alpha(&self) -> f64 {
+        stats::ALPHA / self.looks.count().max(1) as f64
+    }
+
+    /// What the level of a comparison of these days is, and why, in words.
+    pub fn note(&self, alpha: f64) -> String {
+        let looks = match self.looks {
+            Looks::Planned(n) => format!("{n} planned looks"),
+            Looks::AtLeast(n) => format!("{n} looks (at least: their records predate the plan)"),
+        };
+        format!(
+            "seeds {} on were added by a sequential study's looks as its figures asked (`added_at_look` in their run \
+             records), so every interval and verdict here is held to that study's level, 0.05 ÷ {looks}: \
+             α = {alpha:.4} ({:.2}% intervals), not 0.05, whatever --replications asks",
+            self.from_seed,
+            (1.0 - alpha) * 100.0
         )
     }
 }

@@ -5,9 +5,19 @@
 use super::stats::{self, Method};
 use super::{DifferenceOut, format_change, format_p};
 
-/// "+3.1% revenue per visitor [1.2%, 5.0%], significant (primary, Holm
-/// across 5 variant(s); paired t)".
-pub fn verdict(metric: &str, d: &DifferenceOut, alpha: f64) -> String {
+/// How far a verdict can be trusted: as the test's level says, or only as
+/// a lead (a primary picked after its days were seen, which no correction
+/// accounts for).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    Confirmatory,
+    Exploratory,
+}
+
+/// "+3.1% revenue per visitor [+1.2%, +5.0%], significant (primary, Holm
+/// across 5 variant(s); paired t)"; read as exploratory, ", exploratory:
+/// primary chosen late" follows the significance.
+pub fn verdict(metric: &str, d: &DifferenceOut, alpha: f64, reading: Reading) -> String {
     let name = metric.replace('_', " ");
     match d.method {
         Method::TooFew if d.n == 0 => {
@@ -24,8 +34,12 @@ pub fn verdict(metric: &str, d: &DifferenceOut, alpha: f64) -> String {
         _ => {
             let level =
                 if (alpha - stats::ALPHA).abs() < 1e-12 { String::new() } else { format!(" at α = {alpha:.4}") };
+            let exploratory = match reading {
+                Reading::Confirmatory => "",
+                Reading::Exploratory => ", exploratory: primary chosen late",
+            };
             format!(
-                "{} {name}, {}{level} ({}; {}){}",
+                "{} {name}, {}{level}{exploratory} ({}; {}){}",
                 format_change(d),
                 if d.significant { "significant" } else { "not significant" },
                 d.family,

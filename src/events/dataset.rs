@@ -187,6 +187,11 @@ pub struct RunRecord {
     /// to tells of its figures, so a private release leaves such runs out.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub added_at_look: Option<u32>,
+    /// With `added_at_look`: the looks that study planned. Its guarantee
+    /// holds at 0.05 ÷ these, so every comparison of the run's day is held
+    /// to that level (`compare::Design::compare`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub planned_looks: Option<u32>,
     /// SHA-256 over the record's own content (this field empty), which
     /// includes its log's checksum: an edited figure is detected (one
     /// sealed again, only by `aisle verify`, which replays the log).
@@ -218,6 +223,18 @@ impl RunRecord {
     /// The record with its content hash filled in.
     pub fn sealed(self) -> RunRecord {
         RunRecord { record_sha256: self.content_sha256(), ..self }
+    }
+
+    /// The run simulated again keeps the sequential look's mark of its
+    /// `earlier` record, if it has none of its own: a release leaves it
+    /// out, and a comparison holds it to that study's level.
+    pub fn keeping_look_of(self, earlier: Option<&RunRecord>) -> RunRecord {
+        match earlier {
+            Some(e) if self.added_at_look.is_none() => {
+                RunRecord { added_at_look: e.added_at_look, planned_looks: e.planned_looks, ..self }
+            }
+            _ => self,
+        }
     }
 }
 
@@ -536,11 +553,8 @@ pub fn write_record(dir: &Path, run: RunRecord) -> Result<RunRecord, DatasetErro
     let path = dir.join(record_path(&run.variant, run.seed));
     // A run simulated again (`aisle run`, a damaged record's sweep) stays
     // one a sequential look added: a release leaves it out.
-    let added_at_look = run.added_at_look.or_else(|| {
-        let text = std::fs::read_to_string(&path).ok()?;
-        serde_json::from_str::<RunRecord>(&text).ok()?.added_at_look
-    });
-    let run = RunRecord { added_at_look, ..run }.sealed();
+    let earlier = std::fs::read_to_string(&path).ok().and_then(|text| serde_json::from_str::<RunRecord>(&text).ok());
+    let run = run.keeping_look_of(earlier.as_ref()).sealed();
     let json = serde_json::to_string_pretty(&run).expect("record serialises");
     write_atomic(&path, json.as_bytes()).map_err(|source| DatasetError::Io { path, source })?;
     Ok(run)

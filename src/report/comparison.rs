@@ -25,6 +25,9 @@ pub(super) fn comparison_section(
     if let Some(note) = c.redeclared_note() {
         let _ = writeln!(html, "<p class=\"warn\"><b>Primary metric chosen late:</b> {}.</p>", esc(&note));
     }
+    if let Some(note) = c.looks_note() {
+        let _ = writeln!(html, "<p class=\"warn\"><b>Days added at sequential looks:</b> {}.</p>", esc(&note));
+    }
     write_decision(html, c, dir)?;
     write_interval_note(html, c);
     write_estimates_table(html, c);

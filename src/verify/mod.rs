@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 
 use crate::events::dataset::{
     COMPARISON, Damage, Dataset, DatasetError, MANIFEST, METRICS_TABLE, Manifest, OnScenarioChange, RELEASES, RUNS,
-    RunRecord, SCENARIO_COPY, check_run, events_path, has_old_layout, leftovers, metric_rows, partition_key,
-    partitions, read_records,
+    SCENARIO_COPY, check_run, events_path, has_old_layout, leftovers, metric_rows, partition_key, partitions,
+    read_records,
 };
 use crate::events::fs::{file_sha256, is_temporary};
 use crate::report::{PageCheck, ReportError};
@@ -376,9 +376,10 @@ fn check_metrics_table(dir: &Path, good: &[crate::events::dataset::RunRecord], v
     }
 }
 
-/// `compare/comparison.json` is what comparing the dataset's runs gives
-/// at its own primary metric, level and seeds: a comparison is a pure
-/// function of the runs' figures, so an edited verdict or interval shows.
+/// `compare/comparison.json` is what comparing the dataset's runs gives at
+/// its own primary metric, level, seeds and declared primary (a later one's
+/// verdicts exploratory): a pure function of the runs' figures, so an
+/// edited verdict or interval shows.
 fn check_comparison(dir: &Path, file: &ScenarioFile, m: &Manifest, v: &mut Verification) {
     let path = dir.join(COMPARISON);
     let Ok(text) = std::fs::read_to_string(&path) else { return };
@@ -394,8 +395,9 @@ fn check_comparison(dir: &Path, file: &ScenarioFile, m: &Manifest, v: &mut Verif
     // A shard of a sweep that has no seed in every variant yet compares nothing.
     let Some(last_seed) = design.replications else { return };
     let primary = design.primary.clone();
-    let made = serde_json::to_value(design.compare(&m.runs, &file.variant_ids())).expect("serialises");
-    if made == found {
+    let declared = found["declared_primary"].as_str().map(str::to_owned);
+    let made = design.compare(&m.runs, &file.variant_ids()).declared_before(declared);
+    if serde_json::to_value(made).expect("serialises") == found {
         return;
     }
     // Compared by another build: its statistics may differ from this one's.
@@ -640,8 +642,7 @@ pub fn repair(dir: &Path, found: &Verification, mut progress: impl FnMut(&str, u
         // A sequential look's mark: `write_record` keeps a readable
         // record's, the manifest lists an unreadable one's.
         let listed = manifest.iter().flat_map(|m| &m.runs).find(|r| r.variant == variant && r.seed == seed);
-        let added_at_look = listed.and_then(|r| r.added_at_look);
-        dataset.add(RunRecord { added_at_look, ..outcome.record }).map_err(RunError::from)?;
+        dataset.add(outcome.record.keeping_look_of(listed)).map_err(RunError::from)?;
         runs.push((variant, seed));
     }
     dataset.refresh()?;

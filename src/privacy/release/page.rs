@@ -251,7 +251,7 @@ mod tests {
     use super::super::listed::{MetricOut, Noisy, metrics_csv, noise_interval};
     use super::*;
 
-    /// Figures a tester read in releases, and two clear ones: each the
+    /// Figures read in releases before they were marked, and two clear ones: each the
     /// noise swamps is marked in the CSV and greyed on the page with its
     /// noise SD, and neither clear one is.
     #[test]
