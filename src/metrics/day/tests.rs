@@ -704,7 +704,7 @@ fn a_position_off_the_grid_is_filed_in_the_nearest_cell_on_it() {
     let layout = Layout::new(&p);
     let (nx, ny) = (layout.nx, layout.ny);
     let last = |n: usize| n - 1;
-    let cases: [(&str, (f32, f32, u8), (usize, usize, usize)); 6] = [
+    let cases = [
         ("the origin", (0.0, 0.0, 0), (0, 0, 0)),
         ("west and south of the store", (-3.0, -0.01, 0), (0, 0, 0)),
         ("past its east and north walls", (1e6, 1e9, 0), (last(nx), last(ny), 0)),
