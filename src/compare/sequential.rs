@@ -185,9 +185,11 @@ impl AddedAtLooks {
         };
         format!(
             "seeds {} on were added by a sequential study's looks as its figures asked (`added_at_look` in their run \
-             records), so every interval and verdict here is held to that study's level, 0.05 ÷ {looks}: \
-             α = {alpha:.4} ({:.2}% intervals), not 0.05, whatever --replications asks",
+             records), so every interval and verdict here is held to that study's level, 0.05 ÷ {looks} = {:.4}, \
+             or stricter where the design asks it: α = {alpha:.4} ({:.2}% intervals), not 0.05, whatever \
+             --replications asks",
             self.from_seed,
+            self.alpha(),
             (1.0 - alpha) * 100.0
         )
     }

@@ -126,9 +126,10 @@ pub(super) fn shops(action: &Action) -> bool {
 /// `pick`, `put_back`, `not_found`) is a shelf visit, not counted unless
 /// it lasted longer than any shelf visit can (`shelf_visit_ms`); so is
 /// one that begins during a shelf visit (from `at_shelf` to its `pick` or
-/// `not_found`), when passers nudge the shopper aside. A companion's spell standing by its leader standing still is judged with
-/// the leader's: waiting for a leader at a shelf is no freeze, waiting by
-/// a frozen leader is.
+/// `not_found`), when passers nudge the shopper aside. A companion's
+/// spell standing by its leader standing still is judged with the
+/// leader's while that lasts, and on its own after: waiting for a leader
+/// at a shelf is no freeze, waiting by a frozen leader is.
 pub(super) struct Spells {
     pub(super) shelf_visit_ms: u64,
     /// The day's hard end: those still in are made to leave.

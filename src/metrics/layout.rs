@@ -206,3 +206,28 @@ impl Layout {
         (floor as usize).min(self.floors - 1) * self.nx * self.ny + iy * self.nx + ix
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_position_off_the_grid_is_filed_in_the_nearest_cell_on_it() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+        let p = crate::prepare(&crate::scenario::ScenarioFile::read(&path).unwrap(), "baseline").unwrap();
+        let layout = Layout::new(&p);
+        let (nx, ny) = (layout.nx, layout.ny);
+        let last = |n: usize| n - 1;
+        let cases = [
+            ("the origin", (0.0, 0.0, 0), (0, 0, 0)),
+            ("west and south of the store", (-3.0, -0.01, 0), (0, 0, 0)),
+            ("past its east and north walls", (1e6, 1e9, 0), (last(nx), last(ny), 0)),
+            ("not a number", (f32::NAN, f32::NAN, 0), (0, 0, 0)),
+            ("infinitely far", (f32::INFINITY, f32::NEG_INFINITY, 0), (last(nx), 0, 0)),
+            ("on a floor the store lacks", (0.0, 0.0, 9), (0, 0, last(layout.floors))),
+        ];
+        for (what, (x, y, floor), (ix, iy, f)) in cases {
+            assert_eq!(layout.cell_of(x, y, floor), f * nx * ny + iy * nx + ix, "{what}");
+        }
+    }
+}

@@ -255,8 +255,8 @@ fn advance(
             // party: it pushes through nobody to reach it. (Two of a party
             // kept off their leader at a shelf squeezed through each other
             // and stood on one spot while it shopped.)
-            if gathers(s.activity, s.pos, route) {
-                return stand_by(s);
+            if gathers(store, (s.activity, s.floor, s.pos), route) {
+                return stand_by_leader(s);
             }
         }
         if kept_off && s.blocked_since_ms.is_some() && cuts_in(store, near, route, s.floor, s.cell, s.pos, to) {
@@ -284,15 +284,19 @@ fn advance(
     Moved::Walking
 }
 
-/// Whether one in `activity` at `pos` on `route` is a companion walking up
-/// to its standing leader (the route's point) and near enough to stand by
-/// it with its party (`party::GATHERED_M`).
-fn gathers(activity: Activity, pos: Point, route: &Route) -> bool {
-    activity == Activity::Companion(Company::Joining) && pos.distance(route.point) <= GATHERED_M
+/// Whether one in `activity` at `pos` on `floor`, on `route`, is a
+/// companion walking up to its standing leader (the route's point) on its
+/// floor and near enough to stand by it with its party
+/// (`party::GATHERED_M`).
+fn gathers(store: &Store, (activity, floor, pos): (Activity, u8, Point), route: &Route) -> bool {
+    activity == Activity::Companion(Company::Joining)
+        && store.centre(route.goal).0 == floor
+        && pos.distance(route.point) <= GATHERED_M
 }
 
-/// A companion kept off its standing leader stands by where it is.
-fn stand_by(s: &mut Shopper) -> Moved {
+/// A companion kept off its standing leader, by its party or while
+/// squeezing through, stands by where it is.
+fn stand_by_leader(s: &mut Shopper) -> Moved {
     (s.activity, s.route) = (Activity::Companion(Company::Beside), None);
     (s.blocked_since_ms, s.blocked_at) = (None, UNREACHABLE);
     Moved::Walking
@@ -360,10 +364,10 @@ fn blocked(
     // everyone else.)
     let companion = s.leader.is_some();
     let kin_standing = |b: &crowd::Body| b.party == s.party && (b.gives_way || b.shopper == s.party);
-    if gathers(s.activity, s.pos, route)
+    if gathers(store, (s.activity, s.floor, s.pos), route)
         && crowd::blockers_among(near, s.index, s.pos, step.to).any(|b| kin_standing(&b))
     {
-        return stand_by(s);
+        return stand_by_leader(s);
     }
     crowd.set_wish(s.index, s.cell, s.wish);
     let waited = s.blocked_for(t_ms, SQUEEZE_PAST_MS);

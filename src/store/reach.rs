@@ -115,8 +115,8 @@ impl Store {
     /// (open the closed connectors that land in it, or add one where none
     /// does). A variant closing the only lift up was blamed on the
     /// fixtures round the floor upstairs. `None` where an open connector
-    /// lands in it (a way on foot is what is missing) or it is on the
-    /// entrance's floor.
+    /// leads onto its floor (a way on foot is what is missing) or it is on
+    /// the entrance's floor.
     fn way_to_floor(&self, s: &Scenario, region: &[bool], entrance_floor: u8) -> Option<FloorWay> {
         const LANDING_REACH_M: f64 = 1.0;
         let cells: Vec<(u8, crate::geom::Point)> =
@@ -125,22 +125,34 @@ impl Store {
         if floor == entrance_floor {
             return None;
         }
-        let lands_in = |end: &crate::scenario::FloorPoint| {
-            end.floor == floor && cells.iter().any(|&(_, p)| p.distance(end.at) <= LANDING_REACH_M)
+        // A way onto the floor: either end of a two-way connector, the
+        // `to` end of a one-way one.
+        let ends_onto = |c: &crate::scenario::Connector| {
+            let to = [Some(&c.to), (!c.one_way).then_some(&c.from)];
+            to.into_iter().flatten().filter(|end| end.floor == floor).copied().collect::<Vec<_>>()
         };
-        let landing: Vec<_> = s.store.connectors.iter().filter(|c| lands_in(&c.from) || lands_in(&c.to)).collect();
-        if landing.iter().any(|c| c.open) {
+        // An open one anywhere on the floor: a way on foot is what is missing.
+        if s.store.connectors.iter().any(|c| c.open && !ends_onto(c).is_empty()) {
             return None;
         }
-        let fix = match landing.as_slice() {
+        let lands_in =
+            |end: &crate::scenario::FloorPoint| cells.iter().any(|&(_, p)| p.distance(end.at) <= LANDING_REACH_M);
+        let closed: Vec<String> = s
+            .store
+            .connectors
+            .iter()
+            .filter(|c| ends_onto(c).iter().any(lands_in))
+            .map(|c| format!("`{}`", c.id))
+            .collect();
+        let fix = match closed.as_slice() {
             [] => "no connector lands there: add one (`store.connectors`)".to_owned(),
-            closed => {
-                let names: Vec<String> = closed.iter().map(|c| format!("`{}`", c.id)).collect();
-                format!(
-                    "only closed connector {} lands there: open it (`open = true`, or `open_connector` in a variant)",
-                    names.join(", ")
-                )
-            }
+            [one] => format!(
+                "only closed connector {one} lands there: open it (`open = true`, or `open_connector` in a variant)"
+            ),
+            several => format!(
+                "only closed connectors {} land there: open one (`open = true`, or `open_connector` in a variant)",
+                several.join(", ")
+            ),
         };
         Some(FloorWay { floor: s.store.floors[floor as usize].id.clone(), fix })
     }

@@ -625,7 +625,7 @@ fn a_counter_working_past_its_hours_is_busy_at_most_all_the_time() {
 }
 
 /// One made to leave a counter's line at the day's hard end did not give
-/// up: with a 20-minute service and endless patience, a probe's deli read
+/// up: with a 20-minute service and endless patience, a deli's day read
 /// "86.2% gave up", every one of them at the hard end. Such a leave is cut
 /// off (it still came to the counter); one before the end gave up.
 #[test]
@@ -695,24 +695,5 @@ fn peak_occupancy_counts_everyone_between_trace_instants() {
         let mut day = DayProjection::new(&layout);
         day.observe_all(&events);
         assert_eq!(day.finish().peak_in_store, peak, "{what}");
-    }
-}
-
-#[test]
-fn a_position_off_the_grid_is_filed_in_the_nearest_cell_on_it() {
-    let p = tiny();
-    let layout = Layout::new(&p);
-    let (nx, ny) = (layout.nx, layout.ny);
-    let last = |n: usize| n - 1;
-    let cases = [
-        ("the origin", (0.0, 0.0, 0), (0, 0, 0)),
-        ("west and south of the store", (-3.0, -0.01, 0), (0, 0, 0)),
-        ("past its east and north walls", (1e6, 1e9, 0), (last(nx), last(ny), 0)),
-        ("not a number", (f32::NAN, f32::NAN, 0), (0, 0, 0)),
-        ("infinitely far", (f32::INFINITY, f32::NEG_INFINITY, 0), (last(nx), 0, 0)),
-        ("on a floor the store lacks", (0.0, 0.0, 9), (0, 0, last(layout.floors))),
-    ];
-    for (what, (x, y, floor), (ix, iy, f)) in cases {
-        assert_eq!(layout.cell_of(x, y, floor), f * nx * ny + iy * nx + ix, "{what}");
     }
 }
