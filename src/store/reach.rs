@@ -21,9 +21,10 @@ impl Store {
                 problems.push(GeometryProblem {
                     anchor: Some(("entrances.id", e.id.clone())),
                     message: format!(
-                        "entrance `{}` is boxed in: from it shoppers reach {area_m2:.1} m² of floor and no exit; {} \
-                         enclose it: move one to open a way",
+                        "entrance `{}` is boxed in: from it shoppers reach {area_m2:.1} m² of floor and no exit ({} \
+                         outside it); {} enclose it: move one to open a way, or move an exit into it",
                         e.id,
+                        exits_outside(s),
                         self.enclosing(s, &reached)
                     ),
                 });
@@ -405,6 +406,29 @@ impl Store {
         }
         seen
     }
+}
+
+/// Where the exits are, for one boxed in away from them: "exit `out` at
+/// (11.5, 0.3) is", the floor named in a store of several, the first few.
+fn exits_outside(s: &Scenario) -> String {
+    const NAMED: usize = 3;
+    let floors = s.store.floors.len();
+    let named: Vec<String> = s
+        .exits
+        .iter()
+        .take(NAMED)
+        .map(|x| {
+            let floor =
+                if floors > 1 { format!(" on `{}`", s.store.floors[x.floor as usize].id) } else { String::new() };
+            format!("exit `{}` at ({:.1}, {:.1}){floor}", x.id, x.at.x, x.at.y)
+        })
+        .collect();
+    let more = match s.exits.len().saturating_sub(NAMED) {
+        0 => String::new(),
+        k => format!(" and {k} more"),
+    };
+    let verb = if s.exits.len() == 1 { "is" } else { "are" };
+    format!("{}{more} {verb}", named.join(", "))
 }
 
 /// A floor shut off from an entrance on another, and the connector fix.
