@@ -251,7 +251,8 @@ fn compare(path: &Path, study: &Study, args: &DatasetArgs) -> Result<(), Error> 
         study.run(&file, &mut dataset, sweep_display())?.declared_before(aisle::report::declared_primary(&dir));
     let (out_path, removed_page) = Study::save(&dir, &comparison)?;
     // What qualifies every verdict comes before them, not after the tables.
-    if let Some(note) = comparison.redeclared_note() {
+    let redeclared = comparison.redeclared_note();
+    if let Some(note) = &redeclared {
         say!("\nwarning: {note}");
     }
     if let Some(note) = comparison.looks_note() {
@@ -266,7 +267,6 @@ fn compare(path: &Path, study: &Study, args: &DatasetArgs) -> Result<(), Error> 
         say!("note: {note}");
     }
     let coverage = study.coverage_warnings(&dataset.manifest.runs, &file.variant_ids(), &comparison);
-    let redeclared = comparison.redeclared_note();
     let invariants = aisle::study::invariant_warnings(path, &dataset.manifest.runs);
     for warning in redeclared.iter().chain(&coverage).chain(&invariants) {
         tell!("\nwarning: {warning}");

@@ -128,23 +128,17 @@ impl Store {
         }
         // A way onto the floor: either end of a two-way connector, the
         // `to` end of a one-way one.
-        let ends_onto = |c: &crate::scenario::Connector| {
-            let to = [Some(&c.to), (!c.one_way).then_some(&c.from)];
-            to.into_iter().flatten().filter(|end| end.floor == floor).copied().collect::<Vec<_>>()
+        let ends_onto = |c: &'_ crate::scenario::Connector| {
+            std::iter::once(c.to).chain((!c.one_way).then_some(c.from)).filter(|end| end.floor == floor)
         };
         // An open one anywhere on the floor: a way on foot is what is missing.
-        if s.store.connectors.iter().any(|c| c.open && !ends_onto(c).is_empty()) {
+        if s.store.connectors.iter().any(|c| c.open && ends_onto(c).next().is_some()) {
             return None;
         }
         let lands_in =
-            |end: &crate::scenario::FloorPoint| cells.iter().any(|&(_, p)| p.distance(end.at) <= LANDING_REACH_M);
-        let closed: Vec<String> = s
-            .store
-            .connectors
-            .iter()
-            .filter(|c| ends_onto(c).iter().any(lands_in))
-            .map(|c| format!("`{}`", c.id))
-            .collect();
+            |end: crate::scenario::FloorPoint| cells.iter().any(|&(_, p)| p.distance(end.at) <= LANDING_REACH_M);
+        let closed: Vec<String> =
+            s.store.connectors.iter().filter(|c| ends_onto(c).any(lands_in)).map(|c| format!("`{}`", c.id)).collect();
         let fix = match closed.as_slice() {
             [] => "no connector lands there: add one (`store.connectors`)".to_owned(),
             [one] => format!(
