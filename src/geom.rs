@@ -109,6 +109,28 @@ impl Rect {
         Rect { min: self.min.offset(-by, -by), max: self.max.offset(by, by) }
     }
 
+    /// How far along the segment `a`→`b` (0 at `a`, 1 at `b`) it first
+    /// passes into the rectangle's interior; `None` when it misses it or
+    /// only runs along or touches its edge (Liang–Barsky clipping).
+    pub fn entered_at(&self, a: Point, b: Point) -> Option<f64> {
+        const EPS: f64 = 1e-9;
+        let (mut enter, mut leave) = (0.0f64, 1.0f64);
+        for (from, delta, lo, hi) in
+            [(a.x, b.x - a.x, self.min.x, self.max.x), (a.y, b.y - a.y, self.min.y, self.max.y)]
+        {
+            if delta == 0.0 {
+                if from <= lo || from >= hi {
+                    return None;
+                }
+                continue;
+            }
+            let (t0, t1) = ((lo - from) / delta, (hi - from) / delta);
+            enter = enter.max(t0.min(t1));
+            leave = leave.min(t0.max(t1));
+        }
+        (leave - enter > EPS).then_some(enter)
+    }
+
     /// Whether `other` lies wholly inside, allowing a rounding tolerance.
     pub fn encloses(&self, other: &Rect) -> bool {
         const EPS: f64 = 1e-9;
@@ -173,6 +195,30 @@ impl Divisor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn segments_enter_a_rectangle_where_they_cross_its_inside() {
+        let r = Rect::from_corners(Point::new(1.0, 1.0), Point::new(3.0, 2.0));
+        let cases = [
+            // (from, to, where it enters)
+            ((0.0, 1.5), (4.0, 1.5), Some(0.25)),
+            ((4.0, 1.5), (0.0, 1.5), Some(0.25)),
+            ((2.0, 1.5), (2.0, 5.0), Some(0.0)),
+            ((2.0, 0.0), (2.0, 0.5), None),
+            // Along an edge, or touching a corner: not inside.
+            ((0.0, 1.0), (4.0, 1.0), None),
+            ((3.0, 0.0), (3.0, 3.0), None),
+            ((0.0, 0.0), (2.0, 4.0), Some(0.25)),
+            ((0.0, 2.0), (1.0, 3.0), None),
+            ((0.0, 3.0), (2.0, 1.0), None),
+            // Ending on the edge it comes from.
+            ((2.0, 0.0), (2.0, 1.0), None),
+        ];
+        for (a, b, expected) in cases {
+            let got = r.entered_at(Point::new(a.0, a.1), Point::new(b.0, b.1));
+            assert_eq!(got.map(|t| (t * 1e9).round() / 1e9), expected, "{a:?} -> {b:?}");
+        }
+    }
 
     #[test]
     fn divisors_divide_exactly() {

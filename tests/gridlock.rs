@@ -443,6 +443,28 @@ fn stood_together(events: &[SimEvent], within: f32) -> (usize, Option<String>) {
     (spells.len(), spells.into_iter().next())
 }
 
+/// The first product placement whose shopper stands behind its face, or
+/// reaches it across a wall or another fixture, in words.
+fn shelf_reached_through(p: &aisle::Prepared) -> Option<String> {
+    let s = &p.scenario;
+    s.products.iter().zip(&p.store.stands).find_map(|(product, stands)| {
+        product.placements.iter().zip(stands).find_map(|(pl, stand)| {
+            let f = &s.fixtures[pl.fixture];
+            let (nx, ny) = f.face_normal(pl.face);
+            let (from, to) = (pl.spot, stand.point);
+            let behind = (to.x - from.x) * nx + (to.y - from.y) * ny <= 0.0;
+            let across = s
+                .obstacles()
+                .enumerate()
+                .filter(|&(i, (floor, _))| i != pl.fixture && floor == f.floor)
+                .find(|(_, (_, r))| r.entered_at(from, to).is_some());
+            (behind || across.is_some()).then(|| {
+                format!("`{}` on `{}` is taken from ({:.2}, {:.2}), behind its face or across another obstacle ({across:?})", product.id, f.id, to.x, to.y)
+            })
+        })
+    })
+}
+
 #[test]
 fn random_layouts_have_no_gridlock() {
     let (mut layouts, mut invalid, mut shopper_days, mut two_floors) = (0u64, 0u64, 0u64, 0u64);
@@ -473,6 +495,9 @@ fn random_layouts_have_no_gridlock() {
             .map(|l| l.hours_ms.1)
             .chain(p.scenario.counters.iter().map(|c| c.desk.hours_ms.1))
             .any(|end| end < close_ms) as u64;
+        if let Some(through) = shelf_reached_through(&p) {
+            failures.push(format!("layout {seed}: {through}"));
+        }
         let day = run_day(&p, seed);
         shopper_days += day.shoppers;
         longest = longest.max(day.longest_freeze_s);

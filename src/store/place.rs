@@ -7,7 +7,7 @@ use super::{
     CellId, ConnectorLink, GeometryProblem, MAX_STAND_SEARCH_M, REFERENCE_SPEED_MS, STOP_PLACE_M, Stand, StopPlace,
     Store,
 };
-use crate::geom::Point;
+use crate::geom::{Point, Rect};
 use crate::scenario::{
     ConnectorKind, DeskRole, FixtureKind, Lane, MIN_TERMINAL_GAP_M, Scenario, model::QUEUE_SPACING_M,
     model::STAND_OFF_M,
@@ -153,27 +153,29 @@ impl Store {
         for p in &s.products {
             let mut cells = Vec::new();
             for pl in &p.placements {
-                let floor = s.fixtures[pl.fixture].floor;
-                // Only floor in front of the face will do: a face against a
-                // wall or another fixture is not reached round the corner.
-                let outward = (pl.stand.x - pl.spot.x, pl.stand.y - pl.spot.y);
-                let in_front = |c: Point| (c.x - pl.spot.x) * outward.0 + (c.y - pl.spot.y) * outward.1 > 0.0;
-                match self.nearest_walkable_where(floor, pl.stand, MAX_STAND_SEARCH_M, in_front) {
+                let face = FaceView::new(s, pl.fixture, pl.spot, (pl.stand.x - pl.spot.x, pl.stand.y - pl.spot.y));
+                match self.nearest_walkable_where(face.floor, pl.stand, MAX_STAND_SEARCH_M, |c| face.reaches(c)) {
                     Some(cell) => {
                         // The standing point itself, or the centre of the walkable cell chosen for it.
-                        let point =
-                            if self.cell_at(floor, pl.stand) == Some(cell) { pl.stand } else { self.centre(cell).1 };
+                        let point = if self.cell_at(face.floor, pl.stand) == Some(cell) {
+                            pl.stand
+                        } else {
+                            self.centre(cell).1
+                        };
                         cells.push(Stand { cell, point });
                     }
-                    None => problems.push(GeometryProblem {
-                        anchor: Some(("products.id", p.id.clone())),
-                        message: format!(
-                            "product `{}` on fixture `{}` ({} face) has no walkable floor in front of its shelf within \
-                             {MAX_STAND_SEARCH_M} m (a wall or fixture stands against the face?): move the fixture, or \
-                             put the product on a face shoppers can reach",
-                            p.id, s.fixtures[pl.fixture].id, pl.face
-                        ),
-                    }),
+                    None => {
+                        let (why, fix) = self.why_no_floor(&face);
+                        problems.push(GeometryProblem {
+                            anchor: Some(("products.id", p.id.clone())),
+                            message: format!(
+                                "product `{}` on fixture `{}` ({} face) has no walkable floor in front of its shelf \
+                                 within {MAX_STAND_SEARCH_M} m: {why}; {fix}, or put the product on a face shoppers \
+                                 can reach",
+                                p.id, s.fixtures[pl.fixture].id, pl.face,
+                            ),
+                        })
+                    }
                 }
             }
             self.stands.push(cells);
@@ -195,10 +197,9 @@ impl Store {
                 // the corner.
                 let cells: Vec<_> = (0..places)
                     .map(|k| {
-                        let spot = f.point_on_face(face, along(k));
-                        let at = spot.offset(nx * STAND_OFF_M, ny * STAND_OFF_M);
-                        let in_front = |c: Point| (c.x - spot.x) * nx + (c.y - spot.y) * ny > 0.0;
-                        (at, self.nearest_walkable_where(f.floor, at, MAX_STAND_SEARCH_M, in_front))
+                        let view = FaceView::new(s, i, f.point_on_face(face, along(k)), (nx, ny));
+                        let at = view.spot.offset(nx * STAND_OFF_M, ny * STAND_OFF_M);
+                        (at, self.nearest_walkable_where(f.floor, at, MAX_STAND_SEARCH_M, |c| view.reaches(c)))
                     })
                     .collect();
                 if cells.iter().any(|(_, c)| c.is_some()) {
@@ -208,17 +209,92 @@ impl Store {
                         self.stops.push(StopPlace { fixture: i as u16, kind: f.kind, stand: Stand { cell, point } });
                     }
                 } else {
+                    let view = FaceView::new(s, i, f.point_on_face(face, len / 2.0), (nx, ny));
+                    let (why, fix) = self.why_no_floor(&view);
                     problems.push(GeometryProblem {
                         anchor: Some(("fixtures.id", f.id.clone())),
                         message: format!(
-                            "fixture `{}` ({}) has no walkable floor in front of its {face} face within {MAX_STAND_SEARCH_M} m (a \
-                             wall or fixture stands against it?): turn or move the fixture, or list another face",
-                            f.id, f.kind
+                            "fixture `{}` ({}) has no walkable floor in front of its {face} face within \
+                             {MAX_STAND_SEARCH_M} m: {why}; {fix}, or list another face",
+                            f.id, f.kind,
                         ),
                     });
                 }
             }
         }
+    }
+
+    /// Why no floor within reach of a face will do, and what to do about
+    /// it: the face looks into something or out of the store (turn the
+    /// fixture), or the grid's cells in front of it are all blocked.
+    fn why_no_floor(&self, face: &FaceView) -> (String, &'static str) {
+        const TURN: &str = "turn the fixture (`rotation`) or move it";
+        let ahead = face.spot.offset(face.normal.0 * STAND_OFF_M, face.normal.1 * STAND_OFF_M);
+        match face.looks_into() {
+            Some((distance, what)) if distance < 0.005 => (format!("it faces {what}, which stands against it"), TURN),
+            Some((distance, what)) => (format!("it faces {what}, {distance:.2} m away"), TURN),
+            None if self.cell_at(face.floor, ahead).is_none() => ("it faces the store's edge".into(), TURN),
+            None => (
+                format!(
+                    "the {} m grid cells in front of it are all blocked (a cell is blocked if anything overlaps it; \
+                     a finer `store.cell` keeps narrow gaps open)",
+                    self.cell
+                ),
+                "move the fixture",
+            ),
+        }
+    }
+}
+
+/// One face of a fixture as a shopper meets it: a point on it and the way
+/// it looks, with what else stands on its floor.
+struct FaceView<'a> {
+    s: &'a Scenario,
+    fixture: usize,
+    floor: u8,
+    spot: Point,
+    /// Unit vector out of the face.
+    normal: (f64, f64),
+}
+
+impl<'a> FaceView<'a> {
+    fn new(s: &'a Scenario, fixture: usize, spot: Point, outward: (f64, f64)) -> FaceView<'a> {
+        let length = outward.0.hypot(outward.1);
+        FaceView {
+            s,
+            fixture,
+            floor: s.fixtures[fixture].floor,
+            spot,
+            normal: (outward.0 / length, outward.1 / length),
+        }
+    }
+
+    /// Every wall and every other fixture on the face's floor, named as the
+    /// file numbers or calls it.
+    fn others(&self) -> impl Iterator<Item = (String, Rect)> + '_ {
+        let fixtures = self.s.fixtures.iter().enumerate().filter(|&(i, f)| i != self.fixture && f.floor == self.floor);
+        let walls = self.s.store.walls.iter().enumerate().filter(|(_, w)| w.floor == self.floor);
+        fixtures
+            .map(|(_, f)| (format!("fixture `{}`", f.id), f.footprint()))
+            .chain(walls.map(|(k, w)| (format!("wall {}", k + 1), w.footprint)))
+    }
+
+    /// Whether a shopper at `at` can take from the face: `at` is in front
+    /// of it, and no wall or other fixture stands between (a shelf is not
+    /// reached round a corner, through a wall, or across another shelf).
+    fn reaches(&self, at: Point) -> bool {
+        let ahead = (at.x - self.spot.x) * self.normal.0 + (at.y - self.spot.y) * self.normal.1 > 0.0;
+        ahead && self.others().all(|(_, r)| r.entered_at(self.spot, at).is_none())
+    }
+
+    /// The nearest wall or other fixture straight out of the face within
+    /// reach, with its distance.
+    fn looks_into(&self) -> Option<(f64, String)> {
+        let reach = STAND_OFF_M + MAX_STAND_SEARCH_M;
+        let end = self.spot.offset(self.normal.0 * reach, self.normal.1 * reach);
+        self.others()
+            .filter_map(|(name, r)| r.entered_at(self.spot, end).map(|t| (t * reach, name)))
+            .min_by(|a, b| a.0.total_cmp(&b.0))
     }
 }
 
