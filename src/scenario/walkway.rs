@@ -196,6 +196,33 @@ fn runs_through(line: &Rect, fp: &Rect) -> bool {
     x >= 0.0 && y >= 0.0 && x + y > 0.0
 }
 
+/// Deepest a recess closed at its far end may be and still be no walkway:
+/// a shopper steps into it, nobody walks along it (wall shelves standing
+/// end to end with a hand's width between them leave such recesses all
+/// along a store's edge).
+const RECESS_M: f64 = 1.0;
+
+/// Whether `gap`, which runs along y when `along_y` (else along x), is a
+/// recess: no longer than `RECESS_M` and closed at one end by the store's
+/// edge or by what stands there (`solid`, filling the end).
+fn recess<'a>(gap: &Rect, along_y: bool, bounds: &Rect, solid: impl Iterator<Item = &'a Rect> + Clone) -> bool {
+    let (lo, hi, out_lo, out_hi) = match along_y {
+        true => (gap.min.y, gap.max.y, bounds.min.y, bounds.max.y),
+        false => (gap.min.x, gap.max.x, bounds.min.x, bounds.max.x),
+    };
+    if hi - lo > RECESS_M + ROUNDING_M {
+        return false;
+    }
+    // Just past each end, across the gap's whole width.
+    let past = |from: f64, to: f64| match along_y {
+        true => Rect { min: Point::new(gap.min.x, from), max: Point::new(gap.max.x, to) },
+        false => Rect { min: Point::new(from, gap.min.y), max: Point::new(to, gap.max.y) },
+    };
+    let closed = |edge_reached: bool, end: Rect| edge_reached || filled(&end, solid.clone());
+    closed(lo <= out_lo + ROUNDING_M, past(lo - SAMPLE_M, lo))
+        || closed(hi >= out_hi - ROUNDING_M, past(hi, hi + SAMPLE_M))
+}
+
 /// Every walkway of `s` narrower than its `store.min_walkway_m`, each pair once.
 pub fn narrow_walkways(s: &Scenario) -> Vec<Narrow> {
     let min_m = s.store.min_walkway_m;
@@ -229,23 +256,63 @@ pub fn narrow_walkways(s: &Scenario) -> Vec<Narrow> {
         let others = |besides: [Option<usize>; 2]| {
             things.iter().enumerate().filter(move |(k, _)| !besides.contains(&Some(*k))).map(|(_, (_, r))| r)
         };
+        let solid = || things.iter().map(|(_, r)| r);
         for (i, (a, ra)) in things.iter().enumerate() {
             for (j, (b, rb)) in things.iter().enumerate().skip(i + 1) {
+                let gap = gap_between(ra, rb);
+                // Side by side in x, the gap runs along y (and the other way).
+                let side_by_side_in = |along_y: bool| match along_y {
+                    true => ra.max.y > rb.min.y && rb.max.y > ra.min.y,
+                    false => ra.max.x > rb.min.x && rb.max.x > ra.min.x,
+                };
+                let recessed = [true, false]
+                    .into_iter()
+                    .any(|along_y| side_by_side_in(along_y) && recess(&gap, along_y, &bounds, solid()));
                 if let Some(width) = clear_width(ra, rb, s.store.cell)
-                    && !filled(&gap_between(ra, rb), others([Some(i), Some(j)]))
+                    && !filled(&gap, others([Some(i), Some(j)]))
+                    && !recessed
                 {
                     narrow(a, b, width);
                 }
             }
             let point = Point::new;
+            // (edge, width, gap from, to, whether the gap runs along y)
             let edges = [
-                ("the west edge", ra.min.x - bounds.min.x, point(bounds.min.x, ra.min.y), point(ra.min.x, ra.max.y)),
-                ("the east edge", bounds.max.x - ra.max.x, point(ra.max.x, ra.min.y), point(bounds.max.x, ra.max.y)),
-                ("the south edge", ra.min.y - bounds.min.y, point(ra.min.x, bounds.min.y), point(ra.max.x, ra.min.y)),
-                ("the north edge", bounds.max.y - ra.max.y, point(ra.min.x, ra.max.y), point(ra.max.x, bounds.max.y)),
+                (
+                    "the west edge",
+                    ra.min.x - bounds.min.x,
+                    point(bounds.min.x, ra.min.y),
+                    point(ra.min.x, ra.max.y),
+                    true,
+                ),
+                (
+                    "the east edge",
+                    bounds.max.x - ra.max.x,
+                    point(ra.max.x, ra.min.y),
+                    point(bounds.max.x, ra.max.y),
+                    true,
+                ),
+                (
+                    "the south edge",
+                    ra.min.y - bounds.min.y,
+                    point(ra.min.x, bounds.min.y),
+                    point(ra.max.x, ra.min.y),
+                    false,
+                ),
+                (
+                    "the north edge",
+                    bounds.max.y - ra.max.y,
+                    point(ra.min.x, ra.max.y),
+                    point(ra.max.x, bounds.max.y),
+                    false,
+                ),
             ];
-            for (edge, width, from, to) in edges {
-                if width > s.store.cell + ROUNDING_M && !filled(&Rect { min: from, max: to }, others([Some(i), None])) {
+            for (edge, width, from, to, along_y) in edges {
+                let gap = Rect { min: from, max: to };
+                if width > s.store.cell + ROUNDING_M
+                    && !filled(&gap, others([Some(i), None]))
+                    && !recess(&gap, along_y, &bounds, solid())
+                {
                     narrow(a, edge, width);
                 }
             }
@@ -393,6 +460,35 @@ mod tests {
         let beside = rect(7.4, 2.0, 8.4, 5.0);
         assert_eq!(gap_between(&gondola, &beside), rect(6.6, 2.0, 7.4, 5.0), "the floor between two side by side");
         assert_eq!(gap_between(&beside, &gondola), rect(6.6, 2.0, 7.4, 5.0), "either way round");
+    }
+
+    /// Wall shelves standing end to end along a store's edge leave a
+    /// recess between each two: no walkway. The same gap out on the floor,
+    /// or a dead-end aisle longer than a recess, still is one.
+    #[test]
+    fn a_recess_closed_at_one_end_is_no_walkway() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+        let text = std::fs::read_to_string(&path).unwrap();
+        let shelf = |id: &str, x: f64, y: f64, size: [f64; 2]| {
+            format!(
+                "\n[[fixtures]]\nid = \"{id}\"\nkind = \"obstacle\"\nat = [{x}, {y}]\nsize = [{}, {}]\nheight = 1.8\n",
+                size[0], size[1]
+            )
+        };
+        // (what, the two fixtures, warned of)
+        let cases = [
+            ("end to end along the back edge", [(2.0, 7.7, [2.0, 0.6]), (4.5, 7.7, [2.0, 0.6])], false),
+            ("end to end out on the floor", [(7.5, 3.5, [2.0, 0.6]), (10.0, 3.5, [2.0, 0.6])], true),
+            ("side by side, an aisle to the back edge", [(0.6, 6.5, [0.6, 3.0]), (1.6, 6.5, [0.6, 3.0])], true),
+            ("side by side, a recess at the back edge", [(0.6, 7.7, [0.6, 0.6]), (1.6, 7.7, [0.6, 0.6])], false),
+        ];
+        for (what, [(x1, y1, s1), (x2, y2, s2)], warned) in cases {
+            let text = text.clone() + &shelf("W1", x1, y1, s1) + &shelf("W2", x2, y2, s2);
+            let file = crate::scenario::ScenarioFile::parse(&path, text).unwrap();
+            let found = narrow_walkways(&file.build(crate::scenario::BASELINE).expect(what));
+            let between = found.iter().any(|n| n.between == ("fixture `W1`".into(), "fixture `W2`".into()));
+            assert_eq!(between, warned, "{what}: {found:?}");
+        }
     }
 
     #[test]
