@@ -192,6 +192,36 @@ fn bad_parameters_are_refused_with_their_reason() {
     }
 }
 
+/// `--delta` with Laplace noise was taken in silence and did nothing past a
+/// dataset's first release. It is warned of wherever nothing uses it.
+#[test]
+fn a_delta_nothing_uses_is_warned_of() {
+    let (_tmp, dir) = dataset(&ALL_VARIANTS[..1]);
+    let d = dir.to_str().unwrap();
+    let unused = "warning: --delta 1e-7 is not used: Laplace noise (pure ε) spends no δ, and the dataset's budget δ \
+                  is set only by its first release with --budget; leave --delta out";
+    // (arguments past the common ones, warned of), in order: the first sets the budget.
+    let cases: [(&[&str], bool); 4] = [
+        (&["--budget", "4", "--delta", "1e-7"], false),
+        (&["--delta", "1e-7"], true),
+        (&["--mechanism", "gaussian", "--delta", "1e-7"], false),
+        (&[], false),
+    ];
+    for (k, (args, warned)) in cases.into_iter().enumerate() {
+        let name = format!("r{k}");
+        let common = ["publish", d, "--epsilon", "0.2", "--seed", "1", "--name", &name];
+        let out = aisle(&[&common[..], args].concat());
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(stderr.lines().any(|l| l == unused), warned, "{args:?}: {stderr}");
+    }
+    assert_eq!(
+        json(&dir.join("privacy/ledger.json"))["budget"]["delta"],
+        1e-7,
+        "the first release's δ is the budget's"
+    );
+}
+
 /// Publishes at once without `--name`: each chose the first free
 /// `release-N` before taking the ledger's lock, and all but one were told
 /// "a release named `release-1` already exists; choose another --name".

@@ -153,9 +153,9 @@ pub(super) struct PublishArgs {
     #[arg(long, required_unless_present = "evaluate", allow_negative_numbers = true)]
     pub(super) epsilon: Option<f64>,
     /// δ of a Gaussian release's (ε, δ) target: the ledger adds up its zCDP cost, read at the budget's δ (this δ when
-    /// the first release sets --budget, else 1e-6).
-    #[arg(long, default_value_t = 1e-6, allow_negative_numbers = true)]
-    pub(super) delta: f64,
+    /// the first release sets --budget, else 1e-6) [default: 1e-6]. Unused, and warned of, otherwise.
+    #[arg(long, allow_negative_numbers = true)]
+    pub(super) delta: Option<f64>,
     /// Name of the release directory under DIR/releases [default: release-N].
     #[arg(long)]
     pub(super) name: Option<String>,

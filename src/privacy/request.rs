@@ -40,7 +40,9 @@ pub enum PublishMode {
 pub struct PublishRequest {
     /// Required unless evaluating.
     pub epsilon: Option<f64>,
-    pub delta: f64,
+    /// δ as given [default: the default budget's]: a Gaussian release's,
+    /// and the budget's when a first release sets `--budget`.
+    pub delta: Option<f64>,
     /// The release directory's name [default: the first free `release-N`].
     pub name: Option<String>,
     pub mechanism: Mechanism,
@@ -61,7 +63,9 @@ impl PublishRequest {
     /// Carries out the request on the dataset at `dir`, reporting progress
     /// as (stage, done, total); returns the summary for the terminal.
     pub fn run(self, dir: &Path, progress: impl Fn(&str, usize, usize) + Sync) -> Result<PublishOutcome, PrivacyError> {
-        if self.delta == 0.0 {
+        let asked_delta = self.delta;
+        let delta = asked_delta.unwrap_or(super::ledger::DEFAULT_BUDGET.delta);
+        if delta == 0.0 {
             // Asked for with Laplace noise, whose releases spend no δ, as
             // with Gaussian.
             let why = "must be positive: δ is also the budget's, which composing many releases spends even when each \
@@ -69,7 +73,7 @@ impl PublishRequest {
                        with";
             return Err(PrivacyError::BadParameter { what: "delta", value: 0.0, why });
         }
-        let delta = check_parameter("delta", self.delta, MAX_DELTA)?;
+        let delta = check_parameter("delta", delta, MAX_DELTA)?;
         if delta < MIN_DELTA {
             let why = "is below 1e-100: a smaller δ buys no protection worth its cost and cannot be computed with; take \
                        1e-100 or more";
@@ -96,6 +100,16 @@ impl PublishRequest {
         };
         // The first release fixes the budget, whether it spends or not.
         let first = !dir.join(super::ledger::LEDGER_PATH).exists();
+        let unused_delta = asked_delta.filter(|_| !self.uses_delta(first)).map(|d| {
+            format!(
+                "--delta {d:e} is not used: {} spends no δ, and the dataset's budget δ is set only by its first \
+                 release with --budget; leave --delta out",
+                match self.mode {
+                    PublishMode::Local { .. } => "a local release",
+                    _ => "Laplace noise (pure ε)",
+                }
+            )
+        });
         let fixed = |ledger: &Ledger| if first { budget_fixed(ledger) } else { String::new() };
         match self.mode {
             PublishMode::Evaluate { trials, ref metric, indifference, seed } => {
@@ -118,6 +132,7 @@ impl PublishRequest {
                 };
                 let mut outcome = evaluate_to(dir, &plan, progress)?;
                 outcome.summary = capped + &outcome.summary;
+                outcome.warnings.extend(unused_delta);
                 Ok(outcome)
             }
             PublishMode::Local { lattice, grain, ref variant, points, budget } => {
@@ -142,7 +157,7 @@ impl PublishRequest {
                 let ledger = Ledger::open(dir, None)?;
                 let summary =
                     text + &spend_summary(self.noise, guarantee.charged_epsilon, None, &ledger) + &fixed(&ledger);
-                let warnings = guarantee.edge_note.into_iter().chain(left_out.warning()).collect();
+                let warnings = guarantee.edge_note.into_iter().chain(left_out.warning()).chain(unused_delta).collect();
                 Ok(PublishOutcome { summary, warnings })
             }
             PublishMode::Central { budget } => {
@@ -165,9 +180,22 @@ impl PublishRequest {
                 let release_delta = (self.mechanism == Mechanism::DiscreteGaussian).then_some(delta);
                 let ledger = Ledger::open(dir, None)?;
                 let summary = text + &spend_summary(self.noise, plan.epsilon, release_delta, &ledger) + &fixed(&ledger);
-                Ok(PublishOutcome { summary, warnings: done.warnings })
+                Ok(PublishOutcome { summary, warnings: done.warnings.into_iter().chain(unused_delta).collect() })
             }
         }
+    }
+}
+
+impl PublishRequest {
+    /// Whether the request's δ counts: a Gaussian release calibrates to it,
+    /// and a dataset's first release with `--budget` sets the budget's.
+    fn uses_delta(&self, first: bool) -> bool {
+        let sets_budget = match self.mode {
+            PublishMode::Central { budget } | PublishMode::Local { budget, .. } => first && budget.is_some(),
+            PublishMode::Evaluate { .. } => false,
+        };
+        let gaussian = self.mechanism == Mechanism::DiscreteGaussian && !matches!(self.mode, PublishMode::Local { .. });
+        gaussian || sets_budget
     }
 }
 
