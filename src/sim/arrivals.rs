@@ -31,11 +31,6 @@ impl Arrivals {
         Arrivals { plan, next: 0, leader: None }
     }
 
-    /// Whether everyone planned has come in.
-    pub(super) fn all_in(&self) -> bool {
-        self.next == self.plan.len()
-    }
-
     /// When the next one due is to come in, if anyone is still to come.
     pub(super) fn next_ms(&self) -> Option<u64> {
         self.plan.get(self.next).map(|a| a.t_ms)
@@ -160,11 +155,14 @@ pub(super) fn placed_plan(s: &Scenario, store: &Store, starts: &[Point]) -> Resu
 }
 
 /// Lets in everyone whose time has come, in plan order, while the doorway
-/// is free.
+/// is free and the doors are open (those kept outside until closing
+/// never come in).
 pub(super) fn arrive(mut commands: Commands, setting: Res<Setting>, mut state: ResMut<RunState>) {
     let RunState { clock, arrivals, census, crowd, out, .. } = &mut *state;
+    let doors_open = clock.t_ms < setting.scenario.doors_close_ms();
     while let Some(&a) = arrivals.plan.get(arrivals.next)
         && a.t_ms <= clock.t_ms
+        && doors_open
     {
         let index = arrivals.next as u32;
         let (_, pos, cell) = a.appears(&setting);

@@ -339,13 +339,14 @@ pub fn visitors(scenario: &Scenario, seed: u64) -> Vec<Visitor> {
         .collect()
 }
 
-/// The people of the day's arrival plan due by the last tick that lets
-/// anyone in (the one before the day's hard end): everyone a day of
-/// `scenario` with `seed` brings in when no doorway stays blocked.
-/// (`DayMetrics::kept_out_warning` counts those who did not come in.)
+/// The people of the day's arrival plan due at a tick before closing,
+/// when the doors shut: everyone a day of `scenario` with `seed` brings
+/// in when no doorway stays blocked. (`DayMetrics::kept_out_warning`
+/// counts those who did not come in.)
 pub fn planned_visitors(scenario: &Scenario, seed: u64) -> u64 {
-    let last_tick_ms = scenario.hard_end_ms().saturating_sub(scenario.run.tick_ms);
-    arrivals::arrival_plan(scenario, &Streams::new(seed)).iter().filter(|a| a.due_ms() <= last_tick_ms).count() as u64
+    let tick_ms = scenario.run.tick_ms;
+    let plan = arrivals::arrival_plan(scenario, &Streams::new(seed));
+    plan.iter().filter(|a| a.due_ms().div_ceil(tick_ms) * tick_ms < scenario.doors_close_ms()).count() as u64
 }
 
 /// One run of a scenario with one seed.
@@ -488,12 +489,13 @@ impl Simulation {
     /// Whether someone is due to come in by now (the doorway may still keep them out).
     fn arrival_due(&self) -> bool {
         let state = self.state();
-        state.arrivals.next_ms().is_some_and(|t| t <= state.clock.t_ms)
+        state.clock.t_ms < self.close_ms && state.arrivals.next_ms().is_some_and(|t| t <= state.clock.t_ms)
     }
 
     fn finished(&self) -> bool {
         let state = self.state();
-        state.clock.t_ms >= self.close_ms && state.census.in_store == 0 && state.arrivals.all_in()
+        // The doors shut at closing: whoever is still outside stays out.
+        state.clock.t_ms >= self.close_ms && state.census.in_store == 0
     }
 
     /// At the hard end of the run, whoever is still inside leaves at once;

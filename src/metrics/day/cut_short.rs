@@ -28,14 +28,14 @@ impl DayMetrics {
     /// of the seed's arrival plan due while the doors let anyone in,
     /// `sim::planned_visitors`, over the days folded here): an entrance
     /// lets one in only when there is room in its doorway, and those still
-    /// waiting at the day's hard end never came in. Every figure counts only those who did. `None` when everyone
-    /// planned came in.
+    /// waiting when the doors shut at closing never came in. Every figure
+    /// counts only those who did. `None` when everyone planned came in.
     pub fn kept_out_warning(&self, planned: u64) -> Option<String> {
         let kept_out = planned.checked_sub(self.visitors).filter(|&n| n > 0)?;
         let share = 100.0 * kept_out as f64 / planned as f64;
         Some(format!(
             "{kept_out} of the {planned} visitors planned ({share:.1}%) never came in: someone stood in the doorway \
-             of their entrance, and those waiting to come in were still outside at the day's hard end. The figures \
+             of their entrance, and those waiting to come in were still outside when the doors shut at closing. The figures \
              count only the {} who came in. Find what stood there (see the freezes), or give the entrance room",
             self.visitors
         ))
