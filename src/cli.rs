@@ -60,10 +60,13 @@ pub fn main() -> ExitCode {
         Command::Verify { dir, repair } => verify(&dir, repair),
         Command::Publish(args) => publish(&args.dir.clone(), args.request()),
         Command::Compare { file, replications, jobs, target_halfwidth, metric, max_replications, shard, dataset } => {
-            let mut study = Study::new(metric, replications, target_halfwidth, max_replications);
-            study.jobs = jobs.unwrap_or(study.jobs);
-            study.shard = shard;
-            compare(&file, &study, &dataset)
+            let study_of = |primary| {
+                let mut study = Study::new(primary, replications, target_halfwidth, max_replications);
+                study.jobs = jobs.unwrap_or(study.jobs);
+                study.shard = shard;
+                study
+            };
+            compare(&file, metric, study_of, &dataset)
         }
     };
     match result {
@@ -238,11 +241,25 @@ fn bench(path: &Path, variant: &str, repeats: usize, full: bool) -> Result<(), E
     Ok(())
 }
 
-fn compare(path: &Path, study: &Study, args: &DatasetArgs) -> Result<(), Error> {
+/// `aisle compare`: the study `study_of` makes for the primary `metric`,
+/// or without one for the primary a comparison of the dataset declared.
+fn compare(
+    path: &Path,
+    metric: Option<String>,
+    study_of: impl FnOnce(Option<String>) -> Study,
+    args: &DatasetArgs,
+) -> Result<(), Error> {
     let started = Instant::now();
     let file = ScenarioFile::read(path)?;
-    study.check(&file)?;
     let dir = args.dir(&file);
+    // Without --metric the primary a comparison of these days declared
+    // stays (it fell back to revenue per visitor, read as chosen late).
+    let declared = metric.is_none().then(|| aisle::report::declared_primary(&dir)).flatten();
+    if let Some(primary) = &declared {
+        say!("primary metric: `{primary}`, as a comparison of this dataset declared it (--metric names another)");
+    }
+    let study = &study_of(metric.or(declared));
+    study.check(&file)?;
     if let Some(seq) = &study.sequential {
         say!("sequential: {}", seq.guarantee());
     }

@@ -242,6 +242,19 @@ fn a_primary_chosen_after_a_comparison_is_said_to_be_exploratory() {
     // Back to the primary declared first: nothing to say.
     let said = run(&["report", d, "--metric", "revenue_per_visitor"]);
     assert!(!said.contains("was chosen after") && !page().contains("Primary metric chosen late"), "{said}");
+    // A plain compare keeps the primary declared first (it fell back to
+    // revenue per visitor, and called that chosen late).
+    let other = tmp.path().join("declared-conversion");
+    let o = other.to_str().unwrap();
+    run(&["compare", scenario, "--replications", "2", "--metric", "conversion_rate", "--no-report", "--out", o]);
+    let said = run(&["compare", scenario, "--replications", "2", "--no-report", "--out", o]);
+    assert!(!said.contains("was chosen after"), "{said}");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(other.join("compare/comparison.json")).unwrap()).unwrap();
+    assert_eq!(
+        (saved["primary"].as_str(), saved["declared_primary"].as_str()),
+        (Some("conversion_rate"), Some("conversion_rate"))
+    );
 }
 
 /// After a sweep killed before it wrote its manifest, `aisle report` said

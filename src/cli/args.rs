@@ -67,8 +67,8 @@ pub(super) enum Command {
         #[arg(long, requires = "metric", allow_negative_numbers = true, value_parser = positive_finite)]
         target_halfwidth: Option<f64>,
         /// The primary metric, whose verdict leads and is corrected across
-        /// variants only (default revenue_per_visitor); also the metric of
-        /// --target-halfwidth.
+        /// variants only [default: the one a comparison of the dataset declared,
+        /// else revenue_per_visitor]; also the metric of --target-halfwidth.
         #[arg(long)]
         metric: Option<String>,
         /// Most replications sequential mode may reach.

@@ -249,6 +249,9 @@ pub fn analyse(base: &[f64], variant: &[f64], exposure: Option<&[f64]>, alpha: f
         exposure.map(|e| keep.iter().map(|&i| e[i]).collect()).filter(|e: &Vec<f64>| e.iter().all(|x| *x > 0.0));
     let few = nonzero < n && nonzero < FEW_NONZERO.max(n.div_ceil(2));
     match (few, exposure) {
+        // A rate the same on every day still gets its pooled counts'
+        // interval: the same counts in both layouts bound how far the rate
+        // could move, they do not show it cannot.
         (true, Some(e)) => rare_counts(&d, &e, alpha),
         _ if nonzero == 0 => Analysis { method: Method::Identical, n, mean: 0.0, interval: None, p: Some(1.0), sd },
         (true, None) => resampled(&d, alpha),
@@ -493,8 +496,8 @@ fn resampled(d: &[f64], alpha: f64) -> Analysis {
 }
 
 /// The change relative to the baseline mean, only when the baseline is
-/// clearly away from zero (its own interval excludes zero); `None`
-/// otherwise. With the paired t it is Fieller's interval for
+/// clearly away from zero (its own interval excludes zero) and the
+/// interval is bounded; `None` otherwise. With the paired t it is Fieller's interval for
 /// mean(difference) ÷ mean(baseline), which counts the baseline's own
 /// uncertainty and their covariance; with the other methods, the
 /// Bonferroni box of the difference's and the baseline's intervals, each at
@@ -548,6 +551,12 @@ pub fn relative(base: &[f64], variant: &[f64], exposure: Option<&[f64]>, a: &Ana
     // Baseline clearly away from zero: its own interval excludes it.
     let be = mean_ci_at(&b, alpha);
     if be.lo <= 0.0 && be.hi >= 0.0 {
+        return None;
+    }
+    // Six differing days bound a resampled difference at `alpha` but not
+    // at `alpha / 2`: the change is then read in absolute terms, whose
+    // interval is bounded, not as a relative one with none.
+    if !(lo.is_finite() && hi.is_finite()) {
         return None;
     }
     Some(Estimate { mean: a.mean / bm, lo, hi, n })

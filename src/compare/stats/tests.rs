@@ -70,12 +70,14 @@ fn methods_follow_the_shape_of_the_differences() {
     let exposure = vec![50.0; 10];
     // (differences, exposure, the method they call for)
     type Case<'a> = (&'a [f64], Option<&'a [f64]>, Method);
-    let cases: [Case; 5] = [
+    let cases: [Case; 6] = [
         (&shifted, None, Method::PairedT),
         (&rare, Some(&exposure), Method::RareCounts),
         (&rare, None, Method::Resampled),
         (&skewed, None, Method::Resampled),
         (&spread, None, Method::Identical),
+        // A rate the same on every day: how far could it move unseen?
+        (&spread, Some(&exposure), Method::RareCounts),
     ];
     for (variant, exposure, method) in cases {
         assert_eq!(analyse(&spread, variant, exposure, ALPHA).method, method, "{variant:?}");
@@ -181,6 +183,22 @@ fn fieller_matches_the_delta_method_when_the_baseline_is_sharp() {
     let zeroish = [0.0, 0.01, 0.0, 0.0, 0.02, 0.0, 0.0, 0.0, 0.0, 0.0];
     let a = analyse(&zeroish, &variant, None, ALPHA);
     assert_eq!(relative(&zeroish, &variant, None, &a, ALPHA), None);
+}
+
+/// Six of ten days differing, one far out, are resampled: bounded at 95%, not at the
+/// 97.5% each half of a relative interval needs. It read "+0.042%
+/// [unbounded, unbounded]" beside a bounded absolute interval; the change
+/// is read in absolute terms there.
+#[test]
+fn a_relative_change_is_given_only_with_a_bounded_interval() {
+    let base: Vec<f64> = (0..10).map(|i| 3.6 + 0.1 * (i as f64).sin()).collect();
+    let steps = [0.08, 0.01, 0.012, 0.009, 0.011, 0.01, 0.0, 0.0, 0.0, 0.0];
+    let variant: Vec<f64> = base.iter().zip(steps).map(|(b, d)| b + d).collect();
+    let a = analyse(&base, &variant, None, ALPHA);
+    assert_eq!(a.method, Method::Resampled);
+    let (lo, hi) = a.interval.unwrap();
+    assert!(lo.is_finite() && hi.is_finite(), "bounded at 95%: [{lo}, {hi}]");
+    assert_eq!(relative(&base, &variant, None, &a, ALPHA), None);
 }
 
 #[test]
