@@ -27,7 +27,7 @@ pub(super) fn decide(tick: &mut TickState) {
                 let product = s.wanted_mut(intent).remove(index);
                 let field = nav.get(&setting.store, stand.cell, s.ways);
                 s.route = Some(Route::new(field, stand.cell, stand.point));
-                s.activity = Activity::ToShelf { product, placement: placement as u16, intent };
+                s.activity = Activity::ToShelf { product, placement: placement as u16, intent, back: None };
                 continue;
             }
             Some(Target::Counter(counter)) => {

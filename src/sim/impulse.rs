@@ -78,10 +78,12 @@ pub(super) fn perceive(tick: &mut TickState, asks: &mut Vec<Ask>) {
                 asks.push(Ask { leader, product, spot: shelf.spot });
                 continue;
             }
-            if s.in_line() || s.pos.distance(shelf.spot) <= perception::REACH_M {
+            if s.pos.distance(shelf.spot) <= perception::REACH_M {
                 s.grab(out, t, product, setting.scenario.products[product as usize].price_cents);
-            } else if matches!(s.activity, Activity::ToLane { .. }) {
-                // On the way to pay, only what is within reach is taken.
+            } else if s.in_line() || matches!(s.activity, Activity::ToLane { .. }) {
+                // In line or on the way to pay, only what is within reach
+                // is taken (one in line took chocolate off a gondola 2.3 m
+                // away, round its end).
                 continue;
             } else {
                 s.want_on_impulse(product);
@@ -89,9 +91,9 @@ pub(super) fn perceive(tick: &mut TickState, asks: &mut Vec<Ask>) {
         }
     }
     // A leader still shopping fetches what a companion asked for; one in
-    // a checkout line takes it from the display by the line, if it stands
-    // as near it as what it takes on its own (in view: the companion may
-    // stand places behind, seeing another display).
+    // a checkout line takes it from the display by the line if it stands
+    // within reach of it, as of what it takes on its own (the companion
+    // may stand places behind, seeing another display).
     for Ask { leader, product, spot } in asks.drain(..) {
         let Ok(mut l) = shoppers.get_mut(leader) else { continue };
         let shopping = matches!(l.activity, Activity::Deciding | Activity::ToShelf { .. } | Activity::AtShelf { .. });
@@ -99,7 +101,7 @@ pub(super) fn perceive(tick: &mut TickState, asks: &mut Vec<Ask>) {
             continue;
         }
         if l.in_line() {
-            if l.pos.distance(spot) > perception::VIEW_RADIUS_M {
+            if l.pos.distance(spot) > perception::REACH_M {
                 continue;
             }
             l.grab(out, t, product, setting.scenario.products[product as usize].price_cents);

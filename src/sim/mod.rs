@@ -134,11 +134,15 @@ fn settle(mut tick: TickState, mut asks: Local<Vec<impulse::Ask>>) {
 /// is at one or the other, and the tick's events are ordered by shopper.
 fn end_dwells(tick: &mut TickState) {
     let TickState { setting, shoppers, state } = tick;
-    let RunState { clock, taken, out, .. } = &mut **state;
+    let RunState { clock, taken, out, nav, .. } = &mut **state;
     let t = clock.t_ms;
     for mut s in &mut shoppers.p0() {
         match s.activity {
-            Activity::AtShelf { until_ms, .. } if t >= until_ms => shelf::leave_shelf(setting, out, t, &mut s),
+            Activity::AtShelf { until_ms, .. } if t >= until_ms => {
+                if !shelf::back_to_shelf(setting, nav, &mut s) {
+                    shelf::leave_shelf(setting, out, t, &mut s);
+                }
+            }
             Activity::AtStop { until_ms, .. } if t >= until_ms => stop::end_stop(taken, out, t, &mut s),
             _ => {}
         }

@@ -10,9 +10,10 @@ use rand_distr::{Distribution, LogNormal};
 
 use super::impulse::{NEUTRAL_PERSUASION, temptation};
 use super::outbox::Outbox;
-use super::shopper::{Activity, Intent, Search, Shopper, product_draws};
-use super::{Setting, perception};
+use super::shopper::{Activity, Intent, Route, Search, Shopper, product_draws};
+use super::{Setting, perception, walk};
 use crate::events::Action;
+use crate::nav::FlowFieldCache;
 use crate::scenario::DWELL_SIGMA;
 
 /// Mean seconds to find a planned product at a shelf of findability 1
@@ -34,9 +35,14 @@ const LAST_OWN_SEARCH_PLACE: u16 = 7;
 /// patience and gives up here. Logs `at_shelf`, then `view` unless the
 /// product was noticed on the way (an impulse target) or not found.
 pub(super) fn reach_shelf(setting: &Setting, out: &mut Outbox, t_ms: u64, s: &mut Shopper) {
-    let Activity::ToShelf { product, placement, intent } = s.activity else {
+    let Activity::ToShelf { product, placement, intent, back } = s.activity else {
         unreachable!("only one walking to a shelf reaches it")
     };
+    if let Some(search) = back {
+        // Back within reach: its dwell is spent, it takes the product now.
+        s.activity = Activity::AtShelf { product, placement, until_ms: t_ms, intent, search };
+        return;
+    }
     let seg = &setting.scenario.population.segments[s.segment];
     let mut dwell = LogNormal::new(seg.dwell_median_s.ln(), DWELL_SIGMA)
         .expect("validated")
@@ -74,6 +80,26 @@ fn search(s: &Shopper, product: u32, placement: u16, findability: f64, patience_
     } else {
         Search::Found
     }
+}
+
+/// A shopper whose dwell at a shelf is over (`AtShelf`, until now) and
+/// who stands out of reach of it, pushed off by walkers trading places
+/// with it (in a crowd, metre after metre: picks were logged 6 m from
+/// their shelf, in a doorway), walks back to take the product there.
+/// Returns whether it does; else `leave_shelf` follows.
+pub(super) fn back_to_shelf(setting: &Setting, nav: &mut FlowFieldCache, s: &mut Shopper) -> bool {
+    let Activity::AtShelf { product, placement, intent, search, .. } = s.activity else {
+        unreachable!("only one at a shelf walks back to it")
+    };
+    let store = &setting.store;
+    let stand = store.stands[product as usize][placement as usize];
+    if walk::within_reach(store, s.floor, s.pos, stand.cell, stand.point) {
+        return false;
+    }
+    let field = nav.get(store, stand.cell, s.ways);
+    s.route = Some(Route::new(field, stand.cell, stand.point));
+    s.activity = Activity::ToShelf { product, placement, intent, back: Some(search) };
+    true
 }
 
 /// A shopper whose dwell at a shelf is over (`AtShelf`, until now): a

@@ -28,6 +28,11 @@ pub(super) struct Shopper {
     /// The connectors between floors it uses (its segment's).
     pub(super) ways: Ways,
     pub(super) patience_ms: u64,
+    /// When it came in: it stands in its doorway that tick, walking from
+    /// the next (its logged positions are where each tick leaves it, so a
+    /// first step taken at once read as covering up to a tick's stride in
+    /// no time after `enter`).
+    pub(super) entered_ms: u64,
     pub(super) pos: Point,
     pub(super) floor: u8,
     pub(super) cell: CellId,
@@ -167,6 +172,9 @@ pub(super) enum Activity {
         product: u32,
         placement: u16,
         intent: Intent,
+        /// Walking back to a shelf whose dwell is spent, pushed off it by
+        /// walkers trading places: what the search found, taken on arrival.
+        back: Option<Search>,
     },
     AtShelf {
         product: u32,

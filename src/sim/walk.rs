@@ -91,7 +91,7 @@ pub(super) fn walk(tick: &mut TickState, commands: &mut Commands, scratch: &mut 
         let moved = if s.pos == s.filed_at { 0.0 } else { s.pos.distance(s.filed_at) };
         s.stride_credit_m = (s.stride_credit_m + s.speed * dt - moved).clamp(0.0, bank_m);
         s.filed_at = s.pos;
-        if s.riding.is_some() || s.is_walking() {
+        if (s.riding.is_some() || s.is_walking()) && s.entered_ms < t {
             order.push(entity);
         }
         let i = s.index as usize;
@@ -255,7 +255,9 @@ fn advance(
             // party: it pushes through nobody to reach it. (Two of a party
             // kept off their leader at a shelf squeezed through each other
             // and stood on one spot while it shopped.)
-            if gathers(store, (s.activity, s.floor, s.pos), route) {
+            if gathers(store, (s.activity, s.floor, s.pos), route)
+                && room_to_stand_by(crowd, near, (s.party, s.cell, s.pos))
+            {
                 return stand_by_leader(s);
             }
         }
@@ -292,6 +294,15 @@ fn gathers(store: &Store, (activity, floor, pos): (Activity, u8, Point), route: 
     activity == Activity::Companion(Company::Joining)
         && store.centre(route.goal).0 == floor
         && pos.distance(route.point) <= GATHERED_M
+}
+
+/// Whether a companion may stand by where it is: on no body of another
+/// party, on the walkway or off it. (Walking through one standing off the
+/// walkway, two companions of neighbouring tills' parties stood by 8 cm
+/// apart while both leaders were served.)
+fn room_to_stand_by(crowd: &crowd::Crowding, near: &[crowd::Body], (party, cell, at): (u32, CellId, Point)) -> bool {
+    !crowd.aside_taken(party, cell, at)
+        && !near.iter().any(|b| b.party != party && b.at.distance(at) < crowd::MIN_GAP_M)
 }
 
 /// A companion kept off its standing leader, by its party or while
@@ -366,6 +377,7 @@ fn blocked(
     let kin_standing = |b: &crowd::Body| b.party == s.party && (b.gives_way || b.shopper == s.party);
     if gathers(store, (s.activity, s.floor, s.pos), route)
         && crowd::blockers_among(near, s.index, s.pos, step.to).any(|b| kin_standing(&b))
+        && room_to_stand_by(crowd, near, (s.party, s.cell, s.pos))
     {
         return stand_by_leader(s);
     }
@@ -471,9 +483,15 @@ fn near_goal(store: &Store, s: &Shopper) -> bool {
 /// (borrowed apart from the shopper, which moves along it).
 fn near_goal_on(store: &Store, route: &Route, activity: Activity, floor: u8, pos: Point) -> bool {
     matches!(activity, Activity::ToShelf { .. } | Activity::ToLane { .. } | Activity::ToExit)
-        && store.centre(route.goal).0 == floor
-        && pos.distance(route.point) <= NEAR_GOAL_M
-        && store.first_blocked(floor, pos, route.point).is_none()
+        && within_reach(store, floor, pos, route.goal, route.point)
+}
+
+/// Whether one at `pos` on `floor` is within `NEAR_GOAL_M` of `point` (in
+/// cell `goal`) on its floor, in plain sight.
+pub(super) fn within_reach(store: &Store, floor: u8, pos: Point, goal: CellId, point: Point) -> bool {
+    store.centre(goal).0 == floor
+        && pos.distance(point) <= NEAR_GOAL_M
+        && store.first_blocked(floor, pos, point).is_none()
 }
 
 /// Someone is in the way of the step towards `ahead`. After a standoff
