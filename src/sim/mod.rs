@@ -137,11 +137,11 @@ fn end_dwells(tick: &mut TickState) {
     let RunState { clock, taken, out, nav, .. } = &mut **state;
     let t = clock.t_ms;
     for mut s in &mut shoppers.p0() {
-        match s.activity {
-            Activity::AtShelf { until_ms, .. } if t >= until_ms => {
-                if !shelf::back_to_shelf(setting, nav, &mut s) {
-                    shelf::leave_shelf(setting, out, t, &mut s);
-                }
+        let activity = s.activity;
+        match activity {
+            // Out of reach, it walks back first.
+            Activity::AtShelf { until_ms, .. } if t >= until_ms && !shelf::back_to_shelf(setting, nav, &mut s) => {
+                shelf::leave_shelf(setting, out, t, &mut s)
             }
             Activity::AtStop { until_ms, .. } if t >= until_ms => stop::end_stop(taken, out, t, &mut s),
             _ => {}
