@@ -166,6 +166,9 @@ fn verify(dir: &Path, repair: bool) -> Result<(), Error> {
 fn report(dir: &Path, primary: Option<&str>) -> Result<(), Error> {
     // Held while the report is written: a --replace cannot discard the runs under it.
     let _lock = aisle::events::dataset::WriterLock::existing(dir)?;
+    if let Some(doubt) = aisle::report::saved_comparison_doubt(dir) {
+        tell!("warning: {doubt}");
+    }
     let design = aisle::report::design_for(dir, primary);
     let declared = aisle::report::declared_primary(dir);
     if let Some(note) = declared.and_then(|d| aisle::compare::redeclared_note(&design.primary, &d)) {
@@ -285,7 +288,8 @@ fn compare(
     }
     let coverage = study.coverage_warnings(&dataset.manifest.runs, &file.variant_ids(), &comparison);
     let invariants = aisle::study::invariant_warnings(path, &dataset.manifest.runs);
-    for warning in redeclared.iter().chain(&coverage).chain(&invariants) {
+    let cut_short = aisle::study::cut_short_warnings(&file, &dataset.manifest.runs);
+    for warning in redeclared.iter().chain(&coverage).chain(&invariants).chain(&cut_short) {
         tell!("\nwarning: {warning}");
     }
     if !args.no_report && study.shard.is_none() {

@@ -223,6 +223,54 @@ impl Study {
     }
 }
 
+/// Warnings over each variant of `file` whose days in `runs` were cut
+/// short: visitors planned who never came in (a doorway stood blocked),
+/// shoppers made to leave at the day's hard end. A figure per visitor can
+/// hide either: a kiosk with hour-long dwells read "no significant change
+/// in revenue per visitor" while 43% of its visitors never came in, and
+/// only the page said so.
+pub fn cut_short_warnings(file: &ScenarioFile, runs: &[crate::events::dataset::RunRecord]) -> Vec<String> {
+    let mut found = Vec::new();
+    for variant in file.variant_ids() {
+        let days: Vec<_> = runs.iter().filter(|r| r.variant == variant).collect();
+        let (Some(first), Ok(s)) = (days.first(), file.build(&variant)) else { continue };
+        let planned: u64 = days.iter().map(|r| crate::sim::planned_visitors(&s, r.seed)).sum();
+        let came: u64 = days.iter().map(|r| r.visitors).sum();
+        let forced = days.iter().map(|r| r.metric("forced_exits").unwrap_or(0.0)).sum::<f64>().round() as u64;
+        let kept_out = planned.saturating_sub(came);
+        let share = |part: u64, whole: u64| 100.0 * part as f64 / whole.max(1) as f64;
+        let said: Vec<String> = [
+            (kept_out > 0).then(|| {
+                format!(
+                    "{kept_out} of the {planned} visitors planned ({:.1}%) never came in (a doorway stood blocked)",
+                    share(kept_out, planned)
+                )
+            }),
+            (forced > 0).then(|| {
+                format!(
+                    "{forced} of the {came} who came in ({:.1}%) were made to leave at the day's hard end",
+                    share(forced, came)
+                )
+            }),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if said.is_empty() {
+            continue;
+        }
+        found.push(format!(
+            "`{variant}`: over its {} day(s), {}: its figures count only those who came in and left on their own, \
+             and comparisons with it may mislead; `aisle run {} --variant {variant} --seed {}` says why",
+            days.len(),
+            said.join(", and "),
+            file.path.display(),
+            first.seed
+        ));
+    }
+    found
+}
+
 /// Warnings when any of `runs` broke an invariant: a shopper frozen longer
 /// than `FREEZE_LIMIT_S`, or a line standing before a free terminal longer
 /// than `STALL_LIMIT_S`. Each names the days, since their figures and

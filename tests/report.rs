@@ -194,6 +194,57 @@ fn a_report_compares_as_the_saved_comparison_did() {
     aisle(&["verify", d]);
 }
 
+/// `aisle report` followed whatever `compare/comparison.json` said: its
+/// level edited to 0.6, the page read "a real difference" at 40%. A saved
+/// comparison that is not what its own design gives on the runs is not
+/// followed, and the terminal says so.
+#[test]
+fn a_report_does_not_follow_an_edited_comparison() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (scenario, dir) = (common::scenario_path("tiny"), tmp.path().join("d"));
+    let (scenario, d) = (scenario.to_str().unwrap(), dir.to_str().unwrap());
+    aisle(&["compare", scenario, "--replications", "3", "--no-report", "--out", d]);
+    let path = dir.join("compare/comparison.json");
+    let mut saved: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    saved["alpha"] = serde_json::json!(0.6);
+    std::fs::write(&path, serde_json::to_string_pretty(&saved).unwrap()).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aisle")).args(["report", d]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stderr);
+    let doubt = "comparison.json is not what comparing the runs by its own level, seeds and primary gives (edited, \
+                 stale, or made by another build)";
+    assert!(said.contains(doubt), "{said}");
+    let page = std::fs::read_to_string(dir.join("report/index.html")).unwrap();
+    assert!(page.contains("95% CI") && !page.contains("40.00% CI"), "the page follows the edited level");
+}
+
+/// A comparison says, on the terminal, which variant's days were cut
+/// short: the kiosk whose hour-long dwells kept 43% of its visitors out
+/// read "no significant change in revenue per visitor", and only the page
+/// said why.
+#[test]
+fn a_comparison_names_the_variant_whose_visitors_were_kept_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let blocked = tmp.path().join("blocked.toml");
+    let variant = "\n[[variants]]\nid = \"hour-long-dwells\"\nedits = [ { op = \"set_segment\", segment = \"slow\", \
+                   dwell_median_s = 3600.0 }, { op = \"set_visitors\", daily_visitors = 600.0 } ]\n";
+    let text = std::fs::read_to_string(root.join("tests/data/line_through_doorway.toml")).unwrap() + variant;
+    std::fs::write(&blocked, text).unwrap();
+    let out = tmp.path().join("d");
+    let args = ["compare", blocked.to_str().unwrap(), "--replications", "2", "--no-report", "--out"];
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_aisle"))
+        .args([&args[..], &[out.to_str().unwrap()]].concat())
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let said = String::from_utf8_lossy(&run.stderr);
+    let warnings: Vec<&str> = said.lines().filter(|l| l.contains("never came in")).collect();
+    assert_eq!(warnings.len(), 1, "{said}");
+    assert!(warnings[0].starts_with("warning: `hour-long-dwells`: over its 2 day(s), "), "{said}");
+    assert!(warnings[0].contains("its figures count only those who came in and left on their own"), "{said}");
+}
+
 /// `aisle report --metric` (or a later `aisle compare --metric`) over
 /// days already compared made another metric primary in silence: the
 /// primary could be picked from what the first comparison showed. The

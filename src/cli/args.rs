@@ -150,19 +150,19 @@ pub(super) struct PublishArgs {
     /// Dataset directory (holds manifest.json).
     pub(super) dir: PathBuf,
     /// ε this release spends in all (with --local: ε per metre for each exported point).
-    #[arg(long, required_unless_present = "evaluate", allow_negative_numbers = true)]
+    #[arg(long, required_unless_present = "evaluate", conflicts_with = "evaluate", allow_negative_numbers = true)]
     pub(super) epsilon: Option<f64>,
     /// δ of a Gaussian release's (ε, δ) target: the ledger adds up its zCDP cost, read at the budget's δ (this δ when
     /// the first release sets --budget, else 1e-6) [default: 1e-6]. Unused, and warned of, otherwise.
     #[arg(long, allow_negative_numbers = true)]
     pub(super) delta: Option<f64>,
     /// Name of the release directory under DIR/releases [default: release-N].
-    #[arg(long)]
+    #[arg(long, conflicts_with = "evaluate")]
     pub(super) name: Option<String>,
     #[arg(long, value_enum, default_value_t = MechanismArg::Laplace, conflicts_with = "local")]
     pub(super) mechanism: MechanismArg,
     /// The dataset's total ε, fixed by its first release [default: 4].
-    #[arg(long, allow_negative_numbers = true)]
+    #[arg(long, allow_negative_numbers = true, conflicts_with = "evaluate")]
     pub(super) budget: Option<f64>,
     /// Seeded noise, reproducible: NOT PRIVATE, for simulation studies only; never written [default: the OS's entropy].
     #[arg(long, allow_negative_numbers = true, value_parser = seed)]

@@ -231,6 +231,17 @@ impl Design {
     }
 }
 
+/// Whether `saved` (a `compare/comparison.json`) is what comparing `runs`
+/// of `variants` by its own design and declared primary gives: a pure
+/// function of the runs' figures, so an edited level, seed list, primary
+/// or verdict shows. `None` when its design cannot be read.
+pub fn saved_comparison_holds(saved: &serde_json::Value, runs: &[RunRecord], variants: &[String]) -> Option<bool> {
+    let design = Design::of_saved(saved)?;
+    let declared = saved["declared_primary"].as_str().map(str::to_owned);
+    let made = design.compare(runs, variants).declared_before(declared);
+    Some(serde_json::to_value(made).expect("serialises") == *saved)
+}
+
 /// Compares every variant with the baseline on every metric with the
 /// default design (revenue per visitor primary, 95%, every seed present).
 pub fn compare(runs: &[RunRecord], variants: &[String]) -> Comparison {

@@ -130,7 +130,9 @@ pub fn build(dir: &Path, progress: impl FnMut(usize, usize)) -> Result<PathBuf, 
 /// The design a report of the dataset in `dir` compares with: that of its
 /// saved comparison (`compare/comparison.json`: primary metric, level and
 /// seeds), so the page says what `aisle compare` said, else the default;
-/// with `primary`, that metric leads instead.
+/// with `primary`, that metric leads instead. A saved comparison that is
+/// not what its own design gives on the runs (`saved_comparison_doubt`) is
+/// not followed.
 pub fn design_for(dir: &Path, primary: Option<&str>) -> Design {
     let design = saved_comparison(dir).and_then(|json| Design::of_saved(&json)).unwrap_or_default();
     match primary {
@@ -139,10 +141,42 @@ pub fn design_for(dir: &Path, primary: Option<&str>) -> Design {
     }
 }
 
-/// The dataset's saved comparison (`compare/comparison.json`), if there is one to read.
+/// The dataset's saved comparison (`compare/comparison.json`), if there is
+/// one to read and it holds (`saved_comparison_doubt`).
 fn saved_comparison(dir: &Path) -> Option<serde_json::Value> {
-    let text = std::fs::read_to_string(dir.join(crate::events::dataset::COMPARISON)).ok()?;
-    serde_json::from_str(&text).ok()
+    saved_comparison_read(dir)?.ok()
+}
+
+/// The saved comparison as written: `Err` with why when it is there but
+/// cannot be followed (unreadable, or not what comparing the runs by its
+/// own design gives).
+fn saved_comparison_read(dir: &Path) -> Option<Result<serde_json::Value, String>> {
+    let path = dir.join(crate::events::dataset::COMPARISON);
+    let text = std::fs::read_to_string(&path).ok()?;
+    let holds = |json: &serde_json::Value| {
+        let file = ScenarioFile::read(&dir.join(SCENARIO_COPY)).ok()?;
+        let manifest = Dataset::read_manifest(dir).ok()??;
+        crate::compare::saved_comparison_holds(json, &manifest.runs, &file.variant_ids())
+    };
+    Some(match serde_json::from_str::<serde_json::Value>(&text) {
+        Ok(json) if holds(&json) == Some(true) => Ok(json),
+        Ok(_) => Err(format!(
+            "{} is not what comparing the runs by its own level, seeds and primary gives (edited, stale, or made by \
+             another build): the page compares at 95% over every seed with revenue_per_visitor primary; `aisle \
+             compare` writes it again",
+            path.display()
+        )),
+        Err(_) => Err(format!(
+            "{} is not readable: the page compares at 95% over every seed; `aisle compare` writes it again",
+            path.display()
+        )),
+    })
+}
+
+/// Why the dataset's saved comparison is not followed, if it is there
+/// and is not (an edited level of 0.6 read "a real difference" at 40%).
+pub fn saved_comparison_doubt(dir: &Path) -> Option<String> {
+    saved_comparison_read(dir)?.err()
 }
 
 /// The primary metric the dataset's comparisons declared first, if one was saved.
