@@ -256,9 +256,10 @@ fn compare(
     let file = ScenarioFile::read(path)?;
     let dir = args.dir(&file);
     // Without --metric the primary a comparison of these days declared
-    // stays (it fell back to revenue per visitor, read as chosen late).
-    let declared = metric.is_none().then(|| aisle::report::declared_primary(&dir)).flatten();
-    if let Some(primary) = &declared {
+    // stays (it fell back to revenue per visitor, read as chosen late);
+    // --replace starts a dataset anew.
+    let declared = (metric.is_none() && !args.replace).then(|| aisle::report::declared_primary(&dir)).flatten();
+    if let Some(primary) = declared.as_ref().filter(|p| *p != aisle::compare::KEY_METRICS[0]) {
         say!("primary metric: `{primary}`, as a comparison of this dataset declared it (--metric names another)");
     }
     let study = &study_of(metric.or(declared));
@@ -288,7 +289,7 @@ fn compare(
     }
     let coverage = study.coverage_warnings(&dataset.manifest.runs, &file.variant_ids(), &comparison);
     let invariants = aisle::study::invariant_warnings(path, &dataset.manifest.runs);
-    let cut_short = aisle::study::cut_short_warnings(&file, &dataset.manifest.runs);
+    let cut_short = aisle::study::cut_short_warnings(&file, &dataset.manifest.runs, &comparison.seeds);
     for warning in redeclared.iter().chain(&coverage).chain(&invariants).chain(&cut_short) {
         tell!("\nwarning: {warning}");
     }

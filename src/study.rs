@@ -229,14 +229,29 @@ impl Study {
 /// hide either: a kiosk with hour-long dwells read "no significant change
 /// in revenue per visitor" while 43% of its visitors never came in, and
 /// only the page said so.
-pub fn cut_short_warnings(file: &ScenarioFile, runs: &[crate::events::dataset::RunRecord]) -> Vec<String> {
+pub fn cut_short_warnings(
+    file: &ScenarioFile,
+    runs: &[crate::events::dataset::RunRecord],
+    seeds: &[u64],
+) -> Vec<String> {
     let mut found = Vec::new();
     for variant in file.variant_ids() {
-        let days: Vec<_> = runs.iter().filter(|r| r.variant == variant).collect();
-        let (Some(first), Ok(s)) = (days.first(), file.build(&variant)) else { continue };
-        let planned: u64 = days.iter().map(|r| crate::sim::planned_visitors(&s, r.seed)).sum();
-        let came: u64 = days.iter().map(|r| r.visitors).sum();
-        let forced = days.iter().map(|r| r.metric("forced_exits").unwrap_or(0.0)).sum::<f64>().round() as u64;
+        let Ok(s) = file.build(&variant) else { continue };
+        // Per day compared: (seed, planned, came in, made to leave).
+        let days: Vec<(u64, u64, u64, u64)> = runs
+            .iter()
+            .filter(|r| r.variant == variant && seeds.contains(&r.seed))
+            .map(|r| {
+                let forced = r.metric("forced_exits").unwrap_or(0.0).round() as u64;
+                (r.seed, crate::sim::planned_visitors(&s, r.seed), r.visitors, forced)
+            })
+            .collect();
+        // The day cut shortest is the one to look at.
+        let worst = days.iter().max_by_key(|&&(_, planned, came, forced)| planned.saturating_sub(came) + forced);
+        let Some(&(worst_seed, ..)) = worst else { continue };
+        let planned: u64 = days.iter().map(|d| d.1).sum();
+        let came: u64 = days.iter().map(|d| d.2).sum();
+        let forced: u64 = days.iter().map(|d| d.3).sum();
         let kept_out = planned.saturating_sub(came);
         let share = |part: u64, whole: u64| 100.0 * part as f64 / whole.max(1) as f64;
         let said: Vec<String> = [
@@ -265,7 +280,7 @@ pub fn cut_short_warnings(file: &ScenarioFile, runs: &[crate::events::dataset::R
             days.len(),
             said.join(", and "),
             file.path.display(),
-            first.seed
+            worst_seed
         ));
     }
     found

@@ -98,7 +98,8 @@ pub(super) enum Command {
         /// Dataset directory (holds manifest.json).
         dir: PathBuf,
         /// The comparison's primary metric, corrected across variants only [default: that of the saved
-        /// comparison (compare/comparison.json), whose level and seeds the page keeps too; else revenue_per_visitor].
+        /// comparison (compare/comparison.json), whose level and seeds the page keeps too where comparing the
+        /// runs by them gives it back; else revenue_per_visitor].
         #[arg(long)]
         metric: Option<String>,
     },

@@ -131,20 +131,27 @@ pub fn build(dir: &Path, progress: impl FnMut(usize, usize)) -> Result<PathBuf, 
 /// saved comparison (`compare/comparison.json`: primary metric, level and
 /// seeds), so the page says what `aisle compare` said, else the default;
 /// with `primary`, that metric leads instead. A saved comparison that is
-/// not what its own design gives on the runs (`saved_comparison_doubt`) is
-/// not followed.
+/// not what its own design gives on the runs (`saved_comparison_doubt`:
+/// edited, or runs added or made again since) lends only its primary: the
+/// page compares at the level and over the seeds the runs call for.
 pub fn design_for(dir: &Path, primary: Option<&str>) -> Design {
-    let design = saved_comparison(dir).and_then(|json| Design::of_saved(&json)).unwrap_or_default();
+    let design = match saved_comparison_read(dir) {
+        Some(Ok(json)) => Design::of_saved(&json).unwrap_or_default(),
+        _ => {
+            let saved_primary = saved_raw(dir).and_then(|json| json["primary"].as_str().map(str::to_owned));
+            Design { primary: saved_primary.unwrap_or_else(|| Design::default().primary), ..Design::default() }
+        }
+    };
     match primary {
         Some(primary) => Design { primary: primary.to_owned(), ..design },
         None => design,
     }
 }
 
-/// The dataset's saved comparison (`compare/comparison.json`), if there is
-/// one to read and it holds (`saved_comparison_doubt`).
-fn saved_comparison(dir: &Path) -> Option<serde_json::Value> {
-    saved_comparison_read(dir)?.ok()
+/// The dataset's saved comparison as written, if there is one to read.
+fn saved_raw(dir: &Path) -> Option<serde_json::Value> {
+    let text = std::fs::read_to_string(dir.join(crate::events::dataset::COMPARISON)).ok()?;
+    serde_json::from_str(&text).ok()
 }
 
 /// The saved comparison as written: `Err` with why when it is there but
@@ -162,8 +169,8 @@ fn saved_comparison_read(dir: &Path) -> Option<Result<serde_json::Value, String>
         Ok(json) if holds(&json) == Some(true) => Ok(json),
         Ok(_) => Err(format!(
             "{} is not what comparing the runs by its own level, seeds and primary gives (edited, stale, or made by \
-             another build): the page compares at 95% over every seed with revenue_per_visitor primary; `aisle \
-             compare` writes it again",
+             another build): the page compares at the level and over the seeds the runs call for; `aisle compare` \
+             writes it again",
             path.display()
         )),
         Err(_) => Err(format!(
@@ -179,9 +186,11 @@ pub fn saved_comparison_doubt(dir: &Path) -> Option<String> {
     saved_comparison_read(dir)?.err()
 }
 
-/// The primary metric the dataset's comparisons declared first, if one was saved.
+/// The primary metric the dataset's comparisons declared first, if one was
+/// saved (kept when the comparison has gone stale: runs added since, or
+/// made again by another build, do not undeclare it).
 pub fn declared_primary(dir: &Path) -> Option<String> {
-    let json = saved_comparison(dir)?;
+    let json = saved_raw(dir)?;
     json["declared_primary"].as_str().or(json["primary"].as_str()).map(str::to_owned)
 }
 

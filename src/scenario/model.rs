@@ -41,12 +41,13 @@ pub struct Scenario {
 }
 
 impl Scenario {
-    /// The day's hard end, ms from opening: closing plus `run.drain_h`,
-    /// when whoever is still inside is made to leave.
+    /// Closing, ms from opening: the doors let nobody in from then on.
     pub fn doors_close_ms(&self) -> u64 {
         self.population.close_ms - self.population.open_ms
     }
 
+    /// The day's hard end, ms from opening: closing plus `run.drain_h`,
+    /// when whoever is still inside is made to leave.
     pub fn hard_end_ms(&self) -> u64 {
         self.population.close_ms - self.population.open_ms + self.run.drain_ms
     }

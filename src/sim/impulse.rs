@@ -2,7 +2,8 @@
 //! ahead (`sim::perception`): a product in view is noticed (`view`) with
 //! its shelf's notice probability, once per visit, and one not already
 //! wanted is bought on impulse with probability `temptation`: taken at once
-//! within reach or from a queue, otherwise fetched by a detour. A
+//! within reach, otherwise fetched by a detour (not from a line, nor on the
+//! way to pay). A
 //! companion's wish goes to its leader, who holds the basket.
 
 use bevy_ecs::prelude::*;
@@ -38,8 +39,8 @@ const LOOK_INTERVAL_MS: u64 = 1000;
 /// the tick), each shopper looks ahead: a product in view is
 /// noticed (`view`) with its shelf's notice probability, once per visit;
 /// a noticed product not already wanted may be bought on impulse with
-/// probability `temptation`. Within reach (or from a queue) it is taken at
-/// once; otherwise the shopper detours for it. Both draws come from the
+/// probability `temptation`. Within reach it is taken at once; otherwise
+/// the shopper detours for it, unless in a line or on the way to pay. Both draws come from the
 /// product's stretch of the shopper's notice stream (common random numbers
 /// across layouts).
 pub(super) fn perceive(tick: &mut TickState, asks: &mut Vec<Ask>) {

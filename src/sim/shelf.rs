@@ -39,8 +39,10 @@ pub(super) fn reach_shelf(setting: &Setting, out: &mut Outbox, t_ms: u64, s: &mu
         unreachable!("only one walking to a shelf reaches it")
     };
     if let Some(search) = back {
-        // Back within reach: its dwell is spent, it takes the product now.
+        // Back (or as near as the crowd lets it): its dwell is spent, it
+        // takes the product now, once (not sent back again and again).
         s.activity = Activity::AtShelf { product, placement, until_ms: t_ms, intent, search };
+        leave_shelf(setting, out, t_ms, s);
         return;
     }
     let seg = &setting.scenario.population.segments[s.segment];
@@ -93,7 +95,8 @@ pub(super) fn back_to_shelf(setting: &Setting, nav: &mut FlowFieldCache, s: &mut
     };
     let store = &setting.store;
     let stand = store.stands[product as usize][placement as usize];
-    if walk::within_reach(store, s.floor, s.pos, stand.cell, stand.point) {
+    // A search given up takes nothing: it need not be at the shelf to say so.
+    if search == Search::GivenUp || walk::within_reach(store, s.floor, s.pos, stand.cell, stand.point) {
         return false;
     }
     let field = nav.get(store, stand.cell, s.ways);

@@ -363,7 +363,9 @@ impl Shopper {
     /// the way to a shelf puts that target back and plans again (a detour);
     /// one at a shelf fetches it next.
     pub(super) fn want_on_impulse(&mut self, product: u32) {
-        if let Activity::ToShelf { product: p, intent, .. } = self.activity {
+        // (One walking back to a shelf whose dwell is spent goes on: the
+        // impulse waits its turn.)
+        if let Activity::ToShelf { product: p, intent, back: None, .. } = self.activity {
             self.wanted_mut(intent).push(p);
             self.route = None;
             self.activity = Activity::Deciding;
