@@ -232,6 +232,53 @@ edits = [ { op = "set_lane_hours", lane = "L2", hours = [21.0, 23.0] } ]
     }
 }
 
+/// A segment asked for habits the simulation cannot give it was taken in
+/// silence: lists of 200 stopped at the 6 products a segment could plan,
+/// and a mean speed of 2.5 m/s walked at 2.0.
+#[test]
+fn habits_a_segment_cannot_have_are_warned_of() {
+    let cases = [
+        (
+            r#"
+[[variants]]
+id = "hoarders"
+edits = [ { op = "set_segment", segment = "quick", list_mean = 200.0 } ]
+"#,
+            "segment `quick`: list_mean = 200, but only 8 distinct product(s) can be on its lists",
+        ),
+        (
+            r#"
+[[variants]]
+id = "mission"
+edits = [ { op = "set_segment", segment = "quick", list_mean = 5.0, categories = { drinks = 1.0 } } ]
+"#,
+            "segment `quick`: list_mean = 5, but only 4 distinct product(s) can be on its lists",
+        ),
+    ];
+    for (variant, warning) in cases {
+        let validated = validated_with("tiny", variant);
+        let about: Vec<&String> = validated.warnings.iter().filter(|w| w.contains("list_mean")).collect();
+        assert_eq!(about.len(), 1, "{variant}: {:?}", validated.warnings);
+        assert!(about[0].contains(warning), "{variant}: {}", about[0]);
+    }
+    // Four drinks: lists of 2.5 on average fit.
+    let fits = "\n[[variants]]\nid = \"thirsty\"\nedits = [ { op = \"set_segment\", segment = \"quick\", list_mean = 2.5, \
+                categories = { drinks = 1.0 } } ]\n";
+    assert!(!validated_with("tiny", fits).warnings.iter().any(|w| w.contains("list_mean")));
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+    let fast = std::fs::read_to_string(&path).unwrap().replacen("speed_mean = 1.3 ", "speed_mean = 2.4 ", 1);
+    let file = aisle::scenario::ScenarioFile::parse(&path, fast).unwrap();
+    let warned = file.validate_all().unwrap().warnings;
+    assert!(
+        warned.contains(
+            &"segment `quick`: speed_mean = 2.4 m/s, but walking speeds are held to 0.4-2.0 m/s: its \
+                          shoppers walk at 2.0 m/s at most; set speed_mean to 2.0 or less"
+                .to_owned()
+        ),
+        "{warned:?}"
+    );
+}
+
 /// A variant that put a book from 2.28 up to 5,000 took 5,000 a sale as
 /// often as before (revenue per visitor 6.41 → 384.23) and nothing said
 /// shoppers do not answer prices: `aisle validate` says so of each variant

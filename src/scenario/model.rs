@@ -10,6 +10,9 @@ pub use crate::scenario::raw::{
 pub const FACING_WIDTH_M: f64 = 0.25;
 /// How far in front of a shelf face a shopper stands to pick, metres.
 pub const STAND_OFF_M: f64 = 0.45;
+/// The walking speeds a shopper is drawn within, m/s (its segment's
+/// `speed_mean` and `speed_sd` drawn, then held to these).
+pub const WALKING_MPS: (f64, f64) = (0.4, 2.0);
 /// Spacing of queue places behind a checkout, metres.
 pub const QUEUE_SPACING_M: f64 = 0.6;
 /// How far apart the terminals (or servers) of one desk must stand: two
@@ -98,6 +101,34 @@ impl Scenario {
                 )
             })
             .collect()
+    }
+
+    /// Segments whose habits the simulation cannot give them, in words
+    /// (valid, but surely not meant): a `speed_mean` above the fastest a
+    /// shopper walks, a `list_mean` above the distinct products its lists
+    /// can hold (a list of 200 stopped at 6, in silence).
+    pub fn unreachable_habits(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        let list_weights: Vec<f64> = self.categories.iter().map(|c| c.list_weight).collect();
+        for g in &self.population.segments {
+            if g.speed_mean > WALKING_MPS.1 {
+                found.push(format!(
+                    "segment `{}`: speed_mean = {} m/s, but walking speeds are held to {:.1}-{:.1} m/s: its shoppers walk at \
+                     {:.1} m/s at most; set speed_mean to {:.1} or less",
+                    g.id, g.speed_mean, WALKING_MPS.0, WALKING_MPS.1, WALKING_MPS.1, WALKING_MPS.1
+                ));
+            }
+            let weights = g.category_weights.as_ref().unwrap_or(&list_weights);
+            let plannable = self.products.iter().filter(|p| weights[p.category] > 0.0 && p.popularity > 0.0).count();
+            if g.list_mean > plannable as f64 {
+                found.push(format!(
+                    "segment `{}`: list_mean = {}, but only {plannable} distinct product(s) can be on its lists (those of \
+                     the categories it plans from): its lists stop there; lower list_mean or give it more products",
+                    g.id, g.list_mean
+                ));
+            }
+        }
+        found
     }
 
     /// The counter each category is sold at, if any.

@@ -96,8 +96,9 @@ fn party_arrival_times(s: &Scenario, rng: &mut ChaCha8Rng) -> Vec<u64> {
 const CATCH_UP: f64 = 1.2;
 /// Walking speeds drawn from a segment's normal distribution are kept
 /// within these bounds, m/s.
-const SLOWEST_MPS: f64 = 0.4;
-const FASTEST_MPS: f64 = 2.0;
+use crate::scenario::model::WALKING_MPS;
+const SLOWEST_MPS: f64 = WALKING_MPS.0;
+const FASTEST_MPS: f64 = WALKING_MPS.1;
 /// Nobody walks faster than this, m/s: the fastest companion catching up.
 pub const TOP_SPEED_MPS: f64 = FASTEST_MPS * CATCH_UP;
 
