@@ -106,6 +106,7 @@ impl ScenarioFile {
             .chain(scenario::walkway::walls_without_length(&self.raw))
             .chain(scenario::walkway::entrances_off_the_outline(&base.scenario))
             .chain(base.scenario.coarse_trace())
+            .chain(base.scenario.footprint_off_the_grid())
             .chain(narrow.iter().map(ToString::to_string))
             .chain(unusable.iter().cloned())
             .collect();

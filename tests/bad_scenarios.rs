@@ -279,6 +279,21 @@ edits = [ { op = "set_segment", segment = "quick", list_mean = 5.0, categories =
     );
 }
 
+/// A footprint that is not a whole number of cells lost its last strip
+/// to the grid in silence.
+#[test]
+fn a_footprint_off_the_grid_is_warned_of() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+    // (cell, warned)
+    for (cell, warned) in [("0.3", true), ("0.25", false), ("0.4", false)] {
+        let text = std::fs::read_to_string(&path).unwrap().replacen("cell = 0.25 ", &format!("cell = {cell} "), 1);
+        let file = aisle::scenario::ScenarioFile::parse(&path, text).unwrap();
+        let warnings = file.validate_all().unwrap().warnings;
+        let about: Vec<&String> = warnings.iter().filter(|w| w.contains("whole number of")).collect();
+        assert_eq!(about.len(), usize::from(warned), "cell {cell}: {warnings:?}");
+    }
+}
+
 /// A variant that put a book from 2.28 up to 5,000 took 5,000 a sale as
 /// often as before (revenue per visitor 6.41 → 384.23) and nothing said
 /// shoppers do not answer prices: `aisle validate` says so of each variant

@@ -77,6 +77,34 @@ impl Scenario {
         })
     }
 
+    /// A footprint that is not a whole number of grid cells, in words: the
+    /// grid stops at its last whole cell, and the strip past it is no floor
+    /// (a door at x = 19.9 of a 20 m store on a 0.3 m grid was "outside the
+    /// store's footprint").
+    pub fn footprint_off_the_grid(&self) -> Option<String> {
+        let s = &self.store;
+        let covered = |len: f64| (len / s.cell + 1e-9).floor() * s.cell;
+        let (w, d) = (covered(s.width), covered(s.depth));
+        let short = |len: f64, covered: f64| len - covered > 1e-6;
+        if !short(s.width, w) && !short(s.depth, d) {
+            return None;
+        }
+        let divides = |c: f64| [s.width, s.depth].iter().all(|len| ((len / c).round() * c - len).abs() < 1e-6);
+        let fits: Vec<String> =
+            [0.5, 0.4, 0.25, 0.2, 0.1, 0.05].into_iter().filter(|&c| divides(c)).map(|c| c.to_string()).collect();
+        Some(format!(
+            "store.footprint = [{}, {}] is not a whole number of {} m cells: the grid covers {w:.2} × {d:.2} m, and \
+             the strip past it is no floor; {}",
+            s.width,
+            s.depth,
+            s.cell,
+            match fits.first() {
+                Some(_) => format!("a `store.cell` of {} divides it", fits.join(" or ")),
+                None => "make the footprint a whole number of cells".to_owned(),
+            }
+        ))
+    }
+
     /// Checkout lanes and service counters whose hours miss the store's, in
     /// words (valid, but surely not meant): nobody is ever served there,
     /// and at a counter every planned product it sells is a lost sale.

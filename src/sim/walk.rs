@@ -297,9 +297,8 @@ fn gathers(store: &Store, (activity, floor, pos): (Activity, u8, Point), route: 
 }
 
 /// Whether a companion may stand by where it is: on no body of another
-/// party, on the walkway or off it. (Walking through one standing off the
-/// walkway, two companions of neighbouring tills' parties stood by 8 cm
-/// apart while both leaders were served.)
+/// party, on the walkway or off it (two companions of neighbouring tills
+/// stood 8 cm apart while both leaders were served).
 fn room_to_stand_by(crowd: &crowd::Crowding, near: &[crowd::Body], (party, cell, at): (u32, CellId, Point)) -> bool {
     !crowd.aside_taken(party, cell, at)
         && !near.iter().any(|b| b.party != party && b.at.distance(at) < crowd::MIN_GAP_M)
@@ -486,8 +485,7 @@ fn near_goal_on(store: &Store, route: &Route, activity: Activity, floor: u8, pos
         && within_reach(store, floor, pos, route.goal, route.point)
 }
 
-/// Whether one at `pos` on `floor` is within `NEAR_GOAL_M` of `point` (in
-/// cell `goal`) on its floor, in plain sight.
+/// Whether `pos` on `floor` is within `NEAR_GOAL_M` of `point` (in `goal`) on its floor, in plain sight.
 pub(super) fn within_reach(store: &Store, floor: u8, pos: Point, goal: CellId, point: Point) -> bool {
     store.centre(goal).0 == floor
         && pos.distance(point) <= NEAR_GOAL_M

@@ -300,7 +300,21 @@ impl Store {
     /// What keeps `at` on `floor` off walkable floor, in the file's words
     /// (walls numbered as in the file, as walkway warnings name them).
     fn why_not_walkable(&self, s: &Scenario, floor: u8, at: Point) -> String {
-        let Some(cell) = self.cell_at(floor, at) else { return "it is outside the store's footprint".into() };
+        let Some(cell) = self.cell_at(floor, at) else {
+            let footprint = s.store.bounds();
+            let (gx, gy) = (self.nx as f64 * self.cell, self.ny as f64 * self.cell);
+            // In the footprint, in a strip the grid falls short of (not on its far edge).
+            let past = |p: f64, covered: f64, len: f64| p >= covered && covered < len - 1e-6;
+            let in_strip = past(at.x, gx, s.store.width) || past(at.y, gy, s.store.depth);
+            return match footprint.contains(at) && in_strip {
+                true => format!(
+                    "the grid of {} m cells covers {gx:.2} × {gy:.2} m of the {} × {} m footprint, and it is in the \
+                     strip past it; a `store.cell` that divides the footprint covers it",
+                    self.cell, s.store.width, s.store.depth
+                ),
+                false => "it is outside the store's footprint".into(),
+            };
+        };
         let walls = || s.store.walls.iter().enumerate().filter(|(_, w)| w.floor == floor);
         let fixtures = || s.fixtures.iter().filter(|f| f.floor == floor);
         if let Some(f) = fixtures().find(|f| f.footprint().contains(at)) {
