@@ -166,10 +166,10 @@ fn verify(dir: &Path, repair: bool) -> Result<(), Error> {
 fn report(dir: &Path, primary: Option<&str>) -> Result<(), Error> {
     // Held while the report is written: a --replace cannot discard the runs under it.
     let _lock = aisle::events::dataset::WriterLock::existing(dir)?;
-    if let Some(doubt) = aisle::report::saved_comparison_doubt(dir) {
+    let (design, doubt) = aisle::report::design_and_doubt(dir, primary);
+    if let Some(doubt) = doubt {
         tell!("warning: {doubt}");
     }
-    let design = aisle::report::design_for(dir, primary);
     let declared = aisle::report::declared_primary(dir);
     if let Some(note) = declared.and_then(|d| aisle::compare::redeclared_note(&design.primary, &d)) {
         tell!("warning: {note}");

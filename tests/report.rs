@@ -109,6 +109,18 @@ fn the_run_summary_names_balks_and_the_products_not_found() {
     assert!(summary.contains("0.0% abandoned (0.00 lost)\n"), "{summary}");
 }
 
+/// `line_through_doorway` with a variant whose hour-long dwells block its
+/// doorway (`hour-long-dwells`), written into `dir`.
+fn blocked_doorway(dir: &std::path::Path) -> std::path::PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let blocked = dir.join("blocked.toml");
+    let variant = "\n[[variants]]\nid = \"hour-long-dwells\"\nedits = [ { op = \"set_segment\", segment = \"slow\", \
+                   dwell_median_s = 3600.0 }, { op = \"set_visitors\", daily_visitors = 600.0 } ]\n";
+    let text = std::fs::read_to_string(root.join("tests/data/line_through_doorway.toml")).unwrap() + variant;
+    std::fs::write(&blocked, text).unwrap();
+    blocked
+}
+
 /// Visitors the day planned who never came in are warned of, by `aisle
 /// run` and on the report page: a shopper an hour at a shelf by the
 /// doorway of `line_through_doorway` kept 458 of 603 out (each entrance
@@ -117,12 +129,7 @@ fn the_run_summary_names_balks_and_the_products_not_found() {
 #[test]
 fn visitors_kept_out_by_a_blocked_doorway_are_warned_of() {
     let tmp = tempfile::tempdir().unwrap();
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let blocked = tmp.path().join("blocked.toml");
-    let variant = "\n[[variants]]\nid = \"hour-long-dwells\"\nedits = [ { op = \"set_segment\", segment = \"slow\", \
-                   dwell_median_s = 3600.0 }, { op = \"set_visitors\", daily_visitors = 600.0 } ]\n";
-    let text = std::fs::read_to_string(root.join("tests/data/line_through_doorway.toml")).unwrap() + variant;
-    std::fs::write(&blocked, text).unwrap();
+    let blocked = blocked_doorway(tmp.path());
     let p = aisle::prepare(&aisle::scenario::ScenarioFile::read(&blocked).unwrap(), "hour-long-dwells").unwrap();
     let planned = aisle::sim::planned_visitors(&p.scenario, 1) as usize;
     let out = tmp.path().join("blocked");
@@ -225,12 +232,7 @@ fn a_report_does_not_follow_an_edited_comparison() {
 #[test]
 fn a_comparison_names_the_variant_whose_visitors_were_kept_out() {
     let tmp = tempfile::tempdir().unwrap();
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let blocked = tmp.path().join("blocked.toml");
-    let variant = "\n[[variants]]\nid = \"hour-long-dwells\"\nedits = [ { op = \"set_segment\", segment = \"slow\", \
-                   dwell_median_s = 3600.0 }, { op = \"set_visitors\", daily_visitors = 600.0 } ]\n";
-    let text = std::fs::read_to_string(root.join("tests/data/line_through_doorway.toml")).unwrap() + variant;
-    std::fs::write(&blocked, text).unwrap();
+    let blocked = blocked_doorway(tmp.path());
     let out = tmp.path().join("d");
     let args = ["compare", blocked.to_str().unwrap(), "--replications", "2", "--no-report", "--out"];
     let run = std::process::Command::new(env!("CARGO_BIN_EXE_aisle"))

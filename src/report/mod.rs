@@ -131,20 +131,29 @@ pub fn build(dir: &Path, progress: impl FnMut(usize, usize)) -> Result<PathBuf, 
 /// saved comparison (`compare/comparison.json`: primary metric, level and
 /// seeds), so the page says what `aisle compare` said, else the default;
 /// with `primary`, that metric leads instead. A saved comparison that is
-/// not what its own design gives on the runs (`saved_comparison_doubt`:
+/// not what its own design gives on the runs (`design_and_doubt`:
 /// edited, or runs added or made again since) lends only its primary: the
 /// page compares at the level and over the seeds the runs call for.
 pub fn design_for(dir: &Path, primary: Option<&str>) -> Design {
-    let design = match saved_comparison_read(dir) {
-        Some(Ok(json)) => Design::of_saved(&json).unwrap_or_default(),
-        _ => {
+    design_and_doubt(dir, primary).0
+}
+
+/// `design_for`, with why the saved comparison was not followed, if it
+/// was there and was not (an edited level of 0.6 read "a real difference"
+/// at 40%): one check for both.
+pub fn design_and_doubt(dir: &Path, primary: Option<&str>) -> (Design, Option<String>) {
+    let (design, doubt) = match saved_comparison_read(dir) {
+        Some(Ok(json)) => (Design::of_saved(&json).unwrap_or_default(), None),
+        doubt => {
             let saved_primary = saved_raw(dir).and_then(|json| json["primary"].as_str().map(str::to_owned));
-            Design { primary: saved_primary.unwrap_or_else(|| Design::default().primary), ..Design::default() }
+            let design =
+                Design { primary: saved_primary.unwrap_or_else(|| Design::default().primary), ..Design::default() };
+            (design, doubt.and_then(Result::err))
         }
     };
     match primary {
-        Some(primary) => Design { primary: primary.to_owned(), ..design },
-        None => design,
+        Some(primary) => (Design { primary: primary.to_owned(), ..design }, doubt),
+        None => (design, doubt),
     }
 }
 
@@ -178,12 +187,6 @@ fn saved_comparison_read(dir: &Path) -> Option<Result<serde_json::Value, String>
             path.display()
         )),
     })
-}
-
-/// Why the dataset's saved comparison is not followed, if it is there
-/// and is not (an edited level of 0.6 read "a real difference" at 40%).
-pub fn saved_comparison_doubt(dir: &Path) -> Option<String> {
-    saved_comparison_read(dir)?.err()
 }
 
 /// The primary metric the dataset's comparisons declared first, if one was
