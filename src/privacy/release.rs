@@ -427,20 +427,22 @@ fn figure_stamp(plan: &PublishPlan) -> String {
     )
 }
 
-/// comparison.csv: every variant against the baseline, after `head`.
+/// comparison.csv: every variant against the baseline, after `head`; its
+/// `noisy` column names what keeps a difference from reading as a change.
 fn comparison_csv(head: &str, rows: &[ComparisonRow]) -> String {
     let cell = |x: Option<f64>| x.map_or(String::new(), |x| x.to_string());
-    let mut csv = format!("{head}variant,metric,difference,lo95,hi95,relative\n");
+    let mut csv = format!("{head}variant,metric,difference,lo95,hi95,relative,noisy\n");
     for r in rows {
         let _ = writeln!(
             csv,
-            "{},{},{},{},{},{}",
+            "{},{},{},{},{},{},{}",
             r.variant,
             r.metric,
             cell(r.difference),
             cell(r.lo),
             cell(r.hi),
-            cell(r.relative)
+            cell(r.relative),
+            r.reading().word()
         );
     }
     csv

@@ -70,6 +70,43 @@ pub struct ComparisonRow {
     pub relative: Option<f64>,
 }
 
+/// How a compared figure reads: only a `Clear` one is told as a change;
+/// the page greys the others and `comparison.csv` names each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reading {
+    /// Its interval lies wholly on one side of zero.
+    Clear,
+    /// Its interval holds zero: the layouts may not differ at all.
+    HoldsZero,
+    /// A difference with no interval (fewer than two shared days).
+    NoInterval,
+    /// No difference at all: the noise leaves the figure undefined.
+    Undefined,
+}
+
+impl Reading {
+    /// The word `comparison.csv` gives it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Reading::Clear => "",
+            Reading::HoldsZero => "holds_zero",
+            Reading::NoInterval => "no_interval",
+            Reading::Undefined => "undefined",
+        }
+    }
+}
+
+impl ComparisonRow {
+    pub fn reading(&self) -> Reading {
+        match (self.difference, self.lo.zip(self.hi)) {
+            (None, _) => Reading::Undefined,
+            (Some(_), None) => Reading::NoInterval,
+            (Some(_), Some((lo, hi))) if lo <= 0.0 && hi >= 0.0 => Reading::HoldsZero,
+            (Some(_), Some(_)) => Reading::Clear,
+        }
+    }
+}
+
 /// A figure over some runs of one layout: each run's numerator and
 /// denominator, and the noise variance of one run's of each.
 struct Sums {
@@ -261,6 +298,31 @@ pub fn comparison(g: &Gathered, noised: &[Vec<Answers>], cal: &Calibration, b: &
 mod tests {
     use super::*;
     use crate::metrics::catalogue::{CATALOGUE, Formula, Totals};
+
+    /// Each difference reads as its interval allows: a change only where
+    /// the interval lies on one side of zero.
+    #[test]
+    fn a_difference_reads_as_its_interval_allows() {
+        let cases: [(Option<f64>, Option<(f64, f64)>, Reading, &str); 6] = [
+            (Some(0.4), Some((0.1, 0.7)), Reading::Clear, ""),
+            (Some(-0.4), Some((-0.7, -0.1)), Reading::Clear, ""),
+            (Some(0.4), Some((-0.1, 0.9)), Reading::HoldsZero, "holds_zero"),
+            (Some(0.0), Some((0.0, 0.3)), Reading::HoldsZero, "holds_zero"),
+            (Some(0.4), None, Reading::NoInterval, "no_interval"),
+            (None, None, Reading::Undefined, "undefined"),
+        ];
+        for (difference, interval, reading, word) in cases {
+            let row = ComparisonRow {
+                variant: "v".into(),
+                metric: "m".into(),
+                difference,
+                lo: interval.map(|i| i.0),
+                hi: interval.map(|i| i.1),
+                relative: None,
+            };
+            assert_eq!((row.reading(), row.reading().word()), (reading, word), "{difference:?} {interval:?}");
+        }
+    }
 
     /// The compared figures are the catalogue's, on any sums.
     #[test]

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use super::compared::Reading;
 use super::listed::{MetricOut, NOISE_SDS_95, Noisy};
 use super::{ComparisonRow, Gathered, NEIGHBOURING, Noised, PublishPlan, UNIT_OF_PRIVACY, VariantRelease, compared};
 use crate::privacy::PrivacyError;
@@ -123,16 +124,19 @@ fn comparison_table(html: &mut String, g: &Gathered, rows: &[ComparisonRow]) {
     );
     for r in rows {
         let relative = r.relative.map_or("–".to_owned(), |x| format!("{:+.1}%", x * 100.0));
-        // A difference whose interval holds no change is greyed, its
-        // relative change too: it read as plainly as a real effect.
-        let (difference, relative) = match (r.difference, r.lo.zip(r.hi)) {
-            (Some(d), Some((lo, hi))) if lo <= 0.0 && hi >= 0.0 => (
-                format!("<span class=\"noisy\">{d:+.4} [{lo:+.4}, {hi:+.4}]: no change is inside the interval</span>"),
+        // A difference whose interval holds zero is greyed, its relative
+        // change too: it read as plainly as a real effect.
+        let (difference, relative) = match (r.reading(), r.difference, r.lo.zip(r.hi)) {
+            (Reading::HoldsZero, Some(d), Some((lo, hi))) => (
+                format!(
+                    "<span class=\"noisy\">{d:+.4} [{lo:+.4}, {hi:+.4}]: the interval holds zero, so no change \
+                     is shown</span>"
+                ),
                 format!("<span class=\"noisy\">{relative}</span>"),
             ),
-            (Some(d), Some((lo, hi))) => (format!("{d:+.4} [{lo:+.4}, {hi:+.4}]"), relative),
-            (Some(d), None) => (format!("{d:+.4} (no interval)"), relative),
-            (None, _) => (
+            (_, Some(d), Some((lo, hi))) => (format!("{d:+.4} [{lo:+.4}, {hi:+.4}]"), relative),
+            (_, Some(d), None) => (format!("{d:+.4} (no interval)"), relative),
+            (_, None, _) => (
                 "too noisy at this ε (a denominator within the noise's reach, or a figure out of range)".to_owned(),
                 "–".to_owned(),
             ),
