@@ -66,7 +66,7 @@ pub(super) fn perceive(tick: &mut TickState, asks: &mut Vec<Ask>) {
             }
             out.emit(t, &s, Action::View { product });
             // Nothing is added after paying or giving up: the shopper is leaving.
-            if s.has_in_mind(product) || s.activity == Activity::ToExit {
+            if s.has_in_mind(product) || matches!(s.activity, Activity::ToExit) {
                 continue;
             }
             let seg = &setting.scenario.population.segments[s.segment];

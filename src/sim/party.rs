@@ -148,7 +148,7 @@ fn keep_up(setting: &Setting, state: &mut RunState, s: &mut Shopper, l: &Leader)
     // It stops where it stands, off the walkway, but not in a line: there
     // those who joined it stood on it for the whole stop. (Else it goes up
     // to its seated leader, and stops by it.)
-    let stopping = s.activity == Activity::Companion(Company::Stopping);
+    let stopping = matches!(s.activity, Activity::Companion(Company::Stopping));
     if matches!(l.activity, Activity::AtStop { .. })
         && apart <= STOP_WITH_M
         && (stopping || !setting.in_a_line(s.floor, s.pos))
@@ -165,7 +165,7 @@ fn keep_up(setting: &Setting, state: &mut RunState, s: &mut Shopper, l: &Leader)
         // than the leader: the companion stands by when close, and
         // needs a way only when it walks. One gathered with its party
         // stays where it stands.
-        let gathered = s.activity == Activity::Companion(Company::Beside) && apart <= GATHERED_M;
+        let gathered = matches!(s.activity, Activity::Companion(Company::Beside)) && apart <= GATHERED_M;
         let close = apart <= COMPANION_GAP_M || gathered;
         s.activity = Activity::Companion(if close { Company::Beside } else { Company::Joining });
         s.route = match s.route.take() {
@@ -179,23 +179,24 @@ fn keep_up(setting: &Setting, state: &mut RunState, s: &mut Shopper, l: &Leader)
     // ahead: waiting for it there, it stood on the exit, and where the way
     // out was narrow nobody else got out (a small shop's rush: 44% of its
     // visitors were still inside at the day's hard end).
-    s.activity = if l.activity == Activity::ToExit && l.floor == s.floor && s.pos.distance(way.point) <= OUT_AHEAD_M {
-        Activity::ToExit
-    } else {
-        // Ahead of a leader heading for a line, it waits short of the place
-        // its leader set out for at its end once another party has taken
-        // it (off the walkway, in line): walking on, it stood on them.
-        let short_of_line = matches!(l.activity, Activity::ToLane { .. })
-            && s.pos.distance(way.point) <= SHORT_OF_LINE_M
-            && crowd.aside_taken(s.party, way.goal, way.point);
-        let waits_ahead =
-            way.field[s.cell as usize] < way.field[l.cell as usize] && (apart <= WAIT_AHEAD_M || short_of_line);
-        // A leader gone aboard a lift, an escalator or the stairs is
-        // followed aboard, however close: standing by its landing would
-        // part the party for a whole ride.
-        let close = !l.riding && (apart <= COMPANION_GAP_M || waits_ahead);
-        Activity::Companion(if close { Company::Beside } else { Company::Following })
-    };
+    s.activity =
+        if matches!(l.activity, Activity::ToExit) && l.floor == s.floor && s.pos.distance(way.point) <= OUT_AHEAD_M {
+            Activity::ToExit
+        } else {
+            // Ahead of a leader heading for a line, it waits short of the place
+            // its leader set out for at its end once another party has taken
+            // it (off the walkway, in line): walking on, it stood on them.
+            let short_of_line = matches!(l.activity, Activity::ToLane { .. })
+                && s.pos.distance(way.point) <= SHORT_OF_LINE_M
+                && crowd.aside_taken(s.party, way.goal, way.point);
+            let waits_ahead =
+                way.field[s.cell as usize] < way.field[l.cell as usize] && (apart <= WAIT_AHEAD_M || short_of_line);
+            // A leader gone aboard a lift, an escalator or the stairs is
+            // followed aboard, however close: standing by its landing would
+            // part the party for a whole ride.
+            let close = !l.riding && (apart <= COMPANION_GAP_M || waits_ahead);
+            Activity::Companion(if close { Company::Beside } else { Company::Following })
+        };
     // The same shared way is kept, not copied again, tick after tick.
     if !s.route.as_ref().is_some_and(|own| own.is(way)) {
         s.route = Some(way.clone());
@@ -262,7 +263,7 @@ fn stand_in_line(
     let store = &setting.store;
     let dt = setting.scenario.run.tick_ms as f64 / 1000.0;
     let behind = (s.index - s.party) as usize;
-    let in_line = s.activity == Activity::Companion(Company::InLine);
+    let in_line = matches!(s.activity, Activity::Companion(Company::InLine));
     let spot = match l.activity {
         Activity::Queued { .. } => setting.line_place(lane as usize, l.line_place + behind),
         // Called to a terminal, the leader has left the line and its places

@@ -291,7 +291,7 @@ fn advance(
 /// floor and near enough to stand by it with its party
 /// (`party::GATHERED_M`).
 fn gathers(store: &Store, (activity, floor, pos): (Activity, u8, Point), route: &Route) -> bool {
-    activity == Activity::Companion(Company::Joining)
+    matches!(activity, Activity::Companion(Company::Joining))
         && store.centre(route.goal).0 == floor
         && pos.distance(route.point) <= GATHERED_M
 }
