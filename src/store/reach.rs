@@ -93,9 +93,9 @@ impl Store {
     }
 
     /// The products no stand of which is in `reached`, grouped by the
-    /// floor in front of them (what can be walked from the first's stand),
-    /// with that floor: a wall shutting off part of the shop is one problem,
-    /// not one per product behind it.
+    /// floor in front of them (what can be walked from the first's stand and
+    /// not from the entrance), with that floor: a wall shutting off part of
+    /// the shop is one problem, not one per product behind it.
     fn shut_off_products(&self, s: &Scenario, reached: &[bool]) -> Vec<(Vec<usize>, Vec<bool>)> {
         let mut groups: Vec<(Vec<usize>, Vec<bool>)> = Vec::new();
         for (i, cells) in self.stands.iter().enumerate().take(s.products.len()) {
@@ -105,7 +105,14 @@ impl Store {
             };
             match groups.iter_mut().find(|(_, floor)| floor[cell as usize]) {
                 Some((products, _)) => products.push(i),
-                None => groups.push((vec![i], self.reachable_from(cell))),
+                // Only the floor the entrance does not reach: a way out
+                // (a one-way escalator down) leads on into the shop, which
+                // is not what shuts these products off.
+                None => {
+                    let mut floor = self.reachable_from(cell);
+                    floor.iter_mut().zip(reached).for_each(|(f, &r)| *f &= !r);
+                    groups.push((vec![i], floor));
+                }
             }
         }
         groups
