@@ -364,3 +364,34 @@ fn variants_that_change_who_comes_are_named() {
     assert!(notes[0].1.starts_with("`traffic-x4` changes who comes (scale_visitors): its days are not the baseline's"));
     assert!(notes[1].1.starts_with("`traffic-x4-stairs-only` changes who comes (scale_visitors)"), "{notes:?}");
 }
+
+/// An edit that sets who comes to what it was already leaves the days
+/// paired (no note); one that changes it is named.
+#[test]
+fn only_edits_that_change_the_arrival_plan_are_noted() {
+    let path = common::scenario_path("tiny");
+    let base = std::fs::read_to_string(&path).unwrap();
+    for (edits, noted) in [
+        (r#"{ op = "set_visitors", daily_visitors = 40 }"#, false),
+        (r#"{ op = "scale_visitors", factor = 1.0 }"#, false),
+        (r#"{ op = "set_hours", hours = [17.0, 19.0], hourly_profile = [1.0, 1.5] }"#, false),
+        (r#"{ op = "set_shares", shares = { quick = 0.6, browser = 0.4 } }"#, false),
+        (r#"{ op = "set_segment", segment = "quick", group_mean = 1.0 }"#, false),
+        (r#"{ op = "set_segment", segment = "quick", patience_s = 60.0 }"#, false),
+        (r#"{ op = "set_visitors", daily_visitors = 41 }"#, true),
+        (r#"{ op = "scale_visitors", factor = 1.5 }"#, true),
+        (r#"{ op = "set_hours", hours = [17.0, 19.0], hourly_profile = [1.5, 1.0] }"#, true),
+        (r#"{ op = "set_shares", shares = { quick = 0.5, browser = 0.5 } }"#, true),
+        (r#"{ op = "set_segment", segment = "quick", group_mean = 2.0 }"#, true),
+        (
+            r#"{ op = "set_visitors", daily_visitors = 40 }, { op = "set_segment", segment = "quick", group_mean = 2.0 }"#,
+            true,
+        ),
+    ] {
+        let source =
+            base.clone() + &format!("\n[[variants]]\nid = \"edited\"\ndescription = \"test\"\nedits = [{edits}]\n");
+        let notes = ScenarioFile::parse(&path, source).unwrap().visitor_notes();
+        let edited: Vec<&String> = notes.iter().map(|(v, _)| v).filter(|v| *v == "edited").collect();
+        assert_eq!(!edited.is_empty(), noted, "{edits}: {notes:?}");
+    }
+}

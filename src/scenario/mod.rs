@@ -180,17 +180,23 @@ impl ScenarioFile {
             .collect()
     }
 
-    /// A note per variant whose edits change who comes (`RawEdit::changes_who_comes`):
-    /// common random numbers pair its days with the baseline's less closely,
-    /// and its differences hold who walked in as well as the layout.
+    /// A note per variant whose edits change who comes (the arrival plan's
+    /// inputs, `RawPopulation::arrival_inputs`; the edits that can are
+    /// `RawEdit::changes_who_comes`): common random numbers pair its days
+    /// with the baseline's less closely, and its differences hold who
+    /// walked in as well as the layout. An edit that sets what was there
+    /// already changes nobody.
     pub fn visitor_notes(&self) -> Vec<(String, String)> {
+        let base = self.raw.population.arrival_inputs();
         self.raw
             .variants
             .iter()
             .filter_map(|v| {
                 let mut ops: Vec<&str> = v.edits.iter().filter(|e| e.changes_who_comes()).map(|e| e.op()).collect();
                 ops.dedup();
-                (!ops.is_empty()).then(|| {
+                let changed = edit::apply(&self.raw, &v.edits)
+                    .map_or(!ops.is_empty(), |edited| edited.population.arrival_inputs() != base);
+                (changed && !ops.is_empty()).then(|| {
                     let note = format!(
                         "`{}` changes who comes ({}): its days are not the baseline's shoppers day for day, so its \
                          differences hold who walked in as well as the layout, and pair less closely",

@@ -452,6 +452,19 @@ pub struct RawPopulation {
     pub aisle_reluctance: f64,
 }
 
+/// What a day's arrival plan is drawn from (`sim::arrivals`): how many
+/// come, when, of which segments, in parties of what size.
+type ArrivalInputs<'a> = (f64, [f64; 2], &'a [f64], Vec<(&'a str, f64, f64)>);
+
+impl RawPopulation {
+    /// What a day's arrival plan is drawn from: two populations with the
+    /// same meet the same shoppers day for day.
+    pub fn arrival_inputs(&self) -> ArrivalInputs<'_> {
+        let segments = self.segments.iter().map(|g| (g.id.as_str(), g.share, g.group_mean)).collect();
+        (self.daily_visitors, self.hours, &self.hourly_profile, segments)
+    }
+}
+
 fn default_circulation_penalty_m() -> f64 {
     8.0
 }
