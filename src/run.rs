@@ -117,7 +117,7 @@ impl RunOutcome {
                 figure("forced_exits"),
                 match m.carried_out_cents {
                     0 => String::new(),
-                    cents => format!(" (carrying {:.2} unpaid)", cents as f64 / 100.0),
+                    cents => format!(" (with {:.2} unpaid)", cents as f64 / 100.0),
                 }
             ),
             format!(

@@ -275,8 +275,8 @@ pub fn cut_short_warnings(
             continue;
         }
         found.push(format!(
-            "`{variant}`: over its {} day(s), {}: its figures count only those who came in and left on their own, \
-             and comparisons with it may mislead; `aisle run {} --variant {variant} --seed {}` says why",
+            "`{variant}`: over its {} day(s), {}: its figures count only those who came in, and stop at the hard end \
+             for those made to leave, so comparisons with it may mislead; `aisle run {} --variant {variant} --seed {}` says why",
             days.len(),
             said.join(", and "),
             file.path.display(),

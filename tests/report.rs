@@ -244,7 +244,7 @@ fn a_comparison_names_the_variant_whose_visitors_were_kept_out() {
     let warnings: Vec<&str> = said.lines().filter(|l| l.contains("never came in")).collect();
     assert_eq!(warnings.len(), 1, "{said}");
     assert!(warnings[0].starts_with("warning: `hour-long-dwells`: over its 2 day(s), "), "{said}");
-    assert!(warnings[0].contains("its figures count only those who came in and left on their own"), "{said}");
+    assert!(warnings[0].contains("its figures count only those who came in, and stop at the hard end"), "{said}");
 }
 
 /// `aisle report --metric` (or a later `aisle compare --metric`) over

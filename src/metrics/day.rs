@@ -150,8 +150,9 @@ pub struct DayMetrics {
     pub longest_stall: Option<super::stall::Stall>,
     /// Shoppers still inside at the day's hard end, made to leave.
     pub forced_exits: u64,
-    /// What those made to leave outside a line carried out unpaid (those
-    /// in a line left their baskets there: `lost_cents`).
+    /// What those made to leave had picked and not paid for, in hand or
+    /// in a line (made to leave a line is no abandonment: `lost_cents`
+    /// holds what shoppers gave up).
     pub carried_out_cents: i64,
     /// Per service counter (schema v5 logs).
     pub counters: Vec<CounterDay>,
@@ -279,6 +280,9 @@ impl Projection for DayProjection<'_> {
                 v.queue_join_ms = Some(e.t_ms);
             }
             Action::Serve { .. } => Self::on_serve(m, v, e),
+            // Made to leave its line at the hard end: its wait ends, but it
+            // gave nothing up (its basket is carried out, `on_exit`).
+            Action::Abandon { .. } if layout.is_hard_end(e.t_ms) => Self::end_wait(m, v, e),
             Action::Checkout { qty, amount_cents, .. } | Action::Abandon { qty, amount_cents, .. } => {
                 Self::on_leave_line(m, v, e, qty, amount_cents)
             }
@@ -412,11 +416,25 @@ impl DayProjection<'_> {
     fn on_leave_line(m: &mut DayMetrics, v: &mut Visit, e: &SimEvent, qty: u16, amount_cents: i64) {
         // Paid for, or left at the lane.
         v.basket_cents = 0;
-        let joined = v.queue_join_ms.take();
-        if joined.is_none() && matches!(e.action, Action::Abandon { .. }) {
+        if v.queue_join_ms.is_none() && matches!(e.action, Action::Abandon { .. }) {
             m.balks += 1;
         }
-        if let Some(joined) = joined {
+        Self::end_wait(m, v, e);
+        if let Action::Checkout { .. } = e.action {
+            m.transactions += 1;
+            m.revenue_cents += amount_cents;
+            m.items_sold += qty as u64;
+        } else {
+            m.abandons += 1;
+            m.lost_cents += amount_cents;
+        }
+    }
+
+    /// Ends a shopper's wait in line, if it joined one: its queue wait,
+    /// and its service or (given up unserved) its wait in line.
+    #[inline]
+    fn end_wait(m: &mut DayMetrics, v: &mut Visit, e: &SimEvent) {
+        if let Some(joined) = v.queue_join_ms.take() {
             let wait = (e.t_ms - joined) as f64 / 1000.0;
             m.queue_wait_s.push(wait);
             let h = ((joined / 3_600_000) as usize).min(m.hourly_waits.len() - 1);
@@ -431,14 +449,6 @@ impl DayProjection<'_> {
                 (None, Action::Abandon { .. }) => m.line_wait_s.push(wait),
                 (None, _) => m.unserved_checkouts += 1,
             }
-        }
-        if let Action::Checkout { .. } = e.action {
-            m.transactions += 1;
-            m.revenue_cents += amount_cents;
-            m.items_sold += qty as u64;
-        } else {
-            m.abandons += 1;
-            m.lost_cents += amount_cents;
         }
     }
 

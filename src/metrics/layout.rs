@@ -195,6 +195,13 @@ impl Layout {
         (floor as u8, r)
     }
 
+    /// Whether `t_ms` is the day's hard end, when whoever is still inside
+    /// is made to leave (`sim::Simulation::force_out`): an `abandon` then
+    /// was no shopper's choice.
+    pub fn is_hard_end(&self, t_ms: u64) -> bool {
+        t_ms >= self.end_ms
+    }
+
     /// Grid cell of a position, clamped to the grid.
     #[inline(always)]
     pub fn cell_of(&self, x: f32, y: f32, floor: u8) -> usize {

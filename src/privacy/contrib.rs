@@ -89,12 +89,15 @@ impl Projection for VisitProjection<'_> {
                 if let Some(since) = o.queue_since.take() {
                     o.visit.wait_ms += e.t_ms - since;
                 }
-                if let Action::Checkout { .. } = e.action {
-                    o.visit.paid = true;
-                    o.visit.revenue_cents += amount_cents;
-                    o.visit.items += qty as u64;
-                } else {
-                    o.visit.abandoned = true;
+                match e.action {
+                    Action::Checkout { .. } => {
+                        o.visit.paid = true;
+                        o.visit.revenue_cents += amount_cents;
+                        o.visit.items += qty as u64;
+                    }
+                    // Made to leave at the hard end: no choice of the shopper's.
+                    _ if self.layout.is_hard_end(e.t_ms) => {}
+                    _ => o.visit.abandoned = true,
                 }
             }
             Action::Exit => {

@@ -412,8 +412,8 @@ fn leaving_at_the_hard_end_is_a_forced_exit() {
 }
 
 /// One made to leave at the hard end with goods in hand carries them out
-/// unpaid; one made to leave a line leaves its basket there (a lost
-/// basket, not goods carried out).
+/// unpaid, and so does one made to leave a line: it gave nothing up (no
+/// abandonment, no lost sale; it would have paid).
 #[test]
 fn goods_carried_out_at_the_hard_end_are_counted() {
     let p = tiny();
@@ -422,8 +422,8 @@ fn goods_carried_out_at_the_hard_end_are_counted() {
     let pick = |t, cents| ev(t, 0, HERE, Action::Pick { product: 0, qty: 1, amount_cents: cents, planned: true });
     let put_back = ev(3.0, 0, HERE, Action::PutBack { product: 0, qty: 1, amount_cents: 100 });
     let abandon = Action::Abandon { lane: 0, qty: 1, amount_cents: 400 };
-    let cases: [(&str, Vec<SimEvent>, i64, i64); 4] = [
-        ("shopping at the end", vec![pick(1.0, 500), put_back, ev(end_s, 0, HERE, Action::Exit)], 400, 0),
+    let cases: [(&str, Vec<SimEvent>, i64, i64, u64); 5] = [
+        ("shopping at the end", vec![pick(1.0, 500), put_back, ev(end_s, 0, HERE, Action::Exit)], 400, 0, 0),
         (
             "in line at the end",
             vec![
@@ -433,12 +433,27 @@ fn goods_carried_out_at_the_hard_end_are_counted() {
                 ev(end_s, 0, HERE, abandon),
                 ev(end_s, 0, HERE, Action::Exit),
             ],
+            400,
+            0,
+            0,
+        ),
+        (
+            "gave up in line before the end",
+            vec![
+                pick(1.0, 500),
+                put_back,
+                ev(5.0, 0, HERE, JOIN),
+                ev(end_s - 1.0, 0, HERE, abandon),
+                ev(end_s, 0, HERE, Action::Exit),
+            ],
             0,
             400,
+            1,
         ),
         (
             "paid and left in time",
             vec![pick(1.0, 100), ev(5.0, 0, HERE, JOIN), ev(6.0, 0, HERE, PAY), ev(7.0, 0, HERE, Action::Exit)],
+            0,
             0,
             0,
         ),
@@ -453,13 +468,15 @@ fn goods_carried_out_at_the_hard_end_are_counted() {
             ],
             250,
             0,
+            0,
         ),
     ];
-    for (what, events, carried, lost) in cases {
+    // (what, events, carried out, lost, abandons)
+    for (what, events, carried, lost, abandons) in cases {
         let mut day = DayProjection::new(&layout);
         day.observe_all(&[vec![alone(0.0, HERE)], events].concat());
         let m = day.finish();
-        assert_eq!((m.carried_out_cents, m.lost_cents), (carried, lost), "{what}");
+        assert_eq!((m.carried_out_cents, m.lost_cents, m.abandons), (carried, lost, abandons), "{what}");
     }
 }
 
