@@ -271,7 +271,7 @@ pub const PER_ITEM: [(&str, Better, &str); 15] = [
     ("capture_rate", Neither, "shoppers who entered the zone ÷ those who came within 1.5 m of it"),
     ("floor_visit_rate", Neither, "shoppers who set foot on the floor ÷ all shoppers"),
     ("floor_dwell", Neither, "seconds on the floor per shopper who set foot on it"),
-    ("floor_conversion", Higher, "shoppers who picked something on the floor ÷ those who set foot on it"),
+    ("floor_conversion", Higher, "parties who picked something on the floor ÷ parties who set foot on it"),
     ("floor_time_share", Neither, "shopper-time on the floor ÷ all shopper-time"),
     ("counter_served", Higher, "shoppers served at the service counter per day"),
     ("counter_wait", Lower, "wait in the counter's line before service or giving up, mean"),

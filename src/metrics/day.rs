@@ -96,8 +96,10 @@ pub struct DayMetrics {
     pub zone_visitors: Vec<u64>,
     pub zone_passers: Vec<u64>,
     pub zone_dwell_s: Vec<f64>,
-    /// Shoppers who set foot on each floor, and who picked something there.
+    /// Shoppers who set foot on each floor; parties (their leaders, who
+    /// alone pick) who did, and who picked something there.
     pub floor_visitors: Vec<u64>,
+    pub floor_parties: Vec<u64>,
     pub floor_pickers: Vec<u64>,
     pub product_views: Vec<u64>,
     pub product_picks: Vec<u64>,
@@ -185,6 +187,7 @@ impl<'a> DayProjection<'a> {
             zone_passers: vec![0; z],
             zone_dwell_s: vec![0.0; z],
             floor_visitors: vec![0; layout.floors],
+            floor_parties: vec![0; layout.floors],
             floor_pickers: vec![0; layout.floors],
             product_views: vec![0; p],
             product_picks: vec![0; p],
@@ -357,7 +360,7 @@ impl DayProjection<'_> {
     fn record_movement(m: &mut DayMetrics, layout: &Layout, v: &mut Visit, e: &SimEvent) {
         let cell = layout.cell_of(e.x, e.y, e.floor);
         if let Some(at) = v.at {
-            m.heat_ms[at.cell] += e.t_ms - at.t_ms;
+            m.heat_ms[at.cell] += layout.floor_ms((at.floor, at.x, at.y), at.t_ms, e);
             if at.floor == e.floor {
                 m.flow[at.cell].0 += (e.x - at.x) as f64;
                 m.flow[at.cell].1 += (e.y - at.y) as f64;
@@ -459,7 +462,7 @@ impl DayProjection<'_> {
         let m = &mut self.m;
         let v = self.visits[e.shopper as usize].take().expect("visit exists");
         m.time_in_store_s.push((e.t_ms - v.enter_ms) as f64 / 1000.0);
-        if e.t_ms >= self.layout.end_ms {
+        if self.layout.is_hard_end(e.t_ms) {
             m.forced_exits += 1;
             m.carried_out_cents += v.basket_cents.max(0);
         }
@@ -468,6 +471,11 @@ impl DayProjection<'_> {
         m.shoppers_picking += v.picked as u64;
         for (f, n) in m.floor_visitors.iter_mut().enumerate().take(64) {
             *n += (v.floors_visited >> f) & 1;
+        }
+        if v.party == e.shopper {
+            for (f, n) in m.floor_parties.iter_mut().enumerate().take(64) {
+                *n += (v.floors_visited >> f) & 1;
+            }
         }
         for (f, n) in m.floor_pickers.iter_mut().enumerate().take(64) {
             *n += (v.floors_picked >> f) & 1;
@@ -550,6 +558,7 @@ impl DayMetrics {
         add(&mut self.zone_passers, &o.zone_passers);
         add(&mut self.zone_dwell_s, &o.zone_dwell_s);
         add(&mut self.floor_visitors, &o.floor_visitors);
+        add(&mut self.floor_parties, &o.floor_parties);
         add(&mut self.floor_pickers, &o.floor_pickers);
         add(&mut self.product_views, &o.product_views);
         add(&mut self.product_picks, &o.product_picks);
@@ -657,12 +666,15 @@ impl DayMetrics {
             let all_ms: u64 = self.heat_ms.iter().sum();
             for (f, id) in layout.floor_ids.iter().enumerate() {
                 let (came, picked) = (self.floor_visitors[f] as f64, self.floor_pickers[f] as f64);
+                let parties = self.floor_parties[f] as f64;
                 let floor_ms: u64 = self.heat_ms[f * cells..(f + 1) * cells].iter().sum();
                 out.extend([
                     // Share of shoppers who set foot on the floor.
                     Metric::per_item("floor_visit_rate", id, "ratio", ratio(came, visitors)),
-                    // Share of the floor's visitors who picked something on it.
-                    Metric::per_item("floor_conversion", id, "ratio", ratio(picked, came)),
+                    // Share of the parties on the floor whose leader picked
+                    // something on it (companions never pick: counted, the
+                    // figure moved with party size, not the floor).
+                    Metric::per_item("floor_conversion", id, "ratio", ratio(picked, parties)),
                     // Seconds on the floor per shopper who set foot on it.
                     Metric::per_item("floor_dwell", id, "s", ratio(floor_ms as f64 / 1000.0, came)),
                     // Share of all shopper-time spent on the floor.

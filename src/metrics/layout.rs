@@ -57,6 +57,19 @@ pub struct Layout {
     blocks: Blocks,
     /// Heat blocks with floor a shopper can stand on (the rest are fixtures).
     pub block_walkable: Vec<bool>,
+    /// Every ride an open connector gives: from a floor (boarding at a
+    /// point) to another, taking so many ms.
+    rides: Vec<Ride>,
+}
+
+/// One way along an open connector.
+#[derive(Debug, Clone, Copy)]
+struct Ride {
+    from: u8,
+    to: u8,
+    x: f64,
+    y: f64,
+    ms: u64,
 }
 
 /// Server-seconds a desk is open in a day: its servers times the hours
@@ -152,6 +165,23 @@ impl Layout {
                 .unwrap_or(0),
             blocks: Blocks::new(st.nx, st.ny, st.floors, st.cell),
             block_walkable: Vec::new(),
+            rides: s
+                .store
+                .connectors
+                .iter()
+                .filter(|c| c.open)
+                .flat_map(|c| {
+                    let ms = (c.traversal_s * 1000.0).round() as u64;
+                    let ride = |a: crate::scenario::FloorPoint, b: crate::scenario::FloorPoint| Ride {
+                        from: a.floor,
+                        to: b.floor,
+                        x: a.at.x,
+                        y: a.at.y,
+                        ms,
+                    };
+                    std::iter::once(ride(c.from, c.to)).chain((!c.one_way).then(|| ride(c.to, c.from)))
+                })
+                .collect(),
         };
         layout.block_walkable = vec![false; layout.block_count()];
         for c in 0..cells {
@@ -161,6 +191,24 @@ impl Layout {
             }
         }
         layout
+    }
+
+    /// How long one last seen at `(floor, x, y)` at `since_ms` stood on
+    /// that floor until its next event `e`: all the time between, unless
+    /// `e` is on another floor, when the ride there (the connector from
+    /// that floor to `e`'s boarded nearest where it was last seen) was on
+    /// no floor. (A ride logs nothing on the way; counted on the floor
+    /// left, a slow escalator read as shoppers staying longer downstairs,
+    /// and heat piled up at its foot.)
+    pub fn floor_ms(&self, (floor, x, y): (u8, f32, f32), since_ms: u64, e: &crate::events::SimEvent) -> u64 {
+        let ms = e.t_ms - since_ms;
+        if floor == e.floor {
+            return ms;
+        }
+        let away = |r: &Ride| (r.x - x as f64).powi(2) + (r.y - y as f64).powi(2);
+        let ride =
+            self.rides.iter().filter(|r| r.from == floor && r.to == e.floor).min_by(|a, b| away(a).total_cmp(&away(b)));
+        ms.saturating_sub(ride.map_or(0, |r| r.ms))
     }
 
     /// Where fixture `fixture` is among `stop_fixtures`, if it is one.

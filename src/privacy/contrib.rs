@@ -42,8 +42,8 @@ pub struct VisitProjection<'a> {
 struct Open {
     visit: Visit,
     enter_ms: u64,
-    /// Block and time of the last event.
-    at: (u32, u64),
+    /// Block, floor and position, and time of the last event.
+    at: (u32, (u8, f32, f32), u64),
     zone_since: Option<(u16, u64)>,
     queue_since: Option<u64>,
 }
@@ -66,13 +66,19 @@ impl Projection for VisitProjection<'_> {
             let visit = Visit { leads: party == e.shopper, ..Visit::default() };
             self.open.insert(
                 e.shopper,
-                Open { visit, enter_ms: e.t_ms, at: (block, e.t_ms), zone_since: None, queue_since: None },
+                Open {
+                    visit,
+                    enter_ms: e.t_ms,
+                    at: (block, (e.floor, e.x, e.y), e.t_ms),
+                    zone_since: None,
+                    queue_since: None,
+                },
             );
             return;
         }
         let Some(o) = self.open.get_mut(&e.shopper) else { return };
-        *o.visit.block_ms.entry(o.at.0).or_default() += e.t_ms - o.at.1;
-        o.at = (block, e.t_ms);
+        *o.visit.block_ms.entry(o.at.0).or_default() += self.layout.floor_ms(o.at.1, o.at.2, e);
+        o.at = (block, (e.floor, e.x, e.y), e.t_ms);
         match e.action {
             Action::ZoneEnter => o.zone_since = e.zone.map(|z| (z, e.t_ms)),
             Action::ZoneExit => {
