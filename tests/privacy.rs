@@ -834,6 +834,57 @@ fn the_ledger_cannot_be_reset_edited_or_raced() {
     ok(aisle(&["publish", d, "--epsilon", "0.5", "--name", "c"]));
 }
 
+/// A release is charged before it is put in place. Killed after its spend
+/// was recorded, it waits complete in its hidden directory and the next
+/// writer puts it in place; killed before, its noised figures were never
+/// charged and the next writer removes them. `verify` says which.
+#[test]
+fn a_release_killed_while_landing_is_settled_by_the_next_writer() {
+    let (_tmp, dir) = dataset(&ALL_VARIANTS[..1]);
+    let d = dir.to_str().unwrap();
+    let releases = dir.join("releases");
+    ok(aisle(&["publish", d, "--epsilon", "0.5", "--name", "a"]));
+    // As `publish` leaves them killed after and before recording the spend.
+    std::fs::rename(releases.join("a"), releases.join(".a.partial")).unwrap();
+    let uncharged = |name: &str| {
+        let partial = releases.join(format!(".{name}.partial"));
+        std::fs::create_dir_all(&partial).unwrap();
+        std::fs::write(partial.join("metrics.csv"), "variant,metric,value\nbaseline,visitors,39.01\n").unwrap();
+    };
+    uncharged("b");
+    let out = aisle(&["verify", d]);
+    let said = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{said}");
+    assert!(
+        said.contains(".a.partial: a release interrupted after its spend was recorded, not yet in place"),
+        "{said}"
+    );
+    assert!(
+        said.contains(".b.partial: the noised figures of a release interrupted before its spend was recorded"),
+        "{said}"
+    );
+    assert!(!said.contains("restore"), "nothing needs a backup: {said}");
+    ok(aisle(&["verify", "--repair", d]));
+    assert!(releases.join("a/release.json").is_file() && !releases.join(".a.partial").exists());
+    assert!(!releases.join(".b.partial").exists());
+    ok(aisle(&["verify", d]));
+    // The next publish settles them too, and says so.
+    uncharged("c");
+    let out = aisle(&["publish", d, "--epsilon", "0.5", "--name", "d"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(said.contains(".c.partial: removed, the noised figures of a release interrupted"), "{said}");
+    assert!(!releases.join(".c.partial").exists());
+    let names: Vec<String> = json(&dir.join("privacy/ledger.json"))["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(names, ["a", "d"]);
+    ok(aisle(&["verify", d]));
+}
+
 /// `--clamp zones=1000` on a store of two zones charged a sensitivity of
 /// 1,000 zone visits per shopper, and the default of 4 doubled the zone
 /// noise on it: a shopper counts in at most every zone there is, so the

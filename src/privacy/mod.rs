@@ -185,11 +185,15 @@ impl Pending {
     }
 
     /// Writes the release's files with `content` into a directory beside
-    /// its final place, seals `entry` with their hashes and that of the
-    /// record `record` makes (less the entry it carries), writes the record
-    /// carrying the sealed entry, moves the directory to its place, then
-    /// records the entry in the ledger. On any failure nothing is left: an
-    /// unrecorded release must not exist.
+    /// its final place (`.NAME.partial`), seals `entry` with their hashes
+    /// and that of the record `record` makes (less the entry it carries),
+    /// writes the record carrying the sealed entry, records the entry in
+    /// the ledger, then moves the directory to its place. The spend is
+    /// recorded before the figures are anywhere but in that hidden
+    /// directory: a command killed before it leaves figures never charged
+    /// (`settle_interrupted` removes them), one killed after leaves a
+    /// release charged and complete (`settle_interrupted` puts it in
+    /// place). On any failure before the spend nothing is left.
     pub(crate) fn land<R: serde::Serialize>(
         self,
         dataset: &Path,
@@ -213,7 +217,6 @@ impl Pending {
             let path = tmp.join(seal::RELEASE_RECORD);
             let bytes = serde_json::to_vec_pretty(&record(&sealed)).expect("a release record serialises");
             write_atomic(&path, &bytes).map_err(io(&path))?;
-            std::fs::rename(&tmp, &self.dir).map_err(io(&self.dir))?;
             Ok(sealed)
         });
         let sealed = match written {
@@ -226,11 +229,86 @@ impl Pending {
         ledger.entries.push(sealed.clone());
         if let Err(e) = ledger.save(dataset) {
             ledger.entries.pop();
-            let _ = std::fs::remove_dir_all(&self.dir);
+            let _ = std::fs::remove_dir_all(&tmp);
             return Err(e.into());
         }
+        // Charged: from here a failure leaves the release for
+        // `settle_interrupted` to put in place.
+        std::fs::rename(&tmp, &self.dir).map_err(io(&self.dir))?;
         Ok((self.dir, sealed))
     }
+}
+
+/// Settles what a release killed while landing (`Pending::land`) left in
+/// `releases/` of the dataset at `dir`, under the ledger's lock: a hidden
+/// `.NAME.partial/` the ledger lists, complete as sealed and not yet in
+/// place, is moved to `NAME/`; one it does not list was never charged,
+/// so its noised figures are removed unpublished. Says what it did.
+pub fn settle_interrupted(dir: &Path) -> Result<Vec<String>, PrivacyError> {
+    let mut done = Vec::new();
+    for found in interrupted_releases(dir) {
+        let io = |path: &Path| {
+            let path = path.to_owned();
+            move |source| PrivacyError::Io { path, source }
+        };
+        match found {
+            Interrupted::Charged { partial, release, entry } => {
+                seal::check_release_files(&partial, &entry)?;
+                std::fs::rename(&partial, &release).map_err(io(&release))?;
+                done.push(format!(
+                    "{}: put in place, a release interrupted after its spend was recorded",
+                    release.display()
+                ));
+            }
+            Interrupted::Uncharged { partial } => {
+                std::fs::remove_dir_all(&partial).map_err(io(&partial))?;
+                done.push(format!(
+                    "{}: removed, the noised figures of a release interrupted before its spend was recorded \
+                     (never published, never charged)",
+                    partial.display()
+                ));
+            }
+        }
+    }
+    Ok(done)
+}
+
+/// A release a killed command left half landed (`Pending::land`).
+pub enum Interrupted {
+    /// Its spend is in the ledger, under `entry`; its files wait in
+    /// `partial` for their place, `release`.
+    Charged { partial: PathBuf, release: PathBuf, entry: Box<ledger::Entry> },
+    /// Never charged: its noised figures must not be published.
+    Uncharged { partial: PathBuf },
+}
+
+/// The half-landed releases in the dataset at `dir` (none where the
+/// ledger does not read: `verify` and `publish` say so apart).
+pub fn interrupted_releases(dir: &Path) -> Vec<Interrupted> {
+    let releases = dir.join(crate::events::dataset::RELEASES);
+    let ledger: Option<ledger::Ledger> =
+        std::fs::read(dir.join(ledger::LEDGER_PATH)).ok().and_then(|b| serde_json::from_slice(&b).ok());
+    let entries = ledger.map_or_else(Vec::new, |l| l.entries);
+    let mut found = Vec::new();
+    for item in std::fs::read_dir(&releases).into_iter().flatten().flatten() {
+        let file_name = item.file_name().to_string_lossy().into_owned();
+        let Some(name) = file_name.strip_prefix('.').and_then(|n| n.strip_suffix(".partial")) else { continue };
+        let (partial, release) = (item.path(), releases.join(name));
+        if !partial.is_dir() {
+            continue;
+        }
+        match entries.iter().find(|e| e.name == name) {
+            Some(e) if !release.exists() => {
+                found.push(Interrupted::Charged { partial, release, entry: Box::new(e.clone()) })
+            }
+            // Listed and in place already: this one lost a race for the name.
+            Some(_) | None => found.push(Interrupted::Uncharged { partial }),
+        }
+    }
+    found.sort_by_key(|i| match i {
+        Interrupted::Charged { partial, .. } | Interrupted::Uncharged { partial } => partial.clone(),
+    });
+    found
 }
 
 /// A number as a person would write it: `1e-15` rather than its 300 digits.

@@ -294,6 +294,7 @@ pub struct Published {
 /// then records the spend in the ledger.
 pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize)) -> Result<Published, PrivacyError> {
     let _lock = ledger::lock(dir)?;
+    let settled = super::settle_interrupted(dir)?;
     let plan = &PublishPlan { name: Some(plan.name.clone().unwrap_or_else(|| free_release_name(dir))), ..plan.clone() };
     let sharing = sharing(dir)?;
     let cal = calibrate(plan.mechanism, plan.epsilon, plan.delta, &plan.bounds, sharing);
@@ -335,7 +336,8 @@ pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize
         |out| write_release(out, &g, &n, &rows, &variants, (plan, &cal)),
         |sealed| release_file(&g, &rows, plan, sealed.clone(), total.clone(), variants.clone()),
     )?;
-    let mut warnings = g.clipping.warnings(&plan.bounds);
+    let mut warnings = settled;
+    warnings.extend(g.clipping.warnings(&plan.bounds));
     warnings.extend(g.left_out.warning());
     let figures = noise_summary(&variants);
     Ok(Published {

@@ -75,6 +75,9 @@ pub enum Remedy {
     Simulate(String, u64),
     /// Makes the report page again.
     RemakeReport,
+    /// Puts in place a release interrupted after its spend was recorded,
+    /// removes one interrupted before (`privacy::settle_interrupted`).
+    SettleReleases,
 }
 
 /// Who can mend a finding.

@@ -44,6 +44,8 @@ pub enum VerifyError {
     Scenario(#[from] ScenarioError),
     #[error(transparent)]
     Report(#[from] ReportError),
+    #[error(transparent)]
+    Privacy(#[from] crate::privacy::PrivacyError),
 }
 
 /// The scenario version the dataset's runs were made from: the
@@ -531,7 +533,26 @@ fn check_releases(dir: &Path, v: &mut Verification) {
         )));
         return;
     };
-    for name in names.difference(&on_disk) {
+    let mut settling = BTreeSet::new();
+    for found in crate::privacy::interrupted_releases(dir) {
+        let message = match found {
+            crate::privacy::Interrupted::Charged { partial, release, .. } => {
+                settling.insert(release.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+                format!(
+                    "{}: a release interrupted after its spend was recorded, not yet in place; `aisle verify \
+                     --repair` or the next `aisle publish` puts it there",
+                    partial.display()
+                )
+            }
+            crate::privacy::Interrupted::Uncharged { partial } => format!(
+                "{}: the noised figures of a release interrupted before its spend was recorded (never published, \
+                 never charged); `aisle verify --repair` or the next `aisle publish` removes them",
+                partial.display()
+            ),
+        };
+        v.findings.push(Finding { repair: Some(Remedy::SettleReleases), ..Finding::damage(message) });
+    }
+    for name in names.difference(&on_disk).filter(|n| !settling.contains(*n)) {
         v.findings.push(Finding::by_hand(format!(
             "{}: the ledger lists release `{name}`, which is not on disk; restore the release from a backup",
             releases.join(name).display()
@@ -544,7 +565,8 @@ fn check_releases(dir: &Path, v: &mut Verification) {
             ledger.display()
         )));
     }
-    if names.is_subset(&on_disk)
+    if settling.is_empty()
+        && names.is_subset(&on_disk)
         && on_disk.is_subset(&names)
         && let Err(e) = crate::privacy::ledger::Ledger::open(dir, None)
     {
@@ -615,9 +637,13 @@ pub fn repair(dir: &Path, found: &Verification, mut progress: impl FnMut(&str, u
         .iter()
         .filter_map(|r| match r {
             Remedy::Simulate(variant, seed) => Some((variant.clone(), *seed)),
-            Remedy::RemakeReport => None,
+            Remedy::RemakeReport | Remedy::SettleReleases => None,
         })
         .collect();
+    if remedies.contains(&Remedy::SettleReleases) {
+        let _lock = crate::privacy::ledger::lock(dir).map_err(crate::privacy::PrivacyError::from)?;
+        crate::privacy::settle_interrupted(dir)?;
+    }
     // An older layout's records go; their runs are simulated again below.
     for partition in partitions(&dir.join("events")) {
         let record = partition.join("run.json");

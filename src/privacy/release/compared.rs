@@ -303,7 +303,7 @@ mod tests {
     /// the interval lies on one side of zero.
     #[test]
     fn a_difference_reads_as_its_interval_allows() {
-        let cases: [(Option<f64>, Option<(f64, f64)>, Reading, &str); 6] = [
+        let cases = [
             (Some(0.4), Some((0.1, 0.7)), Reading::Clear, ""),
             (Some(-0.4), Some((-0.7, -0.1)), Reading::Clear, ""),
             (Some(0.4), Some((-0.1, 0.9)), Reading::HoldsZero, "holds_zero"),
