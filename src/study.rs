@@ -156,21 +156,21 @@ impl Study {
     }
 
     /// Writes the comparison to the dataset's `compare/comparison.json`,
-    /// first removing the report (page and figures) made before it (a page of another
-    /// comparison, left beside this one by `--no-report` or a command
-    /// killed while reporting, contradicted it); returns the path and
-    /// whether a page was removed.
+    /// first removing the report page and figures made before it (a page
+    /// of another comparison, left beside this one by `--no-report` or a
+    /// command killed while reporting, contradicted it); returns the path
+    /// and whether a page was removed. The same comparison as the one
+    /// saved (every run reused) leaves both as they are, and only aisle's
+    /// own files of the report go: a command killed before its new page
+    /// (`aisle compare | head`) had left none, and whatever else stood in
+    /// `report/` went with it.
     pub fn save(dir: &Path, comparison: &Comparison) -> Result<(PathBuf, bool), StudyError> {
-        // The page with its figures: figures left without their page read
-        // as a report cut off (`aisle verify`).
-        let report = dir.join(crate::events::dataset::REPORT);
-        let removed = match std::fs::remove_dir_all(&report) {
-            Ok(()) => true,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
-            Err(source) => return Err(StudyError::Io { path: report, source }),
-        };
         let json = serde_json::to_string_pretty(comparison).expect("comparison serialises");
         let path = dir.join(COMPARISON);
+        if std::fs::read(&path).ok().as_deref() == Some(json.as_bytes()) {
+            return Ok((path, false));
+        }
+        let removed = crate::report::remove_page(dir).map_err(|(path, source)| StudyError::Io { path, source })?;
         write_atomic(&path, json.as_bytes()).map_err(|source| StudyError::Io { path: path.clone(), source })?;
         Ok((path, removed))
     }

@@ -194,10 +194,19 @@ fn a_report_compares_as_the_saved_comparison_did() {
     assert!(made_by_compare.contains("The primary metric is queue wait mean"), "the page leads with another metric");
     aisle(&["report", d]);
     assert_eq!(std::fs::read_to_string(&page).unwrap(), made_by_compare, "aisle report made another page");
+    std::fs::write(dir.join("report/notes.html"), "mine").unwrap();
     let said = aisle(&["compare", scenario, "--replications", "3", "--no-report", "--out", d]);
     assert!(!page.exists() && said.contains("the page of an earlier comparison was removed"), "{said}");
-    // Its figures went with it: left behind, they read as a report cut off.
-    assert!(!dir.join("report").exists());
+    // Its figures went with it (left behind, they read as a report cut
+    // off), and nothing else of `report/`.
+    assert!(!dir.join("report/figures").exists());
+    assert_eq!(std::fs::read_to_string(dir.join("report/notes.html")).unwrap(), "mine");
+    aisle(&["verify", d]);
+    // The same comparison again (every run reused) leaves its page: a
+    // compare killed before it made the page anew had left none.
+    aisle(&["report", d]);
+    let said = aisle(&["compare", scenario, "--replications", "3", "--no-report", "--out", d]);
+    assert!(page.exists() && !said.contains("was removed"), "{said}");
     aisle(&["verify", d]);
 }
 

@@ -32,6 +32,22 @@ pub fn page_path(dir: &Path) -> PathBuf {
     dir.join(REPORT).join("index.html")
 }
 
+/// Removes the report page of the dataset in `dir` with its figures
+/// (figures left without their page read as a report cut off: `aisle
+/// verify`), nothing else of `report/`; whether there was a page. Fails
+/// with the path it could not remove.
+pub fn remove_page(dir: &Path) -> Result<bool, (PathBuf, std::io::Error)> {
+    let gone = |path: PathBuf, removed: std::io::Result<()>| match removed {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(source) => Err((path, source)),
+    };
+    let figures = dir.join(REPORT).join("figures");
+    gone(figures.clone(), std::fs::remove_dir_all(&figures))?;
+    let page = page_path(dir);
+    gone(page.clone(), std::fs::remove_file(&page))
+}
+
 /// The text between `start` and the next `end` after it in `page`.
 fn between<'a>(page: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let from = page.find(start)? + start.len();

@@ -8,7 +8,7 @@ pub mod figures;
 pub mod html;
 
 use check::{MADE_BY, PRIMARY_META};
-pub use check::{PageCheck, check_page, page_path, remake};
+pub use check::{PageCheck, check_page, page_path, remake, remove_page};
 use comparison::comparison_section;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
