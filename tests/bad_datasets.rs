@@ -743,6 +743,28 @@ const CASES: &[Case] = &[
         absent: None,
     },
     Case {
+        // Each shard's looks saw no pairs, ran to the cap and held the
+        // merged comparison to their level.
+        name: "a sequential study in shards",
+        steps: &[],
+        args: &[
+            "compare",
+            "scenarios/tiny.toml",
+            "--shard",
+            "1/2",
+            "--target-halfwidth",
+            "0.05",
+            "--metric",
+            "revenue_per_visitor",
+            "--out",
+            "{dir}",
+        ],
+        code: 2,
+        stdout: "",
+        stderr: "error: the argument '--shard <SHARD>' cannot be used with '--target-halfwidth <TARGET_HALFWIDTH>'\n\nUsage: aisle compare --shard <SHARD> --metric <METRIC> --out <OUT> <FILE>\n\nFor more information, try '--help'.\n",
+        absent: None,
+    },
+    Case {
         // It printed "sweep … on 0 thread(s)".
         name: "no jobs at all",
         steps: &[],

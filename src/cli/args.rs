@@ -75,7 +75,9 @@ pub(super) enum Command {
         #[arg(long, default_value_t = 100, allow_negative_numbers = true, value_parser = whole::<1, MOST_REPLICATIONS>, requires = "target_halfwidth")]
         max_replications: u64,
         /// Run only the k-th of N shares of the (variant, seed) grid, e.g. 2/8.
-        #[arg(long)]
+        /// Not with --target-halfwidth: a shard holds no pairs to look at, so
+        /// its looks would run to the cap and hold the dataset to their level.
+        #[arg(long, conflicts_with = "target_halfwidth")]
         shard: Option<aisle::sweep::Shard>,
         #[command(flatten)]
         dataset: DatasetArgs,
