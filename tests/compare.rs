@@ -618,4 +618,26 @@ fn days_a_sequential_look_added_keep_its_level_when_compared_again() {
     assert_eq!((json["alpha"].as_f64(), json.get("added_at_looks")), (Some(0.05), None));
     assert!(!said.contains("added by a sequential study's looks"), "{said}");
     aisle(&["verify", d]);
+
+    // Runs a look added, lost (records and logs) and simulated again, are
+    // still its: every variant's seeds 12-15, and seed 11 of the baseline.
+    for variant in ["baseline", "cola-on-promo", "same-as-baseline"] {
+        for seed in 11..=15 {
+            if seed == 11 && variant != "baseline" {
+                continue;
+            }
+            for part in ["events", "runs"] {
+                std::fs::remove_dir_all(dir.join(format!("{part}/variant={variant}/seed={seed}"))).unwrap();
+            }
+        }
+    }
+    compare(&["--replications", "15", "--no-report"]);
+    assert_eq!(saved(), sequential, "the days simulated again lost the look's level");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("manifest.json")).unwrap()).unwrap();
+    for run in manifest["runs"].as_array().unwrap() {
+        let (seed, look) = (run["seed"].as_u64().unwrap(), run.get("added_at_look").and_then(|l| l.as_u64()));
+        assert_eq!(look, (seed > 10).then_some(2), "{} seed {seed}", run["variant"]);
+    }
+    aisle(&["verify", d]);
 }

@@ -299,6 +299,10 @@ pub struct Dataset {
     pub damaged: Vec<Damage>,
     /// Content hashes of records already verified by this process.
     trusted: HashSet<String>,
+    /// The runs a sequential study's look added, as the manifest listed
+    /// them when the dataset was opened: one whose record and log were
+    /// lost since is simulated again with its mark (`look_of`).
+    marked: Vec<RunRecord>,
     _lock: WriterLock,
 }
 
@@ -385,12 +389,19 @@ impl Dataset {
             Some(old) if !discard => Manifest { runs: old.runs, ..fresh },
             _ => fresh,
         };
+        let marked = manifest.runs.iter().filter(|r| r.added_at_look.is_some()).cloned().collect();
         let copy = dir.join(SCENARIO_COPY);
         if std::fs::read(&copy).ok().as_deref() != Some(file.source.as_bytes()) {
             write_atomic(&copy, file.source.as_bytes()).map_err(|source| DatasetError::Io { path: copy, source })?;
         }
-        let mut dataset =
-            Dataset { dir: dir.to_owned(), manifest, damaged: Vec::new(), trusted: HashSet::new(), _lock: lock };
+        let mut dataset = Dataset {
+            dir: dir.to_owned(),
+            manifest,
+            damaged: Vec::new(),
+            trusted: HashSet::new(),
+            marked,
+            _lock: lock,
+        };
         // The manifest names this version from now on: the claim.
         dataset.rebuild()?;
         Ok(dataset)
@@ -477,9 +488,21 @@ impl Dataset {
     /// end of a sweep, or when the next writer opens the dataset), so each
     /// run costs the same however many the dataset holds.
     pub fn add(&mut self, run: RunRecord) -> Result<(), DatasetError> {
-        let run = write_record(&self.dir, run)?;
+        let look = self.look_of(&run.variant, run.seed).cloned();
+        let run = write_record(&self.dir, run.keeping_look_of(look.as_ref()))?;
         self.trust(&run);
         Ok(())
+    }
+
+    /// The record whose sequential look's mark a run of (`variant`,
+    /// `seed`) simulated again keeps (`RunRecord::keeping_look_of`): its
+    /// own as the manifest listed it, else any run of that seed a look
+    /// added (a look adds a seed for every variant).
+    pub fn look_of(&self, variant: &str, seed: u64) -> Option<&RunRecord> {
+        let listed = || self.marked.iter().chain(&self.manifest.runs).filter(|r| r.seed == seed);
+        listed()
+            .find(|r| r.variant == variant && r.added_at_look.is_some())
+            .or_else(|| listed().find(|r| r.added_at_look.is_some()))
     }
 
     /// Notes that `run` (written by `write_record`) needs no check at the next refresh.
