@@ -102,7 +102,18 @@ impl Comparison {
             },
             _ => {
                 let why = caveat(d, self.alpha).map(|why| format!(": {why}")).unwrap_or_default();
-                format!("`{variant}` shows no significant change in {name} ({change}, {ci}){why}")
+                // An interval clear of zero beside "no significant change"
+                // read as a contradiction: it is this variant's alone.
+                let clear_of_zero = d.lo.zip(d.hi).is_some_and(|(lo, hi)| lo > 0.0 || hi < 0.0);
+                let corrected = match d.p_adjusted {
+                    Some(p) if clear_of_zero => format!(
+                        "; that interval is this variant's alone, the verdict is corrected across the variants: \
+                         Holm-adjusted p {}",
+                        format_p(p)
+                    ),
+                    _ => String::new(),
+                };
+                format!("`{variant}` shows no significant change in {name} ({change}, {ci}{corrected}){why}")
             }
         }
     }
