@@ -155,6 +155,7 @@ pub(super) fn reach_lane(
         && counter.is_none()
         && let Some(j) = shorter_line(setting, nav, lanes, i, s, lane_clock(&setting.scenario, t_ms))
     {
+        s.switched_line = true;
         lanes.0[i].queue.pop_back();
         head_for_lane(setting, nav, lanes, s, j, None);
         return;
@@ -401,6 +402,7 @@ fn jockey(
             continue;
         }
         let Some(j) = shorter_line(setting, nav, lanes, i, &s, clock_ms) else { continue };
+        s.switched_line = true;
         lanes.0[i].queue.pop_back();
         out.emit(t_ms, &s, Action::QueueJoin { lane: j as u16 });
         head_for_lane(setting, nav, lanes, &mut s, j, Some(since_ms));
@@ -408,7 +410,7 @@ fn jockey(
 }
 
 /// The lane `s`, last in lane `i`'s line, would rather be in (`Lanes::jockey_to`) with room for its party,
-/// on its floor only (another floor is a ride away).
+/// on its floor only (another floor is a ride away); none once it has switched lines.
 fn shorter_line(
     setting: &Setting,
     nav: &mut FlowFieldCache,
@@ -417,6 +419,9 @@ fn shorter_line(
     s: &Shopper,
     clock_ms: u64,
 ) -> Option<usize> {
+    if s.switched_line {
+        return None;
+    }
     let checkouts = &setting.scenario.lanes;
     let open_here =
         |j: usize| checkouts.get(j).is_some_and(|l| l.is_open_at(clock_ms) && l.floor == checkouts[i].floor);
@@ -635,30 +640,34 @@ drain_h = 1.0
             Balks,
             WalksTo(u16),
         }
-        // (queued per lane, switching from another line since, what it
-        // does, events). Patience is 150 s: two minutes ahead are borne,
-        // three are not. Lane 1, two terminals, is a much shorter line
-        // with 2 fewer per terminal; `late` is closed.
-        type Case = ([usize; 3], Option<u64>, Ends, &'static [&'static str]);
-        let cases: [Case; 6] = [
-            ([0, 0, 0], None, Ends::Joins, &["queue_join"]),
-            ([2, 4, 0], None, Ends::Joins, &["queue_join"]),
-            ([3, 6, 0], None, Ends::Balks, &["abandon"]),
-            ([3, 6, 0], Some(5_000), Ends::Joins, &[]),
-            ([2, 0, 0], None, Ends::WalksTo(1), &[]),
-            ([3, 0, 0], None, Ends::WalksTo(1), &[]),
+        // (queued per lane, switching from another line since, switched
+        // lines before, what it does, events). Patience is 150 s: two
+        // minutes ahead are borne, three are not. Lane 1, two terminals,
+        // is a much shorter line with 2 fewer per terminal; `late` is
+        // closed. One that switched lines once stays in the one it chose.
+        type Case = ([usize; 3], Option<u64>, bool, Ends, &'static [&'static str]);
+        let cases: [Case; 8] = [
+            ([0, 0, 0], None, false, Ends::Joins, &["queue_join"]),
+            ([2, 4, 0], None, false, Ends::Joins, &["queue_join"]),
+            ([3, 6, 0], None, false, Ends::Balks, &["abandon"]),
+            ([3, 6, 0], Some(5_000), false, Ends::Joins, &[]),
+            ([2, 0, 0], None, false, Ends::WalksTo(1), &[]),
+            ([3, 0, 0], None, false, Ends::WalksTo(1), &[]),
+            ([2, 0, 0], None, true, Ends::Joins, &["queue_join"]),
+            ([3, 0, 0], Some(5_000), true, Ends::Joins, &[]),
         ];
-        for (queued, switching, ends, events) in cases {
+        for (queued, switching, switched, ends, events) in cases {
             let ahead = queued[0];
             let mut lanes = lanes(&setting, queued, [0, 0, 0]);
             let mut s = test_shopper(&setting, 7, Point::new(4.0, 3.5));
+            s.switched_line = switched;
             s.basket.push((0, 250));
             head_for_lane(&setting, &mut nav, &mut lanes, &mut s, 0, switching);
             assert_eq!((lanes.0[0].heading, lanes.0[0].heading_s), (1, 60.0), "counted as coming");
             let entity = world.spawn_empty().id();
             let mut out = Outbox::default();
             reach_lane(&setting, &mut nav, &mut lanes, &mut out, 9_000, entity, &mut s);
-            let case = format!("{queued:?} queued, switching {switching:?}");
+            let case = format!("{queued:?} queued, switching {switching:?}, switched before: {switched}");
             assert_eq!((lanes.0[0].heading, lanes.0[0].heading_s), (0, 0.0), "{case}: no longer coming");
             let logged: Vec<&str> = out.tick.iter().map(|e| e.action.kind()).collect();
             assert_eq!(logged, events, "{case}");
@@ -683,6 +692,7 @@ drain_h = 1.0
                     );
                     assert_eq!(lanes.0[lane as usize].heading, 1, "{case}: counted as coming there");
                     assert_eq!(s.basket.len(), 1, "{case}: the basket kept");
+                    assert!(s.switched_line, "{case}: it stays in the line it moves to");
                 }
             }
         }

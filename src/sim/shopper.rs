@@ -87,6 +87,11 @@ pub(super) struct Shopper {
     pub(super) wish: (f64, f64),
     /// The lane whose line it gave up at (balked or reneged), if it did.
     pub(super) gave_up_at: Option<u16>,
+    /// It moved to another line once (walking to the end of one, or
+    /// standing in it): it stays in the line it moved to. (Switching again
+    /// and again, one went from L1 to L3, 18 m off, and back within a
+    /// minute, as each line emptied while it walked to the other.)
+    pub(super) switched_line: bool,
     /// How many companions follow this leader (none for a companion): a
     /// party takes a place in line for each.
     pub(super) companions: u32,
