@@ -148,7 +148,7 @@ fn privacy_fault(e: &PrivacyError) -> Fault {
 
 fn verify_fault(e: &VerifyError) -> Fault {
     match e {
-        VerifyError::NotADataset { .. } | VerifyError::Scenario(_) => Fault::BadInput,
+        VerifyError::NotADataset { .. } | VerifyError::Scenario(_) | VerifyError::Busy { .. } => Fault::BadInput,
         VerifyError::Dataset(d) => dataset_fault(d),
         _ => Fault::Failed,
     }

@@ -98,3 +98,29 @@ fn shards_of_one_version_merge() {
     assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stdout));
     std::fs::remove_dir_all(tmp).unwrap();
 }
+
+/// `verify` beside a writer at work read its runs in flight (logs without
+/// records yet) as damage, and `--repair` simulated them again beside it:
+/// both wait until the writer is done, saying so.
+#[test]
+fn verify_refuses_a_dataset_being_written() {
+    let tmp = fresh("verify-busy");
+    let out = tmp.join("dataset");
+    let done = compare(&root().join("scenarios/tiny.toml"), &out, &[]).wait_with_output().unwrap();
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    let verify = |extra: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_aisle")).arg("verify").args(extra).arg(&out).output().unwrap()
+    };
+    // A writer's hold, as every writing command takes it.
+    let writers = std::fs::OpenOptions::new().read(true).write(true).open(out.join(".writers.lock")).unwrap();
+    writers.lock_shared().unwrap();
+    for extra in [&[][..], &["--repair"][..]] {
+        let said = verify(extra);
+        assert_eq!(said.status.code(), Some(2), "{extra:?}");
+        let stderr = String::from_utf8_lossy(&said.stderr);
+        assert!(stderr.contains("another aisle command is writing to this dataset now"), "{extra:?}: {stderr}");
+    }
+    writers.unlock().unwrap();
+    assert!(verify(&[]).status.success());
+    let _ = std::fs::remove_dir_all(&tmp);
+}

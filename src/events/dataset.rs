@@ -29,7 +29,7 @@ use super::fs::{file_sha256, write_atomic};
 use super::metrics_table::{self, MetricRow};
 use crate::scenario::ScenarioFile;
 use lock::{Alone, remove_leftovers};
-pub use lock::{WriterLock, leftovers};
+pub use lock::{WriterLock, leftovers, writers_at_work};
 
 /// Where the per-run metric table lives inside a dataset.
 pub const METRICS_TABLE: &str = "metrics/metrics.parquet";

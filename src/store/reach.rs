@@ -53,13 +53,20 @@ impl Store {
             }
             for (products, floor) in self.shut_off_products(s, &reached) {
                 let first = &s.products[products[0]].id;
+                // The floor shut off may run up stairs (a landing walled in
+                // with the floor above): each floor is named.
+                let mut floors: Vec<u8> =
+                    (0..floor.len()).filter(|&c| floor[c]).map(|c| self.centre(c as CellId).0).collect();
+                floors.sort_unstable();
+                floors.dedup();
+                let on_floors: Vec<&str> = floors.iter().map(|&f| s.store.floors[f as usize].id.as_str()).collect();
                 problems.push(GeometryProblem {
                     anchor: Some(("products.id", first.clone())),
                     message: shut_off_message(
                         s,
                         &products,
                         &e.id,
-                        &floor,
+                        (&floor, &on_floors),
                         self.enclosing(s, &floor),
                         self.way_to_floor(s, &floor, self.centre(start).0),
                         self.cell,
@@ -445,7 +452,7 @@ fn shut_off_message(
     s: &Scenario,
     products: &[usize],
     entrance: &str,
-    floor: &[bool],
+    (floor, on_floors): (&[bool], &[&str]),
     enclosing: String,
     way_to_floor: Option<FloorWay>,
     cell: f64,
@@ -465,9 +472,13 @@ fn shut_off_message(
     };
     let area_m2 = floor.iter().filter(|r| **r).count() as f64 * cell * cell;
     let (what, are, them) = if products.len() == 1 { ("product", "is", "it") } else { ("products", "are", "them") };
-    let (on, fix) = match way_to_floor {
-        Some(FloorWay { floor, fix }) => (format!(", on floor `{floor}`,"), format!("{fix}, or ")),
-        None => (String::new(), String::new()),
+    let (on, fix) = match (way_to_floor, on_floors) {
+        (Some(FloorWay { floor, fix }), _) => (format!(", on floor `{floor}`,"), format!("{fix}, or ")),
+        (None, [_, _, ..]) => {
+            let named: Vec<String> = on_floors.iter().map(|f| format!("`{f}`")).collect();
+            (format!(", on floors {} (joined by a connector),", named.join(" and ")), String::new())
+        }
+        (None, _) => (String::new(), String::new()),
     };
     format!(
         "{what} {}{more} {are} unreachable from entrance `{entrance}`: the {area_m2:.1} m² of floor in front of \

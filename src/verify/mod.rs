@@ -34,6 +34,12 @@ pub enum VerifyError {
         dir.display()
     )]
     NoScenario { dir: PathBuf, why: String },
+    #[error(
+        "{}: another aisle command is writing to this dataset now, and its runs in flight would read as damage; \
+         verify once it has finished",
+        dir.display()
+    )]
+    Busy { dir: PathBuf },
     #[error("{}: {damaged} problem(s) found, {runs_ok} run(s) verified{}", dir.display(), advice.say(dir))]
     Damaged { dir: PathBuf, damaged: usize, runs_ok: usize, advice: Advice },
     #[error(transparent)]
@@ -71,6 +77,9 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
     let has = |p: &str| dir.join(p).exists();
     if !has(MANIFEST) && !has(RUNS) && !has("events") {
         return Err(VerifyError::NotADataset { dir: dir.to_owned() });
+    }
+    if crate::events::dataset::writers_at_work(dir)? {
+        return Err(VerifyError::Busy { dir: dir.to_owned() });
     }
     let mut v = Verification::default();
     let manifest = match Dataset::read_manifest(dir) {

@@ -82,6 +82,23 @@ impl WriterLock {
     }
 }
 
+/// Whether another aisle command holds the dataset in `dir` as a writer
+/// now (its runs in flight, logs without records yet, would read as
+/// damage). Creates nothing.
+pub fn writers_at_work(dir: &Path) -> Result<bool, DatasetError> {
+    let path = dir.join(".writers.lock");
+    let writers = match std::fs::OpenOptions::new().read(true).write(true).open(&path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
+        Err(source) => return Err(DatasetError::Io { path, source }),
+    };
+    match writers.try_lock() {
+        Ok(()) => Ok(false),
+        Err(std::fs::TryLockError::WouldBlock) => Ok(true),
+        Err(std::fs::TryLockError::Error(source)) => Err(DatasetError::Io { path, source }),
+    }
+}
+
 /// Temporary files under the parts of a dataset that aisle's writers own.
 pub fn leftovers(dir: &Path) -> Vec<PathBuf> {
     fn walk(d: &Path, out: &mut Vec<PathBuf>, depth: usize) {
