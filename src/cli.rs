@@ -116,6 +116,7 @@ fn run(path: &Path, variant: &str, seed: u64, check_behaviour: bool, args: &Data
     let s = &prepared.scenario;
     let dir = args.dir(&file);
     let mut dataset = Dataset::open_for(&dir, &file, args.on_change())?;
+    say_discarded(&dataset);
     let bar = bar("{spinner} {prefix} [{bar:30}] {msg} ({elapsed} elapsed, ETA {eta})");
     bar.set_prefix(format!("{} / {} / seed {seed}", s.name, s.variant));
     let open_ms = s.population.open_ms;
@@ -167,6 +168,8 @@ fn report(dir: &Path, primary: Option<&str>) -> Result<(), Error> {
     // Held while the report is written: a --replace cannot discard the runs under it.
     let _lock = aisle::events::dataset::WriterLock::existing(dir)?;
     let (design, doubt) = aisle::report::design_and_doubt(dir, primary);
+    // Said once the page is made: an unknown --metric is refused first.
+    let index = build_report(dir, &design)?;
     if let Some(doubt) = doubt {
         tell!("warning: {doubt}");
     }
@@ -174,7 +177,7 @@ fn report(dir: &Path, primary: Option<&str>) -> Result<(), Error> {
     if let Some(note) = declared.and_then(|d| aisle::compare::redeclared_note(&design.primary, &d)) {
         tell!("warning: {note}");
     }
-    say!("{}", build_report(dir, &design)?.display());
+    say!("{}", index.display());
     Ok(())
 }
 
@@ -268,6 +271,7 @@ fn compare(
         say!("sequential: {}", seq.guarantee());
     }
     let mut dataset = Dataset::open_for(&dir, &file, args.on_change())?;
+    say_discarded(&dataset);
     let comparison =
         study.run(&file, &mut dataset, sweep_display())?.declared_before(aisle::report::declared_primary(&dir));
     let (out_path, removed_page) = Study::save(&dir, &comparison)?;
@@ -350,5 +354,16 @@ fn sweep_display() -> impl Fn(StudyEvent) + Sync {
         }
         StudyEvent::SweepDone => overall.lock().expect("bar").finish_and_clear(),
         StudyEvent::Note(line) => say!("{line}"),
+    }
+}
+
+/// What `--replace` discarded, said before anything else is written.
+fn say_discarded(dataset: &Dataset) {
+    if dataset.discarded > 0 {
+        tell!(
+            "--replace: {} run(s) of another version of the scenario discarded from {}",
+            dataset.discarded,
+            dataset.dir.display()
+        );
     }
 }

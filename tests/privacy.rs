@@ -1375,7 +1375,10 @@ fn a_release_of_a_replaced_version_is_noted_by_verify() {
     ok(aisle(&["publish", d, "--epsilon", "1", "--seed", "1", "--name", "old"]));
     assert!(!ok(aisle(&["verify", d])).contains("note:"));
     std::fs::write(&scenario, source.replace("daily_visitors = 40", "daily_visitors = 41")).unwrap();
-    ok(aisle(&["run", s, "--seed", "1", "--no-report", "--out", d, "--replace"]));
+    let replaced = aisle(&["run", s, "--seed", "1", "--no-report", "--out", d, "--replace"]);
+    let stderr = String::from_utf8_lossy(&replaced.stderr).into_owned();
+    ok(replaced);
+    assert!(stderr.contains("--replace: 1 run(s) of another version of the scenario discarded from"), "{stderr}");
     let said = ok(aisle(&["verify", d]));
     assert!(said.contains("releases/old: made from another version of scenario `tiny`"), "{said}");
     assert!(said.contains("it describes those runs, not these") && said.contains(": ok — 1 run(s) verified"), "{said}");

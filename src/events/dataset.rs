@@ -299,6 +299,8 @@ pub struct Dataset {
     pub damaged: Vec<Damage>,
     /// Content hashes of records already verified by this process.
     trusted: HashSet<String>,
+    /// Runs of another scenario version `--replace` discarded on opening.
+    pub discarded: usize,
     /// The runs a sequential study's look added, as the manifest listed
     /// them when the dataset was opened: one whose record and log were
     /// lost since is simulated again with its mark (`look_of`).
@@ -365,11 +367,13 @@ impl Dataset {
             },
             _ => false,
         };
+        let mut discarded = 0;
         match WriterLock::alone(dir)? {
             Alone::Yes(_exclusive) => {
                 // No other writer: every temporary file is a leftover.
                 remove_leftovers(dir)?;
                 if discard {
+                    discarded = records_on_disk(dir);
                     for derived in ["events", RUNS, "metrics", REPORT, "compare"] {
                         let path = dir.join(derived);
                         if path.exists() {
@@ -399,6 +403,7 @@ impl Dataset {
             manifest,
             damaged: Vec::new(),
             trusted: HashSet::new(),
+            discarded,
             marked,
             _lock: lock,
         };

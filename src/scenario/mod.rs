@@ -269,13 +269,26 @@ impl ScenarioFile {
                 shown_id(name)
             ),
         });
+        let variants = &self.raw.variants;
         let problems: Vec<Problem> = name_problem
             .into_iter()
-            .chain(self.raw.variants.iter().filter_map(|v| {
+            .chain(variants.iter().enumerate().filter_map(|(k, v)| {
+                // Ids name directories: on a file system that ignores case
+                // (macOS, Windows) two that differ only in case are one.
+                let same_but_case = |other: &str| other != v.id && other.eq_ignore_ascii_case(&v.id);
                 let message = if v.id == BASELINE {
                     format!("variant id `{BASELINE}` is reserved for the unedited layout; rename it")
                 } else if let Some(why) = path_id_problem(&v.id) {
                     format!("variant id `{}` {why} (it names a directory)", shown_id(&v.id))
+                } else if let Some(other) = std::iter::once(BASELINE)
+                    .chain(variants[..k].iter().map(|w| w.id.as_str()))
+                    .find(|o| same_but_case(o))
+                {
+                    format!(
+                        "variant id `{}` differs from `{other}` only in case: on a file system that ignores case both \
+                         name one directory; rename it",
+                        v.id
+                    )
                 } else {
                     // A duplicate points at itself and names the first.
                     let before = seen.entry(v.id.as_str()).or_insert(0);
