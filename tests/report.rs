@@ -304,6 +304,11 @@ fn a_primary_chosen_after_a_comparison_is_said_to_be_exploratory() {
     // Back to the primary declared first: nothing to say.
     let said = run(&["report", d, "--metric", "revenue_per_visitor"]);
     assert!(!said.contains("was chosen after") && !page().contains("Primary metric chosen late"), "{said}");
+    // The comparison deleted, its page still says which primary it read:
+    // another chosen now is as late (it had been declared afresh).
+    std::fs::remove_file(dir.join("compare/comparison.json")).unwrap();
+    let said = run(&["compare", scenario, "--replications", "2", "--metric", "conversion_rate", "--out", d]);
+    assert!(said.contains(late), "{said}");
     // A plain compare keeps the primary declared first (it fell back to
     // revenue per visitor, and called that chosen late).
     let other = tmp.path().join("declared-conversion");

@@ -69,6 +69,13 @@ fn primary_of(page: &str) -> Option<String> {
     between(page, &format!("<meta name=\"{PRIMARY_META}\" content=\""), "\"").map(unescape)
 }
 
+/// The primary metric the report page of the dataset in `dir` compared
+/// the layouts on, if it has a comparison.
+pub(super) fn compared_primary(dir: &Path) -> Option<String> {
+    let page = std::fs::read_to_string(page_path(dir)).ok()?;
+    page.contains("<h2>Comparison with").then(|| primary_of(&page)).flatten()
+}
+
 /// Checks the report page of the dataset in `dir` (whose runs verify).
 pub fn check_page(dir: &Path) -> Result<PageCheck, ReportError> {
     let path = page_path(dir);

@@ -193,8 +193,13 @@ fn saved_comparison_read(dir: &Path) -> Option<Result<serde_json::Value, String>
 /// saved (kept when the comparison has gone stale: runs added since, or
 /// made again by another build, do not undeclare it).
 pub fn declared_primary(dir: &Path) -> Option<String> {
-    let json = saved_raw(dir)?;
-    json["declared_primary"].as_str().or(json["primary"].as_str()).map(str::to_owned)
+    match saved_raw(dir) {
+        Some(json) => json["declared_primary"].as_str().or(json["primary"].as_str()).map(str::to_owned),
+        // The comparison gone (deleted by hand), a page that compared the
+        // layouts still says which primary was read: choosing another now
+        // is as late as ever (it had declared the next one afresh).
+        None => check::compared_primary(dir),
+    }
 }
 
 /// `build`, with the comparison analysed by `design` (its primary metric).
