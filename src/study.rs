@@ -119,8 +119,15 @@ impl Study {
             on_event(StudyEvent::SweepStarted { runs: cells.len() });
             let count = run_sweep(file, dataset, &cells, self.jobs, chosen, |e| on_event(StudyEvent::Sweep(e)))?;
             on_event(StudyEvent::SweepDone);
+            let again = match count.again {
+                0 => String::new(),
+                n => format!(
+                    " ({n} of them again: a record there did not verify against its log, or was made by another build; \
+                     `aisle verify` says which before a compare)"
+                ),
+            };
             on_event(StudyEvent::Note(format!(
-                "{} runs simulated, {} reused from the dataset ({} seeds × {} variants{})",
+                "{} runs simulated{again}, {} reused from the dataset ({} seeds × {} variants{})",
                 count.simulated,
                 count.reused,
                 seeds.len(),

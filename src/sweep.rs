@@ -69,6 +69,9 @@ pub fn grid(variants: &[String], seeds: &[u64], shard: Option<Shard>) -> Vec<Cel
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct SweepCount {
     pub simulated: usize,
+    /// Of those simulated, the runs that had a record which did not
+    /// verify (damaged, edited, made by another build): simulated again.
+    pub again: usize,
     /// Already in the dataset with a log that matches its checksum.
     pub reused: usize,
     /// The simulated runs' own time (simulation, log, checksum), summed
@@ -133,8 +136,9 @@ pub fn run_sweep(
         .map_err(|e| SweepError::Threads { jobs, message: e.to_string() })?;
     let dir = dataset.dir.clone();
     let shared = Mutex::new(&mut *dataset);
-    // Each cell: `None` reused, `Some(the run's own time)` simulated.
-    let results: Vec<Result<Option<Duration>, SweepError>> = pool.install(|| {
+    // Each cell: `None` reused, `Some((the run's own time, whether it had
+    // a record))` simulated.
+    let results: Vec<Result<Option<(Duration, bool)>, SweepError>> = pool.install(|| {
         cells
             .par_iter()
             .map(|cell| {
@@ -145,6 +149,7 @@ pub fn run_sweep(
                     on_event(SweepEvent::Finished { cell, reused: true });
                     return Ok(None);
                 }
+                let had_record = dir.join(crate::events::dataset::record_path(&cell.variant, cell.seed)).exists();
                 on_event(SweepEvent::Started { cell });
                 let p = &prepared[cell.variant.as_str()];
                 let run_started = Instant::now();
@@ -167,7 +172,7 @@ pub fn run_sweep(
                 let record = write_record(&dir, record).map_err(RunError::from)?;
                 shared.lock().expect("dataset lock").trust(&record);
                 on_event(SweepEvent::Finished { cell, reused: false });
-                Ok(Some(run_time))
+                Ok(Some((run_time, had_record)))
             })
             .collect()
     });
@@ -179,8 +184,9 @@ pub fn run_sweep(
     for r in results {
         match r? {
             None => count.reused += 1,
-            Some(t) => {
+            Some((t, again)) => {
                 count.simulated += 1;
+                count.again += usize::from(again);
                 count.run_time += t;
             }
         }
