@@ -1027,6 +1027,22 @@ fn a_variant_never_run_does_not_keep_its_dataset_from_a_release() {
     assert!(dir.join("releases/release-1/metrics.csv").exists());
 }
 
+/// A variant run on other seeds than the baseline (a shard's runs) was
+/// left out of the release's comparison without a word.
+#[test]
+fn a_variant_sharing_too_few_seeds_with_the_baseline_is_said_to_be_uncompared() {
+    let (_tmp, dir) = dataset(&[("baseline", 1), ("baseline", 2), ("cola-on-promo", 2), ("cola-on-promo", 3)]);
+    let out = aisle(&["publish", dir.to_str().unwrap(), "--epsilon", "1", "--seed", "1"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("variant `cola-on-promo` shares 1 seed(s) with `baseline`: the release lists its figures but compares it with nothing"),
+        "{stderr}"
+    );
+    let csv = std::fs::read_to_string(dir.join("releases/release-1/comparison.csv")).unwrap();
+    assert!(!csv.contains("cola-on-promo"), "{csv}");
+}
+
 /// Every mean `query::most` bounds is a figure of the catalogue written
 /// over sums, in the unit its query's clamp is given in.
 #[test]

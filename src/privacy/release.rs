@@ -339,6 +339,7 @@ pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize
     let mut warnings = settled;
     warnings.extend(g.clipping.warnings(&plan.bounds));
     warnings.extend(g.left_out.warning());
+    warnings.extend(compared::uncompared(&g, &n.runs));
     let figures = noise_summary(&variants);
     Ok(Published {
         dir: final_dir,

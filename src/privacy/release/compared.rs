@@ -260,6 +260,24 @@ pub fn paired_runs<'a, T>(g: &Gathered, runs: &'a [Vec<T>], variant: usize) -> (
         .unzip()
 }
 
+/// Said of each variant that shares fewer than two seeds with the
+/// baseline (a shard's runs, seeds run apart): the release lists its
+/// figures and compares it with nothing.
+pub fn uncompared(g: &Gathered, noised: &[Vec<Answers>]) -> Vec<String> {
+    (1..g.variants.len())
+        .filter_map(|i| {
+            let shared = paired_runs(g, noised, i).0.len();
+            (shared < 2).then(|| {
+                format!(
+                    "variant `{}` shares {shared} seed(s) with `{}`: the release lists its figures but compares it with \
+                     nothing (a comparison needs two days of both); run the same seeds of both",
+                    g.variants[i].variant, g.variants[0].variant
+                )
+            })
+        })
+        .collect()
+}
+
 /// Every variant against the first (the baseline) on the seeds both have,
 /// from each run's noised answers (`noised[variant][run]`).
 pub fn comparison(g: &Gathered, noised: &[Vec<Answers>], cal: &Calibration, b: &Bounds) -> Vec<ComparisonRow> {
