@@ -162,12 +162,8 @@ pub fn run_sweep(
                     Chosen::AtLook { look, planned, after } if cell.seed > after => {
                         RunRecord { added_at_look: Some(look), planned_looks: Some(planned), ..outcome.record }
                     }
-                    // One a look added, simulated again, stays so (its record
-                    // may be gone: `Dataset::look_of`).
-                    _ => {
-                        let dataset = shared.lock().expect("dataset lock");
-                        outcome.record.keeping_look_of(dataset.look_of(&cell.variant, cell.seed))
-                    }
+                    // One a look added, simulated again, stays so.
+                    _ => shared.lock().expect("dataset lock").keeping_marks(outcome.record),
                 };
                 let record = write_record(&dir, record).map_err(RunError::from)?;
                 shared.lock().expect("dataset lock").trust(&record);

@@ -210,20 +210,39 @@ fn a_report_compares_as_the_saved_comparison_did() {
     aisle(&["verify", d]);
 }
 
+/// A dataset of tiny compared over `replications` seeds, with no page.
+fn compared_tiny(replications: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("d");
+    let scenario = common::scenario_path("tiny");
+    aisle(&[
+        "compare",
+        scenario.to_str().unwrap(),
+        "--replications",
+        replications,
+        "--no-report",
+        "--out",
+        dir.to_str().unwrap(),
+    ]);
+    (tmp, dir)
+}
+
+/// Rewrites the JSON file at `path` as `edit` leaves it (an edit by hand).
+fn edit_json(path: &std::path::Path, edit: impl FnOnce(&mut serde_json::Value)) {
+    let mut json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    edit(&mut json);
+    std::fs::write(path, serde_json::to_string_pretty(&json).unwrap()).unwrap();
+}
+
 /// `aisle report` followed whatever `compare/comparison.json` said: its
 /// level edited to 0.6, the page read "a real difference" at 40%. A saved
 /// comparison that is not what its own design gives on the runs is not
 /// followed, and the terminal says so.
 #[test]
 fn a_report_does_not_follow_an_edited_comparison() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (scenario, dir) = (common::scenario_path("tiny"), tmp.path().join("d"));
-    let (scenario, d) = (scenario.to_str().unwrap(), dir.to_str().unwrap());
-    aisle(&["compare", scenario, "--replications", "3", "--no-report", "--out", d]);
-    let path = dir.join("compare/comparison.json");
-    let mut saved: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    saved["alpha"] = serde_json::json!(0.6);
-    std::fs::write(&path, serde_json::to_string_pretty(&saved).unwrap()).unwrap();
+    let (_tmp, dir) = compared_tiny("3");
+    let d = dir.to_str().unwrap();
+    edit_json(&dir.join("compare/comparison.json"), |saved| saved["alpha"] = serde_json::json!(0.6));
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_aisle")).args(["report", d]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let said = String::from_utf8_lossy(&out.stderr);
@@ -330,14 +349,9 @@ fn a_primary_chosen_after_a_comparison_is_said_to_be_exploratory() {
 /// how to list it.
 #[test]
 fn a_dataset_whose_manifest_lists_no_runs_says_what_records_wait() {
-    let tmp = tempfile::tempdir().unwrap();
-    let (scenario, dir) = (common::scenario_path("tiny"), tmp.path().join("d"));
-    let (scenario, d) = (scenario.to_str().unwrap(), dir.to_str().unwrap());
-    aisle(&["compare", scenario, "--replications", "2", "--no-report", "--out", d]);
-    let path = dir.join("manifest.json");
-    let mut manifest: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    manifest["runs"] = serde_json::json!([]);
-    std::fs::write(&path, serde_json::to_string_pretty(&manifest).unwrap()).unwrap();
+    let (_tmp, dir) = compared_tiny("2");
+    let d = dir.to_str().unwrap();
+    edit_json(&dir.join("manifest.json"), |manifest| manifest["runs"] = serde_json::json!([]));
     let hint = "6 run record(s) in runs/ are not listed yet (a sweep stopped before it wrote the manifest): run the \
                 same `aisle compare` again to finish it, or `aisle verify --repair` to list them";
     for args in [vec!["report", d], vec!["publish", d, "--epsilon", "1"]] {

@@ -24,12 +24,14 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 mod lock;
+mod partitions;
 
 use super::fs::{file_sha256, write_atomic};
 use super::metrics_table::{self, MetricRow};
 use crate::scenario::ScenarioFile;
 use lock::{Alone, remove_leftovers};
 pub use lock::{WriterLock, leftovers, writers_at_work};
+pub use partitions::{has_old_layout, partition_key, partitions, records_on_disk, unlisted_records_hint};
 
 /// Where the per-run metric table lives inside a dataset.
 pub const METRICS_TABLE: &str = "metrics/metrics.parquet";
@@ -303,7 +305,7 @@ pub struct Dataset {
     pub discarded: usize,
     /// The runs a sequential study's look added, as the manifest listed
     /// them when the dataset was opened: one whose record and log were
-    /// lost since is simulated again with its mark (`look_of`).
+    /// lost since is simulated again with its mark (`keeping_marks`).
     marked: Vec<RunRecord>,
     _lock: WriterLock,
 }
@@ -493,21 +495,22 @@ impl Dataset {
     /// end of a sweep, or when the next writer opens the dataset), so each
     /// run costs the same however many the dataset holds.
     pub fn add(&mut self, run: RunRecord) -> Result<(), DatasetError> {
-        let look = self.look_of(&run.variant, run.seed).cloned();
-        let run = write_record(&self.dir, run.keeping_look_of(look.as_ref()))?;
+        let run = write_record(&self.dir, self.keeping_marks(run))?;
         self.trust(&run);
         Ok(())
     }
 
-    /// The record whose sequential look's mark a run of (`variant`,
-    /// `seed`) simulated again keeps (`RunRecord::keeping_look_of`): its
-    /// own as the manifest listed it, else any run of that seed a look
-    /// added (a look adds a seed for every variant).
-    pub fn look_of(&self, variant: &str, seed: u64) -> Option<&RunRecord> {
-        let listed = || self.marked.iter().chain(&self.manifest.runs).filter(|r| r.seed == seed);
-        listed()
-            .find(|r| r.variant == variant && r.added_at_look.is_some())
+    /// `run`, simulated again, with the sequential look's mark it had
+    /// (`RunRecord::keeping_look_of`): its own as the manifest listed it,
+    /// else that of any run of its seed a look added (a look adds a seed
+    /// for every variant). Its record may be gone.
+    pub fn keeping_marks(&self, run: RunRecord) -> RunRecord {
+        let listed = || self.marked.iter().chain(&self.manifest.runs).filter(|r| r.seed == run.seed);
+        let look = listed()
+            .find(|r| r.variant == run.variant && r.added_at_look.is_some())
             .or_else(|| listed().find(|r| r.added_at_look.is_some()))
+            .cloned();
+        run.keeping_look_of(look.as_ref())
     }
 
     /// Notes that `run` (written by `write_record`) needs no check at the next refresh.
@@ -601,47 +604,6 @@ pub fn metric_rows(runs: &[RunRecord]) -> Vec<MetricRow> {
             })
         })
         .collect()
-}
-
-/// Whether `dir` keeps run records inside `events/` (an older aisle's layout).
-pub fn has_old_layout(dir: &Path) -> bool {
-    partitions(&dir.join("events")).iter().any(|p| p.join(OLD_RECORD).exists())
-}
-
-/// The `variant=…/seed=…` directories under `root`, sorted.
-pub fn partitions(root: &Path) -> Vec<PathBuf> {
-    let list = |d: &Path| -> Vec<PathBuf> {
-        let mut v: Vec<PathBuf> =
-            std::fs::read_dir(d).into_iter().flatten().flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
-        v.sort();
-        v
-    };
-    list(root).iter().flat_map(|v| list(v)).collect()
-}
-
-/// The (variant, seed) a `variant=…/seed=…` directory names.
-pub fn partition_key(partition: &Path) -> Option<(String, u64)> {
-    let seed = partition.file_name()?.to_str()?.strip_prefix("seed=")?.parse().ok()?;
-    let variant = partition.parent()?.file_name()?.to_str()?.strip_prefix("variant=")?;
-    Some((variant.to_owned(), seed))
-}
-
-/// The run records under `dir/runs`, counted without reading them.
-pub fn records_on_disk(dir: &Path) -> usize {
-    partitions(&dir.join(RUNS)).iter().filter(|p| p.join("run.json").exists()).count()
-}
-
-/// What a dataset whose manifest lists no runs says of the `unlisted` run
-/// records on disk (`records_on_disk`, counted when the error is made): a
-/// sweep stopped before it wrote the manifest leaves them unlisted.
-pub fn unlisted_records_hint(unlisted: usize) -> String {
-    match unlisted {
-        0 => String::new(),
-        n => format!(
-            "; {n} run record(s) in runs/ are not listed yet (a sweep stopped before it wrote the manifest): run the \
-             same `aisle compare` again to finish it, or `aisle verify --repair` to list them"
-        ),
-    }
 }
 
 /// Every run record under `dir/runs`, sorted; an unreadable or misplaced one as its damage.

@@ -16,6 +16,7 @@ use places::AtCounter;
 pub use places::{CounterDay, StopDay};
 
 mod cut_short;
+mod lines;
 mod places;
 
 /// Where a shopper was last seen, and its grid cell.
@@ -403,56 +404,6 @@ impl DayProjection<'_> {
         }
         m.product_picks[product as usize] += 1;
         v.picked = true;
-    }
-
-    /// Ends the wait in line of a shopper whose service begins.
-    #[inline]
-    fn on_serve(m: &mut DayMetrics, v: &mut Visit, e: &SimEvent) {
-        if let Some(joined) = v.queue_join_ms {
-            m.line_wait_s.push((e.t_ms - joined) as f64 / 1000.0);
-            v.serve_ms = Some(e.t_ms);
-        }
-    }
-
-    /// Counts a shopper leaving the line by paying (`checkout`) or giving up (`abandon`), with its waits.
-    #[inline]
-    fn on_leave_line(m: &mut DayMetrics, v: &mut Visit, e: &SimEvent, qty: u16, amount_cents: i64) {
-        // Paid for, or left at the lane.
-        v.basket_cents = 0;
-        if v.queue_join_ms.is_none() && matches!(e.action, Action::Abandon { .. }) {
-            m.balks += 1;
-        }
-        Self::end_wait(m, v, e);
-        if let Action::Checkout { .. } = e.action {
-            m.transactions += 1;
-            m.revenue_cents += amount_cents;
-            m.items_sold += qty as u64;
-        } else {
-            m.abandons += 1;
-            m.lost_cents += amount_cents;
-        }
-    }
-
-    /// Ends a shopper's wait in line, if it joined one: its queue wait,
-    /// and its service or (given up unserved) its wait in line.
-    #[inline]
-    fn end_wait(m: &mut DayMetrics, v: &mut Visit, e: &SimEvent) {
-        if let Some(joined) = v.queue_join_ms.take() {
-            let wait = (e.t_ms - joined) as f64 / 1000.0;
-            m.queue_wait_s.push(wait);
-            let h = ((joined / 3_600_000) as usize).min(m.hourly_waits.len() - 1);
-            m.hourly_wait_s[h] += wait;
-            m.hourly_waits[h] += 1;
-            match (v.serve_ms.take(), e.action) {
-                (Some(served), _) => {
-                    m.service_s += (e.t_ms - served) as f64 / 1000.0;
-                    m.services += 1;
-                }
-                // Gave up waiting: all of it was wait.
-                (None, Action::Abandon { .. }) => m.line_wait_s.push(wait),
-                (None, _) => m.unserved_checkouts += 1,
-            }
-        }
     }
 
     /// Closes a shopper's visit: its stay, path, and the floors and zones it visited or passed.

@@ -1,0 +1,47 @@
+//! Where a dataset keeps its runs: the `variant=…/seed=…` partitions
+//! under `events/` and `runs/`, and what they hold.
+
+use std::path::{Path, PathBuf};
+
+use super::{OLD_RECORD, RUNS};
+
+/// Whether `dir` keeps run records inside `events/` (an older aisle's layout).
+pub fn has_old_layout(dir: &Path) -> bool {
+    partitions(&dir.join("events")).iter().any(|p| p.join(OLD_RECORD).exists())
+}
+
+/// The `variant=…/seed=…` directories under `root`, sorted.
+pub fn partitions(root: &Path) -> Vec<PathBuf> {
+    let list = |d: &Path| -> Vec<PathBuf> {
+        let mut v: Vec<PathBuf> =
+            std::fs::read_dir(d).into_iter().flatten().flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
+        v.sort();
+        v
+    };
+    list(root).iter().flat_map(|v| list(v)).collect()
+}
+
+/// The (variant, seed) a `variant=…/seed=…` directory names.
+pub fn partition_key(partition: &Path) -> Option<(String, u64)> {
+    let seed = partition.file_name()?.to_str()?.strip_prefix("seed=")?.parse().ok()?;
+    let variant = partition.parent()?.file_name()?.to_str()?.strip_prefix("variant=")?;
+    Some((variant.to_owned(), seed))
+}
+
+/// The run records under `dir/runs`, counted without reading them.
+pub fn records_on_disk(dir: &Path) -> usize {
+    partitions(&dir.join(RUNS)).iter().filter(|p| p.join("run.json").exists()).count()
+}
+
+/// What a dataset whose manifest lists no runs says of the `unlisted` run
+/// records on disk (`records_on_disk`, counted when the error is made): a
+/// sweep stopped before it wrote the manifest leaves them unlisted.
+pub fn unlisted_records_hint(unlisted: usize) -> String {
+    match unlisted {
+        0 => String::new(),
+        n => format!(
+            "; {n} run record(s) in runs/ are not listed yet (a sweep stopped before it wrote the manifest): run the \
+             same `aisle compare` again to finish it, or `aisle verify --repair` to list them"
+        ),
+    }
+}
