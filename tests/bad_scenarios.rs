@@ -155,6 +155,40 @@ rect = [0.0, 9.0, 12.0, 12.0]
     assert_eq!(about, [&warning("shadowed"), &warning("outside")]);
 }
 
+/// A zone whose floor no entrance reaches (a stockroom walled off) can
+/// never be entered either: its capture rate would read 0% from shoppers
+/// passing on the other side of the wall. Warned of, with its floor.
+#[test]
+fn a_walled_off_zone_is_warned_of() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+    let walled = r#"rect = [0.0, 4.0, 12.0, 6.5]
+
+[[zones]]
+id = "stockroom"
+name = "Walled-off stockroom"
+rect = [10.0, 6.5, 12.0, 8.0]
+
+[[store.walls]]
+floor = "ground"
+from = [10.0, 6.5]
+to = [12.0, 6.5]
+
+[[store.walls]]
+floor = "ground"
+from = [10.0, 6.5]
+to = [10.0, 8.0]
+"#;
+    let source = std::fs::read_to_string(&path).unwrap().replace("rect = [0.0, 4.0, 12.0, 8.0]\n", walled);
+    let validated = aisle::scenario::ScenarioFile::parse(&path, source).unwrap().validate_all().unwrap();
+    let about: Vec<&String> = validated.warnings.iter().filter(|w| w.starts_with("zone")).collect();
+    assert_eq!(
+        about,
+        ["zone `stockroom`: none of its 2.2 m² of walkable floor can be reached from an entrance (walls, fixtures \
+             or closed connectors shut it off): nobody can enter it, so its figures are always 0 (its capture rate \
+             counts only passers-by on the other side); open a way in, or remove the zone"]
+    );
+}
+
 /// Output piped into a reader that stops early (`aisle validate … | head`)
 /// ends the command quietly with the shell's code for a closed pipe, not
 /// a panic (exit 101 and a backtrace).

@@ -301,40 +301,56 @@ impl Store {
 
     /// Zones no shopper can stand in, in words (valid, but surely not
     /// meant): a rect or polygon over no walkable floor, or wholly under
-    /// zones listed before it (a cell is the first zone's that holds it).
-    /// Their figures would read 0 for ever.
+    /// zones listed before it (a cell is the first zone's that holds it),
+    /// or whose floor no entrance reaches (walled off). Their figures would
+    /// read 0 for ever.
     pub fn empty_zones(&self, s: &Scenario) -> Vec<String> {
-        let mut holds = vec![false; s.zones.len()];
+        let from_doors = self.reached_from_entrances();
+        // Per zone: walkable m² of its own, and how much of it is reached.
+        let mut floor = vec![(0usize, 0usize); s.zones.len()];
         for c in 0..self.walkable.len() {
             if let (true, Some(z)) = (self.walkable[c], self.zone(c as CellId)) {
-                holds[z as usize] = true;
+                floor[z as usize].0 += 1;
+                floor[z as usize].1 += usize::from(from_doors[c]);
             }
         }
         s.zones
             .iter()
-            .zip(holds)
-            .filter(|(_, held)| !held)
-            .map(|(z, _)| {
-                format!(
+            .zip(floor)
+            .filter_map(|(z, (cells, reached))| match (cells, reached) {
+                (0, _) => Some(format!(
                     "zone `{}` holds no walkable floor of its own (outside the store, under fixtures, empty, or wholly \
                      inside zones listed before it): nobody can enter it, so its figures are always 0; check its \
                      `rect` or `polygon`",
                     z.id
-                )
+                )),
+                (cells, 0) => Some(format!(
+                    "zone `{}`: none of its {:.1} m² of walkable floor can be reached from an entrance (walls, \
+                     fixtures or closed connectors shut it off): nobody can enter it, so its figures are always 0 \
+                     (its capture rate counts only passers-by on the other side); open a way in, or remove the zone",
+                    z.id,
+                    cells as f64 * self.cell * self.cell
+                )),
+                _ => None,
             })
             .collect()
+    }
+
+    /// Cells reachable on foot or by any open connector from an entrance.
+    fn reached_from_entrances(&self) -> Vec<bool> {
+        self.entrances.iter().fold(vec![false; self.walkable.len()], |mut seen, &e| {
+            for (k, r) in self.reachable_from(e).into_iter().enumerate() {
+                seen[k] |= r;
+            }
+            seen
+        })
     }
 
     /// Connectors nobody can use, in words (valid, but surely not meant):
     /// one whose boarding end no entrance reaches (fenced in, say). One
     /// line each, naming the end by the file's words.
     pub fn unusable_connectors(&self, s: &Scenario) -> Vec<String> {
-        let from_doors = self.entrances.iter().fold(vec![false; self.walkable.len()], |mut seen, &e| {
-            for (k, r) in self.reachable_from(e).into_iter().enumerate() {
-                seen[k] |= r;
-            }
-            seen
-        });
+        let from_doors = self.reached_from_entrances();
         let floors = &s.store.floors;
         let mut out = Vec::new();
         // Links are the open connectors, in order.
