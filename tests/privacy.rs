@@ -843,14 +843,22 @@ fn a_release_killed_while_landing_is_settled_by_the_next_writer() {
     let (_tmp, dir) = dataset(&ALL_VARIANTS[..1]);
     let d = dir.to_str().unwrap();
     let releases = dir.join("releases");
-    ok(aisle(&["publish", d, "--epsilon", "0.5", "--name", "a"]));
-    // As `publish` leaves them killed after and before recording the spend.
-    std::fs::rename(releases.join("a"), releases.join(".a.partial")).unwrap();
     let uncharged = |name: &str| {
         let partial = releases.join(format!(".{name}.partial"));
         std::fs::create_dir_all(&partial).unwrap();
         std::fs::write(partial.join("metrics.csv"), "variant,metric,value\nbaseline,visitors,39.01\n").unwrap();
     };
+    // The dataset's first release killed before its entry made the ledger.
+    uncharged("first");
+    let out = aisle(&["verify", d]);
+    let said = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{said}");
+    assert!(said.contains(".first.partial: the noised figures of a release interrupted before"), "{said}");
+    ok(aisle(&["verify", "--repair", d]));
+    assert!(!releases.join(".first.partial").exists());
+    ok(aisle(&["publish", d, "--epsilon", "0.5", "--name", "a"]));
+    // As `publish` leaves them killed after and before recording the spend.
+    std::fs::rename(releases.join("a"), releases.join(".a.partial")).unwrap();
     uncharged("b");
     let out = aisle(&["verify", d]);
     let said = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);

@@ -25,6 +25,9 @@ pub(super) fn check_releases(dir: &Path, v: &mut Verification) {
     let text = match std::fs::read_to_string(&ledger) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            // A first release killed before its entry made the ledger
+            // left figures nobody was charged for.
+            check_half_landed(dir, v);
             if !on_disk.is_empty() {
                 v.findings.push(Finding::by_hand(format!(
                     "{}: missing, but {} release(s) are in {}; restore it from a backup",
@@ -51,25 +54,8 @@ pub(super) fn check_releases(dir: &Path, v: &mut Verification) {
         )));
         return;
     };
-    let mut settling = BTreeSet::new();
-    for found in crate::privacy::interrupted_releases(dir) {
-        let message = match found {
-            crate::privacy::Interrupted::Charged { partial, release, .. } => {
-                settling.insert(release.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
-                format!(
-                    "{}: a release interrupted after its spend was recorded, not yet in place; `aisle verify \
-                     --repair` or the next `aisle publish` puts it there",
-                    partial.display()
-                )
-            }
-            crate::privacy::Interrupted::Uncharged { partial } => format!(
-                "{}: the noised figures of a release interrupted before its spend was recorded (never published, \
-                 never charged); `aisle verify --repair` or the next `aisle publish` removes them",
-                partial.display()
-            ),
-        };
-        v.findings.push(Finding { repair: Some(Remedy::SettleReleases), ..Finding::damage(message) });
-    }
+    // (Not where the ledger does not read: a charged one would pass for uncharged.)
+    let settling = check_half_landed(dir, v);
     for name in names.difference(&on_disk).filter(|n| !settling.contains(*n)) {
         v.findings.push(Finding::by_hand(format!(
             "{}: the ledger lists release `{name}`, which is not on disk; restore the release from a backup",
@@ -90,6 +76,32 @@ pub(super) fn check_releases(dir: &Path, v: &mut Verification) {
     {
         v.findings.push(Finding::by_hand(e));
     }
+}
+
+/// Releases a killed `publish` left half landed (`privacy::interrupted_releases`),
+/// as damage `--repair` settles; returns the names of those charged, which
+/// are on their way into place.
+fn check_half_landed(dir: &Path, v: &mut Verification) -> BTreeSet<String> {
+    let mut settling = BTreeSet::new();
+    for found in crate::privacy::interrupted_releases(dir) {
+        let message = match found {
+            crate::privacy::Interrupted::Charged { partial, release, .. } => {
+                settling.insert(release.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default());
+                format!(
+                    "{}: a release interrupted after its spend was recorded, not yet in place; `aisle verify \
+                     --repair` or the next `aisle publish` puts it there",
+                    partial.display()
+                )
+            }
+            crate::privacy::Interrupted::Uncharged { partial } => format!(
+                "{}: the noised figures of a release interrupted before its spend was recorded (never published, \
+                 never charged); `aisle verify --repair` or the next `aisle publish` removes them",
+                partial.display()
+            ),
+        };
+        v.findings.push(Finding { repair: Some(Remedy::SettleReleases), ..Finding::damage(message) });
+    }
+    settling
 }
 
 /// A release made before `--replace` put another version of the scenario
