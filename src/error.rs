@@ -141,6 +141,7 @@ fn privacy_fault(e: &PrivacyError) -> Fault {
         | PrivacyError::Log(_)
         | PrivacyError::Report(_)
         | PrivacyError::Ledger(LedgerError::Io { .. }) => Fault::Failed,
+        PrivacyError::Busy { .. } => Fault::BadInput,
         PrivacyError::Dataset(d) => dataset_fault(d),
         _ => Fault::BadInput,
     }

@@ -100,27 +100,30 @@ fn shards_of_one_version_merge() {
 }
 
 /// `verify` beside a writer at work read its runs in flight (logs without
-/// records yet) as damage, and `--repair` simulated them again beside it:
-/// both wait until the writer is done, saying so.
+/// records yet) as damage, and `--repair` simulated them again beside it;
+/// `publish` released (and charged) the days a sweep had finished so far.
+/// All wait until the writer is done, saying so.
 #[test]
-fn verify_refuses_a_dataset_being_written() {
+fn verify_and_publish_refuse_a_dataset_being_written() {
     let tmp = fresh("verify-busy");
     let out = tmp.join("dataset");
     let done = compare(&root().join("scenarios/tiny.toml"), &out, &[]).wait_with_output().unwrap();
     assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
-    let verify = |extra: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_aisle")).arg("verify").args(extra).arg(&out).output().unwrap()
-    };
+    let aisle = |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_aisle")).args(args).arg(&out).output().unwrap();
     // A writer's hold, as every writing command takes it.
     let writers = std::fs::OpenOptions::new().read(true).write(true).open(out.join(".writers.lock")).unwrap();
     writers.lock_shared().unwrap();
-    for extra in [&[][..], &["--repair"][..]] {
-        let said = verify(extra);
-        assert_eq!(said.status.code(), Some(2), "{extra:?}");
+    let publish = ["publish", "--epsilon", "1", "--name", "r"];
+    let local = ["publish", "--local", "--epsilon", "0.05", "--points", "2", "--budget", "20", "--name", "l"];
+    for args in [&["verify"][..], &["verify", "--repair"], &publish, &local] {
+        let said = aisle(args);
+        assert_eq!(said.status.code(), Some(2), "{args:?}");
         let stderr = String::from_utf8_lossy(&said.stderr);
-        assert!(stderr.contains("another aisle command is writing to this dataset now"), "{extra:?}: {stderr}");
+        assert!(stderr.contains("another aisle command is writing to this dataset now"), "{args:?}: {stderr}");
     }
+    assert!(!out.join("privacy/ledger.json").exists(), "nothing was charged");
     writers.unlock().unwrap();
-    assert!(verify(&[]).status.success());
+    assert!(aisle(&["verify"]).status.success());
+    assert!(aisle(&publish).status.success());
     let _ = std::fs::remove_dir_all(&tmp);
 }

@@ -199,6 +199,7 @@ pub fn export(
     let store = store_extent(dir, &plan.variant)?;
     let guarantee = LocalGuarantee::new(plan, store);
     let _lock = super::ledger::lock(dir)?;
+    super::not_busy(dir)?;
     // What a killed release left is settled first, as `release::publish` does.
     super::settle_interrupted(dir)?;
     let plan = &LocalPlan { name: Some(plan.name.clone().unwrap_or_else(|| free_release_name(dir))), ..plan.clone() };

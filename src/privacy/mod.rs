@@ -98,6 +98,15 @@ pub fn not_a_dataset(dir: &Path) -> PrivacyError {
     PrivacyError::NotADataset { dir: dir.to_owned(), unlisted: crate::events::dataset::records_on_disk(dir) }
 }
 
+/// Refuses a dataset another command is writing (a sweep, `--replace`):
+/// what it has finished is not the study.
+fn not_busy(dir: &Path) -> Result<(), PrivacyError> {
+    match crate::events::dataset::writers_at_work(dir)? {
+        true => Err(PrivacyError::Busy { dir: dir.to_owned() }),
+        false => Ok(()),
+    }
+}
+
 pub fn os_rng() -> Result<ChaCha20Rng, PrivacyError> {
     ChaCha20Rng::try_from_rng(&mut rand::rngs::SysRng).map_err(|e| PrivacyError::Entropy { message: e.to_string() })
 }
@@ -125,6 +134,12 @@ pub enum PrivacyError {
     NoWinner { metric: String },
     #[error("no entropy from the operating system: {message}")]
     Entropy { message: String },
+    #[error(
+        "{}: another aisle command is writing to this dataset now: a release would cover only the runs it has \
+         finished so far; publish once it has finished",
+        dir.display()
+    )]
+    Busy { dir: PathBuf },
     #[error(transparent)]
     Ledger(#[from] LedgerError),
     #[error(transparent)]

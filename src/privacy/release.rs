@@ -294,6 +294,7 @@ pub struct Published {
 /// then records the spend in the ledger.
 pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize)) -> Result<Published, PrivacyError> {
     let _lock = ledger::lock(dir)?;
+    super::not_busy(dir)?;
     let settled = super::settle_interrupted(dir)?;
     let plan = &PublishPlan { name: Some(plan.name.clone().unwrap_or_else(|| free_release_name(dir))), ..plan.clone() };
     let sharing = sharing(dir)?;
