@@ -262,6 +262,31 @@ const CASES: &[Case] = &[
         absent: None,
     },
     Case {
+        name: "a listed run whose log and record are both gone",
+        steps: &[Step::Remove("events/variant=baseline/seed=1"), Step::Remove("runs/variant=baseline/seed=1")],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: variant baseline seed 1 is listed in the manifest, but its record and its log are both gone; `--repair` simulates it again\n\
+                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
+                 damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
+        stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        absent: None,
+    },
+    Case {
+        name: "--repair simulates a listed run whose log and record are both gone",
+        steps: &[Step::Remove("events/variant=baseline/seed=1"), Step::Remove("runs/variant=baseline/seed=1")],
+        args: &["verify", "--repair", "{dir}"],
+        code: 0,
+        stdout: "found: {dir}/runs/variant=baseline/seed=1/run.json: variant baseline seed 1 is listed in the manifest, but its record and its log are both gone; `--repair` simulates it again\n\
+                 found: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
+                 found: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n\
+                 repair: simulating baseline / seed 1 again\n\
+                 repaired: 1 run(s) simulated again, 0 leftover temporary file(s) removed\n\
+                 {dir}: ok — 2 run(s) verified\n",
+        stderr: "",
+        absent: None,
+    },
+    Case {
         name: "a log cut short",
         steps: &[Step::Write(LOG1, "PAR1")],
         args: &["report", "{dir}"],

@@ -1375,6 +1375,13 @@ fn a_release_leaves_out_the_seeds_a_sequential_study_added() {
     ok(aisle(&["verify", d, "--repair"]));
     let record = json(&dir.join("runs/variant=baseline/seed=12/run.json"));
     assert_eq!(record["added_at_look"], 2);
+    // With its log gone as well: the manifest still lists the run and its mark.
+    for gone in ["runs/variant=baseline/seed=12", "events/variant=baseline/seed=12"] {
+        std::fs::remove_dir_all(dir.join(gone)).unwrap();
+    }
+    ok(aisle(&["verify", d, "--repair"]));
+    let record = json(&dir.join("runs/variant=baseline/seed=12/run.json"));
+    assert_eq!(record["added_at_look"], 2);
     ok(aisle(&["run", s.to_str().unwrap(), "--seed", "11", "--no-report", "--out", d]));
     let record = json(&dir.join("runs/variant=baseline/seed=11/run.json"));
     assert_eq!(record["added_at_look"], 2);

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::events::dataset::{
     COMPARISON, Damage, Dataset, DatasetError, MANIFEST, METRICS_TABLE, Manifest, OnScenarioChange, RUNS,
     SCENARIO_COPY, check_run, events_path, has_old_layout, leftovers, metric_rows, partition_key, partitions,
-    read_records,
+    read_records, record_path,
 };
 use crate::events::fs::{file_sha256, is_temporary};
 use crate::report::{PageCheck, ReportError};
@@ -130,6 +130,9 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
         unknown_variants_by_hand(copy, &mut v);
     }
     if let Some(m) = &manifest {
+        if let Some(copy) = &copy {
+            check_listed_runs_gone(dir, copy, m, &mut v);
+        }
         if let Some(first) = first_manifest_difference(m, &good) {
             v.findings.push(Finding::damage(format!(
                 "{}: does not match the run records that verify ({} listed, {} verified; {first}); it is rebuilt by `--repair`",
@@ -163,6 +166,30 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
         });
     }
     Ok(v)
+}
+
+/// Runs the manifest lists whose record and log are both gone (deleted by
+/// hand): each is simulated again by `--repair`, from the scenario copy,
+/// keeping the sequential mark the manifest lists, rather than dropped
+/// from the dataset with the rebuilt manifest.
+fn check_listed_runs_gone(dir: &Path, copy: &ScenarioFile, m: &Manifest, v: &mut Verification) {
+    let known = copy.variant_ids();
+    for run in m.runs.iter().filter(|r| known.contains(&r.variant)) {
+        let record = dir.join(record_path(&run.variant, run.seed));
+        if record.exists() || dir.join(events_path(&run.variant, run.seed)).exists() {
+            continue;
+        }
+        v.findings.push(Finding {
+            repair: Some(Remedy::Simulate(run.variant.clone(), run.seed)),
+            ..Finding::damage(format!(
+                "{}: variant {} seed {} is listed in the manifest, but its record and its log are both gone; \
+                 `--repair` simulates it again",
+                record.display(),
+                run.variant,
+                run.seed
+            ))
+        });
+    }
 }
 
 /// The first run on which the manifest and the verified records differ, in
