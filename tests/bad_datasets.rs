@@ -357,7 +357,18 @@ const CASES: &[Case] = &[
         args: &["report", "{dir}"],
         code: 2,
         stdout: "",
-        stderr: "error: {dir}/manifest.json: not a readable aisle manifest: EOF while parsing a list at line 1 column 1\n",
+        stderr: "error: {dir}/manifest.json: not a readable aisle manifest: EOF while parsing a list at line 1 column 1; `aisle verify --repair {dir}` makes it again from the run records\n",
+        absent: None,
+    },
+    Case {
+        name: "a manifest that is not JSON is made again by --repair",
+        steps: &[Step::Write("manifest.json", "[")],
+        args: &["verify", "--repair", "{dir}"],
+        code: 0,
+        stdout: "found: {dir}/manifest.json: not a readable aisle manifest: EOF while parsing a list at line 1 column 1; `aisle verify --repair {dir}` makes it again from the run records\n\
+                 repaired: 0 run(s) simulated again, 0 leftover temporary file(s) removed\n\
+                 {dir}: ok — 2 run(s) verified\n",
+        stderr: "",
         absent: None,
     },
     Case {

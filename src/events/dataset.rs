@@ -428,8 +428,10 @@ impl Dataset {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
             Err(source) => return Err(DatasetError::Io { path, source }),
         };
-        let m: Manifest = serde_json::from_str(&text)
-            .map_err(|e| DatasetError::BadManifest { path: path.clone(), message: e.to_string() })?;
+        let m: Manifest = serde_json::from_str(&text).map_err(|e| DatasetError::BadManifest {
+            path: path.clone(),
+            message: format!("{e}; `aisle verify --repair {}` makes it again from the run records", dir.display()),
+        })?;
         if m.format != FORMAT {
             return Err(DatasetError::BadManifest {
                 path,
@@ -437,6 +439,20 @@ impl Dataset {
             });
         }
         Ok(Some(m))
+    }
+
+    /// Removes `dir/manifest.json` where it does not read as a manifest at
+    /// all (not JSON, cut short, an invalid id): the run records are the
+    /// truth, and `open_for` makes it again from them. One of another
+    /// format stays. Whether it was removed.
+    pub fn remove_unreadable_manifest(dir: &Path) -> Result<bool, DatasetError> {
+        let path = dir.join(MANIFEST);
+        let Ok(text) = std::fs::read_to_string(&path) else { return Ok(false) };
+        if serde_json::from_str::<Manifest>(&text).is_ok() {
+            return Ok(false);
+        }
+        std::fs::remove_file(&path).map_err(|source| DatasetError::Io { path, source })?;
+        Ok(true)
     }
 
     /// Reads `dir/manifest.json` and checks, before any number is used, the

@@ -542,6 +542,7 @@ pub struct Repaired {
 /// of the scenario, then rebuilds the manifest and the metrics table.
 /// Needs an intact scenario copy (it is what the runs were made from).
 pub fn repair(dir: &Path, found: &Verification, mut progress: impl FnMut(&str, u64)) -> Result<Repaired, VerifyError> {
+    Dataset::remove_unreadable_manifest(dir)?;
     let mut manifest: Option<Manifest> = Dataset::read_manifest(dir).ok().flatten();
     let (sha, manifest_alone) = version_of(dir, manifest.as_ref());
     let no_scenario = |why: String| VerifyError::NoScenario { dir: dir.to_owned(), why };
