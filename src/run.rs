@@ -156,7 +156,7 @@ impl RunOutcome {
             .into_iter()
             .chain(stall)
             .chain(m.forced_out_warning(&p.scenario))
-            .chain(m.kept_out_warning(planned))
+            .chain(m.kept_out_warning(planned, &p.scenario))
             .collect()
     }
 }

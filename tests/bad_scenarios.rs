@@ -189,6 +189,28 @@ to = [10.0, 8.0]
     );
 }
 
+/// An entrance lets one in every two ticks: at `tick_s = 1` a rush the
+/// store admits at 0.1 s was 60% kept out, with a warning blaming the
+/// doorway. `aisle validate` says so before anything runs, and not at the
+/// shipped tick.
+#[test]
+fn doors_too_slow_for_the_tick_are_warned_of() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+    let tiny = std::fs::read_to_string(&path).unwrap().replace("daily_visitors = 40\n", "daily_visitors = 5000\n");
+    let warned = |tick: &str| {
+        let source = tiny.replace("tick_s = 0.1\n", &format!("tick_s = {tick}\n"));
+        let validated = aisle::scenario::ScenarioFile::parse(&path, source).unwrap().validate_all().unwrap();
+        validated.warnings.into_iter().filter(|w| w.contains("every two ticks")).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        warned("1.0"),
+        ["run.tick_s = 1 s: an entrance lets at most one in every two ticks (1800 an hour), and the busiest hour \
+             brings about 3000 an hour to each of the 1 entrance(s): many would come in late or never; shorten \
+             run.tick_s (0.1 s lets 18000 an hour in) or add entrances"]
+    );
+    assert!(warned("0.1").is_empty());
+}
+
 /// Output piped into a reader that stops early (`aisle validate … | head`)
 /// ends the command quietly with the shell's code for a closed pipe, not
 /// a panic (exit 101 and a backtrace).

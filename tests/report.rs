@@ -146,9 +146,9 @@ fn visitors_kept_out_by_a_blocked_doorway_are_warned_of() {
         .unwrap();
     assert!(visitors < planned / 2, "{visitors} of {planned} came in");
     let warning = format!(
-        "warning: {} of the {planned} visitors planned ({:.1}%) never came in: someone stood in the doorway of their \
-         entrance, and those waiting to come in were still outside when the doors shut at closing. The figures count only the \
-         {visitors} who came in.",
+        "warning: {} of the {planned} visitors planned ({:.1}%) never came in: they were still waiting to come in when \
+         the doors shut at closing. An entrance lets one in only when its doorway is clear, and at most one every two \
+         ticks (run.tick_s = 0.1 s: 18000 an hour). The figures count only the {visitors} who came in.",
         planned - visitors,
         100.0 * (planned - visitors) as f64 / planned as f64
     );

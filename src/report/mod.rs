@@ -294,7 +294,7 @@ fn write_invariant_warnings(html: &mut String, v: &VariantDays, dir: &Path) {
     // Said of the variant's days together: how many, not which.
     let planned = v.seeds.iter().map(|&seed| crate::sim::planned_visitors(s, seed)).sum();
     let over_its_days = [
-        ("Visitors were kept out", v.metrics.kept_out_warning(planned)),
+        ("Visitors were kept out", v.metrics.kept_out_warning(planned, s)),
         ("Shoppers were made to leave", v.metrics.forced_out_warning(s)),
     ];
     for (what, warning) in over_its_days {

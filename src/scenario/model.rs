@@ -61,18 +61,56 @@ impl Scenario {
         self.lanes.iter().chain(self.counters.iter().map(|c| &c.desk))
     }
 
-    /// A trace too coarse for the freeze figures, in words (valid, but
-    /// surely not meant): spells of standing still are found from the
-    /// position samples, and samples further apart than the spells the
-    /// "stuck" figure counts cannot show them (an hour's trace printed
-    /// "longest freeze 0 s" over a log with no positions at all).
+    /// A trace coarser than the default second, in words: what is measured
+    /// from the position samples changes with it, not what shoppers do.
+    /// Paths are straight lines between samples (at 60 s a path read 40%
+    /// shorter), heat and density are counted at the samples, and spells
+    /// of standing still are found between them: samples further apart
+    /// than the spells the "stuck" figure counts distort it (an hour's
+    /// trace printed "longest freeze 0 s").
     pub fn coarse_trace(&self) -> Option<String> {
         let (every_s, stuck_s) = (self.run.trace_interval_ms as f64 / 1000.0, crate::metrics::freeze::STUCK_AFTER_S);
-        (every_s > stuck_s).then(|| {
+        let freezes = if every_s > stuck_s {
             format!(
-                "run.trace_interval_s = {every_s}: position samples that far apart cannot show a shopper stuck for more \
-                 than {stuck_s:.0} s, so the freeze figures read 0 whatever happened; sample every {stuck_s:.0} s or \
-                 more often"
+                ", and cannot tell a shopper stuck for {stuck_s:.0} s from one walking, so the freeze figures are wrong"
+            )
+        } else {
+            String::new()
+        };
+        (every_s > super::raw::DEFAULT_TRACE_S).then(|| {
+            format!(
+                "run.trace_interval_s = {every_s}: positions are logged every {every_s} s, so paths are measured as \
+                 straight lines between them (shorter than walked), heat and density are counted that seldom{freezes}; \
+                 what shoppers do is the same, but these figures compare only with runs at the same interval (the \
+                 default is {} s)",
+                super::raw::DEFAULT_TRACE_S
+            )
+        })
+    }
+
+    /// The most people an entrance lets in an hour: one every two ticks (a
+    /// newcomer stands in the doorway its first tick, and the next is let
+    /// in only once it has stepped on).
+    pub fn admits_per_hour(&self) -> f64 {
+        3_600_000.0 / (2.0 * self.run.tick_ms as f64)
+    }
+
+    /// Entrances the busiest hour's arrivals crowd at this tick, in words:
+    /// more than half what an entrance can let in (`admits_per_hour`) due
+    /// at each (doors are drawn evenly), so many would come in late or
+    /// never (with `tick_s` 1, 60% of a rush never did).
+    pub fn doors_short_for_the_tick(&self) -> Option<String> {
+        let p = &self.population;
+        let peak = p.hourly_profile.iter().cloned().fold(0.0, f64::max) * p.daily_visitors;
+        let (doors, admits) = (self.entrances.len().max(1), self.admits_per_hour());
+        let due = peak / doors as f64;
+        (due > admits / 2.0).then(|| {
+            format!(
+                "run.tick_s = {} s: an entrance lets at most one in every two ticks ({admits:.0} an hour), and the \
+                 busiest hour brings about {due:.0} an hour to each of the {doors} entrance(s): many would come in late \
+                 or never; shorten run.tick_s (0.1 s lets {:.0} an hour in) or add entrances",
+                self.run.tick_ms as f64 / 1000.0,
+                3_600_000.0 / 200.0
             )
         })
     }
@@ -570,12 +608,13 @@ mod tests {
     use super::*;
 
     /// An hour between position samples printed "longest freeze 0 s" over a
-    /// log with no positions at all; a minute's is the coarsest not warned of.
+    /// log with no positions at all; any trace coarser than the default
+    /// second measures paths, heat and density more coarsely.
     #[test]
     fn a_trace_too_coarse_for_the_freeze_figures_is_warned_of() {
         let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
         let text = std::fs::read_to_string(&path).expect("tiny scenario");
-        for (every, warned) in [("1.0", false), ("60.0", false), ("3600.0", true)] {
+        for (every, warned) in [("1.0", false), ("2.0", true), ("3600.0", true)] {
             let text = text.replacen("trace_interval_s = 1.0", &format!("trace_interval_s = {every}"), 1);
             let file = crate::scenario::ScenarioFile::parse(&path, text).expect("parses");
             let found = file.build(crate::scenario::BASELINE).expect("valid").coarse_trace();

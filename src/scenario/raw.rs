@@ -608,8 +608,11 @@ impl Default for RawRun {
 fn default_tick() -> f64 {
     0.1
 }
+/// `run.trace_interval_s` when the file gives none, seconds.
+pub const DEFAULT_TRACE_S: f64 = 1.0;
+
 fn default_trace() -> f64 {
-    1.0
+    DEFAULT_TRACE_S
 }
 fn default_drain() -> f64 {
     1.0

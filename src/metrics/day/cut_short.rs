@@ -27,16 +27,21 @@ impl DayMetrics {
     /// Said when fewer came in than the day planned (`planned`: the people
     /// of the seed's arrival plan due while the doors let anyone in,
     /// `sim::planned_visitors`, over the days folded here): an entrance
-    /// lets one in only when there is room in its doorway, and those still
+    /// lets one in only when there is room in its doorway, and at most one
+    /// every two ticks (`Scenario::admits_per_hour`), and those still
     /// waiting when the doors shut at closing never came in. Every figure
     /// counts only those who did. `None` when everyone planned came in.
-    pub fn kept_out_warning(&self, planned: u64) -> Option<String> {
+    pub fn kept_out_warning(&self, planned: u64, s: &crate::scenario::Scenario) -> Option<String> {
         let kept_out = planned.checked_sub(self.visitors).filter(|&n| n > 0)?;
         let share = 100.0 * kept_out as f64 / planned as f64;
         Some(format!(
-            "{kept_out} of the {planned} visitors planned ({share:.1}%) never came in: someone stood in the doorway \
-             of their entrance, and those waiting to come in were still outside when the doors shut at closing. The figures \
-             count only the {} who came in. Find what stood there (see the freezes), or give the entrance room",
+            "{kept_out} of the {planned} visitors planned ({share:.1}%) never came in: they were still waiting to \
+             come in when the doors shut at closing. An entrance lets one in only when its doorway is clear, and at \
+             most one every two ticks (run.tick_s = {} s: {:.0} an hour). The figures count only the {} who came \
+             in. Where more than that are due at an entrance, shorten run.tick_s or add entrances; else find what \
+             stood in the doorway (see the freezes), or give the entrance room",
+            s.run.tick_ms as f64 / 1000.0,
+            s.admits_per_hour(),
             self.visitors
         ))
     }
