@@ -100,7 +100,11 @@ impl RunOutcome {
         let rest = [
             format!(
                 "  not found     {} of planned searches ({:.2} lost sales{})",
-                shown(figure("not_found_rate") * 100.0, 1, "%"),
+                {
+                    // A rare miss still shows: 0.05%, not 0.0% beside its lost sales.
+                    let pct = figure("not_found_rate") * 100.0;
+                    shown(pct, if pct > 0.0 && pct < 0.1 { 2 } else { 1 }, "%")
+                },
                 figure("lost_sales"),
                 most_not_found(p, m)
             ),
@@ -109,7 +113,8 @@ impl RunOutcome {
                 figure("stuck_shopper_s"),
                 crate::metrics::freeze::STUCK_AFTER_S,
                 figure("longest_freeze_s"),
-                m.longest_freeze.map_or(String::new(), |f| format!(
+                // Who and where only for a freeze that shows as a second or more.
+                m.longest_freeze.filter(|f| f.seconds() >= 0.5).map_or(String::new(), |f| format!(
                     " (shopper {} {})",
                     f.shopper,
                     f.place(&p.scenario)
@@ -123,7 +128,9 @@ impl RunOutcome {
             format!(
                 "  lines         someone waited at most {:.0} s with a terminal free{}",
                 figure("longest_stall_s"),
-                m.longest_stall.map_or(String::new(), |s| format!(" ({})", s.place(&p.scenario)))
+                m.longest_stall
+                    .filter(|s| s.seconds() >= 0.5)
+                    .map_or(String::new(), |s| format!(" ({})", s.place(&p.scenario)))
             ),
             format!(
                 "  events        {} → {} ({:.1} MiB{})",
