@@ -335,7 +335,13 @@ impl Figure for Forest {
             .disable_y_mesh()
             .x_desc(self.x_desc.as_str())
             .light_line_style(WHITE)
-            .x_label_formatter(&|v| if v.abs() < 1e-9 { "0%".into() } else { format!("{:+.1}%", v * 100.0) })
+            // Few enough labels, and digits enough for their step, to stay apart
+            // (at ±100% eleven labels of "-100.0%" ran together).
+            .x_labels(7)
+            .x_label_formatter(&|v| match v.abs() < 1e-9 {
+                true => "0%".into(),
+                false => format!("{:+.*}%", percent_digits(reach), v * 100.0),
+            })
             .y_labels(n)
             .y_label_formatter(&|v| match v {
                 // The axis may ask beyond the rows (an index of n or more): no label there.
@@ -390,5 +396,14 @@ impl Figure for Forest {
             root.draw(&Text::new(r.note.clone(), (652, y - 5), (FONT, 12).into_font().color(&r.colour)))?;
         }
         Ok(())
+    }
+}
+
+/// Decimals a percentage axis reaching ±`reach` (a share) needs for its labels.
+fn percent_digits(reach: f64) -> usize {
+    match reach * 100.0 {
+        r if r >= 20.0 => 0,
+        r if r >= 2.0 => 1,
+        _ => 2,
     }
 }
