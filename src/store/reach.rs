@@ -308,10 +308,10 @@ impl Store {
         let from_doors = self.reached_from_entrances();
         // Per zone: walkable m² of its own, and how much of it is reached.
         let mut floor = vec![(0usize, 0usize); s.zones.len()];
-        for c in 0..self.walkable.len() {
-            if let (true, Some(z)) = (self.walkable[c], self.zone(c as CellId)) {
+        for (c, (&walkable, &reached)) in self.walkable.iter().zip(&from_doors).enumerate() {
+            if let (true, Some(z)) = (walkable, self.zone(c as CellId)) {
                 floor[z as usize].0 += 1;
-                floor[z as usize].1 += usize::from(from_doors[c]);
+                floor[z as usize].1 += usize::from(reached);
             }
         }
         s.zones
