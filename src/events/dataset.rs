@@ -444,15 +444,15 @@ impl Dataset {
     /// Removes `dir/manifest.json` where it does not read as a manifest at
     /// all (not JSON, cut short, an invalid id): the run records are the
     /// truth, and `open_for` makes it again from them. One of another
-    /// format stays. Whether it was removed.
-    pub fn remove_unreadable_manifest(dir: &Path) -> Result<bool, DatasetError> {
+    /// format stays.
+    pub fn remove_unreadable_manifest(dir: &Path) -> Result<(), DatasetError> {
         let path = dir.join(MANIFEST);
-        let Ok(text) = std::fs::read_to_string(&path) else { return Ok(false) };
-        if serde_json::from_str::<Manifest>(&text).is_ok() {
-            return Ok(false);
+        match std::fs::read_to_string(&path) {
+            Ok(text) if serde_json::from_str::<Manifest>(&text).is_err() => {
+                std::fs::remove_file(&path).map_err(|source| DatasetError::Io { path, source })
+            }
+            _ => Ok(()),
         }
-        std::fs::remove_file(&path).map_err(|source| DatasetError::Io { path, source })?;
-        Ok(true)
     }
 
     /// Reads `dir/manifest.json` and checks, before any number is used, the

@@ -92,7 +92,7 @@ impl Scenario {
     /// newcomer stands in the doorway its first tick, and the next is let
     /// in only once it has stepped on).
     pub fn admits_per_hour(&self) -> f64 {
-        3_600_000.0 / (2.0 * self.run.tick_ms as f64)
+        admits_per_hour_at(self.run.tick_ms)
     }
 
     /// Entrances the busiest hour's arrivals crowd at this tick, in words:
@@ -110,7 +110,7 @@ impl Scenario {
                  busiest hour brings about {due:.0} an hour to each of the {doors} entrance(s): many would come in late \
                  or never; shorten run.tick_s (0.1 s lets {:.0} an hour in) or add entrances",
                 self.run.tick_ms as f64 / 1000.0,
-                3_600_000.0 / 200.0
+                admits_per_hour_at(100)
             )
         })
     }
@@ -601,6 +601,11 @@ pub struct RunSettings {
     /// Milliseconds after closing by which everyone has left.
     pub drain_ms: u64,
     pub memory_limit_bytes: u64,
+}
+
+/// What an entrance lets in an hour at ticks of `tick_ms`: one every two ticks.
+fn admits_per_hour_at(tick_ms: u64) -> f64 {
+    3_600_000.0 / (2.0 * tick_ms as f64)
 }
 
 #[cfg(test)]
