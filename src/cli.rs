@@ -4,9 +4,10 @@
 
 mod args;
 
-/// `println!` that ends the process quietly, with the shell's code for a
-/// closed pipe (141), once stdout is gone (`aisle verify … | head`): what
-/// a command writes to files is done by then, and a panic helps nobody.
+/// `println!` that goes quiet once stdout is gone (`aisle compare … | head`):
+/// the command still finishes what it writes to files (a comparison's
+/// report page comes after its tables), then exits with the shell's code
+/// for a closed pipe (141), not a panic.
 macro_rules! say {
     ($($arg:tt)*) => {
         say_raw!("{}\n", format_args!($($arg)*))
@@ -17,22 +18,28 @@ macro_rules! say {
 macro_rules! say_raw {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        if write!(std::io::stdout(), $($arg)*).is_err() {
-            std::process::exit(141);
+        if !crate::cli::reader_gone() && write!(std::io::stdout(), $($arg)*).is_err() {
+            crate::cli::READER_GONE.store(true, std::sync::atomic::Ordering::Relaxed);
         }
     }};
 }
 
 /// `eprintln!`, as `say!`: a reader of the errors that closes early
-/// (`aisle validate … 2>&1 | head -1`) ends the process with 141 too,
-/// not a panic.
+/// (`aisle validate … 2>&1 | head -1`) quiets the command too.
 macro_rules! tell {
     ($($arg:tt)*) => {{
         use std::io::Write as _;
-        if writeln!(std::io::stderr(), $($arg)*).is_err() {
-            std::process::exit(141);
+        if !crate::cli::reader_gone() && writeln!(std::io::stderr(), $($arg)*).is_err() {
+            crate::cli::READER_GONE.store(true, std::sync::atomic::Ordering::Relaxed);
         }
     }};
+}
+
+/// Set once a write to stdout or stderr fails: the reader is gone.
+static READER_GONE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn reader_gone() -> bool {
+    READER_GONE.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 use std::path::{Path, PathBuf};
@@ -70,6 +77,7 @@ pub fn main() -> ExitCode {
         }
     };
     match result {
+        Ok(()) if reader_gone() => ExitCode::from(141),
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             for line in e.to_string().lines() {
