@@ -99,7 +99,9 @@ fn dataset_fault(e: &DatasetError) -> Fault {
         | DatasetError::NotADirectory { .. }
         | DatasetError::NoSuchDirectory { .. }
         | DatasetError::Unwritable { .. }
-        | DatasetError::Busy { .. } => Fault::BadInput,
+        | DatasetError::Busy { .. }
+        | DatasetError::NotADataset { .. }
+        | DatasetError::InsideDataset { .. } => Fault::BadInput,
         DatasetError::Io { .. } | DatasetError::Damaged { .. } | DatasetError::ScenarioCopyChanged { .. } => {
             Fault::Failed
         }

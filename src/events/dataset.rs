@@ -54,6 +54,30 @@ pub fn default_dir(scenario: &str) -> PathBuf {
 pub const SCENARIO_COPY: &str = "scenario.toml";
 pub const FORMAT: &str = "aisle-dataset";
 
+/// Whether a dataset may be written in `dir`: it is new, empty (but for
+/// the writers' locks), or already a dataset (its manifest, or runs and
+/// logs whose manifest is lost, which the next writer lists again). Any
+/// other directory is the user's, and its files would be overwritten
+/// (a `scenario.toml` was, by the scenario copy).
+fn may_hold_a_dataset(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else { return true };
+    let ours = |name: &std::ffi::OsStr| [".lock", ".writers.lock"].iter().any(|lock| name == *lock);
+    let mut names = entries.flatten().map(|e| e.file_name()).filter(|name| !ours(name)).peekable();
+    names.peek().is_none() || [MANIFEST, RUNS, "events"].iter().any(|part| dir.join(part).exists())
+}
+
+/// The dataset `dir` would lie inside, if any: the nearest directory
+/// above it with an aisle manifest.
+fn enclosing_dataset(dir: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(dir).ok()?;
+    absolute.ancestors().skip(1).find(|above| is_aisle_manifest(&above.join(MANIFEST))).map(Path::to_path_buf)
+}
+
+fn is_aisle_manifest(path: &Path) -> bool {
+    let Ok(text) = std::fs::read_to_string(path) else { return false };
+    serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v["format"] == FORMAT)
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum DatasetError {
     #[error("{}: {source}", path.display())]
@@ -98,6 +122,18 @@ pub enum DatasetError {
         dir.display()
     )]
     Busy { dir: PathBuf, scenario: String },
+    #[error(
+        "{}: holds files and is not an aisle dataset (no {MANIFEST}); writing a dataset there would overwrite \
+         what is there: choose a new or empty directory with --out",
+        dir.display()
+    )]
+    NotADataset { dir: PathBuf },
+    #[error(
+        "{}: is inside the aisle dataset {}, where verify would read it as damage; choose a directory outside it with --out",
+        dir.display(),
+        dataset.display()
+    )]
+    InsideDataset { dir: PathBuf, dataset: PathBuf },
 }
 
 /// What is wrong with one run of a dataset: each names the file at fault.
@@ -329,10 +365,17 @@ impl Dataset {
         if dir.exists() && !dir.is_dir() {
             return Err(DatasetError::NotADirectory { dir: dir.to_owned() });
         }
+        if let Some(dataset) = enclosing_dataset(dir) {
+            return Err(DatasetError::InsideDataset { dir: dir.to_owned(), dataset });
+        }
+        if !may_hold_a_dataset(dir) {
+            return Err(DatasetError::NotADataset { dir: dir.to_owned() });
+        }
         // A directory that cannot be made or written is the caller's to change.
         let unwritable = |source: std::io::Error| match source.kind() {
             std::io::ErrorKind::PermissionDenied
             | std::io::ErrorKind::ReadOnlyFilesystem
+            | std::io::ErrorKind::NotADirectory
             | std::io::ErrorKind::NotFound => DatasetError::Unwritable { dir: dir.to_owned(), source },
             _ => DatasetError::Io { path: dir.to_owned(), source },
         };
