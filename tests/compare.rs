@@ -328,8 +328,8 @@ fn a_difference_no_ten_days_can_carry_past_the_correction_is_said_to_be_out_of_r
         let d = versus(&c, "skewed");
         assert_eq!((d.method, d.p), (Method::Resampled, Some(2.0 / 1024.0)), "{}", d.verdict);
         assert_eq!(d.significant, !out_of_reach, "{}", d.verdict);
-        let said = "at 10 days that test gives no p below 0.0020, and the correction across 26 asks less than \
-                    0.00192 of the first to pass: more days may show it";
+        let said = "at 10 differing days that test gives no p below 0.0020, and the correction across 26 asks \
+                    less than 0.00192 of the first to pass: more days may show it";
         assert_eq!(d.verdict.ends_with(said), out_of_reach, "{secondaries} secondary comparisons: {}", d.verdict);
         // The day far off the rest carries the interval of the mean across
         // zero: a verdict that passes says why the two differ.
@@ -338,6 +338,19 @@ fn a_difference_no_ten_days_can_carry_past_the_correction_is_said_to_be_out_of_r
         let why = "the days agree on its direction (adjusted p";
         assert_eq!(d.verdict.contains(why), d.significant, "{}", d.verdict);
     }
+    // Days the layouts agree on flip to nothing: six of ten differing give
+    // no p below 2/64, which the caveat names (it named 2/1024, from all ten).
+    let six: Vec<f64> = [1.0, 1.1, 0.0, 1.0, 0.0, 0.8, 0.0, 1.1, 0.0, 25.0].iter().map(|d| 10.0 + d).collect();
+    let figures = [
+        ("revenue_per_visitor", "s", ten(10.0), noise.clone()),
+        ("skewed", "s", ten(10.0), six),
+        ("filler", "s", ten(10.0), noise.clone()),
+    ];
+    let d = versus(&compare_synthetic(&Design::default(), &figures), "skewed");
+    assert_eq!((d.differing, d.p), (6, Some(2.0 / 64.0)), "{}", d.verdict);
+    let said = "at 6 differing days that test gives no p below 0.0312, and the correction across 2 asks less than \
+                0.02500 of the first to pass: more days may show it";
+    assert!(d.verdict.ends_with(said), "{}", d.verdict);
 }
 
 /// At five days the sign-flip test cannot reach p < 0.05 even alone (its
@@ -641,4 +654,23 @@ fn days_a_sequential_look_added_keep_its_level_when_compared_again() {
         assert_eq!(look, (seed > 10).then_some(2), "{} seed {seed}", run["variant"]);
     }
     aisle(&["verify", d]);
+}
+
+/// A significant difference whose own interval is clear of zero while the
+/// relative one shown crosses it (it also carries the baseline mean's
+/// uncertainty) says so, not that days far off the rest carry it across:
+/// here no day is far off (a zone's visit rate, twelve days).
+#[test]
+fn a_relative_interval_across_zero_beside_a_clear_difference_says_why() {
+    let base: Vec<f64> = [0.55, 0.20, 0.75, 0.35, 0.60, 0.15, 0.80, 0.40, 0.25, 0.70, 0.30, 0.65].to_vec();
+    let diff = [0.0, 0.1, 0.0, 0.028, 0.017, 0.0, 0.023, 0.022, 0.0, 0.0, 0.020, 0.023];
+    let variant: Vec<f64> = base.iter().zip(diff).map(|(b, d)| b + d).collect();
+    let noise: Vec<f64> = base.iter().enumerate().map(|(i, b)| b + [0.01, -0.01][i % 2]).collect();
+    let figures =
+        [("revenue_per_visitor", "s", base.clone(), noise), ("zone_visit_rate/aisles", "ratio", base, variant)];
+    let d = versus(&compare_synthetic(&Design::default(), &figures), "zone_visit_rate/aisles");
+    let r = d.relative.as_ref().expect("a relative interval");
+    assert!(d.significant && d.lo.unwrap() > 0.0 && r.lo < 0.0, "{:?} {:?} {r:?}: {}", d.lo, d.hi, d.verdict);
+    assert!(d.verdict.contains("95% CI of the difference itself is clear of no change"), "{}", d.verdict);
+    assert!(!d.verdict.contains("far off the rest"), "{}", d.verdict);
 }

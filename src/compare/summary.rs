@@ -87,7 +87,13 @@ impl Comparison {
                 format!("`{variant}` has no day with {name} in both layouts (nothing to divide by)")
             }
             Method::TooFew => format!("`{variant}` has too few days for a verdict on {name}"),
-            Method::Identical => format!("`{variant}` leaves {name} the same on every day"),
+            Method::Identical if d.n == self.seeds.len() => format!("`{variant}` leaves {name} the same on every day"),
+            // Days with the figure in one layout alone are not "the same".
+            Method::Identical => format!(
+                "`{variant}` leaves {name} the same on the {} of {} days with a value in both layouts",
+                d.n,
+                self.seeds.len()
+            ),
             _ if d.significant => match (caveat(d, self.alpha), self.reading()) {
                 (Some(why), _) => format!("`{variant}` changes {name} by {change} ({ci}): {why}"),
                 (None, Reading::Confirmatory) => format!(

@@ -27,7 +27,7 @@ pub fn verdict(metric: &str, d: &DifferenceOut, alpha: f64, reading: Reading) ->
             format!("{name}: no verdict from {} day(s) with a value in both layouts (at least 2 are needed)", d.n)
         }
         Method::Identical => format!(
-            "{name}: the same on all {} days in both layouts (no difference seen; a change that shows on fewer than {:.0}% of days cannot be excluded)",
+            "{name}: the same on each of the {} days with a value in both layouts (no difference seen; a change that shows on fewer than {:.0}% of days cannot be excluded)",
             d.n,
             (1.0 - 0.05f64.powf(1.0 / d.n as f64)) * 100.0
         ),
@@ -74,12 +74,25 @@ pub(super) fn caveat(d: &DifferenceOut, alpha: f64) -> Option<String> {
     if !d.significant {
         return out_of_reach(d, alpha);
     }
-    (!d.shown_interval_excludes_zero()).then(|| {
+    if d.shown_interval_excludes_zero() {
+        return None;
+    }
+    let (p, level) = (format_p(d.p_adjusted.unwrap_or(1.0)), (1.0 - alpha) * 100.0);
+    let absolute_excludes_zero = d.lo.is_some_and(|lo| lo > 0.0) || d.hi.is_some_and(|hi| hi < 0.0);
+    Some(if absolute_excludes_zero && d.relative.is_some() {
+        // The relative interval also carries the baseline mean's own
+        // uncertainty (Fieller; or, off the paired t, a box of two
+        // intervals at half the level each): it can cross no change while
+        // the difference's own interval does not, with no day far off.
         format!(
-            "the days agree on its direction (adjusted p {}), but days far off the rest carry the {:.0}% CI of its \
-             size across no change: the size is not settled",
-            format_p(d.p_adjusted.unwrap_or(1.0)),
-            (1.0 - alpha) * 100.0
+            "the days agree on its direction (adjusted p {p}) and the {level:.0}% CI of the difference itself is \
+             clear of no change, but the relative CI shown also carries the uncertainty of the baseline's mean, \
+             which takes it across no change: its size relative to the baseline is not settled"
+        )
+    } else {
+        format!(
+            "the days agree on its direction (adjusted p {p}), but days far off the rest carry the {level:.0}% CI \
+             of its size across no change: the size is not settled"
         )
     })
 }
@@ -94,7 +107,9 @@ pub(super) fn caveat(d: &DifferenceOut, alpha: f64) -> Option<String> {
 /// (`stats::analyse`): an interval clear of zero is said to wait for days.
 fn out_of_reach(d: &DifferenceOut, alpha: f64) -> Option<String> {
     let m = d.family.comparisons();
-    let floor = stats::sign_flip_floor(d.n);
+    // Days the layouts agree on flip to nothing: only the differing days
+    // set the smallest p the test can give.
+    let floor = stats::sign_flip_floor(d.differing);
     let excludes_zero = d.lo.is_some_and(|lo| lo > 0.0) || d.hi.is_some_and(|hi| hi < 0.0);
     if d.method == Method::FewDaysT && excludes_zero {
         let days = if d.differing == d.n { format!("{} days", d.n) } else { format!("{} differing days", d.differing) };
@@ -110,9 +125,9 @@ fn out_of_reach(d: &DifferenceOut, alpha: f64) -> Option<String> {
         return None;
     }
     Some(format!(
-        "at {} days that test gives no p below {floor:.4}, and the correction across {m} asks less than {:.5} of the \
-         first to pass: more days may show it",
-        d.n,
+        "at {} differing days that test gives no p below {floor:.4}, and the correction across {m} asks less than \
+         {:.5} of the first to pass: more days may show it",
+        d.differing,
         alpha / m as f64
     ))
 }
