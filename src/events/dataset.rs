@@ -368,7 +368,9 @@ impl Dataset {
         if let Some(dataset) = enclosing_dataset(dir) {
             return Err(DatasetError::InsideDataset { dir: dir.to_owned(), dataset });
         }
-        if !may_hold_a_dataset(dir) {
+        // Refused before any lock file is left among the user's files; a
+        // directory another writer is making is looked at under the gate.
+        if !dir.join(".lock").exists() && !may_hold_a_dataset(dir) {
             return Err(DatasetError::NotADataset { dir: dir.to_owned() });
         }
         // A directory that cannot be made or written is the caller's to change.
@@ -386,6 +388,10 @@ impl Dataset {
             DatasetError::Io { source, .. } => unwritable(source),
             e => e,
         })?;
+        // Under the gate: a writer before this one has made its manifest.
+        if !may_hold_a_dataset(dir) {
+            return Err(DatasetError::NotADataset { dir: dir.to_owned() });
+        }
         let old = Self::read_manifest(dir)?;
         let discard = match &old {
             Some(old) if old.scenario_sha256 != sha256 => match on_change {
