@@ -98,6 +98,7 @@ impl ScenarioFile {
         unusable.extend(base.store.empty_zones(&base.scenario));
         unusable.extend(base.scenario.idle_desks());
         unusable.extend(base.scenario.doors_short_for_the_tick());
+        unusable.extend(base.scenario.hardly_anyone());
         unusable.extend(base.scenario.unreachable_habits());
         unusable.extend(sim::short_lines(&base.scenario, &base.store));
         unusable.extend(sim::lines_at_doors(&base.scenario, &base.store));
@@ -130,6 +131,7 @@ impl ScenarioFile {
                             .chain(p.store.empty_zones(&p.scenario))
                             .chain(p.scenario.idle_desks())
                             .chain(p.scenario.doors_short_for_the_tick())
+                            .chain(p.scenario.hardly_anyone())
                             .chain(p.scenario.unreachable_habits())
                             .chain(sim::short_lines(&p.scenario, &p.store))
                             .chain(sim::lines_at_doors(&p.scenario, &p.store))

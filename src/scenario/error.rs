@@ -45,11 +45,19 @@ impl Problem {
             Some(line) => format!("{}:{line}", path.display()),
             None => format!("{}", path.display()),
         };
+        // An id may hold control characters (`"G1\u001b[2J"`): shown
+        // escaped, they cannot retitle or clear the reader's terminal.
+        let message = escape_controls(&self.message);
         match &self.variant {
-            Some(v) => format!("{place}: variant `{v}`: {}", self.message),
-            None => format!("{place}: {}", self.message),
+            Some(v) => format!("{place}: variant `{v}`: {message}"),
+            None => format!("{place}: {message}"),
         }
     }
+}
+
+/// `text` with its control characters escaped (`\u{1b}`).
+fn escape_controls(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { c.escape_debug().to_string() } else { c.to_string() }).collect()
 }
 
 impl fmt::Display for Problem {
@@ -72,8 +80,23 @@ fn lines_of<'s>(source: &'s str, key: &'s str, value: &str) -> impl Iterator<Ite
         Some((section, key)) => (Some(section), key),
         None => (None, key),
     };
-    let quoted = format!("\"{value}\"");
-    settings(source, section, key, move |v| v.starts_with(&quoted))
+    let value = value.to_owned();
+    settings(source, section, key, move |v| leading_string(v).is_some_and(|s| s == value))
+}
+
+/// The TOML string a setting's value opens with, decoded: `"nuts"`,
+/// `'nuts'` and `"nu\u0074s"` all declare `nuts` (a problem about an id
+/// written so had no line).
+fn leading_string(v: &str) -> Option<String> {
+    let quote = v.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    let mut escaped = false;
+    let end = v[1..].char_indices().find_map(|(i, c)| {
+        let closes = c == quote && !escaped;
+        escaped = quote == '"' && c == '\\' && !escaped;
+        closes.then_some(i + 2)
+    })?;
+    let table: toml::Table = toml::from_str(&format!("s = {}", &v[..end])).ok()?;
+    table.get("s")?.as_str().map(str::to_owned)
 }
 
 /// Where the `repeat`-th repeat (1: the second declaration) of
@@ -198,6 +221,11 @@ mod tests {
         assert_eq!(line_of(text, "id", "dairy"), Some(2));
         assert_eq!(line_of(text, "categories.id", "dairy"), Some(4));
         assert_eq!(line_of(text, "planogram.product", "milk"), Some(6));
+        let quoted_otherwise =
+            "[[products]]\nid = 'nuts'\n[[products]]\nid = \"ju\\u0069ce\"\n[[products]]\nid = \"a\\\"b\" # c\n";
+        assert_eq!(line_of(quoted_otherwise, "products.id", "nuts"), Some(2));
+        assert_eq!(line_of(quoted_otherwise, "products.id", "juice"), Some(4));
+        assert_eq!(line_of(quoted_otherwise, "products.id", "a\"b"), Some(6));
         assert_eq!(line_of(text, "products.id", "milk"), None);
     }
 

@@ -133,7 +133,7 @@ impl ScenarioFile {
                 if let Some((key, at)) = edit_field_at_fault(&source, &field) {
                     (offset, field) = (at, format!("{field}.{key}"));
                 }
-                let mut message = in_words(inner.message().trim());
+                let mut message = in_words(inner.message().trim(), &field);
                 // A key of a segment's `stops` (a table keyed by fixture
                 // kind) that is no kind: serde ends the path in `?` and lists
                 // every kind, though only two are stops.
@@ -339,25 +339,60 @@ pub fn hex(bytes: &[u8]) -> String {
 /// The parser's Rust type names in a user's words: "expected f64" is
 /// "expected a number", "expected u16" a whole number. A whole number's
 /// bounds are the field's, not its type's (a rotation is 0 to 3, not 0 to
-/// 255), so the message points to where they are written.
-fn in_words(message: &str) -> String {
-    const WHOLE: &str = "expected a whole number (its bounds: docs/scenario-format.md)";
-    const TYPES: [(&str, &str); 9] = [
+/// 255): the format's table gives them (`documented_range`), else the
+/// message points to where they are written.
+fn in_words(message: &str, field: &str) -> String {
+    let whole = documented_range(field).map_or_else(
+        || "expected a whole number (its bounds: docs/scenario-format.md)".to_owned(),
+        |range| format!("expected a whole number (valid: {range})"),
+    );
+    let types: [(&str, &str); 9] = [
         ("expected f64", "expected a number"),
         ("expected f32", "expected a number"),
-        ("expected u8", WHOLE),
-        ("expected u16", WHOLE),
-        ("expected u32", WHOLE),
-        ("expected u64", WHOLE),
-        ("expected usize", WHOLE),
-        ("expected i64", WHOLE),
-        ("expected i32", WHOLE),
+        ("expected u8", &whole),
+        ("expected u16", &whole),
+        ("expected u32", &whole),
+        ("expected u64", &whole),
+        ("expected usize", &whole),
+        ("expected i64", &whole),
+        ("expected i32", &whole),
     ];
     // "integer `99999999999999999999` as i128": the width it was read at.
     let message =
         [" as i128", " as u128", " as i64", " as u64"].iter().fold(message.to_owned(), |m, w| m.replace(w, ""));
-    TYPES
+    types
         .iter()
         .find(|(rust, _)| message.ends_with(rust))
         .map_or_else(|| message.clone(), |(rust, words)| format!("{}{words}", &message[..message.len() - rust.len()]))
+}
+
+/// The valid range the scenario format's table gives `field`
+/// (`fixtures[3].rotation`: the row of `fixtures.rotation`, "0..3").
+fn documented_range(field: &str) -> Option<&'static str> {
+    const FORMAT: &str = include_str!("../../docs/scenario-format.md");
+    let mut key = String::new();
+    let mut in_index = false;
+    for c in field.chars() {
+        match c {
+            '[' => in_index = true,
+            ']' => in_index = false,
+            c if !in_index => key.push(c),
+            _ => {}
+        }
+    }
+    let range = |line: &'static str| line.split(" | ").nth(4).map(str::trim).filter(|range| !range.is_empty());
+    let row = format!("| `{key}` |");
+    if let Some(line) = FORMAT.lines().find(|line| line.starts_with(&row)) {
+        return range(line);
+    }
+    // A variant's edit is read whole, so its path has no op
+    // (`variants.edits.facings`): the edits' rows of that field, where
+    // they agree.
+    let last = key.strip_prefix("variants.edits.")?;
+    let mut ranges = FORMAT
+        .lines()
+        .filter(|line| line.starts_with("| `variants.edits.") && line.contains(&format!(".{last}` |")))
+        .filter_map(range);
+    let first = ranges.next()?;
+    ranges.all(|r| r == first).then_some(first)
 }

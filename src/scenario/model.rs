@@ -115,6 +115,19 @@ impl Scenario {
         })
     }
 
+    /// Fewer than one visitor expected a day, in words: most days would
+    /// have nobody, every figure of theirs none, and a comparison nothing
+    /// to compare (`1e-300` validated and ran silently).
+    pub fn hardly_anyone(&self) -> Option<String> {
+        let visitors = self.population.daily_visitors;
+        (visitors < 1.0).then(|| {
+            format!(
+                "population.daily_visitors = {visitors}: fewer than one visitor is expected a day, so most days have \
+                 nobody and no figures; give the visitors of a whole day"
+            )
+        })
+    }
+
     /// A footprint that is not a whole number of grid cells, in words: the
     /// grid stops at its last whole cell, and the strip past it is no floor
     /// (a door at x = 19.9 of a 20 m store on a 0.3 m grid was "outside the

@@ -178,6 +178,13 @@ impl Ways {
     }
 }
 
+/// A memory limit in MiB to three decimals, and a limit too small for
+/// that not shown as 0 (`1e-300` read "= 0").
+fn shown_mib(bytes: u64) -> String {
+    let mib = (bytes as f64 / 1048576.0 * 1000.0).round() / 1000.0;
+    if mib == 0.0 { "under 0.001".to_owned() } else { mib.to_string() }
+}
+
 impl Store {
     pub fn build(s: &Scenario) -> Result<Store, Vec<GeometryProblem>> {
         let mut store = Store::open_grid(s)?;
@@ -220,7 +227,7 @@ impl Store {
                 anchor: None,
                 message: format!(
                     "run.memory_limit_mib = {} is less than the {:.1} MiB the store grid of {nx} × {ny} cells × {floors} floor(s) at {} m needs for {MIN_CACHED_FIELDS} flow fields; {}",
-                    (s.run.memory_limit_bytes as f64 / 1048576.0 * 1000.0).round() / 1000.0,
+                    shown_mib(s.run.memory_limit_bytes),
                     needed as f64 / 1048576.0,
                     spec.cell,
                     if needed as f64 / 1048576.0 <= crate::scenario::MAX_MEMORY_LIMIT_MIB {

@@ -19,7 +19,8 @@ impl Validator<'_> {
         let service = Bounds::Closed(0.0, 3600.0, " seconds");
         self.within(s.base_s, service, &format!("{noun} `{}` service base_s", c.id), anchor);
         self.within(s.per_item_s, service, &format!("{noun} `{}` service per_item_s", c.id), anchor);
-        self.check(s.base_s + s.per_item_s > 0.0, anchor, || {
+        // NaN is refused above, and is no sum of zeros.
+        self.check(s.base_s + s.per_item_s > 0.0 || (s.base_s + s.per_item_s).is_nan(), anchor, || {
             format!("{noun} `{}` service times must not both be zero", c.id)
         });
         self.check(c.queue_places <= 500, anchor, || {

@@ -180,7 +180,7 @@ impl Validator<'_> {
         let first = categories.first().map(|c| ("categories.id", c.id.as_str()));
         self.check(!by_list_weight || categories.iter().any(|c| c.list_weight > 0.0), first, || {
             "every category has list_weight 0: shoppers would plan nothing; give a category a positive list_weight \
-             (or each segment its own category_weights)"
+             (or each segment its own mission: population.segments.categories)"
                 .into()
         });
     }
