@@ -253,8 +253,12 @@ pub enum LedgerError {
         path.display()
     )]
     BudgetFixed { path: PathBuf, fixed: f64, asked: f64 },
-    #[error("{}: a release named `{name}` already exists; choose another --name", path.display())]
-    NameTaken { path: PathBuf, name: String },
+    #[error(
+        "{}: a release named `{existing}` already exists{}; choose another --name",
+        path.display(),
+        if existing == asked { String::new() } else { format!(" (`{asked}` differs from it only in case: one directory where the file system ignores case)") }
+    )]
+    NameTaken { path: PathBuf, existing: String, asked: String },
     #[error("{}: unreadable ledger: {message}", path.display())]
     Corrupt { path: PathBuf, message: String },
     #[error(
@@ -420,8 +424,10 @@ impl Ledger {
     /// Checks that `entry` has a free name and, if private, fits in what is left.
     pub fn admit(&self, dir: &Path, entry: &Entry) -> Result<(), LedgerError> {
         let path = dir.join(LEDGER_PATH);
-        if self.entries.iter().any(|e| e.name == entry.name) {
-            return Err(LedgerError::NameTaken { path, name: entry.name.clone() });
+        // Release names are directories: two that differ only in case are
+        // one on macOS and Windows.
+        if let Some(e) = self.entries.iter().find(|e| e.name.eq_ignore_ascii_case(&entry.name)) {
+            return Err(LedgerError::NameTaken { path, existing: e.name.clone(), asked: entry.name.clone() });
         }
         if !entry.noise.is_private() {
             return Ok(());

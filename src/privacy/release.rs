@@ -431,6 +431,17 @@ fn figure_stamp(plan: &PublishPlan) -> String {
     )
 }
 
+/// A text field of a CSV file as RFC 4180 has it: quoted, with its quotes
+/// doubled, when it holds a comma, a quote or a line break (a zone named
+/// `fr,ont` made a row of nine fields under a header of eight).
+pub(super) fn csv_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\"")).into()
+    } else {
+        text.into()
+    }
+}
+
 /// comparison.csv: every variant against the baseline, after `head`; its
 /// `noisy` column names what keeps a difference from reading as a change.
 fn comparison_csv(head: &str, rows: &[ComparisonRow]) -> String {
@@ -440,8 +451,8 @@ fn comparison_csv(head: &str, rows: &[ComparisonRow]) -> String {
         let _ = writeln!(
             csv,
             "{},{},{},{},{},{},{}",
-            r.variant,
-            r.metric,
+            csv_text(&r.variant),
+            csv_text(&r.metric),
             cell(r.difference),
             cell(r.lo),
             cell(r.hi),
@@ -471,7 +482,11 @@ fn heat_csv(head: &str, g: &Gathered, n: &Noised, cal: &Calibration, bounds: &Bo
                 let _ = writeln!(
                     csv,
                     "{},{floor},{},{},{},{},{h:.3},{sd:.3},{noisy}",
-                    v.variant, r.min.x, r.min.y, r.max.x, r.max.y
+                    csv_text(&v.variant),
+                    r.min.x,
+                    r.min.y,
+                    r.max.x,
+                    r.max.y
                 );
             }
         }
@@ -554,4 +569,22 @@ pub fn describe_queries(records: &[QueryRecord]) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::csv_text;
+
+    #[test]
+    fn csv_text_quotes_only_what_would_split_a_row() {
+        for (text, field) in [
+            ("zone_visit_rate/front", "zone_visit_rate/front"),
+            ("zone_visit_rate/fr,ont", "\"zone_visit_rate/fr,ont\""),
+            ("say \"hi\"", "\"say \"\"hi\"\"\""),
+            ("two\nlines", "\"two\nlines\""),
+            ("", ""),
+        ] {
+            assert_eq!(csv_text(text), field, "{text:?}");
+        }
+    }
 }

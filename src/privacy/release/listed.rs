@@ -184,7 +184,9 @@ pub(super) fn metrics_csv(head: &str, variants: &[VariantRelease]) -> String {
         for m in &v.metrics {
             let (value, lo, hi, sd) = (cell(m.value), cell(m.lo95), cell(m.hi95), cell(m.noise_sd));
             let noisy = Noisy::mark(m.noisy);
-            let _ = writeln!(csv, "{},{},{},{value},{lo},{hi},{sd},{noisy}", v.variant, m.name, m.unit);
+            let (variant, name, unit) =
+                (super::csv_text(&v.variant), super::csv_text(&m.name), super::csv_text(&m.unit));
+            let _ = writeln!(csv, "{variant},{name},{unit},{value},{lo},{hi},{sd},{noisy}");
         }
     }
     csv
