@@ -227,3 +227,20 @@ fn a_till_whose_hours_end_takes_nobody_new_into_its_line() {
     // Not vacuous: shoppers came to it until it closed.
     assert!(late_joins > 5, "{late_joins} joined in its last 10 minutes");
 }
+
+/// A closed lane serves nobody, so its line must not shape an open one's.
+/// With every lane but L15 closed, L15's line had room for 3 waiting: the
+/// closed lanes' lines, laid out before it and bent round the store, hemmed
+/// it in (removing a closed lane at the far end, not closing it, lifted the
+/// cap, and abandonment went from 6.7% to none).
+#[test]
+fn a_closed_lanes_line_leaves_the_open_ones_room() {
+    let file = ScenarioFile::read(std::path::Path::new("tests/data/closed_lanes.toml")).unwrap();
+    let hemmed = |variant: &str| {
+        let p = aisle::prepare(&file, variant).unwrap();
+        aisle::sim::short_lines(&p.scenario, &p.store).into_iter().filter(|w| w.contains("`L15`")).count()
+    };
+    // With all 24 open, their lines share the floor: L15's is short.
+    assert_eq!(hemmed("baseline"), 1);
+    assert_eq!(hemmed("only-l15"), 0);
+}

@@ -62,9 +62,11 @@ pub fn unjoinable_lines(scenario: &Scenario, store: &Store) -> Vec<crate::store:
 fn line_rooms<'s>(scenario: &'s Scenario, store: &Store) -> Vec<(&'s Lane, usize, Point)> {
     let desks: Vec<&Lane> = scenario.desks().collect();
     let lines = lines(store, &desks);
+    // A closed desk's line is nobody's.
     desks
         .into_iter()
         .zip(lines)
+        .filter(|(desk, _)| desk.open)
         .map(|(desk, line)| (desk, line.len() - 1, *line.last().expect("a line has a place")))
         .collect()
 }
@@ -89,6 +91,7 @@ pub fn lines_at_doors(scenario: &Scenario, store: &Store) -> Vec<String> {
     desks
         .iter()
         .zip(&lines)
+        .filter(|(desk, _)| desk.open)
         .filter_map(|(desk, line)| {
             // Place 0 is the terminal's; places past the last fitting one stand at it.
             line.iter().enumerate().take(DOOR_LINE_PLACES + 1).skip(1).find_map(|(k, &place)| {
