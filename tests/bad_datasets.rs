@@ -242,6 +242,15 @@ const CASES: &[Case] = &[
         absent: Some("releases/weekly"),
     },
     Case {
+        name: "a release name differing from another only in case",
+        steps: &[Step::Aisle(&["publish", "{dir}", "--epsilon", "0.5", "--name", "weekly"])],
+        args: &["publish", "{dir}", "--epsilon", "0.5", "--name", "WEEKLY"],
+        code: 2,
+        stdout: "",
+        stderr: "error: {dir}/privacy/ledger.json: a release named `weekly` already exists (`WEEKLY` differs from it only in case: one directory where the file system ignores case); choose another --name\n",
+        absent: Some("releases/WEEKLY"),
+    },
+    Case {
         name: "a forged record: another seed's log with its checksum and rows",
         steps: &[Step::CopyLog { from: 2, to: 1 }, Step::ForgeRecord { from: 2, to: 1 }],
         args: &["report", "{dir}"],

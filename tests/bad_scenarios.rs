@@ -211,6 +211,25 @@ fn doors_too_slow_for_the_tick_are_warned_of() {
     assert!(warned("0.1").is_empty());
 }
 
+/// `daily_visitors = 1e-300` validated and ran silently: days of nobody,
+/// with no figures to compare.
+#[test]
+fn fewer_than_one_visitor_a_day_is_warned_of() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+    let tiny = std::fs::read_to_string(&path).unwrap();
+    let warned = |visitors: &str| {
+        let source = tiny.replace("daily_visitors = 40\n", &format!("daily_visitors = {visitors}\n"));
+        let validated = aisle::scenario::ScenarioFile::parse(&path, source).unwrap().validate_all().unwrap();
+        validated.warnings.into_iter().filter(|w| w.contains("fewer than one visitor")).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        warned("0.5"),
+        ["population.daily_visitors = 0.5: fewer than one visitor is expected a day, so most days have nobody and no \
+          figures; give the visitors of a whole day"]
+    );
+    assert!(warned("1").is_empty());
+}
+
 /// Output piped into a reader that stops early (`aisle validate … | head`)
 /// ends the command quietly with the shell's code for a closed pipe, not
 /// a panic (exit 101 and a backtrace), once it has written what it writes
