@@ -612,11 +612,20 @@ const CASES: &[Case] = &[
     },
     Case {
         name: "a directory of the user's files is not written into",
-        steps: &[Step::Remove("manifest.json"), Step::Remove("runs"), Step::Remove("events")],
+        steps: &[Step::Remove("manifest.json"), Step::Remove("runs"), Step::Remove("events"), Step::Remove(".lock")],
         args: &["run", "scenarios/tiny.toml", "--out", "{dir}", "--no-report"],
         code: 2,
         stdout: "",
         stderr: "error: {dir}: holds files and is not an aisle dataset (no manifest.json); writing a dataset there would overwrite what is there: choose a new or empty directory with --out\n",
+        absent: None,
+    },
+    Case {
+        name: "a dataset whose first writer was killed before its manifest is written into",
+        steps: &[Step::Remove("manifest.json"), Step::Remove("runs"), Step::Remove("events"), Step::Write(".lock", "")],
+        args: &["run", "scenarios/tiny.toml", "--out", "{dir}", "--no-report"],
+        code: 0,
+        stdout: "*",
+        stderr: "",
         absent: None,
     },
     Case {

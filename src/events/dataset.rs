@@ -368,9 +368,12 @@ impl Dataset {
         if let Some(dataset) = enclosing_dataset(dir) {
             return Err(DatasetError::InsideDataset { dir: dir.to_owned(), dataset });
         }
-        // Refused before any lock file is left among the user's files; a
-        // directory another writer is making is looked at under the gate.
-        if !dir.join(".lock").exists() && !may_hold_a_dataset(dir) {
+        // A directory of the user's files is refused before any lock file
+        // is left among them. One an aisle writer has opened (its gate's
+        // lock file) is a dataset, though one killed before its manifest
+        // holds the scenario copy alone.
+        let opened_before = dir.join(".lock").exists();
+        if !opened_before && !may_hold_a_dataset(dir) {
             return Err(DatasetError::NotADataset { dir: dir.to_owned() });
         }
         // A directory that cannot be made or written is the caller's to change.
@@ -388,8 +391,9 @@ impl Dataset {
             DatasetError::Io { source, .. } => unwritable(source),
             e => e,
         })?;
-        // Under the gate: a writer before this one has made its manifest.
-        if !may_hold_a_dataset(dir) {
+        // Looked at again under the gate: a writer that came first, at
+        // once, has made its manifest by now.
+        if !opened_before && !may_hold_a_dataset(dir) {
             return Err(DatasetError::NotADataset { dir: dir.to_owned() });
         }
         let old = Self::read_manifest(dir)?;
