@@ -634,7 +634,16 @@ const CASES: &[Case] = &[
         args: &["compare", "scenarios/tiny.toml", "--out", "{dir}/events", "--no-report"],
         code: 2,
         stdout: "",
-        stderr: "error: {dir}/events: is inside the aisle dataset {dir}, where verify would read it as damage; choose a directory outside it with --out\n",
+        stderr: "error: {dir}/events: is inside the aisle dataset {dir}, and the two datasets' files would mix; choose a directory outside it with --out\n",
+        absent: None,
+    },
+    Case {
+        name: "a path climbing back to the dataset is the dataset, not inside it",
+        steps: &[],
+        args: &["run", "scenarios/tiny.toml", "--seed", "3", "--out", "{dir}/events/..", "--no-report"],
+        code: 0,
+        stdout: "*",
+        stderr: "",
         absent: None,
     },
     Case {

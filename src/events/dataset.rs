@@ -61,16 +61,37 @@ pub const FORMAT: &str = "aisle-dataset";
 /// (a `scenario.toml` was, by the scenario copy).
 fn may_hold_a_dataset(dir: &Path) -> bool {
     let Ok(entries) = std::fs::read_dir(dir) else { return true };
-    let ours = |name: &std::ffi::OsStr| [".lock", ".writers.lock"].iter().any(|lock| name == *lock);
+    // Hidden files (`.gitkeep`, `.DS_Store`, the writers' locks) are none
+    // of a dataset's and none it would overwrite.
+    let ours = |name: &std::ffi::OsStr| name.as_encoded_bytes().starts_with(b".");
     let mut names = entries.flatten().map(|e| e.file_name()).filter(|name| !ours(name)).peekable();
     names.peek().is_none() || [MANIFEST, RUNS, "events"].iter().any(|part| dir.join(part).exists())
 }
 
 /// The dataset `dir` would lie inside, if any: the nearest directory
-/// above it with an aisle manifest.
+/// above it with an aisle manifest, once `..` and symbolic links are
+/// resolved (`d1/../sib` is beside `d1`; a link to `d1/runs` is inside it).
 fn enclosing_dataset(dir: &Path) -> Option<PathBuf> {
+    let resolved = resolved(dir)?;
+    resolved.ancestors().skip(1).find(|above| is_aisle_manifest(&above.join(MANIFEST))).map(Path::to_path_buf)
+}
+
+/// `dir` as an absolute path with its links and `..` resolved: the part
+/// that exists by the file system, the rest (not made yet) by its names.
+fn resolved(dir: &Path) -> Option<PathBuf> {
     let absolute = std::path::absolute(dir).ok()?;
-    absolute.ancestors().skip(1).find(|above| is_aisle_manifest(&above.join(MANIFEST))).map(Path::to_path_buf)
+    let existing = absolute.ancestors().find(|a| a.exists())?;
+    let mut path = existing.canonicalize().ok()?;
+    for part in absolute.strip_prefix(existing).ok()?.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                path.pop();
+            }
+            std::path::Component::Normal(name) => path.push(name),
+            _ => {}
+        }
+    }
+    Some(path)
 }
 
 fn is_aisle_manifest(path: &Path) -> bool {
@@ -129,7 +150,7 @@ pub enum DatasetError {
     )]
     NotADataset { dir: PathBuf },
     #[error(
-        "{}: is inside the aisle dataset {}, where verify would read it as damage; choose a directory outside it with --out",
+        "{}: is inside the aisle dataset {}, and the two datasets' files would mix; choose a directory outside it with --out",
         dir.display(),
         dataset.display()
     )]
