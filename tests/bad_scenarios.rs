@@ -189,18 +189,25 @@ to = [10.0, 8.0]
     );
 }
 
+/// The warnings `aisle validate` gives tiny with each `(from, to)` edit
+/// made to its text, those holding `about`.
+fn tiny_warned(edits: &[(&str, &str)], about: &str) -> Vec<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+    let tiny = std::fs::read_to_string(&path).unwrap();
+    let source = edits.iter().fold(tiny, |text, (from, to)| text.replace(from, to));
+    let validated = aisle::scenario::ScenarioFile::parse(&path, source).unwrap().validate_all().unwrap();
+    validated.warnings.into_iter().filter(|w| w.contains(about)).collect()
+}
+
 /// An entrance lets one in every two ticks: at `tick_s = 1` a rush the
 /// store admits at 0.1 s was 60% kept out, with a warning blaming the
 /// doorway. `aisle validate` says so before anything runs, and not at the
 /// shipped tick.
 #[test]
 fn doors_too_slow_for_the_tick_are_warned_of() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
-    let tiny = std::fs::read_to_string(&path).unwrap().replace("daily_visitors = 40\n", "daily_visitors = 5000\n");
     let warned = |tick: &str| {
-        let source = tiny.replace("tick_s = 0.1\n", &format!("tick_s = {tick}\n"));
-        let validated = aisle::scenario::ScenarioFile::parse(&path, source).unwrap().validate_all().unwrap();
-        validated.warnings.into_iter().filter(|w| w.contains("every two ticks")).collect::<Vec<_>>()
+        let rush = ("daily_visitors = 40\n", "daily_visitors = 5000\n");
+        tiny_warned(&[rush, ("tick_s = 0.1\n", &format!("tick_s = {tick}\n"))], "every two ticks")
     };
     assert_eq!(
         warned("1.0"),
@@ -215,12 +222,9 @@ fn doors_too_slow_for_the_tick_are_warned_of() {
 /// with no figures to compare.
 #[test]
 fn fewer_than_one_visitor_a_day_is_warned_of() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
-    let tiny = std::fs::read_to_string(&path).unwrap();
     let warned = |visitors: &str| {
-        let source = tiny.replace("daily_visitors = 40\n", &format!("daily_visitors = {visitors}\n"));
-        let validated = aisle::scenario::ScenarioFile::parse(&path, source).unwrap().validate_all().unwrap();
-        validated.warnings.into_iter().filter(|w| w.contains("fewer than one visitor")).collect::<Vec<_>>()
+        let edit = ("daily_visitors = 40\n", &format!("daily_visitors = {visitors}\n")[..]);
+        tiny_warned(&[edit], "fewer than one visitor")
     };
     assert_eq!(
         warned("0.5"),
