@@ -399,7 +399,9 @@ fn write_release(
     let stamp = figure_stamp(plan);
     let privacy = privacy_line(plan, g.sharing);
     // Tables as CSV, for spreadsheets; a release that is not private says so on its first line.
-    let head = if private { String::new() } else { format!("# {privacy}\n") };
+    // No comma in the comment: a reader that knows no comments takes it
+    // for a row of one field, not of two ahead of the header.
+    let head = if private { String::new() } else { format!("# {}\n", privacy.replace(',', ";")) };
     let metrics_csv = metrics_csv(&head, variants);
     let comparison_csv = comparison_csv(&head, rows);
     let heat_csv = heat_csv(&head, g, n, cal, &plan.bounds);
