@@ -54,18 +54,21 @@ pub fn default_dir(scenario: &str) -> PathBuf {
 pub const SCENARIO_COPY: &str = "scenario.toml";
 pub const FORMAT: &str = "aisle-dataset";
 
-/// Whether a dataset may be written in `dir`: it is new, empty (but for
-/// the writers' locks), or already a dataset (its manifest, or runs and
-/// logs whose manifest is lost, which the next writer lists again). Any
-/// other directory is the user's, and its files would be overwritten
-/// (a `scenario.toml` was, by the scenario copy).
-fn may_hold_a_dataset(dir: &Path) -> bool {
-    let Ok(entries) = std::fs::read_dir(dir) else { return true };
-    // Hidden files (`.gitkeep`, `.DS_Store`, the writers' locks) are none
-    // of a dataset's and none it would overwrite.
-    let ours = |name: &std::ffi::OsStr| name.as_encoded_bytes().starts_with(b".");
-    let mut names = entries.flatten().map(|e| e.file_name()).filter(|name| !ours(name)).peekable();
-    names.peek().is_none() || [MANIFEST, RUNS, "events"].iter().any(|part| dir.join(part).exists())
+/// What a dataset written in `dir` would overwrite that is not a
+/// dataset's: a `scenario.toml` other than `source` (the scenario copy
+/// replaced a user's own), and the folders a dataset derives (`report/`,
+/// `metrics/`, …), where `dir` is no dataset yet (no manifest, runs or
+/// logs, whose manifest the next writer lists again). Other files are
+/// left alone beside the dataset.
+fn would_overwrite(dir: &Path, source: &str) -> Vec<String> {
+    if [MANIFEST, RUNS, "events"].iter().any(|part| dir.join(part).exists()) {
+        return Vec::new();
+    }
+    let copy = dir.join(SCENARIO_COPY);
+    let other_copy = copy.exists() && std::fs::read(&copy).ok().as_deref() != Some(source.as_bytes());
+    let copy = other_copy.then(|| SCENARIO_COPY.to_owned());
+    let derived = ["metrics", REPORT, "compare", RELEASES, "privacy"].into_iter().filter(|d| dir.join(d).exists());
+    copy.into_iter().chain(derived.map(|d| format!("{d}/"))).collect()
 }
 
 /// The dataset `dir` would lie inside, if any: the nearest directory
@@ -144,11 +147,12 @@ pub enum DatasetError {
     )]
     Busy { dir: PathBuf, scenario: String },
     #[error(
-        "{}: holds files and is not an aisle dataset (no {MANIFEST}); writing a dataset there would overwrite \
-         what is there: choose a new or empty directory with --out",
-        dir.display()
+        "{}: is not an aisle dataset (no {MANIFEST}), and a dataset written there would overwrite its {}: \
+         choose a new or empty directory with --out",
+        dir.display(),
+        found.join(", ")
     )]
-    NotADataset { dir: PathBuf },
+    NotADataset { dir: PathBuf, found: Vec<String> },
     #[error(
         "{}: is inside the aisle dataset {}, and the two datasets' files would mix; choose a directory outside it with --out",
         dir.display(),
@@ -389,14 +393,16 @@ impl Dataset {
         if let Some(dataset) = enclosing_dataset(dir) {
             return Err(DatasetError::InsideDataset { dir: dir.to_owned(), dataset });
         }
-        // A directory of the user's files is refused before any lock file
-        // is left among them. One an aisle writer has opened (its gate's
-        // lock file) is a dataset, though one killed before its manifest
-        // holds the scenario copy alone.
+        // A directory whose files a dataset would overwrite is refused
+        // before any lock file is left among them. One an aisle writer has
+        // opened (its gate's lock file) is a dataset, though one killed
+        // before its manifest holds the scenario copy alone.
         let opened_before = dir.join(".lock").exists();
-        if !opened_before && !may_hold_a_dataset(dir) {
-            return Err(DatasetError::NotADataset { dir: dir.to_owned() });
-        }
+        let refuse_overwrite = || {
+            let found = if opened_before { Vec::new() } else { would_overwrite(dir, &file.source) };
+            if found.is_empty() { Ok(()) } else { Err(DatasetError::NotADataset { dir: dir.to_owned(), found }) }
+        };
+        refuse_overwrite()?;
         // A directory that cannot be made or written is the caller's to change.
         let unwritable = |source: std::io::Error| match source.kind() {
             std::io::ErrorKind::PermissionDenied
@@ -414,9 +420,7 @@ impl Dataset {
         })?;
         // Looked at again under the gate: a writer that came first, at
         // once, has made its manifest by now.
-        if !opened_before && !may_hold_a_dataset(dir) {
-            return Err(DatasetError::NotADataset { dir: dir.to_owned() });
-        }
+        refuse_overwrite()?;
         let old = Self::read_manifest(dir)?;
         let discard = match &old {
             Some(old) if old.scenario_sha256 != sha256 => match on_change {
