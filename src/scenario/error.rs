@@ -89,6 +89,13 @@ fn lines_of<'s>(source: &'s str, key: &'s str, value: &str) -> impl Iterator<Ite
 /// written so had no line).
 fn leading_string(v: &str) -> Option<String> {
     let quote = v.chars().next().filter(|c| *c == '"' || *c == '\'')?;
+    // A string of one line in triple quotes (`"""nuts"""`).
+    let triple = quote.to_string().repeat(3);
+    if let Some(rest) = v.strip_prefix(&triple) {
+        let end = rest.find(&triple)? + 2 * triple.len();
+        let table: toml::Table = toml::from_str(&format!("s = {}", &v[..end])).ok()?;
+        return table.get("s")?.as_str().map(str::to_owned);
+    }
     let mut escaped = false;
     let end = v[1..].char_indices().find_map(|(i, c)| {
         let closes = c == quote && !escaped;
@@ -132,7 +139,11 @@ fn settings<'s>(
         if section.is_some_and(|s| s != table) {
             return None;
         }
-        let set_to = trimmed.strip_prefix(key).and_then(|rest| rest.trim_start().strip_prefix('='));
+        // The key bare or quoted (`"product" = …`).
+        let after_key = [key.to_owned(), format!("\"{key}\""), format!("'{key}'")]
+            .into_iter()
+            .find_map(|k| trimmed.strip_prefix(k.as_str()).map(str::to_owned));
+        let set_to = after_key.as_deref().and_then(|rest| rest.trim_start().strip_prefix('='));
         set_to.is_some_and(|v| value(v.trim_start())).then_some(i + 1)
     })
 }
@@ -226,6 +237,9 @@ mod tests {
         assert_eq!(line_of(quoted_otherwise, "products.id", "nuts"), Some(2));
         assert_eq!(line_of(quoted_otherwise, "products.id", "juice"), Some(4));
         assert_eq!(line_of(quoted_otherwise, "products.id", "a\"b"), Some(6));
+        let tripled = "[[planogram]]\n\"product\" = \"\"\"nutz\"\"\"\n[[planogram]]\nproduct = '''crisps'''\n";
+        assert_eq!(line_of(tripled, "planogram.product", "nutz"), Some(2));
+        assert_eq!(line_of(tripled, "planogram.product", "crisps"), Some(4));
         assert_eq!(line_of(text, "products.id", "milk"), None);
     }
 
