@@ -23,12 +23,16 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+mod destination;
+mod error;
 mod lock;
 mod partitions;
 
 use super::fs::{file_sha256, write_atomic};
 use super::metrics_table::{self, MetricRow};
 use crate::scenario::ScenarioFile;
+use destination::Destination;
+pub use error::{Damage, DatasetError};
 use lock::{Alone, remove_leftovers};
 pub use lock::{WriterLock, leftovers, writers_at_work};
 pub use partitions::{has_old_layout, partition_key, partitions, records_on_disk, unlisted_records_hint};
@@ -53,162 +57,6 @@ pub fn default_dir(scenario: &str) -> PathBuf {
 /// The scenario file the dataset was made from, copied in verbatim.
 pub const SCENARIO_COPY: &str = "scenario.toml";
 pub const FORMAT: &str = "aisle-dataset";
-
-/// What a dataset written in `dir` would overwrite that is not a
-/// dataset's: a `scenario.toml` other than `source` (the scenario copy
-/// replaced a user's own), and the folders a dataset derives (`report/`,
-/// `metrics/`, …), where `dir` is no dataset yet (no manifest, runs or
-/// logs, whose manifest the next writer lists again). Other files are
-/// left alone beside the dataset.
-fn would_overwrite(dir: &Path, source: &str) -> Vec<String> {
-    if [MANIFEST, RUNS, "events"].iter().any(|part| dir.join(part).exists()) {
-        return Vec::new();
-    }
-    let copy = dir.join(SCENARIO_COPY);
-    let other_copy = copy.exists() && std::fs::read(&copy).ok().as_deref() != Some(source.as_bytes());
-    let copy = other_copy.then(|| SCENARIO_COPY.to_owned());
-    let derived = ["metrics", REPORT, "compare", RELEASES, "privacy"].into_iter().filter(|d| dir.join(d).exists());
-    copy.into_iter().chain(derived.map(|d| format!("{d}/"))).collect()
-}
-
-/// The dataset `dir` would lie inside, if any: the nearest directory
-/// above it with an aisle manifest, once `..` and symbolic links are
-/// resolved (`d1/../sib` is beside `d1`; a link to `d1/runs` is inside it).
-fn enclosing_dataset(dir: &Path) -> Option<PathBuf> {
-    let resolved = resolved(dir)?;
-    resolved.ancestors().skip(1).find(|above| is_aisle_manifest(&above.join(MANIFEST))).map(Path::to_path_buf)
-}
-
-/// `dir` as an absolute path with its links and `..` resolved: the part
-/// that exists by the file system, the rest (not made yet) by its names.
-fn resolved(dir: &Path) -> Option<PathBuf> {
-    let absolute = std::path::absolute(dir).ok()?;
-    let existing = absolute.ancestors().find(|a| a.exists())?;
-    let mut path = existing.canonicalize().ok()?;
-    for part in absolute.strip_prefix(existing).ok()?.components() {
-        match part {
-            std::path::Component::ParentDir => {
-                path.pop();
-            }
-            std::path::Component::Normal(name) => path.push(name),
-            _ => {}
-        }
-    }
-    Some(path)
-}
-
-fn is_aisle_manifest(path: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(path) else { return false };
-    serde_json::from_str::<serde_json::Value>(&text).is_ok_and(|v| v["format"] == FORMAT)
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum DatasetError {
-    #[error("{}: {source}", path.display())]
-    Io { path: PathBuf, source: std::io::Error },
-    #[error("{}: is a file, not a dataset directory; give a directory (`run` and `compare` make a new one)", dir.display())]
-    NotADirectory { dir: PathBuf },
-    #[error("{}: no such directory; give the directory `aisle run` or `aisle compare` wrote the dataset to (their --out)", dir.display())]
-    NoSuchDirectory { dir: PathBuf },
-    #[error("{}: a dataset cannot be written here ({source}); choose another directory (--out)", dir.display())]
-    Unwritable { dir: PathBuf, source: std::io::Error },
-    #[error("{}: not a readable aisle manifest: {message}", path.display())]
-    BadManifest { path: PathBuf, message: String },
-    #[error(
-        "{} holds runs of another version of scenario `{scenario}` (file hash {old}…, now {new}…); \
-         write to another directory with --out, or pass --replace to discard the old runs",
-        dir.display()
-    )]
-    ScenarioChanged { dir: PathBuf, scenario: String, old: String, new: String },
-    #[error(
-        "{} holds runs of scenario `{found}`, not `{wanted}`; write to another directory with --out \
-         (or pass --replace to discard them)",
-        dir.display()
-    )]
-    OtherScenario { dir: PathBuf, found: String, wanted: String },
-    #[error("{damage}; `aisle verify --repair {}` simulates the run again", dir.display())]
-    Damaged { dir: PathBuf, damage: Damage },
-    #[error(
-        "{}: the scenario copy does not match the manifest's scenario_sha256 (it was changed after the runs were made); \
-         restore it, or make the dataset again with --replace",
-        path.display()
-    )]
-    ScenarioCopyChanged { path: PathBuf },
-    #[error(
-        "{} keeps run records inside events/ (the layout of an older aisle, which Parquet readers cannot read as one dataset); \
-         pass --replace to discard its runs, or write to another directory with --out",
-        dir.display()
-    )]
-    OldLayout { dir: PathBuf },
-    #[error(
-        "{}: other aisle commands are writing runs of the old version of scenario `{scenario}`; \
-         wait for them to finish before --replace discards those runs",
-        dir.display()
-    )]
-    Busy { dir: PathBuf, scenario: String },
-    #[error(
-        "{}: is not an aisle dataset (no {MANIFEST}), and a dataset written there would overwrite its {}: \
-         choose a new or empty directory with --out",
-        dir.display(),
-        found.join(", ")
-    )]
-    NotADataset { dir: PathBuf, found: Vec<String> },
-    #[error(
-        "{}: is inside the aisle dataset {}, and the two datasets' files would mix; choose a directory outside it with --out",
-        dir.display(),
-        dataset.display()
-    )]
-    InsideDataset { dir: PathBuf, dataset: PathBuf },
-}
-
-/// What is wrong with one run of a dataset: each names the file at fault.
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub enum Damage {
-    #[error("{}: not a readable run record: {message}", path.display())]
-    RecordUnreadable { path: PathBuf, message: String },
-    #[error("{}: run record was edited or damaged (its content no longer matches its record_sha256)", path.display())]
-    RecordEdited { path: PathBuf },
-    #[error("{}: run record has no record_sha256 (made by an older aisle), so it cannot be checked", path.display())]
-    RecordUnsealed { path: PathBuf },
-    #[error("{}: run record is for variant `{variant}`, seed {seed}, not the run its directory names", path.display())]
-    RecordMisplaced { path: PathBuf, variant: String, seed: u64 },
-    #[error(
-        "{}: run record differs from the manifest's copy of it (the manifest is stale or was edited)",
-        path.display()
-    )]
-    RecordDiffers { path: PathBuf },
-    #[error("{}: event log is missing", path.display())]
-    LogMissing { path: PathBuf },
-    #[error("{}: event log is not readable: {message}", path.display())]
-    LogUnreadable { path: PathBuf, message: String },
-    #[error("{}: event log does not match its record's checksum (sha256 {found}…, recorded {expected}…)", path.display())]
-    LogChecksum { path: PathBuf, expected: String, found: String },
-    #[error("{}: event log holds {found} rows, its record says {expected}", path.display())]
-    LogRows { path: PathBuf, expected: u64, found: u64 },
-    #[error("{}: event log is {found} bytes, its record says {expected}", path.display())]
-    LogSize { path: PathBuf, expected: u64, found: u64 },
-    #[error("{}: event log metadata `{key}` is `{found}`, expected `{expected}`", path.display())]
-    LogMeta { path: PathBuf, key: &'static str, expected: String, found: String },
-    #[error("{}: event log has no run record", path.display())]
-    LogUnrecorded { path: PathBuf },
-    #[error(
-        "{}: run record says {metric} = {recorded}, but its log replays to {replayed} (the record was edited and sealed again)",
-        path.display()
-    )]
-    RecordFigures { path: PathBuf, metric: String, recorded: f64, replayed: f64 },
-    #[error(
-        "{}: run record lacks {metric}, which its log replays to and this build records (the record was edited and \
-         sealed again)",
-        path.display()
-    )]
-    RecordLacksFigure { path: PathBuf, metric: String },
-    /// `units`: (recorded, replayed), boxed to keep every damage small.
-    #[error(
-        "{}: run record gives {metric} in `{}`, but it is in `{}` (the record was edited and sealed again)",
-        path.display(), units.0, units.1
-    )]
-    RecordUnit { path: PathBuf, metric: String, units: Box<(String, String)> },
-}
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Manifest {
@@ -390,19 +238,8 @@ impl Dataset {
         if dir.exists() && !dir.is_dir() {
             return Err(DatasetError::NotADirectory { dir: dir.to_owned() });
         }
-        if let Some(dataset) = enclosing_dataset(dir) {
-            return Err(DatasetError::InsideDataset { dir: dir.to_owned(), dataset });
-        }
-        // A directory whose files a dataset would overwrite is refused
-        // before any lock file is left among them. One an aisle writer has
-        // opened (its gate's lock file) is a dataset, though one killed
-        // before its manifest holds the scenario copy alone.
-        let opened_before = dir.join(".lock").exists();
-        let refuse_overwrite = || {
-            let found = if opened_before { Vec::new() } else { would_overwrite(dir, &file.source) };
-            if found.is_empty() { Ok(()) } else { Err(DatasetError::NotADataset { dir: dir.to_owned(), found }) }
-        };
-        refuse_overwrite()?;
+        // Before any lock file is left among a user's files.
+        let destination = Destination::check(dir, &file.source)?;
         // A directory that cannot be made or written is the caller's to change.
         let unwritable = |source: std::io::Error| match source.kind() {
             std::io::ErrorKind::PermissionDenied
@@ -418,9 +255,9 @@ impl Dataset {
             DatasetError::Io { source, .. } => unwritable(source),
             e => e,
         })?;
-        // Looked at again under the gate: a writer that came first, at
-        // once, has made its manifest by now.
-        refuse_overwrite()?;
+        // Again under the gate: a writer that came first, at once, has
+        // made its manifest by now.
+        destination.check_again()?;
         let old = Self::read_manifest(dir)?;
         let discard = match &old {
             Some(old) if old.scenario_sha256 != sha256 => match on_change {

@@ -352,22 +352,17 @@ pub(super) fn line_places(store: &Store, desk: &Lane, taken: &[Point]) -> Vec<Po
     places
 }
 
-/// Every desk's line (`line_places`), in the order of `desks`, laid out
-/// the open desks' first: a line goes on clear of the other desks'
-/// terminals and laid-out places on its floor, and of the lines laid out
-/// before it; two lines bending towards each other
-/// stopped at nothing and stood their shoppers on one spot for minutes.
+/// Every desk's line (`line_places`), in the order of `desks`: clear of the
+/// other desks' terminals and laid-out places on its floor, and of the lines
+/// laid out before it (two bending at each other stood shoppers still for
+/// minutes), the open desks' first (a closed one's hemmed an open one's in).
 pub(super) fn lines(store: &Store, desks: &[&Lane]) -> Vec<Vec<Point>> {
     let mut lines: Vec<Vec<Point>> = vec![Vec::new(); desks.len()];
-    // The open desks' lines first: a closed desk serves nobody, and its
-    // line, laid out before, hemmed in an open one's at the other end of
-    // the store (closing a lane, not removing it, cut another's line).
     let (open, closed): (Vec<usize>, Vec<usize>) = (0..desks.len()).partition(|&i| desks[i].open);
     for i in open.into_iter().chain(closed) {
-        let desk = desks[i];
-        let others = desks.iter().enumerate().filter(|&(j, d)| j != i && d.floor == desk.floor);
+        let others = desks.iter().enumerate().filter(|&(j, d)| j != i && d.floor == desks[i].floor);
         let taken: Vec<Point> = others.flat_map(|(j, d)| d.spots().chain(lines[j].iter().copied())).collect();
-        lines[i] = line_places(store, desk, &taken);
+        lines[i] = line_places(store, desks[i], &taken);
     }
     lines
 }
