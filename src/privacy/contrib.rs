@@ -3,6 +3,9 @@
 //! `k` zones (their own largest, chosen without looking at anyone else),
 //! and every value is clamped and rounded to a grid of 2^j natural units
 //! before it is summed. Sensitivities follow from these bounds alone.
+//! A party counts with at most `max_party` members (its leader and the
+//! companions who came in first), so a whole party is a group of known
+//! size whatever the arrival plan drew.
 
 use std::collections::BTreeMap;
 
@@ -16,6 +19,10 @@ use crate::metrics::{Layout, Projection};
 pub struct Visit {
     /// Shopping alone or leading a party (a companion does not).
     pub leads: bool,
+    /// Members of its party who came in before it: 0 for one alone or
+    /// leading, k for the k-th companion (companions come in right behind
+    /// their leader, in order).
+    pub behind_leader: u32,
     pub paid: bool,
     pub revenue_cents: i64,
     pub items: u64,
@@ -63,7 +70,8 @@ impl Projection for VisitProjection<'_> {
     fn observe(&mut self, e: &SimEvent) {
         let block = self.layout.block_of(self.layout.cell_of(e.x, e.y, e.floor)) as u32;
         if let Action::Enter { party } = e.action {
-            let visit = Visit { leads: party == e.shopper, ..Visit::default() };
+            let visit =
+                Visit { leads: party == e.shopper, behind_leader: e.shopper.saturating_sub(party), ..Visit::default() };
             self.open.insert(
                 e.shopper,
                 Open {
@@ -134,6 +142,11 @@ pub struct Bounds {
     pub items_clamp: u64,
     pub time_clamp_s: f64,
     pub wait_clamp_s: f64,
+    /// Members a party counts with: its leader and the first companions to
+    /// come in (the rest are left out of every figure). Releases made
+    /// before this bound had none.
+    #[serde(default = "Bounds::no_party_cap")]
+    pub max_party: usize,
 }
 
 impl Default for Bounds {
@@ -147,6 +160,9 @@ impl Default for Bounds {
             items_clamp: 60,
             time_clamp_s: 3600.0,
             wait_clamp_s: 900.0,
+            // Four: a couple with two children. The grocery's parties
+            // (1 + Poisson(1.2) people) are larger 3.4% of the time.
+            max_party: 4,
         }
     }
 }
@@ -188,7 +204,27 @@ impl Bounds {
             items_clamp: u64::MAX,
             time_clamp_s: UNBOUNDED,
             wait_clamp_s: UNBOUNDED,
+            max_party: usize::MAX,
         }
+    }
+
+    fn no_party_cap() -> usize {
+        usize::MAX
+    }
+
+    /// Who of a party counts, in words: "at most 4 members, its leader and
+    /// the first 3 companions to come in".
+    pub fn party_rule(&self) -> String {
+        match self.max_party {
+            1 => "one member, its leader".to_owned(),
+            2 => "at most 2 members, its leader and the first companion to come in".to_owned(),
+            m => format!("at most {m} members, its leader and the first {} companions to come in", m - 1),
+        }
+    }
+
+    /// Whether `visit` counts: it is among the first `max_party` of its party.
+    pub fn counts(&self, visit: &Visit) -> bool {
+        (visit.behind_leader as usize) < self.max_party
     }
 
     /// These bounds with `bound` set to `value` (checked by `parse_clamp`).
@@ -202,6 +238,7 @@ impl Bounds {
             Bound::Block => self.block_clamp_s = value,
             Bound::Zones => self.max_zones = value as usize,
             Bound::Blocks => self.max_blocks = value as usize,
+            Bound::Party => self.max_party = value as usize,
         }
         self
     }
@@ -217,6 +254,7 @@ impl Bounds {
             Bound::Block => self.block_clamp_s,
             Bound::Zones => self.max_zones as f64,
             Bound::Blocks => self.max_blocks as f64,
+            Bound::Party => self.max_party as f64,
         }
     }
 }
@@ -236,10 +274,11 @@ pub enum Bound {
     Block,
     Zones,
     Blocks,
+    Party,
 }
 
 impl Bound {
-    pub const ALL: [Bound; 8] = [
+    pub const ALL: [Bound; 9] = [
         Bound::Basket,
         Bound::Items,
         Bound::Visit,
@@ -248,6 +287,7 @@ impl Bound {
         Bound::Block,
         Bound::Zones,
         Bound::Blocks,
+        Bound::Party,
     ];
 
     pub fn name(self) -> &'static str {
@@ -260,6 +300,7 @@ impl Bound {
             Bound::Block => "block",
             Bound::Zones => "zones",
             Bound::Blocks => "blocks",
+            Bound::Party => "party",
         }
     }
 
@@ -274,12 +315,13 @@ impl Bound {
             Bound::Block => "a shopper's stay in one heat block, seconds",
             Bound::Zones => "how many zones a shopper counts in, their longest stays",
             Bound::Blocks => "how many heat blocks a shopper counts in, their longest stays",
+            Bound::Party => "how many members of a party count, its leader and the first companions to come in",
         }
     }
 
     /// Counts are whole numbers.
     fn is_count(self) -> bool {
-        matches!(self, Bound::Items | Bound::Zones | Bound::Blocks)
+        matches!(self, Bound::Items | Bound::Zones | Bound::Blocks | Bound::Party)
     }
 
     /// The largest value accepted: beyond it one shopper's sensitivity
@@ -291,6 +333,7 @@ impl Bound {
             Bound::Visit | Bound::Wait | Bound::Zone | Bound::Block => 86_400.0,
             Bound::Zones => 1_000.0,
             Bound::Blocks => 10_000.0,
+            Bound::Party => 1_000.0,
         }
     }
 }
@@ -354,6 +397,36 @@ mod tests {
             let g = to_grid(value, clamp, step);
             assert!(g >= 0 && g as u64 <= grid_sensitivity(clamp, step), "{value} {clamp} {step}: {g}");
         }
+    }
+
+    #[test]
+    fn a_visit_knows_how_many_of_its_party_came_in_before_it() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+        let p = crate::prepare(&crate::scenario::ScenarioFile::read(&path).unwrap(), "baseline").unwrap();
+        let layout = Layout::new(&p);
+        let event = |t_ms: u64, shopper: u32, action: Action| SimEvent {
+            seq: t_ms,
+            t_ms,
+            shopper,
+            x: 1.0,
+            y: 1.0,
+            floor: 0,
+            zone: None,
+            action,
+        };
+        let mut visits = VisitProjection::new(&layout);
+        // A leader (7) with two companions, then one alone (3).
+        for (i, (shopper, party)) in [(7, 7), (8, 7), (9, 7), (3, 3)].into_iter().enumerate() {
+            visits.observe(&event(i as u64, shopper, Action::Enter { party }));
+        }
+        for (i, shopper) in [9, 3, 7, 8].into_iter().enumerate() {
+            visits.observe(&event(100 + i as u64, shopper, Action::Exit));
+        }
+        let seen: Vec<(bool, u32)> = visits.finish().iter().map(|v| (v.leads, v.behind_leader)).collect();
+        assert_eq!(seen, vec![(false, 2), (true, 0), (true, 0), (false, 1)]);
+        assert!(!Bounds { max_party: 2, ..Bounds::default() }.counts(&Visit { behind_leader: 2, ..Visit::default() }));
+        assert_eq!(parse_clamp("party=2"), Ok((Bound::Party, 2.0)));
+        assert!(parse_clamp("party=1.5").unwrap_err().contains("must be a whole number"));
     }
 
     #[test]

@@ -184,7 +184,7 @@ pub fn answer(visits: &[Visit], layout: &Layout, b: &Bounds) -> Answers {
     let specs: Vec<Spec> = QUERIES.iter().map(|q| q.spec(b)).collect();
     let mut out: Vec<Vec<i64>> = QUERIES.iter().map(|q| vec![0; q.width(layout)]).collect();
     let grid = |q: Query, v: f64| to_grid(v, specs[q as usize].clamp, specs[q as usize].step);
-    for v in visits {
+    for v in visits.iter().filter(|v| b.counts(v)) {
         let mut add = |q: Query, cell: usize, value: f64| out[q as usize][cell] += grid(q, value);
         add(Query::Visitors, 0, 1.0);
         add(Query::Parties, 0, v.leads as u8 as f64);
@@ -217,7 +217,11 @@ impl Query {
             Query::ZoneVisitors => (&[Bound::Zones], "zone visitors"),
             Query::ZoneDwell => (&[Bound::Zone, Bound::Zones], "zone dwell"),
             Query::Heat => (&[Bound::Block, Bound::Blocks], "the heatmap"),
-            Query::Visitors | Query::Parties | Query::Transactions | Query::QueueJoins | Query::Abandons => (&[], ""),
+            // Companions past a party's cap count nowhere; what they leave
+            // out of the other figures follows from the visitors they are.
+            // (Leaders always count: they lead and pay.)
+            Query::Visitors => (&[Bound::Party], "visitors (and with them their time, zones and heat)"),
+            Query::Parties | Query::Transactions | Query::QueueJoins | Query::Abandons => (&[], ""),
         }
     }
 }
@@ -318,9 +322,7 @@ impl Sharing {
             "unit of privacy: one shopper-visit, the same person in every run of a seed. Up to {k} run(s) share a seed's \
              shoppers (one per variant, common random numbers): they compose sequentially, so each run's queries are \
              calibrated at 1/{k} of the release's budget and the queries of a run split that share by weight. Runs of \
-             different seeds hold different shoppers: parallel composition. A party of m people follows one path and \
-             is protected as a group of m: at m times the release's ε with discrete Laplace noise, at m² times its ρ \
-             with discrete Gaussian noise.",
+             different seeds hold different shoppers: parallel composition.",
             k = self.runs_per_seed
         )
     }
@@ -588,6 +590,35 @@ mod tests {
             out[q as usize] = vec![v; 2];
         }
         Answers(out)
+    }
+
+    /// A party of six (leader 10, companions 11–15 in the order they came
+    /// in) and one shopper alone: under a cap of c members the party counts
+    /// its first c everywhere, and leaders always count.
+    #[test]
+    fn a_party_counts_with_its_first_members_up_to_the_cap() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+        let p = crate::prepare(&crate::scenario::ScenarioFile::read(&path).unwrap(), "baseline").unwrap();
+        let layout = Layout::new(&p);
+        let visit = |shopper: u32, party: u32| Visit {
+            leads: shopper == party,
+            behind_leader: shopper - party,
+            time_ms: 60_000,
+            block_ms: [(0, 30_000)].into_iter().collect(),
+            ..Visit::default()
+        };
+        let visits: Vec<Visit> = (10..16).map(|s| visit(s, 10)).chain([visit(20, 20)]).collect();
+        for (cap, counted) in [(1, 1), (2, 2), (4, 4), (6, 6), (7, 6), (usize::MAX, 6)] {
+            let b = Bounds { max_party: cap, ..Bounds::default() };
+            let a = answer(&visits, &layout, &b);
+            let total = |q: Query| a.0[q as usize].iter().sum::<i64>();
+            let heat_step = to_grid(30_000.0, b.block_clamp_s * 1000.0, Query::Heat.spec(&b).step);
+            assert_eq!(
+                (total(Query::Visitors), total(Query::Parties), total(Query::Heat)),
+                (1 + counted, 2, (1 + counted) * heat_step),
+                "cap {cap}"
+            );
+        }
     }
 
     #[test]

@@ -197,7 +197,7 @@ struct ReleaseFile<'a> {
     /// The release's total cost (δ = 0 for discrete Laplace).
     epsilon: f64,
     delta: f64,
-    unit_of_privacy: &'static str,
+    unit_of_privacy: String,
     neighbouring: &'static str,
     runs_per_seed: u32,
     composition: String,
@@ -223,11 +223,29 @@ struct LedgerTotal {
     not_covered: Vec<String>,
 }
 
-/// The unit of privacy, in words for releases.
-pub const UNIT_OF_PRIVACY: &str = "one shopper-visit: one person of one seed's arrival plan, who is the same person in \
-     every variant's run of that seed. A party's members share one path, so a party of m people is protected as a \
-     group of m: at m·ε by a discrete Laplace release (pure ε), at m²·ρ zCDP by a discrete Gaussian one or a total \
-     composed by zCDP (ε at δ then m²ρ + 2m·√(ρ·ln(1/δ))).";
+/// The unit of privacy, in words for releases, where a party counts with
+/// at most `max_party` members (`Bounds::max_party`; `usize::MAX` where
+/// nothing bounds them, as in a local export).
+pub fn unit_of_privacy(max_party: usize) -> String {
+    let unit = "one shopper-visit: one person of one seed's arrival plan, who is the same person in every variant's \
+                run of that seed. A party's members share one path, so a party is protected as a group";
+    if max_party == usize::MAX {
+        return format!(
+            "{unit}: a party of m people at m·ε by a discrete Laplace release (pure ε), at m²·ρ zCDP by a discrete \
+             Gaussian one or a total composed by zCDP (ε at δ then m²ρ + 2m·√(ρ·ln(1/δ))); nothing bounds m."
+        );
+    }
+    let m = max_party as u128;
+    let who = Bounds { max_party, ..Bounds::default() }.party_rule();
+    format!(
+        "{unit}. A party counts with {who}; the rest count in no figure. So a whole \
+         party, however large, is protected at {m}·ε by a discrete Laplace release (pure ε), at {}·ρ zCDP by a \
+         discrete Gaussian one or a total composed by zCDP (ε at δ then {}ρ + {}·√(ρ·ln(1/δ))).",
+        m * m,
+        m * m,
+        2 * m
+    )
+}
 
 /// The neighbouring relation, in words for releases.
 pub const NEIGHBOURING: &str = "two datasets are neighbours when one has every event of one more shopper in every run \
@@ -378,9 +396,22 @@ fn privacy_line(plan: &PublishPlan, sharing: Sharing) -> String {
     match plan.noise.record() {
         NoiseRecord::Reproducible => format!("{NOT_PRIVATE}: noise calibrated as for {what}"),
         NoiseRecord::OsEntropy => format!(
-            "differentially private, {what} in all over {} run(s) per seed, per shopper-visit",
-            sharing.runs_per_seed
+            "differentially private, {what} in all over {} run(s) per seed, per shopper-visit; {}",
+            sharing.runs_per_seed,
+            per_party(plan)
         ),
+    }
+}
+
+/// What a whole party is protected at, a party counting with at most
+/// `max_party` members (group privacy).
+fn per_party(plan: &PublishPlan) -> String {
+    let m = plan.bounds.max_party;
+    match plan.mechanism {
+        Mechanism::DiscreteLaplace => {
+            format!("ε = {} per party (at most {m} of a party count)", m as f64 * plan.epsilon)
+        }
+        Mechanism::DiscreteGaussian => format!("{}·ρ zCDP per party (at most {m} of a party count)", m * m),
     }
 }
 
@@ -527,7 +558,7 @@ fn release_file<'a>(
             Mechanism::DiscreteLaplace => 0.0,
             Mechanism::DiscreteGaussian => plan.delta,
         },
-        unit_of_privacy: UNIT_OF_PRIVACY,
+        unit_of_privacy: unit_of_privacy(plan.bounds.max_party),
         neighbouring: NEIGHBOURING,
         runs_per_seed: g.sharing.runs_per_seed,
         composition: g.sharing.describe(),

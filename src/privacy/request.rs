@@ -155,8 +155,9 @@ impl PublishRequest {
                 );
                 text += "  not protected: presence (one pseudonym per shopper), times to the grain, floors\n";
                 let ledger = Ledger::open(dir, None)?;
-                let summary =
-                    text + &spend_summary(self.noise, guarantee.charged_epsilon, None, &ledger) + &fixed(&ledger);
+                let summary = text
+                    + &spend_summary(self.noise, (guarantee.charged_epsilon, None), usize::MAX, &ledger)
+                    + &fixed(&ledger);
                 let warnings = guarantee.edge_note.into_iter().chain(left_out.warning()).chain(unused_delta).collect();
                 Ok(PublishOutcome { summary, warnings })
             }
@@ -179,7 +180,9 @@ impl PublishRequest {
                 );
                 let release_delta = (self.mechanism == Mechanism::DiscreteGaussian).then_some(delta);
                 let ledger = Ledger::open(dir, None)?;
-                let summary = text + &spend_summary(self.noise, plan.epsilon, release_delta, &ledger) + &fixed(&ledger);
+                let summary = text
+                    + &spend_summary(self.noise, (plan.epsilon, release_delta), plan.bounds.max_party, &ledger)
+                    + &fixed(&ledger);
                 Ok(PublishOutcome { summary, warnings: done.warnings.into_iter().chain(unused_delta).collect() })
             }
         }
@@ -300,24 +303,43 @@ fn budget_fixed(ledger: &Ledger) -> String {
 }
 
 /// What a release cost and what the dataset has spent, or that it was not private.
-pub fn spend_summary(noise: NoiseSource, epsilon: f64, delta: Option<f64>, ledger: &Ledger) -> String {
+/// `max_party`: the members a party counts with (`Bounds::max_party`;
+/// `usize::MAX` where nothing bounds them, as in a local export).
+pub fn spend_summary(
+    noise: NoiseSource,
+    (epsilon, delta): (f64, Option<f64>),
+    max_party: usize,
+    ledger: &Ledger,
+) -> String {
+    let party_rule = super::contrib::Bounds { max_party, ..Default::default() }.party_rule();
     let spent = ledger.spent();
     let b = ledger.budget;
     let mut text = String::new();
     if noise.record().is_private() {
         // As asked (1, 0.05), or to four places where worked out (a local
         // export's 1.4775762307146496).
-        let epsilon = if epsilon.to_string().len() > 8 { format!("{epsilon:.4}") } else { epsilon.to_string() };
+        let four_places = |x: f64| if x.to_string().len() > 8 { format!("{x:.4}") } else { x.to_string() };
+        let shown = four_places(epsilon);
         text += &match delta {
-            Some(d) => format!("  this release: (ε, δ) = ({epsilon}, {d:e})\n"),
-            None => format!("  this release: ε = {epsilon}\n"),
+            Some(d) => format!("  this release: (ε, δ) = ({shown}, {d:e})\n"),
+            None => format!("  this release: ε = {shown}\n"),
         };
-        // Said here too, not in release.json alone: a party of seven is
-        // protected at 7ε, more than a whole default budget at ε = 1.
-        let group = if delta.is_some() { "m²·ρ of zCDP" } else { "m·ε of pure ε" };
-        text += &format!(
-            "  per person: a party of m people shares one path and is protected as a group of m (at {group})\n"
-        );
+        // Said here too, not in release.json alone: a party of seven
+        // counted whole is protected at 7ε, more than a whole default
+        // budget at ε = 1.
+        text += &if max_party == usize::MAX {
+            let group = if delta.is_some() { "m²·ρ of zCDP" } else { "m·ε of pure ε" };
+            format!("  per person: a party of m people shares one path and is protected as a group of m (at {group})\n")
+        } else {
+            let group = match delta {
+                Some(_) => format!("{}·ρ of zCDP", max_party * max_party),
+                None => format!("ε = {} of pure ε", four_places(max_party as f64 * epsilon)),
+            };
+            format!(
+                "  per party: a party shares one path and counts with {party_rule} (the rest count in no figure), \
+                 so a whole party is protected at {group}\n"
+            )
+        };
         text += &format!(
             "  the dataset's private releases: ε = {:.4}, δ = {} by {} — of the budget ε = {} (δ = {:e}); {:.4} left\n",
             spent.epsilon,

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::compared::Reading;
 use super::listed::{MetricOut, NOISE_SDS_95, Noisy};
-use super::{ComparisonRow, Gathered, NEIGHBOURING, Noised, PublishPlan, UNIT_OF_PRIVACY, VariantRelease, compared};
+use super::{ComparisonRow, Gathered, NEIGHBOURING, Noised, PublishPlan, VariantRelease, compared, unit_of_privacy};
 use crate::privacy::PrivacyError;
 use crate::privacy::query::{Calibration, Query};
 use crate::report::figures::{Bar, Bars, FloorPlan, Overlay, heat_density, rgb};
@@ -50,7 +50,8 @@ fn page_head(html: &mut String, g: &Gathered, plan: &PublishPlan, privacy: &str)
          <p class=\"lead\"><strong>{privacy}.</strong></p>\n\
          <p>Unit of privacy: {unit} Neighbouring datasets: {neighbouring} Composition: {composition}</p>\n\
          <p>Each shopper counted in at most {blocks} heat blocks (≤ {block_s} s each) and {zones} zones (≤ {zone_s} s each); \
-         baskets clamped at {basket}, visits at {time} s, waits at {wait} s. Noise source: {source}. \
+         baskets clamped at {basket}, visits at {time} s, waits at {wait} s; a party counted with {party}. Noise \
+         source: {source}. \
          Every number here is noised, each count on its own (two may disagree: more parties than visitors).</p>\n\
          <p>Each figure is listed as the noise left it, with the standard deviation of its noise (<q>noise SD</q>) and \
          a 95% interval: over the days and the noise for a compared figure (the ratios compared below), over the noise \
@@ -66,7 +67,7 @@ fn page_head(html: &mut String, g: &Gathered, plan: &PublishPlan, privacy: &str)
         name = esc(plan.name()),
         scenario = esc(&g.scenario),
         privacy = esc(privacy),
-        unit = esc(UNIT_OF_PRIVACY),
+        unit = esc(&unit_of_privacy(plan.bounds.max_party)),
         neighbouring = esc(NEIGHBOURING),
         composition = esc(&g.sharing.describe()),
         blocks = plan.bounds.max_blocks,
@@ -76,6 +77,7 @@ fn page_head(html: &mut String, g: &Gathered, plan: &PublishPlan, privacy: &str)
         basket = plan.bounds.basket_clamp,
         time = plan.bounds.time_clamp_s,
         wait = plan.bounds.wait_clamp_s,
+        party = plan.bounds.party_rule(),
         source = esc(&plan.noise.describe()),
         z = NOISE_SDS_95,
     );
