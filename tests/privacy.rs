@@ -740,6 +740,12 @@ fn a_local_export_is_charged_bounded_per_shopper_and_unlinkable() {
     assert!((guarantee["charged_epsilon"].as_f64().unwrap() - charged).abs() < 1e-9, "{guarantee}");
     let ledger = json(&dir.join("privacy/ledger.json"));
     assert!((ledger["entries"][0]["cost"]["epsilon"].as_f64().unwrap() - charged).abs() < 1e-9);
+    // The dataset's total after it, as a central release's file gives it;
+    // and a party's members, each exported, protected at m times its ε.
+    let total = &release["ledger_total"];
+    assert!((total["epsilon"].as_f64().unwrap() - charged).abs() < 1e-9, "{total}");
+    assert_eq!(total["budget_epsilon"], 10.0);
+    assert!(release["unit_of_privacy"].as_str().unwrap().contains("nothing bounds m"));
     // No exact counts; what is not protected is said.
     let text = serde_json::to_string(&release).unwrap();
     for word in ["\"shoppers\"", "\"points\""] {

@@ -174,6 +174,8 @@ struct LocalRelease<'a> {
     counts: &'static str,
     noise: NoiseRecord,
     columns: [&'static str; 5],
+    /// The dataset's private releases together after this one.
+    ledger_total: super::release::LedgerTotal,
     /// The ledger's entry for this release (its hash binds the two).
     entry: Entry,
 }
@@ -220,12 +222,13 @@ pub fn export(
         progress(i + 1, runs.len());
     }
     let privacy = local_privacy(plan, &guarantee);
+    let total = super::release::LedgerTotal::after(&ledger, &entry);
     let (out, _) = pending.land(
         dir,
         &mut ledger,
         entry,
         |out| b.write(&out.join("trace.parquet"), &privacy),
-        |sealed| local_release(plan, &manifest.scenario, guarantee.clone(), sealed.clone()),
+        |sealed| local_release(plan, &manifest.scenario, (guarantee.clone(), total.clone()), sealed.clone()),
     )?;
     Ok((out, guarantee, left_out))
 }
@@ -319,7 +322,7 @@ fn local_privacy(plan: &LocalPlan, guarantee: &LocalGuarantee) -> String {
 fn local_release<'a>(
     plan: &'a LocalPlan,
     scenario: &'a str,
-    guarantee: LocalGuarantee,
+    (guarantee, ledger_total): (LocalGuarantee, super::release::LedgerTotal),
     entry: Entry,
 ) -> LocalRelease<'a> {
     let private = plan.noise.record().is_private();
@@ -341,6 +344,7 @@ fn local_release<'a>(
         counts: "withheld",
         noise: plan.noise.record(),
         columns: ["pseudonym", "t_s", "x", "y", "floor"],
+        ledger_total,
         entry,
     }
 }

@@ -211,8 +211,10 @@ struct ReleaseFile<'a> {
     note: String,
 }
 
-#[derive(Serialize)]
-struct LedgerTotal {
+/// The dataset's private releases together once a release's `entry` is
+/// in the ledger (it counts only if private), as its `release.json` says.
+#[derive(Serialize, Clone)]
+pub(super) struct LedgerTotal {
     epsilon: f64,
     delta: f64,
     budget_epsilon: f64,
@@ -221,6 +223,22 @@ struct LedgerTotal {
     /// What the dataset published that this total does not cover
     /// (`Ledger::uncovered`); empty when it covers everything.
     not_covered: Vec<String>,
+}
+
+impl LedgerTotal {
+    pub(super) fn after(ledger: &Ledger, entry: &Entry) -> LedgerTotal {
+        let mut after = ledger.clone();
+        after.entries.push(entry.clone());
+        let spent = ledger.spent_with(entry);
+        LedgerTotal {
+            epsilon: spent.epsilon,
+            delta: spent.delta,
+            budget_epsilon: ledger.budget.epsilon,
+            budget_delta: ledger.budget.delta,
+            composition: spent.by.describe(),
+            not_covered: after.uncovered(),
+        }
+    }
 }
 
 /// The unit of privacy, in words for releases, where a party counts with
@@ -341,12 +359,7 @@ pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize
     let n = noised(&g, &cal, &plan.bounds, &mut rng, Cells::All);
     let rows = comparison(&g, &n.runs, &cal, &plan.bounds);
     // release.json carries the entry the ledger records and the total after it.
-    let uncovered = {
-        let mut after = ledger.clone();
-        after.entries.push(entry.clone());
-        after.uncovered()
-    };
-    let total = (ledger.spent_with(&entry), ledger.budget, uncovered);
+    let total = LedgerTotal::after(&ledger, &entry);
     let variants = variant_releases(&g, &n, &cal, &plan.bounds);
     let (final_dir, recorded) = pending.land(
         dir,
@@ -542,7 +555,7 @@ fn release_file<'a>(
     rows: &'a [ComparisonRow],
     plan: &'a PublishPlan,
     entry: Entry,
-    (after, budget, ledger_uncovered): (Spend, Budget, Vec<String>),
+    ledger_total: LedgerTotal,
     variants: Vec<VariantRelease>,
 ) -> ReleaseFile<'a> {
     ReleaseFile {
@@ -562,14 +575,7 @@ fn release_file<'a>(
         neighbouring: NEIGHBOURING,
         runs_per_seed: g.sharing.runs_per_seed,
         composition: g.sharing.describe(),
-        ledger_total: LedgerTotal {
-            epsilon: after.epsilon,
-            delta: after.delta,
-            budget_epsilon: budget.epsilon,
-            budget_delta: budget.delta,
-            composition: after.by.describe(),
-            not_covered: ledger_uncovered,
-        },
+        ledger_total,
         entry,
         bounds: &plan.bounds,
         variants,
