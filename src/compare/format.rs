@@ -56,6 +56,12 @@ pub fn format_change(d: &DifferenceOut) -> String {
     let pct = |x: f64| if x.is_finite() { signed_percent(x) } else { "unbounded".into() };
     match (&d.relative, d.lo, d.hi) {
         (Some(r), _, _) => format!("{} [{}, {}]", pct(r.mean), pct(r.lo), pct(r.hi)),
+        // "[unbounded, unbounded]" read as a failure; it is what so few
+        // differing days allow (one ±1 transaction on 3 of 10 days).
+        (None, Some(lo), Some(hi)) if lo.is_infinite() && hi.is_infinite() => format!(
+            "{:+.4} (absolute; no interval: the layouts differ on {} of {} days, too few to bound it)",
+            d.mean, d.differing, d.n
+        ),
         (None, Some(lo), Some(hi)) => {
             format!("{:+.4} [{}, {}] (absolute)", d.mean, four_places(lo, Signed::Yes), four_places(hi, Signed::Yes))
         }
@@ -65,7 +71,38 @@ pub fn format_change(d: &DifferenceOut) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::signed_percent;
+    use super::*;
+    use crate::compare::Family;
+    use crate::compare::stats::Method;
+
+    /// (interval, as shown): a bound the days cannot set reads as why.
+    #[test]
+    fn a_change_without_bounds_says_how_few_days_differ() {
+        let d = |lo: f64, hi: f64| DifferenceOut {
+            method: Method::Resampled,
+            n: 10,
+            differing: 3,
+            mean: 0.1,
+            lo: Some(lo),
+            hi: Some(hi),
+            unpaired: None,
+            relative: None,
+            p: Some(0.75),
+            p_adjusted: Some(1.0),
+            family: Family::Secondary { comparisons: 2 },
+            significant: false,
+            replications_for_1pct: None,
+            verdict: String::new(),
+        };
+        let inf = f64::INFINITY;
+        for (lo, hi, shown) in [
+            (-inf, inf, "+0.1000 (absolute; no interval: the layouts differ on 3 of 10 days, too few to bound it)"),
+            (-inf, 0.5, "+0.1000 [unbounded, +0.5000] (absolute)"),
+            (-0.2, 0.5, "+0.1000 [-0.2000, +0.5000] (absolute)"),
+        ] {
+            assert_eq!(format_change(&d(lo, hi)), shown);
+        }
+    }
 
     /// (relative change, as shown): two significant figures below 1%, one
     /// decimal from there on, as before.
