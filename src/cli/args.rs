@@ -187,7 +187,8 @@ pub(super) struct PublishArgs {
     pub(super) grain: u64,
     /// A bound on one shopper's contribution, NAME=VALUE, repeatable: basket (currency units, default 150), items
     /// (60), visit (seconds, 3600), wait (seconds, 900), zone and block (seconds in one zone, 600, or heat block,
-    /// 120), zones and blocks (how many count, 4 and 12). Set them from what is known without the data.
+    /// 120), zones and blocks (how many count, 4 and 12),
+    /// party (members of a party that count: its leader and the first companions in, 4). Set them from what is known without the data.
     #[arg(long, value_name = "NAME=VALUE", value_parser = parse_clamp, conflicts_with = "local")]
     pub(super) clamp: Vec<(Bound, f64)>,
     /// Sweep ε and draw privacy–utility curves against the exact figures (publishes nothing).
