@@ -394,6 +394,12 @@ impl Crowding {
         self.solid_near(cell).all(|b| b.at.distance_squared(at) >= MIN_GAP_M * MIN_GAP_M)
     }
 
+    /// Whether `shopper` may stand at `at` (in `cell`): no other solid
+    /// body within two radii.
+    pub fn is_free_for(&self, shopper: u32, cell: CellId, at: Point) -> bool {
+        self.solid_near(cell).all(|b| b.shopper == shopper || b.at.distance_squared(at) >= MIN_GAP_M * MIN_GAP_M)
+    }
+
     /// Whether `shopper` may step from `from` to `at` (in `cell`): the step
     /// brings it within two radii of nobody solid, or at least no closer to
     /// anyone it already overlaps, so bodies that meet (leaving a queue)

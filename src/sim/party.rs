@@ -8,6 +8,7 @@
 //! party gathers: a companion kept off by one of its party standing by
 //! stands by too (`walk::blocked`), and stays while within `GATHERED_M`.
 
+use super::crowd::{self, Crowding};
 use super::decide::head_for_exit;
 use super::line::line_step;
 use super::outbox::Outbox;
@@ -157,6 +158,21 @@ fn keep_up(setting: &Setting, state: &mut RunState, s: &mut Shopper, l: &Leader)
         s.activity = Activity::Companion(Company::Stopping);
         return;
     }
+    // Standing in a line by its seated leader, it steps off the line to
+    // the nearest free spot by the leader and stops there: walking up to
+    // a seat beside a line, it was kept short of it on the line's places,
+    // and those who joined the line stood on it.
+    if matches!(l.activity, Activity::AtStop { .. })
+        && apart <= STOP_WITH_M
+        && let Some((cell, spot)) = off_the_lines_by(setting, crowd, s, l)
+    {
+        s.activity = Activity::Companion(Company::Joining);
+        if s.route.as_ref().is_none_or(|r| r.goal != cell) {
+            let field = way_to(&setting.store, nav, s, cell, spot);
+            s.route = Some(Route::new(field, cell, spot));
+        }
+        return;
+    }
     let Some(way) = l.route.as_ref() else {
         // A leader standing still is walked to (not along the
         // companion's old way: companions of one party on different
@@ -201,6 +217,39 @@ fn keep_up(setting: &Setting, state: &mut RunState, s: &mut Shopper, l: &Leader)
     if !s.route.as_ref().is_some_and(|own| own.is(way)) {
         s.route = Some(way.clone());
     }
+}
+
+/// The centre of the walkable cell nearest companion `s` that lies within
+/// `STOP_WITH_M` of its seated leader `l` (short of it by a margin for
+/// the steps), in no desk's line, with nobody on it, and a body's room
+/// from where others stand to take a product or to stop, if any.
+fn off_the_lines_by(setting: &Setting, crowd: &Crowding, s: &Shopper, l: &Leader) -> Option<(CellId, Point)> {
+    let store = &setting.store;
+    let reach = STOP_WITH_M - store.cell;
+    let cells = (reach / store.cell).ceil() as isize;
+    let mut free = Vec::new();
+    for dy in -cells..=cells {
+        for dx in -cells..=cells {
+            let at = Point::new(l.pos.x + dx as f64 * store.cell, l.pos.y + dy as f64 * store.cell);
+            let Some(cell) = store.cell_at(l.floor, at) else { continue };
+            let centre = store.centre(cell).1;
+            if store.is_walkable(cell)
+                && centre.distance(l.pos) <= reach
+                && !setting.in_a_line(l.floor, centre)
+                && crowd.is_free_for(s.index, cell, centre)
+                && !crowd.aside_taken(s.party, cell, centre)
+            {
+                free.push((centre.distance(s.pos), cell, centre));
+            }
+        }
+    }
+    // Nearest first (ties by cell: the same choice on every run).
+    free.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let stood_at = |p: Point| {
+        let mut stands = store.stands.iter().flatten().chain(store.stops.iter().map(|stop| &stop.stand));
+        stands.any(|stand| store.floor_of(stand.cell) == l.floor && stand.point.distance(p) < crowd::MIN_GAP_M)
+    };
+    free.into_iter().find(|&(_, _, centre)| !stood_at(centre)).map(|(_, cell, centre)| (cell, centre))
 }
 
 /// The field a companion walks to `to` (in `cell`; its standing leader or
