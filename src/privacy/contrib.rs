@@ -212,16 +212,6 @@ impl Bounds {
         usize::MAX
     }
 
-    /// Who of a party counts, in words: "at most 4 members, its leader and
-    /// the first 3 companions to come in".
-    pub fn party_rule(&self) -> String {
-        match self.max_party {
-            1 => "one member, its leader".to_owned(),
-            2 => "at most 2 members, its leader and the first companion to come in".to_owned(),
-            m => format!("at most {m} members, its leader and the first {} companions to come in", m - 1),
-        }
-    }
-
     /// Whether `visit` counts: it is among the first `max_party` of its party.
     pub fn counts(&self, visit: &Visit) -> bool {
         (visit.behind_leader as usize) < self.max_party
@@ -256,6 +246,16 @@ impl Bounds {
             Bound::Blocks => self.max_blocks as f64,
             Bound::Party => self.max_party as f64,
         }
+    }
+}
+
+/// Who of a party counts under a cap of `max_party` members, in words:
+/// "at most 4 members, its leader and the first 3 companions to come in".
+pub fn party_rule(max_party: usize) -> String {
+    match max_party {
+        1 => "one member, its leader".to_owned(),
+        2 => "at most 2 members, its leader and the first companion to come in".to_owned(),
+        m => format!("at most {m} members, its leader and the first {} companions to come in", m - 1),
     }
 }
 

@@ -254,7 +254,7 @@ pub fn unit_of_privacy(max_party: usize) -> String {
         );
     }
     let m = max_party as u128;
-    let who = Bounds { max_party, ..Bounds::default() }.party_rule();
+    let who = super::contrib::party_rule(max_party);
     format!(
         "{unit}. A party counts with {who}; the rest count in no figure. So a whole \
          party, however large, is protected at {m}·ε by a discrete Laplace release (pure ε), at {}·ρ zCDP by a \

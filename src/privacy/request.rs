@@ -311,7 +311,6 @@ pub fn spend_summary(
     max_party: usize,
     ledger: &Ledger,
 ) -> String {
-    let party_rule = super::contrib::Bounds { max_party, ..Default::default() }.party_rule();
     let spent = ledger.spent();
     let b = ledger.budget;
     let mut text = String::new();
@@ -335,6 +334,7 @@ pub fn spend_summary(
                 Some(_) => format!("{}·ρ of zCDP", max_party * max_party),
                 None => format!("ε = {} of pure ε", four_places(max_party as f64 * epsilon)),
             };
+            let party_rule = super::contrib::party_rule(max_party);
             format!(
                 "  per party: a party shares one path and counts with {party_rule} (the rest count in no figure), \
                  so a whole party is protected at {group}\n"

@@ -77,7 +77,7 @@ fn page_head(html: &mut String, g: &Gathered, plan: &PublishPlan, privacy: &str)
         basket = plan.bounds.basket_clamp,
         time = plan.bounds.time_clamp_s,
         wait = plan.bounds.wait_clamp_s,
-        party = plan.bounds.party_rule(),
+        party = super::super::contrib::party_rule(plan.bounds.max_party),
         source = esc(&plan.noise.describe()),
         z = NOISE_SDS_95,
     );
