@@ -523,6 +523,22 @@ fn random_layouts_have_no_gridlock() {
     assert!(failures.is_empty(), "gridlock: {failures:#?}");
 }
 
+/// Generated store 2067: four tills in a row, two of them closing early,
+/// whose 100-place lines wind over the whole front of the store, so no
+/// point near the last till is clear of every line's places. A companion
+/// whose leader was called there had no spot to wait at, stood by its
+/// leader on the line's second place, and the next party's companion,
+/// joining the line, stood on it for 20 s (2,434–2,454 s). It now waits
+/// where the lines run deepest.
+#[test]
+fn a_companion_by_a_till_among_winding_lines_waits_off_their_front() {
+    let file = ScenarioFile::parse(std::path::Path::new("random-2067.toml"), random_store(2067)).unwrap();
+    let p = aisle::prepare(&file, "baseline").unwrap();
+    let day = run_day(&p, 2067);
+    assert_eq!(day.first_crowded, None, "{} spells of two parties on one spot", day.crowded);
+    assert_eq!(day.problems(), None);
+}
+
 /// The shipped two-floor store on a sale day (four times the visitors), and
 /// again with both escalators out of use: long lines, yet a physically
 /// possible day (nobody made to leave at the hard end, nobody paying on

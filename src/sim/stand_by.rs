@@ -5,6 +5,10 @@
 //! hemmed in by its neighbours and the lines before it) lends its
 //! companions a free one of a terminal near it: without, they stood by
 //! their leader, on the next terminal, while others were served there.
+//! Where long lines wind over all the floor near a terminal, its
+//! companions wait far down one (`Spots::deep`): without a spot, they
+//! stood by their leader on the second place of its line, and the next
+//! party stood on them.
 
 use super::checkout::body_fits;
 use super::crowd::BODY_RADIUS_M;
@@ -26,7 +30,18 @@ pub(super) struct Spots {
     /// and cell centres clear of every terminal and line place as its own
     /// are and of every door and connector's end), nearest first.
     near: Vec<Vec<Vec<Point>>>,
+    /// Per desk and terminal: where no spot of the two above is free,
+    /// every point within `BORROW_M` in plain sight of it where a body
+    /// may wait, clear of every terminal and door and of every line's
+    /// first `DEEP_PLACES` places, those on no line or deepest in one
+    /// first (as deep as `DEEP_PLACES` twice counting as deep enough),
+    /// then nearest first.
+    deep: Vec<Vec<Vec<Point>>>,
 }
+
+/// A line this many deep before a body waiting on its next place is in
+/// anyone's way is as long as it grows on all but the busiest days.
+const DEEP_PLACES: usize = 10;
 
 impl Spots {
     /// The spots round each terminal of `desks` (their `lines` laid out).
@@ -62,7 +77,21 @@ impl Spots {
                     .collect()
             })
             .collect();
-        Spots { own, near }
+        let deep = desks
+            .iter()
+            .map(|desk| {
+                let at_desk = |at: Point| {
+                    let depth = |p: Point| line_depth(desks, lines, desk.floor, p).min(2 * DEEP_PLACES);
+                    let clear = |p: Point| depth(p) >= DEEP_PLACES && clear_of_doors(scenario, desk.floor, p);
+                    let mut deep: Vec<(usize, Point)> =
+                        open_floor(store, desk.floor, at, clear).into_iter().map(|p| (depth(p), p)).collect();
+                    deep.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.distance(at).total_cmp(&b.1.distance(at))));
+                    deep.into_iter().map(|(_, p)| p).collect()
+                };
+                desk.terminals.iter().map(|&at| at_desk(at)).collect()
+            })
+            .collect();
+        Spots { own, near, deep }
     }
 
     /// How many spots terminal `terminal` of desk `desk` has of its own.
@@ -78,8 +107,10 @@ impl Spots {
     pub(super) fn free_for(&self, claims: &Claims, desk: usize, terminal: usize, k: usize) -> Option<Point> {
         let own = &self.own[desk][terminal];
         let kth = k.checked_sub(1).and_then(|k| own.get(k)).copied();
-        kth.filter(|p| claims.is_free(*p))
-            .or_else(|| own.iter().chain(&self.near[desk][terminal]).copied().find(|p| claims.is_free(*p)))
+        kth.filter(|p| claims.is_free(*p)).or_else(|| {
+            let others = self.near[desk][terminal].iter().chain(&self.deep[desk][terminal]);
+            own.iter().chain(others).copied().find(|p| claims.is_free(*p))
+        })
     }
 }
 
@@ -118,6 +149,20 @@ fn clear_of_desks(desks: &[Lane], lines: &[Vec<Point>], floor: u8, p: Point) -> 
         .zip(lines)
         .filter(|(d, _)| d.floor == floor)
         .all(|(d, line)| d.terminals.iter().all(apart) && line.iter().all(apart))
+}
+
+/// How deep in a line on `floor` a body at `p` stands: the first place
+/// of any of `desks`' lines within a body's room of it (0 for a terminal),
+/// `usize::MAX` where it stands in none.
+fn line_depth(desks: &[Lane], lines: &[Vec<Point>], floor: u8, p: Point) -> usize {
+    let on = |q: &Point| q.distance(p) < 2.0 * BODY_RADIUS_M;
+    desks
+        .iter()
+        .zip(lines)
+        .filter(|(d, _)| d.floor == floor)
+        .map(|(d, line)| if d.terminals.iter().any(on) { 0 } else { line.iter().position(on).unwrap_or(usize::MAX) })
+        .min()
+        .unwrap_or(usize::MAX)
 }
 
 /// A body waiting this close to a door or a connector's end stands in
