@@ -12,7 +12,6 @@ use arrow_array::cast::AsArray;
 use arrow_array::types::{Float32Type, Int64Type, UInt8Type, UInt16Type, UInt32Type, UInt64Type};
 use arrow_array::{Array, RecordBatch};
 use arrow_schema::{DataType, Field, Schema, SchemaRef};
-use parquet::arrow::ArrowWriter;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
 use parquet::basic::{Compression, Encoding};
 use parquet::file::metadata::KeyValue;
@@ -20,11 +19,13 @@ use parquet::file::properties::{EnabledStatistics, WriterProperties};
 use parquet::schema::types::ColumnPath;
 
 mod columns;
+mod encode;
 
 use super::fs::{atomic_temp_path, sync_and_rename};
 use super::{Action, KIND_NAMES, SimEvent};
 use columns::Columns;
 pub use columns::to_batch;
+use encode::Encoder;
 
 /// v2 added the `not_found` kind, v3 the `party` column (on `enter`), v4
 /// the `at_shelf` and `serve` kinds, v5 the service counters' `counter_*`
@@ -164,8 +165,8 @@ impl LogWriter {
         }
         let file = File::create(&tmp).map_err(|source| LogError::Io { path: tmp.clone(), source })?;
         let props = writer_properties(meta);
-        let writer = ArrowWriter::try_new(file, schema(), Some(props))
-            .map_err(|source| LogError::Parquet { path: tmp.clone(), source })?;
+        let writer =
+            Encoder::new(file, schema(), props).map_err(|source| LogError::Parquet { path: tmp.clone(), source })?;
         let (sender, receiver) = sync_channel::<ToWriter>(8);
         let final_path = path.to_owned();
         let thread = std::thread::Builder::new()
@@ -270,7 +271,7 @@ enum ToWriter {
 }
 
 fn write_loop(
-    mut writer: ArrowWriter<File>,
+    mut writer: Encoder,
     receiver: Receiver<ToWriter>,
     tmp: PathBuf,
     path: PathBuf,
@@ -294,7 +295,7 @@ fn write_loop(
         if !finished {
             return Err(LogError::Interrupted { path: path.clone() });
         }
-        let file = writer.into_inner().map_err(pq)?;
+        let file = writer.finish().map_err(pq)?;
         sync_and_rename(file, &tmp, &path).map_err(|source| LogError::Io { path: path.clone(), source })?;
         let bytes = std::fs::metadata(&path).map_err(|source| LogError::Io { path: path.clone(), source })?.len();
         Ok(WrittenLog { path: path.clone(), rows, bytes })
@@ -576,8 +577,12 @@ mod tests {
             (0..batch.num_columns()).filter(|&i| version >= 3 || batch.schema().field(i).name() != "party").collect();
         let batch = batch.project(&keep).unwrap();
         let meta = LogMeta { schema_version: version, ..LogMeta::default() };
-        let mut writer =
-            ArrowWriter::try_new(File::create(path).unwrap(), batch.schema(), Some(writer_properties(&meta))).unwrap();
+        let mut writer = parquet::arrow::ArrowWriter::try_new(
+            File::create(path).unwrap(),
+            batch.schema(),
+            Some(writer_properties(&meta)),
+        )
+        .unwrap();
         writer.write(&batch).unwrap();
         writer.close().unwrap();
     }
