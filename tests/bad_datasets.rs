@@ -836,6 +836,17 @@ const CASES: &[Case] = &[
         absent: None,
     },
     Case {
+        // A local export bounds the members of a party alone.
+        name: "a figure's clamp for a local export",
+        steps: &[],
+        args: &["publish", "{dir}", "--local", "--epsilon", "0.05", "--clamp", "party=2", "--clamp", "basket=50"],
+        code: 2,
+        stdout: "",
+        stderr: "error: --clamp basket does not apply to --local: an export's points have no figures to clamp; only \
+                 --clamp party=M (the members of a party exported) does\n",
+        absent: None,
+    },
+    Case {
         // It became 1 s without a word.
         name: "a local export's time grain of nothing",
         steps: &[],

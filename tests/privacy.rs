@@ -741,11 +741,11 @@ fn a_local_export_is_charged_bounded_per_shopper_and_unlinkable() {
     let ledger = json(&dir.join("privacy/ledger.json"));
     assert!((ledger["entries"][0]["cost"]["epsilon"].as_f64().unwrap() - charged).abs() < 1e-9);
     // The dataset's total after it, as a central release's file gives it;
-    // and a party's members, each exported, protected at m times its ε.
+    // and a whole party protected at 4 times its ε, the default cap.
     let total = &release["ledger_total"];
     assert!((total["epsilon"].as_f64().unwrap() - charged).abs() < 1e-9, "{total}");
     assert_eq!(total["budget_epsilon"], 10.0);
-    assert!(release["unit_of_privacy"].as_str().unwrap().contains("nothing bounds m"));
+    assert!(release["unit_of_privacy"].as_str().unwrap().contains("protected at 4·ε"));
     // No exact counts; what is not protected is said.
     let text = serde_json::to_string(&release).unwrap();
     for word in ["\"shoppers\"", "\"points\""] {
@@ -797,6 +797,50 @@ fn a_local_export_is_charged_bounded_per_shopper_and_unlinkable() {
     assert_eq!(ledger["entries"].as_array().unwrap().len(), 3);
     let second = aisle(&["publish", d, "--local", "--epsilon", "0.2", "--points", "3", "--name", "again"]);
     assert_eq!(second.status.code(), Some(2), "a second private export of {charged:.2} does not fit in a budget of 10");
+}
+
+/// A local export leaves out a party's members past the cap, as a central
+/// release does: the front tills' parties of about six, exported with the
+/// default cap and with `--clamp party=1`, give one pseudonym to each
+/// leader and each of its first three companions in, then to each leader
+/// alone, and its release says so.
+#[test]
+fn a_local_export_leaves_out_a_partys_members_past_the_cap() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("tills");
+    let (d, scenario) =
+        (dir.to_str().unwrap(), Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/front_tills.toml"));
+    ok(aisle(&["run", scenario.to_str().unwrap(), "--seed", "1", "--no-report", "--out", d]));
+    let (_, events) = read_log(&dir.join("events/variant=baseline/seed=1/part-0.parquet")).unwrap();
+    let behind: Vec<u32> = events
+        .iter()
+        .filter_map(|e| match e.action {
+            aisle::events::Action::Enter { party } => Some(e.shopper - party),
+            _ => None,
+        })
+        .collect();
+    assert!(behind.iter().any(|&b| b >= 4), "a party past the cap came in");
+    for (name, clamp, cap, rule) in [
+        ("four", "party=4", 4, "at most 4 members, its leader and the first 3 companions to come in"),
+        ("leaders", "party=1", 1, "one member, its leader"),
+    ] {
+        let args = ["publish", d, "--local", "--epsilon", "0.2", "--points", "1", "--seed", "5", "--budget", "10"];
+        ok(aisle(&[&args[..], &["--name", name, "--clamp", clamp]].concat()));
+        let release = dir.join("releases").join(name);
+        let file = std::fs::File::open(release.join("trace.parquet")).unwrap();
+        let reader =
+            parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file).unwrap().build().unwrap();
+        let mut pseudonyms = BTreeSet::new();
+        for batch in reader {
+            use arrow_array::cast::AsArray;
+            let batch = batch.unwrap();
+            let column = batch.column(0).as_string::<i32>();
+            pseudonyms.extend((0..batch.num_rows()).map(|i| column.value(i).to_owned()));
+        }
+        assert_eq!(pseudonyms.len(), behind.iter().filter(|&&b| b < cap).count(), "{name}");
+        let unit = json(&release.join("release.json"))["unit_of_privacy"].as_str().unwrap().to_owned();
+        assert!(unit.contains(&format!("A party counts with {rule}; the rest are not in the release")), "{name}: {unit}");
+    }
 }
 
 #[test]

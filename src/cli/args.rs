@@ -188,8 +188,9 @@ pub(super) struct PublishArgs {
     /// A bound on one shopper's contribution, NAME=VALUE, repeatable: basket (currency units, default 150), items
     /// (60), visit (seconds, 3600), wait (seconds, 900), zone and block (seconds in one zone, 600, or heat block,
     /// 120), zones and blocks (how many count, 4 and 12),
-    /// party (members of a party that count: its leader and the first companions in, 4). Set them from what is known without the data.
-    #[arg(long, value_name = "NAME=VALUE", value_parser = parse_clamp, conflicts_with = "local")]
+    /// party (members of a party that count: its leader and the first companions in, 4; the one bound a --local
+    /// export takes). Set them from what is known without the data.
+    #[arg(long, value_name = "NAME=VALUE", value_parser = parse_clamp)]
     pub(super) clamp: Vec<(Bound, f64)>,
     /// Sweep ε and draw privacy–utility curves against the exact figures (publishes nothing).
     #[arg(long)]
@@ -227,6 +228,16 @@ impl PublishArgs {
         let twice = self.clamp.iter().enumerate().find(|(i, (b, _))| self.clamp[..*i].iter().any(|(a, _)| a == b));
         if let Some((_, (bound, _))) = twice {
             let message = format!("--clamp {} is given twice; give each bound once\n", bound.name());
+            clap::Error::raw(clap::error::ErrorKind::ArgumentConflict, message).exit();
+        }
+        // A local export has no figures to clamp: only the party cap bounds it.
+        let figure = self.clamp.iter().find(|(b, _)| *b != Bound::Party).filter(|_| self.local && !self.evaluate);
+        if let Some((bound, _)) = figure {
+            let message = format!(
+                "--clamp {} does not apply to --local: an export's points have no figures to clamp; only --clamp \
+                 party=M (the members of a party exported) does\n",
+                bound.name()
+            );
             clap::Error::raw(clap::error::ErrorKind::ArgumentConflict, message).exit();
         }
         let bounds = self.clamp.iter().fold(Bounds::default(), |b, &(bound, value)| b.with(bound, value));

@@ -65,6 +65,10 @@ pub struct LocalPlan {
     pub grain_s: u64,
     /// Points exported for every shopper.
     pub points_per_shopper: u32,
+    /// The members of a party exported: its leader and the first
+    /// companions to come in (`Bounds::max_party`); the rest are left out,
+    /// so a whole party is protected at `max_party` times one shopper's ε.
+    pub max_party: usize,
     /// The dataset's total budget, if this is its first release.
     pub budget: Option<Budget>,
     pub noise: NoiseSource,
@@ -215,7 +219,8 @@ pub fn export(
     let positions = PositionNoise::new(plan.epsilon_per_metre, plan.lattice_m, store)?;
     let mut b = TraceBuilder::default();
     for (i, run) in runs.iter().enumerate() {
-        for (shopper, path) in shopper_paths(&dir.join(&run.path))? {
+        let paths = shopper_paths(&dir.join(&run.path))?;
+        for ShopperPath { shopper, path, .. } in paths.into_values().filter(|p| p.behind_leader < plan.max_party) {
             let pseudonym = pseudonym(&key, run.seed, shopper);
             push_shopper_points(&mut b, &mut rng, plan, &positions, &pseudonym, &path);
         }
@@ -253,9 +258,10 @@ fn ledger_entry(plan: &LocalPlan, guarantee: &LocalGuarantee) -> Entry {
         },
         noise: plan.noise.record(),
         composition: format!(
-            "one variant ({}); each shopper is in one run of it (parallel over seeds); {}",
+            "one variant ({}); each shopper is in one run of it (parallel over seeds); {}; a party is exported with {}",
             plan.variant,
-            guarantee.per_shopper()
+            guarantee.per_shopper(),
+            super::contrib::party_rule(plan.max_party)
         ),
         queries: Vec::new(),
         files: Default::default(),
@@ -268,14 +274,28 @@ fn ledger_entry(plan: &LocalPlan, guarantee: &LocalGuarantee) -> Entry {
 /// One position sample: time (ms), x, y and floor.
 type PositionSample = (u64, f32, f32, u8);
 
+/// One shopper's position samples, and how many of its party came in
+/// before it (`contrib::Visit::behind_leader`).
+#[derive(Default)]
+struct ShopperPath {
+    shopper: u32,
+    behind_leader: usize,
+    path: Vec<PositionSample>,
+}
+
 /// Every shopper's position samples (`enter`, `move`, `exit`) in the log at `path`, in time order.
-fn shopper_paths(path: &Path) -> Result<BTreeMap<u32, Vec<PositionSample>>, PrivacyError> {
-    let mut paths: BTreeMap<u32, Vec<PositionSample>> = BTreeMap::new();
+fn shopper_paths(path: &Path) -> Result<BTreeMap<u32, ShopperPath>, PrivacyError> {
+    let mut paths: BTreeMap<u32, ShopperPath> = BTreeMap::new();
     read_log_with(path, |events| {
         for e in events {
-            if matches!(e.action, Action::Enter { .. } | Action::Move | Action::Exit) {
-                paths.entry(e.shopper).or_default().push((e.t_ms, e.x, e.y, e.floor));
+            if !matches!(e.action, Action::Enter { .. } | Action::Move | Action::Exit) {
+                continue;
             }
+            let p = paths.entry(e.shopper).or_insert_with(|| ShopperPath { shopper: e.shopper, ..Default::default() });
+            if let Action::Enter { party } = e.action {
+                p.behind_leader = e.shopper.saturating_sub(party) as usize;
+            }
+            p.path.push((e.t_ms, e.x, e.y, e.floor));
         }
     })?;
     Ok(paths)
@@ -334,7 +354,7 @@ fn local_release<'a>(
         scenario,
         variant: &plan.variant,
         model: "local geo-indistinguishability, with a bounded number of points per shopper",
-        unit_of_privacy: super::release::unit_of_privacy(usize::MAX),
+        unit_of_privacy: super::release::unit_of_privacy(plan.max_party),
         per_point: guarantee.per_point(),
         per_shopper: guarantee.per_shopper(),
         guarantee,

@@ -243,7 +243,7 @@ impl LedgerTotal {
 
 /// The unit of privacy, in words for releases, where a party counts with
 /// at most `max_party` members (`Bounds::max_party`; `usize::MAX` where
-/// nothing bounds them, as in a local export).
+/// nothing bounds them, as in a release made before the cap).
 pub fn unit_of_privacy(max_party: usize) -> String {
     let unit = "one shopper-visit: one person of one seed's arrival plan, who is the same person in every variant's \
                 run of that seed. A party's members share one path, so a party is protected as a group";
@@ -256,7 +256,7 @@ pub fn unit_of_privacy(max_party: usize) -> String {
     let m = max_party as u128;
     let who = super::contrib::party_rule(max_party);
     format!(
-        "{unit}. A party counts with {who}; the rest count in no figure. So a whole \
+        "{unit}. A party counts with {who}; the rest are not in the release. So a whole \
          party, however large, is protected at {m}·ε by a discrete Laplace release (pure ε), at {}·ρ zCDP by a \
          discrete Gaussian one or a total composed by zCDP (ε at δ then {}ρ + {}·√(ρ·ln(1/δ))).",
         m * m,

@@ -143,6 +143,7 @@ impl PublishRequest {
                     lattice_m: check_parameter("lattice", lattice, MAX_LATTICE_M)?,
                     grain_s: grain,
                     points_per_shopper: points,
+                    max_party: bounds.max_party,
                     budget: budget_of(budget)?,
                     noise: self.noise,
                 };
@@ -156,7 +157,7 @@ impl PublishRequest {
                 text += "  not protected: presence (one pseudonym per shopper), times to the grain, floors\n";
                 let ledger = Ledger::open(dir, None)?;
                 let summary = text
-                    + &spend_summary(self.noise, (guarantee.charged_epsilon, None), usize::MAX, &ledger)
+                    + &spend_summary(self.noise, (guarantee.charged_epsilon, None), plan.max_party, &ledger)
                     + &fixed(&ledger);
                 let warnings = guarantee.edge_note.into_iter().chain(left_out.warning()).chain(unused_delta).collect();
                 Ok(PublishOutcome { summary, warnings })
@@ -304,7 +305,7 @@ fn budget_fixed(ledger: &Ledger) -> String {
 
 /// What a release cost and what the dataset has spent, or that it was not private.
 /// `max_party`: the members a party counts with (`Bounds::max_party`;
-/// `usize::MAX` where nothing bounds them, as in a local export).
+/// `usize::MAX` where nothing bounds them).
 pub fn spend_summary(
     noise: NoiseSource,
     (epsilon, delta): (f64, Option<f64>),
@@ -336,7 +337,7 @@ pub fn spend_summary(
             };
             let party_rule = super::contrib::party_rule(max_party);
             format!(
-                "  per party: a party shares one path and counts with {party_rule} (the rest count in no figure), \
+                "  per party: a party shares one path and counts with {party_rule} (the rest are not in it), \
                  so a whole party is protected at {group}\n"
             )
         };
