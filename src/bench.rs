@@ -320,8 +320,8 @@ pub fn measure(
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let title = format!(
         "{} / {}: medians [min–max] over {repeats} repetition(s) (seeds 1..={repeats}), the simulation \
-         on one core (replay and the log writer: a second thread each; `aisle compare`: all {cores} \
-         cores, once); targets are the grocery's",
+         on one core (replay: a second thread; the log writer: a second, and a third encoding its columns \
+         side by side; `aisle compare`: all {cores} cores, once); targets are the grocery's",
         p.scenario.name, p.scenario.variant
     );
     Ok(BenchReport { title, figures })
