@@ -839,7 +839,10 @@ fn a_local_export_leaves_out_a_partys_members_past_the_cap() {
         }
         assert_eq!(pseudonyms.len(), behind.iter().filter(|&&b| b < cap).count(), "{name}");
         let unit = json(&release.join("release.json"))["unit_of_privacy"].as_str().unwrap().to_owned();
-        assert!(unit.contains(&format!("A party counts with {rule}; the rest are not in the release")), "{name}: {unit}");
+        assert!(
+            unit.contains(&format!("A party counts with {rule}; the rest are not in the release")),
+            "{name}: {unit}"
+        );
     }
 }
 
