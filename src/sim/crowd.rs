@@ -310,7 +310,13 @@ impl Crowding {
     /// Whether a body of another party than `party` stands off the walkway
     /// within a body's radius of `at` (in `cell`).
     pub fn aside_taken(&self, party: u32, cell: CellId, at: Point) -> bool {
-        let r_sq = BODY_RADIUS_M * BODY_RADIUS_M;
+        self.aside_within(party, cell, at, BODY_RADIUS_M)
+    }
+
+    /// Whether a body of another party than `party` stands off the walkway
+    /// within `r` metres (at most a block's) of `at` (in `cell`).
+    pub fn aside_within(&self, party: u32, cell: CellId, at: Point, r: f64) -> bool {
+        let r_sq = r * r;
         self.around(cell)
             .iter()
             .flat_map(|&n| &self.aside[n as usize])

@@ -147,21 +147,26 @@ fn keep_up(setting: &Setting, state: &mut RunState, s: &mut Shopper, l: &Leader)
     }
     let apart = if l.floor == s.floor { s.pos.distance(l.pos) } else { f64::INFINITY };
     // It stops where it stands, off the walkway, but not in a line: there
-    // those who joined it stood on it for the whole stop. (Else it goes up
-    // to its seated leader, and stops by it.)
+    // those who joined it stood on it for the whole stop; nor on another
+    // party's body waiting off the walkway (walking up to its leader on a
+    // bench by a till, one stopped on a companion waiting by the till for
+    // its own leader). (Else it steps to a free spot by its seated
+    // leader, or goes up to it, and stops there.)
     let stopping = matches!(s.activity, Activity::Companion(Company::Stopping));
     if matches!(l.activity, Activity::AtStop { .. })
         && apart <= STOP_WITH_M
         && (stopping || !setting.in_a_line(s.floor, s.pos))
+        && !crowd.aside_within(s.party, s.cell, s.pos, crowd::MIN_GAP_M)
     {
         s.route = None;
         s.activity = Activity::Companion(Company::Stopping);
         return;
     }
-    // Standing in a line by its seated leader, it steps off the line to
-    // the nearest free spot by the leader and stops there: walking up to
-    // a seat beside a line, it was kept short of it on the line's places,
-    // and those who joined the line stood on it.
+    // Standing in a line by its seated leader (or on another party's body
+    // waiting off the walkway), it steps off to the nearest free spot by
+    // the leader and stops there: walking up to a seat beside a line, it
+    // was kept short of it on the line's places, and those who joined the
+    // line stood on it.
     if matches!(l.activity, Activity::AtStop { .. })
         && apart <= STOP_WITH_M
         && let Some((cell, spot)) = off_the_lines_by(setting, crowd, s, l)
@@ -221,8 +226,11 @@ fn keep_up(setting: &Setting, state: &mut RunState, s: &mut Shopper, l: &Leader)
 
 /// The centre of the walkable cell nearest companion `s` that lies within
 /// `STOP_WITH_M` of its seated leader `l` (short of it by a margin for
-/// the steps), in no desk's line, with nobody on it, and a body's room
-/// from where others stand to take a product or to stop, if any.
+/// the steps) in plain sight of it, in no desk's line, with nobody on it
+/// nor a body of another party off the walkway within a body's room, and
+/// a body's room from where others stand to take a product or to stop,
+/// if any. (Nearest alone, it could be behind a fixture, a walk
+/// round it away.)
 fn off_the_lines_by(setting: &Setting, crowd: &Crowding, s: &Shopper, l: &Leader) -> Option<(CellId, Point)> {
     let store = &setting.store;
     let reach = STOP_WITH_M - store.cell;
@@ -235,9 +243,10 @@ fn off_the_lines_by(setting: &Setting, crowd: &Crowding, s: &Shopper, l: &Leader
             let centre = store.centre(cell).1;
             if store.is_walkable(cell)
                 && centre.distance(l.pos) <= reach
+                && store.first_blocked(l.floor, l.pos, centre).is_none()
                 && !setting.in_a_line(l.floor, centre)
                 && crowd.is_free_for(s.index, cell, centre)
-                && !crowd.aside_taken(s.party, cell, centre)
+                && !crowd.aside_within(s.party, cell, centre, crowd::MIN_GAP_M)
             {
                 free.push((centre.distance(s.pos), cell, centre));
             }
