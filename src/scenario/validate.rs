@@ -356,9 +356,23 @@ impl Validator<'_> {
                 });
             }
             for (other, _) in out.iter().zip(&placed).filter(|(o, ok)| **ok && o.floor == floor) {
-                let area = other.footprint().overlap_area(&fp);
+                let theirs = other.footprint();
+                let area = theirs.overlap_area(&fp);
                 if area > 1e-6 {
-                    self.problem(anchor, format!("fixture `{}` overlaps fixture `{}` by {area:.2} m²", other.id, f.id));
+                    // A sliver read "0.00 m²": its sides say how far to move.
+                    let w = fp.max.x.min(theirs.max.x) - fp.min.x.max(theirs.min.x);
+                    let d = fp.max.y.min(theirs.max.y) - fp.min.y.max(theirs.min.y);
+                    self.problem(
+                        anchor,
+                        format!(
+                            "fixture `{}` overlaps fixture `{}` by {} m² ({} × {} m)",
+                            other.id,
+                            f.id,
+                            to_two_figures(area),
+                            to_two_figures(w),
+                            to_two_figures(d)
+                        ),
+                    );
                 }
             }
             out.push(fixture);
@@ -531,6 +545,13 @@ impl Validator<'_> {
 /// A number as a message shows it: huge and tiny ones in exponent form.
 fn shown(x: f64) -> String {
     if x != 0.0 && x.is_finite() && !(1e-4..1e7).contains(&x.abs()) { format!("{x:e}") } else { x.to_string() }
+}
+
+/// A small positive size as a message shows it: two decimals, or as many
+/// as two significant figures need (0.0040, not 0.00).
+fn to_two_figures(x: f64) -> String {
+    let decimals = if x >= 0.01 { 2 } else { (1.0 - x.log10().floor()) as usize };
+    format!("{x:.decimals$}")
 }
 
 fn footprint_ok([w, d]: [f64; 2]) -> bool {
