@@ -626,6 +626,23 @@ const CASES: &[Case] = &[
         absent: None,
     },
     Case {
+        // Any `.lock` counted as an aisle writer's, and the user's own
+        // scenario.toml was replaced by the dataset's copy.
+        name: "a directory with another program's lock file is not written over",
+        steps: &[
+            Step::Remove("manifest.json"),
+            Step::Remove("runs"),
+            Step::Remove("events"),
+            Step::Remove(".writers.lock"),
+            Step::Write("scenario.toml", "# another store\n"),
+        ],
+        args: &["run", "scenarios/tiny.toml", "--out", "{dir}", "--no-report"],
+        code: 2,
+        stdout: "",
+        stderr: "error: {dir}: is not an aisle dataset (no manifest.json), and a dataset written there would overwrite its scenario.toml, metrics/: choose a new or empty directory with --out\n",
+        absent: None,
+    },
+    Case {
         name: "a directory of other files and the scenario itself is written into, beside them",
         steps: &[
             Step::Remove("manifest.json"),

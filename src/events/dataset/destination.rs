@@ -9,7 +9,8 @@ use super::{DatasetError, FORMAT, MANIFEST, RELEASES, REPORT, RUNS, SCENARIO_COP
 pub(super) struct Destination<'a> {
     dir: &'a Path,
     source: &'a str,
-    /// An aisle writer opened it before (its gate's lock file): it is a
+    /// An aisle writer opened it before (both its lock files, the gate's
+    /// and the writers': a `.lock` alone may be any program's): it is a
     /// dataset, though one killed before its manifest holds the scenario
     /// copy alone.
     opened_before: bool,
@@ -22,7 +23,8 @@ impl<'a> Destination<'a> {
         if let Some(dataset) = enclosing_dataset(dir) {
             return Err(DatasetError::InsideDataset { dir: dir.to_owned(), dataset });
         }
-        let destination = Destination { dir, source, opened_before: dir.join(".lock").exists() };
+        let opened_before = dir.join(".lock").exists() && dir.join(".writers.lock").exists();
+        let destination = Destination { dir, source, opened_before };
         destination.check_again()?;
         Ok(destination)
     }
