@@ -249,16 +249,18 @@ pub fn unit_of_privacy(max_party: usize) -> String {
                 run of that seed. A party's members share one path, so a party is protected as a group";
     if max_party == usize::MAX {
         return format!(
-            "{unit}: a party of m people at m·ε by a discrete Laplace release (pure ε), at m²·ρ zCDP by a discrete \
-             Gaussian one or a total composed by zCDP (ε at δ then m²ρ + 2m·√(ρ·ln(1/δ))); nothing bounds m."
+            "{unit}: a party of m people at m·ε by a release of pure ε (discrete Laplace noise, or a local export), at \
+             m²·ρ zCDP by a discrete Gaussian one or a total composed by zCDP (ε at δ then m²ρ + 2m·√(ρ·ln(1/δ))); \
+             nothing bounds m."
         );
     }
     let m = max_party as u128;
     let who = super::contrib::party_rule(max_party);
     format!(
         "{unit}. A party counts with {who}; the rest are not in the release. So a whole \
-         party, however large, is protected at {m}·ε by a discrete Laplace release (pure ε), at {}·ρ zCDP by a \
-         discrete Gaussian one or a total composed by zCDP (ε at δ then {}ρ + {}·√(ρ·ln(1/δ))).",
+         party, however large, is protected at {m}·ε by a release of pure ε (discrete Laplace noise, or a local \
+         export), at {}·ρ zCDP by a discrete Gaussian one or a total composed by zCDP (ε at δ then {}ρ + \
+         {}·√(ρ·ln(1/δ))).",
         m * m,
         m * m,
         2 * m
