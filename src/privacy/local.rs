@@ -220,7 +220,7 @@ pub fn export(
     let mut b = TraceBuilder::default();
     for (i, run) in runs.iter().enumerate() {
         let paths = shopper_paths(&dir.join(&run.path))?;
-        for ShopperPath { shopper, path, .. } in paths.into_values().filter(|p| p.behind_leader < plan.max_party) {
+        for (shopper, ShopperPath { path, .. }) in paths.into_iter().filter(|(_, p)| p.behind_leader < plan.max_party) {
             let pseudonym = pseudonym(&key, run.seed, shopper);
             push_shopper_points(&mut b, &mut rng, plan, &positions, &pseudonym, &path);
         }
@@ -278,7 +278,6 @@ type PositionSample = (u64, f32, f32, u8);
 /// before it (`contrib::Visit::behind_leader`).
 #[derive(Default)]
 struct ShopperPath {
-    shopper: u32,
     behind_leader: usize,
     path: Vec<PositionSample>,
 }
@@ -291,7 +290,7 @@ fn shopper_paths(path: &Path) -> Result<BTreeMap<u32, ShopperPath>, PrivacyError
             if !matches!(e.action, Action::Enter { .. } | Action::Move | Action::Exit) {
                 continue;
             }
-            let p = paths.entry(e.shopper).or_insert_with(|| ShopperPath { shopper: e.shopper, ..Default::default() });
+            let p = paths.entry(e.shopper).or_default();
             if let Action::Enter { party } = e.action {
                 p.behind_leader = e.shopper.saturating_sub(party) as usize;
             }
