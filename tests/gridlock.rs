@@ -341,15 +341,19 @@ fn run_day(p: &aisle::Prepared, seed: u64) -> Day {
                 .any(|x| x.floor == e.floor && (x.at.x - e.x as f64).hypot(x.at.y - e.y as f64) <= AT_EXIT_M)
         })
         .count();
-    // Joins at a desk whose hours had ended (by the lanes' clock, which
-    // stops at closing: the lanes open then serve the last shoppers).
+    // Joins at a desk whose hours had ended: a counter's by the time of
+    // day, a checkout lane's by the lanes' clock, which stops at closing
+    // (the lanes open then serve the last shoppers).
     let population = &p.scenario.population;
-    let clock = |t_ms: u64| (population.open_ms + t_ms).min(population.close_ms - 1);
+    let time_of_day = |t_ms: u64| population.open_ms + t_ms;
+    let lanes_clock = |t_ms: u64| time_of_day(t_ms).min(population.close_ms - 1);
     let joined_closed = events
         .iter()
         .filter(|e| match e.action {
-            Action::QueueJoin { lane } => !lanes[lane as usize].is_open_at(clock(e.t_ms)),
-            Action::CounterJoin { counter } => !p.scenario.counters[counter as usize].desk.is_open_at(clock(e.t_ms)),
+            Action::QueueJoin { lane } => !lanes[lane as usize].is_open_at(lanes_clock(e.t_ms)),
+            Action::CounterJoin { counter } => {
+                !p.scenario.counters[counter as usize].desk.is_open_at(time_of_day(e.t_ms))
+            }
             _ => false,
         })
         .count();

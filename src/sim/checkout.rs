@@ -28,10 +28,17 @@ use crate::nav::{FlowFieldCache, UNREACHABLE};
 use crate::scenario::{Lane, MIN_TERMINAL_GAP_M, QUEUE_SPACING_M, Scenario, ServiceDistribution, ServiceModel};
 use crate::store::{CellId, Store, Ways};
 
-/// The clock lanes keep: after closing, the lanes open at closing time
-/// serve the last shoppers.
+/// The clock checkout lanes keep: after closing, the lanes open at
+/// closing time serve the last shoppers.
 pub(super) fn lane_clock(sc: &Scenario, t_ms: u64) -> u64 {
-    (sc.population.open_ms + t_ms).min(sc.population.close_ms.saturating_sub(1))
+    counter_clock(sc, t_ms).min(sc.population.close_ms.saturating_sub(1))
+}
+
+/// The clock service counters keep, the time of day: nobody joins a
+/// counter's line after its hours, even those that end at closing (the
+/// last shoppers need a till, not the deli).
+pub(super) fn counter_clock(sc: &Scenario, t_ms: u64) -> u64 {
+    sc.population.open_ms + t_ms
 }
 
 /// The open lane with the least expected time to be served for one at
@@ -130,7 +137,10 @@ pub(super) fn reach_lane(
     // lane open now with the least expected time, if there is one; a
     // counter's order is given up. (One switching lines logged its join
     // there before it closed, and joins.)
-    let clock = lane_clock(&setting.scenario, t_ms);
+    let clock = match counter {
+        Some(_) => counter_clock(&setting.scenario, t_ms),
+        None => lane_clock(&setting.scenario, t_ms),
+    };
     if joined_ms.is_none() && !setting.desks[i].is_open_at(clock) {
         if let Some(counter) = counter {
             counter::give_up(out, t_ms, s, counter);

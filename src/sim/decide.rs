@@ -4,7 +4,7 @@
 //! the open lane with the least expected time (`checkout::choose_lane`), or
 //! to the nearest exit with an empty basket.
 
-use super::checkout::{choose_lane, head_for_lane, lane_clock};
+use super::checkout::{choose_lane, counter_clock, head_for_lane};
 use super::counter::head_for_counter;
 use super::shopper::{Activity, Intent, Route, Shopper};
 use super::{FIELD_UNITS_PER_CELL, RunState, Setting, TickState};
@@ -114,7 +114,7 @@ fn nearest_wanted(
             }
         }
     }
-    let clock = lane_clock(&setting.scenario, t_ms);
+    let clock = counter_clock(&setting.scenario, t_ms);
     for (counter, c) in setting.scenario.counters.iter().enumerate() {
         let counter = counter as u16;
         let wanted = s.list.iter().any(|&p| setting.counter_of_product[p as usize] == Some(counter));
