@@ -173,6 +173,7 @@ fn verify(dir: &Path, repair: bool) -> Result<(), Error> {
 }
 
 fn report(dir: &Path, primary: Option<&str>) -> Result<(), Error> {
+    aisle::report::ready(dir)?;
     // Held while the report is written: a --replace cannot discard the runs under it.
     let _lock = aisle::events::dataset::WriterLock::existing(dir)?;
     let (design, doubt) = aisle::report::design_and_doubt(dir, primary);

@@ -102,9 +102,10 @@ fn dataset_fault(e: &DatasetError) -> Fault {
         | DatasetError::Busy { .. }
         | DatasetError::NotADataset { .. }
         | DatasetError::InsideDataset { .. } => Fault::BadInput,
-        DatasetError::Io { .. } | DatasetError::Damaged { .. } | DatasetError::ScenarioCopyChanged { .. } => {
-            Fault::Failed
-        }
+        DatasetError::Io { .. }
+        | DatasetError::Damaged { .. }
+        | DatasetError::ScenarioCopyChanged { .. }
+        | DatasetError::Unlisted { .. } => Fault::Failed,
     }
 }
 
@@ -128,7 +129,8 @@ fn report_fault(e: &ReportError) -> Fault {
         ReportError::NotADataset { .. }
         | ReportError::Empty { .. }
         | ReportError::Scenario(_)
-        | ReportError::UnknownMetric { .. } => Fault::BadInput,
+        | ReportError::UnknownMetric { .. }
+        | ReportError::Busy { .. } => Fault::BadInput,
         ReportError::Dataset(d) => dataset_fault(d),
         ReportError::Log(_) | ReportError::Draw { .. } | ReportError::Io { .. } => Fault::Failed,
     }

@@ -29,6 +29,9 @@ enum Step {
     GhostRun,
     /// Adds 1 to the first figure of the manifest's first run.
     EditManifestMetric,
+    /// Takes seed N's run out of the manifest (a sweep stopped before it
+    /// listed it leaves it so).
+    UnlistRun(u64),
     /// Sets the manifest's scenario hash to zeros.
     ManifestScenarioSha,
     /// Renames the manifest's second variant.
@@ -240,6 +243,26 @@ const CASES: &[Case] = &[
         stdout: "",
         stderr: "error: {dir}/events/variant=baseline/seed=1/part-0.parquet: event log does not match its record's checksum (sha256 SHA2, recorded SHA1); `aisle verify --repair {dir}` simulates the run again\n",
         absent: Some("releases/weekly"),
+    },
+    Case {
+        // Both exited 0, counting seed 1 alone (`verify` called the
+        // manifest damaged).
+        name: "publish refuses a manifest that leaves out a run on disk",
+        steps: &[Step::UnlistRun(2)],
+        args: &["publish", "{dir}", "--epsilon", "1", "--name", "weekly"],
+        code: 1,
+        stdout: "",
+        stderr: "error: {dir}/manifest.json: lists 1 run(s), but runs/ holds 2 run record(s) (variant baseline seed 2 is not listed): a sweep stopped before it listed its last runs, or the manifest was edited, and what it lists is not the study; run the same `aisle compare` again to finish the sweep, or `aisle verify --repair {dir}` to list every run\n",
+        absent: Some("releases/weekly"),
+    },
+    Case {
+        name: "report refuses a manifest that leaves out a run on disk",
+        steps: &[Step::UnlistRun(2)],
+        args: &["report", "{dir}"],
+        code: 1,
+        stdout: "",
+        stderr: "error: {dir}/manifest.json: lists 1 run(s), but runs/ holds 2 run record(s) (variant baseline seed 2 is not listed): a sweep stopped before it listed its last runs, or the manifest was edited, and what it lists is not the study; run the same `aisle compare` again to finish the sweep, or `aisle verify --repair {dir}` to list every run\n",
+        absent: Some(PAGE),
     },
     Case {
         name: "a release name differing from another only in case",
@@ -1073,6 +1096,12 @@ fn apply(dir: &Path, step: Step) {
             let mut m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
             let value = &mut m["runs"][0]["metrics"][0]["value"];
             *value = serde_json::json!(value.as_f64().unwrap() + 1.0);
+            std::fs::write(path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+        }
+        Step::UnlistRun(seed) => {
+            let path = dir.join("manifest.json");
+            let mut m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            m["runs"].as_array_mut().unwrap().retain(|r| r["seed"] != serde_json::json!(seed));
             std::fs::write(path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
         }
         Step::ManifestScenarioSha => {

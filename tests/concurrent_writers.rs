@@ -101,10 +101,11 @@ fn shards_of_one_version_merge() {
 
 /// `verify` beside a writer at work read its runs in flight (logs without
 /// records yet) as damage, and `--repair` simulated them again beside it;
-/// `publish` released (and charged) the days a sweep had finished so far.
-/// All wait until the writer is done, saying so.
+/// `publish` released (and charged) the days a sweep had finished so far;
+/// `report` drew a page of the runs listed so far. All wait until the
+/// writer is done, saying so.
 #[test]
-fn verify_and_publish_refuse_a_dataset_being_written() {
+fn verify_publish_and_report_refuse_a_dataset_being_written() {
     let tmp = fresh("verify-busy");
     let out = tmp.join("dataset");
     let done = compare(&root().join("scenarios/tiny.toml"), &out, &[]).wait_with_output().unwrap();
@@ -115,7 +116,7 @@ fn verify_and_publish_refuse_a_dataset_being_written() {
     writers.lock_shared().unwrap();
     let publish = ["publish", "--epsilon", "1", "--name", "r"];
     let local = ["publish", "--local", "--epsilon", "0.05", "--points", "2", "--budget", "20", "--name", "l"];
-    for args in [&["verify"][..], &["verify", "--repair"], &publish, &local] {
+    for args in [&["verify"][..], &["verify", "--repair"], &publish, &local, &["report"]] {
         let said = aisle(args);
         assert_eq!(said.status.code(), Some(2), "{args:?}");
         let stderr = String::from_utf8_lossy(&said.stderr);
@@ -125,5 +126,6 @@ fn verify_and_publish_refuse_a_dataset_being_written() {
     writers.unlock().unwrap();
     assert!(aisle(&["verify"]).status.success());
     assert!(aisle(&publish).status.success());
+    assert!(aisle(&["report"]).status.success());
     let _ = std::fs::remove_dir_all(&tmp);
 }

@@ -125,7 +125,8 @@ fn blocked_doorway(dir: &std::path::Path) -> std::path::PathBuf {
 /// run` and on the report page: a shopper an hour at a shelf by the
 /// doorway of `line_through_doorway` kept 458 of 603 out (each entrance
 /// lets one in only when its doorway has room), and every figure counted
-/// the 145 who came in without a word of the rest.
+/// the 145 who came in without a word of the rest. The report page of its
+/// freeze is the same however the dataset's path is typed.
 #[test]
 fn visitors_kept_out_by_a_blocked_doorway_are_warned_of() {
     let tmp = tempfile::tempdir().unwrap();
@@ -155,6 +156,18 @@ fn visitors_kept_out_by_a_blocked_doorway_are_warned_of() {
     assert!(said.contains(&warning), "{said}");
     let page = std::fs::read_to_string(out.join("report/index.html")).unwrap();
     assert!(page.contains("<b>Visitors were kept out in <code>hour-long-dwells</code>.</b>"), "{page}");
+    // The one who blocked it froze there. The page's viewer command names
+    // the dataset's own folder, not the path `aisle run` was given: `aisle
+    // verify` makes the page again from whatever path it is given, and
+    // called the dataset damaged (exit 1) reached by another spelling.
+    assert!(page.contains("watch it with `aisle-viewer . --variant hour-long-dwells --seed 1 --at "), "{page}");
+    assert!(!page.contains(out.to_str().unwrap()), "{page}");
+    let verify = std::process::Command::new(env!("CARGO_BIN_EXE_aisle"))
+        .current_dir(tmp.path())
+        .args(["verify", "blocked/"])
+        .output()
+        .unwrap();
+    assert!(verify.status.success(), "{}", String::from_utf8_lossy(&verify.stdout));
     // The doors shut at closing: those still outside stay out (they came
     // in until the hard end, into a store already closed).
     let log = out.join("events/variant=hour-long-dwells/seed=1/part-0.parquet");

@@ -413,6 +413,40 @@ impl Dataset {
         Ok(Some(manifest))
     }
 
+    /// The manifest, verified (`read_verified`), if it lists every run
+    /// record on disk (`check_listed`): what a release counts.
+    pub fn read_whole(dir: &Path) -> Result<Option<Manifest>, DatasetError> {
+        let Some(manifest) = Self::read_verified(dir)? else { return Ok(None) };
+        Self::check_listed(dir, &manifest)?;
+        Ok(Some(manifest))
+    }
+
+    /// Whether `manifest` lists every run record on disk in `dir`. One a
+    /// sweep stopped before it listed its last runs, or edited, would
+    /// count some of the study's days and not others, without a word. (A
+    /// manifest of no runs is said so by its readers, with the records
+    /// waiting.)
+    pub fn check_listed(dir: &Path, manifest: &Manifest) -> Result<(), DatasetError> {
+        if manifest.runs.is_empty() {
+            return Ok(());
+        }
+        let listed: HashSet<(&str, u64)> = manifest.runs.iter().map(|r| (r.variant.as_str(), r.seed)).collect();
+        let on_disk: Vec<(String, u64)> = partitions(&dir.join(RUNS))
+            .iter()
+            .filter(|p| p.join("run.json").exists())
+            .filter_map(|p| partition_key(p))
+            .collect();
+        match on_disk.iter().find(|(v, seed)| !listed.contains(&(v.as_str(), *seed))) {
+            None => Ok(()),
+            Some((variant, seed)) => Err(DatasetError::Unlisted {
+                dir: dir.to_owned(),
+                listed: manifest.runs.len(),
+                on_disk: on_disk.len(),
+                first: format!("variant {} seed {seed} is not listed", crate::scenario::shown_id(variant)),
+            }),
+        }
+    }
+
     /// Records a finished run: its record, then the manifest and the
     /// metrics table rebuilt from every verified record present. A sweep
     /// uses `add` instead and refreshes once at its end.

@@ -43,8 +43,33 @@ pub enum ReportError {
     Draw { path: PathBuf, message: String },
     #[error("`{metric}` is not a metric of this dataset; try one of {known}")]
     UnknownMetric { metric: String, known: String },
+    #[error(
+        "{}: another aisle command is writing to this dataset now: a report would show only the runs it has \
+         listed so far; report once it has finished (it makes the report itself unless given --no-report)",
+        dir.display()
+    )]
+    Busy { dir: PathBuf },
     #[error("{}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
+}
+
+/// Whether `aisle report` may draw the dataset in `dir`: no other command
+/// is writing it (a sweep, `--replace`), and its manifest lists every run
+/// on disk (`Dataset::check_listed`), else the page would show the runs
+/// listed so far as the study. (A writer's own page, made as it finishes,
+/// is not asked: the last writer to finish draws it again, of them all.)
+/// What is not a dataset is left to the report to name.
+pub fn ready(dir: &Path) -> Result<(), ReportError> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    if crate::events::dataset::writers_at_work(dir)? {
+        return Err(ReportError::Busy { dir: dir.to_owned() });
+    }
+    match Dataset::read_manifest(dir)? {
+        Some(manifest) => Ok(Dataset::check_listed(dir, &manifest)?),
+        None => Ok(()),
+    }
 }
 
 /// One variant's days, replayed and merged.
@@ -236,7 +261,7 @@ fn write_page(
         (0..v.layout.floors as u8).flat_map(|f| heat_blocks(&v.layout, f, &v.metrics).into_iter().map(|b| b.1))
     }));
     for v in variants {
-        write_invariant_warnings(&mut html, v, dir);
+        write_invariant_warnings(&mut html, v);
     }
     if variants.len() > 1 {
         let runs: Vec<RunRecord> = variants.iter().flat_map(|v| v.runs.iter().cloned()).collect();
@@ -265,9 +290,13 @@ fn write_page(
 /// Warnings, above everything else, over a variant whose days break an
 /// invariant: a freeze (its figures that depend on walking may be wrong)
 /// or a line standing before a free terminal (its checkout figures);
-/// visitors planned who never came in, shoppers made to leave.
-fn write_invariant_warnings(html: &mut String, v: &VariantDays, dir: &Path) {
+/// visitors planned who never came in, shoppers made to leave. The page
+/// is the same wherever the dataset is and however its path was typed
+/// (`aisle verify` makes it again to check it): its viewer commands name
+/// the dataset's own folder.
+fn write_invariant_warnings(html: &mut String, v: &VariantDays) {
     let s = &v.prepared.scenario;
+    let here = Path::new(".");
     // The day it happened on: the run whose figure it is.
     let day = |metric: &str, seconds: f64| {
         let value = |r: &&RunRecord| (r.metric(metric).unwrap_or(0.0) - seconds).abs() < 1e-6;
@@ -283,13 +312,15 @@ fn write_invariant_warnings(html: &mut String, v: &VariantDays, dir: &Path) {
     };
     if let Some(f) = v.metrics.longest_freeze.filter(|f| f.breaks_the_limit()) {
         let seed = day("longest_freeze_s", f.seconds());
-        let consequence = "Figures of this variant that depend on walking, and comparisons with it, may be wrong.";
-        warn("Shoppers froze", f.warning(s, seed, dir), seed, consequence);
+        let consequence = "Figures of this variant that depend on walking, and comparisons with it, may be wrong. \
+                           Run the command in the dataset's folder.";
+        warn("Shoppers froze", f.warning(s, seed, here), seed, consequence);
     }
     if let Some(stall) = v.metrics.longest_stall.filter(|x| x.breaks_the_limit()) {
         let seed = day("longest_stall_s", stall.seconds());
-        let consequence = "Its checkout figures, and comparisons with it, may be wrong.";
-        warn("A line stood still", stall.warning(s, seed, dir), seed, consequence);
+        let consequence =
+            "Its checkout figures, and comparisons with it, may be wrong. Run the command in the dataset's folder.";
+        warn("A line stood still", stall.warning(s, seed, here), seed, consequence);
     }
     // Said of the variant's days together: how many, not which.
     let planned = v.seeds.iter().map(|&seed| crate::sim::planned_visitors(s, seed)).sum();

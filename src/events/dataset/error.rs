@@ -62,6 +62,14 @@ pub enum DatasetError {
         dataset.display()
     )]
     InsideDataset { dir: PathBuf, dataset: PathBuf },
+    #[error(
+        "{}: lists {listed} run(s), but runs/ holds {on_disk} run record(s) ({first}): a sweep stopped before it \
+         listed its last runs, or the manifest was edited, and what it lists is not the study; run the same `aisle \
+         compare` again to finish the sweep, or `aisle verify --repair {}` to list every run",
+        dir.join(MANIFEST).display(),
+        dir.display()
+    )]
+    Unlisted { dir: PathBuf, listed: usize, on_disk: usize, first: String },
 }
 
 /// What is wrong with one run of a dataset: each names the file at fault.
