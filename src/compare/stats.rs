@@ -5,6 +5,8 @@
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+
+mod ratio;
 use serde::Serialize;
 use statrs::distribution::{Binomial, ChiSquared, ContinuousCDF, DiscreteCDF, Normal, StudentsT};
 
@@ -527,19 +529,20 @@ pub fn relative(base: &[f64], variant: &[f64], exposure: Option<&[f64]>, a: &Ana
             let h = t / bm.abs() * root;
             ((r - lean - h) / (1.0 - g), (r - lean + h) / (1.0 - g))
         }
-        Method::RareCounts | Method::Resampled => {
+        Method::Resampled => ratio::resampled_ratio(&d, &b, alpha)?,
+        Method::RareCounts => {
             let be = mean_ci_at(&b, alpha / 2.0);
             if be.lo <= 0.0 && be.hi >= 0.0 {
                 return None;
             }
             // By the method the days were analysed with: chosen again at
             // `alpha / 2`, five to six differing days could switch to another.
-            let (dl, dh) = match (a.method, exposure) {
-                (Method::RareCounts, Some(e)) => {
+            let (dl, dh) = match exposure {
+                Some(e) => {
                     let e: Vec<f64> = keep.iter().map(|&i| e[i]).collect();
                     rare_counts(&d, &e, alpha / 2.0).interval?
                 }
-                _ => resampled(&d, alpha / 2.0).interval?,
+                None => resampled(&d, alpha / 2.0).interval?,
             };
             let corners = [dl / be.lo, dl / be.hi, dh / be.lo, dh / be.hi];
             (

@@ -80,14 +80,17 @@ pub(super) fn caveat(d: &DifferenceOut, alpha: f64) -> Option<String> {
     let (p, level) = (format_p(d.p_adjusted.unwrap_or(1.0)), (1.0 - alpha) * 100.0);
     let absolute_excludes_zero = d.lo.is_some_and(|lo| lo > 0.0) || d.hi.is_some_and(|hi| hi < 0.0);
     Some(if absolute_excludes_zero && d.relative.is_some() {
-        // The relative interval also carries the baseline mean's own
-        // uncertainty (Fieller; or, off the paired t, a box of two
-        // intervals at half the level each): it can cross no change while
-        // the difference's own interval does not, with no day far off.
+        // Only a rare count's relative interval can cross no change while
+        // the difference's own does not (Fieller's, and its resampled
+        // form, are clear of it exactly when the difference's is): it is a
+        // box of the difference's and the baseline's intervals at half the
+        // level each, and at that level the difference's crosses.
+        let half = 100.0 - (100.0 - level) / 2.0;
         format!(
             "the days agree on its direction (adjusted p {p}) and the {level:.0}% CI of the difference itself is \
-             clear of no change, but the relative CI shown also carries the uncertainty of the baseline's mean, \
-             which takes it across no change: its size relative to the baseline is not settled"
+             clear of no change, but the relative CI shown joins the difference's and the baseline's intervals at \
+             {half:.1}% each, and at that level the difference's crosses no change: its size relative to the \
+             baseline is not settled"
         )
     } else {
         format!(
