@@ -196,6 +196,26 @@ fn circulation_with_no_long_path_is_unmeasured_not_failed() {
     assert!(direction.target.is_some() && !direction.value.is_nan(), "{direction:?}");
 }
 
+/// A store whose whole floor lies within the perimeter band (a kiosk of
+/// 8 × 6 m, every point within 3 m of a wall) failed `--validate-behaviour`
+/// with "share of path on the perimeter 1.000, target > 1.000": no path
+/// can keep to the band more than its share of a floor that is all band.
+/// It is unmeasured, and said why.
+#[test]
+fn perimeter_paths_in_a_store_that_is_all_perimeter_are_unmeasured_not_failed() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/kiosk.toml");
+    let p = aisle::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap();
+    let facts = aisle::metrics::facts::stylised_facts(&p, &common::simulate(&p, 1));
+    let perimeter = facts.iter().find(|f| f.name == "share of path on the perimeter").unwrap();
+    assert!(perimeter.holds && perimeter.target.is_none() && perimeter.value.is_nan(), "{perimeter:?}");
+    assert!(perimeter.source.starts_with("the band along the walls covers the whole floor"), "{}", perimeter.source);
+    // The grocery, with aisles off the band, is held to its target.
+    let p = grocery_with(None);
+    let facts = aisle::metrics::facts::stylised_facts(&p, &common::simulate(&p, 1));
+    let perimeter = facts.iter().find(|f| f.name == "share of path on the perimeter").unwrap();
+    assert!(perimeter.target.is_some() && perimeter.holds, "{perimeter:?}");
+}
+
 #[test]
 fn browsers_look_at_more_shelves_and_stay_longer() {
     // Views per visitor and mean minutes in store of tiny over 20 days, with

@@ -213,6 +213,12 @@ impl Walks<'_> {
         });
         const PERIMETER: &str = "share of path on the perimeter";
         facts.push(match &b.perimeter_paths {
+            // No floor off the band: no path can keep to it more than its share.
+            Some(t) if t.value && band_area >= 1.0 => Fact::unmeasured(
+                PERIMETER,
+                "the band along the walls covers the whole floor: no floor off it to keep away from",
+            ),
+            Some(t) if t.value && path_m <= 0.0 => Fact::unmeasured(PERIMETER, "nobody walked this day"),
             Some(t) if t.value => Fact {
                 name: PERIMETER,
                 value: band_path,
