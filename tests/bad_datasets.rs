@@ -265,6 +265,16 @@ const CASES: &[Case] = &[
         absent: Some(PAGE),
     },
     Case {
+        // It was released as if it were not there.
+        name: "an --evaluate option on a release",
+        steps: &[],
+        args: &["publish", "{dir}", "--epsilon", "1", "--metric", "basket_value", "--name", "weekly"],
+        code: 2,
+        stdout: "",
+        stderr: "error: --metric applies to --evaluate only (the privacy–utility curves): a release does not use it; leave it out\n",
+        absent: Some("releases/weekly"),
+    },
+    Case {
         name: "a release name differing from another only in case",
         steps: &[Step::Aisle(&["publish", "{dir}", "--epsilon", "0.5", "--name", "weekly"])],
         args: &["publish", "{dir}", "--epsilon", "0.5", "--name", "WEEKLY"],

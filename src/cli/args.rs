@@ -195,15 +195,19 @@ pub(super) struct PublishArgs {
     /// Sweep ε and draw privacy–utility curves against the exact figures (publishes nothing).
     #[arg(long)]
     pub(super) evaluate: bool,
-    /// --evaluate: noise draws per ε (at least 10).
-    #[arg(long, default_value_t = 200, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(10..=1_000_000), requires = "evaluate")]
-    pub(super) trials: u32,
-    /// --evaluate: the figure whose winner must stay the same.
-    #[arg(long, default_value = "revenue_per_visitor", requires = "evaluate")]
-    pub(super) metric: String,
-    /// --evaluate: variants within this relative gap of the best count as winners too.
-    #[arg(long, default_value_t = 0.005, allow_negative_numbers = true, requires = "evaluate")]
-    pub(super) indifference: f64,
+    // The three below are refused without --evaluate in `request`, and
+    // take their defaults there: clap's `requires` counts a flag's default
+    // (false) as given, and let `--metric basket_value` without --evaluate
+    // through, silently unused.
+    /// --evaluate: noise draws per ε (at least 10) [default: 200]
+    #[arg(long, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(10..=1_000_000))]
+    pub(super) trials: Option<u32>,
+    /// --evaluate: the figure whose winner must stay the same [default: revenue_per_visitor]
+    #[arg(long)]
+    pub(super) metric: Option<String>,
+    /// --evaluate: variants within this relative gap of the best count as winners too [default: 0.005]
+    #[arg(long, allow_negative_numbers = true)]
+    pub(super) indifference: Option<f64>,
 }
 
 impl PublishArgs {
@@ -213,7 +217,17 @@ impl PublishArgs {
             MechanismArg::Gaussian => Mechanism::DiscreteGaussian,
         };
         let noise = self.seed.map_or(NoiseSource::OsEntropy, NoiseSource::Seeded);
-        let (trials, metric, indifference) = (self.trials as usize, self.metric, self.indifference);
+        let given = [("--trials", self.trials.is_some()), ("--metric", self.metric.is_some())];
+        let given = given.into_iter().chain([("--indifference", self.indifference.is_some())]);
+        if let Some((flag, _)) = given.filter(|(_, given)| *given).find(|_| !self.evaluate) {
+            let message = format!(
+                "{flag} applies to --evaluate only (the privacy–utility curves): a release does not use it; leave it out\n"
+            );
+            clap::Error::raw(clap::error::ErrorKind::MissingRequiredArgument, message).exit();
+        }
+        let trials = self.trials.unwrap_or(200) as usize;
+        let metric = self.metric.unwrap_or_else(|| "revenue_per_visitor".to_owned());
+        let indifference = self.indifference.unwrap_or(0.005);
         let mode = match (self.evaluate, self.local) {
             (true, _) => PublishMode::Evaluate { trials, metric, indifference, seed: self.seed.unwrap_or(1) },
             (false, true) => PublishMode::Local {
