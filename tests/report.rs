@@ -391,3 +391,25 @@ fn a_variant_that_changes_who_comes_is_named_on_the_terminal_and_the_page() {
     assert!(page.contains(&format!("Note: {note}")), "the page does not say so");
     assert_eq!(page.matches("changes who comes").count(), 1, "only `busier` changes who comes");
 }
+
+/// A dataset compared over seeds 1-2 and then given baseline seed 50 by
+/// `aisle run`: the same-as-baseline copy's difference heatmap showed red
+/// and blue cells, and its funnel fewer people a day, for a copy that
+/// differs in nothing (each layout averaged over its own days). The page
+/// says the layouts were not simulated on the same days, and how each
+/// figure is affected; a dataset of shared days says nothing of it.
+#[test]
+fn a_page_of_layouts_not_simulated_on_the_same_days_says_so() {
+    let (_tmp, dir) = compared_tiny("2");
+    let note = "<b>Days not shared:</b> the layouts were not all simulated on the same days (`baseline`: 3 day(s); \
+                `cola-on-promo` 2 day(s), `same-as-baseline` 2 day(s)). The tables' changes and intervals pair \
+                days by seed; the difference heatmaps, distributions and funnels below average each layout over its \
+                own days";
+    aisle(&["report", dir.to_str().unwrap()]);
+    let page = std::fs::read_to_string(dir.join("report/index.html")).unwrap();
+    assert!(!page.contains("Days not shared"), "{page}");
+    let scenario = common::scenario_path("tiny");
+    aisle(&["run", scenario.to_str().unwrap(), "--seed", "50", "--out", dir.to_str().unwrap()]);
+    let page = std::fs::read_to_string(dir.join("report/index.html")).unwrap();
+    assert!(page.contains(note), "{page}");
+}

@@ -28,6 +28,9 @@ pub(super) fn comparison_section(
     if let Some(note) = c.looks_note() {
         let _ = writeln!(html, "<p class=\"warn\"><b>Days added at sequential looks:</b> {}.</p>", esc(&note));
     }
+    if let Some(note) = unshared_days_note(variants, &c.baseline) {
+        let _ = writeln!(html, "<p class=\"warn\"><b>Days not shared:</b> {}.</p>", esc(&note));
+    }
     write_decision(html, c, dir)?;
     write_interval_note(html, c);
     write_estimates_table(html, c);
@@ -37,6 +40,29 @@ pub(super) fn comparison_section(
     write_product_movers(html, variants, c);
     write_all_metrics_table(html, c);
     Ok(())
+}
+
+/// Said when the layouts were not all simulated on the baseline's days: the
+/// table pairs days by seed, but the figures average each layout over its
+/// own days, and an A/A copy one day short drew a difference map of red
+/// and blue where it differs in nothing.
+fn unshared_days_note(variants: &[VariantDays], baseline: &str) -> Option<String> {
+    let base = variants.iter().find(|v| v.prepared.scenario.variant == baseline)?;
+    let odd: Vec<String> = variants
+        .iter()
+        .filter(|v| v.seeds != base.seeds)
+        .map(|v| format!("`{}` {} day(s)", v.prepared.scenario.variant, v.seeds.len()))
+        .collect();
+    (!odd.is_empty()).then(|| {
+        format!(
+            "the layouts were not all simulated on the same days (`{baseline}`: {} day(s); {}). The tables' \
+             changes and intervals pair days by seed; the difference heatmaps, distributions and funnels below \
+             average each layout over its own days, so they mix the chance of the days with the layout; run every \
+             layout on the same seeds to draw them on the same days",
+            base.seeds.len(),
+            odd.join(", ")
+        )
+    })
 }
 
 /// Products shown per layout in the table of those whose picks moved most.
