@@ -107,6 +107,9 @@ fn apply_one(s: &mut RawScenario, edit: &RawEdit) -> Result<(), String> {
         RawEdit::SetPrice { product: id, price } => product_mut(s, id)?.price = *price,
         RawEdit::SetLaneHours { lane: id, hours } => *desk_mut(s, id)?.hours = Some(*hours),
         RawEdit::SetService { lane: id, base_s, per_item_s, cv, distribution } => {
+            if base_s.is_none() && per_item_s.is_none() && cv.is_none() && distribution.is_none() {
+                return Err(nothing_set("base_s, per_item_s, cv or distribution"));
+            }
             let service = desk_mut(s, id)?.service;
             service.base_s = base_s.unwrap_or(service.base_s);
             service.per_item_s = per_item_s.unwrap_or(service.per_item_s);
@@ -151,6 +154,13 @@ fn apply_one(s: &mut RawScenario, edit: &RawEdit) -> Result<(), String> {
             stops,
             step_free,
         } => {
+            let numbers = [list_mean, impulse, browsing, patience_s, dwell_median_s, group_mean];
+            if numbers.iter().all(|x| x.is_none()) && categories.is_none() && stops.is_none() && step_free.is_none() {
+                return Err(nothing_set(
+                    "list_mean, impulse, browsing, patience_s, dwell_median_s, group_mean, categories, stops or \
+                     step_free",
+                ));
+            }
             let g = segment_mut(s, id)?;
             let set = |field: &mut f64, value: &Option<f64>| *field = value.unwrap_or(*field);
             set(&mut g.list_mean, list_mean);
@@ -169,6 +179,13 @@ fn apply_one(s: &mut RawScenario, edit: &RawEdit) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Why an edit that sets none of its optional `fields` is refused: it
+/// would change nothing, and a variant of it compares the baseline with
+/// itself.
+fn nothing_set(fields: &str) -> String {
+    format!("sets nothing, which changes nothing: give at least one of {fields}")
 }
 
 /// Where fixture `id` is in the scenario's list.
