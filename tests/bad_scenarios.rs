@@ -216,6 +216,15 @@ fn doors_too_slow_for_the_tick_are_warned_of() {
              run.tick_s (0.1 s lets 18000 an hour in) or add entrances"]
     );
     assert!(warned("0.1").is_empty());
+    // Past what 0.1 s lets in, a shorter tick is no advice (1,000,000
+    // visitors at 0.1 s were told to shorten it): more entrances are.
+    let flood = ("daily_visitors = 40\n", "daily_visitors = 1000000\n");
+    assert_eq!(
+        tiny_warned(&[flood], "every two ticks"),
+        ["run.tick_s = 0.1 s: an entrance lets at most one in every two ticks (18000 an hour), and the busiest hour \
+             brings about 600000 an hour to each of the 1 entrance(s): many would come in late or never; add \
+             entrances: about 67 would let the busiest hour in at this tick"]
+    );
 }
 
 /// `daily_visitors = 1e-300` validated and ran silently: days of nobody,
