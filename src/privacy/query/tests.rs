@@ -116,6 +116,30 @@ fn bounds_that_keep_too_little_of_a_total_are_warned_of_by_their_figures() {
     assert_eq!(percent_kept(0.0), "under 0.01%");
 }
 
+/// The party cap keeps 84% of the visitors, and with them 85% of the zone
+/// visits and 80% of the heat: the zone bound itself costs nothing, and
+/// is not blamed; the heat's bounds keep 80 ÷ 84 = 95% of what the cap
+/// leaves them, and are not warned of either. Time in store kept to 70%
+/// is warned of, at 83% of what the cap leaves.
+#[test]
+fn what_the_party_cap_leaves_out_is_not_blamed_on_a_figures_own_bounds() {
+    let mut c = Clipping::default();
+    let bounded = [(Query::Visitors, 84), (Query::ZoneVisitors, 85), (Query::Heat, 80), (Query::TimeInStore, 70)];
+    let exact = [(Query::Visitors, 100), (Query::ZoneVisitors, 100), (Query::Heat, 100), (Query::TimeInStore, 100)];
+    c.add(&answers(&bounded), &answers(&exact));
+    let lines = c.warnings(&Bounds::default());
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert!(lines[0].starts_with("visitors (and with them their time, zones and heat): the bounds (--clamp party="));
+    assert!(lines[0].contains("keep 84% of the exact total"), "{}", lines[0]);
+    assert!(
+        lines[1].starts_with("time in store: the bounds (--clamp visit=")
+            && lines[1].contains("keep 83% of what the party cap leaves of the exact total"),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[2].starts_with("raise a bound with --clamp NAME=VALUE"));
+}
+
 #[test]
 fn runs_sharing_a_seed_split_the_budget_and_the_release_costs_it_once() {
     assert_eq!(Sharing::of_seeds([1, 2, 1, 2, 1, 3]).runs_per_seed, 3);
