@@ -77,6 +77,9 @@ queue_places = 40
 servers = [[9.0, 27.5], [11.0, 27.5]]
 service = { base_s = 60.0, per_item_s = 0.0, distribution = "exponential" }
 sells = ["goods"]
+# Staffed through the drain: the queue Erlang C describes serves everyone
+# who comes, and one still on its way at closing would find it shut.
+hours = [8.0, 20.0]
 "#,
 );
 
