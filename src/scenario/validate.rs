@@ -280,6 +280,26 @@ impl Validator<'_> {
                 self.finite_point(&wall.to, "wall to", anchor);
                 self.within(wall.thickness, Bounds::Positive(10.0, " metres"), "wall thickness", anchor);
                 let (a, b) = (Point::from(wall.from), Point::from(wall.to));
+                // Its line, not its thickness, must lie on the floor: a wall
+                // along an edge is half outside. (One running 20 m past the
+                // store was taken without a word.)
+                let inside = |p: Point| (0.0..=w).contains(&p.x) && (0.0..=d).contains(&p.y);
+                if footprint_ok(s.footprint) && !(inside(a) && inside(b)) {
+                    self.problem(
+                        anchor,
+                        format!(
+                            "wall {} runs from ({}, {}) to ({}, {}), past the {} × {} m store: end it within the \
+                             footprint",
+                            k + 1,
+                            shown(a.x),
+                            shown(a.y),
+                            shown(b.x),
+                            shown(b.y),
+                            shown(w),
+                            shown(d)
+                        ),
+                    );
+                }
                 Wall { floor, footprint: Rect::from_corners(a, b).inflate(wall.thickness / 2.0) }
             })
             .collect();
