@@ -72,16 +72,23 @@ impl Store {
         // (A place exactly on the blocked point is that place: 1.2 m / 0.6 m
         // is 2.0000000000000004 in floating point, not above 2.)
         let place = (lane.service_point.distance(p) / QUEUE_SPACING_M - 1e-9).ceil() as usize;
+        // The place itself, and where the line to it leaves the floor when
+        // that is short of it (the two read as one place at two points).
+        let at = lane.place(place);
+        let why = self.why_not_walkable(s, lane.floor, p);
+        let why = match at.distance(p) > 1e-6 {
+            true => format!("the line to it leaves the floor at ({:.2}, {:.2}), where {why}", p.x, p.y),
+            false => why,
+        };
         problems.push(GeometryProblem {
             anchor: Some((anchor.0, anchor.1.to_owned())),
             message: format!(
-                "{} `{}` queue place {place} at ({:.2}, {:.2}) is not on walkable floor: {}; shorten the line \
+                "{} `{}` queue place {place} at ({:.2}, {:.2}) is not on walkable floor: {why}; shorten the line \
                  (`queue_places = {place}` fits) or turn it (`queue`)",
                 lane.role.noun(),
                 lane.id,
-                p.x,
-                p.y,
-                self.why_not_walkable(s, lane.floor, p)
+                at.x,
+                at.y,
             ),
         });
         0
@@ -102,7 +109,13 @@ impl Store {
             };
             let what = format!("{} `{}` {place} {}", lane.role.noun(), lane.id, k + 1);
             self.walkable_cell_or_report(s, lane.floor, t, (lane.role.section(), &lane.id), what.clone(), problems);
-            if let Some(p) = self.first_blocked(lane.floor, lane.place(1), t) {
+            // A line whose front is off the floor is reported as such
+            // (`service_cell`), not again for every terminal.
+            let front = lane.place(1);
+            if self.cell_at(lane.floor, front).is_none_or(|c| !self.is_walkable(c)) {
+                continue;
+            }
+            if let Some(p) = self.first_blocked(lane.floor, front, t) {
                 terminal_problems.push(GeometryProblem {
                     anchor: Some((lane.role.section(), lane.id.clone())),
                     message: format!(
