@@ -217,9 +217,12 @@ impl PublishArgs {
             MechanismArg::Gaussian => Mechanism::DiscreteGaussian,
         };
         let noise = self.seed.map_or(NoiseSource::OsEntropy, NoiseSource::Seeded);
-        let given = [("--trials", self.trials.is_some()), ("--metric", self.metric.is_some())];
-        let given = given.into_iter().chain([("--indifference", self.indifference.is_some())]);
-        if let Some((flag, _)) = given.filter(|(_, given)| *given).find(|_| !self.evaluate) {
+        let given = [
+            ("--trials", self.trials.is_some()),
+            ("--metric", self.metric.is_some()),
+            ("--indifference", self.indifference.is_some()),
+        ];
+        if let Some((flag, _)) = given.into_iter().find(|&(_, given)| given && !self.evaluate) {
             let message = format!(
                 "{flag} applies to --evaluate only (the privacy–utility curves): a release does not use it; leave it out\n"
             );

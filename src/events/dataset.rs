@@ -35,6 +35,7 @@ use destination::Destination;
 pub use error::{Damage, DatasetError};
 use lock::{Alone, remove_leftovers};
 pub use lock::{WriterLock, leftovers, writers_at_work};
+use partitions::record_partitions;
 pub use partitions::{has_old_layout, partition_key, partitions, records_on_disk, unlisted_records_hint};
 
 /// Where the per-run metric table lives inside a dataset.
@@ -431,11 +432,7 @@ impl Dataset {
             return Ok(());
         }
         let listed: HashSet<(&str, u64)> = manifest.runs.iter().map(|r| (r.variant.as_str(), r.seed)).collect();
-        let on_disk: Vec<(String, u64)> = partitions(&dir.join(RUNS))
-            .iter()
-            .filter(|p| p.join("run.json").exists())
-            .filter_map(|p| partition_key(p))
-            .collect();
+        let on_disk: Vec<(String, u64)> = record_partitions(dir).iter().filter_map(|p| partition_key(p)).collect();
         match on_disk.iter().find(|(v, seed)| !listed.contains(&(v.as_str(), *seed))) {
             None => Ok(()),
             Some((variant, seed)) => Err(DatasetError::Unlisted {

@@ -22,24 +22,12 @@ use super::outbox::Outbox;
 use super::queue::{LaneState, Lanes, Terminal, Waiting};
 use super::shopper::{Activity, Route, Shopper, update_zone};
 use super::{FIELD_UNITS_PER_CELL, RunState, Setting, TickState};
+use super::{counter_clock, lane_clock};
 use crate::events::Action;
 use crate::geom::Point;
 use crate::nav::{FlowFieldCache, UNREACHABLE};
-use crate::scenario::{Lane, MIN_TERMINAL_GAP_M, QUEUE_SPACING_M, Scenario, ServiceDistribution, ServiceModel};
+use crate::scenario::{Lane, MIN_TERMINAL_GAP_M, QUEUE_SPACING_M, ServiceDistribution, ServiceModel};
 use crate::store::{CellId, Store, Ways};
-
-/// The clock checkout lanes keep: after closing, the lanes open at
-/// closing time serve the last shoppers.
-pub(super) fn lane_clock(sc: &Scenario, t_ms: u64) -> u64 {
-    counter_clock(sc, t_ms).min(sc.population.close_ms.saturating_sub(1))
-}
-
-/// The clock service counters keep, the time of day: nobody joins a
-/// counter's line after its hours, even those that end at closing (the
-/// last shoppers need a till, not the deli).
-pub(super) fn counter_clock(sc: &Scenario, t_ms: u64) -> u64 {
-    sc.population.open_ms + t_ms
-}
 
 /// The open lane with the least expected time to be served for one at
 /// `from` walking at `speed` by `ways`: the walk to the end of its line plus the

@@ -4,8 +4,9 @@
 //! the open lane with the least expected time (`checkout::choose_lane`), or
 //! to the nearest exit with an empty basket.
 
-use super::checkout::{choose_lane, counter_clock, head_for_lane};
+use super::checkout::{choose_lane, head_for_lane};
 use super::counter::head_for_counter;
+use super::counter_clock;
 use super::shopper::{Activity, Intent, Route, Shopper};
 use super::{FIELD_UNITS_PER_CELL, RunState, Setting, TickState};
 use crate::events::Action;

@@ -353,6 +353,19 @@ pub fn planned_visitors(scenario: &Scenario, seed: u64) -> u64 {
     plan.iter().filter(|a| a.due_ms().div_ceil(tick_ms) * tick_ms < scenario.doors_close_ms()).count() as u64
 }
 
+/// The clock checkout lanes keep: after closing, the lanes open at
+/// closing time serve the last shoppers.
+fn lane_clock(sc: &crate::scenario::Scenario, t_ms: u64) -> u64 {
+    counter_clock(sc, t_ms).min(sc.population.close_ms.saturating_sub(1))
+}
+
+/// The clock service counters keep, the time of day: nobody joins a
+/// counter's line after its hours, even those that end at closing (the
+/// last shoppers need a till, not the deli).
+fn counter_clock(sc: &crate::scenario::Scenario, t_ms: u64) -> u64 {
+    sc.population.open_ms + t_ms
+}
+
 /// One run of a scenario with one seed.
 pub struct Simulation {
     world: World,

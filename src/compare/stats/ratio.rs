@@ -15,13 +15,13 @@ use super::{BOOTSTRAP, covariance, keyed_rng, mean, resampled, sign_flip_floor, 
 /// baseline surely positive.) Every other θ is judged on one set of
 /// resamples of the days, drawn once. `None` when the set reaches no end.
 pub(super) fn resampled_ratio(d: &[f64], b: &[f64], alpha: f64) -> Option<(f64, f64)> {
-    let days = Days::resampled(d, b);
+    let days = Days::resampled(d, b, alpha);
     let r = mean(d) / mean(b);
     // Whether no change is in the set is known exactly: the ends are
     // kept on its side of it, or taken out to it, whatever the resamples
     // do between.
     let zero_holds = resampled(d, alpha).interval.is_some_and(|(lo, hi)| lo <= 0.0 && hi >= 0.0);
-    let holds = |theta: f64| if theta == 0.0 { zero_holds } else { days.holds_zero(theta, alpha) };
+    let holds = |theta: f64| if theta == 0.0 { zero_holds } else { days.holds_zero(theta) };
     let step = (variance(d) / d.len() as f64).sqrt() / mean(b).abs();
     let step = if step > 0.0 { step } else { r.abs().max(1.0) * 1e-6 };
     // Out from the estimate (where `d − θ·b` has mean zero, inside any
@@ -62,17 +62,25 @@ const HALVINGS: usize = 20;
 const REACH: f64 = 1e6;
 
 /// Paired days and their resamples, each kept as its sums, so that the
-/// mean and spread of `d − θ·b` in any resample take a few operations.
+/// mean and spread of `d − θ·b` in any resample take a few operations;
+/// with the days' own means, spreads and t quantile, the same for every θ.
 struct Days<'a> {
     d: &'a [f64],
     b: &'a [f64],
+    alpha: f64,
+    /// The days' means of `d` and `b`.
+    means: (f64, f64),
+    /// The days' variances of `d` and `b`, and their covariance.
+    spread: (f64, f64, f64),
+    /// The t quantile at `alpha` for the days' degrees of freedom.
+    t: f64,
     /// Of each resample, over the days drawn (centred on the days' own
     /// means, so the squares do not swamp the spread): Σd, Σb, Σd², Σb², Σdb.
     sums: Vec<[f64; 5]>,
 }
 
 impl<'a> Days<'a> {
-    fn resampled(d: &'a [f64], b: &'a [f64]) -> Days<'a> {
+    fn resampled(d: &'a [f64], b: &'a [f64], alpha: f64) -> Days<'a> {
         let n = d.len();
         let (md, mb) = (mean(d), mean(b));
         let both: Vec<f64> = d.iter().chain(b).copied().collect();
@@ -92,18 +100,20 @@ impl<'a> Days<'a> {
                 s
             })
             .collect();
-        Days { d, b, sums }
+        let spread = (variance(d), variance(b), covariance(d, b));
+        let t = t_quantile_at(n as f64 - 1.0, alpha);
+        Days { d, b, alpha, means: (md, mb), spread, t, sums }
     }
 
     /// Whether `resampled`'s interval of `d − θ·b` at `alpha`, drawn from
     /// these resamples, holds zero.
-    fn holds_zero(&self, theta: f64, alpha: f64) -> bool {
-        let n = self.d.len() as f64;
-        let (md, mb) = (mean(self.d), mean(self.b));
+    fn holds_zero(&self, theta: f64) -> bool {
+        let (n, alpha) = (self.d.len() as f64, self.alpha);
+        let ((md, mb), (vd, vb, cov)) = (self.means, self.spread);
         let m = md - theta * mb;
-        let var = variance(self.d) - 2.0 * theta * covariance(self.d, self.b) + theta * theta * variance(self.b);
+        let var = vd - 2.0 * theta * cov + theta * theta * vb;
         let se = (var.max(0.0) / n).sqrt();
-        let t = t_quantile_at(n - 1.0, alpha) * se;
+        let t = self.t * se;
         let (mut lo, mut hi) = (m - t, m + t);
         let differing = self.d.iter().zip(self.b).filter(|(d, b)| **d - theta * **b != 0.0).count();
         if sign_flip_floor(differing) > alpha {

@@ -30,7 +30,13 @@ pub fn partition_key(partition: &Path) -> Option<(String, u64)> {
 
 /// The run records under `dir/runs`, counted without reading them.
 pub fn records_on_disk(dir: &Path) -> usize {
-    partitions(&dir.join(RUNS)).iter().filter(|p| p.join("run.json").exists()).count()
+    record_partitions(dir).len()
+}
+
+/// The `variant=…/seed=…` directories under `dir/runs` that hold a run
+/// record, sorted (not read).
+pub fn record_partitions(dir: &Path) -> Vec<PathBuf> {
+    partitions(&dir.join(RUNS)).into_iter().filter(|p| p.join("run.json").exists()).collect()
 }
 
 /// What a dataset whose manifest lists no runs says of the `unlisted` run
