@@ -5,7 +5,9 @@
 //! minimum clear width of an accessible route in the 2010 ADA Standards
 //! for Accessible Design, §403.5.1 (36 in, 915 mm), rounded to 0.9 m; a
 //! shopper with a trolley or a wheelchair cannot pass a narrower one, and
-//! two shoppers cannot pass each other in it.
+//! two shoppers cannot pass each other in it. A gap narrower than a body
+//! (`BODY_WIDTH_M`) holds no walkway at all: the store closes its floor
+//! (`body_slots`), so nobody walks or stands in it.
 
 use std::fmt;
 
@@ -18,6 +20,10 @@ pub const DEFAULT_MIN_WALKWAY_M: f64 = 0.9;
 /// Far below any width a layout means: what floating-point sums leave over.
 const ROUNDING_M: f64 = 1e-9;
 
+/// The narrowest gap a shopper passes through: a body's width, two radii
+/// of the discs the crowd keeps apart.
+pub const BODY_WIDTH_M: f64 = super::MIN_TERMINAL_GAP_M;
+
 /// A walkway narrower than the minimum.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Narrow {
@@ -26,6 +32,18 @@ pub struct Narrow {
     pub between: (String, String),
     pub width_m: f64,
     pub min_m: f64,
+    /// Its floor's index, and the floor between the two across their clear width.
+    pub floor_index: u8,
+    pub gap: Rect,
+    /// Closed at one end and no deeper than `RECESS_M`: stepped into, not walked along.
+    pub recess: bool,
+}
+
+impl Narrow {
+    /// Too narrow for a body: the store closes its floor.
+    pub fn closed(&self) -> bool {
+        self.width_m < BODY_WIDTH_M - ROUNDING_M
+    }
 }
 
 impl fmt::Display for Narrow {
@@ -36,6 +54,15 @@ impl fmt::Display for Narrow {
         } else {
             "the scenario's store.min_walkway_m"
         };
+        if self.closed() {
+            return write!(
+                f,
+                "floor `{}`: {} and {} leave a gap {:.2} m wide, too narrow for a body ({BODY_WIDTH_M:.2} m): \
+                 nobody walks or stands in it (its floor is closed); move them at least {BODY_WIDTH_M:.2} m apart \
+                 if shoppers should pass",
+                self.floor, self.between.0, self.between.1, self.width_m
+            );
+        }
         write!(
             f,
             "floor `{}`: {} and {} leave a walkway {:.2} m wide, narrower than {:.2} m ({minimum}); move them \
@@ -237,9 +264,22 @@ fn recess<'a>(gap: &Rect, along_y: bool, bounds: &Rect, solid: impl Iterator<Ite
         || closed(hi >= out_hi - ROUNDING_M, past(hi, hi + SAMPLE_M))
 }
 
-/// Every walkway of `s` narrower than its `store.min_walkway_m`, each pair once.
+/// Every walkway of `s` narrower than its `store.min_walkway_m`, each pair
+/// once (recesses are no walkways).
 pub fn narrow_walkways(s: &Scenario) -> Vec<Narrow> {
-    let min_m = s.store.min_walkway_m;
+    gaps_narrower_than(s, s.store.min_walkway_m).into_iter().filter(|n| !n.recess).collect()
+}
+
+/// Every gap of `s` with floor in it that is too narrow for a body,
+/// recesses too: the store closes their floor.
+pub fn body_slots(s: &Scenario) -> Vec<Narrow> {
+    gaps_narrower_than(s, BODY_WIDTH_M)
+}
+
+/// Every gap of `s` wider than a grid cell and narrower than `min_m`
+/// (between two things on a floor, or one and the store's edge) that
+/// other things do not fill or cross, each pair once.
+fn gaps_narrower_than(s: &Scenario, min_m: f64) -> Vec<Narrow> {
     let bounds = s.store.bounds();
     let mut found = Vec::new();
     for (floor_index, floor) in s.store.floors.iter().enumerate() {
@@ -258,11 +298,20 @@ pub fn narrow_walkways(s: &Scenario) -> Vec<Narrow> {
                 .filter(|(_, w)| on_floor(w.floor))
                 .map(|(k, w)| (format!("wall {}", k + 1), w.footprint)),
         );
-        let mut narrow = |a: &str, b: &str, width: f64| {
+        let mut narrow = |(a, b): (&str, &str), width: f64, gap: Rect, recess: bool| {
             // Widths come out of sums of coordinates: 0.9 may be 0.8999…, which is not narrower.
             if width < min_m - ROUNDING_M {
                 let between = (a.to_owned(), b.to_owned());
-                found.push(Narrow { floor: floor.id.clone(), between, width_m: width, min_m });
+                let floor_index = floor_index as u8;
+                found.push(Narrow {
+                    floor: floor.id.clone(),
+                    between,
+                    width_m: width,
+                    min_m,
+                    floor_index,
+                    gap,
+                    recess,
+                });
             }
         };
         // What else stands on the floor, besides the things a gap lies
@@ -287,10 +336,9 @@ pub fn narrow_walkways(s: &Scenario) -> Vec<Narrow> {
                 });
                 if let Some(width) = clear_width(ra, rb, s.store.cell)
                     && !filled(&gap, others([Some(i), Some(j)]))
-                    && !recessed
                     && !crossed
                 {
-                    narrow(a, b, width);
+                    narrow((a, b), width, gap, recessed);
                 }
             }
             let point = Point::new;
@@ -329,10 +377,9 @@ pub fn narrow_walkways(s: &Scenario) -> Vec<Narrow> {
                 let gap = Rect { min: from, max: to };
                 if width > s.store.cell - ROUNDING_M
                     && !filled(&gap, others([Some(i), None]))
-                    && !recess(&gap, along_y, &bounds, solid())
                     && !others([Some(i), None]).any(|r| crosses(&gap, r, along_y))
                 {
-                    narrow(a, edge, width);
+                    narrow((a, edge), width, gap, recess(&gap, along_y, &bounds, solid()));
                 }
             }
         }
@@ -527,6 +574,30 @@ mod tests {
             .map(|n| format!("{} {:.2}", n.between.1, n.width_m))
             .collect();
         assert_eq!(found, ["fixture `WS` 0.25"]);
+    }
+
+    /// The same slot, 0.25 m: too narrow for a body. It is named as such,
+    /// and the store closes its floor (shoppers walked it as an aisle).
+    #[test]
+    fn a_gap_narrower_than_a_body_is_named_and_its_floor_closed() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+        let shelf =
+            "\n[[fixtures]]\nid = \"WS\"\nkind = \"obstacle\"\nat = [4.0, 7.75]\nsize = [6.0, 0.5]\nheight = 2.0\n";
+        let text = std::fs::read_to_string(&path).unwrap().replacen("at = [4.0, 5.0]", "at = [4.0, 6.75]", 1) + shelf;
+        let file = crate::scenario::ScenarioFile::parse(&path, text).unwrap();
+        let scenario = file.build(crate::scenario::BASELINE).unwrap();
+        let slots: Vec<String> = body_slots(&scenario).iter().map(ToString::to_string).collect();
+        assert_eq!(
+            slots,
+            ["floor `ground`: fixture `G1` and fixture `WS` leave a gap 0.25 m wide, too narrow for a body (0.40 m): \
+              nobody walks or stands in it (its floor is closed); move them at least 0.40 m apart if shoppers \
+              should pass"]
+        );
+        let store = crate::store::Store::build(&scenario).expect("the shelf's front stays reachable");
+        let in_slot = store.cell_at(0, Point::new(4.0, 7.375)).expect("on the grid");
+        assert!(!store.is_walkable(in_slot), "the slot's floor is closed");
+        let in_aisle = store.cell_at(0, Point::new(4.0, 6.0)).expect("on the grid");
+        assert!(store.is_walkable(in_aisle), "the aisle before the gondola stays open");
     }
 
     #[test]

@@ -261,11 +261,17 @@ impl Store {
         })
     }
 
-    /// Blocks the cells under fixtures and walls, tables the open steps, and gives each cell its zone.
+    /// Blocks the cells under fixtures and walls and in gaps too narrow
+    /// for a body, tables the open steps, and gives each cell its zone.
     fn rasterise(&mut self, s: &Scenario) {
         let cells = self.cell_count();
         for (floor, rect) in s.obstacles() {
             self.block(floor, &rect);
+        }
+        // (A slot of floor cells between two shelves, a body's width too
+        // narrow, was walked through as an aisle.)
+        for slot in crate::scenario::walkway::body_slots(s) {
+            self.block(slot.floor_index, &slot.gap);
         }
         self.steps = (0..cells as CellId).map(|c| self.open_steps(c)).collect();
         for id in 0..cells as CellId {
