@@ -375,3 +375,44 @@ fn an_empty_day_is_unmeasured_not_failed() {
     assert!(said.contains("source: no party came this day: nothing to convert"), "{said}");
     assert!(!said.contains("FAIL") && !said.contains("NaN"), "{said}");
 }
+
+/// A product of popularity 0 is never on a list, and a category of none
+/// other is warned of: the category's first product stood in for all of
+/// it (27 planned picks of water a day when every drink was at 0).
+#[test]
+fn a_product_of_popularity_zero_is_never_planned() {
+    let path = common::scenario_path("tiny");
+    let tiny = std::fs::read_to_string(&path).unwrap();
+    let at_zero = |text: String, product: &str| {
+        let (from, to) = (format!("id = \"{product}\"\ncategory = \"drinks\"\n"), "popularity = 0.0\n");
+        assert!(text.contains(&from), "{product}");
+        text.replace(&from, &(from.clone() + to))
+    };
+    let strip = |text: String| text.replace("popularity = 3.0\n", "").replace("popularity = 2.0\n", "");
+    let drinks = ["water", "cola", "juice", "iced-tea"];
+    // (products at popularity 0, whether the drinks are warned of)
+    let cases: [(&[&str], bool); 2] = [(&drinks, true), (&["water"], false)];
+    for (zero, warned) in cases {
+        let text = zero.iter().fold(strip(tiny.clone()), |text, p| at_zero(text, p));
+        let file = ScenarioFile::parse(&path, text).unwrap();
+        let warnings = file.validate_all().unwrap().warnings;
+        let warning = "category `drinks` holds no product with popularity above 0, yet the lists of segment(s)";
+        assert_eq!(warnings.iter().any(|w| w.starts_with(warning)), warned, "{zero:?}: {warnings:?}");
+        let p = aisle::prepare(&file, "baseline").unwrap();
+        let ids: Vec<u32> =
+            zero.iter().map(|id| p.scenario.products.iter().position(|x| x.id == *id).unwrap() as u32).collect();
+        let mut planned_drinks = 0;
+        for seed in 1..=3 {
+            for e in common::simulate(&p, seed) {
+                if let Action::Pick { product, planned: true, .. } = e.action {
+                    assert!(
+                        !ids.contains(&product),
+                        "{zero:?}, seed {seed}: product {product} planned at popularity 0"
+                    );
+                    planned_drinks += usize::from(p.scenario.products[product as usize].category == 1);
+                }
+            }
+        }
+        assert_eq!(planned_drinks > 0, !warned, "{zero:?}: {planned_drinks} planned picks of other drinks");
+    }
+}

@@ -244,3 +244,31 @@ impl Validator<'_> {
         Some(Placement { fixture: fi, face: pl.face, level: pl.level, facings: pl.facings, spot, stand })
     }
 }
+
+impl Scenario {
+    /// Categories some segment's lists draw (by its list weight, or the
+    /// segment's own `categories`) that hold no product of popularity
+    /// above 0: those draws come to nothing, warned of.
+    pub(crate) fn unplannable_categories(&self) -> Vec<String> {
+        let plannable = |c: usize| self.products.iter().any(|p| p.category == c && p.popularity > 0.0);
+        let weight =
+            |g: &Segment, c: usize| g.category_weights.as_ref().map_or(self.categories[c].list_weight, |w| w[c]);
+        let mut found = Vec::new();
+        for (c, category) in self.categories.iter().enumerate().filter(|(c, _)| !plannable(*c)) {
+            let drawn_by: Vec<String> = (self.population.segments.iter())
+                .filter(|g| weight(g, c) > 0.0)
+                .map(|g| format!("`{}`", g.id))
+                .collect();
+            if !drawn_by.is_empty() {
+                found.push(format!(
+                    "category `{}` holds no product with popularity above 0, yet the lists of segment(s) {} draw it: \
+                     those draws come to nothing and the lists come out shorter; give one of its products a \
+                     popularity above 0, or stop drawing it (its list_weight, or the segments' categories)",
+                    category.id,
+                    drawn_by.join(", ")
+                ));
+            }
+        }
+        found
+    }
+}
