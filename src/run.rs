@@ -45,6 +45,7 @@ impl RunOutcome {
         let shown = |v: f64, decimals: usize, unit: &str| {
             if v.is_finite() { format!("{v:.decimals$}{unit}") } else { "—".to_owned() }
         };
+        let sold_at = p.scenario.counter_of_category();
         let counters = p.scenario.counters.iter().enumerate().map(|(i, c)| {
             let id = &c.desk.id;
             // Those in its line at the day's hard end did not give up, but
@@ -53,8 +54,23 @@ impl RunOutcome {
                 0 => String::new(),
                 n => format!(", {n} cut off at the day's end"),
             };
+            // What shoppers wanted from it while it was closed (or out of
+            // their reach) never came to its line: lost sales, which its
+            // own figures do not show (a counter closed from 18:00 read
+            // "0.0% gave up (0.00 unbought)").
+            let (wanted, cents) = (p.scenario.products.iter().enumerate())
+                .filter(|(_, x)| sold_at[x.category] == Some(i as u16))
+                .map(|(k, x)| (m.product_not_found[k], m.product_not_found[k] as i64 * x.price_cents))
+                .fold((0, 0), |(n, c), (k, x)| (n + k, c + x));
+            let closed = match wanted {
+                0 => String::new(),
+                n => format!(
+                    ", {n} product(s) wanted while it was closed or out of reach ({:.2}, among those not found)",
+                    cents as f64 / 100.0
+                ),
+            };
             format!(
-                "  counter       `{id}`: {:.0} served, {} waiting in line, {} served, {} gave up{cut_off} ({:.2} unbought), {} busy",
+                "  counter       `{id}`: {:.0} served, {} waiting in line, {} served, {} gave up{cut_off} ({:.2} unbought){closed}, {} busy",
                 figure(&format!("counter_served/{id}")),
                 shown(figure(&format!("counter_wait/{id}")), 0, " s"),
                 shown(figure(&format!("counter_service/{id}")), 0, " s"),

@@ -107,6 +107,11 @@ fn the_run_summary_names_balks_and_the_products_not_found() {
     );
     // Nobody turned away at its till: no word of balking.
     assert!(summary.contains("0.0% abandoned (0.00 lost)\n"), "{summary}");
+    // The counter's own line says what it could not sell: it read "— gave
+    // up (0.00 unbought)" alone, as if nothing had been lost there.
+    let counter = "counter       `dispensary`: 0 served, — waiting in line, — served, — gave up (0.00 unbought), 215 \
+                   product(s) wanted while it was closed or out of reach (2128.50, among those not found)";
+    assert!(summary.contains(counter), "{summary}");
 }
 
 /// `line_through_doorway` with a variant whose hour-long dwells block its

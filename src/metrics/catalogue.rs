@@ -279,12 +279,14 @@ pub const PER_ITEM: [(&str, Better, &str); 15] = [
     (
         "counter_gave_up",
         Lower,
-        "shoppers who gave up at the counter (balked, reneged or found it closed) ÷ all who came to it",
+        "shoppers who gave up at the counter (balked at its line, reneged in it, or found its hours over on arrival) ÷ all \
+         who came to it",
     ),
     (
         "counter_lost",
         Lower,
-        "value of the counter's orders left unbought (given up, or cut off at the day's hard end), per day",
+        "value of the orders left unbought at the counter (given up, or cut off at the day's hard end), per day; what \
+         was wanted from it while it was closed or out of reach is a lost sale (not found)",
     ),
     (
         "counter_utilisation",
