@@ -58,6 +58,14 @@ pub fn format_change(d: &DifferenceOut) -> String {
         (Some(r), _, _) => format!("{} [{}, {}]", pct(r.mean), pct(r.lo), pct(r.hi)),
         // "[unbounded, unbounded]" read as a failure; it is what so few
         // differing days allow (one ±1 transaction on 3 of 10 days).
+        // Days that all differ are unbounded only where their amounts
+        // repeat (a figure of few values): "5 of 5 days, too few" read as
+        // a contradiction, since five differing days elsewhere get the t.
+        (None, Some(lo), Some(hi)) if lo.is_infinite() && hi.is_infinite() && d.differing == d.n => format!(
+            "{:+.4} (absolute; no interval: the layouts differ on all {} days, but by amounts that repeat (a figure \
+             of few values), and so few days cannot bound it)",
+            d.mean, d.n
+        ),
         (None, Some(lo), Some(hi)) if lo.is_infinite() && hi.is_infinite() => format!(
             "{:+.4} (absolute; no interval: the layouts differ on {} of {} days, too few to bound it)",
             d.mean, d.differing, d.n
@@ -78,10 +86,10 @@ mod tests {
     /// (interval, as shown): a bound the days cannot set reads as why.
     #[test]
     fn a_change_without_bounds_says_how_few_days_differ() {
-        let d = |lo: f64, hi: f64| DifferenceOut {
+        let d = |(lo, hi): (f64, f64), (differing, n): (usize, usize)| DifferenceOut {
             method: Method::Resampled,
-            n: 10,
-            differing: 3,
+            n,
+            differing,
             mean: 0.1,
             lo: Some(lo),
             hi: Some(hi),
@@ -95,12 +103,24 @@ mod tests {
             verdict: String::new(),
         };
         let inf = f64::INFINITY;
-        for (lo, hi, shown) in [
-            (-inf, inf, "+0.1000 (absolute; no interval: the layouts differ on 3 of 10 days, too few to bound it)"),
-            (-inf, 0.5, "+0.1000 [unbounded, +0.5000] (absolute)"),
-            (-0.2, 0.5, "+0.1000 [-0.2000, +0.5000] (absolute)"),
+        for (lo, hi, days, shown) in [
+            (
+                -inf,
+                inf,
+                (3, 10),
+                "+0.1000 (absolute; no interval: the layouts differ on 3 of 10 days, too few to bound it)",
+            ),
+            (
+                -inf,
+                inf,
+                (5, 5),
+                "+0.1000 (absolute; no interval: the layouts differ on all 5 days, but by amounts that repeat (a \
+                 figure of few values), and so few days cannot bound it)",
+            ),
+            (-inf, 0.5, (3, 10), "+0.1000 [unbounded, +0.5000] (absolute)"),
+            (-0.2, 0.5, (3, 10), "+0.1000 [-0.2000, +0.5000] (absolute)"),
         ] {
-            assert_eq!(format_change(&d(lo, hi)), shown);
+            assert_eq!(format_change(&d((lo, hi), days)), shown);
         }
     }
 

@@ -183,7 +183,7 @@ impl Method {
             Method::TooFew => "fewer than two days: no interval",
             Method::Identical => "identical on every day",
             Method::PairedT => "paired t",
-            Method::FewDaysT => "paired t interval, p from the sign-flip test at so few days",
+            Method::FewDaysT => "paired t interval, p the larger of the t's and the sign-flip test's at so few days",
             Method::RareCounts => "rare events pooled as Poisson counts",
             Method::Resampled => "sign-flip test, bootstrap-t interval",
         }
