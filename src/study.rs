@@ -84,10 +84,22 @@ impl Study {
         {
             return Err(StudyError::CapBelowFirstLook { cap: seq.cap, first: seq.looks()[0] });
         }
-        for v in file.variant_ids() {
-            crate::prepare(file, &v)?;
+        // The base's problems first (every variant would repeat them), then
+        // every variant's at once, as `aisle validate` lists them: one at a
+        // time, a file of several bad variants took as many tries.
+        let base = crate::prepare(file, BASELINE)?;
+        let mut problems = Vec::new();
+        for v in file.variant_ids().iter().skip(1) {
+            match crate::prepare(file, v) {
+                Ok(_) => {}
+                Err(crate::scenario::ScenarioError::Invalid { problems: found, .. }) => problems.extend(found),
+                Err(e) => return Err(e.into()),
+            }
         }
-        let layout = crate::metrics::Layout::new(&crate::prepare(file, BASELINE)?);
+        if !problems.is_empty() {
+            return Err(crate::scenario::ScenarioError::Invalid { path: file.path.clone(), problems }.into());
+        }
+        let layout = crate::metrics::Layout::new(&base);
         if !crate::metrics::DayMetrics::metric_names(&layout).contains(&self.primary) {
             return Err(StudyError::UnknownMetric { metric: self.primary.clone() });
         }

@@ -416,3 +416,25 @@ edits = [
             .to_owned()]
     );
 }
+
+/// `aisle compare` refuses a file of several bad variants with every
+/// variant's problems, as `aisle validate` lists them, and writes nothing:
+/// it named the first alone, so each took another try.
+#[test]
+fn compare_names_every_bad_variant_as_validate_does() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("two-bad.toml");
+    let variants = "\n[[variants]]\nid = \"more-quick\"\nedits = [{ op = \"set_shares\", shares = { quick = 0.9 } }]\n\
+                    \n[[variants]]\nid = \"no-till\"\nedits = [{ op = \"remove_counter\", counter = \"L1\" }]\n";
+    let text = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml")).unwrap();
+    std::fs::write(&file, text + variants).unwrap();
+    let run =
+        |args: &[&str]| Command::new(env!("CARGO_BIN_EXE_aisle")).current_dir(tmp.path()).args(args).output().unwrap();
+    let validate = run(&["validate", "two-bad.toml"]);
+    let compare = run(&["compare", "two-bad.toml", "--replications", "2", "--out", "out"]);
+    let stderr = |o: &std::process::Output| String::from_utf8_lossy(&o.stderr).into_owned();
+    assert_eq!((validate.status.code(), compare.status.code()), (Some(2), Some(2)), "{}", stderr(&compare));
+    assert_eq!(stderr(&compare), stderr(&validate));
+    assert_eq!(stderr(&compare).lines().count(), 2, "{}", stderr(&compare));
+    assert!(!tmp.path().join("out").exists(), "nothing is written");
+}

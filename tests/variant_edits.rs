@@ -83,6 +83,24 @@ fn a_bad_counter_names_what_is_wrong() {
         ("tiny", r#"{ op = "remove_counter", counter = "deli" }"#, "edit 1 (remove_counter): no counter `deli`"),
         ("tiny", r#"{ op = "close_lane", lane = "deli" }"#, "edit 1 (close_lane): no checkout lane or counter `deli`"),
         (
+            "tiny",
+            r#"{ op = "remove_counter", counter = "L1" }"#,
+            "edit 1 (remove_counter): no counter `L1`: `L1` is a checkout lane (remove_lane)",
+        ),
+        (
+            "pharmacy",
+            r#"{ op = "remove_lane", lane = "dispensary" }"#,
+            "edit 1 (remove_lane): no checkout lane `dispensary`: `dispensary` is a service counter (remove_counter)",
+        ),
+        // What the edits made is blamed on them, at the edit: it read as
+        // the base's segments to mend.
+        (
+            "tiny",
+            r#"{ op = "set_shares", shares = { quick = 0.9 } }"#,
+            "make the segments' `share` values add up to 1 (made by the variant's edit `set_shares`: change it to \
+             avoid this)",
+        ),
+        (
             "pharmacy",
             second,
             "category `prescriptions` is sold at counters `dispensary` and `second`; a category is sold at one counter",

@@ -212,7 +212,10 @@ fn product_mut<'a>(s: &'a mut RawScenario, id: &str) -> Result<&'a mut RawProduc
 
 /// Where checkout lane `id` is in the scenario's list.
 fn lane_index(s: &RawScenario, id: &str) -> Result<usize, String> {
-    s.checkouts.iter().position(|l| l.id == id).ok_or_else(|| format!("no checkout lane `{id}`"))
+    s.checkouts.iter().position(|l| l.id == id).ok_or_else(|| match s.counters.iter().any(|c| c.id == id) {
+        true => format!("no checkout lane `{id}`: `{id}` is a service counter (remove_counter)"),
+        false => format!("no checkout lane `{id}`"),
+    })
 }
 
 /// What lane edits change of a checkout lane or a service counter.
@@ -235,7 +238,10 @@ fn desk_mut<'a>(s: &'a mut RawScenario, id: &str) -> Result<Desk<'a>, String> {
 
 /// Where service counter `id` is in the scenario's list.
 fn counter_index(s: &RawScenario, id: &str) -> Result<usize, String> {
-    s.counters.iter().position(|c| c.id == id).ok_or_else(|| format!("no counter `{id}`"))
+    s.counters.iter().position(|c| c.id == id).ok_or_else(|| match s.checkouts.iter().any(|l| l.id == id) {
+        true => format!("no counter `{id}`: `{id}` is a checkout lane (remove_lane)"),
+        false => format!("no counter `{id}`"),
+    })
 }
 
 /// Adds service counter `c`, whose id must be new.

@@ -238,7 +238,30 @@ impl ScenarioFile {
             };
             invalid(errors.into_iter().map(problem).collect())
         })?;
-        validate::validate(&edited, &self.source, Some(&v.id), &self.sha256).map_err(invalid)
+        validate::validate(&edited, &self.source, Some(&v.id), &self.sha256)
+            .map_err(|problems| invalid(problems.into_iter().map(|p| self.blamed_on_edits(v, p)).collect()))
+    }
+
+    /// A problem of a variant's model (the base's is valid, so its edits
+    /// made it) that points at no line of its own, or at the variant's
+    /// `id`, named as the edits' doing, at the edit when there is one:
+    /// "segment shares sum to 1.300 … make the segments' `share` values
+    /// add up to 1" sent the reader to the base's segments.
+    fn blamed_on_edits(&self, v: &raw::RawVariant, mut p: Problem) -> Problem {
+        let id_line = error::line_of(&self.source, "variants.id", &v.id);
+        if v.edits.is_empty() || (p.line.is_some() && p.line != id_line) {
+            return p;
+        }
+        let ops: Vec<&str> = v.edits.iter().map(|e| e.op()).collect();
+        let edits = match ops[..] {
+            [op] => {
+                p.line = error::edit_op_line(&self.source, &v.id, 0, op).or(p.line);
+                format!("edit `{op}`: change it")
+            }
+            _ => format!("edits ({}): change them", ops.join(", ")),
+        };
+        p.message = format!("{} (made by the variant's {edits} to avoid this)", p.message);
+        p
     }
 
     /// The variants other than `except` whose model does not validate, each
