@@ -196,6 +196,21 @@ fn circulation_with_no_long_path_is_unmeasured_not_failed() {
     assert!(direction.target.is_some() && !direction.value.is_nan(), "{direction:?}");
 }
 
+/// A day nobody came read "share of path on the perimeter 0.000" and
+/// "circulating 0.000" beside every other fact's "—" where the store
+/// states no target: shown only, but as if measured. Both are unmeasured.
+#[test]
+fn a_day_nobody_walked_shows_no_path_shares() {
+    let p = scenario_with("tiny", None);
+    assert_eq!(p.scenario.population.circulation.sign(), 0.0, "no direction configured");
+    let facts = aisle::metrics::facts::stylised_facts(&p, &[]);
+    let names = ["share of path on the perimeter", "shoppers circulating counter-clockwise (no direction configured)"];
+    for name in names {
+        let fact = facts.iter().find(|f| f.name == name).unwrap_or_else(|| panic!("{name}: {facts:?}"));
+        assert!(fact.value.is_nan() && fact.target.is_none() && fact.source.starts_with("nobody walked"), "{fact:?}");
+    }
+}
+
 /// A store whose whole floor lies within the perimeter band (a kiosk of
 /// 8 × 6 m, every point within 3 m of a wall) failed `--validate-behaviour`
 /// with "share of path on the perimeter 1.000, target > 1.000": no path

@@ -218,7 +218,8 @@ impl Walks<'_> {
                 PERIMETER,
                 "the band along the walls covers the whole floor: no floor off it to keep away from",
             ),
-            Some(t) if t.value && path_m <= 0.0 => Fact::unmeasured(PERIMETER, "nobody walked this day"),
+            // Held to a target or shown, a day nobody walked has no share ("0.000" read as measured).
+            _ if path_m <= 0.0 => Fact::unmeasured(PERIMETER, "nobody walked this day"),
             Some(t) if t.value => Fact {
                 name: PERIMETER,
                 value: band_path,
@@ -233,7 +234,12 @@ impl Walks<'_> {
         const NO_LONG_PATHS: &str = "nobody walked 20 m or more this day: no path long enough to tell a direction by";
         const _: () = assert!(MIN_PATH_FOR_DIRECTION_M == 20.0, "the message above says 20 m");
         if p.scenario.population.circulation.sign() == 0.0 {
-            facts.push(Fact::shown("shoppers circulating counter-clockwise (no direction configured)", direction));
+            const SHARE: &str = "shoppers circulating counter-clockwise (no direction configured)";
+            facts.push(if counted == 0 {
+                Fact::unmeasured(SHARE, NO_LONG_PATHS)
+            } else {
+                Fact::shown(SHARE, direction)
+            });
         } else if counted == 0 {
             facts.push(Fact::unmeasured("shoppers circulating in the configured direction", NO_LONG_PATHS));
         } else {
