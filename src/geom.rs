@@ -155,6 +155,23 @@ pub fn polygon_contains(polygon: &[Point], p: Point) -> bool {
     inside
 }
 
+/// The first two edges of `polygon` (by index: edge i runs from corner i
+/// to the next) that cross each other away from their ends, if any: a
+/// polygon whose corners are not listed in order round it (a bow tie).
+pub fn self_crossing(polygon: &[Point]) -> Option<(usize, usize)> {
+    let n = polygon.len();
+    let edge = |i: usize| (polygon[i], polygon[(i + 1) % n]);
+    // Twice the signed area of a, b, c: which side of a–b c is on.
+    let side = |a: Point, b: Point, c: Point| (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x);
+    let cross = |(a, b): (Point, Point), (c, d): (Point, Point)| {
+        side(a, b, c) * side(a, b, d) < 0.0 && side(c, d, a) * side(c, d, b) < 0.0
+    };
+    (0..n)
+        .flat_map(|i| (i + 2..n).map(move |j| (i, j)))
+        .filter(|&(i, j)| (j + 1) % n != i)
+        .find(|&(i, j)| cross(edge(i), edge(j)))
+}
+
 /// Rotates the unit vector `(dx, dy)` by `quarter_turns` counter-clockwise.
 pub fn rotate_quarter(dx: f64, dy: f64, quarter_turns: u8) -> (f64, f64) {
     match quarter_turns % 4 {
@@ -195,6 +212,22 @@ impl Divisor {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_polygon_listed_out_of_order_crosses_itself() {
+        let poly = |corners: &[[f64; 2]]| corners.iter().map(|&c| Point::from(c)).collect::<Vec<_>>();
+        // (corners, the first two edges that cross)
+        let cases: [(&[[f64; 2]], Option<(usize, usize)>); 4] = [
+            (&[[0.0, 0.0], [4.0, 0.0], [4.0, 4.0], [0.0, 4.0]], None),
+            (&[[0.0, 0.0], [4.0, 4.0], [4.0, 0.0], [0.0, 4.0]], Some((0, 2))),
+            (&[[0.0, 0.0], [4.0, 0.0], [2.0, 2.0]], None),
+            // An L shape: its edges meet only at their ends.
+            (&[[0.0, 0.0], [4.0, 0.0], [4.0, 1.0], [1.0, 1.0], [1.0, 4.0], [0.0, 4.0]], None),
+        ];
+        for (corners, crossing) in cases {
+            assert_eq!(self_crossing(&poly(corners)), crossing, "{corners:?}");
+        }
+    }
 
     #[test]
     fn segments_enter_a_rectangle_where_they_cross_its_inside() {

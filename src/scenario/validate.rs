@@ -418,7 +418,26 @@ impl Validator<'_> {
                     ZoneShape::Rect(Rect::from_corners(Point::new(*x0, *y0), Point::new(*x1, *y1)))
                 }
                 (None, Some(poly)) if poly.len() >= 3 => {
-                    ZoneShape::Polygon(poly.iter().map(|p| Point::from(*p)).collect())
+                    let corners: Vec<Point> = poly.iter().map(|p| Point::from(*p)).collect();
+                    // A bow tie was taken without a word, its floor in and out by the crossing rule.
+                    if let Some((i, j)) = crate::geom::self_crossing(&corners) {
+                        let edge = |k: usize| {
+                            let (a, b) = (corners[k], corners[(k + 1) % corners.len()]);
+                            format!("({}, {}) to ({}, {})", a.x, a.y, b.x, b.y)
+                        };
+                        self.problem(
+                            anchor,
+                            format!(
+                                "zone `{}` polygon crosses itself: its edge from {} crosses its edge from {}; list \
+                                 its corners in order round its outline",
+                                z.id,
+                                edge(i),
+                                edge(j)
+                            ),
+                        );
+                        continue;
+                    }
+                    ZoneShape::Polygon(corners)
                 }
                 (None, Some(poly)) => {
                     self.problem(
