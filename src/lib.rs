@@ -145,6 +145,7 @@ impl ScenarioFile {
             }
         }
         warnings.extend(self.price_edits());
+        warnings.extend(self.idle_edits());
         if !problems.is_empty() {
             return Err(ScenarioError::Invalid { path: self.path.clone(), problems });
         }

@@ -413,3 +413,29 @@ fn only_edits_that_change_the_arrival_plan_are_noted() {
         assert_eq!(!edited.is_empty(), noted, "{edits}: {notes:?}");
     }
 }
+
+/// An edit that sets what is so already is warned of, by its place in
+/// the variant: a variant meant to differ would compare as an A/A under
+/// another name. Edits that change something are not.
+#[test]
+fn an_edit_that_changes_nothing_is_warned_of() {
+    // (edits, the edits warned of)
+    let cases: [(&str, &[&str]); 5] = [
+        (r#"{ op = "scale_visitors", factor = 1.0 }"#, &["edit 1 (scale_visitors)"]),
+        (r#"{ op = "set_price", product = "cola", price = 1.29 }"#, &["edit 1 (set_price)"]),
+        (
+            r#"{ op = "open_lane", lane = "L1" }, { op = "set_service", lane = "L1", base_s = 30.0 }"#,
+            &["edit 1 (open_lane)"],
+        ),
+        (r#"{ op = "move_fixture", fixture = "P1", to = [9.0, 2.0] }"#, &[]),
+        (r#"{ op = "scale_visitors", factor = 2.0 }, { op = "scale_visitors", factor = 0.5 }"#, &[]),
+    ];
+    for (edits, warned) in cases {
+        let warnings = shipped_with("tiny", edits).validate_all().unwrap().warnings;
+        let idle: Vec<&String> = warnings.iter().filter(|w| w.contains("changes nothing")).collect();
+        assert_eq!(idle.len(), warned.len(), "{edits}: {warnings:?}");
+        for (w, edit) in idle.iter().zip(warned) {
+            assert!(w.starts_with(&format!("variant `edited`: {edit} changes nothing")), "{edits}: {w}");
+        }
+    }
+}

@@ -151,6 +151,25 @@ impl ScenarioFile {
         Ok(ScenarioFile { path: path.to_owned(), source, raw, sha256 })
     }
 
+    /// Edits that change nothing (`set_price` to the price it has, a
+    /// fixture moved to where it stands), warned of: a variant meant to
+    /// differ would compare as an A/A under another name.
+    pub(crate) fn idle_edits(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        for v in &self.raw.variants {
+            for i in edit::changing_nothing(&self.raw, &v.edits) {
+                found.push(format!(
+                    "variant `{}`: edit {} ({}) changes nothing: what it sets is so already; give it the value meant, \
+                     or remove it",
+                    v.id,
+                    i + 1,
+                    v.edits[i].op()
+                ));
+            }
+        }
+        found
+    }
+
     /// Variants that set prices, told that shoppers do not answer prices:
     /// what they plan, notice and buy is drawn from popularity and appeal,
     /// so a dearer product sells as often and takes more each time.
