@@ -121,6 +121,9 @@ fn run(path: &Path, variant: &str, seed: u64, check_behaviour: bool, args: &Data
              refuse the file; this run is of `{variant}` alone"
         );
     }
+    for idle in file.idle_edits().iter().filter(|w| w.starts_with(&format!("variant `{variant}`: "))) {
+        tell!("warning: {idle}");
+    }
     let s = &prepared.scenario;
     let dir = args.dir(&file);
     let mut dataset = Dataset::open_for(&dir, &file, args.on_change())?;
@@ -303,7 +306,8 @@ fn compare(
     let coverage = study.coverage_warnings(&dataset.manifest.runs, &file.variant_ids(), &comparison);
     let invariants = aisle::study::invariant_warnings(path, &dataset.manifest.runs);
     let cut_short = aisle::study::cut_short_warnings(&file, &dataset.manifest.runs, &comparison.seeds);
-    for warning in redeclared.iter().chain(&coverage).chain(&invariants).chain(&cut_short) {
+    let idle = file.idle_edits();
+    for warning in redeclared.iter().chain(&coverage).chain(&invariants).chain(&cut_short).chain(&idle) {
         tell!("\nwarning: {warning}");
     }
     if !args.no_report && study.shard.is_none() {

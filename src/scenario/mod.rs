@@ -154,7 +154,7 @@ impl ScenarioFile {
     /// Edits that change nothing (`set_price` to the price it has, a
     /// fixture moved to where it stands), warned of: a variant meant to
     /// differ would compare as an A/A under another name.
-    pub(crate) fn idle_edits(&self) -> Vec<String> {
+    pub fn idle_edits(&self) -> Vec<String> {
         let mut found = Vec::new();
         for v in &self.raw.variants {
             for i in edit::changing_nothing(&self.raw, &v.edits) {
