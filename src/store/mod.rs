@@ -346,10 +346,21 @@ impl Store {
             .or_else(|| {
                 walls().find(|(_, w)| w.footprint.overlap_area(&square) > 0.0).map(|(k, _)| format!("wall {}", k + 1))
             });
-        match grazing {
-            Some(what) => format!(
+        if let Some(what) = grazing {
+            return format!(
                 "it is in a {} m grid cell that {what} covers in part (a cell is blocked if anything overlaps it)",
                 self.cell
+            );
+        }
+        // In a gap closed for being narrower than a body (it read "cut off from the floor").
+        let slots = crate::scenario::walkway::body_slots(s);
+        match slots.iter().find(|n| n.floor_index == floor && n.gap.inflate(self.cell).contains(at)) {
+            Some(n) => format!(
+                "it is in the gap {:.2} m wide between {} and {}, too narrow for a body ({:.2} m), whose floor is closed",
+                n.width_m,
+                n.between.0,
+                n.between.1,
+                crate::scenario::walkway::BODY_WIDTH_M
             ),
             None => "it is cut off from the floor".into(),
         }

@@ -8,6 +8,7 @@ use super::{
     Store,
 };
 use crate::geom::{Point, Rect};
+use crate::scenario::walkway::BODY_WIDTH_M;
 use crate::scenario::{
     ConnectorKind, DeskRole, FixtureKind, Lane, MIN_TERMINAL_GAP_M, Scenario, model::QUEUE_SPACING_M,
     model::STAND_OFF_M,
@@ -245,6 +246,25 @@ impl Store {
         let ahead = face.spot.offset(face.normal.0 * STAND_OFF_M, face.normal.1 * STAND_OFF_M);
         match face.looks_into() {
             Some((distance, what)) if distance < 0.005 => (format!("it faces {what}, which stands against it"), TURN),
+            // Say why a gap is no floor: narrower than a body it is closed;
+            // under two cells it may hold no whole cell clear of both (0.44
+            // m refused where 0.40 m a few centimetres over passed).
+            Some((distance, what)) if distance < BODY_WIDTH_M => (
+                format!(
+                    "it faces {what}, {distance:.2} m away: a gap too narrow for a body ({BODY_WIDTH_M:.2} m), whose floor is closed"
+                ),
+                TURN,
+            ),
+            Some((distance, what)) if distance < 2.0 * self.cell => (
+                format!(
+                    "it faces {what}, {distance:.2} m away: a gap under two {} m grid cells may hold no whole cell clear \
+                     of both, as here (a cell is blocked if anything overlaps it); leave at least {:.2} m, or set a \
+                     finer `store.cell`",
+                    self.cell,
+                    2.0 * self.cell
+                ),
+                TURN,
+            ),
             Some((distance, what)) => (format!("it faces {what}, {distance:.2} m away"), TURN),
             None if self.cell_at(face.floor, ahead).is_none() => ("it faces the store's edge".into(), TURN),
             None => (
