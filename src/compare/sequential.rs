@@ -92,16 +92,19 @@ impl Sequential {
 
     /// What a look at `replications` decided, in words, for the output.
     pub fn describe(&self, look: &Look, replications: u64) -> String {
+        let shown = |w: f64| against(w, self.target);
         let width = |w: Option<f64>, holding: &Option<String>| match (w, holding) {
-            (Some(w), Some(v)) => format!("{w:.4} (`{v}`)"),
-            (Some(w), None) => format!("{w:.4}"),
+            (Some(w), Some(v)) => format!("{} (`{v}`)", shown(w)),
+            (Some(w), None) => shown(w),
             (None, Some(v)) => format!("unbounded for `{v}` (too few of its days differ to bound it)"),
             (None, None) => "undefined (no interval)".to_owned(),
         };
         match look {
             Look::Reached { widest } => format!(
-                "sequential: paired CI half-width of {} is {widest:.4} ≤ {} after {replications} replications: target reached",
-                self.metric, self.target
+                "sequential: paired CI half-width of {} is {} ≤ {} after {replications} replications: target reached",
+                self.metric,
+                shown(*widest),
+                self.target
             ),
             Look::Capped { widest, holding } => format!(
                 "sequential: paired CI half-width of {} is {} > {} at the cap of {} replications: target NOT reached",
@@ -128,6 +131,17 @@ impl Sequential {
             stats::ALPHA / k as f64
         )
     }
+}
+
+/// A half-width beside the target it is compared with, to as many
+/// decimals as tell the two apart (four at least): "0.0300 > 0.03" read
+/// as a contradiction for 0.030027.
+fn against(width: f64, target: f64) -> String {
+    let mut decimals = 4;
+    while decimals < 12 && width != target && format!("{width:.decimals$}") == format!("{target:.decimals$}") {
+        decimals += 1;
+    }
+    format!("{width:.decimals$}")
 }
 
 /// The looks of the sequential study that added a day, as its run record says.
@@ -192,5 +206,18 @@ impl AddedAtLooks {
             self.alpha(),
             (1.0 - alpha) * 100.0
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// (half-width, target, as shown)
+    #[test]
+    fn a_half_width_is_shown_apart_from_its_target() {
+        for (width, target, shown) in
+            [(0.030027, 0.03, "0.03003"), (0.0412, 0.03, "0.0412"), (0.03, 0.03, "0.0300"), (0.02999, 0.03, "0.02999")]
+        {
+            assert_eq!(super::against(width, target), shown);
+        }
     }
 }

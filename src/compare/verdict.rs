@@ -29,7 +29,7 @@ pub fn verdict(metric: &str, d: &DifferenceOut, alpha: f64, reading: Reading) ->
         Method::Identical => format!(
             "{name}: the same on each of the {} days with a value in both layouts (no difference seen; a change that shows on fewer than {:.0}% of days cannot be excluded)",
             d.n,
-            (1.0 - 0.05f64.powf(1.0 / d.n as f64)) * 100.0
+            (1.0 - alpha.powf(1.0 / d.n as f64)) * 100.0
         ),
         _ => {
             let level =
@@ -133,4 +133,37 @@ fn out_of_reach(d: &DifferenceOut, alpha: f64) -> Option<String> {
         d.differing,
         alpha / m as f64
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::compare::Family;
+
+    /// Days that never differ rule out a change showing on a share of
+    /// days at the comparison's own level: a sequential look at α = 0.025
+    /// read the share at 0.05 (26% of 10 days, where 31% holds).
+    #[test]
+    fn days_that_never_differ_exclude_a_share_at_the_level_used() {
+        let d = DifferenceOut {
+            method: Method::Identical,
+            n: 10,
+            differing: 0,
+            mean: 0.0,
+            lo: None,
+            hi: None,
+            unpaired: None,
+            relative: None,
+            p: Some(1.0),
+            p_adjusted: Some(1.0),
+            family: Family::Secondary { comparisons: 1 },
+            significant: false,
+            replications_for_1pct: None,
+            verdict: String::new(),
+        };
+        for (alpha, share) in [(0.05, "26%"), (0.025, "31%"), (1.0 / 60.0, "34%")] {
+            let said = verdict("revenue", &d, alpha, Reading::Confirmatory);
+            assert!(said.contains(&format!("fewer than {share} of days cannot be excluded")), "α {alpha}: {said}");
+        }
+    }
 }
