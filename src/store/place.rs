@@ -48,10 +48,10 @@ impl Store {
             if lane.terminals != [lane.service_point] {
                 self.check_terminals(s, lane, problems, terminal_problems);
             }
-            if let Some(problem) = s.desks().take(i).find_map(|other| crowded_desks(other, lane)) {
-                problems.push(problem);
-            }
-            problems.extend(s.store.connectors.iter().filter(|c| c.open).find_map(|c| landing_in_line(c, lane)));
+            // Every desk and connector in the way, at once (the first alone
+            // left a second landing in the same line to the next try).
+            problems.extend(s.desks().take(i).filter_map(|other| crowded_desks(other, lane)));
+            problems.extend(s.store.connectors.iter().filter(|c| c.open).filter_map(|c| landing_in_line(c, lane)));
             self.lanes.push(cell);
         }
     }
