@@ -414,6 +414,20 @@ fn only_edits_that_change_the_arrival_plan_are_noted() {
     }
 }
 
+/// A variant of a file whose base is itself invalid is not blamed for the
+/// base's problems (`aisle run --variant` prepares it alone): shares off
+/// in the base read "made by the variant's edit `set_price`".
+#[test]
+fn a_bad_base_is_not_blamed_on_a_variants_edits() {
+    let path = common::scenario_path("tiny");
+    let text = std::fs::read_to_string(&path).unwrap().replacen("share = 0.6", "share = 0.9", 1)
+        + "\n[[variants]]\nid = \"edited\"\nedits = [{ op = \"set_price\", product = \"cola\", price = 2.0 }]\n";
+    assert!(text.contains("share = 0.9"));
+    let file = ScenarioFile::parse(&path, text).unwrap();
+    let err = aisle::prepare(&file, "edited").err().expect("the base's shares are off").to_string();
+    assert!(err.contains("segment shares sum to") && !err.contains("made by the variant"), "{err}");
+}
+
 /// An edit that sets what is so already is warned of, by its place in
 /// the variant: a variant meant to differ would compare as an A/A under
 /// another name. Edits that change something are not.

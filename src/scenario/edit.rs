@@ -22,8 +22,6 @@ impl std::fmt::Display for EditError {
     }
 }
 
-/// Applies `edits` to a copy of the base; an edit that names something
-/// missing is reported with its position in the list.
 /// The edits (by index, from 0) that leave the scenario as they find it,
 /// applied in order: `scale_visitors` by 1, a fixture moved to where it
 /// stands. An edit that fails is none of them (its error is reported).
@@ -31,16 +29,21 @@ pub fn changing_nothing(base: &RawScenario, edits: &[RawEdit]) -> Vec<usize> {
     // The raw types compare by their serialised values.
     let value = |s: &RawScenario| serde_json::to_value(s).ok();
     let mut s = base.clone();
+    let mut before = value(&s);
     let mut idle = Vec::new();
     for (index, edit) in edits.iter().enumerate() {
-        let before = value(&s);
-        if apply_one(&mut s, edit).is_ok() && before.is_some() && value(&s) == before {
+        let applied = apply_one(&mut s, edit).is_ok();
+        let after = value(&s);
+        if applied && before.is_some() && after == before {
             idle.push(index);
         }
+        before = after;
     }
     idle
 }
 
+/// Applies `edits` to a copy of the base; an edit that names something
+/// missing is reported with its position in the list.
 pub fn apply(base: &RawScenario, edits: &[RawEdit]) -> Result<RawScenario, Vec<EditError>> {
     let mut s = base.clone();
     let mut errors = Vec::new();

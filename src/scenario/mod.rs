@@ -257,11 +257,15 @@ impl ScenarioFile {
             };
             invalid(errors.into_iter().map(problem).collect())
         })?;
-        validate::validate(&edited, &self.source, Some(&v.id), &self.sha256)
-            .map_err(|problems| invalid(problems.into_iter().map(|p| self.blamed_on_edits(v, p)).collect()))
+        validate::validate(&edited, &self.source, Some(&v.id), &self.sha256).map_err(|problems| {
+            // Only where the base is valid did the edits make them (`aisle
+            // run --variant` prepares a variant of a file not validated whole).
+            let base_valid = validate::validate(&self.raw, &self.source, None, &self.sha256).is_ok();
+            invalid(problems.into_iter().map(|p| if base_valid { self.blamed_on_edits(v, p) } else { p }).collect())
+        })
     }
 
-    /// A problem of a variant's model (the base's is valid, so its edits
+    /// A problem of a variant's model (of a valid base, so its edits
     /// made it) that points at no line of its own, or at the variant's
     /// `id`, named as the edits' doing, at the edit when there is one:
     /// "segment shares sum to 1.300 … make the segments' `share` values

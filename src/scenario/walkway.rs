@@ -44,6 +44,22 @@ impl Narrow {
     pub fn closed(&self) -> bool {
         self.width_m < BODY_WIDTH_M - ROUNDING_M
     }
+
+    /// The floor to close: the gap, or, where its two sides meet only at
+    /// a line (corners level with each other, a pinch between them), a
+    /// sliver across that line, so the cells on either side of the pinch
+    /// close (a gap of no area closed none).
+    pub fn floor_to_close(&self) -> Rect {
+        const SLIVER_M: f64 = 1e-6;
+        let (mut min, mut max) = (self.gap.min, self.gap.max);
+        if max.x - min.x < SLIVER_M {
+            (min.x, max.x) = (min.x - SLIVER_M, max.x + SLIVER_M);
+        }
+        if max.y - min.y < SLIVER_M {
+            (min.y, max.y) = (min.y - SLIVER_M, max.y + SLIVER_M);
+        }
+        Rect { min, max }
+    }
 }
 
 impl fmt::Display for Narrow {
@@ -264,10 +280,15 @@ fn recess<'a>(gap: &Rect, along_y: bool, bounds: &Rect, solid: impl Iterator<Ite
         || closed(hi >= out_hi - ROUNDING_M, past(hi, hi + SAMPLE_M))
 }
 
-/// Every walkway of `s` narrower than its `store.min_walkway_m`, each pair
-/// once (recesses are no walkways).
+/// Every walkway of `s` narrower than its `store.min_walkway_m` (recesses
+/// are no walkways), and every gap closed for being narrower than a body
+/// (recesses too, whatever the minimum), each pair once.
 pub fn narrow_walkways(s: &Scenario) -> Vec<Narrow> {
-    gaps_narrower_than(s, s.store.min_walkway_m).into_iter().filter(|n| !n.recess).collect()
+    let min_m = s.store.min_walkway_m;
+    gaps_narrower_than(s, min_m.max(BODY_WIDTH_M))
+        .into_iter()
+        .filter(|n| n.closed() || (!n.recess && n.width_m < min_m - ROUNDING_M))
+        .collect()
 }
 
 /// Every gap of `s` with floor in it that is too narrow for a body,
@@ -322,22 +343,24 @@ fn gaps_narrower_than(s: &Scenario, min_m: f64) -> Vec<Narrow> {
         let solid = || things.iter().map(|(_, r)| r);
         for (i, (a, ra)) in things.iter().enumerate() {
             for (j, (b, rb)) in things.iter().enumerate().skip(i + 1) {
+                // The width first: nearly every pair stands wider apart,
+                // and the rest costs a pass over everything else.
+                let Some(width) = clear_width(ra, rb, s.store.cell).filter(|w| *w < min_m - ROUNDING_M) else {
+                    continue;
+                };
                 let gap = gap_between(ra, rb);
                 // Side by side in x, the gap runs along y (and the other way).
                 let side_by_side_in = |along_y: bool| match along_y {
                     true => ra.max.y > rb.min.y && rb.max.y > ra.min.y,
                     false => ra.max.x > rb.min.x && rb.max.x > ra.min.x,
                 };
-                let recessed = [true, false]
-                    .into_iter()
-                    .any(|along_y| side_by_side_in(along_y) && recess(&gap, along_y, &bounds, solid()));
                 let crossed = [true, false].into_iter().any(|along_y| {
                     side_by_side_in(along_y) && others([Some(i), Some(j)]).any(|r| crosses(&gap, r, along_y))
                 });
-                if let Some(width) = clear_width(ra, rb, s.store.cell)
-                    && !filled(&gap, others([Some(i), Some(j)]))
-                    && !crossed
-                {
+                if !crossed && !filled(&gap, others([Some(i), Some(j)])) {
+                    let recessed = [true, false]
+                        .into_iter()
+                        .any(|along_y| side_by_side_in(along_y) && recess(&gap, along_y, &bounds, solid()));
                     narrow((a, b), width, gap, recessed);
                 }
             }
@@ -376,6 +399,7 @@ fn gaps_narrower_than(s: &Scenario, min_m: f64) -> Vec<Narrow> {
             for (edge, width, from, to, along_y) in edges {
                 let gap = Rect { min: from, max: to };
                 if width > s.store.cell - ROUNDING_M
+                    && width < min_m - ROUNDING_M
                     && !filled(&gap, others([Some(i), None]))
                     && !others([Some(i), None]).any(|r| crosses(&gap, r, along_y))
                 {
@@ -598,6 +622,31 @@ mod tests {
         assert!(!store.is_walkable(in_slot), "the slot's floor is closed");
         let in_aisle = store.cell_at(0, Point::new(4.0, 6.0)).expect("on the grid");
         assert!(store.is_walkable(in_aisle), "the aisle before the gondola stays open");
+    }
+
+    /// Two obstacles whose corners are level in x, 0.3 m apart in y: the
+    /// gap between them has no area, a pinch along a line. Its cells on
+    /// either side close (a gap of no area closed none, while it was
+    /// named as closed).
+    #[test]
+    fn a_pinch_between_corners_level_with_each_other_is_closed() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+        let obstacle = |id: &str, (x, y): (f64, f64)| {
+            format!(
+                "\n[[fixtures]]\nid = \"{id}\"\nkind = \"obstacle\"\nat = [{x}, {y}]\nsize = [1.0, 1.0]\nheight = 1.0\n"
+            )
+        };
+        let text = std::fs::read_to_string(&path).unwrap() + &obstacle("A", (1.0, 2.5)) + &obstacle("B", (2.0, 3.8));
+        let file = crate::scenario::ScenarioFile::parse(&path, text).unwrap();
+        let scenario = file.build(crate::scenario::BASELINE).unwrap();
+        let slots = body_slots(&scenario);
+        let pinch = slots.iter().find(|n| n.between == ("fixture `A`".into(), "fixture `B`".into()));
+        assert!(pinch.is_some_and(|n| (n.width_m - 0.3).abs() < 1e-9 && n.gap.area() == 0.0), "{slots:?}");
+        let store = crate::store::Store::build(&scenario).expect("builds");
+        for (x, y) in [(1.45, 3.1), (1.55, 3.1)] {
+            let cell = store.cell_at(0, Point::new(x, y)).expect("on the grid");
+            assert!(!store.is_walkable(cell), "({x}, {y}) by the pinch stays open");
+        }
     }
 
     #[test]

@@ -271,7 +271,7 @@ impl Store {
         // (A slot of floor cells between two shelves, a body's width too
         // narrow, was walked through as an aisle.)
         for slot in crate::scenario::walkway::body_slots(s) {
-            self.block(slot.floor_index, &slot.gap);
+            self.block(slot.floor_index, &slot.floor_to_close());
         }
         self.steps = (0..cells as CellId).map(|c| self.open_steps(c)).collect();
         for id in 0..cells as CellId {
@@ -354,7 +354,11 @@ impl Store {
         }
         // In a gap closed for being narrower than a body (it read "cut off from the floor").
         let slots = crate::scenario::walkway::body_slots(s);
-        match slots.iter().find(|n| n.floor_index == floor && n.gap.inflate(self.cell).contains(at)) {
+        let nearest = slots
+            .iter()
+            .filter(|n| n.floor_index == floor && n.gap.inflate(self.cell).contains(at))
+            .min_by(|a, b| a.gap.distance_to(at).total_cmp(&b.gap.distance_to(at)));
+        match nearest {
             Some(n) => format!(
                 "it is in the gap {:.2} m wide between {} and {}, too narrow for a body ({:.2} m), whose floor is closed",
                 n.width_m,

@@ -249,6 +249,13 @@ impl Store {
             // Say why a gap is no floor: narrower than a body it is closed;
             // under two cells it may hold no whole cell clear of both (0.44
             // m refused where 0.40 m a few centimetres over passed).
+            Some((distance, what)) if distance < self.cell => (
+                format!(
+                    "it faces {what}, {distance:.2} m away: a gap narrower than a {} m grid cell holds no floor",
+                    self.cell
+                ),
+                TURN,
+            ),
             Some((distance, what)) if distance < BODY_WIDTH_M => (
                 format!(
                     "it faces {what}, {distance:.2} m away: a gap too narrow for a body ({BODY_WIDTH_M:.2} m), whose floor is closed"

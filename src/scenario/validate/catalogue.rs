@@ -253,21 +253,27 @@ impl Scenario {
         let plannable = |c: usize| self.products.iter().any(|p| p.category == c && p.popularity > 0.0);
         let weight =
             |g: &Segment, c: usize| g.category_weights.as_ref().map_or(self.categories[c].list_weight, |w| w[c]);
+        // Segments that draw anything at all: lists or browse stops.
+        let drawing = |g: &&Segment| g.list_mean > 0.0 || g.browsing > 0.0;
         let mut found = Vec::new();
         for (c, category) in self.categories.iter().enumerate().filter(|(c, _)| !plannable(*c)) {
-            let drawn_by: Vec<String> = (self.population.segments.iter())
+            let drawn_by: Vec<String> = (self.population.segments.iter().filter(drawing))
                 .filter(|g| weight(g, c) > 0.0)
                 .map(|g| format!("`{}`", g.id))
                 .collect();
-            if !drawn_by.is_empty() {
-                found.push(format!(
-                    "category `{}` holds no product with popularity above 0, yet the lists of segment(s) {} draw it: \
-                     those draws come to nothing and the lists come out shorter; give one of its products a \
-                     popularity above 0, or stop drawing it (its list_weight, or the segments' categories)",
-                    category.id,
-                    drawn_by.join(", ")
-                ));
+            if drawn_by.is_empty() {
+                continue;
             }
+            let (holds, fix) = match self.products.iter().any(|p| p.category == c) {
+                true => ("no product with popularity above 0", "give one of its products a popularity above 0"),
+                false => ("no products", "give it products"),
+            };
+            found.push(format!(
+                "category `{}` holds {holds}, yet the lists of segment(s) {} draw it: those draws come to nothing and \
+                 the lists come out shorter; {fix}, or stop drawing it (its list_weight, or the segments' categories)",
+                category.id,
+                drawn_by.join(", ")
+            ));
         }
         found
     }
