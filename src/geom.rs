@@ -217,7 +217,8 @@ mod tests {
     fn a_polygon_listed_out_of_order_crosses_itself() {
         let poly = |corners: &[[f64; 2]]| corners.iter().map(|&c| Point::from(c)).collect::<Vec<_>>();
         // (corners, the first two edges that cross)
-        let cases: [(&[[f64; 2]], Option<(usize, usize)>); 4] = [
+        type Case = (&'static [[f64; 2]], Option<(usize, usize)>);
+        let cases: [Case; 4] = [
             (&[[0.0, 0.0], [4.0, 0.0], [4.0, 4.0], [0.0, 4.0]], None),
             (&[[0.0, 0.0], [4.0, 4.0], [4.0, 0.0], [0.0, 4.0]], Some((0, 2))),
             (&[[0.0, 0.0], [4.0, 0.0], [2.0, 2.0]], None),
