@@ -121,7 +121,7 @@ fn run(path: &Path, variant: &str, seed: u64, check_behaviour: bool, args: &Data
              refuse the file; this run is of `{variant}` alone"
         );
     }
-    for idle in file.idle_edits().iter().filter(|w| w.starts_with(&format!("variant `{variant}`: "))) {
+    for (_, idle) in file.idle_edits().iter().filter(|(of, _)| of == variant) {
         tell!("warning: {idle}");
     }
     let s = &prepared.scenario;
@@ -280,7 +280,7 @@ fn compare(
     let study = &study_of(metric.or(declared));
     study.check(&file)?;
     // Before the sweep: its days would be spent on an A/A under another name.
-    for idle in file.idle_edits() {
+    for (_, idle) in file.idle_edits() {
         tell!("warning: {idle}");
     }
     if let Some(seq) = &study.sequential {

@@ -145,7 +145,7 @@ impl ScenarioFile {
             }
         }
         warnings.extend(self.price_edits());
-        warnings.extend(self.idle_edits());
+        warnings.extend(self.idle_edits().into_iter().map(|(_, warning)| warning));
         if !problems.is_empty() {
             return Err(ScenarioError::Invalid { path: self.path.clone(), problems });
         }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::compare::{Comparison, Design, KEY_METRICS, Look, Sequential};
 use crate::events::dataset::{COMPARISON, Dataset, DatasetError};
 use crate::events::fs::write_atomic;
-use crate::scenario::{BASELINE, ScenarioError, ScenarioFile};
+use crate::scenario::{ScenarioError, ScenarioFile};
 use crate::sweep::{Chosen, Shard, SweepError, SweepEvent, grid, run_sweep};
 
 #[derive(Debug, thiserror::Error)]
@@ -84,21 +84,9 @@ impl Study {
         {
             return Err(StudyError::CapBelowFirstLook { cap: seq.cap, first: seq.looks()[0] });
         }
-        // The base's problems first (every variant would repeat them), then
-        // every variant's at once, as `aisle validate` lists them: one at a
-        // time, a file of several bad variants took as many tries.
-        let base = crate::prepare(file, BASELINE)?;
-        let mut problems = Vec::new();
-        for v in file.variant_ids().iter().skip(1) {
-            match crate::prepare(file, v) {
-                Ok(_) => {}
-                Err(crate::scenario::ScenarioError::Invalid { problems: found, .. }) => problems.extend(found),
-                Err(e) => return Err(e.into()),
-            }
-        }
-        if !problems.is_empty() {
-            return Err(crate::scenario::ScenarioError::Invalid { path: file.path.clone(), problems }.into());
-        }
+        // Every variant's problems at once, as `aisle validate` lists them:
+        // one at a time, a file of several bad variants took as many tries.
+        let base = file.validate_all()?.base;
         let layout = crate::metrics::Layout::new(&base);
         if !crate::metrics::DayMetrics::metric_names(&layout).contains(&self.primary) {
             return Err(StudyError::UnknownMetric { metric: self.primary.clone() });

@@ -154,17 +154,19 @@ impl ScenarioFile {
     /// Edits that change nothing (`set_price` to the price it has, a
     /// fixture moved to where it stands), warned of: a variant meant to
     /// differ would compare as an A/A under another name.
-    pub fn idle_edits(&self) -> Vec<String> {
+    /// Each as (variant, warning).
+    pub fn idle_edits(&self) -> Vec<(String, String)> {
         let mut found = Vec::new();
         for v in &self.raw.variants {
             for i in edit::changing_nothing(&self.raw, &v.edits) {
-                found.push(format!(
+                let warning = format!(
                     "variant `{}`: edit {} ({}) changes nothing: what it sets is so already; give it the value meant, \
                      or remove it",
                     v.id,
                     i + 1,
                     v.edits[i].op()
-                ));
+                );
+                found.push((v.id.clone(), warning));
             }
         }
         found

@@ -204,7 +204,7 @@ impl Scenario {
                 ));
             }
             let weights = g.category_weights.as_ref().unwrap_or(&list_weights);
-            let plannable = self.products.iter().filter(|p| weights[p.category] > 0.0 && p.popularity > 0.0).count();
+            let plannable = self.products.iter().filter(|p| weights[p.category] > 0.0 && p.on_lists()).count();
             if g.list_mean > plannable as f64 {
                 found.push(format!(
                     "segment `{}`: list_mean = {}, but only {plannable} distinct product(s) can be on its lists (those of \

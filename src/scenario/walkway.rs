@@ -582,16 +582,21 @@ mod tests {
         }
     }
 
+    /// Tiny with its gondola `G1` 0.25 m in front of a wall shelf `WS`.
+    fn gondola_by_wall_shelf() -> crate::scenario::ScenarioFile {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+        let shelf =
+            "\n[[fixtures]]\nid = \"WS\"\nkind = \"obstacle\"\nat = [4.0, 7.75]\nsize = [6.0, 0.5]\nheight = 2.0\n";
+        let text = std::fs::read_to_string(&path).unwrap().replacen("at = [4.0, 5.0]", "at = [4.0, 6.75]", 1) + shelf;
+        crate::scenario::ScenarioFile::parse(&path, text).unwrap()
+    }
+
     /// A gondola 0.25 m in front of a wall shelf on a 0.25 m grid: the
     /// slot between them holds a row of floor, and was warned of only as a
     /// walkway of 0.75 m from the gondola to the wall behind the shelf.
     #[test]
     fn a_slot_of_one_cell_is_warned_of_and_no_gap_is_measured_through_a_fixture() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
-        let shelf =
-            "\n[[fixtures]]\nid = \"WS\"\nkind = \"obstacle\"\nat = [4.0, 7.75]\nsize = [6.0, 0.5]\nheight = 2.0\n";
-        let text = std::fs::read_to_string(&path).unwrap().replacen("at = [4.0, 5.0]", "at = [4.0, 6.75]", 1) + shelf;
-        let file = crate::scenario::ScenarioFile::parse(&path, text).unwrap();
+        let file = gondola_by_wall_shelf();
         let found: Vec<String> = narrow_walkways(&file.build(crate::scenario::BASELINE).unwrap())
             .iter()
             .filter(|n| n.between.0 == "fixture `G1`")
@@ -604,11 +609,7 @@ mod tests {
     /// and the store closes its floor (shoppers walked it as an aisle).
     #[test]
     fn a_gap_narrower_than_a_body_is_named_and_its_floor_closed() {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
-        let shelf =
-            "\n[[fixtures]]\nid = \"WS\"\nkind = \"obstacle\"\nat = [4.0, 7.75]\nsize = [6.0, 0.5]\nheight = 2.0\n";
-        let text = std::fs::read_to_string(&path).unwrap().replacen("at = [4.0, 5.0]", "at = [4.0, 6.75]", 1) + shelf;
-        let file = crate::scenario::ScenarioFile::parse(&path, text).unwrap();
+        let file = gondola_by_wall_shelf();
         let scenario = file.build(crate::scenario::BASELINE).unwrap();
         let slots: Vec<String> = body_slots(&scenario).iter().map(ToString::to_string).collect();
         assert_eq!(

@@ -231,14 +231,13 @@ impl Setting {
             .collect();
         let category_products = (0..scenario.categories.len())
             .map(|c| {
-                // A product of popularity 0 is never planned: a category
-                // of none other has nothing to draw (the first of them
-                // stood in for the whole category).
+                // Only products lists may draw: a category of none has
+                // nothing to draw (its first product stood in for it).
                 let ids: Vec<u32> = scenario
                     .products
                     .iter()
                     .enumerate()
-                    .filter(|(_, p)| p.category == c && p.popularity > 0.0)
+                    .filter(|(_, p)| p.category == c && p.on_lists())
                     .map(|(i, _)| i as u32)
                     .collect();
                 let weights = ids.iter().map(|&i| scenario.products[i as usize].popularity).collect();

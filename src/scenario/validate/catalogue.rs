@@ -245,12 +245,20 @@ impl Validator<'_> {
     }
 }
 
+impl Product {
+    /// Whether lists (and browse stops) may draw the product: at
+    /// popularity 0 it is bought on impulse only.
+    pub fn on_lists(&self) -> bool {
+        self.popularity > 0.0
+    }
+}
+
 impl Scenario {
     /// Categories some segment's lists draw (by its list weight, or the
     /// segment's own `categories`) that hold no product of popularity
     /// above 0: those draws come to nothing, warned of.
     pub(crate) fn unplannable_categories(&self) -> Vec<String> {
-        let plannable = |c: usize| self.products.iter().any(|p| p.category == c && p.popularity > 0.0);
+        let plannable = |c: usize| self.products.iter().any(|p| p.category == c && p.on_lists());
         let weight =
             |g: &Segment, c: usize| g.category_weights.as_ref().map_or(self.categories[c].list_weight, |w| w[c]);
         // Segments that draw anything at all: lists or browse stops.
