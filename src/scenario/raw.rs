@@ -12,7 +12,7 @@ pub use edit::RawEdit;
 mod edit;
 mod exact;
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
     pub scenario: RawMeta,
@@ -45,7 +45,7 @@ pub struct RawScenario {
     pub variants: Vec<RawVariant>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawMeta {
     pub name: String,
@@ -53,7 +53,7 @@ pub struct RawMeta {
     pub description: String,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStore {
     /// Width (x) and depth (y) of the store in metres.
@@ -76,7 +76,7 @@ fn default_cell() -> f64 {
     0.25
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFloor {
     pub id: String,
@@ -92,7 +92,7 @@ pub enum ConnectorKind {
     Lift,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawConnector {
     pub id: String,
@@ -110,7 +110,7 @@ pub struct RawConnector {
     pub open: bool,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFloorPoint {
     pub floor: String,
@@ -118,7 +118,7 @@ pub struct RawFloorPoint {
     pub at: [f64; 2],
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawWall {
     pub floor: String,
@@ -174,7 +174,7 @@ pub enum Face {
     Right,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFixture {
     pub id: String,
@@ -205,7 +205,7 @@ pub struct RawFixture {
     pub dwell_median_s: Option<f64>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawZone {
     pub id: String,
@@ -220,7 +220,7 @@ pub struct RawZone {
     pub polygon: Option<Vec<[f64; 2]>>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPoint {
     pub id: String,
@@ -246,7 +246,7 @@ pub enum Direction {
     West,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawLane {
     pub id: String,
@@ -279,7 +279,7 @@ pub struct RawLane {
 /// line mid-visit, is served (one service for all such products), takes
 /// them and shops on; one who gives up leaves them unbought. The products
 /// of the categories it sells are on no shelf.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCounter {
     pub id: String,
@@ -350,7 +350,7 @@ fn default_true() -> bool {
     true
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawService {
     /// Fixed seconds per transaction (greeting, payment).
@@ -378,7 +378,7 @@ fn default_service_cv() -> f64 {
     0.3
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCategory {
     pub id: String,
@@ -391,7 +391,7 @@ pub struct RawCategory {
     pub colour: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawProduct {
     pub id: String,
@@ -428,7 +428,7 @@ pub(super) fn default_facings() -> u16 {
     1
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawPopulation {
     pub daily_visitors: f64,
@@ -490,7 +490,7 @@ impl Circulation {
     }
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawSegment {
     pub id: String,
@@ -554,7 +554,7 @@ fn default_dwell() -> f64 {
 
 /// The stylised facts `aisle run --validate-behaviour` holds the store to:
 /// a kind's cited defaults, each replaceable.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawBehaviour {
     #[serde(default)]
@@ -579,7 +579,7 @@ pub enum StoreKind {
     Other,
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawRun {
     #[serde(default = "default_tick")]
@@ -621,7 +621,7 @@ fn default_memory() -> f64 {
     64.0
 }
 
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawVariant {
     pub id: String,

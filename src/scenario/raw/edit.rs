@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{Face, FixtureKind, RawCounter, RawFixture, RawLane, ServiceDistribution, ShelfLevel, default_facings};
 
 /// One named change to the base layout; a variant is a list of these.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(tag = "op", rename_all = "snake_case", deny_unknown_fields)]
 pub enum RawEdit {
     MoveFixture {
