@@ -232,64 +232,165 @@ impl Query {
     }
 }
 
-/// How much of each query's exact total a release's bounds keep, summed
-/// over every run: bounded answers against unbounded ones. It reads the
-/// exact data, so it is for the curator's terminal and never published.
-#[derive(Debug, Clone, PartialEq)]
+/// How much of each figure's exact total a release's bounds keep, per
+/// variant (and per zone for the zone figures), summed over its runs:
+/// bounded answers against unbounded ones. It reads the exact data, so it
+/// is for the curator's terminal and never published.
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Clipping {
-    bounded: Vec<i64>,
-    exact: Vec<i64>,
+    variants: Vec<VariantClipping>,
 }
 
-/// Bounds that keep less than this share of a total are warned of: the
-/// figure is understated by the clamp, not just noisy.
+/// One variant's bounded and exact answers, per query and cell, summed
+/// over its runs.
+#[derive(Debug, Clone, PartialEq)]
+struct VariantClipping {
+    variant: String,
+    zones: Vec<String>,
+    bounded: Vec<Vec<i64>>,
+    exact: Vec<Vec<i64>>,
+}
+
+/// Bounds that keep less than this share of a figure's total are warned
+/// of: the figure is understated by the clamp, not just noisy.
 const KEEPS_ENOUGH: f64 = 0.9;
 
-impl Default for Clipping {
-    fn default() -> Self {
-        Clipping { bounded: vec![0; QUERIES.len()], exact: vec![0; QUERIES.len()] }
+/// A figure's totals: where it is, what the bounds keep of it, its exact
+/// total and the share of the variant's visitors the party cap keeps.
+struct Kept {
+    place: String,
+    bounded: i64,
+    exact: i64,
+    visitors_kept: f64,
+}
+
+impl Kept {
+    /// The share kept, judged on what the party cap leaves a figure of
+    /// every visitor's; whether the cap cut it.
+    fn share(&self, query: Query) -> Option<(f64, bool)> {
+        let capped = query.counts_every_visitor() && self.visitors_kept < 1.0 && self.visitors_kept > 0.0;
+        let kept = self.bounded as f64 / self.exact as f64;
+        (self.exact > 0).then_some(if capped { (kept / self.visitors_kept, true) } else { (kept, false) })
     }
 }
 
 impl Clipping {
-    /// Adds one run's answers under the release's bounds and under none.
-    pub fn add(&mut self, bounded: &Answers, exact: &Answers) {
-        for (q, (b, e)) in bounded.0.iter().zip(&exact.0).enumerate() {
-            self.bounded[q] += b.iter().sum::<i64>();
-            self.exact[q] += e.iter().sum::<i64>();
+    /// Adds one run of `variant` (whose zones are `zones`), its answers
+    /// under the release's bounds and under none.
+    pub fn add(&mut self, variant: &str, zones: &[String], bounded: &Answers, exact: &Answers) {
+        let at = match self.variants.iter().position(|v| v.variant == variant) {
+            Some(at) => at,
+            None => {
+                let zeros: Vec<Vec<i64>> = exact.0.iter().map(|cells| vec![0; cells.len()]).collect();
+                self.variants.push(VariantClipping {
+                    variant: variant.to_owned(),
+                    zones: zones.to_vec(),
+                    bounded: zeros.clone(),
+                    exact: zeros,
+                });
+                self.variants.len() - 1
+            }
+        };
+        let v = &mut self.variants[at];
+        for (sums, answers) in [(&mut v.bounded, bounded), (&mut v.exact, exact)] {
+            for (cells, answer) in sums.iter_mut().zip(&answers.0) {
+                for (sum, a) in cells.iter_mut().zip(answer) {
+                    *sum += a;
+                }
+            }
         }
     }
 
-    /// The share of `query`'s exact total the bounds keep (`None` when
-    /// there is nothing to keep).
+    /// The share of `query`'s exact total, over every variant and cell,
+    /// the bounds keep (`None` when there is nothing to keep).
     pub fn kept(&self, query: Query) -> Option<f64> {
-        let (b, e) = (self.bounded[query as usize], self.exact[query as usize]);
+        let sum = |of: fn(&VariantClipping) -> &Vec<Vec<i64>>| -> i64 {
+            self.variants.iter().map(|v| of(v)[query as usize].iter().sum::<i64>()).sum()
+        };
+        let (b, e) = (sum(|v| &v.bounded), sum(|v| &v.exact));
         (e > 0).then(|| b as f64 / e as f64)
     }
 
-    /// One line per query whose bounds keep too little, then what to do.
-    /// A figure of every visitor's (time, zones, heat) also loses the
-    /// companions past the party cap: that is the visitors' line, and the
-    /// figure's own bounds are judged on what the cap leaves them. (Zone
-    /// visitors kept 86% and were blamed on `--clamp zones=2`, all of the
-    /// store's zones, where the cap kept 84% of the visitors.)
+    /// The figures `query` feeds, each with its totals: one per variant,
+    /// and for the zone figures one per zone of each variant (a zone cut
+    /// to a third hid in a total over five zones that kept 94%).
+    fn figures(&self, query: Query) -> Vec<Kept> {
+        let mut out = Vec::new();
+        for v in &self.variants {
+            let q = query as usize;
+            let visitors = Query::Visitors as usize;
+            let (vb, ve) = (v.bounded[visitors].iter().sum::<i64>(), v.exact[visitors].iter().sum::<i64>());
+            let visitors_kept = if ve > 0 { vb as f64 / ve as f64 } else { 1.0 };
+            if matches!(query, Query::ZoneVisitors | Query::ZoneDwell) {
+                for (z, zone) in v.zones.iter().enumerate() {
+                    out.push(Kept {
+                        place: format!("zone `{zone}` in variant `{}`", v.variant),
+                        bounded: v.bounded[q][z],
+                        exact: v.exact[q][z],
+                        visitors_kept,
+                    });
+                }
+            } else {
+                out.push(Kept {
+                    place: format!("variant `{}`", v.variant),
+                    bounded: v.bounded[q].iter().sum(),
+                    exact: v.exact[q].iter().sum(),
+                    visitors_kept,
+                });
+            }
+        }
+        out
+    }
+
+    /// One line per query whose bounds keep too little of some figure's
+    /// total (the worst named), then what to do. A figure of every
+    /// visitor's (time, zones, heat) also loses the companions past the
+    /// party cap: that is the visitors' line, and the figure's own bounds
+    /// are judged on what the cap leaves them. (Zone visitors kept 86% and
+    /// were blamed on `--clamp zones=2`, all of the store's zones, where
+    /// the cap kept 84% of the visitors.)
     pub fn warnings(&self, b: &Bounds) -> Vec<String> {
-        let visitors_kept = self.kept(Query::Visitors).unwrap_or(1.0);
         let mut lines: Vec<String> = QUERIES
             .iter()
             .filter_map(|&q| {
                 let (bounds, figures) = q.cut_by();
-                let capped = q.counts_every_visitor() && visitors_kept < 1.0;
-                let kept = self.kept(q).map(|k| if capped && visitors_kept > 0.0 { k / visitors_kept } else { k });
-                let kept = kept.filter(|k| *k < KEEPS_ENOUGH && !bounds.is_empty())?;
+                if bounds.is_empty() {
+                    return None;
+                }
+                let kept = self.figures(q);
+                let short: Vec<(&Kept, f64, bool)> = kept
+                    .iter()
+                    .filter_map(|k| k.share(q).map(|(share, capped)| (k, share, capped)))
+                    .filter(|(_, share, _)| *share < KEEPS_ENOUGH)
+                    .collect();
+                let &(worst, share, capped) = short.iter().min_by(|a, b| a.1.total_cmp(&b.1))?;
                 let now: Vec<String> = bounds.iter().map(|&x| format!("--clamp {}={}", x.name(), b.get(x))).collect();
                 let of = if capped { "what the party cap leaves of the exact total" } else { "the exact total" };
-                Some(format!(
-                    "{figures}: the bounds ({}) keep {} of {of}, so the release understates them by the rest \
-                     before any noise",
+                let mut line = format!(
+                    "{figures}: the bounds ({}) keep {} of {of} of {}",
                     now.join(" "),
-                    percent_kept(kept)
-                ))
+                    percent_kept(share),
+                    worst.place
+                );
+                if kept.len() > 1 {
+                    let all = Kept {
+                        place: String::new(),
+                        bounded: kept.iter().map(|k| k.bounded).sum(),
+                        exact: kept.iter().map(|k| k.exact).sum(),
+                        visitors_kept: self.kept(Query::Visitors).unwrap_or(1.0),
+                    };
+                    let over =
+                        if kept.len() > self.variants.len() { "every zone of every variant" } else { "every variant" };
+                    let others = match short.len() - 1 {
+                        0 => String::new(),
+                        n => format!("; {n} other(s) keep under {}", percent_kept(KEEPS_ENOUGH)),
+                    };
+                    if let Some((pooled, _)) = all.share(q) {
+                        line += &format!(" ({} over {over}{others})", percent_kept(pooled));
+                    }
+                }
+                line += ", so the release understates it by the rest before any noise";
+                Some(line)
             })
             .collect();
         if !lines.is_empty() {

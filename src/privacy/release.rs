@@ -145,7 +145,7 @@ pub fn gather(dir: &Path, bounds: &Bounds, mut progress: impl FnMut(usize, usize
                 true_heat_s[*block as usize] += *ms as f64 / 1000.0;
             }
             let (bounded, exact) = (answer(&visits, &layout, bounds), answer(&visits, &layout, &Bounds::unbounded()));
-            clipping.add(&bounded, &exact);
+            clipping.add(variant, &layout.zones, &bounded, &exact);
             answers.push(RunAnswers {
                 seed: run.seed,
                 answers: bounded,

@@ -1,6 +1,11 @@
 use super::*;
 
 /// Answers with `value` in every cell of `query` and 0 elsewhere.
+/// The zones of `answers`' two cells.
+fn zones() -> Vec<String> {
+    vec!["fresh".to_owned(), "drinks".to_owned()]
+}
+
 fn answers(cells: &[(Query, i64)]) -> Answers {
     let mut out: Vec<Vec<i64>> = QUERIES.iter().map(|_| vec![0; 2]).collect();
     for &(q, v) in cells {
@@ -100,15 +105,15 @@ fn bounds_that_keep_too_little_of_a_total_are_warned_of_by_their_figures() {
     let mut c = Clipping::default();
     let bounded = [(Query::Revenue, 150), (Query::Items, 95), (Query::Heat, 0), (Query::Visitors, 1)];
     let exact = [(Query::Revenue, 1000), (Query::Items, 100), (Query::Heat, 0), (Query::Visitors, 1)];
-    c.add(&answers(&bounded), &answers(&exact));
-    c.add(&answers(&bounded), &answers(&exact));
+    c.add("baseline", &zones(), &answers(&bounded), &answers(&exact));
+    c.add("baseline", &zones(), &answers(&bounded), &answers(&exact));
     assert_eq!((c.kept(Query::Revenue), c.kept(Query::Items), c.kept(Query::Heat)), (Some(0.15), Some(0.95), None));
     let lines = c.warnings(&Bounds::default());
     assert_eq!(lines.len(), 2, "{lines:?}");
     assert_eq!(
         lines[0],
-        "revenue, revenue per visitor and basket value: the bounds (--clamp basket=150) keep 15% of the exact total, \
-         so the release understates them by the rest before any noise"
+        "revenue, revenue per visitor and basket value: the bounds (--clamp basket=150) keep 15% of the exact total \
+         of variant `baseline`, so the release understates it by the rest before any noise"
     );
     assert!(lines[1].starts_with("raise a bound with --clamp NAME=VALUE"));
     assert_eq!(Clipping::default().warnings(&Bounds::default()), Vec::<String>::new());
@@ -126,7 +131,7 @@ fn what_the_party_cap_leaves_out_is_not_blamed_on_a_figures_own_bounds() {
     let mut c = Clipping::default();
     let bounded = [(Query::Visitors, 84), (Query::ZoneVisitors, 85), (Query::Heat, 80), (Query::TimeInStore, 70)];
     let exact = [(Query::Visitors, 100), (Query::ZoneVisitors, 100), (Query::Heat, 100), (Query::TimeInStore, 100)];
-    c.add(&answers(&bounded), &answers(&exact));
+    c.add("baseline", &zones(), &answers(&bounded), &answers(&exact));
     let lines = c.warnings(&Bounds::default());
     assert_eq!(lines.len(), 3, "{lines:?}");
     assert!(lines[0].starts_with("visitors (and with them their time, zones and heat): the bounds (--clamp party="));
@@ -162,5 +167,64 @@ fn runs_sharing_a_seed_split_the_budget_and_the_release_costs_it_once() {
             }
             Cost::Local { .. } => unreachable!(),
         }
+    }
+}
+
+/// A figure cut hard hides in a total that keeps enough: one zone of
+/// five, or one variant of several. The worst figure is named, with the
+/// total over all of them and how many others fall short.
+#[test]
+fn a_bound_that_cuts_one_zone_or_one_variant_is_warned_of_by_that_figure() {
+    struct Case {
+        runs: &'static [(&'static str, Query, [i64; 2], [i64; 2])],
+        warned: Option<&'static str>,
+    }
+    let cases = [
+        Case {
+            // Drinks keep 30%, the zones together 92%.
+            runs: &[("baseline", Query::ZoneVisitors, [800, 30], [800, 100])],
+            warned: Some(
+                "zone visitors: the bounds (--clamp zones=4) keep 30% of the exact total of zone `drinks` in variant \
+                 `baseline` (92% over every zone of every variant), so the release understates it by the rest before \
+                 any noise",
+            ),
+        },
+        Case {
+            // One variant keeps 85%, the two together 95%.
+            runs: &[
+                ("baseline", Query::Revenue, [500, 500], [500, 500]),
+                ("pricey", Query::Revenue, [200, 225], [250, 250]),
+            ],
+            warned: Some(
+                "revenue, revenue per visitor and basket value: the bounds (--clamp basket=150) keep 85% of the exact \
+                 total of variant `pricey` (95% over every variant), so the release understates it by the rest \
+                 before any noise",
+            ),
+        },
+        Case {
+            // Two variants short: the worst named, the other counted.
+            runs: &[
+                ("baseline", Query::Items, [80, 80], [100, 100]),
+                ("pricey", Query::Items, [50, 50], [100, 100]),
+                ("cheap", Query::Items, [100, 100], [100, 100]),
+            ],
+            warned: Some(
+                "items per basket: the bounds (--clamp items=60) keep 50% of the exact total of variant `pricey` \
+                 (77% over every variant; 1 other(s) keep under 90%), so the release understates it by the rest \
+                 before any noise",
+            ),
+        },
+        Case { runs: &[("baseline", Query::ZoneDwell, [95, 91], [100, 100])], warned: None },
+    ];
+    for (i, case) in cases.iter().enumerate() {
+        let mut c = Clipping::default();
+        for &(variant, q, bounded, exact) in case.runs {
+            let mut b = answers(&[(Query::Visitors, 1)]);
+            let mut e = b.clone();
+            (b.0[q as usize], e.0[q as usize]) = (bounded.to_vec(), exact.to_vec());
+            c.add(variant, &zones(), &b, &e);
+        }
+        let lines = c.warnings(&Bounds::default());
+        assert_eq!(lines.first().map(String::as_str), case.warned, "case {i}: {lines:?}");
     }
 }
