@@ -676,6 +676,25 @@ const CASES: &[Case] = &[
         absent: None,
     },
     Case {
+        // Its own `events/` counted as a dataset's: `--replace` then
+        // deleted the user's files in events/, runs/, report/, ...
+        name: "a directory with its own events/ and runs/ folders is not written over",
+        steps: &[
+            Step::Remove("manifest.json"),
+            Step::Remove("runs"),
+            Step::Remove("events"),
+            Step::Remove("metrics"),
+            Step::Remove(".lock"),
+            Step::Write("events/sales.csv", "day,revenue\n"),
+            Step::Write("runs/2026-11/notes.txt", "mine\n"),
+        ],
+        args: &["run", "scenarios/tiny.toml", "--out", "{dir}", "--replace", "--no-report"],
+        code: 2,
+        stdout: "",
+        stderr: "error: {dir}: is not an aisle dataset (no manifest.json), and a dataset written there would overwrite its events/, runs/: choose a new or empty directory with --out\n",
+        absent: None,
+    },
+    Case {
         name: "a directory of other files and the scenario itself is written into, beside them",
         steps: &[
             Step::Remove("manifest.json"),

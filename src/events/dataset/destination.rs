@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use super::partitions::{partition_key, partitions};
 use super::{DatasetError, FORMAT, MANIFEST, RELEASES, REPORT, RUNS, SCENARIO_COPY};
 
 /// A directory checked as a writer's destination.
@@ -38,18 +39,23 @@ impl<'a> Destination<'a> {
 
 /// What a dataset written in `dir` would overwrite that is not a
 /// dataset's: a `scenario.toml` other than `source` (the scenario copy
-/// replaced a user's own), and the folders a dataset derives (`report/`,
-/// `metrics/`, …), where `dir` is no dataset yet (no manifest, runs or
-/// logs, whose manifest the next writer lists again). Other files are
-/// left alone beside the dataset.
+/// replaced a user's own), and the folders a dataset derives or fills
+/// (`report/`, `events/`, …), where `dir` is no dataset yet (no manifest,
+/// nor a run's `variant=…/seed=…` folder under `runs/` or `events/`,
+/// whose manifest the next writer lists again). A user's own `events/`
+/// or `runs/` is no dataset: `--replace` would have deleted it. Other
+/// files are left alone beside the dataset.
 fn would_overwrite(dir: &Path, source: &str) -> Vec<String> {
-    if [MANIFEST, RUNS, "events"].iter().any(|part| dir.join(part).exists()) {
+    let runs_in = |folder: &str| partitions(&dir.join(folder)).iter().any(|p| partition_key(p).is_some());
+    if dir.join(MANIFEST).exists() || runs_in(RUNS) || runs_in("events") {
         return Vec::new();
     }
     let copy = dir.join(SCENARIO_COPY);
     let other_copy = copy.exists() && std::fs::read(&copy).ok().as_deref() != Some(source.as_bytes());
     let copy = other_copy.then(|| SCENARIO_COPY.to_owned());
-    let derived = ["metrics", REPORT, "compare", RELEASES, "privacy"].into_iter().filter(|d| dir.join(d).exists());
+    let derived = ["events", RUNS, "metrics", REPORT, "compare", RELEASES, "privacy"]
+        .into_iter()
+        .filter(|d| dir.join(d).exists());
     copy.into_iter().chain(derived.map(|d| format!("{d}/"))).collect()
 }
 
