@@ -212,6 +212,9 @@ fn build_report(dir: &Path, design: &aisle::compare::Design) -> Result<PathBuf, 
         bar.set_position(done as u64);
     })?;
     bar.finish_and_clear();
+    if let Some(why) = aisle::report::missing_baseline(dir) {
+        tell!("warning: the page compares no layouts: {why}");
+    }
     Ok(index)
 }
 

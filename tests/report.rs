@@ -418,3 +418,33 @@ fn a_page_of_layouts_not_simulated_on_the_same_days_says_so() {
     let page = std::fs::read_to_string(dir.join("report/index.html")).unwrap();
     assert!(page.contains(note), "{page}");
 }
+
+/// Days of two variants and none of the baseline: the page read
+/// "Comparison with cola-on-promo", its table calling that variant the
+/// baseline, and a release compared the other with it. Neither compares
+/// anything now, and both say why.
+#[test]
+fn without_the_baselines_days_no_variant_stands_in_for_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, scenario) = (tmp.path().join("d"), common::scenario_path("tiny"));
+    let (d, s) = (dir.to_str().unwrap(), scenario.to_str().unwrap());
+    for variant in ["cola-on-promo", "same-as-baseline"] {
+        for seed in ["1", "2"] {
+            aisle(&["run", s, "--variant", variant, "--seed", seed, "--out", d, "--no-report"]);
+        }
+    }
+    let why = "the dataset holds no day of `baseline`, and every variant is compared with it";
+    let report = std::process::Command::new(env!("CARGO_BIN_EXE_aisle")).args(["report", d]).output().unwrap();
+    assert!(report.status.success());
+    assert!(String::from_utf8_lossy(&report.stderr).contains(&format!("the page compares no layouts: {why}")));
+    let page = std::fs::read_to_string(dir.join("report/index.html")).unwrap();
+    assert!(page.contains(why) && !page.contains("Comparison with"), "{page}");
+    let publish = std::process::Command::new(env!("CARGO_BIN_EXE_aisle"))
+        .args(["publish", d, "--epsilon", "5", "--seed", "1", "--name", "r"])
+        .output()
+        .unwrap();
+    assert!(publish.status.success(), "{}", String::from_utf8_lossy(&publish.stderr));
+    assert!(String::from_utf8_lossy(&publish.stderr).contains("the dataset holds no day of `baseline`"));
+    let release = std::fs::read_to_string(dir.join("releases/r/index.html")).unwrap();
+    assert!(!release.contains("Comparison with"), "{release}");
+}

@@ -299,12 +299,11 @@ impl Design {
 
     /// `compare_days` over the days sampled, at this design's level.
     fn compare_sampled(&self, days: &Sampled, present: &[&String], added_at_looks: Option<AddedAtLooks>) -> Comparison {
-        let baseline = present
-            .iter()
-            .find(|v| v.as_str() == BASELINE)
-            .or(present.first())
-            .map(|v| v.to_string())
-            .unwrap_or_default();
+        // Without the baseline's days nothing is compared: a variant
+        // standing in for it made a page read "Comparison with
+        // cola-on-promo", its table calling that variant the baseline.
+        // (`metric_names` finds none then.)
+        let baseline = BASELINE.to_owned();
         let names = days.metric_names(&baseline);
         let others: Vec<&String> = present.iter().copied().filter(|v| **v != baseline).collect();
         let pending = self.pending(days, &names, &baseline, &others);

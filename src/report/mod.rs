@@ -24,7 +24,7 @@ use crate::events::dataset::{Dataset, DatasetError, MetricValue, REPORT, RunReco
 use crate::events::fs::write_atomic;
 use crate::events::parquet::{LogError, read_log_with};
 use crate::metrics::{DayMetrics, DayProjection, Layout, Metric, Projection};
-use crate::scenario::{ScenarioError, ScenarioFile};
+use crate::scenario::{BASELINE, ScenarioError, ScenarioFile};
 use crate::style;
 
 #[derive(Debug, thiserror::Error)]
@@ -263,7 +263,15 @@ fn write_page(
     for v in variants {
         write_invariant_warnings(&mut html, v);
     }
-    if variants.len() > 1 {
+    let has_baseline = variants.iter().any(|v| v.prepared.scenario.variant == BASELINE);
+    if variants.len() > 1 && !has_baseline {
+        let _ = writeln!(
+            html,
+            "<p class=\"warn\"><b>No layout is compared:</b> {}.</p>",
+            esc(&no_baseline(variants.iter().flat_map(|v| v.seeds.iter().copied())))
+        );
+    }
+    if variants.len() > 1 && has_baseline {
         let runs: Vec<RunRecord> = variants.iter().flat_map(|v| v.runs.iter().cloned()).collect();
         let names: Vec<String> = variants.iter().map(|v| v.prepared.scenario.variant.clone()).collect();
         let comparison = design.compare(&runs, &names).declared_before(declared_primary(dir));
@@ -285,6 +293,27 @@ fn write_page(
     let index = report_dir.join("index.html");
     write_atomic(&index, html.as_bytes()).map_err(|source| ReportError::Io { path: index.clone(), source })?;
     Ok(index)
+}
+
+/// Why a page of variants without the baseline's days compares none of
+/// them, and how to add those days (for the `seeds` the variants have).
+fn no_baseline(seeds: impl IntoIterator<Item = u64>) -> String {
+    let seeds: std::collections::BTreeSet<u64> = seeds.into_iter().collect();
+    let seeds: Vec<String> = seeds.iter().map(u64::to_string).collect();
+    format!(
+        "the dataset holds no day of `{BASELINE}`, and every variant is compared with it (one variant's difference \
+         from another is no comparison with the baseline): add its days with `aisle run SCENARIO --variant {BASELINE} \
+         --seed N --out DIR` for the seeds here ({}), or `aisle compare SCENARIO --out DIR`",
+        seeds.join(", ")
+    )
+}
+
+/// Why the page of the dataset in `dir` compares no layouts, where its
+/// runs are of two variants or more but not of the baseline.
+pub fn missing_baseline(dir: &Path) -> Option<String> {
+    let runs = Dataset::read_manifest(dir).ok()??.runs;
+    let variants: std::collections::BTreeSet<&str> = runs.iter().map(|r| r.variant.as_str()).collect();
+    (variants.len() > 1 && !variants.contains(BASELINE)).then(|| no_baseline(runs.iter().map(|r| r.seed)))
 }
 
 /// Warnings, above everything else, over a variant whose days break an

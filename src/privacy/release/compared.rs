@@ -15,6 +15,7 @@ use super::Gathered;
 use crate::compare::stats::t_quantile;
 use crate::privacy::contrib::Bounds;
 use crate::privacy::query::{Answers, Calibration, Query};
+use crate::scenario::BASELINE;
 
 /// A figure compared between layouts: `scale × num ÷ Σ den` over queries'
 /// totals in their natural units (cents, ms, shoppers).
@@ -264,6 +265,13 @@ pub fn paired_runs<'a, T>(g: &Gathered, runs: &'a [Vec<T>], variant: usize) -> (
 /// baseline (a shard's runs, seeds run apart): the release lists its
 /// figures and compares it with nothing.
 pub fn uncompared(g: &Gathered, noised: &[Vec<Answers>]) -> Vec<String> {
+    if g.variants.len() > 1 && !has_baseline(g) {
+        return vec![format!(
+            "the dataset holds no day of `{BASELINE}`: the release lists each variant's figures but compares none \
+             (one variant's difference from another is no comparison with the baseline); run `{BASELINE}` on the \
+             variants' seeds"
+        )];
+    }
     (1..g.variants.len())
         .filter_map(|i| {
             let shared = paired_runs(g, noised, i).0.len();
@@ -278,10 +286,20 @@ pub fn uncompared(g: &Gathered, noised: &[Vec<Answers>]) -> Vec<String> {
         .collect()
 }
 
+/// Whether the first variant with runs is the baseline (the variants
+/// come in the scenario's order, the baseline first, those without runs
+/// left out): without its days, no other stands in for it.
+fn has_baseline(g: &Gathered) -> bool {
+    g.variants.first().is_some_and(|v| v.variant == BASELINE)
+}
+
 /// Every variant against the first (the baseline) on the seeds both have,
 /// from each run's noised answers (`noised[variant][run]`).
 pub fn comparison(g: &Gathered, noised: &[Vec<Answers>], cal: &Calibration, b: &Bounds) -> Vec<ComparisonRow> {
     let mut rows = Vec::new();
+    if !has_baseline(g) {
+        return rows;
+    }
     for i in 1..g.variants.len() {
         let (base, variant) = paired_runs(g, noised, i);
         if base.len() < 2 {
