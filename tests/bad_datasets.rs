@@ -793,7 +793,18 @@ const CASES: &[Case] = &[
         args: &["run", "scenarios/tiny.toml", "--seed", "-1", "--out", "{dir}"],
         code: 2,
         stdout: "",
-        stderr: "error: invalid value '-1' for '--seed <SEED>': a seed is a whole number from 0 to 18446744073709551615, got -1\n\nFor more information, try '--help'.\n",
+        stderr: "error: invalid value '-1' for '--seed <SEED>': a run's seed is a whole number from 0 to 9223372036854775807 (Parquet readers take its seed= folder as a signed 64-bit number), got -1\n\nFor more information, try '--help'.\n",
+        absent: None,
+    },
+    Case {
+        // Accepted, its folder seed=18446744073709551615 turned the seed
+        // column of every reader of the dataset into text.
+        name: "a seed past what Parquet readers take as a number",
+        steps: &[],
+        args: &["run", "scenarios/tiny.toml", "--seed", "9223372036854775808", "--out", "{dir}"],
+        code: 2,
+        stdout: "",
+        stderr: "error: invalid value '9223372036854775808' for '--seed <SEED>': a run's seed is a whole number from 0 to 9223372036854775807 (Parquet readers take its seed= folder as a signed 64-bit number), got 9223372036854775808\n\nFor more information, try '--help'.\n",
         absent: None,
     },
     Case {

@@ -40,7 +40,7 @@ pub(super) enum Command {
         #[arg(long, default_value = BASELINE)]
         variant: String,
         /// Random seed; the same seed gives the same log, byte for byte.
-        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = seed)]
+        #[arg(long, default_value_t = 1, allow_negative_numbers = true, value_parser = run_seed)]
         seed: u64,
         /// Check the day against stylised facts of shopping (exit 1 if one fails).
         #[arg(long)]
@@ -313,6 +313,19 @@ fn whole<const LO: u64, const HI: u64>(text: &str) -> Result<u64, String> {
 /// A seed: any whole number a run can be keyed by.
 fn seed(text: &str) -> Result<u64, String> {
     text.trim().parse().map_err(|_| format!("a seed is a whole number from 0 to {}, got {text}", u64::MAX))
+}
+
+/// A run's seed names its log's `seed=…` folder, which Parquet readers
+/// take as a signed 64-bit number: one past that turned every reader's
+/// `seed` column into text (sorting 10 before 2).
+fn run_seed(text: &str) -> Result<u64, String> {
+    let most = i64::MAX as u64;
+    let why = || {
+        format!(
+            "a run's seed is a whole number from 0 to {most} (Parquet readers take its seed= folder as a signed 64-bit number), got {text}"
+        )
+    };
+    text.trim().parse().ok().filter(|&s| s <= most).ok_or_else(why)
 }
 
 fn positive_finite(text: &str) -> Result<f64, String> {
