@@ -220,7 +220,7 @@ fn balked(m: &DayMetrics) -> String {
     if m.balks == 0 {
         return String::new();
     }
-    format!("; {} of {} never joined a line, balking at its length", m.balks, m.abandons)
+    format!("; {} of {} never joined a line, balking at its length or finding it full", m.balks, m.abandons)
 }
 
 /// The self-description written into every log.

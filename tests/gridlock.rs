@@ -773,3 +773,23 @@ fn companions_at_a_bank_of_terminals_wait_clear_of_other_parties() {
         }
     }
 }
+
+/// A line hemmed in is judged by what its terminals serve: 17 places
+/// before three self-service terminals turned away 18% of their parties,
+/// and were not warned of; before one terminal they are room enough.
+#[test]
+fn a_short_line_is_judged_per_terminal() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/self_service_corner.toml");
+    let three = std::fs::read_to_string(&path).unwrap();
+    let one = three.replace("terminals = [[9.7, 1.6], [8.6, 1.6], [9.75, 2.6]]", "terminals = [[9.7, 1.6]]");
+    assert_ne!(one, three);
+    let warned = |text: &str| {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("corner.toml");
+        std::fs::write(&file, text).unwrap();
+        let warnings = ScenarioFile::read(&file).unwrap().validate_all().unwrap().warnings;
+        warnings.iter().any(|w| w.starts_with("checkout `SS`: its line has room for 17 waiting"))
+    };
+    assert!(warned(&three));
+    assert!(!warned(&one));
+}
