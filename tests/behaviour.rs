@@ -431,3 +431,29 @@ fn a_product_of_popularity_zero_is_never_planned() {
         assert_eq!(planned_drinks > 0, !warned, "{zero:?}: {planned_drinks} planned picks of other drinks");
     }
 }
+
+/// Visitors who come with nothing planned and browse nothing walk in and
+/// out, buying nothing: `list_mean = 0`, documented as lookers buying on
+/// impulse, made a day without a sale in silence. Warned of; with
+/// `browsing` they look at shelves and buy on impulse.
+#[test]
+fn lookers_who_browse_nothing_are_warned_of_and_those_who_browse_buy() {
+    let path = common::scenario_path("tiny");
+    let tiny = std::fs::read_to_string(&path).unwrap();
+    let warning = "variant `lookers`: segment `quick`: list_mean = 0 leaves 100% of its shoppers with nothing planned";
+    // (browsing, whether warned)
+    for (browsing, warned) in [(0.0, true), (0.5, false)] {
+        let variant = format!(
+            "\n[[variants]]\nid = \"lookers\"\nedits = [{{ op = \"set_segment\", segment = \"quick\", list_mean = 0.0, \
+             browsing = {browsing:.1} }}, {{ op = \"set_shares\", shares = {{ quick = 1.0, browser = 0.0 }} }}]\n"
+        );
+        let file = ScenarioFile::parse(&path, tiny.clone() + &variant).unwrap();
+        let warnings = file.validate_all().unwrap().warnings;
+        assert_eq!(warnings.iter().any(|w| w.starts_with(warning)), warned, "{browsing}: {warnings:?}");
+        let p = aisle::prepare(&file, "lookers").unwrap();
+        let picks: usize = (1..=3)
+            .map(|seed| common::simulate(&p, seed).iter().filter(|e| matches!(e.action, Action::Pick { .. })).count())
+            .sum();
+        assert_eq!(picks > 0, !warned, "browsing {browsing}: {picks} picks over three days");
+    }
+}

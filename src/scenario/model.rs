@@ -193,7 +193,7 @@ impl Scenario {
     /// shopper walks, a `list_mean` above the distinct products its lists
     /// can hold (a list of 200 stopped at 6, in silence).
     pub fn unreachable_habits(&self) -> Vec<String> {
-        let mut found = self.unplannable_categories();
+        let mut found = [self.unplannable_categories(), self.idle_lookers()].concat();
         let list_weights: Vec<f64> = self.categories.iter().map(|c| c.list_weight).collect();
         for g in &self.population.segments {
             if g.speed_mean > WALKING_MPS.1 {

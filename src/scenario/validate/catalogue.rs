@@ -285,4 +285,26 @@ impl Scenario {
         }
         found
     }
+
+    /// Segments some of whose shoppers come with nothing planned (a
+    /// `list_mean` below 1 leaves a share e^−mean so) and browse nothing
+    /// (`browsing` 0): those walk in and straight out, past nothing that
+    /// tempts them, buying nothing; `list_mean = 0`, documented as
+    /// lookers buying on impulse, made a day of no sales in silence.
+    pub(crate) fn idle_lookers(&self) -> Vec<String> {
+        let segments = self.population.segments.iter();
+        segments
+            .filter(|g| g.list_mean < 1.0 && g.browsing <= 0.0 && g.share > 0.0)
+            .map(|g| {
+                format!(
+                    "segment `{}`: list_mean = {} leaves {:.0}% of its shoppers with nothing planned, and with browsing \
+                     = 0 they look at no shelf either: they walk in and out, buying nothing; give it `browsing` (0.5: \
+                     about 2.5 shelves looked at) for visitors who come to look and buy on impulse",
+                    g.id,
+                    g.list_mean,
+                    100.0 * (-g.list_mean).exp()
+                )
+            })
+            .collect()
+    }
 }
