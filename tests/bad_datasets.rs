@@ -245,6 +245,16 @@ const CASES: &[Case] = &[
         absent: Some("releases/weekly"),
     },
     Case {
+        // Refused, it left privacy/ledger.lock behind.
+        name: "publish refuses a dataset of no runs and writes nothing",
+        steps: &[Step::UnlistRun(1), Step::UnlistRun(2), Step::Remove("runs"), Step::Remove("events")],
+        args: &["publish", "{dir}", "--epsilon", "1", "--name", "weekly"],
+        code: 2,
+        stdout: "",
+        stderr: "error: {dir}: no manifest.json or no runs: not an aisle dataset (make one with `aisle run` or `aisle compare`)\n",
+        absent: Some("privacy"),
+    },
+    Case {
         // Both exited 0, counting seed 1 alone (`verify` called the
         // manifest damaged).
         name: "publish refuses a manifest that leaves out a run on disk",

@@ -331,6 +331,10 @@ pub struct Published {
 /// the logs into bounded answers, noises them, writes `releases/<name>/`,
 /// then records the spend in the ledger.
 pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize)) -> Result<Published, PrivacyError> {
+    // Before the lock file is made: a refused release writes nothing.
+    if Dataset::read_manifest(dir)?.is_none_or(|m| m.runs.is_empty()) {
+        return Err(super::not_a_dataset(dir));
+    }
     let _lock = ledger::lock(dir)?;
     super::not_busy(dir)?;
     let settled = super::settle_interrupted(dir)?;
