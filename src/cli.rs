@@ -384,5 +384,13 @@ fn say_discarded(dataset: &Dataset) {
             dataset.discarded,
             dataset.dir.display()
         );
+        // The old runs' shoppers were published about: the budget they
+        // spent still counts, whatever runs come next.
+        if dataset.dir.join(aisle::privacy::ledger::LEDGER_PATH).exists() {
+            tell!(
+                "--replace: the privacy ledger and releases stay: what earlier releases spent still counts against \
+                 the dataset's budget"
+            );
+        }
     }
 }

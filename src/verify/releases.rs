@@ -113,19 +113,26 @@ pub(super) fn note_releases_of_other_versions(dir: &Path, m: &Manifest, v: &mut 
     names.sort();
     for release in names {
         let record = release.join(crate::privacy::seal::RELEASE_RECORD);
-        let stated = std::fs::read_to_string(&record)
+        let Some(stated) = std::fs::read_to_string(&record)
             .ok()
             .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
-            .and_then(|j| j["scenario_sha256"].as_str().map(str::to_owned));
-        if let Some(sha) = stated.filter(|sha| *sha != m.scenario_sha256) {
-            v.findings.push(Finding::note(format!(
-                "{}: made from another version of scenario `{}` (sha256 {}…, the dataset's is {}…), whose runs \
-                 were replaced since: it describes those runs, not these",
-                release.display(),
-                m.scenario,
-                short(&sha),
-                short(&m.scenario_sha256)
-            )));
-        }
+        else {
+            continue;
+        };
+        let Some(sha) = stated["scenario_sha256"].as_str().filter(|sha| *sha != m.scenario_sha256) else { continue };
+        // `--replace` may have put another scenario in, not another
+        // version of this one (a convenience store's release was said to
+        // be of an older `tiny`).
+        let what = match stated["scenario"].as_str().filter(|name| *name != m.scenario) {
+            Some(other) => format!("scenario `{other}`, not the dataset's `{}`", m.scenario),
+            None => format!("another version of scenario `{}`", m.scenario),
+        };
+        v.findings.push(Finding::note(format!(
+            "{}: made from {what} (sha256 {}…, the dataset's is {}…), whose runs were replaced since: it describes \
+             those runs, not these",
+            release.display(),
+            short(sha),
+            short(&m.scenario_sha256)
+        )));
     }
 }

@@ -447,7 +447,14 @@ fn a_release_of_a_replaced_version_is_noted_by_verify() {
     let stderr = String::from_utf8_lossy(&replaced.stderr).into_owned();
     ok(replaced);
     assert!(stderr.contains("--replace: 1 run(s) of another version of the scenario discarded from"), "{stderr}");
+    assert!(stderr.contains("--replace: the privacy ledger and releases stay"), "{stderr}");
     let said = ok(aisle(&["verify", d]));
     assert!(said.contains("releases/old: made from another version of scenario `tiny`"), "{said}");
     assert!(said.contains("it describes those runs, not these") && said.contains(": ok — 1 run(s) verified"), "{said}");
+    // Another store put in by --replace is named as such, not as an
+    // older version of this one.
+    let pharmacy = scenario_path("pharmacy");
+    ok(aisle(&["run", pharmacy.to_str().unwrap(), "--seed", "1", "--no-report", "--out", d, "--replace"]));
+    let said = ok(aisle(&["verify", d]));
+    assert!(said.contains("releases/old: made from scenario `tiny`, not the dataset's `pharmacy`"), "{said}");
 }
