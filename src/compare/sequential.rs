@@ -125,8 +125,19 @@ impl Sequential {
     /// The guarantee, in words, for the output.
     pub fn guarantee(&self) -> String {
         let k = self.looks().len();
+        // --replications 3 ran 10 seeds without a word.
+        let first = self.looks()[0];
+        let raised = if self.start < first {
+            format!(
+                " (the first look comes after {first} replications, not the {} asked: fewer days' spread is too rough \
+                 to stop on)",
+                self.start
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "{k} planned look(s) at {} replications, each at level {:.4} (0.05 ÷ {k}, Bonferroni over the looks): the intervals at the stop cover the true differences with at least 95% probability whatever the look that stops",
+            "{k} planned look(s) at {} replications{raised}, each at level {:.4} (0.05 ÷ {k}, Bonferroni over the looks): the intervals at the stop cover the true differences with at least 95% probability whatever the look that stops",
             self.looks().iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", "),
             stats::ALPHA / k as f64
         )
@@ -219,5 +230,14 @@ mod tests {
         {
             assert_eq!(super::against(width, target), shown);
         }
+    }
+
+    /// A study asked to start below the first look says where it starts.
+    #[test]
+    fn a_start_below_the_first_look_is_said_to_be_raised() {
+        let study = |start| super::Sequential { metric: "revenue".to_owned(), target: 0.1, start, cap: 40 };
+        let raised = "(the first look comes after 10 replications, not the 3 asked";
+        assert!(study(3).guarantee().contains(raised), "{}", study(3).guarantee());
+        assert!(!study(10).guarantee().contains("not the"), "{}", study(10).guarantee());
     }
 }
