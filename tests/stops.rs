@@ -191,3 +191,30 @@ fn a_stop_cut_short_by_the_hard_end_is_still_a_stop() {
     events.iter().for_each(|e| day.observe(e));
     assert_eq!(day.finish().stop_places[0].stops, starts as u64, "the day counts each stop");
 }
+
+/// A stop whose median outlasts the whole day (opening to the end of the
+/// drain) is warned of: most who stop there are made to leave from it.
+/// (A bench of two hours in a day of one and a half said nothing until
+/// the run was over, 11 of 53 forced out.)
+#[test]
+fn a_stop_longer_than_the_day_is_warned_of() {
+    let path = common::scenario_path("tiny");
+    // A day of 1.5 h, within the longest median a stop may be given (2 h).
+    let tiny = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("hours = [17.0, 19.0]\nhourly_profile = [1.0, 1.5]", "hours = [17.0, 18.0]\nhourly_profile = [1.0]")
+        .replace("drain_h = 1.0", "drain_h = 0.5");
+    let day_s = {
+        let p = aisle::prepare(&ScenarioFile::parse(&path, tiny.clone()).unwrap(), "baseline").unwrap();
+        p.scenario.hard_end_ms() / 1000
+    };
+    // (the bench's median, whether warned)
+    for (median_s, warned) in [(day_s + 1, true), (day_s - 1, false)] {
+        let bench = BENCH.replace("dwell_median_s = 300.0", &format!("dwell_median_s = {median_s}.0"));
+        let file = ScenarioFile::parse(&path, tiny.clone() + &bench).unwrap();
+        let warnings = file.validate_all().unwrap().warnings;
+        let warning =
+            format!("fixture `bench`: a stop there lasts {median_s} s at the median, longer than the whole day");
+        assert_eq!(warnings.iter().any(|w| w.starts_with(&warning)), warned, "{median_s}: {warnings:?}");
+    }
+}

@@ -191,9 +191,10 @@ impl Scenario {
     /// Segments whose habits the simulation cannot give them, in words
     /// (valid, but surely not meant): a `speed_mean` above the fastest a
     /// shopper walks, a `list_mean` above the distinct products its lists
-    /// can hold (a list of 200 stopped at 6, in silence).
+    /// can hold (a list of 200 stopped at 6, in silence); and stops that
+    /// outlast the day.
     pub fn unreachable_habits(&self) -> Vec<String> {
-        let mut found = [self.unplannable_categories(), self.idle_lookers()].concat();
+        let mut found = [self.unplannable_categories(), self.idle_lookers(), self.stops_longer_than_the_day()].concat();
         let list_weights: Vec<f64> = self.categories.iter().map(|c| c.list_weight).collect();
         for g in &self.population.segments {
             if g.speed_mean > WALKING_MPS.1 {
