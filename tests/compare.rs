@@ -731,3 +731,17 @@ fn a_relative_interval_is_clear_of_no_change_exactly_when_the_difference_is() {
         }
     }
 }
+
+/// One differing day in ten bounds no difference, and its ratio to the
+/// baseline no better: "-0.14% [-1.4%, +0.17%]" stood beside an
+/// unbounded difference.
+#[test]
+fn an_unbounded_difference_has_no_relative_interval() {
+    let base: Vec<f64> = (0..10).map(|i| 30.0 + 0.5 * i as f64).collect();
+    let mut variant = base.clone();
+    variant[3] -= 0.0466;
+    let c = compare_synthetic(&Design::default(), &[("basket_value", "currency", base, variant)]);
+    let d = versus(&c, "basket_value");
+    assert_eq!((d.lo, d.hi), (Some(f64::NEG_INFINITY), Some(f64::INFINITY)), "{d:?}");
+    assert_eq!(d.relative, None, "{d:?}");
+}

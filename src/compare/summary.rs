@@ -65,7 +65,7 @@ impl Comparison {
     }
 
     /// The level of every interval, in words ("95%", "99.00%").
-    fn level_text(&self) -> String {
+    pub(crate) fn level_text(&self) -> String {
         let level = (1.0 - self.alpha) * 100.0;
         if (level - 95.0).abs() < 1e-9 { "95%".to_owned() } else { format!("{level:.2}%") }
     }

@@ -191,8 +191,8 @@ fn forest_rows(c: &Comparison) -> Vec<ForestRow> {
 fn write_interval_note(html: &mut String, c: &Comparison) {
     let _ = writeln!(
         html,
-        "<p class=\"figure-note\">How to read the intervals: each is a {:.0}% confidence interval of the mean daily change over the {} paired day(s), by the method named in the table: the paired t interval when days differ often and without heavy tails; rare differences of a rate pooled as Poisson counts (exact bounds); heavy-tailed or few differences by an exact sign-flip test and the wider of the t and studentised bootstrap intervals. Relative changes are given only where the baseline is clearly away from zero (Fieller's interval, which counts the baseline's own uncertainty); otherwise the change is absolute. {} is primary, corrected across layouts; every other metric is corrected across all its comparisons.</p>",
-        (1.0 - c.alpha) * 100.0,
+        "<p class=\"figure-note\">How to read the intervals: each is a {} confidence interval of the mean daily change over the {} paired day(s), by the method named in the table: the paired t interval when days differ often and without heavy tails; rare differences of a rate pooled as Poisson counts (exact bounds); heavy-tailed or few differences by an exact sign-flip test and the wider of the t and studentised bootstrap intervals. Relative changes are given only where the baseline is clearly away from zero (Fieller's interval, which counts the baseline's own uncertainty); otherwise the change is absolute. {} is primary, corrected across layouts; every other metric is corrected across all its comparisons.</p>",
+        c.level_text(),
         c.seeds.len(),
         esc(&c.primary.replace('_', " "))
     );
