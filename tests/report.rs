@@ -348,6 +348,13 @@ fn a_primary_chosen_after_a_comparison_is_said_to_be_exploratory() {
     std::fs::remove_file(dir.join("compare/comparison.json")).unwrap();
     let said = run(&["compare", scenario, "--replications", "2", "--metric", "conversion_rate", "--out", d]);
     assert!(said.contains(late), "{said}");
+    // A page whose primary was chosen late is no declaration: the
+    // comparison deleted again, the one declared first still stands (it
+    // was said to have declared `conversion_rate`).
+    run(&["report", d, "--metric", "conversion_rate"]);
+    std::fs::remove_file(dir.join("compare/comparison.json")).unwrap();
+    let said = run(&["compare", scenario, "--replications", "2", "--metric", "basket_value", "--out", d]);
+    assert!(said.contains("a comparison of this dataset declared `revenue_per_visitor`"), "{said}");
     // A plain compare keeps the primary declared first (it fell back to
     // revenue per visitor, and called that chosen late).
     let other = tmp.path().join("declared-conversion");

@@ -11,6 +11,9 @@ use crate::events::dataset::REPORT;
 
 /// The page's `<meta>` naming the primary metric it compares on.
 pub(super) const PRIMARY_META: &str = "aisle-primary";
+/// The page's meta naming the primary the dataset's comparisons declared
+/// first (the page's own may be one chosen late).
+pub(super) const DECLARED_META: &str = "aisle-declared-primary";
 /// How the page's footer names the build that made it.
 pub(super) const MADE_BY: &str = "Made by aisle ";
 
@@ -70,10 +73,12 @@ fn primary_of(page: &str) -> Option<String> {
 }
 
 /// The primary metric the report page of the dataset in `dir` compared
-/// the layouts on, if it has a comparison.
+/// the layouts on, if it has a comparison: the one declared first, where
+/// the page names it (a primary chosen late on a page is no declaration).
 pub(super) fn compared_primary(dir: &Path) -> Option<String> {
     let page = std::fs::read_to_string(page_path(dir)).ok()?;
-    page.contains("<h2>Comparison with").then(|| primary_of(&page)).flatten()
+    let declared = between(&page, &format!("<meta name=\"{DECLARED_META}\" content=\""), "\"").map(unescape);
+    page.contains("<h2>Comparison with").then(|| declared.or_else(|| primary_of(&page))).flatten()
 }
 
 /// Checks the report page of the dataset in `dir` (whose runs verify).

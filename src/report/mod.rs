@@ -7,7 +7,7 @@ mod comparison;
 pub mod figures;
 pub mod html;
 
-use check::{MADE_BY, PRIMARY_META};
+use check::{DECLARED_META, MADE_BY, PRIMARY_META};
 pub use check::{PageCheck, check_page, page_path, remake, remove_page};
 use comparison::comparison_section;
 use std::fmt::Write as _;
@@ -250,11 +250,12 @@ fn write_page(
     let s0 = &variants[0].prepared.scenario;
     let _ = write!(
         html,
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"{PRIMARY_META}\" content=\"{primary}\"><title>aisle report: {name}</title>\n<style>{STYLE}</style></head><body>\n\
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"{PRIMARY_META}\" content=\"{primary}\"><meta name=\"{DECLARED_META}\" content=\"{declared}\"><title>aisle report: {name}</title>\n<style>{STYLE}</style></head><body>\n\
          <h1>{name}</h1><p class=\"lead\">{desc}</p>\n",
         name = esc(&s0.name),
         desc = esc(&s0.description),
         primary = esc(&design.primary),
+        declared = esc(&declared_primary(dir).unwrap_or_else(|| design.primary.clone())),
     );
     // One colour scale for every variant's heatmap, so they compare by eye.
     let top = style::scale_top(variants.iter().flat_map(|v| {
