@@ -291,6 +291,7 @@ fn compare(
     }
     let mut dataset = Dataset::open_for(&dir, &file, args.on_change())?;
     say_discarded(&dataset);
+    say_on_interrupt(&dir);
     let comparison =
         study.run(&file, &mut dataset, sweep_display())?.declared_before(aisle::report::declared_primary(&dir));
     let (out_path, removed_page) = Study::save(&dir, &comparison)?;
@@ -377,6 +378,21 @@ fn sweep_display() -> impl Fn(StudyEvent) + Sync {
 }
 
 /// What `--replace` discarded, said before anything else is written.
+/// A sweep stopped with Ctrl-C left without a word (its runs recorded so
+/// far stay, as after any kill): it now says so, and how to go on.
+fn say_on_interrupt(dir: &Path) {
+    let shown = dir.display().to_string();
+    let said = ctrlc::set_handler(move || {
+        eprintln!(
+            "\ninterrupted: the runs recorded so far stay in {shown}; run the same command again to finish the \
+             sweep (recorded runs are not run again)"
+        );
+        std::process::exit(130);
+    });
+    // Without a handler, Ctrl-C stops the sweep as before, silently.
+    drop(said);
+}
+
 fn say_discarded(dataset: &Dataset) {
     if dataset.discarded > 0 {
         tell!(

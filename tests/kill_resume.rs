@@ -86,3 +86,35 @@ fn a_killed_sweep_resumes_to_the_same_dataset() {
     assert!(interrupted >= KILL_POINTS / 3, "only {interrupted} kills landed before the sweep finished");
     std::fs::remove_dir_all(tmp).unwrap();
 }
+
+/// Ctrl-C stopped a sweep without a word: it now says the runs recorded so
+/// far stay and how to go on, and exits 130.
+#[test]
+fn an_interrupted_sweep_says_what_stays() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("d");
+    let mut sweep = Command::new(env!("CARGO_BIN_EXE_aisle"));
+    sweep
+        .current_dir(root())
+        .args(["compare", "scenarios/tiny.toml", "--replications", "1000", "--jobs", "2", "--no-report", "--out"])
+        .arg(&dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    let child = sweep.spawn().unwrap();
+    // Once its dataset is open (the handler is set after it).
+    let started = Instant::now();
+    while !dir.join("manifest.json").exists() && started.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    // The shell's own `kill`: no procps needed.
+    let sent = Command::new("sh").args(["-c", &format!("kill -INT {}", child.id())]).status().unwrap();
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{said}");
+    assert!(said.contains("interrupted: the runs recorded so far stay in"), "{said}");
+    // Its records are there for the same command to list and go on from.
+    let records = std::fs::read_dir(dir.join("runs/variant=baseline")).map_or(0, |d| d.count());
+    assert!(records > 0, "no run recorded before the interrupt");
+}

@@ -15,7 +15,7 @@ use clap::{Parser, Subcommand};
     name = "aisle",
     version,
     about = "Event-sourced retail behaviour simulator: shoppers in 3D store layouts, every action logged to Parquet",
-    after_help = "Examples:\n  aisle validate scenarios/grocery.toml\n  aisle run scenarios/grocery.toml --variant candy-at-checkout --seed 3\n\nExit codes: 0 success, 1 failure, 2 bad input."
+    after_help = "Examples:\n  aisle validate scenarios/grocery.toml\n  aisle run scenarios/grocery.toml --variant candy-at-checkout --seed 3\n\nExit codes: 0 success, 1 failure, 2 bad input, 130 a sweep stopped by Ctrl-C."
 )]
 pub(super) struct Cli {
     #[command(subcommand)]
