@@ -93,16 +93,7 @@ impl ScenarioFile {
     pub fn validate_all(&self) -> Result<Validated, ScenarioError> {
         let base = prepare(self, scenario::BASELINE)?;
         let narrow = scenario::walkway::narrow_walkways(&base.scenario);
-        let mut unusable = base.store.unusable_connectors(&base.scenario);
-        unusable.extend(base.store.step_free_gaps(&base.scenario));
-        unusable.extend(base.store.empty_zones(&base.scenario));
-        unusable.extend(base.scenario.idle_desks());
-        unusable.extend(base.scenario.doors_short_for_the_tick());
-        unusable.extend(base.scenario.hardly_anyone());
-        unusable.extend(base.scenario.unreachable_habits());
-        unusable.extend(sim::short_lines(&base.scenario, &base.store));
-        unusable.extend(sim::lines_at_doors(&base.scenario, &base.store));
-        unusable.extend(scenario::walkway::walls_through_fixtures(&self.raw, &base.scenario));
+        let unusable = self.layout_warnings(&base);
         let mut warnings: Vec<String> = scenario::walkway::diagonal_walls(&self.raw)
             .into_iter()
             .chain(scenario::walkway::walls_without_length(&self.raw))
@@ -124,18 +115,7 @@ impl ScenarioFile {
                             .map(|n| format!("variant `{variant}`: {n}")),
                     );
                     warnings.extend(
-                        p.store
-                            .unusable_connectors(&p.scenario)
-                            .into_iter()
-                            .chain(p.store.step_free_gaps(&p.scenario))
-                            .chain(p.store.empty_zones(&p.scenario))
-                            .chain(p.scenario.idle_desks())
-                            .chain(p.scenario.doors_short_for_the_tick())
-                            .chain(p.scenario.hardly_anyone())
-                            .chain(p.scenario.unreachable_habits())
-                            .chain(sim::short_lines(&p.scenario, &p.store))
-                            .chain(sim::lines_at_doors(&p.scenario, &p.store))
-                            .chain(scenario::walkway::walls_through_fixtures(&self.raw, &p.scenario))
+                        (self.layout_warnings(&p).into_iter())
                             .filter(|w| !unusable.contains(w))
                             .map(|w| format!("variant `{variant}`: {w}")),
                     );
@@ -150,6 +130,24 @@ impl ScenarioFile {
             return Err(ScenarioError::Invalid { path: self.path.clone(), problems });
         }
         Ok(Validated { base, warnings })
+    }
+
+    /// What is valid in the prepared layout `p` (the base or a variant)
+    /// but hardly meant, in words: one list for both, so a variant is
+    /// checked as its base is.
+    fn layout_warnings(&self, p: &Prepared) -> Vec<String> {
+        let (s, store) = (&p.scenario, &p.store);
+        let mut found = store.unusable_connectors(s);
+        found.extend(store.step_free_gaps(s));
+        found.extend(store.empty_zones(s));
+        found.extend(s.idle_desks());
+        found.extend(s.doors_short_for_the_tick());
+        found.extend(s.hardly_anyone());
+        found.extend(s.unreachable_habits());
+        found.extend(sim::short_lines(s, store));
+        found.extend(sim::lines_at_doors(s, store));
+        found.extend(scenario::walkway::walls_through_fixtures(&self.raw, s));
+        found
     }
 }
 
