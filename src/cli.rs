@@ -377,22 +377,21 @@ fn sweep_display() -> impl Fn(StudyEvent) + Sync {
     }
 }
 
-/// What `--replace` discarded, said before anything else is written.
 /// A sweep stopped with Ctrl-C left without a word (its runs recorded so
 /// far stay, as after any kill): it now says so, and how to go on.
+/// Without a handler, Ctrl-C stops it as before, silently.
 fn say_on_interrupt(dir: &Path) {
     let shown = dir.display().to_string();
-    let said = ctrlc::set_handler(move || {
+    let _ = ctrlc::set_handler(move || {
         eprintln!(
             "\ninterrupted: the runs recorded so far stay in {shown}; run the same command again to finish the \
              sweep (recorded runs are not run again)"
         );
         std::process::exit(130);
     });
-    // Without a handler, Ctrl-C stops the sweep as before, silently.
-    drop(said);
 }
 
+/// What `--replace` discarded, said before anything else is written.
 fn say_discarded(dataset: &Dataset) {
     if dataset.discarded > 0 {
         tell!(

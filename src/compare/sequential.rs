@@ -124,9 +124,10 @@ impl Sequential {
 
     /// The guarantee, in words, for the output.
     pub fn guarantee(&self) -> String {
-        let k = self.looks().len();
+        let looks = self.looks();
+        let k = looks.len();
         // --replications 3 ran 10 seeds without a word.
-        let first = self.looks()[0];
+        let first = looks[0];
         let raised = if self.start < first {
             format!(
                 " (the first look comes after {first} replications, not the {} asked: fewer days' spread is too rough \
@@ -138,7 +139,7 @@ impl Sequential {
         };
         format!(
             "{k} planned look(s) at {} replications{raised}, each at level {:.4} (0.05 ÷ {k}, Bonferroni over the looks): the intervals at the stop cover the true differences with at least 95% probability whatever the look that stops",
-            self.looks().iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", "),
+            looks.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", "),
             stats::ALPHA / k as f64
         )
     }

@@ -248,6 +248,7 @@ fn write_page(
     std::fs::create_dir_all(&figures_dir).map_err(|source| ReportError::Io { path: figures_dir.clone(), source })?;
     let mut html = String::new();
     let s0 = &variants[0].prepared.scenario;
+    let declared = declared_primary(dir);
     let _ = write!(
         html,
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"{PRIMARY_META}\" content=\"{primary}\"><meta name=\"{DECLARED_META}\" content=\"{declared}\"><title>aisle report: {name}</title>\n<style>{STYLE}</style></head><body>\n\
@@ -255,7 +256,7 @@ fn write_page(
         name = esc(&s0.name),
         desc = esc(&s0.description),
         primary = esc(&design.primary),
-        declared = esc(&declared_primary(dir).unwrap_or_else(|| design.primary.clone())),
+        declared = esc(declared.as_deref().unwrap_or(&design.primary)),
     );
     // One colour scale for every variant's heatmap, so they compare by eye.
     let top = style::scale_top(variants.iter().flat_map(|v| {
@@ -271,11 +272,10 @@ fn write_page(
             "<p class=\"warn\"><b>No layout is compared:</b> {}.</p>",
             esc(&no_baseline(variants.iter().flat_map(|v| v.seeds.iter().copied())))
         );
-    }
-    if variants.len() > 1 && has_baseline {
+    } else if variants.len() > 1 {
         let runs: Vec<RunRecord> = variants.iter().flat_map(|v| v.runs.iter().cloned()).collect();
         let names: Vec<String> = variants.iter().map(|v| v.prepared.scenario.variant.clone()).collect();
-        let comparison = design.compare(&runs, &names).declared_before(declared_primary(dir));
+        let comparison = design.compare(&runs, &names).declared_before(declared);
         comparison_section(&mut html, variants, &comparison, &figures_dir)?;
         // The same shoppers walk into every layout, but for these.
         for note in variants.iter().filter_map(|v| v.visitor_note.as_deref()) {

@@ -1,11 +1,11 @@
 use super::*;
 
-/// Answers with `value` in every cell of `query` and 0 elsewhere.
 /// The zones of `answers`' two cells.
 fn zones() -> Vec<String> {
     vec!["fresh".to_owned(), "drinks".to_owned()]
 }
 
+/// Answers with `value` in every cell of `query` and 0 elsewhere.
 fn answers(cells: &[(Query, i64)]) -> Answers {
     let mut out: Vec<Vec<i64>> = QUERIES.iter().map(|_| vec![0; 2]).collect();
     for &(q, v) in cells {

@@ -296,10 +296,10 @@ fn has_baseline(g: &Gathered) -> bool {
 /// Every variant against the first (the baseline) on the seeds both have,
 /// from each run's noised answers (`noised[variant][run]`).
 pub fn comparison(g: &Gathered, noised: &[Vec<Answers>], cal: &Calibration, b: &Bounds) -> Vec<ComparisonRow> {
-    let mut rows = Vec::new();
     if !has_baseline(g) {
-        return rows;
+        return Vec::new();
     }
+    let mut rows = Vec::new();
     for i in 1..g.variants.len() {
         let (base, variant) = paired_runs(g, noised, i);
         if base.len() < 2 {
