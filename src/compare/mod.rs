@@ -381,7 +381,7 @@ impl Design {
         // can (the paired t's p is no smaller below them): the power line
         // asks at least as many, whatever the t says.
         let floor = match analysis.method {
-            stats::Method::Resampled | stats::Method::PairedT | stats::Method::FewDaysT => {
+            stats::Method::Resampled | stats::Method::PairedT | stats::Method::FewDaysT | stats::Method::SkewedT => {
                 stats::sign_flip_days(primary_alpha)
             }
             _ => 0,

@@ -80,8 +80,8 @@ fn write_product_movers(html: &mut String, variants: &[VariantDays], c: &Compari
         html,
         "<h3>Products whose picks moved most</h3><p class=\"note\">Picks per day of each product, paired by day \
          against <code>{}</code>, the {MOVERS} largest changes per layout. Each interval is chosen as the \
-         metrics' are (paired t, or the sign-flip test's where few days differ or they differ by the same \
-         amount: unbounded where so few days cannot bound it). The intervals are not corrected for the {} \
+         metrics' are (paired t, its interval widened where days are skewed, or the sign-flip test's where \
+         few days differ or they differ by the same amount: unbounded where so few days cannot bound it). The intervals are not corrected for the {} \
          products compared: read them as where to look, not as findings.</p>",
         esc(&c.baseline),
         base.layout.products.len()
@@ -191,7 +191,7 @@ fn forest_rows(c: &Comparison) -> Vec<ForestRow> {
 fn write_interval_note(html: &mut String, c: &Comparison) {
     let _ = writeln!(
         html,
-        "<p class=\"figure-note\">How to read the intervals: each is a {} confidence interval of the mean daily change over the {} paired day(s), by the method named in the table: the paired t interval when days differ often and without heavy tails; rare differences of a rate pooled as Poisson counts (exact bounds); heavy-tailed or few differences by an exact sign-flip test and the wider of the t and studentised bootstrap intervals. Relative changes are given only where the baseline is clearly away from zero (Fieller's interval, which counts the baseline's own uncertainty); otherwise the change is absolute. {} is primary, corrected across layouts; every other metric is corrected across all its comparisons.</p>",
+        "<p class=\"figure-note\">How to read the intervals: each is a {} confidence interval of the mean daily change over the {} paired day(s), by the method named in the table: the paired t interval when days differ often and without skew, widened towards the studentised bootstrap's where they are skewed; rare differences of a rate pooled as Poisson counts (exact bounds); heavy-tailed or few differences by an exact sign-flip test and the wider of the t and studentised bootstrap intervals. Relative changes are given only where the baseline is clearly away from zero (Fieller's interval, which counts the baseline's own uncertainty); otherwise the change is absolute. {} is primary, corrected across layouts; every other metric is corrected across all its comparisons.</p>",
         c.level_text(),
         c.seeds.len(),
         esc(&c.primary.replace('_', " "))

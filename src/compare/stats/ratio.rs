@@ -3,7 +3,7 @@
 
 use rand::RngExt;
 
-use super::{BOOTSTRAP, covariance, keyed_rng, mean, resampled, sign_flip_floor, t_quantile_at, variance};
+use super::{BOOTSTRAP, covariance, keyed_rng, mean, sign_flip_floor, t_quantile_at, tail_quantiles, variance};
 
 /// The ratio mean(`d`) ÷ mean(`b`) of paired days: the ratios θ for which
 /// the days' `d − θ·b` have an interval, as `resampled` draws one at
@@ -13,14 +13,15 @@ use super::{BOOTSTRAP, covariance, keyed_rng, mean, resampled, sign_flip_floor, 
 /// is. (A box of the difference's and the baseline's intervals at half
 /// the level each crossed no change beside a difference clear of it, its
 /// baseline surely positive.) Every other θ is judged on one set of
-/// resamples of the days, drawn once. `None` when the set reaches no end.
-pub(super) fn resampled_ratio(d: &[f64], b: &[f64], alpha: f64) -> Option<(f64, f64)> {
+/// resamples of the days, drawn once. `difference` is `resampled`'s
+/// interval of `d` at `alpha`. `None` when the set reaches no end.
+pub(super) fn resampled_ratio(d: &[f64], b: &[f64], difference: (f64, f64), alpha: f64) -> Option<(f64, f64)> {
     let days = Days::resampled(d, b, alpha);
     let r = mean(d) / mean(b);
     // Whether no change is in the set is known exactly: the ends are
     // kept on its side of it, or taken out to it, whatever the resamples
     // do between.
-    let zero_holds = resampled(d, alpha).interval.is_some_and(|(lo, hi)| lo <= 0.0 && hi >= 0.0);
+    let zero_holds = difference.0 <= 0.0 && difference.1 >= 0.0;
     let holds = |theta: f64| if theta == 0.0 { zero_holds } else { days.holds_zero(theta) };
     let step = (variance(d) / d.len() as f64).sqrt() / mean(b).abs();
     let step = if step > 0.0 { step } else { r.abs().max(1.0) * 1e-6 };
@@ -132,9 +133,7 @@ impl<'a> Days<'a> {
                     if s > 0.0 { mean_c / s } else { f64::INFINITY.copysign(mean_c) }
                 })
                 .collect();
-            stats.sort_by(f64::total_cmp);
-            let at = |q: f64| stats[((q * BOOTSTRAP as f64) as usize).min(BOOTSTRAP - 1)];
-            let (q_lo, q_hi) = (at(alpha / 2.0), at(1.0 - alpha / 2.0));
+            let (q_lo, q_hi) = tail_quantiles(&mut stats, alpha);
             lo = if q_hi.is_finite() { lo.min(m - q_hi * se) } else { f64::NEG_INFINITY };
             hi = if q_lo.is_finite() { hi.max(m - q_lo * se) } else { f64::INFINITY };
         }
