@@ -13,8 +13,8 @@ use super::{BOOTSTRAP, covariance, keyed_rng, mean, sign_flip_floor, t_quantile_
 /// is. (A box of the difference's and the baseline's intervals at half
 /// the level each crossed no change beside a difference clear of it, its
 /// baseline surely positive.) Every other θ is judged on one set of
-/// resamples of the days, drawn once. `difference` is `resampled`'s
-/// interval of `d` at `alpha`. `None` when the set reaches no end.
+/// resamples of the days, drawn once. `difference` is `widened`'s
+/// interval of `d` at `alpha` (for `Resampled` and `SkewedT` days). `None` when the set reaches no end.
 pub(super) fn resampled_ratio(d: &[f64], b: &[f64], difference: (f64, f64), alpha: f64) -> Option<(f64, f64)> {
     let days = Days::resampled(d, b, alpha);
     let r = mean(d) / mean(b);
