@@ -12,8 +12,8 @@ use crate::sweep::{Chosen, Shard, SweepError, SweepEvent, grid, run_sweep};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StudyError {
-    #[error("--metric `{metric}` is not a metric; try revenue_per_visitor, conversion_rate, queue_wait_mean")]
-    UnknownMetric { metric: String },
+    #[error("--metric `{metric}` is not a metric; {hint}")]
+    UnknownMetric { metric: String, hint: String },
     #[error(
         "--max-replications {cap} is below the first look of a sequential study ({first} replications): raise it, \
          or drop --target-halfwidth for a fixed study of --replications"
@@ -88,8 +88,10 @@ impl Study {
         // one at a time, a file of several bad variants took as many tries.
         let base = file.validate_all()?.base;
         let layout = crate::metrics::Layout::new(&base);
-        if !crate::metrics::DayMetrics::metric_names(&layout).contains(&self.primary) {
-            return Err(StudyError::UnknownMetric { metric: self.primary.clone() });
+        let names = crate::metrics::DayMetrics::metric_names(&layout);
+        if !names.contains(&self.primary) {
+            let hint = crate::metrics::catalogue::unknown_metric_hint(&self.primary, &names);
+            return Err(StudyError::UnknownMetric { metric: self.primary.clone(), hint });
         }
         Ok(())
     }

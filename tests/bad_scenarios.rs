@@ -71,6 +71,32 @@ fn an_unknown_variant_names_the_known_ones() {
     );
 }
 
+/// A misspelt `--metric` is answered with the nearest name and every
+/// metric the scenario has (a short list of key metrics left out
+/// `traffic` and the zone metrics), before anything runs.
+#[test]
+fn an_unknown_metric_names_the_nearest_and_every_one() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out_dir = std::env::temp_dir().join("aisle-unknown-metric");
+    let out = Command::new(env!("CARGO_BIN_EXE_aisle"))
+        .current_dir(root)
+        .args(["compare", "scenarios/tiny.toml", "--metric", "revenue_per_vistor", "--out"])
+        .arg(&out_dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with(
+            "error: --metric `revenue_per_vistor` is not a metric; did you mean `revenue_per_visitor`? the metrics \
+             are traffic, parties, "
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains(", queue_wait_p90,") && stderr.ends_with(", capture_rate/aisles\n"), "{stderr}");
+    assert!(!out_dir.join("manifest.json").exists(), "nothing ran");
+}
+
 /// Shipped scenario `name` with `appended` (variants, say) after its text, validated with every variant.
 fn validated_with(name: &str, appended: &str) -> aisle::Validated {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("scenarios/{name}.toml"));

@@ -345,3 +345,58 @@ fn defined_quantile(samples: &[f64], q: f64) -> f64 {
     let (lo, hi) = (h.floor() as usize, h.ceil() as usize);
     xs[lo] + (xs[hi] - xs[lo]) * (h - lo as f64)
 }
+
+/// What to tell someone who asked for `asked`, which is none of `names`:
+/// the nearest name where it looks like a slip of a few letters, then
+/// every name there is ("try one of" a short list left out the zone
+/// metrics and `traffic`).
+pub fn unknown_metric_hint(asked: &str, names: &[String]) -> String {
+    let nearest = names
+        .iter()
+        .map(|n| (edit_distance(asked, n), n))
+        .min()
+        .filter(|(d, n)| *d <= n.chars().count().div_ceil(4))
+        .map(|(_, n)| format!("did you mean `{n}`? "))
+        .unwrap_or_default();
+    format!("{nearest}the metrics are {}", names.join(", "))
+}
+
+/// Levenshtein distance: the fewest letters inserted, removed or changed.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substituted = diagonal + usize::from(ca != *cb);
+            diagonal = row[j + 1];
+            row[j + 1] = substituted.min(row[j] + 1).min(diagonal + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_metric_is_answered_with_the_nearest_and_every_name() {
+        let names: Vec<String> = ["revenue_per_visitor", "traffic", "zone_dwell/front"].map(String::from).to_vec();
+        // (asked, what is said)
+        let cases = [
+            (
+                "revenue_per_vistor",
+                "did you mean `revenue_per_visitor`? the metrics are revenue_per_visitor, traffic, zone_dwell/front",
+            ),
+            ("trafic", "did you mean `traffic`? the metrics are revenue_per_visitor, traffic, zone_dwell/front"),
+            ("nope", "the metrics are revenue_per_visitor, traffic, zone_dwell/front"),
+        ];
+        for (asked, said) in cases {
+            assert_eq!(unknown_metric_hint(asked, &names), said, "{asked}");
+        }
+        assert_eq!(edit_distance("kitten", "sitting"), 3);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+}

@@ -125,8 +125,8 @@ pub enum PrivacyError {
     BadParameter { what: &'static str, value: f64, why: &'static str },
     #[error("{what} = {}: is more than {}, too large to protect anyone", compact(*value), compact(*most))]
     TooLarge { what: &'static str, value: f64, most: f64 },
-    #[error("--metric {metric}: no run records this metric")]
-    UnknownMetric { metric: String },
+    #[error("--metric {metric}: no run records this metric; {hint}")]
+    UnknownMetric { metric: String, hint: String },
     #[error(
         "--metric {metric}: neither more nor less of it is better, so no layout wins on it; choose one that is \
          (revenue_per_visitor, conversion_rate, queue_wait_mean, ...)"

@@ -19,7 +19,7 @@ use plotters::style::RGBColor;
 use rayon::prelude::*;
 
 use crate::Prepared;
-use crate::compare::{Design, KEY_METRICS};
+use crate::compare::Design;
 use crate::events::dataset::{Dataset, DatasetError, MetricValue, REPORT, RunRecord, SCENARIO_COPY, records_on_disk};
 use crate::events::fs::write_atomic;
 use crate::events::parquet::{LogError, read_log_with};
@@ -41,8 +41,8 @@ pub enum ReportError {
     Log(#[from] LogError),
     #[error("{}: {message}", path.display())]
     Draw { path: PathBuf, message: String },
-    #[error("`{metric}` is not a metric of this dataset; try one of {known}")]
-    UnknownMetric { metric: String, known: String },
+    #[error("`{metric}` is not a metric of this dataset; {hint}")]
+    UnknownMetric { metric: String, hint: String },
     #[error(
         "{}: another aisle command is writing to this dataset now: a report would show only the runs it has \
          listed so far; report once it has finished (it makes the report itself unless given --no-report)",
@@ -241,8 +241,10 @@ fn write_page(
     design: &Design,
     report_dir: &Path,
 ) -> Result<PathBuf, ReportError> {
-    if !DayMetrics::metric_names(&variants[0].layout).contains(&design.primary) {
-        return Err(ReportError::UnknownMetric { metric: design.primary.clone(), known: KEY_METRICS.join(", ") });
+    let names = DayMetrics::metric_names(&variants[0].layout);
+    if !names.contains(&design.primary) {
+        let hint = crate::metrics::catalogue::unknown_metric_hint(&design.primary, &names);
+        return Err(ReportError::UnknownMetric { metric: design.primary.clone(), hint });
     }
     let figures_dir = report_dir.join("figures");
     std::fs::create_dir_all(&figures_dir).map_err(|source| ReportError::Io { path: figures_dir.clone(), source })?;
