@@ -142,7 +142,7 @@ impl RunOutcome {
                 }
             ),
             format!(
-                "  lines         someone waited at most {:.0} s with a terminal free{}",
+                "  lines         someone waited at most {:.0} s with a till or terminal free{}",
                 figure("longest_stall_s"),
                 m.longest_stall
                     .filter(|s| s.seconds() >= 0.5)

@@ -14,7 +14,7 @@ pub const FREEZE_LIMIT_S: f64 = 120.0;
 /// The name of the fact that holds the longest freeze against it.
 pub const FREEZE_FACT: &str = "longest freeze outside a line (s)";
 /// The name of the fact of the stall invariant (`metrics::stall`).
-pub const STALL_FACT: &str = "longest wait with a terminal free (s)";
+pub const STALL_FACT: &str = "longest wait with a till or terminal free (s)";
 
 /// Shoppers who walk less than this are not counted for circulation: a
 /// dash in and out has no direction worth the name.
