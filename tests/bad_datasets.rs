@@ -245,13 +245,14 @@ const CASES: &[Case] = &[
         absent: Some("releases/weekly"),
     },
     Case {
-        // Refused, it left privacy/ledger.lock behind.
+        // Refused, it left privacy/ledger.lock behind, and called the
+        // dataset "not an aisle dataset".
         name: "publish refuses a dataset of no runs and writes nothing",
         steps: &[Step::UnlistRun(1), Step::UnlistRun(2), Step::Remove("runs"), Step::Remove("events")],
         args: &["publish", "{dir}", "--epsilon", "1", "--name", "weekly"],
         code: 2,
         stdout: "",
-        stderr: "error: {dir}: no manifest.json or no runs: not an aisle dataset (make one with `aisle run` or `aisle compare`)\n",
+        stderr: "error: {dir}: the dataset lists no runs, so there is nothing to release (add them with `aisle run` or `aisle compare`; a shard may have drawn none)\n",
         absent: Some("privacy"),
     },
     Case {

@@ -90,12 +90,16 @@ pub fn describe_noise(record: ledger::NoiseRecord) -> String {
     }
 }
 
-/// A generator keyed from the operating system's entropy (secret keys and
-/// private noise).
-/// The dataset at `dir` has no manifest or lists no runs (with the run
-/// records on disk it does not list yet).
+/// The directory `dir` has no manifest (with the run records on disk it
+/// does not list yet).
 pub fn not_a_dataset(dir: &Path) -> PrivacyError {
     PrivacyError::NotADataset { dir: dir.to_owned(), unlisted: crate::events::dataset::records_on_disk(dir) }
+}
+
+/// The dataset at `dir` lists no runs to release (a shard that drew none,
+/// say), with the run records on disk it does not list yet.
+pub fn no_runs(dir: &Path) -> PrivacyError {
+    PrivacyError::EmptyDataset { dir: dir.to_owned(), unlisted: crate::events::dataset::records_on_disk(dir) }
 }
 
 /// Refuses a dataset another command is writing (a sweep, `--replace`):
@@ -107,14 +111,18 @@ fn not_busy(dir: &Path) -> Result<(), PrivacyError> {
     }
 }
 
+/// A generator keyed from the operating system's entropy (secret keys and
+/// private noise).
 pub fn os_rng() -> Result<ChaCha20Rng, PrivacyError> {
     ChaCha20Rng::try_from_rng(&mut rand::rngs::SysRng).map_err(|e| PrivacyError::Entropy { message: e.to_string() })
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum PrivacyError {
-    #[error("{}: no manifest.json or no runs: not an aisle dataset (make one with `aisle run` or `aisle compare`){}", dir.display(), crate::events::dataset::unlisted_records_hint(*unlisted))]
+    #[error("{}: no manifest.json: not an aisle dataset (make one with `aisle run` or `aisle compare`){}", dir.display(), crate::events::dataset::unlisted_records_hint(*unlisted))]
     NotADataset { dir: PathBuf, unlisted: usize },
+    #[error("{}: the dataset lists no runs, so there is nothing to release (add them with `aisle run` or `aisle compare`; a shard may have drawn none){}", dir.display(), crate::events::dataset::unlisted_records_hint(*unlisted))]
+    EmptyDataset { dir: PathBuf, unlisted: usize },
     #[error("{}: no runs of variant `{variant}`; choose one with --variant (`aisle report` lists a dataset's variants)", dir.display())]
     NoRuns { dir: PathBuf, variant: String },
     #[error("{}: a release of that name already exists; choose another --name", path.display())]

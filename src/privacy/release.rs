@@ -81,7 +81,7 @@ pub(super) fn released_runs(dir: &Path) -> Result<(Manifest, Sharing, LeftOut), 
     let left_out = LeftOut(manifest.runs.iter().map(|r| r.seed).filter(|&seed| added(seed)).collect());
     manifest.runs.retain(|r| !added(r.seed));
     if manifest.runs.is_empty() {
-        return Err(super::not_a_dataset(dir));
+        return Err(super::no_runs(dir));
     }
     let sharing = Sharing::of_seeds(manifest.runs.iter().map(|r| r.seed));
     Ok((manifest, sharing, left_out))
@@ -332,8 +332,10 @@ pub struct Published {
 /// then records the spend in the ledger.
 pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize)) -> Result<Published, PrivacyError> {
     // Before the lock file is made: a refused release writes nothing.
-    if Dataset::read_manifest(dir)?.is_none_or(|m| m.runs.is_empty()) {
-        return Err(super::not_a_dataset(dir));
+    match Dataset::read_manifest(dir)? {
+        None => return Err(super::not_a_dataset(dir)),
+        Some(m) if m.runs.is_empty() => return Err(super::no_runs(dir)),
+        Some(_) => {}
     }
     let _lock = ledger::lock(dir)?;
     super::not_busy(dir)?;
