@@ -89,8 +89,7 @@ impl Study {
         let base = file.validate_all()?.base;
         let layout = crate::metrics::Layout::new(&base);
         let names = crate::metrics::DayMetrics::metric_names(&layout);
-        if !names.contains(&self.primary) {
-            let hint = crate::metrics::catalogue::unknown_metric_hint(&self.primary, &names);
+        if let Some(hint) = crate::metrics::catalogue::unknown_metric(&self.primary, &names) {
             return Err(StudyError::UnknownMetric { metric: self.primary.clone(), hint });
         }
         Ok(())

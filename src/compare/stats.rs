@@ -9,8 +9,6 @@ use rand_chacha::ChaCha8Rng;
 mod power;
 mod ratio;
 
-#[cfg(test)]
-use power::smallest_n;
 pub use power::{Replications, replications_for, t_test_power};
 use serde::Serialize;
 use statrs::distribution::{Binomial, ChiSquared, ContinuousCDF, DiscreteCDF, StudentsT};
@@ -532,19 +530,19 @@ fn widened(d: &[f64], alpha: f64) -> Widened {
         let own_t = m / se;
         let beyond = stats.iter().filter(|&&s| if m > 0.0 { s >= own_t } else { s <= own_t }).count();
         bootstrap_p = if m == 0.0 { 1.0 } else { (2.0 * beyond as f64 / BOOTSTRAP as f64).min(1.0) };
-        let (q_lo, q_hi) = tail_quantiles(&mut stats, alpha);
-        if q_hi.is_finite() {
-            lo = lo.min(m - q_hi * se);
-        } else {
-            lo = f64::NEG_INFINITY;
-        }
-        if q_lo.is_finite() {
-            hi = hi.max(m - q_lo * se);
-        } else {
-            hi = f64::INFINITY;
-        }
+        (lo, hi) = joined((lo, hi), m, se, tail_quantiles(&mut stats, alpha));
     }
     Widened { interval: (lo, hi), bootstrap_p }
+}
+
+/// The t interval `t` of a mean `m` with standard error `se` joined with
+/// the studentised bootstrap's, whose quantiles are `(q_lo, q_hi)`: each
+/// end the farther of the two (unbounded where a resample with no spread
+/// sets the quantile).
+fn joined(t: (f64, f64), m: f64, se: f64, (q_lo, q_hi): (f64, f64)) -> (f64, f64) {
+    let lo = if q_hi.is_finite() { t.0.min(m - q_hi * se) } else { f64::NEG_INFINITY };
+    let hi = if q_lo.is_finite() { t.1.max(m - q_lo * se) } else { f64::INFINITY };
+    (lo, hi)
 }
 
 /// The `alpha / 2` and `1 − alpha / 2` quantiles of the bootstrap's
@@ -562,11 +560,11 @@ fn tail_quantiles(stats: &mut [f64], alpha: f64) -> (f64, f64) {
 /// clearly away from zero (its own interval excludes zero) and the
 /// interval is bounded; `None` otherwise. With the paired t it is Fieller's interval for
 /// mean(difference) ÷ mean(baseline), which counts the baseline's own
-/// uncertainty and their covariance; with the other methods, the
-/// Bonferroni box of the difference's and the baseline's intervals, each at
-/// `alpha / 2`.
-/// `a` is `analyse`'s of the same days at the same `alpha` (a resampled
-/// ratio takes its interval of the difference as drawn).
+/// uncertainty and their covariance; with resampled and skewed days,
+/// Fieller's argument over their joined interval (`ratio`); with rare
+/// counts, the Bonferroni box of the difference's and the baseline's
+/// intervals, each at `alpha / 2`. `a` is `analyse`'s of the same days at
+/// the same `alpha` (the resampled ratio takes its interval as drawn).
 pub fn relative(base: &[f64], variant: &[f64], exposure: Option<&[f64]>, a: &Analysis, alpha: f64) -> Option<Estimate> {
     let keep = paired_days(base, variant);
     let b: Vec<f64> = keep.iter().map(|&i| base[i]).collect();

@@ -346,11 +346,14 @@ fn defined_quantile(samples: &[f64], q: f64) -> f64 {
     xs[lo] + (xs[hi] - xs[lo]) * (h - lo as f64)
 }
 
-/// What to tell someone who asked for `asked`, which is none of `names`:
-/// the nearest name where it looks like a slip of a few letters, then
-/// every name there is ("try one of" a short list left out the zone
-/// metrics and `traffic`).
-pub fn unknown_metric_hint(asked: &str, names: &[String]) -> String {
+/// What to tell someone who asked for `asked` where it is none of
+/// `names` (`None` where it is one): the nearest name where it looks like
+/// a slip of a few letters, then every name there is ("try one of" a
+/// short list left out the zone metrics and `traffic`).
+pub fn unknown_metric(asked: &str, names: &[String]) -> Option<String> {
+    if names.iter().any(|n| n == asked) {
+        return None;
+    }
     let nearest = names
         .iter()
         .map(|n| (edit_distance(asked, n), n))
@@ -358,7 +361,7 @@ pub fn unknown_metric_hint(asked: &str, names: &[String]) -> String {
         .filter(|(d, n)| *d <= n.chars().count().div_ceil(4))
         .map(|(_, n)| format!("did you mean `{n}`? "))
         .unwrap_or_default();
-    format!("{nearest}the metrics are {}", names.join(", "))
+    Some(format!("{nearest}the metrics are {}", names.join(", ")))
 }
 
 /// Levenshtein distance: the fewest letters inserted, removed or changed.
@@ -394,8 +397,9 @@ mod tests {
             ("nope", "the metrics are revenue_per_visitor, traffic, zone_dwell/front"),
         ];
         for (asked, said) in cases {
-            assert_eq!(unknown_metric_hint(asked, &names), said, "{asked}");
+            assert_eq!(unknown_metric(asked, &names).as_deref(), Some(said), "{asked}");
         }
+        assert_eq!(unknown_metric("traffic", &names), None);
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
     }

@@ -226,10 +226,10 @@ fn evaluate_to(
     progress: impl Fn(&str, usize, usize) + Sync,
 ) -> Result<PublishOutcome, PrivacyError> {
     let g = release::gather(dir, &plan.bounds, |d, t| progress("replaying logs", d, t))?;
-    if !g.variants.iter().any(|v| v.runs.iter().any(|run| run.truth.contains_key(&plan.metric))) {
-        let names: std::collections::BTreeSet<String> =
-            g.variants.iter().flat_map(|v| v.runs.iter().flat_map(|run| run.truth.keys().cloned())).collect();
-        let hint = crate::metrics::catalogue::unknown_metric_hint(&plan.metric, &Vec::from_iter(names));
+    // The metrics some run records.
+    let names: std::collections::BTreeSet<String> =
+        g.variants.iter().flat_map(|v| v.runs.iter().flat_map(|run| run.truth.keys().cloned())).collect();
+    if let Some(hint) = crate::metrics::catalogue::unknown_metric(&plan.metric, &Vec::from_iter(names)) {
         return Err(PrivacyError::UnknownMetric { metric: plan.metric.clone(), hint });
     }
     if crate::metrics::catalogue::better(&plan.metric) == crate::metrics::catalogue::Better::Neither {

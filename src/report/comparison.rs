@@ -81,8 +81,9 @@ fn write_product_movers(html: &mut String, variants: &[VariantDays], c: &Compari
         "<h3>Products whose picks moved most</h3><p class=\"note\">Picks per day of each product, paired by day \
          against <code>{}</code>, the {MOVERS} largest changes per layout. Each interval is chosen as the \
          metrics' are (paired t, its interval widened where days are skewed, or the sign-flip test's where \
-         few days differ or they differ by the same amount: unbounded where so few days cannot bound it). The intervals are not corrected for the {} \
-         products compared: read them as where to look, not as findings.</p>",
+         few days differ or they differ by the same amount: unbounded where so few days cannot bound it). The \
+         intervals are not corrected for the {} products compared: read them as where to look, not as \
+         findings.</p>",
         esc(&c.baseline),
         base.layout.products.len()
     );

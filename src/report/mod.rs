@@ -242,8 +242,7 @@ fn write_page(
     report_dir: &Path,
 ) -> Result<PathBuf, ReportError> {
     let names = DayMetrics::metric_names(&variants[0].layout);
-    if !names.contains(&design.primary) {
-        let hint = crate::metrics::catalogue::unknown_metric_hint(&design.primary, &names);
+    if let Some(hint) = crate::metrics::catalogue::unknown_metric(&design.primary, &names) {
         return Err(ReportError::UnknownMetric { metric: design.primary.clone(), hint });
     }
     let figures_dir = report_dir.join("figures");

@@ -3,7 +3,7 @@
 
 use rand::RngExt;
 
-use super::{BOOTSTRAP, covariance, keyed_rng, mean, sign_flip_floor, t_quantile_at, tail_quantiles, variance};
+use super::{BOOTSTRAP, covariance, joined, keyed_rng, mean, sign_flip_floor, t_quantile_at, tail_quantiles, variance};
 
 /// The ratio mean(`d`) ÷ mean(`b`) of paired days: the ratios θ for which
 /// the days' `d − θ·b` have an interval, as `resampled` draws one at
@@ -14,7 +14,8 @@ use super::{BOOTSTRAP, covariance, keyed_rng, mean, sign_flip_floor, t_quantile_
 /// the level each crossed no change beside a difference clear of it, its
 /// baseline surely positive.) Every other θ is judged on one set of
 /// resamples of the days, drawn once. `difference` is `widened`'s
-/// interval of `d` at `alpha` (for `Resampled` and `SkewedT` days). `None` when the set reaches no end.
+/// interval of `d` at `alpha` (for `Resampled` and `SkewedT` days).
+/// `None` when the set reaches no end.
 pub(super) fn resampled_ratio(d: &[f64], b: &[f64], difference: (f64, f64), alpha: f64) -> Option<(f64, f64)> {
     let days = Days::resampled(d, b, alpha);
     let r = mean(d) / mean(b);
@@ -133,9 +134,7 @@ impl<'a> Days<'a> {
                     if s > 0.0 { mean_c / s } else { f64::INFINITY.copysign(mean_c) }
                 })
                 .collect();
-            let (q_lo, q_hi) = tail_quantiles(&mut stats, alpha);
-            lo = if q_hi.is_finite() { lo.min(m - q_hi * se) } else { f64::NEG_INFINITY };
-            hi = if q_lo.is_finite() { hi.max(m - q_lo * se) } else { f64::INFINITY };
+            (lo, hi) = joined((lo, hi), m, se, tail_quantiles(&mut stats, alpha));
         }
         lo <= 0.0 && hi >= 0.0
     }

@@ -1,3 +1,4 @@
+use super::power::smallest_n;
 use super::*;
 
 #[test]
