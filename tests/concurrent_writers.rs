@@ -123,6 +123,16 @@ fn verify_publish_and_report_refuse_a_dataset_being_written() {
         assert!(stderr.contains("another aisle command is writing to this dataset now"), "{args:?}: {stderr}");
     }
     assert!(!out.join("privacy/ledger.json").exists(), "nothing was charged");
+    // A first sweep lists its runs only as it ends: `publish` beside one
+    // said the dataset lists no runs and advised running the sweep again
+    // or `verify --repair`, both of which would clash with it.
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    let mut listing_none: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+    listing_none["runs"] = serde_json::json!([]);
+    std::fs::write(out.join("manifest.json"), listing_none.to_string()).unwrap();
+    let stderr = String::from_utf8_lossy(&aisle(&publish).stderr).into_owned();
+    assert!(stderr.contains("another aisle command is writing to this dataset now"), "{stderr}");
+    std::fs::write(out.join("manifest.json"), manifest).unwrap();
     writers.unlock().unwrap();
     assert!(aisle(&["verify"]).status.success());
     assert!(aisle(&publish).status.success());

@@ -88,6 +88,18 @@ fn mean(xs: impl Iterator<Item = f64>) -> f64 {
     if n == 0 { 0.0 } else { s / n as f64 }
 }
 
+/// The metrics a release of `g` publishes, and so those whose cost in
+/// answers can be measured: the compared figures, and the catalogue's
+/// figures over sums (per zone too) of any of its layouts.
+pub fn published_metrics(g: &Gathered) -> Vec<String> {
+    let mut names: std::collections::BTreeSet<String> = release::COMPARED.iter().map(|c| c.metric.to_owned()).collect();
+    for v in &g.variants {
+        let runs: Vec<&Answers> = v.runs.iter().map(|r| &r.exact).collect();
+        names.extend(Totals::of(&runs, &Bounds::unbounded()).figures(&v.layout).into_iter().map(|m| m.name));
+    }
+    names.into_iter().collect()
+}
+
 pub fn evaluate(g: &Gathered, plan: &EvaluatePlan, progress: impl Fn() + Sync) -> Evaluation {
     let exact: Vec<Vec<Answers>> =
         g.variants.iter().map(|v| v.runs.iter().map(|r| r.exact.clone()).collect()).collect();

@@ -91,15 +91,32 @@ pub fn describe_noise(record: ledger::NoiseRecord) -> String {
 }
 
 /// The directory `dir` has no manifest (with the run records on disk it
-/// does not list yet).
+/// does not list yet), or another command is making it now.
 pub fn not_a_dataset(dir: &Path) -> PrivacyError {
-    PrivacyError::NotADataset { dir: dir.to_owned(), unlisted: crate::events::dataset::records_on_disk(dir) }
+    busy_or(
+        dir,
+        PrivacyError::NotADataset { dir: dir.to_owned(), unlisted: crate::events::dataset::records_on_disk(dir) },
+    )
 }
 
 /// The dataset at `dir` lists no runs to release (a shard that drew none,
-/// say), with the run records on disk it does not list yet.
+/// say), with the run records on disk it does not list yet; or another
+/// command is adding its first runs now.
 pub fn no_runs(dir: &Path) -> PrivacyError {
-    PrivacyError::EmptyDataset { dir: dir.to_owned(), unlisted: crate::events::dataset::records_on_disk(dir) }
+    busy_or(
+        dir,
+        PrivacyError::EmptyDataset { dir: dir.to_owned(), unlisted: crate::events::dataset::records_on_disk(dir) },
+    )
+}
+
+/// `Busy` where a writer holds `dir` now (a first sweep lists its runs
+/// only as it ends: advice to finish or repair it would clash with it),
+/// else `otherwise`.
+fn busy_or(dir: &Path, otherwise: PrivacyError) -> PrivacyError {
+    match crate::events::dataset::writers_at_work(dir) {
+        Ok(true) => PrivacyError::Busy { dir: dir.to_owned() },
+        _ => otherwise,
+    }
 }
 
 /// Refuses a dataset another command is writing (a sweep, `--replace`):
@@ -123,8 +140,8 @@ pub enum PrivacyError {
     NotADataset { dir: PathBuf, unlisted: usize },
     #[error("{}: the dataset lists no runs, so there is nothing to release (add them with `aisle run` or `aisle compare`; a shard may have drawn none){}", dir.display(), crate::events::dataset::unlisted_records_hint(*unlisted))]
     EmptyDataset { dir: PathBuf, unlisted: usize },
-    #[error("{}: no runs of variant `{variant}`; choose one with --variant (`aisle report` lists a dataset's variants)", dir.display())]
-    NoRuns { dir: PathBuf, variant: String },
+    #[error("{}: no runs of variant `{variant}`; choose one with --variant: the dataset has runs of {}", dir.display(), ticked(with_runs))]
+    NoRuns { dir: PathBuf, variant: String, with_runs: Vec<String> },
     #[error("{}: a release of that name already exists; choose another --name", path.display())]
     Exists { path: PathBuf },
     #[error("release name `{name}`: use letters, digits, `-`, `_` and `.` only, not starting with `.`")]
@@ -135,6 +152,12 @@ pub enum PrivacyError {
     TooLarge { what: &'static str, value: f64, most: f64 },
     #[error("--metric {metric}: no run records this metric; {hint}")]
     UnknownMetric { metric: String, hint: String },
+    #[error(
+        "--metric {metric}: a private release does not publish this metric, so what ε costs it cannot be measured; \
+         choose one a release publishes: {}",
+        published.join(", ")
+    )]
+    NotPublished { metric: String, published: Vec<String> },
     #[error(
         "--metric {metric}: neither more nor less of it is better, so no layout wins on it; choose one that is \
          (revenue_per_visitor, conversion_rate, queue_wait_mean, ...)"
@@ -332,6 +355,11 @@ pub fn interrupted_releases(dir: &Path) -> Vec<Interrupted> {
         Interrupted::Charged { partial, .. } | Interrupted::Uncharged { partial } => partial.clone(),
     });
     found
+}
+
+/// Names in backticks, comma-separated.
+fn ticked(names: &[String]) -> String {
+    names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")
 }
 
 /// A number as a person would write it: `1e-15` rather than its 300 digits.

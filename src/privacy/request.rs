@@ -11,7 +11,7 @@ use super::ledger::{Budget, Ledger, NOT_PRIVATE};
 use super::query::Mechanism;
 use super::{NoiseSource, PrivacyError, TOO_SMALL, check_parameter, evaluate, local, release};
 use crate::events::dataset::{Dataset, PRIVACY_EVALUATION, SCENARIO_COPY};
-use crate::metrics::Layout;
+use crate::metrics::{Layout, catalogue};
 use crate::scenario::ScenarioFile;
 
 /// The largest ε a release may spend (with --local: per metre).
@@ -226,14 +226,19 @@ fn evaluate_to(
     progress: impl Fn(&str, usize, usize) + Sync,
 ) -> Result<PublishOutcome, PrivacyError> {
     let g = release::gather(dir, &plan.bounds, |d, t| progress("replaying logs", d, t))?;
-    // The metrics some run records.
-    let names: std::collections::BTreeSet<String> =
-        g.variants.iter().flat_map(|v| v.runs.iter().flat_map(|run| run.truth.keys().cloned())).collect();
-    if let Some(hint) = crate::metrics::catalogue::unknown_metric(&plan.metric, &Vec::from_iter(names)) {
-        return Err(PrivacyError::UnknownMetric { metric: plan.metric.clone(), hint });
+    // Those a release publishes and a layout can win on.
+    let (rankable, unranked): (Vec<String>, Vec<String>) =
+        evaluate::published_metrics(&g).into_iter().partition(|m| catalogue::better(m) != catalogue::Better::Neither);
+    let metric = plan.metric.clone();
+    if unranked.contains(&metric) {
+        return Err(PrivacyError::NoWinner { metric });
     }
-    if crate::metrics::catalogue::better(&plan.metric) == crate::metrics::catalogue::Better::Neither {
-        return Err(PrivacyError::NoWinner { metric: plan.metric.clone() });
+    if let Some(hint) = catalogue::unknown_metric(&metric, &rankable) {
+        let recorded = g.variants.iter().flat_map(|v| &v.runs).any(|run| run.truth.contains_key(&metric));
+        return Err(match recorded {
+            true => PrivacyError::NotPublished { metric, published: rankable },
+            false => PrivacyError::UnknownMetric { metric, hint },
+        });
     }
     let (drawn, total) = (AtomicUsize::new(0), plan.epsilons.len());
     progress("noise draws per ε", 0, total);

@@ -62,6 +62,38 @@ fn an_evaluation_ranks_by_the_direction_that_is_better() {
     );
 }
 
+/// `--metric unplanned_share`, a figure each run records but no release
+/// publishes, was evaluated as if no layout had one ("undefined (nothing
+/// to divide by)", every ε "too close to tell apart privately") and its
+/// all-zero curves replaced the last evaluation's. It is refused, naming
+/// the metrics a release publishes and a layout can win on; a slip of the
+/// keys gets the nearest of those; nothing is written.
+#[test]
+fn an_evaluation_of_a_metric_no_release_publishes_is_refused() {
+    let (_tmp, dir) = dataset(&ALL_VARIANTS);
+    let d = dir.to_str().unwrap();
+    let cases = [
+        (
+            "unplanned_share",
+            "--metric unplanned_share: a private release does not publish this metric, so what ε costs it cannot be \
+             measured; choose one a release publishes: abandonment_rate, basket_items, basket_value, conversion_rate, \
+             queue_wait_mean, revenue, revenue_per_visitor, transactions",
+        ),
+        (
+            "revenu_per_visitor",
+            "--metric revenu_per_visitor: no run records this metric; did you mean `revenue_per_visitor`? the metrics \
+             are abandonment_rate, basket_items, basket_value, conversion_rate, queue_wait_mean, revenue, \
+             revenue_per_visitor, transactions",
+        ),
+    ];
+    for (metric, message) in cases {
+        let refused = aisle(&["publish", d, "--evaluate", "--trials", "10", "--metric", metric]);
+        assert_eq!(refused.status.code(), Some(2), "{metric}");
+        assert_eq!(String::from_utf8_lossy(&refused.stderr).trim(), format!("error: {message}"));
+    }
+    assert!(!dir.join("privacy/evaluation").exists());
+}
+
 /// An evaluation judged its winners by the mean of the daily figures
 /// while a release estimates a ratio of sums over the days (3.6279 against
 /// 3.6238 on one store): its exact figure is now the release's, revenue per

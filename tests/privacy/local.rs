@@ -210,3 +210,20 @@ fn a_local_export_says_when_its_noise_is_wider_than_the_store() {
     assert!(near.status.success() && near.stderr.is_empty(), "{}", String::from_utf8_lossy(&near.stderr));
     assert!(json(&dir.join("releases/near/release.json"))["guarantee"]["edge_note"].is_null());
 }
+
+/// A local export of a variant the dataset has no runs of pointed to
+/// `aisle report` for the variants, which lists none: the refusal names
+/// those with runs itself, and writes nothing.
+#[test]
+fn a_local_export_of_a_variant_without_runs_names_those_with_runs() {
+    let (_tmp, dir) = dataset(&ALL_VARIANTS[..2]);
+    let d = dir.to_str().unwrap();
+    let refused = aisle(&["publish", d, "--local", "--epsilon", "1", "--variant", "same-as-baseline"]);
+    assert_eq!(refused.status.code(), Some(2));
+    let said = format!(
+        "error: {d}: no runs of variant `same-as-baseline`; choose one with --variant: the dataset has runs of \
+         `baseline`, `cola-on-promo`"
+    );
+    assert_eq!(String::from_utf8_lossy(&refused.stderr).trim(), said);
+    assert!(!dir.join("releases").exists());
+}
