@@ -212,7 +212,7 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 2 verified; variant baseline seed 1 is listed otherwise than its record says); it is rebuilt by `--repair`\n",
-        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` mends them without simulating any run again\n",
         absent: None,
     },
     Case {
@@ -390,7 +390,7 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/manifest.json: names scenario version 000000000000…, but the scenario copy and every run record name SHA_TINY: the manifest was edited; it is rebuilt by `--repair`\n",
-        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` mends them without simulating any run again\n",
         absent: None,
     },
     Case {
@@ -430,7 +430,7 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/manifest.json: missing\n",
-        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` mends them without simulating any run again\n",
         absent: None,
     },
     Case {
@@ -442,7 +442,7 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/manifest.json: not a readable aisle manifest: format is `other`, expected `aisle-dataset`\n",
-        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` mends them without simulating any run again\n",
         absent: None,
     },
     Case {
@@ -472,7 +472,7 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/metrics/metrics.parquet: not readable: {dir}/metrics/metrics.parquet: EOF: Parquet file too small. Size is 7 but need 8\n",
-        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` mends them without simulating any run again\n",
         absent: None,
     },
     Case {
@@ -623,7 +623,7 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/metrics/metrics.parquet: missing; it is rebuilt by `--repair`\n",
-        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` mends them without simulating any run again\n",
         absent: None,
     },
     Case {
@@ -633,7 +633,7 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "damaged: {dir}/manifest.json: `variants` is [baseline, same-as-baseline], but the scenario copy makes it [baseline, cola-on-promo, same-as-baseline]; `--repair` rebuilds it\n",
-        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` mends them without simulating any run again\n",
         absent: None,
     },
     Case {

@@ -11,6 +11,9 @@ pub enum Advice {
     /// Repaired already: nothing more to say.
     None,
     Repair,
+    /// `--repair` mends it all, and no run is among it: the manifest or
+    /// metrics table is rebuilt from the runs.
+    Rebuild,
     /// Only the report page is not what the logs make: `--repair` makes it again.
     RemakePage,
     /// Some findings need a backup, others `--repair`.
@@ -26,6 +29,9 @@ impl Advice {
         match (repaired, damage().any(|f| f.mend == Mend::Repair), by_hand) {
             (true, _, false) => Advice::None,
             (false, true, false) if page_only => Advice::RemakePage,
+            (false, true, false) if !damage().any(|f| matches!(f.repair, Some(Remedy::Simulate(..)))) => {
+                Advice::Rebuild
+            }
             (true, _, true) | (false, false, _) => Advice::Backup,
             (false, true, false) => Advice::Repair,
             (false, true, true) => Advice::RepairThenBackup,
@@ -37,6 +43,9 @@ impl Advice {
         match self {
             Advice::None => String::new(),
             Advice::Repair => format!("; `aisle verify --repair {}` simulates damaged runs again", dir.display()),
+            Advice::Rebuild => {
+                format!("; `aisle verify --repair {}` mends them without simulating any run again", dir.display())
+            }
             Advice::RemakePage => format!("; `aisle verify --repair {}` makes the page again", dir.display()),
             Advice::RepairThenBackup => {
                 format!(
