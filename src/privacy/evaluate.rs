@@ -203,7 +203,8 @@ pub fn evaluate(g: &Gathered, plan: &EvaluatePlan, progress: impl Fn() + Sync) -
             progress();
             Point {
                 epsilon,
-                same_winner: same as f64 / plan.trials.max(1) as f64,
+                // One layout has no rival to pick instead of it.
+                same_winner: if g.variants.len() > 1 { same as f64 / plan.trials.max(1) as f64 } else { f64::NAN },
                 coverage: if intervals > 0 { covered as f64 / intervals as f64 } else { f64::NAN },
                 published: if asked > 0 { intervals as f64 / asked as f64 } else { f64::NAN },
                 heat_error: heat_error / plan.heat_trials.max(1) as f64,
@@ -250,13 +251,14 @@ impl Evaluation {
             "{:>8}  {:>13}  {:>12}  {:>14}  {:>15}\n",
             "ε", "same winner", "CI coverage", "CIs published", "heatmap error"
         );
-        // One layout has nothing to compare with: no interval to cover.
+        // One layout has nothing to compare with: no winner to pick, no
+        // interval to cover.
         let share = |c: f64| if c.is_nan() { "–".to_owned() } else { format!("{:.1}%", c * 100.0) };
         for p in &self.points {
             out.push_str(&format!(
-                "{:>8}  {:>12.1}%  {:>12}  {:>14}  {:>14.1}%\n",
+                "{:>8}  {:>13}  {:>12}  {:>14}  {:>14.1}%\n",
                 p.epsilon,
-                p.same_winner * 100.0,
+                share(p.same_winner),
                 share(p.coverage),
                 share(p.published),
                 p.heat_error * 100.0

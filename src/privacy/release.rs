@@ -17,7 +17,7 @@ use listed::{NOISE_SDS_95, Noisy, VariantRelease, metrics_csv, noise_interval, n
 use page::page;
 
 use super::contrib::{Bounds, VisitProjection};
-use super::ledger::{self, Budget, Entry, Ledger, NOT_PRIVATE, NoiseRecord, QueryRecord, Spend};
+use super::ledger::{self, Budget, Cost, Entry, Ledger, NOT_PRIVATE, NoiseRecord, QueryRecord, Spend};
 use super::query::{Answers, Calibration, Clipping, Mechanism, Query, Sharing, Totals, answer, calibrate};
 use super::{NoiseSource, Pending, PrivacyError};
 use crate::Prepared;
@@ -406,8 +406,9 @@ pub fn free_release_name(dir: &Path) -> String {
     (1..).map(|k| format!("release-{k}")).find(|n| !dir.join(RELEASES).join(n).exists()).expect("a free name")
 }
 
-/// The line every page and file of a release opens with.
-fn privacy_line(plan: &PublishPlan, sharing: Sharing) -> String {
+/// The line every page and file of a release opens with; `cost`, what it
+/// spends (`Calibration::cost`).
+fn privacy_line(plan: &PublishPlan, sharing: Sharing, cost: &Cost) -> String {
     let what = match plan.mechanism {
         Mechanism::DiscreteLaplace => format!("ε = {} ({})", plan.epsilon, plan.mechanism),
         Mechanism::DiscreteGaussian => {
@@ -419,21 +420,35 @@ fn privacy_line(plan: &PublishPlan, sharing: Sharing) -> String {
         NoiseRecord::OsEntropy => format!(
             "differentially private, {what} in all over {} run(s) per seed, per shopper-visit; {}",
             sharing.runs_per_seed,
-            per_party(plan)
+            per_party(plan, cost)
         ),
     }
 }
 
 /// What a whole party is protected at, a party counting with at most
-/// `max_party` members (group privacy).
-fn per_party(plan: &PublishPlan) -> String {
+/// `max_party` members (group privacy), with the release's own numbers.
+fn per_party(plan: &PublishPlan, cost: &Cost) -> String {
     let m = plan.bounds.max_party;
-    match plan.mechanism {
-        Mechanism::DiscreteLaplace => {
-            format!("ε = {} per party (at most {m} of a party count)", m as f64 * plan.epsilon)
-        }
-        Mechanism::DiscreteGaussian => format!("{}·ρ zCDP per party (at most {m} of a party count)", m * m),
+    match *cost {
+        Cost::Zcdp { rho, .. } => format!("{} per party (at most {m} of a party count)", party_zcdp(m, rho)),
+        _ => format!("ε = {} per party (at most {m} of a party count)", m as f64 * plan.epsilon),
     }
+}
+
+/// A party of up to `m` counted members' zCDP under a release of `rho`:
+/// m²·ρ (group privacy), with both numbers.
+pub(super) fn party_zcdp(m: usize, rho: f64) -> String {
+    let m2 = (m * m) as f64;
+    format!("{m2}·ρ = {} zCDP (ρ = {})", significant(m2 * rho), significant(rho))
+}
+
+/// Four significant figures: a ρ of 0.003838 or 6.1e-5 reads as itself.
+fn significant(x: f64) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return x.to_string();
+    }
+    let places = (3 - x.abs().log10().floor() as i32).max(0) as usize;
+    format!("{x:.places$}")
 }
 
 fn write_release(
@@ -449,7 +464,7 @@ fn write_release(
     let io = |path: PathBuf| move |source| PrivacyError::Io { path, source };
     let private = plan.noise.record().is_private();
     let stamp = figure_stamp(plan);
-    let privacy = privacy_line(plan, g.sharing);
+    let privacy = privacy_line(plan, g.sharing, &cal.cost);
     // Tables as CSV, for spreadsheets; a release that is not private says so on its first line.
     // No comma in the comment: a reader that knows no comments takes it
     // for a row of one field, not of two ahead of the header.
@@ -571,7 +586,7 @@ fn release_file<'a>(
         aisle_version: crate::VERSION,
         scenario: &g.scenario,
         scenario_sha256: &g.scenario_sha256,
-        privacy: privacy_line(plan, g.sharing),
+        privacy: privacy_line(plan, g.sharing, &entry.cost),
         private: plan.noise.record().is_private(),
         mechanism: plan.mechanism,
         epsilon: plan.epsilon,

@@ -7,7 +7,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::contrib::Bounds;
-use super::ledger::{Budget, Ledger, NOT_PRIVATE};
+use super::ledger::{Budget, Cost, Ledger, NOT_PRIVATE};
 use super::query::Mechanism;
 use super::{NoiseSource, PrivacyError, TOO_SMALL, check_parameter, evaluate, local, release};
 use crate::events::dataset::{Dataset, PRIVACY_EVALUATION, SCENARIO_COPY};
@@ -156,9 +156,13 @@ impl PublishRequest {
                 );
                 text += "  not protected: presence (one pseudonym per shopper), times to the grain, floors\n";
                 let ledger = Ledger::open(dir, None)?;
-                let summary = text
-                    + &spend_summary(self.noise, (guarantee.charged_epsilon, None), plan.max_party, &ledger)
-                    + &fixed(&ledger);
+                let summary =
+                    text + &spend_summary(
+                        self.noise,
+                        &Cost::Pure { epsilon: guarantee.charged_epsilon },
+                        plan.max_party,
+                        &ledger,
+                    ) + &fixed(&ledger);
                 let warnings = guarantee.edge_note.into_iter().chain(left_out.warning()).chain(unused_delta).collect();
                 Ok(PublishOutcome { summary, warnings })
             }
@@ -179,10 +183,9 @@ impl PublishRequest {
                 text += &format!(
                     "  {runs} run(s) per seed hold the same shoppers (one per variant): each run's queries get 1/{runs} of the release's budget\n"
                 );
-                let release_delta = (self.mechanism == Mechanism::DiscreteGaussian).then_some(delta);
                 let ledger = Ledger::open(dir, None)?;
                 let summary = text
-                    + &spend_summary(self.noise, (plan.epsilon, release_delta), plan.bounds.max_party, &ledger)
+                    + &spend_summary(self.noise, &done.entry.cost, plan.bounds.max_party, &ledger)
                     + &fixed(&ledger);
                 Ok(PublishOutcome { summary, warnings: done.warnings.into_iter().chain(unused_delta).collect() })
             }
@@ -314,12 +317,7 @@ fn budget_fixed(ledger: &Ledger) -> String {
 /// What a release cost and what the dataset has spent, or that it was not private.
 /// `max_party`: the members a party counts with (`Bounds::max_party`;
 /// `usize::MAX` where nothing bounds them).
-pub fn spend_summary(
-    noise: NoiseSource,
-    (epsilon, delta): (f64, Option<f64>),
-    max_party: usize,
-    ledger: &Ledger,
-) -> String {
+pub fn spend_summary(noise: NoiseSource, cost: &Cost, max_party: usize, ledger: &Ledger) -> String {
     let spent = ledger.spent();
     let b = ledger.budget;
     let mut text = String::new();
@@ -327,20 +325,24 @@ pub fn spend_summary(
         // As asked (1, 0.05), or to four places where worked out (a local
         // export's 1.4775762307146496).
         let four_places = |x: f64| if x.to_string().len() > 8 { format!("{x:.4}") } else { x.to_string() };
+        let (epsilon, zcdp) = match *cost {
+            Cost::Zcdp { rho, epsilon, delta } => (epsilon.unwrap_or(f64::NAN), Some((rho, delta.unwrap_or(f64::NAN)))),
+            Cost::Pure { epsilon } | Cost::Local { epsilon, .. } => (epsilon, None),
+        };
         let shown = four_places(epsilon);
-        text += &match delta {
-            Some(d) => format!("  this release: (ε, δ) = ({shown}, {d:e})\n"),
+        text += &match zcdp {
+            Some((_, d)) => format!("  this release: (ε, δ) = ({shown}, {d:e})\n"),
             None => format!("  this release: ε = {shown}\n"),
         };
         // Said here too, not in release.json alone: a party of seven
         // counted whole is protected at 7ε, more than a whole default
         // budget at ε = 1.
         text += &if max_party == usize::MAX {
-            let group = if delta.is_some() { "m²·ρ of zCDP" } else { "m·ε of pure ε" };
+            let group = if zcdp.is_some() { "m²·ρ of zCDP" } else { "m·ε of pure ε" };
             format!("  per person: a party of m people shares one path and is protected as a group of m (at {group})\n")
         } else {
-            let group = match delta {
-                Some(_) => format!("{}·ρ of zCDP", max_party * max_party),
+            let group = match zcdp {
+                Some((rho, _)) => release::party_zcdp(max_party, rho),
                 None => format!("ε = {} of pure ε", four_places(max_party as f64 * epsilon)),
             };
             let party_rule = super::contrib::party_rule(max_party);

@@ -122,3 +122,19 @@ fn an_evaluation_judges_by_the_figure_a_release_estimates() {
         assert!((mean_of_days - of_sums).abs() > 1e-4, "{variant}: the two definitions differ on these days");
     }
 }
+
+/// An evaluation of one layout printed a "same winner" share per ε that
+/// jumped about (0, 20, 70, 60, … %) though there is no rival to pick
+/// instead of it: the column reads "–", as the interval columns do.
+#[test]
+fn an_evaluation_of_one_layout_ranks_nothing() {
+    let (_tmp, dir) = dataset(&ALL_VARIANTS[..1]);
+    let out = ok(aisle(&["publish", dir.to_str().unwrap(), "--evaluate", "--trials", "10"]));
+    let rows: Vec<&str> = out.lines().skip_while(|l| !l.trim_start().starts_with("ε")).skip(1).take(10).collect();
+    assert_eq!(rows.len(), 10, "{out}");
+    for row in rows {
+        let columns: Vec<&str> = row.split_whitespace().collect();
+        assert_eq!(columns[1..4], ["–", "–", "–"], "{row}");
+    }
+    assert!(out.contains("one layout: nothing to rank or compare"), "{out}");
+}

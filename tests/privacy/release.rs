@@ -472,3 +472,22 @@ fn released_figures_carry_their_noise_and_noise_dominated_ones_say_so() {
     assert_eq!(listed.iter().filter(|m| m["noisy"].is_string()).count(), noisy);
     assert!(said.contains(&format!("{clear} clear of the noise")), "publish says how many: {said}");
 }
+
+/// A discrete Gaussian release said a whole party was protected at
+/// "16·ρ zCDP" without saying what ρ was (only `entry.cost.rho` held it),
+/// where a Laplace release says "ε = 4". Both the terminal and the
+/// release's privacy line now give m²·ρ and ρ as numbers, from the cost
+/// the ledger charged.
+#[test]
+fn a_gaussian_release_states_its_party_cost_as_a_number() {
+    let (_tmp, dir) = dataset(&ALL_VARIANTS);
+    let d = dir.to_str().unwrap();
+    let args = ["publish", d, "--mechanism", "gaussian", "--epsilon", "0.5", "--delta", "1e-7", "--name", "g"];
+    let out = ok(aisle(&args));
+    let release = json(&dir.join("releases/g/release.json"));
+    let rho = release["entry"]["cost"]["rho"].as_f64().unwrap();
+    let party = format!("16·ρ = {:.5} zCDP (ρ = {:.6})", 16.0 * rho, rho);
+    assert!((0.003..0.004).contains(&rho), "{rho}");
+    assert!(out.contains(&format!("so a whole party is protected at {party}\n")), "{party}\n{out}");
+    assert!(release["privacy"].as_str().unwrap().ends_with(&format!("{party} per party (at most 4 of a party count)")));
+}
