@@ -868,6 +868,16 @@ const CASES: &[Case] = &[
         absent: None,
     },
     Case {
+        // Read "not an aisle dataset (no manifest.json, runs/ or events/)".
+        name: "a file given as the dataset to verify",
+        steps: &[],
+        args: &["verify", "{dir}/manifest.json"],
+        code: 2,
+        stdout: "",
+        stderr: "error: {dir}/manifest.json: is a file, not a dataset directory; give a directory (`run` and `compare` make a new one)\n",
+        absent: None,
+    },
+    Case {
         // Read "no manifest.json: not an aisle dataset", as if the directory were there.
         name: "a dataset directory that does not exist, to report",
         steps: &[],

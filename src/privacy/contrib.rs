@@ -181,7 +181,12 @@ impl Bounds {
         };
         let mut said = Vec::new();
         if capped.max_zones < self.max_zones {
-            let has = if zones == 0 { "no zones".to_owned() } else { format!("{zones} zone(s)") };
+            // A bound of none would divide by zero in the sensitivities: 1 is the least.
+            let has = if zones == 0 {
+                "no zones; 1 is the least a bound takes".to_owned()
+            } else {
+                format!("{zones} zone(s)")
+            };
             said.push(format!("zones {} → {} (the store has {has})", self.max_zones, capped.max_zones));
         }
         if capped.max_blocks < self.max_blocks {

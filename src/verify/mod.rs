@@ -76,6 +76,9 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
     if !dir.exists() {
         return Err(DatasetError::NoSuchDirectory { dir: dir.to_owned() }.into());
     }
+    if !dir.is_dir() {
+        return Err(DatasetError::NotADirectory { dir: dir.to_owned() }.into());
+    }
     let has = |p: &str| dir.join(p).exists();
     if !has(MANIFEST) && !has(RUNS) && !has("events") {
         return Err(VerifyError::NotADataset { dir: dir.to_owned() });
