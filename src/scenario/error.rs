@@ -158,10 +158,17 @@ pub fn problem_line(source: &str, variant: Option<&str>, anchor: Option<(&str, &
         let id_line = line_of(source, "variants.id", v)?;
         return Some(edit_line(source, id_line, v, message).unwrap_or(id_line));
     }
-    let field = || message.split_whitespace().next().filter(|w| w.contains('.'));
+    // The field the message opens with, else the first other it names that
+    // the file sets (a memory limit left at its default: the cell size).
+    let opens_with = message.split_whitespace().next().filter(|w| w.contains('.'));
+    let named = message
+        .split_whitespace()
+        .skip(1)
+        .map(|w| w.trim_end_matches([',', ';', ':', ')']))
+        .filter(|w| w.contains('.') && w.starts_with(|c: char| c.is_ascii_alphabetic()));
     match anchor {
         Some((key, id)) => line_of(source, key, id),
-        None => field().and_then(|f| line_of_field(source, f)),
+        None => opens_with.into_iter().chain(named).find_map(|f| line_of_field(source, f)),
     }
 }
 
