@@ -138,8 +138,8 @@ pub const CATALOGUE: [MetricDef; 32] = [
         "view_to_pick",
         "ratio",
         Higher,
-        "picks ÷ product views",
-        Day(|m| ratio((m.picks_planned + m.picks_unplanned) as f64, m.views as f64)),
+        "picks from shelves ÷ product views (a service counter's hand-overs, on no shelf to be seen, left out)",
+        Day(|m| ratio((m.picks_planned + m.picks_unplanned - m.counter_picks) as f64, m.views as f64)),
     ),
     def("peak_occupancy", "shoppers", Neither, "most shoppers in store at once", Day(|m| m.peak_in_store as f64)),
     def(

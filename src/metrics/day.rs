@@ -87,6 +87,9 @@ pub struct DayMetrics {
     pub items_sold: u64,
     pub picks_planned: u64,
     pub picks_unplanned: u64,
+    /// Of the picks, those handed over at a service counter (its products
+    /// are on no shelf, so nobody views them).
+    pub counter_picks: u64,
     pub put_backs: u64,
     pub views: u64,
     pub shoppers_viewing: u64,
@@ -266,6 +269,7 @@ impl Projection for DayProjection<'_> {
             Action::Pick { product, planned, amount_cents, .. } => {
                 v.basket_cents += amount_cents;
                 Self::on_pick(m, v, product, planned);
+                m.counter_picks += u64::from(layout.sold_at_counter[product as usize]);
                 v.floors_picked |= 1u64.checked_shl(e.floor as u32).unwrap_or(0);
             }
             Action::PutBack { amount_cents, .. } => {
@@ -499,6 +503,7 @@ impl DayMetrics {
         self.items_sold += o.items_sold;
         self.picks_planned += o.picks_planned;
         self.picks_unplanned += o.picks_unplanned;
+        self.counter_picks += o.counter_picks;
         self.put_backs += o.put_backs;
         self.views += o.views;
         self.shoppers_viewing += o.shoppers_viewing;

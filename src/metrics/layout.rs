@@ -29,6 +29,8 @@ pub struct Layout {
     pub(super) zone_words: usize,
     pub products: Vec<String>,
     pub product_names: Vec<String>,
+    /// Per product: whether a service counter sells it (hands it over).
+    pub sold_at_counter: Vec<bool>,
     pub lanes: Vec<String>,
     /// The seating and fitting-room fixtures: index in the scenario and id.
     pub stop_fixtures: Vec<(u16, String)>,
@@ -136,6 +138,10 @@ impl Layout {
             zone_words,
             products: s.products.iter().map(|x| x.id.clone()).collect(),
             product_names: s.products.iter().map(|x| x.name.clone()).collect(),
+            sold_at_counter: {
+                let counter_of = s.counter_of_category();
+                s.products.iter().map(|x| counter_of[x.category].is_some()).collect()
+            },
             lanes: s.lanes.iter().map(|l| l.id.clone()).collect(),
             stop_fixtures: s
                 .fixtures
