@@ -51,3 +51,37 @@ fn an_edited_figure_breaks_the_seal() {
     assert_ne!(edited.content_sha256(), edited.record_sha256);
     assert!(!edited.same_as(&sealed));
 }
+
+/// A figure that replays to another value was called "edited and sealed
+/// again" even in a record of another build, whose figure may have been
+/// defined otherwise (view_to_pick counted a counter's hand-overs once):
+/// such a record is said to be of that build, and `--repair` offered.
+#[test]
+fn a_figure_of_another_build_is_not_called_edited_alone() {
+    let file = aisle::scenario::ScenarioFile::read(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml"),
+    )
+    .unwrap();
+    let p = aisle::prepare(&file, "baseline").unwrap();
+    let layout = aisle::metrics::Layout::new(&p);
+    let dir = tempfile::tempdir().unwrap();
+    let run = aisle::run::simulate_run(dir.path(), &p, 1, |_| {}).unwrap().record;
+    assert!(aisle::run::check_figures(dir.path(), &layout, &run).is_ok());
+    for (build, said) in [
+        (aisle::VERSION, "(the record was edited and sealed again)".to_owned()),
+        (
+            "0.0.1",
+            format!(
+                "(the record was made by aisle 0.0.1, whose {} may be defined otherwise, or was edited and sealed \
+                 again; `aisle verify --repair` simulates the run again with this build)",
+                run.metrics[0].name
+            ),
+        ),
+    ] {
+        let mut other = run.clone();
+        other.aisle_version = build.into();
+        other.metrics[0].value += 1.0;
+        let damage = aisle::run::check_figures(dir.path(), &layout, &other.sealed()).unwrap_err().to_string();
+        assert!(damage.ends_with(&said), "{damage}");
+    }
+}

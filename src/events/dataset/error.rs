@@ -103,10 +103,17 @@ pub enum Damage {
     #[error("{}: event log has no run record", path.display())]
     LogUnrecorded { path: PathBuf },
     #[error(
-        "{}: run record says {metric} = {recorded}, but its log replays to {replayed} (the record was edited and sealed again)",
-        path.display()
+        "{}: run record says {metric} = {recorded}, but its log replays to {replayed} ({})",
+        path.display(),
+        match made_by {
+            None => "the record was edited and sealed again".to_owned(),
+            Some(build) => format!(
+                "the record was made by aisle {build}, whose {metric} may be defined otherwise, or was edited and \
+                 sealed again; `aisle verify --repair` simulates the run again with this build"
+            ),
+        }
     )]
-    RecordFigures { path: PathBuf, metric: String, recorded: f64, replayed: f64 },
+    RecordFigures { path: PathBuf, metric: String, recorded: f64, replayed: f64, made_by: Option<String> },
     #[error(
         "{}: run record lacks {metric}, which its log replays to and this build records (the record was edited and \
          sealed again)",
