@@ -354,7 +354,7 @@ pub fn check_figures(dir: &Path, layout: &Layout, run: &RunRecord) -> Result<(),
         metric: metric.to_owned(),
         recorded,
         replayed,
-        made_by: (run.aisle_version != crate::VERSION).then(|| run.aisle_version.clone()),
+        made_by: (run.aisle_version != crate::VERSION).then(|| run.aisle_version.as_str().into()),
     };
     // The counts the manifest lists beside the figures.
     for (name, recorded, replayed) in [

@@ -113,7 +113,7 @@ pub enum Damage {
             ),
         }
     )]
-    RecordFigures { path: PathBuf, metric: String, recorded: f64, replayed: f64, made_by: Option<String> },
+    RecordFigures { path: PathBuf, metric: String, recorded: f64, replayed: f64, made_by: Option<Box<str>> },
     #[error(
         "{}: run record lacks {metric}, which its log replays to and this build records (the record was edited and \
          sealed again)",
