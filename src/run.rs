@@ -45,7 +45,7 @@ impl RunOutcome {
         let shown = |v: f64, decimals: usize, unit: &str| {
             if v.is_finite() { format!("{v:.decimals$}{unit}") } else { "—".to_owned() }
         };
-        let sold_at = p.scenario.counter_of_category();
+        let sold_at = p.scenario.counter_of_product();
         let counters = p.scenario.counters.iter().enumerate().map(|(i, c)| {
             let id = &c.desk.id;
             // Those in its line at the day's hard end did not give up, but
@@ -59,7 +59,7 @@ impl RunOutcome {
             // own figures do not show (a counter closed from 18:00 read
             // "0.0% gave up (0.00 unbought)").
             let (wanted, cents) = (p.scenario.products.iter().enumerate())
-                .filter(|(_, x)| sold_at[x.category] == Some(i as u16))
+                .filter(|&(k, _)| sold_at[k] == Some(i as u16))
                 .map(|(k, x)| (m.product_not_found[k], m.product_not_found[k] as i64 * x.price_cents))
                 .fold((0, 0), |(n, c), (k, x)| (n + k, c + x));
             let closed = match wanted {
@@ -349,13 +349,16 @@ pub fn check_figures(dir: &Path, layout: &Layout, run: &RunRecord) -> Result<(),
     crate::events::parquet::read_log_with(&path, |events| day.observe_all(events))
         .map_err(|e| Damage::LogUnreadable { path: path.clone(), message: e.to_string() })?;
     let day = day.finish();
-    let edited = |metric: &str, recorded: f64, replayed: f64| Damage::RecordFigures {
+    // `made_by`: a record of another build, whose figures may be defined
+    // otherwise (its counts are not).
+    let edited = |metric: &str, recorded: f64, replayed: f64, made_by: Option<&str>| Damage::RecordFigures {
         path: dir.join(record_path(&run.variant, run.seed)),
         metric: metric.to_owned(),
         recorded,
         replayed,
-        made_by: (run.aisle_version != crate::VERSION).then(|| run.aisle_version.as_str().into()),
+        made_by: made_by.map(Into::into),
     };
+    let other_build = (run.aisle_version != crate::VERSION).then_some(run.aisle_version.as_str());
     // The counts the manifest lists beside the figures.
     for (name, recorded, replayed) in [
         ("visitors", run.visitors as f64, day.visitors as f64),
@@ -363,7 +366,7 @@ pub fn check_figures(dir: &Path, layout: &Layout, run: &RunRecord) -> Result<(),
         ("revenue_cents", run.revenue_cents as f64, day.revenue_cents as f64),
     ] {
         if recorded != replayed {
-            return Err(edited(name, recorded, replayed));
+            return Err(edited(name, recorded, replayed, None));
         }
     }
     let replayed = day.scalars(layout);
@@ -382,7 +385,7 @@ pub fn check_figures(dir: &Path, layout: &Layout, run: &RunRecord) -> Result<(),
     for m in &run.metrics {
         let again = replayed.iter().find(|r| r.name == m.name);
         if !same(m.value, again.map_or(f64::NAN, |r| r.value)) {
-            return Err(edited(&m.name, m.value, again.map_or(f64::NAN, |r| r.value)));
+            return Err(edited(&m.name, m.value, again.map_or(f64::NAN, |r| r.value), other_build));
         }
         if let Some(r) = again
             && r.unit != m.unit

@@ -123,16 +123,26 @@ fn verify_publish_and_report_refuse_a_dataset_being_written() {
         assert!(stderr.contains("another aisle command is writing to this dataset now"), "{args:?}: {stderr}");
     }
     assert!(!out.join("privacy/ledger.json").exists(), "nothing was charged");
-    // A first sweep lists its runs only as it ends: `publish` beside one
+    // A sweep lists its runs only as it ends: `publish` beside a first one
     // said the dataset lists no runs and advised running the sweep again
-    // or `verify --repair`, both of which would clash with it.
+    // or `verify --repair`, both of which would clash with it; a local
+    // export or an evaluation beside one adding runs read those not listed
+    // yet as damage, with the same advice.
     let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
-    let mut listing_none: serde_json::Value = serde_json::from_str(&manifest).unwrap();
-    listing_none["runs"] = serde_json::json!([]);
-    std::fs::write(out.join("manifest.json"), listing_none.to_string()).unwrap();
-    let stderr = String::from_utf8_lossy(&aisle(&publish).stderr).into_owned();
-    assert!(stderr.contains("another aisle command is writing to this dataset now"), "{stderr}");
-    std::fs::write(out.join("manifest.json"), manifest).unwrap();
+    let listing = |kept: &str| {
+        let mut m: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+        m["runs"].as_array_mut().unwrap().retain(|r| r["variant"] == kept);
+        std::fs::write(out.join("manifest.json"), m.to_string()).unwrap();
+    };
+    let local_added = ["publish", "--local", "--epsilon", "0.05", "--variant", "cola-on-promo", "--name", "a"];
+    let evaluate = ["publish", "--evaluate", "--trials", "10"];
+    for (kept, args) in [("none", &publish[..]), ("none", &local), ("baseline", &local_added), ("baseline", &evaluate)]
+    {
+        listing(kept);
+        let stderr = String::from_utf8_lossy(&aisle(args).stderr).into_owned();
+        assert!(stderr.contains("another aisle command is writing to this dataset now"), "{args:?}: {stderr}");
+    }
+    std::fs::write(out.join("manifest.json"), &manifest).unwrap();
     writers.unlock().unwrap();
     assert!(aisle(&["verify"]).status.success());
     assert!(aisle(&publish).status.success());

@@ -181,10 +181,7 @@ fn view_to_pick_leaves_out_a_counters_hand_overs() {
     let p = prepare("pharmacy", "baseline");
     let layout = Layout::new(&p);
     let events = common::simulate(&p, 1);
-    let counter_sold: Vec<bool> = {
-        let counter_of = p.scenario.counter_of_category();
-        p.scenario.products.iter().map(|x| counter_of[x.category].is_some()).collect()
-    };
+    let counter_sold: Vec<bool> = p.scenario.counter_of_product().iter().map(Option::is_some).collect();
     let (mut views, mut shelf_picks, mut handed_over) = (0u64, 0u64, 0u64);
     for e in &events {
         match e.action {

@@ -398,7 +398,8 @@ impl DayProjection<'_> {
         v.viewed = true;
     }
 
-    /// Counts `product` taken from the shelf, planned or on impulse.
+    /// Counts `product` picked, planned or on impulse (from a shelf, or
+    /// handed over at a service counter).
     #[inline]
     fn on_pick(m: &mut DayMetrics, v: &mut Visit, product: u32, planned: bool) {
         if planned {

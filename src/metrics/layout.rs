@@ -138,10 +138,7 @@ impl Layout {
             zone_words,
             products: s.products.iter().map(|x| x.id.clone()).collect(),
             product_names: s.products.iter().map(|x| x.name.clone()).collect(),
-            sold_at_counter: {
-                let counter_of = s.counter_of_category();
-                s.products.iter().map(|x| counter_of[x.category].is_some()).collect()
-            },
+            sold_at_counter: s.counter_of_product().iter().map(Option::is_some).collect(),
             lanes: s.lanes.iter().map(|l| l.id.clone()).collect(),
             stop_fixtures: s
                 .fixtures

@@ -91,32 +91,15 @@ pub fn describe_noise(record: ledger::NoiseRecord) -> String {
 }
 
 /// The directory `dir` has no manifest (with the run records on disk it
-/// does not list yet), or another command is making it now.
+/// does not list yet).
 pub fn not_a_dataset(dir: &Path) -> PrivacyError {
-    busy_or(
-        dir,
-        PrivacyError::NotADataset { dir: dir.to_owned(), unlisted: crate::events::dataset::records_on_disk(dir) },
-    )
+    PrivacyError::NotADataset { dir: dir.to_owned(), unlisted: crate::events::dataset::records_on_disk(dir) }
 }
 
 /// The dataset at `dir` lists no runs to release (a shard that drew none,
-/// say), with the run records on disk it does not list yet; or another
-/// command is adding its first runs now.
+/// say), with the run records on disk it does not list yet.
 pub fn no_runs(dir: &Path) -> PrivacyError {
-    busy_or(
-        dir,
-        PrivacyError::EmptyDataset { dir: dir.to_owned(), unlisted: crate::events::dataset::records_on_disk(dir) },
-    )
-}
-
-/// `Busy` where a writer holds `dir` now (a first sweep lists its runs
-/// only as it ends: advice to finish or repair it would clash with it),
-/// else `otherwise`.
-fn busy_or(dir: &Path, otherwise: PrivacyError) -> PrivacyError {
-    match crate::events::dataset::writers_at_work(dir) {
-        Ok(true) => PrivacyError::Busy { dir: dir.to_owned() },
-        _ => otherwise,
-    }
+    PrivacyError::EmptyDataset { dir: dir.to_owned(), unlisted: crate::events::dataset::records_on_disk(dir) }
 }
 
 /// Refuses a dataset another command is writing (a sweep, `--replace`):
@@ -363,6 +346,6 @@ fn ticked(names: &[String]) -> String {
 }
 
 /// A number as a person would write it: `1e-15` rather than its 300 digits.
-fn compact(x: f64) -> String {
+pub(super) fn compact(x: f64) -> String {
     if x != 0.0 && x.is_finite() && !(1e-4..1e6).contains(&x.abs()) { format!("{x:e}") } else { x.to_string() }
 }

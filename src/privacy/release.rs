@@ -442,13 +442,12 @@ pub(super) fn party_zcdp(m: usize, rho: f64) -> String {
     format!("{m2}·ρ = {} zCDP (ρ = {})", significant(m2 * rho), significant(rho))
 }
 
-/// Four significant figures: a ρ of 0.003838 or 6.1e-5 reads as itself.
+/// `x` to four significant figures, written as plainly as it goes: a ρ
+/// of 0.0038186… reads 0.003819, 9.9996 reads 10, 1.23456e-9 reads
+/// 1.235e-9 (`compact`).
 fn significant(x: f64) -> String {
-    if x == 0.0 || !x.is_finite() {
-        return x.to_string();
-    }
-    let places = (3 - x.abs().log10().floor() as i32).max(0) as usize;
-    format!("{x:.places$}")
+    let rounded: f64 = format!("{x:.3e}").parse().unwrap_or(x);
+    super::compact(rounded)
 }
 
 fn write_release(

@@ -89,6 +89,11 @@ impl PublishRequest {
             }
             Ok(epsilon)
         };
+        // Before anything reads the dataset: a sweep lists its runs only as
+        // it ends, so what it has not listed yet read as the dataset's
+        // damage, with advice to finish or repair the sweep that clashed
+        // with it. (Checked again under the ledger's lock.)
+        super::not_busy(dir)?;
         let (bounds, capped) = match self.mode {
             PublishMode::Local { .. } => (self.bounds, Vec::new()),
             _ => within_layout(dir, self.bounds)?,
@@ -184,9 +189,14 @@ impl PublishRequest {
                     "  {runs} run(s) per seed hold the same shoppers (one per variant): each run's queries get 1/{runs} of the release's budget\n"
                 );
                 let ledger = Ledger::open(dir, None)?;
-                let summary = text
-                    + &spend_summary(self.noise, &done.entry.cost, plan.bounds.max_party, &ledger)
-                    + &fixed(&ledger);
+                // ε as asked, as the release's privacy line says it (the
+                // queries' charged shares may sum to a hair less); ρ as charged.
+                let cost = match done.entry.cost {
+                    Cost::Pure { .. } => Cost::Pure { epsilon: plan.epsilon },
+                    charged => charged,
+                };
+                let summary =
+                    text + &spend_summary(self.noise, &cost, plan.bounds.max_party, &ledger) + &fixed(&ledger);
                 Ok(PublishOutcome { summary, warnings: done.warnings.into_iter().chain(unused_delta).collect() })
             }
         }

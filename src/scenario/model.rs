@@ -218,6 +218,12 @@ impl Scenario {
     }
 
     /// The counter each category is sold at, if any.
+    /// Per product: the service counter that sells it (its category's).
+    pub fn counter_of_product(&self) -> Vec<Option<u16>> {
+        let by_category = self.counter_of_category();
+        self.products.iter().map(|p| by_category[p.category]).collect()
+    }
+
     pub fn counter_of_category(&self) -> Vec<Option<u16>> {
         let mut at = vec![None; self.categories.len()];
         for (i, c) in self.counters.iter().enumerate() {

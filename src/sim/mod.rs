@@ -252,8 +252,7 @@ impl Setting {
             .map(|(l, line)| store.cell_at(l.floor, line[l.queue_places as usize - 1]).expect("validated queue line"))
             .collect();
 
-        let by_category = scenario.counter_of_category();
-        let counter_of_product = scenario.products.iter().map(|p| by_category[p.category]).collect();
+        let counter_of_product = scenario.counter_of_product();
         Setting {
             scenario,
             store,

@@ -11,8 +11,9 @@ pub enum Advice {
     /// Repaired already: nothing more to say.
     None,
     Repair,
-    /// `--repair` mends it all, and no run is among it: the manifest or
-    /// metrics table is rebuilt from the runs.
+    /// `--repair` mends it all without simulating a run (the manifest or
+    /// metrics table rebuilt from the runs, the page made again, releases
+    /// settled).
     Rebuild,
     /// Only the report page is not what the logs make: `--repair` makes it again.
     RemakePage,
@@ -29,7 +30,9 @@ impl Advice {
         match (repaired, damage().any(|f| f.mend == Mend::Repair), by_hand) {
             (true, _, false) => Advice::None,
             (false, true, false) if page_only => Advice::RemakePage,
-            (false, true, false) if !damage().any(|f| matches!(f.repair, Some(Remedy::Simulate(..)))) => {
+            (false, true, false)
+                if !damage().any(|f| matches!(f.repair, Some(Remedy::Simulate(..) | Remedy::SimulateOldLayout))) =>
+            {
                 Advice::Rebuild
             }
             (true, _, true) | (false, false, _) => Advice::Backup,
@@ -82,6 +85,9 @@ pub struct Finding {
 pub enum Remedy {
     /// Simulates the run of (variant, seed) again.
     Simulate(String, u64),
+    /// Simulates again the runs whose records sit inside `events/` (an
+    /// older aisle's layout), after taking those records out.
+    SimulateOldLayout,
     /// Makes the report page again.
     RemakeReport,
     /// Puts in place a release interrupted after its spend was recorded,

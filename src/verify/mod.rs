@@ -118,10 +118,14 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
     // The scenario copy, read once, where it is the version the logs hold.
     let copy = copy_problem.is_none().then(|| ScenarioFile::read(&dir.join(SCENARIO_COPY)).ok()).flatten();
     if has_old_layout(dir) {
-        v.findings.push(Finding::damage(format!(
-            "{}: run records inside events/ (an older aisle's layout): Parquet readers cannot read events/ as one dataset",
-            dir.join("events").display()
-        )));
+        v.findings.push(Finding {
+            repair: Some(Remedy::SimulateOldLayout),
+            ..Finding::damage(format!(
+                "{}: run records inside events/ (an older aisle's layout): Parquet readers cannot read events/ as one \
+                 dataset",
+                dir.join("events").display()
+            ))
+        });
     }
     let listed: Option<BTreeSet<(String, u64)>> =
         manifest.as_ref().map(|m| m.runs.iter().map(|r| (r.variant.clone(), r.seed)).collect());
@@ -568,7 +572,8 @@ pub fn repair(dir: &Path, found: &Verification, mut progress: impl FnMut(&str, u
         .iter()
         .filter_map(|r| match r {
             Remedy::Simulate(variant, seed) => Some((variant.clone(), *seed)),
-            Remedy::RemakeReport | Remedy::SettleReleases => None,
+            // (`SimulateOldLayout`: every older layout's record is taken below.)
+            Remedy::RemakeReport | Remedy::SettleReleases | Remedy::SimulateOldLayout => None,
         })
         .collect();
     if remedies.contains(&Remedy::SettleReleases) {

@@ -486,7 +486,9 @@ fn a_gaussian_release_states_its_party_cost_as_a_number() {
     let out = ok(aisle(&args));
     let release = json(&dir.join("releases/g/release.json"));
     let rho = release["entry"]["cost"]["rho"].as_f64().unwrap();
-    let party = format!("16·ρ = {:.5} zCDP (ρ = {:.6})", 16.0 * rho, rho);
+    // Four significant figures, as plainly as they go.
+    let four = |x: f64| format!("{x:.3e}").parse::<f64>().unwrap().to_string();
+    let party = format!("16·ρ = {} zCDP (ρ = {})", four(16.0 * rho), four(rho));
     assert!((0.003..0.004).contains(&rho), "{rho}");
     assert!(out.contains(&format!("so a whole party is protected at {party}\n")), "{party}\n{out}");
     assert!(release["privacy"].as_str().unwrap().ends_with(&format!("{party} per party (at most 4 of a party count)")));
