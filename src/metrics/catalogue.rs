@@ -211,7 +211,8 @@ pub const CATALOGUE: [MetricDef; 32] = [
         "not_found_rate",
         "ratio",
         Lower,
-        "planned products not found at the shelf in time or out of reach ÷ planned searches",
+        "planned products not found at the shelf in time, out of reach, or wanted from a service counter closed or \
+         out of reach ÷ planned searches",
         Day(|m| ratio(m.not_found as f64, (m.picks_planned + m.not_found) as f64)),
     ),
     def(
