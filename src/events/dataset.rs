@@ -71,6 +71,13 @@ pub struct Manifest {
     pub runs: Vec<RunRecord>,
 }
 
+impl Manifest {
+    /// Its variants that have runs listed, in its order.
+    pub fn variants_with_runs(&self) -> impl Iterator<Item = &String> {
+        self.variants.iter().filter(|v| self.runs.iter().any(|r| &r.variant == *v))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RunRecord {
     pub variant: String,
@@ -330,14 +337,20 @@ impl Dataset {
         Ok(dataset)
     }
 
-    /// Reads `dir/manifest.json`; `None` when there is none.
-    pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>, DatasetError> {
+    /// That `dir` is a directory that exists, as a dataset to read must be.
+    pub fn existing_directory(dir: &Path) -> Result<(), DatasetError> {
         if !dir.exists() {
             return Err(DatasetError::NoSuchDirectory { dir: dir.to_owned() });
         }
         if !dir.is_dir() {
             return Err(DatasetError::NotADirectory { dir: dir.to_owned() });
         }
+        Ok(())
+    }
+
+    /// Reads `dir/manifest.json`; `None` when there is none.
+    pub fn read_manifest(dir: &Path) -> Result<Option<Manifest>, DatasetError> {
+        Dataset::existing_directory(dir)?;
         let path = dir.join(MANIFEST);
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,

@@ -197,8 +197,7 @@ pub fn export(
     let (manifest, _, left_out) = super::release::released_runs(dir)?;
     let runs: Vec<_> = manifest.runs.iter().filter(|r| r.variant == plan.variant).collect();
     if runs.is_empty() {
-        let with_runs =
-            manifest.variants.iter().filter(|v| manifest.runs.iter().any(|r| &r.variant == *v)).cloned().collect();
+        let with_runs = manifest.variants_with_runs().cloned().collect();
         return Err(PrivacyError::NoRuns { dir: dir.to_owned(), variant: plan.variant.clone(), with_runs });
     }
     if plan.points_per_shopper == 0 {

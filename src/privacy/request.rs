@@ -224,8 +224,7 @@ fn within_layout(dir: &Path, bounds: Bounds) -> Result<(Bounds, Vec<String>), Pr
     let manifest = Dataset::read_manifest(dir)?.ok_or_else(|| super::not_a_dataset(dir))?;
     let file = ScenarioFile::read(&dir.join(SCENARIO_COPY))?;
     let (mut zones, mut blocks) = (0, 0);
-    let run = manifest.variants.iter().filter(|v| manifest.runs.iter().any(|r| &r.variant == *v));
-    for variant in run {
+    for variant in manifest.variants_with_runs() {
         let layout = Layout::new(&crate::prepare(&file, variant)?);
         (zones, blocks) = (zones.max(layout.zones.len()), blocks.max(layout.block_count()));
     }

@@ -73,12 +73,7 @@ fn version_of(dir: &Path, manifest: Option<&Manifest>) -> (String, bool) {
 
 /// Checks the dataset in `dir`; never writes.
 pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
-    if !dir.exists() {
-        return Err(DatasetError::NoSuchDirectory { dir: dir.to_owned() }.into());
-    }
-    if !dir.is_dir() {
-        return Err(DatasetError::NotADirectory { dir: dir.to_owned() }.into());
-    }
+    Dataset::existing_directory(dir)?;
     let has = |p: &str| dir.join(p).exists();
     if !has(MANIFEST) && !has(RUNS) && !has("events") {
         return Err(VerifyError::NotADataset { dir: dir.to_owned() });
