@@ -104,6 +104,11 @@ fn validate(files: &[PathBuf]) -> Result<(), Error> {
                 for w in &v.warnings {
                     say!("{}: warning: {w}", path.display());
                 }
+                if !v.warnings.is_empty() {
+                    // A crowded store can warn of dozens of walkways: the count closes the list.
+                    let count = aisle::scenario::counted(v.warnings.len(), "warning", "warnings");
+                    say!("{}: valid, with {count} above", path.display());
+                }
             }
             Err(e) => failed.push(e.to_string()),
         }

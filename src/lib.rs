@@ -31,7 +31,7 @@ pub mod verify;
 
 use std::sync::Arc;
 
-use scenario::{Problem, Scenario, ScenarioError, ScenarioFile};
+use scenario::{Problem, Scenario, ScenarioError, ScenarioFile, counted};
 use store::Store;
 
 /// A validated layout ready to simulate: the model and its navigation grid.
@@ -162,23 +162,23 @@ pub struct Validated {
 impl Prepared {
     /// One line on the layout and its grid, with the number of variants besides the base.
     pub fn summary(&self, variants: usize) -> String {
-        let s = &self.scenario;
+        let (s, store) = (&self.scenario, &self.store);
         format!(
-            "`{}`: {} × {} m, {} floor(s), {} fixtures, {} zones, {} checkout lanes, {} service counters, {} products in {} categories, {} variant(s); grid {} × {} cells of {} m",
+            "`{}`: {} × {} m, {}, {}, {}, {}, {}, {} in {}, {}; grid {} × {} cells of {} m",
             s.name,
             s.store.width,
             s.store.depth,
-            s.store.floors.len(),
-            s.fixtures.len(),
-            s.zones.len(),
-            s.lanes.len(),
-            s.counters.len(),
-            s.products.len(),
-            s.categories.len(),
-            variants,
-            self.store.nx,
-            self.store.ny,
-            self.store.cell
+            counted(s.store.floors.len(), "floor", "floors"),
+            counted(s.fixtures.len(), "fixture", "fixtures"),
+            counted(s.zones.len(), "zone", "zones"),
+            counted(s.lanes.len(), "checkout lane", "checkout lanes"),
+            counted(s.counters.len(), "service counter", "service counters"),
+            counted(s.products.len(), "product", "products"),
+            counted(s.categories.len(), "category", "categories"),
+            counted(variants, "variant", "variants"),
+            store.nx,
+            store.ny,
+            store.cell
         )
     }
 }

@@ -43,7 +43,12 @@ fn shipped_scenarios_validate() {
         let out =
             Command::new(env!("CARGO_BIN_EXE_aisle")).current_dir(root).args(["validate", &rel]).output().unwrap();
         assert_eq!(out.status.code(), Some(0), "{rel}: {}", String::from_utf8_lossy(&out.stderr));
-        assert!(String::from_utf8_lossy(&out.stdout).starts_with(&format!("{rel}: ok")));
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.starts_with(&format!("{rel}: ok")));
+        // Warnings close with their count.
+        let warnings = stdout.lines().filter(|l| l.starts_with(&format!("{rel}: warning: "))).count();
+        let close = format!("{rel}: valid, with {} above\n", aisle::scenario::counted(warnings, "warning", "warnings"));
+        assert_eq!(stdout.ends_with(&close), warnings > 0, "{stdout}");
     }
 }
 

@@ -380,6 +380,11 @@ pub fn shown_id(id: &str) -> String {
     if cut.len() < id.len() { format!("{escaped}…") } else { escaped }
 }
 
+/// `n` and its noun, singular for one: "1 floor", "2 floors".
+pub fn counted(n: usize, one: &str, many: &str) -> String {
+    if n == 1 { format!("1 {one}") } else { format!("{n} {many}") }
+}
+
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

@@ -226,9 +226,10 @@ impl Store {
             return Err(vec![GeometryProblem {
                 anchor: None,
                 message: format!(
-                    "run.memory_limit_mib = {} is less than the {:.1} MiB the store grid of {nx} × {ny} cells × {floors} floor(s) at {} m needs for {MIN_CACHED_FIELDS} flow fields; {}",
+                    "run.memory_limit_mib = {} is less than the {:.1} MiB the store grid of {nx} × {ny} cells × {} at {} m needs for {MIN_CACHED_FIELDS} flow fields; {}",
                     shown_mib(s.run.memory_limit_bytes),
                     needed as f64 / 1048576.0,
+                    crate::scenario::counted(floors, "floor", "floors"),
                     spec.cell,
                     if needed as f64 / 1048576.0 <= crate::scenario::MAX_MEMORY_LIMIT_MIB {
                         "use a coarser store.cell or raise the limit"

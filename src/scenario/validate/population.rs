@@ -3,6 +3,7 @@
 //! by category).
 
 use super::{Bounds, Validator, hours_to_ms};
+use crate::scenario::counted;
 use crate::scenario::model::{Category, Fixture, Population, Segment};
 use crate::scenario::raw::{FixtureKind, RawPopulation, RawSegment};
 
@@ -189,15 +190,14 @@ impl Validator<'_> {
 /// What is wrong with an arrival profile of `values` values over opening
 /// `hours` (none when they fit, or when the hours are no day: said apart).
 pub(in crate::scenario) fn profile_mismatch([open, close]: [f64; 2], values: usize) -> Option<String> {
-    let counted = |n: usize, noun: &str| if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") };
     let hours_ok = (0.0..24.0).contains(&open) && open < close && close <= 24.0;
     let expected = (close - open).ceil() as usize;
     (hours_ok && values != expected).then(|| {
         format!(
             "hourly_profile has {} but the store is open for {} ([{open}, {close}]): give one value per hour the \
              store is open",
-            counted(values, "value"),
-            counted(expected, "hour")
+            counted(values, "value", "values"),
+            counted(expected, "hour", "hours")
         )
     })
 }
