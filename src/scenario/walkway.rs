@@ -74,8 +74,9 @@ impl fmt::Display for Narrow {
             return write!(
                 f,
                 "floor `{}`: {} and {} leave a gap {:.2} m wide, too narrow for a body ({BODY_WIDTH_M:.2} m): \
-                 nobody walks or stands in it (its floor is closed); close it, or move them at least \
-                 {BODY_WIDTH_M:.2} m apart if shoppers should pass",
+                 nobody walks or stands in it (its floor is closed), and a shelf facing into it is picked from \
+                 its ends, where there is floor within reach; close it, or move them at least {BODY_WIDTH_M:.2} m \
+                 apart if shoppers should pass",
                 self.floor, self.between.0, self.between.1, self.width_m
             );
         }
@@ -615,8 +616,9 @@ mod tests {
         assert_eq!(
             slots,
             ["floor `ground`: fixture `G1` and fixture `WS` leave a gap 0.25 m wide, too narrow for a body (0.40 m): \
-              nobody walks or stands in it (its floor is closed); close it, or move them at least 0.40 m apart if \
-              shoppers should pass"]
+              nobody walks or stands in it (its floor is closed), and a shelf facing into it is picked from its \
+              ends, where there is floor within reach; close it, or move them at least 0.40 m apart if shoppers \
+              should pass"]
         );
         let store = crate::store::Store::build(&scenario).expect("the shelf's front stays reachable");
         let in_slot = store.cell_at(0, Point::new(4.0, 7.375)).expect("on the grid");
