@@ -180,8 +180,28 @@ impl RunOutcome {
             .chain(stall)
             .chain(m.forced_out_warning(&p.scenario))
             .chain(m.kept_out_warning(planned, &p.scenario))
+            .chain(short_lines_balked(p, m))
             .collect()
     }
+}
+
+/// On a day some parties never joined a line, the lines hemmed in short
+/// (`sim::short_lines`, which `aisle validate` warns of): a party larger
+/// than such a line's room walks out of an empty one, and the day's
+/// figures alone read as a long line.
+fn short_lines_balked(p: &Prepared, m: &DayMetrics) -> Vec<String> {
+    if m.balks == 0 {
+        return Vec::new();
+    }
+    crate::sim::short_lines(&p.scenario, &p.store)
+        .into_iter()
+        .map(|line| {
+            format!(
+                "{} never joined a line, and {line}",
+                crate::scenario::counted(m.balks as usize, "party", "parties")
+            )
+        })
+        .collect()
 }
 
 /// Searches that found nothing, at least, before `most_not_found` names
@@ -220,7 +240,10 @@ fn balked(m: &DayMetrics) -> String {
     if m.balks == 0 {
         return String::new();
     }
-    format!("; {} of {} never joined a line, balking at its length or finding it full", m.balks, m.abandons)
+    format!(
+        "; {} of {} never joined a line, balking at its length or finding no room for their party",
+        m.balks, m.abandons
+    )
 }
 
 /// The self-description written into every log.

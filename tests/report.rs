@@ -72,9 +72,14 @@ fn a_two_floor_comparison_draws_every_floor() {
 }
 
 fn aisle(args: &[&str]) -> String {
+    aisle_saying(args).0
+}
+
+/// What a successful command printed, and what it warned of.
+fn aisle_saying(args: &[&str]) -> (String, String) {
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_aisle")).args(args).output().unwrap();
     assert!(out.status.success(), "aisle {args:?}: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
+    (String::from_utf8(out.stdout).unwrap(), String::from_utf8(out.stderr).unwrap())
 }
 
 /// `aisle run` says how many of the abandoned never joined a line (a line
@@ -88,13 +93,23 @@ fn the_run_summary_names_balks_and_the_products_not_found() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let out = tmp.path().join("boxed");
     let boxed = root.join("tests/data/boxed_line.toml");
-    let summary =
-        aisle(&["run", boxed.to_str().unwrap(), "--seed", "1", "--no-report", "--out", out.to_str().unwrap()]);
+    let (summary, warned) =
+        aisle_saying(&["run", boxed.to_str().unwrap(), "--seed", "1", "--no-report", "--out", out.to_str().unwrap()]);
     assert!(
         summary.contains(
-            "50.3% abandoned (590.00 lost); 98 of 98 never joined a line, balking at its length or finding it full"
+            "50.3% abandoned (590.00 lost); 98 of 98 never joined a line, balking at its length or finding no room for their party"
         ),
         "{summary}"
+    );
+    // The line hemmed in after one place is named beside the balks (a
+    // party of two walks out of an empty line): validate's warning alone
+    // is not seen at the run.
+    assert!(
+        warned.contains(
+            "warning: 98 parties never joined a line, and checkout `L0`: its line has room for 1 waiting and cannot \
+             bend on past (1.6, 2.5)"
+        ),
+        "{warned}"
     );
     let closed = tmp.path().join("closed.toml");
     let variant =
