@@ -104,10 +104,11 @@ impl RunOutcome {
                 shown(figure("time_in_store_p50") / 60.0, 1, "")
             ),
             format!(
-                "  checkout      {} mean from joining a line to leaving it ({} waiting, {} served), {} abandoned ({:.2} lost){}",
+                "  checkout      {} mean from joining a line to leaving it ({} waiting, {} served{}), {} abandoned ({:.2} lost){}",
                 shown(figure("queue_wait_mean"), 0, " s"),
                 shown(figure("line_wait_mean"), 0, " s"),
                 shown(figure("service_time_mean"), 0, " s"),
+                served_of_joined(m, [figure("queue_wait_mean"), figure("line_wait_mean"), figure("service_time_mean")]),
                 shown(figure("abandonment_rate") * 100.0, 1, "%"),
                 figure("lost_revenue"),
                 balked(m)
@@ -231,6 +232,21 @@ fn most_not_found(p: &Prepared, m: &DayMetrics) -> String {
         })
         .collect();
     if named.is_empty() { String::new() } else { format!("; {}", named.join(", ")) }
+}
+
+/// Whom the mean service is over, where the means of the whole wait, the
+/// wait in line and the service (`[total, waiting, served]`) do not add
+/// up as shown (to a second): some who joined a line were never served (gave up, or
+/// were made to leave at the day's hard end), so the service's mean is
+/// over fewer shoppers.
+fn served_of_joined(m: &DayMetrics, [total, waiting, served]: [f64; 3]) -> String {
+    let joined = m.queue_wait_s.len() as u64;
+    let shown = |x: f64| x.round();
+    // (Each rounded on its own, sums that add up may differ by one.)
+    if m.services >= joined || (shown(total) - shown(waiting) - shown(served)).abs() <= 1.0 {
+        return String::new();
+    }
+    format!(" by the {} of {joined} who joined and were served", m.services)
 }
 
 /// What of a day's abandons were balks ("; 40 of 64 never joined a line:
