@@ -187,6 +187,21 @@ pub struct Columns {
     /// (left edge, width, height) per bar.
     pub bars: Vec<(f64, f64, f64)>,
     pub colour: RGBColor,
+    /// How a value on the x axis reads: `tick_label` or `clock_label`.
+    pub x_label: fn(f64) -> String,
+}
+
+/// A tick's value with the decimals it needs: "10", "2.5" (a whole
+/// number alone read "2" for 2.5, and a short axis repeated its labels).
+pub fn tick_label(v: f64) -> String {
+    let text = format!("{v:.2}");
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// Hours since midnight as a clock time, "09:30" (past midnight, the next day's).
+pub fn clock_label(hours: f64) -> String {
+    let minutes = (hours * 60.0).round() as i64;
+    format!("{:02}:{:02}", minutes.div_euclid(60) % 24, minutes.rem_euclid(60))
 }
 
 impl Figure for Columns {
@@ -205,6 +220,8 @@ impl Figure for Columns {
         let mut chart = ChartBuilder::on(root)
             .caption(&self.title, (FONT, 20))
             .margin(10)
+            // Room for the last label ("12:00") centred on the axis's end.
+            .margin_right(24)
             .x_label_area_size(45)
             .y_label_area_size(60)
             .build_cartesian_2d(x0..x1, 0.0..top)?;
@@ -213,7 +230,7 @@ impl Figure for Columns {
             .disable_x_mesh()
             .x_desc(self.x_desc.as_str())
             .y_desc(self.y_desc.as_str())
-            .x_label_formatter(&|v| format!("{v:.0}"))
+            .x_label_formatter(&|v| (self.x_label)(*v))
             .y_label_formatter(&|v| if top > 10.0 { format!("{v:.0}") } else { format!("{v:.1}") })
             .label_style((FONT, 13))
             .draw()?;
@@ -300,7 +317,11 @@ pub struct ForestRow {
 
 impl Figure for Forest {
     fn size(&self) -> (u32, u32) {
-        (1000, 80 + 24 * self.rows.len().max(1) as u32)
+        // Wide enough for the longest note right of the plot (12-pixel
+        // type, under 6 pixels a character): a fixed width cut off "no
+        // interval: the layouts differ on 1 of 3 days, too few to bound it".
+        let note_chars = self.rows.iter().map(|r| r.note.chars().count()).max().unwrap_or(0) as u32;
+        ((NOTES_X + 6 * note_chars + 16).max(1000), 80 + 24 * self.rows.len().max(1) as u32)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
@@ -393,11 +414,14 @@ impl Figure for Forest {
         // Notes sit right of the plot, each at its row's height.
         for (i, r) in self.rows.iter().enumerate() {
             let (_, y) = chart.backend_coord(&(reach, SegmentValue::CenterOf(n - 1 - i)));
-            root.draw(&Text::new(r.note.clone(), (652, y - 5), (FONT, 12).into_font().color(&r.colour)))?;
+            root.draw(&Text::new(r.note.clone(), (NOTES_X as i32, y - 5), (FONT, 12).into_font().color(&r.colour)))?;
         }
         Ok(())
     }
 }
+
+/// Where a forest plot's notes begin, pixels from the left (the plot takes 640).
+const NOTES_X: u32 = 652;
 
 /// Decimals a percentage axis reaching ±`reach` (a share) needs for its labels.
 fn percent_digits(reach: f64) -> usize {
@@ -405,5 +429,40 @@ fn percent_digits(reach: f64) -> usize {
         r if r >= 20.0 => 0,
         r if r >= 2.0 => 1,
         _ => 2,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Axis labels read as their values: a short axis of half steps
+    /// repeated "10 10" while each was rounded to a whole number.
+    #[test]
+    fn axis_labels_read_as_their_values() {
+        let cases: [(fn(f64) -> String, f64, &str); 7] = [
+            (tick_label, 10.0, "10"),
+            (tick_label, 2.5, "2.5"),
+            (tick_label, 0.25, "0.25"),
+            (clock_label, 9.5, "09:30"),
+            (clock_label, 18.1, "18:06"),
+            (clock_label, 24.5, "00:30"),
+            (clock_label, 9.999, "10:00"),
+        ];
+        for (label, value, expected) in cases {
+            assert_eq!(label(value), expected, "{value}");
+        }
+    }
+
+    /// A forest plot is as wide as its longest note needs (a fixed 1000
+    /// pixels cut "…differ on 1 of 3 days, too few to bound it" short).
+    #[test]
+    fn a_forest_plot_makes_room_for_its_notes() {
+        let row = |note: &str| ForestRow { label: "v".into(), interval: None, colour: BLACK, note: note.into() };
+        let plot = |note: &str| Forest { title: String::new(), x_desc: String::new(), rows: vec![row(note)] };
+        assert_eq!(plot("+1.0% [+0.5%, +1.5%]").size().0, 1000);
+        let long = "-0.0027 (absolute; no interval: the layouts differ on all 3 days, but by amounts that repeat \
+                    (a figure of few values), and so few days cannot bound it)";
+        assert!(plot(long).size().0 >= NOTES_X + 6 * long.chars().count() as u32);
     }
 }

@@ -518,6 +518,7 @@ fn funnel_and_time_in_store_figures(html: &mut String, v: &VariantDays, dir: &Pa
         y_desc: "shoppers per day".into(),
         bars: histogram(&minutes, 2.0).into_iter().map(|(x, w, n)| (x, w, n / days)).collect(),
         colour: RGBColor(0, 158, 115),
+        x_label: figures::tick_label,
     };
     figure(html, dir, &format!("{tag}-time-in-store"), &hist, "time in store histogram", "")
 }
@@ -527,17 +528,26 @@ fn hourly_figures(html: &mut String, v: &VariantDays, dir: &Path) -> Result<(), 
     let (m, tag) = (&v.metrics, &v.prepared.scenario.variant);
     let days = m.days.max(1) as f64;
     let open = v.layout.open_hour;
+    // Nobody enters after closing: an hour the store closes within is drawn as long as it was open.
+    let close = v.prepared.scenario.population.close_ms as f64 / 3.6e6;
+    let open_for = |start: f64| (close - start).clamp(0.0, 1.0);
     let traffic = Columns {
         title: "Traffic by hour".into(),
-        x_desc: "hour of day".into(),
+        x_desc: "time of day".into(),
         y_desc: "shoppers entering per day".into(),
-        bars: m.hourly_visitors.iter().enumerate().map(|(h, n)| (open + h as f64, 1.0, *n as f64 / days)).collect(),
+        bars: m
+            .hourly_visitors
+            .iter()
+            .enumerate()
+            .map(|(h, n)| (open + h as f64, open_for(open + h as f64), *n as f64 / days))
+            .collect(),
         colour: RGBColor(86, 180, 233),
+        x_label: figures::clock_label,
     };
     figure(html, dir, &format!("{tag}-traffic-by-hour"), &traffic, "traffic by hour", "")?;
     let waits = Columns {
         title: "Checkout wait by hour of joining the queue".into(),
-        x_desc: "hour of day".into(),
+        x_desc: "time of day".into(),
         y_desc: "mean seconds (queue + service)".into(),
         bars: m
             .hourly_wait_s
@@ -547,6 +557,7 @@ fn hourly_figures(html: &mut String, v: &VariantDays, dir: &Path) -> Result<(), 
             .map(|(h, (s, n))| (open + h as f64, 1.0, if *n > 0 { s / *n as f64 } else { 0.0 }))
             .collect(),
         colour: RGBColor(213, 94, 0),
+        x_label: figures::clock_label,
     };
     figure(
         html,

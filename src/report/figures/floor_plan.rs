@@ -38,6 +38,10 @@ pub struct FloorPlan<'a> {
 }
 
 const PLAN_WIDTH: u32 = 1000;
+/// The least height of a plan's figure: room beside it for the colour
+/// scale's label ("variant − baseline, person-s per m² per day", cut off
+/// beside a store 40 m long and 4 m deep) and the fixture kinds' legend.
+const MIN_PLAN_HEIGHT: u32 = 380;
 
 /// Person-seconds per m² per day for every heat block of `floor`, from
 /// person-seconds per block over `days` days (see `Layout::block_of`).
@@ -59,9 +63,7 @@ pub fn heat_blocks(l: &Layout, floor: u8, m: &DayMetrics) -> Vec<(Rect, f64)> {
 
 impl Figure for FloorPlan<'_> {
     fn size(&self) -> (u32, u32) {
-        let l = self.layout;
-        let plot_w = (PLAN_WIDTH - 70 - 150) as f64;
-        (PLAN_WIDTH, (plot_w * l.depth / l.width) as u32 + 110)
+        (PLAN_WIDTH, self.plan_height().max(MIN_PLAN_HEIGHT))
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult
@@ -70,6 +72,8 @@ impl Figure for FloorPlan<'_> {
     {
         let (s, l) = (self.scenario, self.layout);
         let (main, side) = root.split_horizontally(PLAN_WIDTH - 150);
+        // The plan keeps its proportions in a figure made taller for the side's scale and legend.
+        let (main, _) = main.split_vertically(self.plan_height());
         let mut chart = ChartBuilder::on(&main)
             .caption(&self.title, (FONT, 22))
             .margin(10)
@@ -162,6 +166,13 @@ fn zone_width(shape: &ZoneShape) -> f64 {
 }
 
 impl FloorPlan<'_> {
+    /// The height the plan takes at the figure's width, in proportion to the store.
+    fn plan_height(&self) -> u32 {
+        let l = self.layout;
+        let plot_w = (PLAN_WIDTH - 70 - 150) as f64;
+        (plot_w * l.depth / l.width) as u32 + 110
+    }
+
     /// Draws this floor's zone outlines, each with its name (or id) where it fits.
     fn draw_zones<DB: DrawingBackend>(&self, chart: &mut PlanChart<'_, DB>, m_per_px: f64) -> DrawResult
     where
