@@ -440,7 +440,8 @@ mod tests {
     /// repeated "10 10" while each was rounded to a whole number.
     #[test]
     fn axis_labels_read_as_their_values() {
-        let cases: [(fn(f64) -> String, f64, &str); 7] = [
+        type Label = fn(f64) -> String;
+        let cases: [(Label, f64, &str); 7] = [
             (tick_label, 10.0, "10"),
             (tick_label, 2.5, "2.5"),
             (tick_label, 0.25, "0.25"),
