@@ -51,6 +51,8 @@ enum Step {
     },
     Remove(&'static str),
     Write(&'static str, &'static str),
+    /// Copies a file of the dataset to another path in it.
+    Copy(&'static str, &'static str),
     /// Appends a line to the scenario copy.
     EditScenarioCopy,
     /// Moves every record into its log's directory (an older aisle's layout).
@@ -606,6 +608,34 @@ const CASES: &[Case] = &[
                  damaged: {dir}/runs/variant=baseline/seed=9/run.json: not a readable run record: missing field `variant` at line 1 column 2; no run of variant baseline and seed 9 is in the manifest or has a log: a stray file, remove it\n",
         stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: each says above what to do\n",
         absent: Some("events/variant=baseline/seed=9/part-0.parquet"),
+    },
+    Case {
+        // Read as seed 1: the manifest listed seed 1 twice after --repair,
+        // the report counted its day twice and Parquet readers its log.
+        name: "a copy of a run under a seed written with a leading zero is no run",
+        steps: &[
+            Step::Copy(RECORD1, "runs/variant=baseline/seed=01/run.json"),
+            Step::Copy(LOG1, "events/variant=baseline/seed=01/part-0.parquet"),
+        ],
+        args: &["verify", "{dir}", "--repair"],
+        code: 1,
+        stdout: "found: {dir}/events/variant=baseline/seed=01: not part of aisle's event logs: Parquet readers of events/ fail on it or read it too; remove it\n\
+                 found: {dir}/runs/variant=baseline/seed=01: not a run's folder (aisle writes `seed=N`, N with no sign or leading zeros): no run of the dataset's; remove it\n\
+                 repaired: 0 run(s) simulated again, 0 leftover temporary file(s) removed\n\
+                 damaged: {dir}/events/variant=baseline/seed=01: not part of aisle's event logs: Parquet readers of events/ fail on it or read it too; remove it\n\
+                 damaged: {dir}/runs/variant=baseline/seed=01: not a run's folder (aisle writes `seed=N`, N with no sign or leading zeros): no run of the dataset's; remove it\n",
+        stderr: "error: {dir}: 2 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: each says above what to do\n",
+        absent: None,
+    },
+    Case {
+        // Parquet readers pass over hidden files: no damage.
+        name: "a hidden file in events/ is let be",
+        steps: &[Step::Write("events/.DS_Store", ""), Step::Write("events/variant=baseline/seed=1/.DS_Store", "")],
+        args: &["verify", "{dir}"],
+        code: 0,
+        stdout: "{dir}: ok — 2 run(s) verified\n",
+        stderr: "",
+        absent: None,
     },
     Case {
         // pyarrow's read_table("events") failed on it while verify said ok.
@@ -1209,6 +1239,11 @@ fn apply(dir: &Path, step: Step) {
             let path = dir.join(rel);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
+        }
+        Step::Copy(from, to) => {
+            let path = dir.join(to);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::copy(dir.join(from), path).unwrap();
         }
         Step::EditScenarioCopy => {
             let path = dir.join("scenario.toml");

@@ -13,7 +13,7 @@ use crate::events::dataset::{
     SCENARIO_COPY, check_run, events_path, has_old_layout, leftovers, metric_rows, partition_key, partitions,
     read_records, record_path,
 };
-use crate::events::fs::{file_sha256, is_temporary};
+use crate::events::fs::file_sha256;
 use crate::report::{PageCheck, ReportError};
 use crate::run::{RunError, simulate_run};
 use crate::scenario::{ScenarioError, ScenarioFile};
@@ -303,13 +303,21 @@ fn check_logs_have_records(dir: &Path, v: &mut Verification) {
             path.display()
         )));
     }
+    for path in strays(&dir.join(RUNS)).into_iter().filter(|p| p.is_dir()) {
+        v.findings.push(Finding::by_hand(format!(
+            "{}: not a run's folder (aisle writes `seed=N`, N with no sign or leading zeros): no run of the dataset's; remove it",
+            path.display()
+        )));
+    }
     for partition in partitions(&dir.join("events")) {
         let Some((variant, seed)) = partition_key(&partition) else { continue };
         for entry in std::fs::read_dir(&partition).into_iter().flatten().flatten() {
             let path = entry.path();
             let name = entry.file_name().to_string_lossy().into_owned();
-            if is_temporary(&name) || name == "run.json" {
-                continue; // leftovers are reported apart; old records are run records' business
+            if name.starts_with('.') || name == "run.json" {
+                // Leftover temporaries are reported apart, and readers pass over hidden
+                // files; old records are run records' business.
+                continue;
             }
             if name != "part-0.parquet" {
                 // `--repair` simulates runs; it does not delete what it did not write.
@@ -325,8 +333,11 @@ fn check_logs_have_records(dir: &Path, v: &mut Verification) {
     }
 }
 
-/// What sits in `events/` or a `variant=…` directory of it that is not a
-/// partition directory (`variant=…`, then `seed=…`), temporaries apart.
+/// What sits in `events/` (or `runs/`) or a `variant=…` directory of it
+/// that is not a partition directory (`variant=…`, then `seed=…` as aisle
+/// writes it, `partition_key`), hidden files apart: Parquet readers pass
+/// over a name starting with a dot, and leftover temporaries (hidden too)
+/// are reported apart.
 fn strays(events: &Path) -> Vec<PathBuf> {
     let entries = |dir: &Path| -> Vec<(PathBuf, String)> {
         std::fs::read_dir(dir)
@@ -334,7 +345,7 @@ fn strays(events: &Path) -> Vec<PathBuf> {
             .flatten()
             .flatten()
             .map(|e| (e.path(), e.file_name().to_string_lossy().into_owned()))
-            .filter(|(_, name)| !is_temporary(name))
+            .filter(|(_, name)| !name.starts_with('.'))
             .collect()
     };
     let mut out = Vec::new();
@@ -343,7 +354,9 @@ fn strays(events: &Path) -> Vec<PathBuf> {
             out.push(path);
             continue;
         }
-        out.extend(entries(&path).into_iter().filter(|(p, n)| !(p.is_dir() && n.starts_with("seed="))).map(|(p, _)| p));
+        out.extend(
+            entries(&path).into_iter().filter(|(p, _)| !(p.is_dir() && partition_key(p).is_some())).map(|(p, _)| p),
+        );
     }
     out.sort();
     out

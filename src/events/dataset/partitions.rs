@@ -21,9 +21,13 @@ pub fn partitions(root: &Path) -> Vec<PathBuf> {
     list(root).iter().flat_map(|v| list(v)).collect()
 }
 
-/// The (variant, seed) a `variant=…/seed=…` directory names.
+/// The (variant, seed) a `variant=…/seed=…` directory names, written as
+/// aisle writes it: `seed=01` or `seed=+1` is no run's (read as seed 1, a
+/// copy of a run there was listed twice, and Parquet readers read its
+/// log beside the run's own).
 pub fn partition_key(partition: &Path) -> Option<(String, u64)> {
-    let seed = partition.file_name()?.to_str()?.strip_prefix("seed=")?.parse().ok()?;
+    let written = partition.file_name()?.to_str()?.strip_prefix("seed=")?;
+    let seed: u64 = written.parse().ok().filter(|seed: &u64| seed.to_string() == written)?;
     let variant = partition.parent()?.file_name()?.to_str()?.strip_prefix("variant=")?;
     Some((variant.to_owned(), seed))
 }
