@@ -150,6 +150,7 @@ fn run(path: &Path, variant: &str, seed: u64, check_behaviour: bool, args: &Data
             dir.display()
         );
     }
+    say_forgotten(&dataset, path);
     say!("{}", outcome.summary(&prepared, seed));
     for warning in outcome.warnings(&prepared, seed, &dir) {
         tell!("warning: {warning}");
@@ -322,6 +323,7 @@ fn compare(
     for warning in redeclared.iter().chain(&coverage).chain(&invariants).chain(&cut_short) {
         tell!("\nwarning: {warning}");
     }
+    say_forgotten(&dataset, path);
     if !args.no_report && study.shard.is_none() {
         // On the threads the sweep was given (`--jobs`), not on every core.
         // The page compares as this comparison did: its primary, level and seeds.
@@ -394,6 +396,23 @@ fn say_on_interrupt(dir: &Path) {
         );
         std::process::exit(130);
     });
+}
+
+/// The runs listed on opening whose record and log were both gone, and
+/// which the command did not simulate again: the manifest lists them no
+/// more (`path`: the scenario file).
+fn say_forgotten(dataset: &Dataset, path: &Path) {
+    let listed =
+        |variant: &str, seed: u64| dataset.manifest.runs.iter().any(|r| r.variant == variant && r.seed == seed);
+    for (variant, seed) in dataset.forgotten.iter().filter(|(v, s)| !listed(v, *s)) {
+        tell!(
+            "warning: {}: variant `{variant}` seed {seed} was listed, but its record and its log are both gone: it is \
+             listed no more (`aisle run {} --variant {variant} --seed {seed} --out {}` simulates it again)",
+            dataset.dir.display(),
+            path.display(),
+            dataset.dir.display()
+        );
+    }
 }
 
 /// What `--replace` discarded, said before anything else is written.

@@ -628,6 +628,17 @@ const CASES: &[Case] = &[
         absent: None,
     },
     Case {
+        // The manifest rebuilt from the records forgot it without a word:
+        // verify then said ok, and --repair could no longer simulate it.
+        name: "a listed run whose record and log are gone is named by the next writer",
+        steps: &[Step::Remove(LOG1), Step::Remove(RECORD1)],
+        args: &["run", "scenarios/tiny.toml", "--seed", "3", "--out", "{dir}", "--no-report"],
+        code: 0,
+        stdout: "*",
+        stderr: "warning: {dir}: variant `baseline` seed 1 was listed, but its record and its log are both gone: it is listed no more (`aisle run scenarios/tiny.toml --variant baseline --seed 1 --out {dir}` simulates it again)\n",
+        absent: None,
+    },
+    Case {
         // Parquet readers pass over hidden files: no damage.
         name: "a hidden file in events/ is let be",
         steps: &[Step::Write("events/.DS_Store", ""), Step::Write("events/variant=baseline/seed=1/.DS_Store", "")],

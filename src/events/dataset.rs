@@ -220,6 +220,10 @@ pub struct Dataset {
     trusted: HashSet<String>,
     /// Runs of another scenario version `--replace` discarded on opening.
     pub discarded: usize,
+    /// Runs the manifest listed on opening whose record and log were both
+    /// gone (deleted by hand): the manifest rebuilt from the records lists
+    /// them no more, so the opener says which.
+    pub forgotten: Vec<(String, u64)>,
     /// The runs a sequential study's look added, as the manifest listed
     /// them when the dataset was opened: one whose record and log were
     /// lost since is simulated again with its mark (`keeping_marks`).
@@ -319,6 +323,15 @@ impl Dataset {
             _ => fresh,
         };
         let marked = manifest.runs.iter().filter(|r| r.added_at_look.is_some()).cloned().collect();
+        let forgotten = manifest
+            .runs
+            .iter()
+            .filter(|r| {
+                !dir.join(record_path(&r.variant, r.seed)).exists()
+                    && !dir.join(events_path(&r.variant, r.seed)).exists()
+            })
+            .map(|r| (r.variant.clone(), r.seed))
+            .collect();
         let copy = dir.join(SCENARIO_COPY);
         if std::fs::read(&copy).ok().as_deref() != Some(file.source.as_bytes()) {
             write_atomic(&copy, file.source.as_bytes()).map_err(|source| DatasetError::Io { path: copy, source })?;
@@ -329,6 +342,7 @@ impl Dataset {
             damaged: Vec::new(),
             trusted: HashSet::new(),
             discarded,
+            forgotten,
             marked,
             _lock: lock,
         };
