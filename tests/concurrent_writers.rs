@@ -147,5 +147,14 @@ fn verify_publish_and_report_refuse_a_dataset_being_written() {
     assert!(aisle(&["verify"]).status.success());
     assert!(aisle(&publish).status.success());
     assert!(aisle(&["report"]).status.success());
+    // A release being made holds the ledger: its half-written folder read
+    // as an interrupted release's, damage (exit 1), until it landed.
+    let ledger = aisle::privacy::ledger::lock(&out).unwrap();
+    let said = aisle(&["verify"]);
+    assert_eq!(said.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&said.stderr);
+    assert!(stderr.contains("another aisle command is writing to this dataset now"), "{stderr}");
+    drop(ledger);
+    assert!(aisle(&["verify"]).status.success());
     let _ = std::fs::remove_dir_all(&tmp);
 }

@@ -37,7 +37,7 @@ pub enum VerifyError {
     )]
     NoScenario { dir: PathBuf, why: String },
     #[error(
-        "{}: another aisle command is writing to this dataset now, and its runs in flight would read as damage; \
+        "{}: another aisle command is writing to this dataset now, and what it has half written (runs in flight, a release) would read as damage; \
          verify once it has finished",
         dir.display()
     )]
@@ -78,7 +78,9 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
     if !has(MANIFEST) && !has(RUNS) && !has("events") {
         return Err(VerifyError::NotADataset { dir: dir.to_owned() });
     }
-    if crate::events::dataset::writers_at_work(dir)? {
+    // A release being made (its ledger locked) is half written until it lands.
+    let publishing = crate::privacy::ledger::held(dir).map_err(crate::privacy::PrivacyError::from)?;
+    if publishing || crate::events::dataset::writers_at_work(dir)? {
         return Err(VerifyError::Busy { dir: dir.to_owned() });
     }
     let mut v = Verification::default();

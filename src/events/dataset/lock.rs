@@ -87,7 +87,9 @@ impl WriterLock {
 /// damage). Creates nothing.
 pub fn writers_at_work(dir: &Path) -> Result<bool, DatasetError> {
     let path = dir.join(".writers.lock");
-    let writers = match std::fs::OpenOptions::new().read(true).write(true).open(&path) {
+    // Read only: a dataset on a read-only disk, or another user's, is read
+    // and verified all the same (a lock is taken whatever a file is open for).
+    let writers = match std::fs::OpenOptions::new().read(true).open(&path) {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
         Err(source) => return Err(DatasetError::Io { path, source }),
