@@ -127,7 +127,11 @@ pub enum PrivacyError {
     NoRuns { dir: PathBuf, variant: String, with_runs: Vec<String> },
     #[error("{}: a release of that name already exists; choose another --name", path.display())]
     Exists { path: PathBuf },
-    #[error("release name `{name}`: use letters, digits, `-`, `_` and `.` only, not starting with `.`")]
+    #[error(
+        "release name `{}`: use letters, digits, `-`, `_` and `.` only, not starting with `.`, at most {} characters",
+        crate::scenario::shown_id(name),
+        crate::scenario::MAX_PATH_ID
+    )]
     BadName { name: String },
     #[error("{what} = {}: {why}", compact(*value))]
     BadParameter { what: &'static str, value: f64, why: &'static str },
@@ -199,7 +203,10 @@ impl Pending {
         entry: &ledger::Entry,
     ) -> Result<Pending, PrivacyError> {
         let name = &entry.name;
+        // A name long enough to pass the file system's limit with its
+        // `.NAME.partial` was refused by the disk, as a failure (exit 1).
         let valid = !name.is_empty()
+            && name.len() <= crate::scenario::MAX_PATH_ID
             && !name.starts_with('.')
             && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
         if !valid {

@@ -493,3 +493,25 @@ fn a_gaussian_release_states_its_party_cost_as_a_number() {
     assert!(out.contains(&format!("so a whole party is protected at {party}\n")), "{party}\n{out}");
     assert!(release["privacy"].as_str().unwrap().ends_with(&format!("{party} per party (at most 4 of a party count)")));
 }
+
+/// A release name becomes a folder: one the disk cannot hold (300
+/// characters) failed there, as a failure (exit 1); each bad name is the
+/// caller's to change (exit 2), and nothing is charged or written.
+#[test]
+fn a_bad_release_name_is_refused_before_anything_is_written() {
+    let (_tmp, dir) = dataset(&[("baseline", 1)]);
+    let d = dir.to_str().unwrap();
+    let long = "a".repeat(65);
+    for name in ["../out", ".hidden", "two words", long.as_str()] {
+        let out = aisle(&["publish", d, "--epsilon", "1", "--seed", "1", "--name", name]);
+        assert_eq!(out.status.code(), Some(2), "{name}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("use letters, digits, `-`, `_` and `.` only, not starting with `.`, at most 64 characters"),
+            "{name}: {stderr}"
+        );
+        assert!(!dir.join("releases").exists(), "{name}: a release was written");
+        assert!(!dir.join("privacy/ledger.json").exists(), "{name}: a release was charged");
+    }
+    ok(aisle(&["publish", d, "--epsilon", "1", "--seed", "1", "--name", &"a".repeat(64)]));
+}
