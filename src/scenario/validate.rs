@@ -519,9 +519,6 @@ impl Validator<'_> {
             self.check(!raw.checkouts.iter().any(|l| l.id == c.id), anchor, || {
                 format!("counter `{}` has a checkout lane's id; lane edits name either, so give it another", c.id)
             });
-            self.check(c.servers.as_ref().is_none_or(|s| !s.is_empty()), anchor, || {
-                format!("counter `{}` lists no servers; give at least one or leave `servers` out", c.id)
-            });
             self.check(!c.sells.is_empty(), anchor, || {
                 format!("counter `{}` sells nothing: list category ids in `sells`", c.id)
             });
@@ -530,6 +527,10 @@ impl Validator<'_> {
                 match categories.iter().position(|k| &k.id == id) {
                     None => self.problem(anchor, format!("counter `{}` sells category `{id}`, which is not in `[[categories]]`", c.id)),
                     Some(k) => match sold_at.insert(id, &c.id) {
+                        Some(other) if other == &c.id => self.problem(
+                            anchor,
+                            format!("counter `{}` lists category `{id}` twice in `sells`; list it once", c.id),
+                        ),
                         Some(other) => self.problem(
                             anchor,
                             format!("category `{id}` is sold at counters `{other}` and `{}`; a category is sold at one counter", c.id),

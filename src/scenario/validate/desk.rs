@@ -37,10 +37,10 @@ impl Validator<'_> {
                     c.id
                 )
             });
-            self.check(!terminals.is_empty(), anchor, || {
-                format!("{noun} `{}` lists no terminals; give at least one or leave `terminals` out", c.id)
-            });
             let place = role.terminal();
+            self.check(!terminals.is_empty(), anchor, || {
+                format!("{noun} `{}` lists no {place}s; give at least one or leave `{place}s` out", c.id)
+            });
             for (j, b) in terminals.iter().enumerate() {
                 let apart = |a: &[f64; 2]| (a[0] - b[0]).hypot(a[1] - b[1]);
                 if let Some(i) = terminals[..j].iter().position(|a| apart(a) < MIN_TERMINAL_GAP_M) {
