@@ -166,15 +166,32 @@ impl Store {
         Some(FloorWay { floor: s.store.floors[floor as usize].id.clone(), fix })
     }
 
-    /// What borders the floor `reached` (fixtures and walls within a cell
-    /// and a half of it, and the store's edges), named for a message.
+    /// What encloses the floor `reached`, named for a message: the
+    /// fixtures and walls within a cell and a half of it that part it from
+    /// floor beyond (those standing inside it are walked round), and the
+    /// store's edges.
     fn enclosing(&self, s: &Scenario, reached: &[bool]) -> String {
         let near = 1.5 * self.cell;
-        let cells: Vec<(u8, crate::geom::Point)> =
-            (0..reached.len()).filter(|&c| reached[c]).map(|c| self.centre(c as CellId)).collect();
-        let touches = |floor: u8, r: &crate::geom::Rect| {
+        let centres = |inside: bool| -> Vec<(u8, crate::geom::Point)> {
+            (0..reached.len())
+                .filter(|&c| reached[c] == inside && (inside || self.is_walkable(c as CellId)))
+                .map(|c| self.centre(c as CellId))
+                .collect()
+        };
+        let (cells, beyond) = (centres(true), centres(false));
+        let near_any = |cells: &[(u8, crate::geom::Point)], floor: u8, r: &crate::geom::Rect| {
             let around = r.inflate(near);
             cells.iter().any(|&(f, p)| f == floor && around.contains(p))
+        };
+        // What stands between the region and floor beyond it encloses it;
+        // an island inside it (a pillar, a gondola walked round) does not,
+        // and moving it would open no way. Where nothing parts it from
+        // other floor (its floor ends at the store's edge), all it touches.
+        let touching = |floor: u8, r: &crate::geom::Rect| near_any(&cells, floor, r) && near_any(&beyond, floor, r);
+        let parting = s.fixtures.iter().any(|f| touching(f.floor, &f.footprint()))
+            || s.store.walls.iter().any(|w| touching(w.floor, &w.footprint));
+        let touches = |floor: u8, r: &crate::geom::Rect| {
+            if parting { touching(floor, r) } else { near_any(&cells, floor, r) }
         };
         let mut names: Vec<String> = s
             .fixtures
