@@ -105,6 +105,7 @@ fn dataset_fault(e: &DatasetError) -> Fault {
         DatasetError::Io { .. }
         | DatasetError::Damaged { .. }
         | DatasetError::ScenarioCopyChanged { .. }
+        | DatasetError::ScenarioCopyMissing { .. }
         | DatasetError::Unlisted { .. } => Fault::Failed,
     }
 }

@@ -639,6 +639,16 @@ const CASES: &[Case] = &[
         absent: None,
     },
     Case {
+        // It read "scenario.toml: No such file or directory (os error 2)".
+        name: "a report of a dataset without its scenario copy says what to restore",
+        steps: &[Step::Remove("scenario.toml")],
+        args: &["report", "{dir}"],
+        code: 1,
+        stdout: "",
+        stderr: "error: {dir}/scenario.toml: missing: the copy of the scenario the runs were made from; restore it from a backup, or make the dataset again with --replace\n",
+        absent: Some(PAGE),
+    },
+    Case {
         // Parquet readers pass over hidden files: no damage.
         name: "a hidden file in events/ is let be",
         steps: &[Step::Write("events/.DS_Store", ""), Step::Write("events/variant=baseline/seed=1/.DS_Store", "")],

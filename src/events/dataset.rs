@@ -418,7 +418,10 @@ impl Dataset {
             return Err(DatasetError::OldLayout { dir: dir.to_owned() });
         }
         let copy = dir.join(SCENARIO_COPY);
-        let sha = file_sha256(&copy).map_err(|source| DatasetError::Io { path: copy.clone(), source })?;
+        let sha = file_sha256(&copy).map_err(|source| match source.kind() {
+            std::io::ErrorKind::NotFound => DatasetError::ScenarioCopyMissing { path: copy.clone() },
+            _ => DatasetError::Io { path: copy.clone(), source },
+        })?;
         if sha != manifest.scenario_sha256 {
             return Err(DatasetError::ScenarioCopyChanged { path: copy });
         }

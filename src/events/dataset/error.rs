@@ -38,6 +38,12 @@ pub enum DatasetError {
     )]
     ScenarioCopyChanged { path: PathBuf },
     #[error(
+        "{}: missing: the copy of the scenario the runs were made from; restore it from a backup, or make the \
+         dataset again with --replace",
+        path.display()
+    )]
+    ScenarioCopyMissing { path: PathBuf },
+    #[error(
         "{} keeps run records inside events/ (the layout of an older aisle, which Parquet readers cannot read as one dataset); \
          pass --replace to discard its runs, or write to another directory with --out",
         dir.display()
