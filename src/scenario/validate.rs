@@ -527,7 +527,7 @@ impl Validator<'_> {
                 match categories.iter().position(|k| &k.id == id) {
                     None => self.problem(anchor, format!("counter `{}` sells category `{id}`, which is not in `[[categories]]`", c.id)),
                     Some(k) => match sold_at.insert(id, &c.id) {
-                        Some(other) if other == &c.id => self.problem(
+                        Some(other) if *other == c.id => self.problem(
                             anchor,
                             format!("counter `{}` lists category `{id}` twice in `sells`; list it once", c.id),
                         ),
