@@ -225,6 +225,11 @@ fn build_report(dir: &Path, design: &aisle::compare::Design) -> Result<PathBuf, 
 }
 
 fn publish(dir: &Path, request: PublishRequest) -> Result<(), Error> {
+    // A release waits for another's ledger lock: said, not a silent hang.
+    let releases = !matches!(request.mode, aisle::privacy::request::PublishMode::Evaluate { .. });
+    if releases && aisle::privacy::ledger::held(dir).unwrap_or(false) {
+        tell!("{}: another release of this dataset is being made; this one waits for it to land", dir.display());
+    }
     let bar = bar("{spinner} {prefix} [{bar:30}] {pos}/{len} ({elapsed}, ETA {eta})");
     let outcome = request.run(dir, |stage, done, total| {
         bar.set_prefix(stage.to_owned());

@@ -154,7 +154,24 @@ fn verify_publish_and_report_refuse_a_dataset_being_written() {
     assert_eq!(said.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&said.stderr);
     assert!(stderr.contains("another aisle command is writing to this dataset now"), "{stderr}");
+    // A second release waits for the first to land, and says so (it hung
+    // without a word).
+    let mut waiting = Command::new(env!("CARGO_BIN_EXE_aisle"))
+        .args(["publish", "--epsilon", "0.5", "--seed", "1", "--name", "after"])
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(waiting.stderr.take().unwrap());
+    let mut said = String::new();
+    std::io::BufRead::read_line(&mut stderr, &mut said).unwrap();
+    assert!(said.contains("another release of this dataset is being made; this one waits for it to land"), "{said}");
     drop(ledger);
+    // (Read to its end: a closed pipe would stop it printing.)
+    std::io::Read::read_to_string(&mut stderr, &mut said).unwrap();
+    assert!(waiting.wait().unwrap().success(), "{said}");
+    assert!(out.join("releases/after").is_dir());
     assert!(aisle(&["verify"]).status.success());
     let _ = std::fs::remove_dir_all(&tmp);
 }
