@@ -133,6 +133,7 @@ fn run(path: &Path, variant: &str, seed: u64, check_behaviour: bool, args: &Data
     let dir = args.dir(&file);
     let mut dataset = Dataset::open_for(&dir, &file, args.on_change())?;
     say_discarded(&dataset);
+    say_forgotten(&dataset, path, Some((variant, seed)));
     let bar = bar("{spinner} {prefix} [{bar:30}] {msg} ({elapsed} elapsed, ETA {eta})");
     bar.set_prefix(format!("{} / {} / seed {seed}", s.name, s.variant));
     let open_ms = s.population.open_ms;
@@ -150,7 +151,6 @@ fn run(path: &Path, variant: &str, seed: u64, check_behaviour: bool, args: &Data
             dir.display()
         );
     }
-    say_forgotten(&dataset, path);
     say!("{}", outcome.summary(&prepared, seed));
     for warning in outcome.warnings(&prepared, seed, &dir) {
         tell!("warning: {warning}");
@@ -228,7 +228,10 @@ fn publish(dir: &Path, request: PublishRequest) -> Result<(), Error> {
     // A release waits for another's ledger lock: said, not a silent hang.
     let releases = !matches!(request.mode, aisle::privacy::request::PublishMode::Evaluate { .. });
     if releases && aisle::privacy::ledger::held(dir).unwrap_or(false) {
-        tell!("{}: another release of this dataset is being made; this one waits for it to land", dir.display());
+        tell!(
+            "{}: another command holds the dataset's privacy ledger (a release being made); waiting for it",
+            dir.display()
+        );
     }
     let bar = bar("{spinner} {prefix} [{bar:30}] {pos}/{len} ({elapsed}, ETA {eta})");
     let outcome = request.run(dir, |stage, done, total| {
@@ -302,6 +305,7 @@ fn compare(
     }
     let mut dataset = Dataset::open_for(&dir, &file, args.on_change())?;
     say_discarded(&dataset);
+    say_forgotten(&dataset, path, None);
     say_on_interrupt(&dir);
     let comparison =
         study.run(&file, &mut dataset, sweep_display())?.declared_before(aisle::report::declared_primary(&dir));
@@ -328,7 +332,6 @@ fn compare(
     for warning in redeclared.iter().chain(&coverage).chain(&invariants).chain(&cut_short) {
         tell!("\nwarning: {warning}");
     }
-    say_forgotten(&dataset, path);
     if !args.no_report && study.shard.is_none() {
         // On the threads the sweep was given (`--jobs`), not on every core.
         // The page compares as this comparison did: its primary, level and seeds.
@@ -403,19 +406,27 @@ fn say_on_interrupt(dir: &Path) {
     });
 }
 
-/// The runs listed on opening whose record and log were both gone, and
-/// which the command did not simulate again: the manifest lists them no
-/// more (`path`: the scenario file).
-fn say_forgotten(dataset: &Dataset, path: &Path) {
-    let listed =
-        |variant: &str, seed: u64| dataset.manifest.runs.iter().any(|r| r.variant == variant && r.seed == seed);
-    for (variant, seed) in dataset.forgotten.iter().filter(|(v, s)| !listed(v, *s)) {
+/// The runs listed on opening whose record and log were both gone, said
+/// as soon as the dataset is open (the manifest lists them no more from
+/// then on, whether or not the command ends well), but for the one it is
+/// about to simulate (`simulating`); `path`: the scenario file.
+fn say_forgotten(dataset: &Dataset, path: &Path, simulating: Option<(&str, u64)>) {
+    let dir = dataset.dir.display();
+    for run in dataset.forgotten.iter().filter(|r| simulating != Some((r.variant.as_str(), r.seed))) {
+        let (variant, seed) = (&run.variant, run.seed);
+        // A sequential look's run keeps its mark only when that study simulates it again.
+        let again = match run.added_at_look {
+            Some(look) => format!("the sequential `aisle compare` that added it at look {look} simulates it again"),
+            None => format!(
+                "`aisle run {} --variant {variant} --seed {seed} --out {dir}` simulates it again",
+                path.display()
+            ),
+        };
+        // A comparison may simulate it again among its own runs.
+        let unless = if simulating.is_none() { ", unless this comparison simulates it again" } else { "" };
         tell!(
-            "warning: {}: variant `{variant}` seed {seed} was listed, but its record and its log are both gone: it is \
-             listed no more (`aisle run {} --variant {variant} --seed {seed} --out {}` simulates it again)",
-            dataset.dir.display(),
-            path.display(),
-            dataset.dir.display()
+            "warning: {dir}: variant `{variant}` seed {seed} was listed, but its record and its log are both gone: \
+             the manifest lists it no more{unless} ({again})"
         );
     }
 }

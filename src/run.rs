@@ -186,17 +186,19 @@ impl RunOutcome {
     }
 }
 
-/// On a day some parties never joined a line, the lines hemmed in short
-/// (`sim::short_lines`, which `aisle validate` warns of): a party larger
+/// On a day some parties never joined a checkout's line, those lines
+/// hemmed in short (`sim::short_lines`, which `aisle validate` warns of): a party larger
 /// than such a line's room walks out of an empty one, and the day's
 /// figures alone read as a long line.
 fn short_lines_balked(p: &Prepared, m: &DayMetrics) -> Vec<String> {
     if m.balks == 0 {
         return Vec::new();
     }
-    crate::sim::short_lines(&p.scenario, &p.store)
+    // Balks are at checkouts (a counter's are orders given up).
+    crate::sim::short_desk_lines(&p.scenario, &p.store)
         .into_iter()
-        .map(|line| {
+        .filter(|(role, _)| *role == crate::scenario::DeskRole::Checkout)
+        .map(|(_, line)| {
             format!(
                 "{} never joined a line, and {line}",
                 crate::scenario::counted(m.balks as usize, "party", "parties")
@@ -246,7 +248,10 @@ fn served_of_joined(m: &DayMetrics, [total, waiting, served]: [f64; 3]) -> Strin
     if m.services >= joined || (shown(total) - shown(waiting) - shown(served)).abs() <= 1.0 {
         return String::new();
     }
-    format!(" by the {} of {joined} who joined and were served", m.services)
+    match m.services {
+        0 => format!(", none of the {joined} who joined was"),
+        served => format!(" by the {served} of {joined} who joined and were served"),
+    }
 }
 
 /// What of a day's abandons were balks ("; 40 of 64 never joined a line:

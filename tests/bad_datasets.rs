@@ -620,10 +620,10 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}", "--repair"],
         code: 1,
         stdout: "found: {dir}/events/variant=baseline/seed=01: not part of aisle's event logs: Parquet readers of events/ fail on it or read it too; remove it\n\
-                 found: {dir}/runs/variant=baseline/seed=01: not a run's folder (aisle writes `seed=N`, N with no sign or leading zeros): no run of the dataset's; remove it\n\
+                 found: {dir}/runs/variant=baseline/seed=01: not a run's folder (aisle writes `variant=V/seed=N`, N with no sign or leading zeros): no run of the dataset's; remove it\n\
                  repaired: 0 run(s) simulated again, 0 leftover temporary file(s) removed\n\
                  damaged: {dir}/events/variant=baseline/seed=01: not part of aisle's event logs: Parquet readers of events/ fail on it or read it too; remove it\n\
-                 damaged: {dir}/runs/variant=baseline/seed=01: not a run's folder (aisle writes `seed=N`, N with no sign or leading zeros): no run of the dataset's; remove it\n",
+                 damaged: {dir}/runs/variant=baseline/seed=01: not a run's folder (aisle writes `variant=V/seed=N`, N with no sign or leading zeros): no run of the dataset's; remove it\n",
         stderr: "error: {dir}: 2 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: each says above what to do\n",
         absent: None,
     },
@@ -635,7 +635,7 @@ const CASES: &[Case] = &[
         args: &["run", "scenarios/tiny.toml", "--seed", "3", "--out", "{dir}", "--no-report"],
         code: 0,
         stdout: "*",
-        stderr: "warning: {dir}: variant `baseline` seed 1 was listed, but its record and its log are both gone: it is listed no more (`aisle run scenarios/tiny.toml --variant baseline --seed 1 --out {dir}` simulates it again)\n",
+        stderr: "warning: {dir}: variant `baseline` seed 1 was listed, but its record and its log are both gone: the manifest lists it no more (`aisle run scenarios/tiny.toml --variant baseline --seed 1 --out {dir}` simulates it again)\n",
         absent: None,
     },
     Case {

@@ -166,7 +166,10 @@ fn verify_publish_and_report_refuse_a_dataset_being_written() {
     let mut stderr = std::io::BufReader::new(waiting.stderr.take().unwrap());
     let mut said = String::new();
     std::io::BufRead::read_line(&mut stderr, &mut said).unwrap();
-    assert!(said.contains("another release of this dataset is being made; this one waits for it to land"), "{said}");
+    assert!(
+        said.contains("another command holds the dataset's privacy ledger (a release being made); waiting for it"),
+        "{said}"
+    );
     drop(ledger);
     // (Read to its end: a closed pipe would stop it printing.)
     std::io::Read::read_to_string(&mut stderr, &mut said).unwrap();

@@ -34,7 +34,7 @@ use crate::scenario::ScenarioFile;
 use destination::Destination;
 pub use error::{Damage, DatasetError};
 use lock::{Alone, remove_leftovers};
-pub use lock::{WriterLock, leftovers, writers_at_work};
+pub use lock::{Probe, WriterLock, leftovers, lock_held, writers_at_work};
 use partitions::record_partitions;
 pub use partitions::{has_old_layout, partition_key, partitions, records_on_disk, unlisted_records_hint};
 
@@ -223,7 +223,7 @@ pub struct Dataset {
     /// Runs the manifest listed on opening whose record and log were both
     /// gone (deleted by hand): the manifest rebuilt from the records lists
     /// them no more, so the opener says which.
-    pub forgotten: Vec<(String, u64)>,
+    pub forgotten: Vec<RunRecord>,
     /// The runs a sequential study's look added, as the manifest listed
     /// them when the dataset was opened: one whose record and log were
     /// lost since is simulated again with its mark (`keeping_marks`).
@@ -330,7 +330,7 @@ impl Dataset {
                 !dir.join(record_path(&r.variant, r.seed)).exists()
                     && !dir.join(events_path(&r.variant, r.seed)).exists()
             })
-            .map(|r| (r.variant.clone(), r.seed))
+            .cloned()
             .collect();
         let copy = dir.join(SCENARIO_COPY);
         if std::fs::read(&copy).ok().as_deref() != Some(file.source.as_bytes()) {

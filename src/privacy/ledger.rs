@@ -178,20 +178,13 @@ pub fn lock(dir: &Path) -> Result<LedgerLock, LedgerError> {
     Ok(LedgerLock { _file: file })
 }
 
-/// Whether a release is being made in `dir` now (its ledger lock is held):
-/// its half-written release would read as damage to a reader.
+/// Whether a release is being made in `dir` now (its ledger lock is held,
+/// always alone): its half-written release would read as damage to a
+/// reader. A shared probe, so that it keeps no release waiting.
 pub fn held(dir: &Path) -> Result<bool, LedgerError> {
     let path = dir.join(LOCK_PATH);
-    let file = match std::fs::OpenOptions::new().read(true).open(&path) {
-        Ok(file) => file,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
-        Err(source) => return Err(LedgerError::Io { path, source }),
-    };
-    match file.try_lock() {
-        Ok(()) => Ok(false),
-        Err(std::fs::TryLockError::WouldBlock) => Ok(true),
-        Err(std::fs::TryLockError::Error(source)) => Err(LedgerError::Io { path, source }),
-    }
+    crate::events::dataset::lock_held(&path, crate::events::dataset::Probe::Shared)
+        .map_err(|source| LedgerError::Io { path, source })
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

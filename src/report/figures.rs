@@ -201,7 +201,7 @@ pub fn tick_label(v: f64) -> String {
 /// Hours since midnight as a clock time, "09:30" (past midnight, the next day's).
 pub fn clock_label(hours: f64) -> String {
     let minutes = (hours * 60.0).round() as i64;
-    format!("{:02}:{:02}", minutes.div_euclid(60) % 24, minutes.rem_euclid(60))
+    format!("{:02}:{:02}", minutes.div_euclid(60).rem_euclid(24), minutes.rem_euclid(60))
 }
 
 impl Figure for Columns {
@@ -317,10 +317,12 @@ pub struct ForestRow {
 
 impl Figure for Forest {
     fn size(&self) -> (u32, u32) {
-        // Wide enough for the longest note right of the plot (12-pixel
-        // type, under 6 pixels a character): a fixed width cut off "no
-        // interval: the layouts differ on 1 of 3 days, too few to bound it".
-        let note_chars = self.rows.iter().map(|r| r.note.chars().count()).max().unwrap_or(0) as u32;
+        // Wide enough for the longest line of a note right of the plot
+        // (12-pixel type, under 6 pixels a character): a fixed width cut
+        // off "no interval: the layouts differ on 1 of 3 days, too few to
+        // bound it", and one as wide as a whole note was shrunk on the page.
+        let note_chars =
+            self.rows.iter().flat_map(|r| note_lines(&r.note)).map(|l| l.chars().count()).max().unwrap_or(0) as u32;
         ((NOTES_X + 6 * note_chars + 16).max(1000), 80 + 24 * self.rows.len().max(1) as u32)
     }
 
@@ -414,7 +416,13 @@ impl Figure for Forest {
         // Notes sit right of the plot, each at its row's height.
         for (i, r) in self.rows.iter().enumerate() {
             let (_, y) = chart.backend_coord(&(reach, SegmentValue::CenterOf(n - 1 - i)));
-            root.draw(&Text::new(r.note.clone(), (NOTES_X as i32, y - 5), (FONT, 12).into_font().color(&r.colour)))?;
+            let lines = note_lines(&r.note);
+            // One line on the row's middle, two either side of it.
+            let top = if lines.len() > 1 { y - 11 } else { y - 5 };
+            for (k, line) in lines.iter().enumerate() {
+                let at = (NOTES_X as i32, top + 12 * k as i32);
+                root.draw(&Text::new(line.to_string(), at, (FONT, 12).into_font().color(&r.colour)))?;
+            }
         }
         Ok(())
     }
@@ -422,6 +430,22 @@ impl Figure for Forest {
 
 /// Where a forest plot's notes begin, pixels from the left (the plot takes 640).
 const NOTES_X: u32 = 652;
+/// A note longer than this many characters takes two lines.
+const NOTE_LINE_CHARS: usize = 64;
+
+/// A forest plot's note as drawn: whole, or in two lines broken at the
+/// first space past its middle.
+fn note_lines(note: &str) -> Vec<&str> {
+    let chars = note.chars().count();
+    if chars <= NOTE_LINE_CHARS {
+        return vec![note];
+    }
+    let middle = note.char_indices().nth(chars / 2).map_or(note.len(), |(i, _)| i);
+    match note[middle..].find(' ') {
+        Some(space) => vec![&note[..middle + space], &note[middle + space + 1..]],
+        None => vec![note],
+    }
+}
 
 /// Decimals a percentage axis reaching ±`reach` (a share) needs for its labels.
 fn percent_digits(reach: f64) -> usize {
@@ -464,6 +488,11 @@ mod tests {
         assert_eq!(plot("+1.0% [+0.5%, +1.5%]").size().0, 1000);
         let long = "-0.0027 (absolute; no interval: the layouts differ on all 3 days, but by amounts that repeat \
                     (a figure of few values), and so few days cannot bound it)";
-        assert!(plot(long).size().0 >= NOTES_X + 6 * long.chars().count() as u32);
+        // Two lines, each of them in full.
+        let lines = note_lines(long);
+        assert_eq!(lines.join(" "), long);
+        let widest = lines.iter().map(|l| l.chars().count()).max().unwrap() as u32;
+        assert!(widest < long.chars().count() as u32 * 2 / 3, "{lines:?}");
+        assert!(plot(long).size().0 >= NOTES_X + 6 * widest);
     }
 }

@@ -19,11 +19,16 @@ const SHORT_LINE_PLACES: usize = 10;
 /// line hemmed in at 16 places, turned away 18% of its parties, patient
 /// as they were.
 pub fn short_lines(scenario: &Scenario, store: &Store) -> Vec<String> {
+    short_desk_lines(scenario, store).into_iter().map(|(_, warning)| warning).collect()
+}
+
+/// `short_lines`, each with its desk's role (a checkout's, a counter's).
+pub fn short_desk_lines(scenario: &Scenario, store: &Store) -> Vec<(crate::scenario::DeskRole, String)> {
     line_rooms(scenario, store)
         .into_iter()
         .filter(|&(desk, waiting, _)| (1..SHORT_LINE_PLACES * desk.terminals.len().max(1)).contains(&waiting))
         .map(|(desk, waiting, last)| {
-            format!(
+            let warning = format!(
                 "{} `{}`: its line has room for {waiting} waiting and cannot bend on past ({:.1}, {:.1}) (a fixture, a \
                  wall or another desk's line or terminals are in its way); those who find it full, and any party of more than {waiting}, do not join it{}: \
                  turn it (`queue`) or give it room",
@@ -35,7 +40,8 @@ pub fn short_lines(scenario: &Scenario, store: &Store) -> Vec<String> {
                     crate::scenario::DeskRole::Checkout => " and leave their basket",
                     crate::scenario::DeskRole::Counter => " and go without",
                 }
-            )
+            );
+            (desk.role, warning)
         })
         .collect()
 }

@@ -47,7 +47,7 @@ mod stop;
 mod walk;
 
 pub use arrivals::TOP_SPEED_MPS;
-pub use line_warnings::{lines_at_doors, short_lines, unjoinable_lines};
+pub use line_warnings::{lines_at_doors, short_desk_lines, short_lines, unjoinable_lines};
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};

@@ -307,7 +307,7 @@ fn check_logs_have_records(dir: &Path, v: &mut Verification) {
     }
     for path in strays(&dir.join(RUNS)).into_iter().filter(|p| p.is_dir()) {
         v.findings.push(Finding::by_hand(format!(
-            "{}: not a run's folder (aisle writes `seed=N`, N with no sign or leading zeros): no run of the dataset's; remove it",
+            "{}: not a run's folder (aisle writes `variant=V/seed=N`, N with no sign or leading zeros): no run of the dataset's; remove it",
             path.display()
         )));
     }

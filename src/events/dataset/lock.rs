@@ -86,18 +86,46 @@ impl WriterLock {
 /// now (its runs in flight, logs without records yet, would read as
 /// damage). Creates nothing.
 pub fn writers_at_work(dir: &Path) -> Result<bool, DatasetError> {
+    // Writers hold it shared: only an exclusive probe meets them.
     let path = dir.join(".writers.lock");
-    // Read only: a dataset on a read-only disk, or another user's, is read
-    // and verified all the same (a lock is taken whatever a file is open for).
-    let writers = match std::fs::OpenOptions::new().read(true).open(&path) {
+    lock_held(&path, Probe::Exclusive).map_err(|source| DatasetError::Io { path, source })
+}
+
+/// How `lock_held` tests a lock: as one who would hold it alone, meeting
+/// any holder, or shared, meeting only one who holds it alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Probe {
+    Exclusive,
+    Shared,
+}
+
+/// Whether another process holds a lock on the file at `path` that a lock
+/// taken as `probe` would wait for; `false` where there is no file.
+/// Creates nothing. An exclusive probe opens the file for writing where it
+/// can (over NFS, a lock held alone needs a file open for writing), and
+/// reads it on a read-only disk or another user's; a shared one reads it.
+pub fn lock_held(path: &Path, probe: Probe) -> std::io::Result<bool> {
+    let open = |write: bool| std::fs::OpenOptions::new().read(true).write(write).open(path);
+    let opened = match probe {
+        Probe::Exclusive => open(true).or_else(|e| match e.kind() {
+            std::io::ErrorKind::ReadOnlyFilesystem | std::io::ErrorKind::PermissionDenied => open(false),
+            _ => Err(e),
+        }),
+        Probe::Shared => open(false),
+    };
+    let file = match opened {
         Ok(file) => file,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
-        Err(source) => return Err(DatasetError::Io { path, source }),
+        Err(e) => return Err(e),
     };
-    match writers.try_lock() {
+    let tried = match probe {
+        Probe::Exclusive => file.try_lock(),
+        Probe::Shared => file.try_lock_shared(),
+    };
+    match tried {
         Ok(()) => Ok(false),
         Err(std::fs::TryLockError::WouldBlock) => Ok(true),
-        Err(std::fs::TryLockError::Error(source)) => Err(DatasetError::Io { path, source }),
+        Err(std::fs::TryLockError::Error(e)) => Err(e),
     }
 }
 

@@ -37,10 +37,13 @@ pub fn records_on_disk(dir: &Path) -> usize {
     record_partitions(dir).len()
 }
 
-/// The `variant=…/seed=…` directories under `dir/runs` that hold a run
-/// record, sorted (not read).
+/// The `variant=…/seed=…` directories under `dir/runs`, named as aisle
+/// names them (`partition_key`), that hold a run record, sorted (not read).
 pub fn record_partitions(dir: &Path) -> Vec<PathBuf> {
-    partitions(&dir.join(RUNS)).into_iter().filter(|p| p.join("run.json").exists()).collect()
+    partitions(&dir.join(RUNS))
+        .into_iter()
+        .filter(|p| partition_key(p).is_some() && p.join("run.json").exists())
+        .collect()
 }
 
 /// What a dataset whose manifest lists no runs says of the `unlisted` run
