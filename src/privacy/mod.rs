@@ -102,6 +102,18 @@ pub fn no_runs(dir: &Path) -> PrivacyError {
     PrivacyError::EmptyDataset { dir: dir.to_owned(), unlisted: crate::events::dataset::records_on_disk(dir) }
 }
 
+/// A release's name, which names its folder: letters, digits, `-`, `_`
+/// and `.`, not starting with `.`, at most `MAX_PATH_ID` characters (a
+/// name long enough to pass the file system's limit with its
+/// `.NAME.partial` was refused by the disk, as a failure, exit 1).
+pub(crate) fn check_release_name(name: &str) -> Result<(), PrivacyError> {
+    let valid = !name.is_empty()
+        && name.len() <= crate::scenario::MAX_PATH_ID
+        && !name.starts_with('.')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    if valid { Ok(()) } else { Err(PrivacyError::BadName { name: name.to_owned() }) }
+}
+
 /// Refuses a dataset another command is writing (a sweep, `--replace`):
 /// what it has finished is not the study.
 fn not_busy(dir: &Path) -> Result<(), PrivacyError> {
@@ -203,15 +215,7 @@ impl Pending {
         entry: &ledger::Entry,
     ) -> Result<Pending, PrivacyError> {
         let name = &entry.name;
-        // A name long enough to pass the file system's limit with its
-        // `.NAME.partial` was refused by the disk, as a failure (exit 1).
-        let valid = !name.is_empty()
-            && name.len() <= crate::scenario::MAX_PATH_ID
-            && !name.starts_with('.')
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-        if !valid {
-            return Err(PrivacyError::BadName { name: name.clone() });
-        }
+        check_release_name(name)?;
         ledger.admit(dataset, entry)?;
         let dir = dataset.join(crate::events::dataset::RELEASES).join(name);
         if dir.exists() {

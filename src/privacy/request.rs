@@ -63,6 +63,10 @@ impl PublishRequest {
     /// Carries out the request on the dataset at `dir`, reporting progress
     /// as (stage, done, total); returns the summary for the terminal.
     pub fn run(self, dir: &Path, progress: impl Fn(&str, usize, usize) + Sync) -> Result<PublishOutcome, PrivacyError> {
+        // Before the ledger's lock and the logs: a bad name is known at once.
+        if let Some(name) = &self.name {
+            super::check_release_name(name)?;
+        }
         let asked_delta = self.delta;
         let delta = asked_delta.unwrap_or(super::ledger::DEFAULT_BUDGET.delta);
         if delta == 0.0 {

@@ -523,14 +523,19 @@ impl Validator<'_> {
                 format!("counter `{}` sells nothing: list category ids in `sells`", c.id)
             });
             let mut sells = Vec::new();
-            for id in &c.sells {
-                match categories.iter().position(|k| &k.id == id) {
+            for (listed, id) in c.sells.iter().enumerate() {
+                match categories.iter().position(|category| &category.id == id) {
                     None => self.problem(anchor, format!("counter `{}` sells category `{id}`, which is not in `[[categories]]`", c.id)),
                     Some(k) => match sold_at.insert(id, &c.id) {
-                        Some(other) if *other == c.id => self.problem(
-                            anchor,
-                            format!("counter `{}` lists category `{id}` twice in `sells`; list it once", c.id),
-                        ),
+                        // Said once, at its second listing, however many follow.
+                        Some(other) if *other == c.id => {
+                            if c.sells[..listed].iter().filter(|s| *s == id).count() == 1 {
+                                self.problem(
+                                    anchor,
+                                    format!("counter `{}` lists category `{id}` more than once in `sells`; list it once", c.id),
+                                )
+                            }
+                        }
                         Some(other) => self.problem(
                             anchor,
                             format!("category `{id}` is sold at counters `{other}` and `{}`; a category is sold at one counter", c.id),

@@ -496,14 +496,19 @@ fn a_gaussian_release_states_its_party_cost_as_a_number() {
 
 /// A release name becomes a folder: one the disk cannot hold (300
 /// characters) failed there, as a failure (exit 1); each bad name is the
-/// caller's to change (exit 2), and nothing is charged or written.
+/// caller's to change (exit 2), said before the logs are read, and nothing
+/// is charged or written.
 #[test]
 fn a_bad_release_name_is_refused_before_anything_is_written() {
     let (_tmp, dir) = dataset(&[("baseline", 1)]);
     let d = dir.to_str().unwrap();
     let long = "a".repeat(65);
-    for name in ["../out", ".hidden", "two words", long.as_str()] {
-        let out = aisle(&["publish", d, "--epsilon", "1", "--seed", "1", "--name", name]);
+    let central: &[&str] = &["publish", d, "--epsilon", "1", "--seed", "1", "--name"];
+    let local: &[&str] = &["publish", d, "--local", "--epsilon", "0.1", "--seed", "1", "--name"];
+    for (args, name) in
+        [central, local].iter().flat_map(|a| ["../out", ".hidden", "two words", long.as_str()].map(|n| (a, n)))
+    {
+        let out = aisle(&[&args[..], &[name]].concat());
         assert_eq!(out.status.code(), Some(2), "{name}");
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(
