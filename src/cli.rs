@@ -412,6 +412,8 @@ fn say_on_interrupt(dir: &Path) {
 /// about to simulate (`simulating`); `path`: the scenario file.
 fn say_forgotten(dataset: &Dataset, path: &Path, simulating: Option<(&str, u64)>) {
     let dir = dataset.dir.display();
+    // A comparison may simulate it again among its own runs.
+    let unless = if simulating.is_none() { ", unless this comparison simulates it again" } else { "" };
     for run in dataset.forgotten.iter().filter(|r| simulating != Some((r.variant.as_str(), r.seed))) {
         let (variant, seed) = (&run.variant, run.seed);
         // A sequential look's run keeps its mark only when that study simulates it again.
@@ -422,8 +424,6 @@ fn say_forgotten(dataset: &Dataset, path: &Path, simulating: Option<(&str, u64)>
                 path.display()
             ),
         };
-        // A comparison may simulate it again among its own runs.
-        let unless = if simulating.is_none() { ", unless this comparison simulates it again" } else { "" };
         tell!(
             "warning: {dir}: variant `{variant}` seed {seed} was listed, but its record and its log are both gone: \
              the manifest lists it no more{unless} ({again})"

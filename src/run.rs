@@ -40,6 +40,8 @@ impl RunOutcome {
     pub fn summary(&self, p: &Prepared, seed: u64) -> String {
         let m = &self.metrics;
         let figure = |name: &str| self.scalars.iter().find(|x| x.name == name).map_or(0.0, |x| x.value);
+        // The whole wait, the wait in line and the service, means.
+        let waits = [figure("queue_wait_mean"), figure("line_wait_mean"), figure("service_time_mean")];
         let log = &self.log;
         // A figure with nothing to divide by (no checkouts: no basket value) is NaN: shown as a dash.
         let shown = |v: f64, decimals: usize, unit: &str| {
@@ -105,10 +107,10 @@ impl RunOutcome {
             ),
             format!(
                 "  checkout      {} mean from joining a line to leaving it ({} waiting, {} served{}), {} abandoned ({:.2} lost){}",
-                shown(figure("queue_wait_mean"), 0, " s"),
-                shown(figure("line_wait_mean"), 0, " s"),
-                shown(figure("service_time_mean"), 0, " s"),
-                served_of_joined(m, [figure("queue_wait_mean"), figure("line_wait_mean"), figure("service_time_mean")]),
+                shown(waits[0], 0, " s"),
+                shown(waits[1], 0, " s"),
+                shown(waits[2], 0, " s"),
+                served_of_joined(m, waits),
                 shown(figure("abandonment_rate") * 100.0, 1, "%"),
                 figure("lost_revenue"),
                 balked(m)

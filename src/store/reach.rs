@@ -187,26 +187,18 @@ impl Store {
         // an island inside it (a pillar, a gondola walked round) does not,
         // and moving it would open no way. Where nothing parts it from
         // other floor (its floor ends at the store's edge), all it touches.
-        let touching = |floor: u8, r: &crate::geom::Rect| near_any(&cells, floor, r) && near_any(&beyond, floor, r);
-        let parting = s.fixtures.iter().any(|f| touching(f.floor, &f.footprint()))
-            || s.store.walls.iter().any(|w| touching(w.floor, &w.footprint));
-        let touches = |floor: u8, r: &crate::geom::Rect| {
-            if parting { touching(floor, r) } else { near_any(&cells, floor, r) }
-        };
-        let mut names: Vec<String> = s
-            .fixtures
-            .iter()
-            .filter(|f| touches(f.floor, &f.footprint()))
-            .map(|f| format!("fixture `{}`", f.id))
-            .collect();
-        names.extend(
-            s.store
-                .walls
-                .iter()
-                .enumerate()
+        let named = |touches: &dyn Fn(u8, &crate::geom::Rect) -> bool| -> Vec<String> {
+            let fixtures =
+                s.fixtures.iter().filter(|f| touches(f.floor, &f.footprint())).map(|f| format!("fixture `{}`", f.id));
+            let walls = (s.store.walls.iter().enumerate())
                 .filter(|(_, w)| touches(w.floor, &w.footprint))
-                .map(|(k, _)| format!("wall {}", k + 1)),
-        );
+                .map(|(k, _)| format!("wall {}", k + 1));
+            fixtures.chain(walls).collect()
+        };
+        let mut names = named(&|floor, r| near_any(&cells, floor, r) && near_any(&beyond, floor, r));
+        if names.is_empty() {
+            names = named(&|floor, r| near_any(&cells, floor, r));
+        }
         let b = s.store.bounds();
         if cells
             .iter()

@@ -340,7 +340,7 @@ fn check_logs_have_records(dir: &Path, v: &mut Verification) {
 /// writes it, `partition_key`), hidden files apart: Parquet readers pass
 /// over a name starting with a dot, and leftover temporaries (hidden too)
 /// are reported apart.
-fn strays(events: &Path) -> Vec<PathBuf> {
+fn strays(root: &Path) -> Vec<PathBuf> {
     let entries = |dir: &Path| -> Vec<(PathBuf, String)> {
         std::fs::read_dir(dir)
             .into_iter()
@@ -351,7 +351,7 @@ fn strays(events: &Path) -> Vec<PathBuf> {
             .collect()
     };
     let mut out = Vec::new();
-    for (path, name) in entries(events) {
+    for (path, name) in entries(root) {
         if !(path.is_dir() && name.starts_with("variant=")) {
             out.push(path);
             continue;
