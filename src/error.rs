@@ -97,6 +97,7 @@ fn dataset_fault(e: &DatasetError) -> Fault {
         | DatasetError::BadManifest { .. }
         | DatasetError::OldLayout { .. }
         | DatasetError::NotADirectory { .. }
+        | DatasetError::FileForFolder { .. }
         | DatasetError::NoSuchDirectory { .. }
         | DatasetError::Unwritable { .. }
         | DatasetError::Busy { .. }

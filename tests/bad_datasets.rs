@@ -170,6 +170,36 @@ const CASES: &[Case] = &[
         absent: None,
     },
     Case {
+        // verify said ok, and `aisle report` failed at the disk.
+        name: "a file in the place of report/",
+        steps: &[Step::Write("report", "notes\n")],
+        args: &["verify", "{dir}"],
+        code: 2,
+        stdout: "",
+        stderr: "error: {dir}/report: is a file where a dataset keeps a folder of that name; move the file out of the dataset and run the command again\n",
+        absent: None,
+    },
+    Case {
+        // `--repair` failed with "File exists" (exit 1).
+        name: "a file in the place of metrics/, repaired",
+        steps: &[Step::Remove("metrics"), Step::Write("metrics", "notes\n")],
+        args: &["verify", "--repair", "{dir}"],
+        code: 2,
+        stdout: "",
+        stderr: "error: {dir}/metrics: is a file where a dataset keeps a folder of that name; move the file out of the dataset and run the command again\n",
+        absent: None,
+    },
+    Case {
+        // A run or comparison failed only once simulated.
+        name: "a file in the place of compare/: refused before simulating",
+        steps: &[Step::Write("compare", "notes\n")],
+        args: &["run", "{price}", "--seed", "3", "--out", "{dir}"],
+        code: 2,
+        stdout: "",
+        stderr: "error: {dir}/compare: is a file where a dataset keeps a folder of that name; move the file out of the dataset and run the command again\n",
+        absent: Some("events/variant=baseline/seed=3"),
+    },
+    Case {
         // `--repair` skipped it and verify advised `--repair` for ever.
         name: "a run of a variant the scenario does not have",
         steps: &[Step::GhostRun],

@@ -48,6 +48,11 @@ pub const REPORT: &str = "report";
 pub const COMPARISON: &str = "compare/comparison.json";
 /// Published releases, one directory each (`aisle publish`).
 pub const RELEASES: &str = "releases";
+/// The folders made from the runs: a scenario's new version discards
+/// them, and an interrupted writer's temporaries are looked for in them.
+pub const DERIVED_FOLDERS: [&str; 5] = ["events", RUNS, "metrics", REPORT, "compare"];
+/// Every folder a dataset keeps: its releases and privacy curves too.
+pub const FOLDERS: [&str; 7] = ["events", RUNS, "metrics", REPORT, "compare", RELEASES, "privacy"];
 /// Privacy–utility curves (`aisle publish --evaluate`); exact data, never published.
 pub const PRIVACY_EVALUATION: &str = "privacy/evaluation";
 
@@ -303,7 +308,7 @@ impl Dataset {
                 remove_leftovers(dir)?;
                 if discard {
                     discarded = records_on_disk(dir);
-                    for derived in ["events", RUNS, "metrics", REPORT, "compare"] {
+                    for derived in DERIVED_FOLDERS {
                         let path = dir.join(derived);
                         if path.exists() {
                             std::fs::remove_dir_all(&path).map_err(|source| DatasetError::Io { path, source })?;
@@ -351,7 +356,10 @@ impl Dataset {
         Ok(dataset)
     }
 
-    /// That `dir` is a directory that exists, as a dataset to read must be.
+    /// That `dir` is a directory that exists, as a dataset to read must be,
+    /// and that none of its folders is a file: every command would fail
+    /// there, some only after simulating, and `verify` would pass over a
+    /// file in the place of `report/`.
     pub fn existing_directory(dir: &Path) -> Result<(), DatasetError> {
         if !dir.exists() {
             return Err(DatasetError::NoSuchDirectory { dir: dir.to_owned() });
@@ -359,7 +367,10 @@ impl Dataset {
         if !dir.is_dir() {
             return Err(DatasetError::NotADirectory { dir: dir.to_owned() });
         }
-        Ok(())
+        match FOLDERS.iter().map(|f| dir.join(f)).find(|p| p.exists() && !p.is_dir()) {
+            Some(path) => Err(DatasetError::FileForFolder { path }),
+            None => Ok(()),
+        }
     }
 
     /// Reads `dir/manifest.json`; `None` when there is none.

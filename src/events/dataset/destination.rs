@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::partitions::{partition_key, partitions};
-use super::{DatasetError, FORMAT, MANIFEST, RELEASES, REPORT, RUNS, SCENARIO_COPY};
+use super::{DatasetError, FOLDERS, FORMAT, MANIFEST, RUNS, SCENARIO_COPY};
 
 /// A directory checked as a writer's destination.
 pub(super) struct Destination<'a> {
@@ -53,9 +53,7 @@ fn would_overwrite(dir: &Path, source: &str) -> Vec<String> {
     let copy = dir.join(SCENARIO_COPY);
     let other_copy = copy.exists() && std::fs::read(&copy).ok().as_deref() != Some(source.as_bytes());
     let copy = other_copy.then(|| SCENARIO_COPY.to_owned());
-    let derived = ["events", RUNS, "metrics", REPORT, "compare", RELEASES, "privacy"]
-        .into_iter()
-        .filter(|d| dir.join(d).exists());
+    let derived = FOLDERS.into_iter().filter(|d| dir.join(d).exists());
     copy.into_iter().chain(derived.map(|d| format!("{d}/"))).collect()
 }
 

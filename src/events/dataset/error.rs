@@ -11,6 +11,12 @@ pub enum DatasetError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("{}: is a file, not a dataset directory; give a directory (`run` and `compare` make a new one)", dir.display())]
     NotADirectory { dir: PathBuf },
+    #[error(
+        "{}: is a file where a dataset keeps a folder of that name; move the file out of the dataset and run \
+         the command again",
+        path.display()
+    )]
+    FileForFolder { path: PathBuf },
     #[error("{}: no such directory; give the directory `aisle run` or `aisle compare` wrote the dataset to (their --out)", dir.display())]
     NoSuchDirectory { dir: PathBuf },
     #[error("{}: a dataset cannot be written here ({source}); choose another directory (--out)", dir.display())]

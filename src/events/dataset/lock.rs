@@ -8,7 +8,7 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use super::{DatasetError, MANIFEST, REPORT, RUNS};
+use super::{DERIVED_FOLDERS, DatasetError, MANIFEST};
 use crate::events::fs::is_temporary;
 
 /// A writer's hold on a dataset, released when dropped.
@@ -143,7 +143,7 @@ pub fn leftovers(dir: &Path) -> Vec<PathBuf> {
     }
     let mut out = Vec::new();
     walk(dir, &mut out, 0);
-    for sub in ["events", RUNS, "metrics", REPORT, "compare"] {
+    for sub in DERIVED_FOLDERS {
         walk(&dir.join(sub), &mut out, 3);
     }
     out.sort();
