@@ -176,7 +176,7 @@ pub(super) struct PublishArgs {
     /// --local: the variant exported (one per release).
     #[arg(long, default_value = BASELINE, requires = "local")]
     pub(super) variant: String,
-    /// --local: points exported per shopper (drawn with replacement from their path).
+    /// --local: points exported per shopper, 1 to 1000 (drawn with replacement from their path).
     #[arg(long, default_value_t = 2, allow_negative_numbers = true, requires = "local")]
     pub(super) points: u32,
     /// --local: lattice spacing of reported positions, metres.

@@ -46,6 +46,11 @@ use super::{NoiseSource, Pending, PrivacyError, os_rng};
 use crate::events::Action;
 use crate::events::parquet::read_log_with;
 
+/// The most points a shopper exports: each is charged on its own, so a
+/// private export of more could not be afforded, and one with `--seed`
+/// (charged nothing) of 100,000 filled memory.
+pub const MOST_POINTS: u32 = 1000;
+
 /// Bits of the exact distance rounding: d(z) = ⌈‖z‖·2^bits⌉/2^bits lattice
 /// steps, at most 2^-bits steps above the Euclidean distance.
 const DISTANCE_BITS: u32 = 16;
@@ -192,6 +197,13 @@ pub fn export(
     plan: &LocalPlan,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<(PathBuf, LocalGuarantee, super::release::LeftOut), PrivacyError> {
+    if plan.points_per_shopper == 0 {
+        return Err(PrivacyError::BadParameter { what: "points", value: 0.0, why: "must be at least 1" });
+    }
+    if plan.points_per_shopper > MOST_POINTS {
+        let (what, value, most) = ("points", plan.points_per_shopper as f64, MOST_POINTS as f64);
+        return Err(PrivacyError::TooLarge { what, value, most });
+    }
     // Every position comes from a log that matches its record, of a seed
     // planned before any figure was seen (as a central release's).
     let (manifest, _, left_out) = super::release::released_runs(dir)?;
@@ -199,9 +211,6 @@ pub fn export(
     if runs.is_empty() {
         let with_runs = manifest.variants_with_runs().cloned().collect();
         return Err(PrivacyError::NoRuns { dir: dir.to_owned(), variant: plan.variant.clone(), with_runs });
-    }
-    if plan.points_per_shopper == 0 {
-        return Err(PrivacyError::BadParameter { what: "points", value: 0.0, why: "must be at least 1" });
     }
     let store = store_extent(dir, &plan.variant)?;
     let guarantee = LocalGuarantee::new(plan, store);

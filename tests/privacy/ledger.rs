@@ -97,6 +97,15 @@ fn bad_parameters_are_refused_with_their_reason() {
              computed with; take 1e-100 or more"
                 .to_owned(),
         ),
+        // With --seed nothing is charged, and 100,000 points a shopper filled memory.
+        (
+            vec!["--local", "--epsilon", "0.1", "--points", "100000", "--seed", "1"],
+            "error: points = 100000: is more than 1000, too large to protect anyone".to_owned(),
+        ),
+        (
+            vec!["--local", "--epsilon", "0.1", "--points", "0"],
+            "error: points = 0: must be at least 1".to_owned(),
+        ),
         // A basket clamp under half a cent rounded to none: no noise at all (it panicked).
         (
             vec!["--epsilon", "1", "--clamp", "basket=0.004"],
