@@ -497,17 +497,26 @@ fn shut_off_message(
     };
     let area_m2 = floor.iter().filter(|r| **r).count() as f64 * cell * cell;
     let (what, are, them) = if products.len() == 1 { ("product", "is", "it") } else { ("products", "are", "them") };
-    let (on, fix) = match (way_to_floor, on_floors) {
-        (Some(FloorWay { floor, fix }), _) => (format!(", on floor `{floor}`,"), format!("{fix}, or ")),
+    let on = match (way_to_floor, on_floors) {
+        // No open connector lands on the floor, so no way on foot leads
+        // there from the entrance's floor: the fixtures round it are not
+        // what shuts it off, and no gap opened among them would do.
+        (Some(FloorWay { floor, fix }), _) => {
+            return format!(
+                "{what} {}{more} {are} unreachable from entrance `{entrance}`: the {area_m2:.1} m² of floor in front \
+                 of {them}, on floor `{floor}`, is reached by no open connector; {fix}",
+                named.join(", ")
+            );
+        }
         (None, [_, _, ..]) => {
             let named: Vec<String> = on_floors.iter().map(|f| format!("`{f}`")).collect();
-            (format!(", on floors {} (joined by a connector),", named.join(" and ")), String::new())
+            format!(", on floors {} (joined by a connector),", named.join(" and "))
         }
-        (None, _) => (String::new(), String::new()),
+        (None, _) => String::new(),
     };
     format!(
         "{what} {}{more} {are} unreachable from entrance `{entrance}`: the {area_m2:.1} m² of floor in front of \
-         {them}{on} is enclosed by {enclosing}; {fix}open a way at least {:.2} m wide (whole cells of {cell} m must fit \
+         {them}{on} is enclosed by {enclosing}; open a way at least {:.2} m wide (whole cells of {cell} m must fit \
          in it, and a body)",
         named.join(", "),
         (2.0 * cell).max(0.4)
