@@ -239,6 +239,23 @@ fn sequential_looks_are_planned_and_corrected() {
     let c = compare_synthetic(&design, &[("revenue_per_visitor", "currency", vec![1.0; 10], vec![1.0; 10])]);
     assert_eq!(seq.decide(&c, 10), Look::Continue { widest: None, next: 15, holding: None });
     assert_eq!(seq.decide(&c, 40), Look::Capped { widest: None, holding: None });
+    // A rate the same on every day gets its pooled counts' interval, which
+    // narrows with every day: an A/A copy of a rare event held the looks
+    // (a study of abandonment, none on any day in either, went on to 33
+    // days on the copy's width alone).
+    let rare = Sequential { metric: "not_found_rate".into(), ..seq.clone() };
+    let c = compare_synthetic(
+        &rare.design("not_found_rate"),
+        &[
+            ("not_found_rate", "ratio", vec![0.0; 10], vec![0.0; 10]),
+            ("planned_searches", "count", vec![50.0; 10], vec![50.0; 10]),
+        ],
+    );
+    assert_eq!(versus(&c, "not_found_rate").method, Method::RareCounts);
+    let look = rare.decide(&c, 10);
+    assert_eq!(look, Look::Continue { widest: None, next: 15, holding: None });
+    let said = rare.describe(&look, 10);
+    assert!(said.contains("undefined (no variant has differed from the baseline on any day) > 0.01"), "{said}");
     // An A/A copy, the same on every day, beside a variant whose interval
     // is narrow enough: the study stops (it went on to the cap, the copy's
     // "undefined" width the widest).

@@ -69,7 +69,9 @@ impl Sequential {
                 let differing =
                     m.variants.iter().filter_map(|v| Some((v.variant.as_str(), v.versus_baseline.as_ref()?)));
                 differing
-                    .filter(|(_, d)| d.method != super::Method::Identical)
+                    // Not by its method: a rate the same on every day has
+                    // its pooled counts' interval, narrowing day by day.
+                    .filter(|(_, d)| d.method == super::Method::TooFew || d.differing > 0)
                     .map(|(v, d)| (v, d.half_width().filter(|w| w.is_finite())))
                     .collect()
             })
@@ -97,7 +99,8 @@ impl Sequential {
             (Some(w), Some(v)) => format!("{} (`{v}`)", shown(w)),
             (Some(w), None) => shown(w),
             (None, Some(v)) => format!("unbounded for `{v}` (too few of its days differ to bound it)"),
-            (None, None) => "undefined (no interval)".to_owned(),
+            // Every variant left out: the same as the baseline on every day.
+            (None, None) => "undefined (no variant has differed from the baseline on any day)".to_owned(),
         };
         match look {
             Look::Reached { widest } => format!(
