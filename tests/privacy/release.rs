@@ -520,3 +520,41 @@ fn a_bad_release_name_is_refused_before_anything_is_written() {
     }
     ok(aisle(&["publish", d, "--epsilon", "1", "--seed", "1", "--name", &"a".repeat(64)]));
 }
+
+/// A release divided a variant's difference by a baseline figure the noise
+/// had made: revenue per visitor noised to 2.25 (about 30 exact), its
+/// interval reaching zero, gave "+300.8%". A relative change is listed
+/// only where the baseline's own interval is clear of zero.
+#[test]
+fn a_relative_change_is_listed_only_against_a_baseline_clear_of_zero() {
+    let (_tmp, dir) = dataset(&ALL_VARIANTS);
+    let d = dir.to_str().unwrap();
+    let (mut relative, mut withheld) = (0, 0);
+    for seed in 1..=12 {
+        let name = format!("r{seed}");
+        ok(aisle(&["publish", d, "--epsilon", "20", "--seed", &seed.to_string(), "--name", &name]));
+        let read = |file: &str| std::fs::read_to_string(dir.join("releases").join(&name).join(file)).unwrap();
+        let rows = |text: &str| -> Vec<Vec<String>> {
+            let lines = text.lines().filter(|l| !l.starts_with('#')).skip(1);
+            lines.map(|l| l.split(',').map(str::to_owned).collect()).collect()
+        };
+        let figures = rows(&read("metrics.csv"));
+        for row in rows(&read("comparison.csv")) {
+            let [_, metric, difference, _, _, change, _] = &row[..] else { panic!("{row:?}") };
+            let base = figures.iter().find(|f| f[0] == "baseline" && &f[1] == metric).expect("the baseline's figure");
+            let clear = base[4].parse::<f64>().is_ok_and(|lo| lo > 0.0);
+            match (change.is_empty(), difference.is_empty()) {
+                (false, _) => {
+                    assert!(clear, "{name}: {metric} changed {change} against a baseline of {base:?}");
+                    relative += 1;
+                }
+                (true, false) => {
+                    assert!(!clear, "{name}: {metric} against a baseline clear of zero, {base:?}, has no change");
+                    withheld += 1;
+                }
+                (true, true) => {}
+            }
+        }
+    }
+    assert!(relative > 0 && withheld > 0, "{relative} relative changes listed, {withheld} withheld");
+}

@@ -323,7 +323,11 @@ pub fn comparison(g: &Gathered, noised: &[Vec<Answers>], cal: &Calibration, b: &
             let terms: Vec<f64> = sv.terms(rv).iter().zip(sb.terms(rb)).map(|(v, b)| v - b).collect();
             let h = half_width(&terms, sv.noise_variance(rv) + sb.noise_variance(rb));
             let d = rv - rb;
-            let relative = (rb > 0.0).then(|| d / rb);
+            // Relative only to a baseline clearly away from zero by its own
+            // interval, as a comparison's: over one the noise swamped
+            // (2.25 noised, about 30 exact) a difference read +300%.
+            let base_clear = half_width(&sb.terms(rb), sb.noise_variance(rb)).is_some_and(|h| rb > h);
+            let relative = base_clear.then(|| d / rb);
             rows.push(row(Some(c.scale * d), h.map(|h| (c.scale * (d - h), c.scale * (d + h))), relative));
         }
     }

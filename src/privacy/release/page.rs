@@ -150,11 +150,17 @@ fn comparison_table(html: &mut String, g: &Gathered, rows: &[ComparisonRow]) {
             esc(&r.metric.replace('_', " ")),
         );
     }
-    html.push_str(
+    let intervals = rows.iter().filter(|r| r.lo.is_some()).count();
+    let _ = write!(
+        html,
         "</table><p class=\"figure-note\">Paired by seed: the difference of the figures above over the seeds both \
          layouts have (ratios of noised sums). The intervals hold the day-to-day spread and the privacy noise, and \
          are never narrower than the noise alone; they are wider than the raw report's. Clamped values (see the \
-         bounds) are not in them.</p>\n",
+         bounds) are not in them. Each covers its difference with 95% probability on its own: of the {intervals} \
+         here, about one in twenty of those with no real difference behind them lies clear of zero by chance, so \
+         a single clear difference among many is weak evidence. A relative change is shown only where the \
+         baseline's own interval is clear of zero (–: a change relative to a figure the noise may have made \
+         tells nothing).</p>\n",
     );
 }
 
