@@ -762,3 +762,31 @@ fn an_unbounded_difference_has_no_relative_interval() {
     assert_eq!((d.lo, d.hi), (Some(f64::NEG_INFINITY), Some(f64::INFINITY)), "{d:?}");
     assert_eq!(d.relative, None, "{d:?}");
 }
+
+/// A secondary metric whose days agree on a direction while its interval
+/// still crosses no change (rare events, all one way) was named beside the
+/// primary's verdict as plainly as a settled change ("it also moves …
+/// conversion rate -1.3%" beside [-4.1%, +0.40%]): it is said to be
+/// unsettled in size.
+#[test]
+fn a_secondary_change_of_clear_direction_and_unsettled_size_is_said_so() {
+    let base: Vec<f64> = (0..20).map(|i| 10.0 + 0.1 * (i % 4) as f64).collect();
+    let shifted: Vec<f64> = base.iter().enumerate().map(|(i, b)| b + 0.5 + 0.01 * (i % 3) as f64).collect();
+    let mut more = vec![0.0; 20];
+    for day in more.iter_mut().step_by(2).take(8) {
+        *day = 1.0 / 50.0;
+    }
+    let c = compare_synthetic(
+        &Design::default(),
+        &[
+            ("revenue_per_visitor", "currency", base, shifted),
+            ("not_found_rate", "ratio", vec![0.0; 20], more),
+            ("planned_searches", "count", vec![50.0; 20], vec![50.0; 20]),
+        ],
+    );
+    let d = versus(&c, "not_found_rate");
+    assert_eq!(d.method, Method::RareCounts);
+    assert!(d.significant && d.lo.unwrap() < 0.0, "{d:?}");
+    let summary = c.summary();
+    assert!(summary.contains("it also moves not found rate +0.0080 ratio (its size not settled)"), "{summary}");
+}

@@ -141,7 +141,10 @@ impl Comparison {
                     Some(r) => signed_percent(r.mean),
                     None => format!("{:+.4} {}", d.mean, mc.unit),
                 };
-                d.significant.then(|| format!("{} {change}", mc.metric.replace('_', " ")))
+                // Its days agree on the direction, but its interval still
+                // crosses no change: the size read as plainly as a settled one.
+                let size = if d.shown_interval_excludes_zero() { "" } else { " (its size not settled)" };
+                d.significant.then(|| format!("{} {change}{size}", mc.metric.replace('_', " ")))
             })
             .collect();
         if moved.is_empty() {

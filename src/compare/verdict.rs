@@ -53,7 +53,7 @@ pub fn verdict(metric: &str, d: &DifferenceOut, alpha: f64, reading: Reading) ->
 impl DifferenceOut {
     /// Whether the interval a reader is shown (the relative one where there
     /// is one, else the absolute) leaves out no change.
-    fn shown_interval_excludes_zero(&self) -> bool {
+    pub fn shown_interval_excludes_zero(&self) -> bool {
         let (lo, hi) = match &self.relative {
             Some(r) => (Some(r.lo), Some(r.hi)),
             None => (self.lo, self.hi),

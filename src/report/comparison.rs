@@ -154,7 +154,7 @@ fn write_decision(html: &mut String, c: &Comparison, dir: &Path) -> Result<(), R
         "compare-forest",
         &forest,
         "forest plot of each layout's change against the baseline",
-        "Green: significantly better, red: significantly worse, blue: significant without a better direction, grey: no significant change; * significant after correction. Rows without a bar are absolute changes (the baseline is too close to zero for a relative one) or have no interval.",
+        "Green: significantly better, red: significantly worse, blue: significant without a better direction, grey: no significant change; * significant after correction, \"direction only\" where the days agree on the direction but the interval of the size still crosses no change. A hollow dot at an edge: the change lies beyond the axis (its figures are in the note). Rows without a bar are absolute changes (the baseline is too close to zero for a relative one) or have no interval.",
     )?;
     let _ = writeln!(html, "<p class=\"lead\">{}</p></div>", esc(&c.summary()));
     Ok(())
@@ -174,13 +174,16 @@ fn forest_rows(c: &Comparison) -> Vec<ForestRow> {
         for v in &m.variants {
             let Some(d) = &v.versus_baseline else { continue };
             let colour = verdict_colour(metric, d);
+            let mark = match (d.significant, d.shown_interval_excludes_zero()) {
+                (false, _) => "",
+                (true, true) => " *",
+                // A red, starred bar across 0% read as a settled loss.
+                (true, false) => " * direction only",
+            };
             let (interval, note) = match (&d.relative, d.method) {
                 (_, Method::TooFew | Method::Identical) => (None, d.method.describe().to_owned()),
-                (Some(r), _) => (
-                    Some((r.mean, r.lo, r.hi)),
-                    format!("{}{}", format_change(d), if d.significant { " *" } else { "" }),
-                ),
-                (None, _) => (None, format!("{}{}", format_change(d), if d.significant { " *" } else { "" })),
+                (Some(r), _) => (Some((r.mean, r.lo, r.hi)), format!("{}{mark}", format_change(d))),
+                (None, _) => (None, format!("{}{mark}", format_change(d))),
             };
             rows.push(ForestRow { label: format!("  {}", v.variant), interval, colour, note });
         }
