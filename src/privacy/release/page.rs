@@ -151,7 +151,7 @@ fn comparison_table(html: &mut String, g: &Gathered, rows: &[ComparisonRow]) {
         );
     }
     let intervals = rows.iter().filter(|r| r.lo.is_some()).count();
-    let _ = write!(
+    let _ = writeln!(
         html,
         "</table><p class=\"figure-note\">Paired by seed: the difference of the figures above over the seeds both \
          layouts have (ratios of noised sums). The intervals hold the day-to-day spread and the privacy noise, and \
@@ -160,7 +160,7 @@ fn comparison_table(html: &mut String, g: &Gathered, rows: &[ComparisonRow]) {
          here, about one in twenty of those with no real difference behind them lies clear of zero by chance, so \
          a single clear difference among many is weak evidence. A relative change is shown only where the \
          baseline's own interval is clear of zero (–: a change relative to a figure the noise may have made \
-         tells nothing).</p>\n",
+         tells nothing).</p>",
     );
 }
 
