@@ -212,6 +212,23 @@ fn visitors_kept_out_by_a_blocked_doorway_are_warned_of() {
         100.0 * (planned - visitors) as f64 / planned as f64
     );
     assert!(said.contains(&warning), "{said}");
+    // Who stood in the doorway is named, from the log: "see the freezes"
+    // led nowhere when it shopped at a shelf by the door (no freeze).
+    let (_, events) =
+        aisle::events::parquet::read_log(&out.join("events/variant=hour-long-dwells/seed=1/part-0.parquet")).unwrap();
+    let layout = aisle::metrics::Layout::new(&p);
+    let mut fold = aisle::metrics::DayProjection::new(&layout);
+    aisle::metrics::Projection::observe_all(&mut fold, &events);
+    let stood = fold.finish().longest_in_doorway.expect("someone stood in the doorway");
+    let door = p.scenario.entrances[0].at;
+    assert!(((stood.x as f64 - door.x).hypot(stood.y as f64 - door.y)) <= 0.5, "{stood:?} is not in the doorway");
+    let named = format!(
+        "else find what stood in the doorway (shopper {} stood in one for {:.0} s, {}), or give the entrance room",
+        stood.shopper,
+        stood.seconds(),
+        stood.place(&p.scenario)
+    );
+    assert!(stood.seconds() >= 60.0 && said.contains(&named), "{named}\n{said}");
     let page = std::fs::read_to_string(out.join("report/index.html")).unwrap();
     assert!(page.contains("<b>Visitors were kept out in <code>hour-long-dwells</code>.</b>"), "{page}");
     // The one who blocked it froze there. The page's viewer command names

@@ -149,6 +149,10 @@ pub struct DayMetrics {
     /// The longest freeze with who stood where (of one day: merged over
     /// days, the longest of any, without its day).
     pub longest_freeze: Option<super::freeze::Freeze>,
+    /// The longest spell of standing still in an entrance's doorway,
+    /// freeze or shelf visit (`metrics::freeze`): what kept visitors out
+    /// (of one day: merged over days, the longest of any, without its day).
+    pub longest_in_doorway: Option<super::freeze::Freeze>,
     /// The longest spell a desk had someone waiting and a terminal free
     /// (see `metrics::stall`), and which (of one day: merged over days,
     /// the longest of any, without its day).
@@ -238,7 +242,8 @@ impl Projection for DayProjection<'_> {
         self.desks.observe(&mut self.m, e);
         let layout = self.layout;
         let m = &mut self.m;
-        let judge = Spells { shelf_visit_ms: layout.longest_shelf_visit_ms, day_end_ms: layout.end_ms };
+        let judge =
+            Spells { shelf_visit_ms: layout.longest_shelf_visit_ms, day_end_ms: layout.end_ms, doors: &layout.doors };
         let i = e.shopper as usize;
         let Some(Some(visit)) = self.visits.get(i) else { return };
         let leader = visit.party as usize;
@@ -547,6 +552,11 @@ impl DayMetrics {
             self.longest_freeze = o.longest_freeze.or(self.longest_freeze);
         }
         self.longest_freeze_s = self.longest_freeze_s.max(o.longest_freeze_s);
+        if let Some(o) =
+            o.longest_in_doorway.filter(|o| self.longest_in_doorway.is_none_or(|f| o.seconds() > f.seconds()))
+        {
+            self.longest_in_doorway = Some(o);
+        }
         if o.longest_stall_s > self.longest_stall_s || self.longest_stall.is_none() {
             self.longest_stall = o.longest_stall.or(self.longest_stall);
         }

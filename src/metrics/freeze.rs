@@ -130,13 +130,20 @@ pub(super) fn shops(action: &Action) -> bool {
 /// spell standing by its leader standing still is judged with the
 /// leader's while that lasts, and on its own after: waiting for a leader
 /// at a shelf is no freeze, waiting by a frozen leader is.
-pub(super) struct Spells {
+pub(super) struct Spells<'a> {
     pub(super) shelf_visit_ms: u64,
     /// The day's hard end: those still in are made to leave.
     pub(super) day_end_ms: u64,
+    /// Where each entrance lets shoppers in (`Layout::doors`).
+    pub(super) doors: &'a [(u8, f32, f32)],
 }
 
-impl Spells {
+/// A body standing this close to where an entrance lets shoppers in keeps
+/// the next one out: two body radii (0.4 m), and a little for the spell's
+/// being placed where it began.
+const DOORWAY_M: f64 = 0.5;
+
+impl Spells<'_> {
     #[inline]
     pub(super) fn track(
         &self,
@@ -177,6 +184,14 @@ impl Spells {
         let Some((still, end_ms, shelf)) = ended else { return };
         let spell =
             Freeze { shopper: e.shopper, since_ms: still.since_ms, end_ms, x: still.x, y: still.y, floor: still.floor };
+        // Any spell in a doorway, a shelf visit too, kept visitors out.
+        let in_doorway = self.doors.iter().any(|&(floor, x, y)| {
+            let (dx, dy) = ((still.x - x) as f64, (still.y - y) as f64);
+            floor == still.floor && dx * dx + dy * dy <= DOORWAY_M * DOORWAY_M
+        });
+        if in_doorway && m.longest_in_doorway.is_none_or(|f| spell.seconds() > f.seconds()) {
+            m.longest_in_doorway = Some(spell);
+        }
         let visit_from = still.shelf_from_ms.or(shelf.then_some(still.since_ms));
         let freeze = visit_from.is_none_or(|from| end_ms.saturating_sub(from) > self.shelf_visit_ms);
         let Some(l) = leader else {

@@ -54,6 +54,8 @@ pub struct Layout {
     /// with the last metre walked up to it and the first away from it:
     /// standing still longer before shopping there was a freeze.
     pub longest_shelf_visit_ms: u64,
+    /// Where each entrance lets shoppers in: floor and point.
+    pub(super) doors: Vec<(u8, f32, f32)>,
     /// Heat is read over blocks of about 1 m, the scale at which a
     /// merchandiser reads traffic.
     blocks: Blocks,
@@ -166,6 +168,7 @@ impl Layout {
                 .map(|g| (g.longest_shelf_visit_s() * 1000.0) as u64 + SHELF_APPROACH_MS)
                 .max()
                 .unwrap_or(0),
+            doors: s.entrances.iter().map(|e| (e.floor, e.at.x as f32, e.at.y as f32)).collect(),
             blocks: Blocks::new(st.nx, st.ny, st.floors, st.cell),
             block_walkable: Vec::new(),
             rides: s

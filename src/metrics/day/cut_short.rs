@@ -34,12 +34,19 @@ impl DayMetrics {
     pub fn kept_out_warning(&self, planned: u64, s: &crate::scenario::Scenario) -> Option<String> {
         let kept_out = planned.checked_sub(self.visitors).filter(|&n| n > 0)?;
         let share = 100.0 * kept_out as f64 / planned as f64;
+        // Who stood in a doorway longest, where that was long enough to
+        // keep a crowd out: a shopper at a shelf by the door, pushed into
+        // the doorway, is no freeze, and "see the freezes" led nowhere.
+        let stood = match self.longest_in_doorway.filter(|f| f.seconds() >= super::super::freeze::STUCK_AFTER_S) {
+            Some(f) => format!(" (shopper {} stood in one for {:.0} s, {}),", f.shopper, f.seconds(), f.place(s)),
+            None => " (see the freezes),".to_owned(),
+        };
         Some(format!(
             "{kept_out} of the {planned} visitors planned ({share:.1}%) never came in: they were still waiting to \
              come in when the doors shut at closing. An entrance lets one in only when its doorway is clear, and at \
              most one every two ticks (run.tick_s = {} s: {:.0} an hour). The figures count only the {} who came \
              in. Where more than that are due at an entrance, shorten run.tick_s or add entrances; else find what \
-             stood in the doorway (see the freezes), or give the entrance room",
+             stood in the doorway{stood} or give the entrance room",
             s.run.tick_ms as f64 / 1000.0,
             s.admits_per_hour(),
             self.visitors
