@@ -154,7 +154,7 @@ fn write_decision(html: &mut String, c: &Comparison, dir: &Path) -> Result<(), R
         "compare-forest",
         &forest,
         "forest plot of each layout's change against the baseline",
-        "Green: significantly better, red: significantly worse, blue: significant without a better direction, grey: no significant change; * significant after correction, \"direction only\" where the days agree on the direction but the interval of the size still crosses no change. A hollow dot at an edge: the change lies beyond the axis (its figures are in the note). Rows without a bar are absolute changes (the baseline is too close to zero for a relative one) or have no interval.",
+        "Green: significantly better, red: significantly worse, blue: significant without a better direction, grey: no significant change; * significant after correction, \"direction only\" where the days agree on the direction but the interval of the size still crosses no change. A hollow dot at an edge: the change lies beyond the axis (its figures are in the note). Rows without a bar are absolute changes (the baseline too close to zero, or the days too few to bound a change relative to it) or have no interval.",
     )?;
     let _ = writeln!(html, "<p class=\"lead\">{}</p></div>", esc(&c.summary()));
     Ok(())
@@ -195,7 +195,7 @@ fn forest_rows(c: &Comparison) -> Vec<ForestRow> {
 fn write_interval_note(html: &mut String, c: &Comparison) {
     let _ = writeln!(
         html,
-        "<p class=\"figure-note\">How to read the intervals: each is a {} confidence interval of the mean daily change over the {} paired day(s), by the method named in the table: the paired t interval when days differ often and without skew, widened towards the studentised bootstrap's where they are skewed; rare differences of a rate pooled as Poisson counts (exact bounds); heavy-tailed or few differences by an exact sign-flip test and the wider of the t and studentised bootstrap intervals. Relative changes are given only where the baseline is clearly away from zero (Fieller's interval, which counts the baseline's own uncertainty); otherwise the change is absolute. {} is primary, corrected across layouts; every other metric is corrected across all its comparisons.</p>",
+        "<p class=\"figure-note\">How to read the intervals: each is a {} confidence interval of the mean daily change over the {} paired day(s), by the method named in the table: the paired t interval when days differ often and without skew, widened towards the studentised bootstrap's where they are skewed; rare differences of a rate pooled as Poisson counts (exact bounds); heavy-tailed or few differences by an exact sign-flip test and the wider of the t and studentised bootstrap intervals. Relative changes are given only where the baseline is clearly away from zero and the days bound the change relative to it (Fieller's interval, which counts the baseline's own uncertainty); otherwise the change is absolute. {} is primary, corrected across layouts; every other metric is corrected across all its comparisons.</p>",
         c.level_text(),
         c.seeds.len(),
         esc(&c.primary.replace('_', " "))
@@ -415,7 +415,7 @@ fn write_all_metrics_table(html: &mut String, c: &Comparison) {
         }
         html.push_str("</tr>");
     }
-    html.push_str("</table><p class=\"figure-note\">In brackets: paired change against the baseline, relative where the baseline is clearly away from zero and absolute otherwise; * significant after its family's Holm correction.</p>\n");
+    html.push_str("</table><p class=\"figure-note\">In brackets: paired change against the baseline, relative where the baseline is clearly away from zero and the days bound the change relative to it, absolute otherwise (a row can hold both); * significant after its family's Holm correction.</p>\n");
 }
 
 /// "12.3400 [11.9000, 12.7800]", or the mean alone without an interval.
