@@ -408,6 +408,29 @@ edits = [ { op = "set_segment", segment = "quick", list_mean = 5.0, categories =
     );
 }
 
+/// A segment's shelf visits of an hour (meant for a stop at seating) kept
+/// most of a day's visitors out, by a door, in silence: warned of above
+/// two minutes at the median.
+#[test]
+fn a_shelf_visit_of_minutes_is_warned_of() {
+    for (median, warned) in [("3600.0", true), ("150.0", true), ("120.0", false), ("8.0", false)] {
+        let variant = format!(
+            "\n[[variants]]\nid = \"slow\"\nedits = [ {{ op = \"set_segment\", segment = \"quick\", dwell_median_s = \
+             {median} }} ]\n"
+        );
+        let validated = validated_with("tiny", &variant);
+        let about: Vec<&String> = validated.warnings.iter().filter(|w| w.contains("dwell_median_s")).collect();
+        assert_eq!(about.len(), usize::from(warned), "{median}: {:?}", validated.warnings);
+        if warned {
+            let said = format!(
+                "segment `quick`: dwell_median_s = {} s at every shelf its shoppers shop (shelf visits take seconds",
+                median.trim_end_matches(".0")
+            );
+            assert!(about[0].contains(&said), "{}", about[0]);
+        }
+    }
+}
+
 /// A footprint that is not a whole number of cells lost its last strip
 /// to the grid in silence.
 #[test]
