@@ -71,6 +71,40 @@ fn a_two_floor_comparison_draws_every_floor() {
     }
 }
 
+/// A pharmacy's page charted its till alone, though its dispensary's line
+/// was its queue: the figures kept per floor, service counter and stop are
+/// tabled as the run's summary prints them, and a part the store lacks
+/// gets no table.
+#[test]
+fn a_report_tables_the_counters_floors_and_stops_a_store_has() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/pharmacy.toml");
+    let file = ScenarioFile::read(&scenario).unwrap();
+    let mut ds = Dataset::open_for(dir.path(), &file, OnScenarioChange::Refuse).unwrap();
+    let run = run_into(&mut ds, &aisle::prepare(&file, "baseline").unwrap(), 1, |_| {}).unwrap();
+    drop(ds);
+    let html = std::fs::read_to_string(build(dir.path(), |_, _| {}).unwrap()).unwrap();
+    let figure = |name: &str| run.scalars.iter().find(|m| m.name == name).unwrap().value;
+    let row = format!(
+        "<tr><td><code>dispensary</code></td><td>{:.0}</td><td>{:.0} s</td><td>{:.0} s</td>",
+        figure("counter_served/dispensary"),
+        figure("counter_wait/dispensary"),
+        figure("counter_service/dispensary")
+    );
+    assert!(html.contains("<h3>Service counters</h3>") && html.contains(&row), "no row {row}");
+    assert!(!html.contains("<h3>Floors</h3>") && !html.contains("<h3>Stops at seating"), "one floor, no seats");
+    let two = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/two_floors.toml");
+    let (dir, file) = (tempfile::tempdir().unwrap(), ScenarioFile::read(&two).unwrap());
+    let mut ds = Dataset::open_for(dir.path(), &file, OnScenarioChange::Refuse).unwrap();
+    run_into(&mut ds, &aisle::prepare(&file, "baseline").unwrap(), 1, |_| {}).unwrap();
+    drop(ds);
+    let html = std::fs::read_to_string(build(dir.path(), |_, _| {}).unwrap()).unwrap();
+    let floors = &file.build("baseline").unwrap().store.floors;
+    for f in floors {
+        assert!(html.contains(&format!("<tr><td><code>{}</code></td><td>", f.id)), "no row of floor {}", f.id);
+    }
+}
+
 fn aisle(args: &[&str]) -> String {
     aisle_saying(args).0
 }

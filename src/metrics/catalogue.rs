@@ -273,7 +273,11 @@ pub const PER_ITEM: [(&str, Better, &str); 15] = [
     ("floor_visit_rate", Neither, "shoppers who set foot on the floor ÷ all shoppers"),
     ("floor_dwell", Neither, "seconds on the floor per shopper who set foot on it"),
     ("floor_conversion", Higher, "parties who picked something on the floor ÷ parties who set foot on it"),
-    ("floor_time_share", Neither, "shopper-time on the floor ÷ all shopper-time"),
+    (
+        "floor_time_share",
+        Neither,
+        "shopper-time on the floor ÷ all shopper-time on floors (riding a connector is on none)",
+    ),
     ("counter_served", Higher, "shoppers served at the service counter per day"),
     ("counter_wait", Lower, "wait in the counter's line before service or giving up, mean"),
     ("counter_service", Neither, "seconds of service at the counter per shopper served"),

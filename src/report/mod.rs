@@ -382,6 +382,7 @@ fn unit_value(m: &Metric) -> String {
         "currency" => format!("{:.2}", m.value),
         "s" if m.value >= 120.0 => format!("{:.1} min", m.value / 60.0),
         "s" => format!("{:.0} s", m.value),
+        "min" => format!("{:.1} min", m.value),
         "m" => format!("{:.0} m", m.value),
         "shoppers/m²" => format!("{:.2} per m²", m.value),
         // Items a basket: 3.94 and 4.16 both read "4".
@@ -409,6 +410,7 @@ fn section(html: &mut String, v: &VariantDays, dir: &Path, heat_top: f64) -> Res
         floor_figures(html, v, dir, floor, heat_top)?;
     }
     write_zone_table(html, &v.layout, &scalars);
+    write_per_part_tables(html, &v.layout, &scalars);
     funnel_and_time_in_store_figures(html, v, dir)?;
     hourly_figures(html, v, dir)?;
     top_product_figures(html, v, dir)
@@ -490,6 +492,79 @@ fn write_zone_table(html: &mut String, l: &Layout, scalars: &[Metric]) {
         );
     }
     html.push_str("</table><p class=\"figure-note\">Visit rate: share of shoppers who entered the zone. Capture rate: of those who came within 1.5 m of it, the share who entered.</p>\n");
+}
+
+/// A table of the figures kept per part of the store (a floor, a
+/// counter, a stop): a row per part, a column per figure (its name's
+/// prefix and header).
+struct PartTable<'a> {
+    title: &'static str,
+    ids: &'a [&'a str],
+    columns: &'static [(&'static str, &'static str)],
+    note: &'static str,
+}
+
+/// Writes the figures kept per floor (of a store of several), per service
+/// counter and per seating or fitting room, as the run's summary prints
+/// them: a bakery's page charted only its till, though its counter line
+/// was its queue.
+fn write_per_part_tables(html: &mut String, l: &Layout, scalars: &[Metric]) {
+    let floors: Vec<&str> =
+        if l.floor_ids.len() > 1 { l.floor_ids.iter().map(String::as_str).collect() } else { Vec::new() };
+    let counters: Vec<&str> = l.counters.iter().map(String::as_str).collect();
+    let stops: Vec<&str> = l.stop_fixtures.iter().map(|(_, id)| id.as_str()).collect();
+    let tables = [
+        PartTable {
+            title: "Floors",
+            ids: &floors,
+            columns: &[
+                ("floor_visit_rate", "visit rate"),
+                ("floor_dwell", "time per visitor"),
+                ("floor_time_share", "share of time on floors"),
+                ("floor_conversion", "parties picking there, of those on it"),
+            ],
+            note: "Time riding stairs, escalators and lifts is on no floor: the shares are of the time spent on floors.",
+        },
+        PartTable {
+            title: "Service counters",
+            ids: &counters,
+            columns: &[
+                ("counter_served", "served a day"),
+                ("counter_wait", "waiting in line"),
+                ("counter_service", "served for"),
+                ("counter_gave_up", "gave up"),
+                ("counter_lost", "unbought a day"),
+                ("counter_utilisation", "busy"),
+            ],
+            note: "Means over those served; a product wanted while its counter was closed or out of reach never came to its line: it is among those not found.",
+        },
+        PartTable {
+            title: "Stops at seating and fitting rooms",
+            ids: &stops,
+            columns: &[("stops", "stops a day"), ("stop_minutes", "each")],
+            note: "Stops a day, and the mean length of one.",
+        },
+    ];
+    for PartTable { title, ids, columns, note } in tables {
+        if ids.is_empty() {
+            continue;
+        }
+        let _ = write!(html, "<h3>{title}</h3><table><tr><th></th>");
+        for (_, header) in columns {
+            let _ = write!(html, "<th>{header}</th>");
+        }
+        html.push_str("</tr>");
+        for id in ids {
+            let _ = write!(html, "<tr><td><code>{}</code></td>", esc(id));
+            for (prefix, _) in columns {
+                let name = format!("{prefix}/{id}");
+                let cell = scalars.iter().find(|x| x.name == name).map(unit_value).unwrap_or_else(|| "—".into());
+                let _ = write!(html, "<td>{cell}</td>");
+            }
+            html.push_str("</tr>");
+        }
+        let _ = writeln!(html, "</table><p class=\"figure-note\">{note}</p>");
+    }
 }
 
 /// Draws and writes the conversion funnel and the time-in-store histogram, per day.
