@@ -93,6 +93,8 @@ fn a_report_tables_the_counters_floors_and_stops_a_store_has() {
     );
     assert!(html.contains("<h3>Service counters</h3>") && html.contains(&row), "no row {row}");
     assert!(!html.contains("<h3>Floors</h3>") && !html.contains("<h3>Stops at seating"), "one floor, no seats");
+    // What a counter hands over is viewed on no shelf: the funnel says so.
+    assert!(html.contains("parties who picked there need not have viewed a product"));
     let two = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/two_floors.toml");
     let (dir, file) = (tempfile::tempdir().unwrap(), ScenarioFile::read(&two).unwrap());
     let mut ds = Dataset::open_for(dir.path(), &file, OnScenarioChange::Refuse).unwrap();

@@ -578,14 +578,21 @@ fn funnel_and_time_in_store_figures(html: &mut String, v: &VariantDays, dir: &Pa
         x_desc: "people or shopping parties per day".into(),
         rows: vec![
             Bar::new("people entered", m.visitors as f64 / days),
-            Bar::new("people who viewed a product", m.shoppers_viewing as f64 / days),
+            Bar::new("people who viewed a product on a shelf", m.shoppers_viewing as f64 / days),
             Bar::new("shopping parties", m.parties as f64 / days),
             Bar::new("parties who picked a product", m.shoppers_picking as f64 / days),
             Bar::new("parties who paid", m.transactions as f64 / days),
         ],
         colours: vec![RGBColor(0, 114, 178)],
     };
-    figure(html, dir, &format!("{tag}-funnel"), &funnel, "conversion funnel", "")?;
+    // A counter's hand-overs are seen on no shelf: in a bakery, no one
+    // viewed and 30 parties picked, which read as a broken funnel.
+    let note = if v.prepared.scenario.counters.is_empty() {
+        ""
+    } else {
+        "What a service counter hands over is seen on no shelf: parties who picked there need not have viewed a product."
+    };
+    figure(html, dir, &format!("{tag}-funnel"), &funnel, "conversion funnel", note)?;
     let minutes: Vec<f64> = m.time_in_store_s.iter().map(|s| s / 60.0).collect();
     let hist = Columns {
         title: "Time in store".into(),
