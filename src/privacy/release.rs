@@ -377,6 +377,7 @@ pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize
         |sealed| release_file(&g, &rows, plan, sealed.clone(), total.clone(), variants.clone()),
     )?;
     let mut warnings = settled;
+    warnings.extend(delta_past_the_people(plan, &g));
     warnings.extend(g.clipping.warnings(&plan.bounds));
     warnings.extend(g.left_out.warning());
     warnings.extend(compared::uncompared(&g, &n.runs));
@@ -389,6 +390,32 @@ pub fn publish(dir: &Path, plan: &PublishPlan, progress: impl FnMut(usize, usize
         sharing,
         warnings,
         figures,
+    })
+}
+
+/// Said where a release spends a δ above one over the people it protects
+/// (each seed's shoppers, the most of any variant of it): with chance δ a
+/// release may give away what it protects, and a δ past 1/n buys less
+/// than one shopper's worth of that assurance. (0.01 was taken over the
+/// 391 shoppers of a small store: only δ over 0.01 is refused.)
+fn delta_past_the_people(plan: &PublishPlan, g: &Gathered) -> Option<String> {
+    if plan.mechanism != Mechanism::DiscreteGaussian {
+        return None;
+    }
+    let mut by_seed: BTreeMap<u64, i64> = BTreeMap::new();
+    for run in g.variants.iter().flat_map(|v| &v.runs) {
+        let people = run.exact.0[Query::Visitors as usize].first().copied().unwrap_or(0);
+        let most = by_seed.entry(run.seed).or_default();
+        *most = (*most).max(people);
+    }
+    let people: i64 = by_seed.values().sum();
+    (people > 0 && plan.delta > 1.0 / people as f64).then(|| {
+        format!(
+            "δ = {:e} is more than 1 over the {people} shoppers this release protects ({:.1e}): with chance δ a \
+             release may give away what it protects, so δ is taken well below 1/n (the default is 1e-6)",
+            plan.delta,
+            1.0 / people as f64
+        )
     })
 }
 

@@ -151,6 +151,31 @@ fn a_delta_nothing_uses_is_warned_of() {
     );
 }
 
+/// A δ of 0.01 over a day of a small store's shoppers was taken without a
+/// word (only δ over 0.01 is refused): a δ above one over the people a
+/// release protects is warned of, with their number.
+#[test]
+fn a_delta_past_one_over_the_shoppers_is_warned_of() {
+    // Three days of tiny: about 120 shoppers, 1/n under 0.01.
+    let (_tmp, dir) = dataset(&[("baseline", 1), ("baseline", 2), ("baseline", 3)]);
+    let d = dir.to_str().unwrap();
+    let traffic = |seed: u64| {
+        let record = json(&dir.join(format!("runs/variant=baseline/seed={seed}/run.json")));
+        let metrics = record["metrics"].as_array().unwrap().clone();
+        metrics.iter().find(|m| m["name"] == "traffic").unwrap()["value"].as_f64().unwrap()
+    };
+    let visitors = traffic(1) + traffic(2) + traffic(3);
+    assert!(visitors > 100.0, "{visitors}");
+    for (delta, warned) in [("1e-2", true), ("1e-7", false)] {
+        let common = ["publish", d, "--epsilon", "1", "--mechanism", "gaussian", "--seed", "1", "--name", delta];
+        let out = aisle(&[&common[..], &["--delta", delta]].concat());
+        assert!(out.status.success(), "{delta}: {}", String::from_utf8_lossy(&out.stderr));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let said = format!("warning: δ = {delta} is more than 1 over the {visitors} shoppers this release protects");
+        assert_eq!(stderr.contains(&said), warned, "{delta}: {stderr}");
+    }
+}
+
 /// Publishes at once without `--name`: each chose the first free
 /// `release-N` before taking the ledger's lock, and all but one were told
 /// "a release named `release-1` already exists; choose another --name".
