@@ -149,8 +149,8 @@ pub struct DayMetrics {
     /// The longest freeze with who stood where (of one day: merged over
     /// days, the longest of any, without its day).
     pub longest_freeze: Option<super::freeze::Freeze>,
-    /// The longest spell of standing still in an entrance's doorway,
-    /// freeze or shelf visit (`metrics::freeze`): what kept visitors out
+    /// The longest spell of standing still in an entrance's doorway, of a
+    /// minute or more, freeze or shelf visit (`metrics::freeze`): what kept visitors out
     /// (of one day: merged over days, the longest of any, without its day).
     pub longest_in_doorway: Option<super::freeze::Freeze>,
     /// The longest spell a desk had someone waiting and a terminal free

@@ -142,6 +142,9 @@ pub(super) struct Spells<'a> {
 /// the next one out: two body radii (0.4 m), and a little for the spell's
 /// being placed where it began.
 const DOORWAY_M: f64 = 0.5;
+/// A spell in a doorway is kept from this long: as long as a freeze
+/// counts as stuck.
+const DOORWAY_SPELL_MS: u64 = (STUCK_AFTER_S * 1000.0) as u64;
 
 impl Spells<'_> {
     #[inline]
@@ -184,12 +187,16 @@ impl Spells<'_> {
         let Some((still, end_ms, shelf)) = ended else { return };
         let spell =
             Freeze { shopper: e.shopper, since_ms: still.since_ms, end_ms, x: still.x, y: still.y, floor: still.floor };
-        // Any spell in a doorway, a shelf visit too, kept visitors out.
-        let in_doorway = self.doors.iter().any(|&(floor, x, y)| {
-            let (dx, dy) = ((still.x - x) as f64, (still.y - y) as f64);
-            floor == still.floor && dx * dx + dy * dy <= DOORWAY_M * DOORWAY_M
-        });
-        if in_doorway && m.longest_in_doorway.is_none_or(|f| spell.seconds() > f.seconds()) {
+        // Any spell in a doorway, a shelf visit too, kept visitors out: one
+        // of a minute or more is kept (walkers end a spell a second).
+        let long = end_ms >= still.since_ms + DOORWAY_SPELL_MS;
+        let in_doorway = || {
+            self.doors.iter().any(|&(floor, x, y)| {
+                let (dx, dy) = ((still.x - x) as f64, (still.y - y) as f64);
+                floor == still.floor && dx * dx + dy * dy <= DOORWAY_M * DOORWAY_M
+            })
+        };
+        if long && m.longest_in_doorway.is_none_or(|f| spell.seconds() > f.seconds()) && in_doorway() {
             m.longest_in_doorway = Some(spell);
         }
         let visit_from = still.shelf_from_ms.or(shelf.then_some(still.since_ms));

@@ -37,7 +37,7 @@ impl DayMetrics {
         // Who stood in a doorway longest, where that was long enough to
         // keep a crowd out: a shopper at a shelf by the door, pushed into
         // the doorway, is no freeze, and "see the freezes" led nowhere.
-        let stood = match self.longest_in_doorway.filter(|f| f.seconds() >= super::super::freeze::STUCK_AFTER_S) {
+        let stood = match self.longest_in_doorway {
             Some(f) => format!(" (shopper {} stood in one for {:.0} s, {}),", f.shopper, f.seconds(), f.place(s)),
             None => " (see the freezes),".to_owned(),
         };
