@@ -12,6 +12,8 @@ use super::freeze::{Spells, Standing, shops};
 use super::layout::Layout;
 use super::stall::Desks;
 use crate::events::{Action, SimEvent};
+pub use cut_short::ForcedFrom;
+use cut_short::Held;
 use places::AtCounter;
 pub use places::{CounterDay, StopDay};
 
@@ -62,6 +64,8 @@ struct Visit {
     counter: AtCounter,
     /// Stopping at seating or a fitting room since (`stop_start`).
     stop_ms: Option<u64>,
+    /// What held it in place when the day's hard end came (`DayProjection::ended`).
+    held_at_end: Option<Held>,
     /// What the shopper holds: picked, less put back, until it pays or
     /// leaves the basket at a lane.
     basket_cents: i64,
@@ -72,6 +76,21 @@ impl Visit {
     /// or at a stop, where standing still is no freeze.
     fn waiting(&self) -> bool {
         self.queue_join_ms.is_some() || self.counter.joined_ms.is_some() || self.stop_ms.is_some()
+    }
+
+    /// What the shopper was at, if anything that holds one in place.
+    fn held_by(&self) -> Option<Held> {
+        if self.queue_join_ms.is_some() {
+            Some(Held::Line)
+        } else if self.counter.joined_ms.is_some() {
+            Some(Held::Counter)
+        } else if self.stop_ms.is_some() {
+            Some(Held::Stop)
+        } else if self.standing.at_shelf() {
+            Some(Held::Shelf)
+        } else {
+            None
+        }
     }
 }
 
@@ -160,6 +179,8 @@ pub struct DayMetrics {
     pub longest_stall: Option<super::stall::Stall>,
     /// Shoppers still inside at the day's hard end, made to leave.
     pub forced_exits: u64,
+    /// What those made to leave were at (a companion, what its leader was at).
+    pub forced_from: ForcedFrom,
     /// What those made to leave had picked and not paid for, in hand or
     /// in a line (made to leave a line is no abandonment: `lost_cents`
     /// holds what shoppers gave up).
@@ -184,6 +205,10 @@ pub struct DayProjection<'a> {
     in_store: u64,
     /// Who waits and who is served at each desk.
     desks: Desks,
+    /// The day's hard end has come: what each shopper still in was at is
+    /// noted (`Visit::held_at_end`) before the end's own events (a line's
+    /// `abandon`, a stop's `stop_end`) clear it.
+    ended: bool,
 }
 
 impl<'a> DayProjection<'a> {
@@ -210,7 +235,8 @@ impl<'a> DayProjection<'a> {
             ..DayMetrics::default()
         };
         let desks = Desks::new(layout.desk_terminals.clone(), layout.lanes.len());
-        DayProjection { layout, m, visits: Vec::new(), instant: (u64::MAX, vec![0; z]), in_store: 0, desks }
+        let visits = Vec::new();
+        DayProjection { layout, m, visits, instant: (u64::MAX, vec![0; z]), in_store: 0, desks, ended: false }
     }
 
     fn close_instant(&mut self) {
@@ -233,6 +259,9 @@ impl<'a> DayProjection<'a> {
 
 impl Projection for DayProjection<'_> {
     fn observe(&mut self, e: &SimEvent) {
+        if !self.ended && self.layout.is_hard_end(e.t_ms) {
+            self.note_what_holds_those_still_in();
+        }
         if let Action::Move = e.action {
             self.count_in_instant(e);
         }
@@ -324,6 +353,25 @@ impl Projection for DayProjection<'_> {
 }
 
 impl DayProjection<'_> {
+    /// At the hard end, before its events: what each shopper still in is
+    /// at, a companion what its leader is at where it is at nothing itself.
+    #[cold]
+    fn note_what_holds_those_still_in(&mut self) {
+        self.ended = true;
+        let held: Vec<Option<Held>> = (self.visits.iter())
+            .map(|v| {
+                let v = v.as_ref()?;
+                let leader = || self.visits.get(v.party as usize)?.as_ref()?.held_by();
+                v.held_by().or_else(leader)
+            })
+            .collect();
+        for (v, held) in self.visits.iter_mut().zip(held) {
+            if let Some(v) = v {
+                v.held_at_end = held;
+            }
+        }
+    }
+
     /// Counts a position sample towards its trace instant, closing the last instant when the time moves on.
     #[inline]
     fn count_in_instant(&mut self, e: &SimEvent) {
@@ -426,6 +474,7 @@ impl DayProjection<'_> {
         if self.layout.is_hard_end(e.t_ms) {
             m.forced_exits += 1;
             m.carried_out_cents += v.basket_cents.max(0);
+            m.forced_from.count(v.held_at_end);
         }
         m.path_m_sum += v.path_m;
         m.shoppers_viewing += v.viewed as u64;
@@ -562,6 +611,7 @@ impl DayMetrics {
         }
         self.longest_stall_s = self.longest_stall_s.max(o.longest_stall_s);
         self.forced_exits += o.forced_exits;
+        self.forced_from.merge(&o.forced_from);
         self.carried_out_cents += o.carried_out_cents;
         for (a, b) in self.counters.iter_mut().zip(&o.counters) {
             a.merge(b);

@@ -91,6 +91,12 @@ pub(super) struct Standing {
 }
 
 impl Standing {
+    /// Whether the shopper is at a shelf visit (from `at_shelf` to its pick
+    /// or giving up there).
+    pub(super) fn at_shelf(&self) -> bool {
+        self.at_shelf_ms.is_some()
+    }
+
     /// The shopper's leader shops at a shelf (`e`): standing by it, the
     /// shopper waits for it, so its spell starts afresh and lasts as long
     /// as the leader's shelf visit may.

@@ -3,6 +3,63 @@
 
 use super::DayMetrics;
 
+/// What holds a shopper in place: a checkout line (waiting or served), a
+/// counter's line, a stop at seating or a fitting room, a shelf visit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Held {
+    Line,
+    Counter,
+    Stop,
+    Shelf,
+}
+
+/// Those made to leave at the hard end, by what they were at (walking or
+/// standing elsewhere: `elsewhere`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ForcedFrom {
+    pub line: u64,
+    pub counter: u64,
+    pub stop: u64,
+    pub shelf: u64,
+    pub elsewhere: u64,
+}
+
+impl ForcedFrom {
+    pub(super) fn count(&mut self, held: Option<Held>) {
+        *match held {
+            Some(Held::Line) => &mut self.line,
+            Some(Held::Counter) => &mut self.counter,
+            Some(Held::Stop) => &mut self.stop,
+            Some(Held::Shelf) => &mut self.shelf,
+            None => &mut self.elsewhere,
+        } += 1;
+    }
+
+    pub(super) fn merge(&mut self, o: &ForcedFrom) {
+        self.line += o.line;
+        self.counter += o.counter;
+        self.stop += o.stop;
+        self.shelf += o.shelf;
+        self.elsewhere += o.elsewhere;
+    }
+
+    /// Each group with what to look at for it, the largest first ("9 in a
+    /// checkout line", …): one made to leave from a two-hour bench was
+    /// sent to the checkout waits.
+    fn said(&self) -> Vec<(u64, &'static str, &'static str)> {
+        let mut groups = vec![
+            (self.line, "in a checkout line", "a line that never clears: see the checkout waits"),
+            (self.counter, "in a service counter's line", "a counter's line that never clears: see its waits"),
+            (self.stop, "at seating or a fitting room", "stops that outlast the day: see the fixtures' dwell_median_s"),
+            (self.shelf, "at a shelf", "shelf visits that outlast the day: see the segments' dwell_median_s"),
+            (self.elsewhere, "walking or standing elsewhere", "shoppers who could not get out: see the freezes"),
+        ];
+        groups.retain(|g| g.0 > 0);
+        groups.sort_by_key(|g| std::cmp::Reverse(g.0));
+        groups
+    }
+}
+
 impl DayMetrics {
     /// Said when shoppers were still inside at the day's hard end (closing
     /// plus `run.drain_h`) and made to leave: their visits were cut short,
@@ -13,14 +70,18 @@ impl DayMetrics {
             return None;
         }
         let share = 100.0 * self.forced_exits as f64 / self.visitors.max(1) as f64;
+        let groups = self.forced_from.said();
+        let at: Vec<String> = groups.iter().map(|(n, at, _)| format!("{n} {at}")).collect();
+        let look: Vec<&str> = groups.iter().map(|g| g.2).collect();
         Some(format!(
             "{} of {} visitors ({share:.1}%) were still in the store at the day's hard end, {} h after closing \
-             (run.drain_h), and were made to leave: the figures leave out what they would have bought, paid and \
-             waited. Give run.drain_h more time, or find what kept them (a line that never clears: see the \
-             checkout and counter waits)",
+             (run.drain_h), and were made to leave ({}): the figures leave out what they would have bought, paid \
+             and waited. Give run.drain_h more time, or find what kept them ({})",
             self.forced_exits,
             self.visitors,
             s.run.drain_ms as f64 / 3.6e6,
+            at.join(", "),
+            look.join("; ")
         ))
     }
 

@@ -411,6 +411,45 @@ fn leaving_at_the_hard_end_is_a_forced_exit() {
         day.observe_all(&[alone(0.0, HERE), ev(exit_s, 0, HERE, Action::Exit)]);
         assert_eq!(day.finish().forced_exits, forced, "exit at {exit_s} s");
     }
+    // What each made to leave was at; a companion, what its leader was at
+    // (one made to leave from a two-hour bench was sent to the checkout
+    // waits).
+    let at_end = |shopper| ev(end_s, shopper, HERE, Action::Exit);
+    let cases: [(&[SimEvent], ForcedFrom); 4] = [
+        (&[alone(0.0, HERE)], ForcedFrom { elsewhere: 1, ..ForcedFrom::default() }),
+        (
+            &[alone(0.0, HERE), ev(1.0, 0, HERE, Action::AtShelf { product: 0 })],
+            ForcedFrom { shelf: 1, ..ForcedFrom::default() },
+        ),
+        (
+            &[alone(0.0, HERE), ev(1.0, 0, HERE, Action::StopStart { fixture: 0 })],
+            ForcedFrom { stop: 1, ..ForcedFrom::default() },
+        ),
+        (
+            &[alone(0.0, HERE), ev(0.0, 1, NEARBY, Action::Enter { party: 0 }), ev(1.0, 0, HERE, JOIN)],
+            ForcedFrom { line: 2, ..ForcedFrom::default() },
+        ),
+    ];
+    for (events, from) in cases {
+        let mut day = DayProjection::new(&layout);
+        day.observe_all(events);
+        // At the hard end, leaders first: one in line abandons it, then each leaves.
+        let shoppers: Vec<u32> =
+            events.iter().filter(|e| matches!(e.action, Action::Enter { .. })).map(|e| e.shopper).collect();
+        let mut end = vec![];
+        if events.iter().any(|e| e.action == JOIN) {
+            end.push(ev(end_s, 0, HERE, Action::Abandon { lane: 0, qty: 0, amount_cents: 0 }));
+        }
+        if events.iter().any(|e| matches!(e.action, Action::StopStart { .. })) {
+            end.push(ev(end_s, 0, HERE, Action::StopEnd { fixture: 0 }));
+        }
+        end.extend(shoppers.iter().map(|&k| at_end(k)));
+        day.observe_all(&end);
+        let m = day.finish();
+        assert_eq!(m.forced_from, from, "{events:?}");
+        let said = m.forced_out_warning(&p.scenario).unwrap();
+        assert!(said.contains("were made to leave ("), "{said}");
+    }
 }
 
 /// One made to leave at the hard end with goods in hand carries them out
