@@ -558,3 +558,22 @@ fn a_relative_change_is_listed_only_against_a_baseline_clear_of_zero() {
     }
     assert!(relative > 0 && withheld > 0, "{relative} relative changes listed, {withheld} withheld");
 }
+
+/// A release compares each variant over the seeds it shares with the
+/// baseline, while the figures above it are of every day: a baseline of
+/// 11 days beside 10 shared read a difference of the opposite sign to the
+/// figures' own. The page says which days a comparison leaves out.
+#[test]
+fn a_comparison_over_fewer_days_than_the_figures_says_so() {
+    let (_tmp, dir) =
+        dataset(&[("baseline", 1), ("baseline", 2), ("baseline", 3), ("cola-on-promo", 1), ("cola-on-promo", 2)]);
+    ok(aisle(&["publish", dir.to_str().unwrap(), "--epsilon", "1", "--seed", "1", "--name", "r"]));
+    let page = std::fs::read_to_string(dir.join("releases/r/index.html")).unwrap();
+    let said = "Not every day above is compared: <code>cola-on-promo</code> over 2 seed(s), of its 2 day(s) and the \
+                baseline's 3; a difference here can differ from the figures' own.";
+    assert!(page.contains(said), "{page}");
+    let (_tmp, dir) = dataset(&ALL_VARIANTS);
+    ok(aisle(&["publish", dir.to_str().unwrap(), "--epsilon", "1", "--seed", "1", "--name", "r"]));
+    let page = std::fs::read_to_string(dir.join("releases/r/index.html")).unwrap();
+    assert!(!page.contains("Not every day above is compared"), "every day is compared");
+}

@@ -151,6 +151,28 @@ fn comparison_table(html: &mut String, g: &Gathered, rows: &[ComparisonRow]) {
         );
     }
     let intervals = rows.iter().filter(|r| r.lo.is_some()).count();
+    // A variant compared over fewer days than the baseline's figures above
+    // are of: an 11-day baseline beside 10 shared seeds read a difference
+    // of the opposite sign to the figures' own.
+    let base: Vec<u64> = g.variants[0].runs.iter().map(|r| r.seed).collect();
+    let fewer: Vec<String> = (g.variants[1..].iter())
+        .map(|v| (v, v.runs.iter().filter(|r| base.contains(&r.seed)).count()))
+        .filter(|&(v, shared)| shared < base.len() || shared < v.runs.len())
+        .map(|(v, shared)| {
+            let (variant, days) = (esc(&v.variant), v.runs.len());
+            format!(
+                "<code>{variant}</code> over {shared} seed(s), of its {days} day(s) and the baseline's {}",
+                base.len()
+            )
+        })
+        .collect();
+    let fewer = match fewer.as_slice() {
+        [] => String::new(),
+        some => format!(
+            " Not every day above is compared: {}; a difference here can differ from the figures' own.",
+            some.join("; ")
+        ),
+    };
     let _ = writeln!(
         html,
         "</table><p class=\"figure-note\">Paired by seed: the difference of the figures above over the seeds both \
@@ -160,7 +182,7 @@ fn comparison_table(html: &mut String, g: &Gathered, rows: &[ComparisonRow]) {
          here, about one in twenty of those with no real difference behind them lies clear of zero by chance, so \
          a single clear difference among many is weak evidence. A relative change is shown only where the \
          baseline's own interval is clear of zero (–: a change relative to a figure the noise may have made \
-         tells nothing).</p>",
+         tells nothing).{fewer}</p>",
     );
 }
 
