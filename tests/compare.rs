@@ -256,6 +256,21 @@ fn sequential_looks_are_planned_and_corrected() {
     assert_eq!(look, Look::Continue { widest: None, next: 15, holding: None });
     let said = rare.describe(&look, 10);
     assert!(said.contains("undefined (no variant has differed from the baseline on any day) > 0.01"), "{said}");
+    // A real layout whose rare events have not come yet differs elsewhere:
+    // its pooled counts' interval still holds the study.
+    let base: Vec<f64> = (0..10).map(|i| 10.0 + 0.1 * (i % 4) as f64).collect();
+    let moved: Vec<f64> = base.iter().enumerate().map(|(i, b)| b + 0.2 + 0.001 * (i % 3) as f64).collect();
+    let c = compare_synthetic(
+        &rare.design("not_found_rate"),
+        &[
+            ("not_found_rate", "ratio", vec![0.0; 10], vec![0.0; 10]),
+            ("planned_searches", "count", vec![50.0; 10], vec![50.0; 10]),
+            ("revenue_per_visitor", "currency", base, moved),
+        ],
+    );
+    let strict = Sequential { target: 1e-9, ..rare.clone() };
+    let look = strict.decide(&c, 10);
+    assert!(matches!(&look, Look::Continue { widest: Some(_), holding: Some(v), .. } if v == "variant"), "{look:?}");
     // An A/A copy, the same on every day, beside a variant whose interval
     // is narrow enough: the study stops (it went on to the cap, the copy's
     // "undefined" width the widest).

@@ -86,7 +86,7 @@ fn a_report_tables_the_counters_floors_and_stops_a_store_has() {
     let html = std::fs::read_to_string(build(dir.path(), |_, _| {}).unwrap()).unwrap();
     let figure = |name: &str| run.scalars.iter().find(|m| m.name == name).unwrap().value;
     let row = format!(
-        "<tr><td><code>dispensary</code></td><td>{:.0}</td><td>{:.0} s</td><td>{:.0} s</td>",
+        "<tr><td><code>dispensary</code></td><td>{:.1}</td><td>{:.0} s</td><td>{:.0} s</td>",
         figure("counter_served/dispensary"),
         figure("counter_wait/dispensary"),
         figure("counter_service/dispensary")

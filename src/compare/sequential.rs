@@ -63,15 +63,26 @@ impl Sequential {
         // copy) has no interval to narrow, and more days do not give it
         // one: it is left out (counted as undefined, it kept a study adding
         // days to the cap). With every variant so, nothing is narrow.
+        // A copy is told by its days on every metric, not by its method on
+        // this one: a rate the same on every day has its pooled counts'
+        // interval, narrowing day by day, and an A/A copy of a rare event
+        // held the looks; a real layout whose rare events have not come
+        // yet still differs elsewhere, and its interval must narrow.
+        let copy = |variant: &str| {
+            comparison.metrics.iter().all(|m| {
+                let d = m.variants.iter().find(|v| v.variant == variant).and_then(|v| v.versus_baseline.as_ref());
+                d.is_none_or(|d| d.differing == 0)
+            })
+        };
         let widths: Vec<(&str, Option<f64>)> = comparison
             .metric(&self.metric)
             .map(|m| {
                 let differing =
                     m.variants.iter().filter_map(|v| Some((v.variant.as_str(), v.versus_baseline.as_ref()?)));
                 differing
-                    // Not by its method: a rate the same on every day has
-                    // its pooled counts' interval, narrowing day by day.
-                    .filter(|(_, d)| d.method == super::Method::TooFew || d.differing > 0)
+                    .filter(|(v, d)| {
+                        d.method != super::Method::Identical && (d.method == super::Method::TooFew || !copy(v))
+                    })
                     .map(|(v, d)| (v, d.half_width().filter(|w| w.is_finite())))
                     .collect()
             })

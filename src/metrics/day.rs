@@ -78,15 +78,17 @@ impl Visit {
         self.queue_join_ms.is_some() || self.counter.joined_ms.is_some() || self.stop_ms.is_some()
     }
 
-    /// What the shopper was at, if anything that holds one in place.
-    fn held_by(&self) -> Option<Held> {
+    /// What the shopper was at `now_ms`, if anything that holds one in
+    /// place; a shelf visit no longer than one can last (`shelf_visit_ms`:
+    /// a browse that does not tempt ends with no event).
+    fn held_by(&self, now_ms: u64, shelf_visit_ms: u64) -> Option<Held> {
         if self.queue_join_ms.is_some() {
             Some(Held::Line)
         } else if self.counter.joined_ms.is_some() {
             Some(Held::Counter)
         } else if self.stop_ms.is_some() {
             Some(Held::Stop)
-        } else if self.standing.at_shelf() {
+        } else if self.standing.at_shelf_within(now_ms, shelf_visit_ms) {
             Some(Held::Shelf)
         } else {
             None
@@ -358,11 +360,12 @@ impl DayProjection<'_> {
     #[cold]
     fn note_what_holds_those_still_in(&mut self) {
         self.ended = true;
+        let (now, shelf) = (self.layout.end_ms, self.layout.longest_shelf_visit_ms);
         let held: Vec<Option<Held>> = (self.visits.iter())
             .map(|v| {
                 let v = v.as_ref()?;
-                let leader = || self.visits.get(v.party as usize)?.as_ref()?.held_by();
-                v.held_by().or_else(leader)
+                let leader = || self.visits.get(v.party as usize)?.as_ref()?.held_by(now, shelf);
+                v.held_by(now, shelf).or_else(leader)
             })
             .collect();
         for (v, held) in self.visits.iter_mut().zip(held) {
@@ -694,7 +697,7 @@ impl DayMetrics {
                     Metric::per_item("floor_conversion", id, "ratio", ratio(picked, parties)),
                     // Seconds on the floor per shopper who set foot on it.
                     Metric::per_item("floor_dwell", id, "s", ratio(floor_ms as f64 / 1000.0, came)),
-                    // Share of all shopper-time spent on the floor.
+                    // Share of the shopper-time on floors spent on the floor.
                     Metric::per_item("floor_time_share", id, "ratio", ratio(floor_ms as f64, all_ms as f64)),
                 ]);
             }

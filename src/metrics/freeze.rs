@@ -91,10 +91,10 @@ pub(super) struct Standing {
 }
 
 impl Standing {
-    /// Whether the shopper is at a shelf visit (from `at_shelf` to its pick
-    /// or giving up there).
-    pub(super) fn at_shelf(&self) -> bool {
-        self.at_shelf_ms.is_some()
+    /// Whether the shopper is at a shelf visit at `now_ms` (from `at_shelf`
+    /// to its pick or giving up there, as long as a visit can last).
+    pub(super) fn at_shelf_within(&self, now_ms: u64, shelf_visit_ms: u64) -> bool {
+        self.at_shelf_ms.is_some_and(|since| now_ms <= since + shelf_visit_ms)
     }
 
     /// The shopper's leader shops at a shelf (`e`): standing by it, the

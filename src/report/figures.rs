@@ -406,9 +406,10 @@ impl Figure for Forest {
             for (beyond, edge, dir) in [(lo < -reach, -reach, -1), (hi > reach, reach, 1)] {
                 if beyond {
                     let (x, y) = chart.backend_coord(&(edge, SegmentValue::CenterOf(n - 1 - i)));
-                    // Right: clear of the estimate's dot (radius 5) drawn at the
-                    // edge; left: within the plot, clear of the row labels.
-                    let base = if dir > 0 { x + 6 } else { x + 7 };
+                    // Clear of the estimate's dot (radius 5) drawn at the
+                    // edge: right of it, and on the left within the plot
+                    // (clear of the row labels), pointing out past it.
+                    let base = if dir > 0 { x + 6 } else { x + 18 };
                     root.draw(&Polygon::new(
                         vec![(base, y - 6), (base + dir * 10, y), (base, y + 6)],
                         r.colour.filled(),

@@ -536,7 +536,7 @@ fn write_per_part_tables(html: &mut String, l: &Layout, scalars: &[Metric]) {
                 ("counter_lost", "unbought a day"),
                 ("counter_utilisation", "busy"),
             ],
-            note: "Means over those served; a product wanted while its counter was closed or out of reach never came to its line: it is among those not found.",
+            note: "Waiting in line: the mean of all who joined its line, served or not; served for: of those served; gave up: the share of all who came to it; busy: its servers' busy time over their time open. A product wanted while its counter was closed or out of reach never came to its line: it is among those not found.",
         },
         PartTable {
             title: "Stops at seating and fitting rooms",
@@ -558,7 +558,12 @@ fn write_per_part_tables(html: &mut String, l: &Layout, scalars: &[Metric]) {
             let _ = write!(html, "<tr><td><code>{}</code></td>", esc(id));
             for (prefix, _) in columns {
                 let name = format!("{prefix}/{id}");
-                let cell = scalars.iter().find(|x| x.name == name).map(unit_value).unwrap_or_else(|| "—".into());
+                // Counts a day to a tenth: 0.4 stops a day read "0".
+                let shown = |m: &Metric| match m.unit {
+                    "count" if m.value.is_finite() => format!("{:.1}", m.value),
+                    _ => unit_value(m),
+                };
+                let cell = scalars.iter().find(|x| x.name == name).map(shown).unwrap_or_else(|| "—".into());
                 let _ = write!(html, "<td>{cell}</td>");
             }
             html.push_str("</tr>");

@@ -415,12 +415,13 @@ fn leaving_at_the_hard_end_is_a_forced_exit() {
     // (one made to leave from a two-hour bench was sent to the checkout
     // waits).
     let at_end = |shopper| ev(end_s, shopper, HERE, Action::Exit);
-    let cases: [(&[SimEvent], ForcedFrom); 4] = [
+    let at_shelf = |t_s: f64| ev(t_s, 0, HERE, Action::AtShelf { product: 0 });
+    let cases: [(&[SimEvent], ForcedFrom); 5] = [
         (&[alone(0.0, HERE)], ForcedFrom { elsewhere: 1, ..ForcedFrom::default() }),
-        (
-            &[alone(0.0, HERE), ev(1.0, 0, HERE, Action::AtShelf { product: 0 })],
-            ForcedFrom { shelf: 1, ..ForcedFrom::default() },
-        ),
+        (&[alone(0.0, HERE), at_shelf(end_s - 1.0)], ForcedFrom { shelf: 1, ..ForcedFrom::default() }),
+        // A browse that does not tempt ends with no event: hours later, it
+        // is at no shelf.
+        (&[alone(0.0, HERE), at_shelf(1.0)], ForcedFrom { elsewhere: 1, ..ForcedFrom::default() }),
         (
             &[alone(0.0, HERE), ev(1.0, 0, HERE, Action::StopStart { fixture: 0 })],
             ForcedFrom { stop: 1, ..ForcedFrom::default() },
@@ -448,7 +449,13 @@ fn leaving_at_the_hard_end_is_a_forced_exit() {
         let m = day.finish();
         assert_eq!(m.forced_from, from, "{events:?}");
         let said = m.forced_out_warning(&p.scenario).unwrap();
-        assert!(said.contains("were made to leave ("), "{said}");
+        let (n, at) = match from {
+            ForcedFrom { line: 2, .. } => (2, "in a checkout line"),
+            ForcedFrom { stop: 1, .. } => (1, "at seating or a fitting room"),
+            ForcedFrom { shelf: 1, .. } => (1, "at a shelf"),
+            _ => (1, "walking or standing elsewhere"),
+        };
+        assert!(said.contains(&format!("were made to leave ({n} {at}): ")), "{said}");
     }
 }
 

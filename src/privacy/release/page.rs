@@ -151,6 +151,14 @@ fn comparison_table(html: &mut String, g: &Gathered, rows: &[ComparisonRow]) {
         );
     }
     let intervals = rows.iter().filter(|r| r.lo.is_some()).count();
+    let many = if intervals < 2 {
+        String::new()
+    } else {
+        format!(
+            ": of the {intervals} here, about one in twenty of those with no real difference behind them lies clear \
+             of zero by chance, so a single clear difference among many is weak evidence"
+        )
+    };
     // A variant compared over fewer days than the baseline's figures above
     // are of: an 11-day baseline beside 10 shared seeds read a difference
     // of the opposite sign to the figures' own.
@@ -178,11 +186,9 @@ fn comparison_table(html: &mut String, g: &Gathered, rows: &[ComparisonRow]) {
         "</table><p class=\"figure-note\">Paired by seed: the difference of the figures above over the seeds both \
          layouts have (ratios of noised sums). The intervals hold the day-to-day spread and the privacy noise, and \
          are never narrower than the noise alone; they are wider than the raw report's. Clamped values (see the \
-         bounds) are not in them. Each covers its difference with 95% probability on its own: of the {intervals} \
-         here, about one in twenty of those with no real difference behind them lies clear of zero by chance, so \
-         a single clear difference among many is weak evidence. A relative change is shown only where the \
-         baseline's own interval is clear of zero (–: a change relative to a figure the noise may have made \
-         tells nothing).{fewer}</p>",
+         bounds) are not in them. Each covers its difference with 95% probability on its own{many}. A relative \
+         change is shown only where the baseline's interval over the seeds compared is clear of zero (–: a change \
+         relative to a figure the noise may have made tells nothing).{fewer}</p>",
     );
 }
 
