@@ -72,16 +72,20 @@ impl DayMetrics {
         let share = 100.0 * self.forced_exits as f64 / self.visitors.max(1) as f64;
         let groups = self.forced_from.said();
         let at: Vec<String> = groups.iter().map(|(n, at, _)| format!("{n} {at}")).collect();
-        let look: Vec<&str> = groups.iter().map(|g| g.2).collect();
+        // With no drain, anyone still shopping at closing is made to leave:
+        // a line or a shelf visit then need not have outlasted anything.
+        let look = match s.run.drain_ms {
+            0 => "with no time after closing, anyone still shopping then is made to leave".to_owned(),
+            _ => groups.iter().map(|g| g.2).collect::<Vec<_>>().join("; "),
+        };
         Some(format!(
             "{} of {} visitors ({share:.1}%) were still in the store at the day's hard end, {} h after closing \
              (run.drain_h), and were made to leave ({}): the figures leave out what they would have bought, paid \
-             and waited. Give run.drain_h more time, or find what kept them ({})",
+             and waited. Give run.drain_h more time, or find what kept them ({look})",
             self.forced_exits,
             self.visitors,
             s.run.drain_ms as f64 / 3.6e6,
             at.join(", "),
-            look.join("; ")
         ))
     }
 

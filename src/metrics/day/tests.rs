@@ -456,6 +456,12 @@ fn leaving_at_the_hard_end_is_a_forced_exit() {
             _ => (1, "walking or standing elsewhere"),
         };
         assert!(said.contains(&format!("were made to leave ({n} {at}): ")), "{said}");
+        // With no drain, anyone shopping at closing is made to leave: no
+        // line or shelf visit outlasted anything.
+        let mut no_drain = (*p.scenario).clone();
+        no_drain.run.drain_ms = 0;
+        let said = m.forced_out_warning(&no_drain).unwrap();
+        assert!(said.ends_with("(with no time after closing, anyone still shopping then is made to leave)"), "{said}");
     }
 }
 
