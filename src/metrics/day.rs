@@ -77,23 +77,6 @@ impl Visit {
     fn waiting(&self) -> bool {
         self.queue_join_ms.is_some() || self.counter.joined_ms.is_some() || self.stop_ms.is_some()
     }
-
-    /// What the shopper was at `now_ms`, if anything that holds one in
-    /// place; a shelf visit no longer than one can last (`shelf_visit_ms`:
-    /// a browse that does not tempt ends with no event).
-    fn held_by(&self, now_ms: u64, shelf_visit_ms: u64) -> Option<Held> {
-        if self.queue_join_ms.is_some() {
-            Some(Held::Line)
-        } else if self.counter.joined_ms.is_some() {
-            Some(Held::Counter)
-        } else if self.stop_ms.is_some() {
-            Some(Held::Stop)
-        } else if self.standing.at_shelf_within(now_ms, shelf_visit_ms) {
-            Some(Held::Shelf)
-        } else {
-            None
-        }
-    }
 }
 
 /// Sufficient statistics of one or more store-days.
@@ -355,26 +338,6 @@ impl Projection for DayProjection<'_> {
 }
 
 impl DayProjection<'_> {
-    /// At the hard end, before its events: what each shopper still in is
-    /// at, a companion what its leader is at where it is at nothing itself.
-    #[cold]
-    fn note_what_holds_those_still_in(&mut self) {
-        self.ended = true;
-        let (now, shelf) = (self.layout.end_ms, self.layout.longest_shelf_visit_ms);
-        let held: Vec<Option<Held>> = (self.visits.iter())
-            .map(|v| {
-                let v = v.as_ref()?;
-                let leader = || self.visits.get(v.party as usize)?.as_ref()?.held_by(now, shelf);
-                v.held_by(now, shelf).or_else(leader)
-            })
-            .collect();
-        for (v, held) in self.visits.iter_mut().zip(held) {
-            if let Some(v) = v {
-                v.held_at_end = held;
-            }
-        }
-    }
-
     /// Counts a position sample towards its trace instant, closing the last instant when the time moves on.
     #[inline]
     fn count_in_instant(&mut self, e: &SimEvent) {

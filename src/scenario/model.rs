@@ -13,9 +13,6 @@ pub const STAND_OFF_M: f64 = 0.45;
 /// The walking speeds a shopper is drawn within, m/s (its segment's
 /// `speed_mean` and `speed_sd` drawn, then held to these).
 pub const WALKING_MPS: (f64, f64) = (0.4, 2.0);
-/// A median shelf visit longer than this (two minutes) is warned of:
-/// shoppers read a label or two, they do not sit at a shelf.
-pub const LONG_SHELF_DWELL_S: f64 = 120.0;
 /// Spacing of queue places behind a checkout, metres.
 pub const QUEUE_SPACING_M: f64 = 0.6;
 /// How far apart the terminals (or servers) of one desk must stand: two
@@ -194,23 +191,12 @@ impl Scenario {
     /// Segments whose habits the simulation cannot give them, in words
     /// (valid, but surely not meant): a `speed_mean` above the fastest a
     /// shopper walks, a `list_mean` above the distinct products its lists
-    /// can hold (a list of 200 stopped at 6, in silence); and stops that
-    /// outlast the day.
+    /// can hold (a list of 200 stopped at 6, in silence); stops that
+    /// outlast the day, and shelf visits of minutes.
     pub fn unreachable_habits(&self) -> Vec<String> {
-        let mut found = [self.unplannable_categories(), self.idle_lookers(), self.stops_longer_than_the_day()].concat();
+        let mut found = [self.unplannable_categories(), self.idle_lookers(), self.overlong_stays()].concat();
         let list_weights: Vec<f64> = self.categories.iter().map(|c| c.list_weight).collect();
         for g in &self.population.segments {
-            // Surely a stop's median set on the segment: an hour's shelf
-            // visits by a door kept most of a day's visitors out.
-            if g.dwell_median_s > LONG_SHELF_DWELL_S {
-                found.push(format!(
-                    "segment `{}`: dwell_median_s = {} s at every shelf its shoppers shop (shelf visits take seconds: \
-                     the default is 6 s): they stand that long where they shop, in others' way, and by a door in its \
-                     doorway, keeping visitors out; a stop at seating or a fitting room is set on the fixture \
-                     (`fixtures.dwell_median_s`)",
-                    g.id, g.dwell_median_s
-                ));
-            }
             if g.speed_mean > WALKING_MPS.1 {
                 found.push(format!(
                     "segment `{}`: speed_mean = {} m/s, but walking speeds are held to {:.1}-{:.1} m/s: its shoppers walk at \

@@ -1,7 +1,7 @@
 //! A day cut short: shoppers still inside at its hard end, made to leave,
 //! and visitors the day planned who never got in.
 
-use super::DayMetrics;
+use super::{DayMetrics, DayProjection, Visit};
 
 /// What holds a shopper in place: a checkout line (waiting or served), a
 /// counter's line, a stop at seating or a fitting room, a shelf visit.
@@ -116,5 +116,46 @@ impl DayMetrics {
             s.admits_per_hour(),
             self.visitors
         ))
+    }
+}
+
+impl Visit {
+    /// What the shopper was at `now_ms`, if anything that holds one in
+    /// place; a shelf visit no longer than one can last (`shelf_visit_ms`:
+    /// a browse that does not tempt ends with no event).
+    pub(super) fn held_by(&self, now_ms: u64, shelf_visit_ms: u64) -> Option<Held> {
+        if self.queue_join_ms.is_some() {
+            Some(Held::Line)
+        } else if self.counter.joined_ms.is_some() {
+            Some(Held::Counter)
+        } else if self.stop_ms.is_some() {
+            Some(Held::Stop)
+        } else if self.standing.at_shelf_within(now_ms, shelf_visit_ms) {
+            Some(Held::Shelf)
+        } else {
+            None
+        }
+    }
+}
+
+impl DayProjection<'_> {
+    /// At the hard end, before its events: what each shopper still in is
+    /// at, a companion what its leader is at where it is at nothing itself.
+    #[cold]
+    pub(super) fn note_what_holds_those_still_in(&mut self) {
+        self.ended = true;
+        let (now, shelf) = (self.layout.end_ms, self.layout.longest_shelf_visit_ms);
+        let held: Vec<Option<Held>> = (self.visits.iter())
+            .map(|v| {
+                let v = v.as_ref()?;
+                let leader = || self.visits.get(v.party as usize)?.as_ref()?.held_by(now, shelf);
+                v.held_by(now, shelf).or_else(leader)
+            })
+            .collect();
+        for (v, held) in self.visits.iter_mut().zip(held) {
+            if let Some(v) = v {
+                v.held_at_end = held;
+            }
+        }
     }
 }

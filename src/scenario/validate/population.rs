@@ -202,13 +202,41 @@ pub(in crate::scenario) fn profile_mismatch([open, close]: [f64; 2], values: usi
     })
 }
 
+/// A median shelf visit longer than this (two minutes) is warned of:
+/// shoppers read a label or two, they do not sit at a shelf.
+pub const LONG_SHELF_DWELL_S: f64 = 120.0;
+
 impl crate::scenario::Scenario {
+    /// Stops at seating or fitting rooms that outlast the day, and shelf
+    /// visits of minutes.
+    pub(crate) fn overlong_stays(&self) -> Vec<String> {
+        [self.stops_longer_than_the_day(), self.long_shelf_visits()].concat()
+    }
+
+    /// Segments whose median shelf visit is past `LONG_SHELF_DWELL_S`:
+    /// surely a stop's median set on the segment (an hour's shelf visits
+    /// by a door kept most of a day's visitors out).
+    fn long_shelf_visits(&self) -> Vec<String> {
+        (self.population.segments.iter())
+            .filter(|g| g.dwell_median_s > LONG_SHELF_DWELL_S)
+            .map(|g| {
+                format!(
+                    "segment `{}`: dwell_median_s = {} s at every shelf its shoppers shop (shelf visits take seconds: \
+                     the default is 6 s): they stand that long where they shop, in others' way, and by a door in its \
+                     doorway, keeping visitors out; a stop at seating or a fitting room is set on the fixture \
+                     (`fixtures.dwell_median_s`)",
+                    g.id, g.dwell_median_s
+                )
+            })
+            .collect()
+    }
+
     /// Stops whose median lasts longer than the whole day, opening to the
     /// hard end: most who stop there, whenever they came, are made to
     /// leave from their seat or fitting room at the end (a bench of two
     /// hours in a day of one and a half: 11 of 53 forced out, in silence
     /// until the run was over).
-    pub(crate) fn stops_longer_than_the_day(&self) -> Vec<String> {
+    fn stops_longer_than_the_day(&self) -> Vec<String> {
         let day_s = self.hard_end_ms() as f64 / 1000.0;
         (self.fixtures.iter())
             .filter(|f| FixtureKind::STOPS.contains(&f.kind) && f.stop_median_s > day_s)
