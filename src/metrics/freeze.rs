@@ -181,7 +181,13 @@ impl Spells<'_> {
                 v.still = None;
                 None
             }
-            _ if shops(&e.action) => v.still.replace(Still::at(e, visit_ms)).map(|s| (s, e.t_ms, true)),
+            // Shopping where it stood, or a step away (a walker notices a
+            // shelf as it passes); shopping first thing on another floor
+            // it rode to, it stood no longer than it was seen below.
+            _ if shops(&e.action) => v
+                .still
+                .replace(Still::at(e, visit_ms))
+                .map(|s| (s, if s.floor == e.floor { e.t_ms } else { s.last_ms }, true)),
             _ => match &mut v.still {
                 Some(still) if still.holds(e) => {
                     still.last_ms = e.t_ms;

@@ -54,3 +54,33 @@ fn a_store_with_floors_reports_who_went_up_and_how_long_they_stayed() {
     assert_eq!(figure(format!("floor_conversion/{ground}")), 0.5);
     assert_eq!(figure(format!("floor_conversion/{upper}")), 1.0);
 }
+
+#[test]
+fn a_long_ride_is_no_freeze_whatever_is_logged_first_on_arriving() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/department.toml");
+    let p = crate::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap();
+    let layout = Layout::new(&p);
+    let on = |t_s: f64, (floor, at): (u8, (f32, f32)), action: Action| SimEvent { floor, ..ev(t_s, 0, at, action) };
+    let (foot, top) = ((0, (19.0, 15.5)), (1, (19.0, 15.5)));
+    // A ride of 240 s (a slow lift, waiting for its car included), the
+    // shopper logged nowhere on the way: what it does first on arriving
+    // (noticing a shelf, reaching one, joining a line, walking) ends the
+    // spell where it was last seen below, not 240 s later.
+    for first in
+        [Action::View { product: 0 }, Action::AtShelf { product: 0 }, Action::QueueJoin { lane: 0 }, Action::Move]
+    {
+        let day = [
+            on(0.0, foot, Action::Enter { party: 0 }),
+            on(1.0, foot, Action::Move),
+            on(241.0, top, first),
+            on(242.0, (1, (21.0, 15.5)), Action::Move),
+            on(243.0, (1, (23.0, 15.5)), Action::Move),
+            on(244.0, (1, (25.0, 15.5)), Action::Exit),
+        ];
+        let mut projection = DayProjection::new(&layout);
+        projection.observe_all(&day);
+        let m = projection.finish();
+        assert!(m.longest_freeze_s < 5.0, "{first:?} first: longest freeze {} s", m.longest_freeze_s);
+        assert_eq!(m.stuck_s, 0.0, "{first:?} first");
+    }
+}
