@@ -457,3 +457,46 @@ fn lookers_who_browse_nothing_are_warned_of_and_those_who_browse_buy() {
         assert_eq!(picks > 0, !warned, "browsing {browsing}: {picks} picks over three days");
     }
 }
+
+/// A party comes in one by one: one whose leader came in just before the
+/// doors shut comes in whole (its companions after closing). Cut in two
+/// at the door, it had shopped as a party of fewer and been counted as
+/// visitors kept out by a crowded entrance.
+#[test]
+fn a_party_at_the_door_at_closing_comes_in_whole() {
+    let path = common::scenario_path("tiny");
+    let source = std::fs::read_to_string(&path).unwrap()
+        + r#"
+[[variants]]
+id = "big-parties"
+description = "Parties of eight on average."
+edits = [
+  { op = "set_visitors", daily_visitors = 400 },
+  { op = "set_segment", segment = "quick", group_mean = 8.0 },
+  { op = "set_segment", segment = "browser", group_mean = 8.0 },
+]
+"#;
+    let p = aisle::prepare(&ScenarioFile::parse(&path, source).unwrap(), "big-parties").unwrap();
+    let close_ms = p.scenario.doors_close_ms();
+    let mut after_closing = 0;
+    for seed in 1..=30 {
+        let visitors = aisle::sim::visitors(&p.scenario, seed);
+        let entered: std::collections::BTreeMap<u32, u64> = common::simulate(&p, seed)
+            .iter()
+            .filter(|e| matches!(e.action, Action::Enter { .. }))
+            .map(|e| (e.shopper, e.t_ms))
+            .collect();
+        for (&shopper, &t_ms) in &entered {
+            let party = visitors[shopper as usize].party;
+            assert!(t_ms < close_ms || party != shopper, "seed {seed}: party {shopper} came in after closing");
+            after_closing += u32::from(t_ms >= close_ms);
+            let members = visitors.iter().enumerate().filter(|(_, v)| v.party == party);
+            for (member, _) in members {
+                assert!(entered.contains_key(&(member as u32)), "seed {seed}: {member} of party {party} kept out");
+            }
+        }
+        assert_eq!(entered.len() as u64, aisle::sim::planned_visitors(&p.scenario, seed), "seed {seed}");
+    }
+    // Some party was at the door at closing.
+    assert!(after_closing > 0);
+}

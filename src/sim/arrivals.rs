@@ -35,6 +35,20 @@ impl Arrivals {
     pub(super) fn next_ms(&self) -> Option<u64> {
         self.plan.get(self.next).map(|a| a.t_ms)
     }
+
+    /// Whether the next one is due by `t_ms` and may come in then (its
+    /// doorway may still keep it out): while the doors are open, before
+    /// `doors_close_ms`, and after that if it is of a party whose leader
+    /// came in (`party_outside`).
+    pub(super) fn next_may_come(&self, t_ms: u64, doors_close_ms: u64) -> bool {
+        self.next_ms().is_some_and(|due| due <= t_ms) && (t_ms < doors_close_ms || self.party_outside())
+    }
+
+    /// Whether some of a party whose leader came in are still outside (a
+    /// party comes in one by one, its companions right behind the leader).
+    pub(super) fn party_outside(&self) -> bool {
+        self.plan.get(self.next).is_some_and(|a| a.party != self.next as u32)
+    }
 }
 
 /// One shopper's arrival: a party's leader comes first, its companions
@@ -157,14 +171,13 @@ pub(super) fn placed_plan(s: &Scenario, store: &Store, starts: &[Point]) -> Resu
 
 /// Lets in everyone whose time has come, in plan order, while the doorway
 /// is free and the doors are open (those kept outside until closing
-/// never come in).
+/// never come in), and after closing the rest of a party whose leader
+/// came in: a party comes in one by one, and one cut in two at the door
+/// shopped as a party but was counted short of visitors planned.
 pub(super) fn arrive(mut commands: Commands, setting: Res<Setting>, mut state: ResMut<RunState>) {
     let RunState { clock, arrivals, census, crowd, out, .. } = &mut *state;
-    let doors_open = clock.t_ms < setting.scenario.doors_close_ms();
-    while let Some(&a) = arrivals.plan.get(arrivals.next)
-        && a.t_ms <= clock.t_ms
-        && doors_open
-    {
+    while arrivals.next_may_come(clock.t_ms, setting.scenario.doors_close_ms()) {
+        let a = arrivals.plan[arrivals.next];
         let index = arrivals.next as u32;
         let (_, pos, cell) = a.appears(&setting);
         // Someone standing in the doorway: the newcomer (and those behind) wait.

@@ -507,13 +507,14 @@ impl Simulation {
     /// Whether someone is due to come in by now (the doorway may still keep them out).
     fn arrival_due(&self) -> bool {
         let state = self.state();
-        state.clock.t_ms < self.close_ms && state.arrivals.next_ms().is_some_and(|t| t <= state.clock.t_ms)
+        state.arrivals.next_may_come(state.clock.t_ms, self.close_ms)
     }
 
     fn finished(&self) -> bool {
         let state = self.state();
-        // The doors shut at closing: whoever is still outside stays out.
-        state.clock.t_ms >= self.close_ms && state.census.in_store == 0
+        // The doors shut at closing: whoever is still outside stays out
+        // (but for the rest of a party whose leader came in).
+        state.clock.t_ms >= self.close_ms && state.census.in_store == 0 && !state.arrivals.party_outside()
     }
 
     /// At the hard end of the run, whoever is still inside leaves at once;
