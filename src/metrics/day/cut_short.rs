@@ -104,7 +104,11 @@ impl DayMetrics {
         // the doorway, is no freeze, and "see the freezes" led nowhere.
         let stood = match self.longest_in_doorway {
             Some(f) => format!(" (shopper {} stood in one for {:.0} s, {}),", f.shopper, f.seconds(), f.place(s)),
-            None => " (see the freezes),".to_owned(),
+            // Nobody kept the doorway long: a party due in the last moments
+            // waits its turn behind those coming in (no entrance too slow).
+            None => " (nobody stood in one for a minute or more: those due in the last seconds before closing may \
+                     only have waited behind others coming in),"
+                .to_owned(),
         };
         Some(format!(
             "{kept_out} of the {planned} visitors planned ({share:.1}%) never came in: they were still waiting to \

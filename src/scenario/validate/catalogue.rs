@@ -278,7 +278,8 @@ impl Scenario {
             };
             found.push(format!(
                 "category `{}` holds {holds}, yet the lists of segment(s) {} draw it: those draws come to nothing and \
-                 the lists come out shorter; {fix}, or stop drawing it (its list_weight, or the segments' categories)",
+                 are drawn again, so the lists lean on the other categories more than their weights say (a segment \
+                 that draws no other plans nothing); {fix}, or stop drawing it (its list_weight, or the segments' categories)",
                 category.id,
                 drawn_by.join(", ")
             ));

@@ -66,3 +66,17 @@ fn leaving_at_the_hard_end_is_a_forced_exit() {
         assert!(said.ends_with("(with no time after closing, anyone still shopping then is made to leave)"), "{said}");
     }
 }
+
+#[test]
+fn visitors_kept_out_with_nobody_in_the_doorway_are_not_blamed_on_a_freeze() {
+    let p = tiny();
+    let layout = Layout::new(&p);
+    let mut day = DayProjection::new(&layout);
+    day.observe_all(&[alone(0.0, HERE), ev(10.0, 0, THERE, Action::Exit)]);
+    let m = day.finish();
+    assert_eq!(m.kept_out_warning(1, &p.scenario), None);
+    let said = m.kept_out_warning(3, &p.scenario).unwrap();
+    assert!(said.starts_with("2 of the 3 visitors planned (66.7%) never came in"), "{said}");
+    assert!(said.contains("(nobody stood in one for a minute or more: those due in the last seconds"), "{said}");
+    assert!(!said.contains("freezes"), "{said}");
+}
