@@ -107,7 +107,8 @@ fn dataset_fault(e: &DatasetError) -> Fault {
         | DatasetError::Damaged { .. }
         | DatasetError::ScenarioCopyChanged { .. }
         | DatasetError::ScenarioCopyMissing { .. }
-        | DatasetError::Unlisted { .. } => Fault::Failed,
+        | DatasetError::Unlisted { .. }
+        | DatasetError::ManifestHeader { .. } => Fault::Failed,
     }
 }
 

@@ -30,7 +30,10 @@ impl std::str::FromStr for Shard {
             k.trim().parse().map_err(|_| format!("`{k}` is not a number"))?,
             n.trim().parse().map_err(|_| format!("`{n}` is not a number"))?,
         );
-        if n == 0 || k == 0 || k > n {
+        if n == 0 {
+            return Err(format!("shard {k}/{n}: N, the number of shards, must be at least 1"));
+        }
+        if k == 0 || k > n {
             return Err(format!("shard {k}/{n}: k must be between 1 and N"));
         }
         Ok(Shard { k, n })
@@ -190,4 +193,25 @@ pub fn run_sweep(
     refreshed?;
     count.wall_time = started.elapsed();
     Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Shard;
+
+    #[test]
+    fn a_shard_is_read_or_refused_with_its_exact_message() {
+        let cases: [(&str, Result<(usize, usize), &str>); 6] = [
+            ("2/8", Ok((2, 8))),
+            (" 1 / 1 ", Ok((1, 1))),
+            ("1/0", Err("shard 1/0: N, the number of shards, must be at least 1")),
+            ("0/4", Err("shard 0/4: k must be between 1 and N")),
+            ("5/4", Err("shard 5/4: k must be between 1 and N")),
+            ("2-8", Err("`2-8` is not a shard: write k/N, e.g. 2/8")),
+        ];
+        for (text, expected) in cases {
+            let read = text.parse::<Shard>().map(|s| (s.k, s.n));
+            assert_eq!(read, expected.map_err(str::to_owned), "{text}");
+        }
+    }
 }

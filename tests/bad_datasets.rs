@@ -101,10 +101,8 @@ const CASES: &[Case] = &[
         steps: &[Step::EditMetric(1)],
         args: &["verify", "{dir}"],
         code: 1,
-        stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: run record was edited or damaged (its content no longer matches its record_sha256)\n\
-                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
-                 damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
-        stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: run record was edited or damaged (its content no longer matches its record_sha256)\n",
+        stderr: "error: {dir}: 1 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
         absent: None,
     },
     Case {
@@ -112,10 +110,8 @@ const CASES: &[Case] = &[
         steps: &[Step::EditMetricSealed(1)],
         args: &["verify", "{dir}"],
         code: 1,
-        stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: run record says traffic = 36, but its log replays to 35 (the record was edited and sealed again)\n\
-                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
-                 damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
-        stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: run record says traffic = 36, but its log replays to 35 (the record was edited and sealed again)\n",
+        stderr: "error: {dir}: 1 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
         absent: None,
     },
     Case {
@@ -123,10 +119,8 @@ const CASES: &[Case] = &[
         steps: &[Step::EditRevenueSealed(1)],
         args: &["verify", "{dir}"],
         code: 1,
-        stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: run record says revenue_cents = 13134, but its log replays to 13034 (the record was edited and sealed again)\n\
-                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
-                 damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
-        stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: run record says revenue_cents = 13134, but its log replays to 13034 (the record was edited and sealed again)\n",
+        stderr: "error: {dir}: 1 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
         absent: None,
     },
     Case {
@@ -135,10 +129,8 @@ const CASES: &[Case] = &[
         steps: &[Step::EditUnitSealed(1)],
         args: &["verify", "{dir}"],
         code: 1,
-        stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: run record gives traffic in `dollars`, but it is in `visitors` (the record was edited and sealed again)\n\
-                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
-                 damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
-        stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: run record gives traffic in `dollars`, but it is in `visitors` (the record was edited and sealed again)\n",
+        stderr: "error: {dir}: 1 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
         absent: None,
     },
     Case {
@@ -147,7 +139,7 @@ const CASES: &[Case] = &[
         args: &["verify", "{dir}"],
         code: 1,
         stdout: "*",
-        stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        stderr: "error: {dir}: 1 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
         absent: None,
     },
     Case {
@@ -214,10 +206,8 @@ const CASES: &[Case] = &[
         steps: &[Step::DropMetricSealed(1)],
         args: &["verify", "{dir}"],
         code: 1,
-        stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: run record lacks capture_rate/aisles, which its log replays to and this build records (the record was edited and sealed again)\n\
-                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
-                 damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
-        stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: run record lacks capture_rate/aisles, which its log replays to and this build records (the record was edited and sealed again)\n",
+        stderr: "error: {dir}: 1 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
         absent: None,
     },
     Case {
@@ -235,7 +225,7 @@ const CASES: &[Case] = &[
         args: &["report", "{dir}"],
         code: 1,
         stdout: "",
-        stderr: "error: {dir}/runs/variant=baseline/seed=1/run.json: run record differs from the manifest's copy of it (the manifest is stale or was edited); `aisle verify --repair {dir}` simulates the run again\n",
+        stderr: "error: {dir}/runs/variant=baseline/seed=1/run.json: run record differs from the manifest's copy of it: one of the two was edited, or the manifest is stale (`aisle verify` replays the log to tell which); `aisle verify --repair {dir}` mends whichever it is\n",
         absent: None,
     },
     Case {
@@ -252,10 +242,8 @@ const CASES: &[Case] = &[
         steps: &[Step::CopyLog { from: 2, to: 1 }],
         args: &["verify", "{dir}"],
         code: 1,
-        stdout: "damaged: {dir}/events/variant=baseline/seed=1/part-0.parquet: event log does not match its record's checksum (sha256 SHA2, recorded SHA1)\n\
-                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
-                 damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
-        stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        stdout: "damaged: {dir}/events/variant=baseline/seed=1/part-0.parquet: event log does not match its record's checksum (sha256 SHA2, recorded SHA1)\n",
+        stderr: "error: {dir}: 1 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
         absent: None,
     },
     Case {
@@ -340,10 +328,8 @@ const CASES: &[Case] = &[
         steps: &[Step::Remove(LOG1)],
         args: &["verify", "{dir}"],
         code: 1,
-        stdout: "damaged: {dir}/events/variant=baseline/seed=1/part-0.parquet: event log is missing\n\
-                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
-                 damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
-        stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        stdout: "damaged: {dir}/events/variant=baseline/seed=1/part-0.parquet: event log is missing\n",
+        stderr: "error: {dir}: 1 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
         absent: None,
     },
     Case {
@@ -351,10 +337,8 @@ const CASES: &[Case] = &[
         steps: &[Step::Remove("events/variant=baseline/seed=1"), Step::Remove("runs/variant=baseline/seed=1")],
         args: &["verify", "{dir}"],
         code: 1,
-        stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: variant baseline seed 1 is listed in the manifest, but its record and its log are both gone; `--repair` simulates it again\n\
-                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
-                 damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
-        stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: variant baseline seed 1 is listed in the manifest, but its record and its log are both gone; `--repair` simulates it again\n",
+        stderr: "error: {dir}: 1 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
         absent: None,
     },
     Case {
@@ -363,8 +347,6 @@ const CASES: &[Case] = &[
         args: &["verify", "--repair", "{dir}"],
         code: 0,
         stdout: "found: {dir}/runs/variant=baseline/seed=1/run.json: variant baseline seed 1 is listed in the manifest, but its record and its log are both gone; `--repair` simulates it again\n\
-                 found: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
-                 found: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n\
                  repair: simulating baseline / seed 1 again\n\
                  repaired: 1 run(s) simulated again, 0 leftover temporary file(s) removed\n\
                  {dir}: ok — 2 run(s) verified\n",
@@ -385,10 +367,8 @@ const CASES: &[Case] = &[
         steps: &[Step::Remove(RECORD1)],
         args: &["verify", "{dir}"],
         code: 1,
-        stdout: "damaged: {dir}/events/variant=baseline/seed=1/part-0.parquet: event log has no run record\n\
-                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
-                 damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
-        stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        stdout: "damaged: {dir}/events/variant=baseline/seed=1/part-0.parquet: event log has no run record\n",
+        stderr: "error: {dir}: 1 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
         absent: None,
     },
     Case {
@@ -396,10 +376,8 @@ const CASES: &[Case] = &[
         steps: &[Step::Write(RECORD1, "{ not json")],
         args: &["verify", "{dir}"],
         code: 1,
-        stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: not a readable run record: key must be a string at line 1 column 3\n\
-                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
-                 damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
-        stderr: "error: {dir}: 3 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+        stdout: "damaged: {dir}/runs/variant=baseline/seed=1/run.json: not a readable run record: key must be a string at line 1 column 3\n",
+        stderr: "error: {dir}: 1 problem(s) found, 1 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
         absent: None,
     },
     Case {
@@ -408,8 +386,6 @@ const CASES: &[Case] = &[
         args: &["verify", "--repair", "{dir}"],
         code: 0,
         stdout: "found: {dir}/runs/variant=baseline/seed=1/run.json: run record was edited or damaged (its content no longer matches its record_sha256)\n\
-                 found: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
-                 found: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n\
                  repair: simulating baseline / seed 1 again\n\
                  repaired: 1 run(s) simulated again, 0 leftover temporary file(s) removed\n\
                  {dir}: ok — 2 run(s) verified\n",
@@ -492,9 +468,7 @@ const CASES: &[Case] = &[
         args: &["verify", "--repair", "{dir}"],
         code: 1,
         stdout: "found: {dir}/scenario.toml: scenario copy was changed (sha256 SHA_EDITED, the manifest names SHA_TINY); restore it from a backup (the runs were made from it)\n\
-                 found: {dir}/runs/variant=baseline/seed=1/run.json: run record was edited or damaged (its content no longer matches its record_sha256)\n\
-                 found: {dir}/manifest.json: does not match the run records that verify (2 listed, 1 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
-                 found: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
+                 found: {dir}/runs/variant=baseline/seed=1/run.json: run record was edited or damaged (its content no longer matches its record_sha256)\n",
         stderr: "error: {dir}: cannot repair: the scenario copy does not match the manifest or does not read (scenario copy was changed (sha256 SHA_EDITED, the manifest names SHA_TINY)); run `aisle compare` or `aisle run` with the scenario file and --replace instead\n",
         absent: None,
     },
@@ -566,10 +540,8 @@ const CASES: &[Case] = &[
         code: 1,
         stdout: "damaged: {dir}/events: run records inside events/ (an older aisle's layout): Parquet readers cannot read events/ as one dataset\n\
                  damaged: {dir}/events/variant=baseline/seed=1/part-0.parquet: event log has no run record\n\
-                 damaged: {dir}/events/variant=baseline/seed=2/part-0.parquet: event log has no run record\n\
-                 damaged: {dir}/manifest.json: does not match the run records that verify (2 listed, 0 verified; variant baseline seed 1 is listed but has no record that verifies); it is rebuilt by `--repair`\n\
-                 damaged: {dir}/metrics/metrics.parquet: does not match the verified run records; it is rebuilt by `--repair`\n",
-        stderr: "error: {dir}: 5 problem(s) found, 0 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
+                 damaged: {dir}/events/variant=baseline/seed=2/part-0.parquet: event log has no run record\n",
+        stderr: "error: {dir}: 3 problem(s) found, 0 run(s) verified; `aisle verify --repair {dir}` simulates damaged runs again\n",
         absent: None,
     },
     Case {
@@ -716,6 +688,25 @@ const CASES: &[Case] = &[
         stdout: "damaged: {dir}/manifest.json: `variants` is [baseline, same-as-baseline], but the scenario copy makes it [baseline, cola-on-promo, same-as-baseline]; `--repair` rebuilds it\n",
         stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `aisle verify --repair {dir}` mends them without simulating any run again\n",
         absent: None,
+    },
+    Case {
+        // Both read the manifest's variants and left one out, exit 0.
+        name: "report refuses a manifest whose variants were edited",
+        steps: &[Step::ManifestVariants(&["baseline", "same-as-baseline"])],
+        args: &["report", "{dir}"],
+        code: 1,
+        stdout: "",
+        stderr: "error: {dir}/manifest.json: `variants` is [baseline, same-as-baseline], but the scenario copy makes it [baseline, cola-on-promo, same-as-baseline]: the manifest was edited; `aisle verify --repair {dir}` rebuilds it\n",
+        absent: Some(PAGE),
+    },
+    Case {
+        name: "publish refuses a manifest whose variants were edited",
+        steps: &[Step::ManifestVariants(&["baseline", "same-as-baseline"])],
+        args: &["publish", "{dir}", "--epsilon", "1", "--name", "r1"],
+        code: 1,
+        stdout: "",
+        stderr: "error: {dir}/manifest.json: `variants` is [baseline, same-as-baseline], but the scenario copy makes it [baseline, cola-on-promo, same-as-baseline]: the manifest was edited; `aisle verify --repair {dir}` rebuilds it\n",
+        absent: Some("releases/r1"),
     },
     Case {
         name: "verify of a directory that is not a dataset",

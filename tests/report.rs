@@ -382,7 +382,8 @@ fn a_report_does_not_follow_an_edited_comparison() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let said = String::from_utf8_lossy(&out.stderr);
     let doubt = "comparison.json is not what comparing the runs by its own level, seeds and primary gives (edited, \
-                 stale, or made by another build)";
+                 stale, made by another build, or the run records it compares were edited since: `aisle verify` \
+                 tells which)";
     assert!(said.contains(doubt), "{said}");
     let page = std::fs::read_to_string(dir.join("report/index.html")).unwrap();
     assert!(page.contains("95% CI") && !page.contains("40.00% CI"), "the page follows the edited level");

@@ -436,6 +436,12 @@ impl Dataset {
         if sha != manifest.scenario_sha256 {
             return Err(DatasetError::ScenarioCopyChanged { path: copy });
         }
+        // (A copy that does not parse is said so by whoever builds from it.)
+        if let Ok(file) = ScenarioFile::read(&copy)
+            && let Some((field, found, made)) = Self::header_differences(&manifest, &file).into_iter().next()
+        {
+            return Err(DatasetError::ManifestHeader { dir: dir.to_owned(), field, found, made });
+        }
         // Every log is read and hashed, on every core; the first damage in
         // the manifest's order is the one reported.
         let checks: Vec<Result<(), Damage>> = manifest
@@ -453,6 +459,24 @@ impl Dataset {
             checked.map_err(|damage| DatasetError::Damaged { dir: dir.to_owned(), damage })?;
         }
         Ok(Some(manifest))
+    }
+
+    /// Where the manifest's header is not what the scenario copy `file`
+    /// makes it, as (field, what it is, what the copy makes it): its
+    /// scenario's name and every variant the copy defines. A variant left
+    /// out of `variants` drops out of every report and release without a
+    /// word.
+    pub fn header_differences(manifest: &Manifest, file: &ScenarioFile) -> Vec<(&'static str, String, String)> {
+        let mut found = Vec::new();
+        if manifest.scenario != file.raw.scenario.name {
+            found.push(("scenario", format!("`{}`", manifest.scenario), format!("`{}`", file.raw.scenario.name)));
+        }
+        let variants = file.variant_ids();
+        if manifest.variants != variants {
+            let listed = |ids: &[String]| format!("[{}]", ids.join(", "));
+            found.push(("variants", listed(&manifest.variants), listed(&variants)));
+        }
+        found
     }
 
     /// The manifest, verified (`read_verified`), if it lists every run

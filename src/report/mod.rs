@@ -202,8 +202,9 @@ fn saved_comparison_read(dir: &Path) -> Option<Result<serde_json::Value, String>
     Some(match serde_json::from_str::<serde_json::Value>(&text) {
         Ok(json) if holds(&json) == Some(true) => Ok(json),
         Ok(_) => Err(format!(
-            "{} is not what comparing the runs by its own level, seeds and primary gives (edited, stale, or made by \
-             another build): the page compares at the level and over the seeds the runs call for; `aisle compare` \
+            "{} is not what comparing the runs by its own level, seeds and primary gives (edited, stale, made by \
+             another build, or the run records it compares were edited since: `aisle verify` tells which): the page \
+             compares at the level and over the seeds the runs call for; `aisle compare` \
              writes it again",
             path.display()
         )),

@@ -24,6 +24,13 @@ pub enum DatasetError {
     #[error("{}: not a readable aisle manifest: {message}", path.display())]
     BadManifest { path: PathBuf, message: String },
     #[error(
+        "{}: `{field}` is {found}, but the scenario copy makes it {made}: the manifest was edited; \
+         `aisle verify --repair {}` rebuilds it",
+        dir.join(super::MANIFEST).display(),
+        dir.display()
+    )]
+    ManifestHeader { dir: PathBuf, field: &'static str, found: String, made: String },
+    #[error(
         "{} holds runs of another version of scenario `{scenario}` (file hash {old}…, now {new}…); \
          write to another directory with --out, or pass --replace to discard the old runs",
         dir.display()
@@ -35,7 +42,7 @@ pub enum DatasetError {
         dir.display()
     )]
     OtherScenario { dir: PathBuf, found: String, wanted: String },
-    #[error("{damage}; `aisle verify --repair {}` simulates the run again", dir.display())]
+    #[error("{damage}; `aisle verify --repair {}` {}", dir.display(), damage.mended())]
     Damaged { dir: PathBuf, damage: Damage },
     #[error(
         "{}: the scenario copy does not match the manifest's scenario_sha256 (it was changed after the runs were made); \
@@ -96,7 +103,8 @@ pub enum Damage {
     #[error("{}: run record is for variant `{variant}`, seed {seed}, not the run its directory names", path.display())]
     RecordMisplaced { path: PathBuf, variant: String, seed: u64 },
     #[error(
-        "{}: run record differs from the manifest's copy of it (the manifest is stale or was edited)",
+        "{}: run record differs from the manifest's copy of it: one of the two was edited, or the manifest is \
+         stale (`aisle verify` replays the log to tell which)",
         path.display()
     )]
     RecordDiffers { path: PathBuf },
@@ -138,4 +146,17 @@ pub enum Damage {
         path.display(), units.0, units.1
     )]
     RecordUnit { path: PathBuf, metric: String, units: Box<(String, String)> },
+}
+
+impl Damage {
+    /// What `aisle verify --repair` does about it: a run damaged is
+    /// simulated again; a record and the manifest's copy of it that differ
+    /// are told apart by replaying the log, and whichever is wrong is made
+    /// again.
+    pub fn mended(&self) -> &'static str {
+        match self {
+            Damage::RecordDiffers { .. } => "mends whichever it is",
+            _ => "simulates the run again",
+        }
+    }
 }
