@@ -201,7 +201,9 @@ mod tests {
 
     #[test]
     fn a_shard_is_read_or_refused_with_its_exact_message() {
-        let cases: [(&str, Result<(usize, usize), &str>); 6] = [
+        // (text, its k and N or the message)
+        type Read = Result<(usize, usize), &'static str>;
+        let cases: [(&str, Read); 6] = [
             ("2/8", Ok((2, 8))),
             (" 1 / 1 ", Ok((1, 1))),
             ("1/0", Err("shard 1/0: N, the number of shards, must be at least 1")),
