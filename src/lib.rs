@@ -100,7 +100,7 @@ impl ScenarioFile {
             .chain(scenario::walkway::entrances_off_the_outline(&base.scenario))
             .chain(base.scenario.coarse_trace())
             .chain(base.scenario.footprint_off_the_grid())
-            .chain(narrow.iter().map(ToString::to_string))
+            .chain(scenario::walkway::passage_warnings(&narrow))
             .chain(unusable.iter().cloned())
             .collect();
         let mut problems = Vec::new();
@@ -108,11 +108,14 @@ impl ScenarioFile {
             match prepare(self, variant) {
                 // A variant is blamed only for what its edits made.
                 Ok(p) => {
+                    let made: Vec<_> = scenario::walkway::narrow_walkways(&p.scenario)
+                        .into_iter()
+                        .filter(|n| !narrow.iter().any(|b| b.floor == n.floor && b.between == n.between))
+                        .collect();
                     warnings.extend(
-                        scenario::walkway::narrow_walkways(&p.scenario)
+                        scenario::walkway::passage_warnings(&made)
                             .into_iter()
-                            .filter(|n| !narrow.iter().any(|b| b.floor == n.floor && b.between == n.between))
-                            .map(|n| format!("variant `{variant}`: {n}")),
+                            .map(|w| format!("variant `{variant}`: {w}")),
                     );
                     warnings.extend(
                         (self.layout_warnings(&p).into_iter())
