@@ -78,7 +78,7 @@ fn a_bad_counter_names_what_is_wrong() {
         (
             "tiny",
             on_lane_id.as_str(),
-            "counter `L1` has a checkout lane's id; lane edits name either, so give it another",
+            "checkout lane and counter both have the id `L1`; lane edits name either, so give one another",
         ),
         ("tiny", r#"{ op = "remove_counter", counter = "deli" }"#, "edit 1 (remove_counter): no counter `deli`"),
         ("tiny", r#"{ op = "close_lane", lane = "deli" }"#, "edit 1 (close_lane): no checkout lane or counter `deli`"),
@@ -86,6 +86,12 @@ fn a_bad_counter_names_what_is_wrong() {
             "tiny",
             r#"{ op = "remove_counter", counter = "L1" }"#,
             "edit 1 (remove_counter): no counter `L1`: `L1` is a checkout lane (remove_lane)",
+        ),
+        (
+            "tiny",
+            r#"{ op = "move_counter", counter = "L1", to = [6.0, 4.0] }"#,
+            "edit 1 (move_counter): no counter `L1`: `L1` is a checkout lane (a lane is moved by remove_lane, then \
+             add_lane where it is to stand)",
         ),
         (
             "pharmacy",
@@ -384,7 +390,8 @@ fn variants_that_change_who_comes_are_named() {
 }
 
 /// An edit that sets who comes to what it was already leaves the days
-/// paired (no note); one that changes it is named.
+/// paired (no note), as does moving the same day to other hours; one that
+/// changes it is named.
 #[test]
 fn only_edits_that_change_the_arrival_plan_are_noted() {
     let path = common::scenario_path("tiny");
@@ -393,12 +400,14 @@ fn only_edits_that_change_the_arrival_plan_are_noted() {
         (r#"{ op = "set_visitors", daily_visitors = 40 }"#, false),
         (r#"{ op = "scale_visitors", factor = 1.0 }"#, false),
         (r#"{ op = "set_hours", hours = [17.0, 19.0], hourly_profile = [1.0, 1.5] }"#, false),
+        (r#"{ op = "set_hours", hours = [20.0, 22.0], hourly_profile = [1.0, 1.5] }"#, false),
         (r#"{ op = "set_shares", shares = { quick = 0.6, browser = 0.4 } }"#, false),
         (r#"{ op = "set_segment", segment = "quick", group_mean = 1.0 }"#, false),
         (r#"{ op = "set_segment", segment = "quick", patience_s = 60.0 }"#, false),
         (r#"{ op = "set_visitors", daily_visitors = 41 }"#, true),
         (r#"{ op = "scale_visitors", factor = 1.5 }"#, true),
         (r#"{ op = "set_hours", hours = [17.0, 19.0], hourly_profile = [1.5, 1.0] }"#, true),
+        (r#"{ op = "set_hours", hours = [17.0, 20.0], hourly_profile = [1.0, 1.5, 1.5] }"#, true),
         (r#"{ op = "set_shares", shares = { quick = 0.5, browser = 0.5 } }"#, true),
         (r#"{ op = "set_segment", segment = "quick", group_mean = 2.0 }"#, true),
         (

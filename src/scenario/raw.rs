@@ -453,15 +453,18 @@ pub struct RawPopulation {
 }
 
 /// What a day's arrival plan is drawn from (`sim::arrivals`): how many
-/// come, when, of which segments, in parties of what size.
-type ArrivalInputs<'a> = (f64, [f64; 2], &'a [f64], Vec<(&'a str, f64, f64)>);
+/// come, over how long a day (ms, as `validate` rounds the hours) and
+/// when in it, of which segments, in parties of what size. When the day
+/// starts is not among them: arrivals are drawn from opening.
+type ArrivalInputs<'a> = (f64, u64, &'a [f64], Vec<(&'a str, f64, f64)>);
 
 impl RawPopulation {
     /// What a day's arrival plan is drawn from: two populations with the
     /// same meet the same shoppers day for day.
     pub fn arrival_inputs(&self) -> ArrivalInputs<'_> {
         let segments = self.segments.iter().map(|g| (g.id.as_str(), g.share, g.group_mean)).collect();
-        (self.daily_visitors, self.hours, &self.hourly_profile, segments)
+        let [open_ms, close_ms] = self.hours.map(crate::scenario::validate::hours_to_ms);
+        (self.daily_visitors, close_ms.saturating_sub(open_ms), &self.hourly_profile, segments)
     }
 }
 

@@ -499,9 +499,9 @@ impl Validator<'_> {
             self.problem(
                 first,
                 format!(
-                    "no checkout lane is open at {}; open one then (a lane's `hours`) or close the store earlier \
-                     (`population.hours`)",
-                    clock_time(gap)
+                    "no checkout lane is open at {}; open one then (a lane's `hours`) or {} (`population.hours`)",
+                    clock_time(gap),
+                    if gap == population.open_ms { "open the store later" } else { "close the store earlier" }
                 ),
             );
         }
@@ -517,7 +517,10 @@ impl Validator<'_> {
         for c in &raw.counters {
             let anchor = Some(("counters.id", c.id.as_str()));
             self.check(!raw.checkouts.iter().any(|l| l.id == c.id), anchor, || {
-                format!("counter `{}` has a checkout lane's id; lane edits name either, so give it another", c.id)
+                format!(
+                    "checkout lane and counter both have the id `{}`; lane edits name either, so give one another",
+                    c.id
+                )
             });
             self.check(!c.sells.is_empty(), anchor, || {
                 format!("counter `{}` sells nothing: list category ids in `sells`", c.id)
@@ -588,7 +591,7 @@ impl Validator<'_> {
 }
 
 /// A number as a message shows it: huge and tiny ones in exponent form.
-fn shown(x: f64) -> String {
+pub(crate) fn shown(x: f64) -> String {
     if x != 0.0 && x.is_finite() && !(1e-4..1e7).contains(&x.abs()) { format!("{x:e}") } else { x.to_string() }
 }
 
@@ -603,7 +606,7 @@ fn footprint_ok([w, d]: [f64; 2]) -> bool {
     w > 0.0 && d > 0.0 && w <= MAX_COORDINATE_M && d <= MAX_COORDINATE_M
 }
 
-fn hours_to_ms(h: f64) -> u64 {
+pub(crate) fn hours_to_ms(h: f64) -> u64 {
     (h * 3_600_000.0).round() as u64
 }
 
