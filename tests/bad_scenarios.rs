@@ -259,7 +259,7 @@ fn doors_too_slow_for_the_tick_are_warned_of() {
 }
 
 /// `daily_visitors = 1e-300` validated and ran silently: days of nobody,
-/// with no figures to compare.
+/// with no figures to compare. It is shown to two figures.
 #[test]
 fn fewer_than_one_visitor_a_day_is_warned_of() {
     let warned = |visitors: &str| {
@@ -272,6 +272,9 @@ fn fewer_than_one_visitor_a_day_is_warned_of() {
           figures; give the visitors of a whole day"]
     );
     assert!(warned("1").is_empty());
+    // A scaled count is shown to two figures.
+    assert!(warned("0.19999999999999998")[0].starts_with("population.daily_visitors = 0.2: "));
+    assert!(warned("1e-300")[0].starts_with("population.daily_visitors = 1e-300: "));
 }
 
 /// Output piped into a reader that stops early (`aisle validate … | head`)
@@ -328,7 +331,8 @@ edits = [ { op = "add_lane", lane = { id = "L2", kind = "staffed", at = [8.0, 1.
 
 /// A checkout lane or a service counter whose hours miss the store's is
 /// valid but surely not meant: it is warned of, and a variant that makes
-/// one is blamed for it.
+/// one is blamed for it. A counter closed by `close_lane` is said too (its
+/// products all go unsold); a closed checkout lane is what the edit is for.
 #[test]
 fn a_desk_never_open_while_the_store_is_is_warned_of() {
     let cases = [
@@ -339,9 +343,33 @@ fn a_desk_never_open_while_the_store_is_is_warned_of() {
 id = "evening-dispensary"
 edits = [ { op = "set_lane_hours", lane = "dispensary", hours = [19.0, 20.0] } ]
 "#,
-            "variant `evening-dispensary`: counter `dispensary` is never open while the store is (its hours \
-             19:00-20:00, the store's 09:00-18:00): nobody is served there and every planned product it sells is a \
-             lost sale; check its `hours`",
+            Some(
+                "variant `evening-dispensary`: counter `dispensary` is never open while the store is (its hours \
+                 19:00-20:00, the store's 09:00-18:00): nobody is served there and every planned product it sells is \
+                 a lost sale; check its `hours`",
+            ),
+        ),
+        (
+            "pharmacy",
+            r#"
+[[variants]]
+id = "no-dispensary"
+edits = [ { op = "close_lane", lane = "dispensary" } ]
+"#,
+            Some(
+                "variant `no-dispensary`: counter `dispensary` is closed (`close_lane`): nobody is served there and \
+                 every planned product it sells is a lost sale; if the lost sales are not what is meant, move the \
+                 counter or change its hours instead",
+            ),
+        ),
+        (
+            "grocery",
+            r#"
+[[variants]]
+id = "one-till-less"
+edits = [ { op = "close_lane", lane = "L2" } ]
+"#,
+            None,
         ),
         (
             "grocery",
@@ -350,14 +378,19 @@ edits = [ { op = "set_lane_hours", lane = "dispensary", hours = [19.0, 20.0] } ]
 id = "night-till"
 edits = [ { op = "set_lane_hours", lane = "L2", hours = [21.0, 23.0] } ]
 "#,
-            "variant `night-till`: checkout `L2` is never open while the store is (its hours 21:00-23:00, the store's \
-             08:00-21:00): nobody pays there; check its `hours`",
+            Some(
+                "variant `night-till`: checkout `L2` is never open while the store is (its hours 21:00-23:00, the \
+                 store's 08:00-21:00): nobody pays there; check its `hours`",
+            ),
         ),
     ];
     for (store, variant, warning) in cases {
         let validated = validated_with(store, variant);
-        let about: Vec<&String> = validated.warnings.iter().filter(|w| w.contains("never open")).collect();
-        assert_eq!(about, [&warning.to_owned()], "{store}");
+        let about: Vec<&str> = (validated.warnings.iter())
+            .filter(|w| w.contains("never open") || w.contains("(`close_lane`)"))
+            .map(String::as_str)
+            .collect();
+        assert_eq!(about, Vec::from_iter(warning), "{store}");
     }
 }
 
@@ -457,10 +490,12 @@ fn a_price_edit_is_told_that_demand_does_not_answer_it() {
 id = "dear-cola"
 description = "Cola at five times the price."
 edits = [
+  { op = "set_price", product = "cola", price = 5.0 },
   { op = "set_price", product = "cola", price = 7.5 },
 ]
 "#;
     let validated = validated_with("tiny", variant);
+    // Priced twice, named once.
     let about: Vec<&String> = validated.warnings.iter().filter(|w| w.contains("set_price")).collect();
     assert_eq!(
         about,

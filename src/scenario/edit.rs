@@ -38,12 +38,19 @@ pub fn changing_nothing(base: &RawScenario, edits: &[RawEdit]) -> Vec<usize> {
 }
 
 /// Applies `edits` to a copy of the base; an edit that names something
-/// missing is reported with its position in the list.
+/// missing is reported with its position in the list, and with the edits
+/// before it as the cause where the base alone would take it.
 pub fn apply(base: &RawScenario, edits: &[RawEdit]) -> Result<RawScenario, Vec<EditError>> {
     let mut s = base.clone();
     let mut errors = Vec::new();
     for (index, edit) in edits.iter().enumerate() {
-        if let Err(why) = apply_one(&mut s, edit) {
+        if let Err(mut why) = apply_one(&mut s, edit) {
+            // What an earlier edit took away (or added) reads as missing
+            // (or there already) with no cause, unless said.
+            if index > 0 && apply_one(&mut base.clone(), edit).is_ok() {
+                why += ", as the edits before it leave the store (on the base alone it would apply: edits apply in \
+                        order)";
+            }
             errors.push(EditError { index, op: edit.op(), why });
         }
     }
@@ -138,7 +145,7 @@ fn apply_one(s: &mut RawScenario, edit: &RawEdit) -> Result<(), String> {
         }
         RawEdit::AddCounter { counter: c } => add_counter(s, c)?,
         RawEdit::RemoveCounter { counter: id } => {
-            let i = counter_index(s, id)?;
+            let i = counter_index(s, id, "remove_lane")?;
             s.counters.remove(i);
         }
         RawEdit::MoveCounter { counter: id, to } => move_counter(s, id, *to)?,
@@ -251,10 +258,11 @@ fn desk_mut<'a>(s: &'a mut RawScenario, id: &str) -> Result<Desk<'a>, String> {
     }
 }
 
-/// Where service counter `id` is in the scenario's list.
-fn counter_index(s: &RawScenario, id: &str) -> Result<usize, String> {
+/// Where service counter `id` is in the scenario's list; `for_a_lane`
+/// says what does to a checkout lane what the edit does to a counter.
+fn counter_index(s: &RawScenario, id: &str, for_a_lane: &str) -> Result<usize, String> {
     s.counters.iter().position(|c| c.id == id).ok_or_else(|| match s.checkouts.iter().any(|l| l.id == id) {
-        true => format!("no counter `{id}`: `{id}` is a checkout lane (remove_lane)"),
+        true => format!("no counter `{id}`: `{id}` is a checkout lane ({for_a_lane})"),
         false => format!("no counter `{id}`"),
     })
 }
@@ -271,7 +279,7 @@ fn add_counter(s: &mut RawScenario, c: &RawCounter) -> Result<(), String> {
 /// Moves counter `id` so that its service point is at `to`, its servers
 /// and line with it.
 fn move_counter(s: &mut RawScenario, id: &str, to: [f64; 2]) -> Result<(), String> {
-    let i = counter_index(s, id)?;
+    let i = counter_index(s, id, "a lane is moved by remove_lane, then add_lane where it is to stand")?;
     let c = &mut s.counters[i];
     let by = [to[0] - c.at[0], to[1] - c.at[1]];
     c.at = to;

@@ -180,14 +180,16 @@ impl ScenarioFile {
             .variants
             .iter()
             .filter_map(|v| {
-                let products: Vec<String> = v
-                    .edits
-                    .iter()
-                    .filter_map(|e| match e {
-                        RawEdit::SetPrice { product, .. } => Some(format!("`{product}`")),
-                        _ => None,
-                    })
-                    .collect();
+                let mut products: Vec<String> = Vec::new();
+                for e in &v.edits {
+                    if let RawEdit::SetPrice { product, .. } = e {
+                        let named = format!("`{product}`");
+                        // A product priced twice is named once.
+                        if !products.contains(&named) {
+                            products.push(named);
+                        }
+                    }
+                }
                 (!products.is_empty()).then(|| {
                     format!(
                         "variant `{}`: set_price changes what each sale of {} takes, not how often it sells: shoppers \

@@ -127,9 +127,12 @@ impl Scenario {
     pub fn hardly_anyone(&self) -> Option<String> {
         let visitors = self.population.daily_visitors;
         (visitors < 1.0).then(|| {
+            // Two figures: a scaled count reads 0.2, not 0.19999999999999998.
+            let two_figures = format!("{visitors:.1e}").parse().unwrap_or(visitors);
             format!(
-                "population.daily_visitors = {visitors}: fewer than one visitor is expected a day, so most days have \
-                 nobody and no figures; give the visitors of a whole day"
+                "population.daily_visitors = {}: fewer than one visitor is expected a day, so most days have \
+                 nobody and no figures; give the visitors of a whole day",
+                crate::scenario::validate::shown(two_figures)
             )
         })
     }
@@ -160,32 +163,6 @@ impl Scenario {
                 None => "make the footprint a whole number of cells".to_owned(),
             }
         ))
-    }
-
-    /// Checkout lanes and service counters whose hours miss the store's, in
-    /// words (valid, but surely not meant): nobody is ever served there,
-    /// and at a counter every planned product it sells is a lost sale.
-    pub fn idle_desks(&self) -> Vec<String> {
-        let (open, close) = (self.population.open_ms, self.population.close_ms);
-        self.desks()
-            .filter(|d| d.hours_ms.0 >= close || d.hours_ms.1 <= open)
-            .map(|d| {
-                let loss = match d.role {
-                    DeskRole::Checkout => "nobody pays there",
-                    DeskRole::Counter => "nobody is served there and every planned product it sells is a lost sale",
-                };
-                format!(
-                    "{} `{}` is never open while the store is (its hours {}-{}, the store's {}-{}): {loss}; check its \
-                     `hours`",
-                    d.role.noun(),
-                    d.id,
-                    clock_time(d.hours_ms.0),
-                    clock_time(d.hours_ms.1),
-                    clock_time(open),
-                    clock_time(close)
-                )
-            })
-            .collect()
     }
 
     /// Segments whose habits the simulation cannot give them, in words

@@ -149,3 +149,40 @@ impl Validator<'_> {
         }
     }
 }
+
+impl Scenario {
+    /// Checkout lanes and service counters that serve nobody, in words
+    /// (valid, but surely not meant): hours that miss the store's, or a
+    /// counter closed by `close_lane` (a closed lane is what the edit is
+    /// for; a closed counter turns every planned product it sells into a
+    /// lost sale, which may be meant, so it is said).
+    pub fn idle_desks(&self) -> Vec<String> {
+        let (open, close) = (self.population.open_ms, self.population.close_ms);
+        let mut found = Vec::new();
+        for d in self.desks() {
+            let loss = match d.role {
+                DeskRole::Checkout => "nobody pays there",
+                DeskRole::Counter => "nobody is served there and every planned product it sells is a lost sale",
+            };
+            if d.hours_ms.0 >= close || d.hours_ms.1 <= open {
+                found.push(format!(
+                    "{} `{}` is never open while the store is (its hours {}-{}, the store's {}-{}): {loss}; check its \
+                     `hours`",
+                    d.role.noun(),
+                    d.id,
+                    clock_time(d.hours_ms.0),
+                    clock_time(d.hours_ms.1),
+                    clock_time(open),
+                    clock_time(close)
+                ));
+            } else if !d.open && d.role == DeskRole::Counter {
+                found.push(format!(
+                    "counter `{}` is closed (`close_lane`): {loss}; if the lost sales are not what is meant, move the \
+                     counter or change its hours instead",
+                    d.id
+                ));
+            }
+        }
+        found
+    }
+}
