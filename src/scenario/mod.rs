@@ -61,16 +61,19 @@ fn edit_field_at_fault(source: &str, path: &str) -> Option<(String, usize)> {
             Err(message) => message.contains(&format!("missing field `{key}`")),
         }
     })?;
-    Some((key.clone(), value_offset(source, variant, edit, key).unwrap_or(0)))
+    Some((key.clone(), edit_offset(source, path, Some(key), "").unwrap_or(0)))
 }
 
-/// Where the value of `key` in edit `edit` of variant `variant` begins in
-/// `source`.
-fn value_offset(source: &str, variant: usize, edit: usize, key: &str) -> Option<usize> {
+/// Where edit `edit` of variant `variant` (numbered as in a serde path,
+/// "variants[2].edits[0]") begins in `source`: at `key`'s value if given
+/// and present, else at the key named by an "unknown field" `message`,
+/// else at the edit itself. The deserialiser places every error in an
+/// edit at the `edits = [` line, since it reads the table whole.
+fn edit_offset(source: &str, path: &str, key: Option<&str>, message: &str) -> Option<usize> {
     use toml::Spanned;
     use toml::de::{DeTable, DeValue};
-    fn field<'i>(t: &DeTable<'i>, name: &str) -> Option<Spanned<DeValue<'i>>> {
-        t.iter().find(|(k, _)| k.get_ref().as_ref() == name).map(|(_, v)| v.clone())
+    fn field<'i>(t: &DeTable<'i>, name: &str) -> Option<(Spanned<std::borrow::Cow<'i, str>>, Spanned<DeValue<'i>>)> {
+        t.iter().find(|(k, _)| k.get_ref().as_ref() == name).map(|(k, v)| (k.clone(), v.clone()))
     }
     fn item<'i>(v: &Spanned<DeValue<'i>>, k: usize) -> Option<Spanned<DeValue<'i>>> {
         match v.get_ref() {
@@ -84,10 +87,19 @@ fn value_offset(source: &str, variant: usize, edit: usize, key: &str) -> Option<
             _ => None,
         }
     }
+    let (variant, edit) = path.strip_prefix("variants[")?.split_once("].edits[")?;
+    let (variant, edit): (usize, usize) = (variant.parse().ok()?, edit.strip_suffix(']')?.parse().ok()?);
     let doc = DeTable::parse(source).ok()?;
-    let variant = table(&item(&field(doc.get_ref(), "variants")?, variant)?)?;
-    let edit = table(&item(&field(&variant, "edits")?, edit)?)?;
-    Some(field(&edit, key)?.span().start)
+    let variant = table(&item(&field(doc.get_ref(), "variants")?.1, variant)?)?;
+    let spanned = item(&field(&variant, "edits")?.1, edit)?;
+    let edit = table(&spanned)?;
+    let unknown = message.strip_prefix("unknown field `").and_then(|m| m.split('`').next());
+    let found = match (key, unknown) {
+        (Some(key), _) => field(&edit, key).map(|(_, value)| value.span().start),
+        (None, Some(unknown)) => field(&edit, unknown).map(|(key, _)| key.span().start),
+        (None, None) => None,
+    };
+    Some(found.unwrap_or(spanned.span().start))
 }
 
 impl ScenarioFile {
@@ -132,6 +144,8 @@ impl ScenarioFile {
                 let mut offset = inner.span().map_or(0, |s| s.start);
                 if let Some((key, at)) = edit_field_at_fault(&source, &field) {
                     (offset, field) = (at, format!("{field}.{key}"));
+                } else if let Some(at) = edit_offset(&source, &field, None, inner.message()) {
+                    offset = at;
                 }
                 let mut message = in_words(inner.message().trim(), &field);
                 // A key of a segment's `stops` (a table keyed by fixture
