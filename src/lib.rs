@@ -65,11 +65,13 @@ pub fn prepare(file: &ScenarioFile, variant: &str) -> Result<Prepared, ScenarioE
         let unjoinable = sim::unjoinable_lines(&scenario, &store);
         if unjoinable.is_empty() { Ok(store) } else { Err(unjoinable) }
     });
-    let store = store.map_err(|problems| ScenarioError::Invalid {
-        path: file.path.clone(),
-        problems: problems
-            .into_iter()
-            .map(|p| Problem {
+    let store = store.map_err(|problems| {
+        // A variant of a base whose store builds: its edits made these
+        // (a connector removed was told to be added to `store.connectors`).
+        let edited =
+            (file.raw.variants.iter()).find(|v| v.id == variant).filter(|_| prepare(file, scenario::BASELINE).is_ok());
+        let problem = |p: store::GeometryProblem| {
+            let problem = Problem {
                 variant: (variant != scenario::BASELINE).then(|| variant.to_owned()),
                 line: scenario::error::problem_line(
                     &file.source,
@@ -78,8 +80,13 @@ pub fn prepare(file: &ScenarioFile, variant: &str) -> Result<Prepared, ScenarioE
                     &p.message,
                 ),
                 message: p.message,
-            })
-            .collect(),
+            };
+            match edited {
+                Some(v) => file.blamed_on_edits(v, problem),
+                None => problem,
+            }
+        };
+        ScenarioError::Invalid { path: file.path.clone(), problems: problems.into_iter().map(problem).collect() }
     })?;
     let shared = Arc::new(sim::Shared::new(scenario.run.memory_limit_bytes));
     Ok(Prepared { scenario: Arc::new(scenario), store: Arc::new(store), shared })

@@ -288,14 +288,20 @@ impl ScenarioFile {
     /// `id`, named as the edits' doing, at the edit when there is one:
     /// "segment shares sum to 1.300 … make the segments' `share` values
     /// add up to 1" sent the reader to the base's segments.
-    fn blamed_on_edits(&self, v: &raw::RawVariant, mut p: Problem) -> Problem {
+    pub(crate) fn blamed_on_edits(&self, v: &raw::RawVariant, mut p: Problem) -> Problem {
         let id_line = error::line_of(&self.source, "variants.id", &v.id);
         if v.edits.is_empty() || (p.line.is_some() && p.line != id_line) {
             return p;
         }
-        let ops: Vec<&str> = v.edits.iter().map(|e| e.op()).collect();
-        let edits = match ops[..] {
-            [op] => {
+        let mut ops: Vec<&str> = Vec::new();
+        for op in v.edits.iter().map(|e| e.op()) {
+            // Each kind once: four `remove_connector` read as one.
+            if !ops.contains(&op) {
+                ops.push(op);
+            }
+        }
+        let edits = match (&ops[..], &v.edits[..]) {
+            ([op], [_]) => {
                 p.line = error::edit_op_line(&self.source, &v.id, 0, op).or(p.line);
                 format!("edit `{op}`: change it")
             }
