@@ -98,9 +98,12 @@ fn validate(files: &[PathBuf]) -> Result<(), Error> {
     let mut failed = Vec::new();
     for path in files {
         let file = ScenarioFile::read(path);
-        match file.and_then(|f| Ok((f.validate_all()?, f.variant_ids().len() - 1))) {
+        match file.and_then(|f| Ok((f.validate_all()?, f.variant_lines()))) {
             Ok((v, variants)) => {
-                say!("{}: ok — {}", path.display(), v.base.summary(variants));
+                say!("{}: ok — {}", path.display(), v.base.summary(variants.len()));
+                for line in &variants {
+                    say!("{}: variant {line}", path.display());
+                }
                 for w in &v.warnings {
                     say!("{}: warning: {w}", path.display());
                 }

@@ -462,3 +462,33 @@ fn an_edit_that_changes_nothing_is_warned_of() {
         }
     }
 }
+
+/// `aisle validate` says what each variant is: its edits by kind, counted
+/// in file order, and its description.
+#[test]
+fn validate_lists_each_variant_with_its_edits() {
+    let path = common::scenario_path("tiny");
+    let edits = r#"{ op = "set_price", product = "cola", price = 2.0 }, { op = "move_fixture", fixture = "G1", to = [3.0, 3.0] }, { op = "set_price", product = "water", price = 1.0 }"#;
+    let source = std::fs::read_to_string(&path).unwrap()
+        + &format!(
+            "\n[[variants]]\nid = \"edited\"\ndescription = \" Two prices and a gondola. \"\nedits = [{edits}]\n"
+        )
+        + "\n[[variants]]\nid = \"bare\"\n";
+    let lines = ScenarioFile::parse(&path, source).unwrap().variant_lines();
+    assert_eq!(
+        lines,
+        [
+            "`cola-on-promo`: move_product — Cola moves to the promo table by the door.",
+            "`same-as-baseline`: no edits — No edits: an A/A control.",
+            "`edited`: set_price ×2, move_fixture — Two prices and a gondola.",
+            "`bare`: no edits",
+        ]
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aisle"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["validate", "scenarios/tiny.toml"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("\nscenarios/tiny.toml: variant `cola-on-promo`: move_product — Cola moves"), "{stdout}");
+}

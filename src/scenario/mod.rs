@@ -246,6 +246,36 @@ impl ScenarioFile {
             .collect()
     }
 
+    /// Each variant in a line, for `aisle validate`: its id, its edits by
+    /// kind (in file order, with how many of each) and its description:
+    /// "`close-two-lanes`: close_lane ×2 — Staffed lanes L2 and L3 closed …".
+    pub fn variant_lines(&self) -> Vec<String> {
+        self.raw
+            .variants
+            .iter()
+            .map(|v| {
+                let mut kinds: Vec<(&str, usize)> = Vec::new();
+                for op in v.edits.iter().map(|e| e.op()) {
+                    match kinds.iter_mut().find(|(k, _)| *k == op) {
+                        Some((_, n)) => *n += 1,
+                        None => kinds.push((op, 1)),
+                    }
+                }
+                let edits = match kinds.is_empty() {
+                    true => "no edits".to_owned(),
+                    false => (kinds.iter())
+                        .map(|&(k, n)| if n == 1 { k.to_owned() } else { format!("{k} ×{n}") })
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                };
+                match v.description.trim() {
+                    "" => format!("`{}`: {edits}", v.id),
+                    about => format!("`{}`: {edits} — {about}", v.id),
+                }
+            })
+            .collect()
+    }
+
     /// `baseline` followed by the variants in file order.
     pub fn variant_ids(&self) -> Vec<String> {
         std::iter::once(BASELINE.to_owned()).chain(self.raw.variants.iter().map(|v| v.id.clone())).collect()
