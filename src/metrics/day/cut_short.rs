@@ -4,13 +4,15 @@
 use super::{DayMetrics, DayProjection, Visit};
 
 /// What holds a shopper in place: a checkout line (waiting or served), a
-/// counter's line, a stop at seating or a fitting room, a shelf visit.
+/// counter's line, a stop at seating or a fitting room, a shelf visit, a
+/// ride on a connector.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Held {
     Line,
     Counter,
     Stop,
     Shelf,
+    Ride,
 }
 
 /// Those made to leave at the hard end, by what they were at (walking or
@@ -21,6 +23,7 @@ pub struct ForcedFrom {
     pub counter: u64,
     pub stop: u64,
     pub shelf: u64,
+    pub ride: u64,
     pub elsewhere: u64,
 }
 
@@ -31,6 +34,7 @@ impl ForcedFrom {
             Some(Held::Counter) => &mut self.counter,
             Some(Held::Stop) => &mut self.stop,
             Some(Held::Shelf) => &mut self.shelf,
+            Some(Held::Ride) => &mut self.ride,
             None => &mut self.elsewhere,
         } += 1;
     }
@@ -40,6 +44,7 @@ impl ForcedFrom {
         self.counter += o.counter;
         self.stop += o.stop;
         self.shelf += o.shelf;
+        self.ride += o.ride;
         self.elsewhere += o.elsewhere;
     }
 
@@ -52,6 +57,11 @@ impl ForcedFrom {
             (self.counter, "in a service counter's line", "a counter's line that never clears: see its waits"),
             (self.stop, "at seating or a fitting room", "stops that outlast the day: see the fixtures' dwell_median_s"),
             (self.shelf, "at a shelf", "shelf visits that outlast the day: see the segments' dwell_median_s"),
+            (
+                self.ride,
+                "on a stair, escalator or lift",
+                "a ride is under way whenever the day ends: nothing held them",
+            ),
             (self.elsewhere, "walking or standing elsewhere", "shoppers who could not get out: see the freezes"),
         ];
         groups.retain(|g| g.0 > 0);
@@ -126,8 +136,10 @@ impl DayMetrics {
 impl Visit {
     /// What the shopper was at `now_ms`, if anything that holds one in
     /// place; a shelf visit no longer than one can last (`shelf_visit_ms`:
-    /// a browse that does not tempt ends with no event).
-    pub(super) fn held_by(&self, now_ms: u64, shelf_visit_ms: u64) -> Option<Held> {
+    /// a browse that does not tempt ends with no event); a ride where it
+    /// was not seen since before `traced_ms`, the last position sample
+    /// before now (everyone on a floor is sampled, a rider is not).
+    pub(super) fn held_by(&self, now_ms: u64, shelf_visit_ms: u64, traced_ms: u64) -> Option<Held> {
         if self.queue_join_ms.is_some() {
             Some(Held::Line)
         } else if self.counter.joined_ms.is_some() {
@@ -136,6 +148,8 @@ impl Visit {
             Some(Held::Stop)
         } else if self.standing.at_shelf_within(now_ms, shelf_visit_ms) {
             Some(Held::Shelf)
+        } else if self.at.is_some_and(|at| at.t_ms < traced_ms) {
+            Some(Held::Ride)
         } else {
             None
         }
@@ -149,11 +163,13 @@ impl DayProjection<'_> {
     pub(super) fn note_what_holds_those_still_in(&mut self) {
         self.ended = true;
         let (now, shelf) = (self.layout.end_ms, self.layout.longest_shelf_visit_ms);
+        // The last position sample before now: the hard end's own may come after these.
+        let traced = now.saturating_sub(1) / self.layout.trace_ms * self.layout.trace_ms;
         let held: Vec<Option<Held>> = (self.visits.iter())
             .map(|v| {
                 let v = v.as_ref()?;
-                let leader = || self.visits.get(v.party as usize)?.as_ref()?.held_by(now, shelf);
-                v.held_by(now, shelf).or_else(leader)
+                let leader = || self.visits.get(v.party as usize)?.as_ref()?.held_by(now, shelf, traced);
+                v.held_by(now, shelf, traced).or_else(leader)
             })
             .collect();
         for (v, held) in self.visits.iter_mut().zip(held) {

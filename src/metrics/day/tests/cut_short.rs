@@ -18,18 +18,30 @@ fn leaving_at_the_hard_end_is_a_forced_exit() {
     // waits).
     let at_end = |shopper| ev(end_s, shopper, HERE, Action::Exit);
     let at_shelf = |t_s: f64| ev(t_s, 0, HERE, Action::AtShelf { product: 0 });
-    let cases: [(&[SimEvent], ForcedFrom); 5] = [
-        (&[alone(0.0, HERE)], ForcedFrom { elsewhere: 1, ..ForcedFrom::default() }),
+    // Everyone on a floor is sampled each trace interval (1 s here).
+    let seen = |t_s: f64| ev(t_s, 0, HERE, Action::Move);
+    let cases: [(&[SimEvent], ForcedFrom); 7] = [
+        (&[alone(0.0, HERE), seen(end_s - 1.0)], ForcedFrom { elsewhere: 1, ..ForcedFrom::default() }),
+        // Not sampled at the last trace before the end: between floors,
+        // on a ride (it was told "walking or standing elsewhere").
+        (&[alone(0.0, HERE), seen(end_s - 2.0)], ForcedFrom { ride: 1, ..ForcedFrom::default() }),
+        (&[alone(0.0, HERE)], ForcedFrom { ride: 1, ..ForcedFrom::default() }),
         (&[alone(0.0, HERE), at_shelf(end_s - 1.0)], ForcedFrom { shelf: 1, ..ForcedFrom::default() }),
         // A browse that does not tempt ends with no event: hours later, it
         // is at no shelf.
-        (&[alone(0.0, HERE), at_shelf(1.0)], ForcedFrom { elsewhere: 1, ..ForcedFrom::default() }),
+        (&[alone(0.0, HERE), at_shelf(1.0), seen(end_s - 1.0)], ForcedFrom { elsewhere: 1, ..ForcedFrom::default() }),
         (
             &[alone(0.0, HERE), ev(1.0, 0, HERE, Action::StopStart { fixture: 0 })],
             ForcedFrom { stop: 1, ..ForcedFrom::default() },
         ),
         (
-            &[alone(0.0, HERE), ev(0.0, 1, NEARBY, Action::Enter { party: 0 }), ev(1.0, 0, HERE, JOIN)],
+            &[
+                alone(0.0, HERE),
+                ev(0.0, 1, NEARBY, Action::Enter { party: 0 }),
+                ev(1.0, 0, HERE, JOIN),
+                ev(end_s - 1.0, 0, HERE, Action::Move),
+                ev(end_s - 1.0, 1, NEARBY, Action::Move),
+            ],
             ForcedFrom { line: 2, ..ForcedFrom::default() },
         ),
     ];
@@ -55,6 +67,7 @@ fn leaving_at_the_hard_end_is_a_forced_exit() {
             ForcedFrom { line: 2, .. } => (2, "in a checkout line"),
             ForcedFrom { stop: 1, .. } => (1, "at seating or a fitting room"),
             ForcedFrom { shelf: 1, .. } => (1, "at a shelf"),
+            ForcedFrom { ride: 1, .. } => (1, "on a stair, escalator or lift"),
             _ => (1, "walking or standing elsewhere"),
         };
         assert!(said.contains(&format!("were made to leave ({n} {at}): ")), "{said}");
