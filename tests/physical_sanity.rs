@@ -168,6 +168,28 @@ fn every_shipped_scenario_and_variant_keeps_the_invariants() {
     }
 }
 
+/// A door on the east or north edge (x = width, y = depth) is on the
+/// outline as one on the west or south edge is: it was refused as
+/// "outside the store's footprint". Its shoppers come in by it and leave
+/// by it, keeping every invariant.
+#[test]
+fn doors_on_the_far_edges_let_shoppers_in_and_out() {
+    let path = common::scenario_path("tiny");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replace("at = [11.0, 0.3]", "at = [12.0, 6.0]")
+        .replace("at = [6.0, 0.3]", "at = [6.0, 8.0]");
+    let file = aisle::scenario::ScenarioFile::parse(&path, text).unwrap();
+    let p = aisle::prepare(&file, aisle::scenario::BASELINE).unwrap_or_else(|e| panic!("{e}"));
+    let events = check_prepared("tiny, doors east and north", &p, 1);
+    let near = |e: &SimEvent, (x, y): (f32, f32)| (e.x - x).abs() < 0.01 && (e.y - y).abs() < 0.01;
+    let enters = events.iter().filter(|e| matches!(e.action, Action::Enter { .. }));
+    let exits: Vec<&SimEvent> = events.iter().filter(|e| e.action == Action::Exit).collect();
+    assert!(enters.clone().count() > 10);
+    assert!(enters.clone().all(|e| near(e, (12.0, 6.0))), "someone came in elsewhere");
+    assert!(exits.iter().all(|e| near(e, (6.0, 8.0))), "someone left elsewhere");
+}
+
 #[test]
 fn shoppers_change_floors_only_by_connectors_and_escalators_run_one_way() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/two_floors.toml");

@@ -472,7 +472,7 @@ impl Validator<'_> {
                 self.check(inside, Some((section_of(what), &p.id)), || {
                     format!("{what} `{}` at ({}, {}) is outside the store", p.id, at.x, at.y)
                 });
-                Portal { id: p.id.clone(), floor, at }
+                Portal { id: p.id.clone(), floor, at: onto_the_grid(at, &raw.store.footprint) }
             })
             .collect()
     }
@@ -591,6 +591,16 @@ impl Validator<'_> {
 }
 
 /// A number as a message shows it: huge and tiny ones in exponent form.
+/// A door on the store's east or north edge (x = width, y = depth), moved
+/// 1 mm in: the grid's cells hold their west and south edges, so one at
+/// x = 0 stood in the edge's cells and one at x = width stood in none and
+/// was refused as outside the footprint.
+fn onto_the_grid(at: Point, [width, depth]: &[f64; 2]) -> Point {
+    const IN_M: f64 = 0.001;
+    let pull = |v: f64, edge: f64| if v == edge && edge > IN_M { edge - IN_M } else { v };
+    Point::new(pull(at.x, *width), pull(at.y, *depth))
+}
+
 pub(crate) fn shown(x: f64) -> String {
     if x != 0.0 && x.is_finite() && !(1e-4..1e7).contains(&x.abs()) { format!("{x:e}") } else { x.to_string() }
 }
