@@ -106,6 +106,7 @@ impl ScenarioFile {
             .chain(scenario::walkway::walls_without_length(&self.raw))
             .chain(scenario::walkway::entrances_off_the_outline(&base.scenario))
             .chain(base.scenario.coarse_trace())
+            .chain(base.scenario.coarse_tick())
             .chain(base.scenario.footprint_off_the_grid())
             .chain(scenario::walkway::passage_warnings(&narrow))
             .chain(unusable.iter().cloned())

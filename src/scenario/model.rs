@@ -88,6 +88,22 @@ impl Scenario {
         })
     }
 
+    /// A time step coarser than the default, in words: where walkers meet,
+    /// one waits a whole tick for room ahead, so a crowd walks slower and
+    /// stays longer (a day of the grocery at 1 s: median stay 7.8 min
+    /// against 7.3 at 0.1 s; a crushed 6 × 5 m shop, 1.5 against 0.7).
+    pub fn coarse_tick(&self) -> Option<String> {
+        let tick_s = self.run.tick_ms as f64 / 1000.0;
+        (tick_s > super::raw::DEFAULT_TICK_S).then(|| {
+            format!(
+                "run.tick_s = {tick_s}: shoppers step every {tick_s} s, and where they meet one waits a whole step for \
+                 room ahead, so a crowd walks slower and stays longer than at the default {} s; the figures compare \
+                 only with runs at the same tick",
+                super::raw::DEFAULT_TICK_S
+            )
+        })
+    }
+
     /// The most people an entrance lets in an hour: one every two ticks (a
     /// newcomer stands in the doorway its first tick, and the next is let
     /// in only once it has stepped on).

@@ -608,8 +608,11 @@ impl Default for RawRun {
     }
 }
 
+/// `run.tick_s` when the file gives none, seconds.
+pub const DEFAULT_TICK_S: f64 = 0.1;
+
 fn default_tick() -> f64 {
-    0.1
+    DEFAULT_TICK_S
 }
 /// `run.trace_interval_s` when the file gives none, seconds.
 pub const DEFAULT_TRACE_S: f64 = 1.0;
