@@ -324,7 +324,8 @@ fn a_closed_stdout_ends_the_command_quietly_after_its_files() {
 /// would stand in the doorway (a till 0.8 m from the only door had its
 /// sixth place there): it is warned of, and a variant that makes one is
 /// blamed for it. Lines bend on for up to 100 places and every one reaches
-/// a door at last: only the first 20 are looked at.
+/// a door at last: only the first 20 are looked at. A terminal by a door
+/// is said as such.
 #[test]
 fn a_line_running_past_a_door_is_warned_of() {
     let variant = r#"
@@ -339,6 +340,20 @@ edits = [ { op = "add_lane", lane = { id = "L2", kind = "staffed", at = [8.0, 1.
         [&"variant `till-by-the-door`: checkout `L2`: its line's place 4, at (10.4, 1.0), is 0.92 m from entrance \
            `door`: a line of 4 would stand in the doorway everyone else comes or goes by; turn it (`queue`) or move the \
            desk"
+            .to_owned()]
+    );
+    // A till on the door: whoever is served stands in the doorway.
+    let variant = r#"
+[[variants]]
+id = "till-on-the-door"
+edits = [ { op = "add_lane", lane = { id = "L2", kind = "staffed", at = [10.8, 0.5], queue = "west", queue_places = 3, service = { base_s = 20.0, per_item_s = 3.0, cv = 0.3 } } } ]
+"#;
+    let validated = validated_with("tiny", variant);
+    let about: Vec<&String> = validated.warnings.iter().filter(|w| w.contains("doorway")).collect();
+    assert_eq!(
+        about,
+        [&"variant `till-on-the-door`: checkout `L2`: its terminal at (10.8, 0.5) is 0.28 m from entrance `door`: \
+           whoever is served there stands in the doorway everyone else comes or goes by; move the desk"
             .to_owned()]
     );
 }

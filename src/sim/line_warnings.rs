@@ -102,15 +102,30 @@ pub fn lines_at_doors(scenario: &Scenario, store: &Store) -> Vec<String> {
         .zip(&lines)
         .filter(|(desk, _)| desk.open)
         .filter_map(|(desk, line)| {
+            // The door nearest `p` within reach of a line standing there, if any.
+            let nearest = |p: Point| {
+                (doors.iter().filter(|(_, d)| d.floor == desk.floor && d.at.distance(p) < DOOR_CLEAR_M))
+                    .min_by(|a, b| a.1.at.distance(p).total_cmp(&b.1.at.distance(p)))
+            };
+            let (noun, id) = (desk.role.noun(), &desk.id);
+            // Whoever is served stands at a terminal: one by a door stands in it all day.
+            if let Some((t, (kind, door))) = desk.terminals.iter().find_map(|&t| Some((t, nearest(t)?))) {
+                return Some(format!(
+                    "{noun} `{id}`: its {} at ({:.1}, {:.1}) is {:.2} m from {kind} `{}`: whoever is served there \
+                     stands in the doorway everyone else comes or goes by; move the desk",
+                    desk.role.terminal(),
+                    t.x,
+                    t.y,
+                    door.at.distance(t),
+                    door.id
+                ));
+            }
             // Place 0 is the terminal's; places past the last fitting one stand at it.
             line.iter().enumerate().take(DOOR_LINE_PLACES + 1).skip(1).find_map(|(k, &place)| {
-                let (kind, door) =
-                    doors.iter().find(|(_, d)| d.floor == desk.floor && d.at.distance(place) < DOOR_CLEAR_M)?;
+                let (kind, door) = nearest(place)?;
                 Some(format!(
-                    "{} `{}`: its line's place {k}, at ({:.1}, {:.1}), is {:.2} m from {kind} `{}`: a line of {k} \
+                    "{noun} `{id}`: its line's place {k}, at ({:.1}, {:.1}), is {:.2} m from {kind} `{}`: a line of {k} \
                      would stand in the doorway everyone else comes or goes by; turn it (`queue`) or move the desk",
-                    desk.role.noun(),
-                    desk.id,
                     place.x,
                     place.y,
                     door.at.distance(place),
