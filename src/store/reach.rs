@@ -73,11 +73,29 @@ impl Store {
                     ),
                 });
             }
+            // Said with what shuts it off, as products are: the floor it
+            // stands on, and what encloses that or the connector missing.
             let mut missing = |cell: CellId, anchor: (&'static str, &str), what: String| {
                 if !reached[cell as usize] {
+                    let mut floor = self.reachable_from(cell);
+                    floor.iter_mut().zip(&reached).for_each(|(f, &r)| *f &= !r);
+                    let area_m2 = floor.iter().filter(|f| **f).count() as f64 * self.cell * self.cell;
+                    let why = match self.way_to_floor(s, &floor, self.centre(start).0) {
+                        Some(FloorWay { floor, fix }) => format!(
+                            "the {area_m2:.1} m² of floor there, on floor `{floor}`, is reached by no open connector; \
+                             {fix}"
+                        ),
+                        None => format!(
+                            "the {area_m2:.1} m² of floor there is enclosed by {}; open a way at least {:.2} m \
+                             wide (whole cells of {} m must fit in it, and a body)",
+                            self.enclosing(s, &floor),
+                            (2.0 * self.cell).max(0.4),
+                            self.cell
+                        ),
+                    };
                     problems.push(GeometryProblem {
                         anchor: Some((anchor.0, anchor.1.to_owned())),
-                        message: format!("{what} is unreachable from entrance `{}`", e.id),
+                        message: format!("{what} is unreachable from entrance `{}`: {why}", e.id),
                     });
                 }
             };
