@@ -51,7 +51,7 @@ pub(super) fn perceive(tick: &mut TickState, asks: &mut Vec<Ask>) {
     if clock.t_ms / LOOK_INTERVAL_MS == clock.t_ms.saturating_sub(tick_ms) / LOOK_INTERVAL_MS && clock.t_ms != 0 {
         return;
     }
-    let t = clock.t_ms;
+    let (t, checkouts) = (clock.t_ms, setting.scenario.lanes.len());
     for mut s in &mut shoppers {
         if matches!(s.activity, Activity::Gone) || s.riding.is_some() {
             continue;
@@ -81,7 +81,7 @@ pub(super) fn perceive(tick: &mut TickState, asks: &mut Vec<Ask>) {
             }
             if s.pos.distance(shelf.spot) <= perception::REACH_M {
                 s.grab(out, t, product, setting.scenario.products[product as usize].price_cents);
-            } else if s.in_line() || matches!(s.activity, Activity::ToLane { .. }) {
+            } else if s.in_line() || to_pay(&s, checkouts) {
                 // In line or on the way to pay, only what is within reach
                 // is taken (one in line took chocolate off a gondola 2.3 m
                 // away, round its end).
@@ -97,7 +97,8 @@ pub(super) fn perceive(tick: &mut TickState, asks: &mut Vec<Ask>) {
     // may stand places behind, seeing another display).
     for Ask { leader, product, spot } in asks.drain(..) {
         let Ok(mut l) = shoppers.get_mut(leader) else { continue };
-        let shopping = matches!(l.activity, Activity::Deciding | Activity::ToShelf { .. } | Activity::AtShelf { .. });
+        let shopping = matches!(l.activity, Activity::Deciding | Activity::ToShelf { .. } | Activity::AtShelf { .. })
+            || matches!(l.activity, Activity::ToLane { .. }) && !to_pay(&l, checkouts);
         if l.has_in_mind(product) {
             continue;
         }
@@ -110,6 +111,15 @@ pub(super) fn perceive(tick: &mut TickState, asks: &mut Vec<Ask>) {
             l.want_on_impulse(product);
         }
     }
+}
+
+/// Whether `s` walks to a checkout lane's line, to pay and leave (the
+/// desks are the `checkouts` lanes, then the service counters): one
+/// walking to a counter mid-visit shops on after it, as one walking to a
+/// shelf does. (Taken for one on its way to pay, a prescription
+/// collector bought nothing on impulse in four days of the pharmacy.)
+fn to_pay(s: &Shopper, checkouts: usize) -> bool {
+    matches!(s.activity, Activity::ToLane { lane, .. } if (lane as usize) < checkouts)
 }
 
 /// A companion's wish for `product`, seen on the shelf at `spot`, put to
