@@ -431,6 +431,11 @@ fn a_few_days_verdict_counts_the_days_that_differ() {
         "{}",
         c.summary()
     );
+    // A fall these days could never show as significant is led by its size,
+    // not by "no significant change".
+    assert!(c.summary().contains("moves revenue per visitor by -"), "{}", c.summary());
+    assert!(c.summary().contains("), not significant from these days: no test passes"), "{}", c.summary());
+    assert!(!c.summary().contains("no significant change in revenue"), "{}", c.summary());
 }
 
 /// Skewed days go to the sign-flip test, which cannot pass below six

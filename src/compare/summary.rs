@@ -107,7 +107,6 @@ impl Comparison {
                 ),
             },
             _ => {
-                let why = caveat(d, self.alpha).map(|why| format!(": {why}")).unwrap_or_default();
                 // An interval clear of zero beside "no significant change"
                 // read as a contradiction: it is this variant's alone.
                 let clear_of_zero = d.lo.zip(d.hi).is_some_and(|(lo, hi)| lo > 0.0 || hi < 0.0);
@@ -119,7 +118,14 @@ impl Comparison {
                     ),
                     _ => String::new(),
                 };
-                format!("`{variant}` shows no significant change in {name} ({change}, {ci}{corrected}){why}")
+                // Where these days could never pass the test, "no significant
+                // change" led a 50% fall over three days (said after it).
+                match caveat(d, self.alpha) {
+                    Some(why) => format!(
+                        "`{variant}` moves {name} by {change} ({ci}{corrected}), not significant from these days: {why}"
+                    ),
+                    None => format!("`{variant}` shows no significant change in {name} ({change}, {ci}{corrected})"),
+                }
             }
         }
     }
