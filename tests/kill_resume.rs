@@ -101,12 +101,13 @@ fn an_interrupted_sweep_says_what_stays() {
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
     let child = sweep.spawn().unwrap();
-    // Once its dataset is open (the handler is set after it).
+    // Once a run is recorded (the handler is set before any run starts):
+    // a fixed wait after opening left none on a loaded machine.
+    let records = || std::fs::read_dir(dir.join("runs/variant=baseline")).map_or(0, |d| d.count());
     let started = Instant::now();
-    while !dir.join("manifest.json").exists() && started.elapsed().as_secs() < 60 {
+    while records() == 0 && started.elapsed().as_secs() < 120 {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    std::thread::sleep(std::time::Duration::from_millis(300));
     // The shell's own `kill`: no procps needed.
     let sent = Command::new("sh").args(["-c", &format!("kill -INT {}", child.id())]).status().unwrap();
     assert!(sent.success());
@@ -115,6 +116,5 @@ fn an_interrupted_sweep_says_what_stays() {
     assert_eq!(out.status.code(), Some(130), "{said}");
     assert!(said.contains("interrupted: the runs recorded so far stay in"), "{said}");
     // Its records are there for the same command to list and go on from.
-    let records = std::fs::read_dir(dir.join("runs/variant=baseline")).map_or(0, |d| d.count());
-    assert!(records > 0, "no run recorded before the interrupt");
+    assert!(records() > 0, "no run recorded before the interrupt");
 }
