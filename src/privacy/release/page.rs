@@ -52,7 +52,11 @@ fn page_head(html: &mut String, g: &Gathered, plan: &PublishPlan, privacy: &str)
          <p>Each shopper counted in at most {blocks} heat blocks (≤ {block_s} s each) and {zones} zones (≤ {zone_s} s each); \
          baskets clamped at {basket}, visits at {time} s, waits at {wait} s; a party counted with {party}. Noise \
          source: {source}. \
-         Every number here is noised, each count on its own (two may disagree: more parties than visitors).</p>\n\
+         Every number here is noised, each count on its own (two may disagree: more parties than visitors). \
+         The bounds are part of the figures, not of the noise: what a shopper adds past one is not counted, so a \
+         figure a bound cuts leans low by an amount no interval here includes (zone visit rates where shoppers \
+         enter more than {zones} zones, revenue where baskets pass {basket}); set the bounds from what is known of \
+         the store without its data (<code>--bound</code>).</p>\n\
          <p>Each figure is listed as the noise left it, with the standard deviation of its noise (<q>noise SD</q>) and \
          a 95% interval: over the days and the noise for a compared figure (the ratios compared below), over the noise \
          alone for the rest (± {z} noise SDs). <strong>A figure is greyed, and marked in the <code>noisy</code> column \
