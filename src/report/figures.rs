@@ -12,7 +12,7 @@ use plotters::style::FontStyle;
 use crate::style::{self, Rgb};
 
 mod floor_plan;
-pub use floor_plan::{FloorPlan, Overlay, heat_blocks, heat_density};
+pub use floor_plan::{FloorPlan, Overlay, heat_blocks, heat_density, plan_caption};
 
 pub type DrawResult = Result<(), Box<dyn Error>>;
 

@@ -435,14 +435,7 @@ fn floor_figures(html: &mut String, v: &VariantDays, dir: &Path, floor: u8, heat
     let suffix = if s.store.floors.len() > 1 { format!(" — floor {fname}") } else { String::new() };
     let plan =
         FloorPlan { scenario: s, layout: l, floor, title: format!("Floor plan{suffix}"), overlay: Overlay::Plan };
-    figure(
-        html,
-        dir,
-        &format!("{tag}-plan-{floor}"),
-        &plan,
-        "floor plan",
-        "Fixtures to scale by kind; zone outlines and names; where shoppers pay, at a till or a self-service terminal (green dots); entrances and exits (triangles).",
-    )?;
+    figure(html, dir, &format!("{tag}-plan-{floor}"), &plan, "floor plan", &figures::plan_caption(s))?;
     let heat = FloorPlan {
         scenario: s,
         layout: l,

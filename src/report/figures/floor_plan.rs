@@ -460,3 +460,20 @@ where
     }
     Ok(())
 }
+
+/// What a floor plan draws, in words: its desks as they are drawn (a
+/// pharmacist's server was told "where shoppers pay"), and the connectors
+/// where the store has any.
+pub fn plan_caption(s: &crate::scenario::Scenario) -> String {
+    let counters = if s.counters.is_empty() { "" } else { ", and where a service counter serves them" };
+    let connectors = if s.store.connectors.is_empty() {
+        ""
+    } else {
+        "; stairs, escalators and lifts (squares, labelled with the floor they lead to)"
+    };
+    format!(
+        "Fixtures to scale by kind; zone outlines and names; where shoppers pay, at a till or a self-service \
+         terminal{counters} (green dots, grey when closed), and the line each queues along; entrances and exits \
+         (triangles){connectors}."
+    )
+}
