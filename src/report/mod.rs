@@ -580,6 +580,9 @@ fn funnel_and_time_in_store_figures(html: &mut String, v: &VariantDays, dir: &Pa
             Bar::new("people who viewed a product on a shelf", m.shoppers_viewing as f64 / days),
             Bar::new("shopping parties", m.parties as f64 / days),
             Bar::new("parties who picked a product", m.shoppers_picking as f64 / days),
+            // Who gave up at a till (in its line or at the sight of it)
+            // came this far: the drop to paying was otherwise unexplained.
+            Bar::new("parties who came to a checkout", (m.transactions + m.abandons) as f64 / days),
             Bar::new("parties who paid", m.transactions as f64 / days),
         ],
         colours: vec![RGBColor(0, 114, 178)],
