@@ -56,7 +56,7 @@ fn page_head(html: &mut String, g: &Gathered, plan: &PublishPlan, privacy: &str)
          The bounds are part of the figures, not of the noise: what a shopper adds past one is not counted, so a \
          figure a bound cuts leans low by an amount no interval here includes (zone visit rates where shoppers \
          enter more than {zones} zones, revenue where baskets pass {basket}); set the bounds from what is known of \
-         the store without its data (<code>--bound</code>).</p>\n\
+         the store without its data (<code>--clamp NAME=VALUE</code>).</p>\n\
          <p>Each figure is listed as the noise left it, with the standard deviation of its noise (<q>noise SD</q>) and \
          a 95% interval: over the days and the noise for a compared figure (the ratios compared below), over the noise \
          alone for the rest (± {z} noise SDs). <strong>A figure is greyed, and marked in the <code>noisy</code> column \
@@ -217,7 +217,15 @@ impl Figures<'_> {
             let runs: Vec<_> = runs.iter().collect();
             match compared::figure("revenue_per_visitor", &runs, cal, &plan.bounds).flatten().filter(|f| f.value >= 0.0)
             {
-                Some(f) => per_variant.push(Bar { label: v.variant.clone(), value: f.value, interval: f.interval }),
+                // A bar the table greys is marked on the picture too.
+                Some(f) => per_variant.push(Bar {
+                    label: match Noisy::judge(Some(f.value), f.interval, f64::INFINITY) {
+                        Some(_) => format!("{} (mostly noise)", v.variant),
+                        None => v.variant.clone(),
+                    },
+                    value: f.value,
+                    interval: f.interval,
+                }),
                 None => noisy.push(v.variant.as_str()),
             }
         }
@@ -273,7 +281,12 @@ impl Figures<'_> {
                     scenario: &v.prepared.scenario,
                     layout: &v.layout,
                     floor,
-                    title: format!("{} — occupancy ({stamp})", v.variant),
+                    // Said on the picture as well as under it: a picture travels alone.
+                    title: format!(
+                        "{} — occupancy ({stamp}){}",
+                        v.variant,
+                        if mostly_noise.is_empty() { "" } else { " — MOSTLY NOISE" }
+                    ),
                     overlay: Overlay::Heat { blocks, top: Some(top) },
                 };
                 figure(
