@@ -79,7 +79,8 @@ fn write_product_movers(html: &mut String, variants: &[VariantDays], c: &Compari
     let _ = writeln!(
         html,
         "<h3>Products whose picks moved most</h3><p class=\"note\">Picks per day of each product, paired by day \
-         against <code>{}</code>, the {MOVERS} largest changes per layout. Each interval is chosen as the \
+         against <code>{}</code>, the {MOVERS} largest changes per layout. A pick is a product taken into the basket, \
+         paid for or not: a basket left at a crowded till counts its picks, so read picks beside revenue. Each interval is chosen as the \
          metrics' are (paired t, its interval widened where days are skewed, or the sign-flip test's where \
          few days differ or they differ by the same amount: unbounded where so few days cannot bound it). The \
          intervals are not corrected for the {} products compared: read them as where to look, not as \
