@@ -26,6 +26,7 @@ use sha2::{Digest, Sha256};
 mod destination;
 mod error;
 mod lock;
+mod nan_as_null;
 mod partitions;
 
 use super::fs::{file_sha256, write_atomic};
@@ -169,19 +170,6 @@ pub struct MetricValue {
     /// NaN (a figure undefined that day) is `null` in JSON, which has no NaN.
     #[serde(with = "nan_as_null")]
     pub value: f64,
-}
-
-/// An f64 whose NaN is written as `null` and read back from it.
-mod nan_as_null {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(x: &f64, s: S) -> Result<S::Ok, S::Error> {
-        if x.is_nan() { s.serialize_none() } else { s.serialize_some(x) }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<f64, D::Error> {
-        Ok(Option::<f64>::deserialize(d)?.unwrap_or(f64::NAN))
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
