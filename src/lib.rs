@@ -158,6 +158,8 @@ impl ScenarioFile {
         found.extend(sim::short_lines(s, store));
         found.extend(sim::lines_at_doors(s, store));
         found.extend(scenario::walkway::walls_through_fixtures(&self.raw, s));
+        let stops: Vec<(u16, geom::Point)> = store.stops.iter().map(|p| (p.fixture, p.stand.point)).collect();
+        found.extend(scenario::walkway::stops_in_passages(s, &stops));
         found
     }
 }

@@ -218,3 +218,25 @@ fn a_stop_longer_than_the_day_is_warned_of() {
         assert_eq!(warnings.iter().any(|w| w.starts_with(&warning)), warned, "{median_s}: {warnings:?}");
     }
 }
+
+/// Those at a stop are off the walkway, so walkers pass through them: a
+/// bench facing a walkway too narrow to pass a sitter (in the only 1 m
+/// corridor of a shop) was walked through all day, unsaid. `aisle
+/// validate` says so of a bench facing a gondola 0.7 m away, not of one
+/// along the back wall with room before it.
+#[test]
+fn a_stop_in_a_walkway_too_narrow_to_pass_is_warned_of() {
+    let path = common::scenario_path("tiny");
+    let warned = |bench: &str| {
+        let source = std::fs::read_to_string(&path).unwrap() + bench;
+        let warnings = ScenarioFile::parse(&path, source).unwrap().validate_all().unwrap().warnings;
+        warnings.into_iter().filter(|w| w.contains("pass through them")).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        warned(&BENCH.replace("at = [6.5, 7.6]", "at = [6.5, 6.45]")),
+        ["fixture `bench` (seating): its places stand in a walkway 0.70 m wide between fixture `G1` and fixture \
+          `bench`, narrower than 1.2 m: whoever stops there is off the walkway, and those walking by pass through \
+          them; face it onto floor with room, or widen the walkway"]
+    );
+    assert!(warned(BENCH).is_empty());
+}

@@ -367,6 +367,36 @@ pub fn body_slots(s: &Scenario) -> Vec<Narrow> {
     gaps_narrower_than(s, BODY_WIDTH_M)
 }
 
+/// How wide a walkway must be for one to pass another who stands or sits
+/// still in it: a shopper at a stop's place and one walking past, each a
+/// body with room to spare.
+pub const PASSING_M: f64 = 1.2;
+
+/// Stops whose places stand in a walkway narrower than `PASSING_M` that
+/// runs on at both ends, in words: a seated shopper is off the walkway
+/// (`sim::crowd`), so whoever walks along it passes through them (a bench
+/// in the only 1 m corridor between two halves of a shop was walked
+/// through all day, unsaid). `places`: each stop place's fixture index and
+/// where its shopper stands.
+pub fn stops_in_passages(s: &Scenario, places: &[(u16, Point)]) -> Vec<String> {
+    let passages: Vec<Narrow> =
+        gaps_narrower_than(s, PASSING_M).into_iter().filter(|n| !n.recess && !n.closed()).collect();
+    let mut found = Vec::new();
+    for (i, f) in s.fixtures.iter().enumerate() {
+        let standing_in =
+            |n: &&Narrow| n.floor_index == f.floor && places.iter().any(|&(k, p)| k as usize == i && n.gap.contains(p));
+        if let Some(n) = passages.iter().find(standing_in) {
+            found.push(format!(
+                "fixture `{}` ({}): its places stand in a walkway {:.2} m wide between {} and {}, narrower than \
+                 {PASSING_M} m: whoever stops there is off the walkway, and those walking by pass through them; \
+                 face it onto floor with room, or widen the walkway",
+                f.id, f.kind, n.width_m, n.between.0, n.between.1
+            ));
+        }
+    }
+    found
+}
+
 /// Every gap of `s` wider than a grid cell and narrower than `min_m`
 /// (between two things on a floor, or one and the store's edge) that
 /// other things do not fill or cross, each pair once.
