@@ -37,6 +37,19 @@ pub fn changing_nothing(base: &RawScenario, edits: &[RawEdit]) -> Vec<usize> {
     idle
 }
 
+/// The kinds of `edits` (their `op`s), each once in the order first met,
+/// with how many of it there are.
+pub fn kinds(edits: &[RawEdit]) -> Vec<(&'static str, usize)> {
+    let mut kinds: Vec<(&'static str, usize)> = Vec::new();
+    for op in edits.iter().map(RawEdit::op) {
+        match kinds.iter_mut().find(|(k, _)| *k == op) {
+            Some((_, n)) => *n += 1,
+            None => kinds.push((op, 1)),
+        }
+    }
+    kinds
+}
+
 /// Applies `edits` to a copy of the base; an edit that names something
 /// missing is reported with its position in the list, and with the edits
 /// before it as the cause where the base alone would take it.

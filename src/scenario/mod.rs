@@ -254,13 +254,7 @@ impl ScenarioFile {
             .variants
             .iter()
             .map(|v| {
-                let mut kinds: Vec<(&str, usize)> = Vec::new();
-                for op in v.edits.iter().map(|e| e.op()) {
-                    match kinds.iter_mut().find(|(k, _)| *k == op) {
-                        Some((_, n)) => *n += 1,
-                        None => kinds.push((op, 1)),
-                    }
-                }
+                let kinds = edit::kinds(&v.edits);
                 let edits = match kinds.is_empty() {
                     true => "no edits".to_owned(),
                     false => (kinds.iter())
@@ -323,13 +317,8 @@ impl ScenarioFile {
         if v.edits.is_empty() || (p.line.is_some() && p.line != id_line) {
             return p;
         }
-        let mut ops: Vec<&str> = Vec::new();
-        for op in v.edits.iter().map(|e| e.op()) {
-            // Each kind once: four `remove_connector` read as one.
-            if !ops.contains(&op) {
-                ops.push(op);
-            }
-        }
+        // Each kind once: four `remove_connector` read as one.
+        let ops: Vec<&str> = edit::kinds(&v.edits).into_iter().map(|(op, _)| op).collect();
         let edits = match (&ops[..], &v.edits[..]) {
             ([op], [_]) => {
                 p.line = error::edit_op_line(&self.source, &v.id, 0, op).or(p.line);

@@ -10,7 +10,7 @@ use bevy_ecs::prelude::*;
 use rand::RngExt;
 
 use super::shopper::{Activity, Shopper, product_draws};
-use super::{RunState, Setting, TickState, perception};
+use super::{RunState, Setting, TickState, counter_of_desk, perception};
 use crate::events::Action;
 
 /// A basket of this many items halves the temptation of the next product:
@@ -119,7 +119,7 @@ pub(super) fn perceive(tick: &mut TickState, asks: &mut Vec<Ask>) {
 /// shelf does. (Taken for one on its way to pay, a prescription
 /// collector bought nothing on impulse in four days of the pharmacy.)
 fn to_pay(s: &Shopper, checkouts: usize) -> bool {
-    matches!(s.activity, Activity::ToLane { lane, .. } if (lane as usize) < checkouts)
+    matches!(s.activity, Activity::ToLane { lane, .. } if counter_of_desk(lane, checkouts).is_none())
 }
 
 /// A companion's wish for `product`, seen on the shelf at `spot`, put to

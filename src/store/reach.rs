@@ -41,12 +41,10 @@ impl Store {
                     anchor: Some(("entrances.id", e.id.clone())),
                     message: format!(
                         "entrance `{}` is shut off from the shop: from it shoppers reach {area_m2:.1} m² of floor, no \
-                         product and no desk; {} enclose it: open a way at least {:.2} m wide (whole cells of {} m \
-                         must fit in it, and a body)",
+                         product and no desk; {} enclose it: {}",
                         e.id,
                         self.enclosing(s, &reached),
-                        (2.0 * self.cell).max(0.4),
-                        self.cell
+                        way_wide_enough(self.cell)
                     ),
                 });
                 continue;
@@ -77,8 +75,7 @@ impl Store {
             // stands on, and what encloses that or the connector missing.
             let mut missing = |cell: CellId, anchor: (&'static str, &str), what: String| {
                 if !reached[cell as usize] {
-                    let mut floor = self.reachable_from(cell);
-                    floor.iter_mut().zip(&reached).for_each(|(f, &r)| *f &= !r);
+                    let floor = self.shut_off_from(cell, &reached);
                     let area_m2 = floor.iter().filter(|f| **f).count() as f64 * self.cell * self.cell;
                     let why = match self.way_to_floor(s, &floor, self.centre(start).0) {
                         Some(FloorWay { floor, fix }) => format!(
@@ -86,11 +83,9 @@ impl Store {
                              {fix}"
                         ),
                         None => format!(
-                            "the {area_m2:.1} m² of floor there is enclosed by {}; open a way at least {:.2} m \
-                             wide (whole cells of {} m must fit in it, and a body)",
+                            "the {area_m2:.1} m² of floor there is enclosed by {}; {}",
                             self.enclosing(s, &floor),
-                            (2.0 * self.cell).max(0.4),
-                            self.cell
+                            way_wide_enough(self.cell)
                         ),
                     };
                     problems.push(GeometryProblem {
@@ -133,14 +128,18 @@ impl Store {
                 // Only the floor the entrance does not reach: a way out
                 // (a one-way escalator down) leads on into the shop, which
                 // is not what shuts these products off.
-                None => {
-                    let mut floor = self.reachable_from(cell);
-                    floor.iter_mut().zip(reached).for_each(|(f, &r)| *f &= !r);
-                    groups.push((vec![i], floor));
-                }
+                None => groups.push((vec![i], self.shut_off_from(cell, reached))),
             }
         }
         groups
+    }
+
+    /// The floor walked from `cell` that `reached` (an entrance's floor)
+    /// does not hold: what is shut off with it.
+    fn shut_off_from(&self, cell: CellId, reached: &[bool]) -> Vec<bool> {
+        let mut floor = self.reachable_from(cell);
+        floor.iter_mut().zip(reached).for_each(|(f, &r)| *f &= !r);
+        floor
     }
 
     /// Floor `region`, shut off on a floor other than `entrance_floor`,
@@ -534,9 +533,17 @@ fn shut_off_message(
     };
     format!(
         "{what} {}{more} {are} unreachable from entrance `{entrance}`: the {area_m2:.1} m² of floor in front of \
-         {them}{on} is enclosed by {enclosing}; open a way at least {:.2} m wide (whole cells of {cell} m must fit \
-         in it, and a body)",
+         {them}{on} is enclosed by {enclosing}; {}",
         named.join(", "),
-        (2.0 * cell).max(0.4)
+        way_wide_enough(cell)
+    )
+}
+
+/// How wide a way into shut-off floor must be opened, in words: two cells
+/// of `cell` m (a gap narrower holds no walkable floor), and a body.
+fn way_wide_enough(cell: f64) -> String {
+    format!(
+        "open a way at least {:.2} m wide (whole cells of {cell} m must fit in it, and a body)",
+        (2.0 * cell).max(crate::scenario::walkway::BODY_WIDTH_M)
     )
 }
