@@ -135,6 +135,7 @@ impl ScenarioFile {
                 Err(e) => return Err(e),
             }
         }
+        warnings.extend(self.prices_off_the_cent());
         warnings.extend(self.price_edits());
         warnings.extend(self.idle_edits().into_iter().map(|(_, warning)| warning));
         if !problems.is_empty() {

@@ -171,8 +171,10 @@ impl ScenarioFile {
     /// Each as (variant, warning).
     pub fn idle_edits(&self) -> Vec<(String, String)> {
         let mut found = Vec::new();
+        let base = self.build(BASELINE).ok();
         for v in &self.raw.variants {
-            for i in edit::changing_nothing(&self.raw, &v.edits) {
+            let idle = edit::changing_nothing(&self.raw, &v.edits);
+            for &i in &idle {
                 let warning = format!(
                     "variant `{}`: edit {} ({}) changes nothing: what it sets is so already; give it the value meant, \
                      or remove it",
@@ -182,8 +184,31 @@ impl ScenarioFile {
                 );
                 found.push((v.id.clone(), warning));
             }
+            // Edits that each change the file but, taken together, not the
+            // store: a price below a cent, a lane's hours set to the
+            // store's it had, a fixture moved and moved back.
+            let built = self.build(&v.id).ok();
+            let as_base = base.as_ref().zip(built).is_some_and(|(b, mut built)| {
+                built.variant.clone_from(&b.variant);
+                built == *b
+            });
+            if as_base && idle.len() < v.edits.len() {
+                let warning = format!(
+                    "variant `{}` changes nothing in effect: with its edits applied the store is the baseline's \
+                     (prices are kept in whole cents, a lane's hours are the store's unless set, `cv` is no \
+                     exponential's, edits may undo each other); give them the values meant, or remove the variant",
+                    v.id
+                );
+                found.push((v.id.clone(), warning));
+            }
         }
         found
+    }
+
+    /// Prices, the base's and those edits set, that are no whole number of
+    /// cents (kept in cents, they sell at another price), warned of.
+    pub fn prices_off_the_cent(&self) -> Vec<String> {
+        validate::prices_off_the_cent(&self.raw)
     }
 
     /// Variants that set prices, told that shoppers do not answer prices:

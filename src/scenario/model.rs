@@ -21,7 +21,7 @@ pub const MIN_TERMINAL_GAP_M: f64 = 0.4;
 /// The name of the unedited layout.
 pub const BASELINE: &str = "baseline";
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Scenario {
     pub name: String,
     pub description: String,
@@ -252,7 +252,7 @@ pub struct Behaviour {
     pub perimeter_paths: Option<Target<bool>>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct StoreSpec {
     pub width: f64,
     pub depth: f64,
@@ -270,13 +270,13 @@ impl StoreSpec {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Floor {
     pub id: String,
     pub elevation: f64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Connector {
     pub id: String,
     pub kind: ConnectorKind,
@@ -295,14 +295,14 @@ pub struct FloorPoint {
     pub at: Point,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Wall {
     pub floor: u8,
     /// The wall as the rectangle it occupies.
     pub footprint: Rect,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Fixture {
     pub id: String,
     pub kind: FixtureKind,
@@ -365,7 +365,7 @@ impl Fixture {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Zone {
     pub id: String,
     pub name: String,
@@ -373,7 +373,7 @@ pub struct Zone {
     pub shape: ZoneShape,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum ZoneShape {
     Rect(Rect),
     Polygon(Vec<Point>),
@@ -389,7 +389,7 @@ impl Zone {
 }
 
 /// An entrance or an exit.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Portal {
     pub id: String,
     pub floor: u8,
@@ -397,7 +397,7 @@ pub struct Portal {
 }
 
 /// A desk with a line: a checkout lane, or a service counter's.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Lane {
     pub id: String,
     pub role: DeskRole,
@@ -454,7 +454,7 @@ impl DeskRole {
 
 /// A service counter: its desk and line, and the categories sold there
 /// (their products are on no shelf).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Counter {
     pub desk: Lane,
     pub sells: Vec<usize>,
@@ -509,7 +509,7 @@ pub fn clock_time(ms: u64) -> String {
     if s == 0 { format!("{h:02}:{m:02}") } else { format!("{h:02}:{m:02}:{s:02}") }
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ServiceModel {
     pub base_s: f64,
     pub per_item_s: f64,
@@ -523,7 +523,7 @@ impl ServiceModel {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Category {
     pub id: String,
     pub name: String,
@@ -531,7 +531,7 @@ pub struct Category {
     pub colour: [u8; 3],
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Product {
     pub id: String,
     pub name: String,
@@ -544,7 +544,7 @@ pub struct Product {
     pub placements: Vec<Placement>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Placement {
     pub fixture: usize,
     pub face: Face,
@@ -556,7 +556,7 @@ pub struct Placement {
     pub stand: Point,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Population {
     pub daily_visitors: f64,
     /// Opening and closing time, milliseconds since midnight.
@@ -570,7 +570,7 @@ pub struct Population {
     pub aisle_reluctance: f64,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Segment {
     pub id: String,
     pub share: f64,
@@ -613,7 +613,7 @@ impl Segment {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct RunSettings {
     pub tick_ms: u64,
     pub trace_interval_ms: u64,

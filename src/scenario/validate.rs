@@ -13,6 +13,7 @@ mod desk;
 mod ids;
 mod population;
 
+pub(super) use catalogue::prices_off_the_cent;
 pub(super) use population::{STOPS_ARE, profile_mismatch};
 
 /// Checks `raw` and builds the model; `source` is the file text, used only

@@ -309,3 +309,31 @@ impl Scenario {
             .collect()
     }
 }
+
+/// Prices of the file, base and edits, that are no whole number of cents:
+/// a price is kept in cents, so 1.2901 sells at 1.29 and 0.004 at nothing.
+pub fn prices_off_the_cent(raw: &RawScenario) -> Vec<String> {
+    let off = |price: f64| ((price * 100.0).round() - price * 100.0).abs() > 1e-6;
+    let kept = |price: f64| format!("{:.2}", (price * 100.0).round() / 100.0);
+    let base = raw.products.iter().filter(|p| off(p.price)).map(|p| {
+        format!(
+            "product `{}` price {} is kept in whole cents, as {}; write the price meant",
+            p.id,
+            p.price,
+            kept(p.price)
+        )
+    });
+    let edited = raw.variants.iter().flat_map(|v| {
+        v.edits.iter().enumerate().filter_map(move |(i, e)| match e {
+            RawEdit::SetPrice { product, price } if off(*price) => Some(format!(
+                "variant `{}`: edit {} (set_price) price {price} of `{product}` is kept in whole cents, as {}; write \
+                 the price meant",
+                v.id,
+                i + 1,
+                kept(*price)
+            )),
+            _ => None,
+        })
+    });
+    base.chain(edited).collect()
+}

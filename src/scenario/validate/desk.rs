@@ -97,7 +97,9 @@ impl Validator<'_> {
             service: ServiceModel {
                 base_s: s.base_s,
                 per_item_s: s.per_item_s,
-                cv: s.cv,
+                // An exponential's spread is its mean: a `cv` set on one
+                // changes nothing (and a variant setting it is no change).
+                cv: if s.distribution == ServiceDistribution::Exponential { 1.0 } else { s.cv },
                 distribution: s.distribution,
             },
             hours_ms: (hours_to_ms(hours[0]), hours_to_ms(hours[1])),
