@@ -727,6 +727,26 @@ const CASES: &[Case] = &[
         absent: None,
     },
     Case {
+        // The old runs were simulated again from the new version, exit 0:
+        // with no manifest nothing said which version they were of.
+        name: "another version of the scenario into a dataset whose manifest is gone",
+        steps: &[Step::Remove("manifest.json")],
+        args: &["run", "{price}", "--out", "{dir}", "--no-report"],
+        code: 2,
+        stdout: "",
+        stderr: "error: {dir} holds runs of another version of scenario `tiny` (file hash SHA_TINY, now SHA_PRICE); write to another directory with --out, or pass --replace to discard the old runs\n",
+        absent: None,
+    },
+    Case {
+        name: "another version of the scenario into a dataset with only its run records",
+        steps: &[Step::Remove("manifest.json"), Step::Remove("scenario.toml")],
+        args: &["run", "{price}", "--out", "{dir}", "--no-report"],
+        code: 2,
+        stdout: "",
+        stderr: "error: {dir} holds runs of another version of scenario `tiny` (file hash SHA_TINY, now SHA_PRICE); write to another directory with --out, or pass --replace to discard the old runs\n",
+        absent: None,
+    },
+    Case {
         name: "a directory of the user's files is not written over",
         steps: &[
             Step::Remove("manifest.json"),

@@ -26,6 +26,7 @@ use sha2::{Digest, Sha256};
 mod destination;
 mod error;
 mod lock;
+mod lost_manifest;
 mod nan_as_null;
 mod partitions;
 
@@ -263,7 +264,11 @@ impl Dataset {
         // Again under the gate: a writer that came first, at once, has
         // made its manifest by now.
         destination.check_again()?;
-        let old = Self::read_manifest(dir)?;
+        let old = Self::read_manifest(dir)?.or_else(|| {
+            let (name, old_sha) = lost_manifest::other_version_on_disk(dir, sha256)?;
+            let scenario = if name.is_empty() { scenario.to_owned() } else { name };
+            Some(Manifest { scenario, scenario_sha256: old_sha, ..fresh.clone() })
+        });
         let discard = match &old {
             Some(old) if old.scenario_sha256 != sha256 => match on_change {
                 OnScenarioChange::Refuse if old.scenario != scenario => {
