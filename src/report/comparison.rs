@@ -18,7 +18,7 @@ use crate::style;
 
 pub(super) fn comparison_section(
     html: &mut String,
-    variants: &[VariantDays],
+    (variants, days_note): (&[VariantDays], Option<String>),
     c: &Comparison,
     dir: &Path,
 ) -> Result<(), ReportError> {
@@ -28,8 +28,8 @@ pub(super) fn comparison_section(
     if let Some(note) = c.looks_note() {
         let _ = writeln!(html, "<p class=\"warn\"><b>Days added at sequential looks:</b> {}.</p>", esc(&note));
     }
-    if let Some(note) = unshared_days_note(variants, &c.baseline) {
-        let _ = writeln!(html, "<p class=\"warn\"><b>Days not shared:</b> {}.</p>", esc(&note));
+    if let Some(note) = days_note {
+        let _ = writeln!(html, "<p class=\"warn\"><b>Days compared:</b> {}.</p>", esc(&note));
     }
     write_decision(html, c, dir)?;
     write_interval_note(html, c);
@@ -42,27 +42,43 @@ pub(super) fn comparison_section(
     Ok(())
 }
 
-/// Said when the layouts were not all simulated on the baseline's days: the
-/// table pairs days by seed, but the figures average each layout over its
-/// own days, and an A/A copy one day short drew a difference map of red
-/// and blue where it differs in nothing.
-fn unshared_days_note(variants: &[VariantDays], baseline: &str) -> Option<String> {
-    let base = variants.iter().find(|v| v.prepared.scenario.variant == baseline)?;
-    let odd: Vec<String> = variants
+/// Said when the dataset holds days the comparison leaves out (a layout
+/// simulated on more seeds than the others, or past the replications
+/// analysed): the comparison's tables and figures are drawn from the
+/// compared days alone (`variants` there), each layout's own section from
+/// all its days. (The figures once averaged each layout over its own days:
+/// an A/A copy one day short drew a difference map of red and blue, and
+/// the movers' table showed ten days' picks under a three days' header.)
+pub(super) fn compared_days_note(all: &[VariantDays], c: &Comparison) -> Option<String> {
+    let more: Vec<String> = all
         .iter()
-        .filter(|v| v.seeds != base.seeds)
+        .filter(|v| v.seeds != c.seeds)
         .map(|v| format!("`{}` {} day(s)", v.prepared.scenario.variant, v.seeds.len()))
         .collect();
-    (!odd.is_empty()).then(|| {
+    (!more.is_empty() && !c.seeds.is_empty()).then(|| {
         format!(
-            "the layouts were not all simulated on the same days (`{baseline}`: {} day(s); {}). The tables' \
-             changes and intervals pair days by seed; the difference heatmaps, distributions and funnels below \
-             average each layout over its own days, so they mix the chance of the days with the layout; run every \
-             layout on the same seeds to draw them on the same days",
-            base.seeds.len(),
-            odd.join(", ")
+            "the comparison below, its tables and its figures, covers the {} day(s) it pairs ({}); the dataset holds \
+             others ({}), which only each layout's own section further down draws",
+            c.seeds.len(),
+            seeds_in_words(&c.seeds),
+            more.join(", ")
         )
     })
+}
+
+/// Seeds as ranges: `seeds 1–3, 7`.
+fn seeds_in_words(seeds: &[u64]) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < seeds.len() {
+        let mut j = i;
+        while j + 1 < seeds.len() && seeds[j + 1] == seeds[j] + 1 {
+            j += 1;
+        }
+        parts.push(if j == i { seeds[i].to_string() } else { format!("{}–{}", seeds[i], seeds[j]) });
+        i = j + 1;
+    }
+    format!("{} {}", if seeds.len() == 1 { "seed" } else { "seeds" }, parts.join(", "))
 }
 
 /// Products shown per layout in the table of those whose picks moved most.

@@ -9,7 +9,7 @@ pub mod html;
 
 use check::{DECLARED_META, MADE_BY, PRIMARY_META};
 pub use check::{PageCheck, check_page, page_path, remake, remove_page};
-use comparison::comparison_section;
+use comparison::{compared_days_note, comparison_section};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -100,49 +100,77 @@ pub fn replay_dataset(dir: &Path, mut progress: impl FnMut(usize, usize)) -> Res
     let mut done = 0;
     let mut out = Vec::new();
     for variant in &manifest.variants {
-        let runs: Vec<_> = manifest.runs.iter().filter(|r| &r.variant == variant).collect();
+        let runs: Vec<&RunRecord> = manifest.runs.iter().filter(|r| &r.variant == variant).collect();
         if runs.is_empty() {
             continue;
         }
         let prepared = crate::prepare(&file, variant)?;
-        let layout = Layout::new(&prepared);
-        let mut merged: Option<DayMetrics> = None;
-        let mut replayed = Vec::new();
-        let mut product_picks = Vec::new();
-        // Runs are replayed on every core a few at a time and merged in
-        // the manifest's order, so the sums are the same whatever the
-        // cores, and only a few days are held at once.
-        let chunk = 4 * rayon::current_num_threads();
-        for runs in runs.chunks(chunk) {
-            let days: Vec<Result<DayMetrics, LogError>> = runs
-                .par_iter()
-                .map(|run| {
-                    let mut day = DayProjection::new(&layout);
-                    read_log_with(&dir.join(&run.path), |events| day.observe_all(events))?;
-                    Ok(day.finish())
-                })
+        let mut days = replay_days(dir, prepared, &runs, &mut || {
+            done += 1;
+            progress(done, total);
+        })?;
+        days.visitor_note = notes.iter().position(|(v, _)| v == variant).map(|i| notes.swap_remove(i).1);
+        out.push(days);
+    }
+    Ok(out)
+}
+
+/// Replays `runs`, all of `prepared`'s variant, merged; `done` is called
+/// after each run.
+fn replay_days(
+    dir: &Path,
+    prepared: Prepared,
+    runs: &[&RunRecord],
+    done: &mut dyn FnMut(),
+) -> Result<VariantDays, ReportError> {
+    let layout = Layout::new(&prepared);
+    let mut merged: Option<DayMetrics> = None;
+    let mut replayed = Vec::new();
+    let mut product_picks = Vec::new();
+    // Runs are replayed on every core a few at a time and merged in the
+    // manifest's order, so the sums are the same whatever the cores, and
+    // only a few days are held at once.
+    let chunk = 4 * rayon::current_num_threads();
+    for runs in runs.chunks(chunk) {
+        let days: Vec<Result<DayMetrics, LogError>> = runs
+            .par_iter()
+            .map(|run| {
+                let mut day = DayProjection::new(&layout);
+                read_log_with(&dir.join(&run.path), |events| day.observe_all(events))?;
+                Ok(day.finish())
+            })
+            .collect();
+        for (run, day) in runs.iter().zip(days) {
+            let day = day?;
+            let metrics = day
+                .scalars(&layout)
+                .into_iter()
+                .map(|m| MetricValue { name: m.name, unit: m.unit.to_owned(), value: m.value })
                 .collect();
-            for (run, day) in runs.iter().zip(days) {
-                let day = day?;
-                let metrics = day
-                    .scalars(&layout)
-                    .into_iter()
-                    .map(|m| MetricValue { name: m.name, unit: m.unit.to_owned(), value: m.value })
-                    .collect();
-                replayed.push(RunRecord { metrics, ..(*run).clone() });
-                product_picks.push(day.product_picks.clone());
-                match &mut merged {
-                    Some(m) => m.merge(&day),
-                    None => merged = Some(day),
-                }
-                done += 1;
-                progress(done, total);
+            replayed.push(RunRecord { metrics, ..(*run).clone() });
+            product_picks.push(day.product_picks.clone());
+            match &mut merged {
+                Some(m) => m.merge(&day),
+                None => merged = Some(day),
             }
+            done();
         }
-        let seeds = runs.iter().map(|r| r.seed).collect();
-        let metrics = merged.expect("at least one run");
-        let visitor_note = notes.iter().position(|(v, _)| v == variant).map(|i| notes.swap_remove(i).1);
-        out.push(VariantDays { prepared, layout, seeds, metrics, runs: replayed, product_picks, visitor_note });
+    }
+    let seeds = runs.iter().map(|r| r.seed).collect();
+    let metrics = merged.expect("at least one run");
+    Ok(VariantDays { prepared, layout, seeds, metrics, runs: replayed, product_picks, visitor_note: None })
+}
+
+/// `variants` on the days `seeds` alone, each replayed again where it has
+/// others: the comparison's figures (heat differences, waits, movers)
+/// drew every day while its table paired only the compared ones.
+fn on_days(dir: &Path, variants: &[VariantDays], seeds: &[u64]) -> Result<Vec<VariantDays>, ReportError> {
+    let mut out = Vec::new();
+    for v in variants.iter().filter(|v| v.seeds.iter().any(|s| seeds.contains(s))) {
+        let runs: Vec<&RunRecord> = v.runs.iter().filter(|r| seeds.contains(&r.seed)).collect();
+        let mut days = replay_days(dir, v.prepared.clone(), &runs, &mut || {})?;
+        days.visitor_note.clone_from(&v.visitor_note);
+        out.push(days);
     }
     Ok(out)
 }
@@ -278,7 +306,13 @@ fn write_page(
         let runs: Vec<RunRecord> = variants.iter().flat_map(|v| v.runs.iter().cloned()).collect();
         let names: Vec<String> = variants.iter().map(|v| v.prepared.scenario.variant.clone()).collect();
         let comparison = design.compare(&runs, &names).declared_before(declared);
-        comparison_section(&mut html, variants, &comparison, &figures_dir)?;
+        match compared_days_note(variants, &comparison) {
+            None => comparison_section(&mut html, (variants, None), &comparison, &figures_dir)?,
+            Some(note) => {
+                let compared = on_days(dir, variants, &comparison.seeds)?;
+                comparison_section(&mut html, (&compared, Some(note)), &comparison, &figures_dir)?
+            }
+        }
         // The same shoppers walk into every layout, but for these.
         for note in variants.iter().filter_map(|v| v.visitor_note.as_deref()) {
             let _ = writeln!(html, "<p class=\"note\">Note: {}.</p>", esc(note));
