@@ -82,7 +82,7 @@ pub fn prepare(file: &ScenarioFile, variant: &str) -> Result<Prepared, ScenarioE
                 message: p.message,
             };
             match edited {
-                Some(v) => file.blamed_on_edits(v, problem),
+                Some(v) => file.blamed_on_edits(v, problem, &|edits| geometry_problems(file, v, edits)),
                 None => problem,
             }
         };
@@ -90,6 +90,21 @@ pub fn prepare(file: &ScenarioFile, variant: &str) -> Result<Prepared, ScenarioE
     })?;
     let shared = Arc::new(sim::Shared::new(scenario.run.memory_limit_bytes));
     Ok(Prepared { scenario: Arc::new(scenario), store: Arc::new(store), shared })
+}
+
+/// The geometry problems of the base with `edits` (some of variant `v`'s)
+/// applied, in words; none where the edits or the model fail first.
+fn geometry_problems(
+    file: &ScenarioFile,
+    v: &scenario::raw::RawVariant,
+    edits: &[scenario::raw::RawEdit],
+) -> Vec<String> {
+    let Some(Ok(scenario)) = file.build_with_edits(v, edits) else { return Vec::new() };
+    let problems = match Store::build(&scenario) {
+        Ok(store) => sim::unjoinable_lines(&scenario, &store),
+        Err(problems) => problems,
+    };
+    problems.into_iter().map(|p| p.message).collect()
 }
 
 impl ScenarioFile {

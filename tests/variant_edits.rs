@@ -437,6 +437,39 @@ fn a_bad_base_is_not_blamed_on_a_variants_edits() {
     assert!(err.contains("segment shares sum to") && !err.contains("made by the variant"), "{err}");
 }
 
+/// A variant's problem is put at the edit after which it first appears,
+/// and blamed on that edit alone: shares that do not add up read "made by
+/// the variant's edits (set_price, set_shares)", at the variant's `id`;
+/// an upper floor cut off blamed an unrelated lane added downstairs.
+#[test]
+fn a_variants_problem_is_blamed_on_the_edit_that_made_it() {
+    let edits = r#"{ op = "set_price", product = "cola", price = 2.0 },
+{ op = "set_shares", shares = { quick = 0.9, browser = 0.4 } },
+{ op = "set_price", product = "water", price = 1.0 }"#;
+    let file = shipped_with("tiny", edits);
+    let err = file.build("edited").err().expect("shares of 1.3").to_string();
+    let line =
+        file.source.lines().collect::<Vec<_>>().iter().rposition(|l| l.contains("op = \"set_shares\"")).unwrap() + 1;
+    assert!(err.contains(&format!(":{line}: variant `edited`: segment shares sum to 1.300")), "{err}");
+    assert!(err.contains("(made by the variant's edit 2 (`set_shares`): change it to avoid this)"), "{err}");
+    // Geometry too: every way to the upper floor removed after a price.
+    let path = common::scenario_path("department");
+    let product = ScenarioFile::read(&path).unwrap().raw.products[0].id.clone();
+    let mut edits = format!(r#"{{ op = "set_price", product = "{product}", price = 2.0 }}"#);
+    for id in ["escalator-up", "escalator-down", "stairs", "lift"] {
+        edits += &format!(r#", {{ op = "remove_connector", connector = "{id}" }}"#);
+    }
+    let err =
+        aisle::prepare(&shipped_with("department", &edits), "edited").err().expect("upstairs cut off").to_string();
+    assert!(
+        err.contains(
+            "(made by the variant's edit 5 (`remove_connector`) with those before it: change them to avoid this)"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("set_price"), "{err}");
+}
+
 /// An edit that sets what is so already is warned of, by its place in
 /// the variant: a variant meant to differ would compare as an A/A under
 /// another name. Edits that change something are not.

@@ -328,7 +328,16 @@ impl ScenarioFile {
             // Only where the base is valid did the edits make them (`aisle
             // run --variant` prepares a variant of a file not validated whole).
             let base_valid = validate::validate(&self.raw, &self.source, None, &self.sha256).is_ok();
-            invalid(problems.into_iter().map(|p| if base_valid { self.blamed_on_edits(v, p) } else { p }).collect())
+            let made_by = |edits: &[raw::RawEdit]| match self.build_with_edits(v, edits) {
+                Some(Err(problems)) => problems.into_iter().map(|p| p.message).collect(),
+                _ => Vec::new(),
+            };
+            invalid(
+                problems
+                    .into_iter()
+                    .map(|p| if base_valid { self.blamed_on_edits(v, p, &made_by) } else { p })
+                    .collect(),
+            )
         })
     }
 
@@ -337,22 +346,52 @@ impl ScenarioFile {
     /// `id`, named as the edits' doing, at the edit when there is one:
     /// "segment shares sum to 1.300 … make the segments' `share` values
     /// add up to 1" sent the reader to the base's segments.
-    pub(crate) fn blamed_on_edits(&self, v: &raw::RawVariant, mut p: Problem) -> Problem {
+    pub(crate) fn blamed_on_edits(
+        &self,
+        v: &raw::RawVariant,
+        mut p: Problem,
+        made_by: &dyn Fn(&[raw::RawEdit]) -> Vec<String>,
+    ) -> Problem {
         let id_line = error::line_of(&self.source, "variants.id", &v.id);
         if v.edits.is_empty() || (p.line.is_some() && p.line != id_line) {
             return p;
         }
-        // Each kind once: four `remove_connector` read as one.
-        let ops: Vec<&str> = edit::kinds(&v.edits).into_iter().map(|(op, _)| op).collect();
-        let edits = match (&ops[..], &v.edits[..]) {
-            ([op], [_]) => {
-                p.line = error::edit_op_line(&self.source, &v.id, 0, op).or(p.line);
-                format!("edit `{op}`: change it")
+        // The edit after which the problem first appears, where the edits
+        // before it leave none: "(set_price, set_shares)" blamed a price
+        // for shares that do not add up.
+        let first = (1..=v.edits.len()).find(|&k| made_by(&v.edits[..k]).contains(&p.message));
+        let edits = match first {
+            Some(k) if v.edits.len() == 1 || !made_by(&v.edits[..k - 1]).contains(&p.message) => {
+                let op = v.edits[k - 1].op();
+                p.line = error::edit_op_line(&self.source, &v.id, k - 1, op).or(p.line);
+                if v.edits.len() == 1 {
+                    format!("edit `{op}`: change it")
+                } else if made_by(&v.edits[k - 1..k]).contains(&p.message) {
+                    format!("edit {k} (`{op}`): change it")
+                } else {
+                    // Four connectors removed cut a floor off together.
+                    format!("edit {k} (`{op}`) with those before it: change them")
+                }
             }
-            _ => format!("edits ({}): change them", ops.join(", ")),
+            _ => {
+                // Each kind once: four `remove_connector` read as one.
+                let ops: Vec<&str> = edit::kinds(&v.edits).into_iter().map(|(op, _)| op).collect();
+                format!("edits ({}): change them", ops.join(", "))
+            }
         };
         p.message = format!("{} (made by the variant's {edits} to avoid this)", p.message);
         p
+    }
+
+    /// The model of the base with `edits` (some of variant `v`'s) applied,
+    /// or its problems; `None` where the edits do not apply.
+    pub(crate) fn build_with_edits(
+        &self,
+        v: &raw::RawVariant,
+        edits: &[raw::RawEdit],
+    ) -> Option<Result<Scenario, Vec<Problem>>> {
+        let edited = edit::apply(&self.raw, edits).ok()?;
+        Some(validate::validate(&edited, &self.source, Some(&v.id), &self.sha256))
     }
 
     /// The variants other than `except` whose model does not validate, each
