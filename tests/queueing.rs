@@ -247,3 +247,21 @@ fn a_closed_lanes_line_leaves_the_open_ones_room() {
     assert_eq!(hemmed("baseline"), 1);
     assert_eq!(hemmed("only-l15"), 0);
 }
+
+/// A party chooses a line with room for it at its end before one without:
+/// families of six walked to the nearer till, whose line holds two, found
+/// no room and left their baskets (conversion 6–21% over seeds 1–3),
+/// while a till with eight places stood idle across the store.
+#[test]
+fn a_party_chooses_a_line_with_room_for_it() {
+    let file = ScenarioFile::read(std::path::Path::new("tests/data/party_vs_short_line.toml")).unwrap();
+    let p = aisle::prepare(&file, "baseline").unwrap();
+    for seed in 1..=3 {
+        let events = simulate(&p, seed);
+        let count = |f: &dyn Fn(&Action) -> bool| events.iter().filter(|e| f(&e.action)).count();
+        let (paid, left) =
+            (count(&|a| matches!(a, Action::Checkout { .. })), count(&|a| matches!(a, Action::Abandon { .. })));
+        assert!(paid >= 10, "seed {seed}: {paid} paid");
+        assert_eq!(left, 0, "seed {seed}: {left} baskets left at a line, {paid} paid");
+    }
+}

@@ -31,16 +31,19 @@ use crate::store::{CellId, Store, Ways};
 
 /// The open lane with the least expected time to be served for one at
 /// `from` walking at `speed` by `ways`: the walk to the end of its line plus the
-/// work queued at it or coming, shared by its terminals. With no lane open
-/// at the lanes' clock that it can walk to, any lane not closed for the
-/// day; the first of equals. A lane it cannot walk to (upstairs, for one
-/// who takes lifts only) is never chosen while one it can is: the
+/// work queued at it or coming, shared by its terminals; one whose line has
+/// room at its end for the party (`places` in line) before one without
+/// (a party of seven walked to a line of five places beside the shelves,
+/// and left its basket there, while a till 7 m off stood idle). With no
+/// lane open at the lanes' clock that it can walk to, any lane not closed
+/// for the day; the first of equals. A lane it cannot walk to (upstairs,
+/// for one who takes lifts only) is never chosen while one it can is: the
 /// store's checks make sure there is one.
 pub(super) fn choose_lane(
     setting: &Setting,
     nav: &mut FlowFieldCache,
     lanes: &Lanes,
-    from: CellId,
+    (from, places): (CellId, usize),
     speed: f64,
     ways: Ways,
     t_ms: u64,
@@ -49,7 +52,8 @@ pub(super) fn choose_lane(
     let clock = lane_clock(sc, t_ms);
     let tiers: [&dyn Fn(&Lane) -> bool; 3] = [&|l| l.is_open_at(clock), &|l| l.open, &|_| true];
     for open in tiers {
-        let mut best: Option<(f64, usize)> = None;
+        // (no room, expected wait, lane): the least.
+        let mut best: Option<(bool, f64, usize)> = None;
         for i in (0..sc.lanes.len()).filter(|&i| open(&sc.lanes[i])) {
             let d = nav.distance(&setting.store, setting.lane_tails[i], ways, from);
             if d == UNREACHABLE {
@@ -57,11 +61,12 @@ pub(super) fn choose_lane(
             }
             let walk_m = d as f64 / FIELD_UNITS_PER_CELL * setting.store.cell;
             let wait = lanes.0[i].expected_wait_s(&sc.lanes[i], walk_m / speed);
-            if best.is_none_or(|(w, _)| wait < w) {
-                best = Some((wait, i));
+            let no_room = !lanes.0[i].has_room_at_end_of_line(places, setting.tables.lines[i].len());
+            if best.is_none_or(|(full, w, _)| (no_room, wait) < (full, w)) {
+                best = Some((no_room, wait, i));
             }
         }
-        if let Some((_, i)) = best {
+        if let Some((_, _, i)) = best {
             return i;
         }
     }
@@ -134,7 +139,7 @@ pub(super) fn reach_lane(
             counter::give_up(out, t_ms, s, counter);
             return;
         }
-        let j = choose_lane(setting, nav, lanes, s.cell, s.speed, s.ways, t_ms);
+        let j = choose_lane(setting, nav, lanes, (s.cell, s.places_in_line()), s.speed, s.ways, t_ms);
         if j != i && setting.desks[j].is_open_at(clock) {
             head_for_lane(setting, nav, lanes, s, j, joined_ms);
             return;
@@ -581,7 +586,7 @@ drain_h = 1.0
         ];
         for (hours, queued, coming, expected, why) in cases {
             let lanes = lanes(&setting, queued, coming);
-            let chosen = choose_lane(&setting, &mut nav, &lanes, from, 1.0, Ways::All, hours * hour + hour / 2);
+            let chosen = choose_lane(&setting, &mut nav, &lanes, (from, 1), 1.0, Ways::All, hours * hour + hour / 2);
             assert_eq!(chosen, expected, "{why}: queued {queued:?}, coming {coming:?}");
         }
     }

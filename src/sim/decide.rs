@@ -60,7 +60,7 @@ pub(super) fn decide(tick: &mut TickState) {
         if s.basket.is_empty() {
             head_for_exit(setting, nav, &mut s);
         } else {
-            let lane = choose_lane(setting, nav, lanes, s.cell, s.speed, s.ways, clock.t_ms);
+            let lane = choose_lane(setting, nav, lanes, (s.cell, s.places_in_line()), s.speed, s.ways, clock.t_ms);
             head_for_lane(setting, nav, lanes, &mut s, lane, None);
         }
     }
