@@ -265,3 +265,65 @@ mod tests {
         }
     }
 }
+
+/// The file's sections that are one table each (`[run]`), not lists.
+const ONE_TABLE: [&str; 5] = ["scenario", "store", "population", "behaviour", "run"];
+
+/// A type error about the shape of what was written, in a user's words:
+/// the parser's own names its Rust types ("expected struct RawService"),
+/// and `[[run]]` for `[run]` read as "run[0]: invalid type: map, expected
+/// a number". Returns the field to name and the message.
+pub(super) fn shape_in_words(field: &str, message: &str) -> (String, String) {
+    if let Some(section) = field.strip_suffix("[0]").filter(|s| ONE_TABLE.contains(s)) {
+        return (
+            section.to_owned(),
+            format!("`[{section}]` is one table, not a list: write `[{section}]`, not `[[{section}]]`"),
+        );
+    }
+    let field = field.to_owned();
+    if message.ends_with("invalid type: map, expected a sequence") {
+        let last = field.rsplit('.').next().unwrap_or(&field);
+        return (
+            field.clone(),
+            format!("expected a list, found one table: write `[[{field}]]` before each entry (or `{last} = [ ... ]`)"),
+        );
+    }
+    if let Some(head) = message.strip_suffix("expected internally tagged enum RawEdit") {
+        return (
+            field,
+            format!("{head}expected an edit: a table `{{ op = \"...\", ... }}` (the edits: docs/scenario-format.md)"),
+        );
+    }
+    if let Some((head, _)) = message.rsplit_once("expected struct Raw") {
+        return (field, format!("{head}expected a table `{{ ... }}` of its fields (docs/scenario-format.md)"));
+    }
+    // A whole number past what any field holds reads as of the wrong type.
+    if let Some(rest) = message.strip_prefix("invalid type: integer ") {
+        if let Some((number, expected)) = rest.split_once(", ") {
+            return (field, format!("integer {number} is out of range, {expected}"));
+        }
+    }
+    // A clock time for hours since midnight.
+    let clock = message.strip_prefix("invalid type: string \"").and_then(|r| r.split_once('"')).map(|(s, _)| s);
+    if let Some((h, m)) = clock.and_then(|s| s.split_once(':'))
+        && message.ends_with("expected a number")
+        && let (Ok(h), Ok(m)) = (h.parse::<u32>(), m.parse::<u32>())
+    {
+        let hours = h as f64 + m as f64 / 60.0;
+        return (field, format!("{message}: hours are written as hours since midnight, {hours} for {h}:{m:02}"));
+    }
+    (field, message.to_owned())
+}
+
+/// A parser's "duplicate key" about a list of tables written as one
+/// (`[fixtures]` twice), with how to write it.
+pub(super) fn duplicate_key_in_words(message: &str) -> String {
+    let key = message.strip_prefix("duplicate key `").and_then(|r| r.split('`').next());
+    match key {
+        Some(key) if !key.is_empty() && !ONE_TABLE.contains(&key) => format!(
+            "{message}: a table written twice; a list of tables takes `[[{key}]]` before each entry, and a key is \
+             given once per table"
+        ),
+        _ => message.to_owned(),
+    }
+}

@@ -133,9 +133,19 @@ impl ScenarioFile {
                     Some(text) if !message.contains(text) => format!("{message} `{text}`"),
                     _ => message,
                 };
-                return Err(syntax(span.start, message));
+                return Err(syntax(span.start, error::duplicate_key_in_words(&message)));
             }
         };
+        // Nothing but blank lines and comments: "missing field `scenario`"
+        // would send the reader looking for one field.
+        if source.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+            return Err(syntax(
+                0,
+                "the file holds no scenario (it is empty): a scenario starts with `[scenario]` and its `name`; \
+                 scenarios/tiny.toml is a small one to start from"
+                    .to_owned(),
+            ));
+        }
         let raw: RawScenario = match serde_path_to_error::deserialize(de) {
             Ok(raw) => raw,
             Err(e) => {
@@ -147,7 +157,9 @@ impl ScenarioFile {
                 } else if let Some(at) = edit_offset(&source, &field, None, inner.message()) {
                     offset = at;
                 }
-                let mut message = in_words(inner.message().trim(), &field);
+                let (shaped, message) = error::shape_in_words(&field, &in_words(inner.message().trim(), &field));
+                let mut message = message;
+                field = shaped;
                 // A key of a segment's `stops` (a table keyed by fixture
                 // kind) that is no kind: serde ends the path in `?` and lists
                 // every kind, though only two are stops.
