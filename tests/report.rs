@@ -436,6 +436,9 @@ fn a_primary_chosen_after_a_comparison_is_said_to_be_exploratory() {
     let said = run(&["compare", scenario, "--replications", "2", "--metric", "conversion_rate", "--out", d]);
     assert!(said.contains(late), "{said}");
     assert!(page().contains(late), "the page does not say so");
+    // The forest plot too (it showed "(primary)" alone, coloured as settled).
+    let forest = std::fs::read_to_string(dir.join("report/figures/compare-forest.svg")).unwrap();
+    assert!(forest.contains("(primary, exploratory: chosen late)"), "the forest plot does not say so");
     let saved: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.join("compare/comparison.json")).unwrap()).unwrap();
     assert_eq!(saved["declared_primary"].as_str(), Some("revenue_per_visitor"));

@@ -13,7 +13,7 @@ use plotters::style::RGBColor;
 use plotters::style::colors::BLACK;
 
 use crate::compare::stats::{Analysis, Method, analyse, mean};
-use crate::compare::{Comparison, DifferenceOut, EstimateOut, Signed, format_change, format_p, four_places};
+use crate::compare::{Comparison, DifferenceOut, EstimateOut, Reading, Signed, format_change, format_p, four_places};
 use crate::style;
 
 pub(super) fn comparison_section(
@@ -182,7 +182,11 @@ fn forest_rows(c: &Comparison) -> Vec<ForestRow> {
     let mut rows = Vec::new();
     for metric in c.key_metrics() {
         let Some(m) = c.metric(metric) else { continue };
-        let heading = if metric == c.primary {
+        // A primary chosen after another was declared is exploratory: the
+        // page, table and summary said so, the figure did not.
+        let heading = if metric == c.primary && c.reading() == Reading::Exploratory {
+            format!("{} (primary, exploratory: chosen late)", metric.replace('_', " "))
+        } else if metric == c.primary {
             format!("{} (primary)", metric.replace('_', " "))
         } else {
             metric.replace('_', " ")
