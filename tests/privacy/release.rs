@@ -235,6 +235,12 @@ fn a_variant_sharing_too_few_seeds_with_the_baseline_is_said_to_be_uncompared() 
     );
     let csv = std::fs::read_to_string(dir.join("releases/release-1/comparison.csv")).unwrap();
     assert!(!csv.contains("cola-on-promo"), "{csv}");
+    // The page says so too: it listed nothing compared and said nothing.
+    let page = std::fs::read_to_string(dir.join("releases/release-1/index.html")).unwrap();
+    assert!(
+        page.contains("<b>Not compared:</b> variant `cola-on-promo` shares 1 seed(s) with `baseline`"),
+        "the page does not say so"
+    );
 }
 
 /// Every mean `query::most` bounds is a figure of the catalogue written

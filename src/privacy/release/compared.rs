@@ -79,7 +79,7 @@ pub enum Reading {
     Clear,
     /// Its interval holds zero: the layouts may not differ at all.
     HoldsZero,
-    /// A difference with no interval (fewer than two shared days).
+    /// A difference with no interval (the days drew none).
     NoInterval,
     /// No difference at all: the noise leaves the figure undefined.
     Undefined,

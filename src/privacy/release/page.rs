@@ -27,6 +27,11 @@ pub(super) fn page(
     page_head(&mut html, g, plan, privacy);
     figures_table(&mut html, variants);
     let figures = Figures { dir: figures_dir, g, n, stamp, plan, cal };
+    // Said on the page as to the curator: a release of one seed listed
+    // nothing compared and said nothing of why (the seeds are no secret).
+    for note in super::compared::uncompared(g, &n.runs) {
+        let _ = writeln!(html, "<p class=\"warn\"><b>Not compared:</b> {}.</p>", esc(&note));
+    }
     if !rows.is_empty() {
         comparison_table(&mut html, g, rows);
         figures.revenue(&mut html)?;
@@ -58,8 +63,8 @@ fn page_head(html: &mut String, g: &Gathered, plan: &PublishPlan, privacy: &str)
          enter more than {zones} zones, revenue where baskets pass {basket}); set the bounds from what is known of \
          the store without its data (<code>--clamp NAME=VALUE</code>).</p>\n\
          <p>Each figure is listed as the noise left it, with the standard deviation of its noise (<q>noise SD</q>) and \
-         a 95% interval: over the days and the noise for a compared figure (the ratios compared below), over the noise \
-         alone for the rest (± {z} noise SDs). <strong>A figure is greyed, and marked in the <code>noisy</code> column \
+         a 95% interval: over the days and the noise for a compared figure (the ratios compared with the baseline, \
+         where two days or more of both are released), over the noise alone for the rest (± {z} noise SDs). <strong>A figure is greyed, and marked in the <code>noisy</code> column \
          of <code>metrics.csv</code> and <code>release.json</code>, when the noise swamps it: its 95% interval is at \
          least as wide as the figure itself (<code>wide_interval</code>: the noise could move it by half of itself or \
          more), or the noise put it where the figure cannot be (<code>out_of_range</code>: below zero, a rate over 1, \
