@@ -232,7 +232,8 @@ impl Study {
 }
 
 /// Warnings over each variant of `file` whose days in `runs` were cut
-/// short: visitors planned who never came in (a doorway stood blocked),
+/// short: visitors planned who never came in (a doorway blocked, or
+/// arrivals in the last moments before closing: the run says which),
 /// shoppers made to leave at the day's hard end. A figure per visitor can
 /// hide either: a kiosk with hour-long dwells read "no significant change
 /// in revenue per visitor" while 43% of its visitors never came in, and
@@ -265,7 +266,7 @@ pub fn cut_short_warnings(
         let said: Vec<String> = [
             (kept_out > 0).then(|| {
                 format!(
-                    "{kept_out} of the {planned} visitors planned ({:.1}%) never came in (a doorway stood blocked)",
+                    "{kept_out} of the {planned} visitors planned ({:.1}%) never came in",
                     share(kept_out, planned)
                 )
             }),
