@@ -265,10 +265,7 @@ pub fn cut_short_warnings(
         let share = |part: u64, whole: u64| 100.0 * part as f64 / whole.max(1) as f64;
         let said: Vec<String> = [
             (kept_out > 0).then(|| {
-                format!(
-                    "{kept_out} of the {planned} visitors planned ({:.1}%) never came in",
-                    share(kept_out, planned)
-                )
+                format!("{kept_out} of the {planned} visitors planned ({:.1}%) never came in", share(kept_out, planned))
             }),
             (forced > 0).then(|| {
                 format!(

@@ -447,7 +447,7 @@ fn a_variants_problem_is_blamed_on_the_edit_that_made_it() {
 { op = "set_shares", shares = { quick = 0.9, browser = 0.4 } },
 { op = "set_price", product = "water", price = 1.0 }"#;
     let file = shipped_with("tiny", edits);
-    let err = file.build("edited").err().expect("shares of 1.3").to_string();
+    let err = file.build("edited").expect_err("shares of 1.3").to_string();
     let line =
         file.source.lines().collect::<Vec<_>>().iter().rposition(|l| l.contains("op = \"set_shares\"")).unwrap() + 1;
     assert!(err.contains(&format!(":{line}: variant `edited`: segment shares sum to 1.300")), "{err}");

@@ -130,21 +130,43 @@ fn settings<'s>(
     value: impl Fn(&str) -> bool + 's,
 ) -> impl Iterator<Item = usize> + 's {
     let mut table = "";
+    // The list of inline tables being read (`products = [` under no
+    // table: `products`), where entries are written `{ id = "nuts", … }`.
+    let mut inline: Option<String> = None;
+    let keys = [key.to_owned(), format!("\"{key}\""), format!("'{key}'")];
+    // `text` setting the key (bare or quoted: `"product" = …`) to a value `value` accepts.
+    let sets = move |text: &str| {
+        let after_key = keys.iter().find_map(|k| text.strip_prefix(k.as_str()));
+        let set_to = after_key.and_then(|rest| rest.trim_start().strip_prefix('='));
+        set_to.is_some_and(|v| value(v.trim_start()))
+    };
     source.lines().enumerate().filter_map(move |(i, line)| {
         let trimmed = line.trim();
+        if trimmed.starts_with(']') {
+            inline = None;
+        }
         if trimmed.starts_with('[') {
             table = trimmed.trim_start_matches('[').split(']').next().unwrap_or("").trim();
+            inline = None;
             return None;
+        }
+        if let Some((name, rest)) = trimmed.split_once('=')
+            && rest.trim_start().starts_with('[')
+            && !name.trim().is_empty()
+            && !name.contains(['{', ','])
+        {
+            let name = name.trim();
+            inline = Some(if table.is_empty() { name.to_owned() } else { format!("{table}.{name}") });
+        }
+        let in_list = inline.as_deref().is_some_and(|l| section.is_none_or(|s| s == l));
+        // An entry of an inline list: the key after its `{` or a `,`.
+        if in_list && trimmed.split(['{', ',']).skip(1).any(|part| sets(part.trim_start())) {
+            return Some(i + 1);
         }
         if section.is_some_and(|s| s != table) {
             return None;
         }
-        // The key bare or quoted (`"product" = …`).
-        let after_key = [key.to_owned(), format!("\"{key}\""), format!("'{key}'")]
-            .into_iter()
-            .find_map(|k| trimmed.strip_prefix(k.as_str()).map(str::to_owned));
-        let set_to = after_key.as_deref().and_then(|rest| rest.trim_start().strip_prefix('='));
-        set_to.is_some_and(|v| value(v.trim_start())).then_some(i + 1)
+        sets(trimmed).then_some(i + 1)
     })
 }
 
@@ -221,6 +243,66 @@ pub fn line_column(source: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// The file's sections that are one table each (`[run]`), not lists.
+const ONE_TABLE: [&str; 5] = ["scenario", "store", "population", "behaviour", "run"];
+
+/// A type error about the shape of what was written, in a user's words:
+/// the parser's own names its Rust types ("expected struct RawService"),
+/// and `[[run]]` for `[run]` read as "run[0]: invalid type: map, expected
+/// a number". Returns the field to name and the message.
+pub(super) fn shape_in_words(field: &str, message: &str) -> (String, String) {
+    if let Some(section) = field.strip_suffix("[0]").filter(|s| ONE_TABLE.contains(s)) {
+        return (
+            section.to_owned(),
+            format!("`[{section}]` is one table, not a list: write `[{section}]`, not `[[{section}]]`"),
+        );
+    }
+    let field = field.to_owned();
+    if message.ends_with("invalid type: map, expected a sequence") {
+        let last = field.rsplit('.').next().unwrap_or(&field);
+        return (
+            field.clone(),
+            format!("expected a list, found one table: write `[[{field}]]` before each entry (or `{last} = [ ... ]`)"),
+        );
+    }
+    if let Some(head) = message.strip_suffix("expected internally tagged enum RawEdit") {
+        return (
+            field,
+            format!("{head}expected an edit: a table `{{ op = \"...\", ... }}` (the edits: docs/scenario-format.md)"),
+        );
+    }
+    if let Some((head, _)) = message.rsplit_once("expected struct Raw") {
+        return (field, format!("{head}expected a table `{{ ... }}` of its fields (docs/scenario-format.md)"));
+    }
+    // A whole number past what any field holds reads as of the wrong type.
+    if let Some((number, expected)) = message.strip_prefix("invalid type: integer ").and_then(|r| r.split_once(", ")) {
+        return (field, format!("integer {number} is out of range, {expected}"));
+    }
+    // A clock time for hours since midnight.
+    let clock = message.strip_prefix("invalid type: string \"").and_then(|r| r.split_once('"')).map(|(s, _)| s);
+    if let Some((h, m)) = clock.and_then(|s| s.split_once(':'))
+        && message.ends_with("expected a number")
+        && let (Ok(h), Ok(m)) = (h.parse::<u32>(), m.parse::<u32>())
+    {
+        let hours = h as f64 + m as f64 / 60.0;
+        return (field, format!("{message}: hours are written as hours since midnight, {hours} for {h}:{m:02}"));
+    }
+    (field, message.to_owned())
+}
+
+/// A parser's "duplicate key" about a list of tables written as one
+/// (`[fixtures]` twice), with how to write it.
+pub(super) fn duplicate_key_in_words(message: &str) -> String {
+    let key = message.strip_prefix("duplicate key `").and_then(|r| r.split('`').next());
+    match key {
+        Some(key) if !key.is_empty() && !ONE_TABLE.contains(&key) => format!(
+            "{message}: a table written twice; a list of tables takes `[[{key}]]` before each entry, and a key is \
+             given once per table"
+        ),
+        _ => message.to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,67 +345,5 @@ mod tests {
         ] {
             assert_eq!(line_of_field(text, field), line, "{field}");
         }
-    }
-}
-
-/// The file's sections that are one table each (`[run]`), not lists.
-const ONE_TABLE: [&str; 5] = ["scenario", "store", "population", "behaviour", "run"];
-
-/// A type error about the shape of what was written, in a user's words:
-/// the parser's own names its Rust types ("expected struct RawService"),
-/// and `[[run]]` for `[run]` read as "run[0]: invalid type: map, expected
-/// a number". Returns the field to name and the message.
-pub(super) fn shape_in_words(field: &str, message: &str) -> (String, String) {
-    if let Some(section) = field.strip_suffix("[0]").filter(|s| ONE_TABLE.contains(s)) {
-        return (
-            section.to_owned(),
-            format!("`[{section}]` is one table, not a list: write `[{section}]`, not `[[{section}]]`"),
-        );
-    }
-    let field = field.to_owned();
-    if message.ends_with("invalid type: map, expected a sequence") {
-        let last = field.rsplit('.').next().unwrap_or(&field);
-        return (
-            field.clone(),
-            format!("expected a list, found one table: write `[[{field}]]` before each entry (or `{last} = [ ... ]`)"),
-        );
-    }
-    if let Some(head) = message.strip_suffix("expected internally tagged enum RawEdit") {
-        return (
-            field,
-            format!("{head}expected an edit: a table `{{ op = \"...\", ... }}` (the edits: docs/scenario-format.md)"),
-        );
-    }
-    if let Some((head, _)) = message.rsplit_once("expected struct Raw") {
-        return (field, format!("{head}expected a table `{{ ... }}` of its fields (docs/scenario-format.md)"));
-    }
-    // A whole number past what any field holds reads as of the wrong type.
-    if let Some(rest) = message.strip_prefix("invalid type: integer ") {
-        if let Some((number, expected)) = rest.split_once(", ") {
-            return (field, format!("integer {number} is out of range, {expected}"));
-        }
-    }
-    // A clock time for hours since midnight.
-    let clock = message.strip_prefix("invalid type: string \"").and_then(|r| r.split_once('"')).map(|(s, _)| s);
-    if let Some((h, m)) = clock.and_then(|s| s.split_once(':'))
-        && message.ends_with("expected a number")
-        && let (Ok(h), Ok(m)) = (h.parse::<u32>(), m.parse::<u32>())
-    {
-        let hours = h as f64 + m as f64 / 60.0;
-        return (field, format!("{message}: hours are written as hours since midnight, {hours} for {h}:{m:02}"));
-    }
-    (field, message.to_owned())
-}
-
-/// A parser's "duplicate key" about a list of tables written as one
-/// (`[fixtures]` twice), with how to write it.
-pub(super) fn duplicate_key_in_words(message: &str) -> String {
-    let key = message.strip_prefix("duplicate key `").and_then(|r| r.split('`').next());
-    match key {
-        Some(key) if !key.is_empty() && !ONE_TABLE.contains(&key) => format!(
-            "{message}: a table written twice; a list of tables takes `[[{key}]]` before each entry, and a key is \
-             given once per table"
-        ),
-        _ => message.to_owned(),
     }
 }
