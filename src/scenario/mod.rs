@@ -61,7 +61,26 @@ fn edit_field_at_fault(source: &str, path: &str) -> Option<(String, usize)> {
             Err(message) => message.contains(&format!("missing field `{key}`")),
         }
     })?;
-    Some((key.clone(), edit_offset(source, path, Some(key), "").unwrap_or(0)))
+    let offset = edit_offset(source, path, Some(key), "").unwrap_or(0);
+    // Inside a table the edit carries (`add_fixture`'s `fixture`), the
+    // field at fault is found the same way: "edits[0].fixture: expected a
+    // number" never said `height`.
+    let inner = table.get(key).and_then(|v| v.as_table()).and_then(|t| {
+        t.keys().find(|inner| {
+            let mut without = t.clone();
+            without.remove(*inner);
+            let mut edit = table.clone();
+            edit.insert(key.clone(), toml::Value::Table(without));
+            match reads(edit) {
+                Ok(_) => true,
+                Err(message) => message.contains(&format!("missing field `{inner}`")),
+            }
+        })
+    });
+    match inner {
+        Some(inner) => Some((format!("{key}.{inner}"), offset)),
+        None => Some((key.clone(), offset)),
+    }
 }
 
 /// Where edit `edit` of variant `variant` (numbered as in a serde path,
