@@ -65,7 +65,9 @@ fn edit_field_at_fault(source: &str, path: &str) -> Option<(String, usize)> {
     // Inside a table the edit carries (`add_fixture`'s `fixture`), the
     // field at fault is found the same way: "edits[0].fixture: expected a
     // number" never said `height`.
-    let inner = table.get(key).and_then(|v| v.as_table()).and_then(|t| {
+    // (Not a table keyed by kind, `stops`: its key is the fault, said so below.)
+    let keyed_by_kind = error.starts_with("unknown variant");
+    let inner = table.get(key).and_then(|v| v.as_table()).filter(|_| !keyed_by_kind).and_then(|t| {
         t.keys().find(|inner| {
             let mut without = t.clone();
             without.remove(*inner);
