@@ -289,3 +289,20 @@ fn a_shopper_walking_to_a_counter_is_tempted_as_one_walking_to_a_shelf() {
     }
     assert!(fetched_after_service > 0, "nobody served at a counter fetched what tempted it on the way");
 }
+
+/// A counter selling only categories no list draws serves nobody all day
+/// (`deli: 0 served`), and validate said nothing; one a list draws is
+/// not warned of.
+#[test]
+fn a_counter_nobody_plans_for_is_warned_of() {
+    let path = std::path::Path::new("tests/data/unvisited_counter.toml");
+    let source = std::fs::read_to_string(path).unwrap();
+    let warned = |source: String| {
+        let file = ScenarioFile::parse(path, source).unwrap();
+        file.validate_all().unwrap().warnings.iter().any(|w| w.starts_with("counter `deli` sells only categories no"))
+    };
+    assert!(warned(source.clone()));
+    let drawn = source.replace("id = \"deli\"\nlist_weight = 0.0", "id = \"deli\"\nlist_weight = 1.0");
+    assert_ne!(drawn, source);
+    assert!(!warned(drawn));
+}

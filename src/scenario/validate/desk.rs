@@ -185,6 +185,27 @@ impl Scenario {
                 ));
             }
         }
+        found.extend(self.counters.iter().filter(|c| !self.anyone_plans(&c.sells)).map(|c| {
+            format!(
+                "counter `{}` sells only categories no segment's list draws (a `list_weight` of 0, or no product \
+                 of popularity above 0): nobody comes to it; give a category it sells a `list_weight` above 0 (or \
+                 a segment's `categories`), or remove the counter",
+                c.desk.id
+            )
+        }));
         found
+    }
+
+    /// Whether some segment's lists may draw a product of one of
+    /// `categories` (indices): a counter serves only what is on its
+    /// shoppers' lists.
+    fn anyone_plans(&self, categories: &[usize]) -> bool {
+        let weight =
+            |g: &Segment, c: usize| g.category_weights.as_ref().map_or(self.categories[c].list_weight, |w| w[c]);
+        let planners: Vec<&Segment> =
+            self.population.segments.iter().filter(|g| g.share > 0.0 && g.list_mean > 0.0).collect();
+        categories.iter().any(|&c| {
+            self.products.iter().any(|p| p.category == c && p.on_lists()) && planners.iter().any(|g| weight(g, c) > 0.0)
+        })
     }
 }
