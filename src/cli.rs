@@ -332,7 +332,8 @@ fn compare(
     let coverage = study.coverage_warnings(&dataset.manifest.runs, &file.variant_ids(), &comparison);
     let invariants = aisle::study::invariant_warnings(path, &dataset.manifest.runs);
     let cut_short = aisle::study::cut_short_warnings(&file, &dataset.manifest.runs, &comparison.seeds);
-    for warning in redeclared.iter().chain(&coverage).chain(&invariants).chain(&cut_short) {
+    let unchanged = aisle::study::unchanged_variants(&file, &dataset.manifest.runs, &comparison.seeds);
+    for warning in redeclared.iter().chain(&coverage).chain(&invariants).chain(&cut_short).chain(&unchanged) {
         tell!("\nwarning: {warning}");
     }
     if !args.no_report && study.shard.is_none() {

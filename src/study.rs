@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use crate::compare::{Comparison, Design, KEY_METRICS, Look, Sequential};
 use crate::events::dataset::{COMPARISON, Dataset, DatasetError};
 use crate::events::fs::write_atomic;
-use crate::scenario::{ScenarioError, ScenarioFile};
+use crate::scenario::{BASELINE, ScenarioError, ScenarioFile};
 use crate::sweep::{Chosen, Shard, SweepError, SweepEvent, grid, run_sweep};
 
 #[derive(Debug, thiserror::Error)]
@@ -290,6 +290,45 @@ pub fn cut_short_warnings(
         ));
     }
     found
+}
+
+/// Warnings over each variant with edits whose days compared were the
+/// baseline's exactly, every figure on every day: its edits change
+/// nothing its shoppers meet (step-free shoppers in a store of one
+/// floor, a segment of no share edited). The summary read "leaves revenue
+/// per visitor the same on every day", as of a finding.
+pub fn unchanged_variants(
+    file: &ScenarioFile,
+    runs: &[crate::events::dataset::RunRecord],
+    seeds: &[u64],
+) -> Vec<String> {
+    let day = |variant: &str, seed: u64| runs.iter().find(|r| r.variant == variant && r.seed == seed);
+    // Figures equal as the days read them (a NaN, nothing to divide by, equals a NaN).
+    let same = |a: &crate::events::dataset::RunRecord, b: &crate::events::dataset::RunRecord| {
+        a.metrics.len() == b.metrics.len()
+            && a.metrics
+                .iter()
+                .zip(&b.metrics)
+                .all(|(x, y)| x.name == y.name && (x.value == y.value || (x.value.is_nan() && y.value.is_nan())))
+    };
+    file.raw
+        .variants
+        .iter()
+        .filter(|v| !v.edits.is_empty())
+        .filter_map(|v| {
+            let pairs: Vec<_> = seeds.iter().filter_map(|&s| day(BASELINE, s).zip(day(&v.id, s))).collect();
+            (!pairs.is_empty() && pairs.iter().all(|(b, x)| same(b, x))).then(|| {
+                let ops: Vec<&str> = crate::scenario::edit::kinds(&v.edits).into_iter().map(|(op, _)| op).collect();
+                format!(
+                    "`{}` gave the baseline's days exactly: every figure on each of its {} day(s) is the same, so its \
+                     edits ({}) change nothing its shoppers meet; if a change was meant, check what they set",
+                    v.id,
+                    pairs.len(),
+                    ops.join(", ")
+                )
+            })
+        })
+        .collect()
 }
 
 /// Warnings when any of `runs` broke an invariant: a shopper frozen longer

@@ -810,3 +810,30 @@ fn a_secondary_change_of_clear_direction_and_unsettled_size_is_said_so() {
     let summary = c.summary();
     assert!(summary.contains("it also moves not found rate +0.0080 ratio (its size not settled)"), "{summary}");
 }
+
+/// A variant whose edits change nothing its shoppers meet (step-free
+/// shoppers in a store of one floor) gave the baseline's days exactly, and
+/// the summary read "leaves revenue per visitor the same on every day" as
+/// of a finding: the comparison warns of it. An unedited copy is meant to
+/// (an A/A control), and is not warned of.
+#[test]
+fn a_variant_that_gives_the_baselines_days_exactly_is_warned_of() {
+    let tmp = tempfile::tempdir().unwrap();
+    let source = std::fs::read_to_string(common::scenario_path("tiny")).unwrap()
+        + "\n[[variants]]\nid = \"step-free\"\nedits = [{ op = \"set_segment\", segment = \"quick\", step_free = true }]\n";
+    let (scenario, dir) = (tmp.path().join("t.toml"), tmp.path().join("d"));
+    std::fs::write(&scenario, source).unwrap();
+    let args = ["compare", scenario.to_str().unwrap(), "--replications", "2", "--no-report", "--out"];
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_aisle")).args(args).arg(&dir).output().unwrap();
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{said}");
+    assert!(
+        said.contains(
+            "warning: `step-free` gave the baseline's days exactly: every figure on each of its 2 day(s) is the same, \
+             so its edits (set_segment) change nothing its shoppers meet"
+        ),
+        "{said}"
+    );
+    assert!(!said.contains("`same-as-baseline` gave the baseline's days"), "{said}");
+    assert!(!said.contains("`cola-on-promo` gave the baseline's days"), "{said}");
+}
