@@ -31,10 +31,10 @@ use crate::store::{CellId, Store, Ways};
 
 /// The open lane with the least expected time to be served for one at
 /// `from` walking at `speed` by `ways`: the walk to the end of its line plus the
-/// work queued at it or coming, shared by its terminals; one whose line has
-/// room at its end for the party (`places` in line) before one without
-/// (a party of seven walked to a line of five places beside the shelves,
-/// and left its basket there, while a till 7 m off stood idle). With no
+/// work queued at it or coming, shared by its terminals; one whose line can
+/// hold the party (`places` in line) before one too short ever to (a party
+/// of seven walked to a line of five places beside the shelves, and left
+/// its basket there, while a till 7 m off stood idle). With no
 /// lane open at the lanes' clock that it can walk to, any lane not closed
 /// for the day; the first of equals. A lane it cannot walk to (upstairs,
 /// for one who takes lifts only) is never chosen while one it can is: the
@@ -61,7 +61,10 @@ pub(super) fn choose_lane(
             }
             let walk_m = d as f64 / FIELD_UNITS_PER_CELL * setting.store.cell;
             let wait = lanes.0[i].expected_wait_s(&sc.lanes[i], walk_m / speed);
-            let no_room = !lanes.0[i].has_room_at_end_of_line(places, setting.tables.lines[i].len());
+            // Only a line too short ever to hold the party: one full for
+            // the moment empties, and steering a rush away from full lines
+            // piled it at the others' ends.
+            let no_room = places >= setting.tables.lines[i].len();
             if best.is_none_or(|(full, w, _)| (no_room, wait) < (full, w)) {
                 best = Some((no_room, wait, i));
             }
