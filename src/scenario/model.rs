@@ -594,6 +594,14 @@ pub struct Segment {
     pub stops: Vec<(FixtureKind, f64)>,
 }
 
+impl Scenario {
+    /// The weight segment `g`'s lists give category `c`: its own, or the
+    /// category's `list_weight`.
+    pub fn list_weight(&self, g: &Segment, c: usize) -> f64 {
+        g.category_weights.as_ref().map_or(self.categories[c].list_weight, |w| w[c])
+    }
+}
+
 /// Spread of dwell times at a shelf (σ of the log-normal around a
 /// segment's `dwell_median_s`).
 pub const DWELL_SIGMA: f64 = 0.5;

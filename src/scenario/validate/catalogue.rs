@@ -259,8 +259,7 @@ impl Scenario {
     /// above 0: those draws come to nothing, warned of.
     pub(crate) fn unplannable_categories(&self) -> Vec<String> {
         let plannable = |c: usize| self.products.iter().any(|p| p.category == c && p.on_lists());
-        let weight =
-            |g: &Segment, c: usize| g.category_weights.as_ref().map_or(self.categories[c].list_weight, |w| w[c]);
+        let weight = |g: &Segment, c: usize| self.list_weight(g, c);
         // Segments that draw anything at all: lists or browse stops.
         let drawing = |g: &&Segment| g.list_mean > 0.0 || g.browsing > 0.0;
         let mut found = Vec::new();

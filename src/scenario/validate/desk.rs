@@ -200,8 +200,7 @@ impl Scenario {
     /// `categories` (indices): a counter serves only what is on its
     /// shoppers' lists.
     fn anyone_plans(&self, categories: &[usize]) -> bool {
-        let weight =
-            |g: &Segment, c: usize| g.category_weights.as_ref().map_or(self.categories[c].list_weight, |w| w[c]);
+        let weight = |g: &Segment, c: usize| self.list_weight(g, c);
         let planners: Vec<&Segment> =
             self.population.segments.iter().filter(|g| g.share > 0.0 && g.list_mean > 0.0).collect();
         categories.iter().any(|&c| {
