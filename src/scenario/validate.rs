@@ -337,6 +337,17 @@ impl Validator<'_> {
                     f.id, f.kind
                 )
             });
+            // A face or level listed twice read as a planogram row's fault
+            // ("placed on the back face … which has faces front, front").
+            let twice = |names: Vec<String>| {
+                names.iter().enumerate().find(|(i, n)| names[..*i].contains(n)).map(|(_, n)| n.clone())
+            };
+            if let Some(face) = twice(f.faces.iter().map(|x| x.to_string()).collect()) {
+                self.problem(anchor, format!("fixture `{}` lists face `{face}` twice; list each face once", f.id));
+            }
+            if let Some(level) = twice(f.levels.iter().map(|x| x.to_string()).collect()) {
+                self.problem(anchor, format!("fixture `{}` lists level `{level}` twice; list each level once", f.id));
+            }
             let stop = FixtureKind::STOPS.contains(&f.kind);
             self.check(!stop || f.levels.is_empty(), anchor, || {
                 format!("fixture `{}` is {}: it holds no products; leave `levels` out", f.id, f.kind)
