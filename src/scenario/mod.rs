@@ -178,8 +178,7 @@ impl ScenarioFile {
                 } else if let Some(at) = edit_offset(&source, &field, None, inner.message()) {
                     offset = at;
                 }
-                let (shaped, message) = error::shape_in_words(&field, &in_words(inner.message().trim(), &field));
-                let mut message = message;
+                let (shaped, mut message) = error::shape_in_words(&field, &in_words(inner.message().trim(), &field));
                 field = shaped;
                 // A key of a segment's `stops` (a table keyed by fixture
                 // kind) that is no kind: serde ends the path in `?` and lists
@@ -389,12 +388,12 @@ impl ScenarioFile {
         if v.edits.is_empty() || (p.line.is_some() && p.line != id_line) {
             return p;
         }
-        // The edit after which the problem first appears, where the edits
-        // before it leave none: "(set_price, set_shares)" blamed a price
-        // for shares that do not add up.
+        // The edit after which the problem first appears (the base, valid,
+        // has none): "(set_price, set_shares)" blamed a price for shares
+        // that do not add up.
         let first = (1..=v.edits.len()).find(|&k| made_by(&v.edits[..k]).contains(&p.message));
         let edits = match first {
-            Some(k) if v.edits.len() == 1 || !made_by(&v.edits[..k - 1]).contains(&p.message) => {
+            Some(k) => {
                 let op = v.edits[k - 1].op();
                 p.line = error::edit_op_line(&self.source, &v.id, k - 1, op).or(p.line);
                 if v.edits.len() == 1 {

@@ -259,13 +259,12 @@ impl Scenario {
     /// above 0: those draws come to nothing, warned of.
     pub(crate) fn unplannable_categories(&self) -> Vec<String> {
         let plannable = |c: usize| self.products.iter().any(|p| p.category == c && p.on_lists());
-        let weight = |g: &Segment, c: usize| self.list_weight(g, c);
         // Segments that draw anything at all: lists or browse stops.
         let drawing = |g: &&Segment| g.list_mean > 0.0 || g.browsing > 0.0;
         let mut found = Vec::new();
         for (c, category) in self.categories.iter().enumerate().filter(|(c, _)| !plannable(*c)) {
             let drawn_by: Vec<String> = (self.population.segments.iter().filter(drawing))
-                .filter(|g| weight(g, c) > 0.0)
+                .filter(|g| self.list_weight(g, c) > 0.0)
                 .map(|g| format!("`{}`", g.id))
                 .collect();
             if drawn_by.is_empty() {

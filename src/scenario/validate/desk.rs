@@ -200,11 +200,11 @@ impl Scenario {
     /// `categories` (indices): a counter serves only what is on its
     /// shoppers' lists.
     fn anyone_plans(&self, categories: &[usize]) -> bool {
-        let weight = |g: &Segment, c: usize| self.list_weight(g, c);
         let planners: Vec<&Segment> =
             self.population.segments.iter().filter(|g| g.share > 0.0 && g.list_mean > 0.0).collect();
         categories.iter().any(|&c| {
-            self.products.iter().any(|p| p.category == c && p.on_lists()) && planners.iter().any(|g| weight(g, c) > 0.0)
+            self.products.iter().any(|p| p.category == c && p.on_lists())
+                && planners.iter().any(|g| self.list_weight(g, c) > 0.0)
         })
     }
 }
