@@ -80,7 +80,12 @@ fn random_store(seed: u64) -> String {
     let upstairs = rng.random_bool(1.0 / 3.0);
     let mut t = String::new();
     writeln!(t, "[scenario]\nname = \"random-{seed}\"\ndescription = \"generated\"\n").unwrap();
-    writeln!(t, "[store]\nfootprint = [{width:.2}, {depth:.2}]\ncell = 0.25\n\n[[store.floors]]\nid = \"ground\"\nelevation = 0.0\n").unwrap();
+    // One store in five on a finer grid (a stream of its own, so the rest
+    // of each layout stays as it was): bodies keep off shelves there as
+    // on the default grid, and narrow gaps open.
+    let mut grid = ChaCha8Rng::seed_from_u64(seed ^ 0x0006_71d5);
+    let cell = if grid.random_bool(0.2) { [0.1, 0.125, 0.15, 0.2][grid.random_range(0..4)] } else { 0.25 };
+    writeln!(t, "[store]\nfootprint = [{width:.2}, {depth:.2}]\ncell = {cell}\n\n[[store.floors]]\nid = \"ground\"\nelevation = 0.0\n").unwrap();
     if upstairs {
         writeln!(t, "[[store.floors]]\nid = \"upper\"\nelevation = 4.0\n").unwrap();
         // Stairs in the back left corner; a lift in the back right one;
@@ -246,6 +251,10 @@ struct Day {
     /// Moves faster than walking (`common::leaps`), the first of them.
     leaps: usize,
     first_leap: Option<String>,
+    /// Positions nearer a fixture or wall than a body keeps
+    /// (`common::too_near_obstacles`), the first of them.
+    too_near: usize,
+    first_too_near: Option<String>,
     /// Spells (`stood_together`) in which shoppers of different parties
     /// stood on the very same spot (a line's place, a terminal), and the
     /// first of them.
@@ -270,11 +279,12 @@ impl Day {
             || self.exits_away > 0
             || self.longest_stall_s > aisle::metrics::stall::STALL_LIMIT_S
             || self.leaps > 0
+            || self.too_near > 0
             || self.stacked > 0;
         bad.then(|| {
             format!(
                 "longest freeze {:.0} s{}, {} forced out, {} flapping, {} paid off the lane's floor, {} joined a closed desk, {} left away from an exit, \
-                 a line before a free terminal for {:.0} s, {} leaps{}, {} stacked{}",
+                 a line before a free terminal for {:.0} s, {} leaps{}, {} too near a fixture{}, {} stacked{}",
                 self.longest_freeze_s,
                 self.longest_freeze.map_or(String::new(), |f| format!(
                     " (shopper {} at ({:.1}, {:.1}) on floor {}, {}–{} s)",
@@ -293,6 +303,8 @@ impl Day {
                 self.longest_stall_s,
                 self.leaps,
                 self.first_leap.as_ref().map_or(String::new(), |l| format!(" ({l})")),
+                self.too_near,
+                self.first_too_near.as_ref().map_or(String::new(), |l| format!(" ({l})")),
                 self.stacked,
                 self.first_stack.as_ref().map_or(String::new(), |l| format!(" ({l})"))
             )
@@ -358,6 +370,7 @@ fn run_day(p: &aisle::Prepared, seed: u64) -> Day {
         })
         .count();
     let leaps = common::leaps(p, seed, &events);
+    let too_near = common::too_near_obstacles(p, &events);
     let (stacked, first_stack) = stood_together(&events, SAME_SPOT_M);
     let (crowded, first_crowded) = stood_together(&events, ON_ONE_SPOT_M);
     Day {
@@ -372,6 +385,8 @@ fn run_day(p: &aisle::Prepared, seed: u64) -> Day {
         longest_stall_s: m.longest_stall_s,
         leaps: leaps.len(),
         first_leap: leaps.into_iter().next(),
+        too_near: too_near.len(),
+        first_too_near: too_near.into_iter().next(),
         stacked,
         first_stack,
         crowded,

@@ -6,12 +6,7 @@ use std::collections::HashMap;
 
 use aisle::events::{Action, SimEvent};
 use aisle::sim::Simulation;
-use common::{prepare, simulate};
-
-/// How near a fixture, wall or the store's edge the centre of one in a
-/// line (or a companion of one) may come: a line's places keep a body's
-/// room, and stepping to them a body comes no nearer than it stands.
-const LINE_CLEARANCE_M: f64 = 0.05;
+use common::{BODY_CLEARANCE_M, prepare, simulate, too_near_obstacles};
 
 fn check_day(name: &str, variant: &str, seed: u64) -> Vec<SimEvent> {
     check_prepared(name, &prepare(name, variant), seed)
@@ -21,6 +16,13 @@ fn check_prepared(name: &str, p: &aisle::Prepared, seed: u64) -> Vec<SimEvent> {
     let s = &p.scenario;
     let events = simulate(p, seed);
     assert!(!events.is_empty(), "{name}: no events");
+    let near = too_near_obstacles(p, &events);
+    assert!(
+        near.is_empty(),
+        "{name}: {} positions too near a fixture or wall, the first {:?}",
+        near.len(),
+        near.first()
+    );
     let bounds = s.store.bounds();
     let mut last: Option<&SimEvent> = None;
     let mut enters: HashMap<u32, u32> = HashMap::new();
@@ -83,11 +85,14 @@ fn check_prepared(name: &str, p: &aisle::Prepared, seed: u64) -> Vec<SimEvent> {
                 // their bodies off fixtures, walls and the store's edge (a
                 // companion stood with its centre on a gondola's face).
                 let p = aisle::geom::Point::new(x, y);
-                let edge = x.min(y).min(bounds.max.x - x).min(bounds.max.y - y);
-                let nearest =
-                    obstacles.iter().filter(|(f, _)| *f == e.floor).map(|(_, r)| r.distance_to(p)).fold(edge, f64::min);
+                let nearest = obstacles
+                    .iter()
+                    .filter(|(f, _)| *f == e.floor)
+                    .map(|(_, r)| r.distance_to(p))
+                    .fold(f64::MAX, f64::min);
+                let nearest = nearest.min(x.min(y).min(bounds.max.x - x).min(bounds.max.y - y));
                 assert!(
-                    nearest >= LINE_CLEARANCE_M,
+                    nearest >= BODY_CLEARANCE_M,
                     "{name}: shopper {} in a line {nearest:.3} m from a fixture, wall or edge: {e:?}",
                     e.shopper
                 );
@@ -165,6 +170,31 @@ fn every_shipped_scenario_and_variant_keeps_the_invariants() {
         for variant in file.variant_ids() {
             check_day(name, &variant, 2);
         }
+    }
+}
+
+/// Stores on grids finer than the default keep bodies off shelves as the
+/// default grid does (cells within 0.125 m of a fixture blocked too).
+#[test]
+fn stores_on_fine_grids_keep_the_invariants() {
+    for file in ["dead_ends", "boxed_line", "till_behind_line", "kiosk"] {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("tests/data/{file}.toml"));
+        let file_read = aisle::scenario::ScenarioFile::read(&path).unwrap();
+        let p = aisle::prepare(&file_read, aisle::scenario::BASELINE).unwrap_or_else(|e| panic!("{e}"));
+        assert!(p.store.cell < 0.25, "{file} is on the default grid");
+        let obstacles: Vec<_> = p.scenario.obstacles().collect();
+        for c in (0..p.store.cell_count() as u32).filter(|&c| p.store.is_walkable(c)) {
+            let (floor, centre) = p.store.centre(c);
+            let nearest = obstacles.iter().filter(|(f, _)| *f == floor).map(|(_, r)| r.distance_to(centre));
+            let nearest = nearest.fold(f64::MAX, f64::min);
+            assert!(
+                nearest >= aisle::store::MIN_CENTRE_CLEARANCE_M - 1e-9,
+                "{file}: walkable cell at ({:.2}, {:.2}) {nearest:.3} m from a fixture or wall",
+                centre.x,
+                centre.y
+            );
+        }
+        check_prepared(file, &p, 1);
     }
 }
 

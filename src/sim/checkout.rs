@@ -15,7 +15,7 @@ use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, Exp, LogNormal};
 
 use super::counter;
-use super::crowd::{BODY_RADIUS_M, Crowding};
+use super::crowd::Crowding;
 use super::decide::head_for_exit;
 use super::line::step_in_line;
 use super::outbox::Outbox;
@@ -369,11 +369,11 @@ pub(super) fn lines(store: &Store, desks: &[&Lane]) -> Vec<Vec<Point>> {
 }
 
 /// Whether one standing at `p` keeps as far from walls and fixtures as a
-/// walker at a cell's centre does (half a cell, at most a body's radius):
+/// walker at a cell's centre does (`Store::walker_room`):
 /// the points that far round it, at the eight compass points, are on
 /// walkable floor.
 pub(super) fn body_fits(store: &Store, floor: u8, p: Point) -> bool {
-    let r = (store.cell / 2.0).min(BODY_RADIUS_M);
+    let r = store.walker_room();
     let d = r * std::f64::consts::FRAC_1_SQRT_2;
     [(0.0, 0.0), (r, 0.0), (-r, 0.0), (0.0, r), (0.0, -r), (d, d), (d, -d), (-d, d), (-d, -d)]
         .into_iter()

@@ -27,7 +27,7 @@ const SHUFFLE: f64 = 0.05;
 /// give an adult (about the half-width of the shoulders). Two bodies' centres
 /// stay at least 0.4 m apart, which allows 6.2 people per m² in hexagonal
 /// packing, just above Weidmann's jam density.
-pub const BODY_RADIUS_M: f64 = 0.2;
+pub const BODY_RADIUS_M: f64 = crate::store::BODY_RADIUS_M;
 pub(super) const MIN_GAP_M: f64 = 2.0 * BODY_RADIUS_M;
 // A desk's terminals are validated this far apart.
 const _: () = assert!(crate::scenario::MIN_TERMINAL_GAP_M == MIN_GAP_M);

@@ -6,7 +6,6 @@
 //! far back in it), it walks round them by the flow field (`step_in_line`).
 
 use super::Setting;
-use super::crowd::BODY_RADIUS_M;
 use super::shopper::{Route, Shopper};
 use crate::geom::{Point, Rect};
 use crate::nav::{FlowFieldCache, Step};
@@ -119,7 +118,7 @@ pub(super) struct Footprints {
     /// The floor's extent: its edges are walls too.
     bounds: Rect,
     /// How far from them a body at a walkable cell's centre stays at least
-    /// (half a cell, at most a body's radius), metres.
+    /// (`Store::walker_room`), metres.
     room: f64,
     /// Per cell, whether it and its eight neighbours are walkable floor
     /// inside the store: from any point in it, everything is a cell away.
@@ -175,7 +174,7 @@ impl Footprints {
         Footprints {
             rects: rects.into_iter().map(|(_, r)| r).collect(),
             bounds,
-            room: (store.cell / 2.0).min(BODY_RADIUS_M),
+            room: store.walker_room(),
             open,
             start,
             of,

@@ -169,15 +169,7 @@ impl Store {
             for pl in &p.placements {
                 let face = FaceView::new(s, pl.fixture, pl.spot, (pl.stand.x - pl.spot.x, pl.stand.y - pl.spot.y));
                 match self.nearest_walkable_where(face.floor, pl.stand, MAX_STAND_SEARCH_M, |c| face.reaches(c)) {
-                    Some(cell) => {
-                        // The standing point itself, or the centre of the walkable cell chosen for it.
-                        let point = if self.cell_at(face.floor, pl.stand) == Some(cell) {
-                            pl.stand
-                        } else {
-                            self.centre(cell).1
-                        };
-                        cells.push(Stand { cell, point });
-                    }
+                    Some(cell) => cells.push(self.stand_in(s, face.floor, pl.stand, cell)),
                     None => {
                         let (why, fix) = self.why_no_floor(&face);
                         problems.push(GeometryProblem {
@@ -194,6 +186,19 @@ impl Store {
             }
             self.stands.push(cells);
         }
+    }
+
+    /// Where one stands who stands at `at`, its cell `cell`: the point
+    /// itself where it is in the cell and keeps a walker's room from every
+    /// fixture and wall, otherwise the cell's centre. (A stand 0.45 m out
+    /// from a shelf fell on the face of a wall running into the shelf, on
+    /// the edge of a walkable cell: shoppers stood with their centres on
+    /// the wall.)
+    fn stand_in(&self, s: &Scenario, floor: u8, at: Point, cell: CellId) -> Stand {
+        let room = self.walker_room() * (1.0 - 1e-9);
+        let clear = s.obstacles().filter(|(f, _)| *f == floor).all(|(_, r)| r.distance_to(at) >= room);
+        let point = if clear && self.cell_at(floor, at) == Some(cell) { at } else { self.centre(cell).1 };
+        Stand { cell, point }
     }
 
     /// Resolves the places in front of each used face of every seating
@@ -219,8 +224,8 @@ impl Store {
                 if cells.iter().any(|(_, c)| c.is_some()) {
                     for (at, cell) in cells {
                         let Some(cell) = cell else { continue };
-                        let point = if self.cell_at(f.floor, at) == Some(cell) { at } else { self.centre(cell).1 };
-                        self.stops.push(StopPlace { fixture: i as u16, kind: f.kind, stand: Stand { cell, point } });
+                        let stand = self.stand_in(s, f.floor, at, cell);
+                        self.stops.push(StopPlace { fixture: i as u16, kind: f.kind, stand });
                     }
                 } else {
                     let view = FaceView::new(s, i, f.point_on_face(face, len / 2.0), (nx, ny));
@@ -265,9 +270,9 @@ impl Store {
             Some((distance, what)) if distance < 2.0 * self.cell => (
                 format!(
                     "it faces {what}, {distance:.2} m away: a gap under two {} m grid cells may hold no whole cell clear \
-                     of both, as here (a cell is blocked if anything overlaps it); leave at least {:.2} m, or set a \
-                     finer `store.cell`",
+                     of both, as here ({}); leave at least {:.2} m, or set a finer `store.cell`",
                     self.cell,
+                    self.blocking_rule(),
                     2.0 * self.cell
                 ),
                 TURN,
@@ -276,9 +281,10 @@ impl Store {
             None if self.cell_at(face.floor, ahead).is_none() => ("it faces the store's edge".into(), TURN),
             None => (
                 format!(
-                    "the {} m grid cells in front of it are all blocked (a cell is blocked if anything overlaps it; \
-                     a finer `store.cell` keeps narrow gaps open)",
-                    self.cell
+                    "the {} m grid cells in front of it are all blocked ({}; a finer `store.cell` keeps narrow \
+                     gaps open)",
+                    self.cell,
+                    self.blocking_rule()
                 ),
                 "move the fixture",
             ),

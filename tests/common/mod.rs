@@ -74,6 +74,37 @@ pub fn leaps(p: &Prepared, seed: u64, events: &[SimEvent]) -> Vec<String> {
     found
 }
 
+/// How near a fixture or wall anyone's centre may come. Walkable cells'
+/// centres keep 0.125 m from them on any grid, and stands and a line's
+/// places a walker's room, but a walker heading for a cell's centre from
+/// off another's (stepping round someone) may cut a corner: 0.034 m from a
+/// display's corner on the department store's sale day. (A stand on the
+/// face of a wall running into a shelf put shoppers' centres on the wall,
+/// and on a 0.1 m grid walkers passed 0.029 m from a shelf's face.)
+pub const BODY_CLEARANCE_M: f64 = 0.03;
+
+/// Logged positions nearer than `BODY_CLEARANCE_M` to a fixture or wall
+/// of their floor, in words.
+pub fn too_near_obstacles(p: &Prepared, events: &[SimEvent]) -> Vec<String> {
+    let obstacles: Vec<(u8, aisle::geom::Rect)> = p.scenario.obstacles().collect();
+    let nearest = |e: &SimEvent| {
+        let at = aisle::geom::Point::new(e.x as f64, e.y as f64);
+        obstacles.iter().filter(|(f, _)| *f == e.floor).map(|(_, r)| r.distance_to(at)).fold(f64::MAX, f64::min)
+    };
+    events
+        .iter()
+        .filter_map(|e| {
+            let d = nearest(e);
+            (d < BODY_CLEARANCE_M).then(|| {
+                format!(
+                    "shopper {} {d:.3} m from a fixture or wall at ({:.2}, {:.2}), {:?}",
+                    e.shopper, e.x, e.y, e.action
+                )
+            })
+        })
+        .collect()
+}
+
 /// The shelves of `product` within view distance of where `e` stands, on
 /// its floor.
 fn shelves_in_view<'a>(sight: &'a Sight, product: u32, e: &SimEvent) -> impl Iterator<Item = &'a Shelf> + 'a {
