@@ -34,6 +34,8 @@ enum Step {
     UnlistRun(u64),
     /// Sets the manifest's scenario hash to zeros.
     ManifestScenarioSha,
+    /// Sets the manifest's scenario hash to the scenario copy's.
+    ManifestShaOfCopy,
     /// Renames the manifest's second variant.
     ManifestVariant(&'static str),
     /// Sets the manifest's variants.
@@ -470,6 +472,19 @@ const CASES: &[Case] = &[
         stdout: "found: {dir}/scenario.toml: scenario copy was changed (sha256 SHA_EDITED, the manifest names SHA_TINY); restore it from a backup (the runs were made from it)\n\
                  found: {dir}/runs/variant=baseline/seed=1/run.json: run record was edited or damaged (its content no longer matches its record_sha256)\n",
         stderr: "error: {dir}: cannot repair: the scenario copy does not match the manifest or does not read (scenario copy was changed (sha256 SHA_EDITED, the manifest names SHA_TINY)); run `aisle compare` or `aisle run` with the scenario file and --replace instead\n",
+        absent: None,
+    },
+    // The copy replaced by another version and the manifest made to agree:
+    // every run read as damaged, and --repair simulated them all again from
+    // the other version, which the dataset then was.
+    Case {
+        name: "a scenario copy replaced with the manifest edited to match cannot be repaired from",
+        steps: &[Step::EditScenarioCopy, Step::ManifestShaOfCopy],
+        args: &["verify", "--repair", "{dir}"],
+        code: 1,
+        stdout: "found: {dir}/manifest.json: names scenario version SHA_EDITED, as the scenario copy does, but every run record names SHA_TINY: the copy was replaced and the manifest edited to match; restore both from a backup\n\
+                 found: {dir}/scenario.toml: scenario copy was changed (sha256 SHA_EDITED, every run record names SHA_TINY); restore it from a backup (the runs were made from it)\n",
+        stderr: "error: {dir}: cannot repair: the scenario copy does not match the manifest or does not read (scenario copy was changed (sha256 SHA_EDITED, every run record names SHA_TINY)); run `aisle compare` or `aisle run` with the scenario file and --replace instead\n",
         absent: None,
     },
     Case {
@@ -1261,6 +1276,13 @@ fn apply(dir: &Path, step: Step) {
             let path = dir.join("manifest.json");
             let mut m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
             m["scenario_sha256"] = serde_json::json!("0".repeat(64));
+            std::fs::write(path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
+        }
+        Step::ManifestShaOfCopy => {
+            let path = dir.join("manifest.json");
+            let mut m: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+            m["scenario_sha256"] =
+                serde_json::json!(aisle::events::fs::file_sha256(&dir.join("scenario.toml")).unwrap());
             std::fs::write(path, serde_json::to_string_pretty(&m).unwrap()).unwrap();
         }
         Step::ManifestVariant(name) => {

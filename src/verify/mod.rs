@@ -56,19 +56,42 @@ pub enum VerifyError {
     Privacy(#[from] crate::privacy::PrivacyError),
 }
 
+/// Which part of a dataset names another scenario version than the rest.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum OddOneOut {
+    None,
+    /// The manifest alone: the scenario copy and every run record agree.
+    Manifest,
+    /// The scenario copy, and the manifest with it: every run record
+    /// names another version, the one the runs were made from.
+    CopyAndManifest,
+}
+
 /// The scenario version the dataset's runs were made from: the
-/// manifest's, or without one the scenario copy's. Where the manifest alone
-/// names another (the copy and every readable run record agree with each
-/// other), the manifest is the odd one out: the copy's, and `true`.
-fn version_of(dir: &Path, manifest: Option<&Manifest>) -> (String, bool) {
+/// manifest's, or without one the scenario copy's; and which part names
+/// another. Where the manifest alone names another (the copy and every
+/// readable run record agree with each other), the copy's; where the copy
+/// and the manifest agree but every readable record names another, the
+/// records' (a copy replaced by another version and the manifest edited
+/// to match was taken at its word: every run read as damaged, and
+/// `--repair` simulated them all again from the other version).
+fn version_of(dir: &Path, manifest: Option<&Manifest>) -> (String, OddOneOut) {
     let copy = file_sha256(&dir.join(SCENARIO_COPY)).unwrap_or_default();
-    let Some(m) = manifest else { return (copy, false) };
-    if m.scenario_sha256 == copy || copy.is_empty() {
-        return (m.scenario_sha256.clone(), false);
-    }
+    let Some(m) = manifest else { return (copy, OddOneOut::None) };
     let records: Vec<crate::events::dataset::RunRecord> = read_records(dir).into_iter().flatten().flatten().collect();
-    let agree = !records.is_empty() && records.iter().all(|r| r.scenario_sha256 == copy);
-    if agree { (copy, true) } else { (m.scenario_sha256.clone(), false) }
+    let all_name = |sha: &str| !records.is_empty() && records.iter().all(|r| r.scenario_sha256 == sha);
+    if m.scenario_sha256 == copy && !copy.is_empty() {
+        return match records.first() {
+            Some(r) if r.scenario_sha256 != copy && all_name(&r.scenario_sha256) => {
+                (r.scenario_sha256.clone(), OddOneOut::CopyAndManifest)
+            }
+            _ => (copy, OddOneOut::None),
+        };
+    }
+    match !copy.is_empty() && all_name(&copy) {
+        true => (copy, OddOneOut::Manifest),
+        false => (m.scenario_sha256.clone(), OddOneOut::None),
+    }
 }
 
 /// Checks the dataset in `dir`; never writes.
@@ -95,17 +118,25 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
             None
         }
     };
-    let (sha, manifest_alone) = version_of(dir, manifest.as_ref());
-    if let (Some(m), true) = (&manifest, manifest_alone) {
-        v.findings.push(Finding::damage(format!(
+    let (sha, odd) = version_of(dir, manifest.as_ref());
+    match (&manifest, odd) {
+        (Some(m), OddOneOut::Manifest) => v.findings.push(Finding::damage(format!(
             "{}: names scenario version {}…, but the scenario copy and every run record name {}…: the manifest was \
              edited; it is rebuilt by `--repair`",
             dir.join(MANIFEST).display(),
             short(&m.scenario_sha256),
             short(&sha)
-        )));
+        ))),
+        (Some(m), OddOneOut::CopyAndManifest) => v.findings.push(Finding::by_hand(format!(
+            "{}: names scenario version {}…, as the scenario copy does, but every run record names {}…: the copy \
+             was replaced and the manifest edited to match; restore both from a backup",
+            dir.join(MANIFEST).display(),
+            short(&m.scenario_sha256),
+            short(&sha)
+        ))),
+        _ => {}
     }
-    let copy_problem = scenario_copy_problem(dir, &sha);
+    let copy_problem = scenario_copy_problem(dir, &sha, odd);
     if let Some(why) = &copy_problem {
         v.findings.push(Finding::by_hand(format!(
             "{}: {why}; restore it from a backup (the runs were made from it)",
@@ -169,7 +200,7 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
     }
     check_releases(dir, &mut v);
     if let Some(m) = &manifest {
-        note_releases_of_other_versions(dir, m, &mut v);
+        note_releases_of_other_versions(dir, m, &sha, &mut v);
     }
     for path in leftovers(dir) {
         v.findings.push(Finding {
@@ -404,16 +435,16 @@ fn damage_key(dir: &Path, damage: &Damage) -> Option<(String, u64)> {
     path.starts_with(dir).then_some(key)
 }
 
-/// What is wrong with the scenario copy, given the manifest's hash of it.
-fn scenario_copy_problem(dir: &Path, sha256: &str) -> Option<String> {
+/// What is wrong with the scenario copy, given the hash of the version
+/// the runs were made from (`version_of`) and who names it.
+fn scenario_copy_problem(dir: &Path, sha256: &str, odd: OddOneOut) -> Option<String> {
     let path = dir.join(SCENARIO_COPY);
+    let named_by = if odd == OddOneOut::CopyAndManifest { "every run record names" } else { "the manifest names" };
     match file_sha256(&path) {
         Err(e) => Some(format!("cannot read the scenario copy: {e}")),
-        Ok(found) if !sha256.is_empty() && found != sha256 => Some(format!(
-            "scenario copy was changed (sha256 {}…, the manifest names {}…)",
-            short(&found),
-            short(sha256)
-        )),
+        Ok(found) if !sha256.is_empty() && found != sha256 => {
+            Some(format!("scenario copy was changed (sha256 {}…, {named_by} {}…)", short(&found), short(sha256)))
+        }
         Ok(_) => ScenarioFile::read(&path).err().map(|e| format!("scenario copy does not read: {e}")),
     }
 }
@@ -578,14 +609,14 @@ pub struct Repaired {
 pub fn repair(dir: &Path, found: &Verification, mut progress: impl FnMut(&str, u64)) -> Result<Repaired, VerifyError> {
     Dataset::remove_unreadable_manifest(dir)?;
     let mut manifest: Option<Manifest> = Dataset::read_manifest(dir).ok().flatten();
-    let (sha, manifest_alone) = version_of(dir, manifest.as_ref());
+    let (sha, odd) = version_of(dir, manifest.as_ref());
     let no_scenario = |why: String| VerifyError::NoScenario { dir: dir.to_owned(), why };
-    if let Some(why) = scenario_copy_problem(dir, &sha) {
+    if let Some(why) = scenario_copy_problem(dir, &sha, odd) {
         return Err(no_scenario(why));
     }
     // A manifest that alone names another version takes the runs' back, so
     // the dataset opens as theirs; its runs are rebuilt below.
-    if let (Some(m), true) = (manifest.as_mut(), manifest_alone) {
+    if let (Some(m), OddOneOut::Manifest) = (manifest.as_mut(), odd) {
         m.scenario_sha256 = sha.clone();
         let path = dir.join(MANIFEST);
         let json = serde_json::to_string_pretty(&*m).expect("a manifest serialises");

@@ -107,7 +107,7 @@ fn check_half_landed(dir: &Path, v: &mut Verification) -> BTreeSet<String> {
 /// A release made before `--replace` put another version of the scenario
 /// in the dataset stays (it was published, and its cost stays in the
 /// ledger), but it describes runs no longer here: said, not damage.
-pub(super) fn note_releases_of_other_versions(dir: &Path, m: &Manifest, v: &mut Verification) {
+pub(super) fn note_releases_of_other_versions(dir: &Path, m: &Manifest, runs_sha256: &str, v: &mut Verification) {
     let Ok(entries) = std::fs::read_dir(dir.join(RELEASES)) else { return };
     let mut names: Vec<PathBuf> = entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
     names.sort();
@@ -119,7 +119,7 @@ pub(super) fn note_releases_of_other_versions(dir: &Path, m: &Manifest, v: &mut 
         else {
             continue;
         };
-        let Some(sha) = stated["scenario_sha256"].as_str().filter(|sha| *sha != m.scenario_sha256) else { continue };
+        let Some(sha) = stated["scenario_sha256"].as_str().filter(|sha| *sha != runs_sha256) else { continue };
         // `--replace` may have put another scenario in, not another
         // version of this one (a convenience store's release was said to
         // be of an older `tiny`).
@@ -132,7 +132,7 @@ pub(super) fn note_releases_of_other_versions(dir: &Path, m: &Manifest, v: &mut 
              those runs, not these",
             release.display(),
             short(sha),
-            short(&m.scenario_sha256)
+            short(runs_sha256)
         )));
     }
 }
