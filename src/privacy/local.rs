@@ -169,6 +169,9 @@ struct LocalRelease<'a> {
     private: bool,
     aisle_version: &'a str,
     scenario: &'a str,
+    /// The scenario version the runs were made from (as a central
+    /// release's), so `verify` says when `--replace` has put another in.
+    scenario_sha256: &'a str,
     variant: &'a str,
     model: &'static str,
     unit_of_privacy: String,
@@ -243,7 +246,14 @@ pub fn export(
         &mut ledger,
         entry,
         |out| b.write(&out.join("trace.parquet"), &privacy),
-        |sealed| local_release(plan, &manifest.scenario, (guarantee.clone(), total.clone()), sealed.clone()),
+        |sealed| {
+            local_release(
+                plan,
+                (&manifest.scenario, &manifest.scenario_sha256),
+                (guarantee.clone(), total.clone()),
+                sealed.clone(),
+            )
+        },
     )?;
     Ok((out, guarantee, left_out))
 }
@@ -350,7 +360,7 @@ fn local_privacy(plan: &LocalPlan, guarantee: &LocalGuarantee) -> String {
 /// release.json's contents: what the export protects, at what cost, and what it does not.
 fn local_release<'a>(
     plan: &'a LocalPlan,
-    scenario: &'a str,
+    (scenario, scenario_sha256): (&'a str, &'a str),
     (guarantee, ledger_total): (LocalGuarantee, super::release::LedgerTotal),
     entry: Entry,
 ) -> LocalRelease<'a> {
@@ -361,6 +371,7 @@ fn local_release<'a>(
         private,
         aisle_version: crate::VERSION,
         scenario,
+        scenario_sha256,
         variant: &plan.variant,
         model: "local geo-indistinguishability, with a bounded number of points per shopper",
         unit_of_privacy: super::release::unit_of_privacy(plan.max_party),
@@ -422,26 +433,34 @@ struct TracePoint<'a> {
     floor: u8,
 }
 
+/// The exported rows, as they come: run after run, shopper after shopper.
 #[derive(Default)]
 struct TraceBuilder {
-    pseudonym: StringBuilder,
-    t_s: UInt64Builder,
-    x: Float32Builder,
-    y: Float32Builder,
-    floor: UInt8Builder,
+    rows: Vec<(String, u64, f32, f32, u8)>,
 }
 
 impl TraceBuilder {
     fn push(&mut self, p: TracePoint) {
-        self.pseudonym.append_value(p.pseudonym);
-        self.t_s.append_value(p.t_s);
-        self.x.append_value(p.x as f32);
-        self.y.append_value(p.y as f32);
-        self.floor.append_value(p.floor);
+        self.rows.push((p.pseudonym.to_owned(), p.t_s, p.x as f32, p.y as f32, p.floor));
     }
 
-    /// Writes the trace; `privacy` goes into the file's metadata.
+    /// Writes the trace, its rows ordered by pseudonym (each shopper's in
+    /// time order); `privacy` goes into the file's metadata. (In the order
+    /// they came, where a day's times began again told the runs apart, and
+    /// so each day's visitor count the export withholds, and a shopper's
+    /// place in the file its arrival rank.)
     fn write(mut self, path: &Path, privacy: &str) -> Result<(), PrivacyError> {
+        self.rows.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut pseudonym = StringBuilder::new();
+        let (mut t_s, mut x, mut y, mut floor) =
+            (UInt64Builder::new(), Float32Builder::new(), Float32Builder::new(), UInt8Builder::new());
+        for (p, t, px, py, f) in &self.rows {
+            pseudonym.append_value(p);
+            t_s.append_value(*t);
+            x.append_value(*px);
+            y.append_value(*py);
+            floor.append_value(*f);
+        }
         let schema = Arc::new(Schema::new(vec![
             Field::new("pseudonym", DataType::Utf8, false),
             Field::new("t_s", DataType::UInt64, false),
@@ -450,11 +469,11 @@ impl TraceBuilder {
             Field::new("floor", DataType::UInt8, false),
         ]));
         let columns: Vec<ArrayRef> = vec![
-            Arc::new(self.pseudonym.finish()),
-            Arc::new(self.t_s.finish()),
-            Arc::new(self.x.finish()),
-            Arc::new(self.y.finish()),
-            Arc::new(self.floor.finish()),
+            Arc::new(pseudonym.finish()),
+            Arc::new(t_s.finish()),
+            Arc::new(x.finish()),
+            Arc::new(y.finish()),
+            Arc::new(floor.finish()),
         ];
         let batch = RecordBatch::try_new(schema.clone(), columns).expect("columns match the schema");
         let io = |source| PrivacyError::Io { path: path.to_owned(), source };
