@@ -236,9 +236,10 @@ fn needs_but_left(needed: f64, left: f64) -> String {
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
     #[error(
-        "{}: this release {} of the dataset's budget ε = {total} (δ = {delta:e}) is left ({} spent by {releases} release(s)); nothing was written. {}",
+        "{}: this release {} of the dataset's budget ε = {} (δ = {delta:e}) is left ({} spent by {releases} release(s)); nothing was written. {}",
         path.display(),
         needs_but_left(*needed, *left),
+        super::compact(*total),
         fine(*spent),
         if *left > 0.0 { format!("Publish with --epsilon at most {}{}", fine_down(*fits), if *per_metre { " per metre" } else { "" }) }
         else { "Nothing is left. (A new dataset of this scenario on the same seeds holds the same shoppers: \

@@ -364,7 +364,8 @@ impl Clipping {
                     .filter(|(_, share, _)| *share < KEEPS_ENOUGH)
                     .collect();
                 let &(worst, share, capped) = short.iter().min_by(|a, b| a.1.total_cmp(&b.1))?;
-                let now: Vec<String> = bounds.iter().map(|&x| format!("--clamp {}={}", x.name(), b.get(x))).collect();
+                let now: Vec<String> =
+                    bounds.iter().map(|&x| format!("--clamp {}={}", x.name(), super::compact(b.get(x)))).collect();
                 let of = if capped { "what the party cap leaves of the exact total" } else { "the exact total" };
                 let mut line = format!(
                     "{figures}: the bounds ({}) keep {} of {of} of {}",

@@ -193,11 +193,17 @@ pub(in crate::scenario) fn profile_mismatch([open, close]: [f64; 2], values: usi
     let hours_ok = (0.0..24.0).contains(&open) && open < close && close <= 24.0;
     let expected = (close - open).ceil() as usize;
     (hours_ok && values != expected).then(|| {
+        let open_for = close - open;
+        // A part hour counts as an hour of its own ("open for 2 hours" read
+        // wrong of [10, 11.5]).
+        let hours = match open_for.fract() {
+            0.0 => counted(expected, "hour", "hours"),
+            _ => format!("{open_for} hours, which start {}", counted(expected, "hour", "hours")),
+        };
         format!(
-            "hourly_profile has {} but the store is open for {} ([{open}, {close}]): give one value per hour the \
-             store is open",
+            "hourly_profile has {} but the store is open for {hours} ([{open}, {close}]): give one value per hour the \
+             store is open, a part hour too",
             counted(values, "value", "values"),
-            counted(expected, "hour", "hours")
         )
     })
 }
