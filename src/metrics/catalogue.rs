@@ -102,8 +102,8 @@ pub const CATALOGUE: [MetricDef; 32] = [
         "unplanned_share",
         "ratio",
         Higher,
-        "unplanned (impulse) picks ÷ all picks",
-        Day(|m| ratio(m.picks_unplanned as f64, (m.picks_planned + m.picks_unplanned) as f64)),
+        "items bought on impulse (not on the list) ÷ all items bought",
+        Day(|m| ratio(m.items_sold_unplanned as f64, m.items_sold as f64)),
     ),
     def(
         "time_in_store_mean",

@@ -67,8 +67,11 @@ struct Visit {
     /// What held it in place when the day's hard end came (`DayProjection::ended`).
     held_at_end: Option<Held>,
     /// What the shopper holds: picked, less put back, until it pays or
-    /// leaves the basket at a lane.
+    /// leaves the basket at a lane; of its items, those picked on impulse.
     basket_cents: i64,
+    basket_unplanned: u64,
+    /// Whether the last pick was unplanned (a put-back follows its pick).
+    last_pick_unplanned: bool,
 }
 
 impl Visit {
@@ -89,6 +92,8 @@ pub struct DayMetrics {
     pub transactions: u64,
     pub revenue_cents: i64,
     pub items_sold: u64,
+    /// Of the items sold, those picked on impulse (not on the list).
+    pub items_sold_unplanned: u64,
     pub picks_planned: u64,
     pub picks_unplanned: u64,
     /// Of the picks, those handed over at a service counter (its products
@@ -285,14 +290,19 @@ impl Projection for DayProjection<'_> {
                 }
             }
             Action::View { product } => Self::on_view(m, v, product),
-            Action::Pick { product, planned, amount_cents, .. } => {
+            Action::Pick { product, planned, amount_cents, qty } => {
                 v.basket_cents += amount_cents;
+                v.basket_unplanned += u64::from(!planned) * qty as u64;
+                v.last_pick_unplanned = !planned;
                 Self::on_pick(m, v, product, planned);
                 m.counter_picks += u64::from(layout.sold_at_counter[product as usize]);
                 v.floors_picked |= 1u64.checked_shl(e.floor as u32).unwrap_or(0);
             }
-            Action::PutBack { amount_cents, .. } => {
+            Action::PutBack { amount_cents, qty, .. } => {
                 v.basket_cents -= amount_cents;
+                if v.last_pick_unplanned {
+                    v.basket_unplanned = v.basket_unplanned.saturating_sub(qty as u64);
+                }
                 m.put_backs += 1;
             }
             Action::NotFound { product, amount_cents, .. } => {
@@ -522,6 +532,7 @@ impl DayMetrics {
         self.transactions += o.transactions;
         self.revenue_cents += o.revenue_cents;
         self.items_sold += o.items_sold;
+        self.items_sold_unplanned += o.items_sold_unplanned;
         self.picks_planned += o.picks_planned;
         self.picks_unplanned += o.picks_unplanned;
         self.counter_picks += o.counter_picks;

@@ -19,6 +19,7 @@ impl DayProjection<'_> {
     pub(super) fn on_leave_line(m: &mut DayMetrics, v: &mut Visit, e: &SimEvent, qty: u16, amount_cents: i64) {
         // Paid for, or left at the lane.
         v.basket_cents = 0;
+        let unplanned = std::mem::take(&mut v.basket_unplanned);
         if v.queue_join_ms.is_none() && matches!(e.action, Action::Abandon { .. }) {
             m.balks += 1;
         }
@@ -27,6 +28,7 @@ impl DayProjection<'_> {
             m.transactions += 1;
             m.revenue_cents += amount_cents;
             m.items_sold += qty as u64;
+            m.items_sold_unplanned += unplanned;
         } else {
             m.abandons += 1;
             m.lost_cents += amount_cents;
