@@ -385,7 +385,14 @@ impl ScenarioFile {
         made_by: &dyn Fn(&[raw::RawEdit]) -> Vec<String>,
     ) -> Problem {
         let id_line = error::line_of(&self.source, "variants.id", &v.id);
-        if v.edits.is_empty() || (p.line.is_some() && p.line != id_line) {
+        // A problem put at an edit's line is put there for the id it names,
+        // at the first edit naming it: one made by a later edit of the
+        // same fixture or product was blamed on the first (a move of `P1`
+        // for the level a later edit stocked on it).
+        let edit_lines: Vec<Option<usize>> =
+            v.edits.iter().enumerate().map(|(k, e)| error::edit_op_line(&self.source, &v.id, k, e.op())).collect();
+        let at_edit = p.line.is_some() && p.line != id_line;
+        if v.edits.is_empty() || at_edit && !edit_lines.contains(&p.line) {
             return p;
         }
         // The edit after which the problem first appears (the base, valid,
@@ -393,9 +400,11 @@ impl ScenarioFile {
         // that do not add up.
         let first = (1..=v.edits.len()).find(|&k| made_by(&v.edits[..k]).contains(&p.message));
         let edits = match first {
+            // Put at the edit that makes it already.
+            Some(k) if at_edit && edit_lines[k - 1] == p.line => return p,
             Some(k) => {
                 let op = v.edits[k - 1].op();
-                p.line = error::edit_op_line(&self.source, &v.id, k - 1, op).or(p.line);
+                p.line = edit_lines[k - 1].or(p.line);
                 if v.edits.len() == 1 {
                     format!("edit `{op}`: change it")
                 } else if made_by(&v.edits[k - 1..k]).contains(&p.message) {
