@@ -554,6 +554,33 @@ fn a_price_off_the_cent_is_warned_of() {
     assert!(!file.validate_all().unwrap().warnings.iter().any(|w| w.contains("whole cents")));
 }
 
+/// A product placed where it already stands (an `add_placement` to its
+/// own shelf) is a second block of facings beside the first, warned of;
+/// on another level it is a placement of its own, not warned of.
+#[test]
+fn a_product_placed_twice_on_one_shelf_is_warned_of() {
+    // (edits, whether warned of)
+    let cases = [
+        (
+            r#"{ op = "add_placement", product = "crisps", fixture = "G1", face = "front", level = "eye", facings = 2 }"#,
+            true,
+        ),
+        (
+            r#"{ op = "add_placement", product = "crisps", fixture = "G1", face = "front", level = "knee", facings = 2 }"#,
+            false,
+        ),
+    ];
+    for (edits, warned) in cases {
+        let warnings = shipped_with("tiny", edits).validate_all().unwrap().warnings;
+        let said = warnings.contains(
+            &"variant `edited`: product `crisps` is placed twice on fixture `G1`, front face, eye level: two blocks of \
+              facings side by side; give it one placement with their facings if one block is meant"
+                .to_owned(),
+        );
+        assert_eq!(said, warned, "{edits}: {warnings:?}");
+    }
+}
+
 /// `aisle validate` says what each variant is: its edits by kind, counted
 /// in file order, and its description.
 #[test]

@@ -187,7 +187,9 @@ impl Scenario {
     /// can hold (a list of 200 stopped at 6, in silence); stops that
     /// outlast the day, and shelf visits of minutes.
     pub fn unreachable_habits(&self) -> Vec<String> {
-        let mut found = [self.unplannable_categories(), self.idle_lookers(), self.overlong_stays()].concat();
+        let mut found =
+            [self.unplannable_categories(), self.idle_lookers(), self.overlong_stays(), self.repeated_placements()]
+                .concat();
         let list_weights: Vec<f64> = self.categories.iter().map(|c| c.list_weight).collect();
         for g in &self.population.segments {
             if g.speed_mean > WALKING_MPS.1 {

@@ -285,6 +285,29 @@ impl Scenario {
         found
     }
 
+    /// Products placed twice on one level of one face: each row is a block
+    /// of facings of its own, side by side (an `add_placement` where the
+    /// product already stood gave a second block in silence), warned of.
+    pub(crate) fn repeated_placements(&self) -> Vec<String> {
+        let mut found = Vec::new();
+        for p in &self.products {
+            let mut seen: Vec<(usize, Face, ShelfLevel)> = Vec::new();
+            for pl in &p.placements {
+                let at = (pl.fixture, pl.face, pl.level);
+                if seen.contains(&at) {
+                    found.push(format!(
+                        "product `{}` is placed twice on fixture `{}`, {} face, {} level: two blocks of facings side by \
+                         side; give it one placement with their facings if one block is meant",
+                        p.id, self.fixtures[pl.fixture].id, pl.face, pl.level
+                    ));
+                } else {
+                    seen.push(at);
+                }
+            }
+        }
+        found
+    }
+
     /// Segments some of whose shoppers come with nothing planned (a
     /// `list_mean` below 1 leaves a share e^−mean so) and browse nothing
     /// (`browsing` 0): those walk in and straight out, past nothing that
