@@ -123,7 +123,7 @@ fn run(path: &Path, variant: &str, seed: u64, check_behaviour: bool, args: &Data
     let started = Instant::now();
     let file = ScenarioFile::read(path)?;
     let prepared = aisle::prepare(&file, variant)?;
-    for (other, problem) in file.invalid_variants(variant) {
+    for (other, problem) in aisle::invalid_variants(&file, variant) {
         tell!(
             "warning: variant `{other}` of this file is not valid ({problem}): `aisle compare` and `aisle validate` \
              refuse the file; this run is of `{variant}` alone"

@@ -92,6 +92,22 @@ pub fn prepare(file: &ScenarioFile, variant: &str) -> Result<Prepared, ScenarioE
     Ok(Prepared { scenario: Arc::new(scenario), store: Arc::new(store), shared })
 }
 
+/// The variants of `file` other than `except` that do not prepare, each
+/// with its first problem as `validate` words it: a run of one variant
+/// warns of the others, which `aisle compare` would refuse. (Checked by
+/// the model alone, a variant moving a fixture onto a door was not named.)
+pub fn invalid_variants(file: &ScenarioFile, except: &str) -> Vec<(String, String)> {
+    file.variant_ids()
+        .into_iter()
+        .filter(|v| v != except)
+        .filter_map(|v| {
+            let e = prepare(file, &v).err()?;
+            let first = e.to_string().lines().next().unwrap_or_default().to_owned();
+            Some((v, first))
+        })
+        .collect()
+}
+
 /// The geometry problems of the base with `edits` (some of variant `v`'s)
 /// applied, in words; none where the edits or the model fail first.
 fn geometry_problems(

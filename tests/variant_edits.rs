@@ -581,6 +581,19 @@ fn a_product_placed_twice_on_one_shelf_is_warned_of() {
     }
 }
 
+/// A run of one variant names the others that do not prepare, those
+/// that fail on the store's geometry alone too (a fixture moved onto the
+/// door was left out).
+#[test]
+fn a_run_names_every_other_variant_that_does_not_prepare() {
+    let file = shipped_with("tiny", r#"{ op = "move_fixture", fixture = "P1", to = [11.0, 0.6] }"#);
+    assert!(file.build("edited").is_ok(), "the model alone is valid");
+    let invalid = aisle::invalid_variants(&file, BASELINE);
+    assert_eq!(invalid.len(), 1, "{invalid:?}");
+    assert_eq!(invalid[0].0, "edited");
+    assert!(invalid[0].1.contains("entrance `door` at (11, 0.3) is not on walkable floor"), "{invalid:?}");
+}
+
 /// `aisle validate` says what each variant is: its edits by kind, counted
 /// in file order, and its description.
 #[test]

@@ -435,22 +435,6 @@ impl ScenarioFile {
         Some(validate::validate(&edited, &self.source, Some(&v.id), &self.sha256))
     }
 
-    /// The variants other than `except` whose model does not validate, each
-    /// with its first problem as `validate` words it (geometry, which
-    /// needs the store built, is not checked): a run of one variant
-    /// warns of the others, which `aisle compare` would refuse.
-    pub fn invalid_variants(&self, except: &str) -> Vec<(String, String)> {
-        self.variant_ids()
-            .into_iter()
-            .filter(|v| v != except)
-            .filter_map(|v| {
-                let e = self.build(&v).err()?;
-                let first = e.to_string().lines().next().unwrap_or_default().to_owned();
-                Some((v, first))
-            })
-            .collect()
-    }
-
     /// Problems with the names that become paths (the scenario name, variant ids).
     fn variant_list_problems(&self) -> Option<Vec<Problem>> {
         let mut seen: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
