@@ -581,6 +581,37 @@ fn a_product_placed_twice_on_one_shelf_is_warned_of() {
     }
 }
 
+/// An edit that changes the model but nothing shoppers meet is warned of
+/// by validate: a segment nobody of which comes, step-free travel in a
+/// store with no connector.
+#[test]
+fn an_edit_no_shopper_meets_is_warned_of() {
+    // (edits, the warning's end, or none)
+    let cases = [
+        (
+            r#"{ op = "set_shares", shares = { quick = 0.0, browser = 1.0 } }, { op = "set_segment", segment = "quick", impulse = 0.5 }"#,
+            Some(
+                "edit 2 (set_segment) changes nothing shoppers meet: segment `quick` has share 0 in this variant: nobody of it comes; give the segment a share, or remove the edit",
+            ),
+        ),
+        (
+            r#"{ op = "set_segment", segment = "quick", step_free = true }"#,
+            Some(
+                "edit 1 (set_segment) changes nothing shoppers meet: the store has no stairs, escalators or lifts, so `step_free` for `quick` changes no way taken; leave `step_free` out, or remove the edit",
+            ),
+        ),
+        (r#"{ op = "set_segment", segment = "quick", impulse = 0.5 }"#, None),
+    ];
+    for (edits, said) in cases {
+        let warnings = shipped_with("tiny", edits).validate_all().unwrap().warnings;
+        let found: Vec<&String> = warnings.iter().filter(|w| w.contains("changes nothing shoppers meet")).collect();
+        match said {
+            Some(end) => assert_eq!(found, [&format!("variant `edited`: {end}")], "{edits}"),
+            None => assert!(found.is_empty(), "{edits}: {found:?}"),
+        }
+    }
+}
+
 /// A run of one variant names the others that do not prepare, those
 /// that fail on the store's geometry alone too (a fixture moved onto the
 /// door was left out).

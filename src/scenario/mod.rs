@@ -220,6 +220,9 @@ impl ScenarioFile {
             // store: a price below a cent, a lane's hours set to the
             // store's it had, a fixture moved and moved back.
             let built = self.build(&v.id).ok();
+            if let Some(model) = &built {
+                found.extend(unmet_edits(v, model).into_iter().map(|w| (v.id.clone(), w)));
+            }
             let as_base = base.as_ref().zip(built).is_some_and(|(b, mut built)| {
                 built.variant.clone_from(&b.variant);
                 built == *b
@@ -578,4 +581,35 @@ fn documented_range(field: &str) -> Option<&'static str> {
         .filter_map(range);
     let first = ranges.next()?;
     ranges.all(|r| r == first).then_some(first)
+}
+
+/// Edits of variant `v` that change its model but nothing its shoppers
+/// meet (`model`, the variant built), in words: a segment's traits set
+/// where its share is 0 (nobody of it comes), its step-free travel set in a
+/// store with no connector to avoid. (Compare said so only after the days
+/// were simulated: every figure equal to the baseline's.)
+fn unmet_edits(v: &raw::RawVariant, model: &Scenario) -> Vec<String> {
+    let mut found = Vec::new();
+    for (k, e) in v.edits.iter().enumerate() {
+        let raw::RawEdit::SetSegment { segment, step_free, .. } = e else { continue };
+        let Some(g) = model.population.segments.iter().find(|g| &g.id == segment) else { continue };
+        let (why, fix) = if g.share == 0.0 {
+            (format!("segment `{segment}` has share 0 in this variant: nobody of it comes"), "give the segment a share")
+        } else if step_free.is_some() && model.store.connectors.is_empty() {
+            (
+                format!(
+                    "the store has no stairs, escalators or lifts, so `step_free` for `{segment}` changes no way taken"
+                ),
+                "leave `step_free` out",
+            )
+        } else {
+            continue;
+        };
+        found.push(format!(
+            "variant `{}`: edit {} (set_segment) changes nothing shoppers meet: {why}; {fix}, or remove the edit",
+            v.id,
+            k + 1
+        ));
+    }
+    found
 }
