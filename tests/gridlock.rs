@@ -596,6 +596,47 @@ fn the_department_store_under_strain_has_physically_possible_days() {
     }
 }
 
+/// A party stays on its leader's floor, but for a ride: on a 0.05 m grid a
+/// companion kept a few cells off the stairs' landing stood by them for a
+/// minute (22 spells a day on another floor than its leader, up to 63 s)
+/// while its leader shopped upstairs.
+#[test]
+fn parties_ride_together_on_a_fine_grid() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/fine_grid_two_floors.toml");
+    let p = aisle::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap();
+    let ride_s = p.scenario.store.connectors.iter().map(|c| c.traversal_s).fold(0.0, f64::max);
+    let mut sim = Simulation::new(p.scenario.clone(), p.store.clone(), 1);
+    let mut events: Vec<SimEvent> = Vec::new();
+    sim.run_to_end(|chunk| events.append(chunk), |_| {});
+    let mut party = std::collections::HashMap::new();
+    let mut floor = std::collections::HashMap::new();
+    let mut apart_since: std::collections::HashMap<u32, u64> = std::collections::HashMap::new();
+    let mut longest = (0u64, 0u32);
+    for e in &events {
+        if let Action::Enter { party: leader } = e.action {
+            party.insert(e.shopper, leader);
+        }
+        floor.insert(e.shopper, e.floor);
+        let leader = party[&e.shopper];
+        if leader == e.shopper || e.action != Action::Move {
+            continue;
+        }
+        if floor.get(&leader).is_some_and(|&f| f != e.floor) {
+            let since = *apart_since.entry(e.shopper).or_insert(e.t_ms);
+            longest = longest.max((e.t_ms - since, e.shopper));
+        } else {
+            apart_since.remove(&e.shopper);
+        }
+    }
+    assert!(party.values().any(|&l| party.values().filter(|&&m| m == l).count() > 1), "no parties came");
+    assert!(
+        longest.0 as f64 / 1000.0 <= ride_s + 10.0,
+        "shopper {} stood {} s on another floor than its leader (a ride takes {ride_s} s at most)",
+        longest.1,
+        longest.0 / 1000
+    );
+}
+
 /// Small crowded stores written to find gridlock: dead-end aisles 0.8 m
 /// wide with one door and one lane (two in a variant), 350 people in an
 /// hour in parties of 3.5; and one lane whose two-place line runs into a

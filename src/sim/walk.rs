@@ -361,7 +361,7 @@ fn blocked(
     if near_goal(store, s) {
         return Moved::Arrived;
     }
-    if let Some((landing, i)) = boarding_from_beside(store, s, step.target) {
+    if let Some((landing, i)) = boarding_from_beside(store, s) {
         crowd.relocate(s.index, s.cell, landing, s.pos);
         s.cell = landing;
         return Moved::Ride(i);
@@ -449,22 +449,30 @@ fn step_aside(
 /// A walker kept off the landing of the stairs, lift or escalator it rides
 /// next, within a body's width of it, boards from where it stands: the
 /// landing is one cell, and two waiting beside it (companions of one party,
-/// each a body's width from it) kept each other off it for ever. Returns
-/// the landing and the connector.
-fn boarding_from_beside(store: &Store, s: &Shopper, target: Point) -> Option<(CellId, usize)> {
+/// each a body's width from it) kept each other off it for ever. The
+/// landing is looked for along the walker's way, however many cells lie
+/// within that width (on a 0.05 m grid only the next cell was looked at:
+/// a companion kept three cells off it stood by the stairs a minute while
+/// its party shopped upstairs). Returns the landing and the connector.
+fn boarding_from_beside(store: &Store, s: &Shopper) -> Option<(CellId, usize)> {
     if store.connectors.is_empty() {
         return None;
     }
     let route = s.route.as_ref()?;
-    let landing = store.cell_at(s.floor, target)?;
     let reach = 2.0 * crowd::BODY_RADIUS_M;
-    if landing == s.cell || s.pos.distance(store.centre(landing).1) > reach {
-        return None;
+    let mut cell = s.cell;
+    // Each step leaves at least a cell behind: past this many, the way is
+    // out of reach.
+    for _ in 0..=(reach / store.cell).ceil() as usize {
+        match next_step(store, &route.field, cell, s.ways) {
+            Step::Walk(n) if s.pos.distance(store.centre(n).1) <= reach + store.cell * std::f64::consts::SQRT_2 => {
+                cell = n
+            }
+            Step::Ride(i) if cell != s.cell && s.pos.distance(store.centre(cell).1) <= reach => return Some((cell, i)),
+            _ => return None,
+        }
     }
-    match next_step(store, &route.field, landing, s.ways) {
-        Step::Ride(i) => Some((landing, i)),
-        _ => None,
-    }
+    None
 }
 
 /// Whether a blocked walker is as good as at its shelf, line or door:
