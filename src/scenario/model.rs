@@ -166,8 +166,11 @@ impl Scenario {
             return None;
         }
         let divides = |c: f64| [s.width, s.depth].iter().all(|len| ((len / c).round() * c - len).abs() < 1e-6);
-        let fits: Vec<String> =
-            [0.5, 0.4, 0.25, 0.2, 0.1, 0.05].into_iter().filter(|&c| divides(c)).map(|c| c.to_string()).collect();
+        let fits: Vec<String> = [0.5, 0.4, 0.25, 0.2, 0.125, 0.1, 0.05]
+            .into_iter()
+            .filter(|&c| divides(c))
+            .map(|c| c.to_string())
+            .collect();
         Some(format!(
             "store.footprint = [{}, {}] is not a whole number of {} m cells: the grid covers {w:.2} × {d:.2} m, and \
              the strip past it is no floor; {}",
