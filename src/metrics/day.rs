@@ -17,6 +17,7 @@ use cut_short::Held;
 use places::AtCounter;
 pub use places::{CounterDay, StopDay};
 
+mod basket;
 mod cut_short;
 mod lines;
 mod places;
@@ -291,20 +292,11 @@ impl Projection for DayProjection<'_> {
             }
             Action::View { product } => Self::on_view(m, v, product),
             Action::Pick { product, planned, amount_cents, qty } => {
-                v.basket_cents += amount_cents;
-                v.basket_unplanned += u64::from(!planned) * qty as u64;
-                v.last_pick_unplanned = !planned;
-                Self::on_pick(m, v, product, planned);
+                Self::on_pick(m, v, (product, planned), (qty, amount_cents));
                 m.counter_picks += u64::from(layout.sold_at_counter[product as usize]);
                 v.floors_picked |= 1u64.checked_shl(e.floor as u32).unwrap_or(0);
             }
-            Action::PutBack { amount_cents, qty, .. } => {
-                v.basket_cents -= amount_cents;
-                if v.last_pick_unplanned {
-                    v.basket_unplanned = v.basket_unplanned.saturating_sub(qty as u64);
-                }
-                m.put_backs += 1;
-            }
+            Action::PutBack { amount_cents, qty, .. } => Self::on_put_back(m, v, qty, amount_cents),
             Action::NotFound { product, amount_cents, .. } => {
                 m.not_found += 1;
                 m.product_not_found[product as usize] += 1;
@@ -417,27 +409,6 @@ impl DayProjection<'_> {
             }
         }
         v.at = Some(Position { x: e.x, y: e.y, floor: e.floor, t_ms: e.t_ms, cell });
-    }
-
-    /// Counts a look at `product`.
-    #[inline]
-    fn on_view(m: &mut DayMetrics, v: &mut Visit, product: u32) {
-        m.views += 1;
-        m.product_views[product as usize] += 1;
-        v.viewed = true;
-    }
-
-    /// Counts `product` picked, planned or on impulse (from a shelf, or
-    /// handed over at a service counter).
-    #[inline]
-    fn on_pick(m: &mut DayMetrics, v: &mut Visit, product: u32, planned: bool) {
-        if planned {
-            m.picks_planned += 1;
-        } else {
-            m.picks_unplanned += 1;
-        }
-        m.product_picks[product as usize] += 1;
-        v.picked = true;
     }
 
     /// Closes a shopper's visit: its stay, path, and the floors and zones it visited or passed.

@@ -39,6 +39,7 @@ mod line_warnings;
 mod outbox;
 mod party;
 mod queue;
+mod ride;
 mod shelf;
 mod shopper;
 mod squeeze;

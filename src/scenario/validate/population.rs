@@ -213,6 +213,37 @@ pub(in crate::scenario) fn profile_mismatch([open, close]: [f64; 2], values: usi
 pub const LONG_SHELF_DWELL_S: f64 = 120.0;
 
 impl crate::scenario::Scenario {
+    /// Segments whose habits the simulation cannot give them, in words
+    /// (valid, but surely not meant): a `speed_mean` above the fastest a
+    /// shopper walks, a `list_mean` above the distinct products its lists
+    /// can hold (a list of 200 stopped at 6, in silence); stops that
+    /// outlast the day, and shelf visits of minutes.
+    pub fn unreachable_habits(&self) -> Vec<String> {
+        let mut found =
+            [self.unplannable_categories(), self.idle_lookers(), self.overlong_stays(), self.repeated_placements()]
+                .concat();
+        let list_weights: Vec<f64> = self.categories.iter().map(|c| c.list_weight).collect();
+        for g in &self.population.segments {
+            if g.speed_mean > crate::scenario::model::WALKING_MPS.1 {
+                found.push(format!(
+                    "segment `{}`: speed_mean = {} m/s, but walking speeds are held to {:.1}-{:.1} m/s: its shoppers walk at \
+                     {:.1} m/s at most; set speed_mean to {:.1} or less",
+                    g.id, g.speed_mean, crate::scenario::model::WALKING_MPS.0, crate::scenario::model::WALKING_MPS.1, crate::scenario::model::WALKING_MPS.1, crate::scenario::model::WALKING_MPS.1
+                ));
+            }
+            let weights = g.category_weights.as_ref().unwrap_or(&list_weights);
+            let plannable = self.products.iter().filter(|p| weights[p.category] > 0.0 && p.on_lists()).count();
+            if g.list_mean > plannable as f64 {
+                found.push(format!(
+                    "segment `{}`: list_mean = {}, but only {plannable} distinct product(s) can be on its lists (those of \
+                     the categories it plans from): its lists stop there; lower list_mean or give it more products",
+                    g.id, g.list_mean
+                ));
+            }
+        }
+        found
+    }
+
     /// Stops at seating or fitting rooms that outlast the day, and shelf
     /// visits of minutes.
     pub(crate) fn overlong_stays(&self) -> Vec<String> {
