@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use aisle::events::{Action, SimEvent};
 use aisle::sim::Simulation;
-use common::{BODY_CLEARANCE_M, prepare, simulate, too_near_obstacles};
+use common::{BODY_CLEARANCE_M, nearest_obstacle_m, prepare, simulate, too_near_obstacles};
 
 fn check_day(name: &str, variant: &str, seed: u64) -> Vec<SimEvent> {
     check_prepared(name, &prepare(name, variant), seed)
@@ -84,13 +84,8 @@ fn check_prepared(name: &str, p: &aisle::Prepared, seed: u64) -> Vec<SimEvent> {
                 // Those in a line stand close, off the walkway, but keep
                 // their bodies off fixtures, walls and the store's edge (a
                 // companion stood with its centre on a gondola's face).
-                let p = aisle::geom::Point::new(x, y);
-                let nearest = obstacles
-                    .iter()
-                    .filter(|(f, _)| *f == e.floor)
-                    .map(|(_, r)| r.distance_to(p))
-                    .fold(f64::MAX, f64::min);
-                let nearest = nearest.min(x.min(y).min(bounds.max.x - x).min(bounds.max.y - y));
+                let nearest = nearest_obstacle_m(&obstacles, e.floor, aisle::geom::Point::new(x, y))
+                    .min(x.min(y).min(bounds.max.x - x).min(bounds.max.y - y));
                 assert!(
                     nearest >= BODY_CLEARANCE_M,
                     "{name}: shopper {} in a line {nearest:.3} m from a fixture, wall or edge: {e:?}",
@@ -185,8 +180,7 @@ fn stores_on_fine_grids_keep_the_invariants() {
         let obstacles: Vec<_> = p.scenario.obstacles().collect();
         for c in (0..p.store.cell_count() as u32).filter(|&c| p.store.is_walkable(c)) {
             let (floor, centre) = p.store.centre(c);
-            let nearest = obstacles.iter().filter(|(f, _)| *f == floor).map(|(_, r)| r.distance_to(centre));
-            let nearest = nearest.fold(f64::MAX, f64::min);
+            let nearest = nearest_obstacle_m(&obstacles, floor, centre);
             assert!(
                 nearest >= aisle::store::MIN_CENTRE_CLEARANCE_M - 1e-9,
                 "{file}: walkable cell at ({:.2}, {:.2}) {nearest:.3} m from a fixture or wall",

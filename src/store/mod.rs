@@ -352,7 +352,7 @@ impl Store {
         let centre = self.centre(cell).1;
         let half = self.cell / 2.0;
         let square = Rect::from_corners(centre.offset(-half, -half), centre.offset(half, half));
-        let grazes = |r: &Rect| r.inflate(self.pad()).overlap_area(&square) > 0.0;
+        let grazes = |r: &Rect| self.blocks(r, &square);
         let grazing = fixtures()
             .find(|f| grazes(&f.footprint()))
             .map(|f| format!("fixture `{}`", f.id))
@@ -413,23 +413,30 @@ impl Store {
 
     fn block(&mut self, floor: u8, rect: &Rect) {
         let c = self.cell;
-        let rect = &rect.inflate(self.pad());
-        let ix0 = ((rect.min.x / c).floor().max(0.0) as usize).min(self.nx);
-        let ix1 = ((rect.max.x / c).ceil().max(0.0) as usize).min(self.nx);
-        let iy0 = ((rect.min.y / c).floor().max(0.0) as usize).min(self.ny);
-        let iy1 = ((rect.max.y / c).ceil().max(0.0) as usize).min(self.ny);
+        // The cells it may block, padded as `blocks` pads it.
+        let reach = &rect.inflate(self.pad());
+        let ix0 = ((reach.min.x / c).floor().max(0.0) as usize).min(self.nx);
+        let ix1 = ((reach.max.x / c).ceil().max(0.0) as usize).min(self.nx);
+        let iy0 = ((reach.min.y / c).floor().max(0.0) as usize).min(self.ny);
+        let iy1 = ((reach.max.y / c).ceil().max(0.0) as usize).min(self.ny);
         for iy in iy0..iy1 {
             for ix in ix0..ix1 {
                 let square = Rect::from_corners(
                     Point::new(ix as f64 * c, iy as f64 * c),
                     Point::new((ix + 1) as f64 * c, (iy + 1) as f64 * c),
                 );
-                if square.overlap_area(rect) > 0.0 {
+                if self.blocks(rect, &square) {
                     let id = self.id(floor, ix, iy);
                     self.walkable[id as usize] = false;
                 }
             }
         }
+    }
+
+    /// Whether `obstacle` blocks the cell `square`: it overlaps it or, on a
+    /// grid finer than the default, comes within `pad` of it.
+    fn blocks(&self, obstacle: &Rect, square: &Rect) -> bool {
+        obstacle.inflate(self.pad()).overlap_area(square) > 0.0
     }
 
     /// How far round a fixture or wall cells are blocked besides those it

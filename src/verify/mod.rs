@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::events::dataset::{
-    COMPARISON, Damage, Dataset, DatasetError, MANIFEST, METRICS_TABLE, Manifest, OnScenarioChange, RUNS,
+    COMPARISON, Damage, Dataset, DatasetError, MANIFEST, METRICS_TABLE, Manifest, OnScenarioChange, RUNS, RunRecord,
     SCENARIO_COPY, check_run, events_path, has_old_layout, leftovers, metric_rows, partition_key, partitions,
     read_records, record_path,
 };
@@ -81,7 +81,9 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
             None
         }
     };
-    let (sha, odd) = version_of(dir, manifest.as_ref());
+    // Read once: they vote on the version and are checked against it.
+    let records = read_records(dir)?;
+    let (sha, odd) = version_of(dir, manifest.as_ref(), &records);
     match (&manifest, odd) {
         (Some(m), OddOneOut::Manifest) => v.findings.push(Finding::damage(format!(
             "{}: names scenario version {}…, but the scenario copy and every run record name {}…: the manifest was \
@@ -120,7 +122,7 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
     }
     let listed: Option<BTreeSet<(String, u64)>> =
         manifest.as_ref().map(|m| m.runs.iter().map(|r| (r.variant.clone(), r.seed)).collect());
-    let good = check_records(dir, &sha, listed.as_ref(), &mut v)?;
+    let good = check_records(dir, &sha, records, listed.as_ref(), &mut v);
     let good = check_figures(dir, copy.as_ref(), good, &mut v);
     v.runs_ok = good.len();
     check_logs_have_records(dir, &mut v);
@@ -202,13 +204,9 @@ fn check_listed_runs_gone(dir: &Path, copy: &ScenarioFile, m: &Manifest, v: &mut
 
 /// The first run on which the manifest and the verified records differ, in
 /// words; `None` when they agree.
-fn first_manifest_difference(
-    m: &Manifest,
-    good: &[crate::events::dataset::RunRecord],
-    pending: &BTreeSet<(String, u64)>,
-) -> Option<String> {
-    let run = |r: &crate::events::dataset::RunRecord| format!("variant {} seed {}", r.variant, r.seed);
-    let is_pending = |r: &crate::events::dataset::RunRecord| pending.contains(&(r.variant.clone(), r.seed));
+fn first_manifest_difference(m: &Manifest, good: &[RunRecord], pending: &BTreeSet<(String, u64)>) -> Option<String> {
+    let run = |r: &RunRecord| format!("variant {} seed {}", r.variant, r.seed);
+    let is_pending = |r: &RunRecord| pending.contains(&(r.variant.clone(), r.seed));
     for listed in &m.runs {
         match good.iter().find(|g| g.variant == listed.variant && g.seed == listed.seed) {
             None if is_pending(listed) => {}
@@ -235,11 +233,12 @@ fn first_manifest_difference(
 fn check_records(
     dir: &Path,
     sha: &str,
+    records: Vec<Result<RunRecord, Damage>>,
     listed: Option<&BTreeSet<(String, u64)>>,
     v: &mut Verification,
-) -> Result<Vec<crate::events::dataset::RunRecord>, VerifyError> {
+) -> Vec<RunRecord> {
     let mut good = Vec::new();
-    for found in read_records(dir)? {
+    for found in records {
         match found.and_then(|run| check_run(dir, sha, &run).map(|()| run)) {
             Ok(run) => good.push(run),
             Err(damage) => match damage_key(dir, &damage) {
@@ -258,7 +257,7 @@ fn check_records(
             },
         }
     }
-    Ok(good)
+    good
 }
 
 /// The runs whose recorded figures are what their logs replay to; a
@@ -269,9 +268,9 @@ fn check_records(
 fn check_figures(
     dir: &Path,
     copy: Option<&ScenarioFile>,
-    runs: Vec<crate::events::dataset::RunRecord>,
+    runs: Vec<RunRecord>,
     v: &mut Verification,
-) -> Vec<crate::events::dataset::RunRecord> {
+) -> Vec<RunRecord> {
     use crate::metrics::Layout;
     use rayon::prelude::*;
     let Some(file) = copy else { return runs };
@@ -413,12 +412,7 @@ fn table_key(rows: &[crate::events::metrics_table::MetricRow]) -> Vec<(&str, u64
     keyed
 }
 
-fn check_metrics_table(
-    dir: &Path,
-    good: &[crate::events::dataset::RunRecord],
-    pending: &BTreeSet<(String, u64)>,
-    v: &mut Verification,
-) {
+fn check_metrics_table(dir: &Path, good: &[RunRecord], pending: &BTreeSet<(String, u64)>, v: &mut Verification) {
     let path = dir.join(METRICS_TABLE);
     // The table is written sorted by (variant, seed, metric); values compare bit for bit.
     if !path.exists() {
@@ -558,7 +552,7 @@ pub struct Repaired {
 pub fn repair(dir: &Path, found: &Verification, mut progress: impl FnMut(&str, u64)) -> Result<Repaired, VerifyError> {
     Dataset::remove_unreadable_manifest(dir)?;
     let mut manifest: Option<Manifest> = Dataset::read_manifest(dir).ok().flatten();
-    let (sha, odd) = version_of(dir, manifest.as_ref());
+    let (sha, odd) = version_of(dir, manifest.as_ref(), &read_records(dir)?);
     let no_scenario = |why: String| VerifyError::NoScenario { dir: dir.to_owned(), why };
     if let Some(why) = scenario_copy_problem(dir, &sha, odd) {
         return Err(no_scenario(why));

@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::short;
-use crate::events::dataset::{Manifest, SCENARIO_COPY, read_records};
+use crate::events::dataset::{Damage, Manifest, RunRecord, SCENARIO_COPY};
 use crate::events::fs::file_sha256;
 use crate::scenario::ScenarioFile;
 
@@ -28,10 +28,14 @@ pub(super) enum OddOneOut {
 /// records' (a copy replaced by another version and the manifest edited
 /// to match was taken at its word: every run read as damaged, and
 /// `--repair` simulated them all again from the other version).
-pub(super) fn version_of(dir: &Path, manifest: Option<&Manifest>) -> (String, OddOneOut) {
+pub(super) fn version_of(
+    dir: &Path,
+    manifest: Option<&Manifest>,
+    records: &[Result<RunRecord, Damage>],
+) -> (String, OddOneOut) {
     let copy = file_sha256(&dir.join(SCENARIO_COPY)).unwrap_or_default();
     let Some(m) = manifest else { return (copy, OddOneOut::None) };
-    let records: Vec<crate::events::dataset::RunRecord> = read_records(dir).into_iter().flatten().flatten().collect();
+    let records: Vec<&RunRecord> = records.iter().flatten().collect();
     let all_name = |sha: &str| !records.is_empty() && records.iter().all(|r| r.scenario_sha256 == sha);
     if m.scenario_sha256 == copy && !copy.is_empty() {
         return match records.first() {

@@ -83,18 +83,20 @@ pub fn leaps(p: &Prepared, seed: u64, events: &[SimEvent]) -> Vec<String> {
 /// and on a 0.1 m grid walkers passed 0.029 m from a shelf's face.)
 pub const BODY_CLEARANCE_M: f64 = 0.03;
 
+/// How far `at` on `floor` is from the nearest of `obstacles` (fixtures and
+/// walls with their floors, `Scenario::obstacles`) there.
+pub fn nearest_obstacle_m(obstacles: &[(u8, aisle::geom::Rect)], floor: u8, at: aisle::geom::Point) -> f64 {
+    obstacles.iter().filter(|(f, _)| *f == floor).map(|(_, r)| r.distance_to(at)).fold(f64::MAX, f64::min)
+}
+
 /// Logged positions nearer than `BODY_CLEARANCE_M` to a fixture or wall
 /// of their floor, in words.
 pub fn too_near_obstacles(p: &Prepared, events: &[SimEvent]) -> Vec<String> {
     let obstacles: Vec<(u8, aisle::geom::Rect)> = p.scenario.obstacles().collect();
-    let nearest = |e: &SimEvent| {
-        let at = aisle::geom::Point::new(e.x as f64, e.y as f64);
-        obstacles.iter().filter(|(f, _)| *f == e.floor).map(|(_, r)| r.distance_to(at)).fold(f64::MAX, f64::min)
-    };
     events
         .iter()
         .filter_map(|e| {
-            let d = nearest(e);
+            let d = nearest_obstacle_m(&obstacles, e.floor, aisle::geom::Point::new(e.x as f64, e.y as f64));
             (d < BODY_CLEARANCE_M).then(|| {
                 format!(
                     "shopper {} {d:.3} m from a fixture or wall at ({:.2}, {:.2}), {:?}",
