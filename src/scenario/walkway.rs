@@ -353,10 +353,15 @@ fn recess<'a>(gap: &Rect, along_y: bool, bounds: &Rect, solid: impl Iterator<Ite
 /// Every walkway of `s` narrower than its `store.min_walkway_m` (recesses
 /// are no walkways), and every gap closed for being narrower than a body
 /// (recesses too, whatever the minimum), each pair once.
+/// A gap narrower than a grid cell is told too where a face in use
+/// looks into it (a 0.15 m gap between a gondola's stocked back and a
+/// bench's seats on the default grid passed unsaid, though both were used
+/// from its ends).
 pub fn narrow_walkways(s: &Scenario) -> Vec<Narrow> {
     let min_m = s.store.min_walkway_m;
-    gaps_narrower_than(s, min_m.max(BODY_WIDTH_M))
+    gaps_narrower_than(s, min_m.max(BODY_WIDTH_M), Narrowest::Join)
         .into_iter()
+        .filter(|n| n.width_m > s.store.cell - ROUNDING_M || faced_into(s, n))
         .filter(|n| n.closed() || (!n.recess && n.width_m < min_m - ROUNDING_M))
         .collect()
 }
@@ -364,7 +369,44 @@ pub fn narrow_walkways(s: &Scenario) -> Vec<Narrow> {
 /// Every gap of `s` with floor in it that is too narrow for a body,
 /// recesses too: the store closes their floor.
 pub fn body_slots(s: &Scenario) -> Vec<Narrow> {
-    gaps_narrower_than(s, BODY_WIDTH_M)
+    gaps_narrower_than(s, BODY_WIDTH_M, Narrowest::Cell)
+}
+
+/// The narrowest gap counted: wider than a grid cell (narrower ones hold
+/// no floor), or any gap wider than a join between two things set against
+/// each other.
+#[derive(Clone, Copy)]
+enum Narrowest {
+    Cell,
+    Join,
+}
+
+/// As wide as two things set against each other may stand apart by a
+/// slip of the pen: a join, no gap.
+const JOIN_M: f64 = 0.01;
+
+/// Whether a face in use (a stocked shelf face, a seat's or fitting
+/// room's face) looks into `n`'s gap.
+fn faced_into(s: &Scenario, n: &Narrow) -> bool {
+    let stocked = s.products.iter().flat_map(|p| &p.placements).map(|pl| (pl.fixture, pl.face));
+    let stops = s
+        .fixtures
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| super::FixtureKind::STOPS.contains(&f.kind))
+        .flat_map(|(i, f)| f.faces.iter().map(move |&face| (i, face)));
+    stocked.chain(stops).any(|(i, face)| {
+        let f = &s.fixtures[i];
+        let (nx, ny) = f.face_normal(face);
+        let length = f.face_length(face);
+        let steps = ((length / SAMPLE_M).ceil() as usize).max(1);
+        let out = n.width_m / 2.0;
+        f.floor == n.floor_index
+            && (0..steps).any(|k| {
+                let on_face = f.point_on_face(face, length * (k as f64 + 0.5) / steps as f64);
+                n.gap.contains(on_face.offset(nx * out, ny * out))
+            })
+    })
 }
 
 /// How wide a walkway must be for one to pass another who stands or sits
@@ -380,7 +422,7 @@ pub const PASSING_M: f64 = 1.2;
 /// where its shopper stands.
 pub fn stops_in_passages(s: &Scenario, places: &[(u16, Point)]) -> Vec<String> {
     let passages: Vec<Narrow> =
-        gaps_narrower_than(s, PASSING_M).into_iter().filter(|n| !n.recess && !n.closed()).collect();
+        gaps_narrower_than(s, PASSING_M, Narrowest::Cell).into_iter().filter(|n| !n.recess && !n.closed()).collect();
     let mut found = Vec::new();
     for (i, f) in s.fixtures.iter().enumerate() {
         let standing_in =
@@ -397,11 +439,15 @@ pub fn stops_in_passages(s: &Scenario, places: &[(u16, Point)]) -> Vec<String> {
     found
 }
 
-/// Every gap of `s` wider than a grid cell and narrower than `min_m`
+/// Every gap of `s` wider than `narrowest` and narrower than `min_m`
 /// (between two things on a floor, or one and the store's edge) that
 /// other things do not fill or cross, each pair once.
-fn gaps_narrower_than(s: &Scenario, min_m: f64) -> Vec<Narrow> {
+fn gaps_narrower_than(s: &Scenario, min_m: f64, narrowest: Narrowest) -> Vec<Narrow> {
     let bounds = s.store.bounds();
+    let narrowest = match narrowest {
+        Narrowest::Cell => s.store.cell,
+        Narrowest::Join => JOIN_M,
+    };
     let mut found = Vec::new();
     for (floor_index, floor) in s.store.floors.iter().enumerate() {
         let on_floor = |f: u8| f as usize == floor_index;
@@ -445,7 +491,7 @@ fn gaps_narrower_than(s: &Scenario, min_m: f64) -> Vec<Narrow> {
             for (j, (b, rb)) in things.iter().enumerate().skip(i + 1) {
                 // The width first: nearly every pair stands wider apart,
                 // and the rest costs a pass over everything else.
-                let Some(width) = clear_width(ra, rb, s.store.cell).filter(|w| *w < min_m - ROUNDING_M) else {
+                let Some(width) = clear_width(ra, rb, narrowest).filter(|w| *w < min_m - ROUNDING_M) else {
                     continue;
                 };
                 let gap = gap_between(ra, rb);
@@ -498,7 +544,7 @@ fn gaps_narrower_than(s: &Scenario, min_m: f64) -> Vec<Narrow> {
             ];
             for (edge, width, from, to, along_y) in edges {
                 let gap = Rect { min: from, max: to };
-                if width > s.store.cell - ROUNDING_M
+                if width > narrowest - ROUNDING_M
                     && width < min_m - ROUNDING_M
                     && !filled(&gap, others([Some(i), None]))
                     && !others([Some(i), None]).any(|r| crosses(&gap, r, along_y))

@@ -262,3 +262,30 @@ fn a_shipped_store_reports_its_narrow_walkways_by_name() {
           (the scenario's store.min_walkway_m); move them apart or set store.min_walkway_m"]
     );
 }
+
+/// A gap narrower than a grid cell holds no floor, and was told of
+/// nowhere: it is warned of where a face in use looks into it, and not
+/// where only an unused face does, nor at a join.
+#[test]
+fn a_gap_under_a_cell_is_warned_of_where_a_face_in_use_looks_into_it() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+    let obstacle = |(x, y): (f64, f64), [w, d]: [f64; 2]| {
+        format!("\n[[fixtures]]\nid = \"X\"\nkind = \"obstacle\"\nat = [{x}, {y}]\nsize = [{w}, {d}]\nheight = 1.0\n")
+    };
+    // (what, the obstacle beside gondola `G1`, x 2..6, y 4.5..5.5, the gap warned of)
+    let cases = [
+        ("0.15 m behind its stocked back", ((4.0, 5.9), [3.0, 0.5]), Some("0.15")),
+        ("0.15 m off its left end, no face", ((1.6, 5.0), [0.4, 1.0]), None),
+        ("0.005 m behind its stocked back: a join", ((4.0, 5.755), [3.0, 0.5]), None),
+    ];
+    for (what, (at, size), warned) in cases {
+        let text = std::fs::read_to_string(&path).unwrap() + &obstacle(at, size);
+        let file = crate::scenario::ScenarioFile::parse(&path, text).unwrap();
+        let found: Vec<String> = narrow_walkways(&file.build(crate::scenario::BASELINE).expect(what))
+            .iter()
+            .filter(|n| n.between == ("fixture `G1`".into(), "fixture `X`".into()))
+            .map(|n| format!("{:.2}", n.width_m))
+            .collect();
+        assert_eq!(found, warned.into_iter().collect::<Vec<_>>(), "{what}");
+    }
+}
