@@ -573,7 +573,7 @@ fn heat_csv(head: &str, g: &Gathered, n: &Noised, cal: &Calibration, bounds: &Bo
             for ((r, h), (_, sd)) in
                 heat_density(&v.layout, floor, &t.heat_block_s(&v.layout), t.runs).into_iter().zip(noise)
             {
-                let noisy = Noisy::mark(Noisy::judge(Some(h), Some(noise_interval(h, sd)), f64::INFINITY));
+                let noisy = Noisy::mark(Noisy::judge(Some(h), Some(noise_interval(h, sd, None)), f64::INFINITY));
                 let _ = writeln!(
                     csv,
                     "{},{floor},{},{},{},{},{h:.3},{sd:.3},{noisy}",
@@ -634,7 +634,7 @@ fn release_file<'a>(
              sums. Counts, sums and heat were clamped per shopper as `bounds` says, so totals of large baskets or \
              long visits are understated. Each figure is listed as the noise left it, never clipped or dropped, with \
              `noise_sd` (its noise's standard deviation) and `lo95`/`hi95` (a 95% interval: over the days and the \
-             noise for a compared figure, over the noise alone, ± {NOISE_SDS_95} noise SDs, for the rest); `noisy` \
+             noise for a compared figure, over the noise alone, ± {NOISE_SDS_95} noise SDs rounded out to the whole steps a total's noise comes in, for the rest); `noisy` \
              says where the noise swamps it: `wide_interval` (the interval at least as wide as the figure), \
              `out_of_range` (below zero, a rate over 1, a mean over what one shopper can add), `undefined` (a \
              denominator within three noise SDs of zero: no figure)."

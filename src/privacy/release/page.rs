@@ -64,7 +64,7 @@ fn page_head(html: &mut String, g: &Gathered, plan: &PublishPlan, privacy: &str)
          the store without its data (<code>--clamp NAME=VALUE</code>).</p>\n\
          <p>Each figure is listed as the noise left it, with the standard deviation of its noise (<q>noise SD</q>) and \
          a 95% interval: over the days and the noise for a compared figure (the ratios compared with the baseline, \
-         where two days or more of both are released), over the noise alone for the rest (± {z} noise SDs). <strong>A figure is greyed, and marked in the <code>noisy</code> column \
+         where two days or more of both are released), over the noise alone for the rest (± {z} noise SDs, rounded out to the whole steps a total's noise comes in). <strong>A figure is greyed, and marked in the <code>noisy</code> column \
          of <code>metrics.csv</code> and <code>release.json</code>, when the noise swamps it: its 95% interval is at \
          least as wide as the figure itself (<code>wide_interval</code>: the noise could move it by half of itself or \
          more), or the noise put it where the figure cannot be (<code>out_of_range</code>: below zero, a rate over 1, \
@@ -320,7 +320,7 @@ mod tests {
     fn a_figure_the_noise_swamps_is_marked_and_greyed_and_a_clear_one_is_not() {
         use Noisy::{OutOfRange, Undefined, WideInterval};
         const INF: f64 = f64::INFINITY;
-        let noise_only = |value: f64, sd: f64| Some(noise_interval(value, sd));
+        let noise_only = |value: f64, sd: f64| Some(noise_interval(value, sd, None));
         // (figure, value, 95% interval, noise SD, most it can be, mark)
         let cases = [
             ("revenue", Some(2228.32), noise_only(2228.32, 2683.0), 2683.0, INF, Some(WideInterval)),
