@@ -68,14 +68,21 @@ pub fn prepare(file: &ScenarioFile, variant: &str) -> Result<Prepared, ScenarioE
     let store = store.map_err(|problems| {
         // A variant of a base whose store builds: its edits made these
         // (a connector removed was told to be added to `store.connectors`).
-        let edited =
-            (file.raw.variants.iter()).find(|v| v.id == variant).filter(|_| prepare(file, scenario::BASELINE).is_ok());
+        let base = (variant != scenario::BASELINE).then(|| prepare(file, scenario::BASELINE));
+        let edited = (file.raw.variants.iter()).find(|v| v.id == variant).filter(|_| matches!(base, Some(Ok(_))));
+        // One the base has too is the base's, told at its own line (a seat
+        // facing the edge was put at the variant that scaled the visitors).
+        let in_base = |message: &str| match &base {
+            Some(Err(ScenarioError::Invalid { problems, .. })) => problems.iter().any(|b| b.message == message),
+            _ => false,
+        };
         let problem = |p: store::GeometryProblem| {
+            let named = (variant != scenario::BASELINE && !in_base(&p.message)).then_some(variant);
             let problem = Problem {
-                variant: (variant != scenario::BASELINE).then(|| variant.to_owned()),
+                variant: named.map(str::to_owned),
                 line: scenario::error::problem_line(
                     &file.source,
-                    (variant != scenario::BASELINE).then_some(variant),
+                    named,
                     p.anchor.as_ref().map(|(key, id)| (*key, id.as_str())),
                     &p.message,
                 ),

@@ -425,16 +425,28 @@ fn only_edits_that_change_the_arrival_plan_are_noted() {
 
 /// A variant of a file whose base is itself invalid is not blamed for the
 /// base's problems (`aisle run --variant` prepares it alone): shares off
-/// in the base read "made by the variant's edit `set_price`".
+/// in the base read "made by the variant's edit `set_price`", and an
+/// entrance in a fixture was put at the variant's line.
 #[test]
 fn a_bad_base_is_not_blamed_on_a_variants_edits() {
     let path = common::scenario_path("tiny");
-    let text = std::fs::read_to_string(&path).unwrap().replacen("share = 0.6", "share = 0.9", 1)
-        + "\n[[variants]]\nid = \"edited\"\nedits = [{ op = \"set_price\", product = \"cola\", price = 2.0 }]\n";
-    assert!(text.contains("share = 0.9"));
-    let file = ScenarioFile::parse(&path, text).unwrap();
-    let err = aisle::prepare(&file, "edited").err().expect("the base's shares are off").to_string();
-    assert!(err.contains("segment shares sum to") && !err.contains("made by the variant"), "{err}");
+    let variant =
+        "\n[[variants]]\nid = \"edited\"\nedits = [{ op = \"set_price\", product = \"cola\", price = 2.0 }]\n";
+    let on_door =
+        "\n[[fixtures]]\nid = \"X\"\nkind = \"obstacle\"\nat = [11.0, 0.5]\nsize = [1.0, 1.0]\nheight = 1.0\n";
+    let tiny = std::fs::read_to_string(&path).unwrap();
+    // (what, the base made invalid, what the base's problem says)
+    let cases = [
+        ("shares off", tiny.replacen("share = 0.6", "share = 0.9", 1), "segment shares sum to"),
+        ("an obstacle on the entrance", tiny.clone() + on_door, "inside fixture `X`"),
+    ];
+    for (what, text, said) in cases {
+        let file = ScenarioFile::parse(&path, text + variant).unwrap();
+        let base = aisle::prepare(&file, aisle::scenario::BASELINE).err().expect(what).to_string();
+        let err = aisle::prepare(&file, "edited").err().expect(what).to_string();
+        assert!(err.contains(said) && !err.contains("made by the variant"), "{what}: {err}");
+        assert_eq!(err, base, "{what}: told as the base's, at its line");
+    }
 }
 
 /// A variant's problem is put at the edit after which it first appears,

@@ -362,7 +362,8 @@ impl ScenarioFile {
         validate::validate(&edited, &self.source, Some(&v.id), &self.sha256).map_err(|problems| {
             // Only where the base is valid did the edits make them (`aisle
             // run --variant` prepares a variant of a file not validated whole).
-            let base_valid = validate::validate(&self.raw, &self.source, None, &self.sha256).is_ok();
+            // One the base has too is the base's, told at its own line.
+            let base = validate::validate(&self.raw, &self.source, None, &self.sha256);
             let made_by = |edits: &[raw::RawEdit]| match self.build_with_edits(v, edits) {
                 Some(Err(problems)) => problems.into_iter().map(|p| p.message).collect(),
                 _ => Vec::new(),
@@ -370,7 +371,10 @@ impl ScenarioFile {
             invalid(
                 problems
                     .into_iter()
-                    .map(|p| if base_valid { self.blamed_on_edits(v, p, &made_by) } else { p })
+                    .map(|p| match &base {
+                        Ok(_) => self.blamed_on_edits(v, p, &made_by),
+                        Err(base) => base.iter().find(|b| b.message == p.message).cloned().unwrap_or(p),
+                    })
                     .collect(),
             )
         })
