@@ -19,7 +19,7 @@ fn check_prepared(name: &str, p: &aisle::Prepared, seed: u64) -> Vec<SimEvent> {
     let near = too_near_obstacles(p, &events);
     assert!(
         near.is_empty(),
-        "{name}: {} positions too near a fixture or wall, the first {:?}",
+        "{name}: {} positions too near a fixture, wall or edge, the first {:?}",
         near.len(),
         near.first()
     );
@@ -38,7 +38,7 @@ fn check_prepared(name: &str, p: &aisle::Prepared, seed: u64) -> Vec<SimEvent> {
     let mut party_of: HashMap<u32, u32> = HashMap::new();
     let mut in_line_since: HashMap<u32, u64> = HashMap::new();
     let mut joined_at: HashMap<u32, u64> = HashMap::new();
-    let obstacles: Vec<(u8, aisle::geom::Rect)> = s.obstacles().collect();
+    let obstacles = common::obstacles_and_edges(s);
     for e in &events {
         if let Some(prev) = last {
             assert!(e.seq > prev.seq, "{name}: seq not strictly increasing at {}", e.seq);
@@ -84,8 +84,7 @@ fn check_prepared(name: &str, p: &aisle::Prepared, seed: u64) -> Vec<SimEvent> {
                 // Those in a line stand close, off the walkway, but keep
                 // their bodies off fixtures, walls and the store's edge (a
                 // companion stood with its centre on a gondola's face).
-                let nearest = nearest_obstacle_m(&obstacles, e.floor, aisle::geom::Point::new(x, y))
-                    .min(x.min(y).min(bounds.max.x - x).min(bounds.max.y - y));
+                let nearest = nearest_obstacle_m(&obstacles, e.floor, aisle::geom::Point::new(x, y));
                 assert!(
                     nearest >= BODY_CLEARANCE_M,
                     "{name}: shopper {} in a line {nearest:.3} m from a fixture, wall or edge: {e:?}",
@@ -168,8 +167,9 @@ fn every_shipped_scenario_and_variant_keeps_the_invariants() {
     }
 }
 
-/// Stores on grids finer than the default keep bodies off shelves as the
-/// default grid does (cells within 0.125 m of a fixture blocked too).
+/// Stores on grids finer than the default keep bodies off shelves and
+/// the store's edges as the default grid does (cells within 0.125 m of a
+/// fixture, wall or edge blocked too).
 #[test]
 fn stores_on_fine_grids_keep_the_invariants() {
     for file in ["dead_ends", "boxed_line", "till_behind_line", "kiosk"] {
@@ -177,13 +177,13 @@ fn stores_on_fine_grids_keep_the_invariants() {
         let file_read = aisle::scenario::ScenarioFile::read(&path).unwrap();
         let p = aisle::prepare(&file_read, aisle::scenario::BASELINE).unwrap_or_else(|e| panic!("{e}"));
         assert!(p.store.cell < 0.25, "{file} is on the default grid");
-        let obstacles: Vec<_> = p.scenario.obstacles().collect();
+        let obstacles = common::obstacles_and_edges(&p.scenario);
         for c in (0..p.store.cell_count() as u32).filter(|&c| p.store.is_walkable(c)) {
             let (floor, centre) = p.store.centre(c);
             let nearest = nearest_obstacle_m(&obstacles, floor, centre);
             assert!(
                 nearest >= aisle::store::MIN_CENTRE_CLEARANCE_M - 1e-9,
-                "{file}: walkable cell at ({:.2}, {:.2}) {nearest:.3} m from a fixture or wall",
+                "{file}: walkable cell at ({:.2}, {:.2}) {nearest:.3} m from a fixture, wall or edge",
                 centre.x,
                 centre.y
             );

@@ -280,6 +280,13 @@ impl Store {
         for (floor, rect) in s.obstacles() {
             self.block(floor, &rect);
         }
+        // The store's edges keep walkers off as a wall does: on a fine
+        // grid the cells along them were open, bodies half over the edge.
+        for floor in 0..self.floors as u8 {
+            for edge in outside_edges(&s.store.bounds()) {
+                self.block(floor, &edge);
+            }
+        }
         // (A slot of floor cells between two shelves, a body's width too
         // narrow, was walked through as an aisle.)
         for slot in crate::scenario::walkway::body_slots(s) {
@@ -431,6 +438,14 @@ impl Store {
                 }
             }
         }
+    }
+
+    /// Whether `at`, on `floor`, keeps `room` from every fixture, wall and
+    /// edge of the store.
+    pub(crate) fn keeps_room(s: &Scenario, floor: u8, at: Point, room: f64) -> bool {
+        let bounds = s.store.bounds();
+        let inside = Rect::from_corners(bounds.min.offset(room, room), bounds.max.offset(-room, -room));
+        inside.contains(at) && s.obstacles().filter(|(f, _)| *f == floor).all(|(_, r)| r.distance_to(at) >= room)
     }
 
     /// Whether `obstacle` blocks the cell `square`: it overlaps it or, on a
@@ -627,4 +642,18 @@ impl Store {
         }
         best.map(|(_, id)| id)
     }
+}
+
+/// Strips a metre wide just outside the four edges of `bounds`: blocked as
+/// walls are, they block nothing on the default grid, where no cell
+/// overlaps them, and keep cell centres clear of the edge on finer ones.
+fn outside_edges(bounds: &Rect) -> [Rect; 4] {
+    let (min, max) = (bounds.min, bounds.max);
+    let rect = |x0, y0, x1, y1| Rect::from_corners(Point::new(x0, y0), Point::new(x1, y1));
+    [
+        rect(min.x - 1.0, min.y - 1.0, min.x, max.y + 1.0),
+        rect(max.x, min.y - 1.0, max.x + 1.0, max.y + 1.0),
+        rect(min.x, min.y - 1.0, max.x, min.y),
+        rect(min.x, max.y, max.x, max.y + 1.0),
+    ]
 }

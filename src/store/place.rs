@@ -190,13 +190,13 @@ impl Store {
 
     /// Where one stands who stands at `at`, its cell `cell`: the point
     /// itself where it is in the cell and keeps a walker's room from every
-    /// fixture and wall, otherwise the cell's centre. (A stand 0.45 m out
+    /// fixture, wall and edge, otherwise the cell's centre. (A stand 0.45 m out
     /// from a shelf fell on the face of a wall running into the shelf, on
     /// the edge of a walkable cell: shoppers stood with their centres on
     /// the wall.)
     fn stand_in(&self, s: &Scenario, floor: u8, at: Point, cell: CellId) -> Stand {
         let room = self.walker_room() * (1.0 - 1e-9);
-        let clear = s.obstacles().filter(|(f, _)| *f == floor).all(|(_, r)| r.distance_to(at) >= room);
+        let clear = Store::keeps_room(s, floor, at, room);
         let point = if clear && self.cell_at(floor, at) == Some(cell) { at } else { self.centre(cell).1 };
         Stand { cell, point }
     }

@@ -83,23 +83,48 @@ pub fn leaps(p: &Prepared, seed: u64, events: &[SimEvent]) -> Vec<String> {
 /// and on a 0.1 m grid walkers passed 0.029 m from a shelf's face.)
 pub const BODY_CLEARANCE_M: f64 = 0.03;
 
-/// How far `at` on `floor` is from the nearest of `obstacles` (fixtures and
-/// walls with their floors, `Scenario::obstacles`) there.
+/// Every fixture and wall with its floor (`Scenario::obstacles`), and the
+/// store's edges on every floor as strips just outside them.
+pub fn obstacles_and_edges(s: &aisle::scenario::Scenario) -> Vec<(u8, aisle::geom::Rect)> {
+    use aisle::geom::{Point, Rect};
+    let (w, d) = (s.store.width, s.store.depth);
+    let edges = [(-1.0, -1.0, 0.0, d + 1.0), (w, -1.0, w + 1.0, d + 1.0), (0.0, -1.0, w, 0.0), (0.0, d, w, d + 1.0)];
+    let floors = 0..s.store.floors.len() as u8;
+    let edges = floors.flat_map(move |f| {
+        edges.map(|(x0, y0, x1, y1)| (f, Rect::from_corners(Point::new(x0, y0), Point::new(x1, y1))))
+    });
+    s.obstacles().chain(edges).collect()
+}
+
+/// How far `at` on `floor` is from the nearest of `obstacles` (fixtures,
+/// walls and edges with their floors, `obstacles_and_edges`) there.
 pub fn nearest_obstacle_m(obstacles: &[(u8, aisle::geom::Rect)], floor: u8, at: aisle::geom::Point) -> f64 {
     obstacles.iter().filter(|(f, _)| *f == floor).map(|(_, r)| r.distance_to(at)).fold(f64::MAX, f64::min)
 }
 
-/// Logged positions nearer than `BODY_CLEARANCE_M` to a fixture or wall
-/// of their floor, in words.
+/// How near a door a shopper passes through the store's edge.
+const DOORWAY_M: f64 = 0.5;
+
+/// Logged positions nearer than `BODY_CLEARANCE_M` to a fixture, wall or
+/// edge of their floor (but a door's), in words.
 pub fn too_near_obstacles(p: &Prepared, events: &[SimEvent]) -> Vec<String> {
-    let obstacles: Vec<(u8, aisle::geom::Rect)> = p.scenario.obstacles().collect();
+    let s = &p.scenario;
+    let obstacles: Vec<_> = s.obstacles().collect();
+    let edges: Vec<_> = obstacles_and_edges(s).split_off(obstacles.len());
+    let in_doorway = |floor: u8, at: aisle::geom::Point| {
+        s.entrances.iter().chain(&s.exits).any(|d| d.floor == floor && d.at.distance(at) < DOORWAY_M)
+    };
     events
         .iter()
         .filter_map(|e| {
-            let d = nearest_obstacle_m(&obstacles, e.floor, aisle::geom::Point::new(e.x as f64, e.y as f64));
+            let at = aisle::geom::Point::new(e.x as f64, e.y as f64);
+            let mut d = nearest_obstacle_m(&obstacles, e.floor, at);
+            if !in_doorway(e.floor, at) {
+                d = d.min(nearest_obstacle_m(&edges, e.floor, at));
+            }
             (d < BODY_CLEARANCE_M).then(|| {
                 format!(
-                    "shopper {} {d:.3} m from a fixture or wall at ({:.2}, {:.2}), {:?}",
+                    "shopper {} {d:.3} m from a fixture, wall or edge at ({:.2}, {:.2}), {:?}",
                     e.shopper, e.x, e.y, e.action
                 )
             })
