@@ -265,3 +265,36 @@ fn a_party_chooses_a_line_with_room_for_it() {
         assert_eq!(left, 0, "seed {seed}: {left} baskets left at a line, {paid} paid");
     }
 }
+
+/// Lines are laid out together, a place at a time: a corner till's line
+/// bending along the wall is not refused for a far till's line listed
+/// first, which wound 60 m round the store onto its floor ("its line has
+/// no room for anyone to wait"), while the same store with the two tills
+/// listed the other way round was valid.
+#[test]
+fn a_stores_lines_do_not_depend_on_the_order_its_desks_are_listed_in() {
+    let path = common::scenario_path("tiny");
+    let tiny =
+        std::fs::read_to_string(&path).unwrap().replace("footprint = [12.0, 8.0]", "footprint = [40.0, 8.0]").replace(
+            "at = [2.6, 1.6]\nqueue = \"north\"\nqueue_places = 4",
+            "at = [38.0, 1.0]\nqueue = \"east\"\nqueue_places = 1",
+        );
+    assert!(tiny.contains("[40.0, 8.0]") && tiny.contains("[38.0, 1.0]"));
+    let desk = "\n[[fixtures]]\nid = \"DESK\"\nkind = \"obstacle\"\nat = [1.0, 7.5]\nsize = [2.0, 1.0]\nheight = 1.1\n";
+    let corner = "\n[[checkouts]]\nid = \"L9\"\nkind = \"staffed\"\nat = [0.5, 6.6]\nqueue = \"west\"\nqueue_places = 1\n\
+                  service = { base_s = 20.0, per_item_s = 3.0 }\n";
+    // The corner till before the far one, and after it (at the file's end).
+    let orders = [tiny.replacen("[[checkouts]]", &format!("{}\n[[checkouts]]", corner.trim_start()), 1), tiny + corner];
+    let lines: Vec<Vec<String>> = orders
+        .iter()
+        .map(|text| {
+            let file = ScenarioFile::parse(&path, format!("{text}{desk}")).unwrap();
+            let p = aisle::prepare(&file, aisle::scenario::BASELINE).unwrap_or_else(|e| panic!("{e}"));
+            let mut short = aisle::sim::short_lines(&p.scenario, &p.store);
+            short.sort();
+            short
+        })
+        .collect();
+    assert_eq!(lines[0], lines[1], "the same lines either way");
+    assert!(lines[0].iter().all(|w| !w.contains("`L9`")), "{:?}", lines[0]);
+}

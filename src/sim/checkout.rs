@@ -322,50 +322,77 @@ enum StepTo {
 /// stops it, up to this many.
 const MAX_LINE_PLACES: usize = 100;
 
-/// Where each place of `desk`'s line is: its laid-out places
-/// (`Lane::place`), then, for parties that do not fit, on in the line's
-/// direction over walkable floor with room for a body, turning right or left where that is
-/// blocked (a line snakes along what stops it) but never onto its own
-/// places or terminals, as long as a place fits. Places beyond the last
-/// all stand at it.
-pub(super) fn line_places(store: &Store, desk: &Lane, taken: &[Point]) -> Vec<Point> {
-    let mut places: Vec<Point> = (0..desk.queue_places as usize).map(|k| desk.place(k)).collect();
-    let mut dir = desk.queue_dir;
-    while places.len() < MAX_LINE_PLACES {
-        let last = *places.last().expect("a line has a place");
+/// A desk's line as laid out so far: its places, and the way it runs at
+/// its end.
+struct Line {
+    places: Vec<Point>,
+    dir: (f64, f64),
+}
+
+impl Line {
+    /// Its laid-out places (`Lane::place`).
+    fn laid_out(desk: &Lane) -> Line {
+        Line { places: (0..desk.queue_places as usize).map(|k| desk.place(k)).collect(), dir: desk.queue_dir }
+    }
+
+    /// Adds the next place, for parties that do not fit: on in the line's
+    /// direction over walkable floor with room for a body, turning right
+    /// or left where that is blocked (a line snakes along what stops it)
+    /// but never onto its own places or terminals, nor near `taken`.
+    /// False when no place fits, or the line holds `MAX_LINE_PLACES`.
+    fn grow(&mut self, store: &Store, desk: &Lane, taken: &[Point]) -> bool {
+        if self.places.len() >= MAX_LINE_PLACES {
+            return false;
+        }
+        let last = *self.places.last().expect("a line has a place");
         let clear_of = |p: Point, of: &[Point]| of.iter().all(|q| q.distance(p) > 0.9 * QUEUE_SPACING_M);
         let fits = |p: Point| {
             body_fits(store, desk.floor, p)
                 && store.first_blocked(desk.floor, last, p).is_none()
-                && clear_of(p, &places)
+                && clear_of(p, &self.places)
                 && desk.terminals.iter().all(|t| t.distance(p) >= MIN_TERMINAL_GAP_M)
                 && clear_of(p, taken)
         };
+        let dir = self.dir;
         let turns = [dir, (dir.1, -dir.0), (-dir.1, dir.0)];
         let next = turns
             .into_iter()
             .map(|d| (d, last.offset(d.0 * QUEUE_SPACING_M, d.1 * QUEUE_SPACING_M)))
             .find(|&(_, p)| fits(p));
-        let Some((d, p)) = next else { break };
-        dir = d;
-        places.push(p);
+        let Some((d, p)) = next else { return false };
+        self.dir = d;
+        self.places.push(p);
+        true
     }
-    places
 }
 
-/// Every desk's line (`line_places`), in the order of `desks`: clear of the
-/// other desks' terminals and laid-out places on its floor, and of the lines
-/// laid out before it (two bending at each other stood shoppers still for
-/// minutes), the open desks' first (a closed one's hemmed an open one's in).
+/// Every desk's line, in the order of `desks`: its laid-out places, then
+/// grown with the others a place at a time, round by round (`Line::grow`),
+/// clear of the other desks' terminals and laid-out places on its floor and
+/// of the places their lines hold so far (two bending at each other stood
+/// shoppers still for minutes), the open desks' first (a closed one's
+/// hemmed an open one's in). Grown one whole line after another, a far
+/// desk's line listed first wound 60 m round the store onto the floor a
+/// corner desk's line needed, and the file was refused or not by the order
+/// its desks were listed in.
 pub(super) fn lines(store: &Store, desks: &[&Lane]) -> Vec<Vec<Point>> {
-    let mut lines: Vec<Vec<Point>> = vec![Vec::new(); desks.len()];
+    let mut lines: Vec<Line> = desks.iter().map(|d| Line::laid_out(d)).collect();
     let (open, closed): (Vec<usize>, Vec<usize>) = (0..desks.len()).partition(|&i| desks[i].open);
-    for i in open.into_iter().chain(closed) {
-        let others = desks.iter().enumerate().filter(|&(j, d)| j != i && d.floor == desks[i].floor);
-        let taken: Vec<Point> = others.flat_map(|(j, d)| d.spots().chain(lines[j].iter().copied())).collect();
-        lines[i] = line_places(store, desks[i], &taken);
+    for mut growing in [open, closed] {
+        while !growing.is_empty() {
+            let mut still = Vec::with_capacity(growing.len());
+            for &i in &growing {
+                let others = desks.iter().enumerate().filter(|&(j, d)| j != i && d.floor == desks[i].floor);
+                let taken: Vec<Point> =
+                    others.flat_map(|(j, d)| d.spots().chain(lines[j].places.iter().copied())).collect();
+                if lines[i].grow(store, desks[i], &taken) {
+                    still.push(i);
+                }
+            }
+            growing = still;
+        }
     }
-    lines
+    lines.into_iter().map(|l| l.places).collect()
 }
 
 /// Whether one standing at `p` keeps as far from walls and fixtures as a

@@ -185,7 +185,7 @@ struct Tables {
     footprints: line::Footprints,
     sight: perception::Sight,
     /// Each desk's line (`Scenario::desks`), place by place
-    /// (`checkout::line_places`).
+    /// (`checkout::lines`).
     lines: Vec<Vec<Point>>,
     /// Where the companions of one served at a terminal wait.
     stand_by: stand_by::Spots,
