@@ -55,6 +55,8 @@ enum Step {
     Write(&'static str, &'static str),
     /// Copies a file of the dataset to another path in it.
     Copy(&'static str, &'static str),
+    /// Moves a file of the dataset out beside it and leaves a link to it in its place.
+    LinkOut(&'static str),
     /// Appends a line to the scenario copy.
     EditScenarioCopy,
     /// Moves every record into its log's directory (an older aisle's layout).
@@ -673,6 +675,26 @@ const CASES: &[Case] = &[
         code: 0,
         stdout: "{dir}: ok — 2 run(s) verified\n",
         stderr: "",
+        absent: None,
+    },
+    Case {
+        // pyarrow's read_table("metrics") read every row twice while verify said ok.
+        name: "a copy of the metrics table beside it",
+        steps: &[Step::Copy("metrics/metrics.parquet", "metrics/metrics-old.parquet")],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/metrics/metrics-old.parquet: not aisle's metrics table: Parquet readers of metrics/ read it too; remove it\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: each says above what to do\n",
+        absent: None,
+    },
+    Case {
+        // Verify said ok: the log read through the link was whole.
+        name: "a log replaced by a link to a file outside the dataset",
+        steps: &[Step::LinkOut(LOG1)],
+        args: &["verify", "{dir}"],
+        code: 1,
+        stdout: "damaged: {dir}/events/variant=baseline/seed=1/part-0.parquet: a link, not a log: the file it points at is no part of the dataset; put the log itself here\n",
+        stderr: "error: {dir}: 1 problem(s) found, 2 run(s) verified; `--repair` cannot mend these: each says above what to do\n",
         absent: None,
     },
     Case {
@@ -1323,6 +1345,11 @@ fn apply(dir: &Path, step: Step) {
             let path = dir.join(rel);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(path, text).unwrap();
+        }
+        Step::LinkOut(file) => {
+            let (inside, outside) = (dir.join(file), dir.with_extension("outside"));
+            std::fs::rename(&inside, &outside).unwrap();
+            std::os::unix::fs::symlink(&outside, &inside).unwrap();
         }
         Step::Copy(from, to) => {
             let path = dir.join(to);

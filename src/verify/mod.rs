@@ -331,7 +331,13 @@ fn check_logs_have_records(dir: &Path, v: &mut Verification) {
                 // files; old records are run records' business.
                 continue;
             }
-            if name != "part-0.parquet" {
+            if entry.file_type().is_ok_and(|t| t.is_symlink()) {
+                // What it points at can change with nothing in the dataset changing.
+                v.findings.push(Finding::by_hand(format!(
+                    "{}: a link, not a log: the file it points at is no part of the dataset; put the log itself here",
+                    path.display()
+                )));
+            } else if name != "part-0.parquet" {
                 // `--repair` simulates runs; it does not delete what it did not write.
                 v.findings.push(Finding::by_hand(format!(
                     "{}: not an event log of aisle's: Parquet readers of events/ would read it too; remove it",
@@ -414,6 +420,18 @@ fn table_key(rows: &[crate::events::metrics_table::MetricRow]) -> Vec<(&str, u64
 
 fn check_metrics_table(dir: &Path, good: &[RunRecord], pending: &BTreeSet<(String, u64)>, v: &mut Verification) {
     let path = dir.join(METRICS_TABLE);
+    // A reader of the folder reads every table in it: a copy beside it doubled every row.
+    let table = path.file_name().expect("the table has a name");
+    let folder = path.parent().expect("the table is in a folder");
+    for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+        let name = entry.file_name();
+        if name != table && !name.to_string_lossy().starts_with('.') {
+            v.findings.push(Finding::by_hand(format!(
+                "{}: not aisle's metrics table: Parquet readers of metrics/ read it too; remove it",
+                entry.path().display()
+            )));
+        }
+    }
     // The table is written sorted by (variant, seed, metric); values compare bit for bit.
     if !path.exists() {
         v.findings.push(Finding::damage(format!("{}: missing; it is rebuilt by `--repair`", path.display())));
