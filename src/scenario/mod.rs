@@ -189,7 +189,7 @@ impl ScenarioFile {
                     field = table;
                     message = format!("unknown key `{key}`: {}", validate::STOPS_ARE);
                 }
-                let message = if field == "." { message } else { format!("{field}: {message}") };
+                let message = if field == "." { message } else { format!("{field}: {}", top_level_hint(message)) };
                 return Err(syntax(offset, message));
             }
         };
@@ -531,6 +531,25 @@ pub fn hex(bytes: &[u8]) -> String {
 /// bounds are the field's, not its type's (a rotation is 0 to 3, not 0 to
 /// 255): the format's table gives them (`documented_range`), else the
 /// message points to where they are written.
+/// An unknown field of a table that is a key of the file's: a top-level
+/// array written after a table header, which TOML reads as that table's
+/// (the trap the format's docs describe; the message gave no way out).
+fn top_level_hint(message: String) -> String {
+    let Some(key) = message.strip_prefix("unknown field `").and_then(|m| m.split('`').next()) else {
+        return message;
+    };
+    // The file's own keys, as serde lists them for a key it does not know.
+    let probe = toml::from_str::<RawScenario>("aisle_probe = 0").err().map(|e| e.message().to_owned());
+    if !probe.is_some_and(|known| known.contains(&format!("`{key}`"))) {
+        return message;
+    }
+    format!(
+        "{message}; `{key}` is a key of the file's, read here as this table's because in TOML a key belongs to the \
+         last table header above it: write `{key}` before the first table header (`[scenario]`), or as a \
+         table of its own (`[[{key}]]` for a list)"
+    )
+}
+
 fn in_words(message: &str, field: &str) -> String {
     let whole = documented_range(field).map_or_else(
         || "expected a whole number (its bounds: docs/scenario-format.md)".to_owned(),
