@@ -374,8 +374,11 @@ impl Validator<'_> {
                 stop_median_s,
             };
             let fp = fixture.footprint();
-            placed.push(at_ok && size_ok);
-            if !(at_ok && size_ok) {
+            // Where a fixture of no valid rotation stands is not known: its
+            // footprint at a guessed one read "outside the store" as well.
+            let placeable = at_ok && size_ok && f.rotation < 4;
+            placed.push(placeable);
+            if !placeable {
                 out.push(fixture);
                 continue;
             }
