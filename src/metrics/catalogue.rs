@@ -408,4 +408,17 @@ mod tests {
         assert_eq!(edit_distance("kitten", "sitting"), 3);
         assert_eq!(edit_distance("", "abc"), 3);
     }
+
+    /// The README defines every per-item figure, as the code does (a
+    /// reader met `floor_conversion/upstairs` at 0.53 beside a conversion
+    /// of 100% with no word of what it counts).
+    #[test]
+    fn the_readme_defines_every_per_item_figure() {
+        const README: &str = include_str!("../../README.md");
+        for (kind, _, meaning) in PER_ITEM {
+            let row = README.lines().find(|l| l.starts_with(&format!("| `{kind}/ID` |")));
+            let row = row.unwrap_or_else(|| panic!("the README has no row for `{kind}/ID`"));
+            assert!(row.contains(meaning), "the README's `{kind}/ID` says otherwise than the code: {row}");
+        }
+    }
 }
