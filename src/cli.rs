@@ -161,6 +161,13 @@ fn run(path: &Path, variant: &str, seed: u64, check_behaviour: bool, args: &Data
     if !args.no_report {
         let index = build_report(&dir, &aisle::report::design_for(&dir, None))?;
         say!("  report        {}", index.display());
+    } else if aisle::report::page_path(&dir).exists() {
+        // Else verify finds the page stale, with no word of why.
+        say!(
+            "  report        {} leaves this run out; `aisle report {}` makes it again",
+            aisle::report::page_path(&dir).display(),
+            dir.display()
+        );
     }
     say!("  wall time     {:.2} s", started.elapsed().as_secs_f64());
     if let Some(kib) = aisle::bench::peak_rss_kib() {

@@ -591,3 +591,21 @@ fn without_the_baselines_days_no_variant_stands_in_for_it() {
     // (zone visit rates 0.19 for an exact 0.76 were shown plain).
     assert!(release.contains("so a figure a bound cuts leans low by an amount no interval here includes"));
 }
+
+/// A run added with `--no-report` to a dataset with a report page says the
+/// page leaves it out (verify then found the page stale, unexplained), and
+/// a run into a dataset with no page says nothing of one.
+#[test]
+fn a_run_without_the_report_says_the_page_leaves_it_out() {
+    let tmp = tempfile::tempdir().unwrap();
+    let tiny = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/tiny.toml");
+    let (tiny, out) = (tiny.to_str().unwrap(), tmp.path().join("tiny"));
+    let out = out.to_str().unwrap();
+    let first = aisle(&["run", tiny, "--seed", "1", "--no-report", "--out", out]);
+    assert!(!first.contains("  report "), "{first}");
+    aisle(&["report", out]);
+    let added = aisle(&["run", tiny, "--seed", "2", "--no-report", "--out", out]);
+    let said =
+        format!("  report        {out}/report/index.html leaves this run out; `aisle report {out}` makes it again");
+    assert!(added.contains(&said), "{added}");
+}
