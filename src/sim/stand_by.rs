@@ -242,9 +242,9 @@ mod tests {
     /// companions who take their spots in turn: those who get one stand a
     /// body's room from each other, from every terminal and every line
     /// place on their floor, on walkable floor in plain sight of their
-    /// leader's terminal and at most `BORROW_M` from it. The grocery's
-    /// self-service bank, whose two middle terminals have no spot of their
-    /// own, finds one for the first companion of each.
+    /// leader's terminal and at most `BORROW_M` from it. A terminal with no
+    /// spot of its own (hemmed in by lines) finds one near for its first
+    /// companion.
     #[test]
     fn companions_of_those_served_side_by_side_each_get_a_spot_of_their_own() {
         let mut layouts = crate::shipped_layouts();
@@ -280,11 +280,31 @@ mod tests {
                         got[t] += 1;
                     }
                 }
-                if *name == "grocery" && desk.id == "L5" {
-                    assert_eq!((spots.own_count(d, 1), spots.own_count(d, 2)), (0, 0), "the middle terminals' own");
-                    assert!(got.iter().all(|&n| n >= 1), "every terminal's first companion has a spot: {got:?}");
+                for t in (0..desk.terminals.len()).filter(|&t| spots.own_count(d, t) == 0) {
+                    assert!(got[t] >= 1, "{name} {} terminal {t}: no spot of its own, and none near", desk.id);
                 }
             }
         }
+    }
+
+    /// A terminal hemmed in by a line all round it (as the grocery's
+    /// self-service bank's middle terminals were by its snaking line) has
+    /// no spot of its own; its first companion takes one near, clear of
+    /// the line, in plain sight and within `BORROW_M`.
+    #[test]
+    fn a_terminal_hemmed_in_lends_its_companion_a_spot_near() {
+        let (_, p) = crate::shipped_layouts().into_iter().find(|(name, _)| *name == "grocery").expect("shipped");
+        let desks: Vec<Lane> = p.scenario.desks().cloned().collect();
+        let d = desks.iter().position(|desk| desk.id == "L5").expect("the self-service bank");
+        let mut lines = lines(&p.store, &desks.iter().collect::<Vec<_>>());
+        let at = desks[d].terminals[1];
+        let ring = (0..16).map(|k| k as f64 * std::f64::consts::TAU / 16.0);
+        lines[d].extend(ring.map(|a| at.offset(0.45 * a.cos(), 0.45 * a.sin())));
+        let spots = Spots::new(&p.scenario, &p.store, &desks, &lines);
+        assert_eq!(spots.own_count(d, 1), 0, "hemmed in");
+        let spot = spots.free_for(&Claims::default(), d, 1, 1).expect("a spot near");
+        assert!(spot.distance(at) <= BORROW_M + 1e-9 && spot.distance(at) >= 0.45, "{spot:?}");
+        assert!(lines.iter().flatten().all(|q| q.distance(spot) >= 2.0 * BODY_RADIUS_M - 1e-9), "{spot:?}");
+        assert!(p.store.first_blocked(desks[d].floor, at, spot).is_none(), "in sight: {spot:?}");
     }
 }
