@@ -214,6 +214,26 @@ fn doors_on_the_far_edges_let_shoppers_in_and_out() {
     assert!(exits.iter().all(|e| near(e, (6.0, 8.0))), "someone left elsewhere");
 }
 
+/// On a 0.1 m grid, where the cells along the store's edge are closed as
+/// beside a wall, doors on the edge stay ways in and out (they were
+/// refused as "cut off from the floor"), and everyone keeps the
+/// invariants.
+#[test]
+fn doors_on_the_edge_of_a_fine_grid_let_shoppers_in_and_out() {
+    let path = common::scenario_path("tiny");
+    let text = std::fs::read_to_string(&path)
+        .unwrap()
+        .replacen("cell = 0.25 ", "cell = 0.1 ", 1)
+        .replace("at = [11.0, 0.3]", "at = [11.0, 0.0]")
+        .replace("at = [6.0, 0.3]", "at = [6.0, 0.05]");
+    assert!(text.contains("cell = 0.1 ") && text.contains("[6.0, 0.05]"));
+    let file = aisle::scenario::ScenarioFile::parse(&path, text).unwrap();
+    let p = aisle::prepare(&file, aisle::scenario::BASELINE).unwrap_or_else(|e| panic!("{e}"));
+    let events = check_prepared("tiny on a 0.1 m grid, doors on the edge", &p, 1);
+    let exits = events.iter().filter(|e| e.action == Action::Exit).count();
+    assert!(exits > 10, "{exits} left");
+}
+
 #[test]
 fn shoppers_change_floors_only_by_connectors_and_escalators_run_one_way() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/two_floors.toml");

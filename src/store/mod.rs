@@ -282,10 +282,19 @@ impl Store {
         }
         // The store's edges keep walkers off as a wall does: on a fine
         // grid the cells along them were open, bodies half over the edge.
+        // A door is the way through the edge: its own cell stays as open
+        // as the fixtures and walls leave it.
+        let doors: Vec<(usize, bool)> = (s.entrances.iter().chain(&s.exits))
+            .filter_map(|d| self.cell_at(d.floor, d.at))
+            .map(|c| (c as usize, self.walkable[c as usize]))
+            .collect();
         for floor in 0..self.floors as u8 {
             for edge in outside_edges(&s.store.bounds()) {
                 self.block(floor, &edge);
             }
+        }
+        for (cell, open) in doors {
+            self.walkable[cell] = open;
         }
         // (A slot of floor cells between two shelves, a body's width too
         // narrow, was walked through as an aisle.)
