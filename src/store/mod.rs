@@ -377,6 +377,13 @@ impl Store {
             let how = if self.pad() > 0.0 { "covers in part or comes near" } else { "covers in part" };
             return format!("it is in a {} m grid cell that {what} {how} ({})", self.cell, self.blocking_rule());
         }
+        if outside_edges(&s.store.bounds()).iter().any(|edge| self.blocks(edge, &square)) {
+            return format!(
+                "it is in a {} m grid cell that the store's edge comes near ({}, as a wall's)",
+                self.cell,
+                self.blocking_rule()
+            );
+        }
         // In a gap closed for being narrower than a body (it read "cut off from the floor").
         let slots = crate::scenario::walkway::body_slots(s);
         let nearest = slots
