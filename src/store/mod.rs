@@ -663,7 +663,7 @@ impl Store {
 /// Strips a metre wide just outside the four edges of `bounds`: blocked as
 /// walls are, they block nothing on the default grid, where no cell
 /// overlaps them, and keep cell centres clear of the edge on finer ones.
-fn outside_edges(bounds: &Rect) -> [Rect; 4] {
+pub fn outside_edges(bounds: &Rect) -> [Rect; 4] {
     let (min, max) = (bounds.min, bounds.max);
     let rect = |x0, y0, x1, y1| Rect::from_corners(Point::new(x0, y0), Point::new(x1, y1));
     [

@@ -83,17 +83,17 @@ pub fn leaps(p: &Prepared, seed: u64, events: &[SimEvent]) -> Vec<String> {
 /// and on a 0.1 m grid walkers passed 0.029 m from a shelf's face.)
 pub const BODY_CLEARANCE_M: f64 = 0.03;
 
+/// The store's edges on every floor, as the strips just outside them that
+/// the grid blocks (`store::outside_edges`).
+pub fn edges(s: &aisle::scenario::Scenario) -> Vec<(u8, aisle::geom::Rect)> {
+    let strips = aisle::store::outside_edges(&s.store.bounds());
+    (0..s.store.floors.len() as u8).flat_map(|f| strips.map(|r| (f, r))).collect()
+}
+
 /// Every fixture and wall with its floor (`Scenario::obstacles`), and the
-/// store's edges on every floor as strips just outside them.
+/// store's edges on every floor (`edges`).
 pub fn obstacles_and_edges(s: &aisle::scenario::Scenario) -> Vec<(u8, aisle::geom::Rect)> {
-    use aisle::geom::{Point, Rect};
-    let (w, d) = (s.store.width, s.store.depth);
-    let edges = [(-1.0, -1.0, 0.0, d + 1.0), (w, -1.0, w + 1.0, d + 1.0), (0.0, -1.0, w, 0.0), (0.0, d, w, d + 1.0)];
-    let floors = 0..s.store.floors.len() as u8;
-    let edges = floors.flat_map(move |f| {
-        edges.map(|(x0, y0, x1, y1)| (f, Rect::from_corners(Point::new(x0, y0), Point::new(x1, y1))))
-    });
-    s.obstacles().chain(edges).collect()
+    s.obstacles().chain(edges(s)).collect()
 }
 
 /// How far `at` on `floor` is from the nearest of `obstacles` (fixtures,
@@ -109,8 +109,7 @@ const DOORWAY_M: f64 = 0.5;
 /// edge of their floor (but a door's), in words.
 pub fn too_near_obstacles(p: &Prepared, events: &[SimEvent]) -> Vec<String> {
     let s = &p.scenario;
-    let obstacles: Vec<_> = s.obstacles().collect();
-    let edges: Vec<_> = obstacles_and_edges(s).split_off(obstacles.len());
+    let (obstacles, edges): (Vec<_>, _) = (s.obstacles().collect(), edges(s));
     let in_doorway = |floor: u8, at: aisle::geom::Point| {
         s.entrances.iter().chain(&s.exits).any(|d| d.floor == floor && d.at.distance(at) < DOORWAY_M)
     };
