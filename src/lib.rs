@@ -16,6 +16,7 @@ pub mod error;
 pub mod events;
 pub mod geom;
 pub mod metrics;
+pub mod names;
 pub mod nav;
 pub mod playback;
 pub mod privacy;

@@ -182,16 +182,22 @@ fn each_edit_changes_what_it_names() {
 fn a_bad_edit_names_its_place_and_what_is_wrong() {
     // (edits, the message)
     let cases = [
-        (r#"{ op = "set_service", lane = "L9", cv = 0.5 }"#, "edit 1 (set_service): no checkout lane or counter `L9`"),
+        (
+            r#"{ op = "set_service", lane = "L9", cv = 0.5 }"#,
+            "edit 1 (set_service): no checkout lane or counter `L9`: did you mean `L1`? the checkout lanes and counters are `L1`",
+        ),
         (
             r#"{ op = "remove_connector", connector = "escalator" }"#,
-            "edit 1 (remove_connector): no connector `escalator`",
+            "edit 1 (remove_connector): no connector `escalator`: there are no connectors",
         ),
         (
             r#"{ op = "scale_visitors", factor = -2.0 }"#,
             "edit 1 (scale_visitors): factor must be a positive number, got -2",
         ),
-        (r#"{ op = "set_shares", shares = { hurried = 1.0 } }"#, "edit 1 (set_shares): no segment `hurried`"),
+        (
+            r#"{ op = "set_shares", shares = { hurried = 1.0 } }"#,
+            "edit 1 (set_shares): no segment `hurried`: the segments are `quick`",
+        ),
         (r#"{ op = "set_segment", segment = "hurried", impulse = 0.1 }"#, "edit 1 (set_segment): no segment `hurried`"),
         (
             r#"{ op = "set_segment", segment = "quick", categories = { sweets = 1.0 } }"#,

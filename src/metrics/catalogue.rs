@@ -359,30 +359,10 @@ pub fn unknown_metric(asked: &str, names: &[String]) -> Option<String> {
     if names.iter().any(|n| n == asked) {
         return None;
     }
-    let nearest = names
-        .iter()
-        .map(|n| (edit_distance(asked, n), n))
-        .min()
-        .filter(|(d, n)| *d <= n.chars().count().div_ceil(4))
-        .map(|(_, n)| format!("did you mean `{n}`? "))
+    let nearest = crate::names::nearest(asked, names.iter().map(String::as_str))
+        .map(|n| format!("did you mean `{n}`? "))
         .unwrap_or_default();
     Some(format!("{nearest}the metrics are {}", names.join(", ")))
-}
-
-/// Levenshtein distance: the fewest letters inserted, removed or changed.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substituted = diagonal + usize::from(ca != *cb);
-            diagonal = row[j + 1];
-            row[j + 1] = substituted.min(row[j] + 1).min(diagonal + 1);
-        }
-    }
-    row[b.len()]
 }
 
 #[cfg(test)]
@@ -405,8 +385,6 @@ mod tests {
             assert_eq!(unknown_metric(asked, &names).as_deref(), Some(said), "{asked}");
         }
         assert_eq!(unknown_metric("traffic", &names), None);
-        assert_eq!(edit_distance("kitten", "sitting"), 3);
-        assert_eq!(edit_distance("", "abc"), 3);
     }
 
     /// The README defines every per-item figure, as the code does (a

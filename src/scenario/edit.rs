@@ -61,6 +61,8 @@ pub fn apply(base: &RawScenario, edits: &[RawEdit]) -> Result<RawScenario, Vec<E
             // What an earlier edit took away (or added) reads as missing
             // (or there already) with no cause, unless said.
             if index > 0 && apply_one(&mut base.clone(), edit).is_ok() {
+                // It is no slip of the pen: no nearest name is guessed.
+                why = crate::names::without_guess(&why);
                 why += ", as the edits before it leave the store (on the base alone it would apply: edits apply in \
                         order)";
             }
@@ -223,9 +225,18 @@ fn nothing_set(fields: &str) -> String {
     format!("sets nothing, which changes nothing: give at least one of {fields}")
 }
 
+/// "no fixture `G7`" and what to write instead: the nearest of `ids`
+/// (those of its kind), and the ones there are.
+fn no_such<'a>((kind, kinds): (&str, &str), id: &str, ids: impl IntoIterator<Item = &'a str>) -> String {
+    format!("no {kind} `{id}`: {}", crate::names::hint(id, kinds, ids))
+}
+
 /// Where fixture `id` is in the scenario's list.
 fn fixture_index(s: &RawScenario, id: &str) -> Result<usize, String> {
-    s.fixtures.iter().position(|f| f.id == id).ok_or_else(|| format!("no fixture `{id}`"))
+    s.fixtures
+        .iter()
+        .position(|f| f.id == id)
+        .ok_or_else(|| no_such(("fixture", "fixtures"), id, s.fixtures.iter().map(|f| f.id.as_str())))
 }
 
 /// Fixture `id`, to change.
@@ -236,7 +247,10 @@ fn fixture_mut<'a>(s: &'a mut RawScenario, id: &str) -> Result<&'a mut RawFixtur
 
 /// Where product `id` is in the catalogue.
 fn product_index(s: &RawScenario, id: &str) -> Result<usize, String> {
-    s.products.iter().position(|p| p.id == id).ok_or_else(|| format!("no product `{id}`"))
+    s.products
+        .iter()
+        .position(|p| p.id == id)
+        .ok_or_else(|| no_such(("product", "products"), id, s.products.iter().map(|p| p.id.as_str())))
 }
 
 /// Product `id`, to change.
@@ -249,7 +263,7 @@ fn product_mut<'a>(s: &'a mut RawScenario, id: &str) -> Result<&'a mut RawProduc
 fn lane_index(s: &RawScenario, id: &str) -> Result<usize, String> {
     s.checkouts.iter().position(|l| l.id == id).ok_or_else(|| match s.counters.iter().any(|c| c.id == id) {
         true => format!("no checkout lane `{id}`: `{id}` is a service counter (remove_counter)"),
-        false => format!("no checkout lane `{id}`"),
+        false => no_such(("checkout lane", "checkout lanes"), id, s.checkouts.iter().map(|l| l.id.as_str())),
     })
 }
 
@@ -262,13 +276,16 @@ struct Desk<'a> {
 
 /// Checkout lane or service counter `id`, to change.
 fn desk_mut<'a>(s: &'a mut RawScenario, id: &str) -> Result<Desk<'a>, String> {
-    if let Some(l) = s.checkouts.iter_mut().find(|l| l.id == id) {
+    if let Some(i) = s.checkouts.iter().position(|l| l.id == id) {
+        let l = &mut s.checkouts[i];
         return Ok(Desk { open: &mut l.open, hours: &mut l.hours, service: &mut l.service });
     }
-    match s.counters.iter_mut().find(|c| c.id == id) {
-        Some(c) => Ok(Desk { open: &mut c.open, hours: &mut c.hours, service: &mut c.service }),
-        None => Err(format!("no checkout lane or counter `{id}`")),
-    }
+    let Some(i) = s.counters.iter().position(|c| c.id == id) else {
+        let ids = s.checkouts.iter().map(|l| &l.id).chain(s.counters.iter().map(|c| &c.id));
+        return Err(no_such(("checkout lane or counter", "checkout lanes and counters"), id, ids.map(String::as_str)));
+    };
+    let c = &mut s.counters[i];
+    Ok(Desk { open: &mut c.open, hours: &mut c.hours, service: &mut c.service })
 }
 
 /// Where service counter `id` is in the scenario's list; `for_a_lane`
@@ -276,7 +293,7 @@ fn desk_mut<'a>(s: &'a mut RawScenario, id: &str) -> Result<Desk<'a>, String> {
 fn counter_index(s: &RawScenario, id: &str, for_a_lane: &str) -> Result<usize, String> {
     s.counters.iter().position(|c| c.id == id).ok_or_else(|| match s.checkouts.iter().any(|l| l.id == id) {
         true => format!("no counter `{id}`: `{id}` is a checkout lane ({for_a_lane})"),
-        false => format!("no counter `{id}`"),
+        false => no_such(("counter", "counters"), id, s.counters.iter().map(|c| c.id.as_str())),
     })
 }
 
@@ -304,7 +321,10 @@ fn move_counter(s: &mut RawScenario, id: &str, to: [f64; 2]) -> Result<(), Strin
 
 /// Shopper segment `id`, to change.
 fn segment_mut<'a>(s: &'a mut RawScenario, id: &str) -> Result<&'a mut RawSegment, String> {
-    s.population.segments.iter_mut().find(|g| g.id == id).ok_or_else(|| format!("no segment `{id}`"))
+    let Some(i) = s.population.segments.iter().position(|g| g.id == id) else {
+        return Err(no_such(("segment", "segments"), id, s.population.segments.iter().map(|g| g.id.as_str())));
+    };
+    Ok(&mut s.population.segments[i])
 }
 
 /// Adds fixture `f`, whose id must be new.
@@ -349,14 +369,24 @@ fn add_lane(s: &mut RawScenario, l: &RawLane) -> Result<(), String> {
     Ok(())
 }
 
-/// Takes connector `id` (a stair, escalator or lift) out of the store.
-/// The connector `id`, to edit.
-fn connector_mut<'a>(s: &'a mut RawScenario, id: &str) -> Result<&'a mut RawConnector, String> {
-    s.store.connectors.iter_mut().find(|c| c.id == id).ok_or_else(|| format!("no connector `{id}`"))
+/// Where connector `id` (a stair, escalator or lift) is in the store's list.
+fn connector_index(s: &RawScenario, id: &str) -> Result<usize, String> {
+    s.store
+        .connectors
+        .iter()
+        .position(|c| c.id == id)
+        .ok_or_else(|| no_such(("connector", "connectors"), id, s.store.connectors.iter().map(|c| c.id.as_str())))
 }
 
+/// The connector `id`, to edit.
+fn connector_mut<'a>(s: &'a mut RawScenario, id: &str) -> Result<&'a mut RawConnector, String> {
+    let i = connector_index(s, id)?;
+    Ok(&mut s.store.connectors[i])
+}
+
+/// Takes connector `id` out of the store.
 fn remove_connector(s: &mut RawScenario, id: &str) -> Result<(), String> {
-    let i = s.store.connectors.iter().position(|c| c.id == id).ok_or_else(|| format!("no connector `{id}`"))?;
+    let i = connector_index(s, id)?;
     s.store.connectors.remove(i);
     Ok(())
 }

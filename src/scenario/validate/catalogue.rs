@@ -2,6 +2,7 @@
 //! their places on the shelves (the planogram).
 
 use super::*;
+use crate::names;
 
 impl Validator<'_> {
     pub(super) fn categories(&mut self, cats: &[RawCategory]) -> Vec<Category> {
@@ -76,7 +77,12 @@ impl Validator<'_> {
                 None => {
                     self.problem(
                         Some(anchor),
-                        format!("product `{}` is in category `{}`, which is not in `[[categories]]`", p.id, p.category),
+                        format!(
+                            "product `{}` is in category `{}`, which is not in `[[categories]]`: {}",
+                            p.id,
+                            p.category,
+                            names::hint(&p.category, "categories", categories.iter().map(|c| c.id.as_str()))
+                        ),
                     );
                     0
                 }
@@ -132,7 +138,11 @@ impl Validator<'_> {
             let Some(&pi) = index.get(pl.product.as_str()) else {
                 self.problem(
                     anchor,
-                    format!("planogram places product `{}`, which is not in the catalogue", pl.product),
+                    format!(
+                        "planogram places product `{}`, which is not in the catalogue: {}",
+                        pl.product,
+                        names::hint(&pl.product, "products", products.iter().map(|p| p.id.as_str()))
+                    ),
                 );
                 continue;
             };
@@ -173,9 +183,15 @@ impl Validator<'_> {
             } else {
                 ": add it to [[fixtures]], or correct the id"
             };
+            let guess = names::nearest(&pl.fixture, fixtures.iter().map(|f| f.id.as_str()))
+                .map(|n| format!(" (did you mean `{n}`?)"))
+                .unwrap_or_default();
             self.problem(
                 anchor,
-                format!("product `{}` is placed on fixture `{}`, which does not exist{fix}", pl.product, pl.fixture),
+                format!(
+                    "product `{}` is placed on fixture `{}`, which does not exist{fix}{guess}",
+                    pl.product, pl.fixture
+                ),
             );
             return None;
         };

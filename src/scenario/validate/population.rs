@@ -3,6 +3,7 @@
 //! by category).
 
 use super::{Bounds, Validator, hours_to_ms};
+use crate::names;
 use crate::scenario::counted;
 use crate::scenario::model::{Category, Fixture, Population, Segment};
 use crate::scenario::raw::{FixtureKind, RawPopulation, RawSegment};
@@ -144,7 +145,6 @@ impl Validator<'_> {
     /// categories; segments without a mission draw by the categories'
     /// `list_weight`, which must then plan something.
     pub(super) fn missions(&mut self, raw: &RawPopulation, categories: &[Category], population: &mut Population) {
-        let known = || categories.iter().map(|c| format!("`{}`", c.id)).collect::<Vec<_>>().join(", ");
         for (segment, rs) in population.segments.iter_mut().zip(&raw.segments) {
             if rs.categories.is_empty() {
                 continue;
@@ -161,9 +161,9 @@ impl Validator<'_> {
                     None => self.problem(
                         anchor,
                         format!(
-                            "segment `{}` categories: `{id}` is not a category; the categories are {}",
+                            "segment `{}` categories: `{id}` is not a category; {}",
                             rs.id,
-                            known()
+                            names::hint(id, "categories", categories.iter().map(|c| c.id.as_str()))
                         ),
                     ),
                 }
