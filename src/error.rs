@@ -108,6 +108,7 @@ fn dataset_fault(e: &DatasetError) -> Fault {
         | DatasetError::ScenarioCopyChanged { .. }
         | DatasetError::ScenarioCopyMissing { .. }
         | DatasetError::Unlisted { .. }
+        | DatasetError::UnlistedOtherVersion { .. }
         | DatasetError::ManifestHeader { .. } => Fault::Failed,
     }
 }

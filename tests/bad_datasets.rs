@@ -291,6 +291,24 @@ const CASES: &[Case] = &[
         absent: Some("releases/weekly"),
     },
     Case {
+        // Read "a sweep stopped before it listed its last runs …; run the
+        // same `aisle compare` again", which lists no run of another version.
+        name: "report names an unlisted run of another version of the scenario",
+        steps: &[
+            Step::UnlistRun(2),
+            Step::Replace {
+                file: "runs/variant=baseline/seed=2/run.json",
+                from: "\"scenario_sha256\": \"",
+                to: "\"scenario_sha256\": \"feedface0000",
+            },
+        ],
+        args: &["report", "{dir}"],
+        code: 1,
+        stdout: "",
+        stderr: "error: {dir}/runs/variant=baseline/seed=2/run.json: a run the manifest does not list, made from another version of the scenario (file hash feedface0000…, the dataset's SHA_TINY): it is no part of this study, and no sweep of it lists it; remove it and its log ({dir}/events/variant=baseline/seed=2/part-0.parquet), or `aisle verify --repair {dir}` simulates it again from this version\n",
+        absent: Some(PAGE),
+    },
+    Case {
         name: "report refuses a manifest that leaves out a run on disk",
         steps: &[Step::UnlistRun(2)],
         args: &["report", "{dir}"],
@@ -1001,6 +1019,16 @@ const CASES: &[Case] = &[
         name: "a file given as the dataset to verify",
         steps: &[],
         args: &["verify", "{dir}/manifest.json"],
+        code: 2,
+        stdout: "",
+        stderr: "error: {dir}/manifest.json: is a file, not a dataset directory; give a directory (`run` and `compare` make a new one)\n",
+        absent: None,
+    },
+    Case {
+        // "{dir}/manifest.json/.writers.lock: Not a directory (os error 20)", exit 1.
+        name: "a file given as the dataset to publish",
+        steps: &[],
+        args: &["publish", "{dir}/manifest.json", "--epsilon", "1"],
         code: 2,
         stdout: "",
         stderr: "error: {dir}/manifest.json: is a file, not a dataset directory; give a directory (`run` and `compare` make a new one)\n",

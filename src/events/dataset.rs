@@ -491,7 +491,25 @@ impl Dataset {
         }
         let listed: HashSet<(&str, u64)> = manifest.runs.iter().map(|r| (r.variant.as_str(), r.seed)).collect();
         let on_disk: Vec<(String, u64)> = record_partitions(dir).iter().filter_map(|p| partition_key(p)).collect();
-        match on_disk.iter().find(|(v, seed)| !listed.contains(&(v.as_str(), *seed))) {
+        let unlisted = || on_disk.iter().filter(|(v, seed)| !listed.contains(&(v.as_str(), *seed)));
+        // One of another version of the scenario is no run a sweep left
+        // unlisted: finishing the sweep would not list it.
+        for (variant, seed) in unlisted() {
+            let path = dir.join(record_path(variant, *seed));
+            if let Ok(run) = read_record(&path, variant, *seed)
+                && !run.scenario_sha256.is_empty()
+                && run.scenario_sha256 != manifest.scenario_sha256
+            {
+                return Err(DatasetError::UnlistedOtherVersion {
+                    dir: dir.to_owned(),
+                    record: path,
+                    log: dir.join(events_path(variant, *seed)),
+                    theirs: run.scenario_sha256[..12.min(run.scenario_sha256.len())].into(),
+                    ours: manifest.scenario_sha256[..12.min(manifest.scenario_sha256.len())].into(),
+                });
+            }
+        }
+        match unlisted().next() {
             None => Ok(()),
             Some((variant, seed)) => Err(DatasetError::Unlisted {
                 dir: dir.to_owned(),

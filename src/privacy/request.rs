@@ -93,6 +93,9 @@ impl PublishRequest {
             }
             Ok(epsilon)
         };
+        // A file or a missing folder is named as such, not as a lock
+        // that could not be made in it.
+        crate::events::dataset::Dataset::existing_directory(dir)?;
         // Before anything reads the dataset: a sweep lists its runs only as
         // it ends, so what it has not listed yet read as the dataset's
         // damage, with advice to finish or repair the sweep that clashed
