@@ -305,7 +305,7 @@ const CASES: &[Case] = &[
         args: &["report", "{dir}"],
         code: 1,
         stdout: "",
-        stderr: "error: {dir}/runs/variant=baseline/seed=2/run.json: a run the manifest does not list, made from another version of the scenario (file hash feedface0000…, the dataset's SHA_TINY): it is no part of this study, and no sweep of it lists it; remove it and its log ({dir}/events/variant=baseline/seed=2/part-0.parquet), or `aisle verify --repair {dir}` simulates it again from this version\n",
+        stderr: "error: {dir}/runs/variant=baseline/seed=2/run.json: a run the manifest does not list, made from another version of the scenario (file hash feedface0000…, the dataset's SHA_TINY): it is no part of this study, and no sweep of it lists it; remove {dir}/runs/variant=baseline/seed=2 and {dir}/events/variant=baseline/seed=2, or `aisle verify --repair {dir}` simulates it again from this version\n",
         absent: Some(PAGE),
     },
     Case {

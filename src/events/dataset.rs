@@ -502,8 +502,7 @@ impl Dataset {
             {
                 return Err(DatasetError::UnlistedOtherVersion {
                     dir: dir.to_owned(),
-                    record: path,
-                    log: dir.join(events_path(variant, *seed)),
+                    run: format!("variant={variant}/seed={seed}"),
                     theirs: run.scenario_sha256[..12.min(run.scenario_sha256.len())].into(),
                     ours: manifest.scenario_sha256[..12.min(manifest.scenario_sha256.len())].into(),
                 });

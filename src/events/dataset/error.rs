@@ -90,14 +90,12 @@ pub enum DatasetError {
     )]
     Unlisted { dir: PathBuf, listed: usize, on_disk: usize, first: String },
     #[error(
-        "{}: a run the manifest does not list, made from another version of the scenario (file hash {theirs}…, the \
-         dataset's {ours}…): it is no part of this study, and no sweep of it lists it; remove it and its log ({}), or \
-         `aisle verify --repair {}` simulates it again from this version",
-        record.display(),
-        log.display(),
+        "{}/runs/{run}/run.json: a run the manifest does not list, made from another version of the scenario (file \
+         hash {theirs}…, the dataset's {ours}…): it is no part of this study, and no sweep of it lists it; remove \
+         {0}/runs/{run} and {0}/events/{run}, or `aisle verify --repair {0}` simulates it again from this version",
         dir.display()
     )]
-    UnlistedOtherVersion { dir: PathBuf, record: PathBuf, log: PathBuf, theirs: String, ours: String },
+    UnlistedOtherVersion { dir: PathBuf, run: String, theirs: String, ours: String },
 }
 
 /// What is wrong with one run of a dataset: each names the file at fault.
