@@ -180,7 +180,8 @@ rect = [0.0, 9.0, 12.0, 12.0]
     let warning = |id: &str| {
         format!(
             "zone `{id}` holds no walkable floor of its own (outside the store, under fixtures, empty, or wholly inside \
-             zones listed before it): nobody can enter it, so its figures are always 0; check its `rect` or `polygon`"
+             zones listed before it): nobody can enter it, so its visit rate is always 0 and its dwell undefined (its \
+             capture rate too, or 0 where shoppers pass it); check its `rect` or `polygon`"
         )
     };
     assert_eq!(about, [&warning("shadowed"), &warning("outside")]);
@@ -215,8 +216,9 @@ to = [10.0, 8.0]
     assert_eq!(
         about,
         ["zone `stockroom`: none of its 2.2 m² of walkable floor can be reached from an entrance (walls, fixtures \
-             or closed connectors shut it off): nobody can enter it, so its figures are always 0 (its capture rate \
-             counts only passers-by on the other side); open a way in, or remove the zone"]
+             or closed connectors shut it off): nobody can enter it, so its visit rate is always 0 and its dwell \
+             undefined (its capture rate counts only passers-by on the other side); open a way in, or remove the \
+             zone"]
     );
 }
 

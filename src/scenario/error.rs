@@ -186,7 +186,7 @@ pub fn problem_line(source: &str, variant: Option<&str>, anchor: Option<(&str, &
     let named = message
         .split_whitespace()
         .skip(1)
-        .map(|w| w.trim_end_matches([',', ';', ':', ')']))
+        .map(|w| w.trim_start_matches('(').trim_end_matches([',', ';', ':', ')']))
         .filter(|w| w.contains('.') && w.starts_with(|c: char| c.is_ascii_alphabetic()));
     match anchor {
         Some((key, id)) => line_of(source, key, id),

@@ -19,6 +19,8 @@ use raw::{RawEdit, RawScenario};
 
 /// The largest `run.memory_limit_mib` a scenario may set.
 pub const MAX_MEMORY_LIMIT_MIB: f64 = 65536.0;
+/// `run.memory_limit_mib` where the file sets none.
+pub const DEFAULT_MEMORY_LIMIT_MIB: f64 = 64.0;
 
 /// A scenario file read and parsed, not yet validated.
 #[derive(Debug, Clone)]

@@ -624,7 +624,7 @@ fn default_drain() -> f64 {
     1.0
 }
 fn default_memory() -> f64 {
-    64.0
+    super::DEFAULT_MEMORY_LIMIT_MIB
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]

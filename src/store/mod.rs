@@ -237,8 +237,14 @@ impl Store {
             return Err(vec![GeometryProblem {
                 anchor: None,
                 message: format!(
-                    "run.memory_limit_mib = {} is less than the {:.1} MiB the store grid of {nx} × {ny} cells × {} at {} m needs for {MIN_CACHED_FIELDS} flow fields; {}",
+                    "run.memory_limit_mib = {}{} is less than the {:.1} MiB the store grid needs for \
+                     {MIN_CACHED_FIELDS} flow fields: {nx} × {ny} cells × {} (store.footprint at store.cell = {} m); {}",
                     shown_mib(s.run.memory_limit_bytes),
+                    if s.run.memory_limit_bytes == crate::scenario::DEFAULT_MEMORY_LIMIT_MIB as u64 * 1024 * 1024 {
+                        " (the default)"
+                    } else {
+                        ""
+                    },
                     needed as f64 / 1048576.0,
                     crate::scenario::counted(floors, "floor", "floors"),
                     spec.cell,

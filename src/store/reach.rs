@@ -346,14 +346,15 @@ impl Store {
             .filter_map(|(z, (cells, reached))| match (cells, reached) {
                 (0, _) => Some(format!(
                     "zone `{}` holds no walkable floor of its own (outside the store, under fixtures, empty, or wholly \
-                     inside zones listed before it): nobody can enter it, so its figures are always 0; check its \
-                     `rect` or `polygon`",
+                     inside zones listed before it): nobody can enter it, so its visit rate is always 0 and its dwell \
+                     undefined (its capture rate too, or 0 where shoppers pass it); check its `rect` or `polygon`",
                     z.id
                 )),
                 (cells, 0) => Some(format!(
                     "zone `{}`: none of its {:.1} m² of walkable floor can be reached from an entrance (walls, \
-                     fixtures or closed connectors shut it off): nobody can enter it, so its figures are always 0 \
-                     (its capture rate counts only passers-by on the other side); open a way in, or remove the zone",
+                     fixtures or closed connectors shut it off): nobody can enter it, so its visit rate is always 0 \
+                     and its dwell undefined (its capture rate counts only passers-by on the other side); open a way \
+                     in, or remove the zone",
                     z.id,
                     cells as f64 * self.cell * self.cell
                 )),
