@@ -5,7 +5,7 @@
 //! "Transporttechnik der Fussgänger", ETH Zürich, Schriftenreihe IVT 90):
 //! v(ρ) = v_free · (1 − exp(−γ (1/ρ − 1/ρ_max))) with γ = 1.913 m⁻² and a
 //! jam density ρ_max = 5.4 m⁻². Density is counted over the 1 m blocks
-//! around a shopper (3 × 3 blocks), per m² of walkable floor in them, of
+//! around a shopper (3 × 3 blocks), per m² of floor bare of fixtures in them, of
 //! the bodies on the walkway.
 //!
 //! Bodies are discs of `BODY_RADIUS_M`. A shopper may not step to within
@@ -147,7 +147,7 @@ pub struct Crowding {
     /// (row by row), `around_len` of them.
     around: Vec<[u32; 9]>,
     around_len: Vec<u8>,
-    /// Per block: walkable m² in the 3 × 3 square around it.
+    /// Per block: m² of bare floor (`Store::is_bare_floor`) in the 3 × 3 square around it.
     around_m2: Vec<f64>,
     /// Per block: its corner nearest the origin, metres (a block spans
     /// `block_m` from there along x and y).
@@ -187,7 +187,7 @@ impl Crowding {
         let block_of: Vec<u32> = (0..store.cell_count()).map(|c| blocks.of(c) as u32).collect();
         let mut area_m2 = vec![0.0; blocks.count()];
         for cell in 0..store.cell_count() as CellId {
-            if store.is_walkable(cell) {
+            if store.is_bare_floor(cell) {
                 area_m2[block_of[cell as usize] as usize] += store.cell * store.cell;
             }
         }
@@ -631,15 +631,15 @@ mod tests {
     }
 
     #[test]
-    fn density_counts_the_filed_bodies_per_walkable_square_metre_around() {
+    fn density_counts_the_filed_bodies_per_square_metre_of_bare_floor_around() {
         let (store, mut crowd) = open_floor();
         let spot = Point::new(5.1, 4.1);
         let cell = store.cell_at(0, spot).unwrap();
-        // The walkable floor of the 3 × 3 blocks round the spot's block, counted cell by cell.
+        // The bare floor of the 3 × 3 blocks round the spot's block, counted cell by cell.
         let side = crowd.block_m;
         let (bx, by) = ((spot.x / side).floor(), (spot.y / side).floor());
         let m2: f64 = (0..store.cell_count() as CellId)
-            .filter(|&c| store.is_walkable(c) && store.centre(c).0 == 0)
+            .filter(|&c| store.is_bare_floor(c) && store.centre(c).0 == 0)
             .filter(|&c| {
                 let p = store.centre(c).1;
                 ((p.x / side).floor() - bx).abs() <= 1.0 && ((p.y / side).floor() - by).abs() <= 1.0

@@ -7,6 +7,7 @@
 use crate::geom::{Divisor, Point, Rect};
 use crate::scenario::{FixtureKind, Scenario};
 
+mod floor;
 mod place;
 mod reach;
 
@@ -39,6 +40,10 @@ pub struct Store {
     pub cell: f64,
     pub floors: usize,
     walkable: Vec<bool>,
+    /// Per cell: whether its square is floor under no fixture, wall or
+    /// closed slot, the strips walkers' centres keep off on a fine grid
+    /// included (`floor::uncover`): what crowd density is counted over.
+    bare: Vec<bool>,
     /// Per cell: which of its eight steps (`STEPS`, bit k for step k) lead
     /// to walkable floor; tabled once the fixtures stand.
     steps: Vec<u8>,
@@ -262,6 +267,7 @@ impl Store {
             cell: spec.cell,
             floors,
             walkable: vec![true; cells as usize],
+            bare: vec![true; cells as usize],
             steps: Vec::new(),
             step_offsets: STEPS.map(|(dx, dy, _)| dx + dy * nx as i64),
             step_costs: Vec::new(),
@@ -285,6 +291,7 @@ impl Store {
         let cells = self.cell_count();
         for (floor, rect) in s.obstacles() {
             self.block(floor, &rect);
+            self.uncover(floor, &rect);
         }
         // The store's edges keep walkers off as a wall does: on a fine
         // grid the cells along them were open, bodies half over the edge.
@@ -306,6 +313,7 @@ impl Store {
         // narrow, was walked through as an aisle.)
         for slot in crate::scenario::walkway::body_slots(s) {
             self.block(slot.floor_index, &slot.floor_to_close());
+            self.uncover(slot.floor_index, &slot.floor_to_close());
         }
         self.steps = (0..cells as CellId).map(|c| self.open_steps(c)).collect();
         for id in 0..cells as CellId {
@@ -441,24 +449,8 @@ impl Store {
     }
 
     fn block(&mut self, floor: u8, rect: &Rect) {
-        let c = self.cell;
-        // The cells it may block, padded as `blocks` pads it.
-        let reach = &rect.inflate(self.pad());
-        let ix0 = ((reach.min.x / c).floor().max(0.0) as usize).min(self.nx);
-        let ix1 = ((reach.max.x / c).ceil().max(0.0) as usize).min(self.nx);
-        let iy0 = ((reach.min.y / c).floor().max(0.0) as usize).min(self.ny);
-        let iy1 = ((reach.max.y / c).ceil().max(0.0) as usize).min(self.ny);
-        for iy in iy0..iy1 {
-            for ix in ix0..ix1 {
-                let square = Rect::from_corners(
-                    Point::new(ix as f64 * c, iy as f64 * c),
-                    Point::new((ix + 1) as f64 * c, (iy + 1) as f64 * c),
-                );
-                if self.blocks(rect, &square) {
-                    let id = self.id(floor, ix, iy);
-                    self.walkable[id as usize] = false;
-                }
-            }
+        for id in self.squares_near(floor, rect, self.pad()) {
+            self.walkable[id] = false;
         }
     }
 
