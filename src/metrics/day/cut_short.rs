@@ -115,9 +115,17 @@ impl DayMetrics {
         let stood = match self.longest_in_doorway {
             Some(f) => format!(" (shopper {} stood in one for {:.0} s, {}),", f.shopper, f.seconds(), f.place(s)),
             // Nobody kept the doorway long: a party due in the last moments
-            // waits its turn behind those coming in (no entrance too slow).
-            None => " (nobody stood in one for a minute or more: those due in the last seconds before closing may \
-                     only have waited behind others coming in),"
+            // waits its turn behind those coming in (no entrance too slow);
+            // more than a minute's admissions were kept out by a doorway
+            // seldom clear (a kiosk's one door both ways, never free for
+            // an hour, read as a rush in the last seconds).
+            None if kept_out as f64 <= s.admits_per_hour() * s.entrances.len() as f64 / 60.0 => {
+                " (nobody stood in one for a minute or more: those due in the last seconds before closing may \
+                 only have waited behind others coming in),"
+                    .to_owned()
+            }
+            None => " (nobody stood in one for a minute or more: more were kept out than the entrances admit in a \
+                     minute, so the doorway was seldom clear, others passing through it in or out),"
                 .to_owned(),
         };
         Some(format!(

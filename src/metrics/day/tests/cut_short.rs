@@ -92,4 +92,10 @@ fn visitors_kept_out_with_nobody_in_the_doorway_are_not_blamed_on_a_freeze() {
     assert!(said.starts_with("2 of the 3 visitors planned (66.7%) never came in"), "{said}");
     assert!(said.contains("(nobody stood in one for a minute or more: those due in the last seconds"), "{said}");
     assert!(!said.contains("freezes"), "{said}");
+    // More than a minute's admissions kept out is no last-second rush.
+    let minute = (p.scenario.admits_per_hour() * p.scenario.entrances.len() as f64 / 60.0) as u64;
+    let said = m.kept_out_warning(minute + 2, &p.scenario).unwrap();
+    assert!(said.contains("more were kept out than the entrances admit in a minute, so the doorway was seldom clear"));
+    let said = m.kept_out_warning(minute + 1, &p.scenario).unwrap();
+    assert!(said.contains("those due in the last seconds"), "{said}");
 }
