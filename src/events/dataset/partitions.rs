@@ -3,7 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{OLD_RECORD, RUNS};
+use std::collections::HashSet;
+
+use super::{Dataset, DatasetError, Manifest, OLD_RECORD, RUNS, read_record, record_path};
 
 /// Whether `dir` keeps run records inside `events/` (an older aisle's layout).
 pub fn has_old_layout(dir: &Path) -> bool {
@@ -56,5 +58,46 @@ pub fn unlisted_records_hint(unlisted: usize) -> String {
             "; {n} run record(s) in runs/ are not listed yet (a sweep stopped before it wrote the manifest): run the \
              same `aisle compare` again to finish it, or `aisle verify --repair` to list them"
         ),
+    }
+}
+
+impl Dataset {
+    /// Whether `manifest` lists every run record on disk in `dir`. One a
+    /// sweep stopped before it listed its last runs, or edited, would
+    /// count some of the study's days and not others, without a word. (A
+    /// manifest of no runs is said so by its readers, with the records
+    /// waiting.)
+    pub fn check_listed(dir: &Path, manifest: &Manifest) -> Result<(), DatasetError> {
+        if manifest.runs.is_empty() {
+            return Ok(());
+        }
+        let listed: HashSet<(&str, u64)> = manifest.runs.iter().map(|r| (r.variant.as_str(), r.seed)).collect();
+        let on_disk: Vec<(String, u64)> = record_partitions(dir).iter().filter_map(|p| partition_key(p)).collect();
+        let unlisted = || on_disk.iter().filter(|(v, seed)| !listed.contains(&(v.as_str(), *seed)));
+        // One of another version of the scenario is no run a sweep left
+        // unlisted: finishing the sweep would not list it.
+        for (variant, seed) in unlisted() {
+            let path = dir.join(record_path(variant, *seed));
+            if let Ok(run) = read_record(&path, variant, *seed)
+                && !run.scenario_sha256.is_empty()
+                && run.scenario_sha256 != manifest.scenario_sha256
+            {
+                return Err(DatasetError::UnlistedOtherVersion {
+                    dir: dir.to_owned(),
+                    run: format!("variant={variant}/seed={seed}"),
+                    theirs: run.scenario_sha256[..12.min(run.scenario_sha256.len())].into(),
+                    ours: manifest.scenario_sha256[..12.min(manifest.scenario_sha256.len())].into(),
+                });
+            }
+        }
+        match unlisted().next() {
+            None => Ok(()),
+            Some((variant, seed)) => Err(DatasetError::Unlisted {
+                dir: dir.to_owned(),
+                listed: manifest.runs.len(),
+                on_disk: on_disk.len(),
+                first: format!("variant {} seed {seed} is not listed", crate::scenario::shown_id(variant)),
+            }),
+        }
     }
 }
