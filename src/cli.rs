@@ -195,6 +195,11 @@ fn report(dir: &Path, primary: Option<&str>) -> Result<(), Error> {
     aisle::report::ready(dir)?;
     // Held while the report is written: a --replace cannot discard the runs under it.
     let _lock = aisle::events::dataset::WriterLock::existing(dir)?;
+    say_on_interrupt(format!(
+        "the report was cut off before its page; run `aisle report {0}` again, or `aisle verify --repair {0}` \
+         makes it",
+        dir.display()
+    ));
     let (design, doubt) = aisle::report::design_and_doubt(dir, primary);
     // Said once the page is made: an unknown --metric is refused first.
     let index = build_report(dir, &design)?;
@@ -243,6 +248,14 @@ fn publish(dir: &Path, request: PublishRequest) -> Result<(), Error> {
             dir.display()
         );
     }
+    say_on_interrupt(match releases {
+        true => format!(
+            "a release cut off before its spend was recorded is removed unpublished, one cut off after it is put \
+             in place, by the next `aisle publish {0}` or `aisle verify --repair {0}`",
+            dir.display()
+        ),
+        false => "the evaluation was cut off; run the same command again".to_owned(),
+    });
     let bar = bar("{spinner} {prefix} [{bar:30}] {pos}/{len} ({elapsed}, ETA {eta})");
     let outcome = request.run(dir, |stage, done, total| {
         bar.set_prefix(stage.to_owned());
@@ -316,7 +329,11 @@ fn compare(
     let mut dataset = Dataset::open_for(&dir, &file, args.on_change())?;
     say_discarded(&dataset);
     say_forgotten(&dataset, path, None);
-    say_on_interrupt(&dir);
+    say_on_interrupt(format!(
+        "the runs recorded so far stay in {}; run the same command again to finish the sweep (recorded runs \
+         are not run again)",
+        dir.display()
+    ));
     let comparison =
         study.run(&file, &mut dataset, sweep_display())?.declared_before(aisle::report::declared_primary(&dir));
     let (out_path, removed_page) = Study::save(&dir, &comparison)?;
@@ -403,16 +420,12 @@ fn sweep_display() -> impl Fn(StudyEvent) + Sync {
     }
 }
 
-/// A sweep stopped with Ctrl-C left without a word (its runs recorded so
-/// far stay, as after any kill): it now says so, and how to go on.
-/// Without a handler, Ctrl-C stops it as before, silently.
-fn say_on_interrupt(dir: &Path) {
-    let shown = dir.display().to_string();
+/// A command stopped with Ctrl-C left without a word (what it wrote so
+/// far stays, as after any kill): it now says `what` is left and how to
+/// go on. Without a handler, Ctrl-C stops it as before, silently.
+fn say_on_interrupt(what: String) {
     let _ = ctrlc::set_handler(move || {
-        eprintln!(
-            "\ninterrupted: the runs recorded so far stay in {shown}; run the same command again to finish the \
-             sweep (recorded runs are not run again)"
-        );
+        eprintln!("\ninterrupted: {what}");
         std::process::exit(130);
     });
 }
