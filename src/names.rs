@@ -14,7 +14,7 @@ pub fn hint<'a>(asked: &str, kind: &str, names: impl IntoIterator<Item = &'a str
     if names.is_empty() {
         return format!("there are no {kind}");
     }
-    let nearest = nearest(asked, names.iter().copied()).map(|n| format!("{GUESS}{n}`? ")).unwrap_or_default();
+    let nearest = guess(asked, names.iter().copied()).map(|g| g + " ").unwrap_or_default();
     let shown: Vec<String> = names.iter().take(LISTED).map(|n| format!("`{n}`")).collect();
     let more = match names.len().saturating_sub(LISTED) {
         0 => String::new(),
@@ -23,8 +23,14 @@ pub fn hint<'a>(asked: &str, kind: &str, names: impl IntoIterator<Item = &'a str
     format!("{nearest}the {kind} are {}{more}", shown.join(", "))
 }
 
-/// How `hint` begins its guess.
+/// How a guess (`guess`) begins.
 const GUESS: &str = "did you mean `";
+
+/// "did you mean `G1`?", where a name among `names` is a slip of a few
+/// letters from `asked` (`nearest`).
+pub fn guess<'a>(asked: &str, names: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    nearest(asked, names).map(|n| format!("{GUESS}{n}`?"))
+}
 
 /// `message` with the guess of a `hint` in it taken out (where the name
 /// is known to be no slip: it was there, and was taken away).
@@ -37,7 +43,7 @@ pub fn without_guess(message: &str) -> String {
 /// The name among `names` nearest `asked` by edit distance, where it is a
 /// slip of at most a quarter of its letters (rounded up); the first of
 /// those as near.
-pub fn nearest<'a>(asked: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+fn nearest<'a>(asked: &str, names: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let mut best: Option<(usize, &str)> = None;
     for n in names {
         let d = edit_distance(asked, n);

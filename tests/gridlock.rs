@@ -867,13 +867,16 @@ fn a_party_in_a_single_file_aisle_keeps_together() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/single_file.toml");
     let p = aisle::prepare(&ScenarioFile::read(&path).unwrap(), "baseline").unwrap();
     let mut failures = Vec::new();
+    let layout = Layout::new(&p);
     for seed in 1..=6 {
-        let day = run_day(&p, seed);
+        let events = common::simulate(&p, seed);
+        let mut day = DayProjection::new(&layout);
+        day.observe_all(&events);
+        let day = day.finish();
         if day.longest_freeze_s > SINGLE_FILE_FREEZE_S {
             failures
                 .push(format!("seed {seed}: longest freeze {:.0} s ({:?})", day.longest_freeze_s, day.longest_freeze));
         }
-        let events = common::simulate(&p, seed);
         let party_of: std::collections::HashMap<u32, u32> = events
             .iter()
             .filter_map(|e| match e.action {

@@ -30,7 +30,7 @@ mod lost_manifest;
 mod nan_as_null;
 mod partitions;
 
-use super::fs::{file_sha256, write_atomic};
+use super::fs::{file_sha256, short_sha256, write_atomic};
 use super::metrics_table::{self, MetricRow};
 use crate::scenario::ScenarioFile;
 use destination::Destination;
@@ -281,8 +281,8 @@ impl Dataset {
                     return Err(DatasetError::ScenarioChanged {
                         dir: dir.to_owned(),
                         scenario: old.scenario.clone(),
-                        old: old.scenario_sha256[..12.min(old.scenario_sha256.len())].into(),
-                        new: sha256[..12.min(sha256.len())].into(),
+                        old: short_sha256(&old.scenario_sha256).into(),
+                        new: short_sha256(sha256).into(),
                     });
                 }
                 OnScenarioChange::Replace => true,
@@ -646,8 +646,8 @@ pub fn check_run(dir: &Path, scenario_sha256: &str, run: &RunRecord) -> Result<(
         Err(e) => return Err(Damage::LogUnreadable { path, message: e.to_string() }),
     };
     if found != run.sha256 {
-        let short = |s: &str| s[..12.min(s.len())].to_owned();
-        return Err(Damage::LogChecksum { path, expected: short(&run.sha256), found: short(&found) });
+        let (expected, found) = (short_sha256(&run.sha256).into(), short_sha256(&found).into());
+        return Err(Damage::LogChecksum { path, expected, found });
     }
     let size = std::fs::metadata(&path)
         .map_err(|e| Damage::LogUnreadable { path: path.clone(), message: e.to_string() })?

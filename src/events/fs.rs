@@ -53,6 +53,11 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     written
 }
 
+/// A hash's first twelve digits, as messages show it.
+pub fn short_sha256(sha256: &str) -> &str {
+    &sha256[..sha256.len().min(12)]
+}
+
 /// SHA-256 of a file's contents, hex.
 pub fn file_sha256(path: &Path) -> std::io::Result<String> {
     let mut file = File::open(path)?;

@@ -359,9 +359,7 @@ pub fn unknown_metric(asked: &str, names: &[String]) -> Option<String> {
     if names.iter().any(|n| n == asked) {
         return None;
     }
-    let nearest = crate::names::nearest(asked, names.iter().map(String::as_str))
-        .map(|n| format!("did you mean `{n}`? "))
-        .unwrap_or_default();
+    let nearest = crate::names::guess(asked, names.iter().map(String::as_str)).map(|g| g + " ").unwrap_or_default();
     Some(format!("{nearest}the metrics are {}", names.join(", ")))
 }
 

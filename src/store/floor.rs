@@ -30,12 +30,15 @@ impl Store {
         near
     }
 
-    /// Takes the cells `rect` overlaps on `floor` off the bare floor. (On
-    /// a grid finer than the default, the cells within the walkers' room
-    /// of it are blocked but stay bare: bodies stand over them. Counted
-    /// as walkable floor alone, a single-file corridor's four walkers were
-    /// past the jam density and shuffled at a twentieth of their pace.)
-    pub(super) fn uncover(&mut self, floor: u8, rect: &Rect) {
+    /// Puts a fixture, wall or closed slot `rect` on `floor`: it blocks
+    /// walkers' cells (`block`) and takes those it overlaps off the bare
+    /// floor. (On a grid finer than the default, the cells within the
+    /// walkers' room of it are blocked but stay bare: bodies stand over
+    /// them. Counted as walkable floor alone, a single-file corridor's
+    /// walkers were past the jam density and shuffled at a twentieth of
+    /// their pace.)
+    pub(super) fn stand(&mut self, floor: u8, rect: &Rect) {
+        self.block(floor, rect);
         for id in self.squares_near(floor, rect, 0.0) {
             self.bare[id] = false;
         }

@@ -42,7 +42,7 @@ pub struct Store {
     walkable: Vec<bool>,
     /// Per cell: whether its square is floor under no fixture, wall or
     /// closed slot, the strips walkers' centres keep off on a fine grid
-    /// included (`floor::uncover`): what crowd density is counted over.
+    /// included (`floor::stand`): what crowd density is counted over.
     bare: Vec<bool>,
     /// Per cell: which of its eight steps (`STEPS`, bit k for step k) lead
     /// to walkable floor; tabled once the fixtures stand.
@@ -290,8 +290,7 @@ impl Store {
     fn rasterise(&mut self, s: &Scenario) {
         let cells = self.cell_count();
         for (floor, rect) in s.obstacles() {
-            self.block(floor, &rect);
-            self.uncover(floor, &rect);
+            self.stand(floor, &rect);
         }
         // The store's edges keep walkers off as a wall does: on a fine
         // grid the cells along them were open, bodies half over the edge.
@@ -312,8 +311,7 @@ impl Store {
         // (A slot of floor cells between two shelves, a body's width too
         // narrow, was walked through as an aisle.)
         for slot in crate::scenario::walkway::body_slots(s) {
-            self.block(slot.floor_index, &slot.floor_to_close());
-            self.uncover(slot.floor_index, &slot.floor_to_close());
+            self.stand(slot.floor_index, &slot.floor_to_close());
         }
         self.steps = (0..cells as CellId).map(|c| self.open_steps(c)).collect();
         for id in 0..cells as CellId {

@@ -13,6 +13,7 @@ use crate::events::dataset::{
     SCENARIO_COPY, check_run, events_path, has_old_layout, leftovers, metric_rows, partition_key, partitions,
     read_records, record_path,
 };
+use crate::events::fs::short_sha256;
 use crate::report::{PageCheck, ReportError};
 use crate::run::{RunError, simulate_run};
 use crate::scenario::{ScenarioError, ScenarioFile};
@@ -89,15 +90,15 @@ pub fn verify(dir: &Path) -> Result<Verification, VerifyError> {
             "{}: names scenario version {}…, but the scenario copy and every run record name {}…: the manifest was \
              edited; it is rebuilt by `--repair`",
             dir.join(MANIFEST).display(),
-            short(&m.scenario_sha256),
-            short(&sha)
+            short_sha256(&m.scenario_sha256),
+            short_sha256(&sha)
         ))),
         (Some(m), OddOneOut::CopyAndManifest) => v.findings.push(Finding::by_hand(format!(
             "{}: names scenario version {}…, as the scenario copy does, but every run record names {}…: the copy \
              was replaced and the manifest edited to match; restore both from a backup",
             dir.join(MANIFEST).display(),
-            short(&m.scenario_sha256),
-            short(&sha)
+            short_sha256(&m.scenario_sha256),
+            short_sha256(&sha)
         ))),
         _ => {}
     }
@@ -401,11 +402,6 @@ fn damage_key(dir: &Path, damage: &Damage) -> Option<(String, u64)> {
     };
     let key = partition_key(path.parent()?)?;
     path.starts_with(dir).then_some(key)
-}
-
-/// A hash's first twelve digits, as messages show it.
-fn short(sha256: &str) -> &str {
-    &sha256[..sha256.len().min(12)]
 }
 
 /// Rows as sortable keys, values bit for bit (a NaN equals itself).

@@ -4,8 +4,9 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use super::{Finding, LEDGER, Remedy, Verification, short};
+use super::{Finding, LEDGER, Remedy, Verification};
 use crate::events::dataset::{Manifest, RELEASES};
+use crate::events::fs::short_sha256;
 
 /// The ledger must read, and every release it lists must be on disk (and
 /// the other way round). Its budget and entries are the privacy module's:
@@ -131,8 +132,8 @@ pub(super) fn note_releases_of_other_versions(dir: &Path, m: &Manifest, runs_sha
             "{}: made from {what} (sha256 {}…, the dataset's is {}…), whose runs were replaced since: it describes \
              those runs, not these",
             release.display(),
-            short(sha),
-            short(runs_sha256)
+            short_sha256(sha),
+            short_sha256(runs_sha256)
         )));
     }
 }

@@ -4,9 +4,9 @@
 
 use std::path::Path;
 
-use super::short;
 use crate::events::dataset::{Damage, Manifest, RunRecord, SCENARIO_COPY};
 use crate::events::fs::file_sha256;
+use crate::events::fs::short_sha256;
 use crate::scenario::ScenarioFile;
 
 /// Which part of a dataset names another scenario version than the rest.
@@ -58,9 +58,11 @@ pub(super) fn scenario_copy_problem(dir: &Path, sha256: &str, odd: OddOneOut) ->
     let named_by = if odd == OddOneOut::CopyAndManifest { "every run record names" } else { "the manifest names" };
     match file_sha256(&path) {
         Err(e) => Some(format!("cannot read the scenario copy: {e}")),
-        Ok(found) if !sha256.is_empty() && found != sha256 => {
-            Some(format!("scenario copy was changed (sha256 {}…, {named_by} {}…)", short(&found), short(sha256)))
-        }
+        Ok(found) if !sha256.is_empty() && found != sha256 => Some(format!(
+            "scenario copy was changed (sha256 {}…, {named_by} {}…)",
+            short_sha256(&found),
+            short_sha256(sha256)
+        )),
         Ok(_) => ScenarioFile::read(&path).err().map(|e| format!("scenario copy does not read: {e}")),
     }
 }

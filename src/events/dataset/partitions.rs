@@ -1,10 +1,10 @@
 //! Where a dataset keeps its runs: the `variant=…/seed=…` partitions
 //! under `events/` and `runs/`, and what they hold.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
-use std::collections::HashSet;
-
+use super::super::fs::short_sha256;
 use super::{Dataset, DatasetError, Manifest, OLD_RECORD, RUNS, read_record, record_path};
 
 /// Whether `dir` keeps run records inside `events/` (an older aisle's layout).
@@ -85,8 +85,8 @@ impl Dataset {
                 return Err(DatasetError::UnlistedOtherVersion {
                     dir: dir.to_owned(),
                     run: format!("variant={variant}/seed={seed}"),
-                    theirs: run.scenario_sha256[..12.min(run.scenario_sha256.len())].into(),
-                    ours: manifest.scenario_sha256[..12.min(manifest.scenario_sha256.len())].into(),
+                    theirs: short_sha256(&run.scenario_sha256).into(),
+                    ours: short_sha256(&manifest.scenario_sha256).into(),
                 });
             }
         }

@@ -183,8 +183,8 @@ impl Validator<'_> {
             } else {
                 ": add it to [[fixtures]], or correct the id"
             };
-            let guess = names::nearest(&pl.fixture, fixtures.iter().map(|f| f.id.as_str()))
-                .map(|n| format!(" (did you mean `{n}`?)"))
+            let guess = names::guess(&pl.fixture, fixtures.iter().map(|f| f.id.as_str()))
+                .map(|g| format!(" ({g})"))
                 .unwrap_or_default();
             self.problem(
                 anchor,
